@@ -1,0 +1,283 @@
+/**
+ * Typed, immutable IAM statements and documents with one deterministic JSON form.
+ *
+ * The shape follows aws-cdk's `PolicyStatement` / `PolicyDocument`: statements are built from
+ * readonly props, checked for contradictions when they are made, frozen, and rendered so that the
+ * same inputs always give byte-identical JSON (sorted, deduplicated, one-element lists unwrapped).
+ * Values may be Pulumi Inputs (an ARN that is an Output): `render()` then gives an Output.
+ */
+import * as pulumi from "@pulumi/pulumi";
+
+export type Effect = "Allow" | "Deny";
+
+/** A value that may not be known until deployment (an ARN from another resource or stack). */
+export type Value = pulumi.Input<string>;
+
+/** The condition operators this library lets a policy use. Anything else is a typo. */
+export const CONDITION_OPERATORS = [
+    "StringEquals",
+    "StringNotEquals",
+    "StringLike",
+    "StringNotLike",
+    "ArnEquals",
+    "ArnLike",
+    "ArnNotEquals",
+    "ArnNotLike",
+    "Bool",
+    "Null",
+    "ForAnyValue:StringEquals",
+    "ForAllValues:StringEquals",
+] as const;
+export type ConditionOperator = (typeof CONDITION_OPERATORS)[number];
+
+export type Conditions = Partial<Record<ConditionOperator, Record<string, Value | readonly Value[]>>>;
+
+export interface Principals {
+    /** Account roots, roles or users, as ARNs. */
+    readonly AWS?: readonly Value[];
+    /** Service principals such as `grafana.amazonaws.com`. */
+    readonly Service?: readonly string[];
+}
+
+export interface StatementProps {
+    /** Statement id; required so that every statement in a rendered policy explains itself. */
+    readonly sid: string;
+    /** Default `Allow`. */
+    readonly effect?: Effect;
+    /** Exactly one of `actions` / `notActions`. */
+    readonly actions?: readonly string[];
+    readonly notActions?: readonly string[];
+    /** Exactly one of `resources` / `notResources` for identity policies; none for trust policies. */
+    readonly resources?: readonly Value[];
+    readonly notResources?: readonly Value[];
+    /** Only in resource (trust) policies. */
+    readonly principals?: Principals;
+    readonly conditions?: Conditions;
+}
+
+/** Thrown when a statement or document contradicts itself; the message names the statement. */
+export class PolicyError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = "PolicyError";
+    }
+}
+
+const SID = /^[A-Za-z0-9]+$/;
+
+export class PolicyStatement {
+    readonly sid: string;
+    readonly effect: Effect;
+    readonly actions: readonly string[];
+    readonly notActions: readonly string[];
+    readonly resources: readonly Value[];
+    readonly notResources: readonly Value[];
+    readonly principals: Principals | undefined;
+    readonly conditions: Conditions;
+
+    constructor(props: StatementProps) {
+        const where = `statement "${props.sid}"`;
+        if (!SID.test(props.sid)) {
+            throw new PolicyError(`${where}: Sid must be letters and digits only`);
+        }
+        const has = (xs?: readonly unknown[]) => xs !== undefined && xs.length > 0;
+        if (has(props.actions) === has(props.notActions)) {
+            throw new PolicyError(`${where}: give exactly one of actions or notActions`);
+        }
+        if (has(props.resources) && has(props.notResources)) {
+            throw new PolicyError(`${where}: resources and notResources are mutually exclusive`);
+        }
+        for (const op of Object.keys(props.conditions ?? {})) {
+            if (!(CONDITION_OPERATORS as readonly string[]).includes(op)) {
+                throw new PolicyError(`${where}: unknown condition operator "${op}"`);
+            }
+        }
+        this.sid = props.sid;
+        this.effect = props.effect ?? "Allow";
+        this.actions = Object.freeze([...(props.actions ?? [])]);
+        this.notActions = Object.freeze([...(props.notActions ?? [])]);
+        this.resources = Object.freeze([...(props.resources ?? [])]);
+        this.notResources = Object.freeze([...(props.notResources ?? [])]);
+        this.principals = props.principals ? Object.freeze({ ...props.principals }) : undefined;
+        this.conditions = Object.freeze({ ...(props.conditions ?? {}) });
+        Object.freeze(this);
+    }
+
+    /** A copy of this statement with other props (e.g. a slice of its resources). */
+    with(changes: Partial<StatementProps>): PolicyStatement {
+        return new PolicyStatement({
+            sid: this.sid,
+            effect: this.effect,
+            actions: this.actions,
+            notActions: this.notActions,
+            resources: this.resources,
+            notResources: this.notResources,
+            principals: this.principals,
+            conditions: this.conditions,
+            ...changes,
+        });
+    }
+}
+
+/**
+ * The kinds of policy IAM stores, each with its own size quota (DESIGN.md, "IAM quotas").
+ * - `inline`: the inline policies of one role together.
+ * - `managed`: one customer-managed policy.
+ * - `trust`: a role's trust policy (default quota; 4,096 after a quota raise).
+ */
+export type PolicyKind = "inline" | "managed" | "trust";
+
+/** JSON shapes of a rendered policy. */
+export type JsonValue = string | string[];
+export interface StatementJson {
+    Sid: string;
+    Effect: Effect;
+    Principal?: Record<string, JsonValue>;
+    Action?: JsonValue;
+    NotAction?: JsonValue;
+    Resource?: JsonValue;
+    NotResource?: JsonValue;
+    Condition?: Record<string, Record<string, JsonValue>>;
+}
+export interface PolicyJson {
+    Version: "2012-10-17";
+    Statement: StatementJson[];
+}
+
+export class PolicyDocument {
+    readonly statements: readonly PolicyStatement[];
+
+    /**
+     * @param name what the policy is called in IAM and in every message about it.
+     * @param kind which IAM quota applies.
+     */
+    constructor(
+        readonly name: string,
+        readonly kind: PolicyKind,
+        statements: readonly PolicyStatement[],
+    ) {
+        if (statements.length === 0) {
+            throw new PolicyError(`policy "${name}" has no statements`);
+        }
+        const sids = new Map<string, PolicyStatement>();
+        for (const s of statements) {
+            const seen = sids.get(s.sid);
+            if (seen && seen !== s) {
+                throw new PolicyError(`policy "${name}": two statements share the Sid "${s.sid}"`);
+            }
+            sids.set(s.sid, s);
+            if (kind === "trust" && !s.principals) {
+                throw new PolicyError(`policy "${name}", statement "${s.sid}": a trust policy statement needs a principal`);
+            }
+            if (kind !== "trust" && s.principals) {
+                throw new PolicyError(`policy "${name}", statement "${s.sid}": an identity policy has no principals`);
+            }
+            if (kind !== "trust" && s.resources.length === 0 && s.notResources.length === 0) {
+                throw new PolicyError(`policy "${name}", statement "${s.sid}": an identity policy statement needs resources`);
+            }
+        }
+        this.statements = Object.freeze([...sids.values()]);
+        Object.freeze(this);
+    }
+
+    /** The policy with every Input resolved, as canonical JSON text. */
+    render(): pulumi.Output<string> {
+        return this.resolve().apply((doc) => JSON.stringify(doc));
+    }
+
+    /** The policy with every Input resolved, as canonical JSON data. */
+    resolve(): pulumi.Output<PolicyJson> {
+        return pulumi.output(this.statements.map(unwrapStatement)).apply((resolved) =>
+            canonicalPolicy(resolved as unknown as ResolvedStatement[]),
+        );
+    }
+
+    /**
+     * The canonical JSON, for a document whose values are all plain strings.
+     * Throws when a value is an Output: use `render()` for those.
+     */
+    toJSON(): PolicyJson {
+        return canonicalPolicy(this.statements.map((s) => unwrapStatement(s, true) as ResolvedStatement));
+    }
+}
+
+interface ResolvedStatement {
+    sid: string;
+    effect: Effect;
+    actions: string[];
+    notActions: string[];
+    resources: string[];
+    notResources: string[];
+    principals?: { AWS?: string[]; Service?: string[] };
+    conditions: Record<string, Record<string, string | string[]>>;
+}
+
+function plain(v: Value, strict: boolean, where: string): Value {
+    if (strict && typeof v !== "string") {
+        throw new PolicyError(`${where} holds a value that is not known yet; render() the document instead`);
+    }
+    return v;
+}
+
+/** Turns a statement into a structure `pulumi.output` can resolve (or, strict, a plain one). */
+function unwrapStatement(s: PolicyStatement, strict = false): unknown {
+    const w = `statement "${s.sid}"`;
+    const list = (xs: readonly Value[]) => xs.map((x) => plain(x, strict, w));
+    const conditions: Record<string, Record<string, unknown>> = {};
+    for (const [op, entries] of Object.entries(s.conditions)) {
+        conditions[op] = {};
+        for (const [key, value] of Object.entries(entries ?? {})) {
+            conditions[op][key] = Array.isArray(value) ? list(value) : plain(value as Value, strict, w);
+        }
+    }
+    return {
+        sid: s.sid,
+        effect: s.effect,
+        actions: [...s.actions],
+        notActions: [...s.notActions],
+        resources: list(s.resources),
+        notResources: list(s.notResources),
+        principals: s.principals
+            ? {
+                  ...(s.principals.AWS ? { AWS: list(s.principals.AWS) } : {}),
+                  ...(s.principals.Service ? { Service: [...s.principals.Service] } : {}),
+              }
+            : undefined,
+        conditions,
+    };
+}
+
+const sortUnique = (xs: readonly string[]) => [...new Set(xs)].sort();
+const unwrap = (xs: readonly string[]): JsonValue => {
+    const u = sortUnique(xs);
+    return u.length === 1 ? u[0] : u;
+};
+const sortedKeys = <T>(o: Record<string, T>, f: (v: T) => unknown) =>
+    Object.fromEntries(
+        Object.keys(o)
+            .sort()
+            .map((k) => [k, f(o[k])]),
+    );
+
+function canonicalStatement(s: ResolvedStatement): StatementJson {
+    const out: StatementJson = { Sid: s.sid, Effect: s.effect };
+    if (s.principals) {
+        out.Principal = sortedKeys(s.principals as Record<string, string[]>, (v) => unwrap(v)) as Record<string, JsonValue>;
+    }
+    if (s.actions.length) out.Action = unwrap(s.actions);
+    if (s.notActions.length) out.NotAction = unwrap(s.notActions);
+    if (s.resources.length) out.Resource = unwrap(s.resources);
+    if (s.notResources.length) out.NotResource = unwrap(s.notResources);
+    if (Object.keys(s.conditions).length) {
+        out.Condition = sortedKeys(s.conditions, (entries) =>
+            sortedKeys(entries, (v) => (Array.isArray(v) ? unwrap(v) : v)),
+        ) as Record<string, Record<string, JsonValue>>;
+    }
+    return out;
+}
+
+/** Sorted by Sid, so that statement order never depends on how the caller listed them. */
+function canonicalPolicy(statements: ResolvedStatement[]): PolicyJson {
+    const rendered = statements.map(canonicalStatement).sort((a, b) => (a.Sid < b.Sid ? -1 : a.Sid > b.Sid ? 1 : 0));
+    return { Version: "2012-10-17", Statement: rendered };
+}
