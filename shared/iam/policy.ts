@@ -187,7 +187,7 @@ export class PolicyDocument {
 
     /** The policy with every Input resolved, as canonical JSON data. */
     resolve(): pulumi.Output<PolicyJson> {
-        return pulumi.output(this.statements.map(unwrapStatement)).apply((resolved) =>
+        return pulumi.output(this.statements.map((s) => unwrapStatement(s))).apply((resolved) =>
             canonicalPolicy(resolved as unknown as ResolvedStatement[]),
         );
     }
