@@ -1,0 +1,116 @@
+/**
+ * Config rules both projects share. Each rule says what is wrong and what is expected, so a
+ * message built from it needs no other context than the key it is attached to.
+ */
+import { z } from "zod";
+import { parseS3Url } from "../policies";
+
+/** A zod message function: "is required" when absent, else the given text. */
+const need = (what: string) => (issue: { input?: unknown }) =>
+    issue.input === undefined ? `is required: ${what}` : `must be ${what}, got ${describe(issue.input)}`;
+
+export function describe(value: unknown): string {
+    if (typeof value === "string") return JSON.stringify(value);
+    if (Array.isArray(value)) return "a list";
+    if (value === null) return "null";
+    return typeof value === "object" ? "an object" : `${typeof value} ${String(value)}`;
+}
+
+export const accountId = z
+    .string({ error: need("a 12-digit AWS account ID") })
+    .regex(/^\d{12}$/, { error: (i) => `must be a 12-digit AWS account ID, got ${describe(i.input)}` });
+
+export const region = z
+    .string({ error: need("an AWS region such as eu-west-1") })
+    .regex(/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/, { error: (i) => `must be an AWS region such as eu-west-1, got ${describe(i.input)}` });
+
+export const roleArn = z
+    .string({ error: need("an IAM role ARN (arn:aws:iam::<account>:role/<name>)") })
+    .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, {
+        error: (i) => `must be an IAM role ARN (arn:aws:iam::<account>:role/[path/]<name>), got ${describe(i.input)}`,
+    });
+
+export const kmsKeyArn = z
+    .string({ error: need("a KMS key ARN") })
+    .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]{36}$|^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/mrk-[0-9a-f]{32}$/, {
+        error: (i) => `must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<key-id>), got ${describe(i.input)}; an alias ARN cannot be used in IAM policies`,
+    });
+
+/** Glue database and table names: lowercase letters, digits and underscores (Athena's rule). */
+const glueName = (what: string) =>
+    z
+        .string({ error: need(`a ${what} name`) })
+        .regex(/^[a-z0-9_]{1,255}$/, {
+            error: (i) => `must be a ${what} name of lowercase letters, digits and underscores (at most 255), got ${describe(i.input)}`,
+        });
+export const databaseName = glueName("Glue database");
+export const tableName = glueName("Glue table");
+
+/** S3 bucket naming rules (general purpose buckets). */
+export const bucketName = z
+    .string({ error: need("an S3 bucket name") })
+    .refine((b) => /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(b) && !b.includes("..") && !/^\d+\.\d+\.\d+\.\d+$/.test(b) && !b.startsWith("xn--"), {
+        error: (i) => `must be an S3 bucket name (3-63 lowercase letters, digits, dots and hyphens), got ${describe(i.input)}`,
+    });
+
+/** Prefix inside a bucket: no leading slash; normalised to end with "/". */
+export const s3Prefix = z
+    .string({ error: need("an S3 key prefix such as grafana/") })
+    .refine((p) => !p.startsWith("/") && !p.includes("//") && !/[*?]/.test(p) && p.length <= 512, {
+        error: (i) => `must be an S3 key prefix without a leading slash or wildcards, such as grafana/, got ${describe(i.input)}`,
+    })
+    .transform((p) => (p === "" || p.endsWith("/") ? p : `${p}/`));
+
+/** `s3://bucket[/prefix]` where the bucket name itself is valid. */
+export const s3Location = z
+    .string({ error: need("an S3 location s3://bucket[/prefix]") })
+    .refine((u) => {
+        const loc = parseS3Url(u);
+        return loc !== undefined && bucketName.safeParse(loc.bucket).success && !/[*?]/.test(u);
+    }, { error: (i) => `must be an S3 location s3://bucket[/prefix] with a valid bucket name and no wildcards, got ${describe(i.input)}` })
+    .transform((u) => parseS3Url(u)!);
+
+export const workgroupName = z
+    .string({ error: need("an Athena workgroup name") })
+    .regex(/^[a-zA-Z0-9._-]{1,128}$/, { error: (i) => `must be an Athena workgroup name (1-128 letters, digits, . _ -), got ${describe(i.input)}` });
+
+export const catalogName = z
+    .string({ error: need("an Athena data catalog name") })
+    .regex(/^[A-Za-z0-9_@-]{1,256}$/, { error: (i) => `must be an Athena data catalog name such as AwsDataCatalog, got ${describe(i.input)}` });
+
+export const iamRoleName = z
+    .string({ error: need("an IAM role name") })
+    .regex(/^[\w+=,.@-]{1,64}$/, { error: (i) => `must be an IAM role name (1-64 letters, digits and +=,.@_-), got ${describe(i.input)}` });
+
+export const label = z
+    .string({ error: need("a short human name") })
+    .refine((s) => s.trim().length > 0 && s.length <= 100, { error: "must be a non-empty name of at most 100 characters" });
+
+/** A Pulumi stack reference, fully qualified. */
+export const stackName = z
+    .string({ error: need('a fully qualified stack name "org/project/stack"') })
+    .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, {
+        error: (i) => `must be a fully qualified stack name "org/project/stack" (use "organization" as the org with a self-managed backend), got ${describe(i.input)}`,
+    });
+
+export const workspaceId = z
+    .string({ error: need("an Amazon Managed Grafana workspace ID (g- and 10 hex characters)") })
+    .regex(/^g-[0-9a-f]{10}$/, { error: (i) => `must be an Amazon Managed Grafana workspace ID (g- and 10 hex characters), got ${describe(i.input)}` });
+
+export const organizationId = z
+    .string({ error: need("an AWS Organizations ID (o-...)") })
+    .regex(/^o-[a-z0-9]{10,32}$/, { error: (i) => `must be an AWS Organizations ID (o- and 10-32 lowercase letters or digits), got ${describe(i.input)}` });
+
+export const httpsUrl = z
+    .string({ error: need("an https:// URL") })
+    .regex(/^https:\/\/[^\s/]+(\/[^\s]*)?$/, { error: (i) => `must be an https:// URL, got ${describe(i.input)}` })
+    .transform((u) => u.replace(/\/+$/, ""));
+
+export const integer = (what: string, min: number, max: number) =>
+    z
+        .number({ error: need(`${what}, a whole number from ${min} to ${max}`) })
+        .int({ error: (i) => `must be a whole number, got ${describe(i.input)}` })
+        .min(min, { error: (i) => `must be at least ${min} (${what}), got ${describe(i.input)}` })
+        .max(max, { error: (i) => `must be at most ${max} (${what}), got ${describe(i.input)}` });
+
+export const bool = (what: string) => z.boolean({ error: need(`true or false (${what})`) });

@@ -1,0 +1,89 @@
+/**
+ * Settings of a source (data account) stack: the `grafana-athena-source` project, and the
+ * `source` object of the root project. One schema, so both get the same rules and messages.
+ */
+import { z } from "zod";
+import { accountOfArn } from "../naming";
+import * as r from "./rules";
+
+export const SOURCE_NAMESPACE = "grafana-athena-source";
+
+export const DEFAULT_ROLE_NAME = "AmazonManagedGrafana-CrossAccountAthena";
+export const DEFAULT_CATALOG = "AwsDataCatalog";
+/** 10 GiB: the default per-query cost guard. */
+export const DEFAULT_BYTES_SCANNED_CUTOFF = 10 * 1024 ** 3;
+/** Athena's minimum for `bytesScannedCutoffPerQuery`: 10 MiB. */
+export const MIN_BYTES_SCANNED_CUTOFF = 10 * 1024 ** 2;
+
+export const workgroupSettings = z
+    .object({
+        name: r.workgroupName,
+        create: r.bool("create the workgroup, or tag an existing one").default(true),
+        bytesScannedCutoffPerQuery: r
+            .integer("bytes a query may scan before Athena cancels it", MIN_BYTES_SCANNED_CUTOFF, Number.MAX_SAFE_INTEGER)
+            .default(DEFAULT_BYTES_SCANNED_CUTOFF),
+    })
+    .strict();
+
+export const resultsSettings = z
+    .object({
+        bucket: r.bucketName,
+        prefix: r.s3Prefix.default("grafana/"),
+        create: r.bool("create the results bucket, or use an existing one").default(true),
+        expirationDays: r.integer("days before query results expire", 1, 3650).default(7),
+    })
+    .strict();
+
+export const sourceSettingsShape = {
+    grafanaAccountId: r.accountId,
+    grafanaRoleArn: r.roleArn,
+    database: r.databaseName,
+    tables: z
+        .array(z.union([z.literal("*"), r.tableName], { error: (i) => `must be a Glue table name of lowercase letters, digits and underscores, or "*", got ${r.describe(i.input)}` }), {
+            error: (i) => (i.input === undefined ? 'is required: a list of table names, or ["*"] for every table' : `must be a list of table names, got ${r.describe(i.input)}`),
+        })
+        .min(1, { error: 'must list at least one table (or ["*"] for every table of the database)' })
+        .refine((ts) => !ts.includes("*") || ts.length === 1, { error: '"*" means every table: give it alone, not with table names' })
+        .refine((ts) => new Set(ts).size === ts.length, { error: "lists a table twice" }),
+    catalog: r.catalogName.default(DEFAULT_CATALOG),
+    dataLocations: z
+        .array(r.s3Location, { error: (i) => (i.input === undefined ? "is required: the S3 locations s3://bucket[/prefix] the tables read" : `must be a list of s3://bucket[/prefix], got ${r.describe(i.input)}`) })
+        .min(1, { error: "must list at least one S3 location s3://bucket[/prefix] the tables read" }),
+    workgroup: workgroupSettings,
+    results: resultsSettings,
+    kmsKeyArns: z.array(r.kmsKeyArn, { error: (i) => `must be a list of KMS key ARNs, got ${r.describe(i.input)}` }).default([]),
+    lakeFormation: r.bool("the tables are governed by Lake Formation").default(false),
+    roleName: r.iamRoleName.default(DEFAULT_ROLE_NAME),
+    label: r.label.optional(),
+};
+
+function crossChecks(s: { grafanaAccountId: string; grafanaRoleArn: string }, ctx: z.RefinementCtx) {
+    const account = accountOfArn(s.grafanaRoleArn);
+    if (account && account !== s.grafanaAccountId) {
+        ctx.addIssue({
+            code: "custom",
+            path: ["grafanaRoleArn"],
+            message: `belongs to account ${account}, not to grafanaAccountId ${s.grafanaAccountId}; give the workspace role of the Grafana account`,
+        });
+    }
+}
+
+export const sourceSettings = z.object(sourceSettingsShape).strict().superRefine(crossChecks);
+
+export type SourceSettings = z.output<typeof sourceSettings>;
+
+/** How each top-level key is stored in Pulumi config: plain text, or JSON (lists, objects, numbers, booleans). */
+export const SOURCE_KEY_KINDS = {
+    grafanaAccountId: "string",
+    grafanaRoleArn: "string",
+    database: "string",
+    tables: "json",
+    catalog: "string",
+    dataLocations: "json",
+    workgroup: "json",
+    results: "json",
+    kmsKeyArns: "json",
+    lakeFormation: "json",
+    roleName: "string",
+    label: "string",
+} as const;

@@ -1,0 +1,103 @@
+/**
+ * Settings of the workspace (Grafana account) stack: the `grafana-athena-workspace` project, and
+ * the `workspace` object of the root project.
+ */
+import { z } from "zod";
+import * as r from "./rules";
+
+export const WORKSPACE_NAMESPACE = "grafana-athena-workspace";
+
+/** The longest a workspace service account token may live (30 days). */
+export const MAX_TOKEN_SECONDS = 2_592_000;
+export const DEFAULT_TOKEN_ROTATION_DAYS = 7;
+export const DEFAULT_RESULT_REUSE_MINUTES = 60;
+export const DEFAULT_FOLDER = "Athena";
+
+export const PANEL_TYPES = ["barchart", "gauge", "stat"] as const;
+
+export const panelSettings = z
+    .object({
+        type: z.enum(PANEL_TYPES, { error: (i) => `must be one of barchart, gauge, stat, got ${r.describe(i.input)}` }),
+        title: z.string({ error: "is required: the panel title" }).refine((t) => t.trim().length > 0, { error: "must not be empty" }),
+        sql: z.string({ error: "is required: the Athena SQL of the panel" }).refine((t) => t.trim().length > 0, { error: "must not be empty" }),
+    })
+    .strict();
+
+export const dashboardSettings = z
+    .object({
+        folder: z.string({ error: (i) => `must be a folder title, got ${r.describe(i.input)}` }).min(1, { error: "must not be empty" }).max(100).default(DEFAULT_FOLDER),
+        resultReuseMinutes: r.integer("minutes Athena may reuse a query's result", 1, 10_080).default(DEFAULT_RESULT_REUSE_MINUTES),
+        panels: z.array(panelSettings, { error: (i) => `must be a list of {type, title, sql}, got ${r.describe(i.input)}` }).min(1, { error: "must list at least one panel, or be left out for the sample panels" }).optional(),
+    })
+    .strict();
+
+export const sourceRef = z
+    .object({
+        stack: r.stackName,
+        name: r.label.optional(),
+    })
+    .strict();
+
+/** Keys shared by the workspace project and the root project's `workspace` object. */
+export const workspaceCommonShape = {
+    workspaceId: r.workspaceId,
+    tokenRotationDays: r.integer("days between Grafana token rotations; below 30, the token's lifetime", 1, 29).default(DEFAULT_TOKEN_ROTATION_DAYS),
+    grafanaUrl: r.httpsUrl.optional(),
+    /** Only its presence is validated here; the value stays a secret and never reaches a message. */
+    grafanaAuth: z.string({ error: "must be a Grafana API token (set it with --secret)" }).min(1).optional(),
+    dashboard: dashboardSettings.default({ folder: DEFAULT_FOLDER, resultReuseMinutes: DEFAULT_RESULT_REUSE_MINUTES }),
+    verifyDataSources: r.bool("check every data source like Grafana's Save & test during pulumi up").default(true),
+    sourceRoleName: r.iamRoleName.optional(),
+    organizationId: r.organizationId.optional(),
+};
+
+export function workspaceCrossChecks(
+    s: { grafanaUrl?: string; grafanaAuth?: string; sourceRoleName?: string; organizationId?: string },
+    ctx: z.RefinementCtx,
+) {
+    if ((s.grafanaUrl === undefined) !== (s.grafanaAuth === undefined)) {
+        ctx.addIssue({
+            code: "custom",
+            path: [s.grafanaUrl === undefined ? "grafanaUrl" : "grafanaAuth"],
+            message:
+                s.grafanaUrl === undefined
+                    ? "is required when grafanaAuth is set: give both, or neither to let the stack mint its own token"
+                    : "is required when grafanaUrl is set: give a Grafana API token with --secret, or neither to let the stack mint its own token",
+        });
+    }
+    if ((s.sourceRoleName === undefined) !== (s.organizationId === undefined)) {
+        ctx.addIssue({
+            code: "custom",
+            path: [s.sourceRoleName === undefined ? "sourceRoleName" : "organizationId"],
+            message: "is required with the other: organisation mode needs both sourceRoleName and organizationId",
+        });
+    }
+}
+
+export const workspaceSettings = z
+    .object({
+        ...workspaceCommonShape,
+        sources: z
+            .array(sourceRef, { error: (i) => (i.input === undefined ? 'is required: a list of {stack: "org/project/stack"}' : `must be a list of {stack, name?}, got ${r.describe(i.input)}`) })
+            .min(1, { error: 'must list at least one source stack {stack: "org/project/stack"}' })
+            .refine((ss) => new Set(ss.map((s) => s.stack)).size === ss.length, { error: "lists a stack twice" })
+            .refine((ss) => { const names = ss.map((s) => s.name).filter((n) => n !== undefined); return new Set(names).size === names.length; }, { error: "gives two sources the same name" }),
+    })
+    .strict()
+    .superRefine(workspaceCrossChecks);
+
+export type WorkspaceSettings = z.output<typeof workspaceSettings>;
+export type DashboardSettings = z.output<typeof dashboardSettings>;
+export type PanelSettings = z.output<typeof panelSettings>;
+
+export const WORKSPACE_KEY_KINDS = {
+    workspaceId: "string",
+    sources: "json",
+    tokenRotationDays: "json",
+    grafanaUrl: "string",
+    grafanaAuth: "secret",
+    dashboard: "json",
+    verifyDataSources: "json",
+    sourceRoleName: "string",
+    organizationId: "string",
+} as const;

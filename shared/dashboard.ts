@@ -1,0 +1,441 @@
+/**
+ * Grafana 10.4 dashboards for Athena sources, built with the Grafana Foundation SDK's typed
+ * builders. Pure functions: no Pulumi, no I/O, same input → byte-identical JSON.
+ *
+ * "Readable at scale": one dashboard per source (uid derived from the source stack name, so it
+ * survives reordering and renaming of labels) plus one home dashboard that links them all.
+ */
+import { createHash } from "crypto";
+
+// The SDK's package.json only publishes its modules through `exports` subpaths
+// (`@grafana/grafana-foundation-sdk/dashboard`, ...) and its `types`/`main` point at a
+// `dist/index.*` that the package does not ship. This repository compiles with
+// `moduleResolution: "node"`, which ignores `exports`, so TypeScript cannot see those subpaths,
+// while Node refuses `.../dist/...` at run time (ERR_PACKAGE_PATH_NOT_EXPORTED). So: types come
+// from the `dist/` paths (type-only imports, erased from the emitted JavaScript) and the values
+// come from the exported subpaths through `require`.
+import type * as AthenaSdk from "@grafana/grafana-foundation-sdk/dist/athena";
+import type * as BarchartSdk from "@grafana/grafana-foundation-sdk/dist/barchart";
+import type * as CogSdk from "@grafana/grafana-foundation-sdk/dist/cog";
+import type * as CommonSdk from "@grafana/grafana-foundation-sdk/dist/common";
+import type * as DashboardSdk from "@grafana/grafana-foundation-sdk/dist/dashboard";
+import type * as GaugeSdk from "@grafana/grafana-foundation-sdk/dist/gauge";
+import type * as StatSdk from "@grafana/grafana-foundation-sdk/dist/stat";
+import type * as TextSdk from "@grafana/grafana-foundation-sdk/dist/text";
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+const athena: typeof AthenaSdk = require("@grafana/grafana-foundation-sdk/athena");
+const barchart: typeof BarchartSdk = require("@grafana/grafana-foundation-sdk/barchart");
+const common: typeof CommonSdk = require("@grafana/grafana-foundation-sdk/common");
+const dashboard: typeof DashboardSdk = require("@grafana/grafana-foundation-sdk/dashboard");
+const gauge: typeof GaugeSdk = require("@grafana/grafana-foundation-sdk/gauge");
+const stat: typeof StatSdk = require("@grafana/grafana-foundation-sdk/stat");
+const text: typeof TextSdk = require("@grafana/grafana-foundation-sdk/text");
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+export const ATHENA_PLUGIN_ID = "grafana-athena-datasource";
+
+/** Dashboard JSON model version of Grafana 10.4. */
+export const SCHEMA_VERSION = 39;
+
+/** Athena's limit for query result reuse (`ResultReuseByAgeConfiguration.MaxAgeInMinutes`). */
+export const RESULT_REUSE_MIN_MINUTES = 1;
+export const RESULT_REUSE_MAX_MINUTES = 10080;
+
+/** Grafana's dashboard grid is 24 columns wide. */
+export const GRID_COLUMNS = 24;
+/** Source dashboard panels: three per row, fixed height. */
+export const PANEL_WIDTH = 8;
+export const PANEL_HEIGHT = 8;
+
+export const SOURCE_DASHBOARD_TAGS: readonly string[] = ["athena", "grafana-athena"];
+export const HOME_DASHBOARD_TAGS: readonly string[] = ["athena", "grafana-athena-home"];
+export const HOME_DASHBOARD_TITLE = "Athena sources";
+
+export type PanelType = "barchart" | "gauge" | "stat";
+export const PANEL_TYPES: readonly PanelType[] = ["barchart", "gauge", "stat"];
+
+export interface PanelSpec {
+    type: PanelType;
+    title: string;
+    sql: string;
+}
+
+export interface DashboardSource {
+    /** stable key of the source (the source stack name "org/project/stack"), used for the dashboard uid */
+    key: string;
+    /** human name, e.g. "Sales (111122223333)" */
+    label: string;
+    dataSourceUid: string;
+    region: string;
+    catalog: string;
+    database: string;
+}
+
+export interface DashboardOptions {
+    /** Athena result reuse max age, 1..10080 minutes. */
+    resultReuseMinutes: number;
+    /** Panels to show instead of `defaultPanels(source)`. */
+    panels?: readonly PanelSpec[];
+}
+
+export interface BuiltDashboard {
+    uid: string;
+    title: string;
+    json: Record<string, unknown>;
+}
+
+export interface GridCell {
+    x: number;
+    y: number;
+    w: number;
+    h: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// uids and layout
+
+const UID_HASH_LENGTH = 20;
+const UID_MAX_LENGTH = 40;
+const UID_PATTERN = /^[A-Za-z0-9_-]+$/;
+
+/**
+ * A Grafana dashboard uid: `<prefix>-<20 hex chars>`, at most 40 characters of `[A-Za-z0-9_-]`.
+ * The hash covers the prefix and the key, so the uid for one key differs per prefix (and from
+ * the data source uid of the same stack). Deterministic; 80 bits make collisions among a few
+ * thousand sources negligible.
+ */
+export function dashboardUid(prefix: string, key: string): string {
+    if (typeof prefix !== "string" || !UID_PATTERN.test(prefix)) {
+        throw new Error(`dashboard uid prefix ${JSON.stringify(prefix)} must be non-empty and use only letters, digits, "-" and "_"`);
+    }
+    const maxPrefix = UID_MAX_LENGTH - UID_HASH_LENGTH - 1;
+    if (prefix.length > maxPrefix) {
+        throw new Error(`dashboard uid prefix "${prefix}" is longer than ${maxPrefix} characters (uids are at most ${UID_MAX_LENGTH})`);
+    }
+    if (typeof key !== "string" || key.length === 0) {
+        throw new Error(`dashboard uid key must be a non-empty string`);
+    }
+    const hash = createHash("sha256").update(`${prefix}\n${key}`).digest("hex").slice(0, UID_HASH_LENGTH);
+    return `${prefix}-${hash}`;
+}
+
+/**
+ * Grid cells for `count` panels of `width` × `height`, left to right, wrapping onto a new row
+ * when the 24-column row is full. Cells never overlap.
+ */
+export function gridLayout(count: number, width: number = PANEL_WIDTH, height: number = PANEL_HEIGHT): GridCell[] {
+    if (!Number.isInteger(count) || count < 0) {
+        throw new Error(`panel count must be a non-negative integer, got ${count}`);
+    }
+    if (!Number.isInteger(width) || width < 1 || width > GRID_COLUMNS) {
+        throw new Error(`panel width must be an integer in 1..${GRID_COLUMNS}, got ${width}`);
+    }
+    if (!Number.isInteger(height) || height < 1) {
+        throw new Error(`panel height must be a positive integer, got ${height}`);
+    }
+    const perRow = Math.floor(GRID_COLUMNS / width);
+    const cells: GridCell[] = [];
+    for (let i = 0; i < count; i++) {
+        cells.push({ x: (i % perRow) * width, y: Math.floor(i / perRow) * height, w: width, h: height });
+    }
+    return cells;
+}
+
+// ---------------------------------------------------------------------------------------------
+// SQL
+
+/** An Athena (Trino) SQL string literal: single quotes doubled. */
+export function sqlStringLiteral(value: string): string {
+    return `'${value.replace(/'/g, "''")}'`;
+}
+
+/**
+ * Panels that work on any source without knowing its tables.
+ *
+ * They read only Athena's `information_schema`, which Athena answers from the Glue Data Catalog:
+ * metadata-only queries, no S3 data is scanned, and they need no column name the user never gave.
+ * They also need no permission beyond what the cross-account role already has: Glue
+ * GetDatabase/GetTables only return the tables the role was granted, so `information_schema`
+ * filtered on the source's database shows exactly the tables Grafana can read.
+ */
+export function defaultPanels(source: DashboardSource): PanelSpec[] {
+    checkSource(source);
+    if (source.database === athena.defaultKey) {
+        throw new Error(
+            `source "${source.key}": the default panels filter information_schema on the database name, ` +
+                `so database must be an explicit name, not "${athena.defaultKey}"`,
+        );
+    }
+    const schema = sqlStringLiteral(source.database);
+    return [
+        {
+            type: "barchart",
+            title: "Columns per table (top 50)",
+            sql: [
+                "SELECT table_name, count(*) AS column_count",
+                "FROM information_schema.columns",
+                `WHERE table_schema = ${schema}`,
+                "GROUP BY table_name",
+                "ORDER BY column_count DESC, table_name",
+                "LIMIT 50",
+            ].join("\n"),
+        },
+        {
+            type: "gauge",
+            title: "Tables Grafana can read",
+            sql: ["SELECT count(*) AS table_count", "FROM information_schema.tables", `WHERE table_schema = ${schema}`].join("\n"),
+        },
+        {
+            type: "stat",
+            title: "Columns",
+            sql: ["SELECT count(*) AS column_count", "FROM information_schema.columns", `WHERE table_schema = ${schema}`].join("\n"),
+        },
+    ];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Builders
+
+/**
+ * The SDK's DashboardBuilder starts from `schemaVersion: 36` and has no setter for it. Its
+ * builders keep their state in the `protected internal` object, so a subclass is the SDK's own
+ * extension point: this one stamps the Grafana 10.4 schema version.
+ */
+class Grafana104DashboardBuilder extends dashboard.DashboardBuilder {
+    constructor(title: string) {
+        super(title);
+        this.internal.schemaVersion = SCHEMA_VERSION;
+    }
+}
+
+type PanelBuilder = CogSdk.Builder<DashboardSdk.Panel>;
+
+function athenaTarget(source: DashboardSource, sql: string, resultReuseMinutes: number, ref: DashboardSdk.DataSourceRef) {
+    // Every field of the Athena query model (format, rawSQL, connectionArgs with result reuse)
+    // is covered by the SDK's typed athena builders; no generic escape hatch is needed.
+    return new athena.DataqueryBuilder()
+        .refId("A")
+        .datasource(ref)
+        .format(athena.FormatOptions.Table)
+        .rawSQL(sql)
+        .connectionArgs(
+            new athena.ConnectionArgsBuilder()
+                .region(source.region)
+                .catalog(source.catalog)
+                .database(source.database)
+                .resultReuseEnabled(true)
+                .resultReuseMaxAgeInMinutes(resultReuseMinutes),
+        );
+}
+
+function panelBuilder(spec: PanelSpec): PanelBuilder & {
+    id(id: number): unknown;
+    title(title: string): unknown;
+    datasource(ref: DashboardSdk.DataSourceRef): unknown;
+    gridPos(pos: DashboardSdk.GridPos): unknown;
+    withTarget(target: CogSdk.Builder<CogSdk.Dataquery>): unknown;
+} {
+    switch (spec.type) {
+        case "barchart":
+            // Setting the orientation materialises the SDK's complete default options.
+            return new barchart.PanelBuilder().orientation(common.VizOrientation.Auto).showValue(common.VisibilityMode.Auto);
+        case "gauge":
+            return new gauge.PanelBuilder()
+                .min(0)
+                .reduceOptions(new common.ReduceDataOptionsBuilder().calcs(["lastNotNull"]))
+                .orientation(common.VizOrientation.Auto);
+        case "stat":
+            return new stat.PanelBuilder()
+                .reduceOptions(new common.ReduceDataOptionsBuilder().calcs(["lastNotNull"]))
+                .graphMode(common.BigValueGraphMode.None)
+                .orientation(common.VizOrientation.Auto);
+    }
+}
+
+function finish(builder: CogSdk.Builder<DashboardSdk.Dashboard>, uid: string, title: string): BuiltDashboard {
+    // Round trip through JSON: drops the SDK's marker methods (`_implementsDataqueryVariant`) and
+    // detaches the result from the builder's internal state.
+    const json = JSON.parse(JSON.stringify(builder.build())) as Record<string, unknown>;
+    return { uid, title, json };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Validation
+
+function nonEmpty(value: unknown): value is string {
+    return typeof value === "string" && value.trim().length > 0;
+}
+
+function checkSource(source: DashboardSource): void {
+    if (source === null || typeof source !== "object") {
+        throw new Error("dashboard source must be an object");
+    }
+    const name = nonEmpty(source.key) ? `source "${source.key}"` : "source";
+    const problems: string[] = [];
+    for (const field of ["key", "label", "dataSourceUid", "region", "catalog", "database"] as const) {
+        if (!nonEmpty(source[field])) {
+            problems.push(`${field} must be a non-empty string`);
+        }
+    }
+    if (problems.length > 0) {
+        throw new Error(`${name}: ${problems.join("; ")}`);
+    }
+}
+
+function checkResultReuse(minutes: unknown): number {
+    if (
+        typeof minutes !== "number" ||
+        !Number.isInteger(minutes) ||
+        minutes < RESULT_REUSE_MIN_MINUTES ||
+        minutes > RESULT_REUSE_MAX_MINUTES
+    ) {
+        throw new Error(
+            `resultReuseMinutes must be a whole number of minutes in ${RESULT_REUSE_MIN_MINUTES}..${RESULT_REUSE_MAX_MINUTES} ` +
+                `(Athena's result reuse limit), got ${JSON.stringify(minutes)}`,
+        );
+    }
+    return minutes;
+}
+
+function checkPanels(panels: readonly PanelSpec[]): void {
+    if (!Array.isArray(panels) || panels.length === 0) {
+        throw new Error("panels must be a non-empty list (omit it to get the default panels)");
+    }
+    panels.forEach((panel, i) => {
+        const where = `panel ${i + 1}${panel && nonEmpty(panel.title) ? ` ("${panel.title}")` : ""}`;
+        if (panel === null || typeof panel !== "object") {
+            throw new Error(`${where} must be an object`);
+        }
+        if (!PANEL_TYPES.includes(panel.type)) {
+            throw new Error(`${where}: type must be one of ${PANEL_TYPES.join(", ")}, got ${JSON.stringify(panel.type)}`);
+        }
+        if (!nonEmpty(panel.title)) {
+            throw new Error(`${where}: title must not be empty`);
+        }
+        if (!nonEmpty(panel.sql)) {
+            throw new Error(`${where}: sql must not be empty`);
+        }
+    });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dashboards
+
+/** uid of the home dashboard that lists every source dashboard. */
+export function homeDashboardUid(): string {
+    return dashboardUid("athena-home", "home");
+}
+
+/** One source's dashboard: its panels, each a table-format Athena query with result reuse on. */
+export function sourceDashboard(source: DashboardSource, options: DashboardOptions): BuiltDashboard {
+    checkSource(source);
+    if (options === null || typeof options !== "object") {
+        throw new Error("dashboard options must be an object");
+    }
+    const reuse = checkResultReuse(options.resultReuseMinutes);
+    const panels = options.panels === undefined ? defaultPanels(source) : options.panels;
+    checkPanels(panels);
+
+    const uid = dashboardUid("athena", source.key);
+    const title = source.label;
+    const ref: DashboardSdk.DataSourceRef = { type: ATHENA_PLUGIN_ID, uid: source.dataSourceUid };
+    const cells = gridLayout(panels.length);
+
+    const builder = new Grafana104DashboardBuilder(title)
+        .uid(uid)
+        .description(`Athena ${source.catalog}.${source.database} in ${source.region}`)
+        .tags([...SOURCE_DASHBOARD_TAGS])
+        .editable()
+        .timezone("browser")
+        .time({ from: "now-7d", to: "now" })
+        .link(
+            new dashboard.DashboardLinkBuilder(HOME_DASHBOARD_TITLE)
+                .type(dashboard.DashboardLinkType.Link)
+                .url(`/d/${homeDashboardUid()}`)
+                .icon("dashboard")
+                .tooltip("All Athena source dashboards"),
+        );
+
+    panels.forEach((spec, i) => {
+        const panel = panelBuilder(spec);
+        panel.id(i + 1);
+        panel.title(spec.title);
+        panel.datasource({ ...ref });
+        panel.gridPos({ ...cells[i] });
+        panel.withTarget(athenaTarget(source, spec.sql, reuse, { ...ref }));
+        builder.withPanel(panel);
+    });
+
+    return finish(builder, uid, title);
+}
+
+/** Escapes text for Markdown (CommonMark/GFM table cells): every ASCII punctuation mark that matters. */
+function markdownText(value: string): string {
+    return value.replace(/[\r\n\t]+/g, " ").replace(/[\\`*_{}[\]()<>#+\-.!|~&]/g, "\\$&");
+}
+
+function byCodeUnits(a: string, b: string): number {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * The entry point: one text panel with a Markdown table linking every source dashboard, sorted
+ * by label (then uid). A single panel stays usable with hundreds of sources (it scrolls).
+ */
+export function homeDashboard(
+    sources: readonly { label: string; dashboardUid: string }[],
+    options: { title?: string } = {},
+): BuiltDashboard {
+    if (!Array.isArray(sources)) {
+        throw new Error("home dashboard sources must be a list");
+    }
+    const title = options.title === undefined ? HOME_DASHBOARD_TITLE : options.title;
+    if (!nonEmpty(title)) {
+        throw new Error("home dashboard title must not be empty");
+    }
+    const seen = new Set<string>();
+    for (const s of sources) {
+        if (!nonEmpty(s?.label)) {
+            throw new Error(`home dashboard: every source needs a non-empty label (dashboard uid ${JSON.stringify(s?.dashboardUid)})`);
+        }
+        if (typeof s.dashboardUid !== "string" || !UID_PATTERN.test(s.dashboardUid) || s.dashboardUid.length > UID_MAX_LENGTH) {
+            throw new Error(`home dashboard: source "${s.label}" has an invalid dashboard uid ${JSON.stringify(s.dashboardUid)}`);
+        }
+        if (seen.has(s.dashboardUid)) {
+            throw new Error(`home dashboard: dashboard uid "${s.dashboardUid}" is listed twice`);
+        }
+        seen.add(s.dashboardUid);
+    }
+    const sorted = [...sources].sort((a, b) => byCodeUnits(a.label, b.label) || byCodeUnits(a.dashboardUid, b.dashboardUid));
+
+    const lines =
+        sorted.length === 0
+            ? ["No Athena sources are configured yet."]
+            : [
+                  `${sorted.length} Athena source${sorted.length === 1 ? "" : "s"}, one dashboard each ` +
+                      `(search by tag \`${SOURCE_DASHBOARD_TAGS[1]}\` to filter).`,
+                  "",
+                  "| Source | Dashboard uid |",
+                  "| --- | --- |",
+                  ...sorted.map((s) => `| [${markdownText(s.label)}](/d/${s.dashboardUid}) | \`${s.dashboardUid}\` |`),
+              ];
+
+    const uid = homeDashboardUid();
+    const panel = new text.PanelBuilder()
+        .id(1)
+        .title("Source dashboards")
+        .mode(text.TextMode.Markdown)
+        .content(lines.join("\n"))
+        .gridPos({ x: 0, y: 0, w: GRID_COLUMNS, h: Math.min(Math.max(sorted.length + 4, 6), 40) });
+
+    const builder = new Grafana104DashboardBuilder(title)
+        .uid(uid)
+        .tags([...HOME_DASHBOARD_TAGS])
+        .editable()
+        .timezone("browser")
+        .time({ from: "now-7d", to: "now" })
+        .withPanel(panel);
+
+    return finish(builder, uid, title);
+}

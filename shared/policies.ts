@@ -1,0 +1,258 @@
+/**
+ * The three policies of the design (DESIGN.md, "Security model"), as named functions:
+ * - `sourceTrustPolicy`: who may assume the source role (account B);
+ * - `sourceAccessPolicies`: what the source role may do (account B);
+ * - `assumeSourceRolesPolicy` / `assumeOrganizationRolesPolicy`: which roles the workspace role
+ *   may assume (account A).
+ */
+import { PolicyDocument, PolicyStatement, Value } from "./iam/policy";
+import { MANAGED_POLICIES_PER_ROLE, POLICY_QUOTAS, checkPolicySize, packManagedPolicies, policySize } from "./iam/size";
+
+/** The tag a workgroup must carry, with exactly this value, for Grafana to query through it. */
+export const GRAFANA_TAG_KEY = "GrafanaDataSource";
+export const GRAFANA_TAG_VALUE = "true";
+
+/** `s3://bucket[/prefix]`, split. `prefix` is "" for a whole bucket, else ends with "/". */
+export interface S3Location {
+    bucket: string;
+    prefix: string;
+}
+
+export function parseS3Url(url: string): S3Location | undefined {
+    const m = /^s3:\/\/([^/]+)(?:\/(.*))?$/.exec(url);
+    if (!m) return undefined;
+    const rest = (m[2] ?? "").replace(/\/+$/, "");
+    return { bucket: m[1], prefix: rest ? `${rest}/` : "" };
+}
+
+export function s3Url(loc: S3Location): string {
+    return `s3://${loc.bucket}/${loc.prefix}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Trust policy of the source role
+// ---------------------------------------------------------------------------------------------
+
+export interface SourceTrustArgs {
+    /** The Grafana account (account A). */
+    grafanaAccountId: string;
+    /** The AMG workspace role; only this principal of account A may assume the source role. */
+    grafanaRoleArn: Value;
+    /** The external ID the caller must present. */
+    externalId: Value;
+    /** Names the policy in messages. */
+    roleName: string;
+}
+
+/**
+ * Principal is the Grafana account's root, pinned to the workspace role by `aws:PrincipalArn`:
+ * unlike a role principal, the condition survives a re-created workspace role (IAM rewrites a role
+ * principal to the deleted role's unique id).
+ */
+export function sourceTrustPolicy(args: SourceTrustArgs): PolicyDocument {
+    return new PolicyDocument(`${args.roleName}-trust`, "trust", [
+        new PolicyStatement({
+            sid: "GrafanaWorkspaceAssumeRole",
+            principals: { AWS: [`arn:aws:iam::${args.grafanaAccountId}:root`] },
+            actions: ["sts:AssumeRole"],
+            conditions: {
+                StringEquals: { "sts:ExternalId": args.externalId },
+                ArnEquals: { "aws:PrincipalArn": args.grafanaRoleArn },
+            },
+        }),
+    ]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Access policy of the source role
+// ---------------------------------------------------------------------------------------------
+
+export interface SourceAccessArgs {
+    /** Name of the policy (or the first of them, when the statements need several). */
+    policyName: string;
+    /** The data account. */
+    accountId: string;
+    region: string;
+    /** Glue database the tables live in. */
+    database: string;
+    /** Table names, or `["*"]` for every table of the database. */
+    tables: readonly string[];
+    /** S3 locations the tables read (read-only). */
+    dataLocations: readonly S3Location[];
+    /** Where Athena writes query results (read/write). */
+    results: S3Location;
+    /** KMS keys that encrypt the data or the results. */
+    kmsKeyArns?: readonly string[];
+    /** The tables are governed by Lake Formation. */
+    lakeFormation?: boolean;
+    /** AWS partition, default `aws`. */
+    partition?: string;
+}
+
+export const ATHENA_METADATA_ACTIONS = [
+    "athena:GetDataCatalog",
+    "athena:GetDatabase",
+    "athena:GetTableMetadata",
+    "athena:ListDataCatalogs",
+    "athena:ListDatabases",
+    "athena:ListTableMetadata",
+    "athena:ListWorkGroups",
+];
+
+export const ATHENA_QUERY_ACTIONS = [
+    "athena:GetQueryExecution",
+    "athena:GetQueryResults",
+    "athena:GetWorkGroup",
+    "athena:StartQueryExecution",
+    "athena:StopQueryExecution",
+];
+
+export const GLUE_READ_ACTIONS = [
+    "glue:BatchGetPartition",
+    "glue:GetDatabase",
+    "glue:GetDatabases",
+    "glue:GetPartition",
+    "glue:GetPartitions",
+    "glue:GetTable",
+    "glue:GetTables",
+];
+
+/** The statements of the source role's access policy, before they are packed into policies. */
+export function sourceAccessStatements(args: SourceAccessArgs): PolicyStatement[] {
+    const p = args.partition ?? "aws";
+    const glue = `arn:${p}:glue:${args.region}:${args.accountId}`;
+    const allTables = args.tables.length === 1 && args.tables[0] === "*";
+    const bucketArn = (b: string) => `arn:${p}:s3:::${b}`;
+    const objectsArn = (l: S3Location) => `arn:${p}:s3:::${l.bucket}/${l.prefix}*`;
+
+    const statements = [
+        new PolicyStatement({
+            sid: "AthenaMetadataRead",
+            actions: ATHENA_METADATA_ACTIONS,
+            resources: ["*"],
+        }),
+        new PolicyStatement({
+            sid: "AthenaQueryTaggedWorkgroups",
+            actions: ATHENA_QUERY_ACTIONS,
+            resources: [`arn:${p}:athena:${args.region}:${args.accountId}:workgroup/*`],
+            conditions: { StringEquals: { [`aws:ResourceTag/${GRAFANA_TAG_KEY}`]: GRAFANA_TAG_VALUE } },
+        }),
+        new PolicyStatement({
+            sid: "GlueCatalogRead",
+            actions: GLUE_READ_ACTIONS,
+            resources: [
+                `${glue}:catalog`,
+                `${glue}:database/${args.database}`,
+                ...(allTables ? [`${glue}:table/${args.database}/*`] : args.tables.map((t) => `${glue}:table/${args.database}/${t}`)),
+            ],
+        }),
+        new PolicyStatement({
+            sid: "S3ResultsBucket",
+            actions: ["s3:GetBucketLocation", "s3:ListBucket"],
+            resources: [bucketArn(args.results.bucket)],
+        }),
+        new PolicyStatement({
+            sid: "S3ResultsReadWrite",
+            actions: ["s3:AbortMultipartUpload", "s3:GetObject", "s3:ListMultipartUploadParts", "s3:PutObject"],
+            resources: [objectsArn(args.results)],
+        }),
+        new PolicyStatement({
+            sid: "S3DataBuckets",
+            actions: ["s3:GetBucketLocation", "s3:ListBucket"],
+            resources: args.dataLocations.map((l) => bucketArn(l.bucket)),
+        }),
+        new PolicyStatement({
+            sid: "S3DataRead",
+            actions: ["s3:GetObject"],
+            resources: args.dataLocations.map(objectsArn),
+        }),
+    ];
+    if (args.kmsKeyArns && args.kmsKeyArns.length > 0) {
+        statements.push(
+            new PolicyStatement({
+                sid: "KmsDataAndResults",
+                actions: ["kms:Decrypt", "kms:GenerateDataKey"],
+                resources: args.kmsKeyArns,
+            }),
+        );
+    }
+    if (args.lakeFormation) {
+        // GetDataAccess accepts no resource ARN: the catalog lists it as wildcard-only.
+        statements.push(
+            new PolicyStatement({
+                sid: "LakeFormationDataAccess",
+                actions: ["lakeformation:GetDataAccess"],
+                resources: ["*"],
+            }),
+        );
+    }
+    return statements;
+}
+
+/**
+ * The source role's access policy as customer-managed policies: one when it fits the 6,144-character
+ * quota, else split deterministically (never widened to wildcards), refused past the number of
+ * managed policies a role may have.
+ */
+export function sourceAccessPolicies(args: SourceAccessArgs): PolicyDocument[] {
+    return packManagedPolicies(
+        args.policyName,
+        sourceAccessStatements(args),
+        MANAGED_POLICIES_PER_ROLE - 1,
+        `List fewer tables, use tables: ["*"] to grant every table of "${args.database}", or merge data locations under a common prefix.`,
+    );
+}
+
+/** The trust policy's size is checked before anything is declared. */
+export function checkTrustPolicySize(doc: PolicyDocument): number {
+    return checkPolicySize(doc.name, "trust", doc.toJSON(), "Shorten the role ARN or raise the trust policy quota.");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Assume policy of the workspace role
+// ---------------------------------------------------------------------------------------------
+
+export const ASSUME_POLICY_NAME = "GrafanaAthenaAssumeSourceRoles";
+
+/** `sts:AssumeRole` on exactly the given source role ARNs, nothing else. */
+export function assumeSourceRolesPolicy(roleArns: readonly Value[], name = ASSUME_POLICY_NAME): PolicyDocument {
+    return new PolicyDocument(name, "inline", [
+        new PolicyStatement({ sid: "AssumeAthenaSourceRoles", actions: ["sts:AssumeRole"], resources: roleArns }),
+    ]);
+}
+
+/**
+ * Organisation mode: `sts:AssumeRole` on the role named `roleName` in any account of the
+ * organisation `organizationId`. The same size for any number of sources.
+ */
+export function assumeOrganizationRolesPolicy(roleName: string, organizationId: string, name = ASSUME_POLICY_NAME): PolicyDocument {
+    return new PolicyDocument(name, "inline", [
+        new PolicyStatement({
+            sid: "AssumeAthenaSourceRolesInOrganization",
+            actions: ["sts:AssumeRole"],
+            resources: [`arn:aws:iam::*:role/${roleName}`],
+            conditions: { StringEquals: { "aws:ResourceOrgID": organizationId } },
+        }),
+    ]);
+}
+
+/**
+ * How many source roles of ARN length `arnLength` fit the inline-policy quota in explicit mode.
+ * Used to refuse early with a useful number.
+ */
+export function explicitModeCapacity(arnLength: number): number {
+    const empty = policySize(assumeSourceRolesPolicy(["x"]).toJSON()) - 3; // minus `"x"`
+    return Math.floor((POLICY_QUOTAS.inline - empty + 1) / (arnLength + 3));
+}
+
+/** Checks the explicit assume policy against the inline quota, with the way out in the message. */
+export function checkAssumePolicySize(doc: PolicyDocument | string, sourceCount: number, arnLength: number): number {
+    const json = typeof doc === "string" ? doc : doc.toJSON();
+    return checkPolicySize(
+        ASSUME_POLICY_NAME,
+        "inline",
+        json,
+        `It lists ${sourceCount} source roles; about ${explicitModeCapacity(arnLength)} fit. ` +
+            `Set sourceRoleName and organizationId to allow the source role in every account of the organisation with one statement.`,
+    );
+}
