@@ -23,7 +23,6 @@ import type * as GaugeSdk from "@grafana/grafana-foundation-sdk/dist/gauge";
 import type * as StatSdk from "@grafana/grafana-foundation-sdk/dist/stat";
 import type * as TextSdk from "@grafana/grafana-foundation-sdk/dist/text";
 
-/* eslint-disable @typescript-eslint/no-require-imports */
 const athena: typeof AthenaSdk = require("@grafana/grafana-foundation-sdk/athena");
 const barchart: typeof BarchartSdk = require("@grafana/grafana-foundation-sdk/barchart");
 const common: typeof CommonSdk = require("@grafana/grafana-foundation-sdk/common");
@@ -31,7 +30,6 @@ const dashboard: typeof DashboardSdk = require("@grafana/grafana-foundation-sdk/
 const gauge: typeof GaugeSdk = require("@grafana/grafana-foundation-sdk/gauge");
 const stat: typeof StatSdk = require("@grafana/grafana-foundation-sdk/stat");
 const text: typeof TextSdk = require("@grafana/grafana-foundation-sdk/text");
-/* eslint-enable @typescript-eslint/no-require-imports */
 
 export const ATHENA_PLUGIN_ID = "grafana-athena-datasource";
 
@@ -154,7 +152,8 @@ export function sqlStringLiteral(value: string): string {
  * Panels that work on any source without knowing its tables.
  *
  * They read only Athena's `information_schema`, which Athena answers from the Glue Data Catalog:
- * metadata-only queries, no S3 data is scanned, and they need no column name the user never gave.
+ * metadata-only queries, no S3 data is scanned (Athena still writes the few result rows to the
+ * workgroup's output location, as for any query), and they need no column name the user never gave.
  * They also need no permission beyond what the cross-account role already has: Glue
  * GetDatabase/GetTables only return the tables the role was granted, so `information_schema`
  * filtered on the source's database shows exactly the tables Grafana can read.
