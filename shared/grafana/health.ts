@@ -210,7 +210,7 @@ export async function checkDataSourceHealth(req: HealthCheckRequest): Promise<He
         .filter(([, v]) => typeof v !== "string" || v.trim() === "")
         .map(([k]) => k);
     if (missing.length > 0) {
-        const message = `cannot run the health check: ${missing.join(", ")} is empty`;
+        const message = `cannot run the health check: ${missing.join(", ")} is missing or empty`;
         return { ok: false, message, hint: hintFor(message), attempts: 0 };
     }
     if (!/^https?:\/\//i.test(req.grafanaUrl.trim())) {
@@ -336,7 +336,7 @@ export function hintFor(message: string, status?: number): string | undefined {
             "then re-run `pulumi up`."
         );
     }
-    if (/is empty/i.test(m)) {
+    if (/is missing or empty/i.test(m)) {
         return "Set `grafanaUrl` and `grafanaAuth` in the workspace stack's config (or let the stack create the token).";
     }
     return undefined;
