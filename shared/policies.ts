@@ -5,6 +5,7 @@
  * - `assumeSourceRolesPolicy` / `assumeOrganizationRolesPolicy`: which roles the workspace role
  *   may assume (account A).
  */
+import * as pulumi from "@pulumi/pulumi";
 import { PolicyDocument, PolicyStatement, Value } from "./iam/policy";
 import { MANAGED_POLICIES_PER_ROLE, POLICY_QUOTAS, checkPolicySize, packManagedPolicies, policySize } from "./iam/size";
 
@@ -70,8 +71,8 @@ export function sourceTrustPolicy(args: SourceTrustArgs): PolicyDocument {
 export interface SourceAccessArgs {
     /** Name of the policy (or the first of them, when the statements need several). */
     policyName: string;
-    /** The data account. */
-    accountId: string;
+    /** The data account (may be known only at deployment: an Output of the caller identity). */
+    accountId: Value;
     region: string;
     /** Glue database the tables live in. */
     database: string;
@@ -118,7 +119,7 @@ export const GLUE_READ_ACTIONS = [
 ];
 
 /** The statements of the source role's access policy, before they are packed into policies. */
-export function sourceAccessStatements(args: SourceAccessArgs): PolicyStatement[] {
+export function sourceAccessStatements(args: SourceAccessArgs & { accountId: string }): PolicyStatement[] {
     const p = args.partition ?? "aws";
     const glue = `arn:${p}:glue:${args.region}:${args.accountId}`;
     const allTables = args.tables.length === 1 && args.tables[0] === "*";
@@ -195,11 +196,31 @@ export function sourceAccessStatements(args: SourceAccessArgs): PolicyStatement[
  * managed policies a role may have.
  */
 export function sourceAccessPolicies(args: SourceAccessArgs): PolicyDocument[] {
-    return packManagedPolicies(
+    // Packing needs plain strings; an account ID is always 12 characters, so a 12-character
+    // placeholder packs exactly as the real ID will, and is swapped for it afterwards.
+    const packed = packManagedPolicies(
         args.policyName,
-        sourceAccessStatements(args),
-        MANAGED_POLICIES_PER_ROLE - 1,
+        sourceAccessStatements({ ...args, accountId: ACCOUNT_PLACEHOLDER }),
+        MANAGED_POLICIES_PER_ROLE,
         `List fewer tables, use tables: ["*"] to grant every table of "${args.database}", or merge data locations under a common prefix.`,
+    );
+    if (typeof args.accountId === "string") {
+        const account = args.accountId;
+        return packed.map((doc) => mapResources(doc, (r) => r.split(ACCOUNT_PLACEHOLDER).join(account)));
+    }
+    const account = pulumi.output(args.accountId);
+    return packed.map((doc) =>
+        mapResources(doc, (r) => (r.includes(ACCOUNT_PLACEHOLDER) ? account.apply((a) => r.split(ACCOUNT_PLACEHOLDER).join(a)) : r)),
+    );
+}
+
+const ACCOUNT_PLACEHOLDER = "{ACCOUNT_ID}";
+
+function mapResources(doc: PolicyDocument, f: (resource: string) => Value): PolicyDocument {
+    return new PolicyDocument(
+        doc.name,
+        doc.kind,
+        doc.statements.map((s) => s.with({ resources: s.resources.map((r) => f(r as string)) })),
     );
 }
 

@@ -53,9 +53,14 @@ function splitKey(fullKey: string): [string, string] {
 }
 
 /** Reads and validates a project's settings; throws ConfigError with every problem. */
-export function readSettings<T extends z.ZodTypeAny>(namespace: string, kinds: Record<string, KeyKind>, schema: T): z.output<T> {
+export function readSettings<T extends z.ZodTypeAny>(
+    namespace: string,
+    kinds: Record<string, KeyKind>,
+    schema: T,
+    earlier: readonly ConfigProblem[] = [],
+): z.output<T> {
     const { values, problems } = rawConfig(namespace, kinds);
-    return parseOrThrow(schema, values, namespace, [], problems);
+    return parseOrThrow(schema, values, namespace, [], [...earlier, ...problems]);
 }
 
 /** The AWS provider's region from `aws:region`, or a problem naming that key. */

@@ -1,0 +1,237 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { SourceSettings } from "../shared/config/source";
+import { CONTRACT_VERSION } from "../shared/contract";
+import { checkedPolicyJson } from "../shared/iam/checked";
+import { defaultSourceLabel } from "../shared/naming";
+import { GRAFANA_TAG_KEY, GRAFANA_TAG_VALUE, S3Location, s3Url, sourceAccessPolicies, sourceTrustPolicy } from "../shared/policies";
+
+export interface AthenaSourceAccessArgs extends SourceSettings {
+    /** The data account's region (the AWS provider's region): where Athena runs and the role is used. */
+    region: string;
+    /** Tags for every resource the component creates. Default: `ManagedBy=pulumi`, `Component=grafana-athena`. */
+    tags?: Record<string, string>;
+}
+
+/**
+ * The stack-output contract, as Outputs (see `shared/contract.ts`); `externalId` is secret.
+ */
+export interface SourceContractOutputs {
+    contractVersion: pulumi.Output<number>;
+    accountId: pulumi.Output<string>;
+    region: pulumi.Output<string>;
+    roleArn: pulumi.Output<string>;
+    externalId: pulumi.Output<string>;
+    catalog: pulumi.Output<string>;
+    database: pulumi.Output<string>;
+    workgroup: pulumi.Output<string>;
+    outputLocation: pulumi.Output<string>;
+    label: pulumi.Output<string>;
+}
+
+/** Athena's engine version 3: query result reuse needs it. */
+export const ATHENA_ENGINE_VERSION = "Athena engine version 3";
+
+/**
+ * Everything a data account needs so that one Grafana workspace in another account may query its
+ * Athena, and nothing more: the tagged workgroup, the results bucket, and the role Grafana assumes
+ * with an external ID. Steps 1-3 of the console walkthrough, as code.
+ */
+export class AthenaSourceAccess extends pulumi.ComponentResource {
+    /** The role Grafana assumes. */
+    public readonly role: aws.iam.Role;
+    /** The access policies attached to the role (more than one only for very long table lists). */
+    public readonly policies: aws.iam.Policy[];
+    /** The workgroup, created or adopted; undefined never. */
+    public readonly workgroup: aws.athena.Workgroup;
+    /** The results bucket, when the component created it. */
+    public readonly resultsBucket?: aws.s3.Bucket;
+    /** What the workspace stack reads. */
+    public readonly contract: SourceContractOutputs;
+
+    constructor(name: string, args: AthenaSourceAccessArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("grafana-athena:source:AthenaSourceAccess", name, {}, opts);
+        const tags = args.tags ?? { ManagedBy: "pulumi", Component: "grafana-athena" };
+        const child = { parent: this };
+        const accountId = aws.getCallerIdentityOutput({}, child).accountId;
+        const results: S3Location = { bucket: args.results.bucket, prefix: args.results.prefix };
+        const outputLocation = s3Url(results);
+        const resultsKmsKey = args.kmsKeyArns[0];
+
+        // At least 32 characters (DESIGN.md); RandomPassword keeps its result secret in state.
+        const externalId = new random.RandomPassword(`${name}-external-id`, { length: 48, special: false }, child);
+
+        if (args.results.create) {
+            this.resultsBucket = this.createResultsBucket(name, args, tags);
+        }
+
+        this.workgroup = args.workgroup.create
+            ? new aws.athena.Workgroup(
+                  `${name}-workgroup`,
+                  {
+                      name: args.workgroup.name,
+                      description: "Athena workgroup for Amazon Managed Grafana (managed by Pulumi)",
+                      forceDestroy: false,
+                      configuration: {
+                          enforceWorkgroupConfiguration: true,
+                          publishCloudwatchMetricsEnabled: true,
+                          bytesScannedCutoffPerQuery: args.workgroup.bytesScannedCutoffPerQuery,
+                          engineVersion: { selectedEngineVersion: ATHENA_ENGINE_VERSION },
+                          resultConfiguration: {
+                              outputLocation,
+                              encryptionConfiguration: resultsKmsKey
+                                  ? { encryptionOption: "SSE_KMS", kmsKeyArn: resultsKmsKey }
+                                  : { encryptionOption: "SSE_S3" },
+                          },
+                      },
+                      tags: { ...tags, [GRAFANA_TAG_KEY]: GRAFANA_TAG_VALUE },
+                  },
+                  { parent: this, dependsOn: this.resultsBucket ? [this.resultsBucket] : [] },
+              )
+            : this.adoptWorkgroup(name, args.workgroup.name);
+
+        const trust = sourceTrustPolicy({
+            grafanaAccountId: args.grafanaAccountId,
+            grafanaRoleArn: args.grafanaRoleArn,
+            externalId: externalId.result,
+            roleName: args.roleName,
+        });
+        this.role = new aws.iam.Role(
+            `${name}-role`,
+            {
+                name: args.roleName,
+                description: `Assumed by the Amazon Managed Grafana workspace role ${args.grafanaRoleArn} to query Athena`,
+                assumeRolePolicy: checkedPolicyJson(trust, "Shorten the workspace role ARN, or raise the trust policy quota."),
+                maxSessionDuration: 3600,
+                tags,
+            },
+            child,
+        );
+
+        const documents = sourceAccessPolicies({
+            policyName: `${args.roleName}-Athena`,
+            accountId,
+            region: args.region,
+            database: args.database,
+            tables: args.tables,
+            dataLocations: args.dataLocations,
+            results,
+            kmsKeyArns: args.kmsKeyArns,
+            lakeFormation: args.lakeFormation,
+        });
+        this.policies = documents.map((doc, i) => {
+            const suffix = i === 0 ? "access" : `access-${i + 1}`;
+            const policy = new aws.iam.Policy(
+                `${name}-${suffix}`,
+                {
+                    name: doc.name,
+                    description: `Least-privilege Athena, Glue and S3 access for Grafana (${args.database})`,
+                    policy: checkedPolicyJson(doc, "List fewer tables or data locations."),
+                    tags,
+                },
+                child,
+            );
+            new aws.iam.RolePolicyAttachment(`${name}-${suffix}-attachment`, { role: this.role.name, policyArn: policy.arn }, child);
+            return policy;
+        });
+
+        const workgroupName = this.workgroup.name;
+        this.contract = {
+            contractVersion: pulumi.output(CONTRACT_VERSION),
+            accountId,
+            region: pulumi.output(args.region),
+            roleArn: this.role.arn,
+            externalId: pulumi.secret(externalId.result),
+            catalog: pulumi.output(args.catalog),
+            database: pulumi.output(args.database),
+            workgroup: workgroupName,
+            outputLocation: args.workgroup.create
+                ? pulumi.output(outputLocation)
+                : this.checkAdoptedOutputLocation(args.workgroup.name, outputLocation),
+            label: args.label !== undefined ? pulumi.output(args.label) : pulumi.all([accountId, workgroupName]).apply(([a, w]) => defaultSourceLabel(a, w)),
+        };
+        this.registerOutputs({ ...this.contract });
+    }
+
+    private existingWorkgroup?: aws.athena.Workgroup;
+
+    /**
+     * An existing workgroup gets the tag, and nothing else: it is imported (so the tag can be
+     * applied without creating anything), every setting but the tags is ignored (so the stack never
+     * reconfigures it), its other tags are kept (read first, merged), and `retainOnDelete` means
+     * `pulumi destroy` only forgets it. The tag itself stays after destroy; without the role it grants nothing.
+     */
+    private adoptWorkgroup(name: string, workgroupName: string): aws.athena.Workgroup {
+        this.existingWorkgroup = aws.athena.Workgroup.get(`${name}-workgroup-existing`, workgroupName, undefined, { parent: this });
+        const mergedTags = this.existingWorkgroup.tags.apply((t) => ({ ...(t ?? {}), [GRAFANA_TAG_KEY]: GRAFANA_TAG_VALUE }));
+        return new aws.athena.Workgroup(
+            `${name}-workgroup`,
+            { name: workgroupName, tags: mergedTags },
+            {
+                parent: this,
+                import: workgroupName,
+                retainOnDelete: true,
+                ignoreChanges: ["configuration", "description", "state", "forceDestroy"],
+            },
+        );
+    }
+
+    /**
+     * A workgroup that enforces its own settings writes results where it says, not where the
+     * stack grants access: refuse a mismatch rather than deploy a data source that cannot query.
+     */
+    private checkAdoptedOutputLocation(workgroupName: string, expected: string): pulumi.Output<string> {
+        return this.existingWorkgroup!.configuration.apply((c) => {
+            const enforced = c?.enforceWorkgroupConfiguration ?? false;
+            const actual = c?.resultConfiguration?.outputLocation;
+            if (enforced && actual && actual.replace(/\/?$/, "/") !== expected) {
+                throw new Error(
+                    `workgroup "${workgroupName}" enforces its output location ${actual}, but results.bucket/results.prefix give ${expected}; ` +
+                        `set results to the workgroup's location (with results.create false if the bucket exists)`,
+                );
+            }
+            return expected;
+        });
+    }
+
+    private createResultsBucket(name: string, args: AthenaSourceAccessArgs, tags: Record<string, string>): aws.s3.Bucket {
+        const child = { parent: this };
+        const bucket = new aws.s3.Bucket(`${name}-results`, { bucket: args.results.bucket, forceDestroy: false, tags }, child);
+        new aws.s3.BucketPublicAccessBlock(
+            `${name}-results-public-access`,
+            { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
+            child,
+        );
+        new aws.s3.BucketOwnershipControls(`${name}-results-ownership`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, child);
+        new aws.s3.BucketServerSideEncryptionConfiguration(
+            `${name}-results-encryption`,
+            {
+                bucket: bucket.id,
+                rules: [
+                    args.kmsKeyArns[0]
+                        ? { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: args.kmsKeyArns[0] }, bucketKeyEnabled: true }
+                        : { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } },
+                ],
+            },
+            child,
+        );
+        new aws.s3.BucketLifecycleConfiguration(
+            `${name}-results-lifecycle`,
+            {
+                bucket: bucket.id,
+                rules: [
+                    {
+                        id: "expire-grafana-query-results",
+                        status: "Enabled",
+                        filter: { prefix: args.results.prefix },
+                        expiration: { days: args.results.expirationDays },
+                        abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
+                    },
+                ],
+            },
+            child,
+        );
+        return bucket;
+    }
+}

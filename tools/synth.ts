@@ -1,0 +1,158 @@
+/**
+ * The offline plan: runs a project's real `index.ts` under the mock runtime and prints what the
+ * stack would create, as JSON (DESIGN.md, "The offline plan").
+ *
+ *   npm run synth -- <project-dir> [--stack NAME] [--config FILE] [--ref STACK=PLANFILE]... [--out FILE]
+ *   npm run synth                  # every example stack, in order, into out/, with a summary
+ */
+import * as fs from "fs";
+import * as path from "path";
+import YAML from "yaml";
+import { Plan, ProgramError, StackRefOutputs, runProgram } from "./mockRuntime";
+import { readProject, readStackConfig } from "./stackConfig";
+
+export interface SynthArgs {
+    projectDir: string;
+    stack: string;
+    configFile?: string;
+    refs: Record<string, string>;
+    out?: string;
+}
+
+export class UsageError extends Error {}
+
+export function parseArgs(argv: string[]): SynthArgs | undefined {
+    if (argv.length === 0) return undefined;
+    const args: SynthArgs = { projectDir: "", stack: "example", refs: {} };
+    for (let i = 0; i < argv.length; i++) {
+        const a = argv[i];
+        const value = () => {
+            const v = argv[++i];
+            if (v === undefined) throw new UsageError(`${a} needs a value`);
+            return v;
+        };
+        if (a === "--stack") args.stack = value();
+        else if (a === "--config") args.configFile = value();
+        else if (a === "--out") args.out = value();
+        else if (a === "--ref") {
+            const v = value();
+            const eq = v.indexOf("=");
+            if (eq <= 0) throw new UsageError(`--ref takes STACK=PLANFILE, got "${v}"`);
+            args.refs[v.slice(0, eq)] = v.slice(eq + 1);
+        } else if (a.startsWith("--")) throw new UsageError(`unknown option ${a}`);
+        else if (!args.projectDir) args.projectDir = a;
+        else throw new UsageError(`unexpected argument "${a}"`);
+    }
+    if (!args.projectDir) throw new UsageError("give a project folder: infra-account-b, infra-account-a or .");
+    return args;
+}
+
+/** A stack reference resolves to the outputs of an earlier plan (secret ones marked). */
+export function refFromPlan(plan: Plan): StackRefOutputs {
+    // Secret outputs are "[secret]" in a plan: an offline stand-in, never the real value.
+    return { outputs: plan.outputs, secretOutputs: plan.secretOutputs };
+}
+
+export async function synth(args: SynthArgs): Promise<Plan> {
+    const projectDir = path.resolve(args.projectDir);
+    const project = readProject(projectDir);
+    const stackFile = args.configFile ? path.resolve(args.configFile) : path.join(projectDir, `Pulumi.${args.stack}.yaml`);
+    if (!fs.existsSync(stackFile)) {
+        throw new UsageError(`no stack config ${stackFile}: create it, or pass --config FILE`);
+    }
+    const { config, secretKeys } = readStackConfig(project, stackFile);
+    const stackRefs: Record<string, StackRefOutputs> = {};
+    for (const [stack, file] of Object.entries(args.refs)) {
+        stackRefs[stack] = refFromPlan(JSON.parse(fs.readFileSync(file, "utf8")) as Plan);
+    }
+    const { plan } = await runProgram({ projectDir, project: project.name, stack: args.stack, config, secretKeys, stackRefs });
+    return plan;
+}
+
+function writePlan(plan: Plan, file: string) {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, `${JSON.stringify(plan, null, 2)}\n`);
+}
+
+/** The short human summary: resources per project, each IAM policy pretty-printed. */
+export function summary(plans: Plan[]): string {
+    const lines: string[] = [];
+    for (const plan of plans) {
+        const custom = plan.resources.filter((r) => !r.type.startsWith("grafana-athena:") && !r.type.startsWith("pulumi:providers:"));
+        lines.push(`\n== ${plan.project} (stack ${plan.stack}): ${custom.length} resources`);
+        const counts = new Map<string, number>();
+        for (const r of custom) counts.set(r.type, (counts.get(r.type) ?? 0) + 1);
+        for (const [type, n] of [...counts].sort()) lines.push(`   ${String(n).padStart(3)}  ${type}`);
+        for (const r of plan.resources) {
+            const doc = r.type === "aws:iam/role:Role" ? r.inputs.assumeRolePolicy : r.type === "aws:iam/policy:Policy" || r.type === "aws:iam/rolePolicy:RolePolicy" ? r.inputs.policy : undefined;
+            if (typeof doc !== "string") continue;
+            const what = r.type === "aws:iam/role:Role" ? `trust policy of role ${r.inputs.name}` : `policy ${r.inputs.name}`;
+            lines.push(`\n-- ${what}`);
+            try {
+                lines.push(JSON.stringify(JSON.parse(doc), null, 2));
+            } catch {
+                lines.push(doc);
+            }
+        }
+        const outputs = Object.entries(plan.outputs);
+        if (outputs.length) {
+            lines.push(`\n-- outputs`);
+            for (const [k, v] of outputs) lines.push(`   ${k}: ${typeof v === "string" ? v : JSON.stringify(v)}`);
+        }
+    }
+    return lines.join("\n");
+}
+
+/** Plans the example stacks in order: the source, the workspace fed by it, the root project. */
+export async function synthExamples(outDir: string): Promise<Plan[]> {
+    const sourcePlanFile = path.join(outDir, "infra-account-b.example.json");
+    const source = await synth({ projectDir: "infra-account-b", stack: "example", refs: {} });
+    writePlan(source, sourcePlanFile);
+    const workspaceExample = YAML.parse(fs.readFileSync(path.join("infra-account-a", "Pulumi.example.yaml"), "utf8")) as {
+        config: Record<string, unknown>;
+    };
+    const sources = (workspaceExample.config["grafana-athena-workspace:sources"] ?? []) as { stack: string }[];
+    const refs = Object.fromEntries(sources.map((s) => [s.stack, sourcePlanFile]));
+    const workspace = await synth({ projectDir: "infra-account-a", stack: "example", refs });
+    writePlan(workspace, path.join(outDir, "infra-account-a.example.json"));
+    const root = await synth({ projectDir: ".", stack: "example", refs: {} });
+    writePlan(root, path.join(outDir, "grafana-athena.example.json"));
+    return [source, workspace, root];
+}
+
+async function main(argv: string[]) {
+    let args: SynthArgs | undefined;
+    try {
+        args = parseArgs(argv);
+        if (!args) {
+            const plans = await synthExamples("out");
+            process.stdout.write(`${summary(plans)}\n\nPlans written to out/.\n`);
+            return 0;
+        }
+        const plan = await synth(args);
+        if (args.out) {
+            writePlan(plan, args.out);
+            process.stdout.write(`${plan.project} (${plan.stack}): ${plan.resources.length} resources planned, written to ${args.out}\n`);
+        } else {
+            process.stdout.write(`${JSON.stringify(plan, null, 2)}\n`);
+        }
+        return 0;
+    } catch (e) {
+        if (e instanceof ProgramError && e.configProblems.length > 0) {
+            for (const line of e.configProblems) process.stderr.write(`${line}\n`);
+            return 1;
+        }
+        if (e instanceof UsageError) {
+            process.stderr.write(`synth: ${e.message}\n`);
+            return 2;
+        }
+        process.stderr.write(`synth: ${e instanceof Error ? e.message : String(e)}\n`);
+        return 1;
+    }
+}
+
+if (require.main === module) {
+    main(process.argv.slice(2)).then((code) => {
+        process.exitCode = code;
+    });
+}
