@@ -99,8 +99,22 @@ export function checkSourceOutputs(stack: string, values: Record<string, unknown
     };
 }
 
+/** Everything a source tells the workspace except its secret, which travels separately. */
+export type PublicSourceOutputs = Omit<SourceStackOutputs, "externalId">;
+
+/**
+ * Checks a source's outputs without handling its secret: `externalIdPresent` says whether the
+ * (secret) external ID is a non-empty string. Keeps every other value out of the secret's reach,
+ * so policies and dashboards built from them stay readable in previews.
+ */
+export function checkPublicSourceOutputs(stack: string, values: Record<string, unknown>, externalIdPresent: boolean): PublicSourceOutputs {
+    const { externalId, ...rest } = checkSourceOutputs(stack, { ...values, externalId: externalIdPresent ? "present" : undefined });
+    void externalId;
+    return rest;
+}
+
 /** Two sources that are the same account and workgroup would be one data source twice. */
-export function duplicateSourceProblems(sources: readonly { stack: string; outputs: SourceStackOutputs }[]): string[] {
+export function duplicateSourceProblems(sources: readonly { stack: string; outputs: PublicSourceOutputs }[]): string[] {
     const seen = new Map<string, string>();
     const problems: string[] = [];
     for (const { stack, outputs } of sources) {

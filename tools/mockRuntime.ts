@@ -136,7 +136,8 @@ function redact(value: unknown, secrets: Set<string>, isSecretPath: (p: string) 
         for (const s of secrets) {
             if (s.length >= 8 && out.includes(s)) out = out.split(s).join(SECRET);
         }
-        return isSecretPath(at) && out === value ? SECRET : out;
+        // A secret whose secret part is known (and now hidden) stays readable; others are hidden whole.
+        return isSecretPath(at) && out === value && !value.includes(SECRET) ? SECRET : out;
     }
     if (Array.isArray(value)) return value.map((v, i) => redact(v, secrets, isSecretPath, `${at}[${i}]`));
     if (value && typeof value === "object") {
@@ -204,6 +205,11 @@ async function runProgramNow(req: RunRequest): Promise<RunResult> {
     for (const k of req.secretKeys ?? []) {
         if (all[k]) secretValues.add(all[k]);
     }
+    for (const ref of Object.values(req.stackRefs ?? {})) {
+        for (const k of ref.secretOutputs ?? []) {
+            if (typeof ref.outputs[k] === "string") secretValues.add(ref.outputs[k] as string);
+        }
+    }
 
     const providers = new Map<string, ProviderInfo>(); // provider URN -> info
     const providerOf = (ref: string | undefined) => (ref ? providers.get(ref.split("::").slice(0, -1).join("::")) : undefined);
@@ -220,7 +226,9 @@ async function runProgramNow(req: RunRequest): Promise<RunResult> {
 
     const mocks: pulumi.runtime.Mocks = {
         newResource(args) {
-            const { type, name, inputs } = args;
+            const { type, name } = args;
+            // Secret inputs arrive wrapped; computed values are computed from the clear value.
+            const inputs = unwrapSecrets(args.inputs, "", { paths: [], values: [] }) as Record<string, any>;
             const account = accountFor(args.provider);
             const region = regionFor(args.provider);
             const id = (v: string) => ({ id: v, state: { ...inputs } as Record<string, unknown> });
@@ -291,7 +299,10 @@ async function runProgramNow(req: RunRequest): Promise<RunResult> {
                 }
                 case "time:index/rotating:Rotating": {
                     const base = (inputs.rfc3339 as string | undefined) ?? MOCK_NOW;
-                    return { id: base, state: { ...inputs, rfc3339: base, rotationRfc3339: addDays(base, Number(inputs.rotationDays ?? 0)) } };
+                    return {
+                        id: base,
+                        state: { ...inputs, rfc3339: base, unix: Date.parse(base) / 1000, rotationRfc3339: addDays(base, Number(inputs.rotationDays ?? 0)) },
+                    };
                 }
                 case "grafana:oss/dataSource:DataSource":
                 case "grafana:oss/folder:Folder": {

@@ -28,6 +28,20 @@ export function readProject(projectDir: string): ProjectFile {
     return project;
 }
 
+/** `{secure: ...}` values (at any depth) become a stand-in that is never the real secret. */
+function standInSecrets(value: unknown, found: { secret: boolean }): unknown {
+    if (Array.isArray(value)) return value.map((v) => standInSecrets(v, found));
+    if (value && typeof value === "object") {
+        const o = value as Record<string, unknown>;
+        if (Object.keys(o).length === 1 && "secure" in o) {
+            found.secret = true;
+            return `offline-secret-${createHash("sha256").update(String(o.secure)).digest("hex").slice(0, 16)}`;
+        }
+        return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, standInSecrets(v, found)]));
+    }
+    return value;
+}
+
 const asConfigString = (v: unknown) => (typeof v === "string" ? v : JSON.stringify(v));
 
 /** Stack config from a `Pulumi.<stack>.yaml`-shaped file plus the project's defaults. */
@@ -37,12 +51,10 @@ export function readStackConfig(project: ProjectFile, stackFile: string): StackC
     const secretKeys: string[] = [];
     for (const [key, value] of Object.entries(doc.config ?? {})) {
         const full = key.includes(":") ? key : `${project.name}:${key}`;
-        if (value && typeof value === "object" && !Array.isArray(value) && "secure" in value) {
-            config[full] = `offline-secret-${createHash("sha256").update(String((value as { secure: unknown }).secure)).digest("hex").slice(0, 16)}`;
-            secretKeys.push(full);
-        } else {
-            config[full] = asConfigString(value);
-        }
+        const found = { secret: false };
+        const plain = standInSecrets(value, found);
+        config[full] = asConfigString(plain);
+        if (found.secret) secretKeys.push(full);
     }
     for (const [key, decl] of Object.entries(project.config ?? {})) {
         const full = key.includes(":") ? key : `${project.name}:${key}`;

@@ -57,7 +57,7 @@ export const sourceSettingsShape = {
     label: r.label.optional(),
 };
 
-function crossChecks(s: { grafanaAccountId: string; grafanaRoleArn: string }, ctx: z.RefinementCtx) {
+export function crossChecks(s: { grafanaAccountId: string; grafanaRoleArn: string }, ctx: z.RefinementCtx) {
     const account = accountOfArn(s.grafanaRoleArn);
     if (account && account !== s.grafanaAccountId) {
         ctx.addIssue({

@@ -3,6 +3,7 @@
  * the `workspace` object of the root project.
  */
 import { z } from "zod";
+import { PANEL_TYPES, PanelType } from "../dashboard";
 import * as r from "./rules";
 
 export const WORKSPACE_NAMESPACE = "grafana-athena-workspace";
@@ -13,11 +14,10 @@ export const DEFAULT_TOKEN_ROTATION_DAYS = 7;
 export const DEFAULT_RESULT_REUSE_MINUTES = 60;
 export const DEFAULT_FOLDER = "Athena";
 
-export const PANEL_TYPES = ["barchart", "gauge", "stat"] as const;
 
 export const panelSettings = z
     .object({
-        type: z.enum(PANEL_TYPES, { error: (i) => `must be one of barchart, gauge, stat, got ${r.describe(i.input)}` }),
+        type: z.enum(PANEL_TYPES as [PanelType, ...PanelType[]], { error: (i) => `must be one of barchart, gauge, stat, got ${r.describe(i.input)}` }),
         title: z.string({ error: "is required: the panel title" }).refine((t) => t.trim().length > 0, { error: "must not be empty" }),
         sql: z.string({ error: "is required: the Athena SQL of the panel" }).refine((t) => t.trim().length > 0, { error: "must not be empty" }),
     })

@@ -1,0 +1,47 @@
+/**
+ * Settings of the root project `grafana-athena`: both halves in one stack. The keys of the two
+ * projects, under two objects, with the same rules; each side also names its AWS account access.
+ */
+import { z } from "zod";
+import * as r from "./rules";
+import { crossChecks as sourceCrossChecks, sourceSettingsShape } from "./source";
+import { workspaceCommonShape, workspaceCrossChecks } from "./workspace";
+
+export const ROOT_NAMESPACE = "grafana-athena";
+
+/** How the program reaches one account: its region, and optionally a role to assume there. */
+const accountAccessShape = {
+    region: r.region,
+    assumeRoleArn: r.roleArn.optional(),
+    /** The account this side must deploy into: the AWS provider refuses any other (allowedAccountIds). */
+    accountId: r.accountId.optional(),
+};
+
+export const rootSettings = z
+    .object({
+        source: z
+            .object({ ...sourceSettingsShape, ...accountAccessShape }, { error: (i) => (i.input === undefined ? "is required: the data account's settings" : "must be an object") })
+            .strict()
+            .superRefine(sourceCrossChecks),
+        workspace: z
+            .object(
+                { ...workspaceCommonShape, ...accountAccessShape, sourceName: r.label.optional() },
+                { error: (i) => (i.input === undefined ? "is required: the Grafana account's settings" : "must be an object") },
+            )
+            .strict()
+            .superRefine(workspaceCrossChecks),
+    })
+    .strict()
+    .superRefine((s, ctx) => {
+        if (s.workspace.accountId && s.workspace.accountId !== s.source.grafanaAccountId) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["source", "grafanaAccountId"],
+                message: `is ${s.source.grafanaAccountId}, but workspace.accountId is ${s.workspace.accountId}; the Grafana account is the workspace's account`,
+            });
+        }
+    });
+
+export type RootSettings = z.output<typeof rootSettings>;
+
+export const ROOT_KEY_KINDS = { source: "json", workspace: "json" } as const;
