@@ -1,0 +1,95 @@
+/**
+ * Runs the real project programs under the mock runtime with a project's example stack config,
+ * changed key by key. The same runtime `npm run synth` uses.
+ */
+import * as path from "path";
+import { MockWorld, PlanResource, ProgramError, RunResult, StackRefOutputs, runProgram } from "../../tools/mockRuntime";
+import { readProject, readStackConfig } from "../../tools/stackConfig";
+
+export const REPO = path.resolve(__dirname, "..", "..");
+export const SOURCE_DIR = path.join(REPO, "infra-account-b");
+export const WORKSPACE_DIR = path.join(REPO, "infra-account-a");
+export const ROOT_DIR = REPO;
+
+/** The stack name the example workspace config references. */
+export const EXAMPLE_SOURCE_STACK = "organization/grafana-athena-source/sales";
+
+export interface Variant {
+    /** Full keys (`namespace:key`) to set; values as they would be in the stack file. */
+    set?: Record<string, unknown>;
+    /** Full keys to remove. */
+    unset?: string[];
+    stack?: string;
+    stackRefs?: Record<string, StackRefOutputs>;
+    world?: MockWorld;
+    secretKeys?: string[];
+}
+
+/** The example stack config of a project (with Pulumi.yaml defaults), changed as `variant` says. */
+export function exampleConfig(projectDir: string, variant: Variant = {}) {
+    const project = readProject(projectDir);
+    const { config, secretKeys } = readStackConfig(project, path.join(projectDir, "Pulumi.example.yaml"));
+    for (const k of variant.unset ?? []) delete config[k];
+    for (const [k, v] of Object.entries(variant.set ?? {})) {
+        config[k] = typeof v === "string" ? v : JSON.stringify(v);
+    }
+    return { project, config, secretKeys: [...secretKeys, ...(variant.secretKeys ?? [])] };
+}
+
+/** Plans `projectDir` with its example config changed by `variant`. */
+export async function plan(projectDir: string, variant: Variant = {}): Promise<RunResult> {
+    const { project, config, secretKeys } = exampleConfig(projectDir, variant);
+    return runProgram({
+        projectDir,
+        project: project.name,
+        stack: variant.stack ?? "example",
+        config,
+        secretKeys,
+        stackRefs: variant.stackRefs,
+        world: variant.world,
+    });
+}
+
+/** The config problems a variant is refused with (fails the test when it is not refused). */
+export async function configProblems(projectDir: string, variant: Variant): Promise<string[]> {
+    try {
+        await plan(projectDir, variant);
+    } catch (e) {
+        if (e instanceof ProgramError && e.configProblems.length > 0) return e.configProblems;
+        throw e;
+    }
+    throw new Error("expected the config to be refused, but the program planned");
+}
+
+/** The error a variant fails with (config problems or a program error). */
+export async function planError(projectDir: string, variant: Variant): Promise<ProgramError> {
+    try {
+        await plan(projectDir, variant);
+    } catch (e) {
+        if (e instanceof ProgramError) return e;
+        throw e;
+    }
+    throw new Error("expected the program to fail, but it planned");
+}
+
+/** A source stack as the workspace sees it through a stack reference: the outputs in clear. */
+export function sourceRef(result: RunResult): StackRefOutputs {
+    return { outputs: result.rawOutputs, secretOutputs: result.plan.secretOutputs };
+}
+
+export function byType(result: RunResult, type: string): PlanResource[] {
+    return result.plan.resources.filter((r) => r.type === type);
+}
+
+export function oneOf(result: RunResult, type: string): PlanResource {
+    const found = byType(result, type);
+    if (found.length !== 1) throw new Error(`expected one ${type}, found ${found.length}`);
+    return found[0];
+}
+
+/** Inputs in clear (secrets included) of the resource called `name`. */
+export function raw(result: RunResult, name: string): Record<string, any> {
+    const inputs = result.rawInputs[name];
+    if (!inputs) throw new Error(`no resource named ${name}`);
+    return inputs;
+}
