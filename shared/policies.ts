@@ -158,10 +158,11 @@ export function sourceAccessStatements(args: SourceAccessArgs & { accountId: str
             resources: [objectsArn(args.results)],
         }),
         new PolicyStatement({
-            sid: "S3DataBuckets",
-            actions: ["s3:GetBucketLocation", "s3:ListBucket"],
+            sid: "S3DataBucketLocation",
+            actions: ["s3:GetBucketLocation"],
             resources: args.dataLocations.map((l) => bucketArn(l.bucket)),
         }),
+        ...dataListStatements(args.dataLocations, bucketArn),
         new PolicyStatement({
             sid: "S3DataRead",
             actions: ["s3:GetObject"],
@@ -188,6 +189,30 @@ export function sourceAccessStatements(args: SourceAccessArgs & { accountId: str
         );
     }
     return statements;
+}
+
+/**
+ * Listing a data bucket is limited to the prefixes the tables read (`s3:prefix`), one statement
+ * per bucket so that one bucket's prefixes never open another's; a whole-bucket location lists
+ * the whole bucket.
+ */
+function dataListStatements(locations: readonly S3Location[], bucketArn: (b: string) => string): PolicyStatement[] {
+    const byBucket = new Map<string, Set<string>>();
+    for (const l of locations) {
+        const prefixes = byBucket.get(l.bucket) ?? new Set<string>();
+        prefixes.add(l.prefix);
+        byBucket.set(l.bucket, prefixes);
+    }
+    return [...byBucket.keys()].sort().map((bucket, i) => {
+        const prefixes = [...byBucket.get(bucket)!];
+        const whole = prefixes.includes("");
+        return new PolicyStatement({
+            sid: `S3DataList${i + 1}`,
+            actions: ["s3:ListBucket"],
+            resources: [bucketArn(bucket)],
+            conditions: whole ? undefined : { StringLike: { "s3:prefix": prefixes.flatMap((p) => [p.replace(/\/$/, ""), `${p}*`]) } },
+        });
+    });
 }
 
 /**
