@@ -434,7 +434,15 @@ async function runProgramNow(req: RunRequest): Promise<RunResult> {
 
     // Errors thrown inside applies surface as rejections nobody awaits: collect them.
     const failures: unknown[] = [];
-    const onRejection = (reason: unknown) => failures.push(reason);
+    // A resource whose inputs failed never resolves its outputs, so exports that depend on it
+    // stay pending forever: stop waiting for them at the first failure.
+    let failed!: (reason: unknown) => void;
+    const firstFailure = new Promise<never>((_, reject) => (failed = reject));
+    firstFailure.catch(() => undefined);
+    const onRejection = (reason: unknown) => {
+        failures.push(reason);
+        failed(reason);
+    };
     process.on("unhandledRejection", onRejection);
 
     let programExports: Record<string, unknown>;
@@ -446,12 +454,15 @@ async function runProgramNow(req: RunRequest): Promise<RunResult> {
             throw asProgramError(e);
         }
         const names = Object.keys(programExports).filter((k) => k !== "__esModule");
-        const resolved = await Promise.all(
-            names.map(async (k) => {
-                const o = pulumi.output(programExports[k]) as unknown as { promise(): Promise<unknown>; isSecret: Promise<boolean> };
-                return [k, await o.promise(), await o.isSecret] as const;
-            }),
-        );
+        const resolved = await Promise.race([
+            Promise.all(
+                names.map(async (k) => {
+                    const o = pulumi.output(programExports[k]) as unknown as { promise(): Promise<unknown>; isSecret: Promise<boolean> };
+                    return [k, await o.promise(), await o.isSecret] as const;
+                }),
+            ),
+            firstFailure,
+        ]);
         await (require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> }).waitForRPCs();
         // Let pending rejections reach the handler.
         await new Promise((r) => setImmediate(r));
@@ -463,7 +474,16 @@ async function runProgramNow(req: RunRequest): Promise<RunResult> {
         const secretOutputs = resolved.filter(([, , s]) => s).map(([k]) => k).sort();
         return buildPlan(req, recorded, byUrn, rawOutputs, secretOutputs, secretValues);
     } catch (e) {
-        throw asProgramError(e);
+        const error = asProgramError(e);
+        // Drain this run's RPCs before giving up: their late failures (e.g. a component's
+        // registerOutputs on the output that threw) must not surface in the next run.
+        // Bounded: a resource whose inputs failed never finishes its RPC (setMocks resets the count).
+        await Promise.race([
+            (require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> }).waitForRPCs().catch(() => undefined),
+            new Promise((r) => setTimeout(r, 100)),
+        ]);
+        await new Promise((r) => setImmediate(r));
+        throw error;
     } finally {
         process.off("unhandledRejection", onRejection);
     }
