@@ -59,7 +59,8 @@ export const sourceSettingsShape = {
 
 export function crossChecks(s: { grafanaAccountId: string; grafanaRoleArn: string }, ctx: z.RefinementCtx) {
     const account = accountOfArn(s.grafanaRoleArn);
-    if (account && account !== s.grafanaAccountId) {
+    // A malformed grafanaAccountId is reported on its own key; comparing with it would only repeat that.
+    if (account && /^\d{12}$/.test(s.grafanaAccountId) && account !== s.grafanaAccountId) {
         ctx.addIssue({
             code: "custom",
             path: ["grafanaRoleArn"],

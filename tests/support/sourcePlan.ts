@@ -1,0 +1,70 @@
+/**
+ * The source project (`infra-account-b`) planned under the mocks, and the policies read back out
+ * of that plan: what tests/source.test.ts and tests/sourcePolicy.test.ts check.
+ */
+import type { PolicyJson } from "../../shared/iam/policy";
+import type { RunResult } from "../../tools/mockRuntime";
+import { SOURCE_DIR, Variant, byType, oneOf, plan, raw } from "./program";
+
+export const NS = "grafana-athena-source";
+/** Full config key of the source project. */
+export const key = (k: string) => `${NS}:${k}`;
+
+// The values of infra-account-b/Pulumi.example.yaml that the assertions mention.
+export const DATA_ACCOUNT = "222233334444";
+export const GRAFANA_ACCOUNT = "111122223333";
+export const REGION = "eu-west-1";
+export const WORKSPACE_ROLE_ARN = `arn:aws:iam::${GRAFANA_ACCOUNT}:role/service-role/AmazonGrafanaServiceRole-ba0ee73bc`;
+export const ROLE_NAME = "AmazonManagedGrafana-CrossAccountAthena";
+export const ROLE_ARN = `arn:aws:iam::${DATA_ACCOUNT}:role/${ROLE_NAME}`;
+export const DATABASE = "sales";
+export const WORKGROUP = "grafana";
+export const WORKGROUP_ARN = `arn:aws:athena:${REGION}:${DATA_ACCOUNT}:workgroup/${WORKGROUP}`;
+export const DATA_BUCKET = `example-sales-data-${DATA_ACCOUNT}`;
+export const RESULTS_BUCKET = `grafana-athena-query-results-${DATA_ACCOUNT}`;
+export const RESULTS_PREFIX = "grafana/";
+export const OUTPUT_LOCATION = `s3://${RESULTS_BUCKET}/${RESULTS_PREFIX}`;
+export const GLUE = `arn:aws:glue:${REGION}:${DATA_ACCOUNT}`;
+export const KMS_KEY = `arn:aws:kms:${REGION}:${DATA_ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+export const OTHER_KMS_KEY = `arn:aws:kms:${REGION}:${DATA_ACCOUNT}:key/0000abcd-12ab-34cd-56ef-1234567890ab`;
+
+export const WORKGROUP_TYPE = "aws:athena/workgroup:Workgroup";
+export const ROLE_TYPE = "aws:iam/role:Role";
+export const POLICY_TYPE = "aws:iam/policy:Policy";
+export const ATTACHMENT_TYPE = "aws:iam/rolePolicyAttachment:RolePolicyAttachment";
+export const PASSWORD_TYPE = "random:index/randomPassword:RandomPassword";
+
+/** Plans the source project with its example config changed by `variant`. */
+export const planSource = (variant: Variant = {}) => plan(SOURCE_DIR, variant);
+
+let example: Promise<RunResult> | undefined;
+/** The example stack, planned once for every test file that asks. */
+export function exampleRun(): Promise<RunResult> {
+    example ??= planSource();
+    return example;
+}
+
+/** The role's access policies (every aws:iam/policy:Policy), parsed from the clear inputs. */
+export function accessPolicies(run: RunResult): PolicyJson[] {
+    const policies = byType(run, POLICY_TYPE);
+    if (policies.length === 0) throw new Error("no aws:iam/policy:Policy planned");
+    return policies.map((p) => JSON.parse(raw(run, p.name).policy as string) as PolicyJson);
+}
+
+/** The role's trust policy, parsed from the clear inputs (the external ID in clear). */
+export function trustPolicy(run: RunResult): PolicyJson {
+    return JSON.parse(raw(run, oneOf(run, ROLE_TYPE).name).assumeRolePolicy as string) as PolicyJson;
+}
+
+export type Statement = PolicyJson["Statement"][number];
+
+/** Every statement of the access policies. */
+export function statements(run: RunResult): Statement[] {
+    return accessPolicies(run).flatMap((p) => p.Statement);
+}
+
+export function statementBySid(run: RunResult, sid: string): Statement | undefined {
+    return statements(run).find((s) => s.Sid === sid);
+}
+
+export const list = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
