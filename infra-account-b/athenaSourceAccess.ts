@@ -59,8 +59,10 @@ export class AthenaSourceAccess extends pulumi.ComponentResource {
         const outputLocation = s3Url(results);
         const resultsKmsKey = args.kmsKeyArns[0];
 
-        // At least 32 characters (DESIGN.md); RandomPassword keeps its result secret in state.
-        const externalId = new random.RandomPassword(`${name}-external-id`, { length: 48, special: false }, child);
+        // At least 32 characters (DESIGN.md). The engine keeps RandomPassword's result secret in
+        // state; wrapping it here also makes everything computed from it secret in the program.
+        const externalIdResource = new random.RandomPassword(`${name}-external-id`, { length: 48, special: false }, child);
+        const externalId = pulumi.secret(externalIdResource.result);
 
         if (args.results.create) {
             this.resultsBucket = this.createResultsBucket(name, args, tags);
@@ -94,7 +96,7 @@ export class AthenaSourceAccess extends pulumi.ComponentResource {
         const trust = sourceTrustPolicy({
             grafanaAccountId: args.grafanaAccountId,
             grafanaRoleArn: args.grafanaRoleArn,
-            externalId: externalId.result,
+            externalId,
             roleName: args.roleName,
         });
         this.role = new aws.iam.Role(
@@ -142,7 +144,7 @@ export class AthenaSourceAccess extends pulumi.ComponentResource {
             accountId,
             region: pulumi.output(args.region),
             roleArn: this.role.arn,
-            externalId: pulumi.secret(externalId.result),
+            externalId,
             catalog: pulumi.output(args.catalog),
             database: pulumi.output(args.database),
             workgroup: workgroupName,
