@@ -1,0 +1,427 @@
+import { strict as assert } from "node:assert";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import type { Plan, PlanResource } from "../tools/mockRuntime";
+import {
+    DEFAULT_MAX_LENGTH,
+    GITHUB_COMMENT_LIMIT,
+    MARKER,
+    diffLines,
+    diffPlanSets,
+    diffPlans,
+    failureMarkdown,
+    normalizePlan,
+    planDiffMarkdown,
+    policySummary,
+    readPlanDir,
+    renderComment,
+    unifiedDiff,
+} from "../tools/planDiff";
+
+// ---------------------------------------------------------------------------------------------
+// Hand-made plans
+
+function resource(type: string, name: string, inputs: Record<string, unknown>, options: Partial<PlanResource["options"]> = {}): PlanResource {
+    return {
+        type,
+        name,
+        parent: null,
+        provider: null,
+        inputs,
+        options: { protect: false, retainOnDelete: false, import: null, dependsOn: [], additionalSecretOutputs: [], ...options },
+    };
+}
+
+interface Stmt {
+    Sid: string;
+    Effect: string;
+    Action: string | string[];
+    Resource: string | string[];
+    Condition?: unknown;
+}
+
+function accessPolicy(statements: Stmt[]): PlanResource {
+    return resource("aws:iam/policy:Policy", "grafana-athena-access", {
+        name: "grafana-athena-access",
+        policy: JSON.stringify({ Version: "2012-10-17", Statement: statements }),
+    });
+}
+
+const BASE_STATEMENTS: Stmt[] = [
+    { Sid: "AthenaRead", Effect: "Allow", Action: ["athena:GetQueryResults", "athena:StartQueryExecution"], Resource: "arn:aws:athena:eu-west-1:222233334444:workgroup/grafana" },
+    { Sid: "S3DataRead", Effect: "Allow", Action: "s3:GetObject", Resource: ["arn:aws:s3:::data-bucket/orders/*"] },
+];
+
+function sourcePlan(statements: Stmt[] = BASE_STATEMENTS, bucketOptions: Partial<PlanResource["options"]> = { retainOnDelete: true }): Plan {
+    return {
+        project: "grafana-athena-source",
+        stack: "example",
+        resources: [
+            resource("grafana-athena:source:AthenaSourceAccess", "grafana-athena", {}),
+            accessPolicy(statements),
+            resource("aws:s3/bucket:Bucket", "grafana-athena-results", { bucket: "results-222233334444", tags: { Team: "data" } }, bucketOptions),
+            resource("aws:iam/role:Role", "grafana-athena-role", {
+                name: "AmazonManagedGrafana-CrossAccountAthena",
+                assumeRolePolicy: JSON.stringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        {
+                            Sid: "GrafanaWorkspaceAssumeRole",
+                            Effect: "Allow",
+                            Principal: { AWS: "arn:aws:iam::111122223333:root" },
+                            Action: "sts:AssumeRole",
+                            Condition: { StringEquals: { "sts:ExternalId": "[secret]" } },
+                        },
+                    ],
+                }),
+            }),
+        ],
+        reads: [],
+        outputs: { accountId: "222233334444", externalId: "[secret]" },
+        secretOutputs: ["externalId"],
+    };
+}
+
+interface PanelSpec {
+    title: string;
+    type: string;
+    sql: string;
+}
+
+function dashboardJson(panels: PanelSpec[]): string {
+    return JSON.stringify({
+        title: "Sales",
+        uid: "athena-0123456789abcdef0123",
+        schemaVersion: 39,
+        panels: panels.map((p, i) => ({
+            id: i + 1,
+            type: p.type,
+            title: p.title,
+            gridPos: { x: 8 * i, y: 0, w: 8, h: 8 },
+            targets: [{ refId: "A", format: 1, rawSQL: p.sql, connectionArgs: { region: "eu-west-1", database: "sales" } }],
+        })),
+    });
+}
+
+const BASE_PANELS: PanelSpec[] = [
+    { title: "Orders per day", type: "barchart", sql: "SELECT day, count(*) AS orders\nFROM orders\nGROUP BY day\nORDER BY day" },
+    { title: "Tables", type: "stat", sql: "SELECT count(*) FROM information_schema.tables" },
+];
+
+function workspacePlan(panels: PanelSpec[] = BASE_PANELS): Plan {
+    return {
+        project: "grafana-athena-workspace",
+        stack: "example",
+        resources: [
+            resource("grafana:oss/dashboard:Dashboard", "grafana-athena-dashboard-sales", { configJson: dashboardJson(panels), folder: "f1" }),
+            resource("grafana:oss/dataSource:DataSource", "grafana-athena-datasource-sales", {
+                name: "Sales",
+                type: "grafana-athena-datasource",
+                jsonDataEncoded: JSON.stringify({ assumeRoleArn: "arn:aws:iam::222233334444:role/AmazonManagedGrafana-CrossAccountAthena", defaultRegion: "eu-west-1" }),
+            }),
+        ],
+        reads: [{ type: "pulumi:pulumi:StackReference", name: "source-sales", id: "acme/grafana-athena-source/sales", parent: null }],
+        outputs: {},
+        secretOutputs: [],
+    };
+}
+
+function clone<T>(v: T): T {
+    return JSON.parse(JSON.stringify(v)) as T;
+}
+
+function plans(source: Plan, workspace: Plan): Record<string, Plan> {
+    return { "infra-account-b.example.json": source, "infra-account-a.example.json": workspace };
+}
+
+/** The body of every ```diff block, in order. */
+function diffBlocks(markdown: string): string[] {
+    return [...markdown.matchAll(/^```diff\n([\s\S]*?)\n```$/gm)].map((m) => m[1]);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+describe("planDiff: unified diff helper", () => {
+    it("is empty for equal texts", () => {
+        assert.equal(unifiedDiff("a\nb\nc", "a\nb\nc"), "");
+        assert.equal(unifiedDiff("", ""), "");
+    });
+
+    it("writes hunks with line numbers and three lines of context", () => {
+        const before = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "10"].join("\n");
+        const after = ["1", "2", "3", "4", "5", "six", "7", "8", "9", "10"].join("\n");
+        assert.equal(unifiedDiff(before, after), ["@@ -3,7 +3,7 @@", " 3", " 4", " 5", "-6", "+six", " 7", " 8", " 9"].join("\n"));
+    });
+
+    it("splits far-apart changes into separate hunks and shows pure additions", () => {
+        const lines = Array.from({ length: 20 }, (_, i) => `line ${i + 1}`);
+        const after = [...lines];
+        after[1] = "changed 2";
+        after[18] = "changed 19";
+        assert.equal((unifiedDiff(lines.join("\n"), after.join("\n")).match(/^@@/gm) ?? []).length, 2);
+        assert.equal(unifiedDiff("", "x\ny"), "@@ -0,0 +1,2 @@\n+x\n+y");
+    });
+
+    it("keeps common lines (a longest common subsequence)", () => {
+        const ops = diffLines(["a", "b", "c", "d"], ["a", "x", "c", "d", "e"]);
+        assert.deepEqual(
+            ops.map((o) => `${o.op}${o.text}`),
+            [" a", "-b", "+x", " c", " d", "+e"],
+        );
+    });
+});
+
+describe("planDiff: comments", () => {
+    it("says No changes for identical plans, after the marker line", () => {
+        const md = planDiffMarkdown(plans(sourcePlan(), workspacePlan()), plans(sourcePlan(), workspacePlan()));
+        assert.equal(md.split("\n")[0], MARKER);
+        assert.match(md, /\*\*No changes\*\*/);
+        assert.match(md, /2 plan files compared/);
+        assert.doesNotMatch(md, /```diff/);
+    });
+
+    it("starts every comment with the stable marker line", () => {
+        const changed = planDiffMarkdown(plans(sourcePlan(), workspacePlan()), plans(sourcePlan([BASE_STATEMENTS[0]]), workspacePlan()));
+        assert.equal(changed.split("\n")[0], "<!-- grafana-athena-plan-diff -->");
+        assert.equal(failureMarkdown("synth failed").split("\n")[0], MARKER);
+        assert.equal(planDiffMarkdown({}, {}).split("\n")[0], MARKER);
+    });
+
+    it("shows an added statement, action and resource of an IAM policy", () => {
+        const head = clone(BASE_STATEMENTS);
+        head[1].Action = ["s3:GetObject", "s3:GetObjectVersion"];
+        head[1].Resource = ["arn:aws:s3:::data-bucket/orders/*", "arn:aws:s3:::data-bucket/customers/*"];
+        head.push({ Sid: "KmsDecrypt", Effect: "Allow", Action: "kms:Decrypt", Resource: "arn:aws:kms:eu-west-1:222233334444:key/abc" });
+        const md = planDiffMarkdown(plans(sourcePlan(), workspacePlan()), plans(sourcePlan(head), workspacePlan()));
+
+        assert.match(md, /policy — `grafana-athena-access` \(`aws:iam\/policy:Policy`\), input `policy`/);
+        assert.match(md, /^\+ statement KmsDecrypt: Allow action kms:Decrypt; resource arn:aws:kms:eu-west-1:222233334444:key\/abc$/m);
+        assert.match(md, /^! statement S3DataRead:$/m);
+        assert.match(md, /^\+ {5}action s3:GetObjectVersion$/m);
+        assert.match(md, /^\+ {5}resource arn:aws:s3:::data-bucket\/customers\/\*$/m);
+        assert.doesNotMatch(md, /statement AthenaRead/, "unchanged statements are not listed");
+
+        // The pretty-printed JSON diff, in a ```diff block.
+        const jsonDiff = diffBlocks(md).find((b) => b.startsWith("@@"));
+        assert.ok(jsonDiff, "a unified diff of the policy JSON");
+        assert.match(jsonDiff!, /^-\s+"Action": "s3:GetObject",$/m);
+        assert.match(jsonDiff!, /^\+\s+"s3:GetObjectVersion"$/m);
+        assert.match(jsonDiff!, /^\+\s+"Sid": "KmsDecrypt",$/m);
+        assert.match(md, /`grafana-athena-access` \(`aws:iam\/policy:Policy`\): inputs `policy`/);
+    });
+
+    it("summarises removed statements, removed actions and wildcards", () => {
+        const after = { Statement: [{ Sid: "A", Effect: "Allow", Action: ["s3:*"], Resource: "*" }] };
+        const before = {
+            Statement: [
+                { Sid: "A", Effect: "Allow", Action: ["s3:GetObject"], Resource: "arn:aws:s3:::b/*" },
+                { Sid: "Gone", Effect: "Allow", Action: "glue:GetTable", Resource: "*" },
+            ],
+        };
+        assert.deepEqual(policySummary(before, after), [
+            "! statement A:",
+            "+     action s3:* (wildcard)",
+            "-     action s3:GetObject",
+            "+     resource * (wildcard)",
+            "-     resource arn:aws:s3:::b/*",
+            "- statement Gone: Allow action glue:GetTable; resource *",
+        ]);
+    });
+
+    it("shows a trust policy change (principal and condition)", () => {
+        const head = sourcePlan();
+        const role = head.resources.find((r) => r.type === "aws:iam/role:Role")!;
+        const doc = JSON.parse(role.inputs.assumeRolePolicy as string);
+        doc.Statement[0].Principal.AWS = "arn:aws:iam::999999999999:root";
+        role.inputs.assumeRolePolicy = JSON.stringify(doc);
+        const md = planDiffMarkdown(plans(sourcePlan(), workspacePlan()), plans(head, workspacePlan()));
+        assert.match(md, /trust policy — `grafana-athena-role`/);
+        assert.match(md, /^\+ {5}principal AWS:arn:aws:iam::999999999999:root$/m);
+        assert.match(md, /^- {5}principal AWS:arn:aws:iam::111122223333:root$/m);
+    });
+
+    it("shows a changed panel SQL, and panels added, removed and retyped", () => {
+        const head: PanelSpec[] = [
+            { ...BASE_PANELS[0], sql: BASE_PANELS[0].sql.replace("count(*) AS orders", "sum(amount) AS revenue") },
+            { title: "Tables", type: "gauge", sql: BASE_PANELS[1].sql },
+            { title: "Customers", type: "stat", sql: "SELECT count(*) FROM customers" },
+        ];
+        const md = planDiffMarkdown(plans(sourcePlan(), workspacePlan()), plans(sourcePlan(), workspacePlan(head)));
+        assert.match(md, /dashboard `Sales` — `grafana-athena-dashboard-sales`/);
+        assert.match(md, /- ✏️ panel `Orders per day` \(`barchart`\): SQL/);
+        assert.match(md, /- ✏️ panel `Tables` \(`gauge`\): type `stat` → `gauge`/);
+        assert.match(md, /- ➕ panel `Customers` \(`stat`\)/);
+        assert.match(md, /SQL of panel `Orders per day`, query `A`:/);
+        const sql = diffBlocks(md).find((b) => b.includes("revenue"));
+        assert.ok(sql, "a diff block for the SQL");
+        assert.match(sql!, /^-SELECT day, count\(\*\) AS orders$/m);
+        assert.match(sql!, /^\+SELECT day, sum\(amount\) AS revenue$/m);
+        assert.match(sql!, /^ FROM orders$/m);
+
+        const removed = planDiffMarkdown(plans(sourcePlan(), workspacePlan()), plans(sourcePlan(), workspacePlan([BASE_PANELS[0]])));
+        assert.match(removed, /- ➖ panel `Tables` \(`stat`\)/);
+    });
+
+    it("diffs data source JSON settings", () => {
+        const head = workspacePlan();
+        const ds = head.resources.find((r) => r.type === "grafana:oss/dataSource:DataSource")!;
+        ds.inputs.jsonDataEncoded = JSON.stringify({ assumeRoleArn: "arn:aws:iam::222233334444:role/Other", defaultRegion: "eu-west-1" });
+        const md = planDiffMarkdown(plans(sourcePlan(), workspacePlan()), plans(sourcePlan(), head));
+        assert.match(md, /#### Data source settings/);
+        assert.match(md, /^\+\s+"assumeRoleArn": "arn:aws:iam::222233334444:role\/Other",$/m);
+    });
+
+    it("flags a retainOnDelete flip prominently, before the resource details", () => {
+        const md = planDiffMarkdown(plans(sourcePlan(), workspacePlan()), plans(sourcePlan(BASE_STATEMENTS, { retainOnDelete: false }), workspacePlan()));
+        assert.match(md, /> \[!CAUTION\]/);
+        assert.match(md, /> \[!WARNING\]\n> \*\*Resource options and deletions\*\*/);
+        assert.match(md, /`grafana-athena-results` \(`aws:s3\/bucket:Bucket`\): `retainOnDelete`: `true` → `false` \(`destroy` will now DELETE it from the cloud\)/);
+        assert.ok(md.indexOf("[!WARNING]") < md.indexOf("**Resources:**"));
+        assert.match(md, /\| ⚠️ 1 \|/);
+        assert.match(md, /options `retainOnDelete`/);
+    });
+
+    it("flags protect and import changes and removed resources", () => {
+        const base = sourcePlan(BASE_STATEMENTS, { protect: false });
+        const head = sourcePlan(BASE_STATEMENTS, { protect: true, import: "results-222233334444" });
+        head.resources = head.resources.filter((r) => r.type !== "aws:iam/role:Role");
+        const d = diffPlans("infra-account-b.example.json", base, head);
+        const texts = d.flags.map((f) => `${f.resource}: ${f.text}`);
+        assert.ok(texts.some((t) => t.startsWith("grafana-athena-results: `protect`: `false` → `true`")), texts.join("\n"));
+        assert.ok(texts.some((t) => t.startsWith("grafana-athena-results: `import`: `null` → `results-222233334444`")), texts.join("\n"));
+        assert.ok(texts.includes("grafana-athena-role: removed: `pulumi up` deletes it from the cloud"), texts.join("\n"));
+        const md = planDiffMarkdown({ "b.json": base }, { "b.json": head });
+        assert.match(md, /➖ trust policy — `grafana-athena-role`/);
+    });
+
+    it("lists changed input keys of a changed resource with old and new values", () => {
+        const head = sourcePlan();
+        head.resources.find((r) => r.name === "grafana-athena-results")!.inputs.tags = { Team: "analytics" };
+        const md = planDiffMarkdown(plans(sourcePlan(), workspacePlan()), plans(head, workspacePlan()));
+        assert.match(md, /- ✏️ `grafana-athena-results` \(`aws:s3\/bucket:Bucket`\): inputs `tags`/);
+        assert.match(md, / {2}- `tags\.Team`: `"data"` → `"analytics"`/);
+        assert.match(md, /\*\*Resources:\*\* 0 added, 0 removed, 1 changed/);
+    });
+
+    it("treats a plan missing in the base as a whole project added, and missing in the head as removed", () => {
+        const md = planDiffMarkdown({ "infra-account-b.example.json": sourcePlan() }, plans(sourcePlan(), workspacePlan()));
+        assert.match(md, /\| `grafana-athena-workspace\/example` \| `infra-account-a\.example\.json` \| added \| \+2 −0 ~0 \|/);
+        assert.match(md, /\*\*New stack:\*\* not in the base — 2 resources, all new\./);
+        assert.match(md, /- ➕ `grafana-athena-dashboard-sales`/);
+        assert.match(md, /- ➕ panel `Orders per day` \(`barchart`\)/);
+        assert.match(md, /Unchanged: `infra-account-b\.example\.json`\./);
+
+        const fromNothing = planDiffMarkdown({}, plans(sourcePlan(), workspacePlan()));
+        assert.match(fromNothing, /➕ policy — `grafana-athena-access`/);
+        assert.match(fromNothing, /^\+ statement S3DataRead: Allow action s3:GetObject; resource arn:aws:s3:::data-bucket\/orders\/\*$/m);
+        assert.match(fromNothing, /^@@ -0,0 \+1,\d+ @@$/m);
+
+        const removed = planDiffMarkdown(plans(sourcePlan(), workspacePlan()), { "infra-account-b.example.json": sourcePlan() });
+        assert.match(removed, /\*\*Removed stack:\*\* not in the head — 2 resources no longer planned\./);
+        assert.match(removed, /`grafana-athena-dashboard-sales` \(`grafana:oss\/dashboard:Dashboard`\): removed: `pulumi up` deletes it/);
+    });
+
+    it("is deterministic: same output for the same plans, whatever their order", () => {
+        const head = sourcePlan([...BASE_STATEMENTS, { Sid: "X", Effect: "Allow", Action: "s3:ListBucket", Resource: "arn:aws:s3:::data-bucket" }], {});
+        const a = planDiffMarkdown(plans(sourcePlan(), workspacePlan()), plans(head, workspacePlan(BASE_PANELS.slice(1))));
+        const b = planDiffMarkdown(plans(sourcePlan(), workspacePlan()), plans(head, workspacePlan(BASE_PANELS.slice(1))));
+        assert.equal(a, b);
+
+        const shuffled = clone(head);
+        shuffled.resources.reverse();
+        const reordered = { "infra-account-a.example.json": workspacePlan(BASE_PANELS.slice(1)), "infra-account-b.example.json": shuffled };
+        const baseReordered = { "infra-account-a.example.json": workspacePlan(), "infra-account-b.example.json": sourcePlan() };
+        assert.equal(planDiffMarkdown(baseReordered, reordered), a);
+    });
+
+    it("stays under GitHub's comment limit, truncating whole sections with a note", () => {
+        const bigStatements = (variant: string): Stmt[] =>
+            Array.from({ length: 40 }, (_, i) => ({
+                Sid: `Statement${i}`,
+                Effect: "Allow",
+                Action: Array.from({ length: 10 }, (_, j) => `s3:Action${variant}${j}`),
+                Resource: Array.from({ length: 10 }, (_, j) => `arn:aws:s3:::bucket-${variant}-${i}/prefix-${j}/*`),
+            }));
+        const many = (variant: string): Record<string, Plan> =>
+            Object.fromEntries(
+                Array.from({ length: 40 }, (_, k) => {
+                    const p = sourcePlan(bigStatements(variant));
+                    p.stack = `stack${String(k).padStart(2, "0")}`;
+                    return [`source-${String(k).padStart(2, "0")}.json`, p];
+                }),
+            );
+        const diffs = diffPlanSets(many("a"), many("b"));
+        const md = renderComment(diffs);
+        assert.ok(md.length <= DEFAULT_MAX_LENGTH, `${md.length} characters`);
+        assert.ok(md.length < GITHUB_COMMENT_LIMIT);
+        assert.equal(md.split("\n")[0], MARKER);
+        assert.match(md, /^… \d+ more lines not shown here/m, "diff blocks are shortened before sections are dropped");
+        assert.match(md, /### `grafana-athena-source\/stack39`/, "every stack still has its section");
+        const fences = (text: string) => text.split("\n").filter((l) => /^`{3,}/.test(l)).length;
+        assert.equal(fences(md) % 2, 0, "no code block is left open");
+        assert.equal(renderComment(diffPlanSets(many("a"), many("b"))), md);
+
+        // When shortening is not enough, trailing sections go, with a note; the summary stays.
+        const cut = renderComment(diffs, { maxLength: 20000 });
+        assert.ok(cut.length <= 20000, `${cut.length} characters`);
+        assert.equal(cut.split("\n")[0], MARKER);
+        assert.match(cut, /\*\*Truncated\*\* to fit a GitHub comment \(20,000 characters; the whole diff has [\d,]+\): \d+ more sections not shown/);
+        assert.match(cut, /\| `grafana-athena-source\/stack39` \|/, "the summary table survives truncation");
+        assert.equal(fences(cut) % 2, 0, "no code block is left open");
+        assert.ok(renderComment(diffs, { maxLength: 1_000_000 }).length <= GITHUB_COMMENT_LIMIT, "never above GitHub's limit");
+
+        const capped = planDiffMarkdown({ "s.json": sourcePlan(bigStatements("a")) }, { "s.json": sourcePlan(bigStatements("b")) }, { maxDiffLines: 20 });
+        assert.match(capped, /^… \d+ more lines not shown here/m);
+    });
+
+    it("normalises plans from an older synth and rejects files that are not plans", () => {
+        const old = normalizePlan({ project: "p", stack: "s", resources: [{ type: "t", name: "n", inputs: {} }] });
+        assert.deepEqual(old.resources[0].options, { protect: false, retainOnDelete: false, import: null, dependsOn: [], additionalSecretOutputs: [] });
+        assert.deepEqual(old.reads, []);
+        assert.throws(() => normalizePlan({ hello: 1 }, "x.json"), /x\.json: not a plan/);
+    });
+});
+
+describe("planDiff: files and command line", () => {
+    let dir: string;
+
+    before(() => {
+        dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-diff-"));
+        fs.mkdirSync(path.join(dir, "head"));
+        fs.writeFileSync(path.join(dir, "head", "infra-account-b.example.json"), JSON.stringify(sourcePlan()));
+        fs.writeFileSync(path.join(dir, "head", "notes.txt"), "not a plan");
+    });
+
+    after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    it("reads the *.json plans of a folder; a missing folder has none", () => {
+        assert.deepEqual(Object.keys(readPlanDir(path.join(dir, "head"))), ["infra-account-b.example.json"]);
+        assert.deepEqual(readPlanDir(path.join(dir, "no-such-folder")), {});
+    });
+
+    it("writes the comment for a missing base folder as an added project", () => {
+        const out = path.join(dir, "comment.md");
+        const full = path.join(dir, "full.md");
+        const r = spawnSync(
+            process.execPath,
+            ["-r", "ts-node/register/transpile-only", "tools/planDiff.ts", path.join(dir, "base"), path.join(dir, "head"), "--out", out, "--full", full, "--base-label", "abc123"],
+            { cwd: path.join(__dirname, ".."), encoding: "utf8" },
+        );
+        assert.equal(r.status, 0, r.stderr);
+        const md = fs.readFileSync(out, "utf8");
+        assert.equal(md.split("\n")[0], MARKER);
+        assert.match(md, /The base has no offline plans/);
+        assert.match(md, /\| `grafana-athena-source\/example` \| `infra-account-b\.example\.json` \| added \|/);
+        assert.match(md, /Base `abc123`/);
+        assert.ok(fs.existsSync(full));
+
+        const usage = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "tools/planDiff.ts", "only-one"], {
+            cwd: path.join(__dirname, ".."),
+            encoding: "utf8",
+        });
+        assert.equal(usage.status, 2);
+        assert.match(usage.stderr, /usage: planDiff/);
+    });
+});
