@@ -5,7 +5,7 @@
 import { z } from "zod";
 import * as r from "./rules";
 import { crossChecks as sourceCrossChecks, sourceSettingsShape } from "./source";
-import { workspaceCommonShape, workspaceCrossChecks } from "./workspace";
+import { WORKSPACE_CROSS_CHECKS_WHEN, workspaceCommonShape, workspaceCrossChecks } from "./workspace";
 
 export const ROOT_NAMESPACE = "grafana-athena";
 
@@ -29,7 +29,7 @@ export const rootSettings = z
                 { error: (i) => (i.input === undefined ? "is required: the Grafana account's settings" : "must be an object") },
             )
             .strict()
-            .superRefine(workspaceCrossChecks),
+            .superRefine(workspaceCrossChecks, WORKSPACE_CROSS_CHECKS_WHEN),
     })
     .strict()
     .superRefine((s, ctx) => {

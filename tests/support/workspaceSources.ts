@@ -1,0 +1,106 @@
+/**
+ * Source stacks for the workspace tests: the real `infra-account-b` program planned under the
+ * mocks with different accounts, workgroups and labels, handed to `infra-account-a` as stack
+ * references (their clear outputs), the way `pulumi up` would read them.
+ */
+import type { PolicyJson } from "../../shared/iam/policy";
+import type { PlanResource, RunResult, StackRefOutputs } from "../../tools/mockRuntime";
+import { SOURCE_DIR, Variant, WORKSPACE_DIR, byType, plan, raw, sourceRef } from "./program";
+
+export const WS = "grafana-athena-workspace";
+/** Full config key of the workspace project. */
+export const wsKey = (k: string) => `${WS}:${k}`;
+const srcKey = (k: string) => `grafana-athena-source:${k}`;
+
+export const GRAFANA_ACCOUNT = "111122223333";
+export const WORKSPACE_ID = "g-0123456789";
+export const SOURCE_ROLE_NAME = "AmazonManagedGrafana-CrossAccountAthena";
+
+export const DATA_SOURCE_TYPE = "grafana:oss/dataSource:DataSource";
+export const DASHBOARD_TYPE = "grafana:oss/dashboard:Dashboard";
+export const FOLDER_TYPE = "grafana:oss/folder:Folder";
+export const ROLE_POLICY_TYPE = "aws:iam/rolePolicy:RolePolicy";
+export const SERVICE_ACCOUNT_TYPE = "aws:grafana/workspaceServiceAccount:WorkspaceServiceAccount";
+export const TOKEN_TYPE = "aws:grafana/workspaceServiceAccountToken:WorkspaceServiceAccountToken";
+export const ROTATING_TYPE = "time:index/rotating:Rotating";
+export const GRAFANA_PROVIDER_TYPE = "pulumi:providers:grafana";
+export const HEALTH_TYPE = "pulumi-nodejs:dynamic:Resource";
+
+/** One data account's source stack. */
+export interface SourceSpec {
+    /** Fully qualified stack name the workspace lists. */
+    stack: string;
+    account: string;
+    workgroup?: string;
+    /** `label` config; undefined leaves it unset (the default label). */
+    label?: string;
+    roleName?: string;
+}
+
+export interface PlannedSource {
+    spec: SourceSpec;
+    run: RunResult;
+    ref: StackRefOutputs;
+    /** The contract in clear (the source's raw outputs). */
+    contract: Record<string, any>;
+}
+
+/** Plans `infra-account-b` for one data account. */
+export async function planSource(spec: SourceSpec): Promise<PlannedSource> {
+    const set: Record<string, unknown> = { "aws:allowedAccountIds": [spec.account] };
+    if (spec.workgroup) set[srcKey("workgroup")] = { name: spec.workgroup };
+    if (spec.label !== undefined) set[srcKey("label")] = spec.label;
+    if (spec.roleName) set[srcKey("roleName")] = spec.roleName;
+    const unset = spec.label === undefined ? [srcKey("label")] : [];
+    // The stack name seeds the mocked external ID: one per stack, as in real life.
+    const run = await plan(SOURCE_DIR, { set, unset, stack: spec.stack.split("/")[2] });
+    return { spec, run, ref: sourceRef(run), contract: run.rawOutputs as Record<string, any> };
+}
+
+export interface WorkspaceVariant extends Omit<Variant, "stackRefs"> {
+    /** Overrides `sources[].name`, by stack. */
+    names?: Record<string, string>;
+}
+
+/** The stack references and `sources` config for a list of planned sources. */
+export function sourcesConfig(sources: readonly PlannedSource[], names: Record<string, string> = {}) {
+    return {
+        stackRefs: Object.fromEntries(sources.map((s) => [s.spec.stack, s.ref])),
+        sources: sources.map((s) => (names[s.spec.stack] ? { stack: s.spec.stack, name: names[s.spec.stack] } : { stack: s.spec.stack })),
+    };
+}
+
+/** The workspace variant that reads `sources`. */
+export function workspaceVariant(sources: readonly PlannedSource[], variant: WorkspaceVariant = {}): Variant {
+    const { stackRefs, sources: list } = sourcesConfig(sources, variant.names);
+    return { ...variant, set: { [wsKey("sources")]: list, ...(variant.set ?? {}) }, stackRefs };
+}
+
+/** Plans `infra-account-a` reading `sources`. */
+export function planWorkspace(sources: readonly PlannedSource[], variant: WorkspaceVariant = {}): Promise<RunResult> {
+    return plan(WORKSPACE_DIR, workspaceVariant(sources, variant));
+}
+
+/** The parsed jsonData of a data source, from the clear inputs. */
+export function jsonData(run: RunResult, ds: PlanResource): Record<string, unknown> {
+    return JSON.parse(raw(run, ds.name).jsonDataEncoded as string);
+}
+
+/** The workspace role's assume policy, from the clear inputs. */
+export function assumePolicy(run: RunResult): PolicyJson {
+    const found = byType(run, ROLE_POLICY_TYPE);
+    if (found.length !== 1) throw new Error(`expected one ${ROLE_POLICY_TYPE}, found ${found.length}`);
+    return JSON.parse(raw(run, found[0].name).policy as string) as PolicyJson;
+}
+
+/** The parsed dashboard JSON, from the plan (not the clear inputs: reviewers read the plan). */
+export function dashboardJson(d: PlanResource): Record<string, any> {
+    if (typeof d.inputs.configJson !== "string") throw new Error(`${d.name}: configJson is not a string in the plan`);
+    return JSON.parse(d.inputs.configJson);
+}
+
+export const HOME_DASHBOARD_TAG = "grafana-athena-home";
+
+export function isHome(d: PlanResource): boolean {
+    return (dashboardJson(d).tags as string[]).includes(HOME_DASHBOARD_TAG);
+}

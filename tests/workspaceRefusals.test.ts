@@ -1,0 +1,186 @@
+/**
+ * Issue 4, continued: what the workspace project refuses (broken contracts, duplicate sources,
+ * an old Grafana, bad config), and the offline plan of the example stack through `synth`.
+ */
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { promisify } from "node:util";
+import type { Plan, StackRefOutputs } from "../tools/mockRuntime";
+import { parseArgs, synth } from "../tools/synth";
+import { EXAMPLE_SOURCE_STACK, REPO, SOURCE_DIR, WORKSPACE_DIR, configProblems, planError } from "./support/program";
+import {
+    DATA_SOURCE_TYPE,
+    PlannedSource,
+    WORKSPACE_ID,
+    planSource,
+    planWorkspace,
+    workspaceVariant,
+    wsKey,
+} from "./support/workspaceSources";
+
+const SALES = EXAMPLE_SOURCE_STACK;
+const ANALYTICS = "acme/grafana-athena-source/analytics";
+
+/** `source` as a stack reference with its outputs changed. */
+function withOutputs(source: PlannedSource, change: (outputs: Record<string, unknown>) => void): PlannedSource {
+    const outputs = { ...source.ref.outputs };
+    change(outputs);
+    const ref: StackRefOutputs = { ...source.ref, outputs };
+    return { ...source, ref };
+}
+
+describe("workspace program (infra-account-a): refusals and the offline plan", function () {
+    this.timeout(120_000);
+
+    let sales: PlannedSource;
+    let analytics: PlannedSource;
+    before(async () => {
+        sales = await planSource({ stack: SALES, account: "222233334444", label: "Sales" });
+        analytics = await planSource({ stack: ANALYTICS, account: "333344445555", workgroup: "analytics", label: "Analytics" });
+    });
+
+    describe("contract check", () => {
+        it("refuses a source stack without a contract output, naming the stack and the output", async () => {
+            for (const missing of ["database", "externalId", "contractVersion"]) {
+                const broken = withOutputs(analytics, (o) => delete o[missing]);
+                const error = await planError(WORKSPACE_DIR, workspaceVariant([sales, broken]));
+                assert.ok(error.message.includes(ANALYTICS), `${missing}: ${error.message}`);
+                assert.ok(error.message.includes(missing), `${missing}: ${error.message}`);
+                assert.ok(!error.message.includes(`'${SALES}'`) && !error.message.includes(`"${SALES}"`), `${missing}: blames the good stack: ${error.message}`);
+            }
+        });
+
+        it("refuses a contract version it does not know, naming the stack", async () => {
+            const v2 = withOutputs(analytics, (o) => (o.contractVersion = 2));
+            const error = await planError(WORKSPACE_DIR, workspaceVariant([sales, v2]));
+            assert.ok(error.message.includes(ANALYTICS), error.message);
+            assert.match(error.message, /contractVersion/);
+            assert.match(error.message, /\b2\b/);
+        });
+
+        it("refuses two sources that are the same account and workgroup", async () => {
+            const copy = await planSource({ stack: "acme/grafana-athena-source/sales-copy", account: "222233334444", label: "Sales (copy)" });
+            assert.equal(copy.contract.workgroup, sales.contract.workgroup);
+            const error = await planError(WORKSPACE_DIR, workspaceVariant([sales, copy]));
+            assert.ok(error.message.includes(SALES) && error.message.includes("acme/grafana-athena-source/sales-copy"), error.message);
+            assert.match(error.message, /same account and workgroup/);
+        });
+
+        it("refuses two sources with the same label, and accepts them once one is given a name", async () => {
+            const salesUs = await planSource({ stack: "acme/grafana-athena-source/sales-us", account: "666677778888", workgroup: "sales", label: "Sales" });
+            const error = await planError(WORKSPACE_DIR, workspaceVariant([sales, salesUs]));
+            assert.ok(error.message.includes(SALES) && error.message.includes("acme/grafana-athena-source/sales-us"), error.message);
+            assert.match(error.message, /"Sales"/);
+            const run = await planWorkspace([sales, salesUs], { names: { "acme/grafana-athena-source/sales-us": "Sales US" } });
+            assert.deepEqual(run.plan.resources.filter((r) => r.type === DATA_SOURCE_TYPE).map((d) => d.inputs.name).sort(), ["Sales", "Sales US"]);
+        });
+    });
+
+    describe("Grafana version guard", () => {
+        it("refuses a Grafana 9.4 workspace, naming the workspace and its version", async () => {
+            const error = await planError(WORKSPACE_DIR, workspaceVariant([sales], { world: { workspaces: { [WORKSPACE_ID]: { grafanaVersion: "9.4" } } } }));
+            assert.ok(error.message.includes(WORKSPACE_ID), error.message);
+            assert.match(error.message, /Grafana 9\.4/);
+            assert.equal(error.configProblems.length, 0);
+        });
+
+        it("accepts a Grafana 10.4 workspace", async () => {
+            const run = await planWorkspace([sales], { world: { workspaces: { [WORKSPACE_ID]: { grafanaVersion: "10.4" } } } });
+            assert.equal(run.plan.resources.filter((r) => r.type === DATA_SOURCE_TYPE).length, 1);
+        });
+    });
+
+    describe("bad config: every problem at once, each naming its key", () => {
+        const expectProblems = (problems: string[], keys: string[]) => {
+            for (const p of problems) assert.match(p, /^grafana-athena-workspace:\S+: \S/, p);
+            for (const k of keys) {
+                assert.ok(problems.some((p) => p.startsWith(`grafana-athena-workspace:${k}: `)), `no problem for ${k}:\n${problems.join("\n")}`);
+            }
+        };
+
+        it("workspaceId, empty sources, tokenRotationDays 30, grafanaUrl without grafanaAuth, unknown panel type, resultReuseMinutes 0", async () => {
+            const problems = await configProblems(WORKSPACE_DIR, {
+                set: {
+                    [wsKey("workspaceId")]: "g-XYZ",
+                    [wsKey("sources")]: [],
+                    [wsKey("tokenRotationDays")]: 30,
+                    [wsKey("grafanaUrl")]: "https://grafana.example.com",
+                    [wsKey("dashboard")]: { resultReuseMinutes: 0, panels: [{ type: "piechart", title: "Share", sql: "SELECT 1" }] },
+                },
+            });
+            expectProblems(problems, [
+                "workspaceId",
+                "sources",
+                "tokenRotationDays",
+                "grafanaAuth",
+                "dashboard.panels[0].type",
+                "dashboard.resultReuseMinutes",
+            ]);
+            assert.equal(problems.length, 6, problems.join("\n"));
+            assert.ok(problems.find((p) => p.includes("workspaceId"))!.includes('"g-XYZ"'));
+            assert.ok(problems.find((p) => p.includes("panels[0].type"))!.includes('"piechart"'));
+        });
+
+        it("a stack name that is not org/project/stack", async () => {
+            const problems = await configProblems(WORKSPACE_DIR, { set: { [wsKey("sources")]: [{ stack: SALES }, { stack: "analytics" }] } });
+            expectProblems(problems, ["sources[1].stack"]);
+            assert.equal(problems.length, 1, problems.join("\n"));
+            assert.match(problems[0], /org\/project\/stack/);
+            assert.match(problems[0], /"analytics"/);
+        });
+    });
+
+    describe("npm run synth -- infra-account-a --ref <stack>=<source plan>", () => {
+        let dir: string;
+        before(() => {
+            dir = fs.mkdtempSync(path.join(os.tmpdir(), "synth-workspace-"));
+        });
+        after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+        it("plans the example workspace stack from the example source plan written with --out", async () => {
+            const sourcePlan = path.join(dir, "source.json");
+            // The command line, as `npm run synth -- infra-account-b --out FILE` runs it.
+            const { stdout } = await promisify(execFile)(
+                process.execPath,
+                ["-r", "ts-node/register/transpile-only", path.join(REPO, "tools", "synth.ts"), path.relative(REPO, SOURCE_DIR), "--out", sourcePlan],
+                { cwd: REPO },
+            );
+            assert.match(stdout, /written to/);
+            const source = JSON.parse(fs.readFileSync(sourcePlan, "utf8")) as Plan;
+            assert.equal(source.project, "grafana-athena-source");
+            assert.deepEqual(source.secretOutputs, ["externalId"]);
+            assert.equal(source.outputs.externalId, "[secret]");
+
+            const args = parseArgs([WORKSPACE_DIR, "--ref", `${EXAMPLE_SOURCE_STACK}=${sourcePlan}`]);
+            assert.ok(args);
+            const workspace = await synth(args);
+            assert.equal(workspace.project, "grafana-athena-workspace");
+            assert.equal(workspace.stack, "example");
+            assert.deepEqual(
+                workspace.reads.filter((r) => r.type === "pulumi:pulumi:StackReference").map((r) => r.id),
+                [EXAMPLE_SOURCE_STACK],
+            );
+            const dataSources = workspace.resources.filter((r) => r.type === DATA_SOURCE_TYPE);
+            assert.equal(dataSources.length, 1);
+            assert.equal(dataSources[0].inputs.name, source.outputs.label);
+            const json = JSON.parse(String(dataSources[0].inputs.jsonDataEncoded));
+            assert.equal(json.assumeRoleArn, source.outputs.roleArn);
+            assert.equal(json.workgroup, source.outputs.workgroup);
+            assert.equal(json.outputLocation, source.outputs.outputLocation);
+            assert.equal(json.externalId, "[secret]");
+            const policy = workspace.resources.find((r) => r.type === "aws:iam/rolePolicy:RolePolicy")!;
+            assert.deepEqual(JSON.parse(String(policy.inputs.policy)).Statement[0].Resource, source.outputs.roleArn);
+            assert.ok(workspace.resources.some((r) => r.type === "aws:grafana/workspaceServiceAccountToken:WorkspaceServiceAccountToken"));
+        });
+
+        it("without --ref, names the stack reference to pass", async () => {
+            await assert.rejects(synth({ projectDir: WORKSPACE_DIR, stack: "example", refs: {} }), (e: Error) => {
+                assert.ok(e.message.includes(`--ref ${EXAMPLE_SOURCE_STACK}=PLANFILE`), e.message);
+                return true;
+            });
+        });
+    });
+});
