@@ -1,0 +1,95 @@
+/**
+ * The three Pulumi.yaml files agree with the programs: every key a program reads is declared with
+ * a type and a description, keys the program treats as optional have a default (the CLI refuses a
+ * stack that lacks a declared key without one), and each project runs from its own folder.
+ */
+import assert from "node:assert/strict";
+import * as fs from "fs";
+import * as path from "path";
+import YAML from "yaml";
+import { z } from "zod";
+import { ROOT_KEY_KINDS, rootSettings } from "../shared/config/root";
+import { SOURCE_KEY_KINDS, sourceSettingsShape } from "../shared/config/source";
+import { WORKSPACE_KEY_KINDS, workspaceCommonShape, workspaceSettings } from "../shared/config/workspace";
+import { REPO } from "./support/program";
+
+interface Declaration {
+    type?: string;
+    description?: string;
+    default?: unknown;
+    items?: unknown;
+    secret?: boolean;
+}
+
+function project(dir: string) {
+    return YAML.parse(fs.readFileSync(path.join(REPO, dir, "Pulumi.yaml"), "utf8")) as {
+        name: string;
+        main?: string;
+        runtime: { name: string; options?: { typescript?: boolean } };
+        options?: { refresh?: string };
+        config: Record<string, Declaration>;
+    };
+}
+
+const cases = [
+    { dir: "infra-account-b", name: "grafana-athena-source", kinds: SOURCE_KEY_KINDS, shape: sourceSettingsShape as Record<string, z.ZodTypeAny> },
+    {
+        dir: "infra-account-a",
+        name: "grafana-athena-workspace",
+        kinds: WORKSPACE_KEY_KINDS,
+        shape: { ...workspaceCommonShape, sources: workspaceSettings.shape.sources } as Record<string, z.ZodTypeAny>,
+    },
+    { dir: ".", name: "grafana-athena", kinds: ROOT_KEY_KINDS, shape: rootSettings.shape as Record<string, z.ZodTypeAny> },
+];
+
+describe("Pulumi projects", () => {
+    for (const c of cases) {
+        describe(`${c.dir} (${c.name})`, () => {
+            const p = project(c.dir);
+
+            it("has the project name other stacks and CI rely on, and runs its own index.ts with TypeScript", () => {
+                assert.equal(p.name, c.name);
+                assert.equal(p.runtime.name, "nodejs");
+                assert.equal(p.runtime.options?.typescript, true);
+                assert.equal(p.main, "index.ts");
+                assert.ok(fs.existsSync(path.join(REPO, c.dir, "index.ts")));
+            });
+
+            it("declares exactly the keys the program reads, each with a type and a description", () => {
+                assert.deepEqual(Object.keys(p.config).sort(), Object.keys(c.kinds).sort());
+                for (const [key, d] of Object.entries(p.config)) {
+                    assert.ok(d.description && d.description.length > 20, `${key} has no description`);
+                    assert.ok(["string", "integer", "boolean", "array", "object"].includes(String(d.type)), `${key} has no type`);
+                    if (d.type === "array") assert.ok(d.items, `${key}: arrays need items`);
+                    const kind = (c.kinds as Record<string, string>)[key];
+                    assert.equal(d.type === "string", kind !== "json", `${key}: stored as ${kind}, declared as ${d.type}`);
+                }
+            });
+
+            it("gives a default to every optional key and none to a required one", () => {
+                for (const [key, d] of Object.entries(p.config)) {
+                    const optional = c.shape[key].safeParse(undefined).success;
+                    assert.equal("default" in d, optional, `${key}: ${optional ? "optional, needs" : "required, must not have"} a default`);
+                }
+            });
+
+            it("compiles the way the tests do, from its own folder", () => {
+                const tsconfig = path.join(REPO, c.dir, "tsconfig.json");
+                assert.ok(fs.existsSync(tsconfig));
+                if (c.dir !== ".") assert.equal(JSON.parse(fs.readFileSync(tsconfig, "utf8")).extends, "../tsconfig.json");
+            });
+
+            it("has a complete example stack in the stack file shape", () => {
+                const example = YAML.parse(fs.readFileSync(path.join(REPO, c.dir, "Pulumi.example.yaml"), "utf8")) as { config: Record<string, unknown> };
+                for (const [key, d] of Object.entries(p.config)) {
+                    if (!("default" in d)) assert.ok(`${c.name}:${key}` in example.config, `the example lacks the required ${key}`);
+                }
+            });
+        });
+    }
+
+    it("refreshes before every update where a token rotates (the Grafana-side projects)", () => {
+        assert.equal(project("infra-account-a").options?.refresh, "always");
+        assert.equal(project(".").options?.refresh, "always");
+    });
+});
