@@ -118,14 +118,18 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
             if (problems.length > 0) throw new Error(problems.join("\n"));
             return list;
         });
-        const sourceOf = (i: number): pulumi.Output<PublicSourceOutputs> => allChecked.apply((list) => list[i]);
+        // A source's own checked outputs: taken from `allChecked`, every source's resources would
+        // depend on every source's stack reference (N^2 dependencies). The duplicate check still
+        // comes first: the assume policy waits for it, and every data source, health check and
+        // dashboard waits for the assume policy; the home dashboard waits for it directly.
+        const sourceOf = (i: number): pulumi.Output<PublicSourceOutputs> => checked[i].outputs;
 
         // Step 4: the workspace role may assume exactly the sources' roles.
         const roleArns = args.sources.map((_, i) => sourceOf(i).roleArn);
-        const assumeDoc = args.organization
-            ? assumeOrganizationRolesPolicy(args.organization.sourceRoleName, args.organization.organizationId)
-            : assumeSourceRolesPolicy(roleArns);
-        const assumeJson = pulumi.all([checkedPolicyJson(assumeDoc, "Use organisation mode (sourceRoleName and organizationId)."), ...roleArns]).apply(([json, ...arns]) => {
+        const assumeJson = pulumi.all([allChecked, pulumi.all(roleArns)]).apply(([, arns]) => {
+            const assumeDoc = args.organization
+                ? assumeOrganizationRolesPolicy(args.organization.sourceRoleName, args.organization.organizationId)
+                : assumeSourceRolesPolicy(arns);
             if (args.organization) {
                 const wrong = arns.filter((a) => roleNameFromArn(a) !== args.organization!.sourceRoleName);
                 if (wrong.length > 0) {
@@ -135,9 +139,10 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
                     );
                 }
             } else {
-                checkAssumePolicySize(json, arns.length, Math.max(...arns.map((a) => a.length)));
+                // Before the generic check, so that the refusal says how many sources fit.
+                checkAssumePolicySize(assumeDoc, arns.length, Math.max(...arns.map((a) => a.length)));
             }
-            return json;
+            return checkedPolicyJson(assumeDoc, "Use organisation mode (sourceRoleName and organizationId).");
         });
         const assumePolicy = new aws.iam.RolePolicy(
             `${name}-assume-sources`,
@@ -241,8 +246,8 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
             `${name}-dashboard-home`,
             {
                 configJson: pulumi
-                    .all(dashboards.map((d) => d.built))
-                    .apply((built) => JSON.stringify(homeDashboard(built.map((b) => ({ label: b.title, dashboardUid: b.uid }))).json)),
+                    .all([allChecked, pulumi.all(dashboards.map((d) => d.built))])
+                    .apply(([, built]) => JSON.stringify(homeDashboard(built.map((b) => ({ label: b.title, dashboardUid: b.uid }))).json)),
                 folder: folder.uid,
                 overwrite: true,
             },

@@ -118,6 +118,9 @@ export const GLUE_READ_ACTIONS = [
     "glue:GetTables",
 ];
 
+/** The Glue read actions that apply to a table ARN (GetDatabase and GetDatabases have no table resource type). */
+export const GLUE_TABLE_ACTIONS = GLUE_READ_ACTIONS.filter((a) => a !== "glue:GetDatabase" && a !== "glue:GetDatabases");
+
 /** The statements of the source role's access policy, before they are packed into policies. */
 export function sourceAccessStatements(args: SourceAccessArgs & { accountId: string }): PolicyStatement[] {
     const p = args.partition ?? "aws";
@@ -223,9 +226,10 @@ function dataListStatements(locations: readonly S3Location[], bucketArn: (b: str
 export function sourceAccessPolicies(args: SourceAccessArgs): PolicyDocument[] {
     // Packing needs plain strings; an account ID is always 12 characters, so a 12-character
     // placeholder packs exactly as the real ID will, and is swapped for it afterwards.
+    const statements = sourceAccessStatements({ ...args, accountId: ACCOUNT_PLACEHOLDER });
     const packed = packManagedPolicies(
         args.policyName,
-        sourceAccessStatements({ ...args, accountId: ACCOUNT_PLACEHOLDER }),
+        splittableGlue(args.policyName, statements),
         MANAGED_POLICIES_PER_ROLE,
         `List fewer tables, use tables: ["*"] to grant every table of "${args.database}", or merge data locations under a common prefix.`,
     );
@@ -240,6 +244,25 @@ export function sourceAccessPolicies(args: SourceAccessArgs): PolicyDocument[] {
 }
 
 const ACCOUNT_PLACEHOLDER = "{ACCOUNT_ID}";
+
+/**
+ * When `GlueCatalogRead` is too big for one managed policy (so that packing would slice its
+ * resources), the listed tables move out of it into `GlueTableRead`, which has only the actions
+ * that apply to tables: every slice of that is a valid statement, where a slice of table ARNs
+ * under glue:GetDatabase would grant nothing and is refused as a mistake. The catalog and the
+ * database keep every action (Glue authorises a table read on all three). Otherwise unchanged.
+ */
+function splittableGlue(policyName: string, statements: PolicyStatement[]): PolicyStatement[] {
+    return statements.flatMap((s) => {
+        if (s.sid !== "GlueCatalogRead" || policySize(new PolicyDocument(policyName, "managed", [s]).toJSON()) <= POLICY_QUOTAS.managed) return [s];
+        const tables = s.resources.filter((r) => String(r).includes(":table/"));
+        if (tables.length === 0) return [s];
+        return [
+            s.with({ resources: s.resources.filter((r) => !String(r).includes(":table/")) }),
+            s.with({ sid: "GlueTableRead", actions: GLUE_TABLE_ACTIONS, resources: tables }),
+        ];
+    });
+}
 
 function mapResources(doc: PolicyDocument, f: (resource: string) => Value): PolicyDocument {
     return new PolicyDocument(

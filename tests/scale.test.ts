@@ -1,0 +1,185 @@
+/**
+ * The workspace stack (infra-account-a, example config) at scale: hundreds of generated source
+ * stacks (tools/bench.ts), planned by the real program under the mocks, its assume policy
+ * evaluated by the IAM evaluator (tests/support/simulate.ts).
+ */
+import assert from "node:assert/strict";
+import type { PolicyJson } from "../shared/iam/policy";
+import { POLICY_QUOTAS, policySize } from "../shared/iam/size";
+import { assumeSourceRolesPolicy, explicitModeCapacity } from "../shared/policies";
+import { BENCH_ORGANIZATION_ID, BENCH_SOURCE_ROLE_NAME, benchAccountId, benchSourceRef, benchSourceRefs, longestChain } from "../tools/bench";
+import type { RunResult } from "../tools/mockRuntime";
+import { WORKSPACE_DIR, Variant, byType, oneOf, plan, planError, raw } from "./support/program";
+import { identityAllows } from "./support/simulate";
+
+const WS = "grafana-athena-workspace";
+const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
+const DASHBOARD = "grafana:oss/dashboard:Dashboard";
+const GRAFANA_ACCOUNT = "111122223333";
+const OTHER_ORGANIZATION = "o-otherorg0002";
+
+/** The example workspace stack with the first `n` generated sources, explicit or organisation mode. */
+function scaleVariant(n: number, mode: "explicit" | "organization"): Variant {
+    const refs = benchSourceRefs(n);
+    return {
+        set: {
+            [`${WS}:sources`]: Object.keys(refs).map((stack) => ({ stack })),
+            ...(mode === "organization" ? { [`${WS}:sourceRoleName`]: BENCH_SOURCE_ROLE_NAME, [`${WS}:organizationId`]: BENCH_ORGANIZATION_ID } : {}),
+        },
+        unset: mode === "explicit" ? [`${WS}:sourceRoleName`, `${WS}:organizationId`] : [],
+        stackRefs: refs,
+    };
+}
+
+const planScale = (n: number, mode: "explicit" | "organization") => plan(WORKSPACE_DIR, scaleVariant(n, mode));
+const roleArn = (i: number) => String(benchSourceRef(i).outputs.roleArn);
+
+/** The workspace role's inline policy, and the workspace role (with its path) as the principal. */
+function assumePolicy(run: RunResult): { policy: PolicyJson; json: string; principal: string } {
+    const resource = oneOf(run, ROLE_POLICY);
+    const inputs = raw(run, resource.name);
+    const json = String(inputs.policy);
+    return { policy: JSON.parse(json) as PolicyJson, json, principal: `arn:aws:iam::${GRAFANA_ACCOUNT}:role/service-role/${inputs.role}` };
+}
+
+describe("scale: the workspace stack with hundreds of sources", function () {
+    this.timeout(300_000);
+
+    describe("explicit mode, 100 sources", () => {
+        let run: RunResult;
+        before(async () => {
+            run = await planScale(100, "explicit");
+        });
+
+        it("lists every source role in one statement, within the inline quota", () => {
+            const { policy, json } = assumePolicy(run);
+            assert.equal(policy.Statement.length, 1);
+            const resources = policy.Statement[0].Resource;
+            assert.deepEqual(resources, Array.from({ length: 100 }, (_, k) => roleArn(k + 1)).sort());
+            assert.ok(policySize(json) <= POLICY_QUOTAS.inline, `${policySize(json)} characters`);
+        });
+
+        it("lets the workspace role assume each of the 100 source roles (IAM evaluator)", async () => {
+            const { policy, principal } = assumePolicy(run);
+            for (let i = 1; i <= 100; i++) {
+                assert.equal(await identityAllows(policy, principal, "sts:AssumeRole", roleArn(i)), true, roleArn(i));
+            }
+        });
+
+        it("denies any other role: an unlisted account, another role name, a listed role's other actions", async () => {
+            const { policy, principal } = assumePolicy(run);
+            const denied: [string, string][] = [
+                ["sts:AssumeRole", roleArn(101)],
+                ["sts:AssumeRole", `arn:aws:iam::${benchAccountId(1)}:role/Admin`],
+                ["sts:AssumeRole", `arn:aws:iam::${benchAccountId(50)}:role/other/${BENCH_SOURCE_ROLE_NAME}`],
+                ["sts:AssumeRole", `arn:aws:iam::${GRAFANA_ACCOUNT}:role/${BENCH_SOURCE_ROLE_NAME}`],
+                ["sts:TagSession", roleArn(1)],
+                ["iam:PassRole", roleArn(1)],
+            ];
+            for (const [action, resource] of denied) {
+                assert.equal(await identityAllows(policy, principal, action, resource), false, `${action} ${resource}`);
+            }
+        });
+    });
+
+    describe("explicit mode refuses before the inline quota is exceeded", () => {
+        // Every generated role ARN has the same length: the capacity is exact for them.
+        const arnLength = roleArn(1).length;
+        const capacity = explicitModeCapacity(arnLength);
+
+        it("the capacity is where the policy tips over the quota", () => {
+            const arns = (n: number) => Array.from({ length: n }, (_, k) => roleArn(k + 1));
+            assert.ok(capacity > 100 && capacity < 500, `capacity ${capacity}`);
+            assert.ok(policySize(assumeSourceRolesPolicy(arns(capacity)).toJSON()) <= POLICY_QUOTAS.inline);
+            assert.ok(policySize(assumeSourceRolesPolicy(arns(capacity + 1)).toJSON()) > POLICY_QUOTAS.inline);
+        });
+
+        it(`plans as many sources as fit`, async () => {
+            const run = await planScale(capacity, "explicit");
+            const { json, policy } = assumePolicy(run);
+            assert.equal(policy.Statement[0].Resource?.length, capacity);
+            const size = policySize(json);
+            assert.ok(size <= POLICY_QUOTAS.inline && size > POLICY_QUOTAS.inline - arnLength - 3, `${size} characters`);
+        });
+
+        it("refuses one more, saying how many fit and naming organisation mode", async () => {
+            const error = await planError(WORKSPACE_DIR, scaleVariant(capacity + 1, "explicit"));
+            assert.match(error.message, /GrafanaAthenaAssumeSourceRoles/);
+            assert.match(error.message, /10240-character quota/);
+            assert.ok(error.message.includes(`It lists ${capacity + 1} source roles; about ${capacity} fit.`), error.message);
+            assert.match(error.message, /sourceRoleName and organizationId/);
+        });
+    });
+
+    describe("organisation mode, 1 and 500 sources", () => {
+        let one: RunResult;
+        let many: RunResult;
+        before(async () => {
+            one = await planScale(1, "organization");
+            many = await planScale(500, "organization");
+        });
+
+        it("plans all 500 sources: a data source, a health check and a dashboard each", () => {
+            assert.equal(byType(many, "grafana:oss/dataSource:DataSource").length, 500);
+            assert.equal(byType(many, "pulumi-nodejs:dynamic:Resource").length, 500);
+            assert.equal(byType(many, DASHBOARD).length, 501);
+        });
+
+        it("has the same assume policy, of the same size, for 1 and for 500 sources", () => {
+            const a = assumePolicy(one);
+            const b = assumePolicy(many);
+            assert.equal(b.json, a.json);
+            assert.equal(policySize(b.json), policySize(a.json));
+            assert.ok(policySize(a.json) < 1_000, `${policySize(a.json)} characters`);
+        });
+
+        it("has the same longest dependency chain for 1 and for 500 sources", () => {
+            assert.equal(longestChain(many.plan.resources), longestChain(one.plan.resources));
+        });
+
+        it("keeps dependencies per source: no resource depends on every source's stack reference", () => {
+            const dataSources = byType(many, "grafana:oss/dataSource:DataSource");
+            for (const ds of dataSources) assert.ok(ds.options.dependsOn.length <= 3, `${ds.name}: ${ds.options.dependsOn.length} dependencies`);
+        });
+
+        it("lets the workspace role assume a source role of the organisation (IAM evaluator)", async () => {
+            const { policy, principal } = assumePolicy(many);
+            for (const i of [1, 137, 250, 499, 500]) {
+                assert.equal(await identityAllows(policy, principal, "sts:AssumeRole", roleArn(i), { "aws:ResourceOrgID": BENCH_ORGANIZATION_ID }), true, roleArn(i));
+            }
+            // Any account of the organisation, listed as a source or not.
+            assert.equal(await identityAllows(policy, principal, "sts:AssumeRole", roleArn(9999), { "aws:ResourceOrgID": BENCH_ORGANIZATION_ID }), true);
+        });
+
+        it("denies a same-named role outside the organisation, another role name inside it, and other actions", async () => {
+            const { policy, principal } = assumePolicy(many);
+            const inOrg = { "aws:ResourceOrgID": BENCH_ORGANIZATION_ID };
+            assert.equal(await identityAllows(policy, principal, "sts:AssumeRole", roleArn(1), { "aws:ResourceOrgID": OTHER_ORGANIZATION }), false);
+            assert.equal(await identityAllows(policy, principal, "sts:AssumeRole", roleArn(1)), false, "no organisation at all");
+            assert.equal(await identityAllows(policy, principal, "sts:AssumeRole", `arn:aws:iam::${benchAccountId(1)}:role/Admin`, inOrg), false);
+            assert.equal(await identityAllows(policy, principal, "sts:TagSession", roleArn(1), inOrg), false);
+        });
+    });
+
+    describe("readable at scale: 200 sources", () => {
+        let run: RunResult;
+        before(async () => {
+            run = await planScale(200, "organization");
+        });
+
+        it("has 200 source dashboards and one home dashboard that links all of them, under 1 MB", () => {
+            const dashboards = byType(run, DASHBOARD).map((d) => ({ name: d.name, json: String(raw(run, d.name).configJson) }));
+            const home = dashboards.filter((d) => d.name === "grafana-athena-dashboard-home");
+            const sources = dashboards.filter((d) => d.name !== "grafana-athena-dashboard-home");
+            assert.equal(home.length, 1);
+            assert.equal(sources.length, 200);
+            const uids = new Set(sources.map((d) => (JSON.parse(d.json) as { uid: string }).uid));
+            assert.equal(uids.size, 200);
+
+            const homeJson = home[0].json;
+            const linked = new Set([...homeJson.matchAll(/\]\(\/d\/([A-Za-z0-9_-]+)\)/g)].map((m) => m[1]));
+            assert.deepEqual([...linked].sort(), [...uids].sort());
+            assert.ok(Buffer.byteLength(homeJson, "utf8") < 1024 * 1024, `${Buffer.byteLength(homeJson, "utf8")} bytes`);
+        });
+    });
+});
