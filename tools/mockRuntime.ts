@@ -171,16 +171,18 @@ interface ProviderInfo {
     inputs: Record<string, unknown>;
 }
 
-/** Repository files (not node_modules) are reloaded for every run: each run is a fresh program. */
-function clearProgramModules(root: string) {
+/**
+ * The program's entry points are reloaded for every run, so that each run is a fresh program. The
+ * modules they import (components, shared/) hold no state of their own and stay loaded: compiling
+ * them again for every run was most of a run's time.
+ */
+function clearProgramEntries() {
     for (const key of Object.keys(require.cache)) {
-        if (key.startsWith(root) && !key.includes(`${path.sep}node_modules${path.sep}`)) {
+        if (path.basename(key) === "index.ts" && !key.includes(`${path.sep}node_modules${path.sep}`)) {
             delete require.cache[key];
         }
     }
 }
-
-const REPO_ROOT = path.resolve(__dirname, "..");
 
 /** Runs one program under the mocks and returns its plan. Runs are serialised: Pulumi's runtime is global. */
 export async function runProgram(req: RunRequest): Promise<RunResult> {
@@ -447,7 +449,7 @@ async function runProgramNow(req: RunRequest): Promise<RunResult> {
 
     let programExports: Record<string, unknown>;
     try {
-        clearProgramModules(REPO_ROOT);
+        clearProgramEntries();
         try {
             programExports = require(path.resolve(req.projectDir, "index.ts"));
         } catch (e) {
