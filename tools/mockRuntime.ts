@@ -190,9 +190,15 @@ export async function runProgram(req: RunRequest): Promise<RunResult> {
     let release!: () => void;
     queue = new Promise<void>((r) => (release = r));
     await previous;
+    // The Pulumi SDK records a stack trace for every promise it makes (for its leak report);
+    // formatting them through source maps was a third of a plan's time. A plan's errors are
+    // reported by message, so short traces lose nothing.
+    const stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 1;
     try {
         return await runProgramNow(req);
     } finally {
+        Error.stackTraceLimit = stackTraceLimit;
         release();
     }
 }
