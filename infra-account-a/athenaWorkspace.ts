@@ -226,7 +226,8 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
         const folder = new grafana.oss.Folder(
             `${name}-folder`,
             { title: args.dashboard.folder, uid: `athena-folder-${createHash("sha256").update(args.dashboard.folder).digest("hex").slice(0, 12)}`, preventDestroyIfNotEmpty: true },
-            inGrafana,
+            // After the guards: with a given grafanaUrl nothing else would hold the folder back.
+            { ...inGrafana, dependsOn: [assumePolicy] },
         );
         const dashboards = dataSources.map(({ source, uid, outputs, dsName, dataSource }) => {
             const built = pulumi.all([outputs, dsName]).apply(([o, label]) =>

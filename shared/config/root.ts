@@ -5,7 +5,7 @@
 import { z } from "zod";
 import * as r from "./rules";
 import { crossChecks as sourceCrossChecks, sourceSettingsShape } from "./source";
-import { WORKSPACE_CROSS_CHECKS_WHEN, workspaceCommonShape, workspaceCrossChecks } from "./workspace";
+import { workspaceCommonShape, workspaceCrossChecks } from "./workspace";
 
 export const ROOT_NAMESPACE = "grafana-athena";
 
@@ -22,14 +22,14 @@ export const rootSettings = z
         source: z
             .object({ ...sourceSettingsShape, ...accountAccessShape }, { error: (i) => (i.input === undefined ? "is required: the data account's settings" : "must be an object") })
             .strict()
-            .superRefine(sourceCrossChecks),
+            .superRefine(sourceCrossChecks, r.onAnyObject),
         workspace: z
             .object(
                 { ...workspaceCommonShape, ...accountAccessShape, sourceName: r.label.optional() },
                 { error: (i) => (i.input === undefined ? "is required: the Grafana account's settings" : "must be an object") },
             )
             .strict()
-            .superRefine(workspaceCrossChecks, WORKSPACE_CROSS_CHECKS_WHEN),
+            .superRefine(workspaceCrossChecks, r.onAnyObject),
     })
     .strict()
     .superRefine((s, ctx) => {

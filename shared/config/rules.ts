@@ -114,3 +114,10 @@ export const integer = (what: string, min: number, max: number) =>
         .max(max, { error: (i) => `must be at most ${max} (${what}), got ${describe(i.input)}` });
 
 export const bool = (what: string) => z.boolean({ error: need(`true or false (${what})`) });
+
+/**
+ * Zod skips refinements of an object once one of its keys has an aborting problem (a list where a
+ * number belongs); cross-key checks that read their keys defensively run on any object with this
+ * option, so that every problem is reported at once.
+ */
+export const onAnyObject = { when: (p: { value: unknown }) => typeof p.value === "object" && p.value !== null && !Array.isArray(p.value) };

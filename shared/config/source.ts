@@ -57,7 +57,8 @@ export const sourceSettingsShape = {
     label: r.label.optional(),
 };
 
-export function crossChecks(s: { grafanaAccountId: string; grafanaRoleArn: string }, ctx: z.RefinementCtx) {
+export function crossChecks(s: { grafanaAccountId: unknown; grafanaRoleArn: unknown }, ctx: z.RefinementCtx) {
+    if (typeof s.grafanaRoleArn !== "string" || typeof s.grafanaAccountId !== "string") return;
     const account = accountOfArn(s.grafanaRoleArn);
     // A malformed grafanaAccountId is reported on its own key; comparing with it would only repeat that.
     if (account && /^\d{12}$/.test(s.grafanaAccountId) && account !== s.grafanaAccountId) {
@@ -69,7 +70,7 @@ export function crossChecks(s: { grafanaAccountId: string; grafanaRoleArn: strin
     }
 }
 
-export const sourceSettings = z.object(sourceSettingsShape).strict().superRefine(crossChecks);
+export const sourceSettings = z.object(sourceSettingsShape).strict().superRefine(crossChecks, r.onAnyObject);
 
 export type SourceSettings = z.output<typeof sourceSettings>;
 

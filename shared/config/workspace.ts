@@ -74,13 +74,6 @@ export function workspaceCrossChecks(
     }
 }
 
-/**
- * Zod skips refinements once another key has an aborting problem (an unknown panel type, a
- * list where a number belongs); the cross checks read only which keys are set, so they run
- * on any object and every problem is reported at once.
- */
-export const WORKSPACE_CROSS_CHECKS_WHEN = { when: (p: { value: unknown }) => typeof p.value === "object" && p.value !== null && !Array.isArray(p.value) };
-
 export const workspaceSettings = z
     .object({
         ...workspaceCommonShape,
@@ -91,7 +84,7 @@ export const workspaceSettings = z
             .refine((ss) => { const names = ss.map((s) => s.name).filter((n) => n !== undefined); return new Set(names).size === names.length; }, { error: "gives two sources the same name" }),
     })
     .strict()
-    .superRefine(workspaceCrossChecks, WORKSPACE_CROSS_CHECKS_WHEN);
+    .superRefine(workspaceCrossChecks, r.onAnyObject);
 
 export type WorkspaceSettings = z.output<typeof workspaceSettings>;
 export type DashboardSettings = z.output<typeof dashboardSettings>;
