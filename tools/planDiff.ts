@@ -14,6 +14,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { parseArgs as parseCommandLine } from "util";
 import type { Plan, PlanRead, PlanResource } from "./mockRuntime";
 
 /** First line of every comment: lets the commenting workflow find and update its own comment. */
@@ -1054,27 +1055,35 @@ const USAGE =
 class UsageError extends Error {}
 
 function parseCli(argv: string[]): CliArgs {
-    const dirs: string[] = [];
-    const args: CliArgs = { baseDir: "", headDir: "", notes: [] };
-    for (let i = 0; i < argv.length; i++) {
-        const a = argv[i];
-        const value = () => {
-            const v = argv[++i];
-            if (v === undefined) throw new UsageError(`${a} needs a value`);
-            return v;
-        };
-        if (a === "--out") args.out = value();
-        else if (a === "--full") args.full = value();
-        else if (a === "--base-label") args.baseLabel = value();
-        else if (a === "--head-label") args.headLabel = value();
-        else if (a === "--note") args.notes.push(value());
-        else if (a === "--failed") args.failed = value();
-        else if (a.startsWith("--")) throw new UsageError(`unknown option ${a}`);
-        else dirs.push(a);
+    let parsed;
+    try {
+        parsed = parseCommandLine({
+            args: argv,
+            allowPositionals: true,
+            options: {
+                out: { type: "string" },
+                full: { type: "string" },
+                "base-label": { type: "string" },
+                "head-label": { type: "string" },
+                note: { type: "string", multiple: true },
+                failed: { type: "string" },
+            },
+        });
+    } catch (e) {
+        throw new UsageError(`${(e as Error).message}\n${USAGE}`);
     }
-    if (dirs.length !== 2) throw new UsageError(USAGE);
-    [args.baseDir, args.headDir] = dirs;
-    return args;
+    const { values, positionals } = parsed;
+    if (positionals.length !== 2) throw new UsageError(USAGE);
+    return {
+        baseDir: positionals[0],
+        headDir: positionals[1],
+        out: values.out,
+        full: values.full,
+        baseLabel: values["base-label"],
+        headLabel: values["head-label"],
+        notes: values.note ?? [],
+        failed: values.failed,
+    };
 }
 
 function write(file: string, text: string) {

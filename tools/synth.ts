@@ -7,6 +7,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { parseArgs as parseCommandLine } from "util";
 import YAML from "yaml";
 import { Plan, ProgramError, StackRefOutputs, runProgram } from "./mockRuntime";
 import { readProject, readStackConfig } from "./stackConfig";
@@ -23,28 +24,25 @@ export class UsageError extends Error {}
 
 export function parseArgs(argv: string[]): SynthArgs | undefined {
     if (argv.length === 0) return undefined;
-    const args: SynthArgs = { projectDir: "", stack: "example", refs: {} };
-    for (let i = 0; i < argv.length; i++) {
-        const a = argv[i];
-        const value = () => {
-            const v = argv[++i];
-            if (v === undefined) throw new UsageError(`${a} needs a value`);
-            return v;
-        };
-        if (a === "--stack") args.stack = value();
-        else if (a === "--config") args.configFile = value();
-        else if (a === "--out") args.out = value();
-        else if (a === "--ref") {
-            const v = value();
-            const eq = v.indexOf("=");
-            if (eq <= 0) throw new UsageError(`--ref takes STACK=PLANFILE, got "${v}"`);
-            args.refs[v.slice(0, eq)] = v.slice(eq + 1);
-        } else if (a.startsWith("--")) throw new UsageError(`unknown option ${a}`);
-        else if (!args.projectDir) args.projectDir = a;
-        else throw new UsageError(`unexpected argument "${a}"`);
+    let parsed;
+    try {
+        parsed = parseCommandLine({
+            args: argv,
+            allowPositionals: true,
+            options: { stack: { type: "string" }, config: { type: "string" }, out: { type: "string" }, ref: { type: "string", multiple: true } },
+        });
+    } catch (e) {
+        throw new UsageError((e as Error).message);
     }
-    if (!args.projectDir) throw new UsageError("give a project folder: infra-account-b, infra-account-a or .");
-    return args;
+    const { values, positionals } = parsed;
+    if (positionals.length !== 1) throw new UsageError("give one project folder: infra-account-b, infra-account-a or .");
+    const refs: Record<string, string> = {};
+    for (const v of values.ref ?? []) {
+        const eq = v.indexOf("=");
+        if (eq <= 0) throw new UsageError(`--ref takes STACK=PLANFILE, got "${v}"`);
+        refs[v.slice(0, eq)] = v.slice(eq + 1);
+    }
+    return { projectDir: positionals[0], stack: values.stack ?? "example", configFile: values.config, refs, out: values.out };
 }
 
 /** A stack reference resolves to the outputs of an earlier plan (secret ones marked). */
