@@ -8,7 +8,7 @@ import { CONTRACT_OUTPUTS, ContractOutputName, PublicSourceOutputs, checkPublicS
 import { ATHENA_PLUGIN_ID, homeDashboard, sourceDashboard } from "../shared/dashboard";
 import { grafanaVersionProblem } from "../shared/grafana/version";
 import { checkedPolicyJson } from "../shared/iam/checked";
-import { childName, dataSourceUid, roleNameFromArn } from "../shared/naming";
+import { childName, dataSourceUid, roleNameFromArn, shortHash } from "../shared/naming";
 import {
     ASSUME_POLICY_NAME,
     assumeOrganizationRolesPolicy,
@@ -81,6 +81,11 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
     constructor(name: string, args: AthenaWorkspaceArgs, opts?: pulumi.ComponentResourceOptions) {
         super("grafana-athena:workspace:AthenaWorkspace", name, {}, opts);
         const child = { parent: this };
+        // Names that are unique in a whole workspace (the inline policy on its role, the service
+        // account, the folder and home dashboard) carry this stack's scope, so that two stacks
+        // sharing a workspace fail loudly or coexist instead of overwriting each other.
+        const scope = `${pulumi.getProject()}/${pulumi.getStack()}`;
+        const scoped = (base: string) => `${base}-${shortHash(scope, 8)}`;
         if (args.sources.length === 0) {
             throw new Error("AthenaWorkspace needs at least one source");
         }
@@ -128,8 +133,8 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
         const roleArns = args.sources.map((_, i) => sourceOf(i).roleArn);
         const assumeJson = pulumi.all([allChecked, pulumi.all(roleArns)]).apply(([, arns]) => {
             const assumeDoc = args.organization
-                ? assumeOrganizationRolesPolicy(args.organization.sourceRoleName, args.organization.organizationId)
-                : assumeSourceRolesPolicy(arns);
+                ? assumeOrganizationRolesPolicy(args.organization.sourceRoleName, args.organization.organizationId, scoped(ASSUME_POLICY_NAME))
+                : assumeSourceRolesPolicy(arns, scoped(ASSUME_POLICY_NAME));
             if (args.organization) {
                 const wrong = arns.filter((a) => roleNameFromArn(a) !== args.organization!.sourceRoleName);
                 if (wrong.length > 0) {
@@ -146,9 +151,13 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
         });
         const assumePolicy = new aws.iam.RolePolicy(
             `${name}-assume-sources`,
-            { role: workspace.roleArn.apply(roleNameFromArn), name: ASSUME_POLICY_NAME, policy: assumeJson },
+            { role: workspace.roleArn.apply(roleNameFromArn), name: scoped(ASSUME_POLICY_NAME), policy: assumeJson },
             child,
         );
+
+        // Everything below waits for every refusal above (Grafana version, contracts, duplicates,
+        // the policy's quota): a refused stack creates nothing.
+        const ready = pulumi.all([workspace, assumeJson]).apply(([w]) => w);
 
         // Grafana API access: a bounded-lifetime token, rotated well inside its lifetime.
         let url: pulumi.Output<string>;
@@ -158,24 +167,24 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
             token = pulumi.secret(args.grafana.auth);
             this.tokenExpiresAt = pulumi.output(undefined);
         } else {
-            const rotation = new time.Rotating(`${name}-token-rotation`, { rotationDays: args.tokenRotationDays }, child);
+            const rotation = new time.Rotating(`${name}-token-rotation`, { rotationDays: ready.apply(() => args.tokenRotationDays) }, child);
             const serviceAccount = new aws.grafana.WorkspaceServiceAccount(
                 `${name}-service-account`,
-                { workspaceId: workspace.workspaceId, grafanaRole: "ADMIN", name: "pulumi-grafana-athena" },
+                { workspaceId: ready.workspaceId, grafanaRole: "ADMIN", name: scoped("pulumi-grafana-athena") },
                 child,
             );
             // The name carries the rotation time: a rotation replaces the token, new before old.
             const minted = new aws.grafana.WorkspaceServiceAccountToken(
                 `${name}-token`,
                 {
-                    workspaceId: workspace.workspaceId,
+                    workspaceId: ready.workspaceId,
                     serviceAccountId: serviceAccount.serviceAccountId,
                     name: pulumi.interpolate`pulumi-${rotation.unix}`,
                     secondsToLive: MAX_TOKEN_SECONDS,
                 },
-                { ...child, additionalSecretOutputs: ["key"] },
+                child,
             );
-            url = pulumi.interpolate`https://${workspace.endpoint}`;
+            url = pulumi.interpolate`https://${ready.endpoint}`;
             token = pulumi.secret(minted.key);
             this.tokenExpiresAt = minted.expiresAt;
         }
@@ -225,15 +234,15 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
         // Steps 6-7: a folder, one dashboard per source, and a home dashboard that lists them.
         const folder = new grafana.oss.Folder(
             `${name}-folder`,
-            { title: args.dashboard.folder, uid: `athena-folder-${createHash("sha256").update(args.dashboard.folder).digest("hex").slice(0, 12)}`, preventDestroyIfNotEmpty: true },
+            { title: args.dashboard.folder, uid: `athena-folder-${shortHash(`${scope}/${args.dashboard.folder}`, 12)}`, preventDestroyIfNotEmpty: true },
             // After the guards: with a given grafanaUrl nothing else would hold the folder back.
             { ...inGrafana, dependsOn: [assumePolicy] },
         );
         const dashboards = dataSources.map(({ source, uid, outputs, dsName, dataSource }) => {
             const built = pulumi.all([outputs, dsName]).apply(([o, label]) =>
                 sourceDashboard(
-                    { key: source.key, label, dataSourceUid: uid, region: o.region, catalog: o.catalog, database: o.database },
-                    { resultReuseMinutes: args.dashboard.resultReuseMinutes, panels: args.dashboard.panels },
+                    { key: `${scope}/${source.key}`, label, dataSourceUid: uid, region: o.region, catalog: o.catalog, database: o.database },
+                    { resultReuseMinutes: args.dashboard.resultReuseMinutes, panels: args.dashboard.panels, scope },
                 ),
             );
             const dashboard = new grafana.oss.Dashboard(
@@ -248,7 +257,7 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
             {
                 configJson: pulumi
                     .all([allChecked, pulumi.all(dashboards.map((d) => d.built))])
-                    .apply(([, built]) => JSON.stringify(homeDashboard(built.map((b) => ({ label: b.title, dashboardUid: b.uid }))).json)),
+                    .apply(([, built]) => JSON.stringify(homeDashboard(built.map((b) => ({ label: b.title, dashboardUid: b.uid })), { scope }).json)),
                 folder: folder.uid,
                 overwrite: true,
             },

@@ -115,6 +115,7 @@ export class AthenaSourceAccess extends pulumi.ComponentResource {
             policyName: `${args.roleName}-Athena`,
             accountId,
             region: args.region,
+            catalog: args.catalog,
             database: args.database,
             tables: args.tables,
             dataLocations: args.dataLocations,
@@ -122,6 +123,7 @@ export class AthenaSourceAccess extends pulumi.ComponentResource {
             kmsKeyArns: args.kmsKeyArns,
             lakeFormation: args.lakeFormation,
         });
+        const attachments: aws.iam.RolePolicyAttachment[] = [];
         this.policies = documents.map((doc, i) => {
             const suffix = i === 0 ? "access" : `access-${i + 1}`;
             const policy = new aws.iam.Policy(
@@ -134,7 +136,7 @@ export class AthenaSourceAccess extends pulumi.ComponentResource {
                 },
                 child,
             );
-            new aws.iam.RolePolicyAttachment(`${name}-${suffix}-attachment`, { role: this.role.name, policyArn: policy.arn }, child);
+            attachments.push(new aws.iam.RolePolicyAttachment(`${name}-${suffix}-attachment`, { role: this.role.name, policyArn: policy.arn }, child));
             return policy;
         });
 
@@ -143,7 +145,9 @@ export class AthenaSourceAccess extends pulumi.ComponentResource {
             contractVersion: pulumi.output(CONTRACT_VERSION),
             accountId,
             region: pulumi.output(args.region),
-            roleArn: this.role.arn,
+            // Known only once the role may do its job: whatever uses the ARN (a data source, its
+            // health check) then waits for the access policies to be attached.
+            roleArn: pulumi.all([this.role.arn, ...attachments.map((a) => a.id)]).apply(([arn]) => arn),
             externalId,
             catalog: pulumi.output(args.catalog),
             database: pulumi.output(args.database),

@@ -5,6 +5,8 @@
  * `contractVersion` it does not know.
  */
 
+import { roleArn as roleArnRule } from "./config/rules";
+
 export const CONTRACT_VERSION = 1;
 
 /** Every output a source stack exports, in a fixed order. */
@@ -75,11 +77,12 @@ export function checkSourceOutputs(stack: string, values: Record<string, unknown
     if (typeof values.accountId === "string" && !/^\d{12}$/.test(values.accountId)) {
         problems.push(`output "accountId" is not a 12-digit account ID`);
     }
-    if (typeof values.roleArn === "string" && !/^arn:aws[a-z-]*:iam::\d{12}:role\/.+/.test(values.roleArn)) {
+    if (typeof values.roleArn === "string" && !roleArnRule.safeParse(values.roleArn).success) {
         problems.push(`output "roleArn" is not an IAM role ARN`);
     }
-    if (typeof values.outputLocation === "string" && !/^s3:\/\/[^/]+\/.*\/$/.test(values.outputLocation)) {
-        problems.push(`output "outputLocation" must look like s3://bucket/prefix/`);
+    // The whole bucket (`s3://bucket/`) is a valid results location too.
+    if (typeof values.outputLocation === "string" && !/^s3:\/\/[^/]+\/(.*\/)?$/.test(values.outputLocation)) {
+        problems.push(`output "outputLocation" must look like s3://bucket/ or s3://bucket/prefix/`);
     }
     if (problems.length > 0) {
         throw new Error(`source stack "${stack}": ${problems.join("; ")}`);

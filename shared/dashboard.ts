@@ -75,6 +75,8 @@ export interface DashboardOptions {
     resultReuseMinutes: number;
     /** Panels to show instead of `defaultPanels(source)`. */
     panels?: readonly PanelSpec[];
+    /** Which stack's home dashboard the source dashboard links back to (see `homeDashboardUid`). */
+    scope?: string;
 }
 
 export interface BuiltDashboard {
@@ -322,8 +324,12 @@ function checkPanels(panels: readonly PanelSpec[]): void {
 // Dashboards
 
 /** uid of the home dashboard that lists every source dashboard. */
-export function homeDashboardUid(): string {
-    return dashboardUid("athena-home", "home");
+/**
+ * The home dashboard's uid. `scope` (the workspace stack, `project/stack`) keeps two stacks that
+ * share a Grafana workspace from writing over each other's home dashboard.
+ */
+export function homeDashboardUid(scope = "home"): string {
+    return dashboardUid("athena-home", scope);
 }
 
 /** One source's dashboard: its panels, each a table-format Athena query with result reuse on. */
@@ -351,7 +357,7 @@ export function sourceDashboard(source: DashboardSource, options: DashboardOptio
         .link(
             new dashboard.DashboardLinkBuilder(HOME_DASHBOARD_TITLE)
                 .type(dashboard.DashboardLinkType.Link)
-                .url(`/d/${homeDashboardUid()}`)
+                .url(`/d/${homeDashboardUid(options.scope)}`)
                 .icon("dashboard")
                 .tooltip("All Athena source dashboards"),
         );
@@ -384,7 +390,7 @@ function byCodeUnits(a: string, b: string): number {
  */
 export function homeDashboard(
     sources: readonly { label: string; dashboardUid: string }[],
-    options: { title?: string } = {},
+    options: { title?: string; scope?: string } = {},
 ): BuiltDashboard {
     if (!Array.isArray(sources)) {
         throw new Error("home dashboard sources must be a list");
@@ -420,7 +426,7 @@ export function homeDashboard(
                   ...sorted.map((s) => `| [${markdownText(s.label)}](/d/${s.dashboardUid}) | \`${s.dashboardUid}\` |`),
               ];
 
-    const uid = homeDashboardUid();
+    const uid = homeDashboardUid(options.scope);
     const panel = new text.PanelBuilder()
         .id(1)
         .title("Source dashboards")

@@ -9,9 +9,6 @@ export function shortHash(key: string, length = 12): string {
     return createHash("sha256").update(key).digest("hex").slice(0, length);
 }
 
-/** Grafana uids may be at most 40 characters of letters, digits, `-` and `_`. */
-export const GRAFANA_UID_MAX = 40;
-
 /** The uid of the Athena data source for the source stack `stack`: stable across runs. */
 export function dataSourceUid(stack: string): string {
     return `athena-${shortHash(stack, 20)}`;

@@ -74,6 +74,8 @@ export interface SourceAccessArgs {
     /** The data account (may be known only at deployment: an Output of the caller identity). */
     accountId: Value;
     region: string;
+    /** Athena data catalog that holds the database, e.g. `AwsDataCatalog`. */
+    catalog: string;
     /** Glue database the tables live in. */
     database: string;
     /** Table names, or `["*"]` for every table of the database. */
@@ -90,6 +92,8 @@ export interface SourceAccessArgs {
     partition?: string;
 }
 
+/** Athena metadata reads. Listing catalogs and workgroups accepts no resource ARN; the rest take the data catalog. */
+export const ATHENA_LIST_ACTIONS = ["athena:ListDataCatalogs", "athena:ListWorkGroups"];
 export const ATHENA_METADATA_ACTIONS = [
     "athena:GetDataCatalog",
     "athena:GetDatabase",
@@ -131,9 +135,15 @@ export function sourceAccessStatements(args: SourceAccessArgs & { accountId: str
 
     const statements = [
         new PolicyStatement({
-            sid: "AthenaMetadataRead",
-            actions: ATHENA_METADATA_ACTIONS,
+            sid: "AthenaListCatalogsAndWorkgroups",
+            actions: ATHENA_LIST_ACTIONS,
             resources: ["*"],
+        }),
+        new PolicyStatement({
+            // Narrower than the article's `*`: only the data catalog that holds the database.
+            sid: "AthenaMetadataRead",
+            actions: ATHENA_METADATA_ACTIONS.filter((a) => !ATHENA_LIST_ACTIONS.includes(a)),
+            resources: [`arn:${p}:athena:${args.region}:${args.accountId}:datacatalog/${args.catalog}`],
         }),
         new PolicyStatement({
             sid: "AthenaQueryTaggedWorkgroups",
@@ -272,11 +282,6 @@ function mapResources(doc: PolicyDocument, f: (resource: string) => Value): Poli
     );
 }
 
-/** The trust policy's size is checked before anything is declared. */
-export function checkTrustPolicySize(doc: PolicyDocument): number {
-    return checkPolicySize(doc.name, "trust", doc.toJSON(), "Shorten the role ARN or raise the trust policy quota.");
-}
-
 // ---------------------------------------------------------------------------------------------
 // Assume policy of the workspace role
 // ---------------------------------------------------------------------------------------------
@@ -318,7 +323,7 @@ export function explicitModeCapacity(arnLength: number): number {
 export function checkAssumePolicySize(doc: PolicyDocument | string, sourceCount: number, arnLength: number): number {
     const json = typeof doc === "string" ? doc : doc.toJSON();
     return checkPolicySize(
-        ASSUME_POLICY_NAME,
+        typeof doc === "string" ? ASSUME_POLICY_NAME : doc.name,
         "inline",
         json,
         `It lists ${sourceCount} source roles; about ${explicitModeCapacity(arnLength)} fit. ` +

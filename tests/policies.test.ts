@@ -30,6 +30,7 @@ const accessArgs = {
     policyName: "AthenaAccess",
     accountId: B,
     region: "eu-west-1",
+    catalog: "AwsDataCatalog",
     database: "sales",
     tables: ["orders", "customers"],
     dataLocations: [parseS3Url("s3://sales-data/warehouse/orders/")!, parseS3Url("s3://sales-data/warehouse/customers")!],
@@ -69,6 +70,9 @@ describe("sourceAccessStatements (what the source role may do)", () => {
     const glue = (r: string) => `arn:aws:glue:eu-west-1:${B}:${r}`;
     const tagged = { "aws:ResourceTag/GrafanaDataSource": "true" };
     const cases: [string, string, string, Record<string, string | string[]>, boolean][] = [
+        ["list the tables of the catalog", "athena:ListTableMetadata", `arn:aws:athena:eu-west-1:${B}:datacatalog/AwsDataCatalog`, {}, true],
+        ["list the tables of another catalog", "athena:ListTableMetadata", `arn:aws:athena:eu-west-1:${B}:datacatalog/federated`, {}, false],
+        ["list workgroups", "athena:ListWorkGroups", "*", {}, true],
         ["query through a tagged workgroup", "athena:StartQueryExecution", wg("grafana"), tagged, true],
         ["read results through a tagged workgroup", "athena:GetQueryResults", wg("grafana"), tagged, true],
         ["query through an untagged workgroup", "athena:StartQueryExecution", wg("primary"), {}, false],

@@ -73,7 +73,7 @@ describe("Pulumi projects", () => {
                 }
             });
 
-            it("compiles the way the tests do, from its own folder", () => {
+            it("has its own tsconfig.json extending the root one (Pulumi reads it from the project folder only)", () => {
                 const tsconfig = path.join(REPO, c.dir, "tsconfig.json");
                 assert.ok(fs.existsSync(tsconfig));
                 if (c.dir !== ".") assert.equal(JSON.parse(fs.readFileSync(tsconfig, "utf8")).extends, "../tsconfig.json");

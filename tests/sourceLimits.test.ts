@@ -78,6 +78,7 @@ const onePolicy = (): PolicyJson =>
             policyName: "one",
             accountId: ACCOUNT,
             region: REGION,
+            catalog: "AwsDataCatalog",
             database: DATABASE,
             tables: TABLES,
             dataLocations: LOCATIONS.map((l) => parseS3Url(l)!),

@@ -237,7 +237,7 @@ describe("workspace program (infra-account-a) fed by real source plans", functio
                             assert.equal(t.connectionArgs.region, s.contract.region);
                             assert.equal(t.connectionArgs.catalog, s.contract.catalog);
                             assert.equal(t.connectionArgs.database, s.contract.database);
-                            assert.equal(t.datasource?.uid ?? uid, uid);
+                            assert.deepEqual(t.datasource, { type: "grafana-athena-datasource", uid });
                             assert.ok(typeof t.rawSQL === "string" && t.rawSQL.trim().length > 0);
                         }
                     }

@@ -16,7 +16,8 @@
  * `aws:PrincipalArn`, `aws:PrincipalAccount`, `aws:PrincipalType` or `aws:ResourceAccount` from the
  * request, so a condition on them fails unless the context provides them. AWS always sets them,
  * so `decide` adds them for IAM/STS principals (the caller's own values win). For an assumed-role
- * session, `aws:PrincipalArn` is the role's ARN, as in AWS.
+ * session, `aws:PrincipalArn` is the role's ARN, as in AWS (without a path: the session ARN does
+ * not carry it, so pass `aws:PrincipalArn` in the context for a role with a path).
  *
  * How the simulator treats role trust policies (sts:AssumeRole, StsServiceAuthorizer):
  * - The trust policy is the resource policy of the role; its statements need no Resource.
@@ -193,7 +194,9 @@ function describePrincipal(principal: string): PrincipalInfo | undefined {
     m = /^arn:([a-z-]+):iam::(\d{12}):root$/.exec(principal);
     if (m) return { kind: "iam", account: m[2], principalArn: principal, type: "Account" };
     m = /^arn:([a-z-]+):sts::(\d{12}):assumed-role\/([^/]+)\/[^/]+$/.exec(principal);
-    // AWS reports the role (without its path, which the session ARN does not carry) as aws:PrincipalArn.
+    // AWS reports the role, path included, as aws:PrincipalArn; a session ARN does not carry the
+    // path, so this default is right only for roles without one: pass aws:PrincipalArn in the
+    // context when the role has a path.
     if (m) return { kind: "iam", account: m[2], principalArn: `arn:${m[1]}:iam::${m[2]}:role/${m[3]}`, type: "AssumedRole" };
     m = /^arn:([a-z-]+):sts::(\d{12}):federated-user\/.+$/.exec(principal);
     if (m) return { kind: "iam", account: m[2], principalArn: principal, type: "FederatedUser" };
