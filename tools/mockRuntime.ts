@@ -199,6 +199,9 @@ export async function runProgram(req: RunRequest): Promise<RunResult> {
         return await runProgramNow(req);
     } finally {
         Error.stackTraceLimit = stackTraceLimit;
+        // A refused program leaves outputs that will never resolve; the SDK would list them as
+        // "promises still active" when the process exits. The run is over: forget them.
+        (require("@pulumi/pulumi/runtime/state") as { getStore(): { leakCandidates?: Set<unknown> } }).getStore().leakCandidates?.clear();
         release();
     }
 }
