@@ -76,6 +76,15 @@ describe("config rules", () => {
         assert.ok(found.some((p) => p.startsWith("grafana-athena:source.lakeFormation:")), found.join("\n"));
     });
 
+    it("refuses at once more sources than an explicit assume policy could ever hold, pointing to organisation mode", () => {
+        const sources = Array.from({ length: 400 }, (_, i) => ({ stack: `org/grafana-athena-source/s${i}` }));
+        const found = problems(workspaceSettings, { workspaceId: "g-0123456789", sources }, WORKSPACE_NAMESPACE);
+        assert.equal(found.length, 1, found.join("\n"));
+        assert.match(found[0], /^grafana-athena-workspace:sources: lists 400 sources, more than .* \(at most \d+, .* sourceRoleName and organizationId/);
+        const org = problems(workspaceSettings, { workspaceId: "g-0123456789", sources, sourceRoleName: "R", organizationId: "o-abcdefghij" }, WORKSPACE_NAMESPACE);
+        assert.deepEqual(org, []);
+    });
+
     it("never puts a secret's value in a message", () => {
         const token = "glsa_notarealtoken_0123456789abcdef";
         const found = problems(workspaceSettings, { workspaceId: "bad", sources: [], grafanaAuth: token }, WORKSPACE_NAMESPACE);

@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { PANEL_TYPES, PanelType } from "../dashboard";
+import { explicitModeCapacity } from "../policies";
 import * as r from "./rules";
 
 export const WORKSPACE_NAMESPACE = "grafana-athena-workspace";
@@ -84,7 +85,22 @@ export const workspaceSettings = z
             .refine((ss) => { const names = ss.map((s) => s.name).filter((n) => n !== undefined); return new Set(names).size === names.length; }, { error: "gives two sources the same name" }),
     })
     .strict()
-    .superRefine(workspaceCrossChecks, r.onAnyObject);
+    .superRefine(workspaceCrossChecks, r.onAnyObject)
+    .superRefine((s, ctx) => {
+        // The shortest role ARN there is (`arn:aws:iam::<12 digits>:role/x`) bounds how many
+        // sources the explicit assume policy could ever hold: past that, say so at once rather
+        // than after every stack reference has been read.
+        const most = explicitModeCapacity("arn:aws:iam::123456789012:role/x".length);
+        if (s.organizationId === undefined && s.sources.length > most) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["sources"],
+                message:
+                    `lists ${s.sources.length} sources, more than the explicit assume policy can hold (at most ${most}, ` +
+                    `about 138 with the default role name); set sourceRoleName and organizationId for organisation mode`,
+            });
+        }
+    });
 
 export type WorkspaceSettings = z.output<typeof workspaceSettings>;
 export type DashboardSettings = z.output<typeof dashboardSettings>;
