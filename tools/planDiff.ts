@@ -543,21 +543,27 @@ export function policySummary(beforeDoc: unknown, afterDoc: unknown): string[] {
     return out;
 }
 
-function policyDiffs(before: PlanResource | undefined, after: PlanResource | undefined): PolicyDiff[] {
-    const r = (after ?? before)!;
-    const out: PolicyDiff[] = [];
-    for (const input of POLICY_INPUTS) {
+/** The JSON-text inputs named `inputs` that differ between the two sides, parsed. */
+function* changedJsonInputs(before: PlanResource | undefined, after: PlanResource | undefined, inputs: readonly string[]) {
+    for (const input of inputs) {
         const b = before?.inputs[input];
         const a = after?.inputs[input];
         if (typeof a !== "string" && typeof b !== "string") continue;
         if (same(a, b)) continue;
-        const pb = tryJson(b);
-        const pa = tryJson(a);
+        const status: "added" | "removed" | "changed" = b === undefined ? "added" : a === undefined ? "removed" : "changed";
+        yield { input, b, a, pb: tryJson(b), pa: tryJson(a), status };
+    }
+}
+
+function policyDiffs(before: PlanResource | undefined, after: PlanResource | undefined): PolicyDiff[] {
+    const r = (after ?? before)!;
+    const out: PolicyDiff[] = [];
+    for (const { input, b, a, pb, pa, status } of changedJsonInputs(before, after, POLICY_INPUTS)) {
         out.push({
             resource: r.name,
             type: r.type,
             input,
-            status: b === undefined ? "added" : a === undefined ? "removed" : "changed",
+            status,
             summary: policySummary(pb.ok ? pb.value : undefined, pa.ok ? pa.value : undefined),
             diff: unifiedDiff(pretty(b), pretty(a)),
         });
@@ -680,14 +686,7 @@ export function dashboardChanges(beforeJson: unknown, afterJson: unknown): { not
 function dashboardDiffs(before: PlanResource | undefined, after: PlanResource | undefined): DashboardDiff[] {
     const r = (after ?? before)!;
     const out: DashboardDiff[] = [];
-    for (const input of DASHBOARD_INPUTS) {
-        const b = before?.inputs[input];
-        const a = after?.inputs[input];
-        if (typeof a !== "string" && typeof b !== "string") continue;
-        if (same(a, b)) continue;
-        const pb = tryJson(b);
-        const pa = tryJson(a);
-        const status = b === undefined ? "added" : a === undefined ? "removed" : "changed";
+    for (const { b, a, pb, pa, status } of changedJsonInputs(before, after, DASHBOARD_INPUTS)) {
         const title = [pa, pb].map((p) => (p.ok && isObject(p.value) && typeof p.value.title === "string" ? p.value.title : undefined)).find((t) => t) ?? r.name;
         if ((b !== undefined && !pb.ok) || (a !== undefined && !pa.ok)) {
             out.push({ resource: r.name, type: r.type, status, title, notes: ["the dashboard JSON is not parseable on one side; shown as changed"], panels: [] });
