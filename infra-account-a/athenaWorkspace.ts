@@ -4,7 +4,7 @@ import * as grafana from "@pulumiverse/grafana";
 import * as time from "@pulumiverse/time";
 import { createHash } from "crypto";
 import { DashboardSettings, MAX_TOKEN_SECONDS } from "../shared/config/workspace";
-import { CONTRACT_OUTPUTS, ContractOutputName, PublicSourceOutputs, checkPublicSourceOutputs, duplicateSourceProblems } from "../shared/contract";
+import { CONTRACT_OUTPUTS, ContractOutputName, checkPublicSourceOutputs, duplicateSourceProblems } from "../shared/contract";
 import { ATHENA_PLUGIN_ID, homeDashboard, sourceDashboard } from "../shared/dashboard";
 import { grafanaVersionProblem } from "../shared/grafana/version";
 import { checkedPolicyJson } from "../shared/iam/checked";
@@ -123,14 +123,13 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
             if (problems.length > 0) throw new Error(problems.join("\n"));
             return list;
         });
-        // A source's own checked outputs: taken from `allChecked`, every source's resources would
-        // depend on every source's stack reference (N^2 dependencies). The duplicate check still
-        // comes first: the assume policy waits for it, and every data source, health check and
-        // dashboard waits for the assume policy; the home dashboard waits for it directly.
-        const sourceOf = (i: number): pulumi.Output<PublicSourceOutputs> => checked[i].outputs;
+        // Each source's resources use its own checked outputs (`checked[i].outputs`): taken from
+        // `allChecked`, every source's resources would depend on every source's stack reference
+        // (N^2 dependencies). The duplicate check still comes first: the assume policy waits for
+        // it, and every data source, health check and dashboard waits for the assume policy.
 
         // Step 4: the workspace role may assume exactly the sources' roles.
-        const roleArns = args.sources.map((_, i) => sourceOf(i).roleArn);
+        const roleArns = checked.map((c) => c.outputs.roleArn);
         const assumeJson = pulumi.all([allChecked, pulumi.all(roleArns)]).apply(([, arns]) => {
             const assumeDoc = args.organization
                 ? assumeOrganizationRolesPolicy(args.organization.sourceRoleName, args.organization.organizationId, scoped(ASSUME_POLICY_NAME))
@@ -192,8 +191,7 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
         const inGrafana = { parent: this, provider };
 
         // Step 5: one Athena data source per source.
-        const dataSources = checked.map(({ source, externalId }, i) => {
-            const outputs = sourceOf(i);
+        const dataSources = checked.map(({ source, externalId, outputs }) => {
             const uid = dataSourceUid(source.key);
             const dsName = source.name !== undefined ? pulumi.output(source.name) : outputs.label;
             // The external ID makes the whole jsonData secret in state and in previews.

@@ -223,6 +223,7 @@ async function runProgramNow(req: RunRequest): Promise<RunResult> {
     }
 
     const providers = new Map<string, ProviderInfo>(); // provider URN -> info
+    // A provider reference is `<provider URN>::<provider id>`.
     const providerOf = (ref: string | undefined) => (ref ? providers.get(ref.split("::").slice(0, -1).join("::")) : undefined);
     const accountFor = (ref: string | undefined) => {
         const p = providerOf(ref)?.inputs;
@@ -508,7 +509,7 @@ async function runProgramNow(req: RunRequest): Promise<RunResult> {
         secrets: Set<string>,
     ): RunResult {
         const nameOf = (urn: string) => (urn ? (urns.get(urn)?.name ?? urn) : null);
-        const providerName = (ref: string) => (ref ? (providers.get(ref.split("::").slice(0, -1).join("::"))?.name ?? ref) : null);
+        const providerName = (ref: string) => (ref ? (providerOf(ref)?.name ?? ref) : null);
         const rawInputs: Record<string, Record<string, unknown>> = {};
         const secretInputs: Record<string, string[]> = {};
         const resources: PlanResource[] = [];
