@@ -1,19 +1,14 @@
-import * as pulumi from "@pulumi/pulumi";
-import { orRunError, readSettings } from "./shared/config/read";
+import { orRunError, readSettings, withSecretGrafanaAuth } from "./shared/config/read";
 import { ROOT_KEY_KINDS, ROOT_NAMESPACE, RootSettings, rootSettings } from "./shared/config/root";
-
-export type RootStackConfig = Omit<RootSettings, "workspace"> & {
-    workspace: Omit<RootSettings["workspace"], "grafanaAuth"> & { grafanaAuth?: pulumi.Output<string> };
-};
 
 /**
  * The root project's two objects, `source` and `workspace`, read and validated once with the
- * same rules as the two projects; problems name the full path (`grafana-athena:source.tables`).
+ * same rules as the two projects and mapped to the components' arguments by the same functions;
+ * problems name the full path (`grafana-athena:source.tables`).
  */
-export function loadRootConfig(): RootStackConfig {
+export function loadRootConfig(): RootSettings {
     return orRunError(() => {
         const settings = readSettings(ROOT_NAMESPACE, ROOT_KEY_KINDS, rootSettings);
-        const { grafanaAuth, ...workspace } = settings.workspace;
-        return { ...settings, workspace: { ...workspace, grafanaAuth: grafanaAuth === undefined ? undefined : pulumi.secret(grafanaAuth) } };
+        return { ...settings, workspace: { ...settings.workspace, options: withSecretGrafanaAuth(settings.workspace.options) } };
     });
 }

@@ -11,35 +11,23 @@ import { AthenaSourceAccess } from "./infra-account-b/athenaSourceAccess";
 
 const config = loadRootConfig();
 
-const awsProvider = (name: string, side: { region: string; assumeRoleArn?: string; accountId?: string }) =>
+const awsProvider = (name: string, access: { region: string; assumeRoleArn?: string; accountId?: string }) =>
     new aws.Provider(name, {
-        region: side.region as aws.Region,
-        allowedAccountIds: side.accountId ? [side.accountId] : undefined,
-        assumeRoles: side.assumeRoleArn ? [{ roleArn: side.assumeRoleArn, sessionName: "grafana-athena" }] : undefined,
+        region: access.region as aws.Region,
+        allowedAccountIds: access.accountId ? [access.accountId] : undefined,
+        assumeRoles: access.assumeRoleArn ? [{ roleArn: access.assumeRoleArn, sessionName: "grafana-athena" }] : undefined,
     });
 
-const sourceAws = awsProvider("source-aws", config.source);
-const workspaceAws = awsProvider("workspace-aws", config.workspace);
-
-const source = new AthenaSourceAccess("source", config.source, { providers: { aws: sourceAws } });
+const source = new AthenaSourceAccess("source", config.source.args, { providers: { aws: awsProvider("source-aws", config.source.access) } });
 
 const workspace = new AthenaWorkspace(
     "workspace",
     {
-        workspaceId: config.workspace.workspaceId,
+        ...config.workspace.options,
         sources: [{ key: `${pulumi.getProject()}/${pulumi.getStack()}`, name: config.workspace.sourceName, outputs: source.contract }],
-        tokenRotationDays: config.workspace.tokenRotationDays,
-        grafana:
-            config.workspace.grafanaUrl && config.workspace.grafanaAuth ? { url: config.workspace.grafanaUrl, auth: config.workspace.grafanaAuth } : undefined,
-        dashboard: config.workspace.dashboard,
-        verifyDataSources: config.workspace.verifyDataSources,
-        expectedWorkspaceRoleArn: config.source.grafanaRoleArn,
-        organization:
-            config.workspace.sourceRoleName && config.workspace.organizationId
-                ? { sourceRoleName: config.workspace.sourceRoleName, organizationId: config.workspace.organizationId }
-                : undefined,
+        expectedWorkspaceRoleArn: config.source.args.grafanaRoleArn,
     },
-    { providers: { aws: workspaceAws } },
+    { providers: { aws: awsProvider("workspace-aws", config.workspace.access) } },
 );
 
 export const sourceRoleArn = source.contract.roleArn;

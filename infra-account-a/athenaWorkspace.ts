@@ -2,19 +2,16 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as grafana from "@pulumiverse/grafana";
 import * as time from "@pulumiverse/time";
-import { createHash } from "crypto";
-import { DashboardSettings, MAX_TOKEN_SECONDS } from "../shared/config/workspace";
-import { CONTRACT_OUTPUTS, ContractOutputName, checkPublicSourceOutputs, duplicateSourceProblems } from "../shared/contract";
-import { ATHENA_PLUGIN_ID, homeDashboard, sourceDashboard } from "../shared/dashboard";
+import { MAX_TOKEN_SECONDS, WorkspaceOptions } from "../shared/config/workspace";
+import { PublicSourceOutputs, SourceContractInputs, checkPublicSourceOutputs } from "../shared/contract";
+import { BuiltDashboard, homeDashboard, sourceDashboard } from "../shared/grafana/dashboards";
+import { ATHENA_PLUGIN_ID, athenaJsonData, dataSourceFingerprint } from "../shared/grafana/dataSource";
+import { dataSourceUid, folderUid } from "../shared/grafana/uids";
 import { grafanaVersionProblem } from "../shared/grafana/version";
 import { checkedPolicyJson } from "../shared/iam/checked";
-import { childName, dataSourceUid, roleNameFromArn, shortHash } from "../shared/naming";
-import {
-    ASSUME_POLICY_NAME,
-    assumeOrganizationRolesPolicy,
-    assumeSourceRolesPolicy,
-    checkAssumePolicySize,
-} from "../shared/policies";
+import { childName, roleNameFromArn, shortHash } from "../shared/naming";
+import { ASSUME_POLICY_NAME, workspaceAssumePolicy } from "../shared/policies/workspaceRole";
+import { sourceSetProblems } from "../shared/sources";
 import { DataSourceHealthCheck } from "./dataSourceHealthCheck";
 
 /** One data account as the workspace sees it. */
@@ -27,35 +24,12 @@ export interface WorkspaceSource {
      * The source's contract outputs, one Input per name, unchecked (from a StackReference, or
      * straight from a source component). Kept apart so that only `externalId` is secret.
      */
-    outputs: Record<ContractOutputName, pulumi.Input<unknown>>;
+    outputs: SourceContractInputs;
 }
 
-/** Organisation mode: one statement for any number of sources (see `assumeOrganizationRolesPolicy`). */
-export interface OrganizationAssumeMode {
-    /** The role name every source stack uses (`roleName` of the source project). */
-    sourceRoleName: string;
-    /** The AWS Organizations ID the source accounts belong to. */
-    organizationId: string;
-}
-
-export interface AthenaWorkspaceArgs {
-    /** The Amazon Managed Grafana workspace ID (`g-` and 10 hex characters). */
-    workspaceId: string;
+export interface AthenaWorkspaceArgs extends WorkspaceOptions {
     /** The data accounts; at least one. */
     sources: readonly WorkspaceSource[];
-    /** Days between token rotations (1-29). The token lives 30 days, so a stack may sit untouched that long after a rotation. */
-    tokenRotationDays: number;
-    /**
-     * Use this Grafana endpoint and token instead of minting a service account token. Both or
-     * neither. The token must be a secret.
-     */
-    grafana?: { url: string; auth: pulumi.Input<string> };
-    /** Folder, result reuse and panels of the sample dashboards. */
-    dashboard: DashboardSettings;
-    /** Check every data source like Grafana's "Save & test" during `pulumi up`. Default true. */
-    verifyDataSources?: boolean;
-    /** Organisation-scoped assume policy instead of the explicit list of role ARNs (the default). */
-    organization?: OrganizationAssumeMode;
     /**
      * The workspace role the sources trust (their `grafanaRoleArn`), when the caller knows it: a
      * different role in the lookup is refused before anything is created, as every query would fail.
@@ -63,10 +37,41 @@ export interface AthenaWorkspaceArgs {
     expectedWorkspaceRoleArn?: string;
 }
 
+/** A source whose contract has been checked (or will be, before anything uses it). */
+interface CheckedSource {
+    source: WorkspaceSource;
+    /** Secret, and kept apart from the other outputs so that only what holds it is secret. */
+    externalId: pulumi.Output<string>;
+    outputs: pulumi.Output<PublicSourceOutputs>;
+}
+
+/** What the Grafana provider needs, and when the token it uses expires. */
+interface GrafanaAccess {
+    url: pulumi.Output<string>;
+    token: pulumi.Output<string>;
+    provider: grafana.Provider;
+    expiresAt: pulumi.Output<string | undefined>;
+}
+
+interface SourceDataSource {
+    source: WorkspaceSource;
+    uid: string;
+    name: pulumi.Output<string>;
+    outputs: pulumi.Output<PublicSourceOutputs>;
+    dataSource: grafana.oss.DataSource;
+}
+
 /**
  * The Grafana account's side: the workspace role may assume the sources' roles, and the
  * workspace gets one Athena data source per source plus the sample dashboards. Steps 4-7 of the
- * console walkthrough, for any number of data accounts.
+ * console walkthrough, for any number of data accounts, as named steps:
+ * 1. `guardWorkspace`: the workspace runs a Grafana this program supports (and the role the sources trust);
+ * 2. `checkSources`: every source's contract, and the set of sources as a whole;
+ * 3. `allowAssumingSources`: the workspace role's inline policy;
+ * 4. `grafanaAccess`: the Grafana provider, with a minted, rotated token or the given one;
+ * 5. `addDataSource` per source: the data source and its health check;
+ * 6. `addDashboards`: the folder, one dashboard per source, the home dashboard.
+ * Nothing in Grafana is created before every refusal of steps 1-3 has had its say.
  */
 export class AthenaWorkspace extends pulumi.ComponentResource {
     /** Data source uid by source key. */
@@ -78,20 +83,52 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
     /** When the current Grafana token expires (undefined when `grafana` was given). */
     public readonly tokenExpiresAt: pulumi.Output<string | undefined>;
 
+    /**
+     * This stack's scope, `project/stack`. Names that are unique in a whole workspace (the inline
+     * policy on its role, the service account, the folder and home dashboard) carry it, so that two
+     * stacks sharing a workspace fail loudly or coexist instead of overwriting each other.
+     */
+    private readonly scope = `${pulumi.getProject()}/${pulumi.getStack()}`;
+
     constructor(name: string, args: AthenaWorkspaceArgs, opts?: pulumi.ComponentResourceOptions) {
         super("grafana-athena:workspace:AthenaWorkspace", name, {}, opts);
-        const child = { parent: this };
-        // Names that are unique in a whole workspace (the inline policy on its role, the service
-        // account, the folder and home dashboard) carry this stack's scope, so that two stacks
-        // sharing a workspace fail loudly or coexist instead of overwriting each other.
-        const scope = `${pulumi.getProject()}/${pulumi.getStack()}`;
-        const scoped = (base: string) => `${base}-${shortHash(scope, 8)}`;
         if (args.sources.length === 0) {
             throw new Error("AthenaWorkspace needs at least one source");
         }
 
-        // The version guard runs before anything is created: every resource below depends on it.
-        const workspace = aws.grafana.getWorkspaceOutput({ workspaceId: args.workspaceId }, child).apply((w) => {
+        const workspace = this.guardWorkspace(args);
+        const { checked, all } = this.checkSources(args.sources);
+        const { policy: assumePolicy, json: assumeJson } = this.allowAssumingSources(name, args, workspace, checked, all);
+        // Everything below waits for every refusal above (Grafana version, contracts, duplicates,
+        // the policy's quota): a refused stack creates nothing.
+        const ready = pulumi.all([workspace, assumeJson]).apply(([w]) => w);
+        const access = this.grafanaAccess(name, args, ready);
+        const dataSources = checked.map((c) => this.addDataSource(name, c, access, assumePolicy, args.verifyDataSources ?? true));
+        const { home, dashboards } = this.addDashboards(name, args, dataSources, access, assumePolicy, all);
+
+        this.tokenExpiresAt = access.expiresAt;
+        this.dataSourceUids = pulumi.output(Object.fromEntries(dataSources.map((d) => [d.source.key, d.uid])));
+        this.dataSourceNames = pulumi
+            .all(dataSources.map((d) => d.name))
+            .apply((names) => Object.fromEntries(names.map((n, i) => [dataSources[i].source.key, n])));
+        this.dashboardUrls = pulumi
+            .all([home.url, ...dashboards.map((d) => d.dashboard.url)])
+            .apply(([homeUrl, ...urls]): Record<string, string> => ({ home: homeUrl, ...Object.fromEntries(urls.map((u, i) => [dashboards[i].source.key, u])) }));
+        this.registerOutputs({
+            dataSourceUids: this.dataSourceUids,
+            dataSourceNames: this.dataSourceNames,
+            dashboardUrls: this.dashboardUrls,
+            tokenExpiresAt: this.tokenExpiresAt,
+        });
+    }
+
+    private scoped(base: string): string {
+        return `${base}-${shortHash(this.scope, 8)}`;
+    }
+
+    /** The workspace, once it is known to run Grafana >= 10.4 and, when asked, the role the sources trust. */
+    private guardWorkspace(args: AthenaWorkspaceArgs): pulumi.Output<aws.grafana.GetWorkspaceResult> {
+        return aws.grafana.getWorkspaceOutput({ workspaceId: args.workspaceId }, { parent: this }).apply((w) => {
             const problem = grafanaVersionProblem(args.workspaceId, w.grafanaVersion);
             if (problem) throw new Error(problem);
             if (args.expectedWorkspaceRoleArn && w.roleArn !== args.expectedWorkspaceRoleArn) {
@@ -102,74 +139,71 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
             }
             return w;
         });
+    }
 
-        // Every source's contract is checked, and duplicates refused, before it is used.
-        const checked = args.sources.map((s) => {
-            const { externalId, ...publicInputs } = s.outputs;
-            const present = pulumi.unsecret(pulumi.output(externalId as pulumi.Input<string>).apply((e) => typeof e === "string" && e.length > 0));
+    /**
+     * Every source's contract, checked on its own (`checked`), and the set of sources as a whole
+     * (`all`: no account and workgroup twice, no name twice). Each source's resources use its own
+     * checked outputs: taken from `all`, every source's resources would depend on every source's
+     * stack reference (N^2 dependencies). The set check still comes first: the assume policy
+     * waits for it, and every data source, health check and dashboard waits for the assume policy.
+     */
+    private checkSources(sources: readonly WorkspaceSource[]): { checked: CheckedSource[]; all: pulumi.Output<PublicSourceOutputs[]> } {
+        const checked = sources.map((source): CheckedSource => {
+            const { externalId, ...publicInputs } = source.outputs;
+            const secret = pulumi.output(externalId as pulumi.Input<string>);
+            const present = pulumi.unsecret(secret.apply((e) => typeof e === "string" && e.length > 0));
             return {
-                source: s,
-                externalId: pulumi.secret(pulumi.output(externalId as pulumi.Input<string>).apply(String)),
-                outputs: pulumi.all([pulumi.all(publicInputs), present]).apply(([v, p]) => checkPublicSourceOutputs(s.key, v as Record<string, unknown>, p)),
+                source,
+                externalId: pulumi.secret(secret.apply(String)),
+                outputs: pulumi
+                    .all([pulumi.all(publicInputs), present])
+                    .apply(([values, p]) => checkPublicSourceOutputs(source.key, values as Record<string, unknown>, p)),
             };
         });
-        const allChecked = pulumi.all(checked.map((c) => c.outputs)).apply((list) => {
-            const problems = duplicateSourceProblems(list.map((outputs, i) => ({ stack: args.sources[i].key, outputs })));
-            const names = list.map((o, i) => args.sources[i].name ?? o.label);
-            names.forEach((n, i) => {
-                const j = names.indexOf(n);
-                if (j !== i) problems.push(`source stacks "${args.sources[j].key}" and "${args.sources[i].key}" would both be called "${n}" in Grafana; give one a name`);
-            });
+        const all = pulumi.all(checked.map((c) => c.outputs)).apply((list) => {
+            const problems = sourceSetProblems(list.map((outputs, i) => ({ stack: sources[i].key, name: sources[i].name ?? outputs.label, outputs })));
             if (problems.length > 0) throw new Error(problems.join("\n"));
             return list;
         });
-        // Each source's resources use its own checked outputs (`checked[i].outputs`): taken from
-        // `allChecked`, every source's resources would depend on every source's stack reference
-        // (N^2 dependencies). The duplicate check still comes first: the assume policy waits for
-        // it, and every data source, health check and dashboard waits for the assume policy.
+        return { checked, all };
+    }
 
-        // Step 4: the workspace role may assume exactly the sources' roles.
-        const roleArns = checked.map((c) => c.outputs.roleArn);
-        const assumeJson = pulumi.all([allChecked, pulumi.all(roleArns)]).apply(([, arns]) => {
-            const assumeDoc = args.organization
-                ? assumeOrganizationRolesPolicy(args.organization.sourceRoleName, args.organization.organizationId, scoped(ASSUME_POLICY_NAME))
-                : assumeSourceRolesPolicy(arns, scoped(ASSUME_POLICY_NAME));
-            if (args.organization) {
-                const wrong = arns.filter((a) => roleNameFromArn(a) !== args.organization!.sourceRoleName);
-                if (wrong.length > 0) {
-                    throw new Error(
-                        `organisation mode allows only roles named "${args.organization.sourceRoleName}", but these sources use other roles: ${wrong.join(", ")}; ` +
-                            `set roleName in those source stacks, or sourceRoleName here`,
-                    );
-                }
-            } else {
-                // Before the generic check, so that the refusal says how many sources fit.
-                checkAssumePolicySize(assumeDoc, arns.length, Math.max(...arns.map((a) => a.length)));
-            }
-            return checkedPolicyJson(assumeDoc, "Use organisation mode (sourceRoleName and organizationId).");
-        });
-        const assumePolicy = new aws.iam.RolePolicy(
+    /** The workspace role may assume exactly the sources' roles (or, in organisation mode, the one role name in the organisation). */
+    private allowAssumingSources(
+        name: string,
+        args: AthenaWorkspaceArgs,
+        workspace: pulumi.Output<aws.grafana.GetWorkspaceResult>,
+        checked: readonly CheckedSource[],
+        all: pulumi.Output<PublicSourceOutputs[]>,
+    ): { policy: aws.iam.RolePolicy; json: pulumi.Output<string> } {
+        const policyName = this.scoped(ASSUME_POLICY_NAME);
+        const json = pulumi
+            .all([all, pulumi.all(checked.map((c) => c.outputs.roleArn))])
+            .apply(([, arns]) => checkedPolicyJson(workspaceAssumePolicy(arns, policyName, args.organization), "Use organisation mode (sourceRoleName and organizationId)."));
+        const policy = new aws.iam.RolePolicy(
             `${name}-assume-sources`,
-            { role: workspace.roleArn.apply(roleNameFromArn), name: scoped(ASSUME_POLICY_NAME), policy: assumeJson },
-            child,
+            { role: workspace.roleArn.apply(roleNameFromArn), name: policyName, policy: json },
+            { parent: this },
         );
+        return { policy, json };
+    }
 
-        // Everything below waits for every refusal above (Grafana version, contracts, duplicates,
-        // the policy's quota): a refused stack creates nothing.
-        const ready = pulumi.all([workspace, assumeJson]).apply(([w]) => w);
-
-        // Grafana API access: a bounded-lifetime token, rotated well inside its lifetime.
+    /** Grafana API access: the given endpoint and token, or a bounded-lifetime token rotated well inside its lifetime. */
+    private grafanaAccess(name: string, args: AthenaWorkspaceArgs, ready: pulumi.Output<aws.grafana.GetWorkspaceResult>): GrafanaAccess {
+        const child = { parent: this };
         let url: pulumi.Output<string>;
         let token: pulumi.Output<string>;
+        let expiresAt: pulumi.Output<string | undefined>;
         if (args.grafana) {
             url = pulumi.output(args.grafana.url);
             token = pulumi.secret(args.grafana.auth);
-            this.tokenExpiresAt = pulumi.output(undefined);
+            expiresAt = pulumi.output(undefined);
         } else {
             const rotation = new time.Rotating(`${name}-token-rotation`, { rotationDays: ready.apply(() => args.tokenRotationDays) }, child);
             const serviceAccount = new aws.grafana.WorkspaceServiceAccount(
                 `${name}-service-account`,
-                { workspaceId: ready.workspaceId, grafanaRole: "ADMIN", name: scoped("pulumi-grafana-athena") },
+                { workspaceId: ready.workspaceId, grafanaRole: "ADMIN", name: this.scoped("pulumi-grafana-athena") },
                 child,
             );
             // The name carries the rotation time: a rotation replaces the token, new before old.
@@ -185,102 +219,85 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
             );
             url = pulumi.interpolate`https://${ready.endpoint}`;
             token = pulumi.secret(minted.key);
-            this.tokenExpiresAt = minted.expiresAt;
+            expiresAt = minted.expiresAt;
         }
         const provider = new grafana.Provider(`${name}-grafana`, { url, auth: token }, child);
-        const inGrafana = { parent: this, provider };
+        return { url, token, provider, expiresAt };
+    }
 
-        // Step 5: one Athena data source per source.
-        const dataSources = checked.map(({ source, externalId, outputs }) => {
-            const uid = dataSourceUid(source.key);
-            const dsName = source.name !== undefined ? pulumi.output(source.name) : outputs.label;
-            // The external ID makes the whole jsonData secret in state and in previews.
-            const jsonData = pulumi.all([outputs, externalId]).apply(([o, externalId]) =>
-                JSON.stringify({
-                    authType: "ec2_iam_role",
-                    assumeRoleArn: o.roleArn,
-                    externalId,
-                    defaultRegion: o.region,
-                    catalog: o.catalog,
-                    database: o.database,
-                    workgroup: o.workgroup,
-                    outputLocation: o.outputLocation,
-                }),
+    /** One Athena data source for one source, and its "Save & test" during `pulumi up`. */
+    private addDataSource(name: string, c: CheckedSource, access: GrafanaAccess, assumePolicy: aws.iam.RolePolicy, verify: boolean): SourceDataSource {
+        const { source, outputs, externalId } = c;
+        const uid = dataSourceUid(source.key);
+        const dsName = source.name !== undefined ? pulumi.output(source.name) : outputs.label;
+        // The external ID makes the whole jsonData secret in state and in previews.
+        const jsonData = pulumi.all([outputs, externalId]).apply(([o, id]) => athenaJsonData(o, id));
+        const dataSource = new grafana.oss.DataSource(
+            childName(`${name}-datasource`, source.key),
+            { type: ATHENA_PLUGIN_ID, name: dsName, uid, jsonDataEncoded: pulumi.secret(jsonData) },
+            { parent: this, provider: access.provider, dependsOn: [assumePolicy] },
+        );
+        if (verify) {
+            new DataSourceHealthCheck(
+                childName(`${name}-health`, source.key),
+                {
+                    grafanaUrl: access.url,
+                    token: access.token,
+                    dataSourceUid: dataSource.uid,
+                    dataSourceName: dataSource.name,
+                    sourceStack: source.key,
+                    dataSourceVersion: jsonData.apply((j) => dataSourceFingerprint(uid, j)),
+                },
+                { parent: this, dependsOn: [dataSource, assumePolicy] },
             );
-            const dataSource = new grafana.oss.DataSource(
-                childName(`${name}-datasource`, source.key),
-                { type: ATHENA_PLUGIN_ID, name: dsName, uid, jsonDataEncoded: pulumi.secret(jsonData) },
-                { ...inGrafana, dependsOn: [assumePolicy] },
-            );
-            if (args.verifyDataSources ?? true) {
-                new DataSourceHealthCheck(
-                    childName(`${name}-health`, source.key),
-                    {
-                        grafanaUrl: url,
-                        token,
-                        dataSourceUid: dataSource.uid,
-                        dataSourceName: dataSource.name,
-                        sourceStack: source.key,
-                        dataSourceVersion: jsonData.apply((j) => createHash("sha256").update(`${uid}\n${j}`).digest("hex")),
-                    },
-                    { parent: this, dependsOn: [dataSource, assumePolicy] },
-                );
-            }
-            return { source, uid, dataSource, outputs, dsName };
-        });
+        }
+        return { source, uid, name: dsName, outputs, dataSource };
+    }
 
-        // Steps 6-7: a folder, one dashboard per source, and a home dashboard that lists them.
+    /** A folder, one dashboard per source, and a home dashboard that lists them. */
+    private addDashboards(
+        name: string,
+        args: AthenaWorkspaceArgs,
+        dataSources: readonly SourceDataSource[],
+        access: GrafanaAccess,
+        assumePolicy: aws.iam.RolePolicy,
+        all: pulumi.Output<PublicSourceOutputs[]>,
+    ): { home: grafana.oss.Dashboard; dashboards: { source: WorkspaceSource; dashboard: grafana.oss.Dashboard }[] } {
+        const inGrafana = { parent: this, provider: access.provider };
+        const scope = this.scope;
         const folder = new grafana.oss.Folder(
             `${name}-folder`,
-            { title: args.dashboard.folder, uid: `athena-folder-${shortHash(`${scope}/${args.dashboard.folder}`, 12)}`, preventDestroyIfNotEmpty: true },
+            { title: args.dashboard.folder, uid: folderUid(scope, args.dashboard.folder), preventDestroyIfNotEmpty: true },
             // After the guards: with a given grafanaUrl nothing else would hold the folder back.
             { ...inGrafana, dependsOn: [assumePolicy] },
         );
-        const dashboards = dataSources.map(({ source, uid, outputs, dsName, dataSource }) => {
-            const built = pulumi.all([outputs, dsName]).apply(([o, label]) =>
+        const built: pulumi.Output<BuiltDashboard>[] = [];
+        const dashboards = dataSources.map(({ source, uid, outputs, name: dsName, dataSource }) => {
+            const dashboardJson = pulumi.all([outputs, dsName]).apply(([o, label]) =>
                 sourceDashboard(
-                    { key: `${scope}/${source.key}`, label, dataSourceUid: uid, region: o.region, catalog: o.catalog, database: o.database },
+                    { key: source.key, label, dataSourceUid: uid, region: o.region, catalog: o.catalog, database: o.database },
                     { resultReuseMinutes: args.dashboard.resultReuseMinutes, panels: args.dashboard.panels, scope },
                 ),
             );
+            built.push(dashboardJson);
             const dashboard = new grafana.oss.Dashboard(
                 childName(`${name}-dashboard`, source.key),
-                { configJson: built.apply((b) => JSON.stringify(b.json)), folder: folder.uid, overwrite: true },
+                { configJson: dashboardJson.apply((b) => JSON.stringify(b.json)), folder: folder.uid, overwrite: true },
                 { ...inGrafana, dependsOn: [dataSource] },
             );
-            return { source, dashboard, built };
+            return { source, dashboard };
         });
         const home = new grafana.oss.Dashboard(
             `${name}-dashboard-home`,
             {
                 configJson: pulumi
-                    .all([allChecked, pulumi.all(dashboards.map((d) => d.built))])
-                    .apply(([, built]) => JSON.stringify(homeDashboard(built.map((b) => ({ label: b.title, dashboardUid: b.uid })), { scope }).json)),
+                    .all([all, pulumi.all(built)])
+                    .apply(([, list]) => JSON.stringify(homeDashboard(list.map((b) => ({ label: b.title, dashboardUid: b.uid })), { scope }).json)),
                 folder: folder.uid,
                 overwrite: true,
             },
             inGrafana,
         );
-
-        this.dataSourceUids = pulumi.output(Object.fromEntries(dataSources.map((d) => [d.source.key, d.uid])));
-        this.dataSourceNames = pulumi.all(dataSources.map((d) => d.dsName)).apply((names) => Object.fromEntries(names.map((n, i) => [dataSources[i].source.key, n])));
-        this.dashboardUrls = pulumi
-            .all([home.url, ...dashboards.map((d) => d.dashboard.url)])
-            .apply(([homeUrl, ...urls]): Record<string, string> => ({ home: homeUrl, ...Object.fromEntries(urls.map((u, i) => [dashboards[i].source.key, u])) }));
-        this.registerOutputs({
-            dataSourceUids: this.dataSourceUids,
-            dataSourceNames: this.dataSourceNames,
-            dashboardUrls: this.dashboardUrls,
-            tokenExpiresAt: this.tokenExpiresAt,
-        });
+        return { home, dashboards };
     }
-}
-
-/**
- * Reads a source stack's contract outputs through a StackReference. `requireOutput` fails with
- * the stack's and the output's name when one is missing; the values are checked by the component.
- */
-export function readSourceStack(stack: string, opts?: pulumi.CustomResourceOptions): Record<ContractOutputName, pulumi.Output<unknown>> {
-    const ref = new pulumi.StackReference(childName("source", stack), { name: stack }, opts);
-    return Object.fromEntries(CONTRACT_OUTPUTS.map((o) => [o, ref.requireOutput(o)])) as Record<ContractOutputName, pulumi.Output<unknown>>;
 }

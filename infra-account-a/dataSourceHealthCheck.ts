@@ -34,7 +34,7 @@
  * provider never captures it (it arrives as an input at run time).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { checkDataSourceHealth, formatHealthFailure } from "../shared/grafana/health";
+import { checkDataSourceHealth, formatHealthFailure } from "./grafanaHttp";
 
 /** The type token Pulumi gives an unnamed-module dynamic resource. */
 export const HEALTH_CHECK_TYPE = "pulumi-nodejs:dynamic:Resource";

@@ -1,21 +1,13 @@
 /**
  * grafana-athena-workspace: run in the Grafana account, after every source stack it lists.
  */
-import { AthenaWorkspace, readSourceStack } from "./athenaWorkspace";
+import { AthenaWorkspace } from "./athenaWorkspace";
 import { loadWorkspaceConfig } from "./config";
+import { sourcesFromStacks } from "./sourceStacks";
 
-const config = loadWorkspaceConfig();
+const { sources, ...options } = loadWorkspaceConfig();
 
-const workspace = new AthenaWorkspace("grafana-athena", {
-    workspaceId: config.workspaceId,
-    sources: config.sources.map((s) => ({ key: s.stack, name: s.name, outputs: readSourceStack(s.stack) })),
-    tokenRotationDays: config.tokenRotationDays,
-    grafana: config.grafanaUrl && config.grafanaAuth ? { url: config.grafanaUrl, auth: config.grafanaAuth } : undefined,
-    dashboard: config.dashboard,
-    verifyDataSources: config.verifyDataSources,
-    organization:
-        config.sourceRoleName && config.organizationId ? { sourceRoleName: config.sourceRoleName, organizationId: config.organizationId } : undefined,
-});
+const workspace = new AthenaWorkspace("grafana-athena", { ...options, sources: sourcesFromStacks(sources) });
 
 export const dataSourceUids = workspace.dataSourceUids;
 export const dataSourceNames = workspace.dataSourceNames;

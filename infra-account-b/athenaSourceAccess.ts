@@ -2,32 +2,17 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { SourceSettings } from "../shared/config/source";
-import { CONTRACT_VERSION } from "../shared/contract";
+import { CONTRACT_VERSION, SourceContractOutputs } from "../shared/contract";
 import { checkedPolicyJson } from "../shared/iam/checked";
 import { defaultSourceLabel } from "../shared/naming";
-import { GRAFANA_TAG_KEY, GRAFANA_TAG_VALUE, S3Location, s3Url, sourceAccessPolicies, sourceTrustPolicy } from "../shared/policies";
+import { GRAFANA_TAG_KEY, GRAFANA_TAG_VALUE, sourceAccessPolicies, sourceTrustPolicy } from "../shared/policies/sourceRole";
+import { S3Location, s3Url } from "../shared/s3";
 
 export interface AthenaSourceAccessArgs extends SourceSettings {
     /** The data account's region (the AWS provider's region): where Athena runs and the role is used. */
     region: string;
     /** Tags for every resource the component creates. Default: `ManagedBy=pulumi`, `Component=grafana-athena`. */
     tags?: Record<string, string>;
-}
-
-/**
- * The stack-output contract, as Outputs (see `shared/contract.ts`); `externalId` is secret.
- */
-export interface SourceContractOutputs {
-    contractVersion: pulumi.Output<number>;
-    accountId: pulumi.Output<string>;
-    region: pulumi.Output<string>;
-    roleArn: pulumi.Output<string>;
-    externalId: pulumi.Output<string>;
-    catalog: pulumi.Output<string>;
-    database: pulumi.Output<string>;
-    workgroup: pulumi.Output<string>;
-    outputLocation: pulumi.Output<string>;
-    label: pulumi.Output<string>;
 }
 
 /** Athena's engine version 3: query result reuse needs it. */

@@ -1,109 +1,96 @@
 /**
  * The stack-output contract between a source stack (`grafana-athena-source`, one per data
- * account) and the workspace stack (`grafana-athena-workspace`). The producer exports exactly
- * these names; the consumer reads them through a StackReference and refuses a source whose
- * `contractVersion` it does not know.
+ * account) and the workspace stack (`grafana-athena-workspace`). One schema defines it: the
+ * producer's output type, the consumer's input type, the runtime check and the list of output
+ * names all derive from `sourceContract` below. The producer exports exactly these names; the
+ * consumer reads them through a StackReference and refuses a source whose `contractVersion` it
+ * does not know.
  */
-
+import type * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
 import { roleArn as roleArnRule } from "./config/rules";
 
 export const CONTRACT_VERSION = 1;
 
-/** Every output a source stack exports, in a fixed order. */
-export const CONTRACT_OUTPUTS = [
-    "contractVersion",
-    "accountId",
-    "region",
-    "roleArn",
-    "externalId",
-    "catalog",
-    "database",
-    "workgroup",
-    "outputLocation",
-    "label",
-] as const;
+/** A non-empty string output; the messages follow `output "<name>" `. */
+const text = z
+    .string({ error: (i) => (i.input === undefined ? "is missing" : "is not a non-empty string") })
+    .min(1, { error: "is not a non-empty string" });
 
-export type ContractOutputName = (typeof CONTRACT_OUTPUTS)[number];
+/** Every output a source stack exports, in a fixed order, with the rule its value must meet. */
+export const sourceContract = z.object({
+    /** Always `CONTRACT_VERSION` for this code. */
+    contractVersion: z
+        .custom<number>()
+        .superRefine((version, ctx) => {
+            if (version === undefined || version === null) {
+                ctx.addIssue({ code: "custom", message: "is missing", params: { versionMissing: true } });
+            } else if (Number(version) !== CONTRACT_VERSION) {
+                ctx.addIssue({
+                    code: "custom",
+                    message:
+                        `is ${JSON.stringify(version)}, but this workspace stack understands only version ${CONTRACT_VERSION}; ` +
+                        `deploy both projects from the same release`,
+                });
+            }
+        })
+        .transform((v) => Number(v)),
+    /** The data account (12 digits). */
+    accountId: text.regex(/^\d{12}$/, { error: "is not a 12-digit account ID" }),
+    /** The data account's Athena region. */
+    region: text,
+    /** The role Grafana assumes in the data account. */
+    roleArn: text.refine((v) => roleArnRule.safeParse(v).success, { error: "is not an IAM role ARN" }),
+    /** The external ID the role's trust policy requires (secret). */
+    externalId: text,
+    /** Athena data catalog, e.g. `AwsDataCatalog`. */
+    catalog: text,
+    /** Glue/Athena database. */
+    database: text,
+    /** Athena workgroup tagged `GrafanaDataSource=true`. */
+    workgroup: text,
+    /** Where Athena writes results, `s3://bucket/prefix/`; the whole bucket (`s3://bucket/`) is valid too. */
+    outputLocation: text.regex(/^s3:\/\/[^/]+\/(.*\/)?$/, { error: "must look like s3://bucket/ or s3://bucket/prefix/" }),
+    /** A human name for the source, used for the data source and dashboard names. */
+    label: text,
+});
+
+/** What a source stack tells the workspace stack, checked. */
+export type SourceContract = z.output<typeof sourceContract>;
+
+export type ContractOutputName = keyof SourceContract;
+
+/** Every output name, in the schema's order. */
+export const CONTRACT_OUTPUTS = Object.keys(sourceContract.shape) as readonly ContractOutputName[];
 
 /** Outputs that are Pulumi secrets on both sides of the contract. */
 export const SECRET_CONTRACT_OUTPUTS: readonly ContractOutputName[] = ["externalId"];
 
-/** What a source stack tells the workspace stack, resolved. */
-export interface SourceStackOutputs {
-    /** Always `CONTRACT_VERSION` for this code. */
-    contractVersion: number;
-    /** The data account (12 digits). */
-    accountId: string;
-    /** The data account's Athena region. */
-    region: string;
-    /** The role Grafana assumes in the data account. */
-    roleArn: string;
-    /** The external ID the role's trust policy requires (secret). */
-    externalId: string;
-    /** Athena data catalog, e.g. `AwsDataCatalog`. */
-    catalog: string;
-    /** Glue/Athena database. */
-    database: string;
-    /** Athena workgroup tagged `GrafanaDataSource=true`. */
-    workgroup: string;
-    /** Where Athena writes results, `s3://bucket/prefix/`. */
-    outputLocation: string;
-    /** A human name for the source, used for the data source and dashboard names. */
-    label: string;
-}
+/** The producer's side: one Output per name, typed by the schema. */
+export type SourceContractOutputs = { [K in ContractOutputName]: pulumi.Output<SourceContract[K]> };
+
+/** The consumer's side: one Input per name, not yet checked (a StackReference's outputs, or a source component's). */
+export type SourceContractInputs = { [K in ContractOutputName]: pulumi.Input<unknown> };
+
+/** Everything a source tells the workspace except its secret, which travels separately. */
+export type PublicSourceOutputs = Omit<SourceContract, "externalId">;
 
 /**
  * Checks resolved outputs read from the stack `stack`. Returns the typed outputs, or throws an
  * error that names the stack and every output that is missing or malformed.
  */
-export function checkSourceOutputs(stack: string, values: Record<string, unknown>): SourceStackOutputs {
-    const problems: string[] = [];
-    const version = values.contractVersion;
-    if (version === undefined || version === null) {
-        problems.push(`output "contractVersion" is missing (is "${stack}" a grafana-athena-source stack, and has it been deployed?)`);
-    } else if (Number(version) !== CONTRACT_VERSION) {
-        problems.push(
-            `output "contractVersion" is ${JSON.stringify(version)}, but this workspace stack understands only version ${CONTRACT_VERSION}; ` +
-                `deploy both projects from the same release`,
-        );
-    }
-    for (const name of CONTRACT_OUTPUTS) {
-        if (name === "contractVersion") continue;
-        const v = values[name];
-        if (typeof v !== "string" || v.length === 0) {
-            problems.push(`output "${name}" is ${v === undefined ? "missing" : "not a non-empty string"}`);
+export function checkSourceOutputs(stack: string, values: Record<string, unknown>): SourceContract {
+    const result = sourceContract.safeParse(values);
+    if (result.success) return result.data;
+    const problems = result.error.issues.map((issue) => {
+        const name = String(issue.path[0]);
+        if (name === "contractVersion" && (issue as { params?: { versionMissing?: boolean } }).params?.versionMissing) {
+            return `output "contractVersion" is missing (is "${stack}" a grafana-athena-source stack, and has it been deployed?)`;
         }
-    }
-    if (typeof values.accountId === "string" && !/^\d{12}$/.test(values.accountId)) {
-        problems.push(`output "accountId" is not a 12-digit account ID`);
-    }
-    if (typeof values.roleArn === "string" && !roleArnRule.safeParse(values.roleArn).success) {
-        problems.push(`output "roleArn" is not an IAM role ARN`);
-    }
-    // The whole bucket (`s3://bucket/`) is a valid results location too.
-    if (typeof values.outputLocation === "string" && !/^s3:\/\/[^/]+\/(.*\/)?$/.test(values.outputLocation)) {
-        problems.push(`output "outputLocation" must look like s3://bucket/ or s3://bucket/prefix/`);
-    }
-    if (problems.length > 0) {
-        throw new Error(`source stack "${stack}": ${problems.join("; ")}`);
-    }
-    const v = values as Record<ContractOutputName, string>;
-    return {
-        contractVersion: Number(version),
-        accountId: v.accountId,
-        region: v.region,
-        roleArn: v.roleArn,
-        externalId: v.externalId,
-        catalog: v.catalog,
-        database: v.database,
-        workgroup: v.workgroup,
-        outputLocation: v.outputLocation,
-        label: v.label,
-    };
+        return `output "${name}" ${issue.message}`;
+    });
+    throw new Error(`source stack "${stack}": ${problems.join("; ")}`);
 }
-
-/** Everything a source tells the workspace except its secret, which travels separately. */
-export type PublicSourceOutputs = Omit<SourceStackOutputs, "externalId">;
 
 /**
  * Checks a source's outputs without handling its secret: `externalIdPresent` says whether the
@@ -114,22 +101,4 @@ export function checkPublicSourceOutputs(stack: string, values: Record<string, u
     const { externalId, ...rest } = checkSourceOutputs(stack, { ...values, externalId: externalIdPresent ? "present" : undefined });
     void externalId;
     return rest;
-}
-
-/** Two sources that are the same account and workgroup would be one data source twice. */
-export function duplicateSourceProblems(sources: readonly { stack: string; outputs: PublicSourceOutputs }[]): string[] {
-    const seen = new Map<string, string>();
-    const problems: string[] = [];
-    for (const { stack, outputs } of sources) {
-        const key = `${outputs.accountId}/${outputs.region}/${outputs.workgroup}`;
-        const first = seen.get(key);
-        if (first) {
-            problems.push(
-                `source stacks "${first}" and "${stack}" are the same account and workgroup (${outputs.accountId}, ${outputs.workgroup}); list it once`,
-            );
-        } else {
-            seen.set(key, stack);
-        }
-    }
-    return problems;
 }

@@ -9,11 +9,6 @@ export function shortHash(key: string, length = 12): string {
     return createHash("sha256").update(key).digest("hex").slice(0, length);
 }
 
-/** The uid of the Athena data source for the source stack `stack`: stable across runs. */
-export function dataSourceUid(stack: string): string {
-    return `athena-${shortHash(stack, 20)}`;
-}
-
 /** The default human name of a source: its workgroup and account. */
 export function defaultSourceLabel(accountId: string, workgroup: string): string {
     return `${workgroup} (${accountId})`;

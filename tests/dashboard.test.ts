@@ -1,17 +1,7 @@
 import assert from "node:assert/strict";
-import {
-    ATHENA_PLUGIN_ID,
-    DashboardSource,
-    GRID_COLUMNS,
-    GridCell,
-    PanelSpec,
-    dashboardUid,
-    defaultPanels,
-    gridLayout,
-    homeDashboard,
-    homeDashboardUid,
-    sourceDashboard,
-} from "../shared/dashboard";
+import { DashboardSource, GRID_COLUMNS, GridCell, PanelSpec, defaultPanels, gridLayout, homeDashboard, sourceDashboard } from "../shared/grafana/dashboards";
+import { ATHENA_PLUGIN_ID } from "../shared/grafana/dataSource";
+import { dashboardUid, homeDashboardUid } from "../shared/grafana/uids";
 
 type Json = Record<string, any>;
 

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
 import Ajv from "ajv";
-import { DashboardSource, homeDashboard, sourceDashboard } from "../shared/dashboard";
+import { DashboardSource, homeDashboard, sourceDashboard } from "../shared/grafana/dashboards";
 import { EXAMPLE_SOURCE_STACK, ROOT_DIR, SOURCE_DIR, WORKSPACE_DIR, byType, plan, raw, sourceRef } from "./support/program";
 
 const dir = path.join(__dirname, "fixtures", "grafana-10.4-jsonschema");

@@ -3,22 +3,13 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import type { Plan, PlanResource } from "../tools/mockRuntime";
-import {
-    DEFAULT_MAX_LENGTH,
-    GITHUB_COMMENT_LIMIT,
-    MARKER,
-    diffLines,
-    diffPlanSets,
-    diffPlans,
-    failureMarkdown,
-    normalizePlan,
-    planDiffMarkdown,
-    policySummary,
-    readPlanDir,
-    renderComment,
-    unifiedDiff,
-} from "../tools/planDiff";
+import type { Plan, PlanResource } from "../tools/mock/runtime";
+import { normalizePlan } from "../tools/plan/format";
+import { policySummary } from "../tools/planDiff/iam";
+import { readPlanDir } from "../tools/planDiff/load";
+import { DEFAULT_MAX_LENGTH, GITHUB_COMMENT_LIMIT, MARKER, failureMarkdown, planDiffMarkdown, renderComment } from "../tools/planDiff/markdown";
+import { diffPlanSets, diffPlans } from "../tools/planDiff/stacks";
+import { unifiedDiff } from "../tools/planDiff/text";
 
 // ---------------------------------------------------------------------------------------------
 // Hand-made plans
@@ -165,11 +156,7 @@ describe("planDiff: unified diff helper", () => {
     });
 
     it("keeps common lines (a longest common subsequence)", () => {
-        const ops = diffLines(["a", "b", "c", "d"], ["a", "x", "c", "d", "e"]);
-        assert.deepEqual(
-            ops.map((o) => `${o.op}${o.text}`),
-            [" a", "-b", "+x", " c", " d", "+e"],
-        );
+        assert.equal(unifiedDiff("a\nb\nc\nd", "a\nx\nc\nd\ne"), ["@@ -1,4 +1,5 @@", " a", "-b", "+x", " c", " d", "+e"].join("\n"));
     });
 });
 
@@ -357,8 +344,9 @@ describe("planDiff: comments", () => {
         assert.ok(md.length <= DEFAULT_MAX_LENGTH, `${md.length} characters`);
         assert.ok(md.length < GITHUB_COMMENT_LIMIT);
         assert.equal(md.split("\n")[0], MARKER);
-        assert.match(md, /^… \d+ more lines not shown here/m, "diff blocks are shortened before sections are dropped");
-        assert.match(md, /### `grafana-athena-source\/stack39`/, "every stack still has its section");
+        assert.match(md, /^… \d+ more lines not shown here/m, "long diff blocks are capped");
+        assert.match(md, /\| `grafana-athena-source\/stack39` \|/, "every stack is in the summary table");
+        assert.match(md, /\*\*Truncated\*\* to fit a GitHub comment/, "sections that do not fit are dropped with a note");
         const fences = (text: string) => text.split("\n").filter((l) => /^`{3,}/.test(l)).length;
         assert.equal(fences(md) % 2, 0, "no code block is left open");
         assert.equal(renderComment(diffPlanSets(many("a"), many("b"))), md);
@@ -406,7 +394,7 @@ describe("planDiff: files and command line", () => {
         const full = path.join(dir, "full.md");
         const r = spawnSync(
             process.execPath,
-            ["-r", "ts-node/register/transpile-only", "tools/planDiff.ts", path.join(dir, "base"), path.join(dir, "head"), "--out", out, "--full", full, "--base-label", "abc123"],
+            ["-r", "ts-node/register/transpile-only", "tools/planDiff/cli.ts", path.join(dir, "base"), path.join(dir, "head"), "--out", out, "--full", full, "--base-label", "abc123"],
             { cwd: path.join(__dirname, ".."), encoding: "utf8" },
         );
         assert.equal(r.status, 0, r.stderr);
@@ -417,7 +405,7 @@ describe("planDiff: files and command line", () => {
         assert.match(md, /Base `abc123`/);
         assert.ok(fs.existsSync(full));
 
-        const usage = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "tools/planDiff.ts", "only-one"], {
+        const usage = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "tools/planDiff/cli.ts", "only-one"], {
             cwd: path.join(__dirname, ".."),
             encoding: "utf8",
         });

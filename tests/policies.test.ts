@@ -7,16 +7,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { PolicyDocument, PolicyError, PolicyJson, PolicyStatement } from "../shared/iam/policy";
 import { POLICY_QUOTAS, PolicyQuotaError, checkPolicySize, packManagedPolicies, policySize } from "../shared/iam/size";
 import { validatePolicy } from "../shared/iam/validate";
-import {
-    assumeOrganizationRolesPolicy,
-    assumeSourceRolesPolicy,
-    checkAssumePolicySize,
-    explicitModeCapacity,
-    parseS3Url,
-    sourceAccessPolicies,
-    sourceAccessStatements,
-    sourceTrustPolicy,
-} from "../shared/policies";
+import { sourceAccessPolicies, sourceAccessStatements, sourceTrustPolicy } from "../shared/policies/sourceRole";
+import { assumeOrganizationRolesPolicy, assumeSourceRolesPolicy, checkAssumePolicySize, explicitModeCapacity } from "../shared/policies/workspaceRole";
+import { parseS3Url } from "../shared/s3";
 import { decide, identityAllows, trustAllows } from "./support/simulate";
 
 const A = "111122223333"; // Grafana account

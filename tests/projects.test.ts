@@ -10,7 +10,7 @@ import YAML from "yaml";
 import { z } from "zod";
 import { ROOT_KEY_KINDS, rootSettings } from "../shared/config/root";
 import { SOURCE_KEY_KINDS, sourceSettingsShape } from "../shared/config/source";
-import { WORKSPACE_KEY_KINDS, workspaceCommonShape, workspaceSettings } from "../shared/config/workspace";
+import { WORKSPACE_KEY_KINDS, workspaceShape } from "../shared/config/workspace";
 import { REPO } from "./support/program";
 
 interface Declaration {
@@ -37,9 +37,9 @@ const cases = [
         dir: "infra-account-a",
         name: "grafana-athena-workspace",
         kinds: WORKSPACE_KEY_KINDS,
-        shape: { ...workspaceCommonShape, sources: workspaceSettings.shape.sources } as Record<string, z.ZodTypeAny>,
+        shape: workspaceShape as Record<string, z.ZodTypeAny>,
     },
-    { dir: ".", name: "grafana-athena", kinds: ROOT_KEY_KINDS, shape: rootSettings.shape as Record<string, z.ZodTypeAny> },
+    { dir: ".", name: "grafana-athena", kinds: ROOT_KEY_KINDS, shape: rootSettings.in.shape as Record<string, z.ZodTypeAny> },
 ];
 
 describe("Pulumi projects", () => {

@@ -7,9 +7,9 @@
 import assert from "node:assert/strict";
 import type { PolicyJson } from "../shared/iam/policy";
 import { POLICY_QUOTAS, policySize } from "../shared/iam/size";
-import { assumeSourceRolesPolicy, explicitModeCapacity } from "../shared/policies";
+import { assumeSourceRolesPolicy, explicitModeCapacity } from "../shared/policies/workspaceRole";
 import { BENCH_ORGANIZATION_ID, BENCH_SOURCE_ROLE_NAME, benchAccountId, benchSourceRef, benchSourceRefs, longestChain } from "../tools/bench";
-import type { RunResult } from "../tools/mockRuntime";
+import type { RunResult } from "../tools/mock/runtime";
 import { WORKSPACE_DIR, Variant, byType, oneOf, plan, planError, raw } from "./support/program";
 import { identityAllows } from "./support/simulate";
 

@@ -11,7 +11,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import YAML from "yaml";
 import { CONTRACT_OUTPUTS, SECRET_CONTRACT_OUTPUTS, checkSourceOutputs } from "../shared/contract";
-import { Plan, RunResult, SECRET } from "../tools/mockRuntime";
+import { Plan, RunResult, SECRET } from "../tools/mock/runtime";
 import { REPO, SOURCE_DIR, byType, configProblems, oneOf, planError, raw } from "./support/program";
 import {
     ATTACHMENT_TYPE,

@@ -9,8 +9,9 @@ import assert from "node:assert/strict";
 import { PolicyDocument, PolicyJson } from "../shared/iam/policy";
 import { MANAGED_POLICIES_PER_ROLE, POLICY_QUOTAS, policySize } from "../shared/iam/size";
 import { validatePolicy } from "../shared/iam/validate";
-import { parseS3Url, sourceAccessStatements } from "../shared/policies";
-import type { RunResult } from "../tools/mockRuntime";
+import { sourceAccessStatements } from "../shared/policies/sourceRole";
+import { parseS3Url } from "../shared/s3";
+import type { RunResult } from "../tools/mock/runtime";
 import { SOURCE_DIR, Variant, byType, oneOf, plan, planError, raw } from "./support/program";
 import { Context, identityAllows } from "./support/simulate";
 

@@ -5,8 +5,8 @@
  */
 import assert from "node:assert/strict";
 import type { PolicyJson } from "../shared/iam/policy";
-import { ATHENA_METADATA_ACTIONS } from "../shared/policies";
-import type { RunResult } from "../tools/mockRuntime";
+import { ATHENA_METADATA_ACTIONS } from "../shared/policies/sourceRole";
+import type { RunResult } from "../tools/mock/runtime";
 import { Context, decide, identityAllows, trustAllows } from "./support/simulate";
 import {
     DATABASE,

@@ -160,7 +160,7 @@ describe("workflows: pull-request.yml", () => {
         assert.match(baseSteps.map((s) => s.run).join("\n"), /npm ci[\s\S]*npm run synth/, "npm ci + npm run synth in the base");
         assert.match(runs(job), /^npm ci$/m, "installs the PR too");
         assert.match(runs(job), /npm run synth/);
-        assert.match(runs(job), /tools\/planDiff\.ts/);
+        assert.match(runs(job), /npm run --silent plan-diff/);
         assert.match(runs(job), /pr-number/);
         const upload = stepsUsing(job, "actions/upload-artifact@v4")[0];
         assert.equal(upload.with?.name, "plan-diff");

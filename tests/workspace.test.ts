@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import type { PolicyJson } from "../shared/iam/policy";
-import { MOCK_NOW, PlanResource, RunResult } from "../tools/mockRuntime";
+import { MOCK_NOW, PlanResource, RunResult } from "../tools/mock/runtime";
 import { WORKSPACE_DIR, byType, oneOf, planError, raw } from "./support/program";
 import { identityAllows } from "./support/simulate";
 import {

@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
-import type { Plan, StackRefOutputs } from "../tools/mockRuntime";
+import type { Plan, StackRefOutputs } from "../tools/mock/runtime";
 import { parseArgs, synth } from "../tools/synth";
 import { EXAMPLE_SOURCE_STACK, REPO, SOURCE_DIR, WORKSPACE_DIR, configProblems, planError } from "./support/program";
 import {

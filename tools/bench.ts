@@ -13,7 +13,7 @@
 import { spawn } from "child_process";
 import { createHash } from "crypto";
 import * as path from "path";
-import type { PlanResource, RunRequest, StackRefOutputs } from "./mockRuntime";
+import type { PlanResource, RunRequest, StackRefOutputs } from "./mock/runtime";
 import { readProject, readStackConfig } from "./stackConfig";
 
 export type AssumeMode = "explicit" | "organization";

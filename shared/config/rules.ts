@@ -3,7 +3,7 @@
  * message built from it needs no other context than the key it is attached to.
  */
 import { z } from "zod";
-import { parseS3Url } from "../policies";
+import { parseS3Url } from "../s3";
 
 /** A zod message function: "is required" when absent, else the given text. */
 const need = (what: string) => (issue: { input?: unknown }) =>

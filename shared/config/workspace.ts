@@ -2,9 +2,10 @@
  * Settings of the workspace (Grafana account) stack: the `grafana-athena-workspace` project, and
  * the `workspace` object of the root project.
  */
+import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { PANEL_TYPES, PanelType } from "../dashboard";
-import { explicitModeCapacity } from "../policies";
+import { PANEL_TYPES, PanelType, RESULT_REUSE_MAX_MINUTES, RESULT_REUSE_MIN_MINUTES } from "../grafana/dashboards";
+import { OrganizationAssumeMode, explicitModeCapacity } from "../policies/workspaceRole";
 import * as r from "./rules";
 
 export const WORKSPACE_NAMESPACE = "grafana-athena-workspace";
@@ -14,7 +15,6 @@ export const MAX_TOKEN_SECONDS = 2_592_000;
 export const DEFAULT_TOKEN_ROTATION_DAYS = 7;
 export const DEFAULT_RESULT_REUSE_MINUTES = 60;
 export const DEFAULT_FOLDER = "Athena";
-
 
 export const panelSettings = z
     .object({
@@ -27,7 +27,7 @@ export const panelSettings = z
 export const dashboardSettings = z
     .object({
         folder: z.string({ error: (i) => `must be a folder title, got ${r.describe(i.input)}` }).min(1, { error: "must not be empty" }).max(100).default(DEFAULT_FOLDER),
-        resultReuseMinutes: r.integer("minutes Athena may reuse a query's result", 1, 10_080).default(DEFAULT_RESULT_REUSE_MINUTES),
+        resultReuseMinutes: r.integer("minutes Athena may reuse a query's result", RESULT_REUSE_MIN_MINUTES, RESULT_REUSE_MAX_MINUTES).default(DEFAULT_RESULT_REUSE_MINUTES),
         panels: z.array(panelSettings, { error: (i) => `must be a list of {type, title, sql}, got ${r.describe(i.input)}` }).min(1, { error: "must list at least one panel, or be left out for the sample panels" }).optional(),
     })
     .strict();
@@ -75,15 +75,58 @@ export function workspaceCrossChecks(
     }
 }
 
+/** What the workspace component takes from config: every setting but the sources. */
+export interface WorkspaceOptions {
+    /** The Amazon Managed Grafana workspace ID (`g-` and 10 hex characters). */
+    workspaceId: string;
+    /** Days between token rotations (1-29). The token lives 30 days, so a stack may sit untouched that long after a rotation. */
+    tokenRotationDays: number;
+    /**
+     * Use this Grafana endpoint and token instead of minting a service account token. The token
+     * must be a secret: the programs wrap it in `pulumi.secret` when they read it.
+     */
+    grafana?: { url: string; auth: pulumi.Input<string> };
+    /** Folder, result reuse and panels of the sample dashboards. */
+    dashboard: DashboardSettings;
+    /** Check every data source like Grafana's "Save & test" during `pulumi up`. */
+    verifyDataSources: boolean;
+    /** Organisation-scoped assume policy instead of the explicit list of role ARNs (the default). */
+    organization?: OrganizationAssumeMode;
+}
+
+type CommonSettings = z.output<z.ZodObject<typeof workspaceCommonShape>>;
+
+/** The one mapping from the settings both projects share to the component's options. */
+export function workspaceOptions(s: CommonSettings): WorkspaceOptions {
+    return {
+        workspaceId: s.workspaceId,
+        tokenRotationDays: s.tokenRotationDays,
+        grafana: s.grafanaUrl !== undefined && s.grafanaAuth !== undefined ? { url: s.grafanaUrl, auth: s.grafanaAuth } : undefined,
+        dashboard: s.dashboard,
+        verifyDataSources: s.verifyDataSources,
+        organization:
+            s.sourceRoleName !== undefined && s.organizationId !== undefined ? { sourceRoleName: s.sourceRoleName, organizationId: s.organizationId } : undefined,
+    };
+}
+
+/** Every key of the workspace project. */
+export const workspaceShape = {
+    ...workspaceCommonShape,
+    sources: z
+        .array(sourceRef, { error: (i) => (i.input === undefined ? 'is required: a list of {stack: "org/project/stack"}' : `must be a list of {stack, name?}, got ${r.describe(i.input)}`) })
+        .min(1, { error: 'must list at least one source stack {stack: "org/project/stack"}' })
+        .refine((ss) => new Set(ss.map((s) => s.stack)).size === ss.length, { error: "lists a stack twice" })
+        .refine(
+            (ss) => {
+                const names = ss.map((s) => s.name).filter((n) => n !== undefined);
+                return new Set(names).size === names.length;
+            },
+            { error: "gives two sources the same name" },
+        ),
+};
+
 export const workspaceSettings = z
-    .object({
-        ...workspaceCommonShape,
-        sources: z
-            .array(sourceRef, { error: (i) => (i.input === undefined ? 'is required: a list of {stack: "org/project/stack"}' : `must be a list of {stack, name?}, got ${r.describe(i.input)}`) })
-            .min(1, { error: 'must list at least one source stack {stack: "org/project/stack"}' })
-            .refine((ss) => new Set(ss.map((s) => s.stack)).size === ss.length, { error: "lists a stack twice" })
-            .refine((ss) => { const names = ss.map((s) => s.name).filter((n) => n !== undefined); return new Set(names).size === names.length; }, { error: "gives two sources the same name" }),
-    })
+    .object(workspaceShape)
     .strict()
     .superRefine(workspaceCrossChecks, r.onAnyObject)
     .superRefine((s, ctx) => {
@@ -100,9 +143,11 @@ export const workspaceSettings = z
                     `about 138 with the default role name); set sourceRoleName and organizationId for organisation mode`,
             });
         }
-    });
+    })
+    .transform((s) => ({ ...workspaceOptions(s), sources: s.sources }));
 
 export type WorkspaceSettings = z.output<typeof workspaceSettings>;
+export type SourceRef = z.output<typeof sourceRef>;
 export type DashboardSettings = z.output<typeof dashboardSettings>;
 export type PanelSettings = z.output<typeof panelSettings>;
 

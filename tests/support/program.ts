@@ -3,7 +3,7 @@
  * changed key by key. The same runtime `npm run synth` uses.
  */
 import * as path from "path";
-import { MockWorld, PlanResource, ProgramError, RunResult, StackRefOutputs, runProgram } from "../../tools/mockRuntime";
+import { MockWorld, PlanResource, ProgramError, RunResult, StackRefOutputs, runProgram } from "../../tools/mock/runtime";
 import { readProject, readStackConfig } from "../../tools/stackConfig";
 
 export const REPO = path.resolve(__dirname, "..", "..");

@@ -3,7 +3,7 @@
  * of that plan: what tests/source.test.ts and tests/sourcePolicy.test.ts check.
  */
 import type { PolicyJson } from "../../shared/iam/policy";
-import type { RunResult } from "../../tools/mockRuntime";
+import type { RunResult } from "../../tools/mock/runtime";
 import { SOURCE_DIR, Variant, byType, oneOf, plan, raw } from "./program";
 
 export const NS = "grafana-athena-source";

@@ -4,7 +4,7 @@
  * references (their clear outputs), the way `pulumi up` would read them.
  */
 import type { PolicyJson } from "../../shared/iam/policy";
-import type { PlanResource, RunResult, StackRefOutputs } from "../../tools/mockRuntime";
+import type { PlanResource, RunResult, StackRefOutputs } from "../../tools/mock/runtime";
 import { SOURCE_DIR, Variant, WORKSPACE_DIR, byType, plan, raw, sourceRef } from "./program";
 
 export const WS = "grafana-athena-workspace";

@@ -1,34 +1,16 @@
 /**
- * The three policies of the design (DESIGN.md, "Security model"), as named functions:
- * - `sourceTrustPolicy`: who may assume the source role (account B);
- * - `sourceAccessPolicies`: what the source role may do (account B);
- * - `assumeSourceRolesPolicy` / `assumeOrganizationRolesPolicy`: which roles the workspace role
- *   may assume (account A).
+ * The policies of the data account's role, the one Grafana assumes (DESIGN.md, "Security model"):
+ * - `sourceTrustPolicy`: who may assume it;
+ * - `sourceAccessPolicies`: what it may do.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { PolicyDocument, PolicyStatement, Value } from "./iam/policy";
-import { MANAGED_POLICIES_PER_ROLE, POLICY_QUOTAS, checkPolicySize, packManagedPolicies, policySize } from "./iam/size";
+import { PolicyDocument, PolicyStatement, Value } from "../iam/policy";
+import { MANAGED_POLICIES_PER_ROLE, POLICY_QUOTAS, packManagedPolicies, policySize } from "../iam/size";
+import { S3Location } from "../s3";
 
 /** The tag a workgroup must carry, with exactly this value, for Grafana to query through it. */
 export const GRAFANA_TAG_KEY = "GrafanaDataSource";
 export const GRAFANA_TAG_VALUE = "true";
-
-/** `s3://bucket[/prefix]`, split. `prefix` is "" for a whole bucket, else ends with "/". */
-export interface S3Location {
-    bucket: string;
-    prefix: string;
-}
-
-export function parseS3Url(url: string): S3Location | undefined {
-    const m = /^s3:\/\/([^/]+)(?:\/(.*))?$/.exec(url);
-    if (!m) return undefined;
-    const rest = (m[2] ?? "").replace(/\/+$/, "");
-    return { bucket: m[1], prefix: rest ? `${rest}/` : "" };
-}
-
-export function s3Url(loc: S3Location): string {
-    return `s3://${loc.bucket}/${loc.prefix}`;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Trust policy of the source role
@@ -279,54 +261,5 @@ function mapResources(doc: PolicyDocument, f: (resource: string) => Value): Poli
         doc.name,
         doc.kind,
         doc.statements.map((s) => s.with({ resources: s.resources.map((r) => f(r as string)) })),
-    );
-}
-
-// ---------------------------------------------------------------------------------------------
-// Assume policy of the workspace role
-// ---------------------------------------------------------------------------------------------
-
-export const ASSUME_POLICY_NAME = "GrafanaAthenaAssumeSourceRoles";
-
-/** `sts:AssumeRole` on exactly the given source role ARNs, nothing else. */
-export function assumeSourceRolesPolicy(roleArns: readonly Value[], name = ASSUME_POLICY_NAME): PolicyDocument {
-    return new PolicyDocument(name, "inline", [
-        new PolicyStatement({ sid: "AssumeAthenaSourceRoles", actions: ["sts:AssumeRole"], resources: roleArns }),
-    ]);
-}
-
-/**
- * Organisation mode: `sts:AssumeRole` on the role named `roleName` in any account of the
- * organisation `organizationId`. The same size for any number of sources.
- */
-export function assumeOrganizationRolesPolicy(roleName: string, organizationId: string, name = ASSUME_POLICY_NAME): PolicyDocument {
-    return new PolicyDocument(name, "inline", [
-        new PolicyStatement({
-            sid: "AssumeAthenaSourceRolesInOrganization",
-            actions: ["sts:AssumeRole"],
-            resources: [`arn:aws:iam::*:role/${roleName}`],
-            conditions: { StringEquals: { "aws:ResourceOrgID": organizationId } },
-        }),
-    ]);
-}
-
-/**
- * How many source roles of ARN length `arnLength` fit the inline-policy quota in explicit mode.
- * Used to refuse early with a useful number.
- */
-export function explicitModeCapacity(arnLength: number): number {
-    const empty = policySize(assumeSourceRolesPolicy(["x"]).toJSON()) - 3; // minus `"x"`
-    return Math.floor((POLICY_QUOTAS.inline - empty + 1) / (arnLength + 3));
-}
-
-/** Checks the explicit assume policy against the inline quota, with the way out in the message. */
-export function checkAssumePolicySize(doc: PolicyDocument | string, sourceCount: number, arnLength: number): number {
-    const json = typeof doc === "string" ? doc : doc.toJSON();
-    return checkPolicySize(
-        typeof doc === "string" ? ASSUME_POLICY_NAME : doc.name,
-        "inline",
-        json,
-        `It lists ${sourceCount} source roles; about ${explicitModeCapacity(arnLength)} fit. ` +
-            `Set sourceRoleName and organizationId to allow the source role in every account of the organisation with one statement.`,
     );
 }

@@ -5,33 +5,16 @@
  * "Readable at scale": one dashboard per source (uid derived from the source stack name, so it
  * survives reordering and renaming of labels) plus one home dashboard that links them all.
  */
-import { createHash } from "crypto";
-
-// The SDK's package.json only publishes its modules through `exports` subpaths
-// (`@grafana/grafana-foundation-sdk/dashboard`, ...) and its `types`/`main` point at a
-// `dist/index.*` that the package does not ship. This repository compiles with
-// `moduleResolution: "node"`, which ignores `exports`, so TypeScript cannot see those subpaths,
-// while Node refuses `.../dist/...` at run time (ERR_PACKAGE_PATH_NOT_EXPORTED). So: types come
-// from the `dist/` paths (type-only imports, erased from the emitted JavaScript) and the values
-// come from the exported subpaths through `require`.
-import type * as AthenaSdk from "@grafana/grafana-foundation-sdk/dist/athena";
-import type * as BarchartSdk from "@grafana/grafana-foundation-sdk/dist/barchart";
-import type * as CogSdk from "@grafana/grafana-foundation-sdk/dist/cog";
-import type * as CommonSdk from "@grafana/grafana-foundation-sdk/dist/common";
-import type * as DashboardSdk from "@grafana/grafana-foundation-sdk/dist/dashboard";
-import type * as GaugeSdk from "@grafana/grafana-foundation-sdk/dist/gauge";
-import type * as StatSdk from "@grafana/grafana-foundation-sdk/dist/stat";
-import type * as TextSdk from "@grafana/grafana-foundation-sdk/dist/text";
-
-const athena: typeof AthenaSdk = require("@grafana/grafana-foundation-sdk/athena");
-const barchart: typeof BarchartSdk = require("@grafana/grafana-foundation-sdk/barchart");
-const common: typeof CommonSdk = require("@grafana/grafana-foundation-sdk/common");
-const dashboard: typeof DashboardSdk = require("@grafana/grafana-foundation-sdk/dashboard");
-const gauge: typeof GaugeSdk = require("@grafana/grafana-foundation-sdk/gauge");
-const stat: typeof StatSdk = require("@grafana/grafana-foundation-sdk/stat");
-const text: typeof TextSdk = require("@grafana/grafana-foundation-sdk/text");
-
-export const ATHENA_PLUGIN_ID = "grafana-athena-datasource";
+import * as athena from "@grafana/grafana-foundation-sdk/athena";
+import * as barchart from "@grafana/grafana-foundation-sdk/barchart";
+import type * as cog from "@grafana/grafana-foundation-sdk/cog";
+import * as common from "@grafana/grafana-foundation-sdk/common";
+import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
+import * as gauge from "@grafana/grafana-foundation-sdk/gauge";
+import * as stat from "@grafana/grafana-foundation-sdk/stat";
+import * as text from "@grafana/grafana-foundation-sdk/text";
+import { ATHENA_PLUGIN_ID } from "./dataSource";
+import { homeDashboardUid, isGrafanaUid, sourceDashboardUid } from "./uids";
 
 /** Dashboard JSON model version of Grafana 10.4. */
 export const SCHEMA_VERSION = 39;
@@ -93,32 +76,7 @@ export interface GridCell {
 }
 
 // ---------------------------------------------------------------------------------------------
-// uids and layout
-
-const UID_HASH_LENGTH = 20;
-const UID_MAX_LENGTH = 40;
-const UID_PATTERN = /^[A-Za-z0-9_-]+$/;
-
-/**
- * A Grafana dashboard uid: `<prefix>-<20 hex chars>`, at most 40 characters of `[A-Za-z0-9_-]`.
- * The hash covers the prefix and the key, so the uid for one key differs per prefix (and from
- * the data source uid of the same stack). Deterministic; 80 bits make collisions among a few
- * thousand sources negligible.
- */
-export function dashboardUid(prefix: string, key: string): string {
-    if (typeof prefix !== "string" || !UID_PATTERN.test(prefix)) {
-        throw new Error(`dashboard uid prefix ${JSON.stringify(prefix)} must be non-empty and use only letters, digits, "-" and "_"`);
-    }
-    const maxPrefix = UID_MAX_LENGTH - UID_HASH_LENGTH - 1;
-    if (prefix.length > maxPrefix) {
-        throw new Error(`dashboard uid prefix "${prefix}" is longer than ${maxPrefix} characters (uids are at most ${UID_MAX_LENGTH})`);
-    }
-    if (typeof key !== "string" || key.length === 0) {
-        throw new Error(`dashboard uid key must be a non-empty string`);
-    }
-    const hash = createHash("sha256").update(`${prefix}\n${key}`).digest("hex").slice(0, UID_HASH_LENGTH);
-    return `${prefix}-${hash}`;
-}
+// Layout
 
 /**
  * Grid cells for `count` panels of `width` × `height`, left to right, wrapping onto a new row
@@ -210,9 +168,9 @@ class Grafana104DashboardBuilder extends dashboard.DashboardBuilder {
     }
 }
 
-type PanelBuilder = CogSdk.Builder<DashboardSdk.Panel>;
+type PanelBuilder = cog.Builder<dashboard.Panel>;
 
-function athenaTarget(source: DashboardSource, sql: string, resultReuseMinutes: number, ref: DashboardSdk.DataSourceRef) {
+function athenaTarget(source: DashboardSource, sql: string, resultReuseMinutes: number, ref: dashboard.DataSourceRef) {
     // Every field of the Athena query model (format, rawSQL, connectionArgs with result reuse)
     // is covered by the SDK's typed athena builders; no generic escape hatch is needed.
     return new athena.DataqueryBuilder()
@@ -233,9 +191,9 @@ function athenaTarget(source: DashboardSource, sql: string, resultReuseMinutes: 
 function panelBuilder(spec: PanelSpec): PanelBuilder & {
     id(id: number): unknown;
     title(title: string): unknown;
-    datasource(ref: DashboardSdk.DataSourceRef): unknown;
-    gridPos(pos: DashboardSdk.GridPos): unknown;
-    withTarget(target: CogSdk.Builder<CogSdk.Dataquery>): unknown;
+    datasource(ref: dashboard.DataSourceRef): unknown;
+    gridPos(pos: dashboard.GridPos): unknown;
+    withTarget(target: cog.Builder<cog.Dataquery>): unknown;
 } {
     switch (spec.type) {
         case "barchart":
@@ -254,7 +212,7 @@ function panelBuilder(spec: PanelSpec): PanelBuilder & {
     }
 }
 
-function finish(builder: CogSdk.Builder<DashboardSdk.Dashboard>, uid: string, title: string): BuiltDashboard {
+function finish(builder: cog.Builder<dashboard.Dashboard>, uid: string, title: string): BuiltDashboard {
     // Round trip through JSON: drops the SDK's marker methods (`_implementsDataqueryVariant`) and
     // detaches the result from the builder's internal state.
     const json = JSON.parse(JSON.stringify(builder.build())) as Record<string, unknown>;
@@ -323,15 +281,6 @@ function checkPanels(panels: readonly PanelSpec[]): void {
 // ---------------------------------------------------------------------------------------------
 // Dashboards
 
-/** uid of the home dashboard that lists every source dashboard. */
-/**
- * The home dashboard's uid. `scope` (the workspace stack, `project/stack`) keeps two stacks that
- * share a Grafana workspace from writing over each other's home dashboard.
- */
-export function homeDashboardUid(scope = "home"): string {
-    return dashboardUid("athena-home", scope);
-}
-
 /** One source's dashboard: its panels, each a table-format Athena query with result reuse on. */
 export function sourceDashboard(source: DashboardSource, options: DashboardOptions): BuiltDashboard {
     checkSource(source);
@@ -342,9 +291,9 @@ export function sourceDashboard(source: DashboardSource, options: DashboardOptio
     const panels = options.panels === undefined ? defaultPanels(source) : options.panels;
     checkPanels(panels);
 
-    const uid = dashboardUid("athena", source.key);
+    const uid = sourceDashboardUid(options.scope, source.key);
     const title = source.label;
-    const ref: DashboardSdk.DataSourceRef = { type: ATHENA_PLUGIN_ID, uid: source.dataSourceUid };
+    const ref: dashboard.DataSourceRef = { type: ATHENA_PLUGIN_ID, uid: source.dataSourceUid };
     const cells = gridLayout(panels.length);
 
     const builder = new Grafana104DashboardBuilder(title)
@@ -404,7 +353,7 @@ export function homeDashboard(
         if (!nonEmpty(s?.label)) {
             throw new Error(`home dashboard: every source needs a non-empty label (dashboard uid ${JSON.stringify(s?.dashboardUid)})`);
         }
-        if (typeof s.dashboardUid !== "string" || !UID_PATTERN.test(s.dashboardUid) || s.dashboardUid.length > UID_MAX_LENGTH) {
+        if (!isGrafanaUid(s.dashboardUid)) {
             throw new Error(`home dashboard: source "${s.label}" has an invalid dashboard uid ${JSON.stringify(s.dashboardUid)}`);
         }
         if (seen.has(s.dashboardUid)) {

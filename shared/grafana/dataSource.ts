@@ -1,0 +1,42 @@
+/**
+ * The Athena data source as Grafana stores it (grafana/athena-datasource `src/types.ts`,
+ * DESIGN.md "Facts checked against the sources"). Pure: the component turns this into a
+ * `grafana.oss.DataSource`.
+ */
+import { createHash } from "crypto";
+
+/** The Athena plugin's id: the data source `type`, and the `type` of every panel's datasource ref. */
+export const ATHENA_PLUGIN_ID = "grafana-athena-datasource";
+
+/** What a data source needs from its source's contract. */
+export interface AthenaConnection {
+    roleArn: string;
+    region: string;
+    catalog: string;
+    database: string;
+    workgroup: string;
+    outputLocation: string;
+}
+
+/**
+ * The data source's `jsonData`: AMG's "Workspace IAM Role" (`ec2_iam_role`) assuming the source's
+ * role with its external ID, and the source's catalog, database, workgroup and results location as
+ * defaults. The external ID makes the whole value a secret wherever it goes.
+ */
+export function athenaJsonData(connection: AthenaConnection, externalId: string): string {
+    return JSON.stringify({
+        authType: "ec2_iam_role",
+        assumeRoleArn: connection.roleArn,
+        externalId,
+        defaultRegion: connection.region,
+        catalog: connection.catalog,
+        database: connection.database,
+        workgroup: connection.workgroup,
+        outputLocation: connection.outputLocation,
+    });
+}
+
+/** Changes whenever the data source's uid or settings change: the health check re-runs then. */
+export function dataSourceFingerprint(uid: string, jsonData: string): string {
+    return createHash("sha256").update(`${uid}\n${jsonData}`).digest("hex");
+}

@@ -1,0 +1,215 @@
+/**
+ * The fake cloud the offline plan runs against: one entry per resource type and per lookup the
+ * programs use, each answering the way the real provider would, deterministically. To plan a new
+ * resource type, add its entry to `RESOURCES` (or its lookup to `CALLS`); anything not listed is
+ * refused, naming the type, so that a plan never silently invents a resource.
+ */
+import { createHash } from "crypto";
+
+/** The account the mocked cloud answers with when the config names none. */
+export const DEFAULT_ACCOUNT_ID = "123456789012";
+/** A fixed clock, so rotation times and token expiries are the same in every run. */
+export const MOCK_NOW = "2026-01-01T00:00:00Z";
+
+/** What the stack reference `STACK` resolves to: an earlier plan's outputs. */
+export interface StackRefOutputs {
+    outputs: Record<string, unknown>;
+    secretOutputs?: string[];
+}
+
+/** Things that exist before the program runs (answers to lookups and reads). */
+export interface MockWorld {
+    /** `aws.grafana.getWorkspace` answers, by workspace ID. Default: Grafana 10.4, a service role. */
+    workspaces?: Record<string, Partial<{ endpoint: string; roleArn: string; grafanaVersion: string; accountId: string }>>;
+    /** State of existing Athena workgroups read by `Workgroup.get`, by name. */
+    workgroups?: Record<string, { tags?: Record<string, string>; configuration?: Record<string, unknown> }>;
+}
+
+/** What one answer may know about the run and the resource's provider. */
+export interface CloudContext {
+    /** The stack being planned: seeds generated values, so each stack gets its own. */
+    stack: string;
+    /** The account and region of the resource's (or the call's) AWS provider. */
+    account: string;
+    region: string;
+    /** The `url` of the resource's provider (the Grafana provider's endpoint), if any. */
+    providerUrl?: string;
+    world: MockWorld;
+    stackRefs: Record<string, StackRefOutputs>;
+    /** Registers a generated secret, so that the plan redacts it wherever it appears. */
+    addSecret(value: string): void;
+}
+
+export interface ResourceRequest {
+    type: string;
+    name: string;
+    /** The inputs, secrets unwrapped. */
+    inputs: Record<string, any>;
+    /** Set for a read or an import: the ID of the existing resource. */
+    id?: string;
+}
+
+export type ResourceAnswer = { id: string | undefined; state: Record<string, unknown> };
+type ResourceMock = (req: ResourceRequest, ctx: CloudContext) => ResourceAnswer;
+type CallMock = (inputs: Record<string, any>, ctx: CloudContext) => Record<string, unknown>;
+
+export const hash = (s: string, n = 16) => createHash("sha256").update(s).digest("hex").slice(0, n);
+
+/** A deterministic stand-in for a random value. */
+export function generated(seed: string, length: number, alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"): string {
+    let out = "";
+    let counter = 0;
+    while (out.length < length) {
+        const bytes = createHash("sha256").update(`${seed}#${counter++}`).digest();
+        for (const b of bytes) {
+            if (out.length < length) out += alphabet[b % alphabet.length];
+        }
+    }
+    return out;
+}
+
+function addDays(iso: string, days: number): string {
+    return new Date(Date.parse(iso) + days * 86_400_000).toISOString().replace(/\.000Z$/, "Z");
+}
+
+/** A resource whose ID the provider makes up from its inputs, and whose state is its inputs. */
+const echo: ResourceMock = ({ name, inputs }) => ({ id: `${name}-${hash(JSON.stringify(inputs), 8)}`, state: { ...inputs } });
+
+const random: ResourceMock = ({ name, inputs }, ctx) => {
+    const result = generated(`${ctx.stack}/${name}`, Number(inputs.length ?? 32));
+    ctx.addSecret(result);
+    return { id: "none", state: { ...inputs, result } };
+};
+
+const grafanaUid: ResourceMock = ({ type, name, inputs }) => {
+    const uid = inputs.uid ?? hash(`${type}/${name}`, 14);
+    return { id: `1:${uid}`, state: { ...inputs, uid } };
+};
+
+/** Custom resource types, by type token. */
+export const RESOURCES: Record<string, ResourceMock> = {
+    "pulumi:pulumi:StackReference": ({ inputs }, ctx) => {
+        const ref = ctx.stackRefs[inputs.name];
+        if (!ref) {
+            throw new Error(`stack reference "${inputs.name}" is not known offline: pass --ref ${inputs.name}=PLANFILE`);
+        }
+        return { id: inputs.name, state: { name: inputs.name, outputs: ref.outputs, secretOutputNames: ref.secretOutputs ?? [] } };
+    },
+    "random:index/randomPassword:RandomPassword": random,
+    "random:index/randomString:RandomString": random,
+    "aws:iam/role:Role": ({ name, inputs }, ctx) => {
+        const roleName = inputs.name ?? name;
+        return {
+            id: roleName,
+            state: { ...inputs, name: roleName, arn: `arn:aws:iam::${ctx.account}:role${inputs.path ?? "/"}${roleName}`, uniqueId: `AROA${hash(roleName).toUpperCase()}` },
+        };
+    },
+    "aws:iam/policy:Policy": ({ name, inputs }, ctx) => {
+        const policyName = inputs.name ?? name;
+        const arn = `arn:aws:iam::${ctx.account}:policy${inputs.path ?? "/"}${policyName}`;
+        return { id: arn, state: { ...inputs, name: policyName, arn, policyId: `ANPA${hash(arn).toUpperCase()}` } };
+    },
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": echo,
+    "aws:iam/rolePolicy:RolePolicy": echo,
+    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": echo,
+    "aws:s3/bucketOwnershipControls:BucketOwnershipControls": echo,
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": echo,
+    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": echo,
+    "aws:s3/bucketPolicy:BucketPolicy": echo,
+    "aws:s3/bucket:Bucket": ({ name, inputs }, ctx) => {
+        const bucket = inputs.bucket ?? `${name}-${hash(name, 7)}`;
+        return { id: bucket, state: { ...inputs, bucket, arn: `arn:aws:s3:::${bucket}`, region: ctx.region } };
+    },
+    "aws:athena/workgroup:Workgroup": ({ name, inputs, id }, ctx) => {
+        const wgName = inputs.name ?? id ?? name;
+        const existing = id ? (ctx.world.workgroups?.[wgName] ?? { tags: {}, configuration: { enforceWorkgroupConfiguration: false } }) : {};
+        return { id: wgName, state: { ...existing, ...inputs, name: wgName, arn: `arn:aws:athena:${ctx.region}:${ctx.account}:workgroup/${wgName}` } };
+    },
+    "aws:grafana/workspaceServiceAccount:WorkspaceServiceAccount": ({ name, inputs }) => ({
+        id: `${inputs.workspaceId},${hash(name, 4)}`,
+        state: { ...inputs, serviceAccountId: String(parseInt(hash(name, 4), 16)) },
+    }),
+    "aws:grafana/workspaceServiceAccountToken:WorkspaceServiceAccountToken": ({ name, inputs }, ctx) => {
+        const key = `glsa_${generated(`${ctx.stack}/${name}/${inputs.name}`, 32)}_${hash(name, 8)}`;
+        ctx.addSecret(key);
+        return {
+            id: `${inputs.workspaceId},${hash(name, 4)}`,
+            state: {
+                ...inputs,
+                key,
+                serviceAccountTokenId: String(parseInt(hash(`${name}/${inputs.name}`, 4), 16)),
+                createdAt: MOCK_NOW,
+                expiresAt: addDays(MOCK_NOW, Number(inputs.secondsToLive) / 86_400),
+            },
+        };
+    },
+    "time:index/rotating:Rotating": ({ inputs }) => {
+        const base = (inputs.rfc3339 as string | undefined) ?? MOCK_NOW;
+        return { id: base, state: { ...inputs, rfc3339: base, unix: Date.parse(base) / 1000, rotationRfc3339: addDays(base, Number(inputs.rotationDays ?? 0)) } };
+    },
+    "grafana:oss/dataSource:DataSource": grafanaUid,
+    "grafana:oss/folder:Folder": grafanaUid,
+    "grafana:oss/dashboard:Dashboard": ({ name, inputs }, ctx) => {
+        const config = JSON.parse(String(inputs.configJson ?? "{}"));
+        const uid = config.uid ?? hash(name, 14);
+        const base = String(ctx.providerUrl ?? "https://grafana.invalid").replace(/\/+$/, "");
+        const slug = String(config.title ?? uid).toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+        return { id: `1:${uid}`, state: { ...inputs, uid, dashboardId: parseInt(hash(uid, 5), 16), url: `${base}/d/${uid}/${slug}`, version: 1 } };
+    },
+    "pulumi-nodejs:dynamic:Resource": ({ name, inputs }) => {
+        // Offline: a dynamic provider is recorded, never run.
+        const { __provider, ...rest } = inputs;
+        void __provider;
+        return { id: `dynamic-${hash(name, 8)}`, state: { ...rest, message: "not run offline", attempts: 0 } };
+    },
+};
+
+/** Lookups (`aws.getCallerIdentity` and the like), by function token. */
+export const CALLS: Record<string, CallMock> = {
+    "aws:index/getCallerIdentity:getCallerIdentity": (_inputs, { account }) => ({
+        accountId: account,
+        arn: `arn:aws:iam::${account}:role/offline-plan`,
+        userId: `AROA${hash(account)}:offline`,
+        id: account,
+    }),
+    "aws:index/getRegion:getRegion": (_inputs, { region }) => ({ name: region, region, id: region, endpoint: `${region}.amazonaws.com`, description: region }),
+    "aws:index/getPartition:getPartition": () => ({ partition: "aws", dnsSuffix: "amazonaws.com", id: "aws", reverseDnsPrefix: "com.amazonaws" }),
+    "aws:grafana/getWorkspace:getWorkspace": (inputs, { account, region, world }) => {
+        const wsId = String(inputs.workspaceId);
+        const w = world.workspaces?.[wsId] ?? {};
+        const wsAccount = w.accountId ?? account;
+        return {
+            id: wsId,
+            workspaceId: wsId,
+            endpoint: w.endpoint ?? `${wsId}.grafana-workspace.${region}.amazonaws.com`,
+            roleArn: w.roleArn ?? `arn:aws:iam::${wsAccount}:role/service-role/AmazonGrafanaServiceRole-${hash(wsId, 9)}`,
+            grafanaVersion: w.grafanaVersion ?? "10.4",
+            accountAccessType: "CURRENT_ACCOUNT",
+            authenticationProviders: ["AWS_SSO"],
+            permissionType: "SERVICE_MANAGED",
+            status: "ACTIVE",
+            name: `workspace-${wsId}`,
+            arn: `arn:aws:grafana:${region}:${wsAccount}:/workspaces/${wsId}`,
+            dataSources: ["ATHENA"],
+            tags: {},
+        };
+    },
+};
+
+/** The answer for a custom resource, or the refusal naming its type. */
+export function newResource(req: ResourceRequest, ctx: CloudContext): ResourceAnswer {
+    const mock = RESOURCES[req.type];
+    if (!mock) {
+        throw new Error(`mock runtime: no mock for resource type "${req.type}" (resource "${req.name}"); add one to tools/mock/fakeCloud.ts`);
+    }
+    return mock(req, ctx);
+}
+
+/** The answer for a lookup, or the refusal naming its token. */
+export function call(token: string, inputs: Record<string, any>, ctx: CloudContext): Record<string, unknown> {
+    const mock = CALLS[token];
+    if (!mock) {
+        throw new Error(`mock runtime: no mock for call "${token}"; add one to tools/mock/fakeCloud.ts`);
+    }
+    return mock(inputs, ctx);
+}

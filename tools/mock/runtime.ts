@@ -1,0 +1,241 @@
+/**
+ * The Pulumi mock runtime that both the tests and `npm run synth` use: it runs a project's real
+ * `index.ts` under `pulumi.runtime.setMocks` (lifecycle.ts) against the fake cloud
+ * (fakeCloud.ts), records every resource with its inputs and options (recorder.ts), and turns
+ * the record into a plan (../plan/format.ts) with every secret redacted.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { Plan, PlanRead, PlanResource, SECRET } from "../plan/format";
+import { CloudContext, DEFAULT_ACCOUNT_ID, MockWorld, StackRefOutputs, call, newResource } from "./fakeCloud";
+import { drain, loadProgram, serialised, settle, startRun, watchFailures } from "./lifecycle";
+import { Recorded, ResourceRecorder } from "./recorder";
+import { redact, unwrapSecrets } from "./secrets";
+
+export { DEFAULT_ACCOUNT_ID, MOCK_NOW } from "./fakeCloud";
+export type { MockWorld, StackRefOutputs } from "./fakeCloud";
+export type { Plan, PlanOptions, PlanRead, PlanResource } from "../plan/format";
+export { SECRET };
+
+export interface RunRequest {
+    /** Folder holding the project's `index.ts` (and `Pulumi.yaml`). */
+    projectDir: string;
+    project: string;
+    stack: string;
+    /** `pulumi.getOrganization()` in the program; default the SDK's default. */
+    organization?: string;
+    /** Stack config, `namespace:key` -> value as Pulumi passes it (strings; lists and objects as JSON). */
+    config: Record<string, string>;
+    /** Keys of `config` that are secrets. */
+    secretKeys?: string[];
+    /** Stack references, by fully qualified stack name. */
+    stackRefs?: Record<string, StackRefOutputs>;
+    world?: MockWorld;
+}
+
+/** What a run gives tests: the plan as printed, plus the values the plan redacts. */
+export interface RunResult {
+    plan: Plan;
+    /** Inputs with secrets in clear, by resource name (for evaluating policies in tests). */
+    rawInputs: Record<string, Record<string, unknown>>;
+    /** Input paths that were secret, by resource name. */
+    secretInputs: Record<string, string[]>;
+    /** Outputs in clear. */
+    rawOutputs: Record<string, unknown>;
+}
+
+/** The program failed: config problems (one per line) or an error it threw. */
+export class ProgramError extends Error {
+    constructor(
+        message: string,
+        /** Config problems, one line each, when the failure was a config mistake. */
+        readonly configProblems: string[] = [],
+    ) {
+        super(message);
+        this.name = "ProgramError";
+    }
+}
+
+/** Runs one program under the mocks and returns its plan. Runs are serialised: Pulumi's runtime is global. */
+export function runProgram(req: RunRequest): Promise<RunResult> {
+    return serialised(() => runProgramNow(req));
+}
+
+async function runProgramNow(req: RunRequest): Promise<RunResult> {
+    const all = req.config;
+    const allowed = parseList(all["aws:allowedAccountIds"]);
+    const defaultAccount = allowed.length === 1 ? allowed[0] : DEFAULT_ACCOUNT_ID;
+    const defaultRegion = all["aws:region"] ?? "us-east-1";
+    const secretValues = new Set<string>();
+    for (const k of req.secretKeys ?? []) {
+        if (all[k]) secretValues.add(all[k]);
+    }
+    for (const ref of Object.values(req.stackRefs ?? {})) {
+        for (const k of ref.secretOutputs ?? []) {
+            if (typeof ref.outputs[k] === "string") secretValues.add(ref.outputs[k] as string);
+        }
+    }
+
+    let recorder!: ResourceRecorder;
+    // The account and region of an AWS provider: what it is pinned to, else the stack's defaults.
+    const context = (providerRef: string | undefined): CloudContext => {
+        const p = recorder.providerOf(providerRef)?.inputs;
+        return {
+            stack: req.stack,
+            account: accountOf(p, defaultAccount),
+            region: (p?.region as string | undefined) ?? defaultRegion,
+            providerUrl: p?.url as string | undefined,
+            world: req.world ?? {},
+            stackRefs: req.stackRefs ?? {},
+            addSecret: (v) => secretValues.add(v),
+        };
+    };
+    const mocks: pulumi.runtime.Mocks = {
+        newResource(args) {
+            // Secret inputs arrive wrapped; computed values are computed from the clear value.
+            const inputs = unwrapSecrets(args.inputs, "", { paths: [], values: [] }) as Record<string, any>;
+            if (args.type.startsWith("pulumi:providers:")) {
+                return { id: `${args.name}-provider-id`, state: inputs };
+            }
+            if (!args.custom) {
+                return { id: undefined, state: {} };
+            }
+            return newResource({ type: args.type, name: args.name, inputs, id: args.id }, context(args.provider));
+        },
+        call(args) {
+            return call(args.token, args.inputs, context(args.provider));
+        },
+    };
+
+    recorder = new ResourceRecorder(
+        await startRun(mocks, { project: req.project, stack: req.stack, organization: req.organization, config: req.config, secretKeys: req.secretKeys ?? [] }),
+    );
+    const watch = watchFailures();
+    try {
+        let programExports: Record<string, unknown>;
+        try {
+            programExports = loadProgram(req.projectDir);
+        } catch (e) {
+            throw asProgramError(e);
+        }
+        const names = Object.keys(programExports).filter((k) => k !== "__esModule");
+        const resolved = await Promise.race([
+            Promise.all(
+                names.map(async (k) => {
+                    const o = pulumi.output(programExports[k]) as unknown as { promise(): Promise<unknown>; isSecret: Promise<boolean> };
+                    return [k, await o.promise(), await o.isSecret] as const;
+                }),
+            ),
+            watch.first,
+        ]);
+        await settle();
+        if (watch.failures.length > 0) {
+            throw asProgramError(watch.failures[0]);
+        }
+        const rawOutputs = Object.fromEntries(resolved.map(([k, v]) => [k, v]));
+        const secretOutputs = resolved.filter(([, , s]) => s).map(([k]) => k).sort();
+        return buildPlan(req, recorder, rawOutputs, secretOutputs, secretValues);
+    } catch (e) {
+        const error = asProgramError(e);
+        await drain();
+        throw error;
+    } finally {
+        watch.stop();
+    }
+}
+
+/** The account an AWS provider deploys into: its one allowed account, else the account of the role it assumes. */
+function accountOf(provider: Record<string, unknown> | undefined, fallback: string): string {
+    if (!provider) return fallback;
+    const ids = parseList(provider.allowedAccountIds);
+    if (ids.length === 1) return ids[0];
+    const assumeArn =
+        (provider.assumeRoles as { roleArn?: string }[] | undefined)?.[0]?.roleArn ?? (provider.assumeRole as { roleArn?: string } | undefined)?.roleArn;
+    const fromArn = typeof assumeArn === "string" ? assumeArn.split(":")[4] : undefined;
+    return fromArn && /^\d{12}$/.test(fromArn) ? fromArn : fallback;
+}
+
+function buildPlan(r: RunRequest, recorder: ResourceRecorder, rawOutputs: Record<string, unknown>, secretOutputs: string[], secrets: Set<string>): RunResult {
+    const nameOf = (urn: string) => (urn ? (recorder.byUrn.get(urn)?.name ?? urn) : null);
+    const providerName = (ref: string) => (ref ? (recorder.providerOf(ref)?.name ?? ref) : null);
+    const rawInputs: Record<string, Record<string, unknown>> = {};
+    const secretInputs: Record<string, string[]> = {};
+    const resources: PlanResource[] = [];
+    const reads: PlanRead[] = [];
+    const seen = new Set<string>();
+    for (const rec of recorder.recorded) {
+        if (rec.read) {
+            reads.push({ type: rec.type, name: rec.name, id: rec.read.id, parent: nameOf(rec.parentUrn) });
+            continue;
+        }
+        if (rec.type === "pulumi:pulumi:StackReference") {
+            reads.push({ type: rec.type, name: rec.name, id: rec.name, parent: nameOf(rec.parentUrn) });
+            continue;
+        }
+        if (seen.has(rec.name)) {
+            throw new Error(`two resources are named "${rec.name}": plans refer to resources by name, so names must be unique`);
+        }
+        seen.add(rec.name);
+        resources.push(planResource(rec, nameOf, providerName, secrets, rawInputs, secretInputs));
+    }
+    resources.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.type < b.type ? -1 : 1));
+    reads.sort((a, b) => (a.name < b.name ? -1 : 1));
+    const outputs = Object.fromEntries(
+        Object.keys(rawOutputs)
+            .sort()
+            .map((k) => [k, secretOutputs.includes(k) ? SECRET : redact(rawOutputs[k], secrets, () => false)]),
+    );
+    return { plan: { project: r.project, stack: r.stack, resources, reads, outputs, secretOutputs }, rawInputs, secretInputs, rawOutputs };
+}
+
+function planResource(
+    rec: Recorded,
+    nameOf: (urn: string) => string | null,
+    providerName: (ref: string) => string | null,
+    secrets: Set<string>,
+    rawInputs: Record<string, Record<string, unknown>>,
+    secretInputs: Record<string, string[]>,
+): PlanResource {
+    const found = { paths: [] as string[], values: [] as string[] };
+    const inputs = unwrapSecrets(rec.inputs, "", found) as Record<string, unknown>;
+    if (rec.type === "pulumi-nodejs:dynamic:Resource" && "__provider" in inputs) {
+        inputs.__provider = "[serialized dynamic provider]";
+    }
+    rawInputs[rec.name] = inputs;
+    secretInputs[rec.name] = found.paths;
+    const secretPaths = new Set(found.paths);
+    return {
+        type: rec.type,
+        name: rec.name,
+        parent: nameOf(rec.parentUrn),
+        provider: providerName(rec.providerRef),
+        inputs: redact(inputs, secrets, (p) => secretPaths.has(p)) as Record<string, unknown>,
+        options: {
+            protect: rec.options.protect,
+            retainOnDelete: rec.options.retainOnDelete,
+            import: rec.options.import,
+            dependsOn: [...new Set(rec.options.dependsOnUrns.map((u) => nameOf(u)!))].sort(),
+            additionalSecretOutputs: [...rec.options.additionalSecretOutputs].sort(),
+        },
+    };
+}
+
+function parseList(v: unknown): string[] {
+    if (Array.isArray(v)) return v.map(String);
+    if (typeof v !== "string" || v === "") return [];
+    try {
+        const parsed = JSON.parse(v);
+        return Array.isArray(parsed) ? parsed.map(String) : [String(parsed)];
+    } catch {
+        return [v];
+    }
+}
+
+/** A RunError from config validation carries the problem lines after its first line. */
+function asProgramError(e: unknown): ProgramError {
+    if (e instanceof ProgramError) return e;
+    const message = e instanceof Error ? e.message : String(e);
+    if (pulumi.RunError.isInstance(e) && message.startsWith("invalid configuration:")) {
+        return new ProgramError(message, message.split("\n").slice(1));
+    }
+    return new ProgramError(message);
+}

@@ -1,0 +1,89 @@
+/**
+ * The offline plan's format (DESIGN.md, "The offline plan"): what `npm run synth` prints, what
+ * `--ref` and `--ref-dir` read back, what the plan diff compares and what CI uploads. An interface
+ * users and CI rely on: fields are only ever added.
+ */
+
+/** What every secret value looks like in a plan. */
+export const SECRET = "[secret]";
+
+export interface PlanOptions {
+    protect: boolean;
+    retainOnDelete: boolean;
+    import: string | null;
+    dependsOn: string[];
+    additionalSecretOutputs: string[];
+}
+
+export interface PlanResource {
+    type: string;
+    name: string;
+    parent: string | null;
+    provider: string | null;
+    inputs: Record<string, unknown>;
+    options: PlanOptions;
+}
+
+/** A resource that is read, not managed (e.g. an existing workgroup); destroy never touches it. */
+export interface PlanRead {
+    type: string;
+    name: string;
+    id: string;
+    parent: string | null;
+}
+
+export interface Plan {
+    project: string;
+    stack: string;
+    resources: PlanResource[];
+    reads: PlanRead[];
+    outputs: Record<string, unknown>;
+    secretOutputs: string[];
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+    return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Checks the shape of a plan and fills fields an older synth may not have written; `file` names it in errors. */
+export function normalizePlan(raw: unknown, file = "plan"): Plan {
+    if (!isObject(raw) || !Array.isArray(raw.resources)) {
+        throw new Error(`${file}: not a plan (expected {project, stack, resources: [...]})`);
+    }
+    const resources: PlanResource[] = raw.resources.map((r, i) => {
+        if (!isObject(r) || typeof r.type !== "string" || typeof r.name !== "string") {
+            throw new Error(`${file}: resources[${i}] needs a string type and name`);
+        }
+        const o = isObject(r.options) ? r.options : {};
+        return {
+            type: r.type,
+            name: r.name,
+            parent: typeof r.parent === "string" ? r.parent : null,
+            provider: typeof r.provider === "string" ? r.provider : null,
+            inputs: isObject(r.inputs) ? r.inputs : {},
+            options: {
+                protect: o.protect === true,
+                retainOnDelete: o.retainOnDelete === true,
+                import: typeof o.import === "string" && o.import !== "" ? o.import : null,
+                dependsOn: Array.isArray(o.dependsOn) ? o.dependsOn.map(String).sort(byCodeUnits) : [],
+                additionalSecretOutputs: Array.isArray(o.additionalSecretOutputs) ? o.additionalSecretOutputs.map(String).sort(byCodeUnits) : [],
+            },
+        };
+    });
+    const reads: PlanRead[] = (Array.isArray(raw.reads) ? raw.reads : []).filter(isObject).map((r) => ({
+        type: String(r.type),
+        name: String(r.name),
+        id: String(r.id),
+        parent: typeof r.parent === "string" ? r.parent : null,
+    }));
+    return {
+        project: typeof raw.project === "string" ? raw.project : "(unknown project)",
+        stack: typeof raw.stack === "string" ? raw.stack : "(unknown stack)",
+        resources,
+        reads,
+        outputs: isObject(raw.outputs) ? raw.outputs : {},
+        secretOutputs: Array.isArray(raw.secretOutputs) ? raw.secretOutputs.map(String) : [],
+    };
+}

@@ -1,0 +1,123 @@
+/**
+ * Text helpers of the plan diff: canonical JSON for comparing values, Markdown that survives any
+ * content (inline code, fences, table cells), and unified diffs of two texts (the `diff` package).
+ */
+import { OMIT_HEADERS, createTwoFilesPatch } from "diff";
+import type { PlanResource } from "../plan/format";
+
+export function byCodeUnits(a: string, b: string): number {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export function isObject(v: unknown): v is Record<string, unknown> {
+    return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** JSON with object keys sorted, for equality and identity of values. */
+export function canonicalJson(v: unknown): string {
+    if (Array.isArray(v)) return `[${v.map(canonicalJson).join(",")}]`;
+    if (isObject(v)) {
+        const keys = Object.keys(v).filter((k) => v[k] !== undefined).sort(byCodeUnits);
+        return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(v[k])}`).join(",")}}`;
+    }
+    return v === undefined ? "null" : JSON.stringify(v);
+}
+
+export function same(a: unknown, b: unknown): boolean {
+    return canonicalJson(a) === canonicalJson(b);
+}
+
+/** Inline code that survives backticks and newlines in the text. */
+export function code(text: string): string {
+    const s = text.replace(/\r?\n/g, " ");
+    const runs = s.match(/`+/g) ?? [];
+    const longest = runs.reduce((n, r) => Math.max(n, r.length), 0);
+    const ticks = "`".repeat(longest + 1);
+    const pad = s.startsWith("`") || s.endsWith("`") || (s.startsWith(" ") && s.endsWith(" ") && s.trim() !== "") ? " " : "";
+    return `${ticks}${pad}${s}${pad}${ticks}`;
+}
+
+/** A fenced code block whose fence is longer than any backtick run inside. */
+export function fence(content: string, lang = ""): string {
+    const runs = content.match(/`{3,}/g) ?? [];
+    const longest = runs.reduce((n, r) => Math.max(n, r.length), 0);
+    const f = "`".repeat(Math.max(3, longest + 1));
+    return `${f}${lang}\n${content}\n${f}`;
+}
+
+/** Text for a table cell. */
+export function cell(text: string): string {
+    return text.replace(/\r?\n/g, " ").replace(/\|/g, "\\|");
+}
+
+/** A short, single-line rendering of a value. */
+export function short(v: unknown, max = 100): string {
+    const s = v === undefined ? "(none)" : typeof v === "string" ? JSON.stringify(v) : canonicalJson(v);
+    return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+}
+
+/** 65000 -> "65,000", without depending on the runtime's locale data. */
+export function thousands(n: number): string {
+    return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+}
+
+export function plural(n: number, word: string, many = `${word}s`): string {
+    return `${n} ${n === 1 ? word : many}`;
+}
+
+export function asList(v: unknown): string[] {
+    if (v === undefined || v === null) return [];
+    return (Array.isArray(v) ? v : [v]).map((x) => (typeof x === "string" ? x : canonicalJson(x)));
+}
+
+export function tryJson(text: unknown): { ok: true; value: unknown } | { ok: false } {
+    if (typeof text !== "string") return { ok: false };
+    try {
+        return { ok: true, value: JSON.parse(text) };
+    } catch {
+        return { ok: false };
+    }
+}
+
+/** Pretty JSON for a JSON-string input; the raw text when it is not JSON (e.g. "[secret]"). */
+export function pretty(text: unknown): string {
+    if (text === undefined) return "";
+    const parsed = tryJson(text);
+    if (parsed.ok) return JSON.stringify(parsed.value, null, 2);
+    return typeof text === "string" ? text : JSON.stringify(text, null, 2);
+}
+
+/** The JSON-text inputs named `inputs` that differ between the two sides, parsed. */
+export function* changedJsonInputs(before: PlanResource | undefined, after: PlanResource | undefined, inputs: readonly string[]) {
+    for (const input of inputs) {
+        const b = before?.inputs[input];
+        const a = after?.inputs[input];
+        if (typeof a !== "string" && typeof b !== "string") continue;
+        if (same(a, b)) continue;
+        const status: "added" | "removed" | "changed" = b === undefined ? "added" : a === undefined ? "removed" : "changed";
+        yield { input, b, a, pb: tryJson(b), pa: tryJson(a), status };
+    }
+}
+
+export function sortedKeys<K extends string>(...maps: Map<K, unknown>[]): K[] {
+    const keys = new Set<K>();
+    for (const m of maps) for (const k of m.keys()) keys.add(k);
+    return [...keys].sort(byCodeUnits);
+}
+
+/**
+ * A unified diff (`@@ -a,b +c,d @@` hunks, `context` lines around each change) of two texts,
+ * without file headers; "" when they are equal.
+ */
+export function unifiedDiff(before: string, after: string, context = 3): string {
+    // Both texts end with a newline, so that the diff never carries "\ No newline at end of file".
+    const asLines = (t: string) => (t === "" ? "" : `${t.replace(/\r\n/g, "\n").replace(/\n$/, "")}\n`);
+    return createTwoFilesPatch("base", "head", asLines(before), asLines(after), undefined, undefined, { context, headerOptions: OMIT_HEADERS }).replace(/\n+$/, "");
+}
+
+/** Caps a block of lines, saying how many were left out. */
+export function capLines(text: string, maxLines: number): string {
+    const lines = text.split("\n");
+    if (lines.length <= maxLines) return text;
+    return [...lines.slice(0, maxLines), `… ${lines.length - maxLines} more lines not shown here (the full diff is in the job summary)`].join("\n");
+}
