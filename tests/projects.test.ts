@@ -73,6 +73,21 @@ describe("Pulumi projects", () => {
                 }
             });
 
+            it("declares the defaults the program applies (one fact, written twice: checked here)", () => {
+                for (const [key, d] of Object.entries(p.config)) {
+                    if (!("default" in d)) continue;
+                    const applied = c.shape[key].parse(undefined);
+                    // An empty string is how Pulumi.yaml declares "unset" for an optional string.
+                    const declared = d.default === "" ? undefined : d.default;
+                    if (typeof applied === "object" && applied !== null && !Array.isArray(applied)) {
+                        // Object settings: the YAML gives {} and the schema fills every field in.
+                        assert.deepEqual(c.shape[key].parse(declared), applied, key);
+                    } else {
+                        assert.deepEqual(declared, applied, `${key}: Pulumi.yaml says ${JSON.stringify(d.default)}, the program applies ${JSON.stringify(applied)}`);
+                    }
+                }
+            });
+
             it("has its own tsconfig.json extending the root one (Pulumi reads it from the project folder only)", () => {
                 const tsconfig = path.join(REPO, c.dir, "tsconfig.json");
                 assert.ok(fs.existsSync(tsconfig));

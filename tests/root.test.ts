@@ -1,5 +1,5 @@
 /**
- * Issue 5: the root project `grafana-athena` (both halves in one stack) plans what the two
+ * The root project `grafana-athena` (both halves in one stack) plans what the two
  * projects plan together for the same settings, with the same IAM policies, one AWS provider per
  * account, and the same config rules under full paths.
  */
@@ -19,12 +19,13 @@ import {
     raw,
     sourceRef,
 } from "./support/program";
+import { ROOT_EXAMPLE } from "./support/examples";
 
 const SOURCE_COMPONENT = "grafana-athena:source:AthenaSourceAccess";
 const WORKSPACE_COMPONENT = "grafana-athena:workspace:AthenaWorkspace";
 const AWS_PROVIDER = "pulumi:providers:aws";
-const DATA_ACCOUNT = "222233334444";
-const GRAFANA_ACCOUNT = "111122223333";
+const DATA_ACCOUNT = String(ROOT_EXAMPLE.source.accountId);
+const GRAFANA_ACCOUNT = String(ROOT_EXAMPLE.workspace.accountId);
 const EXTERNAL_ID = "{EXTERNAL_ID}";
 
 const isManaged = (r: PlanResource) => !r.type.startsWith("pulumi:providers:") && !r.type.startsWith("grafana-athena:");

@@ -10,13 +10,14 @@ import { POLICY_QUOTAS, policySize } from "../shared/iam/size";
 import { assumeSourceRolesPolicy, explicitModeCapacity } from "../shared/policies/workspaceRole";
 import { BENCH_ORGANIZATION_ID, BENCH_SOURCE_ROLE_NAME, benchAccountId, benchSourceRef, benchSourceRefs, longestChain } from "../tools/bench";
 import type { RunResult } from "../tools/mock/runtime";
+import { WORKSPACE_EXAMPLE } from "./support/examples";
 import { WORKSPACE_DIR, Variant, byType, oneOf, plan, planError, raw } from "./support/program";
 import { identityAllows } from "./support/simulate";
 
 const WS = "grafana-athena-workspace";
 const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
 const DASHBOARD = "grafana:oss/dashboard:Dashboard";
-const GRAFANA_ACCOUNT = "111122223333";
+const GRAFANA_ACCOUNT = WORKSPACE_EXAMPLE.grafanaAccount;
 const OTHER_ORGANIZATION = "o-otherorg0002";
 
 /** The example workspace stack with the first `n` generated sources, explicit or organisation mode. */

@@ -12,18 +12,19 @@ import { validatePolicy } from "../shared/iam/validate";
 import { sourceAccessStatements } from "../shared/policies/sourceRole";
 import { parseS3Url } from "../shared/s3";
 import type { RunResult } from "../tools/mock/runtime";
+import { DEFAULT_ROLE_NAME } from "../shared/config/source";
+import { SOURCE_EXAMPLE } from "./support/examples";
 import { SOURCE_DIR, Variant, byType, oneOf, plan, planError, raw } from "./support/program";
 import { Context, identityAllows } from "./support/simulate";
 
 const NS = "grafana-athena-source";
-// From infra-account-b/Pulumi.example.yaml.
-const ACCOUNT = "222233334444";
-const REGION = "eu-west-1";
-const DATABASE = "sales";
-const ROLE_NAME = "AmazonManagedGrafana-CrossAccountAthena";
+const ACCOUNT = SOURCE_EXAMPLE.dataAccount;
+const REGION = SOURCE_EXAMPLE.region;
+const DATABASE = SOURCE_EXAMPLE.database;
+const ROLE_NAME = DEFAULT_ROLE_NAME;
 const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/${ROLE_NAME}`;
 const SESSION = `arn:aws:sts::${ACCOUNT}:assumed-role/${ROLE_NAME}/grafana-athena`;
-const RESULTS_BUCKET = `grafana-athena-query-results-${ACCOUNT}`;
+const RESULTS_BUCKET = SOURCE_EXAMPLE.resultsBucket;
 const GLUE = `arn:aws:glue:${REGION}:${ACCOUNT}`;
 const POLICY = "aws:iam/policy:Policy";
 const ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment";

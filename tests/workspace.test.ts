@@ -1,10 +1,11 @@
 /**
- * Issue 4: the workspace project (`infra-account-a`) planned for real under the mocks, reading
+ * The workspace project (`infra-account-a`) planned for real under the mocks, reading
  * source stacks that are themselves real plans of `infra-account-b`.
  */
 import assert from "node:assert/strict";
 import type { PolicyJson } from "../shared/iam/policy";
 import { MOCK_NOW, PlanResource, RunResult } from "../tools/mock/runtime";
+import { WORKSPACE_EXAMPLE } from "./support/examples";
 import { WORKSPACE_DIR, byType, oneOf, planError, raw } from "./support/program";
 import { identityAllows } from "./support/simulate";
 import {
@@ -31,6 +32,7 @@ import {
     wsKey,
 } from "./support/workspaceSources";
 
+/** AWS's limit for a workspace service account token's lifetime: 30 days. */
 const MAX_TOKEN_SECONDS = 2_592_000;
 const ATHENA_PLUGIN = "grafana-athena-datasource";
 /** The mock's fixed clock as Unix seconds: 1767225600 for 2026-01-01T00:00:00Z. */
@@ -39,7 +41,7 @@ const ROTATION_UNIX = String(Date.parse(MOCK_NOW) / 1000);
 /** A workspace role with a path, as AMG creates it: the policy must name the role without it. */
 const WORKSPACE_ROLE_NAME = "AmazonGrafanaServiceRole-t3st42";
 const WORKSPACE_ROLE_ARN = `arn:aws:iam::${GRAFANA_ACCOUNT}:role/service-role/${WORKSPACE_ROLE_NAME}`;
-const ENDPOINT = `${WORKSPACE_ID}.grafana-workspace.eu-west-1.amazonaws.com`;
+const ENDPOINT = `${WORKSPACE_ID}.grafana-workspace.${WORKSPACE_EXAMPLE.region}.amazonaws.com`;
 const WORLD = { workspaces: { [WORKSPACE_ID]: { roleArn: WORKSPACE_ROLE_ARN, endpoint: ENDPOINT, grafanaVersion: "10.4" } } };
 
 const ORG_ID = "o-a1b2c3d4e5";

@@ -1,5 +1,5 @@
 /**
- * Issue 4, continued: what the workspace project refuses (broken contracts, duplicate sources,
+ * What the workspace project refuses (broken contracts, duplicate sources,
  * an old Grafana, bad config), and the offline plan of the example stack through `synth`.
  */
 import assert from "node:assert/strict";

@@ -13,6 +13,7 @@
 import { spawn } from "child_process";
 import { createHash } from "crypto";
 import * as path from "path";
+import { DEFAULT_ROLE_NAME } from "../shared/config/source";
 import type { PlanResource, RunRequest, StackRefOutputs } from "./mock/runtime";
 import { readProject, readStackConfig } from "./stackConfig";
 
@@ -22,7 +23,7 @@ export const REPO_ROOT = path.resolve(__dirname, "..");
 export const WORKSPACE_DIR = path.join(REPO_ROOT, "infra-account-a");
 export const DEFAULT_SIZES = [1, 10, 50, 200, 500];
 /** The source project's default role name: every generated source uses it. */
-export const BENCH_SOURCE_ROLE_NAME = "AmazonManagedGrafana-CrossAccountAthena";
+export const BENCH_SOURCE_ROLE_NAME = DEFAULT_ROLE_NAME;
 export const BENCH_ORGANIZATION_ID = "o-benchorg0001";
 
 const pad = (i: number) => String(i).padStart(4, "0");

@@ -101,21 +101,21 @@ export function summary(plans: Plan[]): string {
     return lines.join("\n");
 }
 
-/** Plans the example stacks in order: the source, the workspace fed by it, the root project. */
-export async function synthExamples(outDir: string): Promise<Plan[]> {
+/** Plans the example stacks of the repository at `root` in order: the source, the workspace fed by it, the root project. */
+export async function synthExamples(outDir: string, root = process.cwd()): Promise<Plan[]> {
     const sourcePlanFile = path.join(outDir, "infra-account-b.example.json");
-    const source = await synth({ projectDir: "infra-account-b", stack: "example", refs: {} });
+    const source = await synth({ projectDir: path.join(root, "infra-account-b"), stack: "example", refs: {} });
     writePlan(source, sourcePlanFile);
-    const workspaceExample = YAML.parse(fs.readFileSync(path.join("infra-account-a", "Pulumi.example.yaml"), "utf8")) as {
+    const workspaceExample = YAML.parse(fs.readFileSync(path.join(root, "infra-account-a", "Pulumi.example.yaml"), "utf8")) as {
         config: Record<string, unknown>;
     };
     const sources = (workspaceExample.config["grafana-athena-workspace:sources"] ?? []) as { stack: string }[];
     const refs = Object.fromEntries(sources.map((s) => [s.stack, sourcePlanFile]));
-    const workspace = await synth({ projectDir: "infra-account-a", stack: "example", refs });
+    const workspace = await synth({ projectDir: path.join(root, "infra-account-a"), stack: "example", refs });
     writePlan(workspace, path.join(outDir, "infra-account-a.example.json"));
-    const root = await synth({ projectDir: ".", stack: "example", refs: {} });
-    writePlan(root, path.join(outDir, "grafana-athena.example.json"));
-    return [source, workspace, root];
+    const rootPlan = await synth({ projectDir: root, stack: "example", refs: {} });
+    writePlan(rootPlan, path.join(outDir, "grafana-athena.example.json"));
+    return [source, workspace, rootPlan];
 }
 
 async function main(argv: string[]) {

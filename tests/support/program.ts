@@ -5,6 +5,7 @@
 import * as path from "path";
 import { MockWorld, PlanResource, ProgramError, RunResult, StackRefOutputs, runProgram } from "../../tools/mock/runtime";
 import { readProject, readStackConfig } from "../../tools/stackConfig";
+import { WORKSPACE_EXAMPLE } from "./examples";
 
 export const REPO = path.resolve(__dirname, "..", "..");
 export const SOURCE_DIR = path.join(REPO, "infra-account-b");
@@ -12,7 +13,7 @@ export const WORKSPACE_DIR = path.join(REPO, "infra-account-a");
 export const ROOT_DIR = REPO;
 
 /** The stack name the example workspace config references. */
-export const EXAMPLE_SOURCE_STACK = "organization/grafana-athena-source/sales";
+export const EXAMPLE_SOURCE_STACK = WORKSPACE_EXAMPLE.sourceStacks[0];
 
 export interface Variant {
     /** Full keys (`namespace:key`) to set; values as they would be in the stack file. */

@@ -2,8 +2,11 @@
  * The source project (`infra-account-b`) planned under the mocks, and the policies read back out
  * of that plan: what tests/source.test.ts and tests/sourcePolicy.test.ts check.
  */
+import { DEFAULT_ROLE_NAME } from "../../shared/config/source";
 import type { PolicyJson } from "../../shared/iam/policy";
+import { parseS3Url } from "../../shared/s3";
 import type { RunResult } from "../../tools/mock/runtime";
+import { SOURCE_EXAMPLE } from "./examples";
 import { SOURCE_DIR, Variant, byType, oneOf, plan, raw } from "./program";
 
 export const NS = "grafana-athena-source";
@@ -11,18 +14,18 @@ export const NS = "grafana-athena-source";
 export const key = (k: string) => `${NS}:${k}`;
 
 // The values of infra-account-b/Pulumi.example.yaml that the assertions mention.
-export const DATA_ACCOUNT = "222233334444";
-export const GRAFANA_ACCOUNT = "111122223333";
-export const REGION = "eu-west-1";
-export const WORKSPACE_ROLE_ARN = `arn:aws:iam::${GRAFANA_ACCOUNT}:role/service-role/AmazonGrafanaServiceRole-ba0ee73bc`;
-export const ROLE_NAME = "AmazonManagedGrafana-CrossAccountAthena";
+export const DATA_ACCOUNT = SOURCE_EXAMPLE.dataAccount;
+export const GRAFANA_ACCOUNT = SOURCE_EXAMPLE.grafanaAccount;
+export const REGION = SOURCE_EXAMPLE.region;
+export const WORKSPACE_ROLE_ARN = SOURCE_EXAMPLE.grafanaRoleArn;
+export const ROLE_NAME = DEFAULT_ROLE_NAME;
 export const ROLE_ARN = `arn:aws:iam::${DATA_ACCOUNT}:role/${ROLE_NAME}`;
-export const DATABASE = "sales";
-export const WORKGROUP = "grafana";
+export const DATABASE = SOURCE_EXAMPLE.database;
+export const WORKGROUP = SOURCE_EXAMPLE.workgroup;
 export const WORKGROUP_ARN = `arn:aws:athena:${REGION}:${DATA_ACCOUNT}:workgroup/${WORKGROUP}`;
-export const DATA_BUCKET = `example-sales-data-${DATA_ACCOUNT}`;
-export const RESULTS_BUCKET = `grafana-athena-query-results-${DATA_ACCOUNT}`;
-export const RESULTS_PREFIX = "grafana/";
+export const DATA_BUCKET = parseS3Url(SOURCE_EXAMPLE.dataLocations[0])!.bucket;
+export const RESULTS_BUCKET = SOURCE_EXAMPLE.resultsBucket;
+export const RESULTS_PREFIX = SOURCE_EXAMPLE.resultsPrefix;
 export const OUTPUT_LOCATION = `s3://${RESULTS_BUCKET}/${RESULTS_PREFIX}`;
 export const GLUE = `arn:aws:glue:${REGION}:${DATA_ACCOUNT}`;
 export const KMS_KEY = `arn:aws:kms:${REGION}:${DATA_ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;

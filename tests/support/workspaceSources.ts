@@ -3,8 +3,10 @@
  * mocks with different accounts, workgroups and labels, handed to `infra-account-a` as stack
  * references (their clear outputs), the way `pulumi up` would read them.
  */
+import { DEFAULT_ROLE_NAME } from "../../shared/config/source";
 import type { PolicyJson } from "../../shared/iam/policy";
 import type { PlanResource, RunResult, StackRefOutputs } from "../../tools/mock/runtime";
+import { WORKSPACE_EXAMPLE } from "./examples";
 import { SOURCE_DIR, Variant, WORKSPACE_DIR, byType, plan, raw, sourceRef } from "./program";
 
 export const WS = "grafana-athena-workspace";
@@ -12,9 +14,9 @@ export const WS = "grafana-athena-workspace";
 export const wsKey = (k: string) => `${WS}:${k}`;
 const srcKey = (k: string) => `grafana-athena-source:${k}`;
 
-export const GRAFANA_ACCOUNT = "111122223333";
-export const WORKSPACE_ID = "g-0123456789";
-export const SOURCE_ROLE_NAME = "AmazonManagedGrafana-CrossAccountAthena";
+export const GRAFANA_ACCOUNT = WORKSPACE_EXAMPLE.grafanaAccount;
+export const WORKSPACE_ID = WORKSPACE_EXAMPLE.workspaceId;
+export const SOURCE_ROLE_NAME = DEFAULT_ROLE_NAME;
 
 export const DATA_SOURCE_TYPE = "grafana:oss/dataSource:DataSource";
 export const DASHBOARD_TYPE = "grafana:oss/dashboard:Dashboard";

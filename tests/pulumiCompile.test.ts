@@ -1,0 +1,47 @@
+/**
+ * Each project folder compiles the way `pulumi up` compiles it. Pulumi's Node.js runtime
+ * (@pulumi/pulumi `cmd/run/run.js`, checked with 3.248.0) reads the `compilerOptions` of the
+ * project folder's own tsconfig.json without following `extends` (`tsutils.loadTypeScriptCompilerOptions`),
+ * lays them over its defaults for TypeScript >= 4.7 (`target` ES2020, `module` and
+ * `moduleResolution` nodenext) and hands the result to ts-node, which type-checks the program
+ * against the tsconfig (with `extends`) under those overrides. A program that passes `tsc` with
+ * other module settings can still fail there: package subpaths resolve through `exports` under
+ * nodenext only.
+ */
+import assert from "node:assert/strict";
+import * as path from "node:path";
+import * as ts from "typescript";
+import { REPO } from "./support/program";
+
+const tsutils = require("@pulumi/pulumi/tsutils") as { loadTypeScriptCompilerOptions(file: string): Record<string, unknown> };
+
+/**
+ * Pulumi's defaults for TypeScript >= 4.7, under the folder's own compilerOptions (its
+ * `sourceMap: "true"` is left out: ts-node sets `sourceMap` itself, `TS_NODE_COMPILER_OPTIONS`).
+ */
+const PULUMI_DEFAULTS = { target: "ES2020", module: "nodenext", moduleResolution: "nodenext" };
+
+function pulumiOptions(projectDir: string): ts.CompilerOptions {
+    const file = path.join(projectDir, "tsconfig.json");
+    const overrides = { ...PULUMI_DEFAULTS, ...tsutils.loadTypeScriptCompilerOptions(file) };
+    const read = ts.readConfigFile(file, ts.sys.readFile);
+    const parsed = ts.parseJsonConfigFileContent({ ...read.config, compilerOptions: { ...read.config.compilerOptions, ...overrides } }, ts.sys, projectDir, undefined, file);
+    assert.deepEqual(parsed.errors, []);
+    const { configFilePath, ...options } = parsed.options;
+    void configFilePath;
+    return { ...options, noEmit: true };
+}
+
+describe("the programs as Pulumi compiles them", function () {
+    this.timeout(90_000);
+
+    it("type-checks every project's index.ts with Pulumi's compiler options", () => {
+        const dirs = ["infra-account-b", "infra-account-a", "."].map((d) => path.join(REPO, d));
+        const options = dirs.map(pulumiOptions);
+        // The folders' tsconfig files add nothing of their own, so one program checks all three.
+        for (const o of options.slice(1)) assert.deepEqual(o, options[0]);
+        const program = ts.createProgram({ rootNames: dirs.map((d) => path.join(d, "index.ts")), options: options[0] });
+        const problems = ts.getPreEmitDiagnostics(program).map((d) => `${d.file ? path.relative(REPO, d.file.fileName) : ""}: ${ts.flattenDiagnosticMessageText(d.messageText, " ")}`);
+        assert.deepEqual(problems, []);
+    });
+});
