@@ -11,6 +11,7 @@ import { grafanaVersionProblem } from "../shared/grafana/version";
 import { checkedPolicyJson } from "../shared/iam/checked";
 import { childName, roleNameFromArn, shortHash } from "../shared/naming";
 import { ASSUME_POLICY_NAME, workspaceAssumePolicy } from "../shared/policies/workspaceRole";
+import { ResourceRefusal, refusing } from "../shared/refusal";
 import { sourceSetProblems } from "../shared/sources";
 import { DataSourceHealthCheck } from "./dataSourceHealthCheck";
 
@@ -93,7 +94,7 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
     constructor(name: string, args: AthenaWorkspaceArgs, opts?: pulumi.ComponentResourceOptions) {
         super("grafana-athena:workspace:AthenaWorkspace", name, {}, opts);
         if (args.sources.length === 0) {
-            throw new Error("AthenaWorkspace needs at least one source");
+            throw new ResourceRefusal("the workspace stack has no source to chart: list source stacks in sources", this);
         }
 
         const workspace = this.guardWorkspace(args);
@@ -130,11 +131,12 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
     private guardWorkspace(args: AthenaWorkspaceArgs): pulumi.Output<aws.grafana.GetWorkspaceResult> {
         return aws.grafana.getWorkspaceOutput({ workspaceId: args.workspaceId }, { parent: this }).apply((w) => {
             const problem = grafanaVersionProblem(args.workspaceId, w.grafanaVersion);
-            if (problem) throw new Error(problem);
+            if (problem) throw new ResourceRefusal(problem, this);
             if (args.expectedWorkspaceRoleArn && w.roleArn !== args.expectedWorkspaceRoleArn) {
-                throw new Error(
+                throw new ResourceRefusal(
                     `workspace ${args.workspaceId} uses the role ${w.roleArn}, but the source trusts ${args.expectedWorkspaceRoleArn}; ` +
                         `set grafanaRoleArn to the workspace's role`,
+                    this,
                 );
             }
             return w;
@@ -158,12 +160,12 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
                 externalId: pulumi.secret(secret.apply(String)),
                 outputs: pulumi
                     .all([pulumi.all(publicInputs), present])
-                    .apply(([values, p]) => checkPublicSourceOutputs(source.key, values as Record<string, unknown>, p)),
+                    .apply(([values, p]) => refusing(this, () => checkPublicSourceOutputs(source.key, values as Record<string, unknown>, p))),
             };
         });
         const all = pulumi.all(checked.map((c) => c.outputs)).apply((list) => {
             const problems = sourceSetProblems(list.map((outputs, i) => ({ stack: sources[i].key, name: sources[i].name ?? outputs.label, outputs })));
-            if (problems.length > 0) throw new Error(problems.join("\n"));
+            if (problems.length > 0) throw new ResourceRefusal(problems.join("\n"), this);
             return list;
         });
         return { checked, all };
@@ -180,7 +182,8 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
         const policyName = this.scoped(ASSUME_POLICY_NAME);
         const json = pulumi
             .all([all, pulumi.all(checked.map((c) => c.outputs.roleArn))])
-            .apply(([, arns]) => checkedPolicyJson(workspaceAssumePolicy(arns, policyName, args.organization), "Use organisation mode (sourceRoleName and organizationId)."));
+            .apply(([, arns]) => refusing(this, () => workspaceAssumePolicy(arns, policyName, args.organization)))
+            .apply((doc) => checkedPolicyJson(doc, "Use organisation mode (sourceRoleName and organizationId).", this));
         const policy = new aws.iam.RolePolicy(
             `${name}-assume-sources`,
             { role: workspace.roleArn.apply(roleNameFromArn), name: policyName, policy: json },

@@ -4,8 +4,11 @@ import * as random from "@pulumi/random";
 import { SourceSettings } from "../shared/config/source";
 import { CONTRACT_VERSION, SourceContractOutputs } from "../shared/contract";
 import { checkedPolicyJson } from "../shared/iam/checked";
+import { ResourceRefusal, refusing } from "../shared/refusal";
 import { defaultSourceLabel } from "../shared/naming";
 import { GRAFANA_TAG_KEY, GRAFANA_TAG_VALUE, sourceAccessPolicies, sourceTrustPolicy } from "../shared/policies/sourceRole";
+import { partitionOf } from "../shared/partition";
+import { resultsBucketPolicy } from "../shared/policies/resultsBucket";
 import { S3Location, s3Url } from "../shared/s3";
 
 export interface AthenaSourceAccessArgs extends SourceSettings {
@@ -38,92 +41,23 @@ export class AthenaSourceAccess extends pulumi.ComponentResource {
     constructor(name: string, args: AthenaSourceAccessArgs, opts?: pulumi.ComponentResourceOptions) {
         super("grafana-athena:source:AthenaSourceAccess", name, {}, opts);
         const tags = args.tags ?? { ManagedBy: "pulumi", Component: "grafana-athena" };
-        const child = { parent: this };
-        const accountId = aws.getCallerIdentityOutput({}, child).accountId;
+        const partition = partitionOf(args.region) ?? "aws";
+        const accountId = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
         const results: S3Location = { bucket: args.results.bucket, prefix: args.results.prefix };
-        const outputLocation = s3Url(results);
-        const resultsKmsKey = args.kmsKeyArns[0];
 
         // At least 32 characters (DESIGN.md). The engine keeps RandomPassword's result secret in
         // state; wrapping it here also makes everything computed from it secret in the program.
-        const externalIdResource = new random.RandomPassword(`${name}-external-id`, { length: 48, special: false }, child);
+        const externalIdResource = new random.RandomPassword(`${name}-external-id`, { length: 48, special: false }, { parent: this });
         const externalId = pulumi.secret(externalIdResource.result);
 
-        if (args.results.create) {
-            this.resultsBucket = this.createResultsBucket(name, args, tags);
-        }
-
+        const resultsReady = args.results.create ? this.createResultsBucket(name, args, partition, tags) : undefined;
+        this.resultsBucket = resultsReady?.bucket;
         this.workgroup = args.workgroup.create
-            ? new aws.athena.Workgroup(
-                  `${name}-workgroup`,
-                  {
-                      name: args.workgroup.name,
-                      description: "Athena workgroup for Amazon Managed Grafana (managed by Pulumi)",
-                      forceDestroy: false,
-                      configuration: {
-                          enforceWorkgroupConfiguration: true,
-                          publishCloudwatchMetricsEnabled: true,
-                          bytesScannedCutoffPerQuery: args.workgroup.bytesScannedCutoffPerQuery,
-                          engineVersion: { selectedEngineVersion: ATHENA_ENGINE_VERSION },
-                          resultConfiguration: {
-                              outputLocation,
-                              encryptionConfiguration: resultsKmsKey
-                                  ? { encryptionOption: "SSE_KMS", kmsKeyArn: resultsKmsKey }
-                                  : { encryptionOption: "SSE_S3" },
-                          },
-                      },
-                      tags: { ...tags, [GRAFANA_TAG_KEY]: GRAFANA_TAG_VALUE },
-                  },
-                  { parent: this, dependsOn: this.resultsBucket ? [this.resultsBucket] : [] },
-              )
+            ? this.createWorkgroup(name, args, s3Url(results), tags, resultsReady?.last)
             : this.adoptWorkgroup(name, args.workgroup.name);
-
-        const trust = sourceTrustPolicy({
-            grafanaAccountId: args.grafanaAccountId,
-            grafanaRoleArn: args.grafanaRoleArn,
-            externalId,
-            roleName: args.roleName,
-        });
-        this.role = new aws.iam.Role(
-            `${name}-role`,
-            {
-                name: args.roleName,
-                description: `Assumed by the Amazon Managed Grafana workspace role ${args.grafanaRoleArn} to query Athena`,
-                assumeRolePolicy: checkedPolicyJson(trust, "Shorten the workspace role ARN, or raise the trust policy quota."),
-                maxSessionDuration: 3600,
-                tags,
-            },
-            child,
-        );
-
-        const documents = sourceAccessPolicies({
-            policyName: `${args.roleName}-Athena`,
-            accountId,
-            region: args.region,
-            catalog: args.catalog,
-            database: args.database,
-            tables: args.tables,
-            dataLocations: args.dataLocations,
-            results,
-            kmsKeyArns: args.kmsKeyArns,
-            lakeFormation: args.lakeFormation,
-        });
-        const attachments: aws.iam.RolePolicyAttachment[] = [];
-        this.policies = documents.map((doc, i) => {
-            const suffix = i === 0 ? "access" : `access-${i + 1}`;
-            const policy = new aws.iam.Policy(
-                `${name}-${suffix}`,
-                {
-                    name: doc.name,
-                    description: `Least-privilege Athena, Glue and S3 access for Grafana (${args.database})`,
-                    policy: checkedPolicyJson(doc, "List fewer tables or data locations."),
-                    tags,
-                },
-                child,
-            );
-            attachments.push(new aws.iam.RolePolicyAttachment(`${name}-${suffix}-attachment`, { role: this.role.name, policyArn: policy.arn }, child));
-            return policy;
-        });
+        this.role = this.createRole(name, args, partition, externalId, tags);
+        const attachments = this.attachAccessPolicies(name, args, partition, accountId, results, tags);
+        this.policies = attachments.map((a) => a.policy);
 
         const workgroupName = this.workgroup.name;
         this.contract = {
@@ -132,17 +66,118 @@ export class AthenaSourceAccess extends pulumi.ComponentResource {
             region: pulumi.output(args.region),
             // Known only once the role may do its job: whatever uses the ARN (a data source, its
             // health check) then waits for the access policies to be attached.
-            roleArn: pulumi.all([this.role.arn, ...attachments.map((a) => a.id)]).apply(([arn]) => arn),
+            roleArn: pulumi.all([this.role.arn, ...attachments.map((a) => a.attachment.id)]).apply(([arn]) => arn),
             externalId,
             catalog: pulumi.output(args.catalog),
             database: pulumi.output(args.database),
             workgroup: workgroupName,
             outputLocation: args.workgroup.create
-                ? pulumi.output(outputLocation)
-                : this.checkAdoptedOutputLocation(args.workgroup.name, outputLocation),
+                ? pulumi.output(s3Url(results))
+                : this.checkAdoptedOutputLocation(args.workgroup.name, s3Url(results)),
             label: args.label !== undefined ? pulumi.output(args.label) : pulumi.all([accountId, workgroupName]).apply(([a, w]) => defaultSourceLabel(a, w)),
         };
         this.registerOutputs({ ...this.contract });
+    }
+
+    /**
+     * A workgroup of the stack's own: enforced settings, engine v3 (query result reuse), a scan
+     * cutoff, results encrypted where the role may write. `forceDestroy` is Athena's
+     * `RecursiveDeleteOption`: without it Athena refuses to delete a workgroup that has query
+     * history or saved queries ("WorkGroup is not empty"), and the health check runs a query
+     * there; it removes only that history and those saved queries, never data or result files.
+     */
+    private createWorkgroup(
+        name: string,
+        args: AthenaSourceAccessArgs,
+        outputLocation: string,
+        tags: Record<string, string>,
+        resultsReady: pulumi.Resource | undefined,
+    ): aws.athena.Workgroup {
+        const resultsKmsKey = args.kmsKeyArns[0];
+        return new aws.athena.Workgroup(
+            `${name}-workgroup`,
+            {
+                name: args.workgroup.name,
+                description: "Athena workgroup for Amazon Managed Grafana (managed by Pulumi)",
+                forceDestroy: true,
+                configuration: {
+                    enforceWorkgroupConfiguration: true,
+                    publishCloudwatchMetricsEnabled: true,
+                    bytesScannedCutoffPerQuery: args.workgroup.bytesScannedCutoffPerQuery,
+                    engineVersion: { selectedEngineVersion: ATHENA_ENGINE_VERSION },
+                    resultConfiguration: {
+                        outputLocation,
+                        encryptionConfiguration: resultsKmsKey ? { encryptionOption: "SSE_KMS", kmsKeyArn: resultsKmsKey } : { encryptionOption: "SSE_S3" },
+                    },
+                },
+                tags: { ...tags, [GRAFANA_TAG_KEY]: GRAFANA_TAG_VALUE },
+            },
+            // No query can write results before the results bucket is private, encrypted and TLS-only.
+            { parent: this, dependsOn: resultsReady ? [resultsReady] : [] },
+        );
+    }
+
+    /** The role Grafana assumes: only the workspace role, with the external ID. */
+    private createRole(name: string, args: AthenaSourceAccessArgs, partition: string, externalId: pulumi.Output<string>, tags: Record<string, string>): aws.iam.Role {
+        const trust = sourceTrustPolicy({
+            grafanaAccountId: args.grafanaAccountId,
+            grafanaRoleArn: args.grafanaRoleArn,
+            externalId,
+            roleName: args.roleName,
+            partition,
+        });
+        return new aws.iam.Role(
+            `${name}-role`,
+            {
+                name: args.roleName,
+                description: `Assumed by the Amazon Managed Grafana workspace role ${args.grafanaRoleArn} to query Athena`,
+                assumeRolePolicy: checkedPolicyJson(trust, "Shorten the workspace role ARN, or raise the trust policy quota.", this),
+                maxSessionDuration: 3600,
+                tags,
+            },
+            { parent: this },
+        );
+    }
+
+    /** The role's access policies (more than one only for very long table lists), each attached. */
+    private attachAccessPolicies(
+        name: string,
+        args: AthenaSourceAccessArgs,
+        partition: string,
+        accountId: pulumi.Output<string>,
+        results: S3Location,
+        tags: Record<string, string>,
+    ): { policy: aws.iam.Policy; attachment: aws.iam.RolePolicyAttachment }[] {
+        const documents = refusing(this, () =>
+            sourceAccessPolicies({
+                policyName: `${args.roleName}-Athena`,
+                accountId,
+                region: args.region,
+                catalog: args.catalog,
+                database: args.database,
+                tables: args.tables,
+                dataLocations: args.dataLocations,
+                results,
+                kmsKeyArns: args.kmsKeyArns,
+                lakeFormation: args.lakeFormation,
+                partition,
+            }),
+        );
+        return documents.map((doc, i) => {
+            const suffix = i === 0 ? "access" : `access-${i + 1}`;
+            const policy = new aws.iam.Policy(
+                `${name}-${suffix}`,
+                {
+                    name: doc.name,
+                    description: `Least-privilege Athena, Glue and S3 access for Grafana (${args.database})`,
+                    policy: checkedPolicyJson(doc, "List fewer tables or data locations.", this),
+                    tags,
+                },
+                { parent: this },
+            );
+            const attachment = new aws.iam.RolePolicyAttachment(`${name}-${suffix}-attachment`, { role: this.role.name, policyArn: policy.arn }, { parent: this });
+            return { policy, attachment };
+        });
     }
 
     private existingWorkgroup?: aws.athena.Workgroup;
@@ -150,8 +185,9 @@ export class AthenaSourceAccess extends pulumi.ComponentResource {
     /**
      * An existing workgroup gets the tag, and nothing else: it is imported (so the tag can be
      * applied without creating anything), every setting but the tags is ignored (so the stack never
-     * reconfigures it), its other tags are kept (read first, merged), and `retainOnDelete` means
-     * `pulumi destroy` only forgets it. The tag itself stays after destroy; without the role it grants nothing.
+     * reconfigures it, and `forceDestroy` stays unset), its other tags are kept (read first, merged),
+     * and `retainOnDelete` means `pulumi destroy` only forgets it. The tag itself stays after
+     * destroy; without the role it grants nothing.
      */
     private adoptWorkgroup(name: string, workgroupName: string): aws.athena.Workgroup {
         this.existingWorkgroup = aws.athena.Workgroup.get(`${name}-workgroup-existing`, workgroupName, undefined, { parent: this });
@@ -177,25 +213,33 @@ export class AthenaSourceAccess extends pulumi.ComponentResource {
             const enforced = c?.enforceWorkgroupConfiguration ?? false;
             const actual = c?.resultConfiguration?.outputLocation;
             if (enforced && actual && actual.replace(/\/?$/, "/") !== expected) {
-                throw new Error(
+                throw new ResourceRefusal(
                     `workgroup "${workgroupName}" enforces its output location ${actual}, but results.bucket/results.prefix give ${expected}; ` +
                         `set results to the workgroup's location (with results.create false if the bucket exists)`,
+                    this,
                 );
             }
             return expected;
         });
     }
 
-    private createResultsBucket(name: string, args: AthenaSourceAccessArgs, tags: Record<string, string>): aws.s3.Bucket {
-        const child = { parent: this };
-        const bucket = new aws.s3.Bucket(`${name}-results`, { bucket: args.results.bucket, forceDestroy: false, tags }, child);
-        new aws.s3.BucketPublicAccessBlock(
+    /**
+     * A private, encrypted, TLS-only results bucket whose results expire. Its settings are applied
+     * one after another: S3 answers settings applied in parallel to a fresh bucket intermittently
+     * with "OperationAborted: A conflicting conditional operation is currently in progress"
+     * (hashicorp/terraform-provider-aws#7628). `last` is the final step: whatever writes to the
+     * bucket waits for it.
+     */
+    private createResultsBucket(name: string, args: AthenaSourceAccessArgs, partition: string, tags: Record<string, string>): { bucket: aws.s3.Bucket; last: pulumi.Resource } {
+        const bucket = new aws.s3.Bucket(`${name}-results`, { bucket: args.results.bucket, forceDestroy: false, tags }, { parent: this });
+        const after = (previous: pulumi.Resource): pulumi.CustomResourceOptions => ({ parent: this, dependsOn: [previous] });
+        const ownership = new aws.s3.BucketOwnershipControls(`${name}-results-ownership`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, after(bucket));
+        const publicAccess = new aws.s3.BucketPublicAccessBlock(
             `${name}-results-public-access`,
             { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
-            child,
+            after(ownership),
         );
-        new aws.s3.BucketOwnershipControls(`${name}-results-ownership`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, child);
-        new aws.s3.BucketServerSideEncryptionConfiguration(
+        const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(
             `${name}-results-encryption`,
             {
                 bucket: bucket.id,
@@ -205,9 +249,9 @@ export class AthenaSourceAccess extends pulumi.ComponentResource {
                         : { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } },
                 ],
             },
-            child,
+            after(publicAccess),
         );
-        new aws.s3.BucketLifecycleConfiguration(
+        const lifecycle = new aws.s3.BucketLifecycleConfiguration(
             `${name}-results-lifecycle`,
             {
                 bucket: bucket.id,
@@ -221,8 +265,13 @@ export class AthenaSourceAccess extends pulumi.ComponentResource {
                     },
                 ],
             },
-            child,
+            after(encryption),
         );
-        return bucket;
+        const tlsOnly = new aws.s3.BucketPolicy(
+            `${name}-results-policy`,
+            { bucket: bucket.id, policy: checkedPolicyJson(resultsBucketPolicy(args.results.bucket, partition), "The bucket policy has one statement.", this) },
+            after(lifecycle),
+        );
+        return { bucket, last: tlsOnly };
     }
 }

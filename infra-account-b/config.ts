@@ -1,5 +1,5 @@
 import { awsRegion, orRunError, readSettings } from "../shared/config/read";
-import { SOURCE_KEY_KINDS, SOURCE_NAMESPACE, SourceSettings, sourceSettings } from "../shared/config/source";
+import { SOURCE_KEY_KINDS, SOURCE_NAMESPACE, SourceSettings, sourceSettingsFor } from "../shared/config/source";
 
 export interface SourceStackConfig extends SourceSettings {
     /** `aws:region`: where the workgroup, bucket and Athena queries live. */
@@ -13,7 +13,12 @@ export interface SourceStackConfig extends SourceSettings {
 export function loadSourceConfig(): SourceStackConfig {
     return orRunError(() => {
         const region = awsRegion();
-        const settings = readSettings(SOURCE_NAMESPACE, SOURCE_KEY_KINDS, sourceSettings, typeof region === "string" ? [] : [region]);
+        const settings = readSettings(
+            SOURCE_NAMESPACE,
+            SOURCE_KEY_KINDS,
+            sourceSettingsFor(typeof region === "string" ? region : undefined),
+            typeof region === "string" ? [] : [region],
+        );
         return { ...settings, region: region as string };
     });
 }

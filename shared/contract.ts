@@ -9,6 +9,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { roleArn as roleArnRule } from "./config/rules";
+import { Refusal } from "./refusal";
 
 export const CONTRACT_VERSION = 1;
 
@@ -89,7 +90,7 @@ export function checkSourceOutputs(stack: string, values: Record<string, unknown
         }
         return `output "${name}" ${issue.message}`;
     });
-    throw new Error(`source stack "${stack}": ${problems.join("; ")}`);
+    throw new Refusal(`source stack "${stack}": ${problems.join("; ")}`);
 }
 
 /**

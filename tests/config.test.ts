@@ -5,7 +5,9 @@
 import assert from "node:assert/strict";
 import { ConfigError, parseOrThrow } from "../shared/config/problems";
 import { rootSettings } from "../shared/config/root";
-import { SOURCE_NAMESPACE, sourceSettings } from "../shared/config/source";
+import { SOURCE_NAMESPACE, sourceSettingsFor } from "../shared/config/source";
+
+const sourceSettings = sourceSettingsFor("eu-west-1");
 import { WORKSPACE_NAMESPACE, workspaceSettings } from "../shared/config/workspace";
 
 const source = {

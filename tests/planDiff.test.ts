@@ -21,7 +21,7 @@ function resource(type: string, name: string, inputs: Record<string, unknown>, o
         parent: null,
         provider: null,
         inputs,
-        options: { protect: false, retainOnDelete: false, import: null, dependsOn: [], additionalSecretOutputs: [], ...options },
+        options: { protect: false, retainOnDelete: false, import: null, dependsOn: [], additionalSecretOutputs: [], deleteBeforeReplace: false, ignoreChanges: [], ...options },
     };
 }
 
@@ -366,7 +366,15 @@ describe("planDiff: comments", () => {
 
     it("normalises plans from an older synth and rejects files that are not plans", () => {
         const old = normalizePlan({ project: "p", stack: "s", resources: [{ type: "t", name: "n", inputs: {} }] });
-        assert.deepEqual(old.resources[0].options, { protect: false, retainOnDelete: false, import: null, dependsOn: [], additionalSecretOutputs: [] });
+        assert.deepEqual(old.resources[0].options, {
+            protect: false,
+            retainOnDelete: false,
+            import: null,
+            dependsOn: [],
+            additionalSecretOutputs: [],
+            deleteBeforeReplace: false,
+            ignoreChanges: [],
+        });
         assert.deepEqual(old.reads, []);
         assert.throws(() => normalizePlan({ hello: 1 }, "x.json"), /x\.json: not a plan/);
     });

@@ -11,7 +11,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import YAML from "yaml";
 import { CONTRACT_OUTPUTS, SECRET_CONTRACT_OUTPUTS, checkSourceOutputs } from "../shared/contract";
-import { Plan, RunResult, SECRET } from "../tools/mock/runtime";
+import { Plan, PlanResource, RunResult, SECRET } from "../tools/mock/runtime";
 import { REPO, SOURCE_DIR, byType, configProblems, oneOf, planError, raw } from "./support/program";
 import {
     ATTACHMENT_TYPE,
@@ -40,6 +40,7 @@ import {
 } from "./support/sourcePlan";
 
 const BUCKET_TYPE = "aws:s3/bucket:Bucket";
+const BUCKET_POLICY_TYPE = "aws:s3/bucketPolicy:BucketPolicy";
 
 /** The one resource of `type` whose inputs are shown in the plan (secrets redacted). */
 const inputsOf = (run: RunResult, type: string) => oneOf(run, type).inputs as Record<string, any>;
@@ -67,6 +68,7 @@ describe("source project (infra-account-b) under mocks", () => {
                 BUCKET_TYPE,
                 "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
                 "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+                "aws:s3/bucketPolicy:BucketPolicy",
                 "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
                 "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
                 "grafana-athena:source:AthenaSourceAccess",
@@ -83,7 +85,8 @@ describe("source project (infra-account-b) under mocks", () => {
             const wg = inputsOf(example, WORKGROUP_TYPE);
             assert.equal(wg.name, WORKGROUP);
             assert.equal(wg.tags.GrafanaDataSource, "true");
-            assert.equal(wg.forceDestroy, false);
+            // Athena's RecursiveDeleteOption: without it, destroy fails once a query has run there.
+            assert.equal(wg.forceDestroy, true);
             assert.deepEqual(wg.configuration, {
                 enforceWorkgroupConfiguration: true,
                 publishCloudwatchMetricsEnabled: true,
@@ -94,7 +97,40 @@ describe("source project (infra-account-b) under mocks", () => {
             const options = oneOf(example, WORKGROUP_TYPE).options;
             assert.equal(options.import, null);
             assert.equal(options.retainOnDelete, false);
-            assert.ok(options.dependsOn.includes(oneOf(example, BUCKET_TYPE).name), "the workgroup waits for its results bucket");
+            assert.ok(options.dependsOn.includes(oneOf(example, BUCKET_POLICY_TYPE).name), "no query runs before the results bucket is configured");
+        });
+
+        it("configures the results bucket one setting at a time, the TLS-only policy last", () => {
+            // S3 refuses settings applied in parallel to a fresh bucket (OperationAborted): each
+            // setting must wait for the one before, so that the order is total.
+            const settings = example.plan.resources.filter((r) => r.type.startsWith("aws:s3/bucket") && r.type !== BUCKET_TYPE);
+            assert.equal(settings.length, 5);
+            const byName = new Map(example.plan.resources.map((r) => [r.name, r]));
+            const waitsFor = (r: PlanResource, other: string): boolean => r.options.dependsOn.some((d) => d === other || waitsFor(byName.get(d)!, other));
+            const bucket = oneOf(example, BUCKET_TYPE).name;
+            for (const a of settings) {
+                assert.ok(waitsFor(a, bucket), `${a.name} waits for the bucket`);
+                for (const b of settings) {
+                    if (a !== b) assert.ok(waitsFor(a, b.name) || waitsFor(b, a.name), `${a.name} and ${b.name} may run at the same time`);
+                }
+            }
+            const last = oneOf(example, BUCKET_POLICY_TYPE);
+            assert.ok(settings.every((s) => s === last || waitsFor(last, s.name)), "the bucket policy comes last");
+        });
+
+        it("denies every request to the results bucket that does not use TLS", () => {
+            const policy = JSON.parse(raw(example, oneOf(example, BUCKET_POLICY_TYPE).name).policy as string);
+            assert.equal(oneOf(example, BUCKET_POLICY_TYPE).inputs.bucket, RESULTS_BUCKET);
+            assert.deepEqual(policy.Statement, [
+                {
+                    Sid: "DenyInsecureTransport",
+                    Effect: "Deny",
+                    Principal: { AWS: "*" },
+                    Action: "s3:*",
+                    Resource: [`arn:aws:s3:::${RESULTS_BUCKET}`, `arn:aws:s3:::${RESULTS_BUCKET}/*`],
+                    Condition: { Bool: { "aws:SecureTransport": "false" } },
+                },
+            ]);
         });
 
         it("creates a private, owner-enforced, encrypted results bucket whose results expire", () => {
@@ -289,6 +325,8 @@ describe("source project (infra-account-b) under mocks", () => {
             assert.equal(wg.options.retainOnDelete, true, "destroy forgets the workgroup, never deletes it");
             assert.equal(wg.options.protect, false);
             assert.ok(!("configuration" in wg.inputs), "the stack never reconfigures an adopted workgroup");
+            assert.ok(!("forceDestroy" in wg.inputs), "nor lets destroy delete its query history");
+            assert.deepEqual(wg.options.ignoreChanges, ["configuration", "description", "forceDestroy", "state"]);
             assert.equal(wg.inputs.name, WORKGROUP);
             assert.deepEqual(wg.inputs.tags, { Team: "analytics", GrafanaDataSource: "true" }, "existing tags are kept");
             assert.deepEqual(
@@ -487,7 +525,7 @@ describe("source project (infra-account-b) under mocks", () => {
             assert.equal(printed.stack, "example");
             for (const r of printed.resources) {
                 assert.deepEqual(Object.keys(r).sort(), ["inputs", "name", "options", "parent", "provider", "type"]);
-                assert.deepEqual(Object.keys(r.options).sort(), ["additionalSecretOutputs", "dependsOn", "import", "protect", "retainOnDelete"]);
+                assert.deepEqual(Object.keys(r.options).sort(), ["additionalSecretOutputs", "deleteBeforeReplace", "dependsOn", "ignoreChanges", "import", "protect", "retainOnDelete"]);
             }
             assert.deepEqual(Object.keys(printed.outputs).sort(), [...CONTRACT_OUTPUTS].sort());
             assert.deepEqual(printed.secretOutputs, ["externalId"]);

@@ -86,7 +86,7 @@ export function benchRequest(n: number, mode: AssumeMode): RunRequest {
  * resources are nodes; edges to names outside the list (reads, stack references) are ignored.
  * 0 for no resources. Throws on a cycle (a plan never has one).
  */
-export function longestChain(resources: readonly Pick<PlanResource, "name" | "parent" | "options">[]): number {
+export function longestChain(resources: readonly (Pick<PlanResource, "name" | "parent"> & { options: Pick<PlanResource["options"], "dependsOn"> })[]): number {
     const names = new Set(resources.map((r) => r.name));
     const next = new Map<string, string[]>();
     const indegree = new Map<string, number>();

@@ -2,14 +2,18 @@
  * The offline plan: runs a project's real `index.ts` under the mock runtime and prints what the
  * stack would create, as JSON (DESIGN.md, "The offline plan").
  *
- *   npm run synth -- <project-dir> [--stack NAME] [--config FILE] [--ref STACK=PLANFILE]... [--out FILE]
+ *   npm run synth -- <project-dir> [--stack NAME] [--config FILE] [--ref STACK=PLANFILE]... [--ref-dir DIR] [--out FILE]
  *   npm run synth                  # every example stack, in order, into out/, with a summary
+ *
+ * Exit codes: 0 planned; 1 the program refused (bad config, a refusal: one line per problem on
+ * stderr, nothing on stdout) or a plan file is broken; 2 a bad command line.
  */
 import * as fs from "fs";
 import * as path from "path";
 import { parseArgs as parseCommandLine } from "util";
 import YAML from "yaml";
 import { Plan, ProgramError, StackRefOutputs, runProgram } from "./mock/runtime";
+import { readPlanFile } from "./plan/format";
 import { readProject, readStackConfig } from "./stackConfig";
 
 export interface SynthArgs {
@@ -17,8 +21,13 @@ export interface SynthArgs {
     stack: string;
     configFile?: string;
     refs: Record<string, string>;
+    /** `DIR/<stack>.json` resolves the stack reference `<any org>/grafana-athena-source/<stack>`. */
+    refDir?: string;
     out?: string;
 }
+
+/** The source project: `--ref-dir` resolves its stacks. */
+const SOURCE_PROJECT = "grafana-athena-source";
 
 export class UsageError extends Error {}
 
@@ -29,7 +38,13 @@ export function parseArgs(argv: string[]): SynthArgs | undefined {
         parsed = parseCommandLine({
             args: argv,
             allowPositionals: true,
-            options: { stack: { type: "string" }, config: { type: "string" }, out: { type: "string" }, ref: { type: "string", multiple: true } },
+            options: {
+                stack: { type: "string" },
+                config: { type: "string" },
+                out: { type: "string" },
+                ref: { type: "string", multiple: true },
+                "ref-dir": { type: "string" },
+            },
         });
     } catch (e) {
         throw new UsageError((e as Error).message);
@@ -42,7 +57,7 @@ export function parseArgs(argv: string[]): SynthArgs | undefined {
         if (eq <= 0) throw new UsageError(`--ref takes STACK=PLANFILE, got "${v}"`);
         refs[v.slice(0, eq)] = v.slice(eq + 1);
     }
-    return { projectDir: positionals[0], stack: values.stack ?? "example", configFile: values.config, refs, out: values.out };
+    return { projectDir: positionals[0], stack: values.stack ?? "example", configFile: values.config, refs, refDir: values["ref-dir"], out: values.out };
 }
 
 /** A stack reference resolves to the outputs of an earlier plan (secret ones marked). */
@@ -59,11 +74,23 @@ export async function synth(args: SynthArgs): Promise<Plan> {
         throw new UsageError(`no stack config ${stackFile}: create it, or pass --config FILE`);
     }
     const { config, secretKeys } = readStackConfig(project, stackFile);
+    const read = (file: string) => fs.readFileSync(file, "utf8");
     const stackRefs: Record<string, StackRefOutputs> = {};
     for (const [stack, file] of Object.entries(args.refs)) {
-        stackRefs[stack] = refFromPlan(JSON.parse(fs.readFileSync(file, "utf8")) as Plan);
+        stackRefs[stack] = refFromPlan(readPlanFile(file, read));
     }
-    const { plan } = await runProgram({ projectDir, project: project.name, stack: args.stack, config, secretKeys, stackRefs });
+    if (args.refDir !== undefined && !fs.existsSync(args.refDir)) {
+        throw new UsageError(`--ref-dir ${args.refDir} does not exist`);
+    }
+    const refDir = args.refDir;
+    const resolveStackRef = refDir
+        ? (name: string): StackRefOutputs | undefined => {
+              const [, refProject, stack] = name.split("/");
+              const file = path.join(refDir, `${stack}.json`);
+              return refProject === SOURCE_PROJECT && fs.existsSync(file) ? refFromPlan(readPlanFile(file, read)) : undefined;
+          }
+        : undefined;
+    const { plan } = await runProgram({ projectDir, project: project.name, stack: args.stack, config, secretKeys, stackRefs, resolveStackRef });
     return plan;
 }
 
@@ -140,6 +167,11 @@ async function main(argv: string[]) {
             for (const line of e.configProblems) process.stderr.write(`${line}\n`);
             return 1;
         }
+        if (e instanceof ProgramError && e.refusal) {
+            // What `pulumi up` would print for it: the message alone.
+            process.stderr.write(`${e.message}\n`);
+            return 1;
+        }
         if (e instanceof UsageError) {
             process.stderr.write(`synth: ${e.message}\n`);
             return 2;
@@ -150,6 +182,10 @@ async function main(argv: string[]) {
 }
 
 if (require.main === module) {
+    // A refused program leaves outputs that reject after the run has been reported (a component's
+    // registerOutputs, resources waiting on the refused value): the outcome is decided by then, so
+    // they must not reach Node's default handler, which would print them with a stack trace.
+    process.on("unhandledRejection", () => undefined);
     main(process.argv.slice(2)).then((code) => {
         process.exitCode = code;
     });

@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import * as r from "./rules";
-import { crossChecks as sourceCrossChecks, sourceSettingsShape } from "./source";
+import { partitionChecks, crossChecks as sourceCrossChecks, sourceSettingsShape } from "./source";
 import { workspaceCommonShape, workspaceCrossChecks, workspaceOptions } from "./workspace";
 
 export const ROOT_NAMESPACE = "grafana-athena";
@@ -22,7 +22,8 @@ export const rootSettings = z
         source: z
             .object({ ...sourceSettingsShape, ...accountAccessShape }, { error: (i) => (i.input === undefined ? "is required: the data account's settings" : "must be an object") })
             .strict()
-            .superRefine(sourceCrossChecks, r.onAnyObject),
+            .superRefine(sourceCrossChecks, r.onAnyObject)
+            .superRefine((s, ctx) => partitionChecks(s.region, "source.region")(s, ctx), r.onAnyObject),
         workspace: z
             .object(
                 { ...workspaceCommonShape, ...accountAccessShape, sourceName: r.label.optional() },

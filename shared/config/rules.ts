@@ -3,6 +3,7 @@
  * message built from it needs no other context than the key it is attached to.
  */
 import { z } from "zod";
+import { partitionOf } from "../partition";
 import { parseS3Url } from "../s3";
 
 /** A zod message function: "is required" when absent, else the given text. */
@@ -22,7 +23,10 @@ export const accountId = z
 
 export const region = z
     .string({ error: need("an AWS region such as eu-west-1") })
-    .regex(/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/, { error: (i) => `must be an AWS region such as eu-west-1, got ${describe(i.input)}` });
+    .regex(/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/, { error: (i) => `must be an AWS region such as eu-west-1, got ${describe(i.input)}` })
+    .refine((r) => partitionOf(r) !== undefined, {
+        error: (i) => `is in an isolated partition (aws-iso), which this program does not support: use a region of aws, aws-cn or aws-us-gov, got ${describe(i.input)}`,
+    });
 
 export const roleArn = z
     .string({ error: need("an IAM role ARN (arn:aws:iam::<account>:role/<name>)") })

@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { accountOfArn } from "../naming";
+import { partitionOf, partitionOfArn } from "../partition";
 import * as r from "./rules";
 
 export const SOURCE_NAMESPACE = "grafana-athena-source";
@@ -70,9 +71,36 @@ export function crossChecks(s: { grafanaAccountId: unknown; grafanaRoleArn: unkn
     }
 }
 
-export const sourceSettings = z.object(sourceSettingsShape).strict().superRefine(crossChecks, r.onAnyObject);
+/**
+ * Every ARN of the settings must be of the partition of the stack's region (`regionKey` names the
+ * setting that gives it): a role in another partition cannot be trusted, a key in another cannot
+ * be used. Undefined or malformed regions are reported on their own key.
+ */
+export function partitionChecks(region: unknown, regionKey: string) {
+    return (s: { grafanaRoleArn?: unknown; kmsKeyArns?: unknown }, ctx: z.RefinementCtx) => {
+        const partition = typeof region === "string" && r.region.safeParse(region).success ? partitionOf(region) : undefined;
+        if (partition === undefined) return;
+        const check = (arn: unknown, path: (string | number)[]) => {
+            const other = typeof arn === "string" ? partitionOfArn(arn) : undefined;
+            if (other !== undefined && other !== partition) {
+                ctx.addIssue({
+                    code: "custom",
+                    path,
+                    message: `is in the ${other} partition, but ${regionKey} ${region} is in ${partition}: give an ARN of the ${partition} partition`,
+                });
+            }
+        };
+        check(s.grafanaRoleArn, ["grafanaRoleArn"]);
+        if (Array.isArray(s.kmsKeyArns)) s.kmsKeyArns.forEach((k, i) => check(k, ["kmsKeyArns", i]));
+    };
+}
 
-export type SourceSettings = z.output<typeof sourceSettings>;
+/** The source project's settings, for a stack in `region` (its `aws:region`). */
+export function sourceSettingsFor(region: string | undefined) {
+    return z.object(sourceSettingsShape).strict().superRefine(crossChecks, r.onAnyObject).superRefine(partitionChecks(region, "aws:region"), r.onAnyObject);
+}
+
+export type SourceSettings = z.output<ReturnType<typeof sourceSettingsFor>>;
 
 /** How each top-level key is stored in Pulumi config: plain text, or JSON (lists, objects, numbers, booleans). */
 export const SOURCE_KEY_KINDS = {

@@ -13,6 +13,7 @@ import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
 import * as gauge from "@grafana/grafana-foundation-sdk/gauge";
 import * as stat from "@grafana/grafana-foundation-sdk/stat";
 import * as text from "@grafana/grafana-foundation-sdk/text";
+import { Refusal } from "../refusal";
 import { ATHENA_PLUGIN_ID } from "./dataSource";
 import { homeDashboardUid, isGrafanaUid, sourceDashboardUid } from "./uids";
 
@@ -84,13 +85,13 @@ export interface GridCell {
  */
 export function gridLayout(count: number, width: number = PANEL_WIDTH, height: number = PANEL_HEIGHT): GridCell[] {
     if (!Number.isInteger(count) || count < 0) {
-        throw new Error(`panel count must be a non-negative integer, got ${count}`);
+        throw new Refusal(`panel count must be a non-negative integer, got ${count}`);
     }
     if (!Number.isInteger(width) || width < 1 || width > GRID_COLUMNS) {
-        throw new Error(`panel width must be an integer in 1..${GRID_COLUMNS}, got ${width}`);
+        throw new Refusal(`panel width must be an integer in 1..${GRID_COLUMNS}, got ${width}`);
     }
     if (!Number.isInteger(height) || height < 1) {
-        throw new Error(`panel height must be a positive integer, got ${height}`);
+        throw new Refusal(`panel height must be a positive integer, got ${height}`);
     }
     const perRow = Math.floor(GRID_COLUMNS / width);
     const cells: GridCell[] = [];
@@ -121,7 +122,7 @@ export function sqlStringLiteral(value: string): string {
 export function defaultPanels(source: DashboardSource): PanelSpec[] {
     checkSource(source);
     if (source.database === athena.defaultKey) {
-        throw new Error(
+        throw new Refusal(
             `source "${source.key}": the default panels filter information_schema on the database name, ` +
                 `so database must be an explicit name, not "${athena.defaultKey}"`,
         );
@@ -228,7 +229,7 @@ function nonEmpty(value: unknown): value is string {
 
 function checkSource(source: DashboardSource): void {
     if (source === null || typeof source !== "object") {
-        throw new Error("dashboard source must be an object");
+        throw new Refusal("dashboard source must be an object");
     }
     const name = nonEmpty(source.key) ? `source "${source.key}"` : "source";
     const problems: string[] = [];
@@ -238,7 +239,7 @@ function checkSource(source: DashboardSource): void {
         }
     }
     if (problems.length > 0) {
-        throw new Error(`${name}: ${problems.join("; ")}`);
+        throw new Refusal(`${name}: ${problems.join("; ")}`);
     }
 }
 
@@ -249,7 +250,7 @@ function checkResultReuse(minutes: unknown): number {
         minutes < RESULT_REUSE_MIN_MINUTES ||
         minutes > RESULT_REUSE_MAX_MINUTES
     ) {
-        throw new Error(
+        throw new Refusal(
             `resultReuseMinutes must be a whole number of minutes in ${RESULT_REUSE_MIN_MINUTES}..${RESULT_REUSE_MAX_MINUTES} ` +
                 `(Athena's result reuse limit), got ${JSON.stringify(minutes)}`,
         );
@@ -259,21 +260,21 @@ function checkResultReuse(minutes: unknown): number {
 
 function checkPanels(panels: readonly PanelSpec[]): void {
     if (!Array.isArray(panels) || panels.length === 0) {
-        throw new Error("panels must be a non-empty list (omit it to get the default panels)");
+        throw new Refusal("panels must be a non-empty list (omit it to get the default panels)");
     }
     panels.forEach((panel, i) => {
         const where = `panel ${i + 1}${panel && nonEmpty(panel.title) ? ` ("${panel.title}")` : ""}`;
         if (panel === null || typeof panel !== "object") {
-            throw new Error(`${where} must be an object`);
+            throw new Refusal(`${where} must be an object`);
         }
         if (!PANEL_TYPES.includes(panel.type)) {
-            throw new Error(`${where}: type must be one of ${PANEL_TYPES.join(", ")}, got ${JSON.stringify(panel.type)}`);
+            throw new Refusal(`${where}: type must be one of ${PANEL_TYPES.join(", ")}, got ${JSON.stringify(panel.type)}`);
         }
         if (!nonEmpty(panel.title)) {
-            throw new Error(`${where}: title must not be empty`);
+            throw new Refusal(`${where}: title must not be empty`);
         }
         if (!nonEmpty(panel.sql)) {
-            throw new Error(`${where}: sql must not be empty`);
+            throw new Refusal(`${where}: sql must not be empty`);
         }
     });
 }
@@ -285,7 +286,7 @@ function checkPanels(panels: readonly PanelSpec[]): void {
 export function sourceDashboard(source: DashboardSource, options: DashboardOptions): BuiltDashboard {
     checkSource(source);
     if (options === null || typeof options !== "object") {
-        throw new Error("dashboard options must be an object");
+        throw new Refusal("dashboard options must be an object");
     }
     const reuse = checkResultReuse(options.resultReuseMinutes);
     const panels = options.panels === undefined ? defaultPanels(source) : options.panels;
@@ -342,22 +343,22 @@ export function homeDashboard(
     options: { title?: string; scope?: string } = {},
 ): BuiltDashboard {
     if (!Array.isArray(sources)) {
-        throw new Error("home dashboard sources must be a list");
+        throw new Refusal("home dashboard sources must be a list");
     }
     const title = options.title === undefined ? HOME_DASHBOARD_TITLE : options.title;
     if (!nonEmpty(title)) {
-        throw new Error("home dashboard title must not be empty");
+        throw new Refusal("home dashboard title must not be empty");
     }
     const seen = new Set<string>();
     for (const s of sources) {
         if (!nonEmpty(s?.label)) {
-            throw new Error(`home dashboard: every source needs a non-empty label (dashboard uid ${JSON.stringify(s?.dashboardUid)})`);
+            throw new Refusal(`home dashboard: every source needs a non-empty label (dashboard uid ${JSON.stringify(s?.dashboardUid)})`);
         }
         if (!isGrafanaUid(s.dashboardUid)) {
-            throw new Error(`home dashboard: source "${s.label}" has an invalid dashboard uid ${JSON.stringify(s.dashboardUid)}`);
+            throw new Refusal(`home dashboard: source "${s.label}" has an invalid dashboard uid ${JSON.stringify(s.dashboardUid)}`);
         }
         if (seen.has(s.dashboardUid)) {
-            throw new Error(`home dashboard: dashboard uid "${s.dashboardUid}" is listed twice`);
+            throw new Refusal(`home dashboard: dashboard uid "${s.dashboardUid}" is listed twice`);
         }
         seen.add(s.dashboardUid);
     }

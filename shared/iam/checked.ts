@@ -4,17 +4,22 @@
  * message that names the policy, before any API call is made with it.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { PolicyDocument, PolicyError } from "./policy";
+import { refusing } from "../refusal";
+import { PolicyDocument, PolicyError, PolicyJson } from "./policy";
 import { checkPolicySize } from "./size";
 import { validatePolicy } from "./validate";
 
-export function checkedPolicyJson(doc: PolicyDocument, wayOut: string): pulumi.Output<string> {
-    return doc.resolve().apply(async (json) => {
-        const problems = await validatePolicy(json, doc.kind);
-        if (problems.length > 0) {
-            throw new PolicyError(`IAM policy "${doc.name}" is not valid:\n${problems.join("\n")}`);
-        }
-        checkPolicySize(doc.name, doc.kind, json, wayOut);
-        return JSON.stringify(json);
-    });
+/** The rendered policy as JSON text once it is valid and within its quota; else a PolicyError. */
+export async function checkedPolicyText(doc: Pick<PolicyDocument, "name" | "kind">, json: PolicyJson, wayOut: string): Promise<string> {
+    const problems = await validatePolicy(json, doc.kind);
+    if (problems.length > 0) {
+        throw new PolicyError(`IAM policy "${doc.name}" is not valid:\n${problems.join("\n")}`);
+    }
+    checkPolicySize(doc.name, doc.kind, json, wayOut);
+    return JSON.stringify(json);
+}
+
+/** The document as the JSON input of `resource`'s child: a problem refuses `resource`, naming the policy and `wayOut`. */
+export function checkedPolicyJson(doc: PolicyDocument, wayOut: string, resource: pulumi.Resource): pulumi.Output<string> {
+    return doc.resolve().apply((json) => refusing(resource, () => checkedPolicyText(doc, json, wayOut)));
 }

@@ -7,6 +7,7 @@
  * Values may be Pulumi Inputs (an ARN that is an Output): `render()` then gives an Output.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { Refusal } from "../refusal";
 
 export type Effect = "Allow" | "Deny";
 
@@ -55,8 +56,8 @@ export interface StatementProps {
     readonly conditions?: Conditions;
 }
 
-/** Thrown when a statement or document contradicts itself; the message names the statement. */
-export class PolicyError extends Error {
+/** Thrown when a statement or document contradicts itself or breaks a quota; the message names the statement. */
+export class PolicyError extends Refusal {
     constructor(message: string) {
         super(message);
         this.name = "PolicyError";
@@ -124,8 +125,12 @@ export class PolicyStatement {
  * - `inline`: the inline policies of one role together.
  * - `managed`: one customer-managed policy.
  * - `trust`: a role's trust policy (default quota; 4,096 after a quota raise).
+ * - `bucket`: an S3 bucket policy (a resource policy: principals and resources).
  */
-export type PolicyKind = "inline" | "managed" | "trust";
+export type PolicyKind = "inline" | "managed" | "trust" | "bucket";
+
+/** Kinds whose statements name principals: the policies attached to a resource rather than to an identity. */
+export const RESOURCE_POLICY_KINDS: readonly PolicyKind[] = ["trust", "bucket"];
 
 /** JSON shapes of a rendered policy. */
 export type JsonValue = string | string[];
@@ -166,10 +171,11 @@ export class PolicyDocument {
                 throw new PolicyError(`policy "${name}": two statements share the Sid "${s.sid}"`);
             }
             sids.set(s.sid, s);
-            if (kind === "trust" && !s.principals) {
-                throw new PolicyError(`policy "${name}", statement "${s.sid}": a trust policy statement needs a principal`);
+            const resourcePolicy = RESOURCE_POLICY_KINDS.includes(kind);
+            if (resourcePolicy && !s.principals) {
+                throw new PolicyError(`policy "${name}", statement "${s.sid}": a ${kind} policy statement needs a principal`);
             }
-            if (kind !== "trust" && s.principals) {
+            if (!resourcePolicy && s.principals) {
                 throw new PolicyError(`policy "${name}", statement "${s.sid}": an identity policy has no principals`);
             }
             if (kind !== "trust" && s.resources.length === 0 && s.notResources.length === 0) {

@@ -11,7 +11,16 @@ export const POLICY_QUOTAS: Readonly<Record<PolicyKind, number>> = Object.freeze
     managed: 6_144,
     /** A role trust policy (4,096 after a quota raise). */
     trust: 2_048,
+    /** An S3 bucket policy: 20 KB. */
+    bucket: 20_480,
 });
+
+const QUOTA_SUBJECT: Readonly<Record<PolicyKind, string>> = {
+    inline: "a role's inline policies",
+    managed: "a managed policy",
+    trust: "a role trust policy",
+    bucket: "a bucket policy",
+};
 
 /** Managed policies attached to one role (default quota; 20 after a raise). */
 export const MANAGED_POLICIES_PER_ROLE = 10;
@@ -33,7 +42,7 @@ export class PolicyQuotaError extends PolicyError {
     ) {
         super(
             `IAM policy "${policyName}" would be ${size} characters, over the ${quota}-character quota ` +
-                `for ${kind === "inline" ? "a role's inline policies" : kind === "managed" ? "a managed policy" : "a role trust policy"}. ${wayOut}`,
+                `for ${QUOTA_SUBJECT[kind]}. ${wayOut}`,
         );
         this.name = "PolicyQuotaError";
     }

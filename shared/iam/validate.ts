@@ -429,7 +429,8 @@ async function validateStatement(s: StatementJson, kind: PolicyKind, say: (m: st
         if (s.Resource !== undefined) say("a trust policy statement must not have a Resource");
         if (s.NotResource !== undefined) say("a trust policy statement must not have a NotResource");
     } else {
-        if (s.Principal !== undefined) say(`an identity (${kind}) policy statement must not have a Principal`);
+        if (kind === "bucket" && !s.Principal) say("a bucket policy statement needs a Principal");
+        if (kind !== "bucket" && s.Principal !== undefined) say(`an identity (${kind}) policy statement must not have a Principal`);
         if (resources.length === 0 && notResources.length === 0) say("needs a Resource or NotResource");
     }
 

@@ -25,6 +25,8 @@ export interface SourceTrustArgs {
     externalId: Value;
     /** Names the policy in messages. */
     roleName: string;
+    /** The partition of both accounts (a role cannot be assumed across partitions). Default `aws`. */
+    partition?: string;
 }
 
 /**
@@ -36,7 +38,7 @@ export function sourceTrustPolicy(args: SourceTrustArgs): PolicyDocument {
     return new PolicyDocument(`${args.roleName}-trust`, "trust", [
         new PolicyStatement({
             sid: "GrafanaWorkspaceAssumeRole",
-            principals: { AWS: [`arn:aws:iam::${args.grafanaAccountId}:root`] },
+            principals: { AWS: [`arn:${args.partition ?? "aws"}:iam::${args.grafanaAccountId}:root`] },
             actions: ["sts:AssumeRole"],
             conditions: {
                 StringEquals: { "sts:ExternalId": args.externalId },

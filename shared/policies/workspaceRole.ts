@@ -3,7 +3,7 @@
  * (DESIGN.md, "Security model"). Either an explicit list of role ARNs, or organisation mode: one
  * statement for any number of sources.
  */
-import { PolicyDocument, PolicyStatement, Value } from "../iam/policy";
+import { PolicyDocument, PolicyError, PolicyStatement, Value } from "../iam/policy";
 import { POLICY_QUOTAS, checkPolicySize, policySize } from "../iam/size";
 import { roleNameFromArn } from "../naming";
 
@@ -78,7 +78,7 @@ export function organizationRoleProblem(organization: OrganizationAssumeMode, ro
 export function workspaceAssumePolicy(roleArns: readonly string[], name: string, organization?: OrganizationAssumeMode): PolicyDocument {
     if (organization) {
         const problem = organizationRoleProblem(organization, roleArns);
-        if (problem) throw new Error(problem);
+        if (problem) throw new PolicyError(problem);
         return assumeOrganizationRolesPolicy(organization.sourceRoleName, organization.organizationId, name);
     }
     const doc = assumeSourceRolesPolicy(roleArns, name);

@@ -5,9 +5,12 @@
  * refused, naming the type, so that a plan never silently invents a resource.
  */
 import { createHash } from "crypto";
+import { partitionOf } from "../../shared/partition";
 
 /** The account the mocked cloud answers with when the config names none. */
 export const DEFAULT_ACCOUNT_ID = "123456789012";
+/** The organisation of the local backend: the default of `pulumi.getOrganization()`. */
+export const DEFAULT_ORGANIZATION = "organization";
 /** A fixed clock, so rotation times and token expiries are the same in every run. */
 export const MOCK_NOW = "2026-01-01T00:00:00Z";
 
@@ -35,7 +38,8 @@ export interface CloudContext {
     /** The `url` of the resource's provider (the Grafana provider's endpoint), if any. */
     providerUrl?: string;
     world: MockWorld;
-    stackRefs: Record<string, StackRefOutputs>;
+    /** The outputs a stack reference resolves to, if known offline. */
+    stackRef(name: string): StackRefOutputs | undefined;
     /** Registers a generated secret, so that the plan redacts it wherever it appears. */
     addSecret(value: string): void;
 }
@@ -52,6 +56,9 @@ export interface ResourceRequest {
 export type ResourceAnswer = { id: string | undefined; state: Record<string, unknown> };
 type ResourceMock = (req: ResourceRequest, ctx: CloudContext) => ResourceAnswer;
 type CallMock = (inputs: Record<string, any>, ctx: CloudContext) => Record<string, unknown>;
+
+/** The partition of the provider's region: every ARN the fake cloud makes names it. */
+const arnPartition = (ctx: { region: string }) => partitionOf(ctx.region) ?? "aws";
 
 export const hash = (s: string, n = 16) => createHash("sha256").update(s).digest("hex").slice(0, n);
 
@@ -89,9 +96,9 @@ const grafanaUid: ResourceMock = ({ type, name, inputs }) => {
 /** Custom resource types, by type token. */
 export const RESOURCES: Record<string, ResourceMock> = {
     "pulumi:pulumi:StackReference": ({ inputs }, ctx) => {
-        const ref = ctx.stackRefs[inputs.name];
+        const ref = ctx.stackRef(inputs.name);
         if (!ref) {
-            throw new Error(`stack reference "${inputs.name}" is not known offline: pass --ref ${inputs.name}=PLANFILE`);
+            throw new Error(`stack reference "${inputs.name}" is not known offline: pass --ref ${inputs.name}=PLANFILE, or --ref-dir DIR holding ${inputs.name.split("/").pop()}.json`);
         }
         return { id: inputs.name, state: { name: inputs.name, outputs: ref.outputs, secretOutputNames: ref.secretOutputs ?? [] } };
     },
@@ -101,12 +108,12 @@ export const RESOURCES: Record<string, ResourceMock> = {
         const roleName = inputs.name ?? name;
         return {
             id: roleName,
-            state: { ...inputs, name: roleName, arn: `arn:aws:iam::${ctx.account}:role${inputs.path ?? "/"}${roleName}`, uniqueId: `AROA${hash(roleName).toUpperCase()}` },
+            state: { ...inputs, name: roleName, arn: `arn:${arnPartition(ctx)}:iam::${ctx.account}:role${inputs.path ?? "/"}${roleName}`, uniqueId: `AROA${hash(roleName).toUpperCase()}` },
         };
     },
     "aws:iam/policy:Policy": ({ name, inputs }, ctx) => {
         const policyName = inputs.name ?? name;
-        const arn = `arn:aws:iam::${ctx.account}:policy${inputs.path ?? "/"}${policyName}`;
+        const arn = `arn:${arnPartition(ctx)}:iam::${ctx.account}:policy${inputs.path ?? "/"}${policyName}`;
         return { id: arn, state: { ...inputs, name: policyName, arn, policyId: `ANPA${hash(arn).toUpperCase()}` } };
     },
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment": echo,
@@ -118,12 +125,12 @@ export const RESOURCES: Record<string, ResourceMock> = {
     "aws:s3/bucketPolicy:BucketPolicy": echo,
     "aws:s3/bucket:Bucket": ({ name, inputs }, ctx) => {
         const bucket = inputs.bucket ?? `${name}-${hash(name, 7)}`;
-        return { id: bucket, state: { ...inputs, bucket, arn: `arn:aws:s3:::${bucket}`, region: ctx.region } };
+        return { id: bucket, state: { ...inputs, bucket, arn: `arn:${arnPartition(ctx)}:s3:::${bucket}`, region: ctx.region } };
     },
     "aws:athena/workgroup:Workgroup": ({ name, inputs, id }, ctx) => {
         const wgName = inputs.name ?? id ?? name;
         const existing = id ? (ctx.world.workgroups?.[wgName] ?? { tags: {}, configuration: { enforceWorkgroupConfiguration: false } }) : {};
-        return { id: wgName, state: { ...existing, ...inputs, name: wgName, arn: `arn:aws:athena:${ctx.region}:${ctx.account}:workgroup/${wgName}` } };
+        return { id: wgName, state: { ...existing, ...inputs, name: wgName, arn: `arn:${arnPartition(ctx)}:athena:${ctx.region}:${ctx.account}:workgroup/${wgName}` } };
     },
     "aws:grafana/workspaceServiceAccount:WorkspaceServiceAccount": ({ name, inputs }) => ({
         id: `${inputs.workspaceId},${hash(name, 4)}`,
@@ -166,15 +173,20 @@ export const RESOURCES: Record<string, ResourceMock> = {
 
 /** Lookups (`aws.getCallerIdentity` and the like), by function token. */
 export const CALLS: Record<string, CallMock> = {
-    "aws:index/getCallerIdentity:getCallerIdentity": (_inputs, { account }) => ({
-        accountId: account,
-        arn: `arn:aws:iam::${account}:role/offline-plan`,
-        userId: `AROA${hash(account)}:offline`,
-        id: account,
+    "aws:index/getCallerIdentity:getCallerIdentity": (_inputs, ctx) => ({
+        accountId: ctx.account,
+        arn: `arn:${arnPartition(ctx)}:iam::${ctx.account}:role/offline-plan`,
+        userId: `AROA${hash(ctx.account)}:offline`,
+        id: ctx.account,
     }),
     "aws:index/getRegion:getRegion": (_inputs, { region }) => ({ name: region, region, id: region, endpoint: `${region}.amazonaws.com`, description: region }),
-    "aws:index/getPartition:getPartition": () => ({ partition: "aws", dnsSuffix: "amazonaws.com", id: "aws", reverseDnsPrefix: "com.amazonaws" }),
-    "aws:grafana/getWorkspace:getWorkspace": (inputs, { account, region, world }) => {
+    "aws:index/getPartition:getPartition": (_inputs, ctx) => {
+        const partition = arnPartition(ctx);
+        const china = partition === "aws-cn";
+        return { partition, id: partition, dnsSuffix: china ? "amazonaws.com.cn" : "amazonaws.com", reverseDnsPrefix: china ? "cn.com.amazonaws" : "com.amazonaws" };
+    },
+    "aws:grafana/getWorkspace:getWorkspace": (inputs, ctx) => {
+        const { account, region, world } = ctx;
         const wsId = String(inputs.workspaceId);
         const w = world.workspaces?.[wsId] ?? {};
         const wsAccount = w.accountId ?? account;
@@ -182,14 +194,14 @@ export const CALLS: Record<string, CallMock> = {
             id: wsId,
             workspaceId: wsId,
             endpoint: w.endpoint ?? `${wsId}.grafana-workspace.${region}.amazonaws.com`,
-            roleArn: w.roleArn ?? `arn:aws:iam::${wsAccount}:role/service-role/AmazonGrafanaServiceRole-${hash(wsId, 9)}`,
+            roleArn: w.roleArn ?? `arn:${arnPartition(ctx)}:iam::${wsAccount}:role/service-role/AmazonGrafanaServiceRole-${hash(wsId, 9)}`,
             grafanaVersion: w.grafanaVersion ?? "10.4",
             accountAccessType: "CURRENT_ACCOUNT",
             authenticationProviders: ["AWS_SSO"],
             permissionType: "SERVICE_MANAGED",
             status: "ACTIVE",
             name: `workspace-${wsId}`,
-            arn: `arn:aws:grafana:${region}:${wsAccount}:/workspaces/${wsId}`,
+            arn: `arn:${arnPartition(ctx)}:grafana:${region}:${wsAccount}:/workspaces/${wsId}`,
             dataSources: ["ATHENA"],
             tags: {},
         };

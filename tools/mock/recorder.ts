@@ -3,7 +3,8 @@
  * type, name, parent, provider, inputs and options. The options are read off the mock monitor's
  * register requests (DESIGN.md, "Recording resource options under mocks"): `getProtect()`,
  * `getRetainondelete()`, `getImportid()`, `getParent()`, `getDependenciesList()`,
- * `getAdditionalsecretoutputsList()` (checked with @pulumi/pulumi 3.248.0).
+ * `getAdditionalsecretoutputsList()`, `getDeletebeforereplace()`, `getIgnorechangesList()` (checked with
+ * @pulumi/pulumi 3.248.0).
  */
 import type { PlanOptions } from "../plan/format";
 import { unwrapSecrets } from "./secrets";
@@ -55,6 +56,8 @@ export class ResourceRecorder {
                     import: r.getImportid() || null,
                     dependsOnUrns: r.getDependenciesList(),
                     additionalSecretOutputs: r.getAdditionalsecretoutputsList(),
+                    deleteBeforeReplace: r.getDeletebeforereplace() ?? false,
+                    ignoreChanges: r.getIgnorechangesList(),
                 },
             };
             this.recorded.push(rec);
@@ -78,7 +81,7 @@ export class ResourceRecorder {
                 parentUrn: r.getParent(),
                 providerRef: r.getProvider(),
                 inputs: {},
-                options: { protect: false, retainOnDelete: false, import: null, dependsOnUrns: [], additionalSecretOutputs: [] },
+                options: { protect: false, retainOnDelete: false, import: null, dependsOnUrns: [], additionalSecretOutputs: [], deleteBeforeReplace: false, ignoreChanges: [] },
                 read: { id: r.getId() },
             };
             this.recorded.push(rec);

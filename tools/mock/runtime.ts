@@ -6,7 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { Plan, PlanRead, PlanResource, SECRET } from "../plan/format";
-import { CloudContext, DEFAULT_ACCOUNT_ID, MockWorld, StackRefOutputs, call, newResource } from "./fakeCloud";
+import { CloudContext, DEFAULT_ACCOUNT_ID, DEFAULT_ORGANIZATION, MockWorld, StackRefOutputs, call, newResource } from "./fakeCloud";
 import { drain, loadProgram, serialised, settle, startRun, watchFailures } from "./lifecycle";
 import { Recorded, ResourceRecorder } from "./recorder";
 import { redact, unwrapSecrets } from "./secrets";
@@ -21,7 +21,7 @@ export interface RunRequest {
     projectDir: string;
     project: string;
     stack: string;
-    /** `pulumi.getOrganization()` in the program; default the SDK's default. */
+    /** `pulumi.getOrganization()` in the program; default `organization`, the local backend's. */
     organization?: string;
     /** Stack config, `namespace:key` -> value as Pulumi passes it (strings; lists and objects as JSON). */
     config: Record<string, string>;
@@ -29,6 +29,8 @@ export interface RunRequest {
     secretKeys?: string[];
     /** Stack references, by fully qualified stack name. */
     stackRefs?: Record<string, StackRefOutputs>;
+    /** Resolves a stack reference `stackRefs` does not hold (e.g. from a folder of plans). */
+    resolveStackRef?: (name: string) => StackRefOutputs | undefined;
     world?: MockWorld;
 }
 
@@ -43,12 +45,18 @@ export interface RunResult {
     rawOutputs: Record<string, unknown>;
 }
 
-/** The program failed: config problems (one per line) or an error it threw. */
+/** The program failed: config problems (one per line), a refusal, or an error it threw. */
 export class ProgramError extends Error {
     constructor(
         message: string,
         /** Config problems, one line each, when the failure was a config mistake. */
         readonly configProblems: string[] = [],
+        /**
+         * The program refused, the way the Pulumi CLI prints as the message alone: a
+         * `pulumi.RunError`, or a `pulumi.ResourceError` with hideStack. Anything else would be
+         * printed with a stack trace.
+         */
+        readonly refusal = false,
     ) {
         super(message);
         this.name = "ProgramError";
@@ -69,11 +77,17 @@ async function runProgramNow(req: RunRequest): Promise<RunResult> {
     for (const k of req.secretKeys ?? []) {
         if (all[k]) secretValues.add(all[k]);
     }
-    for (const ref of Object.values(req.stackRefs ?? {})) {
+    const rememberSecrets = (ref: StackRefOutputs) => {
         for (const k of ref.secretOutputs ?? []) {
             if (typeof ref.outputs[k] === "string") secretValues.add(ref.outputs[k] as string);
         }
-    }
+    };
+    Object.values(req.stackRefs ?? {}).forEach(rememberSecrets);
+    const stackRef = (name: string) => {
+        const ref = req.stackRefs?.[name] ?? req.resolveStackRef?.(name);
+        if (ref) rememberSecrets(ref);
+        return ref;
+    };
 
     let recorder!: ResourceRecorder;
     // The account and region of an AWS provider: what it is pinned to, else the stack's defaults.
@@ -85,7 +99,7 @@ async function runProgramNow(req: RunRequest): Promise<RunResult> {
             region: (p?.region as string | undefined) ?? defaultRegion,
             providerUrl: p?.url as string | undefined,
             world: req.world ?? {},
-            stackRefs: req.stackRefs ?? {},
+            stackRef,
             addSecret: (v) => secretValues.add(v),
         };
     };
@@ -107,7 +121,13 @@ async function runProgramNow(req: RunRequest): Promise<RunResult> {
     };
 
     recorder = new ResourceRecorder(
-        await startRun(mocks, { project: req.project, stack: req.stack, organization: req.organization, config: req.config, secretKeys: req.secretKeys ?? [] }),
+        await startRun(mocks, {
+            project: req.project,
+            stack: req.stack,
+            organization: req.organization ?? DEFAULT_ORGANIZATION,
+            config: req.config,
+            secretKeys: req.secretKeys ?? [],
+        }),
     );
     const watch = watchFailures();
     try {
@@ -215,6 +235,8 @@ function planResource(
             import: rec.options.import,
             dependsOn: [...new Set(rec.options.dependsOnUrns.map((u) => nameOf(u)!))].sort(),
             additionalSecretOutputs: [...rec.options.additionalSecretOutputs].sort(),
+            deleteBeforeReplace: rec.options.deleteBeforeReplace,
+            ignoreChanges: [...rec.options.ignoreChanges].sort(),
         },
     };
 }
@@ -234,8 +256,9 @@ function parseList(v: unknown): string[] {
 function asProgramError(e: unknown): ProgramError {
     if (e instanceof ProgramError) return e;
     const message = e instanceof Error ? e.message : String(e);
+    const refusal = pulumi.RunError.isInstance(e) || (pulumi.ResourceError.isInstance(e) && (e as pulumi.ResourceError).hideStack === true);
     if (pulumi.RunError.isInstance(e) && message.startsWith("invalid configuration:")) {
-        return new ProgramError(message, message.split("\n").slice(1));
+        return new ProgramError(message, message.split("\n").slice(1), true);
     }
-    return new ProgramError(message);
+    return new ProgramError(message, [], refusal);
 }

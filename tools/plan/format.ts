@@ -13,6 +13,10 @@ export interface PlanOptions {
     import: string | null;
     dependsOn: string[];
     additionalSecretOutputs: string[];
+    /** A replacement deletes the old resource before it creates the new one. */
+    deleteBeforeReplace: boolean;
+    /** Inputs an update leaves as they are in the cloud. */
+    ignoreChanges: string[];
 }
 
 export interface PlanResource {
@@ -45,6 +49,25 @@ function isObject(v: unknown): v is Record<string, unknown> {
     return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
+/**
+ * A plan file, read and checked: refused with a message naming `file` when it is not JSON, not a
+ * plan, or has no outputs (what a stack reference reads).
+ */
+export function readPlanFile(file: string, read: (f: string) => string): Plan {
+    let raw: unknown;
+    try {
+        raw = JSON.parse(read(file));
+    } catch (e) {
+        const why = (e as NodeJS.ErrnoException).code === "ENOENT" ? "does not exist" : `is not JSON (${e instanceof Error ? e.message : String(e)})`;
+        throw new Error(`${file} ${why}`);
+    }
+    const plan = normalizePlan(raw, file);
+    if (!isObject((raw as Record<string, unknown>).outputs)) {
+        throw new Error(`${file}: the plan has no outputs (expected {..., outputs: {...}}, as npm run synth writes)`);
+    }
+    return plan;
+}
+
 const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Checks the shape of a plan and fills fields an older synth may not have written; `file` names it in errors. */
@@ -69,6 +92,8 @@ export function normalizePlan(raw: unknown, file = "plan"): Plan {
                 import: typeof o.import === "string" && o.import !== "" ? o.import : null,
                 dependsOn: Array.isArray(o.dependsOn) ? o.dependsOn.map(String).sort(byCodeUnits) : [],
                 additionalSecretOutputs: Array.isArray(o.additionalSecretOutputs) ? o.additionalSecretOutputs.map(String).sort(byCodeUnits) : [],
+                deleteBeforeReplace: o.deleteBeforeReplace === true,
+                ignoreChanges: Array.isArray(o.ignoreChanges) ? o.ignoreChanges.map(String).sort(byCodeUnits) : [],
             },
         };
     });
