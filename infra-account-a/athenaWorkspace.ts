@@ -231,14 +231,16 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
     /** One Athena data source for one source, and its "Save & test" during `pulumi up`. */
     private addDataSource(name: string, c: CheckedSource, access: GrafanaAccess, assumePolicy: aws.iam.RolePolicy, verify: boolean): SourceDataSource {
         const { source, outputs, externalId } = c;
-        const uid = dataSourceUid(source.key);
+        const uid = dataSourceUid(this.scope, source.key);
         const dsName = source.name !== undefined ? pulumi.output(source.name) : outputs.label;
         // The external ID makes the whole jsonData secret in state and in previews.
         const jsonData = pulumi.all([outputs, externalId]).apply(([o, id]) => athenaJsonData(o, id));
         const dataSource = new grafana.oss.DataSource(
             childName(`${name}-datasource`, source.key),
             { type: ATHENA_PLUGIN_ID, name: dsName, uid, jsonDataEncoded: pulumi.secret(jsonData) },
-            { parent: this, provider: access.provider, dependsOn: [assumePolicy] },
+            // A new uid replaces the data source; Grafana refuses a second one of the same name, so
+            // the old one goes first.
+            { parent: this, provider: access.provider, dependsOn: [assumePolicy], deleteBeforeReplace: true },
         );
         if (verify) {
             new DataSourceHealthCheck(
@@ -266,6 +268,8 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
         assumePolicy: aws.iam.RolePolicy,
         all: pulumi.Output<PublicSourceOutputs[]>,
     ): { home: grafana.oss.Dashboard; dashboards: { source: WorkspaceSource; dashboard: grafana.oss.Dashboard }[] } {
+        // No `overwrite`: the provider reads it on create only, where it lets Grafana take over a
+        // dashboard of the same title in the folder (a hand-made one); updates overwrite anyway.
         const inGrafana = { parent: this, provider: access.provider };
         const scope = this.scope;
         const folder = new grafana.oss.Folder(
@@ -285,7 +289,7 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
             built.push(dashboardJson);
             const dashboard = new grafana.oss.Dashboard(
                 childName(`${name}-dashboard`, source.key),
-                { configJson: dashboardJson.apply((b) => JSON.stringify(b.json)), folder: folder.uid, overwrite: true },
+                { configJson: dashboardJson.apply((b) => JSON.stringify(b.json)), folder: folder.uid },
                 { ...inGrafana, dependsOn: [dataSource] },
             );
             return { source, dashboard };
@@ -297,7 +301,6 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
                     .all([all, pulumi.all(built)])
                     .apply(([, list]) => JSON.stringify(homeDashboard(list.map((b) => ({ label: b.title, dashboardUid: b.uid })), { scope }).json)),
                 folder: folder.uid,
-                overwrite: true,
             },
             inGrafana,
         );

@@ -1,7 +1,8 @@
 /**
  * Where the workspace stack's sources come from: the source stacks' outputs, read through stack
- * references. `requireOutput` fails with the stack's and the output's name when one is missing;
- * the values are checked by the component.
+ * references with `getOutput`, so that a missing one arrives as undefined and the component's
+ * contract check refuses it with every other problem of that stack (`requireOutput` would fail
+ * on the first, as an error the CLI prints with a stack trace).
  */
 import * as pulumi from "@pulumi/pulumi";
 import { CONTRACT_OUTPUTS, SourceContractInputs } from "../shared/contract";
@@ -12,7 +13,7 @@ import type { WorkspaceSource } from "./athenaWorkspace";
 /** The contract outputs of one source stack. */
 export function readSourceStack(stack: string, opts?: pulumi.CustomResourceOptions): SourceContractInputs {
     const ref = new pulumi.StackReference(childName("source", stack), { name: stack }, opts);
-    return Object.fromEntries(CONTRACT_OUTPUTS.map((o) => [o, ref.requireOutput(o)])) as SourceContractInputs;
+    return Object.fromEntries(CONTRACT_OUTPUTS.map((o) => [o, ref.getOutput(o)])) as SourceContractInputs;
 }
 
 /** The sources of the workspace stack's config, each read from its stack. */

@@ -11,7 +11,7 @@ import { assumeSourceRolesPolicy, explicitModeCapacity } from "../shared/policie
 import { BENCH_ORGANIZATION_ID, BENCH_SOURCE_ROLE_NAME, benchAccountId, benchSourceRef, benchSourceRefs, longestChain } from "../tools/bench";
 import type { RunResult } from "../tools/mock/runtime";
 import { WORKSPACE_EXAMPLE } from "./support/examples";
-import { WORKSPACE_DIR, Variant, byType, oneOf, plan, planError, raw } from "./support/program";
+import { WORKSPACE_DIR, Variant, byType, oneOf, plan, refusal, raw } from "./support/program";
 import { identityAllows } from "./support/simulate";
 
 const WS = "grafana-athena-workspace";
@@ -114,11 +114,11 @@ describe("scale: the workspace stack with many sources", function () {
         });
 
         it("refuses one more, saying how many fit and naming organisation mode", async () => {
-            const error = await planError(WORKSPACE_DIR, scaleVariant(capacity + 1, "explicit", longRefs(capacity + 1)));
-            assert.match(error.message, /GrafanaAthenaAssumeSourceRoles/);
-            assert.match(error.message, /10240-character quota/);
-            assert.ok(error.message.includes(`It lists ${capacity + 1} source roles; about ${capacity} fit.`), error.message);
-            assert.match(error.message, /sourceRoleName and organizationId/);
+            const message = await refusal(WORKSPACE_DIR, scaleVariant(capacity + 1, "explicit", longRefs(capacity + 1)));
+            assert.match(message, /GrafanaAthenaAssumeSourceRoles/);
+            assert.match(message, /10240-character quota/);
+            assert.ok(message.includes(`It lists ${capacity + 1} source roles; about ${capacity} fit.`), message);
+            assert.match(message, /sourceRoleName and organizationId/);
         });
     });
 

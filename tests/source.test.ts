@@ -12,7 +12,7 @@ import * as path from "node:path";
 import YAML from "yaml";
 import { CONTRACT_OUTPUTS, SECRET_CONTRACT_OUTPUTS, checkSourceOutputs } from "../shared/contract";
 import { Plan, PlanResource, RunResult, SECRET } from "../tools/mock/runtime";
-import { REPO, SOURCE_DIR, byType, configProblems, oneOf, planError, raw } from "./support/program";
+import { REPO, SOURCE_DIR, byType, configProblems, oneOf, refusal, raw } from "./support/program";
 import {
     ATTACHMENT_TYPE,
     DATABASE,
@@ -361,7 +361,7 @@ describe("source project (infra-account-b) under mocks", () => {
         });
 
         it("refuses an existing workgroup that enforces another output location, naming results and the workgroup", async () => {
-            const error = await planError(SOURCE_DIR, {
+            const message = await refusal(SOURCE_DIR, {
                 set: existingWorkgroup,
                 world: {
                     workgroups: {
@@ -369,10 +369,10 @@ describe("source project (infra-account-b) under mocks", () => {
                     },
                 },
             });
-            assert.match(error.message, /workgroup "grafana"/);
-            assert.match(error.message, /s3:\/\/other\/x\//);
-            assert.match(error.message, /results\.bucket/);
-            assert.ok(error.message.includes(OUTPUT_LOCATION), error.message);
+            assert.match(message, /workgroup "grafana"/);
+            assert.match(message, /s3:\/\/other\/x\//);
+            assert.match(message, /results\.bucket/);
+            assert.ok(message.includes(OUTPUT_LOCATION), message);
             // The failed run leaves nothing behind that breaks the next one.
             const next = await planSource();
             assert.deepEqual(next.plan, example.plan);

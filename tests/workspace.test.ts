@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import type { PolicyJson } from "../shared/iam/policy";
 import { MOCK_NOW, PlanResource, RunResult } from "../tools/mock/runtime";
 import { WORKSPACE_EXAMPLE } from "./support/examples";
-import { WORKSPACE_DIR, byType, oneOf, planError, raw } from "./support/program";
+import { WORKSPACE_DIR, byType, oneOf, refusal, raw } from "./support/program";
 import { identityAllows } from "./support/simulate";
 import {
     DASHBOARD_TYPE,
@@ -140,6 +140,9 @@ describe("workspace program (infra-account-a) fed by real source plans", functio
                     assert.equal(dataSource.inputs.type, ATHENA_PLUGIN);
                     assert.equal(dataSource.inputs.name, names[s.spec.stack]);
                     assert.ok(uid.length <= 40 && /^[A-Za-z0-9_-]+$/.test(uid), uid);
+                    // Its uid carries this workspace stack: a new uid replaces it, and Grafana
+                    // refuses a second data source of the same name, so the old one must go first.
+                    assert.equal(dataSource.options.deleteBeforeReplace, true);
                     assert.equal((run.rawOutputs.dataSourceNames as Record<string, string>)[s.spec.stack], names[s.spec.stack]);
                     uids.add(uid);
                 }
@@ -204,6 +207,8 @@ describe("workspace program (infra-account-a) fed by real source plans", functio
                 assert.equal(dashboards.length, sources.length + 1);
                 assert.equal(dashboards.filter(isHome).length, 1);
                 for (const d of dashboards) assert.equal(d.inputs.folder, folder.inputs.uid);
+                // `overwrite` acts on create only, where it would take over a hand-made dashboard of the same title.
+                for (const d of dashboards) assert.ok(!("overwrite" in d.inputs), `${d.name} sets overwrite`);
                 for (const r of [...dashboards, folder, ...byType(run, DATA_SOURCE_TYPE)]) {
                     assert.equal(r.provider, provider.name, `${r.name} is not created through the workspace's Grafana provider`);
                 }
@@ -443,13 +448,13 @@ describe("workspace program (infra-account-a) fed by real source plans", functio
 
             it("refuses a source whose role has another name, naming it", async () => {
                 const other = await planSource({ stack: "acme/grafana-athena-source/hr", account: "555566667777", workgroup: "hr", label: "HR", roleName: "GrafanaReader" });
-                const error = await planError(
+                const message = await refusal(
                     WORKSPACE_DIR,
                     workspaceVariant([sales, other], { set: { [wsKey("sourceRoleName")]: SOURCE_ROLE_NAME, [wsKey("organizationId")]: ORG_ID }, world: WORLD }),
                 );
-                assert.ok(error.message.includes(other.contract.roleArn), error.message);
-                assert.ok(error.message.includes(`"${SOURCE_ROLE_NAME}"`), error.message);
-                assert.ok(!error.message.includes(sales.contract.roleArn), error.message);
+                assert.ok(message.includes(other.contract.roleArn), message);
+                assert.ok(message.includes(`"${SOURCE_ROLE_NAME}"`), message);
+                assert.ok(!message.includes(sales.contract.roleArn), message);
             });
         });
     });

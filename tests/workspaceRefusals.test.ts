@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { promisify } from "node:util";
 import type { Plan, StackRefOutputs } from "../tools/mock/runtime";
 import { parseArgs, synth } from "../tools/synth";
-import { EXAMPLE_SOURCE_STACK, REPO, SOURCE_DIR, WORKSPACE_DIR, configProblems, planError } from "./support/program";
+import { EXAMPLE_SOURCE_STACK, REPO, SOURCE_DIR, WORKSPACE_DIR, configProblems, refusal } from "./support/program";
 import {
     DATA_SOURCE_TYPE,
     PlannedSource,
@@ -46,34 +46,34 @@ describe("workspace program (infra-account-a): refusals and the offline plan", f
         it("refuses a source stack without a contract output, naming the stack and the output", async () => {
             for (const missing of ["database", "externalId", "contractVersion"]) {
                 const broken = withOutputs(analytics, (o) => delete o[missing]);
-                const error = await planError(WORKSPACE_DIR, workspaceVariant([sales, broken]));
-                assert.ok(error.message.includes(ANALYTICS), `${missing}: ${error.message}`);
-                assert.ok(error.message.includes(missing), `${missing}: ${error.message}`);
-                assert.ok(!error.message.includes(`'${SALES}'`) && !error.message.includes(`"${SALES}"`), `${missing}: blames the good stack: ${error.message}`);
+                const message = await refusal(WORKSPACE_DIR, workspaceVariant([sales, broken]));
+                assert.ok(message.includes(ANALYTICS), `${missing}: ${message}`);
+                assert.ok(message.includes(missing), `${missing}: ${message}`);
+                assert.ok(!message.includes(`'${SALES}'`) && !message.includes(`"${SALES}"`), `${missing}: blames the good stack: ${message}`);
             }
         });
 
         it("refuses a contract version it does not know, naming the stack", async () => {
             const v2 = withOutputs(analytics, (o) => (o.contractVersion = 2));
-            const error = await planError(WORKSPACE_DIR, workspaceVariant([sales, v2]));
-            assert.ok(error.message.includes(ANALYTICS), error.message);
-            assert.match(error.message, /contractVersion/);
-            assert.match(error.message, /\b2\b/);
+            const message = await refusal(WORKSPACE_DIR, workspaceVariant([sales, v2]));
+            assert.ok(message.includes(ANALYTICS), message);
+            assert.match(message, /contractVersion/);
+            assert.match(message, /\b2\b/);
         });
 
         it("refuses two sources that are the same account and workgroup", async () => {
             const copy = await planSource({ stack: "acme/grafana-athena-source/sales-copy", account: "222233334444", label: "Sales (copy)" });
             assert.equal(copy.contract.workgroup, sales.contract.workgroup);
-            const error = await planError(WORKSPACE_DIR, workspaceVariant([sales, copy]));
-            assert.ok(error.message.includes(SALES) && error.message.includes("acme/grafana-athena-source/sales-copy"), error.message);
-            assert.match(error.message, /same account and workgroup/);
+            const message = await refusal(WORKSPACE_DIR, workspaceVariant([sales, copy]));
+            assert.ok(message.includes(SALES) && message.includes("acme/grafana-athena-source/sales-copy"), message);
+            assert.match(message, /same account and workgroup/);
         });
 
         it("refuses two sources with the same label, and accepts them once one is given a name", async () => {
             const salesUs = await planSource({ stack: "acme/grafana-athena-source/sales-us", account: "666677778888", workgroup: "sales", label: "Sales" });
-            const error = await planError(WORKSPACE_DIR, workspaceVariant([sales, salesUs]));
-            assert.ok(error.message.includes(SALES) && error.message.includes("acme/grafana-athena-source/sales-us"), error.message);
-            assert.match(error.message, /"Sales"/);
+            const message = await refusal(WORKSPACE_DIR, workspaceVariant([sales, salesUs]));
+            assert.ok(message.includes(SALES) && message.includes("acme/grafana-athena-source/sales-us"), message);
+            assert.match(message, /"Sales"/);
             const run = await planWorkspace([sales, salesUs], { names: { "acme/grafana-athena-source/sales-us": "Sales US" } });
             assert.deepEqual(run.plan.resources.filter((r) => r.type === DATA_SOURCE_TYPE).map((d) => d.inputs.name).sort(), ["Sales", "Sales US"]);
         });
@@ -81,10 +81,9 @@ describe("workspace program (infra-account-a): refusals and the offline plan", f
 
     describe("Grafana version guard", () => {
         it("refuses a Grafana 9.4 workspace, naming the workspace and its version", async () => {
-            const error = await planError(WORKSPACE_DIR, workspaceVariant([sales], { world: { workspaces: { [WORKSPACE_ID]: { grafanaVersion: "9.4" } } } }));
-            assert.ok(error.message.includes(WORKSPACE_ID), error.message);
-            assert.match(error.message, /Grafana 9\.4/);
-            assert.equal(error.configProblems.length, 0);
+            const message = await refusal(WORKSPACE_DIR, workspaceVariant([sales], { world: { workspaces: { [WORKSPACE_ID]: { grafanaVersion: "9.4" } } } }));
+            assert.ok(message.includes(WORKSPACE_ID), message);
+            assert.match(message, /Grafana 9\.4/);
         });
 
         it("accepts a Grafana 10.4 workspace", async () => {
@@ -101,11 +100,11 @@ describe("workspace program (infra-account-a): refusals and the offline plan", f
             }
         };
 
-        it("workspaceId, empty sources, tokenRotationDays 30, grafanaUrl without grafanaAuth, unknown panel type, resultReuseMinutes 0", async () => {
+        it("workspaceId, sources not a list, tokenRotationDays 30, grafanaUrl without grafanaAuth, unknown panel type, resultReuseMinutes 0", async () => {
             const problems = await configProblems(WORKSPACE_DIR, {
                 set: {
                     [wsKey("workspaceId")]: "g-XYZ",
-                    [wsKey("sources")]: [],
+                    [wsKey("sources")]: { stack: SALES },
                     [wsKey("tokenRotationDays")]: 30,
                     [wsKey("grafanaUrl")]: "https://grafana.example.com",
                     [wsKey("dashboard")]: { resultReuseMinutes: 0, panels: [{ type: "piechart", title: "Share", sql: "SELECT 1" }] },
@@ -122,6 +121,13 @@ describe("workspace program (infra-account-a): refusals and the offline plan", f
             assert.equal(problems.length, 6, problems.join("\n"));
             assert.ok(problems.find((p) => p.includes("workspaceId"))!.includes('"g-XYZ"'));
             assert.ok(problems.find((p) => p.includes("panels[0].type"))!.includes('"piechart"'));
+        });
+
+        it("no sources, and no source stack file to chart", async () => {
+            // The repository's own infra-account-b/ holds only the example, which is no stack.
+            const problems = await configProblems(WORKSPACE_DIR, { set: { [wsKey("sources")]: [] } });
+            assert.deepEqual(problems.length, 1, problems.join("\n"));
+            assert.match(problems[0], /^grafana-athena-workspace:sources: lists no source stack, and infra-account-b\/ has no stack file/);
         });
 
         it("a stack name that is not org/project/stack", async () => {
@@ -174,6 +180,52 @@ describe("workspace program (infra-account-a): refusals and the offline plan", f
             const policy = workspace.resources.find((r) => r.type === "aws:iam/rolePolicy:RolePolicy")!;
             assert.deepEqual(JSON.parse(String(policy.inputs.policy)).Statement[0].Resource, source.outputs.roleArn);
             assert.ok(workspace.resources.some((r) => r.type === "aws:grafana/workspaceServiceAccountToken:WorkspaceServiceAccountToken"));
+        });
+
+        /** `npm run synth -- ARGS` as a process: its exit code and what it printed. */
+        const synthCli = async (args: string[]) => {
+            try {
+                const { stdout, stderr } = await promisify(execFile)(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(REPO, "tools", "synth.ts"), ...args], {
+                    cwd: REPO,
+                });
+                return { code: 0, stdout, stderr };
+            } catch (e) {
+                const { code, stdout, stderr } = e as { code: number; stdout: string; stderr: string };
+                return { code, stdout, stderr };
+            }
+        };
+
+        it("prints a refusal as the one line pulumi up would print, and exits 1 with nothing on stdout", async () => {
+            const plan = await synth({ projectDir: SOURCE_DIR, stack: "example", refs: {} });
+            const file = path.join(dir, "v2.json");
+            fs.writeFileSync(file, JSON.stringify({ ...plan, outputs: { ...plan.outputs, contractVersion: 2 } }));
+            const { code, stdout, stderr } = await synthCli([path.relative(REPO, WORKSPACE_DIR), "--ref", `${EXAMPLE_SOURCE_STACK}=${file}`]);
+            assert.equal(code, 1);
+            assert.equal(stdout, "");
+            assert.equal(
+                stderr,
+                `source stack "${EXAMPLE_SOURCE_STACK}": output "contractVersion" is 2, but this workspace stack understands only version 1; deploy both projects from the same release\n`,
+            );
+        });
+
+        it("refuses a --ref file that is not JSON, holds null, or has no outputs, naming the file", async () => {
+            const cases: [string, string, RegExp][] = [
+                ["null.json", "null", /null\.json: not a plan/],
+                ["no-outputs.json", JSON.stringify({ project: "grafana-athena-source", stack: "s", resources: [] }), /no-outputs\.json: the plan has no outputs/],
+                ["missing.json", "", /missing\.json does not exist/],
+            ];
+            for (const [name, text, message] of cases) {
+                const file = path.join(dir, name);
+                if (text !== "") fs.writeFileSync(file, text);
+                await assert.rejects(synth({ projectDir: WORKSPACE_DIR, stack: "example", refs: { [EXAMPLE_SOURCE_STACK]: file } }), message);
+            }
+            // As a command: one line, exit 1, no trace.
+            const file = path.join(dir, "broken.json");
+            fs.writeFileSync(file, "{ not json");
+            const { code, stdout, stderr } = await synthCli([path.relative(REPO, WORKSPACE_DIR), "--ref", `${EXAMPLE_SOURCE_STACK}=${file}`]);
+            assert.equal(code, 1, stderr);
+            assert.equal(stdout, "");
+            assert.match(stderr, /^synth: \S+broken\.json is not JSON \([^\n]+\)\n$/);
         });
 
         it("without --ref, names the stack reference to pass", async () => {

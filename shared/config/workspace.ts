@@ -109,12 +109,27 @@ export function workspaceOptions(s: CommonSettings): WorkspaceOptions {
     };
 }
 
+/**
+ * The shortest role ARN there is (`arn:aws:iam::<12 digits>:role/x`) bounds how many sources the
+ * explicit assume policy could ever hold: past that, say so at once rather than after every stack
+ * reference has been read. Undefined when `count` sources may fit.
+ */
+export function explicitCapacityProblem(count: number, organizationMode: boolean): string | undefined {
+    const most = explicitModeCapacity("arn:aws:iam::123456789012:role/x".length);
+    if (organizationMode || count <= most) return undefined;
+    return (
+        `${count} sources, more than the explicit assume policy can hold (at most ${most}, ` +
+        `about 138 with the default role name); set sourceRoleName and organizationId for organisation mode`
+    );
+}
+
 /** Every key of the workspace project. */
 export const workspaceShape = {
     ...workspaceCommonShape,
+    /** The source stacks to chart; none: every source stack of the inventory (the stack files of infra-account-b). */
     sources: z
-        .array(sourceRef, { error: (i) => (i.input === undefined ? 'is required: a list of {stack: "org/project/stack"}' : `must be a list of {stack, name?}, got ${r.describe(i.input)}`) })
-        .min(1, { error: 'must list at least one source stack {stack: "org/project/stack"}' })
+        .array(sourceRef, { error: (i) => `must be a list of {stack: "org/grafana-athena-source/stack", name?}, got ${r.describe(i.input)}` })
+        .default([])
         .refine((ss) => new Set(ss.map((s) => s.stack)).size === ss.length, { error: "lists a stack twice" })
         .refine(
             (ss) => {
@@ -130,19 +145,8 @@ export const workspaceSettings = z
     .strict()
     .superRefine(workspaceCrossChecks, r.onAnyObject)
     .superRefine((s, ctx) => {
-        // The shortest role ARN there is (`arn:aws:iam::<12 digits>:role/x`) bounds how many
-        // sources the explicit assume policy could ever hold: past that, say so at once rather
-        // than after every stack reference has been read.
-        const most = explicitModeCapacity("arn:aws:iam::123456789012:role/x".length);
-        if (s.organizationId === undefined && s.sources.length > most) {
-            ctx.addIssue({
-                code: "custom",
-                path: ["sources"],
-                message:
-                    `lists ${s.sources.length} sources, more than the explicit assume policy can hold (at most ${most}, ` +
-                    `about 138 with the default role name); set sourceRoleName and organizationId for organisation mode`,
-            });
-        }
+        const problem = explicitCapacityProblem(s.sources.length, s.organizationId !== undefined);
+        if (problem) ctx.addIssue({ code: "custom", path: ["sources"], message: `lists ${problem}` });
     })
     .transform((s) => ({ ...workspaceOptions(s), sources: s.sources }));
 

@@ -17,9 +17,13 @@ export function isGrafanaUid(uid: unknown): uid is string {
     return typeof uid === "string" && UID_PATTERN.test(uid) && uid.length <= UID_MAX_LENGTH;
 }
 
-/** The uid of the Athena data source for the source stack `stack`: stable across runs. */
-export function dataSourceUid(stack: string): string {
-    return `athena-${shortHash(stack, 20)}`;
+/**
+ * The uid of the Athena data source of the source stack `stack` in the workspace stack `scope`
+ * (`project/stack`): stable across runs, and different in two workspace stacks that share a
+ * Grafana workspace, where data source uids must be unique.
+ */
+export function dataSourceUid(scope: string, stack: string): string {
+    return `athena-${shortHash(`${scope}\n${stack}`, 20)}`;
 }
 
 /** The uid of the folder `title` of the workspace stack `scope` (`project/stack`). */

@@ -2,6 +2,7 @@
  * Runs the real project programs under the mock runtime with a project's example stack config,
  * changed key by key. The same runtime `npm run synth` uses.
  */
+import assert from "node:assert/strict";
 import * as path from "path";
 import { MockWorld, PlanResource, ProgramError, RunResult, StackRefOutputs, runProgram } from "../../tools/mock/runtime";
 import { readProject, readStackConfig } from "../../tools/stackConfig";
@@ -71,6 +72,19 @@ export async function planError(projectDir: string, variant: Variant): Promise<P
         throw e;
     }
     throw new Error("expected the program to fail, but it planned");
+}
+
+/**
+ * The message a variant is refused with while the program runs, after checking that the Pulumi
+ * CLI would print it as its message alone (a RunError, or a ResourceError with hideStack) and
+ * that nothing decorated it on the way (`error serializing property "...": `).
+ */
+export async function refusal(projectDir: string, variant: Variant): Promise<string> {
+    const error = await planError(projectDir, variant);
+    assert.ok(error.refusal, `not a refusal (the CLI would print a stack trace): ${error.message}`);
+    assert.equal(error.configProblems.length, 0, "a config problem, not a refusal of the running program");
+    assert.doesNotMatch(error.message, /error serializing property/);
+    return error.message;
 }
 
 /** A source stack as the workspace sees it through a stack reference: the outputs in clear. */

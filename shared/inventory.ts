@@ -1,0 +1,109 @@
+/**
+ * The stack files are the inventory: every `infra-account-b/Pulumi.<stack>.yaml` but the example
+ * is a source stack, every `infra-account-a/Pulumi.<stack>.yaml` but the example a workspace stack.
+ * The naming rules, and what a workspace stack can tell from its siblings' files. Pure: callers
+ * read the files.
+ */
+import YAML from "yaml";
+import type { ConfigProblem } from "./config/problems";
+import { SOURCE_NAMESPACE } from "./config/source";
+import { DEFAULT_FOLDER, WORKSPACE_NAMESPACE } from "./config/workspace";
+import { Refusal } from "./refusal";
+
+/** Each project's folder, relative to the repository root. */
+export const PROJECT_FOLDERS = { source: "infra-account-b", workspace: "infra-account-a" } as const;
+
+/** The stack whose file documents the settings; never deployed, never part of the inventory. */
+export const EXAMPLE_STACK = "example";
+
+/** The project whose stacks are the sources. */
+export const SOURCE_PROJECT = SOURCE_NAMESPACE;
+export const WORKSPACE_PROJECT = WORKSPACE_NAMESPACE;
+
+/** The stack a file holds the config of (`Pulumi.<stack>.yaml`); undefined for the example and any other file. */
+export function stackOfFile(fileName: string): string | undefined {
+    const m = /^Pulumi\.([A-Za-z0-9_.-]+)\.yaml$/.exec(fileName);
+    return m && m[1] !== EXAMPLE_STACK ? m[1] : undefined;
+}
+
+/** A fully qualified stack name, as stack references and the CLI use it. */
+export function qualifiedStack(org: string, project: string, stack: string): string {
+    return `${org}/${project}/${stack}`;
+}
+
+/** A stack file's `config:` map; a file that is not YAML, or whose `config` is not a map, is refused naming it. */
+export function stackFileConfig(text: string, file: string): Record<string, unknown> {
+    let doc: unknown;
+    try {
+        doc = YAML.parse(text);
+    } catch (e) {
+        throw new Refusal(`${file}: not YAML (${(e instanceof Error ? e.message : String(e)).split("\n")[0]})`);
+    }
+    if (doc === null || doc === undefined) return {};
+    if (typeof doc !== "object" || Array.isArray(doc)) throw new Refusal(`${file}: a stack file holds a map with a config: key`);
+    const config = (doc as { config?: unknown }).config;
+    if (config === undefined || config === null) return {};
+    if (typeof config !== "object" || Array.isArray(config)) throw new Refusal(`${file}: config: must be a map of settings`);
+    return config as Record<string, unknown>;
+}
+
+/** What a workspace stack creates that must be unique in a Grafana workspace, as far as its stack file says. */
+export interface WorkspaceStackSummary {
+    stack: string;
+    workspaceId?: string;
+    /** The folder title (the default when the file sets none). */
+    folder: string;
+    /** The sources it charts, fully qualified, with the name it gives each (undefined: the source's label). */
+    sources: { stack: string; name?: string }[];
+}
+
+/**
+ * A workspace stack's summary from its stack file's config; `inventory` is every source stack,
+ * fully qualified, which a stack without `sources` charts. Values that are not what the program
+ * would accept are left out: that stack's own run refuses them.
+ */
+export function workspaceSummary(stack: string, config: Record<string, unknown>, inventory: readonly string[]): WorkspaceStackSummary {
+    const key = (k: string) => config[`${WORKSPACE_NAMESPACE}:${k}`];
+    const workspaceId = typeof key("workspaceId") === "string" ? (key("workspaceId") as string) : undefined;
+    const dashboard = key("dashboard");
+    const folder = dashboard && typeof dashboard === "object" && typeof (dashboard as { folder?: unknown }).folder === "string" ? (dashboard as { folder: string }).folder : DEFAULT_FOLDER;
+    const listed = Array.isArray(key("sources")) ? (key("sources") as unknown[]) : [];
+    const sources = listed
+        .filter((s): s is { stack: string; name?: unknown } => !!s && typeof s === "object" && typeof (s as { stack?: unknown }).stack === "string")
+        .map((s) => ({ stack: s.stack, name: typeof s.name === "string" ? s.name : undefined }));
+    return { stack, workspaceId, folder, sources: sources.length > 0 ? sources : inventory.map((s) => ({ stack: s })) };
+}
+
+/**
+ * What Grafana would refuse when `me` and another workspace stack deploy into one workspace: a
+ * second folder of the same title, a second data source of the same name. Detectable from the
+ * stack files: the same folder title, the same explicit data source name, or the same source
+ * stack charted by both under its label. Each problem names the key of `me` to change.
+ */
+export function sharedWorkspaceProblems(me: WorkspaceStackSummary, others: readonly WorkspaceStackSummary[]): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
+    const key = (k: string) => `${WORKSPACE_NAMESPACE}:${k}`;
+    for (const other of others) {
+        if (other.stack === me.stack || me.workspaceId === undefined || other.workspaceId !== me.workspaceId) continue;
+        const where = `workspace stack "${other.stack}" on the same workspace ${me.workspaceId}`;
+        if (other.folder === me.folder) {
+            problems.push({
+                key: key("dashboard.folder"),
+                message: `is "${me.folder}", the folder of ${where}; Grafana refuses a second folder of that title: give this stack a folder of its own`,
+            });
+        }
+        const named = new Set(other.sources.flatMap((s) => (s.name === undefined ? [] : [s.name])));
+        const byLabel = new Set(other.sources.filter((s) => s.name === undefined).map((s) => s.stack));
+        const clashes = me.sources.filter((s) => (s.name !== undefined ? named.has(s.name) : byLabel.has(s.stack)));
+        if (clashes.length > 0) {
+            const shown = clashes.slice(0, 3).map((s) => (s.name !== undefined ? `"${s.name}"` : `the label of ${s.stack}`));
+            problems.push({
+                key: key("sources"),
+                message:
+                    `gives ${clashes.length} data source(s) the same name as ${where} does (${shown.join(", ")}${clashes.length > 3 ? ", ..." : ""}); ` +
+                    `data source names are unique in a Grafana workspace: give this stack's sources names of their own (sources[].name)`,
+            });
+        }
+    }
+    return problems;
+}
