@@ -180,9 +180,10 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
         all: pulumi.Output<PublicSourceOutputs[]>,
     ): { policy: aws.iam.RolePolicy; json: pulumi.Output<string> } {
         const policyName = this.scoped(ASSUME_POLICY_NAME);
+        const partition = aws.getPartitionOutput({}, { parent: this }).partition;
         const json = pulumi
-            .all([all, pulumi.all(checked.map((c) => c.outputs.roleArn))])
-            .apply(([, arns]) => refusing(this, () => workspaceAssumePolicy(arns, policyName, args.organization)))
+            .all([all, pulumi.all(checked.map((c) => c.outputs.roleArn)), partition])
+            .apply(([, arns, p]) => refusing(this, () => workspaceAssumePolicy(arns, policyName, args.organization, p)))
             .apply((doc) => checkedPolicyJson(doc, "Use organisation mode (sourceRoleName and organizationId).", this));
         const policy = new aws.iam.RolePolicy(
             `${name}-assume-sources`,

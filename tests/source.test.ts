@@ -11,6 +11,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import YAML from "yaml";
 import { CONTRACT_OUTPUTS, SECRET_CONTRACT_OUTPUTS, checkSourceOutputs } from "../shared/contract";
+import { validatePolicy } from "../shared/iam/validate";
 import { Plan, PlanResource, RunResult, SECRET } from "../tools/mock/runtime";
 import { REPO, SOURCE_DIR, byType, configProblems, oneOf, refusal, raw } from "./support/program";
 import {
@@ -30,7 +31,9 @@ import {
     ROLE_TYPE,
     WORKGROUP,
     WORKGROUP_TYPE,
+    GRAFANA_ACCOUNT,
     WORKSPACE_ROLE_ARN,
+    accessPolicies,
     exampleRun,
     key,
     list,
@@ -392,6 +395,45 @@ describe("source project (infra-account-b) under mocks", () => {
             assert.ok(results);
             assert.deepEqual(list(results.Resource), [`arn:aws:s3:::${RESULTS_BUCKET}/shared/grafana/*`]);
             assert.equal(run.rawOutputs.outputLocation, `s3://${RESULTS_BUCKET}/shared/grafana/`);
+        });
+    });
+
+    describe("partitions", () => {
+        /** Every ARN in every policy and output of a plan. */
+        const arns = (run: RunResult) =>
+            JSON.stringify({ inputs: run.rawInputs, outputs: run.rawOutputs })
+                .match(/arn:[a-z-]+:[^"\\,\s]*/g)!;
+
+        for (const [region, partition] of [
+            ["cn-north-1", "aws-cn"],
+            ["us-gov-west-1", "aws-us-gov"],
+        ] as const) {
+            it(`builds every ARN in ${partition} for a stack in ${region}, and the IAM catalog accepts the policies`, async () => {
+                const run = await planSource({
+                    set: { "aws:region": region, [key("grafanaRoleArn")]: WORKSPACE_ROLE_ARN.replace(/^arn:aws:/, `arn:${partition}:`) },
+                });
+                const found = arns(run);
+                assert.ok(found.length > 10, found.join("\n"));
+                for (const arn of found) assert.ok(arn.startsWith(`arn:${partition}:`), arn);
+                assert.deepEqual(trustPolicy(run).Statement[0].Principal, { AWS: `arn:${partition}:iam::${GRAFANA_ACCOUNT}:root` });
+                for (const policy of [...accessPolicies(run), ...byType(run, "aws:s3/bucketPolicy:BucketPolicy").map((b) => JSON.parse(raw(run, b.name).policy))]) {
+                    assert.deepEqual(await validatePolicy(policy, policy.Statement.some((st: { Principal?: unknown }) => st.Principal) ? "bucket" : "managed"), []);
+                }
+            });
+        }
+
+        it("refuses a region of an isolated partition, naming aws:region", async () => {
+            const problems = await configProblems(SOURCE_DIR, { set: { "aws:region": "us-iso-east-1" } });
+            assert.deepEqual(problems, ['aws:region: is in an isolated partition (aws-iso), which this program does not support: use a region of aws, aws-cn or aws-us-gov, got "us-iso-east-1"']);
+        });
+
+        it("refuses a workspace role or KMS key of another partition than the region's, naming the key", async () => {
+            const problems = await configProblems(SOURCE_DIR, { set: { "aws:region": "cn-north-1", [key("kmsKeyArns")]: [KMS_KEY.replace("eu-west-1", "cn-north-1")] } });
+            assert.deepEqual(
+                problems.map((p) => p.split(": ")[0]),
+                [key("grafanaRoleArn"), key("kmsKeyArns[0]")],
+            );
+            assert.match(problems[0], /is in the aws partition, but aws:region cn-north-1 is in aws-cn: give an ARN of the aws-cn partition/);
         });
     });
 

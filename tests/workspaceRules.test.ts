@@ -82,6 +82,11 @@ describe("the assume policy per mode", () => {
         assert.throws(() => workspaceAssumePolicy([other], "P", organization), /organisation mode allows only roles named/);
     });
 
+    it("names the role in the workspace's partition", () => {
+        const doc = workspaceAssumePolicy([arn("222233334444").replace("arn:aws:", "arn:aws-us-gov:")], "P", organization, "aws-us-gov").toJSON();
+        assert.equal(doc.Statement[0].Resource, `arn:aws-us-gov:iam::*:role/${DEFAULT_ROLE_NAME}`);
+    });
+
     it("refuses an explicit list over the inline quota, saying how many fit", () => {
         const many = Array.from({ length: 200 }, (_, i) => arn(String(200_000_000_000 + i)));
         assert.throws(() => workspaceAssumePolicy(many, "P"), /It lists 200 source roles; about \d+ fit/);

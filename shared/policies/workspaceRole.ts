@@ -28,12 +28,12 @@ export function assumeSourceRolesPolicy(roleArns: readonly Value[], name = ASSUM
  * Organisation mode: `sts:AssumeRole` on the role named `roleName` in any account of the
  * organisation `organizationId`. The same size for any number of sources.
  */
-export function assumeOrganizationRolesPolicy(roleName: string, organizationId: string, name = ASSUME_POLICY_NAME): PolicyDocument {
+export function assumeOrganizationRolesPolicy(roleName: string, organizationId: string, name = ASSUME_POLICY_NAME, partition = "aws"): PolicyDocument {
     return new PolicyDocument(name, "inline", [
         new PolicyStatement({
             sid: "AssumeAthenaSourceRolesInOrganization",
             actions: ["sts:AssumeRole"],
-            resources: [`arn:aws:iam::*:role/${roleName}`],
+            resources: [`arn:${partition}:iam::*:role/${roleName}`],
             conditions: { StringEquals: { "aws:ResourceOrgID": organizationId } },
         }),
     ]);
@@ -73,13 +73,13 @@ export function organizationRoleProblem(organization: OrganizationAssumeMode, ro
 /**
  * The workspace role's assume policy for these source roles: organisation mode when `organization`
  * is given (refused when a source's role has another name), else the explicit list (refused past
- * the inline quota, saying how many fit). Throws with the reason.
+ * the inline quota, saying how many fit). `partition` is the workspace's. Throws with the reason.
  */
-export function workspaceAssumePolicy(roleArns: readonly string[], name: string, organization?: OrganizationAssumeMode): PolicyDocument {
+export function workspaceAssumePolicy(roleArns: readonly string[], name: string, organization?: OrganizationAssumeMode, partition = "aws"): PolicyDocument {
     if (organization) {
         const problem = organizationRoleProblem(organization, roleArns);
         if (problem) throw new PolicyError(problem);
-        return assumeOrganizationRolesPolicy(organization.sourceRoleName, organization.organizationId, name);
+        return assumeOrganizationRolesPolicy(organization.sourceRoleName, organization.organizationId, name, partition);
     }
     const doc = assumeSourceRolesPolicy(roleArns, name);
     // Before the generic check, so that the refusal says how many sources fit.
