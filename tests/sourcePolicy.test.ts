@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import type { PolicyJson } from "../shared/iam/policy";
 import { ATHENA_METADATA_ACTIONS } from "../shared/policies/sourceRole";
 import type { RunResult } from "../tools/mock/runtime";
+import { oneOf, raw } from "./support/program";
 import { Context, decide, identityAllows, trustAllows } from "./support/simulate";
 import {
     DATABASE,
@@ -148,6 +149,28 @@ describe("source role policies (planned by infra-account-b), evaluated", functio
                 { action: "s3:PutBucketPolicy", resource: `arn:aws:s3:::${RESULTS_BUCKET}`, allowed: false, why: "never" },
                 { action: "s3:PutLifecycleConfiguration", resource: `arn:aws:s3:::${RESULTS_BUCKET}`, allowed: false, why: "never" },
             ]);
+        });
+
+        it("S3 results: the bucket policy denies every request without TLS, the role's included", async () => {
+            const bucketPolicy = JSON.parse(raw(example, oneOf(example, "aws:s3/bucketPolicy:BucketPolicy").name).policy as string) as PolicyJson;
+            const tls = { "aws:SecureTransport": "true" };
+            const plain = { "aws:SecureTransport": "false" };
+            const object = s3Object(RESULTS_BUCKET, "grafana/0a1b2c.csv");
+            await checkMatrix(policies, [
+                { action: "s3:PutObject", resource: object, resourcePolicy: bucketPolicy, context: tls, allowed: true, why: "Athena writes results over TLS" },
+                { action: "s3:GetObject", resource: object, resourcePolicy: bucketPolicy, context: tls, allowed: true, why: "results are read over TLS" },
+                { action: "s3:ListBucket", resource: `arn:aws:s3:::${RESULTS_BUCKET}`, resourcePolicy: bucketPolicy, context: tls, allowed: true, why: "over TLS" },
+                { action: "s3:PutObject", resource: object, resourcePolicy: bucketPolicy, context: plain, allowed: false, why: "no TLS" },
+                { action: "s3:GetObject", resource: object, resourcePolicy: bucketPolicy, context: plain, allowed: false, why: "no TLS" },
+                { action: "s3:ListBucket", resource: `arn:aws:s3:::${RESULTS_BUCKET}`, resourcePolicy: bucketPolicy, context: plain, allowed: false, why: "no TLS" },
+            ]);
+            // Nobody else, with any permission of their own: the Deny is for every principal.
+            const admin: PolicyJson = { Version: "2012-10-17", Statement: [{ Sid: "Admin", Effect: "Allow", Action: "*", Resource: "*" }] };
+            const adminRole = `arn:aws:iam::${DATA_ACCOUNT}:role/Admin`;
+            for (const action of ["s3:GetObject", "s3:DeleteObject"]) {
+                const decision = await decide({ identityPolicies: [admin], resourcePolicy: bucketPolicy, principal: adminRole, action, resource: object, resourceAccount: DATA_ACCOUNT, context: plain });
+                assert.equal(decision, "ExplicitlyDenied", action);
+            }
         });
 
         it("nothing else: no IAM, STS, KMS or Lake Formation by default", async () => {
