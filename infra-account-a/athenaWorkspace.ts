@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as grafana from "@pulumiverse/grafana";
 import * as time from "@pulumiverse/time";
 import { MAX_TOKEN_SECONDS, WorkspaceOptions } from "../shared/config/workspace";
-import { PublicSourceOutputs, SourceContractInputs, checkPublicSourceOutputs } from "../shared/contract";
+import { PublicSourceOutputs, SourceContractInputs, checkPublicSourceOutputs, externalIdState } from "../shared/contract";
 import { BuiltDashboard, homeDashboard, sourceDashboard } from "../shared/grafana/dashboards";
 import { ATHENA_PLUGIN_ID, athenaJsonData, dataSourceFingerprint } from "../shared/grafana/dataSource";
 import { dataSourceUid, folderUid } from "../shared/grafana/uids";
@@ -98,8 +98,9 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
         }
 
         const workspace = this.guardWorkspace(args);
-        const { checked, all } = this.checkSources(args.sources);
-        const { policy: assumePolicy, json: assumeJson } = this.allowAssumingSources(name, args, workspace, checked, all);
+        const partition = aws.getPartitionOutput({}, { parent: this }).partition;
+        const { checked, all } = this.checkSources(args.sources, partition);
+        const { policy: assumePolicy, json: assumeJson } = this.allowAssumingSources(name, args, workspace, partition, checked, all);
         // Everything below waits for every refusal above (Grafana version, contracts, duplicates,
         // the policy's quota): a refused stack creates nothing.
         const ready = pulumi.all([workspace, assumeJson]).apply(([w]) => w);
@@ -150,17 +151,21 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
      * stack reference (N^2 dependencies). The set check still comes first: the assume policy
      * waits for it, and every data source, health check and dashboard waits for the assume policy.
      */
-    private checkSources(sources: readonly WorkspaceSource[]): { checked: CheckedSource[]; all: pulumi.Output<PublicSourceOutputs[]> } {
+    private checkSources(
+        sources: readonly WorkspaceSource[],
+        partition: pulumi.Output<string>,
+    ): { checked: CheckedSource[]; all: pulumi.Output<PublicSourceOutputs[]> } {
         const checked = sources.map((source): CheckedSource => {
             const { externalId, ...publicInputs } = source.outputs;
             const secret = pulumi.output(externalId as pulumi.Input<string>);
-            const present = pulumi.unsecret(secret.apply((e) => typeof e === "string" && e.length > 0));
+            // Only whether the secret is there and well formed leaves it: never its value.
+            const state = pulumi.unsecret(secret.apply(externalIdState));
             return {
                 source,
                 externalId: pulumi.secret(secret.apply(String)),
                 outputs: pulumi
-                    .all([pulumi.all(publicInputs), present])
-                    .apply(([values, p]) => refusing(this, () => checkPublicSourceOutputs(source.key, values as Record<string, unknown>, p))),
+                    .all([pulumi.all(publicInputs), state, partition])
+                    .apply(([values, s, p]) => refusing(this, () => checkPublicSourceOutputs(source.key, values as Record<string, unknown>, s, p))),
             };
         });
         const all = pulumi.all(checked.map((c) => c.outputs)).apply((list) => {
@@ -176,11 +181,11 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
         name: string,
         args: AthenaWorkspaceArgs,
         workspace: pulumi.Output<aws.grafana.GetWorkspaceResult>,
+        partition: pulumi.Output<string>,
         checked: readonly CheckedSource[],
         all: pulumi.Output<PublicSourceOutputs[]>,
     ): { policy: aws.iam.RolePolicy; json: pulumi.Output<string> } {
         const policyName = this.scoped(ASSUME_POLICY_NAME);
-        const partition = aws.getPartitionOutput({}, { parent: this }).partition;
         const json = pulumi
             .all([all, pulumi.all(checked.map((c) => c.outputs.roleArn)), partition])
             .apply(([, arns, p]) => refusing(this, () => workspaceAssumePolicy(arns, policyName, args.organization, p)))
@@ -200,7 +205,14 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
         let token: pulumi.Output<string>;
         let expiresAt: pulumi.Output<string | undefined>;
         if (args.grafana) {
-            url = pulumi.output(args.grafana.url);
+            // Only the workspace's own endpoint gets the token and the data sources.
+            const given = args.grafana.url;
+            url = ready.apply((w) => {
+                if (new URL(given).host !== w.endpoint) {
+                    throw new ResourceRefusal(`grafanaUrl ${given} is not the endpoint of workspace ${args.workspaceId}: set it to https://${w.endpoint}`, this);
+                }
+                return given;
+            });
             token = pulumi.secret(args.grafana.auth);
             expiresAt = pulumi.output(undefined);
         } else {

@@ -133,7 +133,8 @@ export class AthenaSourceAccess extends pulumi.ComponentResource {
                 description: `Assumed by the Amazon Managed Grafana workspace role ${args.grafanaRoleArn} to query Athena`,
                 assumeRolePolicy: checkedPolicyJson(trust, "Shorten the workspace role ARN, or raise the trust policy quota.", this),
                 maxSessionDuration: 3600,
-                tags,
+                // The workspace may assume only roles that carry the tag (its assume policy's condition).
+                tags: { ...tags, [GRAFANA_TAG_KEY]: GRAFANA_TAG_VALUE },
             },
             { parent: this },
         );
@@ -155,10 +156,12 @@ export class AthenaSourceAccess extends pulumi.ComponentResource {
                 region: args.region,
                 catalog: args.catalog,
                 database: args.database,
+                workgroup: args.workgroup.name,
                 tables: args.tables,
                 dataLocations: args.dataLocations,
                 results,
                 kmsKeyArns: args.kmsKeyArns,
+                catalogKmsKeyArn: args.catalogKmsKeyArn,
                 lakeFormation: args.lakeFormation,
                 partition,
             }),

@@ -8,15 +8,30 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { roleArn as roleArnRule } from "./config/rules";
+import * as rules from "./config/rules";
+import { accountOfArn } from "./naming";
+import { partitionOf, partitionOfArn } from "./partition";
 import { Refusal } from "./refusal";
 
 export const CONTRACT_VERSION = 1;
 
-/** A non-empty string output; the messages follow `output "<name>" `. */
-const text = z
-    .string({ error: (i) => (i.input === undefined ? "is missing" : "is not a non-empty string") })
-    .min(1, { error: "is not a non-empty string" });
+/**
+ * A string output that must meet `rule` (a config rule: what a source stack's own config had to
+ * meet): a source stack is another team's code, and its outputs are refused unless they are what
+ * this program itself would have exported. The messages follow `output "<name>" `.
+ */
+const text = (rule?: z.ZodType<unknown>) => {
+    const base = z
+        .string({ error: (i) => (i.input === undefined ? "is missing" : "is not a non-empty string") })
+        .min(1, { error: "is not a non-empty string" });
+    return rule ? base.superRefine((v, ctx) => {
+        const checked = rule.safeParse(v);
+        if (!checked.success) ctx.addIssue({ code: "custom", message: checked.error.issues[0].message });
+    }) : base;
+};
+
+/** An external ID as STS accepts it (2-1224 characters of `[\w+=,.@:/-]`), and at least 32 long (DESIGN.md). */
+export const EXTERNAL_ID = /^[\w+=,.@:/-]{32,1224}$/;
 
 /** Every output a source stack exports, in a fixed order, with the rule its value must meet. */
 export const sourceContract = z.object({
@@ -37,24 +52,40 @@ export const sourceContract = z.object({
         })
         .transform((v) => Number(v)),
     /** The data account (12 digits). */
-    accountId: text.regex(/^\d{12}$/, { error: "is not a 12-digit account ID" }),
+    accountId: text().regex(/^\d{12}$/, { error: "is not a 12-digit account ID" }),
     /** The data account's Athena region. */
-    region: text,
+    region: text(rules.region),
     /** The role Grafana assumes in the data account. */
-    roleArn: text.refine((v) => roleArnRule.safeParse(v).success, { error: "is not an IAM role ARN" }),
-    /** The external ID the role's trust policy requires (secret). */
-    externalId: text,
+    roleArn: text().refine((v) => rules.roleArn.safeParse(v).success, { error: "is not an IAM role ARN" }),
+    /** The external ID the role's trust policy requires (secret; never echoed). */
+    externalId: text().regex(EXTERNAL_ID, { error: "is not an external ID of 32 to 1224 letters, digits and +=,.@:/_- (its value is not shown)" }),
     /** Athena data catalog, e.g. `AwsDataCatalog`. */
-    catalog: text,
+    catalog: text(rules.catalogName),
     /** Glue/Athena database. */
-    database: text,
+    database: text(rules.databaseName),
     /** Athena workgroup tagged `GrafanaDataSource=true`. */
-    workgroup: text,
+    workgroup: text(rules.workgroupName),
     /** Where Athena writes results, `s3://bucket/prefix/`; the whole bucket (`s3://bucket/`) is valid too. */
-    outputLocation: text.regex(/^s3:\/\/[^/]+\/(.*\/)?$/, { error: "must look like s3://bucket/ or s3://bucket/prefix/" }),
+    outputLocation: text()
+        .regex(/^s3:\/\/[^/]+\/(.*\/)?$/, { error: "must look like s3://bucket/ or s3://bucket/prefix/" })
+        .refine((v) => rules.s3Location.safeParse(v).success, { error: "must be an S3 location with a valid bucket name and no wildcards" }),
     /** A human name for the source, used for the data source and dashboard names. */
-    label: text,
-});
+    label: text(rules.label),
+})
+    // The role must be one of the data account, in its region's partition: anything else would make
+    // the workspace assume a role of another account than the one the source claims to be.
+    .superRefine((o, ctx) => {
+        if (typeof o.roleArn !== "string" || !rules.roleArn.safeParse(o.roleArn).success) return;
+        const account = accountOfArn(o.roleArn);
+        if (typeof o.accountId === "string" && /^\d{12}$/.test(o.accountId) && account !== o.accountId) {
+            ctx.addIssue({ code: "custom", path: ["roleArn"], message: `is a role of account ${account}, not of the source's accountId ${o.accountId}` });
+        }
+        const partition = typeof o.region === "string" && rules.region.safeParse(o.region).success ? partitionOf(o.region) : undefined;
+        const own = partitionOfArn(o.roleArn);
+        if (partition !== undefined && own !== partition) {
+            ctx.addIssue({ code: "custom", path: ["roleArn"], message: `is in the ${own} partition, but the source's region ${o.region} is in ${partition}` });
+        }
+    });
 
 /** What a source stack tells the workspace stack, checked. */
 export type SourceContract = z.output<typeof sourceContract>;
@@ -78,28 +109,43 @@ export type PublicSourceOutputs = Omit<SourceContract, "externalId">;
 
 /**
  * Checks resolved outputs read from the stack `stack`. Returns the typed outputs, or throws an
- * error that names the stack and every output that is missing or malformed.
+ * error that names the stack and every output that is missing or malformed. `workspacePartition`,
+ * when given, is the partition the role must be in to be assumable at all.
  */
-export function checkSourceOutputs(stack: string, values: Record<string, unknown>): SourceContract {
+export function checkSourceOutputs(stack: string, values: Record<string, unknown>, workspacePartition?: string): SourceContract {
     const result = sourceContract.safeParse(values);
-    if (result.success) return result.data;
-    const problems = result.error.issues.map((issue) => {
-        const name = String(issue.path[0]);
-        if (name === "contractVersion" && (issue as { params?: { versionMissing?: boolean } }).params?.versionMissing) {
-            return `output "contractVersion" is missing (is "${stack}" a grafana-athena-source stack, and has it been deployed?)`;
-        }
-        return `output "${name}" ${issue.message}`;
-    });
-    throw new Refusal(`source stack "${stack}": ${problems.join("; ")}`);
+    const problems = result.success
+        ? []
+        : result.error.issues.map((issue) => {
+              const name = String(issue.path[0]);
+              if (name === "contractVersion" && (issue as { params?: { versionMissing?: boolean } }).params?.versionMissing) {
+                  return `output "contractVersion" is missing (is "${stack}" a grafana-athena-source stack, and has it been deployed?)`;
+              }
+              return `output "${name}" ${issue.message}`;
+          });
+    const rolePartition = typeof values.roleArn === "string" ? partitionOfArn(values.roleArn) : undefined;
+    if (workspacePartition !== undefined && rolePartition !== undefined && rolePartition !== workspacePartition) {
+        problems.push(`output "roleArn" is in the ${rolePartition} partition, but the workspace is in ${workspacePartition}: a role of another partition cannot be assumed`);
+    }
+    if (problems.length > 0 || !result.success) throw new Refusal(`source stack "${stack}": ${problems.join("; ")}`);
+    return result.data;
+}
+
+/** What the workspace may know of a source's secret external ID: whether it is there, and well formed. */
+export type ExternalIdState = "missing" | "malformed" | "valid";
+
+export function externalIdState(value: unknown): ExternalIdState {
+    return value === undefined || value === null || value === "" ? "missing" : typeof value === "string" && EXTERNAL_ID.test(value) ? "valid" : "malformed";
 }
 
 /**
- * Checks a source's outputs without handling its secret: `externalIdPresent` says whether the
- * (secret) external ID is a non-empty string. Keeps every other value out of the secret's reach,
- * so policies and dashboards built from them stay readable in previews.
+ * Checks a source's outputs without handling its secret: `externalId` says only whether the
+ * (secret) external ID is there and well formed. Keeps every other value out of the secret's
+ * reach, so policies and dashboards built from them stay readable in previews.
  */
-export function checkPublicSourceOutputs(stack: string, values: Record<string, unknown>, externalIdPresent: boolean): PublicSourceOutputs {
-    const { externalId, ...rest } = checkSourceOutputs(stack, { ...values, externalId: externalIdPresent ? "present" : undefined });
-    void externalId;
+export function checkPublicSourceOutputs(stack: string, values: Record<string, unknown>, externalId: ExternalIdState, workspacePartition?: string): PublicSourceOutputs {
+    const standIn = externalId === "missing" ? undefined : externalId === "valid" ? "x".repeat(32) : "?";
+    const { externalId: checked, ...rest } = checkSourceOutputs(stack, { ...values, externalId: standIn }, workspacePartition);
+    void checked;
     return rest;
 }

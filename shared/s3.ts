@@ -20,3 +20,8 @@ export function parseS3Url(url: string): S3Location | undefined {
 export function s3Url(loc: S3Location): string {
     return `s3://${loc.bucket}/${loc.prefix}`;
 }
+
+/** Two locations share objects: the same bucket, and one prefix inside the other ("" is the whole bucket). */
+export function overlaps(a: S3Location, b: S3Location): boolean {
+    return a.bucket === b.bucket && (a.prefix.startsWith(b.prefix) || b.prefix.startsWith(a.prefix));
+}

@@ -25,6 +25,7 @@ const accessArgs = {
     region: "eu-west-1",
     catalog: "AwsDataCatalog",
     database: "sales",
+    workgroup: "grafana",
     tables: ["orders", "customers"],
     dataLocations: [parseS3Url("s3://sales-data/warehouse/orders/")!, parseS3Url("s3://sales-data/warehouse/customers")!],
     results: { bucket: "grafana-results", prefix: "grafana/" },
@@ -69,6 +70,8 @@ describe("sourceAccessStatements (what the source role may do)", () => {
         ["query through a tagged workgroup", "athena:StartQueryExecution", wg("grafana"), tagged, true],
         ["read results through a tagged workgroup", "athena:GetQueryResults", wg("grafana"), tagged, true],
         ["query through an untagged workgroup", "athena:StartQueryExecution", wg("primary"), {}, false],
+        ["query through another workgroup, even tagged", "athena:StartQueryExecution", wg("finance"), tagged, false],
+        ["query its own workgroup once the tag is gone", "athena:StartQueryExecution", wg("grafana"), {}, false],
         ["query through a workgroup tagged false", "athena:StartQueryExecution", wg("primary"), { "aws:ResourceTag/GrafanaDataSource": "false" }, false],
         ["query a workgroup of another account", "athena:StartQueryExecution", `arn:aws:athena:eu-west-1:999988887777:workgroup/grafana`, tagged, false],
         ["change a workgroup", "athena:UpdateWorkGroup", wg("grafana"), tagged, false],
@@ -81,6 +84,9 @@ describe("sourceAccessStatements (what the source role may do)", () => {
         ["read data outside the data locations", "s3:GetObject", "arn:aws:s3:::sales-data/secrets/key.csv", {}, false],
         ["list a data location", "s3:ListBucket", "arn:aws:s3:::sales-data", { "s3:prefix": "warehouse/orders/" }, true],
         ["list outside the data locations", "s3:ListBucket", "arn:aws:s3:::sales-data", { "s3:prefix": "secrets/" }, false],
+        ["list under a data location", "s3:ListBucket", "arn:aws:s3:::sales-data", { "s3:prefix": "warehouse/orders/dt=2024-01-01/" }, true],
+        ["list a sibling of a data location (orders_pii beside orders)", "s3:ListBucket", "arn:aws:s3:::sales-data", { "s3:prefix": "warehouse/orders_pii/" }, false],
+        ["list with the bare prefix, which also matches siblings", "s3:ListBucket", "arn:aws:s3:::sales-data", { "s3:prefix": "warehouse/orders" }, false],
         ["write to the data bucket", "s3:PutObject", "arn:aws:s3:::sales-data/warehouse/orders/x.parquet", {}, false],
         ["delete from the data bucket", "s3:DeleteObject", "arn:aws:s3:::sales-data/warehouse/orders/x.parquet", {}, false],
         ["write a result under the results prefix", "s3:PutObject", "arn:aws:s3:::grafana-results/grafana/abc.csv", {}, true],
@@ -102,19 +108,34 @@ describe("sourceAccessStatements (what the source role may do)", () => {
         assert.equal(await identityAllows(all, SESSION, "glue:GetTable", glue("table/hr/anything"), {}), false);
     });
 
-    it("grants KMS only for the listed keys, and Lake Formation only when asked", async () => {
+    it("grants KMS only for the listed keys and only through S3 (or Glue for the catalog's key), and Lake Formation only when asked", async () => {
         const key = `arn:aws:kms:eu-west-1:${B}:key/11111111-2222-3333-4444-555555555555`;
-        const withKms = only(sourceAccessPolicies({ ...accessArgs, kmsKeyArns: [key], lakeFormation: true }));
+        const catalogKey = `arn:aws:kms:eu-west-1:${B}:key/22222222-3333-4444-5555-666666666666`;
+        const withKms = only(sourceAccessPolicies({ ...accessArgs, kmsKeyArns: [key], catalogKmsKeyArn: catalogKey, lakeFormation: true }));
         // A KMS key also needs its key policy to delegate to IAM, as the default key policy does.
         const defaultKeyPolicy: PolicyJson = {
             Version: "2012-10-17",
             Statement: [{ Sid: "EnableIamPolicies", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${B}:root` }, Action: "kms:*", Resource: "*" }],
         };
-        const kms = (action: string) =>
-            decide({ identityPolicies: [withKms], resourcePolicy: defaultKeyPolicy, principal: SESSION, action, resource: key, resourceAccount: B });
-        assert.equal(await kms("kms:Decrypt"), "Allowed");
-        assert.equal(await kms("kms:GenerateDataKey"), "Allowed");
-        assert.equal(await kms("kms:Encrypt"), "ImplicitlyDenied");
+        const kms = (action: string, resource: string, via?: string) =>
+            decide({
+                identityPolicies: [withKms],
+                resourcePolicy: defaultKeyPolicy,
+                principal: SESSION,
+                action,
+                resource,
+                resourceAccount: B,
+                context: via ? { "kms:ViaService": via } : {},
+            });
+        assert.equal(await kms("kms:Decrypt", key, "s3.eu-west-1.amazonaws.com"), "Allowed", "S3 decrypts data on the role's behalf");
+        assert.equal(await kms("kms:GenerateDataKey", key, "s3.eu-west-1.amazonaws.com"), "Allowed", "S3 writes SSE-KMS results");
+        assert.equal(await kms("kms:Decrypt", key), "ImplicitlyDenied", "a direct Decrypt with the role's credentials");
+        assert.equal(await kms("kms:Decrypt", key, "ec2.eu-west-1.amazonaws.com"), "ImplicitlyDenied", "through another service");
+        assert.equal(await kms("kms:Decrypt", key, "s3.us-east-1.amazonaws.com"), "ImplicitlyDenied", "through S3 in another region");
+        assert.equal(await kms("kms:Encrypt", key, "s3.eu-west-1.amazonaws.com"), "ImplicitlyDenied");
+        assert.equal(await kms("kms:Decrypt", catalogKey, "glue.eu-west-1.amazonaws.com"), "Allowed", "Glue decrypts the catalog's metadata");
+        assert.equal(await kms("kms:Decrypt", catalogKey, "s3.eu-west-1.amazonaws.com"), "ImplicitlyDenied", "the catalog's key through S3");
+        assert.equal(await kms("kms:Decrypt", catalogKey), "ImplicitlyDenied");
         assert.equal(await identityAllows(withKms, SESSION, "lakeformation:GetDataAccess", "*", {}), true);
         assert.equal(await identityAllows(policy, SESSION, "lakeformation:GetDataAccess", "*", {}), false);
     });
@@ -141,10 +162,14 @@ describe("assume policies (what the workspace role may assume)", () => {
     const roles = [SOURCE_ROLE, `arn:aws:iam::333344445555:role/AmazonManagedGrafana-CrossAccountAthena`];
     const explicit = assumeSourceRolesPolicy(roles).toJSON();
 
-    it("allows assuming exactly the listed source roles", async () => {
-        for (const role of roles) assert.equal(await identityAllows(explicit, WORKSPACE_ROLE, "sts:AssumeRole", role, {}), true);
-        assert.equal(await identityAllows(explicit, WORKSPACE_ROLE, "sts:AssumeRole", `arn:aws:iam::${B}:role/Admin`, {}), false);
-        assert.equal(await identityAllows(explicit, WORKSPACE_ROLE, "sts:AssumeRole", `arn:aws:iam::444455556666:role/AmazonManagedGrafana-CrossAccountAthena`, {}), false);
+    const tagged = { "iam:ResourceTag/GrafanaDataSource": "true" };
+
+    it("allows assuming exactly the listed source roles, while they carry the tag", async () => {
+        for (const role of roles) assert.equal(await identityAllows(explicit, WORKSPACE_ROLE, "sts:AssumeRole", role, tagged), true);
+        assert.equal(await identityAllows(explicit, WORKSPACE_ROLE, "sts:AssumeRole", SOURCE_ROLE, {}), false, "a listed role without the tag");
+        assert.equal(await identityAllows(explicit, WORKSPACE_ROLE, "sts:AssumeRole", SOURCE_ROLE, { "iam:ResourceTag/GrafanaDataSource": "false" }), false);
+        assert.equal(await identityAllows(explicit, WORKSPACE_ROLE, "sts:AssumeRole", `arn:aws:iam::${B}:role/Admin`, tagged), false);
+        assert.equal(await identityAllows(explicit, WORKSPACE_ROLE, "sts:AssumeRole", `arn:aws:iam::444455556666:role/AmazonManagedGrafana-CrossAccountAthena`, tagged), false);
     });
 
     it("grants nothing but sts:AssumeRole", async () => {
@@ -155,9 +180,10 @@ describe("assume policies (what the workspace role may assume)", () => {
 
     it("organisation mode allows the named role in the organisation only", async () => {
         const org = assumeOrganizationRolesPolicy("AmazonManagedGrafana-CrossAccountAthena", "o-abcdefghij").toJSON();
-        const inOrg = { "aws:ResourceOrgID": "o-abcdefghij" };
+        const inOrg = { "aws:ResourceOrgID": "o-abcdefghij", ...tagged };
         assert.equal(await identityAllows(org, WORKSPACE_ROLE, "sts:AssumeRole", SOURCE_ROLE, inOrg), true);
-        assert.equal(await identityAllows(org, WORKSPACE_ROLE, "sts:AssumeRole", SOURCE_ROLE, { "aws:ResourceOrgID": "o-zzzzzzzzzz" }), false);
+        assert.equal(await identityAllows(org, WORKSPACE_ROLE, "sts:AssumeRole", SOURCE_ROLE, { "aws:ResourceOrgID": "o-abcdefghij" }), false, "a role of that name without the tag");
+        assert.equal(await identityAllows(org, WORKSPACE_ROLE, "sts:AssumeRole", SOURCE_ROLE, { "aws:ResourceOrgID": "o-zzzzzzzzzz", ...tagged }), false);
         assert.equal(await identityAllows(org, WORKSPACE_ROLE, "sts:AssumeRole", `arn:aws:iam::${B}:role/Admin`, inOrg), false);
         assert.deepEqual(await validatePolicy(org, "inline"), []);
     });

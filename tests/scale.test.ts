@@ -19,6 +19,8 @@ const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
 const DASHBOARD = "grafana:oss/dashboard:Dashboard";
 const GRAFANA_ACCOUNT = WORKSPACE_EXAMPLE.grafanaAccount;
 const OTHER_ORGANIZATION = "o-otherorg0002";
+/** The tag every source role carries, as the IAM evaluator sees it on the role being assumed. */
+const TAGGED_ROLE = { "iam:ResourceTag/GrafanaDataSource": "true" };
 
 /** The example workspace stack with the first `n` generated sources, explicit or organisation mode. */
 function scaleVariant(n: number, mode: "explicit" | "organization", refs = benchSourceRefs(n)): Variant {
@@ -63,7 +65,7 @@ describe("scale: the workspace stack with many sources", function () {
         it("lets the workspace role assume each of the 40 source roles (IAM evaluator)", async () => {
             const { policy, principal } = assumePolicy(run);
             for (let i = 1; i <= 40; i++) {
-                assert.equal(await identityAllows(policy, principal, "sts:AssumeRole", roleArn(i)), true, roleArn(i));
+                assert.equal(await identityAllows(policy, principal, "sts:AssumeRole", roleArn(i), TAGGED_ROLE), true, roleArn(i));
             }
         });
 
@@ -156,16 +158,16 @@ describe("scale: the workspace stack with many sources", function () {
         it("lets the workspace role assume a source role of the organisation (IAM evaluator)", async () => {
             const { policy, principal } = assumePolicy(many);
             for (const i of [1, 17, 30, 59, 60]) {
-                assert.equal(await identityAllows(policy, principal, "sts:AssumeRole", roleArn(i), { "aws:ResourceOrgID": BENCH_ORGANIZATION_ID }), true, roleArn(i));
+                assert.equal(await identityAllows(policy, principal, "sts:AssumeRole", roleArn(i), { "aws:ResourceOrgID": BENCH_ORGANIZATION_ID, ...TAGGED_ROLE }), true, roleArn(i));
             }
             // Any account of the organisation, listed as a source or not.
-            assert.equal(await identityAllows(policy, principal, "sts:AssumeRole", roleArn(9999), { "aws:ResourceOrgID": BENCH_ORGANIZATION_ID }), true);
+            assert.equal(await identityAllows(policy, principal, "sts:AssumeRole", roleArn(9999), { "aws:ResourceOrgID": BENCH_ORGANIZATION_ID, ...TAGGED_ROLE }), true);
         });
 
         it("denies a same-named role outside the organisation, another role name inside it, and other actions", async () => {
             const { policy, principal } = assumePolicy(many);
-            const inOrg = { "aws:ResourceOrgID": BENCH_ORGANIZATION_ID };
-            assert.equal(await identityAllows(policy, principal, "sts:AssumeRole", roleArn(1), { "aws:ResourceOrgID": OTHER_ORGANIZATION }), false);
+            const inOrg = { "aws:ResourceOrgID": BENCH_ORGANIZATION_ID, ...TAGGED_ROLE };
+            assert.equal(await identityAllows(policy, principal, "sts:AssumeRole", roleArn(1), { "aws:ResourceOrgID": OTHER_ORGANIZATION, ...TAGGED_ROLE }), false);
             assert.equal(await identityAllows(policy, principal, "sts:AssumeRole", roleArn(1)), false, "no organisation at all");
             assert.equal(await identityAllows(policy, principal, "sts:AssumeRole", `arn:aws:iam::${benchAccountId(1)}:role/Admin`, inOrg), false);
             assert.equal(await identityAllows(policy, principal, "sts:TagSession", roleArn(1), inOrg), false);

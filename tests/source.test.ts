@@ -17,6 +17,7 @@ import { REPO, SOURCE_DIR, byType, configProblems, oneOf, refusal, raw } from ".
 import {
     ATTACHMENT_TYPE,
     DATABASE,
+    DATA_BUCKET,
     DATA_ACCOUNT,
     GLUE,
     KMS_KEY,
@@ -32,6 +33,7 @@ import {
     WORKGROUP,
     WORKGROUP_TYPE,
     GRAFANA_ACCOUNT,
+    REGION,
     WORKSPACE_ROLE_ARN,
     accessPolicies,
     exampleRun,
@@ -168,6 +170,7 @@ describe("source project (infra-account-b) under mocks", () => {
             const role = inputsOf(example, ROLE_TYPE);
             assert.equal(role.name, ROLE_NAME);
             assert.equal(role.maxSessionDuration, 3600);
+            assert.equal(role.tags.GrafanaDataSource, "true", "the workspace may assume only roles with the tag");
             assert.ok(typeof role.assumeRolePolicy === "string");
 
             const policies = byType(example, POLICY_TYPE);
@@ -266,11 +269,12 @@ describe("source project (infra-account-b) under mocks", () => {
             const sse = inputsOf(run, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration");
             assert.equal(sse.rules.length, 1);
             assert.deepEqual(sse.rules[0].applyServerSideEncryptionByDefault, { sseAlgorithm: "aws:kms", kmsMasterKeyId: KMS_KEY });
-            const kms = statementBySid(run, "KmsDataAndResults");
-            assert.ok(kms, "a KmsDataAndResults statement");
+            const kms = statementBySid(run, "KmsDataAndResultsThroughS3");
+            assert.ok(kms, "a KmsDataAndResultsThroughS3 statement");
             assert.equal(kms.Effect, "Allow");
             assert.deepEqual(list(kms.Action).sort(), ["kms:Decrypt", "kms:GenerateDataKey"]);
             assert.deepEqual(list(kms.Resource).sort(), [KMS_KEY, OTHER_KMS_KEY].sort());
+            assert.deepEqual(kms.Condition, { StringEquals: { "kms:ViaService": `s3.${REGION}.amazonaws.com` } });
             assertNothingProtected(run);
         });
 
@@ -438,6 +442,29 @@ describe("source project (infra-account-b) under mocks", () => {
     });
 
     describe("bad config", () => {
+        it("a results prefix of \"\" in an existing bucket, and results that overlap a data location", async () => {
+            const existing = await configProblems(SOURCE_DIR, { set: { [key("results")]: { bucket: "shared-bucket-222233334444", prefix: "", create: false } } });
+            assert.deepEqual(existing, [
+                `${key("results.prefix")}: must name a prefix of its own in an existing bucket (results.create false): "" would give Grafana write on all of shared-bucket-222233334444; use a prefix such as grafana/`,
+            ]);
+            const inside = await configProblems(SOURCE_DIR, { set: { [key("results")]: { bucket: DATA_BUCKET, prefix: "warehouse/orders/results/", create: false } } });
+            assert.equal(inside.length, 1, inside.join("\n"));
+            assert.match(inside[0], new RegExp(`^${key("results")}: s3://${DATA_BUCKET}/warehouse/orders/results/ overlaps dataLocations\\[0\\] s3://${DATA_BUCKET}/warehouse/orders/: Grafana would get write on table data`));
+            const around = await configProblems(SOURCE_DIR, { set: { [key("results")]: { bucket: DATA_BUCKET, prefix: "warehouse/", create: false } } });
+            assert.equal(around.length, 2, "both data locations are inside the results prefix");
+            // A sibling prefix of the same bucket is fine.
+            const run = await planSource({ set: { [key("results")]: { bucket: DATA_BUCKET, prefix: "grafana-results/", create: false } } });
+            assert.equal(run.rawOutputs.outputLocation, `s3://${DATA_BUCKET}/grafana-results/`);
+        });
+
+        it("a role name of an administrator role", async () => {
+            for (const name of ["OrganizationAccountAccessRole", "AWSControlTowerExecution", "AWSReservedSSO_AdministratorAccess_0123", "PlatformAdmin", "admin-readonly"]) {
+                const problems = await configProblems(SOURCE_DIR, { set: { [key("roleName")]: name } });
+                assert.equal(problems.length, 1, problems.join("\n"));
+                assert.match(problems[0], new RegExp(`^${key("roleName")}: must not be an administrator role`));
+            }
+        });
+
         /** The problems of a variant, asserting that `fullKey` is named exactly once. */
         async function problemFor(set: Record<string, unknown>, fullKey: string, unset: string[] = []): Promise<string> {
             const problems = await configProblems(SOURCE_DIR, { set, unset });

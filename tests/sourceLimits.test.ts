@@ -82,6 +82,7 @@ const onePolicy = (): PolicyJson =>
             region: REGION,
             catalog: "AwsDataCatalog",
             database: DATABASE,
+            workgroup: SOURCE_EXAMPLE.workgroup,
             tables: TABLES,
             dataLocations: LOCATIONS.map((l) => parseS3Url(l)!),
             results: { bucket: RESULTS_BUCKET, prefix: "grafana/" },

@@ -80,7 +80,7 @@ describe("source role policies (planned by infra-account-b), evaluated", functio
     });
 
     describe("access policy", () => {
-        it("Athena: queries only through workgroups tagged GrafanaDataSource=true", async () => {
+        it("Athena: queries only through the stack's own workgroup, and only while it is tagged GrafanaDataSource=true", async () => {
             await checkMatrix(policies, [
                 { action: "athena:StartQueryExecution", resource: WORKGROUP_ARN, context: TAGGED, allowed: true, why: "tagged workgroup" },
                 { action: "athena:GetQueryResults", resource: WORKGROUP_ARN, context: TAGGED, allowed: true, why: "tagged workgroup" },
@@ -89,6 +89,8 @@ describe("source role policies (planned by infra-account-b), evaluated", functio
                 { action: "athena:GetWorkGroup", resource: WORKGROUP_ARN, context: TAGGED, allowed: true, why: "tagged workgroup" },
                 { action: "athena:StartQueryExecution", resource: WORKGROUP_ARN, allowed: false, why: "untagged workgroup" },
                 { action: "athena:StartQueryExecution", resource: `arn:aws:athena:${REGION}:${DATA_ACCOUNT}:workgroup/primary`, allowed: false, why: "the untagged primary workgroup" },
+                { action: "athena:StartQueryExecution", resource: `arn:aws:athena:${REGION}:${DATA_ACCOUNT}:workgroup/finance`, context: TAGGED, allowed: false, why: "another workgroup, even tagged" },
+                { action: "athena:GetQueryResults", resource: `arn:aws:athena:${REGION}:${DATA_ACCOUNT}:workgroup/finance`, context: TAGGED, allowed: false, why: "another workgroup's results" },
                 { action: "athena:StartQueryExecution", resource: WORKGROUP_ARN, context: { "aws:ResourceTag/GrafanaDataSource": "false" }, allowed: false, why: 'tag value "false"' },
                 { action: "athena:StartQueryExecution", resource: WORKGROUP_ARN, context: { "aws:ResourceTag/GrafanaDataSource": "True" }, allowed: false, why: "the tag value is exact" },
                 { action: "athena:StartQueryExecution", resource: `arn:aws:athena:us-east-1:${DATA_ACCOUNT}:workgroup/grafana`, context: TAGGED, allowed: false, why: "another region" },
@@ -130,6 +132,9 @@ describe("source role policies (planned by infra-account-b), evaluated", functio
                 { action: "s3:GetObject", resource: s3Object(DATA_BUCKET, "warehouse/orders-archive/part-0000.parquet"), allowed: false, why: "a sibling prefix with the same start" },
                 { action: "s3:GetObject", resource: s3Object("another-bucket", "warehouse/orders/part-0000.parquet"), allowed: false, why: "another bucket" },
                 { action: "s3:ListBucket", resource: `arn:aws:s3:::${DATA_BUCKET}`, context: { "s3:prefix": "warehouse/payroll/" }, allowed: false, why: "listing outside the data locations" },
+                { action: "s3:ListBucket", resource: `arn:aws:s3:::${DATA_BUCKET}`, context: { "s3:prefix": "warehouse/orders_pii/" }, allowed: false, why: "a sibling whose name starts like a data location" },
+                { action: "s3:ListBucket", resource: `arn:aws:s3:::${DATA_BUCKET}`, context: { "s3:prefix": "warehouse/orders" }, allowed: false, why: "the bare prefix lists siblings too" },
+                { action: "s3:ListBucket", resource: `arn:aws:s3:::${DATA_BUCKET}`, context: { "s3:prefix": "warehouse/orders/year=2026/" }, allowed: true, why: "a partition of a data location" },
                 { action: "s3:DeleteBucket", resource: `arn:aws:s3:::${DATA_BUCKET}`, allowed: false, why: "never" },
                 { action: "s3:PutBucketPolicy", resource: `arn:aws:s3:::${DATA_BUCKET}`, allowed: false, why: "never" },
             ]);
@@ -249,19 +254,22 @@ describe("source role policies (planned by infra-account-b), evaluated", functio
     });
 
     describe("variants, evaluated", () => {
-        it("KMS: Decrypt and GenerateDataKey on the listed keys only", async () => {
+        it("KMS: Decrypt and GenerateDataKey on the listed keys only, and only through S3 in the region", async () => {
             const run = await planSource({ set: { [key("kmsKeyArns")]: [KMS_KEY] } });
             const resourcePolicy = DEFAULT_KEY_POLICY;
+            const s3 = { "kms:ViaService": `s3.${REGION}.amazonaws.com` };
             await checkMatrix(accessPolicies(run), [
-                { action: "kms:Decrypt", resource: KMS_KEY, resourcePolicy, allowed: true, why: "a listed key" },
-                { action: "kms:GenerateDataKey", resource: KMS_KEY, resourcePolicy, allowed: true, why: "a listed key" },
-                { action: "kms:Decrypt", resource: OTHER_KMS_KEY, resourcePolicy, allowed: false, why: "a key not listed" },
-                { action: "kms:Encrypt", resource: KMS_KEY, resourcePolicy, allowed: false, why: "not needed" },
-                { action: "kms:ScheduleKeyDeletion", resource: KMS_KEY, resourcePolicy, allowed: false, why: "never" },
-                { action: "kms:PutKeyPolicy", resource: KMS_KEY, resourcePolicy, allowed: false, why: "never" },
+                { action: "kms:Decrypt", resource: KMS_KEY, resourcePolicy, context: s3, allowed: true, why: "S3 reads encrypted data" },
+                { action: "kms:GenerateDataKey", resource: KMS_KEY, resourcePolicy, context: s3, allowed: true, why: "S3 writes encrypted results" },
+                { action: "kms:Decrypt", resource: KMS_KEY, resourcePolicy, allowed: false, why: "directly, with the role's credentials" },
+                { action: "kms:Decrypt", resource: KMS_KEY, resourcePolicy, context: { "kms:ViaService": `glue.${REGION}.amazonaws.com` }, allowed: false, why: "through another service" },
+                { action: "kms:Decrypt", resource: OTHER_KMS_KEY, resourcePolicy, context: s3, allowed: false, why: "a key not listed" },
+                { action: "kms:Encrypt", resource: KMS_KEY, resourcePolicy, context: s3, allowed: false, why: "not needed" },
+                { action: "kms:ScheduleKeyDeletion", resource: KMS_KEY, resourcePolicy, context: s3, allowed: false, why: "never" },
+                { action: "kms:PutKeyPolicy", resource: KMS_KEY, resourcePolicy, context: s3, allowed: false, why: "never" },
             ]);
             // The same key for the example (no kmsKeyArns): denied even though the key policy defers to IAM.
-            await checkMatrix(policies, [{ action: "kms:Decrypt", resource: KMS_KEY, resourcePolicy, allowed: false, why: "no key configured" }]);
+            await checkMatrix(policies, [{ action: "kms:Decrypt", resource: KMS_KEY, resourcePolicy, context: s3, allowed: false, why: "no key configured" }]);
         });
 
         it("Lake Formation: GetDataAccess when enabled", async () => {

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import type { PolicyJson } from "../shared/iam/policy";
 import { MOCK_NOW, PlanResource, RunResult } from "../tools/mock/runtime";
 import { WORKSPACE_EXAMPLE } from "./support/examples";
-import { WORKSPACE_DIR, byType, oneOf, refusal, raw } from "./support/program";
+import { WORKSPACE_DIR, byType, configProblems, oneOf, refusal, raw } from "./support/program";
 import { identityAllows } from "./support/simulate";
 import {
     DASHBOARD_TYPE,
@@ -45,6 +45,8 @@ const ENDPOINT = `${WORKSPACE_ID}.grafana-workspace.${WORKSPACE_EXAMPLE.region}.
 const WORLD = { workspaces: { [WORKSPACE_ID]: { roleArn: WORKSPACE_ROLE_ARN, endpoint: ENDPOINT, grafanaVersion: "10.4" } } };
 
 const ORG_ID = "o-a1b2c3d4e5";
+/** The tag every source role carries, as the IAM evaluator sees it on the role being assumed. */
+const TAGGED_ROLE = { "iam:ResourceTag/GrafanaDataSource": "true" };
 const OTHER_ORG_ID = "o-zz9988776655";
 const FOURTH_ACCOUNT = "999988887777";
 
@@ -318,22 +320,35 @@ describe("workspace program (infra-account-a) fed by real source plans", functio
 
         it("uses grafanaUrl and grafanaAuth instead of minting a token", async () => {
             const secretToken = "glsa_byo0123456789abcdefABCDEF_0a1b2c3d";
-            for (const secretKeys of [[wsKey("grafanaAuth")], []]) {
-                const run = await planWorkspace([sales, analytics], {
-                    set: { [wsKey("grafanaUrl")]: "https://grafana.example.com", [wsKey("grafanaAuth")]: secretToken },
-                    secretKeys,
-                    world: WORLD,
-                });
-                for (const t of [SERVICE_ACCOUNT_TYPE, TOKEN_TYPE, ROTATING_TYPE]) assert.equal(byType(run, t).length, 0, `${t} planned`);
-                const provider = oneOf(run, GRAFANA_PROVIDER_TYPE);
-                assert.equal(provider.inputs.url, "https://grafana.example.com");
-                assert.ok(run.secretInputs[provider.name].includes("auth"));
-                assert.equal(raw(run, provider.name).auth, secretToken);
-                for (const check of byType(run, HEALTH_TYPE)) assert.equal(check.inputs.grafanaUrl, "https://grafana.example.com");
-                assert.equal(run.rawOutputs.tokenExpiresAt, undefined);
-                // Even when the config value was not set with --secret.
-                assert.ok(!JSON.stringify(run.plan).includes(secretToken), `the Grafana token is in the plan (secretKeys ${JSON.stringify(secretKeys)})`);
-                for (const u of Object.values(run.rawOutputs.dashboardUrls as Record<string, string>)) assert.ok(u.startsWith("https://grafana.example.com/d/"), u);
+            const url = `https://${ENDPOINT}`;
+            const run = await planWorkspace([sales, analytics], {
+                set: { [wsKey("grafanaUrl")]: `${url}/`, [wsKey("grafanaAuth")]: secretToken },
+                secretKeys: [wsKey("grafanaAuth")],
+                world: WORLD,
+            });
+            for (const t of [SERVICE_ACCOUNT_TYPE, TOKEN_TYPE, ROTATING_TYPE]) assert.equal(byType(run, t).length, 0, `${t} planned`);
+            const provider = oneOf(run, GRAFANA_PROVIDER_TYPE);
+            assert.equal(provider.inputs.url, url);
+            assert.ok(run.secretInputs[provider.name].includes("auth"));
+            assert.equal(raw(run, provider.name).auth, secretToken);
+            for (const check of byType(run, HEALTH_TYPE)) assert.equal(check.inputs.grafanaUrl, url);
+            assert.equal(run.rawOutputs.tokenExpiresAt, undefined);
+            assert.ok(!JSON.stringify(run.plan).includes(secretToken), "the Grafana token is in the plan");
+            for (const u of Object.values(run.rawOutputs.dashboardUrls as Record<string, string>)) assert.ok(u.startsWith(`${url}/d/`), u);
+        });
+
+        it("refuses a grafanaAuth in plain text, and a grafanaUrl that is not the workspace's own endpoint", async () => {
+            const token = "glsa_plain0123456789abcdefABCDEF_0a1b";
+            const plain = await configProblems(WORKSPACE_DIR, workspaceVariant([sales], { set: { [wsKey("grafanaUrl")]: `https://${ENDPOINT}`, [wsKey("grafanaAuth")]: token }, world: WORLD }));
+            assert.deepEqual(plain, [`${wsKey("grafanaAuth")}: must be set as a secret, not in plain text (the value is not shown): pulumi config set --secret grafanaAuth <value>`]);
+            const secret = { [wsKey("grafanaAuth")]: token };
+            const elsewhere = await refusal(WORKSPACE_DIR, workspaceVariant([sales], { set: { [wsKey("grafanaUrl")]: "https://grafana.example.com", ...secret }, secretKeys: [wsKey("grafanaAuth")], world: WORLD }));
+            assert.equal(elsewhere, `grafanaUrl https://grafana.example.com is not the endpoint of workspace ${WORKSPACE_ID}: set it to https://${ENDPOINT}`);
+            for (const bad of [`https://user:pw@${ENDPOINT}`, `https://${ENDPOINT}/login`, `https://${ENDPOINT}?x=1`, `https://${ENDPOINT}#f`, `http://${ENDPOINT}`, `https://${ENDPOINT}:8443`]) {
+                const problems = await configProblems(WORKSPACE_DIR, workspaceVariant([sales], { set: { [wsKey("grafanaUrl")]: bad, ...secret }, secretKeys: [wsKey("grafanaAuth")], world: WORLD }));
+                assert.equal(problems.length, 1, `${bad}: ${problems.join("\n")}`);
+                assert.match(problems[0], new RegExp(`^${wsKey("grafanaUrl")}: must be https://<host> with nothing after the host`), bad);
+                assert.ok(!problems[0].includes(token));
             }
         });
 
@@ -378,21 +393,22 @@ describe("workspace program (infra-account-a) fed by real source plans", functio
 
         it("lets the workspace role assume each source role", async () => {
             for (const s of [sales, analytics, finance]) {
-                assert.equal(await identityAllows(policy, WORKSPACE_ROLE_ARN, "sts:AssumeRole", s.contract.roleArn), true, s.contract.roleArn);
+                assert.equal(await identityAllows(policy, WORKSPACE_ROLE_ARN, "sts:AssumeRole", s.contract.roleArn, TAGGED_ROLE), true, s.contract.roleArn);
+                    assert.equal(await identityAllows(policy, WORKSPACE_ROLE_ARN, "sts:AssumeRole", s.contract.roleArn), false, `${s.contract.roleArn} without the tag`);
             }
             // A session of the workspace role, as Grafana uses it.
             const session = `arn:aws:sts::${GRAFANA_ACCOUNT}:assumed-role/${WORKSPACE_ROLE_NAME}/grafana`;
-            assert.equal(await identityAllows(policy, session, "sts:AssumeRole", analytics.contract.roleArn), true);
+            assert.equal(await identityAllows(policy, session, "sts:AssumeRole", analytics.contract.roleArn, TAGGED_ROLE), true);
         });
 
         it("denies any other role: another name in a source account, the same name in a fourth account", async () => {
             for (const account of ["222233334444", "333344445555", "444455556666"]) {
                 for (const name of ["OrganizationAccountAccessRole", `${SOURCE_ROLE_NAME}-admin`, "Admin"]) {
-                    assert.equal(await identityAllows(policy, WORKSPACE_ROLE_ARN, "sts:AssumeRole", `arn:aws:iam::${account}:role/${name}`), false, `${account} ${name}`);
+                    assert.equal(await identityAllows(policy, WORKSPACE_ROLE_ARN, "sts:AssumeRole", `arn:aws:iam::${account}:role/${name}`, TAGGED_ROLE), false, `${account} ${name}`);
                 }
             }
-            assert.equal(await identityAllows(policy, WORKSPACE_ROLE_ARN, "sts:AssumeRole", `arn:aws:iam::${FOURTH_ACCOUNT}:role/${SOURCE_ROLE_NAME}`), false);
-            assert.equal(await identityAllows(policy, WORKSPACE_ROLE_ARN, "sts:AssumeRole", `arn:aws:iam::${GRAFANA_ACCOUNT}:role/${SOURCE_ROLE_NAME}`), false);
+            assert.equal(await identityAllows(policy, WORKSPACE_ROLE_ARN, "sts:AssumeRole", `arn:aws:iam::${FOURTH_ACCOUNT}:role/${SOURCE_ROLE_NAME}`, TAGGED_ROLE), false);
+            assert.equal(await identityAllows(policy, WORKSPACE_ROLE_ARN, "sts:AssumeRole", `arn:aws:iam::${GRAFANA_ACCOUNT}:role/${SOURCE_ROLE_NAME}`, TAGGED_ROLE), false);
         });
 
         it("grants nothing but sts:AssumeRole", async () => {
@@ -423,24 +439,26 @@ describe("workspace program (infra-account-a) fed by real source plans", functio
             });
 
             it("allows the role of that name in any account of the organisation", async () => {
-                const inOrg = { "aws:ResourceOrgID": ORG_ID };
+                const inOrg = { "aws:ResourceOrgID": ORG_ID, ...TAGGED_ROLE };
                 for (const s of [sales, analytics, finance]) {
                     assert.equal(await identityAllows(orgPolicy, WORKSPACE_ROLE_ARN, "sts:AssumeRole", s.contract.roleArn, inOrg), true, s.contract.roleArn);
                 }
+                // A role of that name the source stacks did not create (no tag) is not assumable.
+                assert.equal(await identityAllows(orgPolicy, WORKSPACE_ROLE_ARN, "sts:AssumeRole", sales.contract.roleArn, { "aws:ResourceOrgID": ORG_ID }), false);
                 const newAccount = `arn:aws:iam::${FOURTH_ACCOUNT}:role/${SOURCE_ROLE_NAME}`;
                 assert.equal(await identityAllows(orgPolicy, WORKSPACE_ROLE_ARN, "sts:AssumeRole", newAccount, inOrg), true);
             });
 
             it("denies the same name outside the organisation, another name inside it, and other actions", async () => {
                 const role = `arn:aws:iam::${FOURTH_ACCOUNT}:role/${SOURCE_ROLE_NAME}`;
-                assert.equal(await identityAllows(orgPolicy, WORKSPACE_ROLE_ARN, "sts:AssumeRole", role, { "aws:ResourceOrgID": OTHER_ORG_ID }), false);
+                assert.equal(await identityAllows(orgPolicy, WORKSPACE_ROLE_ARN, "sts:AssumeRole", role, { "aws:ResourceOrgID": OTHER_ORG_ID, ...TAGGED_ROLE }), false);
                 assert.equal(await identityAllows(orgPolicy, WORKSPACE_ROLE_ARN, "sts:AssumeRole", role), false, "no organisation at all");
                 assert.equal(
-                    await identityAllows(orgPolicy, WORKSPACE_ROLE_ARN, "sts:AssumeRole", "arn:aws:iam::222233334444:role/OrganizationAccountAccessRole", { "aws:ResourceOrgID": ORG_ID }),
+                    await identityAllows(orgPolicy, WORKSPACE_ROLE_ARN, "sts:AssumeRole", "arn:aws:iam::222233334444:role/OrganizationAccountAccessRole", { "aws:ResourceOrgID": ORG_ID, ...TAGGED_ROLE }),
                     false,
                 );
                 assert.equal(
-                    await identityAllows(orgPolicy, WORKSPACE_ROLE_ARN, "sts:AssumeRole", `arn:aws:iam::222233334444:role/${SOURCE_ROLE_NAME}-admin`, { "aws:ResourceOrgID": ORG_ID }),
+                    await identityAllows(orgPolicy, WORKSPACE_ROLE_ARN, "sts:AssumeRole", `arn:aws:iam::222233334444:role/${SOURCE_ROLE_NAME}-admin`, { "aws:ResourceOrgID": ORG_ID, ...TAGGED_ROLE }),
                     false,
                 );
                 assert.equal(await identityAllows(orgPolicy, WORKSPACE_ROLE_ARN, "iam:PassRole", sales.contract.roleArn, { "aws:ResourceOrgID": ORG_ID }), false);

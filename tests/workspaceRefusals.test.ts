@@ -53,6 +53,26 @@ describe("workspace program (infra-account-a): refusals and the offline plan", f
             }
         });
 
+        it("distrusts every output: each must be what a source stack of this program exports", async () => {
+            const cases: [string, (o: Record<string, unknown>) => void, RegExp][] = [
+                ["a role of another account", (o) => (o.roleArn = String(o.roleArn).replace("333344445555", "999988887777")), /output "roleArn" is a role of account 999988887777, not of the source's accountId 333344445555/],
+                ["a role of another partition", (o) => (o.roleArn = String(o.roleArn).replace("arn:aws:", "arn:aws-cn:")), /output "roleArn" is in the aws-cn partition, but the source's region eu-west-1 is in aws/],
+                ["a region of an isolated partition", (o) => (o.region = "us-iso-east-1"), /output "region" is in an isolated partition/],
+                ["SQL in the database name", (o) => (o.database = "sales' OR '1'='1"), /output "database" must be a Glue database name/],
+                ["a catalog name with spaces", (o) => (o.catalog = "Aws Data Catalog"), /output "catalog" must be an Athena data catalog name/],
+                ["a workgroup name with a slash", (o) => (o.workgroup = "grafana/../primary"), /output "workgroup" must be an Athena workgroup name/],
+                ["a label of 1,000 characters", (o) => (o.label = "x".repeat(1000)), /output "label" must be a non-empty name of at most 100 characters/],
+                ["an output location with a wildcard", (o) => (o.outputLocation = "s3://results-*/grafana/"), /output "outputLocation" must be an S3 location/],
+                ["a short external ID", (o) => (o.externalId = "guessable"), /output "externalId" is not an external ID of 32 to 1224/],
+            ];
+            for (const [what, change, message] of cases) {
+                const error = await refusal(WORKSPACE_DIR, workspaceVariant([sales, withOutputs(analytics, change)]));
+                assert.match(error, new RegExp(`^source stack "${ANALYTICS}": `), what);
+                assert.match(error, message, what);
+                assert.ok(!error.includes(String(analytics.ref.outputs.externalId)) && !error.includes("guessable"), `${what}: the external ID is in the message`);
+            }
+        });
+
         it("refuses a contract version it does not know, naming the stack", async () => {
             const v2 = withOutputs(analytics, (o) => (o.contractVersion = 2));
             const message = await refusal(WORKSPACE_DIR, workspaceVariant([sales, v2]));
@@ -121,6 +141,14 @@ describe("workspace program (infra-account-a): refusals and the offline plan", f
             assert.equal(problems.length, 6, problems.join("\n"));
             assert.ok(problems.find((p) => p.includes("workspaceId"))!.includes('"g-XYZ"'));
             assert.ok(problems.find((p) => p.includes("panels[0].type"))!.includes('"piechart"'));
+        });
+
+        it("an administrator role as sourceRoleName in organisation mode", async () => {
+            for (const name of ["OrganizationAccountAccessRole", "AWSControlTowerExecution", "AWSReservedSSO_ReadOnly_abc", "DataAdmin"]) {
+                const problems = await configProblems(WORKSPACE_DIR, { set: { [wsKey("sourceRoleName")]: name, [wsKey("organizationId")]: "o-abcdefghij" } });
+                assert.equal(problems.length, 1, problems.join("\n"));
+                assert.match(problems[0], new RegExp(`^grafana-athena-workspace:sourceRoleName: must not be an administrator role`));
+            }
         });
 
         it("no sources, and no source stack file to chart", async () => {

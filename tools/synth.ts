@@ -12,7 +12,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseArgs as parseCommandLine } from "util";
 import YAML from "yaml";
-import { Plan, ProgramError, StackRefOutputs, runProgram } from "./mock/runtime";
+import { createHash } from "crypto";
+import { Plan, ProgramError, SECRET, StackRefOutputs, runProgram } from "./mock/runtime";
 import { readPlanFile } from "./plan/format";
 import { readProject, readStackConfig } from "./stackConfig";
 
@@ -60,10 +61,18 @@ export function parseArgs(argv: string[]): SynthArgs | undefined {
     return { projectDir: positionals[0], stack: values.stack ?? "example", configFile: values.config, refs, refDir: values["ref-dir"], out: values.out };
 }
 
-/** A stack reference resolves to the outputs of an earlier plan (secret ones marked). */
+/**
+ * A stack reference resolves to the outputs of an earlier plan (secret ones marked). A plan shows
+ * a secret output as "[secret]"; the reading stack gets a stand-in of the secret's usual shape
+ * instead (48 characters, different per stack and output), never the real value, and its plan
+ * shows it as "[secret]" again.
+ */
 export function refFromPlan(plan: Plan): StackRefOutputs {
-    // Secret outputs are "[secret]" in a plan: an offline stand-in, never the real value.
-    return { outputs: plan.outputs, secretOutputs: plan.secretOutputs };
+    const outputs = { ...plan.outputs };
+    for (const k of plan.secretOutputs) {
+        if (outputs[k] === SECRET) outputs[k] = createHash("sha256").update(`${plan.project}/${plan.stack}/${k}`).digest("hex").slice(0, 48);
+    }
+    return { outputs, secretOutputs: plan.secretOutputs };
 }
 
 export async function synth(args: SynthArgs): Promise<Plan> {

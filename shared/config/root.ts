@@ -56,3 +56,6 @@ export const rootSettings = z
 export type RootSettings = z.output<typeof rootSettings>;
 
 export const ROOT_KEY_KINDS = { source: "json", workspace: "json" } as const;
+
+/** Fields of the root's objects that must be set as secrets (`pulumi config set --path --secret`). */
+export const ROOT_SECRET_FIELDS = { workspace: ["grafanaAuth"] } as const;

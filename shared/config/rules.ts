@@ -10,11 +10,39 @@ import { parseS3Url } from "../s3";
 const need = (what: string) => (issue: { input?: unknown }) =>
     issue.input === undefined ? `is required: ${what}` : `must be ${what}, got ${describe(issue.input)}`;
 
+/** How long an echoed value may be: a message names it, it does not reproduce it. */
+const ECHO_LIMIT = 80;
+
+/** Strings that are secrets while config is read (the values of secret keys): never echoed. */
+let hidden: ReadonlySet<string> = new Set();
+
+/** Runs `body` with `values` hidden from every message `describe` writes. */
+export function withHiddenValues<T>(values: ReadonlySet<string>, body: () => T): T {
+    const before = hidden;
+    hidden = values;
+    try {
+        return body();
+    } finally {
+        hidden = before;
+    }
+}
+
+/** `message` with every occurrence of a hidden value (of 4 characters or more) replaced by `[secret]`. */
+export function hideValues(message: string, values: ReadonlySet<string>): string {
+    let out = message;
+    for (const v of [...values].filter((x) => x.length >= 4).sort((a, b) => b.length - a.length)) out = out.split(v).join("[secret]");
+    return out;
+}
+
+/** A value as a message quotes it: cut to about 80 characters, and `[secret]` for a secret. */
 export function describe(value: unknown): string {
-    if (typeof value === "string") return JSON.stringify(value);
+    if (typeof value === "string") {
+        if (hidden.has(value)) return "[secret]";
+        return value.length > ECHO_LIMIT ? `${JSON.stringify(value.slice(0, ECHO_LIMIT))}… (${value.length} characters)` : JSON.stringify(value);
+    }
     if (Array.isArray(value)) return "a list";
     if (value === null) return "null";
-    return typeof value === "object" ? "an object" : `${typeof value} ${String(value)}`;
+    return typeof value === "object" ? "an object" : `${typeof value} ${String(value).slice(0, ECHO_LIMIT)}`;
 }
 
 export const accountId = z
@@ -86,6 +114,20 @@ export const iamRoleName = z
     .string({ error: need("an IAM role name") })
     .regex(/^[\w+=,.@-]{1,64}$/, { error: (i) => `must be an IAM role name (1-64 letters, digits and +=,.@_-), got ${describe(i.input)}` });
 
+/**
+ * A role name this program lets a workspace assume: never one of the well-known administrator
+ * roles of an organisation (its account-access role, Control Tower's execution role, the roles of
+ * IAM Identity Center permission sets) nor any name containing "admin".
+ */
+export const assumableRoleName = iamRoleName.refine(
+    (n) => !/^(OrganizationAccountAccessRole|AWSControlTowerExecution)$/i.test(n) && !/^AWSReservedSSO_/i.test(n) && !/admin/i.test(n),
+    {
+        error: (i) =>
+            `must not be an administrator role (OrganizationAccountAccessRole, AWSControlTowerExecution, AWSReservedSSO_*, or a name containing "Admin"), ` +
+            `got ${describe(i.input)}: use the role the source stacks create for Grafana`,
+    },
+);
+
 export const label = z
     .string({ error: need("a short human name") })
     .refine((s) => s.trim().length > 0 && s.length <= 100, { error: "must be a non-empty name of at most 100 characters" });
@@ -105,10 +147,21 @@ export const organizationId = z
     .string({ error: need("an AWS Organizations ID (o-...)") })
     .regex(/^o-[a-z0-9]{10,32}$/, { error: (i) => `must be an AWS Organizations ID (o- and 10-32 lowercase letters or digits), got ${describe(i.input)}` });
 
-export const httpsUrl = z
-    .string({ error: need("an https:// URL") })
-    .regex(/^https:\/\/[^\s/]+(\/[^\s]*)?$/, { error: (i) => `must be an https:// URL, got ${describe(i.input)}` })
-    .transform((u) => u.replace(/\/+$/, ""));
+/** The root of an https endpoint, `https://<host>`: no credentials, port, path, query or fragment. */
+export const httpsEndpoint = z
+    .string({ error: need("an https:// endpoint such as https://g-0123456789.grafana-workspace.eu-west-1.amazonaws.com") })
+    .refine(
+        (u) => {
+            try {
+                const url = new URL(u);
+                return url.protocol === "https:" && /^https:\/\/[^/?#@\s]+\/?$/.test(u) && url.port === "" && url.username === "" && url.password === "";
+            } catch {
+                return false;
+            }
+        },
+        { error: (i) => `must be https://<host> with nothing after the host (no credentials, port, path, query or fragment), got ${describe(i.input)}` },
+    )
+    .transform((u) => new URL(u).origin);
 
 export const integer = (what: string, min: number, max: number) =>
     z

@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { accountOfArn } from "../naming";
 import { partitionOf, partitionOfArn } from "../partition";
+import { S3Location, overlaps, s3Url } from "../s3";
 import * as r from "./rules";
 
 export const SOURCE_NAMESPACE = "grafana-athena-source";
@@ -53,12 +54,14 @@ export const sourceSettingsShape = {
     workgroup: workgroupSettings,
     results: resultsSettings,
     kmsKeyArns: z.array(r.kmsKeyArn, { error: (i) => `must be a list of KMS key ARNs, got ${r.describe(i.input)}` }).default([]),
+    catalogKmsKeyArn: r.kmsKeyArn.optional(),
     lakeFormation: r.bool("the tables are governed by Lake Formation").default(false),
-    roleName: r.iamRoleName.default(DEFAULT_ROLE_NAME),
+    roleName: r.assumableRoleName.default(DEFAULT_ROLE_NAME),
     label: r.label.optional(),
 };
 
-export function crossChecks(s: { grafanaAccountId: unknown; grafanaRoleArn: unknown }, ctx: z.RefinementCtx) {
+export function crossChecks(s: { grafanaAccountId: unknown; grafanaRoleArn: unknown; results?: unknown; dataLocations?: unknown }, ctx: z.RefinementCtx) {
+    resultsChecks(s, ctx);
     if (typeof s.grafanaRoleArn !== "string" || typeof s.grafanaAccountId !== "string") return;
     const account = accountOfArn(s.grafanaRoleArn);
     // A malformed grafanaAccountId is reported on its own key; comparing with it would only repeat that.
@@ -71,13 +74,45 @@ export function crossChecks(s: { grafanaAccountId: unknown; grafanaRoleArn: unkn
     }
 }
 
+const isLocation = (v: unknown): v is S3Location =>
+    !!v && typeof v === "object" && typeof (v as S3Location).bucket === "string" && typeof (v as S3Location).prefix === "string";
+
+/**
+ * The results location is Grafana's to write: in a bucket the stack does not create it must be a
+ * prefix of its own (never the whole bucket), and it must not overlap a data location, or Grafana
+ * would get write on table data and result files would land inside a table.
+ */
+function resultsChecks(s: { results?: unknown; dataLocations?: unknown }, ctx: z.RefinementCtx) {
+    const results = s.results as { create?: unknown } | undefined;
+    if (!isLocation(results)) return;
+    if (results.create === false && results.prefix === "") {
+        ctx.addIssue({
+            code: "custom",
+            path: ["results", "prefix"],
+            message: `must name a prefix of its own in an existing bucket (results.create false): "" would give Grafana write on all of ${results.bucket}; use a prefix such as grafana/`,
+        });
+    }
+    if (!Array.isArray(s.dataLocations)) return;
+    s.dataLocations.forEach((d: unknown, i) => {
+        if (isLocation(d) && overlaps(results, d)) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["results"],
+                message:
+                    `${s3Url(results)} overlaps dataLocations[${i}] ${s3Url(d)}: Grafana would get write on table data, and results would land ` +
+                    `inside a table; give the results a bucket or prefix of their own`,
+            });
+        }
+    });
+}
+
 /**
  * Every ARN of the settings must be of the partition of the stack's region (`regionKey` names the
  * setting that gives it): a role in another partition cannot be trusted, a key in another cannot
  * be used. Undefined or malformed regions are reported on their own key.
  */
 export function partitionChecks(region: unknown, regionKey: string) {
-    return (s: { grafanaRoleArn?: unknown; kmsKeyArns?: unknown }, ctx: z.RefinementCtx) => {
+    return (s: { grafanaRoleArn?: unknown; kmsKeyArns?: unknown; catalogKmsKeyArn?: unknown }, ctx: z.RefinementCtx) => {
         const partition = typeof region === "string" && r.region.safeParse(region).success ? partitionOf(region) : undefined;
         if (partition === undefined) return;
         const check = (arn: unknown, path: (string | number)[]) => {
@@ -92,6 +127,7 @@ export function partitionChecks(region: unknown, regionKey: string) {
         };
         check(s.grafanaRoleArn, ["grafanaRoleArn"]);
         if (Array.isArray(s.kmsKeyArns)) s.kmsKeyArns.forEach((k, i) => check(k, ["kmsKeyArns", i]));
+        check(s.catalogKmsKeyArn, ["catalogKmsKeyArn"]);
     };
 }
 
@@ -113,6 +149,7 @@ export const SOURCE_KEY_KINDS = {
     workgroup: "json",
     results: "json",
     kmsKeyArns: "json",
+    catalogKmsKeyArn: "string",
     lakeFormation: "json",
     roleName: "string",
     label: "string",

@@ -7,6 +7,7 @@ import { z } from "zod";
 import { PANEL_TYPES, PanelType, RESULT_REUSE_MAX_MINUTES, RESULT_REUSE_MIN_MINUTES } from "../grafana/dashboards";
 import { OrganizationAssumeMode, explicitModeCapacity } from "../policies/workspaceRole";
 import * as r from "./rules";
+import { DEFAULT_ROLE_NAME } from "./source";
 
 export const WORKSPACE_NAMESPACE = "grafana-athena-workspace";
 
@@ -43,12 +44,12 @@ export const sourceRef = z
 export const workspaceCommonShape = {
     workspaceId: r.workspaceId,
     tokenRotationDays: r.integer("days between Grafana token rotations; below 30, the token's lifetime", 1, 29).default(DEFAULT_TOKEN_ROTATION_DAYS),
-    grafanaUrl: r.httpsUrl.optional(),
+    grafanaUrl: r.httpsEndpoint.optional(),
     /** Only its presence is validated here; the value stays a secret and never reaches a message. */
     grafanaAuth: z.string({ error: "must be a Grafana API token (set it with --secret)" }).min(1).optional(),
     dashboard: dashboardSettings.default({ folder: DEFAULT_FOLDER, resultReuseMinutes: DEFAULT_RESULT_REUSE_MINUTES }),
     verifyDataSources: r.bool("check every data source like Grafana's Save & test during pulumi up").default(true),
-    sourceRoleName: r.iamRoleName.optional(),
+    sourceRoleName: r.assumableRoleName.optional(),
     organizationId: r.organizationId.optional(),
 };
 
@@ -119,7 +120,8 @@ export function explicitCapacityProblem(count: number, organizationMode: boolean
     if (organizationMode || count <= most) return undefined;
     return (
         `${count} sources, more than the explicit assume policy can hold (at most ${most}, ` +
-        `about 138 with the default role name); set sourceRoleName and organizationId for organisation mode`
+        `about ${explicitModeCapacity(`arn:aws:iam::123456789012:role/${DEFAULT_ROLE_NAME}`.length)} with the default role name); ` +
+        `set sourceRoleName and organizationId for organisation mode`
     );
 }
 

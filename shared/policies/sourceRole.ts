@@ -62,14 +62,18 @@ export interface SourceAccessArgs {
     catalog: string;
     /** Glue database the tables live in. */
     database: string;
+    /** The Athena workgroup Grafana queries through: the only one the role may use. */
+    workgroup: string;
     /** Table names, or `["*"]` for every table of the database. */
     tables: readonly string[];
     /** S3 locations the tables read (read-only). */
     dataLocations: readonly S3Location[];
     /** Where Athena writes query results (read/write). */
     results: S3Location;
-    /** KMS keys that encrypt the data or the results. */
+    /** KMS keys that encrypt the data or the results: usable only through S3 in the region. */
     kmsKeyArns?: readonly string[];
+    /** The KMS key that encrypts the Glue Data Catalog's metadata: usable only through Glue in the region. */
+    catalogKmsKeyArn?: string;
     /** The tables are governed by Lake Formation. */
     lakeFormation?: boolean;
     /** AWS partition, default `aws`. */
@@ -130,9 +134,11 @@ export function sourceAccessStatements(args: SourceAccessArgs & { accountId: str
             resources: [`arn:${p}:athena:${args.region}:${args.accountId}:datacatalog/${args.catalog}`],
         }),
         new PolicyStatement({
-            sid: "AthenaQueryTaggedWorkgroups",
+            // The one workgroup of this stack, and only while it carries the tag: whoever may tag
+            // other workgroups cannot widen what Grafana runs and reads.
+            sid: "AthenaQueryWorkgroup",
             actions: ATHENA_QUERY_ACTIONS,
-            resources: [`arn:${p}:athena:${args.region}:${args.accountId}:workgroup/*`],
+            resources: [`arn:${p}:athena:${args.region}:${args.accountId}:workgroup/${args.workgroup}`],
             conditions: { StringEquals: { [`aws:ResourceTag/${GRAFANA_TAG_KEY}`]: GRAFANA_TAG_VALUE } },
         }),
         new PolicyStatement({
@@ -166,12 +172,27 @@ export function sourceAccessStatements(args: SourceAccessArgs & { accountId: str
             resources: args.dataLocations.map(objectsArn),
         }),
     ];
+    // KMS only through the services that use the keys (`kms:ViaService`, whose values end in
+    // amazonaws.com in every partition, AWS KMS developer guide): S3 decrypts data and writes
+    // SSE-KMS results on the role's behalf; Glue decrypts an encrypted catalog's metadata. A direct
+    // kms:Decrypt with the role's credentials is denied.
     if (args.kmsKeyArns && args.kmsKeyArns.length > 0) {
         statements.push(
             new PolicyStatement({
-                sid: "KmsDataAndResults",
+                sid: "KmsDataAndResultsThroughS3",
                 actions: ["kms:Decrypt", "kms:GenerateDataKey"],
                 resources: args.kmsKeyArns,
+                conditions: { StringEquals: { "kms:ViaService": viaService("s3", args.region) } },
+            }),
+        );
+    }
+    if (args.catalogKmsKeyArn) {
+        statements.push(
+            new PolicyStatement({
+                sid: "KmsCatalogThroughGlue",
+                actions: ["kms:Decrypt"],
+                resources: [args.catalogKmsKeyArn],
+                conditions: { StringEquals: { "kms:ViaService": viaService("glue", args.region) } },
             }),
         );
     }
@@ -188,10 +209,16 @@ export function sourceAccessStatements(args: SourceAccessArgs & { accountId: str
     return statements;
 }
 
+/** The `kms:ViaService` value of an AWS service in a region. */
+export function viaService(service: string, region: string): string {
+    return `${service}.${region}.amazonaws.com`;
+}
+
 /**
  * Listing a data bucket is limited to the prefixes the tables read (`s3:prefix`), one statement
  * per bucket so that one bucket's prefixes never open another's; a whole-bucket location lists
- * the whole bucket.
+ * the whole bucket. Each prefix in the forms `p/` and `p/*` only: a bare `p` would also list a
+ * sibling such as `p_pii/`.
  */
 function dataListStatements(locations: readonly S3Location[], bucketArn: (b: string) => string): PolicyStatement[] {
     const byBucket = new Map<string, Set<string>>();
@@ -207,7 +234,7 @@ function dataListStatements(locations: readonly S3Location[], bucketArn: (b: str
             sid: `S3DataList${i + 1}`,
             actions: ["s3:ListBucket"],
             resources: [bucketArn(bucket)],
-            conditions: whole ? undefined : { StringLike: { "s3:prefix": prefixes.flatMap((p) => [p.replace(/\/$/, ""), `${p}*`]) } },
+            conditions: whole ? undefined : { StringLike: { "s3:prefix": prefixes.flatMap((p) => [p, `${p}*`]) } },
         });
     });
 }

@@ -6,6 +6,7 @@
 import { PolicyDocument, PolicyError, PolicyStatement, Value } from "../iam/policy";
 import { POLICY_QUOTAS, checkPolicySize, policySize } from "../iam/size";
 import { roleNameFromArn } from "../naming";
+import { GRAFANA_TAG_KEY, GRAFANA_TAG_VALUE } from "./sourceRole";
 
 export const ASSUME_POLICY_NAME = "GrafanaAthenaAssumeSourceRoles";
 
@@ -17,10 +18,18 @@ export interface OrganizationAssumeMode {
     organizationId: string;
 }
 
-/** `sts:AssumeRole` on exactly the given source role ARNs, nothing else. */
+/**
+ * Every source role carries the tag `GrafanaDataSource=true` (the source project sets it): the
+ * assume policy requires it of the role being assumed (`iam:ResourceTag/...`, a condition key of
+ * sts:AssumeRole in the IAM catalog), so that a role of the right name or ARN that a source stack
+ * did not create is not assumable.
+ */
+const TAGGED_ROLE = { StringEquals: { [`iam:ResourceTag/${GRAFANA_TAG_KEY}`]: GRAFANA_TAG_VALUE } };
+
+/** `sts:AssumeRole` on exactly the given source role ARNs, while they carry the tag; nothing else. */
 export function assumeSourceRolesPolicy(roleArns: readonly Value[], name = ASSUME_POLICY_NAME): PolicyDocument {
     return new PolicyDocument(name, "inline", [
-        new PolicyStatement({ sid: "AssumeAthenaSourceRoles", actions: ["sts:AssumeRole"], resources: roleArns }),
+        new PolicyStatement({ sid: "AssumeAthenaSourceRoles", actions: ["sts:AssumeRole"], resources: roleArns, conditions: TAGGED_ROLE }),
     ]);
 }
 
@@ -34,7 +43,7 @@ export function assumeOrganizationRolesPolicy(roleName: string, organizationId: 
             sid: "AssumeAthenaSourceRolesInOrganization",
             actions: ["sts:AssumeRole"],
             resources: [`arn:${partition}:iam::*:role/${roleName}`],
-            conditions: { StringEquals: { "aws:ResourceOrgID": organizationId } },
+            conditions: { StringEquals: { "aws:ResourceOrgID": organizationId, ...TAGGED_ROLE.StringEquals } },
         }),
     ]);
 }
