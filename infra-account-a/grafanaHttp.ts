@@ -68,6 +68,20 @@ function positiveOr(value: number | undefined, fallback: number): number {
     return typeof value === "number" && Number.isFinite(value) && value > 0 ? value : fallback;
 }
 
+/**
+ * Text from Grafana (or whatever answers at its URL) with every credential taken out: the token
+ * itself, anything after "Bearer", an echoed Authorization header, and anything shaped like a
+ * Grafana service account token. Every message built from an answer goes through this: a proxy or
+ * a misbehaving server may echo the request's headers into its error.
+ */
+export function scrubCredentials(text: string, token: string): string {
+    let out = token.length >= 4 ? text.split(token).join("[secret]") : text;
+    out = out.replace(/(authorization["']?\s*[:=]\s*["']?)[^"'\r\n,}]+/gi, "$1[secret]");
+    out = out.replace(/\bBearer\s+[^\s"',}]+/gi, "Bearer [secret]");
+    out = out.replace(/\bglsa_[A-Za-z0-9_]+/g, "[secret]");
+    return out;
+}
+
 function truncate(text: string): string {
     const t = text.trim();
     return t.length > MAX_MESSAGE_CHARS ? `${t.slice(0, MAX_MESSAGE_CHARS)}… (truncated)` : t;
@@ -229,7 +243,8 @@ export async function checkDataSourceHealth(req: HealthCheckRequest): Promise<He
         // only what is left of the deadline.
         const remaining = deadlineAt - Date.now();
         const attemptTimeout = attempts === 1 ? timeoutMs : Math.max(1, Math.min(timeoutMs, remaining));
-        const result = await attemptOnce(url, req.token, attemptTimeout);
+        const answer = await attemptOnce(url, req.token, attemptTimeout);
+        const result = { ...answer, message: scrubCredentials(answer.message, req.token) };
 
         if (result.ok) {
             return { ok: true, status: result.status, message: result.message, attempts };

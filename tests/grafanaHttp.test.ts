@@ -50,6 +50,13 @@ describe("checkDataSourceHealth against a local fake Grafana", () => {
                     return reply(res, 401, { message: "Unauthorized" });
                 case "missing":
                     return reply(res, 404, { message: "Data source not found" });
+                case "echo":
+                    // A proxy that repeats the request's headers in its error.
+                    return reply(res, 400, { status: "ERROR", message: `denied: authorization: ${req.headers.authorization}; token ${TOKEN}; other glsa_abcDEF012_9f` });
+                case "echo-text": {
+                    res.writeHead(500, { "Content-Type": "text/plain" });
+                    return res.end(`upstream failed for request with Authorization=${req.headers.authorization}`);
+                }
                 case "slow": {
                     const t = setTimeout(() => reply(res, 200, { status: "OK", message: "late" }), 400);
                     res.on("close", () => clearTimeout(t));
@@ -91,6 +98,20 @@ describe("checkDataSourceHealth against a local fake Grafana", () => {
             ...extra,
         };
     }
+
+    it("never copies the token or an Authorization header into a result or an error", async () => {
+        for (const uid of ["echo", "echo-text"]) {
+            const r = await checkDataSourceHealth(req(uid));
+            assert.equal(r.ok, false);
+            const failure = formatHealthFailure(r, req(uid));
+            for (const text of [r.message, failure]) {
+                assert.ok(!text.includes(TOKEN), `${uid}: ${text}`);
+                assert.ok(!/glsa_/.test(text), `${uid}: ${text}`);
+                assert.ok(!/Bearer\s+(?!\[secret\])/.test(text), `${uid}: ${text}`);
+            }
+            assert.match(r.message, /\[secret\]/);
+        }
+    });
 
     it("OK: sends the path and bearer token once", async () => {
         const r = await checkDataSourceHealth(req("ok"));

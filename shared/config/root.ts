@@ -3,6 +3,8 @@
  * projects, under two objects, with the same rules; each side also names its AWS account access.
  */
 import { z } from "zod";
+import { accountOfArn } from "../naming";
+import { partitionOf } from "../partition";
 import * as r from "./rules";
 import { partitionChecks, crossChecks as sourceCrossChecks, sourceSettingsShape } from "./source";
 import { workspaceCommonShape, workspaceCrossChecks, workspaceOptions } from "./workspace";
@@ -34,6 +36,17 @@ export const rootSettings = z
     })
     .strict()
     .superRefine((s, ctx) => {
+        for (const side of ["source", "workspace"] as const) {
+            const { assumeRoleArn, accountId } = s[side];
+            const account = assumeRoleArn ? accountOfArn(assumeRoleArn) : undefined;
+            if (account && accountId && account !== accountId) {
+                ctx.addIssue({ code: "custom", path: [side, "assumeRoleArn"], message: `is a role of account ${account}, but ${side}.accountId is ${accountId}: the provider would refuse it` });
+            }
+        }
+        const [sp, wp] = [partitionOf(s.source.region), partitionOf(s.workspace.region)];
+        if (sp && wp && sp !== wp) {
+            ctx.addIssue({ code: "custom", path: ["workspace", "region"], message: `is in the ${wp} partition, but source.region is in ${sp}: a role of one partition cannot be assumed from another` });
+        }
         if (s.workspace.accountId && s.workspace.accountId !== s.source.grafanaAccountId) {
             ctx.addIssue({
                 code: "custom",

@@ -10,6 +10,10 @@ import { parseS3Url } from "../s3";
 const need = (what: string) => (issue: { input?: unknown }) =>
     issue.input === undefined ? `is required: ${what}` : `must be ${what}, got ${describe(issue.input)}`;
 
+/** The message for a value that is not the object a setting is. */
+export const objectOf = (shape: string) => (issue: { input?: unknown }) =>
+    issue.input === undefined ? `is required: an object ${shape}` : `must be an object ${shape}, got ${describe(issue.input)}`;
+
 /** How long an echoed value may be: a message names it, it does not reproduce it. */
 const ECHO_LIMIT = 80;
 
@@ -88,8 +92,8 @@ export const bucketName = z
 /** Prefix inside a bucket: no leading slash; normalised to end with "/". */
 export const s3Prefix = z
     .string({ error: need("an S3 key prefix such as grafana/") })
-    .refine((p) => !p.startsWith("/") && !p.includes("//") && !/[*?]/.test(p) && p.length <= 512, {
-        error: (i) => `must be an S3 key prefix without a leading slash or wildcards, such as grafana/, got ${describe(i.input)}`,
+    .refine((p) => !p.startsWith("/") && !p.includes("//") && !/[*?]/.test(p) && !/(^|\/)\.\.?(\/|$)/.test(p) && !CONTROL.test(p) && p.length <= 512, {
+        error: (i) => `must be an S3 key prefix without a leading slash, wildcards or . and .. segments, such as grafana/, got ${describe(i.input)}`,
     })
     .transform((p) => (p === "" || p.endsWith("/") ? p : `${p}/`));
 
@@ -128,9 +132,17 @@ export const assumableRoleName = iamRoleName.refine(
     },
 );
 
-export const label = z
-    .string({ error: need("a short human name") })
-    .refine((s) => s.trim().length > 0 && s.length <= 100, { error: "must be a non-empty name of at most 100 characters" });
+/** Control characters (line breaks, tabs, escapes): never part of a name Grafana shows. */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+/** A name people read in Grafana (a data source, a folder, a panel): one line, at most `max` characters. */
+export const displayName = (what: string, max = 100) =>
+    z
+        .string({ error: need(what) })
+        .refine((s) => s.trim().length > 0 && s.length <= max, { error: `must be a non-empty name of at most ${max} characters` })
+        .refine((s) => !CONTROL.test(s), { error: "must be one line of text, without control characters such as line breaks or tabs" });
+
+export const label = displayName("a short human name");
 
 /** A Pulumi stack reference, fully qualified. */
 export const stackName = z
@@ -138,6 +150,11 @@ export const stackName = z
     .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, {
         error: (i) => `must be a fully qualified stack name "org/project/stack" (use "organization" as the org with a self-managed backend), got ${describe(i.input)}`,
     });
+
+/** A source stack: a stack of the grafana-athena-source project, whose outputs are the contract. */
+export const sourceStackName = stackName.refine((s) => s.split("/").length !== 3 || s.split("/")[1] === "grafana-athena-source", {
+    error: (i) => `must be a stack of the grafana-athena-source project ("org/grafana-athena-source/stack"), got ${describe(i.input)}`,
+});
 
 export const workspaceId = z
     .string({ error: need("an Amazon Managed Grafana workspace ID (g- and 10 hex characters)") })

@@ -18,22 +18,34 @@ export const DEFAULT_BYTES_SCANNED_CUTOFF = 10 * 1024 ** 3;
 export const MIN_BYTES_SCANNED_CUTOFF = 10 * 1024 ** 2;
 
 export const workgroupSettings = z
-    .object({
-        name: r.workgroupName,
-        create: r.bool("create the workgroup, or tag an existing one").default(true),
-        bytesScannedCutoffPerQuery: r
-            .integer("bytes a query may scan before Athena cancels it", MIN_BYTES_SCANNED_CUTOFF, Number.MAX_SAFE_INTEGER)
-            .default(DEFAULT_BYTES_SCANNED_CUTOFF),
-    })
-    .strict();
+    .object(
+        {
+            name: r.workgroupName,
+            create: r.bool("create the workgroup, or tag an existing one").default(true),
+            bytesScannedCutoffPerQuery: r
+                .integer("bytes a query may scan before Athena cancels it", MIN_BYTES_SCANNED_CUTOFF, Number.MAX_SAFE_INTEGER)
+                .default(DEFAULT_BYTES_SCANNED_CUTOFF),
+        },
+        { error: r.objectOf("{name, create?, bytesScannedCutoffPerQuery?}") },
+    )
+    .strict()
+    .superRefine((w, ctx) => {
+        // Every account has a primary workgroup: creating one of that name always fails.
+        if (w.create === true && w.name === "primary") {
+            ctx.addIssue({ code: "custom", path: ["create"], message: 'must be false for the workgroup "primary", which exists in every account: adopt it (create: false) or name a workgroup of its own' });
+        }
+    }, r.onAnyObject);
 
 export const resultsSettings = z
-    .object({
-        bucket: r.bucketName,
-        prefix: r.s3Prefix.default("grafana/"),
-        create: r.bool("create the results bucket, or use an existing one").default(true),
-        expirationDays: r.integer("days before query results expire", 1, 3650).default(7),
-    })
+    .object(
+        {
+            bucket: r.bucketName,
+            prefix: r.s3Prefix.default("grafana/"),
+            create: r.bool("create the results bucket, or use an existing one").default(true),
+            expirationDays: r.integer("days before query results expire", 1, 3650).default(7),
+        },
+        { error: r.objectOf("{bucket, prefix?, create?, expirationDays?}") },
+    )
     .strict();
 
 export const sourceSettingsShape = {

@@ -18,26 +18,35 @@ export const DEFAULT_RESULT_REUSE_MINUTES = 60;
 export const DEFAULT_FOLDER = "Athena";
 
 export const panelSettings = z
-    .object({
-        type: z.enum(PANEL_TYPES as [PanelType, ...PanelType[]], { error: (i) => `must be one of barchart, gauge, stat, got ${r.describe(i.input)}` }),
-        title: z.string({ error: "is required: the panel title" }).refine((t) => t.trim().length > 0, { error: "must not be empty" }),
-        sql: z.string({ error: "is required: the Athena SQL of the panel" }).refine((t) => t.trim().length > 0, { error: "must not be empty" }),
-    })
+    .object(
+        {
+            type: z.enum(PANEL_TYPES as [PanelType, ...PanelType[]], { error: (i) => `must be one of barchart, gauge, stat, got ${r.describe(i.input)}` }),
+            title: r.displayName("the panel title", 200),
+            sql: z.string({ error: "is required: the Athena SQL of the panel" }).refine((t) => t.trim().length > 0, { error: "must not be empty" }),
+        },
+        { error: r.objectOf("{type, title, sql}") },
+    )
     .strict();
 
 export const dashboardSettings = z
-    .object({
-        folder: z.string({ error: (i) => `must be a folder title, got ${r.describe(i.input)}` }).min(1, { error: "must not be empty" }).max(100).default(DEFAULT_FOLDER),
-        resultReuseMinutes: r.integer("minutes Athena may reuse a query's result", RESULT_REUSE_MIN_MINUTES, RESULT_REUSE_MAX_MINUTES).default(DEFAULT_RESULT_REUSE_MINUTES),
-        panels: z.array(panelSettings, { error: (i) => `must be a list of {type, title, sql}, got ${r.describe(i.input)}` }).min(1, { error: "must list at least one panel, or be left out for the sample panels" }).optional(),
-    })
+    .object(
+        {
+            folder: r.displayName("a folder title").default(DEFAULT_FOLDER),
+            resultReuseMinutes: r.integer("minutes Athena may reuse a query's result", RESULT_REUSE_MIN_MINUTES, RESULT_REUSE_MAX_MINUTES).default(DEFAULT_RESULT_REUSE_MINUTES),
+            panels: z.array(panelSettings, { error: (i) => `must be a list of {type, title, sql}, got ${r.describe(i.input)}` }).min(1, { error: "must list at least one panel, or be left out for the sample panels" }).optional(),
+        },
+        { error: r.objectOf("{folder?, resultReuseMinutes?, panels?}") },
+    )
     .strict();
 
 export const sourceRef = z
-    .object({
-        stack: r.stackName,
-        name: r.label.optional(),
-    })
+    .object(
+        {
+            stack: r.sourceStackName,
+            name: r.label.optional(),
+        },
+        { error: r.objectOf('{stack: "org/grafana-athena-source/<stack>", name?}') },
+    )
     .strict();
 
 /** Keys shared by the workspace project and the root project's `workspace` object. */
