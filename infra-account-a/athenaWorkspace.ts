@@ -4,8 +4,8 @@ import * as grafana from "@pulumiverse/grafana";
 import * as time from "@pulumiverse/time";
 import { MAX_TOKEN_SECONDS, WorkspaceOptions } from "../shared/config/workspace";
 import { PublicSourceOutputs, SourceContractInputs, checkPublicSourceOutputs, externalIdState } from "../shared/contract";
-import { BuiltDashboard, homeDashboard, sourceDashboard } from "../shared/grafana/dashboards";
-import { ATHENA_PLUGIN_ID, athenaJsonData, dataSourceFingerprint } from "../shared/grafana/dataSource";
+import { BuiltDashboard, PanelSpec, fleetDashboard, homeDashboard, sourceDashboard } from "../shared/grafana/dashboards";
+import { ATHENA_PLUGIN_ID, ATHENA_PLUGIN_MAJOR, ATHENA_PLUGIN_VERSION, athenaJsonData, dataSourceFingerprint } from "../shared/grafana/dataSource";
 import { dataSourceUid, folderUid } from "../shared/grafana/uids";
 import { grafanaVersionProblem } from "../shared/grafana/version";
 import { checkedPolicyJson } from "../shared/iam/checked";
@@ -13,6 +13,7 @@ import { childName, roleNameFromArn, shortHash } from "../shared/naming";
 import { ASSUME_POLICY_NAME, workspaceAssumePolicy } from "../shared/policies/workspaceRole";
 import { ResourceRefusal, refusing } from "../shared/refusal";
 import { sourceSetProblems } from "../shared/sources";
+import { AthenaPluginInstallation } from "./athenaPluginInstallation";
 import { DataSourceHealthCheck } from "./dataSourceHealthCheck";
 
 /** One data account as the workspace sees it. */
@@ -21,6 +22,8 @@ export interface WorkspaceSource {
     key: string;
     /** Data source name in Grafana. Default: the source's `label` output. */
     name?: string;
+    /** The panels of this source's dashboard, instead of `dashboard.panels`. */
+    panels?: readonly PanelSpec[];
     /**
      * The source's contract outputs, one Input per name, unchecked (from a StackReference, or
      * straight from a source component). Kept apart so that only `externalId` is secret.
@@ -70,8 +73,9 @@ interface SourceDataSource {
  * 2. `checkSources`: every source's contract, and the set of sources as a whole;
  * 3. `allowAssumingSources`: the workspace role's inline policy;
  * 4. `grafanaAccess`: the Grafana provider, with a minted, rotated token or the given one;
- * 5. `addDataSource` per source: the data source and its health check;
- * 6. `addDashboards`: the folder, one dashboard per source, the home dashboard.
+ * 5. `installAthenaPlugin`: the Athena plugin, before any data source;
+ * 6. `addDataSource` per source: the data source and its health check;
+ * 7. `addDashboards`: the folder, one dashboard per source, the fleet dashboard, the home dashboard.
  * Nothing in Grafana is created before every refusal of steps 1-3 has had its say.
  */
 export class AthenaWorkspace extends pulumi.ComponentResource {
@@ -79,7 +83,7 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
     public readonly dataSourceUids: pulumi.Output<Record<string, string>>;
     /** Data source name by source key. */
     public readonly dataSourceNames: pulumi.Output<Record<string, string>>;
-    /** Dashboard URL by source key, plus `home` for the dashboard that lists every source. */
+    /** Dashboard URL by source key, plus `home` (the dashboard that lists every source) and `fleet` (every source on one). */
     public readonly dashboardUrls: pulumi.Output<Record<string, string>>;
     /** When the current Grafana token expires (undefined when `grafana` was given). */
     public readonly tokenExpiresAt: pulumi.Output<string | undefined>;
@@ -105,8 +109,9 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
         // the policy's quota): a refused stack creates nothing.
         const ready = pulumi.all([workspace, assumeJson]).apply(([w]) => w);
         const access = this.grafanaAccess(name, args, ready);
-        const dataSources = checked.map((c) => this.addDataSource(name, c, access, assumePolicy, args.verifyDataSources ?? true));
-        const { home, dashboards } = this.addDashboards(name, args, dataSources, access, assumePolicy, all);
+        const plugin = this.installAthenaPlugin(name, args, access, assumePolicy);
+        const dataSources = checked.map((c) => this.addDataSource(name, c, access, [assumePolicy, plugin], args.verifyDataSources ?? true));
+        const { home, fleet, dashboards } = this.addDashboards(name, args, dataSources, access, assumePolicy, all);
 
         this.tokenExpiresAt = access.expiresAt;
         this.dataSourceUids = pulumi.output(Object.fromEntries(dataSources.map((d) => [d.source.key, d.uid])));
@@ -114,8 +119,12 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
             .all(dataSources.map((d) => d.name))
             .apply((names) => Object.fromEntries(names.map((n, i) => [dataSources[i].source.key, n])));
         this.dashboardUrls = pulumi
-            .all([home.url, ...dashboards.map((d) => d.dashboard.url)])
-            .apply(([homeUrl, ...urls]): Record<string, string> => ({ home: homeUrl, ...Object.fromEntries(urls.map((u, i) => [dashboards[i].source.key, u])) }));
+            .all([home.url, fleet.url, ...dashboards.map((d) => d.dashboard.url)])
+            .apply(([homeUrl, fleetUrl, ...urls]): Record<string, string> => ({
+                home: homeUrl,
+                fleet: fleetUrl,
+                ...Object.fromEntries(urls.map((u, i) => [dashboards[i].source.key, u])),
+            }));
         this.registerOutputs({
             dataSourceUids: this.dataSourceUids,
             dataSourceNames: this.dataSourceNames,
@@ -241,8 +250,28 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
         return { url, token, provider, expiresAt };
     }
 
+    /**
+     * The Athena plugin at the supported version, installed through Grafana's plugin API during
+     * `pulumi up` (never in a preview, never uninstalled): every data source waits for it.
+     */
+    private installAthenaPlugin(name: string, args: AthenaWorkspaceArgs, access: GrafanaAccess, assumePolicy: aws.iam.RolePolicy): AthenaPluginInstallation {
+        return new AthenaPluginInstallation(
+            `${name}-athena-plugin`,
+            {
+                grafanaUrl: access.url,
+                token: access.token,
+                workspaceId: args.workspaceId,
+                pluginId: ATHENA_PLUGIN_ID,
+                version: ATHENA_PLUGIN_VERSION,
+                major: ATHENA_PLUGIN_MAJOR,
+            },
+            // After the guards: with a given grafanaUrl nothing else would hold it back.
+            { parent: this, dependsOn: [assumePolicy] },
+        );
+    }
+
     /** One Athena data source for one source, and its "Save & test" during `pulumi up`. */
-    private addDataSource(name: string, c: CheckedSource, access: GrafanaAccess, assumePolicy: aws.iam.RolePolicy, verify: boolean): SourceDataSource {
+    private addDataSource(name: string, c: CheckedSource, access: GrafanaAccess, after: pulumi.Resource[], verify: boolean): SourceDataSource {
         const { source, outputs, externalId } = c;
         const uid = dataSourceUid(this.scope, source.key);
         const dsName = source.name !== undefined ? pulumi.output(source.name) : outputs.label;
@@ -253,7 +282,7 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
             { type: ATHENA_PLUGIN_ID, name: dsName, uid, jsonDataEncoded: pulumi.secret(jsonData) },
             // A new uid replaces the data source; Grafana refuses a second one of the same name, so
             // the old one goes first.
-            { parent: this, provider: access.provider, dependsOn: [assumePolicy], deleteBeforeReplace: true },
+            { parent: this, provider: access.provider, dependsOn: after, deleteBeforeReplace: true },
         );
         if (verify) {
             new DataSourceHealthCheck(
@@ -266,13 +295,13 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
                     sourceStack: source.key,
                     dataSourceVersion: jsonData.apply((j) => dataSourceFingerprint(uid, j)),
                 },
-                { parent: this, dependsOn: [dataSource, assumePolicy] },
+                { parent: this, dependsOn: [dataSource, ...after] },
             );
         }
         return { source, uid, name: dsName, outputs, dataSource };
     }
 
-    /** A folder, one dashboard per source, and a home dashboard that lists them. */
+    /** A folder, one dashboard per source, the fleet dashboard, and a home dashboard that lists them. */
     private addDashboards(
         name: string,
         args: AthenaWorkspaceArgs,
@@ -280,7 +309,7 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
         access: GrafanaAccess,
         assumePolicy: aws.iam.RolePolicy,
         all: pulumi.Output<PublicSourceOutputs[]>,
-    ): { home: grafana.oss.Dashboard; dashboards: { source: WorkspaceSource; dashboard: grafana.oss.Dashboard }[] } {
+    ): { home: grafana.oss.Dashboard; fleet: grafana.oss.Dashboard; dashboards: { source: WorkspaceSource; dashboard: grafana.oss.Dashboard }[] } {
         // No `overwrite`: the provider reads it on create only, where it lets Grafana take over a
         // dashboard of the same title in the folder (a hand-made one); updates overwrite anyway.
         const inGrafana = { parent: this, provider: access.provider };
@@ -296,7 +325,7 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
             const dashboardJson = pulumi.all([outputs, dsName]).apply(([o, label]) =>
                 sourceDashboard(
                     { key: source.key, label, dataSourceUid: uid, region: o.region, catalog: o.catalog, database: o.database },
-                    { resultReuseMinutes: args.dashboard.resultReuseMinutes, panels: args.dashboard.panels, scope },
+                    { resultReuseMinutes: args.dashboard.resultReuseMinutes, panels: source.panels ?? args.dashboard.panels, scope },
                 ),
             );
             built.push(dashboardJson);
@@ -307,6 +336,18 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
             );
             return { source, dashboard };
         });
+        const fleet = new grafana.oss.Dashboard(
+            `${name}-dashboard-fleet`,
+            {
+                configJson: pulumi
+                    .all([all, pulumi.all(dataSources.map((d) => d.name))])
+                    .apply(([, names]) =>
+                        JSON.stringify(fleetDashboard({ dataSourceNames: names, resultReuseMinutes: args.dashboard.resultReuseMinutes, panels: args.dashboard.panels, scope }).json),
+                    ),
+                folder: folder.uid,
+            },
+            inGrafana,
+        );
         const home = new grafana.oss.Dashboard(
             `${name}-dashboard-home`,
             {
@@ -317,6 +358,6 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
             },
             inGrafana,
         );
-        return { home, dashboards };
+        return { home, fleet, dashboards };
     }
 }

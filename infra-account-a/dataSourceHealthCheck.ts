@@ -14,14 +14,14 @@
  * no file path, so relative `require("../shared/...")` inside the methods
  * cannot resolve there):
  *   - the provider is a plain object whose methods only call plain functions
- *     of this file and of ../shared/grafana/health;
- *   - health.ts is imported normally at the top of this file. The closure
+ *     of this file and of ./grafanaHttp and ./dynamicInputs;
+ *   - those two are imported normally at the top of this file. The closure
  *     serializer sees the captured module object, recognises it (from
  *     require.cache) as a LOCAL module, and serialises the used members
  *     (checkDataSourceHealth, formatHealthFailure and, transitively, the
  *     helpers and constants they use) BY VALUE into the `__provider` text.
  *     Packages under node_modules would instead be emitted as require("pkg").
- *   - health.ts therefore imports nothing and uses only Node 20 globals
+ *   - they therefore import nothing and uses only Node 20 globals
  *     (fetch, AbortController, setTimeout), which the serializer emits as
  *     `global.fetch` etc.; the methods must not reference `pulumi` (a
  *     deployment-time module) at run time: types only.
@@ -34,6 +34,7 @@
  * provider never captures it (it arrives as an input at run time).
  */
 import * as pulumi from "@pulumi/pulumi";
+import { UNKNOWN, plainToken, requiredStrings } from "./dynamicInputs";
 import { checkDataSourceHealth, formatHealthFailure } from "./grafanaHttp";
 
 /** The type token Pulumi gives an unnamed-module dynamic resource. */
@@ -83,25 +84,6 @@ interface HealthCheckOutputs {
  */
 const CHECKED_INPUTS = ["grafanaUrl", "dataSourceUid", "dataSourceVersion", "dataSourceName", "sourceStack"] as const;
 
-/** Pulumi's wire value for "unknown during preview" (runtime/rpc unknownValue), inlined to avoid capturing @pulumi/pulumi. */
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-
-/** Pulumi's wire signature of a secret value (runtime/rpc specialSigKey / specialSecretSig). */
-const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-
-/**
- * The dynamic provider declares acceptSecrets=false, so the engine sends the
- * token as a plain string; unwrap a secret envelope anyway in case one gets
- * through (as it does under mocks).
- */
-function plainToken(value: unknown): string {
-    if (value && typeof value === "object" && (value as Record<string, unknown>)[SECRET_SIG_KEY] === SECRET_SIG) {
-        return String((value as { value?: unknown }).value ?? "");
-    }
-    return typeof value === "string" ? value : "";
-}
-
 async function runHealthCheck(inputs: HealthCheckInputs): Promise<HealthCheckOutputs> {
     const req = {
         grafanaUrl: inputs.grafanaUrl,
@@ -130,15 +112,8 @@ async function runHealthCheck(inputs: HealthCheckInputs): Promise<HealthCheckOut
 const healthCheckProvider: pulumi.dynamic.ResourceProvider<HealthCheckInputs, HealthCheckOutputs> = {
     // No network: only shape checks, skipping values unknown during preview.
     async check(_olds: HealthCheckInputs, news: HealthCheckInputs) {
-        const failures: { property: string; reason: string }[] = [];
-        const required = ["grafanaUrl", "token", "dataSourceUid", "dataSourceName", "sourceStack", "dataSourceVersion"] as const;
-        for (const key of required) {
-            const value: unknown = key === "token" && news.token !== UNKNOWN ? plainToken(news.token) : news[key];
-            if (value === UNKNOWN) continue;
-            if (typeof value !== "string" || value.trim() === "") {
-                failures.push({ property: key, reason: `${key} must be a non-empty string` });
-            }
-        }
+        const required = ["grafanaUrl", "token", "dataSourceUid", "dataSourceName", "sourceStack", "dataSourceVersion"];
+        const failures = requiredStrings(news as unknown as Record<string, unknown>, required, ["token"]);
         const url: unknown = news.grafanaUrl;
         if (typeof url === "string" && url !== UNKNOWN && url.trim() !== "" && !/^https?:\/\//i.test(url.trim())) {
             failures.push({ property: "grafanaUrl", reason: `grafanaUrl must be an http(s) URL, got "${url}"` });

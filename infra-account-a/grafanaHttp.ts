@@ -123,85 +123,94 @@ function describeNetworkError(err: unknown): string {
     return detail ? `${base} (${detail})` : base;
 }
 
-async function attemptOnce(url: string, token: string, timeoutMs: number): Promise<Attempt> {
+/** One answer of Grafana's HTTP API, read whole; `failure` instead when there was none in time. */
+interface Answer {
+    status: number;
+    text: string;
+    /** The body, when it is a JSON object. */
+    body?: Record<string, unknown>;
+    /** The body's `message`, Grafana's error text. */
+    message?: string;
+    location?: string | null;
+}
+
+/**
+ * One call of Grafana's HTTP API with the token as a bearer token. Redirects are not followed:
+ * one means the URL is not the workspace's root (a login page would answer 200 with HTML).
+ */
+async function callGrafana(
+    url: string,
+    token: string,
+    timeoutMs: number,
+    method: "GET" | "POST" = "GET",
+    json?: unknown,
+): Promise<Answer | { failure: string }> {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), timeoutMs);
     try {
         let response: Response;
         try {
             response = await fetch(url, {
-                method: "GET",
-                headers: { Authorization: `Bearer ${token}`, Accept: "application/json" },
-                // A redirect means grafanaUrl is not the workspace root (e.g. it
-                // lands on a login page that would answer 200 with HTML).
+                method,
+                headers: { Authorization: `Bearer ${token}`, Accept: "application/json", ...(json === undefined ? {} : { "Content-Type": "application/json" }) },
+                body: json === undefined ? undefined : JSON.stringify(json),
                 redirect: "manual",
                 signal: controller.signal,
             });
         } catch (err) {
-            if (controller.signal.aborted) {
-                return { ok: false, message: `Grafana did not answer within ${timeoutMs} ms`, transient: true };
-            }
-            return { ok: false, message: `network error calling Grafana: ${describeNetworkError(err)}`, transient: true };
+            return { failure: controller.signal.aborted ? `Grafana did not answer within ${timeoutMs} ms` : `network error calling Grafana: ${describeNetworkError(err)}` };
         }
-
         let text: string;
         try {
             text = await response.text();
         } catch (err) {
-            const message = controller.signal.aborted
-                ? `Grafana did not finish its answer within ${timeoutMs} ms`
-                : `network error reading Grafana's answer: ${describeNetworkError(err)}`;
-            return { ok: false, status: response.status, message, transient: true };
+            return {
+                failure: controller.signal.aborted
+                    ? `Grafana did not finish its answer within ${timeoutMs} ms`
+                    : `network error reading Grafana's answer: ${describeNetworkError(err)}`,
+            };
         }
-
-        const status = response.status;
-        let body: { status?: unknown; message?: unknown } | undefined;
+        let body: Record<string, unknown> | undefined;
         try {
             const parsed: unknown = JSON.parse(text);
-            if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) {
-                body = parsed as { status?: unknown; message?: unknown };
-            }
+            if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) body = parsed as Record<string, unknown>;
         } catch {
             body = undefined;
         }
-        const bodyMessage = typeof body?.message === "string" ? body.message : undefined;
-
-        if (status >= 300 && status < 400) {
-            const location = response.headers.get("location");
-            return {
-                ok: false,
-                status,
-                message: `Grafana redirected the health check${location ? ` to ${location}` : ""}`,
-                transient: false,
-            };
-        }
-
-        if (status === 200 && body && typeof body.status === "string" && body.status.toUpperCase() === "OK") {
-            return { ok: true, status, message: bodyMessage ?? "OK", transient: false };
-        }
-
-        const message =
-            bodyMessage !== undefined && bodyMessage.trim() !== ""
-                ? truncate(bodyMessage)
-                : text.trim() !== ""
-                  ? truncate(text)
-                  : `HTTP ${status} with an empty body`;
-
-        if (status === 200) {
-            // 200 without {"status":"OK"}: not Grafana's health API answering.
-            return { ok: false, status, message: `unexpected answer (no "status":"OK"): ${message}`, transient: false };
-        }
-        // Never retry the token (401/403) or an unknown uid (404).
-        if (status === 401 || status === 403 || status === 404) {
-            return { ok: false, status, message, transient: false };
-        }
-        if (isTransientStatus(status)) {
-            return { ok: false, status, message, transient: true };
-        }
-        return { ok: false, status, message, transient: looksLikePropagationDelay(message) };
+        return { status: response.status, text, body, message: typeof body?.message === "string" ? body.message : undefined, location: response.headers.get("location") };
     } finally {
         clearTimeout(timer);
     }
+}
+
+/** What an answer says, for a message: Grafana's own message, else its text, else the status. */
+function answerText(a: Answer): string {
+    return a.message !== undefined && a.message.trim() !== "" ? truncate(a.message) : a.text.trim() !== "" ? truncate(a.text) : `HTTP ${a.status} with an empty body`;
+}
+
+async function attemptOnce(url: string, token: string, timeoutMs: number): Promise<Attempt> {
+    const answer = await callGrafana(url, token, timeoutMs);
+    if ("failure" in answer) return { ok: false, message: answer.failure, transient: true };
+    const { status, body, location } = answer;
+    if (status >= 300 && status < 400) {
+        return { ok: false, status, message: `Grafana redirected the health check${location ? ` to ${location}` : ""}`, transient: false };
+    }
+    if (status === 200 && body && typeof body.status === "string" && body.status.toUpperCase() === "OK") {
+        return { ok: true, status, message: answer.message ?? "OK", transient: false };
+    }
+    const message = answerText(answer);
+    if (status === 200) {
+        // 200 without {"status":"OK"}: not Grafana's health API answering.
+        return { ok: false, status, message: `unexpected answer (no "status":"OK"): ${message}`, transient: false };
+    }
+    // Never retry the token (401/403) or an unknown uid (404).
+    if (status === 401 || status === 403 || status === 404) {
+        return { ok: false, status, message, transient: false };
+    }
+    if (isTransientStatus(status)) {
+        return { ok: false, status, message, transient: true };
+    }
+    return { ok: false, status, message, transient: looksLikePropagationDelay(message) };
 }
 
 /**
@@ -369,4 +378,143 @@ export function formatHealthFailure(result: HealthCheckResult, req: HealthCheckR
         `Grafana/plugin message: ${message}` +
         (hint ? ` Likely fix: ${hint}` : "")
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Plugin installation (Grafana's plugin API, as Amazon Managed Grafana serves it)
+//
+//     GET  <grafanaUrl>/api/plugins/<id>/settings   200 {info: {version}} | 404 not installed
+//     POST <grafanaUrl>/api/plugins/<id>/install    {"version": "..."}: 200 installed;
+//          409 that version is already installed; 404 {"message":"Not found"} when plugin
+//          management is off (the route is not registered); another version installed is replaced
+//
+// Right after an install, the settings may still answer 404 for a while: the check waits.
+
+export interface PluginRequest {
+    grafanaUrl: string;
+    token: string;
+    /** The Amazon Managed Grafana workspace, for the messages. */
+    workspaceId: string;
+    pluginId: string;
+    /** The version to install when the plugin is missing or of another major version. */
+    version: string;
+    /** The major version this program supports: one installed at it is left as it is. */
+    major: number;
+    timeoutMs?: number;
+    /** Whole operation including waiting for Grafana to report the plugin, default 180000. */
+    deadlineMs?: number;
+    initialBackoffMs?: number;
+}
+
+export interface PluginResult {
+    ok: boolean;
+    /** What was done: nothing (a supported version was there), an install, or a change of version. */
+    action?: "present" | "installed" | "replaced";
+    /** The version Grafana reports once done. */
+    installedVersion?: string;
+    message: string;
+}
+
+const DEFAULT_PLUGIN_DEADLINE_MS = 180000;
+
+function pluginUrl(grafanaUrl: string, pluginId: string, what: "settings" | "install"): string {
+    return `${grafanaUrl.trim().replace(/\/+$/, "")}/api/plugins/${encodeURIComponent(pluginId)}/${what}`;
+}
+
+/** The installed version, `null` when the plugin is not installed, or a failure to report. */
+async function installedVersion(req: PluginRequest, timeoutMs: number): Promise<{ version: string | null } | { failure: string; status?: number; transient: boolean }> {
+    const answer = await callGrafana(pluginUrl(req.grafanaUrl, req.pluginId, "settings"), req.token, timeoutMs);
+    if ("failure" in answer) return { failure: answer.failure, transient: true };
+    if (answer.status === 404) return { version: null };
+    const info = answer.body?.info as { version?: unknown } | undefined;
+    if (answer.status === 200 && typeof info?.version === "string") return { version: info.version };
+    return { failure: `reading the plugin's settings: HTTP ${answer.status}: ${answerText(answer)}`, status: answer.status, transient: isTransientStatus(answer.status) };
+}
+
+function majorOf(version: string): number {
+    return Number(/^v?(\d+)/.exec(version.trim())?.[1] ?? NaN);
+}
+
+/** The exact fix when plugin management is off in the workspace. */
+export function pluginManagementHint(workspaceId: string, pluginId: string): string {
+    return (
+        `Plugin management is off in workspace ${workspaceId}, so ${pluginId} cannot be installed through the API. ` +
+        `Turn it on: aws grafana update-workspace-configuration --workspace-id ${workspaceId} --configuration '{"plugins":{"pluginAdminEnabled":true}}' ` +
+        `(this restarts the workspace, and replaces its whole configuration: keep its other settings, such as unifiedAlerting, in that JSON), ` +
+        `then run pulumi up again; or install the plugin in the workspace's plugin catalog by hand.`
+    );
+}
+
+/**
+ * Makes sure the plugin is installed at the supported major version: leaves a supported install
+ * as it is, installs `version` otherwise (replacing another major), then waits until Grafana
+ * reports it. Never uninstalls. Never throws; every message is free of credentials.
+ */
+export async function ensurePluginInstalled(req: PluginRequest): Promise<PluginResult> {
+    const timeoutMs = positiveOr(req.timeoutMs, DEFAULT_TIMEOUT_MS);
+    const deadlineAt = Date.now() + positiveOr(req.deadlineMs, DEFAULT_PLUGIN_DEADLINE_MS);
+    let backoff = positiveOr(req.initialBackoffMs, DEFAULT_INITIAL_BACKOFF_MS);
+    const scrub = (r: PluginResult): PluginResult => ({ ...r, message: scrubCredentials(r.message, req.token) });
+    const where = `${req.pluginId} in workspace ${req.workspaceId}`;
+    const pause = async (): Promise<boolean> => {
+        if (Date.now() + backoff >= deadlineAt) return false;
+        await sleep(backoff);
+        backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+        return true;
+    };
+
+    // 1. What is there.
+    let before: string | null;
+    for (;;) {
+        const found = await installedVersion(req, timeoutMs);
+        if ("version" in found) {
+            before = found.version;
+            break;
+        }
+        if (!found.transient || !(await pause())) {
+            return scrub({ ok: false, message: `cannot tell whether ${where} is installed: ${found.failure}${found.status === 401 || found.status === 403 ? ` ${hintFor(found.failure, found.status) ?? ""}` : ""}` });
+        }
+    }
+    if (before !== null && majorOf(before) === req.major) {
+        return scrub({ ok: true, action: "present", installedVersion: before, message: `${where}: version ${before} is installed` });
+    }
+
+    // 2. Install the supported version.
+    for (;;) {
+        const answer = await callGrafana(pluginUrl(req.grafanaUrl, req.pluginId, "install"), req.token, timeoutMs, "POST", { version: req.version });
+        if ("failure" in answer) {
+            if (await pause()) continue;
+            return scrub({ ok: false, message: `installing ${where}: ${answer.failure}` });
+        }
+        if (answer.status === 200 || answer.status === 409) break; // 409: that version is there already
+        if (answer.status === 404 && /^not found$/i.test((answer.message ?? "").trim())) {
+            return scrub({ ok: false, message: pluginManagementHint(req.workspaceId, req.pluginId) });
+        }
+        if (isTransientStatus(answer.status) && (await pause())) continue;
+        const why = answerText(answer);
+        const hint =
+            answer.status === 401 || answer.status === 403
+                ? " The token's service account must be an administrator of the workspace (the stack's own has the ADMIN role)."
+                : answer.status === 404
+                  ? ` Grafana's plugin catalog has no version ${req.version} for this workspace.`
+                  : "";
+        return scrub({ ok: false, message: `installing ${where} (version ${req.version}): HTTP ${answer.status}: ${why}.${hint}` });
+    }
+
+    // 3. Wait until Grafana reports it.
+    for (;;) {
+        const found = await installedVersion(req, timeoutMs);
+        if ("version" in found && found.version !== null && majorOf(found.version) === req.major) {
+            return scrub({
+                ok: true,
+                action: before === null ? "installed" : "replaced",
+                installedVersion: found.version,
+                message: `${where}: version ${found.version} is installed${before === null ? "" : ` (was ${before})`}`,
+            });
+        }
+        if (!(await pause())) {
+            const seen = "version" in found ? (found.version === null ? "not installed yet" : `at version ${found.version}`) : found.failure;
+            return scrub({ ok: false, message: `installed ${where} (version ${req.version}), but Grafana still reports it ${seen}; run pulumi up again in a minute` });
+        }
+    }
 }

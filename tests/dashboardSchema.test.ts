@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
 import Ajv from "ajv";
-import { DashboardSource, homeDashboard, sourceDashboard } from "../shared/grafana/dashboards";
+import { DashboardSource, PANEL_TYPES, QUERY_FORMATS, fleetDashboard, homeDashboard, sourceDashboard } from "../shared/grafana/dashboards";
 import { EXAMPLE_SOURCE_STACK, ROOT_DIR, SOURCE_DIR, WORKSPACE_DIR, byType, plan, raw, sourceRef } from "./support/program";
 
 const dir = path.join(__dirname, "fixtures", "grafana-10.4-jsonschema");
@@ -22,6 +22,12 @@ const validOptions: Record<string, ReturnType<typeof check>> = {
     barchart: check("barchart", "Options"),
     gauge: check("gauge", "Options"),
     stat: check("stat", "Options"),
+    timeseries: check("timeseries", "Options"),
+    table: check("table", "Options"),
+};
+/** Panel types whose custom field config has a schema this build can check (the table's cell options are a oneOf no value can meet). */
+const validFieldConfig: Record<string, ReturnType<typeof check>> = {
+    timeseries: check("timeseries", "FieldConfig"),
 };
 const validQuery = check("athena");
 
@@ -36,14 +42,18 @@ const source: DashboardSource = {
 
 function assertValid(dashboard: Record<string, unknown>) {
     assert.ok(validDashboard(dashboard), ajv.errorsText(validDashboard.errors));
-    const panels = dashboard.panels as { type: string; options: unknown; targets?: unknown[] }[];
+    const panels = dashboard.panels as { type: string; options: unknown; targets?: unknown[]; fieldConfig?: { defaults?: { custom?: unknown } } }[];
     assert.ok(panels.length > 0, "a dashboard without panels");
     for (const panel of panels) {
-        // The home dashboard's text panel is the one type the reference has no schema for.
-        if (panel.type === "text") continue;
+        // The home dashboard's text panel has no schema in the reference; a row is checked by the dashboard's.
+        if (panel.type === "text" || panel.type === "row") continue;
         const options = validOptions[panel.type];
         assert.ok(options, `no schema for panel type ${panel.type}`);
         assert.ok(options(panel.options), `${panel.type}: ${ajv.errorsText(options.errors)}`);
+        const custom = panel.fieldConfig?.defaults?.custom;
+        if (custom !== undefined && validFieldConfig[panel.type]) {
+            assert.ok(validFieldConfig[panel.type](custom), `${panel.type} field config: ${ajv.errorsText(validFieldConfig[panel.type].errors)}`);
+        }
         assert.ok((panel.targets ?? []).length > 0, `${panel.type} panel without a query`);
         for (const target of panel.targets!) assert.ok(validQuery(target), ajv.errorsText(validQuery.errors));
     }
@@ -54,9 +64,18 @@ describe("dashboards against Grafana 10.4's JSON Schemas", () => {
         assertValid(sourceDashboard(source, { resultReuseMinutes: 60 }).json);
     });
 
-    it("a dashboard of custom panels of every type", () => {
-        const panels = (["barchart", "gauge", "stat", "barchart", "stat"] as const).map((type, i) => ({ type, title: `Panel ${i}`, sql: "SELECT 1 AS one" }));
+    it("a dashboard of custom panels of every type, in both query formats", () => {
+        const panels = PANEL_TYPES.flatMap((type, i) =>
+            QUERY_FORMATS.map((format) => ({ type, title: `Panel ${i} ${format}`, sql: "SELECT $__timeGroup(ts, '1h') AS time, count(*) AS n FROM t WHERE $__timeFilter(ts) GROUP BY 1", format })),
+        );
         assertValid(sourceDashboard(source, { resultReuseMinutes: 10080, panels }).json);
+    });
+
+    it("the fleet dashboard, with the sample panels and with custom ones", () => {
+        const names = Array.from({ length: 50 }, (_, i) => `Source ${i} (${200000000000 + i})`);
+        assertValid(fleetDashboard({ dataSourceNames: names, resultReuseMinutes: 60, scope: "grafana-athena-workspace/prod" }).json);
+        const panels = PANEL_TYPES.map((type, i) => ({ type, title: `Panel ${i}`, sql: "SELECT 1 AS one" }));
+        assertValid(fleetDashboard({ dataSourceNames: names, resultReuseMinutes: 60, panels }).json);
     });
 
     it("the home dashboard of many sources", () => {
@@ -69,7 +88,7 @@ describe("dashboards against Grafana 10.4's JSON Schemas", () => {
         const runs = [await plan(WORKSPACE_DIR, { stackRefs: { [EXAMPLE_SOURCE_STACK]: sourceRef(source) } }), await plan(ROOT_DIR)];
         for (const run of runs) {
             const dashboards = byType(run, "grafana:oss/dashboard:Dashboard");
-            assert.equal(dashboards.length, 2);
+            assert.equal(dashboards.length, 3, "the source's, the fleet and the home dashboard");
             for (const d of dashboards) assertValid(JSON.parse(String(raw(run, d.name).configJson)));
         }
     });

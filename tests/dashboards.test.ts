@@ -363,9 +363,10 @@ describe("dashboard: input validation", () => {
         assert.throws(() => sourceDashboard(SOURCE, { ...ok, panels: [{ type: "stat", title: "T", sql: "" }] }), /sql/);
         assert.throws(() => sourceDashboard(SOURCE, { ...ok, panels: [{ type: "stat", title: "T", sql: " \n" }] }), /sql/);
         assert.throws(
-            () => sourceDashboard(SOURCE, { ...ok, panels: [{ type: "table" as unknown as "stat", title: "T", sql: "SELECT 1" }] }),
+            () => sourceDashboard(SOURCE, { ...ok, panels: [{ type: "piechart" as unknown as "stat", title: "T", sql: "SELECT 1" }] }),
             /type/,
         );
+        assert.throws(() => sourceDashboard(SOURCE, { ...ok, panels: [{ type: "stat", title: "T", sql: "SELECT 1", format: "logs" as unknown as "table" }] }), /format/);
         assert.throws(() => sourceDashboard(SOURCE, { ...ok, panels: [] }), /non-empty/);
     });
 

@@ -135,7 +135,7 @@ describe("scale: the workspace stack with many sources", function () {
         it("plans all 60 sources: a data source, a health check and a dashboard each", () => {
             assert.equal(byType(many, "grafana:oss/dataSource:DataSource").length, 60);
             assert.equal(byType(many, "pulumi-nodejs:dynamic:Resource").length, 60);
-            assert.equal(byType(many, DASHBOARD).length, 61);
+            assert.equal(byType(many, DASHBOARD).length, 62, "and the home and fleet dashboards");
         });
 
         it("has the same assume policy, of the same size, for 1 and for 60 sources", () => {
@@ -183,7 +183,7 @@ describe("scale: the workspace stack with many sources", function () {
         it("has 120 source dashboards and one home dashboard that links all of them, under 1 MB", () => {
             const dashboards = byType(run, DASHBOARD).map((d) => ({ name: d.name, json: String(raw(run, d.name).configJson) }));
             const home = dashboards.filter((d) => d.name === "grafana-athena-dashboard-home");
-            const sources = dashboards.filter((d) => d.name !== "grafana-athena-dashboard-home");
+            const sources = dashboards.filter((d) => d.name !== "grafana-athena-dashboard-home" && d.name !== "grafana-athena-dashboard-fleet");
             assert.equal(home.length, 1);
             assert.equal(sources.length, 120);
             const uids = new Set(sources.map((d) => (JSON.parse(d.json) as { uid: string }).uid));

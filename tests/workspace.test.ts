@@ -24,6 +24,7 @@ import {
     WORKSPACE_ID,
     assumePolicy,
     dashboardJson,
+    isFleet,
     isHome,
     jsonData,
     planSource,
@@ -201,13 +202,14 @@ describe("workspace program (infra-account-a) fed by real source plans", functio
                 assert.match(String(raw(run, provider.name).auth), /^glsa_/, "the provider uses the minted token");
             });
 
-            it("creates a folder, one dashboard per source and a home dashboard, through that provider", () => {
+            it("creates a folder, one dashboard per source, the fleet dashboard and a home dashboard, through that provider", () => {
                 const provider = oneOf(run, GRAFANA_PROVIDER_TYPE);
                 const folder = oneOf(run, FOLDER_TYPE);
                 assert.equal(folder.inputs.title, c.folder);
                 const dashboards = byType(run, DASHBOARD_TYPE);
-                assert.equal(dashboards.length, sources.length + 1);
+                assert.equal(dashboards.length, sources.length + 2);
                 assert.equal(dashboards.filter(isHome).length, 1);
+                assert.equal(dashboards.filter(isFleet).length, 1);
                 for (const d of dashboards) assert.equal(d.inputs.folder, folder.inputs.uid);
                 // `overwrite` acts on create only, where it would take over a hand-made dashboard of the same title.
                 for (const d of dashboards) assert.ok(!("overwrite" in d.inputs), `${d.name} sets overwrite`);
@@ -287,7 +289,7 @@ describe("workspace program (infra-account-a) fed by real source plans", functio
                 const keys = sources.map((s) => s.spec.stack).sort();
                 assert.deepEqual(Object.keys(outputs.dataSourceUids).sort(), keys);
                 assert.deepEqual(Object.keys(outputs.dataSourceNames).sort(), keys);
-                assert.deepEqual(Object.keys(outputs.dashboardUrls).sort(), ["home", ...keys].sort());
+                assert.deepEqual(Object.keys(outputs.dashboardUrls).sort(), ["fleet", "home", ...keys].sort());
                 for (const u of Object.values(outputs.dashboardUrls) as string[]) assert.ok(u.startsWith(`https://${ENDPOINT}/d/`), u);
                 const token = oneOf(run, TOKEN_TYPE);
                 const expected = new Date(Date.parse(MOCK_NOW) + Number(token.inputs.secondsToLive) * 1000).toISOString().replace(".000Z", "Z");
@@ -374,6 +376,46 @@ describe("workspace program (infra-account-a) fed by real source plans", functio
                 }
             }
             assert.equal(oneOf(run, FOLDER_TYPE).inputs.title, "Sales BI");
+        });
+
+        it("sources[].panels replaces dashboard.panels for that source only; the fleet dashboard shows dashboard.panels in a row per source", async () => {
+            const shared = [{ type: "stat", title: "Rows", sql: "SELECT count(*) AS n FROM events WHERE $__timeFilter(ts)" }];
+            const own = [
+                { type: "timeseries", title: "Orders per hour", sql: "SELECT $__timeGroup(ordered_at, '1h') AS time, count(*) AS orders FROM orders WHERE $__timeFilter(ordered_at) GROUP BY 1" },
+                { type: "table", title: "Orders", sql: "SELECT * FROM orders LIMIT 10", format: "table" },
+                { type: "barchart", title: "Orders over time", sql: "SELECT $__timeGroup(ordered_at, '1d') AS time, count(*) AS orders FROM orders GROUP BY 1", format: "timeSeries" },
+            ];
+            const sources = [{ stack: sales.spec.stack, panels: own }, { stack: analytics.spec.stack }];
+            const run = await planWorkspace([sales, analytics], {
+                set: { [wsKey("sources")]: sources, [wsKey("dashboard")]: { panels: shared } },
+                world: WORLD,
+            });
+            const panelsOf = (json: Record<string, any>) => (json.panels as any[]).filter((p) => p.type !== "row").map((p) => ({ type: p.type, title: p.title, sql: p.targets[0].rawSQL, format: p.targets[0].format }));
+            assert.deepEqual(panelsOf(sourceParts(run, sales).json), [
+                { type: "timeseries", title: own[0].title, sql: own[0].sql, format: 0 },
+                { type: "table", title: own[1].title, sql: own[1].sql, format: 1 },
+                { type: "barchart", title: own[2].title, sql: own[2].sql, format: 0 },
+            ]);
+            assert.deepEqual(panelsOf(sourceParts(run, analytics).json), [{ type: "stat", title: "Rows", sql: shared[0].sql, format: 1 }]);
+            const fleet = dashboardJson(byType(run, DASHBOARD_TYPE).find(isFleet)!);
+            assert.equal(fleet.title, "Athena fleet");
+            const [row, ...rest] = fleet.panels as any[];
+            assert.deepEqual({ type: row.type, repeat: row.repeat, collapsed: row.collapsed }, { type: "row", repeat: "source", collapsed: false });
+            assert.deepEqual(panelsOf(fleet), [{ type: "stat", title: "Rows", sql: shared[0].sql, format: 1 }]);
+            for (const p of rest) {
+                assert.deepEqual(p.datasource, { type: ATHENA_PLUGIN, uid: "${source}" });
+                assert.deepEqual(p.targets[0].connectionArgs, { region: "__default", catalog: "__default", database: "__default", resultReuseEnabled: true, resultReuseMaxAgeInMinutes: 60 });
+            }
+            const variable = (fleet.templating.list as any[])[0];
+            assert.deepEqual(
+                { type: variable.type, query: variable.query, multi: variable.multi, includeAll: variable.includeAll },
+                { type: "datasource", query: ATHENA_PLUGIN, multi: true, includeAll: true },
+            );
+            // The regex offers exactly this stack's data sources, by name.
+            const regex = new RegExp(String(variable.regex).replace(/^\/|\/$/g, "").replace(/\\x24/g, "\\$"));
+            const names = byType(run, DATA_SOURCE_TYPE).map((d) => String(d.inputs.name));
+            for (const n of names) assert.ok(regex.test(n), n);
+            for (const other of ["Sales2", "Analytics (other stack)", "default", "Sal"]) assert.equal(regex.test(other), false, other);
         });
 
         it("keeps the token lifetime above the longest rotation period (tokenRotationDays 29)", async () => {

@@ -4,7 +4,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { PANEL_TYPES, PanelType, RESULT_REUSE_MAX_MINUTES, RESULT_REUSE_MIN_MINUTES } from "../grafana/dashboards";
+import { PANEL_TYPES, PanelType, QUERY_FORMATS, QueryFormat, RESULT_REUSE_MAX_MINUTES, RESULT_REUSE_MIN_MINUTES } from "../grafana/dashboards";
 import { OrganizationAssumeMode, explicitModeCapacity } from "../policies/workspaceRole";
 import * as r from "./rules";
 import { DEFAULT_ROLE_NAME } from "./source";
@@ -20,20 +20,28 @@ export const DEFAULT_FOLDER = "Athena";
 export const panelSettings = z
     .object(
         {
-            type: z.enum(PANEL_TYPES as [PanelType, ...PanelType[]], { error: (i) => `must be one of barchart, gauge, stat, got ${r.describe(i.input)}` }),
+            type: z.enum(PANEL_TYPES as [PanelType, ...PanelType[]], { error: (i) => `must be one of ${PANEL_TYPES.join(", ")}, got ${r.describe(i.input)}` }),
             title: r.displayName("the panel title", 200),
             sql: z.string({ error: "is required: the Athena SQL of the panel" }).refine((t) => t.trim().length > 0, { error: "must not be empty" }),
+            format: z
+                .enum(QUERY_FORMATS as [QueryFormat, ...QueryFormat[]], { error: (i) => `must be one of ${QUERY_FORMATS.join(", ")}, got ${r.describe(i.input)}` })
+                .optional(),
         },
-        { error: r.objectOf("{type, title, sql}") },
+        { error: r.objectOf("{type, title, sql, format?}") },
     )
     .strict();
+
+/** Panels that replace the sample panels. */
+const panelList = z
+    .array(panelSettings, { error: (i) => `must be a list of {type, title, sql, format?}, got ${r.describe(i.input)}` })
+    .min(1, { error: "must list at least one panel, or be left out for the sample panels" });
 
 export const dashboardSettings = z
     .object(
         {
             folder: r.displayName("a folder title").default(DEFAULT_FOLDER),
             resultReuseMinutes: r.integer("minutes Athena may reuse a query's result", RESULT_REUSE_MIN_MINUTES, RESULT_REUSE_MAX_MINUTES).default(DEFAULT_RESULT_REUSE_MINUTES),
-            panels: z.array(panelSettings, { error: (i) => `must be a list of {type, title, sql}, got ${r.describe(i.input)}` }).min(1, { error: "must list at least one panel, or be left out for the sample panels" }).optional(),
+            panels: panelList.optional(),
         },
         { error: r.objectOf("{folder?, resultReuseMinutes?, panels?}") },
     )
@@ -44,8 +52,10 @@ export const sourceRef = z
         {
             stack: r.sourceStackName,
             name: r.label.optional(),
+            /** This source's own panels on its dashboard, instead of dashboard.panels. */
+            panels: panelList.optional(),
         },
-        { error: r.objectOf('{stack: "org/grafana-athena-source/<stack>", name?}') },
+        { error: r.objectOf('{stack: "org/grafana-athena-source/<stack>", name?, panels?}') },
     )
     .strict();
 

@@ -12,10 +12,12 @@ import * as common from "@grafana/grafana-foundation-sdk/common";
 import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
 import * as gauge from "@grafana/grafana-foundation-sdk/gauge";
 import * as stat from "@grafana/grafana-foundation-sdk/stat";
+import * as table from "@grafana/grafana-foundation-sdk/table";
 import * as text from "@grafana/grafana-foundation-sdk/text";
+import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
 import { Refusal } from "../refusal";
 import { ATHENA_PLUGIN_ID } from "./dataSource";
-import { homeDashboardUid, isGrafanaUid, sourceDashboardUid } from "./uids";
+import { fleetDashboardUid, homeDashboardUid, isGrafanaUid, sourceDashboardUid } from "./uids";
 
 /** Dashboard JSON model version of Grafana 10.4. */
 export const SCHEMA_VERSION = 39;
@@ -34,13 +36,35 @@ export const SOURCE_DASHBOARD_TAGS: readonly string[] = ["athena", "grafana-athe
 export const HOME_DASHBOARD_TAGS: readonly string[] = ["athena", "grafana-athena-home"];
 export const HOME_DASHBOARD_TITLE = "Athena sources";
 
-export type PanelType = "barchart" | "gauge" | "stat";
-export const PANEL_TYPES: readonly PanelType[] = ["barchart", "gauge", "stat"];
+export const FLEET_DASHBOARD_TAGS: readonly string[] = ["athena", "grafana-athena-fleet"];
+export const FLEET_DASHBOARD_TITLE = "Athena fleet";
+/** The fleet dashboard's data source variable: one row per selected source. */
+export const FLEET_VARIABLE = "source";
+
+export type PanelType = "barchart" | "gauge" | "stat" | "timeseries" | "table";
+export const PANEL_TYPES: readonly PanelType[] = ["barchart", "gauge", "stat", "timeseries", "table"];
+
+/** What a panel's query returns: Athena's result as a table, or as time series (a time column and values). */
+export type QueryFormat = "table" | "timeSeries";
+export const QUERY_FORMATS: readonly QueryFormat[] = ["table", "timeSeries"];
 
 export interface PanelSpec {
     type: PanelType;
     title: string;
+    /** Athena SQL; the plugin's macros (`$__timeFilter(col)`, `$__timeGroup(col, '1h')`, ...) pass through as written. */
     sql: string;
+    /** Default: `timeSeries` for a timeseries panel, `table` for the others. */
+    format?: QueryFormat;
+}
+
+/** The format a panel's query asks for: as given, else time series for a timeseries panel and table for the others. */
+export function queryFormat(spec: Pick<PanelSpec, "type" | "format">): QueryFormat {
+    return spec.format ?? (spec.type === "timeseries" ? "timeSeries" : "table");
+}
+
+/** Width of a panel in the 24-column grid: charts over time and tables get half a row, the others a third. */
+export function panelWidth(type: PanelType): number {
+    return type === "timeseries" || type === "table" ? 12 : PANEL_WIDTH;
 }
 
 export interface DashboardSource {
@@ -87,16 +111,27 @@ export function gridLayout(count: number, width: number = PANEL_WIDTH, height: n
     if (!Number.isInteger(count) || count < 0) {
         throw new Refusal(`panel count must be a non-negative integer, got ${count}`);
     }
-    if (!Number.isInteger(width) || width < 1 || width > GRID_COLUMNS) {
-        throw new Refusal(`panel width must be an integer in 1..${GRID_COLUMNS}, got ${width}`);
-    }
+    return flowLayout(Array.from({ length: count }, () => width), height);
+}
+
+/** Grid cells for panels of the given widths, left to right, a panel that does not fit the row starting the next. */
+export function flowLayout(widths: readonly number[], height: number = PANEL_HEIGHT): GridCell[] {
     if (!Number.isInteger(height) || height < 1) {
         throw new Refusal(`panel height must be a positive integer, got ${height}`);
     }
-    const perRow = Math.floor(GRID_COLUMNS / width);
     const cells: GridCell[] = [];
-    for (let i = 0; i < count; i++) {
-        cells.push({ x: (i % perRow) * width, y: Math.floor(i / perRow) * height, w: width, h: height });
+    let x = 0;
+    let y = 0;
+    for (const width of widths) {
+        if (!Number.isInteger(width) || width < 1 || width > GRID_COLUMNS) {
+            throw new Refusal(`panel width must be an integer in 1..${GRID_COLUMNS}, got ${width}`);
+        }
+        if (x + width > GRID_COLUMNS) {
+            x = 0;
+            y += height;
+        }
+        cells.push({ x, y, w: width, h: height });
+        x += width;
     }
     return cells;
 }
@@ -171,19 +206,25 @@ class Grafana104DashboardBuilder extends dashboard.DashboardBuilder {
 
 type PanelBuilder = cog.Builder<dashboard.Panel>;
 
-function athenaTarget(source: DashboardSource, sql: string, resultReuseMinutes: number, ref: dashboard.DataSourceRef) {
+/** Where a query runs: a source's region, catalog and database, or `__default` for the data source's own settings. */
+type Connection = Pick<DashboardSource, "region" | "catalog" | "database">;
+
+/** The data source's own settings: what a panel that serves every source (the fleet dashboard) asks for. */
+const DATA_SOURCE_DEFAULTS: Connection = { region: athena.defaultKey, catalog: athena.defaultKey, database: athena.defaultKey };
+
+function athenaTarget(connection: Connection, spec: PanelSpec, resultReuseMinutes: number, ref: dashboard.DataSourceRef) {
     // Every field of the Athena query model (format, rawSQL, connectionArgs with result reuse)
     // is covered by the SDK's typed athena builders; no generic escape hatch is needed.
     return new athena.DataqueryBuilder()
         .refId("A")
         .datasource(ref)
-        .format(athena.FormatOptions.Table)
-        .rawSQL(sql)
+        .format(queryFormat(spec) === "timeSeries" ? athena.FormatOptions.TimeSeries : athena.FormatOptions.Table)
+        .rawSQL(spec.sql)
         .connectionArgs(
             new athena.ConnectionArgsBuilder()
-                .region(source.region)
-                .catalog(source.catalog)
-                .database(source.database)
+                .region(connection.region)
+                .catalog(connection.catalog)
+                .database(connection.database)
                 .resultReuseEnabled(true)
                 .resultReuseMaxAgeInMinutes(resultReuseMinutes),
         );
@@ -210,7 +251,35 @@ function panelBuilder(spec: PanelSpec): PanelBuilder & {
                 .reduceOptions(new common.ReduceDataOptionsBuilder().calcs(["lastNotNull"]))
                 .graphMode(common.BigValueGraphMode.None)
                 .orientation(common.VizOrientation.Auto);
+        case "timeseries":
+            return new timeseries.PanelBuilder()
+                .legend(new common.VizLegendOptionsBuilder().showLegend(true).displayMode(common.LegendDisplayMode.List).placement(common.LegendPlacement.Bottom).calcs([]))
+                .tooltip(new common.VizTooltipOptionsBuilder().mode(common.TooltipDisplayMode.Single).sort(common.SortOrder.None));
+        case "table":
+            return new table.PanelBuilder().showHeader(true).cellHeight(common.TableCellHeight.Sm);
     }
+}
+
+/** Adds `specs` as panels: ids from `firstId`, laid out from the top left, each querying through `ref`. */
+function addPanels(
+    add: (panel: PanelBuilder) => void,
+    specs: readonly PanelSpec[],
+    connection: Connection,
+    reuse: number,
+    ref: dashboard.DataSourceRef,
+    firstId: number,
+    top = 0,
+): void {
+    const cells = flowLayout(specs.map((s) => panelWidth(s.type)));
+    specs.forEach((spec, i) => {
+        const panel = panelBuilder(spec);
+        panel.id(firstId + i);
+        panel.title(spec.title);
+        panel.datasource({ ...ref });
+        panel.gridPos({ ...cells[i], y: cells[i].y + top });
+        panel.withTarget(athenaTarget(connection, spec, reuse, { ...ref }));
+        add(panel);
+    });
 }
 
 function finish(builder: cog.Builder<dashboard.Dashboard>, uid: string, title: string): BuiltDashboard {
@@ -276,6 +345,9 @@ function checkPanels(panels: readonly PanelSpec[]): void {
         if (!nonEmpty(panel.sql)) {
             throw new Refusal(`${where}: sql must not be empty`);
         }
+        if (panel.format !== undefined && !QUERY_FORMATS.includes(panel.format)) {
+            throw new Refusal(`${where}: format must be one of ${QUERY_FORMATS.join(", ")}, got ${JSON.stringify(panel.format)}`);
+        }
     });
 }
 
@@ -295,7 +367,6 @@ export function sourceDashboard(source: DashboardSource, options: DashboardOptio
     const uid = sourceDashboardUid(options.scope, source.key);
     const title = source.label;
     const ref: dashboard.DataSourceRef = { type: ATHENA_PLUGIN_ID, uid: source.dataSourceUid };
-    const cells = gridLayout(panels.length);
 
     const builder = new Grafana104DashboardBuilder(title)
         .uid(uid)
@@ -312,17 +383,85 @@ export function sourceDashboard(source: DashboardSource, options: DashboardOptio
                 .tooltip("All Athena source dashboards"),
         );
 
-    panels.forEach((spec, i) => {
-        const panel = panelBuilder(spec);
-        panel.id(i + 1);
-        panel.title(spec.title);
-        panel.datasource({ ...ref });
-        panel.gridPos({ ...cells[i] });
-        panel.withTarget(athenaTarget(source, spec.sql, reuse, { ...ref }));
-        builder.withPanel(panel);
-    });
-
+    addPanels((p) => builder.withPanel(p), panels, source, reuse, ref, 1);
     return finish(builder, uid, title);
+}
+
+/** `value` as a JavaScript regular expression that matches exactly it (a `$` written so that Grafana's variable interpolation leaves it alone). */
+function regexLiteral(value: string): string {
+    return value.replace(/[.*+?^{}()|[\]\\/]/g, "\\$&").replace(/\$/g, "\\x24");
+}
+
+/**
+ * Panels that work on every source without knowing its database: Athena answers
+ * `information_schema` from the Glue Data Catalog, and Glue shows the role only the database it
+ * was granted, so these count exactly what Grafana can read in that source.
+ */
+export function fleetDefaultPanels(): PanelSpec[] {
+    const user = "table_schema <> 'information_schema'";
+    return [
+        {
+            type: "barchart",
+            title: "Columns per table (top 50)",
+            sql: ["SELECT table_name, count(*) AS column_count", "FROM information_schema.columns", `WHERE ${user}`, "GROUP BY table_name", "ORDER BY column_count DESC, table_name", "LIMIT 50"].join("\n"),
+        },
+        { type: "gauge", title: "Tables Grafana can read", sql: ["SELECT count(*) AS table_count", "FROM information_schema.tables", `WHERE ${user}`].join("\n") },
+        { type: "stat", title: "Columns", sql: ["SELECT count(*) AS column_count", "FROM information_schema.columns", `WHERE ${user}`].join("\n") },
+    ];
+}
+
+export interface FleetOptions {
+    /** The names of this stack's data sources: the variable offers exactly these. */
+    dataSourceNames: readonly string[];
+    /** Athena result reuse max age, 1..10080 minutes. */
+    resultReuseMinutes: number;
+    /** The panels of each source's row; default `fleetDefaultPanels()`. */
+    panels?: readonly PanelSpec[];
+    /** The workspace stack (`project/stack`): names the dashboard's uid and its home link. */
+    scope?: string;
+}
+
+/**
+ * The whole fleet on one dashboard, Grafana's way: a data source variable over the Athena data
+ * sources of this stack only (its regex matches their names exactly), multi-select with All, and a
+ * row repeated for each selected source holding the panels, each query run with that data
+ * source's own region, catalog and database.
+ */
+export function fleetDashboard(options: FleetOptions): BuiltDashboard {
+    if (!Array.isArray(options.dataSourceNames) || options.dataSourceNames.length === 0 || !options.dataSourceNames.every(nonEmpty)) {
+        throw new Refusal("fleet dashboard: give the names of this stack's data sources");
+    }
+    const reuse = checkResultReuse(options.resultReuseMinutes);
+    const panels = options.panels ?? fleetDefaultPanels();
+    checkPanels(panels);
+    const uid = fleetDashboardUid(options.scope);
+    const names = [...new Set(options.dataSourceNames)].sort(byCodeUnits);
+    const variable = new dashboard.DatasourceVariableBuilder(FLEET_VARIABLE)
+        .label("Source")
+        .type(ATHENA_PLUGIN_ID)
+        .regex(`/^(?:${names.map(regexLiteral).join("|")})$/`)
+        .multi(true)
+        .includeAll(true)
+        .current({ selected: true, text: ["All"], value: ["$__all"] });
+    const builder = new Grafana104DashboardBuilder(FLEET_DASHBOARD_TITLE)
+        .uid(uid)
+        .description(`Every Athena source of this workspace stack, one row each (${names.length})`)
+        .tags([...FLEET_DASHBOARD_TAGS])
+        .editable()
+        .timezone("browser")
+        .time({ from: "now-7d", to: "now" })
+        .withVariable(variable)
+        .link(
+            new dashboard.DashboardLinkBuilder(HOME_DASHBOARD_TITLE)
+                .type(dashboard.DashboardLinkType.Link)
+                .url(`/d/${homeDashboardUid(options.scope)}`)
+                .icon("dashboard")
+                .tooltip("Each source's own dashboard"),
+        )
+        .withRow(new dashboard.RowBuilder(`\${${FLEET_VARIABLE}:text}`).id(1).repeat(FLEET_VARIABLE).collapsed(false));
+    const ref: dashboard.DataSourceRef = { type: ATHENA_PLUGIN_ID, uid: `\${${FLEET_VARIABLE}}` };
+    addPanels((p) => builder.withPanel(p), panels, DATA_SOURCE_DEFAULTS, reuse, ref, 2, 1);
+    return finish(builder, uid, FLEET_DASHBOARD_TITLE);
 }
 
 /** Escapes text for Markdown (CommonMark/GFM table cells): every ASCII punctuation mark that matters. */
@@ -390,6 +529,13 @@ export function homeDashboard(
         .editable()
         .timezone("browser")
         .time({ from: "now-7d", to: "now" })
+        .link(
+            new dashboard.DashboardLinkBuilder(FLEET_DASHBOARD_TITLE)
+                .type(dashboard.DashboardLinkType.Link)
+                .url(`/d/${fleetDashboardUid(options.scope)}`)
+                .icon("dashboard")
+                .tooltip("Every source on one dashboard"),
+        )
         .withPanel(panel);
 
     return finish(builder, uid, title);

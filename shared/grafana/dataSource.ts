@@ -8,6 +8,14 @@ import { createHash } from "crypto";
 /** The Athena plugin's id: the data source `type`, and the `type` of every panel's datasource ref. */
 export const ATHENA_PLUGIN_ID = "grafana-athena-datasource";
 
+/**
+ * The plugin versions this program supports: 3.x, which needs Grafana >= 10.4 (every 3.x release
+ * of grafana/athena-datasource declares `grafanaDependency` ">=10.4.0"). A workspace without the
+ * plugin, or with another major version, gets `ATHENA_PLUGIN_VERSION`.
+ */
+export const ATHENA_PLUGIN_MAJOR = 3;
+export const ATHENA_PLUGIN_VERSION = "3.3.3";
+
 /** What a data source needs from its source's contract. */
 export interface AthenaConnection {
     roleArn: string;

@@ -61,3 +61,8 @@ export function homeDashboardUid(scope = "home"): string {
 export function sourceDashboardUid(scope: string | undefined, sourceKey: string): string {
     return dashboardUid("athena", scope === undefined ? sourceKey : `${scope}/${sourceKey}`);
 }
+
+/** The fleet dashboard's uid: one per workspace stack. */
+export function fleetDashboardUid(scope = "fleet"): string {
+    return dashboardUid("athena-fleet", scope);
+}

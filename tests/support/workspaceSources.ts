@@ -106,3 +106,10 @@ export const HOME_DASHBOARD_TAG = "grafana-athena-home";
 export function isHome(d: PlanResource): boolean {
     return (dashboardJson(d).tags as string[]).includes(HOME_DASHBOARD_TAG);
 }
+
+export function isFleet(d: PlanResource): boolean {
+    return (dashboardJson(d).tags as string[]).includes("grafana-athena-fleet");
+}
+
+/** The type token of the Athena plugin's installation. */
+export const PLUGIN_TYPE = "pulumi-nodejs:dynamic/grafana-athena:AthenaPluginInstallation";

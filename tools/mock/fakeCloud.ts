@@ -88,6 +88,13 @@ const random: ResourceMock = ({ name, inputs }, ctx) => {
     return { id: "none", state: { ...inputs, result } };
 };
 
+/** Offline, a dynamic provider is recorded, never run. */
+const dynamic: ResourceMock = ({ name, inputs }) => {
+    const { __provider, ...rest } = inputs;
+    void __provider;
+    return { id: `dynamic-${hash(name, 8)}`, state: { ...rest, message: "not run offline", attempts: 0, installedVersion: "not run offline" } };
+};
+
 const grafanaUid: ResourceMock = ({ type, name, inputs }) => {
     const uid = inputs.uid ?? hash(`${type}/${name}`, 14);
     return { id: `1:${uid}`, state: { ...inputs, uid } };
@@ -163,12 +170,8 @@ export const RESOURCES: Record<string, ResourceMock> = {
         const slug = String(config.title ?? uid).toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
         return { id: `1:${uid}`, state: { ...inputs, uid, dashboardId: parseInt(hash(uid, 5), 16), url: `${base}/d/${uid}/${slug}`, version: 1 } };
     },
-    "pulumi-nodejs:dynamic:Resource": ({ name, inputs }) => {
-        // Offline: a dynamic provider is recorded, never run.
-        const { __provider, ...rest } = inputs;
-        void __provider;
-        return { id: `dynamic-${hash(name, 8)}`, state: { ...rest, message: "not run offline", attempts: 0 } };
-    },
+    "pulumi-nodejs:dynamic:Resource": dynamic,
+    "pulumi-nodejs:dynamic/grafana-athena:AthenaPluginInstallation": dynamic,
 };
 
 /** Lookups (`aws.getCallerIdentity` and the like), by function token. */

@@ -216,11 +216,10 @@ function planResource(
     secretInputs: Record<string, string[]>,
 ): PlanResource {
     const found = { paths: [] as string[], values: [] as string[] };
-    const inputs = unwrapSecrets(rec.inputs, "", found) as Record<string, unknown>;
-    if (rec.type === "pulumi-nodejs:dynamic:Resource" && "__provider" in inputs) {
-        inputs.__provider = "[serialized dynamic provider]";
-    }
-    rawInputs[rec.name] = inputs;
+    const clear = unwrapSecrets(rec.inputs, "", found) as Record<string, unknown>;
+    rawInputs[rec.name] = clear;
+    // A dynamic provider's code is kilobytes of serialized JavaScript: the plan names it only.
+    const inputs = rec.type.startsWith("pulumi-nodejs:dynamic") && "__provider" in clear ? { ...clear, __provider: "[serialized dynamic provider]" } : clear;
     secretInputs[rec.name] = found.paths;
     const secretPaths = new Set(found.paths);
     return {

@@ -1,0 +1,118 @@
+/**
+ * The Athena plugin, installed as code: on Amazon Managed Grafana workspaces of version 9 and
+ * later "this data source might require you to install the appropriate plugin" (AMG user guide,
+ * Athena data source), and a data source of a type Grafana does not know fails to create.
+ *
+ * During `pulumi up` only, like the health check (same dynamic provider rules, see
+ * dataSourceHealthCheck.ts): `create` and `update` make sure the plugin is installed at the
+ * supported major version through Grafana's plugin API (grafanaHttp.ts `ensurePluginInstalled`)
+ * and wait until Grafana reports it; a preview runs only `check` and `diff`, which make no call;
+ * `delete` does nothing, so `pulumi destroy` never uninstalls a plugin other dashboards may use.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { requiredStrings, plainToken } from "./dynamicInputs";
+import { ensurePluginInstalled } from "./grafanaHttp";
+
+export interface AthenaPluginInstallationArgs {
+    grafanaUrl: pulumi.Input<string>;
+    /** A Grafana token of a workspace administrator; stored as a secret. */
+    token: pulumi.Input<string>;
+    /** The workspace, named in messages. */
+    workspaceId: pulumi.Input<string>;
+    pluginId: pulumi.Input<string>;
+    /** Installed when the plugin is missing or of another major version. */
+    version: pulumi.Input<string>;
+    /** The supported major version: an installed plugin of it is left as it is. */
+    major: pulumi.Input<number>;
+}
+
+interface Inputs {
+    grafanaUrl: string;
+    token: string;
+    workspaceId: string;
+    pluginId: string;
+    version: string;
+    major: number;
+}
+
+interface Outputs {
+    grafanaUrl: string;
+    workspaceId: string;
+    pluginId: string;
+    version: string;
+    major: number;
+    /** What Grafana reports after the last run. */
+    installedVersion: string;
+    action: string;
+}
+
+/** Inputs whose change runs the installation again; not the token (a rotation says nothing about plugins). */
+const CHECKED_INPUTS = ["grafanaUrl", "pluginId", "version", "major"] as const;
+
+async function install(inputs: Inputs): Promise<Outputs> {
+    const result = await ensurePluginInstalled({ ...inputs, token: plainToken(inputs.token), major: Number(inputs.major) });
+    if (!result.ok) throw new Error(result.message);
+    return {
+        grafanaUrl: inputs.grafanaUrl,
+        workspaceId: inputs.workspaceId,
+        pluginId: inputs.pluginId,
+        version: inputs.version,
+        major: Number(inputs.major),
+        installedVersion: result.installedVersion ?? "",
+        action: result.action ?? "present",
+    };
+}
+
+const pluginProvider: pulumi.dynamic.ResourceProvider<Inputs, Outputs> = {
+    // No network: only shape checks, skipping values unknown during preview.
+    async check(_olds: Inputs, news: Inputs) {
+        return { inputs: news, failures: requiredStrings(news as unknown as Record<string, unknown>, ["grafanaUrl", "token", "workspaceId", "pluginId", "version"], ["token"]) };
+    },
+
+    // No network. `olds` are the previous outputs, which carry CHECKED_INPUTS.
+    async diff(_id: string, olds: Outputs, news: Inputs) {
+        const changed = CHECKED_INPUTS.filter((key) => String(olds[key]) !== String(news[key]));
+        return { changes: changed.length > 0, replaces: [], deleteBeforeReplace: false };
+    },
+
+    async create(inputs: Inputs) {
+        return { id: `plugin-${inputs.pluginId}`, outs: await install(inputs) };
+    },
+
+    async update(_id: string, _olds: Outputs, news: Inputs) {
+        return { outs: await install(news) };
+    },
+
+    // Never uninstalls: other data sources and dashboards of the workspace may use the plugin.
+    async delete() {
+        return;
+    },
+};
+
+/** Its type token: a dynamic resource of a module of its own, told apart from the health checks in plans. */
+export const PLUGIN_INSTALLATION_TYPE = "pulumi-nodejs:dynamic/grafana-athena:AthenaPluginInstallation";
+
+export class AthenaPluginInstallation extends pulumi.dynamic.Resource {
+    /** The version Grafana reports. */
+    public readonly installedVersion!: pulumi.Output<string>;
+
+    constructor(name: string, args: AthenaPluginInstallationArgs, opts?: pulumi.CustomResourceOptions) {
+        super(
+            pluginProvider,
+            name,
+            {
+                grafanaUrl: args.grafanaUrl,
+                token: pulumi.secret(args.token),
+                workspaceId: args.workspaceId,
+                pluginId: args.pluginId,
+                version: args.version,
+                major: args.major,
+                installedVersion: undefined,
+                action: undefined,
+            },
+            opts,
+            "grafana-athena",
+            "AthenaPluginInstallation",
+        );
+    }
+}
