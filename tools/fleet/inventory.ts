@@ -1,0 +1,114 @@
+/**
+ * The fleet as its stack files describe it: every source and workspace stack of a checkout
+ * (the program's own reading of them, infra-account-a/inventory.ts), and what `fleet check`
+ * finds wrong with them, offline: each file validated by its project's own config rules.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { stackFiles, workspaceInventory } from "../../infra-account-a/inventory";
+import { ConfigError, awsRegion, readSettings } from "../../shared/config/read";
+import { SOURCE_KEY_KINDS, SOURCE_NAMESPACE, sourceSettingsFor } from "../../shared/config/source";
+import { WORKSPACE_KEY_KINDS, WORKSPACE_NAMESPACE, workspaceSettings } from "../../shared/config/workspace";
+import { PROJECT_FOLDERS, SOURCE_PROJECT, WORKSPACE_PROJECT, qualifiedStack, sharedWorkspaceProblems, stackFileConfig } from "../../shared/inventory";
+import { Refusal } from "../../shared/refusal";
+import { readProject, readStackConfig } from "../stackConfig";
+
+/** The organisation stack names are qualified in: `--org`, else `PULUMI_ORG`, else the local backend's. */
+export function organization(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+    return flag ?? env.PULUMI_ORG ?? "organization";
+}
+
+export interface StackEntry {
+    /** Fully qualified: `<org>/<project>/<stack>`. */
+    name: string;
+    stack: string;
+    project: typeof SOURCE_PROJECT | typeof WORKSPACE_PROJECT;
+    /** The project folder, relative to the repository root. */
+    folder: string;
+    file: string;
+}
+
+export interface Inventory {
+    sources: StackEntry[];
+    workspaces: StackEntry[];
+}
+
+export function readInventory(root: string, org: string): Inventory {
+    const entries = (project: StackEntry["project"], folder: string) =>
+        stackFiles(path.join(root, folder)).map(({ stack, file }) => ({ name: qualifiedStack(org, project, stack), stack, project, folder, file }));
+    return { sources: entries(SOURCE_PROJECT, PROJECT_FOLDERS.source), workspaces: entries(WORKSPACE_PROJECT, PROJECT_FOLDERS.workspace) };
+}
+
+/** The problems of one stack file under its project's rules, as `<key>: <message>` lines. */
+function fileProblems(root: string, entry: StackEntry): string[] {
+    try {
+        stackFileConfig(fs.readFileSync(entry.file, "utf8"), entry.file);
+        const project = readProject(path.join(root, entry.folder));
+        const { config, secretKeys } = readStackConfig(project, entry.file);
+        const view = { all: config, isSecret: (k: string) => secretKeys.includes(k) };
+        const region = awsRegion(config);
+        const earlier = typeof region === "string" ? [] : [region];
+        if (entry.project === SOURCE_PROJECT) {
+            readSettings(SOURCE_NAMESPACE, SOURCE_KEY_KINDS, sourceSettingsFor(typeof region === "string" ? region : undefined), earlier, view);
+        } else {
+            readSettings(WORKSPACE_NAMESPACE, WORKSPACE_KEY_KINDS, workspaceSettings, earlier, view);
+        }
+        return [];
+    } catch (e) {
+        if (e instanceof ConfigError) return e.message.split("\n");
+        if (e instanceof Refusal || e instanceof Error) return [e.message.split("\n")[0]];
+        throw e;
+    }
+}
+
+/** Every inconsistency of the fleet's stack files, one line each, naming the file. */
+export function checkInventory(root: string, org: string): string[] {
+    const inventory = readInventory(root, org);
+    const problems: string[] = [];
+    const rel = (f: string) => path.relative(root, f);
+    for (const entry of [...inventory.sources, ...inventory.workspaces]) {
+        for (const p of fileProblems(root, entry)) problems.push(`${rel(entry.file)}: ${p}`);
+    }
+
+    // Two stacks for one account and workgroup would be one data source twice.
+    const seen = new Map<string, StackEntry>();
+    for (const entry of inventory.sources) {
+        const { config } = readStackConfig(readProject(path.join(root, entry.folder)), entry.file);
+        const accounts = parseJson(config["aws:allowedAccountIds"]);
+        const workgroup = (parseJson(config[`${SOURCE_NAMESPACE}:workgroup`]) as { name?: unknown } | undefined)?.name;
+        if (!Array.isArray(accounts) || accounts.length !== 1 || typeof workgroup !== "string") continue;
+        const key = `${accounts[0]}/${config["aws:region"]}/${workgroup}`;
+        const first = seen.get(key);
+        if (first) {
+            problems.push(`${rel(entry.file)}: the same account and workgroup (${accounts[0]}, ${config["aws:region"]}, ${workgroup}) as ${rel(first.file)}; keep one stack per workgroup`);
+        } else {
+            seen.set(key, entry);
+        }
+    }
+
+    // A workspace stack that lists a source with no stack file, and siblings that would collide in one workspace.
+    const known = new Set(inventory.sources.map((s) => s.stack));
+    const summaries = workspaceInventory(org, root);
+    for (const entry of inventory.workspaces) {
+        const listed = parseJson(readStackConfig(readProject(path.join(root, entry.folder)), entry.file).config[`${WORKSPACE_NAMESPACE}:sources`]);
+        for (const s of Array.isArray(listed) ? listed : []) {
+            const stack = typeof s?.stack === "string" ? s.stack.split("/") : [];
+            if (stack.length === 3 && stack[1] === SOURCE_PROJECT && !known.has(stack[2])) {
+                problems.push(`${rel(entry.file)}: lists the source ${s.stack}, which has no stack file ${PROJECT_FOLDERS.source}/Pulumi.${stack[2]}.yaml`);
+            }
+        }
+        const me = summaries.find((w) => w.stack === entry.stack);
+        if (me) for (const p of sharedWorkspaceProblems(me, summaries)) problems.push(`${rel(entry.file)}: ${p.key}: ${p.message}`);
+    }
+    return problems;
+}
+
+function parseJson(v: string | undefined): unknown {
+    if (v === undefined) return undefined;
+    try {
+        return JSON.parse(v);
+    } catch {
+        return v;
+    }
+}
+
