@@ -24,7 +24,7 @@ const workspace = new AthenaWorkspace(
     "workspace",
     {
         ...config.workspace.options,
-        sources: [{ key: `${pulumi.getProject()}/${pulumi.getStack()}`, name: config.workspace.sourceName, outputs: source.contract }],
+        sources: [{ key: `${pulumi.getProject()}/${pulumi.getStack()}`, name: config.workspace.sourceName, outputs: source.contractInputs() }],
         expectedWorkspaceRoleArn: config.source.args.grafanaRoleArn,
     },
     { providers: { aws: awsProvider("workspace-aws", config.workspace.access) } },

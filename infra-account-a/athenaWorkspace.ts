@@ -4,9 +4,9 @@ import * as grafana from "@pulumiverse/grafana";
 import * as time from "@pulumiverse/time";
 import { MAX_TOKEN_SECONDS, WorkspaceOptions } from "../shared/config/workspace";
 import { PublicSourceOutputs, SourceContractInputs, checkPublicSourceOutputs, externalIdState } from "../shared/contract";
-import { BuiltDashboard, PanelSpec, fleetDashboard, homeDashboard, sourceDashboard } from "../shared/grafana/dashboards";
+import { PanelSpec, fleetDashboard, homeDashboard, sourceDashboard } from "../shared/grafana/dashboards";
 import { ATHENA_PLUGIN_ID, ATHENA_PLUGIN_MAJOR, ATHENA_PLUGIN_VERSION, athenaJsonData, dataSourceFingerprint } from "../shared/grafana/dataSource";
-import { dataSourceUid, folderUid } from "../shared/grafana/uids";
+import { dataSourceUid, folderUid, sourceDashboardUid } from "../shared/grafana/uids";
 import { grafanaVersionProblem } from "../shared/grafana/version";
 import { checkedPolicyJson } from "../shared/iam/checked";
 import { childName, roleNameFromArn, shortHash } from "../shared/naming";
@@ -108,7 +108,7 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
         // Everything below waits for every refusal above (Grafana version, contracts, duplicates,
         // the policy's quota): a refused stack creates nothing.
         const ready = pulumi.all([workspace, assumeJson]).apply(([w]) => w);
-        const access = this.grafanaAccess(name, args, ready);
+        const access = this.grafanaAccess(name, args, workspace, ready);
         const plugin = this.installAthenaPlugin(name, args, access, assumePolicy);
         const dataSources = checked.map((c) => this.addDataSource(name, c, access, [assumePolicy, plugin], args.verifyDataSources ?? true));
         const { home, fleet, dashboards } = this.addDashboards(name, args, dataSources, access, assumePolicy, all);
@@ -165,16 +165,17 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
         partition: pulumi.Output<string>,
     ): { checked: CheckedSource[]; all: pulumi.Output<PublicSourceOutputs[]> } {
         const checked = sources.map((source): CheckedSource => {
-            const { externalId, ...publicInputs } = source.outputs;
-            const secret = pulumi.output(externalId as pulumi.Input<string>);
+            const secret = pulumi.secret(source.outputs.externalId) as pulumi.Output<unknown>;
             // Only whether the secret is there and well formed leaves it: never its value.
             const state = pulumi.unsecret(secret.apply(externalIdState));
             return {
                 source,
-                externalId: pulumi.secret(secret.apply(String)),
+                externalId: secret.apply(String),
                 outputs: pulumi
-                    .all([pulumi.all(publicInputs), state, partition])
-                    .apply(([values, s, p]) => refusing(this, () => checkPublicSourceOutputs(source.key, values as Record<string, unknown>, s, p))),
+                    .all([source.outputs.public, source.outputs.secretNames, state, partition])
+                    .apply(([values, names, s, p]) =>
+                        refusing(this, () => checkPublicSourceOutputs(source.key, values as Record<string, unknown>, s, p, (names as string[] | undefined) ?? [])),
+                    ),
             };
         });
         const all = pulumi.all(checked.map((c) => c.outputs)).apply((list) => {
@@ -196,8 +197,8 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
     ): { policy: aws.iam.RolePolicy; json: pulumi.Output<string> } {
         const policyName = this.scoped(ASSUME_POLICY_NAME);
         const json = pulumi
-            .all([all, pulumi.all(checked.map((c) => c.outputs.roleArn)), partition])
-            .apply(([, arns, p]) => refusing(this, () => workspaceAssumePolicy(arns, policyName, args.organization, p)))
+            .all([all, partition])
+            .apply(([list, p]) => refusing(this, () => workspaceAssumePolicy(list.map((o) => o.roleArn), policyName, args.organization, p)))
             .apply((doc) => checkedPolicyJson(doc, "Use organisation mode (sourceRoleName and organizationId).", this));
         const policy = new aws.iam.RolePolicy(
             `${name}-assume-sources`,
@@ -208,7 +209,18 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
     }
 
     /** Grafana API access: the given endpoint and token, or a bounded-lifetime token rotated well inside its lifetime. */
-    private grafanaAccess(name: string, args: AthenaWorkspaceArgs, ready: pulumi.Output<aws.grafana.GetWorkspaceResult>): GrafanaAccess {
+    /**
+     * `workspace` is the guarded lookup, `ready` the same once every refusal has had its say. The
+     * URL comes from the lookup alone: every health check and the plugin installation take it, and
+     * through `ready` each would depend on every source's stack reference (N^2 dependencies); they
+     * wait for the refusals through the resources they depend on.
+     */
+    private grafanaAccess(
+        name: string,
+        args: AthenaWorkspaceArgs,
+        workspace: pulumi.Output<aws.grafana.GetWorkspaceResult>,
+        ready: pulumi.Output<aws.grafana.GetWorkspaceResult>,
+    ): GrafanaAccess {
         const child = { parent: this };
         let url: pulumi.Output<string>;
         let token: pulumi.Output<string>;
@@ -216,7 +228,7 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
         if (args.grafana) {
             // Only the workspace's own endpoint gets the token and the data sources.
             const given = args.grafana.url;
-            url = ready.apply((w) => {
+            url = workspace.apply((w) => {
                 if (new URL(given).host !== w.endpoint) {
                     throw new ResourceRefusal(`grafanaUrl ${given} is not the endpoint of workspace ${args.workspaceId}: set it to https://${w.endpoint}`, this);
                 }
@@ -242,7 +254,7 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
                 },
                 child,
             );
-            url = pulumi.interpolate`https://${ready.endpoint}`;
+            url = pulumi.interpolate`https://${workspace.endpoint}`;
             token = pulumi.secret(minted.key);
             expiresAt = minted.expiresAt;
         }
@@ -275,11 +287,11 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
         const { source, outputs, externalId } = c;
         const uid = dataSourceUid(this.scope, source.key);
         const dsName = source.name !== undefined ? pulumi.output(source.name) : outputs.label;
-        // The external ID makes the whole jsonData secret in state and in previews.
+        // The external ID (secret) makes the whole jsonData secret in state and in previews.
         const jsonData = pulumi.all([outputs, externalId]).apply(([o, id]) => athenaJsonData(o, id));
         const dataSource = new grafana.oss.DataSource(
             childName(`${name}-datasource`, source.key),
-            { type: ATHENA_PLUGIN_ID, name: dsName, uid, jsonDataEncoded: pulumi.secret(jsonData) },
+            { type: ATHENA_PLUGIN_ID, name: dsName, uid, jsonDataEncoded: jsonData },
             // A new uid replaces the data source; Grafana refuses a second one of the same name, so
             // the old one goes first.
             { parent: this, provider: access.provider, dependsOn: after, deleteBeforeReplace: true },
@@ -320,29 +332,32 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
             // After the guards: with a given grafanaUrl nothing else would hold the folder back.
             { ...inGrafana, dependsOn: [assumePolicy] },
         );
-        const built: pulumi.Output<BuiltDashboard>[] = [];
-        const dashboards = dataSources.map(({ source, uid, outputs, name: dsName, dataSource }) => {
-            const dashboardJson = pulumi.all([outputs, dsName]).apply(([o, label]) =>
-                sourceDashboard(
-                    { key: source.key, label, dataSourceUid: uid, region: o.region, catalog: o.catalog, database: o.database },
-                    { resultReuseMinutes: args.dashboard.resultReuseMinutes, panels: source.panels ?? args.dashboard.panels, scope },
-                ),
-            );
-            built.push(dashboardJson);
+        const dashboards = dataSources.map(({ source, uid, outputs, dataSource }) => {
             const dashboard = new grafana.oss.Dashboard(
                 childName(`${name}-dashboard`, source.key),
-                { configJson: dashboardJson.apply((b) => JSON.stringify(b.json)), folder: folder.uid },
+                {
+                    configJson: outputs.apply((o) =>
+                        JSON.stringify(
+                            sourceDashboard(
+                                { key: source.key, label: source.name ?? o.label, dataSourceUid: uid, region: o.region, catalog: o.catalog, database: o.database },
+                                { resultReuseMinutes: args.dashboard.resultReuseMinutes, panels: source.panels ?? args.dashboard.panels, scope },
+                            ).json,
+                        ),
+                    ),
+                    folder: folder.uid,
+                },
                 { ...inGrafana, dependsOn: [dataSource] },
             );
             return { source, dashboard };
         });
+        const names = pulumi.all(dataSources.map((d) => d.name));
         const fleet = new grafana.oss.Dashboard(
             `${name}-dashboard-fleet`,
             {
                 configJson: pulumi
-                    .all([all, pulumi.all(dataSources.map((d) => d.name))])
-                    .apply(([, names]) =>
-                        JSON.stringify(fleetDashboard({ dataSourceNames: names, resultReuseMinutes: args.dashboard.resultReuseMinutes, panels: args.dashboard.panels, scope }).json),
+                    .all([all, names])
+                    .apply(([, list]) =>
+                        JSON.stringify(fleetDashboard({ dataSourceNames: list, resultReuseMinutes: args.dashboard.resultReuseMinutes, panels: args.dashboard.panels, scope }).json),
                     ),
                 folder: folder.uid,
             },
@@ -352,8 +367,10 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
             `${name}-dashboard-home`,
             {
                 configJson: pulumi
-                    .all([all, pulumi.all(built)])
-                    .apply(([, list]) => JSON.stringify(homeDashboard(list.map((b) => ({ label: b.title, dashboardUid: b.uid })), { scope }).json)),
+                    .all([all, names])
+                    .apply(([, list]) =>
+                        JSON.stringify(homeDashboard(list.map((label, i) => ({ label, dashboardUid: sourceDashboardUid(scope, dataSources[i].source.key) })), { scope }).json),
+                    ),
                 folder: folder.uid,
             },
             inGrafana,

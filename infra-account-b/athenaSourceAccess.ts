@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { SourceSettings } from "../shared/config/source";
-import { CONTRACT_VERSION, SourceContractOutputs } from "../shared/contract";
+import { CONTRACT_VERSION, SourceContractInputs, SourceContractOutputs } from "../shared/contract";
 import { checkedPolicyJson } from "../shared/iam/checked";
 import { ResourceRefusal, refusing } from "../shared/refusal";
 import { defaultSourceLabel } from "../shared/naming";
@@ -181,6 +181,12 @@ export class AthenaSourceAccess extends pulumi.ComponentResource {
             const attachment = new aws.iam.RolePolicyAttachment(`${name}-${suffix}-attachment`, { role: this.role.name, policyArn: policy.arn }, { parent: this });
             return { policy, attachment };
         });
+    }
+
+    /** The contract as a workspace in the same program reads it (the root project's). */
+    public contractInputs(): SourceContractInputs {
+        const { externalId, ...rest } = this.contract;
+        return { public: pulumi.all(rest as Record<string, pulumi.Input<unknown>>), externalId };
     }
 
     private existingWorkgroup?: aws.athena.Workgroup;

@@ -101,8 +101,21 @@ export const SECRET_CONTRACT_OUTPUTS: readonly ContractOutputName[] = ["external
 /** The producer's side: one Output per name, typed by the schema. */
 export type SourceContractOutputs = { [K in ContractOutputName]: pulumi.Output<SourceContract[K]> };
 
-/** The consumer's side: one Input per name, not yet checked (a StackReference's outputs, or a source component's). */
-export type SourceContractInputs = { [K in ContractOutputName]: pulumi.Input<unknown> };
+/** Every output but the secret one. */
+export type PublicOutputName = Exclude<ContractOutputName, "externalId">;
+export const PUBLIC_OUTPUTS = CONTRACT_OUTPUTS.filter((n): n is PublicOutputName => !SECRET_CONTRACT_OUTPUTS.includes(n));
+
+/**
+ * The consumer's side, not yet checked (a StackReference's outputs, or a source component's): the
+ * public outputs as one value, so that reading a source costs one Output rather than one per name,
+ * and the secret one apart, so that only what holds it is secret.
+ */
+export interface SourceContractInputs {
+    public: pulumi.Input<{ [K in PublicOutputName]?: unknown }>;
+    externalId: pulumi.Input<unknown>;
+    /** The names of the outputs the source marked as secrets: only `externalId` may be one. */
+    secretNames?: pulumi.Input<readonly string[] | undefined>;
+}
 
 /** Everything a source tells the workspace except its secret, which travels separately. */
 export type PublicSourceOutputs = Omit<SourceContract, "externalId">;
@@ -143,7 +156,18 @@ export function externalIdState(value: unknown): ExternalIdState {
  * (secret) external ID is there and well formed. Keeps every other value out of the secret's
  * reach, so policies and dashboards built from them stay readable in previews.
  */
-export function checkPublicSourceOutputs(stack: string, values: Record<string, unknown>, externalId: ExternalIdState, workspacePartition?: string): PublicSourceOutputs {
+export function checkPublicSourceOutputs(
+    stack: string,
+    values: Record<string, unknown>,
+    externalId: ExternalIdState,
+    workspacePartition?: string,
+    secretNames: readonly string[] = [],
+): PublicSourceOutputs {
+    // A public output the source made a secret would be revealed in the workspace's plans: refuse it.
+    const secretPublic = PUBLIC_OUTPUTS.filter((n) => secretNames.includes(n));
+    if (secretPublic.length > 0) {
+        throw new Refusal(`source stack "${stack}": ${secretPublic.map((n) => `output "${n}" is a secret, but only externalId may be one`).join("; ")}`);
+    }
     const standIn = externalId === "missing" ? undefined : externalId === "valid" ? "x".repeat(32) : "?";
     const { externalId: checked, ...rest } = checkSourceOutputs(stack, { ...values, externalId: standIn }, workspacePartition);
     void checked;

@@ -73,12 +73,13 @@ describe("bench: generated sources", () => {
         assert.equal(benchAccountId(1).length, 12);
     });
 
-    it("prints a refused explicit run with how many fit", () => {
+    it("prints each N beside its floor, with the ratio and the growth from the previous N", () => {
+        const result = (program: "workspace" | "floor", n: number, planMs: number) => ({ program, n, planMs, peakMiB: 100 + n / 10, resources: n * 3 });
         const table = markdownTable([
-            { n: 200, mode: "explicit", planMs: 10, processMs: 20, refused: "too big", explicitCapacity: 138 },
-            { n: 200, mode: "organization", planMs: 1234.4, processMs: 2000, resources: 608, assumeSize: 270, assumeQuota: 10240, chain: 4 },
+            { n: 500, workspace: { ...result("workspace", 500, 3000), chain: 7 }, floor: result("floor", 500, 2500) },
+            { n: 1000, workspace: { ...result("workspace", 1000, 6300), chain: 7 }, floor: result("floor", 1000, 5000) },
         ]);
-        assert.match(table, /\| 200 \| explicit \| 10 \| 20 \| - \| refused \(138 fit\) \| - \|/);
-        assert.match(table, /\| 200 \| organization \| 1,234 \| 2,000 \| 608 \| 270 \/ 10,240 \| 4 \|/);
+        assert.match(table, /\| 500 \| 3,000 \| 2,500 \| 1\.20x \|  \|  \| 150 \| 150 \| 1,500 \/ 1,500 \| 7 \|/);
+        assert.match(table, /\| 1,000 \| 6,300 \| 5,000 \| 1\.26x \| 2\.10x \| 2\.00x \| 200 \| 200 \| 3,000 \/ 3,000 \| 7 \|/);
     });
 });

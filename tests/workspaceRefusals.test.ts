@@ -73,6 +73,12 @@ describe("workspace program (infra-account-a): refusals and the offline plan", f
             }
         });
 
+        it("refuses a public output the source made a secret, rather than reveal it", async () => {
+            const secretLabel: PlannedSource = { ...analytics, ref: { ...analytics.ref, secretOutputs: [...(analytics.ref.secretOutputs ?? []), "label"] } };
+            const message = await refusal(WORKSPACE_DIR, workspaceVariant([sales, secretLabel]));
+            assert.equal(message, `source stack "${ANALYTICS}": output "label" is a secret, but only externalId may be one`);
+        });
+
         it("refuses a contract version it does not know, naming the stack", async () => {
             const v2 = withOutputs(analytics, (o) => (o.contractVersion = 2));
             const message = await refusal(WORKSPACE_DIR, workspaceVariant([sales, v2]));

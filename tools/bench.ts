@@ -1,16 +1,19 @@
 /**
  * Plan-time benchmark of the workspace stack (infra-account-a with its example config) fed by N
- * generated source stacks. Each (N, mode) runs in a fresh child process (tools/benchWorker.ts), so
- * no run warms another's caches; the runs are sequential, so they do not share the CPU.
+ * generated source stacks, side by side with its floor (tools/benchFloor: the same stack
+ * references and resources per source, no logic) in the same run. Each (program, N) runs in a
+ * fresh child process (tools/benchWorker.ts), so no run warms another's caches; the runs are
+ * sequential, so they do not share the CPU.
  *
- *   npm run bench                                   # N = 1, 10, 50, 200, 500, explicit mode
- *   npm run bench -- --sizes 1,10 --mode organization
+ *   npm run bench                                   # N = 500, 1000, 2000, 5000, organisation mode
+ *   npm run bench -- --sizes 50,100 --runs 3
  *
- * Prints a Markdown table. In explicit mode, an N whose assume policy would exceed the inline
- * quota is refused by the program ("refused (K fit)"), and the same N is planned in organisation
- * mode too, so every N has a plan time.
+ * Prints a Markdown table: the program run's time and the process's peak memory for both, the
+ * ratio to the floor, and how much longer each doubling of N takes. Organisation mode, as the
+ * explicit assume policy holds at most about 137 sources.
  */
 import { spawn } from "child_process";
+import { parseArgs } from "util";
 import { createHash } from "crypto";
 import * as path from "path";
 import { DEFAULT_ROLE_NAME } from "../shared/config/source";
@@ -21,7 +24,8 @@ export type AssumeMode = "explicit" | "organization";
 
 export const REPO_ROOT = path.resolve(__dirname, "..");
 export const WORKSPACE_DIR = path.join(REPO_ROOT, "infra-account-a");
-export const DEFAULT_SIZES = [1, 10, 50, 200, 500];
+export const FLOOR_DIR = path.join(__dirname, "benchFloor");
+export const DEFAULT_SIZES = [500, 1000, 2000, 5000];
 /** The source project's default role name: every generated source uses it. */
 export const BENCH_SOURCE_ROLE_NAME = DEFAULT_ROLE_NAME;
 export const BENCH_ORGANIZATION_ID = "o-benchorg0001";
@@ -63,6 +67,13 @@ export function benchSourceRef(i: number, region = "eu-west-1"): StackRefOutputs
 /** Stack references of N generated sources, by stack name. */
 export function benchSourceRefs(n: number): Record<string, StackRefOutputs> {
     return Object.fromEntries(Array.from({ length: n }, (_, k) => [benchSourceStack(k + 1), benchSourceRef(k + 1)]));
+}
+
+/** The floor program with N generated sources. */
+export function floorRequest(n: number): RunRequest {
+    const project = readProject(FLOOR_DIR);
+    const sources = Array.from({ length: n }, (_, k) => benchSourceStack(k + 1));
+    return { projectDir: FLOOR_DIR, project: project.name, stack: "bench", config: { [`${project.name}:sources`]: JSON.stringify(sources) }, secretKeys: [], stackRefs: benchSourceRefs(n) };
 }
 
 /** The workspace stack's example config with N generated sources, in the given assume mode. */
@@ -127,56 +138,26 @@ export function longestChain(resources: readonly (Pick<PlanResource, "name" | "p
     return best;
 }
 
-/** What a worker reports for one (N, mode). */
+/** Which program a worker plans. */
+export type BenchProgram = "workspace" | "floor";
+
+/** What a worker reports for one (program, N). */
 export interface BenchResult {
+    program: BenchProgram;
     n: number;
-    mode: AssumeMode;
     /** Wall time of the program run (`runProgram`), after the node_modules the program loads are loaded. */
     planMs: number;
-    /** Wall time of the whole child process, from spawn to exit (measured by the parent). */
-    processMs?: number;
-    /** The program refused the config: its error, first line. */
-    refused?: string;
-    resources?: number;
-    /** The workspace role's assume policy: IAM size and the inline quota. */
-    assumeSize?: number;
-    assumeQuota?: number;
-    /** Explicit mode: how many source roles of this ARN length fit the quota. */
-    explicitCapacity?: number;
+    /** The process's peak resident memory, in MiB. */
+    peakMiB: number;
+    resources: number;
+    /** The workspace's longest chain of dependent resources. */
     chain?: number;
 }
 
-function parseCli(argv: string[]): { sizes: number[]; mode: AssumeMode } {
-    let sizes = DEFAULT_SIZES;
-    let mode: AssumeMode = "explicit";
-    for (let i = 0; i < argv.length; i++) {
-        const a = argv[i];
-        const value = () => {
-            const v = argv[++i];
-            if (v === undefined) throw new Error(`${a} needs a value`);
-            return v;
-        };
-        if (a === "--sizes") {
-            sizes = value()
-                .split(",")
-                .map((s) => Number(s.trim()));
-            if (sizes.some((s) => !Number.isInteger(s) || s < 1 || s > 9999)) throw new Error("--sizes takes a comma-separated list of integers from 1 to 9999");
-        } else if (a === "--mode") {
-            const m = value();
-            if (m !== "explicit" && m !== "organization") throw new Error(`--mode is explicit or organization, got "${m}"`);
-            mode = m;
-        } else {
-            throw new Error(`unknown argument "${a}" (use --sizes 1,10,... and --mode explicit|organization)`);
-        }
-    }
-    return { sizes, mode };
-}
-
-/** Runs one (N, mode) in a fresh `node -r ts-node/register/transpile-only` process. */
-export function runWorker(n: number, mode: AssumeMode): Promise<BenchResult> {
+/** Runs one (program, N) in a fresh `node -r ts-node/register/transpile-only` process. */
+export function runWorker(program: BenchProgram, n: number): Promise<BenchResult> {
     return new Promise((resolve, reject) => {
-        const started = process.hrtime.bigint();
-        const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(__dirname, "benchWorker.ts"), String(n), mode], {
+        const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(__dirname, "benchWorker.ts"), program, String(n)], {
             cwd: REPO_ROOT,
             stdio: ["ignore", "pipe", "pipe"],
         });
@@ -186,61 +167,79 @@ export function runWorker(n: number, mode: AssumeMode): Promise<BenchResult> {
         child.stderr.on("data", (d) => (err += d));
         child.on("error", reject);
         child.on("close", (code) => {
-            const processMs = Number(process.hrtime.bigint() - started) / 1e6;
             const line = out.trim().split("\n").pop() ?? "";
-            // A refused run may exit 1 with a result: Pulumi fails a process that leaves promises
-            // pending, and the resources waiting on the refused policy are exactly that.
-            if (!line.startsWith("{") || (code !== 0 && !(JSON.parse(line) as BenchResult).refused)) {
-                reject(new Error(`bench worker (N=${n}, ${mode}) exited with ${code}:\n${err}${out}`));
+            if (code !== 0 || !line.startsWith("{")) {
+                reject(new Error(`bench worker (${program}, N=${n}) exited with ${code}:\n${err}${out}`));
                 return;
             }
-            resolve({ ...(JSON.parse(line) as BenchResult), processMs });
+            resolve(JSON.parse(line) as BenchResult);
         });
     });
 }
 
 const num = (v: number) => v.toLocaleString("en-US");
-const ms = (v: number | undefined) => (v === undefined ? "" : num(Math.round(v)));
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-export function markdownTable(rows: readonly BenchResult[]): string {
+export interface BenchRow {
+    n: number;
+    workspace: BenchResult;
+    floor: BenchResult;
+}
+
+/** The table: per N the program and its floor, their ratio, and the growth from the previous N. */
+export function markdownTable(rows: readonly BenchRow[]): string {
     const lines = [
-        "| N | mode | plan, program run (ms) | plan, whole process (ms) | resources planned | assume policy size / quota | longest dependency chain |",
-        "| ---: | --- | ---: | ---: | ---: | --- | ---: |",
+        "| N | workspace (ms) | floor (ms) | workspace / floor | workspace vs previous N | floor vs previous N | workspace peak (MiB) | floor peak (MiB) | resources (workspace / floor) | longest chain |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ];
-    for (const r of rows) {
-        const size = r.refused
-            ? `refused (${num(r.explicitCapacity ?? 0)} fit)`
-            : r.assumeSize !== undefined
-              ? `${num(r.assumeSize)} / ${num(r.assumeQuota ?? 0)}`
-              : "";
+    rows.forEach((r, i) => {
+        const prev = rows[i - 1];
+        const growth = (now: number, before?: number) => (before === undefined ? "" : `${(now / before).toFixed(2)}x`);
         lines.push(
-            `| ${num(r.n)} | ${r.mode} | ${ms(r.planMs)} | ${ms(r.processMs)} | ${r.refused ? "-" : num(r.resources ?? 0)} | ${size} | ${r.refused ? "-" : (r.chain ?? "")} |`,
+            `| ${num(r.n)} | ${num(Math.round(r.workspace.planMs))} | ${num(Math.round(r.floor.planMs))} | ${(r.workspace.planMs / r.floor.planMs).toFixed(2)}x | ` +
+                `${growth(r.workspace.planMs, prev?.workspace.planMs)} | ${growth(r.floor.planMs, prev?.floor.planMs)} | ${num(Math.round(r.workspace.peakMiB))} | ${num(Math.round(r.floor.peakMiB))} | ` +
+                `${num(r.workspace.resources)} / ${num(r.floor.resources)} | ${r.workspace.chain ?? ""} |`,
         );
-    }
+    });
     return lines.join("\n");
 }
 
+function parseCli(argv: string[]): { sizes: number[]; runs: number } {
+    const { values } = parseArgs({ args: argv, options: { sizes: { type: "string" }, runs: { type: "string" } } });
+    const sizes = values.sizes === undefined ? DEFAULT_SIZES : values.sizes.split(",").map((s) => Number(s.trim()));
+    if (sizes.some((s) => !Number.isInteger(s) || s < 1 || s > 20000)) throw new Error("--sizes takes a comma-separated list of whole numbers from 1 to 20000");
+    const runs = values.runs === undefined ? 1 : Number(values.runs);
+    if (!Number.isInteger(runs) || runs < 1) throw new Error("--runs takes a whole number, at least 1");
+    return { sizes, runs };
+}
+
+/** The median of `runs` runs (by plan time) of one program at one N, the two programs alternating. */
+async function measure(n: number, runs: number): Promise<BenchRow> {
+    const got: { workspace: BenchResult[]; floor: BenchResult[] } = { workspace: [], floor: [] };
+    for (let i = 0; i < runs; i++) {
+        got.workspace.push(await runWorker("workspace", n));
+        got.floor.push(await runWorker("floor", n));
+    }
+    const pick = (xs: BenchResult[]) => xs.find((x) => x.planMs === median(xs.map((y) => y.planMs)))!;
+    return { n, workspace: pick(got.workspace), floor: pick(got.floor) };
+}
+
 async function main(argv: string[]): Promise<number> {
-    let cli: { sizes: number[]; mode: AssumeMode };
+    let cli: { sizes: number[]; runs: number };
     try {
         cli = parseCli(argv);
     } catch (e) {
         process.stderr.write(`bench: ${(e as Error).message}\n`);
         return 2;
     }
-    const rows: BenchResult[] = [];
+    const rows: BenchRow[] = [];
     for (const n of cli.sizes) {
-        const result = await runWorker(n, cli.mode);
-        rows.push(result);
-        process.stderr.write(`N=${n} ${cli.mode}: ${result.refused ? `refused: ${result.refused}` : `${Math.round(result.planMs)} ms`}\n`);
-        if (result.refused && cli.mode === "explicit") {
-            const org = await runWorker(n, "organization");
-            rows.push(org);
-            process.stderr.write(`N=${n} organization: ${org.refused ? `refused: ${org.refused}` : `${Math.round(org.planMs)} ms`}\n`);
-        }
+        const row = await measure(n, cli.runs);
+        rows.push(row);
+        process.stderr.write(`N=${n}: workspace ${Math.round(row.workspace.planMs)} ms, floor ${Math.round(row.floor.planMs)} ms (${(row.workspace.planMs / row.floor.planMs).toFixed(2)}x)\n`);
     }
     process.stdout.write(`${markdownTable(rows)}\n`);
-    return rows.some((r) => r.refused && r.mode === "organization") ? 1 : 0;
+    return 0;
 }
 
 if (require.main === module) {

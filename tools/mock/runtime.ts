@@ -9,7 +9,7 @@ import { Plan, PlanRead, PlanResource, SECRET } from "../plan/format";
 import { CloudContext, DEFAULT_ACCOUNT_ID, DEFAULT_ORGANIZATION, MockWorld, StackRefOutputs, call, newResource } from "./fakeCloud";
 import { drain, loadProgram, serialised, settle, startRun, watchFailures } from "./lifecycle";
 import { Recorded, ResourceRecorder } from "./recorder";
-import { redact, unwrapSecrets } from "./secrets";
+import { SecretIndex, redact, unwrapSecrets } from "./secrets";
 
 export { DEFAULT_ACCOUNT_ID, MOCK_NOW } from "./fakeCloud";
 export type { MockWorld, StackRefOutputs } from "./fakeCloud";
@@ -174,7 +174,8 @@ function accountOf(provider: Record<string, unknown> | undefined, fallback: stri
     return fromArn && /^\d{12}$/.test(fromArn) ? fromArn : fallback;
 }
 
-function buildPlan(r: RunRequest, recorder: ResourceRecorder, rawOutputs: Record<string, unknown>, secretOutputs: string[], secrets: Set<string>): RunResult {
+function buildPlan(r: RunRequest, recorder: ResourceRecorder, rawOutputs: Record<string, unknown>, secretOutputs: string[], secretValues: Set<string>): RunResult {
+    const secrets = new SecretIndex(secretValues);
     const nameOf = (urn: string) => (urn ? (recorder.byUrn.get(urn)?.name ?? urn) : null);
     const providerName = (ref: string) => (ref ? (recorder.providerOf(ref)?.name ?? ref) : null);
     const rawInputs: Record<string, Record<string, unknown>> = {};
@@ -211,7 +212,7 @@ function planResource(
     rec: Recorded,
     nameOf: (urn: string) => string | null,
     providerName: (ref: string) => string | null,
-    secrets: Set<string>,
+    secrets: SecretIndex,
     rawInputs: Record<string, Record<string, unknown>>,
     secretInputs: Record<string, string[]>,
 ): PlanResource {
