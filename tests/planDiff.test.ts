@@ -251,6 +251,22 @@ describe("planDiff: comments", () => {
         assert.match(removed, /- ➖ panel `Tables` \(`stat`\)/);
     });
 
+    it("makes what the plans carry inert: no @ mention, no raw HTML, outside code as inside", () => {
+        const head = workspacePlan();
+        const dashboard = head.resources[0];
+        const json = JSON.parse(String(dashboard.inputs.configJson));
+        json.title = '<img src=x onerror="alert(1)"> @octocat @org/team';
+        dashboard.inputs.configJson = JSON.stringify(json);
+        const md = planDiffMarkdown(plans(sourcePlan(), workspacePlan()), plans(sourcePlan(), head));
+        assert.equal(md.split("\n")[0], MARKER, "the marker stays");
+        const outsideCode = md
+            .replace(/^`{3,}[\s\S]*?^`{3,}$/gm, "")
+            .replace(/(`+)[\s\S]*?\1/g, "");
+        assert.doesNotMatch(outsideCode.split("\n").slice(1).join("\n"), /<img|@octocat|@org/);
+        assert.match(md, /&lt;img src=x/);
+        assert.match(md, /@\u200boctocat/);
+    });
+
     it("diffs data source JSON settings", () => {
         const head = workspacePlan();
         const ds = head.resources.find((r) => r.type === "grafana:oss/dataSource:DataSource")!;

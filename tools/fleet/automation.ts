@@ -3,10 +3,11 @@
  * one LocalWorkspace per project folder, the stack selected by its fully qualified name; it needs
  * the Pulumi CLI on PATH, logged in to the backend. Kept thin: what it decides is in orchestrate.ts.
  */
+import * as fs from "fs";
 import * as path from "path";
 import { LocalWorkspace, OpMap } from "@pulumi/pulumi/automation";
 import type { StackEntry } from "./inventory";
-import type { FleetCommand, RunOutcome, Runner } from "./orchestrate";
+import type { FleetCommand, RunFlags, RunOutcome, Runner } from "./orchestrate";
 
 /**
  * The first diagnostic of a failed command: the CLI's `error: ...` line, else the first line of
@@ -19,16 +20,30 @@ export function firstDiagnostic(message: string): string {
 
 const counts = (ops: OpMap | undefined): Record<string, number> => Object.fromEntries(Object.entries(ops ?? {}).map(([op, n]) => [op, Number(n ?? 0)]));
 
-export function automationRunner(root: string): Runner {
+/** Where the update plan of a stack is kept in `planDir`. */
+export function planFile(planDir: string, entry: StackEntry): string {
+    return path.join(planDir, `${entry.project}.${entry.stack}.plan.json`);
+}
+
+/**
+ * With `planDir`, a preview saves each stack's update plan there (`pulumi preview --save-plan`)
+ * and an up applies exactly that plan (`pulumi up --plan`), refusing a stack that has none.
+ */
+export function automationRunner(root: string, planDir?: string): Runner {
     return {
-        async run(command: FleetCommand, entry: StackEntry, onOutput: (text: string) => void): Promise<RunOutcome> {
+        async run(command: FleetCommand, entry: StackEntry, onOutput: (text: string) => void, flags: RunFlags): Promise<RunOutcome> {
+            const plan = planDir === undefined ? undefined : path.resolve(planFile(planDir, entry));
+            if (plan !== undefined && command === "up" && !fs.existsSync(plan)) {
+                throw new Error(`no reviewed update plan for ${entry.name} (${plan}): run the plan job first`);
+            }
             try {
                 const stack = await LocalWorkspace.selectStack({ stackName: entry.name, workDir: path.join(root, entry.folder) });
                 if (command === "preview") {
-                    const result = await stack.preview({ onOutput });
+                    if (plan !== undefined) fs.mkdirSync(path.dirname(plan), { recursive: true });
+                    const result = await stack.preview({ onOutput, plan, refresh: flags.refresh, expectNoChanges: flags.expectNoChanges });
                     return { changes: counts(result.changeSummary) };
                 }
-                const result = await stack.up({ onOutput });
+                const result = await stack.up({ onOutput, plan, refresh: flags.refresh, expectNoChanges: flags.expectNoChanges });
                 return { changes: counts(result.summary.resourceChanges) };
             } catch (e) {
                 const message = e instanceof Error ? e.message : String(e);

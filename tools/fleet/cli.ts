@@ -7,7 +7,11 @@
  *   npm run fleet -- shards --max N [--base REF] [--json] the source stacks in at most N balanced shards
  *   npm run fleet -- affected --base REF [--json]        the stacks a change since REF touches
  *   npm run fleet -- preview|up [--shard i/K | --workspaces | --stacks a,b] [--base REF]
- *                                [--concurrency C] [--retries R] [--summary FILE]
+ *                                [--concurrency C] [--retries R] [--summary FILE] [--plan-dir DIR]
+ *                                [--refresh] [--expect-no-changes]
+ *
+ * With --plan-dir, preview saves each stack's update plan in DIR and up applies exactly those
+ * plans (a stack without one fails): what a reviewer approved is what runs.
  *
  * Every command takes --org ORG (else PULUMI_ORG, else "organization", the local backend's) and
  * --root DIR (default: the current folder). All but preview and up are offline.
@@ -51,6 +55,9 @@ function parse(argv: string[]) {
                 concurrency: { type: "string" },
                 retries: { type: "string" },
                 summary: { type: "string" },
+                "plan-dir": { type: "string" },
+                refresh: { type: "boolean" },
+                "expect-no-changes": { type: "boolean" },
             },
         });
     } catch (e) {
@@ -140,11 +147,12 @@ export async function fleet(argv: string[], io: FleetIo): Promise<number> {
             case "preview":
             case "up": {
                 const chosen = selection(inventory, values);
-                const runner = io.runner ?? automationRunner(root);
+                const runner = io.runner ?? automationRunner(root, values["plan-dir"]);
                 const results = await orchestrate(command as FleetCommand, chosen, runner, {
                     concurrency: whole("concurrency", values.concurrency, 4, 1),
                     retries: whole("retries", values.retries, 2, 0),
                     progress: (e) => io.err(`${progressLine(e)}\n`),
+                    flags: { refresh: values.refresh, expectNoChanges: values["expect-no-changes"] },
                 });
                 const table = summaryTable(command as FleetCommand, results);
                 io.out(`${table}\n`);

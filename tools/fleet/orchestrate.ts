@@ -14,8 +14,14 @@ export interface RunOutcome {
     changes: Record<string, number>;
 }
 
+/** Flags of one run: refresh first; fail when there is any change (drift). */
+export interface RunFlags {
+    refresh?: boolean;
+    expectNoChanges?: boolean;
+}
+
 export interface Runner {
-    run(command: FleetCommand, stack: StackEntry, onOutput: (text: string) => void): Promise<RunOutcome>;
+    run(command: FleetCommand, stack: StackEntry, onOutput: (text: string) => void, flags: RunFlags): Promise<RunOutcome>;
 }
 
 export type StackStatus = "changed" | "unchanged" | "failed" | "skipped";
@@ -46,6 +52,7 @@ export interface OrchestrateOptions {
     isTransient?: (error: string) => boolean;
     progress?: (event: ProgressEvent) => void;
     sleep?: (ms: number) => Promise<void>;
+    flags?: RunFlags;
 }
 
 /**
@@ -92,7 +99,7 @@ export async function orchestrate(
         for (let attempt = 1; ; attempt++) {
             report({ kind: "start", name: stack.name, attempt });
             try {
-                const outcome = await runner.run(command, stack, () => undefined);
+                const outcome = await runner.run(command, stack, () => undefined, options.flags ?? {});
                 const changes = Object.fromEntries(Object.entries(outcome.changes).filter(([op, n]) => op !== "same" && n > 0));
                 const result: StackResult = { name: stack.name, project: stack.project, status: Object.keys(changes).length > 0 ? "changed" : "unchanged", changes, attempts: attempt };
                 report({ kind: "done", result });

@@ -8,7 +8,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parseArgs as parseCommandLine } from "util";
-import { readPlanDir } from "./load";
+import { UNTRUSTED_LIMITS, readPlanDir } from "./load";
 import { RenderOptions, failureMarkdown, fitBlocks, renderBlocks, renderComment } from "./markdown";
 import { diffPlanSets } from "./stacks";
 
@@ -21,10 +21,12 @@ interface CliArgs {
     headLabel?: string;
     notes: string[];
     failed?: string;
+    /** The head plans are a pull request's upload: data to check, from code that did not run here. */
+    fromPullRequest: boolean;
 }
 
 const USAGE =
-    "usage: planDiff <base-dir> <head-dir> [--out FILE] [--full FILE] [--base-label TEXT] [--head-label TEXT] [--note TEXT]... [--failed TEXT]";
+    "usage: planDiff <base-dir> <head-dir> [--out FILE] [--full FILE] [--base-label TEXT] [--head-label TEXT] [--note TEXT]... [--failed TEXT] [--from-pull-request]";
 
 class UsageError extends Error {}
 
@@ -41,6 +43,7 @@ function parseCli(argv: string[]): CliArgs {
                 "head-label": { type: "string" },
                 note: { type: "string", multiple: true },
                 failed: { type: "string" },
+                "from-pull-request": { type: "boolean" },
             },
         });
     } catch (e) {
@@ -57,6 +60,7 @@ function parseCli(argv: string[]): CliArgs {
         headLabel: values["head-label"],
         notes: values.note ?? [],
         failed: values.failed,
+        fromPullRequest: values["from-pull-request"] ?? false,
     };
 }
 
@@ -77,7 +81,12 @@ function main(argv: string[]): number {
             if (!fs.existsSync(args.headDir)) throw new Error(`no head plans: ${args.headDir} does not exist (run npm run synth)`);
             if (!fs.existsSync(args.baseDir)) options.notes!.push("The base has no offline plans, so every stack shows as new.");
             const base = readPlanDir(args.baseDir);
-            const head = readPlanDir(args.headDir);
+            const head = readPlanDir(args.headDir, args.fromPullRequest ? UNTRUSTED_LIMITS : undefined);
+            if (args.fromPullRequest) {
+                options.notes!.push(
+                    "Computed by the default branch's plan diff from the plans the pull request's run uploaded (checked as data; none of the pull request's code ran here).",
+                );
+            }
             const diffs = diffPlanSets(base, head);
             comment = renderComment(diffs, options);
             full = fitBlocks(renderBlocks(diffs, { ...options, maxDiffLines: Infinity }), Infinity);

@@ -200,7 +200,8 @@ export function renderBlocks(diffs: StackDiff[], options: RenderOptions = {}): s
  * note saying so). Whole blocks only, so no code fence or alert is ever left open. `Infinity`
  * keeps everything (the job summary); a comment needs at most GITHUB_COMMENT_LIMIT.
  */
-export function fitBlocks(blocks: string[], maxLength = DEFAULT_MAX_LENGTH): string {
+export function fitBlocks(rendered: string[], maxLength = DEFAULT_MAX_LENGTH): string {
+    const blocks = rendered.map(neutralize);
     const limit = maxLength;
     const full = `${blocks.join("\n\n")}\n`;
     if (full.length <= limit) return full;
@@ -222,6 +223,47 @@ export function fitBlocks(blocks: string[], maxLength = DEFAULT_MAX_LENGTH): str
         return `${MARKER}\n${note(blocks.length)}\n`.slice(0, limit);
     }
     return `${kept.join("\n\n")}\n\n${note(blocks.length - kept.length)}\n`;
+}
+
+/**
+ * Markdown whose text came from plans (resource names, inputs, SQL, titles: a pull request's
+ * content) made inert before a bot posts it: outside code, no `@` mention notifies anyone (a
+ * zero-width space follows it) and no raw HTML renders (`<` is `&lt;`). Code spans and fenced
+ * blocks show their text as it is and mention nobody. The marker comment of the first line stays.
+ */
+export function neutralize(block: string): string {
+    let fenced = false;
+    return block
+        .split("\n")
+        .map((line) => {
+            if (line === MARKER) return line;
+            if (/^\s*`{3,}/.test(line)) {
+                fenced = !fenced;
+                return line;
+            }
+            if (fenced) return line;
+            // Outside code spans (runs of backticks, matched by length).
+            let out = "";
+            let i = 0;
+            while (i < line.length) {
+                const ticks = /^`+/.exec(line.slice(i))?.[0];
+                if (ticks) {
+                    const end = line.indexOf(ticks, i + ticks.length);
+                    if (end >= 0 && line[end + ticks.length] !== "`") {
+                        out += line.slice(i, end + ticks.length);
+                        i = end + ticks.length;
+                        continue;
+                    }
+                    out += ticks;
+                    i += ticks.length;
+                    continue;
+                }
+                out += line[i] === "<" ? "&lt;" : line[i] === "@" ? "@\u200b" : line[i];
+                i += 1;
+            }
+            return out;
+        })
+        .join("\n");
 }
 
 /**
