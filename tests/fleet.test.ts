@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { fleet } from "../tools/fleet/cli";
 import { affectedStacks } from "../tools/fleet/affected";
 import { Inventory, StackEntry } from "../tools/fleet/inventory";
-import { FleetCommand, RunOutcome, Runner, orchestrate, summaryTable } from "../tools/fleet/orchestrate";
+import { FleetCommand, RunFlags, RunOutcome, Runner, orchestrate, summaryTable } from "../tools/fleet/orchestrate";
 import { shardStacks } from "../tools/fleet/shards";
 import { benchSourceRef } from "../tools/bench";
 import { synth } from "../tools/synth";
@@ -99,6 +99,25 @@ describe("fleet: preview and up over many stacks (an injected runner)", () => {
         const results = await orchestrate("up", { sources: sources.slice(0, 2), workspaces }, r.runner, { concurrency: 2, ...fast });
         assert.equal(results.find((x) => x.project === "grafana-athena-workspace")!.status, "skipped");
         assert.ok(!r.log.some((l) => l.name.includes("workspace")), "the workspace ran");
+    });
+
+    it("reports drift with --expect-no-changes: a stack with changes fails, naming them; the flags reach the runner", async () => {
+        const seen: RunFlags[] = [];
+        const runner: Runner = {
+            async run(_c, stack, _o, flags): Promise<RunOutcome> {
+                seen.push(flags);
+                const changes: Record<string, number> = stack.stack === "s1" ? { same: 4, update: 1, replace: 2 } : { same: 5 };
+                return { changes };
+            },
+        };
+        const results = await orchestrate("preview", { sources: sources.slice(0, 3), workspaces: [] }, runner, { concurrency: 2, ...fast, flags: { refresh: true, expectNoChanges: true } });
+        assert.deepEqual(
+            results.map((x) => [x.name.split("/")[2], x.status, x.error]),
+            [["s0", "unchanged", undefined], ["s1", "failed", "drift: changes where none were expected (replace 2, update 1)"], ["s2", "unchanged", undefined]],
+        );
+        assert.ok(seen.every((f) => f.refresh === true && f.expectNoChanges === true));
+        const plain = await orchestrate("preview", { sources: sources.slice(1, 2), workspaces: [] }, runner, { concurrency: 1, ...fast });
+        assert.equal(plain[0].status, "changed", "without the flag, changes are not a failure");
     });
 });
 

@@ -40,7 +40,8 @@ export function automationRunner(root: string, planDir?: string): Runner {
                 const stack = await LocalWorkspace.selectStack({ stackName: entry.name, workDir: path.join(root, entry.folder) });
                 if (command === "preview") {
                     if (plan !== undefined) fs.mkdirSync(path.dirname(plan), { recursive: true });
-                    const result = await stack.preview({ onOutput, plan, refresh: flags.refresh, expectNoChanges: flags.expectNoChanges });
+                    // Not --expect-no-changes: the preview counts the changes, and orchestrate() reports them as drift.
+                    const result = await stack.preview({ onOutput, plan, refresh: flags.refresh });
                     return { changes: counts(result.changeSummary) };
                 }
                 const result = await stack.up({ onOutput, plan, refresh: flags.refresh, expectNoChanges: flags.expectNoChanges });

@@ -101,7 +101,17 @@ export async function orchestrate(
             try {
                 const outcome = await runner.run(command, stack, () => undefined, options.flags ?? {});
                 const changes = Object.fromEntries(Object.entries(outcome.changes).filter(([op, n]) => op !== "same" && n > 0));
-                const result: StackResult = { name: stack.name, project: stack.project, status: Object.keys(changes).length > 0 ? "changed" : "unchanged", changes, attempts: attempt };
+                const changed = Object.keys(changes).length > 0;
+                // --expect-no-changes: a change is drift, a failure that says what would change.
+                const drift = changed && options.flags?.expectNoChanges === true;
+                const result: StackResult = {
+                    name: stack.name,
+                    project: stack.project,
+                    status: drift ? "failed" : changed ? "changed" : "unchanged",
+                    changes,
+                    attempts: attempt,
+                    ...(drift ? { error: `drift: changes where none were expected (${describeChanges(changes)})` } : {}),
+                };
                 report({ kind: "done", result });
                 return result;
             } catch (e) {
