@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { fleet } from "../tools/fleet/cli";
+import { fleet, outputBlock } from "../tools/fleet/cli";
 import { affectedStacks } from "../tools/fleet/affected";
 import { Inventory, StackEntry } from "../tools/fleet/inventory";
 import { FleetCommand, RunFlags, RunOutcome, Runner, orchestrate, summaryTable } from "../tools/fleet/orchestrate";
@@ -119,6 +119,31 @@ describe("fleet: preview and up over many stacks (an injected runner)", () => {
         const plain = await orchestrate("preview", { sources: sources.slice(1, 2), workspaces: [] }, runner, { concurrency: 1, ...fast });
         assert.equal(plain[0].status, "changed", "without the flag, changes are not a failure");
     });
+
+    it("prints each stack's whole output (the diff a reviewer reads) as one block, also when it failed", async () => {
+        const runner: Runner = {
+            async run(_c, stack, onOutput): Promise<RunOutcome> {
+                onOutput(`Previewing ${stack.stack}\n`);
+                await new Promise((r) => setTimeout(r, stack.stack === "s0" ? 10 : 1));
+                onOutput(`  ~ aws:iam/role:Role ${stack.stack} update [diff: ~tags]\n`);
+                if (stack.stack === "s1") throw new Error("error: boom");
+                return { changes: { update: 1 } };
+            },
+        };
+        let err = "";
+        const results = await orchestrate("preview", { sources: sources.slice(0, 2), workspaces: [] }, runner, {
+            concurrency: 2,
+            retries: 0,
+            ...fast,
+            output: (name, text) => (err += outputBlock(name, text, true)),
+        });
+        assert.deepEqual(results.map((r) => r.status), ["changed", "failed"]);
+        for (const s of ["s0", "s1"]) {
+            const block = new RegExp(`::group::acme/grafana-athena-source/${s}\\nPreviewing ${s}\\n  ~ aws:iam/role:Role ${s} update \\[diff: ~tags\\]\\n::endgroup::\\n`);
+            assert.match(err, block, `no block of ${s} in ${err}`);
+        }
+        assert.match(outputBlock("a/b/c", "text", false), /^──── a\/b\/c ────\ntext\n──── end of a\/b\/c ────\n$/);
+    });
 });
 
 describe("fleet: shards", () => {
@@ -178,7 +203,7 @@ describe("fleet: the repository's own stack files", () => {
     });
 
     it("refuses a bad command line with exit 2", async () => {
-        for (const argv of [["shards"], ["affected"], ["nope"], ["preview", "--shard", "3/2"], ["preview", "--concurrency", "0"]]) {
+        for (const argv of [["shards"], ["affected"], ["nope"], ["preview", "--shard", "3/2"], ["preview", "--concurrency", "0"], ["shards", "--max", "257"]]) {
             const r = await run([...argv, "--root", REPO]);
             assert.equal(r.code, 2, `${argv.join(" ")}: ${r.err}`);
             assert.match(r.err, /^fleet: /);

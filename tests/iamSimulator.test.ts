@@ -25,7 +25,7 @@ const queryPolicy: PolicyJson = {
     ],
 };
 
-/** The source role's trust policy, as shared/policies.ts writes it. */
+/** The source role's trust policy, as shared/policies/sourceRole.ts writes it. */
 const trustPolicy: PolicyJson = {
     Version: "2012-10-17",
     Statement: [

@@ -9,7 +9,7 @@ const WORKGROUP = `arn:aws:athena:${REGION}:${DATA}:workgroup/grafana`;
 
 const policy = (...Statement: StatementJson[]): PolicyJson => ({ Version: "2012-10-17", Statement });
 
-/** An access policy shaped like the source role's (shared/policies.ts). */
+/** An access policy shaped like the source role's (shared/policies/sourceRole.ts). */
 function accessPolicy(): PolicyJson {
     const glue = `arn:aws:glue:${REGION}:${DATA}`;
     return new PolicyDocument("source-access", "managed", [

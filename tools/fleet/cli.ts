@@ -36,6 +36,9 @@ export interface FleetIo {
     env?: NodeJS.ProcessEnv;
 }
 
+/** GitHub runs at most 256 jobs of one matrix. */
+const MAX_MATRIX = 256;
+
 const USAGE = "usage: fleet list|check|shards|affected|preview|up [options] (see tools/fleet/cli.ts)";
 
 function parse(argv: string[]) {
@@ -111,6 +114,12 @@ function progressLine(event: ProgressEvent): string {
     }
 }
 
+/** A stack's output as one block of the log: a collapsed group on GitHub Actions, between rules elsewhere. */
+export function outputBlock(name: string, text: string, github: boolean): string {
+    const body = text.endsWith("\n") ? text : `${text}\n`;
+    return github ? `::group::${name}\n${body}::endgroup::\n` : `──── ${name} ────\n${body}──── end of ${name} ────\n`;
+}
+
 export async function fleet(argv: string[], io: FleetIo): Promise<number> {
     try {
         const { values, positionals } = parse(argv);
@@ -140,7 +149,9 @@ export async function fleet(argv: string[], io: FleetIo): Promise<number> {
             }
             case "shards": {
                 if (values.max === undefined) throw new UsageError("shards needs --max N");
-                const shards = shardStacks(names(inventory.sources), whole("max", values.max, 1, 1));
+                const max = whole("max", values.max, 1, 1);
+                if (max > MAX_MATRIX) throw new UsageError(`--max takes at most ${MAX_MATRIX} shards (GitHub runs at most ${MAX_MATRIX} jobs of a matrix), got ${max}`);
+                const shards = shardStacks(names(inventory.sources), max);
                 io.out(values.json ? `${JSON.stringify(shards)}\n` : shards.map((s, i) => `shard ${i + 1}/${shards.length}: ${s.join(" ")}\n`).join(""));
                 return 0;
             }
@@ -152,6 +163,7 @@ export async function fleet(argv: string[], io: FleetIo): Promise<number> {
                     concurrency: whole("concurrency", values.concurrency, 4, 1),
                     retries: whole("retries", values.retries, 2, 0),
                     progress: (e) => io.err(`${progressLine(e)}\n`),
+                    output: (name, text) => io.err(outputBlock(name, text, (io.env ?? process.env).GITHUB_ACTIONS === "true")),
                     flags: { refresh: values.refresh, expectNoChanges: values["expect-no-changes"] },
                 });
                 const table = summaryTable(command as FleetCommand, results);

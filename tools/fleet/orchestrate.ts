@@ -51,6 +51,8 @@ export interface OrchestrateOptions {
     backoffMs?: number;
     isTransient?: (error: string) => boolean;
     progress?: (event: ProgressEvent) => void;
+    /** A stack's whole output (Pulumi's diff), once per attempt, when that attempt ends: never interleaved with another stack's. */
+    output?: (name: string, text: string) => void;
     sleep?: (ms: number) => Promise<void>;
     flags?: RunFlags;
 }
@@ -98,8 +100,11 @@ export async function orchestrate(
         let wait = options.backoffMs ?? 5000;
         for (let attempt = 1; ; attempt++) {
             report({ kind: "start", name: stack.name, attempt });
+            let text = "";
             try {
-                const outcome = await runner.run(command, stack, () => undefined, options.flags ?? {});
+                const outcome = await runner.run(command, stack, (t) => (text += t), options.flags ?? {}).finally(() => {
+                    if (text !== "") options.output?.(stack.name, text);
+                });
                 const changes = Object.fromEntries(Object.entries(outcome.changes).filter(([op, n]) => op !== "same" && n > 0));
                 const changed = Object.keys(changes).length > 0;
                 // --expect-no-changes: a change is drift, a failure that says what would change.
