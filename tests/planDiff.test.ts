@@ -9,7 +9,7 @@ import { policySummary } from "../tools/planDiff/iam";
 import { readPlanDir } from "../tools/planDiff/load";
 import { DEFAULT_MAX_LENGTH, GITHUB_COMMENT_LIMIT, MARKER, failureMarkdown, planDiffMarkdown, renderComment } from "../tools/planDiff/markdown";
 import { diffPlanSets, diffPlans } from "../tools/planDiff/stacks";
-import { unifiedDiff } from "../tools/planDiff/text";
+import { MAX_EDIT_LENGTH, unifiedDiff } from "../tools/planDiff/text";
 
 // ---------------------------------------------------------------------------------------------
 // Hand-made plans
@@ -157,6 +157,20 @@ describe("planDiff: unified diff helper", () => {
 
     it("keeps common lines (a longest common subsequence)", () => {
         assert.equal(unifiedDiff("a\nb\nc\nd", "a\nx\nc\nd\ne"), ["@@ -1,4 +1,5 @@", " a", "-b", "+x", " c", " d", "+e"].join("\n"));
+    });
+
+    it("shows texts that differ in more than MAX_EDIT_LENGTH lines as replaced entirely, at once", () => {
+        const before = Array.from({ length: 1000 }, (_, i) => `old ${i}`);
+        const after = Array.from({ length: 1000 }, (_, i) => `new ${i}`);
+        const started = Date.now();
+        const diff = unifiedDiff(before.join("\n"), after.join("\n"));
+        assert.ok(Date.now() - started < 2000, "a diff of two unrelated texts took seconds");
+        assert.equal(diff, ["@@ -1,1000 +1,1000 @@", ...before.map((l) => `-${l}`), ...after.map((l) => `+${l}`)].join("\n"));
+        // Just under the bound, the line-by-line diff is still used.
+        const few = [...before];
+        for (let i = 0; i < 1000; i += 10) few[i] = `changed ${i}`;
+        assert.match(unifiedDiff(before.join("\n"), few.join("\n")), /^@@ -1,4 \+1,4 @@\n-old 0\n\+changed 0\n old 1\n/);
+        assert.ok(MAX_EDIT_LENGTH >= 200);
     });
 });
 

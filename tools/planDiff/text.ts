@@ -112,7 +112,23 @@ export function sortedKeys<K extends string>(...maps: Map<K, unknown>[]): K[] {
 export function unifiedDiff(before: string, after: string, context = 3): string {
     // Both texts end with a newline, so that the diff never carries "\ No newline at end of file".
     const asLines = (t: string) => (t === "" ? "" : `${t.replace(/\r\n/g, "\n").replace(/\n$/, "")}\n`);
-    return createTwoFilesPatch("base", "head", asLines(before), asLines(after), undefined, undefined, { context, headerOptions: OMIT_HEADERS }).replace(/\n+$/, "");
+    const [a, b] = [asLines(before), asLines(after)];
+    if (a === b) return "";
+    // Myers' diff costs O(N * D): past MAX_EDIT_LENGTH edits the texts are too different for a
+    // line-by-line diff to help a reader, and it would cost seconds; the diff then replaces all.
+    const patch = createTwoFilesPatch("base", "head", a, b, undefined, undefined, { context, headerOptions: OMIT_HEADERS, maxEditLength: MAX_EDIT_LENGTH });
+    return (patch ?? wholeReplacement(a, b)).replace(/\n+$/, "");
+}
+
+/** The most line edits a diff looks for before it shows the texts as replaced entirely. */
+export const MAX_EDIT_LENGTH = 400;
+
+/** A unified diff that removes every line of `a` and adds every line of `b` (one hunk). */
+function wholeReplacement(a: string, b: string): string {
+    const lines = (t: string) => (t === "" ? [] : t.replace(/\n$/, "").split("\n"));
+    const [old, now] = [lines(a), lines(b)];
+    const range = (n: number) => (n === 0 ? "0,0" : n === 1 ? "1" : `1,${n}`);
+    return [`@@ -${range(old.length)} +${range(now.length)} @@`, ...old.map((l) => `-${l}`), ...now.map((l) => `+${l}`), ""].join("\n");
 }
 
 /** Caps a block of lines, saying how many were left out. */
