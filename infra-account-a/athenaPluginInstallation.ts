@@ -11,7 +11,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { requiredStrings, plainToken } from "./dynamicInputs";
-import { ensurePluginInstalled } from "./grafanaHttp";
+import { PluginRequest, ensurePluginInstalled } from "./grafanaHttp";
 
 export interface AthenaPluginInstallationArgs {
     grafanaUrl: pulumi.Input<string>;
@@ -26,14 +26,8 @@ export interface AthenaPluginInstallationArgs {
     major: pulumi.Input<number>;
 }
 
-interface Inputs {
-    grafanaUrl: string;
-    token: string;
-    workspaceId: string;
-    pluginId: string;
-    version: string;
-    major: number;
-}
+/** What the provider receives: the plugin request without its timing knobs. */
+type Inputs = Omit<PluginRequest, "timeoutMs" | "deadlineMs" | "initialBackoffMs">;
 
 interface Outputs {
     grafanaUrl: string;
