@@ -39,12 +39,13 @@ export function readInventory(root: string, org: string): Inventory {
     return { sources: entries(SOURCE_PROJECT, PROJECT_FOLDERS.source), workspaces: entries(WORKSPACE_PROJECT, PROJECT_FOLDERS.workspace) };
 }
 
+type StackConfigOf = (entry: StackEntry) => ReturnType<typeof readStackConfig>;
+
 /** The problems of one stack file under its project's rules, as `<key>: <message>` lines. */
-function fileProblems(root: string, entry: StackEntry): string[] {
+function fileProblems(entry: StackEntry, configOf: StackConfigOf): string[] {
     try {
         stackFileConfig(fs.readFileSync(entry.file, "utf8"), entry.file);
-        const project = readProject(path.join(root, entry.folder));
-        const { config, secretKeys } = readStackConfig(project, entry.file);
+        const { config, secretKeys } = configOf(entry);
         const view = { all: config, isSecret: (k: string) => secretKeys.includes(k) };
         const region = awsRegion(config);
         const earlier = typeof region === "string" ? [] : [region];
@@ -66,14 +67,31 @@ export function checkInventory(root: string, org: string): string[] {
     const inventory = readInventory(root, org);
     const problems: string[] = [];
     const rel = (f: string) => path.relative(root, f);
+    // Each project file and stack file is read once, however many checks look at it.
+    const projects = new Map<string, ReturnType<typeof readProject>>();
+    const configs = new Map<string, ReturnType<typeof readStackConfig>>();
+    const configOf: StackConfigOf = (entry) => {
+        if (!projects.has(entry.folder)) projects.set(entry.folder, readProject(path.join(root, entry.folder)));
+        if (!configs.has(entry.file)) configs.set(entry.file, readStackConfig(projects.get(entry.folder)!, entry.file));
+        return configs.get(entry.file)!;
+    };
+    /** A file that cannot be read as a stack file has its problem reported above, and no part in the checks below. */
+    const readable = (entry: StackEntry) => {
+        try {
+            return configOf(entry);
+        } catch {
+            return undefined;
+        }
+    };
     for (const entry of [...inventory.sources, ...inventory.workspaces]) {
-        for (const p of fileProblems(root, entry)) problems.push(`${rel(entry.file)}: ${p}`);
+        for (const p of fileProblems(entry, configOf)) problems.push(`${rel(entry.file)}: ${p}`);
     }
 
     // Two stacks for one account and workgroup would be one data source twice.
     const seen = new Map<string, StackEntry>();
     for (const entry of inventory.sources) {
-        const { config } = readStackConfig(readProject(path.join(root, entry.folder)), entry.file);
+        const config = readable(entry)?.config;
+        if (config === undefined) continue;
         const accounts = parseJson(config["aws:allowedAccountIds"]);
         const workgroup = (parseJson(config[`${SOURCE_NAMESPACE}:workgroup`]) as { name?: unknown } | undefined)?.name;
         if (!Array.isArray(accounts) || accounts.length !== 1 || typeof workgroup !== "string") continue;
@@ -90,7 +108,7 @@ export function checkInventory(root: string, org: string): string[] {
     const known = new Set(inventory.sources.map((s) => s.stack));
     const summaries = workspaceInventory(org, root);
     for (const entry of inventory.workspaces) {
-        const listed = parseJson(readStackConfig(readProject(path.join(root, entry.folder)), entry.file).config[`${WORKSPACE_NAMESPACE}:sources`]);
+        const listed = parseJson(readable(entry)?.config[`${WORKSPACE_NAMESPACE}:sources`]);
         for (const s of Array.isArray(listed) ? listed : []) {
             const stack = typeof s?.stack === "string" ? s.stack.split("/") : [];
             if (stack.length === 3 && stack[1] === SOURCE_PROJECT && !known.has(stack[2])) {
