@@ -208,7 +208,7 @@ export function fitBlocks(rendered: string[], maxLength = DEFAULT_MAX_LENGTH): s
     const note = (left: number) =>
         `> [!IMPORTANT]\n> **Truncated** to fit a GitHub comment (${thousands(limit)} characters; the whole diff has ` +
         `${thousands(full.length)}): ${plural(left, "more section")} not shown. ` +
-        "The full diff is in this workflow run's job summary and its `plan-diff` artifact.";
+        "The full diff is in the job summary of the run that posted this comment.";
     const kept: string[] = [];
     let length = 0;
     for (let i = 0; i < blocks.length; i++) {
