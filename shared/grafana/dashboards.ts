@@ -204,6 +204,18 @@ class Grafana104DashboardBuilder extends dashboard.DashboardBuilder {
     }
 }
 
+/** A dashboard of this program: its uid, tags, and the settings every one of them shares. */
+function athenaDashboard(title: string, uid: string, tags: readonly string[], description?: string): Grafana104DashboardBuilder {
+    const builder = new Grafana104DashboardBuilder(title).uid(uid);
+    if (description !== undefined) builder.description(description);
+    return builder.tags([...tags]).editable().timezone("browser").time({ from: "now-7d", to: "now" });
+}
+
+/** A link from one of this program's dashboards to another. */
+function dashboardLink(title: string, uid: string, tooltip: string): dashboard.DashboardLinkBuilder {
+    return new dashboard.DashboardLinkBuilder(title).type(dashboard.DashboardLinkType.Link).url(`/d/${uid}`).icon("dashboard").tooltip(tooltip);
+}
+
 type PanelBuilder = cog.Builder<dashboard.Panel>;
 
 /** Where a query runs: a source's region, catalog and database, or `__default` for the data source's own settings. */
@@ -368,20 +380,9 @@ export function sourceDashboard(source: DashboardSource, options: DashboardOptio
     const title = source.label;
     const ref: dashboard.DataSourceRef = { type: ATHENA_PLUGIN_ID, uid: source.dataSourceUid };
 
-    const builder = new Grafana104DashboardBuilder(title)
-        .uid(uid)
-        .description(`Athena ${source.catalog}.${source.database} in ${source.region}`)
-        .tags([...SOURCE_DASHBOARD_TAGS])
-        .editable()
-        .timezone("browser")
-        .time({ from: "now-7d", to: "now" })
-        .link(
-            new dashboard.DashboardLinkBuilder(HOME_DASHBOARD_TITLE)
-                .type(dashboard.DashboardLinkType.Link)
-                .url(`/d/${homeDashboardUid(options.scope)}`)
-                .icon("dashboard")
-                .tooltip("All Athena source dashboards"),
-        );
+    const builder = athenaDashboard(title, uid, SOURCE_DASHBOARD_TAGS, `Athena ${source.catalog}.${source.database} in ${source.region}`).link(
+        dashboardLink(HOME_DASHBOARD_TITLE, homeDashboardUid(options.scope), "All Athena source dashboards"),
+    );
 
     addPanels((p) => builder.withPanel(p), panels, source, reuse, ref, 1);
     return finish(builder, uid, title);
@@ -443,21 +444,9 @@ export function fleetDashboard(options: FleetOptions): BuiltDashboard {
         .multi(true)
         .includeAll(true)
         .current({ selected: true, text: ["All"], value: ["$__all"] });
-    const builder = new Grafana104DashboardBuilder(FLEET_DASHBOARD_TITLE)
-        .uid(uid)
-        .description(`Every Athena source of this workspace stack, one row each (${names.length})`)
-        .tags([...FLEET_DASHBOARD_TAGS])
-        .editable()
-        .timezone("browser")
-        .time({ from: "now-7d", to: "now" })
+    const builder = athenaDashboard(FLEET_DASHBOARD_TITLE, uid, FLEET_DASHBOARD_TAGS, `Every Athena source of this workspace stack, one row each (${names.length})`)
         .withVariable(variable)
-        .link(
-            new dashboard.DashboardLinkBuilder(HOME_DASHBOARD_TITLE)
-                .type(dashboard.DashboardLinkType.Link)
-                .url(`/d/${homeDashboardUid(options.scope)}`)
-                .icon("dashboard")
-                .tooltip("Each source's own dashboard"),
-        )
+        .link(dashboardLink(HOME_DASHBOARD_TITLE, homeDashboardUid(options.scope), "Each source's own dashboard"))
         .withRow(new dashboard.RowBuilder(`\${${FLEET_VARIABLE}:text}`).id(1).repeat(FLEET_VARIABLE).collapsed(false));
     const ref: dashboard.DataSourceRef = { type: ATHENA_PLUGIN_ID, uid: `\${${FLEET_VARIABLE}}` };
     addPanels((p) => builder.withPanel(p), panels, DATA_SOURCE_DEFAULTS, reuse, ref, 2, 1);
@@ -523,19 +512,8 @@ export function homeDashboard(
         .content(lines.join("\n"))
         .gridPos({ x: 0, y: 0, w: GRID_COLUMNS, h: Math.min(Math.max(sorted.length + 4, 6), 40) });
 
-    const builder = new Grafana104DashboardBuilder(title)
-        .uid(uid)
-        .tags([...HOME_DASHBOARD_TAGS])
-        .editable()
-        .timezone("browser")
-        .time({ from: "now-7d", to: "now" })
-        .link(
-            new dashboard.DashboardLinkBuilder(FLEET_DASHBOARD_TITLE)
-                .type(dashboard.DashboardLinkType.Link)
-                .url(`/d/${fleetDashboardUid(options.scope)}`)
-                .icon("dashboard")
-                .tooltip("Every source on one dashboard"),
-        )
+    const builder = athenaDashboard(title, uid, HOME_DASHBOARD_TAGS)
+        .link(dashboardLink(FLEET_DASHBOARD_TITLE, fleetDashboardUid(options.scope), "Every source on one dashboard"))
         .withPanel(panel);
 
     return finish(builder, uid, title);
