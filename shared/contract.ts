@@ -9,6 +9,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import * as rules from "./config/rules";
+import { administratorRoleArnProblem } from "./iam/administratorRoles";
 import { accountOfArn } from "./naming";
 import { partitionOf, partitionOfArn } from "./partition";
 import { Refusal } from "./refusal";
@@ -41,7 +42,11 @@ export const sourceContract = z.object({
         .superRefine((version, ctx) => {
             if (version === undefined || version === null) {
                 ctx.addIssue({ code: "custom", message: "is missing", params: { versionMissing: true } });
-            } else if (Number(version) !== CONTRACT_VERSION) {
+            } else if (typeof version !== "number") {
+                // Strict about the type: `"1"` or `true` is not what a source stack of this program
+                // exports (Number(true) === 1), so it is not one whatever it coerces to.
+                ctx.addIssue({ code: "custom", message: `is not a number but ${typeof version}: a source stack of this program exports the number ${CONTRACT_VERSION}` });
+            } else if (version !== CONTRACT_VERSION) {
                 ctx.addIssue({
                     code: "custom",
                     message:
@@ -49,14 +54,18 @@ export const sourceContract = z.object({
                         `deploy both projects from the same release`,
                 });
             }
-        })
-        .transform((v) => Number(v)),
+        }),
     /** The data account (12 digits). */
     accountId: text().regex(/^\d{12}$/, { error: "is not a 12-digit account ID" }),
     /** The data account's Athena region. */
     region: text(rules.region),
     /** The role Grafana assumes in the data account. */
-    roleArn: text().refine((v) => rules.roleArn.safeParse(v).success, { error: "is not an IAM role ARN" }),
+    roleArn: text()
+        .refine((v) => rules.roleArn.safeParse(v).success, { error: "is not an IAM role ARN" })
+        .superRefine((v, ctx) => {
+            const problem = rules.roleArn.safeParse(v).success ? administratorRoleArnProblem(v) : undefined;
+            if (problem) ctx.addIssue({ code: "custom", message: `names a role Grafana must never assume: it ${problem}` });
+        }),
     /** The external ID the role's trust policy requires (secret; never echoed). */
     externalId: text().regex(EXTERNAL_ID, { error: "is not an external ID of 32 to 1224 letters, digits and +=,.@:/_- (its value is not shown)" }),
     /** Athena data catalog, e.g. `AwsDataCatalog`. */

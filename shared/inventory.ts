@@ -8,6 +8,7 @@ import YAML from "yaml";
 import type { ConfigProblem } from "./config/problems";
 import { SOURCE_NAMESPACE } from "./config/source";
 import { DEFAULT_FOLDER, WORKSPACE_NAMESPACE } from "./config/workspace";
+import { nameKey, sameName } from "./naming";
 import { Refusal } from "./refusal";
 
 /** Each project's folder, relative to the repository root. */
@@ -86,15 +87,15 @@ export function sharedWorkspaceProblems(me: WorkspaceStackSummary, others: reado
     for (const other of others) {
         if (other.stack === me.stack || me.workspaceId === undefined || other.workspaceId !== me.workspaceId) continue;
         const where = `workspace stack "${other.stack}" on the same workspace ${me.workspaceId}`;
-        if (other.folder === me.folder) {
+        if (sameName(other.folder, me.folder)) {
             problems.push({
                 key: key("dashboard.folder"),
                 message: `is "${me.folder}", the folder of ${where}; Grafana refuses a second folder of that title: give this stack a folder of its own`,
             });
         }
-        const named = new Set(other.sources.flatMap((s) => (s.name === undefined ? [] : [s.name])));
+        const named = new Set(other.sources.flatMap((s) => (s.name === undefined ? [] : [nameKey(s.name)])));
         const byLabel = new Set(other.sources.filter((s) => s.name === undefined).map((s) => s.stack));
-        const clashes = me.sources.filter((s) => (s.name !== undefined ? named.has(s.name) : byLabel.has(s.stack)));
+        const clashes = me.sources.filter((s) => (s.name !== undefined ? named.has(nameKey(s.name)) : byLabel.has(s.stack)));
         if (clashes.length > 0) {
             const shown = clashes.slice(0, 3).map((s) => (s.name !== undefined ? `"${s.name}"` : `the label of ${s.stack}`));
             problems.push({

@@ -29,6 +29,33 @@ export function accountOfArn(arn: string): string | undefined {
     return parts.length >= 6 && /^\d{12}$/.test(parts[4]) ? parts[4] : undefined;
 }
 
+/** Control characters (line breaks, tabs, escapes): never part of a name or a prefix. */
+export const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+/**
+ * Characters that do not show, or show as something else: format and bidi controls (U+200B
+ * zero-width space, U+202E right-to-left override, ...), every default-ignorable code point (the
+ * Hangul fillers, variation selectors, soft hyphen), line and paragraph separators, private-use and
+ * unassigned code points, and every blank but the plain space (no-break, ideographic, ...). Two
+ * names that differ only by these look the same to a reader and are different to Grafana and IAM.
+ */
+export const INVISIBLE = /[\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cn}\p{Default_Ignorable_Code_Point}]|[^\S ]/u;
+
+/**
+ * The form in which two names people read are compared: NFKC (compatibility forms such as
+ * full-width letters, ligatures and superscripts folded to their plain letters) and a full case
+ * fold (upper then lower case, so that "ß" and "SS" meet), NFKC again after the fold. "Sales",
+ * "SALES" and "Ｓａｌｅｓ" are one name to a reader, so they are one name here.
+ */
+export function nameKey(name: string): string {
+    return name.normalize("NFKC").toUpperCase().toLowerCase().normalize("NFKC");
+}
+
+/** Whether two names people read would be taken for the same name. */
+export function sameName(a: string, b: string): boolean {
+    return nameKey(a) === nameKey(b);
+}
+
 /** A Pulumi logical name made from a free-form key: readable prefix, stable hash suffix. */
 export function childName(prefix: string, key: string): string {
     const readable = key

@@ -3,6 +3,7 @@
  * own, under a name of its own.
  */
 import type { PublicSourceOutputs } from "./contract";
+import { nameKey } from "./naming";
 
 export interface ChartedSource {
     /** The source stack's fully qualified name. */
@@ -30,13 +31,15 @@ export function sourceSetProblems(sources: readonly ChartedSource[]): string[] {
             byWorkgroup.set(key, stack);
         }
     }
+    // Names as a reader compares them (case and Unicode compatibility forms folded, naming.ts):
+    // "Sales" and "ＳＡＬＥＳ" would be two data sources that look like one.
     const byName = new Map<string, string>();
     for (const { stack, name } of sources) {
-        const first = byName.get(name);
+        const first = byName.get(nameKey(name));
         if (first) {
             problems.push(`source stacks "${first}" and "${stack}" would both be called "${name}" in Grafana; give one a name`);
         } else {
-            byName.set(name, stack);
+            byName.set(nameKey(name), stack);
         }
     }
     return problems;

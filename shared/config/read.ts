@@ -4,6 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { MAX_VALUE_CHARS, rawValueProblem } from "./bounds";
 import { ConfigError, ConfigProblem, parseOrThrow } from "./problems";
 import { ROOT_NAMESPACE } from "./root";
 import { describe, hideValues, region as regionRule, withHiddenValues } from "./rules";
@@ -53,7 +54,18 @@ export function rawConfig(
     const values: Record<string, unknown> = {};
     const problems: ConfigProblem[] = [];
     for (const [fullKey, raw] of Object.entries(view.all)) {
-        const [ns, key] = splitKey(fullKey);
+        const split = splitKey(fullKey);
+        if (split === undefined) {
+            // The Pulumi CLI refuses a stack file key without a namespace (config.ParseKey: "keys
+            // should be of the form <namespace>:<name>"); one that reaches a program anyway must
+            // never stand in for, or win over, the namespaced key.
+            problems.push({
+                key: `${namespace}:${fullKey}`,
+                message: `is set without a namespace (as "${fullKey.slice(0, 40)}"): write every key with its project's namespace, ${namespace}:<key>`,
+            });
+            continue;
+        }
+        const [ns, key] = split;
         if (ns !== namespace) {
             if (PROJECT_NAMESPACES.includes(ns)) {
                 problems.push({
@@ -69,8 +81,15 @@ export function rawConfig(
             continue;
         }
         if (raw === "") continue;
-        if (kind === "secret" && !view.isSecret(fullKey)) {
+        const secret = view.isSecret(fullKey);
+        if (kind === "secret" && !secret) {
             problems.push({ key: fullKey, message: `must be set as a secret, not in plain text (the value is not shown): pulumi config set --secret ${key} <value>` });
+        }
+        // Bounded before anything recurses into it (JSON.parse's result, zod, the secret scan).
+        const bound = kind === "json" ? rawValueProblem(raw) : raw.length > MAX_VALUE_CHARS ? rawValueProblem(raw) : undefined;
+        if (bound) {
+            problems.push({ key: fullKey, message: `${bound} (the value is not shown)` });
+            continue;
         }
         if (kind === "json") {
             try {
@@ -79,45 +98,84 @@ export function rawConfig(
                 // A plain word where a list or object belongs: let the schema say what it expected.
                 values[key] = raw;
             }
-            const object = values[key];
-            for (const field of secretFields[key] ?? []) {
-                if (object && typeof object === "object" && field in object && !view.isSecret(fullKey)) {
-                    problems.push({
-                        key: `${fullKey}.${field}`,
-                        message: `must be set as a secret, not in plain text (the value is not shown): pulumi config set --path --secret ${key}.${field} <value>`,
-                    });
-                }
-            }
         } else {
             values[key] = raw;
+        }
+        if (secret && kind !== "secret") {
+            const problem = misplacedSecretProblem(key, values[key], secretFields[key] ?? []);
+            if (problem) problems.push({ key: fullKey, message: problem });
+        }
+        const object = values[key];
+        for (const field of secretFields[key] ?? []) {
+            if (object && typeof object === "object" && field in object && !secret) {
+                problems.push({
+                    key: `${fullKey}.${field}`,
+                    message: `must be set as a secret, not in plain text (the value is not shown): pulumi config set --path --secret ${key}.${field} <value>`,
+                });
+            }
         }
     }
     return { values, problems };
 }
 
-function splitKey(fullKey: string): [string, string] {
+/**
+ * A secret given for a setting that is not one: its value would be shown in plans (nested in an
+ * object it is read as plain text) and exported as a plain stack output by a real run, so the
+ * secret would not stay one. The engine marks a whole top-level key secret when any field inside
+ * it was set with `--path --secret` (the SDK's `isConfigSecret` knows top-level keys only), so an
+ * object key may be secret only when it holds a field that must be (`secretFields`, the root's
+ * `workspace.grafanaAuth`). Undefined when the secret is in place.
+ */
+function misplacedSecretProblem(key: string, value: unknown, secretFields: readonly string[]): string | undefined {
+    if (secretFields.length > 0 && value && typeof value === "object" && secretFields.some((f) => f in value)) return undefined;
+    const fix = secretFields.length > 0
+        ? `only ${secretFields.map((f) => `${key}.${f}`).join(", ")} may be a secret: set every other field in plain text`
+        : `set it in plain text (pulumi config set ${key} <value>${value !== null && typeof value === "object" ? ", or --path without --secret" : ""})`;
+    return `is a secret, but it is not a secret setting: its value would be shown in plans and exported in plain text; ${fix} (the value is not shown)`;
+}
+
+/** `namespace:key` split (the runtime's older `namespace:config:key` form too); undefined without a namespace. */
+function splitKey(fullKey: string): [string, string] | undefined {
     const i = fullKey.indexOf(":");
-    // The runtime stores keys as `namespace:config:key` in older forms; accept both.
+    if (i <= 0) return undefined;
     const ns = fullKey.slice(0, i);
     const rest = fullKey.slice(i + 1).replace(/^config:/, "");
     return [ns, rest];
 }
 
-/** Every string a secret key holds (the whole value, and each string inside a JSON one). */
+/** Keys of other namespaces these programs read, that are never secrets (a plan shows them). */
+const PLAIN_FOREIGN_KEYS = ["aws:region", "aws:allowedAccountIds"];
+
+/** A problem for each of `PLAIN_FOREIGN_KEYS` that was set as a secret. */
+export function foreignSecretProblems(view: StackConfigView): ConfigProblem[] {
+    return PLAIN_FOREIGN_KEYS.filter((k) => view.all[k] !== undefined && view.isSecret(k)).map((k) => ({
+        key: k,
+        message: `is a secret, but it is not a secret setting: the plan and the provider show it in plain text; set it without --secret (the value is not shown)`,
+    }));
+}
+
+/**
+ * Every string a secret key holds (the whole value, and each string inside a JSON one), so that
+ * no message ever quotes one. Iterative, and only over values within the depth bound.
+ */
 function secretStrings(view: StackConfigView): Set<string> {
     const found = new Set<string>();
-    const walk = (v: unknown) => {
-        if (typeof v === "string") found.add(v);
-        else if (Array.isArray(v)) v.forEach(walk);
-        else if (v && typeof v === "object") Object.values(v).forEach(walk);
-    };
     for (const [k, raw] of Object.entries(view.all)) {
         if (!view.isSecret(k)) continue;
         found.add(raw);
+        if (rawValueProblem(raw)) continue;
+        let parsed: unknown;
         try {
-            walk(JSON.parse(raw));
+            parsed = JSON.parse(raw);
         } catch {
-            // Not JSON: the raw string is the value.
+            continue; // Not JSON: the raw string is the value.
+        }
+        const stack: unknown[] = [parsed];
+        while (stack.length > 0) {
+            const v = stack.pop();
+            if (typeof v === "string") found.add(v);
+            else if (Array.isArray(v)) stack.push(...v);
+            else if (v && typeof v === "object") stack.push(...Object.values(v));
         }
     }
     return found;
@@ -154,9 +212,10 @@ export function readSettings<T extends z.ZodTypeAny>(
 ): z.output<T> {
     const { values, problems } = rawConfig(namespace, kinds, view, secretFields);
     const accounts = allowedAccountIdsProblem(view.all);
+    const foreign = foreignSecretProblems(view);
     const secrets = secretStrings(view);
     try {
-        return withHiddenValues(secrets, () => parseOrThrow(schema, values, namespace, [], [...earlier, ...(accounts ? [accounts] : []), ...problems]));
+        return withHiddenValues(secrets, () => parseOrThrow(schema, values, namespace, [], [...earlier, ...(accounts ? [accounts] : []), ...foreign, ...problems]));
     } catch (e) {
         if (!(e instanceof ConfigError)) throw e;
         throw new ConfigError(e.problems.map((p) => ({ key: p.key, message: hideValues(p.message, secrets) })));

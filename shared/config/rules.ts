@@ -3,8 +3,10 @@
  * message built from it needs no other context than the key it is attached to.
  */
 import { z } from "zod";
-import { partitionOf } from "../partition";
-import { parseS3Url } from "../s3";
+import { administratorRoleArnProblem, administratorRoleProblem } from "../iam/administratorRoles";
+import { CONTROL, INVISIBLE } from "../naming";
+import { isKnownRegion, partitionOf } from "../partition";
+import { keyPrefixProblem, normalisedPrefix, parseS3Location } from "../s3";
 
 /** A zod message function: "is required" when absent, else the given text. */
 const need = (what: string) => (issue: { input?: unknown }) =>
@@ -40,6 +42,7 @@ export function hideValues(message: string, values: ReadonlySet<string>): string
 
 /** A value as a message quotes it: cut to about 80 characters, and `[secret]` for a secret. */
 export function describe(value: unknown): string {
+    if (value === undefined) return "nothing";
     if (typeof value === "string") {
         if (hidden.has(value)) return "[secret]";
         return value.length > ECHO_LIMIT ? `${JSON.stringify(value.slice(0, ECHO_LIMIT))}… (${value.length} characters)` : JSON.stringify(value);
@@ -53,18 +56,34 @@ export const accountId = z
     .string({ error: need("a 12-digit AWS account ID") })
     .regex(/^\d{12}$/, { error: (i) => `must be a 12-digit AWS account ID, got ${describe(i.input)}` });
 
+/** A region the AWS provider knows (its `Region` list), of a partition this program supports. */
 export const region = z
     .string({ error: need("an AWS region such as eu-west-1") })
-    .regex(/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/, { error: (i) => `must be an AWS region such as eu-west-1, got ${describe(i.input)}` })
+    .regex(/^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/, { error: (i) => `must be an AWS region such as eu-west-1, got ${describe(i.input)}` })
+    .refine(isKnownRegion, { error: (i) => `is not an AWS region the AWS provider knows (such as eu-west-1, us-east-1, cn-north-1, us-gov-west-1), got ${describe(i.input)}` })
     .refine((r) => partitionOf(r) !== undefined, {
-        error: (i) => `is in an isolated partition (aws-iso), which this program does not support: use a region of aws, aws-cn or aws-us-gov, got ${describe(i.input)}`,
+        error: (i) =>
+            String(i.input).startsWith("eusc-")
+                ? `is in the European Sovereign Cloud (aws-eusc), which this program does not support: use a region of aws, aws-cn or aws-us-gov, got ${describe(i.input)}`
+                : `is in an isolated partition (aws-iso), which this program does not support: use a region of aws, aws-cn or aws-us-gov, got ${describe(i.input)}`,
     });
 
+/** An IAM role ARN (`arn:<partition>:iam::<account>:role/[path/]<name>`): its shape only. */
 export const roleArn = z
     .string({ error: need("an IAM role ARN (arn:aws:iam::<account>:role/<name>)") })
     .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, {
         error: (i) => `must be an IAM role ARN (arn:aws:iam::<account>:role/[path/]<name>), got ${describe(i.input)}`,
-    });
+    })
+    .refine((a) => !/\/\/|:role\/\/|\/$/.test(a), { error: (i) => `must be an IAM role ARN without empty path segments, got ${describe(i.input)}` });
+
+/**
+ * A role ARN that Grafana's side of the trust involves (the workspace role a source trusts, the
+ * role a source exports): never an administrator or service-linked role (iam/administratorRoles.ts).
+ */
+export const grafanaRoleArn = roleArn.superRefine((a, ctx) => {
+    const problem = administratorRoleArnProblem(a);
+    if (problem) ctx.addIssue({ code: "custom", message: `${problem}, got ${describe(a)}: give the role of the Grafana workspace` });
+});
 
 export const kmsKeyArn = z
     .string({ error: need("a KMS key ARN") })
@@ -89,22 +108,28 @@ export const bucketName = z
         error: (i) => `must be an S3 bucket name (3-63 lowercase letters, digits, dots and hyphens), got ${describe(i.input)}`,
     });
 
-/** Prefix inside a bucket: no leading slash; normalised to end with "/". */
+/**
+ * Prefix inside a bucket; normalised to end with "/". Everything that would make the prefix in a
+ * policy mean more than it says is refused (s3.ts `keyPrefixProblem`: policy variables, wildcards,
+ * empty, . and .. segments, escapes, blanks at a segment's ends, invisible characters).
+ */
 export const s3Prefix = z
     .string({ error: need("an S3 key prefix such as grafana/") })
-    .refine((p) => !p.startsWith("/") && !p.includes("//") && !/[*?]/.test(p) && !/(^|\/)\.\.?(\/|$)/.test(p) && !CONTROL.test(p) && p.length <= 512, {
-        error: (i) => `must be an S3 key prefix without a leading slash, wildcards or . and .. segments, such as grafana/, got ${describe(i.input)}`,
+    .superRefine((p, ctx) => {
+        const problem = keyPrefixProblem(p);
+        if (problem) ctx.addIssue({ code: "custom", message: `must be an S3 key prefix such as grafana/, but it ${problem}, got ${describe(p)}` });
     })
-    .transform((p) => (p === "" || p.endsWith("/") ? p : `${p}/`));
+    .transform(normalisedPrefix);
 
-/** `s3://bucket[/prefix]` where the bucket name itself is valid. */
+/** `s3://bucket[/prefix]` where the bucket name is valid and the prefix passes `s3Prefix`'s rule. */
 export const s3Location = z
     .string({ error: need("an S3 location s3://bucket[/prefix]") })
-    .refine((u) => {
-        const loc = parseS3Url(u);
-        return loc !== undefined && bucketName.safeParse(loc.bucket).success && !/[*?]/.test(u);
-    }, { error: (i) => `must be an S3 location s3://bucket[/prefix] with a valid bucket name and no wildcards, got ${describe(i.input)}` })
-    .transform((u) => parseS3Url(u)!);
+    .superRefine((u, ctx) => {
+        const loc = parseS3Location(u);
+        const problem = typeof loc === "string" ? loc : bucketName.safeParse(loc.bucket).success ? undefined : "has an invalid bucket name";
+        if (problem) ctx.addIssue({ code: "custom", message: `must be an S3 location s3://bucket[/prefix] with a valid bucket name, but it ${problem}, got ${describe(u)}` });
+    })
+    .transform((u) => parseS3Location(u) as { bucket: string; prefix: string });
 
 export const workgroupName = z
     .string({ error: need("an Athena workgroup name") })
@@ -119,28 +144,23 @@ export const iamRoleName = z
     .regex(/^[\w+=,.@-]{1,64}$/, { error: (i) => `must be an IAM role name (1-64 letters, digits and +=,.@_-), got ${describe(i.input)}` });
 
 /**
- * A role name this program lets a workspace assume: never one of the well-known administrator
- * roles of an organisation (its account-access role, Control Tower's execution role, the roles of
- * IAM Identity Center permission sets) nor any name containing "admin".
+ * A role name this program lets a workspace assume: never one of the administrator, automation or
+ * service-linked roles of iam/administratorRoles.ts (one list, a reason per pattern).
  */
-export const assumableRoleName = iamRoleName.refine(
-    (n) => !/^(OrganizationAccountAccessRole|AWSControlTowerExecution)$/i.test(n) && !/^AWSReservedSSO_/i.test(n) && !/admin/i.test(n),
-    {
-        error: (i) =>
-            `must not be an administrator role (OrganizationAccountAccessRole, AWSControlTowerExecution, AWSReservedSSO_*, or a name containing "Admin"), ` +
-            `got ${describe(i.input)}: use the role the source stacks create for Grafana`,
-    },
-);
-
-/** Control characters (line breaks, tabs, escapes): never part of a name Grafana shows. */
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+export const assumableRoleName = iamRoleName.superRefine((n, ctx) => {
+    const problem = administratorRoleProblem(n);
+    if (problem) ctx.addIssue({ code: "custom", message: `must not be an administrator role: it ${problem}, got ${describe(n)}; use the role the source stacks create for Grafana` });
+});
 
 /** A name people read in Grafana (a data source, a folder, a panel): one line, at most `max` characters. */
 export const displayName = (what: string, max = 100) =>
     z
         .string({ error: need(what) })
         .refine((s) => s.trim().length > 0 && s.length <= max, { error: `must be a non-empty name of at most ${max} characters` })
-        .refine((s) => !CONTROL.test(s), { error: "must be one line of text, without control characters such as line breaks or tabs" });
+        .refine((s) => !CONTROL.test(s), { error: "must be one line of text, without control characters such as line breaks or tabs" })
+        .refine((s) => CONTROL.test(s) || !INVISIBLE.test(s), {
+            error: "must not hold invisible characters (zero-width, bidi controls, fillers, blanks other than a plain space): names that look alike must be alike",
+        });
 
 export const label = displayName("a short human name");
 

@@ -50,7 +50,7 @@ export const resultsSettings = z
 
 export const sourceSettingsShape = {
     grafanaAccountId: r.accountId,
-    grafanaRoleArn: r.roleArn,
+    grafanaRoleArn: r.grafanaRoleArn,
     database: r.databaseName,
     tables: z
         .array(z.union([z.literal("*"), r.tableName], { error: (i) => `must be a Glue table name of lowercase letters, digits and underscores, or "*", got ${r.describe(i.input)}` }), {

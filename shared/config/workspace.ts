@@ -6,6 +6,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { PANEL_TYPES, PanelType, QUERY_FORMATS, QueryFormat, RESULT_REUSE_MAX_MINUTES, RESULT_REUSE_MIN_MINUTES } from "../grafana/dashboards";
 import { OrganizationAssumeMode, explicitModeCapacity } from "../policies/workspaceRole";
+import { nameKey } from "../naming";
 import * as r from "./rules";
 import { DEFAULT_ROLE_NAME } from "./source";
 
@@ -154,10 +155,11 @@ export const workspaceShape = {
         .refine((ss) => new Set(ss.map((s) => s.stack)).size === ss.length, { error: "lists a stack twice" })
         .refine(
             (ss) => {
-                const names = ss.map((s) => s.name).filter((n) => n !== undefined);
+                // Compared as a reader compares them: "Sales" and "ＳＡＬＥＳ" are one name.
+                const names = ss.map((s) => s.name).filter((n) => n !== undefined).map(nameKey);
                 return new Set(names).size === names.length;
             },
-            { error: "gives two sources the same name" },
+            { error: "gives two sources the same name (names are compared ignoring case and Unicode compatibility forms)" },
         ),
 };
 

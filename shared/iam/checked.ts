@@ -5,13 +5,16 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { refusing } from "../refusal";
-import { PolicyDocument, PolicyError, PolicyJson } from "./policy";
+import { PolicyDocument, PolicyError, PolicyJson, unexpectedPolicyVariables } from "./policy";
 import { checkPolicySize } from "./size";
 import { validatePolicy } from "./validate";
 
 /** The rendered policy as JSON text once it is valid and within its quota; else a PolicyError. */
-export async function checkedPolicyText(doc: Pick<PolicyDocument, "name" | "kind">, json: PolicyJson, wayOut: string): Promise<string> {
-    const problems = await validatePolicy(json, doc.kind);
+export async function checkedPolicyText(doc: Pick<PolicyDocument, "name" | "kind"> & Partial<Pick<PolicyDocument, "variableProblems">>, json: PolicyJson, wayOut: string): Promise<string> {
+    // Policy variables first: a value that was an Output (a role ARN from a stack reference) is
+    // only known here, and a variable in it would otherwise pass as a valid ARN.
+    const variables = doc.variableProblems ? doc.variableProblems(json) : json.Statement.flatMap((s) => unexpectedPolicyVariables(s));
+    const problems = [...variables, ...(await validatePolicy(json, doc.kind))];
     if (problems.length > 0) {
         throw new PolicyError(`IAM policy "${doc.name}" is not valid:\n${problems.join("\n")}`);
     }

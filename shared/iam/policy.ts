@@ -54,6 +54,13 @@ export interface StatementProps {
     /** Only in resource (trust) policies. */
     readonly principals?: Principals;
     readonly conditions?: Conditions;
+    /**
+     * The IAM policy variables (`${aws:username}`, ...) this statement means to use in its Resource
+     * and Condition values, written exactly as they appear. Any other `${` in those values is
+     * refused: a variable that arrived inside a config value or a stack output would make IAM grant
+     * a different resource per request. Default none.
+     */
+    readonly policyVariables?: readonly string[];
 }
 
 /** Thrown when a statement or document contradicts itself or breaks a quota; the message names the statement. */
@@ -66,6 +73,39 @@ export class PolicyError extends Refusal {
 
 const SID = /^[A-Za-z0-9]+$/;
 
+/**
+ * The policy variables in a value: `${...}` as IAM reads it (IAM user guide, "IAM policy elements:
+ * Variables and tags": variables are expanded in Resource and in string and ARN conditions; `${*}`,
+ * `${?}` and `${$}` are the escapes of the literal characters, variables too for this purpose).
+ * A lone `${` with no closing brace is reported as well: nothing legitimate here writes one.
+ */
+export function policyVariablesIn(value: string): string[] {
+    const found = value.match(/\$\{[^}]*\}?/g) ?? [];
+    return [...new Set(found)];
+}
+
+/**
+ * Every policy variable in the Resource, NotResource and Condition values of a rendered statement
+ * that `allowed` does not list, as one message per statement; empty when there is none.
+ */
+export function unexpectedPolicyVariables(s: StatementJson, allowed: readonly string[] = []): string[] {
+    const values: string[] = [];
+    const add = (v: JsonValue | undefined) => {
+        if (v === undefined) return;
+        for (const x of Array.isArray(v) ? v : [v]) if (typeof x === "string") values.push(x);
+    };
+    add(s.Resource);
+    add(s.NotResource);
+    for (const entries of Object.values(s.Condition ?? {})) for (const v of Object.values(entries ?? {})) add(v);
+    const unexpected = [...new Set(values.flatMap(policyVariablesIn))].filter((v) => !allowed.includes(v));
+    return unexpected.length === 0
+        ? []
+        : [
+              `statement "${s.Sid}": ${unexpected.map((v) => JSON.stringify(v.slice(0, 40))).join(", ")} in a Resource or Condition value would be an IAM policy variable, ` +
+                  `expanded per request: a name or location holding "\${" is refused`,
+          ];
+}
+
 export class PolicyStatement {
     readonly sid: string;
     readonly effect: Effect;
@@ -75,6 +115,7 @@ export class PolicyStatement {
     readonly notResources: readonly Value[];
     readonly principals: Principals | undefined;
     readonly conditions: Conditions;
+    readonly policyVariables: readonly string[];
 
     constructor(props: StatementProps) {
         const where = `statement "${props.sid}"`;
@@ -93,8 +134,22 @@ export class PolicyStatement {
                 throw new PolicyError(`${where}: unknown condition operator "${op}"`);
             }
         }
+        const plainValues = [...(props.resources ?? []), ...(props.notResources ?? [])];
+        for (const entries of Object.values(props.conditions ?? {})) {
+            for (const v of Object.values(entries ?? {})) plainValues.push(...(Array.isArray(v) ? v : [v as Value]));
+        }
+        const unexpected = plainValues
+            .filter((v): v is string => typeof v === "string")
+            .flatMap(policyVariablesIn)
+            .filter((v) => !(props.policyVariables ?? []).includes(v));
+        if (unexpected.length > 0) {
+            throw new PolicyError(
+                `${where}: ${JSON.stringify(unexpected[0].slice(0, 40))} in a Resource or Condition value would be an IAM policy variable, expanded per request: a name or location holding "\${" is refused`,
+            );
+        }
         this.sid = props.sid;
         this.effect = props.effect ?? "Allow";
+        this.policyVariables = Object.freeze([...(props.policyVariables ?? [])]);
         this.actions = Object.freeze([...(props.actions ?? [])]);
         this.notActions = Object.freeze([...(props.notActions ?? [])]);
         this.resources = Object.freeze([...(props.resources ?? [])]);
@@ -115,6 +170,7 @@ export class PolicyStatement {
             notResources: this.notResources,
             principals: this.principals,
             conditions: this.conditions,
+            policyVariables: this.policyVariables,
             ...changes,
         });
     }
@@ -196,6 +252,15 @@ export class PolicyDocument {
         return pulumi.output(this.statements.map((s) => unwrapStatement(s))).apply((resolved) =>
             canonicalPolicy(resolved as unknown as ResolvedStatement[]),
         );
+    }
+
+    /**
+     * The policy variables of a rendered form of this document that its statements did not
+     * declare (values that were Outputs are checked only here, once resolved). Empty when none.
+     */
+    variableProblems(json: PolicyJson): string[] {
+        const allowed = new Map(this.statements.map((s) => [s.sid, s.policyVariables]));
+        return json.Statement.flatMap((s) => unexpectedPolicyVariables(s, allowed.get(s.Sid) ?? []));
     }
 
     /**

@@ -4,7 +4,7 @@
  * - `sourceAccessPolicies`: what it may do.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { PolicyDocument, PolicyStatement, Value } from "../iam/policy";
+import { PolicyDocument, PolicyError, PolicyStatement, Value } from "../iam/policy";
 import { MANAGED_POLICIES_PER_ROLE, POLICY_QUOTAS, packManagedPolicies, policySize } from "../iam/size";
 import { S3Location } from "../s3";
 
@@ -150,11 +150,7 @@ export function sourceAccessStatements(args: SourceAccessArgs & { accountId: str
                 ...(allTables ? [`${glue}:table/${args.database}/*`] : args.tables.map((t) => `${glue}:table/${args.database}/${t}`)),
             ],
         }),
-        new PolicyStatement({
-            sid: "S3ResultsBucket",
-            actions: ["s3:GetBucketLocation", "s3:ListBucket"],
-            resources: [bucketArn(args.results.bucket)],
-        }),
+        ...resultsBucketStatements(args.results, args.dataLocations, bucketArn),
         new PolicyStatement({
             sid: "S3ResultsReadWrite",
             actions: ["s3:AbortMultipartUpload", "s3:GetObject", "s3:ListMultipartUploadParts", "s3:PutObject"],
@@ -212,6 +208,42 @@ export function sourceAccessStatements(args: SourceAccessArgs & { accountId: str
 /** The `kms:ViaService` value of an AWS service in a region. */
 export function viaService(service: string, region: string): string {
     return `${service}.${region}.amazonaws.com`;
+}
+
+/**
+ * The results bucket itself. In a bucket of its own, `s3:ListBucket` is not narrowed: Athena checks
+ * the output bucket with the role's credentials before a query, a request that carries no
+ * `s3:prefix` (HeadBucket is authorised as s3:ListBucket, Amazon S3 API reference; a condition on an
+ * absent key does not match, IAM user guide), and every AWS policy for Athena grants it so
+ * (`AmazonAthenaFullAccess`, `AmazonGrafanaAthenaAccess`). There it reveals only the names of
+ * result files (and, in an existing bucket, of its other keys), never their content.
+ *
+ * When the results live under their own prefix in a bucket that holds data locations, an
+ * unconditioned listing would cancel the prefix limit of the data listing: the whole data bucket
+ * would become listable. There the listing is narrowed to the results prefix (`p/` and `p/*`,
+ * like the data prefixes) in a statement of its own, and the bucket location apart (a
+ * GetBucketLocation request carries no `s3:prefix` either). Listing outside the data and results
+ * prefixes is denied; Athena lists, reads and writes its results under their prefix. Should Athena's
+ * check of the output bucket be refused in that layout ("Unable to verify/create output bucket"),
+ * the fix is a results bucket of its own (`results.create`, the default), never a wider grant.
+ */
+function resultsBucketStatements(results: S3Location, data: readonly S3Location[], bucketArn: (b: string) => string): PolicyStatement[] {
+    const arn = bucketArn(results.bucket);
+    if (!data.some((d) => d.bucket === results.bucket)) {
+        return [new PolicyStatement({ sid: "S3ResultsBucket", actions: ["s3:GetBucketLocation", "s3:ListBucket"], resources: [arn] })];
+    }
+    if (results.prefix === "") {
+        throw new PolicyError(`the results are the whole of ${results.bucket}, which holds data locations: give them a prefix or a bucket of their own`);
+    }
+    return [
+        new PolicyStatement({ sid: "S3ResultsBucketLocation", actions: ["s3:GetBucketLocation"], resources: [arn] }),
+        new PolicyStatement({
+            sid: "S3ResultsList",
+            actions: ["s3:ListBucket"],
+            resources: [arn],
+            conditions: { StringLike: { "s3:prefix": [results.prefix, `${results.prefix}*`] } },
+        }),
+    ];
 }
 
 /**
