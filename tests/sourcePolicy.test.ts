@@ -4,8 +4,10 @@
  * who may assume the role, and what the role may and may not do.
  */
 import assert from "node:assert/strict";
-import type { PolicyJson } from "../shared/iam/policy";
-import { ATHENA_METADATA_ACTIONS } from "../shared/policies/sourceRole";
+import * as pulumi from "@pulumi/pulumi";
+import { checkedPolicyText } from "../shared/iam/checked";
+import { PolicyDocument, PolicyError, PolicyJson, PolicyStatement, StatementProps } from "../shared/iam/policy";
+import { ATHENA_METADATA_ACTIONS, sourceAccessPolicies } from "../shared/policies/sourceRole";
 import type { RunResult } from "../tools/mock/runtime";
 import { oneOf, raw } from "./support/program";
 import { Context, decide, identityAllows, trustAllows } from "./support/simulate";
@@ -301,10 +303,101 @@ describe("source role policies (planned by infra-account-b), evaluated", functio
             ]);
         });
 
+        it("results in a data bucket under their own prefix: listing outside both prefixes denied, Athena's needs allowed", async () => {
+            const run = await planSource({ set: { [key("results")]: { bucket: DATA_BUCKET, prefix: "grafana-results/", create: false } } });
+            const bucket = `arn:aws:s3:::${DATA_BUCKET}`;
+            await checkMatrix(accessPolicies(run), [
+                { action: "s3:ListBucket", resource: bucket, allowed: false, why: "no prefix: the whole data bucket" },
+                { action: "s3:ListBucket", resource: bucket, context: { "s3:prefix": "" }, allowed: false, why: "the empty prefix: the whole data bucket" },
+                { action: "s3:ListBucket", resource: bucket, context: { "s3:prefix": "warehouse/payroll/" }, allowed: false, why: "outside the data and results prefixes" },
+                { action: "s3:ListBucket", resource: bucket, context: { "s3:prefix": "grafana-results-other/" }, allowed: false, why: "a sibling of the results prefix" },
+                { action: "s3:ListBucket", resource: bucket, context: { "s3:prefix": "grafana-results" }, allowed: false, why: "the bare results prefix lists siblings too" },
+                { action: "s3:ListBucket", resource: bucket, context: { "s3:prefix": "grafana-results/" }, allowed: true, why: "Athena lists its results" },
+                { action: "s3:ListBucket", resource: bucket, context: { "s3:prefix": "grafana-results/2026/12/" }, allowed: true, why: "under the results prefix" },
+                { action: "s3:ListBucket", resource: bucket, context: { "s3:prefix": "warehouse/orders/" }, allowed: true, why: "a data location" },
+                { action: "s3:GetBucketLocation", resource: bucket, allowed: true, why: "Athena checks where the output bucket is" },
+                { action: "s3:PutObject", resource: s3Object(DATA_BUCKET, "grafana-results/q.csv"), allowed: true, why: "Athena writes results" },
+                { action: "s3:GetObject", resource: s3Object(DATA_BUCKET, "grafana-results/q.csv"), allowed: true, why: "GetQueryResults reads them" },
+                { action: "s3:AbortMultipartUpload", resource: s3Object(DATA_BUCKET, "grafana-results/q.csv"), allowed: true, why: "large results" },
+                { action: "s3:ListMultipartUploadParts", resource: s3Object(DATA_BUCKET, "grafana-results/q.csv"), allowed: true, why: "large results" },
+                { action: "s3:PutObject", resource: s3Object(DATA_BUCKET, "warehouse/orders/q.csv"), allowed: false, why: "data stays read-only" },
+                { action: "s3:GetObject", resource: s3Object(DATA_BUCKET, "warehouse/payroll/p.parquet"), allowed: false, why: "outside both prefixes" },
+            ]);
+            // In a bucket of its own the listing stays unconditioned (Athena's check of the output bucket).
+            await checkMatrix(policies, [{ action: "s3:ListBucket", resource: `arn:aws:s3:::${RESULTS_BUCKET}`, allowed: true, why: "the results bucket's own check" }]);
+        });
+
         it("existing workgroup: the same trust and access as a created one", async () => {
             const run = await planSource({ set: { [key("workgroup")]: { name: "grafana", create: false } }, world: { workgroups: { grafana: { tags: { Team: "analytics" } } } } });
             assert.deepEqual(accessPolicies(run), policies);
             assert.deepEqual(trustPolicy(run), trustPolicy(example));
         });
+    });
+});
+
+describe("the policy builder refuses IAM policy variables it was not given", () => {
+    const statement = (props: Partial<StatementProps>) => () =>
+        new PolicyStatement({ sid: "S3Read", actions: ["s3:GetObject"], resources: ["arn:aws:s3:::b/data/*"], ...props });
+
+    it("in a Resource, a NotResource or a Condition value, however it is written", () => {
+        for (const props of [
+            { resources: ["arn:aws:s3:::b/${aws:username}/*"] },
+            { resources: ["arn:aws:s3:::b/${aws:PrincipalTag/team}/*"] },
+            { resources: ["arn:aws:s3:::b/${*}/*"] },
+            { resources: ["arn:aws:s3:::b/${unclosed/*"] },
+            { notResources: ["arn:aws:s3:::b/${aws:userid}/*"], resources: [] },
+            { conditions: { StringLike: { "s3:prefix": ["${aws:username}/*"] } } },
+        ] as Partial<StatementProps>[]) {
+            assert.throws(statement(props), (e: Error) => e instanceof PolicyError && /would be an IAM policy variable/.test(e.message), JSON.stringify(props));
+        }
+    });
+
+    it("accepts a variable the statement declares, and plain values with braces that are not one", () => {
+        assert.doesNotThrow(statement({ resources: ["arn:aws:s3:::b/home/${aws:username}/*"], policyVariables: ["${aws:username}"] }));
+        assert.throws(statement({ resources: ["arn:aws:s3:::b/home/${aws:userid}/*"], policyVariables: ["${aws:username}"] }), PolicyError);
+        assert.doesNotThrow(statement({ resources: ["arn:aws:s3:::b/{ACCOUNT_ID}/*"] }));
+    });
+
+    it("checks values that were Outputs once they are resolved, before the policy is sent", async () => {
+        const doc = new PolicyDocument("p", "managed", [new PolicyStatement({ sid: "S3Read", actions: ["s3:GetObject"], resources: [pulumi.output("arn:aws:s3:::b/x/*")] })]);
+        const json: PolicyJson = { Version: "2012-10-17", Statement: [{ Sid: "S3Read", Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::b/${aws:username}/*" }] };
+        await assert.rejects(checkedPolicyText(doc, json, "none"), /statement "S3Read": "\$\{aws:username\}" in a Resource or Condition value would be an IAM policy variable/);
+        await assert.doesNotReject(checkedPolicyText(doc, { ...json, Statement: [{ ...json.Statement[0], Resource: "arn:aws:s3:::b/x/*" }] }, "none"));
+    });
+
+    it("is right to: the evaluator expands a variable per caller (one policy, each user's own prefix)", async () => {
+        const variable: PolicyJson = { Version: "2012-10-17", Statement: [{ Sid: "S3Read", Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::b/${aws:username}/*" }] };
+        assert.equal(await identityAllows(variable, "arn:aws:iam::222233334444:user/alice", "s3:GetObject", "arn:aws:s3:::b/alice/x", { "aws:username": "alice" }), true);
+        assert.equal(await identityAllows(variable, "arn:aws:iam::222233334444:user/bob", "s3:GetObject", "arn:aws:s3:::b/bob/x", { "aws:username": "bob" }), true);
+        assert.equal(await identityAllows(variable, "arn:aws:iam::222233334444:user/bob", "s3:GetObject", "arn:aws:s3:::b/alice/x", { "aws:username": "bob" }), false);
+    });
+});
+
+describe("the source role's S3 statements with a results prefix in a data bucket (pure)", () => {
+    it("keeps the results listing out of the data listing: conditioned, in a statement of its own", () => {
+        const docs = sourceAccessPolicies({
+            policyName: "p",
+            accountId: "222233334444",
+            region: "eu-west-1",
+            catalog: "AwsDataCatalog",
+            database: "sales",
+            workgroup: "grafana",
+            tables: ["orders"],
+            dataLocations: [{ bucket: "data", prefix: "warehouse/" }],
+            results: { bucket: "data", prefix: "results/" },
+        });
+        const all = docs.flatMap((d) => d.toJSON().Statement);
+        const lists = all.filter((st) => [st.Action].flat().includes("s3:ListBucket"));
+        assert.deepEqual(
+            lists.map((st) => [st.Sid, st.Condition]),
+            [
+                ["S3DataList1", { StringLike: { "s3:prefix": ["warehouse/", "warehouse/*"] } }],
+                ["S3ResultsList", { StringLike: { "s3:prefix": ["results/", "results/*"] } }],
+            ],
+        );
+        assert.throws(
+            () => sourceAccessPolicies({ policyName: "p", accountId: "222233334444", region: "eu-west-1", catalog: "c", database: "d", workgroup: "w", tables: ["t"], dataLocations: [{ bucket: "data", prefix: "warehouse/" }], results: { bucket: "data", prefix: "" } }),
+            PolicyError,
+        );
     });
 });

@@ -7,6 +7,7 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import YAML from "yaml";
+import { stackFileEntries } from "../shared/config/stackFile";
 
 export interface ProjectFile {
     name: string;
@@ -46,11 +47,12 @@ const asConfigString = (v: unknown) => (typeof v === "string" ? v : JSON.stringi
 
 /** Stack config from a `Pulumi.<stack>.yaml`-shaped file plus the project's defaults. */
 export function readStackConfig(project: ProjectFile, stackFile: string): StackConfig {
-    const doc = (YAML.parse(fs.readFileSync(stackFile, "utf8")) ?? {}) as { config?: Record<string, unknown> };
+    // Scalars as the CLI passes them (as written), keys as written: shared/config/stackFile.ts.
+    const entries = stackFileEntries(fs.readFileSync(stackFile, "utf8"));
     const config: Record<string, string> = {};
     const secretKeys: string[] = [];
-    for (const [key, value] of Object.entries(doc.config ?? {})) {
-        const full = key.includes(":") ? key : `${project.name}:${key}`;
+    for (const [key, value] of Object.entries(entries)) {
+        const full = key;
         const found = { secret: false };
         const plain = standInSecrets(value, found);
         config[full] = asConfigString(plain);

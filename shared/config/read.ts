@@ -50,9 +50,11 @@ export function rawConfig(
     kinds: Record<string, KeyKind>,
     view: StackConfigView = runtimeConfig(),
     secretFields: Record<string, readonly string[]> = {},
-): { values: Record<string, unknown>; problems: ConfigProblem[] } {
+): { values: Record<string, unknown>; problems: ConfigProblem[]; unread: Set<string> } {
     const values: Record<string, unknown> = {};
     const problems: ConfigProblem[] = [];
+    /** Full keys whose value was not read at all (too big or too deep): the schema has nothing to say of them. */
+    const unread = new Set<string>();
     for (const [fullKey, raw] of Object.entries(view.all)) {
         const split = splitKey(fullKey);
         if (split === undefined) {
@@ -89,6 +91,7 @@ export function rawConfig(
         const bound = kind === "json" ? rawValueProblem(raw) : raw.length > MAX_VALUE_CHARS ? rawValueProblem(raw) : undefined;
         if (bound) {
             problems.push({ key: fullKey, message: `${bound} (the value is not shown)` });
+            unread.add(fullKey);
             continue;
         }
         if (kind === "json") {
@@ -115,7 +118,7 @@ export function rawConfig(
             }
         }
     }
-    return { values, problems };
+    return { values, problems, unread };
 }
 
 /**
@@ -210,7 +213,7 @@ export function readSettings<T extends z.ZodTypeAny>(
     view: StackConfigView = runtimeConfig(),
     secretFields: Record<string, readonly string[]> = {},
 ): z.output<T> {
-    const { values, problems } = rawConfig(namespace, kinds, view, secretFields);
+    const { values, problems, unread } = rawConfig(namespace, kinds, view, secretFields);
     const accounts = allowedAccountIdsProblem(view.all);
     const foreign = foreignSecretProblems(view);
     const secrets = secretStrings(view);
@@ -218,7 +221,9 @@ export function readSettings<T extends z.ZodTypeAny>(
         return withHiddenValues(secrets, () => parseOrThrow(schema, values, namespace, [], [...earlier, ...(accounts ? [accounts] : []), ...foreign, ...problems]));
     } catch (e) {
         if (!(e instanceof ConfigError)) throw e;
-        throw new ConfigError(e.problems.map((p) => ({ key: p.key, message: hideValues(p.message, secrets) })));
+        // A value too big or too deep to read is reported once, not again as missing.
+        const kept = e.problems.filter((p) => problems.includes(p) || !unread.has(p.key));
+        throw new ConfigError(kept.map((p) => ({ key: p.key, message: hideValues(p.message, secrets) })));
     }
 }
 

@@ -1,0 +1,44 @@
+/**
+ * A stack file's `config:` entries as the Pulumi CLI hands them to a program, so that the offline
+ * plan reads a stack file the way `pulumi up` does. Pure: the caller reads the file.
+ *
+ * How the CLI reads a stack file (pulumi/pulumi `sdk/go/common/resource/config`):
+ * - a key is `namespace:name` (`Key.UnmarshalYAML` -> `ParseKey`); a key without a namespace
+ *   makes the CLI refuse the file. Here such a key is kept as it is (never given the project's
+ *   namespace), so that the program refuses it by its name (config/read.ts) instead of letting it
+ *   stand in for, or win over, the namespaced key;
+ * - a value is first decoded into a Go string (`Value.unmarshalValue`). yaml decodes any plain
+ *   scalar into a string as its text as written, so `database: 0x1F` reaches the program as
+ *   "0x1F", `label: 1.50` as "1.50", `create: true` as "true" (a YAML 1.2 reader would give
+ *   31, 1.5 and true); `~` or nothing decodes to "". Quoted and block scalars are their string;
+ * - a list or an object is decoded as data and passed as JSON (numbers inside it are numbers).
+ */
+import YAML from "yaml";
+
+/**
+ * Each top-level `config:` entry of a stack file: a scalar as the string the CLI passes (see
+ * above), a list or object as parsed data (with `{secure: ...}` entries as they are written).
+ * Throws when the text is not YAML or `config:` is not a map, like `YAML.parse` does.
+ */
+export function stackFileEntries(text: string): Record<string, unknown> {
+    const doc = YAML.parseDocument(text);
+    if (doc.errors.length > 0) throw doc.errors[0];
+    const config = doc.get("config", true);
+    if (config === undefined || config === null || (YAML.isScalar(config) && config.value === null)) return {};
+    if (!YAML.isMap(config)) throw new Error("config: must be a map of settings");
+    // Lists and objects as data (aliases resolved by the document), scalars from their node.
+    const data = ((doc.toJS() as { config?: Record<string, unknown> }).config ?? {}) as Record<string, unknown>;
+    const entries: Record<string, unknown> = {};
+    for (const pair of config.items) {
+        const key = YAML.isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+        entries[key] = YAML.isScalar(pair.value) || pair.value === null ? scalarText(pair.value) : data[key];
+    }
+    return entries;
+}
+
+/** A scalar as the CLI's string: its text as written when plain, "" for null. */
+function scalarText(node: YAML.Scalar | null): string {
+    if (node === null || node.value === null || node.value === undefined) return "";
+    if (typeof node.value === "string") return node.value;
+    return node.type === "PLAIN" && typeof node.source === "string" ? node.source : String(node.value);
+}
