@@ -8,6 +8,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { MAX_DEPTH, valueDepth } from "./config/bounds";
 import * as rules from "./config/rules";
 import { administratorRoleArnProblem } from "./iam/administratorRoles";
 import { accountOfArn } from "./naming";
@@ -135,6 +136,11 @@ export type PublicSourceOutputs = Omit<SourceContract, "externalId">;
  * when given, is the partition the role must be in to be assumable at all.
  */
 export function checkSourceOutputs(stack: string, values: Record<string, unknown>, workspacePartition?: string): SourceContract {
+    // Bounded before the schema recurses into any output (lists and objects among them).
+    const deep = Object.entries(values).filter(([, v]) => valueDepth(v) > MAX_DEPTH);
+    if (deep.length > 0) {
+        throw new Refusal(`source stack "${stack}": ${deep.map(([n]) => `output "${n}" nests lists or objects more than ${MAX_DEPTH} levels deep`).join("; ")}`);
+    }
     const result = sourceContract.safeParse(values);
     const problems = result.success
         ? []

@@ -403,5 +403,8 @@ describe("hostile source-stack outputs (the contract check)", () => {
         }
         assert.match(refusedFor({ label: "Sales\u200b" }), /output "label" must not hold invisible characters/);
         assert.match(refusedFor({ region: "eu-west-9" }), /output "region" is not an AWS region/);
+        let deep: unknown = "Sales";
+        for (let i = 0; i < 50_000; i++) deep = [deep];
+        assert.match(refusedFor({ label: deep }), /output "label" nests lists or objects more than 16 levels deep/);
     });
 });
