@@ -338,6 +338,13 @@ describe("stack files read as the Pulumi CLI reads them", () => {
         });
     });
 
+    it("refuses a value nested too deep before turning it into data, naming the key (or the line, when the YAML parser itself overflows)", () => {
+        const deep = (n: number) => `config:\n  grafana-athena-source:label: ok\n  grafana-athena-source:tables: ${"[".repeat(n)}${"]".repeat(n)}\n`;
+        assert.throws(() => stackFileEntries(deep(20)), /^Error: grafana-athena-source:tables: nests lists or objects more than 16 levels deep/);
+        assert.throws(() => stackFileEntries(deep(20_000)), /^Error: line 3: nests lists or objects more than 16 levels deep/);
+        assert.doesNotThrow(() => stackFileEntries(deep(16)));
+    });
+
     it("so that synth refuses database: 0x1F and a bare key, as the CLI would, naming the key", async function () {
         this.timeout(60_000);
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hostile-yaml-"));

@@ -14,6 +14,23 @@
  * - a list or an object is decoded as data and passed as JSON (numbers inside it are numbers).
  */
 import YAML from "yaml";
+import { MAX_DEPTH } from "./bounds";
+
+const TOO_DEEP = `nests lists or objects more than ${MAX_DEPTH} levels deep, deeper than any setting of these projects`;
+
+/** How deeply a YAML node nests, iteratively (the document is only turned into data once it is bounded). */
+function nodeDepth(node: unknown): number {
+    let deepest = 0;
+    const stack: [unknown, number][] = [[node, 0]];
+    while (stack.length > 0) {
+        const [n, d] = stack.pop()!;
+        if (!YAML.isCollection(n)) continue;
+        deepest = Math.max(deepest, d + 1);
+        if (deepest > MAX_DEPTH) return deepest;
+        for (const item of n.items) stack.push([YAML.isPair(item) ? item.value : item, d + 1]);
+    }
+    return deepest;
+}
 
 /**
  * Each top-level `config:` entry of a stack file: a scalar as the string the CLI passes (see
@@ -22,10 +39,18 @@ import YAML from "yaml";
  */
 export function stackFileEntries(text: string): Record<string, unknown> {
     const doc = YAML.parseDocument(text);
-    if (doc.errors.length > 0) throw doc.errors[0];
+    if (doc.errors.length > 0) {
+        const e = doc.errors[0];
+        // The YAML parser recurses: a value nested thousands deep overflows its stack.
+        if (/Maximum call stack/.test(e.message)) throw new Error(`line ${e.linePos?.[0].line ?? "?"}: ${TOO_DEEP}`);
+        throw e;
+    }
     const config = doc.get("config", true);
     if (config === undefined || config === null || (YAML.isScalar(config) && config.value === null)) return {};
     if (!YAML.isMap(config)) throw new Error("config: must be a map of settings");
+    for (const pair of config.items) {
+        if (nodeDepth(pair.value) > MAX_DEPTH) throw new Error(`${YAML.isScalar(pair.key) ? String(pair.key.value) : "config"}: ${TOO_DEEP}`);
+    }
     // Lists and objects as data (aliases resolved by the document), scalars from their node.
     const data = ((doc.toJS() as { config?: Record<string, unknown> }).config ?? {}) as Record<string, unknown>;
     const entries: Record<string, unknown> = {};
