@@ -44,11 +44,13 @@ export const INVISIBLE = /[\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cn}\p{Default_Ignorable_Co
 /**
  * The form in which two names people read are compared: NFKC (compatibility forms such as
  * full-width letters, ligatures and superscripts folded to their plain letters) and a full case
- * fold (upper then lower case, so that "ß" and "SS" meet), NFKC again after the fold. "Sales",
- * "SALES" and "Ｓａｌｅｓ" are one name to a reader, so they are one name here.
+ * fold (upper then lower case, so that "ß" and "SS" meet), NFKC again after the fold, and blanks
+ * trimmed and collapsed. "Sales", "SALES ", "Ｓａｌｅｓ" are one name to a reader, so they are one
+ * name here. (Look-alike letters of other scripts, Cyrillic "а" for Latin "a", are not folded:
+ * that needs Unicode's confusables data, which no dependency here carries.)
  */
 export function nameKey(name: string): string {
-    return name.normalize("NFKC").toUpperCase().toLowerCase().normalize("NFKC");
+    return name.normalize("NFKC").toUpperCase().toLowerCase().normalize("NFKC").trim().replace(/\s+/g, " ");
 }
 
 /** Whether two names people read would be taken for the same name. */

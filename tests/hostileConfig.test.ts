@@ -273,6 +273,8 @@ const VALUE_CASES: Record<string, [string, string, Variant, string][]> = {
         ["a bidi override in a source name", WORKSPACE_DIR, { set: { [WS("sources")]: [{ stack: "organization/grafana-athena-source/sales", name: "Sales \u202eselaS" }] } }, WS("sources[0].name")],
         ["a Hangul filler as the folder", WORKSPACE_DIR, { set: { [WS("dashboard")]: { folder: "Athena\u3164" } } }, WS("dashboard.folder")],
         ["a no-break space in a panel title", WORKSPACE_DIR, { set: { [WS("dashboard")]: { panels: [{ type: "stat", title: "Orders\u00a0today", sql: "SELECT 1" }] } } }, WS("dashboard.panels[0].title")],
+        ["a trailing space in the label", SOURCE_DIR, { set: { [SRC("label")]: "Sales " } }, SRC("label")],
+        ["two spaces in a folder title", WORKSPACE_DIR, { set: { [WS("dashboard")]: { folder: "Athena  EU" } } }, WS("dashboard.folder")],
         ["a zero-width joiner in the root's sourceName", ROOT_DIR, { set: rootWith((c) => (c.workspace.sourceName = "Sa\u200dles")) }, ROOT("workspace.sourceName")],
         [
             "two source names that differ only by case and width",
