@@ -78,7 +78,10 @@ export const sourceContract = z.object({
     /** Where Athena writes results, `s3://bucket/prefix/`; the whole bucket (`s3://bucket/`) is valid too. */
     outputLocation: text()
         .regex(/^s3:\/\/[^/]+\/(.*\/)?$/, { error: "must look like s3://bucket/ or s3://bucket/prefix/" })
-        .refine((v) => rules.s3Location.safeParse(v).success, { error: "must be an S3 location with a valid bucket name and no wildcards" }),
+        .superRefine((v, ctx) => {
+            const checked = rules.s3Location.safeParse(v);
+            if (!checked.success) ctx.addIssue({ code: "custom", message: checked.error.issues[0].message });
+        }),
     /** A human name for the source, used for the data source and dashboard names. */
     label: text(rules.label),
 })
