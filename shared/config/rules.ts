@@ -158,7 +158,7 @@ export const displayName = (what: string, max = 100) =>
         .string({ error: need(what) })
         .refine((s) => s.trim().length > 0 && s.length <= max, { error: `must be a non-empty name of at most ${max} characters` })
         .refine((s) => !CONTROL.test(s), { error: "must be one line of text, without control characters such as line breaks or tabs" })
-        .refine((s) => s.trim() === s && !/ {2}/.test(s), { error: "must not start or end with a space, nor hold two spaces in a row: names that look alike must be alike" })
+        .refine((s) => CONTROL.test(s) || s.trim() === "" || (s.trim() === s && !/ {2}/.test(s)), { error: "must not start or end with a space, nor hold two spaces in a row: names that look alike must be alike" })
         .refine((s) => CONTROL.test(s) || !INVISIBLE.test(s), {
             error: "must not hold invisible characters (zero-width, bidi controls, fillers, blanks other than a plain space): names that look alike must be alike",
         });
