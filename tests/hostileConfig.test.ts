@@ -268,6 +268,7 @@ const VALUE_CASES: Record<string, [string, string, Variant, string][]> = {
     "keys without the project's namespace": [
         ["a bare database beside the namespaced one", SOURCE_DIR, { set: { database: "payroll" } }, SRC("database")],
         ["a bare sources in a workspace stack", WORKSPACE_DIR, { set: { sources: [] } }, WS("sources")],
+        ["a bare key of 10,000 characters with spaces", SOURCE_DIR, { set: { ["a b".repeat(3_000)]: "x" } }, SRC("config")],
     ],
     "invisible characters and look-alike names": [
         ["a zero-width space in the label", SOURCE_DIR, { set: { [SRC("label")]: "Sales\u200b" } }, SRC("label")],

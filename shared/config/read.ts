@@ -61,9 +61,11 @@ export function rawConfig(
             // The Pulumi CLI refuses a stack file key without a namespace (config.ParseKey: "keys
             // should be of the form <namespace>:<name>"); one that reaches a program anyway must
             // never stand in for, or win over, the namespaced key.
+            // Named as the namespaced key it would stand for; an odd name is quoted, cut short.
+            const plainName = /^[\w.-]{1,64}$/.test(fullKey);
             problems.push({
-                key: `${namespace}:${fullKey}`,
-                message: `is set without a namespace (as "${fullKey.slice(0, 40)}"): write every key with its project's namespace, ${namespace}:<key>`,
+                key: `${namespace}:${plainName ? fullKey : "config"}`,
+                message: `is set without a namespace (as ${describe(fullKey)}): write every key with its project's namespace, ${namespace}:<key>`,
             });
             continue;
         }
