@@ -5,7 +5,9 @@
  * or moving a line does not make them miss.
  */
 import { strict as assert } from "node:assert";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import YAML from "yaml";
 import {
@@ -192,6 +194,45 @@ describe("workflows: the pull request comment plans the real stacks", () => {
         assert.ok(found.some((w) => fleetCommand(w)?.[0] === "synth" && w.includes("--out")), "no fleet synth --out");
         assert.ok(found.some((w) => fleetCommand(w)?.[0] === "synth" && w.includes("--help")), "no probe for fleet synth");
         assert.ok(found.some((w) => w[0] === "npm" && w[1] === "run" && w[2] === "synth"), "no npm run synth fallback");
+    });
+
+    it("the base's plans narrowed to the stacks the pull request planned or removed: the render step's own script, run", () => {
+        const narrow = (wf(COMMENT).jobs.render.steps ?? []).find((s) => s.env?.REMOVED !== undefined)!;
+        const [node] = commandsOf(narrow.run!).filter((w) => w[0] === "node");
+        assert.equal(node[1], "-e");
+        const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "narrow-"));
+        const dirs = { PLANS: path.join(tmp, "head"), BASE_PLANS: path.join(tmp, "base"), SELECTED: path.join(tmp, "selected") };
+        fs.mkdirSync(dirs.PLANS);
+        fs.mkdirSync(dirs.BASE_PLANS);
+        for (const f of ["infra-account-b.new.json", "infra-account-a.prod.json"]) fs.writeFileSync(path.join(dirs.PLANS, f), "{}");
+        for (const f of ["infra-account-a.prod.json", "infra-account-b.untouched.json", "infra-account-b.gone.json", ".keep"]) fs.writeFileSync(path.join(dirs.BASE_PLANS, f), "{}");
+        try {
+            const run = spawnSync(process.execPath, ["-e", node[2]], { env: { ...dirs, REMOVED: JSON.stringify(["infra-account-b.gone.json"]) }, encoding: "utf8" });
+            assert.equal(run.status, 0, run.stderr);
+            // The new account is only on the pull request's side (it shows as added); the untouched stack is left out.
+            assert.deepEqual(fs.readdirSync(dirs.SELECTED).sort(), ["infra-account-a.prod.json", "infra-account-b.gone.json"]);
+        } finally {
+            fs.rmSync(tmp, { recursive: true, force: true });
+        }
+    });
+
+    it("the base job's note is a word of a fixed set, whatever the status step wrote: the step's own script, run", () => {
+        const noteStep = (wf(COMMENT).jobs.base.steps ?? []).find((s) => s.id === "note")!;
+        const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "note-"));
+        try {
+            const note = (status: string) => {
+                const out = path.join(tmp, `out-${status.length}-${Math.random()}`);
+                const run = spawnSync("bash", ["-e", "-c", noteStep.run!], { env: { PATH: process.env.PATH, STATUS: status, PLANS: path.join(tmp, "plans"), GITHUB_OUTPUT: out }, encoding: "utf8" });
+                assert.equal(run.status, 0, run.stderr);
+                return fs.readFileSync(out, "utf8").trim();
+            };
+            assert.equal(note("planned"), "note=planned");
+            assert.equal(note("examples"), "note=examples");
+            assert.equal(note(""), "note=not-default-branch");
+            assert.equal(note("planned\nnote=<img src=x>"), "note=none");
+        } finally {
+            fs.rmSync(tmp, { recursive: true, force: true });
+        }
     });
 
     it("the base's plans are narrowed to the stacks the pull request planned or removed before the diff", () => {

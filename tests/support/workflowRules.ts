@@ -535,7 +535,8 @@ const readsSecret = (value: unknown) => refsIn(value).some((r) => (r === "secret
 export function hasCredentials(wf: Workflow, job: Job): boolean {
     const perms = effectivePermissions(wf, job);
     return (
-        mayWrite(perms, "id-token") ||
+        // The repository's default token never includes id-token: a job without a block has none.
+        (perms !== undefined && mayWrite(perms, "id-token")) ||
         stepsOf(job).some((s) => usesOf(s) === "aws-actions/configure-aws-credentials") ||
         readsSecret({ env: wf.env, jobEnv: job.env, steps: job.steps, with: job.with, secrets: job.secrets }) ||
         job.secrets !== undefined
