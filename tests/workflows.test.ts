@@ -184,7 +184,7 @@ describe("workflows: the pull request comment plans the real stacks", () => {
         const out = args[args.indexOf("--out") + 1];
         const upload = (wf(PR).jobs.test.steps ?? []).find((s) => s.uses?.startsWith("actions/upload-artifact@"));
         assert.equal(upload?.with?.name, "plans");
-        assert.equal(`${upload?.with?.path}plans`, `${path.posix.dirname(out)}/plans`);
+        assert.equal(path.posix.join(String(upload?.with?.path), "plans"), out);
         const checkout = (wf(PR).jobs.test.steps ?? []).find((s) => s.uses?.startsWith("actions/checkout@"));
         assert.equal(checkout?.with?.["fetch-depth"], 0, "--base needs the history since the base");
     });
