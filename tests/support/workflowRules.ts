@@ -725,10 +725,15 @@ export function commentFromData(ci: Ci): string[] {
             }
             // The base plans of the comment (a plan diff whose --out a later step uploads) are first
             // read under the pull request's limits: as the head of a --from-pull-request run.
-            const runs = steps.flatMap((s, i) => stepCommands(s).map(planDiffCommand).filter((a): a is string[] => a !== undefined).map((a) => ({ i, ...planDiffRun(s, a) })));
+            // Commands in order: (step, command within the step).
+            const runs = steps.flatMap((s, i) =>
+                stepCommands(s)
+                    .map(planDiffCommand)
+                    .flatMap((a, k) => (a === undefined ? [] : [{ i, order: i * 1000 + k, ...planDiffRun(s, a) }])),
+            );
             const uploaded = steps.map((s, i) => ({ i, path: usesOf(s) === "actions/upload-artifact" ? normalDir(input(s, "path")) : undefined }));
             for (const r of runs.filter((r) => uploaded.some((u) => u.i > r.i && u.path === r.out))) {
-                if (!runs.some((c) => c.i < r.i && c.untrusted && c.head === r.base)) problems.push(`${wf.file}: job ${name} renders base plans (${r.base}) not held to the pull request's limits (plan-diff --from-pull-request)`);
+                if (!runs.some((c) => c.order < r.order && c.untrusted && c.head === r.base)) problems.push(`${wf.file}: job ${name} renders base plans (${r.base}) not held to the pull request's limits (plan-diff --from-pull-request)`);
             }
             const other = steps.some((s) => usesOf(s) === "actions/checkout" && s.with?.ref !== undefined);
             const renders = steps.some((s) => stepCommands(s).some((w) => planDiffCommand(w) !== undefined));
