@@ -75,6 +75,10 @@ export class AthenaSourceAccess extends pulumi.ComponentResource {
                 ? pulumi.output(s3Url(results))
                 : this.checkAdoptedOutputLocation(args.workgroup.name, s3Url(results)),
             label: args.label !== undefined ? pulumi.output(args.label) : pulumi.all([accountId, workgroupName]).apply(([a, w]) => defaultSourceLabel(a, w)),
+            // What the role grants, so that the workspace can check every panel's SQL against it.
+            tables: pulumi.output([...args.tables]),
+            // No output at all without panels: what a source of an older release looks like.
+            panels: pulumi.output(args.panels.length > 0 ? args.panels.map((p) => ({ ...p })) : undefined),
         };
         this.registerOutputs({ ...this.contract });
     }

@@ -4,8 +4,9 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { PANEL_TYPES, PanelType, QUERY_FORMATS, QueryFormat, RESULT_REUSE_MAX_MINUTES, RESULT_REUSE_MIN_MINUTES } from "../grafana/dashboards";
+import { RESULT_REUSE_MAX_MINUTES, RESULT_REUSE_MIN_MINUTES } from "../grafana/dashboards";
 import { OrganizationAssumeMode, explicitModeCapacity } from "../policies/workspaceRole";
+import { panelList, panelSettings } from "./panels";
 import * as r from "./rules";
 import { DEFAULT_ROLE_NAME } from "./source";
 
@@ -16,25 +17,6 @@ export const MAX_TOKEN_SECONDS = 2_592_000;
 export const DEFAULT_TOKEN_ROTATION_DAYS = 7;
 export const DEFAULT_RESULT_REUSE_MINUTES = 60;
 export const DEFAULT_FOLDER = "Athena";
-
-export const panelSettings = z
-    .object(
-        {
-            type: z.enum(PANEL_TYPES as [PanelType, ...PanelType[]], { error: (i) => `must be one of ${PANEL_TYPES.join(", ")}, got ${r.describe(i.input)}` }),
-            title: r.displayName("the panel title", 200),
-            sql: z.string({ error: "is required: the Athena SQL of the panel" }).refine((t) => t.trim().length > 0, { error: "must not be empty" }),
-            format: z
-                .enum(QUERY_FORMATS as [QueryFormat, ...QueryFormat[]], { error: (i) => `must be one of ${QUERY_FORMATS.join(", ")}, got ${r.describe(i.input)}` })
-                .optional(),
-        },
-        { error: r.objectOf("{type, title, sql, format?}") },
-    )
-    .strict();
-
-/** Panels that replace the sample panels. */
-const panelList = z
-    .array(panelSettings, { error: (i) => `must be a list of {type, title, sql, format?}, got ${r.describe(i.input)}` })
-    .min(1, { error: "must list at least one panel, or be left out for the sample panels" });
 
 export const dashboardSettings = z
     .object(
@@ -174,7 +156,8 @@ export const workspaceSettings = z
 export type WorkspaceSettings = z.output<typeof workspaceSettings>;
 export type SourceRef = z.output<typeof sourceRef>;
 export type DashboardSettings = z.output<typeof dashboardSettings>;
-export type PanelSettings = z.output<typeof panelSettings>;
+export type { PanelSettings } from "./panels";
+export { panelSettings };
 
 export const WORKSPACE_KEY_KINDS = {
     workspaceId: "string",
