@@ -156,6 +156,9 @@ export function checkSourceOutputs(stack: string, values: Record<string, unknown
               }
               // Where in a list output the problem is: `output "panels[0].sql"`.
               const where = issue.path.slice(1).map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("");
+              if (issue.code === "unrecognized_keys") {
+                  return issue.keys.map((k) => `output "${name}${where}.${k}" is not a known field`).join("; ");
+              }
               return `output "${name}${where}" ${issue.message}`;
           });
     const rolePartition = typeof values.roleArn === "string" ? partitionOfArn(values.roleArn) : undefined;
