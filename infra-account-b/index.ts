@@ -18,5 +18,4 @@ export const workgroup = source.contract.workgroup;
 export const outputLocation = source.contract.outputLocation;
 export const label = source.contract.label;
 export const tables = source.contract.tables;
-/** Only when the stack file sets panels: undefined exports no output. */
 export const panels = source.contract.panels;

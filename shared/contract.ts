@@ -87,8 +87,8 @@ export const sourceContract = z.object({
      */
     tables: tableGrant.max(MAX_GRANTED_TABLES, { error: `lists more than ${MAX_GRANTED_TABLES} tables` }).optional(),
     /**
-     * The source's own panels for its dashboard (`panels` of its stack file), at most 50. Optional:
-     * a source without panels does not export it.
+     * The source's own panels for its dashboard (`panels` of its stack file), at most 50; `[]`
+     * when it has none. Optional: a source of an older release does not export it.
      */
     panels: sourcePanelList.optional(),
 })
