@@ -319,6 +319,22 @@ function readName(tokens: Token[], start: number, found: { read: TableRead; at: 
     return i;
 }
 
+/**
+ * `tablesReadBy`, remembered: `dashboard.panels` are checked against every source of a fleet,
+ * the same SQL each time. Bounded, so that a long run over many panels holds no more than this.
+ */
+const readsCache = new Map<string, readonly TableRead[]>();
+const READS_CACHE_SIZE = 1000;
+function cachedReads(sql: string): readonly TableRead[] {
+    let reads = readsCache.get(sql);
+    if (reads === undefined) {
+        reads = tablesReadBy(sql);
+        if (readsCache.size >= READS_CACHE_SIZE) readsCache.clear();
+        readsCache.set(sql, reads);
+    }
+    return reads;
+}
+
 /** What a source lets Grafana read: its catalog, its database, and the tables of it (`["*"]`: every one). */
 export interface TableGrant {
     catalog: string;
@@ -347,7 +363,7 @@ const LISTED_TABLES = 10;
  */
 export function ungrantedReads(sql: string, grant: TableGrant): string[] {
     const problems: string[] = [];
-    for (const read of tablesReadBy(sql)) {
+    for (const read of cachedReads(sql)) {
         if (read.templated) continue;
         const parts = read.parts;
         if (parts.length > 3) {
