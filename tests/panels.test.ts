@@ -28,6 +28,8 @@ describe("the tables a panel's SQL reads", () => {
         assert.deepEqual(reads("SELECT * FROM orders o LEFT JOIN LATERAL (SELECT * FROM items i WHERE i.o = o.id) ON true"), ["orders", "items"]);
         assert.deepEqual(reads("SELECT (SELECT max(x) FROM t1), coalesce((SELECT 1 FROM t2), 0) FROM t3 WHERE EXISTS (SELECT 1 FROM t4)"), ["t1", "t2", "t3", "t4"]);
         assert.deepEqual(reads("TABLE orders UNION TABLE customers"), ["orders", "customers"]);
+        // A table argument of a table function is a table; the function's name is not.
+        assert.deepEqual(reads("SELECT * FROM TABLE(exclude_columns(input => TABLE(sales.orders), columns => DESCRIPTOR(x))) CROSS JOIN TABLE(system.sequence(1, 3))"), ["sales.orders"]);
         assert.deepEqual(reads("SELECT 1 FROM a EXCEPT SELECT 1 FROM b INTERSECT SELECT 1 FROM c"), ["a", "b", "c"]);
     });
 

@@ -230,21 +230,14 @@ export function tablesReadBy(sql: string): TableRead[] {
 
         if (frame.expect) {
             frame.expect = false;
-            if (isName(t)) {
-                if (tokens[i + 1]?.text === "(") {
-                    // A table function (UNNEST(...), TABLE(...)) or LATERAL (...): no table name.
-                    if (t.kind === "word" && (t.value === "select" || t.value === "with" || t.value === "values")) i--;
-                    continue;
-                }
-                if (t.kind === "word" && (t.value === "select" || t.value === "with" || t.value === "values" || t.value === "lateral")) {
-                    // `FROM (SELECT ...`: a subquery in parentheses; read it as a query.
-                    i--;
-                    continue;
-                }
+            // A name stands where a table does, unless it opens a query (`(SELECT ...` inside the
+            // parenthesis) or is a table function or LATERAL (`UNNEST(...)`, `TABLE(...)`): those
+            // are read as usual below.
+            const opensQuery = t.kind === "word" && ["select", "with", "values", "lateral"].includes(t.value);
+            if (isName(t) && !opensQuery && tokens[i + 1]?.text !== "(") {
                 i = readName(tokens, i, found);
                 continue;
             }
-            // Anything else stands where a table would (a parenthesis opens above): read it as usual.
         }
 
         if (t.kind === "punct" && t.text === "," && frame.from) {
@@ -272,9 +265,13 @@ export function tablesReadBy(sql: string): TableRead[] {
                 frame.cte = { state: "name", recursive: false };
                 break;
             case "table":
-                // `TABLE t` is a query of its own (SELECT * FROM t).
                 if ((prev === undefined || QUERY_STARTS.has(prev.value)) && isName(tokens[i + 1]) && tokens[i + 2]?.text !== "(") {
+                    // `TABLE t` is a query of its own (SELECT * FROM t).
                     i = readName(tokens, i + 1, found);
+                } else if (tokens[i + 1]?.text === "(" && isName(tokens[i + 2]) && tokens[nameEnd(tokens, i + 2) + 1]?.text === ")") {
+                    // A table argument of a table function, `TABLE(orders)` (Trino's polymorphic
+                    // table functions): read the name, and the parenthesis as usual.
+                    readName(tokens, i + 2, found);
                 }
                 break;
             default:
@@ -300,14 +297,17 @@ export function tablesReadBy(sql: string): TableRead[] {
         });
 }
 
+/** The index of the last token of the dotted name that starts at `start`. */
+function nameEnd(tokens: Token[], start: number): number {
+    let i = start;
+    while (tokens[i + 1]?.text === "." && isName(tokens[i + 2])) i += 2;
+    return i;
+}
+
 /** Reads the dotted name at `start` (`t`, `db.t`, `catalog.db.t`, parts quoted or not) into `found`; returns the index of its last token. */
 function readName(tokens: Token[], start: number, found: { read: TableRead; at: number }[]): number {
-    const parts: Token[] = [tokens[start]];
-    let i = start;
-    while (tokens[i + 1]?.text === "." && isName(tokens[i + 2])) {
-        parts.push(tokens[i + 2]);
-        i += 2;
-    }
+    const end = nameEnd(tokens, start);
+    const parts = tokens.slice(start, end + 1).filter((_, k) => k % 2 === 0);
     found.push({
         at: start,
         read: {
@@ -316,7 +316,7 @@ function readName(tokens: Token[], start: number, found: { read: TableRead; at: 
             templated: parts.some((p) => p.kind === "template"),
         },
     });
-    return i;
+    return end;
 }
 
 /**
