@@ -132,6 +132,10 @@ describe("panel SQL against the tables a source grants", () => {
         assert.deepEqual(refused("SELECT * FROM anything JOIN sales.more ON true", all), []);
         assert.equal(refused("SELECT * FROM hr.salaries", all).length, 1);
         assert.match(refused("SELECT * FROM a.b.c.d")[0], /not a table name/);
+        // A long name is cut short in the message.
+        const long = refused(`SELECT * FROM "${"x".repeat(5000)}"`)[0];
+        assert.ok(long.length < 300, long);
+        assert.match(long, /^reads table "x{79}… \(5002 characters\), which the source does not grant/);
     });
 
     it("says it in one line per panel and table, naming both", () => {

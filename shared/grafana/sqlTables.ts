@@ -351,6 +351,10 @@ export const INFORMATION_SCHEMA = "information_schema";
 /** Glue keeps names lowercase and Athena matches them without regard to case, quoted or not. */
 const namesEqual = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
+/** How much of a name from the SQL a message shows. */
+const ECHO_LIMIT = 80;
+const cut = (name: string) => (name.length > ECHO_LIMIT ? `${name.slice(0, ECHO_LIMIT)}… (${name.length} characters)` : name);
+
 /** How many granted names a message lists before it says "…". */
 const LISTED_TABLES = 10;
 
@@ -363,8 +367,10 @@ const LISTED_TABLES = 10;
  */
 export function ungrantedReads(sql: string, grant: TableGrant): string[] {
     const problems: string[] = [];
-    for (const read of cachedReads(sql)) {
-        if (read.templated) continue;
+    for (const found of cachedReads(sql)) {
+        if (found.templated) continue;
+        // A message names what it refuses; it does not reproduce a name of any length.
+        const read = { ...found, written: cut(found.written) };
         const parts = read.parts;
         if (parts.length > 3) {
             problems.push(`reads ${read.written}, which is not a table name (at most catalog.database.table)`);
@@ -372,10 +378,10 @@ export function ungrantedReads(sql: string, grant: TableGrant): string[] {
         }
         const [catalog, database, table] = parts.length === 3 ? parts : parts.length === 2 ? [undefined, ...parts] : [undefined, undefined, parts[0]];
         if (catalog !== undefined && !namesEqual(catalog, grant.catalog)) {
-            problems.push(`reads table ${read.written} of the catalog ${catalog}, but the source grants only its catalog ${grant.catalog}`);
+            problems.push(`reads table ${read.written} of the catalog ${cut(catalog)}, but the source grants only its catalog ${grant.catalog}`);
             continue;
         }
-        const db = database ?? grant.database;
+        const db = cut(database ?? grant.database);
         if (namesEqual(db, INFORMATION_SCHEMA)) continue;
         if (!namesEqual(db, grant.database)) {
             problems.push(`reads table ${read.written} of the database ${db}, but the source grants only tables of its database ${grant.database}`);
