@@ -133,5 +133,11 @@ describe("panels in the plans", function () {
             });
             assert.deepEqual(problems, ['grafana-athena:source.panels[0].sql: panel "Pay" reads table salaries, which the source does not grant (its tables: orders, customers)']);
         });
+
+        it("refuses workspace.dashboard.panels that read a table the source does not grant, naming the full key", async () => {
+            const workspace = { ...ROOT_EXAMPLE.workspace, dashboard: { panels: [{ type: "stat", title: "Pay", sql: "SELECT * FROM salaries" }] } };
+            const problems = await configProblems(ROOT_DIR, { set: { "grafana-athena:workspace": workspace } });
+            assert.deepEqual(problems, ['grafana-athena:workspace.dashboard.panels[0].sql: panel "Pay" reads table salaries, which the source does not grant (its tables: orders, customers)']);
+        });
     });
 });
