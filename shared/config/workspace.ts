@@ -34,7 +34,7 @@ export const sourceRef = z
         {
             stack: r.sourceStackName,
             name: r.label.optional(),
-            /** This source's own panels on its dashboard, instead of dashboard.panels. */
+            /** This source's panels on its dashboard in this workspace, instead of the source stack's own and dashboard.panels (docs/panels.md). */
             panels: panelList.optional(),
         },
         { error: r.objectOf('{stack: "org/grafana-athena-source/<stack>", name?, panels?}') },
