@@ -5,13 +5,14 @@ import * as time from "@pulumiverse/time";
 import { MAX_TOKEN_SECONDS, WorkspaceOptions } from "../shared/config/workspace";
 import { PublicSourceOutputs, SourceContractInputs, checkPublicSourceOutputs, externalIdState } from "../shared/contract";
 import { PanelSpec, fleetDashboard, homeDashboard, sourceDashboard } from "../shared/grafana/dashboards";
+import { panelGrantProblems, sourceDashboardPanels } from "../shared/grafana/panels";
 import { ATHENA_PLUGIN_ID, ATHENA_PLUGIN_MAJOR, ATHENA_PLUGIN_VERSION, athenaJsonData, dataSourceFingerprint } from "../shared/grafana/dataSource";
 import { dataSourceUid, folderUid, sourceDashboardUid } from "../shared/grafana/uids";
 import { grafanaVersionProblem } from "../shared/grafana/version";
 import { checkedPolicyJson } from "../shared/iam/checked";
 import { childName, roleNameFromArn, shortHash } from "../shared/naming";
 import { ASSUME_POLICY_NAME, workspaceAssumePolicy } from "../shared/policies/workspaceRole";
-import { ResourceRefusal, refusing } from "../shared/refusal";
+import { Refusal, ResourceRefusal, refusing } from "../shared/refusal";
 import { sourceSetProblems } from "../shared/sources";
 import { AthenaPluginInstallation } from "./athenaPluginInstallation";
 import { DataSourceHealthCheck } from "./dataSourceHealthCheck";
@@ -22,7 +23,10 @@ export interface WorkspaceSource {
     key: string;
     /** Data source name in Grafana. Default: the source's `label` output. */
     name?: string;
-    /** The panels of this source's dashboard, instead of `dashboard.panels`. */
+    /**
+     * The panels of this source's dashboard, instead of the source stack's own (its `panels`
+     * output) and `dashboard.panels` (`sourceDashboardPanels`).
+     */
     panels?: readonly PanelSpec[];
     /**
      * The source's contract outputs, one Input per name, unchecked (from a StackReference, or
@@ -103,7 +107,7 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
 
         const workspace = this.guardWorkspace(args);
         const partition = aws.getPartitionOutput({}, { parent: this }).partition;
-        const { checked, all } = this.checkSources(args.sources, partition);
+        const { checked, all } = this.checkSources(args.sources, partition, args.dashboard.panels);
         const { policy: assumePolicy, json: assumeJson } = this.allowAssumingSources(name, args, workspace, partition, checked, all);
         // Everything below waits for every refusal above (Grafana version, contracts, duplicates,
         // the policy's quota): a refused stack creates nothing.
@@ -163,6 +167,7 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
     private checkSources(
         sources: readonly WorkspaceSource[],
         partition: pulumi.Output<string>,
+        fleetPanels: readonly PanelSpec[] | undefined,
     ): { checked: CheckedSource[]; all: pulumi.Output<PublicSourceOutputs[]> } {
         const checked = sources.map((source): CheckedSource => {
             const secret = pulumi.secret(source.outputs.externalId) as pulumi.Output<unknown>;
@@ -174,7 +179,11 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
                 outputs: pulumi
                     .all([source.outputs.public, source.outputs.secretNames, state, partition])
                     .apply(([values, names, s, p]) =>
-                        refusing(this, () => checkPublicSourceOutputs(source.key, values as Record<string, unknown>, s, p, (names as string[] | undefined) ?? [])),
+                        refusing(this, () => {
+                            const outputs = checkPublicSourceOutputs(source.key, values as Record<string, unknown>, s, p, (names as string[] | undefined) ?? []);
+                            checkPanelReads(source, outputs, fleetPanels);
+                            return outputs;
+                        }),
                     ),
             };
         });
@@ -340,7 +349,7 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
                         JSON.stringify(
                             sourceDashboard(
                                 { key: source.key, label: source.name ?? o.label, dataSourceUid: uid, region: o.region, catalog: o.catalog, database: o.database },
-                                { resultReuseMinutes: args.dashboard.resultReuseMinutes, panels: source.panels ?? args.dashboard.panels, scope },
+                                { resultReuseMinutes: args.dashboard.resultReuseMinutes, panels: panelsOf(source, o, args.dashboard.panels).panels, scope },
                             ).json,
                         ),
                     ),
@@ -377,4 +386,30 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
         );
         return { home, fleet, dashboards };
     }
+}
+
+/** The panels of a source's own dashboard (`sourceDashboardPanels`: the workspace's choice for it, the source's own, the workspace-wide ones). */
+function panelsOf(source: WorkspaceSource, outputs: PublicSourceOutputs, fleetPanels: readonly PanelSpec[] | undefined) {
+    return sourceDashboardPanels({ workspaceSource: source.panels, sourceStack: outputs.panels, dashboard: fleetPanels });
+}
+
+/**
+ * Every panel that will query this source, its own dashboard's and the fleet dashboard's row of
+ * it (`dashboard.panels`), reads only the tables the source grants: anything else would fail in
+ * Grafana with Glue's access denied. Refused before anything is created, one line per panel and
+ * table, naming the source stack and the setting. A source without a `tables` output (an older
+ * release) is not checked.
+ */
+function checkPanelReads(source: WorkspaceSource, outputs: PublicSourceOutputs, fleetPanels: readonly PanelSpec[] | undefined): void {
+    if (outputs.tables === undefined) return;
+    const grant = { catalog: outputs.catalog, database: outputs.database, tables: outputs.tables };
+    const own = panelsOf(source, outputs, fleetPanels);
+    const lines = new Set<string>();
+    for (const [panels, setting] of [
+        [own.panels, own.origin === "source stack panels" ? 'its output "panels"' : own.origin],
+        [fleetPanels, "dashboard.panels"],
+    ] as const) {
+        for (const problem of panelGrantProblems(panels ?? [], grant, setting)) lines.add(`source stack "${source.key}": ${problem}`);
+    }
+    if (lines.size > 0) throw new Refusal([...lines].join("\n"));
 }

@@ -75,6 +75,12 @@ export class AthenaSourceAccess extends pulumi.ComponentResource {
                 ? pulumi.output(s3Url(results))
                 : this.checkAdoptedOutputLocation(args.workgroup.name, s3Url(results)),
             label: args.label !== undefined ? pulumi.output(args.label) : pulumi.all([accountId, workgroupName]).apply(([a, w]) => defaultSourceLabel(a, w)),
+            // What the role grants, so that the workspace can check every panel's SQL against it.
+            tables: pulumi.output([...args.tables]),
+            // Always exported, [] when the stack file sets none: an undefined stack output makes the
+            // Pulumi CLI warn on every run ("Undefined value (panels) will not show as a stack
+            // output", @pulumi/pulumi runtime/stack.js `massage`, checked with 3.248.0).
+            panels: pulumi.output(args.panels.map((p) => ({ ...p }))),
         };
         this.registerOutputs({ ...this.contract });
     }

@@ -17,3 +17,5 @@ export const database = source.contract.database;
 export const workgroup = source.contract.workgroup;
 export const outputLocation = source.contract.outputLocation;
 export const label = source.contract.label;
+export const tables = source.contract.tables;
+export const panels = source.contract.panels;

@@ -9,7 +9,9 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { MAX_DEPTH, valueDepth } from "./config/bounds";
+import { sourcePanelList } from "./config/panels";
 import * as rules from "./config/rules";
+import { tableGrant } from "./config/source";
 import { administratorRoleArnProblem } from "./iam/administratorRoles";
 import { accountOfArn } from "./naming";
 import { partitionOf, partitionOfArn } from "./partition";
@@ -31,6 +33,13 @@ const text = (rule?: z.ZodType<unknown>) => {
         if (!checked.success) ctx.addIssue({ code: "custom", message: checked.error.issues[0].message });
     }) : base;
 };
+
+/**
+ * The most table names a `tables` output may list. A source's role grants each listed table in
+ * its managed policies (at most 10 of 6,144 characters, one table ARN each, at least ~40
+ * characters): no real source lists more than about 1,500.
+ */
+export const MAX_GRANTED_TABLES = 2000;
 
 /** An external ID as STS accepts it (2-1224 characters of `[\w+=,.@:/-]`), and at least 32 long (DESIGN.md). */
 export const EXTERNAL_ID = /^[\w+=,.@:/-]{32,1224}$/;
@@ -84,6 +93,17 @@ export const sourceContract = z.object({
         }),
     /** A human name for the source, used for the data source and dashboard names. */
     label: text(rules.label),
+    /**
+     * The tables of `database` the role may read, or `["*"]` for every one: what the workspace
+     * checks each panel's SQL against. Optional: a source of an older release does not export it,
+     * and its panels are not checked (docs/panels.md).
+     */
+    tables: tableGrant.max(MAX_GRANTED_TABLES, { error: `lists more than ${MAX_GRANTED_TABLES} tables` }).optional(),
+    /**
+     * The source's own panels for its dashboard (`panels` of its stack file), at most 50; `[]`
+     * when it has none. Optional: a source of an older release does not export it.
+     */
+    panels: sourcePanelList.optional(),
 })
     // The role must be one of the data account, in its region's partition: anything else would make
     // the workspace assume a role of another account than the one the source claims to be.
@@ -152,7 +172,12 @@ export function checkSourceOutputs(stack: string, values: Record<string, unknown
               if (name === "contractVersion" && (issue as { params?: { versionMissing?: boolean } }).params?.versionMissing) {
                   return `output "contractVersion" is missing (is "${stack}" a grafana-athena-source stack, and has it been deployed?)`;
               }
-              return `output "${name}" ${issue.message}`;
+              // Where in a list output the problem is: `output "panels[0].sql"`.
+              const where = issue.path.slice(1).map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("");
+              if (issue.code === "unrecognized_keys") {
+                  return issue.keys.map((k) => `output "${name}${where}.${k}" is not a known field`).join("; ");
+              }
+              return `output "${name}${where}" ${issue.message}`;
           });
     const rolePartition = typeof values.roleArn === "string" ? partitionOfArn(values.roleArn) : undefined;
     if (workspacePartition !== undefined && rolePartition !== undefined && rolePartition !== workspacePartition) {

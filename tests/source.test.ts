@@ -14,6 +14,7 @@ import { CONTRACT_OUTPUTS, SECRET_CONTRACT_OUTPUTS, checkSourceOutputs } from ".
 import { validatePolicy } from "../shared/iam/validate";
 import { Plan, PlanResource, RunResult, SECRET } from "../tools/mock/runtime";
 import { REPO, SOURCE_DIR, byType, configProblems, oneOf, refusal, raw } from "./support/program";
+import { SOURCE_EXAMPLE } from "./support/examples";
 import {
     ATTACHMENT_TYPE,
     DATABASE,
@@ -223,6 +224,9 @@ describe("source project (infra-account-b) under mocks", () => {
                 workgroup: WORKGROUP,
                 outputLocation: OUTPUT_LOCATION,
                 label: "Sales",
+                // What the workspace checks panels against, and the example's own panels.
+                tables: SOURCE_EXAMPLE.tables,
+                panels: SOURCE_EXAMPLE.panels,
             });
             assert.equal(typeof externalId, "string");
             // What the workspace stack will accept.

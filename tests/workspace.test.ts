@@ -379,7 +379,7 @@ describe("workspace program (infra-account-a) fed by real source plans", functio
         });
 
         it("sources[].panels replaces dashboard.panels for that source only; the fleet dashboard shows dashboard.panels in a row per source", async () => {
-            const shared = [{ type: "stat", title: "Rows", sql: "SELECT count(*) AS n FROM events WHERE $__timeFilter(ts)" }];
+            const shared = [{ type: "stat", title: "Rows", sql: "SELECT count(*) AS n FROM customers WHERE $__timeFilter(created_at)" }];
             const own = [
                 { type: "timeseries", title: "Orders per hour", sql: "SELECT $__timeGroup(ordered_at, '1h') AS time, count(*) AS orders FROM orders WHERE $__timeFilter(ordered_at) GROUP BY 1" },
                 { type: "table", title: "Orders", sql: "SELECT * FROM orders LIMIT 10", format: "table" },

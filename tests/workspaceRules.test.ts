@@ -22,7 +22,12 @@ const outputs = (account: string, workgroup = "grafana", label = "Sales"): Publi
 });
 
 describe("the contract check", () => {
-    const good = { ...outputs("222233334444"), externalId: "x".repeat(48) };
+    const good = {
+        ...outputs("222233334444"),
+        externalId: "x".repeat(48),
+        tables: ["orders"],
+        panels: [{ type: "stat" as const, title: "Orders", sql: "SELECT count(*) FROM orders" }],
+    };
 
     it("accepts a complete contract and types it", () => {
         assert.deepEqual(checkSourceOutputs("o/grafana-athena-source/s", good), good);

@@ -3,6 +3,7 @@
  * projects, under two objects, with the same rules; each side also names its AWS account access.
  */
 import { z } from "zod";
+import { panelGrantProblems } from "../grafana/panels";
 import { accountOfArn } from "../naming";
 import { partitionOf } from "../partition";
 import * as r from "./rules";
@@ -47,6 +48,12 @@ export const rootSettings = z
         if (sp && wp && sp !== wp) {
             ctx.addIssue({ code: "custom", path: ["workspace", "region"], message: `is in the ${wp} partition, but source.region is in ${sp}: a role of one partition cannot be assumed from another` });
         }
+        // Both halves are known here: workspace.dashboard.panels run on the source (its fleet row,
+        // and its dashboard when source.panels is empty), so they may read only what it grants.
+        const grant = { catalog: s.source.catalog, database: s.source.database, tables: s.source.tables };
+        (s.workspace.dashboard.panels ?? []).forEach((panel, i) => {
+            for (const problem of panelGrantProblems([panel], grant)) ctx.addIssue({ code: "custom", path: ["workspace", "dashboard", "panels", i, "sql"], message: problem });
+        });
         if (s.workspace.accountId && s.workspace.accountId !== s.source.grafanaAccountId) {
             ctx.addIssue({
                 code: "custom",

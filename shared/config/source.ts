@@ -6,6 +6,8 @@ import { z } from "zod";
 import { accountOfArn } from "../naming";
 import { partitionOf, partitionOfArn } from "../partition";
 import { S3Location, overlaps, s3Url } from "../s3";
+import { panelGrantProblems } from "../grafana/panels";
+import { sourcePanelList } from "./panels";
 import * as r from "./rules";
 
 export const SOURCE_NAMESPACE = "grafana-athena-source";
@@ -48,17 +50,20 @@ export const resultsSettings = z
     )
     .strict();
 
+/** The tables of the database Grafana may read: names, or `["*"]` for every one. */
+export const tableGrant = z
+    .array(z.union([z.literal("*"), r.tableName], { error: (i) => `must be a Glue table name of lowercase letters, digits and underscores, or "*", got ${r.describe(i.input)}` }), {
+        error: (i) => (i.input === undefined ? 'is required: a list of table names, or ["*"] for every table' : `must be a list of table names, got ${r.describe(i.input)}`),
+    })
+    .min(1, { error: 'must list at least one table (or ["*"] for every table of the database)' })
+    .refine((ts) => !ts.includes("*") || ts.length === 1, { error: '"*" means every table: give it alone, not with table names' })
+    .refine((ts) => new Set(ts).size === ts.length, { error: "lists a table twice" });
+
 export const sourceSettingsShape = {
     grafanaAccountId: r.accountId,
     grafanaRoleArn: r.grafanaRoleArn,
     database: r.databaseName,
-    tables: z
-        .array(z.union([z.literal("*"), r.tableName], { error: (i) => `must be a Glue table name of lowercase letters, digits and underscores, or "*", got ${r.describe(i.input)}` }), {
-            error: (i) => (i.input === undefined ? 'is required: a list of table names, or ["*"] for every table' : `must be a list of table names, got ${r.describe(i.input)}`),
-        })
-        .min(1, { error: 'must list at least one table (or ["*"] for every table of the database)' })
-        .refine((ts) => !ts.includes("*") || ts.length === 1, { error: '"*" means every table: give it alone, not with table names' })
-        .refine((ts) => new Set(ts).size === ts.length, { error: "lists a table twice" }),
+    tables: tableGrant,
     catalog: r.catalogName.default(DEFAULT_CATALOG),
     dataLocations: z
         .array(r.s3Location, { error: (i) => (i.input === undefined ? "is required: the S3 locations s3://bucket[/prefix] the tables read" : `must be a list of s3://bucket[/prefix], got ${r.describe(i.input)}`) })
@@ -70,10 +75,16 @@ export const sourceSettingsShape = {
     lakeFormation: r.bool("the tables are governed by Lake Formation").default(false),
     roleName: r.assumableRoleName.default(DEFAULT_ROLE_NAME),
     label: r.label.optional(),
+    /** This source's own panels on its dashboard in every workspace that charts it (docs/panels.md); each may read only the granted tables. */
+    panels: sourcePanelList.default([]),
 };
 
-export function crossChecks(s: { grafanaAccountId: unknown; grafanaRoleArn: unknown; results?: unknown; dataLocations?: unknown }, ctx: z.RefinementCtx) {
+export function crossChecks(
+    s: { grafanaAccountId: unknown; grafanaRoleArn: unknown; results?: unknown; dataLocations?: unknown; panels?: unknown; tables?: unknown; database?: unknown; catalog?: unknown },
+    ctx: z.RefinementCtx,
+) {
     resultsChecks(s, ctx);
+    panelChecks(s, ctx);
     if (typeof s.grafanaRoleArn !== "string" || typeof s.grafanaAccountId !== "string") return;
     const account = accountOfArn(s.grafanaRoleArn);
     // A malformed grafanaAccountId is reported on its own key; comparing with it would only repeat that.
@@ -84,6 +95,21 @@ export function crossChecks(s: { grafanaAccountId: unknown; grafanaRoleArn: unkn
             message: `belongs to account ${account}, not to grafanaAccountId ${s.grafanaAccountId}; give the workspace role of the Grafana account`,
         });
     }
+}
+
+/**
+ * A panel of the source's own may read only what the source grants: a table of its database
+ * that `tables` does not list would fail in Grafana with Glue's access denied. Checked here, where
+ * both are known, naming the panel; the workspace checks again what it receives.
+ */
+function panelChecks(s: { panels?: unknown; tables?: unknown; database?: unknown; catalog?: unknown }, ctx: z.RefinementCtx) {
+    const tables = tableGrant.safeParse(s.tables);
+    const panels = sourcePanelList.safeParse(s.panels);
+    if (!tables.success || !panels.success || typeof s.database !== "string" || !r.databaseName.safeParse(s.database).success) return;
+    const grant = { catalog: typeof s.catalog === "string" ? s.catalog : DEFAULT_CATALOG, database: s.database, tables: tables.data };
+    panels.data.forEach((panel, i) => {
+        for (const problem of panelGrantProblems([panel], grant)) ctx.addIssue({ code: "custom", path: ["panels", i, "sql"], message: problem });
+    });
 }
 
 const isLocation = (v: unknown): v is S3Location =>
@@ -165,4 +191,5 @@ export const SOURCE_KEY_KINDS = {
     lakeFormation: "json",
     roleName: "string",
     label: "string",
+    panels: "json",
 } as const;

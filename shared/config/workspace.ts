@@ -4,9 +4,10 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { PANEL_TYPES, PanelType, QUERY_FORMATS, QueryFormat, RESULT_REUSE_MAX_MINUTES, RESULT_REUSE_MIN_MINUTES } from "../grafana/dashboards";
+import { RESULT_REUSE_MAX_MINUTES, RESULT_REUSE_MIN_MINUTES } from "../grafana/dashboards";
 import { OrganizationAssumeMode, explicitModeCapacity } from "../policies/workspaceRole";
 import { nameKey } from "../naming";
+import { panelList, panelSettings } from "./panels";
 import * as r from "./rules";
 import { DEFAULT_ROLE_NAME } from "./source";
 
@@ -17,25 +18,6 @@ export const MAX_TOKEN_SECONDS = 2_592_000;
 export const DEFAULT_TOKEN_ROTATION_DAYS = 7;
 export const DEFAULT_RESULT_REUSE_MINUTES = 60;
 export const DEFAULT_FOLDER = "Athena";
-
-export const panelSettings = z
-    .object(
-        {
-            type: z.enum(PANEL_TYPES as [PanelType, ...PanelType[]], { error: (i) => `must be one of ${PANEL_TYPES.join(", ")}, got ${r.describe(i.input)}` }),
-            title: r.displayName("the panel title", 200),
-            sql: z.string({ error: "is required: the Athena SQL of the panel" }).refine((t) => t.trim().length > 0, { error: "must not be empty" }),
-            format: z
-                .enum(QUERY_FORMATS as [QueryFormat, ...QueryFormat[]], { error: (i) => `must be one of ${QUERY_FORMATS.join(", ")}, got ${r.describe(i.input)}` })
-                .optional(),
-        },
-        { error: r.objectOf("{type, title, sql, format?}") },
-    )
-    .strict();
-
-/** Panels that replace the sample panels. */
-const panelList = z
-    .array(panelSettings, { error: (i) => `must be a list of {type, title, sql, format?}, got ${r.describe(i.input)}` })
-    .min(1, { error: "must list at least one panel, or be left out for the sample panels" });
 
 export const dashboardSettings = z
     .object(
@@ -53,7 +35,7 @@ export const sourceRef = z
         {
             stack: r.sourceStackName,
             name: r.label.optional(),
-            /** This source's own panels on its dashboard, instead of dashboard.panels. */
+            /** This source's panels on its dashboard in this workspace, instead of the source stack's own and dashboard.panels (docs/panels.md). */
             panels: panelList.optional(),
         },
         { error: r.objectOf('{stack: "org/grafana-athena-source/<stack>", name?, panels?}') },
@@ -176,7 +158,8 @@ export const workspaceSettings = z
 export type WorkspaceSettings = z.output<typeof workspaceSettings>;
 export type SourceRef = z.output<typeof sourceRef>;
 export type DashboardSettings = z.output<typeof dashboardSettings>;
-export type PanelSettings = z.output<typeof panelSettings>;
+export type { PanelSettings } from "./panels";
+export { panelSettings };
 
 export const WORKSPACE_KEY_KINDS = {
     workspaceId: "string",

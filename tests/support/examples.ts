@@ -32,6 +32,7 @@ export const SOURCE_EXAMPLE = {
     resultsBucket: String(s("results").bucket),
     resultsPrefix: String(s("results").prefix),
     label: String(s("label")),
+    panels: s("panels") as { type: string; title: string; sql: string }[],
 };
 
 /** infra-account-a/Pulumi.example.yaml. */

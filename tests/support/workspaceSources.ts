@@ -37,6 +37,10 @@ export interface SourceSpec {
     /** `label` config; undefined leaves it unset (the default label). */
     label?: string;
     roleName?: string;
+    /** `panels` config (the source's own panels); undefined leaves them unset, and the workspace's panels apply. */
+    panels?: readonly Record<string, unknown>[];
+    /** `tables` config; undefined keeps the example's. */
+    tables?: readonly string[];
 }
 
 export interface PlannedSource {
@@ -53,7 +57,9 @@ export async function planSource(spec: SourceSpec): Promise<PlannedSource> {
     if (spec.workgroup) set[srcKey("workgroup")] = { name: spec.workgroup };
     if (spec.label !== undefined) set[srcKey("label")] = spec.label;
     if (spec.roleName) set[srcKey("roleName")] = spec.roleName;
-    const unset = spec.label === undefined ? [srcKey("label")] : [];
+    if (spec.panels) set[srcKey("panels")] = spec.panels;
+    if (spec.tables) set[srcKey("tables")] = spec.tables;
+    const unset = [...(spec.label === undefined ? [srcKey("label")] : []), ...(spec.panels === undefined ? [srcKey("panels")] : [])];
     // The stack name seeds the mocked external ID: one per stack, as in real life.
     const run = await plan(SOURCE_DIR, { set, unset, stack: spec.stack.split("/")[2] });
     return { spec, run, ref: sourceRef(run), contract: run.rawOutputs as Record<string, any> };
