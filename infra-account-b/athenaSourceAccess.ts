@@ -75,6 +75,7 @@ export class AthenaSourceAccess extends pulumi.ComponentResource {
                 ? pulumi.output(s3Url(results))
                 : this.checkAdoptedOutputLocation(args.workgroup.name, s3Url(results)),
             label: args.label !== undefined ? pulumi.output(args.label) : pulumi.all([accountId, workgroupName]).apply(([a, w]) => defaultSourceLabel(a, w)),
+            teams: pulumi.output([...args.teams]),
         };
         this.registerOutputs({ ...this.contract });
     }

@@ -17,3 +17,4 @@ export const database = source.contract.database;
 export const workgroup = source.contract.workgroup;
 export const outputLocation = source.contract.outputLocation;
 export const label = source.contract.label;
+export const teams = source.contract.teams;

@@ -71,6 +71,16 @@ export const sourceContract = z.object({
         .refine((v) => rules.s3Location.safeParse(v).success, { error: "must be an S3 location with a valid bucket name and no wildcards" }),
     /** A human name for the source, used for the data source and dashboard names. */
     label: text(rules.label),
+    /**
+     * The workspace's teams that may query this source and view its dashboards (where the workspace
+     * defines teams; none: admins only). Added within version 1: a source stack deployed by an
+     * older release has no such output, which reads as none.
+     */
+    teams: z
+        .array(text(rules.teamName), { error: "is not a list of team names" })
+        .refine((ts) => new Set(ts).size === ts.length, { error: "lists a team twice" })
+        .optional()
+        .transform((ts) => ts ?? []),
 })
     // The role must be one of the data account, in its region's partition: anything else would make
     // the workspace assume a role of another account than the one the source claims to be.

@@ -223,6 +223,7 @@ describe("source project (infra-account-b) under mocks", () => {
                 workgroup: WORKGROUP,
                 outputLocation: OUTPUT_LOCATION,
                 label: "Sales",
+                teams: [],
             });
             assert.equal(typeof externalId, "string");
             // What the workspace stack will accept.

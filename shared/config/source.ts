@@ -70,6 +70,15 @@ export const sourceSettingsShape = {
     lakeFormation: r.bool("the tables are governed by Lake Formation").default(false),
     roleName: r.assumableRoleName.default(DEFAULT_ROLE_NAME),
     label: r.label.optional(),
+    /**
+     * The workspace's teams that may query this source and view its dashboards. Each must be one
+     * the workspace stack defines (grafana-athena-workspace:teams). Default none: admins only, on a
+     * workspace that defines teams.
+     */
+    teams: z
+        .array(r.teamName, { error: (i) => `must be a list of Grafana team names, got ${r.describe(i.input)}` })
+        .refine((ts) => new Set(ts).size === ts.length, { error: "lists a team twice" })
+        .default([]),
 };
 
 export function crossChecks(s: { grafanaAccountId: unknown; grafanaRoleArn: unknown; results?: unknown; dataLocations?: unknown }, ctx: z.RefinementCtx) {
@@ -165,4 +174,5 @@ export const SOURCE_KEY_KINDS = {
     lakeFormation: "json",
     roleName: "string",
     label: "string",
+    teams: "json",
 } as const;
