@@ -78,7 +78,7 @@ export const teamSettings = z
             ctx.addIssue({ code: "custom", path: ["members"], message: "must be left out for an existing team: its members are managed where the team is (by hand, or by team sync)" });
         }
     }, r.onAnyObject)
-    .transform((t): TeamSpec => ({ name: t.name, existing: t.existing, members: t.members ?? [] }));
+    .transform((t): TeamSpec => ({ name: t.name, existing: t.existing, members: t.members }));
 
 /**
  * The workspace's teams. None (the default): Grafana's defaults (every user may query every data

@@ -30,10 +30,11 @@ export interface TeamSpec {
      */
     existing: boolean;
     /**
-     * Email addresses of the team's members (created teams only). Grafana adds only users that
-     * exist: on Amazon Managed Grafana a user exists once they have signed in for the first time.
+     * Email addresses of the team's members (created teams only): the whole set, others are
+     * removed. Left out: members are not managed here (added by hand, or by team sync). Grafana adds
+     * only users that exist: on Amazon Managed Grafana a user exists once they have signed in.
      */
-    members: readonly string[];
+    members?: readonly string[];
 }
 
 /** What the permission decisions need to know of a source. */

@@ -170,9 +170,20 @@ export const RESOURCES: Record<string, ResourceMock> = {
         const slug = String(config.title ?? uid).toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
         return { id: `1:${uid}`, state: { ...inputs, uid, dashboardId: parseInt(hash(uid, 5), 16), url: `${base}/d/${uid}/${slug}`, version: 1 } };
     },
+    // Grafana's ids are "<org>:<id>" (the provider's MakeOrgResourceID); a team's number is made up from its name.
+    "grafana:oss/team:Team": ({ inputs }) => {
+        const teamId = mockTeamNumber(String(inputs.name));
+        return { id: `1:${teamId}`, state: { ...inputs, orgId: "1", teamId, teamUid: `team-${hash(String(inputs.name), 10)}` } };
+    },
+    "grafana:enterprise/dataSourcePermission:DataSourcePermission": ({ inputs }) => ({ id: `1:${inputs.datasourceUid}`, state: { ...inputs, orgId: "1" } }),
+    "grafana:oss/folderPermission:FolderPermission": ({ inputs }) => ({ id: `1:${inputs.folderUid}`, state: { ...inputs, orgId: "1" } }),
+    "grafana:oss/dashboardPermission:DashboardPermission": ({ inputs }) => ({ id: `1:${inputs.dashboardUid}`, state: { ...inputs, orgId: "1" } }),
     "pulumi-nodejs:dynamic:Resource": dynamic,
     "pulumi-nodejs:dynamic/grafana-athena:AthenaPluginInstallation": dynamic,
 };
+
+/** The number Grafana gives the team `name` in the fake cloud (an existing team is looked up with the same). */
+export const mockTeamNumber = (name: string) => 100 + (parseInt(hash(`team/${name}`, 6), 16) % 900_000);
 
 /** Lookups (`aws.getCallerIdentity` and the like), by function token. */
 export const CALLS: Record<string, CallMock> = {
@@ -187,6 +198,12 @@ export const CALLS: Record<string, CallMock> = {
         const partition = arnPartition(ctx);
         const china = partition === "aws-cn";
         return { partition, id: partition, dnsSuffix: china ? "amazonaws.com.cn" : "amazonaws.com", reverseDnsPrefix: china ? "cn.com.amazonaws" : "com.amazonaws" };
+    },
+    // An existing team, looked up by name (`grafana.oss.getTeam`): every name answers, as a workspace
+    // where the team was made by hand would.
+    "grafana:oss/getTeam:getTeam": (inputs) => {
+        const teamId = mockTeamNumber(String(inputs.name));
+        return { id: `1:${teamId}`, name: inputs.name, orgId: "1", teamId, teamUid: `team-${hash(String(inputs.name), 10)}`, email: "", members: [], admins: [], preferences: [], teamSyncs: [] };
     },
     "aws:grafana/getWorkspace:getWorkspace": (inputs, ctx) => {
         const { account, region, world } = ctx;
