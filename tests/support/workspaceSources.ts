@@ -37,6 +37,8 @@ export interface SourceSpec {
     /** `label` config; undefined leaves it unset (the default label). */
     label?: string;
     roleName?: string;
+    /** `teams` config: the workspace teams that may use the source. */
+    teams?: string[];
 }
 
 export interface PlannedSource {
@@ -53,6 +55,7 @@ export async function planSource(spec: SourceSpec): Promise<PlannedSource> {
     if (spec.workgroup) set[srcKey("workgroup")] = { name: spec.workgroup };
     if (spec.label !== undefined) set[srcKey("label")] = spec.label;
     if (spec.roleName) set[srcKey("roleName")] = spec.roleName;
+    if (spec.teams) set[srcKey("teams")] = spec.teams;
     const unset = spec.label === undefined ? [srcKey("label")] : [];
     // The stack name seeds the mocked external ID: one per stack, as in real life.
     const run = await plan(SOURCE_DIR, { set, unset, stack: spec.stack.split("/")[2] });
