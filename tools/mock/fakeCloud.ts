@@ -22,7 +22,7 @@ export interface StackRefOutputs {
 
 /** Things that exist before the program runs (answers to lookups and reads). */
 export interface MockWorld {
-    /** `aws.grafana.getWorkspace` answers, by workspace ID. Default: Grafana 10.4, a service role. */
+    /** `aws.grafana.getWorkspace` answers, by workspace ID. Default: Grafana 12.4 (what new workspaces should run), a service role. */
     workspaces?: Record<string, Partial<{ endpoint: string; roleArn: string; grafanaVersion: string; accountId: string }>>;
     /** State of existing Athena workgroups read by `Workgroup.get`, by name. */
     workgroups?: Record<string, { tags?: Record<string, string>; configuration?: Record<string, unknown> }>;
@@ -215,7 +215,7 @@ export const CALLS: Record<string, CallMock> = {
             workspaceId: wsId,
             endpoint: w.endpoint ?? `${wsId}.grafana-workspace.${region}.amazonaws.com`,
             roleArn: w.roleArn ?? `arn:${arnPartition(ctx)}:iam::${wsAccount}:role/service-role/AmazonGrafanaServiceRole-${hash(wsId, 9)}`,
-            grafanaVersion: w.grafanaVersion ?? "10.4",
+            grafanaVersion: w.grafanaVersion ?? "12.4",
             accountAccessType: "CURRENT_ACCOUNT",
             authenticationProviders: ["AWS_SSO"],
             permissionType: "SERVICE_MANAGED",
