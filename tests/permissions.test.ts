@@ -181,6 +181,17 @@ describe("Grafana permissions: the workspace planned with teams", () => {
         assert.deepEqual(problems, ["grafana-athena-workspace:teams: lists a team twice"]);
     });
 
+    it("plans the same grants on a workspace of Grafana 10.4, 12.4 and 13", async () => {
+        const grants = async (grafanaVersion: string) => {
+            const r = await planWorkspace([ops], { set: { [wsKey("teams")]: [{ name: "finance" }] }, world: { workspaces: { "g-0123456789": { grafanaVersion } } } });
+            return accessTable(r.plan);
+        };
+        const [ten, twelve, thirteen] = await Promise.all(["10.4", "12.4", "13"].map(grants));
+        assert.deepEqual(twelve, ten);
+        assert.deepEqual(thirteen, ten);
+        assert.deepEqual(ten!.find((r) => r.principal === "team finance")!.dataSources, ["Ops"]);
+    });
+
     it("leaves Grafana's defaults, and says so, without teams", async () => {
         const open = await planWorkspace([ops], { set: { [wsKey("sources")]: [{ stack: ops.spec.stack }] } }).catch((e) => e);
         // ops names a team; without teams on the workspace it is refused rather than opened to everyone.
