@@ -13,6 +13,9 @@ import { dashboardViewers, queryItems, sourcesByTeam, teamIdsOf, undefinedTeamPr
 import { mockTeamNumber } from "../tools/mock/fakeCloud";
 import type { RunResult } from "../tools/mock/runtime";
 import { ADMINS_ONLY, EVERYONE, accessChanges, accessTable } from "../tools/plan/access";
+import { renderComment } from "../tools/planDiff/markdown";
+import { diffPlanSets } from "../tools/planDiff/stacks";
+import { summary } from "../tools/synth";
 import { WORKSPACE_DIR, byType, configProblems, refusal } from "./support/program";
 import { PlannedSource, planSource, planWorkspace, workspaceVariant, wsKey } from "./support/workspaceSources";
 
@@ -166,6 +169,15 @@ describe("Grafana permissions: the workspace planned with teams", () => {
         const changes = accessChanges(run.plan, fewer.plan);
         assert.ok(changes.includes('- team nobody may view "Athena fleet: nobody"'), changes.join("\n"));
         assert.ok(changes.every((c) => c.startsWith("- ")), "removing a team only takes access away");
+        const comment = renderComment(diffPlanSets({ "infra-account-a.example.json": run.plan }, { "infra-account-a.example.json": fewer.plan }));
+        assert.match(comment, /#### Grafana access \(who may query, who may view\)/);
+        assert.ok(comment.includes('- team nobody may view "Athena fleet: nobody"'), comment);
+    });
+
+    it("prints the access table in synth's summary", () => {
+        const text = summary([run.plan]);
+        assert.match(text, /-- Grafana access: who may query which data source and view which dashboard/);
+        assert.match(text, /\n   team finance\n      query: Ops, Sales\n/);
     });
 
     it("refuses a source that names a team the workspace does not define, in one line", async () => {
