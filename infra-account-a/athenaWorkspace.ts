@@ -396,7 +396,12 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
                 configJson: pulumi
                     .all([all, names])
                     .apply(([, list]) =>
-                        JSON.stringify(homeDashboard(list.map((label, i) => ({ label, dashboardUid: sourceDashboardUid(scope, dataSources[i].source.key) })), { scope }).json),
+                        JSON.stringify(
+                            // With teams: links to each team's fleet dashboard, no source names (every team views it).
+                            args.teams && args.teams.length > 0
+                                ? homeDashboard([], { scope, teams: args.teams.map((t) => t.name) }).json
+                                : homeDashboard(list.map((label, i) => ({ label, dashboardUid: sourceDashboardUid(scope, dataSources[i].source.key) })), { scope }).json,
+                        ),
                     ),
                 folder: folder.uid,
             },

@@ -136,6 +136,7 @@ describe(`dashboards against Grafana ${version}'s JSON Schemas`, () => {
     it("the home dashboard of many sources", () => {
         const sources = Array.from({ length: 300 }, (_, i) => ({ label: `Source ${i}`, dashboardUid: `athena-${String(i).padStart(20, "0")}` }));
         assertValid(homeDashboard(sources, { scope: "grafana-athena-workspace/prod" }).json);
+        assertValid(homeDashboard([], { scope: "grafana-athena-workspace/prod", teams: ["finance", "sales-analysts"] }).json);
     });
 
     it("every dashboard the example stacks provision", async () => {

@@ -156,6 +156,16 @@ describe("Grafana permissions: the workspace planned with teams", () => {
         assert.ok(rows.every((r) => !r.principal.startsWith("role ")));
     });
 
+    it("names no source on the home dashboard every team views: it links each team's fleet dashboard", () => {
+        const home = byType(run, "grafana:oss/dashboard:Dashboard")
+            .map((d) => JSON.parse(String(d.inputs.configJson)))
+            .find((j) => j.title === "Athena sources");
+        const text = JSON.stringify(home);
+        for (const name of ["Sales", "Ops", "HR", "222233334444"]) assert.ok(!text.includes(name), `${name} on the home dashboard`);
+        for (const team of ["analysts", "finance", "nobody"]) assert.ok(text.includes(`Athena fleet: ${team}`), team);
+        assert.equal(home.panels.every((p: { type: string; targets?: unknown[] }) => p.type === "text" && !p.targets), true, "links only, no data");
+    });
+
     it("offers each team's fleet dashboard only that team's data sources", () => {
         const fleet = byType(run, "grafana:oss/dashboard:Dashboard")
             .map((d) => JSON.parse(String(d.inputs.configJson)))

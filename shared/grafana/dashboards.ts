@@ -482,11 +482,17 @@ function byCodeUnits(a: string, b: string): number {
 /**
  * The entry point: one text panel with a Markdown table linking every source dashboard, sorted
  * by label (then uid). A single panel stays usable with hundreds of sources (it scrolls).
+ *
+ * With `teams` (a workspace whose access is per team) it links each team's fleet dashboard
+ * instead, and names no source: every team may view it, and a list of sources would tell each
+ * team the names of accounts it may not use. Grafana's search shows each user only the source
+ * dashboards their teams may view.
  */
 export function homeDashboard(
     sources: readonly { label: string; dashboardUid: string }[],
-    options: { title?: string; scope?: string } = {},
+    options: { title?: string; scope?: string; teams?: readonly string[] } = {},
 ): BuiltDashboard {
+    if (options.teams !== undefined) return teamsHomeDashboard(options.teams, options);
     if (!Array.isArray(sources)) {
         throw new Refusal("home dashboard sources must be a list");
     }
@@ -534,4 +540,28 @@ export function homeDashboard(
         .withPanel(panel);
 
     return finish(builder, uid, title);
+}
+
+function teamsHomeDashboard(teams: readonly string[], options: { title?: string; scope?: string }): BuiltDashboard {
+    const title = options.title === undefined ? HOME_DASHBOARD_TITLE : options.title;
+    if (!nonEmpty(title)) throw new Refusal("home dashboard title must not be empty");
+    if (!Array.isArray(teams) || teams.length === 0 || !teams.every(nonEmpty)) throw new Refusal("home dashboard: give the names of the workspace's teams");
+    const sorted = [...new Set(teams)].sort(byCodeUnits);
+    const scope = options.scope ?? "fleet";
+    const lines = [
+        `Each team's Athena sources on one dashboard. A source's own dashboard: search by tag \`${SOURCE_DASHBOARD_TAGS[1]}\` ` +
+            `(you see those of the sources your teams may query).`,
+        "",
+        "| Team | Dashboard |",
+        "| --- | --- |",
+        ...sorted.map((t) => `| ${markdownText(t)} | [${markdownText(teamFleetTitle(t))}](/d/${teamFleetDashboardUid(scope, t)}) |`),
+    ];
+    const uid = homeDashboardUid(options.scope);
+    const panel = new text.PanelBuilder()
+        .id(1)
+        .title("Team dashboards")
+        .mode(text.TextMode.Markdown)
+        .content(lines.join("\n"))
+        .gridPos({ x: 0, y: 0, w: GRID_COLUMNS, h: Math.min(Math.max(sorted.length + 4, 6), 40) });
+    return finish(athenaDashboard(title, uid, HOME_DASHBOARD_TAGS).withPanel(panel), uid, title);
 }
