@@ -16,7 +16,10 @@ import { ADMINS_ONLY, EVERYONE, accessChanges, accessTable } from "../tools/plan
 import { renderComment } from "../tools/planDiff/markdown";
 import { diffPlanSets } from "../tools/planDiff/stacks";
 import { summary } from "../tools/synth";
-import { WORKSPACE_DIR, byType, configProblems, refusal } from "./support/program";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import YAML from "yaml";
+import { ROOT_DIR, WORKSPACE_DIR, byType, configProblems, plan, refusal } from "./support/program";
 import { PlannedSource, planSource, planWorkspace, workspaceVariant, wsKey } from "./support/workspaceSources";
 
 const DS_PERMISSION = "grafana:enterprise/dataSourcePermission:DataSourcePermission";
@@ -220,5 +223,18 @@ describe("Grafana permissions: the workspace planned with teams", () => {
         const plain = await planWorkspace([untagged]);
         for (const t of [DS_PERMISSION, FOLDER_PERMISSION, DASHBOARD_PERMISSION, TEAM]) assert.equal(byType(plain, t).length, 0, t);
         assert.deepEqual(accessTable(plain.plan)!.map((r) => r.principal), [EVERYONE]);
+    });
+});
+
+describe("Grafana permissions: the root project with teams", () => {
+    it("grants the source's teams from its own object, and refuses an undefined one", async () => {
+        const example = YAML.parse(fs.readFileSync(path.join(ROOT_DIR, "Pulumi.example.yaml"), "utf8")).config as Record<string, Record<string, unknown>>;
+        const source = { ...example["grafana-athena:source"], teams: ["analysts"] };
+        const workspace = { ...example["grafana-athena:workspace"], teams: [{ name: "analysts" }] };
+        const run = await plan(ROOT_DIR, { set: { "grafana-athena:source": source, "grafana-athena:workspace": workspace } });
+        const analysts = accessTable(run.plan)!.find((r) => r.principal === "team analysts");
+        assert.deepEqual(analysts?.dataSources, ["Sales"]);
+        const message = await refusal(ROOT_DIR, { set: { "grafana-athena:source": { ...source, teams: ["finance"] }, "grafana-athena:workspace": workspace } });
+        assert.match(message, /names the team "finance", which the workspace stack does not define/);
     });
 });
