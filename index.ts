@@ -35,3 +35,4 @@ export const sourceWorkgroup = source.contract.workgroup;
 export const dataSourceUids = workspace.dataSourceUids;
 export const dashboardUrls = workspace.dashboardUrls;
 export const tokenExpiresAt = workspace.tokenExpiresAt;
+export const teams = workspace.teams;

@@ -6,6 +6,7 @@ import { MAX_TOKEN_SECONDS, WorkspaceOptions } from "../shared/config/workspace"
 import { PublicSourceOutputs, SourceContractInputs, checkPublicSourceOutputs, externalIdState } from "../shared/contract";
 import { PanelSpec, fleetDashboard, homeDashboard, sourceDashboard } from "../shared/grafana/dashboards";
 import { panelGrantProblems, sourceDashboardPanels } from "../shared/grafana/panels";
+import { TeamSpec, dashboardViewers, queryItems, sourcesByTeam, teamFolderTitle, teamIdsOf, teamSet, undefinedTeamProblems, viewItems } from "../shared/grafana/permissions";
 import { ATHENA_PLUGIN_ID, ATHENA_PLUGIN_MAJOR, ATHENA_PLUGIN_VERSION, athenaJsonData, dataSourceFingerprint } from "../shared/grafana/dataSource";
 import { dataSourceUid, folderUid, sourceDashboardUid } from "../shared/grafana/uids";
 import { grafanaVersionProblem } from "../shared/grafana/version";
@@ -59,7 +60,12 @@ interface GrafanaAccess {
     token: pulumi.Output<string>;
     provider: grafana.Provider;
     expiresAt: pulumi.Output<string | undefined>;
+    /** The Grafana id of the program's own service account, when the stack mints its token. */
+    serviceAccountId?: pulumi.Output<string>;
 }
+
+/** The workspace's teams in Grafana: the id of each, by name. */
+type TeamIds = pulumi.Output<Record<string, string>>;
 
 interface SourceDataSource {
     source: WorkspaceSource;
@@ -79,7 +85,10 @@ interface SourceDataSource {
  * 4. `grafanaAccess`: the Grafana provider, with a minted, rotated token or the given one;
  * 5. `installAthenaPlugin`: the Athena plugin, before any data source;
  * 6. `addDataSource` per source: the data source and its health check;
- * 7. `addDashboards`: the folder, one dashboard per source, the fleet dashboard, the home dashboard.
+ * 7. `addDashboards`: the folder, one dashboard per source, the fleet dashboard, the home dashboard;
+ * with `teams`, also `addTeams` (before the data sources), `restrictDataSources` (Query for exactly
+ * each source's teams) and `restrictDashboards` (View for exactly the teams that may query what a
+ * dashboard reads, a folder and a fleet dashboard per team), shared/grafana/permissions.ts.
  * Nothing in Grafana is created before every refusal of steps 1-3 has had its say.
  */
 export class AthenaWorkspace extends pulumi.ComponentResource {
@@ -91,6 +100,8 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
     public readonly dashboardUrls: pulumi.Output<Record<string, string>>;
     /** When the current Grafana token expires (undefined when `grafana` was given). */
     public readonly tokenExpiresAt: pulumi.Output<string | undefined>;
+    /** The Grafana id of each team, by name (empty without `teams`): what the permission grants name. */
+    public readonly teams: pulumi.Output<Record<string, string>>;
 
     /**
      * This stack's scope, `project/stack`. Names that are unique in a whole workspace (the inline
@@ -107,33 +118,44 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
 
         const workspace = this.guardWorkspace(args);
         const partition = aws.getPartitionOutput({}, { parent: this }).partition;
-        const { checked, all } = this.checkSources(args.sources, partition, args.dashboard.panels);
+        const { checked, all } = this.checkSources(args.sources, partition, args.dashboard.panels, args.teams);
         const { policy: assumePolicy, json: assumeJson } = this.allowAssumingSources(name, args, workspace, partition, checked, all);
         // Everything below waits for every refusal above (Grafana version, contracts, duplicates,
         // the policy's quota): a refused stack creates nothing.
         const ready = pulumi.all([workspace, assumeJson]).apply(([w]) => w);
         const access = this.grafanaAccess(name, args, workspace, ready);
         const plugin = this.installAthenaPlugin(name, args, access, assumePolicy);
+        const teams = args.teams ?? [];
+        const teamIds = teams.length > 0 ? this.addTeams(name, teams, access, assumePolicy) : undefined;
         const dataSources = checked.map((c) => this.addDataSource(name, c, access, [assumePolicy, plugin], args.verifyDataSources ?? true));
-        const { home, fleet, dashboards } = this.addDashboards(name, args, dataSources, access, assumePolicy, all);
+        const { home, fleet, dashboards, folder } = this.addDashboards(name, args, dataSources, access, assumePolicy, all);
+        const teamFleets: { team: string; dashboard: grafana.oss.Dashboard }[] = [];
+        if (teamIds) {
+            this.restrictDataSources(name, dataSources, teamIds, access);
+            teamFleets.push(...this.restrictDashboards(name, args, teams, teamIds, { home, fleet, dashboards, folder }, dataSources, access, all));
+        }
 
         this.tokenExpiresAt = access.expiresAt;
         this.dataSourceUids = pulumi.output(Object.fromEntries(dataSources.map((d) => [d.source.key, d.uid])));
         this.dataSourceNames = pulumi
             .all(dataSources.map((d) => d.name))
             .apply((names) => Object.fromEntries(names.map((n, i) => [dataSources[i].source.key, n])));
+        this.teams = teamIds ?? pulumi.output<Record<string, string>>({});
         this.dashboardUrls = pulumi
-            .all([home.url, fleet.url, ...dashboards.map((d) => d.dashboard.url)])
+            .all([home.url, fleet.url, ...dashboards.map((d) => d.dashboard.url), ...teamFleets.map((f) => f.dashboard.url)])
             .apply(([homeUrl, fleetUrl, ...urls]): Record<string, string> => ({
                 home: homeUrl,
                 fleet: fleetUrl,
-                ...Object.fromEntries(urls.map((u, i) => [dashboards[i].source.key, u])),
+                ...Object.fromEntries(urls.slice(0, dashboards.length).map((u, i) => [dashboards[i].source.key, u])),
+                // A team's fleet dashboard: "fleet/<team>" (a source key always has three parts).
+                ...Object.fromEntries(urls.slice(dashboards.length).map((u, i) => [`fleet/${teamFleets[i].team}`, u])),
             }));
         this.registerOutputs({
             dataSourceUids: this.dataSourceUids,
             dataSourceNames: this.dataSourceNames,
             dashboardUrls: this.dashboardUrls,
             tokenExpiresAt: this.tokenExpiresAt,
+            teams: this.teams,
         });
     }
 
@@ -168,6 +190,7 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
         sources: readonly WorkspaceSource[],
         partition: pulumi.Output<string>,
         fleetPanels: readonly PanelSpec[] | undefined,
+        teams: readonly TeamSpec[] | undefined,
     ): { checked: CheckedSource[]; all: pulumi.Output<PublicSourceOutputs[]> } {
         const checked = sources.map((source): CheckedSource => {
             const secret = pulumi.secret(source.outputs.externalId) as pulumi.Output<unknown>;
@@ -189,6 +212,8 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
         });
         const all = pulumi.all(checked.map((c) => c.outputs)).apply((list) => {
             const problems = sourceSetProblems(list.map((outputs, i) => ({ stack: sources[i].key, name: sources[i].name ?? outputs.label, outputs })));
+            // A source may name only the workspace's teams (none defined: it may name none).
+            problems.push(...undefinedTeamProblems((teams ?? []).map((t) => t.name), list.map((o, i) => ({ key: sources[i].key, teams: o.teams }))));
             if (problems.length > 0) throw new ResourceRefusal(problems.join("\n"), this);
             return list;
         });
@@ -234,6 +259,7 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
         let url: pulumi.Output<string>;
         let token: pulumi.Output<string>;
         let expiresAt: pulumi.Output<string | undefined>;
+        let serviceAccountId: pulumi.Output<string> | undefined;
         if (args.grafana) {
             // Only the workspace's own endpoint gets the token and the data sources.
             const given = args.grafana.url;
@@ -266,9 +292,10 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
             url = pulumi.interpolate`https://${workspace.endpoint}`;
             token = pulumi.secret(minted.key);
             expiresAt = minted.expiresAt;
+            serviceAccountId = serviceAccount.serviceAccountId;
         }
         const provider = new grafana.Provider(`${name}-grafana`, { url, auth: token }, child);
-        return { url, token, provider, expiresAt };
+        return { url, token, provider, expiresAt, serviceAccountId };
     }
 
     /**
@@ -330,7 +357,7 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
         access: GrafanaAccess,
         assumePolicy: aws.iam.RolePolicy,
         all: pulumi.Output<PublicSourceOutputs[]>,
-    ): { home: grafana.oss.Dashboard; fleet: grafana.oss.Dashboard; dashboards: { source: WorkspaceSource; dashboard: grafana.oss.Dashboard }[] } {
+    ): WorkspaceDashboards {
         // No `overwrite`: the provider reads it on create only, where it lets Grafana take over a
         // dashboard of the same title in the folder (a hand-made one); updates overwrite anyway.
         const inGrafana = { parent: this, provider: access.provider };
@@ -378,13 +405,133 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
                 configJson: pulumi
                     .all([all, names])
                     .apply(([, list]) =>
-                        JSON.stringify(homeDashboard(list.map((label, i) => ({ label, dashboardUid: sourceDashboardUid(scope, dataSources[i].source.key) })), { scope }).json),
+                        JSON.stringify(
+                            // With teams: links to each team's fleet dashboard, no source names (every team views it).
+                            args.teams && args.teams.length > 0
+                                ? homeDashboard([], { scope, teams: args.teams.map((t) => t.name) }).json
+                                : homeDashboard(list.map((label, i) => ({ label, dashboardUid: sourceDashboardUid(scope, dataSources[i].source.key) })), { scope }).json,
+                        ),
                     ),
                 folder: folder.uid,
             },
             inGrafana,
         );
-        return { home, fleet, dashboards };
+        return { home, fleet, dashboards, folder };
+    }
+
+    /**
+     * The workspace's teams: each created (with its members, when listed) or, when `existing`,
+     * looked up by name (never created, changed or deleted). A team's id is what every grant names.
+     */
+    private addTeams(name: string, teams: readonly TeamSpec[], access: GrafanaAccess, assumePolicy: aws.iam.RolePolicy): TeamIds {
+        const inGrafana = { parent: this, provider: access.provider };
+        const ids = teams.map((team): [string, pulumi.Output<string>] => {
+            if (team.existing) {
+                return [team.name, grafana.oss.getTeamOutput({ name: team.name }, inGrafana).id];
+            }
+            const created = new grafana.oss.Team(
+                childName(`${name}-team`, team.name),
+                { name: team.name, members: team.members === undefined ? undefined : teamSet(team.members) },
+                // After the guards: with a given grafanaUrl nothing else would hold it back.
+                { ...inGrafana, dependsOn: [assumePolicy] },
+            );
+            return [team.name, created.id];
+        });
+        return pulumi.all(Object.fromEntries(ids));
+    }
+
+    /**
+     * Every data source: permissions on, Query for exactly its source's teams and the program's own
+     * service account (its health check queries it), and nothing for any role. The resource manages
+     * the whole set, so Grafana's default (any user may query) goes.
+     */
+    private restrictDataSources(name: string, dataSources: readonly SourceDataSource[], teamIds: TeamIds, access: GrafanaAccess): void {
+        for (const { source, outputs, dataSource } of dataSources) {
+            new grafana.enterprise.DataSourcePermission(
+                childName(`${name}-datasource-permissions`, source.key),
+                {
+                    datasourceUid: dataSource.uid,
+                    // Saves the provider a lookup of the data source's type on every run.
+                    datasourceType: ATHENA_PLUGIN_ID,
+                    permissions: pulumi
+                        .all([outputs, teamIds, access.serviceAccountId])
+                        .apply(([o, ids, serviceAccount]) => refusing(this, () => queryItems(teamIdsOf(o.teams, ids), serviceAccount))),
+                },
+                { parent: this, provider: access.provider, dependsOn: [dataSource] },
+            );
+        }
+    }
+
+    /**
+     * Who sees which dashboard. Every folder of the stack and every dashboard gets its whole set of
+     * grants (a dashboard inherits its folder's, and those are not the dashboard's to remove): the
+     * shared folder none (admins only); each source's dashboard View for its source's teams; the
+     * stack's fleet dashboard, which reads every source, none; the home dashboard, links only, View
+     * for every team; and per team a folder of its own (View for the team) holding its fleet
+     * dashboard, which offers that team's sources and is viewable by the teams that may query all of them.
+     */
+    private restrictDashboards(
+        name: string,
+        args: AthenaWorkspaceArgs,
+        teams: readonly TeamSpec[],
+        teamIds: TeamIds,
+        built: WorkspaceDashboards,
+        dataSources: readonly SourceDataSource[],
+        access: GrafanaAccess,
+        all: pulumi.Output<PublicSourceOutputs[]>,
+    ): { team: string; dashboard: grafana.oss.Dashboard }[] {
+        const inGrafana = { parent: this, provider: access.provider };
+        const teamNames = teamSet(teams.map((t) => t.name));
+        const grant = (teamsOf: pulumi.Input<readonly string[]>) =>
+            pulumi.all([teamsOf, teamIds]).apply(([ts, ids]) => refusing(this, () => viewItems(teamIdsOf(ts, ids))));
+        new grafana.oss.FolderPermission(`${name}-folder-permissions`, { folderUid: built.folder.uid, permissions: [] }, { ...inGrafana, dependsOn: [built.folder] });
+        built.dashboards.forEach(({ source, dashboard }, i) => {
+            new grafana.oss.DashboardPermission(
+                childName(`${name}-dashboard-permissions`, source.key),
+                { dashboardUid: dashboard.uid, permissions: grant(dataSources[i].outputs.apply((o) => o.teams)) },
+                { ...inGrafana, dependsOn: [dashboard] },
+            );
+        });
+        new grafana.oss.DashboardPermission(`${name}-dashboard-fleet-permissions`, { dashboardUid: built.fleet.uid, permissions: [] }, { ...inGrafana, dependsOn: [built.fleet] });
+        new grafana.oss.DashboardPermission(
+            `${name}-dashboard-home-permissions`,
+            { dashboardUid: built.home.uid, permissions: grant(dashboardViewers([], teamNames)) },
+            { ...inGrafana, dependsOn: [built.home] },
+        );
+        const names = pulumi.all(dataSources.map((d) => d.name));
+        return teamNames.map((team) => {
+            const title = teamFolderTitle(args.dashboard.folder, team);
+            const folder = new grafana.oss.Folder(
+                childName(`${name}-folder-team`, team),
+                { title, uid: folderUid(this.scope, title), preventDestroyIfNotEmpty: true },
+                { ...inGrafana, dependsOn: [built.folder] },
+            );
+            new grafana.oss.FolderPermission(childName(`${name}-folder-team-permissions`, team), { folderUid: folder.uid, permissions: grant([team]) }, { ...inGrafana, dependsOn: [folder] });
+            // The team's sources, and the teams of each: resolved together with the set check.
+            const mine = pulumi.all([all, names]).apply(([list, dsNames]) => {
+                const keys = new Set(sourcesByTeam(teamNames, list.map((o, i) => ({ key: dataSources[i].source.key, teams: o.teams }))).get(team) ?? []);
+                const picked = list.map((o, i) => ({ o, name: dsNames[i], key: dataSources[i].source.key })).filter((s) => keys.has(s.key));
+                return { names: picked.map((p) => p.name), readers: picked.length > 0 ? picked.map((p) => p.o.teams) : [[team]] };
+            });
+            const dashboard = new grafana.oss.Dashboard(
+                childName(`${name}-dashboard-fleet-team`, team),
+                {
+                    configJson: mine.apply((m) =>
+                        JSON.stringify(
+                            fleetDashboard({ dataSourceNames: m.names, resultReuseMinutes: args.dashboard.resultReuseMinutes, panels: args.dashboard.panels, scope: this.scope, team }).json,
+                        ),
+                    ),
+                    folder: folder.uid,
+                },
+                inGrafana,
+            );
+            new grafana.oss.DashboardPermission(
+                childName(`${name}-dashboard-fleet-team-permissions`, team),
+                { dashboardUid: dashboard.uid, permissions: grant(mine.apply((m) => dashboardViewers(m.readers, teamNames))) },
+                { ...inGrafana, dependsOn: [dashboard] },
+            );
+            return { team, dashboard };
+        });
     }
 }
 
@@ -412,4 +559,11 @@ function checkPanelReads(source: WorkspaceSource, outputs: PublicSourceOutputs, 
         for (const problem of panelGrantProblems(panels ?? [], grant, setting)) lines.add(`source stack "${source.key}": ${problem}`);
     }
     if (lines.size > 0) throw new Refusal([...lines].join("\n"));
+}
+
+interface WorkspaceDashboards {
+    home: grafana.oss.Dashboard;
+    fleet: grafana.oss.Dashboard;
+    dashboards: { source: WorkspaceSource; dashboard: grafana.oss.Dashboard }[];
+    folder: grafana.oss.Folder;
 }

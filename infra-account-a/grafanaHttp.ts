@@ -245,6 +245,8 @@ export async function checkDataSourceHealth(req: HealthCheckRequest): Promise<He
     const deadlineAt = Date.now() + deadlineMs;
     let backoff = initialBackoffMs;
     let attempts = 0;
+    // What Grafana last actually answered: a later attempt cut short by the deadline must not hide it.
+    let lastAnswered: Awaited<ReturnType<typeof attemptOnce>> | undefined;
 
     for (;;) {
         attempts += 1;
@@ -252,7 +254,9 @@ export async function checkDataSourceHealth(req: HealthCheckRequest): Promise<He
         // only what is left of the deadline.
         const remaining = deadlineAt - Date.now();
         const attemptTimeout = attempts === 1 ? timeoutMs : Math.max(1, Math.min(timeoutMs, remaining));
-        const answer = await attemptOnce(url, req.token, attemptTimeout);
+        const attempt = await attemptOnce(url, req.token, attemptTimeout);
+        if (attempt.status !== undefined) lastAnswered = attempt;
+        const answer = attempt.status === undefined && attempts > 1 && lastAnswered ? lastAnswered : attempt;
         const result = { ...answer, message: scrubCredentials(answer.message, req.token) };
 
         if (result.ok) {

@@ -13,3 +13,4 @@ export const dataSourceUids = workspace.dataSourceUids;
 export const dataSourceNames = workspace.dataSourceNames;
 export const dashboardUrls = workspace.dashboardUrls;
 export const tokenExpiresAt = workspace.tokenExpiresAt;
+export const teams = workspace.teams;

@@ -104,6 +104,16 @@ export const sourceContract = z.object({
      * when it has none. Optional: a source of an older release does not export it.
      */
     panels: sourcePanelList.optional(),
+    /**
+     * The workspace's teams that may query this source and view its dashboards (where the workspace
+     * defines teams; none: admins only). Added within version 1: a source stack deployed by an
+     * older release has no such output, which reads as none.
+     */
+    teams: z
+        .array(text(rules.teamName), { error: "is not a list of team names" })
+        .refine((ts) => new Set(ts).size === ts.length, { error: "lists a team twice" })
+        .optional()
+        .transform((ts) => ts ?? []),
 })
     // The role must be one of the data account, in its region's partition: anything else would make
     // the workspace assume a role of another account than the one the source claims to be.

@@ -1,18 +1,17 @@
 /**
- * The Athena plugin installed as code, against a local fake Grafana that answers the plugin API
- * the way Grafana 10.4 does (a 404 "Not found" for the install route when plugin management is
+ * The Athena plugin installed as code, against a local fake Grafana (tests/support/fakeGrafana.ts)
+ * answering as 10.4, 12.4 and 13 do (a 404 "Not found" for the install route when plugin management is
  * off, 409 for a version already installed, a while of 404 on the settings right after an
  * install), and the installation as the workspace program plans it.
  */
 import { strict as assert } from "node:assert";
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
-import * as http from "node:http";
-import { AddressInfo } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { ensurePluginInstalled, PluginRequest } from "../infra-account-a/grafanaHttp";
+import { FAKE_GRAFANA_VERSIONS, FakeGrafana, FakeGrafanaOptions, withGrafana } from "./support/fakeGrafana";
 import { ATHENA_PLUGIN_ID, ATHENA_PLUGIN_MAJOR, ATHENA_PLUGIN_VERSION } from "../shared/grafana/dataSource";
 import { EXAMPLE_SOURCE_STACK, SOURCE_DIR, WORKSPACE_DIR, byType, oneOf, plan, raw, sourceRef } from "./support/program";
 import { DATA_SOURCE_TYPE, PLUGIN_TYPE } from "./support/workspaceSources";
@@ -20,103 +19,40 @@ import { DATA_SOURCE_TYPE, PLUGIN_TYPE } from "./support/workspaceSources";
 const TOKEN = "glsa_plugin_test_token_0123456789";
 const WORKSPACE = "g-0123456789";
 
-/** A Grafana that knows one plugin's state. */
-class FakeGrafana {
-    readonly log: string[] = [];
-    server!: http.Server;
-    url = "";
-    constructor(
-        public installed: string | null,
-        readonly options: { managementOn?: boolean; notReportedFor?: number; installAnswers?: number[] } = {},
-    ) {}
-    private pendingReads = 0;
-
-    async start(): Promise<this> {
-        this.server = http.createServer((req, res) => {
-            const reply = (status: number, body: unknown) => {
-                res.writeHead(status, { "Content-Type": "application/json" });
-                res.end(JSON.stringify(body));
-            };
-            this.log.push(`${req.method} ${req.url} ${req.headers.authorization === `Bearer ${TOKEN}` ? "token" : "no token"}`);
-            const m = /^\/api\/plugins\/([^/]+)\/(settings|install)$/.exec(req.url ?? "");
-            if (!m || m[1] !== ATHENA_PLUGIN_ID) return reply(404, { message: "Not found" });
-            if (m[2] === "settings" && req.method === "GET") {
-                if (this.pendingReads > 0) {
-                    this.pendingReads -= 1;
-                    return reply(404, { message: "Plugin not found, no installed plugin with that id" });
-                }
-                return this.installed === null
-                    ? reply(404, { message: "Plugin not found, no installed plugin with that id" })
-                    : reply(200, { id: ATHENA_PLUGIN_ID, type: "datasource", info: { version: this.installed } });
-            }
-            if (m[2] === "install" && req.method === "POST") {
-                // Plugin management off: the route does not exist.
-                if (this.options.managementOn === false) return reply(404, { message: "Not found" });
-                let body = "";
-                req.on("data", (c) => (body += c));
-                req.on("end", () => {
-                    const planned = this.options.installAnswers?.shift();
-                    if (planned !== undefined && planned !== 200) return reply(planned, { message: planned === 409 ? "Plugin already installed" : "busy" });
-                    const version = (JSON.parse(body || "{}") as { version?: string }).version ?? "latest";
-                    this.log.push(`installed ${version}`);
-                    if (this.installed === version) return reply(409, { message: "Plugin already installed" });
-                    this.installed = version;
-                    this.pendingReads = this.options.notReportedFor ?? 0;
-                    reply(200, {});
-                });
-                return;
-            }
-            reply(404, { message: "Not found" });
-        });
-        await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
-        this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-        return this;
-    }
-
-    request(extra: Partial<PluginRequest> = {}): PluginRequest {
-        return {
-            grafanaUrl: this.url,
-            token: TOKEN,
-            workspaceId: WORKSPACE,
-            pluginId: ATHENA_PLUGIN_ID,
-            version: ATHENA_PLUGIN_VERSION,
-            major: ATHENA_PLUGIN_MAJOR,
-            timeoutMs: 1000,
-            deadlineMs: 2000,
-            initialBackoffMs: 10,
-            ...extra,
-        };
-    }
-
-    async stop(): Promise<void> {
-        this.server.closeAllConnections();
-        await new Promise<void>((resolve) => this.server.close(() => resolve()));
-    }
+/** The plugin request a test sends to the fake Grafana `g`. */
+function request(g: FakeGrafana, extra: Partial<PluginRequest> = {}): PluginRequest {
+    return {
+        grafanaUrl: g.url,
+        token: TOKEN,
+        workspaceId: WORKSPACE,
+        pluginId: ATHENA_PLUGIN_ID,
+        version: ATHENA_PLUGIN_VERSION,
+        major: ATHENA_PLUGIN_MAJOR,
+        timeoutMs: 1000,
+        deadlineMs: 2000,
+        initialBackoffMs: 10,
+        ...extra,
+    };
 }
 
-async function withGrafana<T>(g: FakeGrafana, body: (g: FakeGrafana) => Promise<T>): Promise<T> {
-    await g.start();
-    try {
-        return await body(g);
-    } finally {
-        await g.stop();
-    }
-}
+for (const version of FAKE_GRAFANA_VERSIONS) {
+/** A fake Grafana of this version that knows the plugin's state. */
+const grafana = (installed: string | null, options: FakeGrafanaOptions = {}) => new FakeGrafana(installed, { token: TOKEN, version, ...options });
 
-describe("the Athena plugin, installed through Grafana's plugin API (a local fake Grafana)", function () {
+describe(`the Athena plugin, installed through Grafana's plugin API (a local fake Grafana ${version})`, function () {
     this.timeout(20_000);
 
     it("leaves a supported version as it is: no install", async () => {
-        await withGrafana(new FakeGrafana("3.1.4"), async (g) => {
-            const r = await ensurePluginInstalled(g.request());
+        await withGrafana(grafana("3.1.4"), async (g) => {
+            const r = await ensurePluginInstalled(request(g));
             assert.deepEqual({ ok: r.ok, action: r.action, installedVersion: r.installedVersion }, { ok: true, action: "present", installedVersion: "3.1.4" });
             assert.deepEqual(g.log, [`GET /api/plugins/${ATHENA_PLUGIN_ID}/settings token`]);
         });
     });
 
     it("installs the pinned version where there is none, and waits until Grafana reports it", async () => {
-        await withGrafana(new FakeGrafana(null, { notReportedFor: 3 }), async (g) => {
-            const r = await ensurePluginInstalled(g.request());
+        await withGrafana(grafana(null, { notReportedFor: 3 }), async (g) => {
+            const r = await ensurePluginInstalled(request(g));
             assert.equal(r.ok, true, r.message);
             assert.equal(r.action, "installed");
             assert.equal(r.installedVersion, ATHENA_PLUGIN_VERSION);
@@ -127,19 +63,18 @@ describe("the Athena plugin, installed through Grafana's plugin API (a local fak
     });
 
     it("replaces another major version with the pinned one", async () => {
-        await withGrafana(new FakeGrafana("2.19.0"), async (g) => {
-            const r = await ensurePluginInstalled(g.request());
+        await withGrafana(grafana("2.19.0"), async (g) => {
+            const r = await ensurePluginInstalled(request(g));
             assert.deepEqual({ ok: r.ok, action: r.action, installedVersion: r.installedVersion }, { ok: true, action: "replaced", installedVersion: ATHENA_PLUGIN_VERSION });
             assert.match(r.message, /was 2\.19\.0/);
         });
     });
 
     it("takes 409 (installed meanwhile) as installed, and retries a busy Grafana", async () => {
-        await withGrafana(new FakeGrafana(null, { installAnswers: [503, 409] }), async (g) => {
+        await withGrafana(grafana(null, { installAnswers: [503, 409] }), async (g) => {
             g.installed = null;
             // The 409 means another run installed it: the fake reports it from now on.
-            const request = g.request();
-            const pending = ensurePluginInstalled(request);
+            const pending = ensurePluginInstalled(request(g));
             setTimeout(() => (g.installed = ATHENA_PLUGIN_VERSION), 50);
             const r = await pending;
             assert.equal(r.ok, true, r.message);
@@ -147,8 +82,8 @@ describe("the Athena plugin, installed through Grafana's plugin API (a local fak
     });
 
     it("fails before any data source with the exact fix when plugin management is off", async () => {
-        await withGrafana(new FakeGrafana(null, { managementOn: false }), async (g) => {
-            const r = await ensurePluginInstalled(g.request());
+        await withGrafana(grafana(null, { managementOn: false }), async (g) => {
+            const r = await ensurePluginInstalled(request(g));
             assert.equal(r.ok, false);
             assert.ok(
                 r.message.includes(
@@ -162,15 +97,17 @@ describe("the Athena plugin, installed through Grafana's plugin API (a local fak
     });
 
     it("gives up at the deadline when Grafana never reports the plugin, saying so", async () => {
-        await withGrafana(new FakeGrafana(null, { notReportedFor: 10_000 }), async (g) => {
+        await withGrafana(grafana(null, { notReportedFor: 10_000 }), async (g) => {
             const started = Date.now();
-            const r = await ensurePluginInstalled(g.request({ deadlineMs: 300 }));
+            const r = await ensurePluginInstalled(request(g, { deadlineMs: 300 }));
             assert.equal(r.ok, false);
             assert.match(r.message, /Grafana still reports it not installed yet; run pulumi up again/);
             assert.ok(Date.now() - started < 2500);
         });
     });
 });
+
+}
 
 describe("the Athena plugin in the workspace plan", function () {
     this.timeout(60_000);
@@ -195,7 +132,7 @@ describe("the Athena plugin in the workspace plan", function () {
         const plugin = oneOf(run, PLUGIN_TYPE);
         const inputs = raw(run, plugin.name);
         assert.ok(!String(inputs.__provider).includes(String(inputs.token)), "the token is captured in the provider");
-        await withGrafana(new FakeGrafana(null), async (g) => {
+        await withGrafana(new FakeGrafana(null, { token: TOKEN, version: "12.4" }), async (g) => {
             const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plugin-"));
             try {
                 fs.writeFileSync(path.join(dir, "provider.js"), providerText(run, plugin.name));

@@ -1,35 +1,57 @@
 /**
  * The dashboards the workspace stack provisions, checked against Grafana's own JSON Schemas for
- * 10.4 (tests/fixtures/grafana-10.4-jsonschema): the dashboard, each panel's options, each query.
+ * 10.4 and 12.4 (tests/fixtures/grafana-<version>-jsonschema; each folder's README says where its
+ * schemas come from): the dashboard, each panel's options, each query. Grafana 13 serves the same
+ * classic model through /api (docs/grafana-permissions.md), so 12.4's schemas stand for it.
  */
 import assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
 import Ajv from "ajv";
 import { DashboardSource, PANEL_TYPES, QUERY_FORMATS, fleetDashboard, homeDashboard, sourceDashboard } from "../shared/grafana/dashboards";
+import type { RunResult } from "../tools/mock/runtime";
 import { EXAMPLE_SOURCE_STACK, ROOT_DIR, SOURCE_DIR, WORKSPACE_DIR, byType, plan, raw, sourceRef } from "./support/program";
 
-const dir = path.join(__dirname, "fixtures", "grafana-10.4-jsonschema");
-const schema = (name: string) => JSON.parse(fs.readFileSync(path.join(dir, `${name}.jsonschema.json`), "utf8"));
+function schemaSet(version: string) {
+    const dir = path.join(__dirname, "fixtures", `grafana-${version}-jsonschema`);
+    const schema = (name: string) => JSON.parse(fs.readFileSync(path.join(dir, `${name}.jsonschema.json`), "utf8"));
+    const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+    const check = (name: string, definition?: string) => {
+        const s = schema(name);
+        return ajv.compile(definition ? { ...s, $ref: `#/definitions/${definition}` } : s);
+    };
+    const has = (name: string) => fs.existsSync(path.join(dir, `${name}.jsonschema.json`));
+    return {
+        ajv,
+        schemaOf: schema,
+        validDashboard: check("dashboard"),
+        validOptions: {
+            barchart: check("barchart", "Options"),
+            gauge: check("gauge", "Options"),
+            stat: check("stat", "Options"),
+            timeseries: check("timeseries", "Options"),
+            table: check("table", "Options"),
+            // 10.4's reference has no text panel schema; 12.4's has.
+            ...(has("text") ? { text: check("text", "Options") } : {}),
+        } as Record<string, ReturnType<typeof check>>,
+        /** Panel types whose custom field config has a schema this build can check (the table's cell options are a oneOf no value can meet). */
+        validFieldConfig: { timeseries: check("timeseries", "FieldConfig") } as Record<string, ReturnType<typeof check>>,
+        validQuery: check("athena"),
+    };
+}
 
-const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
-const check = (name: string, definition?: string) => {
-    const s = schema(name);
-    return ajv.compile(definition ? { ...s, $ref: `#/definitions/${definition}` } : s);
-};
-const validDashboard = check("dashboard");
-const validOptions: Record<string, ReturnType<typeof check>> = {
-    barchart: check("barchart", "Options"),
-    gauge: check("gauge", "Options"),
-    stat: check("stat", "Options"),
-    timeseries: check("timeseries", "Options"),
-    table: check("table", "Options"),
-};
-/** Panel types whose custom field config has a schema this build can check (the table's cell options are a oneOf no value can meet). */
-const validFieldConfig: Record<string, ReturnType<typeof check>> = {
-    timeseries: check("timeseries", "FieldConfig"),
-};
-const validQuery = check("athena");
+/** The example stacks' plans, made once for both schema sets. */
+let examples: Promise<RunResult[]> | undefined;
+function exampleRuns(): Promise<RunResult[]> {
+    examples ??= (async () => {
+        const source = await plan(SOURCE_DIR);
+        return [await plan(WORKSPACE_DIR, { stackRefs: { [EXAMPLE_SOURCE_STACK]: sourceRef(source) } }), await plan(ROOT_DIR)];
+    })();
+    return examples;
+}
+
+for (const version of ["10.4", "12.4"]) {
+const { ajv, schemaOf, validDashboard, validOptions, validFieldConfig, validQuery } = schemaSet(version);
 
 const source: DashboardSource = {
     key: "organization/grafana-athena-source/sales",
@@ -40,16 +62,44 @@ const source: DashboardSource = {
     database: "sales",
 };
 
+/**
+ * Options a later Grafana added, which a panel saved for 10.4 lacks: 10.4's schemas refuse them
+ * (`additionalProperties: false`), later ones require them but give a `default`, which the panel
+ * takes when Grafana loads it. Exactly these are filled in, from the schema's own default; any other
+ * missing option still fails, and so does a listed one that no longer needs filling.
+ */
+const ADDED_AFTER_10_4: Record<string, Record<string, string[]>> = { "12.4": { stat: ["percentChangeColorMode"] } };
+const filledSeen = new Set<string>();
+
+function withSchemaDefaults(type: string, options: Record<string, unknown>): Record<string, unknown> {
+    const added = ADDED_AFTER_10_4[version]?.[type] ?? [];
+    if (added.length === 0) return options;
+    const properties = (schemaOf(type).definitions.Options.properties ?? {}) as Record<string, { default?: unknown }>;
+    const out = { ...options };
+    for (const key of added) {
+        assert.ok(!(key in options), `${type}.${key} is set: drop it from ADDED_AFTER_10_4`);
+        assert.ok(properties[key] && "default" in properties[key], `${type}.${key} has no default in Grafana ${version}'s schema`);
+        out[key] = properties[key].default;
+        filledSeen.add(`${type}.${key}`);
+    }
+    return out;
+}
+
 function assertValid(dashboard: Record<string, unknown>) {
     assert.ok(validDashboard(dashboard), ajv.errorsText(validDashboard.errors));
     const panels = dashboard.panels as { type: string; options: unknown; targets?: unknown[]; fieldConfig?: { defaults?: { custom?: unknown } } }[];
     assert.ok(panels.length > 0, "a dashboard without panels");
     for (const panel of panels) {
-        // The home dashboard's text panel has no schema in the reference; a row is checked by the dashboard's.
-        if (panel.type === "text" || panel.type === "row") continue;
+        // A row is checked by the dashboard's schema; a text panel by its own where the reference has one.
+        if (panel.type === "row") continue;
+        if (panel.type === "text") {
+            if (validOptions.text) assert.ok(validOptions.text(panel.options), `text: ${ajv.errorsText(validOptions.text.errors)}`);
+            continue;
+        }
         const options = validOptions[panel.type];
         assert.ok(options, `no schema for panel type ${panel.type}`);
-        assert.ok(options(panel.options), `${panel.type}: ${ajv.errorsText(options.errors)}`);
+        const filled = withSchemaDefaults(panel.type, panel.options as Record<string, unknown>);
+        assert.ok(options(filled), `${panel.type}: ${ajv.errorsText(options.errors)}`);
         const custom = panel.fieldConfig?.defaults?.custom;
         if (custom !== undefined && validFieldConfig[panel.type]) {
             assert.ok(validFieldConfig[panel.type](custom), `${panel.type} field config: ${ajv.errorsText(validFieldConfig[panel.type].errors)}`);
@@ -59,7 +109,7 @@ function assertValid(dashboard: Record<string, unknown>) {
     }
 }
 
-describe("dashboards against Grafana 10.4's JSON Schemas", () => {
+describe(`dashboards against Grafana ${version}'s JSON Schemas`, () => {
     it("the sample dashboard of a source", () => {
         assertValid(sourceDashboard(source, { resultReuseMinutes: 60 }).json);
     });
@@ -78,15 +128,19 @@ describe("dashboards against Grafana 10.4's JSON Schemas", () => {
         assertValid(fleetDashboard({ dataSourceNames: names, resultReuseMinutes: 60, panels }).json);
     });
 
+    it("a team's fleet dashboard, with sources and with none yet", () => {
+        assertValid(fleetDashboard({ dataSourceNames: ["Sales", "Ops"], resultReuseMinutes: 60, scope: "grafana-athena-workspace/prod", team: "finance" }).json);
+        assertValid(fleetDashboard({ dataSourceNames: [], resultReuseMinutes: 60, scope: "grafana-athena-workspace/prod", team: "nobody" }).json);
+    });
+
     it("the home dashboard of many sources", () => {
         const sources = Array.from({ length: 300 }, (_, i) => ({ label: `Source ${i}`, dashboardUid: `athena-${String(i).padStart(20, "0")}` }));
         assertValid(homeDashboard(sources, { scope: "grafana-athena-workspace/prod" }).json);
+        assertValid(homeDashboard([], { scope: "grafana-athena-workspace/prod", teams: ["finance", "sales-analysts"] }).json);
     });
 
     it("every dashboard the example stacks provision", async () => {
-        const source = await plan(SOURCE_DIR);
-        const runs = [await plan(WORKSPACE_DIR, { stackRefs: { [EXAMPLE_SOURCE_STACK]: sourceRef(source) } }), await plan(ROOT_DIR)];
-        for (const run of runs) {
+        for (const run of await exampleRuns()) {
             const dashboards = byType(run, "grafana:oss/dashboard:Dashboard");
             assert.equal(dashboards.length, 3, "the source's, the fleet and the home dashboard");
             for (const d of dashboards) assertValid(JSON.parse(String(raw(run, d.name).configJson)));
@@ -99,4 +153,10 @@ describe("dashboards against Grafana 10.4's JSON Schemas", () => {
         assert.equal(validOptions.stat({ ...stat.options, graphMode: "sideways" }), false);
         assert.equal(validDashboard({ ...json, schemaVersion: "39" }), false);
     });
+
+    it("fills in only the options the schemas list as added after 10.4, each used", () => {
+        const expected = Object.entries(ADDED_AFTER_10_4[version] ?? {}).flatMap(([type, keys]) => keys.map((k) => `${type}.${k}`));
+        assert.deepEqual([...filledSeen].sort(), expected.sort());
+    });
 });
+}

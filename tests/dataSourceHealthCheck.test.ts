@@ -1,13 +1,12 @@
 import { strict as assert } from "node:assert";
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
-import * as http from "node:http";
-import { AddressInfo } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import * as pulumi from "@pulumi/pulumi";
 import { DataSourceHealthCheck, HEALTH_CHECK_TYPE } from "../infra-account-a/dataSourceHealthCheck";
+import { FAKE_GRAFANA_VERSIONS, FakeGrafana, withGrafana } from "./support/fakeGrafana";
 
 const TOKEN = "glsa_mock_secret_token_9f8e7d";
 const registered: pulumi.runtime.MockResourceArgs[] = [];
@@ -57,42 +56,36 @@ describe("DataSourceHealthCheck (mocks)", () => {
         assert.ok(!/require\(["']\.{1,2}\//.test(text), "no relative require in the serialized provider");
     });
 
-    it("the serialized provider runs on its own: diff ignores the token, create calls the health API", async function () {
-        this.timeout(10000);
-        const r = registered.find((a) => a.name === "athena-b-health");
-        assert.ok(r);
-        const seen: string[] = [];
-        const server = http.createServer((req, res) => {
-            seen.push(`${req.url} ${req.headers.authorization}`);
-            res.writeHead(200, { "Content-Type": "application/json" });
-            res.end(JSON.stringify({ status: "OK", message: "Data source is working" }));
+    for (const version of FAKE_GRAFANA_VERSIONS) {
+        it(`the serialized provider runs on its own against Grafana ${version}: diff ignores the token, create calls the health API`, async function () {
+            this.timeout(10000);
+            const r = registered.find((a) => a.name === "athena-b-health");
+            assert.ok(r);
+            const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dshc-"));
+            await withGrafana(new FakeGrafana(null, { token: TOKEN, version }), async (g) => {
+                try {
+                    // Load the text the way the dynamic-provider process does (a module with no useful path).
+                    fs.writeFileSync(path.join(dir, "provider.js"), r.inputs.__provider as string);
+                    const script = `
+                        const p = require(${JSON.stringify(path.join(dir, "provider.js"))}).handler();
+                        const news = ${JSON.stringify({ ...r.inputs, __provider: undefined, grafanaUrl: g.url })};
+                        (async () => {
+                            const created = await p.create(news);
+                            const same = await p.diff(created.id, created.outs, { ...news, token: "rotated" });
+                            const bumped = await p.diff(created.id, created.outs, { ...news, dataSourceVersion: "4" });
+                            process.stdout.write(JSON.stringify({ created, same, bumped }));
+                        })().catch((e) => { console.error(e); process.exit(1); });`;
+                    const { stdout } = await promisify(execFile)(process.execPath, ["-e", script], { cwd: dir });
+                    const out = JSON.parse(stdout);
+                    assert.equal(out.created.outs.message, "Data source is working");
+                    assert.equal(out.created.outs.token, undefined);
+                    assert.equal(out.same.changes, false);
+                    assert.equal(out.bumped.changes, true);
+                    assert.deepEqual(g.log, ["GET /api/datasources/uid/athena-b/health token"]);
+                } finally {
+                    fs.rmSync(dir, { recursive: true, force: true });
+                }
+            });
         });
-        await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-        const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dshc-"));
-        try {
-            // Load the text the way the dynamic-provider process does (a module with no useful path).
-            fs.writeFileSync(path.join(dir, "provider.js"), r.inputs.__provider as string);
-            const script = `
-                const p = require(${JSON.stringify(path.join(dir, "provider.js"))}).handler();
-                const news = ${JSON.stringify({ ...r.inputs, __provider: undefined, grafanaUrl: url })};
-                (async () => {
-                    const created = await p.create(news);
-                    const same = await p.diff(created.id, created.outs, { ...news, token: "rotated" });
-                    const bumped = await p.diff(created.id, created.outs, { ...news, dataSourceVersion: "4" });
-                    process.stdout.write(JSON.stringify({ created, same, bumped }));
-                })().catch((e) => { console.error(e); process.exit(1); });`;
-            const { stdout } = await promisify(execFile)(process.execPath, ["-e", script], { cwd: dir });
-            const out = JSON.parse(stdout);
-            assert.equal(out.created.outs.message, "Data source is working");
-            assert.equal(out.created.outs.token, undefined);
-            assert.equal(out.same.changes, false);
-            assert.equal(out.bumped.changes, true);
-            assert.deepEqual(seen, [`/api/datasources/uid/athena-b/health Bearer ${TOKEN}`]);
-        } finally {
-            fs.rmSync(dir, { recursive: true, force: true });
-            server.closeAllConnections();
-            await new Promise<void>((resolve) => server.close(() => resolve()));
-        }
-    });
+    }
 });

@@ -68,6 +68,15 @@ describe("checkDataSourceHealth against a local fake Grafana", () => {
                     if (n === 1) return reply(res, 503, { message: "Plugin unavailable" });
                     return reply(res, 200, { status: "OK", message: "Data source is working" });
                 }
+                case "denied-then-slow": {
+                    // Denied once (a role still propagating), then no answer in time.
+                    const n = (flakyCount.get("denied-then-slow") ?? 0) + 1;
+                    flakyCount.set("denied-then-slow", n);
+                    if (n === 1) return reply(res, 400, { status: "ERROR", message: ASSUME_DENIED });
+                    const t = setTimeout(() => reply(res, 400, { status: "ERROR", message: ASSUME_DENIED }), 2000);
+                    res.on("close", () => clearTimeout(t));
+                    return;
+                }
                 default:
                     return reply(res, 404, { message: "Data source not found" });
             }
@@ -173,6 +182,15 @@ describe("checkDataSourceHealth against a local fake Grafana", () => {
         assert.match(r.message, /did not answer within/);
         assert.ok(r.attempts >= 2, `retried timeouts, attempts=${r.attempts}`);
         assert.ok(elapsed < deadlineMs + timeoutMs + 100, `elapsed ${elapsed} ms`);
+    });
+
+    it("a retry cut short by the deadline does not hide what Grafana answered before", async () => {
+        const r = await checkDataSourceHealth(req("denied-then-slow", { timeoutMs: 300, deadlineMs: 350 }));
+        assert.equal(r.ok, false);
+        assert.ok(r.attempts >= 2, `attempts=${r.attempts}`);
+        assert.equal(r.status, 400);
+        assert.equal(r.message, ASSUME_DENIED);
+        assert.match(r.hint ?? "", /external ID/);
     });
 
     it("503 then OK: retried once", async () => {

@@ -285,7 +285,9 @@ describe("workspace program (infra-account-a) fed by real source plans", functio
 
             it("exports data source uids and names, dashboard URLs with home, the token's expiry, and never the token", () => {
                 const outputs = run.rawOutputs as Record<string, any>;
-                assert.deepEqual(Object.keys(outputs).sort(), ["dashboardUrls", "dataSourceNames", "dataSourceUids", "tokenExpiresAt"]);
+                assert.deepEqual(Object.keys(outputs).sort(), ["dashboardUrls", "dataSourceNames", "dataSourceUids", "teams", "tokenExpiresAt"]);
+                // No teams defined: Grafana's defaults, nothing to grant.
+                assert.deepEqual(outputs.teams, {});
                 const keys = sources.map((s) => s.spec.stack).sort();
                 assert.deepEqual(Object.keys(outputs.dataSourceUids).sort(), keys);
                 assert.deepEqual(Object.keys(outputs.dataSourceNames).sort(), keys);

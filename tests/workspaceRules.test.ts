@@ -19,6 +19,7 @@ const outputs = (account: string, workgroup = "grafana", label = "Sales"): Publi
     workgroup,
     outputLocation: `s3://results-${account}/grafana/`,
     label,
+    teams: [],
 });
 
 describe("the contract check", () => {

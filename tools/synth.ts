@@ -14,6 +14,7 @@ import { parseArgs as parseCommandLine } from "util";
 import YAML from "yaml";
 import { createHash } from "crypto";
 import { Plan, ProgramError, SECRET, StackRefOutputs, runProgram } from "./mock/runtime";
+import { accessLines, accessTable } from "./plan/access";
 import { readPlanFile } from "./plan/format";
 import { readProject, readStackConfig } from "./stackConfig";
 
@@ -128,6 +129,8 @@ export function summary(plans: Plan[]): string {
                 lines.push(doc);
             }
         }
+        const access = accessLines(accessTable(plan));
+        if (access.length) lines.push("", ...access);
         const outputs = Object.entries(plan.outputs);
         if (outputs.length) {
             lines.push(`\n-- outputs`);

@@ -165,6 +165,18 @@ export const displayName = (what: string, max = 100) =>
 
 export const label = displayName("a short human name");
 
+/** A Grafana team's name: one line, as Grafana shows it (and as source stacks name it). */
+export const teamName = displayName("a Grafana team name");
+
+/**
+ * A team member: the email address Grafana knows the user by (the Grafana provider's `Team`
+ * takes members by email, and they must exist in Grafana already).
+ */
+export const memberEmail = z
+    .string({ error: need("the email address of a Grafana user") })
+    .max(254, { error: "must be an email address of at most 254 characters" })
+    .regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, { error: (i) => `must be the email address of a Grafana user, got ${describe(i.input)}` });
+
 /** A Pulumi stack reference, fully qualified. */
 export const stackName = z
     .string({ error: need('a fully qualified stack name "org/project/stack"') })

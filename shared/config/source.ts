@@ -77,6 +77,15 @@ export const sourceSettingsShape = {
     label: r.label.optional(),
     /** This source's own panels on its dashboard in every workspace that charts it (docs/panels.md); each may read only the granted tables. */
     panels: sourcePanelList.default([]),
+    /**
+     * The workspace's teams that may query this source and view its dashboards. Each must be one
+     * the workspace stack defines (grafana-athena-workspace:teams). Default none: admins only, on a
+     * workspace that defines teams.
+     */
+    teams: z
+        .array(r.teamName, { error: (i) => `must be a list of Grafana team names, got ${r.describe(i.input)}` })
+        .refine((ts) => new Set(ts).size === ts.length, { error: "lists a team twice" })
+        .default([]),
 };
 
 export function crossChecks(
@@ -192,4 +201,5 @@ export const SOURCE_KEY_KINDS = {
     roleName: "string",
     label: "string",
     panels: "json",
+    teams: "json",
 } as const;

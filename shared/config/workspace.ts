@@ -5,6 +5,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { RESULT_REUSE_MAX_MINUTES, RESULT_REUSE_MIN_MINUTES } from "../grafana/dashboards";
+import type { TeamSpec } from "../grafana/permissions";
 import { OrganizationAssumeMode, explicitModeCapacity } from "../policies/workspaceRole";
 import { nameKey } from "../naming";
 import { panelList, panelSettings } from "./panels";
@@ -42,6 +43,35 @@ export const sourceRef = z
     )
     .strict();
 
+export const teamSettings = z
+    .object(
+        {
+            name: r.teamName,
+            existing: r.bool("the team exists already: look it up by name, never create or delete it").default(false),
+            members: z
+                .array(r.memberEmail, { error: (i) => `must be a list of email addresses, got ${r.describe(i.input)}` })
+                .refine((ms) => new Set(ms.map((m) => m.toLowerCase())).size === ms.length, { error: "lists a member twice" })
+                .optional(),
+        },
+        { error: r.objectOf("{name, existing?, members?}") },
+    )
+    .strict()
+    .superRefine((t, ctx) => {
+        if (t.existing === true && t.members !== undefined) {
+            ctx.addIssue({ code: "custom", path: ["members"], message: "must be left out for an existing team: its members are managed where the team is (by hand, or by team sync)" });
+        }
+    }, r.onAnyObject)
+    .transform((t): TeamSpec => ({ name: t.name, existing: t.existing, members: t.members }));
+
+/**
+ * The workspace's teams. None (the default): Grafana's defaults (every user may query every data
+ * source and view every dashboard). Some: every data source, folder and dashboard of the stack gets
+ * exactly the grants its sources' teams call for, and no role-wide grant.
+ */
+export const teamList = z
+    .array(teamSettings, { error: (i) => `must be a list of {name, existing?, members?}, got ${r.describe(i.input)}` })
+    .refine((ts) => new Set(ts.map((t) => t.name)).size === ts.length, { error: "lists a team twice" });
+
 /** Keys shared by the workspace project and the root project's `workspace` object. */
 export const workspaceCommonShape = {
     workspaceId: r.workspaceId,
@@ -53,6 +83,7 @@ export const workspaceCommonShape = {
     verifyDataSources: r.bool("check every data source like Grafana's Save & test during pulumi up").default(true),
     sourceRoleName: r.assumableRoleName.optional(),
     organizationId: r.organizationId.optional(),
+    teams: teamList.default([]),
 };
 
 export function workspaceCrossChecks(
@@ -95,6 +126,12 @@ export interface WorkspaceOptions {
     verifyDataSources: boolean;
     /** Organisation-scoped assume policy instead of the explicit list of role ARNs (the default). */
     organization?: OrganizationAssumeMode;
+    /**
+     * The workspace's teams; each source names its own in its stack (`teams` output). Default: none,
+     * and Grafana's defaults stay (every user may query every data source and view every dashboard);
+     * with one or more, only the grants this program decides remain.
+     */
+    teams?: readonly TeamSpec[];
 }
 
 type CommonSettings = z.output<z.ZodObject<typeof workspaceCommonShape>>;
@@ -109,6 +146,7 @@ export function workspaceOptions(s: CommonSettings): WorkspaceOptions {
         verifyDataSources: s.verifyDataSources,
         organization:
             s.sourceRoleName !== undefined && s.organizationId !== undefined ? { sourceRoleName: s.sourceRoleName, organizationId: s.organizationId } : undefined,
+        teams: s.teams,
     };
 }
 
@@ -171,4 +209,5 @@ export const WORKSPACE_KEY_KINDS = {
     verifyDataSources: "json",
     sourceRoleName: "string",
     organizationId: "string",
+    teams: "json",
 } as const;

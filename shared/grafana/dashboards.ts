@@ -17,7 +17,7 @@ import * as text from "@grafana/grafana-foundation-sdk/text";
 import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
 import { Refusal } from "../refusal";
 import { ATHENA_PLUGIN_ID } from "./dataSource";
-import { fleetDashboardUid, homeDashboardUid, isGrafanaUid, sourceDashboardUid } from "./uids";
+import { fleetDashboardUid, homeDashboardUid, isGrafanaUid, sourceDashboardUid, teamFleetDashboardUid } from "./uids";
 
 /** Dashboard JSON model version of Grafana 10.4. */
 export const SCHEMA_VERSION = 39;
@@ -420,6 +420,17 @@ export interface FleetOptions {
     panels?: readonly PanelSpec[];
     /** The workspace stack (`project/stack`): names the dashboard's uid and its home link. */
     scope?: string;
+    /**
+     * The team whose fleet dashboard this is (`dataSourceNames` are then that team's sources, and may
+     * be none: a team no source names yet gets a dashboard that offers no source). Default: the
+     * stack's own fleet dashboard, every source.
+     */
+    team?: string;
+}
+
+/** The title of a team's fleet dashboard. */
+export function teamFleetTitle(team: string): string {
+    return `${FLEET_DASHBOARD_TITLE}: ${team}`;
 }
 
 /**
@@ -429,28 +440,34 @@ export interface FleetOptions {
  * source's own region, catalog and database.
  */
 export function fleetDashboard(options: FleetOptions): BuiltDashboard {
-    if (!Array.isArray(options.dataSourceNames) || options.dataSourceNames.length === 0 || !options.dataSourceNames.every(nonEmpty)) {
+    const team = options.team;
+    if (team !== undefined && !nonEmpty(team)) throw new Refusal("fleet dashboard: a team's name must not be empty");
+    if (!Array.isArray(options.dataSourceNames) || (team === undefined && options.dataSourceNames.length === 0) || !options.dataSourceNames.every(nonEmpty)) {
         throw new Refusal("fleet dashboard: give the names of this stack's data sources");
     }
     const reuse = checkResultReuse(options.resultReuseMinutes);
     const panels = options.panels ?? fleetDefaultPanels();
     checkPanels(panels);
-    const uid = fleetDashboardUid(options.scope);
+    const uid = team === undefined ? fleetDashboardUid(options.scope) : teamFleetDashboardUid(options.scope ?? "fleet", team);
+    const title = team === undefined ? FLEET_DASHBOARD_TITLE : teamFleetTitle(team);
     const names = [...new Set(options.dataSourceNames)].sort(byCodeUnits);
     const variable = new dashboard.DatasourceVariableBuilder(FLEET_VARIABLE)
         .label("Source")
         .type(ATHENA_PLUGIN_ID)
-        .regex(`/^(?:${names.map(regexLiteral).join("|")})$/`)
+        // No names: a pattern that matches no name at all (`(?!)` never matches), not the empty one.
+        .regex(names.length === 0 ? "/^(?!)$/" : `/^(?:${names.map(regexLiteral).join("|")})$/`)
         .multi(true)
         .includeAll(true)
         .current({ selected: true, text: ["All"], value: ["$__all"] });
-    const builder = athenaDashboard(FLEET_DASHBOARD_TITLE, uid, FLEET_DASHBOARD_TAGS, `Every Athena source of this workspace stack, one row each (${names.length})`)
+    const description =
+        team === undefined ? `Every Athena source of this workspace stack, one row each (${names.length})` : `The Athena sources team ${team} may query, one row each (${names.length})`;
+    const builder = athenaDashboard(title, uid, FLEET_DASHBOARD_TAGS, description)
         .withVariable(variable)
         .link(dashboardLink(HOME_DASHBOARD_TITLE, homeDashboardUid(options.scope), "Each source's own dashboard"))
         .withRow(new dashboard.RowBuilder(`\${${FLEET_VARIABLE}:text}`).id(1).repeat(FLEET_VARIABLE).collapsed(false));
     const ref: dashboard.DataSourceRef = { type: ATHENA_PLUGIN_ID, uid: `\${${FLEET_VARIABLE}}` };
     addPanels((p) => builder.withPanel(p), panels, DATA_SOURCE_DEFAULTS, reuse, ref, 2, 1);
-    return finish(builder, uid, FLEET_DASHBOARD_TITLE);
+    return finish(builder, uid, title);
 }
 
 /** Escapes text for Markdown (CommonMark/GFM table cells): every ASCII punctuation mark that matters. */
@@ -465,11 +482,17 @@ function byCodeUnits(a: string, b: string): number {
 /**
  * The entry point: one text panel with a Markdown table linking every source dashboard, sorted
  * by label (then uid). A single panel stays usable with hundreds of sources (it scrolls).
+ *
+ * With `teams` (a workspace whose access is per team) it links each team's fleet dashboard
+ * instead, and names no source: every team may view it, and a list of sources would tell each
+ * team the names of accounts it may not use. Grafana's search shows each user only the source
+ * dashboards their teams may view.
  */
 export function homeDashboard(
     sources: readonly { label: string; dashboardUid: string }[],
-    options: { title?: string; scope?: string } = {},
+    options: { title?: string; scope?: string; teams?: readonly string[] } = {},
 ): BuiltDashboard {
+    if (options.teams !== undefined) return teamsHomeDashboard(options.teams, options);
     if (!Array.isArray(sources)) {
         throw new Refusal("home dashboard sources must be a list");
     }
@@ -517,4 +540,28 @@ export function homeDashboard(
         .withPanel(panel);
 
     return finish(builder, uid, title);
+}
+
+function teamsHomeDashboard(teams: readonly string[], options: { title?: string; scope?: string }): BuiltDashboard {
+    const title = options.title === undefined ? HOME_DASHBOARD_TITLE : options.title;
+    if (!nonEmpty(title)) throw new Refusal("home dashboard title must not be empty");
+    if (!Array.isArray(teams) || teams.length === 0 || !teams.every(nonEmpty)) throw new Refusal("home dashboard: give the names of the workspace's teams");
+    const sorted = [...new Set(teams)].sort(byCodeUnits);
+    const scope = options.scope ?? "fleet";
+    const lines = [
+        `Each team's Athena sources on one dashboard. A source's own dashboard: search by tag \`${SOURCE_DASHBOARD_TAGS[1]}\` ` +
+            `(you see those of the sources your teams may query).`,
+        "",
+        "| Team | Dashboard |",
+        "| --- | --- |",
+        ...sorted.map((t) => `| ${markdownText(t)} | [${markdownText(teamFleetTitle(t))}](/d/${teamFleetDashboardUid(scope, t)}) |`),
+    ];
+    const uid = homeDashboardUid(options.scope);
+    const panel = new text.PanelBuilder()
+        .id(1)
+        .title("Team dashboards")
+        .mode(text.TextMode.Markdown)
+        .content(lines.join("\n"))
+        .gridPos({ x: 0, y: 0, w: GRID_COLUMNS, h: Math.min(Math.max(sorted.length + 4, 6), 40) });
+    return finish(athenaDashboard(title, uid, HOME_DASHBOARD_TAGS).withPanel(panel), uid, title);
 }

@@ -66,3 +66,11 @@ export function sourceDashboardUid(scope: string | undefined, sourceKey: string)
 export function fleetDashboardUid(scope = "fleet"): string {
     return dashboardUid("athena-fleet", scope);
 }
+
+/**
+ * A team's fleet dashboard uid (its sources on one dashboard): one per team per workspace stack.
+ * The hash covers the team, so renaming a team replaces its dashboard rather than another's.
+ */
+export function teamFleetDashboardUid(scope: string, team: string): string {
+    return dashboardUid("athena-fleet", `${scope}\nteam\n${team}`);
+}

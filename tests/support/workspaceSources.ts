@@ -41,6 +41,8 @@ export interface SourceSpec {
     panels?: readonly Record<string, unknown>[];
     /** `tables` config; undefined keeps the example's. */
     tables?: readonly string[];
+    /** `teams` config: the workspace teams that may use the source. */
+    teams?: string[];
 }
 
 export interface PlannedSource {
@@ -59,6 +61,7 @@ export async function planSource(spec: SourceSpec): Promise<PlannedSource> {
     if (spec.roleName) set[srcKey("roleName")] = spec.roleName;
     if (spec.panels) set[srcKey("panels")] = spec.panels;
     if (spec.tables) set[srcKey("tables")] = spec.tables;
+    if (spec.teams) set[srcKey("teams")] = spec.teams;
     const unset = [...(spec.label === undefined ? [srcKey("label")] : []), ...(spec.panels === undefined ? [srcKey("panels")] : [])];
     // The stack name seeds the mocked external ID: one per stack, as in real life.
     const run = await plan(SOURCE_DIR, { set, unset, stack: spec.stack.split("/")[2] });

@@ -22,7 +22,7 @@ export interface StackRefOutputs {
 
 /** Things that exist before the program runs (answers to lookups and reads). */
 export interface MockWorld {
-    /** `aws.grafana.getWorkspace` answers, by workspace ID. Default: Grafana 10.4, a service role. */
+    /** `aws.grafana.getWorkspace` answers, by workspace ID. Default: Grafana 12.4 (what new workspaces should run), a service role. */
     workspaces?: Record<string, Partial<{ endpoint: string; roleArn: string; grafanaVersion: string; accountId: string }>>;
     /** State of existing Athena workgroups read by `Workgroup.get`, by name. */
     workgroups?: Record<string, { tags?: Record<string, string>; configuration?: Record<string, unknown> }>;
@@ -170,9 +170,20 @@ export const RESOURCES: Record<string, ResourceMock> = {
         const slug = String(config.title ?? uid).toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
         return { id: `1:${uid}`, state: { ...inputs, uid, dashboardId: parseInt(hash(uid, 5), 16), url: `${base}/d/${uid}/${slug}`, version: 1 } };
     },
+    // Grafana's ids are "<org>:<id>" (the provider's MakeOrgResourceID); a team's number is made up from its name.
+    "grafana:oss/team:Team": ({ inputs }) => {
+        const teamId = mockTeamNumber(String(inputs.name));
+        return { id: `1:${teamId}`, state: { ...inputs, orgId: "1", teamId, teamUid: `team-${hash(String(inputs.name), 10)}` } };
+    },
+    "grafana:enterprise/dataSourcePermission:DataSourcePermission": ({ inputs }) => ({ id: `1:${inputs.datasourceUid}`, state: { ...inputs, orgId: "1" } }),
+    "grafana:oss/folderPermission:FolderPermission": ({ inputs }) => ({ id: `1:${inputs.folderUid}`, state: { ...inputs, orgId: "1" } }),
+    "grafana:oss/dashboardPermission:DashboardPermission": ({ inputs }) => ({ id: `1:${inputs.dashboardUid}`, state: { ...inputs, orgId: "1" } }),
     "pulumi-nodejs:dynamic:Resource": dynamic,
     "pulumi-nodejs:dynamic/grafana-athena:AthenaPluginInstallation": dynamic,
 };
+
+/** The number Grafana gives the team `name` in the fake cloud (an existing team is looked up with the same). */
+export const mockTeamNumber = (name: string) => 100 + (parseInt(hash(`team/${name}`, 6), 16) % 900_000);
 
 /** Lookups (`aws.getCallerIdentity` and the like), by function token. */
 export const CALLS: Record<string, CallMock> = {
@@ -188,6 +199,12 @@ export const CALLS: Record<string, CallMock> = {
         const china = partition === "aws-cn";
         return { partition, id: partition, dnsSuffix: china ? "amazonaws.com.cn" : "amazonaws.com", reverseDnsPrefix: china ? "cn.com.amazonaws" : "com.amazonaws" };
     },
+    // An existing team, looked up by name (`grafana.oss.getTeam`): every name answers, as a workspace
+    // where the team was made by hand would.
+    "grafana:oss/getTeam:getTeam": (inputs) => {
+        const teamId = mockTeamNumber(String(inputs.name));
+        return { id: `1:${teamId}`, name: inputs.name, orgId: "1", teamId, teamUid: `team-${hash(String(inputs.name), 10)}`, email: "", members: [], admins: [], preferences: [], teamSyncs: [] };
+    },
     "aws:grafana/getWorkspace:getWorkspace": (inputs, ctx) => {
         const { account, region, world } = ctx;
         const wsId = String(inputs.workspaceId);
@@ -198,7 +215,7 @@ export const CALLS: Record<string, CallMock> = {
             workspaceId: wsId,
             endpoint: w.endpoint ?? `${wsId}.grafana-workspace.${region}.amazonaws.com`,
             roleArn: w.roleArn ?? `arn:${arnPartition(ctx)}:iam::${wsAccount}:role/service-role/AmazonGrafanaServiceRole-${hash(wsId, 9)}`,
-            grafanaVersion: w.grafanaVersion ?? "10.4",
+            grafanaVersion: w.grafanaVersion ?? "12.4",
             accountAccessType: "CURRENT_ACCOUNT",
             authenticationProviders: ["AWS_SSO"],
             permissionType: "SERVICE_MANAGED",

@@ -158,6 +158,10 @@ function renderStack(d: StackDiff, maxDiffLines: number): string[] {
         }
     }
 
+    if (d.access.length) {
+        blocks.push(["#### Grafana access (who may query, who may view)", "", fence(capLines(d.access.join("\n"), maxDiffLines), "diff")].join("\n"));
+    }
+
     if (d.jsonDocs.length) {
         blocks.push("#### Data source settings");
         for (const j of d.jsonDocs) {

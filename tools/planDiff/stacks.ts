@@ -3,6 +3,7 @@
  * parent, provider), the options that decide what `pulumi up` / `destroy` deletes, reads,
  * outputs, and the IAM, dashboard and data source documents inside the inputs.
  */
+import { accessChanges } from "../plan/access";
 import type { Plan, PlanRead, PlanResource } from "../plan/format";
 import { DASHBOARD_INPUTS, DashboardDiff, dashboardDiffs } from "./dashboards";
 import { POLICY_INPUTS, PolicyDiff, policyDiffs } from "./iam";
@@ -87,6 +88,8 @@ export interface StackDiff {
     policies: PolicyDiff[];
     dashboards: DashboardDiff[];
     jsonDocs: JsonDocDiff[];
+    /** Grafana access granted (`+ ...`) and taken away (`- ...`): tools/plan/access.ts. */
+    access: string[];
 }
 
 function optionFlagsForAdded(r: PlanResource): string[] {
@@ -161,6 +164,7 @@ export function diffPlans(file: string, base: Plan | undefined, head: Plan | und
         policies: [],
         dashboards: [],
         jsonDocs: [],
+        access: accessChanges(base, head),
     };
     for (const key of sortedKeys(rb, rh)) {
         const b = rb.get(key);

@@ -1,0 +1,162 @@
+/**
+ * A local fake Grafana (127.0.0.1, a random port) that answers the HTTP APIs this program and the
+ * Grafana provider call, as Grafana 10.4, 12.4 or 13 does:
+ * - `GET /api/health`: `{database, version}` (the version the fake plays);
+ * - the plugin API (`GET /api/plugins/:id/settings`, `POST /api/plugins/:id/install`): 404 "Not
+ *   found" for the install route when plugin management is off, 409 for a version already
+ *   installed, a while of 404 on the settings right after an install;
+ * - `GET /api/datasources/uid/:uid/health` ("Save & test");
+ * - the access-control resource permissions the provider's `DataSourcePermission`,
+ *   `FolderPermission` and `DashboardPermission` call (`GET` and `POST
+ *   /api/access-control/{datasources|folders|dashboards}/:uid`, grafana/terraform-provider-grafana
+ *   `common_resource_permission.go`), starting from Grafana's defaults for a new resource (the
+ *   Viewer and Editor roles may query a data source; a folder gives Viewer View and Editor Edit).
+ * The three versions answer these routes alike (AMG's Grafana 10 and 12 API references list the
+ * same plugin, data source and permission APIs); 13 deprecates the legacy `/api` routes without
+ * disabling them, so it answers them too. Only `/api/health` tells the versions apart.
+ */
+import * as http from "node:http";
+import { AddressInfo } from "node:net";
+import { ATHENA_PLUGIN_ID } from "../../shared/grafana/dataSource";
+
+export type FakeGrafanaVersion = "10.4" | "12.4" | "13";
+export const FAKE_GRAFANA_VERSIONS: readonly FakeGrafanaVersion[] = ["10.4", "12.4", "13"];
+/** The build each version reports in `/api/health`. */
+const BUILD: Record<FakeGrafanaVersion, string> = { "10.4": "10.4.19", "12.4": "12.4.1", "13": "13.0.2" };
+
+export interface FakeGrafanaOptions {
+    version?: FakeGrafanaVersion;
+    /** The token every call must carry (`Authorization: Bearer ...`). */
+    token?: string;
+    /** Plugin management on (default) or off. */
+    managementOn?: boolean;
+    /** How many settings reads answer 404 right after an install. */
+    notReportedFor?: number;
+    /** Statuses the next installs answer before the real one (e.g. 503, 409). */
+    installAnswers?: number[];
+}
+
+/** One grant as Grafana's access-control API lists it (`ResourcePermissionDTO`). */
+export interface FakeGrant {
+    teamId: number;
+    userId: number;
+    builtInRole: string;
+    permission: string;
+    isManaged: boolean;
+    isInherited: boolean;
+}
+
+/** The levels each resource kind accepts (the provider validates the same lists). */
+const LEVELS: Record<string, string[]> = { datasources: ["Query", "Edit", "Admin"], folders: ["View", "Edit", "Admin"], dashboards: ["View", "Edit", "Admin"] };
+
+/** Grafana's managed defaults for a resource nobody has set permissions on. */
+function defaults(kind: string): FakeGrant[] {
+    const grant = (builtInRole: string, permission: string): FakeGrant => ({ teamId: 0, userId: 0, builtInRole, permission, isManaged: true, isInherited: false });
+    return kind === "datasources" ? [grant("Viewer", "Query"), grant("Editor", "Query")] : [grant("Viewer", "View"), grant("Editor", "Edit")];
+}
+
+export class FakeGrafana {
+    readonly log: string[] = [];
+    readonly version: FakeGrafanaVersion;
+    /** Grants by `<kind>/<uid>`, once anything read or set them. */
+    readonly grants = new Map<string, FakeGrant[]>();
+    server!: http.Server;
+    url = "";
+    private pendingReads = 0;
+
+    constructor(
+        public installed: string | null,
+        readonly options: FakeGrafanaOptions = {},
+    ) {
+        this.version = options.version ?? "10.4";
+    }
+
+    private grantsOf(kind: string, uid: string): FakeGrant[] {
+        const key = `${kind}/${uid}`;
+        if (!this.grants.has(key)) this.grants.set(key, defaults(kind));
+        return this.grants.get(key)!;
+    }
+
+    async start(): Promise<this> {
+        this.server = http.createServer((req, res) => {
+            const reply = (status: number, body: unknown) => {
+                res.writeHead(status, { "Content-Type": "application/json" });
+                res.end(JSON.stringify(body));
+            };
+            const authorized = this.options.token === undefined || req.headers.authorization === `Bearer ${this.options.token}`;
+            this.log.push(`${req.method} ${req.url} ${authorized ? "token" : "no token"}`);
+            const url = req.url ?? "";
+            let body = "";
+            req.on("data", (c) => (body += c));
+            req.on("end", () => {
+                if (url === "/api/health" && req.method === "GET") return reply(200, { database: "ok", version: BUILD[this.version] });
+                if (!authorized) return reply(401, { message: "invalid API key" });
+                const health = /^\/api\/datasources\/uid\/([^/]+)\/health$/.exec(url);
+                if (health && req.method === "GET") return reply(200, { status: "OK", message: "Data source is working" });
+                const acl = /^\/api\/access-control\/(datasources|folders|dashboards)\/([^/?]+)(\?.*)?$/.exec(url);
+                if (acl) return this.accessControl(acl[1], acl[2], req.method ?? "", body, reply);
+                const m = /^\/api\/plugins\/([^/]+)\/(settings|install)$/.exec(url);
+                if (!m || m[1] !== ATHENA_PLUGIN_ID) return reply(404, { message: "Not found" });
+                if (m[2] === "settings" && req.method === "GET") {
+                    if (this.pendingReads > 0) {
+                        this.pendingReads -= 1;
+                        return reply(404, { message: "Plugin not found, no installed plugin with that id" });
+                    }
+                    return this.installed === null
+                        ? reply(404, { message: "Plugin not found, no installed plugin with that id" })
+                        : reply(200, { id: ATHENA_PLUGIN_ID, type: "datasource", info: { version: this.installed } });
+                }
+                if (m[2] === "install" && req.method === "POST") {
+                    // Plugin management off: the route does not exist.
+                    if (this.options.managementOn === false) return reply(404, { message: "Not found" });
+                    const planned = this.options.installAnswers?.shift();
+                    if (planned !== undefined && planned !== 200) return reply(planned, { message: planned === 409 ? "Plugin already installed" : "busy" });
+                    const version = (JSON.parse(body || "{}") as { version?: string }).version ?? "latest";
+                    this.log.push(`installed ${version}`);
+                    if (this.installed === version) return reply(409, { message: "Plugin already installed" });
+                    this.installed = version;
+                    this.pendingReads = this.options.notReportedFor ?? 0;
+                    return reply(200, {});
+                }
+                reply(404, { message: "Not found" });
+            });
+        });
+        await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
+        this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+        return this;
+    }
+
+    /**
+     * `GET` lists the grants; `POST {permissions: [{teamId, userId, builtInRole, permission}]}` sets
+     * each one named (an empty permission removes it) and leaves the others, as Grafana does.
+     */
+    private accessControl(kind: string, uid: string, method: string, body: string, reply: (status: number, body: unknown) => void) {
+        const current = this.grantsOf(kind, uid);
+        if (method === "GET") return reply(200, current.map((g, i) => ({ id: i + 1, roleName: "managed", ...g })));
+        if (method !== "POST") return reply(405, { message: "Method not allowed" });
+        const { permissions } = JSON.parse(body || "{}") as { permissions?: Partial<FakeGrant>[] };
+        for (const p of permissions ?? []) {
+            const who = { teamId: p.teamId ?? 0, userId: p.userId ?? 0, builtInRole: p.builtInRole ?? "" };
+            if (p.permission && !LEVELS[kind].includes(p.permission)) return reply(400, { message: `invalid permission ${p.permission}` });
+            const at = current.findIndex((g) => g.teamId === who.teamId && g.userId === who.userId && g.builtInRole === who.builtInRole);
+            if (at >= 0) current.splice(at, 1);
+            if (p.permission) current.push({ ...who, permission: p.permission, isManaged: true, isInherited: false });
+        }
+        reply(200, { message: "Permissions updated" });
+    }
+
+    async stop(): Promise<void> {
+        this.server.closeAllConnections();
+        await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    }
+}
+
+/** Runs `body` with `g` started, and stops it whatever happens. */
+export async function withGrafana<T>(g: FakeGrafana, body: (g: FakeGrafana) => Promise<T>): Promise<T> {
+    await g.start();
+    try {
+        return await body(g);
+    } finally {
+        await g.stop();
+    }
+}
