@@ -4,9 +4,9 @@
  * defaults applied. Secure values cannot be decrypted offline: they get a stand-in and stay secret.
  */
 import { createHash } from "crypto";
-import * as fs from "fs";
 import * as path from "path";
-import YAML from "yaml";
+import { readTextFile, readYamlFile } from "../shared/files";
+import { stackFileConfig } from "../shared/inventory";
 
 export interface ProjectFile {
     name: string;
@@ -21,9 +21,12 @@ export interface StackConfig {
 
 export function readProject(projectDir: string): ProjectFile {
     const file = path.join(projectDir, "Pulumi.yaml");
-    const project = YAML.parse(fs.readFileSync(file, "utf8")) as ProjectFile;
-    if (!project || typeof project.name !== "string") {
+    const project = readYamlFile(file) as ProjectFile | null;
+    if (!project || typeof project !== "object" || Array.isArray(project) || typeof project.name !== "string") {
         throw new Error(`${file}: no project name`);
+    }
+    if (project.config !== undefined && (project.config === null || typeof project.config !== "object" || Array.isArray(project.config))) {
+        throw new Error(`${file}: config: must be a map of declarations`);
     }
     return project;
 }
@@ -44,12 +47,17 @@ function standInSecrets(value: unknown, found: { secret: boolean }): unknown {
 
 const asConfigString = (v: unknown) => (typeof v === "string" ? v : JSON.stringify(v));
 
-/** Stack config from a `Pulumi.<stack>.yaml`-shaped file plus the project's defaults. */
+/**
+ * Stack config from a `Pulumi.<stack>.yaml`-shaped file plus the project's defaults. The file is
+ * read as every tool reads one (shared/files.ts: a regular file, bounded) and its shape checked
+ * by the rule the programs use (shared/inventory.ts): a file that is not YAML, or whose `config:`
+ * is not a map, is refused naming the file.
+ */
 export function readStackConfig(project: ProjectFile, stackFile: string): StackConfig {
-    const doc = (YAML.parse(fs.readFileSync(stackFile, "utf8")) ?? {}) as { config?: Record<string, unknown> };
+    const settings = stackFileConfig(readTextFile(stackFile), stackFile);
     const config: Record<string, string> = {};
     const secretKeys: string[] = [];
-    for (const [key, value] of Object.entries(doc.config ?? {})) {
+    for (const [key, value] of Object.entries(settings)) {
         const full = key.includes(":") ? key : `${project.name}:${key}`;
         const found = { secret: false };
         const plain = standInSecrets(value, found);

@@ -31,6 +31,12 @@ export interface RunRequest {
     stackRefs?: Record<string, StackRefOutputs>;
     /** Resolves a stack reference `stackRefs` does not hold (e.g. from a folder of plans). */
     resolveStackRef?: (name: string) => StackRefOutputs | undefined;
+    /**
+     * The one line that says a stack reference is known neither to `stackRefs` nor to
+     * `resolveStackRef`, naming what was looked for (default: how to pass it). The run is refused
+     * with one such line per unknown stack.
+     */
+    missingStackRef?: (name: string) => string;
     world?: MockWorld;
 }
 
@@ -88,6 +94,12 @@ async function runProgramNow(req: RunRequest): Promise<RunResult> {
         if (ref) rememberSecrets(ref);
         return ref;
     };
+    const missingRefs: string[] = [];
+    const stackRefMissing = (name: string) => {
+        const line = req.missingStackRef?.(name) ?? `stack reference ${name} is not known offline: pass --ref ${name}=PLANFILE, or --ref-dir DIR holding ${name.split("/").pop()}.json`;
+        if (!missingRefs.includes(line)) missingRefs.push(line);
+        return line;
+    };
 
     let recorder!: ResourceRecorder;
     // The account and region of an AWS provider: what it is pinned to, else the stack's defaults.
@@ -100,6 +112,7 @@ async function runProgramNow(req: RunRequest): Promise<RunResult> {
             providerUrl: p?.url as string | undefined,
             world: req.world ?? {},
             stackRef,
+            stackRefMissing,
             addSecret: (v) => secretValues.add(v),
         };
     };
@@ -157,6 +170,8 @@ async function runProgramNow(req: RunRequest): Promise<RunResult> {
     } catch (e) {
         const error = asProgramError(e);
         await drain();
+        // Every unknown stack reference, one line each, instead of the first failure it caused.
+        if (missingRefs.length > 0) throw new ProgramError(missingRefs.join("\n"), [], true);
         throw error;
     } finally {
         watch.stop();
