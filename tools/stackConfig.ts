@@ -17,6 +17,8 @@ export interface ProjectFile {
 export interface StackConfig {
     config: Record<string, string>;
     secretKeys: string[];
+    /** The file's `config:` map as written (no defaults, values not stringified). */
+    settings: Record<string, unknown>;
 }
 
 export function readProject(projectDir: string): ProjectFile {
@@ -75,5 +77,5 @@ export function readStackConfig(project: ProjectFile, stackFile: string): StackC
             config[full] = asConfigString(decl);
         }
     }
-    return { config, secretKeys };
+    return { config, secretKeys, settings };
 }
