@@ -42,7 +42,7 @@ const MAX_MATRIX = 256;
 
 /** Options every command takes. */
 export const COMMON_OPTIONS = {
-    org: { type: "string", value: "ORG", default: "$PULUMI_ORG, else organization (the local backend's)", help: "the organisation stack names are qualified in" },
+    org: { type: "string", value: "ORG", default: "$PULUMI_ORG, else organization, the local backend's", help: "the organisation stack names are qualified in" },
     root: { type: "string", value: "DIR", default: "the current folder", help: "the checkout of this repository whose stack files are the fleet" },
 } as const satisfies OptionTable;
 

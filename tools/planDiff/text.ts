@@ -4,6 +4,7 @@
  */
 import { OMIT_HEADERS, createTwoFilesPatch } from "diff";
 import type { PlanResource } from "../plan/format";
+import { parseJson } from "./json";
 
 export function byCodeUnits(a: string, b: string): number {
     return a < b ? -1 : a > b ? 1 : 0;
@@ -11,6 +12,11 @@ export function byCodeUnits(a: string, b: string): number {
 
 export function isObject(v: unknown): v is Record<string, unknown> {
     return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** `o[k]` if `o` has its own key `k`: a key named `constructor` or `toString` never finds `Object.prototype`'s. */
+export function own(o: Record<string, unknown> | undefined, k: string): unknown {
+    return o !== undefined && Object.prototype.hasOwnProperty.call(o, k) ? o[k] : undefined;
 }
 
 /** JSON with object keys sorted, for equality and identity of values. */
@@ -65,15 +71,21 @@ export function plural(n: number, word: string, many = `${word}s`): string {
     return `${n} ${n === 1 ? word : many}`;
 }
 
+/** Any value as text: a string as it is, anything else as canonical JSON (never `String(object)`, which a prototype-free object refuses). */
+export function asText(v: unknown): string {
+    return typeof v === "string" ? v : canonicalJson(v);
+}
+
 export function asList(v: unknown): string[] {
     if (v === undefined || v === null) return [];
     return (Array.isArray(v) ? v : [v]).map((x) => (typeof x === "string" ? x : canonicalJson(x)));
 }
 
+/** A JSON document inside a string input, parsed within the plan diff's bounds (json.ts); out of bounds reads as not JSON. */
 export function tryJson(text: unknown): { ok: true; value: unknown } | { ok: false } {
     if (typeof text !== "string") return { ok: false };
     try {
-        return { ok: true, value: JSON.parse(text) };
+        return { ok: true, value: parseJson(text) };
     } catch {
         return { ok: false };
     }
@@ -90,8 +102,8 @@ export function pretty(text: unknown): string {
 /** The JSON-text inputs named `inputs` that differ between the two sides, parsed. */
 export function* changedJsonInputs(before: PlanResource | undefined, after: PlanResource | undefined, inputs: readonly string[]) {
     for (const input of inputs) {
-        const b = before?.inputs[input];
-        const a = after?.inputs[input];
+        const b = own(before?.inputs, input);
+        const a = own(after?.inputs, input);
         if (typeof a !== "string" && typeof b !== "string") continue;
         if (same(a, b)) continue;
         const status: "added" | "removed" | "changed" = b === undefined ? "added" : a === undefined ? "removed" : "changed";
