@@ -104,8 +104,8 @@ export function dashboardChanges(beforeJson: unknown, afterJson: unknown): { not
     const b = isObject(beforeJson) ? beforeJson : {};
     const a = isObject(afterJson) ? afterJson : {};
     if (beforeJson !== undefined && afterJson !== undefined) {
-        if (b.uid !== a.uid) notes.push(`uid ${short(b.uid)} → ${short(a.uid)}: a new dashboard URL; links and bookmarks to the old one break`);
-        if (b.title !== a.title) notes.push(`title ${short(b.title)} → ${short(a.title)}`);
+        if (b.uid !== a.uid) notes.push(`uid ${code(short(b.uid))} → ${code(short(a.uid))}: a new dashboard URL; links and bookmarks to the old one break`);
+        if (b.title !== a.title) notes.push(`title ${code(short(b.title))} → ${code(short(a.title))}`);
         const other = [...new Set([...Object.keys(a), ...Object.keys(b)])]
             .filter((k) => !["uid", "title", "panels"].includes(k) && !same(own(a, k), own(b, k)))
             .sort(byCodeUnits);

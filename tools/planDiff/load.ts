@@ -34,7 +34,8 @@ export const UNTRUSTED_LIMITS: PlanLimits = { files: 64, bytes: MAX_PLAN_FILE_BY
  * (a pull request's upload), nothing but `*.json` files may be there.
  */
 export function readPlanDir(dir: string, limits: PlanLimits = UNTRUSTED_LIMITS, strict = false): Record<string, Plan> {
-    const plans: Record<string, Plan> = Object.create(null);
+    // Keys are file names ending in .json: never a name Object.prototype has.
+    const plans: Record<string, Plan> = {};
     const st = fs.statSync(dir, { throwIfNoEntry: false });
     if (!st) return plans;
     if (!st.isDirectory()) throw new Error(`${dir} is not a folder of plans`);

@@ -33,9 +33,25 @@ export function same(a: unknown, b: unknown): boolean {
     return canonicalJson(a) === canonicalJson(b);
 }
 
-/** Inline code that survives backticks and newlines in the text. */
+/**
+ * Every character a Markdown renderer (or a browser showing its output) may take as the end of a
+ * line: CR and LF (CommonMark's line endings), vertical tab, form feed, NEL (U+0085), U+2028 and
+ * U+2029; and the other control characters, which have no business in a comment.
+ */
+const LINE_BREAKING = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029]/g;
+
+/** Text from a plan as one line: every line terminator and control character becomes a space. */
+export function flat(text: string): string {
+    return text.replace(LINE_BREAKING, " ");
+}
+
+/**
+ * Inline code that survives backticks and line terminators in the text: the way every text from
+ * a plan enters the comment. Inside a code span, Markdown shows the text as it is: no link, image,
+ * heading, HTML, entity or mention is recognised there.
+ */
 export function code(text: string): string {
-    const s = text.replace(/\r?\n/g, " ");
+    const s = flat(text);
     const runs = s.match(/`+/g) ?? [];
     const longest = runs.reduce((n, r) => Math.max(n, r.length), 0);
     const ticks = "`".repeat(longest + 1);
@@ -53,7 +69,7 @@ export function fence(content: string, lang = ""): string {
 
 /** Text for a table cell. */
 export function cell(text: string): string {
-    return text.replace(/\r?\n/g, " ").replace(/\|/g, "\\|");
+    return flat(text).replace(/\|/g, "\\|");
 }
 
 /** A short, single-line rendering of a value. */
