@@ -86,7 +86,8 @@ export function parseOptions<T extends OptionTable>(argv: string[], table: T): {
             options: Object.fromEntries(Object.entries(table).map(([name, o]) => [name, { type: o.type, multiple: o.multiple ?? false }])),
         });
     } catch (e) {
-        throw new UsageError((e as Error).message.split("\n")[0]);
+        // Node's advice on positionals that start with "-" would mislead: none of these takes one.
+        throw new UsageError((e as Error).message.split("\n")[0].split(". To specify")[0]);
     }
     const values = parsed.values as Record<string, string | boolean | string[] | undefined>;
     for (const [name, spec] of Object.entries(table)) {

@@ -89,16 +89,24 @@ async function runProgramNow(req: RunRequest): Promise<RunResult> {
         }
     };
     Object.values(req.stackRefs ?? {}).forEach(rememberSecrets);
-    const stackRef = (name: string) => {
-        const ref = req.stackRefs?.[name] ?? req.resolveStackRef?.(name);
-        if (ref) rememberSecrets(ref);
-        return ref;
-    };
+    // Stack references that could not be resolved, one line each: the run reports these.
     const missingRefs: string[] = [];
-    const stackRefMissing = (name: string) => {
-        const line = req.missingStackRef?.(name) ?? `stack reference ${name} is not known offline: pass --ref ${name}=PLANFILE, or --ref-dir DIR holding ${name.split("/").pop()}.json`;
+    const refProblem = (line: string) => {
         if (!missingRefs.includes(line)) missingRefs.push(line);
         return line;
+    };
+    const stackRefMissing = (name: string) =>
+        refProblem(req.missingStackRef?.(name) ?? `stack reference ${name} is not known offline: pass --ref ${name}=PLANFILE, or --ref-dir DIR holding ${name.split("/").pop()}.json`);
+    const stackRef = (name: string) => {
+        let ref: StackRefOutputs | undefined;
+        try {
+            ref = req.stackRefs?.[name] ?? req.resolveStackRef?.(name);
+        } catch (e) {
+            // A plan that cannot be read (not a regular file, not a plan): named, once.
+            throw new Error(refProblem(`stack reference ${name}: ${(e instanceof Error ? e.message : String(e)).split("\n")[0]}`));
+        }
+        if (ref) rememberSecrets(ref);
+        return ref;
     };
 
     let recorder!: ResourceRecorder;

@@ -46,11 +46,13 @@ export function readPlanDir(dir: string, limits: PlanLimits = UNTRUSTED_LIMITS, 
     }
     const files = entries.filter((f) => f.endsWith(".json"));
     if (files.length > limits.files) throw new Error(`${dir}: ${files.length} plans, more than ${limits.files}`);
+    // The whole budget before the first byte is read: a folder over it costs nothing to refuse.
+    const sizes = files.map((f) => fs.statSync(path.join(dir, f), { throwIfNoEntry: false })?.size ?? 0);
+    const declared = sizes.reduce((a, b) => a + b, 0);
+    if (declared > limits.totalBytes) throw new Error(`${dir}: its plans hold ${declared} bytes together, more than ${limits.totalBytes}, the most the plan diff reads`);
     let total = 0;
     for (const f of files) {
         const file = path.join(dir, f);
-        const size = fs.statSync(file, { throwIfNoEntry: false })?.size ?? 0;
-        if (total + size > limits.totalBytes) throw new Error(`${dir}: its plans hold more than ${limits.totalBytes} bytes together, the most the plan diff reads`);
         const text = readTextFile(file, Math.min(limits.bytes, limits.totalBytes - total));
         total += Buffer.byteLength(text);
         let raw: unknown;
