@@ -119,7 +119,9 @@ export function checkInventory(root: string, org: string): string[] {
         }
     };
     for (const entry of [...inventory.sources, ...inventory.workspaces]) {
-        for (const p of fileProblems(entry, configOf)) problems.push(`${rel(entry.file)}: ${p}`);
+        // The line names the file once, relative to the root, even when the reader named it too.
+        const own = (p: string) => (p.startsWith(entry.file) ? p.slice(entry.file.length).replace(/^:? */, "") : p);
+        for (const p of fileProblems(entry, configOf)) problems.push(`${rel(entry.file)}: ${own(p)}`);
     }
 
     // Two stacks for one account and workgroup would be one data source twice.
