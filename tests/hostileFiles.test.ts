@@ -14,7 +14,7 @@ import * as path from "node:path";
 import { MAX_CONFIG_FILE_BYTES, UnreadableFile, readTextFile } from "../shared/files";
 import { fleet } from "../tools/fleet/cli";
 import { readProject, readStackConfig } from "../tools/stackConfig";
-import { synth } from "../tools/synth";
+import { missingStackRefLine, parseArgs, synth } from "../tools/synth";
 import { REPO, SOURCE_DIR, WORKSPACE_DIR } from "./support/program";
 
 let dir: string;
@@ -106,6 +106,35 @@ describe("hostile files", () => {
                 ]);
                 return true;
             });
+        });
+    });
+
+    describe("synth: what an unknown stack reference says", () => {
+        it("names the stack file a source needs, the plan --ref-dir lacks, or how to pass it (inventory mode: the file exists)", () => {
+            const root = fs.mkdtempSync(path.join(os.tmpdir(), "missing-ref-"));
+            try {
+                fs.mkdirSync(path.join(root, "infra-account-b"));
+                fs.writeFileSync(path.join(root, "infra-account-b", "Pulumi.sales.yaml"), "config: {}\n");
+                assert.equal(
+                    missingStackRefLine("acme/grafana-athena-source/nosuch", root, undefined),
+                    "stack reference acme/grafana-athena-source/nosuch: no stack file infra-account-b/Pulumi.nosuch.yaml in this repository: add it (or correct the stack name), or pass --ref acme/grafana-athena-source/nosuch=PLANFILE",
+                );
+                assert.equal(
+                    missingStackRefLine("acme/grafana-athena-source/sales", root, undefined),
+                    "stack reference acme/grafana-athena-source/sales is not known offline: plan infra-account-b/Pulumi.sales.yaml and pass --ref acme/grafana-athena-source/sales=PLANFILE, or --ref-dir DIR holding sales.json",
+                );
+                assert.equal(
+                    missingStackRefLine("acme/grafana-athena-source/sales", root, "plans"),
+                    "stack reference acme/grafana-athena-source/sales: no plan plans/sales.json (plan infra-account-b/Pulumi.sales.yaml into it with npm run synth -- infra-account-b --stack sales --out plans/sales.json)",
+                );
+                assert.match(missingStackRefLine("acme/other/x", root, "plans"), /^stack reference acme\/other\/x is not known offline: pass --ref acme\/other\/x=PLANFILE/);
+            } finally {
+                fs.rmSync(root, { recursive: true, force: true });
+            }
+        });
+
+        it("refuses a --stack that is a path, not a name", () => {
+            assert.throws(() => parseArgs(["infra-account-b", "--stack", "../../tmp/x"]), /^Error: --stack takes a stack name \(letters, digits, -, _ and \.\), got "..\/..\/tmp\/x"$/);
         });
     });
 

@@ -66,6 +66,8 @@ export function parseArgs(argv: string[]): SynthArgs | undefined {
         if (eq <= 0) throw new UsageError(`--ref takes STACK=PLANFILE, got ${JSON.stringify(v.slice(0, 100))}`);
         refs[v.slice(0, eq)] = v.slice(eq + 1);
     }
+    // The stack names a file beside the project: a name, never a path.
+    if (values.stack !== undefined && !/^[A-Za-z0-9_.-]+$/.test(values.stack)) throw new UsageError(`--stack takes a stack name (letters, digits, -, _ and .), got ${JSON.stringify(values.stack.slice(0, 100))}`);
     return { projectDir: positionals[0], stack: values.stack ?? "example", configFile: values.config, refs, refDir: values["ref-dir"], out: values.out };
 }
 
