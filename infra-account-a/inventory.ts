@@ -5,6 +5,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { readTextFile } from "../shared/files";
 import { PROJECT_FOLDERS, SOURCE_PROJECT, WorkspaceStackSummary, qualifiedStack, stackFileConfig, stackOfFile, workspaceSummary } from "../shared/inventory";
 
 /** The repository this program runs from. */
@@ -32,7 +33,8 @@ export function workspaceInventory(org: string, root = REPOSITORY): WorkspaceSta
     const sources = sourceInventory(org, root);
     return stackFiles(path.join(root, PROJECT_FOLDERS.workspace)).flatMap(({ stack, file }) => {
         try {
-            return [workspaceSummary(stack, stackFileConfig(fs.readFileSync(file, "utf8"), file), sources)];
+            // Read as every tool reads a stack file: a FIFO or device among the siblings cannot block or flood the run.
+            return [workspaceSummary(stack, stackFileConfig(readTextFile(file), file), sources)];
         } catch {
             // An unreadable sibling is that stack's problem (npm run fleet -- check names it).
             return [];

@@ -4,8 +4,8 @@
  * The naming rules, and what a workspace stack can tell from its siblings' files. Pure: callers
  * read the files.
  */
-import YAML from "yaml";
 import type { ConfigProblem } from "./config/problems";
+import { parseYaml } from "./files";
 import { SOURCE_NAMESPACE } from "./config/source";
 import { DEFAULT_FOLDER, WORKSPACE_NAMESPACE } from "./config/workspace";
 import { nameKey, sameName } from "./naming";
@@ -34,12 +34,8 @@ export function qualifiedStack(org: string, project: string, stack: string): str
 
 /** A stack file's `config:` map; a file that is not YAML, or whose `config` is not a map, is refused naming it. */
 export function stackFileConfig(text: string, file: string): Record<string, unknown> {
-    let doc: unknown;
-    try {
-        doc = YAML.parse(text);
-    } catch (e) {
-        throw new Refusal(`${file}: not YAML (${(e instanceof Error ? e.message : String(e)).split("\n")[0]})`);
-    }
+    // Duplicate keys, alias bombs and nesting too deep are refused there, naming the file.
+    const doc = parseYaml(text, file);
     if (doc === null || doc === undefined) return {};
     if (typeof doc !== "object" || Array.isArray(doc)) throw new Refusal(`${file}: a stack file holds a map with a config: key`);
     const config = (doc as { config?: unknown }).config;

@@ -7,16 +7,17 @@
  *
  *   npm run bench                                   # N = 500, 1000, 2000, 5000, organisation mode
  *   npm run bench -- --sizes 50,100 --runs 3
+ *   npm run bench -- --help                         # the options (BENCH_OPTIONS), defaults, exit codes
  *
  * Prints a Markdown table: the program run's time and the process's peak memory for both, the
  * ratio to the floor, and how much longer each doubling of N takes. Organisation mode, as the
  * explicit assume policy holds at most about 137 sources.
  */
 import { spawn } from "child_process";
-import { parseArgs } from "util";
 import { createHash } from "crypto";
 import * as path from "path";
 import { DEFAULT_ROLE_NAME } from "../shared/config/source";
+import { CommandHelp, OptionTable, UsageError, asksForHelp, helpText, parseOptions } from "./cli/options";
 import type { PlanResource, RunRequest, StackRefOutputs } from "./mock/runtime";
 import { readProject, readStackConfig } from "./stackConfig";
 
@@ -204,12 +205,29 @@ export function markdownTable(rows: readonly BenchRow[]): string {
     return lines.join("\n");
 }
 
-function parseCli(argv: string[]): { sizes: number[]; runs: number } {
-    const { values } = parseArgs({ args: argv, options: { sizes: { type: "string" }, runs: { type: "string" } } });
+/** bench's options: the parser and `--help` are both made from this table. */
+export const BENCH_OPTIONS = {
+    sizes: { type: "string", value: "N,N,...", default: DEFAULT_SIZES.join(","), help: "the numbers of generated source stacks to plan the workspace with (1 to 20000 each)" },
+    runs: { type: "string", value: "R", default: "1", help: "runs per size and program; the median is shown" },
+} as const satisfies OptionTable;
+
+export const BENCH_HELP: CommandHelp = {
+    usage: "npm run bench --",
+    summary: "Plan-time benchmark: the workspace stack fed by N generated source stacks, beside its floor (the same stack references and resources, no logic), each run in a fresh process. Prints a Markdown table.",
+    exitCodes: [
+        [0, "measured (or --help)"],
+        [1, "a run failed"],
+        [2, "a bad command line"],
+    ],
+};
+
+export function parseCli(argv: string[]): { sizes: number[]; runs: number } {
+    const { values, positionals } = parseOptions(argv, BENCH_OPTIONS);
+    if (positionals.length > 0) throw new UsageError(`bench takes no arguments, got ${JSON.stringify(positionals[0].slice(0, 100))} (see --help)`);
     const sizes = values.sizes === undefined ? DEFAULT_SIZES : values.sizes.split(",").map((s) => Number(s.trim()));
-    if (sizes.some((s) => !Number.isInteger(s) || s < 1 || s > 20000)) throw new Error("--sizes takes a comma-separated list of whole numbers from 1 to 20000");
+    if (sizes.some((s) => !Number.isInteger(s) || s < 1 || s > 20000)) throw new UsageError("--sizes takes a comma-separated list of whole numbers from 1 to 20000");
     const runs = values.runs === undefined ? 1 : Number(values.runs);
-    if (!Number.isInteger(runs) || runs < 1) throw new Error("--runs takes a whole number, at least 1");
+    if (!Number.isInteger(runs) || runs < 1) throw new UsageError("--runs takes a whole number, at least 1");
     return { sizes, runs };
 }
 
@@ -225,6 +243,10 @@ async function measure(n: number, runs: number): Promise<BenchRow> {
 }
 
 async function main(argv: string[]): Promise<number> {
+    if (asksForHelp(argv)) {
+        process.stdout.write(helpText(BENCH_HELP, BENCH_OPTIONS));
+        return 0;
+    }
     let cli: { sizes: number[]; runs: number };
     try {
         cli = parseCli(argv);

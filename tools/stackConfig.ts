@@ -4,10 +4,11 @@
  * defaults applied. Secure values cannot be decrypted offline: they get a stand-in and stay secret.
  */
 import { createHash } from "crypto";
-import * as fs from "fs";
 import * as path from "path";
-import YAML from "yaml";
 import { stackFileEntries } from "../shared/config/stackFile";
+import { readTextFile, readYamlFile } from "../shared/files";
+import { stackFileConfig } from "../shared/inventory";
+import { Refusal } from "../shared/refusal";
 
 export interface ProjectFile {
     name: string;
@@ -18,13 +19,18 @@ export interface ProjectFile {
 export interface StackConfig {
     config: Record<string, string>;
     secretKeys: string[];
+    /** The file's `config:` map as written (no defaults, values not stringified). */
+    settings: Record<string, unknown>;
 }
 
 export function readProject(projectDir: string): ProjectFile {
     const file = path.join(projectDir, "Pulumi.yaml");
-    const project = YAML.parse(fs.readFileSync(file, "utf8")) as ProjectFile;
-    if (!project || typeof project.name !== "string") {
+    const project = readYamlFile(file) as ProjectFile | null;
+    if (!project || typeof project !== "object" || Array.isArray(project) || typeof project.name !== "string") {
         throw new Error(`${file}: no project name`);
+    }
+    if (project.config !== undefined && (project.config === null || typeof project.config !== "object" || Array.isArray(project.config))) {
+        throw new Error(`${file}: config: must be a map of declarations`);
     }
     return project;
 }
@@ -45,10 +51,23 @@ function standInSecrets(value: unknown, found: { secret: boolean }): unknown {
 
 const asConfigString = (v: unknown) => (typeof v === "string" ? v : JSON.stringify(v));
 
-/** Stack config from a `Pulumi.<stack>.yaml`-shaped file plus the project's defaults. */
+/**
+ * Stack config from a `Pulumi.<stack>.yaml`-shaped file plus the project's defaults. The file is
+ * read as every tool reads one (shared/files.ts: a regular file, bounded) and its shape checked
+ * by the rule the programs use (shared/inventory.ts): a file that is not YAML, or whose `config:`
+ * is not a map, is refused naming the file.
+ */
 export function readStackConfig(project: ProjectFile, stackFile: string): StackConfig {
-    // Scalars as the CLI passes them (as written), keys as written: shared/config/stackFile.ts.
-    const entries = stackFileEntries(fs.readFileSync(stackFile, "utf8"));
+    const text = readTextFile(stackFile);
+    // The shape and the YAML's bounds checked as every tool checks them (naming the file), then the
+    // entries as the CLI passes them: scalars as written, keys as written (shared/config/stackFile.ts).
+    const settings = stackFileConfig(text, stackFile);
+    let entries: Record<string, unknown>;
+    try {
+        entries = stackFileEntries(text);
+    } catch (e) {
+        throw new Refusal(`${stackFile}: ${e instanceof Error ? e.message : String(e)}`);
+    }
     const config: Record<string, string> = {};
     const secretKeys: string[] = [];
     for (const [key, value] of Object.entries(entries)) {
@@ -69,5 +88,5 @@ export function readStackConfig(project: ProjectFile, stackFile: string): StackC
             config[full] = asConfigString(decl);
         }
     }
-    return { config, secretKeys };
+    return { config, secretKeys, settings };
 }

@@ -4,19 +4,20 @@
  *
  *   npm run synth -- <project-dir> [--stack NAME] [--config FILE] [--ref STACK=PLANFILE]... [--ref-dir DIR] [--out FILE]
  *   npm run synth                  # every example stack, in order, into out/, with a summary
- *
- * Exit codes: 0 planned; 1 the program refused (bad config, a refusal: one line per problem on
- * stderr, nothing on stdout) or a plan file is broken; 2 a bad command line.
+ *   npm run synth -- --help        # the options (SYNTH_OPTIONS), their defaults and the exit codes
  */
 import * as fs from "fs";
 import * as path from "path";
-import { parseArgs as parseCommandLine } from "util";
-import YAML from "yaml";
 import { createHash } from "crypto";
+import { MAX_PLAN_FILE_BYTES, UnreadableFile, readTextFile } from "../shared/files";
+import { PROJECT_FOLDERS, stackFileConfig } from "../shared/inventory";
+import { CommandHelp, OptionTable, UsageError, asksForHelp, helpText, parseOptions } from "./cli/options";
 import { Plan, ProgramError, SECRET, StackRefOutputs, runProgram } from "./mock/runtime";
 import { accessLines, accessTable } from "./plan/access";
 import { readPlanFile } from "./plan/format";
 import { readProject, readStackConfig } from "./stackConfig";
+
+export { UsageError };
 
 export interface SynthArgs {
     projectDir: string;
@@ -31,34 +32,43 @@ export interface SynthArgs {
 /** The source project: `--ref-dir` resolves its stacks. */
 const SOURCE_PROJECT = "grafana-athena-source";
 
-export class UsageError extends Error {}
+/** synth's options: the parser and `--help` are both made from this table. */
+export const SYNTH_OPTIONS = {
+    stack: { type: "string", value: "NAME", default: "example", help: "the stack to plan: its config is <project-dir>/Pulumi.<NAME>.yaml" },
+    config: { type: "string", value: "FILE", default: "<project-dir>/Pulumi.<stack>.yaml", help: "read the stack config from FILE instead (the same shape: a config: map)" },
+    ref: { type: "string", value: "STACK=PLANFILE", multiple: true, help: "the stack reference STACK resolves to the outputs of an earlier plan" },
+    "ref-dir": { type: "string", value: "DIR", help: "DIR/<stack>.json resolves the stack reference <any org>/grafana-athena-source/<stack>" },
+    out: { type: "string", value: "FILE", default: "the plan is printed on stdout", help: "write the plan to FILE" },
+} as const satisfies OptionTable;
 
+export const SYNTH_HELP: CommandHelp = {
+    usage: "npm run synth -- <project-dir>",
+    summary: "The offline plan: runs a project's real program under the mock runtime and prints, as JSON, what the stack would create. No cloud access.",
+    positionals: [["<project-dir>", "infra-account-b (a source), infra-account-a (the workspace) or . (the root project)"]],
+    notes: [
+        "Without arguments (npm run synth), plans every example stack in order (the source, the workspace fed by it, the root project) into out/ and prints a summary.",
+        "Files read (stack files, --config, plans) must be regular files: a folder, pipe or device is refused, naming it.",
+    ],
+    exitCodes: [
+        [0, "planned (or --help)"],
+        [1, "the program refused (bad config, a refusal: one line per problem on stderr, nothing on stdout), or a file named is not readable"],
+        [2, "a bad command line (an unknown option, a missing value, a stack config that does not exist)"],
+    ],
+};
+
+/** The command line; undefined for none (every example stack). */
 export function parseArgs(argv: string[]): SynthArgs | undefined {
     if (argv.length === 0) return undefined;
-    let parsed;
-    try {
-        parsed = parseCommandLine({
-            args: argv,
-            allowPositionals: true,
-            options: {
-                stack: { type: "string" },
-                config: { type: "string" },
-                out: { type: "string" },
-                ref: { type: "string", multiple: true },
-                "ref-dir": { type: "string" },
-            },
-        });
-    } catch (e) {
-        throw new UsageError((e as Error).message);
-    }
-    const { values, positionals } = parsed;
-    if (positionals.length !== 1) throw new UsageError("give one project folder: infra-account-b, infra-account-a or .");
+    const { values, positionals } = parseOptions(argv, SYNTH_OPTIONS);
+    if (positionals.length !== 1) throw new UsageError("give one project folder: infra-account-b, infra-account-a or . (see --help)");
     const refs: Record<string, string> = {};
     for (const v of values.ref ?? []) {
         const eq = v.indexOf("=");
-        if (eq <= 0) throw new UsageError(`--ref takes STACK=PLANFILE, got "${v}"`);
+        if (eq <= 0) throw new UsageError(`--ref takes STACK=PLANFILE, got ${JSON.stringify(v.slice(0, 100))}`);
         refs[v.slice(0, eq)] = v.slice(eq + 1);
     }
+    // The stack names a file beside the project: a name, never a path.
+    if (values.stack !== undefined && !/^[A-Za-z0-9_.-]+$/.test(values.stack)) throw new UsageError(`--stack takes a stack name (letters, digits, -, _ and .), got ${JSON.stringify(values.stack.slice(0, 100))}`);
     return { projectDir: positionals[0], stack: values.stack ?? "example", configFile: values.config, refs, refDir: values["ref-dir"], out: values.out };
 }
 
@@ -76,31 +86,63 @@ export function refFromPlan(plan: Plan): StackRefOutputs {
     return { outputs, secretOutputs: plan.secretOutputs };
 }
 
+/** A plan named on the command line (`--ref`, a plan of `--ref-dir`), read as every tool reads a file. */
+function readRefPlan(file: string): StackRefOutputs {
+    const text = readTextFile(file, MAX_PLAN_FILE_BYTES);
+    return refFromPlan(readPlanFile(file, () => text));
+}
+
+/**
+ * What a stack reference that no plan resolves says: the file it was looked for in (`--ref-dir`),
+ * or that the repository has no stack file for that source, or how to pass its plan.
+ */
+export function missingStackRefLine(name: string, repositoryRoot: string, refDir: string | undefined): string {
+    const [, project, stack] = name.split("/");
+    if (project !== SOURCE_PROJECT || stack === undefined) {
+        return `stack reference ${name} is not known offline: pass --ref ${name}=PLANFILE (--ref-dir resolves ${SOURCE_PROJECT} stacks only)`;
+    }
+    const stackFile = path.join(PROJECT_FOLDERS.source, `Pulumi.${stack}.yaml`);
+    if (!fs.existsSync(path.join(repositoryRoot, stackFile))) {
+        return `stack reference ${name}: no stack file ${stackFile} in this repository: add it (or correct the stack name), or pass --ref ${name}=PLANFILE`;
+    }
+    if (refDir !== undefined) {
+        return `stack reference ${name}: no plan ${path.join(refDir, `${stack}.json`)} (plan ${stackFile} into it with npm run synth -- ${PROJECT_FOLDERS.source} --stack ${stack} --out ${path.join(refDir, `${stack}.json`)})`;
+    }
+    return `stack reference ${name} is not known offline: plan ${stackFile} and pass --ref ${name}=PLANFILE, or --ref-dir DIR holding ${stack}.json`;
+}
+
 export async function synth(args: SynthArgs): Promise<Plan> {
     const projectDir = path.resolve(args.projectDir);
     const project = readProject(projectDir);
     const stackFile = args.configFile ? path.resolve(args.configFile) : path.join(projectDir, `Pulumi.${args.stack}.yaml`);
-    if (!fs.existsSync(stackFile)) {
-        throw new UsageError(`no stack config ${stackFile}: create it, or pass --config FILE`);
+    let stackConfig;
+    try {
+        stackConfig = readStackConfig(project, stackFile);
+    } catch (e) {
+        if (!(e instanceof UnreadableFile) || fs.existsSync(stackFile)) throw args.configFile && e instanceof UnreadableFile ? new UnreadableFile(`--config ${e.message}`) : e;
+        throw new UsageError(args.configFile ? `--config ${args.configFile} does not exist` : `no stack config ${stackFile}: create it, or pass --config FILE`);
     }
-    const { config, secretKeys } = readStackConfig(project, stackFile);
-    const read = (file: string) => fs.readFileSync(file, "utf8");
+    const { config, secretKeys } = stackConfig;
     const stackRefs: Record<string, StackRefOutputs> = {};
-    for (const [stack, file] of Object.entries(args.refs)) {
-        stackRefs[stack] = refFromPlan(readPlanFile(file, read));
-    }
-    if (args.refDir !== undefined && !fs.existsSync(args.refDir)) {
-        throw new UsageError(`--ref-dir ${args.refDir} does not exist`);
-    }
+    for (const [stack, file] of Object.entries(args.refs)) stackRefs[stack] = readRefPlan(file);
     const refDir = args.refDir;
+    if (refDir !== undefined) {
+        const st = fs.statSync(refDir, { throwIfNoEntry: false });
+        if (!st) throw new UsageError(`--ref-dir ${refDir} does not exist`);
+        if (!st.isDirectory()) throw new UsageError(`--ref-dir ${refDir} is not a folder`);
+    }
     const resolveStackRef = refDir
         ? (name: string): StackRefOutputs | undefined => {
               const [, refProject, stack] = name.split("/");
+              if (refProject !== SOURCE_PROJECT || stack === undefined || !/^[A-Za-z0-9_.-]+$/.test(stack)) return undefined;
               const file = path.join(refDir, `${stack}.json`);
-              return refProject === SOURCE_PROJECT && fs.existsSync(file) ? refFromPlan(readPlanFile(file, read)) : undefined;
+              return fs.existsSync(file) ? readRefPlan(file) : undefined;
           }
         : undefined;
-    const { plan } = await runProgram({ projectDir, project: project.name, stack: args.stack, config, secretKeys, stackRefs, resolveStackRef });
+    // The repository the project belongs to: where a source's stack file would be.
+    const repositoryRoot = fs.existsSync(path.join(projectDir, PROJECT_FOLDERS.source)) ? projectDir : path.dirname(projectDir);
+    const missingStackRef = (name: string) => missingStackRefLine(name, repositoryRoot, refDir);
+    const { plan } = await runProgram({ projectDir, project: project.name, stack: args.stack, config, secretKeys, stackRefs, resolveStackRef, missingStackRef });
     return plan;
 }
 
@@ -145,10 +187,9 @@ export async function synthExamples(outDir: string, root = process.cwd()): Promi
     const sourcePlanFile = path.join(outDir, "infra-account-b.example.json");
     const source = await synth({ projectDir: path.join(root, "infra-account-b"), stack: "example", refs: {} });
     writePlan(source, sourcePlanFile);
-    const workspaceExample = YAML.parse(fs.readFileSync(path.join(root, "infra-account-a", "Pulumi.example.yaml"), "utf8")) as {
-        config: Record<string, unknown>;
-    };
-    const sources = (workspaceExample.config["grafana-athena-workspace:sources"] ?? []) as { stack: string }[];
+    const workspaceFile = path.join(root, PROJECT_FOLDERS.workspace, "Pulumi.example.yaml");
+    const workspaceExample = stackFileConfig(readTextFile(workspaceFile), workspaceFile);
+    const sources = (workspaceExample["grafana-athena-workspace:sources"] ?? []) as { stack: string }[];
     const refs = Object.fromEntries(sources.map((s) => [s.stack, sourcePlanFile]));
     const workspace = await synth({ projectDir: path.join(root, "infra-account-a"), stack: "example", refs });
     writePlan(workspace, path.join(outDir, "infra-account-a.example.json"));
@@ -160,6 +201,10 @@ export async function synthExamples(outDir: string, root = process.cwd()): Promi
 async function main(argv: string[]) {
     let args: SynthArgs | undefined;
     try {
+        if (asksForHelp(argv)) {
+            process.stdout.write(helpText(SYNTH_HELP, SYNTH_OPTIONS));
+            return 0;
+        }
         args = parseArgs(argv);
         if (!args) {
             const plans = await synthExamples("out");
@@ -188,7 +233,7 @@ async function main(argv: string[]) {
             process.stderr.write(`synth: ${e.message}\n`);
             return 2;
         }
-        process.stderr.write(`synth: ${e instanceof Error ? e.message : String(e)}\n`);
+        process.stderr.write(`synth: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}\n`);
         return 1;
     }
 }

@@ -199,8 +199,11 @@ export function allowedAccountIdsProblem(all: Record<string, string>): ConfigPro
     } catch {
         parsed = raw;
     }
-    if (Array.isArray(parsed) && parsed.length > 0 && parsed.every((a) => typeof a === "string" && /^\d{12}$/.test(a))) return undefined;
-    return { key: "aws:allowedAccountIds", message: `must be a list of 12-digit AWS account IDs as strings, such as ["111122223333"], got ${describe(parsed)}` };
+    const bad = Array.isArray(parsed) ? parsed.findIndex((a) => typeof a !== "string" || !/^\d{12}$/.test(a)) : -1;
+    if (Array.isArray(parsed) && parsed.length > 0 && bad < 0) return undefined;
+    // The entry that is wrong, shown (cut short), not just "a list".
+    const got = !Array.isArray(parsed) ? describe(parsed) : parsed.length === 0 ? "an empty list" : `entry ${bad + 1} of ${parsed.length}: ${describe(parsed[bad])}`;
+    return { key: "aws:allowedAccountIds", message: `must be a list of 12-digit AWS account IDs as strings, such as ["111122223333"], got ${got}` };
 }
 
 /**

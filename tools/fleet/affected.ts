@@ -7,6 +7,7 @@
 import { execFileSync } from "child_process";
 import * as path from "path";
 import { PROJECT_FOLDERS, stackOfFile } from "../../shared/inventory";
+import { UsageError, plainText } from "../cli/options";
 import type { Inventory, StackEntry } from "./inventory";
 
 /** Files that every stack is built from: a change to one may change any plan. */
@@ -37,11 +38,32 @@ export function affectedStacks(inventory: Inventory, changed: readonly string[])
     return { sources, workspaces };
 }
 
+/**
+ * The commit `base` names in the checkout at `root`, checked before git sees it as anything but a
+ * revision: a value starting with `-` would be read as an option (`--base=--output=FILE`), so it is
+ * refused, as is one git cannot resolve to a commit (exit 2, one line naming it).
+ */
+export function resolveBase(root: string, base: string): string {
+    const shown = JSON.stringify(base.slice(0, 100));
+    if (base === "" || base.startsWith("-")) throw new UsageError(`--base ${shown} is not a commit, branch or tag (a ref cannot start with "-")`);
+    plainText("--base", base);
+    try {
+        // --end-of-options: whatever base holds, git reads it as a revision (git >= 2.30).
+        return git(root, "rev-parse", "--verify", "--quiet", "--end-of-options", `${base}^{commit}`).trim();
+    } catch {
+        throw new UsageError(`--base ${shown} is not a commit, branch or tag of the repository at ${root}`);
+    }
+}
+
+function git(root: string, ...args: string[]): string {
+    return execFileSync("git", args, { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 * 1024 * 1024 });
+}
+
 /** The files changed since `base` (from where the branch left it), committed or not, plus new untracked ones. */
 export function changedFiles(root: string, base: string): string[] {
-    const git = (...args: string[]) => execFileSync("git", args, { cwd: root, encoding: "utf8" });
-    const from = git("merge-base", base, "HEAD").trim();
-    const diff = git("diff", "--name-only", "--no-renames", from);
-    const untracked = git("ls-files", "--others", "--exclude-standard");
+    const commit = resolveBase(root, base);
+    const from = git(root, "merge-base", "--end-of-options", commit, "HEAD").trim();
+    const diff = git(root, "diff", "--name-only", "--no-renames", from, "--");
+    const untracked = git(root, "ls-files", "--others", "--exclude-standard");
     return [...new Set([...diff.split("\n"), ...untracked.split("\n")].filter((l) => l.trim() !== ""))].sort();
 }

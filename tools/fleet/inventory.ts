@@ -5,17 +5,27 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { stackFiles, workspaceInventory } from "../../infra-account-a/inventory";
+import { stackFiles } from "../../infra-account-a/inventory";
 import { ConfigError, awsRegion, readSettings } from "../../shared/config/read";
 import { SOURCE_KEY_KINDS, SOURCE_NAMESPACE, sourceSettingsFor } from "../../shared/config/source";
 import { WORKSPACE_KEY_KINDS, WORKSPACE_NAMESPACE, workspaceSettings } from "../../shared/config/workspace";
-import { PROJECT_FOLDERS, SOURCE_PROJECT, WORKSPACE_PROJECT, qualifiedStack, sharedWorkspaceProblems, stackFileConfig } from "../../shared/inventory";
+import { PROJECT_FOLDERS, SOURCE_PROJECT, WORKSPACE_PROJECT, qualifiedStack, sharedWorkspaceProblems, workspaceSummary } from "../../shared/inventory";
 import { Refusal } from "../../shared/refusal";
+import { UsageError } from "../cli/options";
 import { readProject, readStackConfig } from "../stackConfig";
 
-/** The organisation stack names are qualified in: `--org`, else `PULUMI_ORG`, else the local backend's. */
+/**
+ * The organisation stack names are qualified in: `--org`, else `PULUMI_ORG`, else the local
+ * backend's. It lands in every stack name the fleet prints, so it is a name (letters, digits,
+ * `-`, `_`, `.`: Pulumi's rule for organisations) or refused: a newline in it would forge lines.
+ */
 export function organization(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
-    return flag ?? env.PULUMI_ORG ?? "organization";
+    const org = flag ?? env.PULUMI_ORG ?? "organization";
+    if (!/^[A-Za-z0-9_.-]{1,100}$/.test(org)) {
+        const from = flag !== undefined ? "--org" : "PULUMI_ORG";
+        throw new UsageError(`${from} takes an organisation name (letters, digits, -, _ and ., at most 100), got ${JSON.stringify(org.slice(0, 40))}${org.length > 40 ? "…" : ""}`);
+    }
+    return org;
 }
 
 export interface StackEntry {
@@ -33,9 +43,35 @@ export interface Inventory {
     workspaces: StackEntry[];
 }
 
+/**
+ * The stack files of the checkout at `root`. A project folder or stack file that is a symbolic
+ * link leading outside the checkout is refused, naming it: the fleet reads (and may echo) what
+ * a stack file holds, and a pull request must not make it read a file elsewhere on the machine.
+ */
 export function readInventory(root: string, org: string): Inventory {
-    const entries = (project: StackEntry["project"], folder: string) =>
-        stackFiles(path.join(root, folder)).map(({ stack, file }) => ({ name: qualifiedStack(org, project, stack), stack, project, folder, file }));
+    const realRoot = fs.realpathSync(root);
+    const inside = (p: string) => {
+        const rel = path.relative(realRoot, p);
+        return rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel));
+    };
+    const within = (p: string) => {
+        let real: string;
+        try {
+            real = fs.realpathSync(p);
+        } catch {
+            // A dangling link: the reader reports it when the file is read.
+            real = path.resolve(path.dirname(p), fs.readlinkSync(p));
+        }
+        if (!inside(real)) throw new Refusal(`${path.relative(root, p)}: a symbolic link that leads outside the repository (${root}); refused`);
+    };
+    const entries = (project: StackEntry["project"], folder: string) => {
+        const dir = path.join(root, folder);
+        if (fs.existsSync(dir)) within(dir);
+        return stackFiles(dir).map(({ stack, file }) => {
+            within(file);
+            return { name: qualifiedStack(org, project, stack), stack, project, folder, file };
+        });
+    };
     return { sources: entries(SOURCE_PROJECT, PROJECT_FOLDERS.source), workspaces: entries(WORKSPACE_PROJECT, PROJECT_FOLDERS.workspace) };
 }
 
@@ -44,7 +80,6 @@ type StackConfigOf = (entry: StackEntry) => ReturnType<typeof readStackConfig>;
 /** The problems of one stack file under its project's rules, as `<key>: <message>` lines. */
 function fileProblems(entry: StackEntry, configOf: StackConfigOf): string[] {
     try {
-        stackFileConfig(fs.readFileSync(entry.file, "utf8"), entry.file);
         const { config, secretKeys } = configOf(entry);
         const view = { all: config, isSecret: (k: string) => secretKeys.includes(k) };
         const region = awsRegion(config);
@@ -84,7 +119,9 @@ export function checkInventory(root: string, org: string): string[] {
         }
     };
     for (const entry of [...inventory.sources, ...inventory.workspaces]) {
-        for (const p of fileProblems(entry, configOf)) problems.push(`${rel(entry.file)}: ${p}`);
+        // The line names the file once, relative to the root, even when the reader named it too.
+        const own = (p: string) => (p.startsWith(entry.file) ? p.slice(entry.file.length).replace(/^:? */, "") : p);
+        for (const p of fileProblems(entry, configOf)) problems.push(`${rel(entry.file)}: ${own(p)}`);
     }
 
     // Two stacks for one account and workgroup would be one data source twice.
@@ -106,7 +143,12 @@ export function checkInventory(root: string, org: string): string[] {
 
     // A workspace stack that lists a source with no stack file, and siblings that would collide in one workspace.
     const known = new Set(inventory.sources.map((s) => s.stack));
-    const summaries = workspaceInventory(org, root);
+    // Summarised from the files as read above (bounded, regular files only), not read again.
+    const sourceNames = inventory.sources.map((s) => s.name);
+    const summaries = inventory.workspaces.flatMap((entry) => {
+        const config = readable(entry);
+        return config ? [workspaceSummary(entry.stack, config.settings, sourceNames)] : [];
+    });
     for (const entry of inventory.workspaces) {
         const listed = parseJson(readable(entry)?.config[`${WORKSPACE_NAMESPACE}:sources`]);
         for (const s of Array.isArray(listed) ? listed : []) {

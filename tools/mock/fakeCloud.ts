@@ -40,6 +40,13 @@ export interface CloudContext {
     world: MockWorld;
     /** The outputs a stack reference resolves to, if known offline. */
     stackRef(name: string): StackRefOutputs | undefined;
+    /**
+     * Records that a stack reference is not known offline, and returns the one line that says so
+     * and names what was looked for. The run reports these lines in place of the error the
+     * SDK makes of the failed read, which carries one `failed to read resource` and one
+     * `error serializing property "…"` prefix per resource waiting on it.
+     */
+    stackRefMissing(name: string): string;
     /** Registers a generated secret, so that the plan redacts it wherever it appears. */
     addSecret(value: string): void;
 }
@@ -104,9 +111,7 @@ const grafanaUid: ResourceMock = ({ type, name, inputs }) => {
 export const RESOURCES: Record<string, ResourceMock> = {
     "pulumi:pulumi:StackReference": ({ inputs }, ctx) => {
         const ref = ctx.stackRef(inputs.name);
-        if (!ref) {
-            throw new Error(`stack reference "${inputs.name}" is not known offline: pass --ref ${inputs.name}=PLANFILE, or --ref-dir DIR holding ${inputs.name.split("/").pop()}.json`);
-        }
+        if (!ref) throw new Error(ctx.stackRefMissing(inputs.name));
         return { id: inputs.name, state: { name: inputs.name, outputs: ref.outputs, secretOutputNames: ref.secretOutputs ?? [] } };
     },
     "random:index/randomPassword:RandomPassword": random,

@@ -31,6 +31,12 @@ export interface RunRequest {
     stackRefs?: Record<string, StackRefOutputs>;
     /** Resolves a stack reference `stackRefs` does not hold (e.g. from a folder of plans). */
     resolveStackRef?: (name: string) => StackRefOutputs | undefined;
+    /**
+     * The one line that says a stack reference is known neither to `stackRefs` nor to
+     * `resolveStackRef`, naming what was looked for (default: how to pass it). The run is refused
+     * with one such line per unknown stack.
+     */
+    missingStackRef?: (name: string) => string;
     world?: MockWorld;
 }
 
@@ -83,8 +89,22 @@ async function runProgramNow(req: RunRequest): Promise<RunResult> {
         }
     };
     Object.values(req.stackRefs ?? {}).forEach(rememberSecrets);
+    // Stack references that could not be resolved, one line each: the run reports these.
+    const missingRefs: string[] = [];
+    const refProblem = (line: string) => {
+        if (!missingRefs.includes(line)) missingRefs.push(line);
+        return line;
+    };
+    const stackRefMissing = (name: string) =>
+        refProblem(req.missingStackRef?.(name) ?? `stack reference ${name} is not known offline: pass --ref ${name}=PLANFILE, or --ref-dir DIR holding ${name.split("/").pop()}.json`);
     const stackRef = (name: string) => {
-        const ref = req.stackRefs?.[name] ?? req.resolveStackRef?.(name);
+        let ref: StackRefOutputs | undefined;
+        try {
+            ref = req.stackRefs?.[name] ?? req.resolveStackRef?.(name);
+        } catch (e) {
+            // A plan that cannot be read (not a regular file, not a plan): named, once.
+            throw new Error(refProblem(`stack reference ${name}: ${(e instanceof Error ? e.message : String(e)).split("\n")[0]}`));
+        }
         if (ref) rememberSecrets(ref);
         return ref;
     };
@@ -100,6 +120,7 @@ async function runProgramNow(req: RunRequest): Promise<RunResult> {
             providerUrl: p?.url as string | undefined,
             world: req.world ?? {},
             stackRef,
+            stackRefMissing,
             addSecret: (v) => secretValues.add(v),
         };
     };
@@ -157,6 +178,8 @@ async function runProgramNow(req: RunRequest): Promise<RunResult> {
     } catch (e) {
         const error = asProgramError(e);
         await drain();
+        // Every unknown stack reference, one line each, instead of the first failure it caused.
+        if (missingRefs.length > 0) throw new ProgramError(missingRefs.join("\n"), [], true);
         throw error;
     } finally {
         watch.stop();

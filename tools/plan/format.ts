@@ -70,6 +70,11 @@ export function readPlanFile(file: string, read: (f: string) => string): Plan {
 
 const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
+/** Any value as a string; never `String(object)`, which an object without a prototype (the plan diff's parse) refuses. */
+const str = (v: unknown): string => (typeof v === "string" ? v : (JSON.stringify(v) ?? String(v)));
+/** An empty map without a prototype: a missing `inputs` or `outputs` has no `constructor` key either. */
+const none = (): Record<string, unknown> => Object.create(null) as Record<string, unknown>;
+
 /** Checks the shape of a plan and fills fields an older synth may not have written; `file` names it in errors. */
 export function normalizePlan(raw: unknown, file = "plan"): Plan {
     if (!isObject(raw) || !Array.isArray(raw.resources)) {
@@ -85,22 +90,22 @@ export function normalizePlan(raw: unknown, file = "plan"): Plan {
             name: r.name,
             parent: typeof r.parent === "string" ? r.parent : null,
             provider: typeof r.provider === "string" ? r.provider : null,
-            inputs: isObject(r.inputs) ? r.inputs : {},
+            inputs: isObject(r.inputs) ? r.inputs : none(),
             options: {
                 protect: o.protect === true,
                 retainOnDelete: o.retainOnDelete === true,
                 import: typeof o.import === "string" && o.import !== "" ? o.import : null,
-                dependsOn: Array.isArray(o.dependsOn) ? o.dependsOn.map(String).sort(byCodeUnits) : [],
-                additionalSecretOutputs: Array.isArray(o.additionalSecretOutputs) ? o.additionalSecretOutputs.map(String).sort(byCodeUnits) : [],
+                dependsOn: Array.isArray(o.dependsOn) ? o.dependsOn.map(str).sort(byCodeUnits) : [],
+                additionalSecretOutputs: Array.isArray(o.additionalSecretOutputs) ? o.additionalSecretOutputs.map(str).sort(byCodeUnits) : [],
                 deleteBeforeReplace: o.deleteBeforeReplace === true,
-                ignoreChanges: Array.isArray(o.ignoreChanges) ? o.ignoreChanges.map(String).sort(byCodeUnits) : [],
+                ignoreChanges: Array.isArray(o.ignoreChanges) ? o.ignoreChanges.map(str).sort(byCodeUnits) : [],
             },
         };
     });
     const reads: PlanRead[] = (Array.isArray(raw.reads) ? raw.reads : []).filter(isObject).map((r) => ({
-        type: String(r.type),
-        name: String(r.name),
-        id: String(r.id),
+        type: str(r.type),
+        name: str(r.name),
+        id: str(r.id),
         parent: typeof r.parent === "string" ? r.parent : null,
     }));
     return {
@@ -108,7 +113,7 @@ export function normalizePlan(raw: unknown, file = "plan"): Plan {
         stack: typeof raw.stack === "string" ? raw.stack : "(unknown stack)",
         resources,
         reads,
-        outputs: isObject(raw.outputs) ? raw.outputs : {},
-        secretOutputs: Array.isArray(raw.secretOutputs) ? raw.secretOutputs.map(String) : [],
+        outputs: isObject(raw.outputs) ? raw.outputs : none(),
+        secretOutputs: Array.isArray(raw.secretOutputs) ? raw.secretOutputs.map(str) : [],
     };
 }

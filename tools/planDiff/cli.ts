@@ -3,11 +3,13 @@
  * and writes the pull-request comment and, with --full, the whole diff for the job summary.
  *
  *   npm run plan-diff -- <base-dir> <head-dir> [--out FILE] [--full FILE]
- *       [--base-label TEXT] [--head-label TEXT] [--note TEXT]... [--failed TEXT]
+ *       [--base-label TEXT] [--head-label TEXT] [--note TEXT]... [--failed TEXT] [--from-pull-request]
+ *   npm run plan-diff -- --help     the options (PLAN_DIFF_OPTIONS), their defaults and the exit codes
  */
 import * as fs from "fs";
 import * as path from "path";
-import { parseArgs as parseCommandLine } from "util";
+import { CommandHelp, OptionTable, UsageError, asksForHelp, helpText, parseOptions } from "../cli/options";
+import { JSON_LIMITS } from "./json";
 import { UNTRUSTED_LIMITS, readPlanDir } from "./load";
 import { RenderOptions, failureMarkdown, fitBlocks, renderBlocks, renderComment } from "./markdown";
 import { diffPlanSets } from "./stacks";
@@ -25,32 +27,40 @@ interface CliArgs {
     fromPullRequest: boolean;
 }
 
-const USAGE =
-    "usage: planDiff <base-dir> <head-dir> [--out FILE] [--full FILE] [--base-label TEXT] [--head-label TEXT] [--note TEXT]... [--failed TEXT] [--from-pull-request]";
+/** plan-diff's options: the parser and `--help` are both made from this table. */
+export const PLAN_DIFF_OPTIONS = {
+    out: { type: "string", value: "FILE", default: "stdout", help: "write the comment (at most 65,000 characters) to FILE" },
+    full: { type: "string", value: "FILE", help: "also write the whole diff, uncapped, to FILE (for the job summary)" },
+    "base-label": { type: "string", value: "TEXT", freeText: true, default: "base", help: "the base side's name in the comment, e.g. a short commit SHA" },
+    "head-label": { type: "string", value: "TEXT", freeText: true, default: "head", help: "the head side's name in the comment" },
+    note: { type: "string", value: "TEXT", multiple: true, freeText: true, help: "a note under the comment's title" },
+    failed: { type: "string", value: "TEXT", freeText: true, help: "the head could not be planned: write a comment saying so with TEXT, and no diff" },
+    "from-pull-request": {
+        type: "boolean",
+        help: `the head plans are a pull request's upload: only *.json files, at most ${UNTRUSTED_LIMITS.files}, ${UNTRUSTED_LIMITS.bytes} bytes each, ${UNTRUSTED_LIMITS.totalBytes} together`,
+    },
+} as const satisfies OptionTable;
 
-class UsageError extends Error {}
+export const PLAN_DIFF_HELP: CommandHelp = {
+    usage: "npm run plan-diff -- <base-dir> <head-dir>",
+    summary: "Compares two folders of offline plans (npm run synth output, matched by file name) and writes the pull-request comment: resources, options that decide deletions, IAM policies, dashboards.",
+    positionals: [
+        ["<base-dir>", "the base side's plans (a missing folder: every head stack shows as new)"],
+        ["<head-dir>", "the head side's plans"],
+    ],
+    notes: [
+        `Every plan is read as a regular file and bounded: JSON nested at most ${JSON_LIMITS.depth} levels, strings of at most ${JSON_LIMITS.stringLength} characters, lists of at most ${JSON_LIMITS.arrayLength} items; every text from a plan reaches the comment as inert text.`,
+    ],
+    exitCodes: [
+        [0, "the comment was written (or --help)"],
+        [1, "a plan is missing, unreadable, not a plan or out of bounds (one line naming the file)"],
+        [2, "a bad command line"],
+    ],
+};
 
 function parseCli(argv: string[]): CliArgs {
-    let parsed;
-    try {
-        parsed = parseCommandLine({
-            args: argv,
-            allowPositionals: true,
-            options: {
-                out: { type: "string" },
-                full: { type: "string" },
-                "base-label": { type: "string" },
-                "head-label": { type: "string" },
-                note: { type: "string", multiple: true },
-                failed: { type: "string" },
-                "from-pull-request": { type: "boolean" },
-            },
-        });
-    } catch (e) {
-        throw new UsageError(`${(e as Error).message}\n${USAGE}`);
-    }
-    const { values, positionals } = parsed;
-    if (positionals.length !== 2) throw new UsageError(USAGE);
+    const { values, positionals } = parseOptions(argv, PLAN_DIFF_OPTIONS);
+    if (positionals.length !== 2) throw new UsageError("give two folders: <base-dir> <head-dir> (see --help)");
     return {
         baseDir: positionals[0],
         headDir: positionals[1],
@@ -71,6 +81,10 @@ function write(file: string, text: string) {
 
 function main(argv: string[]): number {
     try {
+        if (asksForHelp(argv)) {
+            process.stdout.write(helpText(PLAN_DIFF_HELP, PLAN_DIFF_OPTIONS));
+            return 0;
+        }
         const args = parseCli(argv);
         const options: RenderOptions = { baseLabel: args.baseLabel, headLabel: args.headLabel, notes: [...args.notes] };
         let comment: string;
@@ -81,7 +95,7 @@ function main(argv: string[]): number {
             if (!fs.existsSync(args.headDir)) throw new Error(`no head plans: ${args.headDir} does not exist (run npm run synth)`);
             if (!fs.existsSync(args.baseDir)) options.notes!.push("The base has no offline plans, so every stack shows as new.");
             const base = readPlanDir(args.baseDir);
-            const head = readPlanDir(args.headDir, args.fromPullRequest ? UNTRUSTED_LIMITS : undefined);
+            const head = readPlanDir(args.headDir, UNTRUSTED_LIMITS, args.fromPullRequest);
             if (args.fromPullRequest) {
                 options.notes!.push(
                     "Computed by the default branch's plan diff from the plans the pull request's run uploaded (checked as data; none of the pull request's code ran here).",
@@ -96,7 +110,7 @@ function main(argv: string[]): number {
         if (args.full) write(args.full, full);
         return 0;
     } catch (e) {
-        process.stderr.write(`planDiff: ${e instanceof Error ? e.message : String(e)}\n`);
+        process.stderr.write(`planDiff: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}\n`);
         return e instanceof UsageError ? 2 : 1;
     }
 }

@@ -3,7 +3,7 @@
  * every changed query as a unified diff, and dashboard-level notes (a new uid breaks links).
  */
 import type { PlanResource } from "../plan/format";
-import { byCodeUnits, changedJsonInputs, code, isObject, same, short, sortedKeys, unifiedDiff } from "./text";
+import { asText, byCodeUnits, changedJsonInputs, own, code, isObject, same, short, sortedKeys, unifiedDiff } from "./text";
 
 /** Inputs holding a Grafana dashboard model as a JSON string. */
 export const DASHBOARD_INPUTS = ["configJson"];
@@ -47,7 +47,7 @@ function panelsOf(dashboard: unknown): PanelInfo[] {
     const seen = new Map<string, number>();
     return flat.map((raw) => {
         const type = typeof raw.type === "string" ? raw.type : "(no type)";
-        const title = typeof raw.title === "string" && raw.title !== "" ? raw.title : `(untitled ${type}, id ${String(raw.id)})`;
+        const title = typeof raw.title === "string" && raw.title !== "" ? raw.title : `(untitled ${type}, id ${asText(raw.id)})`;
         const n = (seen.get(title) ?? 0) + 1;
         seen.set(title, n);
         return { key: n > 1 ? `${title} #${n}` : title, title: n > 1 ? `${title} #${n}` : title, type, raw };
@@ -79,7 +79,7 @@ function comparePanels(b: PanelInfo, a: PanelInfo): PanelChange | undefined {
     const changedKeys: string[] = [];
     const sql: { refId: string; diff: string }[] = [];
     for (const k of keys) {
-        if (k === "type" || same(a.raw[k], b.raw[k])) continue;
+        if (k === "type" || same(own(a.raw, k), own(b.raw, k))) continue;
         if (k !== "targets") {
             changedKeys.push(k);
             continue;
@@ -104,10 +104,10 @@ export function dashboardChanges(beforeJson: unknown, afterJson: unknown): { not
     const b = isObject(beforeJson) ? beforeJson : {};
     const a = isObject(afterJson) ? afterJson : {};
     if (beforeJson !== undefined && afterJson !== undefined) {
-        if (b.uid !== a.uid) notes.push(`uid ${short(b.uid)} → ${short(a.uid)}: a new dashboard URL; links and bookmarks to the old one break`);
-        if (b.title !== a.title) notes.push(`title ${short(b.title)} → ${short(a.title)}`);
+        if (b.uid !== a.uid) notes.push(`uid ${code(short(b.uid))} → ${code(short(a.uid))}: a new dashboard URL; links and bookmarks to the old one break`);
+        if (b.title !== a.title) notes.push(`title ${code(short(b.title))} → ${code(short(a.title))}`);
         const other = [...new Set([...Object.keys(a), ...Object.keys(b)])]
-            .filter((k) => !["uid", "title", "panels"].includes(k) && !same(a[k], b[k]))
+            .filter((k) => !["uid", "title", "panels"].includes(k) && !same(own(a, k), own(b, k)))
             .sort(byCodeUnits);
         if (other.length) notes.push(`dashboard settings changed: ${other.map((k) => code(k)).join(", ")}`);
     }

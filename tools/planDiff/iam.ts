@@ -3,7 +3,7 @@
  * statements; wildcards marked) and a unified diff of the pretty-printed JSON.
  */
 import type { PlanResource } from "../plan/format";
-import { asList, byCodeUnits, canonicalJson, changedJsonInputs, isObject, pretty, same, short, unifiedDiff } from "./text";
+import { asList, asText, byCodeUnits, own, canonicalJson, changedJsonInputs, isObject, pretty, same, short, unifiedDiff } from "./text";
 
 /** Inputs holding an IAM policy document as a JSON string. */
 export const POLICY_INPUTS = ["assumeRolePolicy", "policy"];
@@ -82,7 +82,7 @@ function wildcard(label: string, item: string): string {
 function describeStatement(s: Statement): string {
     const parts: string[] = [];
     for (const { field, label, list } of STATEMENT_FIELDS) {
-        const items = list(s.raw[field]);
+        const items = list(own(s.raw, field));
         if (items.length === 0) continue;
         parts.push(`${items.length === 1 ? label : `${label}s`} ${items.join(", ")}`);
     }
@@ -103,15 +103,15 @@ export function policySummary(beforeDoc: unknown, afterDoc: unknown): string[] {
         else if (b && !a) out.push(`- ${describeStatement(b)}`);
         else if (a && b && !same(a.raw, b.raw)) {
             out.push(`! statement ${a.label}:`);
-            if (a.raw.Effect !== b.raw.Effect) out.push(`!     effect ${String(b.raw.Effect)} → ${String(a.raw.Effect)}`);
+            if (a.raw.Effect !== b.raw.Effect) out.push(`!     effect ${asText(b.raw.Effect)} → ${asText(a.raw.Effect)}`);
             for (const { field, label, list } of STATEMENT_FIELDS) {
-                const l1 = list(b.raw[field]);
-                const l2 = list(a.raw[field]);
+                const l1 = list(own(b.raw, field));
+                const l2 = list(own(a.raw, field));
                 for (const item of l2.filter((x) => !l1.includes(x))) out.push(`+     ${label} ${item}${wildcard(label, item)}`);
                 for (const item of l1.filter((x) => !l2.includes(x))) out.push(`-     ${label} ${item}`);
             }
             const known = new Set(["Sid", "Effect", ...STATEMENT_FIELDS.map((f) => f.field)]);
-            const other = [...new Set([...Object.keys(a.raw), ...Object.keys(b.raw)])].filter((k) => !known.has(k) && !same(a.raw[k], b.raw[k]));
+            const other = [...new Set([...Object.keys(a.raw), ...Object.keys(b.raw)])].filter((k) => !known.has(k) && !same(own(a.raw, k), own(b.raw, k)));
             for (const k of other.sort(byCodeUnits)) out.push(`!     ${k} changed`);
         }
     }
@@ -119,9 +119,9 @@ export function policySummary(beforeDoc: unknown, afterDoc: unknown): string[] {
     const docChanges = [...new Set([...Object.keys(isObject(beforeDoc) ? beforeDoc : {}), ...Object.keys(isObject(afterDoc) ? afterDoc : {})])]
         .filter((k) => k !== "Statement")
         .sort(byCodeUnits)
-        .filter((k) => !same(isObject(beforeDoc) ? beforeDoc[k] : undefined, isObject(afterDoc) ? afterDoc[k] : undefined));
+        .filter((k) => !same(isObject(beforeDoc) ? own(beforeDoc, k) : undefined, isObject(afterDoc) ? own(afterDoc, k) : undefined));
     for (const k of docChanges) {
-        out.push(`! ${k}: ${short(isObject(beforeDoc) ? beforeDoc[k] : undefined)} → ${short(isObject(afterDoc) ? afterDoc[k] : undefined)}`);
+        out.push(`! ${k}: ${short(isObject(beforeDoc) ? own(beforeDoc, k) : undefined)} → ${short(isObject(afterDoc) ? own(afterDoc, k) : undefined)}`);
     }
     return out;
 }

@@ -4,36 +4,63 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { MAX_PLAN_FILE_BYTES, readTextFile } from "../../shared/files";
 import { Plan, normalizePlan } from "../plan/format";
+import { JSON_LIMITS, JsonLimitError, JsonLimits, parseJson } from "./json";
 import { byCodeUnits } from "./text";
 
-/** Bounds on plans that come from elsewhere (a pull request's upload): a plan diff is no place to spend a runner's hour. */
+/**
+ * Bounds on a folder of plans, chosen so that the diff of two folders at the limits runs in bounded
+ * memory and time (tests/planDiff.test.ts measures it): a parsed plan takes several times its
+ * bytes on the heap, and every plan of a folder is held at once, so the folder has a total
+ * budget, not only a per-file one; each file's JSON is bounded as json.ts says.
+ */
 export interface PlanLimits {
+    /** Most plan files in the folder. */
     files: number;
+    /** Largest plan file. */
     bytes: number;
+    /** Most bytes of all the folder's plans together. */
+    totalBytes: number;
+    /** Depth, string and list bounds of each plan's JSON (and of JSON documents inside its inputs). */
+    json: JsonLimits;
 }
 
-export const UNTRUSTED_LIMITS: PlanLimits = { files: 64, bytes: 16 * 1024 * 1024 };
+export const UNTRUSTED_LIMITS: PlanLimits = { files: 64, bytes: MAX_PLAN_FILE_BYTES, totalBytes: 32 * 1024 * 1024, json: JSON_LIMITS };
 
-/** The plans in a folder, by file name (`*.json`); an absent folder has none. With `limits`, nothing else may be there. */
-export function readPlanDir(dir: string, limits?: PlanLimits): Record<string, Plan> {
+/**
+ * The plans in a folder, by file name (`*.json`); an absent folder has none. Each is read as every
+ * tool reads a file (shared/files.ts: regular files only) and within `limits`. With `strict`
+ * (a pull request's upload), nothing but `*.json` files may be there.
+ */
+export function readPlanDir(dir: string, limits: PlanLimits = UNTRUSTED_LIMITS, strict = false): Record<string, Plan> {
+    // Keys are file names ending in .json: never a name Object.prototype has.
     const plans: Record<string, Plan> = {};
-    if (!fs.existsSync(dir)) return plans;
+    const st = fs.statSync(dir, { throwIfNoEntry: false });
+    if (!st) return plans;
+    if (!st.isDirectory()) throw new Error(`${dir} is not a folder of plans`);
     const entries = fs.readdirSync(dir).sort(byCodeUnits);
-    if (limits) {
+    if (strict) {
         const strays = entries.filter((f) => !/^[\w.-]+\.json$/.test(f) || !fs.lstatSync(path.join(dir, f)).isFile());
-        if (strays.length > 0) throw new Error(`${dir}: not plans: ${strays.slice(0, 5).join(", ")} (only *.json files)`);
-        if (entries.length > limits.files) throw new Error(`${dir}: ${entries.length} plans, more than ${limits.files}`);
+        if (strays.length > 0) throw new Error(`${dir}: not plans: ${strays.slice(0, 5).map((f) => JSON.stringify(f.slice(0, 60))).join(", ")} (only *.json files)`);
     }
     const files = entries.filter((f) => f.endsWith(".json"));
+    if (files.length > limits.files) throw new Error(`${dir}: ${files.length} plans, more than ${limits.files}`);
+    // The whole budget before the first byte is read: a folder over it costs nothing to refuse.
+    const sizes = files.map((f) => fs.statSync(path.join(dir, f), { throwIfNoEntry: false })?.size ?? 0);
+    const declared = sizes.reduce((a, b) => a + b, 0);
+    if (declared > limits.totalBytes) throw new Error(`${dir}: its plans hold ${declared} bytes together, more than ${limits.totalBytes}, the most the plan diff reads`);
+    let total = 0;
     for (const f of files) {
         const file = path.join(dir, f);
-        if (limits && fs.statSync(file).size > limits.bytes) throw new Error(`${file}: larger than ${limits.bytes} bytes`);
+        const text = readTextFile(file, Math.min(limits.bytes, limits.totalBytes - total));
+        total += Buffer.byteLength(text);
         let raw: unknown;
         try {
-            raw = JSON.parse(fs.readFileSync(file, "utf8"));
+            raw = parseJson(text, limits.json);
         } catch (e) {
-            throw new Error(`${file}: not valid JSON (${e instanceof Error ? e.message : String(e)})`);
+            const why = e instanceof JsonLimitError ? `out of bounds: ${e.message}` : `not valid JSON (${e instanceof Error ? e.message.split("\n")[0].slice(0, 200) : String(e)})`;
+            throw new Error(`${file}: ${why}`);
         }
         plans[f] = normalizePlan(raw, file);
     }

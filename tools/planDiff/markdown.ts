@@ -7,7 +7,7 @@
  */
 import type { Plan } from "../plan/format";
 import { StackDiff, ValueChange, diffPlanSets } from "./stacks";
-import { capLines, cell, code, fence, plural, short, thousands } from "./text";
+import { capLines, cell, code, fence, flat, plural, short, thousands } from "./text";
 
 /** First line of every comment: lets the commenting workflow find and update its own comment. */
 export const MARKER = "<!-- grafana-athena-plan-diff -->";
@@ -46,7 +46,7 @@ function header(options: RenderOptions): string[] {
     const lines = [MARKER, TITLE, ""];
     const sides = options.baseLabel || options.headLabel ? ` Base ${code(options.baseLabel ?? "base")} → head ${code(options.headLabel ?? "head")}.` : "";
     lines.push(`Offline plans of the example stacks (\`npm run synth\`, no cloud access).${sides}`);
-    for (const n of options.notes ?? []) lines.push("", `> [!NOTE]\n> ${n.replace(/\r?\n/g, " ")}`);
+    for (const n of options.notes ?? []) lines.push("", `> [!NOTE]\n> ${flat(n)}`);
     return lines;
 }
 
@@ -229,40 +229,74 @@ export function fitBlocks(rendered: string[], maxLength = DEFAULT_MAX_LENGTH): s
     return `${kept.join("\n\n")}\n\n${note(blocks.length - kept.length)}\n`;
 }
 
+/** The alert lines the comment itself writes (`> [!NOTE]`): the one place a `[` stays Markdown. */
+const ALERT = /^> \[!(NOTE|WARNING|CAUTION|IMPORTANT)\]$/;
+
+/** Outside code: one character of text made inert (see `neutralize`). */
+function inertChar(c: string, next: string): string {
+    switch (c) {
+        case "<":
+            return "&lt;"; // no HTML (<img>, <details>) and no <autolink>
+        case "&":
+            return "&amp;"; // no entity: `&#64;` would render as @
+        case "@":
+            return "@\u200b"; // no mention, no e-mail autolink
+        case "\\":
+            return "\\\\"; // a backslash escapes nothing: "\\`" cannot hide a code span's start
+        case "[":
+        case "]":
+            return `\\${c}`; // no link or image: [text](javascript:...), ![](...)
+        case ":":
+            return next === "/" ? ":\u200b" : c; // no bare-URL autolink (https://...)
+        default:
+            return c;
+    }
+}
+
 /**
- * Markdown whose text came from plans (resource names, inputs, SQL, titles: a pull request's
- * content) made inert before a bot posts it: outside code, no `@` mention notifies anyone (a
- * zero-width space follows it) and no raw HTML renders (`<` is `&lt;`). Code spans and fenced
- * blocks show their text as it is and mention nobody. The marker comment of the first line stays.
+ * The one escaping function for everything the comment shows: every block passes through it, so
+ * text that came from plans (resource names, inputs, SQL, titles, labels: a pull request's
+ * content) or from the command line (notes, the failure message) is inert, whatever the code
+ * that placed it did. Line terminators other than `\n` become spaces first, so the lines seen
+ * here are the lines a renderer sees. Outside code, no `@` mention notifies anyone, no raw HTML,
+ * entity, link, image or autolink renders; code spans and fenced blocks show their text as it is
+ * and mention nobody. A fence closes only on a fence line at least as long as the one that opened
+ * it. The marker comment of the first line and the comment's own alert lines stay.
  */
 export function neutralize(block: string): string {
-    let fenced = false;
+    let fence: string | undefined;
     return block
         .split("\n")
-        .map((line) => {
+        .map((raw) => {
+            const line = flat(raw);
             if (line === MARKER) return line;
-            if (/^\s*`{3,}/.test(line)) {
-                fenced = !fenced;
+            const ticks = /^\s*(`{3,})/.exec(line)?.[1];
+            if (fence === undefined && ticks) {
+                fence = ticks;
                 return line;
             }
-            if (fenced) return line;
+            if (fence !== undefined) {
+                if (ticks && ticks.length >= fence.length && line.trim() === ticks) fence = undefined;
+                return line;
+            }
+            if (ALERT.test(line)) return line;
             // Outside code spans (runs of backticks, matched by length).
             let out = "";
             let i = 0;
             while (i < line.length) {
-                const ticks = /^`+/.exec(line.slice(i))?.[0];
-                if (ticks) {
-                    const end = line.indexOf(ticks, i + ticks.length);
-                    if (end >= 0 && line[end + ticks.length] !== "`") {
-                        out += line.slice(i, end + ticks.length);
-                        i = end + ticks.length;
+                const run = /^`+/.exec(line.slice(i))?.[0];
+                if (run) {
+                    const end = line.indexOf(run, i + run.length);
+                    if (end >= 0 && line[end + run.length] !== "`") {
+                        out += line.slice(i, end + run.length);
+                        i = end + run.length;
                         continue;
                     }
-                    out += ticks;
-                    i += ticks.length;
+                    out += run;
+                    i += run.length;
                     continue;
                 }
-                out += line[i] === "<" ? "&lt;" : line[i] === "@" ? "@\u200b" : line[i];
+                out += inertChar(line[i], line[i + 1] ?? "");
                 i += 1;
             }
             return out;
@@ -287,6 +321,6 @@ export function planDiffMarkdown(base: Record<string, Plan>, head: Record<string
 
 /** The comment when the head could not be planned: says so instead of a misleading diff. */
 export function failureMarkdown(message: string, options: RenderOptions = {}): string {
-    const blocks = [header(options).join("\n"), `> [!CAUTION]\n> **The offline plan failed**, so there is no diff: ${message.replace(/\r?\n/g, " ")}`];
+    const blocks = [header(options).join("\n"), `> [!CAUTION]\n> **The offline plan failed**, so there is no diff: ${flat(message)}`];
     return fitBlocks(blocks, Math.min(options.maxLength ?? DEFAULT_MAX_LENGTH, GITHUB_COMMENT_LIMIT));
 }

@@ -7,7 +7,7 @@ import { accessChanges } from "../plan/access";
 import type { Plan, PlanRead, PlanResource } from "../plan/format";
 import { DASHBOARD_INPUTS, DashboardDiff, dashboardDiffs } from "./dashboards";
 import { POLICY_INPUTS, PolicyDiff, policyDiffs } from "./iam";
-import { byCodeUnits, code, isObject, pretty, same, sortedKeys, unifiedDiff } from "./text";
+import { byCodeUnits, code, isObject, own, pretty, same, sortedKeys, unifiedDiff } from "./text";
 
 /** Other JSON-string inputs worth a pretty diff (Grafana data source settings). */
 const JSON_INPUTS = ["jsonDataEncoded"];
@@ -41,7 +41,7 @@ export function valueChanges(before: unknown, after: unknown, at = ""): ValueCha
     if (same(before, after)) return [];
     if (isObject(before) && isObject(after)) {
         const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort(byCodeUnits);
-        return keys.flatMap((k) => valueChanges(before[k], after[k], at ? `${at}.${k}` : k));
+        return keys.flatMap((k) => valueChanges(own(before, k), own(after, k), at ? `${at}.${k}` : k));
     }
     if (Array.isArray(before) && Array.isArray(after) && before.length === after.length) {
         return before.flatMap((v, i) => valueChanges(v, after[i], `${at}[${i}]`));
@@ -130,8 +130,8 @@ function jsonDocDiffs(before: PlanResource | undefined, after: PlanResource | un
     const r = (after ?? before)!;
     const out: JsonDocDiff[] = [];
     for (const input of JSON_INPUTS) {
-        const b = before?.inputs[input];
-        const a = after?.inputs[input];
+        const b = own(before?.inputs, input);
+        const a = own(after?.inputs, input);
         if (a === undefined && b === undefined) continue;
         if (same(a, b)) continue;
         out.push({
@@ -180,9 +180,9 @@ export function diffPlans(file: string, base: Plan | undefined, head: Plan | und
         } else if (b && h) {
             if (same(b, h)) continue;
             const inputKeys = [...new Set([...Object.keys(b.inputs), ...Object.keys(h.inputs)])]
-                .filter((k) => !same(b.inputs[k], h.inputs[k]))
+                .filter((k) => !same(own(b.inputs, k), own(h.inputs, k)))
                 .sort(byCodeUnits);
-            const inputChanges = inputKeys.filter((k) => !DOCUMENT_INPUTS.has(k)).flatMap((k) => valueChanges(b.inputs[k], h.inputs[k], k));
+            const inputChanges = inputKeys.filter((k) => !DOCUMENT_INPUTS.has(k)).flatMap((k) => valueChanges(own(b.inputs, k), own(h.inputs, k), k));
             const optionChanges = valueChanges(b.options, h.options);
             const change: ResourceChange = { type: h.type, name: h.name, inputKeys, inputChanges, optionChanges };
             if (b.parent !== h.parent) change.parent = { before: b.parent, after: h.parent };
@@ -207,7 +207,7 @@ export function diffPlans(file: string, base: Plan | undefined, head: Plan | und
     const secretH = new Set(head?.secretOutputs ?? []);
     const outKeys = [...new Set([...Object.keys(base?.outputs ?? {}), ...Object.keys(head?.outputs ?? {})])].sort(byCodeUnits);
     for (const k of outKeys) {
-        d.outputs.push(...valueChanges(base?.outputs[k], head?.outputs[k], k));
+        d.outputs.push(...valueChanges(own(base?.outputs, k), own(head?.outputs, k), k));
         if (base && head && k in base.outputs && k in head.outputs && secretB.has(k) !== secretH.has(k)) {
             d.outputs.push({ path: `${k} (secret)`, before: secretB.has(k), after: secretH.has(k) });
         }

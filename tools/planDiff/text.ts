@@ -4,6 +4,7 @@
  */
 import { OMIT_HEADERS, createTwoFilesPatch } from "diff";
 import type { PlanResource } from "../plan/format";
+import { parseJson } from "./json";
 
 export function byCodeUnits(a: string, b: string): number {
     return a < b ? -1 : a > b ? 1 : 0;
@@ -11,6 +12,11 @@ export function byCodeUnits(a: string, b: string): number {
 
 export function isObject(v: unknown): v is Record<string, unknown> {
     return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** `o[k]` if `o` has its own key `k`: a key named `constructor` or `toString` never finds `Object.prototype`'s. */
+export function own(o: Record<string, unknown> | undefined, k: string): unknown {
+    return o !== undefined && Object.prototype.hasOwnProperty.call(o, k) ? o[k] : undefined;
 }
 
 /** JSON with object keys sorted, for equality and identity of values. */
@@ -27,9 +33,25 @@ export function same(a: unknown, b: unknown): boolean {
     return canonicalJson(a) === canonicalJson(b);
 }
 
-/** Inline code that survives backticks and newlines in the text. */
+/**
+ * Every character a Markdown renderer (or a browser showing its output) may take as the end of a
+ * line: CR and LF (CommonMark's line endings), vertical tab, form feed, NEL (U+0085), U+2028 and
+ * U+2029; and the other control characters, which have no business in a comment.
+ */
+const LINE_BREAKING = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029]/g;
+
+/** Text from a plan as one line: every line terminator and control character becomes a space. */
+export function flat(text: string): string {
+    return text.replace(LINE_BREAKING, " ");
+}
+
+/**
+ * Inline code that survives backticks and line terminators in the text: the way every text from
+ * a plan enters the comment. Inside a code span, Markdown shows the text as it is: no link, image,
+ * heading, HTML, entity or mention is recognised there.
+ */
 export function code(text: string): string {
-    const s = text.replace(/\r?\n/g, " ");
+    const s = flat(text);
     const runs = s.match(/`+/g) ?? [];
     const longest = runs.reduce((n, r) => Math.max(n, r.length), 0);
     const ticks = "`".repeat(longest + 1);
@@ -47,7 +69,7 @@ export function fence(content: string, lang = ""): string {
 
 /** Text for a table cell. */
 export function cell(text: string): string {
-    return text.replace(/\r?\n/g, " ").replace(/\|/g, "\\|");
+    return flat(text).replace(/\|/g, "\\|");
 }
 
 /** A short, single-line rendering of a value. */
@@ -65,15 +87,21 @@ export function plural(n: number, word: string, many = `${word}s`): string {
     return `${n} ${n === 1 ? word : many}`;
 }
 
+/** Any value as text: a string as it is, anything else as canonical JSON (never `String(object)`, which a prototype-free object refuses). */
+export function asText(v: unknown): string {
+    return typeof v === "string" ? v : canonicalJson(v);
+}
+
 export function asList(v: unknown): string[] {
     if (v === undefined || v === null) return [];
     return (Array.isArray(v) ? v : [v]).map((x) => (typeof x === "string" ? x : canonicalJson(x)));
 }
 
+/** A JSON document inside a string input, parsed within the plan diff's bounds (json.ts); out of bounds reads as not JSON. */
 export function tryJson(text: unknown): { ok: true; value: unknown } | { ok: false } {
     if (typeof text !== "string") return { ok: false };
     try {
-        return { ok: true, value: JSON.parse(text) };
+        return { ok: true, value: parseJson(text) };
     } catch {
         return { ok: false };
     }
@@ -90,8 +118,8 @@ export function pretty(text: unknown): string {
 /** The JSON-text inputs named `inputs` that differ between the two sides, parsed. */
 export function* changedJsonInputs(before: PlanResource | undefined, after: PlanResource | undefined, inputs: readonly string[]) {
     for (const input of inputs) {
-        const b = before?.inputs[input];
-        const a = after?.inputs[input];
+        const b = own(before?.inputs, input);
+        const a = own(after?.inputs, input);
         if (typeof a !== "string" && typeof b !== "string") continue;
         if (same(a, b)) continue;
         const status: "added" | "removed" | "changed" = b === undefined ? "added" : a === undefined ? "removed" : "changed";
