@@ -6,6 +6,8 @@
  *   npm run fleet -- check                               every inconsistency of the stack files (exit 1)
  *   npm run fleet -- shards --max N [--base REF] [--json] the source stacks in at most N balanced shards
  *   npm run fleet -- affected --base REF [--json]        the stacks a change since REF touches
+ *   npm run fleet -- synth --out DIR [--stacks a,b] [--base REF] [--examples include|exclude|only]
+ *                                                      the offline plan of every stack (synth.ts)
  *   npm run fleet -- preview|up [--shard i/K | --workspaces | --stacks a,b] [--base REF]
  *                                [--concurrency C] [--retries R] [--summary FILE] [--plan-dir DIR]
  *                                [--refresh] [--expect-no-changes]
@@ -25,6 +27,7 @@ import { automationRunner } from "./automation";
 import { Inventory, StackEntry, checkInventory, organization, readInventory } from "./inventory";
 import { FleetCommand, ProgressEvent, Runner, describeChanges, orchestrate, summaryTable } from "./orchestrate";
 import { parseShard, shardStacks } from "./shards";
+import { fleetSynth, isSynthCommand } from "./synth";
 
 class UsageError extends Error {}
 
@@ -39,7 +42,7 @@ export interface FleetIo {
 /** GitHub runs at most 256 jobs of one matrix. */
 const MAX_MATRIX = 256;
 
-const USAGE = "usage: fleet list|check|shards|affected|preview|up [options] (see tools/fleet/cli.ts)";
+const USAGE = "usage: fleet list|check|shards|affected|synth|preview|up [options] (see tools/fleet/cli.ts)";
 
 function parse(argv: string[]) {
     try {
@@ -121,6 +124,7 @@ export function outputBlock(name: string, text: string, github: boolean): string
 }
 
 export async function fleet(argv: string[], io: FleetIo): Promise<number> {
+    if (isSynthCommand(argv)) return fleetSynth(argv, io);
     try {
         const { values, positionals } = parse(argv);
         if (positionals.length !== 1) throw new UsageError(USAGE);
