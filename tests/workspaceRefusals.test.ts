@@ -158,7 +158,7 @@ describe("workspace program (infra-account-a): refusals and the offline plan", f
             }
         });
 
-        it("no sources, and no source stack file to chart", async () => {
+        it("no sources, and no source stack file to chart @stack-files", async () => {
             // A copy whose infra-account-b/ holds only the example, which is no stack (a user's checkout has stacks).
             const problems = await configProblems(examplesOnlyRepository().workspaceDir, { set: { [wsKey("sources")]: [] } });
             assert.deepEqual(problems.length, 1, problems.join("\n"));
