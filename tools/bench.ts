@@ -7,6 +7,7 @@
  *
  *   npm run bench                                   # N = 500, 1000, 2000, 5000, organisation mode
  *   npm run bench -- --sizes 50,100 --runs 3
+ *   npm run bench -- --fleet 100,300 [--separate 10]  # fleet synth of a generated repository (tools/benchFleet.ts)
  *
  * Prints a Markdown table: the program run's time and the process's peak memory for both, the
  * ratio to the floor, and how much longer each doubling of N takes. Organisation mode, as the
@@ -19,6 +20,7 @@ import * as path from "path";
 import { DEFAULT_ROLE_NAME } from "../shared/config/source";
 import type { PlanResource, RunRequest, StackRefOutputs } from "./mock/runtime";
 import { readProject, readStackConfig } from "./stackConfig";
+import { benchFleet } from "./benchFleet";
 
 export type AssumeMode = "explicit" | "organization";
 
@@ -204,13 +206,17 @@ export function markdownTable(rows: readonly BenchRow[]): string {
     return lines.join("\n");
 }
 
-function parseCli(argv: string[]): { sizes: number[]; runs: number } {
-    const { values } = parseArgs({ args: argv, options: { sizes: { type: "string" }, runs: { type: "string" } } });
+function parseCli(argv: string[]): { sizes: number[]; runs: number; fleet?: number[]; separate: number } {
+    const { values } = parseArgs({ args: argv, options: { sizes: { type: "string" }, runs: { type: "string" }, fleet: { type: "string" }, separate: { type: "string" } } });
+    const fleet = values.fleet === undefined ? undefined : values.fleet.split(",").map((s) => Number(s.trim()));
+    if (fleet?.some((s) => !Number.isInteger(s) || s < 1 || s > 5000)) throw new Error("--fleet takes a comma-separated list of whole numbers of source stacks, from 1 to 5000");
+    const separate = values.separate === undefined ? 10 : Number(values.separate);
+    if (!Number.isInteger(separate) || separate < 1) throw new Error("--separate takes a whole number of source stacks, at least 1");
     const sizes = values.sizes === undefined ? DEFAULT_SIZES : values.sizes.split(",").map((s) => Number(s.trim()));
     if (sizes.some((s) => !Number.isInteger(s) || s < 1 || s > 20000)) throw new Error("--sizes takes a comma-separated list of whole numbers from 1 to 20000");
     const runs = values.runs === undefined ? 1 : Number(values.runs);
     if (!Number.isInteger(runs) || runs < 1) throw new Error("--runs takes a whole number, at least 1");
-    return { sizes, runs };
+    return { sizes, runs, fleet, separate };
 }
 
 /** The median of `runs` runs (by plan time) of one program at one N, the two programs alternating. */
@@ -225,12 +231,16 @@ async function measure(n: number, runs: number): Promise<BenchRow> {
 }
 
 async function main(argv: string[]): Promise<number> {
-    let cli: { sizes: number[]; runs: number };
+    let cli: ReturnType<typeof parseCli>;
     try {
         cli = parseCli(argv);
     } catch (e) {
         process.stderr.write(`bench: ${(e as Error).message}\n`);
         return 2;
+    }
+    if (cli.fleet) {
+        process.stdout.write(`${benchFleet(cli.fleet, cli.separate, (line) => process.stderr.write(`${line}\n`))}\n`);
+        return 0;
     }
     const rows: BenchRow[] = [];
     for (const n of cli.sizes) {
