@@ -321,7 +321,7 @@ describe("fleet: a repository of 300 source stack files @stack-files", function 
     });
 });
 
-describe("fleet synth: every stack of a checkout planned offline @stack-files", function () {
+describe("fleet synth: every stack of a checkout planned offline", function () {
     this.timeout(120_000);
     let repo: RepositoryCopy;
     let base: string;

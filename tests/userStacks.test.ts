@@ -17,7 +17,9 @@ import { USER_STACKS } from "./support/userStacks";
  * The tag in the title of every test (or describe) that reads a checkout's stack files: the fleet
  * commands, and the workspace program's inventory (the source stacks it charts when it lists none,
  * its sibling workspace stacks). Only those run again in the user's checkout: the other tests of a
- * suite read the example stack files alone, which a user does not change.
+ * suite read the example stack files alone, which a user does not change. (fleet synth's own
+ * tests plan a copy that holds the example stack files and theirs, never the checkout's: the copy
+ * is what the tagged tests prove blind to the user's files, so they are not run twice.)
  */
 const TAG = "@stack-files";
 
