@@ -67,7 +67,7 @@ describe("tests independent of the user's stack files", function () {
         );
         assert.equal(result.code, 0, `${result.stdout.slice(-4000)}\n${result.stderr.slice(-2000)}`);
         const passing = Number(/(\d+) passing/.exec(result.stdout)?.[1] ?? 0);
-        assert.ok(passing >= 15, `only ${passing} tagged tests ran:\n${result.stdout.slice(-2000)}`);
+        assert.ok(passing >= 10, `only ${passing} tagged tests ran:\n${result.stdout.slice(-2000)}`);
         assert.doesNotMatch(result.stdout, /failing|pending/);
     });
 });
