@@ -13,9 +13,13 @@ import { Inventory, StackEntry } from "../tools/fleet/inventory";
 import { FleetCommand, RunFlags, RunOutcome, Runner, orchestrate, summaryTable } from "../tools/fleet/orchestrate";
 import { shardStacks } from "../tools/fleet/shards";
 import { benchSourceRef } from "../tools/bench";
-import { synth } from "../tools/synth";
-import { REPO } from "./support/program";
-import { RepositoryCopy, copyRepository, exampleStackConfig } from "./support/repository";
+import type { Plan } from "../tools/mock/runtime";
+import { readPlanDir } from "../tools/planDiff/load";
+import { planDiffMarkdown } from "../tools/planDiff/markdown";
+import { diffPlanSets } from "../tools/planDiff/stacks";
+import { synth, synthExamples } from "../tools/synth";
+import { RepositoryCopy, copyRepository, examplesOnlyRepository, exampleStackConfig } from "./support/repository";
+import { BI_WORKSPACE, DEV_ROOT, FINANCE, GRAFANA_WORKSPACE, LOGISTICS, MARKETING, UserStack } from "./support/userStacks";
 
 const SRC = (k: string) => `grafana-athena-source:${k}`;
 const WS = (k: string) => `grafana-athena-workspace:${k}`;
@@ -195,23 +199,24 @@ describe("fleet: what a change touches", () => {
     });
 });
 
-describe("fleet: the repository's own stack files", () => {
-    it("are consistent (npm run fleet -- check)", async () => {
-        const r = await run(["check", "--root", REPO]);
-        assert.equal(r.code, 0, r.err);
-        assert.match(r.out, /^fleet: \d+ source stacks, \d+ workspace stacks: consistent\n$/);
-    });
-
+describe("fleet: the command line @stack-files", () => {
     it("refuses a bad command line with exit 2", async () => {
+        const root = examplesOnlyRepository().root;
         for (const argv of [["shards"], ["affected"], ["nope"], ["preview", "--shard", "3/2"], ["preview", "--concurrency", "0"], ["shards", "--max", "257"]]) {
-            const r = await run([...argv, "--root", REPO]);
+            const r = await run([...argv, "--root", root]);
             assert.equal(r.code, 2, `${argv.join(" ")}: ${r.err}`);
             assert.match(r.err, /^fleet: /);
         }
     });
+
+    it("finds no stack in a checkout with only the examples, and calls that consistent", async () => {
+        const r = await run(["check", "--root", examplesOnlyRepository().root]);
+        assert.equal(r.code, 0, r.err);
+        assert.equal(r.out, "fleet: 0 source stacks, 0 workspace stacks: consistent\n");
+    });
 });
 
-describe("fleet: a repository of 300 source stack files", function () {
+describe("fleet: a repository of 300 source stack files @stack-files", function () {
     this.timeout(180_000);
     let repo: RepositoryCopy;
     const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=fleet", "-c", "user.email=fleet@example.com", ...args], { cwd: repo.root, encoding: "utf8" });
@@ -314,21 +319,142 @@ describe("fleet: a repository of 300 source stack files", function () {
         const unknown = await run(["up", "--stacks", "nope", "--root", repo.root], failing.runner);
         assert.equal(unknown.code, 2);
     });
+});
 
-    it("plans the workspace charting all 300 offline (synth --ref-dir)", async () => {
-        const refDir = path.join(repo.root, "refs");
-        fs.mkdirSync(refDir);
-        for (let i = 1; i <= 300; i++) {
-            const ref = benchSourceRef(i);
-            fs.writeFileSync(
-                path.join(refDir, `account-${String(i).padStart(3, "0")}.json`),
-                JSON.stringify({ project: "grafana-athena-source", stack: `account-${i}`, resources: [], outputs: { ...ref.outputs, externalId: "[secret]" }, secretOutputs: ["externalId"] }),
-            );
+describe("fleet synth: every stack of a checkout planned offline", function () {
+    this.timeout(120_000);
+    let repo: RepositoryCopy;
+    let base: string;
+    let baseRun: Awaited<ReturnType<typeof run>>;
+    const write = (s: UserStack) => repo.writeStack(s.folder, s.stack, s.config);
+    const planIn = (dir: string, name: string): Plan => JSON.parse(fs.readFileSync(path.join(dir, name), "utf8"));
+    const dataSources = (p: Plan) => p.resources.filter((r) => r.type === "grafana:oss/dataSource:DataSource");
+    const jsonData = (r: Plan["resources"][number]) => JSON.parse(String(r.inputs.jsonDataEncoded));
+
+    before(async () => {
+        repo = copyRepository();
+        for (const s of [MARKETING, FINANCE, GRAFANA_WORKSPACE, BI_WORKSPACE, DEV_ROOT]) write(s);
+        base = path.join(repo.root, "plans-base");
+        baseRun = await run(["synth", "--out", base, "--root", repo.root]);
+    });
+    after(() => repo.remove());
+
+    it("plans sources, then the workspaces against them, then the root stacks: one plan per stack, named as npm run synth names them", () => {
+        assert.equal(baseRun.code, 0, baseRun.err);
+        assert.equal(baseRun.err, "");
+        assert.deepEqual(fs.readdirSync(base).sort(), [
+            "grafana-athena.dev.json",
+            "grafana-athena.example.json",
+            "infra-account-a.bi.json",
+            "infra-account-a.example.json",
+            "infra-account-a.grafana.json",
+            "infra-account-b.example.json",
+            "infra-account-b.finance.json",
+            "infra-account-b.marketing.json",
+        ]);
+        const order = baseRun.out.trimEnd().split("\n").map((l) => l.split(":")[0]);
+        assert.deepEqual(order.slice(0, 3).map((f) => f.split(".")[0]), ["infra-account-b", "infra-account-b", "infra-account-b"]);
+        assert.deepEqual(order.slice(3, 6).map((f) => f.split(".")[0]), ["infra-account-a", "infra-account-a", "infra-account-a"]);
+        assert.match(baseRun.out, /fleet synth: 8 of 8 stacks planned into /);
+    });
+
+    it("chains: the inventory-mode workspace has one data source per source stack file, assuming the role and region of that source's plan", () => {
+        const grafana = planIn(base, "infra-account-a.grafana.json");
+        const bySource = Object.fromEntries(dataSources(grafana).map((d) => [jsonData(d).assumeRoleArn, jsonData(d)]));
+        for (const s of ["marketing", "finance"]) {
+            const source = planIn(base, `infra-account-b.${s}.json`);
+            assert.ok(bySource[String(source.outputs.roleArn)], `no data source for ${s}`);
+            assert.equal(bySource[String(source.outputs.roleArn)].defaultRegion, source.outputs.region);
+            assert.equal(bySource[String(source.outputs.roleArn)].workgroup, source.outputs.workgroup);
         }
-        const plan = await synth({ projectDir: repo.workspaceDir, stack: "grafana", refs: {}, refDir });
-        const dataSources = plan.resources.filter((r) => r.type === "grafana:oss/dataSource:DataSource");
-        assert.equal(dataSources.length, 300);
-        assert.equal(plan.reads.filter((r) => r.type === "pulumi:pulumi:StackReference").length, 300);
-        assert.ok(plan.reads.some((r) => r.id === "organization/grafana-athena-source/account-300"));
+        assert.equal(dataSources(grafana).length, 2, "the example source is never charted by a real workspace");
+        const bi = planIn(base, "infra-account-a.bi.json");
+        assert.deepEqual(dataSources(bi).map((d) => d.inputs.name), ["Finance (BI)"]);
+        // Secrets stay secret through the chain: the external ID is redacted in the source's and the workspace's plans.
+        assert.equal(planIn(base, "infra-account-b.finance.json").outputs.externalId, "[secret]");
+        assert.doesNotMatch(fs.readFileSync(path.join(base, "infra-account-a.grafana.json"), "utf8"), /"externalId":\s*"(?!\[secret\])/);
+    });
+
+    it("writes for each stack the plan npm run synth writes for it (the examples, and a workspace read through --ref-dir)", async () => {
+        const refDir = path.join(repo.root, "refs");
+        fs.mkdirSync(refDir, { recursive: true });
+        for (const s of ["marketing", "finance"]) fs.copyFileSync(path.join(base, `infra-account-b.${s}.json`), path.join(refDir, `${s}.json`));
+        const viaRefDir = await synth({ projectDir: repo.workspaceDir, stack: "grafana", refs: {}, refDir });
+        assert.deepEqual(viaRefDir, planIn(base, "infra-account-a.grafana.json"));
+        const examples = path.join(repo.root, "out");
+        await synthExamples(examples, repo.root);
+        for (const f of ["infra-account-b.example.json", "infra-account-a.example.json", "grafana-athena.example.json"]) {
+            assert.equal(fs.readFileSync(path.join(base, f), "utf8"), fs.readFileSync(path.join(examples, f), "utf8"), f);
+        }
+    });
+
+    it("plan-diff of the plans before and after onboarding an account shows its role, policy, data source and dashboard", async () => {
+        const file = write(LOGISTICS);
+        const head = path.join(repo.root, "plans-head");
+        try {
+            const r = await run(["synth", "--out", head, "--root", repo.root, "--examples", "exclude"]);
+            assert.equal(r.code, 0, r.err);
+        } finally {
+            fs.rmSync(file);
+        }
+        const before = readPlanDir(base);
+        for (const f of Object.keys(before)) if (f.includes(".example.")) delete before[f];
+        const diffs = diffPlanSets(before, readPlanDir(head));
+        const added = diffs.find((d) => d.file === "infra-account-b.logistics.json")!;
+        assert.equal(added.status, "added");
+        const types = (d: (typeof diffs)[number]) => d.added.map((r) => r.type);
+        assert.ok(types(added).includes("aws:iam/role:Role") && types(added).includes("aws:iam/policy:Policy"), JSON.stringify(types(added)));
+        const grafana = diffs.find((d) => d.file === "infra-account-a.grafana.json")!;
+        assert.ok(types(grafana).includes("grafana:oss/dataSource:DataSource"), JSON.stringify(types(grafana)));
+        assert.ok(types(grafana).includes("grafana:oss/dashboard:Dashboard"), JSON.stringify(types(grafana)));
+        assert.ok(added.policies.length >= 2, "the trust policy and the access policy are shown as documents");
+        assert.ok(grafana.dashboards.length >= 1, "the new dashboard is shown");
+        const unchanged = (f: string) => diffs.find((d) => d.file === f)!.status;
+        assert.equal(unchanged("infra-account-a.bi.json"), "unchanged", "a workspace that does not chart the new account");
+        assert.equal(unchanged("infra-account-b.finance.json"), "unchanged");
+        const comment = planDiffMarkdown(before, readPlanDir(head));
+        assert.match(comment, /infra-account-b\.logistics\.json/);
+        assert.match(comment, /AmazonManagedGrafana-CrossAccountAthena/);
+    });
+
+    it("names a broken stack file on one line, still plans the others, and exits 1", async () => {
+        const broken = repo.writeStack("infra-account-b", "broken", { ...MARKETING.config, "aws:allowedAccountIds": ["888899990000"], "grafana-athena-source:database": "Sales-DB" });
+        const out = path.join(repo.root, "plans-broken");
+        try {
+            const r = await run(["synth", "--out", out, "--root", repo.root, "--examples", "exclude"]);
+            assert.equal(r.code, 1);
+            const lines = r.err.trimEnd().split("\n");
+            assert.equal(lines.length, 2, r.err);
+            assert.match(lines[0], /^infra-account-b\/Pulumi\.broken\.yaml: grafana-athena-source:database: must be a Glue database name/);
+            // The inventory-mode workspace reads the broken source: it cannot be planned, and says why.
+            assert.equal(lines[1], "infra-account-a/Pulumi.grafana.yaml: reads the source infra-account-b/Pulumi.broken.yaml, which was refused");
+            assert.doesNotMatch(r.err, /\n\s+at /);
+            assert.deepEqual(fs.readdirSync(out).sort(), ["grafana-athena.dev.json", "infra-account-a.bi.json", "infra-account-b.finance.json", "infra-account-b.marketing.json"]);
+            assert.match(r.out, /fleet synth: 4 of 6 stacks planned into .*, 2 refused/);
+        } finally {
+            fs.rmSync(broken);
+        }
+    });
+
+    it("--stacks: the named stacks, and every workspace a named source feeds", async () => {
+        const out = path.join(repo.root, "plans-some");
+        const r = await run(["synth", "--out", out, "--root", repo.root, "--stacks", "marketing,organization/grafana-athena/dev", "--examples", "exclude"]);
+        assert.equal(r.code, 0, r.err);
+        assert.deepEqual(fs.readdirSync(out).sort(), ["grafana-athena.dev.json", "infra-account-a.grafana.json", "infra-account-b.marketing.json"]);
+        assert.equal(dataSources(planIn(out, "infra-account-a.grafana.json")).length, 2, "the sources it reads but that were not named are planned for their outputs");
+        const only = await run(["synth", "--out", path.join(repo.root, "plans-examples"), "--root", repo.root, "--examples", "only", "--stacks", "example"]);
+        assert.equal(only.code, 0, only.err);
+        assert.deepEqual(fs.readdirSync(path.join(repo.root, "plans-examples")).sort(), ["grafana-athena.example.json", "infra-account-a.example.json", "infra-account-b.example.json"]);
+    });
+
+    it("answers --help, and refuses a bad command line with exit 2 and one line", async () => {
+        const help = await run(["synth", "--help"]);
+        assert.equal(help.code, 0);
+        assert.match(help.out, /^usage: npm run fleet -- synth --out DIR/);
+        for (const argv of [["synth"], ["synth", "--out", "x", "--examples", "all"], ["synth", "--out", "x", "--stacks", "nope"], ["synth", "--out", "x", "--bogus"], ["synth", "extra", "--out", "x"]]) {
+            const r = await run([...argv, "--root", repo.root]);
+            assert.equal(r.code, 2, `${argv.join(" ")}: ${r.err}`);
+            assert.match(r.err, /^fleet synth: [^\n]+\n$/);
+        }
     });
 });

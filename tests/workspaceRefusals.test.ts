@@ -11,6 +11,7 @@ import { promisify } from "node:util";
 import type { Plan, StackRefOutputs } from "../tools/mock/runtime";
 import { parseArgs, synth } from "../tools/synth";
 import { EXAMPLE_SOURCE_STACK, REPO, SOURCE_DIR, WORKSPACE_DIR, configProblems, refusal } from "./support/program";
+import { examplesOnlyRepository } from "./support/repository";
 import {
     DATA_SOURCE_TYPE,
     PlannedSource,
@@ -157,9 +158,9 @@ describe("workspace program (infra-account-a): refusals and the offline plan", f
             }
         });
 
-        it("no sources, and no source stack file to chart", async () => {
-            // The repository's own infra-account-b/ holds only the example, which is no stack.
-            const problems = await configProblems(WORKSPACE_DIR, { set: { [wsKey("sources")]: [] } });
+        it("no sources, and no source stack file to chart @stack-files", async () => {
+            // A copy whose infra-account-b/ holds only the example, which is no stack (a user's checkout has stacks).
+            const problems = await configProblems(examplesOnlyRepository().workspaceDir, { set: { [wsKey("sources")]: [] } });
             assert.deepEqual(problems.length, 1, problems.join("\n"));
             assert.match(problems[0], /^grafana-athena-workspace:sources: lists no source stack, and infra-account-b\/ has no stack file/);
         });

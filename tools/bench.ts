@@ -8,6 +8,7 @@
  *   npm run bench                                   # N = 500, 1000, 2000, 5000, organisation mode
  *   npm run bench -- --sizes 50,100 --runs 3
  *   npm run bench -- --help                         # the options (BENCH_OPTIONS), defaults, exit codes
+ *   npm run bench -- --fleet 100,300 [--separate 10]  # fleet synth of a generated repository (tools/benchFleet.ts)
  *
  * Prints a Markdown table: the program run's time and the process's peak memory for both, the
  * ratio to the floor, and how much longer each doubling of N takes. Organisation mode, as the
@@ -20,6 +21,7 @@ import { DEFAULT_ROLE_NAME } from "../shared/config/source";
 import { CommandHelp, OptionTable, UsageError, asksForHelp, helpText, parseOptions } from "./cli/options";
 import type { PlanResource, RunRequest, StackRefOutputs } from "./mock/runtime";
 import { readProject, readStackConfig } from "./stackConfig";
+import { benchFleet } from "./benchFleet";
 
 export type AssumeMode = "explicit" | "organization";
 
@@ -209,6 +211,8 @@ export function markdownTable(rows: readonly BenchRow[]): string {
 export const BENCH_OPTIONS = {
     sizes: { type: "string", value: "N,N,...", default: DEFAULT_SIZES.join(","), help: "the numbers of generated source stacks to plan the workspace with (1 to 20000 each)" },
     runs: { type: "string", value: "R", default: "1", help: "runs per size and program; the median is shown" },
+    fleet: { type: "string", value: "N,N,...", help: "instead: fleet synth of a generated repository of N source stacks each (tools/benchFleet.ts)" },
+    separate: { type: "string", value: "N", default: "10", help: "with --fleet: also N separate npm run synth calls, the baseline" },
 } as const satisfies OptionTable;
 
 export const BENCH_HELP: CommandHelp = {
@@ -221,14 +225,18 @@ export const BENCH_HELP: CommandHelp = {
     ],
 };
 
-export function parseCli(argv: string[]): { sizes: number[]; runs: number } {
+export function parseCli(argv: string[]): { sizes: number[]; runs: number; fleet?: number[]; separate: number } {
     const { values, positionals } = parseOptions(argv, BENCH_OPTIONS);
     if (positionals.length > 0) throw new UsageError(`bench takes no arguments, got ${JSON.stringify(positionals[0].slice(0, 100))} (see --help)`);
+    const fleet = values.fleet === undefined ? undefined : values.fleet.split(",").map((s) => Number(s.trim()));
+    if (fleet?.some((s) => !Number.isInteger(s) || s < 1 || s > 5000)) throw new UsageError("--fleet takes a comma-separated list of whole numbers of source stacks, from 1 to 5000");
+    const separate = values.separate === undefined ? 10 : Number(values.separate);
+    if (!Number.isInteger(separate) || separate < 1) throw new UsageError("--separate takes a whole number of source stacks, at least 1");
     const sizes = values.sizes === undefined ? DEFAULT_SIZES : values.sizes.split(",").map((s) => Number(s.trim()));
     if (sizes.some((s) => !Number.isInteger(s) || s < 1 || s > 20000)) throw new UsageError("--sizes takes a comma-separated list of whole numbers from 1 to 20000");
     const runs = values.runs === undefined ? 1 : Number(values.runs);
     if (!Number.isInteger(runs) || runs < 1) throw new UsageError("--runs takes a whole number, at least 1");
-    return { sizes, runs };
+    return { sizes, runs, fleet, separate };
 }
 
 /** The median of `runs` runs (by plan time) of one program at one N, the two programs alternating. */
@@ -247,12 +255,16 @@ async function main(argv: string[]): Promise<number> {
         process.stdout.write(helpText(BENCH_HELP, BENCH_OPTIONS));
         return 0;
     }
-    let cli: { sizes: number[]; runs: number };
+    let cli: ReturnType<typeof parseCli>;
     try {
         cli = parseCli(argv);
     } catch (e) {
         process.stderr.write(`bench: ${(e as Error).message}\n`);
         return 2;
+    }
+    if (cli.fleet) {
+        process.stdout.write(`${benchFleet(cli.fleet, cli.separate, (line) => process.stderr.write(`${line}\n`))}\n`);
+        return 0;
     }
     const rows: BenchRow[] = [];
     for (const n of cli.sizes) {

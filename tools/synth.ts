@@ -146,7 +146,7 @@ export async function synth(args: SynthArgs): Promise<Plan> {
     return plan;
 }
 
-function writePlan(plan: Plan, file: string) {
+export function writePlan(plan: Plan, file: string) {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, `${JSON.stringify(plan, null, 2)}\n`);
 }

@@ -9,6 +9,8 @@
  *   npm run fleet -- check                               every inconsistency of the stack files (exit 1)
  *   npm run fleet -- shards --max N [--base REF] [--json] the source stacks in at most N balanced shards
  *   npm run fleet -- affected --base REF [--json]        the stacks a change since REF touches
+ *   npm run fleet -- synth --out DIR [--stacks a,b] [--base REF] [--examples include|exclude|only]
+ *                                                      the offline plan of every stack (synth.ts)
  *   npm run fleet -- preview|up [--shard i/K | --workspaces | --stacks a,b] [--base REF]
  *                                [--concurrency C] [--retries R] [--summary FILE] [--plan-dir DIR]
  *                                [--refresh] [--expect-no-changes]
@@ -28,6 +30,7 @@ import { automationRunner } from "./automation";
 import { Inventory, StackEntry, checkInventory, organization, readInventory } from "./inventory";
 import { FleetCommand, ProgressEvent, Runner, describeChanges, orchestrate, summaryTable } from "./orchestrate";
 import { parseShard, shardStacks } from "./shards";
+import { fleetSynth, isSynthCommand } from "./synth";
 
 export interface FleetIo {
     out(text: string): void;
@@ -237,6 +240,7 @@ function overview(): string {
         "",
         "commands:",
         ...Object.entries(FLEET_COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
+        `  ${"synth".padEnd(width)}  the offline plan of every stack, one JSON plan per stack in --out DIR (tools/fleet/synth.ts)`,
         "",
         "npm run fleet -- <command> --help shows a command's options, their defaults and its exit codes.",
         "",
@@ -258,6 +262,7 @@ function repositoryRoot(flag: string | undefined): string {
 }
 
 export async function fleet(argv: string[], io: FleetIo): Promise<number> {
+    if (isSynthCommand(argv)) return fleetSynth(argv, io);
     try {
         const [command, ...rest] = argv;
         if (command === undefined || command === "--help" || command === "-h" || command === "help") {
