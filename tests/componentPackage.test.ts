@@ -1,0 +1,188 @@
+/**
+ * The component package: the schema the engine gets (`npm run schema`, inferred by the SDK's
+ * analyzer from provider/components.ts) is typed and described throughout, covers every setting
+ * the projects accept, marks the secrets; and the package's components plan exactly what the
+ * projects plan (the same code path).
+ */
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { z } from "zod";
+import { CONTRACT_OUTPUTS, SECRET_CONTRACT_OUTPUTS } from "../shared/contract";
+import { resultsSettings, sourceSettingsShape, workgroupSettings } from "../shared/config/source";
+import { dashboardSettings, panelSettings, sourceRef, workspaceCommonShape } from "../shared/config/workspace";
+import { PANEL_TYPES, QUERY_FORMATS } from "../shared/grafana/dashboards";
+import { PackageSchema, SchemaProperty, packageSchema } from "../provider/host";
+import { main as schemaCli } from "../tools/schema";
+import { ProgramError, runProgram } from "../tools/mock/runtime";
+import { REPO, SOURCE_DIR, exampleConfig, plan } from "./support/program";
+
+const pkg = JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "utf8"));
+
+// The analyzer builds a TypeScript program of the whole repository (several seconds): once per run.
+let cached: Promise<PackageSchema> | undefined;
+const schema = () => (cached ??= packageSchema());
+
+const token = (name: string) => `${pkg.name}:index:${name}`;
+
+/** Every property of an object (a component's inputs or outputs, or a type), recursively: typed, described, never Any. */
+function untypedOrUndescribed(s: PackageSchema, where: string, properties: Record<string, SchemaProperty>, seen = new Set<string>()): string[] {
+    const problems: string[] = [];
+    const check = (p: SchemaProperty, at: string, needsDescription: boolean) => {
+        if (needsDescription && !(p.description && p.description.trim().length > 10)) problems.push(`${at} has no description`);
+        if (p.$ref) {
+            if (p.$ref.startsWith("pulumi.json#")) return problems.push(`${at} is ${p.$ref}`);
+            const name = p.$ref.replace("#/types/", "");
+            const t = s.types[name];
+            if (!t) return problems.push(`${at} refers to ${name}, which the schema does not define`);
+            if (seen.has(name)) return;
+            seen.add(name);
+            if (t.type !== "object" || !t.properties || Object.keys(t.properties).length === 0) return problems.push(`${name} is not an object type with properties`);
+            problems.push(...untypedOrUndescribed(s, name, t.properties, seen));
+            return;
+        }
+        if (!["string", "number", "integer", "boolean", "array", "object"].includes(String(p.type))) return problems.push(`${at} has no type`);
+        if (p.type === "array") p.items ? check(p.items, `${at}[]`, false) : problems.push(`${at} is a list of no type`);
+        if (p.type === "object") p.additionalProperties ? check(p.additionalProperties, `${at} values`, false) : problems.push(`${at} is a map of no type`);
+    };
+    for (const [name, p] of Object.entries(properties)) check(p, `${where}.${name}`, true);
+    return problems;
+}
+
+const typeOf = (s: PackageSchema, name: string) => {
+    const t = s.types[token(name)];
+    assert.ok(t?.properties, `the schema has no type ${name}`);
+    return t as { properties: Record<string, SchemaProperty>; required: string[] };
+};
+
+/** A zod shape's keys, and which of them may be left out. */
+function keysOf(shape: Record<string, z.ZodTypeAny>): { all: string[]; optional: string[] } {
+    const all = Object.keys(shape);
+    return { all, optional: all.filter((k) => shape[k].safeParse(undefined).success) };
+}
+
+/** The schema object covers every setting of `shape` (extra properties allowed), and requires exactly the ones without a default. */
+function assertCovers(what: string, properties: Record<string, SchemaProperty>, required: readonly string[], shape: Record<string, z.ZodTypeAny>, except: string[] = []) {
+    const { all, optional } = keysOf(shape);
+    const missing = all.filter((k) => !(k in properties) && !except.includes(k));
+    assert.deepEqual(missing, [], `${what} lacks settings the projects accept: ${missing.join(", ")} (add them to provider/components.ts)`);
+    for (const k of all.filter((x) => x in properties)) {
+        assert.equal(required.includes(k), !optional.includes(k), `${what}.${k}: required in the schema ${required.includes(k)}, in the projects ${!optional.includes(k)}`);
+    }
+}
+
+describe("component package", function () {
+    this.timeout(120_000);
+
+    describe("schema (npm run schema)", () => {
+        it("names the package and version of package.json, and has both components", async () => {
+            const s = await schema();
+            assert.equal(s.name, pkg.name);
+            assert.equal(s.version, pkg.version);
+            assert.deepEqual(Object.keys(s.resources).sort(), [token("AthenaSourceAccess"), token("AthenaWorkspace")]);
+            for (const r of Object.values(s.resources)) {
+                assert.equal(r.isComponent, true);
+                assert.ok(r.description && r.description.length > 40);
+            }
+        });
+
+        it("types and describes every input and output, nested ones included, with no Any", async () => {
+            const s = await schema();
+            const problems = Object.entries(s.resources).flatMap(([name, r]) => [
+                ...untypedOrUndescribed(s, `${name} input`, r.inputProperties),
+                ...untypedOrUndescribed(s, `${name} output`, r.properties),
+            ]);
+            assert.deepEqual(problems, []);
+        });
+
+        it("the source takes every key of the source project, plus its region, with the same required keys", async () => {
+            const r = (await schema()).resources[token("AthenaSourceAccess")];
+            assertCovers("AthenaSourceAccess", r.inputProperties, r.requiredInputs, sourceSettingsShape);
+            assert.ok(r.requiredInputs.includes("region"));
+            const wg = typeOf(await schema(), "Workgroup");
+            assertCovers("Workgroup", wg.properties, wg.required, workgroupSettings.shape);
+            const res = typeOf(await schema(), "ResultsLocation");
+            assertCovers("ResultsLocation", res.properties, res.required, resultsSettings.shape);
+            assert.equal(r.inputProperties.tables.type, "array");
+            assert.equal(r.inputProperties.tables.items?.type, "string");
+        });
+
+        it("the workspace takes every key the workspace project and the root's workspace share, and sources like the project's", async () => {
+            const s = await schema();
+            const r = s.resources[token("AthenaWorkspace")];
+            assertCovers("AthenaWorkspace", r.inputProperties, r.requiredInputs, workspaceCommonShape);
+            assert.deepEqual(r.inputProperties.sources.items?.$ref, `#/types/${token("Source")}`);
+            const source = typeOf(s, "Source");
+            // The stack is optional in the package: a source is a stack or a key with a contract.
+            assertCovers("Source", source.properties, [...source.required, "stack"], sourceRef.shape);
+            const dashboard = typeOf(s, "Dashboard");
+            assertCovers("Dashboard", dashboard.properties, dashboard.required, dashboardSettings.shape);
+            const panel = typeOf(s, "Panel");
+            assertCovers("Panel", panel.properties, panel.required, panelSettings.shape);
+            for (const t of PANEL_TYPES) assert.match(panel.properties.type.description!, new RegExp(`\\b${t}\\b`), `Panel.type does not mention ${t}`);
+            for (const f of QUERY_FORMATS) assert.match(panel.properties.format.description!, new RegExp(`\\b${f}\\b`), `Panel.format does not mention ${f}`);
+            assert.deepEqual(Object.keys(typeOf(s, "SourceContract").properties).sort(), [...CONTRACT_OUTPUTS].sort());
+        });
+
+        it("outputs the contract from the source, and marks its secrets and the Grafana token secret", async () => {
+            const s = await schema();
+            const source = s.resources[token("AthenaSourceAccess")];
+            assert.deepEqual(Object.keys(source.properties).sort(), [...CONTRACT_OUTPUTS].sort());
+            const secrets = (props: Record<string, SchemaProperty>) => Object.keys(props).filter((k) => props[k].secret).sort();
+            assert.deepEqual(secrets(source.properties), [...SECRET_CONTRACT_OUTPUTS].sort());
+            assert.deepEqual(secrets(source.inputProperties), []);
+            const ws = s.resources[token("AthenaWorkspace")];
+            assert.deepEqual(secrets(ws.inputProperties), ["grafanaAuth"]);
+            // An Input, not plain: a secret arrives as an Output.
+            assert.notEqual(ws.inputProperties.grafanaAuth.plain, true);
+        });
+
+        it("the command answers --help and refuses an unknown flag with exit 2", async () => {
+            let out = "";
+            let err = "";
+            assert.equal(await schemaCli(["--help"], (t) => (out += t), (t) => (err += t)), 0);
+            assert.match(out, /--out FILE/);
+            assert.equal(await schemaCli(["--bogus"], (t) => (out += t), (t) => (err += t)), 2);
+            assert.match(err, /usage: npm run schema/);
+        });
+    });
+
+    describe("the same code path as the projects", () => {
+        it("AthenaSourceAccess from the package plans exactly the source project's resources, under one package component", async () => {
+            const { config, secretKeys } = exampleConfig(SOURCE_DIR);
+            const project = (await plan(SOURCE_DIR)).plan;
+            const viaPackage = (
+                await runProgram({ projectDir: path.join(REPO, "tests/fixtures/package-program"), project: "grafana-athena-source", stack: "example", config, secretKeys })
+            ).plan;
+            const wrapper = viaPackage.resources.filter((r) => r.type === token("AthenaSourceAccess"));
+            assert.equal(wrapper.length, 1);
+            const inner = viaPackage.resources.find((r) => r.type === "grafana-athena:source:AthenaSourceAccess");
+            assert.ok(inner && inner.parent !== null, "the repository's component is the package component's child");
+            // The repository's component is "<name>-source" under the package's "<name>": its children are named after it.
+            const renamed = (n: string | null) => (n === null ? null : n.replace(/^grafana-athena/, "grafana-athena-source"));
+            const expected = project.resources.map((r) => ({
+                ...r,
+                name: renamed(r.name),
+                parent: r.parent === null ? wrapper[0].name : renamed(r.parent),
+                options: { ...r.options, dependsOn: r.options.dependsOn.map((d) => renamed(d)) },
+            }));
+            const canonical = (rs: unknown[]) => rs.map((r) => JSON.stringify(r)).sort();
+            assert.deepEqual(canonical(viaPackage.resources.filter((r) => r !== wrapper[0])), canonical(expected));
+            assert.deepEqual(viaPackage.secretOutputs, ["externalId"]);
+        });
+
+        it("refuses bad arguments in one line each, naming the argument, before creating anything", async () => {
+            const { config, secretKeys } = exampleConfig(SOURCE_DIR, { set: { "grafana-athena-source:tables": [], "grafana-athena-source:workgroup": { name: "bad name!" } } });
+            try {
+                await runProgram({ projectDir: path.join(REPO, "tests/fixtures/package-program"), project: "grafana-athena-source", stack: "example", config, secretKeys });
+                assert.fail("expected a refusal");
+            } catch (e) {
+                assert.ok(e instanceof ProgramError, String(e));
+                assert.equal(e.refusal, true, e.message);
+                assert.match(e.message, /^AthenaSourceAccess:tables: must list at least one table/m);
+                assert.match(e.message, /^AthenaSourceAccess:workgroup\.name: must be an Athena workgroup name/m);
+                assert.doesNotMatch(e.message, /\n\s+at /);
+            }
+        });
+    });
+});
