@@ -31,17 +31,17 @@ function untypedOrUndescribed(s: PackageSchema, where: string, properties: Recor
     const check = (p: SchemaProperty, at: string, needsDescription: boolean) => {
         if (needsDescription && !(p.description && p.description.trim().length > 10)) problems.push(`${at} has no description`);
         if (p.$ref) {
-            if (p.$ref.startsWith("pulumi.json#")) return problems.push(`${at} is ${p.$ref}`);
+            if (p.$ref.startsWith("pulumi.json#")) return void problems.push(`${at} is ${p.$ref}`);
             const name = p.$ref.replace("#/types/", "");
             const t = s.types[name];
-            if (!t) return problems.push(`${at} refers to ${name}, which the schema does not define`);
+            if (!t) return void problems.push(`${at} refers to ${name}, which the schema does not define`);
             if (seen.has(name)) return;
             seen.add(name);
-            if (t.type !== "object" || !t.properties || Object.keys(t.properties).length === 0) return problems.push(`${name} is not an object type with properties`);
+            if (t.type !== "object" || !t.properties || Object.keys(t.properties).length === 0) return void problems.push(`${name} is not an object type with properties`);
             problems.push(...untypedOrUndescribed(s, name, t.properties, seen));
             return;
         }
-        if (!["string", "number", "integer", "boolean", "array", "object"].includes(String(p.type))) return problems.push(`${at} has no type`);
+        if (!["string", "number", "integer", "boolean", "array", "object"].includes(String(p.type))) return void problems.push(`${at} has no type`);
         if (p.type === "array") p.items ? check(p.items, `${at}[]`, false) : problems.push(`${at} is a list of no type`);
         if (p.type === "object") p.additionalProperties ? check(p.additionalProperties, `${at} values`, false) : problems.push(`${at} is a map of no type`);
     };
