@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import YAML from "yaml";
 import { z } from "zod";
 import { CONTRACT_OUTPUTS, SECRET_CONTRACT_OUTPUTS } from "../shared/contract";
 import { resultsSettings, sourceSettingsShape, workgroupSettings } from "../shared/config/source";
@@ -70,6 +71,77 @@ function assertCovers(what: string, properties: Record<string, SchemaProperty>, 
         assert.equal(required.includes(k), !optional.includes(k), `${what}.${k}: required in the schema ${required.includes(k)}, in the projects ${!optional.includes(k)}`);
     }
 }
+
+
+/** Where a value breaks a schema property: unknown or missing keys, wrong types, an output where a plain value is needed. */
+function valueProblems(s: PackageSchema, at: string, p: SchemaProperty, value: unknown, isOutput: (v: unknown) => boolean): string[] {
+    if (isOutput(value)) return p.plain ? [`${at} must be a plain value, not another resource's output`] : [];
+    if (p.$ref) {
+        const t = s.types[p.$ref.replace("#/types/", "")];
+        if (!value || typeof value !== "object" || Array.isArray(value)) return [`${at} must be an object`];
+        return objectProblems(s, at, t.properties ?? {}, t.required ?? [], value as Record<string, unknown>, isOutput);
+    }
+    switch (p.type) {
+        case "string":
+            return typeof value === "string" ? [] : [`${at} must be a string`];
+        case "number":
+        case "integer":
+            return typeof value === "number" ? [] : [`${at} must be a number`];
+        case "boolean":
+            return typeof value === "boolean" ? [] : [`${at} must be a boolean`];
+        case "array":
+            return Array.isArray(value) ? value.flatMap((v, i) => valueProblems(s, `${at}[${i}]`, p.items!, v, isOutput)) : [`${at} must be a list`];
+        case "object":
+            return value && typeof value === "object" ? Object.entries(value).flatMap(([k, v]) => valueProblems(s, `${at}.${k}`, p.additionalProperties!, v, isOutput)) : [`${at} must be a map`];
+    }
+    return [`${at}: the schema gives no type`];
+}
+
+function objectProblems(s: PackageSchema, at: string, properties: Record<string, SchemaProperty>, required: readonly string[], value: Record<string, unknown>, isOutput: (v: unknown) => boolean): string[] {
+    return [
+        ...Object.keys(value).filter((k) => !(k in properties)).map((k) => `${at}.${k} is not an input of the schema`),
+        ...required.filter((k) => !(k in value)).map((k) => `${at}.${k} is required`),
+        ...Object.entries(value).filter(([k]) => k in properties).flatMap(([k, v]) => valueProblems(s, `${at}.${k}`, properties[k], v, isOutput)),
+    ];
+}
+
+/** `name(` calls of a Python source with their keyword names at the call's own depth (a small scanner: strings, brackets). */
+function pythonCalls(source: string, names: readonly string[]): { name: string; keywords: string[] }[] {
+    const calls: { name: string; keywords: string[] }[] = [];
+    const re = new RegExp(`\\bgrafana_athena\\.(${names.join("|")})\\(`, "g");
+    for (let m = re.exec(source); m; m = re.exec(source)) {
+        let depth = 1;
+        let i = re.lastIndex;
+        const keywords: string[] = [];
+        while (i < source.length && depth > 0) {
+            const c = source[i];
+            if (c === '"' || c === "'") {
+                const end = source.indexOf(c, i + 1);
+                i = end + 1;
+                continue;
+            }
+            if (c === "#") {
+                i = source.indexOf("\n", i);
+                continue;
+            }
+            if ("([{".includes(c)) depth++;
+            else if (")]}".includes(c)) depth--;
+            else if (depth === 1) {
+                const kw = /^([a-z_][a-z0-9_]*)\s*=(?!=)/.exec(source.slice(i));
+                if (kw && /[\s(,]/.test(source[i - 1])) {
+                    keywords.push(kw[1]);
+                    i += kw[1].length;
+                    continue;
+                }
+            }
+            i++;
+        }
+        calls.push({ name: m[1], keywords });
+    }
+    return calls;
+}
+
+const camel = (snake: string) => snake.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 
 describe("component package", function () {
     this.timeout(120_000);
@@ -144,6 +216,56 @@ describe("component package", function () {
             assert.match(out, /--out FILE/);
             assert.equal(await schemaCli(["--bogus"], (t) => (out += t), (t) => (err += t)), 2);
             assert.match(err, /usage: npm run schema/);
+        });
+    });
+
+
+    describe("examples in other Pulumi languages", () => {
+        it("YAML: records the package, and every component's inputs validate against the schema", async () => {
+            const s = await schema();
+            const program = YAML.parse(fs.readFileSync(path.join(REPO, "examples/yaml/Pulumi.yaml"), "utf8"));
+            assert.match(program.packages[s.name], /@v\d+\.\d+\.\d+$/, "the package is pinned to a release tag");
+            const used = Object.entries(program.resources as Record<string, { type: string; properties: Record<string, unknown> }>).filter(([, r]) => r.type.startsWith(`${s.name}:`));
+            assert.deepEqual(used.map(([, r]) => r.type).sort(), Object.keys(s.resources).sort(), "the example uses both components");
+            // A reference to another resource is an output; one to a (plain) config value is known when the program runs.
+            const isOutput = (v: unknown) => typeof v === "string" && [...v.matchAll(/\$\{([^}.\[]+)[^}]*\}/g)].some((m) => m[1] in program.resources);
+            const problems = used.flatMap(([name, r]) => {
+                const res = s.resources[r.type];
+                return objectProblems(s, name, res.inputProperties, res.requiredInputs, r.properties, isOutput);
+            });
+            assert.deepEqual(problems, []);
+            // And the check can fail: a misspelt key, a missing required one, and an output where a plain value is needed.
+            const res = s.resources[token("AthenaSourceAccess")];
+            const bad = { ...(used[0][1].properties as Record<string, unknown>), tabels: ["x"], region: "${grafana.region}" };
+            delete (bad as Record<string, unknown>).database;
+            assert.deepEqual(objectProblems(s, "x", res.inputProperties, res.requiredInputs, bad, isOutput).sort(), [
+                "x.database is required",
+                "x.region must be a plain value, not another resource's output",
+                "x.tabels is not an input of the schema",
+            ]);
+        });
+
+        it("Python: records the package, and every keyword of the components and of their argument types is an input of the schema, the required ones given", async () => {
+            const s = await schema();
+            const program = YAML.parse(fs.readFileSync(path.join(REPO, "examples/python/Pulumi.yaml"), "utf8"));
+            assert.match(program.packages[s.name], /@v\d+\.\d+\.\d+$/);
+            // The Python SDK names a component by its class and an input type `<Type>Args`, with snake_case keywords.
+            const objects: Record<string, { properties: Record<string, SchemaProperty>; required: readonly string[] }> = {};
+            for (const [t, r] of Object.entries(s.resources)) objects[t.split(":")[2]] = { properties: r.inputProperties, required: r.requiredInputs };
+            for (const [t, ty] of Object.entries(s.types)) objects[`${t.split(":")[2]}Args`] = { properties: ty.properties ?? {}, required: ty.required ?? [] };
+            const calls = pythonCalls(fs.readFileSync(path.join(REPO, "examples/python/__main__.py"), "utf8"), Object.keys(objects));
+            assert.deepEqual([...new Set(calls.map((c) => c.name).filter((n) => n in s.resources || `${s.name}:index:${n}` in s.resources))].sort(), ["AthenaSourceAccess", "AthenaWorkspace"]);
+            const problems = calls.flatMap((c) => {
+                const o = objects[c.name];
+                const given = c.keywords.map(camel);
+                return [
+                    ...given.filter((k) => !(k in o.properties)).map((k) => `${c.name}(${k}=...) is not an input of the schema`),
+                    ...o.required.filter((k) => !given.includes(k)).map((k) => `${c.name} misses the required ${k}`),
+                ];
+            });
+            // SourceArgs: a stack, or a key and a contract (the component's own rule, not the schema's).
+            assert.deepEqual(problems, []);
+            assert.ok(calls.length >= 8, `found only ${calls.length} calls: is the scanner still reading the example?`);
         });
     });
 
