@@ -208,6 +208,11 @@ describe("policy pack", function () {
             const json = await run(bad, "--json");
             assert.equal(json.code, 1);
             assert.deepEqual(JSON.parse(json.out).map((v: any) => [v.policy, v.resource, v.type, v.level]), [["grafana-trust-requires-external-id", "grafana-athena-role", ROLE, "mandatory"]]);
+            // A folder is its *.json plans.
+            const folder = fs.mkdtempSync(path.join(dir, "plans-"));
+            fs.copyFileSync(good, path.join(folder, "a.json"));
+            fs.copyFileSync(bad, path.join(folder, "b.json"));
+            assert.equal((await run(folder)).out, r.out);
             const config = path.join(dir, "advisory.json");
             fs.writeFileSync(config, JSON.stringify({ all: "advisory" }));
             assert.equal((await run(bad, "--config", config)).code, 0);

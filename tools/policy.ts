@@ -5,15 +5,16 @@
  * mandatory violation (or a plan or config that cannot be read), 2 bad command line.
  */
 import * as fs from "fs";
+import * as path from "path";
 import { parseArgs } from "util";
 import { Plan, readPlanFile } from "./plan/format";
 import { PackConfig, evaluatePlans, packConfigProblems, violationLine } from "../policy/offline";
 import { policyMarkdown } from "../policy/markdown";
 
-const USAGE = "usage: npm run policy -- PLAN.json... [--config FILE] [--json] [--markdown FILE]";
+const USAGE = "usage: npm run policy -- PLAN.json|DIR... [--config FILE] [--json] [--markdown FILE]";
 const HELP = `${USAGE}
 Evaluates the grafana-athena policy pack (policy/) on offline plans, as \`pulumi preview --policy-pack policy\` does on real stacks.
-  PLAN.json       plans written by npm run synth or npm run fleet -- synth (one or more)
+  PLAN.json|DIR   plans written by npm run synth or npm run fleet -- synth (files, or folders of *.json plans)
   --config FILE   the pack's config, as for pulumi preview --policy-pack-config: {"<policy>": "advisory"|"disabled"|{enforcementLevel, workspaceRoleArns, grafanaAccountIds}}
   --json          print the violations as a JSON array instead of lines
   --markdown FILE write the violations as a Markdown section for a pull-request comment
@@ -52,7 +53,10 @@ export async function main(argv: string[], out: (t: string) => void = (t) => pro
         }
     }
     const plans: Plan[] = [];
-    for (const file of positionals) {
+    // A folder stands for its *.json plans (npm run fleet -- synth --out DIR): thousands of file
+    // names would not fit the command line npm run hands to sh -c (128 KiB on Linux).
+    const files = positionals.flatMap((p) => (isDirectory(p) ? fs.readdirSync(p).filter((f) => f.endsWith(".json")).sort().map((f) => path.join(p, f)) : [p]));
+    for (const file of files) {
         try {
             plans.push(readPlanFile(file, (f) => fs.readFileSync(f, "utf8")));
         } catch (e) {
@@ -66,6 +70,14 @@ export async function main(argv: string[], out: (t: string) => void = (t) => pro
     else if (violations.length === 0) out(`no violation in ${plans.length} plan${plans.length === 1 ? "" : "s"}\n`);
     else out(violations.map((v) => `${violationLine(v)}\n`).join(""));
     return violations.some((v) => v.level === "mandatory") ? 1 : 0;
+}
+
+function isDirectory(p: string): boolean {
+    try {
+        return fs.statSync(p).isDirectory();
+    } catch {
+        return false;
+    }
 }
 
 if (require.main === module) {
