@@ -11,12 +11,13 @@ import YAML from "yaml";
 import { z } from "zod";
 import { CONTRACT_OUTPUTS, SECRET_CONTRACT_OUTPUTS } from "../shared/contract";
 import { resultsSettings, sourceSettingsShape, workgroupSettings } from "../shared/config/source";
-import { dashboardSettings, panelSettings, sourceRef, workspaceCommonShape } from "../shared/config/workspace";
+import { dashboardSettings, panelSettings, sourceRef as sourceRefShape, workspaceCommonShape } from "../shared/config/workspace";
 import { PANEL_TYPES, QUERY_FORMATS } from "../shared/grafana/dashboards";
 import { PackageSchema, SchemaProperty, packageSchema } from "../provider/host";
 import { main as schemaCli } from "../tools/schema";
 import { ProgramError, runProgram } from "../tools/mock/runtime";
-import { REPO, SOURCE_DIR, exampleConfig, plan } from "./support/program";
+import { EXAMPLE_SOURCE_STACK, REPO, SOURCE_DIR, WORKSPACE_DIR, exampleConfig, plan, sourceRef } from "./support/program";
+import { exampleRun } from "./support/sourcePlan";
 
 const pkg = JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "utf8"));
 
@@ -186,7 +187,7 @@ describe("component package", function () {
             assert.deepEqual(r.inputProperties.sources.items?.$ref, `#/types/${token("Source")}`);
             const source = typeOf(s, "Source");
             // The stack is optional in the package: a source is a stack or a key with a contract.
-            assertCovers("Source", source.properties, [...source.required, "stack"], sourceRef.shape);
+            assertCovers("Source", source.properties, [...source.required, "stack"], sourceRefShape.shape);
             const dashboard = typeOf(s, "Dashboard");
             assertCovers("Dashboard", dashboard.properties, dashboard.required, dashboardSettings.shape);
             const panel = typeOf(s, "Panel");
@@ -291,6 +292,31 @@ describe("component package", function () {
             const canonical = (rs: unknown[]) => rs.map((r) => JSON.stringify(r)).sort();
             assert.deepEqual(canonical(viaPackage.resources.filter((r) => r !== wrapper[0])), canonical(expected));
             assert.deepEqual(viaPackage.secretOutputs, ["externalId"]);
+        });
+
+        it("AthenaWorkspace from the package plans exactly the workspace project's resources, under one package component", async () => {
+            const stackRefs = { [EXAMPLE_SOURCE_STACK]: sourceRef(await exampleRun()) };
+            const project = (await plan(WORKSPACE_DIR, { stackRefs })).plan;
+            const { config, secretKeys } = exampleConfig(WORKSPACE_DIR);
+            const viaPackage = (
+                await runProgram({ projectDir: path.join(REPO, "tests/fixtures/package-workspace"), project: "grafana-athena-workspace", stack: "example", config, secretKeys, stackRefs })
+            ).plan;
+            const wrapper = viaPackage.resources.filter((r) => r.type === token("AthenaWorkspace"));
+            assert.equal(wrapper.length, 1);
+            // Resource names that carry the component's name; the stack reference's does not (the same in both).
+            const renamed = (n: string | null) => (n === null || n.startsWith("source-") ? n : n.replace(/^grafana-athena/, "grafana-athena-workspace"));
+            const mapped = (r: (typeof project.resources)[number]) => ({
+                ...r,
+                name: renamed(r.name),
+                parent: r.parent === null && r.type === "grafana-athena:workspace:AthenaWorkspace" ? wrapper[0].name : renamed(r.parent),
+                provider: renamed(r.provider),
+                options: { ...r.options, dependsOn: r.options.dependsOn.map((d) => renamed(d)) },
+            });
+            // The fake cloud derives a service account's id from the resource's name: not an input the component chose.
+            const canonical = (rs: unknown[]) => rs.map((x) => JSON.stringify(x).replace(/"serviceAccountId":"\d+"/, '"serviceAccountId":"<id>"')).sort();
+            assert.deepEqual(canonical(viaPackage.resources.filter((r) => r !== wrapper[0])), canonical(project.resources.map(mapped)));
+            // The stack reference is the package component's child; the project's is top-level: the same read.
+            assert.deepEqual(viaPackage.reads.map((r) => [r.type, r.id]), project.reads.map((r) => [r.type, r.id]));
         });
 
         it("refuses bad arguments in one line each, naming the argument, before creating anything", async () => {
