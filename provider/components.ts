@@ -289,12 +289,17 @@ export function workspaceArguments(args: AthenaWorkspaceArgs): { options: z.outp
         problems.push({ key: `${ns}:sources`, message: "must list at least one source: {stack} for a source stack, or {key, contract} for a source of this program" });
     }
     const resolved: ResolvedSource[] = [];
+    /** The index in `sources` of each resolved source, for messages. */
+    const indices: number[] = [];
     (Array.isArray(sources) ? sources : []).forEach((s, i) => {
         const { contract, ...settings } = (s ?? {}) as Source;
         const at: (string | number)[] = ["sources", i];
         if (contract === undefined) {
             const ref = safe(problems, () => parseOrThrow(sourceRef, plainArgs(settings as Record<string, unknown>, at), ns, at));
-            if (ref) resolved.push({ key: ref.stack, name: ref.name, panels: ref.panels });
+            if (ref) {
+                indices.push(i);
+                resolved.push({ key: ref.stack, name: ref.name, panels: ref.panels });
+            }
             return;
         }
         if (settings.stack !== undefined) {
@@ -302,11 +307,14 @@ export function workspaceArguments(args: AthenaWorkspaceArgs): { options: z.outp
             return;
         }
         const own = safe(problems, () => parseOrThrow(contractSource, plainArgs(settings as Record<string, unknown>, at), ns, at));
-        if (own) resolved.push({ key: own.key, name: own.name, panels: own.panels, outputs: contractInputs(contract) });
+        if (own) {
+            indices.push(i);
+            resolved.push({ key: own.key, name: own.name, panels: own.panels, outputs: contractInputs(contract) });
+        }
     });
     const keys = resolved.map((s) => s.key);
     keys.forEach((k, i) => {
-        if (keys.indexOf(k) !== i) problems.push({ key: `${ns}:sources[${i}]`, message: `repeats the source ${JSON.stringify(k)}: each source once` });
+        if (keys.indexOf(k) !== i) problems.push({ key: `${ns}:sources[${indices[i]}]`, message: `repeats the source ${JSON.stringify(k)}: each source once` });
     });
     if (problems.length > 0 || !options) throw new ConfigError(problems);
     return { options, sources: resolved };

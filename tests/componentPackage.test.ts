@@ -13,6 +13,9 @@ import { CONTRACT_OUTPUTS, SECRET_CONTRACT_OUTPUTS } from "../shared/contract";
 import { resultsSettings, sourceSettingsShape, workgroupSettings } from "../shared/config/source";
 import { dashboardSettings, panelSettings, sourceRef as sourceRefShape, workspaceCommonShape } from "../shared/config/workspace";
 import { PANEL_TYPES, QUERY_FORMATS } from "../shared/grafana/dashboards";
+import * as pulumi from "@pulumi/pulumi";
+import { ConfigError } from "../shared/config/problems";
+import { workspaceArguments } from "../provider/components";
 import { PackageSchema, SchemaProperty, packageSchema } from "../provider/host";
 import { main as schemaCli } from "../tools/schema";
 import { ProgramError, runProgram } from "../tools/mock/runtime";
@@ -267,6 +270,44 @@ describe("component package", function () {
             // SourceArgs: a stack, or a key and a contract (the component's own rule, not the schema's).
             assert.deepEqual(problems, []);
             assert.ok(calls.length >= 8, `found only ${calls.length} calls: is the scanner still reading the example?`);
+        });
+    });
+
+    describe("AthenaWorkspace arguments", () => {
+        const problems = (args: Record<string, unknown>): string[] => {
+            try {
+                workspaceArguments({ workspaceId: "g-0123456789", ...args } as never);
+            } catch (e) {
+                assert.ok(e instanceof ConfigError, String(e));
+                return e.problems.map((p) => `${p.key}: ${p.message}`);
+            }
+            return [];
+        };
+        const contract = { contractVersion: 1, accountId: "222233334444", region: "eu-west-1", roleArn: "arn:aws:iam::222233334444:role/r", externalId: pulumi.secret("x".repeat(40)), catalog: "AwsDataCatalog", database: "sales", workgroup: "grafana", outputLocation: "s3://b/grafana/", label: "Sales" };
+
+        it("takes a source stack or a source of the same program, and refuses every mistake at once, naming the argument", () => {
+            assert.deepEqual(problems({ sources: [{ stack: "organization/grafana-athena-source/sales" }, { key: "local", contract }] }), []);
+            assert.deepEqual(problems({ sources: [] }), ["AthenaWorkspace:sources: must list at least one source: {stack} for a source stack, or {key, contract} for a source of this program"]);
+            const all = problems({
+                tokenRotationDays: 40,
+                sources: [{ stack: "organization/grafana-athena-source/sales", contract }, { key: "local", contract }, { key: "local", contract }, { stack: "sales" }],
+            });
+            assert.equal(all.length, 4, all.join("\n"));
+            assert.match(all[0], /^AthenaWorkspace:tokenRotationDays: /);
+            assert.match(all[1], /^AthenaWorkspace:sources\[0\]\.stack: must not be given with contract/);
+            assert.match(all[2], /^AthenaWorkspace:sources\[3\]\.stack: /);
+            assert.match(all[3], /^AthenaWorkspace:sources\[2\]: repeats the source "local"/);
+        });
+
+        it("checks the Grafana token's presence only, never its value, and refuses an output where a plain value is needed", () => {
+            const token = pulumi.secret("glsa_TOKEN-VALUE-1234");
+            assert.deepEqual(problems({ grafanaAuth: token, sources: [{ key: "local", contract }] }), [
+                "AthenaWorkspace:grafanaUrl: is required when grafanaAuth is set: give both, or neither to let the stack mint its own token",
+            ]);
+            assert.deepEqual(problems({ grafanaUrl: "https://g-0123456789.grafana-workspace.eu-west-1.amazonaws.com", grafanaAuth: token, sources: [{ key: "local", contract }] }), []);
+            assert.deepEqual(problems({ dashboard: { folder: pulumi.output("Athena") }, sources: [{ key: "local", contract }] }), [
+                "dashboard.folder: must be a plain value known when the program runs, not the output of another resource",
+            ]);
         });
     });
 
