@@ -1,0 +1,87 @@
+/**
+ * The policy pack on offline plans (tools/plan/format.ts): each plan's resources shown to the
+ * rules as the engine shows them to the pack (type, name, inputs), one violation per finding, with
+ * the enforcement level the pack's config gives it. Pure, no cloud.
+ */
+import type { Plan } from "../tools/plan/format";
+import { GrafanaDetection, RULES, ResourceView } from "./rules";
+
+export type EnforcementLevel = "advisory" | "mandatory" | "disabled" | "remediate";
+
+/** The pack's config, the shape `pulumi preview --policy-pack-config FILE` reads. */
+export type PackConfig = Record<string, EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & GrafanaDetection)>;
+
+export interface Violation {
+    policy: string;
+    level: Exclude<EnforcementLevel, "disabled">;
+    /** `<project>/<stack>` of the plan. */
+    stack: string;
+    resource: string;
+    type: string;
+    message: string;
+    fix: string;
+}
+
+const LEVELS: readonly EnforcementLevel[] = ["advisory", "mandatory", "disabled", "remediate"];
+
+/** The problems of a pack config, one line each naming the key; none when it is valid. */
+export function packConfigProblems(config: unknown): string[] {
+    if (!config || typeof config !== "object" || Array.isArray(config)) return ["the policy config must be an object {\"<policy>\": level or {enforcementLevel, workspaceRoleArns, grafanaAccountIds}}"];
+    const names = RULES.map((r) => r.name);
+    const problems: string[] = [];
+    for (const [policy, value] of Object.entries(config)) {
+        if (policy === "all") {
+            if (!LEVELS.includes(value as EnforcementLevel)) problems.push(`all: must be one of ${LEVELS.join(", ")}`);
+            continue;
+        }
+        if (!names.includes(policy)) {
+            problems.push(`${policy.slice(0, 80)}: is not a policy of this pack (${names.join(", ")})`);
+            continue;
+        }
+        if (typeof value === "string") {
+            if (!LEVELS.includes(value as EnforcementLevel)) problems.push(`${policy}: must be one of ${LEVELS.join(", ")}`);
+            continue;
+        }
+        if (!value || typeof value !== "object" || Array.isArray(value)) {
+            problems.push(`${policy}: must be a level or an object {enforcementLevel?, workspaceRoleArns?, grafanaAccountIds?}`);
+            continue;
+        }
+        for (const [k, v] of Object.entries(value)) {
+            if (k === "enforcementLevel") {
+                if (!LEVELS.includes(v as EnforcementLevel)) problems.push(`${policy}.enforcementLevel: must be one of ${LEVELS.join(", ")}`);
+            } else if (k === "workspaceRoleArns" || k === "grafanaAccountIds") {
+                if (!Array.isArray(v) || v.some((x) => typeof x !== "string")) problems.push(`${policy}.${k}: must be a list of strings`);
+            } else problems.push(`${policy}.${k.slice(0, 80)}: is not a setting of the policy (enforcementLevel, workspaceRoleArns, grafanaAccountIds)`);
+        }
+    }
+    return problems;
+}
+
+function settingsOf(config: PackConfig, policy: string): { level: EnforcementLevel; detection: GrafanaDetection } {
+    const all = config.all as EnforcementLevel | undefined;
+    const own = config[policy];
+    if (typeof own === "string") return { level: own, detection: {} };
+    const { enforcementLevel, ...detection } = own ?? {};
+    return { level: enforcementLevel ?? all ?? "mandatory", detection };
+}
+
+/** Every violation of every plan, in the order of the plans, the rules and the resources. */
+export async function evaluatePlans(plans: readonly Plan[], config: PackConfig = {}): Promise<Violation[]> {
+    const out: Violation[] = [];
+    for (const plan of plans) {
+        const resources: ResourceView[] = plan.resources.map((r) => ({ type: r.type, name: r.name, props: r.inputs, ignoreChanges: r.options.ignoreChanges }));
+        for (const rule of RULES) {
+            const { level, detection } = settingsOf(config, rule.name);
+            if (level === "disabled") continue;
+            for (const f of await rule.check(resources, detection)) {
+                out.push({ policy: rule.name, level, stack: `${plan.project}/${plan.stack}`, resource: f.resource.name, type: f.resource.type, message: f.message, fix: rule.fix });
+            }
+        }
+    }
+    return out;
+}
+
+/** One line per violation: level, policy, stack, resource name and type, what is wrong, the fix. */
+export function violationLine(v: Violation): string {
+    return `${v.level}: ${v.policy}: ${v.stack}: ${v.resource} (${v.type}): ${v.message}. Fix: ${v.fix}`;
+}

@@ -1,0 +1,368 @@
+/**
+ * The two components as a Pulumi component package (`pulumi package add`): thin, typed arguments
+ * that the SDK's analyzer turns into the package schema, mapped onto the very components this
+ * repository's programs build (infra-account-b/athenaSourceAccess.ts, infra-account-a/athenaWorkspace.ts),
+ * through the same config rules (shared/config/*), so that a Python or YAML program gets the same
+ * resources, the same refusals and the same messages as `cd infra-account-b && pulumi up`.
+ *
+ * Why a second, package-facing class per component: the SDK's analyzer (@pulumi/pulumi
+ * `provider/experimental/analyzer.js`, 3.248.0) accepts only interfaces of strings, numbers,
+ * booleans, arrays, string maps, other interfaces and `Input<...>` of those; it refuses anonymous
+ * object types (the components' zod-derived settings), string-literal unions that are not enums
+ * (`PanelType`) and `ReadonlyArray`. And the engine asks the provider for `<package>:index:<Class>`
+ * (`ComponentProvider.validateResourceType`), while the components keep the type tokens their
+ * stacks' state already holds (`grafana-athena:source:AthenaSourceAccess`). So each class here
+ * registers the package's token and builds the repository's component as its only child.
+ *
+ * Every field is documented: the analyzer copies the JSDoc into the schema, and so into the
+ * docstrings of every generated SDK. The classes declare only their outputs as properties: the
+ * analyzer takes every property of the class as an output.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { SourceContractInputs, PUBLIC_OUTPUTS } from "../shared/contract";
+import { ConfigError, ConfigProblem, formatProblem, parseOrThrow } from "../shared/config/problems";
+import * as r from "../shared/config/rules";
+import { sourceSettingsFor } from "../shared/config/source";
+import { sourceRef, workspaceCommonShape, workspaceCrossChecks, workspaceOptions } from "../shared/config/workspace";
+import { ResourceRefusal } from "../shared/refusal";
+import { AthenaSourceAccess as SourceAccessComponent } from "../infra-account-b/athenaSourceAccess";
+import { AthenaWorkspace as WorkspaceComponent, WorkspaceSource } from "../infra-account-a/athenaWorkspace";
+import { readSourceStack } from "../infra-account-a/sourceStacks";
+
+/** The package's name: the first part of every type token, and the SDKs' module name. */
+export const PACKAGE_NAME: string = (require("../package.json") as { name: string }).name;
+
+/** The Athena workgroup Grafana queries through. */
+export interface Workgroup {
+    /** The workgroup's name (1-128 letters, digits, `.`, `_`, `-`). */
+    name: string;
+    /** Create the workgroup (default true), or tag an existing one and never own it (false). */
+    create?: boolean;
+    /** Bytes one query may scan before Athena cancels it. Default 10737418240 (10 GiB); at least 10485760 (10 MiB). */
+    bytesScannedCutoffPerQuery?: number;
+}
+
+/** Where Athena writes query results; the only place the role may write. */
+export interface ResultsLocation {
+    /** The results bucket's name. */
+    bucket: string;
+    /** The key prefix of the results. Default `grafana/`; required in an existing bucket. */
+    prefix?: string;
+    /** Create a private, encrypted, TLS-only bucket (default true), or use an existing one (false). */
+    create?: boolean;
+    /** Days before query results expire (1-3650). Default 7. */
+    expirationDays?: number;
+}
+
+/** Arguments of `AthenaSourceAccess`: the keys of the `grafana-athena-source` project, and its region. */
+export interface AthenaSourceAccessArgs {
+    /** The data account's region (the AWS provider's region): where the workgroup, the bucket and Athena's queries live. */
+    region: string;
+    /** The Grafana account (12 digits) that hosts the Amazon Managed Grafana workspace. */
+    grafanaAccountId: string;
+    /** The workspace's IAM role ARN (AMG console, workspace details, "IAM role"); must belong to grafanaAccountId. Only this role may assume the source role. */
+    grafanaRoleArn: string;
+    /** The Glue/Athena database Grafana may read (lowercase letters, digits, underscores). */
+    database: string;
+    /** Tables of the database Grafana may read; `["*"]` grants every table of the database. */
+    tables: string[];
+    /** The Athena data catalog that holds the database. Default `AwsDataCatalog`. */
+    catalog?: string;
+    /** The S3 locations `s3://bucket[/prefix]` the tables read; granted read-only. */
+    dataLocations: string[];
+    /** The Athena workgroup: created, or an existing one tagged `GrafanaDataSource=true`. */
+    workgroup: Workgroup;
+    /** Where Athena writes query results. */
+    results: ResultsLocation;
+    /** KMS key ARNs that encrypt the data or the results, usable through S3 only. The first also encrypts query results. Default none. */
+    kmsKeyArns?: string[];
+    /** The KMS key that encrypts the Glue Data Catalog's metadata, usable through Glue only. */
+    catalogKmsKeyArn?: string;
+    /** The tables are governed by Lake Formation (grants `lakeformation:GetDataAccess`). Default false. */
+    lakeFormation?: boolean;
+    /** Name of the role Grafana assumes (the same in every data account for organisation mode). Default `AmazonManagedGrafana-CrossAccountAthena`. */
+    roleName?: string;
+    /** A human name for this source in Grafana. Default `<workgroup> (<account ID>)`. */
+    label?: string;
+    /** Tags for every resource the component creates. Default `ManagedBy=pulumi`, `Component=grafana-athena`. */
+    tags?: Record<string, string>;
+}
+
+/**
+ * The data account's side (steps 1-3 of the console walkthrough): the tagged workgroup, the
+ * private results bucket, and the least-privilege role the Grafana workspace assumes with an
+ * external ID. Its outputs are the stack-output contract the workspace reads (version 1).
+ */
+export class AthenaSourceAccess extends pulumi.ComponentResource {
+    /** The contract version (1). */
+    public readonly contractVersion!: pulumi.Output<number>;
+    /** The data account (12 digits). */
+    public readonly accountId!: pulumi.Output<string>;
+    /** The data account's Athena region. */
+    public readonly region!: pulumi.Output<string>;
+    /** The role Grafana assumes; known once its access policies are attached. */
+    public readonly roleArn!: pulumi.Output<string>;
+    /** The external ID the role's trust policy requires (secret). */
+    public readonly externalId!: pulumi.Output<string>;
+    /** The Athena data catalog. */
+    public readonly catalog!: pulumi.Output<string>;
+    /** The Glue/Athena database. */
+    public readonly database!: pulumi.Output<string>;
+    /** The Athena workgroup, tagged `GrafanaDataSource=true`. */
+    public readonly workgroup!: pulumi.Output<string>;
+    /** Where Athena writes results, `s3://bucket/prefix/`. */
+    public readonly outputLocation!: pulumi.Output<string>;
+    /** The source's human name in Grafana. */
+    public readonly label!: pulumi.Output<string>;
+
+    constructor(name: string, args: AthenaSourceAccessArgs, opts?: pulumi.ComponentResourceOptions) {
+        super(`${PACKAGE_NAME}:index:AthenaSourceAccess`, name, {}, opts);
+        const { region, tags, ...settings } = refuseInvalid(this, "AthenaSourceAccess", () => {
+            const plain = plainArgs(args as unknown as Record<string, unknown>, []);
+            const { region: reg, tags: t, ...rest } = plain as { region?: unknown; tags?: unknown } & Record<string, unknown>;
+            const regionProblem = r.region.safeParse(reg);
+            const earlier: ConfigProblem[] = regionProblem.success ? [] : [{ key: "AthenaSourceAccess:region", message: regionProblem.error.issues[0].message }];
+            const tagsChecked = z.record(z.string(), z.string(), { error: "must be a map of tag names to strings" }).optional().safeParse(t);
+            if (!tagsChecked.success) earlier.push({ key: "AthenaSourceAccess:tags", message: tagsChecked.error.issues[0].message });
+            const parsed = parseOrThrow(sourceSettingsFor(regionProblem.success ? regionProblem.data : undefined), rest, "AthenaSourceAccess", [], earlier);
+            return { ...parsed, region: reg as string, tags: tagsChecked.data };
+        });
+        // A name of its own: plans (npm run synth, the plan diff, the policy pack offline) name resources uniquely.
+        const source = new SourceAccessComponent(`${name}-source`, { ...settings, region, tags }, { parent: this });
+        Object.assign(this, source.contract);
+        this.registerOutputs({ ...source.contract });
+    }
+}
+
+/** A panel of the dashboards. */
+export interface Panel {
+    /** The panel type: one of barchart, gauge, stat, timeseries, table. */
+    type: string;
+    /** The panel's title (at most 200 characters). */
+    title: string;
+    /** The panel's Athena SQL; the plugin's macros (`$__timeFilter(col)`, ...) pass through. */
+    sql: string;
+    /** The query format: timeSeries or table. Default timeSeries for a timeseries panel, table for the others. */
+    format?: string;
+}
+
+/** The sample dashboards' settings. */
+export interface Dashboard {
+    /** The folder's title. Default `Athena`; a second stack on the same workspace needs a title of its own. */
+    folder?: string;
+    /** Minutes Athena may reuse a query's result (1-10080). Default 60. */
+    resultReuseMinutes?: number;
+    /** Panels that replace the sample panels on every source's dashboard and on the fleet dashboard. */
+    panels?: Panel[];
+}
+
+/** The stack-output contract of a source (what `AthenaSourceAccess` outputs), for a source in the same program. */
+export interface SourceContract {
+    /** The contract version (1). */
+    contractVersion: pulumi.Input<number>;
+    /** The data account (12 digits). */
+    accountId: pulumi.Input<string>;
+    /** The data account's Athena region. */
+    region: pulumi.Input<string>;
+    /** The role Grafana assumes. */
+    roleArn: pulumi.Input<string>;
+    /** The external ID the role's trust policy requires (kept secret). */
+    externalId: pulumi.Input<string>;
+    /** The Athena data catalog. */
+    catalog: pulumi.Input<string>;
+    /** The Glue/Athena database. */
+    database: pulumi.Input<string>;
+    /** The Athena workgroup. */
+    workgroup: pulumi.Input<string>;
+    /** Where Athena writes results, `s3://bucket/prefix/`. */
+    outputLocation: pulumi.Input<string>;
+    /** The source's human name. */
+    label: pulumi.Input<string>;
+}
+
+/** One data account the workspace charts: a source stack, or a source of the same program. */
+export interface Source {
+    /** The source stack, `<org>/grafana-athena-source/<stack>`, read through a stack reference. Give this, or `key` and `contract`. */
+    stack?: string;
+    /** A stable name of a source given by `contract` (it names the data source's uid and the children); unique among the sources. */
+    key?: string;
+    /** The outputs of an `AthenaSourceAccess` in the same program. */
+    contract?: SourceContract;
+    /** The data source's name in Grafana. Default the source's label. */
+    name?: string;
+    /** This source's own panels on its dashboard, instead of `dashboard.panels`. */
+    panels?: Panel[];
+}
+
+/** Arguments of `AthenaWorkspace`: the keys of the `grafana-athena-workspace` project. */
+export interface AthenaWorkspaceArgs {
+    /** The Amazon Managed Grafana workspace ID (`g-` and 10 hex characters). */
+    workspaceId: string;
+    /** The data accounts to chart; at least one. */
+    sources: Source[];
+    /** Days between Grafana token rotations (1-29; the token lives 30 days). Default 7. */
+    tokenRotationDays?: number;
+    /** The workspace's Grafana endpoint `https://<endpoint>`, with grafanaAuth, instead of a minted, rotated token. */
+    grafanaUrl?: string;
+    /** A Grafana API token for grafanaUrl (secret). */
+    grafanaAuth?: pulumi.Input<string>;
+    /** Folder, result reuse and panels of the dashboards. */
+    dashboard?: Dashboard;
+    /** Check every data source like Grafana's "Save & test" during `pulumi up`. Default true. */
+    verifyDataSources?: boolean;
+    /** Organisation mode: the role name every source uses, allowed in every account of organizationId. */
+    sourceRoleName?: string;
+    /** Organisation mode: the AWS Organizations ID (`o-...`) the source accounts belong to. */
+    organizationId?: string;
+}
+
+/** Inputs the package marks secret in its schema, by component: the SDKs then wrap them as secrets. */
+export const SECRET_INPUTS: Readonly<Record<string, readonly string[]>> = { AthenaSourceAccess: [], AthenaWorkspace: ["grafanaAuth"] };
+
+/**
+ * The Grafana account's side (steps 4-7): the workspace role may assume the sources' roles, and
+ * Grafana gets the Athena plugin, one data source per source, and the dashboards.
+ */
+export class AthenaWorkspace extends pulumi.ComponentResource {
+    /** Data source uid by source key. */
+    public readonly dataSourceUids!: pulumi.Output<Record<string, string>>;
+    /** Data source name by source key. */
+    public readonly dataSourceNames!: pulumi.Output<Record<string, string>>;
+    /** Dashboard URL by source key, plus `home` (the dashboard that lists every source) and `fleet` (every source on one). */
+    public readonly dashboardUrls!: pulumi.Output<Record<string, string>>;
+    /** When the current Grafana token expires (none when grafanaUrl and grafanaAuth are given). */
+    public readonly tokenExpiresAt!: pulumi.Output<string | undefined>;
+
+    constructor(name: string, args: AthenaWorkspaceArgs, opts?: pulumi.ComponentResourceOptions) {
+        super(`${PACKAGE_NAME}:index:AthenaWorkspace`, name, {}, opts);
+        const { options, sources } = refuseInvalid(this, "AthenaWorkspace", () => workspaceArguments(args));
+        const auth = args.grafanaAuth;
+        const workspace = new WorkspaceComponent(
+            `${name}-workspace`,
+            {
+                ...options,
+                // Only its presence was validated: the token itself never leaves a secret.
+                grafana: options.grafana && auth !== undefined ? { url: options.grafana.url, auth: pulumi.secret(auth) } : undefined,
+                sources: sources.map((s) => ({ ...s, outputs: s.outputs ?? readSourceStack(s.key, { parent: this }) })),
+            },
+            { parent: this },
+        );
+        this.dataSourceUids = workspace.dataSourceUids;
+        this.dataSourceNames = workspace.dataSourceNames;
+        this.dashboardUrls = workspace.dashboardUrls;
+        this.tokenExpiresAt = workspace.tokenExpiresAt;
+        this.registerOutputs({
+            dataSourceUids: this.dataSourceUids,
+            dataSourceNames: this.dataSourceNames,
+            dashboardUrls: this.dashboardUrls,
+            tokenExpiresAt: this.tokenExpiresAt,
+        });
+    }
+}
+
+/** The workspace keys the package shares with the projects, with the same rules and cross-checks. */
+const workspaceCommon = z.object(workspaceCommonShape).strict().superRefine(workspaceCrossChecks, r.onAnyObject).transform(workspaceOptions);
+
+/** A source of the same program: a stable key, and the other per-source settings of a stack source. */
+const contractSource = z
+    .object({ key: r.displayName("a stable key of the source"), name: sourceRef.shape.name, panels: sourceRef.shape.panels }, { error: r.objectOf("{key, contract, name?, panels?}") })
+    .strict();
+
+type ResolvedSource = Omit<WorkspaceSource, "outputs"> & { outputs?: SourceContractInputs };
+
+/**
+ * The workspace arguments, checked: the shared keys as the projects check them (with the token's
+ * value kept out of it), and each source either a stack (the project's `sources[]` rule) or a key
+ * with a contract. Throws ConfigError with every problem.
+ */
+export function workspaceArguments(args: AthenaWorkspaceArgs): { options: z.output<typeof workspaceCommon>; sources: ResolvedSource[] } {
+    const ns = "AthenaWorkspace";
+    const { sources, grafanaAuth, ...rest } = args as AthenaWorkspaceArgs & Record<string, unknown>;
+    const plain = plainArgs(rest, []);
+    const problems: ConfigProblem[] = [];
+    // The token may be an Output (a secret): only whether it is there counts here.
+    const options = safe(problems, () => parseOrThrow(workspaceCommon, { ...plain, grafanaAuth: grafanaAuth === undefined ? undefined : "[secret]" }, ns));
+    if (pulumi.Output.isInstance(sources)) {
+        problems.push({ key: `${ns}:sources`, message: "must be a list written in the program (its contracts may be outputs, the list itself not)" });
+    } else if (!Array.isArray(sources) || sources.length === 0) {
+        problems.push({ key: `${ns}:sources`, message: "must list at least one source: {stack} for a source stack, or {key, contract} for a source of this program" });
+    }
+    const resolved: ResolvedSource[] = [];
+    /** The index in `sources` of each resolved source, for messages. */
+    const indices: number[] = [];
+    (Array.isArray(sources) ? sources : []).forEach((s, i) => {
+        const { contract, ...settings } = (s ?? {}) as Source;
+        const at: (string | number)[] = ["sources", i];
+        if (contract === undefined) {
+            const ref = safe(problems, () => parseOrThrow(sourceRef, plainArgs(settings as Record<string, unknown>, at), ns, at));
+            if (ref) {
+                indices.push(i);
+                resolved.push({ key: ref.stack, name: ref.name, panels: ref.panels });
+            }
+            return;
+        }
+        if (settings.stack !== undefined) {
+            problems.push({ key: `${ns}:sources[${i}].stack`, message: "must not be given with contract: a source is a stack or a source of this program, not both" });
+            return;
+        }
+        const own = safe(problems, () => parseOrThrow(contractSource, plainArgs(settings as Record<string, unknown>, at), ns, at));
+        if (own) {
+            indices.push(i);
+            resolved.push({ key: own.key, name: own.name, panels: own.panels, outputs: contractInputs(contract) });
+        }
+    });
+    const keys = resolved.map((s) => s.key);
+    keys.forEach((k, i) => {
+        if (keys.indexOf(k) !== i) problems.push({ key: `${ns}:sources[${indices[i]}]`, message: `repeats the source ${JSON.stringify(k)}: each source once` });
+    });
+    if (problems.length > 0 || !options) throw new ConfigError(problems);
+    return { options, sources: resolved };
+}
+
+/** A contract given as Inputs, split as the component reads it: the public outputs in one value, the external ID apart and secret. */
+function contractInputs(contract: SourceContract): SourceContractInputs {
+    const all = pulumi.output(contract);
+    return { public: pulumi.unsecret(all.apply((c) => Object.fromEntries(PUBLIC_OUTPUTS.map((n) => [n, (c as Record<string, unknown>)[n]])))), externalId: pulumi.secret(all.apply((c) => c.externalId)) };
+}
+
+function safe<T>(problems: ConfigProblem[], body: () => T): T | undefined {
+    try {
+        return body();
+    } catch (e) {
+        if (!(e instanceof ConfigError)) throw e;
+        problems.push(...e.problems);
+        return undefined;
+    }
+}
+
+/**
+ * `value` when it holds no Output: these settings decide which resources exist, so they must be
+ * known when the program runs (a value from another resource is not). Refused naming the key.
+ */
+function plainArgs(value: Record<string, unknown>, at: readonly (string | number)[]): Record<string, unknown> {
+    const where = (path: readonly (string | number)[]) => path.reduce<string>((s, p) => (typeof p === "number" ? `${s}[${p}]` : s ? `${s}.${p}` : p), "");
+    const visit = (v: unknown, path: (string | number)[]): void => {
+        if (pulumi.Output.isInstance(v)) {
+            throw new ConfigError([{ key: `${where(path)}`, message: "must be a plain value known when the program runs, not the output of another resource" }]);
+        }
+        if (Array.isArray(v)) v.forEach((x, i) => visit(x, [...path, i]));
+        else if (v !== null && typeof v === "object") for (const [k, x] of Object.entries(v)) visit(x, [...path, k]);
+    };
+    visit(value, [...at]);
+    return value;
+}
+
+/**
+ * Runs the argument checks of `component`: every problem, one line each naming the argument, as
+ * one refusal of the component (no stack trace, nothing created).
+ */
+function refuseInvalid<T>(resource: pulumi.Resource, component: string, body: () => T): T {
+    try {
+        return body();
+    } catch (e) {
+        if (!(e instanceof ConfigError)) throw e;
+        const lines = e.problems.map((p) => formatProblem({ key: p.key.startsWith(`${component}:`) ? p.key : `${component}:${p.key}`, message: p.message }));
+        throw new ResourceRefusal(`invalid arguments:\n${lines.join("\n")}`, resource);
+    }
+}
