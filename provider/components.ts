@@ -85,6 +85,10 @@ export interface AthenaSourceAccessArgs {
     roleName?: string;
     /** A human name for this source in Grafana. Default `<workgroup> (<account ID>)`. */
     label?: string;
+    /** The workspace's Grafana teams that may query this source and view its dashboards, by name (each one the workspace defines). Default none: admins only, on a workspace with teams. */
+    teams?: string[];
+    /** This source's own panels on its dashboard in every workspace that charts it; each may read only the granted tables. Default none. */
+    panels?: Panel[];
     /** Tags for every resource the component creates. Default `ManagedBy=pulumi`, `Component=grafana-athena`. */
     tags?: Record<string, string>;
 }
@@ -115,6 +119,12 @@ export class AthenaSourceAccess extends pulumi.ComponentResource {
     public readonly outputLocation!: pulumi.Output<string>;
     /** The source's human name in Grafana. */
     public readonly label!: pulumi.Output<string>;
+    /** The tables of the database the role may read, or `["*"]` for every one. */
+    public readonly tables!: pulumi.Output<string[]>;
+    /** The source's own panels for its dashboard. */
+    public readonly panels!: pulumi.Output<Panel[]>;
+    /** The Grafana teams that may use this source. */
+    public readonly teams!: pulumi.Output<string[]>;
 
     constructor(name: string, args: AthenaSourceAccessArgs, opts?: pulumi.ComponentResourceOptions) {
         super(`${PACKAGE_NAME}:index:AthenaSourceAccess`, name, {}, opts);
@@ -179,6 +189,22 @@ export interface SourceContract {
     outputLocation: pulumi.Input<string>;
     /** The source's human name. */
     label: pulumi.Input<string>;
+    /** The tables the role may read, or `["*"]`. */
+    tables?: pulumi.Input<string[]>;
+    /** The source's own panels. */
+    panels?: pulumi.Input<Panel[]>;
+    /** The Grafana teams that may use this source. */
+    teams?: pulumi.Input<string[]>;
+}
+
+/** A Grafana team of the workspace. */
+export interface Team {
+    /** The team's name in Grafana, unique in the workspace. */
+    name: string;
+    /** The team exists already: looked up by name, never created, changed or deleted. Default false. */
+    existing?: boolean;
+    /** Email addresses of the team's members (created teams only), the whole set; each user must have signed in once. Default: members not managed. */
+    members?: string[];
 }
 
 /** One data account the workspace charts: a source stack, or a source of the same program. */
@@ -215,6 +241,8 @@ export interface AthenaWorkspaceArgs {
     sourceRoleName?: string;
     /** Organisation mode: the AWS Organizations ID (`o-...`) the source accounts belong to. */
     organizationId?: string;
+    /** Grafana teams: with any, each data source and dashboard is for exactly its sources' teams (and admins). Default none. */
+    teams?: Team[];
 }
 
 /** Inputs the package marks secret in its schema, by component: the SDKs then wrap them as secrets. */
@@ -233,6 +261,8 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
     public readonly dashboardUrls!: pulumi.Output<Record<string, string>>;
     /** When the current Grafana token expires (none when grafanaUrl and grafanaAuth are given). */
     public readonly tokenExpiresAt!: pulumi.Output<string | undefined>;
+    /** The Grafana id of each team, by name (empty without teams). */
+    public readonly teams!: pulumi.Output<Record<string, string>>;
 
     constructor(name: string, args: AthenaWorkspaceArgs, opts?: pulumi.ComponentResourceOptions) {
         super(`${PACKAGE_NAME}:index:AthenaWorkspace`, name, {}, opts);
@@ -252,7 +282,9 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
         this.dataSourceNames = workspace.dataSourceNames;
         this.dashboardUrls = workspace.dashboardUrls;
         this.tokenExpiresAt = workspace.tokenExpiresAt;
+        this.teams = workspace.teams;
         this.registerOutputs({
+            teams: this.teams,
             dataSourceUids: this.dataSourceUids,
             dataSourceNames: this.dataSourceNames,
             dashboardUrls: this.dashboardUrls,

@@ -106,7 +106,7 @@ describe("command lines: --help", () => {
     });
 });
 
-describe("command lines: mistakes, one line each", () => {
+describe("command lines: mistakes, one line each @stack-files", () => {
     it("parseOptions refuses unknown options, missing values, a missing required option and control characters", () => {
         const table = { org: { type: "string", value: "ORG", help: "o" }, max: { type: "string", value: "N", required: true, help: "m" }, note: { type: "string", freeText: true, help: "n" } } as const satisfies OptionTable;
         assert.throws(() => parseOptions(["--max", "1", "--nope"], table), (e: Error) => e instanceof UsageError && e.message === "Unknown option '--nope'");
