@@ -5,6 +5,7 @@
  * named `constructor`, `toString` or `__proto__` is just a key (`before[k]` of a plain object
  * would find `Object.prototype`'s function when `before` lacks the key).
  */
+import { jsonTextDepth } from "../../shared/config/bounds";
 
 /** Bounds on one JSON value (a plan file, or a JSON document inside a string input). */
 export interface JsonLimits {
@@ -24,23 +25,6 @@ export interface JsonLimits {
 export const JSON_LIMITS: JsonLimits = { depth: 64, stringLength: 4 * 1024 * 1024, arrayLength: 100_000 };
 
 export class JsonLimitError extends Error {}
-
-/** The deepest nesting of `[`/`{` outside strings, stopping as soon as it passes `max`. */
-function exceedsDepth(text: string, max: number): boolean {
-    let depth = 0;
-    let inString = false;
-    for (let i = 0; i < text.length; i++) {
-        const c = text.charCodeAt(i);
-        if (inString) {
-            if (c === 0x5c) i++; // backslash: skip the escaped character
-            else if (c === 0x22) inString = false;
-        } else if (c === 0x22) inString = true;
-        else if (c === 0x5b || c === 0x7b) {
-            if (++depth > max) return true;
-        } else if (c === 0x5d || c === 0x7d) depth--;
-    }
-    return false;
-}
 
 /** A copy of a parsed value with prototype-free objects, checked against `limits`. */
 function bounded(v: unknown, limits: JsonLimits, depth: number): unknown {
@@ -69,6 +53,6 @@ function bounded(v: unknown, limits: JsonLimits, depth: number): unknown {
  * parsed, so no recursion ever goes deeper than `limits.depth`.
  */
 export function parseJson(text: string, limits: JsonLimits = JSON_LIMITS): unknown {
-    if (exceedsDepth(text, limits.depth)) throw new JsonLimitError(`nested more than ${limits.depth} levels deep`);
+    if (jsonTextDepth(text) > limits.depth) throw new JsonLimitError(`nested more than ${limits.depth} levels deep`);
     return bounded(JSON.parse(text), limits, 1);
 }
