@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, awsRegion, orRunError, readSettings, withSecretGrafanaAuth } from "../shared/config/read";
 import { WORKSPACE_KEY_KINDS, WORKSPACE_NAMESPACE, WorkspaceSettings, explicitCapacityProblem, workspaceSettings } from "../shared/config/workspace";
-import { PROJECT_FOLDERS, sharedWorkspaceProblems, workspaceSummary } from "../shared/inventory";
+import { EXAMPLE_STACK, PROJECT_FOLDERS, sharedWorkspaceProblems, workspaceSummary } from "../shared/inventory";
 import { sourceInventory, workspaceInventory } from "./inventory";
 
 /**
@@ -9,8 +9,10 @@ import { sourceInventory, workspaceInventory } from "./inventory";
  * component's options plus the source stacks to read: those listed in `sources`, or else every
  * source stack of the inventory, in this stack's organisation. Also refused here, before any
  * resource is declared: what Grafana would refuse because a sibling workspace stack on the same
- * workspace already has it (a folder title, a data source name). All problems are reported
- * together, one line each.
+ * workspace already has it (a folder title, a data source name). The example stack is outside the
+ * inventory both ways: no stack counts it as a sibling (it is never deployed), and it is compared
+ * with none, so a user's stack on the example's workspace ID does not refuse the example plan
+ * (`npm run synth`). All problems are reported together, one line each.
  */
 export function loadWorkspaceConfig(): WorkspaceSettings {
     return orRunError(() => {
@@ -30,7 +32,7 @@ export function loadWorkspaceConfig(): WorkspaceSettings {
             if (capacity) throw new ConfigError([{ key, message: `is empty, so every source stack is charted: ${capacity}` }]);
         }
         const me = workspaceSummary(pulumi.getStack(), { [`${WORKSPACE_NAMESPACE}:workspaceId`]: settings.workspaceId, [`${WORKSPACE_NAMESPACE}:dashboard`]: settings.dashboard, [key]: sources }, []);
-        const problems = sharedWorkspaceProblems(me, workspaceInventory(org));
+        const problems = pulumi.getStack() === EXAMPLE_STACK ? [] : sharedWorkspaceProblems(me, workspaceInventory(org));
         if (problems.length > 0) throw new ConfigError(problems);
         return withSecretGrafanaAuth({ ...settings, sources });
     });

@@ -5,8 +5,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import YAML from "yaml";
-
-const REPO = path.resolve(__dirname, "..", "..");
+import { REPO } from "./repo";
 
 function exampleConfig(dir: string): Record<string, any> {
     return (YAML.parse(fs.readFileSync(path.join(REPO, dir, "Pulumi.example.yaml"), "utf8")) as { config: Record<string, any> }).config;

@@ -1,17 +1,26 @@
 /**
  * Runs the real project programs under the mock runtime with a project's example stack config,
  * changed key by key. The same runtime `npm run synth` uses.
+ *
+ * The programs run from a copy of this checkout that holds the example stack files only
+ * (support/repository.ts): the workspace program reads the stack files beside it (the source
+ * stacks it charts when it lists none, its sibling workspace stacks), and a stack file a user
+ * adds to the checkout must not change what a test plans.
  */
 import assert from "node:assert/strict";
 import * as path from "path";
 import { MockWorld, PlanResource, ProgramError, RunResult, StackRefOutputs, runProgram } from "../../tools/mock/runtime";
 import { readProject, readStackConfig } from "../../tools/stackConfig";
 import { WORKSPACE_EXAMPLE } from "./examples";
+import { REPO } from "./repo";
+import { examplesOnlyRepository } from "./repository";
 
-export const REPO = path.resolve(__dirname, "..", "..");
-export const SOURCE_DIR = path.join(REPO, "infra-account-b");
-export const WORKSPACE_DIR = path.join(REPO, "infra-account-a");
-export const ROOT_DIR = REPO;
+export { REPO };
+/** The programs the tests plan: those of the examples-only copy. */
+const PROGRAMS = examplesOnlyRepository();
+export const SOURCE_DIR = PROGRAMS.sourceDir;
+export const WORKSPACE_DIR = PROGRAMS.workspaceDir;
+export const ROOT_DIR = PROGRAMS.root;
 
 /** The stack name the example workspace config references. */
 export const EXAMPLE_SOURCE_STACK = WORKSPACE_EXAMPLE.sourceStacks[0];

@@ -14,7 +14,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import YAML from "yaml";
 import { stackOfFile } from "../../shared/inventory";
-import { REPO } from "./program";
+import { REPO } from "./repo";
 
 /** What a program copy holds: the programs and their project files, not the tests, tools or CI. */
 const PROGRAM_FILES = /^(index\.ts|config\.ts|Pulumi(\.[\w-]+)?\.yaml|package(-lock)?\.json|tsconfig\.json|(shared|infra-account-a|infra-account-b)\/.+)$/;
