@@ -198,42 +198,43 @@ export async function synthExamples(outDir: string, root = process.cwd()): Promi
     return [source, workspace, rootPlan];
 }
 
-async function main(argv: string[]) {
+/** The command: what it prints on stdout (`out`) and stderr (`err`), and its exit code. */
+export async function main(argv: string[], out: (t: string) => void = (t) => process.stdout.write(t), err: (t: string) => void = (t) => process.stderr.write(t)): Promise<number> {
     let args: SynthArgs | undefined;
     try {
         if (asksForHelp(argv)) {
-            process.stdout.write(helpText(SYNTH_HELP, SYNTH_OPTIONS));
+            out(helpText(SYNTH_HELP, SYNTH_OPTIONS));
             return 0;
         }
         args = parseArgs(argv);
         if (!args) {
             const plans = await synthExamples("out");
-            process.stdout.write(`${summary(plans)}\n\nPlans written to out/.\n`);
+            out(`${summary(plans)}\n\nPlans written to out/.\n`);
             return 0;
         }
         const plan = await synth(args);
         if (args.out) {
             writePlan(plan, args.out);
-            process.stdout.write(`${plan.project} (${plan.stack}): ${plan.resources.length} resources planned, written to ${args.out}\n`);
+            out(`${plan.project} (${plan.stack}): ${plan.resources.length} resources planned, written to ${args.out}\n`);
         } else {
-            process.stdout.write(`${JSON.stringify(plan, null, 2)}\n`);
+            out(`${JSON.stringify(plan, null, 2)}\n`);
         }
         return 0;
     } catch (e) {
         if (e instanceof ProgramError && e.configProblems.length > 0) {
-            for (const line of e.configProblems) process.stderr.write(`${line}\n`);
+            for (const line of e.configProblems) err(`${line}\n`);
             return 1;
         }
         if (e instanceof ProgramError && e.refusal) {
             // What `pulumi up` would print for it: the message alone.
-            process.stderr.write(`${e.message}\n`);
+            err(`${e.message}\n`);
             return 1;
         }
         if (e instanceof UsageError) {
-            process.stderr.write(`synth: ${e.message}\n`);
+            err(`synth: ${e.message}\n`);
             return 2;
         }
-        process.stderr.write(`synth: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}\n`);
+        err(`synth: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}\n`);
         return 1;
     }
 }

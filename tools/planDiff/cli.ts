@@ -79,10 +79,11 @@ function write(file: string, text: string) {
     fs.writeFileSync(file, text);
 }
 
-function main(argv: string[]): number {
+/** The command: what it prints on stdout (`out`) and stderr (`err`), and its exit code. */
+export function main(argv: string[], out: (t: string) => void = (t) => process.stdout.write(t), err: (t: string) => void = (t) => process.stderr.write(t)): number {
     try {
         if (asksForHelp(argv)) {
-            process.stdout.write(helpText(PLAN_DIFF_HELP, PLAN_DIFF_OPTIONS));
+            out(helpText(PLAN_DIFF_HELP, PLAN_DIFF_OPTIONS));
             return 0;
         }
         const args = parseCli(argv);
@@ -106,11 +107,11 @@ function main(argv: string[]): number {
             full = fitBlocks(renderBlocks(diffs, { ...options, maxDiffLines: Infinity }), Infinity);
         }
         if (args.out) write(args.out, comment);
-        else process.stdout.write(comment);
+        else out(comment);
         if (args.full) write(args.full, full);
         return 0;
     } catch (e) {
-        process.stderr.write(`planDiff: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}\n`);
+        err(`planDiff: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}\n`);
         return e instanceof UsageError ? 2 : 1;
     }
 }
