@@ -4,13 +4,13 @@
  * with the documented exit code.
  */
 import { strict as assert } from "node:assert";
-import { spawn } from "node:child_process";
 import * as path from "node:path";
 import { BENCH_OPTIONS, parseCli as benchParseCli } from "../tools/bench";
 import { OptionTable, UsageError, helpText, parseOptions } from "../tools/cli/options";
 import { COMMON_OPTIONS, FLEET_COMMANDS, fleet } from "../tools/fleet/cli";
-import { PLAN_DIFF_OPTIONS } from "../tools/planDiff/cli";
-import { SYNTH_OPTIONS, parseArgs as synthParseArgs } from "../tools/synth";
+import { PLAN_DIFF_OPTIONS, main as planDiffMain } from "../tools/planDiff/cli";
+import { SYNTH_OPTIONS, main as synthMain, parseArgs as synthParseArgs } from "../tools/synth";
+import { runMain, runProcess } from "./support/cli";
 import { REPO } from "./support/program";
 
 async function runFleet(argv: string[], env: NodeJS.ProcessEnv = {}) {
@@ -18,19 +18,6 @@ async function runFleet(argv: string[], env: NodeJS.ProcessEnv = {}) {
     let err = "";
     const code = await fleet(argv, { out: (t) => (out += t), err: (t) => (err += t), env });
     return { code, out, err };
-}
-
-/** A tool as a process: `node -r ts-node/register/transpile-only tools/<script> ARGS`. */
-function runTool(script: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-    return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", path.join("tools", script), ...args], { cwd: REPO, stdio: ["ignore", "pipe", "pipe"] });
-        let stdout = "";
-        let stderr = "";
-        child.stdout.on("data", (d) => (stdout += d));
-        child.stderr.on("data", (d) => (stderr += d));
-        child.on("error", reject);
-        child.on("close", (code) => resolve({ code, stdout, stderr }));
-    });
 }
 
 /** Every option of `table` appears in `help` with its placeholder, and its default when it has one. */
@@ -62,9 +49,9 @@ describe("command lines: --help", () => {
     });
 
     it("synth, plan-diff and bench print it on stdout and exit 0; a bad option is one line", async function () {
-        // Three processes on a machine shared with other test runs: a generous limit, not a timing.
+        // bench as a process (its entry point's one test), on a machine shared with other test runs: a generous limit, not a timing.
         this.timeout(90_000);
-        const [synthHelp, diffHelp, benchHelp] = await Promise.all([runTool("synth.ts", ["--help"]), runTool("planDiff/cli.ts", ["--help"]), runTool("bench.ts", ["-h"])]);
+        const [synthHelp, diffHelp, benchHelp] = await Promise.all([runMain(synthMain, ["--help"]), runMain(planDiffMain, ["--help"]), runProcess("bench.ts", ["-h"])]);
         for (const [r, table, usage] of [
             [synthHelp, SYNTH_OPTIONS, "usage: npm run synth -- <project-dir> "],
             [diffHelp, PLAN_DIFF_OPTIONS, "usage: npm run plan-diff -- <base-dir> <head-dir> "],
@@ -140,8 +127,7 @@ describe("command lines: mistakes, one line each @stack-files", () => {
     });
 
     it("synth: a --config that does not exist says so, without suggesting --config", async function () {
-        this.timeout(60_000);
-        const r = await runTool("synth.ts", ["infra-account-b", "--config", "no-such-stack.yaml"]);
+        const r = await runMain(synthMain, ["infra-account-b", "--config", "no-such-stack.yaml"]);
         assert.equal(r.code, 2);
         assert.equal(r.stderr, "synth: --config no-such-stack.yaml does not exist\n");
         assert.equal(r.stdout, "");

@@ -24,7 +24,7 @@ function scratchRoot(): string {
     return root;
 }
 
-describe("config reference (npm run config-docs) @stack-files", () => {
+describe("config reference (npm run config-docs)", () => {
     it("the committed pages are what the Pulumi.yaml files generate", () => {
         assert.deepEqual(stalePages(REPO), [], `run ${CONFIG_DOCS_COMMAND} and commit docs/config/`);
     });

@@ -199,7 +199,7 @@ describe("fleet: what a change touches", () => {
     });
 });
 
-describe("fleet: the command line @stack-files", () => {
+describe("fleet: the command line", () => {
     it("refuses a bad command line with exit 2", async () => {
         const root = examplesOnlyRepository().root;
         for (const argv of [["shards"], ["affected"], ["nope"], ["preview", "--shard", "3/2"], ["preview", "--concurrency", "0"], ["shards", "--max", "257"]]) {
@@ -216,7 +216,7 @@ describe("fleet: the command line @stack-files", () => {
     });
 });
 
-describe("fleet: a repository of 300 source stack files @stack-files", function () {
+describe("fleet: a repository of 300 source stack files", function () {
     this.timeout(180_000);
     let repo: RepositoryCopy;
     const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=fleet", "-c", "user.email=fleet@example.com", ...args], { cwd: repo.root, encoding: "utf8" });

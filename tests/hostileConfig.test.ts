@@ -5,11 +5,9 @@
  * than an echo, and no secret's value anywhere.
  */
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { promisify } from "node:util";
 import YAML from "yaml";
 import { checkSourceOutputs } from "../shared/contract";
 import { ConfigError, formatProblem } from "../shared/config/problems";
@@ -19,7 +17,9 @@ import { SOURCE_KEY_KINDS, SOURCE_NAMESPACE, sourceSettingsFor } from "../shared
 import { stackFileEntries } from "../shared/config/stackFile";
 import { WORKSPACE_KEY_KINDS, WORKSPACE_NAMESPACE, workspaceSettings } from "../shared/config/workspace";
 import { readProject, readStackConfig } from "../tools/stackConfig";
-import { REPO, ROOT_DIR, SOURCE_DIR, Variant, WORKSPACE_DIR, configProblems, exampleConfig } from "./support/program";
+import { main as synthMain } from "../tools/synth";
+import { runMain } from "./support/cli";
+import { ROOT_DIR, SOURCE_DIR, Variant, WORKSPACE_DIR, configProblems, exampleConfig } from "./support/program";
 
 const SRC = (k: string) => `grafana-athena-source:${k}`;
 const WS = (k: string) => `grafana-athena-workspace:${k}`;
@@ -119,14 +119,9 @@ describe("hostile and broken config, refused", function () {
                 [WORKSPACE_DIR, write("workspace.yaml", { "aws:region": "eu-west-1", [WS("workspaceId")]: "g-XYZ", [WS("grafanaAuth")]: { secure: "AAABAB0123456789" }, [WS("grafanaUrl")]: "http://x" })],
                 [ROOT_DIR, write("root.yaml", { [ROOT("source")]: "nope", [ROOT("workspace")]: { region: "mars-1" } })],
             ];
-            const results = await Promise.all(
-                runs.map(([project, file]) =>
-                    promisify(execFile)(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(REPO, "tools", "synth.ts"), project, "--config", file], { cwd: REPO }).then(
-                        () => ({ code: 0, stdout: "", stderr: "" }),
-                        (e: { code: number; stdout: string; stderr: string }) => e,
-                    ),
-                ),
-            );
+            // The command's main, as its entry point runs it (the entry point itself: source.test.ts).
+            const results = [];
+            for (const [project, file] of runs) results.push(await runMain(synthMain, [project, "--config", file]));
             for (const r of results) {
                 assert.equal(r.code, 1, r.stderr);
                 assert.equal(r.stdout, "");

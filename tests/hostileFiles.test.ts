@@ -34,7 +34,7 @@ const HOSTILE_YAML: [string, string, RegExp][] = [
     ["two.yaml", "config: {}\n---\nconfig: {}\n", /: holds 2 YAML documents; a config file holds one$/],
 ];
 
-describe("hostile files @stack-files", () => {
+describe("hostile files", () => {
     before(() => {
         dir = fs.mkdtempSync(path.join(os.tmpdir(), "hostile-files-"));
         execFileSync("mkfifo", [at("fifo.yaml")]);

@@ -31,7 +31,7 @@ function dashboards(run: RunResult): { bySource: Record<string, Panel[]>; fleet:
     return { bySource, fleet: panelsOf(dashboardJson(all.find(isFleet)!)) };
 }
 
-describe("panels in the plans @stack-files", function () {
+describe("panels in the plans", function () {
     this.timeout(120_000);
     let sales: PlannedSource;
     let hr: PlannedSource;

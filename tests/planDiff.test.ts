@@ -1,5 +1,4 @@
 import { strict as assert } from "node:assert";
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -9,6 +8,8 @@ import { policySummary } from "../tools/planDiff/iam";
 import { JSON_LIMITS } from "../tools/planDiff/json";
 import { UNTRUSTED_LIMITS, readPlanDir } from "../tools/planDiff/load";
 import { DEFAULT_MAX_LENGTH, GITHUB_COMMENT_LIMIT, MARKER, failureMarkdown, planDiffMarkdown, renderComment } from "../tools/planDiff/markdown";
+import { main as planDiffMain } from "../tools/planDiff/cli";
+import { runMain, runProcess } from "./support/cli";
 import { diffPlanSets, diffPlans } from "../tools/planDiff/stacks";
 import { MAX_EDIT_LENGTH, unifiedDiff } from "../tools/planDiff/text";
 
@@ -427,15 +428,12 @@ describe("planDiff: files and command line", () => {
         assert.deepEqual(readPlanDir(path.join(dir, "no-such-folder")), {});
     });
 
-    it("writes the comment for a missing base folder as an added project", () => {
+    it("writes the comment for a missing base folder as an added project", async () => {
         const out = path.join(dir, "comment.md");
         const full = path.join(dir, "full.md");
-        const r = spawnSync(
-            process.execPath,
-            ["-r", "ts-node/register/transpile-only", "tools/planDiff/cli.ts", path.join(dir, "base"), path.join(dir, "head"), "--out", out, "--full", full, "--base-label", "abc123"],
-            { cwd: path.join(__dirname, ".."), encoding: "utf8" },
-        );
-        assert.equal(r.status, 0, r.stderr);
+        // The entry point's own test: plan-diff as a process (other tests call its main).
+        const r = await runProcess("planDiff/cli.ts", [path.join(dir, "base"), path.join(dir, "head"), "--out", out, "--full", full, "--base-label", "abc123"]);
+        assert.equal(r.code, 0, r.stderr);
         const md = fs.readFileSync(out, "utf8");
         assert.equal(md.split("\n")[0], MARKER);
         assert.match(md, /The base has no offline plans/);
@@ -443,11 +441,8 @@ describe("planDiff: files and command line", () => {
         assert.match(md, /Base `abc123`/);
         assert.ok(fs.existsSync(full));
 
-        const usage = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "tools/planDiff/cli.ts", "only-one"], {
-            cwd: path.join(__dirname, ".."),
-            encoding: "utf8",
-        });
-        assert.equal(usage.status, 2);
+        const usage = await runMain(planDiffMain, ["only-one"]);
+        assert.equal(usage.code, 2);
         assert.equal(usage.stderr, "planDiff: give two folders: <base-dir> <head-dir> (see --help)\n");
     });
 });

@@ -81,7 +81,7 @@ const EXPECTED: Record<string, (run: Run, copy: RepositoryCopy) => void> = {
  */
 const OWNED_ELSEWHERE = new Set(["docs/ci.md", "docs/refused-input.md", "docs/fleet.md"]);
 
-describe("README @stack-files", () => {
+describe("README", () => {
     it("tests exactly its tested blocks, in order, none of which needs a cloud", () => {
         const blocks = testedBlocks(README);
         assert.deepEqual(

@@ -15,7 +15,7 @@ type Identity = [type: string, name: string, parent: string | null];
 
 const FIXTURE = path.join(__dirname, "fixtures", "example-resource-identities.json");
 
-describe("resource identities of the example plans", function () {
+describe("resource identities of the example plans (npm run synth in this checkout) @stack-files", function () {
     this.timeout(60_000);
 
     it("are exactly the pinned ones: nothing renamed, re-parented or dropped", async () => {

@@ -5,7 +5,6 @@
  * The role's policies are evaluated by an IAM evaluator in tests/sourcePolicy.test.ts.
  */
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -13,7 +12,8 @@ import YAML from "yaml";
 import { CONTRACT_OUTPUTS, SECRET_CONTRACT_OUTPUTS, checkSourceOutputs } from "../shared/contract";
 import { validatePolicy } from "../shared/iam/validate";
 import { Plan, PlanResource, RunResult, SECRET } from "../tools/mock/runtime";
-import { REPO, SOURCE_DIR, byType, configProblems, oneOf, refusal, raw } from "./support/program";
+import { SOURCE_DIR, byType, configProblems, oneOf, refusal, raw } from "./support/program";
+import { CommandRun, runProcess } from "./support/cli";
 import { SOURCE_EXAMPLE } from "./support/examples";
 import {
     ATTACHMENT_TYPE,
@@ -562,18 +562,12 @@ describe("source project (infra-account-b) under mocks", () => {
 
     describe("npm run synth -- infra-account-b", function () {
         this.timeout(120_000);
-        const tsNode = require.resolve("ts-node/dist/bin.js");
-        const synth = (args: string[]) =>
-            new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-                execFile(process.execPath, [tsNode, "--transpile-only", "tools/synth.ts", ...args], { cwd: REPO, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-                    const code = err ? (typeof (err as any).code === "number" ? (err as any).code : -1) : 0;
-                    resolve({ code, stdout, stderr });
-                });
-            });
+        // The entry point's own test: synth as a process, its exit codes and streams (other tests call its main).
+        const synth = (args: string[]) => runProcess("synth.ts", args);
 
         let tmp: string;
-        let good: Promise<{ code: number; stdout: string; stderr: string }>;
-        let bad: Promise<{ code: number; stdout: string; stderr: string }>;
+        let good: Promise<CommandRun>;
+        let bad: Promise<CommandRun>;
         const badAccount = { [key("grafanaAccountId")]: "12345", [key("database")]: "Sales-DB" };
         before(() => {
             // Both commands run side by side: each is a fresh process.

@@ -62,7 +62,7 @@ describe("two workspace stacks on one Grafana workspace", () => {
     });
 });
 
-describe("two workspace stacks on one Grafana workspace: what only their stack files tell @stack-files", function () {
+describe("two workspace stacks on one Grafana workspace: what only their stack files tell", function () {
     this.timeout(60_000);
     const WS = "grafana-athena-workspace";
     let repo: RepositoryCopy;

@@ -3,14 +3,13 @@
  * an old Grafana, bad config), and the offline plan of the example stack through `synth`.
  */
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { promisify } from "node:util";
 import type { Plan, StackRefOutputs } from "../tools/mock/runtime";
-import { parseArgs, synth } from "../tools/synth";
-import { EXAMPLE_SOURCE_STACK, REPO, SOURCE_DIR, WORKSPACE_DIR, configProblems, refusal } from "./support/program";
+import { parseArgs, synth, main as synthMain } from "../tools/synth";
+import { runMain } from "./support/cli";
+import { EXAMPLE_SOURCE_STACK, SOURCE_DIR, WORKSPACE_DIR, configProblems, refusal } from "./support/program";
 import { examplesOnlyRepository } from "./support/repository";
 import {
     DATA_SOURCE_TYPE,
@@ -158,7 +157,7 @@ describe("workspace program (infra-account-a): refusals and the offline plan", f
             }
         });
 
-        it("no sources, and no source stack file to chart @stack-files", async () => {
+        it("no sources, and no source stack file to chart", async () => {
             // A copy whose infra-account-b/ holds only the example, which is no stack (a user's checkout has stacks).
             const problems = await configProblems(examplesOnlyRepository().workspaceDir, { set: { [wsKey("sources")]: [] } });
             assert.deepEqual(problems.length, 1, problems.join("\n"));
@@ -184,11 +183,7 @@ describe("workspace program (infra-account-a): refusals and the offline plan", f
         it("plans the example workspace stack from the example source plan written with --out", async () => {
             const sourcePlan = path.join(dir, "source.json");
             // The command line, as `npm run synth -- infra-account-b --out FILE` runs it.
-            const { stdout } = await promisify(execFile)(
-                process.execPath,
-                ["-r", "ts-node/register/transpile-only", path.join(REPO, "tools", "synth.ts"), path.relative(REPO, SOURCE_DIR), "--out", sourcePlan],
-                { cwd: REPO },
-            );
+            const { stdout } = await runMain(synthMain, [SOURCE_DIR, "--out", sourcePlan]);
             assert.match(stdout, /written to/);
             const source = JSON.parse(fs.readFileSync(sourcePlan, "utf8")) as Plan;
             assert.equal(source.project, "grafana-athena-source");
@@ -217,24 +212,14 @@ describe("workspace program (infra-account-a): refusals and the offline plan", f
             assert.ok(workspace.resources.some((r) => r.type === "aws:grafana/workspaceServiceAccountToken:WorkspaceServiceAccountToken"));
         });
 
-        /** `npm run synth -- ARGS` as a process: its exit code and what it printed. */
-        const synthCli = async (args: string[]) => {
-            try {
-                const { stdout, stderr } = await promisify(execFile)(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(REPO, "tools", "synth.ts"), ...args], {
-                    cwd: REPO,
-                });
-                return { code: 0, stdout, stderr };
-            } catch (e) {
-                const { code, stdout, stderr } = e as { code: number; stdout: string; stderr: string };
-                return { code, stdout, stderr };
-            }
-        };
+        /** `npm run synth -- ARGS`, its main in this process: its exit code and what it printed. */
+        const synthCli = (args: string[]) => runMain(synthMain, args);
 
         it("prints a refusal as the one line pulumi up would print, and exits 1 with nothing on stdout", async () => {
             const plan = await synth({ projectDir: SOURCE_DIR, stack: "example", refs: {} });
             const file = path.join(dir, "v2.json");
             fs.writeFileSync(file, JSON.stringify({ ...plan, outputs: { ...plan.outputs, contractVersion: 2 } }));
-            const { code, stdout, stderr } = await synthCli([path.relative(REPO, WORKSPACE_DIR), "--ref", `${EXAMPLE_SOURCE_STACK}=${file}`]);
+            const { code, stdout, stderr } = await synthCli([WORKSPACE_DIR, "--ref", `${EXAMPLE_SOURCE_STACK}=${file}`]);
             assert.equal(code, 1);
             assert.equal(stdout, "");
             assert.equal(
@@ -257,7 +242,7 @@ describe("workspace program (infra-account-a): refusals and the offline plan", f
             // As a command: one line, exit 1, no trace.
             const file = path.join(dir, "broken.json");
             fs.writeFileSync(file, "{ not json");
-            const { code, stdout, stderr } = await synthCli([path.relative(REPO, WORKSPACE_DIR), "--ref", `${EXAMPLE_SOURCE_STACK}=${file}`]);
+            const { code, stdout, stderr } = await synthCli([WORKSPACE_DIR, "--ref", `${EXAMPLE_SOURCE_STACK}=${file}`]);
             assert.equal(code, 1, stderr);
             assert.equal(stdout, "");
             assert.match(stderr, /^synth: \S+broken\.json is not JSON \([^\n]+\)\n$/);

@@ -157,10 +157,10 @@ export interface BenchResult {
     chain?: number;
 }
 
-/** Runs one (program, N) in a fresh `node -r ts-node/register/transpile-only` process. */
+/** Runs one (program, N) in a fresh `node -r tools/register.js` process. */
 export function runWorker(program: BenchProgram, n: number): Promise<BenchResult> {
     return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(__dirname, "benchWorker.ts"), program, String(n)], {
+        const child = spawn(process.execPath, ["-r", path.join(__dirname, "register.js"), path.join(__dirname, "benchWorker.ts"), program, String(n)], {
             cwd: REPO_ROOT,
             stdio: ["ignore", "pipe", "pipe"],
         });

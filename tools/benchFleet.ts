@@ -80,7 +80,7 @@ export interface Measured {
 function timed(args: string[], cwd: string): Measured {
     const report = path.join(os.tmpdir(), `grafana-athena-bench-time-${process.pid}`);
     try {
-        execFileSync("/usr/bin/time", ["-o", report, "-f", "%e %M", process.execPath, "-r", "ts-node/register/transpile-only", ...args], { cwd, stdio: ["ignore", "ignore", "pipe"], maxBuffer: 64 * 1024 * 1024 });
+        execFileSync("/usr/bin/time", ["-o", report, "-f", "%e %M", process.execPath, "-r", path.join(__dirname, "register.js"), ...args], { cwd, stdio: ["ignore", "ignore", "pipe"], maxBuffer: 64 * 1024 * 1024 });
         const [wall, kib] = fs.readFileSync(report, "utf8").trim().split(/\s+/).slice(-2).map(Number);
         return { wallS: wall, peakMiB: kib / 1024 };
     } finally {

@@ -5,6 +5,7 @@
  * charting one source on another workspace, and a root one-stack deployment. Tests write them into
  * copies of the repository (support/repository.ts), never into the real folders.
  */
+import { WORKSPACE_EXAMPLE } from "./examples";
 import type { ProjectFolder } from "./repository";
 
 export interface UserStack {
@@ -69,6 +70,20 @@ export const BI_WORKSPACE: UserStack = {
     },
 };
 
+/**
+ * A workspace stack on the example's workspace, as the README's "add an account" writes one: the
+ * example's workspace ID, the default folder, every source stack file charted.
+ */
+export const OPS_WORKSPACE: UserStack = {
+    folder: "infra-account-a",
+    stack: "ops",
+    config: {
+        "aws:region": WORKSPACE_EXAMPLE.region,
+        "aws:allowedAccountIds": [WORKSPACE_EXAMPLE.grafanaAccount],
+        "grafana-athena-workspace:workspaceId": WORKSPACE_EXAMPLE.workspaceId,
+    },
+};
+
 /** A root one-stack deployment, `Pulumi.dev.yaml`: one account holds the data and the workspace. */
 export const DEV_ROOT: UserStack = {
     folder: ".",
@@ -90,5 +105,5 @@ export const DEV_ROOT: UserStack = {
     },
 };
 
-/** Two source stacks, the inventory-mode workspace stack and a root stack, as a user's checkout holds them. */
-export const USER_STACKS: readonly UserStack[] = [MARKETING, FINANCE, GRAFANA_WORKSPACE, DEV_ROOT];
+/** Two source stacks, two inventory-mode workspace stacks (one on the example's workspace) and a root stack, as a user's checkout holds them. */
+export const USER_STACKS: readonly UserStack[] = [MARKETING, FINANCE, GRAFANA_WORKSPACE, OPS_WORKSPACE, DEV_ROOT];
