@@ -3,7 +3,8 @@
  * reach both accounts. One explicit AWS provider per account (they may be the same account); the
  * source's outputs feed the workspace directly, no stack reference needed.
  */
-import * as aws from "@pulumi/aws";
+import { Provider as AwsProvider } from "@pulumi/aws/provider";
+import { Region } from "@pulumi/aws/types/enums";
 import * as pulumi from "@pulumi/pulumi";
 import { loadRootConfig } from "./config";
 import { AthenaWorkspace } from "./infra-account-a/athenaWorkspace";
@@ -12,8 +13,8 @@ import { AthenaSourceAccess } from "./infra-account-b/athenaSourceAccess";
 const config = loadRootConfig();
 
 const awsProvider = (name: string, access: { region: string; assumeRoleArn?: string; accountId?: string }) =>
-    new aws.Provider(name, {
-        region: access.region as aws.Region,
+    new AwsProvider(name, {
+        region: access.region as Region,
         allowedAccountIds: access.accountId ? [access.accountId] : undefined,
         assumeRoles: access.assumeRoleArn ? [{ roleArn: access.assumeRoleArn, sessionName: "grafana-athena" }] : undefined,
     });

