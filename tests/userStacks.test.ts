@@ -76,7 +76,7 @@ describe("tests independent of the user's stack files", function () {
     it("those tests pass in a checkout holding a user's source, workspace and root stacks", async () => {
         const mocha = path.join(REPO, "node_modules", "mocha", "bin", "mocha.js");
         // --no-config: the repository's .mocharc.json would add every suite (and this one) to the run.
-        const args = [mocha, "--no-config", "--require", "ts-node/register/transpile-only", "--extension", "ts", "--timeout", "120000", "--reporter", "dot", "--grep", TAG, ...suites.map((f) => path.join("tests", f))];
+        const args = [mocha, "--no-config", "--require", path.join(repo.root, "tools", "register.js"), "--extension", "ts", "--timeout", "120000", "--reporter", "dot", "--grep", TAG, ...suites.map((f) => path.join("tests", f))];
         const env = { ...process.env };
         delete env.PULUMI_ORG;
         const result = await promisify(execFile)(process.execPath, args, { cwd: repo.root, env, maxBuffer: 16 * 1024 * 1024 }).then(
