@@ -8,7 +8,7 @@ import * as random from "@pulumi/random";
 import { SourceSettings } from "../shared/config/source";
 import { CONTRACT_VERSION, SourceContractInputs, SourceContractOutputs } from "../shared/contract";
 import { checkedPolicyJson } from "../shared/iam/checked";
-import { ResourceRefusal, refusing } from "../shared/refusal";
+import { ResourceRefusal, refusing } from "../shared/resourceRefusal";
 import { defaultSourceLabel } from "../shared/naming";
 import { GRAFANA_TAG_KEY, GRAFANA_TAG_VALUE, sourceAccessPolicies, sourceTrustPolicy } from "../shared/policies/sourceRole";
 import { partitionOf } from "../shared/partition";

@@ -25,7 +25,7 @@ import { ConfigError, ConfigProblem, formatProblem, parseOrThrow } from "../shar
 import * as r from "../shared/config/rules";
 import { sourceSettingsFor } from "../shared/config/source";
 import { sourceRef, workspaceCommonShape, workspaceCrossChecks, workspaceOptions } from "../shared/config/workspace";
-import { ResourceRefusal } from "../shared/refusal";
+import { ResourceRefusal } from "../shared/resourceRefusal";
 import { AthenaSourceAccess as SourceAccessComponent } from "../infra-account-b/athenaSourceAccess";
 import { AthenaWorkspace as WorkspaceComponent, WorkspaceSource } from "../infra-account-a/athenaWorkspace";
 import { readSourceStack } from "../infra-account-a/sourceStacks";

@@ -3,50 +3,15 @@
  * is wrong and what to change, and no stack trace.
  *
  * The pure rules throw `Refusal`. The components turn it into a `pulumi.ResourceError` with
- * `hideStack` (`refusing`), which the Pulumi CLI prints as its message alone (@pulumi/pulumi
- * `cmd/run/run.js`, checked with 3.248.0); any other error is a bug and keeps its trace.
+ * `hideStack` (shared/resourceRefusal.ts), which the Pulumi CLI prints as its message alone;
+ * any other error is a bug and keeps its trace. This module loads nothing: the tools that only
+ * read files (fleet check, plan-diff) do not load the Pulumi SDK through it.
  */
-import * as pulumi from "@pulumi/pulumi";
 
 /** Bad input, refused. The message names the setting or stack output and the fix. */
 export class Refusal extends Error {
     constructor(message: string) {
         super(message);
         this.name = "Refusal";
-    }
-}
-
-/**
- * A refusal raised while a program runs. Its message cannot be changed: each resource input an
- * Output feeds prefixes the rejection's message with `error serializing property "<input>": `
- * (@pulumi/pulumi `runtime/rpc.js` `serializeFilteredProperties`), once per resource that waits
- * on it, which would bury the message under as many prefixes as there are such resources.
- */
-export class ResourceRefusal extends pulumi.ResourceError {
-    constructor(message: string, resource: pulumi.Resource) {
-        super(message, resource, /* hideStack */ true);
-        Object.defineProperty(this, "message", { get: () => message, set: () => undefined, enumerable: false, configurable: false });
-    }
-}
-
-function asResourceRefusal(e: unknown, resource: pulumi.Resource): unknown {
-    return e instanceof Refusal ? new ResourceRefusal(e.message, resource) : e;
-}
-
-/**
- * Runs `body` for `resource`: a `Refusal` it throws (or its promise rejects with) becomes a
- * `ResourceRefusal` of that resource; anything else passes through unchanged.
- */
-export function refusing<T>(resource: pulumi.Resource, body: () => T): T {
-    try {
-        const result = body();
-        if (result instanceof Promise) {
-            return result.catch((e: unknown) => {
-                throw asResourceRefusal(e, resource);
-            }) as T;
-        }
-        return result;
-    } catch (e) {
-        throw asResourceRefusal(e, resource);
     }
 }

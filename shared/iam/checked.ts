@@ -4,7 +4,7 @@
  * message that names the policy, before any API call is made with it.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { refusing } from "../refusal";
+import { refusing } from "../resourceRefusal";
 import { PolicyDocument, PolicyError, PolicyJson, unexpectedPolicyVariables } from "./policy";
 import { checkPolicySize } from "./size";
 import { validatePolicy } from "./validate";
