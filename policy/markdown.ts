@@ -41,8 +41,10 @@ export interface PlanViolation extends Violation {
 /** What the comment says about the pack: its violations on the head plans, or why it did not run. */
 export type PolicyOutcome = { ran: true; violations: readonly PlanViolation[]; planCount: number } | { ran: false; reason: string };
 
-/** Most violations listed in the comment; the job summary (`Infinity`) lists them all. */
+/** Most violations listed in the comment. */
 export const DEFAULT_MAX_VIOLATIONS = 30;
+/** Most listed in the full diff (the render job's summary, which GitHub caps at 1 MiB). */
+export const MAX_SUMMARY_VIOLATIONS = 1000;
 /** Longest name or type from a plan, and longest message (which quotes the plan), in one violation line of the comment. */
 const MAX_NAME = 160;
 const MAX_MESSAGE = 400;
@@ -79,6 +81,9 @@ export function policyCommentBlocks(outcome: PolicyOutcome, maxViolations = DEFA
         const what = (t: string) => code(clip(t, MAX_NAME));
         return `- ${icon} ${v.level} ${what(v.policy)}: ${what(v.resource)} (${what(v.type)}) in ${what(v.stack)}, ${what(v.file)}: ${code(clip(v.message, MAX_MESSAGE))}. **Fix:** ${v.fix}`;
     });
-    if (sorted.length > shown.length) lines.push(`- … ${count(sorted.length - shown.length, "more violation")}: the job summary of the run that posted this comment lists them all.`);
+    if (sorted.length > shown.length) {
+        const where = maxViolations < MAX_SUMMARY_VIOLATIONS && sorted.length <= MAX_SUMMARY_VIOLATIONS ? "the job summary of the run that posted this comment lists them all" : "`npm run policy` on the plans lists them all";
+        lines.push(`- … ${count(sorted.length - shown.length, "more violation")}: ${where}.`);
+    }
     return [head.join("\n"), lines.join("\n")];
 }

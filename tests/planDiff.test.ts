@@ -13,7 +13,7 @@ import { diffPlanSets, diffPlans } from "../tools/planDiff/stacks";
 import { MAX_EDIT_LENGTH, unifiedDiff } from "../tools/planDiff/text";
 import { main as planDiffCli } from "../tools/planDiff/cli";
 import { DEFAULT_MAX_VIOLATIONS, PlanViolation, policyCommentBlocks } from "../policy/markdown";
-import { evaluatePlans } from "../policy/offline";
+import { MAX_COMMENT_EVALUATION_COST, evaluatePlans, evaluationCost } from "../policy/offline";
 import { exampleRun } from "./support/sourcePlan";
 
 // ---------------------------------------------------------------------------------------------
@@ -726,6 +726,20 @@ describe("planDiff: the policy pack's violations in the comment (--policy)", fun
             assert.match(line, /\*\*Fix:\*\* add Condition/);
             assert.doesNotMatch(md, /\u2028/);
         }
+    });
+
+    it("does not judge plans that would take too long (many roles sharing much policy): the section says so and the diff is still written; 64 real stacks are well within", async () => {
+        const p = await example();
+        const role = byType(p, ROLE);
+        const statements = Array.from({ length: 1000 }, (_, i) => ({ Sid: `S${i}`, Effect: "Allow", Action: "s3:PutObject", Resource: "*" }));
+        byType(p, POLICY).inputs.policy = JSON.stringify({ Version: "2012-10-17", Statement: statements });
+        for (let i = 0; i < 300; i++) p.resources.push({ ...role, name: `role-${i}` });
+        assert.ok(evaluationCost(p) > MAX_COMMENT_EVALUATION_COST);
+        assert.ok(64 * evaluationCost(await example()) < MAX_COMMENT_EVALUATION_COST / 10);
+        const r = await run(path.join(dir, "none"), folder({ "infra-account-b.example.json": p }), "--from-pull-request", "--policy");
+        assert.equal(r.code, 0, r.err);
+        assert.match(r.comment, /^### Policy pack: not run\n\n> \[!WARNING\]\n> \*\*The policy pack did not run\*\* on this pull request's plans: the plans pair too many roles with too much IAM policy to judge here \(a cost of \d+, more than 8388608\)\. Run `npm run policy` on them\.$/m);
+        assert.match(r.comment, /\| `grafana-athena-source\/example` \| `infra-account-b\.example\.json` \| added \|/);
     });
 
     it("lists at most DEFAULT_MAX_VIOLATIONS in the comment and counts the rest; the full diff lists them all, and the verdict is kept when the comment is cut", () => {

@@ -15,7 +15,7 @@ import { RenderOptions, failureMarkdown, fitBlocks, renderBlocks, renderComment 
 import { diffPlanSets } from "./stacks";
 import { code } from "./text";
 import type { Plan } from "../plan/format";
-import { DEFAULT_MAX_VIOLATIONS, PlanViolation, PolicyOutcome, policyCommentBlocks } from "../../policy/markdown";
+import { DEFAULT_MAX_VIOLATIONS, MAX_SUMMARY_VIOLATIONS, PlanViolation, PolicyOutcome, policyCommentBlocks } from "../../policy/markdown";
 
 interface CliArgs {
     baseDir: string;
@@ -97,7 +97,11 @@ function write(file: string, text: string) {
  * here: it adds about 0.4 s to the start of every plan diff, with --policy or not.
  */
 async function policyOutcome(head: Record<string, Plan>): Promise<PolicyOutcome> {
-    const { evaluatePlans } = require("../../policy/offline") as typeof import("../../policy/offline");
+    const { MAX_COMMENT_EVALUATION_COST, evaluatePlans, evaluationCost } = require("../../policy/offline") as typeof import("../../policy/offline");
+    const cost = Object.values(head).reduce((n, p) => n + evaluationCost(p), 0);
+    if (cost > MAX_COMMENT_EVALUATION_COST) {
+        return { ran: false, reason: `the plans pair too many roles with too much IAM policy to judge here (a cost of ${cost}, more than ${MAX_COMMENT_EVALUATION_COST}). Run \`npm run policy\` on them.` };
+    }
     try {
         const violations: PlanViolation[] = [];
         for (const [file, plan] of Object.entries(head)) violations.push(...(await evaluatePlans([plan])).map((v) => ({ ...v, file })));
@@ -134,7 +138,7 @@ export async function main(argv: string[], out: (t: string) => void = (t) => pro
             const diffs = diffPlanSets(base, head);
             const policy = args.policy ? await policyOutcome(head) : undefined;
             comment = renderComment(diffs, { ...options, leadBlocks: policy && policyCommentBlocks(policy, DEFAULT_MAX_VIOLATIONS) });
-            full = fitBlocks(renderBlocks(diffs, { ...options, leadBlocks: policy && policyCommentBlocks(policy, Infinity), maxDiffLines: Infinity }), Infinity);
+            full = fitBlocks(renderBlocks(diffs, { ...options, leadBlocks: policy && policyCommentBlocks(policy, MAX_SUMMARY_VIOLATIONS), maxDiffLines: Infinity }), Infinity);
         }
         if (args.out) write(args.out, comment);
         else out(comment);
