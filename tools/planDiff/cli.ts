@@ -15,7 +15,7 @@ import { RenderOptions, failureMarkdown, fitBlocks, renderBlocks, renderComment 
 import { diffPlanSets } from "./stacks";
 import { code } from "./text";
 import type { Plan } from "../plan/format";
-import { DEFAULT_MAX_VIOLATIONS, MAX_SUMMARY_VIOLATIONS, PlanViolation, PolicyOutcome, policyCommentBlocks } from "../../policy/markdown";
+import type { PlanViolation, PolicyOutcome } from "../../policy/markdown";
 
 interface CliArgs {
     baseDir: string;
@@ -93,8 +93,9 @@ function write(file: string, text: string) {
  * The policy pack on the head plans, in this process: the plans are the ones the diff read (a pull
  * request's within UNTRUSTED_LIMITS), so they are judged as data, by this checkout's pack. An
  * evaluation that throws is reported in the comment as not run, not as a failed diff (whose
- * comment would blame the plans' size). The pack (and the IAM catalog it loads) is required only
- * here: it adds about 0.4 s to the start of every plan diff, with --policy or not.
+ * comment would blame the plans' size). The pack (policy/, and the IAM catalog it loads) is
+ * required only with --policy: it would add about 0.4 s to the start of every plan diff, and a
+ * plan diff without it needs nothing outside tools/ and shared/.
  */
 async function policyOutcome(head: Record<string, Plan>): Promise<PolicyOutcome> {
     const { MAX_COMMENT_EVALUATION_COST, evaluatePlans, evaluationCost } = require("../../policy/offline") as typeof import("../../policy/offline");
@@ -119,11 +120,12 @@ export async function main(argv: string[], out: (t: string) => void = (t) => pro
             return 0;
         }
         const args = parseCli(argv);
+        const policyMarkdown = args.policy ? (require("../../policy/markdown") as typeof import("../../policy/markdown")) : undefined;
         const options: RenderOptions = { baseLabel: args.baseLabel, headLabel: args.headLabel, notes: [...args.notes] };
         let comment: string;
         let full: string;
         if (args.failed !== undefined) {
-            if (args.policy) options.leadBlocks = policyCommentBlocks({ ran: false, reason: "the plans were not read (see above), so none was checked." });
+            if (policyMarkdown) options.leadBlocks = policyMarkdown.policyCommentBlocks({ ran: false, reason: "the plans were not read (see above), so none was checked." });
             comment = full = failureMarkdown(args.failed, options);
         } else {
             if (!fs.existsSync(args.headDir)) throw new Error(`no head plans: ${args.headDir} does not exist (run npm run synth)`);
@@ -136,9 +138,16 @@ export async function main(argv: string[], out: (t: string) => void = (t) => pro
                 );
             }
             const diffs = diffPlanSets(base, head);
-            const policy = args.policy ? await policyOutcome(head) : undefined;
-            comment = renderComment(diffs, { ...options, leadBlocks: policy && policyCommentBlocks(policy, DEFAULT_MAX_VIOLATIONS) });
-            full = fitBlocks(renderBlocks(diffs, { ...options, leadBlocks: policy && policyCommentBlocks(policy, MAX_SUMMARY_VIOLATIONS), maxDiffLines: Infinity }), Infinity);
+            // The section in both renderings: the comment's lists fewer violations than the summary's.
+            let commentLead: string[] | undefined;
+            let fullLead: string[] | undefined;
+            if (policyMarkdown) {
+                const outcome = await policyOutcome(head);
+                commentLead = policyMarkdown.policyCommentBlocks(outcome, policyMarkdown.DEFAULT_MAX_VIOLATIONS);
+                fullLead = policyMarkdown.policyCommentBlocks(outcome, policyMarkdown.MAX_SUMMARY_VIOLATIONS);
+            }
+            comment = renderComment(diffs, { ...options, leadBlocks: commentLead });
+            full = fitBlocks(renderBlocks(diffs, { ...options, leadBlocks: fullLead, maxDiffLines: Infinity }), Infinity);
         }
         if (args.out) write(args.out, comment);
         else out(comment);
