@@ -12,7 +12,7 @@ import { DEFAULT_MAX_LENGTH, GITHUB_COMMENT_LIMIT, MARKER, failureMarkdown, plan
 import { diffPlanSets, diffPlans } from "../tools/planDiff/stacks";
 import { MAX_EDIT_LENGTH, unifiedDiff } from "../tools/planDiff/text";
 import { main as planDiffCli } from "../tools/planDiff/cli";
-import { DEFAULT_MAX_VIOLATIONS, PlanViolation, policyCommentBlocks } from "../policy/markdown";
+import { DEFAULT_MAX_VIOLATIONS, MAX_SUMMARY_VIOLATIONS, PlanViolation, policyCommentBlocks } from "../policy/markdown";
 import { MAX_COMMENT_EVALUATION_COST, evaluatePlans, evaluationCost } from "../policy/offline";
 import { exampleRun } from "./support/sourcePlan";
 
@@ -742,14 +742,16 @@ describe("planDiff: the policy pack's violations in the comment (--policy)", fun
         assert.match(r.comment, /\| `grafana-athena-source\/example` \| `infra-account-b\.example\.json` \| added \|/);
     });
 
-    it("lists at most DEFAULT_MAX_VIOLATIONS in the comment and counts the rest; the full diff lists them all, and the verdict is kept when the comment is cut", () => {
+    it("lists at most DEFAULT_MAX_VIOLATIONS in the comment and counts the rest; the job summary's rendering lists more, and the verdict is kept when the comment is cut", () => {
         const v = (i: number): PlanViolation => ({ policy: "grafana-roles-tagged", level: "mandatory", stack: "p/s", resource: `role-${i}`, type: "aws:iam/role:Role", message: "m".repeat(5000), fix: "tag the role", file: "p.s.json" });
         const outcome = { ran: true as const, violations: Array.from({ length: DEFAULT_MAX_VIOLATIONS + 5 }, (_, i) => v(i)), planCount: 1 };
         const comment = renderComment([], { leadBlocks: policyCommentBlocks(outcome) });
         assert.equal(comment.split("\n").filter((l) => l.startsWith("- ❌")).length, DEFAULT_MAX_VIOLATIONS);
         assert.match(comment, /^- … 5 more violations: the job summary of the run that posted this comment lists them all\.$/m);
         assert.ok(comment.split("\n").every((l) => l.length < 1000), "texts from the plans are cut short");
-        assert.equal(policyCommentBlocks(outcome, Infinity)[1].split("\n").length, DEFAULT_MAX_VIOLATIONS + 5);
+        assert.equal(policyCommentBlocks(outcome, MAX_SUMMARY_VIOLATIONS)[1].split("\n").length, DEFAULT_MAX_VIOLATIONS + 5);
+        const many = { ...outcome, violations: Array.from({ length: MAX_SUMMARY_VIOLATIONS + 1 }, (_, i) => v(i)) };
+        assert.match(policyCommentBlocks(many, MAX_SUMMARY_VIOLATIONS)[1], /\n- … 1 more violation: `npm run policy` on the plans lists them all\.$/);
         const tiny = renderComment([], { leadBlocks: policyCommentBlocks(outcome), maxLength: 2000 });
         assert.match(tiny, /^### Policy pack: 35 violations \(35 mandatory\)$/m);
         assert.match(tiny, /\*\*Truncated\*\*/);
