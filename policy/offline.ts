@@ -4,7 +4,7 @@
  * the enforcement level the pack's config gives it. Pure, no cloud.
  */
 import type { Plan } from "../tools/plan/format";
-import { GrafanaDetection, RULES, ResourceView } from "./rules";
+import { GrafanaDetection, RULES, ResourceView, TYPES } from "./rules";
 
 export type EnforcementLevel = "advisory" | "mandatory" | "disabled" | "remediate";
 
@@ -80,6 +80,30 @@ export async function evaluatePlans(plans: readonly Plan[], config: PackConfig =
     }
     return out;
 }
+
+/**
+ * What judging a plan costs, in the units the rules spend: every role is checked against the
+ * plan's IAM documents (each policy text validated once per role that may use it) and each
+ * managed policy against each attachment (policy/rules.ts `identityPolicies`), so the cost is the
+ * plan's roles times (the characters of its IAM resources' inputs + its policies times its
+ * attachments). A real stack has one or a few roles and kilobytes of policy; a plan made to be
+ * slow (a thousand roles sharing a large policy) has billions.
+ */
+export function evaluationCost(plan: Plan): number {
+    const count = (type: string) => plan.resources.filter((r) => r.type === type).length;
+    const iam: readonly string[] = [TYPES.role, TYPES.rolePolicy, TYPES.policy, TYPES.attachment];
+    const chars = plan.resources.filter((r) => iam.includes(r.type)).reduce((n, r) => n + JSON.stringify(r.inputs).length, 0);
+    return count(TYPES.role) * (chars + count(TYPES.policy) * count(TYPES.attachment));
+}
+
+/**
+ * The most evaluationCost a set of plans may have when the pack judges a pull request's plans for
+ * its comment (tools/planDiff/cli.ts `--policy`). Measured on this project's shared 2-core machine:
+ * at this cost, one role with a 1.6 MB policy of 40,000 statements, or 40 roles sharing a policy
+ * of 1,000, took 5 to 10 s (90,000 violations); 1,000 roles sharing 1,000 policies (3·10⁹) took
+ * minutes. The example source stack costs 3,466, so 64 such plans cost 2·10⁵.
+ */
+export const MAX_COMMENT_EVALUATION_COST = 8 * 1024 * 1024;
 
 /** One line per violation: level, policy, stack, resource name and type, what is wrong, the fix. */
 export function violationLine(v: Violation): string {

@@ -235,6 +235,20 @@ describe("workflows: the pull request comment plans the real stacks", () => {
         }
     });
 
+    it("the comment lists the policy pack's violations: every plan diff that writes the uploaded comment passes --policy, on the pull request's plans read with --from-pull-request", () => {
+        const steps = wf(COMMENT).jobs.render.steps ?? [];
+        const uploaded = steps.find((s) => s.uses?.startsWith("actions/upload-artifact@"))?.with?.path;
+        assert.equal(uploaded, "${{ runner.temp }}/comment.md");
+        const writes = commands(COMMENT, "render").filter(({ w }) => w.includes("plan-diff") && w[w.indexOf("--out") + 1] === "$RUNNER_TEMP/comment.md");
+        assert.equal(writes.length, 2, "the diff and the --failed comment");
+        for (const { w } of writes) {
+            assert.ok(w.includes("--policy"), w.join(" "));
+            assert.ok(w.includes("--from-pull-request"), w.join(" "));
+            assert.equal(w[w.indexOf("--") + 2], "$PLANS", "the head: the pull request's plans");
+        }
+        assert.ok(writes.some(({ w }) => w.includes("--failed")));
+    });
+
     it("the base's plans are narrowed to the stacks the pull request planned or removed before the diff", () => {
         const steps = wf(COMMENT).jobs.render.steps ?? [];
         const narrow = steps.findIndex((s) => s.env?.REMOVED === "${{ needs.check.outputs.removed }}");

@@ -31,6 +31,12 @@ export interface RenderOptions {
     maxLength?: number;
     /** Longest diff block, in lines. Default DEFAULT_MAX_DIFF_LINES; Infinity for none. */
     maxDiffLines?: number;
+    /**
+     * Sections right under the header, before the diff (the policy pack's verdict on the head
+     * plans, policy/markdown.ts): kept first when the comment is cut to fit, and made inert as
+     * every block is.
+     */
+    leadBlocks?: readonly string[];
 }
 
 function stackName(d: StackDiff): string {
@@ -175,7 +181,7 @@ function renderStack(d: StackDiff, maxDiffLines: number): string[] {
 /** The whole comment as blocks (the unit of truncation), before any truncation. */
 export function renderBlocks(diffs: StackDiff[], options: RenderOptions = {}): string[] {
     const maxDiffLines = options.maxDiffLines ?? DEFAULT_MAX_DIFF_LINES;
-    const blocks = [header(options).join("\n")];
+    const blocks = [header(options).join("\n"), ...(options.leadBlocks ?? [])];
     const changed = diffs.filter((d) => d.status !== "unchanged");
     if (changed.length === 0) {
         blocks.push(
@@ -321,6 +327,6 @@ export function planDiffMarkdown(base: Record<string, Plan>, head: Record<string
 
 /** The comment when the head could not be planned: says so instead of a misleading diff. */
 export function failureMarkdown(message: string, options: RenderOptions = {}): string {
-    const blocks = [header(options).join("\n"), `> [!CAUTION]\n> **The offline plan failed**, so there is no diff: ${flat(message)}`];
+    const blocks = [header(options).join("\n"), `> [!CAUTION]\n> **The offline plan failed**, so there is no diff: ${flat(message)}`, ...(options.leadBlocks ?? [])];
     return fitBlocks(blocks, Math.min(options.maxLength ?? DEFAULT_MAX_LENGTH, GITHUB_COMMENT_LIMIT));
 }
