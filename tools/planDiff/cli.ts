@@ -147,7 +147,7 @@ export async function main(argv: string[], out: (t: string) => void = (t) => pro
                 fullLead = policyMarkdown.policyCommentBlocks(outcome, policyMarkdown.MAX_SUMMARY_VIOLATIONS);
             }
             comment = renderComment(diffs, { ...options, leadBlocks: commentLead });
-            full = fitBlocks(renderBlocks(diffs, { ...options, leadBlocks: fullLead, maxDiffLines: Infinity }), Infinity);
+            full = fitBlocks(renderBlocks(diffs, { ...options, leadBlocks: fullLead, maxDiffLines: Infinity, maxSummaryRows: Infinity }), Infinity);
         }
         if (args.out) write(args.out, comment);
         else out(comment);

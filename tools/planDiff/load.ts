@@ -26,7 +26,13 @@ export interface PlanLimits {
     json: JsonLimits;
 }
 
-export const UNTRUSTED_LIMITS: PlanLimits = { files: 64, bytes: MAX_PLAN_FILE_BYTES, totalBytes: 32 * 1024 * 1024, json: JSON_LIMITS };
+/**
+ * A pull request's plans: up to 4,096 stacks (a change to shared/ plans every stack of a fleet of
+ * thousands), 64 MiB together (a source plan is about 13 KB, a workspace plan about 8 KB per
+ * source it charts: some 2,000 accounts with their workspace), so that two folders at the limit
+ * parse in well under a runner's memory.
+ */
+export const UNTRUSTED_LIMITS: PlanLimits = { files: 4096, bytes: MAX_PLAN_FILE_BYTES, totalBytes: 64 * 1024 * 1024, json: JSON_LIMITS };
 
 /**
  * The plans in a folder, by file name (`*.json`); an absent folder has none. Each is read as every

@@ -17,6 +17,12 @@ export const GITHUB_COMMENT_LIMIT = 65536;
 export const DEFAULT_MAX_LENGTH = 65000;
 /** Default cap on the lines of one diff block (the job summary's rendering has none). */
 export const DEFAULT_MAX_DIFF_LINES = 300;
+/**
+ * Default cap on the rows of the summary table and the names in the "Unchanged" line: a change to
+ * shared/ in a fleet of thousands of stacks changes every plan, and one row per stack would leave
+ * no room for the diff itself. The job summary's rendering has no cap.
+ */
+export const DEFAULT_MAX_SUMMARY_ROWS = 100;
 
 const TITLE = "## Offline plan diff";
 
@@ -31,6 +37,8 @@ export interface RenderOptions {
     maxLength?: number;
     /** Longest diff block, in lines. Default DEFAULT_MAX_DIFF_LINES; Infinity for none. */
     maxDiffLines?: number;
+    /** Most rows of the summary table (and names of unchanged plans). Default DEFAULT_MAX_SUMMARY_ROWS; Infinity for none. */
+    maxSummaryRows?: number;
     /**
      * Sections right under the header, before the diff (the policy pack's verdict on the head
      * plans, policy/markdown.ts): kept first when the comment is cut to fit, and made inert as
@@ -51,22 +59,42 @@ function countsCell(d: StackDiff): string {
 function header(options: RenderOptions): string[] {
     const lines = [MARKER, TITLE, ""];
     const sides = options.baseLabel || options.headLabel ? ` Base ${code(options.baseLabel ?? "base")} → head ${code(options.headLabel ?? "head")}.` : "";
-    lines.push(`Offline plans of the example stacks (\`npm run synth\`, no cloud access).${sides}`);
+    lines.push(`Offline plans of the stacks the change touches (\`npm run fleet -- synth\`, no cloud access).${sides}`);
     for (const n of options.notes ?? []) lines.push("", `> [!NOTE]\n> ${flat(n)}`);
     return lines;
 }
 
-function summaryTable(diffs: StackDiff[]): string {
+/** One line of totals over every plan: what a reviewer of a fleet-wide change reads first. */
+function totalsLine(diffs: StackDiff[], changed: StackDiff[]): string {
+    const count = (status: StackDiff["status"]) => changed.filter((d) => d.status === status).length;
+    const sum = (pick: (d: StackDiff) => number) => changed.reduce((n, d) => n + pick(d), 0);
+    const statuses = (["added", "removed", "changed"] as const).filter((st) => count(st) > 0).map((st) => `${thousands(count(st))} ${st}`);
+    const flagged = sum((d) => d.flags.length);
+    return (
+        `**${thousands(changed.length)} of ${thousands(diffs.length)} ${diffs.length === 1 ? "plan" : "plans"}** differ (${statuses.join(", ")}): ` +
+        `resources +${thousands(sum((d) => d.added.length))} −${thousands(sum((d) => d.removed.length))} ~${thousands(sum((d) => d.changed.length))}, ` +
+        `${plural(sum((d) => d.policies.length), "IAM policy", "IAM policies")}, ${plural(sum((d) => d.dashboards.length), "dashboard")}, ` +
+        `${flagged ? `⚠️ ${plural(flagged, "destroy-relevant change")}` : "nothing destroy-relevant"}.`
+    );
+}
+
+/**
+ * The summary table of the plans that differ, the destroy-relevant first; past `maxRows`, one
+ * line says how many more (the job summary lists them all).
+ */
+function summaryTable(changed: StackDiff[], maxRows: number): string {
     const rows = [
         "| Stack | Plan file | Status | Resources (+ − ~) | IAM policies | Dashboards | Destroy-relevant |",
         "| --- | --- | --- | --- | --- | --- | --- |",
     ];
-    for (const d of diffs) {
+    const ordered = [...changed.filter((d) => d.flags.length > 0), ...changed.filter((d) => d.flags.length === 0)];
+    for (const d of ordered.slice(0, maxRows)) {
         rows.push(
             `| ${cell(code(stackName(d)))} | ${cell(code(d.file))} | ${d.status} | ${d.status === "unchanged" ? "—" : countsCell(d)} | ` +
                 `${d.policies.length || "—"} | ${d.dashboards.length || "—"} | ${d.flags.length ? `⚠️ ${d.flags.length}` : "—"} |`,
         );
     }
+    if (ordered.length > maxRows) rows.push("", `… and ${plural(ordered.length - maxRows, "more plan that differs", "more plans that differ")}: the job summary of the run that posted this comment lists every one.`);
     return rows.join("\n");
 }
 
@@ -191,7 +219,8 @@ export function renderBlocks(diffs: StackDiff[], options: RenderOptions = {}): s
         );
         return blocks;
     }
-    blocks.push(summaryTable(diffs));
+    const maxRows = options.maxSummaryRows ?? DEFAULT_MAX_SUMMARY_ROWS;
+    blocks.push(totalsLine(diffs, changed), summaryTable(changed, maxRows));
     const flagged = changed.filter((d) => d.flags.length);
     if (flagged.length) {
         blocks.push(
@@ -200,8 +229,12 @@ export function renderBlocks(diffs: StackDiff[], options: RenderOptions = {}): s
         );
     }
     const unchanged = diffs.filter((d) => d.status === "unchanged");
-    if (unchanged.length) blocks.push(`Unchanged: ${unchanged.map((d) => code(d.file)).join(", ")}.`);
-    for (const d of changed) blocks.push(...renderStack(d, maxDiffLines));
+    if (unchanged.length) {
+        const named = unchanged.slice(0, maxRows).map((d) => code(d.file));
+        blocks.push(`Unchanged: ${named.join(", ")}${unchanged.length > maxRows ? `, and ${thousands(unchanged.length - maxRows)} more` : ""}.`);
+    }
+    // Destroy-relevant stacks first: when the comment is cut to fit, theirs are the sections kept.
+    for (const d of [...flagged, ...changed.filter((d) => d.flags.length === 0)]) blocks.push(...renderStack(d, maxDiffLines));
     return blocks;
 }
 
