@@ -2,7 +2,7 @@
  * Reads a project's config from the Pulumi runtime once, validates it once, and turns every
  * problem into one line that names the key. Nothing here declares a resource.
  */
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { MAX_VALUE_CHARS, rawValueProblem } from "./bounds";
 import { ConfigError, ConfigProblem, parseOrThrow } from "./problems";
@@ -35,7 +35,15 @@ export interface StackConfigView {
  */
 export function runtimeConfig(): StackConfigView {
     const config = require("@pulumi/pulumi/runtime/config") as { isConfigSecret(key: string): boolean };
-    return { all: pulumi.runtime.allConfig(), isSecret: (k) => config.isConfigSecret(k) };
+    return { all: sdk().runtime.allConfig(), isSecret: (k) => config.isConfigSecret(k) };
+}
+
+/**
+ * The Pulumi SDK, loaded when a program reads its config, not with this module: the tools that
+ * read stack files with these rules (fleet check, list, affected, shards) start without it.
+ */
+function sdk(): typeof import("@pulumi/pulumi") {
+    return require("@pulumi/pulumi") as typeof import("@pulumi/pulumi");
 }
 
 /**
@@ -251,7 +259,7 @@ export function orRunError<T>(read: () => T): T {
         return read();
     } catch (e) {
         if (e instanceof ConfigError) {
-            throw new pulumi.RunError(`invalid configuration:\n${e.message}`);
+            throw new (sdk().RunError)(`invalid configuration:\n${e.message}`);
         }
         throw e;
     }
@@ -259,7 +267,7 @@ export function orRunError<T>(read: () => T): T {
 
 /** Options whose Grafana token, read from config, must stay a secret in the program. */
 export function withSecretGrafanaAuth<T extends { grafana?: { url: string; auth: pulumi.Input<string> } }>(options: T): T {
-    return options.grafana ? { ...options, grafana: { ...options.grafana, auth: pulumi.secret(options.grafana.auth) } } : options;
+    return options.grafana ? { ...options, grafana: { ...options.grafana, auth: sdk().secret(options.grafana.auth) } } : options;
 }
 
 export { ConfigError };

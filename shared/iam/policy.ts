@@ -6,7 +6,7 @@
  * same inputs always give byte-identical JSON (sorted, deduplicated, one-element lists unwrapped).
  * Values may be Pulumi Inputs (an ARN that is an Output): `render()` then gives an Output.
  */
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { Refusal } from "../refusal";
 
 export type Effect = "Allow" | "Deny";
@@ -249,7 +249,11 @@ export class PolicyDocument {
 
     /** The policy with every Input resolved, as canonical JSON data. */
     resolve(): pulumi.Output<PolicyJson> {
-        return pulumi.output(this.statements.map((s) => unwrapStatement(s))).apply((resolved) =>
+        // The SDK is loaded when a policy is first resolved, not with this module: the tools that
+        // only read stack files (fleet check, list, affected, shards) build no policy and start
+        // half a second sooner.
+        const { output } = require("@pulumi/pulumi") as typeof import("@pulumi/pulumi");
+        return output(this.statements.map((s) => unwrapStatement(s))).apply((resolved) =>
             canonicalPolicy(resolved as unknown as ResolvedStatement[]),
         );
     }

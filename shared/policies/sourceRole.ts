@@ -3,7 +3,6 @@
  * - `sourceTrustPolicy`: who may assume it;
  * - `sourceAccessPolicies`: what it may do.
  */
-import * as pulumi from "@pulumi/pulumi";
 import { PolicyDocument, PolicyError, PolicyStatement, Value } from "../iam/policy";
 import { MANAGED_POLICIES_PER_ROLE, POLICY_QUOTAS, packManagedPolicies, policySize } from "../iam/size";
 import { S3Location } from "../s3";
@@ -290,7 +289,9 @@ export function sourceAccessPolicies(args: SourceAccessArgs): PolicyDocument[] {
         const account = args.accountId;
         return packed.map((doc) => mapResources(doc, (r) => r.split(ACCOUNT_PLACEHOLDER).join(account)));
     }
-    const account = pulumi.output(args.accountId);
+    // The SDK only for an account ID that is an Output: loaded here, not with the module (see shared/iam/policy.ts).
+    const { output } = require("@pulumi/pulumi") as typeof import("@pulumi/pulumi");
+    const account = output(args.accountId);
     return packed.map((doc) =>
         mapResources(doc, (r) => (r.includes(ACCOUNT_PLACEHOLDER) ? account.apply((a) => r.split(ACCOUNT_PLACEHOLDER).join(a)) : r)),
     );

@@ -26,11 +26,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { CommandHelp, OptionTable, OptionValues, UsageError, asksForHelp, helpText, parseOptions, plainText } from "../cli/options";
 import { affectedStacks, changedFiles } from "./affected";
-import { automationRunner } from "./automation";
 import { Inventory, StackEntry, checkInventory, organization, readInventory } from "./inventory";
 import { FleetCommand, ProgressEvent, Runner, describeChanges, orchestrate, summaryTable } from "./orchestrate";
 import { parseShard, shardStacks } from "./shards";
-import { fleetSynth, isSynthCommand } from "./synth";
 
 export interface FleetIo {
     out(text: string): void;
@@ -166,7 +164,8 @@ function runCommand(command: FleetCommand): FleetCommandSpec {
         run: async (ctx) => {
             const values = ctx.values as OptionValues<typeof RUN_OPTIONS>;
             const chosen = selection(ctx.selected(), values);
-            const runner = ctx.io.runner ?? automationRunner(ctx.root, values["plan-dir"]);
+            // The Automation API (the Pulumi SDK) only for preview and up: check, list, affected and shards start without it.
+            const runner = ctx.io.runner ?? (require("./automation") as typeof import("./automation")).automationRunner(ctx.root, values["plan-dir"]);
             const env = ctx.io.env ?? process.env;
             const results = await orchestrate(command, chosen, runner, {
                 concurrency: whole("concurrency", values.concurrency, 4, 1),
@@ -262,7 +261,11 @@ function repositoryRoot(flag: string | undefined): string {
 }
 
 export async function fleet(argv: string[], io: FleetIo): Promise<number> {
-    if (isSynthCommand(argv)) return fleetSynth(argv, io);
+    // synth (and the mock runtime, the Pulumi SDK) is loaded only for synth: the other commands start without it.
+    if (argv.includes("synth")) {
+        const synth = require("./synth") as typeof import("./synth");
+        if (synth.isSynthCommand(argv)) return synth.fleetSynth(argv, io);
+    }
     try {
         const [command, ...rest] = argv;
         if (command === undefined || command === "--help" || command === "-h" || command === "help") {
