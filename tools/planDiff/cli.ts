@@ -128,7 +128,7 @@ export async function main(argv: string[], out: (t: string) => void = (t) => pro
             if (policyMarkdown) options.leadBlocks = policyMarkdown.policyCommentBlocks({ ran: false, reason: "the plans were not read (see above), so none was checked." });
             comment = full = failureMarkdown(args.failed, options);
         } else {
-            if (!fs.existsSync(args.headDir)) throw new Error(`no head plans: ${args.headDir} does not exist (run npm run synth)`);
+            if (!fs.existsSync(args.headDir)) throw new Error(`no head plans: ${args.headDir} does not exist (write plans with npm run fleet -- synth --out DIR)`);
             if (!fs.existsSync(args.baseDir)) options.notes!.push("The base has no offline plans, so every stack shows as new.");
             const base = readPlanDir(args.baseDir);
             const head = readPlanDir(args.headDir, UNTRUSTED_LIMITS, args.fromPullRequest);
