@@ -8,6 +8,11 @@
  * The copy holds the programs, their project files and tools/ (what `npm run` needs), never the
  * user's own stack files: only the examples are copied, so a `Pulumi.<stack>.yaml` added to this
  * repository does not change what the blocks print.
+ *
+ * The blocks run in bash; `npm run <script> -- ARGS` in a block calls, in this process, the main
+ * of the tool package.json's script starts (support/shell.ts), which spares each call the second
+ * and more a tool's process spends loading ts-node and the Pulumi SDK. That npm starts the tool
+ * is proven here once as a process, and each tool's entry point by its own process test.
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -16,6 +21,7 @@ import * as path from "node:path";
 import YAML from "yaml";
 import { REPO } from "./support/program";
 import { RepositoryCopy, copyRepository } from "./support/repository";
+import { runShell, scriptTool } from "./support/shell";
 
 interface Block {
     id: string;
@@ -127,13 +133,21 @@ describe("README", () => {
         });
         after(() => copy?.remove());
 
+        it("starts each tool a block calls through npm, as package.json says (npm run fleet -- --help, as a process)", function () {
+            this.timeout(60_000);
+            const scripts = new Set(testedBlocks(README).flatMap((b) => [...b.script.matchAll(/^npm run ([\w-]+)/gm)].map((m) => m[1])));
+            assert.deepEqual([...scripts].sort(), ["fleet", "plan-diff"]);
+            for (const name of scripts) assert.match(scriptTool(copy.root, name), /^tools\//);
+            const run = spawnSync("npm", ["run", "--silent", "fleet", "--", "--help"], { cwd: copy.root, encoding: "utf8" });
+            assert.equal(run.status, 0, run.stderr);
+            assert.match(run.stdout, /^usage: npm run fleet -- <command> \[options\]/);
+            assert.match(run.stdout, /^ {2}synth +the offline plan of every stack/m);
+        });
+
         for (const block of testedBlocks(README)) {
-            it(`${block.id}`, function () {
+            it(`${block.id}`, async function () {
                 this.timeout(90_000);
-                const env = { ...process.env };
-                delete env.PULUMI_ORG;
-                delete env.GITHUB_ACTIONS;
-                const run = spawnSync("bash", ["-eo", "pipefail", "-c", block.script], { cwd: copy.root, env, encoding: "utf8" });
+                const run = await runShell(block.script, { cwd: copy.root, unset: ["PULUMI_ORG", "GITHUB_ACTIONS"] });
                 assert.equal(run.status, 0, `block ${block.id} exited ${run.status}:\n${run.stderr.slice(-2000)}`);
                 const expect = EXPECTED[block.id];
                 assert.ok(expect, `no expectation for block ${block.id}`);

@@ -313,8 +313,13 @@ function plainTextOrCut(word: string): string {
     }
 }
 
+/** The entry point's call, as every tool exports it: the command line, the two streams, the exit code. */
+export function main(argv: string[], out: (t: string) => void = (t) => process.stdout.write(t), err: (t: string) => void = (t) => process.stderr.write(t)): Promise<number> {
+    return fleet(argv, { out, err });
+}
+
 if (require.main === module) {
-    fleet(process.argv.slice(2), { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) }).then((code) => {
+    main(process.argv.slice(2)).then((code) => {
         process.exitCode = code;
     });
 }
