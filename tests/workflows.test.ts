@@ -222,7 +222,9 @@ describe("workflows: the pull request comment plans the real stacks", () => {
         try {
             const note = (status: string) => {
                 const out = path.join(tmp, `out-${status.length}-${Math.random()}`);
-                const run = spawnSync("bash", ["-e", "-c", noteStep.run!], { env: { PATH: process.env.PATH, STATUS: status, PLANS: path.join(tmp, "plans"), GITHUB_OUTPUT: out }, encoding: "utf8" });
+                // stdin not a pipe: bash run with a socket on stdin and no SHLVL takes itself for a remote
+                // shell and reads ~/.bashrc (Debian's SSH_SOURCE_BASHRC), the user's, not the step's.
+                const run = spawnSync("bash", ["-e", "-c", noteStep.run!], { env: { PATH: process.env.PATH, STATUS: status, PLANS: path.join(tmp, "plans"), GITHUB_OUTPUT: out }, stdio: ["ignore", "pipe", "pipe"], encoding: "utf8" });
                 assert.equal(run.status, 0, run.stderr);
                 return fs.readFileSync(out, "utf8").trim();
             };
