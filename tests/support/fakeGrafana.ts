@@ -14,10 +14,15 @@
  * The three versions answer these routes alike (AMG's Grafana 10 and 12 API references list the
  * same plugin, data source and permission APIs); 13 deprecates the legacy `/api` routes without
  * disabling them, so it answers them too. Only `/api/health` tells the versions apart.
+ * For the engine tests it also serves HTTPS (`tls`), accepts whichever tokens the fake cloud holds
+ * (`token` as a predicate), and keeps data sources, folders and dashboards (`keepsObjects`,
+ * fakeGrafanaObjects.ts).
  */
 import * as http from "node:http";
+import * as https from "node:https";
 import { AddressInfo } from "node:net";
 import { ATHENA_PLUGIN_ID } from "../../shared/grafana/dataSource";
+import { GrafanaObjects } from "./fakeGrafanaObjects";
 
 export type FakeGrafanaVersion = "10.4" | "12.4" | "13";
 export const FAKE_GRAFANA_VERSIONS: readonly FakeGrafanaVersion[] = ["10.4", "12.4", "13"];
@@ -26,8 +31,15 @@ const BUILD: Record<FakeGrafanaVersion, string> = { "10.4": "10.4.19", "12.4": "
 
 export interface FakeGrafanaOptions {
     version?: FakeGrafanaVersion;
-    /** The token every call must carry (`Authorization: Bearer ...`). */
-    token?: string;
+    /** The token every call must carry (`Authorization: Bearer ...`), or which tokens are valid now. */
+    token?: string | ((token: string) => boolean);
+    /** Serve HTTPS with this key and certificate (PEM) instead of HTTP. */
+    tls?: { key: string; cert: string };
+    /**
+     * Keep data sources, folders and dashboards (fakeGrafanaObjects.ts), and answer "Save & test"
+     * only for a data source that exists: the Grafana of a whole `pulumi up`.
+     */
+    keepsObjects?: boolean;
     /** Plugin management on (default) or off. */
     managementOn?: boolean;
     /** How many settings reads answer 404 right after an install. */
@@ -62,6 +74,8 @@ export class FakeGrafana {
     readonly grants = new Map<string, FakeGrant[]>();
     server!: http.Server;
     url = "";
+    /** What a `keepsObjects` Grafana holds. */
+    readonly objects = new GrafanaObjects();
     private pendingReads = 0;
 
     constructor(
@@ -78,12 +92,12 @@ export class FakeGrafana {
     }
 
     async start(): Promise<this> {
-        this.server = http.createServer((req, res) => {
+        const handle = (req: http.IncomingMessage, res: http.ServerResponse) => {
             const reply = (status: number, body: unknown) => {
                 res.writeHead(status, { "Content-Type": "application/json" });
                 res.end(JSON.stringify(body));
             };
-            const authorized = this.options.token === undefined || req.headers.authorization === `Bearer ${this.options.token}`;
+            const authorized = this.authorized(req.headers.authorization);
             this.log.push(`${req.method} ${req.url} ${authorized ? "token" : "no token"}`);
             const url = req.url ?? "";
             let body = "";
@@ -92,7 +106,11 @@ export class FakeGrafana {
                 if (url === "/api/health" && req.method === "GET") return reply(200, { database: "ok", version: BUILD[this.version] });
                 if (!authorized) return reply(401, { message: "invalid API key" });
                 const health = /^\/api\/datasources\/uid\/([^/]+)\/health$/.exec(url);
-                if (health && req.method === "GET") return reply(200, { status: "OK", message: "Data source is working" });
+                if (health && req.method === "GET") {
+                    if (this.options.keepsObjects && !this.objects.dataSources.has(health[1])) return reply(404, { message: "Data source not found" });
+                    return reply(200, { status: "OK", message: "Data source is working" });
+                }
+                if (this.options.keepsObjects && this.objects.route(req.method ?? "", url, body, reply)) return;
                 const acl = /^\/api\/access-control\/(datasources|folders|dashboards)\/([^/?]+)(\?.*)?$/.exec(url);
                 if (acl) return this.accessControl(acl[1], acl[2], req.method ?? "", body, reply);
                 const m = /^\/api\/plugins\/([^/]+)\/(settings|install)$/.exec(url);
@@ -120,10 +138,19 @@ export class FakeGrafana {
                 }
                 reply(404, { message: "Not found" });
             });
-        });
+        };
+        this.server = this.options.tls ? https.createServer({ key: this.options.tls.key, cert: this.options.tls.cert }, handle) : http.createServer(handle);
         await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
-        this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+        this.url = `${this.options.tls ? "https" : "http"}://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
         return this;
+    }
+
+    private authorized(header: string | undefined): boolean {
+        const token = this.options.token;
+        if (token === undefined) return true;
+        const given = /^Bearer (.+)$/.exec(header ?? "")?.[1];
+        if (given === undefined) return false;
+        return typeof token === "function" ? token(given) : given === token;
     }
 
     /**

@@ -1,0 +1,136 @@
+/**
+ * The stand-in for the Grafana provider (`@pulumiverse/grafana`): every resource is kept where the
+ * real provider keeps it, in Grafana, through the same HTTP API calls
+ * (grafana/terraform-provider-grafana `internal/resources/grafana`: data sources by uid, folders,
+ * dashboards through `POST /api/dashboards/db`), with the URL and the token of the provider's
+ * configuration. Against the fake Grafana of the tests (tests/support/fakeGrafana.ts), over HTTPS:
+ * a rotated-out token is refused there as Grafana refuses it. Ids are `<org>:<uid>`
+ * (the provider's `MakeOrgResourceID`).
+ */
+import { configValue, Answer, StandIn } from "./cloud";
+import { Props } from "./wire";
+
+const ORG = "1";
+
+interface Reply {
+    status: number;
+    body: Props;
+}
+
+export class GrafanaStandIn implements StandIn {
+    private url = "";
+    private auth = "";
+
+    configure(config: Props): void {
+        this.url = String(configValue(config, "url") ?? "").replace(/\/+$/, "");
+        this.auth = String(configValue(config, "auth") ?? "");
+    }
+
+    private async call(method: string, path: string, body?: unknown): Promise<Reply> {
+        if (!this.url) throw new Error("stand-in grafana: the provider has no url");
+        const response = await fetch(`${this.url}${path}`, {
+            method,
+            headers: { Authorization: `Bearer ${this.auth}`, "Content-Type": "application/json" },
+            body: body === undefined ? undefined : JSON.stringify(body),
+            signal: AbortSignal.timeout(15_000),
+        });
+        const text = await response.text();
+        let parsed: Props = {};
+        try {
+            parsed = text ? (JSON.parse(text) as Props) : {};
+        } catch {
+            parsed = { message: text.slice(0, 200) };
+        }
+        return { status: response.status, body: parsed };
+    }
+
+    private async ok(method: string, path: string, body?: unknown): Promise<Props> {
+        const reply = await this.call(method, path, body);
+        if (reply.status >= 300) throw new Error(`status: ${reply.status}, body: ${JSON.stringify(reply.body)}`);
+        return reply.body;
+    }
+
+    async create(type: string, _name: string, inputs: Props): Promise<Answer> {
+        const uid = String(inputs.uid ?? "");
+        switch (type) {
+            case "grafana:oss/dataSource:DataSource":
+                await this.ok("POST", "/api/datasources", { name: inputs.name, type: inputs.type, uid, access: "proxy", jsonData: JSON.parse(String(inputs.jsonDataEncoded ?? "{}")) });
+                return { id: `${ORG}:${uid}`, outs: { ...inputs, uid, orgId: ORG } };
+            case "grafana:oss/folder:Folder": {
+                await this.ok("POST", "/api/folders", { uid, title: inputs.title });
+                return { id: `${ORG}:${uid}`, outs: { ...inputs, uid, orgId: ORG, url: `${this.url}/dashboards/f/${uid}` } };
+            }
+            case "grafana:oss/dashboard:Dashboard":
+                return this.saveDashboard(inputs);
+            default:
+                throw new Error(`stand-in grafana: resource type "${type}" is not modelled`);
+        }
+    }
+
+    private async saveDashboard(inputs: Props): Promise<Answer> {
+        const model = JSON.parse(String(inputs.configJson ?? "{}")) as Props;
+        const saved = await this.ok("POST", "/api/dashboards/db", { dashboard: model, folderUid: inputs.folder, overwrite: true });
+        const uid = String(saved.uid);
+        return { id: `${ORG}:${uid}`, outs: { ...inputs, uid, orgId: ORG, dashboardId: saved.id, version: saved.version, url: `${this.url}${String(saved.url)}` } };
+    }
+
+    async read(type: string, id: string, state: Props): Promise<{ outs: Props; inputs: Props } | undefined> {
+        const uid = id.split(":").slice(1).join(":");
+        const path = {
+            "grafana:oss/dataSource:DataSource": `/api/datasources/uid/${uid}`,
+            "grafana:oss/folder:Folder": `/api/folders/${uid}`,
+            "grafana:oss/dashboard:Dashboard": `/api/dashboards/uid/${uid}`,
+        }[type];
+        if (!path) throw new Error(`stand-in grafana: resource type "${type}" is not modelled`);
+        const reply = await this.call("GET", path);
+        // The provider's CheckReadError: a 404 means the resource is gone.
+        if (reply.status === 404) return undefined;
+        if (reply.status >= 300) throw new Error(`status: ${reply.status}, body: ${JSON.stringify(reply.body)}`);
+        const outs = { ...state };
+        if (type === "grafana:oss/dataSource:DataSource") {
+            Object.assign(outs, { name: reply.body.name, type: reply.body.type, jsonDataEncoded: JSON.stringify(reply.body.jsonData ?? {}) });
+        } else if (type === "grafana:oss/folder:Folder") {
+            outs.title = reply.body.title;
+        } else {
+            Object.assign(outs, { version: (reply.body.dashboard as Props | undefined)?.version });
+        }
+        const computed = ["orgId", "url", "dashboardId", "version"];
+        return { outs, inputs: Object.fromEntries(Object.entries(outs).filter(([k]) => !computed.includes(k))) };
+    }
+
+    async update(type: string, id: string, _olds: Props, news: Props): Promise<Props> {
+        const uid = id.split(":").slice(1).join(":");
+        switch (type) {
+            case "grafana:oss/dataSource:DataSource":
+                await this.ok("PUT", `/api/datasources/uid/${uid}`, { name: news.name, type: news.type, uid, access: "proxy", jsonData: JSON.parse(String(news.jsonDataEncoded ?? "{}")) });
+                return { ...news, uid, orgId: ORG };
+            case "grafana:oss/folder:Folder":
+                await this.ok("PUT", `/api/folders/${uid}`, { title: news.title, overwrite: true });
+                return { ...news, uid, orgId: ORG, url: `${this.url}/dashboards/f/${uid}` };
+            case "grafana:oss/dashboard:Dashboard":
+                return (await this.saveDashboard(news)).outs;
+            default:
+                throw new Error(`stand-in grafana: resource type "${type}" is not modelled`);
+        }
+    }
+
+    async delete(type: string, id: string): Promise<void> {
+        const uid = id.split(":").slice(1).join(":");
+        const path = {
+            "grafana:oss/dataSource:DataSource": `/api/datasources/uid/${uid}`,
+            "grafana:oss/folder:Folder": `/api/folders/${uid}`,
+            "grafana:oss/dashboard:Dashboard": `/api/dashboards/uid/${uid}`,
+        }[type];
+        if (!path) throw new Error(`stand-in grafana: resource type "${type}" is not modelled`);
+        const reply = await this.call("DELETE", path);
+        if (reply.status >= 300 && reply.status !== 404) throw new Error(`status: ${reply.status}, body: ${JSON.stringify(reply.body)}`);
+    }
+
+    async invoke(token: string): Promise<Props> {
+        throw new Error(`stand-in grafana: function "${token}" is not modelled`);
+    }
+
+    secretOutputs(): string[] {
+        return [];
+    }
+}
