@@ -5,6 +5,7 @@
  */
 import type { Plan } from "../tools/plan/format";
 import { GrafanaDetection, RULES, ResourceView, TYPES } from "./rules";
+import { IAM_TYPES } from "./permissions";
 
 export type EnforcementLevel = "advisory" | "mandatory" | "disabled" | "remediate";
 
@@ -43,15 +44,15 @@ export function packConfigProblems(config: unknown): string[] {
             continue;
         }
         if (!value || typeof value !== "object" || Array.isArray(value)) {
-            problems.push(`${policy}: must be a level or an object {enforcementLevel?, workspaceRoleArns?, grafanaAccountIds?}`);
+            problems.push(`${policy}: must be a level or an object {enforcementLevel?, workspaceRoleArns?, grafanaAccountIds?, allowedPolicyArns?}`);
             continue;
         }
         for (const [k, v] of Object.entries(value)) {
             if (k === "enforcementLevel") {
                 if (!LEVELS.includes(v as EnforcementLevel)) problems.push(`${policy}.enforcementLevel: must be one of ${LEVELS.join(", ")}`);
-            } else if (k === "workspaceRoleArns" || k === "grafanaAccountIds") {
+            } else if (k === "workspaceRoleArns" || k === "grafanaAccountIds" || k === "allowedPolicyArns") {
                 if (!Array.isArray(v) || v.some((x) => typeof x !== "string")) problems.push(`${policy}.${k}: must be a list of strings`);
-            } else problems.push(`${policy}.${k.slice(0, 80)}: is not a setting of the policy (enforcementLevel, workspaceRoleArns, grafanaAccountIds)`);
+            } else problems.push(`${policy}.${k.slice(0, 80)}: is not a setting of the policy (enforcementLevel, workspaceRoleArns, grafanaAccountIds, allowedPolicyArns)`);
         }
     }
     return problems;
@@ -73,7 +74,15 @@ export async function evaluatePlans(plans: readonly Plan[], config: PackConfig =
         for (const rule of RULES) {
             const { level, detection } = settingsOf(config, rule.name);
             if (level === "disabled") continue;
-            for (const f of await rule.check(resources, detection)) {
+            let findings;
+            try {
+                findings = await rule.check(resources, detection);
+            } catch (e) {
+                // A fault of the pack on some input fails the policy in one line, never passes it.
+                const why = String(e instanceof Error ? e.message : e).split("\n")[0].slice(0, 200);
+                findings = [{ resource: { type: "pulumi:pulumi:Stack", name: `${plan.project}-${plan.stack}`, props: {} }, message: `the policy could not judge the plan: ${why}` }];
+            }
+            for (const f of findings) {
                 out.push({ policy: rule.name, level, stack: `${plan.project}/${plan.stack}`, resource: f.resource.name, type: f.resource.type, message: f.message, fix: rule.fix });
             }
         }
@@ -91,9 +100,17 @@ export async function evaluatePlans(plans: readonly Plan[], config: PackConfig =
  */
 export function evaluationCost(plan: Plan): number {
     const count = (type: string) => plan.resources.filter((r) => r.type === type).length;
-    const iam: readonly string[] = [TYPES.role, TYPES.rolePolicy, TYPES.policy, TYPES.attachment];
-    const chars = plan.resources.filter((r) => iam.includes(r.type)).reduce((n, r) => n + JSON.stringify(r.inputs).length, 0);
-    return count(TYPES.role) * (chars + count(TYPES.policy) * count(TYPES.attachment));
+    const iam: readonly string[] = Object.values(IAM_TYPES);
+    const size = (v: unknown) => {
+        try {
+            return JSON.stringify(v)?.length ?? 0;
+        } catch {
+            return Infinity;
+        }
+    };
+    const chars = plan.resources.filter((r) => iam.includes(r.type)).reduce((n, r) => n + size(r.inputs), 0);
+    const roles = count(TYPES.role) + count(TYPES.nativeRole);
+    return roles * (chars + (count(TYPES.policy) + count(TYPES.nativeManagedPolicy)) * (plan.resources.length - roles));
 }
 
 /**

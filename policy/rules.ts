@@ -1,42 +1,29 @@
 /**
- * The security model (DESIGN.md, "Security model") as rules that judge any stack's resources, not
- * only this program's: what `pulumi preview --policy-pack policy` runs (policy/index.ts) and what
- * `npm run policy` runs on offline plans (tools/policy.ts). The rules reuse the builders and the
- * validator of shared/ (the trust conditions and the Athena statement of
- * shared/policies/sourceRole.ts, the TLS-only bucket policy of shared/policies/resultsBucket.ts,
- * the IAM catalog check of shared/iam/validate.ts), so this pack and the programs cannot drift.
+ * The security model as rules that judge any stack's resources, not only this program's: what
+ * `pulumi preview --policy-pack policy` runs (policy/index.ts) and what `npm run policy` runs on
+ * offline plans (tools/policy.ts). docs/policy-pack.md states them as rules a reviewer can check.
+ * Which roles are judged and their trust: policy/trust.ts; where their permissions come from:
+ * policy/permissions.ts; what those permissions may grant: policy/grants.ts. The rules reuse
+ * shared/ (the external ID rule, the Athena query actions and tag, the TLS-only bucket policy),
+ * so this pack and the programs cannot drift.
  *
  * A resource is what the engine shows a stack policy (@pulumi/policy 1.21.0 `PolicyResource`):
- * its type token (`aws:iam/role:Role`), its name and its input properties, where a secret arrives
- * as its value and a value unknown in a preview is absent. What is unknown is not judged.
+ * its type token, its name and its input properties, where a secret arrives as its value and a
+ * value unknown in a preview is `UNKNOWN` (policy/pack.ts). What is unknown is judged when known.
  */
-import { EXTERNAL_ID } from "../shared/contract";
-import { PolicyJson, StatementJson } from "../shared/iam/policy";
-import { validatePolicy } from "../shared/iam/validate";
 import { resultsBucketPolicy } from "../shared/policies/resultsBucket";
 import { ATHENA_QUERY_ACTIONS, GRAFANA_TAG_KEY, GRAFANA_TAG_VALUE } from "../shared/policies/sourceRole";
 import { parseS3Url } from "../shared/s3";
+import { globMatch } from "./glob";
+import { GrantKind, judgeStatements } from "./grants";
+import { IAM_TYPES, RolePermissions, rolePermissions, undefinedExclusiveNames } from "./permissions";
+import { GrafanaRole, PackSettings, Workspaces, allows, externalIdProblem, grafanaRoles, trustProblem } from "./trust";
+import { ResourceView, Statement, isRecord, list, parsePolicy, show, statementId, strings, tagOf, valuesByKey } from "./values";
 
-/** One resource as a policy sees it. */
-export interface ResourceView {
-    type: string;
-    name: string;
-    /** The resource's URN under the engine; offline, undefined. */
-    urn?: string;
-    props: Record<string, unknown>;
-    /** Inputs the stack leaves as they are in the cloud (an adopted workgroup's configuration). */
-    ignoreChanges?: readonly string[];
-    /** Resources a property's value came from, by property (the engine's; none offline). */
-    propertyDependencies?: Record<string, readonly ResourceView[]>;
-}
-
-/** How a role is recognised as one a Grafana workspace role may assume, beyond the defaults. */
-export interface GrafanaDetection {
-    /** Workspace role ARNs of your Amazon Managed Grafana workspaces (AMG's own are `.../AmazonGrafanaServiceRole-*`, recognised anyway). */
-    workspaceRoleArns?: string[];
-    /** Accounts that host Grafana workspaces: a role that trusts any principal of theirs counts. */
-    grafanaAccountIds?: string[];
-}
+export { grafanaRoles } from "./trust";
+export type { ResourceView } from "./values";
+/** The settings every policy accepts (the pack's config). */
+export type GrafanaDetection = PackSettings;
 
 export interface Finding {
     resource: ResourceView;
@@ -49,217 +36,112 @@ export interface Rule {
     description: string;
     /** What to change, printed with every violation. */
     fix: string;
-    check(resources: readonly ResourceView[], detection: GrafanaDetection): Promise<Finding[]>;
+    check(resources: readonly ResourceView[], settings: PackSettings): Promise<Finding[]>;
 }
 
 export const TYPES = {
-    role: "aws:iam/role:Role",
-    rolePolicy: "aws:iam/rolePolicy:RolePolicy",
-    policy: "aws:iam/policy:Policy",
-    attachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+    ...IAM_TYPES,
     workgroup: "aws:athena/workgroup:Workgroup",
     buckets: ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"],
     bucketPolicy: "aws:s3/bucketPolicy:BucketPolicy",
 } as const;
 
-/** AMG's service-managed workspace role (`service-role/AmazonGrafanaServiceRole-<id>`). */
-const AMG_SERVICE_ROLE = /^arn:aws[a-z-]*:iam::\d{12}:role\/(service-role\/)?AmazonGrafanaServiceRole-/;
+const roleName = (role: ResourceView) => show(role.props.name ?? role.props.roleName ?? role.name, 64);
 
-const list = (v: unknown): unknown[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]);
-const strings = (v: unknown): string[] => list(v).filter((x): x is string => typeof x === "string");
-const lower = (o: Record<string, unknown> | undefined) => Object.fromEntries(Object.entries(o ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+/** Each trust statement of each Grafana role that may allow something, with its id. */
+function trustStatements(roles: readonly GrafanaRole[]): { role: ResourceView; s: Statement; id: string }[] {
+    return roles.flatMap(({ role, trust }) => (trust.kind === "doc" ? trust.statements.map((s, i) => ({ role, s, id: statementId(s, i) })).filter((x) => allows(x.s)) : []));
+}
 
-/** A policy property (JSON text or an object) as a document; undefined when unknown or not a policy. */
-export function policyDocument(value: unknown): PolicyJson | undefined {
-    let doc = value;
-    if (typeof value === "string") {
-        try {
-            doc = JSON.parse(value);
-        } catch {
-            return undefined;
+/** The permissions of each Grafana role, read once per check. */
+function permissionsOf(resources: readonly ResourceView[], settings: PackSettings): { role: ResourceView; perms: RolePermissions }[] {
+    return grafanaRoles(resources, settings).map(({ role }) => ({ role, perms: rolePermissions(role, resources) }));
+}
+
+/** The findings of one kind in every readable policy of every Grafana role, naming the resource that gives the policy. */
+async function grantFindings(resources: readonly ResourceView[], settings: PackSettings, kind: GrantKind): Promise<Finding[]> {
+    const out: Finding[] = [];
+    for (const { perms } of permissionsOf(resources, settings)) {
+        for (const p of perms.policies) {
+            if (p.policy.kind !== "doc") continue;
+            for (const f of await judgeStatements(p.policy.statements)) {
+                if (f.kind === kind) out.push({ resource: p.resource, message: `statement ${f.message.replace(/^("[^"]*")/, `$1 of ${p.label}`)}` });
+            }
         }
     }
-    if (!doc || typeof doc !== "object") return undefined;
-    const statements = list((doc as { Statement?: unknown }).Statement).filter((s): s is StatementJson => !!s && typeof s === "object");
-    return { Version: "2012-10-17", Statement: statements };
-}
-
-/** A condition's values for a key, under the operators given (operator and key compared as IAM does: key case-insensitively). */
-function conditionValues(s: StatementJson, operators: readonly string[], key: string): string[] {
-    const out: string[] = [];
-    for (const [op, entries] of Object.entries(s.Condition ?? {})) {
-        if (!operators.includes(op)) continue;
-        const v = lower(entries as Record<string, unknown>)[key.toLowerCase()];
-        out.push(...strings(v));
-    }
     return out;
 }
-
-/** Whether an action list (with IAM wildcards) covers `action`. */
-function covers(patterns: readonly string[], action: string): boolean {
-    return patterns.some((p) => new RegExp(`^${p.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i").test(action));
-}
-
-const allowsAssume = (s: StatementJson) => s.Effect === "Allow" && covers(strings(s.Action), "sts:AssumeRole");
-
-function awsPrincipals(s: StatementJson): string[] {
-    const p = s.Principal as unknown;
-    if (p === "*") return ["*"];
-    return strings((p as Record<string, unknown> | undefined)?.AWS);
-}
-
-function accountOfPrincipal(p: string): string | undefined {
-    if (/^\d{12}$/.test(p)) return p;
-    return /^arn:aws[a-z-]*:iam::(\d{12}):/.exec(p)?.[1];
-}
-
-/** The Allow statements of a trust policy that let a Grafana workspace role in: by its ARN, its account, or a role tagged for Grafana. */
-function grafanaStatements(trust: PolicyJson, tagged: boolean, d: GrafanaDetection): StatementJson[] {
-    const roles = new Set(d.workspaceRoleArns ?? []);
-    const accounts = new Set(d.grafanaAccountIds ?? []);
-    return trust.Statement.filter(allowsAssume).filter((s) => {
-        if (tagged) return true;
-        const named = [...awsPrincipals(s), ...conditionValues(s, ["ArnEquals", "ArnLike", "StringEquals", "StringLike"], "aws:PrincipalArn")];
-        return named.some((a) => roles.has(a) || AMG_SERVICE_ROLE.test(a) || (accountOfPrincipal(a) !== undefined && accounts.has(accountOfPrincipal(a)!)));
-    });
-}
-
-interface GrafanaRole {
-    role: ResourceView;
-    statements: StatementJson[];
-}
-
-/** The roles of the stack whose trust lets a Grafana workspace role in (or that claim to, by the tag). */
-export function grafanaRoles(resources: readonly ResourceView[], d: GrafanaDetection): GrafanaRole[] {
-    return resources
-        .filter((r) => r.type === TYPES.role)
-        .flatMap((role) => {
-            const trust = policyDocument(role.props.assumeRolePolicy);
-            if (!trust) return [];
-            const tagged = GRAFANA_TAG_KEY in ((role.props.tags as Record<string, unknown>) ?? {});
-            const statements = grafanaStatements(trust, tagged, d);
-            return statements.length > 0 ? [{ role, statements }] : [];
-        });
-}
-
-/** A role's identity policies in the stack: inline on the role, role policies, attached customer-managed policies. */
-function identityPolicies(role: ResourceView, resources: readonly ResourceView[]): { resource: ResourceView; doc: PolicyJson }[] {
-    const name = role.props.name;
-    const isThisRole = (r: ResourceView, v: unknown) =>
-        (r.propertyDependencies?.role ?? []).some((x) => x.name === role.name && x.type === role.type) ||
-        (typeof v === "string" && typeof name === "string" && (v === name || v.endsWith(`:role/${name}`) || v.endsWith(`/${name}`)));
-    const out: { resource: ResourceView; doc: PolicyJson }[] = [];
-    for (const p of list(role.props.inlinePolicies)) {
-        const doc = policyDocument((p as { policy?: unknown })?.policy);
-        if (doc) out.push({ resource: role, doc });
-    }
-    const managed = resources.filter((r) => r.type === TYPES.policy);
-    const arnsOf = (policy: ResourceView) => {
-        const n = policy.props.name;
-        return typeof n === "string" ? (arn: string) => arn.endsWith(`:policy/${n}`) || arn.endsWith(`/${n}`) : () => false;
-    };
-    const attachedArns = [
-        ...strings(role.props.managedPolicyArns),
-        ...resources.filter((r) => r.type === TYPES.attachment && isThisRole(r, r.props.role)).flatMap((a) => strings(a.props.policyArn)),
-    ];
-    const attachedByDependency = resources
-        .filter((r) => r.type === TYPES.attachment && isThisRole(r, r.props.role))
-        .flatMap((a) => a.propertyDependencies?.policyArn ?? []);
-    for (const policy of managed) {
-        const matches = arnsOf(policy);
-        if (!attachedArns.some(matches) && !attachedByDependency.some((x) => x.name === policy.name && x.type === policy.type)) continue;
-        const doc = policyDocument(policy.props.policy);
-        if (doc) out.push({ resource: policy, doc });
-    }
-    for (const rp of resources.filter((r) => r.type === TYPES.rolePolicy && isThisRole(r, r.props.role))) {
-        const doc = policyDocument(rp.props.policy);
-        if (doc) out.push({ resource: rp, doc });
-    }
-    return out;
-}
-
-const sid = (s: StatementJson, i: number) => (typeof s.Sid === "string" && s.Sid ? s.Sid : `#${i + 1}`);
 
 export const RULES: readonly Rule[] = [
     {
         name: "grafana-trust-requires-external-id",
-        description: "A role a Grafana workspace role may assume requires an external ID (sts:ExternalId, StringEquals, at least 32 characters): the confused-deputy guard.",
+        description: "A role a Grafana workspace role may assume requires an external ID (sts:ExternalId, StringEquals, at least 32 characters) in every statement of its trust policy: the confused-deputy guard.",
         fix: 'add Condition StringEquals "sts:ExternalId" = a random secret of 32 or more characters (as infra-account-b does), and give it to the data source only',
-        async check(resources, d) {
-            return grafanaRoles(resources, d).flatMap(({ role, statements }) =>
-                statements.flatMap((s, i) => {
-                    const ids = conditionValues(s, ["StringEquals"], "sts:ExternalId");
-                    if (ids.length === 0) return [{ resource: role, message: `trust statement "${sid(s, i)}" lets a Grafana workspace role assume the role without an external ID` }];
-                    // A value shown as [secret] (an offline plan) or the real secret under the engine: only a known value is measured, never echoed.
-                    const weak = ids.filter((v) => v !== "[secret]" && !EXTERNAL_ID.test(v));
-                    return weak.length > 0 ? [{ resource: role, message: `trust statement "${sid(s, i)}" has an external ID shorter than 32 characters or with characters STS refuses (its value is not shown)` }] : [];
-                }),
-            );
+        async check(resources, settings) {
+            return trustStatements(grafanaRoles(resources, settings)).flatMap(({ role, s, id }) => {
+                const problem = externalIdProblem(s);
+                return problem ? [{ resource: role, message: `trust statement "${id}" ${problem}` }] : [];
+            });
         },
     },
     {
         name: "grafana-trust-pins-workspace-role",
-        description: "Only the workspace role itself may assume the role: a role principal, or the account root pinned by aws:PrincipalArn, never a wildcard.",
-        fix: 'give the principal arn:<partition>:iam::<Grafana account>:root with Condition ArnEquals "aws:PrincipalArn" = the workspace role ARN (no wildcards)',
-        async check(resources, d) {
-            return grafanaRoles(resources, d).flatMap(({ role, statements }) =>
-                statements.flatMap((s, i) => {
-                    const pinned = conditionValues(s, ["ArnEquals", "StringEquals"], "aws:PrincipalArn");
-                    const pinnedOk = pinned.length > 0 && pinned.every((a) => /:role\//.test(a) && !/[*?]/.test(a));
-                    const loose = awsPrincipals(s).filter((p) => !(/:role\//.test(p) && !/[*?]/.test(p)));
-                    if (loose.length === 0 || pinnedOk) return [];
-                    return [{ resource: role, message: `trust statement "${sid(s, i)}" lets in ${loose.join(", ")} without pinning aws:PrincipalArn to the workspace role` }];
-                }),
-            );
-        },
-    },
-    {
-        name: "grafana-role-no-write-on-wildcard",
-        description: 'The policies of a role Grafana may assume allow no Write, Permissions management or Tagging action on Resource "*" (the IAM catalog check of shared/iam/validate.ts).',
-        fix: "name the ARNs each write action applies to (the results prefix, never *), as infra-account-b's access policy does",
-        async check(resources, d) {
+        description: "Only a Grafana workspace role may assume the role: every statement of its trust allows exactly sts:AssumeRole to the workspace role's ARN, or to its account root pinned by ArnEquals aws:PrincipalArn to a workspace role; no wildcard, NotPrincipal, NotAction, or other principal.",
+        fix: 'allow only sts:AssumeRole to arn:<partition>:iam::<Grafana account>:root with Condition ArnEquals "aws:PrincipalArn" = the workspace role ARN (no wildcards), and remove every other statement',
+        async check(resources, settings) {
+            const w = new Workspaces(settings);
+            const roles = grafanaRoles(resources, settings);
             const findings: Finding[] = [];
-            for (const { role } of grafanaRoles(resources, d)) {
-                for (const { resource, doc } of identityPolicies(role, resources)) {
-                    const problems = await validatePolicy(doc, "managed");
-                    for (const p of problems.filter((x) => /on Resource "\*"/.test(x))) {
-                        findings.push({ resource, message: `${resource === role ? "an inline policy" : "the policy"} of role ${String(role.props.name ?? role.name)}: ${p}` });
-                    }
-                }
+            for (const { role, trust } of roles) {
+                if (trust.kind === "bad") findings.push({ resource: role, message: `the trust policy of role ${roleName(role)} ${trust.why}` });
+                if (trust.kind === "none") findings.push({ resource: role, message: `role ${roleName(role)} has no trust policy` });
+            }
+            for (const { role, s, id } of trustStatements(roles)) {
+                const problem = trustProblem(s, w);
+                if (problem) findings.push({ resource: role, message: `trust statement "${id}" of role ${roleName(role)} ${problem}` });
             }
             return findings;
         },
     },
     {
+        name: "grafana-role-no-write-on-wildcard",
+        description: 'The policies of a role Grafana may assume allow no Write, Permissions management or Tagging action (IAM catalog) on Resource "*" or on a wildcard ARN (one whose wildcard stands for more than the last part of a named container, docs/policy-pack.md).',
+        fix: "name the ARNs each write action applies to (the results prefix, never *), as infra-account-b's access policy does",
+        check: (resources, settings) => grantFindings(resources, settings, "write"),
+    },
+    {
         name: "grafana-athena-through-tagged-workgroup",
         description: `A role Grafana may assume runs Athena queries only in named workgroups tagged ${GRAFANA_TAG_KEY}=${GRAFANA_TAG_VALUE} (StringEquals aws:ResourceTag), and a workgroup tagged for Grafana carries exactly "${GRAFANA_TAG_VALUE}" and enforces its settings.`,
         fix: `grant the Athena query actions on arn:<partition>:athena:<region>:<account>:workgroup/<name> with Condition StringEquals "aws:ResourceTag/${GRAFANA_TAG_KEY}" = "${GRAFANA_TAG_VALUE}"; tag the workgroup ${GRAFANA_TAG_KEY}=${GRAFANA_TAG_VALUE} with enforceWorkgroupConfiguration true`,
-        async check(resources, d) {
+        async check(resources, settings) {
             const findings: Finding[] = [];
-            for (const { role } of grafanaRoles(resources, d)) {
-                for (const { resource, doc } of identityPolicies(role, resources)) {
-                    doc.Statement.forEach((s, i) => {
-                        if (s.Effect !== "Allow") return;
-                        const query = ATHENA_QUERY_ACTIONS.filter((a) => a !== "athena:GetWorkGroup" && covers(strings(s.Action), a));
+            const tagKey = `aws:ResourceTag/${GRAFANA_TAG_KEY}`;
+            for (const { perms } of permissionsOf(resources, settings)) {
+                for (const p of perms.policies) {
+                    if (p.policy.kind !== "doc") continue;
+                    p.policy.statements.forEach((s, i) => {
+                        if (s.Effect === "Deny") return;
+                        const patterns = list(s.Action).filter((a): a is string => typeof a === "string");
+                        const query = ATHENA_QUERY_ACTIONS.filter((a) => a !== "athena:GetWorkGroup" && patterns.some((x) => globMatch(x, a, true)));
                         if (query.length === 0) return;
-                        const onAll = strings(s.Resource).some((r) => r === "*" || !/:workgroup\/[^*?]+$/.test(r));
-                        const tag = conditionValues(s, ["StringEquals"], `aws:ResourceTag/${GRAFANA_TAG_KEY}`);
-                        if (onAll || !(tag.length === 1 && tag[0] === GRAFANA_TAG_VALUE)) {
-                            findings.push({
-                                resource,
-                                message: `statement "${sid(s, i)}" of role ${String(role.props.name ?? role.name)} allows ${query.join(", ")} ${onAll ? "beyond named workgroups" : ""}${onAll && tag.length !== 1 ? " and " : ""}${tag.length === 1 && tag[0] === GRAFANA_TAG_VALUE ? "" : `without StringEquals aws:ResourceTag/${GRAFANA_TAG_KEY} = "${GRAFANA_TAG_VALUE}"`}`.replace(/\s+$/, ""),
-                            });
-                        }
+                        const onAll = list(s.Resource).some((r) => typeof r !== "string" || !isNamedWorkgroup(r)) || "NotResource" in s;
+                        const c = isRecord(s.Condition) ? s.Condition.StringEquals : undefined;
+                        const tag = valuesByKey(c, tagKey);
+                        const tagged = tag.length === 1 && tag[0] === GRAFANA_TAG_VALUE;
+                        if (!onAll && tagged) return;
+                        const why = [onAll ? "beyond named workgroups" : "", tagged ? "" : `without StringEquals ${tagKey} = "${GRAFANA_TAG_VALUE}"`].filter(Boolean).join(" and ");
+                        findings.push({ resource: p.resource, message: `statement "${statementId(s, i)}" of ${p.label} allows ${query.join(", ")} ${why}` });
                     });
                 }
             }
             for (const wg of resources.filter((r) => r.type === TYPES.workgroup)) {
-                const tags = (wg.props.tags as Record<string, unknown>) ?? {};
-                if (!(GRAFANA_TAG_KEY in tags)) continue;
-                if (tags[GRAFANA_TAG_KEY] !== GRAFANA_TAG_VALUE) findings.push({ resource: wg, message: `workgroup tag ${GRAFANA_TAG_KEY} is ${JSON.stringify(String(tags[GRAFANA_TAG_KEY]).slice(0, 40))}, not exactly "${GRAFANA_TAG_VALUE}"` });
+                const tag = tagOf(wg.props, GRAFANA_TAG_KEY);
+                if (!tag.present) continue;
+                if (tag.value !== GRAFANA_TAG_VALUE) findings.push({ resource: wg, message: `workgroup tag ${GRAFANA_TAG_KEY} is ${JSON.stringify(show(tag.value, 40))}, not exactly "${GRAFANA_TAG_VALUE}"` });
                 // An adopted workgroup's settings are not the stack's to change (ignoreChanges): not judged.
                 const adopted = (wg.ignoreChanges ?? []).includes("configuration");
-                const enforced = (wg.props.configuration as { enforceWorkgroupConfiguration?: unknown } | undefined)?.enforceWorkgroupConfiguration;
+                const configuration = wg.props.configuration;
+                const enforced = isRecord(configuration) ? configuration.enforceWorkgroupConfiguration : undefined;
                 if (!adopted && enforced !== true) findings.push({ resource: wg, message: "workgroup tagged for Grafana does not enforce its configuration: a query could send its results anywhere" });
             }
             return findings;
@@ -271,19 +153,19 @@ export const RULES: readonly Rule[] = [
         fix: 'add an aws.s3.BucketPolicy on the bucket with the statement Deny s3:* on the bucket and its objects to Principal AWS "*" when Bool aws:SecureTransport = "false"',
         async check(resources) {
             const findings: Finding[] = [];
-            const resultBuckets = new Set(
-                resources
-                    .filter((r) => r.type === TYPES.workgroup)
-                    .map((w) => (w.props.configuration as { resultConfiguration?: { outputLocation?: unknown } } | undefined)?.resultConfiguration?.outputLocation)
-                    .filter((l): l is string => typeof l === "string")
-                    .map((l) => parseS3Url(l)?.bucket)
-                    .filter((b): b is string => b !== undefined),
-            );
+            const resultBuckets = new Set<string>();
+            for (const w of resources.filter((r) => r.type === TYPES.workgroup)) {
+                const c = w.props.configuration;
+                const rc = isRecord(c) ? c.resultConfiguration : undefined;
+                const location = isRecord(rc) ? rc.outputLocation : undefined;
+                const bucket = typeof location === "string" ? parseS3Url(location)?.bucket : undefined;
+                if (bucket !== undefined) resultBuckets.add(bucket);
+            }
             for (const bucket of resources.filter((r) => (TYPES.buckets as readonly string[]).includes(r.type))) {
                 const name = bucket.props.bucket;
                 if (typeof name !== "string" || !resultBuckets.has(name)) continue;
-                const policies = resources.filter((r) => r.type === TYPES.bucketPolicy && r.props.bucket === name).map((r) => policyDocument(r.props.policy));
-                const ok = policies.some((doc) => doc !== undefined && denialsOf(doc).some((s) => sameStatement(s, expectedDenial(name, doc))));
+                const policies = resources.filter((r) => r.type === TYPES.bucketPolicy && r.props.bucket === name).map((r) => parsePolicy(r.props.policy));
+                const ok = policies.some((doc) => doc.kind === "doc" && denialsOf(doc.statements).some((s) => sameStatement(s, expectedDenial(name, doc.statements))));
                 if (!ok) findings.push({ resource: bucket, message: `Athena results bucket ${name} does not deny requests without TLS` });
             }
             return findings;
@@ -293,31 +175,81 @@ export const RULES: readonly Rule[] = [
         name: "grafana-roles-tagged",
         description: `A role a Grafana workspace role may assume carries the tag ${GRAFANA_TAG_KEY}=${GRAFANA_TAG_VALUE}: the workspace's assume policy requires it, and reviews find such roles by it.`,
         fix: `tag the role ${GRAFANA_TAG_KEY}=${GRAFANA_TAG_VALUE}`,
-        async check(resources, d) {
-            return grafanaRoles(resources, d)
-                .filter(({ role }) => ((role.props.tags as Record<string, unknown>) ?? {})[GRAFANA_TAG_KEY] !== GRAFANA_TAG_VALUE)
-                .map(({ role }) => ({ resource: role, message: `role ${String(role.props.name ?? role.name)} lets a Grafana workspace role in but is not tagged ${GRAFANA_TAG_KEY}=${GRAFANA_TAG_VALUE}` }));
+        async check(resources, settings) {
+            return grafanaRoles(resources, settings)
+                .filter(({ role }) => tagOf(role.props, GRAFANA_TAG_KEY).value !== GRAFANA_TAG_VALUE)
+                .map(({ role }) => ({ resource: role, message: `role ${roleName(role)} lets a Grafana workspace role in but is not tagged ${GRAFANA_TAG_KEY}=${GRAFANA_TAG_VALUE}` }));
+        },
+    },
+    {
+        name: "grafana-role-no-read-on-wildcard",
+        description: 'The policies of a role Grafana may assume allow Resource "*" only for List actions the IAM catalog says have no resource-level permissions, and no Read action on a wildcard ARN: a data source reads only what it names.',
+        fix: "name the ARNs each read action applies to (the data prefixes, the tables, the workgroup), as infra-account-b's access policy does",
+        check: (resources, settings) => grantFindings(resources, settings, "read"),
+    },
+    {
+        name: "grafana-role-no-not-action",
+        description: "The policies of a role Grafana may assume have no Allow statement with NotAction or NotResource: such a statement allows everything it does not list, including actions and resources AWS adds later.",
+        fix: "list the actions and resources the statement allows (Action and Resource), never NotAction or NotResource with Allow",
+        check: (resources, settings) => grantFindings(resources, settings, "not"),
+    },
+    {
+        name: "grafana-role-policies-known",
+        description: "Every policy of a role Grafana may assume is in the stack, readable and in the IAM catalog: no AWS managed policy or policy from outside the stack unless its ARN is in the config's allowedPolicyArns; no attachment the pack cannot connect to a policy; no policy text IAM would refuse; no inline policy name kept by RolePoliciesExclusive that the stack does not define.",
+        fix: "define the role's permissions in the stack (aws.iam.Policy with a RolePolicyAttachment, or a RolePolicy) with named actions and resources; allow a policy from outside the stack by its ARN in allowedPolicyArns",
+        async check(resources, settings) {
+            const allowed = new Set(strings(settings.allowedPolicyArns));
+            const findings: Finding[] = [];
+            for (const { role, perms } of permissionsOf(resources, settings)) {
+                for (const u of perms.unseen) {
+                    if (u.arn !== undefined && allowed.has(u.arn)) continue;
+                    const what = u.arn === undefined ? "a policy" : u.arn.includes(":iam::aws:policy/") ? `the AWS managed policy ${show(u.arn, 120)}` : `the policy ${show(u.arn, 120)}`;
+                    findings.push({ resource: u.resource, message: `attaches ${what} to role ${roleName(role)}: it ${u.why}, so the pack cannot judge what it grants` });
+                }
+                for (const p of perms.policies) if (p.policy.kind === "bad") findings.push({ resource: p.resource, message: `the ${p.label} ${p.policy.why}` });
+                for (const p of perms.policies) {
+                    if (p.policy.kind !== "doc") continue;
+                    for (const f of await judgeStatements(p.policy.statements)) {
+                        if (f.kind === "bad") findings.push({ resource: p.resource, message: `statement ${f.message.replace(/^("[^"]*")/, `$1 of ${p.label}`)}` });
+                    }
+                }
+                for (const x of undefinedExclusiveNames(role, resources, perms.policies)) {
+                    findings.push({ resource: x.resource, message: `keeps the inline policy "${x.name}" on role ${roleName(role)}, which no resource of the stack defines` });
+                }
+            }
+            return findings;
         },
     },
 ];
 
-const denialsOf = (doc: PolicyJson) => doc.Statement.filter((s) => s.Effect === "Deny");
 
-/** The TLS-only statement shared/policies/resultsBucket.ts builds, in the partition the policy's ARNs use. */
-function expectedDenial(bucket: string, doc: PolicyJson): StatementJson {
-    const partition = /^arn:(aws[a-z-]*):s3:::/.exec(doc.Statement.flatMap((s) => strings(s.Resource))[0] ?? "")?.[1] ?? "aws";
-    return resultsBucketPolicy(bucket, partition).toJSON().Statement[0];
+/** A workgroup ARN with a literal name (no wildcard): `arn:<p>:athena:<r>:<a>:workgroup/<name>`. */
+function isNamedWorkgroup(arn: string): boolean {
+    const at = arn.indexOf(":workgroup/");
+    if (!arn.startsWith("arn:") || at < 0) return false;
+    const name = arn.slice(at + ":workgroup/".length);
+    return name.length > 0 && !/[*?/]/.test(name) && !/[*?]/.test(arn);
 }
 
-/** The same statement, Sid aside, lists compared as sets. */
-function sameStatement(a: StatementJson, b: StatementJson): boolean {
-    const norm = (s: StatementJson) =>
+const denialsOf = (statements: readonly Statement[]) => statements.filter((s) => s.Effect === "Deny");
+
+/** The TLS-only statement shared/policies/resultsBucket.ts builds, in the partition the policy's ARNs use. */
+function expectedDenial(bucket: string, statements: readonly Statement[]): Statement {
+    const partition = /^arn:(aws[a-z-]*):s3:::/.exec(statements.flatMap((s) => strings(s.Resource))[0] ?? "")?.[1] ?? "aws";
+    return resultsBucketPolicy(bucket, partition).toJSON().Statement[0] as unknown as Statement;
+}
+
+/** The same statement, Sid aside, lists compared as sets (condition keys and values case-insensitively). */
+function sameStatement(a: Statement, b: Statement): boolean {
+    const entries = (v: unknown) => (isRecord(v) ? Object.entries(v) : []);
+    const sorted = (v: unknown, fold = false) => strings(v).map((x) => (fold ? x.toLowerCase() : x)).sort();
+    const norm = (s: Statement) =>
         JSON.stringify({
             Effect: s.Effect,
-            Principal: Object.fromEntries(Object.entries((s.Principal as unknown) === "*" ? { AWS: "*" } : ((s.Principal as Record<string, unknown>) ?? {})).map(([k, v]) => [k, strings(v).sort()])),
-            Action: strings(s.Action).sort(),
-            Resource: strings(s.Resource).sort(),
-            Condition: Object.fromEntries(Object.entries(s.Condition ?? {}).map(([op, e]) => [op, Object.fromEntries(Object.entries(lower(e as Record<string, unknown>)).map(([k, v]) => [k, strings(v).map((x) => x.toLowerCase()).sort()]))])),
+            Principal: entries(s.Principal === "*" ? { AWS: "*" } : s.Principal).map(([k, v]) => [k, sorted(v)]),
+            Action: sorted(s.Action),
+            Resource: sorted(s.Resource),
+            Condition: entries(s.Condition).map(([op, e]) => [op, entries(e).map(([k, v]) => [k.toLowerCase(), sorted(v, true)])]),
         });
     return norm(a) === norm(b);
 }

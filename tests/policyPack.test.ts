@@ -44,7 +44,7 @@ describe("policy pack", function () {
             POLICIES.map((p) => p.name),
             RULES.map((r) => r.name),
         );
-        assert.equal(new Set(RULES.map((r) => r.name)).size, 6);
+        assert.equal(new Set(RULES.map((r) => r.name)).size, 9);
         for (const p of POLICIES) {
             assert.equal(p.enforcementLevel, "mandatory");
             assert.ok(p.remediationSteps && p.remediationSteps.length > 20);
@@ -110,13 +110,15 @@ describe("policy pack", function () {
             [
                 // StartQueryExecution and StopQueryExecution are Write actions in the IAM catalog: on "*" they break that rule too.
                 "grafana-role-no-write-on-wildcard grafana-athena-access",
-                "grafana-role-no-write-on-wildcard grafana-athena-access",
                 "grafana-athena-through-tagged-workgroup grafana-athena-access",
                 "grafana-athena-through-tagged-workgroup grafana-athena-workgroup",
                 "grafana-athena-through-tagged-workgroup grafana-athena-workgroup",
+                // GetQueryExecution, GetQueryResults and GetWorkGroup are Read actions with resource-level permissions.
+                "grafana-role-no-read-on-wildcard grafana-athena-access",
             ],
         );
-        assert.match(v[2].message, /beyond named workgroups and without StringEquals aws:ResourceTag\/GrafanaDataSource/);
+        assert.match(v[0].message, /athena:StartQueryExecution, athena:StopQueryExecution on "\*"/);
+        assert.match(v[1].message, /beyond named workgroups and without StringEquals aws:ResourceTag\/GrafanaDataSource/);
     });
 
     it("refuses an Athena results bucket without the TLS-only bucket policy", async () => {
@@ -162,8 +164,8 @@ describe("policy pack", function () {
         const config = Object.fromEntries(RULES.map((r) => [r.name, { grafanaAccountIds: ["999988887777"] }]));
         assert.deepEqual((await evaluatePlans([handWritten], config)).map((v) => v.policy).sort(), [
             "grafana-athena-through-tagged-workgroup",
-            // athena:* and s3:* on "*": one finding per action pattern.
-            "grafana-role-no-write-on-wildcard",
+            // athena:* and s3:* on "*": one finding per statement and kind (reads, writes).
+            "grafana-role-no-read-on-wildcard",
             "grafana-role-no-write-on-wildcard",
             "grafana-roles-tagged",
             "grafana-trust-pins-workspace-role",

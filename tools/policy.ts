@@ -8,6 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
 import { Plan, readPlanFile } from "./plan/format";
+import { MAX_CONFIG_FILE_BYTES, MAX_PLAN_FILE_BYTES, UnreadableFile, readRegularFile } from "../shared/files";
 import { PackConfig, evaluatePlans, packConfigProblems, violationLine } from "../policy/offline";
 import { policyMarkdown } from "../policy/markdown";
 
@@ -41,9 +42,9 @@ export async function main(argv: string[], out: (t: string) => void = (t) => pro
     let config: PackConfig = {};
     if (values.config) {
         try {
-            config = JSON.parse(fs.readFileSync(values.config, "utf8"));
+            config = JSON.parse(readRegularFile(values.config, MAX_CONFIG_FILE_BYTES).toString("utf8"));
         } catch (e) {
-            err(`${values.config}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "does not exist" : "is not JSON"}\n`);
+            err(`${e instanceof UnreadableFile ? e.message : `${values.config}: is not JSON`}\n`);
             return 1;
         }
         const problems = packConfigProblems(config);
@@ -58,7 +59,9 @@ export async function main(argv: string[], out: (t: string) => void = (t) => pro
     const files = positionals.flatMap((p) => (isDirectory(p) ? fs.readdirSync(p).filter((f) => f.endsWith(".json")).sort().map((f) => path.join(p, f)) : [p]));
     for (const file of files) {
         try {
-            plans.push(readPlanFile(file, (f) => fs.readFileSync(f, "utf8")));
+            // Regular files of a bounded size only: a FIFO or /dev/zero named as a plan would hang or exhaust the heap.
+            const text = readRegularFile(file, MAX_PLAN_FILE_BYTES).toString("utf8");
+            plans.push(readPlanFile(file, () => text));
         } catch (e) {
             err(`${(e as Error).message.split("\n")[0].slice(0, 300)}\n`);
             return 1;

@@ -1,0 +1,181 @@
+/**
+ * Who may assume a role, judged from its trust policy as an attacker writes it (docs/policy-pack.md,
+ * "Which roles are judged" and "The trust of such a role"). Scope is conservative: a statement
+ * counts as letting a Grafana workspace role in unless it certainly cannot (a Deny, an action
+ * set without sts:AssumeRole, principals that are services, federations or other accounts' and
+ * no wildcard). A role in scope must then be assumable only by a workspace role, through one
+ * shape of statement whose every part is checked literally (no wildcard, no IfExists, no set
+ * operator), because any other shape admits someone else in some case.
+ */
+import { EXTERNAL_ID } from "../shared/contract";
+import { globMatch, hasWildcard } from "./glob";
+import { ParsedPolicy, ResourceView, Statement, UNKNOWN, isRecord, list, parsePolicy, show, statementId, tagOf, valuesByKey } from "./values";
+import { GRAFANA_TAG_KEY } from "../shared/policies/sourceRole";
+
+/** The pack's settings (its config, per policy). */
+export interface PackSettings {
+    /** Workspace role ARNs of your Amazon Managed Grafana workspaces (AMG's own are `.../AmazonGrafanaServiceRole-*`). */
+    workspaceRoleArns?: string[];
+    /** Accounts that host Grafana workspaces: any principal of theirs may be a workspace role. */
+    grafanaAccountIds?: string[];
+    /** ARNs of policies defined outside the stack (AWS managed ones included) your organisation allows on such roles. */
+    allowedPolicyArns?: string[];
+}
+
+export const ROLE_TYPES = ["aws:iam/role:Role", "aws-native:iam:Role"] as const;
+const TRUST_PROPERTY: Record<string, string> = { "aws:iam/role:Role": "assumeRolePolicy", "aws-native:iam:Role": "assumeRolePolicyDocument" };
+
+/** What the pack knows of the Grafana workspaces, from its settings. */
+export class Workspaces {
+    private readonly roles: Set<string>;
+    readonly accounts: Set<string>;
+    constructor(s: PackSettings) {
+        const strs = (v: unknown) => list(v).filter((x): x is string => typeof x === "string");
+        this.roles = new Set(strs(s.workspaceRoleArns));
+        this.accounts = new Set([...strs(s.grafanaAccountIds), ...[...this.roles].map((a) => arnParts(a)?.account).filter((a): a is string => !!a)]);
+    }
+    /**
+     * A literal role ARN that is a workspace role: one of the config, or AMG's service-managed
+     * role (`role/service-role/AmazonGrafanaServiceRole-<id>`) in a Grafana account of the config
+     * (in any account when the config names none).
+     */
+    isWorkspaceRole(arn: string): boolean {
+        if (hasWildcard(arn) || arn.includes("${")) return false;
+        if (this.roles.has(arn)) return true;
+        const parts = arnParts(arn);
+        if (!parts || parts.service !== "iam" || !/^role\/(service-role\/)?AmazonGrafanaServiceRole-[\w+=,.@-]+$/.test(parts.resource)) return false;
+        return this.accounts.size === 0 || this.accounts.has(parts.account);
+    }
+    /** Whether a principal ARN, account or pattern may stand for a workspace role (or its session). */
+    mayBeWorkspaceRole(value: string): boolean {
+        if (hasWildcard(value) || value.includes("${")) return true;
+        if (/^\d{12}$/.test(value)) return this.accounts.has(value);
+        const parts = arnParts(value);
+        // Not an ARN (a unique ID such as AROA..., left when a trusted role is deleted): cannot tell.
+        if (!parts) return true;
+        if (this.isWorkspaceRole(value)) return true;
+        if (parts.service === "sts" && /^assumed-role\/AmazonGrafanaServiceRole-/.test(parts.resource) && this.accounts.size === 0) return true;
+        return (parts.service === "iam" || parts.service === "sts") && this.accounts.has(parts.account);
+    }
+}
+
+export function arnParts(arn: string): { partition: string; service: string; region: string; account: string; resource: string } | undefined {
+    const f = arn.split(":");
+    if (f.length < 6 || f[0] !== "arn") return undefined;
+    return { partition: f[1], service: f[2], region: f[3], account: f[4], resource: f.slice(5).join(":") };
+}
+
+/** Whether a statement may allow something: IAM reads anything but an exact "Deny" as no denial, and refuses the unknown (the pack counts it). */
+export const allows = (s: Statement): boolean => s.Effect !== "Deny";
+
+/** Whether a statement's actions may include sts:AssumeRole (an unreadable action list may). */
+function mayAssume(s: Statement): boolean {
+    if ("NotAction" in s) return !list(s.NotAction).some((a) => typeof a === "string" && globMatch(a, "sts:AssumeRole", true));
+    if (!("Action" in s)) return true;
+    return list(s.Action).some((a) => typeof a !== "string" || globMatch(a, "sts:AssumeRole", true));
+}
+
+/** The values of a condition operator (exact name) for a key, or undefined when absent. */
+function plainCondition(s: Statement, operator: string, key: string): unknown[] | undefined {
+    const c = s.Condition;
+    if (!isRecord(c) || !(operator in c)) return undefined;
+    const values = valuesByKey(c[operator], key);
+    return values.length > 0 ? values : undefined;
+}
+
+/** Whether the statement's principals may include a workspace role. */
+function mayAdmitWorkspaceRole(s: Statement, w: Workspaces): boolean {
+    if ("NotPrincipal" in s || !("Principal" in s)) return true;
+    const p = s.Principal;
+    let admits: boolean;
+    if (p === "*") admits = true;
+    else if (!isRecord(p)) admits = true;
+    else {
+        admits = Object.keys(p).some((k) => {
+            if (k === "Service" || k === "Federated" || k === "CanonicalUser") return false;
+            if (k !== "AWS") return true;
+            return list(p[k]).some((v) => typeof v !== "string" || w.mayBeWorkspaceRole(v));
+        });
+    }
+    // A role named only through aws:PrincipalArn (any operator) that may be a workspace role brings the statement in.
+    const c = isRecord(s.Condition) ? s.Condition : {};
+    const named = Object.keys(c).flatMap((op) => valuesByKey(c[op], "aws:PrincipalArn"));
+    const mayName = (v: unknown) => typeof v !== "string" || hasWildcard(v) || w.isWorkspaceRole(v) || w.accounts.has(arnParts(v)?.account ?? "-");
+    if (named.some(mayName)) return true;
+    if (!admits) return false;
+    // Exact conditions that exclude every workspace role take the statement out.
+    for (const op of ["ArnEquals", "StringEquals"]) {
+        const arns = plainCondition(s, op, "aws:PrincipalArn");
+        if (arns && arns.every((v) => typeof v === "string" && !hasWildcard(v) && !v.includes("${") && !w.mayBeWorkspaceRole(v))) return false;
+    }
+    const accounts = plainCondition(s, "StringEquals", "aws:PrincipalAccount");
+    if (accounts && accounts.every((v) => typeof v === "string" && /^\d{12}$/.test(v) && !w.accounts.has(v))) return false;
+    return true;
+}
+
+export interface GrafanaRole {
+    role: ResourceView;
+    /** The trust policy as read. */
+    trust: ParsedPolicy;
+}
+
+/** The role's trust policy property. */
+export const trustOf = (role: ResourceView): ParsedPolicy => parsePolicy(role.props[TRUST_PROPERTY[role.type]]);
+
+/**
+ * The roles of the stack a Grafana workspace role may assume: tagged GrafanaDataSource (they claim
+ * to be), or with a trust statement that may let a workspace role in, or with a trust policy that
+ * is no policy at all (IAM would refuse it; the pack says so). A trust unknown in a preview is
+ * judged by its tag alone (and in full when known).
+ */
+export function grafanaRoles(resources: readonly ResourceView[], settings: PackSettings): GrafanaRole[] {
+    const w = new Workspaces(settings);
+    const out: GrafanaRole[] = [];
+    for (const role of resources) {
+        if (!(ROLE_TYPES as readonly string[]).includes(role.type) || !isRecord(role.props)) continue;
+        const trust = trustOf(role);
+        const tagged = tagOf(role.props, GRAFANA_TAG_KEY).present;
+        const inScope = tagged || trust.kind === "bad" || (trust.kind === "doc" && trust.statements.some((s) => allows(s) && mayAssume(s) && mayAdmitWorkspaceRole(s, w)));
+        if (inScope) out.push({ role, trust });
+    }
+    return out;
+}
+
+/** Why a statement of a Grafana role's trust is not the one shape allowed, or undefined when it is. */
+export function trustProblem(s: Statement, w: Workspaces): string | undefined {
+    if (s.Effect !== "Allow") return `has Effect ${show(s.Effect)}, not "Allow"`;
+    if ("NotAction" in s) return "uses NotAction (it allows every action it does not list)";
+    const actions = list(s.Action);
+    if (actions.length === 0 || actions.some((a) => typeof a !== "string" || a.toLowerCase() !== "sts:assumerole")) {
+        return `allows ${actions.map((a) => show(a, 40)).join(", ") || "no action"}, not exactly sts:AssumeRole`;
+    }
+    if ("NotPrincipal" in s) return "uses NotPrincipal (it lets in everyone it does not list)";
+    const p = s.Principal;
+    if (!isRecord(p)) return `lets in ${p === "*" ? "everyone (Principal *)" : `the principal ${show(p)}`}`;
+    const other = Object.keys(p).find((k) => k !== "AWS");
+    if (other) return `lets in a ${show(other, 20)} principal (${show(list(p[other])[0])})`;
+    const principals = list(p.AWS);
+    if (principals.length === 0) return "names no principal";
+    const pinned = ["ArnEquals", "StringEquals"].some((op) => {
+        const arns = plainCondition(s, op, "aws:PrincipalArn");
+        return arns !== undefined && arns.every((a) => typeof a === "string" && w.isWorkspaceRole(a));
+    });
+    for (const a of principals) {
+        if (typeof a === "string" && w.isWorkspaceRole(a)) continue;
+        const root = typeof a === "string" && (/^\d{12}$/.test(a) || /^arn:aws[a-z-]*:iam::\d{12}:root$/.test(a));
+        if (root && pinned) continue;
+        if (root) return `lets in ${show(a)} without ArnEquals aws:PrincipalArn pinned to a workspace role (literal ARNs, no IfExists)`;
+        return `lets in ${show(a)}, which is not a workspace role of the pack's config or AMG's service role`;
+    }
+    return undefined;
+}
+
+/** Why the statement's external ID does not guard it, or undefined when it does (a value shown as [secret] offline counts as guarded). */
+export function externalIdProblem(s: Statement): string | undefined {
+    const ids = plainCondition(s, "StringEquals", "sts:ExternalId");
+    if (!ids) return "lets a Grafana workspace role assume the role without an external ID";
+    const weak = ids.some((v) => v !== "[secret]" && v !== UNKNOWN && !(typeof v === "string" && EXTERNAL_ID.test(v) && !v.includes("${")));
+    return weak ? "has an external ID shorter than 32 characters or with characters STS refuses (its value is not shown)" : undefined;
+}
+
+export { statementId };
