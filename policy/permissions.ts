@@ -141,7 +141,10 @@ export function rolePermissions(role: ResourceView, resources: readonly Resource
     for (const { resource, value, deps: d } of arns) {
         // A policy of the stack by dependency, URN, ARN or name; an ARN that names none is outside the stack.
         const known = typeof value === "string" || (isRecord(value) && typeof value.urn === "string");
-        const matches = managed.filter((m) => mayName(value, d, m, POLICY_KINDS) && (known || (d ?? []).some((x) => sameResource(x, m))));
+        const possible = managed.filter((m) => mayName(value, d, m, POLICY_KINDS) && (known || (d ?? []).some((x) => sameResource(x, m))));
+        // A policy named exactly is the one; a policy whose name the provider picks may be it only when none is.
+        const exact = possible.filter((m) => typeof identity(m).name === "string");
+        const matches = exact.length > 0 ? exact : possible;
         if (matches.length === 0) {
             unseen.push({ resource, arn: typeof value === "string" ? value : undefined, why: known ? "is not a policy of this stack" : "is not known and comes from no policy of this stack" });
             continue;

@@ -108,8 +108,9 @@ function mayAdmitWorkspaceRole(s: Statement, w: Workspaces): boolean {
         const arns = plainCondition(s, op, "aws:PrincipalArn");
         if (arns && arns.every((v) => typeof v === "string" && !hasWildcard(v) && !v.includes("${") && !w.mayBeWorkspaceRole(v))) return false;
     }
+    // An account is known not to host Grafana only when the config names those that do.
     const accounts = plainCondition(s, "StringEquals", "aws:PrincipalAccount");
-    if (accounts && accounts.every((v) => typeof v === "string" && /^\d{12}$/.test(v) && !w.accounts.has(v))) return false;
+    if (accounts && w.accounts.size > 0 && accounts.every((v) => typeof v === "string" && /^\d{12}$/.test(v) && !w.accounts.has(v))) return false;
     return true;
 }
 

@@ -247,6 +247,12 @@ describe("policy pack", function () {
             const missing = await run(path.join(dir, "nope.json"));
             assert.equal(missing.code, 1);
             assert.match(missing.err, /nope\.json does not exist/);
+            // Only regular files of a bounded size are read: a FIFO would block, /dev/zero would fill the heap.
+            const fifo = path.join(dir, "fifo.json");
+            require("node:child_process").execFileSync("mkfifo", [fifo]);
+            assert.deepEqual(await run(fifo), { code: 1, out: "", err: `${fifo} is a named pipe (FIFO), not a regular file\n` });
+            assert.deepEqual(await run("/dev/zero"), { code: 1, out: "", err: "/dev/zero is a device, not a regular file\n" });
+            assert.deepEqual(await run(path.join(dir, "good.json"), "--config", fifo), { code: 1, out: "", err: `${fifo} is a named pipe (FIFO), not a regular file\n` });
             const config = path.join(dir, "bad-config.json");
             fs.writeFileSync(config, JSON.stringify({ "no-such-policy": "advisory" }));
             const bad = await run(path.join(dir, "good.json"), "--config", config);
