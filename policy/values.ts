@@ -82,7 +82,8 @@ const textCache = new Map<string, ParsedPolicy>();
 const objectCache = new WeakMap<object, ParsedPolicy>();
 
 function readPolicy(value: unknown): ParsedPolicy {
-    if (value === undefined || value === null) return { kind: "none" };
+    // An empty text is how a provider says "no policy" (an inline policy block being removed).
+    if (value === undefined || value === null || value === "") return { kind: "none" };
     if (value === UNKNOWN) return { kind: "unknown" };
     let doc: unknown = value;
     if (typeof value === "string") {
@@ -92,6 +93,8 @@ function readPolicy(value: unknown): ParsedPolicy {
         } catch {
             return { kind: "bad", why: "is not JSON" };
         }
+        const duplicate = duplicateKey(value);
+        if (duplicate !== undefined) return { kind: "bad", why: `has the key ${JSON.stringify(show(duplicate, 40))} twice in one object (JSON.parse keeps the last; another reader may keep the first)` };
     } else {
         const size = measure(value);
         if (size === "unknown") return { kind: "unknown" };
@@ -102,6 +105,38 @@ function readPolicy(value: unknown): ParsedPolicy {
     const statements = list(doc.Statement);
     if (statements.some((s) => !isRecord(s))) return { kind: "bad", why: "has a statement that is not an object" };
     return { kind: "doc", statements: statements as Statement[] };
+}
+
+/**
+ * The first key that appears twice in one object of a JSON text (compared as JSON.parse decodes
+ * them, escapes included), or undefined: where readers disagree on which value wins, a guard
+ * and IAM could read two different policies. One pass over a text already known to be JSON.
+ */
+export function duplicateKey(text: string): string | undefined {
+    const objects: (Set<string> | undefined)[] = [];
+    let expectKey = false;
+    for (let i = 0; i < text.length; i++) {
+        const c = text[i];
+        if (c === "{") {
+            objects.push(new Set());
+            expectKey = true;
+        } else if (c === "[") objects.push(undefined);
+        else if (c === "}" || c === "]") objects.pop();
+        else if (c === ",") expectKey = objects[objects.length - 1] !== undefined;
+        else if (c === '"') {
+            let j = i + 1;
+            while (text[j] !== '"') j += text[j] === "\\" ? 2 : 1;
+            const keys = objects[objects.length - 1];
+            if (expectKey && keys) {
+                const key = JSON.parse(text.slice(i, j + 1)) as string;
+                if (keys.has(key)) return key;
+                keys.add(key);
+                expectKey = false;
+            }
+            i = j;
+        }
+    }
+    return undefined;
 }
 
 /** An object document's size in characters, at most the limit; a cycle or a deep nest is too large. */

@@ -201,6 +201,17 @@ describe("policy pack against hand-written stacks", function () {
             assert.deepEqual(await trusted(c({ ArnEquals: { "aws:PrincipalArn": "${aws:PrincipalArn}" }, StringEquals: { "sts:ExternalId": EXTERNAL_ID } })), ["grafana-trust-pins-workspace-role reader"]);
         });
 
+        it("refuses a policy text with a key twice in one object, however it is spelled (readers disagree on which wins)", async () => {
+            const good = JSON.stringify(trustStatement().Condition);
+            const text = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"sts:AssumeRole","Condition":{},"Cond\\u0069tion":${good}}]}`;
+            assert.equal(JSON.parse(text).Statement[0].Condition.StringEquals["sts:ExternalId"], EXTERNAL_ID);
+            const v = await evaluatePlans([stack(role({ assumeRolePolicy: text }))]);
+            assert.deepEqual(v.map((x) => x.policy), ["grafana-trust-pins-workspace-role"]);
+            assert.match(v[0].message, /the trust policy of role reader has the key "Condition" twice in one object/);
+            const policy = '{"Statement":[{"Effect":"Deny","Action":"s3:*","Resource":"*","Effect":"Allow"}]}';
+            assert.deepEqual(await reported(stack(role({ inlinePolicies: [{ name: "p", policy }] }))), ["grafana-role-policies-known reader"]);
+        });
+
         it("refuses any other statement or principal beside the workspace role: GitHub OIDC, a role of another account, a service, NotAction", async () => {
             const github = { Sid: "GitHub", Effect: "Allow", Principal: { Federated: "arn:aws:iam::222233334444:oidc-provider/token.actions.githubusercontent.com" }, Action: "sts:AssumeRoleWithWebIdentity", Condition: { StringLike: { "token.actions.githubusercontent.com:sub": "repo:*" } } };
             assert.deepEqual(await trusted([trustStatement(), github]), TRUST);
