@@ -170,6 +170,25 @@ describe("hostile files", () => {
             ]);
         });
 
+        it("synth reads stack files through the bounded reader: a FIFO does not hang it, a 60 MB file is one line", async () => {
+            execFileSync("mkfifo", [path.join(root, "infra-account-b", "Pulumi.pipe.yaml")]);
+            // Sparse: 60 MB to the reader, nothing on the disk.
+            const big = path.join(root, "infra-account-b", "Pulumi.big.yaml");
+            fs.writeFileSync(big, "");
+            fs.truncateSync(big, 60 * 1024 * 1024);
+            // A workspace stack file that is a FIFO: which sources it lists is read too.
+            execFileSync("mkfifo", [path.join(root, "infra-account-a", "Pulumi.pipe.yaml")]);
+            const r = await run(["synth", "--out", path.join(root, "out"), "--examples", "exclude"]);
+            assert.equal(r.code, 1);
+            assert.deepEqual(r.err.trim().split("\n"), [
+                `infra-account-b/Pulumi.big.yaml: is larger than ${MAX_CONFIG_FILE_BYTES} bytes, the most this tool reads`,
+                "infra-account-b/Pulumi.pipe.yaml: is a named pipe (FIFO), not a regular file",
+                "infra-account-a/Pulumi.pipe.yaml: reads the source infra-account-b/Pulumi.big.yaml, which was refused; " +
+                    "reads the source infra-account-b/Pulumi.pipe.yaml, which was refused",
+            ]);
+            assert.match(r.out, /fleet synth: 0 of 3 stacks planned into .*, 3 refused/);
+        });
+
         it("never follows a stack file or a project folder linked outside the repository", async () => {
             fs.symlinkSync("/dev/zero", path.join(root, "infra-account-a", "Pulumi.zero.yaml"));
             const zero = await run(["check"]);

@@ -23,6 +23,7 @@ import * as path from "path";
 import { parseArgs } from "util";
 import { stackFiles } from "../../infra-account-a/inventory";
 import { WORKSPACE_NAMESPACE } from "../../shared/config/workspace";
+import { UnreadableFile, readTextFile } from "../../shared/files";
 import { EXAMPLE_STACK, PROJECT_FOLDERS, SOURCE_PROJECT, qualifiedStack, stackFileConfig } from "../../shared/inventory";
 import { MockWorld, Plan, ProgramError, StackRefOutputs, runProgram } from "../mock/runtime";
 import { refFromPlan, writePlan } from "../synth";
@@ -125,7 +126,7 @@ export interface SynthSelection {
  */
 export function listedSources(file: string): string[] | undefined {
     try {
-        const listed = stackFileConfig(fs.readFileSync(file, "utf8"), file)[`${WORKSPACE_NAMESPACE}:sources`];
+        const listed = stackFileConfig(readTextFile(file), file)[`${WORKSPACE_NAMESPACE}:sources`];
         if (!Array.isArray(listed) || listed.length === 0) return undefined;
         return listed.flatMap((s) => {
             const parts = typeof s?.stack === "string" ? (s.stack as string).split("/") : [];
@@ -221,8 +222,17 @@ function refusalLine(e: unknown): string {
 async function planStack(root: string, org: string, s: SynthStack, resolve: (name: string) => StackRefOutputs | undefined): Promise<Plan> {
     const projectDir = path.join(root, s.folder);
     const project = readProject(projectDir);
-    // A file that is not a stack file is refused naming it (readStackConfig alone would say less).
-    stackFileConfig(fs.readFileSync(s.file, "utf8"), path.relative(root, s.file));
+    // A file that is not a stack file is refused naming it (readStackConfig alone would say less);
+    // read as every tool reads one (a regular file, bounded): a FIFO or a huge file is one line.
+    let text: string;
+    try {
+        text = readTextFile(s.file);
+    } catch (e) {
+        // The outcome's line names the file already: say only what is wrong with it.
+        if (e instanceof UnreadableFile) throw new UnreadableFile(e.message.replace(s.file, "").trim());
+        throw e;
+    }
+    stackFileConfig(text, path.relative(root, s.file));
     const { config, secretKeys } = readStackConfig(project, s.file);
     const world = s.kind === "root" ? rootWorld(config) : undefined;
     const { plan } = await runProgram({ projectDir, project: project.name, stack: s.stack, organization: org, config, secretKeys, resolveStackRef: resolve, world });
