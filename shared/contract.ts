@@ -115,6 +115,13 @@ export const sourceContract = z.object({
         .optional()
         .transform((ts) => ts ?? []),
 })
+    // A source's panels are checked against its tables: panels without tables would switch the
+    // check off (a source of an older release exports neither).
+    .superRefine((o, ctx) => {
+        if (o.panels !== undefined && o.tables === undefined) {
+            ctx.addIssue({ code: "custom", path: ["tables"], message: "is missing, but panels are exported: a source stack of this program exports both" });
+        }
+    })
     // The role must be one of the data account, in its region's partition: anything else would make
     // the workspace assume a role of another account than the one the source claims to be.
     .superRefine((o, ctx) => {

@@ -62,12 +62,13 @@ describe("the tables a panel's SQL reads", () => {
         assert.deepEqual(reads("WITH orders AS (SELECT 1) SELECT * FROM sales.orders, orders"), ["sales.orders"]);
     });
 
-    it("keeps Grafana's macros and template variables out of the way, and marks a table they stand for", () => {
+    it("expands the plugin's macros as the plugin does, and marks a table a variable stands for", () => {
         assert.deepEqual(reads("SELECT $__timeGroup(ordered_at, '1h') AS time, count(*) FROM orders WHERE $__timeFilter(ordered_at) AND x > $__timeFrom() GROUP BY 1"), ["orders"]);
-        assert.deepEqual(reads("SELECT $__timeGroup(f(a, ')'), '1d') FROM orders WHERE c = '$var' AND d IN ($multi) AND e = ${v:csv} AND g = [[old]]"), ["orders"]);
+        // Names no variable of the dashboard has stay as written (Grafana leaves them): in a string they are text.
+        assert.deepEqual(reads("SELECT $__timeGroup(f(a), '1d') FROM orders WHERE c = '$var' AND d IN ('$multi') AND e = '${v:csv}' AND g = '[[old]]'"), ["orders"]);
         assert.deepEqual(
-            tablesReadBy("SELECT * FROM $__table, ${db}.orders, [[tab]], sales.$t").map((r) => [r.written, r.templated]),
-            [["$__table", true], ["${db}.orders", true], ["[[tab]]", true], ["sales.$t", true]],
+            tablesReadBy("SELECT * FROM ${__from}, ${db}.orders, [[tab]], sales.$t").map((r) => [r.written, r.templated]),
+            [["${__from}", true], ["${db}.orders", true], ["[[tab]]", true], ["sales.$t", true]],
         );
     });
 
@@ -92,7 +93,12 @@ describe("panel SQL against the tables a source grants", () => {
             'SELECT * FROM "ORDERS", Sales.Customers, awsdatacatalog.sales.orders, "AwsDataCatalog"."sales"."orders"',
             'SELECT * FROM "sales"."orders$partitions"',
             "WITH secret AS (SELECT * FROM orders) SELECT * FROM secret",
-            "SELECT * FROM $__table WHERE $__timeFilter(ts)",
+            "SELECT * FROM orders WHERE $__timeFilter(ts) AND $__dateFilter(d) AND $__unixEpochFilter(e) AND ts > $__timeFrom() AND ts < $__timeTo()",
+            "SELECT $__timeGroup(ts, '1h', 'yyyy-MM-dd'), $__unixEpochGroup(e, 5m), $__parseTime(s, 'yyyy-MM-dd') FROM orders",
+            "SELECT '$__rawTimeFrom()' AS since, $__interval_ms AS ms, '$__interval' AS i FROM orders WHERE ts > ${__from:date:iso}",
+            "WITH x AS (SELECT * FROM orders CROSS JOIN UNNEST(items) WITH ORDINALITY AS t(item, n)) SELECT * FROM x",
+            "SELECT CAST(ts AS timestamp(3) WITH TIME ZONE) FROM orders ORDER BY 1 FETCH FIRST 5 ROWS WITH TIES",
+            "(TABLE orders) UNION ALL TABLE customers;",
         ]) {
             assert.deepEqual(refused(sql), [], sql);
         }
@@ -154,6 +160,127 @@ describe("panel SQL against the tables a source grants", () => {
     });
 });
 
+describe("panel SQL as Trino and the Athena plugin read it: what an attacker writes", () => {
+    /** What the check says of `sql`: its problems, or its refusal; "" when it passes. */
+    const verdict = (sql: string): string => {
+        try {
+            return refused(sql).join("; ");
+        } catch (e) {
+            assert.ok(e instanceof Refusal, String(e));
+            return e.message;
+        }
+    };
+    const SALARIES = /reads table hr\.salaries of the database hr/;
+
+    it("the seven bypasses: each reads hr.salaries, and each is refused", () => {
+        for (const [sql, said] of [
+            // Trino ends a -- comment at a lone CR.
+            ["SELECT * FROM orders -- monthly\rCROSS JOIN hr.salaries", SALARIES],
+            // The plugin pastes a macro's argument verbatim.
+            ["SELECT * FROM orders WHERE $__timeFilter((SELECT max(paid_at) FROM hr.salaries))", SALARIES],
+            // The plugin ignores quotes when it finds where a macro's arguments end.
+            ["SELECT 1 FROM orders WHERE $__timeFrom(''') > 0 UNION SELECT 1 FROM hr.salaries --''') > 0", SALARIES],
+            ["WITH x AS (SELECT 1) TABLE hr.salaries", SALARIES],
+            ["SELECT * FROM orders CROSS JOIN UNNEST(items) WITH ORDINALITY AS t(a, n), hr.salaries", SALARIES],
+            ["EXPLAIN ANALYZE TABLE hr.salaries", /^is an EXPLAIN/],
+            // The dashboard's title is the source's label: a label "hr.salaries" would make it a table.
+            ["SELECT * FROM ${__dashboard}", /^uses the template variable \$\{__dashboard\}/],
+        ] as const) {
+            assert.match(verdict(sql), said, JSON.stringify(sql));
+        }
+    });
+
+    it("comments end where Trino ends them", () => {
+        for (const sql of ["SELECT * FROM orders --\r\nJOIN hr.salaries ON true", "SELECT * FROM orders --x\r, hr.salaries", "SELECT * FROM orders /* a */ -- b\rUNION TABLE hr.salaries"]) {
+            assert.match(verdict(sql), SALARIES, JSON.stringify(sql));
+        }
+        // A comment that ends at the end of the text hides nothing.
+        assert.equal(verdict("SELECT * FROM orders -- JOIN hr.salaries"), "");
+    });
+
+    it("macros are expanded as the plugin expands them, wherever they stand", () => {
+        for (const sql of [
+            "SELECT $__timeGroup((SELECT max(x) FROM hr.salaries), '1h') FROM orders",
+            "SELECT * FROM orders WHERE $__dateFilter((SELECT d FROM hr.salaries LIMIT 1))",
+            "SELECT $__parseTime((SELECT s FROM hr.salaries LIMIT 1)) FROM orders",
+            "SELECT * FROM orders WHERE $__unixEpochFilter((SELECT 1 FROM hr.salaries))",
+            // A macro in a comment is expanded too: a line break in its argument ends the comment.
+            "SELECT 1 FROM orders -- $__timeFilter(x\n= 1 OR ts) UNION SELECT 1 FROM hr.salaries",
+        ]) {
+            assert.match(verdict(sql), SALARIES, sql);
+        }
+        // What the plugin drops (the arguments of $__timeFrom) never reaches Athena.
+        assert.equal(verdict("SELECT * FROM orders WHERE ts > $__timeFrom((SELECT 1 FROM hr.salaries))"), "");
+        for (const [sql, said] of [
+            ["SELECT * FROM orders WHERE $__timeFilter($__timeFrom())", /^uses a macro or variable inside the arguments of \$__timeFilter/],
+            ["SELECT * FROM orders WHERE $__timeFilter(ts", /^has the macro \$__timeFilter\( without its closing \)$/],
+            ["SELECT * FROM orders WHERE $__dateFilter(a, b)", /^uses the macro \$__dateFilter, which takes one argument$/],
+            ["SELECT * FROM $__table", /^uses the macro \$__table, which stands for the query editor's table/],
+            ["SELECT '$__rawTimeFrom(yyyy'')' FROM orders", /^uses the macro \$__rawTimeFrom, which takes a date format/],
+        ] as const) {
+            assert.match(verdict(sql), said, sql);
+        }
+    });
+
+    it("TABLE t is read wherever a query stands", () => {
+        for (const sql of [
+            "SELECT * FROM orders UNION TABLE hr.salaries",
+            "(TABLE hr.salaries)",
+            "SELECT * FROM orders WHERE id IN (TABLE hr.salaries)",
+            "WITH a AS (SELECT 1), b AS (SELECT 2) TABLE hr.salaries",
+            "WITH RECURSIVE a(n) AS (SELECT 1) TABLE hr.salaries",
+        ]) {
+            assert.match(verdict(sql), SALARIES, sql);
+        }
+    });
+
+    it("only a query is a panel: EXPLAIN in every form, SHOW, DESCRIBE, EXECUTE, a second statement are refused", () => {
+        for (const sql of [
+            "EXPLAIN SELECT * FROM hr.salaries",
+            "EXPLAIN (TYPE IO, FORMAT JSON) TABLE hr.salaries",
+            "explain analyze verbose SELECT * FROM hr.salaries",
+            "/* x */ EXPLAIN TABLE hr.salaries",
+        ]) {
+            assert.match(verdict(sql), /^is an EXPLAIN/, sql);
+        }
+        for (const sql of [
+            "SHOW STATS FOR (SELECT * FROM hr.salaries)",
+            "DESCRIBE hr.salaries",
+            "EXECUTE IMMEDIATE 'SELECT * FROM hr.salaries'",
+            "SHOW CREATE TABLE hr.salaries",
+            "PREPARE p FROM SELECT * FROM hr.salaries",
+        ]) {
+            assert.match(verdict(sql), /^is not a query \(it begins with \w+\): a panel runs SELECT, WITH, VALUES or TABLE$/, sql);
+        }
+        assert.equal(verdict("SELECT 1 FROM orders; SELECT * FROM hr.salaries"), "has more than one statement (text after a ;)");
+        assert.match(verdict("WITH FUNCTION f() RETURNS int RETURN 1 SELECT f()"), /^has WITH FUNCTION/);
+        assert.match(verdict("WITH SESSION query_max_run_time = '1h' SELECT 1"), /^has WITH SESSION/);
+        // A WITH name "function" is still a WITH list.
+        assert.equal(verdict("WITH function AS (SELECT * FROM orders) SELECT * FROM function"), "");
+    });
+
+    it("table functions: only the built-in ones, whose table arguments are read; LATERAL is a name where no ( follows", () => {
+        assert.match(verdict("SELECT * FROM TABLE(system.query(query => 'SELECT * FROM hr.salaries'))"), /^calls the table function system\.query/);
+        assert.match(verdict("SELECT * FROM TABLE(exclude_columns(input => TABLE(hr.salaries), columns => DESCRIPTOR(x)))"), SALARIES);
+        assert.match(verdict("SELECT * FROM lateral.salaries"), /reads table lateral\.salaries of the database lateral/);
+    });
+
+    it("a variable of the dashboard is refused wherever it stands; a time variable only where a table stands", () => {
+        for (const sql of [
+            "SELECT * FROM $__dashboard",
+            "SELECT * FROM [[__dashboard]]",
+            "SELECT * FROM orders WHERE name = '${__user.login}'",
+            "SELECT * FROM orders WHERE x = $source",
+            "SELECT ${__from:date:[1 FROM hr.salaries --]} FROM orders",
+            "SELECT * FROM orders -- ${__org.name}",
+        ]) {
+            assert.match(verdict(sql), /^uses the template variable /, sql);
+        }
+        assert.match(verdict("SELECT * FROM ${__from}"), /^reads \$\{__from\}, a table named by a template variable/);
+        assert.equal(verdict("SELECT * FROM orders WHERE ts BETWEEN from_unixtime($__from / 1000) AND from_unixtime(${__to:raw} / 1000)"), "");
+    });
+});
+
 describe("which panels a source's dashboard shows", () => {
     const ws: PanelSpec[] = [{ type: "stat", title: "workspace, this source", sql: "SELECT 1" }];
     const src: PanelSpec[] = [{ type: "stat", title: "source stack", sql: "SELECT 2" }];
@@ -198,6 +325,14 @@ describe("the contract's tables and panels outputs", () => {
         assert.equal(checked.tables, undefined);
         assert.equal(checked.panels, undefined);
         assert.deepEqual(checkSourceOutputs(stack, { ...good, tables: ["*"] }).tables, ["*"]);
+    });
+
+    it("refuses panels without tables: they would switch the check of the panels off", () => {
+        const panels = [{ type: "stat", title: "Pay", sql: "SELECT * FROM hr.salaries" }];
+        for (const p of [panels, []]) {
+            assert.equal(refusal({ ...good, panels: p }), `source stack "${stack}": output "tables" is missing, but panels are exported: a source stack of this program exports both`);
+        }
+        assert.deepEqual(checkSourceOutputs(stack, { ...good, panels, tables: ["*"] }).panels, panels);
     });
 
     it("refuses malformed tables, naming the stack and the output", () => {

@@ -271,6 +271,16 @@ describe("planDiff: comments", () => {
         assert.match(removed, /- ➖ panel `Tables` \(`stat`\)/);
     });
 
+    it("shows every control character of panel SQL: a CR that ends a comment reads as one", () => {
+        const head: PanelSpec[] = [{ ...BASE_PANELS[0], sql: "SELECT * FROM orders -- monthly\rCROSS JOIN hr.salaries\u000b\u202e\t" }, BASE_PANELS[1]];
+        const md = planDiffMarkdown(plans(sourcePlan(), workspacePlan()), plans(sourcePlan(), workspacePlan(head)));
+        const sql = diffBlocks(md).find((b) => b.includes("monthly"));
+        assert.ok(sql, "a diff block for the SQL");
+        assert.match(sql!, /^\+SELECT \* FROM orders -- monthly␍$/m);
+        assert.match(sql!, /^\+CROSS JOIN hr\.salaries␋⟨U\+202E⟩␉$/m);
+        assert.doesNotMatch(sql!, /[\r\u000b\u202e\t]/);
+    });
+
     it("makes what the plans carry inert: no @ mention, no raw HTML, outside code as inside", () => {
         const head = workspacePlan();
         const dashboard = head.resources[0];

@@ -1,26 +1,22 @@
 /**
- * Which tables an Athena (Trino) query reads, from its text alone: a tokenizer that knows what is
- * not a table name (string literals, comments, quoted identifiers as names, Grafana's macros and
- * template variables), and a small reader over its tokens that follows the places a table can
- * stand (after FROM and JOIN, in a FROM list, `TABLE t`), the nesting of subqueries, and the
+ * Which tables an Athena (Trino) query reads, from its text alone: the text as Athena gets it
+ * (Grafana's variables refused but for the time ones, the plugin's macros expanded as the plugin
+ * expands them: sqlMacros.ts), split into tokens as Trino splits it (sqlTokens.ts), and a small
+ * reader over the tokens that follows the places a table can stand (after FROM and JOIN, in a FROM
+ * list, `TABLE t` wherever a query may stand, table arguments), the nesting of subqueries, and the
  * scope of WITH names. Pure: no Pulumi, no I/O. Why not an npm SQL parser: docs/panels.md.
  *
  * What it reads is what matters to a panel that must only read the tables its source grants; it
- * is not a validator of SQL (Athena is), except that text it cannot split into tokens reliably (an
- * unterminated string, quoted identifier or comment, unbalanced parentheses) is refused: the rest
- * of the query could hide a table.
+ * is not a validator of SQL (Athena is), except that it refuses what it cannot read reliably: text
+ * it cannot split into tokens (an unterminated string, quoted identifier or comment, unbalanced
+ * parentheses), any statement but a query (EXPLAIN, SHOW, DESCRIBE, EXECUTE, DDL, more than one
+ * statement), inline functions and session settings (`WITH FUNCTION`, `WITH SESSION`), and table
+ * functions other than the built-in ones that read only their table arguments: the rest of the
+ * query could hide a table.
  */
 import { Refusal } from "../refusal";
-
-type TokenKind = "word" | "quoted" | "string" | "number" | "punct" | "template";
-
-interface Token {
-    kind: TokenKind;
-    /** The token as written. */
-    text: string;
-    /** Words lowercased, quoted identifiers unquoted (Athena matches names without regard to case: see `namesEqual`). */
-    value: string;
-}
+import { expandMacros, templateVariableProblem } from "./sqlMacros";
+import { Token, tokenize } from "./sqlTokens";
 
 /** One table reference of a query, as written. */
 export interface TableRead {
@@ -32,116 +28,22 @@ export interface TableRead {
     templated: boolean;
 }
 
-const IDENTIFIER_START = /[\p{L}_]/u;
-const IDENTIFIER_PART = /[\p{L}\p{N}_]/u;
-
-/** `text` as tokens, without whitespace and comments. Throws a Refusal for text that cannot be split reliably. */
-function tokenize(sql: string): Token[] {
-    const tokens: Token[] = [];
-    let i = 0;
-    const n = sql.length;
-    /** The end of a quoted run that starts at `start` with `quote`, a doubled quote standing for itself. */
-    const closing = (start: number, quote: string, what: string): number => {
-        let j = start + 1;
-        for (;;) {
-            const k = sql.indexOf(quote, j);
-            if (k < 0) throw new Refusal(`has an unterminated ${what} (${quote} without its closing ${quote})`);
-            if (sql[k + 1] === quote) {
-                j = k + 2;
-                continue;
-            }
-            return k + 1;
-        }
-    };
-    while (i < n) {
-        const c = sql[i];
-        if (/\s/.test(c)) {
-            i++;
-        } else if (c === "-" && sql[i + 1] === "-") {
-            const end = sql.indexOf("\n", i);
-            i = end < 0 ? n : end + 1;
-        } else if (c === "/" && sql[i + 1] === "*") {
-            // Trino's block comments do not nest.
-            const end = sql.indexOf("*/", i + 2);
-            if (end < 0) throw new Refusal("has an unterminated /* comment");
-            i = end + 2;
-        } else if (c === "'") {
-            const end = closing(i, "'", "string literal");
-            tokens.push({ kind: "string", text: sql.slice(i, end), value: "" });
-            i = end;
-        } else if (c === '"' || c === "`") {
-            // Athena's queries quote names with "; its DDL with `. Either is a name, never a string.
-            const end = closing(i, c, "quoted identifier");
-            const text = sql.slice(i, end);
-            tokens.push({ kind: "quoted", text, value: text.slice(1, -1).split(c + c).join(c) });
-            i = end;
-        } else if (c === "$") {
-            i = templateToken(sql, i, tokens);
-        } else if (c === "[" && sql[i + 1] === "[" && /^\[\[[\w.]+(:\w+)?\]\]/.test(sql.slice(i))) {
-            // Grafana's older variable syntax, [[name]] or [[name:format]].
-            const text = /^\[\[[\w.]+(:\w+)?\]\]/.exec(sql.slice(i))![0];
-            tokens.push({ kind: "template", text, value: text });
-            i += text.length;
-        } else if (IDENTIFIER_START.test(c)) {
-            let j = i + 1;
-            while (j < n && IDENTIFIER_PART.test(sql[j])) j++;
-            const text = sql.slice(i, j);
-            tokens.push({ kind: "word", text, value: text.toLowerCase() });
-            i = j;
-        } else if (/\d/.test(c) || (c === "." && /\d/.test(sql[i + 1] ?? ""))) {
-            const m = /^(\d*\.?\d+|\d+\.)([eE][+-]?\d+)?/.exec(sql.slice(i))!;
-            tokens.push({ kind: "number", text: m[0], value: m[0] });
-            i += m[0].length;
-        } else {
-            tokens.push({ kind: "punct", text: c, value: c });
-            i++;
-        }
-    }
-    return tokens;
-}
-
-/**
- * A Grafana macro or template variable at `start` (a `$`): `$__name` with its arguments in
- * parentheses right after it (`$__timeFilter(col)`, `$__timeGroup(col, '1h')`), `$name`,
- * `${name}` or `${name:format}`. A lone `$` is punctuation. Returns the index after it.
- */
-function templateToken(sql: string, start: number, tokens: Token[]): number {
-    const rest = sql.slice(start);
-    const braced = /^\$\{[^}\s]+\}/.exec(rest);
-    const named = /^\$\w+/.exec(rest);
-    if (braced) {
-        tokens.push({ kind: "template", text: braced[0], value: braced[0] });
-        return start + braced[0].length;
-    }
-    if (!named) {
-        tokens.push({ kind: "punct", text: "$", value: "$" });
-        return start + 1;
-    }
-    let end = start + named[0].length;
-    if (named[0].startsWith("$__") && sql[end] === "(") {
-        // The arguments, up to the matching parenthesis; a string in them may hold one.
-        let depth = 0;
-        let j = end;
-        for (; j < sql.length; j++) {
-            const c = sql[j];
-            if (c === "'") {
-                const k = sql.indexOf("'", j + 1);
-                if (k < 0) throw new Refusal(`has an unterminated string literal in the macro ${named[0]}(...)`);
-                j = k;
-            } else if (c === "(") depth++;
-            else if (c === ")" && --depth === 0) break;
-        }
-        if (depth !== 0 || j >= sql.length) throw new Refusal(`has the macro ${named[0]}( without its closing )`);
-        end = j + 1;
-    }
-    tokens.push({ kind: "template", text: sql.slice(start, end), value: sql.slice(start, end) });
-    return end;
-}
-
 /** Keywords that end a FROM clause: after them a comma no longer separates tables. */
 const CLAUSE_ENDS = new Set(["where", "group", "having", "order", "limit", "offset", "fetch", "window", "union", "intersect", "except", "select", "qualify"]);
-/** Keywords that begin a query, where `TABLE t` may stand. */
-const QUERY_STARTS = new Set(["(", "union", "intersect", "except", "all", "distinct"]);
+/**
+ * How a panel's statement may begin: a query (Trino's `rootQuery`). Every other statement is
+ * refused: `EXPLAIN ANALYZE` runs its statement, `SHOW STATS FOR (...)`, `DESCRIBE`, `EXECUTE
+ * IMMEDIATE '...'` and DDL read relations in forms a chart has no use for.
+ */
+const QUERY_BEGINNINGS = new Set(["select", "with", "values", "table", "("]);
+
+/**
+ * The table functions a panel may call (`TABLE(f(...))`): Trino's built-in ones, which read only
+ * their table arguments. A connector's functions (`system.query(query => '...')`) pass text to
+ * a database unread by this check.
+ */
+const TABLE_FUNCTIONS = new Set(["exclude_columns", "sequence"]);
+const TABLE_FUNCTION_SCHEMAS = ["", "system.", "system.builtin.", "builtin."];
 
 interface Frame {
     /** A SELECT has been seen in this parenthesis: its FROM introduces tables (in `extract(year FROM t)` it does not). */
@@ -175,7 +77,9 @@ const isName = (t: Token | undefined) => t !== undefined && (t.kind === "word" |
  * Throws a Refusal (its message starts with "has") for text that cannot be read reliably.
  */
 export function tablesReadBy(sql: string): TableRead[] {
-    const tokens = tokenize(sql);
+    const variable = templateVariableProblem(sql);
+    if (variable !== undefined) throw new Refusal(variable);
+    const tokens = statementTokens(tokenize(expandMacros(sql)));
     const frames: Frame[] = [{ query: false, from: false, expect: false, id: 0 }];
     /** Where each frame ends (token index); the outermost never does. */
     const ends: number[] = [];
@@ -233,7 +137,8 @@ export function tablesReadBy(sql: string): TableRead[] {
             // A name stands where a table does, unless it opens a query (`(SELECT ...` inside the
             // parenthesis) or is a table function or LATERAL (`UNNEST(...)`, `TABLE(...)`): those
             // are read as usual below.
-            const opensQuery = t.kind === "word" && ["select", "with", "values", "lateral"].includes(t.value);
+            // LATERAL is not reserved: `FROM lateral` reads a table of that name.
+            const opensQuery = t.kind === "word" && (["select", "with", "values"].includes(t.value) || (t.value === "lateral" && tokens[i + 1]?.text === "("));
             if (isName(t) && !opensQuery && tokens[i + 1]?.text !== "(") {
                 i = readName(tokens, i, found);
                 continue;
@@ -262,16 +167,32 @@ export function tablesReadBy(sql: string): TableRead[] {
                 frame.expect = true;
                 break;
             case "with":
-                frame.cte = { state: "name", recursive: false };
+                // A WITH list begins a query only; elsewhere WITH is `WITH ORDINALITY`, `WITH TIME
+                // ZONE`, `WITH TIES`, ..., and the FROM list goes on after it.
+                if (prev === undefined || (prev.kind === "punct" && prev.text === "(")) {
+                    const next = tokens[i + 1];
+                    if (next?.kind === "word" && ["function", "session"].includes(next.value) && isName(tokens[i + 2]) && tokens[i + 2].value !== "as") {
+                        throw new Refusal(`has WITH ${next.value.toUpperCase()}: inline functions and session settings are not read by this check`);
+                    }
+                    frame.cte = { state: "name", recursive: false };
+                }
                 break;
             case "table":
-                if ((prev === undefined || QUERY_STARTS.has(prev.value)) && isName(tokens[i + 1]) && tokens[i + 2]?.text !== "(") {
-                    // `TABLE t` is a query of its own (SELECT * FROM t).
-                    i = readName(tokens, i + 1, found);
-                } else if (tokens[i + 1]?.text === "(" && isName(tokens[i + 2]) && tokens[nameEnd(tokens, i + 2) + 1]?.text === ")") {
+                // TABLE is reserved in Trino: never a column's or a table's name unquoted. `TABLE t`
+                // is a query of its own (SELECT * FROM t) wherever it stands: first, after a WITH
+                // list, after UNION, in a parenthesis, after EXPLAIN's options.
+                if (prev?.text === ".") break;
+                if (tokens[i + 1]?.text !== "(") {
+                    if (isName(tokens[i + 1])) i = readName(tokens, i + 1, found);
+                } else if (isName(tokens[i + 2]) && tokens[nameEnd(tokens, i + 2) + 1]?.text === ")") {
                     // A table argument of a table function, `TABLE(orders)` (Trino's polymorphic
                     // table functions): read the name, and the parenthesis as usual.
                     readName(tokens, i + 2, found);
+                } else if (isName(tokens[i + 2]) && tokens[nameEnd(tokens, i + 2) + 1]?.text === "(") {
+                    const fn = tokens.slice(i + 2, nameEnd(tokens, i + 2) + 1).map((p) => p.value.toLowerCase()).join("");
+                    if (!TABLE_FUNCTION_SCHEMAS.some((schema) => fn.startsWith(schema) && TABLE_FUNCTIONS.has(fn.slice(schema.length)))) {
+                        throw new Refusal(`calls the table function ${cut(fn)}, which may read what this check cannot see (allowed: ${[...TABLE_FUNCTIONS].join(", ")})`);
+                    }
                 }
                 break;
             default:
@@ -295,6 +216,25 @@ export function tablesReadBy(sql: string): TableRead[] {
             seen.add(key);
             return true;
         });
+}
+
+/**
+ * The tokens of one query: a panel runs one statement, and only a query (`QUERY_BEGINNINGS`)
+ * charts anything. A `;` may end it; nothing may follow.
+ */
+function statementTokens(tokens: Token[]): Token[] {
+    const semicolon = tokens.findIndex((t) => t.kind === "punct" && t.text === ";");
+    if (semicolon >= 0 && semicolon < tokens.length - 1) throw new Refusal("has more than one statement (text after a ;)");
+    const statement = semicolon >= 0 ? tokens.slice(0, semicolon) : tokens;
+    const first = statement[0];
+    if (first === undefined) throw new Refusal("has no statement");
+    if (first.kind === "word" && first.value === "explain") {
+        throw new Refusal("is an EXPLAIN: a panel charts a query (EXPLAIN ANALYZE runs it, and its forms read tables this check does not follow)");
+    }
+    if (!QUERY_BEGINNINGS.has(first.kind === "word" || first.kind === "punct" ? first.value : "")) {
+        throw new Refusal(`is not a query (it begins with ${cut(first.text)}): a panel runs SELECT, WITH, VALUES or TABLE`);
+    }
+    return statement;
 }
 
 /** The index of the last token of the dotted name that starts at `start`. */
@@ -368,7 +308,10 @@ const LISTED_TABLES = 10;
 export function ungrantedReads(sql: string, grant: TableGrant): string[] {
     const problems: string[] = [];
     for (const found of cachedReads(sql)) {
-        if (found.templated) continue;
+        if (found.templated) {
+            problems.push(`reads ${cut(found.written)}, a table named by a template variable: a panel names the tables it reads`);
+            continue;
+        }
         // A message names what it refuses; it does not reproduce a name of any length.
         const read = { ...found, written: cut(found.written) };
         const parts = read.parts;

@@ -3,7 +3,7 @@
  * every changed query as a unified diff, and dashboard-level notes (a new uid breaks links).
  */
 import type { PlanResource } from "../plan/format";
-import { asText, byCodeUnits, changedJsonInputs, own, code, isObject, same, short, sortedKeys, unifiedDiff } from "./text";
+import { asText, byCodeUnits, changedJsonInputs, own, code, isObject, same, short, sortedKeys, unifiedDiff, visibleControls } from "./text";
 
 /** Inputs holding a Grafana dashboard model as a JSON string. */
 export const DASHBOARD_INPUTS = ["configJson"];
@@ -90,7 +90,8 @@ function comparePanels(b: PanelInfo, a: PanelInfo): PanelChange | undefined {
         for (const refId of sortedKeys(tb, ta)) {
             const sb = tb.get(refId) ? sqlOf(tb.get(refId)!) : undefined;
             const sa = ta.get(refId) ? sqlOf(ta.get(refId)!) : undefined;
-            if (sb !== sa) sql.push({ refId, diff: unifiedDiff(sb ?? "", sa ?? "") });
+            // Every control character shown: a lone CR that ends a comment must not read as a space.
+            if (sb !== sa) sql.push({ refId, diff: unifiedDiff(visibleControls(sb ?? ""), visibleControls(sa ?? "")) });
             if (!same(withoutSql(tb.get(refId)), withoutSql(ta.get(refId)))) otherTargetChange = true;
         }
         if (otherTargetChange) changedKeys.push("targets");
@@ -123,7 +124,7 @@ export function dashboardChanges(beforeJson: unknown, afterJson: unknown): { not
                 status: "added",
                 typeAfter: after.type,
                 changedKeys: [],
-                sql: [...targetsOf(after.raw)].flatMap(([refId, t]) => (sqlOf(t) !== undefined ? [{ refId, diff: unifiedDiff("", sqlOf(t)!) }] : [])),
+                sql: [...targetsOf(after.raw)].flatMap(([refId, t]) => (sqlOf(t) !== undefined ? [{ refId, diff: unifiedDiff("", visibleControls(sqlOf(t)!)) }] : [])),
             });
         } else if (before && !after) {
             panels.push({ title: before.title, status: "removed", typeBefore: before.type, changedKeys: [], sql: [] });

@@ -46,6 +46,28 @@ export function flat(text: string): string {
 }
 
 /**
+ * Characters of SQL a reader must see: every control character but the line feed (a lone CR ends
+ * a Trino `--` comment, and a renderer shows it as a space or nothing), line and paragraph
+ * separators, and the invisible format characters (zero-width, bidi overrides).
+ */
+const HIDDEN_IN_SQL = /\r\n|[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\p{Cf}]/gu;
+
+/**
+ * SQL as a reviewer must read it: each character of `HIDDEN_IN_SQL` shown as its control picture
+ * (`␍` for CR, `␉` for a tab, U+2400-U+2421) or, past those, as `⟨U+XXXX⟩`. A CR, alone or before a
+ * line feed, also breaks the line there, as it does for Trino.
+ */
+export function visibleControls(sql: string): string {
+    return sql.replace(HIDDEN_IN_SQL, (c) => {
+        if (c === "\r\n" || c === "\r") return "␍\n";
+        const n = c.codePointAt(0)!;
+        if (n < 0x20) return String.fromCodePoint(0x2400 + n);
+        if (n === 0x7f) return "␡";
+        return `⟨U+${n.toString(16).toUpperCase().padStart(4, "0")}⟩`;
+    });
+}
+
+/**
  * Inline code that survives backticks and line terminators in the text: the way every text from
  * a plan enters the comment. Inside a code span, Markdown shows the text as it is: no link, image,
  * heading, HTML, entity or mention is recognised there.

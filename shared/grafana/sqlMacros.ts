@@ -1,0 +1,187 @@
+/**
+ * What a panel's SQL becomes before Athena reads it, as far as the tables it reads go: Grafana's
+ * template variables, then the Athena plugin's macros. Pure: no Pulumi, no I/O.
+ *
+ * 1. Grafana's frontend replaces template variables (`$name`, `${name}`, `${name:format}`,
+ *    `[[name]]`) anywhere in the text, strings and comments included, pasting each value
+ *    verbatim (grafana/athena-datasource src/datasource.ts, `applySQLTemplateVariables`), and
+ *    leaves a name no variable has as written. The only variables on this program's dashboards
+ *    are the fleet dashboard's data source variable and Grafana's built-ins (`__dashboard`,
+ *    `__user`, `__org`, ...): a data source name, a dashboard title or a user's login is text that
+ *    another team or a user chooses, so of these only the time variables, whose values are
+ *    numbers and durations, may be used (`templateVariableProblem`). Any other `$name` stays
+ *    text: Trino reads it in a string or a quoted name (`"orders$partitions"`), and fails on it
+ *    elsewhere.
+ * 2. The plugin's backend expands its macros (athena-datasource v3.3.3 pkg/athena/macros.go,
+ *    through grafana-aws-sdk v1.5.1 pkg/awsds/asyncDatasource.go, which calls
+ *    grafana-plugin-sdk-go v0.296.3 data/sqlutil/macros.go `Interpolate`): macro names longest
+ *    first, each found by the regular expression `\$__name\b` anywhere in the text (strings and
+ *    comments included), its arguments the parenthesis right after it, split at commas of depth
+ *    one and trimmed, parentheses counted and quotes ignored, and every occurrence of the macro's
+ *    text replaced by its result, into which the arguments are pasted verbatim. `expandMacros`
+ *    does the same, so that the check reads the SQL Athena runs: `$__timeFilter((SELECT ...))`
+ *    and a quote inside an argument are read as Athena reads them. A macro in an argument is
+ *    refused: the library's order among names of one length is not fixed, so what a nested
+ *    macro becomes is not either.
+ */
+import { Refusal } from "../refusal";
+import { FLEET_VARIABLE } from "./dashboards";
+
+/** Grafana's built-in variables whose values are numbers or durations of the time range (never SQL). */
+const TIME_VARIABLES = new Set(["__from", "__to", "__interval", "__interval_ms", "__range", "__range_s", "__range_ms", "__rate_interval"]);
+
+/** The formats of a time variable that print a number or an ISO date. */
+const TIME_FORMATS = new Set(["date", "date:iso", "date:seconds", "raw"]);
+
+/**
+ * A stand-in for the dashboard's time range in macro results: only their shape matters (where
+ * quotes are), never the instant.
+ */
+const FROM = "2006-01-02 15:04:05";
+const TO = "2006-01-02 16:04:05";
+
+/** One macro's result from its arguments, or why the plugin would fail the query (undefined: it would not). */
+type Macro = (args: string[]) => string | { wrongArguments: string };
+
+const parseTime = (target: string, format: string) =>
+    format === "" ? target : format === "'yyyy-MM-dd HH:mm:ss'" ? `TIMESTAMP ${target}` : `parse_datetime(${target},${format})`;
+
+/** `$__timeGroup` and `$__unixEpochGroup`: the column (parsed by the third argument when there are exactly three). */
+const timeGroupVar = (args: string[]) => (args.length === 3 ? parseTime(args[0], args[2]) : args[0]);
+
+/**
+ * A `$__rawTimeFrom`/`$__rawTimeTo` format is turned into a date layout whose letters print as
+ * digits and names (github.com/viant/toolbox `DateFormatToLayout`); the check takes a format of
+ * letters, digits and `:./_ -` only, optionally quoted, and reads each letter as a digit.
+ */
+function rawTime(args: string[]): string | { wrongArguments: string } {
+    const format = args.length === 1 && args[0] !== "" ? args[0] : "'yyyy-MM-dd HH:mm:ss'";
+    if (!/^('?)[A-Za-z0-9:./_ -]*\1$/.test(format) || format.includes("--")) {
+        return { wrongArguments: "takes a date format of letters, digits and :./_- (optionally in quotes)" };
+    }
+    return format.replace(/[A-Za-z]/g, "0");
+}
+
+/** The macros of the Athena plugin 3.3.3 and the library defaults it keeps (`interval`, `interval_ms`, `table`, `column`). */
+const MACROS: Record<string, Macro> = {
+    dateFilter: (a) => (a.length !== 1 ? { wrongArguments: "takes one argument" } : `${a[0]} BETWEEN date '2006-01-02' AND date '2006-01-02'`),
+    parseTime: (a) => (a.length < 1 ? { wrongArguments: "takes at least one argument" } : parseTime(a[0], a.length === 2 ? a[1] : "'yyyy-MM-dd HH:mm:ss'")),
+    unixEpochFilter: (a) => (a.length !== 1 ? { wrongArguments: "takes one argument" } : `${a[0]} BETWEEN 1136214245 AND 1136217845`),
+    timeFilter: (a) =>
+        a.length < 1 ? { wrongArguments: "takes at least one argument" } : `${parseTime(a[0], a.length > 1 ? a[1] : "")} BETWEEN TIMESTAMP '${FROM}' AND TIMESTAMP '${TO}'`,
+    rawTimeFrom: rawTime,
+    timeFrom: () => `TIMESTAMP '${FROM}'`,
+    timeGroup: (a) => (a.length < 2 ? { wrongArguments: "takes a time column and an interval" } : `FROM_UNIXTIME(FLOOR(TO_UNIXTIME(${timeGroupVar(a)})/60)*60)`),
+    unixEpochGroup: (a) => (a.length < 2 ? { wrongArguments: "takes a time column and an interval" } : `FROM_UNIXTIME(FLOOR(${timeGroupVar(a)}/60)*60)`),
+    rawTimeTo: rawTime,
+    timeTo: () => `TIMESTAMP '${TO}'`,
+    interval: () => "1m",
+    interval_ms: () => "60000",
+    // The table and column of the plugin's query editor, which this program's panels do not set:
+    // the query would read from nothing.
+    table: () => ({ wrongArguments: "stands for the query editor's table, which a panel of this program does not set: name the table" }),
+    column: () => ({ wrongArguments: "stands for the query editor's column, which a panel of this program does not set: name the column" }),
+};
+
+/** Longest first, as the library applies them (a shorter name is never taken for the start of a longer one). */
+const MACRO_NAMES = Object.keys(MACROS).sort((a, b) => b.length - a.length);
+
+/** Go's `unicode.IsSpace` (what `strings.TrimSpace` trims), which is not quite JavaScript's `\s`. */
+const GO_SPACE = "[\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]";
+const GO_TRIM = new RegExp(`^${GO_SPACE}+|${GO_SPACE}+$`, "g");
+
+const WORD = /[A-Za-z0-9_]/;
+
+/**
+ * The arguments of a macro whose name ends at `at`, as the library's `parseArgs` reads them:
+ * none unless a `(` follows at once; else up to the `)` that closes it (quotes ignored). Returns
+ * the arguments and the length of the parenthesis, or undefined when it never closes.
+ */
+function parseArgs(sql: string, at: number): { args: string[]; length: number } | undefined {
+    if (sql[at] !== "(") return { args: [], length: 0 };
+    const args: string[] = [];
+    let depth = 0;
+    let start = at + 1;
+    for (let i = at; i < sql.length; i++) {
+        const c = sql[i];
+        if (c === "(") {
+            depth++;
+        } else if (c === ")") {
+            if (--depth === 0) {
+                args.push(sql.slice(start, i).replace(GO_TRIM, ""));
+                return { args, length: i + 1 - at };
+            }
+        } else if (c === "," && depth === 1) {
+            args.push(sql.slice(start, i).replace(GO_TRIM, ""));
+            start = i + 1;
+        }
+    }
+    return undefined;
+}
+
+/** Every occurrence of `$__name` as a whole word (`\b` of Go's regexp: ASCII word characters). */
+function occurrences(sql: string, name: string): number[] {
+    const needle = `$__${name}`;
+    const found: number[] = [];
+    for (let i = sql.indexOf(needle); i >= 0; i = sql.indexOf(needle, i + 1)) {
+        if (!WORD.test(sql[i + needle.length] ?? "")) found.push(i);
+    }
+    return found;
+}
+
+/**
+ * `sql` with the plugin's macros expanded as the plugin expands them. Throws a Refusal (its
+ * message starts with "has" or "uses") where the plugin would fail the query or where what it
+ * makes of the text is not certain (a macro inside a macro's arguments).
+ */
+export function expandMacros(sql: string): string {
+    let out = sql;
+    for (const name of MACRO_NAMES) {
+        const matches: { full: string; args: string[] }[] = [];
+        for (const start of occurrences(out, name)) {
+            const end = start + name.length + 3;
+            const parsed = parseArgs(out, end);
+            if (parsed === undefined) throw new Refusal(`has the macro $__${name}( without its closing )`);
+            matches.push({ full: out.slice(start, end + parsed.length), args: parsed.args });
+        }
+        for (const { full, args } of matches) {
+            if (args.some((a) => a.includes("$"))) {
+                throw new Refusal(`uses a macro or variable inside the arguments of $__${name}(...), which the plugin expands in no fixed order`);
+            }
+            const result = MACROS[name](args);
+            if (typeof result !== "string") throw new Refusal(`uses the macro $__${name}, which ${result.wrongArguments}`);
+            out = out.split(full).join(result);
+        }
+    }
+    return out;
+}
+
+/**
+ * Grafana's variable syntax (public/app/features/variables/utils.ts `variableRegex`): `$name`,
+ * `[[name]]`, `[[name:format]]`, `${name}`, `${name.field}`, `${name:format}`. A fixed
+ * expression, never built from input; each alternative is linear.
+ */
+const VARIABLE = /\$(\w+)|\[\[(\w+?)(?::(\w+))?\]\]|\$\{(\w+)(?:\.([^:^}]+))?(?::([^}]+))?\}/g;
+
+/**
+ * Why the template variables of `sql` make its tables uncertain, or undefined. Macros of the
+ * plugin look like variables and are left to `expandMacros`; Grafana's time variables are numbers
+ * and durations; the value of any other variable of the dashboard is text the SQL does not show.
+ */
+export function templateVariableProblem(sql: string): string | undefined {
+    for (const m of sql.matchAll(VARIABLE)) {
+        const name = m[1] ?? m[2] ?? m[4];
+        if (m[1] !== undefined && name.startsWith("__") && Object.hasOwn(MACROS, name.slice(2))) continue;
+        // A custom date format prints any text it quotes (`${__from:date:[FROM x]}`): only the fixed ones.
+        const format = m[3] ?? m[6];
+        if (TIME_VARIABLES.has(name) && m[5] === undefined && (format === undefined || TIME_FORMATS.has(format))) continue;
+        // Not a variable of the dashboard: Grafana leaves it as written.
+        if (!name.startsWith("__") && name !== FLEET_VARIABLE) continue;
+        const shown = m[0].length > 40 ? `${m[0].slice(0, 40)}…` : m[0];
+        return (
+            `uses the template variable ${shown}, whose value Grafana pastes into the SQL unseen by this check; ` +
+            `only the plugin's macros and Grafana's time variables ($__from, $__to, $__interval, $__range, ...) may be used`
+        );
+    }
+    return undefined;
+}
