@@ -6,6 +6,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { MAX_VALUE_CHARS, rawValueProblem } from "./bounds";
 import { ConfigError, ConfigProblem, parseOrThrow } from "./problems";
+import { BOOTSTRAP_NAMESPACE } from "./bootstrap";
 import { ROOT_NAMESPACE } from "./root";
 import { describe, hideValues, region as regionRule, withHiddenValues } from "./rules";
 import { SOURCE_NAMESPACE } from "./source";
@@ -13,12 +14,13 @@ import { WORKSPACE_NAMESPACE } from "./workspace";
 
 export type KeyKind = "string" | "json" | "secret";
 
-/** The three projects' config namespaces: a key of a sibling's in a stack file is a mistake. */
-const PROJECT_NAMESPACES = [SOURCE_NAMESPACE, WORKSPACE_NAMESPACE, ROOT_NAMESPACE];
+/** The projects' config namespaces: a key of a sibling's in a stack file is a mistake. */
+const PROJECT_NAMESPACES = [SOURCE_NAMESPACE, WORKSPACE_NAMESPACE, ROOT_NAMESPACE, BOOTSTRAP_NAMESPACE];
 const PROJECT_FOLDER: Record<string, string> = {
     [SOURCE_NAMESPACE]: "infra-account-b",
     [WORKSPACE_NAMESPACE]: "infra-account-a",
     [ROOT_NAMESPACE]: "the repository root",
+    [BOOTSTRAP_NAMESPACE]: "bootstrap",
 };
 
 /** What the runtime knows of the stack's config: every value, and which keys are secrets. */

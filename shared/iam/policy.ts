@@ -38,6 +38,8 @@ export interface Principals {
     readonly AWS?: readonly Value[];
     /** Service principals such as `grafana.amazonaws.com`. */
     readonly Service?: readonly string[];
+    /** Identity providers: an OIDC provider's ARN (`sts:AssumeRoleWithWebIdentity`). */
+    readonly Federated?: readonly string[];
 }
 
 export interface StatementProps {
@@ -283,7 +285,7 @@ interface ResolvedStatement {
     notActions: string[];
     resources: string[];
     notResources: string[];
-    principals?: { AWS?: string[]; Service?: string[] };
+    principals?: { AWS?: string[]; Service?: string[]; Federated?: string[] };
     conditions: Record<string, Record<string, string | string[]>>;
 }
 
@@ -316,6 +318,7 @@ function unwrapStatement(s: PolicyStatement, strict = false): unknown {
             ? {
                   ...(s.principals.AWS ? { AWS: list(s.principals.AWS) } : {}),
                   ...(s.principals.Service ? { Service: [...s.principals.Service] } : {}),
+                  ...(s.principals.Federated ? { Federated: [...s.principals.Federated] } : {}),
               }
             : undefined,
         conditions,

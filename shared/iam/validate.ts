@@ -553,6 +553,10 @@ async function validateStatement(s: StatementJson, kind: PolicyKind, say: (m: st
 
 async function checkConditionKey(key: string, actions: readonly ActionInfo[], openEnded: boolean, say: (m: string) => void): Promise<void> {
     if (isGlobalKey(key)) return;
+    // An OIDC provider's keys are named after its host (`token.actions.githubusercontent.com:sub`),
+    // so the catalog cannot list them; IAM honours `aud` and `sub` in a web identity trust (IAM
+    // user guide, "Available keys for AWS web identity federation").
+    if (/^[a-z0-9-]+(\.[a-z0-9-]+)+(\/[\w./-]*)?:(aud|sub)$/.test(key) && actions.some((a) => a.full === "sts:AssumeRoleWithWebIdentity")) return;
     if (key.toLowerCase().startsWith("aws:")) {
         // Templates such as aws:ResourceTag/tag-key are compared with the key's own tag.
         const slash = key.indexOf("/");

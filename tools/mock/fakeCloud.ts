@@ -139,6 +139,12 @@ export const RESOURCES: Record<string, ResourceMock> = {
         const bucket = inputs.bucket ?? `${name}-${hash(name, 7)}`;
         return { id: bucket, state: { ...inputs, bucket, arn: `arn:${arnPartition(ctx)}:s3:::${bucket}`, region: ctx.region } };
     },
+    "aws:cloudformation/stackSet:StackSet": ({ name, inputs }, ctx) => {
+        const setName = inputs.name ?? name;
+        const stackSetId = `${setName}:${hash(setName, 8)}-0000-0000-0000-000000000000`;
+        return { id: setName, state: { ...inputs, name: setName, stackSetId, arn: `arn:${arnPartition(ctx)}:cloudformation:${ctx.region}:${ctx.account}:stackset/${stackSetId}` } };
+    },
+    "aws:cloudformation/stackSetInstance:StackSetInstance": ({ name, inputs }) => ({ id: `${inputs.stackSetName},${hash(name, 8)}`, state: { ...inputs } }),
     "aws:athena/workgroup:Workgroup": ({ name, inputs, id }, ctx) => {
         const wgName = inputs.name ?? id ?? name;
         const existing = id ? (ctx.world.workgroups?.[wgName] ?? { tags: {}, configuration: { enforceWorkgroupConfiguration: false } }) : {};
