@@ -1,5 +1,5 @@
 /**
- * The three Pulumi.yaml files agree with the programs: every key a program reads is declared with
+ * The Pulumi.yaml files agree with the programs: every key a program reads is declared with
  * a type and a description, keys the program treats as optional have a default (the CLI refuses a
  * stack that lacks a declared key without one), and each project runs from its own folder.
  */
@@ -8,6 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import YAML from "yaml";
 import { z } from "zod";
+import { BOOTSTRAP_KEY_KINDS, bootstrapSettingsShape } from "../shared/config/bootstrap";
 import { ROOT_KEY_KINDS, rootSettings } from "../shared/config/root";
 import { SOURCE_KEY_KINDS, sourceSettingsShape } from "../shared/config/source";
 import { WORKSPACE_KEY_KINDS, workspaceShape } from "../shared/config/workspace";
@@ -40,6 +41,7 @@ const cases = [
         shape: workspaceShape as Record<string, z.ZodTypeAny>,
     },
     { dir: ".", name: "grafana-athena", kinds: ROOT_KEY_KINDS, shape: rootSettings.in.shape as Record<string, z.ZodTypeAny> },
+    { dir: "bootstrap", name: "grafana-athena-bootstrap", kinds: BOOTSTRAP_KEY_KINDS, shape: bootstrapSettingsShape as Record<string, z.ZodTypeAny> },
 ];
 
 describe("Pulumi projects", () => {

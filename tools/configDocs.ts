@@ -2,7 +2,7 @@
  * The config reference: one Markdown page per project, generated from the keys its `Pulumi.yaml`
  * declares (the descriptions there are the one definition; the pages are derived from them).
  *
- *   npm run config-docs             writes docs/config/<project>.md for the three projects
+ *   npm run config-docs             writes docs/config/<project>.md for every project
  *   npm run config-docs -- --check  writes nothing; exit 1 naming each page that is stale
  *
  * Exit codes: 0 written (or up to date); 1 a page is stale or a Pulumi.yaml cannot be read;
@@ -25,8 +25,8 @@ import * as path from "path";
 import { parseArgs } from "util";
 import YAML from "yaml";
 
-/** The three projects, by folder, in the order a reader meets them. */
-export const PROJECT_FOLDERS = ["infra-account-b", "infra-account-a", "."] as const;
+/** The projects, by folder, in the order a reader meets them. */
+export const PROJECT_FOLDERS = ["infra-account-b", "infra-account-a", ".", "bootstrap"] as const;
 
 /** The command that regenerates the pages (named in every stale-page message). */
 export const CONFIG_DOCS_COMMAND = "npm run config-docs";

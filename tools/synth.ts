@@ -44,9 +44,9 @@ export const SYNTH_OPTIONS = {
 export const SYNTH_HELP: CommandHelp = {
     usage: "npm run synth -- <project-dir>",
     summary: "The offline plan: runs a project's real program under the mock runtime and prints, as JSON, what the stack would create. No cloud access.",
-    positionals: [["<project-dir>", "infra-account-b (a source), infra-account-a (the workspace) or . (the root project)"]],
+    positionals: [["<project-dir>", "infra-account-b (a source), infra-account-a (the workspace), . (the root project) or bootstrap (the CI roles of every account)"]],
     notes: [
-        "Without arguments (npm run synth), plans every example stack in order (the source, the workspace fed by it, the root project) into out/ and prints a summary.",
+        "Without arguments (npm run synth), plans every example stack in order (the source, the workspace fed by it, the root project, the bootstrap) into out/ and prints a summary.",
         "Files read (stack files, --config, plans) must be regular files: a folder, pipe or device is refused, naming it.",
     ],
     exitCodes: [
@@ -60,7 +60,7 @@ export const SYNTH_HELP: CommandHelp = {
 export function parseArgs(argv: string[]): SynthArgs | undefined {
     if (argv.length === 0) return undefined;
     const { values, positionals } = parseOptions(argv, SYNTH_OPTIONS);
-    if (positionals.length !== 1) throw new UsageError("give one project folder: infra-account-b, infra-account-a or . (see --help)");
+    if (positionals.length !== 1) throw new UsageError("give one project folder: infra-account-b, infra-account-a, . or bootstrap (see --help)");
     const refs: Record<string, string> = {};
     for (const v of values.ref ?? []) {
         const eq = v.indexOf("=");
@@ -182,7 +182,7 @@ export function summary(plans: Plan[]): string {
     return lines.join("\n");
 }
 
-/** Plans the example stacks of the repository at `root` in order: the source, the workspace fed by it, the root project. */
+/** Plans the example stacks of the repository at `root` in order: the source, the workspace fed by it, the root project, the bootstrap. */
 export async function synthExamples(outDir: string, root = process.cwd()): Promise<Plan[]> {
     const sourcePlanFile = path.join(outDir, "infra-account-b.example.json");
     const source = await synth({ projectDir: path.join(root, "infra-account-b"), stack: "example", refs: {} });
@@ -195,7 +195,9 @@ export async function synthExamples(outDir: string, root = process.cwd()): Promi
     writePlan(workspace, path.join(outDir, "infra-account-a.example.json"));
     const rootPlan = await synth({ projectDir: root, stack: "example", refs: {} });
     writePlan(rootPlan, path.join(outDir, "grafana-athena.example.json"));
-    return [source, workspace, rootPlan];
+    const bootstrap = await synth({ projectDir: path.join(root, "bootstrap"), stack: "example", refs: {} });
+    writePlan(bootstrap, path.join(outDir, "grafana-athena-bootstrap.example.json"));
+    return [source, workspace, rootPlan, bootstrap];
 }
 
 /** The command: what it prints on stdout (`out`) and stderr (`err`), and its exit code. */

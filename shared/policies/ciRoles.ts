@@ -159,8 +159,10 @@ export function deployRolePolicy(s: CiScope): PolicyDocument {
     return new PolicyDocument(`${CI_DEPLOY_ROLE_NAME}-manage`, "inline", [
         ...readStatements(s),
         new PolicyStatement({
+            // Not athena:TagResource here: with it, the program's tag could be put on an adopted
+            // workgroup, which would then count as the program's own (and be deletable).
             sid: "CreateWorkgroupsTagged",
-            actions: ["athena:CreateWorkGroup", "athena:TagResource"],
+            actions: ["athena:CreateWorkGroup"],
             resources: workgroups,
             conditions: { StringEquals: { [`aws:RequestTag/${MANAGED_TAG_KEY}`]: MANAGED_TAG_VALUE } },
         }),

@@ -21,6 +21,7 @@ const PROGRAMS = examplesOnlyRepository();
 export const SOURCE_DIR = PROGRAMS.sourceDir;
 export const WORKSPACE_DIR = PROGRAMS.workspaceDir;
 export const ROOT_DIR = PROGRAMS.root;
+export const BOOTSTRAP_DIR = PROGRAMS.bootstrapDir;
 
 /** The stack name the example workspace config references. */
 export const EXAMPLE_SOURCE_STACK = WORKSPACE_EXAMPLE.sourceStacks[0];

@@ -17,16 +17,17 @@ import { stackOfFile } from "../../shared/inventory";
 import { REPO } from "./repo";
 
 /** What a program copy holds: the programs and their project files, not the tests, tools or CI. */
-const PROGRAM_FILES = /^(index\.ts|config\.ts|Pulumi(\.[\w-]+)?\.yaml|package(-lock)?\.json|tsconfig\.json|(shared|infra-account-a|infra-account-b)\/.+)$/;
+const PROGRAM_FILES = /^(index\.ts|config\.ts|Pulumi(\.[\w-]+)?\.yaml|package(-lock)?\.json|tsconfig\.json|(shared|infra-account-a|infra-account-b|bootstrap)\/.+)$/;
 /** Never copied: installed packages (linked instead), git, build and plan output. */
 const NEVER = new Set(["node_modules", ".git", "out", ".pulumi"]);
 
-export type ProjectFolder = "infra-account-a" | "infra-account-b" | ".";
+export type ProjectFolder = "infra-account-a" | "infra-account-b" | "bootstrap" | ".";
 
 export interface RepositoryCopy {
     root: string;
     sourceDir: string;
     workspaceDir: string;
+    bootstrapDir: string;
     /** Writes `<project folder>/Pulumi.<stack>.yaml` with this config map; returns its path. */
     writeStack(folder: ProjectFolder, stack: string, config: Record<string, unknown>): string;
     remove(): void;
@@ -45,7 +46,7 @@ function filesUnder(dir: string, prefix = ""): string[] {
 /** A user's stack file: `Pulumi.<stack>.yaml` of a project folder, not the example. */
 export function isUserStackFile(rel: string): boolean {
     const dir = path.posix.dirname(rel);
-    return (dir === "." || dir === "infra-account-a" || dir === "infra-account-b") && stackOfFile(path.posix.basename(rel)) !== undefined;
+    return (dir === "." || dir === "infra-account-a" || dir === "infra-account-b" || dir === "bootstrap") && stackOfFile(path.posix.basename(rel)) !== undefined;
 }
 
 /**
@@ -65,6 +66,7 @@ export function copyRepository(options: { whole?: boolean; from?: string } = {})
         root,
         sourceDir: path.join(root, "infra-account-b"),
         workspaceDir: path.join(root, "infra-account-a"),
+        bootstrapDir: path.join(root, "bootstrap"),
         writeStack(folder, stack, config) {
             const file = path.join(root, folder, `Pulumi.${stack}.yaml`);
             fs.writeFileSync(file, YAML.stringify({ config }));

@@ -43,6 +43,8 @@ export interface DecideRequest {
     identityPolicies?: PolicyJson[];
     /** The resource's policy: a bucket policy, a key policy, a role's trust policy. */
     resourcePolicy?: PolicyJson;
+    /** The principal's permissions boundary: it caps what the identity policies grant. */
+    permissionBoundary?: PolicyJson;
     /** An IAM/STS ARN (role, assumed-role session, user, account root) or a service principal. */
     principal: string;
     /** `service:Action`, no wildcards. */
@@ -83,6 +85,7 @@ export async function decide(req: DecideRequest): Promise<Decision> {
     const lint: string[] = [];
     for (const { name, policy } of identityPolicies) lint.push(...(await lintPolicy(name, policy)));
     if (req.resourcePolicy) lint.push(...(await lintPolicy("resource policy", req.resourcePolicy)));
+    if (req.permissionBoundary) lint.push(...(await lintPolicy("permissions boundary", req.permissionBoundary)));
     if (lint.length) throw new SimulationInputError(`${where}: ${lint.join("; ")}`, lint);
 
     const contextVariables: Context = {};
@@ -109,6 +112,7 @@ export async function decide(req: DecideRequest): Promise<Decision> {
         serviceControlPolicies: [],
         resourceControlPolicies: [],
         ...(req.resourcePolicy ? { resourcePolicy: req.resourcePolicy } : {}),
+        ...(req.permissionBoundary ? { permissionBoundaryPolicies: [{ name: "permissions-boundary", policy: req.permissionBoundary }] } : {}),
         ...(req.s3BucketAbac ? { additionalSettings: { s3: { bucketAbacEnabled: true } } } : {}),
     };
     const result = await runSimulation(simulation, {});
