@@ -59,7 +59,7 @@ export class AthenaSourceAccess extends pulumi.ComponentResource {
         this.workgroup = args.workgroup.create
             ? this.createWorkgroup(name, args, s3Url(results), tags, resultsReady?.last)
             : this.adoptWorkgroup(name, args.workgroup.name);
-        this.role = this.createRole(name, args, partition, externalId, tags);
+        this.role = this.createRole(name, args, partition, accountId, externalId, tags);
         const attachments = this.attachAccessPolicies(name, args, partition, accountId, results, tags);
         this.policies = attachments.map((a) => a.policy);
 
@@ -129,7 +129,14 @@ export class AthenaSourceAccess extends pulumi.ComponentResource {
     }
 
     /** The role Grafana assumes: only the workspace role, with the external ID. */
-    private createRole(name: string, args: AthenaSourceAccessArgs, partition: string, externalId: pulumi.Output<string>, tags: Record<string, string>): iam.Role {
+    private createRole(
+        name: string,
+        args: AthenaSourceAccessArgs,
+        partition: string,
+        accountId: pulumi.Output<string>,
+        externalId: pulumi.Output<string>,
+        tags: Record<string, string>,
+    ): iam.Role {
         const trust = sourceTrustPolicy({
             grafanaAccountId: args.grafanaAccountId,
             grafanaRoleArn: args.grafanaRoleArn,
@@ -144,6 +151,9 @@ export class AthenaSourceAccess extends pulumi.ComponentResource {
                 description: `Assumed by the Amazon Managed Grafana workspace role ${args.grafanaRoleArn} to query Athena`,
                 assumeRolePolicy: checkedPolicyJson(trust, "Shorten the workspace role ARN, or raise the trust policy quota.", this),
                 maxSessionDuration: 3600,
+                // Set when the role is created: a deploy role made by the bootstrap may create it
+                // only with the boundary, and may never add or remove one later.
+                permissionsBoundary: args.permissionsBoundary ? pulumi.interpolate`arn:${partition}:iam::${accountId}:policy/${args.permissionsBoundary}` : undefined,
                 // The workspace may assume only roles that carry the tag (its assume policy's condition).
                 tags: { ...tags, [GRAFANA_TAG_KEY]: GRAFANA_TAG_VALUE },
             },

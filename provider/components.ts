@@ -83,6 +83,8 @@ export interface AthenaSourceAccessArgs {
     lakeFormation?: boolean;
     /** Name of the role Grafana assumes (the same in every data account for organisation mode). Default `AmazonManagedGrafana-CrossAccountAthena`. */
     roleName?: string;
+    /** The customer-managed policy, by name in the data account, that bounds the role (its permissions boundary), such as `grafana-athena-ci-boundary` of the bootstrap's CI roles. Default none. */
+    permissionsBoundary?: string;
     /** A human name for this source in Grafana. Default `<workgroup> (<account ID>)`. */
     label?: string;
     /** The workspace's Grafana teams that may query this source and view its dashboards, by name (each one the workspace defines). Default none: admins only, on a workspace with teams. */

@@ -8,6 +8,8 @@ import assert from "node:assert/strict";
 import type { PolicyJson } from "../shared/iam/policy";
 import { Context, decide } from "./support/simulate";
 import { MEMBER, MemberRoles, OTHER_MEMBER, REGION, memberRoles, planBootstrap } from "./support/bootstrapPlan";
+import { byType, raw } from "./support/program";
+import { POLICY_TYPE, ROLE_TYPE, WORKGROUP_TYPE, key, planSource } from "./support/sourcePlan";
 
 const STATE_ACCOUNT = "100000000001";
 const STATE_BUCKET = "acme-pulumi-state";
@@ -229,6 +231,47 @@ describe("CI roles of a member account (the bootstrap's StackSet template, evalu
             ],
             roles.boundary,
         );
+    });
+
+    it("the deploy role may create the example source stack as planned, once its stack file names the boundary", async () => {
+        const run = await planSource({ set: { [key("permissionsBoundary")]: "grafana-athena-ci-boundary" } });
+        const [role] = byType(run, ROLE_TYPE).map((r) => raw(run, r.name));
+        assert.equal(role.permissionsBoundary, roles.boundaryArn);
+        const tagsOf = (tags: Record<string, string>): Context => ({
+            ...Object.fromEntries(Object.entries(tags).map(([k, v]) => [`aws:RequestTag/${k}`, v])),
+            "aws:TagKeys": Object.keys(tags),
+        });
+        const policyArns = byType(run, POLICY_TYPE).map((p) => iam(`policy/${raw(run, p.name).name}`));
+        const workgroups = byType(run, WORKGROUP_TYPE).map((w) => raw(run, w.name));
+        const buckets = byType(run, "aws:s3/bucket:Bucket").map((b) => raw(run, b.name));
+        assert.ok(workgroups.length === 1 && buckets.length === 1 && policyArns.length >= 1);
+        await matrix(DEPLOY, roles.deployPolicy, [
+            { action: "athena:CreateWorkGroup", resource: workgroup(workgroups[0].name), context: tagsOf(workgroups[0].tags), allowed: true, why: "its workgroup" },
+            { action: "s3:CreateBucket", resource: bucket(buckets[0].bucket), allowed: true, why: "its results bucket" },
+            {
+                action: "iam:CreateRole",
+                resource: iam(`role/${role.name}`),
+                context: { ...tagsOf(role.tags), "iam:PermissionsBoundary": role.permissionsBoundary },
+                allowed: true,
+                why: "its role, with the boundary",
+            },
+            ...policyArns.flatMap((arn) => [
+                { action: "iam:CreatePolicy", resource: arn, allowed: true, why: "its access policy" },
+                {
+                    action: "iam:AttachRolePolicy",
+                    resource: iam(`role/${role.name}`),
+                    context: { "iam:PolicyARN": arn, "iam:PermissionsBoundary": role.permissionsBoundary },
+                    allowed: true,
+                    why: "attached to its role",
+                },
+            ]),
+        ]);
+        const plain = await planSource();
+        const unbounded = raw(plain, byType(plain, ROLE_TYPE)[0].name);
+        assert.equal(unbounded.permissionsBoundary, undefined, "no boundary unless the stack file names one");
+        await matrix(DEPLOY, roles.deployPolicy, [
+            { action: "iam:CreateRole", resource: iam(`role/${role.name}`), context: tagsOf(role.tags), allowed: false, why: "a source stack without the boundary" },
+        ]);
     });
 
     describe("state that previews cannot write (a self-managed S3 backend in another account)", () => {

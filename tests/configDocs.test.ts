@@ -56,7 +56,12 @@ describe("config reference (npm run config-docs)", () => {
 
     it("lists every key of each project with its type, default, whether it is required, and its description", () => {
         const pages = Object.fromEntries(configPages(REPO).map((p) => [p.file, p.text]));
-        assert.deepEqual(Object.keys(pages), ["docs/config/grafana-athena-source.md", "docs/config/grafana-athena-workspace.md", "docs/config/grafana-athena.md"]);
+        assert.deepEqual(Object.keys(pages), [
+            "docs/config/grafana-athena-source.md",
+            "docs/config/grafana-athena-workspace.md",
+            "docs/config/grafana-athena.md",
+            "docs/config/grafana-athena-bootstrap.md",
+        ]);
         const source = pages["docs/config/grafana-athena-source.md"];
         assert.match(source, /\| `grafana-athena-source:tables` \| `array<string>` \|  \| yes \| Tables of the database/);
         assert.match(source, /\| `grafana-athena-source:catalog` \| `string` \| `AwsDataCatalog` \| no \|/);

@@ -143,6 +143,10 @@ export const iamRoleName = z
     .string({ error: need("an IAM role name") })
     .regex(/^[\w+=,.@-]{1,64}$/, { error: (i) => `must be an IAM role name (1-64 letters, digits and +=,.@_-), got ${describe(i.input)}` });
 
+export const iamPolicyName = z
+    .string({ error: need("an IAM policy name") })
+    .regex(/^[\w+=,.@-]{1,128}$/, { error: (i) => `must be an IAM policy name (1-128 letters, digits and +=,.@_-), got ${describe(i.input)}` });
+
 /**
  * A role name this program lets a workspace assume: never one of the administrator, automation or
  * service-linked roles of iam/administratorRoles.ts (one list, a reason per pattern).

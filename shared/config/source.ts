@@ -74,6 +74,12 @@ export const sourceSettingsShape = {
     catalogKmsKeyArn: r.kmsKeyArn.optional(),
     lakeFormation: r.bool("the tables are governed by Lake Formation").default(false),
     roleName: r.assumableRoleName.default(DEFAULT_ROLE_NAME),
+    /**
+     * The customer-managed policy, by name in the data account, that bounds the role (its
+     * permissions boundary): `grafana-athena-ci-boundary` where the bootstrap made the account's CI
+     * roles, whose deploy role may create the role only with it. Default none.
+     */
+    permissionsBoundary: r.iamPolicyName.optional(),
     label: r.label.optional(),
     /** This source's own panels on its dashboard in every workspace that charts it (docs/panels.md); each may read only the granted tables. */
     panels: sourcePanelList.default([]),
@@ -199,6 +205,7 @@ export const SOURCE_KEY_KINDS = {
     catalogKmsKeyArn: "string",
     lakeFormation: "json",
     roleName: "string",
+    permissionsBoundary: "string",
     label: "string",
     panels: "json",
     teams: "json",
