@@ -113,8 +113,7 @@ export class CiRolesStackSet extends pulumi.ComponentResource {
                 operationPreferences: OPERATION_PREFERENCES,
                 tags: { ManagedBy: "pulumi", [MANAGED_TAG_KEY]: MANAGED_TAG_VALUE },
             },
-            // A service-managed StackSet's administration role is AWS's, and the API reports it.
-            { parent: this, ignoreChanges: ["administrationRoleArn"] },
+            { parent: this },
         );
     }
 }

@@ -10,7 +10,9 @@
  *   bucket, bucket_prefix; every `aws_s3_bucket_*` configuration resource its bucket and
  *   expected_bucket_owner; `aws_grafana_workspace_service_account` and
  *   `aws_grafana_workspace_service_account_token` every argument (Amazon Managed Grafana has no
- *   update call for either).
+ *   update call for either); `aws_cloudformation_stack_set` name and auto_deployment;
+ *   `aws_cloudformation_stack_set_instance` account_id, deployment_targets, stack_set_name and its
+ *   region (every other argument of both is updated through UpdateStackSet/UpdateStackInstances).
  * - hashicorp/terraform-provider-random `random_password`: every argument.
  * - hashicorp/terraform-provider-time `time_rotating`: every argument (rfc3339, rotation_*,
  *   triggers).
@@ -36,6 +38,8 @@ export const REPLACING: Record<string, readonly string[]> = {
     "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": ["bucket", "expectedBucketOwner"],
     "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": ["bucket", "expectedBucketOwner"],
     "aws:s3/bucketPolicy:BucketPolicy": ["bucket"],
+    "aws:cloudformation/stackSet:StackSet": ["name", "autoDeployment", "region"],
+    "aws:cloudformation/stackSetInstance:StackSetInstance": ["accountId", "deploymentTargets", "region", "stackSetInstanceRegion", "stackSetName"],
     "aws:grafana/workspaceServiceAccount:WorkspaceServiceAccount": [ALL],
     "aws:grafana/workspaceServiceAccountToken:WorkspaceServiceAccountToken": [ALL],
     "random:index/randomPassword:RandomPassword": [ALL],
