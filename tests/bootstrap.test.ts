@@ -50,7 +50,7 @@ describe("bootstrap: the CI roles of every account as one StackSet", function ()
         assert.equal(set.callAs, "SELF");
         assert.deepEqual(set.capabilities, ["CAPABILITY_NAMED_IAM"]);
         assert.deepEqual(set.parameters, { CreateOidcProvider: "true" });
-        const instances = byType(result, INSTANCE).map((r) => r.inputs);
+        const instances = byType(result, INSTANCE).map((r) => r.inputs as Record<string, any>);
         assert.deepEqual(instances.map((i) => i.deploymentTargets.organizationalUnitIds).sort(), [["ou-ab12-99998888"], ["ou-ab12-cdef3456"]]);
         for (const i of instances) {
             assert.equal(i.stackSetName, set.name);
