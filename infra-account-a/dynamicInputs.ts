@@ -2,7 +2,7 @@
  * What the dynamic providers of this folder (the health check, the plugin installation) need to
  * read their inputs. Like grafanaHttp.ts it imports nothing: the closure serializer captures it
  * by value into each provider (see dataSourceHealthCheck.ts), where `@pulumi/pulumi` is not there.
- * Checked against @pulumi/pulumi 3.248.0.
+ * Checked against @pulumi/pulumi 3.276.0.
  */
 
 /** Pulumi's wire value for "unknown during preview" (runtime/rpc unknownValue). */

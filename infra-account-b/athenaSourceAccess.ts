@@ -83,7 +83,7 @@ export class AthenaSourceAccess extends pulumi.ComponentResource {
             tables: pulumi.output([...args.tables]),
             // Always exported, [] when the stack file sets none: an undefined stack output makes the
             // Pulumi CLI warn on every run ("Undefined value (panels) will not show as a stack
-            // output", @pulumi/pulumi runtime/stack.js `massage`, checked with 3.248.0).
+            // output", @pulumi/pulumi runtime/stack.js `massage`, checked with 3.276.0).
             panels: pulumi.output(args.panels.map((p) => ({ ...p }))),
             teams: pulumi.output([...args.teams]),
         };

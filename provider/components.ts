@@ -6,7 +6,7 @@
  * resources, the same refusals and the same messages as `cd infra-account-b && pulumi up`.
  *
  * Why a second, package-facing class per component: the SDK's analyzer (@pulumi/pulumi
- * `provider/experimental/analyzer.js`, 3.248.0) accepts only interfaces of strings, numbers,
+ * `provider/experimental/analyzer.js`, 3.276.0) accepts only interfaces of strings, numbers,
  * booleans, arrays, string maps, other interfaces and `Input<...>` of those; it refuses anonymous
  * object types (the components' zod-derived settings), string-literal unions that are not enums
  * (`PanelType`) and `ReadonlyArray`. And the engine asks the provider for `<package>:index:<Class>`

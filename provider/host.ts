@@ -1,9 +1,9 @@
 /**
  * The component provider that hosts the package's components: the SDK's own host
- * (`ComponentProvider` of @pulumi/pulumi `provider/experimental`, checked with 3.248.0), whose
+ * (`ComponentProvider` of @pulumi/pulumi `provider/experimental`, checked with 3.276.0), whose
  * analyzer infers the schema from the components' argument and output types and their JSDoc, plus
  * the one thing it cannot infer: which properties are secrets (its `PropertyDefinition` has no
- * `secret`, in 3.248.0 and in pulumi/pulumi's master of 2026-08). A property marked `secret: true`
+ * `secret`, in 3.248.0 and 3.276.0). A property marked `secret: true`
  * in the schema is wrapped as a secret by every generated SDK.
  */
 import * as fs from "fs";

@@ -1,7 +1,7 @@
 /**
  * A `Refusal` raised while a program runs, as the Pulumi CLI prints it: a `pulumi.ResourceError`
  * with `hideStack`, printed as its message alone (@pulumi/pulumi `cmd/run/run.js`, checked with
- * 3.248.0).
+ * 3.276.0).
  */
 import * as pulumi from "@pulumi/pulumi";
 import { Refusal } from "./refusal";

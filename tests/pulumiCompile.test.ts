@@ -1,6 +1,6 @@
 /**
  * Each project folder compiles the way `pulumi up` compiles it. Pulumi's Node.js runtime
- * (@pulumi/pulumi `cmd/run/run.js`, checked with 3.248.0) reads the `compilerOptions` of the
+ * (@pulumi/pulumi `cmd/run/run.js`, checked with 3.276.0) reads the `compilerOptions` of the
  * project folder's own tsconfig.json without following `extends` (`tsutils.loadTypeScriptCompilerOptions`),
  * lays them over its defaults for TypeScript >= 4.7 (`target` ES2020, `module` and
  * `moduleResolution` nodenext) and hands the result to ts-node, which type-checks the program

@@ -32,7 +32,7 @@ export interface StackConfigView {
 /**
  * The running program's config. Which keys are secrets the engine passes in
  * `PULUMI_CONFIG_SECRET_KEYS`; the SDK reads it with `runtime/config` `isConfigSecret` (exported,
- * marked internal; checked with @pulumi/pulumi 3.248.0). A key set with `--path --secret` on a
+ * marked internal; checked with @pulumi/pulumi 3.276.0). A key set with `--path --secret` on a
  * nested field (`workspace.grafanaAuth`) makes its whole top-level key secret.
  */
 export function runtimeConfig(): StackConfigView {

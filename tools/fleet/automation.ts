@@ -1,5 +1,5 @@
 /**
- * The real runner: Pulumi's Automation API (`@pulumi/pulumi/automation`, checked with 3.248.0),
+ * The real runner: Pulumi's Automation API (`@pulumi/pulumi/automation`, checked with 3.276.0),
  * one LocalWorkspace per project folder, the stack selected by its fully qualified name; it needs
  * the Pulumi CLI on PATH, logged in to the backend. Kept thin: what it decides is in orchestrate.ts.
  */

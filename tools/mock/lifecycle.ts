@@ -1,6 +1,9 @@
 /**
  * One program run under `pulumi.runtime.setMocks`, from start to end. Every use of the Pulumi
- * SDK's internals is here, checked against @pulumi/pulumi 3.248.0 (re-check them on an upgrade):
+ * SDK's internals is here, checked against @pulumi/pulumi 3.276.0 (re-check them on an upgrade;
+ * from 3.248.0 to 3.276.0 none of those below changed, while `setMocks` began to report transforms
+ * as supported and its mock monitor gained `getDeploymentInfo` and `existsResource`, which no
+ * program here uses):
  * - `runtime/settings` `waitForRPCs()`: resolves once every resource registration has finished;
  * - `runtime/state` `getStore().leakCandidates`: the promises the SDK reports as leaked at exit;
  * - `Error.stackTraceLimit`: the SDK records a stack trace for every output it makes;

@@ -4,7 +4,7 @@
  * register requests (DESIGN.md, "Recording resource options under mocks"): `getProtect()`,
  * `getRetainondelete()`, `getImportid()`, `getParent()`, `getDependenciesList()`,
  * `getAdditionalsecretoutputsList()`, `getDeletebeforereplace()`, `getIgnorechangesList()` (checked with
- * @pulumi/pulumi 3.248.0).
+ * @pulumi/pulumi 3.276.0).
  */
 import type { PlanOptions } from "../plan/format";
 import { unwrapSecrets } from "./secrets";

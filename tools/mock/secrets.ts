@@ -1,6 +1,6 @@
 /**
  * Secrets under the mocks: the SDK hands secret values to the mock monitor wrapped in its wire
- * envelope (`runtime/rpc` specialSigKey / specialSecretSig, checked with @pulumi/pulumi 3.248.0);
+ * envelope (`runtime/rpc` specialSigKey / specialSecretSig, checked with @pulumi/pulumi 3.276.0);
  * a plan shows them as `[secret]`.
  */
 import { SECRET } from "../plan/format";
