@@ -21,7 +21,7 @@
  *     (checkDataSourceHealth, formatHealthFailure and, transitively, the
  *     helpers and constants they use) BY VALUE into the `__provider` text.
  *     Packages under node_modules would instead be emitted as require("pkg").
- *   - they therefore import nothing and uses only Node 20 globals
+ *   - they therefore import nothing and uses only globals of Node.js 22 and 24
  *     (fetch, AbortController, setTimeout), which the serializer emits as
  *     `global.fetch` etc.; the methods must not reference `pulumi` (a
  *     deployment-time module) at run time: types only.
