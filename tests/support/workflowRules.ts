@@ -8,6 +8,7 @@
  * case-insensitive (`SECRETS.X` is `secrets.x`, `toJson` is `toJSON`), and so are string
  * comparisons (`==` ignores case). docs/ci.md ("What the rules check") lists what each rule covers.
  */
+import { TRUST_RULES } from "./workflowTrust";
 import YAML from "yaml";
 
 export interface Step {
@@ -387,7 +388,7 @@ export function commandsOf(script: string): string[][] {
     return commands;
 }
 
-const program = (words: string[]) => (words[0] ?? "").split("/").pop() ?? "";
+export const program = (words: string[]) => (words[0] ?? "").split("/").pop() ?? "";
 const afterNpx = (words: string[]) => (program(words) === "npx" ? words.slice(1).filter((w, i) => i > 0 || !w.startsWith("-")) : words);
 
 /** `npm run [flags] NAME [--] ARGS`: the script's name and its arguments. */
@@ -437,7 +438,7 @@ export function changesStacks(words: string[]): boolean {
     return pulumi !== undefined && pulumi.some((a) => PULUMI_CHANGES.has(a));
 }
 /** Whether a command needs the Pulumi CLI: Pulumi itself, or a fleet preview or up. */
-const runsPulumi = (words: string[]) => pulumiArgs(words) !== undefined || ["preview", "up"].includes(firstCommand(fleetCommand(words) ?? []) ?? "");
+export const runsPulumi = (words: string[]) => pulumiArgs(words) !== undefined || ["preview", "up"].includes(firstCommand(fleetCommand(words) ?? []) ?? "");
 
 /** The value of `--flag V` or `--flag=V` in a command's arguments. */
 function option(args: string[], flag: string): string | undefined {
@@ -453,7 +454,7 @@ function installScriptsOff(words: string[], env: Record<string, unknown>): boole
     const tool = program(words);
     const sub = words[1];
     const installs =
-        (tool === "npm" && ["ci", "i", "install", "install-test", "it", "isntall", "add"].includes(sub ?? "")) ||
+        (tool === "npm" && ["ci", "clean-install", "ic", "install-clean", "isntall-clean", "install-ci-test", "cit", "i", "install", "install-test", "it", "isntall", "add"].includes(sub ?? "")) ||
         (tool === "yarn" && (sub === undefined || sub.startsWith("-") || sub === "install" || sub === "add")) ||
         (tool === "pnpm" && ["i", "install", "add"].includes(sub ?? ""));
     if (!installs) return undefined;
@@ -492,23 +493,35 @@ export const CODE_OWNED = [
     ".github/dependabot.yml",
     "tests/workflows.test.ts",
     "tests/support/workflowRules.ts",
+    "tests/support/workflowTrust.ts",
     "tests/fixtures/action-pins.json",
+    "tests/stateGuard.test.ts",
     "package.json",
     "package-lock.json",
+    ".mocharc.json",
+    ".ci/run",
+    "tools/register.js",
+    "tools/stateGuard/cli.ts",
+    "tools/stateGuard/reviewed.txt",
+    "tools/fleet/cli.ts",
+    "tools/planDiff/cli.ts",
+    "tools/plan/format.ts",
+    "policy/index.ts",
+    "docs/ci.md",
 ];
 
 export const environmentOf = (job: Job): string | undefined => (typeof job.environment === "string" ? job.environment : job.environment?.name);
-const stepsOf = (job: Job): Step[] => job.steps ?? [];
-const usesOf = (step: Step): string => (step.uses ?? "").split("@")[0].toLowerCase();
+export const stepsOf = (job: Job): Step[] => job.steps ?? [];
+export const usesOf = (step: Step): string => (step.uses ?? "").split("@")[0].toLowerCase();
 const needsOf = (job: Job): string[] => (job.needs === undefined ? [] : Array.isArray(job.needs) ? job.needs : [job.needs]);
 const triggers = (wf: Workflow): string[] => Object.keys(wf.on ?? {});
-const jobsOf = (ci: Ci) => ci.workflows.flatMap((wf) => Object.entries(wf.jobs).map(([name, job]) => ({ wf, name, job, at: `${wf.file}: job ${name}` })));
-const isWorkflowRun = (wf: Workflow) => triggers(wf).includes("workflow_run");
-const isPullRequest = (wf: Workflow) => triggers(wf).some((t) => t === "pull_request" || t === "pull_request_target");
+export const jobsOf = (ci: Ci) => ci.workflows.flatMap((wf) => Object.entries(wf.jobs).map(([name, job]) => ({ wf, name, job, at: `${wf.file}: job ${name}` })));
+export const isWorkflowRun = (wf: Workflow) => triggers(wf).includes("workflow_run");
+export const isPullRequest = (wf: Workflow) => triggers(wf).some((t) => t === "pull_request" || t === "pull_request_target");
 /** Programs that read the folder they run in (its package.json, .npmrc, node_modules, git config). */
 const READS_FOLDER = new Set(["npm", "npx", "node", "yarn", "pnpm", "ts-node", "git", "make", "bash", "sh", "python", "python3"]);
 /** A job's steps with the steps of the local actions it uses in their place. */
-function expandedSteps(ci: Ci, job: Job): Step[] {
+export function expandedSteps(ci: Ci, job: Job): Step[] {
     return stepsOf(job).flatMap((s) => {
         const action = ci.actions.find((a) => a.ref === (s.uses ?? "").replace(/\/$/, ""));
         return action ? [s, ...action.steps] : [s];
@@ -544,7 +557,7 @@ export function hasCredentials(wf: Workflow, job: Job): boolean {
 }
 
 /** Whether a job holds more than a pull request's author already has: credentials, an environment, or the workflow_run token. */
-const privileged = (wf: Workflow, job: Job) => hasCredentials(wf, job) || environmentOf(job) !== undefined || isWorkflowRun(wf);
+export const privileged = (wf: Workflow, job: Job) => hasCredentials(wf, job) || environmentOf(job) !== undefined || isWorkflowRun(wf);
 
 /** The jobs of a workflow that hold a privilege, and every job whose outputs they rely on (what they need, transitively). */
 function privilegedJobs(wf: Workflow): Set<string> {
@@ -559,10 +572,10 @@ function privilegedJobs(wf: Workflow): Set<string> {
 }
 
 /** The folders a job checks out into (`.` for the workspace itself). */
-const checkoutFolders = (job: Job) => stepsOf(job).filter((s) => usesOf(s) === "actions/checkout").map((s) => (input(s, "path") || ".").replace(/^\.\//, "").replace(/\/$/, "") || ".");
+export const checkoutFolders = (job: Job) => stepsOf(job).filter((s) => usesOf(s) === "actions/checkout").map((s) => (input(s, "path") || ".").replace(/^\.\//, "").replace(/\/$/, "") || ".");
 
 /** The commands of a step's script, with the step's environment. */
-const stepCommands = (s: Step) => (s.run === undefined ? [] : commandsOf(s.run));
+export const stepCommands = (s: Step) => (s.run === undefined ? [] : commandsOf(s.run));
 /** A `"$VAR"` argument resolved through the step's environment (the `${{ }}` text it is set to). */
 const resolve = (s: Step, arg: string | undefined) => {
     const m = /^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$/.exec(arg ?? "");
@@ -1052,7 +1065,9 @@ export function codeOwners(ci: Ci): string[] {
         .map((l) => l.replace(/(^|\s)#.*$/, "").trim())
         .filter((l) => l !== "")
         .map((l) => l.split(/\s+/));
-    const owners = CODE_OWNED.map((file) => {
+    // Every workflow and local action too, whatever its name: each one enforces part of the guarantees.
+    const files = [...new Set([...CODE_OWNED, ...ci.workflows.map((wf) => `.github/workflows/${wf.file}`), ...ci.actions.map((a) => a.file)])];
+    const owners = files.map((file) => {
         const rule = [...lines].reverse().find(([pattern]) => codeownersMatch(pattern, file));
         const names = (rule?.slice(1) ?? []).filter((o) => /^@[\w.-]+(\/[\w.-]+)?$|^[^@\s]+@[^@\s]+$/.test(o));
         if (names.length === 0) problems.push(`CODEOWNERS gives ${file} no owner`);
@@ -1083,5 +1098,5 @@ export const RULES: Record<string, (ci: Ci) => string[]> = {
 };
 
 export function violations(ci: Ci): string[] {
-    return Object.values(RULES).flatMap((rule) => rule(ci));
+    return [...Object.values(RULES), ...Object.values(TRUST_RULES)].flatMap((rule) => rule(ci));
 }
