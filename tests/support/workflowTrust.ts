@@ -70,10 +70,10 @@ export function noPluginAcquisition(ci: Ci): string[] {
     return problems;
 }
 
-/** Pulumi commands that touch no stack: installing and checking the CLI and its plugins. */
-const NO_STACK = new Set(["version", "plugin", "about", "login", "logout", "whoami", "gen-completion"]);
-/** A command that operates on a stack (and so may run a dynamic resource's code from its state). */
-const runsOnStack = (words: string[]) => runsPulumi(words) && !(program(words) === "pulumi" && NO_STACK.has(words.slice(1).find((w) => !w.startsWith("-")) ?? ""));
+/** Pulumi commands that operate on a stack's state, some running a dynamic resource's code from it. */
+const STACK_COMMANDS = new Set(["preview", "pre", "up", "update", "refresh", "destroy", "down", "import", "state", "stack", "cancel", "watch", "config"]);
+/** A command that operates on a stack: fleet preview or up, or pulumi with one of STACK_COMMANDS (not version, plugin install...). */
+const runsOnStack = (words: string[]) => runsPulumi(words) && (program(words) !== "pulumi" || STACK_COMMANDS.has(words.slice(1).find((w) => !w.startsWith("-")) ?? ""));
 
 const guardArgs = (words: string[]): string[] | undefined => {
     const i = words.indexOf("state-guard");
