@@ -7,7 +7,7 @@
  *
  * Why not under tools/register.js: the serialized text is the transpiled JavaScript of the provider's
  * functions (Function.prototype.toString), so it depends on the transpiler. The language host
- * (`@pulumi/pulumi` 3.248.0, `cmd/run/run.js`) registers ts-node with TypeScript's own compiler,
+ * (`@pulumi/pulumi` 3.276.0, `cmd/run/run.js`) registers ts-node with TypeScript's own compiler,
  * the project's tsconfig.json (`project`), and compilerOptions `{target: "ES2020", module:
  * "nodenext", moduleResolution: "nodenext", sourceMap: "true", ...the tsconfig's}`; SWC (the
  * tools' transpiler) prints other text. Type checking does not change the emitted code, so this

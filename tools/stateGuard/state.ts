@@ -3,7 +3,7 @@
  *
  * Why: a Pulumi dynamic resource keeps its provider's code in the state, in the `__provider`
  * property, and the Node.js dynamic provider host runs whatever it finds there. In
- * `@pulumi/pulumi` 3.248.0, `cmd/dynamic-provider/index.js`: `getProvider(props)` evaluates
+ * `@pulumi/pulumi` 3.276.0, `cmd/dynamic-provider/index.js`: `getProvider(props)` evaluates
  * `props.__provider` with require-from-string (running the module's top level) before it even
  * looks for a method; `read` (every refresh) and `delete` pass the state's properties, `check`
  * and `diff` fall back to the old ones when the new code is unknown, and `update` keeps the new
