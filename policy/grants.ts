@@ -50,7 +50,8 @@ function binding(known: string, format: string): "mismatch" | "bound" | "open" {
     const parts = format.split(/(\$\{[^}]*\})/);
     const placeholders = parts.filter((_, i) => i % 2 === 1);
     const naming = placeholders.filter((p) => !ACCOUNT_PARTS.includes(p));
-    const lastMayBeOpen = naming.length >= 2 && naming[naming.length - 1] === placeholders[placeholders.length - 1];
+    const lastMayBeOpen =
+        naming.length >= 2 && naming[naming.length - 1] === placeholders[placeholders.length - 1];
     let at = 0;
     for (let i = 0; i < parts.length; i++) {
         if (i % 2 === 0) {
@@ -77,22 +78,35 @@ function binding(known: string, format: string): "mismatch" | "bound" | "open" {
 }
 
 const MAX_LISTED = 4;
-const listed = (items: readonly string[]) => `${items.slice(0, MAX_LISTED).join(", ")}${items.length > MAX_LISTED ? ` (and ${items.length - MAX_LISTED} more)` : ""}`;
+const listed = (items: readonly string[]) =>
+    `${items.slice(0, MAX_LISTED).join(", ")}${items.length > MAX_LISTED ? ` (and ${items.length - MAX_LISTED} more)` : ""}`;
 
 async function judge(statements: readonly Statement[]): Promise<GrantFinding[]> {
     const out: GrantFinding[] = [];
     for (const [i, s] of statements.entries()) {
         if (s.Effect === "Deny") continue;
         const id = `"${statementId(s, i)}"`;
-        if (s.Effect !== "Allow") out.push({ kind: "bad", message: `${id} has Effect ${show(s.Effect)}, which IAM refuses` });
-        if ("NotAction" in s) out.push({ kind: "not", message: `${id} allows with NotAction: every action it does not list` });
-        if ("NotResource" in s) out.push({ kind: "not", message: `${id} allows with NotResource: every resource it does not list` });
+        if (s.Effect !== "Allow")
+            out.push({ kind: "bad", message: `${id} has Effect ${show(s.Effect)}, which IAM refuses` });
+        if ("NotAction" in s)
+            out.push({ kind: "not", message: `${id} allows with NotAction: every action it does not list` });
+        if ("NotResource" in s)
+            out.push({
+                kind: "not",
+                message: `${id} allows with NotResource: every resource it does not list`,
+            });
         const patterns = list(s.Action);
         const resources = list(s.NotResource !== undefined && s.Resource === undefined ? "*" : s.Resource);
-        if (!("Action" in s) && !("NotAction" in s)) out.push({ kind: "bad", message: `${id} has no Action` });
-        if (!("Resource" in s) && !("NotResource" in s)) out.push({ kind: "bad", message: `${id} has no Resource` });
+        if (!("Action" in s) && !("NotAction" in s))
+            out.push({ kind: "bad", message: `${id} has no Action` });
+        if (!("Resource" in s) && !("NotResource" in s))
+            out.push({ kind: "bad", message: `${id} has no Resource` });
         const odd = [...patterns, ...resources].find((v) => typeof v !== "string");
-        if (odd !== undefined) out.push({ kind: "bad", message: `${id} has an action or resource that is ${show(odd)}, not a string` });
+        if (odd !== undefined)
+            out.push({
+                kind: "bad",
+                message: `${id} has an action or resource that is ${show(odd)}, not a string`,
+            });
         const actions: CatalogAction[] = [];
         const unknown: string[] = [];
         for (const p of patterns.filter((x): x is string => typeof x === "string")) {
@@ -100,7 +114,11 @@ async function judge(statements: readonly Statement[]): Promise<GrantFinding[]> 
             if (found.length === 0) unknown.push(show(p, 60));
             actions.push(...found);
         }
-        if (unknown.length > 0) out.push({ kind: "bad", message: `${id} names ${listed(unknown)}, not an action of the IAM catalog` });
+        if (unknown.length > 0)
+            out.push({
+                kind: "bad",
+                message: `${id} names ${listed(unknown)}, not an action of the IAM catalog`,
+            });
         const hits: Record<"write" | "read", { actions: Set<string>; resources: Set<string> }> = {
             write: { actions: new Set(), resources: new Set() },
             read: { actions: new Set(), resources: new Set() },
@@ -123,7 +141,10 @@ async function judge(statements: readonly Statement[]): Promise<GrantFinding[]> 
             if (h.actions.size === 0) continue;
             const on = [...h.resources].map((r) => `"${r}"`);
             const what = kind === "write" ? "writes" : "reads";
-            out.push({ kind, message: `${id} allows ${listed([...h.actions])} on ${listed(on)}: ${what} beyond named resources` });
+            out.push({
+                kind,
+                message: `${id} allows ${listed([...h.actions])} on ${listed(on)}: ${what} beyond named resources`,
+            });
         }
     }
     return out;

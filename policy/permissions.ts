@@ -44,7 +44,8 @@ export interface RolePermissions {
 /** The name a resource gives itself (a role's or a policy's), and its path; unknown when the engine does not know it yet. */
 function identity(r: ResourceView): { name?: string | typeof UNKNOWN; prefix?: string; path?: string } {
     const native = r.type.startsWith("aws-native:");
-    const name = r.props[native ? (r.type === IAM_TYPES.nativeRole ? "roleName" : "managedPolicyName") : "name"];
+    const name =
+        r.props[native ? (r.type === IAM_TYPES.nativeRole ? "roleName" : "managedPolicyName") : "name"];
     const prefix = r.props.namePrefix;
     const path = r.props.path;
     return {
@@ -54,21 +55,28 @@ function identity(r: ResourceView): { name?: string | typeof UNKNOWN; prefix?: s
     };
 }
 
-const sameResource = (a: ResourceView, b: ResourceView) => (a.urn !== undefined && a.urn === b.urn) || (a.type === b.type && a.name === b.name);
+const sameResource = (a: ResourceView, b: ResourceView) =>
+    (a.urn !== undefined && a.urn === b.urn) || (a.type === b.type && a.name === b.name);
 
 /**
  * Whether a reference value may name the resource `target` (a role, or a policy), with the
  * engine's dependencies of the property: a URN, an ARN, or a name; an unknown value may name
  * whatever its dependencies are, or anything when it has none of the target's kind.
  */
-export function mayName(value: unknown, deps: readonly ResourceView[] | undefined, target: ResourceView, kinds: readonly string[]): boolean {
+export function mayName(
+    value: unknown,
+    deps: readonly ResourceView[] | undefined,
+    target: ResourceView,
+    kinds: readonly string[],
+): boolean {
     if (value === UNKNOWN || value === undefined || value === null) {
         const ofKind = (deps ?? []).filter((d) => kinds.includes(d.type));
         return ofKind.length === 0 || ofKind.some((d) => sameResource(d, target));
     }
     if (isRecord(value) && typeof value.urn === "string") value = value.urn;
     if (typeof value !== "string") return true;
-    if (value.startsWith("urn:pulumi:")) return value === target.urn || value.endsWith(`::${target.type}::${target.name}`);
+    if (value.startsWith("urn:pulumi:"))
+        return value === target.urn || value.endsWith(`::${target.type}::${target.name}`);
     const own = identity(target);
     let name = value;
     let path: string | undefined;
@@ -104,13 +112,21 @@ export function rolePermissions(role: ResourceView, resources: readonly Resource
     const deps = (r: ResourceView, prop: string) => r.propertyDependencies?.[prop];
     const names = (r: ResourceView, prop: string) => mayName(r.props[prop], deps(r, prop), role, ROLE_KINDS);
 
-    const inline = role.type === IAM_TYPES.nativeRole ? refs(role.props.policies) : refs(role.props.inlinePolicies);
+    const inline =
+        role.type === IAM_TYPES.nativeRole ? refs(role.props.policies) : refs(role.props.inlinePolicies);
     for (const p of inline) {
         const name = isRecord(p) ? (p.name ?? p.policyName) : undefined;
         const doc = isRecord(p) ? (p.policy ?? p.policyDocument) : p;
-        policies.push({ resource: role, label: `inline policy "${show(name, 64)}" of role ${roleName}`, inlineName: typeof name === "string" ? name : undefined, policy: p === UNKNOWN ? { kind: "unknown" } : parsePolicy(doc) });
+        policies.push({
+            resource: role,
+            label: `inline policy "${show(name, 64)}" of role ${roleName}`,
+            inlineName: typeof name === "string" ? name : undefined,
+            policy: p === UNKNOWN ? { kind: "unknown" } : parsePolicy(doc),
+        });
     }
-    const arns: { resource: ResourceView; value: unknown; deps?: readonly ResourceView[] }[] = refs(role.props.managedPolicyArns).map((value) => ({ resource: role, value }));
+    const arns: { resource: ResourceView; value: unknown; deps?: readonly ResourceView[] }[] = refs(
+        role.props.managedPolicyArns,
+    ).map((value) => ({ resource: role, value }));
     for (const r of resources) {
         switch (r.type) {
             case IAM_TYPES.rolePolicy:
@@ -118,21 +134,34 @@ export function rolePermissions(role: ResourceView, resources: readonly Resource
                 const native = r.type === IAM_TYPES.nativeRolePolicy;
                 if (!names(r, native ? "roleName" : "role")) break;
                 const name = r.props[native ? "policyName" : "name"] ?? r.props.namePrefix ?? r.name;
-                policies.push({ resource: r, label: `role policy "${show(name, 64)}" of role ${roleName}`, inlineName: typeof name === "string" ? name : undefined, policy: parsePolicy(r.props[native ? "policyDocument" : "policy"]) });
+                policies.push({
+                    resource: r,
+                    label: `role policy "${show(name, 64)}" of role ${roleName}`,
+                    inlineName: typeof name === "string" ? name : undefined,
+                    policy: parsePolicy(r.props[native ? "policyDocument" : "policy"]),
+                });
                 break;
             }
             case IAM_TYPES.attachment:
-                if (names(r, "role")) arns.push({ resource: r, value: r.props.policyArn, deps: deps(r, "policyArn") });
+                if (names(r, "role"))
+                    arns.push({ resource: r, value: r.props.policyArn, deps: deps(r, "policyArn") });
                 break;
             case IAM_TYPES.policyAttachment:
-                if (refs(r.props.roles).some((v) => mayName(v, deps(r, "roles"), role, ROLE_KINDS))) arns.push({ resource: r, value: r.props.policyArn, deps: deps(r, "policyArn") });
+                if (refs(r.props.roles).some((v) => mayName(v, deps(r, "roles"), role, ROLE_KINDS)))
+                    arns.push({ resource: r, value: r.props.policyArn, deps: deps(r, "policyArn") });
                 break;
             case IAM_TYPES.attachmentsExclusive:
-                if (names(r, "roleName")) for (const value of refs(r.props.policyArns)) arns.push({ resource: r, value, deps: deps(r, "policyArns") });
+                if (names(r, "roleName"))
+                    for (const value of refs(r.props.policyArns))
+                        arns.push({ resource: r, value, deps: deps(r, "policyArns") });
                 break;
             case IAM_TYPES.nativeManagedPolicy:
                 if (refs(r.props.roles).some((v) => mayName(v, deps(r, "roles"), role, ROLE_KINDS))) {
-                    policies.push({ resource: r, label: `managed policy ${show(identity(r).name ?? r.name, 64)} of role ${roleName}`, policy: parsePolicy(r.props.policyDocument) });
+                    policies.push({
+                        resource: r,
+                        label: `managed policy ${show(identity(r).name ?? r.name, 64)} of role ${roleName}`,
+                        policy: parsePolicy(r.props.policyDocument),
+                    });
                 }
                 break;
         }
@@ -141,29 +170,51 @@ export function rolePermissions(role: ResourceView, resources: readonly Resource
     for (const { resource, value, deps: d } of arns) {
         // A policy of the stack by dependency, URN, ARN or name; an ARN that names none is outside the stack.
         const known = typeof value === "string" || (isRecord(value) && typeof value.urn === "string");
-        const possible = managed.filter((m) => mayName(value, d, m, POLICY_KINDS) && (known || (d ?? []).some((x) => sameResource(x, m))));
+        const possible = managed.filter(
+            (m) => mayName(value, d, m, POLICY_KINDS) && (known || (d ?? []).some((x) => sameResource(x, m))),
+        );
         // A policy named exactly is the one; a policy whose name the provider picks may be it only when none is.
         const exact = possible.filter((m) => typeof identity(m).name === "string");
         const matches = exact.length > 0 ? exact : possible;
         if (matches.length === 0) {
-            unseen.push({ resource, arn: typeof value === "string" ? value : undefined, why: known ? "is not a policy of this stack" : "is not known and comes from no policy of this stack" });
+            unseen.push({
+                resource,
+                arn: typeof value === "string" ? value : undefined,
+                why: known
+                    ? "is not a policy of this stack"
+                    : "is not known and comes from no policy of this stack",
+            });
             continue;
         }
         for (const m of matches) {
             const doc = m.type === IAM_TYPES.policy ? m.props.policy : m.props.policyDocument;
-            policies.push({ resource: m, label: `policy ${show(identity(m).name ?? m.name, 64)} of role ${roleName}`, policy: parsePolicy(doc) });
+            policies.push({
+                resource: m,
+                label: `policy ${show(identity(m).name ?? m.name, 64)} of role ${roleName}`,
+                policy: parsePolicy(doc),
+            });
         }
     }
     return { policies, unseen };
 }
 
 /** The inline policy names `RolePoliciesExclusive` resources keep on the role that no policy of the stack defines. */
-export function undefinedExclusiveNames(role: ResourceView, resources: readonly ResourceView[], defined: readonly RolePolicy[]): { resource: ResourceView; name: string }[] {
+export function undefinedExclusiveNames(
+    role: ResourceView,
+    resources: readonly ResourceView[],
+    defined: readonly RolePolicy[],
+): { resource: ResourceView; name: string }[] {
     const have = new Set(defined.map((p) => p.inlineName?.toLowerCase()).filter((n) => n !== undefined));
     const out: { resource: ResourceView; name: string }[] = [];
     for (const r of resources) {
-        if (r.type !== IAM_TYPES.policiesExclusive || !mayName(r.props.roleName, r.propertyDependencies?.roleName, role, ROLE_KINDS)) continue;
-        for (const n of refs(r.props.policyNames)) if (typeof n !== "string" || !have.has(n.toLowerCase())) out.push({ resource: r, name: show(n, 64) });
+        if (
+            r.type !== IAM_TYPES.policiesExclusive ||
+            !mayName(r.props.roleName, r.propertyDependencies?.roleName, role, ROLE_KINDS)
+        )
+            continue;
+        for (const n of refs(r.props.policyNames))
+            if (typeof n !== "string" || !have.has(n.toLowerCase()))
+                out.push({ resource: r, name: show(n, 64) });
     }
     return out;
 }

@@ -9,7 +9,19 @@
  */
 import { EXTERNAL_ID } from "../shared/contract";
 import { globMatch, hasWildcard } from "./glob";
-import { ParsedPolicy, ResourceView, Statement, UNKNOWN, isRecord, list, parsePolicy, show, statementId, tagOf, valuesByKey } from "./values";
+import {
+    ParsedPolicy,
+    ResourceView,
+    Statement,
+    UNKNOWN,
+    isRecord,
+    list,
+    parsePolicy,
+    show,
+    statementId,
+    tagOf,
+    valuesByKey,
+} from "./values";
 import { GRAFANA_TAG_KEY } from "../shared/policies/sourceRole";
 
 /** The pack's settings (its config, per policy). */
@@ -23,7 +35,10 @@ export interface PackSettings {
 }
 
 export const ROLE_TYPES = ["aws:iam/role:Role", "aws-native:iam:Role"] as const;
-const TRUST_PROPERTY: Record<string, string> = { "aws:iam/role:Role": "assumeRolePolicy", "aws-native:iam:Role": "assumeRolePolicyDocument" };
+const TRUST_PROPERTY: Record<string, string> = {
+    "aws:iam/role:Role": "assumeRolePolicy",
+    "aws-native:iam:Role": "assumeRolePolicyDocument",
+};
 
 /** What the pack knows of the Grafana workspaces, from its settings. */
 export class Workspaces {
@@ -32,7 +47,10 @@ export class Workspaces {
     constructor(s: PackSettings) {
         const strs = (v: unknown) => list(v).filter((x): x is string => typeof x === "string");
         this.roles = new Set(strs(s.workspaceRoleArns));
-        this.accounts = new Set([...strs(s.grafanaAccountIds), ...[...this.roles].map((a) => arnParts(a)?.account).filter((a): a is string => !!a)]);
+        this.accounts = new Set([
+            ...strs(s.grafanaAccountIds),
+            ...[...this.roles].map((a) => arnParts(a)?.account).filter((a): a is string => !!a),
+        ]);
     }
     /**
      * A literal role ARN that is a workspace role: one of the config, or AMG's service-managed
@@ -43,7 +61,12 @@ export class Workspaces {
         if (hasWildcard(arn) || arn.includes("${")) return false;
         if (this.roles.has(arn)) return true;
         const parts = arnParts(arn);
-        if (!parts || parts.service !== "iam" || !/^role\/(service-role\/)?AmazonGrafanaServiceRole-[\w+=,.@-]+$/.test(parts.resource)) return false;
+        if (
+            !parts ||
+            parts.service !== "iam" ||
+            !/^role\/(service-role\/)?AmazonGrafanaServiceRole-[\w+=,.@-]+$/.test(parts.resource)
+        )
+            return false;
         return this.accounts.size === 0 || this.accounts.has(parts.account);
     }
     /** Whether a principal ARN, account or pattern may stand for a workspace role (or its session). */
@@ -54,12 +77,19 @@ export class Workspaces {
         // Not an ARN (a unique ID such as AROA..., left when a trusted role is deleted): cannot tell.
         if (!parts) return true;
         if (this.isWorkspaceRole(value)) return true;
-        if (parts.service === "sts" && /^assumed-role\/AmazonGrafanaServiceRole-/.test(parts.resource) && this.accounts.size === 0) return true;
+        if (
+            parts.service === "sts" &&
+            /^assumed-role\/AmazonGrafanaServiceRole-/.test(parts.resource) &&
+            this.accounts.size === 0
+        )
+            return true;
         return (parts.service === "iam" || parts.service === "sts") && this.accounts.has(parts.account);
     }
 }
 
-export function arnParts(arn: string): { partition: string; service: string; region: string; account: string; resource: string } | undefined {
+export function arnParts(
+    arn: string,
+): { partition: string; service: string; region: string; account: string; resource: string } | undefined {
     const f = arn.split(":");
     if (f.length < 6 || f[0] !== "arn") return undefined;
     return { partition: f[1], service: f[2], region: f[3], account: f[4], resource: f.slice(5).join(":") };
@@ -70,7 +100,8 @@ export const allows = (s: Statement): boolean => s.Effect !== "Deny";
 
 /** Whether a statement's actions may include sts:AssumeRole (an unreadable action list may). */
 function mayAssume(s: Statement): boolean {
-    if ("NotAction" in s) return !list(s.NotAction).some((a) => typeof a === "string" && globMatch(a, "sts:AssumeRole", true));
+    if ("NotAction" in s)
+        return !list(s.NotAction).some((a) => typeof a === "string" && globMatch(a, "sts:AssumeRole", true));
     if (!("Action" in s)) return true;
     return list(s.Action).some((a) => typeof a !== "string" || globMatch(a, "sts:AssumeRole", true));
 }
@@ -100,17 +131,33 @@ function mayAdmitWorkspaceRole(s: Statement, w: Workspaces): boolean {
     // A role named only through aws:PrincipalArn (any operator) that may be a workspace role brings the statement in.
     const c = isRecord(s.Condition) ? s.Condition : {};
     const named = Object.keys(c).flatMap((op) => valuesByKey(c[op], "aws:PrincipalArn"));
-    const mayName = (v: unknown) => typeof v !== "string" || hasWildcard(v) || w.isWorkspaceRole(v) || w.accounts.has(arnParts(v)?.account ?? "-");
+    const mayName = (v: unknown) =>
+        typeof v !== "string" ||
+        hasWildcard(v) ||
+        w.isWorkspaceRole(v) ||
+        w.accounts.has(arnParts(v)?.account ?? "-");
     if (named.some(mayName)) return true;
     if (!admits) return false;
     // Exact conditions that exclude every workspace role take the statement out.
     for (const op of ["ArnEquals", "StringEquals"]) {
         const arns = plainCondition(s, op, "aws:PrincipalArn");
-        if (arns && arns.every((v) => typeof v === "string" && !hasWildcard(v) && !v.includes("${") && !w.mayBeWorkspaceRole(v))) return false;
+        if (
+            arns &&
+            arns.every(
+                (v) =>
+                    typeof v === "string" && !hasWildcard(v) && !v.includes("${") && !w.mayBeWorkspaceRole(v),
+            )
+        )
+            return false;
     }
     // An account is known not to host Grafana only when the config names those that do.
     const accounts = plainCondition(s, "StringEquals", "aws:PrincipalAccount");
-    if (accounts && w.accounts.size > 0 && accounts.every((v) => typeof v === "string" && /^\d{12}$/.test(v) && !w.accounts.has(v))) return false;
+    if (
+        accounts &&
+        w.accounts.size > 0 &&
+        accounts.every((v) => typeof v === "string" && /^\d{12}$/.test(v) && !w.accounts.has(v))
+    )
+        return false;
     return true;
 }
 
@@ -121,7 +168,8 @@ export interface GrafanaRole {
 }
 
 /** The role's trust policy property. */
-export const trustOf = (role: ResourceView): ParsedPolicy => parsePolicy(role.props[TRUST_PROPERTY[role.type]]);
+export const trustOf = (role: ResourceView): ParsedPolicy =>
+    parsePolicy(role.props[TRUST_PROPERTY[role.type]]);
 
 /**
  * The roles of the stack a Grafana workspace role may assume: tagged GrafanaDataSource (they claim
@@ -136,7 +184,11 @@ export function grafanaRoles(resources: readonly ResourceView[], settings: PackS
         if (!(ROLE_TYPES as readonly string[]).includes(role.type) || !isRecord(role.props)) continue;
         const trust = trustOf(role);
         const tagged = tagOf(role.props, GRAFANA_TAG_KEY).present;
-        const inScope = tagged || trust.kind === "bad" || (trust.kind === "doc" && trust.statements.some((s) => allows(s) && mayAssume(s) && mayAdmitWorkspaceRole(s, w)));
+        const inScope =
+            tagged ||
+            trust.kind === "bad" ||
+            (trust.kind === "doc" &&
+                trust.statements.some((s) => allows(s) && mayAssume(s) && mayAdmitWorkspaceRole(s, w)));
         if (inScope) out.push({ role, trust });
     }
     return out;
@@ -147,7 +199,10 @@ export function trustProblem(s: Statement, w: Workspaces): string | undefined {
     if (s.Effect !== "Allow") return `has Effect ${show(s.Effect)}, not "Allow"`;
     if ("NotAction" in s) return "uses NotAction (it allows every action it does not list)";
     const actions = list(s.Action);
-    if (actions.length === 0 || actions.some((a) => typeof a !== "string" || a.toLowerCase() !== "sts:assumerole")) {
+    if (
+        actions.length === 0 ||
+        actions.some((a) => typeof a !== "string" || a.toLowerCase() !== "sts:assumerole")
+    ) {
         return `allows ${actions.map((a) => show(a, 40)).join(", ") || "no action"}, not exactly sts:AssumeRole`;
     }
     if ("NotPrincipal" in s) return "uses NotPrincipal (it lets in everyone it does not list)";
@@ -163,9 +218,11 @@ export function trustProblem(s: Statement, w: Workspaces): string | undefined {
     });
     for (const a of principals) {
         if (typeof a === "string" && w.isWorkspaceRole(a)) continue;
-        const root = typeof a === "string" && (/^\d{12}$/.test(a) || /^arn:aws[a-z-]*:iam::\d{12}:root$/.test(a));
+        const root =
+            typeof a === "string" && (/^\d{12}$/.test(a) || /^arn:aws[a-z-]*:iam::\d{12}:root$/.test(a));
         if (root && pinned) continue;
-        if (root) return `lets in ${show(a)} without ArnEquals aws:PrincipalArn pinned to a workspace role (literal ARNs, no IfExists)`;
+        if (root)
+            return `lets in ${show(a)} without ArnEquals aws:PrincipalArn pinned to a workspace role (literal ARNs, no IfExists)`;
         return `lets in ${show(a)}, which is not a workspace role of the pack's config or AMG's service role`;
     }
     return undefined;
@@ -175,8 +232,15 @@ export function trustProblem(s: Statement, w: Workspaces): string | undefined {
 export function externalIdProblem(s: Statement): string | undefined {
     const ids = plainCondition(s, "StringEquals", "sts:ExternalId");
     if (!ids) return "lets a Grafana workspace role assume the role without an external ID";
-    const weak = ids.some((v) => v !== "[secret]" && v !== UNKNOWN && !(typeof v === "string" && EXTERNAL_ID.test(v) && !v.includes("${")));
-    return weak ? "has an external ID shorter than 32 characters or with characters STS refuses (its value is not shown)" : undefined;
+    const weak = ids.some(
+        (v) =>
+            v !== "[secret]" &&
+            v !== UNKNOWN &&
+            !(typeof v === "string" && EXTERNAL_ID.test(v) && !v.includes("${")),
+    );
+    return weak
+        ? "has an external ID shorter than 32 characters or with characters STS refuses (its value is not shown)"
+        : undefined;
 }
 
 export { statementId };

@@ -26,12 +26,23 @@ export interface ResourceView {
     propertyDependencies?: Record<string, readonly ResourceView[]>;
 }
 
-export const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
-export const list = (v: unknown): unknown[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]);
+export const isRecord = (v: unknown): v is Record<string, unknown> =>
+    typeof v === "object" && v !== null && !Array.isArray(v);
+export const list = (v: unknown): unknown[] =>
+    v === undefined || v === null ? [] : Array.isArray(v) ? v : [v];
 export const strings = (v: unknown): string[] => list(v).filter((x): x is string => typeof x === "string");
 /** A value for a message: strings as they are, anything else by its kind; cut short. */
 export function show(v: unknown, max = 80): string {
-    const text = typeof v === "string" ? v : v === UNKNOWN ? "(unknown)" : Array.isArray(v) ? "a list" : v === null ? "null" : typeof v;
+    const text =
+        typeof v === "string"
+            ? v
+            : v === UNKNOWN
+              ? "(unknown)"
+              : Array.isArray(v)
+                ? "a list"
+                : v === null
+                  ? "null"
+                  : typeof v;
     return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
@@ -39,7 +50,9 @@ export function show(v: unknown, max = 80): string {
 export function valuesByKey(record: unknown, key: string): unknown[] {
     if (!isRecord(record)) return [];
     const want = key.toLowerCase();
-    return Object.keys(record).filter((k) => k.toLowerCase() === want).flatMap((k) => list(record[k]));
+    return Object.keys(record)
+        .filter((k) => k.toLowerCase() === want)
+        .flatMap((k) => list(record[k]));
 }
 
 /**
@@ -65,7 +78,12 @@ export type ParsedPolicy =
  */
 export function parsePolicy(value: unknown): ParsedPolicy {
     // One reading per document: a policy shared by many roles is parsed (and judged) once.
-    const cache = typeof value === "string" ? textCache : isRecord(value) || Array.isArray(value) ? objectCache : undefined;
+    const cache =
+        typeof value === "string"
+            ? textCache
+            : isRecord(value) || Array.isArray(value)
+              ? objectCache
+              : undefined;
     const key = value as object;
     const hit = typeof value === "string" ? textCache.get(value) : cache ? objectCache.get(key) : undefined;
     if (hit) return hit;
@@ -87,23 +105,33 @@ function readPolicy(value: unknown): ParsedPolicy {
     if (value === UNKNOWN) return { kind: "unknown" };
     let doc: unknown = value;
     if (typeof value === "string") {
-        if (value.length > MAX_POLICY_CHARS) return { kind: "bad", why: `is longer than the ${MAX_POLICY_CHARS} characters IAM accepts` };
+        if (value.length > MAX_POLICY_CHARS)
+            return { kind: "bad", why: `is longer than the ${MAX_POLICY_CHARS} characters IAM accepts` };
         try {
             doc = JSON.parse(value);
         } catch {
             return { kind: "bad", why: "is not JSON" };
         }
         const duplicate = duplicateKey(value);
-        if (duplicate !== undefined) return { kind: "bad", why: `has the key ${JSON.stringify(show(duplicate, 40))} twice in one object (JSON.parse keeps the last; another reader may keep the first)` };
+        if (duplicate !== undefined)
+            return {
+                kind: "bad",
+                why: `has the key ${JSON.stringify(show(duplicate, 40))} twice in one object (JSON.parse keeps the last; another reader may keep the first)`,
+            };
     } else {
         const size = measure(value);
         if (size === "unknown") return { kind: "unknown" };
-        if (size === "too large") return { kind: "bad", why: `is larger than the ${MAX_POLICY_CHARS} characters IAM accepts, or nested deeper than a policy` };
+        if (size === "too large")
+            return {
+                kind: "bad",
+                why: `is larger than the ${MAX_POLICY_CHARS} characters IAM accepts, or nested deeper than a policy`,
+            };
     }
     if (!isRecord(doc)) return { kind: "bad", why: "is not a JSON object" };
     if (!("Statement" in doc)) return { kind: "bad", why: "has no Statement" };
     const statements = list(doc.Statement);
-    if (statements.some((s) => !isRecord(s))) return { kind: "bad", why: "has a statement that is not an object" };
+    if (statements.some((s) => !isRecord(s)))
+        return { kind: "bad", why: "has a statement that is not an object" };
     return { kind: "doc", statements: statements as Statement[] };
 }
 
@@ -178,11 +206,13 @@ export function tagOf(props: Record<string, unknown>, key: string): { present: b
         for (const t of tags) {
             if (!isRecord(t)) continue;
             const k = t.key ?? t.Key;
-            if (typeof k === "string" && k.toLowerCase() === want) return { present: true, value: t.value ?? t.Value };
+            if (typeof k === "string" && k.toLowerCase() === want)
+                return { present: true, value: t.value ?? t.Value };
         }
     }
     return { present: false };
 }
 
 /** The statement's id for messages: its Sid, or its position. */
-export const statementId = (s: Statement, i: number): string => (typeof s.Sid === "string" && s.Sid ? show(s.Sid, 60) : `#${i + 1}`);
+export const statementId = (s: Statement, i: number): string =>
+    typeof s.Sid === "string" && s.Sid ? show(s.Sid, 60) : `#${i + 1}`;
