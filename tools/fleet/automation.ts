@@ -27,9 +27,11 @@ export function planFile(planDir: string, entry: StackEntry): string {
 
 /**
  * With `planDir`, a preview saves each stack's update plan there (`pulumi preview --save-plan`)
- * and an up applies exactly that plan (`pulumi up --plan`), refusing a stack that has none.
+ * and an up applies exactly that plan (`pulumi up --plan`), refusing a stack that has none. With
+ * `stackEnv`, each stack's Pulumi CLI gets those variables on top of the job's (LocalWorkspace
+ * `envVars`).
  */
-export function automationRunner(root: string, planDir?: string): Runner {
+export function automationRunner(root: string, planDir?: string, stackEnv?: (entry: StackEntry) => Promise<Record<string, string> | undefined>): Runner {
     return {
         async run(command: FleetCommand, entry: StackEntry, onOutput: (text: string) => void, flags: RunFlags): Promise<RunOutcome> {
             const plan = planDir === undefined ? undefined : path.resolve(planFile(planDir, entry));
@@ -37,7 +39,9 @@ export function automationRunner(root: string, planDir?: string): Runner {
                 throw new Error(`no reviewed update plan for ${entry.name} (${plan}): run the plan job first`);
             }
             try {
-                const stack = await LocalWorkspace.selectStack({ stackName: entry.name, workDir: path.join(root, entry.folder) });
+                // The stack's own environment (its account's role, accountRole.ts) on top of the job's.
+                const envVars = stackEnv ? await stackEnv(entry) : undefined;
+                const stack = await LocalWorkspace.selectStack({ stackName: entry.name, workDir: path.join(root, entry.folder) }, envVars ? { envVars } : undefined);
                 if (command === "preview") {
                     if (plan !== undefined) fs.mkdirSync(path.dirname(plan), { recursive: true });
                     // Not --expect-no-changes: the preview counts the changes, and orchestrate() reports them as drift.

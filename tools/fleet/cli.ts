@@ -25,6 +25,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { CommandHelp, OptionTable, OptionValues, UsageError, asksForHelp, helpText, parseOptions, plainText } from "../cli/options";
+import { SOURCE_PROJECT } from "../../shared/inventory";
 import { affectedStacks, changedFiles } from "./affected";
 import { Inventory, StackEntry, checkInventory, organization, readInventory } from "./inventory";
 import { FleetCommand, ProgressEvent, Runner, describeChanges, orchestrate, summaryTable } from "./orchestrate";
@@ -153,7 +154,26 @@ const RUN_OPTIONS = {
     "plan-dir": { type: "string", value: "DIR", help: "preview saves each stack's update plan in DIR; up applies exactly those plans" },
     refresh: { type: "boolean", help: "refresh each stack's state from the cloud first" },
     "expect-no-changes": { type: "boolean", help: "fail a stack whose run would change anything" },
+    "account-role": {
+        type: "string",
+        value: "NAME",
+        default: "$FLEET_ACCOUNT_ROLE, else none",
+        help: "run each source stack with the role NAME of its own account (its aws:allowedAccountIds), by the job's GitHub OIDC token: the bootstrap's grafana-athena-ci-plan or grafana-athena-ci-deploy",
+    },
 } as const satisfies OptionTable;
+
+/**
+ * The environment of each source stack under `--account-role NAME` (accountRole.ts), or undefined
+ * without it. Workspace stacks keep the job's credentials: the Grafana account's roles are not the
+ * bootstrap's.
+ */
+function accountRoleOption(root: string, roleName: string | undefined, env: NodeJS.ProcessEnv) {
+    if (roleName === undefined) return undefined;
+    const { ROLE_NAME, accountRoleEnv, tokenFolder } = require("./accountRole") as typeof import("./accountRole");
+    if (!ROLE_NAME.test(roleName)) throw new UsageError(`--account-role takes an IAM role name (letters, digits and +=,.@_-, at most 64), got ${JSON.stringify(roleName.slice(0, 70))}`);
+    let folder: string | undefined;
+    return async (entry: StackEntry) => (entry.project === SOURCE_PROJECT ? accountRoleEnv(root, entry, roleName, (folder ??= tokenFolder(env)), env) : undefined);
+}
 
 function runCommand(command: FleetCommand): FleetCommandSpec {
     return {
@@ -165,8 +185,9 @@ function runCommand(command: FleetCommand): FleetCommandSpec {
             const values = ctx.values as OptionValues<typeof RUN_OPTIONS>;
             const chosen = selection(ctx.selected(), values);
             // The Automation API (the Pulumi SDK) only for preview and up: check, list, affected and shards start without it.
-            const runner = ctx.io.runner ?? (require("./automation") as typeof import("./automation")).automationRunner(ctx.root, values["plan-dir"]);
             const env = ctx.io.env ?? process.env;
+            const stackEnv = accountRoleOption(ctx.root, values["account-role"] ?? (env.FLEET_ACCOUNT_ROLE || undefined), env);
+            const runner = ctx.io.runner ?? (require("./automation") as typeof import("./automation")).automationRunner(ctx.root, values["plan-dir"], stackEnv);
             const results = await orchestrate(command, chosen, runner, {
                 concurrency: whole("concurrency", values.concurrency, 4, 1),
                 retries: whole("retries", values.retries, 2, 0),
