@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { ACCOUNT_SENTINEL } from "../shared/bootstrap/template";
 import type { PolicyJson } from "../shared/iam/policy";
+import { summary } from "../tools/synth";
 import { BOOTSTRAP_DIR, byType, configProblems, oneOf, refusal } from "./support/program";
 import { MEMBER, REGION, REPOSITORY, memberRoles, planBootstrap, templateOf } from "./support/bootstrapPlan";
 
@@ -119,6 +120,20 @@ describe("bootstrap: the CI roles of every account as one StackSet", function ()
         }
         for (const s of trusted.plan) assert.ok(!subjectTrusted(roles.deployTrust, s), `deploy role trusts the plan job ${s}`);
         assert.ok(!subjectTrusted(roles.deployTrust, trusted.deploy[0], "https://github.com/acme"), "another audience");
+    });
+
+    it("npm run synth's summary prints every policy of the template, as it prints every other", async () => {
+        const text = summary([(await planBootstrap()).plan]);
+        for (const title of [
+            "-- policy grafana-athena-ci-boundary (in every account of the StackSet)",
+            "-- trust policy of role grafana-athena-ci-plan (in every account of the StackSet)",
+            "-- policy grafana-athena-ci-plan-read of role grafana-athena-ci-plan",
+            "-- trust policy of role grafana-athena-ci-deploy (in every account of the StackSet)",
+            "-- policy grafana-athena-ci-deploy-manage of role grafana-athena-ci-deploy",
+        ]) {
+            assert.ok(text.includes(`\n${title}\n{`), title);
+        }
+        assert.match(text, /"iam:PermissionsBoundary": \{\n\s+"Fn::Sub": "arn:aws:iam::\$\{AWS::AccountId\}:policy\/grafana-athena-ci-boundary"/);
     });
 
     it("refuses every bad setting in one line naming its key", async () => {

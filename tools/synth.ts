@@ -171,6 +171,10 @@ export function summary(plans: Plan[]): string {
                 lines.push(doc);
             }
         }
+        for (const r of plan.resources) {
+            const body = r.type === STACK_SET_TYPE ? r.inputs.templateBody : undefined;
+            if (typeof body === "string") lines.push(...templatePolicyLines(body));
+        }
         const access = accessLines(accessTable(plan));
         if (access.length) lines.push("", ...access);
         const outputs = Object.entries(plan.outputs);
@@ -180,6 +184,37 @@ export function summary(plans: Plan[]): string {
         }
     }
     return lines.join("\n");
+}
+
+/**
+ * The IAM documents of a StackSet's CloudFormation template (the bootstrap's CI roles), as the
+ * summary prints every other policy: each role's trust and inline policies, each managed policy.
+ */
+const STACK_SET_TYPE = "aws:cloudformation/stackSet:StackSet";
+
+function templatePolicyLines(templateBody: string): string[] {
+    let resources: Record<string, { Type?: string; Properties?: Record<string, any> }>;
+    try {
+        resources = (JSON.parse(templateBody) as { Resources?: typeof resources }).Resources ?? {};
+    } catch {
+        return [];
+    }
+    const lines: string[] = [];
+    const show = (what: string, doc: unknown) => lines.push(`\n-- ${what}`, JSON.stringify(doc, null, 2));
+    for (const [id, res] of Object.entries(resources)) {
+        const p = res.Properties ?? {};
+        if (res.Type === "AWS::IAM::Role") {
+            const role = p.RoleName ?? id;
+            const trust = p.AssumeRolePolicyDocument;
+            show(`trust policy of role ${role} (in every account of the StackSet)`, trust);
+            for (const inline of (p.Policies ?? []) as { PolicyName: string; PolicyDocument: unknown }[]) {
+                show(`policy ${inline.PolicyName} of role ${role}`, inline.PolicyDocument);
+            }
+        } else if (res.Type === "AWS::IAM::ManagedPolicy") {
+            show(`policy ${p.ManagedPolicyName ?? id} (in every account of the StackSet)`, p.PolicyDocument);
+        }
+    }
+    return lines;
 }
 
 /** Plans the example stacks of the repository at `root` in order: the source, the workspace fed by it, the root project, the bootstrap. */
