@@ -30,6 +30,9 @@ export const CREATE_OIDC_PROVIDER_PARAMETER = "CreateOidcProvider";
  */
 export const ACCOUNT_SENTINEL = "000000000000";
 
+/** The thumbprints GitHub published for its OIDC issuer's certificates. */
+const GITHUB_OIDC_THUMBPRINTS = ["6938fd4d98bab03faadb97b34396831e3780aea1", "1c58a3a8518e8759bf075b76b750d4f2df264fcd"];
+
 export type CiRolesSettings = Omit<CiScope, "accountId"> & {
     /** `owner/repo` of the repository whose workflows the roles trust. */
     repository: string;
@@ -130,12 +133,20 @@ export function ciRolesTemplate(settings: CiRolesSettings): string {
         },
         Conditions: { [CREATE_OIDC_PROVIDER_PARAMETER]: { "Fn::Equals": [{ Ref: CREATE_OIDC_PROVIDER_PARAMETER }, "true"] } },
         Resources: {
-            // No thumbprint: IAM trusts GitHub's issuer through its own root certificate authorities
-            // (IAM user guide, "Create an OpenID Connect (OIDC) identity provider in IAM").
+            // IAM trusts GitHub's issuer through its own root certificate authorities and ignores
+            // the thumbprints (IAM user guide, "Create an OpenID Connect (OIDC) identity provider
+            // in IAM"); they are GitHub's published ones (GitHub changelog, 2023-06-27, "update on
+            // OIDC integration with AWS"), given because CloudFormation's schema long required the
+            // list (AWS CDK v1's CfnOIDCProviderProps has thumbprintList required; v2 optional).
             GitHubOidcProvider: {
                 Type: "AWS::IAM::OIDCProvider",
                 Condition: CREATE_OIDC_PROVIDER_PARAMETER,
-                Properties: { Url: `https://${GITHUB_OIDC_HOST}`, ClientIdList: [GITHUB_OIDC_AUDIENCE], Tags: tags },
+                Properties: {
+                    Url: `https://${GITHUB_OIDC_HOST}`,
+                    ClientIdList: [GITHUB_OIDC_AUDIENCE],
+                    ThumbprintList: GITHUB_OIDC_THUMBPRINTS,
+                    Tags: tags,
+                },
             },
             PermissionsBoundary: {
                 Type: "AWS::IAM::ManagedPolicy",
