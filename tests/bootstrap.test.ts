@@ -154,6 +154,10 @@ describe("bootstrap: the CI roles of every account as one StackSet", function ()
             [{ [`${NS}:workgroup`]: "grafana" }, [], new RegExp(`^${NS}:workgroup: is not a known setting`)],
             [{ "grafana-athena-source:database": "sales" }, [], /^grafana-athena-source:database: is a setting of the grafana-athena-source project/],
         ];
+        const secret = await configProblems(BOOTSTRAP_DIR, { secretKeys: [`${NS}:repository`] });
+        assert.equal(secret.length, 1);
+        assert.match(secret[0], new RegExp(`^${NS}:repository: is a secret, but it is not a secret setting`));
+        assert.ok(!secret[0].includes(REPOSITORY), "the value is not shown");
         for (const [set, unset, expected] of cases) {
             const problems = await configProblems(BOOTSTRAP_DIR, { set, unset });
             assert.equal(problems.length, 1, `${JSON.stringify(set)}: ${problems.join(" | ")}`);
