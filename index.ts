@@ -6,9 +6,9 @@
 import { Provider as AwsProvider } from "@pulumi/aws/provider";
 import { Region } from "@pulumi/aws/types/enums";
 import * as pulumi from "@pulumi/pulumi";
-import { loadRootConfig } from "./config";
-import { AthenaWorkspace } from "./infra-account-a/athenaWorkspace";
-import { AthenaSourceAccess } from "./infra-account-b/athenaSourceAccess";
+import { loadRootConfig } from "./components/rootConfig";
+import { AthenaWorkspace } from "./components/workspace/athenaWorkspace";
+import { AthenaSourceAccess } from "./components/source/athenaSourceAccess";
 
 const config = loadRootConfig();
 

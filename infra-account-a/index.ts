@@ -1,9 +1,9 @@
 /**
  * grafana-athena-workspace: run in the Grafana account, after every source stack it lists.
  */
-import { AthenaWorkspace } from "./athenaWorkspace";
-import { loadWorkspaceConfig } from "./config";
-import { sourcesFromStacks } from "./sourceStacks";
+import { AthenaWorkspace } from "../components/workspace/athenaWorkspace";
+import { loadWorkspaceConfig } from "../components/workspace/config";
+import { sourcesFromStacks } from "../components/workspace/sourceStacks";
 
 const { sources, ...options } = loadWorkspaceConfig();
 

@@ -2,8 +2,8 @@
  * grafana-athena-source: run once in every data account. Exports exactly the stack-output
  * contract the workspace stack reads (shared/contract.ts).
  */
-import { AthenaSourceAccess } from "./athenaSourceAccess";
-import { loadSourceConfig } from "./config";
+import { AthenaSourceAccess } from "../components/source/athenaSourceAccess";
+import { loadSourceConfig } from "../components/source/config";
 
 const source = new AthenaSourceAccess("grafana-athena", loadSourceConfig());
 

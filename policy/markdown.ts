@@ -3,8 +3,8 @@
  * plan diff's escaping: code spans for everything a plan supplies, `neutralize` for the rest), so
  * a resource name in a pull request can neither mention anyone nor render HTML.
  */
-import { neutralize } from "../tools/planDiff/markdown";
-import { cell, code } from "../tools/planDiff/text";
+import { neutralize } from "../tools/ci/planDiff/markdown";
+import { cell, code } from "../tools/ci/planDiff/text";
 import type { Violation } from "./offline";
 
 export const POLICY_SECTION_TITLE = "### Policy pack";

@@ -26,9 +26,9 @@ import * as r from "../shared/config/rules";
 import { sourceSettingsFor } from "../shared/config/source";
 import { sourceRef, workspaceCommonShape, workspaceCrossChecks, workspaceOptions } from "../shared/config/workspace";
 import { ResourceRefusal } from "../shared/resourceRefusal";
-import { AthenaSourceAccess as SourceAccessComponent } from "../infra-account-b/athenaSourceAccess";
-import { AthenaWorkspace as WorkspaceComponent, WorkspaceSource } from "../infra-account-a/athenaWorkspace";
-import { readSourceStack } from "../infra-account-a/sourceStacks";
+import { AthenaSourceAccess as SourceAccessComponent } from "../components/source/athenaSourceAccess";
+import { AthenaWorkspace as WorkspaceComponent, WorkspaceSource } from "../components/workspace/athenaWorkspace";
+import { readSourceStack } from "../components/workspace/sourceStacks";
 
 /** The package's name: the first part of every type token, and the SDKs' module name. */
 export const PACKAGE_NAME: string = (require("../package.json") as { name: string }).name;

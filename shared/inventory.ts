@@ -2,14 +2,12 @@
  * The stack files are the inventory: every `infra-account-b/Pulumi.<stack>.yaml` but the example
  * is a source stack, every `infra-account-a/Pulumi.<stack>.yaml` but the example a workspace stack.
  * The naming rules, and what a workspace stack can tell from its siblings' files. Pure: callers
- * read the files.
+ * read the files (shared/stackFiles.ts).
  */
 import type { ConfigProblem } from "./config/problems";
-import { parseYaml } from "./files";
 import { SOURCE_NAMESPACE } from "./config/source";
 import { DEFAULT_FOLDER, WORKSPACE_NAMESPACE } from "./config/workspace";
 import { nameKey, sameName } from "./naming";
-import { Refusal } from "./refusal";
 
 /** Each project's folder, relative to the repository root. */
 export const PROJECT_FOLDERS = { source: "infra-account-b", workspace: "infra-account-a" } as const;
@@ -21,27 +19,9 @@ export const EXAMPLE_STACK = "example";
 export const SOURCE_PROJECT = SOURCE_NAMESPACE;
 export const WORKSPACE_PROJECT = WORKSPACE_NAMESPACE;
 
-/** The stack a file holds the config of (`Pulumi.<stack>.yaml`); undefined for the example and any other file. */
-export function stackOfFile(fileName: string): string | undefined {
-    const m = /^Pulumi\.([A-Za-z0-9_.-]+)\.yaml$/.exec(fileName);
-    return m && m[1] !== EXAMPLE_STACK ? m[1] : undefined;
-}
-
 /** A fully qualified stack name, as stack references and the CLI use it. */
 export function qualifiedStack(org: string, project: string, stack: string): string {
     return `${org}/${project}/${stack}`;
-}
-
-/** A stack file's `config:` map; a file that is not YAML, or whose `config` is not a map, is refused naming it. */
-export function stackFileConfig(text: string, file: string): Record<string, unknown> {
-    // Duplicate keys, alias bombs and nesting too deep are refused there, naming the file.
-    const doc = parseYaml(text, file);
-    if (doc === null || doc === undefined) return {};
-    if (typeof doc !== "object" || Array.isArray(doc)) throw new Refusal(`${file}: a stack file holds a map with a config: key`);
-    const config = (doc as { config?: unknown }).config;
-    if (config === undefined || config === null) return {};
-    if (typeof config !== "object" || Array.isArray(config)) throw new Refusal(`${file}: config: must be a map of settings`);
-    return config as Record<string, unknown>;
 }
 
 /** What a workspace stack creates that must be unique in a Grafana workspace, as far as its stack file says. */

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { synthExamples } from "../tools/synth";
+import { synthExamples } from "../tools/plan/synth";
 import { REPO } from "./support/program";
 
 type Identity = [type: string, name: string, parent: string | null];

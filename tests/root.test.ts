@@ -4,7 +4,7 @@
  * account, and the same config rules under full paths.
  */
 import assert from "node:assert/strict";
-import type { PlanResource, RunResult } from "../tools/mock/runtime";
+import type { PlanResource, RunResult } from "../tools/plan/mock/runtime";
 import {
     EXAMPLE_SOURCE_STACK,
     ROOT_DIR,

@@ -38,8 +38,7 @@ describe("tests independent of the user's stack files", function () {
     after(() => repo?.remove());
 
     /** The suites that read this checkout's stack files; each tags the tests that do. */
-    const suites = fs
-        .readdirSync(__dirname)
+    const suites = (fs.readdirSync(__dirname, { recursive: true }) as string[])
         .filter((f) => f.endsWith(".test.ts") && f !== path.basename(__filename))
         .filter((f) => READS_CHECKOUT.test(fs.readFileSync(path.join(__dirname, f), "utf8")))
         .sort();

@@ -9,8 +9,8 @@
  */
 import assert from "node:assert/strict";
 import * as path from "path";
-import { MockWorld, PlanResource, ProgramError, RunResult, StackRefOutputs, runProgram } from "../../tools/mock/runtime";
-import { readProject, readStackConfig } from "../../tools/stackConfig";
+import { MockWorld, PlanResource, ProgramError, RunResult, StackRefOutputs, runProgram } from "../../tools/plan/mock/runtime";
+import { readProject, readStackConfig } from "../../tools/plan/stackConfig";
 import { WORKSPACE_EXAMPLE } from "./examples";
 import { REPO } from "./repo";
 import { examplesOnlyRepository } from "./repository";

@@ -13,11 +13,11 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import YAML from "yaml";
-import { stackOfFile } from "../../shared/inventory";
+import { stackOfFile } from "../../shared/stackFiles";
 import { REPO } from "./repo";
 
 /** What a program copy holds: the programs and their project files, not the tests, tools or CI. */
-const PROGRAM_FILES = /^(index\.ts|config\.ts|Pulumi(\.[\w-]+)?\.yaml|package(-lock)?\.json|tsconfig\.json|(shared|infra-account-a|infra-account-b|bootstrap)\/.+)$/;
+const PROGRAM_FILES = /^(index\.ts|config\.ts|Pulumi(\.[\w-]+)?\.yaml|package(-lock)?\.json|tsconfig\.json|(shared|components|infra-account-a|infra-account-b|bootstrap)\/.+)$/;
 /** Never copied: installed packages (linked instead), git, build and plan output. */
 const NEVER = new Set(["node_modules", ".git", "out", ".pulumi"]);
 

@@ -5,7 +5,7 @@
 import { DEFAULT_ROLE_NAME } from "../../shared/config/source";
 import type { PolicyJson } from "../../shared/iam/policy";
 import { parseS3Url } from "../../shared/s3";
-import type { RunResult } from "../../tools/mock/runtime";
+import type { RunResult } from "../../tools/plan/mock/runtime";
 import { SOURCE_EXAMPLE } from "./examples";
 import { SOURCE_DIR, Variant, byType, oneOf, plan, raw } from "./program";
 

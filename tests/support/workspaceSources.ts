@@ -5,7 +5,7 @@
  */
 import { DEFAULT_ROLE_NAME } from "../../shared/config/source";
 import type { PolicyJson } from "../../shared/iam/policy";
-import type { PlanResource, RunResult, StackRefOutputs } from "../../tools/mock/runtime";
+import type { PlanResource, RunResult, StackRefOutputs } from "../../tools/plan/mock/runtime";
 import { WORKSPACE_EXAMPLE } from "./examples";
 import { SOURCE_DIR, Variant, WORKSPACE_DIR, byType, plan, raw, sourceRef } from "./program";
 

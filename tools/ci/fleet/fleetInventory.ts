@@ -1,0 +1,174 @@
+/**
+ * The fleet as its stack files describe it: every source and workspace stack of a checkout
+ * (the program's own reading of them, infra-account-a/inventory.ts), and what `fleet check`
+ * finds wrong with them, offline: each file validated by its project's own config rules.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { stackFiles } from "../../../shared/stackFiles";
+import { ConfigError, awsRegion, readSettings } from "../../../shared/config/read";
+import { SOURCE_KEY_KINDS, SOURCE_NAMESPACE, sourceSettingsFor } from "../../../shared/config/source";
+import { WORKSPACE_KEY_KINDS, WORKSPACE_NAMESPACE, workspaceSettings } from "../../../shared/config/workspace";
+import { PROJECT_FOLDERS, SOURCE_PROJECT, WORKSPACE_PROJECT, qualifiedStack, sharedWorkspaceProblems, workspaceSummary } from "../../../shared/inventory";
+import { Refusal } from "../../../shared/refusal";
+import { UsageError } from "../../cli/options";
+import { readProject, readStackConfig } from "../../plan/stackConfig";
+
+/**
+ * The organisation stack names are qualified in: `--org`, else `PULUMI_ORG`, else the local
+ * backend's. It lands in every stack name the fleet prints, so it is a name (letters, digits,
+ * `-`, `_`, `.`: Pulumi's rule for organisations) or refused: a newline in it would forge lines.
+ */
+export function organization(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+    const org = flag ?? env.PULUMI_ORG ?? "organization";
+    if (!/^[A-Za-z0-9_.-]{1,100}$/.test(org)) {
+        const from = flag !== undefined ? "--org" : "PULUMI_ORG";
+        throw new UsageError(`${from} takes an organisation name (letters, digits, -, _ and ., at most 100), got ${JSON.stringify(org.slice(0, 40))}${org.length > 40 ? "…" : ""}`);
+    }
+    return org;
+}
+
+export interface StackEntry {
+    /** Fully qualified: `<org>/<project>/<stack>`. */
+    name: string;
+    stack: string;
+    project: typeof SOURCE_PROJECT | typeof WORKSPACE_PROJECT;
+    /** The project folder, relative to the repository root. */
+    folder: string;
+    file: string;
+}
+
+export interface Inventory {
+    sources: StackEntry[];
+    workspaces: StackEntry[];
+}
+
+/**
+ * The stack files of the checkout at `root`. A project folder or stack file that is a symbolic
+ * link leading outside the checkout is refused, naming it: the fleet reads (and may echo) what
+ * a stack file holds, and a pull request must not make it read a file elsewhere on the machine.
+ */
+export function readInventory(root: string, org: string): Inventory {
+    const realRoot = fs.realpathSync(root);
+    const inside = (p: string) => {
+        const rel = path.relative(realRoot, p);
+        return rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel));
+    };
+    const within = (p: string) => {
+        let real: string;
+        try {
+            real = fs.realpathSync(p);
+        } catch {
+            // A dangling link: the reader reports it when the file is read.
+            real = path.resolve(path.dirname(p), fs.readlinkSync(p));
+        }
+        if (!inside(real)) throw new Refusal(`${path.relative(root, p)}: a symbolic link that leads outside the repository (${root}); refused`);
+    };
+    const entries = (project: StackEntry["project"], folder: string) => {
+        const dir = path.join(root, folder);
+        if (fs.existsSync(dir)) within(dir);
+        return stackFiles(dir).map(({ stack, file }) => {
+            within(file);
+            return { name: qualifiedStack(org, project, stack), stack, project, folder, file };
+        });
+    };
+    return { sources: entries(SOURCE_PROJECT, PROJECT_FOLDERS.source), workspaces: entries(WORKSPACE_PROJECT, PROJECT_FOLDERS.workspace) };
+}
+
+type StackConfigOf = (entry: StackEntry) => ReturnType<typeof readStackConfig>;
+
+/** The problems of one stack file under its project's rules, as `<key>: <message>` lines. */
+function fileProblems(entry: StackEntry, configOf: StackConfigOf): string[] {
+    try {
+        const { config, secretKeys } = configOf(entry);
+        const view = { all: config, isSecret: (k: string) => secretKeys.includes(k) };
+        const region = awsRegion(config);
+        const earlier = typeof region === "string" ? [] : [region];
+        if (entry.project === SOURCE_PROJECT) {
+            readSettings(SOURCE_NAMESPACE, SOURCE_KEY_KINDS, sourceSettingsFor(typeof region === "string" ? region : undefined), earlier, view);
+        } else {
+            readSettings(WORKSPACE_NAMESPACE, WORKSPACE_KEY_KINDS, workspaceSettings, earlier, view);
+        }
+        return [];
+    } catch (e) {
+        if (e instanceof ConfigError) return e.message.split("\n");
+        if (e instanceof Refusal || e instanceof Error) return [e.message.split("\n")[0]];
+        throw e;
+    }
+}
+
+/** Every inconsistency of the fleet's stack files, one line each, naming the file. */
+export function checkInventory(root: string, org: string): string[] {
+    const inventory = readInventory(root, org);
+    const problems: string[] = [];
+    const rel = (f: string) => path.relative(root, f);
+    // Each project file and stack file is read once, however many checks look at it.
+    const projects = new Map<string, ReturnType<typeof readProject>>();
+    const configs = new Map<string, ReturnType<typeof readStackConfig>>();
+    const configOf: StackConfigOf = (entry) => {
+        if (!projects.has(entry.folder)) projects.set(entry.folder, readProject(path.join(root, entry.folder)));
+        if (!configs.has(entry.file)) configs.set(entry.file, readStackConfig(projects.get(entry.folder)!, entry.file));
+        return configs.get(entry.file)!;
+    };
+    /** A file that cannot be read as a stack file has its problem reported above, and no part in the checks below. */
+    const readable = (entry: StackEntry) => {
+        try {
+            return configOf(entry);
+        } catch {
+            return undefined;
+        }
+    };
+    for (const entry of [...inventory.sources, ...inventory.workspaces]) {
+        // The line names the file once, relative to the root, even when the reader named it too.
+        const own = (p: string) => (p.startsWith(entry.file) ? p.slice(entry.file.length).replace(/^:? */, "") : p);
+        for (const p of fileProblems(entry, configOf)) problems.push(`${rel(entry.file)}: ${own(p)}`);
+    }
+
+    // Two stacks for one account and workgroup would be one data source twice.
+    const seen = new Map<string, StackEntry>();
+    for (const entry of inventory.sources) {
+        const config = readable(entry)?.config;
+        if (config === undefined) continue;
+        const accounts = parseJson(config["aws:allowedAccountIds"]);
+        const workgroup = (parseJson(config[`${SOURCE_NAMESPACE}:workgroup`]) as { name?: unknown } | undefined)?.name;
+        if (!Array.isArray(accounts) || accounts.length !== 1 || typeof workgroup !== "string") continue;
+        const key = `${accounts[0]}/${config["aws:region"]}/${workgroup}`;
+        const first = seen.get(key);
+        if (first) {
+            problems.push(`${rel(entry.file)}: the same account and workgroup (${accounts[0]}, ${config["aws:region"]}, ${workgroup}) as ${rel(first.file)}; keep one stack per workgroup`);
+        } else {
+            seen.set(key, entry);
+        }
+    }
+
+    // A workspace stack that lists a source with no stack file, and siblings that would collide in one workspace.
+    const known = new Set(inventory.sources.map((s) => s.stack));
+    // Summarised from the files as read above (bounded, regular files only), not read again.
+    const sourceNames = inventory.sources.map((s) => s.name);
+    const summaries = inventory.workspaces.flatMap((entry) => {
+        const config = readable(entry);
+        return config ? [workspaceSummary(entry.stack, config.settings, sourceNames)] : [];
+    });
+    for (const entry of inventory.workspaces) {
+        const listed = parseJson(readable(entry)?.config[`${WORKSPACE_NAMESPACE}:sources`]);
+        for (const s of Array.isArray(listed) ? listed : []) {
+            const stack = typeof s?.stack === "string" ? s.stack.split("/") : [];
+            if (stack.length === 3 && stack[1] === SOURCE_PROJECT && !known.has(stack[2])) {
+                problems.push(`${rel(entry.file)}: lists the source ${s.stack}, which has no stack file ${PROJECT_FOLDERS.source}/Pulumi.${stack[2]}.yaml`);
+            }
+        }
+        const me = summaries.find((w) => w.stack === entry.stack);
+        if (me) for (const p of sharedWorkspaceProblems(me, summaries)) problems.push(`${rel(entry.file)}: ${p.key}: ${p.message}`);
+    }
+    return problems;
+}
+
+function parseJson(v: string | undefined): unknown {
+    if (v === undefined) return undefined;
+    try {
+        return JSON.parse(v);
+    } catch {
+        return v;
+    }
+}
+

@@ -1,0 +1,225 @@
+/**
+ * The diff of two plans of one stack: resources added, removed and changed (inputs, options,
+ * parent, provider), the options that decide what `pulumi up` / `destroy` deletes, reads,
+ * outputs, and the IAM, dashboard and data source documents inside the inputs.
+ */
+import { accessChanges } from "../../plan/access";
+import type { Plan, PlanRead, PlanResource } from "../../plan/format";
+import { DASHBOARD_INPUTS, DashboardDiff, dashboardDiffs } from "./dashboards";
+import { POLICY_INPUTS, PolicyDiff, policyDiffs } from "./iam";
+import { byCodeUnits, code, isObject, own, pretty, same, sortedKeys, unifiedDiff } from "./text";
+
+/** Other JSON-string inputs worth a pretty diff (Grafana data source settings). */
+const JSON_INPUTS = ["jsonDataEncoded"];
+const DOCUMENT_INPUTS = new Set([...POLICY_INPUTS, ...DASHBOARD_INPUTS, ...JSON_INPUTS]);
+
+function resourceKey(r: { type: string; name: string }): string {
+    return `${r.type}\u0000${r.name}`;
+}
+
+/** Resources by type+name; a duplicate type+name (different parents) is told apart by parent. */
+function indexResources<T extends { type: string; name: string; parent: string | null }>(items: readonly T[]): Map<string, T> {
+    const counts = new Map<string, number>();
+    for (const r of items) counts.set(resourceKey(r), (counts.get(resourceKey(r)) ?? 0) + 1);
+    const out = new Map<string, T>();
+    for (const r of items) {
+        const k = (counts.get(resourceKey(r)) ?? 0) > 1 ? `${resourceKey(r)}\u0000${r.parent ?? ""}` : resourceKey(r);
+        out.set(k, r);
+    }
+    return out;
+}
+
+
+export interface ValueChange {
+    path: string;
+    before: unknown;
+    after: unknown;
+}
+
+/** Leaf-level differences of two values ("a.b[2]" paths); arrays of different lengths are leaves. */
+export function valueChanges(before: unknown, after: unknown, at = ""): ValueChange[] {
+    if (same(before, after)) return [];
+    if (isObject(before) && isObject(after)) {
+        const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort(byCodeUnits);
+        return keys.flatMap((k) => valueChanges(own(before, k), own(after, k), at ? `${at}.${k}` : k));
+    }
+    if (Array.isArray(before) && Array.isArray(after) && before.length === after.length) {
+        return before.flatMap((v, i) => valueChanges(v, after[i], `${at}[${i}]`));
+    }
+    return [{ path: at, before, after }];
+}
+
+/** One flag about what `pulumi up` / `destroy` will delete, adopt or keep. */
+export interface OptionFlag {
+    resource: string;
+    type: string;
+    text: string;
+}
+
+export interface ResourceChange {
+    type: string;
+    name: string;
+    inputKeys: string[];
+    inputChanges: ValueChange[];
+    optionChanges: ValueChange[];
+    parent?: { before: string | null; after: string | null };
+    provider?: { before: string | null; after: string | null };
+}
+
+export interface JsonDocDiff {
+    resource: string;
+    type: string;
+    input: string;
+    status: "added" | "removed" | "changed";
+    diff: string;
+}
+
+export interface StackDiff {
+    file: string;
+    project: string;
+    stack: string;
+    status: "added" | "removed" | "changed" | "unchanged";
+    added: PlanResource[];
+    removed: PlanResource[];
+    changed: ResourceChange[];
+    flags: OptionFlag[];
+    reads: { added: PlanRead[]; removed: PlanRead[]; changed: { before: PlanRead; after: PlanRead }[] };
+    outputs: ValueChange[];
+    policies: PolicyDiff[];
+    dashboards: DashboardDiff[];
+    jsonDocs: JsonDocDiff[];
+    /** Grafana access granted (`+ ...`) and taken away (`- ...`): tools/plan/access.ts. */
+    access: string[];
+}
+
+function optionFlagsForAdded(r: PlanResource): string[] {
+    const out: string[] = [];
+    if (r.options.import) out.push(`added with ${code(`import: ${r.options.import}`)}: adopts an existing cloud resource (and \`destroy\` will delete it unless retained)`);
+    if (r.options.protect) out.push("added with `protect: true`: `destroy` fails until it is unprotected");
+    if (r.options.retainOnDelete) out.push("added with `retainOnDelete: true`: `destroy` leaves it in the cloud");
+    return out;
+}
+
+function optionFlagsForRemoved(r: PlanResource): string[] {
+    if (r.options.protect) return ["removed, but `protect: true` in the base: `pulumi up` fails until it is unprotected"];
+    if (r.options.retainOnDelete) return ["removed; `retainOnDelete: true` in the base: `pulumi up` drops it from the state and leaves it in the cloud"];
+    return ["removed: `pulumi up` deletes it from the cloud"];
+}
+
+function optionFlagsForChanged(before: PlanResource, after: PlanResource): string[] {
+    const out: string[] = [];
+    const o1 = before.options;
+    const o2 = after.options;
+    if (o1.protect !== o2.protect) {
+        out.push(`\`protect\`: \`${o1.protect}\` → \`${o2.protect}\`${o2.protect ? " (`destroy` will fail on it)" : " (`destroy` may now delete it)"}`);
+    }
+    if (o1.retainOnDelete !== o2.retainOnDelete) {
+        out.push(
+            `\`retainOnDelete\`: \`${o1.retainOnDelete}\` → \`${o2.retainOnDelete}\`` +
+                (o2.retainOnDelete ? " (`destroy` will leave it in the cloud)" : " (`destroy` will now DELETE it from the cloud)"),
+        );
+    }
+    if (o1.import !== o2.import) out.push(`\`import\`: ${code(String(o1.import))} → ${code(String(o2.import))}`);
+    if (before.parent !== after.parent) {
+        out.push(`parent: ${code(String(before.parent))} → ${code(String(after.parent))}: the URN changes; without an alias Pulumi deletes and recreates it`);
+    }
+    return out;
+}
+
+function jsonDocDiffs(before: PlanResource | undefined, after: PlanResource | undefined): JsonDocDiff[] {
+    const r = (after ?? before)!;
+    const out: JsonDocDiff[] = [];
+    for (const input of JSON_INPUTS) {
+        const b = own(before?.inputs, input);
+        const a = own(after?.inputs, input);
+        if (a === undefined && b === undefined) continue;
+        if (same(a, b)) continue;
+        out.push({
+            resource: r.name,
+            type: r.type,
+            input,
+            status: b === undefined ? "added" : a === undefined ? "removed" : "changed",
+            diff: unifiedDiff(pretty(b), pretty(a)),
+        });
+    }
+    return out;
+}
+
+/** Everything that differs between the base and head plan of one file (either may be absent). */
+export function diffPlans(file: string, base: Plan | undefined, head: Plan | undefined): StackDiff {
+    const any = (head ?? base)!;
+    const rb = indexResources(base?.resources ?? []);
+    const rh = indexResources(head?.resources ?? []);
+    const d: StackDiff = {
+        file,
+        project: any.project,
+        stack: any.stack,
+        status: !base ? "added" : !head ? "removed" : "unchanged",
+        added: [],
+        removed: [],
+        changed: [],
+        flags: [],
+        reads: { added: [], removed: [], changed: [] },
+        outputs: [],
+        policies: [],
+        dashboards: [],
+        jsonDocs: [],
+        access: accessChanges(base, head),
+    };
+    for (const key of sortedKeys(rb, rh)) {
+        const b = rb.get(key);
+        const h = rh.get(key);
+        const r = (h ?? b)!;
+        const flag = (text: string) => d.flags.push({ resource: r.name, type: r.type, text });
+        if (h && !b) {
+            d.added.push(h);
+            optionFlagsForAdded(h).forEach(flag);
+        } else if (b && !h) {
+            d.removed.push(b);
+            optionFlagsForRemoved(b).forEach(flag);
+        } else if (b && h) {
+            if (same(b, h)) continue;
+            const inputKeys = [...new Set([...Object.keys(b.inputs), ...Object.keys(h.inputs)])]
+                .filter((k) => !same(own(b.inputs, k), own(h.inputs, k)))
+                .sort(byCodeUnits);
+            const inputChanges = inputKeys.filter((k) => !DOCUMENT_INPUTS.has(k)).flatMap((k) => valueChanges(own(b.inputs, k), own(h.inputs, k), k));
+            const optionChanges = valueChanges(b.options, h.options);
+            const change: ResourceChange = { type: h.type, name: h.name, inputKeys, inputChanges, optionChanges };
+            if (b.parent !== h.parent) change.parent = { before: b.parent, after: h.parent };
+            if (b.provider !== h.provider) change.provider = { before: b.provider, after: h.provider };
+            d.changed.push(change);
+            optionFlagsForChanged(b, h).forEach(flag);
+        } else continue;
+        d.policies.push(...policyDiffs(b, h));
+        d.dashboards.push(...dashboardDiffs(b, h));
+        d.jsonDocs.push(...jsonDocDiffs(b, h));
+    }
+    const readsB = indexResources(base?.reads ?? []);
+    const readsH = indexResources(head?.reads ?? []);
+    for (const key of sortedKeys(readsB, readsH)) {
+        const b = readsB.get(key);
+        const h = readsH.get(key);
+        if (h && !b) d.reads.added.push(h);
+        else if (b && !h) d.reads.removed.push(b);
+        else if (b && h && !same(b, h)) d.reads.changed.push({ before: b, after: h });
+    }
+    const secretB = new Set(base?.secretOutputs ?? []);
+    const secretH = new Set(head?.secretOutputs ?? []);
+    const outKeys = [...new Set([...Object.keys(base?.outputs ?? {}), ...Object.keys(head?.outputs ?? {})])].sort(byCodeUnits);
+    for (const k of outKeys) {
+        d.outputs.push(...valueChanges(own(base?.outputs, k), own(head?.outputs, k), k));
+        if (base && head && k in base.outputs && k in head.outputs && secretB.has(k) !== secretH.has(k)) {
+            d.outputs.push({ path: `${k} (secret)`, before: secretB.has(k), after: secretH.has(k) });
+        }
+    }
+    if (d.status === "unchanged" && (d.added.length || d.removed.length || d.changed.length || d.reads.added.length || d.reads.removed.length || d.reads.changed.length || d.outputs.length || base!.project !== head!.project || base!.stack !== head!.stack)) {
+        d.status = "changed";
+    }
+    return d;
+}
+
+/** Diffs of every plan file in either set, by file name. */
+export function diffPlanSets(base: Record<string, Plan>, head: Record<string, Plan>): StackDiff[] {
+    const files = [...new Set([...Object.keys(base), ...Object.keys(head)])].sort(byCodeUnits);
+    return files.map((f) => diffPlans(f, base[f], head[f]));
+}

@@ -1,0 +1,189 @@
+/**
+ * Text helpers of the plan diff: canonical JSON for comparing values, Markdown that survives any
+ * content (inline code, fences, table cells), and unified diffs of two texts (the `diff` package).
+ */
+import { OMIT_HEADERS, createTwoFilesPatch } from "diff";
+import type { PlanResource } from "../../plan/format";
+import { parseJson } from "./json";
+
+export function byCodeUnits(a: string, b: string): number {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export function isObject(v: unknown): v is Record<string, unknown> {
+    return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** `o[k]` if `o` has its own key `k`: a key named `constructor` or `toString` never finds `Object.prototype`'s. */
+export function own(o: Record<string, unknown> | undefined, k: string): unknown {
+    return o !== undefined && Object.prototype.hasOwnProperty.call(o, k) ? o[k] : undefined;
+}
+
+/** JSON with object keys sorted, for equality and identity of values. */
+export function canonicalJson(v: unknown): string {
+    if (Array.isArray(v)) return `[${v.map(canonicalJson).join(",")}]`;
+    if (isObject(v)) {
+        const keys = Object.keys(v).filter((k) => v[k] !== undefined).sort(byCodeUnits);
+        return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(v[k])}`).join(",")}}`;
+    }
+    return v === undefined ? "null" : JSON.stringify(v);
+}
+
+export function same(a: unknown, b: unknown): boolean {
+    return canonicalJson(a) === canonicalJson(b);
+}
+
+/**
+ * Every character a Markdown renderer (or a browser showing its output) may take as the end of a
+ * line: CR and LF (CommonMark's line endings), vertical tab, form feed, NEL (U+0085), U+2028 and
+ * U+2029; and the other control characters, which have no business in a comment.
+ */
+const LINE_BREAKING = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029]/g;
+
+/** Text from a plan as one line: every line terminator and control character becomes a space. */
+export function flat(text: string): string {
+    return text.replace(LINE_BREAKING, " ");
+}
+
+/**
+ * Characters of SQL a reader must see: every control character but the line feed (a lone CR ends
+ * a Trino `--` comment, and a renderer shows it as a space or nothing), line and paragraph
+ * separators, and the invisible format characters (zero-width, bidi overrides).
+ */
+const HIDDEN_IN_SQL = /\r\n|[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\p{Cf}]/gu;
+
+/**
+ * SQL as a reviewer must read it: each character of `HIDDEN_IN_SQL` shown as its control picture
+ * (`␍` for CR, `␉` for a tab, U+2400-U+2421) or, past those, as `⟨U+XXXX⟩`. A CR, alone or before a
+ * line feed, also breaks the line there, as it does for Trino.
+ */
+export function visibleControls(sql: string): string {
+    return sql.replace(HIDDEN_IN_SQL, (c) => {
+        if (c === "\r\n" || c === "\r") return "␍\n";
+        const n = c.codePointAt(0)!;
+        if (n < 0x20) return String.fromCodePoint(0x2400 + n);
+        if (n === 0x7f) return "␡";
+        return `⟨U+${n.toString(16).toUpperCase().padStart(4, "0")}⟩`;
+    });
+}
+
+/**
+ * Inline code that survives backticks and line terminators in the text: the way every text from
+ * a plan enters the comment. Inside a code span, Markdown shows the text as it is: no link, image,
+ * heading, HTML, entity or mention is recognised there.
+ */
+export function code(text: string): string {
+    const s = flat(text);
+    const runs = s.match(/`+/g) ?? [];
+    const longest = runs.reduce((n, r) => Math.max(n, r.length), 0);
+    const ticks = "`".repeat(longest + 1);
+    const pad = s.startsWith("`") || s.endsWith("`") || (s.startsWith(" ") && s.endsWith(" ") && s.trim() !== "") ? " " : "";
+    return `${ticks}${pad}${s}${pad}${ticks}`;
+}
+
+/** A fenced code block whose fence is longer than any backtick run inside. */
+export function fence(content: string, lang = ""): string {
+    const runs = content.match(/`{3,}/g) ?? [];
+    const longest = runs.reduce((n, r) => Math.max(n, r.length), 0);
+    const f = "`".repeat(Math.max(3, longest + 1));
+    return `${f}${lang}\n${content}\n${f}`;
+}
+
+/** Text for a table cell. */
+export function cell(text: string): string {
+    return flat(text).replace(/\|/g, "\\|");
+}
+
+/** A short, single-line rendering of a value. */
+export function short(v: unknown, max = 100): string {
+    const s = v === undefined ? "(none)" : typeof v === "string" ? JSON.stringify(v) : canonicalJson(v);
+    return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+}
+
+/** 65000 -> "65,000", without depending on the runtime's locale data. */
+export function thousands(n: number): string {
+    return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+}
+
+export function plural(n: number, word: string, many = `${word}s`): string {
+    return `${n} ${n === 1 ? word : many}`;
+}
+
+/** Any value as text: a string as it is, anything else as canonical JSON (never `String(object)`, which a prototype-free object refuses). */
+export function asText(v: unknown): string {
+    return typeof v === "string" ? v : canonicalJson(v);
+}
+
+export function asList(v: unknown): string[] {
+    if (v === undefined || v === null) return [];
+    return (Array.isArray(v) ? v : [v]).map((x) => (typeof x === "string" ? x : canonicalJson(x)));
+}
+
+/** A JSON document inside a string input, parsed within the plan diff's bounds (json.ts); out of bounds reads as not JSON. */
+export function tryJson(text: unknown): { ok: true; value: unknown } | { ok: false } {
+    if (typeof text !== "string") return { ok: false };
+    try {
+        return { ok: true, value: parseJson(text) };
+    } catch {
+        return { ok: false };
+    }
+}
+
+/** Pretty JSON for a JSON-string input; the raw text when it is not JSON (e.g. "[secret]"). */
+export function pretty(text: unknown): string {
+    if (text === undefined) return "";
+    const parsed = tryJson(text);
+    if (parsed.ok) return JSON.stringify(parsed.value, null, 2);
+    return typeof text === "string" ? text : JSON.stringify(text, null, 2);
+}
+
+/** The JSON-text inputs named `inputs` that differ between the two sides, parsed. */
+export function* changedJsonInputs(before: PlanResource | undefined, after: PlanResource | undefined, inputs: readonly string[]) {
+    for (const input of inputs) {
+        const b = own(before?.inputs, input);
+        const a = own(after?.inputs, input);
+        if (typeof a !== "string" && typeof b !== "string") continue;
+        if (same(a, b)) continue;
+        const status: "added" | "removed" | "changed" = b === undefined ? "added" : a === undefined ? "removed" : "changed";
+        yield { input, b, a, pb: tryJson(b), pa: tryJson(a), status };
+    }
+}
+
+export function sortedKeys<K extends string>(...maps: Map<K, unknown>[]): K[] {
+    const keys = new Set<K>();
+    for (const m of maps) for (const k of m.keys()) keys.add(k);
+    return [...keys].sort(byCodeUnits);
+}
+
+/**
+ * A unified diff (`@@ -a,b +c,d @@` hunks, `context` lines around each change) of two texts,
+ * without file headers; "" when they are equal.
+ */
+export function unifiedDiff(before: string, after: string, context = 3): string {
+    // Both texts end with a newline, so that the diff never carries "\ No newline at end of file".
+    const asLines = (t: string) => (t === "" ? "" : `${t.replace(/\r\n/g, "\n").replace(/\n$/, "")}\n`);
+    const [a, b] = [asLines(before), asLines(after)];
+    if (a === b) return "";
+    // Myers' diff costs O(N * D): past MAX_EDIT_LENGTH edits the texts are too different for a
+    // line-by-line diff to help a reader, and it would cost seconds; the diff then replaces all.
+    const patch = createTwoFilesPatch("base", "head", a, b, undefined, undefined, { context, headerOptions: OMIT_HEADERS, maxEditLength: MAX_EDIT_LENGTH });
+    return (patch ?? wholeReplacement(a, b)).replace(/\n+$/, "");
+}
+
+/** The most line edits a diff looks for before it shows the texts as replaced entirely. */
+export const MAX_EDIT_LENGTH = 400;
+
+/** A unified diff that removes every line of `a` and adds every line of `b` (one hunk). */
+function wholeReplacement(a: string, b: string): string {
+    const lines = (t: string) => (t === "" ? [] : t.replace(/\n$/, "").split("\n"));
+    const [old, now] = [lines(a), lines(b)];
+    const range = (n: number) => (n === 0 ? "0,0" : n === 1 ? "1" : `1,${n}`);
+    return [`@@ -${range(old.length)} +${range(now.length)} @@`, ...old.map((l) => `-${l}`), ...now.map((l) => `+${l}`), ""].join("\n");
+}
+
+/** Caps a block of lines, saying how many were left out. */
+export function capLines(text: string, maxLines: number): string {
+    const lines = text.split("\n");
+    if (lines.length <= maxLines) return text;
+    return [...lines.slice(0, maxLines), `… ${lines.length - maxLines} more lines not shown here (the full diff is in the job summary)`].join("\n");
+}
