@@ -3,8 +3,7 @@
  * plan diff's escaping: code spans for everything a plan supplies, `neutralize` for the rest), so
  * a resource name in a pull request can neither mention anyone nor render HTML.
  */
-import { neutralize } from "../tools/ci/planDiff/markdown";
-import { cell, code } from "../tools/ci/planDiff/text";
+import { cell, code, neutralize } from "../shared/markdown";
 import type { Violation } from "./offline";
 
 export const POLICY_SECTION_TITLE = "### Policy pack";
@@ -53,7 +52,7 @@ const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0
 const count = (n: number, what: string) => `${n} ${what}${n === 1 ? "" : "s"}`;
 
 /**
- * The pack's section of the plan-diff comment, as blocks for its fitting (tools/planDiff/markdown.ts
+ * The pack's section of the plan-diff comment, as blocks for its fitting (tools/ci/planDiff/markdown.ts
  * `fitBlocks`, which makes every block inert: code spans for everything a plan supplies): a
  * heading with the verdict, an alert when a mandatory violation is there, then one line per
  * violation (mandatory first, then by plan file) with the policy, the resource's name and type,

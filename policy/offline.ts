@@ -115,7 +115,7 @@ export function evaluationCost(plan: Plan): number {
 
 /**
  * The most evaluationCost a set of plans may have when the pack judges a pull request's plans for
- * its comment (tools/planDiff/cli.ts `--policy`). Measured on this project's shared 2-core machine:
+ * its comment (tools/ci/planDiff/cli.ts `--policy`). Measured on this project's shared 2-core machine:
  * at this cost, one role with a 1.6 MB policy of 40,000 statements, or 40 roles sharing a policy
  * of 1,000, took 5 to 10 s (90,000 violations); 1,000 roles sharing 1,000 policies (3·10⁹) took
  * minutes. The example source stack costs 3,466, so 64 such plans cost 2·10⁵.

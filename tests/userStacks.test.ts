@@ -53,7 +53,7 @@ describe("tests independent of the user's stack files", function () {
         assert.deepEqual(userFiles(repo.root, "infra-account-b"), ["Pulumi.finance.yaml", "Pulumi.marketing.yaml"]);
         assert.deepEqual(userFiles(repo.root, "infra-account-a"), ["Pulumi.grafana.yaml", "Pulumi.ops.yaml"]);
         assert.deepEqual(userFiles(repo.root, "."), ["Pulumi.dev.yaml"]);
-        assert.ok(fs.existsSync(path.join(repo.root, "tests", "fleet.test.ts")) && !fs.existsSync(path.join(repo.root, ".git")));
+        assert.ok(fs.existsSync(path.join(repo.root, "tests", "tools", "ci", "fleet.test.ts")) && !fs.existsSync(path.join(repo.root, ".git")));
         const copy = copyRepository({ from: repo.root });
         try {
             for (const dir of ["infra-account-b", "infra-account-a", "."]) {

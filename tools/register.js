@@ -5,6 +5,6 @@
  * tool's start-up (see docs/development.md). `pulumi up` does not use this file: the Pulumi CLI
  * registers ts-node itself from the project's tsconfig.json.
  *
- *   node -r ./tools/register.js tools/synth.ts ...
+ *   node -r ./tools/register.js tools/plan/synth.ts ...
  */
 require("ts-node").register({ swc: true });

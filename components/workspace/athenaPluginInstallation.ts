@@ -5,13 +5,13 @@
  *
  * During `pulumi up` only, like the health check (same dynamic provider rules, see
  * dataSourceHealthCheck.ts): `create` and `update` make sure the plugin is installed at the
- * supported major version through Grafana's plugin API (grafanaHttp.ts `ensurePluginInstalled`)
+ * supported major version through Grafana's plugin API (pluginClient.ts `ensurePluginInstalled`)
  * and wait until Grafana reports it; a preview runs only `check` and `diff`, which make no call;
  * `delete` does nothing, so `pulumi destroy` never uninstalls a plugin other dashboards may use.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { requiredStrings, plainToken } from "./dynamicInputs";
-import { PluginRequest, ensurePluginInstalled } from "./grafanaHttp";
+import { PluginRequest, ensurePluginInstalled } from "./pluginClient";
 
 export interface AthenaPluginInstallationArgs {
     grafanaUrl: pulumi.Input<string>;

@@ -3,83 +3,26 @@ import * as amg from "@pulumi/aws/grafana";
 import { getPartitionOutput } from "@pulumi/aws/getPartition";
 import * as iam from "@pulumi/aws/iam";
 import * as pulumi from "@pulumi/pulumi";
-import * as enterprise from "@pulumiverse/grafana/enterprise";
 import * as oss from "@pulumiverse/grafana/oss";
 import { Provider as GrafanaProvider } from "@pulumiverse/grafana/provider";
 import * as time from "@pulumiverse/time";
-import { MAX_TOKEN_SECONDS, WorkspaceOptions } from "../../shared/config/workspace";
-import { PublicSourceOutputs, SourceContractInputs, checkPublicSourceOutputs, externalIdState } from "../../shared/contract";
-import { PanelSpec, fleetDashboard, homeDashboard, sourceDashboard } from "../../shared/grafana/dashboards";
-import { panelGrantProblems, sourceDashboardPanels } from "../../shared/grafana/panels";
-import { TeamSpec, dashboardViewers, queryItems, sourcesByTeam, teamFolderTitle, teamIdsOf, teamSet, undefinedTeamProblems, viewItems } from "../../shared/grafana/permissions";
+import { MAX_TOKEN_SECONDS } from "../../shared/config/workspace";
+import { PublicSourceOutputs } from "../../shared/contract";
+import { fleetDashboard, homeDashboard, sourceDashboard } from "../../shared/grafana/dashboards";
 import { ATHENA_PLUGIN_ID, ATHENA_PLUGIN_MAJOR, ATHENA_PLUGIN_VERSION, athenaJsonData, dataSourceFingerprint } from "../../shared/grafana/dataSource";
 import { dataSourceUid, folderUid, sourceDashboardUid } from "../../shared/grafana/uids";
-import { grafanaVersionProblem } from "../../shared/grafana/version";
 import { checkedPolicyJson } from "../../shared/iam/checked";
 import { childName, roleNameFromArn, shortHash } from "../../shared/naming";
 import { ASSUME_POLICY_NAME, workspaceAssumePolicy } from "../../shared/policies/workspaceRole";
-import { Refusal } from "../../shared/refusal";
 import { ResourceRefusal, refusing } from "../../shared/resourceRefusal";
-import { sourceSetProblems } from "../../shared/sources";
+import type { AthenaWorkspaceArgs } from "./args";
 import { AthenaPluginInstallation } from "./athenaPluginInstallation";
 import { DataSourceHealthCheck } from "./dataSourceHealthCheck";
+import type { CheckedSource, GrafanaAccess, SourceDataSource, WorkspaceDashboards } from "./parts";
+import { addTeams, restrictDashboards, restrictDataSources } from "./teams";
+import { checkSources, guardWorkspace, panelsOf } from "./validate";
 
-/** One data account as the workspace sees it. */
-export interface WorkspaceSource {
-    /** Stable key: the source stack's fully qualified name. Names the data source uid and children. */
-    key: string;
-    /** Data source name in Grafana. Default: the source's `label` output. */
-    name?: string;
-    /**
-     * The panels of this source's dashboard, instead of the source stack's own (its `panels`
-     * output) and `dashboard.panels` (`sourceDashboardPanels`).
-     */
-    panels?: readonly PanelSpec[];
-    /**
-     * The source's contract outputs, one Input per name, unchecked (from a StackReference, or
-     * straight from a source component). Kept apart so that only `externalId` is secret.
-     */
-    outputs: SourceContractInputs;
-}
-
-export interface AthenaWorkspaceArgs extends WorkspaceOptions {
-    /** The data accounts; at least one. */
-    sources: readonly WorkspaceSource[];
-    /**
-     * The workspace role the sources trust (their `grafanaRoleArn`), when the caller knows it: a
-     * different role in the lookup is refused before anything is created, as every query would fail.
-     */
-    expectedWorkspaceRoleArn?: string;
-}
-
-/** A source whose contract has been checked (or will be, before anything uses it). */
-interface CheckedSource {
-    source: WorkspaceSource;
-    /** Secret, and kept apart from the other outputs so that only what holds it is secret. */
-    externalId: pulumi.Output<string>;
-    outputs: pulumi.Output<PublicSourceOutputs>;
-}
-
-/** What the Grafana provider needs, and when the token it uses expires. */
-interface GrafanaAccess {
-    url: pulumi.Output<string>;
-    token: pulumi.Output<string>;
-    provider: GrafanaProvider;
-    expiresAt: pulumi.Output<string | undefined>;
-    /** The Grafana id of the program's own service account, when the stack mints its token. */
-    serviceAccountId?: pulumi.Output<string>;
-}
-
-/** The workspace's teams in Grafana: the id of each, by name. */
-type TeamIds = pulumi.Output<Record<string, string>>;
-
-interface SourceDataSource {
-    source: WorkspaceSource;
-    uid: string;
-    name: pulumi.Output<string>;
-    outputs: pulumi.Output<PublicSourceOutputs>;
-    dataSource: oss.DataSource;
-}
+export type { AthenaWorkspaceArgs, WorkspaceSource } from "./args";
 
 /**
  * The Grafana account's side: the workspace role may assume the sources' roles, and the
@@ -94,7 +37,7 @@ interface SourceDataSource {
  * 7. `addDashboards`: the folder, one dashboard per source, the fleet dashboard, the home dashboard;
  * with `teams`, also `addTeams` (before the data sources), `restrictDataSources` (Query for exactly
  * each source's teams) and `restrictDashboards` (View for exactly the teams that may query what a
- * dashboard reads, a folder and a fleet dashboard per team), shared/grafana/permissions.ts.
+ * dashboard reads, a folder and a fleet dashboard per team), teams.ts.
  * Nothing in Grafana is created before every refusal of steps 1-3 has had its say.
  */
 export class AthenaWorkspace extends pulumi.ComponentResource {
@@ -122,9 +65,9 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
             throw new ResourceRefusal("the workspace stack has no source to chart: list source stacks in sources", this);
         }
 
-        const workspace = this.guardWorkspace(args);
+        const workspace = guardWorkspace(this, args);
         const partition = getPartitionOutput({}, { parent: this }).partition;
-        const { checked, all } = this.checkSources(args.sources, partition, args.dashboard.panels, args.teams);
+        const { checked, all } = checkSources(this, args.sources, partition, args.dashboard.panels, args.teams);
         const { policy: assumePolicy, json: assumeJson } = this.allowAssumingSources(name, args, workspace, partition, checked, all);
         // Everything below waits for every refusal above (Grafana version, contracts, duplicates,
         // the policy's quota): a refused stack creates nothing.
@@ -132,13 +75,13 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
         const access = this.grafanaAccess(name, args, workspace, ready);
         const plugin = this.installAthenaPlugin(name, args, access, assumePolicy);
         const teams = args.teams ?? [];
-        const teamIds = teams.length > 0 ? this.addTeams(name, teams, access, assumePolicy) : undefined;
+        const teamIds = teams.length > 0 ? addTeams(this, name, teams, access, assumePolicy) : undefined;
         const dataSources = checked.map((c) => this.addDataSource(name, c, access, [assumePolicy, plugin], args.verifyDataSources ?? true));
         const { home, fleet, dashboards, folder } = this.addDashboards(name, args, dataSources, access, assumePolicy, all);
         const teamFleets: { team: string; dashboard: oss.Dashboard }[] = [];
         if (teamIds) {
-            this.restrictDataSources(name, dataSources, teamIds, access);
-            teamFleets.push(...this.restrictDashboards(name, args, teams, teamIds, { home, fleet, dashboards, folder }, dataSources, access, all));
+            restrictDataSources(this, name, dataSources, teamIds, access);
+            teamFleets.push(...restrictDashboards(this, this.scope, name, args, teams, teamIds, { home, fleet, dashboards, folder }, dataSources, access, all));
         }
 
         this.tokenExpiresAt = access.expiresAt;
@@ -167,63 +110,6 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
 
     private scoped(base: string): string {
         return `${base}-${shortHash(this.scope, 8)}`;
-    }
-
-    /** The workspace, once it is known to run Grafana >= 10.4 and, when asked, the role the sources trust. */
-    private guardWorkspace(args: AthenaWorkspaceArgs): pulumi.Output<amg.GetWorkspaceResult> {
-        return amg.getWorkspaceOutput({ workspaceId: args.workspaceId }, { parent: this }).apply((w) => {
-            const problem = grafanaVersionProblem(args.workspaceId, w.grafanaVersion);
-            if (problem) throw new ResourceRefusal(problem, this);
-            if (args.expectedWorkspaceRoleArn && w.roleArn !== args.expectedWorkspaceRoleArn) {
-                throw new ResourceRefusal(
-                    `workspace ${args.workspaceId} uses the role ${w.roleArn}, but the source trusts ${args.expectedWorkspaceRoleArn}; ` +
-                        `set grafanaRoleArn to the workspace's role`,
-                    this,
-                );
-            }
-            return w;
-        });
-    }
-
-    /**
-     * Every source's contract, checked on its own (`checked`), and the set of sources as a whole
-     * (`all`: no account and workgroup twice, no name twice). Each source's resources use its own
-     * checked outputs: taken from `all`, every source's resources would depend on every source's
-     * stack reference (N^2 dependencies). The set check still comes first: the assume policy
-     * waits for it, and every data source, health check and dashboard waits for the assume policy.
-     */
-    private checkSources(
-        sources: readonly WorkspaceSource[],
-        partition: pulumi.Output<string>,
-        fleetPanels: readonly PanelSpec[] | undefined,
-        teams: readonly TeamSpec[] | undefined,
-    ): { checked: CheckedSource[]; all: pulumi.Output<PublicSourceOutputs[]> } {
-        const checked = sources.map((source): CheckedSource => {
-            const secret = pulumi.secret(source.outputs.externalId) as pulumi.Output<unknown>;
-            // Only whether the secret is there and well formed leaves it: never its value.
-            const state = pulumi.unsecret(secret.apply(externalIdState));
-            return {
-                source,
-                externalId: secret.apply(String),
-                outputs: pulumi
-                    .all([source.outputs.public, source.outputs.secretNames, state, partition])
-                    .apply(([values, names, s, p]) =>
-                        refusing(this, () => {
-                            const outputs = checkPublicSourceOutputs(source.key, values as Record<string, unknown>, s, p, (names as string[] | undefined) ?? []);
-                            checkPanelReads(source, outputs, fleetPanels);
-                            return outputs;
-                        }),
-                    ),
-            };
-        });
-        const all = pulumi.all(checked.map((c) => c.outputs)).apply((list) => {
-            const problems = sourceSetProblems(list.map((outputs, i) => ({ stack: sources[i].key, name: sources[i].name ?? outputs.label, outputs })));
-            // A source may name only the workspace's teams (none defined: it may name none).
-            problems.push(...undefinedTeamProblems((teams ?? []).map((t) => t.name), list.map((o, i) => ({ key: sources[i].key, teams: o.teams }))));
-            if (problems.length > 0) throw new ResourceRefusal(problems.join("\n"), this);
-            return list;
-        });
-        return { checked, all };
     }
 
     /** The workspace role may assume exactly the sources' roles (or, in organisation mode, the one role name in the organisation). */
@@ -424,152 +310,4 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
         );
         return { home, fleet, dashboards, folder };
     }
-
-    /**
-     * The workspace's teams: each created (with its members, when listed) or, when `existing`,
-     * looked up by name (never created, changed or deleted). A team's id is what every grant names.
-     */
-    private addTeams(name: string, teams: readonly TeamSpec[], access: GrafanaAccess, assumePolicy: iam.RolePolicy): TeamIds {
-        const inGrafana = { parent: this, provider: access.provider };
-        const ids = teams.map((team): [string, pulumi.Output<string>] => {
-            if (team.existing) {
-                return [team.name, oss.getTeamOutput({ name: team.name }, inGrafana).id];
-            }
-            const created = new oss.Team(
-                childName(`${name}-team`, team.name),
-                { name: team.name, members: team.members === undefined ? undefined : teamSet(team.members) },
-                // After the guards: with a given grafanaUrl nothing else would hold it back.
-                { ...inGrafana, dependsOn: [assumePolicy] },
-            );
-            return [team.name, created.id];
-        });
-        return pulumi.all(Object.fromEntries(ids));
-    }
-
-    /**
-     * Every data source: permissions on, Query for exactly its source's teams and the program's own
-     * service account (its health check queries it), and nothing for any role. The resource manages
-     * the whole set, so Grafana's default (any user may query) goes.
-     */
-    private restrictDataSources(name: string, dataSources: readonly SourceDataSource[], teamIds: TeamIds, access: GrafanaAccess): void {
-        for (const { source, outputs, dataSource } of dataSources) {
-            new enterprise.DataSourcePermission(
-                childName(`${name}-datasource-permissions`, source.key),
-                {
-                    datasourceUid: dataSource.uid,
-                    // Saves the provider a lookup of the data source's type on every run.
-                    datasourceType: ATHENA_PLUGIN_ID,
-                    permissions: pulumi
-                        .all([outputs, teamIds, access.serviceAccountId])
-                        .apply(([o, ids, serviceAccount]) => refusing(this, () => queryItems(teamIdsOf(o.teams, ids), serviceAccount))),
-                },
-                { parent: this, provider: access.provider, dependsOn: [dataSource] },
-            );
-        }
-    }
-
-    /**
-     * Who sees which dashboard. Every folder of the stack and every dashboard gets its whole set of
-     * grants (a dashboard inherits its folder's, and those are not the dashboard's to remove): the
-     * shared folder none (admins only); each source's dashboard View for its source's teams; the
-     * stack's fleet dashboard, which reads every source, none; the home dashboard, links only, View
-     * for every team; and per team a folder of its own (View for the team) holding its fleet
-     * dashboard, which offers that team's sources and is viewable by the teams that may query all of them.
-     */
-    private restrictDashboards(
-        name: string,
-        args: AthenaWorkspaceArgs,
-        teams: readonly TeamSpec[],
-        teamIds: TeamIds,
-        built: WorkspaceDashboards,
-        dataSources: readonly SourceDataSource[],
-        access: GrafanaAccess,
-        all: pulumi.Output<PublicSourceOutputs[]>,
-    ): { team: string; dashboard: oss.Dashboard }[] {
-        const inGrafana = { parent: this, provider: access.provider };
-        const teamNames = teamSet(teams.map((t) => t.name));
-        const grant = (teamsOf: pulumi.Input<readonly string[]>) =>
-            pulumi.all([teamsOf, teamIds]).apply(([ts, ids]) => refusing(this, () => viewItems(teamIdsOf(ts, ids))));
-        new oss.FolderPermission(`${name}-folder-permissions`, { folderUid: built.folder.uid, permissions: [] }, { ...inGrafana, dependsOn: [built.folder] });
-        built.dashboards.forEach(({ source, dashboard }, i) => {
-            new oss.DashboardPermission(
-                childName(`${name}-dashboard-permissions`, source.key),
-                { dashboardUid: dashboard.uid, permissions: grant(dataSources[i].outputs.apply((o) => o.teams)) },
-                { ...inGrafana, dependsOn: [dashboard] },
-            );
-        });
-        new oss.DashboardPermission(`${name}-dashboard-fleet-permissions`, { dashboardUid: built.fleet.uid, permissions: [] }, { ...inGrafana, dependsOn: [built.fleet] });
-        new oss.DashboardPermission(
-            `${name}-dashboard-home-permissions`,
-            { dashboardUid: built.home.uid, permissions: grant(dashboardViewers([], teamNames)) },
-            { ...inGrafana, dependsOn: [built.home] },
-        );
-        const names = pulumi.all(dataSources.map((d) => d.name));
-        return teamNames.map((team) => {
-            const title = teamFolderTitle(args.dashboard.folder, team);
-            const folder = new oss.Folder(
-                childName(`${name}-folder-team`, team),
-                { title, uid: folderUid(this.scope, title), preventDestroyIfNotEmpty: true },
-                { ...inGrafana, dependsOn: [built.folder] },
-            );
-            new oss.FolderPermission(childName(`${name}-folder-team-permissions`, team), { folderUid: folder.uid, permissions: grant([team]) }, { ...inGrafana, dependsOn: [folder] });
-            // The team's sources, and the teams of each: resolved together with the set check.
-            const mine = pulumi.all([all, names]).apply(([list, dsNames]) => {
-                const keys = new Set(sourcesByTeam(teamNames, list.map((o, i) => ({ key: dataSources[i].source.key, teams: o.teams }))).get(team) ?? []);
-                const picked = list.map((o, i) => ({ o, name: dsNames[i], key: dataSources[i].source.key })).filter((s) => keys.has(s.key));
-                return { names: picked.map((p) => p.name), readers: picked.length > 0 ? picked.map((p) => p.o.teams) : [[team]] };
-            });
-            const dashboard = new oss.Dashboard(
-                childName(`${name}-dashboard-fleet-team`, team),
-                {
-                    configJson: mine.apply((m) =>
-                        JSON.stringify(
-                            fleetDashboard({ dataSourceNames: m.names, resultReuseMinutes: args.dashboard.resultReuseMinutes, panels: args.dashboard.panels, scope: this.scope, team }).json,
-                        ),
-                    ),
-                    folder: folder.uid,
-                },
-                inGrafana,
-            );
-            new oss.DashboardPermission(
-                childName(`${name}-dashboard-fleet-team-permissions`, team),
-                { dashboardUid: dashboard.uid, permissions: grant(mine.apply((m) => dashboardViewers(m.readers, teamNames))) },
-                { ...inGrafana, dependsOn: [dashboard] },
-            );
-            return { team, dashboard };
-        });
-    }
-}
-
-/** The panels of a source's own dashboard (`sourceDashboardPanels`: the workspace's choice for it, the source's own, the workspace-wide ones). */
-function panelsOf(source: WorkspaceSource, outputs: PublicSourceOutputs, fleetPanels: readonly PanelSpec[] | undefined) {
-    return sourceDashboardPanels({ workspaceSource: source.panels, sourceStack: outputs.panels, dashboard: fleetPanels });
-}
-
-/**
- * Every panel that will query this source, its own dashboard's and the fleet dashboard's row of
- * it (`dashboard.panels`), reads only the tables the source grants: anything else would fail in
- * Grafana with Glue's access denied. Refused before anything is created, one line per panel and
- * table, naming the source stack and the setting. A source without a `tables` output (an older
- * release) is not checked.
- */
-function checkPanelReads(source: WorkspaceSource, outputs: PublicSourceOutputs, fleetPanels: readonly PanelSpec[] | undefined): void {
-    if (outputs.tables === undefined) return;
-    const grant = { catalog: outputs.catalog, database: outputs.database, tables: outputs.tables };
-    const own = panelsOf(source, outputs, fleetPanels);
-    const lines = new Set<string>();
-    for (const [panels, setting] of [
-        [own.panels, own.origin === "source stack panels" ? 'its output "panels"' : own.origin],
-        [fleetPanels, "dashboard.panels"],
-    ] as const) {
-        for (const problem of panelGrantProblems(panels ?? [], grant, setting)) lines.add(`source stack "${source.key}": ${problem}`);
-    }
-    if (lines.size > 0) throw new Refusal([...lines].join("\n"));
-}
-
-interface WorkspaceDashboards {
-    home: oss.Dashboard;
-    fleet: oss.Dashboard;
-    dashboards: { source: WorkspaceSource; dashboard: oss.Dashboard }[];
-    folder: oss.Folder;
 }

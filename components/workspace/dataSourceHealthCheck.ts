@@ -14,7 +14,7 @@
  * no file path, so relative `require("../shared/...")` inside the methods
  * cannot resolve there):
  *   - the provider is a plain object whose methods only call plain functions
- *     of this file and of ./grafanaHttp and ./dynamicInputs;
+ *     of this file and of ./healthCheckClient (with ./grafanaHttp) and ./dynamicInputs;
  *   - those two are imported normally at the top of this file. The closure
  *     serializer sees the captured module object, recognises it (from
  *     require.cache) as a LOCAL module, and serialises the used members
@@ -25,7 +25,7 @@
  *     (fetch, AbortController, setTimeout), which the serializer emits as
  *     `global.fetch` etc.; the methods must not reference `pulumi` (a
  *     deployment-time module) at run time: types only.
- * tests/dataSourceHealthCheck.test.ts evaluates the serialized text in
+ * tests/components/workspace/dataSourceHealthCheck.test.ts evaluates the serialized text in
  * isolation to prove it is self-contained.
  *
  * The token: it is an input (Pulumi stores a dynamic resource's inputs in the
@@ -35,7 +35,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { UNKNOWN, plainToken, requiredStrings } from "./dynamicInputs";
-import { checkDataSourceHealth, formatHealthFailure } from "./grafanaHttp";
+import { checkDataSourceHealth, formatHealthFailure } from "./healthCheckClient";
 
 /** The type token Pulumi gives an unnamed-module dynamic resource. */
 export const HEALTH_CHECK_TYPE = "pulumi-nodejs:dynamic:Resource";

@@ -403,7 +403,7 @@ function npmRun(words: string[]): { script: string; args: string[] } | undefined
     return { script: rest[name], args: args[0] === "--" ? args.slice(1) : args };
 }
 
-/** The fleet command a command runs (`npm run fleet -- up ...`, `ts-node tools/fleet/cli.ts up ...`), with its arguments. */
+/** The fleet command a command runs (`npm run fleet -- up ...`, `ts-node tools/ci/fleet/cli.ts up ...`), with its arguments. */
 export function fleetCommand(words: string[]): string[] | undefined {
     const run = npmRun(words);
     if (run?.script === "fleet") return run.args;

@@ -1,76 +1,32 @@
 /**
  * Plan-time benchmark of the workspace stack (infra-account-a with its example config) fed by N
- * generated source stacks, side by side with its floor (tools/benchFloor: the same stack
+ * generated source stacks, side by side with its floor (tools/dev/benchFloor: the same stack
  * references and resources per source, no logic) in the same run. Each (program, N) runs in a
- * fresh child process (tools/benchWorker.ts), so no run warms another's caches; the runs are
+ * fresh child process (tools/dev/benchWorker.ts), so no run warms another's caches; the runs are
  * sequential, so they do not share the CPU.
  *
  *   npm run bench                                   # N = 500, 1000, 2000, 5000, organisation mode
  *   npm run bench -- --sizes 50,100 --runs 3
  *   npm run bench -- --help                         # the options (BENCH_OPTIONS), defaults, exit codes
- *   npm run bench -- --fleet 100,300 [--separate 10]  # fleet synth of a generated repository (tools/benchFleet.ts)
+ *   npm run bench -- --fleet 100,300 [--separate 10]  # fleet synth of a generated repository (tools/dev/benchFleet.ts)
  *
  * Prints a Markdown table: the program run's time and the process's peak memory for both, the
  * ratio to the floor, and how much longer each doubling of N takes. Organisation mode, as the
  * explicit assume policy holds at most about 137 sources.
  */
 import { spawn } from "child_process";
-import { createHash } from "crypto";
 import * as path from "path";
-import { DEFAULT_ROLE_NAME } from "../../shared/config/source";
 import { CommandHelp, OptionTable, UsageError, asksForHelp, helpText, parseOptions } from "../cli/options";
-import type { PlanResource, RunRequest, StackRefOutputs } from "../plan/mock/runtime";
+import type { PlanResource, RunRequest } from "../plan/mock/runtime";
 import { readProject, readStackConfig } from "../plan/stackConfig";
 import { benchFleet } from "./benchFleet";
+import { BENCH_ORGANIZATION_ID, BENCH_SOURCE_ROLE_NAME, REPO_ROOT, benchSourceRefs, benchSourceStack } from "./benchSources";
 
 export type AssumeMode = "explicit" | "organization";
 
-export const REPO_ROOT = path.resolve(__dirname, "..", "..");
 export const WORKSPACE_DIR = path.join(REPO_ROOT, "infra-account-a");
 export const FLOOR_DIR = path.join(__dirname, "benchFloor");
 export const DEFAULT_SIZES = [500, 1000, 2000, 5000];
-/** The source project's default role name: every generated source uses it. */
-export const BENCH_SOURCE_ROLE_NAME = DEFAULT_ROLE_NAME;
-export const BENCH_ORGANIZATION_ID = "o-benchorg0001";
-
-const pad = (i: number) => String(i).padStart(4, "0");
-
-/** The fully qualified name of generated source `i` (1-based): `organization/grafana-athena-source/src-0001`. */
-export function benchSourceStack(i: number): string {
-    return `organization/grafana-athena-source/src-${pad(i)}`;
-}
-
-/** A distinct 12-digit account ID per generated source. */
-export function benchAccountId(i: number): string {
-    return String(200_000_000_000 + i * 7919);
-}
-
-/** The contract outputs of generated source `i`, as a stack reference resolves them. */
-export function benchSourceRef(i: number, region = "eu-west-1"): StackRefOutputs {
-    const account = benchAccountId(i);
-    // 48 characters, different per source.
-    const externalId = createHash("sha256").update(`bench-external-id-${i}`).digest("hex").slice(0, 48);
-    return {
-        outputs: {
-            contractVersion: 1,
-            accountId: account,
-            region,
-            roleArn: `arn:aws:iam::${account}:role/${BENCH_SOURCE_ROLE_NAME}`,
-            externalId,
-            catalog: "AwsDataCatalog",
-            database: `sales_${pad(i)}`,
-            workgroup: `grafana-${pad(i)}`,
-            outputLocation: `s3://grafana-athena-query-results-${account}/grafana/`,
-            label: `Source ${pad(i)}`,
-        },
-        secretOutputs: ["externalId"],
-    };
-}
-
-/** Stack references of N generated sources, by stack name. */
-export function benchSourceRefs(n: number): Record<string, StackRefOutputs> {
-    return Object.fromEntries(Array.from({ length: n }, (_, k) => [benchSourceStack(k + 1), benchSourceRef(k + 1)]));
-}
 
 /** The floor program with N generated sources. */
 export function floorRequest(n: number): RunRequest {
@@ -211,7 +167,7 @@ export function markdownTable(rows: readonly BenchRow[]): string {
 export const BENCH_OPTIONS = {
     sizes: { type: "string", value: "N,N,...", default: DEFAULT_SIZES.join(","), help: "the numbers of generated source stacks to plan the workspace with (1 to 20000 each)" },
     runs: { type: "string", value: "R", default: "1", help: "runs per size and program; the median is shown" },
-    fleet: { type: "string", value: "N,N,...", help: "instead: fleet synth of a generated repository of N source stacks each (tools/benchFleet.ts)" },
+    fleet: { type: "string", value: "N,N,...", help: "instead: fleet synth of a generated repository of N source stacks each (tools/dev/benchFleet.ts)" },
     separate: { type: "string", value: "N", default: "10", help: "with --fleet: also N separate npm run synth calls, the baseline" },
 } as const satisfies OptionTable;
 

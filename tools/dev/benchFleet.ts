@@ -17,7 +17,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import YAML from "yaml";
-import { BENCH_ORGANIZATION_ID, BENCH_SOURCE_ROLE_NAME, REPO_ROOT, benchAccountId } from "./bench";
+import { BENCH_ORGANIZATION_ID, BENCH_SOURCE_ROLE_NAME, REPO_ROOT, benchAccountId } from "./benchSources";
 
 /** What a generated repository holds: the programs and their project files, the example stack files only. */
 const PROGRAM_FILES = /^(index\.ts|config\.ts|Pulumi(\.example)?\.yaml|package(-lock)?\.json|tsconfig\.json|(shared|components|infra-account-a|infra-account-b)\/.+)$/;

@@ -1,7 +1,7 @@
 /**
- * One benchmark run, in its own process (started by tools/bench.ts):
+ * One benchmark run, in its own process (started by tools/dev/bench.ts):
  *
- *   node -r ./tools/register.js tools/benchWorker.ts <workspace|floor> <N>
+ *   node -r ./tools/register.js tools/dev/benchWorker.ts <workspace|floor> <N>
  *
  * Loads the node_modules the programs use first, then times one `runProgram` with N generated
  * sources, and prints one line of JSON (a `BenchResult`) with the process's peak memory.

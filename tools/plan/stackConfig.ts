@@ -59,7 +59,7 @@ const asConfigString = (v: unknown) => (typeof v === "string" ? v : JSON.stringi
 export function readStackConfig(project: ProjectFile, stackFile: string): StackConfig {
     const text = readTextFile(stackFile);
     // The shape and the YAML's bounds checked as every tool checks them (naming the file), then the
-    // entries as the CLI passes them: scalars as written, keys as written (shared/config/stackFile.ts).
+    // entries as the CLI passes them: scalars as written, keys as written (shared/stackFiles.ts).
     const settings = stackFileConfig(text, stackFile);
     let entries: Record<string, unknown>;
     try {

@@ -2,7 +2,7 @@
  * The data-account project (`infra-account-b`, `grafana-athena-source`) run for real under the
  * mock runtime: what it plans for the example stack and its variants, what it exports, what it
  * adopts without owning, how it refuses bad config, and the `synth` command around it.
- * The role's policies are evaluated by an IAM evaluator in tests/sourcePolicy.test.ts.
+ * The role's policies are evaluated by an IAM evaluator in tests/components/source/sourcePolicy.test.ts.
  */
 import assert from "node:assert/strict";
 import * as fs from "node:fs";

@@ -10,7 +10,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
-import { ensurePluginInstalled, PluginRequest } from "../../../components/workspace/grafanaHttp";
+import { ensurePluginInstalled, PluginRequest } from "../../../components/workspace/pluginClient";
 import { FAKE_GRAFANA_VERSIONS, FakeGrafana, FakeGrafanaOptions, withGrafana } from "../../support/fakeGrafana";
 import { ATHENA_PLUGIN_ID, ATHENA_PLUGIN_MAJOR, ATHENA_PLUGIN_VERSION } from "../../../shared/grafana/dataSource";
 import { EXAMPLE_SOURCE_STACK, SOURCE_DIR, WORKSPACE_DIR, byType, oneOf, plan, raw, sourceRef } from "../../support/program";

@@ -1,6 +1,6 @@
 /**
  * The workspace stack (infra-account-a, example config) with many generated source stacks
- * (tools/bench.ts), planned by the real program under the mocks, its assume policy evaluated by
+ * (tools/dev/bench.ts), planned by the real program under the mocks, its assume policy evaluated by
  * the IAM evaluator (tests/support/simulate.ts). The sizes here prove the behaviour; how time and
  * the dependency chain grow up to 500 sources is measured by `npm run bench` (BENCHMARKS.md).
  */
@@ -8,7 +8,8 @@ import assert from "node:assert/strict";
 import type { PolicyJson } from "../../../shared/iam/policy";
 import { POLICY_QUOTAS, policySize } from "../../../shared/iam/size";
 import { assumeSourceRolesPolicy, explicitModeCapacity } from "../../../shared/policies/workspaceRole";
-import { BENCH_ORGANIZATION_ID, BENCH_SOURCE_ROLE_NAME, benchAccountId, benchSourceRef, benchSourceRefs, longestChain } from "../../../tools/dev/bench";
+import { longestChain } from "../../../tools/dev/bench";
+import { BENCH_ORGANIZATION_ID, BENCH_SOURCE_ROLE_NAME, benchAccountId, benchSourceRef, benchSourceRefs } from "../../../tools/dev/benchSources";
 import type { RunResult } from "../../../tools/plan/mock/runtime";
 import { WORKSPACE_EXAMPLE } from "../../support/examples";
 import { WORKSPACE_DIR, Variant, byType, oneOf, plan, refusal, raw } from "../../support/program";

@@ -138,7 +138,7 @@ describe("hostile and broken config, refused", function () {
 
 /**
  * The projects' readers (shared/config/read.ts `readSettings` with each project's keys, schema and
- * secret fields, as the three config.ts files call it) on a project's example stack config changed
+ * secret fields, as the three components/rootConfig.ts files call it) on a project's example stack config changed
  * by `variant`: the same rules as a program run, without the mock runtime, so that every class of
  * hostile value can be tried in several forms and the suite stays fast. One program run per project
  * (the cases at the end) proves the wiring.
@@ -350,7 +350,7 @@ describe("stack files read as the Pulumi CLI reads them", () => {
             const example = fs.readFileSync(path.join(SOURCE_DIR, "Pulumi.example.yaml"), "utf8");
             const file = path.join(dir, "Pulumi.x.yaml");
             fs.writeFileSync(file, example.replace("grafana-athena-source:database: sales", "grafana-athena-source:database: 0x1F\n  label: Payroll"));
-            // The reader synth and the tests use (tools/stackConfig.ts), then the project's rules.
+            // The reader synth and the tests use (tools/plan/stackConfig.ts), then the project's rules.
             const { config, secretKeys } = readStackConfig(readProject(SOURCE_DIR), file);
             assert.equal(config["grafana-athena-source:database"], "0x1F");
             assert.equal(config.label, "Payroll");

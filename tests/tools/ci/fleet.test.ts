@@ -12,7 +12,7 @@ import { affectedStacks } from "../../../tools/ci/fleet/affected";
 import { Inventory, StackEntry } from "../../../tools/ci/fleet/fleetInventory";
 import { FleetCommand, RunFlags, RunOutcome, Runner, orchestrate, summaryTable } from "../../../tools/ci/fleet/orchestrate";
 import { shardStacks } from "../../../tools/ci/fleet/shards";
-import { benchSourceRef } from "../../../tools/dev/bench";
+import { benchSourceRef } from "../../../tools/dev/benchSources";
 import type { Plan } from "../../../tools/plan/mock/runtime";
 import { readPlanDir } from "../../../tools/ci/planDiff/load";
 import { planDiffMarkdown } from "../../../tools/ci/planDiff/markdown";
@@ -192,7 +192,7 @@ describe("fleet: what a change touches", () => {
         }
     });
     it("documentation, tests, tools and the examples: nothing", () => {
-        assert.deepEqual(names(affectedStacks(inv, ["README.md", "tests/fleet.test.ts", "tools/plan/synth.ts", "infra-account-b/Pulumi.example.yaml", ".github/workflows/deploy.yml"])), { sources: [], workspaces: [] });
+        assert.deepEqual(names(affectedStacks(inv, ["README.md", "tests/tools/ci/fleet.test.ts", "tools/plan/synth.ts", "infra-account-b/Pulumi.example.yaml", ".github/workflows/deploy.yml"])), { sources: [], workspaces: [] });
     });
     it("a source stack file removed: every workspace (its inventory changed)", () => {
         assert.deepEqual(names(affectedStacks(inv, ["infra-account-b/Pulumi.gone.yaml"])), { sources: [], workspaces: ["ops", "bi"] });

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { benchAccountId, benchSourceRef, benchSourceRefs, benchSourceStack, longestChain, markdownTable } from "../../../tools/dev/bench";
+import { longestChain, markdownTable } from "../../../tools/dev/bench";
+import { benchAccountId, benchSourceRef, benchSourceRefs, benchSourceStack } from "../../../tools/dev/benchSources";
 
 /** A plan resource with only what the chain looks at. */
 const r = (name: string, dependsOn: string[] = [], parent: string | null = null) => ({

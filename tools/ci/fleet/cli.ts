@@ -260,7 +260,7 @@ function overview(): string {
         "",
         "commands:",
         ...Object.entries(FLEET_COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
-        `  ${"synth".padEnd(width)}  the offline plan of every stack, one JSON plan per stack in --out DIR (tools/fleet/synth.ts)`,
+        `  ${"synth".padEnd(width)}  the offline plan of every stack, one JSON plan per stack in --out DIR (tools/ci/fleet/synth.ts)`,
         "",
         "npm run fleet -- <command> --help shows a command's options, their defaults and its exit codes.",
         "",

@@ -1,6 +1,6 @@
 /**
  * The fleet as its stack files describe it: every source and workspace stack of a checkout
- * (the program's own reading of them, infra-account-a/inventory.ts), and what `fleet check`
+ * (the program's own reading of them, shared/stackFiles.ts), and what `fleet check`
  * finds wrong with them, offline: each file validated by its project's own config rules.
  */
 import * as fs from "fs";

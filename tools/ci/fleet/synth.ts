@@ -258,7 +258,7 @@ function rootWorld(config: Record<string, string>): MockWorld | undefined {
     return typeof roleArn === "string" && typeof workspaceId === "string" ? { workspaces: { [workspaceId]: { roleArn } } } : undefined;
 }
 
-/** Late rejections of a refused program's outputs arrive after its outcome is decided (tools/synth.ts says why). */
+/** Late rejections of a refused program's outputs arrive after its outcome is decided (tools/plan/synth.ts says why). */
 let ignoringLateRejections = false;
 
 /**

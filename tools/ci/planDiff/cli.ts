@@ -13,7 +13,7 @@ import { JSON_LIMITS } from "./json";
 import { UNTRUSTED_LIMITS, readPlanDir } from "./load";
 import { RenderOptions, failureMarkdown, fitBlocks, renderBlocks, renderComment } from "./markdown";
 import { diffPlanSets } from "./stacks";
-import { code } from "./text";
+import { code } from "../../../shared/markdown";
 import type { Plan } from "../../plan/format";
 import type { PlanViolation, PolicyOutcome } from "../../../policy/markdown";
 

@@ -3,7 +3,8 @@
  * every changed query as a unified diff, and dashboard-level notes (a new uid breaks links).
  */
 import type { PlanResource } from "../../plan/format";
-import { asText, byCodeUnits, changedJsonInputs, own, code, isObject, same, short, sortedKeys, unifiedDiff, visibleControls } from "./text";
+import { code } from "../../../shared/markdown";
+import { asText, byCodeUnits, changedJsonInputs, own, isObject, same, short, sortedKeys, unifiedDiff, visibleControls } from "./text";
 
 /** Inputs holding a Grafana dashboard model as a JSON string. */
 export const DASHBOARD_INPUTS = ["configJson"];

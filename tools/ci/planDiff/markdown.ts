@@ -7,10 +7,9 @@
  */
 import type { Plan } from "../../plan/format";
 import { StackDiff, ValueChange, diffPlanSets } from "./stacks";
-import { capLines, cell, code, fence, flat, plural, short, thousands } from "./text";
+import { MARKER, cell, code, fence, flat, neutralize } from "../../../shared/markdown";
+import { capLines, plural, short, thousands } from "./text";
 
-/** First line of every comment: lets the commenting workflow find and update its own comment. */
-export const MARKER = "<!-- grafana-athena-plan-diff -->";
 /** GitHub rejects issue/PR comment bodies longer than this. */
 export const GITHUB_COMMENT_LIMIT = 65536;
 /** Default size of a rendered comment: under the limit, with room to spare. */
@@ -266,81 +265,6 @@ export function fitBlocks(rendered: string[], maxLength = DEFAULT_MAX_LENGTH): s
         return `${MARKER}\n${note(blocks.length)}\n`.slice(0, limit);
     }
     return `${kept.join("\n\n")}\n\n${note(blocks.length - kept.length)}\n`;
-}
-
-/** The alert lines the comment itself writes (`> [!NOTE]`): the one place a `[` stays Markdown. */
-const ALERT = /^> \[!(NOTE|WARNING|CAUTION|IMPORTANT)\]$/;
-
-/** Outside code: one character of text made inert (see `neutralize`). */
-function inertChar(c: string, next: string): string {
-    switch (c) {
-        case "<":
-            return "&lt;"; // no HTML (<img>, <details>) and no <autolink>
-        case "&":
-            return "&amp;"; // no entity: `&#64;` would render as @
-        case "@":
-            return "@\u200b"; // no mention, no e-mail autolink
-        case "\\":
-            return "\\\\"; // a backslash escapes nothing: "\\`" cannot hide a code span's start
-        case "[":
-        case "]":
-            return `\\${c}`; // no link or image: [text](javascript:...), ![](...)
-        case ":":
-            return next === "/" ? ":\u200b" : c; // no bare-URL autolink (https://...)
-        default:
-            return c;
-    }
-}
-
-/**
- * The one escaping function for everything the comment shows: every block passes through it, so
- * text that came from plans (resource names, inputs, SQL, titles, labels: a pull request's
- * content) or from the command line (notes, the failure message) is inert, whatever the code
- * that placed it did. Line terminators other than `\n` become spaces first, so the lines seen
- * here are the lines a renderer sees. Outside code, no `@` mention notifies anyone, no raw HTML,
- * entity, link, image or autolink renders; code spans and fenced blocks show their text as it is
- * and mention nobody. A fence closes only on a fence line at least as long as the one that opened
- * it. The marker comment of the first line and the comment's own alert lines stay.
- */
-export function neutralize(block: string): string {
-    let fence: string | undefined;
-    return block
-        .split("\n")
-        .map((raw) => {
-            const line = flat(raw);
-            if (line === MARKER) return line;
-            const ticks = /^\s*(`{3,})/.exec(line)?.[1];
-            if (fence === undefined && ticks) {
-                fence = ticks;
-                return line;
-            }
-            if (fence !== undefined) {
-                if (ticks && ticks.length >= fence.length && line.trim() === ticks) fence = undefined;
-                return line;
-            }
-            if (ALERT.test(line)) return line;
-            // Outside code spans (runs of backticks, matched by length).
-            let out = "";
-            let i = 0;
-            while (i < line.length) {
-                const run = /^`+/.exec(line.slice(i))?.[0];
-                if (run) {
-                    const end = line.indexOf(run, i + run.length);
-                    if (end >= 0 && line[end + run.length] !== "`") {
-                        out += line.slice(i, end + run.length);
-                        i = end + run.length;
-                        continue;
-                    }
-                    out += run;
-                    i += run.length;
-                    continue;
-                }
-                out += inertChar(line[i], line[i + 1] ?? "");
-                i += 1;
-            }
-            return out;
-        })
-        .join("\n");
 }
 
 /**

@@ -1,6 +1,7 @@
 /**
- * Text helpers of the plan diff: canonical JSON for comparing values, Markdown that survives any
- * content (inline code, fences, table cells), and unified diffs of two texts (the `diff` package).
+ * Text helpers of the plan diff: canonical JSON for comparing values, short renderings of values,
+ * SQL with its hidden characters shown (Markdown escaping is shared/markdown.ts), and unified diffs
+ * of two texts (the `diff` package).
  */
 import { OMIT_HEADERS, createTwoFilesPatch } from "diff";
 import type { PlanResource } from "../../plan/format";
@@ -34,18 +35,6 @@ export function same(a: unknown, b: unknown): boolean {
 }
 
 /**
- * Every character a Markdown renderer (or a browser showing its output) may take as the end of a
- * line: CR and LF (CommonMark's line endings), vertical tab, form feed, NEL (U+0085), U+2028 and
- * U+2029; and the other control characters, which have no business in a comment.
- */
-const LINE_BREAKING = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029]/g;
-
-/** Text from a plan as one line: every line terminator and control character becomes a space. */
-export function flat(text: string): string {
-    return text.replace(LINE_BREAKING, " ");
-}
-
-/**
  * Characters of SQL a reader must see: every control character but the line feed (a lone CR ends
  * a Trino `--` comment, and a renderer shows it as a space or nothing), line and paragraph
  * separators, and the invisible format characters (zero-width, bidi overrides).
@@ -65,33 +54,6 @@ export function visibleControls(sql: string): string {
         if (n === 0x7f) return "␡";
         return `⟨U+${n.toString(16).toUpperCase().padStart(4, "0")}⟩`;
     });
-}
-
-/**
- * Inline code that survives backticks and line terminators in the text: the way every text from
- * a plan enters the comment. Inside a code span, Markdown shows the text as it is: no link, image,
- * heading, HTML, entity or mention is recognised there.
- */
-export function code(text: string): string {
-    const s = flat(text);
-    const runs = s.match(/`+/g) ?? [];
-    const longest = runs.reduce((n, r) => Math.max(n, r.length), 0);
-    const ticks = "`".repeat(longest + 1);
-    const pad = s.startsWith("`") || s.endsWith("`") || (s.startsWith(" ") && s.endsWith(" ") && s.trim() !== "") ? " " : "";
-    return `${ticks}${pad}${s}${pad}${ticks}`;
-}
-
-/** A fenced code block whose fence is longer than any backtick run inside. */
-export function fence(content: string, lang = ""): string {
-    const runs = content.match(/`{3,}/g) ?? [];
-    const longest = runs.reduce((n, r) => Math.max(n, r.length), 0);
-    const f = "`".repeat(Math.max(3, longest + 1));
-    return `${f}${lang}\n${content}\n${f}`;
-}
-
-/** Text for a table cell. */
-export function cell(text: string): string {
-    return flat(text).replace(/\|/g, "\\|");
 }
 
 /** A short, single-line rendering of a value. */

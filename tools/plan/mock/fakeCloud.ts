@@ -243,7 +243,7 @@ export const CALLS: Record<string, CallMock> = {
 export function newResource(req: ResourceRequest, ctx: CloudContext): ResourceAnswer {
     const mock = RESOURCES[req.type];
     if (!mock) {
-        throw new Error(`mock runtime: no mock for resource type "${req.type}" (resource "${req.name}"); add one to tools/mock/fakeCloud.ts`);
+        throw new Error(`mock runtime: no mock for resource type "${req.type}" (resource "${req.name}"); add one to tools/plan/mock/fakeCloud.ts`);
     }
     return mock(req, ctx);
 }
@@ -252,7 +252,7 @@ export function newResource(req: ResourceRequest, ctx: CloudContext): ResourceAn
 export function call(token: string, inputs: Record<string, any>, ctx: CloudContext): Record<string, unknown> {
     const mock = CALLS[token];
     if (!mock) {
-        throw new Error(`mock runtime: no mock for call "${token}"; add one to tools/mock/fakeCloud.ts`);
+        throw new Error(`mock runtime: no mock for call "${token}"; add one to tools/plan/mock/fakeCloud.ts`);
     }
     return mock(inputs, ctx);
 }

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import * as http from "node:http";
 import { AddressInfo } from "node:net";
-import { checkDataSourceHealth, formatHealthFailure, hintFor, HealthCheckRequest } from "../../../components/workspace/grafanaHttp";
+import { checkDataSourceHealth, formatHealthFailure, hintFor, HealthCheckRequest } from "../../../components/workspace/healthCheckClient";
 
 const TOKEN = "glsa_test_token_123";
 

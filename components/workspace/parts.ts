@@ -1,0 +1,42 @@
+/** What the workspace component's steps hand each other. */
+import type * as pulumi from "@pulumi/pulumi";
+import type * as oss from "@pulumiverse/grafana/oss";
+import type { Provider as GrafanaProvider } from "@pulumiverse/grafana/provider";
+import type { PublicSourceOutputs } from "../../shared/contract";
+import type { WorkspaceSource } from "./args";
+
+/** A source whose contract has been checked (or will be, before anything uses it). */
+export interface CheckedSource {
+    source: WorkspaceSource;
+    /** Secret, and kept apart from the other outputs so that only what holds it is secret. */
+    externalId: pulumi.Output<string>;
+    outputs: pulumi.Output<PublicSourceOutputs>;
+}
+
+/** What the Grafana provider needs, and when the token it uses expires. */
+export interface GrafanaAccess {
+    url: pulumi.Output<string>;
+    token: pulumi.Output<string>;
+    provider: GrafanaProvider;
+    expiresAt: pulumi.Output<string | undefined>;
+    /** The Grafana id of the program's own service account, when the stack mints its token. */
+    serviceAccountId?: pulumi.Output<string>;
+}
+
+/** The workspace's teams in Grafana: the id of each, by name. */
+export type TeamIds = pulumi.Output<Record<string, string>>;
+
+export interface SourceDataSource {
+    source: WorkspaceSource;
+    uid: string;
+    name: pulumi.Output<string>;
+    outputs: pulumi.Output<PublicSourceOutputs>;
+    dataSource: oss.DataSource;
+}
+
+export interface WorkspaceDashboards {
+    home: oss.Dashboard;
+    fleet: oss.Dashboard;
+    dashboards: { source: WorkspaceSource; dashboard: oss.Dashboard }[];
+    folder: oss.Folder;
+}

@@ -1,0 +1,101 @@
+/**
+ * The workspace component's checks, before anything is created: the workspace's Grafana version
+ * (and the role the sources trust), every source's contract, the set of sources as a whole, and
+ * the tables every panel reads. Resources are declared in athenaWorkspace.ts and teams.ts.
+ */
+import * as amg from "@pulumi/aws/grafana";
+import * as pulumi from "@pulumi/pulumi";
+import { PublicSourceOutputs, checkPublicSourceOutputs, externalIdState } from "../../shared/contract";
+import { PanelSpec } from "../../shared/grafana/dashboards";
+import { panelGrantProblems, sourceDashboardPanels } from "../../shared/grafana/panels";
+import { TeamSpec, undefinedTeamProblems } from "../../shared/grafana/permissions";
+import { grafanaVersionProblem } from "../../shared/grafana/version";
+import { Refusal } from "../../shared/refusal";
+import { ResourceRefusal, refusing } from "../../shared/resourceRefusal";
+import { sourceSetProblems } from "../../shared/sources";
+import type { AthenaWorkspaceArgs, WorkspaceSource } from "./args";
+import type { CheckedSource } from "./parts";
+
+/** The workspace, once it is known to run Grafana >= 10.4 and, when asked, the role the sources trust. */
+export function guardWorkspace(parent: pulumi.ComponentResource, args: AthenaWorkspaceArgs): pulumi.Output<amg.GetWorkspaceResult> {
+    return amg.getWorkspaceOutput({ workspaceId: args.workspaceId }, { parent }).apply((w) => {
+        const problem = grafanaVersionProblem(args.workspaceId, w.grafanaVersion);
+        if (problem) throw new ResourceRefusal(problem, parent);
+        if (args.expectedWorkspaceRoleArn && w.roleArn !== args.expectedWorkspaceRoleArn) {
+            throw new ResourceRefusal(
+                `workspace ${args.workspaceId} uses the role ${w.roleArn}, but the source trusts ${args.expectedWorkspaceRoleArn}; ` +
+                    `set grafanaRoleArn to the workspace's role`,
+                parent,
+            );
+        }
+        return w;
+    });
+}
+
+/**
+ * Every source's contract, checked on its own (`checked`), and the set of sources as a whole
+ * (`all`: no account and workgroup twice, no name twice). Each source's resources use its own
+ * checked outputs: taken from `all`, every source's resources would depend on every source's
+ * stack reference (N^2 dependencies). The set check still comes first: the assume policy
+ * waits for it, and every data source, health check and dashboard waits for the assume policy.
+ */
+export function checkSources(
+    parent: pulumi.ComponentResource,
+    sources: readonly WorkspaceSource[],
+    partition: pulumi.Output<string>,
+    fleetPanels: readonly PanelSpec[] | undefined,
+    teams: readonly TeamSpec[] | undefined,
+): { checked: CheckedSource[]; all: pulumi.Output<PublicSourceOutputs[]> } {
+    const checked = sources.map((source): CheckedSource => {
+        const secret = pulumi.secret(source.outputs.externalId) as pulumi.Output<unknown>;
+        // Only whether the secret is there and well formed leaves it: never its value.
+        const state = pulumi.unsecret(secret.apply(externalIdState));
+        return {
+            source,
+            externalId: secret.apply(String),
+            outputs: pulumi
+                .all([source.outputs.public, source.outputs.secretNames, state, partition])
+                .apply(([values, names, s, p]) =>
+                    refusing(parent, () => {
+                        const outputs = checkPublicSourceOutputs(source.key, values as Record<string, unknown>, s, p, (names as string[] | undefined) ?? []);
+                        checkPanelReads(source, outputs, fleetPanels);
+                        return outputs;
+                    }),
+                ),
+        };
+    });
+    const all = pulumi.all(checked.map((c) => c.outputs)).apply((list) => {
+        const problems = sourceSetProblems(list.map((outputs, i) => ({ stack: sources[i].key, name: sources[i].name ?? outputs.label, outputs })));
+        // A source may name only the workspace's teams (none defined: it may name none).
+        problems.push(...undefinedTeamProblems((teams ?? []).map((t) => t.name), list.map((o, i) => ({ key: sources[i].key, teams: o.teams }))));
+        if (problems.length > 0) throw new ResourceRefusal(problems.join("\n"), parent);
+        return list;
+    });
+    return { checked, all };
+}
+
+/** The panels of a source's own dashboard (`sourceDashboardPanels`: the workspace's choice for it, the source's own, the workspace-wide ones). */
+export function panelsOf(source: WorkspaceSource, outputs: PublicSourceOutputs, fleetPanels: readonly PanelSpec[] | undefined) {
+    return sourceDashboardPanels({ workspaceSource: source.panels, sourceStack: outputs.panels, dashboard: fleetPanels });
+}
+
+/**
+ * Every panel that will query this source, its own dashboard's and the fleet dashboard's row of
+ * it (`dashboard.panels`), reads only the tables the source grants: anything else would fail in
+ * Grafana with Glue's access denied. Refused before anything is created, one line per panel and
+ * table, naming the source stack and the setting. A source without a `tables` output (an older
+ * release) is not checked.
+ */
+function checkPanelReads(source: WorkspaceSource, outputs: PublicSourceOutputs, fleetPanels: readonly PanelSpec[] | undefined): void {
+    if (outputs.tables === undefined) return;
+    const grant = { catalog: outputs.catalog, database: outputs.database, tables: outputs.tables };
+    const own = panelsOf(source, outputs, fleetPanels);
+    const lines = new Set<string>();
+    for (const [panels, setting] of [
+        [own.panels, own.origin === "source stack panels" ? 'its output "panels"' : own.origin],
+        [fleetPanels, "dashboard.panels"],
+    ] as const) {
+        for (const problem of panelGrantProblems(panels ?? [], grant, setting)) lines.add(`source stack "${source.key}": ${problem}`);
+    }
+    if (lines.size > 0) throw new Refusal([...lines].join("\n"));
+}
