@@ -1,12 +1,12 @@
 /**
  * The stand-ins for the AWS, random and time providers: each answers from the fake cloud the
- * offline plan uses (tools/mock/fakeCloud.ts: the same IDs, ARNs and outputs per type), and keeps
+ * offline plan uses (tools/plan/mock/fakeCloud.ts: the same IDs, ARNs and outputs per type), and keeps
  * what it created in its store, so that refresh, import, `get` and delete behave as against a
  * cloud: a resource read back is the one created, a deleted one is gone, an existing one (seeded
  * by the test) can be adopted and is still there after `destroy`.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { CALLS, CloudContext, RESOURCES } from "../mock/fakeCloud";
+import { CALLS, CloudContext, RESOURCES } from "../plan/mock/fakeCloud";
 import { Props } from "./wire";
 import { Store, now, readSeed } from "./store";
 

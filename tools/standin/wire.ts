@@ -5,7 +5,7 @@
  * `specialSigKey`/`specialSecretSig`). The stand-in providers compute on plain values and wrap the
  * properties that came in secret again on the way out, as the real providers' bridge does.
  */
-import { SECRET_SIG, SECRET_SIG_KEY } from "../mock/secrets";
+import { SECRET_SIG, SECRET_SIG_KEY } from "../plan/mock/secrets";
 
 /** The wire value of "unknown during preview". */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";

@@ -4,10 +4,10 @@
  * here without a CLI, so that `npm test` catches a rule that drifts.
  */
 import * as assert from "node:assert/strict";
-import { REPLACING, diffInputs } from "../tools/standin/replaces";
-import { UNKNOWN, plain, secret, secretKeys, wrapSecrets } from "../tools/standin/wire";
-import { urnParts } from "../tools/standin/server";
-import { RESOURCES } from "../tools/mock/fakeCloud";
+import { REPLACING, diffInputs } from "../../../tools/standin/replaces";
+import { UNKNOWN, plain, secret, secretKeys, wrapSecrets } from "../../../tools/standin/wire";
+import { urnParts } from "../../../tools/standin/server";
+import { RESOURCES } from "../../../tools/plan/mock/fakeCloud";
 
 describe("stand-in providers: update or replace", () => {
     it("replaces the Grafana token when its name (the rotation time) changes, and the workgroup when its name does", () => {
