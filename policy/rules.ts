@@ -1,7 +1,7 @@
 /**
  * The security model as rules that judge any stack's resources, not only this program's: what
  * `pulumi preview --policy-pack policy` runs (policy/index.ts) and what `npm run policy` runs on
- * offline plans (tools/policy.ts). docs/policy-pack.md states them as rules a reviewer can check.
+ * offline plans (tools/ci/policy.ts). docs/policy-pack.md states them as rules a reviewer can check.
  * Which roles are judged and their trust: policy/trust.ts; where their permissions come from:
  * policy/permissions.ts; what those permissions may grant: policy/grants.ts. The rules reuse
  * shared/ (the external ID rule, the Athena query actions and tag, the TLS-only bucket policy),
