@@ -5,7 +5,7 @@
  * the StackSet gets, not the functions that built it.
  */
 import type { PolicyJson } from "../../shared/iam/policy";
-import type { RunResult } from "../../tools/mock/runtime";
+import type { RunResult } from "../../tools/plan/mock/runtime";
 import { BOOTSTRAP_DIR, Variant, oneOf, plan } from "./program";
 
 /** A member account of the example's organisational unit. */

@@ -5,11 +5,11 @@
  * creates, and the state bucket that previews cannot write.
  */
 import assert from "node:assert/strict";
-import type { PolicyJson } from "../shared/iam/policy";
-import { Context, decide } from "./support/simulate";
-import { MEMBER, MemberRoles, OTHER_MEMBER, REGION, memberRoles, planBootstrap } from "./support/bootstrapPlan";
-import { byType, raw } from "./support/program";
-import { POLICY_TYPE, ROLE_TYPE, WORKGROUP_TYPE, key, planSource } from "./support/sourcePlan";
+import type { PolicyJson } from "../../../shared/iam/policy";
+import { Context, decide } from "../../support/simulate";
+import { MEMBER, MemberRoles, OTHER_MEMBER, REGION, memberRoles, planBootstrap } from "../../support/bootstrapPlan";
+import { byType, raw } from "../../support/program";
+import { POLICY_TYPE, ROLE_TYPE, WORKGROUP_TYPE, key, planSource } from "../../support/sourcePlan";
 
 const STATE_ACCOUNT = "100000000001";
 const STATE_BUCKET = "acme-pulumi-state";
