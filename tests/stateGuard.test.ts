@@ -7,9 +7,9 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { DYNAMIC_RESOURCES, RECORD_FILE, SerializedProvider, acceptedCode, currentProviders, readRecord, readRecordFile, recordLine } from "../tools/stateGuard/providers";
-import { main } from "../tools/stateGuard/cli";
-import { AcceptedCode, sha256, stateProblems } from "../tools/stateGuard/state";
+import { DYNAMIC_RESOURCES, RECORD_FILE, SerializedProvider, acceptedCode, currentProviders, readRecord, readRecordFile, recordLine } from "../tools/ci/stateGuard/providers";
+import { main } from "../tools/ci/stateGuard/cli";
+import { AcceptedCode, sha256, stateProblems } from "../tools/ci/stateGuard/state";
 import { runMain } from "./support/cli";
 import { REPO } from "./support/repo";
 

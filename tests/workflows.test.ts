@@ -512,7 +512,7 @@ describe("workflows: the trust rules zizmor and actionlint do not check each cat
 
     it("CODEOWNERS covers every workflow, whatever its name, and the code that enforces the guarantees", () => {
         caught(build({ ...TEXTS, "workflows/extra.yml": TEXTS[PR], CODEOWNERS: TEXTS.CODEOWNERS!.replace(/^\/\.github\/ .*$/m, "/.github/workflows/pull-request.yml @grafana-athena/ci-owners\n/.github/workflows/preview.yml @grafana-athena/ci-owners\n/.github/workflows/deploy.yml @grafana-athena/ci-owners\n/.github/workflows/plan-comment.yml @grafana-athena/ci-owners\n/.github/actions/ @grafana-athena/ci-owners\n/.github/CODEOWNERS @grafana-athena/ci-owners\n/.github/dependabot.yml @grafana-athena/ci-owners") }), /gives \.github\/workflows\/extra\.yml no owner/);
-        for (const [line, file] of [["/tools/fleet/", "tools/fleet/cli.ts"], ["/policy/", "policy/index.ts"], ["/.mocharc.json", ".mocharc.json"], ["/.ci/", ".ci/run"], ["/tools/stateGuard/", "tools/stateGuard/reviewed.txt"]]) {
+        for (const [line, file] of [["/tools/ci/", "tools/ci/fleet/cli.ts"], ["/policy/", "policy/index.ts"], ["/.mocharc.json", ".mocharc.json"], ["/.ci/", ".ci/run"], ["/tools/ci/", "tools/ci/stateGuard/reviewed.txt"]]) {
             const without = TEXTS.CODEOWNERS!.split("\n").filter((l) => !l.startsWith(`${line} `)).join("\n");
             caught(build({ ...TEXTS, CODEOWNERS: without }), new RegExp(`gives ${file.replace(/[.]/g, "\\.")} no owner`));
         }

@@ -3,7 +3,7 @@
  * exactly as `pulumi up` would put it in the state: one Node.js process that loads the program's
  * TypeScript the way the Pulumi CLI's Node.js language host does, and lets the SDK serialize.
  *
- *   node tools/stateGuard/serialize.js <project dir> '[{"module": "<file>.ts", "className": "<class>"}]'
+ *   node tools/ci/stateGuard/serialize.js <project dir> '[{"module": "<file>.ts", "className": "<class>"}]'
  *
  * Why not under tools/register.js: the serialized text is the transpiled JavaScript of the provider's
  * functions (Function.prototype.toString), so it depends on the transpiler. The language host

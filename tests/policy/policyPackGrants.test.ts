@@ -4,7 +4,7 @@
  * as another team's stack would, is reported; the safe shapes pass.
  */
 import assert from "node:assert/strict";
-import { globMatch } from "../policy/glob";
+import { globMatch } from "../../policy/glob";
 import {
     ADMIN,
     Doc,
@@ -16,7 +16,7 @@ import {
     role,
     stack,
     trustStatement,
-} from "./support/handWrittenStack";
+} from "../support/handWrittenStack";
 
 describe("policy pack against hand-written stacks", function () {
     this.timeout(60_000);

@@ -4,8 +4,8 @@
  * engine's proxy: a violation or nothing, never an exception or a hang.
  */
 import assert from "node:assert/strict";
-import { evaluatePlans } from "../policy/offline";
-import { POLICIES } from "../policy/pack";
+import { evaluatePlans } from "../../policy/offline";
+import { POLICIES } from "../../policy/pack";
 import type { PolicyResource, StackValidationArgs } from "@pulumi/policy";
 import {
     Doc,
@@ -18,7 +18,7 @@ import {
     role,
     stack,
     trustStatement,
-} from "./support/handWrittenStack";
+} from "../support/handWrittenStack";
 
 describe("policy pack against hand-written stacks: trust and any input", function () {
     this.timeout(60_000);

@@ -6,7 +6,7 @@
  * Why the record: a dynamic resource keeps the code it was created or last updated with (the
  * provider's `diff` decides when it is updated), so a state written by an earlier, reviewed commit
  * holds that commit's code, and a deploy after any change to a provider (or to a helper it
- * captures, such as infra-account-a/grafanaHttp.ts) would otherwise stop. Every version a commit
+ * captures, such as components/workspace/grafanaHttp.ts) would otherwise stop. Every version a commit
  * of this repository serializes must be in the record (tests/stateGuard.test.ts fails otherwise,
  * printing the line to add), so by induction every version ever deployed from the default branch
  * is accepted, and nothing else is: code written into a state by anyone else stops the deploy.
@@ -18,14 +18,14 @@ import { AcceptedCode, sha256 } from "./state";
 
 /** Every class of this repository that extends pulumi.dynamic.Resource (a test scans the sources for others). */
 export const DYNAMIC_RESOURCES = [
-    { module: "infra-account-a/dataSourceHealthCheck.ts", className: "DataSourceHealthCheck" },
-    { module: "infra-account-a/athenaPluginInstallation.ts", className: "AthenaPluginInstallation" },
+    { module: "components/workspace/dataSourceHealthCheck.ts", className: "DataSourceHealthCheck" },
+    { module: "components/workspace/athenaPluginInstallation.ts", className: "AthenaPluginInstallation" },
 ] as const;
 
 /** The project folder whose tsconfig.json the classes are compiled with, as `pulumi up` there would. */
 export const PROJECT_DIR = "infra-account-a";
 
-export const RECORD_FILE = "tools/stateGuard/reviewed.txt";
+export const RECORD_FILE = "tools/ci/stateGuard/reviewed.txt";
 
 export interface SerializedProvider {
     type: string;
@@ -45,7 +45,7 @@ export function currentProviders(root: string): Promise<SerializedProvider[]> {
 
 function serializeProviders(root: string): Promise<SerializedProvider[]> {
     const table = DYNAMIC_RESOURCES.map((d) => ({ module: path.join(root, d.module), className: d.className }));
-    const script = path.join(root, "tools", "stateGuard", "serialize.js");
+    const script = path.join(root, "tools", "ci", "stateGuard", "serialize.js");
     return new Promise((resolve, reject) => {
         execFile(process.execPath, [script, path.join(root, PROJECT_DIR), JSON.stringify(table)], { maxBuffer: 64 * 1024 * 1024, timeout: 300_000 }, (e, stdout, stderr) => {
             if (e) return reject(new Error(`serializing the dynamic providers failed: ${(stderr || e.message).trim().split("\n")[0]}`));

@@ -7,12 +7,12 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { Refusal } from "../shared/refusal";
-import { Fetch, accountRoleEnv, githubIdToken, stackAccount } from "../tools/fleet/accountRole";
-import { fleet } from "../tools/fleet/cli";
-import type { Runner } from "../tools/fleet/orchestrate";
-import { readInventory } from "../tools/fleet/inventory";
-import { RepositoryCopy, copyRepository, exampleStackConfig } from "./support/repository";
+import { Refusal } from "../../../shared/refusal";
+import { Fetch, accountRoleEnv, githubIdToken, stackAccount } from "../../../tools/ci/fleet/accountRole";
+import { fleet } from "../../../tools/ci/fleet/cli";
+import type { Runner } from "../../../tools/ci/fleet/orchestrate";
+import { readInventory } from "../../../tools/ci/fleet/fleetInventory";
+import { RepositoryCopy, copyRepository, exampleStackConfig } from "../../support/repository";
 
 const JWT = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJyZXBvOmFjbWUveCJ9.c2lnbmF0dXJl";
 const BEARER = "request-bearer-secret-0123456789";
