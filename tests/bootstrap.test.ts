@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { ACCOUNT_SENTINEL } from "../shared/bootstrap/template";
 import type { PolicyJson } from "../shared/iam/policy";
-import { summary } from "../tools/synth";
+import { summary } from "../tools/plan/synth";
 import { BOOTSTRAP_DIR, byType, configProblems, oneOf, refusal } from "./support/program";
 import { MEMBER, REGION, REPOSITORY, memberRoles, planBootstrap, templateOf } from "./support/bootstrapPlan";
 
