@@ -15,7 +15,12 @@ const NS = "grafana-athena-bootstrap";
 const STACK_SET = "aws:cloudformation/stackSet:StackSet";
 const INSTANCE = "aws:cloudformation/stackSetInstance:StackSetInstance";
 
-/** IAM's `StringLike`: `*` any run of characters, `?` one; everything else literal. */
+/**
+ * IAM's `StringLike`: `*` any run of characters, `?` one; everything else literal. The trust
+ * policies are read with IAM's rules here because the evaluator cannot judge them: iam-simulate
+ * 0.1.173 ignores an OIDC provider's condition keys (`token.actions.githubusercontent.com:sub`,
+ * reported as ignored context keys) and denies every `sts:AssumeRoleWithWebIdentity`.
+ */
 function stringLike(pattern: string, value: string): boolean {
     const re = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[\\s\\S]*").replace(/\?/g, "[\\s\\S]");
     return new RegExp(`^${re}$`).test(value);
