@@ -31,15 +31,16 @@ export const organizationalUnitId = z
     });
 
 /**
- * A name pattern as IAM reads it in an ARN: the name's own characters and `*`. A pattern of only
- * `*` would give the deploy role every workgroup or bucket of the account, so it is refused.
+ * A name pattern as IAM reads it in an ARN: the name's own characters and `*` (never `?`). It must
+ * begin with three characters before any `*`: a pattern such as `*` or `*a*b*c*` would give the
+ * deploy role nearly every workgroup or bucket of the account.
  */
 const namePattern = (what: string, chars: RegExp, example: string) =>
     z
         .string({ error: (i) => `must be a ${what} name or pattern such as ${example}, got ${r.describe(i.input)}` })
         .regex(chars, { error: (i) => `must be a ${what} name or pattern such as ${example} (its name's characters, * for any), got ${r.describe(i.input)}` })
-        .refine((p) => p.replace(/\*/g, "").length >= 3, {
-            error: (i) => `must keep at least 3 characters besides *: ${r.describe(i.input)} would reach other ${what}s of the account`,
+        .refine((p) => /^[^*]{3}/.test(p), {
+            error: (i) => `must begin with at least 3 characters before any *: ${r.describe(i.input)} would reach other ${what}s of the account`,
         });
 
 const patternList = (what: string, item: z.ZodType<string>, fallback: string[]) =>
