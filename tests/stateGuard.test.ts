@@ -12,6 +12,7 @@ import { main } from "../tools/ci/stateGuard/cli";
 import { AcceptedCode, sha256, stateProblems } from "../tools/ci/stateGuard/state";
 import { runMain } from "./support/cli";
 import { REPO } from "./support/repo";
+import { RepositoryCopy, copyRepository, exampleStackConfig } from "./support/repository";
 
 const HEALTH = "pulumi-nodejs:dynamic:Resource";
 const PLUGIN = "pulumi-nodejs:dynamic/grafana-athena:AthenaPluginInstallation";
@@ -156,5 +157,61 @@ describe("state guard", function () {
         assert.equal(r.code, 1);
         assert.match(r.stderr, /state-guard: and 3950 more\n/);
         assert.ok(r.stderr.split("\n").length < 60);
+    });
+
+    describe("reading the stacks' states from the backend (pulumi stack export), as the deploy jobs do", () => {
+        let copy: RepositoryCopy;
+        let bin: string;
+        let saved: string | undefined;
+        before(() => {
+            copy = copyRepository({ whole: true });
+            copy.writeStack("infra-account-b", "sales", exampleStackConfig("infra-account-b"));
+            copy.writeStack("infra-account-a", "grafana", exampleStackConfig("infra-account-a"));
+            // A stand-in CLI: `pulumi stack export --stack NAME` prints states/<stack>.json, records its folder.
+            bin = fs.mkdtempSync(path.join(os.tmpdir(), "state-guard-bin-"));
+            fs.mkdirSync(path.join(bin, "states"));
+            fs.writeFileSync(
+                path.join(bin, "pulumi"),
+                `#!/usr/bin/env bash\necho "$PWD $*" >> "${bin}/calls"\nf="${bin}/states/\${4##*/}.json"\n[ -f "$f" ] || { echo "error: no stack named '$4' found" >&2; exit 255; }\ncat "$f"\n`,
+                { mode: 0o755 },
+            );
+            saved = process.env.PATH;
+            process.env.PATH = `${bin}:${saved}`;
+        });
+        after(() => {
+            process.env.PATH = saved;
+            copy.remove();
+            fs.rmSync(bin, { recursive: true, force: true });
+        });
+        const states = (sales: unknown, grafana: unknown) => {
+            fs.writeFileSync(path.join(bin, "states", "sales.json"), JSON.stringify(sales));
+            fs.writeFileSync(path.join(bin, "states", "grafana.json"), JSON.stringify(grafana));
+            fs.rmSync(path.join(bin, "calls"), { force: true });
+        };
+        const empty = { version: 3, deployment: { resources: [] } };
+
+        it("exports exactly the stacks the options select, each in its project folder, and passes reviewed code", async () => {
+            states(empty, deployedState(current));
+            const ws = await runMain(main, ["--root", copy.root, "--workspaces", "--org", "acme"]);
+            assert.equal(ws.code, 0, ws.stderr);
+            assert.deepEqual(fs.readFileSync(path.join(bin, "calls"), "utf8").trim().split("\n"), [`${fs.realpathSync(copy.workspaceDir)} stack export --stack acme/grafana-athena-workspace/grafana --non-interactive`]);
+            states(empty, deployedState(current));
+            const shard = await runMain(main, ["--root", copy.root, "--shard", "1/1", "--org", "acme"]);
+            assert.equal(shard.code, 0, shard.stderr);
+            assert.match(fs.readFileSync(path.join(bin, "calls"), "utf8"), /infra-account-b stack export --stack acme\/grafana-athena-source\/sales /);
+        });
+
+        it("stops on a poisoned stack and on a stack whose state cannot be read, naming each", async () => {
+            const poisoned = clone(deployedState(current));
+            healthCheck(poisoned).outputs.__provider = EVIL;
+            states(empty, poisoned);
+            const r = await runMain(main, ["--root", copy.root, "--workspaces", "--org", "acme"]);
+            assert.equal(r.code, 1);
+            assert.match(r.stderr, /^state-guard: acme\/grafana-athena-workspace\/grafana: ".*::health-sales": its outputs\.__provider/m);
+            fs.rmSync(path.join(bin, "states", "sales.json"));
+            const missing = await runMain(main, ["--root", copy.root, "--shard", "1/1", "--org", "acme"]);
+            assert.equal(missing.code, 1);
+            assert.match(missing.stderr, /^state-guard: acme\/grafana-athena-source\/sales: cannot export its state: error: no stack named 'acme\/grafana-athena-source\/sales' found$/m);
+        });
     });
 });

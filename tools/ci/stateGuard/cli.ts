@@ -43,6 +43,7 @@ const HELP: CommandHelp = {
 /** Lines printed at most: a state made to produce millions of problems still ends in bounded output. */
 const MAX_LINES = 50;
 const MAX_STATE_BYTES = 1024 * 1024 * 1024;
+const EXPORTS_AT_ONCE = 4;
 
 /** One stack's state as `pulumi stack export` prints it (secrets stay encrypted: no --show-secrets). */
 function exportState(root: string, folder: string, stack: string): Promise<string> {
@@ -92,13 +93,20 @@ export async function main(argv: string[], out: (t: string) => void = (t) => pro
         if (chosen === undefined) {
             for (const file of values.state ?? []) check(file, fs.readFileSync(file, "utf8"));
         } else {
-            for (const entry of [...chosen.sources, ...chosen.workspaces]) {
-                try {
-                    check(entry.name, await exportState(root, entry.folder, entry.name));
-                } catch (e) {
-                    lines.push(`${entry.name}: ${(e as Error).message}`);
+            // Four exports at a time, as the fleet runs stacks; each state is checked as soon as it is read.
+            const entries = [...chosen.sources, ...chosen.workspaces];
+            let next = 0;
+            const worker = async () => {
+                for (let i = next++; i < entries.length; i = next++) {
+                    const entry = entries[i];
+                    try {
+                        check(entry.name, await exportState(root, entry.folder, entry.name));
+                    } catch (e) {
+                        lines.push(`${entry.name}: ${(e as Error).message}`);
+                    }
                 }
-            }
+            };
+            await Promise.all(Array.from({ length: Math.min(EXPORTS_AT_ONCE, entries.length) }, worker));
         }
     } catch (e) {
         err(`state-guard: ${(e instanceof Error ? e.message : String(e)).split("\n")[0]}\n`);
