@@ -10,6 +10,8 @@ import { DEFAULT_ROLE_NAME } from "./source";
 import * as r from "./rules";
 
 export const BOOTSTRAP_NAMESPACE = "grafana-athena-bootstrap";
+/** The bootstrap project's folder: its stack files say what the data accounts' CI roles reach. */
+export const BOOTSTRAP_FOLDER = "bootstrap";
 
 /** The workgroups and results buckets of the source stacks, unless the stack file names others. */
 export const DEFAULT_WORKGROUP_NAMES = ["grafana*"];

@@ -7,7 +7,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { stackFiles } from "../../../shared/stackFiles";
 import { ConfigError, awsRegion, readSettings } from "../../../shared/config/read";
+import { BOOTSTRAP_FOLDER, BOOTSTRAP_KEY_KINDS, BOOTSTRAP_NAMESPACE, bootstrapSettingsFor } from "../../../shared/config/bootstrap";
 import { SOURCE_KEY_KINDS, SOURCE_NAMESPACE, sourceSettingsFor } from "../../../shared/config/source";
+import { BootstrapReach, sourceReachProblems } from "../../../shared/ci/coverage";
 import { WORKSPACE_KEY_KINDS, WORKSPACE_NAMESPACE, workspaceSettings } from "../../../shared/config/workspace";
 import { PROJECT_FOLDERS, SOURCE_PROJECT, WORKSPACE_PROJECT, qualifiedStack, sharedWorkspaceProblems, workspaceSummary } from "../../../shared/inventory";
 import { Refusal } from "../../../shared/refusal";
@@ -124,6 +126,17 @@ export function checkInventory(root: string, org: string): string[] {
         for (const p of fileProblems(entry, configOf)) problems.push(`${rel(entry.file)}: ${own(p)}`);
     }
 
+    // Where the bootstrap makes the data accounts' CI roles, every source stack must be within
+    // their reach: one line per setting they would not reach, naming the source's key.
+    const reaches = bootstrapReaches(root, problems);
+    for (const entry of reaches.length > 0 ? inventory.sources : []) {
+        const source = validSourceSettings(readable(entry));
+        if (source === undefined) continue;
+        const per = reaches.map((r) => sourceReachProblems(r, source, SOURCE_NAMESPACE));
+        if (per.some((p) => p.length === 0)) continue;
+        for (const p of per[0]) problems.push(`${rel(entry.file)}: ${p.key}: ${p.message}`);
+    }
+
     // Two stacks for one account and workgroup would be one data source twice.
     const seen = new Map<string, StackEntry>();
     for (const entry of inventory.sources) {
@@ -161,6 +174,50 @@ export function checkInventory(root: string, org: string): string[] {
         if (me) for (const p of sharedWorkspaceProblems(me, summaries)) problems.push(`${rel(entry.file)}: ${p.key}: ${p.message}`);
     }
     return problems;
+}
+
+/**
+ * What each bootstrap stack file of the checkout lets the CI roles reach; its own problems (a bad
+ * setting, a link leading outside the checkout) are added to `problems`, and it reaches nothing.
+ */
+function bootstrapReaches(root: string, problems: string[]): BootstrapReach[] {
+    const folder = path.join(root, BOOTSTRAP_FOLDER);
+    if (!fs.existsSync(path.join(folder, "Pulumi.yaml"))) return [];
+    const realRoot = fs.realpathSync(root);
+    return stackFiles(folder).flatMap(({ file }) => {
+        const rel = path.relative(root, file);
+        try {
+            if (path.relative(realRoot, fs.realpathSync(file)).startsWith("..")) {
+                throw new Refusal(`a symbolic link that leads outside the repository (${root}); refused`);
+            }
+            const { config, secretKeys } = readStackConfig(readProject(folder), file);
+            const region = awsRegion(config);
+            const view = { all: config, isSecret: (k: string) => secretKeys.includes(k) };
+            const earlier = typeof region === "string" ? [] : [region];
+            const s = readSettings(BOOTSTRAP_NAMESPACE, BOOTSTRAP_KEY_KINDS, bootstrapSettingsFor(typeof region === "string" ? region : undefined), earlier, view);
+            const regions = s.regions.length > 0 ? s.regions : [region as string];
+            return [{ file: rel, sourceRoleName: s.sourceRoleName, workgroupNames: s.workgroupNames, resultsBucketNames: s.resultsBucketNames, regions }];
+        } catch (e) {
+            if (e instanceof ConfigError) problems.push(...e.message.split("\n").map((l) => `${rel}: ${l}`));
+            else if (e instanceof Error) problems.push(`${rel}: ${e.message.split("\n")[0].replace(`${file}: `, "")}`);
+            else throw e;
+            return [];
+        }
+    });
+}
+
+/** A source stack file's settings when they are valid (an invalid file is reported by itself). */
+function validSourceSettings(stackConfig: ReturnType<typeof readStackConfig> | undefined) {
+    if (stackConfig === undefined) return undefined;
+    const { config, secretKeys } = stackConfig;
+    const region = awsRegion(config);
+    if (typeof region !== "string") return undefined;
+    try {
+        const view = { all: config, isSecret: (k: string) => secretKeys.includes(k) };
+        return { ...readSettings(SOURCE_NAMESPACE, SOURCE_KEY_KINDS, sourceSettingsFor(region), [], view), region };
+    } catch {
+        return undefined;
+    }
 }
 
 function parseJson(v: string | undefined): unknown {
