@@ -494,6 +494,8 @@ export const CODE_OWNED = [
     "tests/workflows.test.ts",
     "tests/support/workflowRules.ts",
     "tests/support/workflowTrust.ts",
+    "tests/support/workflowCi.ts",
+    "tests/workflowTrust.test.ts",
     "tests/fixtures/action-pins.json",
     "tests/stateGuard.test.ts",
     "tests/pulumiCliAction.test.ts",
