@@ -44,15 +44,15 @@ export function packConfigProblems(config: unknown): string[] {
             continue;
         }
         if (!value || typeof value !== "object" || Array.isArray(value)) {
-            problems.push(`${policy}: must be a level or an object {enforcementLevel?, workspaceRoleArns?, grafanaAccountIds?, allowedPolicyArns?}`);
+            problems.push(`${policy}: must be a level or an object {enforcementLevel?, workspaceRoleArns?, grafanaAccountIds?, allowedPolicyArns?, grafanaRoleNames?}`);
             continue;
         }
         for (const [k, v] of Object.entries(value)) {
             if (k === "enforcementLevel") {
                 if (!LEVELS.includes(v as EnforcementLevel)) problems.push(`${policy}.enforcementLevel: must be one of ${LEVELS.join(", ")}`);
-            } else if (k === "workspaceRoleArns" || k === "grafanaAccountIds" || k === "allowedPolicyArns") {
+            } else if (k === "workspaceRoleArns" || k === "grafanaAccountIds" || k === "allowedPolicyArns" || k === "grafanaRoleNames") {
                 if (!Array.isArray(v) || v.some((x) => typeof x !== "string")) problems.push(`${policy}.${k}: must be a list of strings`);
-            } else problems.push(`${policy}.${k.slice(0, 80)}: is not a setting of the policy (enforcementLevel, workspaceRoleArns, grafanaAccountIds, allowedPolicyArns)`);
+            } else problems.push(`${policy}.${k.slice(0, 80)}: is not a setting of the policy (enforcementLevel, workspaceRoleArns, grafanaAccountIds, allowedPolicyArns, grafanaRoleNames)`);
         }
     }
     return problems;

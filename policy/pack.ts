@@ -16,6 +16,7 @@ export const DETECTION_CONFIG_SCHEMA = {
         workspaceRoleArns: { type: "array" as const, items: { type: "string" as const }, description: "Workspace role ARNs of your Grafana workspaces (AMG's AmazonGrafanaServiceRole-* are recognised anyway)." },
         grafanaAccountIds: { type: "array" as const, items: { type: "string" as const }, description: "Accounts that host Grafana workspaces: a role trusting any of their principals counts as Grafana's." },
         allowedPolicyArns: { type: "array" as const, items: { type: "string" as const }, description: "Policies from outside the stack (AWS managed ones included) allowed on a role Grafana may assume, by exact ARN." },
+        grafanaRoleNames: { type: "array" as const, items: { type: "string" as const }, description: "Names of roles of other stacks Grafana may assume (the source stacks' default role name is one anyway): what this stack attaches to them is judged." },
     },
 };
 

@@ -218,3 +218,42 @@ export function undefinedExclusiveNames(
     }
     return out;
 }
+
+/** The properties by which each resource type names the roles it gives permissions to. */
+const ROLE_REFERENCES: Record<string, string> = {
+    [IAM_TYPES.rolePolicy]: "role",
+    [IAM_TYPES.attachment]: "role",
+    [IAM_TYPES.policyAttachment]: "roles",
+    [IAM_TYPES.attachmentsExclusive]: "roleName",
+    [IAM_TYPES.policiesExclusive]: "roleName",
+    [IAM_TYPES.nativeRolePolicy]: "roleName",
+    [IAM_TYPES.nativeManagedPolicy]: "roles",
+};
+
+/**
+ * Roles of other stacks this stack gives permissions to, by one of `names` (by name or ARN, any
+ * case), as roles to judge: a policy attached here to the source stacks' role reaches Grafana
+ * however that role's own stack is written. Each is a stand-in with the name only.
+ */
+export function externalRoles(resources: readonly ResourceView[], names: readonly string[]): ResourceView[] {
+    const wanted = new Set(names.map((n) => n.toLowerCase()));
+    const roles = resources.filter((r) => (ROLE_KINDS as readonly string[]).includes(r.type));
+    const out = new Map<string, ResourceView>();
+    for (const r of resources) {
+        const prop = ROLE_REFERENCES[r.type];
+        if (prop === undefined) continue;
+        for (const value of refs(r.props[prop])) {
+            if (typeof value !== "string") continue;
+            const arn = arnParts(value);
+            const name = arn ? arn.resource.slice(arn.resource.lastIndexOf("/") + 1) : value;
+            if (!wanted.has(name.toLowerCase()) || out.has(name.toLowerCase())) continue;
+            if (roles.some((role) => mayName(value, undefined, role, ROLE_KINDS))) continue;
+            out.set(name.toLowerCase(), {
+                type: IAM_TYPES.role,
+                name: `${name} (another stack's role)`,
+                props: { name },
+            });
+        }
+    }
+    return [...out.values()];
+}

@@ -16,7 +16,8 @@ import { ATHENA_QUERY_ACTIONS, GRAFANA_TAG_KEY, GRAFANA_TAG_VALUE } from "../sha
 import { parseS3Url } from "../shared/s3";
 import { globMatch } from "./glob";
 import { GrantKind, judgeStatements } from "./grants";
-import { IAM_TYPES, RolePermissions, rolePermissions, undefinedExclusiveNames } from "./permissions";
+import { IAM_TYPES, RolePermissions, externalRoles, rolePermissions, undefinedExclusiveNames } from "./permissions";
+import { DEFAULT_ROLE_NAME } from "../shared/config/source";
 import { GrafanaRole, PackSettings, Workspaces, allows, externalIdProblem, grafanaRoles, trustProblem } from "./trust";
 import { ResourceView, Statement, isRecord, list, parsePolicy, show, statementId, strings, tagOf, valuesByKey } from "./values";
 
@@ -53,9 +54,11 @@ function trustStatements(roles: readonly GrafanaRole[]): { role: ResourceView; s
     return roles.flatMap(({ role, trust }) => (trust.kind === "doc" ? trust.statements.map((s, i) => ({ role, s, id: statementId(s, i) })).filter((x) => allows(x.s)) : []));
 }
 
-/** The permissions of each Grafana role, read once per check. */
+/** The permissions of each Grafana role of the stack, and of the source role of other stacks that the stack gives permissions to. */
 function permissionsOf(resources: readonly ResourceView[], settings: PackSettings): { role: ResourceView; perms: RolePermissions }[] {
-    return grafanaRoles(resources, settings).map(({ role }) => ({ role, perms: rolePermissions(role, resources) }));
+    const names = [DEFAULT_ROLE_NAME, ...strings(settings.grafanaRoleNames)];
+    const roles = [...grafanaRoles(resources, settings).map(({ role }) => role), ...externalRoles(resources, names)];
+    return roles.map((role) => ({ role, perms: rolePermissions(role, resources) }));
 }
 
 /** The findings of one kind in every readable policy of every Grafana role, naming the resource that gives the policy. */

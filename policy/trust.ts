@@ -32,6 +32,8 @@ export interface PackSettings {
     grafanaAccountIds?: string[];
     /** ARNs of policies defined outside the stack (AWS managed ones included) your organisation allows on such roles. */
     allowedPolicyArns?: string[];
+    /** Names of roles of other stacks Grafana may assume, beside the source stacks' default role name. */
+    grafanaRoleNames?: string[];
 }
 
 export const ROLE_TYPES = ["aws:iam/role:Role", "aws-native:iam:Role"] as const;

@@ -201,6 +201,34 @@ describe("policy pack against hand-written stacks", function () {
             );
         });
 
+        it("judges what a stack gives the source role of another stack (the default name, or a name of the config)", async () => {
+            const plan = stack(
+                [
+                    "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+                    "admin",
+                    { role: "amazonmanagedgrafana-crossaccountathena", policyArn: ADMIN },
+                ],
+                [
+                    "aws:iam/rolePolicy:RolePolicy",
+                    "more",
+                    {
+                        role: "arn:aws:iam::222233334444:role/analytics-reader",
+                        policy: doc({ Effect: "Allow", Action: "s3:GetObject", Resource: "*" }),
+                    },
+                ],
+            );
+            assert.deepEqual(await reported(plan), ["grafana-role-policies-known admin"]);
+            const names = { grafanaRoleNames: ["analytics-reader"] };
+            const config = {
+                "grafana-role-no-read-on-wildcard": names,
+                "grafana-role-policies-known": names,
+            };
+            assert.deepEqual(await reported(plan, config), [
+                "grafana-role-no-read-on-wildcard more",
+                "grafana-role-policies-known admin",
+            ]);
+        });
+
         it("refuses a RolePoliciesExclusive that keeps an inline policy the stack does not define, and never passes because of a permissions boundary", async () => {
             const plan = stack(role(), [
                 "aws:iam/rolePoliciesExclusive:RolePoliciesExclusive",
