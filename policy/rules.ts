@@ -16,10 +16,35 @@ import { ATHENA_QUERY_ACTIONS, GRAFANA_TAG_KEY, GRAFANA_TAG_VALUE } from "../sha
 import { parseS3Url } from "../shared/s3";
 import { globMatch } from "./glob";
 import { GrantKind, judgeStatements } from "./grants";
-import { IAM_TYPES, RolePermissions, externalRoles, rolePermissions, undefinedExclusiveNames } from "./permissions";
+import {
+    IAM_TYPES,
+    RolePermissions,
+    externalRoles,
+    rolePermissions,
+    undefinedExclusiveNames,
+} from "./permissions";
 import { DEFAULT_ROLE_NAME } from "../shared/config/source";
-import { GrafanaRole, PackSettings, Workspaces, allows, externalIdProblem, grafanaRoles, trustProblem } from "./trust";
-import { ResourceView, Statement, isRecord, list, parsePolicy, show, statementId, strings, tagOf, valuesByKey } from "./values";
+import {
+    GrafanaRole,
+    PackSettings,
+    Workspaces,
+    allows,
+    externalIdProblem,
+    grafanaRoles,
+    trustProblem,
+} from "./trust";
+import {
+    ResourceView,
+    Statement,
+    isRecord,
+    list,
+    parsePolicy,
+    show,
+    statementId,
+    strings,
+    tagOf,
+    valuesByKey,
+} from "./values";
 
 export { grafanaRoles } from "./trust";
 export type { ResourceView } from "./values";
@@ -51,24 +76,42 @@ const roleName = (role: ResourceView) => show(role.props.name ?? role.props.role
 
 /** Each trust statement of each Grafana role that may allow something, with its id. */
 function trustStatements(roles: readonly GrafanaRole[]): { role: ResourceView; s: Statement; id: string }[] {
-    return roles.flatMap(({ role, trust }) => (trust.kind === "doc" ? trust.statements.map((s, i) => ({ role, s, id: statementId(s, i) })).filter((x) => allows(x.s)) : []));
+    return roles.flatMap(({ role, trust }) =>
+        trust.kind === "doc"
+            ? trust.statements.map((s, i) => ({ role, s, id: statementId(s, i) })).filter((x) => allows(x.s))
+            : [],
+    );
 }
 
 /** The permissions of each Grafana role of the stack, and of the source role of other stacks that the stack gives permissions to. */
-function permissionsOf(resources: readonly ResourceView[], settings: PackSettings): { role: ResourceView; perms: RolePermissions }[] {
+function permissionsOf(
+    resources: readonly ResourceView[],
+    settings: PackSettings,
+): { role: ResourceView; perms: RolePermissions }[] {
     const names = [DEFAULT_ROLE_NAME, ...strings(settings.grafanaRoleNames)];
-    const roles = [...grafanaRoles(resources, settings).map(({ role }) => role), ...externalRoles(resources, names)];
+    const roles = [
+        ...grafanaRoles(resources, settings).map(({ role }) => role),
+        ...externalRoles(resources, names),
+    ];
     return roles.map((role) => ({ role, perms: rolePermissions(role, resources) }));
 }
 
 /** The findings of one kind in every readable policy of every Grafana role, naming the resource that gives the policy. */
-async function grantFindings(resources: readonly ResourceView[], settings: PackSettings, kind: GrantKind): Promise<Finding[]> {
+async function grantFindings(
+    resources: readonly ResourceView[],
+    settings: PackSettings,
+    kind: GrantKind,
+): Promise<Finding[]> {
     const out: Finding[] = [];
     for (const { perms } of permissionsOf(resources, settings)) {
         for (const p of perms.policies) {
             if (p.policy.kind !== "doc") continue;
             for (const f of await judgeStatements(p.policy.statements)) {
-                if (f.kind === kind) out.push({ resource: p.resource, message: `statement ${f.message.replace(/^("[^"]*")/, `$1 of ${p.label}`)}` });
+                if (f.kind === kind)
+                    out.push({
+                        resource: p.resource,
+                        message: `statement ${f.message.replace(/^("[^"]*")/, `$1 of ${p.label}`)}`,
+                    });
             }
         }
     }
@@ -78,7 +121,8 @@ async function grantFindings(resources: readonly ResourceView[], settings: PackS
 export const RULES: readonly Rule[] = [
     {
         name: "grafana-trust-requires-external-id",
-        description: "A role a Grafana workspace role may assume requires an external ID (sts:ExternalId, StringEquals, at least 32 characters) in every statement of its trust policy: the confused-deputy guard.",
+        description:
+            "A role a Grafana workspace role may assume requires an external ID (sts:ExternalId, StringEquals, at least 32 characters) in every statement of its trust policy: the confused-deputy guard.",
         fix: 'add Condition StringEquals "sts:ExternalId" = a random secret of 32 or more characters (as infra-account-b does), and give it to the data source only',
         async check(resources, settings) {
             return trustStatements(grafanaRoles(resources, settings)).flatMap(({ role, s, id }) => {
@@ -89,26 +133,37 @@ export const RULES: readonly Rule[] = [
     },
     {
         name: "grafana-trust-pins-workspace-role",
-        description: "Only a Grafana workspace role may assume the role: every statement of its trust allows exactly sts:AssumeRole to the workspace role's ARN, or to its account root pinned by ArnEquals aws:PrincipalArn to a workspace role; no wildcard, NotPrincipal, NotAction, or other principal.",
+        description:
+            "Only a Grafana workspace role may assume the role: every statement of its trust allows exactly sts:AssumeRole to the workspace role's ARN, or to its account root pinned by ArnEquals aws:PrincipalArn to a workspace role; no wildcard, NotPrincipal, NotAction, or other principal.",
         fix: 'allow only sts:AssumeRole to arn:<partition>:iam::<Grafana account>:root with Condition ArnEquals "aws:PrincipalArn" = the workspace role ARN (no wildcards), and remove every other statement',
         async check(resources, settings) {
             const w = new Workspaces(settings);
             const roles = grafanaRoles(resources, settings);
             const findings: Finding[] = [];
             for (const { role, trust } of roles) {
-                if (trust.kind === "bad") findings.push({ resource: role, message: `the trust policy of role ${roleName(role)} ${trust.why}` });
-                if (trust.kind === "none") findings.push({ resource: role, message: `role ${roleName(role)} has no trust policy` });
+                if (trust.kind === "bad")
+                    findings.push({
+                        resource: role,
+                        message: `the trust policy of role ${roleName(role)} ${trust.why}`,
+                    });
+                if (trust.kind === "none")
+                    findings.push({ resource: role, message: `role ${roleName(role)} has no trust policy` });
             }
             for (const { role, s, id } of trustStatements(roles)) {
                 const problem = trustProblem(s, w);
-                if (problem) findings.push({ resource: role, message: `trust statement "${id}" of role ${roleName(role)} ${problem}` });
+                if (problem)
+                    findings.push({
+                        resource: role,
+                        message: `trust statement "${id}" of role ${roleName(role)} ${problem}`,
+                    });
             }
             return findings;
         },
     },
     {
         name: "grafana-role-no-write-on-wildcard",
-        description: 'The policies of a role Grafana may assume allow no Write, Permissions management or Tagging action (IAM catalog) on Resource "*" or on a wildcard ARN (one whose wildcard stands for more than the last part of a named container, docs/policy-pack.md).',
+        description:
+            'The policies of a role Grafana may assume allow no Write, Permissions management or Tagging action (IAM catalog) on Resource "*" or on a wildcard ARN (one whose wildcard stands for more than the last part of a named container, docs/policy-pack.md).',
         fix: "name the ARNs each write action applies to (the results prefix, never *), as infra-account-b's access policy does",
         check: (resources, settings) => grantFindings(resources, settings, "write"),
     },
@@ -125,34 +180,58 @@ export const RULES: readonly Rule[] = [
                     p.policy.statements.forEach((s, i) => {
                         if (s.Effect === "Deny") return;
                         const patterns = list(s.Action).filter((a): a is string => typeof a === "string");
-                        const query = ATHENA_QUERY_ACTIONS.filter((a) => a !== "athena:GetWorkGroup" && patterns.some((x) => globMatch(x, a, true)));
+                        const query = ATHENA_QUERY_ACTIONS.filter(
+                            (a) => a !== "athena:GetWorkGroup" && patterns.some((x) => globMatch(x, a, true)),
+                        );
                         if (query.length === 0) return;
-                        const onAll = list(s.Resource).some((r) => typeof r !== "string" || !isNamedWorkgroup(r)) || "NotResource" in s;
+                        const onAll =
+                            list(s.Resource).some((r) => typeof r !== "string" || !isNamedWorkgroup(r)) ||
+                            "NotResource" in s;
                         const c = isRecord(s.Condition) ? s.Condition.StringEquals : undefined;
                         const tag = valuesByKey(c, tagKey);
                         const tagged = tag.length === 1 && tag[0] === GRAFANA_TAG_VALUE;
                         if (!onAll && tagged) return;
-                        const why = [onAll ? "beyond named workgroups" : "", tagged ? "" : `without StringEquals ${tagKey} = "${GRAFANA_TAG_VALUE}"`].filter(Boolean).join(" and ");
-                        findings.push({ resource: p.resource, message: `statement "${statementId(s, i)}" of ${p.label} allows ${query.join(", ")} ${why}` });
+                        const why = [
+                            onAll ? "beyond named workgroups" : "",
+                            tagged ? "" : `without StringEquals ${tagKey} = "${GRAFANA_TAG_VALUE}"`,
+                        ]
+                            .filter(Boolean)
+                            .join(" and ");
+                        findings.push({
+                            resource: p.resource,
+                            message: `statement "${statementId(s, i)}" of ${p.label} allows ${query.join(", ")} ${why}`,
+                        });
                     });
                 }
             }
             for (const wg of resources.filter((r) => r.type === TYPES.workgroup)) {
                 const tag = tagOf(wg.props, GRAFANA_TAG_KEY);
                 if (!tag.present) continue;
-                if (tag.value !== GRAFANA_TAG_VALUE) findings.push({ resource: wg, message: `workgroup tag ${GRAFANA_TAG_KEY} is ${JSON.stringify(show(tag.value, 40))}, not exactly "${GRAFANA_TAG_VALUE}"` });
+                if (tag.value !== GRAFANA_TAG_VALUE)
+                    findings.push({
+                        resource: wg,
+                        message: `workgroup tag ${GRAFANA_TAG_KEY} is ${JSON.stringify(show(tag.value, 40))}, not exactly "${GRAFANA_TAG_VALUE}"`,
+                    });
                 // An adopted workgroup's settings are not the stack's to change (ignoreChanges): not judged.
                 const adopted = (wg.ignoreChanges ?? []).includes("configuration");
                 const configuration = wg.props.configuration;
-                const enforced = isRecord(configuration) ? configuration.enforceWorkgroupConfiguration : undefined;
-                if (!adopted && enforced !== true) findings.push({ resource: wg, message: "workgroup tagged for Grafana does not enforce its configuration: a query could send its results anywhere" });
+                const enforced = isRecord(configuration)
+                    ? configuration.enforceWorkgroupConfiguration
+                    : undefined;
+                if (!adopted && enforced !== true)
+                    findings.push({
+                        resource: wg,
+                        message:
+                            "workgroup tagged for Grafana does not enforce its configuration: a query could send its results anywhere",
+                    });
             }
             return findings;
         },
     },
     {
         name: "athena-results-bucket-tls-only",
-        description: "A bucket the stack creates for Athena query results has a bucket policy that denies every request without TLS (Security Hub control S3.5), as shared/policies/resultsBucket.ts builds it.",
+        description:
+            "A bucket the stack creates for Athena query results has a bucket policy that denies every request without TLS (Security Hub control S3.5), as shared/policies/resultsBucket.ts builds it.",
         fix: 'add an aws.s3.BucketPolicy on the bucket with the statement Deny s3:* on the bucket and its objects to Principal AWS "*" when Bool aws:SecureTransport = "false"',
         async check(resources) {
             const findings: Finding[] = [];
@@ -164,12 +243,26 @@ export const RULES: readonly Rule[] = [
                 const bucket = typeof location === "string" ? parseS3Url(location)?.bucket : undefined;
                 if (bucket !== undefined) resultBuckets.add(bucket);
             }
-            for (const bucket of resources.filter((r) => (TYPES.buckets as readonly string[]).includes(r.type))) {
+            for (const bucket of resources.filter((r) =>
+                (TYPES.buckets as readonly string[]).includes(r.type),
+            )) {
                 const name = bucket.props.bucket;
                 if (typeof name !== "string" || !resultBuckets.has(name)) continue;
-                const policies = resources.filter((r) => r.type === TYPES.bucketPolicy && r.props.bucket === name).map((r) => parsePolicy(r.props.policy));
-                const ok = policies.some((doc) => doc.kind === "doc" && denialsOf(doc.statements).some((s) => sameStatement(s, expectedDenial(name, doc.statements))));
-                if (!ok) findings.push({ resource: bucket, message: `Athena results bucket ${name} does not deny requests without TLS` });
+                const policies = resources
+                    .filter((r) => r.type === TYPES.bucketPolicy && r.props.bucket === name)
+                    .map((r) => parsePolicy(r.props.policy));
+                const ok = policies.some(
+                    (doc) =>
+                        doc.kind === "doc" &&
+                        denialsOf(doc.statements).some((s) =>
+                            sameStatement(s, expectedDenial(name, doc.statements)),
+                        ),
+                );
+                if (!ok)
+                    findings.push({
+                        resource: bucket,
+                        message: `Athena results bucket ${name} does not deny requests without TLS`,
+                    });
             }
             return findings;
         },
@@ -181,24 +274,30 @@ export const RULES: readonly Rule[] = [
         async check(resources, settings) {
             return grafanaRoles(resources, settings)
                 .filter(({ role }) => tagOf(role.props, GRAFANA_TAG_KEY).value !== GRAFANA_TAG_VALUE)
-                .map(({ role }) => ({ resource: role, message: `role ${roleName(role)} lets a Grafana workspace role in but is not tagged ${GRAFANA_TAG_KEY}=${GRAFANA_TAG_VALUE}` }));
+                .map(({ role }) => ({
+                    resource: role,
+                    message: `role ${roleName(role)} lets a Grafana workspace role in but is not tagged ${GRAFANA_TAG_KEY}=${GRAFANA_TAG_VALUE}`,
+                }));
         },
     },
     {
         name: "grafana-role-no-read-on-wildcard",
-        description: 'The policies of a role Grafana may assume allow Resource "*" only for List actions the IAM catalog says have no resource-level permissions, and no Read action on a wildcard ARN: a data source reads only what it names.',
+        description:
+            'The policies of a role Grafana may assume allow Resource "*" only for List actions the IAM catalog says have no resource-level permissions, and no Read action on a wildcard ARN: a data source reads only what it names.',
         fix: "name the ARNs each read action applies to (the data prefixes, the tables, the workgroup), as infra-account-b's access policy does",
         check: (resources, settings) => grantFindings(resources, settings, "read"),
     },
     {
         name: "grafana-role-no-not-action",
-        description: "The policies of a role Grafana may assume have no Allow statement with NotAction or NotResource: such a statement allows everything it does not list, including actions and resources AWS adds later.",
+        description:
+            "The policies of a role Grafana may assume have no Allow statement with NotAction or NotResource: such a statement allows everything it does not list, including actions and resources AWS adds later.",
         fix: "list the actions and resources the statement allows (Action and Resource), never NotAction or NotResource with Allow",
         check: (resources, settings) => grantFindings(resources, settings, "not"),
     },
     {
         name: "grafana-role-policies-known",
-        description: "Every policy of a role Grafana may assume is in the stack, readable and in the IAM catalog: no AWS managed policy or policy from outside the stack unless its ARN is in the config's allowedPolicyArns; no attachment the pack cannot connect to a policy; no policy text IAM would refuse; no inline policy name kept by RolePoliciesExclusive that the stack does not define.",
+        description:
+            "Every policy of a role Grafana may assume is in the stack, readable and in the IAM catalog: no AWS managed policy or policy from outside the stack unless its ARN is in the config's allowedPolicyArns; no attachment the pack cannot connect to a policy; no policy text IAM would refuse; no inline policy name kept by RolePoliciesExclusive that the stack does not define.",
         fix: "define the role's permissions in the stack (aws.iam.Policy with a RolePolicyAttachment, or a RolePolicy) with named actions and resources; allow a policy from outside the stack by its ARN in allowedPolicyArns",
         async check(resources, settings) {
             const allowed = new Set(strings(settings.allowedPolicyArns));
@@ -206,25 +305,41 @@ export const RULES: readonly Rule[] = [
             for (const { role, perms } of permissionsOf(resources, settings)) {
                 for (const u of perms.unseen) {
                     if (u.arn !== undefined && allowed.has(u.arn)) continue;
-                    const what = u.arn === undefined ? "a policy" : u.arn.includes(":iam::aws:policy/") ? `the AWS managed policy ${show(u.arn, 120)}` : `the policy ${show(u.arn, 120)}`;
-                    findings.push({ resource: u.resource, message: `attaches ${what} to role ${roleName(role)}: it ${u.why}, so the pack cannot judge what it grants` });
+                    const what =
+                        u.arn === undefined
+                            ? "a policy"
+                            : u.arn.includes(":iam::aws:policy/")
+                              ? `the AWS managed policy ${show(u.arn, 120)}`
+                              : `the policy ${show(u.arn, 120)}`;
+                    findings.push({
+                        resource: u.resource,
+                        message: `attaches ${what} to role ${roleName(role)}: it ${u.why}, so the pack cannot judge what it grants`,
+                    });
                 }
-                for (const p of perms.policies) if (p.policy.kind === "bad") findings.push({ resource: p.resource, message: `the ${p.label} ${p.policy.why}` });
+                for (const p of perms.policies)
+                    if (p.policy.kind === "bad")
+                        findings.push({ resource: p.resource, message: `the ${p.label} ${p.policy.why}` });
                 for (const p of perms.policies) {
                     if (p.policy.kind !== "doc") continue;
                     for (const f of await judgeStatements(p.policy.statements)) {
-                        if (f.kind === "bad") findings.push({ resource: p.resource, message: `statement ${f.message.replace(/^("[^"]*")/, `$1 of ${p.label}`)}` });
+                        if (f.kind === "bad")
+                            findings.push({
+                                resource: p.resource,
+                                message: `statement ${f.message.replace(/^("[^"]*")/, `$1 of ${p.label}`)}`,
+                            });
                     }
                 }
                 for (const x of undefinedExclusiveNames(role, resources, perms.policies)) {
-                    findings.push({ resource: x.resource, message: `keeps the inline policy "${x.name}" on role ${roleName(role)}, which no resource of the stack defines` });
+                    findings.push({
+                        resource: x.resource,
+                        message: `keeps the inline policy "${x.name}" on role ${roleName(role)}, which no resource of the stack defines`,
+                    });
                 }
             }
             return findings;
         },
     },
 ];
-
 
 /** A workgroup ARN with a literal name (no wildcard): `arn:<p>:athena:<r>:<a>:workgroup/<name>`. */
 function isNamedWorkgroup(arn: string): boolean {
@@ -238,21 +353,31 @@ const denialsOf = (statements: readonly Statement[]) => statements.filter((s) =>
 
 /** The TLS-only statement shared/policies/resultsBucket.ts builds, in the partition the policy's ARNs use. */
 function expectedDenial(bucket: string, statements: readonly Statement[]): Statement {
-    const partition = /^arn:(aws[a-z-]*):s3:::/.exec(statements.flatMap((s) => strings(s.Resource))[0] ?? "")?.[1] ?? "aws";
+    const partition =
+        /^arn:(aws[a-z-]*):s3:::/.exec(statements.flatMap((s) => strings(s.Resource))[0] ?? "")?.[1] ?? "aws";
     return resultsBucketPolicy(bucket, partition).toJSON().Statement[0] as unknown as Statement;
 }
 
 /** The same statement, Sid aside, lists compared as sets (condition keys and values case-insensitively). */
 function sameStatement(a: Statement, b: Statement): boolean {
     const entries = (v: unknown) => (isRecord(v) ? Object.entries(v) : []);
-    const sorted = (v: unknown, fold = false) => strings(v).map((x) => (fold ? x.toLowerCase() : x)).sort();
+    const sorted = (v: unknown, fold = false) =>
+        strings(v)
+            .map((x) => (fold ? x.toLowerCase() : x))
+            .sort();
     const norm = (s: Statement) =>
         JSON.stringify({
             Effect: s.Effect,
-            Principal: entries(s.Principal === "*" ? { AWS: "*" } : s.Principal).map(([k, v]) => [k, sorted(v)]),
+            Principal: entries(s.Principal === "*" ? { AWS: "*" } : s.Principal).map(([k, v]) => [
+                k,
+                sorted(v),
+            ]),
             Action: sorted(s.Action),
             Resource: sorted(s.Resource),
-            Condition: entries(s.Condition).map(([op, e]) => [op, entries(e).map(([k, v]) => [k.toLowerCase(), sorted(v, true)])]),
+            Condition: entries(s.Condition).map(([op, e]) => [
+                op,
+                entries(e).map(([k, v]) => [k.toLowerCase(), sorted(v, true)]),
+            ]),
         });
     return norm(a) === norm(b);
 }
