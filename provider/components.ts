@@ -24,7 +24,7 @@ import { SourceContractInputs, PUBLIC_OUTPUTS } from "../shared/contract";
 import { ConfigError, ConfigProblem, formatProblem, parseOrThrow } from "../shared/config/problems";
 import * as r from "../shared/config/rules";
 import { sourceSettingsFor } from "../shared/config/source";
-import { sourceRef, workspaceCommonShape, workspaceCrossChecks, workspaceOptions } from "../shared/config/workspace";
+import { sourceRef, workspaceCommonShape, workspaceCrossChecks } from "../shared/config/workspace";
 import { ResourceRefusal } from "../shared/resourceRefusal";
 import { AthenaSourceAccess as SourceAccessComponent } from "../components/source/athenaSourceAccess";
 import { AthenaWorkspace as WorkspaceComponent, WorkspaceSource } from "../components/workspace/athenaWorkspace";
@@ -275,7 +275,7 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
             {
                 ...options,
                 // Only its presence was validated: the token itself never leaves a secret.
-                grafana: options.grafana && auth !== undefined ? { url: options.grafana.url, auth: pulumi.secret(auth) } : undefined,
+                grafanaAuth: options.grafanaAuth !== undefined && auth !== undefined ? pulumi.secret(auth) : undefined,
                 sources: sources.map((s) => ({ ...s, outputs: s.outputs ?? readSourceStack(s.key, { parent: this }) })),
             },
             { parent: this },
@@ -296,7 +296,7 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
 }
 
 /** The workspace keys the package shares with the projects, with the same rules and cross-checks. */
-const workspaceCommon = z.object(workspaceCommonShape).strict().superRefine(workspaceCrossChecks, r.onAnyObject).transform(workspaceOptions);
+const workspaceCommon = z.object(workspaceCommonShape).strict().superRefine(workspaceCrossChecks, r.onAnyObject);
 
 /** A source of the same program: a stable key, and the other per-source settings of a stack source. */
 const contractSource = z

@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as oss from "@pulumiverse/grafana/oss";
 import { Provider as GrafanaProvider } from "@pulumiverse/grafana/provider";
 import * as time from "@pulumiverse/time";
-import { MAX_TOKEN_SECONDS } from "../../shared/config/workspace";
+import { MAX_TOKEN_SECONDS, organizationMode } from "../../shared/config/workspace";
 import { PublicSourceOutputs } from "../../shared/contract";
 import { fleetDashboard, homeDashboard, sourceDashboard } from "../../shared/grafana/dashboards";
 import { ATHENA_PLUGIN_ID, ATHENA_PLUGIN_MAJOR, ATHENA_PLUGIN_VERSION, athenaJsonData, dataSourceFingerprint } from "../../shared/grafana/dataSource";
@@ -124,7 +124,7 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
         const policyName = this.scoped(ASSUME_POLICY_NAME);
         const json = pulumi
             .all([all, partition])
-            .apply(([list, p]) => refusing(this, () => workspaceAssumePolicy(list.map((o) => o.roleArn), policyName, args.organization, p)))
+            .apply(([list, p]) => refusing(this, () => workspaceAssumePolicy(list.map((o) => o.roleArn), policyName, organizationMode(args), p)))
             .apply((doc) => checkedPolicyJson(doc, "Use organisation mode (sourceRoleName and organizationId).", this));
         const policy = new iam.RolePolicy(
             `${name}-assume-sources`,
@@ -152,16 +152,16 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
         let token: pulumi.Output<string>;
         let expiresAt: pulumi.Output<string | undefined>;
         let serviceAccountId: pulumi.Output<string> | undefined;
-        if (args.grafana) {
+        if (args.grafanaUrl !== undefined && args.grafanaAuth !== undefined) {
             // Only the workspace's own endpoint gets the token and the data sources.
-            const given = args.grafana.url;
+            const given = args.grafanaUrl;
             url = workspace.apply((w) => {
                 if (new URL(given).host !== w.endpoint) {
                     throw new ResourceRefusal(`grafanaUrl ${given} is not the endpoint of workspace ${args.workspaceId}: set it to https://${w.endpoint}`, this);
                 }
                 return given;
             });
-            token = pulumi.secret(args.grafana.auth);
+            token = pulumi.secret(args.grafanaAuth);
             expiresAt = pulumi.output(undefined);
         } else {
             const rotation = new time.Rotating(`${name}-token-rotation`, { rotationDays: ready.apply(() => args.tokenRotationDays) }, child);

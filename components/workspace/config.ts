@@ -28,7 +28,7 @@ export function loadWorkspaceConfig(): WorkspaceSettings {
                     { key, message: `lists no source stack, and ${PROJECT_FOLDERS.source}/ has no stack file (Pulumi.<stack>.yaml): add one per data account, or list sources` },
                 ]);
             }
-            const capacity = explicitCapacityProblem(sources.length, settings.organization !== undefined);
+            const capacity = explicitCapacityProblem(sources.length, settings.organizationId !== undefined);
             if (capacity) throw new ConfigError([{ key, message: `is empty, so every source stack is charted: ${capacity}` }]);
         }
         const me = workspaceSummary(pulumi.getStack(), { [`${WORKSPACE_NAMESPACE}:workspaceId`]: settings.workspaceId, [`${WORKSPACE_NAMESPACE}:dashboard`]: settings.dashboard, [key]: sources }, []);

@@ -268,8 +268,8 @@ export function orRunError<T>(read: () => T): T {
 }
 
 /** Options whose Grafana token, read from config, must stay a secret in the program. */
-export function withSecretGrafanaAuth<T extends { grafana?: { url: string; auth: pulumi.Input<string> } }>(options: T): T {
-    return options.grafana ? { ...options, grafana: { ...options.grafana, auth: sdk().secret(options.grafana.auth) } } : options;
+export function withSecretGrafanaAuth<T extends { grafanaAuth?: pulumi.Input<string> }>(options: T): T {
+    return options.grafanaAuth !== undefined ? { ...options, grafanaAuth: sdk().secret(options.grafanaAuth) } : options;
 }
 
 export { ConfigError };

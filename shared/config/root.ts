@@ -8,7 +8,7 @@ import { accountOfArn } from "../naming";
 import { partitionOf } from "../partition";
 import * as r from "./rules";
 import { partitionChecks, crossChecks as sourceCrossChecks, sourceSettingsShape } from "./source";
-import { workspaceCommonShape, workspaceCrossChecks, workspaceOptions } from "./workspace";
+import { workspaceCommonShape, workspaceCrossChecks } from "./workspace";
 
 export const ROOT_NAMESPACE = "grafana-athena";
 
@@ -64,13 +64,9 @@ export const rootSettings = z
     })
     // The two components' arguments, by the same mappings as the two projects; each side's AWS
     // access (region, role, account) apart, for its provider.
-    .transform(({ source: { region, assumeRoleArn, accountId, ...settings }, workspace: w }) => ({
+    .transform(({ source: { region, assumeRoleArn, accountId, ...settings }, workspace: { region: wRegion, assumeRoleArn: wRole, accountId: wAccount, sourceName, ...options } }) => ({
         source: { args: { ...settings, region }, access: { region, assumeRoleArn, accountId } },
-        workspace: {
-            options: workspaceOptions(w),
-            access: { region: w.region, assumeRoleArn: w.assumeRoleArn, accountId: w.accountId },
-            sourceName: w.sourceName,
-        },
+        workspace: { options, access: { region: wRegion, assumeRoleArn: wRole, accountId: wAccount }, sourceName },
     }));
 
 export type RootSettings = z.output<typeof rootSettings>;

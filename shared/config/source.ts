@@ -8,6 +8,7 @@ import { partitionOf, partitionOfArn } from "../partition";
 import { S3Location, overlaps, s3Url } from "../s3";
 import { panelGrantProblems } from "../grafana/panels";
 import { sourcePanelList } from "./panels";
+import { declareKeys, kindsOf, shapeOf } from "./declare";
 import * as r from "./rules";
 
 export const SOURCE_NAMESPACE = "grafana-athena-source";
@@ -59,40 +60,137 @@ export const tableGrant = z
     .refine((ts) => !ts.includes("*") || ts.length === 1, { error: '"*" means every table: give it alone, not with table names' })
     .refine((ts) => new Set(ts).size === ts.length, { error: "lists a table twice" });
 
-export const sourceSettingsShape = {
-    grafanaAccountId: r.accountId,
-    grafanaRoleArn: r.grafanaRoleArn,
-    database: r.databaseName,
-    tables: tableGrant,
-    catalog: r.catalogName.default(DEFAULT_CATALOG),
-    dataLocations: z
-        .array(r.s3Location, { error: (i) => (i.input === undefined ? "is required: the S3 locations s3://bucket[/prefix] the tables read" : `must be a list of s3://bucket[/prefix], got ${r.describe(i.input)}`) })
-        .min(1, { error: "must list at least one S3 location s3://bucket[/prefix] the tables read" }),
-    workgroup: workgroupSettings,
-    results: resultsSettings,
-    kmsKeyArns: z.array(r.kmsKeyArn, { error: (i) => `must be a list of KMS key ARNs, got ${r.describe(i.input)}` }).default([]),
-    catalogKmsKeyArn: r.kmsKeyArn.optional(),
-    lakeFormation: r.bool("the tables are governed by Lake Formation").default(false),
-    roleName: r.assumableRoleName.default(DEFAULT_ROLE_NAME),
-    /**
-     * The customer-managed policy, by name in the data account, that bounds the role (its
-     * permissions boundary): `grafana-athena-ci-boundary` where the bootstrap made the account's CI
-     * roles, whose deploy role may create the role only with it. Default none.
-     */
-    permissionsBoundary: r.iamPolicyName.optional(),
-    label: r.label.optional(),
-    /** This source's own panels on its dashboard in every workspace that charts it (docs/panels.md); each may read only the granted tables. */
-    panels: sourcePanelList.default([]),
-    /**
-     * The workspace's teams that may query this source and view its dashboards. Each must be one
-     * the workspace stack defines (grafana-athena-workspace:teams). Default none: admins only, on a
-     * workspace that defines teams.
-     */
-    teams: z
-        .array(r.teamName, { error: (i) => `must be a list of Grafana team names, got ${r.describe(i.input)}` })
-        .refine((ts) => new Set(ts).size === ts.length, { error: "lists a team twice" })
-        .default([]),
-};
+/**
+ * Every key of the source project, declared once (shared/config/declare.ts): `Pulumi.yaml`, the
+ * zod shape, how the stack file holds each, docs/config/ and the package's argument docs follow.
+ */
+export const SOURCE_KEYS = declareKeys({
+    grafanaAccountId: {
+        type: "string",
+        description: "The Grafana account (12 digits) that hosts the Amazon Managed Grafana workspace.",
+        rule: r.accountId,
+    },
+    grafanaRoleArn: {
+        type: "string",
+        description:
+            'The workspace\'s IAM role ARN (AMG console, workspace details, "IAM role"); must belong to grafanaAccountId. Only this role may assume the source role.',
+        rule: r.grafanaRoleArn,
+    },
+    database: {
+        type: "string",
+        description: "The Glue/Athena database Grafana may read (lowercase letters, digits, underscores).",
+        rule: r.databaseName,
+    },
+    tables: {
+        type: "array",
+        items: "string",
+        description: 'Tables of the database Grafana may read; ["*"] grants every table of the database.',
+        rule: tableGrant,
+    },
+    catalog: {
+        type: "string",
+        default: DEFAULT_CATALOG,
+        description: "The Athena data catalog that holds the database.",
+        rule: r.catalogName,
+    },
+    dataLocations: {
+        type: "array",
+        items: "string",
+        description: "The S3 locations s3://bucket[/prefix] the tables read; granted read-only.",
+        rule: z
+            .array(r.s3Location, {
+                error: (i) =>
+                    i.input === undefined ? "is required: the S3 locations s3://bucket[/prefix] the tables read" : `must be a list of s3://bucket[/prefix], got ${r.describe(i.input)}`,
+            })
+            .min(1, { error: "must list at least one S3 location s3://bucket[/prefix] the tables read" }),
+    },
+    workgroup: {
+        type: "object",
+        description:
+            "The Athena workgroup: {name (required), create (default true: create it; false: tag an existing one and never own it), " +
+            "bytesScannedCutoffPerQuery (default 10737418240 = 10 GiB, minimum 10485760 = 10 MiB)}.",
+        rule: workgroupSettings,
+    },
+    results: {
+        type: "object",
+        description:
+            'Where Athena writes query results: {bucket (required), prefix (default "grafana/"), create (default true: create a private, ' +
+            "encrypted bucket; false: use an existing bucket), expirationDays (default 7)}.",
+        rule: resultsSettings,
+    },
+    kmsKeyArns: {
+        type: "array",
+        items: "string",
+        default: [],
+        description:
+            "KMS key ARNs that encrypt the data or the results; the role may Decrypt and GenerateDataKey with them, through S3 only. " +
+            "The first one also encrypts query results.",
+        rule: z.array(r.kmsKeyArn, { error: (i) => `must be a list of KMS key ARNs, got ${r.describe(i.input)}` }),
+    },
+    catalogKmsKeyArn: {
+        type: "string",
+        optional: true,
+        description:
+            "The KMS key that encrypts the Glue Data Catalog's metadata, when the catalog is encrypted; the role may decrypt with it through Glue only.",
+        rule: r.kmsKeyArn,
+    },
+    lakeFormation: {
+        type: "boolean",
+        default: false,
+        description: "The tables are governed by Lake Formation (grants lakeformation:GetDataAccess).",
+        rule: r.bool("the tables are governed by Lake Formation"),
+    },
+    roleName: {
+        type: "string",
+        default: DEFAULT_ROLE_NAME,
+        description: "Name of the role Grafana assumes (the same in every data account for organisation mode).",
+        rule: r.assumableRoleName,
+    },
+    permissionsBoundary: {
+        type: "string",
+        optional: true,
+        description:
+            "The name of a customer-managed policy of this account that bounds the role (its permissions boundary), such as " +
+            "grafana-athena-ci-boundary where the bootstrap made the account's CI roles: their deploy role may create the role only " +
+            "with it. Empty (the default): none.",
+        rule: r.iamPolicyName,
+    },
+    label: {
+        type: "string",
+        optional: true,
+        description: 'A human name for this source in Grafana; default "<workgroup> (<account ID>)".',
+        rule: r.label,
+    },
+    panels: {
+        type: "array",
+        items: "object",
+        default: [],
+        description:
+            "This source's own panels, [{type, title, sql, format?}] (type barchart, gauge, stat, timeseries or table; format " +
+            "timeSeries or table; at most 50): every workspace stack that charts this source shows them on the source's dashboard, " +
+            "in place of its dashboard.panels or the sample panels, unless it lists this source with panels of its own " +
+            "(sources[].panels). Each panel's SQL may read only the tables listed in tables (docs/panels.md). Empty (the default): " +
+            "the workspace's panels.",
+        rule: sourcePanelList,
+    },
+    teams: {
+        type: "array",
+        items: "string",
+        default: [],
+        description:
+            "The Grafana teams that may query this source and view its dashboards, by name; each must be one the workspace stack " +
+            "defines (grafana-athena-workspace:teams). None (the default): on a workspace that defines teams, only Grafana admins " +
+            "may use this source.",
+        rule: z
+            .array(r.teamName, { error: (i) => `must be a list of Grafana team names, got ${r.describe(i.input)}` })
+            .refine((ts) => new Set(ts).size === ts.length, { error: "lists a team twice" }),
+    },
+});
+
+export const sourceSettingsShape = shapeOf(SOURCE_KEYS);
+
+/** How each top-level key is stored in Pulumi config: plain text, or JSON (lists, objects, numbers, booleans). */
+export const SOURCE_KEY_KINDS = kindsOf(SOURCE_KEYS);
 
 export function crossChecks(
     s: { grafanaAccountId: unknown; grafanaRoleArn: unknown; results?: unknown; dataLocations?: unknown; panels?: unknown; tables?: unknown; database?: unknown; catalog?: unknown },
@@ -190,23 +288,3 @@ export function sourceSettingsFor(region: string | undefined) {
 }
 
 export type SourceSettings = z.output<ReturnType<typeof sourceSettingsFor>>;
-
-/** How each top-level key is stored in Pulumi config: plain text, or JSON (lists, objects, numbers, booleans). */
-export const SOURCE_KEY_KINDS = {
-    grafanaAccountId: "string",
-    grafanaRoleArn: "string",
-    database: "string",
-    tables: "json",
-    catalog: "string",
-    dataLocations: "json",
-    workgroup: "json",
-    results: "json",
-    kmsKeyArns: "json",
-    catalogKmsKeyArn: "string",
-    lakeFormation: "json",
-    roleName: "string",
-    permissionsBoundary: "string",
-    label: "string",
-    panels: "json",
-    teams: "json",
-} as const;

@@ -9,6 +9,7 @@ import type { TeamSpec } from "../grafana/permissions";
 import { OrganizationAssumeMode, explicitModeCapacity } from "../policies/workspaceRole";
 import { nameKey } from "../naming";
 import { panelList, panelSettings } from "./panels";
+import { declareKeys, kindsOf, shapeOf } from "./declare";
 import * as r from "./rules";
 import { DEFAULT_ROLE_NAME } from "./source";
 
@@ -72,19 +73,79 @@ export const teamList = z
     .array(teamSettings, { error: (i) => `must be a list of {name, existing?, members?}, got ${r.describe(i.input)}` })
     .refine((ts) => new Set(ts.map((t) => t.name)).size === ts.length, { error: "lists a team twice" });
 
+/**
+ * The keys the workspace project shares with the root project's `workspace` object and the
+ * package's `AthenaWorkspace`, declared once (shared/config/declare.ts); `WORKSPACE_KEYS` adds
+ * `sources`, which each of them gives its own way.
+ */
+export const WORKSPACE_COMMON_KEYS = declareKeys({
+    workspaceId: {
+        type: "string",
+        description: "The Amazon Managed Grafana workspace ID, g- and 10 hex characters.",
+        rule: r.workspaceId,
+    },
+    tokenRotationDays: {
+        type: "integer",
+        default: DEFAULT_TOKEN_ROTATION_DAYS,
+        description: "Days between Grafana token rotations (1-29). Tokens live 30 days, so a stack may sit untouched up to 30 days after its last rotation.",
+        rule: r.integer("days between Grafana token rotations; below 30, the token's lifetime", 1, 29),
+    },
+    grafanaUrl: {
+        type: "string",
+        optional: true,
+        description: "Use this Grafana URL (https://...) and grafanaAuth instead of minting a token. Both or neither.",
+        rule: r.httpsEndpoint,
+    },
+    grafanaAuth: {
+        type: "string",
+        optional: true,
+        secret: true,
+        description: "A Grafana API token for grafanaUrl, a secret (in a stack: pulumi config set --secret grafanaAuth).",
+        /** Only its presence is validated here; the value stays a secret and never reaches a message. */
+        rule: z.string({ error: "must be a Grafana API token (set it with --secret)" }).min(1),
+    },
+    dashboard: {
+        type: "object",
+        default: {},
+        description:
+            'The dashboards: {folder (default "Athena"), resultReuseMinutes (default 60, 1-10080), panels ([{type: ' +
+            "barchart|gauge|stat|timeseries|table, title, sql, format?: table|timeSeries}], replacing the sample panels on the fleet " +
+            "dashboard and on the dashboard of every source that has no panels of its own; each may read only tables every source grants)}.",
+        rule: dashboardSettings,
+    },
+    verifyDataSources: {
+        type: "boolean",
+        default: true,
+        description: 'Check every data source like Grafana\'s "Save & test" during pulumi up (not during preview).',
+        rule: r.bool("check every data source like Grafana's Save & test during pulumi up"),
+    },
+    sourceRoleName: {
+        type: "string",
+        optional: true,
+        description: "Organisation mode, with organizationId - the role name every source stack uses.",
+        rule: r.assumableRoleName,
+    },
+    organizationId: {
+        type: "string",
+        optional: true,
+        description: "Organisation mode, with sourceRoleName - the AWS Organizations ID (o-...) of the source accounts.",
+        rule: r.organizationId,
+    },
+    teams: {
+        type: "array",
+        items: "object",
+        default: [],
+        description:
+            "The workspace's Grafana teams, [{name, existing?: true to look up a team that exists already (never created or deleted, " +
+            "members not managed), members?: [email addresses of users who have signed in to the workspace at least once]}]. None " +
+            "(the default): Grafana's defaults, every user may query every data source. Given: each data source may be queried, and " +
+            "each dashboard viewed, by exactly the teams its source stacks name (grafana-athena-source:teams), and by no role.",
+        rule: teamList,
+    },
+});
+
 /** Keys shared by the workspace project and the root project's `workspace` object. */
-export const workspaceCommonShape = {
-    workspaceId: r.workspaceId,
-    tokenRotationDays: r.integer("days between Grafana token rotations; below 30, the token's lifetime", 1, 29).default(DEFAULT_TOKEN_ROTATION_DAYS),
-    grafanaUrl: r.httpsEndpoint.optional(),
-    /** Only its presence is validated here; the value stays a secret and never reaches a message. */
-    grafanaAuth: z.string({ error: "must be a Grafana API token (set it with --secret)" }).min(1).optional(),
-    dashboard: dashboardSettings.default({ folder: DEFAULT_FOLDER, resultReuseMinutes: DEFAULT_RESULT_REUSE_MINUTES }),
-    verifyDataSources: r.bool("check every data source like Grafana's Save & test during pulumi up").default(true),
-    sourceRoleName: r.assumableRoleName.optional(),
-    organizationId: r.organizationId.optional(),
-    teams: teamList.default([]),
-};
+export const workspaceCommonShape = shapeOf(WORKSPACE_COMMON_KEYS);
 
 export function workspaceCrossChecks(
     s: { grafanaUrl?: string; grafanaAuth?: string; sourceRoleName?: string; organizationId?: string },
@@ -109,45 +170,18 @@ export function workspaceCrossChecks(
     }
 }
 
-/** What the workspace component takes from config: every setting but the sources. */
-export interface WorkspaceOptions {
-    /** The Amazon Managed Grafana workspace ID (`g-` and 10 hex characters). */
-    workspaceId: string;
-    /** Days between token rotations (1-29). The token lives 30 days, so a stack may sit untouched that long after a rotation. */
-    tokenRotationDays: number;
-    /**
-     * Use this Grafana endpoint and token instead of minting a service account token. The token
-     * must be a secret: the programs wrap it in `pulumi.secret` when they read it.
-     */
-    grafana?: { url: string; auth: pulumi.Input<string> };
-    /** Folder, result reuse and panels of the sample dashboards. */
-    dashboard: DashboardSettings;
-    /** Check every data source like Grafana's "Save & test" during `pulumi up`. */
-    verifyDataSources: boolean;
-    /** Organisation-scoped assume policy instead of the explicit list of role ARNs (the default). */
-    organization?: OrganizationAssumeMode;
-    /**
-     * The workspace's teams; each source names its own in its stack (`teams` output). Default: none,
-     * and Grafana's defaults stay (every user may query every data source and view every dashboard);
-     * with one or more, only the grants this program decides remain.
-     */
-    teams?: readonly TeamSpec[];
-}
+/** The settings every workspace shares, checked: the keys under their own names. */
+export type WorkspaceCommonSettings = z.output<z.ZodObject<typeof workspaceCommonShape>>;
 
-type CommonSettings = z.output<z.ZodObject<typeof workspaceCommonShape>>;
+/**
+ * What the workspace component takes from config: every key but `sources`, under the names the
+ * stack file gives them, the Grafana token as an Input (the programs keep it a secret).
+ */
+export type WorkspaceOptions = Omit<WorkspaceCommonSettings, "grafanaAuth"> & { grafanaAuth?: pulumi.Input<string> };
 
-/** The one mapping from the settings both projects share to the component's options. */
-export function workspaceOptions(s: CommonSettings): WorkspaceOptions {
-    return {
-        workspaceId: s.workspaceId,
-        tokenRotationDays: s.tokenRotationDays,
-        grafana: s.grafanaUrl !== undefined && s.grafanaAuth !== undefined ? { url: s.grafanaUrl, auth: s.grafanaAuth } : undefined,
-        dashboard: s.dashboard,
-        verifyDataSources: s.verifyDataSources,
-        organization:
-            s.sourceRoleName !== undefined && s.organizationId !== undefined ? { sourceRoleName: s.sourceRoleName, organizationId: s.organizationId } : undefined,
-        teams: s.teams,
-    };
+/** Organisation mode: both keys given (the cross-checks refuse one without the other). */
+export function organizationMode(s: { sourceRoleName?: string; organizationId?: string }): OrganizationAssumeMode | undefined {
+    return s.sourceRoleName !== undefined && s.organizationId !== undefined ? { sourceRoleName: s.sourceRoleName, organizationId: s.organizationId } : undefined;
 }
 
 /**
@@ -165,23 +199,40 @@ export function explicitCapacityProblem(count: number, organizationMode: boolean
     );
 }
 
+/** The source stacks to chart; none: every source stack of the inventory (the stack files of infra-account-b). */
+const sourceRefList = z
+    .array(sourceRef, { error: (i) => `must be a list of {stack: "org/grafana-athena-source/stack", name?}, got ${r.describe(i.input)}` })
+    .refine((ss) => new Set(ss.map((s) => s.stack)).size === ss.length, { error: "lists a stack twice" })
+    .refine(
+        (ss) => {
+            // Compared as a reader compares them: "Sales" and "ＳＡＬＥＳ" are one name.
+            const names = ss.map((s) => s.name).filter((n) => n !== undefined).map(nameKey);
+            return new Set(names).size === names.length;
+        },
+        { error: "gives two sources the same name (names are compared ignoring case and Unicode compatibility forms)" },
+    );
+
+const { workspaceId, ...afterWorkspaceId } = WORKSPACE_COMMON_KEYS;
+
 /** Every key of the workspace project. */
-export const workspaceShape = {
-    ...workspaceCommonShape,
-    /** The source stacks to chart; none: every source stack of the inventory (the stack files of infra-account-b). */
-    sources: z
-        .array(sourceRef, { error: (i) => `must be a list of {stack: "org/grafana-athena-source/stack", name?}, got ${r.describe(i.input)}` })
-        .default([])
-        .refine((ss) => new Set(ss.map((s) => s.stack)).size === ss.length, { error: "lists a stack twice" })
-        .refine(
-            (ss) => {
-                // Compared as a reader compares them: "Sales" and "ＳＡＬＥＳ" are one name.
-                const names = ss.map((s) => s.name).filter((n) => n !== undefined).map(nameKey);
-                return new Set(names).size === names.length;
-            },
-            { error: "gives two sources the same name (names are compared ignoring case and Unicode compatibility forms)" },
-        ),
-};
+export const WORKSPACE_KEYS = declareKeys({
+    workspaceId,
+    sources: {
+        type: "array",
+        items: "object",
+        default: [],
+        description:
+            'The source stacks to chart, [{stack: "org/grafana-athena-source/<stack>", name?: "...", panels?: [...]}]; name overrides ' +
+            "the source's label as the data source name, panels replace the source stack's own panels and dashboard.panels on that " +
+            "source's own dashboard (each panel may read only the tables the source grants). Empty (the default): every source stack " +
+            "of the inventory, the files infra-account-b/Pulumi.<stack>.yaml, in this stack's organisation.",
+        rule: sourceRefList,
+    },
+    ...afterWorkspaceId,
+});
+
+/** Every key of the workspace project. */
+export const workspaceShape = shapeOf(WORKSPACE_KEYS);
 
 export const workspaceSettings = z
     .object(workspaceShape)
@@ -190,8 +241,7 @@ export const workspaceSettings = z
     .superRefine((s, ctx) => {
         const problem = explicitCapacityProblem(s.sources.length, s.organizationId !== undefined);
         if (problem) ctx.addIssue({ code: "custom", path: ["sources"], message: `lists ${problem}` });
-    })
-    .transform((s) => ({ ...workspaceOptions(s), sources: s.sources }));
+    });
 
 export type WorkspaceSettings = z.output<typeof workspaceSettings>;
 export type SourceRef = z.output<typeof sourceRef>;
@@ -199,15 +249,5 @@ export type DashboardSettings = z.output<typeof dashboardSettings>;
 export type { PanelSettings } from "./panels";
 export { panelSettings };
 
-export const WORKSPACE_KEY_KINDS = {
-    workspaceId: "string",
-    sources: "json",
-    tokenRotationDays: "json",
-    grafanaUrl: "string",
-    grafanaAuth: "secret",
-    dashboard: "json",
-    verifyDataSources: "json",
-    sourceRoleName: "string",
-    organizationId: "string",
-    teams: "json",
-} as const;
+/** How each key is stored in Pulumi config: plain text, JSON, or a secret. */
+export const WORKSPACE_KEY_KINDS = kindsOf(WORKSPACE_KEYS);
