@@ -23,8 +23,9 @@ import { z } from "zod";
 import { SourceContractInputs, PUBLIC_OUTPUTS } from "../shared/contract";
 import { ConfigError, ConfigProblem, formatProblem, parseOrThrow } from "../shared/config/problems";
 import * as r from "../shared/config/rules";
-import { sourceSettingsFor } from "../shared/config/source";
-import { sourceRef, workspaceCommonShape, workspaceCrossChecks } from "../shared/config/workspace";
+import { secretKeysOf } from "../shared/config/declare";
+import { SOURCE_KEYS, sourceSettingsFor } from "../shared/config/source";
+import { WORKSPACE_COMMON_KEYS, sourceRef, workspaceCommonShape, workspaceCrossChecks } from "../shared/config/workspace";
 import { ResourceRefusal } from "../shared/resourceRefusal";
 import { AthenaSourceAccess as SourceAccessComponent } from "../components/source/athenaSourceAccess";
 import { AthenaWorkspace as WorkspaceComponent, WorkspaceSource } from "../components/workspace/athenaWorkspace";
@@ -61,35 +62,67 @@ export interface AthenaSourceAccessArgs {
     region: string;
     /** The Grafana account (12 digits) that hosts the Amazon Managed Grafana workspace. */
     grafanaAccountId: string;
-    /** The workspace's IAM role ARN (AMG console, workspace details, "IAM role"); must belong to grafanaAccountId. Only this role may assume the source role. */
+    /**
+     * The workspace's IAM role ARN (AMG console, workspace details, "IAM role"); must belong to
+     * grafanaAccountId. Only this role may assume the source role.
+     */
     grafanaRoleArn: string;
     /** The Glue/Athena database Grafana may read (lowercase letters, digits, underscores). */
     database: string;
-    /** Tables of the database Grafana may read; `["*"]` grants every table of the database. */
+    /** Tables of the database Grafana may read; ["*"] grants every table of the database. */
     tables: string[];
     /** The Athena data catalog that holds the database. Default `AwsDataCatalog`. */
     catalog?: string;
-    /** The S3 locations `s3://bucket[/prefix]` the tables read; granted read-only. */
+    /** The S3 locations s3://bucket[/prefix] the tables read; granted read-only. */
     dataLocations: string[];
-    /** The Athena workgroup: created, or an existing one tagged `GrafanaDataSource=true`. */
+    /**
+     * The Athena workgroup: {name (required), create (default true: create it; false: tag an existing one and
+     * never own it), bytesScannedCutoffPerQuery (default 10737418240 = 10 GiB, minimum 10485760 = 10 MiB)}.
+     */
     workgroup: Workgroup;
-    /** Where Athena writes query results. */
+    /**
+     * Where Athena writes query results: {bucket (required), prefix (default "grafana/"), create (default
+     * true: create a private, encrypted bucket; false: use an existing bucket), expirationDays (default 7)}.
+     */
     results: ResultsLocation;
-    /** KMS key ARNs that encrypt the data or the results, usable through S3 only. The first also encrypts query results. Default none. */
+    /**
+     * KMS key ARNs that encrypt the data or the results; the role may Decrypt and GenerateDataKey with them,
+     * through S3 only. The first one also encrypts query results.
+     */
     kmsKeyArns?: string[];
-    /** The KMS key that encrypts the Glue Data Catalog's metadata, usable through Glue only. */
+    /**
+     * The KMS key that encrypts the Glue Data Catalog's metadata, when the catalog is encrypted; the role may
+     * decrypt with it through Glue only.
+     */
     catalogKmsKeyArn?: string;
-    /** The tables are governed by Lake Formation (grants `lakeformation:GetDataAccess`). Default false. */
+    /** The tables are governed by Lake Formation (grants lakeformation:GetDataAccess). Default `false`. */
     lakeFormation?: boolean;
-    /** Name of the role Grafana assumes (the same in every data account for organisation mode). Default `AmazonManagedGrafana-CrossAccountAthena`. */
+    /**
+     * Name of the role Grafana assumes (the same in every data account for organisation mode). Default
+     * `AmazonManagedGrafana-CrossAccountAthena`.
+     */
     roleName?: string;
-    /** The customer-managed policy, by name in the data account, that bounds the role (its permissions boundary), such as `grafana-athena-ci-boundary` of the bootstrap's CI roles. Default none. */
+    /**
+     * The name of a customer-managed policy of this account that bounds the role (its permissions boundary),
+     * such as grafana-athena-ci-boundary where the bootstrap made the account's CI roles: their deploy role
+     * may create the role only with it. Empty (the default): none.
+     */
     permissionsBoundary?: string;
-    /** A human name for this source in Grafana. Default `<workgroup> (<account ID>)`. */
+    /** A human name for this source in Grafana; default "<workgroup> (<account ID>)". */
     label?: string;
-    /** The workspace's Grafana teams that may query this source and view its dashboards, by name (each one the workspace defines). Default none: admins only, on a workspace with teams. */
+    /**
+     * The Grafana teams that may query this source and view its dashboards, by name; each must be one the
+     * workspace stack defines (grafana-athena-workspace:teams). None (the default): on a workspace that
+     * defines teams, only Grafana admins may use this source.
+     */
     teams?: string[];
-    /** This source's own panels on its dashboard in every workspace that charts it; each may read only the granted tables. Default none. */
+    /**
+     * This source's own panels, [{type, title, sql, format?}] (type barchart, gauge, stat, timeseries or
+     * table; format timeSeries or table; at most 50): every workspace stack that charts this source shows
+     * them on the source's dashboard, in place of its dashboard.panels or the sample panels, unless it lists
+     * this source with panels of its own (sources[].panels). Each panel's SQL may read only the tables listed
+     * in tables (docs/panels.md). Empty (the default): the workspace's panels.
+     */
     panels?: Panel[];
     /** Tags for every resource the component creates. Default `ManagedBy=pulumi`, `Component=grafana-athena`. */
     tags?: Record<string, string>;
@@ -225,30 +258,50 @@ export interface Source {
 
 /** Arguments of `AthenaWorkspace`: the keys of the `grafana-athena-workspace` project. */
 export interface AthenaWorkspaceArgs {
-    /** The Amazon Managed Grafana workspace ID (`g-` and 10 hex characters). */
+    /** The Amazon Managed Grafana workspace ID, g- and 10 hex characters. */
     workspaceId: string;
     /** The data accounts to chart; at least one. */
     sources: Source[];
-    /** Days between Grafana token rotations (1-29; the token lives 30 days). Default 7. */
+    /**
+     * Days between Grafana token rotations (1-29). Tokens live 30 days, so a stack may sit untouched up to 30
+     * days after its last rotation. Default `7`.
+     */
     tokenRotationDays?: number;
-    /** The workspace's Grafana endpoint `https://<endpoint>`, with grafanaAuth, instead of a minted, rotated token. */
+    /** Use this Grafana URL (https://...) and grafanaAuth instead of minting a token. Both or neither. */
     grafanaUrl?: string;
-    /** A Grafana API token for grafanaUrl (secret). */
+    /** A Grafana API token for grafanaUrl, a secret (in a stack: pulumi config set --secret grafanaAuth). */
     grafanaAuth?: pulumi.Input<string>;
-    /** Folder, result reuse and panels of the dashboards. */
+    /**
+     * The dashboards: {folder (default "Athena"), resultReuseMinutes (default 60, 1-10080), panels ([{type:
+     * barchart|gauge|stat|timeseries|table, title, sql, format?: table|timeSeries}], replacing the sample
+     * panels on the fleet dashboard and on the dashboard of every source that has no panels of its own; each
+     * may read only tables every source grants)}.
+     */
     dashboard?: Dashboard;
-    /** Check every data source like Grafana's "Save & test" during `pulumi up`. Default true. */
+    /**
+     * Check every data source like Grafana's "Save & test" during pulumi up (not during preview). Default
+     * `true`.
+     */
     verifyDataSources?: boolean;
-    /** Organisation mode: the role name every source uses, allowed in every account of organizationId. */
+    /** Organisation mode, with organizationId - the role name every source stack uses. */
     sourceRoleName?: string;
-    /** Organisation mode: the AWS Organizations ID (`o-...`) the source accounts belong to. */
+    /** Organisation mode, with sourceRoleName - the AWS Organizations ID (o-...) of the source accounts. */
     organizationId?: string;
-    /** Grafana teams: with any, each data source and dashboard is for exactly its sources' teams (and admins). Default none. */
+    /**
+     * The workspace's Grafana teams, [{name, existing?: true to look up a team that exists already (never
+     * created or deleted, members not managed), members?: [email addresses of users who have signed in to the
+     * workspace at least once]}]. None (the default): Grafana's defaults, every user may query every data
+     * source. Given: each data source may be queried, and each dashboard viewed, by exactly the teams its
+     * source stacks name (grafana-athena-source:teams), and by no role.
+     */
     teams?: Team[];
 }
 
 /** Inputs the package marks secret in its schema, by component: the SDKs then wrap them as secrets. */
-export const SECRET_INPUTS: Readonly<Record<string, readonly string[]>> = { AthenaSourceAccess: [], AthenaWorkspace: ["grafanaAuth"] };
+export const SECRET_INPUTS: Readonly<Record<string, readonly string[]>> = {
+    AthenaSourceAccess: secretKeysOf(SOURCE_KEYS),
+    AthenaWorkspace: secretKeysOf(WORKSPACE_COMMON_KEYS),
+};
 
 /**
  * The Grafana account's side (steps 4-7): the workspace role may assume the sources' roles, and

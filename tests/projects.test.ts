@@ -12,6 +12,8 @@ import { BOOTSTRAP_KEY_KINDS, bootstrapSettingsShape } from "../shared/config/bo
 import { ROOT_KEY_KINDS, rootSettings } from "../shared/config/root";
 import { SOURCE_KEY_KINDS, sourceSettingsShape } from "../shared/config/source";
 import { WORKSPACE_KEY_KINDS, workspaceShape } from "../shared/config/workspace";
+import { pulumiYamlConfig } from "../shared/config/declare";
+import { PROJECT_KEYS } from "../shared/config/projects";
 import { REPO } from "./support/program";
 
 interface Declaration {
@@ -66,6 +68,11 @@ describe("Pulumi projects", () => {
                     const kind = (c.kinds as Record<string, string>)[key];
                     assert.equal(d.type === "string", kind !== "json", `${key}: stored as ${kind}, declared as ${d.type}`);
                 }
+            });
+
+            const keys = PROJECT_KEYS[c.dir];
+            if (keys !== undefined) it("declares its keys as their one declaration says (shared/config/)", () => {
+                assert.deepEqual(p.config, pulumiYamlConfig(keys), `${c.dir}/Pulumi.yaml's config: differs from its keys' declarations: run npm run config-docs`);
             });
 
             it("gives a default to every optional key and none to a required one", () => {

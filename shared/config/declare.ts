@@ -107,3 +107,13 @@ export function pulumiYamlConfig(keys: KeyDeclarations): Record<string, PulumiYa
 export function secretKeysOf(keys: KeyDeclarations): string[] {
     return Object.entries(keys).flatMap(([k, d]) => (d.secret ? [k] : []));
 }
+
+/**
+ * A key's doc as a component argument (provider/components.ts, and so the package schema and every
+ * generated SDK): its description and, for a scalar default, the default (a list's or an object's
+ * is told by the description, which says what leaving it empty means).
+ */
+export function argumentDoc(d: KeyDeclaration): string {
+    const fallback: unknown = d.default;
+    return typeof fallback === "string" || typeof fallback === "number" || typeof fallback === "boolean" ? `${d.description} Default \`${fallback}\`.` : d.description;
+}

@@ -6,35 +6,74 @@ import { z } from "zod";
 import { panelGrantProblems } from "../grafana/panels";
 import { accountOfArn } from "../naming";
 import { partitionOf } from "../partition";
+import { KeyDeclarations, declareKeys, kindsOf, secretKeysOf, shapeOf } from "./declare";
 import * as r from "./rules";
-import { partitionChecks, crossChecks as sourceCrossChecks, sourceSettingsShape } from "./source";
-import { workspaceCommonShape, workspaceCrossChecks } from "./workspace";
+import { SOURCE_KEYS, partitionChecks, crossChecks as sourceCrossChecks, sourceSettingsShape } from "./source";
+import { WORKSPACE_COMMON_KEYS, workspaceCommonShape, workspaceCrossChecks } from "./workspace";
 
 export const ROOT_NAMESPACE = "grafana-athena";
 
 /** How the program reaches one account: its region, and optionally a role to assume there (the AWS provider's settings). */
-const accountAccessShape = {
-    region: r.region,
-    assumeRoleArn: r.roleArn.optional(),
-    /** The account this side must deploy into: the AWS provider refuses any other (allowedAccountIds). */
-    accountId: r.accountId.optional(),
-};
+export const ACCOUNT_ACCESS_KEYS = declareKeys({
+    region: { type: "string", description: "The account's AWS region (the AWS provider's region).", rule: r.region },
+    assumeRoleArn: { type: "string", optional: true, description: "A role of the account that the program assumes to reach it.", rule: r.roleArn },
+    accountId: {
+        type: "string",
+        optional: true,
+        description: "The account this side must deploy into: the AWS provider refuses any other (allowedAccountIds).",
+        rule: r.accountId,
+    },
+});
+
+/** The workspace side's own key. */
+export const ROOT_WORKSPACE_KEYS = declareKeys({
+    sourceName: { type: "string", optional: true, description: "The data source's name in Grafana; default the source's label.", rule: r.label },
+});
+
+const accountAccessShape = shapeOf(ACCOUNT_ACCESS_KEYS);
+
+const sourceObject = z
+    .object({ ...sourceSettingsShape, ...accountAccessShape }, { error: (i) => (i.input === undefined ? "is required: the data account's settings" : "must be an object") })
+    .strict()
+    .superRefine(sourceCrossChecks, r.onAnyObject)
+    .superRefine((s, ctx) => partitionChecks(s.region, "source.region")(s, ctx), r.onAnyObject);
+
+const workspaceObject = z
+    .object(
+        { ...workspaceCommonShape, ...accountAccessShape, ...shapeOf(ROOT_WORKSPACE_KEYS) },
+        { error: (i) => (i.input === undefined ? "is required: the Grafana account's settings" : "must be an object") },
+    )
+    .strict()
+    .superRefine(workspaceCrossChecks, r.onAnyObject);
+
+/** `{a, b?}`: the keys of declarations, those a stack may leave out marked `?`. */
+const fields = (keys: KeyDeclarations) => `{${Object.entries(keys).map(([k, d]) => (d.optional || d.default !== undefined ? `${k}?` : k)).join(", ")}}`;
+/** Key names, each secret one with how to set it in this object. */
+const names = (side: string, keys: KeyDeclarations) =>
+    Object.entries(keys)
+        .map(([k, d]) => (d.secret ? `${k} (secret: pulumi config set --path --secret ${side}.${k})` : k))
+        .join(", ");
+
+/** The root project's two keys, each an object of the other projects' keys and its account access. */
+export const ROOT_KEYS = declareKeys({
+    source: {
+        type: "object",
+        description:
+            `The data account: ${fields(ACCOUNT_ACCESS_KEYS)} plus every key of the grafana-athena-source project ` +
+            `(${names("source", SOURCE_KEYS)}); source.panels replace workspace.dashboard.panels on the source's own dashboard.`,
+        rule: sourceObject,
+    },
+    workspace: {
+        type: "object",
+        description:
+            `The Grafana account: ${fields({ ...ACCOUNT_ACCESS_KEYS, ...ROOT_WORKSPACE_KEYS })} plus the keys of the ` +
+            `grafana-athena-workspace project except sources (${names("workspace", WORKSPACE_COMMON_KEYS)}).`,
+        rule: workspaceObject,
+    },
+});
 
 export const rootSettings = z
-    .object({
-        source: z
-            .object({ ...sourceSettingsShape, ...accountAccessShape }, { error: (i) => (i.input === undefined ? "is required: the data account's settings" : "must be an object") })
-            .strict()
-            .superRefine(sourceCrossChecks, r.onAnyObject)
-            .superRefine((s, ctx) => partitionChecks(s.region, "source.region")(s, ctx), r.onAnyObject),
-        workspace: z
-            .object(
-                { ...workspaceCommonShape, ...accountAccessShape, sourceName: r.label.optional() },
-                { error: (i) => (i.input === undefined ? "is required: the Grafana account's settings" : "must be an object") },
-            )
-            .strict()
-            .superRefine(workspaceCrossChecks, r.onAnyObject),
-    })
+    .object(shapeOf(ROOT_KEYS))
     .strict()
     .superRefine((s, ctx) => {
         for (const side of ["source", "workspace"] as const) {
@@ -71,7 +110,7 @@ export const rootSettings = z
 
 export type RootSettings = z.output<typeof rootSettings>;
 
-export const ROOT_KEY_KINDS = { source: "json", workspace: "json" } as const;
+export const ROOT_KEY_KINDS = kindsOf(ROOT_KEYS);
 
 /** Fields of the root's objects that must be set as secrets (`pulumi config set --path --secret`). */
-export const ROOT_SECRET_FIELDS = { workspace: ["grafanaAuth"] } as const;
+export const ROOT_SECRET_FIELDS = { source: secretKeysOf(SOURCE_KEYS), workspace: secretKeysOf(WORKSPACE_COMMON_KEYS) };

@@ -10,8 +10,9 @@ import * as path from "node:path";
 import YAML from "yaml";
 import { z } from "zod";
 import { CONTRACT_OUTPUTS, SECRET_CONTRACT_OUTPUTS } from "../../shared/contract";
-import { resultsSettings, sourceSettingsShape, workgroupSettings } from "../../shared/config/source";
-import { dashboardSettings, panelSettings, sourceRef as sourceRefShape, workspaceCommonShape } from "../../shared/config/workspace";
+import { argumentDoc } from "../../shared/config/declare";
+import { SOURCE_KEYS, resultsSettings, sourceSettingsShape, workgroupSettings } from "../../shared/config/source";
+import { WORKSPACE_COMMON_KEYS, dashboardSettings, panelSettings, sourceRef as sourceRefShape, workspaceCommonShape } from "../../shared/config/workspace";
 import { PANEL_TYPES, QUERY_FORMATS } from "../../shared/grafana/dashboards";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../../shared/config/problems";
@@ -198,6 +199,19 @@ describe("component package", function () {
             for (const t of PANEL_TYPES) assert.match(panel.properties.type.description!, new RegExp(`\\b${t}\\b`), `Panel.type does not mention ${t}`);
             for (const f of QUERY_FORMATS) assert.match(panel.properties.format.description!, new RegExp(`\\b${f}\\b`), `Panel.format does not mention ${f}`);
             assert.deepEqual(Object.keys(typeOf(s, "SourceContract").properties).sort(), [...CONTRACT_OUTPUTS].sort());
+        });
+
+        it("documents each argument that is a config key with the key's one declaration (its description and default)", async () => {
+            const s = await schema();
+            const differing: string[] = [];
+            for (const [component, keys] of [["AthenaSourceAccess", SOURCE_KEYS], ["AthenaWorkspace", WORKSPACE_COMMON_KEYS]] as const) {
+                const inputs = s.resources[token(component)].inputProperties;
+                for (const [key, declaration] of Object.entries(keys)) {
+                    const doc = (inputs[key]?.description ?? "").replace(/\s+/g, " ").trim();
+                    if (doc !== argumentDoc(declaration)) differing.push(`${component}.${key}: "${doc}" (declared: "${argumentDoc(declaration)}")`);
+                }
+            }
+            assert.deepEqual(differing, [], "provider/components.ts documents these arguments otherwise than shared/config/ declares them");
         });
 
         it("outputs the contract from the source, and marks its secrets and the Grafana token secret", async () => {

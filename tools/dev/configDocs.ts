@@ -24,6 +24,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
 import YAML from "yaml";
+import { pulumiYamlConfig } from "../../shared/config/declare";
+import { PROJECT_KEYS } from "../../shared/config/projects";
 
 /** The projects, by folder, in the order a reader meets them. */
 export const PROJECT_FOLDERS = ["infra-account-b", "infra-account-a", ".", "bootstrap"] as const;
@@ -175,6 +177,44 @@ export function renderConfigReference(ref: ProjectReference, source: string): st
     return lines.join("\n");
 }
 
+/** Folded descriptions wrap at this width; one that fits a line of `MAX_LINE` stays on it. */
+const YAML_WIDTH = 100;
+const MAX_LINE = 110;
+
+/**
+ * `projectYaml` with its `config:` section replaced by the declarations' (the rest of the file kept
+ * byte for byte): what the Pulumi CLI checks a stack's config against.
+ */
+export function withDeclaredConfig(projectYaml: string, keys: Parameters<typeof pulumiYamlConfig>[0], file = "Pulumi.yaml"): string {
+    const doc = new YAML.Document({ config: pulumiYamlConfig(keys) });
+    const config = doc.get("config") as YAML.YAMLMap;
+    for (const pair of config.items) {
+        const declaration = pair.value as YAML.YAMLMap;
+        const description = declaration.get("description", true) as YAML.Scalar;
+        if (`    description: ${String(description.value)}`.length > MAX_LINE) description.type = "BLOCK_FOLDED";
+        for (const item of declaration.items) {
+            if (YAML.isCollection(item.value) && item.value.items.length === 0) item.value.flow = true;
+        }
+    }
+    const section = doc.toString({ lineWidth: YAML_WIDTH, minContentWidth: 0 });
+    const lines = projectYaml.split("\n");
+    const start = lines.findIndex((l) => /^config:/.test(l));
+    if (start < 0) return `${projectYaml.replace(/\n*$/, "\n")}${section}`;
+    const next = lines.findIndex((l, i) => i > start && /^[^\s#]/.test(l));
+    const end = next < 0 ? lines.length : next;
+    const after = lines.slice(end).join("\n");
+    if (!YAML.parseDocument(projectYaml).get("config")) throw new Error(`${file}: config: is not a map`);
+    return `${lines.slice(0, start).join("\n")}\n${section}${after === "" ? "" : after}`.replace(/^\n/, "");
+}
+
+/** Each project's `Pulumi.yaml` as the declarations write it (the projects whose keys are declared). */
+export function projectFiles(root: string): ConfigPage[] {
+    return Object.entries(PROJECT_KEYS).map(([folder, keys]) => {
+        const file = path.posix.join(folder, "Pulumi.yaml");
+        return { file, text: withDeclaredConfig(fs.readFileSync(path.join(root, folder, "Pulumi.yaml"), "utf8"), keys, file) };
+    });
+}
+
 export interface ConfigPage {
     /** Relative to the repository root, with `/` separators. */
     file: string;
@@ -183,20 +223,27 @@ export interface ConfigPage {
 
 /** The page of every project of the repository at `root`. */
 export function configPages(root: string): ConfigPage[] {
+    const declared = new Map(projectFiles(root).map((p) => [p.file, p.text]));
     return PROJECT_FOLDERS.map((folder) => {
         const source = path.posix.join(folder, "Pulumi.yaml");
-        const ref = readProjectReference(fs.readFileSync(path.join(root, folder, "Pulumi.yaml"), "utf8"), source);
+        const ref = readProjectReference(declared.get(source) ?? fs.readFileSync(path.join(root, folder, "Pulumi.yaml"), "utf8"), source);
         return { file: path.posix.join("docs", "config", `${ref.name}.md`), text: renderConfigReference(ref, source) };
     });
 }
 
-/** One line per page that differs from what the generator writes (missing included), naming the fix. */
+/** Every file the command writes: the declared projects' Pulumi.yaml, then the pages. */
+export function generatedFiles(root: string): ConfigPage[] {
+    return [...projectFiles(root), ...configPages(root)];
+}
+
+/** One line per file that differs from what the generator writes (missing included), naming the fix. */
 export function stalePages(root: string): string[] {
-    return configPages(root)
+    return generatedFiles(root)
         .map((p) => {
             const file = path.join(root, p.file);
             if (!fs.existsSync(file)) return `${p.file} is missing: run ${CONFIG_DOCS_COMMAND}`;
-            return fs.readFileSync(file, "utf8") === p.text ? undefined : `${p.file} is stale (its Pulumi.yaml changed): run ${CONFIG_DOCS_COMMAND}`;
+            const why = p.file.endsWith(".md") ? "its Pulumi.yaml changed" : "it differs from its keys' declarations in shared/config/";
+            return fs.readFileSync(file, "utf8") === p.text ? undefined : `${p.file} is stale (${why}): run ${CONFIG_DOCS_COMMAND}`;
         })
         .filter((line): line is string => line !== undefined);
 }
@@ -212,7 +259,7 @@ export function main(argv: string[], out: (t: string) => void, err: (t: string) 
         return 2;
     }
     if (values.help) {
-        out(`${USAGE}\nWrites docs/config/<project>.md from each project's Pulumi.yaml; --check only names the stale ones (exit 1).\n`);
+        out(`${USAGE}\nWrites each project's Pulumi.yaml config: from its keys' declarations (shared/config/), then docs/config/<project>.md from each Pulumi.yaml; --check only names the stale ones (exit 1).\n`);
         return 0;
     }
     const root = path.resolve(values.root ?? process.cwd());
@@ -223,7 +270,7 @@ export function main(argv: string[], out: (t: string) => void, err: (t: string) 
             if (stale.length === 0) out("config-docs: every page is up to date\n");
             return stale.length === 0 ? 0 : 1;
         }
-        for (const page of configPages(root)) {
+        for (const page of generatedFiles(root)) {
             fs.mkdirSync(path.dirname(path.join(root, page.file)), { recursive: true });
             fs.writeFileSync(path.join(root, page.file), page.text);
             out(`wrote ${page.file}\n`);

@@ -29,26 +29,31 @@ describe("config reference (npm run config-docs)", () => {
         assert.deepEqual(stalePages(REPO), [], `run ${CONFIG_DOCS_COMMAND} and commit docs/config/`);
     });
 
-    it("a page goes stale when its Pulumi.yaml changes, and the message names the page and the fix", () => {
+    it("a Pulumi.yaml edited by hand differs from its keys' declarations, a page from its Pulumi.yaml; the messages name the file and the fix", () => {
         const root = scratchRoot();
         try {
             assert.deepEqual(stalePages(root), []);
-            const file = path.join(root, "infra-account-a", "Pulumi.yaml");
-            fs.writeFileSync(file, `${fs.readFileSync(file, "utf8")}  newKey:\n    type: string\n    description: A key added later.\n`);
-            assert.deepEqual(stalePages(root), ["docs/config/grafana-athena-workspace.md is stale (its Pulumi.yaml changed): run npm run config-docs"]);
+            const workspace = path.join(root, "infra-account-a", "Pulumi.yaml");
+            const declared = fs.readFileSync(workspace, "utf8");
+            fs.writeFileSync(workspace, `${declared}  newKey:\n    type: string\n    description: A key added by hand.\n`);
+            // The bootstrap project's keys are not declared in shared/config/: its page follows its Pulumi.yaml.
+            const bootstrap = path.join(root, "bootstrap", "Pulumi.yaml");
+            fs.writeFileSync(bootstrap, `${fs.readFileSync(bootstrap, "utf8")}  newKey:\n    type: string\n    description: A key added later.\n`);
             fs.rmSync(path.join(root, "docs", "config", "grafana-athena.md"));
             assert.deepEqual(stalePages(root), [
-                "docs/config/grafana-athena-workspace.md is stale (its Pulumi.yaml changed): run npm run config-docs",
+                "infra-account-a/Pulumi.yaml is stale (it differs from its keys' declarations in shared/config/): run npm run config-docs",
                 "docs/config/grafana-athena.md is missing: run npm run config-docs",
+                "docs/config/grafana-athena-bootstrap.md is stale (its Pulumi.yaml changed): run npm run config-docs",
             ]);
             const out: string[] = [];
             const err: string[] = [];
             assert.equal(main(["--check", "--root", root], (t) => out.push(t), (t) => err.push(t)), 1);
-            assert.equal(err.length, 2);
+            assert.equal(err.length, 3);
             assert.equal(main(["--root", root], (t) => out.push(t), (t) => err.push(t)), 0);
             assert.deepEqual(stalePages(root), []);
-            const page = fs.readFileSync(path.join(root, "docs", "config", "grafana-athena-workspace.md"), "utf8");
-            assert.match(page, /\| `grafana-athena-workspace:newKey` \| `string` \|  \| yes \| A key added later\. \|/);
+            assert.equal(fs.readFileSync(workspace, "utf8"), declared, "the declarations win over a hand edit");
+            const page = fs.readFileSync(path.join(root, "docs", "config", "grafana-athena-bootstrap.md"), "utf8");
+            assert.match(page, /\| `grafana-athena-bootstrap:newKey` \| `string` \|  \| yes \| A key added later\. \|/);
         } finally {
             fs.rmSync(root, { recursive: true, force: true });
         }
