@@ -101,6 +101,7 @@ log "building pulumi $version and pulumi-language-yaml $yaml_version into $bin (
     "15-40 minutes on two cores)"
 start=$(date +%s)
 tmp=$(mktemp -d "$cache/.build.XXXXXX")
+chmod 0755 "$tmp"
 trap 'rm -rf "$tmp"' EXIT
 cd "$module"
 export GOFLAGS="${GOFLAGS:+$GOFLAGS }-mod=readonly -trimpath"
