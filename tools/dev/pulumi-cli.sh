@@ -80,7 +80,9 @@ cache="${XDG_CACHE_HOME:-$HOME/.cache}/grafana-athena/pulumi-${version#v}"
 bin="$cache/bin"
 recipe="$(cat "$module/go.mod" "$module/go.sum" "$module/yaml/go.mod" "$module/yaml/go.sum"
     sed -n '/^# build recipe/,$p' "$0")"
-stamp=$(printf '%s' "$recipe" | sha256sum | cut -d' ' -f1)
+# sha256sum on Linux; macOS has shasum instead.
+if command -v sha256sum >/dev/null; then sha() { sha256sum; }; else sha() { shasum -a 256; }; fi
+stamp=$(printf '%s' "$recipe" | sha | cut -d' ' -f1)
 if [ "$(cat "$bin/.stamp" 2>/dev/null)" = "$stamp" ]; then
     hosts_note "$bin"
     printf '%s\n' "$bin"
