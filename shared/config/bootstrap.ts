@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { REPOSITORY } from "../ci/identity";
 import { partitionOf, partitionOfArn } from "../partition";
+import { declareKeys, kindsOf, shapeOf } from "./declare";
 import { DEFAULT_ROLE_NAME } from "./source";
 import * as r from "./rules";
 
@@ -45,36 +46,112 @@ const namePattern = (what: string, chars: RegExp, example: string) =>
             error: (i) => `must begin with at least 3 characters before any *: ${r.describe(i.input)} would reach other ${what}s of the account`,
         });
 
-const patternList = (what: string, item: z.ZodType<string>, fallback: string[]) =>
+const patternList = (what: string, item: z.ZodType<string>) =>
     z
         .array(item, { error: (i) => `must be a list of ${what} names or patterns, got ${r.describe(i.input)}` })
         .min(1, { error: `must list at least one ${what} name or pattern` })
         .max(MAX_PATTERNS, { error: `must list at most ${MAX_PATTERNS} ${what} names or patterns` })
-        .refine((xs) => new Set(xs).size === xs.length, { error: `lists a ${what} twice` })
-        .default(fallback);
+        .refine((xs) => new Set(xs).size === xs.length, { error: `lists a ${what} twice` });
 
-export const bootstrapSettingsShape = {
-    repository,
-    organizationalUnitIds: z
-        .array(organizationalUnitId, {
-            error: (i) => (i.input === undefined ? 'is required: the organisational units whose accounts get the CI roles, such as ["ou-ab12-cdef3456"]' : `must be a list of organisational unit IDs, got ${r.describe(i.input)}`),
-        })
-        .min(1, { error: "must list at least one organisational unit" })
-        .max(100, { error: "must list at most 100 organisational units (a StackSet instance each): list their parent instead" })
-        .refine((xs) => new Set(xs).size === xs.length, { error: "lists an organisational unit twice" }),
-    delegatedAdministrator: r.bool("the stack runs in a delegated administrator account, not the management account").default(false),
-    createOidcProvider: r.bool("create GitHub's OIDC provider in every account; false where the accounts have it").default(true),
-    regions: z.array(r.region, { error: (i) => `must be a list of AWS regions, got ${r.describe(i.input)}` })
-        .max(MAX_PATTERNS, { error: `must list at most ${MAX_PATTERNS} regions` })
-        .refine((xs) => new Set(xs).size === xs.length, { error: "lists a region twice" })
-        .default([]),
-    sourceRoleName: r.assumableRoleName.default(DEFAULT_ROLE_NAME),
-    workgroupNames: patternList("workgroup", namePattern("workgroup", /^[a-zA-Z0-9._*-]{1,128}$/, "grafana*"), DEFAULT_WORKGROUP_NAMES),
-    resultsBucketNames: patternList("bucket", namePattern("bucket", /^[a-z0-9.*-]{1,63}$/, "grafana-athena-*"), DEFAULT_RESULTS_BUCKET_NAMES),
-    stateBucket: r.bucketName.optional(),
-    stateKmsKeyArn: r.kmsKeyArn.optional(),
-    organizationId: r.organizationId.optional(),
-};
+/**
+ * Every key of the bootstrap project, declared once (shared/config/declare.ts): `Pulumi.yaml`, the
+ * zod shape, how the stack file holds each and docs/config/ follow.
+ */
+export const BOOTSTRAP_KEYS = declareKeys({
+    repository: {
+        type: "string",
+        description:
+            "The GitHub repository whose workflows the roles trust, owner/repo (its OIDC subjects must be customised to include job_workflow_ref and event_name: docs/ci.md).",
+        rule: repository,
+    },
+    organizationalUnitIds: {
+        type: "array",
+        items: "string",
+        description:
+            "The organisational units (ou-...) or the root (r-...) whose accounts get the CI roles; an account moved into one gets them automatically, one moved out loses them.",
+        rule: z
+            .array(organizationalUnitId, {
+                error: (i) =>
+                    i.input === undefined
+                        ? 'is required: the organisational units whose accounts get the CI roles, such as ["ou-ab12-cdef3456"]'
+                        : `must be a list of organisational unit IDs, got ${r.describe(i.input)}`,
+            })
+            .min(1, { error: "must list at least one organisational unit" })
+            .max(100, { error: "must list at most 100 organisational units (a StackSet instance each): list their parent instead" })
+            .refine((xs) => new Set(xs).size === xs.length, { error: "lists an organisational unit twice" }),
+    },
+    delegatedAdministrator: {
+        type: "boolean",
+        default: false,
+        description: "The stack runs in a delegated administrator account of CloudFormation StackSets (CallAs DELEGATED_ADMIN), not in the management account.",
+        rule: r.bool("the stack runs in a delegated administrator account, not the management account"),
+    },
+    createOidcProvider: {
+        type: "boolean",
+        default: true,
+        description:
+            "Create GitHub's OIDC provider (token.actions.githubusercontent.com) in every account; false where the accounts already have it (an account has at most one per URL).",
+        rule: r.bool("create GitHub's OIDC provider in every account; false where the accounts have it"),
+    },
+    regions: {
+        type: "array",
+        items: "string",
+        default: [],
+        description:
+            "The regions the source stacks deploy to (their aws:region); the roles reach workgroups only there. Empty (the default): this stack's aws:region.",
+        rule: z
+            .array(r.region, { error: (i) => `must be a list of AWS regions, got ${r.describe(i.input)}` })
+            .max(MAX_PATTERNS, { error: `must list at most ${MAX_PATTERNS} regions` })
+            .refine((xs) => new Set(xs).size === xs.length, { error: "lists a region twice" }),
+    },
+    sourceRoleName: {
+        type: "string",
+        default: DEFAULT_ROLE_NAME,
+        description:
+            "The role the source stacks create (grafana-athena-source:roleName): the only role the deploy role may create, always with the permissions boundary.",
+        rule: r.assumableRoleName,
+    },
+    workgroupNames: {
+        type: "array",
+        items: "string",
+        default: DEFAULT_WORKGROUP_NAMES,
+        description:
+            "The source stacks' workgroup names (grafana-athena-source:workgroup.name), as names or patterns with * after at least 3 characters; the roles reach no other workgroup.",
+        rule: patternList("workgroup", namePattern("workgroup", /^[a-zA-Z0-9._*-]{1,128}$/, "grafana*")),
+    },
+    resultsBucketNames: {
+        type: "array",
+        items: "string",
+        default: DEFAULT_RESULTS_BUCKET_NAMES,
+        description:
+            "The source stacks' results bucket names (grafana-athena-source:results.bucket), as names or patterns with * after at least 3 characters; the roles reach no other bucket.",
+        rule: patternList("bucket", namePattern("bucket", /^[a-z0-9.*-]{1,63}$/, "grafana-athena-*")),
+    },
+    stateBucket: {
+        type: "string",
+        optional: true,
+        description:
+            "The bucket of a self-managed S3 backend (pulumi login s3://<bucket>): the plan role may read state and take a stack's lock, only the deploy role may write state. Empty: Pulumi Cloud.",
+        rule: r.bucketName,
+    },
+    stateKmsKeyArn: {
+        type: "string",
+        optional: true,
+        description: "The KMS key of the stacks' secrets provider (awskms://...): the plan role may decrypt with it, the deploy role also encrypt.",
+        rule: r.kmsKeyArn,
+    },
+    organizationId: {
+        type: "string",
+        optional: true,
+        description:
+            "The organisation's ID (o-...), required with stateBucket: the state bucket's policy (the stack output stateBucketPolicy) lets only the organisation's CI roles in.",
+        rule: r.organizationId,
+    },
+});
+
+export const bootstrapSettingsShape = shapeOf(BOOTSTRAP_KEYS);
+/** How each top-level key is stored in Pulumi config. */
+export const BOOTSTRAP_KEY_KINDS = kindsOf(BOOTSTRAP_KEYS);
 
 /** Keys that only mean something together, and ARNs of the stack's partition. */
 function crossChecks(region: string | undefined) {
@@ -111,18 +188,3 @@ export function bootstrapSettingsFor(region: string | undefined) {
 }
 
 export type BootstrapSettings = z.output<ReturnType<typeof bootstrapSettingsFor>>;
-
-/** How each top-level key is stored in Pulumi config. */
-export const BOOTSTRAP_KEY_KINDS = {
-    repository: "string",
-    organizationalUnitIds: "json",
-    delegatedAdministrator: "json",
-    createOidcProvider: "json",
-    regions: "json",
-    sourceRoleName: "string",
-    workgroupNames: "json",
-    resultsBucketNames: "json",
-    stateBucket: "string",
-    stateKmsKeyArn: "string",
-    organizationId: "string",
-} as const;

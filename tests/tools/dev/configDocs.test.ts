@@ -36,14 +36,14 @@ describe("config reference (npm run config-docs)", () => {
             const workspace = path.join(root, "infra-account-a", "Pulumi.yaml");
             const declared = fs.readFileSync(workspace, "utf8");
             fs.writeFileSync(workspace, `${declared}  newKey:\n    type: string\n    description: A key added by hand.\n`);
-            // The bootstrap project's keys are not declared in shared/config/: its page follows its Pulumi.yaml.
             const bootstrap = path.join(root, "bootstrap", "Pulumi.yaml");
-            fs.writeFileSync(bootstrap, `${fs.readFileSync(bootstrap, "utf8")}  newKey:\n    type: string\n    description: A key added later.\n`);
+            const bootstrapDeclared = fs.readFileSync(bootstrap, "utf8");
+            fs.writeFileSync(bootstrap, `${bootstrapDeclared}  newKey:\n    type: string\n    description: A key added later.\n`);
             fs.rmSync(path.join(root, "docs", "config", "grafana-athena.md"));
             assert.deepEqual(stalePages(root), [
                 "infra-account-a/Pulumi.yaml is stale (it differs from its keys' declarations in shared/config/): run npm run config-docs",
+                "bootstrap/Pulumi.yaml is stale (it differs from its keys' declarations in shared/config/): run npm run config-docs",
                 "docs/config/grafana-athena.md is missing: run npm run config-docs",
-                "docs/config/grafana-athena-bootstrap.md is stale (its Pulumi.yaml changed): run npm run config-docs",
             ]);
             const out: string[] = [];
             const err: string[] = [];
@@ -52,8 +52,9 @@ describe("config reference (npm run config-docs)", () => {
             assert.equal(main(["--root", root], (t) => out.push(t), (t) => err.push(t)), 0);
             assert.deepEqual(stalePages(root), []);
             assert.equal(fs.readFileSync(workspace, "utf8"), declared, "the declarations win over a hand edit");
+            assert.equal(fs.readFileSync(bootstrap, "utf8"), bootstrapDeclared);
             const page = fs.readFileSync(path.join(root, "docs", "config", "grafana-athena-bootstrap.md"), "utf8");
-            assert.match(page, /\| `grafana-athena-bootstrap:newKey` \| `string` \|  \| yes \| A key added later\. \|/);
+            assert.doesNotMatch(page, /newKey/);
         } finally {
             fs.rmSync(root, { recursive: true, force: true });
         }
