@@ -177,7 +177,9 @@ export const trustOf = (role: ResourceView): ParsedPolicy =>
  * The roles of the stack a Grafana workspace role may assume: tagged GrafanaDataSource (they claim
  * to be), or with a trust statement that may let a workspace role in, or with a trust policy that
  * is no policy at all (IAM would refuse it; the pack says so). A trust unknown in a preview is
- * judged by its tag alone (and in full when known).
+ * judged by its tag alone: the engine runs stack policies again at the end of `pulumi up`, with
+ * every value known (pulumi/pulumi sdk/go/common/resource/plugin/analyzer.go, `AnalyzeStack`:
+ * "called after all resources have been processed, and all changes applied").
  */
 export function grafanaRoles(resources: readonly ResourceView[], settings: PackSettings): GrafanaRole[] {
     const w = new Workspaces(settings);
