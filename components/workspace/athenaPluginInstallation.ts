@@ -10,8 +10,9 @@
  * `delete` does nothing, so `pulumi destroy` never uninstalls a plugin other dashboards may use.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { requiredStrings, plainToken } from "./dynamicInputs";
+import { UNKNOWN, requiredStrings, plainToken } from "./dynamicInputs";
 import { PluginRequest, ensurePluginInstalled } from "./pluginClient";
+import { pluginVersionProblem } from "../../shared/grafana/pluginVersion";
 
 export interface AthenaPluginInstallationArgs {
     grafanaUrl: pulumi.Input<string>;
@@ -20,10 +21,12 @@ export interface AthenaPluginInstallationArgs {
     /** The workspace, named in messages. */
     workspaceId: pulumi.Input<string>;
     pluginId: pulumi.Input<string>;
-    /** Installed when the plugin is missing or of another major version. */
+    /** Installed when the plugin is missing, of another major version or below `minimumVersion`. */
     version: pulumi.Input<string>;
-    /** The supported major version: an installed plugin of it is left as it is. */
+    /** The supported major version: an installed plugin of it, at or above `minimumVersion`, is left as it is. */
     major: pulumi.Input<number>;
+    /** The floor within the major (shared/grafana/pluginVersion.ts); `version` below it is refused. */
+    minimumVersion: pulumi.Input<string>;
 }
 
 /** What the provider receives: the plugin request without its timing knobs. */
@@ -35,13 +38,18 @@ interface Outputs {
     pluginId: string;
     version: string;
     major: number;
+    minimumVersion: string;
     /** What Grafana reports after the last run. */
     installedVersion: string;
     action: string;
 }
 
-/** Inputs whose change runs the installation again; not the token (a rotation says nothing about plugins). */
-const CHECKED_INPUTS = ["grafanaUrl", "pluginId", "version", "major"] as const;
+/**
+ * Inputs whose change runs the installation again; not the token (a rotation says nothing about
+ * plugins). A state written before the floor existed has no `minimumVersion`: the next `pulumi up`
+ * runs the installation once, which replaces an installed release below the floor.
+ */
+const CHECKED_INPUTS = ["grafanaUrl", "pluginId", "version", "major", "minimumVersion"] as const;
 
 async function install(inputs: Inputs): Promise<Outputs> {
     const result = await ensurePluginInstalled({ ...inputs, token: plainToken(inputs.token), major: Number(inputs.major) });
@@ -52,6 +60,7 @@ async function install(inputs: Inputs): Promise<Outputs> {
         pluginId: inputs.pluginId,
         version: inputs.version,
         major: Number(inputs.major),
+        minimumVersion: inputs.minimumVersion,
         installedVersion: result.installedVersion ?? "",
         action: result.action ?? "present",
     };
@@ -60,7 +69,13 @@ async function install(inputs: Inputs): Promise<Outputs> {
 const pluginProvider: pulumi.dynamic.ResourceProvider<Inputs, Outputs> = {
     // No network: only shape checks, skipping values unknown during preview.
     async check(_olds: Inputs, news: Inputs) {
-        return { inputs: news, failures: requiredStrings(news as unknown as Record<string, unknown>, ["grafanaUrl", "token", "workspaceId", "pluginId", "version"], ["token"]) };
+        const failures = requiredStrings(news as unknown as Record<string, unknown>, ["grafanaUrl", "token", "workspaceId", "pluginId", "version", "minimumVersion"], ["token"]);
+        const known = [news.version, news.minimumVersion, news.major].every((v) => v !== UNKNOWN);
+        if (failures.length === 0 && known) {
+            const problem = pluginVersionProblem("version", news.version, Number(news.major), news.minimumVersion);
+            if (problem !== undefined) failures.push({ property: "version", reason: problem });
+        }
+        return { inputs: news, failures };
     },
 
     // No network. `olds` are the previous outputs, which carry CHECKED_INPUTS.
@@ -101,6 +116,7 @@ export class AthenaPluginInstallation extends pulumi.dynamic.Resource {
                 pluginId: args.pluginId,
                 version: args.version,
                 major: args.major,
+                minimumVersion: args.minimumVersion,
                 installedVersion: undefined,
                 action: undefined,
             },

@@ -10,6 +10,7 @@ import { MAX_TOKEN_SECONDS, organizationMode } from "../../shared/config/workspa
 import { PublicSourceOutputs } from "../../shared/contract";
 import { fleetDashboard, homeDashboard, sourceDashboard } from "../../shared/grafana/dashboards";
 import { ATHENA_PLUGIN_ID, ATHENA_PLUGIN_MAJOR, ATHENA_PLUGIN_VERSION, athenaJsonData, dataSourceFingerprint } from "../../shared/grafana/dataSource";
+import { ATHENA_PLUGIN_MIN_VERSION } from "../../shared/grafana/pluginVersion";
 import { dataSourceUid, folderUid, sourceDashboardUid } from "../../shared/grafana/uids";
 import { checkedPolicyJson } from "../../shared/iam/checked";
 import { childName, roleNameFromArn, shortHash } from "../../shared/naming";
@@ -192,7 +193,8 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
 
     /**
      * The Athena plugin at the supported version, installed through Grafana's plugin API during
-     * `pulumi up` (never in a preview, never uninstalled): every data source waits for it.
+     * `pulumi up` (never in a preview, never uninstalled): every data source waits for it. An
+     * installed release below the floor (3.1.4 and 3.1.5 send the wrong external ID) is replaced.
      */
     private installAthenaPlugin(name: string, args: AthenaWorkspaceArgs, access: GrafanaAccess, assumePolicy: iam.RolePolicy): AthenaPluginInstallation {
         return new AthenaPluginInstallation(
@@ -204,6 +206,7 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
                 pluginId: ATHENA_PLUGIN_ID,
                 version: ATHENA_PLUGIN_VERSION,
                 major: ATHENA_PLUGIN_MAJOR,
+                minimumVersion: ATHENA_PLUGIN_MIN_VERSION,
             },
             // After the guards: with a given grafanaUrl nothing else would hold it back.
             { parent: this, dependsOn: [assumePolicy] },

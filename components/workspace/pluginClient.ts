@@ -13,6 +13,7 @@
  */
 import { DEFAULT_INITIAL_BACKOFF_MS, DEFAULT_TIMEOUT_MS, MAX_BACKOFF_MS, answerText, callGrafana, isTransientStatus, positiveOr, scrubCredentials, sleep } from "./grafanaHttp";
 import { hintFor } from "./healthCheckClient";
+import { meetsPluginFloor, pluginVersionProblem } from "../../shared/grafana/pluginVersion";
 
 export interface PluginRequest {
     grafanaUrl: string;
@@ -22,8 +23,13 @@ export interface PluginRequest {
     pluginId: string;
     /** The version to install when the plugin is missing or of another major version. */
     version: string;
-    /** The major version this program supports: one installed at it is left as it is. */
+    /** The major version this program supports: one installed at it, at or above `minimumVersion`, is left as it is. */
     major: number;
+    /**
+     * The floor within the major (shared/grafana/pluginVersion.ts says why): an installed version below
+     * it is replaced by `version`, and only a version at or above it counts as installed.
+     */
+    minimumVersion: string;
     timeoutMs?: number;
     /** Whole operation including waiting for Grafana to report the plugin, default 180000. */
     deadlineMs?: number;
@@ -59,6 +65,11 @@ function majorOf(version: string): number {
     return Number(/^v?(\d+)/.exec(version.trim())?.[1] ?? NaN);
 }
 
+/** Whether an installed version is one this program can use: the supported major, at or above the floor. */
+function usable(version: string, req: PluginRequest): boolean {
+    return majorOf(version) === req.major && meetsPluginFloor(version, req.minimumVersion);
+}
+
 /** The exact fix when plugin management is off in the workspace. */
 export function pluginManagementHint(workspaceId: string, pluginId: string): string {
     return (
@@ -70,9 +81,10 @@ export function pluginManagementHint(workspaceId: string, pluginId: string): str
 }
 
 /**
- * Makes sure the plugin is installed at the supported major version: leaves a supported install
- * as it is, installs `version` otherwise (replacing another major), then waits until Grafana
- * reports it. Never uninstalls. Never throws; every message is free of credentials.
+ * Makes sure the plugin is installed at the supported major version and at least the floor: leaves
+ * such an install as it is, installs `version` otherwise (replacing another major or a release
+ * below the floor), then waits until Grafana reports a usable version. Never uninstalls. Never
+ * throws; every message is free of credentials.
  */
 export async function ensurePluginInstalled(req: PluginRequest): Promise<PluginResult> {
     const timeoutMs = positiveOr(req.timeoutMs, DEFAULT_TIMEOUT_MS);
@@ -80,6 +92,8 @@ export async function ensurePluginInstalled(req: PluginRequest): Promise<PluginR
     let backoff = positiveOr(req.initialBackoffMs, DEFAULT_INITIAL_BACKOFF_MS);
     const scrub = (r: PluginResult): PluginResult => ({ ...r, message: scrubCredentials(r.message, req.token) });
     const where = `${req.pluginId} in workspace ${req.workspaceId}`;
+    const refused = pluginVersionProblem("version", req.version, req.major, req.minimumVersion);
+    if (refused !== undefined) return scrub({ ok: false, message: `${where}: ${refused}` });
     const pause = async (): Promise<boolean> => {
         if (Date.now() + backoff >= deadlineAt) return false;
         await sleep(backoff);
@@ -99,7 +113,7 @@ export async function ensurePluginInstalled(req: PluginRequest): Promise<PluginR
             return scrub({ ok: false, message: `cannot tell whether ${where} is installed: ${found.failure}${found.status === 401 || found.status === 403 ? ` ${hintFor(found.failure, found.status) ?? ""}` : ""}` });
         }
     }
-    if (before !== null && majorOf(before) === req.major) {
+    if (before !== null && usable(before, req)) {
         return scrub({ ok: true, action: "present", installedVersion: before, message: `${where}: version ${before} is installed` });
     }
 
@@ -128,7 +142,8 @@ export async function ensurePluginInstalled(req: PluginRequest): Promise<PluginR
     // 3. Wait until Grafana reports it.
     for (;;) {
         const found = await installedVersion(req, timeoutMs);
-        if ("version" in found && found.version !== null && majorOf(found.version) === req.major) {
+        // A version below the floor still reported right after the install is not done yet.
+        if ("version" in found && found.version !== null && usable(found.version, req)) {
             return scrub({
                 ok: true,
                 action: before === null ? "installed" : "replaced",

@@ -11,7 +11,8 @@ export const ATHENA_PLUGIN_ID = "grafana-athena-datasource";
 /**
  * The plugin versions this program supports: 3.x, which needs Grafana >= 10.4 (every 3.x release
  * of grafana/athena-datasource declares `grafanaDependency` ">=10.4.0"). A workspace without the
- * plugin, or with another major version, gets `ATHENA_PLUGIN_VERSION`.
+ * plugin, with another major version, or below the floor of pluginVersion.ts (3.1.6: the
+ * external ID of `ec2_iam_role`), gets `ATHENA_PLUGIN_VERSION`.
  */
 export const ATHENA_PLUGIN_MAJOR = 3;
 export const ATHENA_PLUGIN_VERSION = "3.3.3";

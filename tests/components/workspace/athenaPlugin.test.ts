@@ -13,6 +13,7 @@ import { promisify } from "node:util";
 import { ensurePluginInstalled, PluginRequest } from "../../../components/workspace/pluginClient";
 import { FAKE_GRAFANA_VERSIONS, FakeGrafana, FakeGrafanaOptions, withGrafana } from "../../support/fakeGrafana";
 import { ATHENA_PLUGIN_ID, ATHENA_PLUGIN_MAJOR, ATHENA_PLUGIN_VERSION } from "../../../shared/grafana/dataSource";
+import { ATHENA_PLUGIN_MIN_VERSION } from "../../../shared/grafana/pluginVersion";
 import { EXAMPLE_SOURCE_STACK, SOURCE_DIR, WORKSPACE_DIR, byType, oneOf, plan, raw, sourceRef } from "../../support/program";
 import { DATA_SOURCE_TYPE, PLUGIN_TYPE } from "../../support/workspaceSources";
 
@@ -28,6 +29,7 @@ function request(g: FakeGrafana, extra: Partial<PluginRequest> = {}): PluginRequ
         pluginId: ATHENA_PLUGIN_ID,
         version: ATHENA_PLUGIN_VERSION,
         major: ATHENA_PLUGIN_MAJOR,
+        minimumVersion: ATHENA_PLUGIN_MIN_VERSION,
         timeoutMs: 1000,
         deadlineMs: 2000,
         initialBackoffMs: 10,
@@ -42,11 +44,34 @@ const grafana = (installed: string | null, options: FakeGrafanaOptions = {}) => 
 describe(`the Athena plugin, installed through Grafana's plugin API (a local fake Grafana ${version})`, function () {
     this.timeout(20_000);
 
-    it("leaves a supported version as it is: no install", async () => {
-        await withGrafana(grafana("3.1.4"), async (g) => {
-            const r = await ensurePluginInstalled(request(g));
-            assert.deepEqual({ ok: r.ok, action: r.action, installedVersion: r.installedVersion }, { ok: true, action: "present", installedVersion: "3.1.4" });
-            assert.deepEqual(g.log, [`GET /api/plugins/${ATHENA_PLUGIN_ID}/settings token`]);
+    for (const supported of ["3.1.6", "3.2.0"]) {
+        it(`leaves a supported version (${supported}) as it is: no install`, async () => {
+            await withGrafana(grafana(supported), async (g) => {
+                const r = await ensurePluginInstalled(request(g));
+                assert.deepEqual({ ok: r.ok, action: r.action, installedVersion: r.installedVersion }, { ok: true, action: "present", installedVersion: supported });
+                assert.deepEqual(g.log, [`GET /api/plugins/${ATHENA_PLUGIN_ID}/settings token`]);
+            });
+        });
+    }
+
+    // 3.1.4 and 3.1.5 send Grafana's own external ID instead of the data source's with ec2_iam_role.
+    for (const broken of ["3.1.4", "3.1.5", "3.0.0"]) {
+        it(`replaces ${broken}, below the external ID floor, with the pinned version`, async () => {
+            await withGrafana(grafana(broken), async (g) => {
+                const r = await ensurePluginInstalled(request(g));
+                assert.deepEqual({ ok: r.ok, action: r.action, installedVersion: r.installedVersion }, { ok: true, action: "replaced", installedVersion: ATHENA_PLUGIN_VERSION });
+                assert.ok(r.message.includes(`was ${broken}`), r.message);
+                assert.ok(g.log.includes(`installed ${ATHENA_PLUGIN_VERSION}`));
+            });
+        });
+    }
+
+    it("refuses to install a version below the floor, before any call, naming the version", async () => {
+        await withGrafana(grafana(null), async (g) => {
+            const r = await ensurePluginInstalled(request(g, { version: "3.1.5" }));
+            assert.equal(r.ok, false);
+            assert.match(r.message, /^grafana-athena-datasource in workspace g-0123456789: version: 3\.1\.5 is below 3\.1\.6, /);
+            assert.deepEqual(g.log, []);
         });
     });
 
@@ -117,8 +142,8 @@ describe("the Athena plugin in the workspace plan", function () {
         const run = await plan(WORKSPACE_DIR, { stackRefs: { [EXAMPLE_SOURCE_STACK]: sourceRef(source) } });
         const plugin = oneOf(run, PLUGIN_TYPE);
         assert.deepEqual(
-            { pluginId: plugin.inputs.pluginId, version: plugin.inputs.version, major: plugin.inputs.major, workspaceId: plugin.inputs.workspaceId },
-            { pluginId: "grafana-athena-datasource", version: ATHENA_PLUGIN_VERSION, major: 3, workspaceId: WORKSPACE },
+            { pluginId: plugin.inputs.pluginId, version: plugin.inputs.version, major: plugin.inputs.major, minimumVersion: plugin.inputs.minimumVersion, workspaceId: plugin.inputs.workspaceId },
+            { pluginId: "grafana-athena-datasource", version: ATHENA_PLUGIN_VERSION, major: 3, minimumVersion: "3.1.6", workspaceId: WORKSPACE },
         );
         assert.equal(plugin.inputs.token, "[secret]");
         assert.ok(run.secretInputs[plugin.name].includes("token"));
@@ -141,17 +166,27 @@ describe("the Athena plugin in the workspace plan", function () {
                     const p = require(${JSON.stringify(path.join(dir, "provider.js"))}).handler();
                     const news = ${JSON.stringify(news)};
                     (async () => {
-                        await p.check({}, news);
+                        const checked = await p.check({}, news);
+                        const belowFloor = await p.check({}, { ...news, version: "3.1.5" });
+                        const unknownVersion = await p.check({}, { ...news, version: "04da6b54-80e4-46f7-96ec-b56ff0331ba9" });
                         const created = await p.create(news);
+                        const stateBeforeFloor = { ...created.outs, minimumVersion: undefined };
+                        const afterUpgrade = await p.diff(created.id, stateBeforeFloor, news);
                         const rotated = await p.diff(created.id, created.outs, { ...news, token: "rotated" });
                         await p.delete(created.id, created.outs);
-                        process.stdout.write(JSON.stringify({ created, rotated }));
+                        process.stdout.write(JSON.stringify({ checked, belowFloor, unknownVersion, created, rotated, afterUpgrade }));
                     })().catch((e) => { console.error(e.message); process.exit(1); });`;
                 const { stdout } = await promisify(execFile)(process.execPath, ["-e", script], { cwd: dir });
                 const out = JSON.parse(stdout);
                 assert.equal(out.created.outs.installedVersion, ATHENA_PLUGIN_VERSION);
                 assert.equal(out.created.outs.token, undefined, "the token is not an output");
                 assert.equal(out.rotated.changes, false, "a token rotation does not run the installation again");
+                assert.deepEqual(out.checked.failures, []);
+                assert.deepEqual(out.unknownVersion.failures, [], "a version unknown in a preview is not judged");
+                assert.equal(out.belowFloor.failures.length, 1);
+                assert.equal(out.belowFloor.failures[0].property, "version");
+                assert.match(out.belowFloor.failures[0].reason, /^version: 3\.1\.5 is below 3\.1\.6, /);
+                assert.equal(out.afterUpgrade.changes, true, "a state from before the floor runs the installation once");
                 assert.deepEqual(
                     g.log.filter((l) => l.startsWith("POST")),
                     [`POST /api/plugins/${ATHENA_PLUGIN_ID}/install token`],
