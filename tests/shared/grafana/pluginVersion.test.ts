@@ -12,7 +12,7 @@ describe("the Athena plugin's version floor (the external ID of ec2_iam_role)", 
         for (const v of ["3.1.4", "3.1.5", "3.0.0", "3.1.6-beta.1", "v3.1.5"]) {
             const problem = pluginVersionProblem("version", v, 3, "3.1.6");
             assert.ok(problem?.startsWith(`version: ${v} is below 3.1.6`), `${v}: ${problem}`);
-            assert.ok(!problem.includes("\n"));
+            assert.ok(!problem?.includes("\n"));
         }
     });
 
