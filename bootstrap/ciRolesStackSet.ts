@@ -17,7 +17,7 @@ export interface CiRolesStackSetArgs extends BootstrapSettings {
 }
 
 /** The StackSet's name in the administrator account. */
-export const CI_ROLES_STACK_SET_NAME = "grafana-athena-ci-roles";
+const CI_ROLES_STACK_SET_NAME = "grafana-athena-ci-roles";
 
 /**
  * How an operation rolls out over thousands of accounts: a quarter of them at a time, and it stops

@@ -39,7 +39,7 @@ export type CiRolesSettings = Omit<CiScope, "accountId"> & {
 };
 
 /** The IAM documents of one member account (the template's, for `accountId`). */
-export interface CiRoleDocuments {
+interface CiRoleDocuments {
     planTrust: PolicyDocument;
     planPolicy: PolicyDocument;
     deployTrust: PolicyDocument;
@@ -52,7 +52,7 @@ export function oidcProviderArn(partition: string, accountId: string): string {
 }
 
 /** Every document of the CI roles of `accountId`: what the tests evaluate, and what the template holds. */
-export function ciRoleDocuments(settings: CiRolesSettings, accountId: string): CiRoleDocuments {
+function ciRoleDocuments(settings: CiRolesSettings, accountId: string): CiRoleDocuments {
     const scope: CiScope = { ...settings, accountId };
     const provider = oidcProviderArn(settings.partition, accountId);
     return {

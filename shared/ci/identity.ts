@@ -28,7 +28,7 @@ const DEPLOY_WORKFLOW = ".github/workflows/deploy.yml";
 const PREVIEW_WORKFLOW = ".github/workflows/preview.yml";
 const MAIN = "refs/heads/main";
 /** The events of a deploy run: a push to main, the weekly schedule, a manual dispatch. */
-export const DEPLOY_EVENTS = ["push", "schedule", "workflow_dispatch"] as const;
+const DEPLOY_EVENTS = ["push", "schedule", "workflow_dispatch"] as const;
 
 /**
  * The OIDC subject of a job, in the form the repository's customised subject template gives
@@ -38,7 +38,7 @@ export const DEPLOY_EVENTS = ["push", "schedule", "workflow_dispatch"] as const;
  * ref, and the event. GitHub's default subject, `repo:<owner>/<repo>:environment:<name>`, names no
  * workflow, so any workflow of the repository that uses the environment would match it.
  */
-export function jobSubject(repository: string, environment: string, workflow: string, ref: string, event: string): string {
+function jobSubject(repository: string, environment: string, workflow: string, ref: string, event: string): string {
     return `repo:${repository}:environment:${environment}:job_workflow_ref:${repository}/${workflow}@${ref}:event_name:${event}`;
 }
 

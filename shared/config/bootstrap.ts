@@ -15,19 +15,19 @@ export const BOOTSTRAP_NAMESPACE = "grafana-athena-bootstrap";
 export const BOOTSTRAP_FOLDER = "bootstrap";
 
 /** The workgroups and results buckets of the source stacks, unless the stack file names others. */
-export const DEFAULT_WORKGROUP_NAMES = ["grafana*"];
-export const DEFAULT_RESULTS_BUCKET_NAMES = ["grafana-athena-*"];
+const DEFAULT_WORKGROUP_NAMES = ["grafana*"];
+const DEFAULT_RESULTS_BUCKET_NAMES = ["grafana-athena-*"];
 
 /** At most this many patterns per list: every one is an ARN in several policies. */
 const MAX_PATTERNS = 10;
 
-export const repository = z
+const repository = z
     .string({ error: (i) => (i.input === undefined ? "is required: the GitHub repository whose workflows the roles trust, owner/repo" : `must be owner/repo, got ${r.describe(i.input)}`) })
     .regex(REPOSITORY, { error: (i) => `must be a GitHub repository owner/repo (owner: letters, digits, hyphens; repo: letters, digits, . _ -), got ${r.describe(i.input)}` })
     .refine((s) => !s.endsWith("/.") && !s.endsWith("/.."), { error: (i) => `must name a repository, got ${r.describe(i.input)}` });
 
 /** An organisational unit (`ou-` root part, `-` and its own part) or the organisation's root (`r-`). */
-export const organizationalUnitId = z
+const organizationalUnitId = z
     .string({ error: (i) => `must be an organisational unit ID such as ou-ab12-cdef3456, got ${r.describe(i.input)}` })
     .regex(/^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$/, {
         error: (i) => `must be an organisational unit ID (ou-<4-32>-<8-32> lowercase letters and digits) or the root (r-...), got ${r.describe(i.input)}`,

@@ -72,8 +72,8 @@ export function boundaryArn(partition: string, accountId: string): string {
  * `aws_iam_role`, `aws_iam_policy`, `aws_iam_role_policy_attachment`). `s3:ListBucket` is also
  * how S3 authorises HeadBucket, the bucket's existence check.
  */
-export const WORKGROUP_READ_ACTIONS = ["athena:GetWorkGroup", "athena:ListTagsForResource"];
-export const BUCKET_READ_ACTIONS = [
+const WORKGROUP_READ_ACTIONS = ["athena:GetWorkGroup", "athena:ListTagsForResource"];
+const BUCKET_READ_ACTIONS = [
     "s3:GetAccelerateConfiguration",
     "s3:GetBucketAcl",
     "s3:GetBucketCORS",
@@ -92,8 +92,8 @@ export const BUCKET_READ_ACTIONS = [
     "s3:GetReplicationConfiguration",
     "s3:ListBucket",
 ];
-export const ROLE_READ_ACTIONS = ["iam:GetRole", "iam:ListAttachedRolePolicies", "iam:ListInstanceProfilesForRole", "iam:ListRolePolicies", "iam:ListRoleTags"];
-export const POLICY_READ_ACTIONS = ["iam:GetPolicy", "iam:GetPolicyVersion", "iam:ListPolicyTags", "iam:ListPolicyVersions"];
+const ROLE_READ_ACTIONS = ["iam:GetRole", "iam:ListAttachedRolePolicies", "iam:ListInstanceProfilesForRole", "iam:ListRolePolicies", "iam:ListRoleTags"];
+const POLICY_READ_ACTIONS = ["iam:GetPolicy", "iam:GetPolicyVersion", "iam:ListPolicyTags", "iam:ListPolicyVersions"];
 
 function readStatements(s: CiScope): PolicyStatement[] {
     return [

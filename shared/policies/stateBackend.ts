@@ -20,12 +20,12 @@ export interface StateBackend {
 }
 
 /** Everything the CLI keeps in the bucket. */
-export const STATE_PREFIX = ".pulumi/";
+const STATE_PREFIX = ".pulumi/";
 /** Where the stacks' locks are: the only keys a preview writes. */
-export const LOCKS_PREFIX = ".pulumi/locks/";
+const LOCKS_PREFIX = ".pulumi/locks/";
 
 /** Object writes and deletes, every kind: what the plan role may do only to a lock. */
-export const OBJECT_WRITE_ACTIONS = [
+const OBJECT_WRITE_ACTIONS = [
     "s3:DeleteObject",
     "s3:DeleteObjectTagging",
     "s3:DeleteObjectVersion",
