@@ -240,6 +240,8 @@ export interface Team {
     existing?: boolean;
     /** Email addresses of the team's members (created teams only), the whole set; each user must have signed in once. Default: members not managed. */
     members?: string[];
+    /** IAM Identity Center group IDs or SAML group names the team is synced from (created teams only). Default: no team sync managed. */
+    groups?: string[];
 }
 
 /** One data account the workspace charts: a source stack, or a source of the same program. */
@@ -290,9 +292,11 @@ export interface AthenaWorkspaceArgs {
     /**
      * The workspace's Grafana teams, [{name, existing?: true to look up a team that exists already (never
      * created or deleted, members not managed), members?: [email addresses of users who have signed in to the
-     * workspace at least once]}]. None (the default): Grafana's defaults, every user may query every data
-     * source. Given: each data source may be queried, and each dashboard viewed, by exactly the teams its
-     * source stacks name (grafana-athena-source:teams), and by no role.
+     * workspace at least once], groups?: [IAM Identity Center group IDs or SAML group names, per the
+     * workspace's authentication: Grafana's team sync adds their users as they sign in]}]. None (the
+     * default): Grafana's defaults, every user may query every data source. Given: each data source may be
+     * queried, and each dashboard viewed, by exactly the teams its source stacks name
+     * (grafana-athena-source:teams), and by no role.
      */
     teams?: Team[];
 }

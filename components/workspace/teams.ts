@@ -32,7 +32,12 @@ export function addTeams(
         }
         const created = new oss.Team(
             childName(`${name}-team`, team.name),
-            { name: team.name, members: team.members === undefined ? undefined : teamSet(team.members) },
+            {
+                name: team.name,
+                members: team.members === undefined ? undefined : teamSet(team.members),
+                // Grafana's team sync (AMG documents /api/teams/:id/groups, "External Group Synchronization API").
+                teamSync: team.groups === undefined ? undefined : { groups: teamSet(team.groups) },
+            },
             // After the guards: with a given grafanaUrl nothing else would hold it back.
             { ...inGrafana, dependsOn: [assumePolicy] },
         );

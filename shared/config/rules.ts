@@ -181,6 +181,23 @@ export const memberEmail = z
     .max(254, { error: "must be an email address of at most 254 characters" })
     .regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, { error: (i) => `must be the email address of a Grafana user, got ${describe(i.input)}` });
 
+/**
+ * A group a team is synced from: an IAM Identity Center group ID, or a SAML group name as the
+ * workspace's assertion carries it. At most 190 characters: Grafana keeps it in the `group_id`
+ * column of its `team_group` table, NVARCHAR(190) (grafana/grafana
+ * pkg/services/sqlstore/migrations/team_mig.go, `addTeamSyncMigrations`). One line, no control or
+ * invisible characters: a group that looks like another must be that other.
+ */
+export const teamGroup = z
+    .string({ error: need("an IAM Identity Center group ID or a SAML group name") })
+    .min(1, { error: "must be an IAM Identity Center group ID or a SAML group name, not empty" })
+    .max(190, { error: "must be at most 190 characters (Grafana keeps a team's group in 190)" })
+    .refine((s) => !CONTROL.test(s), { error: "must be one line without control characters" })
+    .refine((s) => CONTROL.test(s) || !INVISIBLE.test(s), {
+        error: "must not hold invisible characters (zero-width, bidi controls, fillers): groups that look alike must be alike",
+    })
+    .refine((s) => s.trim() === s, { error: "must not start or end with a space" });
+
 /** A Pulumi stack reference, fully qualified. */
 export const stackName = z
     .string({ error: need('a fully qualified stack name "org/project/stack"') })

@@ -44,6 +44,12 @@ export const sourceRef = z
     )
     .strict();
 
+/** Groups one team may be synced from: a bound on the plan's size, far above what a team needs. */
+export const MAX_TEAM_GROUPS = 100;
+
+/** A group as compared for duplicates: Unicode-normalised, without case. */
+const foldGroup = (g: string) => g.normalize("NFKC").toLowerCase();
+
 export const teamSettings = z
     .object(
         {
@@ -53,16 +59,26 @@ export const teamSettings = z
                 .array(r.memberEmail, { error: (i) => `must be a list of email addresses, got ${r.describe(i.input)}` })
                 .refine((ms) => new Set(ms.map((m) => m.toLowerCase())).size === ms.length, { error: "lists a member twice" })
                 .optional(),
+            groups: z
+                .array(r.teamGroup, { error: (i) => `must be a list of IAM Identity Center group IDs or SAML group names, got ${r.describe(i.input)}` })
+                .max(MAX_TEAM_GROUPS, { error: `must list at most ${MAX_TEAM_GROUPS} groups` })
+                // Folded: Grafana's unique index on (org, team, group) may compare case-insensitively (MySQL's
+                // default collation), and two spellings of one group are one group to a reader.
+                .refine((gs) => new Set(gs.map(foldGroup)).size === gs.length, { error: "lists a group twice (compared without case)" })
+                .optional(),
         },
-        { error: r.objectOf("{name, existing?, members?}") },
+        { error: r.objectOf("{name, existing?, members?, groups?}") },
     )
     .strict()
     .superRefine((t, ctx) => {
         if (t.existing === true && t.members !== undefined) {
             ctx.addIssue({ code: "custom", path: ["members"], message: "must be left out for an existing team: its members are managed where the team is (by hand, or by team sync)" });
         }
+        if (t.existing === true && t.groups !== undefined) {
+            ctx.addIssue({ code: "custom", path: ["groups"], message: "must be left out for an existing team: its team sync is managed where the team is" });
+        }
     }, r.onAnyObject)
-    .transform((t): TeamSpec => ({ name: t.name, existing: t.existing, members: t.members }));
+    .transform((t): TeamSpec => ({ name: t.name, existing: t.existing, members: t.members, groups: t.groups }));
 
 /**
  * The workspace's teams. None (the default): Grafana's defaults (every user may query every data
@@ -70,7 +86,7 @@ export const teamSettings = z
  * exactly the grants its sources' teams call for, and no role-wide grant.
  */
 export const teamList = z
-    .array(teamSettings, { error: (i) => `must be a list of {name, existing?, members?}, got ${r.describe(i.input)}` })
+    .array(teamSettings, { error: (i) => `must be a list of {name, existing?, members?, groups?}, got ${r.describe(i.input)}` })
     .refine((ts) => new Set(ts.map((t) => t.name)).size === ts.length, { error: "lists a team twice" });
 
 /**
@@ -137,7 +153,9 @@ export const WORKSPACE_COMMON_KEYS = declareKeys({
         default: [],
         description:
             "The workspace's Grafana teams, [{name, existing?: true to look up a team that exists already (never created or deleted, " +
-            "members not managed), members?: [email addresses of users who have signed in to the workspace at least once]}]. None " +
+            "members not managed), members?: [email addresses of users who have signed in to the workspace at least once], groups?: " +
+            "[IAM Identity Center group IDs or SAML group names, per the workspace's authentication: Grafana's team sync adds " +
+            "their users as they sign in]}]. None " +
             "(the default): Grafana's defaults, every user may query every data source. Given: each data source may be queried, and " +
             "each dashboard viewed, by exactly the teams its source stacks name (grafana-athena-source:teams), and by no role.",
         rule: teamList,

@@ -35,6 +35,12 @@ export interface TeamSpec {
      * only users that exist: on Amazon Managed Grafana a user exists once they have signed in.
      */
     members?: readonly string[];
+    /**
+     * Groups the team is synced from (created teams only; `teamSync.groups` of the provider's Team,
+     * Grafana's /api/teams/:id/groups): IAM Identity Center group IDs or SAML group names. Grafana
+     * adds a group's users to the team when they sign in. Left out: no team sync managed here.
+     */
+    groups?: readonly string[];
 }
 
 /** What the permission decisions need to know of a source. */

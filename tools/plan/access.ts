@@ -9,7 +9,9 @@
  * `DataSourcePermission` may be queried by every user; a dashboard's viewers are its own grants
  * plus those it inherits from its folder; a folder without a `FolderPermission` keeps Grafana's
  * defaults (the Viewer role may view, the Editor role edit). Grafana admins may do everything, and
- * are never listed.
+ * are never listed. A team synced from identity provider groups is listed with them
+ * (`team sales (groups 9a67..., ops)`): who joins it is decided there, so a change of groups is a
+ * change of access the diff shows.
  */
 import type { Plan, PlanResource } from "./format";
 
@@ -31,6 +33,7 @@ const DASHBOARD = "grafana:oss/dashboard:Dashboard";
 const DATA_SOURCE_PERMISSION = "grafana:enterprise/dataSourcePermission:DataSourcePermission";
 const FOLDER_PERMISSION = "grafana:oss/folderPermission:FolderPermission";
 const DASHBOARD_PERMISSION = "grafana:oss/dashboardPermission:DashboardPermission";
+const TEAM = "grafana:oss/team:Team";
 
 const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const str = (v: unknown) => (typeof v === "string" ? v : v === undefined || v === null ? "" : String(v));
@@ -55,6 +58,16 @@ function byInput(plan: Plan, type: string, input: string): Map<string, PlanResou
     return new Map(plan.resources.filter((r) => r.type === type).map((r) => [str(r.inputs[input]), r]));
 }
 
+/** Each created team's synced groups, by team name, as one sorted comma-separated string. */
+function syncedGroups(plan: Plan): Map<string, string> {
+    const out = new Map<string, string>();
+    for (const t of plan.resources.filter((r) => r.type === TEAM)) {
+        const groups = (t.inputs.teamSync as { groups?: unknown } | undefined)?.groups;
+        if (Array.isArray(groups) && groups.length > 0) out.set(str(t.inputs.name), groups.map(str).sort(byCodeUnits).join(", "));
+    }
+    return out;
+}
+
 /**
  * The plan's access rows, one per principal, sorted (teams first, then roles, users, everyone,
  * admins only); undefined when the plan creates no Grafana data source or dashboard.
@@ -64,8 +77,11 @@ export function accessTable(plan: Plan): AccessRow[] | undefined {
     const dashboards = plan.resources.filter((r) => r.type === DASHBOARD);
     if (dataSources.length === 0 && dashboards.length === 0) return undefined;
     const teams = plan.outputs.teams;
+    const synced = syncedGroups(plan);
     const teamNames = new Map<string, string>(
-        teams && typeof teams === "object" && !Array.isArray(teams) ? Object.entries(teams as Record<string, unknown>).map(([name, id]) => [str(id), name]) : [],
+        teams && typeof teams === "object" && !Array.isArray(teams)
+            ? Object.entries(teams as Record<string, unknown>).map(([name, id]) => [str(id), synced.has(name) ? `${name} (groups ${synced.get(name)})` : name])
+            : [],
     );
     const dsGrants = byInput(plan, DATA_SOURCE_PERMISSION, "datasourceUid");
     const folderGrants = byInput(plan, FOLDER_PERMISSION, "folderUid");
