@@ -41,7 +41,11 @@ const text = (rule?: z.ZodType<unknown>) => {
  */
 export const MAX_GRANTED_TABLES = 2000;
 
-/** An external ID as STS accepts it (2-1224 characters of `[\w+=,.@:/-]`), and at least 32 long (DESIGN.md). */
+/**
+ * An external ID as STS accepts it (2-1224 characters of `[\w+=,.@:/-]`), and at least 32 long: a
+ * shorter one could be guessed, and the external ID is what keeps another Grafana workspace (a
+ * confused deputy) from assuming the source role (docs/what-gets-created.md).
+ */
 export const EXTERNAL_ID = /^[\w+=,.@:/-]{32,1224}$/;
 
 /** Every output a source stack exports, in a fixed order, with the rule its value must meet. */

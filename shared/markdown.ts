@@ -121,3 +121,18 @@ export function neutralize(block: string): string {
         })
         .join("\n");
 }
+
+/**
+ * Prose of this repository for one table cell (the config reference): on one line, `|` escaped,
+ * and `<`, `>`, `&` outside code spans as entities (GitHub would read `<stack>` as an HTML tag and
+ * drop it); code spans kept as written. Text a pull request supplies goes through `cell` and
+ * `neutralize` instead.
+ */
+export function proseCell(text: string): string {
+    const oneLine = text.replace(/\s*\n\s*/g, " ").trim();
+    return oneLine
+        .split(/(`[^`]*`)/)
+        .map((part, i) => (i % 2 === 1 ? part : part.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")))
+        .join("")
+        .replace(/\|/g, "\\|");
+}

@@ -24,6 +24,7 @@ import YAML from "yaml";
 import { MAX_DEPTH } from "./config/bounds";
 import { parseYaml, readTextFile } from "./files";
 import { EXAMPLE_STACK, PROJECT_FOLDERS, SOURCE_PROJECT, WorkspaceStackSummary, qualifiedStack, workspaceSummary } from "./inventory";
+import { byCodeUnits } from "./order";
 import { Refusal } from "./refusal";
 
 /** The stack a file holds the config of (`Pulumi.<stack>.yaml`); undefined for the example and any other file. */
@@ -108,7 +109,7 @@ export function stackFiles(projectFolder: string): { stack: string; file: string
             const stack = stackOfFile(f);
             return stack === undefined ? [] : [{ stack, file: path.join(projectFolder, f) }];
         })
-        .sort((a, b) => (a.stack < b.stack ? -1 : a.stack > b.stack ? 1 : 0));
+        .sort((a, b) => byCodeUnits(a.stack, b.stack));
 }
 
 /** Every source stack of the inventory, fully qualified in the organisation `org`. */

@@ -49,7 +49,8 @@ export class AthenaSourceAccess extends pulumi.ComponentResource {
         const accountId = getCallerIdentityOutput({}, { parent: this }).accountId;
         const results: S3Location = { bucket: args.results.bucket, prefix: args.results.prefix };
 
-        // At least 32 characters (DESIGN.md). The engine keeps RandomPassword's result secret in
+        // 48 characters, over the 32 the contract requires of an external ID (shared/contract.ts): too
+        // long to guess, the confused-deputy guard of the trust policy. The engine keeps RandomPassword's result secret in
         // state; wrapping it here also makes everything computed from it secret in the program.
         const externalIdResource = new random.RandomPassword(`${name}-external-id`, { length: 48, special: false }, { parent: this });
         const externalId = pulumi.secret(externalIdResource.result);

@@ -98,9 +98,6 @@ const pluginProvider: pulumi.dynamic.ResourceProvider<Inputs, Outputs> = {
     },
 };
 
-/** Its type token: a dynamic resource of a module of its own, told apart from the health checks in plans. */
-export const PLUGIN_INSTALLATION_TYPE = "pulumi-nodejs:dynamic/grafana-athena:AthenaPluginInstallation";
-
 export class AthenaPluginInstallation extends pulumi.dynamic.Resource {
     /** The version Grafana reports. */
     public readonly installedVersion!: pulumi.Output<string>;

@@ -18,6 +18,7 @@ import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
 import { Refusal } from "../refusal";
 import { ATHENA_PLUGIN_ID } from "./dataSource";
 import { fleetDashboardUid, homeDashboardUid, isGrafanaUid, sourceDashboardUid, teamFleetDashboardUid } from "./uids";
+import { byCodeUnits } from "../order";
 
 /** Dashboard JSON model version of Grafana 10.4. */
 export const SCHEMA_VERSION = 39;
@@ -473,10 +474,6 @@ export function fleetDashboard(options: FleetOptions): BuiltDashboard {
 /** Escapes text for Markdown (CommonMark/GFM table cells): every ASCII punctuation mark that matters. */
 function markdownText(value: string): string {
     return value.replace(/[\r\n\t]+/g, " ").replace(/[\\`*_{}[\]()<>#+\-.!|~&]/g, "\\$&");
-}
-
-function byCodeUnits(a: string, b: string): number {
-    return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /**

@@ -1,6 +1,6 @@
 /**
- * The Athena data source as Grafana stores it (grafana/athena-datasource `src/types.ts`,
- * DESIGN.md "Facts checked against the sources"). Pure: the component turns this into a
+ * The Athena data source as Grafana stores it (grafana/athena-datasource `src/types.ts`; the facts
+ * this code relies on are in docs/facts.md). Pure: the component turns this into a
  * `grafana.oss.DataSource`.
  */
 import { createHash } from "crypto";

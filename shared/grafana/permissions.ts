@@ -14,6 +14,7 @@
  * are not the dashboard's to remove, so every folder of this program gets its own whole set too.
  */
 import { Refusal } from "../refusal";
+import { byCodeUnits } from "../order";
 
 /** The data source permission that lets a team query (the provider's `Query`, Grafana's level 1). */
 export const QUERY = "Query";
@@ -58,7 +59,6 @@ export interface PermissionItem {
     permission: string;
 }
 
-const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Names, deduplicated and sorted: the order of a list in a stack file never changes a grant. */
 export function teamSet(names: readonly string[]): string[] {

@@ -179,7 +179,8 @@ export class PolicyStatement {
 }
 
 /**
- * The kinds of policy IAM stores, each with its own size quota (DESIGN.md, "IAM quotas").
+ * The kinds of policy IAM stores, each with its own size quota (IAM User Guide, "IAM and AWS STS
+ * quotas"; the figures are in size.ts).
  * - `inline`: the inline policies of one role together.
  * - `managed`: one customer-managed policy.
  * - `trust`: a role's trust policy (default quota; 4,096 after a quota raise).

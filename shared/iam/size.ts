@@ -1,6 +1,6 @@
 /**
  * IAM size accounting. IAM counts the characters of a policy without whitespace
- * (DESIGN.md, "IAM quotas"); these are the default quotas of a new account.
+ * (IAM User Guide, "IAM and AWS STS quotas"); these are the default quotas of a new account.
  */
 import { PolicyDocument, PolicyError, PolicyJson, PolicyKind, PolicyStatement } from "./policy";
 

@@ -1,5 +1,6 @@
 /**
- * The policies of the data account's role, the one Grafana assumes (DESIGN.md, "Security model"):
+ * The policies of the data account's role, the one Grafana assumes (docs/what-gets-created.md says
+ * why each permission is there; docs/policy-pack.md states the security model as rules):
  * - `sourceTrustPolicy`: who may assume it;
  * - `sourceAccessPolicies`: what it may do.
  */

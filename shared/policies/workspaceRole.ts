@@ -1,6 +1,6 @@
 /**
  * The policy of the Grafana account's side: which source roles the workspace role may assume
- * (DESIGN.md, "Security model"). Either an explicit list of role ARNs, or organisation mode: one
+ * (docs/what-gets-created.md, "Source stacks are not trusted blindly, and organisation mode"). Either an explicit list of role ARNs, or organisation mode: one
  * statement for any number of sources.
  */
 import { PolicyDocument, PolicyError, PolicyStatement, Value } from "../iam/policy";

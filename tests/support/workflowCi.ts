@@ -7,7 +7,13 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import YAML from "yaml";
-import { Ci, PinTable, parseAction, parseWorkflow, violations } from "./workflowRules";
+import { Ci, PinTable, RULES, parseAction, parseWorkflow } from "./workflowRules";
+import { TRUST_RULES } from "./workflowTrust";
+
+/** Every rule of the CI (the workflow rules and the trust rules) broken by `ci`. */
+export function violations(ci: Ci): string[] {
+    return [...Object.values(RULES), ...Object.values(TRUST_RULES)].flatMap((rule) => rule(ci));
+}
 
 export const ROOT = path.join(__dirname, "..", "..");
 export const GITHUB = path.join(ROOT, ".github");

@@ -8,7 +8,6 @@
  * case-insensitive (`SECRETS.X` is `secrets.x`, `toJson` is `toJSON`), and so are string
  * comparisons (`==` ignores case). docs/ci.md ("What the rules check") lists what each rule covers.
  */
-import { TRUST_RULES } from "./workflowTrust";
 import YAML from "yaml";
 
 export interface Step {
@@ -1101,7 +1100,3 @@ export const RULES: Record<string, (ci: Ci) => string[]> = {
     noInstallScripts,
     codeOwners,
 };
-
-export function violations(ci: Ci): string[] {
-    return [...Object.values(RULES), ...Object.values(TRUST_RULES)].flatMap((rule) => rule(ci));
-}

@@ -26,6 +26,7 @@ import { parseArgs } from "util";
 import YAML from "yaml";
 import { pulumiYamlConfig } from "../../shared/config/declare";
 import { PROJECT_KEYS } from "../../shared/config/projects";
+import { proseCell as cell } from "../../shared/markdown";
 
 /** The projects, by folder, in the order a reader meets them. */
 export const PROJECT_FOLDERS = ["infra-account-b", "infra-account-a", ".", "bootstrap"] as const;
@@ -111,19 +112,6 @@ export function readProjectReference(projectYaml: string, file = "Pulumi.yaml"):
         });
     }
     return { name, description: typeof doc.description === "string" ? doc.description.trim() : undefined, keys };
-}
-
-/**
- * Text for one table cell: on one line, `|` escaped, and `<`, `>`, `&` outside code spans as
- * entities (GitHub would read `<stack>` as an HTML tag and drop it); code spans kept as written.
- */
-export function cell(text: string): string {
-    const oneLine = text.replace(/\s*\n\s*/g, " ").trim();
-    return oneLine
-        .split(/(`[^`]*`)/)
-        .map((part, i) => (i % 2 === 1 ? part : part.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")))
-        .join("")
-        .replace(/\|/g, "\\|");
 }
 
 /** A value as a code span (JSON for anything but a plain string), long enough a fence for any backticks in it. */

@@ -14,6 +14,7 @@
  * change of access the diff shows.
  */
 import type { Plan, PlanResource } from "./format";
+import { byCodeUnits } from "../../shared/order";
 
 /** Who a grant names, as a reviewer reads it. */
 export const EVERYONE = "every user (Grafana's defaults)";
@@ -35,7 +36,6 @@ const FOLDER_PERMISSION = "grafana:oss/folderPermission:FolderPermission";
 const DASHBOARD_PERMISSION = "grafana:oss/dashboardPermission:DashboardPermission";
 const TEAM = "grafana:oss/team:Team";
 
-const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const str = (v: unknown) => (typeof v === "string" ? v : v === undefined || v === null ? "" : String(v));
 
 /** Who a whole set of grants names. Every level the provider accepts (Query, View, Edit, Admin) includes querying or viewing. */

@@ -1,8 +1,9 @@
 /**
- * The offline plan's format (DESIGN.md, "The offline plan"): what `npm run synth` prints, what
+ * The offline plan's format (docs/offline-plan.md, "The plan's JSON"): what `npm run synth` prints, what
  * `--ref` and `--ref-dir` read back, what the plan diff compares and what CI uploads. An interface
  * users and CI rely on: fields are only ever added.
  */
+import { byCodeUnits } from "../../shared/order";
 
 /** What every secret value looks like in a plan. */
 export const SECRET = "[secret]";
@@ -68,7 +69,6 @@ export function readPlanFile(file: string, read: (f: string) => string): Plan {
     return plan;
 }
 
-const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Any value as a string; never `String(object)`, which an object without a prototype (the plan diff's parse) refuses. */
 const str = (v: unknown): string => (typeof v === "string" ? v : (JSON.stringify(v) ?? String(v)));

@@ -1,6 +1,6 @@
 /**
  * The offline plan: runs a project's real `index.ts` under the mock runtime and prints what the
- * stack would create, as JSON (DESIGN.md, "The offline plan").
+ * stack would create, as JSON (docs/offline-plan.md).
  *
  *   npm run synth -- <project-dir> [--stack NAME] [--config FILE] [--ref STACK=PLANFILE]... [--ref-dir DIR] [--out FILE]
  *   npm run synth                  # every example stack, in order, into out/, with a summary

@@ -93,7 +93,7 @@ describe("hostile and broken config, refused", function () {
     this.timeout(120_000);
 
     for (const c of CASES) {
-        it(`${path.basename(c.dir) === "main" ? "root" : path.basename(c.dir)}: ${c.what}`, async () => {
+        it(`${c.dir === ROOT_DIR ? "root" : path.basename(c.dir)}: ${c.what}`, async () => {
             const problems = await configProblems(c.dir, c.variant);
             const keys = problems.map((p) => p.slice(0, p.indexOf(": ")));
             assert.ok(keys.some((k) => k === c.key || k.startsWith(`${c.key}.`) || k.startsWith(`${c.key}[`)), `no problem names ${c.key}:\n${problems.join("\n")}`);

@@ -7,7 +7,8 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { CONFIG_DOCS_COMMAND, PROJECT_FOLDERS, cell, configPages, main, readProjectReference, renderConfigReference, stalePages } from "../../../tools/dev/configDocs";
+import { proseCell as cell } from "../../../shared/markdown";
+import { CONFIG_DOCS_COMMAND, PROJECT_FOLDERS, configPages, main, readProjectReference, renderConfigReference, stalePages } from "../../../tools/dev/configDocs";
 import { REPO } from "../../support/program";
 
 /** A throwaway root holding copies of the three Pulumi.yaml files and the generated pages. */

@@ -6,6 +6,7 @@
  * its own.
  */
 import type { StackEntry } from "./fleetInventory";
+import { cell } from "../../../shared/markdown";
 
 export type FleetCommand = "preview" | "up";
 
@@ -158,7 +159,6 @@ export function describeChanges(changes: Record<string, number>): string {
 /** The summary as a Markdown table (a terminal shows it as it is; a job summary renders it), with the totals. */
 export function summaryTable(command: FleetCommand, results: readonly StackResult[]): string {
     const count = (s: StackStatus) => results.filter((r) => r.status === s).length;
-    const cell = (t: string) => t.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
     const lines = [
         `pulumi ${command}: ${results.length} stacks: ${count("changed")} changed, ${count("unchanged")} unchanged, ${count("failed")} failed${count("skipped") ? `, ${count("skipped")} skipped` : ""}`,
         "",

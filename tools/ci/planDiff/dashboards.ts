@@ -4,7 +4,8 @@
  */
 import type { PlanResource } from "../../plan/format";
 import { code } from "../../../shared/markdown";
-import { asText, byCodeUnits, changedJsonInputs, own, isObject, same, short, sortedKeys, unifiedDiff, visibleControls } from "./text";
+import { byCodeUnits } from "../../../shared/order";
+import { asText, changedJsonInputs, own, isObject, same, short, sortedKeys, unifiedDiff, visibleControls } from "./text";
 
 /** Inputs holding a Grafana dashboard model as a JSON string. */
 export const DASHBOARD_INPUTS = ["configJson"];

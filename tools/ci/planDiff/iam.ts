@@ -3,7 +3,8 @@
  * statements; wildcards marked) and a unified diff of the pretty-printed JSON.
  */
 import type { PlanResource } from "../../plan/format";
-import { asList, asText, byCodeUnits, own, canonicalJson, changedJsonInputs, isObject, pretty, same, short, unifiedDiff } from "./text";
+import { byCodeUnits } from "../../../shared/order";
+import { asList, asText, own, canonicalJson, changedJsonInputs, isObject, pretty, same, short, unifiedDiff } from "./text";
 
 /** Inputs holding an IAM policy document as a JSON string. */
 export const POLICY_INPUTS = ["assumeRolePolicy", "policy"];

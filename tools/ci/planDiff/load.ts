@@ -7,7 +7,7 @@ import * as path from "path";
 import { MAX_PLAN_FILE_BYTES, readTextFile } from "../../../shared/files";
 import { Plan, normalizePlan } from "../../plan/format";
 import { JSON_LIMITS, JsonLimitError, JsonLimits, parseJson } from "./json";
-import { byCodeUnits } from "./text";
+import { byCodeUnits } from "../../../shared/order";
 
 /**
  * Bounds on a folder of plans, chosen so that the diff of two folders at the limits runs in bounded

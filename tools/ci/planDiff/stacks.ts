@@ -8,7 +8,8 @@ import type { Plan, PlanRead, PlanResource } from "../../plan/format";
 import { DASHBOARD_INPUTS, DashboardDiff, dashboardDiffs } from "./dashboards";
 import { POLICY_INPUTS, PolicyDiff, policyDiffs } from "./iam";
 import { code } from "../../../shared/markdown";
-import { byCodeUnits, isObject, own, pretty, same, sortedKeys, unifiedDiff } from "./text";
+import { byCodeUnits } from "../../../shared/order";
+import { isObject, own, pretty, same, sortedKeys, unifiedDiff } from "./text";
 
 /** Other JSON-string inputs worth a pretty diff (Grafana data source settings). */
 const JSON_INPUTS = ["jsonDataEncoded"];

@@ -5,11 +5,8 @@
  */
 import { OMIT_HEADERS, createTwoFilesPatch } from "diff";
 import type { PlanResource } from "../../plan/format";
+import { byCodeUnits } from "../../../shared/order";
 import { parseJson } from "./json";
-
-export function byCodeUnits(a: string, b: string): number {
-    return a < b ? -1 : a > b ? 1 : 0;
-}
 
 export function isObject(v: unknown): v is Record<string, unknown> {
     return typeof v === "object" && v !== null && !Array.isArray(v);

@@ -1,7 +1,7 @@
 /**
  * Records what a program asks the Pulumi engine for: every registered or read resource with its
  * type, name, parent, provider, inputs and options. The options are read off the mock monitor's
- * register requests (DESIGN.md, "Recording resource options under mocks"): `getProtect()`,
+ * register requests (docs/offline-plan.md, "The plan's JSON"): `getProtect()`,
  * `getRetainondelete()`, `getImportid()`, `getParent()`, `getDependenciesList()`,
  * `getAdditionalsecretoutputsList()`, `getDeletebeforereplace()`, `getIgnorechangesList()` (checked with
  * @pulumi/pulumi 3.276.0).
