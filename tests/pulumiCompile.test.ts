@@ -13,8 +13,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as ts from "typescript";
 import { REPO } from "./support/program";
+import { projectCompilerOptions } from "../shared/pulumiInternals";
 
-const tsutils = require("@pulumi/pulumi/tsutils") as { loadTypeScriptCompilerOptions(file: string): Record<string, unknown> };
 
 /**
  * Pulumi's defaults for TypeScript >= 4.7, under the folder's own compilerOptions (its
@@ -24,7 +24,7 @@ const PULUMI_DEFAULTS = { target: "ES2020", module: "nodenext", moduleResolution
 
 function pulumiOptions(projectDir: string): ts.CompilerOptions {
     const file = path.join(projectDir, "tsconfig.json");
-    const overrides = { ...PULUMI_DEFAULTS, ...tsutils.loadTypeScriptCompilerOptions(file) };
+    const overrides = { ...PULUMI_DEFAULTS, ...projectCompilerOptions(file) };
     const read = ts.readConfigFile(file, ts.sys.readFile);
     const parsed = ts.parseJsonConfigFileContent({ ...read.config, compilerOptions: { ...read.config.compilerOptions, ...overrides } }, ts.sys, projectDir, undefined, file);
     assert.deepEqual(parsed.errors, []);

@@ -11,6 +11,7 @@ import { ROOT_NAMESPACE } from "./root";
 import { describe, hideValues, region as regionRule, withHiddenValues } from "./rules";
 import { SOURCE_NAMESPACE } from "./source";
 import { WORKSPACE_NAMESPACE } from "./workspace";
+import { isConfigSecret } from "../pulumiInternals";
 
 export type KeyKind = "string" | "json" | "secret";
 
@@ -31,13 +32,11 @@ export interface StackConfigView {
 
 /**
  * The running program's config. Which keys are secrets the engine passes in
- * `PULUMI_CONFIG_SECRET_KEYS`; the SDK reads it with `runtime/config` `isConfigSecret` (exported,
- * marked internal; checked with @pulumi/pulumi 3.276.0). A key set with `--path --secret` on a
+ * `PULUMI_CONFIG_SECRET_KEYS`; the SDK reads it with an internal (shared/pulumiInternals.ts). A key set with `--path --secret` on a
  * nested field (`workspace.grafanaAuth`) makes its whole top-level key secret.
  */
 export function runtimeConfig(): StackConfigView {
-    const config = require("@pulumi/pulumi/runtime/config") as { isConfigSecret(key: string): boolean };
-    return { all: sdk().runtime.allConfig(), isSecret: (k) => config.isConfigSecret(k) };
+    return { all: sdk().runtime.allConfig(), isSecret: (k) => isConfigSecret(k) };
 }
 
 /**

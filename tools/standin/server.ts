@@ -10,12 +10,12 @@
  * Methods not served here (Construct, Call, Handshake, ...) answer UNIMPLEMENTED, which the engine
  * takes as "not supported".
  */
-import { createRequire } from "node:module";
 import { StandIn } from "./cloud";
 import { changedKeys, diffInputs } from "./replaces";
 import { Props, holdsUnknown, plain, secretKeys, wrapSecrets } from "./wire";
+import { sdkRequire } from "../../shared/pulumiInternals";
 
-const sdk = createRequire(require.resolve("@pulumi/pulumi/package.json"));
+const sdk = sdkRequire as (id: string) => any;
 const grpc = sdk("@grpc/grpc-js");
 const provrpc = sdk("./proto/provider_grpc_pb");
 const provproto = sdk("./proto/provider_pb");

@@ -1,20 +1,17 @@
 /**
- * One program run under `pulumi.runtime.setMocks`, from start to end. Every use of the Pulumi
- * SDK's internals is here, checked against @pulumi/pulumi 3.276.0 (re-check them on an upgrade;
- * from 3.248.0 to 3.276.0 none of those below changed, while `setMocks` began to report transforms
- * as supported and its mock monitor gained `getDeploymentInfo` and `existsResource`, which no
- * program here uses):
- * - `runtime/settings` `waitForRPCs()`: resolves once every resource registration has finished;
- * - `runtime/state` `getStore().leakCandidates`: the promises the SDK reports as leaked at exit;
+ * One program run under `pulumi.runtime.setMocks`, from start to end, relying on (checked against
+ * @pulumi/pulumi 3.276.0; from 3.248.0 to 3.276.0 none changed, while `setMocks` began to report
+ * transforms as supported and its mock monitor gained `getDeploymentInfo` and `existsResource`,
+ * which no program here uses):
+ * - the SDK's internals `waitForRPCs()` and `leakCandidates()` (shared/pulumiInternals.ts);
  * - `Error.stackTraceLimit`: the SDK records a stack trace for every output it makes;
  * - `pulumi.runtime.getMonitor()`: the mock monitor `setMocks` installed;
  * - a program is its `index.ts`, loaded with `require` (and reloaded for the next run).
  */
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import { leakCandidates, waitForRPCs } from "../../../shared/pulumiInternals";
 
-const settings = () => require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
-const state = () => require("@pulumi/pulumi/runtime/state") as { getStore(): { leakCandidates?: Set<unknown> } };
 
 export interface MockedRun {
     project: string;
@@ -45,7 +42,7 @@ export async function serialised<T>(body: () => Promise<T>): Promise<T> {
         return await body();
     } finally {
         Error.stackTraceLimit = stackTraceLimit;
-        state().getStore().leakCandidates?.clear();
+        leakCandidates()?.clear();
         release();
     }
 }
@@ -90,7 +87,7 @@ export function watchFailures(): { failures: unknown[]; first: Promise<never>; s
 
 /** Resolves once every registration of the run has finished, and pending rejections were delivered. */
 export async function settle(): Promise<void> {
-    await settings().waitForRPCs();
+    await waitForRPCs();
     await new Promise((r) => setImmediate(r));
 }
 
@@ -100,6 +97,6 @@ export async function settle(): Promise<void> {
  * whose inputs failed never finishes its RPC (`setMocks` resets the count for the next run).
  */
 export async function drain(): Promise<void> {
-    await Promise.race([settings().waitForRPCs().catch(() => undefined), new Promise((r) => setTimeout(r, 100))]);
+    await Promise.race([waitForRPCs().catch(() => undefined), new Promise((r) => setTimeout(r, 100))]);
     await new Promise((r) => setImmediate(r));
 }
