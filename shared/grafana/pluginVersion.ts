@@ -21,8 +21,14 @@ export const ATHENA_PLUGIN_MIN_VERSION = "3.1.6";
 /** Longest version string looked at: anything longer is not a version. */
 const MAX_VERSION_LENGTH = 64;
 
-/** `[major, minor, patch]` of "3.1.6", "v3.1.6" or "3.1.6-beta.1" (a pre-release counts as below its release); null otherwise. */
-export function parsePluginVersion(version: string): { parts: [number, number, number]; prerelease: boolean } | null {
+/** A version read: `[major, minor, patch]`, and whether it is a pre-release (below its release). */
+export interface PluginVersion {
+    parts: [number, number, number];
+    prerelease: boolean;
+}
+
+/** "3.1.6", "v3.1.6" or "3.1.6-beta.1" read; null for anything else. */
+export function parsePluginVersion(version: string): PluginVersion | null {
     if (typeof version !== "string" || version.length > MAX_VERSION_LENGTH) return null;
     const m = /^v?(\d{1,6})\.(\d{1,6})\.(\d{1,6})(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/.exec(version.trim());
     if (!m) return null;
@@ -44,13 +50,17 @@ export function meetsPluginFloor(version: string, floor: string): boolean {
  * Why `version` cannot be the version installed for `major` with `floor`, in one line naming
  * `key`; undefined when it can.
  */
-export function pluginVersionProblem(key: string, version: string, major: number, floor: string): string | undefined {
+export function pluginVersionProblem(
+    key: string, version: string, major: number, floor: string): string | undefined {
     const v = parsePluginVersion(version);
-    if (!v) return `${key}: "${String(version).slice(0, MAX_VERSION_LENGTH)}" is not a version such as ${floor}`;
+    if (!v) {
+        return `${key}: "${String(version).slice(0, MAX_VERSION_LENGTH)}" is not a version such as ${floor}`;
+    }
     if (v.parts[0] !== major) return `${key}: ${version} is not of the supported major version ${major}`;
     if (!meetsPluginFloor(version, floor)) {
         return (
-            `${key}: ${version} is below ${floor}, the first Athena plugin release that sends the data source's own ` +
+            `${key}: ${version} is below ${floor}, the first Athena plugin release that sends ` +
+            `the data source's own ` +
             `external ID with the workspace IAM role (3.1.4 and 3.1.5 do not)`
         );
     }
