@@ -10,7 +10,7 @@ import { hasWildcard, literalPrefix } from "./glob";
 import { Statement, list, show, statementId } from "./values";
 
 /** Which policy of the pack a finding belongs to. */
-export type GrantKind = "write" | "read" | "not" | "bad";
+export type GrantKind = "write" | "read" | "not" | "bad" | "chain";
 
 export interface GrantFinding {
     kind: GrantKind;
@@ -30,6 +30,25 @@ export function judgeStatements(statements: readonly Statement[]): Promise<Grant
 const allStars = (r: string) => r.length > 0 && [...r].every((c) => c === "*");
 
 /**
+ * Actions that let the role act as another principal (assume, or hand to a service, a role whose
+ * policies this stack does not show) or mint credentials: a role Grafana may assume that has one
+ * reaches whatever the other role may do, so the pack refuses them on any resource.
+ */
+export const CHAIN_ACTIONS = [
+    "sts:AssumeRole",
+    "sts:AssumeRoleWithSAML",
+    "sts:AssumeRoleWithWebIdentity",
+    "sts:AssumeRoot",
+    "sts:GetFederationToken",
+    "iam:PassRole",
+    "iam:CreateAccessKey",
+    "iam:CreateLoginProfile",
+    "iam:UpdateLoginProfile",
+    "iam:UpdateAssumeRolePolicy",
+];
+const chains = (a: CatalogAction) => CHAIN_ACTIONS.some((c) => c.toLowerCase() === a.full.toLowerCase());
+
+/**
  * Whether a resource pattern with a wildcard reaches beyond one resource of the action's kind:
  * for some ARN format of the action's resource types, the pattern's literal start stops before it
  * has named every part but the last (the last may be open only when a container before it is
@@ -37,9 +56,12 @@ const allStars = (r: string) => r.length > 0 && [...r].every((c) => c === "*");
  * at all does not count for it.
  */
 export function isWildcardArn(resource: string, formats: readonly string[]): boolean {
-    if (!hasWildcard(resource)) return false;
+    const variable = resource.indexOf("${");
+    if (!hasWildcard(resource) && variable < 0) return false;
     if (formats.length === 0) return true;
-    const known = literalPrefix(resource);
+    // A policy variable is read as a wildcard from where it starts: IAM fills it from the request
+    // (`${aws:referer}`, `${aws:userid}`, request tags), so the caller may choose what it names.
+    const known = literalPrefix(variable < 0 ? resource : resource.slice(0, variable));
     return formats.some((f) => binding(known, f) === "open");
 }
 
@@ -129,13 +151,23 @@ async function judge(statements: readonly Statement[]): Promise<GrantFinding[]> 
                 let kind: "write" | "read" | undefined;
                 if (writes(a)) kind = star || isWildcardArn(r, a.formats) ? "write" : undefined;
                 else if (star) kind = !a.wildcardOnly || reads(a) ? "read" : undefined;
-                else if (reads(a) && isWildcardArn(r, a.formats)) kind = "read";
+                // A List action with resource-level permissions lists what one resource holds
+                // (s3:ListBucket: its keys), so on a wildcard ARN it reads beyond named resources.
+                else if ((reads(a) || !a.wildcardOnly) && isWildcardArn(r, a.formats)) kind = "read";
                 if (kind) {
                     hits[kind].actions.add(a.full);
                     hits[kind].resources.add(show(r, 100));
                 }
             }
         }
+        const chained = [...new Set(actions.filter(chains).map((a) => a.full))];
+        if (chained.length > 0)
+            out.push({
+                kind: "chain",
+                message:
+                    `${id} allows ${listed(chained)}: ` +
+                    "the role may act as another role, whose permissions the pack does not judge",
+            });
         for (const kind of ["write", "read"] as const) {
             const h = hits[kind];
             if (h.actions.size === 0) continue;

@@ -288,6 +288,13 @@ export const RULES: readonly Rule[] = [
         check: (resources, settings) => grantFindings(resources, settings, "read"),
     },
     {
+        name: "grafana-role-no-role-chaining",
+        description:
+            "The policies of a role Grafana may assume allow no action that acts as another principal, on any resource: sts:AssumeRole (and its SAML, web identity and root forms), sts:GetFederationToken, iam:PassRole, iam:CreateAccessKey, iam:CreateLoginProfile, iam:UpdateLoginProfile, iam:UpdateAssumeRolePolicy.",
+        fix: "remove the action: Grafana assumes each data source role directly, and the pack judges only roles it can see",
+        check: (resources, settings) => grantFindings(resources, settings, "chain"),
+    },
+    {
         name: "grafana-role-no-not-action",
         description:
             "The policies of a role Grafana may assume have no Allow statement with NotAction or NotResource: such a statement allows everything it does not list, including actions and resources AWS adds later.",

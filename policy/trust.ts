@@ -136,6 +136,7 @@ function mayAdmitWorkspaceRole(s: Statement, w: Workspaces): boolean {
     const mayName = (v: unknown) =>
         typeof v !== "string" ||
         hasWildcard(v) ||
+        v.includes("${") ||
         w.isWorkspaceRole(v) ||
         w.accounts.has(arnParts(v)?.account ?? "-");
     if (named.some(mayName)) return true;

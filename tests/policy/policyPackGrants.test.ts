@@ -249,6 +249,7 @@ describe("policy pack against hand-written stacks", function () {
             assert.deepEqual(await reported(stack(bounded)), [
                 "grafana-athena-through-tagged-workgroup reader",
                 "grafana-role-no-read-on-wildcard reader",
+                "grafana-role-no-role-chaining reader",
                 "grafana-role-no-write-on-wildcard reader",
             ]);
         });
