@@ -6,37 +6,51 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { parseArgs } from "util";
+import { CommandHelp, OptionTable, OptionValues, UsageError, asksForHelp, helpText, parseOptions } from "../cli/options";
 import { Plan, readPlanFile } from "../plan/format";
 import { MAX_CONFIG_FILE_BYTES, MAX_PLAN_FILE_BYTES, UnreadableFile, readRegularFile } from "../../shared/files";
 import { PackConfig, evaluatePlans, packConfigProblems, violationLine } from "../../policy/offline";
 import { policyMarkdown } from "../../policy/markdown";
 
-const USAGE = "usage: npm run policy -- PLAN.json|DIR... [--config FILE] [--json] [--markdown FILE]";
-const HELP = `${USAGE}
-Evaluates the grafana-athena policy pack (policy/) on offline plans, as \`pulumi preview --policy-pack policy\` does on real stacks.
-  PLAN.json|DIR   plans written by npm run synth or npm run fleet -- synth (files, or folders of *.json plans)
-  --config FILE   the pack's config, as for pulumi preview --policy-pack-config: {"<policy>": "advisory"|"disabled"|{enforcementLevel, workspaceRoleArns, grafanaAccountIds}}
-  --json          print the violations as a JSON array instead of lines
-  --markdown FILE write the violations as a Markdown section for a pull-request comment
-Exit 0: no mandatory violation; 1: a mandatory violation, or a plan or config that cannot be read; 2: bad command line.
-`;
+/** The command's options: the parser and `--help` are both made from this table. */
+export const POLICY_OPTIONS = {
+    config: {
+        type: "string",
+        value: "FILE",
+        help: 'the pack\'s config, as for pulumi preview --policy-pack-config: {"<policy>": "advisory"|"disabled"|{enforcementLevel, workspaceRoleArns, grafanaAccountIds}}',
+    },
+    json: { type: "boolean", help: "print the violations as a JSON array instead of lines" },
+    markdown: { type: "string", value: "FILE", help: "write the violations as a Markdown section for a pull-request comment" },
+} as const satisfies OptionTable;
+
+export const POLICY_HELP: CommandHelp = {
+    usage: "npm run policy -- PLAN.json|DIR...",
+    summary: "Evaluates the grafana-athena policy pack (policy/) on offline plans, as `pulumi preview --policy-pack policy` does on real stacks.",
+    positionals: [["PLAN.json|DIR", "plans written by npm run synth or npm run fleet -- synth (files, or folders of *.json plans)"]],
+    examples: [
+        ["npm run synth && npm run policy -- out", "the example plans, judged by every policy of the pack"],
+        ["npm run policy -- plans --config pack.json --markdown policy.md", "a fleet's plans with the pack's config, and the pull request's section"],
+    ],
+    exitCodes: [
+        [0, "no mandatory violation (or --help)"],
+        [1, "a mandatory violation, or a plan or config that cannot be read"],
+        [2, "a bad command line"],
+    ],
+};
 
 export async function main(argv: string[], out: (t: string) => void = (t) => process.stdout.write(t), err: (t: string) => void = (t) => process.stderr.write(t)): Promise<number> {
-    let parsed;
-    try {
-        parsed = parseArgs({ args: argv, allowPositionals: true, options: { config: { type: "string" }, json: { type: "boolean" }, markdown: { type: "string" }, help: { type: "boolean", short: "h" } } });
-    } catch (e) {
-        err(`${(e as Error).message.split("\n")[0]}\n${USAGE}\n`);
-        return 2;
-    }
-    const { values, positionals } = parsed;
-    if (values.help) {
-        out(HELP);
+    if (asksForHelp(argv)) {
+        out(helpText(POLICY_HELP, POLICY_OPTIONS));
         return 0;
     }
-    if (positionals.length === 0) {
-        err(`no plan given\n${USAGE}\n`);
+    let values: OptionValues<typeof POLICY_OPTIONS>;
+    let positionals: string[];
+    try {
+        ({ values, positionals } = parseOptions(argv, POLICY_OPTIONS));
+        if (positionals.length === 0) throw new UsageError("no plan given: name plan files or folders of plans");
+    } catch (e) {
+        if (!(e instanceof UsageError)) throw e;
+        err(`${e.message}\n${helpText(POLICY_HELP, POLICY_OPTIONS).split("\n")[0]}\n`);
         return 2;
     }
     let config: PackConfig = {};

@@ -46,6 +46,8 @@ export interface CommandHelp {
     notes?: string[];
     /** Exit codes and what each means. */
     exitCodes: [number, string][];
+    /** Command lines that show it at work, each with what it does: `[command line, what]`. */
+    examples?: [string, string][];
 }
 
 /** A command line that cannot be run: exit code 2, one line. */
@@ -127,6 +129,7 @@ export function helpText(help: CommandHelp, table: OptionTable): string {
         lines.push(`  ${flag.padEnd(width)}  ${o.help}${extra.length ? ` (${extra.join("; ")})` : ""}`);
     }
     if (help.notes?.length) lines.push("", ...help.notes);
+    if (help.examples?.length) lines.push("", "examples:", ...help.examples.flatMap(([line, what]) => [`  ${line}`, `      ${what}`]));
     lines.push("", "exit codes:", ...help.exitCodes.map(([code, what]) => `  ${code}  ${what}`));
     return `${lines.join("\n")}\n`;
 }

@@ -174,6 +174,10 @@ export const BENCH_OPTIONS = {
 export const BENCH_HELP: CommandHelp = {
     usage: "npm run bench --",
     summary: "Plan-time benchmark: the workspace stack fed by N generated source stacks, beside its floor (the same stack references and resources, no logic), each run in a fresh process. Prints a Markdown table.",
+    examples: [
+        ["npm run bench -- --sizes 500,2000 --runs 3", "the workspace with 500 and 2,000 sources, the median of three runs each"],
+        ["npm run bench -- --fleet 100,300", "fleet synth of generated repositories of 100 and 300 source stacks"],
+    ],
     exitCodes: [
         [0, "measured (or --help)"],
         [1, "a run failed"],

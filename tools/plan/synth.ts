@@ -50,6 +50,10 @@ export const SYNTH_HELP: CommandHelp = {
         "Without arguments (npm run synth), plans every example stack in order (the source, the workspace fed by it, the root project, the bootstrap) into out/ and prints a summary.",
         "Files read (stack files, --config, plans) must be regular files: a folder, pipe or device is refused, naming it.",
     ],
+    examples: [
+        ["npm run synth", "every example stack into out/, with a summary"],
+        ["npm run synth -- infra-account-a --stack grafana --ref-dir plans", "the workspace stack grafana, its sources read from earlier plans in plans/"],
+    ],
     exitCodes: [
         [0, "planned (or --help)"],
         [1, "the program refused (bad config, a refusal: one line per problem on stderr, nothing on stdout), or a file named is not readable"],

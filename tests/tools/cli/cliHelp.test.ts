@@ -5,7 +5,9 @@
  */
 import { strict as assert } from "node:assert";
 import * as path from "node:path";
-import { BENCH_OPTIONS, parseCli as benchParseCli } from "../../../tools/dev/bench";
+import { BENCH_HELP, BENCH_OPTIONS, parseCli as benchParseCli } from "../../../tools/dev/bench";
+import { main as policyMain } from "../../../tools/ci/policy";
+import { STATE_GUARD_HELP, STATE_GUARD_OPTIONS } from "../../../tools/ci/stateGuard/cli";
 import { OptionTable, UsageError, helpText, parseOptions } from "../../../tools/cli/options";
 import { COMMON_OPTIONS, FLEET_COMMANDS, fleet } from "../../../tools/ci/fleet/cli";
 import { PLAN_DIFF_OPTIONS, main as planDiffMain } from "../../../tools/ci/planDiff/cli";
@@ -131,5 +133,28 @@ describe("command lines: mistakes, one line each @stack-files", () => {
         assert.equal(r.code, 2);
         assert.equal(r.stderr, "synth: --config no-such-stack.yaml does not exist\n");
         assert.equal(r.stdout, "");
+    });
+});
+
+describe("every command's --help shows it at work", () => {
+    it("synth, plan-diff, bench, policy, state-guard and each fleet command print examples, each an npm run command line", async () => {
+        const helps: [string, string][] = [
+            ["synth", (await runMain(synthMain, ["--help"])).stdout],
+            ["plan-diff", (await runMain(planDiffMain, ["--help"])).stdout],
+            ["policy", (await runMain(policyMain, ["--help"])).stdout],
+            ["state-guard", helpText(STATE_GUARD_HELP, STATE_GUARD_OPTIONS)],
+            ["bench", helpText(BENCH_HELP, BENCH_OPTIONS)],
+        ];
+        for (const name of Object.keys(FLEET_COMMANDS)) {
+            let out = "";
+            await fleet([name, "--help"], { out: (t) => (out += t), err: () => undefined });
+            helps.push([`fleet ${name}`, out]);
+        }
+        for (const [name, text] of helps) {
+            const examples = /\nexamples:\n((?: {2}.*\n)+)/.exec(text)?.[1];
+            assert.ok(examples, `${name} --help shows no example`);
+            const lines = examples.split("\n").filter((l) => /^ {2}\S/.test(l));
+            assert.ok(lines.length >= 1 && lines.every((l) => l.trim().startsWith("npm run ")), `${name}: ${lines.join(" / ")}`);
+        }
     });
 });

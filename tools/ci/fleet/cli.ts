@@ -80,6 +80,8 @@ export interface FleetCommandSpec {
     /** Positional arguments after the command, as the usage line shows them (default: none). */
     positionals?: string;
     notes?: string[];
+    /** Command lines that show it at work (`--help` prints them). */
+    examples: [string, string][];
     exitCodes: [number, string][];
     run(ctx: FleetContext): Promise<number> | number;
 }
@@ -180,6 +182,10 @@ function runCommand(command: FleetCommand): FleetCommandSpec {
         summary: command === "preview" ? "pulumi preview of the chosen stacks, sources first, in parallel" : "pulumi up of the chosen stacks, sources first, in parallel",
         options: RUN_OPTIONS,
         notes: ["Without --shard, --workspaces or --stacks: every stack (or every stack --base selects). Needs the Pulumi CLI and cloud credentials."],
+        examples: [
+            [`npm run fleet -- ${command} --stacks sales,finance`, `pulumi ${command} of two source stacks (and nothing else)`],
+            [`npm run fleet -- ${command} --shard 3/20 --concurrency 4`, `the third of 20 shards of the source stacks, four stacks at a time`],
+        ],
         exitCodes: [[0, "every stack ran"], [1, "a stack failed or was skipped"], ...USAGE_EXITS],
         run: async (ctx) => {
             const values = ctx.values as OptionValues<typeof RUN_OPTIONS>;
@@ -208,6 +214,7 @@ export const FLEET_COMMANDS: Record<string, FleetCommandSpec> = {
     list: {
         summary: "every source and workspace stack (offline)",
         options: JSON_OPTION,
+        examples: [["npm run fleet -- list", "every stack the stack files make, sources first"], ["npm run fleet -- list --json", "the same as JSON, for a script"]],
         exitCodes: [[0, "listed"], [1, "a stack file cannot be read"], ...USAGE_EXITS],
         run: (ctx) => {
             print(ctx.io, ctx.values.json, ctx.all());
@@ -217,6 +224,7 @@ export const FLEET_COMMANDS: Record<string, FleetCommandSpec> = {
     check: {
         summary: "every inconsistency of the stack files, one line each naming the file (offline)",
         options: {},
+        examples: [["npm run fleet -- check", "every stack file checked as its program would check it, one line per problem"]],
         exitCodes: [[0, "consistent"], [1, "an inconsistency (listed on stderr)"], ...USAGE_EXITS],
         run: (ctx) => {
             const all = ctx.all();
@@ -229,6 +237,7 @@ export const FLEET_COMMANDS: Record<string, FleetCommandSpec> = {
     shards: {
         summary: "the source stacks in at most N balanced shards, for a CI matrix (offline)",
         options: { max: { type: "string", value: "N", required: true, help: `the most shards (1 to ${MAX_MATRIX}, GitHub's matrix limit)` }, ...BASE_OPTION, ...JSON_OPTION },
+        examples: [["npm run fleet -- shards --max 20 --json", "the stacks in at most 20 groups, for a CI matrix"], ["npm run fleet -- shards --max 20 --base origin/main", "only the stacks a change since main touches"]],
         exitCodes: [[0, "printed"], ...USAGE_EXITS],
         run: (ctx) => {
             const max = whole("max", ctx.values.max as string, 1, 1);
@@ -241,6 +250,7 @@ export const FLEET_COMMANDS: Record<string, FleetCommandSpec> = {
     affected: {
         summary: "the stacks a change since REF touches (offline, reads git)",
         options: { base: { ...BASE_OPTION.base, required: true, default: undefined }, ...JSON_OPTION },
+        examples: [["npm run fleet -- affected --base origin/main", "the stacks the changes since main touch"], ["npm run fleet -- affected --base HEAD~1 --json", "those of the last commit, as JSON"]],
         exitCodes: [[0, "printed"], ...USAGE_EXITS],
         run: (ctx) => {
             print(ctx.io, ctx.values.json, ctx.selected());
@@ -268,7 +278,13 @@ function overview(): string {
 }
 
 function commandHelp(name: string, spec: FleetCommandSpec): CommandHelp {
-    return { usage: `npm run fleet -- ${name}${spec.positionals ? ` ${spec.positionals}` : ""}`, summary: spec.summary, notes: spec.notes, exitCodes: spec.exitCodes };
+    return {
+        usage: `npm run fleet -- ${name}${spec.positionals ? ` ${spec.positionals}` : ""}`,
+        summary: spec.summary,
+        notes: spec.notes,
+        examples: spec.examples,
+        exitCodes: spec.exitCodes,
+    };
 }
 
 /** The repository root `--root` names (default: the current folder): it must be an existing folder. */

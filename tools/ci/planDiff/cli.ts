@@ -60,6 +60,10 @@ export const PLAN_DIFF_HELP: CommandHelp = {
     notes: [
         `Every plan is read as a regular file and bounded: JSON nested at most ${JSON_LIMITS.depth} levels, strings of at most ${JSON_LIMITS.stringLength} characters, lists of at most ${JSON_LIMITS.arrayLength} items; every text from a plan reaches the comment as inert text.`,
     ],
+    examples: [
+        ["npm run plan-diff -- plans/before plans/after", "the comment on stdout: what the change does to every stack"],
+        ["npm run plan-diff -- base head --out comment.md --full summary.md --base-label abc1234", "the comment and the whole diff, as CI writes them"],
+    ],
     exitCodes: [
         [0, "the comment was written (or --help)"],
         [1, "a plan is missing, unreadable, not a plan or out of bounds (one line naming the file)"],

@@ -29,10 +29,14 @@ export const STATE_GUARD_OPTIONS = {
     root: { type: "string", value: "DIR", default: "the current folder", help: "the checkout whose code and stack files are checked against" },
 } as const satisfies OptionTable;
 
-const HELP: CommandHelp = {
+export const STATE_GUARD_HELP: CommandHelp = {
     usage: "npm run state-guard --",
     summary: "Checks that every dynamic resource in the chosen stacks' state carries provider code this repository reviewed, before anything runs it.",
     notes: ["Without --state, --shard, --workspaces or --stacks: every stack. Without --state it needs the Pulumi CLI and the backend's credentials (pulumi stack export)."],
+    examples: [
+        ["npm run state-guard -- --shard 3/20", "the source stacks of the third of 20 shards, as the deploy job checks them"],
+        ["npm run state-guard -- --state sales.json", "a state exported by pulumi stack export"],
+    ],
     exitCodes: [
         [0, "every dynamic resource carries reviewed code"],
         [1, "a resource does not (one line each, naming the stack and the resource), or a state could not be read"],
@@ -67,7 +71,7 @@ export async function main(argv: string[], out: (t: string) => void = (t) => pro
     let values;
     try {
         if (asksForHelp(argv)) {
-            out(helpText(HELP, STATE_GUARD_OPTIONS));
+            out(helpText(STATE_GUARD_HELP, STATE_GUARD_OPTIONS));
             return 0;
         }
         const parsed = parseOptions(argv, STATE_GUARD_OPTIONS);
