@@ -13,6 +13,8 @@ import { Store, now, readSeed } from "./store";
 /** Which account the stand-in's credentials reach (the test sets it per stack, as a profile would). */
 export const ACCOUNT_ENV = "GRAFANA_ATHENA_STANDIN_ACCOUNT";
 
+const TOKEN_TYPE = "aws:grafana/workspaceServiceAccountToken:WorkspaceServiceAccountToken";
+
 export interface Answer {
     id: string;
     outs: Props;
@@ -86,7 +88,9 @@ export class AwsStandIn implements StandIn {
         const mock = RESOURCES[type];
         if (!mock || !type.startsWith("aws:")) throw new Error(`stand-in aws: resource type "${type}" is not modelled`);
         const answer = mock({ type, name, inputs }, this.context(name));
-        const id = String(answer.id);
+        // A token's ID names it among the service account's tokens (`<workspace>,<account>,<token>`):
+        // a replacement's new token has its own, as in Amazon Managed Grafana.
+        const id = type === TOKEN_TYPE ? `${inputs.workspaceId},${inputs.serviceAccountId},${randomBytes(4).toString("hex")}` : String(answer.id);
         if (this.store.get(type, id)) throw new Error(`stand-in aws: ${type} "${id}" already exists`);
         const outs = { ...answer.state, ...this.randomised(type, name, inputs) };
         this.store.put(type, id, { ...outs, __account: this.account, __region: this.region });
@@ -95,7 +99,7 @@ export class AwsStandIn implements StandIn {
 
     /** A token's secret is fresh on every create, as Amazon Managed Grafana's is. */
     private randomised(type: string, name: string, inputs: Props): Props {
-        if (type !== "aws:grafana/workspaceServiceAccountToken:WorkspaceServiceAccountToken") return {};
+        if (type !== TOKEN_TYPE) return {};
         const key = `glsa_${randomBytes(24).toString("base64url")}_${createHash("sha256").update(name).digest("hex").slice(0, 8)}`;
         const created = now(this.store.dir);
         const expires = new Date(created.getTime() + Number(inputs.secondsToLive) * 1000);
@@ -133,7 +137,7 @@ export class AwsStandIn implements StandIn {
     }
 
     secretOutputs(type: string): string[] {
-        return type === "aws:grafana/workspaceServiceAccountToken:WorkspaceServiceAccountToken" ? ["key"] : [];
+        return type === TOKEN_TYPE ? ["key"] : [];
     }
 }
 

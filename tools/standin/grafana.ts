@@ -8,7 +8,7 @@
  * (the provider's `MakeOrgResourceID`).
  */
 import { configValue, Answer, StandIn } from "./cloud";
-import { Props } from "./wire";
+import { Props, same } from "./wire";
 
 const ORG = "1";
 
@@ -88,7 +88,10 @@ export class GrafanaStandIn implements StandIn {
         if (reply.status >= 300) throw new Error(`status: ${reply.status}, body: ${JSON.stringify(reply.body)}`);
         const outs = { ...state };
         if (type === "grafana:oss/dataSource:DataSource") {
-            Object.assign(outs, { name: reply.body.name, type: reply.body.type, jsonDataEncoded: JSON.stringify(reply.body.jsonData ?? {}) });
+            // The provider normalises the JSON and suppresses a difference of form (its DiffSuppressFunc).
+            const json = reply.body.jsonData ?? {};
+            const held = typeof state.jsonDataEncoded === "string" ? state.jsonDataEncoded : "{}";
+            Object.assign(outs, { name: reply.body.name, type: reply.body.type, jsonDataEncoded: same(JSON.parse(held), json) ? held : JSON.stringify(json) });
         } else if (type === "grafana:oss/folder:Folder") {
             outs.title = reply.body.title;
         } else {

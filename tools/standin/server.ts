@@ -69,7 +69,7 @@ export function serve(version: string, provider: StandIn): Promise<number> {
             });
             const plainConfig = plain(config) as Props;
             if (!holdsUnknown(plainConfig)) provider.configure(plainConfig);
-            return new provproto.ConfigureResponse().setAcceptsecrets(true).setSupportspreview(false).setAcceptresources(true).setAcceptoutputs(false);
+            return new provproto.ConfigureResponse().setAcceptsecrets(true).setSupportspreview(true).setAcceptresources(true).setAcceptoutputs(false);
         }),
         check: handler(async (req) => new provproto.CheckResponse().setInputs(req.getNews())),
         diff: handler(async (req) => {
@@ -84,6 +84,8 @@ export function serve(version: string, provider: StandIn): Promise<number> {
         create: handler(async (req) => {
             const { type, name } = urnParts(req.getUrn());
             const inputs = toJs(req.getProperties());
+            // A preview plans: the inputs, and what the provider computes unknown (a Terraform plan).
+            if (req.getPreview()) return new provproto.CreateResponse().setId("").setProperties(toStruct(inputs));
             const answer = await provider.create(type, name, plain(inputs) as Props);
             const outs = wrapSecrets(answer.outs, [...secretKeys(inputs), ...provider.secretOutputs(type)]);
             return new provproto.CreateResponse().setId(answer.id).setProperties(toStruct(outs));
@@ -94,15 +96,22 @@ export function serve(version: string, provider: StandIn): Promise<number> {
             const found = await provider.read(type, req.getId(), plain(state) as Props);
             const resp = new provproto.ReadResponse();
             if (!found) return resp.setId("");
-            const secretOnes = [...secretKeys(state), ...secretKeys(toJs(req.getInputs())), ...provider.secretOutputs(type)];
-            return resp
-                .setId(req.getId())
-                .setProperties(toStruct(wrapSecrets(found.outs, secretOnes)))
-                .setInputs(toStruct(wrapSecrets(found.inputs, secretOnes)));
+            const oldInputs = toJs(req.getInputs());
+            const secretOnes = [...secretKeys(state), ...secretKeys(oldInputs), ...provider.secretOutputs(type)];
+            // A refresh keeps the inputs in state: the program's, or none for a resource read with
+            // `get` (the engine keeps none for it, pkg/resource/deploy/step.go ReadStep, and compares
+            // the inputs a refresh reports with them). Only an import (no state yet) takes the
+            // inputs from what exists, as the bridge extracts them from the resource's state.
+            const importing = Object.keys(state).length === 0;
+            const inputs = importing ? wrapSecrets(found.inputs, secretOnes) : oldInputs;
+            return resp.setId(req.getId()).setProperties(toStruct(wrapSecrets(found.outs, secretOnes))).setInputs(toStruct(inputs));
         }),
         update: handler(async (req) => {
             const { type } = urnParts(req.getUrn());
             const news = toJs(req.getNews());
+            // A preview plans an update in place: what the provider computed stays known (an ARN
+            // does not change when a policy document does), so what depends on it is not replaced.
+            if (req.getPreview()) return new provproto.UpdateResponse().setProperties(toStruct({ ...toJs(req.getOlds()), ...news }));
             const outs = await provider.update(type, req.getId(), plain(toJs(req.getOlds())) as Props, plain(news) as Props);
             return new provproto.UpdateResponse().setProperties(toStruct(wrapSecrets(outs, [...secretKeys(news), ...provider.secretOutputs(type)])));
         }),
