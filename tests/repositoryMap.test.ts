@@ -89,9 +89,9 @@ describe("the repository's map (docs/development.md)", () => {
         assert.deepEqual(unlisted, [], `add these folders to ${GUIDE}'s layout, saying what each holds`);
     });
 
-    it("tests/ mirrors the folders it tests: each folder of tests/ but support/ and fixtures/ is a folder of the sources", () => {
+    it("tests/ mirrors the folders it tests: each folder of tests/ but support/, fixtures/ and engine/ (the engine tests, npm run test:engine) is a folder of the sources", () => {
         const strays = [...folders(files, 4)]
-            .filter((f) => f.startsWith("tests/") && !/^tests\/(support|fixtures)(\/|$)/.test(f))
+            .filter((f) => f.startsWith("tests/") && !/^tests\/(support|fixtures|engine)(\/|$)/.test(f))
             .map((f) => f.slice("tests/".length))
             .filter((f) => !folders(files, 4).has(f));
         assert.deepEqual(strays, [], "these test folders mirror no source folder");
