@@ -21,12 +21,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { SourceContractInputs, PUBLIC_OUTPUTS } from "../shared/contract";
-import { ConfigError, ConfigProblem, formatProblem, parseOrThrow } from "../shared/config/problems";
+import { ConfigError, ConfigProblem, parseOrThrow } from "../shared/config/problems";
 import * as r from "../shared/config/rules";
 import { secretKeysOf } from "../shared/config/declare";
 import { SOURCE_KEYS, sourceSettingsFor } from "../shared/config/source";
 import { WORKSPACE_COMMON_KEYS, sourceRef, workspaceCommonShape, workspaceCrossChecks } from "../shared/config/workspace";
-import { ResourceRefusal } from "../shared/resourceRefusal";
+import { plainArgs, refuseInvalid, safe } from "./arguments";
 import { AthenaSourceAccess as SourceAccessComponent } from "../components/source/athenaSourceAccess";
 import { AthenaWorkspace as WorkspaceComponent, WorkspaceSource } from "../components/workspace/athenaWorkspace";
 import { readSourceStack } from "../components/workspace/sourceStacks";
@@ -415,45 +415,4 @@ export function workspaceArguments(args: AthenaWorkspaceArgs): { options: z.outp
 function contractInputs(contract: SourceContract): SourceContractInputs {
     const all = pulumi.output(contract);
     return { public: pulumi.unsecret(all.apply((c) => Object.fromEntries(PUBLIC_OUTPUTS.map((n) => [n, (c as Record<string, unknown>)[n]])))), externalId: pulumi.secret(all.apply((c) => c.externalId)) };
-}
-
-function safe<T>(problems: ConfigProblem[], body: () => T): T | undefined {
-    try {
-        return body();
-    } catch (e) {
-        if (!(e instanceof ConfigError)) throw e;
-        problems.push(...e.problems);
-        return undefined;
-    }
-}
-
-/**
- * `value` when it holds no Output: these settings decide which resources exist, so they must be
- * known when the program runs (a value from another resource is not). Refused naming the key.
- */
-function plainArgs(value: Record<string, unknown>, at: readonly (string | number)[]): Record<string, unknown> {
-    const where = (path: readonly (string | number)[]) => path.reduce<string>((s, p) => (typeof p === "number" ? `${s}[${p}]` : s ? `${s}.${p}` : p), "");
-    const visit = (v: unknown, path: (string | number)[]): void => {
-        if (pulumi.Output.isInstance(v)) {
-            throw new ConfigError([{ key: `${where(path)}`, message: "must be a plain value known when the program runs, not the output of another resource" }]);
-        }
-        if (Array.isArray(v)) v.forEach((x, i) => visit(x, [...path, i]));
-        else if (v !== null && typeof v === "object") for (const [k, x] of Object.entries(v)) visit(x, [...path, k]);
-    };
-    visit(value, [...at]);
-    return value;
-}
-
-/**
- * Runs the argument checks of `component`: every problem, one line each naming the argument, as
- * one refusal of the component (no stack trace, nothing created).
- */
-function refuseInvalid<T>(resource: pulumi.Resource, component: string, body: () => T): T {
-    try {
-        return body();
-    } catch (e) {
-        if (!(e instanceof ConfigError)) throw e;
-        const lines = e.problems.map((p) => formatProblem({ key: p.key.startsWith(`${component}:`) ? p.key : `${component}:${p.key}`, message: p.message }));
-        throw new ResourceRefusal(`invalid arguments:\n${lines.join("\n")}`, resource);
-    }
 }
