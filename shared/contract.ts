@@ -8,7 +8,8 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { MAX_DEPTH, valueDepth } from "./config/bounds";
+import { MAX_DEPTH, MAX_SOURCE_PANEL_SQL_CHARS, MAX_TEAMS, valueDepth } from "./config/bounds";
+import { MAX_PANELS } from "./config/panels";
 import { sourcePanelList } from "./config/panels";
 import * as rules from "./config/rules";
 import { tableGrant } from "./config/source";
@@ -113,9 +114,8 @@ export const sourceContract = z.object({
      * defines teams; none: admins only). Added within version 1: a source stack deployed by an
      * older release has no such output, which reads as none.
      */
-    teams: z
-        .array(text(rules.teamName), { error: "is not a list of team names" })
-        .refine((ts) => new Set(ts).size === ts.length, { error: "lists a team twice" })
+    teams: rules
+        .teamNameList(text(rules.teamName), () => "is not a list of team names")
         .optional()
         .transform((ts) => ts ?? []),
 })
@@ -124,6 +124,14 @@ export const sourceContract = z.object({
     .superRefine((o, ctx) => {
         if (o.panels !== undefined && o.tables === undefined) {
             ctx.addIssue({ code: "custom", path: ["tables"], message: "is missing, but panels are exported: a source stack of this program exports both" });
+        }
+        const sql = (o.panels ?? []).reduce((n, p) => n + p.sql.length, 0);
+        if (sql > MAX_SOURCE_PANEL_SQL_CHARS) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["panels"],
+                message: `holds ${sql} characters of SQL, more than the ${MAX_SOURCE_PANEL_SQL_CHARS} one source may bring to the workspace's plan`,
+            });
         }
     })
     // The role must be one of the data account, in its region's partition: anything else would make
@@ -140,6 +148,12 @@ export const sourceContract = z.object({
             ctx.addIssue({ code: "custom", path: ["roleArn"], message: `is in the ${own} partition, but the source's region ${o.region} is in ${partition}` });
         }
     });
+
+/** The most items of each list output, checked before anything reads the items. */
+const LIST_BOUNDS: Partial<Record<ContractOutputName, number>> = { tables: MAX_GRANTED_TABLES, panels: MAX_PANELS, teams: MAX_TEAMS };
+
+/** How many problems of one source a refusal lists (a hostile source can have thousands). */
+const MAX_LISTED_PROBLEMS = 20;
 
 /** What a source stack tells the workspace stack, checked. */
 export type SourceContract = z.output<typeof sourceContract>;
@@ -185,6 +199,14 @@ export function checkSourceOutputs(stack: string, values: Record<string, unknown
     if (deep.length > 0) {
         throw new Refusal(`source stack "${stack}": ${deep.map(([n]) => `output "${n}" nests lists or objects more than ${MAX_DEPTH} levels deep`).join("; ")}`);
     }
+    // Lists bounded before the schema reads them item by item: 200,000 teams are one line, not
+    // 200,000 problems (nor a workspace plan too large to review).
+    const long = (Object.entries(LIST_BOUNDS) as [ContractOutputName, number][]).filter(([n, max]) => Array.isArray(values[n]) && (values[n] as unknown[]).length > max);
+    if (long.length > 0) {
+        throw new Refusal(
+            `source stack "${stack}": ${long.map(([n, max]) => `output "${n}" lists ${(values[n] as unknown[]).length} items, more than the ${max} it may hold`).join("; ")}`,
+        );
+    }
     const result = sourceContract.safeParse(values);
     const problems = result.success
         ? []
@@ -204,7 +226,11 @@ export function checkSourceOutputs(stack: string, values: Record<string, unknown
     if (workspacePartition !== undefined && rolePartition !== undefined && rolePartition !== workspacePartition) {
         problems.push(`output "roleArn" is in the ${rolePartition} partition, but the workspace is in ${workspacePartition}: a role of another partition cannot be assumed`);
     }
-    if (problems.length > 0 || !result.success) throw new Refusal(`source stack "${stack}": ${problems.join("; ")}`);
+    if (problems.length > 0 || !result.success) {
+        const shown = problems.slice(0, MAX_LISTED_PROBLEMS);
+        if (problems.length > shown.length) shown.push(`and ${problems.length - shown.length} more`);
+        throw new Refusal(`source stack "${stack}": ${shown.join("; ")}`);
+    }
     return result.data;
 }
 
@@ -225,13 +251,17 @@ export function checkPublicSourceOutputs(
     values: Record<string, unknown>,
     externalId: ExternalIdState,
     workspacePartition?: string,
-    secretNames: readonly string[] = [],
+    secretNames?: readonly string[],
 ): PublicSourceOutputs {
     // A public output the source made a secret would be revealed in the workspace's plans: refuse it.
-    const secretPublic = PUBLIC_OUTPUTS.filter((n) => secretNames.includes(n));
-    if (secretPublic.length > 0) {
-        throw new Refusal(`source stack "${stack}": ${secretPublic.map((n) => `output "${n}" is a secret, but only externalId may be one`).join("; ")}`);
+    const secretPublic = PUBLIC_OUTPUTS.filter((n) => secretNames?.includes(n));
+    const problems = secretPublic.map((n) => `output "${n}" is a secret, but only externalId may be one`);
+    // Read from a stack (`secretNames` known): an external ID that is not a secret is in that
+    // stack's state and outputs in clear, for anyone who may read them.
+    if (secretNames !== undefined && externalId !== "missing" && !secretNames.includes("externalId")) {
+        problems.push(`output "externalId" is not a secret: a source stack of this program exports it as one (its value is not shown)`);
     }
+    if (problems.length > 0) throw new Refusal(`source stack "${stack}": ${problems.join("; ")}`);
     const standIn = externalId === "missing" ? undefined : externalId === "valid" ? "x".repeat(32) : "?";
     const { externalId: checked, ...rest } = checkSourceOutputs(stack, { ...values, externalId: standIn }, workspacePartition);
     void checked;

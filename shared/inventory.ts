@@ -24,6 +24,16 @@ export function qualifiedStack(org: string, project: string, stack: string): str
     return `${org}/${project}/${stack}`;
 }
 
+/**
+ * The accounts a source stack file lets its stack deploy into (`aws:allowedAccountIds`, a list of
+ * 12-digit strings); undefined when the file sets none or sets something else (that stack's own
+ * run refuses it).
+ */
+export function allowedAccountIdsOf(config: Record<string, unknown>): string[] | undefined {
+    const raw = config["aws:allowedAccountIds"];
+    return Array.isArray(raw) && raw.length > 0 && raw.every((a) => typeof a === "string" && /^\d{12}$/.test(a)) ? (raw as string[]) : undefined;
+}
+
 /** What a workspace stack creates that must be unique in a Grafana workspace, as far as its stack file says. */
 export interface WorkspaceStackSummary {
     stack: string;

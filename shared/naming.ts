@@ -3,6 +3,7 @@
  * (a stack name, an ARN), never by their position, so reordering a list changes nothing.
  */
 import { createHash } from "crypto";
+import confusables from "unhomoglyph/data.json";
 
 /** A short, stable hex digest of `key`. */
 export function shortHash(key: string, length = 12): string {
@@ -42,15 +43,32 @@ export const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 export const INVISIBLE = /[\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cn}\p{Default_Ignorable_Code_Point}]|[^\S ]/u;
 
 /**
+ * Unicode's confusables data (UTS #39 `confusables.txt`, as the `unhomoglyph` package ships it):
+ * each code point that looks like another character or sequence, mapped to its prototype.
+ */
+const CONFUSABLES: Readonly<Record<string, string>> = confusables;
+
+/**
+ * UTS #39's skeleton of `text`: NFD, each code point replaced by its prototype, NFD again. Two
+ * strings that look alike have the same skeleton ("fіnance" with a Cyrillic і, "rn" and "m",
+ * "O" and "0"). Not meant to be read, only compared. Linear: one lookup per code point.
+ */
+export function skeleton(text: string): string {
+    let out = "";
+    for (const c of text.normalize("NFD")) out += Object.hasOwn(CONFUSABLES, c) ? CONFUSABLES[c] : c;
+    return out.normalize("NFD");
+}
+
+/**
  * The form in which two names people read are compared: NFKC (compatibility forms such as
  * full-width letters, ligatures and superscripts folded to their plain letters) and a full case
- * fold (upper then lower case, so that "ß" and "SS" meet), NFKC again after the fold, and blanks
- * trimmed and collapsed. "Sales", "SALES ", "Ｓａｌｅｓ" are one name to a reader, so they are one
- * name here. (Look-alike letters of other scripts, Cyrillic "а" for Latin "a", are not folded:
- * that needs Unicode's confusables data, which no dependency here carries.)
+ * fold (upper then lower case, so that "ß" and "SS" meet), NFKC again after the fold, blanks
+ * trimmed and collapsed, and then the confusable skeleton (UTS #39), so that look-alike letters of
+ * other scripts meet too. "Sales", "SALES ", "Ｓａｌｅｓ" and "Sаles" (Cyrillic а) are one name to a
+ * reader, so they are one name here: team names, data source names, labels and folder titles.
  */
 export function nameKey(name: string): string {
-    return name.normalize("NFKC").toUpperCase().toLowerCase().normalize("NFKC").trim().replace(/\s+/g, " ");
+    return skeleton(name.normalize("NFKC").toUpperCase().toLowerCase().normalize("NFKC").trim().replace(/\s+/g, " "));
 }
 
 /** Whether two names people read would be taken for the same name. */

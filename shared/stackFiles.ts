@@ -23,7 +23,8 @@ import * as path from "path";
 import YAML from "yaml";
 import { MAX_DEPTH } from "./config/bounds";
 import { parseYaml, readTextFile } from "./files";
-import { EXAMPLE_STACK, PROJECT_FOLDERS, SOURCE_PROJECT, WorkspaceStackSummary, qualifiedStack, workspaceSummary } from "./inventory";
+import type { SourceRef } from "./config/workspace";
+import { EXAMPLE_STACK, PROJECT_FOLDERS, SOURCE_PROJECT, WorkspaceStackSummary, allowedAccountIdsOf, qualifiedStack, workspaceSummary } from "./inventory";
 import { byCodeUnits } from "./order";
 import { Refusal } from "./refusal";
 
@@ -115,6 +116,24 @@ export function stackFiles(projectFolder: string): { stack: string; file: string
 /** Every source stack of the inventory, fully qualified in the organisation `org`. */
 export function sourceInventory(org: string, root = REPOSITORY): string[] {
     return stackFiles(path.join(root, PROJECT_FOLDERS.source)).map(({ stack }) => qualifiedStack(org, SOURCE_PROJECT, stack));
+}
+
+/**
+ * Every source stack of the inventory as a workspace in inventory mode charts it: with the
+ * accounts its stack file allows (`aws:allowedAccountIds`), which its `accountId` output must be
+ * one of. A file that cannot be read gives none: that stack's own run refuses it.
+ */
+export function inventorySources(org: string, root = REPOSITORY): SourceRef[] {
+    return stackFiles(path.join(root, PROJECT_FOLDERS.source)).map(({ stack, file }) => {
+        let allowedAccountIds: string[] | undefined;
+        try {
+            allowedAccountIds = allowedAccountIdsOf(stackFileConfig(readTextFile(file), file));
+        } catch {
+            allowedAccountIds = undefined;
+        }
+        const ref: SourceRef = { stack: qualifiedStack(org, SOURCE_PROJECT, stack) };
+        return allowedAccountIds === undefined ? ref : { ...ref, allowedAccountIds };
+    });
 }
 
 /** The workspace stacks of the inventory whose files can be read, summarised. */

@@ -14,6 +14,8 @@ export interface WorkspaceSource {
      * output) and `dashboard.panels` (`sourceDashboardPanels`).
      */
     panels?: readonly PanelSpec[];
+    /** The accounts the source's stack file allows (inventory mode): its `accountId` output must be one. */
+    allowedAccountIds?: readonly string[];
     /**
      * The source's contract outputs, one Input per name, unchecked (from a StackReference, or
      * straight from a source component). Kept apart so that only `externalId` is secret.

@@ -68,7 +68,7 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
 
         const workspace = guardWorkspace(this, args);
         const partition = getPartitionOutput({}, { parent: this }).partition;
-        const { checked, all } = checkSources(this, args.sources, partition, args.dashboard.panels, args.teams);
+        const { checked, all } = checkSources(this, args.sources, partition, args.dashboard, args.teams);
         const { policy: assumePolicy, json: assumeJson } = this.allowAssumingSources(name, args, workspace, partition, checked, all);
         // Everything below waits for every refusal above (Grafana version, contracts, duplicates,
         // the policy's quota): a refused stack creates nothing.

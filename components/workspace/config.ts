@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, awsRegion, orRunError, readSettings, withSecretGrafanaAuth } from "../../shared/config/read";
 import { WORKSPACE_KEY_KINDS, WORKSPACE_NAMESPACE, WorkspaceSettings, explicitCapacityProblem, workspaceSettings } from "../../shared/config/workspace";
 import { EXAMPLE_STACK, PROJECT_FOLDERS, sharedWorkspaceProblems, workspaceSummary } from "../../shared/inventory";
-import { sourceInventory, workspaceInventory } from "../../shared/stackFiles";
+import { inventorySources, workspaceInventory } from "../../shared/stackFiles";
 
 /**
  * Every key of the `grafana-athena-workspace` project, read and validated once, as the
@@ -22,7 +22,7 @@ export function loadWorkspaceConfig(): WorkspaceSettings {
         const key = `${WORKSPACE_NAMESPACE}:sources`;
         let sources = settings.sources;
         if (sources.length === 0) {
-            sources = sourceInventory(org).map((stack) => ({ stack }));
+            sources = inventorySources(org);
             if (sources.length === 0) {
                 throw new ConfigError([
                     { key, message: `lists no source stack, and ${PROJECT_FOLDERS.source}/ has no stack file (Pulumi.<stack>.yaml): add one per data account, or list sources` },

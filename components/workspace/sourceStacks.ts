@@ -24,5 +24,5 @@ export function readSourceStack(stack: string, opts?: pulumi.CustomResourceOptio
 
 /** The sources of the workspace stack's config, each read from its stack. */
 export function sourcesFromStacks(refs: readonly SourceRef[]): WorkspaceSource[] {
-    return refs.map((s) => ({ key: s.stack, name: s.name, panels: s.panels, outputs: readSourceStack(s.stack) }));
+    return refs.map((s) => ({ key: s.stack, name: s.name, panels: s.panels, allowedAccountIds: s.allowedAccountIds, outputs: readSourceStack(s.stack) }));
 }

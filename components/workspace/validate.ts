@@ -34,7 +34,7 @@ export function guardWorkspace(parent: pulumi.ComponentResource, args: AthenaWor
 
 /**
  * Every source's contract, checked on its own (`checked`), and the set of sources as a whole
- * (`all`: no account and workgroup twice, no name twice). Each source's resources use its own
+ * (`all`: no account or role twice, no look-alike names, no name that passes for the program's own). Each source's resources use its own
  * checked outputs: taken from `all`, every source's resources would depend on every source's
  * stack reference (N^2 dependencies). The set check still comes first: the assume policy
  * waits for it, and every data source, health check and dashboard waits for the assume policy.
@@ -43,9 +43,10 @@ export function checkSources(
     parent: pulumi.ComponentResource,
     sources: readonly WorkspaceSource[],
     partition: pulumi.Output<string>,
-    fleetPanels: readonly PanelSpec[] | undefined,
+    dashboard: { folder: string; panels?: readonly PanelSpec[] },
     teams: readonly TeamSpec[] | undefined,
 ): { checked: CheckedSource[]; all: pulumi.Output<PublicSourceOutputs[]> } {
+    const fleetPanels = dashboard.panels;
     const checked = sources.map((source): CheckedSource => {
         const secret = pulumi.secret(source.outputs.externalId) as pulumi.Output<unknown>;
         // Only whether the secret is there and well formed leaves it: never its value.
@@ -57,7 +58,15 @@ export function checkSources(
                 .all([source.outputs.public, source.outputs.secretNames, state, partition])
                 .apply(([values, names, s, p]) =>
                     refusing(parent, () => {
-                        const outputs = checkPublicSourceOutputs(source.key, values as Record<string, unknown>, s, p, (names as string[] | undefined) ?? []);
+                        // Without `secretNames` (a source component of this program) the secret is its own.
+                        const outputs = checkPublicSourceOutputs(source.key, values as Record<string, unknown>, s, p, names as string[] | undefined);
+                        const allowed = source.allowedAccountIds;
+                        if (allowed !== undefined && !allowed.includes(outputs.accountId)) {
+                            throw new Refusal(
+                                `source stack "${source.key}": output "accountId" is ${outputs.accountId}, but its stack file allows only ` +
+                                    `aws:allowedAccountIds ${allowed.join(", ")}: the stack does not deploy where its file says`,
+                            );
+                        }
                         checkPanelReads(source, outputs, fleetPanels);
                         return outputs;
                     }),
@@ -65,9 +74,14 @@ export function checkSources(
         };
     });
     const all = pulumi.all(checked.map((c) => c.outputs)).apply((list) => {
-        const problems = sourceSetProblems(list.map((outputs, i) => ({ stack: sources[i].key, name: sources[i].name ?? outputs.label, outputs })));
-        // A source may name only the workspace's teams (none defined: it may name none).
-        problems.push(...undefinedTeamProblems((teams ?? []).map((t) => t.name), list.map((o, i) => ({ key: sources[i].key, teams: o.teams }))));
+        const problems = sourceSetProblems(
+            list.map((outputs, i) => ({ stack: sources[i].key, name: sources[i].name ?? outputs.label, named: sources[i].name !== undefined, outputs })),
+            { folder: dashboard.folder, teams: (teams ?? []).map((t) => t.name) },
+        );
+        // A source may name only the workspace's teams (none defined: it may name none). No spread:
+        // a list of thousands of lines is no argument list.
+        const names = (teams ?? []).map((t) => t.name);
+        for (const p of undefinedTeamProblems(names, list.map((o, i) => ({ key: sources[i].key, teams: o.teams })))) problems.push(p);
         if (problems.length > 0) throw new ResourceRefusal(problems.join("\n"), parent);
         return list;
     });

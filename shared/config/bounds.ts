@@ -18,6 +18,19 @@ export const MAX_DEPTH = 16;
  */
 export const MAX_VALUE_CHARS = 4 * 1024 * 1024;
 
+/**
+ * The most teams a workspace stack defines, and so the most a source may name: each is a team, a
+ * folder, a dashboard and their grants in the workspace's plan.
+ */
+export const MAX_TEAMS = 200;
+
+/**
+ * The most characters of panel SQL one source brings to the workspace (its `panels` output, all
+ * panels together): 50 panels of 2,000 characters. A source cannot make the workspace's plan, and
+ * the pull request's comment that shows it, too large to review.
+ */
+export const MAX_SOURCE_PANEL_SQL_CHARS = 100_000;
+
 /** How deeply JSON text nests (`[[1]]` is 2, `"[["` is 0), without parsing it. */
 export function jsonTextDepth(text: string): number {
     let depth = 0;

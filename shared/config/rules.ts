@@ -4,7 +4,8 @@
  */
 import { z } from "zod";
 import { administratorRoleArnProblem, administratorRoleProblem } from "../iam/administratorRoles";
-import { CONTROL, INVISIBLE } from "../naming";
+import { CONTROL, INVISIBLE, nameKey } from "../naming";
+import { MAX_TEAMS } from "./bounds";
 import { isKnownRegion, partitionOf } from "../partition";
 import { keyPrefixProblem, normalisedPrefix, parseS3Location } from "../s3";
 
@@ -171,6 +172,18 @@ export const label = displayName("a short human name");
 
 /** A Grafana team's name: one line, as Grafana shows it (and as source stacks name it). */
 export const teamName = displayName("a Grafana team name");
+
+/**
+ * The teams a source names (its config's `teams`, the contract's `teams` output): at most
+ * `MAX_TEAMS`, none twice, compared as a reader compares names (`nameKey`).
+ */
+export const teamNameList = (item: z.ZodType<string>, notAList: (issue: { input?: unknown }) => string) =>
+    z
+        .array(item, { error: notAList })
+        .max(MAX_TEAMS, { error: (i) => `lists ${(i.input as unknown[]).length} teams, more than the ${MAX_TEAMS} a workspace stack defines` })
+        .refine((ts) => new Set(ts.map(nameKey)).size === ts.length, {
+            error: "lists a team twice (names are compared ignoring case, Unicode compatibility forms and look-alike characters)",
+        });
 
 /**
  * A team member: the email address Grafana knows the user by (the Grafana provider's `Team`

@@ -181,9 +181,7 @@ export const SOURCE_KEYS = declareKeys({
             "The Grafana teams that may query this source and view its dashboards, by name; each must be one the workspace stack " +
             "defines (grafana-athena-workspace:teams). None (the default): on a workspace that defines teams, only Grafana admins " +
             "may use this source.",
-        rule: z
-            .array(r.teamName, { error: (i) => `must be a list of Grafana team names, got ${r.describe(i.input)}` })
-            .refine((ts) => new Set(ts).size === ts.length, { error: "lists a team twice" }),
+        rule: r.teamNameList(r.teamName, (i) => `must be a list of Grafana team names, got ${r.describe(i.input)}`),
     },
 });
 

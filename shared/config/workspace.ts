@@ -8,6 +8,7 @@ import { RESULT_REUSE_MAX_MINUTES, RESULT_REUSE_MIN_MINUTES } from "../grafana/d
 import type { TeamSpec } from "../grafana/permissions";
 import { OrganizationAssumeMode, explicitModeCapacity } from "../policies/workspaceRole";
 import { nameKey } from "../naming";
+import { MAX_TEAMS } from "./bounds";
 import { panelList, panelSettings } from "./panels";
 import { declareKeys, kindsOf, shapeOf } from "./declare";
 import * as r from "./rules";
@@ -87,7 +88,26 @@ export const teamSettings = z
  */
 export const teamList = z
     .array(teamSettings, { error: (i) => `must be a list of {name, existing?, members?, groups?}, got ${r.describe(i.input)}` })
-    .refine((ts) => new Set(ts.map((t) => t.name)).size === ts.length, { error: "lists a team twice" });
+    .max(MAX_TEAMS, { error: (i) => `lists ${(i.input as unknown[]).length} teams, more than the ${MAX_TEAMS} a workspace stack manages` })
+    .superRefine((ts, ctx) => {
+        // Compared as a reader compares them: "finance", "Finance" and "fіnance" (Cyrillic і) are one
+        // name to a reader, and a source naming one would grant its data to whoever fills the other.
+        const seen = new Map<string, string>();
+        for (const t of ts) {
+            const first = seen.get(nameKey(t.name));
+            if (first !== undefined) {
+                ctx.addIssue({
+                    code: "custom",
+                    message:
+                        first === t.name
+                            ? `lists the team "${t.name}" twice`
+                            : `lists the teams "${first}" and "${t.name}", which look alike (names are compared ignoring case, Unicode compatibility forms and look-alike characters)`,
+                });
+                return;
+            }
+            seen.set(nameKey(t.name), t.name);
+        }
+    });
 
 /**
  * The keys the workspace project shares with the root project's `workspace` object and the
@@ -227,7 +247,7 @@ const sourceRefList = z
             const names = ss.map((s) => s.name).filter((n) => n !== undefined).map(nameKey);
             return new Set(names).size === names.length;
         },
-        { error: "gives two sources the same name (names are compared ignoring case and Unicode compatibility forms)" },
+        { error: "gives two sources the same name (names are compared ignoring case, Unicode compatibility forms and look-alike characters)" },
     );
 
 const { workspaceId, ...afterWorkspaceId } = WORKSPACE_COMMON_KEYS;
@@ -261,8 +281,14 @@ export const workspaceSettings = z
         if (problem) ctx.addIssue({ code: "custom", path: ["sources"], message: `lists ${problem}` });
     });
 
-export type WorkspaceSettings = z.output<typeof workspaceSettings>;
-export type SourceRef = z.output<typeof sourceRef>;
+export type SourceRef = z.output<typeof sourceRef> & {
+    /**
+     * The accounts the source's stack file lets it deploy into (`aws:allowedAccountIds`), when the
+     * source comes from the inventory and its file sets them: its `accountId` output must be one.
+     */
+    allowedAccountIds?: readonly string[];
+};
+export type WorkspaceSettings = Omit<z.output<typeof workspaceSettings>, "sources"> & { sources: SourceRef[] };
 export type DashboardSettings = z.output<typeof dashboardSettings>;
 export type { PanelSettings } from "./panels";
 export { panelSettings };

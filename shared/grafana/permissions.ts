@@ -13,6 +13,7 @@
  * gives the Viewer role View and the Editor role Edit). Grants a dashboard inherits from its folder
  * are not the dashboard's to remove, so every folder of this program gets its own whole set too.
  */
+import { nameKey } from "../naming";
 import { Refusal } from "../refusal";
 import { byCodeUnits } from "../order";
 
@@ -72,10 +73,18 @@ export function teamSet(names: readonly string[]): string[] {
  */
 export function undefinedTeamProblems(defined: readonly string[], sources: readonly SourceTeams[]): string[] {
     const known = new Set(defined);
+    const byKey = new Map(defined.map((t) => [nameKey(t), t]));
     const problems: string[] = [];
     for (const source of sources) {
         for (const team of teamSet(source.teams)) {
-            if (!known.has(team)) {
+            const alike = byKey.get(nameKey(team));
+            if (!known.has(team) && alike !== undefined) {
+                // "Finance", "ｆｉｎａｎｃｅ" or "fіnance" (Cyrillic і) for the workspace's "finance".
+                problems.push(
+                    `source stack "${source.key}" names the team "${team}", which looks like the workspace's team "${alike}" but is not it: ` +
+                        `name the team exactly as grafana-athena-workspace:teams does`,
+                );
+            } else if (!known.has(team)) {
                 problems.push(
                     `source stack "${source.key}" names the team "${team}", which the workspace stack does not define: ` +
                         `add it to grafana-athena-workspace:teams, or remove it from that source's grafana-athena-source:teams`,

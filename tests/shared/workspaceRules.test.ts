@@ -52,13 +52,15 @@ describe("the contract check", () => {
 });
 
 describe("the set of sources", () => {
-    it("refuses the same account and workgroup twice, naming both stacks", () => {
+    it("refuses the same account twice, whatever the workgroup, naming both stacks", () => {
         const problems = sourceSetProblems([
             { stack: "o/p/a", name: "A", outputs: outputs("222233334444") },
             { stack: "o/p/b", name: "B", outputs: outputs("222233334444") },
             { stack: "o/p/c", name: "C", outputs: outputs("222233334444", "other") },
+            { stack: "o/p/d", name: "D", outputs: outputs("333344445555") },
         ]);
-        assert.deepEqual(problems, ['source stacks "o/p/a" and "o/p/b" are the same account and workgroup (222233334444, grafana); list it once']);
+        const claim = (b: string) => `source stacks "o/p/a" and "${b}" both claim the account 222233334444 (output "accountId"): one data account is one source stack; list it once`;
+        assert.deepEqual(problems, [claim("o/p/b"), claim("o/p/c")]);
     });
 
     it("refuses two sources with one data source name", () => {
@@ -66,7 +68,7 @@ describe("the set of sources", () => {
             { stack: "o/p/a", name: "Sales", outputs: outputs("222233334444") },
             { stack: "o/p/b", name: "Sales", outputs: outputs("333344445555") },
         ]);
-        assert.deepEqual(problems, ['source stacks "o/p/a" and "o/p/b" would both be called "Sales" in Grafana; give one a name']);
+        assert.deepEqual(problems, ['source stacks "o/p/a" and "o/p/b" would both be called "Sales" in Grafana; give one a name (sources[].name)']);
         assert.deepEqual(sourceSetProblems([{ stack: "o/p/a", name: "Sales", outputs: outputs("222233334444") }]), []);
     });
 });

@@ -62,7 +62,7 @@ describe("Grafana permissions: the rules", () => {
             return r.success ? [] : r.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
         };
         assert.deepEqual(problems([{ name: "a" }, { name: "b", existing: true }]), []);
-        assert.deepEqual(problems([{ name: "a" }, { name: "a" }]), ["teams: lists a team twice"]);
+        assert.deepEqual(problems([{ name: "a" }, { name: "a" }]), ['teams: lists the team "a" twice']);
         assert.deepEqual(problems([{ name: "a", existing: true, members: ["x@example.com"] }]).length, 1);
         assert.match(problems([{ name: "a", existing: true, members: ["x@example.com"] }])[0], /^teams\.0\.members: must be left out for an existing team/);
         assert.match(problems([{ name: "a", members: ["not an email"] }])[0], /^teams\.0\.members\.0: must be the email address of a Grafana user/);
@@ -203,7 +203,7 @@ describe("Grafana permissions: the workspace planned with teams", () => {
 
     it("refuses a bad teams key before planning, naming it", async () => {
         const problems = await configProblems(WORKSPACE_DIR, workspaceVariant([ops], { set: { [wsKey("teams")]: [{ name: "a" }, { name: "a" }] } }));
-        assert.deepEqual(problems, ["grafana-athena-workspace:teams: lists a team twice"]);
+        assert.deepEqual(problems, ['grafana-athena-workspace:teams: lists the team "a" twice']);
     });
 
     it("plans the same grants on a workspace of Grafana 10.4, 12.4 and 13", async () => {

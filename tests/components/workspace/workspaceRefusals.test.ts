@@ -87,12 +87,12 @@ describe("workspace program (infra-account-a): refusals and the offline plan", f
             assert.match(message, /\b2\b/);
         });
 
-        it("refuses two sources that are the same account and workgroup", async () => {
+        it("refuses two sources that claim the same account", async () => {
             const copy = await planSource({ stack: "acme/grafana-athena-source/sales-copy", account: "222233334444", label: "Sales (copy)" });
             assert.equal(copy.contract.workgroup, sales.contract.workgroup);
             const message = await refusal(WORKSPACE_DIR, workspaceVariant([sales, copy]));
             assert.ok(message.includes(SALES) && message.includes("acme/grafana-athena-source/sales-copy"), message);
-            assert.match(message, /same account and workgroup/);
+            assert.match(message, /both claim the account 222233334444 \(output "accountId"\)/);
         });
 
         it("refuses two sources with the same label, and accepts them once one is given a name", async () => {
@@ -102,6 +102,32 @@ describe("workspace program (infra-account-a): refusals and the offline plan", f
             assert.match(message, /"Sales"/);
             const run = await planWorkspace([sales, salesUs], { names: { "acme/grafana-athena-source/sales-us": "Sales US" } });
             assert.deepEqual(run.plan.resources.filter((r) => r.type === DATA_SOURCE_TYPE).map((d) => d.inputs.name).sort(), ["Sales", "Sales US"]);
+        });
+    });
+
+    describe("tenancy: what another team's source stack may not do", () => {
+        it("refuses 200,000 teams in one line, not a stack overflow", async () => {
+            const teams = Array.from({ length: 200_000 }, (_, i) => `team-${i}`);
+            const message = await refusal(WORKSPACE_DIR, workspaceVariant([sales, withOutputs(analytics, (o) => (o.teams = teams))]));
+            assert.equal(message, `source stack "${ANALYTICS}": output "teams" lists 200000 items, more than the 200 it may hold`);
+        });
+
+        it("refuses a label that passes for the program's own dashboard, naming the stack and the output", async () => {
+            for (const label of ["Athena fleet", "Athena sources", "Athena fleet: sales-analysts"]) {
+                const message = await refusal(WORKSPACE_DIR, workspaceVariant([sales, withOutputs(analytics, (o) => (o.label = label))]));
+                assert.match(message, new RegExp(`^source stack "${ANALYTICS}": its output "label" is "${label}", which is or looks like`), label);
+            }
+        });
+
+        it("refuses an external ID that is not a secret output, without showing it", async () => {
+            const plain: PlannedSource = { ...analytics, ref: { ...analytics.ref, secretOutputs: (analytics.ref.secretOutputs ?? []).filter((n) => n !== "externalId") } };
+            const message = await refusal(WORKSPACE_DIR, workspaceVariant([sales, plain]));
+            assert.equal(message, `source stack "${ANALYTICS}": output "externalId" is not a secret: a source stack of this program exports it as one (its value is not shown)`);
+        });
+
+        it("refuses look-alike teams in the workspace's config, naming the key", async () => {
+            const problems = await configProblems(WORKSPACE_DIR, workspaceVariant([sales], { set: { "grafana-athena-workspace:teams": [{ name: "finance", existing: true }, { name: "f\u0456nance" }] } }));
+            assert.deepEqual(problems, ['grafana-athena-workspace:teams: lists the teams "finance" and "f\u0456nance", which look alike (names are compared ignoring case, Unicode compatibility forms and look-alike characters)']);
         });
     });
 

@@ -342,7 +342,7 @@ describe("the contract's tables and panels outputs", () => {
             [["*", "orders"], 'output "tables" "*" means every table'],
             [["Orders; DROP"], 'output "tables[0]" must be a Glue table name'],
             [["orders", "orders"], 'output "tables" lists a table twice'],
-            [Array.from({ length: MAX_GRANTED_TABLES + 1 }, (_, i) => `t${i}`), `output "tables" lists more than ${MAX_GRANTED_TABLES} tables`],
+            [Array.from({ length: MAX_GRANTED_TABLES + 1 }, (_, i) => `t${i}`), `output "tables" lists ${MAX_GRANTED_TABLES + 1} items, more than the ${MAX_GRANTED_TABLES} it may hold`],
         ] as const) {
             const message = refusal({ ...good, tables });
             assert.ok(message.startsWith(`source stack "${stack}": ${problem}`), message);
@@ -359,7 +359,7 @@ describe("the contract's tables and panels outputs", () => {
             [[{ ...panel, sql: " " }], 'output "panels[0].sql" must not be empty'],
             [[{ ...panel, sql: "x".repeat(MAX_PANEL_SQL + 1) }], `output "panels[0].sql" must be at most ${MAX_PANEL_SQL} characters of SQL`],
             [[{ ...panel, datasource: "other" }], 'output "panels[0].datasource" is not a known field'],
-            [Array.from({ length: MAX_PANELS + 1 }, () => panel), `output "panels" lists ${MAX_PANELS + 1} panels, more than the ${MAX_PANELS} one dashboard takes`],
+            [Array.from({ length: MAX_PANELS + 1 }, () => panel), `output "panels" lists ${MAX_PANELS + 1} items, more than the ${MAX_PANELS} it may hold`],
         ] as const) {
             const message = refusal({ ...good, panels });
             assert.ok(message.startsWith(`source stack "${stack}": ${problem}`), message);

@@ -388,6 +388,25 @@ describe("fleet synth: every stack of a checkout planned offline", function () {
         }
     });
 
+    it("inventory mode: a source whose accountId is not one its stack file allows is refused, naming the stack and the output", async () => {
+        const refDir = path.join(repo.root, "refs-impersonating");
+        fs.mkdirSync(refDir, { recursive: true });
+        fs.copyFileSync(path.join(base, "infra-account-b.finance.json"), path.join(refDir, "finance.json"));
+        // The marketing stack's outputs claim another account than its file's aws:allowedAccountIds.
+        const marketing = planIn(base, "infra-account-b.marketing.json");
+        const other = "999988887777";
+        const outputs = { ...marketing.outputs, accountId: other, roleArn: String(marketing.outputs.roleArn).replace("333344445555", other) };
+        fs.writeFileSync(path.join(refDir, "marketing.json"), JSON.stringify({ ...marketing, outputs }));
+        await assert.rejects(
+            synth({ projectDir: repo.workspaceDir, stack: "grafana", refs: {}, refDir }),
+            (e: Error) =>
+                e.message.includes(
+                    `source stack "organization/grafana-athena-source/marketing": output "accountId" is ${other}, but its stack file allows only ` +
+                        "aws:allowedAccountIds 333344445555: the stack does not deploy where its file says",
+                ),
+        );
+    });
+
     it("plan-diff of the plans before and after onboarding an account shows its role, policy, data source and dashboard", async () => {
         const file = write(LOGISTICS);
         const head = path.join(repo.root, "plans-head");
