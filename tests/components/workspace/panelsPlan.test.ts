@@ -54,9 +54,10 @@ describe("panels in the plans", function () {
         let repo: RepositoryCopy;
         before(() => {
             repo = copyRepository();
-            // The inventory: one stack file per data account (their values come from the stack references).
-            repo.writeStack("infra-account-b", "sales", exampleStackConfig("infra-account-b"));
-            repo.writeStack("infra-account-b", "hr", exampleStackConfig("infra-account-b"));
+            // The inventory: one stack file per data account (their values come from the stack
+            // references; each file allows its own account, as the workspace checks).
+            repo.writeStack("infra-account-b", "sales", { ...exampleStackConfig("infra-account-b"), "aws:allowedAccountIds": ["222233334444"] });
+            repo.writeStack("infra-account-b", "hr", { ...exampleStackConfig("infra-account-b"), "aws:allowedAccountIds": ["333344445555"] });
         });
         after(() => repo.remove());
 
