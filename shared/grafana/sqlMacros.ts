@@ -40,13 +40,13 @@ const TIME_FORMATS = new Set(["date", "date:iso", "date:seconds", "raw"]);
 const FROM = "2006-01-02 15:04:05";
 const TO = "2006-01-02 16:04:05";
 
-/** One macro's result from its arguments, or why the plugin would fail the query (undefined: it would not). */
+/** One macro's result from its arguments, or why the plugin would fail the query. */
 type Macro = (args: string[]) => string | { wrongArguments: string };
 
 const parseTime = (target: string, format: string) =>
     format === "" ? target : format === "'yyyy-MM-dd HH:mm:ss'" ? `TIMESTAMP ${target}` : `parse_datetime(${target},${format})`;
 
-/** `$__timeGroup` and `$__unixEpochGroup`: the column (parsed by the third argument when there are exactly three). */
+/** `$__timeGroup`, `$__unixEpochGroup`: the column (parsed by the third argument when there are exactly 3). */
 const timeGroupVar = (args: string[]) => (args.length === 3 ? parseTime(args[0], args[2]) : args[0]);
 
 /**
@@ -62,7 +62,7 @@ function rawTime(args: string[]): string | { wrongArguments: string } {
     return format.replace(/[A-Za-z]/g, "0");
 }
 
-/** The macros of the Athena plugin 3.3.3 and the library defaults it keeps (`interval`, `interval_ms`, `table`, `column`). */
+/** The Athena plugin 3.3.3's macros, and the library defaults it keeps (`interval`, `interval_ms`, ...). */
 const MACROS: Record<string, Macro> = {
     dateFilter: (a) => (a.length !== 1 ? { wrongArguments: "takes one argument" } : `${a[0]} BETWEEN date '2006-01-02' AND date '2006-01-02'`),
     parseTime: (a) => (a.length < 1 ? { wrongArguments: "takes at least one argument" } : parseTime(a[0], a.length === 2 ? a[1] : "'yyyy-MM-dd HH:mm:ss'")),
@@ -83,7 +83,7 @@ const MACROS: Record<string, Macro> = {
     column: () => ({ wrongArguments: "stands for the query editor's column, which a panel of this program does not set: name the column" }),
 };
 
-/** Longest first, as the library applies them (a shorter name is never taken for the start of a longer one). */
+/** Longest first, as the library applies them (a short name is never taken for the start of a longer one). */
 const MACRO_NAMES = Object.keys(MACROS).sort((a, b) => b.length - a.length);
 
 /** Go's `unicode.IsSpace` (what `strings.TrimSpace` trims), which is not quite JavaScript's `\s`. */
@@ -142,12 +142,14 @@ export function expandMacros(sql: string): string {
             const end = start + name.length + 3;
             const parsed = parseArgs(out, end);
             if (parsed === undefined) throw new Refusal(`has the macro $__${name}( without its closing )`);
+            // Refused at once: the arguments of one macro then never overlap another's, and reading
+            // them all costs one pass over the text.
+            if (parsed.args.some((a) => a.includes("$"))) {
+                throw new Refusal(`uses a macro or variable inside the arguments of $__${name}(...), which the plugin expands in no fixed order`);
+            }
             matches.push({ full: out.slice(start, end + parsed.length), args: parsed.args });
         }
         for (const { full, args } of matches) {
-            if (args.some((a) => a.includes("$"))) {
-                throw new Refusal(`uses a macro or variable inside the arguments of $__${name}(...), which the plugin expands in no fixed order`);
-            }
             const result = MACROS[name](args);
             if (typeof result !== "string") throw new Refusal(`uses the macro $__${name}, which ${result.wrongArguments}`);
             out = out.split(full).join(result);
@@ -156,12 +158,49 @@ export function expandMacros(sql: string): string {
     return out;
 }
 
+/** One variable as Grafana's syntax reads it: its name, field (`${name.field}`) and format. */
+interface Variable {
+    text: string;
+    name: string;
+    field?: string;
+    format?: string;
+}
+
+/** Sticky: each reads at `lastIndex` only, in place. */
+const WORD_RUN = /\w+/y;
+const OLD_SYNTAX = /\[\[(\w+?)(?::(\w+))?\]\]/y;
+
 /**
- * Grafana's variable syntax (public/app/features/variables/utils.ts `variableRegex`): `$name`,
- * `[[name]]`, `[[name:format]]`, `${name}`, `${name.field}`, `${name:format}`. A fixed
- * expression, never built from input; each alternative is linear.
+ * The variables of `sql` as Grafana's syntax finds them (public/app/features/variables/utils.ts
+ * `variableRegex`: `$name`, `[[name]]`, `[[name:format]]`, `${name}`, `${name.field}`,
+ * `${name:format}`), read by a scan rather than that expression, whose backtracking over
+ * `${a:${a:...` costs quadratic time. Each `}` is found through one precomputed table.
  */
-const VARIABLE = /\$(\w+)|\[\[(\w+?)(?::(\w+))?\]\]|\$\{(\w+)(?:\.([^:^}]+))?(?::([^}]+))?\}/g;
+function* variables(sql: string): Generator<Variable> {
+    const nextBrace = new Int32Array(sql.length + 1).fill(-1);
+    for (let i = sql.length - 1; i >= 0; i--) nextBrace[i] = sql[i] === "}" ? i : nextBrace[i + 1];
+    for (let i = 0; i < sql.length; i++) {
+        if (sql[i] === "$" && sql[i + 1] === "{") {
+            const end = nextBrace[i + 2];
+            const body = end < 0 ? undefined : /^(\w+)(?:\.([^:^]+))?(?::(.+))?$/s.exec(sql.slice(i + 2, end));
+            if (body) {
+                yield { text: sql.slice(i, end + 1), name: body[1], field: body[2], format: body[3] };
+                i = end;
+            }
+        } else if (sql[i] === "$") {
+            WORD_RUN.lastIndex = i + 1;
+            const name = WORD_RUN.exec(sql)?.[0];
+            if (name) yield { text: `$${name}`, name };
+        } else if (sql[i] === "[" && sql[i + 1] === "[") {
+            OLD_SYNTAX.lastIndex = i;
+            const m = OLD_SYNTAX.exec(sql);
+            if (m) {
+                yield { text: m[0], name: m[1], format: m[2] };
+                i += m[0].length - 1;
+            }
+        }
+    }
+}
 
 /**
  * Why the template variables of `sql` make its tables uncertain, or undefined. Macros of the
@@ -169,15 +208,15 @@ const VARIABLE = /\$(\w+)|\[\[(\w+?)(?::(\w+))?\]\]|\$\{(\w+)(?:\.([^:^}]+))?(?:
  * and durations; the value of any other variable of the dashboard is text the SQL does not show.
  */
 export function templateVariableProblem(sql: string): string | undefined {
-    for (const m of sql.matchAll(VARIABLE)) {
-        const name = m[1] ?? m[2] ?? m[4];
-        if (m[1] !== undefined && name.startsWith("__") && Object.hasOwn(MACROS, name.slice(2))) continue;
+    for (const v of variables(sql)) {
+        const { name, format } = v;
+        const bare = v.text.startsWith("$") && !v.text.startsWith("${");
+        if (bare && name.startsWith("__") && Object.hasOwn(MACROS, name.slice(2))) continue;
         // A custom date format prints any text it quotes (`${__from:date:[FROM x]}`): only the fixed ones.
-        const format = m[3] ?? m[6];
-        if (TIME_VARIABLES.has(name) && m[5] === undefined && (format === undefined || TIME_FORMATS.has(format))) continue;
+        if (TIME_VARIABLES.has(name) && v.field === undefined && (format === undefined || TIME_FORMATS.has(format))) continue;
         // Not a variable of the dashboard: Grafana leaves it as written.
         if (!name.startsWith("__") && name !== FLEET_VARIABLE) continue;
-        const shown = m[0].length > 40 ? `${m[0].slice(0, 40)}…` : m[0];
+        const shown = v.text.length > 40 ? `${v.text.slice(0, 40)}…` : v.text;
         return (
             `uses the template variable ${shown}, whose value Grafana pastes into the SQL unseen by this check; ` +
             `only the plugin's macros and Grafana's time variables ($__from, $__to, $__interval, $__range, ...) may be used`

@@ -64,7 +64,7 @@ describe("the tables a panel's SQL reads", () => {
 
     it("expands the plugin's macros as the plugin does, and marks a table a variable stands for", () => {
         assert.deepEqual(reads("SELECT $__timeGroup(ordered_at, '1h') AS time, count(*) FROM orders WHERE $__timeFilter(ordered_at) AND x > $__timeFrom() GROUP BY 1"), ["orders"]);
-        // Names no variable of the dashboard has stay as written (Grafana leaves them): in a string they are text.
+        // Names no variable of the dashboard has stay as written (Grafana leaves them): text in a string.
         assert.deepEqual(reads("SELECT $__timeGroup(f(a), '1d') FROM orders WHERE c = '$var' AND d IN ('$multi') AND e = '${v:csv}' AND g = '[[old]]'"), ["orders"]);
         assert.deepEqual(
             tablesReadBy("SELECT * FROM ${__from}, ${db}.orders, [[tab]], sales.$t").map((r) => [r.written, r.templated]),
@@ -273,6 +273,8 @@ describe("panel SQL as Trino and the Athena plugin read it: what an attacker wri
             "SELECT * FROM orders WHERE x = $source",
             "SELECT ${__from:date:[1 FROM hr.salaries --]} FROM orders",
             "SELECT * FROM orders -- ${__org.name}",
+            `SELECT * FROM orders WHERE x = '[[__dashboard:${"x".repeat(600)}]]'`,
+            `SELECT * FROM orders WHERE x = '$__user${"_".repeat(600)}' OR y = '\${__org:${"a:".repeat(500)}}'`,
         ]) {
             assert.match(verdict(sql), /^uses the template variable /, sql);
         }
