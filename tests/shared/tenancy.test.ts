@@ -3,17 +3,17 @@
  * folding and Unicode's confusable skeleton), a source label that passes for one of the program's
  * own dashboards, two sources claiming one account or role, an external ID that is not a secret,
  * and outputs large enough to make the workspace's plan unreviewable. Pure rules, no mocks; the
- * workspace program's own refusals of the same cases are in workspaceRefusals.test.ts.
+ * workspace program's own refusals of the same cases are in components/workspace/workspaceRefusals.test.ts.
  */
 import assert from "node:assert/strict";
-import { MAX_SOURCE_PANEL_SQL_CHARS, MAX_TEAMS } from "../shared/config/bounds";
-import { DEFAULT_ROLE_NAME } from "../shared/config/source";
-import { teamList } from "../shared/config/workspace";
-import { PublicSourceOutputs, checkPublicSourceOutputs, checkSourceOutputs } from "../shared/contract";
-import { undefinedTeamProblems } from "../shared/grafana/permissions";
-import { nameKey, skeleton } from "../shared/naming";
-import { Refusal } from "../shared/refusal";
-import { sourceSetProblems } from "../shared/sources";
+import { MAX_SOURCE_PANEL_SQL_CHARS, MAX_TEAMS } from "../../shared/config/bounds";
+import { DEFAULT_ROLE_NAME } from "../../shared/config/source";
+import { teamList } from "../../shared/config/workspace";
+import { PublicSourceOutputs, checkPublicSourceOutputs, checkSourceOutputs } from "../../shared/contract";
+import { undefinedTeamProblems } from "../../shared/grafana/permissions";
+import { nameKey, skeleton } from "../../shared/naming";
+import { Refusal } from "../../shared/refusal";
+import { sourceSetProblems } from "../../shared/sources";
 
 /** Look-alikes of "finance": upper case, full-width, a Cyrillic і, a ligature. */
 const FINANCE_ALIKES = ["Finance", "ｆｉｎａｎｃｅ", "f\u0456nance", "\ufb01nance", "FINANCE "];
