@@ -48,3 +48,9 @@ export function refuseInvalid<T>(resource: pulumi.Resource, component: string, b
         throw new ResourceRefusal(`invalid arguments:\n${lines.join("\n")}`, resource);
     }
 }
+
+/** A stand-in secret for each contact point that needs one, while the real ones are an Output. */
+export function secretPlaceholders(contactPoints: unknown): Record<string, string> {
+    const list = Array.isArray(contactPoints) ? (contactPoints as { name?: unknown; type?: unknown }[]) : [];
+    return Object.fromEntries(list.filter((c) => c?.type === "slack" || c?.type === "pagerduty").map((c) => [String(c.name), "[secret]"]));
+}

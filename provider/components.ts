@@ -26,7 +26,7 @@ import * as r from "../shared/config/rules";
 import { secretKeysOf } from "../shared/config/declare";
 import { SOURCE_KEYS, sourceSettingsFor } from "../shared/config/source";
 import { WORKSPACE_COMMON_KEYS, sourceRef, workspaceCommonShape, workspaceCrossChecks } from "../shared/config/workspace";
-import { plainArgs, refuseInvalid, safe } from "./arguments";
+import { plainArgs, refuseInvalid, safe, secretPlaceholders } from "./arguments";
 import { AthenaSourceAccess as SourceAccessComponent } from "../components/source/athenaSourceAccess";
 import { AthenaWorkspace as WorkspaceComponent, WorkspaceSource } from "../components/workspace/athenaWorkspace";
 import { readSourceStack } from "../components/workspace/sourceStacks";
@@ -242,6 +242,22 @@ export interface Team {
     members?: string[];
     /** IAM Identity Center group IDs or SAML group names the team is synced from (created teams only). Default: no team sync managed. */
     groups?: string[];
+    /** The contact point (contactPoints) this team's alerts go to. */
+    contactPoint?: string;
+}
+
+/** Where alerts go: an SNS topic, a Slack channel, PagerDuty or a webhook. */
+export interface ContactPoint {
+    /** The contact point's name in Grafana, unique in the workspace. */
+    name: string;
+    /** sns, slack, pagerduty or webhook. */
+    type: string;
+    /** sns: the topic ARN. */
+    topicArn?: string;
+    /** slack: the channel. */
+    recipient?: string;
+    /** webhook: the https URL. */
+    url?: string;
 }
 
 /** One data account the workspace charts: a source stack, or a source of the same program. */
@@ -299,6 +315,17 @@ export interface AthenaWorkspaceArgs {
      * (grafana-athena-source:teams), and by no role.
      */
     teams?: Team[];
+    /**
+     * Where alerts go, [{name, type: sns, topicArn} | {name, type: slack, recipient?} | {name, type: pagerduty} | {name, type:
+     * webhook, url}]. SNS is published to with the workspace role (the stack allows it sns:Publish on exactly these topics); the
+     * others' secrets are in contactPointSecrets. A team's alerts go to its contactPoint (teams[].contactPoint).
+     */
+    contactPoints?: ContactPoint[];
+    /**
+     * The contact points' secrets by name, a secret: {"<name>": "<Slack webhook URL | PagerDuty integration key | webhook bearer
+     * token>"} (pulumi config set --path --secret 'contactPointSecrets["<name>"]' <value>).
+     */
+    contactPointSecrets?: pulumi.Input<Record<string, string>>;
 }
 
 /** Inputs the package marks secret in its schema, by component: the SDKs then wrap them as secrets. */
@@ -333,6 +360,8 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
                 ...options,
                 // Only its presence was validated: the token itself never leaves a secret.
                 grafanaAuth: options.grafanaAuth !== undefined && auth !== undefined ? pulumi.secret(auth) : undefined,
+                // The real secrets (the check may have seen stand-ins): the component wraps them as secrets.
+                contactPointSecrets: args.contactPointSecrets ?? {},
                 sources: sources.map((s) => ({ ...s, outputs: s.outputs ?? readSourceStack(s.key, { parent: this }) })),
             },
             { parent: this },
@@ -369,11 +398,14 @@ type ResolvedSource = Omit<WorkspaceSource, "outputs"> & { outputs?: SourceContr
  */
 export function workspaceArguments(args: AthenaWorkspaceArgs): { options: z.output<typeof workspaceCommon>; sources: ResolvedSource[] } {
     const ns = "AthenaWorkspace";
-    const { sources, grafanaAuth, ...rest } = args as AthenaWorkspaceArgs & Record<string, unknown>;
+    const { sources, grafanaAuth, contactPointSecrets, ...rest } = args as AthenaWorkspaceArgs & Record<string, unknown>;
     const plain = plainArgs(rest, []);
     const problems: ConfigProblem[] = [];
-    // The token may be an Output (a secret): only whether it is there counts here.
-    const options = safe(problems, () => parseOrThrow(workspaceCommon, { ...plain, grafanaAuth: grafanaAuth === undefined ? undefined : "[secret]" }, ns));
+    // The token may be an Output (a secret): only whether it is there counts here. So may the
+    // contact points' secrets: then the component checks their names once they are known.
+    const secrets = pulumi.Output.isInstance(contactPointSecrets) ? secretPlaceholders(plain.contactPoints) : contactPointSecrets;
+    const parsed = { ...plain, grafanaAuth: grafanaAuth === undefined ? undefined : "[secret]", contactPointSecrets: secrets };
+    const options = safe(problems, () => parseOrThrow(workspaceCommon, parsed, ns));
     if (pulumi.Output.isInstance(sources)) {
         problems.push({ key: `${ns}:sources`, message: "must be a list written in the program (its contracts may be outputs, the list itself not)" });
     } else if (!Array.isArray(sources) || sources.length === 0) {

@@ -14,9 +14,11 @@ import { ATHENA_PLUGIN_MIN_VERSION } from "../../shared/grafana/pluginVersion";
 import { dataSourceUid, folderUid, sourceDashboardUid } from "../../shared/grafana/uids";
 import { checkedPolicyJson } from "../../shared/iam/checked";
 import { childName, roleNameFromArn, shortHash } from "../../shared/naming";
+import { PUBLISH_POLICY_NAME } from "../../shared/policies/alertTopics";
 import { ASSUME_POLICY_NAME, workspaceAssumePolicy } from "../../shared/policies/workspaceRole";
 import { ResourceRefusal, refusing } from "../../shared/resourceRefusal";
 import type { AthenaWorkspaceArgs } from "./args";
+import { addAlerting } from "./alerting";
 import { AthenaPluginInstallation } from "./athenaPluginInstallation";
 import { DataSourceHealthCheck } from "./dataSourceHealthCheck";
 import type { CheckedSource, GrafanaAccess, SourceDataSource, WorkspaceDashboards } from "./parts";
@@ -36,6 +38,8 @@ export type { AthenaWorkspaceArgs, WorkspaceSource } from "./args";
  * 5. `installAthenaPlugin`: the Athena plugin, before any data source;
  * 6. `addDataSource` per source: the data source and its health check;
  * 7. `addDashboards`: the folder, one dashboard per source, the fleet dashboard, the home dashboard;
+ * 8. `addAlerting`: the contact points, sns:Publish for the workspace role on their SNS topics, and
+ *    the notification policy routing each team's alerts to its contact point (alerting.ts);
  * with `teams`, also `addTeams` (before the data sources), `restrictDataSources` (Query for exactly
  * each source's teams) and `restrictDashboards` (View for exactly the teams that may query what a
  * dashboard reads, a folder and a fleet dashboard per team), teams.ts.
@@ -77,6 +81,8 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
         const plugin = this.installAthenaPlugin(name, args, access, assumePolicy);
         const teams = args.teams ?? [];
         const teamIds = teams.length > 0 ? addTeams(this, name, teams, access, assumePolicy) : undefined;
+        const { contactPoints = [], contactPointSecrets = {} } = args;
+        addAlerting(this, name, { contactPoints, contactPointSecrets, teams }, workspace, this.scoped(PUBLISH_POLICY_NAME), access, [assumePolicy]);
         const dataSources = checked.map((c) => this.addDataSource(name, c, access, [assumePolicy, plugin], args.verifyDataSources ?? true));
         const { home, fleet, dashboards, folder } = this.addDashboards(name, args, dataSources, access, assumePolicy, all);
         const teamFleets: { team: string; dashboard: oss.Dashboard }[] = [];

@@ -17,8 +17,11 @@ import { z } from "zod";
 /** The types a `Pulumi.yaml` declaration may name (pulumi/pulumi `sdk/go/common/workspace/project.go`). */
 export type YamlType = "string" | "integer" | "boolean" | "array" | "object";
 
-/** How a stack file holds a value: a string as it is, anything else as JSON, a secret encrypted. */
-export type KeyKind = "string" | "json" | "secret";
+/**
+ * How a stack file holds a value: a string as it is, anything else as JSON, a secret encrypted (a
+ * secret list or object as encrypted JSON).
+ */
+export type KeyKind = "string" | "json" | "secret" | "secretJson";
 
 interface DeclarationBase<R extends z.ZodType> {
     /** The type `Pulumi.yaml` declares: the CLI refuses a stack value of another. */
@@ -72,7 +75,10 @@ export function shapeOf<T extends KeyDeclarations>(keys: T): ShapeOf<T> {
 
 /** How the stack file holds each key. */
 export function kindsOf<T extends KeyDeclarations>(keys: T): { [K in keyof T]: KeyKind } {
-    const kind = (d: KeyDeclaration): KeyKind => (d.secret ? "secret" : d.type === "string" ? "string" : "json");
+    const kind = (d: KeyDeclaration): KeyKind => {
+        if (d.secret) return d.type === "string" ? "secret" : "secretJson";
+        return d.type === "string" ? "string" : "json";
+    };
     return Object.fromEntries(Object.entries(keys).map(([k, d]) => [k, kind(d)])) as { [K in keyof T]: KeyKind };
 }
 

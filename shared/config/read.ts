@@ -13,7 +13,7 @@ import { SOURCE_NAMESPACE } from "./source";
 import { WORKSPACE_NAMESPACE } from "./workspace";
 import { isConfigSecret } from "../pulumiInternals";
 
-export type KeyKind = "string" | "json" | "secret";
+export type KeyKind = "string" | "json" | "secret" | "secretJson";
 
 /** The projects' config namespaces: a key of a sibling's in a stack file is a mistake. */
 const PROJECT_NAMESPACES = [SOURCE_NAMESPACE, WORKSPACE_NAMESPACE, ROOT_NAMESPACE, BOOTSTRAP_NAMESPACE];
@@ -95,17 +95,22 @@ export function rawConfig(
         }
         if (raw === "") continue;
         const secret = view.isSecret(fullKey);
-        if (kind === "secret" && !secret) {
+        // Pulumi.yaml's default of a secret list or object reaches the program in plain text (the
+        // CLI encrypts only what a stack file holds): empty, it holds nothing to hide.
+        if (kind === "secretJson" && !secret && (raw === "{}" || raw === "[]")) continue;
+        const secretKind = kind === "secret" || kind === "secretJson";
+        if (secretKind && !secret) {
             problems.push({ key: fullKey, message: `must be set as a secret, not in plain text (the value is not shown): pulumi config set --secret ${key} <value>` });
         }
         // Bounded before anything recurses into it (JSON.parse's result, zod, the secret scan).
-        const bound = kind === "json" ? rawValueProblem(raw) : raw.length > MAX_VALUE_CHARS ? rawValueProblem(raw) : undefined;
+        const json = kind === "json" || kind === "secretJson";
+        const bound = json ? rawValueProblem(raw) : raw.length > MAX_VALUE_CHARS ? rawValueProblem(raw) : undefined;
         if (bound) {
             problems.push({ key: fullKey, message: `${bound} (the value is not shown)` });
             unread.add(fullKey);
             continue;
         }
-        if (kind === "json") {
+        if (json) {
             try {
                 values[key] = JSON.parse(raw);
             } catch {
@@ -115,7 +120,7 @@ export function rawConfig(
         } else {
             values[key] = raw;
         }
-        if (secret && kind !== "secret") {
+        if (secret && !secretKind) {
             const problem = misplacedSecretProblem(key, values[key], secretFields[key] ?? []);
             if (problem) problems.push({ key: fullKey, message: problem });
         }

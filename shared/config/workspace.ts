@@ -9,6 +9,7 @@ import type { TeamSpec } from "../grafana/permissions";
 import { OrganizationAssumeMode, explicitModeCapacity } from "../policies/workspaceRole";
 import { nameKey } from "../naming";
 import { MAX_TEAMS } from "./bounds";
+import { contactPointList, contactPointProblems, contactPointSecrets } from "./contactPoints";
 import { panelList, panelSettings } from "./panels";
 import { declareKeys, kindsOf, shapeOf } from "./declare";
 import * as r from "./rules";
@@ -67,8 +68,9 @@ export const teamSettings = z
                 // default collation), and two spellings of one group are one group to a reader.
                 .refine((gs) => new Set(gs.map(foldGroup)).size === gs.length, { error: "lists a group twice (compared without case)" })
                 .optional(),
+            contactPoint: r.displayName("a contact point name").optional(),
         },
-        { error: r.objectOf("{name, existing?, members?, groups?}") },
+        { error: r.objectOf("{name, existing?, members?, groups?, contactPoint?}") },
     )
     .strict()
     .superRefine((t, ctx) => {
@@ -79,7 +81,7 @@ export const teamSettings = z
             ctx.addIssue({ code: "custom", path: ["groups"], message: "must be left out for an existing team: its team sync is managed where the team is" });
         }
     }, r.onAnyObject)
-    .transform((t): TeamSpec => ({ name: t.name, existing: t.existing, members: t.members, groups: t.groups }));
+    .transform((t): TeamSpec => ({ name: t.name, existing: t.existing, members: t.members, groups: t.groups, contactPoint: t.contactPoint }));
 
 /**
  * The workspace's teams. None (the default): Grafana's defaults (every user may query every data
@@ -180,15 +182,35 @@ export const WORKSPACE_COMMON_KEYS = declareKeys({
             "each dashboard viewed, by exactly the teams its source stacks name (grafana-athena-source:teams), and by no role.",
         rule: teamList,
     },
+    contactPoints: {
+        type: "array",
+        items: "object",
+        default: [],
+        description:
+            "Where alerts go, [{name, type: sns, topicArn} | {name, type: slack, recipient?} | {name, type: pagerduty} | {name, type: " +
+            "webhook, url}]. SNS is published to with the workspace role (the stack allows it sns:Publish on exactly these topics); " +
+            "the others' secrets are in contactPointSecrets. A team's alerts go to its contactPoint (teams[].contactPoint).",
+        rule: contactPointList,
+    },
+    contactPointSecrets: {
+        type: "object",
+        default: {},
+        secret: true,
+        description:
+            'The contact points\' secrets by name, a secret: {"<name>": "<Slack webhook URL | PagerDuty integration key | webhook ' +
+            "bearer token>\"} (pulumi config set --path --secret 'contactPointSecrets[\"<name>\"]' <value>).",
+        rule: contactPointSecrets,
+    },
 });
 
 /** Keys shared by the workspace project and the root project's `workspace` object. */
 export const workspaceCommonShape = shapeOf(WORKSPACE_COMMON_KEYS);
 
 export function workspaceCrossChecks(
-    s: { grafanaUrl?: string; grafanaAuth?: string; sourceRoleName?: string; organizationId?: string },
+    s: { grafanaUrl?: string; grafanaAuth?: string; sourceRoleName?: string; organizationId?: string } & Parameters<typeof contactPointProblems>[0],
     ctx: z.RefinementCtx,
 ) {
+    for (const p of contactPointProblems(s)) ctx.addIssue({ code: "custom", ...p });
     if ((s.grafanaUrl === undefined) !== (s.grafanaAuth === undefined)) {
         ctx.addIssue({
             code: "custom",
@@ -215,7 +237,10 @@ export type WorkspaceCommonSettings = z.output<z.ZodObject<typeof workspaceCommo
  * What the workspace component takes from config: every key but `sources`, under the names the
  * stack file gives them, the Grafana token as an Input (the programs keep it a secret).
  */
-export type WorkspaceOptions = Omit<WorkspaceCommonSettings, "grafanaAuth"> & { grafanaAuth?: pulumi.Input<string> };
+export type WorkspaceOptions = Omit<WorkspaceCommonSettings, "grafanaAuth" | "contactPointSecrets"> & {
+    grafanaAuth?: pulumi.Input<string>;
+    contactPointSecrets?: pulumi.Input<Record<string, string>>;
+};
 
 /** Organisation mode: both keys given (the cross-checks refuse one without the other). */
 export function organizationMode(s: { sourceRoleName?: string; organizationId?: string }): OrganizationAssumeMode | undefined {

@@ -43,6 +43,8 @@ export interface TeamSpec {
      * adds a group's users to the team when they sign in. Left out: no team sync managed here.
      */
     groups?: readonly string[];
+    /** The contact point (grafana-athena-workspace:contactPoints) the team's alerts go to. */
+    contactPoint?: string;
 }
 
 /** What the permission decisions need to know of a source. */

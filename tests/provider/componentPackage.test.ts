@@ -222,7 +222,7 @@ describe("component package", function () {
             assert.deepEqual(secrets(source.properties), [...SECRET_CONTRACT_OUTPUTS].sort());
             assert.deepEqual(secrets(source.inputProperties), []);
             const ws = s.resources[token("AthenaWorkspace")];
-            assert.deepEqual(secrets(ws.inputProperties), ["grafanaAuth"]);
+            assert.deepEqual(secrets(ws.inputProperties), ["contactPointSecrets", "grafanaAuth"]);
             // An Input, not plain: a secret arrives as an Output.
             assert.notEqual(ws.inputProperties.grafanaAuth.plain, true);
         });

@@ -189,6 +189,9 @@ export const RESOURCES: Record<string, ResourceMock> = {
     "grafana:enterprise/dataSourcePermission:DataSourcePermission": ({ inputs }) => ({ id: `1:${inputs.datasourceUid}`, state: { ...inputs, orgId: "1" } }),
     "grafana:oss/folderPermission:FolderPermission": ({ inputs }) => ({ id: `1:${inputs.folderUid}`, state: { ...inputs, orgId: "1" } }),
     "grafana:oss/dashboardPermission:DashboardPermission": ({ inputs }) => ({ id: `1:${inputs.dashboardUid}`, state: { ...inputs, orgId: "1" } }),
+    "grafana:alerting/contactPoint:ContactPoint": ({ inputs }) => ({ id: `1:${inputs.name}`, state: { ...inputs, orgId: "1" } }),
+    // One per organisation: the provider's id is the organisation's.
+    "grafana:alerting/notificationPolicy:NotificationPolicy": ({ inputs }) => ({ id: "1:policy", state: { ...inputs, orgId: "1" } }),
     "pulumi-nodejs:dynamic:Resource": dynamic,
     "pulumi-nodejs:dynamic/grafana-athena:AthenaPluginInstallation": dynamic,
 };

@@ -1,0 +1,109 @@
+/**
+ * Where the workspace's alerts go: the contact points, the workspace role's right to publish to
+ * the SNS ones, and the notification policy that routes each team's alerts (label `team`) to its
+ * team's contact point.
+ */
+import type * as amg from "@pulumi/aws/grafana";
+import * as iam from "@pulumi/aws/iam";
+import * as pulumi from "@pulumi/pulumi";
+import * as alerting from "@pulumiverse/grafana/alerting";
+import { type ContactPointSettings, snsTopics } from "../../shared/config/contactPoints";
+import type { TeamSpec } from "../../shared/grafana/permissions";
+import { checkedPolicyJson } from "../../shared/iam/checked";
+import { ResourceRefusal } from "../../shared/resourceRefusal";
+import { childName, roleNameFromArn } from "../../shared/naming";
+import { publishAlertsPolicy } from "../../shared/policies/alertTopics";
+import type { GrafanaAccess } from "./parts";
+
+/** The label every alert rule of a team carries; the notification policy routes on it. */
+export const TEAM_LABEL = "team";
+
+/**
+ * Grafana's own contact point, which every organisation starts with: alerts of no team go where
+ * they went before this stack (grafana/grafana `pkg/services/ngalert/notifier/alertmanager_config.go`,
+ * the default configuration's receiver).
+ */
+export const DEFAULT_RECEIVER = "grafana-default-email";
+
+export interface Alerting {
+    contactPoints: alerting.ContactPoint[];
+    /** Absent when no team names a contact point: the policy tree is left as it is. */
+    notificationPolicy?: alerting.NotificationPolicy;
+    /** Absent without SNS contact points. */
+    publishPolicy?: iam.RolePolicy;
+}
+
+/**
+ * The contact points and their routes. `after` holds everything back until the refusals have had
+ * their say. The secrets are wrapped as secrets here: the plan shows `[secret]`.
+ */
+export function addAlerting(
+    parent: pulumi.Resource,
+    name: string,
+    args: { contactPoints: readonly ContactPointSettings[]; contactPointSecrets: pulumi.Input<Record<string, string>>; teams: readonly TeamSpec[] },
+    workspace: pulumi.Output<amg.GetWorkspaceResult>,
+    policyName: string,
+    access: GrafanaAccess,
+    after: pulumi.Resource[],
+): Alerting {
+    const inGrafana = { parent, provider: access.provider, dependsOn: after };
+    const topics = snsTopics(args.contactPoints);
+    let publishPolicy: iam.RolePolicy | undefined;
+    if (topics.length > 0) {
+        const json = checkedPolicyJson(publishAlertsPolicy(topics, policyName), "List fewer SNS topics in contactPoints.", parent);
+        publishPolicy = new iam.RolePolicy(
+            `${name}-publish-alerts`,
+            { role: workspace.roleArn.apply(roleNameFromArn), name: policyName, policy: json },
+            { parent, dependsOn: after },
+        );
+    }
+    // The secrets may be an Output (the component package receives a secret as one): their names
+    // are checked here too, once known, with the config's message.
+    const secrets = pulumi.secret(pulumi.output(args.contactPointSecrets));
+    const secret = (n: string, type: string) =>
+        secrets.apply((m) => {
+            if (!Object.hasOwn(m, n)) throw new ResourceRefusal(`contactPointSecrets has no secret for the ${type} contact point "${n}"`, parent);
+            return m[n];
+        });
+    const contactPoints = args.contactPoints.map(
+        (c) =>
+            new alerting.ContactPoint(
+                childName(`${name}-contact-point`, c.name),
+                {
+                    name: c.name,
+                    // The workspace role's credentials (authProvider default): no key in Grafana.
+                    ...(c.type === "sns" ? { sns: [{ topic: c.topicArn, authProvider: "default" }] } : {}),
+                    ...(c.type === "slack" ? { slacks: [{ url: secret(c.name, c.type), recipient: c.recipient }] } : {}),
+                    ...(c.type === "pagerduty" ? { pagerduties: [{ integrationKey: secret(c.name, c.type) }] } : {}),
+                    ...(c.type === "webhook"
+                        ? {
+                              webhooks: secrets.apply((m) => [
+                                  Object.hasOwn(m, c.name) ? { url: c.url, authorizationScheme: "Bearer", authorizationCredentials: m[c.name] } : { url: c.url },
+                              ]),
+                          }
+                        : {}),
+                },
+                // SNS: not before the role may publish.
+                { ...inGrafana, dependsOn: publishPolicy ? [...after, publishPolicy] : after },
+            ),
+    );
+    const routed = args.teams.filter((t) => t.contactPoint !== undefined);
+    if (routed.length === 0) return { contactPoints, publishPolicy };
+    const byName = new Map(args.contactPoints.map((c, i) => [c.name, contactPoints[i]]));
+    // One per organisation: this resource owns the whole tree (Grafana keeps one policy tree per
+    // organisation; the provider's resource replaces it, and resets it to Grafana's default on delete).
+    const notificationPolicy = new alerting.NotificationPolicy(
+        `${name}-notification-policy`,
+        {
+            contactPoint: DEFAULT_RECEIVER,
+            groupBies: ["grafana_folder", "alertname"],
+            policies: routed.map((t) => ({
+                contactPoint: byName.get(t.contactPoint!)!.name,
+                matchers: [{ label: TEAM_LABEL, match: "=", value: t.name }],
+                groupBies: ["grafana_folder", "alertname"],
+            })),
+        },
+        { ...inGrafana, dependsOn: [...after, ...contactPoints] },
+    );
+    return { contactPoints, notificationPolicy, publishPolicy };
+}
