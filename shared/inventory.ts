@@ -6,7 +6,8 @@
  */
 import type { ConfigProblem } from "./config/problems";
 import { SOURCE_NAMESPACE } from "./config/source";
-import { DEFAULT_FOLDER, WORKSPACE_NAMESPACE } from "./config/workspace";
+import { DEFAULT_FOLDER, WORKSPACE_NAMESPACE, explicitCapacityProblem } from "./config/workspace";
+import { teamFolderTitle } from "./grafana/permissions";
 import { nameKey, sameName } from "./naming";
 
 /** Each project's folder, relative to the repository root. */
@@ -42,6 +43,8 @@ export interface WorkspaceStackSummary {
     folder: string;
     /** The sources it charts, fully qualified, with the name it gives each (undefined: the source's label). */
     sources: { stack: string; name?: string }[];
+    /** The teams it creates (not those it looks up: `existing`), by name. */
+    createdTeams: string[];
 }
 
 /**
@@ -58,7 +61,32 @@ export function workspaceSummary(stack: string, config: Record<string, unknown>,
     const sources = listed
         .filter((s): s is { stack: string; name?: unknown } => !!s && typeof s === "object" && typeof (s as { stack?: unknown }).stack === "string")
         .map((s) => ({ stack: s.stack, name: typeof s.name === "string" ? s.name : undefined }));
-    return { stack, workspaceId, folder, sources: sources.length > 0 ? sources : inventory.map((s) => ({ stack: s })) };
+    const teams = Array.isArray(key("teams")) ? (key("teams") as unknown[]) : [];
+    const createdTeams = teams.flatMap((t) => {
+        const team = t as { name?: unknown; existing?: unknown } | null;
+        return team && typeof team === "object" && typeof team.name === "string" && team.existing !== true ? [team.name] : [];
+    });
+    return { stack, workspaceId, folder, sources: sources.length > 0 ? sources : inventory.map((s) => ({ stack: s })), createdTeams };
+}
+
+/**
+ * The source stacks a workspace stack charts: those its `sources` lists, or else every source stack
+ * of the inventory (fully qualified), which must then be some, and few enough for the explicit
+ * assume policy (or organisation mode). A problem names the key.
+ */
+export function chartedSourceRefs<T extends { stack: string }, U extends { stack: string }>(
+    listed: readonly T[],
+    inventory: readonly U[],
+    organizationMode: boolean,
+): (T | U)[] | ConfigProblem {
+    const key = `${WORKSPACE_NAMESPACE}:sources`;
+    if (listed.length > 0) return [...listed];
+    if (inventory.length === 0) {
+        return { key, message: `lists no source stack, and ${PROJECT_FOLDERS.source}/ has no stack file (Pulumi.<stack>.yaml): add one per data account, or list sources` };
+    }
+    const capacity = explicitCapacityProblem(inventory.length, organizationMode);
+    if (capacity) return { key, message: `is empty, so every source stack is charted: ${capacity}` };
+    return [...inventory];
 }
 
 /**
@@ -73,10 +101,25 @@ export function sharedWorkspaceProblems(me: WorkspaceStackSummary, others: reado
     for (const other of others) {
         if (other.stack === me.stack || me.workspaceId === undefined || other.workspaceId !== me.workspaceId) continue;
         const where = `workspace stack "${other.stack}" on the same workspace ${me.workspaceId}`;
-        if (sameName(other.folder, me.folder)) {
+        // The folders each creates: its own, and one per team it defines (teamFolderTitle).
+        const folders = (w: WorkspaceStackSummary) => [w.folder, ...w.createdTeams.map((t) => teamFolderTitle(w.folder, t))];
+        const theirs = folders(other);
+        const sharedFolder = folders(me).find((f) => theirs.some((o) => sameName(o, f)));
+        if (sharedFolder !== undefined) {
             problems.push({
                 key: key("dashboard.folder"),
-                message: `is "${me.folder}", the folder of ${where}; Grafana refuses a second folder of that title: give this stack a folder of its own`,
+                message:
+                    `is "${me.folder}", ${sameName(sharedFolder, me.folder) ? "" : `so this stack creates the folder "${sharedFolder}", `}the folder of ${where}; ` +
+                    `Grafana refuses a second folder of that title: give this stack a folder of its own`,
+            });
+        }
+        const sharedTeams = me.createdTeams.filter((t) => other.createdTeams.some((o) => sameName(o, t)));
+        if (sharedTeams.length > 0) {
+            problems.push({
+                key: key("teams"),
+                message:
+                    `creates the team(s) ${sharedTeams.slice(0, 3).map((t) => `"${t}"`).join(", ")}${sharedTeams.length > 3 ? ", ..." : ""}, which ${where} creates too; ` +
+                    `Grafana refuses a second team of one name: create it in one stack and set existing: true for it in this one`,
             });
         }
         const named = new Set(other.sources.flatMap((s) => (s.name === undefined ? [] : [nameKey(s.name)])));

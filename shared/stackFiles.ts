@@ -149,3 +149,30 @@ export function workspaceInventory(org: string, root = REPOSITORY): WorkspaceSta
         }
     });
 }
+/** The Grafana account and workspace role a source stack's role trusts, as its stack file says. */
+export interface SourceTrust {
+    grafanaAccountId: string;
+    grafanaRoleArn: string;
+}
+
+/**
+ * What each of these source stacks (fully qualified) trusts, for those of this organisation whose
+ * stack file in the checkout names both; a stack without one here is left out (a source stack of
+ * another repository is checked by its own health check during `pulumi up`).
+ */
+export function sourceTrusts(stacks: readonly string[], org: string, root = REPOSITORY): Map<string, SourceTrust> {
+    const trusts = new Map<string, SourceTrust>();
+    const files = new Map(stackFiles(path.join(root, PROJECT_FOLDERS.source)).map(({ stack, file }) => [qualifiedStack(org, SOURCE_PROJECT, stack), file]));
+    for (const stack of stacks) {
+        const file = files.get(stack);
+        if (file === undefined) continue;
+        try {
+            const config = stackFileConfig(readTextFile(file), file);
+            const [grafanaAccountId, grafanaRoleArn] = [config[`${SOURCE_PROJECT}:grafanaAccountId`], config[`${SOURCE_PROJECT}:grafanaRoleArn`]];
+            if (typeof grafanaAccountId === "string" && typeof grafanaRoleArn === "string") trusts.set(stack, { grafanaAccountId, grafanaRoleArn });
+        } catch {
+            // An unreadable source stack file is that stack's problem (its own run refuses it).
+        }
+    }
+    return trusts;
+}

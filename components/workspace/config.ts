@@ -1,8 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError, awsRegion, orRunError, readSettings, withSecretGrafanaAuth } from "../../shared/config/read";
-import { WORKSPACE_KEY_KINDS, WORKSPACE_NAMESPACE, WorkspaceSettings, explicitCapacityProblem, workspaceSettings } from "../../shared/config/workspace";
-import { EXAMPLE_STACK, PROJECT_FOLDERS, sharedWorkspaceProblems, workspaceSummary } from "../../shared/inventory";
-import { inventorySources, workspaceInventory } from "../../shared/stackFiles";
+import { ConfigError, awsRegion, orRunError, readSettings, runtimeConfig, withSecretGrafanaAuth } from "../../shared/config/read";
+import { WORKSPACE_KEY_KINDS, WORKSPACE_NAMESPACE, WorkspaceSettings, workspaceSettings } from "../../shared/config/workspace";
+import { EXAMPLE_STACK, chartedSourceRefs, sharedWorkspaceProblems, workspaceSummary } from "../../shared/inventory";
+import { grafanaAccountProblem } from "../../shared/chartRules";
+import type { ConfigProblem } from "../../shared/config/problems";
+import { inventorySources, sourceTrusts, workspaceInventory } from "../../shared/stackFiles";
 
 /**
  * Every key of the `grafana-athena-workspace` project, read and validated once, as the
@@ -19,21 +21,31 @@ export function loadWorkspaceConfig(): WorkspaceSettings {
         const region = awsRegion();
         const settings = readSettings(WORKSPACE_NAMESPACE, WORKSPACE_KEY_KINDS, workspaceSettings, typeof region === "string" ? [] : [region]);
         const org = pulumi.getOrganization();
-        const key = `${WORKSPACE_NAMESPACE}:sources`;
-        let sources = settings.sources;
-        if (sources.length === 0) {
-            sources = inventorySources(org);
-            if (sources.length === 0) {
-                throw new ConfigError([
-                    { key, message: `lists no source stack, and ${PROJECT_FOLDERS.source}/ has no stack file (Pulumi.<stack>.yaml): add one per data account, or list sources` },
-                ]);
-            }
-            const capacity = explicitCapacityProblem(sources.length, settings.organizationId !== undefined);
-            if (capacity) throw new ConfigError([{ key, message: `is empty, so every source stack is charted: ${capacity}` }]);
-        }
-        const me = workspaceSummary(pulumi.getStack(), { [`${WORKSPACE_NAMESPACE}:workspaceId`]: settings.workspaceId, [`${WORKSPACE_NAMESPACE}:dashboard`]: settings.dashboard, [key]: sources }, []);
-        const problems = pulumi.getStack() === EXAMPLE_STACK ? [] : sharedWorkspaceProblems(me, workspaceInventory(org));
+        const sources = chartedSourceRefs(settings.sources, inventorySources(org), settings.organizationId !== undefined);
+        if (!Array.isArray(sources)) throw new ConfigError([sources]);
+        const me = workspaceSummary(pulumi.getStack(), { [`${WORKSPACE_NAMESPACE}:workspaceId`]: settings.workspaceId, [`${WORKSPACE_NAMESPACE}:dashboard`]: settings.dashboard, [`${WORKSPACE_NAMESPACE}:teams`]: settings.teams, [`${WORKSPACE_NAMESPACE}:sources`]: sources }, []);
+        const problems = pulumi.getStack() === EXAMPLE_STACK ? [] : [...sharedWorkspaceProblems(me, workspaceInventory(org)), ...trustProblems(sources, org)];
         if (problems.length > 0) throw new ConfigError(problems);
         return withSecretGrafanaAuth({ ...settings, sources });
+    });
+}
+
+/**
+ * Each charted source whose stack file is in this checkout must trust this stack's account (its
+ * one `aws:allowedAccountIds`): a role trusting another Grafana account could never be assumed,
+ * and that would show only at the health check during `pulumi up`. Unpinned: not checked.
+ */
+function trustProblems(sources: readonly { stack: string }[], org: string): ConfigProblem[] {
+    let accounts: unknown;
+    try {
+        accounts = JSON.parse(runtimeConfig().all["aws:allowedAccountIds"] ?? "null");
+    } catch {
+        return [];
+    }
+    if (!Array.isArray(accounts) || accounts.length !== 1 || typeof accounts[0] !== "string") return [];
+    const account = accounts[0];
+    return [...sourceTrusts(sources.map((s) => s.stack), org)].flatMap(([stack, trust]) => {
+        const message = grafanaAccountProblem(stack, trust, account);
+        return message === undefined ? [] : [{ key: `${WORKSPACE_NAMESPACE}:sources`, message }];
     });
 }

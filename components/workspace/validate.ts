@@ -7,12 +7,12 @@ import * as amg from "@pulumi/aws/grafana";
 import * as pulumi from "@pulumi/pulumi";
 import { PublicSourceOutputs, checkPublicSourceOutputs, externalIdState } from "../../shared/contract";
 import { PanelSpec } from "../../shared/grafana/dashboards";
-import { panelGrantProblems, sourceDashboardPanels } from "../../shared/grafana/panels";
-import { TeamSpec, undefinedTeamProblems } from "../../shared/grafana/permissions";
+import { sourceDashboardPanels } from "../../shared/grafana/panels";
+import type { TeamSpec } from "../../shared/grafana/permissions";
 import { grafanaVersionProblem } from "../../shared/grafana/version";
 import { Refusal } from "../../shared/refusal";
 import { ResourceRefusal, refusing } from "../../shared/resourceRefusal";
-import { sourceSetProblems } from "../../shared/sources";
+import { chartedSetProblems, panelReadProblems } from "../../shared/chartRules";
 import type { AthenaWorkspaceArgs, WorkspaceSource } from "./args";
 import type { CheckedSource } from "./parts";
 
@@ -67,21 +67,20 @@ export function checkSources(
                                     `aws:allowedAccountIds ${allowed.join(", ")}: the stack does not deploy where its file says`,
                             );
                         }
-                        checkPanelReads(source, outputs, fleetPanels);
+                        const problems = panelReadProblems({ ...source, outputs }, fleetPanels);
+                        if (problems.length > 0) throw new Refusal(problems.join("\n"));
                         return outputs;
                     }),
                 ),
         };
     });
     const all = pulumi.all(checked.map((c) => c.outputs)).apply((list) => {
-        const problems = sourceSetProblems(
-            list.map((outputs, i) => ({ stack: sources[i].key, name: sources[i].name ?? outputs.label, named: sources[i].name !== undefined, outputs })),
-            { folder: dashboard.folder, teams: (teams ?? []).map((t) => t.name) },
+        // The rules fleet check applies too (shared/chartRules.ts); a source may name only the workspace's teams.
+        const problems = chartedSetProblems(
+            list.map((outputs, i) => ({ ...sources[i], outputs })),
+            (teams ?? []).map((t) => t.name),
+            dashboard.folder,
         );
-        // A source may name only the workspace's teams (none defined: it may name none). No spread:
-        // a list of thousands of lines is no argument list.
-        const names = (teams ?? []).map((t) => t.name);
-        for (const p of undefinedTeamProblems(names, list.map((o, i) => ({ key: sources[i].key, teams: o.teams })))) problems.push(p);
         if (problems.length > 0) throw new ResourceRefusal(problems.join("\n"), parent);
         return list;
     });
@@ -91,25 +90,4 @@ export function checkSources(
 /** The panels of a source's own dashboard (`sourceDashboardPanels`: the workspace's choice for it, the source's own, the workspace-wide ones). */
 export function panelsOf(source: WorkspaceSource, outputs: PublicSourceOutputs, fleetPanels: readonly PanelSpec[] | undefined) {
     return sourceDashboardPanels({ workspaceSource: source.panels, sourceStack: outputs.panels, dashboard: fleetPanels });
-}
-
-/**
- * Every panel that will query this source, its own dashboard's and the fleet dashboard's row of
- * it (`dashboard.panels`), reads only the tables the source grants: anything else would fail in
- * Grafana with Glue's access denied. Refused before anything is created, one line per panel and
- * table, naming the source stack and the setting. A source without a `tables` output (an older
- * release) is not checked.
- */
-function checkPanelReads(source: WorkspaceSource, outputs: PublicSourceOutputs, fleetPanels: readonly PanelSpec[] | undefined): void {
-    if (outputs.tables === undefined) return;
-    const grant = { catalog: outputs.catalog, database: outputs.database, tables: outputs.tables };
-    const own = panelsOf(source, outputs, fleetPanels);
-    const lines = new Set<string>();
-    for (const [panels, setting] of [
-        [own.panels, own.origin === "source stack panels" ? 'its output "panels"' : own.origin],
-        [fleetPanels, "dashboard.panels"],
-    ] as const) {
-        for (const problem of panelGrantProblems(panels ?? [], grant, setting)) lines.add(`source stack "${source.key}": ${problem}`);
-    }
-    if (lines.size > 0) throw new Refusal([...lines].join("\n"));
 }

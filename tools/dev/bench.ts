@@ -9,6 +9,7 @@
  *   npm run bench -- --sizes 50,100 --runs 3
  *   npm run bench -- --help                         # the options (BENCH_OPTIONS), defaults, exit codes
  *   npm run bench -- --fleet 100,300 [--separate 10]  # fleet synth of a generated repository (tools/dev/benchFleet.ts)
+ *   npm run bench -- --check 100,1000 [--runs 3]   # fleet check of one, beside fleet list of it (tools/dev/benchFleet.ts)
  *
  * Prints a Markdown table: the program run's time and the process's peak memory for both, the
  * ratio to the floor, and how much longer each doubling of N takes. Organisation mode, as the
@@ -19,7 +20,7 @@ import * as path from "path";
 import { CommandHelp, OptionTable, UsageError, asksForHelp, helpText, parseOptions } from "../cli/options";
 import type { PlanResource, RunRequest } from "../plan/mock/runtime";
 import { readProject, readStackConfig } from "../plan/stackConfig";
-import { benchFleet } from "./benchFleet";
+import { benchCheck, benchFleet } from "./benchFleet";
 import { BENCH_ORGANIZATION_ID, BENCH_SOURCE_ROLE_NAME, REPO_ROOT, benchSourceRefs, benchSourceStack } from "./benchSources";
 
 export type AssumeMode = "explicit" | "organization";
@@ -169,6 +170,7 @@ export const BENCH_OPTIONS = {
     runs: { type: "string", value: "R", default: "1", help: "runs per size and program; the median is shown" },
     fleet: { type: "string", value: "N,N,...", help: "instead: fleet synth of a generated repository of N source stacks each (tools/dev/benchFleet.ts)" },
     separate: { type: "string", value: "N", default: "10", help: "with --fleet: also N separate npm run synth calls, the baseline" },
+    check: { type: "string", value: "N,N,...", help: "instead: fleet check of a generated repository of N source stacks each, beside fleet list of it (tools/benchFleet.ts)" },
 } as const satisfies OptionTable;
 
 export const BENCH_HELP: CommandHelp = {
@@ -185,18 +187,20 @@ export const BENCH_HELP: CommandHelp = {
     ],
 };
 
-export function parseCli(argv: string[]): { sizes: number[]; runs: number; fleet?: number[]; separate: number } {
+export function parseCli(argv: string[]): { sizes: number[]; runs: number; fleet?: number[]; separate: number; check?: number[] } {
     const { values, positionals } = parseOptions(argv, BENCH_OPTIONS);
     if (positionals.length > 0) throw new UsageError(`bench takes no arguments, got ${JSON.stringify(positionals[0].slice(0, 100))} (see --help)`);
     const fleet = values.fleet === undefined ? undefined : values.fleet.split(",").map((s) => Number(s.trim()));
     if (fleet?.some((s) => !Number.isInteger(s) || s < 1 || s > 5000)) throw new UsageError("--fleet takes a comma-separated list of whole numbers of source stacks, from 1 to 5000");
+    const check = values.check === undefined ? undefined : values.check.split(",").map((s) => Number(s.trim()));
+    if (check?.some((s) => !Number.isInteger(s) || s < 1 || s > 5000)) throw new UsageError("--check takes a comma-separated list of whole numbers of source stacks, from 1 to 5000");
     const separate = values.separate === undefined ? 10 : Number(values.separate);
     if (!Number.isInteger(separate) || separate < 1) throw new UsageError("--separate takes a whole number of source stacks, at least 1");
     const sizes = values.sizes === undefined ? DEFAULT_SIZES : values.sizes.split(",").map((s) => Number(s.trim()));
     if (sizes.some((s) => !Number.isInteger(s) || s < 1 || s > 20000)) throw new UsageError("--sizes takes a comma-separated list of whole numbers from 1 to 20000");
     const runs = values.runs === undefined ? 1 : Number(values.runs);
     if (!Number.isInteger(runs) || runs < 1) throw new UsageError("--runs takes a whole number, at least 1");
-    return { sizes, runs, fleet, separate };
+    return { sizes, runs, fleet, separate, check };
 }
 
 /** The median of `runs` runs (by plan time) of one program at one N, the two programs alternating. */
@@ -221,6 +225,10 @@ async function main(argv: string[]): Promise<number> {
     } catch (e) {
         process.stderr.write(`bench: ${(e as Error).message}\n`);
         return 2;
+    }
+    if (cli.check) {
+        process.stdout.write(`${benchCheck(cli.check, cli.runs, (line) => process.stderr.write(`${line}\n`))}\n`);
+        return 0;
     }
     if (cli.fleet) {
         process.stdout.write(`${benchFleet(cli.fleet, cli.separate, (line) => process.stderr.write(`${line}\n`))}\n`);

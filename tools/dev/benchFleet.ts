@@ -149,3 +149,44 @@ export function benchFleet(sizes: readonly number[], separate: number, log: (lin
     }
     return fleetTable(rows);
 }
+
+/** One fleet command (`check`, `list`) over the repository at `root`, in a process of its own. */
+function fleetCommandRun(command: "check" | "list", root: string): Measured {
+    return timed([path.join(__dirname, "..", "ci", "fleet", "cli.ts"), command, "--root", root], root);
+}
+
+const medianOf = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/**
+ * `fleet check` of a generated repository of N source stacks, beside its baseline in the same run:
+ * `fleet list` of the same repository (the same start-up and the same stack files found, no rule
+ * applied). The two alternate, `runs` times each; the medians are shown, and what the rules cost per
+ * hundred stacks (check's time less list's).
+ */
+export function benchCheck(sizes: readonly number[], runs: number, log: (line: string) => void): string {
+    const lines = [
+        "| stacks | fleet check (s) | fleet list, the baseline (s) | ratio | the rules, per 100 stacks (s) | peak memory of check (MiB) |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: |",
+    ];
+    for (const n of sizes) {
+        const { root, stacks } = generateFleet(n);
+        try {
+            const check: Measured[] = [];
+            const list: Measured[] = [];
+            for (let i = 0; i < runs; i++) {
+                check.push(fleetCommandRun("check", root));
+                list.push(fleetCommandRun("list", root));
+            }
+            const c = medianOf(check.map((m) => m.wallS));
+            const l = medianOf(list.map((m) => m.wallS));
+            const perHundred = ((c - l) / stacks.length) * 100;
+            log(`${stacks.length} stacks: fleet check ${c.toFixed(2)} s, fleet list ${l.toFixed(2)} s`);
+            lines.push(
+                `| ${stacks.length} | ${c.toFixed(2)} | ${l.toFixed(2)} | ${(c / l).toFixed(2)}x | ${perHundred.toFixed(3)} | ${Math.round(Math.max(...check.map((m) => m.peakMiB)))} |`,
+            );
+        } finally {
+            fs.rmSync(root, { recursive: true, force: true });
+        }
+    }
+    return lines.join("\n");
+}

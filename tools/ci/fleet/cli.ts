@@ -222,7 +222,7 @@ export const FLEET_COMMANDS: Record<string, FleetCommandSpec> = {
         },
     },
     check: {
-        summary: "every inconsistency of the stack files, one line each naming the file (offline)",
+        summary: "every rule fleet synth applies to the stack files, one line each naming the file and the key (offline)",
         options: {},
         examples: [["npm run fleet -- check", "every stack file checked as its program would check it, one line per problem"]],
         exitCodes: [[0, "consistent"], [1, "an inconsistency (listed on stderr)"], ...USAGE_EXITS],
@@ -230,7 +230,7 @@ export const FLEET_COMMANDS: Record<string, FleetCommandSpec> = {
             const all = ctx.all();
             const problems = checkInventory(ctx.root, ctx.org);
             for (const p of problems) ctx.io.err(`${p}\n`);
-            if (problems.length === 0) ctx.io.out(`fleet: ${all.sources.length} source stacks, ${all.workspaces.length} workspace stacks: consistent\n`);
+            if (problems.length === 0) ctx.io.out(`fleet: ${all.sources.length} source stacks, ${all.workspaces.length} workspace stacks: consistent, by every rule fleet synth applies to them\n`);
             return problems.length === 0 ? 0 : 1;
         },
     },

@@ -8,10 +8,16 @@ import * as path from "path";
 import { stackFiles } from "../../../shared/stackFiles";
 import { ConfigError, awsRegion, readSettings } from "../../../shared/config/read";
 import { BOOTSTRAP_FOLDER, BOOTSTRAP_KEY_KINDS, BOOTSTRAP_NAMESPACE, bootstrapSettingsFor } from "../../../shared/config/bootstrap";
-import { SOURCE_KEY_KINDS, SOURCE_NAMESPACE, sourceSettingsFor } from "../../../shared/config/source";
 import { BootstrapReach, sourceReachProblems } from "../../../shared/ci/coverage";
-import { WORKSPACE_KEY_KINDS, WORKSPACE_NAMESPACE, workspaceSettings } from "../../../shared/config/workspace";
-import { PROJECT_FOLDERS, SOURCE_PROJECT, WORKSPACE_PROJECT, qualifiedStack, sharedWorkspaceProblems, workspaceSummary } from "../../../shared/inventory";
+import { ChartedSourceView, assumePolicyProblem, chartedSetProblems, grafanaAccountProblem, impliedSourceOutputs, panelReadProblems } from "../../../shared/chartRules";
+import type { ConfigProblem } from "../../../shared/config/problems";
+import { SOURCE_KEY_KINDS, SOURCE_NAMESPACE, SourceSettings, sourceSettingsFor } from "../../../shared/config/source";
+import { WORKSPACE_KEY_KINDS, WORKSPACE_NAMESPACE, WorkspaceSettings, organizationMode, workspaceSettings } from "../../../shared/config/workspace";
+import { PROJECT_FOLDERS, SOURCE_PROJECT, WORKSPACE_PROJECT, chartedSourceRefs, qualifiedStack, sharedWorkspaceProblems, workspaceSummary } from "../../../shared/inventory";
+import { shortHash } from "../../../shared/naming";
+import { partitionOf } from "../../../shared/partition";
+import { ASSUME_POLICY_NAME } from "../../../shared/policies/workspaceRole";
+import { sourceAccessPolicies } from "../../../shared/policies/sourceRole";
 import { Refusal } from "../../../shared/refusal";
 import { UsageError } from "../../cli/options";
 import { readProject, readStackConfig } from "../../plan/stackConfig";
@@ -79,22 +85,35 @@ export function readInventory(root: string, org: string): Inventory {
 
 type StackConfigOf = (entry: StackEntry) => ReturnType<typeof readStackConfig>;
 
-/** The problems of one stack file under its project's rules, as `<key>: <message>` lines. */
-function fileProblems(entry: StackEntry, configOf: StackConfigOf): string[] {
+/** One stack file read under its project's rules: its settings, or its problems as `<key>: <message>` lines. */
+type FileReading =
+    | { problems: string[]; source?: undefined; workspace?: undefined }
+    | { problems: []; source: SourceSettings & { region: string }; account?: string; workspace?: undefined }
+    | { problems: []; workspace: WorkspaceSettings; region: string; account?: string; source?: undefined };
+
+/** One source schema per region, made once: a fleet's thousand files are mostly of a few regions. */
+const sourceSchemas = new Map<string | undefined, ReturnType<typeof sourceSettingsFor>>();
+const sourceSchema = (region: string | undefined) => {
+    if (!sourceSchemas.has(region)) sourceSchemas.set(region, sourceSettingsFor(region));
+    return sourceSchemas.get(region)!;
+};
+
+function readFile(entry: StackEntry, configOf: StackConfigOf): FileReading {
     try {
         const { config, secretKeys } = configOf(entry);
         const view = { all: config, isSecret: (k: string) => secretKeys.includes(k) };
         const region = awsRegion(config);
         const earlier = typeof region === "string" ? [] : [region];
+        const accounts = parseJson(config["aws:allowedAccountIds"]);
+        const account = Array.isArray(accounts) && accounts.length === 1 && typeof accounts[0] === "string" ? accounts[0] : undefined;
         if (entry.project === SOURCE_PROJECT) {
-            readSettings(SOURCE_NAMESPACE, SOURCE_KEY_KINDS, sourceSettingsFor(typeof region === "string" ? region : undefined), earlier, view);
-        } else {
-            readSettings(WORKSPACE_NAMESPACE, WORKSPACE_KEY_KINDS, workspaceSettings, earlier, view);
+            const settings = readSettings(SOURCE_NAMESPACE, SOURCE_KEY_KINDS, sourceSchema(typeof region === "string" ? region : undefined), earlier, view);
+            return { problems: [], source: { ...settings, region: region as string }, account };
         }
-        return [];
+        return { problems: [], workspace: readSettings(WORKSPACE_NAMESPACE, WORKSPACE_KEY_KINDS, workspaceSettings, earlier, view), region: region as string, account };
     } catch (e) {
-        if (e instanceof ConfigError) return e.message.split("\n");
-        if (e instanceof Refusal || e instanceof Error) return [e.message.split("\n")[0]];
+        if (e instanceof ConfigError) return { problems: e.message.split("\n") };
+        if (e instanceof Refusal || e instanceof Error) return { problems: [e.message.split("\n")[0]] };
         throw e;
     }
 }
@@ -120,10 +139,17 @@ export function checkInventory(root: string, org: string): string[] {
             return undefined;
         }
     };
+    const readings = new Map<StackEntry, FileReading>();
     for (const entry of [...inventory.sources, ...inventory.workspaces]) {
         // The line names the file once, relative to the root, even when the reader named it too.
         const own = (p: string) => (p.startsWith(entry.file) ? p.slice(entry.file.length).replace(/^:? */, "") : p);
-        for (const p of fileProblems(entry, configOf)) problems.push(`${rel(entry.file)}: ${own(p)}`);
+        const reading = readFile(entry, configOf);
+        readings.set(entry, reading);
+        for (const p of reading.problems) problems.push(`${rel(entry.file)}: ${own(p)}`);
+    }
+    for (const entry of inventory.sources) {
+        const reading = readings.get(entry)!;
+        if (reading.source) for (const p of sourcePolicyProblems(entry, reading.source, reading.account)) problems.push(`${rel(entry.file)}: ${p}`);
     }
 
     // Where the bootstrap makes the data accounts' CI roles, every source stack must be within
@@ -172,6 +198,16 @@ export function checkInventory(root: string, org: string): string[] {
         }
         const me = summaries.find((w) => w.stack === entry.stack);
         if (me) for (const p of sharedWorkspaceProblems(me, summaries)) problems.push(`${rel(entry.file)}: ${p.key}: ${p.message}`);
+        const reading = readings.get(entry)!;
+        if (reading.workspace) {
+            const sourceOf = (stack: string) => {
+                const e = inventory.sources.find((s) => s.stack === stack);
+                const r = e && readings.get(e);
+                return r?.source ? { settings: r.source, account: r.account } : undefined;
+            };
+            const ws = { stack: entry.stack, settings: reading.workspace, region: reading.region, account: reading.account };
+            for (const p of chartProblems(ws, sourceNames, sourceOf)) problems.push(`${rel(entry.file)}: ${p.key}: ${p.message}`);
+        }
     }
     return problems;
 }
@@ -218,6 +254,83 @@ function validSourceSettings(stackConfig: ReturnType<typeof readStackConfig> | u
     } catch {
         return undefined;
     }
+}
+
+/**
+ * What the source program refuses beyond its keys: access policies that do not fit a role's
+ * managed policies (shared/policies/sourceRole.ts, the function the program calls).
+ */
+function sourcePolicyProblems(entry: StackEntry, settings: SourceSettings & { region: string }, account: string | undefined): string[] {
+    try {
+        sourceAccessPolicies({
+            policyName: `${settings.roleName}-Athena`,
+            accountId: account ?? standInAccount(entry.stack),
+            region: settings.region,
+            catalog: settings.catalog,
+            database: settings.database,
+            workgroup: settings.workgroup.name,
+            tables: settings.tables,
+            dataLocations: settings.dataLocations,
+            results: { bucket: settings.results.bucket, prefix: settings.results.prefix },
+            kmsKeyArns: settings.kmsKeyArns,
+            catalogKmsKeyArn: settings.catalogKmsKeyArn,
+            lakeFormation: settings.lakeFormation,
+            partition: partitionOf(settings.region) ?? "aws",
+        });
+        return [];
+    } catch (e) {
+        if (e instanceof Refusal) return [`${SOURCE_NAMESPACE}:tables: ${e.message.split("\n")[0]}`];
+        throw e;
+    }
+}
+
+/**
+ * A 12-digit stand-in for the account of a stack file that pins none (no single
+ * `aws:allowedAccountIds`), its own for each stack: an account ID is always 12 digits, so every
+ * size is as it will be, and two unpinned stacks are not taken for one account.
+ */
+function standInAccount(stack: string): string {
+    return BigInt(`0x${shortHash(stack, 12)}`).toString().padStart(12, "0").slice(-12);
+}
+
+interface WorkspaceReading {
+    stack: string;
+    settings: WorkspaceSettings;
+    region: string;
+    account?: string;
+}
+
+type SourceReading = { settings: SourceSettings & { region: string }; account?: string };
+
+/**
+ * The rules the workspace program applies to the sources it charts (shared/chartRules.ts, the
+ * functions the program calls), on the outputs each source stack file implies; and the Grafana
+ * account each source trusts against this stack's (`grafanaAccountRefusal`, as fleet synth applies
+ * it). A source whose file has problems of its own is left out: those are reported on its file.
+ */
+export function chartProblems(ws: WorkspaceReading, inventory: readonly string[], sourceOf: (stack: string) => SourceReading | undefined): ConfigProblem[] {
+    const key = (k: string) => `${WORKSPACE_NAMESPACE}:${k}`;
+    const refs = chartedSourceRefs(ws.settings.sources, inventory.map((stack) => ({ stack })), ws.settings.organizationId !== undefined);
+    if (!Array.isArray(refs)) return [refs];
+    const problems: ConfigProblem[] = [];
+    const views: ChartedSourceView[] = [];
+    for (const ref of refs) {
+        const [, project, stack] = ref.stack.split("/");
+        const source = project === SOURCE_PROJECT ? sourceOf(stack) : undefined;
+        if (!source) continue;
+        const account = source.account ?? standInAccount(stack);
+        const listed = ref as { name?: string; panels?: ChartedSourceView["panels"] };
+        const view: ChartedSourceView = { key: ref.stack, name: listed.name, panels: listed.panels, outputs: impliedSourceOutputs(source.settings, source.settings.region, account) };
+        views.push(view);
+        for (const p of panelReadProblems(view, ws.settings.dashboard.panels)) problems.push({ key: key(/ of dashboard\.panels /.test(p) ? "dashboard.panels" : "sources"), message: p });
+        const trust = ws.account === undefined ? undefined : grafanaAccountProblem(ref.stack, source.settings, ws.account);
+        if (trust) problems.push({ key: key("sources"), message: trust });
+    }
+    for (const p of chartedSetProblems(views, (ws.settings.teams ?? []).map((t) => t.name), ws.settings.dashboard.folder)) problems.push({ key: key("sources"), message: p });
+    const policyName = `${ASSUME_POLICY_NAME}-${shortHash(`${WORKSPACE_PROJECT}/${ws.stack}`, 8)}`;
+    const policy = views.length === 0 ? undefined : assumePolicyProblem(views.map((v) => v.outputs.roleArn), policyName, organizationMode(ws.settings), partitionOf(ws.region) ?? "aws");
+    if (policy) problems.push({ key: key(ws.settings.organizationId !== undefined ? "sourceRoleName" : "sources"), message: policy });
+    return problems;
 }
 
 function parseJson(v: string | undefined): unknown {

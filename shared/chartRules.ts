@@ -1,0 +1,116 @@
+/**
+ * The rules over a workspace stack and the sources it charts, one definition each. The workspace
+ * program applies them while it runs, to the sources' checked outputs (so `pulumi preview`,
+ * `npm run synth` and `fleet synth` refuse); `fleet check` applies the same functions offline to
+ * the outputs each source stack file implies (`impliedSourceOutputs`), so that check refuses every
+ * set of stack files synth refuses. Pure: no resources, no files.
+ */
+import type { PublicSourceOutputs } from "./contract";
+import { CONTRACT_VERSION } from "./contract";
+import type { SourceSettings } from "./config/source";
+import type { PanelSpec } from "./grafana/dashboards";
+import { panelGrantProblems, sourceDashboardPanels } from "./grafana/panels";
+import { undefinedTeamProblems } from "./grafana/permissions";
+import { accountOfArn, defaultSourceLabel } from "./naming";
+import { partitionOf } from "./partition";
+import type { OrganizationAssumeMode } from "./policies/workspaceRole";
+import { workspaceAssumePolicy } from "./policies/workspaceRole";
+import { Refusal } from "./refusal";
+import { s3Url } from "./s3";
+import { sourceSetProblems } from "./sources";
+
+/** One source as a workspace stack charts it. */
+export interface ChartedSourceView {
+    /** The source stack's fully qualified name. */
+    key: string;
+    /** The data source name the workspace stack gives it (`sources[].name`); default its label. */
+    name?: string;
+    /** The workspace stack's panels for this source (`sources[].panels`). */
+    panels?: readonly PanelSpec[];
+    outputs: PublicSourceOutputs;
+}
+
+/**
+ * What a source stack of this program exports, from its stack file's settings: the values its
+ * program computes (infra-account-b/athenaSourceAccess.ts), for the account the stack is pinned to
+ * (`aws:allowedAccountIds`). A test holds the two equal for every user stack of the examples.
+ */
+export function impliedSourceOutputs(settings: SourceSettings, region: string, accountId: string): PublicSourceOutputs {
+    return {
+        contractVersion: CONTRACT_VERSION,
+        accountId,
+        region,
+        roleArn: `arn:${partitionOf(region) ?? "aws"}:iam::${accountId}:role/${settings.roleName}`,
+        catalog: settings.catalog,
+        database: settings.database,
+        workgroup: settings.workgroup.name,
+        outputLocation: s3Url({ bucket: settings.results.bucket, prefix: settings.results.prefix }),
+        label: settings.label ?? defaultSourceLabel(accountId, settings.workgroup.name),
+        tables: [...settings.tables],
+        panels: settings.panels.map((p) => ({ ...p })),
+        teams: [...settings.teams],
+    };
+}
+
+/**
+ * Every panel that will query this source, its own dashboard's and the fleet dashboard's row of
+ * it (`dashboard.panels`), reads only the tables the source grants: anything else would fail in
+ * Grafana with Glue's access denied. One line per panel and table, naming the source stack and the
+ * setting. A source without a `tables` output (an older release) is not checked.
+ */
+export function panelReadProblems(source: ChartedSourceView, fleetPanels: readonly PanelSpec[] | undefined): string[] {
+    const { outputs } = source;
+    if (outputs.tables === undefined) return [];
+    const grant = { catalog: outputs.catalog, database: outputs.database, tables: outputs.tables };
+    const own = sourceDashboardPanels({ workspaceSource: source.panels, sourceStack: outputs.panels, dashboard: fleetPanels });
+    const lines = new Set<string>();
+    for (const [panels, setting] of [
+        [own.panels, own.origin === "source stack panels" ? 'its output "panels"' : own.origin],
+        [fleetPanels, "dashboard.panels"],
+    ] as const) {
+        for (const problem of panelGrantProblems(panels ?? [], grant, setting)) lines.add(`source stack "${source.key}": ${problem}`);
+    }
+    return [...lines];
+}
+
+/**
+ * The set of sources as a whole (shared/sources.ts: no account or role twice, no look-alike data
+ * source names, no name that looks like one of the program's own titles in `folder`), and no team
+ * a source names that the workspace stack does not define.
+ */
+export function chartedSetProblems(sources: readonly ChartedSourceView[], teams: readonly string[], folder: string): string[] {
+    const named = sources.map((s) => ({ stack: s.key, name: s.name ?? s.outputs.label, named: s.name !== undefined, outputs: s.outputs }));
+    return [
+        ...sourceSetProblems(named, { folder, teams }),
+        ...undefinedTeamProblems(teams, sources.map((s) => ({ key: s.key, teams: s.outputs.teams }))),
+    ];
+}
+
+/**
+ * Why the workspace role's assume policy for these sources cannot be made (organisation mode and a
+ * source role of another name; the explicit list past the inline quota), or undefined.
+ */
+export function assumePolicyProblem(roleArns: readonly string[], policyName: string, organization: OrganizationAssumeMode | undefined, partition: string): string | undefined {
+    try {
+        workspaceAssumePolicy(roleArns, policyName, organization, partition);
+        return undefined;
+    } catch (e) {
+        if (e instanceof Refusal) return e.message.split("\n")[0];
+        throw e;
+    }
+}
+
+/**
+ * A source's role trusts the Grafana account its stack names (`grafanaAccountId`, and the account
+ * of `grafanaRoleArn`); a workspace in another account could never assume it, and would find out
+ * only at the health check during `pulumi up`.
+ */
+export function grafanaAccountProblem(sourceKey: string, trusted: { grafanaAccountId: string; grafanaRoleArn: string }, workspaceAccount: string): string | undefined {
+    const roleAccount = accountOfArn(trusted.grafanaRoleArn);
+    if (trusted.grafanaAccountId === workspaceAccount && roleAccount === workspaceAccount) return undefined;
+    const named = roleAccount === trusted.grafanaAccountId ? `account ${trusted.grafanaAccountId}` : `account ${trusted.grafanaAccountId} (role of ${roleAccount})`;
+    return (
+        `source stack "${sourceKey}" trusts the Grafana ${named}, but this workspace stack is account ${workspaceAccount} (aws:allowedAccountIds): ` +
+        `set grafanaAccountId and grafanaRoleArn of that source stack to this workspace's account and role`
+    );
+}
