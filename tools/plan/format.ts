@@ -44,6 +44,11 @@ export interface Plan {
     reads: PlanRead[];
     outputs: Record<string, unknown>;
     secretOutputs: string[];
+    /**
+     * Set (one line, why) when `fleet synth` refused the stack: its record then holds no resources.
+     * The plan diff tells such a stack from one whose stack file was removed (no plan at all).
+     */
+    refused?: string;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -63,6 +68,7 @@ export function readPlanFile(file: string, read: (f: string) => string): Plan {
         throw new Error(`${file} ${why}`);
     }
     const plan = normalizePlan(raw, file);
+    if (plan.refused !== undefined) throw new Error(`${file}: fleet synth refused the stack, so it has no outputs: ${plan.refused}`);
     if (!isObject((raw as Record<string, unknown>).outputs)) {
         throw new Error(`${file}: the plan has no outputs (expected {..., outputs: {...}}, as npm run synth writes)`);
     }
@@ -115,5 +121,6 @@ export function normalizePlan(raw: unknown, file = "plan"): Plan {
         reads,
         outputs: isObject(raw.outputs) ? raw.outputs : none(),
         secretOutputs: Array.isArray(raw.secretOutputs) ? raw.secretOutputs.map(str) : [],
+        ...(typeof raw.refused === "string" ? { refused: raw.refused.split("\n")[0] } : {}),
     };
 }

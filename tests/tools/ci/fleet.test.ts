@@ -448,7 +448,10 @@ describe("fleet synth: every stack of a checkout planned offline", function () {
             // The inventory-mode workspace reads the broken source: it cannot be planned, and says why.
             assert.equal(lines[1], "infra-account-a/Pulumi.grafana.yaml: reads the source infra-account-b/Pulumi.broken.yaml, which was refused");
             assert.doesNotMatch(r.err, /\n\s+at /);
-            assert.deepEqual(fs.readdirSync(out).sort(), ["grafana-athena.dev.json", "infra-account-a.bi.json", "infra-account-b.finance.json", "infra-account-b.marketing.json"]);
+            // A refused stack's file is a record of the refusal, no plan: the plan diff shows it as refused, not removed.
+            assert.deepEqual(fs.readdirSync(out).sort(), ["grafana-athena.dev.json", "infra-account-a.bi.json", "infra-account-a.grafana.json", "infra-account-b.broken.json", "infra-account-b.finance.json", "infra-account-b.marketing.json"]);
+            const record = planIn(out, "infra-account-a.grafana.json");
+            assert.deepEqual([record.resources, record.refused], [[], "reads the source infra-account-b/Pulumi.broken.yaml, which was refused"]);
             assert.match(r.out, /fleet synth: 4 of 6 stacks planned into .*, 2 refused/);
         } finally {
             fs.rmSync(broken);

@@ -351,9 +351,31 @@ describe("planDiff: comments", () => {
         assert.match(fromNothing, /^\+ statement S3DataRead: Allow action s3:GetObject; resource arn:aws:s3:::data-bucket\/orders\/\*$/m);
         assert.match(fromNothing, /^@@ -0,0 \+1,\d+ @@$/m);
 
+        // A stack file removed: nothing runs for it until it is destroyed, and the comment says so.
         const removed = planDiffMarkdown(plans(sourcePlan(), workspacePlan()), { "infra-account-b.example.json": sourcePlan() });
-        assert.match(removed, /\*\*Removed stack:\*\* not in the head — 2 resources no longer planned\./);
-        assert.match(removed, /`grafana-athena-dashboard-sales` \(`grafana:oss\/dashboard:Dashboard`\): removed: `pulumi up` deletes it/);
+        assert.match(removed, /\*\*Stack file removed:\*\* its resources stay until it is destroyed\. Nothing runs for a missing stack file; `npm run fleet -- destroy --base REF` destroys the stack/);
+        assert.match(removed, /^A destroy deletes 2 resources \(listed below\)\.$/m);
+        assert.match(removed, /It only reads 1 resource, which a destroy never touches: `source-sales`/);
+        assert.match(removed, /`grafana-athena-dashboard-sales` \(`grafana:oss\/dashboard:Dashboard`\): stack file removed: `fleet destroy` deletes it from the cloud/);
+        assert.doesNotMatch(removed, /`pulumi up` deletes/);
+    });
+
+    it("says what destroying a removed source stack leaves (retainOnDelete) and where it fails (protect)", () => {
+        const source = sourcePlan();
+        source.resources.find((r) => r.name === "grafana-athena-role")!.options.protect = true;
+        const md = planDiffMarkdown(plans(source, workspacePlan()), { "infra-account-a.example.json": workspacePlan() });
+        assert.match(md, /^A destroy leaves 1 resource in the cloud \(`retainOnDelete`: adopted or kept on purpose\): `grafana-athena-results` \(`aws:s3\/bucket:Bucket`\)\.$/m);
+        assert.match(md, /^A destroy fails on 1 protected resource until unprotected: `grafana-athena-role`/m);
+        assert.match(md, /`grafana-athena-results` \(`aws:s3\/bucket:Bucket`\): stack file removed; `retainOnDelete: true`: `fleet destroy` leaves it in the cloud/);
+    });
+
+    it("shows a stack fleet synth refused as refused, with its reason, and neither removed nor changed", () => {
+        const refused: Plan = { project: "grafana-athena-workspace", stack: "example", resources: [], reads: [], outputs: {}, secretOutputs: [], refused: "grafana-athena-workspace:teams: must be a list" };
+        const md = planDiffMarkdown(plans(sourcePlan(), workspacePlan()), { ...plans(sourcePlan(), workspacePlan()), "infra-account-a.example.json": refused });
+        assert.match(md, /\| `grafana-athena-workspace\/example` \| `infra-account-a\.example\.json` \| refused \| — \|/);
+        assert.match(md, /\*\*Refused:\*\* `fleet synth` refused this stack: `grafana-athena-workspace:teams: must be a list`\. Nothing of it is planned, and nothing of it changes, until it plans\./);
+        assert.match(md, /\(1 refused\): resources \+0 −0 ~0/);
+        assert.doesNotMatch(md, /removed|deletes/);
     });
 
     it("is deterministic: same output for the same plans, whatever their order", () => {

@@ -6,7 +6,7 @@
  *   npm run fleet -- --help                              the commands
  *   npm run fleet -- <command> --help                    a command's options, defaults and exit codes
  *   npm run fleet -- list [--json]                       every source and workspace stack
- *   npm run fleet -- check                               every inconsistency of the stack files (exit 1)
+ *   npm run fleet -- check                               every rule fleet synth applies to the stack files (exit 1)
  *   npm run fleet -- shards --max N [--base REF] [--json] the source stacks in at most N balanced shards
  *   npm run fleet -- affected --base REF [--json]        the stacks a change since REF touches
  *   npm run fleet -- synth --out DIR [--stacks a,b] [--base REF] [--examples include|exclude|only]

@@ -291,9 +291,18 @@ export async function synthFleet(root: string, org: string, selection: SynthSele
             return p;
         } catch (e) {
             const refused = refusalLine(e);
+            writeRefusal(s, refused);
             done({ stack: s, refused });
             return { refused };
         }
+    };
+    /**
+     * A refused stack's record in place of its plan (tools/plan/format.ts `refused`): the plan diff
+     * then says it was refused, not that its stack file was removed.
+     */
+    const writeRefusal = (s: SynthStack, refused: string) => {
+        const project = s.kind === "source" ? SOURCE_PROJECT : s.kind === "workspace" ? WORKSPACE_NAMESPACE : ROOT_PROJECT;
+        writePlan({ project, stack: s.stack, resources: [], reads: [], outputs: {}, secretOutputs: [], refused }, path.join(outDir, s.planName));
     };
     const contract = (p: Plan | { refused: string }) => ("refused" in p ? p : refFromPlan(p));
 
@@ -342,6 +351,7 @@ export async function synthFleet(root: string, org: string, selection: SynthSele
             else resolved.set(stack, c);
         }
         if (problems.length > 0) {
+            writeRefusal(w, problems.join("; "));
             done({ stack: w, refused: problems.join("; ") });
             continue;
         }

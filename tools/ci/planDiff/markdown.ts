@@ -5,8 +5,8 @@
  * comment limit: diff blocks are capped, and trailing sections dropped with a note pointing to the
  * full diff in the job summary.
  */
-import type { Plan } from "../../plan/format";
-import { StackDiff, ValueChange, diffPlanSets } from "./stacks";
+import type { Plan, PlanResource } from "../../plan/format";
+import { StackDiff, ValueChange, destroyFate, diffPlanSets } from "./stacks";
 import { MARKER, cell, code, fence, flat, neutralize } from "../../../shared/markdown";
 import { capLines, plural, short, thousands } from "./text";
 
@@ -67,7 +67,7 @@ function header(options: RenderOptions): string[] {
 function totalsLine(diffs: StackDiff[], changed: StackDiff[]): string {
     const count = (status: StackDiff["status"]) => changed.filter((d) => d.status === status).length;
     const sum = (pick: (d: StackDiff) => number) => changed.reduce((n, d) => n + pick(d), 0);
-    const statuses = (["added", "removed", "changed"] as const).filter((st) => count(st) > 0).map((st) => `${thousands(count(st))} ${st}`);
+    const statuses = (["added", "removed", "refused", "changed"] as const).filter((st) => count(st) > 0).map((st) => `${thousands(count(st))} ${st}`);
     const flagged = sum((d) => d.flags.length);
     return (
         `**${thousands(changed.length)} of ${thousands(diffs.length)} ${diffs.length === 1 ? "plan" : "plans"}** differ (${statuses.join(", ")}): ` +
@@ -89,7 +89,7 @@ function summaryTable(changed: StackDiff[], maxRows: number): string {
     const ordered = [...changed.filter((d) => d.flags.length > 0), ...changed.filter((d) => d.flags.length === 0)];
     for (const d of ordered.slice(0, maxRows)) {
         rows.push(
-            `| ${cell(code(stackName(d)))} | ${cell(code(d.file))} | ${d.status} | ${d.status === "unchanged" ? "—" : countsCell(d)} | ` +
+            `| ${cell(code(stackName(d)))} | ${cell(code(d.file))} | ${d.status} | ${d.status === "unchanged" || d.status === "refused" ? "—" : countsCell(d)} | ` +
                 `${d.policies.length || "—"} | ${d.dashboards.length || "—"} | ${d.flags.length ? `⚠️ ${d.flags.length}` : "—"} |`,
         );
     }
@@ -101,11 +101,30 @@ function resourceLabel(r: { name: string; type: string }): string {
     return `${code(r.name)} (${code(r.type)})`;
 }
 
+/** A stack whose file was removed: what destroying it would delete and leave, as for any destroy. */
+function removedStackText(d: StackDiff): string {
+    const fates = { deletes: [] as PlanResource[], leaves: [] as PlanResource[], fails: [] as PlanResource[] };
+    for (const r of d.removed) fates[destroyFate(r)].push(r);
+    const names = (rs: readonly { name: string; type: string }[]) => rs.slice(0, 10).map(resourceLabel).join(", ") + (rs.length > 10 ? `, … ${rs.length - 10} more` : "");
+    const lines = [
+        "**Stack file removed:** its resources stay until it is destroyed. Nothing runs for a missing stack file; " +
+            "`npm run fleet -- destroy --base REF` destroys the stack (the deploy runs it after approval, workspaces before sources).",
+        `A destroy deletes ${plural(fates.deletes.length, "resource")}` + (fates.deletes.length ? ` (listed below)` : "") + ".",
+    ];
+    if (fates.leaves.length) lines.push(`A destroy leaves ${plural(fates.leaves.length, "resource")} in the cloud (\`retainOnDelete\`: adopted or kept on purpose): ${names(fates.leaves)}.`);
+    if (d.reads.removed.length) lines.push(`It only reads ${plural(d.reads.removed.length, "resource")}, which a destroy never touches: ${names(d.reads.removed)}.`);
+    if (fates.fails.length) lines.push(`A destroy fails on ${plural(fates.fails.length, "protected resource")} until unprotected: ${names(fates.fails)}.`);
+    return lines.join("\n");
+}
+
 function renderStack(d: StackDiff, maxDiffLines: number): string[] {
     const blocks: string[] = [];
     const head = [`### ${code(stackName(d))} — ${code(d.file)}`];
     if (d.status === "added") head.push("", `**New stack:** not in the base — ${plural(d.added.length, "resource")}, all new.`);
-    if (d.status === "removed") head.push("", `**Removed stack:** not in the head — ${plural(d.removed.length, "resource")} no longer planned.`);
+    if (d.status === "removed") head.push("", removedStackText(d));
+    if (d.status === "refused") {
+        head.push("", `**Refused:** \`fleet synth\` refused this stack: ${code(d.refused ?? "")}. Nothing of it is planned, and nothing of it changes, until it plans.`);
+    }
     blocks.push(head.join("\n"));
 
     if (d.flags.length) {

@@ -80,7 +80,14 @@ export interface StackDiff {
     file: string;
     project: string;
     stack: string;
-    status: "added" | "removed" | "changed" | "unchanged";
+    /**
+     * `removed`: the base has a plan and the head none (its stack file was removed: nothing runs
+     * for it until `fleet destroy`); `refused`: fleet synth refused the head (nothing of it changes
+     * until it plans).
+     */
+    status: "added" | "removed" | "refused" | "changed" | "unchanged";
+    /** Why fleet synth refused the head (status `refused`). */
+    refused?: string;
     added: PlanResource[];
     removed: PlanResource[];
     changed: ResourceChange[];
@@ -106,6 +113,25 @@ function optionFlagsForRemoved(r: PlanResource): string[] {
     if (r.options.protect) return ["removed, but `protect: true` in the base: `pulumi up` fails until it is unprotected"];
     if (r.options.retainOnDelete) return ["removed; `retainOnDelete: true` in the base: `pulumi up` drops it from the state and leaves it in the cloud"];
     return ["removed: `pulumi up` deletes it from the cloud"];
+}
+
+/**
+ * What destroying a stack whose file was removed does to one of its resources: no `pulumi up` runs
+ * for a missing file; `npm run fleet -- destroy` does, after approval.
+ */
+export function destroyFate(r: PlanResource): "deletes" | "leaves" | "fails" {
+    return r.options.protect ? "fails" : r.options.retainOnDelete ? "leaves" : "deletes";
+}
+
+function optionFlagsForRemovedStack(r: PlanResource): string[] {
+    switch (destroyFate(r)) {
+        case "fails":
+            return ["stack file removed; `protect: true`: `fleet destroy` fails on it until it is unprotected"];
+        case "leaves":
+            return ["stack file removed; `retainOnDelete: true`: `fleet destroy` leaves it in the cloud and drops it from the state"];
+        case "deletes":
+            return ["stack file removed: `fleet destroy` deletes it from the cloud"];
+    }
 }
 
 function optionFlagsForChanged(before: PlanResource, after: PlanResource): string[] {
@@ -150,6 +176,12 @@ function jsonDocDiffs(before: PlanResource | undefined, after: PlanResource | un
 /** Everything that differs between the base and head plan of one file (either may be absent). */
 export function diffPlans(file: string, base: Plan | undefined, head: Plan | undefined): StackDiff {
     const any = (head ?? base)!;
+    // A refused base had no plan: the head's resources are new. A refused head changes nothing yet.
+    if (base?.refused !== undefined) base = undefined;
+    if (head?.refused !== undefined) {
+        const empty: Plan = { ...head, resources: [], reads: [], outputs: {}, secretOutputs: [], refused: undefined };
+        return { ...diffPlans(file, empty, empty), status: "refused", refused: head.refused };
+    }
     const rb = indexResources(base?.resources ?? []);
     const rh = indexResources(head?.resources ?? []);
     const d: StackDiff = {
@@ -178,7 +210,7 @@ export function diffPlans(file: string, base: Plan | undefined, head: Plan | und
             optionFlagsForAdded(h).forEach(flag);
         } else if (b && !h) {
             d.removed.push(b);
-            optionFlagsForRemoved(b).forEach(flag);
+            (head ? optionFlagsForRemoved(b) : optionFlagsForRemovedStack(b)).forEach(flag);
         } else if (b && h) {
             if (same(b, h)) continue;
             const inputKeys = [...new Set([...Object.keys(b.inputs), ...Object.keys(h.inputs)])]
