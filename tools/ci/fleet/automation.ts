@@ -4,8 +4,10 @@
  * the Pulumi CLI on PATH, logged in to the backend. Kept thin: what it decides is in orchestrate.ts.
  */
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { LocalWorkspace, OpMap } from "@pulumi/pulumi/automation";
+import { RemovedStack, destroyPlanFile } from "./destroy";
 import type { StackEntry } from "./fleetInventory";
 import type { FleetCommand, RunFlags, RunOutcome, Runner } from "./orchestrate";
 
@@ -53,6 +55,42 @@ export function automationRunner(root: string, planDir?: string, stackEnv?: (ent
             } catch (e) {
                 const message = e instanceof Error ? e.message : String(e);
                 throw new Error(`${firstDiagnostic(message)}\n${message}`);
+            }
+        },
+    };
+}
+
+/**
+ * The runner of `fleet destroy`: each removed stack is updated to an empty program, in a folder of
+ * its own holding the project file and the stack file as the base commit had it (its secrets
+ * provider and salt: the state needs them). A preview saves that update's plan
+ * (`pulumi preview --save-plan`: every resource of the stack deleted, or dropped from the state
+ * when it is retained), and the destroy applies exactly that plan (`pulumi up --plan`), refusing a
+ * stack without one: what a reviewer approved is what is deleted. `pulumi destroy` itself takes no
+ * saved plan (@pulumi/pulumi automation `DestroyOptions`, 3.248.0, has none).
+ */
+export function destroyRunner(root: string, removed: ReadonlyMap<string, RemovedStack>, planDir: string): Runner {
+    return {
+        async run(command: FleetCommand, entry: StackEntry, onOutput: (text: string) => void): Promise<RunOutcome> {
+            const plan = path.resolve(destroyPlanFile(planDir, entry));
+            const was = removed.get(entry.name);
+            if (was === undefined) throw new Error(`${entry.name} has a stack file: only a removed stack is destroyed`);
+            if (command === "up" && !fs.existsSync(plan)) throw new Error(`no reviewed destroy plan for ${entry.name} (${plan}): run fleet destroy --preview first`);
+            const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "grafana-athena-destroy-"));
+            try {
+                fs.copyFileSync(path.join(root, entry.folder, "Pulumi.yaml"), path.join(workDir, "Pulumi.yaml"));
+                fs.writeFileSync(path.join(workDir, `Pulumi.${entry.stack}.yaml`), was.baseText);
+                const stack = await LocalWorkspace.selectStack({ stackName: entry.name, projectName: entry.project, program: async () => ({}) }, { workDir });
+                if (command === "preview") {
+                    fs.mkdirSync(path.dirname(plan), { recursive: true });
+                    return { changes: counts((await stack.preview({ onOutput, plan })).changeSummary) };
+                }
+                return { changes: counts((await stack.up({ onOutput, plan })).summary.resourceChanges) };
+            } catch (e) {
+                const message = e instanceof Error ? e.message : String(e);
+                throw new Error(`${firstDiagnostic(message)}\n${message}`);
+            } finally {
+                fs.rmSync(workDir, { recursive: true, force: true });
             }
         },
     };

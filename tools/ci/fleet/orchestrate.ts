@@ -56,6 +56,13 @@ export interface OrchestrateOptions {
     output?: (name: string, text: string) => void;
     sleep?: (ms: number) => Promise<void>;
     flags?: RunFlags;
+    /**
+     * `workspaces-first` (fleet destroy): the workspaces, then the sources; an `up` of the sources
+     * is skipped when a workspace failed (a source goes only once nothing charts it). Default: sources first.
+     */
+    order?: "sources-first" | "workspaces-first";
+    /** Stacks not run, each failed with its reason (fleet destroy: a source still charted). */
+    held?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -135,16 +142,24 @@ export async function orchestrate(
         }
     };
 
-    const sources = await pool(stacks.sources, options.concurrency, runOne);
+    const end = (stack: StackEntry, status: StackStatus, error: string): StackResult => {
+        const result: StackResult = { name: stack.name, project: stack.project, status, changes: {}, attempts: 0, error };
+        report({ kind: "done", result });
+        return result;
+    };
+    const runGroup = (group: readonly StackEntry[], skip: string | undefined) =>
+        skip !== undefined
+            ? Promise.resolve(group.map((s) => end(s, "skipped", skip)))
+            : pool(group, options.concurrency, (s) => (options.held?.has(s.name) ? Promise.resolve(end(s, "failed", options.held.get(s.name)!)) : runOne(s)));
+    if (options.order === "workspaces-first") {
+        const workspaces = await runGroup(stacks.workspaces, undefined);
+        const failed = command === "up" && workspaces.some((r) => r.status === "failed");
+        const sources = await runGroup(stacks.sources, failed ? "a workspace stack's run failed; a source goes only once no workspace charts it" : undefined);
+        return [...workspaces, ...sources];
+    }
+    const sources = await runGroup(stacks.sources, undefined);
     const sourceFailed = sources.some((r) => r.status === "failed");
-    const workspaces =
-        command === "up" && sourceFailed
-            ? stacks.workspaces.map((w): StackResult => {
-                  const result: StackResult = { name: w.name, project: w.project, status: "skipped", changes: {}, attempts: 0, error: "a source stack failed; not deployed against it" };
-                  report({ kind: "done", result });
-                  return result;
-              })
-            : await pool(stacks.workspaces, options.concurrency, runOne);
+    const workspaces = await runGroup(stacks.workspaces, command === "up" && sourceFailed ? "a source stack failed; not deployed against it" : undefined);
     return [...sources, ...workspaces];
 }
 
@@ -157,10 +172,10 @@ export function describeChanges(changes: Record<string, number>): string {
 }
 
 /** The summary as a Markdown table (a terminal shows it as it is; a job summary renders it), with the totals. */
-export function summaryTable(command: FleetCommand, results: readonly StackResult[]): string {
+export function summaryTable(command: FleetCommand, results: readonly StackResult[], title = `pulumi ${command}`): string {
     const count = (s: StackStatus) => results.filter((r) => r.status === s).length;
     const lines = [
-        `pulumi ${command}: ${results.length} stacks: ${count("changed")} changed, ${count("unchanged")} unchanged, ${count("failed")} failed${count("skipped") ? `, ${count("skipped")} skipped` : ""}`,
+        `${title}: ${results.length} stacks: ${count("changed")} changed, ${count("unchanged")} unchanged, ${count("failed")} failed${count("skipped") ? `, ${count("skipped")} skipped` : ""}`,
         "",
         "| stack | result | changes | attempts | first line of the failure |",
         "| --- | --- | --- | --- | --- |",

@@ -1,0 +1,116 @@
+/**
+ * Removing an account: `npm run fleet -- destroy --base REF` finds the stacks whose stack files
+ * were removed since REF and destroys them, workspaces before sources, a source only once no
+ * workspace stack file lists it, each from the destroy plan its preview saved. The runner that
+ * talks to Pulumi is injected; the real one's refusals are checked without the Pulumi CLI.
+ */
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { destroyRunner } from "../../../tools/ci/fleet/automation";
+import { fleet } from "../../../tools/ci/fleet/cli";
+import { removedStacks } from "../../../tools/ci/fleet/destroy";
+import type { StackEntry } from "../../../tools/ci/fleet/fleetInventory";
+import type { FleetCommand, RunOutcome, Runner } from "../../../tools/ci/fleet/orchestrate";
+import { RepositoryCopy, copyRepository } from "../../support/repository";
+import { BI_WORKSPACE, FINANCE, GRAFANA_WORKSPACE, MARKETING, UserStack } from "../../support/userStacks";
+
+/** A runner that records each call in order, and fails the stacks named in `failing`. */
+function recordingRunner(failing: string[] = []) {
+    const calls: string[] = [];
+    const runner: Runner = {
+        async run(command: FleetCommand, stack: StackEntry): Promise<RunOutcome> {
+            calls.push(`${command} ${stack.name}`);
+            if (failing.includes(stack.stack)) throw new Error("error: the stack's resources could not be deleted");
+            return { changes: { delete: 7 } };
+        },
+    };
+    return { runner, calls };
+}
+
+describe("fleet destroy: the stacks of removed stack files", function () {
+    this.timeout(60_000);
+    let repo: RepositoryCopy;
+    const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=fleet", "-c", "user.email=fleet@example.com", ...args], { cwd: repo.root, encoding: "utf8" });
+    const fileOf = (s: UserStack) => path.join(repo.root, s.folder, `Pulumi.${s.stack}.yaml`);
+    const run = async (argv: string[], runner?: Runner) => {
+        let out = "";
+        let err = "";
+        const code = await fleet([...argv, "--root", repo.root], { out: (t) => (out += t), err: (t) => (err += t), runner, env: {} });
+        return { code, out, err };
+    };
+
+    before(() => {
+        repo = copyRepository();
+        for (const s of [MARKETING, FINANCE, GRAFANA_WORKSPACE, BI_WORKSPACE]) repo.writeStack(s.folder, s.stack, s.config);
+        git("init", "-q", "-b", "main");
+        git("add", "-A");
+        git("commit", "-q", "-m", "fleet");
+    });
+    afterEach(() => git("checkout", "-q", "--", "."));
+    after(() => repo.remove());
+
+    it("does nothing, and says so, when no stack file was removed", async () => {
+        const { runner, calls } = recordingRunner();
+        const r = await run(["destroy", "--base", "main", "--plan-dir", path.join(repo.root, "plans"), "--preview"], runner);
+        assert.equal(r.code, 0, r.err);
+        assert.equal(r.out, "fleet destroy --preview: no stack file was removed since main: nothing to destroy\n");
+        assert.deepEqual(calls, []);
+    });
+
+    it("plans the destroy of a removed source stack only, with the file as the base held it", async () => {
+        fs.rmSync(fileOf(MARKETING));
+        const removed = removedStacks(repo.root, "main", "organization");
+        assert.deepEqual(removed.sources.map((r) => r.entry.name), ["organization/grafana-athena-source/marketing"]);
+        assert.deepEqual(removed.workspaces, []);
+        assert.match(removed.sources[0].baseText, /grafana-athena-source:label: Marketing/);
+        const { runner, calls } = recordingRunner();
+        const r = await run(["destroy", "--base", "main", "--plan-dir", path.join(repo.root, "plans"), "--preview"], runner);
+        assert.equal(r.code, 0, r.err);
+        assert.deepEqual(calls, ["preview organization/grafana-athena-source/marketing"]);
+        assert.match(r.out, /^fleet destroy --preview: 1 stacks: 1 changed, 0 unchanged, 0 failed$/m);
+        assert.match(r.out, /\| organization\/grafana-athena-source\/marketing \| changed \| delete 7 \|/);
+    });
+
+    it("destroys the workspaces first, and a source only when no workspace stack file lists it", async () => {
+        // finance is still listed by the bi workspace stack: held, and nothing is run for it.
+        fs.rmSync(fileOf(FINANCE));
+        const held = recordingRunner();
+        const r = await run(["destroy", "--base", "main", "--plan-dir", path.join(repo.root, "plans")], held.runner);
+        assert.equal(r.code, 1);
+        assert.deepEqual(held.calls, []);
+        assert.match(r.out, /\| organization\/grafana-athena-source\/finance \| failed \| no changes \| 0 \| infra-account-a\/Pulumi\.bi\.yaml still lists it in sources: remove it there first \|/);
+
+        // With the bi workspace stack removed too: bi first, then finance.
+        fs.rmSync(fileOf(BI_WORKSPACE));
+        const both = recordingRunner();
+        const ok = await run(["destroy", "--base", "main", "--plan-dir", path.join(repo.root, "plans")], both.runner);
+        assert.equal(ok.code, 0, ok.err);
+        assert.deepEqual(both.calls, ["up organization/grafana-athena-workspace/bi", "up organization/grafana-athena-source/finance"]);
+
+        // A workspace whose destroy fails keeps its sources.
+        const failing = recordingRunner(["bi"]);
+        const bad = await run(["destroy", "--base", "main", "--plan-dir", path.join(repo.root, "plans")], failing.runner);
+        assert.equal(bad.code, 1);
+        assert.deepEqual(failing.calls, ["up organization/grafana-athena-workspace/bi"]);
+        assert.match(bad.out, /\| organization\/grafana-athena-source\/finance \| skipped \| no changes \| 0 \| a workspace stack's run failed; a source goes only once no workspace charts it \|/);
+    });
+
+    it("applies only a saved destroy plan, and only to a removed stack (the real runner, before it calls Pulumi)", async () => {
+        fs.rmSync(fileOf(MARKETING));
+        const removed = removedStacks(repo.root, "main", "organization");
+        const runner = destroyRunner(repo.root, new Map(removed.sources.map((r) => [r.entry.name, r])), path.join(repo.root, "no-plans"));
+        await assert.rejects(runner.run("up", removed.sources[0].entry, () => undefined, {}), /^Error: no reviewed destroy plan for organization\/grafana-athena-source\/marketing .*: run fleet destroy --preview first$/);
+        const kept: StackEntry = { ...removed.sources[0].entry, name: "organization/grafana-athena-source/finance", stack: "finance", file: fileOf(FINANCE) };
+        await assert.rejects(runner.run("preview", kept, () => undefined, {}), /has a stack file: only a removed stack is destroyed/);
+    });
+
+    it("refuses a bad command line with exit 2: no --base, a base that is no commit, no --plan-dir", async () => {
+        for (const argv of [["destroy", "--plan-dir", "x"], ["destroy", "--base", "no-such-ref", "--plan-dir", "x"], ["destroy", "--base", "main"]]) {
+            const r = await run(argv);
+            assert.equal(r.code, 2, `${argv.join(" ")}: ${r.err}`);
+            assert.equal(r.err.trimEnd().split("\n").length, 1, r.err);
+        }
+    });
+});
