@@ -105,7 +105,7 @@ export function parseYaml(text: string, file: string): unknown {
     let doc: YAML.Document.Parsed;
     try {
         const docs = YAML.parseAllDocuments(text, { uniqueKeys: true, prettyErrors: false });
-        if (!Array.isArray(docs)) throw new UnreadableFile(`${file}: not YAML (${yamlProblem((docs as { errors: unknown[] }).errors[0])})`);
+        if (!Array.isArray(docs)) throw new UnreadableFile(`${file}: not YAML (${yamlProblem((docs as { errors: unknown[] }).errors[0], text)})`);
         if (docs.length > 1) throw new UnreadableFile(`${file}: holds ${docs.length} YAML documents; a config file holds one`);
         if (docs.length === 0) return null;
         doc = docs[0];
@@ -114,7 +114,7 @@ export function parseYaml(text: string, file: string): unknown {
         throw new UnreadableFile(`${file}: not YAML (${yamlProblem(e)})`);
     }
     const error = doc.errors[0];
-    if (error) throw new UnreadableFile(`${file}: not YAML (${yamlProblem(error)})`);
+    if (error) throw new UnreadableFile(`${file}: not YAML (${yamlProblem(error, text)})`);
     try {
         return doc.toJS({ maxAliasCount: 100 });
     } catch (e) {
@@ -137,11 +137,20 @@ function flowDepth(text: string): number {
     return max;
 }
 
-function yamlProblem(e: unknown): string {
+function yamlProblem(e: unknown, text?: string): string {
     const message = (e instanceof Error ? e.message : String(e)).split("\n")[0];
     if (e instanceof RangeError || /call stack/i.test(message)) return "nested too deeply";
     if (/alias count/i.test(message)) return "too many aliases: a YAML alias bomb";
-    return message.slice(0, 200);
+    return `${message.slice(0, 200)}${text === undefined ? "" : where(e, text)}`;
+}
+
+/** `, at line L, column C` of a YAML error (the `yaml` package's YAMLError has `pos`: offsets into the text). */
+function where(e: unknown, text: string): string {
+    const offset = (e as { pos?: unknown }).pos;
+    if (!Array.isArray(offset) || typeof offset[0] !== "number" || offset[0] < 0 || offset[0] > text.length) return "";
+    const before = text.slice(0, offset[0]);
+    const line = before.split("\n").length;
+    return `, at line ${line}, column ${offset[0] - before.lastIndexOf("\n")}`;
 }
 
 /** A YAML file read as `readTextFile` reads it, then parsed as `parseYaml` does. */

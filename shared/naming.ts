@@ -78,10 +78,15 @@ export function sameName(a: string, b: string): boolean {
 
 /** A Pulumi logical name made from a free-form key: readable prefix, stable hash suffix. */
 export function childName(prefix: string, key: string): string {
+    return `${prefix}-${childSuffix(key)}`;
+}
+
+/** The part of `childName`'s names that `key` decides: the plan diff tells by it which source a resource is for. */
+export function childSuffix(key: string): string {
     const readable = key
         .toLowerCase()
         .replace(/[^a-z0-9]+/g, "-")
         .replace(/^-|-$/g, "")
         .slice(0, 30);
-    return `${prefix}-${readable}-${shortHash(key, 8)}`;
+    return `${readable}-${shortHash(key, 8)}`;
 }

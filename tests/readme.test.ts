@@ -79,6 +79,15 @@ const EXPECTED: Record<string, (run: Run, copy: RepositoryCopy) => void> = {
         assert.match(run.stdout, /\+ statement AssumeAthenaSourceRolesInOrganization: .*aws:ResourceOrgID = o-a1b2c3d4e5/);
         assert.match(run.stdout, /- statement AssumeAthenaSourceRoles: .*arn:aws:iam::222233334444:role\//);
     },
+    "remove-account": (run) => {
+        // Both stacks removed, neither refused nor said to be deleted by pulumi up; the workspace's destroy listed first.
+        assert.match(run.stdout, /\(2 removed\)/);
+        const sections = [...run.stdout.matchAll(/^### `(grafana-athena-[a-z]+)\/[a-z]+`/gm)].map((m) => m[1]);
+        assert.deepEqual(sections.sort(), ["grafana-athena-source", "grafana-athena-workspace"]);
+        assert.equal(run.stdout.match(/\*\*Stack file removed:\*\* its resources stay until it is destroyed/g)?.length, 2);
+        assert.match(run.stdout, /A destroy leaves 1 resource in the cloud \(`retainOnDelete`: adopted or kept on purpose\)|A destroy deletes \d+ resources/);
+        assert.doesNotMatch(run.stdout, /`pulumi up` deletes|refused/);
+    },
 };
 
 /**

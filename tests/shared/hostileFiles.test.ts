@@ -24,7 +24,7 @@ const at = (f: string) => path.join(dir, f);
 const ALIAS_BOMB = ["config:", '  a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol","lol"]', ...Array.from({ length: 9 }, (_, i) => `  a${i + 1}: &a${i + 1} [${Array(10).fill(`*a${i}`).join(",")}]`)].join("\n");
 
 const HOSTILE_YAML: [string, string, RegExp][] = [
-    ["duplicate.yaml", "config:\n  aws:region: eu-west-1\n  aws:region: us-east-1\n", /: not YAML \(Map keys must be unique\)$/],
+    ["duplicate.yaml", "config:\n  aws:region: eu-west-1\n  aws:region: us-east-1\n", /: not YAML \(Map keys must be unique, at line 3, column 3\)$/],
     ["bomb.yaml", ALIAS_BOMB, /: not YAML \(too many aliases: a YAML alias bomb\)$/],
     ["deep.yaml", `config:\n  x: ${"[".repeat(100_000)}${"]".repeat(100_000)}\n`, /: not YAML \(nested more than 1000 levels deep\)$/],
     ["deep-map.yaml", `config:\n  x: ${"{a: ".repeat(100_000)}1${"}".repeat(100_000)}\n`, /: not YAML \(nested more than 1000 levels deep\)$/],

@@ -434,6 +434,14 @@ describe("fleet synth: every stack of a checkout planned offline", function () {
         const comment = planDiffMarkdown(before, readPlanDir(head));
         assert.match(comment, /infra-account-b\.logistics\.json/);
         assert.match(comment, /AmazonManagedGrafana-CrossAccountAthena/);
+        // Only what the new account needs counts as changed: the resources that only gained a dependency are apart.
+        const changedNames = grafana.changed.map((c) => c.name);
+        for (const c of grafana.changed) assert.ok(c.inputKeys.length > 0 || c.parent || c.provider || c.optionChanges.some((o) => !/^(dependsOn|additionalSecretOutputs)\b/.test(o.path)), `${c.name} counted with only engine-only changes`);
+        assert.ok(grafana.engineOnly.length > 0, "adding a source adds dependencies to shared resources");
+        assert.ok(grafana.engineOnly.every((c) => !changedNames.includes(c.name)));
+        assert.match(comment, /\*\*Engine-only\*\* \(not counted: only the order or the state's bookkeeping changes, nothing in the cloud\): `/);
+        // Each per-source Grafana resource carries its source stack and data source name beside its (unchanged) name.
+        assert.match(comment, /- ➕ `grafana-athena-datasource-organization-grafana-athena-so-[0-9a-f]{8}` \(`grafana:oss\/dataSource:DataSource`\) — for `organization\/grafana-athena-source\/logistics, "Logistics"`/);
     });
 
     it("names a broken stack file on one line, still plans the others, and exits 1", async () => {

@@ -104,6 +104,18 @@ describe("fleet check: every rule fleet synth applies", function () {
         });
     }
 
+    it("names a stack file that is not YAML once, with the line and column, in either command", async () => {
+        write([MARKETING, FINANCE, GRAFANA_WORKSPACE]);
+        const file = path.join(repo.sourceDir, "Pulumi.finance.yaml");
+        fs.writeFileSync(file, "config:\n  aws:region: eu-central-1\n  grafana-athena-source:tables: [ledger\n  grafana-athena-source:label: x\n");
+        const expected = /^infra-account-b\/Pulumi\.finance\.yaml: not YAML \(.*, at line 4, column 3\)$/m;
+        const check = await run(["check", "--root", repo.root]);
+        assert.match(check.err, expected);
+        const synth = await run(["synth", "--out", path.join(repo.root, "out"), "--root", repo.root, "--examples", "exclude"]);
+        assert.match(synth.err, expected);
+        for (const out of [check.err, synth.err]) assert.doesNotMatch(out, /Pulumi\.finance\.yaml: .*Pulumi\.finance\.yaml/);
+    });
+
     it("passes the same files without the fault, in either command", async () => {
         write([MARKETING, FINANCE, GRAFANA_WORKSPACE]);
         const check = await run(["check", "--root", repo.root]);

@@ -391,7 +391,9 @@ export async function fleetSynth(argv: string[], io: SynthIo): Promise<number> {
         const selection = selectStacks(root, org, { stacks: values.stacks, base: values.base, examples });
         const outDir = path.resolve(values.out);
         const outcomes = await synthFleet(root, org, selection, outDir, (o) => {
-            if (o.refused !== undefined) io.err(`${path.relative(root, o.stack.file)}: ${o.refused}\n`);
+            // The line names the file once, even when the refusal (a file that is not YAML) named it too.
+            const file = path.relative(root, o.stack.file);
+            if (o.refused !== undefined) io.err(`${file}: ${o.refused.startsWith(`${file}: `) ? o.refused.slice(file.length + 2) : o.refused}\n`);
             else io.out(`${o.stack.planName}: ${o.resources} resources\n`);
         });
         const refused = outcomes.filter((o) => o.refused !== undefined).length;

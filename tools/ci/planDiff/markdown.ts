@@ -97,15 +97,16 @@ function summaryTable(changed: StackDiff[], maxRows: number): string {
     return rows.join("\n");
 }
 
-function resourceLabel(r: { name: string; type: string }): string {
-    return `${code(r.name)} (${code(r.type)})`;
+function resourceLabel(r: { name: string; type: string }, d?: StackDiff): string {
+    const source = d?.sourceOf[r.name];
+    return `${code(r.name)} (${code(r.type)})${source === undefined ? "" : ` — for ${code(source)}`}`;
 }
 
 /** A stack whose file was removed: what destroying it would delete and leave, as for any destroy. */
 function removedStackText(d: StackDiff): string {
     const fates = { deletes: [] as PlanResource[], leaves: [] as PlanResource[], fails: [] as PlanResource[] };
     for (const r of d.removed) fates[destroyFate(r)].push(r);
-    const names = (rs: readonly { name: string; type: string }[]) => rs.slice(0, 10).map(resourceLabel).join(", ") + (rs.length > 10 ? `, … ${rs.length - 10} more` : "");
+    const names = (rs: readonly { name: string; type: string }[]) => rs.slice(0, 10).map((r) => resourceLabel(r, d)).join(", ") + (rs.length > 10 ? `, … ${rs.length - 10} more` : "");
     const lines = [
         "**Stack file removed:** its resources stay until it is destroyed. Nothing runs for a missing stack file; " +
             "`npm run fleet -- destroy --base REF` destroys the stack (the deploy runs it after approval, workspaces before sources).",
@@ -115,6 +116,18 @@ function removedStackText(d: StackDiff): string {
     if (d.reads.removed.length) lines.push(`It only reads ${plural(d.reads.removed.length, "resource")}, which a destroy never touches: ${names(d.reads.removed)}.`);
     if (fates.fails.length) lines.push(`A destroy fails on ${plural(fates.fails.length, "protected resource")} until unprotected: ${names(fates.fails)}.`);
     return lines.join("\n");
+}
+
+/** Resources whose only change is an engine-only option (ENGINE_ONLY_OPTIONS): apart, and not counted. */
+function engineOnlyLine(d: StackDiff): string {
+    const shown = d.engineOnly.slice(0, 10).map((c) => {
+        const opts = [...new Set(c.optionChanges.map((o) => o.path.replace(/\[\d+\]$/, "")))];
+        return `${code(c.name)} (${opts.map(code).join(", ")})`;
+    });
+    return (
+        `**Engine-only** (not counted: only the order or the state's bookkeeping changes, nothing in the cloud): ` +
+        `${shown.join(", ")}${d.engineOnly.length > 10 ? `, … ${d.engineOnly.length - 10} more` : ""}.`
+    );
 }
 
 function renderStack(d: StackDiff, maxDiffLines: number): string[] {
@@ -129,15 +142,15 @@ function renderStack(d: StackDiff, maxDiffLines: number): string[] {
 
     if (d.flags.length) {
         const lines = ["> [!WARNING]", "> **Resource options and deletions** — these decide what `pulumi up` / `pulumi destroy` deletes:"];
-        for (const f of d.flags) lines.push(`> - ${resourceLabel({ name: f.resource, type: f.type })}: ${f.text}`);
+        for (const f of d.flags) lines.push(`> - ${resourceLabel({ name: f.resource, type: f.type }, d)}: ${f.text}`);
         blocks.push(lines.join("\n"));
     }
 
     const res: string[] = [];
     if (d.added.length || d.removed.length || d.changed.length) {
         res.push(`**Resources:** ${d.added.length} added, ${d.removed.length} removed, ${d.changed.length} changed`, "");
-        for (const r of d.added) res.push(`- ➕ ${resourceLabel(r)}`);
-        for (const r of d.removed) res.push(`- ➖ ${resourceLabel(r)}`);
+        for (const r of d.added) res.push(`- ➕ ${resourceLabel(r, d)}`);
+        for (const r of d.removed) res.push(`- ➖ ${resourceLabel(r, d)}`);
         for (const c of d.changed) {
             const what: string[] = [];
             if (c.inputKeys.length) what.push(`inputs ${c.inputKeys.map(code).join(", ")}`);
@@ -145,13 +158,17 @@ function renderStack(d: StackDiff, maxDiffLines: number): string[] {
             if (opts.length) what.push(`options ${opts.map(code).join(", ")}`);
             if (c.parent) what.push("parent");
             if (c.provider) what.push("provider");
-            res.push(`- ✏️ ${resourceLabel(c)}: ${what.join("; ")}`);
+            res.push(`- ✏️ ${resourceLabel(c, d)}: ${what.join("; ")}`);
             const details: ValueChange[] = [...c.inputChanges, ...c.optionChanges.map((o) => ({ ...o, path: `options.${o.path}` }))];
             if (c.provider) details.push({ path: "provider", before: c.provider.before, after: c.provider.after });
             const shown = details.slice(0, 12);
             for (const v of shown) res.push(`  - ${code(v.path)}: ${code(short(v.before))} → ${code(short(v.after))}`);
             if (details.length > shown.length) res.push(`  - … ${details.length - shown.length} more`);
         }
+    }
+    if (d.engineOnly.length) {
+        if (res.length) res.push("");
+        res.push(engineOnlyLine(d));
     }
     if (d.reads.added.length || d.reads.removed.length || d.reads.changed.length) {
         if (res.length) res.push("");
@@ -172,7 +189,7 @@ function renderStack(d: StackDiff, maxDiffLines: number): string[] {
         for (const p of d.policies) {
             const what = p.input === "assumeRolePolicy" ? "trust policy" : "policy";
             const icon = p.status === "added" ? "➕" : p.status === "removed" ? "➖" : "✏️";
-            const lines = [`##### ${icon} ${what} — ${resourceLabel({ name: p.resource, type: p.type })}, input ${code(p.input)}`];
+            const lines = [`##### ${icon} ${what} — ${resourceLabel({ name: p.resource, type: p.type }, d)}, input ${code(p.input)}`];
             if (p.summary.length) lines.push("", fence(capLines(p.summary.join("\n"), maxDiffLines), "diff"));
             lines.push("", p.diff ? fence(capLines(p.diff, maxDiffLines), "diff") : "_(no textual difference)_");
             blocks.push(lines.join("\n"));
@@ -183,7 +200,7 @@ function renderStack(d: StackDiff, maxDiffLines: number): string[] {
         blocks.push("#### Dashboards");
         for (const g of d.dashboards) {
             const icon = g.status === "added" ? "➕" : g.status === "removed" ? "➖" : "✏️";
-            const lines = [`##### ${icon} dashboard ${code(g.title)} — ${resourceLabel({ name: g.resource, type: g.type })}`, ""];
+            const lines = [`##### ${icon} dashboard ${code(g.title)} — ${resourceLabel({ name: g.resource, type: g.type }, d)}`, ""];
             for (const n of g.notes) lines.push(`- ${n}`);
             const added = g.panels.filter((p) => p.status === "added");
             const removed = g.panels.filter((p) => p.status === "removed");
@@ -218,7 +235,7 @@ function renderStack(d: StackDiff, maxDiffLines: number): string[] {
         blocks.push("#### Data source settings");
         for (const j of d.jsonDocs) {
             const icon = j.status === "added" ? "➕" : j.status === "removed" ? "➖" : "✏️";
-            blocks.push([`##### ${icon} ${resourceLabel({ name: j.resource, type: j.type })}, input ${code(j.input)}`, "", fence(capLines(j.diff, maxDiffLines), "diff")].join("\n"));
+            blocks.push([`##### ${icon} ${resourceLabel({ name: j.resource, type: j.type }, d)}, input ${code(j.input)}`, "", fence(capLines(j.diff, maxDiffLines), "diff")].join("\n"));
         }
     }
     return blocks;
@@ -248,7 +265,7 @@ export function renderBlocks(diffs: StackDiff[], options: RenderOptions = {}): s
     }
     const unchanged = diffs.filter((d) => d.status === "unchanged");
     if (unchanged.length) {
-        const named = unchanged.slice(0, maxRows).map((d) => code(d.file));
+        const named = unchanged.slice(0, maxRows).map((d) => `${code(d.file)}${d.engineOnly.length ? ` (${plural(d.engineOnly.length, "engine-only option change")})` : ""}`);
         blocks.push(`Unchanged: ${named.join(", ")}${unchanged.length > maxRows ? `, and ${thousands(unchanged.length - maxRows)} more` : ""}.`);
     }
     // Destroy-relevant stacks first: when the comment is cut to fit, theirs are the sections kept.

@@ -8,6 +8,7 @@ import type { Plan, PlanRead, PlanResource } from "../../plan/format";
 import { DASHBOARD_INPUTS, DashboardDiff, dashboardDiffs } from "./dashboards";
 import { POLICY_INPUTS, PolicyDiff, policyDiffs } from "./iam";
 import { code } from "../../../shared/markdown";
+import { childSuffix } from "../../../shared/naming";
 import { byCodeUnits } from "../../../shared/order";
 import { isObject, own, pretty, same, sortedKeys, unifiedDiff } from "./text";
 
@@ -99,6 +100,41 @@ export interface StackDiff {
     jsonDocs: JsonDocDiff[];
     /** Grafana access granted (`+ ...`) and taken away (`- ...`): tools/plan/access.ts. */
     access: string[];
+    /**
+     * Resources whose only change is to options the engine alone uses (ENGINE_ONLY_OPTIONS): nothing
+     * in the cloud changes, so they are shown apart and not counted as changed.
+     */
+    engineOnly: ResourceChange[];
+    /** The source stack and data source name a per-source resource is for, by resource name (`sourceOfResources`). */
+    sourceOf: Record<string, string>;
+}
+
+/**
+ * Options that change how the engine orders or records a resource, never the resource in the
+ * cloud: `dependsOn` (the order of operations) and `additionalSecretOutputs` (what the state
+ * encrypts). `protect`, `retainOnDelete`, `import`, `ignoreChanges` and `deleteBeforeReplace` decide
+ * what an update or destroy does, and stay changes.
+ */
+export const ENGINE_ONLY_OPTIONS = ["dependsOn", "additionalSecretOutputs"];
+
+/**
+ * For each resource the workspace program names after a source (`childName(prefix, source key)`,
+ * shared/naming.ts), the source stack and its data source's name: the names hash the key, and the
+ * plan's stack references are the keys. The names themselves never change (state identity).
+ */
+export function sourceOfResources(plans: readonly (Plan | undefined)[]): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const plan of plans) {
+        if (!plan) continue;
+        for (const read of plan.reads) {
+            if (read.type !== "pulumi:pulumi:StackReference") continue;
+            const suffix = `-${childSuffix(read.id)}`;
+            const mine = plan.resources.filter((r) => r.name.endsWith(suffix));
+            const label = mine.find((r) => r.type === "grafana:oss/dataSource:DataSource")?.inputs.name;
+            for (const r of mine) out[r.name] = typeof label === "string" ? `${read.id}, "${label}"` : read.id;
+        }
+    }
+    return out;
 }
 
 function optionFlagsForAdded(r: PlanResource): string[] {
@@ -199,6 +235,8 @@ export function diffPlans(file: string, base: Plan | undefined, head: Plan | und
         dashboards: [],
         jsonDocs: [],
         access: accessChanges(base, head),
+        engineOnly: [],
+        sourceOf: sourceOfResources([base, head]),
     };
     for (const key of sortedKeys(rb, rh)) {
         const b = rb.get(key);
@@ -221,6 +259,11 @@ export function diffPlans(file: string, base: Plan | undefined, head: Plan | und
             const change: ResourceChange = { type: h.type, name: h.name, inputKeys, inputChanges, optionChanges };
             if (b.parent !== h.parent) change.parent = { before: b.parent, after: h.parent };
             if (b.provider !== h.provider) change.provider = { before: b.provider, after: h.provider };
+            const engineOnly = inputKeys.length === 0 && !change.parent && !change.provider && optionChanges.every((o) => ENGINE_ONLY_OPTIONS.includes(o.path.replace(/\[\d+\]$/, "")));
+            if (engineOnly) {
+                d.engineOnly.push(change);
+                continue;
+            }
             d.changed.push(change);
             optionFlagsForChanged(b, h).forEach(flag);
         } else continue;
