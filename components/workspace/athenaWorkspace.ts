@@ -20,6 +20,7 @@ import { ResourceRefusal, refusing } from "../../shared/resourceRefusal";
 import type { AthenaWorkspaceArgs } from "./args";
 import { addAlerting } from "./alerting";
 import { AthenaPluginInstallation } from "./athenaPluginInstallation";
+import type { WorkspaceFacts } from "./managedWorkspace";
 import { DataSourceHealthCheck } from "./dataSourceHealthCheck";
 import type { CheckedSource, GrafanaAccess, SourceDataSource, WorkspaceDashboards } from "./parts";
 import { addTeams, restrictDashboards, restrictDataSources } from "./teams";
@@ -70,15 +71,15 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
             throw new ResourceRefusal("the workspace stack has no source to chart: list source stacks in sources", this);
         }
 
-        const workspace = guardWorkspace(this, args);
         const partition = getPartitionOutput({}, { parent: this }).partition;
+        const workspace = guardWorkspace(this, name, args, partition);
         const { checked, all } = checkSources(this, args.sources, partition, args.dashboard, args.teams);
         const { policy: assumePolicy, json: assumeJson } = this.allowAssumingSources(name, args, workspace, partition, checked, all);
         // Everything below waits for every refusal above (Grafana version, contracts, duplicates,
         // the policy's quota): a refused stack creates nothing.
         const ready = pulumi.all([workspace, assumeJson]).apply(([w]) => w);
         const access = this.grafanaAccess(name, args, workspace, ready);
-        const plugin = this.installAthenaPlugin(name, args, access, assumePolicy);
+        const plugin = this.installAthenaPlugin(name, args.workspaceId ?? workspace.workspaceId, access, assumePolicy);
         const teams = args.teams ?? [];
         const teamIds = teams.length > 0 ? addTeams(this, name, teams, access, assumePolicy) : undefined;
         const { contactPoints = [], contactPointSecrets = {} } = args;
@@ -123,7 +124,7 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
     private allowAssumingSources(
         name: string,
         args: AthenaWorkspaceArgs,
-        workspace: pulumi.Output<amg.GetWorkspaceResult>,
+        workspace: pulumi.Output<WorkspaceFacts>,
         partition: pulumi.Output<string>,
         checked: readonly CheckedSource[],
         all: pulumi.Output<PublicSourceOutputs[]>,
@@ -151,8 +152,8 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
     private grafanaAccess(
         name: string,
         args: AthenaWorkspaceArgs,
-        workspace: pulumi.Output<amg.GetWorkspaceResult>,
-        ready: pulumi.Output<amg.GetWorkspaceResult>,
+        workspace: pulumi.Output<WorkspaceFacts>,
+        ready: pulumi.Output<WorkspaceFacts>,
     ): GrafanaAccess {
         const child = { parent: this };
         let url: pulumi.Output<string>;
@@ -164,7 +165,7 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
             const given = args.grafanaUrl;
             url = workspace.apply((w) => {
                 if (new URL(given).host !== w.endpoint) {
-                    throw new ResourceRefusal(`grafanaUrl ${given} is not the endpoint of workspace ${args.workspaceId}: set it to https://${w.endpoint}`, this);
+                    throw new ResourceRefusal(`grafanaUrl ${given} is not the endpoint of workspace ${w.workspaceId}: set it to https://${w.endpoint}`, this);
                 }
                 return given;
             });
@@ -202,13 +203,13 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
      * `pulumi up` (never in a preview, never uninstalled): every data source waits for it. An
      * installed release below the floor (3.1.4 and 3.1.5 send the wrong external ID) is replaced.
      */
-    private installAthenaPlugin(name: string, args: AthenaWorkspaceArgs, access: GrafanaAccess, assumePolicy: iam.RolePolicy): AthenaPluginInstallation {
+    private installAthenaPlugin(name: string, workspaceId: pulumi.Input<string>, access: GrafanaAccess, assumePolicy: iam.RolePolicy): AthenaPluginInstallation {
         return new AthenaPluginInstallation(
             `${name}-athena-plugin`,
             {
                 grafanaUrl: access.url,
                 token: access.token,
-                workspaceId: args.workspaceId,
+                workspaceId,
                 pluginId: ATHENA_PLUGIN_ID,
                 version: ATHENA_PLUGIN_VERSION,
                 major: ATHENA_PLUGIN_MAJOR,

@@ -3,6 +3,8 @@
  * (and the role the sources trust), every source's contract, the set of sources as a whole, and
  * the tables every panel reads. Resources are declared in athenaWorkspace.ts and teams.ts.
  */
+import { getCallerIdentityOutput } from "@pulumi/aws/getCallerIdentity";
+import { getRegionOutput } from "@pulumi/aws/getRegion";
 import * as amg from "@pulumi/aws/grafana";
 import * as pulumi from "@pulumi/pulumi";
 import { PublicSourceOutputs, checkPublicSourceOutputs, externalIdState } from "../../shared/contract";
@@ -14,21 +16,41 @@ import { Refusal } from "../../shared/refusal";
 import { ResourceRefusal, refusing } from "../../shared/resourceRefusal";
 import { chartedSetProblems, panelReadProblems } from "../../shared/chartRules";
 import type { AthenaWorkspaceArgs, WorkspaceSource } from "./args";
+import { ManagedWorkspace, WorkspaceFacts } from "./managedWorkspace";
 import type { CheckedSource } from "./parts";
 
-/** The workspace, once it is known to run Grafana >= 10.4 and, when asked, the role the sources trust. */
-export function guardWorkspace(parent: pulumi.ComponentResource, args: AthenaWorkspaceArgs): pulumi.Output<amg.GetWorkspaceResult> {
-    return amg.getWorkspaceOutput({ workspaceId: args.workspaceId }, { parent }).apply((w) => {
-        const problem = grafanaVersionProblem(args.workspaceId, w.grafanaVersion);
+/**
+ * The workspace, once it is known to run Grafana >= 10.4 and, when asked, the role the sources
+ * trust: looked up by `workspaceId`, or created by this stack (`create`, managedWorkspace.ts, at a
+ * version it supports, with a role of its own).
+ */
+export function guardWorkspace(parent: pulumi.ComponentResource, name: string, args: AthenaWorkspaceArgs, partition: pulumi.Output<string>): pulumi.Output<WorkspaceFacts> {
+    if (args.createWorkspace) {
+        const managed = new ManagedWorkspace(
+            `${name}-managed`,
+            {
+                settings: args.createWorkspace,
+                account: getCallerIdentityOutput({}, { parent }).accountId,
+                region: getRegionOutput({}, { parent }).region,
+                partition,
+                roleName: args.createWorkspace.roleName,
+            },
+            { parent },
+        );
+        return managed.facts;
+    }
+    const workspaceId = args.workspaceId!;
+    return amg.getWorkspaceOutput({ workspaceId }, { parent }).apply((w) => {
+        const problem = grafanaVersionProblem(workspaceId, w.grafanaVersion);
         if (problem) throw new ResourceRefusal(problem, parent);
         if (args.expectedWorkspaceRoleArn && w.roleArn !== args.expectedWorkspaceRoleArn) {
             throw new ResourceRefusal(
-                `workspace ${args.workspaceId} uses the role ${w.roleArn}, but the source trusts ${args.expectedWorkspaceRoleArn}; ` +
+                `workspace ${workspaceId} uses the role ${w.roleArn}, but the source trusts ${args.expectedWorkspaceRoleArn}; ` +
                     `set grafanaRoleArn to the workspace's role`,
                 parent,
             );
         }
-        return w;
+        return { workspaceId, endpoint: w.endpoint, roleArn: w.roleArn, grafanaVersion: w.grafanaVersion };
     });
 }
 

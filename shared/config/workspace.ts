@@ -10,6 +10,7 @@ import { OrganizationAssumeMode, explicitModeCapacity } from "../policies/worksp
 import { nameKey } from "../naming";
 import { MAX_TEAMS } from "./bounds";
 import { contactPointList, contactPointProblems, contactPointSecrets } from "./contactPoints";
+import { CreateWorkspaceSettings, createWorkspaceSettings } from "../grafana/workspaceResource";
 import { panelList, panelSettings } from "./panels";
 import { declareKeys, kindsOf, shapeOf } from "./declare";
 import * as r from "./rules";
@@ -237,9 +238,13 @@ export type WorkspaceCommonSettings = z.output<z.ZodObject<typeof workspaceCommo
  * What the workspace component takes from config: every key but `sources`, under the names the
  * stack file gives them, the Grafana token as an Input (the programs keep it a secret).
  */
-export type WorkspaceOptions = Omit<WorkspaceCommonSettings, "grafanaAuth" | "contactPointSecrets"> & {
+export type WorkspaceOptions = Omit<WorkspaceCommonSettings, "grafanaAuth" | "contactPointSecrets" | "workspaceId"> & {
     grafanaAuth?: pulumi.Input<string>;
     contactPointSecrets?: pulumi.Input<Record<string, string>>;
+    /** Undefined when `createWorkspace` is given. */
+    workspaceId?: string;
+    /** The workspace this stack creates (shared/grafana/workspaceResource.ts), instead of `workspaceId`. */
+    createWorkspace?: CreateWorkspaceSettings;
 };
 
 /** Organisation mode: both keys given (the cross-checks refuse one without the other). */
@@ -262,6 +267,12 @@ export function explicitCapacityProblem(count: number, organizationMode: boolean
     );
 }
 
+/** `createWorkspace` as the stack file gives it; `{}` (Pulumi.yaml's default) is unset. */
+const createWorkspaceKey = z.preprocess(
+    (v) => (v !== null && typeof v === "object" && !Array.isArray(v) && Object.keys(v).length === 0 ? undefined : v),
+    createWorkspaceSettings.optional(),
+);
+
 /** The source stacks to chart; none: every source stack of the inventory (the stack files of infra-account-b). */
 const sourceRefList = z
     .array(sourceRef, { error: (i) => `must be a list of {stack: "org/grafana-athena-source/stack", name?}, got ${r.describe(i.input)}` })
@@ -279,7 +290,18 @@ const { workspaceId, ...afterWorkspaceId } = WORKSPACE_COMMON_KEYS;
 
 /** Every key of the workspace project. */
 export const WORKSPACE_KEYS = declareKeys({
-    workspaceId,
+    workspaceId: { ...workspaceId, optional: true, description: "The Amazon Managed Grafana workspace ID, g- and 10 hex characters; or createWorkspace, not both." },
+    createWorkspace: {
+        type: "object",
+        default: {},
+        description:
+            'Create the workspace instead of naming one (exclusive with workspaceId): {name, grafanaVersion ("12.4", the default, or ' +
+            '"10.4"; an upgrade is in place and one way), authentication ([AWS_SSO] by default, SAML, or both; a change replaces the ' +
+            "workspace), roleName (default GrafanaAthenaWorkspace: the role the sources trust), admins and editors (IAM Identity " +
+            "Center group IDs), network ({prefixListIds, vpceIds})}. Plugin management and unified alerting are on; the workspace's " +
+            "role may only assume the source roles.",
+        rule: createWorkspaceKey,
+    },
     sources: {
         type: "array",
         items: "object",
@@ -304,6 +326,11 @@ export const workspaceSettings = z
     .superRefine((s, ctx) => {
         const problem = explicitCapacityProblem(s.sources.length, s.organizationId !== undefined);
         if (problem) ctx.addIssue({ code: "custom", path: ["sources"], message: `lists ${problem}` });
+        if (s.workspaceId !== undefined && s.createWorkspace !== undefined) {
+            ctx.addIssue({ code: "custom", path: ["createWorkspace"], message: "is exclusive with workspaceId: name an existing workspace, or create one, not both" });
+        } else if (s.workspaceId === undefined && s.createWorkspace === undefined) {
+            ctx.addIssue({ code: "custom", path: ["workspaceId"], message: "is required: the Amazon Managed Grafana workspace ID (g- and 10 hex characters), or createWorkspace to create one" });
+        }
     });
 
 export type SourceRef = z.output<typeof sourceRef> & {

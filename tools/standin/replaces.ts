@@ -10,7 +10,9 @@
  *   bucket, bucket_prefix; every `aws_s3_bucket_*` configuration resource its bucket and
  *   expected_bucket_owner; `aws_grafana_workspace_service_account` and
  *   `aws_grafana_workspace_service_account_token` every argument (Amazon Managed Grafana has no
- *   update call for either); `aws_cloudformation_stack_set` name and auto_deployment;
+ *   update call for either); `aws_grafana_workspace` authentication_providers (every other
+ *   argument through UpdateWorkspace, the version and configuration through
+ *   UpdateWorkspaceConfiguration); `aws_grafana_role_association` workspace_id; `aws_cloudformation_stack_set` name and auto_deployment;
  *   `aws_cloudformation_stack_set_instance` account_id, deployment_targets, stack_set_name and its
  *   region (every other argument of both is updated through UpdateStackSet/UpdateStackInstances).
  * - hashicorp/terraform-provider-random `random_password`: every argument.
@@ -40,6 +42,8 @@ export const REPLACING: Record<string, readonly string[]> = {
     "aws:s3/bucketPolicy:BucketPolicy": ["bucket"],
     "aws:cloudformation/stackSet:StackSet": ["name", "autoDeployment", "region"],
     "aws:cloudformation/stackSetInstance:StackSetInstance": ["accountId", "deploymentTargets", "region", "stackSetInstanceRegion", "stackSetName"],
+    "aws:grafana/workspace:Workspace": ["authenticationProviders"],
+    "aws:grafana/roleAssociation:RoleAssociation": ["workspaceId"],
     "aws:grafana/workspaceServiceAccount:WorkspaceServiceAccount": [ALL],
     "aws:grafana/workspaceServiceAccountToken:WorkspaceServiceAccountToken": [ALL],
     "random:index/randomPassword:RandomPassword": [ALL],

@@ -7,6 +7,7 @@ import { accessChanges } from "../../plan/access";
 import type { Plan, PlanRead, PlanResource } from "../../plan/format";
 import { DASHBOARD_INPUTS, DashboardDiff, dashboardDiffs } from "./dashboards";
 import { POLICY_INPUTS, PolicyDiff, policyDiffs } from "./iam";
+import { versionChangeNote } from "../../../shared/grafana/workspaceResource";
 import { code } from "../../../shared/markdown";
 import { childSuffix } from "../../../shared/naming";
 import { byCodeUnits } from "../../../shared/order";
@@ -209,6 +210,21 @@ function jsonDocDiffs(before: PlanResource | undefined, after: PlanResource | un
     return out;
 }
 
+/**
+ * A created Grafana workspace (`createWorkspace`) whose version or configuration changes: said
+ * before it happens, as it cannot be taken back (shared/grafana/workspaceResource.ts).
+ */
+function workspaceFlags(before: PlanResource, after: PlanResource): string[] {
+    if (after.type !== "aws:grafana/workspace:Workspace") return [];
+    const out: string[] = [];
+    const [vb, va] = [own(before.inputs, "grafanaVersion"), own(after.inputs, "grafanaVersion")];
+    if (typeof vb === "string" && typeof va === "string" && vb !== va) out.push(versionChangeNote(vb, va));
+    if (!same(own(before.inputs, "configuration"), own(after.inputs, "configuration"))) {
+        out.push("`configuration` changes: the workspace's whole configuration is replaced by the new JSON (the workspace restarts)");
+    }
+    return out;
+}
+
 /** Everything that differs between the base and head plan of one file (either may be absent). */
 export function diffPlans(file: string, base: Plan | undefined, head: Plan | undefined): StackDiff {
     const any = (head ?? base)!;
@@ -266,6 +282,7 @@ export function diffPlans(file: string, base: Plan | undefined, head: Plan | und
             }
             d.changed.push(change);
             optionFlagsForChanged(b, h).forEach(flag);
+            workspaceFlags(b, h).forEach(flag);
         } else continue;
         d.policies.push(...policyDiffs(b, h));
         d.dashboards.push(...dashboardDiffs(b, h));

@@ -150,6 +150,13 @@ export const RESOURCES: Record<string, ResourceMock> = {
         const existing = id ? (ctx.world.workgroups?.[wgName] ?? { tags: {}, configuration: { enforceWorkgroupConfiguration: false } }) : {};
         return { id: wgName, state: { ...existing, ...inputs, name: wgName, arn: `arn:${arnPartition(ctx)}:athena:${ctx.region}:${ctx.account}:workgroup/${wgName}` } };
     },
+    // A created workspace (createWorkspace): its ID and endpoint as AMG makes them, at the version asked for.
+    "aws:grafana/workspace:Workspace": ({ name, inputs }, ctx) => {
+        const id = `g-${hash(`${ctx.stack}/${name}`, 10)}`;
+        const endpoint = `${id}.grafana-workspace.${ctx.region}.amazonaws.com`;
+        return { id, state: { ...inputs, endpoint, arn: `arn:${arnPartition(ctx)}:grafana:${ctx.region}:${ctx.account}:/workspaces/${id}`, grafanaVersion: inputs.grafanaVersion ?? "10.4" } };
+    },
+    "aws:grafana/roleAssociation:RoleAssociation": ({ inputs }) => ({ id: `${inputs.workspaceId},${inputs.role}`, state: { ...inputs } }),
     "aws:grafana/workspaceServiceAccount:WorkspaceServiceAccount": ({ name, inputs }) => ({
         id: `${inputs.workspaceId},${hash(name, 4)}`,
         state: { ...inputs, serviceAccountId: String(parseInt(hash(name, 4), 16)) },
