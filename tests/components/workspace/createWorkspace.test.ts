@@ -101,5 +101,8 @@ describe("createWorkspace: the workspace itself as code", function () {
         const down = planDiffMarkdown({ "infra-account-a.grafana.json": now }, { "infra-account-a.grafana.json": old });
         assert.match(down, /Grafana 12\.4 → 10\.4: a downgrade, which Amazon Managed Grafana refuses: this update will fail/);
         assert.match(versionChangeNote("10.4", "12.4"), /^Grafana 10\.4 → 12\.4: upgraded in place/);
+        const saml = (await planCreated({ name: "observability", authentication: ["AWS_SSO", "SAML"] })).plan;
+        const replaced = planDiffMarkdown({ "infra-account-a.grafana.json": now }, { "infra-account-a.grafana.json": saml });
+        assert.match(replaced, /`authenticationProviders` changes: the workspace is REPLACED, a new workspace at a new URL/);
     });
 });

@@ -219,6 +219,11 @@ function workspaceFlags(before: PlanResource, after: PlanResource): string[] {
     const out: string[] = [];
     const [vb, va] = [own(before.inputs, "grafanaVersion"), own(after.inputs, "grafanaVersion")];
     if (typeof vb === "string" && typeof va === "string" && vb !== va) out.push(versionChangeNote(vb, va));
+    // aws_grafana_workspace's authentication_providers is ForceNew (hashicorp/terraform-provider-aws
+    // internal/service/grafana/workspace.go): a change makes a new workspace, at a new URL.
+    if (!same(own(before.inputs, "authenticationProviders"), own(after.inputs, "authenticationProviders"))) {
+        out.push("`authenticationProviders` changes: the workspace is REPLACED, a new workspace at a new URL; the old one is deleted with its users' dashboards");
+    }
     if (!same(own(before.inputs, "configuration"), own(after.inputs, "configuration"))) {
         out.push("`configuration` changes: the workspace's whole configuration is replaced by the new JSON (the workspace restarts)");
     }
