@@ -228,6 +228,10 @@ const destroyCommand: FleetCommandSpec = {
         "A source stack still listed in a workspace stack file's sources, or whose workspaces failed, is not destroyed. Needs the Pulumi CLI and cloud credentials.",
         "The destroy applies exactly the plans --preview saved (pulumi up --plan of an empty program): nothing else is deleted, and retained resources stay.",
     ],
+    examples: [
+        ["npm run fleet -- destroy --base main~1 --preview --plan-dir plans/destroy", "save the destroy plan of each stack whose file the last commit removed"],
+        ["npm run fleet -- destroy --base main~1 --plan-dir plans/destroy", "apply exactly those plans: workspaces first, then sources"],
+    ],
     exitCodes: [[0, "every removed stack planned or destroyed, or none was removed"], [1, "a stack failed, was held or skipped"], ...USAGE_EXITS],
     run: async (ctx) => {
         const values = ctx.values as OptionValues<typeof DESTROY_OPTIONS>;
