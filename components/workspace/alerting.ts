@@ -3,7 +3,6 @@
  * the SNS ones, and the notification policy that routes each team's alerts (label `team`) to its
  * team's contact point.
  */
-import type * as amg from "@pulumi/aws/grafana";
 import * as iam from "@pulumi/aws/iam";
 import * as pulumi from "@pulumi/pulumi";
 import * as alerting from "@pulumiverse/grafana/alerting";
@@ -41,7 +40,7 @@ export function addAlerting(
     parent: pulumi.Resource,
     name: string,
     args: { contactPoints: readonly ContactPointSettings[]; contactPointSecrets: pulumi.Input<Record<string, string>>; teams: readonly TeamSpec[] },
-    workspace: pulumi.Output<amg.GetWorkspaceResult>,
+    workspace: pulumi.Output<{ roleArn: string }>,
     policyName: string,
     access: GrafanaAccess,
     after: pulumi.Resource[],
