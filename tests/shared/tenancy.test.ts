@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { MAX_SOURCE_PANEL_SQL_CHARS, MAX_TEAMS } from "../../shared/config/bounds";
-import { DEFAULT_ROLE_NAME } from "../../shared/config/source";
+import { sourceOutputs } from "../support/sourceOutputs";
 import { teamList } from "../../shared/config/workspace";
 import { PublicSourceOutputs, checkPublicSourceOutputs, checkSourceOutputs } from "../../shared/contract";
 import { undefinedTeamProblems } from "../../shared/grafana/permissions";
@@ -18,18 +18,7 @@ import { sourceSetProblems } from "../../shared/sources";
 /** Look-alikes of "finance": upper case, full-width, a Cyrillic і, a ligature. */
 const FINANCE_ALIKES = ["Finance", "ｆｉｎａｎｃｅ", "f\u0456nance", "\ufb01nance", "FINANCE "];
 
-const outputs = (account: string, label = "Sales"): PublicSourceOutputs => ({
-    contractVersion: 1,
-    accountId: account,
-    region: "eu-west-1",
-    roleArn: `arn:aws:iam::${account}:role/${DEFAULT_ROLE_NAME}`,
-    catalog: "AwsDataCatalog",
-    database: "sales",
-    workgroup: "grafana",
-    outputLocation: `s3://results-${account}/grafana/`,
-    label,
-    teams: [],
-});
+const outputs = (account: string, label = "Sales"): PublicSourceOutputs => sourceOutputs(account, { label });
 
 const refusalOf = (f: () => unknown): string => {
     try {

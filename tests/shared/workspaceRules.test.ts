@@ -6,21 +6,12 @@ import assert from "node:assert/strict";
 import { CONTRACT_OUTPUTS, PublicSourceOutputs, checkSourceOutputs } from "../../shared/contract";
 import { athenaJsonData, dataSourceFingerprint } from "../../shared/grafana/dataSource";
 import { DEFAULT_ROLE_NAME } from "../../shared/config/source";
+import { sourceOutputs } from "../support/sourceOutputs";
 import { organizationRoleProblem, workspaceAssumePolicy } from "../../shared/policies/workspaceRole";
 import { sourceSetProblems } from "../../shared/sources";
 
-const outputs = (account: string, workgroup = "grafana", label = "Sales"): PublicSourceOutputs => ({
-    contractVersion: 1,
-    accountId: account,
-    region: "eu-west-1",
-    roleArn: `arn:aws:iam::${account}:role/${DEFAULT_ROLE_NAME}`,
-    catalog: "AwsDataCatalog",
-    database: "sales",
-    workgroup,
-    outputLocation: `s3://results-${account}/grafana/`,
-    label,
-    teams: [],
-});
+const outputs = (account: string, workgroup = "grafana", label = "Sales"): PublicSourceOutputs =>
+    sourceOutputs(account, { workgroup, label });
 
 describe("the contract check", () => {
     const good = {

@@ -75,13 +75,7 @@ export class GrafanaStandIn implements StandIn {
     }
 
     async read(type: string, id: string, state: Props): Promise<{ outs: Props; inputs: Props } | undefined> {
-        const uid = id.split(":").slice(1).join(":");
-        const path = {
-            "grafana:oss/dataSource:DataSource": `/api/datasources/uid/${uid}`,
-            "grafana:oss/folder:Folder": `/api/folders/${uid}`,
-            "grafana:oss/dashboard:Dashboard": `/api/dashboards/uid/${uid}`,
-        }[type];
-        if (!path) throw new Error(`stand-in grafana: resource type "${type}" is not modelled`);
+        const path = objectPath(type, id);
         const reply = await this.call("GET", path);
         // The provider's CheckReadError: a 404 means the resource is gone.
         if (reply.status === 404) return undefined;
@@ -118,13 +112,7 @@ export class GrafanaStandIn implements StandIn {
     }
 
     async delete(type: string, id: string): Promise<void> {
-        const uid = id.split(":").slice(1).join(":");
-        const path = {
-            "grafana:oss/dataSource:DataSource": `/api/datasources/uid/${uid}`,
-            "grafana:oss/folder:Folder": `/api/folders/${uid}`,
-            "grafana:oss/dashboard:Dashboard": `/api/dashboards/uid/${uid}`,
-        }[type];
-        if (!path) throw new Error(`stand-in grafana: resource type "${type}" is not modelled`);
+        const path = objectPath(type, id);
         const reply = await this.call("DELETE", path);
         if (reply.status >= 300 && reply.status !== 404) throw new Error(`status: ${reply.status}, body: ${JSON.stringify(reply.body)}`);
     }
@@ -136,4 +124,16 @@ export class GrafanaStandIn implements StandIn {
     secretOutputs(): string[] {
         return [];
     }
+}
+
+/** The Grafana API path of the object a resource of `type` with the ID `<org>:<uid>` stands for. */
+function objectPath(type: string, id: string): string {
+    const uid = id.split(":").slice(1).join(":");
+    const path = {
+        "grafana:oss/dataSource:DataSource": `/api/datasources/uid/${uid}`,
+        "grafana:oss/folder:Folder": `/api/folders/${uid}`,
+        "grafana:oss/dashboard:Dashboard": `/api/dashboards/uid/${uid}`,
+    }[type];
+    if (!path) throw new Error(`stand-in grafana: resource type "${type}" is not modelled`);
+    return path;
 }
