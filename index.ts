@@ -16,16 +16,26 @@ const awsProvider = (name: string, access: { region: string; assumeRoleArn?: str
     new AwsProvider(name, {
         region: access.region as Region,
         allowedAccountIds: access.accountId ? [access.accountId] : undefined,
-        assumeRoles: access.assumeRoleArn ? [{ roleArn: access.assumeRoleArn, sessionName: "grafana-athena" }] : undefined,
+        assumeRoles: access.assumeRoleArn
+            ? [{ roleArn: access.assumeRoleArn, sessionName: "grafana-athena" }]
+            : undefined,
     });
 
-const source = new AthenaSourceAccess("source", config.source.args, { providers: { aws: awsProvider("source-aws", config.source.access) } });
+const source = new AthenaSourceAccess("source", config.source.args, {
+    providers: { aws: awsProvider("source-aws", config.source.access) },
+});
 
 const workspace = new AthenaWorkspace(
     "workspace",
     {
         ...config.workspace.options,
-        sources: [{ key: `${pulumi.getProject()}/${pulumi.getStack()}`, name: config.workspace.sourceName, outputs: source.contractInputs() }],
+        sources: [
+            {
+                key: `${pulumi.getProject()}/${pulumi.getStack()}`,
+                name: config.workspace.sourceName,
+                outputs: source.contractInputs(),
+            },
+        ],
         expectedWorkspaceRoleArn: config.source.args.grafanaRoleArn,
     },
     { providers: { aws: awsProvider("workspace-aws", config.workspace.access) } },

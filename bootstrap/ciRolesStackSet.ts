@@ -1,8 +1,19 @@
 // One namespace module, not the package index: a type-check then reads this service's declarations only.
 import * as cloudformation from "@pulumi/aws/cloudformation";
 import * as pulumi from "@pulumi/pulumi";
-import { CiRolesSettings, CREATE_OIDC_PROVIDER_PARAMETER, MAX_TEMPLATE_BODY_BYTES, ciRolesTemplate, templateDocuments } from "../shared/bootstrap/template";
-import { CI_DEPLOY_ROLE_NAME, CI_PLAN_ROLE_NAME, MANAGED_TAG_KEY, MANAGED_TAG_VALUE } from "../shared/ci/identity";
+import {
+    CiRolesSettings,
+    CREATE_OIDC_PROVIDER_PARAMETER,
+    MAX_TEMPLATE_BODY_BYTES,
+    ciRolesTemplate,
+    templateDocuments,
+} from "../shared/bootstrap/template";
+import {
+    CI_DEPLOY_ROLE_NAME,
+    CI_PLAN_ROLE_NAME,
+    MANAGED_TAG_KEY,
+    MANAGED_TAG_VALUE,
+} from "../shared/ci/identity";
 import { BootstrapSettings } from "../shared/config/bootstrap";
 import { checkedPolicyText } from "../shared/iam/checked";
 import { childName } from "../shared/naming";
@@ -24,7 +35,11 @@ const CI_ROLES_STACK_SET_NAME = "grafana-athena-ci-roles";
  * at the first account that fails (a role missing in one account is a deploy that fails there
  * later, so it must not pass unnoticed); one region.
  */
-const OPERATION_PREFERENCES = { maxConcurrentPercentage: 25, failureToleranceCount: 0, regionConcurrencyType: "PARALLEL" };
+const OPERATION_PREFERENCES = {
+    maxConcurrentPercentage: 25,
+    failureToleranceCount: 0,
+    regionConcurrencyType: "PARALLEL",
+};
 
 /**
  * The CI roles of every account of the organisational units, as one service-managed StackSet:
@@ -52,7 +67,9 @@ export class CiRolesStackSet extends pulumi.ComponentResource {
             sourceRoleName: args.sourceRoleName,
             workgroupNames: args.workgroupNames,
             resultsBucketNames: args.resultsBucketNames,
-            state: args.stateBucket ? { bucket: args.stateBucket, kmsKeyArn: args.stateKmsKeyArn } : undefined,
+            state: args.stateBucket
+                ? { bucket: args.stateBucket, kmsKeyArn: args.stateKmsKeyArn }
+                : undefined,
         };
         const callAs = args.delegatedAdministrator ? "DELEGATED_ADMIN" : "SELF";
         this.stackSet = this.createStackSet(name, settings, callAs, args.createOidcProvider);
@@ -81,19 +98,31 @@ export class CiRolesStackSet extends pulumi.ComponentResource {
                       }),
                   )
                 : pulumi.output("");
-        this.registerOutputs({ planRoleName: this.planRoleName, deployRoleName: this.deployRoleName, stateBucketPolicy: this.stateBucketPolicy });
+        this.registerOutputs({
+            planRoleName: this.planRoleName,
+            deployRoleName: this.deployRoleName,
+            stateBucketPolicy: this.stateBucketPolicy,
+        });
     }
 
     /** The StackSet, its template known only once every policy in it passed its checks. */
-    private createStackSet(name: string, settings: CiRolesSettings, callAs: string, createOidcProvider: boolean): cloudformation.StackSet {
+    private createStackSet(
+        name: string,
+        settings: CiRolesSettings,
+        callAs: string,
+        createOidcProvider: boolean,
+    ): cloudformation.StackSet {
         const templateBody = pulumi.output(
             refusing(this, async () => {
                 const wayOut = "Use shorter names or fewer patterns and regions.";
-                for (const doc of templateDocuments(settings)) await checkedPolicyText(doc, doc.toJSON(), wayOut);
+                for (const doc of templateDocuments(settings))
+                    await checkedPolicyText(doc, doc.toJSON(), wayOut);
                 const body = ciRolesTemplate(settings);
                 const bytes = Buffer.byteLength(body);
                 if (bytes > MAX_TEMPLATE_BODY_BYTES) {
-                    throw new Refusal(`the CI roles' template is ${bytes} bytes, over CloudFormation's ${MAX_TEMPLATE_BODY_BYTES}: ${wayOut}`);
+                    throw new Refusal(
+                        `the CI roles' template is ${bytes} bytes, over CloudFormation's ${MAX_TEMPLATE_BODY_BYTES}: ${wayOut}`,
+                    );
                 }
                 return body;
             }),

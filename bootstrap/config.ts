@@ -1,5 +1,10 @@
 import { awsRegion, orRunError, readSettings } from "../shared/config/read";
-import { BOOTSTRAP_KEY_KINDS, BOOTSTRAP_NAMESPACE, BootstrapSettings, bootstrapSettingsFor } from "../shared/config/bootstrap";
+import {
+    BOOTSTRAP_KEY_KINDS,
+    BOOTSTRAP_NAMESPACE,
+    BootstrapSettings,
+    bootstrapSettingsFor,
+} from "../shared/config/bootstrap";
 
 export interface BootstrapStackConfig extends BootstrapSettings {
     /** `aws:region`: where the StackSet and its instances live (IAM itself is global). */

@@ -5,4 +5,8 @@
 import { PolicyPack } from "@pulumi/policy";
 import { POLICIES } from "./pack";
 
-new PolicyPack("grafana-athena-security", { description: "The grafana-athena security model on any stack: Grafana's roles, their policies, Athena workgroups and results buckets.", policies: POLICIES });
+new PolicyPack("grafana-athena-security", {
+    description:
+        "The grafana-athena security model on any stack: Grafana's roles, their policies, Athena workgroups and results buckets.",
+    policies: POLICIES,
+});

@@ -13,7 +13,9 @@ export function policyMarkdown(violations: readonly Violation[], planCount: numb
     const mandatory = violations.filter((v) => v.level === "mandatory").length;
     const lines = [POLICY_SECTION_TITLE, ""];
     if (violations.length === 0) {
-        lines.push(`✅ No violation in ${planCount} offline plan${planCount === 1 ? "" : "s"} (\`npm run policy\`).`);
+        lines.push(
+            `✅ No violation in ${planCount} offline plan${planCount === 1 ? "" : "s"} (\`npm run policy\`).`,
+        );
         return `${neutralize(lines.join("\n"))}\n`;
     }
     lines.push(
@@ -26,7 +28,9 @@ export function policyMarkdown(violations: readonly Violation[], planCount: numb
     );
     const order = (v: Violation) => (v.level === "mandatory" ? 0 : 1);
     for (const v of [...violations].sort((a, b) => order(a) - order(b))) {
-        lines.push(`| ${v.level} | ${cell(code(v.policy))} | ${cell(code(v.stack))} | ${cell(code(v.resource))} (${cell(code(v.type))}) | ${cell(code(v.message))} | ${cell(v.fix.replace(/[`<@]/g, ""))} |`);
+        lines.push(
+            `| ${v.level} | ${cell(code(v.policy))} | ${cell(code(v.stack))} | ${cell(code(v.resource))} (${cell(code(v.type))}) | ${cell(code(v.message))} | ${cell(v.fix.replace(/[`<@]/g, ""))} |`,
+        );
     }
     return `${neutralize(lines.join("\n"))}\n`;
 }
@@ -38,7 +42,8 @@ export interface PlanViolation extends Violation {
 }
 
 /** What the comment says about the pack: its violations on the head plans, or why it did not run. */
-export type PolicyOutcome = { ran: true; violations: readonly PlanViolation[]; planCount: number } | { ran: false; reason: string };
+export type PolicyOutcome =
+    { ran: true; violations: readonly PlanViolation[]; planCount: number } | { ran: false; reason: string };
 
 /** Most violations listed in the comment. */
 export const DEFAULT_MAX_VIOLATIONS = 30;
@@ -59,19 +64,35 @@ const count = (n: number, what: string) => `${n} ${what}${n === 1 ? "" : "s"}`;
  * the stack and plan file, what is wrong and the fix. At most `maxViolations` lines, each text cut
  * short, so the verdict and the diff after it fit the comment; the rest is counted.
  */
-export function policyCommentBlocks(outcome: PolicyOutcome, maxViolations = DEFAULT_MAX_VIOLATIONS): string[] {
+export function policyCommentBlocks(
+    outcome: PolicyOutcome,
+    maxViolations = DEFAULT_MAX_VIOLATIONS,
+): string[] {
     if (!outcome.ran) {
-        return [`### Policy pack: not run\n\n> [!WARNING]\n> **The policy pack did not run** on this pull request's plans: ${outcome.reason}`];
+        return [
+            `### Policy pack: not run\n\n> [!WARNING]\n> **The policy pack did not run** on this pull request's plans: ${outcome.reason}`,
+        ];
     }
     const { violations, planCount } = outcome;
     if (violations.length === 0) {
-        return [`### Policy pack: no violations\n\n✅ The default branch's policy pack (\`policy/\`) found no violation in the pull request's ${count(planCount, "plan")}.`];
+        return [
+            `### Policy pack: no violations\n\n✅ The default branch's policy pack (\`policy/\`) found no violation in the pull request's ${count(planCount, "plan")}.`,
+        ];
     }
     const mandatory = violations.filter((v) => v.level === "mandatory").length;
-    const head = [`### Policy pack: ${count(violations.length, "violation")}${mandatory ? ` (${mandatory} mandatory)` : ""}`, ""];
+    const head = [
+        `### Policy pack: ${count(violations.length, "violation")}${mandatory ? ` (${mandatory} mandatory)` : ""}`,
+        "",
+    ];
     if (mandatory) {
-        head.push("> [!CAUTION]", `> **${count(mandatory, "mandatory violation")}** of the default branch's policy pack (\`policy/\`) in the pull request's plans: \`npm run policy\` fails on them.`);
-    } else head.push(`⚠️ ${count(violations.length, "advisory violation")} of the default branch's policy pack (\`policy/\`) in the pull request's plans.`);
+        head.push(
+            "> [!CAUTION]",
+            `> **${count(mandatory, "mandatory violation")}** of the default branch's policy pack (\`policy/\`) in the pull request's plans: \`npm run policy\` fails on them.`,
+        );
+    } else
+        head.push(
+            `⚠️ ${count(violations.length, "advisory violation")} of the default branch's policy pack (\`policy/\`) in the pull request's plans.`,
+        );
     const order = (v: Violation) => (v.level === "mandatory" ? 0 : 1);
     const sorted = [...violations].sort((a, b) => order(a) - order(b));
     const shown = sorted.slice(0, maxViolations);
@@ -81,7 +102,10 @@ export function policyCommentBlocks(outcome: PolicyOutcome, maxViolations = DEFA
         return `- ${icon} ${v.level} ${what(v.policy)}: ${what(v.resource)} (${what(v.type)}) in ${what(v.stack)}, ${what(v.file)}: ${code(clip(v.message, MAX_MESSAGE))}. **Fix:** ${v.fix}`;
     });
     if (sorted.length > shown.length) {
-        const where = maxViolations < MAX_SUMMARY_VIOLATIONS && sorted.length <= MAX_SUMMARY_VIOLATIONS ? "the job summary of the run that posted this comment lists them all" : "`npm run policy` on the plans lists them all";
+        const where =
+            maxViolations < MAX_SUMMARY_VIOLATIONS && sorted.length <= MAX_SUMMARY_VIOLATIONS
+                ? "the job summary of the run that posted this comment lists them all"
+                : "`npm run policy` on the plans lists them all";
         lines.push(`- … ${count(sorted.length - shown.length, "more violation")}: ${where}.`);
     }
     return [head.join("\n"), lines.join("\n")];

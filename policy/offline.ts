@@ -10,7 +10,10 @@ import { IAM_TYPES } from "./permissions";
 export type EnforcementLevel = "advisory" | "mandatory" | "disabled" | "remediate";
 
 /** The pack's config, the shape `pulumi preview --policy-pack-config FILE` reads. */
-export type PackConfig = Record<string, EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & GrafanaDetection)>;
+export type PackConfig = Record<
+    string,
+    EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & GrafanaDetection)
+>;
 
 export interface Violation {
     policy: string;
@@ -27,12 +30,16 @@ const LEVELS: readonly EnforcementLevel[] = ["advisory", "mandatory", "disabled"
 
 /** The problems of a pack config, one line each naming the key; none when it is valid. */
 export function packConfigProblems(config: unknown): string[] {
-    if (!config || typeof config !== "object" || Array.isArray(config)) return ["the policy config must be an object {\"<policy>\": level or {enforcementLevel, workspaceRoleArns, grafanaAccountIds}}"];
+    if (!config || typeof config !== "object" || Array.isArray(config))
+        return [
+            'the policy config must be an object {"<policy>": level or {enforcementLevel, workspaceRoleArns, grafanaAccountIds}}',
+        ];
     const names = RULES.map((r) => r.name);
     const problems: string[] = [];
     for (const [policy, value] of Object.entries(config)) {
         if (policy === "all") {
-            if (!LEVELS.includes(value as EnforcementLevel)) problems.push(`all: must be one of ${LEVELS.join(", ")}`);
+            if (!LEVELS.includes(value as EnforcementLevel))
+                problems.push(`all: must be one of ${LEVELS.join(", ")}`);
             continue;
         }
         if (!names.includes(policy)) {
@@ -40,25 +47,41 @@ export function packConfigProblems(config: unknown): string[] {
             continue;
         }
         if (typeof value === "string") {
-            if (!LEVELS.includes(value as EnforcementLevel)) problems.push(`${policy}: must be one of ${LEVELS.join(", ")}`);
+            if (!LEVELS.includes(value as EnforcementLevel))
+                problems.push(`${policy}: must be one of ${LEVELS.join(", ")}`);
             continue;
         }
         if (!value || typeof value !== "object" || Array.isArray(value)) {
-            problems.push(`${policy}: must be a level or an object {enforcementLevel?, workspaceRoleArns?, grafanaAccountIds?, allowedPolicyArns?, grafanaRoleNames?}`);
+            problems.push(
+                `${policy}: must be a level or an object {enforcementLevel?, workspaceRoleArns?, grafanaAccountIds?, allowedPolicyArns?, grafanaRoleNames?}`,
+            );
             continue;
         }
         for (const [k, v] of Object.entries(value)) {
             if (k === "enforcementLevel") {
-                if (!LEVELS.includes(v as EnforcementLevel)) problems.push(`${policy}.enforcementLevel: must be one of ${LEVELS.join(", ")}`);
-            } else if (k === "workspaceRoleArns" || k === "grafanaAccountIds" || k === "allowedPolicyArns" || k === "grafanaRoleNames") {
-                if (!Array.isArray(v) || v.some((x) => typeof x !== "string")) problems.push(`${policy}.${k}: must be a list of strings`);
-            } else problems.push(`${policy}.${k.slice(0, 80)}: is not a setting of the policy (enforcementLevel, workspaceRoleArns, grafanaAccountIds, allowedPolicyArns, grafanaRoleNames)`);
+                if (!LEVELS.includes(v as EnforcementLevel))
+                    problems.push(`${policy}.enforcementLevel: must be one of ${LEVELS.join(", ")}`);
+            } else if (
+                k === "workspaceRoleArns" ||
+                k === "grafanaAccountIds" ||
+                k === "allowedPolicyArns" ||
+                k === "grafanaRoleNames"
+            ) {
+                if (!Array.isArray(v) || v.some((x) => typeof x !== "string"))
+                    problems.push(`${policy}.${k}: must be a list of strings`);
+            } else
+                problems.push(
+                    `${policy}.${k.slice(0, 80)}: is not a setting of the policy (enforcementLevel, workspaceRoleArns, grafanaAccountIds, allowedPolicyArns, grafanaRoleNames)`,
+                );
         }
     }
     return problems;
 }
 
-function settingsOf(config: PackConfig, policy: string): { level: EnforcementLevel; detection: GrafanaDetection } {
+function settingsOf(
+    config: PackConfig,
+    policy: string,
+): { level: EnforcementLevel; detection: GrafanaDetection } {
     const all = config.all as EnforcementLevel | undefined;
     const own = config[policy];
     if (typeof own === "string") return { level: own, detection: {} };
@@ -70,7 +93,12 @@ function settingsOf(config: PackConfig, policy: string): { level: EnforcementLev
 export async function evaluatePlans(plans: readonly Plan[], config: PackConfig = {}): Promise<Violation[]> {
     const out: Violation[] = [];
     for (const plan of plans) {
-        const resources: ResourceView[] = plan.resources.map((r) => ({ type: r.type, name: r.name, props: r.inputs, ignoreChanges: r.options.ignoreChanges }));
+        const resources: ResourceView[] = plan.resources.map((r) => ({
+            type: r.type,
+            name: r.name,
+            props: r.inputs,
+            ignoreChanges: r.options.ignoreChanges,
+        }));
         for (const rule of RULES) {
             const { level, detection } = settingsOf(config, rule.name);
             if (level === "disabled") continue;
@@ -79,11 +107,30 @@ export async function evaluatePlans(plans: readonly Plan[], config: PackConfig =
                 findings = await rule.check(resources, detection);
             } catch (e) {
                 // A fault of the pack on some input fails the policy in one line, never passes it.
-                const why = String(e instanceof Error ? e.message : e).split("\n")[0].slice(0, 200);
-                findings = [{ resource: { type: "pulumi:pulumi:Stack", name: `${plan.project}-${plan.stack}`, props: {} }, message: `the policy could not judge the plan: ${why}` }];
+                const why = String(e instanceof Error ? e.message : e)
+                    .split("\n")[0]
+                    .slice(0, 200);
+                findings = [
+                    {
+                        resource: {
+                            type: "pulumi:pulumi:Stack",
+                            name: `${plan.project}-${plan.stack}`,
+                            props: {},
+                        },
+                        message: `the policy could not judge the plan: ${why}`,
+                    },
+                ];
             }
             for (const f of findings) {
-                out.push({ policy: rule.name, level, stack: `${plan.project}/${plan.stack}`, resource: f.resource.name, type: f.resource.type, message: f.message, fix: rule.fix });
+                out.push({
+                    policy: rule.name,
+                    level,
+                    stack: `${plan.project}/${plan.stack}`,
+                    resource: f.resource.name,
+                    type: f.resource.type,
+                    message: f.message,
+                    fix: rule.fix,
+                });
             }
         }
     }
@@ -110,7 +157,10 @@ export function evaluationCost(plan: Plan): number {
     };
     const chars = plan.resources.filter((r) => iam.includes(r.type)).reduce((n, r) => n + size(r.inputs), 0);
     const roles = count(TYPES.role) + count(TYPES.nativeRole);
-    return roles * (chars + (count(TYPES.policy) + count(TYPES.nativeManagedPolicy)) * (plan.resources.length - roles));
+    return (
+        roles *
+        (chars + (count(TYPES.policy) + count(TYPES.nativeManagedPolicy)) * (plan.resources.length - roles))
+    );
 }
 
 /**

@@ -13,10 +13,30 @@ import { UNKNOWN, isRecord } from "./values";
 /** The detection settings every policy accepts (JSON Schema, as @pulumi/policy validates config). */
 export const DETECTION_CONFIG_SCHEMA = {
     properties: {
-        workspaceRoleArns: { type: "array" as const, items: { type: "string" as const }, description: "Workspace role ARNs of your Grafana workspaces (AMG's AmazonGrafanaServiceRole-* are recognised anyway)." },
-        grafanaAccountIds: { type: "array" as const, items: { type: "string" as const }, description: "Accounts that host Grafana workspaces: a role trusting any of their principals counts as Grafana's." },
-        allowedPolicyArns: { type: "array" as const, items: { type: "string" as const }, description: "Policies from outside the stack (AWS managed ones included) allowed on a role Grafana may assume, by exact ARN." },
-        grafanaRoleNames: { type: "array" as const, items: { type: "string" as const }, description: "Names of roles of other stacks Grafana may assume (the source stacks' default role name is one anyway): what this stack attaches to them is judged." },
+        workspaceRoleArns: {
+            type: "array" as const,
+            items: { type: "string" as const },
+            description:
+                "Workspace role ARNs of your Grafana workspaces (AMG's AmazonGrafanaServiceRole-* are recognised anyway).",
+        },
+        grafanaAccountIds: {
+            type: "array" as const,
+            items: { type: "string" as const },
+            description:
+                "Accounts that host Grafana workspaces: a role trusting any of their principals counts as Grafana's.",
+        },
+        allowedPolicyArns: {
+            type: "array" as const,
+            items: { type: "string" as const },
+            description:
+                "Policies from outside the stack (AWS managed ones included) allowed on a role Grafana may assume, by exact ARN.",
+        },
+        grafanaRoleNames: {
+            type: "array" as const,
+            items: { type: "string" as const },
+            description:
+                "Names of roles of other stacks Grafana may assume (the source stacks' default role name is one anyway): what this stack attaches to them is judged.",
+        },
     },
 };
 
@@ -31,14 +51,23 @@ export const DETECTION_CONFIG_SCHEMA = {
 const proxy = require("@pulumi/policy/proxy") as Record<string, string>;
 const TARGET = proxy.getSpecialProxyTarget;
 const SENTINELS = new Set(
-    ["unknownBooleanValue", "unknownNumberValue", "unknownStringValue", "unknownArrayValue", "unknownAssetValue", "unknownArchiveValue", "unknownObjectValue"].map((k) => proxy[k]),
+    [
+        "unknownBooleanValue",
+        "unknownNumberValue",
+        "unknownStringValue",
+        "unknownArrayValue",
+        "unknownAssetValue",
+        "unknownArchiveValue",
+        "unknownObjectValue",
+    ].map((k) => proxy[k]),
 );
 /** Deeper than any resource's inputs nest; beyond it a value is left out. */
 const MAX_DEPTH = 64;
 
 function plain(value: unknown, depth = 0): unknown {
     if (typeof value === "string") return SENTINELS.has(value) ? UNKNOWN : value;
-    if (depth > MAX_DEPTH || value === null || typeof value !== "object") return depth > MAX_DEPTH ? undefined : value;
+    if (depth > MAX_DEPTH || value === null || typeof value !== "object")
+        return depth > MAX_DEPTH ? undefined : value;
     if (Array.isArray(value)) return value.map((v) => plain(v, depth + 1));
     const out: Record<string, unknown> = {};
     for (const k of Object.keys(value)) out[k] = plain((value as Record<string, unknown>)[k], depth + 1);
@@ -47,7 +76,10 @@ function plain(value: unknown, depth = 0): unknown {
 
 /** The raw inputs behind the engine's proxy, unknowns marked. */
 export function inputsOf(props: unknown): Record<string, unknown> {
-    const raw = props !== null && typeof props === "object" ? ((props as Record<string, unknown>)[TARGET] ?? props) : {};
+    const raw =
+        props !== null && typeof props === "object"
+            ? ((props as Record<string, unknown>)[TARGET] ?? props)
+            : {};
     const p = plain(raw);
     return isRecord(p) ? p : {};
 }
@@ -80,7 +112,11 @@ export function stackPolicy(rule: Rule): StackValidationPolicy {
                 findings = await rule.check(args.resources.map(view), detection ?? {});
             } catch (e) {
                 // A fault of the pack on some input fails the policy in one line, never passes it.
-                reportViolation(`the policy could not judge the stack: ${String(e instanceof Error ? e.message : e).split("\n")[0].slice(0, 200)}`);
+                reportViolation(
+                    `the policy could not judge the stack: ${String(e instanceof Error ? e.message : e)
+                        .split("\n")[0]
+                        .slice(0, 200)}`,
+                );
                 return;
             }
             for (const f of findings) reportViolation(`${f.message}. Fix: ${rule.fix}`, f.resource.urn);

@@ -22,14 +22,25 @@ export function safe<T>(problems: ConfigProblem[], body: () => T): T | undefined
  * `value` when it holds no Output: these settings decide which resources exist, so they must be
  * known when the program runs (a value from another resource is not). Refused naming the key.
  */
-export function plainArgs(value: Record<string, unknown>, at: readonly (string | number)[]): Record<string, unknown> {
-    const where = (path: readonly (string | number)[]) => path.reduce<string>((s, p) => (typeof p === "number" ? `${s}[${p}]` : s ? `${s}.${p}` : p), "");
+export function plainArgs(
+    value: Record<string, unknown>,
+    at: readonly (string | number)[],
+): Record<string, unknown> {
+    const where = (path: readonly (string | number)[]) =>
+        path.reduce<string>((s, p) => (typeof p === "number" ? `${s}[${p}]` : s ? `${s}.${p}` : p), "");
     const visit = (v: unknown, path: (string | number)[]): void => {
         if (pulumi.Output.isInstance(v)) {
-            throw new ConfigError([{ key: `${where(path)}`, message: "must be a plain value known when the program runs, not the output of another resource" }]);
+            throw new ConfigError([
+                {
+                    key: `${where(path)}`,
+                    message:
+                        "must be a plain value known when the program runs, not the output of another resource",
+                },
+            ]);
         }
         if (Array.isArray(v)) v.forEach((x, i) => visit(x, [...path, i]));
-        else if (v !== null && typeof v === "object") for (const [k, x] of Object.entries(v)) visit(x, [...path, k]);
+        else if (v !== null && typeof v === "object")
+            for (const [k, x] of Object.entries(v)) visit(x, [...path, k]);
     };
     visit(value, [...at]);
     return value;
@@ -44,7 +55,12 @@ export function refuseInvalid<T>(resource: pulumi.Resource, component: string, b
         return body();
     } catch (e) {
         if (!(e instanceof ConfigError)) throw e;
-        const lines = e.problems.map((p) => formatProblem({ key: p.key.startsWith(`${component}:`) ? p.key : `${component}:${p.key}`, message: p.message }));
+        const lines = e.problems.map((p) =>
+            formatProblem({
+                key: p.key.startsWith(`${component}:`) ? p.key : `${component}:${p.key}`,
+                message: p.message,
+            }),
+        );
         throw new ResourceRefusal(`invalid arguments:\n${lines.join("\n")}`, resource);
     }
 }
@@ -52,5 +68,9 @@ export function refuseInvalid<T>(resource: pulumi.Resource, component: string, b
 /** A stand-in secret for each contact point that needs one, while the real ones are an Output. */
 export function secretPlaceholders(contactPoints: unknown): Record<string, string> {
     const list = Array.isArray(contactPoints) ? (contactPoints as { name?: unknown; type?: unknown }[]) : [];
-    return Object.fromEntries(list.filter((c) => c?.type === "slack" || c?.type === "pagerduty").map((c) => [String(c.name), "[secret]"]));
+    return Object.fromEntries(
+        list
+            .filter((c) => c?.type === "slack" || c?.type === "pagerduty")
+            .map((c) => [String(c.name), "[secret]"]),
+    );
 }

@@ -25,10 +25,18 @@ import { ConfigError, ConfigProblem, parseOrThrow } from "../shared/config/probl
 import * as r from "../shared/config/rules";
 import { secretKeysOf } from "../shared/config/declare";
 import { SOURCE_KEYS, sourceSettingsFor } from "../shared/config/source";
-import { WORKSPACE_COMMON_KEYS, sourceRef, workspaceCommonShape, workspaceCrossChecks } from "../shared/config/workspace";
+import {
+    WORKSPACE_COMMON_KEYS,
+    sourceRef,
+    workspaceCommonShape,
+    workspaceCrossChecks,
+} from "../shared/config/workspace";
 import { plainArgs, refuseInvalid, safe, secretPlaceholders } from "./arguments";
 import { AthenaSourceAccess as SourceAccessComponent } from "../components/source/athenaSourceAccess";
-import { AthenaWorkspace as WorkspaceComponent, WorkspaceSource } from "../components/workspace/athenaWorkspace";
+import {
+    AthenaWorkspace as WorkspaceComponent,
+    WorkspaceSource,
+} from "../components/workspace/athenaWorkspace";
 import { readSourceStack } from "../components/workspace/sourceStacks";
 
 /** The package's name: the first part of every type token, and the SDKs' module name. */
@@ -165,16 +173,39 @@ export class AthenaSourceAccess extends pulumi.ComponentResource {
         super(`${PACKAGE_NAME}:index:AthenaSourceAccess`, name, {}, opts);
         const { region, tags, ...settings } = refuseInvalid(this, "AthenaSourceAccess", () => {
             const plain = plainArgs(args as unknown as Record<string, unknown>, []);
-            const { region: reg, tags: t, ...rest } = plain as { region?: unknown; tags?: unknown } & Record<string, unknown>;
+            const {
+                region: reg,
+                tags: t,
+                ...rest
+            } = plain as { region?: unknown; tags?: unknown } & Record<string, unknown>;
             const regionProblem = r.region.safeParse(reg);
-            const earlier: ConfigProblem[] = regionProblem.success ? [] : [{ key: "AthenaSourceAccess:region", message: regionProblem.error.issues[0].message }];
-            const tagsChecked = z.record(z.string(), z.string(), { error: "must be a map of tag names to strings" }).optional().safeParse(t);
-            if (!tagsChecked.success) earlier.push({ key: "AthenaSourceAccess:tags", message: tagsChecked.error.issues[0].message });
-            const parsed = parseOrThrow(sourceSettingsFor(regionProblem.success ? regionProblem.data : undefined), rest, "AthenaSourceAccess", [], earlier);
+            const earlier: ConfigProblem[] = regionProblem.success
+                ? []
+                : [{ key: "AthenaSourceAccess:region", message: regionProblem.error.issues[0].message }];
+            const tagsChecked = z
+                .record(z.string(), z.string(), { error: "must be a map of tag names to strings" })
+                .optional()
+                .safeParse(t);
+            if (!tagsChecked.success)
+                earlier.push({
+                    key: "AthenaSourceAccess:tags",
+                    message: tagsChecked.error.issues[0].message,
+                });
+            const parsed = parseOrThrow(
+                sourceSettingsFor(regionProblem.success ? regionProblem.data : undefined),
+                rest,
+                "AthenaSourceAccess",
+                [],
+                earlier,
+            );
             return { ...parsed, region: reg as string, tags: tagsChecked.data };
         });
         // A name of its own: plans (npm run synth, the plan diff, the policy pack offline) name resources uniquely.
-        const source = new SourceAccessComponent(`${name}-source`, { ...settings, region, tags }, { parent: this });
+        const source = new SourceAccessComponent(
+            `${name}-source`,
+            { ...settings, region, tags },
+            { parent: this },
+        );
         Object.assign(this, source.contract);
         this.registerOutputs({ ...source.contract });
     }
@@ -359,10 +390,14 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
             {
                 ...options,
                 // Only its presence was validated: the token itself never leaves a secret.
-                grafanaAuth: options.grafanaAuth !== undefined && auth !== undefined ? pulumi.secret(auth) : undefined,
+                grafanaAuth:
+                    options.grafanaAuth !== undefined && auth !== undefined ? pulumi.secret(auth) : undefined,
                 // The real secrets (the check may have seen stand-ins): the component wraps them as secrets.
                 contactPointSecrets: args.contactPointSecrets ?? {},
-                sources: sources.map((s) => ({ ...s, outputs: s.outputs ?? readSourceStack(s.key, { parent: this }) })),
+                sources: sources.map((s) => ({
+                    ...s,
+                    outputs: s.outputs ?? readSourceStack(s.key, { parent: this }),
+                })),
             },
             { parent: this },
         );
@@ -382,11 +417,21 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
 }
 
 /** The workspace keys the package shares with the projects, with the same rules and cross-checks. */
-const workspaceCommon = z.object(workspaceCommonShape).strict().superRefine(workspaceCrossChecks, r.onAnyObject);
+const workspaceCommon = z
+    .object(workspaceCommonShape)
+    .strict()
+    .superRefine(workspaceCrossChecks, r.onAnyObject);
 
 /** A source of the same program: a stable key, and the other per-source settings of a stack source. */
 const contractSource = z
-    .object({ key: r.displayName("a stable key of the source"), name: sourceRef.shape.name, panels: sourceRef.shape.panels }, { error: r.objectOf("{key, contract, name?, panels?}") })
+    .object(
+        {
+            key: r.displayName("a stable key of the source"),
+            name: sourceRef.shape.name,
+            panels: sourceRef.shape.panels,
+        },
+        { error: r.objectOf("{key, contract, name?, panels?}") },
+    )
     .strict();
 
 type ResolvedSource = Omit<WorkspaceSource, "outputs"> & { outputs?: SourceContractInputs };
@@ -396,20 +441,38 @@ type ResolvedSource = Omit<WorkspaceSource, "outputs"> & { outputs?: SourceContr
  * value kept out of it), and each source either a stack (the project's `sources[]` rule) or a key
  * with a contract. Throws ConfigError with every problem.
  */
-export function workspaceArguments(args: AthenaWorkspaceArgs): { options: z.output<typeof workspaceCommon>; sources: ResolvedSource[] } {
+export function workspaceArguments(args: AthenaWorkspaceArgs): {
+    options: z.output<typeof workspaceCommon>;
+    sources: ResolvedSource[];
+} {
     const ns = "AthenaWorkspace";
-    const { sources, grafanaAuth, contactPointSecrets, ...rest } = args as AthenaWorkspaceArgs & Record<string, unknown>;
+    const { sources, grafanaAuth, contactPointSecrets, ...rest } = args as AthenaWorkspaceArgs &
+        Record<string, unknown>;
     const plain = plainArgs(rest, []);
     const problems: ConfigProblem[] = [];
     // The token may be an Output (a secret): only whether it is there counts here. So may the
     // contact points' secrets: then the component checks their names once they are known.
-    const secrets = pulumi.Output.isInstance(contactPointSecrets) ? secretPlaceholders(plain.contactPoints) : contactPointSecrets;
-    const parsed = { ...plain, grafanaAuth: grafanaAuth === undefined ? undefined : "[secret]", contactPointSecrets: secrets };
+    const secrets = pulumi.Output.isInstance(contactPointSecrets)
+        ? secretPlaceholders(plain.contactPoints)
+        : contactPointSecrets;
+    const parsed = {
+        ...plain,
+        grafanaAuth: grafanaAuth === undefined ? undefined : "[secret]",
+        contactPointSecrets: secrets,
+    };
     const options = safe(problems, () => parseOrThrow(workspaceCommon, parsed, ns));
     if (pulumi.Output.isInstance(sources)) {
-        problems.push({ key: `${ns}:sources`, message: "must be a list written in the program (its contracts may be outputs, the list itself not)" });
+        problems.push({
+            key: `${ns}:sources`,
+            message:
+                "must be a list written in the program (its contracts may be outputs, the list itself not)",
+        });
     } else if (!Array.isArray(sources) || sources.length === 0) {
-        problems.push({ key: `${ns}:sources`, message: "must list at least one source: {stack} for a source stack, or {key, contract} for a source of this program" });
+        problems.push({
+            key: `${ns}:sources`,
+            message:
+                "must list at least one source: {stack} for a source stack, or {key, contract} for a source of this program",
+        });
     }
     const resolved: ResolvedSource[] = [];
     /** The index in `sources` of each resolved source, for messages. */
@@ -418,7 +481,9 @@ export function workspaceArguments(args: AthenaWorkspaceArgs): { options: z.outp
         const { contract, ...settings } = (s ?? {}) as Source;
         const at: (string | number)[] = ["sources", i];
         if (contract === undefined) {
-            const ref = safe(problems, () => parseOrThrow(sourceRef, plainArgs(settings as Record<string, unknown>, at), ns, at));
+            const ref = safe(problems, () =>
+                parseOrThrow(sourceRef, plainArgs(settings as Record<string, unknown>, at), ns, at),
+            );
             if (ref) {
                 indices.push(i);
                 resolved.push({ key: ref.stack, name: ref.name, panels: ref.panels });
@@ -426,18 +491,33 @@ export function workspaceArguments(args: AthenaWorkspaceArgs): { options: z.outp
             return;
         }
         if (settings.stack !== undefined) {
-            problems.push({ key: `${ns}:sources[${i}].stack`, message: "must not be given with contract: a source is a stack or a source of this program, not both" });
+            problems.push({
+                key: `${ns}:sources[${i}].stack`,
+                message:
+                    "must not be given with contract: a source is a stack or a source of this program, not both",
+            });
             return;
         }
-        const own = safe(problems, () => parseOrThrow(contractSource, plainArgs(settings as Record<string, unknown>, at), ns, at));
+        const own = safe(problems, () =>
+            parseOrThrow(contractSource, plainArgs(settings as Record<string, unknown>, at), ns, at),
+        );
         if (own) {
             indices.push(i);
-            resolved.push({ key: own.key, name: own.name, panels: own.panels, outputs: contractInputs(contract) });
+            resolved.push({
+                key: own.key,
+                name: own.name,
+                panels: own.panels,
+                outputs: contractInputs(contract),
+            });
         }
     });
     const keys = resolved.map((s) => s.key);
     keys.forEach((k, i) => {
-        if (keys.indexOf(k) !== i) problems.push({ key: `${ns}:sources[${indices[i]}]`, message: `repeats the source ${JSON.stringify(k)}: each source once` });
+        if (keys.indexOf(k) !== i)
+            problems.push({
+                key: `${ns}:sources[${indices[i]}]`,
+                message: `repeats the source ${JSON.stringify(k)}: each source once`,
+            });
     });
     if (problems.length > 0 || !options) throw new ConfigError(problems);
     return { options, sources: resolved };
@@ -446,5 +526,12 @@ export function workspaceArguments(args: AthenaWorkspaceArgs): { options: z.outp
 /** A contract given as Inputs, split as the component reads it: the public outputs in one value, the external ID apart and secret. */
 function contractInputs(contract: SourceContract): SourceContractInputs {
     const all = pulumi.output(contract);
-    return { public: pulumi.unsecret(all.apply((c) => Object.fromEntries(PUBLIC_OUTPUTS.map((n) => [n, (c as Record<string, unknown>)[n]])))), externalId: pulumi.secret(all.apply((c) => c.externalId)) };
+    return {
+        public: pulumi.unsecret(
+            all.apply((c) =>
+                Object.fromEntries(PUBLIC_OUTPUTS.map((n) => [n, (c as Record<string, unknown>)[n]])),
+            ),
+        ),
+        externalId: pulumi.secret(all.apply((c) => c.externalId)),
+    };
 }

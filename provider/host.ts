@@ -16,7 +16,10 @@ import { AthenaSourceAccess, AthenaWorkspace, PACKAGE_NAME, SECRET_INPUTS } from
 export const PACKAGE_DIR = path.resolve(__dirname, "..");
 
 /** Outputs the package marks secret, by component. */
-export const SECRET_OUTPUTS: Readonly<Record<string, readonly string[]>> = { AthenaSourceAccess: SECRET_CONTRACT_OUTPUTS, AthenaWorkspace: [] };
+export const SECRET_OUTPUTS: Readonly<Record<string, readonly string[]>> = {
+    AthenaSourceAccess: SECRET_CONTRACT_OUTPUTS,
+    AthenaWorkspace: [],
+};
 
 interface SchemaResource {
     inputProperties?: Record<string, { secret?: boolean }>;
@@ -25,15 +28,25 @@ interface SchemaResource {
 
 /** The schema with the secret inputs and outputs marked; a listed property the schema lacks is a bug, not a silent no-op. */
 export function markSecrets(schema: { name: string; resources: Record<string, SchemaResource> }): void {
-    for (const [component, names] of Object.entries(SECRET_INPUTS)) mark(schema, component, "inputProperties", names);
-    for (const [component, names] of Object.entries(SECRET_OUTPUTS)) mark(schema, component, "properties", names);
+    for (const [component, names] of Object.entries(SECRET_INPUTS))
+        mark(schema, component, "inputProperties", names);
+    for (const [component, names] of Object.entries(SECRET_OUTPUTS))
+        mark(schema, component, "properties", names);
 }
 
-function mark(schema: { name: string; resources: Record<string, SchemaResource> }, component: string, where: "inputProperties" | "properties", names: readonly string[]) {
+function mark(
+    schema: { name: string; resources: Record<string, SchemaResource> },
+    component: string,
+    where: "inputProperties" | "properties",
+    names: readonly string[],
+) {
     const resource = schema.resources[`${schema.name}:index:${component}`];
     for (const n of names) {
         const property = resource?.[where]?.[n];
-        if (!property) throw new Error(`${component}.${n} is listed as a secret but the schema has no such ${where === "properties" ? "output" : "input"}`);
+        if (!property)
+            throw new Error(
+                `${component}.${n} is listed as a secret but the schema has no such ${where === "properties" ? "output" : "input"}`,
+            );
         property.secret = true;
     }
 }
@@ -41,8 +54,15 @@ function mark(schema: { name: string; resources: Record<string, SchemaResource> 
 /** The package's provider: the SDK's component host, with the secrets marked in the schema it serves. */
 export class GrafanaAthenaProvider extends ComponentProvider {
     constructor() {
-        const version = (JSON.parse(fs.readFileSync(path.join(PACKAGE_DIR, "package.json"), "utf8")) as { version: string }).version;
-        super({ name: PACKAGE_NAME, version, dirname: PACKAGE_DIR, components: [AthenaSourceAccess, AthenaWorkspace] });
+        const version = (
+            JSON.parse(fs.readFileSync(path.join(PACKAGE_DIR, "package.json"), "utf8")) as { version: string }
+        ).version;
+        super({
+            name: PACKAGE_NAME,
+            version,
+            dirname: PACKAGE_DIR,
+            components: [AthenaSourceAccess, AthenaWorkspace],
+        });
     }
 
     async getSchema(): Promise<string> {
@@ -62,8 +82,26 @@ export interface PackageSchema {
     name: string;
     version: string;
     description?: string;
-    resources: Record<string, { description?: string; isComponent?: boolean; inputProperties: Record<string, SchemaProperty>; requiredInputs: string[]; properties: Record<string, SchemaProperty>; required: string[] }>;
-    types: Record<string, { type: string; description?: string; properties?: Record<string, SchemaProperty>; required?: string[] }>;
+    resources: Record<
+        string,
+        {
+            description?: string;
+            isComponent?: boolean;
+            inputProperties: Record<string, SchemaProperty>;
+            requiredInputs: string[];
+            properties: Record<string, SchemaProperty>;
+            required: string[];
+        }
+    >;
+    types: Record<
+        string,
+        {
+            type: string;
+            description?: string;
+            properties?: Record<string, SchemaProperty>;
+            required?: string[];
+        }
+    >;
 }
 
 export interface SchemaProperty {

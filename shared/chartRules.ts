@@ -35,7 +35,11 @@ export interface ChartedSourceView {
  * program computes (infra-account-b/athenaSourceAccess.ts), for the account the stack is pinned to
  * (`aws:allowedAccountIds`). A test holds the two equal for every user stack of the examples.
  */
-export function impliedSourceOutputs(settings: SourceSettings, region: string, accountId: string): PublicSourceOutputs {
+export function impliedSourceOutputs(
+    settings: SourceSettings,
+    region: string,
+    accountId: string,
+): PublicSourceOutputs {
     return {
         contractVersion: CONTRACT_VERSION,
         accountId,
@@ -58,17 +62,25 @@ export function impliedSourceOutputs(settings: SourceSettings, region: string, a
  * Grafana with Glue's access denied. One line per panel and table, naming the source stack and the
  * setting. A source without a `tables` output (an older release) is not checked.
  */
-export function panelReadProblems(source: ChartedSourceView, fleetPanels: readonly PanelSpec[] | undefined): string[] {
+export function panelReadProblems(
+    source: ChartedSourceView,
+    fleetPanels: readonly PanelSpec[] | undefined,
+): string[] {
     const { outputs } = source;
     if (outputs.tables === undefined) return [];
     const grant = { catalog: outputs.catalog, database: outputs.database, tables: outputs.tables };
-    const own = sourceDashboardPanels({ workspaceSource: source.panels, sourceStack: outputs.panels, dashboard: fleetPanels });
+    const own = sourceDashboardPanels({
+        workspaceSource: source.panels,
+        sourceStack: outputs.panels,
+        dashboard: fleetPanels,
+    });
     const lines = new Set<string>();
     for (const [panels, setting] of [
         [own.panels, own.origin === "source stack panels" ? 'its output "panels"' : own.origin],
         [fleetPanels, "dashboard.panels"],
     ] as const) {
-        for (const problem of panelGrantProblems(panels ?? [], grant, setting)) lines.add(`source stack "${source.key}": ${problem}`);
+        for (const problem of panelGrantProblems(panels ?? [], grant, setting))
+            lines.add(`source stack "${source.key}": ${problem}`);
     }
     return [...lines];
 }
@@ -78,11 +90,23 @@ export function panelReadProblems(source: ChartedSourceView, fleetPanels: readon
  * source names, no name that looks like one of the program's own titles in `folder`), and no team
  * a source names that the workspace stack does not define.
  */
-export function chartedSetProblems(sources: readonly ChartedSourceView[], teams: readonly string[], folder: string): string[] {
-    const named = sources.map((s) => ({ stack: s.key, name: s.name ?? s.outputs.label, named: s.name !== undefined, outputs: s.outputs }));
+export function chartedSetProblems(
+    sources: readonly ChartedSourceView[],
+    teams: readonly string[],
+    folder: string,
+): string[] {
+    const named = sources.map((s) => ({
+        stack: s.key,
+        name: s.name ?? s.outputs.label,
+        named: s.name !== undefined,
+        outputs: s.outputs,
+    }));
     return [
         ...sourceSetProblems(named, { folder, teams }),
-        ...undefinedTeamProblems(teams, sources.map((s) => ({ key: s.key, teams: s.outputs.teams }))),
+        ...undefinedTeamProblems(
+            teams,
+            sources.map((s) => ({ key: s.key, teams: s.outputs.teams })),
+        ),
     ];
 }
 
@@ -90,7 +114,12 @@ export function chartedSetProblems(sources: readonly ChartedSourceView[], teams:
  * Why the workspace role's assume policy for these sources cannot be made (organisation mode and a
  * source role of another name; the explicit list past the inline quota), or undefined.
  */
-export function assumePolicyProblem(roleArns: readonly string[], policyName: string, organization: OrganizationAssumeMode | undefined, partition: string): string | undefined {
+export function assumePolicyProblem(
+    roleArns: readonly string[],
+    policyName: string,
+    organization: OrganizationAssumeMode | undefined,
+    partition: string,
+): string | undefined {
     try {
         workspaceAssumePolicy(roleArns, policyName, organization, partition);
         return undefined;
@@ -105,10 +134,17 @@ export function assumePolicyProblem(roleArns: readonly string[], policyName: str
  * of `grafanaRoleArn`); a workspace in another account could never assume it, and would find out
  * only at the health check during `pulumi up`.
  */
-export function grafanaAccountProblem(sourceKey: string, trusted: { grafanaAccountId: string; grafanaRoleArn: string }, workspaceAccount: string): string | undefined {
+export function grafanaAccountProblem(
+    sourceKey: string,
+    trusted: { grafanaAccountId: string; grafanaRoleArn: string },
+    workspaceAccount: string,
+): string | undefined {
     const roleAccount = accountOfArn(trusted.grafanaRoleArn);
     if (trusted.grafanaAccountId === workspaceAccount && roleAccount === workspaceAccount) return undefined;
-    const named = roleAccount === trusted.grafanaAccountId ? `account ${trusted.grafanaAccountId}` : `account ${trusted.grafanaAccountId} (role of ${roleAccount})`;
+    const named =
+        roleAccount === trusted.grafanaAccountId
+            ? `account ${trusted.grafanaAccountId}`
+            : `account ${trusted.grafanaAccountId} (role of ${roleAccount})`;
     return (
         `source stack "${sourceKey}" trusts the Grafana ${named}, but this workspace stack is account ${workspaceAccount} (aws:allowedAccountIds): ` +
         `set grafanaAccountId and grafanaRoleArn of that source stack to this workspace's account and role`

@@ -29,10 +29,13 @@ const text = (rule?: z.ZodType<unknown>) => {
     const base = z
         .string({ error: (i) => (i.input === undefined ? "is missing" : "is not a non-empty string") })
         .min(1, { error: "is not a non-empty string" });
-    return rule ? base.superRefine((v, ctx) => {
-        const checked = rule.safeParse(v);
-        if (!checked.success) ctx.addIssue({ code: "custom", message: checked.error.issues[0].message });
-    }) : base;
+    return rule
+        ? base.superRefine((v, ctx) => {
+              const checked = rule.safeParse(v);
+              if (!checked.success)
+                  ctx.addIssue({ code: "custom", message: checked.error.issues[0].message });
+          })
+        : base;
 };
 
 /**
@@ -50,17 +53,19 @@ export const MAX_GRANTED_TABLES = 2000;
 export const EXTERNAL_ID = /^[\w+=,.@:/-]{32,1224}$/;
 
 /** Every output a source stack exports, in a fixed order, with the rule its value must meet. */
-export const sourceContract = z.object({
-    /** Always `CONTRACT_VERSION` for this code. */
-    contractVersion: z
-        .custom<number>()
-        .superRefine((version, ctx) => {
+export const sourceContract = z
+    .object({
+        /** Always `CONTRACT_VERSION` for this code. */
+        contractVersion: z.custom<number>().superRefine((version, ctx) => {
             if (version === undefined || version === null) {
                 ctx.addIssue({ code: "custom", message: "is missing", params: { versionMissing: true } });
             } else if (typeof version !== "number") {
                 // Strict about the type: `"1"` or `true` is not what a source stack of this program
                 // exports (Number(true) === 1), so it is not one whatever it coerces to.
-                ctx.addIssue({ code: "custom", message: `is not a number but ${typeof version}: a source stack of this program exports the number ${CONTRACT_VERSION}` });
+                ctx.addIssue({
+                    code: "custom",
+                    message: `is not a number but ${typeof version}: a source stack of this program exports the number ${CONTRACT_VERSION}`,
+                });
             } else if (version !== CONTRACT_VERSION) {
                 ctx.addIssue({
                     code: "custom",
@@ -70,60 +75,75 @@ export const sourceContract = z.object({
                 });
             }
         }),
-    /** The data account (12 digits). */
-    accountId: text().regex(/^\d{12}$/, { error: "is not a 12-digit account ID" }),
-    /** The data account's Athena region. */
-    region: text(rules.region),
-    /** The role Grafana assumes in the data account. */
-    roleArn: text()
-        .refine((v) => rules.roleArn.safeParse(v).success, { error: "is not an IAM role ARN" })
-        .superRefine((v, ctx) => {
-            const problem = rules.roleArn.safeParse(v).success ? administratorRoleArnProblem(v) : undefined;
-            if (problem) ctx.addIssue({ code: "custom", message: `names a role Grafana must never assume: it ${problem}` });
+        /** The data account (12 digits). */
+        accountId: text().regex(/^\d{12}$/, { error: "is not a 12-digit account ID" }),
+        /** The data account's Athena region. */
+        region: text(rules.region),
+        /** The role Grafana assumes in the data account. */
+        roleArn: text()
+            .refine((v) => rules.roleArn.safeParse(v).success, { error: "is not an IAM role ARN" })
+            .superRefine((v, ctx) => {
+                const problem = rules.roleArn.safeParse(v).success
+                    ? administratorRoleArnProblem(v)
+                    : undefined;
+                if (problem)
+                    ctx.addIssue({
+                        code: "custom",
+                        message: `names a role Grafana must never assume: it ${problem}`,
+                    });
+            }),
+        /** The external ID the role's trust policy requires (secret; never echoed). */
+        externalId: text().regex(EXTERNAL_ID, {
+            error: "is not an external ID of 32 to 1224 letters, digits and +=,.@:/_- (its value is not shown)",
         }),
-    /** The external ID the role's trust policy requires (secret; never echoed). */
-    externalId: text().regex(EXTERNAL_ID, { error: "is not an external ID of 32 to 1224 letters, digits and +=,.@:/_- (its value is not shown)" }),
-    /** Athena data catalog, e.g. `AwsDataCatalog`. */
-    catalog: text(rules.catalogName),
-    /** Glue/Athena database. */
-    database: text(rules.databaseName),
-    /** Athena workgroup tagged `GrafanaDataSource=true`. */
-    workgroup: text(rules.workgroupName),
-    /** Where Athena writes results, `s3://bucket/prefix/`; the whole bucket (`s3://bucket/`) is valid too. */
-    outputLocation: text()
-        .regex(/^s3:\/\/[^/]+\/(.*\/)?$/, { error: "must look like s3://bucket/ or s3://bucket/prefix/" })
-        .superRefine((v, ctx) => {
-            const checked = rules.s3Location.safeParse(v);
-            if (!checked.success) ctx.addIssue({ code: "custom", message: checked.error.issues[0].message });
-        }),
-    /** A human name for the source, used for the data source and dashboard names. */
-    label: text(rules.label),
-    /**
-     * The tables of `database` the role may read, or `["*"]` for every one: what the workspace
-     * checks each panel's SQL against. Optional: a source of an older release does not export it,
-     * and its panels are not checked (docs/panels.md).
-     */
-    tables: tableGrant.max(MAX_GRANTED_TABLES, { error: `lists more than ${MAX_GRANTED_TABLES} tables` }).optional(),
-    /**
-     * The source's own panels for its dashboard (`panels` of its stack file), at most 50; `[]`
-     * when it has none. Optional: a source of an older release does not export it.
-     */
-    panels: sourcePanelList.optional(),
-    /**
-     * The workspace's teams that may query this source and view its dashboards (where the workspace
-     * defines teams; none: admins only). Added within version 1: a source stack deployed by an
-     * older release has no such output, which reads as none.
-     */
-    teams: rules
-        .teamNameList(text(rules.teamName), () => "is not a list of team names")
-        .optional()
-        .transform((ts) => ts ?? []),
-})
+        /** Athena data catalog, e.g. `AwsDataCatalog`. */
+        catalog: text(rules.catalogName),
+        /** Glue/Athena database. */
+        database: text(rules.databaseName),
+        /** Athena workgroup tagged `GrafanaDataSource=true`. */
+        workgroup: text(rules.workgroupName),
+        /** Where Athena writes results, `s3://bucket/prefix/`; the whole bucket (`s3://bucket/`) is valid too. */
+        outputLocation: text()
+            .regex(/^s3:\/\/[^/]+\/(.*\/)?$/, { error: "must look like s3://bucket/ or s3://bucket/prefix/" })
+            .superRefine((v, ctx) => {
+                const checked = rules.s3Location.safeParse(v);
+                if (!checked.success)
+                    ctx.addIssue({ code: "custom", message: checked.error.issues[0].message });
+            }),
+        /** A human name for the source, used for the data source and dashboard names. */
+        label: text(rules.label),
+        /**
+         * The tables of `database` the role may read, or `["*"]` for every one: what the workspace
+         * checks each panel's SQL against. Optional: a source of an older release does not export it,
+         * and its panels are not checked (docs/panels.md).
+         */
+        tables: tableGrant
+            .max(MAX_GRANTED_TABLES, { error: `lists more than ${MAX_GRANTED_TABLES} tables` })
+            .optional(),
+        /**
+         * The source's own panels for its dashboard (`panels` of its stack file), at most 50; `[]`
+         * when it has none. Optional: a source of an older release does not export it.
+         */
+        panels: sourcePanelList.optional(),
+        /**
+         * The workspace's teams that may query this source and view its dashboards (where the workspace
+         * defines teams; none: admins only). Added within version 1: a source stack deployed by an
+         * older release has no such output, which reads as none.
+         */
+        teams: rules
+            .teamNameList(text(rules.teamName), () => "is not a list of team names")
+            .optional()
+            .transform((ts) => ts ?? []),
+    })
     // A source's panels are checked against its tables: panels without tables would switch the
     // check off (a source of an older release exports neither).
     .superRefine((o, ctx) => {
         if (o.panels !== undefined && o.tables === undefined) {
-            ctx.addIssue({ code: "custom", path: ["tables"], message: "is missing, but panels are exported: a source stack of this program exports both" });
+            ctx.addIssue({
+                code: "custom",
+                path: ["tables"],
+                message: "is missing, but panels are exported: a source stack of this program exports both",
+            });
         }
         const sql = (o.panels ?? []).reduce((n, p) => n + p.sql.length, 0);
         if (sql > MAX_SOURCE_PANEL_SQL_CHARS) {
@@ -140,17 +160,32 @@ export const sourceContract = z.object({
         if (typeof o.roleArn !== "string" || !rules.roleArn.safeParse(o.roleArn).success) return;
         const account = accountOfArn(o.roleArn);
         if (typeof o.accountId === "string" && /^\d{12}$/.test(o.accountId) && account !== o.accountId) {
-            ctx.addIssue({ code: "custom", path: ["roleArn"], message: `is a role of account ${account}, not of the source's accountId ${o.accountId}` });
+            ctx.addIssue({
+                code: "custom",
+                path: ["roleArn"],
+                message: `is a role of account ${account}, not of the source's accountId ${o.accountId}`,
+            });
         }
-        const partition = typeof o.region === "string" && rules.region.safeParse(o.region).success ? partitionOf(o.region) : undefined;
+        const partition =
+            typeof o.region === "string" && rules.region.safeParse(o.region).success
+                ? partitionOf(o.region)
+                : undefined;
         const own = partitionOfArn(o.roleArn);
         if (partition !== undefined && own !== partition) {
-            ctx.addIssue({ code: "custom", path: ["roleArn"], message: `is in the ${own} partition, but the source's region ${o.region} is in ${partition}` });
+            ctx.addIssue({
+                code: "custom",
+                path: ["roleArn"],
+                message: `is in the ${own} partition, but the source's region ${o.region} is in ${partition}`,
+            });
         }
     });
 
 /** The most items of each list output, checked before anything reads the items. */
-const LIST_BOUNDS: Partial<Record<ContractOutputName, number>> = { tables: MAX_GRANTED_TABLES, panels: MAX_PANELS, teams: MAX_TEAMS };
+const LIST_BOUNDS: Partial<Record<ContractOutputName, number>> = {
+    tables: MAX_GRANTED_TABLES,
+    panels: MAX_PANELS,
+    teams: MAX_TEAMS,
+};
 
 /** How many problems of one source a refusal lists (a hostile source can have thousands). */
 const MAX_LISTED_PROBLEMS = 20;
@@ -171,7 +206,9 @@ export type SourceContractOutputs = { [K in ContractOutputName]: pulumi.Output<S
 
 /** Every output but the secret one. */
 export type PublicOutputName = Exclude<ContractOutputName, "externalId">;
-export const PUBLIC_OUTPUTS = CONTRACT_OUTPUTS.filter((n): n is PublicOutputName => !SECRET_CONTRACT_OUTPUTS.includes(n));
+export const PUBLIC_OUTPUTS = CONTRACT_OUTPUTS.filter(
+    (n): n is PublicOutputName => !SECRET_CONTRACT_OUTPUTS.includes(n),
+);
 
 /**
  * The consumer's side, not yet checked (a StackReference's outputs, or a source component's): the
@@ -193,15 +230,23 @@ export type PublicSourceOutputs = Omit<SourceContract, "externalId">;
  * error that names the stack and every output that is missing or malformed. `workspacePartition`,
  * when given, is the partition the role must be in to be assumable at all.
  */
-export function checkSourceOutputs(stack: string, values: Record<string, unknown>, workspacePartition?: string): SourceContract {
+export function checkSourceOutputs(
+    stack: string,
+    values: Record<string, unknown>,
+    workspacePartition?: string,
+): SourceContract {
     // Bounded before the schema recurses into any output (lists and objects among them).
     const deep = Object.entries(values).filter(([, v]) => valueDepth(v) > MAX_DEPTH);
     if (deep.length > 0) {
-        throw new Refusal(`source stack "${stack}": ${deep.map(([n]) => `output "${n}" nests lists or objects more than ${MAX_DEPTH} levels deep`).join("; ")}`);
+        throw new Refusal(
+            `source stack "${stack}": ${deep.map(([n]) => `output "${n}" nests lists or objects more than ${MAX_DEPTH} levels deep`).join("; ")}`,
+        );
     }
     // Lists bounded before the schema reads them item by item: 200,000 teams are one line, not
     // 200,000 problems (nor a workspace plan too large to review).
-    const long = (Object.entries(LIST_BOUNDS) as [ContractOutputName, number][]).filter(([n, max]) => Array.isArray(values[n]) && (values[n] as unknown[]).length > max);
+    const long = (Object.entries(LIST_BOUNDS) as [ContractOutputName, number][]).filter(
+        ([n, max]) => Array.isArray(values[n]) && (values[n] as unknown[]).length > max,
+    );
     if (long.length > 0) {
         throw new Refusal(
             `source stack "${stack}": ${long.map(([n, max]) => `output "${n}" lists ${(values[n] as unknown[]).length} items, more than the ${max} it may hold`).join("; ")}`,
@@ -212,19 +257,33 @@ export function checkSourceOutputs(stack: string, values: Record<string, unknown
         ? []
         : result.error.issues.map((issue) => {
               const name = String(issue.path[0]);
-              if (name === "contractVersion" && (issue as { params?: { versionMissing?: boolean } }).params?.versionMissing) {
+              if (
+                  name === "contractVersion" &&
+                  (issue as { params?: { versionMissing?: boolean } }).params?.versionMissing
+              ) {
                   return `output "contractVersion" is missing (is "${stack}" a grafana-athena-source stack, and has it been deployed?)`;
               }
               // Where in a list output the problem is: `output "panels[0].sql"`.
-              const where = issue.path.slice(1).map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("");
+              const where = issue.path
+                  .slice(1)
+                  .map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`))
+                  .join("");
               if (issue.code === "unrecognized_keys") {
-                  return issue.keys.map((k) => `output "${name}${where}.${k}" is not a known field`).join("; ");
+                  return issue.keys
+                      .map((k) => `output "${name}${where}.${k}" is not a known field`)
+                      .join("; ");
               }
               return `output "${name}${where}" ${issue.message}`;
           });
     const rolePartition = typeof values.roleArn === "string" ? partitionOfArn(values.roleArn) : undefined;
-    if (workspacePartition !== undefined && rolePartition !== undefined && rolePartition !== workspacePartition) {
-        problems.push(`output "roleArn" is in the ${rolePartition} partition, but the workspace is in ${workspacePartition}: a role of another partition cannot be assumed`);
+    if (
+        workspacePartition !== undefined &&
+        rolePartition !== undefined &&
+        rolePartition !== workspacePartition
+    ) {
+        problems.push(
+            `output "roleArn" is in the ${rolePartition} partition, but the workspace is in ${workspacePartition}: a role of another partition cannot be assumed`,
+        );
     }
     if (problems.length > 0 || !result.success) {
         const shown = problems.slice(0, MAX_LISTED_PROBLEMS);
@@ -238,7 +297,11 @@ export function checkSourceOutputs(stack: string, values: Record<string, unknown
 export type ExternalIdState = "missing" | "malformed" | "valid";
 
 export function externalIdState(value: unknown): ExternalIdState {
-    return value === undefined || value === null || value === "" ? "missing" : typeof value === "string" && EXTERNAL_ID.test(value) ? "valid" : "malformed";
+    return value === undefined || value === null || value === ""
+        ? "missing"
+        : typeof value === "string" && EXTERNAL_ID.test(value)
+          ? "valid"
+          : "malformed";
 }
 
 /**
@@ -259,11 +322,17 @@ export function checkPublicSourceOutputs(
     // Read from a stack (`secretNames` known): an external ID that is not a secret is in that
     // stack's state and outputs in clear, for anyone who may read them.
     if (secretNames !== undefined && externalId !== "missing" && !secretNames.includes("externalId")) {
-        problems.push(`output "externalId" is not a secret: a source stack of this program exports it as one (its value is not shown)`);
+        problems.push(
+            `output "externalId" is not a secret: a source stack of this program exports it as one (its value is not shown)`,
+        );
     }
     if (problems.length > 0) throw new Refusal(`source stack "${stack}": ${problems.join("; ")}`);
     const standIn = externalId === "missing" ? undefined : externalId === "valid" ? "x".repeat(32) : "?";
-    const { externalId: checked, ...rest } = checkSourceOutputs(stack, { ...values, externalId: standIn }, workspacePartition);
+    const { externalId: checked, ...rest } = checkSourceOutputs(
+        stack,
+        { ...values, externalId: standIn },
+        workspacePartition,
+    );
     void checked;
     return rest;
 }

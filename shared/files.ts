@@ -39,16 +39,22 @@ function kindOf(st: fs.Stats): string {
 function openError(file: string, e: unknown): UnreadableFile {
     const code = (e as NodeJS.ErrnoException).code;
     const why =
-        code === "ENOENT" ? "does not exist" :
-        code === "ENOTDIR" ? "does not exist (a part of its path is not a folder)" :
-        code === "EACCES" || code === "EPERM" ? "cannot be read (permission denied)" :
-        code === "ELOOP" ? "is a loop of symbolic links" :
-        code === "ENAMETOOLONG" ? "has too long a name" :
-        `cannot be read (${code ?? (e instanceof Error ? e.message : String(e))})`;
+        code === "ENOENT"
+            ? "does not exist"
+            : code === "ENOTDIR"
+              ? "does not exist (a part of its path is not a folder)"
+              : code === "EACCES" || code === "EPERM"
+                ? "cannot be read (permission denied)"
+                : code === "ELOOP"
+                  ? "is a loop of symbolic links"
+                  : code === "ENAMETOOLONG"
+                    ? "has too long a name"
+                    : `cannot be read (${code ?? (e instanceof Error ? e.message : String(e))})`;
     return new UnreadableFile(`${file} ${why}`);
 }
 
-const tooLarge = (file: string, maxBytes: number) => new UnreadableFile(`${file} is larger than ${maxBytes} bytes, the most this tool reads`);
+const tooLarge = (file: string, maxBytes: number) =>
+    new UnreadableFile(`${file} is larger than ${maxBytes} bytes, the most this tool reads`);
 
 /** The bytes of a regular file of at most `maxBytes`; anything else refused, naming `file`. */
 export function readRegularFile(file: string, maxBytes: number): Buffer {
@@ -91,7 +97,9 @@ export function readRegularFile(file: string, maxBytes: number): Buffer {
 
 /** A regular file's text (UTF-8, without a byte order mark). */
 export function readTextFile(file: string, maxBytes = MAX_CONFIG_FILE_BYTES): string {
-    return readRegularFile(file, maxBytes).toString("utf8").replace(/^\uFEFF/, "");
+    return readRegularFile(file, maxBytes)
+        .toString("utf8")
+        .replace(/^\uFEFF/, "");
 }
 
 /**
@@ -101,12 +109,17 @@ export function readTextFile(file: string, maxBytes = MAX_CONFIG_FILE_BYTES): st
  */
 export function parseYaml(text: string, file: string): unknown {
     // The parser recurses per level: 100,000 nested brackets cost it a second before it fails.
-    if (flowDepth(text) > MAX_YAML_DEPTH) throw new UnreadableFile(`${file}: not YAML (nested more than ${MAX_YAML_DEPTH} levels deep)`);
+    if (flowDepth(text) > MAX_YAML_DEPTH)
+        throw new UnreadableFile(`${file}: not YAML (nested more than ${MAX_YAML_DEPTH} levels deep)`);
     let doc: YAML.Document.Parsed;
     try {
         const docs = YAML.parseAllDocuments(text, { uniqueKeys: true, prettyErrors: false });
-        if (!Array.isArray(docs)) throw new UnreadableFile(`${file}: not YAML (${yamlProblem((docs as { errors: unknown[] }).errors[0], text)})`);
-        if (docs.length > 1) throw new UnreadableFile(`${file}: holds ${docs.length} YAML documents; a config file holds one`);
+        if (!Array.isArray(docs))
+            throw new UnreadableFile(
+                `${file}: not YAML (${yamlProblem((docs as { errors: unknown[] }).errors[0], text)})`,
+            );
+        if (docs.length > 1)
+            throw new UnreadableFile(`${file}: holds ${docs.length} YAML documents; a config file holds one`);
         if (docs.length === 0) return null;
         doc = docs[0];
     } catch (e) {
@@ -147,7 +160,8 @@ function yamlProblem(e: unknown, text?: string): string {
 /** `, at line L, column C` of a YAML error (the `yaml` package's YAMLError has `pos`: offsets into the text). */
 function where(e: unknown, text: string): string {
     const offset = (e as { pos?: unknown }).pos;
-    if (!Array.isArray(offset) || typeof offset[0] !== "number" || offset[0] < 0 || offset[0] > text.length) return "";
+    if (!Array.isArray(offset) || typeof offset[0] !== "number" || offset[0] < 0 || offset[0] > text.length)
+        return "";
     const before = text.slice(0, offset[0]);
     const line = before.split("\n").length;
     return `, at line ${line}, column ${offset[0] - before.lastIndexOf("\n")}`;

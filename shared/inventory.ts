@@ -32,7 +32,11 @@ export function qualifiedStack(org: string, project: string, stack: string): str
  */
 export function allowedAccountIdsOf(config: Record<string, unknown>): string[] | undefined {
     const raw = config["aws:allowedAccountIds"];
-    return Array.isArray(raw) && raw.length > 0 && raw.every((a) => typeof a === "string" && /^\d{12}$/.test(a)) ? (raw as string[]) : undefined;
+    return Array.isArray(raw) &&
+        raw.length > 0 &&
+        raw.every((a) => typeof a === "string" && /^\d{12}$/.test(a))
+        ? (raw as string[])
+        : undefined;
 }
 
 /** What a workspace stack creates that must be unique in a Grafana workspace, as far as its stack file says. */
@@ -52,21 +56,41 @@ export interface WorkspaceStackSummary {
  * fully qualified, which a stack without `sources` charts. Values that are not what the program
  * would accept are left out: that stack's own run refuses them.
  */
-export function workspaceSummary(stack: string, config: Record<string, unknown>, inventory: readonly string[]): WorkspaceStackSummary {
+export function workspaceSummary(
+    stack: string,
+    config: Record<string, unknown>,
+    inventory: readonly string[],
+): WorkspaceStackSummary {
     const key = (k: string) => config[`${WORKSPACE_NAMESPACE}:${k}`];
     const workspaceId = typeof key("workspaceId") === "string" ? (key("workspaceId") as string) : undefined;
     const dashboard = key("dashboard");
-    const folder = dashboard && typeof dashboard === "object" && typeof (dashboard as { folder?: unknown }).folder === "string" ? (dashboard as { folder: string }).folder : DEFAULT_FOLDER;
+    const folder =
+        dashboard &&
+        typeof dashboard === "object" &&
+        typeof (dashboard as { folder?: unknown }).folder === "string"
+            ? (dashboard as { folder: string }).folder
+            : DEFAULT_FOLDER;
     const listed = Array.isArray(key("sources")) ? (key("sources") as unknown[]) : [];
     const sources = listed
-        .filter((s): s is { stack: string; name?: unknown } => !!s && typeof s === "object" && typeof (s as { stack?: unknown }).stack === "string")
+        .filter(
+            (s): s is { stack: string; name?: unknown } =>
+                !!s && typeof s === "object" && typeof (s as { stack?: unknown }).stack === "string",
+        )
         .map((s) => ({ stack: s.stack, name: typeof s.name === "string" ? s.name : undefined }));
     const teams = Array.isArray(key("teams")) ? (key("teams") as unknown[]) : [];
     const createdTeams = teams.flatMap((t) => {
         const team = t as { name?: unknown; existing?: unknown } | null;
-        return team && typeof team === "object" && typeof team.name === "string" && team.existing !== true ? [team.name] : [];
+        return team && typeof team === "object" && typeof team.name === "string" && team.existing !== true
+            ? [team.name]
+            : [];
     });
-    return { stack, workspaceId, folder, sources: sources.length > 0 ? sources : inventory.map((s) => ({ stack: s })), createdTeams };
+    return {
+        stack,
+        workspaceId,
+        folder,
+        sources: sources.length > 0 ? sources : inventory.map((s) => ({ stack: s })),
+        createdTeams,
+    };
 }
 
 /**
@@ -82,7 +106,10 @@ export function chartedSourceRefs<T extends { stack: string }, U extends { stack
     const key = `${WORKSPACE_NAMESPACE}:sources`;
     if (listed.length > 0) return [...listed];
     if (inventory.length === 0) {
-        return { key, message: `lists no source stack, and ${PROJECT_FOLDERS.source}/ has no stack file (Pulumi.<stack>.yaml): add one per data account, or list sources` };
+        return {
+            key,
+            message: `lists no source stack, and ${PROJECT_FOLDERS.source}/ has no stack file (Pulumi.<stack>.yaml): add one per data account, or list sources`,
+        };
     }
     const capacity = explicitCapacityProblem(inventory.length, organizationMode);
     if (capacity) return { key, message: `is empty, so every source stack is charted: ${capacity}` };
@@ -95,14 +122,21 @@ export function chartedSourceRefs<T extends { stack: string }, U extends { stack
  * stack files: the same folder title, the same explicit data source name, or the same source
  * stack charted by both under its label. Each problem names the key of `me` to change.
  */
-export function sharedWorkspaceProblems(me: WorkspaceStackSummary, others: readonly WorkspaceStackSummary[]): ConfigProblem[] {
+export function sharedWorkspaceProblems(
+    me: WorkspaceStackSummary,
+    others: readonly WorkspaceStackSummary[],
+): ConfigProblem[] {
     const problems: ConfigProblem[] = [];
     const key = (k: string) => `${WORKSPACE_NAMESPACE}:${k}`;
     for (const other of others) {
-        if (other.stack === me.stack || me.workspaceId === undefined || other.workspaceId !== me.workspaceId) continue;
+        if (other.stack === me.stack || me.workspaceId === undefined || other.workspaceId !== me.workspaceId)
+            continue;
         const where = `workspace stack "${other.stack}" on the same workspace ${me.workspaceId}`;
         // The folders each creates: its own, and one per team it defines (teamFolderTitle).
-        const folders = (w: WorkspaceStackSummary) => [w.folder, ...w.createdTeams.map((t) => teamFolderTitle(w.folder, t))];
+        const folders = (w: WorkspaceStackSummary) => [
+            w.folder,
+            ...w.createdTeams.map((t) => teamFolderTitle(w.folder, t)),
+        ];
         const theirs = folders(other);
         const sharedFolder = folders(me).find((f) => theirs.some((o) => sameName(o, f)));
         if (sharedFolder !== undefined) {
@@ -118,15 +152,22 @@ export function sharedWorkspaceProblems(me: WorkspaceStackSummary, others: reado
             problems.push({
                 key: key("teams"),
                 message:
-                    `creates the team(s) ${sharedTeams.slice(0, 3).map((t) => `"${t}"`).join(", ")}${sharedTeams.length > 3 ? ", ..." : ""}, which ${where} creates too; ` +
+                    `creates the team(s) ${sharedTeams
+                        .slice(0, 3)
+                        .map((t) => `"${t}"`)
+                        .join(", ")}${sharedTeams.length > 3 ? ", ..." : ""}, which ${where} creates too; ` +
                     `Grafana refuses a second team of one name: create it in one stack and set existing: true for it in this one`,
             });
         }
         const named = new Set(other.sources.flatMap((s) => (s.name === undefined ? [] : [nameKey(s.name)])));
         const byLabel = new Set(other.sources.filter((s) => s.name === undefined).map((s) => s.stack));
-        const clashes = me.sources.filter((s) => (s.name !== undefined ? named.has(nameKey(s.name)) : byLabel.has(s.stack)));
+        const clashes = me.sources.filter((s) =>
+            s.name !== undefined ? named.has(nameKey(s.name)) : byLabel.has(s.stack),
+        );
         if (clashes.length > 0) {
-            const shown = clashes.slice(0, 3).map((s) => (s.name !== undefined ? `"${s.name}"` : `the label of ${s.stack}`));
+            const shown = clashes
+                .slice(0, 3)
+                .map((s) => (s.name !== undefined ? `"${s.name}"` : `the label of ${s.stack}`));
             problems.push({
                 key: key("sources"),
                 message:

@@ -30,7 +30,10 @@ export function code(text: string): string {
     const runs = s.match(/`+/g) ?? [];
     const longest = runs.reduce((n, r) => Math.max(n, r.length), 0);
     const ticks = "`".repeat(longest + 1);
-    const pad = s.startsWith("`") || s.endsWith("`") || (s.startsWith(" ") && s.endsWith(" ") && s.trim() !== "") ? " " : "";
+    const pad =
+        s.startsWith("`") || s.endsWith("`") || (s.startsWith(" ") && s.endsWith(" ") && s.trim() !== "")
+            ? " "
+            : "";
     return `${ticks}${pad}${s}${pad}${ticks}`;
 }
 
@@ -132,7 +135,9 @@ export function proseCell(text: string): string {
     const oneLine = text.replace(/\s*\n\s*/g, " ").trim();
     return oneLine
         .split(/(`[^`]*`)/)
-        .map((part, i) => (i % 2 === 1 ? part : part.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")))
+        .map((part, i) =>
+            i % 2 === 1 ? part : part.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;"),
+        )
         .join("")
         .replace(/\|/g, "\\|");
 }

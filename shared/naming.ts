@@ -68,7 +68,9 @@ export function skeleton(text: string): string {
  * reader, so they are one name here: team names, data source names, labels and folder titles.
  */
 export function nameKey(name: string): string {
-    return skeleton(name.normalize("NFKC").toUpperCase().toLowerCase().normalize("NFKC").trim().replace(/\s+/g, " "));
+    return skeleton(
+        name.normalize("NFKC").toUpperCase().toLowerCase().normalize("NFKC").trim().replace(/\s+/g, " "),
+    );
 }
 
 /** Whether two names people read would be taken for the same name. */

@@ -27,14 +27,17 @@ export function isKnownRegion(region: string): boolean {
  * Cloud). Says nothing about whether the region exists: that is `isKnownRegion`.
  */
 export function partitionOf(region: string): Partition | undefined {
-    if (/^[a-z]{2}-iso/.test(region) || /^[a-z]{2}-[a-z]+-iso/.test(region) || region.startsWith("eusc-")) return undefined;
+    if (/^[a-z]{2}-iso/.test(region) || /^[a-z]{2}-[a-z]+-iso/.test(region) || region.startsWith("eusc-"))
+        return undefined;
     if (region.startsWith("cn-")) return "aws-cn";
     if (region.startsWith("us-gov-")) return "aws-us-gov";
     return "aws";
 }
 
 /** The regions of the supported partitions, sorted (for messages and docs). */
-export const SUPPORTED_REGIONS: readonly string[] = Object.freeze([...KNOWN_REGIONS].filter((r) => partitionOf(r) !== undefined).sort());
+export const SUPPORTED_REGIONS: readonly string[] = Object.freeze(
+    [...KNOWN_REGIONS].filter((r) => partitionOf(r) !== undefined).sort(),
+);
 
 /** The partition an ARN names (`arn:<partition>:...`), or undefined when it is no ARN. */
 export function partitionOfArn(arn: string): string | undefined {

@@ -25,7 +25,9 @@ export function sdkRequire(id: string): unknown {
 
 /** Whether the running program's config key `key` (`namespace:name`) is a secret. */
 export function isConfigSecret(key: string): boolean {
-    return (require("@pulumi/pulumi/runtime/config") as { isConfigSecret(key: string): boolean }).isConfigSecret(key);
+    return (
+        require("@pulumi/pulumi/runtime/config") as { isConfigSecret(key: string): boolean }
+    ).isConfigSecret(key);
 }
 
 /** Resolves once every resource registration of the running program has finished. */
@@ -35,10 +37,16 @@ export function waitForRPCs(): Promise<void> {
 
 /** The promises the SDK would report as leaked when the process exits (undefined if it keeps none). */
 export function leakCandidates(): Set<unknown> | undefined {
-    return (require("@pulumi/pulumi/runtime/state") as { getStore(): { leakCandidates?: Set<unknown> } }).getStore().leakCandidates;
+    return (
+        require("@pulumi/pulumi/runtime/state") as { getStore(): { leakCandidates?: Set<unknown> } }
+    ).getStore().leakCandidates;
 }
 
 /** The TypeScript compiler options the Pulumi language host compiles a project with. */
 export function projectCompilerOptions(tsconfigFile: string): Record<string, unknown> {
-    return (require("@pulumi/pulumi/tsutils") as { loadTypeScriptCompilerOptions(file: string): Record<string, unknown> }).loadTypeScriptCompilerOptions(tsconfigFile);
+    return (
+        require("@pulumi/pulumi/tsutils") as {
+            loadTypeScriptCompilerOptions(file: string): Record<string, unknown>;
+        }
+    ).loadTypeScriptCompilerOptions(tsconfigFile);
 }

@@ -15,7 +15,12 @@ import { Refusal } from "./refusal";
 export class ResourceRefusal extends pulumi.ResourceError {
     constructor(message: string, resource: pulumi.Resource) {
         super(message, resource, /* hideStack */ true);
-        Object.defineProperty(this, "message", { get: () => message, set: () => undefined, enumerable: false, configurable: false });
+        Object.defineProperty(this, "message", {
+            get: () => message,
+            set: () => undefined,
+            enumerable: false,
+            configurable: false,
+        });
     }
 }
 

@@ -39,7 +39,8 @@ export function keyPrefixProblem(prefix: string): string | undefined {
     if (prefix === "") return undefined;
     if (prefix.length > MAX_PREFIX_LENGTH) return `is longer than ${MAX_PREFIX_LENGTH} characters`;
     if (FORBIDDEN.test(prefix)) return "holds one of $ { } * ? \\ % (policy variables, wildcards, escapes)";
-    if (CONTROL.test(prefix) || INVISIBLE.test(prefix)) return "holds a control, invisible or non-space blank character";
+    if (CONTROL.test(prefix) || INVISIBLE.test(prefix))
+        return "holds a control, invisible or non-space blank character";
     const segments = (prefix.endsWith("/") ? prefix.slice(0, -1) : prefix).split("/");
     if (segments.some((s) => s === "")) return 'has an empty segment (a leading "/" or "//")';
     if (segments.some((s) => s === "." || s === "..")) return "has a . or .. segment";

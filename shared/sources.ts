@@ -36,9 +36,13 @@ function reservedKeys(titles: ProgramTitles): { exact: Map<string, string>; pref
     const exact = new Map<string, string>();
     for (const t of [FLEET_DASHBOARD_TITLE, HOME_DASHBOARD_TITLE, titles.folder]) exact.set(nameKey(t), t);
     for (const team of titles.teams) {
-        for (const t of [teamFleetTitle(team), teamFolderTitle(titles.folder, team)]) exact.set(nameKey(t), t);
+        for (const t of [teamFleetTitle(team), teamFolderTitle(titles.folder, team)])
+            exact.set(nameKey(t), t);
     }
-    const prefixes: [string, string][] = [teamFleetTitle(""), `${titles.folder} (`].map((p) => [nameKey(p), p]);
+    const prefixes: [string, string][] = [teamFleetTitle(""), `${titles.folder} (`].map((p) => [
+        nameKey(p),
+        p,
+    ]);
     return { exact, prefixes };
 }
 
@@ -61,7 +65,9 @@ export function sourceSetProblems(sources: readonly ChartedSource[], titles?: Pr
                     `one data account is one source stack; list it once`,
             );
         } else if (firstRole !== undefined) {
-            problems.push(`source stacks "${firstRole}" and "${stack}" both claim the role ${outputs.roleArn} (output "roleArn"); list it once`);
+            problems.push(
+                `source stacks "${firstRole}" and "${stack}" both claim the role ${outputs.roleArn} (output "roleArn"); list it once`,
+            );
         }
         byAccount.set(outputs.accountId, first ?? stack);
         byRole.set(outputs.roleArn, firstRole ?? stack);
@@ -74,8 +80,13 @@ export function sourceSetProblems(sources: readonly ChartedSource[], titles?: Pr
         const where = named ? "its name in sources[].name" : `its output "label"`;
         const first = byName.get(key);
         if (first) {
-            const alike = first.name === name ? `both be called "${name}"` : `be called "${first.name}" and "${name}", which look alike,`;
-            problems.push(`source stacks "${first.stack}" and "${stack}" would ${alike} in Grafana; give one a name (sources[].name)`);
+            const alike =
+                first.name === name
+                    ? `both be called "${name}"`
+                    : `be called "${first.name}" and "${name}", which look alike,`;
+            problems.push(
+                `source stacks "${first.stack}" and "${stack}" would ${alike} in Grafana; give one a name (sources[].name)`,
+            );
         } else {
             byName.set(key, { stack, name });
         }

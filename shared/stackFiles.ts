@@ -24,7 +24,15 @@ import YAML from "yaml";
 import { MAX_DEPTH } from "./config/bounds";
 import { parseYaml, readTextFile } from "./files";
 import type { SourceRef } from "./config/workspace";
-import { EXAMPLE_STACK, PROJECT_FOLDERS, SOURCE_PROJECT, WorkspaceStackSummary, allowedAccountIdsOf, qualifiedStack, workspaceSummary } from "./inventory";
+import {
+    EXAMPLE_STACK,
+    PROJECT_FOLDERS,
+    SOURCE_PROJECT,
+    WorkspaceStackSummary,
+    allowedAccountIdsOf,
+    qualifiedStack,
+    workspaceSummary,
+} from "./inventory";
 import { byCodeUnits } from "./order";
 import { Refusal } from "./refusal";
 
@@ -39,10 +47,12 @@ export function stackFileConfig(text: string, file: string): Record<string, unkn
     // Duplicate keys, alias bombs and nesting too deep are refused there, naming the file.
     const doc = parseYaml(text, file);
     if (doc === null || doc === undefined) return {};
-    if (typeof doc !== "object" || Array.isArray(doc)) throw new Refusal(`${file}: a stack file holds a map with a config: key`);
+    if (typeof doc !== "object" || Array.isArray(doc))
+        throw new Refusal(`${file}: a stack file holds a map with a config: key`);
     const config = (doc as { config?: unknown }).config;
     if (config === undefined || config === null) return {};
-    if (typeof config !== "object" || Array.isArray(config)) throw new Refusal(`${file}: config: must be a map of settings`);
+    if (typeof config !== "object" || Array.isArray(config))
+        throw new Refusal(`${file}: config: must be a map of settings`);
     return config as Record<string, unknown>;
 }
 
@@ -72,17 +82,23 @@ export function stackFileEntries(text: string): Record<string, unknown> {
     if (doc.errors.length > 0) {
         const e = doc.errors[0];
         // The YAML parser recurses: a value nested thousands deep overflows its stack.
-        if (/Maximum call stack/.test(e.message)) throw new Error(`line ${e.linePos?.[0].line ?? "?"}: ${TOO_DEEP}`);
+        if (/Maximum call stack/.test(e.message))
+            throw new Error(`line ${e.linePos?.[0].line ?? "?"}: ${TOO_DEEP}`);
         throw e;
     }
     const config = doc.get("config", true);
-    if (config === undefined || config === null || (YAML.isScalar(config) && config.value === null)) return {};
+    if (config === undefined || config === null || (YAML.isScalar(config) && config.value === null))
+        return {};
     if (!YAML.isMap(config)) throw new Error("config: must be a map of settings");
     for (const pair of config.items) {
-        if (nodeDepth(pair.value) > MAX_DEPTH) throw new Error(`${YAML.isScalar(pair.key) ? String(pair.key.value) : "config"}: ${TOO_DEEP}`);
+        if (nodeDepth(pair.value) > MAX_DEPTH)
+            throw new Error(`${YAML.isScalar(pair.key) ? String(pair.key.value) : "config"}: ${TOO_DEEP}`);
     }
     // Lists and objects as data (aliases resolved by the document), scalars from their node.
-    const data = ((doc.toJS() as { config?: Record<string, unknown> }).config ?? {}) as Record<string, unknown>;
+    const data = ((doc.toJS() as { config?: Record<string, unknown> }).config ?? {}) as Record<
+        string,
+        unknown
+    >;
     const entries: Record<string, unknown> = {};
     for (const pair of config.items) {
         const key = YAML.isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
@@ -115,7 +131,9 @@ export function stackFiles(projectFolder: string): { stack: string; file: string
 
 /** Every source stack of the inventory, fully qualified in the organisation `org`. */
 export function sourceInventory(org: string, root = REPOSITORY): string[] {
-    return stackFiles(path.join(root, PROJECT_FOLDERS.source)).map(({ stack }) => qualifiedStack(org, SOURCE_PROJECT, stack));
+    return stackFiles(path.join(root, PROJECT_FOLDERS.source)).map(({ stack }) =>
+        qualifiedStack(org, SOURCE_PROJECT, stack),
+    );
 }
 
 /**
@@ -160,16 +178,29 @@ export interface SourceTrust {
  * stack file in the checkout names both; a stack without one here is left out (a source stack of
  * another repository is checked by its own health check during `pulumi up`).
  */
-export function sourceTrusts(stacks: readonly string[], org: string, root = REPOSITORY): Map<string, SourceTrust> {
+export function sourceTrusts(
+    stacks: readonly string[],
+    org: string,
+    root = REPOSITORY,
+): Map<string, SourceTrust> {
     const trusts = new Map<string, SourceTrust>();
-    const files = new Map(stackFiles(path.join(root, PROJECT_FOLDERS.source)).map(({ stack, file }) => [qualifiedStack(org, SOURCE_PROJECT, stack), file]));
+    const files = new Map(
+        stackFiles(path.join(root, PROJECT_FOLDERS.source)).map(({ stack, file }) => [
+            qualifiedStack(org, SOURCE_PROJECT, stack),
+            file,
+        ]),
+    );
     for (const stack of stacks) {
         const file = files.get(stack);
         if (file === undefined) continue;
         try {
             const config = stackFileConfig(readTextFile(file), file);
-            const [grafanaAccountId, grafanaRoleArn] = [config[`${SOURCE_PROJECT}:grafanaAccountId`], config[`${SOURCE_PROJECT}:grafanaRoleArn`]];
-            if (typeof grafanaAccountId === "string" && typeof grafanaRoleArn === "string") trusts.set(stack, { grafanaAccountId, grafanaRoleArn });
+            const [grafanaAccountId, grafanaRoleArn] = [
+                config[`${SOURCE_PROJECT}:grafanaAccountId`],
+                config[`${SOURCE_PROJECT}:grafanaRoleArn`],
+            ];
+            if (typeof grafanaAccountId === "string" && typeof grafanaRoleArn === "string")
+                trusts.set(stack, { grafanaAccountId, grafanaRoleArn });
         } catch {
             // An unreadable source stack file is that stack's problem (its own run refuses it).
         }

@@ -22,7 +22,10 @@ const INSTANCE = "aws:cloudformation/stackSetInstance:StackSetInstance";
  * reported as ignored context keys) and denies every `sts:AssumeRoleWithWebIdentity`.
  */
 function stringLike(pattern: string, value: string): boolean {
-    const re = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[\\s\\S]*").replace(/\?/g, "[\\s\\S]");
+    const re = pattern
+        .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+        .replace(/\*/g, "[\\s\\S]*")
+        .replace(/\?/g, "[\\s\\S]");
     return new RegExp(`^${re}$`).test(value);
 }
 
@@ -31,13 +34,17 @@ function subjectTrusted(trust: PolicyJson, sub: string, aud = "sts.amazonaws.com
     const host = "token.actions.githubusercontent.com";
     return trust.Statement.some((s) => {
         if (s.Effect !== "Allow" || s.Action !== "sts:AssumeRoleWithWebIdentity") return false;
-        const list = (v: string | string[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+        const list = (v: string | string[] | undefined) =>
+            v === undefined ? [] : Array.isArray(v) ? v : [v];
         const eq = s.Condition?.StringEquals ?? {};
         const like = s.Condition?.StringLike ?? {};
         const operators = Object.keys(s.Condition ?? {});
         if (operators.some((o) => o !== "StringEquals" && o !== "StringLike")) return false;
         const audOk = list(eq[`${host}:aud`]).includes(aud);
-        const subOk = eq[`${host}:sub`] !== undefined ? list(eq[`${host}:sub`]).includes(sub) : list(like[`${host}:sub`]).some((p) => stringLike(p, sub));
+        const subOk =
+            eq[`${host}:sub`] !== undefined
+                ? list(eq[`${host}:sub`]).includes(sub)
+                : list(like[`${host}:sub`]).some((p) => stringLike(p, sub));
         return audOk && subOk && (eq[`${host}:sub`] !== undefined || like[`${host}:sub`] !== undefined);
     });
 }
@@ -49,7 +56,9 @@ describe("bootstrap: the CI roles of every account as one StackSet", function ()
     this.timeout(60_000);
 
     it("plans one service-managed StackSet with automatic deployment, and one instance per organisational unit", async () => {
-        const result = await planBootstrap({ set: { [`${NS}:organizationalUnitIds`]: ["ou-ab12-cdef3456", "ou-ab12-99998888"] } });
+        const result = await planBootstrap({
+            set: { [`${NS}:organizationalUnitIds`]: ["ou-ab12-cdef3456", "ou-ab12-99998888"] },
+        });
         const set = oneOf(result, STACK_SET).inputs;
         assert.equal(set.permissionModel, "SERVICE_MANAGED");
         assert.deepEqual(set.autoDeployment, { enabled: true, retainStacksOnAccountRemoval: false });
@@ -57,7 +66,10 @@ describe("bootstrap: the CI roles of every account as one StackSet", function ()
         assert.deepEqual(set.capabilities, ["CAPABILITY_NAMED_IAM"]);
         assert.deepEqual(set.parameters, { CreateOidcProvider: "true" });
         const instances = byType(result, INSTANCE).map((r) => r.inputs as Record<string, any>);
-        assert.deepEqual(instances.map((i) => i.deploymentTargets.organizationalUnitIds).sort(), [["ou-ab12-99998888"], ["ou-ab12-cdef3456"]]);
+        assert.deepEqual(instances.map((i) => i.deploymentTargets.organizationalUnitIds).sort(), [
+            ["ou-ab12-99998888"],
+            ["ou-ab12-cdef3456"],
+        ]);
         for (const i of instances) {
             assert.equal(i.stackSetName, set.name);
             assert.equal(i.stackSetInstanceRegion, REGION);
@@ -67,7 +79,9 @@ describe("bootstrap: the CI roles of every account as one StackSet", function ()
     });
 
     it("runs as a delegated administrator when told, and leaves an existing OIDC provider alone", async () => {
-        const result = await planBootstrap({ set: { [`${NS}:delegatedAdministrator`]: true, [`${NS}:createOidcProvider`]: false } });
+        const result = await planBootstrap({
+            set: { [`${NS}:delegatedAdministrator`]: true, [`${NS}:createOidcProvider`]: false },
+        });
         assert.equal(oneOf(result, STACK_SET).inputs.callAs, "DELEGATED_ADMIN");
         assert.equal(oneOf(result, INSTANCE).inputs.callAs, "DELEGATED_ADMIN");
         assert.deepEqual(oneOf(result, STACK_SET).inputs.parameters, { CreateOidcProvider: "false" });
@@ -76,15 +90,31 @@ describe("bootstrap: the CI roles of every account as one StackSet", function ()
     it("holds nothing of one account: a new account of the OU needs nothing but its stack file", async () => {
         const result = await planBootstrap();
         const body = oneOf(result, STACK_SET).inputs.templateBody as string;
-        assert.doesNotMatch(body, /\d{12}/, "no account ID (the sentinel or a real one) is baked into the template");
+        assert.doesNotMatch(
+            body,
+            /\d{12}/,
+            "no account ID (the sentinel or a real one) is baked into the template",
+        );
         assert.ok(!body.includes(ACCOUNT_SENTINEL));
         const other = memberRoles(result, "999988887777");
-        assert.ok(JSON.stringify(other.deployPolicy).includes("arn:aws:iam::999988887777:role/AmazonManagedGrafana-CrossAccountAthena"));
+        assert.ok(
+            JSON.stringify(other.deployPolicy).includes(
+                "arn:aws:iam::999988887777:role/AmazonManagedGrafana-CrossAccountAthena",
+            ),
+        );
         assert.equal(other.boundaryArn, "arn:aws:iam::999988887777:policy/grafana-athena-ci-boundary");
         const resources = templateOf(result).Resources;
-        assert.deepEqual(Object.keys(resources).sort(), ["DeployRole", "GitHubOidcProvider", "PermissionsBoundary", "PlanRole"]);
+        assert.deepEqual(Object.keys(resources).sort(), [
+            "DeployRole",
+            "GitHubOidcProvider",
+            "PermissionsBoundary",
+            "PlanRole",
+        ]);
         assert.deepEqual(resources.GitHubOidcProvider.Properties.ClientIdList, ["sts.amazonaws.com"]);
-        assert.equal(resources.GitHubOidcProvider.Properties.Url, "https://token.actions.githubusercontent.com");
+        assert.equal(
+            resources.GitHubOidcProvider.Properties.Url,
+            "https://token.actions.githubusercontent.com",
+        );
     });
 
     it("the plan role trusts only this repository's preview and plan jobs; the deploy role only production on main", async () => {
@@ -100,7 +130,9 @@ describe("bootstrap: the CI roles of every account as one StackSet", function ()
                 subject("plan", "deploy.yml", "refs/heads/main", "schedule"),
                 subject("plan", "deploy.yml", "refs/heads/main", "workflow_dispatch"),
             ],
-            deploy: ["push", "schedule", "workflow_dispatch"].map((e) => subject("production", "deploy.yml", "refs/heads/main", e)),
+            deploy: ["push", "schedule", "workflow_dispatch"].map((e) =>
+                subject("production", "deploy.yml", "refs/heads/main", e),
+            ),
         };
         for (const s of trusted.plan) assert.ok(subjectTrusted(roles.planTrust, s), s);
         for (const s of trusted.deploy) assert.ok(subjectTrusted(roles.deployTrust, s), s);
@@ -123,8 +155,12 @@ describe("bootstrap: the CI roles of every account as one StackSet", function ()
             assert.ok(!subjectTrusted(roles.deployTrust, s), `deploy role trusts ${s}`);
             assert.ok(!subjectTrusted(roles.planTrust, s), `plan role trusts ${s}`);
         }
-        for (const s of trusted.plan) assert.ok(!subjectTrusted(roles.deployTrust, s), `deploy role trusts the plan job ${s}`);
-        assert.ok(!subjectTrusted(roles.deployTrust, trusted.deploy[0], "https://github.com/acme"), "another audience");
+        for (const s of trusted.plan)
+            assert.ok(!subjectTrusted(roles.deployTrust, s), `deploy role trusts the plan job ${s}`);
+        assert.ok(
+            !subjectTrusted(roles.deployTrust, trusted.deploy[0], "https://github.com/acme"),
+            "another audience",
+        );
     });
 
     it("npm run synth's summary prints every policy of the template, as it prints every other", async () => {
@@ -138,28 +174,89 @@ describe("bootstrap: the CI roles of every account as one StackSet", function ()
         ]) {
             assert.ok(text.includes(`\n${title}\n{`), title);
         }
-        assert.match(text, /"iam:PermissionsBoundary": \{\n\s+"Fn::Sub": "arn:aws:iam::\$\{AWS::AccountId\}:policy\/grafana-athena-ci-boundary"/);
+        assert.match(
+            text,
+            /"iam:PermissionsBoundary": \{\n\s+"Fn::Sub": "arn:aws:iam::\$\{AWS::AccountId\}:policy\/grafana-athena-ci-boundary"/,
+        );
     });
 
     it("refuses every bad setting in one line naming its key", async () => {
         const cases: [Record<string, unknown>, string[], RegExp][] = [
             [{}, [`${NS}:repository`], new RegExp(`^${NS}:repository: is required`)],
-            [{ [`${NS}:repository`]: "acme" }, [], new RegExp(`^${NS}:repository: must be a GitHub repository owner/repo`)],
-            [{ [`${NS}:repository`]: "acme/x:environment:production" }, [], new RegExp(`^${NS}:repository: must be`)],
-            [{ [`${NS}:organizationalUnitIds`]: ["ou-AB12-cdef3456"] }, [], new RegExp(`^${NS}:organizationalUnitIds\\[0\\]: must be an organisational unit ID`)],
-            [{ [`${NS}:organizationalUnitIds`]: [] }, [], new RegExp(`^${NS}:organizationalUnitIds: must list at least one`)],
-            [{ [`${NS}:organizationalUnitIds`]: ["ou-ab12-cdef3456", "ou-ab12-cdef3456"] }, [], /lists an organisational unit twice/],
-            [{ [`${NS}:workgroupNames`]: ["*"] }, [], new RegExp(`^${NS}:workgroupNames\\[0\\]: must begin with at least 3 characters before any \\*`)],
-            [{ [`${NS}:resultsBucketNames`]: ["*a*b*c*"] }, [], new RegExp(`^${NS}:resultsBucketNames\\[0\\]: must begin with at least 3`)],
-            [{ [`${NS}:resultsBucketNames`]: ["gr*"] }, [], new RegExp(`^${NS}:resultsBucketNames\\[0\\]: must begin with at least 3`)],
-            [{ [`${NS}:workgroupNames`]: ["gra?"] }, [], new RegExp(`^${NS}:workgroupNames\\[0\\]: must be a workgroup name or pattern`)],
-            [{ [`${NS}:resultsBucketNames`]: ["Bad_Bucket"] }, [], new RegExp(`^${NS}:resultsBucketNames\\[0\\]: must be a bucket name or pattern`)],
-            [{ [`${NS}:sourceRoleName`]: "OrganizationAccountAccessRole" }, [], new RegExp(`^${NS}:sourceRoleName: must not be an administrator role`)],
-            [{ [`${NS}:regions`]: ["cn-north-1"] }, [], new RegExp(`^${NS}:regions\\[0\\]: is in aws-cn, but aws:region eu-west-1 is in aws`)],
+            [
+                { [`${NS}:repository`]: "acme" },
+                [],
+                new RegExp(`^${NS}:repository: must be a GitHub repository owner/repo`),
+            ],
+            [
+                { [`${NS}:repository`]: "acme/x:environment:production" },
+                [],
+                new RegExp(`^${NS}:repository: must be`),
+            ],
+            [
+                { [`${NS}:organizationalUnitIds`]: ["ou-AB12-cdef3456"] },
+                [],
+                new RegExp(`^${NS}:organizationalUnitIds\\[0\\]: must be an organisational unit ID`),
+            ],
+            [
+                { [`${NS}:organizationalUnitIds`]: [] },
+                [],
+                new RegExp(`^${NS}:organizationalUnitIds: must list at least one`),
+            ],
+            [
+                { [`${NS}:organizationalUnitIds`]: ["ou-ab12-cdef3456", "ou-ab12-cdef3456"] },
+                [],
+                /lists an organisational unit twice/,
+            ],
+            [
+                { [`${NS}:workgroupNames`]: ["*"] },
+                [],
+                new RegExp(
+                    `^${NS}:workgroupNames\\[0\\]: must begin with at least 3 characters before any \\*`,
+                ),
+            ],
+            [
+                { [`${NS}:resultsBucketNames`]: ["*a*b*c*"] },
+                [],
+                new RegExp(`^${NS}:resultsBucketNames\\[0\\]: must begin with at least 3`),
+            ],
+            [
+                { [`${NS}:resultsBucketNames`]: ["gr*"] },
+                [],
+                new RegExp(`^${NS}:resultsBucketNames\\[0\\]: must begin with at least 3`),
+            ],
+            [
+                { [`${NS}:workgroupNames`]: ["gra?"] },
+                [],
+                new RegExp(`^${NS}:workgroupNames\\[0\\]: must be a workgroup name or pattern`),
+            ],
+            [
+                { [`${NS}:resultsBucketNames`]: ["Bad_Bucket"] },
+                [],
+                new RegExp(`^${NS}:resultsBucketNames\\[0\\]: must be a bucket name or pattern`),
+            ],
+            [
+                { [`${NS}:sourceRoleName`]: "OrganizationAccountAccessRole" },
+                [],
+                new RegExp(`^${NS}:sourceRoleName: must not be an administrator role`),
+            ],
+            [
+                { [`${NS}:regions`]: ["cn-north-1"] },
+                [],
+                new RegExp(`^${NS}:regions\\[0\\]: is in aws-cn, but aws:region eu-west-1 is in aws`),
+            ],
             [{}, [`${NS}:organizationId`], new RegExp(`^${NS}:organizationId: is required with stateBucket`)],
-            [{ [`${NS}:stateKmsKeyArn`]: "arn:aws:kms:eu-west-1:100000000001:alias/x" }, [], new RegExp(`^${NS}:stateKmsKeyArn: must be`)],
+            [
+                { [`${NS}:stateKmsKeyArn`]: "arn:aws:kms:eu-west-1:100000000001:alias/x" },
+                [],
+                new RegExp(`^${NS}:stateKmsKeyArn: must be`),
+            ],
             [{ [`${NS}:workgroup`]: "grafana" }, [], new RegExp(`^${NS}:workgroup: is not a known setting`)],
-            [{ "grafana-athena-source:database": "sales" }, [], /^grafana-athena-source:database: is a setting of the grafana-athena-source project/],
+            [
+                { "grafana-athena-source:database": "sales" },
+                [],
+                /^grafana-athena-source:database: is a setting of the grafana-athena-source project/,
+            ],
         ];
         const secret = await configProblems(BOOTSTRAP_DIR, { secretKeys: [`${NS}:repository`] });
         assert.equal(secret.length, 1);
@@ -174,11 +271,30 @@ describe("bootstrap: the CI roles of every account as one StackSet", function ()
     });
 
     it("refuses a template beyond IAM's or CloudFormation's limits in one line, before deploying", async () => {
-        const many = (prefix: string) => Array.from({ length: 10 }, (_, i) => `${prefix}-${"x".repeat(40)}-${i}-*`);
+        const many = (prefix: string) =>
+            Array.from({ length: 10 }, (_, i) => `${prefix}-${"x".repeat(40)}-${i}-*`);
         const message = await refusal(BOOTSTRAP_DIR, {
-            set: { [`${NS}:workgroupNames`]: many("wg"), [`${NS}:resultsBucketNames`]: many("bucket"), [`${NS}:regions`]: ["eu-west-1", "eu-west-2", "eu-west-3", "eu-central-1", "us-east-1", "us-east-2", "us-west-1", "us-west-2", "ap-southeast-1", "ap-northeast-1"] },
+            set: {
+                [`${NS}:workgroupNames`]: many("wg"),
+                [`${NS}:resultsBucketNames`]: many("bucket"),
+                [`${NS}:regions`]: [
+                    "eu-west-1",
+                    "eu-west-2",
+                    "eu-west-3",
+                    "eu-central-1",
+                    "us-east-1",
+                    "us-east-2",
+                    "us-west-1",
+                    "us-west-2",
+                    "ap-southeast-1",
+                    "ap-northeast-1",
+                ],
+            },
         });
-        assert.match(message, /policy "grafana-athena-ci-(plan-read|deploy-manage|boundary)"|template is \d+ bytes/);
+        assert.match(
+            message,
+            /policy "grafana-athena-ci-(plan-read|deploy-manage|boundary)"|template is \d+ bytes/,
+        );
         assert.match(message, /Use shorter names or fewer patterns and regions\./);
         assert.doesNotMatch(message, /\n\s+at /);
     });

@@ -15,7 +15,9 @@ const SPECIFIER = /(?:\bfrom\s+|\bimport\s*\(\s*|\brequire\s*\(\s*|^\s*import\s+
 export function importGraph(root: string, files: readonly string[]): Map<string, Set<string>> {
     const modules = new Set(files.map((f) => f.replace(/\.(ts|js)$/, "")));
     const resolve = (from: string, spec: string): string | undefined => {
-        const target = path.posix.normalize(path.posix.join(path.posix.dirname(from), spec)).replace(/\.(ts|js)$/, "");
+        const target = path.posix
+            .normalize(path.posix.join(path.posix.dirname(from), spec))
+            .replace(/\.(ts|js)$/, "");
         return modules.has(target) ? target : modules.has(`${target}/index`) ? `${target}/index` : undefined;
     };
     const graph = new Map<string, Set<string>>();
@@ -69,7 +71,11 @@ describe("imports", () => {
         const files = execFileSync("git", ["ls-files", "*.ts", "*.js"], { cwd: REPO, encoding: "utf8" })
             .split("\n")
             .filter((f) => f !== "" && !f.startsWith("tests/fixtures/") && fs.existsSync(path.join(REPO, f)));
-        assert.deepEqual(cycles(importGraph(REPO, files)), [], "these modules import each other: move what they share into a module of its own");
+        assert.deepEqual(
+            cycles(importGraph(REPO, files)),
+            [],
+            "these modules import each other: move what they share into a module of its own",
+        );
     });
 
     it("a cycle is found, however long", () => {
@@ -80,6 +86,14 @@ describe("imports", () => {
             ["d", new Set(["a"])],
         ]);
         assert.deepEqual(cycles(graph), [["a", "b", "c"]]);
-        assert.deepEqual(cycles(new Map([["a", new Set(["b"])], ["b", new Set<string>()]])), []);
+        assert.deepEqual(
+            cycles(
+                new Map([
+                    ["a", new Set(["b"])],
+                    ["b", new Set<string>()],
+                ]),
+            ),
+            [],
+        );
     });
 });

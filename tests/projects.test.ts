@@ -35,15 +35,30 @@ function project(dir: string) {
 }
 
 const cases = [
-    { dir: "infra-account-b", name: "grafana-athena-source", kinds: SOURCE_KEY_KINDS, shape: sourceSettingsShape as Record<string, z.ZodTypeAny> },
+    {
+        dir: "infra-account-b",
+        name: "grafana-athena-source",
+        kinds: SOURCE_KEY_KINDS,
+        shape: sourceSettingsShape as Record<string, z.ZodTypeAny>,
+    },
     {
         dir: "infra-account-a",
         name: "grafana-athena-workspace",
         kinds: WORKSPACE_KEY_KINDS,
         shape: workspaceShape as Record<string, z.ZodTypeAny>,
     },
-    { dir: ".", name: "grafana-athena", kinds: ROOT_KEY_KINDS, shape: rootSettings.in.shape as Record<string, z.ZodTypeAny> },
-    { dir: "bootstrap", name: "grafana-athena-bootstrap", kinds: BOOTSTRAP_KEY_KINDS, shape: bootstrapSettingsShape as Record<string, z.ZodTypeAny> },
+    {
+        dir: ".",
+        name: "grafana-athena",
+        kinds: ROOT_KEY_KINDS,
+        shape: rootSettings.in.shape as Record<string, z.ZodTypeAny>,
+    },
+    {
+        dir: "bootstrap",
+        name: "grafana-athena-bootstrap",
+        kinds: BOOTSTRAP_KEY_KINDS,
+        shape: bootstrapSettingsShape as Record<string, z.ZodTypeAny>,
+    },
 ];
 
 describe("Pulumi projects", () => {
@@ -63,22 +78,38 @@ describe("Pulumi projects", () => {
                 assert.deepEqual(Object.keys(p.config).sort(), Object.keys(c.kinds).sort());
                 for (const [key, d] of Object.entries(p.config)) {
                     assert.ok(d.description && d.description.length > 20, `${key} has no description`);
-                    assert.ok(["string", "integer", "boolean", "array", "object"].includes(String(d.type)), `${key} has no type`);
+                    assert.ok(
+                        ["string", "integer", "boolean", "array", "object"].includes(String(d.type)),
+                        `${key} has no type`,
+                    );
                     if (d.type === "array") assert.ok(d.items, `${key}: arrays need items`);
                     const kind = (c.kinds as Record<string, string>)[key];
-                    assert.equal(d.type === "string", kind === "string" || kind === "secret", `${key}: stored as ${kind}, declared as ${d.type}`);
+                    assert.equal(
+                        d.type === "string",
+                        kind === "string" || kind === "secret",
+                        `${key}: stored as ${kind}, declared as ${d.type}`,
+                    );
                 }
             });
 
             const keys = PROJECT_KEYS[c.dir];
-            if (keys !== undefined) it("declares its keys as their one declaration says (shared/config/)", () => {
-                assert.deepEqual(p.config, pulumiYamlConfig(keys), `${c.dir}/Pulumi.yaml's config: differs from its keys' declarations: run npm run config-docs`);
-            });
+            if (keys !== undefined)
+                it("declares its keys as their one declaration says (shared/config/)", () => {
+                    assert.deepEqual(
+                        p.config,
+                        pulumiYamlConfig(keys),
+                        `${c.dir}/Pulumi.yaml's config: differs from its keys' declarations: run npm run config-docs`,
+                    );
+                });
 
             it("gives a default to every optional key and none to a required one", () => {
                 for (const [key, d] of Object.entries(p.config)) {
                     const optional = c.shape[key].safeParse(undefined).success;
-                    assert.equal("default" in d, optional, `${key}: ${optional ? "optional, needs" : "required, must not have"} a default`);
+                    assert.equal(
+                        "default" in d,
+                        optional,
+                        `${key}: ${optional ? "optional, needs" : "required, must not have"} a default`,
+                    );
                 }
             });
 
@@ -97,7 +128,11 @@ describe("Pulumi projects", () => {
                         // Object settings: the YAML gives {} and the schema fills every field in.
                         assert.deepEqual(c.shape[key].parse(declared), applied, key);
                     } else {
-                        assert.deepEqual(declared, applied, `${key}: Pulumi.yaml says ${JSON.stringify(d.default)}, the program applies ${JSON.stringify(applied)}`);
+                        assert.deepEqual(
+                            declared,
+                            applied,
+                            `${key}: Pulumi.yaml says ${JSON.stringify(d.default)}, the program applies ${JSON.stringify(applied)}`,
+                        );
                     }
                 }
             });
@@ -105,13 +140,20 @@ describe("Pulumi projects", () => {
             it("has its own tsconfig.json extending the root one (Pulumi reads it from the project folder only)", () => {
                 const tsconfig = path.join(REPO, c.dir, "tsconfig.json");
                 assert.ok(fs.existsSync(tsconfig));
-                if (c.dir !== ".") assert.equal(JSON.parse(fs.readFileSync(tsconfig, "utf8")).extends, "../tsconfig.json");
+                if (c.dir !== ".")
+                    assert.equal(JSON.parse(fs.readFileSync(tsconfig, "utf8")).extends, "../tsconfig.json");
             });
 
             it("has a complete example stack in the stack file shape", () => {
-                const example = YAML.parse(fs.readFileSync(path.join(REPO, c.dir, "Pulumi.example.yaml"), "utf8")) as { config: Record<string, unknown> };
+                const example = YAML.parse(
+                    fs.readFileSync(path.join(REPO, c.dir, "Pulumi.example.yaml"), "utf8"),
+                ) as { config: Record<string, unknown> };
                 for (const [key, d] of Object.entries(p.config)) {
-                    if (!("default" in d)) assert.ok(`${c.name}:${key}` in example.config, `the example lacks the required ${key}`);
+                    if (!("default" in d))
+                        assert.ok(
+                            `${c.name}:${key}` in example.config,
+                            `the example lacks the required ${key}`,
+                        );
                 }
             });
         });

@@ -15,7 +15,6 @@ import * as ts from "typescript";
 import { REPO } from "./support/program";
 import { projectCompilerOptions } from "../shared/pulumiInternals";
 
-
 /**
  * Pulumi's defaults for TypeScript >= 4.7, under the folder's own compilerOptions (its
  * `sourceMap: "true"` is left out: ts-node sets `sourceMap` itself, `TS_NODE_COMPILER_OPTIONS`).
@@ -26,7 +25,13 @@ function pulumiOptions(projectDir: string): ts.CompilerOptions {
     const file = path.join(projectDir, "tsconfig.json");
     const overrides = { ...PULUMI_DEFAULTS, ...projectCompilerOptions(file) };
     const read = ts.readConfigFile(file, ts.sys.readFile);
-    const parsed = ts.parseJsonConfigFileContent({ ...read.config, compilerOptions: { ...read.config.compilerOptions, ...overrides } }, ts.sys, projectDir, undefined, file);
+    const parsed = ts.parseJsonConfigFileContent(
+        { ...read.config, compilerOptions: { ...read.config.compilerOptions, ...overrides } },
+        ts.sys,
+        projectDir,
+        undefined,
+        file,
+    );
     assert.deepEqual(parsed.errors, []);
     const { configFilePath, ...options } = parsed.options;
     void configFilePath;
@@ -48,17 +53,29 @@ describe("the programs as Pulumi compiles them", function () {
         const scripts = JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "utf8")).scripts;
         assert.match(scripts.test, /^tsc -b tsconfig\.check\.json /);
         const checkFile = path.join(REPO, "tsconfig.check.json");
-        const check = ts.getParsedCommandLineOfConfigFile(checkFile, {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => assert.fail(String(d.messageText)) })!;
+        const check = ts.getParsedCommandLineOfConfigFile(
+            checkFile,
+            {},
+            { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => assert.fail(String(d.messageText)) },
+        )!;
         assert.deepEqual(check.errors, []);
         const { configFilePath, sourceMap, incremental, tsBuildInfoFile, ...rootOptions } = check.options;
         void configFilePath;
         void sourceMap;
         assert.equal(incremental, true);
-        assert.match(String(tsBuildInfoFile), /node_modules\/\.cache\//, "the incremental state stays out of the work tree");
+        assert.match(
+            String(tsBuildInfoFile),
+            /node_modules\/\.cache\//,
+            "the incremental state stays out of the work tree",
+        );
         const { sourceMap: pulumiSourceMap, ...pulumiRest } = options[0];
         void pulumiSourceMap;
         assert.deepEqual({ ...pulumiRest, noEmit: true }, rootOptions);
-        for (const d of dirs) assert.ok(check.fileNames.includes(path.join(d, "index.ts").split(path.sep).join("/")), `${d}/index.ts is not in what npm test type-checks`);
+        for (const d of dirs)
+            assert.ok(
+                check.fileNames.includes(path.join(d, "index.ts").split(path.sep).join("/")),
+                `${d}/index.ts is not in what npm test type-checks`,
+            );
     });
 
     it("Pulumi's options are nodenext modules and resolution, target ES2020, whatever the folder's tsconfig says", () => {

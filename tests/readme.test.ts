@@ -32,7 +32,8 @@ interface Block {
 function testedBlocks(markdown: string): Block[] {
     const blocks: Block[] = [];
     const fence = /^```sh tested ([\w-]+)\n([\s\S]*?)^```$/gm;
-    for (let m = fence.exec(markdown); m !== null; m = fence.exec(markdown)) blocks.push({ id: m[1], script: m[2] });
+    for (let m = fence.exec(markdown); m !== null; m = fence.exec(markdown))
+        blocks.push({ id: m[1], script: m[2] });
     return blocks;
 }
 
@@ -55,18 +56,31 @@ const EXPECTED: Record<string, (run: Run, copy: RepositoryCopy) => void> = {
         assert.match(run.stdout, /infra-account-b\.sales\.json/);
         assert.doesNotMatch(run.stdout, /\.example\.json/, "--examples exclude plans no example stack");
         // The workspace stack, which lists no sources, charts the account just added.
-        const workspace = JSON.parse(fs.readFileSync(path.join(copy.root, "plans", "before", "infra-account-a.grafana.json"), "utf8"));
-        const dataSources = workspace.resources.filter((r: { type: string }) => r.type === "grafana:oss/dataSource:DataSource");
+        const workspace = JSON.parse(
+            fs.readFileSync(path.join(copy.root, "plans", "before", "infra-account-a.grafana.json"), "utf8"),
+        );
+        const dataSources = workspace.resources.filter(
+            (r: { type: string }) => r.type === "grafana:oss/dataSource:DataSource",
+        );
         assert.deepEqual(
             dataSources.map((r: { inputs: { name: string } }) => r.inputs.name),
             ["Sales"],
         );
     },
     "add-panels": (_run, copy) => {
-        const config = YAML.parse(fs.readFileSync(path.join(copy.workspaceDir, "Pulumi.grafana.yaml"), "utf8")).config;
-        assert.equal(config["grafana-athena-workspace:workspaceId"], "g-0123456789", "the appended lines keep the file's keys");
+        const config = YAML.parse(
+            fs.readFileSync(path.join(copy.workspaceDir, "Pulumi.grafana.yaml"), "utf8"),
+        ).config;
+        assert.equal(
+            config["grafana-athena-workspace:workspaceId"],
+            "g-0123456789",
+            "the appended lines keep the file's keys",
+        );
         assert.deepEqual(
-            config["grafana-athena-workspace:dashboard"].panels.map((p: { type: string; title: string }) => [p.type, p.title]),
+            config["grafana-athena-workspace:dashboard"].panels.map((p: { type: string; title: string }) => [
+                p.type,
+                p.title,
+            ]),
             [["timeseries", "Orders per hour"]],
         );
     },
@@ -76,16 +90,27 @@ const EXPECTED: Record<string, (run: Run, copy: RepositoryCopy) => void> = {
         assert.match(run.stdout, /Orders per hour/);
     },
     "organisation-mode": (run) => {
-        assert.match(run.stdout, /\+ statement AssumeAthenaSourceRolesInOrganization: .*aws:ResourceOrgID = o-a1b2c3d4e5/);
+        assert.match(
+            run.stdout,
+            /\+ statement AssumeAthenaSourceRolesInOrganization: .*aws:ResourceOrgID = o-a1b2c3d4e5/,
+        );
         assert.match(run.stdout, /- statement AssumeAthenaSourceRoles: .*arn:aws:iam::222233334444:role\//);
     },
     "remove-account": (run) => {
         // Both stacks removed, neither refused nor said to be deleted by pulumi up; the workspace's destroy listed first.
         assert.match(run.stdout, /\(2 removed\)/);
-        const sections = [...run.stdout.matchAll(/^### `(grafana-athena-[a-z]+)\/[a-z]+`/gm)].map((m) => m[1]);
+        const sections = [...run.stdout.matchAll(/^### `(grafana-athena-[a-z]+)\/[a-z]+`/gm)].map(
+            (m) => m[1],
+        );
         assert.deepEqual(sections.sort(), ["grafana-athena-source", "grafana-athena-workspace"]);
-        assert.equal(run.stdout.match(/\*\*Stack file removed:\*\* its resources stay until it is destroyed/g)?.length, 2);
-        assert.match(run.stdout, /A destroy leaves 1 resource in the cloud \(`retainOnDelete`: adopted or kept on purpose\)|A destroy deletes \d+ resources/);
+        assert.equal(
+            run.stdout.match(/\*\*Stack file removed:\*\* its resources stay until it is destroyed/g)?.length,
+            2,
+        );
+        assert.match(
+            run.stdout,
+            /A destroy leaves 1 resource in the cloud \(`retainOnDelete`: adopted or kept on purpose\)|A destroy deletes \d+ resources/,
+        );
         assert.doesNotMatch(run.stdout, /`pulumi up` deletes|refused/);
     },
 };
@@ -103,7 +128,12 @@ describe("README", () => {
             blocks.map((b) => b.id),
             Object.keys(EXPECTED),
         );
-        for (const b of blocks) assert.doesNotMatch(b.script, /(^|[;&|(]\s*)pulumi\s/m, `block ${b.id} calls pulumi: show it as a plain sh block`);
+        for (const b of blocks)
+            assert.doesNotMatch(
+                b.script,
+                /(^|[;&|(]\s*)pulumi\s/m,
+                `block ${b.id} calls pulumi: show it as a plain sh block`,
+            );
     });
 
     it("shows the fresh-machine setup and CI's test command, and is a short guide", () => {
@@ -115,15 +145,22 @@ describe("README", () => {
     });
 
     it("links only to files that exist (README and docs/)", () => {
-        const markdownIn = (dir: string) => fs.readdirSync(path.join(REPO, dir)).filter((f) => f.endsWith(".md")).map((f) => `${dir}/${f}`);
+        const markdownIn = (dir: string) =>
+            fs
+                .readdirSync(path.join(REPO, dir))
+                .filter((f) => f.endsWith(".md"))
+                .map((f) => `${dir}/${f}`);
         const pages = ["README.md", ...markdownIn("docs"), ...markdownIn("docs/config")];
         const broken: string[] = [];
         for (const page of pages) {
             const text = fs.readFileSync(path.join(REPO, page), "utf8");
             for (const m of text.matchAll(/\]\(([^)\s#]+)(#[^)\s]*)?\)/g)) {
                 if (/^[a-z]+:/.test(m[1])) continue;
-                const target = path.posix.normalize(path.posix.join(path.posix.dirname(page), m[1])).replace(/\/$/, "");
-                if (!OWNED_ELSEWHERE.has(target) && !fs.existsSync(path.join(REPO, target))) broken.push(`${page}: ${m[1]}`);
+                const target = path.posix
+                    .normalize(path.posix.join(path.posix.dirname(page), m[1]))
+                    .replace(/\/$/, "");
+                if (!OWNED_ELSEWHERE.has(target) && !fs.existsSync(path.join(REPO, target)))
+                    broken.push(`${page}: ${m[1]}`);
             }
         }
         assert.deepEqual(broken, []);
@@ -137,17 +174,26 @@ describe("README", () => {
             // Copied from disk (a user's checkout, or a copy of one, need not be a git work tree).
             fs.cpSync(path.join(REPO, "tools"), path.join(copy.root, "tools"), { recursive: true });
             for (const dir of [copy.root, copy.sourceDir, copy.workspaceDir]) {
-                for (const f of fs.readdirSync(dir)) if (/^Pulumi\.[\w.-]+\.yaml$/.test(f) && f !== "Pulumi.example.yaml") fs.rmSync(path.join(dir, f));
+                for (const f of fs.readdirSync(dir))
+                    if (/^Pulumi\.[\w.-]+\.yaml$/.test(f) && f !== "Pulumi.example.yaml")
+                        fs.rmSync(path.join(dir, f));
             }
         });
         after(() => copy?.remove());
 
         it("starts each tool a block calls through npm, as package.json says (npm run fleet -- --help, as a process)", function () {
             this.timeout(60_000);
-            const scripts = new Set(testedBlocks(README).flatMap((b) => [...b.script.matchAll(/^npm run ([\w-]+)/gm)].map((m) => m[1])));
+            const scripts = new Set(
+                testedBlocks(README).flatMap((b) =>
+                    [...b.script.matchAll(/^npm run ([\w-]+)/gm)].map((m) => m[1]),
+                ),
+            );
             assert.deepEqual([...scripts].sort(), ["fleet", "plan-diff"]);
             for (const name of scripts) assert.match(scriptTool(copy.root, name), /^tools\//);
-            const run = spawnSync("npm", ["run", "--silent", "fleet", "--", "--help"], { cwd: copy.root, encoding: "utf8" });
+            const run = spawnSync("npm", ["run", "--silent", "fleet", "--", "--help"], {
+                cwd: copy.root,
+                encoding: "utf8",
+            });
             assert.equal(run.status, 0, run.stderr);
             assert.match(run.stdout, /^usage: npm run fleet -- <command> \[options\]/);
             assert.match(run.stdout, /^ {2}synth +the offline plan of every stack/m);
@@ -156,8 +202,15 @@ describe("README", () => {
         for (const block of testedBlocks(README)) {
             it(`${block.id}`, async function () {
                 this.timeout(90_000);
-                const run = await runShell(block.script, { cwd: copy.root, unset: ["PULUMI_ORG", "GITHUB_ACTIONS"] });
-                assert.equal(run.status, 0, `block ${block.id} exited ${run.status}:\n${run.stderr.slice(-2000)}`);
+                const run = await runShell(block.script, {
+                    cwd: copy.root,
+                    unset: ["PULUMI_ORG", "GITHUB_ACTIONS"],
+                });
+                assert.equal(
+                    run.status,
+                    0,
+                    `block ${block.id} exited ${run.status}:\n${run.stderr.slice(-2000)}`,
+                );
                 const expect = EXPECTED[block.id];
                 assert.ok(expect, `no expectation for block ${block.id}`);
                 expect(run, copy);

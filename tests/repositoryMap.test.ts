@@ -14,7 +14,13 @@ const GUIDE = "docs/development.md";
 /** The tracked files (a checkout without git, such as a copy, reads the files on disk instead). */
 function trackedFiles(): string[] {
     try {
-        return execFileSync("git", ["ls-files"], { cwd: REPO, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).split("\n").filter((f) => f !== "");
+        return execFileSync("git", ["ls-files"], {
+            cwd: REPO,
+            encoding: "utf8",
+            stdio: ["ignore", "pipe", "ignore"],
+        })
+            .split("\n")
+            .filter((f) => f !== "");
     } catch {
         const walk = (dir: string): string[] =>
             fs.readdirSync(path.join(REPO, dir), { withFileTypes: true }).flatMap((e) => {
@@ -75,16 +81,27 @@ describe("the repository's map (docs/development.md)", () => {
     const entries = layout.map((e) => e.path);
     const named = new Set(entries.flatMap((e) => [e.replace(/\/$/, ""), path.posix.dirname(e)]));
     /** A folder named in the description of its parent's entry (`benchFloor/`). */
-    const inline = (f: string) => layout.some((e) => e.path === `${path.posix.dirname(f)}/` && e.text.includes(`${path.posix.basename(f)}/`));
+    const inline = (f: string) =>
+        layout.some(
+            (e) => e.path === `${path.posix.dirname(f)}/` && e.text.includes(`${path.posix.basename(f)}/`),
+        );
 
     it("names nothing that is not in the repository", () => {
-        const missing = entries.filter((e) => (e.endsWith("/") ? !trackedFolders.has(e.slice(0, -1)) && !folders(files, 9).has(e.slice(0, -1)) : !tracked.has(e)));
+        const missing = entries.filter((e) =>
+            e.endsWith("/")
+                ? !trackedFolders.has(e.slice(0, -1)) && !folders(files, 9).has(e.slice(0, -1))
+                : !tracked.has(e),
+        );
         assert.deepEqual(missing, [], `${GUIDE}'s layout names what does not exist`);
     });
 
     it("names every folder of the sources (tests/ mirrors them, checked below)", () => {
         const unlisted = [...trackedFolders].filter(
-            (f) => !f.startsWith("tests/") && !/^(docs\/config|examples\/[^/]+|\.github\/.+)$/.test(f) && !named.has(f) && !inline(f),
+            (f) =>
+                !f.startsWith("tests/") &&
+                !/^(docs\/config|examples\/[^/]+|\.github\/.+)$/.test(f) &&
+                !named.has(f) &&
+                !inline(f),
         );
         assert.deepEqual(unlisted, [], `add these folders to ${GUIDE}'s layout, saying what each holds`);
     });

@@ -23,7 +23,12 @@ describe("resource identities of the example plans (npm run synth in this checko
         const out = fs.mkdtempSync(path.join(os.tmpdir(), "identities-"));
         try {
             const plans = await synthExamples(out, REPO);
-            const actual = Object.fromEntries(plans.map((p) => [`${p.project}/${p.stack}`, p.resources.map((r): Identity => [r.type, r.name, r.parent])]));
+            const actual = Object.fromEntries(
+                plans.map((p) => [
+                    `${p.project}/${p.stack}`,
+                    p.resources.map((r): Identity => [r.type, r.name, r.parent]),
+                ]),
+            );
             assert.deepEqual(Object.keys(actual).sort(), Object.keys(expected).sort());
             for (const [stack, identities] of Object.entries(expected)) {
                 const key = (i: Identity) => JSON.stringify(i);
@@ -31,8 +36,16 @@ describe("resource identities of the example plans (npm run synth in this checko
                 const want = new Set(identities.map(key));
                 const missing = [...want].filter((i) => !have.has(i));
                 const added = [...have].filter((i) => !want.has(i));
-                assert.deepEqual(missing, [], `${stack}: these would be replaced or deleted by the next pulumi up`);
-                assert.deepEqual(added, [], `${stack}: new resources; pin them in ${path.relative(REPO, FIXTURE)}`);
+                assert.deepEqual(
+                    missing,
+                    [],
+                    `${stack}: these would be replaced or deleted by the next pulumi up`,
+                );
+                assert.deepEqual(
+                    added,
+                    [],
+                    `${stack}: new resources; pin them in ${path.relative(REPO, FIXTURE)}`,
+                );
             }
         } finally {
             fs.rmSync(out, { recursive: true, force: true });

@@ -29,7 +29,8 @@ const DATA_ACCOUNT = String(ROOT_EXAMPLE.source.accountId);
 const GRAFANA_ACCOUNT = String(ROOT_EXAMPLE.workspace.accountId);
 const EXTERNAL_ID = "{EXTERNAL_ID}";
 
-const isManaged = (r: PlanResource) => !r.type.startsWith("pulumi:providers:") && !r.type.startsWith("grafana-athena:");
+const isManaged = (r: PlanResource) =>
+    !r.type.startsWith("pulumi:providers:") && !r.type.startsWith("grafana-athena:");
 
 /** Resource count by type, providers and components left out. */
 function typeCounts(resources: readonly PlanResource[]): Record<string, number> {
@@ -50,7 +51,9 @@ function providerInput(p: PlanResource, key: string): unknown {
 }
 
 function awsProviderFor(run: RunResult, account: string): PlanResource {
-    const found = byType(run, AWS_PROVIDER).filter((p) => JSON.stringify(providerInput(p, "allowedAccountIds")) === JSON.stringify([account]));
+    const found = byType(run, AWS_PROVIDER).filter(
+        (p) => JSON.stringify(providerInput(p, "allowedAccountIds")) === JSON.stringify([account]),
+    );
     assert.equal(found.length, 1, `expected one AWS provider for ${account}`);
     return found[0];
 }
@@ -61,9 +64,14 @@ function policyText(run: RunResult, type: string, input: string): string {
 }
 
 /** The root example config's two objects, changed by `change`. */
-function rootVariant(change: (cfg: { source: Record<string, any>; workspace: Record<string, any> }) => void): Variant {
+function rootVariant(
+    change: (cfg: { source: Record<string, any>; workspace: Record<string, any> }) => void,
+): Variant {
     const { config } = exampleConfig(ROOT_DIR);
-    const cfg = { source: JSON.parse(config["grafana-athena:source"]), workspace: JSON.parse(config["grafana-athena:workspace"]) };
+    const cfg = {
+        source: JSON.parse(config["grafana-athena:source"]),
+        workspace: JSON.parse(config["grafana-athena:workspace"]),
+    };
     change(cfg);
     return { set: { "grafana-athena:source": cfg.source, "grafana-athena:workspace": cfg.workspace } };
 }
@@ -111,11 +119,20 @@ describe("root project (grafana-athena): both halves in one stack", function () 
     });
 
     it("has the same access policy and assume policy as the two projects", () => {
-        assert.equal(policyText(root, "aws:iam/policy:Policy", "policy"), policyText(source, "aws:iam/policy:Policy", "policy"));
-        assert.equal(policyText(root, "aws:iam/rolePolicy:RolePolicy", "policy"), policyText(workspace, "aws:iam/rolePolicy:RolePolicy", "policy"));
+        assert.equal(
+            policyText(root, "aws:iam/policy:Policy", "policy"),
+            policyText(source, "aws:iam/policy:Policy", "policy"),
+        );
+        assert.equal(
+            policyText(root, "aws:iam/rolePolicy:RolePolicy", "policy"),
+            policyText(workspace, "aws:iam/rolePolicy:RolePolicy", "policy"),
+        );
         const rootAssume = JSON.parse(policyText(root, "aws:iam/rolePolicy:RolePolicy", "policy"));
         assert.equal(rootAssume.Statement[0].Resource, root.rawOutputs.sourceRoleArn);
-        assert.equal(oneOf(root, "aws:iam/rolePolicy:RolePolicy").inputs.role, oneOf(workspace, "aws:iam/rolePolicy:RolePolicy").inputs.role);
+        assert.equal(
+            oneOf(root, "aws:iam/rolePolicy:RolePolicy").inputs.role,
+            oneOf(workspace, "aws:iam/rolePolicy:RolePolicy").inputs.role,
+        );
     });
 
     it("has the same trust policy, once the external ID is replaced by a placeholder, and hands the same ID to the data source", () => {
@@ -125,8 +142,14 @@ describe("root project (grafana-athena): both halves in one stack", function () 
         assert.ok(sourceId.length >= 32 && rootId.length >= 32);
         const rootTrust = policyText(root, "aws:iam/role:Role", "assumeRolePolicy");
         const sourceTrust = policyText(source, "aws:iam/role:Role", "assumeRolePolicy");
-        assert.ok(rootTrust.includes(rootId), "the root's data source carries another external ID than its trust policy");
-        assert.equal(rootTrust.split(rootId).join(EXTERNAL_ID), sourceTrust.split(sourceId).join(EXTERNAL_ID));
+        assert.ok(
+            rootTrust.includes(rootId),
+            "the root's data source carries another external ID than its trust policy",
+        );
+        assert.equal(
+            rootTrust.split(rootId).join(EXTERNAL_ID),
+            sourceTrust.split(sourceId).join(EXTERNAL_ID),
+        );
         assert.ok(!JSON.stringify(root.plan).includes(rootId), "the external ID is visible in the root plan");
     });
 
@@ -136,7 +159,10 @@ describe("root project (grafana-athena): both halves in one stack", function () 
         const sourceAws = awsProviderFor(root, DATA_ACCOUNT);
         const workspaceAws = awsProviderFor(root, GRAFANA_ACCOUNT);
         assert.deepEqual(providerInput(sourceAws, "assumeRoles"), [
-            { roleArn: "arn:aws:iam::222233334444:role/OrganizationAccountAccessRole", sessionName: "grafana-athena" },
+            {
+                roleArn: "arn:aws:iam::222233334444:role/OrganizationAccountAccessRole",
+                sessionName: "grafana-athena",
+            },
         ]);
         assert.equal(providerInput(workspaceAws, "assumeRoles"), undefined);
         assert.equal(sourceAws.inputs.region, "eu-west-1");
@@ -144,26 +170,40 @@ describe("root project (grafana-athena): both halves in one stack", function () 
 
         const sourceComponent = oneOf(root, SOURCE_COMPONENT).name;
         const workspaceComponent = oneOf(root, WORKSPACE_COMPONENT).name;
-        const awsChildren = (parent: string) => root.plan.resources.filter((r) => r.parent === parent && r.type.startsWith("aws:"));
+        const awsChildren = (parent: string) =>
+            root.plan.resources.filter((r) => r.parent === parent && r.type.startsWith("aws:"));
         assert.ok(awsChildren(sourceComponent).length >= 8);
-        for (const r of awsChildren(sourceComponent)) assert.equal(r.provider, sourceAws.name, `${r.name} (${r.type})`);
+        for (const r of awsChildren(sourceComponent))
+            assert.equal(r.provider, sourceAws.name, `${r.name} (${r.type})`);
         // The workspace side: the assume policy, the service account and its token.
-        assert.deepEqual(awsChildren(workspaceComponent).map((r) => r.type).sort(), [
-            "aws:grafana/workspaceServiceAccount:WorkspaceServiceAccount",
-            "aws:grafana/workspaceServiceAccountToken:WorkspaceServiceAccountToken",
-            "aws:iam/rolePolicy:RolePolicy",
-        ]);
-        for (const r of awsChildren(workspaceComponent)) assert.equal(r.provider, workspaceAws.name, `${r.name} (${r.type})`);
+        assert.deepEqual(
+            awsChildren(workspaceComponent)
+                .map((r) => r.type)
+                .sort(),
+            [
+                "aws:grafana/workspaceServiceAccount:WorkspaceServiceAccount",
+                "aws:grafana/workspaceServiceAccountToken:WorkspaceServiceAccountToken",
+                "aws:iam/rolePolicy:RolePolicy",
+            ],
+        );
+        for (const r of awsChildren(workspaceComponent))
+            assert.equal(r.provider, workspaceAws.name, `${r.name} (${r.type})`);
         // Nothing uses the stack's default AWS provider.
-        for (const r of root.plan.resources.filter((r) => r.type.startsWith("aws:"))) assert.notEqual(r.provider, null, r.name);
+        for (const r of root.plan.resources.filter((r) => r.type.startsWith("aws:")))
+            assert.notEqual(r.provider, null, r.name);
         // The source role lives in the data account: the caller identity came through the source provider.
         assert.match(String(root.rawOutputs.sourceRoleArn), /^arn:aws:iam::222233334444:role\//);
     });
 
     it("assumes workspace.assumeRoleArn in the Grafana account when it is set", async () => {
         const roleArn = "arn:aws:iam::111122223333:role/GrafanaDeployer";
-        const run = await plan(ROOT_DIR, rootVariant((c) => (c.workspace.assumeRoleArn = roleArn)));
-        assert.deepEqual(providerInput(awsProviderFor(run, GRAFANA_ACCOUNT), "assumeRoles"), [{ roleArn, sessionName: "grafana-athena" }]);
+        const run = await plan(
+            ROOT_DIR,
+            rootVariant((c) => (c.workspace.assumeRoleArn = roleArn)),
+        );
+        assert.deepEqual(providerInput(awsProviderFor(run, GRAFANA_ACCOUNT), "assumeRoles"), [
+            { roleArn, sessionName: "grafana-athena" },
+        ]);
     });
 
     describe("bad config", () => {
@@ -174,23 +214,41 @@ describe("root project (grafana-athena): both halves in one stack", function () 
                     c.source.tables = ["Orders", "customers"];
                     c.workspace.workspaceId = "g-XYZ";
                     c.workspace.grafanaUrl = "https://grafana.example.com";
-                    c.workspace.dashboard = { panels: [{ type: "piechart", title: "Share", sql: "SELECT 1" }] };
+                    c.workspace.dashboard = {
+                        panels: [{ type: "piechart", title: "Share", sql: "SELECT 1" }],
+                    };
                 }),
             );
             for (const p of problems) assert.match(p, /^grafana-athena:(source|workspace)[.[]/, p);
-            const sourceProblems = await configProblems(SOURCE_DIR, { set: { "grafana-athena-source:tables": ["Orders", "customers"] } });
+            const sourceProblems = await configProblems(SOURCE_DIR, {
+                set: { "grafana-athena-source:tables": ["Orders", "customers"] },
+            });
             const workspaceProblems = await configProblems(WORKSPACE_DIR, {
                 set: {
                     "grafana-athena-workspace:workspaceId": "g-XYZ",
                     "grafana-athena-workspace:grafanaUrl": "https://grafana.example.com",
-                    "grafana-athena-workspace:dashboard": { panels: [{ type: "piechart", title: "Share", sql: "SELECT 1" }] },
+                    "grafana-athena-workspace:dashboard": {
+                        panels: [{ type: "piechart", title: "Share", sql: "SELECT 1" }],
+                    },
                 },
             });
             const pairs: [string, string, string[]][] = [
                 ["grafana-athena:source.tables[0]", "grafana-athena-source:tables[0]", sourceProblems],
-                ["grafana-athena:workspace.workspaceId", "grafana-athena-workspace:workspaceId", workspaceProblems],
-                ["grafana-athena:workspace.grafanaAuth", "grafana-athena-workspace:grafanaAuth", workspaceProblems],
-                ["grafana-athena:workspace.dashboard.panels[0].type", "grafana-athena-workspace:dashboard.panels[0].type", workspaceProblems],
+                [
+                    "grafana-athena:workspace.workspaceId",
+                    "grafana-athena-workspace:workspaceId",
+                    workspaceProblems,
+                ],
+                [
+                    "grafana-athena:workspace.grafanaAuth",
+                    "grafana-athena-workspace:grafanaAuth",
+                    workspaceProblems,
+                ],
+                [
+                    "grafana-athena:workspace.dashboard.panels[0].type",
+                    "grafana-athena-workspace:dashboard.panels[0].type",
+                    workspaceProblems,
+                ],
             ];
             for (const [rootKey, projectKey, projectProblems] of pairs) {
                 assert.equal(messageFor(problems, rootKey), messageFor(projectProblems, projectKey), rootKey);
@@ -201,12 +259,24 @@ describe("root project (grafana-athena): both halves in one stack", function () 
 
         it("reports a missing source object", async () => {
             const problems = await configProblems(ROOT_DIR, { unset: ["grafana-athena:source"] });
-            assert.ok(problems.some((p) => p.startsWith("grafana-athena:source: ") && /required/.test(p)), problems.join("\n"));
+            assert.ok(
+                problems.some((p) => p.startsWith("grafana-athena:source: ") && /required/.test(p)),
+                problems.join("\n"),
+            );
         });
 
         it("names the full path of a nested source key", async () => {
-            const problems = await configProblems(ROOT_DIR, rootVariant((c) => (c.source.workgroup = { name: "grafana", bytesScannedCutoffPerQuery: 1000 })));
-            const sourceProblems = await configProblems(SOURCE_DIR, { set: { "grafana-athena-source:workgroup": { name: "grafana", bytesScannedCutoffPerQuery: 1000 } } });
+            const problems = await configProblems(
+                ROOT_DIR,
+                rootVariant(
+                    (c) => (c.source.workgroup = { name: "grafana", bytesScannedCutoffPerQuery: 1000 }),
+                ),
+            );
+            const sourceProblems = await configProblems(SOURCE_DIR, {
+                set: {
+                    "grafana-athena-source:workgroup": { name: "grafana", bytesScannedCutoffPerQuery: 1000 },
+                },
+            });
             assert.equal(
                 messageFor(problems, "grafana-athena:source.workgroup.bytesScannedCutoffPerQuery"),
                 messageFor(sourceProblems, "grafana-athena-source:workgroup.bytesScannedCutoffPerQuery"),
@@ -220,7 +290,15 @@ describe("root project (grafana-athena): the workspace's role", function () {
 
     it("refuses a workspace whose role is not the one the source trusts, before anything is created", async () => {
         const other = `arn:aws:iam::${String(ROOT_EXAMPLE.workspace.accountId)}:role/service-role/AmazonGrafanaServiceRole-other`;
-        const message = await refusal(ROOT_DIR, rootVariant((c) => (c.source.grafanaRoleArn = other)));
-        assert.match(message, new RegExp(`uses the role arn:aws:iam::\\d{12}:role/service-role/AmazonGrafanaServiceRole-\\w+, but the source trusts ${other.replace(/[/.]/g, "\\$&")}; set grafanaRoleArn`));
+        const message = await refusal(
+            ROOT_DIR,
+            rootVariant((c) => (c.source.grafanaRoleArn = other)),
+        );
+        assert.match(
+            message,
+            new RegExp(
+                `uses the role arn:aws:iam::\\d{12}:role/service-role/AmazonGrafanaServiceRole-\\w+, but the source trusts ${other.replace(/[/.]/g, "\\$&")}; set grafanaRoleArn`,
+            ),
+        );
     });
 });

@@ -26,7 +26,8 @@ const TAG = "@stack-files";
  * What marks a suite as reading this checkout's stack files rather than a copy's: an inventory
  * reader or the examples' synth given this checkout, a fleet command run on it.
  */
-const READS_CHECKOUT = /(readInventory|sourceInventory|workspaceInventory|stackFiles|synthExamples)\([^)]*\bREPO\b|"--root", REPO\b/;
+const READS_CHECKOUT =
+    /(readInventory|sourceInventory|workspaceInventory|stackFiles|synthExamples)\([^)]*\bREPO\b|"--root", REPO\b/;
 
 describe("tests independent of the user's stack files", function () {
     this.timeout(300_000);
@@ -45,20 +46,37 @@ describe("tests independent of the user's stack files", function () {
 
     it(`every suite that reads this checkout's stack files tags those tests ${TAG}, so that they run in a user's checkout`, () => {
         assert.ok(suites.length >= 2, suites.join(", "));
-        for (const f of suites) assert.ok(fs.readFileSync(path.join(__dirname, f), "utf8").includes(TAG), `${f} reads this checkout's stack files: tag the tests that do "${TAG}"`);
+        for (const f of suites)
+            assert.ok(
+                fs.readFileSync(path.join(__dirname, f), "utf8").includes(TAG),
+                `${f} reads this checkout's stack files: tag the tests that do "${TAG}"`,
+            );
     });
 
     it("a copy made from a user's checkout holds the example stack files only; the user's are where the test wrote them", () => {
-        const userFiles = (root: string, dir: string) => fs.readdirSync(path.join(root, dir)).filter((f) => isUserStackFile(dir === "." ? f : `${dir}/${f}`)).sort();
-        assert.deepEqual(userFiles(repo.root, "infra-account-b"), ["Pulumi.finance.yaml", "Pulumi.marketing.yaml"]);
+        const userFiles = (root: string, dir: string) =>
+            fs
+                .readdirSync(path.join(root, dir))
+                .filter((f) => isUserStackFile(dir === "." ? f : `${dir}/${f}`))
+                .sort();
+        assert.deepEqual(userFiles(repo.root, "infra-account-b"), [
+            "Pulumi.finance.yaml",
+            "Pulumi.marketing.yaml",
+        ]);
         assert.deepEqual(userFiles(repo.root, "infra-account-a"), ["Pulumi.grafana.yaml", "Pulumi.ops.yaml"]);
         assert.deepEqual(userFiles(repo.root, "."), ["Pulumi.dev.yaml"]);
-        assert.ok(fs.existsSync(path.join(repo.root, "tests", "tools", "ci", "fleet.test.ts")) && !fs.existsSync(path.join(repo.root, ".git")));
+        assert.ok(
+            fs.existsSync(path.join(repo.root, "tests", "tools", "ci", "fleet.test.ts")) &&
+                !fs.existsSync(path.join(repo.root, ".git")),
+        );
         const copy = copyRepository({ from: repo.root });
         try {
             for (const dir of ["infra-account-b", "infra-account-a", "."]) {
                 assert.deepEqual(userFiles(copy.root, dir), [], `${dir} of a copy`);
-                assert.ok(fs.existsSync(path.join(copy.root, dir, "Pulumi.example.yaml")), `${dir}/Pulumi.example.yaml is copied`);
+                assert.ok(
+                    fs.existsSync(path.join(copy.root, dir, "Pulumi.example.yaml")),
+                    `${dir}/Pulumi.example.yaml is copied`,
+                );
             }
         } finally {
             copy.remove();
@@ -68,17 +86,41 @@ describe("tests independent of the user's stack files", function () {
     it("the programs the tests plan are a copy's, beside the example stack files only", () => {
         for (const dir of [SOURCE_DIR, WORKSPACE_DIR]) {
             assert.ok(!path.resolve(dir).startsWith(`${REPO}${path.sep}`), `${dir} is inside this checkout`);
-            assert.deepEqual(fs.readdirSync(dir).filter((f) => /^Pulumi\..+\.yaml$/.test(f)).sort(), ["Pulumi.example.yaml"]);
+            assert.deepEqual(
+                fs
+                    .readdirSync(dir)
+                    .filter((f) => /^Pulumi\..+\.yaml$/.test(f))
+                    .sort(),
+                ["Pulumi.example.yaml"],
+            );
         }
     });
 
     it("those tests pass in a checkout holding a user's source, workspace and root stacks", async () => {
         const mocha = path.join(REPO, "node_modules", "mocha", "bin", "mocha.js");
         // --no-config: the repository's .mocharc.json would add every suite (and this one) to the run.
-        const args = [mocha, "--no-config", "--require", path.join(repo.root, "tools", "register.js"), "--extension", "ts", "--timeout", "120000", "--reporter", "dot", "--grep", TAG, ...suites.map((f) => path.join("tests", f))];
+        const args = [
+            mocha,
+            "--no-config",
+            "--require",
+            path.join(repo.root, "tools", "register.js"),
+            "--extension",
+            "ts",
+            "--timeout",
+            "120000",
+            "--reporter",
+            "dot",
+            "--grep",
+            TAG,
+            ...suites.map((f) => path.join("tests", f)),
+        ];
         const env = { ...process.env };
         delete env.PULUMI_ORG;
-        const result = await promisify(execFile)(process.execPath, args, { cwd: repo.root, env, maxBuffer: 16 * 1024 * 1024 }).then(
+        const result = await promisify(execFile)(process.execPath, args, {
+            cwd: repo.root,
+            env,
+            maxBuffer: 16 * 1024 * 1024,
+        }).then(
             (r) => ({ code: 0, ...r }),
             (e: { code: number; stdout: string; stderr: string }) => e,
         );

@@ -10,7 +10,12 @@ import { CONTRACT_VERSION, SourceContractInputs, SourceContractOutputs } from ".
 import { checkedPolicyJson } from "../../shared/iam/checked";
 import { ResourceRefusal, refusing } from "../../shared/resourceRefusal";
 import { defaultSourceLabel } from "../../shared/naming";
-import { GRAFANA_TAG_KEY, GRAFANA_TAG_VALUE, sourceAccessPolicies, sourceTrustPolicy } from "../../shared/policies/sourceRole";
+import {
+    GRAFANA_TAG_KEY,
+    GRAFANA_TAG_VALUE,
+    sourceAccessPolicies,
+    sourceTrustPolicy,
+} from "../../shared/policies/sourceRole";
 import { partitionOf } from "../../shared/partition";
 import { resultsBucketPolicy } from "../../shared/policies/resultsBucket";
 import { S3Location, s3Url } from "../../shared/s3";
@@ -52,10 +57,16 @@ export class AthenaSourceAccess extends pulumi.ComponentResource {
         // 48 characters, over the 32 the contract requires of an external ID (shared/contract.ts): too
         // long to guess, the confused-deputy guard of the trust policy. The engine keeps RandomPassword's result secret in
         // state; wrapping it here also makes everything computed from it secret in the program.
-        const externalIdResource = new random.RandomPassword(`${name}-external-id`, { length: 48, special: false }, { parent: this });
+        const externalIdResource = new random.RandomPassword(
+            `${name}-external-id`,
+            { length: 48, special: false },
+            { parent: this },
+        );
         const externalId = pulumi.secret(externalIdResource.result);
 
-        const resultsReady = args.results.create ? this.createResultsBucket(name, args, partition, tags) : undefined;
+        const resultsReady = args.results.create
+            ? this.createResultsBucket(name, args, partition, tags)
+            : undefined;
         this.resultsBucket = resultsReady?.bucket;
         this.workgroup = args.workgroup.create
             ? this.createWorkgroup(name, args, s3Url(results), tags, resultsReady?.last)
@@ -71,7 +82,9 @@ export class AthenaSourceAccess extends pulumi.ComponentResource {
             region: pulumi.output(args.region),
             // Known only once the role may do its job: whatever uses the ARN (a data source, its
             // health check) then waits for the access policies to be attached.
-            roleArn: pulumi.all([this.role.arn, ...attachments.map((a) => a.attachment.id)]).apply(([arn]) => arn),
+            roleArn: pulumi
+                .all([this.role.arn, ...attachments.map((a) => a.attachment.id)])
+                .apply(([arn]) => arn),
             externalId,
             catalog: pulumi.output(args.catalog),
             database: pulumi.output(args.database),
@@ -79,7 +92,10 @@ export class AthenaSourceAccess extends pulumi.ComponentResource {
             outputLocation: args.workgroup.create
                 ? pulumi.output(s3Url(results))
                 : this.checkAdoptedOutputLocation(args.workgroup.name, s3Url(results)),
-            label: args.label !== undefined ? pulumi.output(args.label) : pulumi.all([accountId, workgroupName]).apply(([a, w]) => defaultSourceLabel(a, w)),
+            label:
+                args.label !== undefined
+                    ? pulumi.output(args.label)
+                    : pulumi.all([accountId, workgroupName]).apply(([a, w]) => defaultSourceLabel(a, w)),
             // What the role grants, so that the workspace can check every panel's SQL against it.
             tables: pulumi.output([...args.tables]),
             // Always exported, [] when the stack file sets none: an undefined stack output makes the
@@ -119,7 +135,9 @@ export class AthenaSourceAccess extends pulumi.ComponentResource {
                     engineVersion: { selectedEngineVersion: ATHENA_ENGINE_VERSION },
                     resultConfiguration: {
                         outputLocation,
-                        encryptionConfiguration: resultsKmsKey ? { encryptionOption: "SSE_KMS", kmsKeyArn: resultsKmsKey } : { encryptionOption: "SSE_S3" },
+                        encryptionConfiguration: resultsKmsKey
+                            ? { encryptionOption: "SSE_KMS", kmsKeyArn: resultsKmsKey }
+                            : { encryptionOption: "SSE_S3" },
                     },
                 },
                 tags: { ...tags, [GRAFANA_TAG_KEY]: GRAFANA_TAG_VALUE },
@@ -150,11 +168,17 @@ export class AthenaSourceAccess extends pulumi.ComponentResource {
             {
                 name: args.roleName,
                 description: `Assumed by the Amazon Managed Grafana workspace role ${args.grafanaRoleArn} to query Athena`,
-                assumeRolePolicy: checkedPolicyJson(trust, "Shorten the workspace role ARN, or raise the trust policy quota.", this),
+                assumeRolePolicy: checkedPolicyJson(
+                    trust,
+                    "Shorten the workspace role ARN, or raise the trust policy quota.",
+                    this,
+                ),
                 maxSessionDuration: 3600,
                 // Set when the role is created: a deploy role made by the bootstrap may create it
                 // only with the boundary, and may never add or remove one later.
-                permissionsBoundary: args.permissionsBoundary ? pulumi.interpolate`arn:${partition}:iam::${accountId}:policy/${args.permissionsBoundary}` : undefined,
+                permissionsBoundary: args.permissionsBoundary
+                    ? pulumi.interpolate`arn:${partition}:iam::${accountId}:policy/${args.permissionsBoundary}`
+                    : undefined,
                 // The workspace may assume only roles that carry the tag (its assume policy's condition).
                 tags: { ...tags, [GRAFANA_TAG_KEY]: GRAFANA_TAG_VALUE },
             },
@@ -200,7 +224,11 @@ export class AthenaSourceAccess extends pulumi.ComponentResource {
                 },
                 { parent: this },
             );
-            const attachment = new iam.RolePolicyAttachment(`${name}-${suffix}-attachment`, { role: this.role.name, policyArn: policy.arn }, { parent: this });
+            const attachment = new iam.RolePolicyAttachment(
+                `${name}-${suffix}-attachment`,
+                { role: this.role.name, policyArn: policy.arn },
+                { parent: this },
+            );
             return { policy, attachment };
         });
     }
@@ -221,8 +249,16 @@ export class AthenaSourceAccess extends pulumi.ComponentResource {
      * destroy; without the role it grants nothing.
      */
     private adoptWorkgroup(name: string, workgroupName: string): athena.Workgroup {
-        this.existingWorkgroup = athena.Workgroup.get(`${name}-workgroup-existing`, workgroupName, undefined, { parent: this });
-        const mergedTags = this.existingWorkgroup.tags.apply((t) => ({ ...(t ?? {}), [GRAFANA_TAG_KEY]: GRAFANA_TAG_VALUE }));
+        this.existingWorkgroup = athena.Workgroup.get(
+            `${name}-workgroup-existing`,
+            workgroupName,
+            undefined,
+            { parent: this },
+        );
+        const mergedTags = this.existingWorkgroup.tags.apply((t) => ({
+            ...(t ?? {}),
+            [GRAFANA_TAG_KEY]: GRAFANA_TAG_VALUE,
+        }));
         return new athena.Workgroup(
             `${name}-workgroup`,
             { name: workgroupName, tags: mergedTags },
@@ -261,13 +297,35 @@ export class AthenaSourceAccess extends pulumi.ComponentResource {
      * (hashicorp/terraform-provider-aws#7628). `last` is the final step: whatever writes to the
      * bucket waits for it.
      */
-    private createResultsBucket(name: string, args: AthenaSourceAccessArgs, partition: string, tags: Record<string, string>): { bucket: s3.Bucket; last: pulumi.Resource } {
-        const bucket = new s3.Bucket(`${name}-results`, { bucket: args.results.bucket, forceDestroy: false, tags }, { parent: this });
-        const after = (previous: pulumi.Resource): pulumi.CustomResourceOptions => ({ parent: this, dependsOn: [previous] });
-        const ownership = new s3.BucketOwnershipControls(`${name}-results-ownership`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, after(bucket));
+    private createResultsBucket(
+        name: string,
+        args: AthenaSourceAccessArgs,
+        partition: string,
+        tags: Record<string, string>,
+    ): { bucket: s3.Bucket; last: pulumi.Resource } {
+        const bucket = new s3.Bucket(
+            `${name}-results`,
+            { bucket: args.results.bucket, forceDestroy: false, tags },
+            { parent: this },
+        );
+        const after = (previous: pulumi.Resource): pulumi.CustomResourceOptions => ({
+            parent: this,
+            dependsOn: [previous],
+        });
+        const ownership = new s3.BucketOwnershipControls(
+            `${name}-results-ownership`,
+            { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } },
+            after(bucket),
+        );
         const publicAccess = new s3.BucketPublicAccessBlock(
             `${name}-results-public-access`,
-            { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
+            {
+                bucket: bucket.id,
+                blockPublicAcls: true,
+                blockPublicPolicy: true,
+                ignorePublicAcls: true,
+                restrictPublicBuckets: true,
+            },
             after(ownership),
         );
         const encryption = new s3.BucketServerSideEncryptionConfiguration(
@@ -276,7 +334,13 @@ export class AthenaSourceAccess extends pulumi.ComponentResource {
                 bucket: bucket.id,
                 rules: [
                     args.kmsKeyArns[0]
-                        ? { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: args.kmsKeyArns[0] }, bucketKeyEnabled: true }
+                        ? {
+                              applyServerSideEncryptionByDefault: {
+                                  sseAlgorithm: "aws:kms",
+                                  kmsMasterKeyId: args.kmsKeyArns[0],
+                              },
+                              bucketKeyEnabled: true,
+                          }
                         : { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } },
                 ],
             },
@@ -300,7 +364,14 @@ export class AthenaSourceAccess extends pulumi.ComponentResource {
         );
         const tlsOnly = new s3.BucketPolicy(
             `${name}-results-policy`,
-            { bucket: bucket.id, policy: checkedPolicyJson(resultsBucketPolicy(args.results.bucket, partition), "The bucket policy has one statement.", this) },
+            {
+                bucket: bucket.id,
+                policy: checkedPolicyJson(
+                    resultsBucketPolicy(args.results.bucket, partition),
+                    "The bucket policy has one statement.",
+                    this,
+                ),
+            },
             after(lifecycle),
         );
         return { bucket, last: tlsOnly };

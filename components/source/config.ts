@@ -1,5 +1,10 @@
 import { awsRegion, orRunError, readSettings } from "../../shared/config/read";
-import { SOURCE_KEY_KINDS, SOURCE_NAMESPACE, SourceSettings, sourceSettingsFor } from "../../shared/config/source";
+import {
+    SOURCE_KEY_KINDS,
+    SOURCE_NAMESPACE,
+    SourceSettings,
+    sourceSettingsFor,
+} from "../../shared/config/source";
 
 export interface SourceStackConfig extends SourceSettings {
     /** `aws:region`: where the workgroup, bucket and Athena queries live. */

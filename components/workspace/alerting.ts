@@ -39,7 +39,11 @@ export interface Alerting {
 export function addAlerting(
     parent: pulumi.Resource,
     name: string,
-    args: { contactPoints: readonly ContactPointSettings[]; contactPointSecrets: pulumi.Input<Record<string, string>>; teams: readonly TeamSpec[] },
+    args: {
+        contactPoints: readonly ContactPointSettings[];
+        contactPointSecrets: pulumi.Input<Record<string, string>>;
+        teams: readonly TeamSpec[];
+    },
     workspace: pulumi.Output<{ roleArn: string }>,
     policyName: string,
     access: GrafanaAccess,
@@ -49,7 +53,11 @@ export function addAlerting(
     const topics = snsTopics(args.contactPoints);
     let publishPolicy: iam.RolePolicy | undefined;
     if (topics.length > 0) {
-        const json = checkedPolicyJson(publishAlertsPolicy(topics, policyName), "List fewer SNS topics in contactPoints.", parent);
+        const json = checkedPolicyJson(
+            publishAlertsPolicy(topics, policyName),
+            "List fewer SNS topics in contactPoints.",
+            parent,
+        );
         publishPolicy = new iam.RolePolicy(
             `${name}-publish-alerts`,
             { role: workspace.roleArn.apply(roleNameFromArn), name: policyName, policy: json },
@@ -61,7 +69,11 @@ export function addAlerting(
     const secrets = pulumi.secret(pulumi.output(args.contactPointSecrets));
     const secret = (n: string, type: string) =>
         secrets.apply((m) => {
-            if (!Object.hasOwn(m, n)) throw new ResourceRefusal(`contactPointSecrets has no secret for the ${type} contact point "${n}"`, parent);
+            if (!Object.hasOwn(m, n))
+                throw new ResourceRefusal(
+                    `contactPointSecrets has no secret for the ${type} contact point "${n}"`,
+                    parent,
+                );
             return m[n];
         });
     const contactPoints = args.contactPoints.map(
@@ -72,12 +84,22 @@ export function addAlerting(
                     name: c.name,
                     // The workspace role's credentials (authProvider default): no key in Grafana.
                     ...(c.type === "sns" ? { sns: [{ topic: c.topicArn, authProvider: "default" }] } : {}),
-                    ...(c.type === "slack" ? { slacks: [{ url: secret(c.name, c.type), recipient: c.recipient }] } : {}),
-                    ...(c.type === "pagerduty" ? { pagerduties: [{ integrationKey: secret(c.name, c.type) }] } : {}),
+                    ...(c.type === "slack"
+                        ? { slacks: [{ url: secret(c.name, c.type), recipient: c.recipient }] }
+                        : {}),
+                    ...(c.type === "pagerduty"
+                        ? { pagerduties: [{ integrationKey: secret(c.name, c.type) }] }
+                        : {}),
                     ...(c.type === "webhook"
                         ? {
                               webhooks: secrets.apply((m) => [
-                                  Object.hasOwn(m, c.name) ? { url: c.url, authorizationScheme: "Bearer", authorizationCredentials: m[c.name] } : { url: c.url },
+                                  Object.hasOwn(m, c.name)
+                                      ? {
+                                            url: c.url,
+                                            authorizationScheme: "Bearer",
+                                            authorizationCredentials: m[c.name],
+                                        }
+                                      : { url: c.url },
                               ]),
                           }
                         : {}),

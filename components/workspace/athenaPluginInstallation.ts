@@ -52,7 +52,11 @@ interface Outputs {
 const CHECKED_INPUTS = ["grafanaUrl", "pluginId", "version", "major", "minimumVersion"] as const;
 
 async function install(inputs: Inputs): Promise<Outputs> {
-    const result = await ensurePluginInstalled({ ...inputs, token: plainToken(inputs.token), major: Number(inputs.major) });
+    const result = await ensurePluginInstalled({
+        ...inputs,
+        token: plainToken(inputs.token),
+        major: Number(inputs.major),
+    });
     if (!result.ok) throw new Error(result.message);
     return {
         grafanaUrl: inputs.grafanaUrl,
@@ -69,10 +73,19 @@ async function install(inputs: Inputs): Promise<Outputs> {
 const pluginProvider: pulumi.dynamic.ResourceProvider<Inputs, Outputs> = {
     // No network: only shape checks, skipping values unknown during preview.
     async check(_olds: Inputs, news: Inputs) {
-        const failures = requiredStrings(news as unknown as Record<string, unknown>, ["grafanaUrl", "token", "workspaceId", "pluginId", "version", "minimumVersion"], ["token"]);
+        const failures = requiredStrings(
+            news as unknown as Record<string, unknown>,
+            ["grafanaUrl", "token", "workspaceId", "pluginId", "version", "minimumVersion"],
+            ["token"],
+        );
         const known = [news.version, news.minimumVersion, news.major].every((v) => v !== UNKNOWN);
         if (failures.length === 0 && known) {
-            const problem = pluginVersionProblem("version", news.version, Number(news.major), news.minimumVersion);
+            const problem = pluginVersionProblem(
+                "version",
+                news.version,
+                Number(news.major),
+                news.minimumVersion,
+            );
             if (problem !== undefined) failures.push({ property: "version", reason: problem });
         }
         return { inputs: news, failures };

@@ -9,7 +9,13 @@ import * as time from "@pulumiverse/time";
 import { MAX_TOKEN_SECONDS, organizationMode } from "../../shared/config/workspace";
 import { PublicSourceOutputs } from "../../shared/contract";
 import { fleetDashboard, homeDashboard, sourceDashboard } from "../../shared/grafana/dashboards";
-import { ATHENA_PLUGIN_ID, ATHENA_PLUGIN_MAJOR, ATHENA_PLUGIN_VERSION, athenaJsonData, dataSourceFingerprint } from "../../shared/grafana/dataSource";
+import {
+    ATHENA_PLUGIN_ID,
+    ATHENA_PLUGIN_MAJOR,
+    ATHENA_PLUGIN_VERSION,
+    athenaJsonData,
+    dataSourceFingerprint,
+} from "../../shared/grafana/dataSource";
 import { ATHENA_PLUGIN_MIN_VERSION } from "../../shared/grafana/pluginVersion";
 import { dataSourceUid, folderUid, sourceDashboardUid } from "../../shared/grafana/uids";
 import { checkedPolicyJson } from "../../shared/iam/checked";
@@ -68,44 +74,100 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
     constructor(name: string, args: AthenaWorkspaceArgs, opts?: pulumi.ComponentResourceOptions) {
         super("grafana-athena:workspace:AthenaWorkspace", name, {}, opts);
         if (args.sources.length === 0) {
-            throw new ResourceRefusal("the workspace stack has no source to chart: list source stacks in sources", this);
+            throw new ResourceRefusal(
+                "the workspace stack has no source to chart: list source stacks in sources",
+                this,
+            );
         }
 
         const partition = getPartitionOutput({}, { parent: this }).partition;
         const workspace = guardWorkspace(this, name, args, partition);
         const { checked, all } = checkSources(this, args.sources, partition, args.dashboard, args.teams);
-        const { policy: assumePolicy, json: assumeJson } = this.allowAssumingSources(name, args, workspace, partition, checked, all);
+        const { policy: assumePolicy, json: assumeJson } = this.allowAssumingSources(
+            name,
+            args,
+            workspace,
+            partition,
+            checked,
+            all,
+        );
         // Everything below waits for every refusal above (Grafana version, contracts, duplicates,
         // the policy's quota): a refused stack creates nothing.
         const ready = pulumi.all([workspace, assumeJson]).apply(([w]) => w);
         const access = this.grafanaAccess(name, args, workspace, ready);
-        const plugin = this.installAthenaPlugin(name, args.workspaceId ?? workspace.workspaceId, access, assumePolicy);
+        const plugin = this.installAthenaPlugin(
+            name,
+            args.workspaceId ?? workspace.workspaceId,
+            access,
+            assumePolicy,
+        );
         const teams = args.teams ?? [];
         const teamIds = teams.length > 0 ? addTeams(this, name, teams, access, assumePolicy) : undefined;
         const { contactPoints = [], contactPointSecrets = {} } = args;
-        addAlerting(this, name, { contactPoints, contactPointSecrets, teams }, workspace, this.scoped(PUBLISH_POLICY_NAME), access, [assumePolicy]);
-        const dataSources = checked.map((c) => this.addDataSource(name, c, access, [assumePolicy, plugin], args.verifyDataSources ?? true));
-        const { home, fleet, dashboards, folder } = this.addDashboards(name, args, dataSources, access, assumePolicy, all);
+        addAlerting(
+            this,
+            name,
+            { contactPoints, contactPointSecrets, teams },
+            workspace,
+            this.scoped(PUBLISH_POLICY_NAME),
+            access,
+            [assumePolicy],
+        );
+        const dataSources = checked.map((c) =>
+            this.addDataSource(name, c, access, [assumePolicy, plugin], args.verifyDataSources ?? true),
+        );
+        const { home, fleet, dashboards, folder } = this.addDashboards(
+            name,
+            args,
+            dataSources,
+            access,
+            assumePolicy,
+            all,
+        );
         const teamFleets: { team: string; dashboard: oss.Dashboard }[] = [];
         if (teamIds) {
             restrictDataSources(this, name, dataSources, teamIds, access);
-            teamFleets.push(...restrictDashboards(this, this.scope, name, args, teams, teamIds, { home, fleet, dashboards, folder }, dataSources, access, all));
+            teamFleets.push(
+                ...restrictDashboards(
+                    this,
+                    this.scope,
+                    name,
+                    args,
+                    teams,
+                    teamIds,
+                    { home, fleet, dashboards, folder },
+                    dataSources,
+                    access,
+                    all,
+                ),
+            );
         }
 
         this.tokenExpiresAt = access.expiresAt;
-        this.dataSourceUids = pulumi.output(Object.fromEntries(dataSources.map((d) => [d.source.key, d.uid])));
+        this.dataSourceUids = pulumi.output(
+            Object.fromEntries(dataSources.map((d) => [d.source.key, d.uid])),
+        );
         this.dataSourceNames = pulumi
             .all(dataSources.map((d) => d.name))
             .apply((names) => Object.fromEntries(names.map((n, i) => [dataSources[i].source.key, n])));
         this.teams = teamIds ?? pulumi.output<Record<string, string>>({});
         this.dashboardUrls = pulumi
-            .all([home.url, fleet.url, ...dashboards.map((d) => d.dashboard.url), ...teamFleets.map((f) => f.dashboard.url)])
+            .all([
+                home.url,
+                fleet.url,
+                ...dashboards.map((d) => d.dashboard.url),
+                ...teamFleets.map((f) => f.dashboard.url),
+            ])
             .apply(([homeUrl, fleetUrl, ...urls]): Record<string, string> => ({
                 home: homeUrl,
                 fleet: fleetUrl,
-                ...Object.fromEntries(urls.slice(0, dashboards.length).map((u, i) => [dashboards[i].source.key, u])),
+                ...Object.fromEntries(
+                    urls.slice(0, dashboards.length).map((u, i) => [dashboards[i].source.key, u]),
+                ),
                 // A team's fleet dashboard: "fleet/<team>" (a source key always has three parts).
-                ...Object.fromEntries(urls.slice(dashboards.length).map((u, i) => [`fleet/${teamFleets[i].team}`, u])),
+                ...Object.fromEntries(
+                    urls.slice(dashboards.length).map((u, i) => [`fleet/${teamFleets[i].team}`, u]),
+                ),
             }));
         this.registerOutputs({
             dataSourceUids: this.dataSourceUids,
@@ -132,8 +194,19 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
         const policyName = this.scoped(ASSUME_POLICY_NAME);
         const json = pulumi
             .all([all, partition])
-            .apply(([list, p]) => refusing(this, () => workspaceAssumePolicy(list.map((o) => o.roleArn), policyName, organizationMode(args), p)))
-            .apply((doc) => checkedPolicyJson(doc, "Use organisation mode (sourceRoleName and organizationId).", this));
+            .apply(([list, p]) =>
+                refusing(this, () =>
+                    workspaceAssumePolicy(
+                        list.map((o) => o.roleArn),
+                        policyName,
+                        organizationMode(args),
+                        p,
+                    ),
+                ),
+            )
+            .apply((doc) =>
+                checkedPolicyJson(doc, "Use organisation mode (sourceRoleName and organizationId).", this),
+            );
         const policy = new iam.RolePolicy(
             `${name}-assume-sources`,
             { role: workspace.roleArn.apply(roleNameFromArn), name: policyName, policy: json },
@@ -165,17 +238,28 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
             const given = args.grafanaUrl;
             url = workspace.apply((w) => {
                 if (new URL(given).host !== w.endpoint) {
-                    throw new ResourceRefusal(`grafanaUrl ${given} is not the endpoint of workspace ${w.workspaceId}: set it to https://${w.endpoint}`, this);
+                    throw new ResourceRefusal(
+                        `grafanaUrl ${given} is not the endpoint of workspace ${w.workspaceId}: set it to https://${w.endpoint}`,
+                        this,
+                    );
                 }
                 return given;
             });
             token = pulumi.secret(args.grafanaAuth);
             expiresAt = pulumi.output(undefined);
         } else {
-            const rotation = new time.Rotating(`${name}-token-rotation`, { rotationDays: ready.apply(() => args.tokenRotationDays) }, child);
+            const rotation = new time.Rotating(
+                `${name}-token-rotation`,
+                { rotationDays: ready.apply(() => args.tokenRotationDays) },
+                child,
+            );
             const serviceAccount = new amg.WorkspaceServiceAccount(
                 `${name}-service-account`,
-                { workspaceId: ready.workspaceId, grafanaRole: "ADMIN", name: this.scoped("pulumi-grafana-athena") },
+                {
+                    workspaceId: ready.workspaceId,
+                    grafanaRole: "ADMIN",
+                    name: this.scoped("pulumi-grafana-athena"),
+                },
                 child,
             );
             // The name carries the rotation time: a rotation replaces the token, new before old.
@@ -203,7 +287,12 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
      * `pulumi up` (never in a preview, never uninstalled): every data source waits for it. An
      * installed release below the floor (3.1.4 and 3.1.5 send the wrong external ID) is replaced.
      */
-    private installAthenaPlugin(name: string, workspaceId: pulumi.Input<string>, access: GrafanaAccess, assumePolicy: iam.RolePolicy): AthenaPluginInstallation {
+    private installAthenaPlugin(
+        name: string,
+        workspaceId: pulumi.Input<string>,
+        access: GrafanaAccess,
+        assumePolicy: iam.RolePolicy,
+    ): AthenaPluginInstallation {
         return new AthenaPluginInstallation(
             `${name}-athena-plugin`,
             {
@@ -221,7 +310,13 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
     }
 
     /** One Athena data source for one source, and its "Save & test" during `pulumi up`. */
-    private addDataSource(name: string, c: CheckedSource, access: GrafanaAccess, after: pulumi.Resource[], verify: boolean): SourceDataSource {
+    private addDataSource(
+        name: string,
+        c: CheckedSource,
+        access: GrafanaAccess,
+        after: pulumi.Resource[],
+        verify: boolean,
+    ): SourceDataSource {
         const { source, outputs, externalId } = c;
         const uid = dataSourceUid(this.scope, source.key);
         const dsName = source.name !== undefined ? pulumi.output(source.name) : outputs.label;
@@ -266,7 +361,11 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
         const scope = this.scope;
         const folder = new oss.Folder(
             `${name}-folder`,
-            { title: args.dashboard.folder, uid: folderUid(scope, args.dashboard.folder), preventDestroyIfNotEmpty: true },
+            {
+                title: args.dashboard.folder,
+                uid: folderUid(scope, args.dashboard.folder),
+                preventDestroyIfNotEmpty: true,
+            },
             // After the guards: with a given grafanaUrl nothing else would hold the folder back.
             { ...inGrafana, dependsOn: [assumePolicy] },
         );
@@ -277,8 +376,19 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
                     configJson: outputs.apply((o) =>
                         JSON.stringify(
                             sourceDashboard(
-                                { key: source.key, label: source.name ?? o.label, dataSourceUid: uid, region: o.region, catalog: o.catalog, database: o.database },
-                                { resultReuseMinutes: args.dashboard.resultReuseMinutes, panels: panelsOf(source, o, args.dashboard.panels).panels, scope },
+                                {
+                                    key: source.key,
+                                    label: source.name ?? o.label,
+                                    dataSourceUid: uid,
+                                    region: o.region,
+                                    catalog: o.catalog,
+                                    database: o.database,
+                                },
+                                {
+                                    resultReuseMinutes: args.dashboard.resultReuseMinutes,
+                                    panels: panelsOf(source, o, args.dashboard.panels).panels,
+                                    scope,
+                                },
                             ).json,
                         ),
                     ),
@@ -292,11 +402,16 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
         const fleet = new oss.Dashboard(
             `${name}-dashboard-fleet`,
             {
-                configJson: pulumi
-                    .all([all, names])
-                    .apply(([, list]) =>
-                        JSON.stringify(fleetDashboard({ dataSourceNames: list, resultReuseMinutes: args.dashboard.resultReuseMinutes, panels: args.dashboard.panels, scope }).json),
+                configJson: pulumi.all([all, names]).apply(([, list]) =>
+                    JSON.stringify(
+                        fleetDashboard({
+                            dataSourceNames: list,
+                            resultReuseMinutes: args.dashboard.resultReuseMinutes,
+                            panels: args.dashboard.panels,
+                            scope,
+                        }).json,
                     ),
+                ),
                 folder: folder.uid,
             },
             inGrafana,
@@ -304,16 +419,20 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
         const home = new oss.Dashboard(
             `${name}-dashboard-home`,
             {
-                configJson: pulumi
-                    .all([all, names])
-                    .apply(([, list]) =>
-                        JSON.stringify(
-                            // With teams: links to each team's fleet dashboard, no source names (every team views it).
-                            args.teams && args.teams.length > 0
-                                ? homeDashboard([], { scope, teams: args.teams.map((t) => t.name) }).json
-                                : homeDashboard(list.map((label, i) => ({ label, dashboardUid: sourceDashboardUid(scope, dataSources[i].source.key) })), { scope }).json,
-                        ),
+                configJson: pulumi.all([all, names]).apply(([, list]) =>
+                    JSON.stringify(
+                        // With teams: links to each team's fleet dashboard, no source names (every team views it).
+                        args.teams && args.teams.length > 0
+                            ? homeDashboard([], { scope, teams: args.teams.map((t) => t.name) }).json
+                            : homeDashboard(
+                                  list.map((label, i) => ({
+                                      label,
+                                      dashboardUid: sourceDashboardUid(scope, dataSources[i].source.key),
+                                  })),
+                                  { scope },
+                              ).json,
                     ),
+                ),
                 folder: folder.uid,
             },
             inGrafana,

@@ -1,7 +1,24 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError, awsRegion, orRunError, readSettings, runtimeConfig, withSecretGrafanaAuth } from "../../shared/config/read";
-import { WORKSPACE_KEY_KINDS, WORKSPACE_NAMESPACE, WorkspaceSettings, workspaceSettings } from "../../shared/config/workspace";
-import { EXAMPLE_STACK, chartedSourceRefs, sharedWorkspaceProblems, workspaceSummary } from "../../shared/inventory";
+import {
+    ConfigError,
+    awsRegion,
+    orRunError,
+    readSettings,
+    runtimeConfig,
+    withSecretGrafanaAuth,
+} from "../../shared/config/read";
+import {
+    WORKSPACE_KEY_KINDS,
+    WORKSPACE_NAMESPACE,
+    WorkspaceSettings,
+    workspaceSettings,
+} from "../../shared/config/workspace";
+import {
+    EXAMPLE_STACK,
+    chartedSourceRefs,
+    sharedWorkspaceProblems,
+    workspaceSummary,
+} from "../../shared/inventory";
 import { grafanaAccountProblem } from "../../shared/chartRules";
 import type { ConfigProblem } from "../../shared/config/problems";
 import { inventorySources, sourceTrusts, workspaceInventory } from "../../shared/stackFiles";
@@ -19,12 +36,33 @@ import { inventorySources, sourceTrusts, workspaceInventory } from "../../shared
 export function loadWorkspaceConfig(): WorkspaceSettings {
     return orRunError(() => {
         const region = awsRegion();
-        const settings = readSettings(WORKSPACE_NAMESPACE, WORKSPACE_KEY_KINDS, workspaceSettings, typeof region === "string" ? [] : [region]);
+        const settings = readSettings(
+            WORKSPACE_NAMESPACE,
+            WORKSPACE_KEY_KINDS,
+            workspaceSettings,
+            typeof region === "string" ? [] : [region],
+        );
         const org = pulumi.getOrganization();
-        const sources = chartedSourceRefs(settings.sources, inventorySources(org), settings.organizationId !== undefined);
+        const sources = chartedSourceRefs(
+            settings.sources,
+            inventorySources(org),
+            settings.organizationId !== undefined,
+        );
         if (!Array.isArray(sources)) throw new ConfigError([sources]);
-        const me = workspaceSummary(pulumi.getStack(), { [`${WORKSPACE_NAMESPACE}:workspaceId`]: settings.workspaceId, [`${WORKSPACE_NAMESPACE}:dashboard`]: settings.dashboard, [`${WORKSPACE_NAMESPACE}:teams`]: settings.teams, [`${WORKSPACE_NAMESPACE}:sources`]: sources }, []);
-        const problems = pulumi.getStack() === EXAMPLE_STACK ? [] : [...sharedWorkspaceProblems(me, workspaceInventory(org)), ...trustProblems(sources, org)];
+        const me = workspaceSummary(
+            pulumi.getStack(),
+            {
+                [`${WORKSPACE_NAMESPACE}:workspaceId`]: settings.workspaceId,
+                [`${WORKSPACE_NAMESPACE}:dashboard`]: settings.dashboard,
+                [`${WORKSPACE_NAMESPACE}:teams`]: settings.teams,
+                [`${WORKSPACE_NAMESPACE}:sources`]: sources,
+            },
+            [],
+        );
+        const problems =
+            pulumi.getStack() === EXAMPLE_STACK
+                ? []
+                : [...sharedWorkspaceProblems(me, workspaceInventory(org)), ...trustProblems(sources, org)];
         if (problems.length > 0) throw new ConfigError(problems);
         return withSecretGrafanaAuth({ ...settings, sources });
     });
@@ -44,7 +82,12 @@ function trustProblems(sources: readonly { stack: string }[], org: string): Conf
     }
     if (!Array.isArray(accounts) || accounts.length !== 1 || typeof accounts[0] !== "string") return [];
     const account = accounts[0];
-    return [...sourceTrusts(sources.map((s) => s.stack), org)].flatMap(([stack, trust]) => {
+    return [
+        ...sourceTrusts(
+            sources.map((s) => s.stack),
+            org,
+        ),
+    ].flatMap(([stack, trust]) => {
         const message = grafanaAccountProblem(stack, trust, account);
         return message === undefined ? [] : [{ key: `${WORKSPACE_NAMESPACE}:sources`, message }];
     });

@@ -82,7 +82,13 @@ interface HealthCheckOutputs {
  * data source on each rotation would only slow `pulumi up` down. The engine
  * still records the new (secret) token in the state. Nor the timeouts.
  */
-const CHECKED_INPUTS = ["grafanaUrl", "dataSourceUid", "dataSourceVersion", "dataSourceName", "sourceStack"] as const;
+const CHECKED_INPUTS = [
+    "grafanaUrl",
+    "dataSourceUid",
+    "dataSourceVersion",
+    "dataSourceName",
+    "sourceStack",
+] as const;
 
 async function runHealthCheck(inputs: HealthCheckInputs): Promise<HealthCheckOutputs> {
     const req = {
@@ -112,11 +118,26 @@ async function runHealthCheck(inputs: HealthCheckInputs): Promise<HealthCheckOut
 const healthCheckProvider: pulumi.dynamic.ResourceProvider<HealthCheckInputs, HealthCheckOutputs> = {
     // No network: only shape checks, skipping values unknown during preview.
     async check(_olds: HealthCheckInputs, news: HealthCheckInputs) {
-        const required = ["grafanaUrl", "token", "dataSourceUid", "dataSourceName", "sourceStack", "dataSourceVersion"];
+        const required = [
+            "grafanaUrl",
+            "token",
+            "dataSourceUid",
+            "dataSourceName",
+            "sourceStack",
+            "dataSourceVersion",
+        ];
         const failures = requiredStrings(news as unknown as Record<string, unknown>, required, ["token"]);
         const url: unknown = news.grafanaUrl;
-        if (typeof url === "string" && url !== UNKNOWN && url.trim() !== "" && !/^https?:\/\//i.test(url.trim())) {
-            failures.push({ property: "grafanaUrl", reason: `grafanaUrl must be an http(s) URL, got "${url}"` });
+        if (
+            typeof url === "string" &&
+            url !== UNKNOWN &&
+            url.trim() !== "" &&
+            !/^https?:\/\//i.test(url.trim())
+        ) {
+            failures.push({
+                property: "grafanaUrl",
+                reason: `grafanaUrl must be an http(s) URL, got "${url}"`,
+            });
         }
         return { inputs: news, failures };
     },

@@ -17,20 +17,29 @@ const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
  * string; a secret envelope is unwrapped anyway in case one gets through (as it does under mocks).
  */
 export function plainToken(value: unknown): string {
-    if (value && typeof value === "object" && (value as Record<string, unknown>)[SECRET_SIG_KEY] === SECRET_SIG) {
+    if (
+        value &&
+        typeof value === "object" &&
+        (value as Record<string, unknown>)[SECRET_SIG_KEY] === SECRET_SIG
+    ) {
         return String((value as { value?: unknown }).value ?? "");
     }
     return typeof value === "string" ? value : "";
 }
 
 /** Shape checks of a dynamic provider's `check`: each named input a non-empty string, unknown values skipped. */
-export function requiredStrings(news: Record<string, unknown>, keys: readonly string[], secretKeys: readonly string[] = []): { property: string; reason: string }[] {
+export function requiredStrings(
+    news: Record<string, unknown>,
+    keys: readonly string[],
+    secretKeys: readonly string[] = [],
+): { property: string; reason: string }[] {
     const failures: { property: string; reason: string }[] = [];
     for (const key of keys) {
         const raw = news[key];
         if (raw === UNKNOWN) continue;
         const value: unknown = secretKeys.includes(key) ? plainToken(raw) : raw;
-        if (typeof value !== "string" || value.trim() === "") failures.push({ property: key, reason: `${key} must be a non-empty string` });
+        if (typeof value !== "string" || value.trim() === "")
+            failures.push({ property: key, reason: `${key} must be a non-empty string` });
     }
     return failures;
 }

@@ -47,7 +47,7 @@ export function isTransientStatus(status: number): boolean {
 function describeNetworkError(err: unknown): string {
     const e = err as { message?: string; cause?: { code?: string; message?: string } } | undefined;
     const cause = e?.cause;
-    const detail = cause ? cause.code ?? cause.message : undefined;
+    const detail = cause ? (cause.code ?? cause.message) : undefined;
     const base = e?.message ?? String(err);
     return detail ? `${base} (${detail})` : base;
 }
@@ -81,13 +81,21 @@ export async function callGrafana(
         try {
             response = await fetch(url, {
                 method,
-                headers: { Authorization: `Bearer ${token}`, Accept: "application/json", ...(json === undefined ? {} : { "Content-Type": "application/json" }) },
+                headers: {
+                    Authorization: `Bearer ${token}`,
+                    Accept: "application/json",
+                    ...(json === undefined ? {} : { "Content-Type": "application/json" }),
+                },
                 body: json === undefined ? undefined : JSON.stringify(json),
                 redirect: "manual",
                 signal: controller.signal,
             });
         } catch (err) {
-            return { failure: controller.signal.aborted ? `Grafana did not answer within ${timeoutMs} ms` : `network error calling Grafana: ${describeNetworkError(err)}` };
+            return {
+                failure: controller.signal.aborted
+                    ? `Grafana did not answer within ${timeoutMs} ms`
+                    : `network error calling Grafana: ${describeNetworkError(err)}`,
+            };
         }
         let text: string;
         try {
@@ -102,11 +110,18 @@ export async function callGrafana(
         let body: Record<string, unknown> | undefined;
         try {
             const parsed: unknown = JSON.parse(text);
-            if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) body = parsed as Record<string, unknown>;
+            if (parsed && typeof parsed === "object" && !Array.isArray(parsed))
+                body = parsed as Record<string, unknown>;
         } catch {
             body = undefined;
         }
-        return { status: response.status, text, body, message: typeof body?.message === "string" ? body.message : undefined, location: response.headers.get("location") };
+        return {
+            status: response.status,
+            text,
+            body,
+            message: typeof body?.message === "string" ? body.message : undefined,
+            location: response.headers.get("location"),
+        };
     } finally {
         clearTimeout(timer);
     }
@@ -114,5 +129,9 @@ export async function callGrafana(
 
 /** What an answer says, for a message: Grafana's own message, else its text, else the status. */
 export function answerText(a: Answer): string {
-    return a.message !== undefined && a.message.trim() !== "" ? truncate(a.message) : a.text.trim() !== "" ? truncate(a.text) : `HTTP ${a.status} with an empty body`;
+    return a.message !== undefined && a.message.trim() !== ""
+        ? truncate(a.message)
+        : a.text.trim() !== ""
+          ? truncate(a.text)
+          : `HTTP ${a.status} with an empty body`;
 }

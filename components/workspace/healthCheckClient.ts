@@ -97,7 +97,12 @@ async function attemptOnce(url: string, token: string, timeoutMs: number): Promi
     if ("failure" in answer) return { ok: false, message: answer.failure, transient: true };
     const { status, body, location } = answer;
     if (status >= 300 && status < 400) {
-        return { ok: false, status, message: `Grafana redirected the health check${location ? ` to ${location}` : ""}`, transient: false };
+        return {
+            ok: false,
+            status,
+            message: `Grafana redirected the health check${location ? ` to ${location}` : ""}`,
+            transient: false,
+        };
     }
     if (status === 200 && body && typeof body.status === "string" && body.status.toUpperCase() === "OK") {
         return { ok: true, status, message: answer.message ?? "OK", transient: false };
@@ -105,7 +110,12 @@ async function attemptOnce(url: string, token: string, timeoutMs: number): Promi
     const message = answerText(answer);
     if (status === 200) {
         // 200 without {"status":"OK"}: not Grafana's health API answering.
-        return { ok: false, status, message: `unexpected answer (no "status":"OK"): ${message}`, transient: false };
+        return {
+            ok: false,
+            status,
+            message: `unexpected answer (no "status":"OK"): ${message}`,
+            transient: false,
+        };
     }
     // Never retry the token (401/403) or an unknown uid (404).
     if (status === 401 || status === 403 || status === 404) {
@@ -262,7 +272,12 @@ export function hintFor(message: string, status?: number): string | undefined {
             "<region>.amazonaws.com (no path)."
         );
     }
-    if (/did not (answer|finish)|network error/i.test(m) || status === 502 || status === 503 || status === 504) {
+    if (
+        /did not (answer|finish)|network error/i.test(m) ||
+        status === 502 ||
+        status === 503 ||
+        status === 504
+    ) {
         return (
             "Grafana was unreachable or busy until the deadline: check grafanaUrl and that the workspace is ACTIVE, " +
             "then re-run `pulumi up`."
@@ -279,7 +294,9 @@ export function formatHealthFailure(result: HealthCheckResult, req: HealthCheckR
     const status = result.status !== undefined ? `HTTP ${result.status}` : "no HTTP answer";
     const attempts = result.attempts === 1 ? "1 attempt" : `${result.attempts} attempts`;
     const hint = result.hint ?? hintFor(result.message, result.status);
-    const message = /[.!?]$/.test(result.message.trim()) ? result.message.trim() : `${result.message.trim()}.`;
+    const message = /[.!?]$/.test(result.message.trim())
+        ? result.message.trim()
+        : `${result.message.trim()}.`;
     return (
         `Grafana health check ("Save & test") failed for data source "${req.dataSourceName}" ` +
         `(uid ${req.dataSourceUid}) from source stack "${req.sourceStack}": ${status} after ${attempts}; ` +

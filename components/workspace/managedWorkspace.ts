@@ -2,7 +2,11 @@
 import * as amg from "@pulumi/aws/grafana";
 import * as iam from "@pulumi/aws/iam";
 import * as pulumi from "@pulumi/pulumi";
-import { CreateWorkspaceSettings, workspaceConfiguration, workspaceRoleTrust } from "../../shared/grafana/workspaceResource";
+import {
+    CreateWorkspaceSettings,
+    workspaceConfiguration,
+    workspaceRoleTrust,
+} from "../../shared/grafana/workspaceResource";
 import { checkedPolicyJson } from "../../shared/iam/checked";
 
 /** What the rest of the workspace component needs of the workspace, looked up or created. */
@@ -43,9 +47,14 @@ export class ManagedWorkspace extends pulumi.ComponentResource {
         this.role = this.createRole(name, args);
         this.workspace = this.createWorkspace(name, args);
         this.associateRoles(name, args);
-        this.facts = pulumi.all([this.workspace.id, this.workspace.endpoint, this.role.arn, this.workspace.grafanaVersion]).apply(
-            ([workspaceId, endpoint, roleArn, grafanaVersion]) => ({ workspaceId, endpoint, roleArn, grafanaVersion }),
-        );
+        this.facts = pulumi
+            .all([this.workspace.id, this.workspace.endpoint, this.role.arn, this.workspace.grafanaVersion])
+            .apply(([workspaceId, endpoint, roleArn, grafanaVersion]) => ({
+                workspaceId,
+                endpoint,
+                roleArn,
+                grafanaVersion,
+            }));
         this.registerOutputs({ workspaceId: this.workspace.id, endpoint: this.workspace.endpoint });
     }
 
@@ -57,7 +66,8 @@ export class ManagedWorkspace extends pulumi.ComponentResource {
             `${name}-role`,
             {
                 name: args.roleName,
-                description: "Amazon Managed Grafana workspace role: may only assume the Athena source roles (inline policy)",
+                description:
+                    "Amazon Managed Grafana workspace role: may only assume the Athena source roles (inline policy)",
                 assumeRolePolicy: trust.apply((doc) => checkedPolicyJson(doc, "", this)),
             },
             { parent: this },
@@ -77,16 +87,25 @@ export class ManagedWorkspace extends pulumi.ComponentResource {
                 dataSources: ["ATHENA"],
                 grafanaVersion: s.grafanaVersion,
                 configuration: workspaceConfiguration(),
-                networkAccessControl: s.network ? { prefixListIds: [...s.network.prefixListIds], vpceIds: [...s.network.vpceIds] } : undefined,
+                networkAccessControl: s.network
+                    ? { prefixListIds: [...s.network.prefixListIds], vpceIds: [...s.network.vpceIds] }
+                    : undefined,
             },
             { parent: this },
         );
     }
 
     private associateRoles(name: string, args: ManagedWorkspaceArgs): void {
-        for (const [role, groups] of [["ADMIN", args.settings.admins], ["EDITOR", args.settings.editors]] as const) {
+        for (const [role, groups] of [
+            ["ADMIN", args.settings.admins],
+            ["EDITOR", args.settings.editors],
+        ] as const) {
             if (groups.length === 0) continue;
-            new amg.RoleAssociation(`${name}-${role.toLowerCase()}s`, { workspaceId: this.workspace.id, role, groupIds: [...groups] }, { parent: this });
+            new amg.RoleAssociation(
+                `${name}-${role.toLowerCase()}s`,
+                { workspaceId: this.workspace.id, role, groupIds: [...groups] },
+                { parent: this },
+            );
         }
     }
 }

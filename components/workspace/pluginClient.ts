@@ -11,7 +11,17 @@
  * Pure: no Pulumi import. Captured by value into the serialized dynamic provider
  * (athenaPluginInstallation.ts) with grafanaHttp.ts and healthCheckClient.ts: globals only.
  */
-import { DEFAULT_INITIAL_BACKOFF_MS, DEFAULT_TIMEOUT_MS, MAX_BACKOFF_MS, answerText, callGrafana, isTransientStatus, positiveOr, scrubCredentials, sleep } from "./grafanaHttp";
+import {
+    DEFAULT_INITIAL_BACKOFF_MS,
+    DEFAULT_TIMEOUT_MS,
+    MAX_BACKOFF_MS,
+    answerText,
+    callGrafana,
+    isTransientStatus,
+    positiveOr,
+    scrubCredentials,
+    sleep,
+} from "./grafanaHttp";
 import { hintFor } from "./healthCheckClient";
 import { meetsPluginFloor, pluginVersionProblem } from "../../shared/grafana/pluginVersion";
 
@@ -52,13 +62,24 @@ function pluginUrl(grafanaUrl: string, pluginId: string, what: "settings" | "ins
 }
 
 /** The installed version, `null` when the plugin is not installed, or a failure to report. */
-async function installedVersion(req: PluginRequest, timeoutMs: number): Promise<{ version: string | null } | { failure: string; status?: number; transient: boolean }> {
-    const answer = await callGrafana(pluginUrl(req.grafanaUrl, req.pluginId, "settings"), req.token, timeoutMs);
+async function installedVersion(
+    req: PluginRequest,
+    timeoutMs: number,
+): Promise<{ version: string | null } | { failure: string; status?: number; transient: boolean }> {
+    const answer = await callGrafana(
+        pluginUrl(req.grafanaUrl, req.pluginId, "settings"),
+        req.token,
+        timeoutMs,
+    );
     if ("failure" in answer) return { failure: answer.failure, transient: true };
     if (answer.status === 404) return { version: null };
     const info = answer.body?.info as { version?: unknown } | undefined;
     if (answer.status === 200 && typeof info?.version === "string") return { version: info.version };
-    return { failure: `reading the plugin's settings: HTTP ${answer.status}: ${answerText(answer)}`, status: answer.status, transient: isTransientStatus(answer.status) };
+    return {
+        failure: `reading the plugin's settings: HTTP ${answer.status}: ${answerText(answer)}`,
+        status: answer.status,
+        transient: isTransientStatus(answer.status),
+    };
 }
 
 function majorOf(version: string): number {
@@ -90,7 +111,10 @@ export async function ensurePluginInstalled(req: PluginRequest): Promise<PluginR
     const timeoutMs = positiveOr(req.timeoutMs, DEFAULT_TIMEOUT_MS);
     const deadlineAt = Date.now() + positiveOr(req.deadlineMs, DEFAULT_PLUGIN_DEADLINE_MS);
     let backoff = positiveOr(req.initialBackoffMs, DEFAULT_INITIAL_BACKOFF_MS);
-    const scrub = (r: PluginResult): PluginResult => ({ ...r, message: scrubCredentials(r.message, req.token) });
+    const scrub = (r: PluginResult): PluginResult => ({
+        ...r,
+        message: scrubCredentials(r.message, req.token),
+    });
     const where = `${req.pluginId} in workspace ${req.workspaceId}`;
     const refused = pluginVersionProblem("version", req.version, req.major, req.minimumVersion);
     if (refused !== undefined) return scrub({ ok: false, message: `${where}: ${refused}` });
@@ -110,16 +134,30 @@ export async function ensurePluginInstalled(req: PluginRequest): Promise<PluginR
             break;
         }
         if (!found.transient || !(await pause())) {
-            return scrub({ ok: false, message: `cannot tell whether ${where} is installed: ${found.failure}${found.status === 401 || found.status === 403 ? ` ${hintFor(found.failure, found.status) ?? ""}` : ""}` });
+            return scrub({
+                ok: false,
+                message: `cannot tell whether ${where} is installed: ${found.failure}${found.status === 401 || found.status === 403 ? ` ${hintFor(found.failure, found.status) ?? ""}` : ""}`,
+            });
         }
     }
     if (before !== null && usable(before, req)) {
-        return scrub({ ok: true, action: "present", installedVersion: before, message: `${where}: version ${before} is installed` });
+        return scrub({
+            ok: true,
+            action: "present",
+            installedVersion: before,
+            message: `${where}: version ${before} is installed`,
+        });
     }
 
     // 2. Install the supported version.
     for (;;) {
-        const answer = await callGrafana(pluginUrl(req.grafanaUrl, req.pluginId, "install"), req.token, timeoutMs, "POST", { version: req.version });
+        const answer = await callGrafana(
+            pluginUrl(req.grafanaUrl, req.pluginId, "install"),
+            req.token,
+            timeoutMs,
+            "POST",
+            { version: req.version },
+        );
         if ("failure" in answer) {
             if (await pause()) continue;
             return scrub({ ok: false, message: `installing ${where}: ${answer.failure}` });
@@ -136,7 +174,10 @@ export async function ensurePluginInstalled(req: PluginRequest): Promise<PluginR
                 : answer.status === 404
                   ? ` Grafana's plugin catalog has no version ${req.version} for this workspace.`
                   : "";
-        return scrub({ ok: false, message: `installing ${where} (version ${req.version}): HTTP ${answer.status}: ${why}.${hint}` });
+        return scrub({
+            ok: false,
+            message: `installing ${where} (version ${req.version}): HTTP ${answer.status}: ${why}.${hint}`,
+        });
     }
 
     // 3. Wait until Grafana reports it.
@@ -152,8 +193,16 @@ export async function ensurePluginInstalled(req: PluginRequest): Promise<PluginR
             });
         }
         if (!(await pause())) {
-            const seen = "version" in found ? (found.version === null ? "not installed yet" : `at version ${found.version}`) : found.failure;
-            return scrub({ ok: false, message: `installed ${where} (version ${req.version}), but Grafana still reports it ${seen}; run pulumi up again in a minute` });
+            const seen =
+                "version" in found
+                    ? found.version === null
+                        ? "not installed yet"
+                        : `at version ${found.version}`
+                    : found.failure;
+            return scrub({
+                ok: false,
+                message: `installed ${where} (version ${req.version}), but Grafana still reports it ${seen}; run pulumi up again in a minute`,
+            });
         }
     }
 }

@@ -19,10 +19,20 @@ import type { WorkspaceSource } from "./athenaWorkspace";
 export function readSourceStack(stack: string, opts?: pulumi.CustomResourceOptions): SourceContractInputs {
     const ref = new pulumi.StackReference(childName("source", stack), { name: stack }, opts);
     const picked = ref.outputs.apply((o) => Object.fromEntries(PUBLIC_OUTPUTS.map((n) => [n, o[n]])));
-    return { public: pulumi.unsecret(picked), externalId: ref.getOutput("externalId"), secretNames: ref.secretOutputNames };
+    return {
+        public: pulumi.unsecret(picked),
+        externalId: ref.getOutput("externalId"),
+        secretNames: ref.secretOutputNames,
+    };
 }
 
 /** The sources of the workspace stack's config, each read from its stack. */
 export function sourcesFromStacks(refs: readonly SourceRef[]): WorkspaceSource[] {
-    return refs.map((s) => ({ key: s.stack, name: s.name, panels: s.panels, allowedAccountIds: s.allowedAccountIds, outputs: readSourceStack(s.stack) }));
+    return refs.map((s) => ({
+        key: s.stack,
+        name: s.name,
+        panels: s.panels,
+        allowedAccountIds: s.allowedAccountIds,
+        outputs: readSourceStack(s.stack),
+    }));
 }

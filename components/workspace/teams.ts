@@ -11,7 +11,16 @@ import * as oss from "@pulumiverse/grafana/oss";
 import type { PublicSourceOutputs } from "../../shared/contract";
 import { fleetDashboard } from "../../shared/grafana/dashboards";
 import { ATHENA_PLUGIN_ID } from "../../shared/grafana/dataSource";
-import { TeamSpec, dashboardViewers, queryItems, sourcesByTeam, teamFolderTitle, teamIdsOf, teamSet, viewItems } from "../../shared/grafana/permissions";
+import {
+    TeamSpec,
+    dashboardViewers,
+    queryItems,
+    sourcesByTeam,
+    teamFolderTitle,
+    teamIdsOf,
+    teamSet,
+    viewItems,
+} from "../../shared/grafana/permissions";
 import { folderUid } from "../../shared/grafana/uids";
 import { childName } from "../../shared/naming";
 import { refusing } from "../../shared/resourceRefusal";
@@ -24,7 +33,11 @@ import type { GrafanaAccess, SourceDataSource, TeamIds, WorkspaceDashboards } fr
  */
 export function addTeams(
     parent: pulumi.ComponentResource,
-    name: string, teams: readonly TeamSpec[], access: GrafanaAccess, assumePolicy: iam.RolePolicy): TeamIds {
+    name: string,
+    teams: readonly TeamSpec[],
+    access: GrafanaAccess,
+    assumePolicy: iam.RolePolicy,
+): TeamIds {
     const inGrafana = { parent, provider: access.provider };
     const ids = teams.map((team): [string, pulumi.Output<string>] => {
         if (team.existing) {
@@ -53,7 +66,11 @@ export function addTeams(
  */
 export function restrictDataSources(
     parent: pulumi.ComponentResource,
-    name: string, dataSources: readonly SourceDataSource[], teamIds: TeamIds, access: GrafanaAccess): void {
+    name: string,
+    dataSources: readonly SourceDataSource[],
+    teamIds: TeamIds,
+    access: GrafanaAccess,
+): void {
     for (const { source, outputs, dataSource } of dataSources) {
         new enterprise.DataSourcePermission(
             childName(`${name}-datasource-permissions`, source.key),
@@ -63,7 +80,9 @@ export function restrictDataSources(
                 datasourceType: ATHENA_PLUGIN_ID,
                 permissions: pulumi
                     .all([outputs, teamIds, access.serviceAccountId])
-                    .apply(([o, ids, serviceAccount]) => refusing(parent, () => queryItems(teamIdsOf(o.teams, ids), serviceAccount))),
+                    .apply(([o, ids, serviceAccount]) =>
+                        refusing(parent, () => queryItems(teamIdsOf(o.teams, ids), serviceAccount)),
+                    ),
             },
             { parent, provider: access.provider, dependsOn: [dataSource] },
         );
@@ -93,8 +112,14 @@ export function restrictDashboards(
     const inGrafana = { parent, provider: access.provider };
     const teamNames = teamSet(teams.map((t) => t.name));
     const grant = (teamsOf: pulumi.Input<readonly string[]>) =>
-        pulumi.all([teamsOf, teamIds]).apply(([ts, ids]) => refusing(parent, () => viewItems(teamIdsOf(ts, ids))));
-    new oss.FolderPermission(`${name}-folder-permissions`, { folderUid: built.folder.uid, permissions: [] }, { ...inGrafana, dependsOn: [built.folder] });
+        pulumi
+            .all([teamsOf, teamIds])
+            .apply(([ts, ids]) => refusing(parent, () => viewItems(teamIdsOf(ts, ids))));
+    new oss.FolderPermission(
+        `${name}-folder-permissions`,
+        { folderUid: built.folder.uid, permissions: [] },
+        { ...inGrafana, dependsOn: [built.folder] },
+    );
     built.dashboards.forEach(({ source, dashboard }, i) => {
         new oss.DashboardPermission(
             childName(`${name}-dashboard-permissions`, source.key),
@@ -102,7 +127,11 @@ export function restrictDashboards(
             { ...inGrafana, dependsOn: [dashboard] },
         );
     });
-    new oss.DashboardPermission(`${name}-dashboard-fleet-permissions`, { dashboardUid: built.fleet.uid, permissions: [] }, { ...inGrafana, dependsOn: [built.fleet] });
+    new oss.DashboardPermission(
+        `${name}-dashboard-fleet-permissions`,
+        { dashboardUid: built.fleet.uid, permissions: [] },
+        { ...inGrafana, dependsOn: [built.fleet] },
+    );
     new oss.DashboardPermission(
         `${name}-dashboard-home-permissions`,
         { dashboardUid: built.home.uid, permissions: grant(dashboardViewers([], teamNames)) },
@@ -116,19 +145,39 @@ export function restrictDashboards(
             { title, uid: folderUid(scope, title), preventDestroyIfNotEmpty: true },
             { ...inGrafana, dependsOn: [built.folder] },
         );
-        new oss.FolderPermission(childName(`${name}-folder-team-permissions`, team), { folderUid: folder.uid, permissions: grant([team]) }, { ...inGrafana, dependsOn: [folder] });
+        new oss.FolderPermission(
+            childName(`${name}-folder-team-permissions`, team),
+            { folderUid: folder.uid, permissions: grant([team]) },
+            { ...inGrafana, dependsOn: [folder] },
+        );
         // The team's sources, and the teams of each: resolved together with the set check.
         const mine = pulumi.all([all, names]).apply(([list, dsNames]) => {
-            const keys = new Set(sourcesByTeam(teamNames, list.map((o, i) => ({ key: dataSources[i].source.key, teams: o.teams }))).get(team) ?? []);
-            const picked = list.map((o, i) => ({ o, name: dsNames[i], key: dataSources[i].source.key })).filter((s) => keys.has(s.key));
-            return { names: picked.map((p) => p.name), readers: picked.length > 0 ? picked.map((p) => p.o.teams) : [[team]] };
+            const keys = new Set(
+                sourcesByTeam(
+                    teamNames,
+                    list.map((o, i) => ({ key: dataSources[i].source.key, teams: o.teams })),
+                ).get(team) ?? [],
+            );
+            const picked = list
+                .map((o, i) => ({ o, name: dsNames[i], key: dataSources[i].source.key }))
+                .filter((s) => keys.has(s.key));
+            return {
+                names: picked.map((p) => p.name),
+                readers: picked.length > 0 ? picked.map((p) => p.o.teams) : [[team]],
+            };
         });
         const dashboard = new oss.Dashboard(
             childName(`${name}-dashboard-fleet-team`, team),
             {
                 configJson: mine.apply((m) =>
                     JSON.stringify(
-                        fleetDashboard({ dataSourceNames: m.names, resultReuseMinutes: args.dashboard.resultReuseMinutes, panels: args.dashboard.panels, scope: scope, team }).json,
+                        fleetDashboard({
+                            dataSourceNames: m.names,
+                            resultReuseMinutes: args.dashboard.resultReuseMinutes,
+                            panels: args.dashboard.panels,
+                            scope: scope,
+                            team,
+                        }).json,
                     ),
                 ),
                 folder: folder.uid,
@@ -137,7 +186,10 @@ export function restrictDashboards(
         );
         new oss.DashboardPermission(
             childName(`${name}-dashboard-fleet-team-permissions`, team),
-            { dashboardUid: dashboard.uid, permissions: grant(mine.apply((m) => dashboardViewers(m.readers, teamNames))) },
+            {
+                dashboardUid: dashboard.uid,
+                permissions: grant(mine.apply((m) => dashboardViewers(m.readers, teamNames))),
+            },
             { ...inGrafana, dependsOn: [dashboard] },
         );
         return { team, dashboard };

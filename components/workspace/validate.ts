@@ -24,7 +24,12 @@ import type { CheckedSource } from "./parts";
  * trust: looked up by `workspaceId`, or created by this stack (`create`, managedWorkspace.ts, at a
  * version it supports, with a role of its own).
  */
-export function guardWorkspace(parent: pulumi.ComponentResource, name: string, args: AthenaWorkspaceArgs, partition: pulumi.Output<string>): pulumi.Output<WorkspaceFacts> {
+export function guardWorkspace(
+    parent: pulumi.ComponentResource,
+    name: string,
+    args: AthenaWorkspaceArgs,
+    partition: pulumi.Output<string>,
+): pulumi.Output<WorkspaceFacts> {
     if (args.createWorkspace) {
         const managed = new ManagedWorkspace(
             `${name}-managed`,
@@ -81,7 +86,13 @@ export function checkSources(
                 .apply(([values, names, s, p]) =>
                     refusing(parent, () => {
                         // Without `secretNames` (a source component of this program) the secret is its own.
-                        const outputs = checkPublicSourceOutputs(source.key, values as Record<string, unknown>, s, p, names as string[] | undefined);
+                        const outputs = checkPublicSourceOutputs(
+                            source.key,
+                            values as Record<string, unknown>,
+                            s,
+                            p,
+                            names as string[] | undefined,
+                        );
                         const allowed = source.allowedAccountIds;
                         if (allowed !== undefined && !allowed.includes(outputs.accountId)) {
                             throw new Refusal(
@@ -110,6 +121,14 @@ export function checkSources(
 }
 
 /** The panels of a source's own dashboard (`sourceDashboardPanels`: the workspace's choice for it, the source's own, the workspace-wide ones). */
-export function panelsOf(source: WorkspaceSource, outputs: PublicSourceOutputs, fleetPanels: readonly PanelSpec[] | undefined) {
-    return sourceDashboardPanels({ workspaceSource: source.panels, sourceStack: outputs.panels, dashboard: fleetPanels });
+export function panelsOf(
+    source: WorkspaceSource,
+    outputs: PublicSourceOutputs,
+    fleetPanels: readonly PanelSpec[] | undefined,
+) {
+    return sourceDashboardPanels({
+        workspaceSource: source.panels,
+        sourceStack: outputs.panels,
+        dashboard: fleetPanels,
+    });
 }

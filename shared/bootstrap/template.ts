@@ -16,7 +16,13 @@ import {
     planRoleSubjects,
 } from "../ci/identity";
 import { PolicyDocument, PolicyJson } from "../iam/policy";
-import { CiScope, boundaryPolicy, ciTrustPolicy, deployRolePolicy, planRolePolicy } from "../policies/ciRoles";
+import {
+    CiScope,
+    boundaryPolicy,
+    ciTrustPolicy,
+    deployRolePolicy,
+    planRolePolicy,
+} from "../policies/ciRoles";
 
 /** CloudFormation's limit on a template given inline (`TemplateBody`). */
 export const MAX_TEMPLATE_BODY_BYTES = 51_200;
@@ -31,7 +37,10 @@ export const CREATE_OIDC_PROVIDER_PARAMETER = "CreateOidcProvider";
 export const ACCOUNT_SENTINEL = "000000000000";
 
 /** The thumbprints GitHub published for its OIDC issuer's certificates. */
-const GITHUB_OIDC_THUMBPRINTS = ["6938fd4d98bab03faadb97b34396831e3780aea1", "1c58a3a8518e8759bf075b76b750d4f2df264fcd"];
+const GITHUB_OIDC_THUMBPRINTS = [
+    "6938fd4d98bab03faadb97b34396831e3780aea1",
+    "1c58a3a8518e8759bf075b76b750d4f2df264fcd",
+];
 
 export type CiRolesSettings = Omit<CiScope, "accountId"> & {
     /** `owner/repo` of the repository whose workflows the roles trust. */
@@ -75,10 +84,15 @@ const ACCOUNT_FIELD = new RegExp(`^(arn:[^:]*:[^:]*:[^:]*:)${ACCOUNT_SENTINEL}(:
 function forEveryAccount(value: Json): Json {
     if (typeof value === "string") {
         const m = ACCOUNT_FIELD.exec(value);
-        return m ? { "Fn::Sub": `${m[1].replace(/\$\{/g, "${!")}\${AWS::AccountId}${m[2].replace(/\$\{/g, "${!")}` } : value;
+        return m
+            ? {
+                  "Fn::Sub": `${m[1].replace(/\$\{/g, "${!")}\${AWS::AccountId}${m[2].replace(/\$\{/g, "${!")}`,
+              }
+            : value;
     }
     if (Array.isArray(value)) return value.map(forEveryAccount);
-    if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, forEveryAccount(v)]));
+    if (value && typeof value === "object")
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, forEveryAccount(v)]));
     return value;
 }
 
@@ -106,10 +120,19 @@ export function ciRolesTemplate(settings: CiRolesSettings): string {
         const json = d.toJSON() as PolicyJson;
         return {
             Version: json.Version,
-            Statement: json.Statement.map((s) => ({ ...(forEveryAccount(s as unknown as Json) as object), Principal: { Federated: providerArn } })),
+            Statement: json.Statement.map((s) => ({
+                ...(forEveryAccount(s as unknown as Json) as object),
+                Principal: { Federated: providerArn },
+            })),
         };
     };
-    const role = (name: string, description: string, trustDoc: PolicyDocument, policyDoc: PolicyDocument, dependsOn: string[]): Json => ({
+    const role = (
+        name: string,
+        description: string,
+        trustDoc: PolicyDocument,
+        policyDoc: PolicyDocument,
+        dependsOn: string[],
+    ): Json => ({
         Type: "AWS::IAM::Role",
         DependsOn: dependsOn,
         Properties: {
@@ -128,10 +151,15 @@ export function ciRolesTemplate(settings: CiRolesSettings): string {
             [CREATE_OIDC_PROVIDER_PARAMETER]: {
                 Type: "String",
                 AllowedValues: ["true", "false"],
-                Description: "false where the account already has GitHub's OIDC provider (an account has at most one per URL)",
+                Description:
+                    "false where the account already has GitHub's OIDC provider (an account has at most one per URL)",
             },
         },
-        Conditions: { [CREATE_OIDC_PROVIDER_PARAMETER]: { "Fn::Equals": [{ Ref: CREATE_OIDC_PROVIDER_PARAMETER }, "true"] } },
+        Conditions: {
+            [CREATE_OIDC_PROVIDER_PARAMETER]: {
+                "Fn::Equals": [{ Ref: CREATE_OIDC_PROVIDER_PARAMETER }, "true"],
+            },
+        },
         Resources: {
             // IAM trusts GitHub's issuer through its own root certificate authorities and ignores
             // the thumbprints (IAM user guide, "Create an OpenID Connect (OIDC) identity provider
@@ -152,11 +180,18 @@ export function ciRolesTemplate(settings: CiRolesSettings): string {
                 Type: "AWS::IAM::ManagedPolicy",
                 Properties: {
                     ManagedPolicyName: CI_BOUNDARY_POLICY_NAME,
-                    Description: "The most a role created by the grafana-athena deploy role may do: the source role's rights",
+                    Description:
+                        "The most a role created by the grafana-athena deploy role may do: the source role's rights",
                     PolicyDocument: policy(docs.boundary),
                 },
             },
-            PlanRole: role(CI_PLAN_ROLE_NAME, "Read-only: previews and plans of grafana-athena source stacks (GitHub Actions)", docs.planTrust, docs.planPolicy, []),
+            PlanRole: role(
+                CI_PLAN_ROLE_NAME,
+                "Read-only: previews and plans of grafana-athena source stacks (GitHub Actions)",
+                docs.planTrust,
+                docs.planPolicy,
+                [],
+            ),
             DeployRole: role(
                 CI_DEPLOY_ROLE_NAME,
                 "Applies reviewed plans of grafana-athena source stacks (GitHub Actions, production environment)",

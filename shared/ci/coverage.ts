@@ -60,11 +60,18 @@ export interface SourceNeeds {
  * The settings of a source stack that the bootstrap's roles would not reach, as problems naming
  * the source's key: empty when every one is within reach.
  */
-export function sourceReachProblems(reach: BootstrapReach, source: SourceNeeds, namespace: string): { key: string; message: string }[] {
+export function sourceReachProblems(
+    reach: BootstrapReach,
+    source: SourceNeeds,
+    namespace: string,
+): { key: string; message: string }[] {
     const problems: { key: string; message: string }[] = [];
     const where = `the CI roles of ${reach.file}`;
     if (source.roleName !== reach.sourceRoleName) {
-        problems.push({ key: `${namespace}:roleName`, message: `is ${JSON.stringify(source.roleName)}, but ${where} may create only ${JSON.stringify(reach.sourceRoleName)} (its sourceRoleName)` });
+        problems.push({
+            key: `${namespace}:roleName`,
+            message: `is ${JSON.stringify(source.roleName)}, but ${where} may create only ${JSON.stringify(reach.sourceRoleName)} (its sourceRoleName)`,
+        });
     }
     if (source.permissionsBoundary !== CI_BOUNDARY_POLICY_NAME) {
         problems.push({
@@ -73,7 +80,10 @@ export function sourceReachProblems(reach: BootstrapReach, source: SourceNeeds, 
         });
     }
     if (!reach.regions.includes(source.region)) {
-        problems.push({ key: "aws:region", message: `is ${source.region}, which ${where} do not reach (its regions: ${reach.regions.join(", ")})` });
+        problems.push({
+            key: "aws:region",
+            message: `is ${source.region}, which ${where} do not reach (its regions: ${reach.regions.join(", ")})`,
+        });
     }
     if (!reach.workgroupNames.some((p) => iamNameMatches(p, source.workgroup.name))) {
         problems.push({
@@ -81,7 +91,10 @@ export function sourceReachProblems(reach: BootstrapReach, source: SourceNeeds, 
             message: `${JSON.stringify(source.workgroup.name)} matches none of the workgroupNames of ${reach.file} (${reach.workgroupNames.join(", ")}): rename it or add a pattern there`,
         });
     }
-    if (source.results.create && !reach.resultsBucketNames.some((p) => iamNameMatches(p, source.results.bucket))) {
+    if (
+        source.results.create &&
+        !reach.resultsBucketNames.some((p) => iamNameMatches(p, source.results.bucket))
+    ) {
         problems.push({
             key: `${namespace}:results.bucket`,
             message: `${JSON.stringify(source.results.bucket)} matches none of the resultsBucketNames of ${reach.file} (${reach.resultsBucketNames.join(", ")}): rename it or add a pattern there`,

@@ -38,7 +38,13 @@ const DEPLOY_EVENTS = ["push", "schedule", "workflow_dispatch"] as const;
  * ref, and the event. GitHub's default subject, `repo:<owner>/<repo>:environment:<name>`, names no
  * workflow, so any workflow of the repository that uses the environment would match it.
  */
-function jobSubject(repository: string, environment: string, workflow: string, ref: string, event: string): string {
+function jobSubject(
+    repository: string,
+    environment: string,
+    workflow: string,
+    ref: string,
+    event: string,
+): string {
     return `repo:${repository}:environment:${environment}:job_workflow_ref:${repository}/${workflow}@${ref}:event_name:${event}`;
 }
 
@@ -62,7 +68,10 @@ export function planRoleSubjects(repository: string): RoleSubjects {
 
 /** The deploy role: only the `production` environment of a deploy run of main; never a pull request. */
 export function deployRoleSubjects(repository: string): RoleSubjects {
-    return { exact: DEPLOY_EVENTS.map((e) => jobSubject(repository, "production", DEPLOY_WORKFLOW, MAIN, e)), like: [] };
+    return {
+        exact: DEPLOY_EVENTS.map((e) => jobSubject(repository, "production", DEPLOY_WORKFLOW, MAIN, e)),
+        like: [],
+    };
 }
 
 /** The ARN of a CI role in an account. */

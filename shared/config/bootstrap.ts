@@ -22,15 +22,29 @@ const DEFAULT_RESULTS_BUCKET_NAMES = ["grafana-athena-*"];
 const MAX_PATTERNS = 10;
 
 const repository = z
-    .string({ error: (i) => (i.input === undefined ? "is required: the GitHub repository whose workflows the roles trust, owner/repo" : `must be owner/repo, got ${r.describe(i.input)}`) })
-    .regex(REPOSITORY, { error: (i) => `must be a GitHub repository owner/repo (owner: letters, digits, hyphens; repo: letters, digits, . _ -), got ${r.describe(i.input)}` })
-    .refine((s) => !s.endsWith("/.") && !s.endsWith("/.."), { error: (i) => `must name a repository, got ${r.describe(i.input)}` });
+    .string({
+        error: (i) =>
+            i.input === undefined
+                ? "is required: the GitHub repository whose workflows the roles trust, owner/repo"
+                : `must be owner/repo, got ${r.describe(i.input)}`,
+    })
+    .regex(REPOSITORY, {
+        error: (i) =>
+            `must be a GitHub repository owner/repo (owner: letters, digits, hyphens; repo: letters, digits, . _ -), got ${r.describe(i.input)}`,
+    })
+    .refine((s) => !s.endsWith("/.") && !s.endsWith("/.."), {
+        error: (i) => `must name a repository, got ${r.describe(i.input)}`,
+    });
 
 /** An organisational unit (`ou-` root part, `-` and its own part) or the organisation's root (`r-`). */
 const organizationalUnitId = z
-    .string({ error: (i) => `must be an organisational unit ID such as ou-ab12-cdef3456, got ${r.describe(i.input)}` })
+    .string({
+        error: (i) =>
+            `must be an organisational unit ID such as ou-ab12-cdef3456, got ${r.describe(i.input)}`,
+    })
     .regex(/^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$/, {
-        error: (i) => `must be an organisational unit ID (ou-<4-32>-<8-32> lowercase letters and digits) or the root (r-...), got ${r.describe(i.input)}`,
+        error: (i) =>
+            `must be an organisational unit ID (ou-<4-32>-<8-32> lowercase letters and digits) or the root (r-...), got ${r.describe(i.input)}`,
     });
 
 /**
@@ -40,15 +54,23 @@ const organizationalUnitId = z
  */
 const namePattern = (what: string, chars: RegExp, example: string) =>
     z
-        .string({ error: (i) => `must be a ${what} name or pattern such as ${example}, got ${r.describe(i.input)}` })
-        .regex(chars, { error: (i) => `must be a ${what} name or pattern such as ${example} (its name's characters, * for any), got ${r.describe(i.input)}` })
+        .string({
+            error: (i) => `must be a ${what} name or pattern such as ${example}, got ${r.describe(i.input)}`,
+        })
+        .regex(chars, {
+            error: (i) =>
+                `must be a ${what} name or pattern such as ${example} (its name's characters, * for any), got ${r.describe(i.input)}`,
+        })
         .refine((p) => /^[^*]{3}/.test(p), {
-            error: (i) => `must begin with at least 3 characters before any *: ${r.describe(i.input)} would reach other ${what}s of the account`,
+            error: (i) =>
+                `must begin with at least 3 characters before any *: ${r.describe(i.input)} would reach other ${what}s of the account`,
         });
 
 const patternList = (what: string, item: z.ZodType<string>) =>
     z
-        .array(item, { error: (i) => `must be a list of ${what} names or patterns, got ${r.describe(i.input)}` })
+        .array(item, {
+            error: (i) => `must be a list of ${what} names or patterns, got ${r.describe(i.input)}`,
+        })
         .min(1, { error: `must list at least one ${what} name or pattern` })
         .max(MAX_PATTERNS, { error: `must list at most ${MAX_PATTERNS} ${what} names or patterns` })
         .refine((xs) => new Set(xs).size === xs.length, { error: `lists a ${what} twice` });
@@ -77,13 +99,16 @@ export const BOOTSTRAP_KEYS = declareKeys({
                         : `must be a list of organisational unit IDs, got ${r.describe(i.input)}`,
             })
             .min(1, { error: "must list at least one organisational unit" })
-            .max(100, { error: "must list at most 100 organisational units (a StackSet instance each): list their parent instead" })
+            .max(100, {
+                error: "must list at most 100 organisational units (a StackSet instance each): list their parent instead",
+            })
             .refine((xs) => new Set(xs).size === xs.length, { error: "lists an organisational unit twice" }),
     },
     delegatedAdministrator: {
         type: "boolean",
         default: false,
-        description: "The stack runs in a delegated administrator account of CloudFormation StackSets (CallAs DELEGATED_ADMIN), not in the management account.",
+        description:
+            "The stack runs in a delegated administrator account of CloudFormation StackSets (CallAs DELEGATED_ADMIN), not in the management account.",
         rule: r.bool("the stack runs in a delegated administrator account, not the management account"),
     },
     createOidcProvider: {
@@ -137,7 +162,8 @@ export const BOOTSTRAP_KEYS = declareKeys({
     stateKmsKeyArn: {
         type: "string",
         optional: true,
-        description: "The KMS key of the stacks' secrets provider (awskms://...): the plan role may decrypt with it, the deploy role also encrypt.",
+        description:
+            "The KMS key of the stacks' secrets provider (awskms://...): the plan role may decrypt with it, the deploy role also encrypt.",
         rule: r.kmsKeyArn,
     },
     organizationId: {
@@ -160,24 +186,42 @@ function crossChecks(region: string | undefined) {
             ctx.addIssue({
                 code: "custom",
                 path: ["organizationId"],
-                message: "is required with stateBucket: the state bucket's policy lets only the organisation's CI roles in (aws:PrincipalOrgID), e.g. o-a1b2c3d4e5",
+                message:
+                    "is required with stateBucket: the state bucket's policy lets only the organisation's CI roles in (aws:PrincipalOrgID), e.g. o-a1b2c3d4e5",
             });
         }
         if (s.stateKmsKeyArn !== undefined && s.stateBucket === undefined) {
-            ctx.addIssue({ code: "custom", path: ["stateKmsKeyArn"], message: "is the key of a self-managed backend's secrets: set stateBucket too, or leave it out" });
+            ctx.addIssue({
+                code: "custom",
+                path: ["stateKmsKeyArn"],
+                message:
+                    "is the key of a self-managed backend's secrets: set stateBucket too, or leave it out",
+            });
         }
         const partition = region && r.region.safeParse(region).success ? partitionOf(region) : undefined;
         if (partition === undefined) return;
         if (Array.isArray(s.regions)) {
             s.regions.forEach((other, i) => {
-                if (typeof other === "string" && r.region.safeParse(other).success && partitionOf(other) !== partition) {
-                    ctx.addIssue({ code: "custom", path: ["regions", i], message: `is in ${partitionOf(other)}, but aws:region ${region} is in ${partition}: one organisation is one partition` });
+                if (
+                    typeof other === "string" &&
+                    r.region.safeParse(other).success &&
+                    partitionOf(other) !== partition
+                ) {
+                    ctx.addIssue({
+                        code: "custom",
+                        path: ["regions", i],
+                        message: `is in ${partitionOf(other)}, but aws:region ${region} is in ${partition}: one organisation is one partition`,
+                    });
                 }
             });
         }
         const key = typeof s.stateKmsKeyArn === "string" ? partitionOfArn(s.stateKmsKeyArn) : undefined;
         if (key !== undefined && key !== partition) {
-            ctx.addIssue({ code: "custom", path: ["stateKmsKeyArn"], message: `is in the ${key} partition, but aws:region ${region} is in ${partition}: give a key of the ${partition} partition` });
+            ctx.addIssue({
+                code: "custom",
+                path: ["stateKmsKeyArn"],
+                message: `is in the ${key} partition, but aws:region ${region} is in ${partition}: give a key of the ${partition} partition`,
+            });
         }
     };
 }

@@ -39,7 +39,8 @@ export function jsonTextDepth(text: string): number {
     for (let i = 0; i < text.length; i++) {
         const c = text.charCodeAt(i);
         if (inString) {
-            if (c === 0x5c) i++; // backslash: skip the escaped character
+            if (c === 0x5c)
+                i++; // backslash: skip the escaped character
             else if (c === 0x22) inString = false;
         } else if (c === 0x22) {
             inString = true;
@@ -63,15 +64,18 @@ export function valueDepth(value: unknown, limit = MAX_DEPTH): number {
         const here = d + 1;
         if (here > deepest) deepest = here;
         if (deepest > limit) return deepest;
-        for (const child of Array.isArray(v) ? v : Object.values(v as Record<string, unknown>)) stack.push([child, here]);
+        for (const child of Array.isArray(v) ? v : Object.values(v as Record<string, unknown>))
+            stack.push([child, here]);
     }
     return deepest;
 }
 
 /** Why a raw config value is too big or too deep to read, or undefined when it is not. */
 export function rawValueProblem(raw: string): string | undefined {
-    if (raw.length > MAX_VALUE_CHARS) return `is ${raw.length} characters long, more than any setting of this project needs (at most ${MAX_VALUE_CHARS})`;
+    if (raw.length > MAX_VALUE_CHARS)
+        return `is ${raw.length} characters long, more than any setting of this project needs (at most ${MAX_VALUE_CHARS})`;
     const depth = jsonTextDepth(raw);
-    if (depth > MAX_DEPTH) return `nests lists or objects ${depth} levels deep, deeper than any setting of this project (at most ${MAX_DEPTH})`;
+    if (depth > MAX_DEPTH)
+        return `nests lists or objects ${depth} levels deep, deeper than any setting of this project (at most ${MAX_DEPTH})`;
     return undefined;
 }

@@ -33,12 +33,27 @@ export const snsTopicArn = z
 
 const name = r.displayName("a contact point name");
 
-const sns = z.object({ name, type: z.literal("sns"), topicArn: snsTopicArn }, { error: r.objectOf('{name, type: "sns", topicArn}') }).strict();
-const slack = z
-    .object({ name, type: z.literal("slack"), recipient: r.displayName("a Slack channel").optional() }, { error: r.objectOf('{name, type: "slack", recipient?}') })
+const sns = z
+    .object(
+        { name, type: z.literal("sns"), topicArn: snsTopicArn },
+        { error: r.objectOf('{name, type: "sns", topicArn}') },
+    )
     .strict();
-const pagerduty = z.object({ name, type: z.literal("pagerduty") }, { error: r.objectOf('{name, type: "pagerduty"}') }).strict();
-const webhook = z.object({ name, type: z.literal("webhook"), url: r.httpsEndpoint }, { error: r.objectOf('{name, type: "webhook", url}') }).strict();
+const slack = z
+    .object(
+        { name, type: z.literal("slack"), recipient: r.displayName("a Slack channel").optional() },
+        { error: r.objectOf('{name, type: "slack", recipient?}') },
+    )
+    .strict();
+const pagerduty = z
+    .object({ name, type: z.literal("pagerduty") }, { error: r.objectOf('{name, type: "pagerduty"}') })
+    .strict();
+const webhook = z
+    .object(
+        { name, type: z.literal("webhook"), url: r.httpsEndpoint },
+        { error: r.objectOf('{name, type: "webhook", url}') },
+    )
+    .strict();
 
 export const contactPointSettings = z.discriminatedUnion("type", [sns, slack, pagerduty, webhook], {
     error: (i) => `must be {name, type: ${CONTACT_POINT_TYPES.join("|")}, ...}, got ${r.describe(i.input)}`,
@@ -46,8 +61,12 @@ export const contactPointSettings = z.discriminatedUnion("type", [sns, slack, pa
 export type ContactPointSettings = z.output<typeof contactPointSettings>;
 
 export const contactPointList = z
-    .array(contactPointSettings, { error: (i) => `must be a list of {name, type, ...}, got ${r.describe(i.input)}` })
-    .refine((cs) => new Set(cs.map((c) => c.name)).size === cs.length, { error: "lists a contact point twice" });
+    .array(contactPointSettings, {
+        error: (i) => `must be a list of {name, type, ...}, got ${r.describe(i.input)}`,
+    })
+    .refine((cs) => new Set(cs.map((c) => c.name)).size === cs.length, {
+        error: "lists a contact point twice",
+    });
 
 /**
  * The secrets by contact point name. Its messages never show a value: the key is encrypted, and a
@@ -67,7 +86,12 @@ export function contactPointProblems(s: {
 }): { path: (string | number)[]; message: string }[] {
     // Each key's own rule has said what is wrong with a value of the wrong shape.
     const shapes: unknown[] = [s.contactPoints, s.teams];
-    if (!shapes.every(Array.isArray) || typeof s.contactPointSecrets !== "object" || s.contactPointSecrets === null) return [];
+    if (
+        !shapes.every(Array.isArray) ||
+        typeof s.contactPointSecrets !== "object" ||
+        s.contactPointSecrets === null
+    )
+        return [];
     const byName = new Map(s.contactPoints.map((c) => [c.name, c]));
     const problems: { path: (string | number)[]; message: string }[] = [];
     s.teams.forEach((t, i) => {

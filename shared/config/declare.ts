@@ -69,7 +69,12 @@ export type ShapeOf<T extends KeyDeclarations> = { -readonly [K in keyof T]: Fie
  * (`prefault`), so an object's `{}` gets every field's own default, as the CLI's `{}` would.
  */
 export function shapeOf<T extends KeyDeclarations>(keys: T): ShapeOf<T> {
-    const field = (d: KeyDeclaration): z.ZodType => (d.optional ? d.rule.optional() : d.default !== undefined ? d.rule.prefault(d.default as never) : d.rule);
+    const field = (d: KeyDeclaration): z.ZodType =>
+        d.optional
+            ? d.rule.optional()
+            : d.default !== undefined
+              ? d.rule.prefault(d.default as never)
+              : d.rule;
     return Object.fromEntries(Object.entries(keys).map(([k, d]) => [k, field(d)])) as ShapeOf<T>;
 }
 
@@ -79,7 +84,9 @@ export function kindsOf<T extends KeyDeclarations>(keys: T): { [K in keyof T]: K
         if (d.secret) return d.type === "string" ? "secret" : "secretJson";
         return d.type === "string" ? "string" : "json";
     };
-    return Object.fromEntries(Object.entries(keys).map(([k, d]) => [k, kind(d)])) as { [K in keyof T]: KeyKind };
+    return Object.fromEntries(Object.entries(keys).map(([k, d]) => [k, kind(d)])) as {
+        [K in keyof T]: KeyKind;
+    };
 }
 
 /** A key's declaration as `Pulumi.yaml` writes it. */
@@ -121,5 +128,7 @@ export function secretKeysOf(keys: KeyDeclarations): string[] {
  */
 export function argumentDoc(d: KeyDeclaration): string {
     const fallback: unknown = d.default;
-    return typeof fallback === "string" || typeof fallback === "number" || typeof fallback === "boolean" ? `${d.description} Default \`${fallback}\`.` : d.description;
+    return typeof fallback === "string" || typeof fallback === "number" || typeof fallback === "boolean"
+        ? `${d.description} Default \`${fallback}\`.`
+        : d.description;
 }

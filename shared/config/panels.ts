@@ -19,14 +19,21 @@ export const MAX_PANEL_SQL = 20_000;
 export const panelSettings = z
     .object(
         {
-            type: z.enum(PANEL_TYPES as [PanelType, ...PanelType[]], { error: (i) => `must be one of ${PANEL_TYPES.join(", ")}, got ${r.describe(i.input)}` }),
+            type: z.enum(PANEL_TYPES as [PanelType, ...PanelType[]], {
+                error: (i) => `must be one of ${PANEL_TYPES.join(", ")}, got ${r.describe(i.input)}`,
+            }),
             title: r.displayName("the panel title", 200),
             sql: z
                 .string({ error: "is required: the Athena SQL of the panel" })
                 .refine((t) => t.trim().length > 0, { error: "must not be empty" })
-                .refine((t) => t.length <= MAX_PANEL_SQL, { error: (i) => `must be at most ${MAX_PANEL_SQL} characters of SQL, got ${String(i.input).length}` }),
+                .refine((t) => t.length <= MAX_PANEL_SQL, {
+                    error: (i) =>
+                        `must be at most ${MAX_PANEL_SQL} characters of SQL, got ${String(i.input).length}`,
+                }),
             format: z
-                .enum(QUERY_FORMATS as [QueryFormat, ...QueryFormat[]], { error: (i) => `must be one of ${QUERY_FORMATS.join(", ")}, got ${r.describe(i.input)}` })
+                .enum(QUERY_FORMATS as [QueryFormat, ...QueryFormat[]], {
+                    error: (i) => `must be one of ${QUERY_FORMATS.join(", ")}, got ${r.describe(i.input)}`,
+                })
                 .optional(),
         },
         { error: r.objectOf("{type, title, sql, format?}") },
@@ -34,11 +41,18 @@ export const panelSettings = z
     .strict();
 
 const panelArray = z
-    .array(panelSettings, { error: (i) => `must be a list of {type, title, sql, format?}, got ${r.describe(i.input)}` })
-    .max(MAX_PANELS, { error: (i) => `lists ${(i.input as unknown[]).length} panels, more than the ${MAX_PANELS} one dashboard takes` });
+    .array(panelSettings, {
+        error: (i) => `must be a list of {type, title, sql, format?}, got ${r.describe(i.input)}`,
+    })
+    .max(MAX_PANELS, {
+        error: (i) =>
+            `lists ${(i.input as unknown[]).length} panels, more than the ${MAX_PANELS} one dashboard takes`,
+    });
 
 /** Panels that replace the sample panels: at least one (leave the key out for the samples). */
-export const panelList = panelArray.min(1, { error: "must list at least one panel, or be left out for the sample panels" });
+export const panelList = panelArray.min(1, {
+    error: "must list at least one panel, or be left out for the sample panels",
+});
 
 /**
  * A source stack's own panels. Empty means none (Pulumi.yaml declares `[]` as the default of an

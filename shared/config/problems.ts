@@ -36,13 +36,20 @@ export function keyOf(namespace: string, path: readonly PropertyKey[]): string {
 }
 
 /** Zod issues as config problems. Unknown keys are reported one by one, as typos usually are. */
-export function problemsFromZod(namespace: string, error: z.ZodError, prefix: readonly PropertyKey[] = []): ConfigProblem[] {
+export function problemsFromZod(
+    namespace: string,
+    error: z.ZodError,
+    prefix: readonly PropertyKey[] = [],
+): ConfigProblem[] {
     const problems: ConfigProblem[] = [];
     for (const issue of error.issues) {
         const path = [...prefix, ...issue.path];
         if (issue.code === "unrecognized_keys") {
             for (const k of issue.keys) {
-                problems.push({ key: keyOf(namespace, [...path, k]), message: "is not a known setting (check the spelling against Pulumi.yaml)" });
+                problems.push({
+                    key: keyOf(namespace, [...path, k]),
+                    message: "is not a known setting (check the spelling against Pulumi.yaml)",
+                });
             }
         } else {
             problems.push({ key: keyOf(namespace, path), message: issue.message });
@@ -60,7 +67,10 @@ export function parseOrThrow<T extends z.ZodTypeAny>(
     earlier: readonly ConfigProblem[] = [],
 ): z.output<T> {
     const result = schema.safeParse(input);
-    const problems = [...earlier, ...(result.success ? [] : problemsFromZod(namespace, result.error, prefix))];
+    const problems = [
+        ...earlier,
+        ...(result.success ? [] : problemsFromZod(namespace, result.error, prefix)),
+    ];
     if (problems.length > 0) {
         throw new ConfigError(problems);
     }

@@ -90,7 +90,10 @@ export function rawConfig(
         }
         const kind = kinds[key];
         if (kind === undefined) {
-            problems.push({ key: fullKey, message: "is not a known setting (check the spelling against Pulumi.yaml)" });
+            problems.push({
+                key: fullKey,
+                message: "is not a known setting (check the spelling against Pulumi.yaml)",
+            });
             continue;
         }
         if (raw === "") continue;
@@ -100,11 +103,18 @@ export function rawConfig(
         if (kind === "secretJson" && !secret && (raw === "{}" || raw === "[]")) continue;
         const secretKind = kind === "secret" || kind === "secretJson";
         if (secretKind && !secret) {
-            problems.push({ key: fullKey, message: `must be set as a secret, not in plain text (the value is not shown): pulumi config set --secret ${key} <value>` });
+            problems.push({
+                key: fullKey,
+                message: `must be set as a secret, not in plain text (the value is not shown): pulumi config set --secret ${key} <value>`,
+            });
         }
         // Bounded before anything recurses into it (JSON.parse's result, zod, the secret scan).
         const json = kind === "json" || kind === "secretJson";
-        const bound = json ? rawValueProblem(raw) : raw.length > MAX_VALUE_CHARS ? rawValueProblem(raw) : undefined;
+        const bound = json
+            ? rawValueProblem(raw)
+            : raw.length > MAX_VALUE_CHARS
+              ? rawValueProblem(raw)
+              : undefined;
         if (bound) {
             problems.push({ key: fullKey, message: `${bound} (the value is not shown)` });
             unread.add(fullKey);
@@ -145,11 +155,17 @@ export function rawConfig(
  * object key may be secret only when it holds a field that must be (`secretFields`, the root's
  * `workspace.grafanaAuth`). Undefined when the secret is in place.
  */
-function misplacedSecretProblem(key: string, value: unknown, secretFields: readonly string[]): string | undefined {
-    if (secretFields.length > 0 && value && typeof value === "object" && secretFields.some((f) => f in value)) return undefined;
-    const fix = secretFields.length > 0
-        ? `only ${secretFields.map((f) => `${key}.${f}`).join(", ")} may be a secret: set every other field in plain text`
-        : `set it in plain text (pulumi config set ${key} <value>${value !== null && typeof value === "object" ? ", or --path without --secret" : ""})`;
+function misplacedSecretProblem(
+    key: string,
+    value: unknown,
+    secretFields: readonly string[],
+): string | undefined {
+    if (secretFields.length > 0 && value && typeof value === "object" && secretFields.some((f) => f in value))
+        return undefined;
+    const fix =
+        secretFields.length > 0
+            ? `only ${secretFields.map((f) => `${key}.${f}`).join(", ")} may be a secret: set every other field in plain text`
+            : `set it in plain text (pulumi config set ${key} <value>${value !== null && typeof value === "object" ? ", or --path without --secret" : ""})`;
     return `is a secret, but it is not a secret setting: its value would be shown in plans and exported in plain text; ${fix} (the value is not shown)`;
 }
 
@@ -213,11 +229,20 @@ export function allowedAccountIdsProblem(all: Record<string, string>): ConfigPro
     } catch {
         parsed = raw;
     }
-    const bad = Array.isArray(parsed) ? parsed.findIndex((a) => typeof a !== "string" || !/^\d{12}$/.test(a)) : -1;
+    const bad = Array.isArray(parsed)
+        ? parsed.findIndex((a) => typeof a !== "string" || !/^\d{12}$/.test(a))
+        : -1;
     if (Array.isArray(parsed) && parsed.length > 0 && bad < 0) return undefined;
     // The entry that is wrong, shown (cut short), not just "a list".
-    const got = !Array.isArray(parsed) ? describe(parsed) : parsed.length === 0 ? "an empty list" : `entry ${bad + 1} of ${parsed.length}: ${describe(parsed[bad])}`;
-    return { key: "aws:allowedAccountIds", message: `must be a list of 12-digit AWS account IDs as strings, such as ["111122223333"], got ${got}` };
+    const got = !Array.isArray(parsed)
+        ? describe(parsed)
+        : parsed.length === 0
+          ? "an empty list"
+          : `entry ${bad + 1} of ${parsed.length}: ${describe(parsed[bad])}`;
+    return {
+        key: "aws:allowedAccountIds",
+        message: `must be a list of 12-digit AWS account IDs as strings, such as ["111122223333"], got ${got}`,
+    };
 }
 
 /**
@@ -237,7 +262,15 @@ export function readSettings<T extends z.ZodTypeAny>(
     const foreign = foreignSecretProblems(view);
     const secrets = secretStrings(view);
     try {
-        return withHiddenValues(secrets, () => parseOrThrow(schema, values, namespace, [], [...earlier, ...(accounts ? [accounts] : []), ...foreign, ...problems]));
+        return withHiddenValues(secrets, () =>
+            parseOrThrow(
+                schema,
+                values,
+                namespace,
+                [],
+                [...earlier, ...(accounts ? [accounts] : []), ...foreign, ...problems],
+            ),
+        );
     } catch (e) {
         if (!(e instanceof ConfigError)) throw e;
         // A value too big or too deep to read is reported once, not again as missing.
@@ -250,7 +283,11 @@ export function readSettings<T extends z.ZodTypeAny>(
 export function awsRegion(all: Record<string, string> = runtimeConfig().all): string | ConfigProblem {
     const region = all["aws:region"];
     if (!region) {
-        return { key: "aws:region", message: "is required: the AWS region of this stack, e.g. eu-west-1 (pulumi config set aws:region eu-west-1)" };
+        return {
+            key: "aws:region",
+            message:
+                "is required: the AWS region of this stack, e.g. eu-west-1 (pulumi config set aws:region eu-west-1)",
+        };
     }
     const parsed = regionRule.safeParse(region);
     return parsed.success ? parsed.data : { key: "aws:region", message: parsed.error.issues[0].message };
@@ -273,7 +310,9 @@ export function orRunError<T>(read: () => T): T {
 
 /** Options whose Grafana token, read from config, must stay a secret in the program. */
 export function withSecretGrafanaAuth<T extends { grafanaAuth?: pulumi.Input<string> }>(options: T): T {
-    return options.grafanaAuth !== undefined ? { ...options, grafanaAuth: sdk().secret(options.grafanaAuth) } : options;
+    return options.grafanaAuth !== undefined
+        ? { ...options, grafanaAuth: sdk().secret(options.grafanaAuth) }
+        : options;
 }
 
 export { ConfigError };

@@ -8,32 +8,58 @@ import { accountOfArn } from "../naming";
 import { partitionOf } from "../partition";
 import { KeyDeclarations, declareKeys, kindsOf, secretKeysOf, shapeOf } from "./declare";
 import * as r from "./rules";
-import { SOURCE_KEYS, partitionChecks, crossChecks as sourceCrossChecks, sourceSettingsShape } from "./source";
+import {
+    SOURCE_KEYS,
+    partitionChecks,
+    crossChecks as sourceCrossChecks,
+    sourceSettingsShape,
+} from "./source";
 import { WORKSPACE_COMMON_KEYS, workspaceCommonShape, workspaceCrossChecks } from "./workspace";
 
 export const ROOT_NAMESPACE = "grafana-athena";
 
 /** How the program reaches one account: its region, and optionally a role to assume there (the AWS provider's settings). */
 export const ACCOUNT_ACCESS_KEYS = declareKeys({
-    region: { type: "string", description: "The account's AWS region (the AWS provider's region).", rule: r.region },
-    assumeRoleArn: { type: "string", optional: true, description: "A role of the account that the program assumes to reach it.", rule: r.roleArn },
+    region: {
+        type: "string",
+        description: "The account's AWS region (the AWS provider's region).",
+        rule: r.region,
+    },
+    assumeRoleArn: {
+        type: "string",
+        optional: true,
+        description: "A role of the account that the program assumes to reach it.",
+        rule: r.roleArn,
+    },
     accountId: {
         type: "string",
         optional: true,
-        description: "The account this side must deploy into: the AWS provider refuses any other (allowedAccountIds).",
+        description:
+            "The account this side must deploy into: the AWS provider refuses any other (allowedAccountIds).",
         rule: r.accountId,
     },
 });
 
 /** The workspace side's own key. */
 export const ROOT_WORKSPACE_KEYS = declareKeys({
-    sourceName: { type: "string", optional: true, description: "The data source's name in Grafana; default the source's label.", rule: r.label },
+    sourceName: {
+        type: "string",
+        optional: true,
+        description: "The data source's name in Grafana; default the source's label.",
+        rule: r.label,
+    },
 });
 
 const accountAccessShape = shapeOf(ACCOUNT_ACCESS_KEYS);
 
 const sourceObject = z
-    .object({ ...sourceSettingsShape, ...accountAccessShape }, { error: (i) => (i.input === undefined ? "is required: the data account's settings" : "must be an object") })
+    .object(
+        { ...sourceSettingsShape, ...accountAccessShape },
+        {
+            error: (i) =>
+                i.input === undefined ? "is required: the data account's settings" : "must be an object",
+        },
+    )
     .strict()
     .superRefine(sourceCrossChecks, r.onAnyObject)
     .superRefine((s, ctx) => partitionChecks(s.region, "source.region")(s, ctx), r.onAnyObject);
@@ -41,13 +67,19 @@ const sourceObject = z
 const workspaceObject = z
     .object(
         { ...workspaceCommonShape, ...accountAccessShape, ...shapeOf(ROOT_WORKSPACE_KEYS) },
-        { error: (i) => (i.input === undefined ? "is required: the Grafana account's settings" : "must be an object") },
+        {
+            error: (i) =>
+                i.input === undefined ? "is required: the Grafana account's settings" : "must be an object",
+        },
     )
     .strict()
     .superRefine(workspaceCrossChecks, r.onAnyObject);
 
 /** `{a, b?}`: the keys of declarations, those a stack may leave out marked `?`. */
-const fields = (keys: KeyDeclarations) => `{${Object.entries(keys).map(([k, d]) => (d.optional || d.default !== undefined ? `${k}?` : k)).join(", ")}}`;
+const fields = (keys: KeyDeclarations) =>
+    `{${Object.entries(keys)
+        .map(([k, d]) => (d.optional || d.default !== undefined ? `${k}?` : k))
+        .join(", ")}}`;
 /** Key names, each secret one with how to set it in this object. */
 const names = (side: string, keys: KeyDeclarations) =>
     Object.entries(keys)
@@ -80,18 +112,31 @@ export const rootSettings = z
             const { assumeRoleArn, accountId } = s[side];
             const account = assumeRoleArn ? accountOfArn(assumeRoleArn) : undefined;
             if (account && accountId && account !== accountId) {
-                ctx.addIssue({ code: "custom", path: [side, "assumeRoleArn"], message: `is a role of account ${account}, but ${side}.accountId is ${accountId}: the provider would refuse it` });
+                ctx.addIssue({
+                    code: "custom",
+                    path: [side, "assumeRoleArn"],
+                    message: `is a role of account ${account}, but ${side}.accountId is ${accountId}: the provider would refuse it`,
+                });
             }
         }
         const [sp, wp] = [partitionOf(s.source.region), partitionOf(s.workspace.region)];
         if (sp && wp && sp !== wp) {
-            ctx.addIssue({ code: "custom", path: ["workspace", "region"], message: `is in the ${wp} partition, but source.region is in ${sp}: a role of one partition cannot be assumed from another` });
+            ctx.addIssue({
+                code: "custom",
+                path: ["workspace", "region"],
+                message: `is in the ${wp} partition, but source.region is in ${sp}: a role of one partition cannot be assumed from another`,
+            });
         }
         // Both halves are known here: workspace.dashboard.panels run on the source (its fleet row,
         // and its dashboard when source.panels is empty), so they may read only what it grants.
         const grant = { catalog: s.source.catalog, database: s.source.database, tables: s.source.tables };
         (s.workspace.dashboard.panels ?? []).forEach((panel, i) => {
-            for (const problem of panelGrantProblems([panel], grant)) ctx.addIssue({ code: "custom", path: ["workspace", "dashboard", "panels", i, "sql"], message: problem });
+            for (const problem of panelGrantProblems([panel], grant))
+                ctx.addIssue({
+                    code: "custom",
+                    path: ["workspace", "dashboard", "panels", i, "sql"],
+                    message: problem,
+                });
         });
         if (s.workspace.accountId && s.workspace.accountId !== s.source.grafanaAccountId) {
             ctx.addIssue({
@@ -103,14 +148,26 @@ export const rootSettings = z
     })
     // The two components' arguments, by the same mappings as the two projects; each side's AWS
     // access (region, role, account) apart, for its provider.
-    .transform(({ source: { region, assumeRoleArn, accountId, ...settings }, workspace: { region: wRegion, assumeRoleArn: wRole, accountId: wAccount, sourceName, ...options } }) => ({
-        source: { args: { ...settings, region }, access: { region, assumeRoleArn, accountId } },
-        workspace: { options, access: { region: wRegion, assumeRoleArn: wRole, accountId: wAccount }, sourceName },
-    }));
+    .transform(
+        ({
+            source: { region, assumeRoleArn, accountId, ...settings },
+            workspace: { region: wRegion, assumeRoleArn: wRole, accountId: wAccount, sourceName, ...options },
+        }) => ({
+            source: { args: { ...settings, region }, access: { region, assumeRoleArn, accountId } },
+            workspace: {
+                options,
+                access: { region: wRegion, assumeRoleArn: wRole, accountId: wAccount },
+                sourceName,
+            },
+        }),
+    );
 
 export type RootSettings = z.output<typeof rootSettings>;
 
 export const ROOT_KEY_KINDS = kindsOf(ROOT_KEYS);
 
 /** Fields of the root's objects that must be set as secrets (`pulumi config set --path --secret`). */
-export const ROOT_SECRET_FIELDS = { source: secretKeysOf(SOURCE_KEYS), workspace: secretKeysOf(WORKSPACE_COMMON_KEYS) };
+export const ROOT_SECRET_FIELDS = {
+    source: secretKeysOf(SOURCE_KEYS),
+    workspace: secretKeysOf(WORKSPACE_COMMON_KEYS),
+};

@@ -26,7 +26,11 @@ export const workgroupSettings = z
             name: r.workgroupName,
             create: r.bool("create the workgroup, or tag an existing one").default(true),
             bytesScannedCutoffPerQuery: r
-                .integer("bytes a query may scan before Athena cancels it", MIN_BYTES_SCANNED_CUTOFF, Number.MAX_SAFE_INTEGER)
+                .integer(
+                    "bytes a query may scan before Athena cancels it",
+                    MIN_BYTES_SCANNED_CUTOFF,
+                    Number.MAX_SAFE_INTEGER,
+                )
                 .default(DEFAULT_BYTES_SCANNED_CUTOFF),
         },
         { error: r.objectOf("{name, create?, bytesScannedCutoffPerQuery?}") },
@@ -35,7 +39,12 @@ export const workgroupSettings = z
     .superRefine((w, ctx) => {
         // Every account has a primary workgroup: creating one of that name always fails.
         if (w.create === true && w.name === "primary") {
-            ctx.addIssue({ code: "custom", path: ["create"], message: 'must be false for the workgroup "primary", which exists in every account: adopt it (create: false) or name a workgroup of its own' });
+            ctx.addIssue({
+                code: "custom",
+                path: ["create"],
+                message:
+                    'must be false for the workgroup "primary", which exists in every account: adopt it (create: false) or name a workgroup of its own',
+            });
         }
     }, r.onAnyObject);
 
@@ -53,11 +62,22 @@ export const resultsSettings = z
 
 /** The tables of the database Grafana may read: names, or `["*"]` for every one. */
 export const tableGrant = z
-    .array(z.union([z.literal("*"), r.tableName], { error: (i) => `must be a Glue table name of lowercase letters, digits and underscores, or "*", got ${r.describe(i.input)}` }), {
-        error: (i) => (i.input === undefined ? 'is required: a list of table names, or ["*"] for every table' : `must be a list of table names, got ${r.describe(i.input)}`),
-    })
+    .array(
+        z.union([z.literal("*"), r.tableName], {
+            error: (i) =>
+                `must be a Glue table name of lowercase letters, digits and underscores, or "*", got ${r.describe(i.input)}`,
+        }),
+        {
+            error: (i) =>
+                i.input === undefined
+                    ? 'is required: a list of table names, or ["*"] for every table'
+                    : `must be a list of table names, got ${r.describe(i.input)}`,
+        },
+    )
     .min(1, { error: 'must list at least one table (or ["*"] for every table of the database)' })
-    .refine((ts) => !ts.includes("*") || ts.length === 1, { error: '"*" means every table: give it alone, not with table names' })
+    .refine((ts) => !ts.includes("*") || ts.length === 1, {
+        error: '"*" means every table: give it alone, not with table names',
+    })
     .refine((ts) => new Set(ts).size === ts.length, { error: "lists a table twice" });
 
 /**
@@ -100,7 +120,9 @@ export const SOURCE_KEYS = declareKeys({
         rule: z
             .array(r.s3Location, {
                 error: (i) =>
-                    i.input === undefined ? "is required: the S3 locations s3://bucket[/prefix] the tables read" : `must be a list of s3://bucket[/prefix], got ${r.describe(i.input)}`,
+                    i.input === undefined
+                        ? "is required: the S3 locations s3://bucket[/prefix] the tables read"
+                        : `must be a list of s3://bucket[/prefix], got ${r.describe(i.input)}`,
             })
             .min(1, { error: "must list at least one S3 location s3://bucket[/prefix] the tables read" }),
     },
@@ -125,7 +147,9 @@ export const SOURCE_KEYS = declareKeys({
         description:
             "KMS key ARNs that encrypt the data or the results; the role may Decrypt and GenerateDataKey with them, through S3 only. " +
             "The first one also encrypts query results.",
-        rule: z.array(r.kmsKeyArn, { error: (i) => `must be a list of KMS key ARNs, got ${r.describe(i.input)}` }),
+        rule: z.array(r.kmsKeyArn, {
+            error: (i) => `must be a list of KMS key ARNs, got ${r.describe(i.input)}`,
+        }),
     },
     catalogKmsKeyArn: {
         type: "string",
@@ -143,7 +167,8 @@ export const SOURCE_KEYS = declareKeys({
     roleName: {
         type: "string",
         default: DEFAULT_ROLE_NAME,
-        description: "Name of the role Grafana assumes (the same in every data account for organisation mode).",
+        description:
+            "Name of the role Grafana assumes (the same in every data account for organisation mode).",
         rule: r.assumableRoleName,
     },
     permissionsBoundary: {
@@ -181,7 +206,10 @@ export const SOURCE_KEYS = declareKeys({
             "The Grafana teams that may query this source and view its dashboards, by name; each must be one the workspace stack " +
             "defines (grafana-athena-workspace:teams). None (the default): on a workspace that defines teams, only Grafana admins " +
             "may use this source.",
-        rule: r.teamNameList(r.teamName, (i) => `must be a list of Grafana team names, got ${r.describe(i.input)}`),
+        rule: r.teamNameList(
+            r.teamName,
+            (i) => `must be a list of Grafana team names, got ${r.describe(i.input)}`,
+        ),
     },
 });
 
@@ -191,7 +219,16 @@ export const sourceSettingsShape = shapeOf(SOURCE_KEYS);
 export const SOURCE_KEY_KINDS = kindsOf(SOURCE_KEYS);
 
 export function crossChecks(
-    s: { grafanaAccountId: unknown; grafanaRoleArn: unknown; results?: unknown; dataLocations?: unknown; panels?: unknown; tables?: unknown; database?: unknown; catalog?: unknown },
+    s: {
+        grafanaAccountId: unknown;
+        grafanaRoleArn: unknown;
+        results?: unknown;
+        dataLocations?: unknown;
+        panels?: unknown;
+        tables?: unknown;
+        database?: unknown;
+        catalog?: unknown;
+    },
     ctx: z.RefinementCtx,
 ) {
     resultsChecks(s, ctx);
@@ -213,18 +250,35 @@ export function crossChecks(
  * that `tables` does not list would fail in Grafana with Glue's access denied. Checked here, where
  * both are known, naming the panel; the workspace checks again what it receives.
  */
-function panelChecks(s: { panels?: unknown; tables?: unknown; database?: unknown; catalog?: unknown }, ctx: z.RefinementCtx) {
+function panelChecks(
+    s: { panels?: unknown; tables?: unknown; database?: unknown; catalog?: unknown },
+    ctx: z.RefinementCtx,
+) {
     const tables = tableGrant.safeParse(s.tables);
     const panels = sourcePanelList.safeParse(s.panels);
-    if (!tables.success || !panels.success || typeof s.database !== "string" || !r.databaseName.safeParse(s.database).success) return;
-    const grant = { catalog: typeof s.catalog === "string" ? s.catalog : DEFAULT_CATALOG, database: s.database, tables: tables.data };
+    if (
+        !tables.success ||
+        !panels.success ||
+        typeof s.database !== "string" ||
+        !r.databaseName.safeParse(s.database).success
+    )
+        return;
+    const grant = {
+        catalog: typeof s.catalog === "string" ? s.catalog : DEFAULT_CATALOG,
+        database: s.database,
+        tables: tables.data,
+    };
     panels.data.forEach((panel, i) => {
-        for (const problem of panelGrantProblems([panel], grant)) ctx.addIssue({ code: "custom", path: ["panels", i, "sql"], message: problem });
+        for (const problem of panelGrantProblems([panel], grant))
+            ctx.addIssue({ code: "custom", path: ["panels", i, "sql"], message: problem });
     });
 }
 
 const isLocation = (v: unknown): v is S3Location =>
-    !!v && typeof v === "object" && typeof (v as S3Location).bucket === "string" && typeof (v as S3Location).prefix === "string";
+    !!v &&
+    typeof v === "object" &&
+    typeof (v as S3Location).bucket === "string" &&
+    typeof (v as S3Location).prefix === "string";
 
 /**
  * The results location is Grafana's to write: in a bucket the stack does not create it must be a
@@ -261,8 +315,14 @@ function resultsChecks(s: { results?: unknown; dataLocations?: unknown }, ctx: z
  * be used. Undefined or malformed regions are reported on their own key.
  */
 export function partitionChecks(region: unknown, regionKey: string) {
-    return (s: { grafanaRoleArn?: unknown; kmsKeyArns?: unknown; catalogKmsKeyArn?: unknown }, ctx: z.RefinementCtx) => {
-        const partition = typeof region === "string" && r.region.safeParse(region).success ? partitionOf(region) : undefined;
+    return (
+        s: { grafanaRoleArn?: unknown; kmsKeyArns?: unknown; catalogKmsKeyArn?: unknown },
+        ctx: z.RefinementCtx,
+    ) => {
+        const partition =
+            typeof region === "string" && r.region.safeParse(region).success
+                ? partitionOf(region)
+                : undefined;
         if (partition === undefined) return;
         const check = (arn: unknown, path: (string | number)[]) => {
             const other = typeof arn === "string" ? partitionOfArn(arn) : undefined;
@@ -282,7 +342,11 @@ export function partitionChecks(region: unknown, regionKey: string) {
 
 /** The source project's settings, for a stack in `region` (its `aws:region`). */
 export function sourceSettingsFor(region: string | undefined) {
-    return z.object(sourceSettingsShape).strict().superRefine(crossChecks, r.onAnyObject).superRefine(partitionChecks(region, "aws:region"), r.onAnyObject);
+    return z
+        .object(sourceSettingsShape)
+        .strict()
+        .superRefine(crossChecks, r.onAnyObject)
+        .superRefine(partitionChecks(region, "aws:region"), r.onAnyObject);
 }
 
 export type SourceSettings = z.output<ReturnType<typeof sourceSettingsFor>>;

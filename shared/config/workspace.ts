@@ -28,7 +28,13 @@ export const dashboardSettings = z
     .object(
         {
             folder: r.displayName("a folder title").default(DEFAULT_FOLDER),
-            resultReuseMinutes: r.integer("minutes Athena may reuse a query's result", RESULT_REUSE_MIN_MINUTES, RESULT_REUSE_MAX_MINUTES).default(DEFAULT_RESULT_REUSE_MINUTES),
+            resultReuseMinutes: r
+                .integer(
+                    "minutes Athena may reuse a query's result",
+                    RESULT_REUSE_MIN_MINUTES,
+                    RESULT_REUSE_MAX_MINUTES,
+                )
+                .default(DEFAULT_RESULT_REUSE_MINUTES),
             panels: panelList.optional(),
         },
         { error: r.objectOf("{folder?, resultReuseMinutes?, panels?}") },
@@ -57,17 +63,28 @@ export const teamSettings = z
     .object(
         {
             name: r.teamName,
-            existing: r.bool("the team exists already: look it up by name, never create or delete it").default(false),
+            existing: r
+                .bool("the team exists already: look it up by name, never create or delete it")
+                .default(false),
             members: z
-                .array(r.memberEmail, { error: (i) => `must be a list of email addresses, got ${r.describe(i.input)}` })
-                .refine((ms) => new Set(ms.map((m) => m.toLowerCase())).size === ms.length, { error: "lists a member twice" })
+                .array(r.memberEmail, {
+                    error: (i) => `must be a list of email addresses, got ${r.describe(i.input)}`,
+                })
+                .refine((ms) => new Set(ms.map((m) => m.toLowerCase())).size === ms.length, {
+                    error: "lists a member twice",
+                })
                 .optional(),
             groups: z
-                .array(r.teamGroup, { error: (i) => `must be a list of IAM Identity Center group IDs or SAML group names, got ${r.describe(i.input)}` })
+                .array(r.teamGroup, {
+                    error: (i) =>
+                        `must be a list of IAM Identity Center group IDs or SAML group names, got ${r.describe(i.input)}`,
+                })
                 .max(MAX_TEAM_GROUPS, { error: `must list at most ${MAX_TEAM_GROUPS} groups` })
                 // Folded: Grafana's unique index on (org, team, group) may compare case-insensitively (MySQL's
                 // default collation), and two spellings of one group are one group to a reader.
-                .refine((gs) => new Set(gs.map(foldGroup)).size === gs.length, { error: "lists a group twice (compared without case)" })
+                .refine((gs) => new Set(gs.map(foldGroup)).size === gs.length, {
+                    error: "lists a group twice (compared without case)",
+                })
                 .optional(),
             contactPoint: r.displayName("a contact point name").optional(),
         },
@@ -76,13 +93,28 @@ export const teamSettings = z
     .strict()
     .superRefine((t, ctx) => {
         if (t.existing === true && t.members !== undefined) {
-            ctx.addIssue({ code: "custom", path: ["members"], message: "must be left out for an existing team: its members are managed where the team is (by hand, or by team sync)" });
+            ctx.addIssue({
+                code: "custom",
+                path: ["members"],
+                message:
+                    "must be left out for an existing team: its members are managed where the team is (by hand, or by team sync)",
+            });
         }
         if (t.existing === true && t.groups !== undefined) {
-            ctx.addIssue({ code: "custom", path: ["groups"], message: "must be left out for an existing team: its team sync is managed where the team is" });
+            ctx.addIssue({
+                code: "custom",
+                path: ["groups"],
+                message: "must be left out for an existing team: its team sync is managed where the team is",
+            });
         }
     }, r.onAnyObject)
-    .transform((t): TeamSpec => ({ name: t.name, existing: t.existing, members: t.members, groups: t.groups, contactPoint: t.contactPoint }));
+    .transform((t): TeamSpec => ({
+        name: t.name,
+        existing: t.existing,
+        members: t.members,
+        groups: t.groups,
+        contactPoint: t.contactPoint,
+    }));
 
 /**
  * The workspace's teams. None (the default): Grafana's defaults (every user may query every data
@@ -90,8 +122,13 @@ export const teamSettings = z
  * exactly the grants its sources' teams call for, and no role-wide grant.
  */
 export const teamList = z
-    .array(teamSettings, { error: (i) => `must be a list of {name, existing?, members?, groups?}, got ${r.describe(i.input)}` })
-    .max(MAX_TEAMS, { error: (i) => `lists ${(i.input as unknown[]).length} teams, more than the ${MAX_TEAMS} a workspace stack manages` })
+    .array(teamSettings, {
+        error: (i) => `must be a list of {name, existing?, members?, groups?}, got ${r.describe(i.input)}`,
+    })
+    .max(MAX_TEAMS, {
+        error: (i) =>
+            `lists ${(i.input as unknown[]).length} teams, more than the ${MAX_TEAMS} a workspace stack manages`,
+    })
     .superRefine((ts, ctx) => {
         // Compared as a reader compares them: "finance", "Finance" and "fіnance" (Cyrillic і) are one
         // name to a reader, and a source naming one would grant its data to whoever fills the other.
@@ -126,20 +163,23 @@ export const WORKSPACE_COMMON_KEYS = declareKeys({
     tokenRotationDays: {
         type: "integer",
         default: DEFAULT_TOKEN_ROTATION_DAYS,
-        description: "Days between Grafana token rotations (1-29). Tokens live 30 days, so a stack may sit untouched up to 30 days after its last rotation.",
+        description:
+            "Days between Grafana token rotations (1-29). Tokens live 30 days, so a stack may sit untouched up to 30 days after its last rotation.",
         rule: r.integer("days between Grafana token rotations; below 30, the token's lifetime", 1, 29),
     },
     grafanaUrl: {
         type: "string",
         optional: true,
-        description: "Use this Grafana URL (https://...) and grafanaAuth instead of minting a token. Both or neither.",
+        description:
+            "Use this Grafana URL (https://...) and grafanaAuth instead of minting a token. Both or neither.",
         rule: r.httpsEndpoint,
     },
     grafanaAuth: {
         type: "string",
         optional: true,
         secret: true,
-        description: "A Grafana API token for grafanaUrl, a secret (in a stack: pulumi config set --secret grafanaAuth).",
+        description:
+            "A Grafana API token for grafanaUrl, a secret (in a stack: pulumi config set --secret grafanaAuth).",
         /** Only its presence is validated here; the value stays a secret and never reaches a message. */
         rule: z.string({ error: "must be a Grafana API token (set it with --secret)" }).min(1),
     },
@@ -155,7 +195,8 @@ export const WORKSPACE_COMMON_KEYS = declareKeys({
     verifyDataSources: {
         type: "boolean",
         default: true,
-        description: 'Check every data source like Grafana\'s "Save & test" during pulumi up (not during preview).',
+        description:
+            'Check every data source like Grafana\'s "Save & test" during pulumi up (not during preview).',
         rule: r.bool("check every data source like Grafana's Save & test during pulumi up"),
     },
     sourceRoleName: {
@@ -167,7 +208,8 @@ export const WORKSPACE_COMMON_KEYS = declareKeys({
     organizationId: {
         type: "string",
         optional: true,
-        description: "Organisation mode, with sourceRoleName - the AWS Organizations ID (o-...) of the source accounts.",
+        description:
+            "Organisation mode, with sourceRoleName - the AWS Organizations ID (o-...) of the source accounts.",
         rule: r.organizationId,
     },
     teams: {
@@ -199,7 +241,7 @@ export const WORKSPACE_COMMON_KEYS = declareKeys({
         secret: true,
         description:
             'The contact points\' secrets by name, a secret: {"<name>": "<Slack webhook URL | PagerDuty integration key | webhook ' +
-            "bearer token>\"} (pulumi config set --path --secret 'contactPointSecrets[\"<name>\"]' <value>).",
+            'bearer token>"} (pulumi config set --path --secret \'contactPointSecrets["<name>"]\' <value>).',
         rule: contactPointSecrets,
     },
 });
@@ -208,7 +250,12 @@ export const WORKSPACE_COMMON_KEYS = declareKeys({
 export const workspaceCommonShape = shapeOf(WORKSPACE_COMMON_KEYS);
 
 export function workspaceCrossChecks(
-    s: { grafanaUrl?: string; grafanaAuth?: string; sourceRoleName?: string; organizationId?: string } & Parameters<typeof contactPointProblems>[0],
+    s: {
+        grafanaUrl?: string;
+        grafanaAuth?: string;
+        sourceRoleName?: string;
+        organizationId?: string;
+    } & Parameters<typeof contactPointProblems>[0],
     ctx: z.RefinementCtx,
 ) {
     for (const p of contactPointProblems(s)) ctx.addIssue({ code: "custom", ...p });
@@ -226,7 +273,8 @@ export function workspaceCrossChecks(
         ctx.addIssue({
             code: "custom",
             path: [s.sourceRoleName === undefined ? "sourceRoleName" : "organizationId"],
-            message: "is required with the other: organisation mode needs both sourceRoleName and organizationId",
+            message:
+                "is required with the other: organisation mode needs both sourceRoleName and organizationId",
         });
     }
 }
@@ -238,7 +286,10 @@ export type WorkspaceCommonSettings = z.output<z.ZodObject<typeof workspaceCommo
  * What the workspace component takes from config: every key but `sources`, under the names the
  * stack file gives them, the Grafana token as an Input (the programs keep it a secret).
  */
-export type WorkspaceOptions = Omit<WorkspaceCommonSettings, "grafanaAuth" | "contactPointSecrets" | "workspaceId"> & {
+export type WorkspaceOptions = Omit<
+    WorkspaceCommonSettings,
+    "grafanaAuth" | "contactPointSecrets" | "workspaceId"
+> & {
     grafanaAuth?: pulumi.Input<string>;
     contactPointSecrets?: pulumi.Input<Record<string, string>>;
     /** Undefined when `createWorkspace` is given. */
@@ -248,8 +299,13 @@ export type WorkspaceOptions = Omit<WorkspaceCommonSettings, "grafanaAuth" | "co
 };
 
 /** Organisation mode: both keys given (the cross-checks refuse one without the other). */
-export function organizationMode(s: { sourceRoleName?: string; organizationId?: string }): OrganizationAssumeMode | undefined {
-    return s.sourceRoleName !== undefined && s.organizationId !== undefined ? { sourceRoleName: s.sourceRoleName, organizationId: s.organizationId } : undefined;
+export function organizationMode(s: {
+    sourceRoleName?: string;
+    organizationId?: string;
+}): OrganizationAssumeMode | undefined {
+    return s.sourceRoleName !== undefined && s.organizationId !== undefined
+        ? { sourceRoleName: s.sourceRoleName, organizationId: s.organizationId }
+        : undefined;
 }
 
 /**
@@ -269,28 +325,44 @@ export function explicitCapacityProblem(count: number, organizationMode: boolean
 
 /** `createWorkspace` as the stack file gives it; `{}` (Pulumi.yaml's default) is unset. */
 const createWorkspaceKey = z.preprocess(
-    (v) => (v !== null && typeof v === "object" && !Array.isArray(v) && Object.keys(v).length === 0 ? undefined : v),
+    (v) =>
+        v !== null && typeof v === "object" && !Array.isArray(v) && Object.keys(v).length === 0
+            ? undefined
+            : v,
     createWorkspaceSettings.optional(),
 );
 
 /** The source stacks to chart; none: every source stack of the inventory (the stack files of infra-account-b). */
 const sourceRefList = z
-    .array(sourceRef, { error: (i) => `must be a list of {stack: "org/grafana-athena-source/stack", name?}, got ${r.describe(i.input)}` })
+    .array(sourceRef, {
+        error: (i) =>
+            `must be a list of {stack: "org/grafana-athena-source/stack", name?}, got ${r.describe(i.input)}`,
+    })
     .refine((ss) => new Set(ss.map((s) => s.stack)).size === ss.length, { error: "lists a stack twice" })
     .refine(
         (ss) => {
             // Compared as a reader compares them: "Sales" and "ＳＡＬＥＳ" are one name.
-            const names = ss.map((s) => s.name).filter((n) => n !== undefined).map(nameKey);
+            const names = ss
+                .map((s) => s.name)
+                .filter((n) => n !== undefined)
+                .map(nameKey);
             return new Set(names).size === names.length;
         },
-        { error: "gives two sources the same name (names are compared ignoring case, Unicode compatibility forms and look-alike characters)" },
+        {
+            error: "gives two sources the same name (names are compared ignoring case, Unicode compatibility forms and look-alike characters)",
+        },
     );
 
 const { workspaceId, ...afterWorkspaceId } = WORKSPACE_COMMON_KEYS;
 
 /** Every key of the workspace project. */
 export const WORKSPACE_KEYS = declareKeys({
-    workspaceId: { ...workspaceId, optional: true, description: "The Amazon Managed Grafana workspace ID, g- and 10 hex characters; or createWorkspace, not both." },
+    workspaceId: {
+        ...workspaceId,
+        optional: true,
+        description:
+            "The Amazon Managed Grafana workspace ID, g- and 10 hex characters; or createWorkspace, not both.",
+    },
     createWorkspace: {
         type: "object",
         default: {},
@@ -327,9 +399,18 @@ export const workspaceSettings = z
         const problem = explicitCapacityProblem(s.sources.length, s.organizationId !== undefined);
         if (problem) ctx.addIssue({ code: "custom", path: ["sources"], message: `lists ${problem}` });
         if (s.workspaceId !== undefined && s.createWorkspace !== undefined) {
-            ctx.addIssue({ code: "custom", path: ["createWorkspace"], message: "is exclusive with workspaceId: name an existing workspace, or create one, not both" });
+            ctx.addIssue({
+                code: "custom",
+                path: ["createWorkspace"],
+                message: "is exclusive with workspaceId: name an existing workspace, or create one, not both",
+            });
         } else if (s.workspaceId === undefined && s.createWorkspace === undefined) {
-            ctx.addIssue({ code: "custom", path: ["workspaceId"], message: "is required: the Amazon Managed Grafana workspace ID (g- and 10 hex characters), or createWorkspace to create one" });
+            ctx.addIssue({
+                code: "custom",
+                path: ["workspaceId"],
+                message:
+                    "is required: the Amazon Managed Grafana workspace ID (g- and 10 hex characters), or createWorkspace to create one",
+            });
         }
     });
 
@@ -340,7 +421,9 @@ export type SourceRef = z.output<typeof sourceRef> & {
      */
     allowedAccountIds?: readonly string[];
 };
-export type WorkspaceSettings = Omit<z.output<typeof workspaceSettings>, "sources"> & { sources: SourceRef[] };
+export type WorkspaceSettings = Omit<z.output<typeof workspaceSettings>, "sources"> & {
+    sources: SourceRef[];
+};
 export type DashboardSettings = z.output<typeof dashboardSettings>;
 export type { PanelSettings } from "./panels";
 export { panelSettings };

@@ -17,7 +17,13 @@ import * as text from "@grafana/grafana-foundation-sdk/text";
 import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
 import { Refusal } from "../refusal";
 import { ATHENA_PLUGIN_ID } from "./dataSource";
-import { fleetDashboardUid, homeDashboardUid, isGrafanaUid, sourceDashboardUid, teamFleetDashboardUid } from "./uids";
+import {
+    fleetDashboardUid,
+    homeDashboardUid,
+    isGrafanaUid,
+    sourceDashboardUid,
+    teamFleetDashboardUid,
+} from "./uids";
 import { byCodeUnits } from "../order";
 
 /** Dashboard JSON model version of Grafana 10.4. */
@@ -108,11 +114,18 @@ export interface GridCell {
  * Grid cells for `count` panels of `width` × `height`, left to right, wrapping onto a new row
  * when the 24-column row is full. Cells never overlap.
  */
-export function gridLayout(count: number, width: number = PANEL_WIDTH, height: number = PANEL_HEIGHT): GridCell[] {
+export function gridLayout(
+    count: number,
+    width: number = PANEL_WIDTH,
+    height: number = PANEL_HEIGHT,
+): GridCell[] {
     if (!Number.isInteger(count) || count < 0) {
         throw new Refusal(`panel count must be a non-negative integer, got ${count}`);
     }
-    return flowLayout(Array.from({ length: count }, () => width), height);
+    return flowLayout(
+        Array.from({ length: count }, () => width),
+        height,
+    );
 }
 
 /** Grid cells for panels of the given widths, left to right, a panel that does not fit the row starting the next. */
@@ -180,12 +193,20 @@ export function defaultPanels(source: DashboardSource): PanelSpec[] {
         {
             type: "gauge",
             title: "Tables Grafana can read",
-            sql: ["SELECT count(*) AS table_count", "FROM information_schema.tables", `WHERE table_schema = ${schema}`].join("\n"),
+            sql: [
+                "SELECT count(*) AS table_count",
+                "FROM information_schema.tables",
+                `WHERE table_schema = ${schema}`,
+            ].join("\n"),
         },
         {
             type: "stat",
             title: "Columns",
-            sql: ["SELECT count(*) AS column_count", "FROM information_schema.columns", `WHERE table_schema = ${schema}`].join("\n"),
+            sql: [
+                "SELECT count(*) AS column_count",
+                "FROM information_schema.columns",
+                `WHERE table_schema = ${schema}`,
+            ].join("\n"),
         },
     ];
 }
@@ -206,15 +227,28 @@ class Grafana104DashboardBuilder extends dashboard.DashboardBuilder {
 }
 
 /** A dashboard of this program: its uid, tags, and the settings every one of them shares. */
-function athenaDashboard(title: string, uid: string, tags: readonly string[], description?: string): Grafana104DashboardBuilder {
+function athenaDashboard(
+    title: string,
+    uid: string,
+    tags: readonly string[],
+    description?: string,
+): Grafana104DashboardBuilder {
     const builder = new Grafana104DashboardBuilder(title).uid(uid);
     if (description !== undefined) builder.description(description);
-    return builder.tags([...tags]).editable().timezone("browser").time({ from: "now-7d", to: "now" });
+    return builder
+        .tags([...tags])
+        .editable()
+        .timezone("browser")
+        .time({ from: "now-7d", to: "now" });
 }
 
 /** A link from one of this program's dashboards to another. */
 function dashboardLink(title: string, uid: string, tooltip: string): dashboard.DashboardLinkBuilder {
-    return new dashboard.DashboardLinkBuilder(title).type(dashboard.DashboardLinkType.Link).url(`/d/${uid}`).icon("dashboard").tooltip(tooltip);
+    return new dashboard.DashboardLinkBuilder(title)
+        .type(dashboard.DashboardLinkType.Link)
+        .url(`/d/${uid}`)
+        .icon("dashboard")
+        .tooltip(tooltip);
 }
 
 type PanelBuilder = cog.Builder<dashboard.Panel>;
@@ -223,15 +257,26 @@ type PanelBuilder = cog.Builder<dashboard.Panel>;
 type Connection = Pick<DashboardSource, "region" | "catalog" | "database">;
 
 /** The data source's own settings: what a panel that serves every source (the fleet dashboard) asks for. */
-const DATA_SOURCE_DEFAULTS: Connection = { region: athena.defaultKey, catalog: athena.defaultKey, database: athena.defaultKey };
+const DATA_SOURCE_DEFAULTS: Connection = {
+    region: athena.defaultKey,
+    catalog: athena.defaultKey,
+    database: athena.defaultKey,
+};
 
-function athenaTarget(connection: Connection, spec: PanelSpec, resultReuseMinutes: number, ref: dashboard.DataSourceRef) {
+function athenaTarget(
+    connection: Connection,
+    spec: PanelSpec,
+    resultReuseMinutes: number,
+    ref: dashboard.DataSourceRef,
+) {
     // Every field of the Athena query model (format, rawSQL, connectionArgs with result reuse)
     // is covered by the SDK's typed athena builders; no generic escape hatch is needed.
     return new athena.DataqueryBuilder()
         .refId("A")
         .datasource(ref)
-        .format(queryFormat(spec) === "timeSeries" ? athena.FormatOptions.TimeSeries : athena.FormatOptions.Table)
+        .format(
+            queryFormat(spec) === "timeSeries" ? athena.FormatOptions.TimeSeries : athena.FormatOptions.Table,
+        )
         .rawSQL(spec.sql)
         .connectionArgs(
             new athena.ConnectionArgsBuilder()
@@ -253,7 +298,9 @@ function panelBuilder(spec: PanelSpec): PanelBuilder & {
     switch (spec.type) {
         case "barchart":
             // Setting the orientation materialises the SDK's complete default options.
-            return new barchart.PanelBuilder().orientation(common.VizOrientation.Auto).showValue(common.VisibilityMode.Auto);
+            return new barchart.PanelBuilder()
+                .orientation(common.VizOrientation.Auto)
+                .showValue(common.VisibilityMode.Auto);
         case "gauge":
             return new gauge.PanelBuilder()
                 .min(0)
@@ -266,8 +313,18 @@ function panelBuilder(spec: PanelSpec): PanelBuilder & {
                 .orientation(common.VizOrientation.Auto);
         case "timeseries":
             return new timeseries.PanelBuilder()
-                .legend(new common.VizLegendOptionsBuilder().showLegend(true).displayMode(common.LegendDisplayMode.List).placement(common.LegendPlacement.Bottom).calcs([]))
-                .tooltip(new common.VizTooltipOptionsBuilder().mode(common.TooltipDisplayMode.Single).sort(common.SortOrder.None));
+                .legend(
+                    new common.VizLegendOptionsBuilder()
+                        .showLegend(true)
+                        .displayMode(common.LegendDisplayMode.List)
+                        .placement(common.LegendPlacement.Bottom)
+                        .calcs([]),
+                )
+                .tooltip(
+                    new common.VizTooltipOptionsBuilder()
+                        .mode(common.TooltipDisplayMode.Single)
+                        .sort(common.SortOrder.None),
+                );
         case "table":
             return new table.PanelBuilder().showHeader(true).cellHeight(common.TableCellHeight.Sm);
     }
@@ -350,7 +407,9 @@ function checkPanels(panels: readonly PanelSpec[]): void {
             throw new Refusal(`${where} must be an object`);
         }
         if (!PANEL_TYPES.includes(panel.type)) {
-            throw new Refusal(`${where}: type must be one of ${PANEL_TYPES.join(", ")}, got ${JSON.stringify(panel.type)}`);
+            throw new Refusal(
+                `${where}: type must be one of ${PANEL_TYPES.join(", ")}, got ${JSON.stringify(panel.type)}`,
+            );
         }
         if (!nonEmpty(panel.title)) {
             throw new Refusal(`${where}: title must not be empty`);
@@ -359,7 +418,9 @@ function checkPanels(panels: readonly PanelSpec[]): void {
             throw new Refusal(`${where}: sql must not be empty`);
         }
         if (panel.format !== undefined && !QUERY_FORMATS.includes(panel.format)) {
-            throw new Refusal(`${where}: format must be one of ${QUERY_FORMATS.join(", ")}, got ${JSON.stringify(panel.format)}`);
+            throw new Refusal(
+                `${where}: format must be one of ${QUERY_FORMATS.join(", ")}, got ${JSON.stringify(panel.format)}`,
+            );
         }
     });
 }
@@ -381,7 +442,12 @@ export function sourceDashboard(source: DashboardSource, options: DashboardOptio
     const title = source.label;
     const ref: dashboard.DataSourceRef = { type: ATHENA_PLUGIN_ID, uid: source.dataSourceUid };
 
-    const builder = athenaDashboard(title, uid, SOURCE_DASHBOARD_TAGS, `Athena ${source.catalog}.${source.database} in ${source.region}`).link(
+    const builder = athenaDashboard(
+        title,
+        uid,
+        SOURCE_DASHBOARD_TAGS,
+        `Athena ${source.catalog}.${source.database} in ${source.region}`,
+    ).link(
         dashboardLink(HOME_DASHBOARD_TITLE, homeDashboardUid(options.scope), "All Athena source dashboards"),
     );
 
@@ -405,10 +471,29 @@ export function fleetDefaultPanels(): PanelSpec[] {
         {
             type: "barchart",
             title: "Columns per table (top 50)",
-            sql: ["SELECT table_name, count(*) AS column_count", "FROM information_schema.columns", `WHERE ${user}`, "GROUP BY table_name", "ORDER BY column_count DESC, table_name", "LIMIT 50"].join("\n"),
+            sql: [
+                "SELECT table_name, count(*) AS column_count",
+                "FROM information_schema.columns",
+                `WHERE ${user}`,
+                "GROUP BY table_name",
+                "ORDER BY column_count DESC, table_name",
+                "LIMIT 50",
+            ].join("\n"),
         },
-        { type: "gauge", title: "Tables Grafana can read", sql: ["SELECT count(*) AS table_count", "FROM information_schema.tables", `WHERE ${user}`].join("\n") },
-        { type: "stat", title: "Columns", sql: ["SELECT count(*) AS column_count", "FROM information_schema.columns", `WHERE ${user}`].join("\n") },
+        {
+            type: "gauge",
+            title: "Tables Grafana can read",
+            sql: ["SELECT count(*) AS table_count", "FROM information_schema.tables", `WHERE ${user}`].join(
+                "\n",
+            ),
+        },
+        {
+            type: "stat",
+            title: "Columns",
+            sql: ["SELECT count(*) AS column_count", "FROM information_schema.columns", `WHERE ${user}`].join(
+                "\n",
+            ),
+        },
     ];
 }
 
@@ -442,14 +527,22 @@ export function teamFleetTitle(team: string): string {
  */
 export function fleetDashboard(options: FleetOptions): BuiltDashboard {
     const team = options.team;
-    if (team !== undefined && !nonEmpty(team)) throw new Refusal("fleet dashboard: a team's name must not be empty");
-    if (!Array.isArray(options.dataSourceNames) || (team === undefined && options.dataSourceNames.length === 0) || !options.dataSourceNames.every(nonEmpty)) {
+    if (team !== undefined && !nonEmpty(team))
+        throw new Refusal("fleet dashboard: a team's name must not be empty");
+    if (
+        !Array.isArray(options.dataSourceNames) ||
+        (team === undefined && options.dataSourceNames.length === 0) ||
+        !options.dataSourceNames.every(nonEmpty)
+    ) {
         throw new Refusal("fleet dashboard: give the names of this stack's data sources");
     }
     const reuse = checkResultReuse(options.resultReuseMinutes);
     const panels = options.panels ?? fleetDefaultPanels();
     checkPanels(panels);
-    const uid = team === undefined ? fleetDashboardUid(options.scope) : teamFleetDashboardUid(options.scope ?? "fleet", team);
+    const uid =
+        team === undefined
+            ? fleetDashboardUid(options.scope)
+            : teamFleetDashboardUid(options.scope ?? "fleet", team);
     const title = team === undefined ? FLEET_DASHBOARD_TITLE : teamFleetTitle(team);
     const names = [...new Set(options.dataSourceNames)].sort(byCodeUnits);
     const variable = new dashboard.DatasourceVariableBuilder(FLEET_VARIABLE)
@@ -461,11 +554,24 @@ export function fleetDashboard(options: FleetOptions): BuiltDashboard {
         .includeAll(true)
         .current({ selected: true, text: ["All"], value: ["$__all"] });
     const description =
-        team === undefined ? `Every Athena source of this workspace stack, one row each (${names.length})` : `The Athena sources team ${team} may query, one row each (${names.length})`;
+        team === undefined
+            ? `Every Athena source of this workspace stack, one row each (${names.length})`
+            : `The Athena sources team ${team} may query, one row each (${names.length})`;
     const builder = athenaDashboard(title, uid, FLEET_DASHBOARD_TAGS, description)
         .withVariable(variable)
-        .link(dashboardLink(HOME_DASHBOARD_TITLE, homeDashboardUid(options.scope), "Each source's own dashboard"))
-        .withRow(new dashboard.RowBuilder(`\${${FLEET_VARIABLE}:text}`).id(1).repeat(FLEET_VARIABLE).collapsed(false));
+        .link(
+            dashboardLink(
+                HOME_DASHBOARD_TITLE,
+                homeDashboardUid(options.scope),
+                "Each source's own dashboard",
+            ),
+        )
+        .withRow(
+            new dashboard.RowBuilder(`\${${FLEET_VARIABLE}:text}`)
+                .id(1)
+                .repeat(FLEET_VARIABLE)
+                .collapsed(false),
+        );
     const ref: dashboard.DataSourceRef = { type: ATHENA_PLUGIN_ID, uid: `\${${FLEET_VARIABLE}}` };
     addPanels((p) => builder.withPanel(p), panels, DATA_SOURCE_DEFAULTS, reuse, ref, 2, 1);
     return finish(builder, uid, title);
@@ -500,17 +606,23 @@ export function homeDashboard(
     const seen = new Set<string>();
     for (const s of sources) {
         if (!nonEmpty(s?.label)) {
-            throw new Refusal(`home dashboard: every source needs a non-empty label (dashboard uid ${JSON.stringify(s?.dashboardUid)})`);
+            throw new Refusal(
+                `home dashboard: every source needs a non-empty label (dashboard uid ${JSON.stringify(s?.dashboardUid)})`,
+            );
         }
         if (!isGrafanaUid(s.dashboardUid)) {
-            throw new Refusal(`home dashboard: source "${s.label}" has an invalid dashboard uid ${JSON.stringify(s.dashboardUid)}`);
+            throw new Refusal(
+                `home dashboard: source "${s.label}" has an invalid dashboard uid ${JSON.stringify(s.dashboardUid)}`,
+            );
         }
         if (seen.has(s.dashboardUid)) {
             throw new Refusal(`home dashboard: dashboard uid "${s.dashboardUid}" is listed twice`);
         }
         seen.add(s.dashboardUid);
     }
-    const sorted = [...sources].sort((a, b) => byCodeUnits(a.label, b.label) || byCodeUnits(a.dashboardUid, b.dashboardUid));
+    const sorted = [...sources].sort(
+        (a, b) => byCodeUnits(a.label, b.label) || byCodeUnits(a.dashboardUid, b.dashboardUid),
+    );
 
     const lines =
         sorted.length === 0
@@ -521,7 +633,9 @@ export function homeDashboard(
                   "",
                   "| Source | Dashboard uid |",
                   "| --- | --- |",
-                  ...sorted.map((s) => `| [${markdownText(s.label)}](/d/${s.dashboardUid}) | \`${s.dashboardUid}\` |`),
+                  ...sorted.map(
+                      (s) => `| [${markdownText(s.label)}](/d/${s.dashboardUid}) | \`${s.dashboardUid}\` |`,
+                  ),
               ];
 
     const uid = homeDashboardUid(options.scope);
@@ -533,16 +647,26 @@ export function homeDashboard(
         .gridPos({ x: 0, y: 0, w: GRID_COLUMNS, h: Math.min(Math.max(sorted.length + 4, 6), 40) });
 
     const builder = athenaDashboard(title, uid, HOME_DASHBOARD_TAGS)
-        .link(dashboardLink(FLEET_DASHBOARD_TITLE, fleetDashboardUid(options.scope), "Every source on one dashboard"))
+        .link(
+            dashboardLink(
+                FLEET_DASHBOARD_TITLE,
+                fleetDashboardUid(options.scope),
+                "Every source on one dashboard",
+            ),
+        )
         .withPanel(panel);
 
     return finish(builder, uid, title);
 }
 
-function teamsHomeDashboard(teams: readonly string[], options: { title?: string; scope?: string }): BuiltDashboard {
+function teamsHomeDashboard(
+    teams: readonly string[],
+    options: { title?: string; scope?: string },
+): BuiltDashboard {
     const title = options.title === undefined ? HOME_DASHBOARD_TITLE : options.title;
     if (!nonEmpty(title)) throw new Refusal("home dashboard title must not be empty");
-    if (!Array.isArray(teams) || teams.length === 0 || !teams.every(nonEmpty)) throw new Refusal("home dashboard: give the names of the workspace's teams");
+    if (!Array.isArray(teams) || teams.length === 0 || !teams.every(nonEmpty))
+        throw new Refusal("home dashboard: give the names of the workspace's teams");
     const sorted = [...new Set(teams)].sort(byCodeUnits);
     const scope = options.scope ?? "fleet";
     const lines = [
@@ -551,7 +675,10 @@ function teamsHomeDashboard(teams: readonly string[], options: { title?: string;
         "",
         "| Team | Dashboard |",
         "| --- | --- |",
-        ...sorted.map((t) => `| ${markdownText(t)} | [${markdownText(teamFleetTitle(t))}](/d/${teamFleetDashboardUid(scope, t)}) |`),
+        ...sorted.map(
+            (t) =>
+                `| ${markdownText(t)} | [${markdownText(teamFleetTitle(t))}](/d/${teamFleetDashboardUid(scope, t)}) |`,
+        ),
     ];
     const uid = homeDashboardUid(options.scope);
     const panel = new text.PanelBuilder()

@@ -50,7 +50,8 @@ export function panelGrantProblems(panels: readonly PanelSpec[], grant: TableGra
         try {
             return ungrantedReads(panel.sql, grant).map((p) => `${name} ${p}`);
         } catch (e) {
-            if (e instanceof Refusal) return [`${name}: its SQL ${e.message}, so the tables it reads cannot be checked`];
+            if (e instanceof Refusal)
+                return [`${name}: its SQL ${e.message}, so the tables it reads cannot be checked`];
             throw e;
         }
     });

@@ -62,7 +62,6 @@ export interface PermissionItem {
     permission: string;
 }
 
-
 /** Names, deduplicated and sorted: the order of a list in a stack file never changes a grant. */
 export function teamSet(names: readonly string[]): string[] {
     return [...new Set(names)].sort(byCodeUnits);
@@ -103,14 +102,20 @@ export function undefinedTeamProblems(defined: readonly string[], sources: reado
  * would learn the names of sources it may not use). A dashboard that reads no data source (the home
  * dashboard: links only) is viewable by `everyone`.
  */
-export function dashboardViewers(readers: readonly (readonly string[])[], everyone: readonly string[]): string[] {
+export function dashboardViewers(
+    readers: readonly (readonly string[])[],
+    everyone: readonly string[],
+): string[] {
     if (readers.length === 0) return teamSet(everyone);
     const [first, ...rest] = readers.map((r) => new Set(r));
     return teamSet([...first].filter((t) => rest.every((r) => r.has(t))));
 }
 
 /** For each team, in order, the keys of the sources it may query. */
-export function sourcesByTeam(teams: readonly string[], sources: readonly SourceTeams[]): Map<string, string[]> {
+export function sourcesByTeam(
+    teams: readonly string[],
+    sources: readonly SourceTeams[],
+): Map<string, string[]> {
     const out = new Map<string, string[]>(teamSet(teams).map((t) => [t, []]));
     for (const source of sources) {
         for (const team of teamSet(source.teams)) out.get(team)?.push(source.key);
@@ -139,7 +144,10 @@ export function viewItems(teamIds: readonly string[]): PermissionItem[] {
 export function teamIdsOf(teams: readonly string[], ids: Readonly<Record<string, string>>): string[] {
     return teamSet(teams).map((team) => {
         const id = ids[team];
-        if (typeof id !== "string" || id === "") throw new Refusal(`team "${team}" has no Grafana id: is it defined in grafana-athena-workspace:teams?`);
+        if (typeof id !== "string" || id === "")
+            throw new Refusal(
+                `team "${team}" has no Grafana id: is it defined in grafana-athena-workspace:teams?`,
+            );
         return id;
     });
 }

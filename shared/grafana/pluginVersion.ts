@@ -51,7 +51,11 @@ export function meetsPluginFloor(version: string, floor: string): boolean {
  * `key`; undefined when it can.
  */
 export function pluginVersionProblem(
-    key: string, version: string, major: number, floor: string): string | undefined {
+    key: string,
+    version: string,
+    major: number,
+    floor: string,
+): string | undefined {
     const v = parsePluginVersion(version);
     if (!v) {
         return `${key}: "${String(version).slice(0, MAX_VERSION_LENGTH)}" is not a version such as ${floor}`;

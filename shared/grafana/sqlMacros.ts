@@ -28,7 +28,16 @@ import { Refusal } from "../refusal";
 import { FLEET_VARIABLE } from "./dashboards";
 
 /** Grafana's built-in variables whose values are numbers or durations of the time range (never SQL). */
-const TIME_VARIABLES = new Set(["__from", "__to", "__interval", "__interval_ms", "__range", "__range_s", "__range_ms", "__rate_interval"]);
+const TIME_VARIABLES = new Set([
+    "__from",
+    "__to",
+    "__interval",
+    "__interval_ms",
+    "__range",
+    "__range_s",
+    "__range_ms",
+    "__rate_interval",
+]);
 
 /** The formats of a time variable that print a number or an ISO date. */
 const TIME_FORMATS = new Set(["date", "date:iso", "date:seconds", "raw"]);
@@ -44,7 +53,11 @@ const TO = "2006-01-02 16:04:05";
 type Macro = (args: string[]) => string | { wrongArguments: string };
 
 const parseTime = (target: string, format: string) =>
-    format === "" ? target : format === "'yyyy-MM-dd HH:mm:ss'" ? `TIMESTAMP ${target}` : `parse_datetime(${target},${format})`;
+    format === ""
+        ? target
+        : format === "'yyyy-MM-dd HH:mm:ss'"
+          ? `TIMESTAMP ${target}`
+          : `parse_datetime(${target},${format})`;
 
 /** `$__timeGroup`, `$__unixEpochGroup`: the column (parsed by the third argument when there are exactly 3). */
 const timeGroupVar = (args: string[]) => (args.length === 3 ? parseTime(args[0], args[2]) : args[0]);
@@ -64,23 +77,46 @@ function rawTime(args: string[]): string | { wrongArguments: string } {
 
 /** The Athena plugin 3.3.3's macros, and the library defaults it keeps (`interval`, `interval_ms`, ...). */
 const MACROS: Record<string, Macro> = {
-    dateFilter: (a) => (a.length !== 1 ? { wrongArguments: "takes one argument" } : `${a[0]} BETWEEN date '2006-01-02' AND date '2006-01-02'`),
-    parseTime: (a) => (a.length < 1 ? { wrongArguments: "takes at least one argument" } : parseTime(a[0], a.length === 2 ? a[1] : "'yyyy-MM-dd HH:mm:ss'")),
-    unixEpochFilter: (a) => (a.length !== 1 ? { wrongArguments: "takes one argument" } : `${a[0]} BETWEEN 1136214245 AND 1136217845`),
+    dateFilter: (a) =>
+        a.length !== 1
+            ? { wrongArguments: "takes one argument" }
+            : `${a[0]} BETWEEN date '2006-01-02' AND date '2006-01-02'`,
+    parseTime: (a) =>
+        a.length < 1
+            ? { wrongArguments: "takes at least one argument" }
+            : parseTime(a[0], a.length === 2 ? a[1] : "'yyyy-MM-dd HH:mm:ss'"),
+    unixEpochFilter: (a) =>
+        a.length !== 1
+            ? { wrongArguments: "takes one argument" }
+            : `${a[0]} BETWEEN 1136214245 AND 1136217845`,
     timeFilter: (a) =>
-        a.length < 1 ? { wrongArguments: "takes at least one argument" } : `${parseTime(a[0], a.length > 1 ? a[1] : "")} BETWEEN TIMESTAMP '${FROM}' AND TIMESTAMP '${TO}'`,
+        a.length < 1
+            ? { wrongArguments: "takes at least one argument" }
+            : `${parseTime(a[0], a.length > 1 ? a[1] : "")} BETWEEN TIMESTAMP '${FROM}' AND TIMESTAMP '${TO}'`,
     rawTimeFrom: rawTime,
     timeFrom: () => `TIMESTAMP '${FROM}'`,
-    timeGroup: (a) => (a.length < 2 ? { wrongArguments: "takes a time column and an interval" } : `FROM_UNIXTIME(FLOOR(TO_UNIXTIME(${timeGroupVar(a)})/60)*60)`),
-    unixEpochGroup: (a) => (a.length < 2 ? { wrongArguments: "takes a time column and an interval" } : `FROM_UNIXTIME(FLOOR(${timeGroupVar(a)}/60)*60)`),
+    timeGroup: (a) =>
+        a.length < 2
+            ? { wrongArguments: "takes a time column and an interval" }
+            : `FROM_UNIXTIME(FLOOR(TO_UNIXTIME(${timeGroupVar(a)})/60)*60)`,
+    unixEpochGroup: (a) =>
+        a.length < 2
+            ? { wrongArguments: "takes a time column and an interval" }
+            : `FROM_UNIXTIME(FLOOR(${timeGroupVar(a)}/60)*60)`,
     rawTimeTo: rawTime,
     timeTo: () => `TIMESTAMP '${TO}'`,
     interval: () => "1m",
     interval_ms: () => "60000",
     // The table and column of the plugin's query editor, which this program's panels do not set:
     // the query would read from nothing.
-    table: () => ({ wrongArguments: "stands for the query editor's table, which a panel of this program does not set: name the table" }),
-    column: () => ({ wrongArguments: "stands for the query editor's column, which a panel of this program does not set: name the column" }),
+    table: () => ({
+        wrongArguments:
+            "stands for the query editor's table, which a panel of this program does not set: name the table",
+    }),
+    column: () => ({
+        wrongArguments:
+            "stands for the query editor's column, which a panel of this program does not set: name the column",
+    }),
 };
 
 /** Longest first, as the library applies them (a short name is never taken for the start of a longer one). */
@@ -145,13 +181,16 @@ export function expandMacros(sql: string): string {
             // Refused at once: the arguments of one macro then never overlap another's, and reading
             // them all costs one pass over the text.
             if (parsed.args.some((a) => a.includes("$"))) {
-                throw new Refusal(`uses a macro or variable inside the arguments of $__${name}(...), which the plugin expands in no fixed order`);
+                throw new Refusal(
+                    `uses a macro or variable inside the arguments of $__${name}(...), which the plugin expands in no fixed order`,
+                );
             }
             matches.push({ full: out.slice(start, end + parsed.length), args: parsed.args });
         }
         for (const { full, args } of matches) {
             const result = MACROS[name](args);
-            if (typeof result !== "string") throw new Refusal(`uses the macro $__${name}, which ${result.wrongArguments}`);
+            if (typeof result !== "string")
+                throw new Refusal(`uses the macro $__${name}, which ${result.wrongArguments}`);
             out = out.split(full).join(result);
         }
     }
@@ -182,7 +221,8 @@ function* variables(sql: string): Generator<Variable> {
     for (let i = 0; i < sql.length; i++) {
         if (sql[i] === "$" && sql[i + 1] === "{") {
             const end = nextBrace[i + 2];
-            const body = end < 0 ? undefined : /^(\w+)(?:\.([^:^]+))?(?::(.+))?$/s.exec(sql.slice(i + 2, end));
+            const body =
+                end < 0 ? undefined : /^(\w+)(?:\.([^:^]+))?(?::(.+))?$/s.exec(sql.slice(i + 2, end));
             if (body) {
                 yield { text: sql.slice(i, end + 1), name: body[1], field: body[2], format: body[3] };
                 i = end;
@@ -213,7 +253,12 @@ export function templateVariableProblem(sql: string): string | undefined {
         const bare = v.text.startsWith("$") && !v.text.startsWith("${");
         if (bare && name.startsWith("__") && Object.hasOwn(MACROS, name.slice(2))) continue;
         // A custom date format prints any text it quotes (`${__from:date:[FROM x]}`): only the fixed ones.
-        if (TIME_VARIABLES.has(name) && v.field === undefined && (format === undefined || TIME_FORMATS.has(format))) continue;
+        if (
+            TIME_VARIABLES.has(name) &&
+            v.field === undefined &&
+            (format === undefined || TIME_FORMATS.has(format))
+        )
+            continue;
         // Not a variable of the dashboard: Grafana leaves it as written.
         if (!name.startsWith("__") && name !== FLEET_VARIABLE) continue;
         const shown = v.text.length > 40 ? `${v.text.slice(0, 40)}…` : v.text;

@@ -29,7 +29,21 @@ export interface TableRead {
 }
 
 /** Keywords that end a FROM clause: after them a comma no longer separates tables. */
-const CLAUSE_ENDS = new Set(["where", "group", "having", "order", "limit", "offset", "fetch", "window", "union", "intersect", "except", "select", "qualify"]);
+const CLAUSE_ENDS = new Set([
+    "where",
+    "group",
+    "having",
+    "order",
+    "limit",
+    "offset",
+    "fetch",
+    "window",
+    "union",
+    "intersect",
+    "except",
+    "select",
+    "qualify",
+]);
 /**
  * How a panel's statement may begin: a query (Trino's `rootQuery`). Every other statement is
  * refused: `EXPLAIN ANALYZE` runs its statement, `SHOW STATS FOR (...)`, `DESCRIBE`, `EXECUTE
@@ -69,7 +83,8 @@ interface CteName {
     body?: number;
 }
 
-const isName = (t: Token | undefined) => t !== undefined && (t.kind === "word" || t.kind === "quoted" || t.kind === "template");
+const isName = (t: Token | undefined) =>
+    t !== undefined && (t.kind === "word" || t.kind === "quoted" || t.kind === "template");
 
 /**
  * The tables `sql` reads, in the order written, each once. WITH names are not tables where
@@ -111,11 +126,21 @@ export function tablesReadBy(sql: string): TableRead[] {
         if (frame.cte) {
             const cte = frame.cte;
             if (cte.state === "name" && isName(t)) {
-                if (t.kind === "word" && t.value === "recursive" && cte.current === undefined && isName(tokens[i + 1])) {
+                if (
+                    t.kind === "word" &&
+                    t.value === "recursive" &&
+                    cte.current === undefined &&
+                    isName(tokens[i + 1])
+                ) {
                     cte.recursive = true;
                     continue;
                 }
-                cte.current = { name: t.value.toLowerCase(), frame: frame.id, from: i, recursive: cte.recursive };
+                cte.current = {
+                    name: t.value.toLowerCase(),
+                    frame: frame.id,
+                    from: i,
+                    recursive: cte.recursive,
+                };
                 ctes.push(cte.current);
                 cte.state = "afterName";
                 continue;
@@ -138,7 +163,10 @@ export function tablesReadBy(sql: string): TableRead[] {
             // parenthesis) or is a table function or LATERAL (`UNNEST(...)`, `TABLE(...)`): those
             // are read as usual below.
             // LATERAL is not reserved: `FROM lateral` reads a table of that name.
-            const opensQuery = t.kind === "word" && (["select", "with", "values"].includes(t.value) || (t.value === "lateral" && tokens[i + 1]?.text === "("));
+            const opensQuery =
+                t.kind === "word" &&
+                (["select", "with", "values"].includes(t.value) ||
+                    (t.value === "lateral" && tokens[i + 1]?.text === "("));
             if (isName(t) && !opensQuery && tokens[i + 1]?.text !== "(") {
                 i = readName(tokens, i, found);
                 continue;
@@ -157,7 +185,10 @@ export function tablesReadBy(sql: string): TableRead[] {
                 break;
             case "from":
                 // `a IS [NOT] DISTINCT FROM b` compares; `extract(year FROM t)` is no query.
-                if (frame.query && !(prev?.value === "distinct" && ["is", "not"].includes(tokens[i - 2]?.value ?? ""))) {
+                if (
+                    frame.query &&
+                    !(prev?.value === "distinct" && ["is", "not"].includes(tokens[i - 2]?.value ?? ""))
+                ) {
                     frame.from = true;
                     frame.expect = true;
                 }
@@ -171,8 +202,15 @@ export function tablesReadBy(sql: string): TableRead[] {
                 // ZONE`, `WITH TIES`, ..., and the FROM list goes on after it.
                 if (prev === undefined || (prev.kind === "punct" && prev.text === "(")) {
                     const next = tokens[i + 1];
-                    if (next?.kind === "word" && ["function", "session"].includes(next.value) && isName(tokens[i + 2]) && tokens[i + 2].value !== "as") {
-                        throw new Refusal(`has WITH ${next.value.toUpperCase()}: inline functions and session settings are not read by this check`);
+                    if (
+                        next?.kind === "word" &&
+                        ["function", "session"].includes(next.value) &&
+                        isName(tokens[i + 2]) &&
+                        tokens[i + 2].value !== "as"
+                    ) {
+                        throw new Refusal(
+                            `has WITH ${next.value.toUpperCase()}: inline functions and session settings are not read by this check`,
+                        );
                     }
                     frame.cte = { state: "name", recursive: false };
                 }
@@ -189,9 +227,18 @@ export function tablesReadBy(sql: string): TableRead[] {
                     // table functions): read the name, and the parenthesis as usual.
                     readName(tokens, i + 2, found);
                 } else if (isName(tokens[i + 2]) && tokens[nameEnd(tokens, i + 2) + 1]?.text === "(") {
-                    const fn = tokens.slice(i + 2, nameEnd(tokens, i + 2) + 1).map((p) => p.value.toLowerCase()).join("");
-                    if (!TABLE_FUNCTION_SCHEMAS.some((schema) => fn.startsWith(schema) && TABLE_FUNCTIONS.has(fn.slice(schema.length)))) {
-                        throw new Refusal(`calls the table function ${cut(fn)}, which may read what this check cannot see (allowed: ${[...TABLE_FUNCTIONS].join(", ")})`);
+                    const fn = tokens
+                        .slice(i + 2, nameEnd(tokens, i + 2) + 1)
+                        .map((p) => p.value.toLowerCase())
+                        .join("");
+                    if (
+                        !TABLE_FUNCTION_SCHEMAS.some(
+                            (schema) => fn.startsWith(schema) && TABLE_FUNCTIONS.has(fn.slice(schema.length)),
+                        )
+                    ) {
+                        throw new Refusal(
+                            `calls the table function ${cut(fn)}, which may read what this check cannot see (allowed: ${[...TABLE_FUNCTIONS].join(", ")})`,
+                        );
                     }
                 }
                 break;
@@ -205,10 +252,17 @@ export function tablesReadBy(sql: string): TableRead[] {
     // A WITH name is visible in the rest of the query that declares it, after its own body (in a
     // RECURSIVE list, in its body as well): `WITH t AS (SELECT * FROM t)` reads the table t.
     const visibleCte = (name: string, at: number) =>
-        ctes.some((c) => c.name === name && at <= endOf(c.frame) && at > (c.body !== undefined && !c.recursive ? endOf(c.body) : c.from));
+        ctes.some(
+            (c) =>
+                c.name === name &&
+                at <= endOf(c.frame) &&
+                at > (c.body !== undefined && !c.recursive ? endOf(c.body) : c.from),
+        );
     const seen = new Set<string>();
     return found
-        .filter(({ read, at }) => !(read.parts.length === 1 && !read.templated && visibleCte(read.parts[0], at)))
+        .filter(
+            ({ read, at }) => !(read.parts.length === 1 && !read.templated && visibleCte(read.parts[0], at)),
+        )
         .map(({ read }) => read)
         .filter((r) => {
             const key = r.parts.join(".");
@@ -224,15 +278,20 @@ export function tablesReadBy(sql: string): TableRead[] {
  */
 function statementTokens(tokens: Token[]): Token[] {
     const semicolon = tokens.findIndex((t) => t.kind === "punct" && t.text === ";");
-    if (semicolon >= 0 && semicolon < tokens.length - 1) throw new Refusal("has more than one statement (text after a ;)");
+    if (semicolon >= 0 && semicolon < tokens.length - 1)
+        throw new Refusal("has more than one statement (text after a ;)");
     const statement = semicolon >= 0 ? tokens.slice(0, semicolon) : tokens;
     const first = statement[0];
     if (first === undefined) throw new Refusal("has no statement");
     if (first.kind === "word" && first.value === "explain") {
-        throw new Refusal("is an EXPLAIN: a panel charts a query (EXPLAIN ANALYZE runs it, and its forms read tables this check does not follow)");
+        throw new Refusal(
+            "is an EXPLAIN: a panel charts a query (EXPLAIN ANALYZE runs it, and its forms read tables this check does not follow)",
+        );
     }
     if (!QUERY_BEGINNINGS.has(first.kind === "word" || first.kind === "punct" ? first.value : "")) {
-        throw new Refusal(`is not a query (it begins with ${cut(first.text)}): a panel runs SELECT, WITH, VALUES or TABLE`);
+        throw new Refusal(
+            `is not a query (it begins with ${cut(first.text)}): a panel runs SELECT, WITH, VALUES or TABLE`,
+        );
     }
     return statement;
 }
@@ -293,7 +352,8 @@ const namesEqual = (a: string, b: string) => a.toLowerCase() === b.toLowerCase()
 
 /** How much of a name from the SQL a message shows. */
 const ECHO_LIMIT = 80;
-const cut = (name: string) => (name.length > ECHO_LIMIT ? `${name.slice(0, ECHO_LIMIT)}… (${name.length} characters)` : name);
+const cut = (name: string) =>
+    name.length > ECHO_LIMIT ? `${name.slice(0, ECHO_LIMIT)}… (${name.length} characters)` : name;
 
 /** How many granted names a message lists before it says "…". */
 const LISTED_TABLES = 10;
@@ -309,32 +369,47 @@ export function ungrantedReads(sql: string, grant: TableGrant): string[] {
     const problems: string[] = [];
     for (const found of cachedReads(sql)) {
         if (found.templated) {
-            problems.push(`reads ${cut(found.written)}, a table named by a template variable: a panel names the tables it reads`);
+            problems.push(
+                `reads ${cut(found.written)}, a table named by a template variable: a panel names the tables it reads`,
+            );
             continue;
         }
         // A message names what it refuses; it does not reproduce a name of any length.
         const read = { ...found, written: cut(found.written) };
         const parts = read.parts;
         if (parts.length > 3) {
-            problems.push(`reads ${read.written}, which is not a table name (at most catalog.database.table)`);
+            problems.push(
+                `reads ${read.written}, which is not a table name (at most catalog.database.table)`,
+            );
             continue;
         }
-        const [catalog, database, table] = parts.length === 3 ? parts : parts.length === 2 ? [undefined, ...parts] : [undefined, undefined, parts[0]];
+        const [catalog, database, table] =
+            parts.length === 3
+                ? parts
+                : parts.length === 2
+                  ? [undefined, ...parts]
+                  : [undefined, undefined, parts[0]];
         if (catalog !== undefined && !namesEqual(catalog, grant.catalog)) {
-            problems.push(`reads table ${read.written} of the catalog ${cut(catalog)}, but the source grants only its catalog ${grant.catalog}`);
+            problems.push(
+                `reads table ${read.written} of the catalog ${cut(catalog)}, but the source grants only its catalog ${grant.catalog}`,
+            );
             continue;
         }
         const db = cut(database ?? grant.database);
         if (namesEqual(db, INFORMATION_SCHEMA)) continue;
         if (!namesEqual(db, grant.database)) {
-            problems.push(`reads table ${read.written} of the database ${db}, but the source grants only tables of its database ${grant.database}`);
+            problems.push(
+                `reads table ${read.written} of the database ${db}, but the source grants only tables of its database ${grant.database}`,
+            );
             continue;
         }
         if (grant.tables.includes(ALL_TABLES)) continue;
         // Trino's metadata tables (`t$partitions`, `t$properties`) read their table's metadata.
         const base = table!.replace(/\$.*$/, "");
         if (grant.tables.some((g) => namesEqual(g, base))) continue;
-        const listed = grant.tables.slice(0, LISTED_TABLES).join(", ") + (grant.tables.length > LISTED_TABLES ? `, … (${grant.tables.length})` : "");
+        const listed =
+            grant.tables.slice(0, LISTED_TABLES).join(", ") +
+            (grant.tables.length > LISTED_TABLES ? `, … (${grant.tables.length})` : "");
         problems.push(`reads table ${read.written}, which the source does not grant (its tables: ${listed})`);
     }
     return problems;

@@ -32,7 +32,8 @@ export function tokenize(sql: string): Token[] {
         let j = start + 1;
         for (;;) {
             const k = sql.indexOf(quote, j);
-            if (k < 0) throw new Refusal(`has an unterminated ${what} (${quote} without its closing ${quote})`);
+            if (k < 0)
+                throw new Refusal(`has an unterminated ${what} (${quote} without its closing ${quote})`);
             if (sql[k + 1] === quote) {
                 j = k + 2;
                 continue;
@@ -62,7 +63,14 @@ export function tokenize(sql: string): Token[] {
             // Athena's queries quote names with "; its DDL with `. Either is a name, never a string.
             const end = closing(i, c, "quoted identifier");
             const text = sql.slice(i, end);
-            tokens.push({ kind: "quoted", text, value: text.slice(1, -1).split(c + c).join(c) });
+            tokens.push({
+                kind: "quoted",
+                text,
+                value: text
+                    .slice(1, -1)
+                    .split(c + c)
+                    .join(c),
+            });
             i = end;
         } else if (c === "$") {
             i = templateToken(sql, i, tokens);

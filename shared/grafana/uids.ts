@@ -37,11 +37,15 @@ export function folderUid(scope: string, title: string): string {
  */
 export function dashboardUid(prefix: string, key: string): string {
     if (typeof prefix !== "string" || !UID_PATTERN.test(prefix)) {
-        throw new Refusal(`dashboard uid prefix ${JSON.stringify(prefix)} must be non-empty and use only letters, digits, "-" and "_"`);
+        throw new Refusal(
+            `dashboard uid prefix ${JSON.stringify(prefix)} must be non-empty and use only letters, digits, "-" and "_"`,
+        );
     }
     const maxPrefix = UID_MAX_LENGTH - DASHBOARD_HASH_LENGTH - 1;
     if (prefix.length > maxPrefix) {
-        throw new Refusal(`dashboard uid prefix "${prefix}" is longer than ${maxPrefix} characters (uids are at most ${UID_MAX_LENGTH})`);
+        throw new Refusal(
+            `dashboard uid prefix "${prefix}" is longer than ${maxPrefix} characters (uids are at most ${UID_MAX_LENGTH})`,
+        );
     }
     if (typeof key !== "string" || key.length === 0) {
         throw new Refusal(`dashboard uid key must be a non-empty string`);

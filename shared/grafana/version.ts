@@ -79,9 +79,13 @@ export function grafanaVersionNotes(version: string): string[] {
     const notes: string[] = [];
     const atLeast = (v: string) => compareVersions(parsed, parseVersion(v) as number[]) >= 0;
     if (!atLeast("12")) {
-        notes.push(`Grafana ${version}: API keys still work, but Amazon Managed Grafana 12 removes them; give grafanaAuth a service account token, or let the stack mint one.`);
+        notes.push(
+            `Grafana ${version}: API keys still work, but Amazon Managed Grafana 12 removes them; give grafanaAuth a service account token, or let the stack mint one.`,
+        );
     } else {
-        notes.push(`Grafana ${version}: no API keys (service account tokens only): grafanaAuth must be a service account token.`);
+        notes.push(
+            `Grafana ${version}: no API keys (service account tokens only): grafanaAuth must be a service account token.`,
+        );
     }
     if (atLeast("13")) {
         notes.push(

@@ -32,10 +32,15 @@ export const DEFAULT_WORKSPACE_ROLE_NAME = "GrafanaAthenaWorkspace";
 /** An IAM Identity Center group ID (Identity Store: an optional 10-hex prefix, then a UUID). */
 const groupId = z
     .string({ error: (i) => `must be an IAM Identity Center group ID, got ${r.describe(i.input)}` })
-    .regex(/^([0-9a-f]{10}-)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, { error: (i) => `must be an IAM Identity Center group ID such as 9a6731e4-1051-70a9-2f5b-5c3a1c1e0c11, got ${r.describe(i.input)}` });
+    .regex(/^([0-9a-f]{10}-)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, {
+        error: (i) =>
+            `must be an IAM Identity Center group ID such as 9a6731e4-1051-70a9-2f5b-5c3a1c1e0c11, got ${r.describe(i.input)}`,
+    });
 
 const groupList = z
-    .array(groupId, { error: (i) => `must be a list of IAM Identity Center group IDs, got ${r.describe(i.input)}` })
+    .array(groupId, {
+        error: (i) => `must be a list of IAM Identity Center group IDs, got ${r.describe(i.input)}`,
+    })
     .max(100, { error: "lists more than 100 groups" })
     .refine((gs) => new Set(gs).size === gs.length, { error: "lists a group twice" })
     .default([]);
@@ -46,12 +51,20 @@ export const createWorkspaceSettings = z
             /** The workspace's name (AMG: 1-255 letters, digits and -._~). */
             name: z
                 .string({ error: (i) => `must be a workspace name, got ${r.describe(i.input)}` })
-                .regex(/^[A-Za-z0-9._~-]{1,255}$/, { error: (i) => `must be 1 to 255 letters, digits and -._~, got ${r.describe(i.input)}` }),
+                .regex(/^[A-Za-z0-9._~-]{1,255}$/, {
+                    error: (i) => `must be 1 to 255 letters, digits and -._~, got ${r.describe(i.input)}`,
+                }),
             grafanaVersion: z
-                .enum(CREATABLE_VERSIONS, { error: (i) => `must be "12.4" or "10.4" (as a string), got ${r.describe(i.input)}` })
+                .enum(CREATABLE_VERSIONS, {
+                    error: (i) => `must be "12.4" or "10.4" (as a string), got ${r.describe(i.input)}`,
+                })
                 .default(DEFAULT_CREATED_VERSION),
             authentication: z
-                .array(z.enum(["AWS_SSO", "SAML"], { error: (i) => `must list AWS_SSO and/or SAML, got ${r.describe(i.input)}` }))
+                .array(
+                    z.enum(["AWS_SSO", "SAML"], {
+                        error: (i) => `must list AWS_SSO and/or SAML, got ${r.describe(i.input)}`,
+                    }),
+                )
                 .min(1, { error: "must list AWS_SSO, SAML or both" })
                 .refine((a) => new Set(a).size === a.length, { error: "lists a provider twice" })
                 .default(["AWS_SSO"]),
@@ -67,23 +80,50 @@ export const createWorkspaceSettings = z
             network: z
                 .object(
                     {
-                        prefixListIds: z.array(z.string().regex(/^pl-[0-9a-f]{8,17}$/, { error: "must be a managed prefix list ID (pl-...)" })).max(5).default([]),
-                        vpceIds: z.array(z.string().regex(/^vpce-[0-9a-f]{8,17}$/, { error: "must be a VPC endpoint ID (vpce-...)" })).max(5).default([]),
+                        prefixListIds: z
+                            .array(
+                                z.string().regex(/^pl-[0-9a-f]{8,17}$/, {
+                                    error: "must be a managed prefix list ID (pl-...)",
+                                }),
+                            )
+                            .max(5)
+                            .default([]),
+                        vpceIds: z
+                            .array(
+                                z.string().regex(/^vpce-[0-9a-f]{8,17}$/, {
+                                    error: "must be a VPC endpoint ID (vpce-...)",
+                                }),
+                            )
+                            .max(5)
+                            .default([]),
                     },
                     { error: r.objectOf("{prefixListIds?, vpceIds?}") },
                 )
                 .strict()
                 .optional(),
         },
-        { error: r.objectOf("{name, grafanaVersion?, authentication?, roleName?, admins?, editors?, network?}") },
+        {
+            error: r.objectOf(
+                "{name, grafanaVersion?, authentication?, roleName?, admins?, editors?, network?}",
+            ),
+        },
     )
     .strict()
     .superRefine((w, ctx) => {
         if (!w.authentication.includes("AWS_SSO") && (w.admins.length > 0 || w.editors.length > 0)) {
-            ctx.addIssue({ code: "custom", path: [w.admins.length > 0 ? "admins" : "editors"], message: "needs AWS_SSO in authentication: groups are IAM Identity Center's (SAML users get their role from the assertion)" });
+            ctx.addIssue({
+                code: "custom",
+                path: [w.admins.length > 0 ? "admins" : "editors"],
+                message:
+                    "needs AWS_SSO in authentication: groups are IAM Identity Center's (SAML users get their role from the assertion)",
+            });
         }
         if (w.network && w.network.prefixListIds.length === 0 && w.network.vpceIds.length === 0) {
-            ctx.addIssue({ code: "custom", path: ["network"], message: "must list prefixListIds or vpceIds (leave network out for access from anywhere)" });
+            ctx.addIssue({
+                code: "custom",
+                path: ["network"],
+                message: "must list prefixListIds or vpceIds (leave network out for access from anywhere)",
+            });
         }
     }, r.onAnyObject);
 

@@ -83,8 +83,10 @@ const RESERVED_PATH = /(^|\/)aws-reserved(\/|$)/i;
  * Grafana must never assume, or undefined when it may.
  */
 export function administratorRoleProblem(name: string, path = "/"): string | undefined {
-    if (SERVICE_ROLE_PATH.test(path)) return `is under the path /aws-service-role/: a service-linked role, owned by an AWS service`;
-    if (RESERVED_PATH.test(path)) return `is under the path /aws-reserved/: an IAM Identity Center role (people's access)`;
+    if (SERVICE_ROLE_PATH.test(path))
+        return `is under the path /aws-service-role/: a service-linked role, owned by an AWS service`;
+    if (RESERVED_PATH.test(path))
+        return `is under the path /aws-reserved/: an IAM Identity Center role (people's access)`;
     const hit = ADMINISTRATOR_ROLE_PATTERNS.find((p) => p.test.test(name));
     return hit ? `is an administrator or service role (${hit.name}: ${hit.reason})` : undefined;
 }

@@ -10,10 +10,16 @@ import { checkPolicySize } from "./size";
 import { validatePolicy } from "./validate";
 
 /** The rendered policy as JSON text once it is valid and within its quota; else a PolicyError. */
-export async function checkedPolicyText(doc: Pick<PolicyDocument, "name" | "kind"> & Partial<Pick<PolicyDocument, "variableProblems">>, json: PolicyJson, wayOut: string): Promise<string> {
+export async function checkedPolicyText(
+    doc: Pick<PolicyDocument, "name" | "kind"> & Partial<Pick<PolicyDocument, "variableProblems">>,
+    json: PolicyJson,
+    wayOut: string,
+): Promise<string> {
     // Policy variables first: a value that was an Output (a role ARN from a stack reference) is
     // only known here, and a variable in it would otherwise pass as a valid ARN.
-    const variables = doc.variableProblems ? doc.variableProblems(json) : json.Statement.flatMap((s) => unexpectedPolicyVariables(s));
+    const variables = doc.variableProblems
+        ? doc.variableProblems(json)
+        : json.Statement.flatMap((s) => unexpectedPolicyVariables(s));
     const problems = [...variables, ...(await validatePolicy(json, doc.kind))];
     if (problems.length > 0) {
         throw new PolicyError(`IAM policy "${doc.name}" is not valid:\n${problems.join("\n")}`);
@@ -23,6 +29,10 @@ export async function checkedPolicyText(doc: Pick<PolicyDocument, "name" | "kind
 }
 
 /** The document as the JSON input of `resource`'s child: a problem refuses `resource`, naming the policy and `wayOut`. */
-export function checkedPolicyJson(doc: PolicyDocument, wayOut: string, resource: pulumi.Resource): pulumi.Output<string> {
+export function checkedPolicyJson(
+    doc: PolicyDocument,
+    wayOut: string,
+    resource: pulumi.Resource,
+): pulumi.Output<string> {
     return doc.resolve().apply((json) => refusing(resource, () => checkedPolicyText(doc, json, wayOut)));
 }

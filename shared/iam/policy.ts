@@ -98,7 +98,8 @@ export function unexpectedPolicyVariables(s: StatementJson, allowed: readonly st
     };
     add(s.Resource);
     add(s.NotResource);
-    for (const entries of Object.values(s.Condition ?? {})) for (const v of Object.values(entries ?? {})) add(v);
+    for (const entries of Object.values(s.Condition ?? {}))
+        for (const v of Object.values(entries ?? {})) add(v);
     const unexpected = [...new Set(values.flatMap(policyVariablesIn))].filter((v) => !allowed.includes(v));
     return unexpected.length === 0
         ? []
@@ -138,7 +139,8 @@ export class PolicyStatement {
         }
         const plainValues = [...(props.resources ?? []), ...(props.notResources ?? [])];
         for (const entries of Object.values(props.conditions ?? {})) {
-            for (const v of Object.values(entries ?? {})) plainValues.push(...(Array.isArray(v) ? v : [v as Value]));
+            for (const v of Object.values(entries ?? {}))
+                plainValues.push(...(Array.isArray(v) ? v : [v as Value]));
         }
         const unexpected = plainValues
             .filter((v): v is string => typeof v === "string")
@@ -232,13 +234,19 @@ export class PolicyDocument {
             sids.set(s.sid, s);
             const resourcePolicy = RESOURCE_POLICY_KINDS.includes(kind);
             if (resourcePolicy && !s.principals) {
-                throw new PolicyError(`policy "${name}", statement "${s.sid}": a ${kind} policy statement needs a principal`);
+                throw new PolicyError(
+                    `policy "${name}", statement "${s.sid}": a ${kind} policy statement needs a principal`,
+                );
             }
             if (!resourcePolicy && s.principals) {
-                throw new PolicyError(`policy "${name}", statement "${s.sid}": an identity policy has no principals`);
+                throw new PolicyError(
+                    `policy "${name}", statement "${s.sid}": an identity policy has no principals`,
+                );
             }
             if (kind !== "trust" && s.resources.length === 0 && s.notResources.length === 0) {
-                throw new PolicyError(`policy "${name}", statement "${s.sid}": an identity policy statement needs resources`);
+                throw new PolicyError(
+                    `policy "${name}", statement "${s.sid}": an identity policy statement needs resources`,
+                );
             }
         }
         this.statements = Object.freeze([...sids.values()]);
@@ -341,7 +349,10 @@ const sortedKeys = <T>(o: Record<string, T>, f: (v: T) => unknown) =>
 function canonicalStatement(s: ResolvedStatement): StatementJson {
     const out: StatementJson = { Sid: s.sid, Effect: s.effect };
     if (s.principals) {
-        out.Principal = sortedKeys(s.principals as Record<string, string[]>, (v) => unwrap(v)) as Record<string, JsonValue>;
+        out.Principal = sortedKeys(s.principals as Record<string, string[]>, (v) => unwrap(v)) as Record<
+            string,
+            JsonValue
+        >;
     }
     if (s.actions.length) out.Action = unwrap(s.actions);
     if (s.notActions.length) out.NotAction = unwrap(s.notActions);
@@ -357,6 +368,8 @@ function canonicalStatement(s: ResolvedStatement): StatementJson {
 
 /** Sorted by Sid, so that statement order never depends on how the caller listed them. */
 function canonicalPolicy(statements: ResolvedStatement[]): PolicyJson {
-    const rendered = statements.map(canonicalStatement).sort((a, b) => (a.Sid < b.Sid ? -1 : a.Sid > b.Sid ? 1 : 0));
+    const rendered = statements
+        .map(canonicalStatement)
+        .sort((a, b) => (a.Sid < b.Sid ? -1 : a.Sid > b.Sid ? 1 : 0));
     return { Version: "2012-10-17", Statement: rendered };
 }

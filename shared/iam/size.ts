@@ -49,7 +49,12 @@ export class PolicyQuotaError extends PolicyError {
 }
 
 /** Throws `PolicyQuotaError` when `json` does not fit the quota of `kind`; returns the size. */
-export function checkPolicySize(name: string, kind: PolicyKind, json: PolicyJson | string, wayOut: string): number {
+export function checkPolicySize(
+    name: string,
+    kind: PolicyKind,
+    json: PolicyJson | string,
+    wayOut: string,
+): number {
     const size = policySize(json);
     const quota = POLICY_QUOTAS[kind];
     if (size > quota) {
@@ -73,7 +78,8 @@ export function packManagedPolicies(
     wayOut: string,
 ): PolicyDocument[] {
     const quota = POLICY_QUOTAS.managed;
-    const sized = (name: string, ss: PolicyStatement[]) => policySize(new PolicyDocument(name, "managed", ss).toJSON());
+    const sized = (name: string, ss: PolicyStatement[]) =>
+        policySize(new PolicyDocument(name, "managed", ss).toJSON());
     const nameFor = (i: number) => (i === 0 ? baseName : `${baseName}-${i + 1}`);
 
     // Split statements that cannot fit even alone.

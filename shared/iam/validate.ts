@@ -102,7 +102,12 @@ async function loadService(service: string): Promise<ServiceInfo | undefined> {
     for (const rtKey of rtKeys) {
         const rt = await iamResourceTypeDetails(service, rtKey);
         const pattern = compileArnPattern(rt.arn);
-        resourceTypes.set(rt.key.toLowerCase(), { key: rt.key, arn: rt.arn, pattern, conditionKeys: rt.conditionKeys ?? [] });
+        resourceTypes.set(rt.key.toLowerCase(), {
+            key: rt.key,
+            arn: rt.arn,
+            pattern,
+            conditionKeys: rt.conditionKeys ?? [],
+        });
         const account = rt.arn.split(":")[4];
         if (account !== undefined && !account.includes("${")) literalAccounts.add(account);
     }
@@ -162,7 +167,10 @@ function actionEntry(value: string): Promise<ActionEntry> {
 const hasWildcard = (s: string) => /[*?]/.test(s);
 
 function globRegex(glob: string): RegExp {
-    const body = glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+    const body = glob
+        .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+        .replace(/\*/g, ".*")
+        .replace(/\?/g, ".");
     return new RegExp(`^${body}$`, "i");
 }
 
@@ -195,9 +203,14 @@ async function resolveAction(value: string): Promise<ActionEntry> {
         };
     }
     const re = globRegex(name);
-    const matched = info.actionList.filter((a) => re.test(a.full.slice(info.key.length + 1))).sort((a, b) => (a.full < b.full ? -1 : 1));
+    const matched = info.actionList
+        .filter((a) => re.test(a.full.slice(info.key.length + 1)))
+        .sort((a, b) => (a.full < b.full ? -1 : 1));
     if (matched.length === 0) {
-        return { kind: "error", message: `action pattern "${value}" matches no action of service ${info.key}` };
+        return {
+            kind: "error",
+            message: `action pattern "${value}" matches no action of service ${info.key}`,
+        };
     }
     return { kind: "actions", pattern: true, actions: matched };
 }
@@ -255,7 +268,11 @@ function keyTemplateMatcher(template: string): RegExp {
 function isGlobalKey(key: string): boolean {
     if (getGlobalConditionKeyByName(key)) return true;
     const slash = key.indexOf("/");
-    return slash > 0 && slash < key.length - 1 && getGlobalConditionKeyByPrefix(key.slice(0, slash)) !== undefined;
+    return (
+        slash > 0 &&
+        slash < key.length - 1 &&
+        getGlobalConditionKeyByPrefix(key.slice(0, slash)) !== undefined
+    );
 }
 
 /** Whether a key exists anywhere in the catalog (for statements whose actions are open-ended). */
@@ -294,7 +311,10 @@ function parseArn(value: string): ArnParts | string {
         return `partition "${partition}" is not aws, aws-cn, aws-us-gov, ...`;
     }
     if (!/^[a-z0-9*?.-]+$/.test(service)) return `service "${service}" is not a service prefix`;
-    if (!/^[a-z0-9*?-]*$/.test(region) || !(region === "" || hasWildcard(region) || /^[a-z]{2}(-[a-z]+)+-\d+$/.test(region))) {
+    if (
+        !/^[a-z0-9*?-]*$/.test(region) ||
+        !(region === "" || hasWildcard(region) || /^[a-z]{2}(-[a-z]+)+-\d+$/.test(region))
+    ) {
         return `region "${region}" is not a region (or empty)`;
     }
     if (!/^[A-Za-z0-9*?-]*$/.test(account)) return `account "${account}" is not an account id (or empty)`;
@@ -304,7 +324,10 @@ function parseArn(value: string): ArnParts | string {
 
 /** Account fields IAM accepts without the catalog's help. */
 const accountLooksRight = (account: string) =>
-    account === "" || account === "aws" || /^\d{12}$/.test(account) || (hasWildcard(account) && /^[0-9*?]+$/.test(account));
+    account === "" ||
+    account === "aws" ||
+    /^\d{12}$/.test(account) ||
+    (hasWildcard(account) && /^[0-9*?]+$/.test(account));
 
 /**
  * One ARN field as a tiny automaton. Request side: literals, `*` (zero or more), `?` (one).
@@ -315,7 +338,9 @@ type Token = { t: "lit"; c: string } | { t: "star" } | { t: "one" } | { t: "var"
 type ArnPattern = Token[][];
 
 function arnValueTokens(field: string): Token[] {
-    return [...field.toLowerCase()].map((c): Token => (c === "*" ? { t: "star" } : c === "?" ? { t: "one" } : { t: "lit", c }));
+    return [...field.toLowerCase()].map((c): Token =>
+        c === "*" ? { t: "star" } : c === "?" ? { t: "one" } : { t: "lit", c },
+    );
 }
 
 function compileArnPattern(arn: string): ArnPattern {
@@ -327,7 +352,8 @@ function compileArnPattern(arn: string): ArnPattern {
         const tokens: Token[] = [];
         pieces.forEach((piece, i) => {
             if (i % 2 === 1) tokens.push({ t: "var", anySep: !single });
-            else for (const c of piece.toLowerCase()) tokens.push(c === "*" ? { t: "star" } : { t: "lit", c });
+            else
+                for (const c of piece.toLowerCase()) tokens.push(c === "*" ? { t: "star" } : { t: "lit", c });
         });
         return tokens;
     });
@@ -416,12 +442,18 @@ export async function validatePolicy(doc: PolicyJson, kind: PolicyKind): Promise
     return problems;
 }
 
-async function validateStatement(s: StatementJson, kind: PolicyKind, say: (m: string) => void): Promise<void> {
+async function validateStatement(
+    s: StatementJson,
+    kind: PolicyKind,
+    say: (m: string) => void,
+): Promise<void> {
     // ---- shape
-    if (s.Effect !== "Allow" && s.Effect !== "Deny") say(`Effect "${String(s.Effect)}" is neither "Allow" nor "Deny"`);
+    if (s.Effect !== "Allow" && s.Effect !== "Deny")
+        say(`Effect "${String(s.Effect)}" is neither "Allow" nor "Deny"`);
     const actionValues = asList(s.Action);
     const notActionValues = asList(s.NotAction);
-    if ((actionValues.length > 0) === (notActionValues.length > 0)) say("needs exactly one of Action or NotAction");
+    if (actionValues.length > 0 === notActionValues.length > 0)
+        say("needs exactly one of Action or NotAction");
     const resources = asList(s.Resource);
     const notResources = asList(s.NotResource);
     if (kind === "trust") {
@@ -430,7 +462,8 @@ async function validateStatement(s: StatementJson, kind: PolicyKind, say: (m: st
         if (s.NotResource !== undefined) say("a trust policy statement must not have a NotResource");
     } else {
         if (kind === "bucket" && !s.Principal) say("a bucket policy statement needs a Principal");
-        if (kind !== "bucket" && s.Principal !== undefined) say(`an identity (${kind}) policy statement must not have a Principal`);
+        if (kind !== "bucket" && s.Principal !== undefined)
+            say(`an identity (${kind}) policy statement must not have a Principal`);
         if (resources.length === 0 && notResources.length === 0) say("needs a Resource or NotResource");
     }
 
@@ -445,9 +478,13 @@ async function validateStatement(s: StatementJson, kind: PolicyKind, say: (m: st
     }
     if (kind === "trust") {
         for (const { value, entry } of known) {
-            const wrong = entry.actions.filter((a) => !TRUST_ACTIONS.some((t) => t.toLowerCase() === a.full.toLowerCase()));
+            const wrong = entry.actions.filter(
+                (a) => !TRUST_ACTIONS.some((t) => t.toLowerCase() === a.full.toLowerCase()),
+            );
             if (wrong.length === 0) continue;
-            const what = entry.pattern ? `action pattern "${value}" (${listOf(wrong.map((a) => a.full))})` : `action ${wrong[0].full}`;
+            const what = entry.pattern
+                ? `action pattern "${value}" (${listOf(wrong.map((a) => a.full))})`
+                : `action ${wrong[0].full}`;
             say(`${what} cannot be granted by a trust policy (expected ${TRUST_ACTIONS.join(", ")})`);
         }
     }
@@ -482,7 +519,9 @@ async function validateStatement(s: StatementJson, kind: PolicyKind, say: (m: st
             if (!accountLooksRight(arn.account)) {
                 const info = await serviceInfo(arn.service);
                 if (!info?.literalAccounts.has(arn.account)) {
-                    say(`${field} "${raw}" is not a well-formed ARN: account "${arn.account}" is not a 12-digit account id (expected ${ARN_SHAPE})`);
+                    say(
+                        `${field} "${raw}" is not a well-formed ARN: account "${arn.account}" is not a 12-digit account id (expected ${ARN_SHAPE})`,
+                    );
                     resourceProblem = true;
                     continue;
                 }
@@ -497,7 +536,9 @@ async function validateStatement(s: StatementJson, kind: PolicyKind, say: (m: st
             if (allTypes.some((rt) => arnMatchesType(arn, raw, rt))) continue;
             resourceProblem = true;
             if (typed.length === 0) {
-                say(`Resource "${raw}": ${listOf(actions.map((a) => a.full))} only work(s) with Resource "*" (no resource types in the catalog)`);
+                say(
+                    `Resource "${raw}": ${listOf(actions.map((a) => a.full))} only work(s) with Resource "*" (no resource types in the catalog)`,
+                );
             } else {
                 say(
                     `Resource "${raw}" matches no resource type of ${listOf(typed.map((a) => a.full))} ` +
@@ -510,12 +551,18 @@ async function validateStatement(s: StatementJson, kind: PolicyKind, say: (m: st
         if (!resourceProblem && !star && parsed.length > 0) {
             for (const { value, entry } of known) {
                 const applies = entry.actions.some((a) =>
-                    a.wildcardOnly ? false : parsed.some(({ raw, arn }) => a.resourceTypes.some((rt) => arnMatchesType(arn, raw, rt))),
+                    a.wildcardOnly
+                        ? false
+                        : parsed.some(({ raw, arn }) =>
+                              a.resourceTypes.some((rt) => arnMatchesType(arn, raw, rt)),
+                          ),
                 );
                 if (applies) continue;
                 const only = entry.actions.every((a) => a.wildcardOnly);
                 if (only) {
-                    say(`action ${entry.pattern ? `"${value}"` : entry.actions[0].full} works only with Resource "*" (it has no resource types), not with the statement's ARNs`);
+                    say(
+                        `action ${entry.pattern ? `"${value}"` : entry.actions[0].full} works only with Resource "*" (it has no resource types), not with the statement's ARNs`,
+                    );
                 } else {
                     say(
                         `action ${entry.pattern ? `"${value}"` : entry.actions[0].full} applies to none of the statement's resources ` +
@@ -530,10 +577,14 @@ async function validateStatement(s: StatementJson, kind: PolicyKind, say: (m: st
     if (s.Effect === "Allow" && resources.includes("*")) {
         if (openEnded) {
             const what = notActionValues.length > 0 ? "NotAction" : `action "*"`;
-            say(`${what} allows every (other) action, Write ones included, on Resource "*" (expected a list of actions and the ARNs they apply to)`);
+            say(
+                `${what} allows every (other) action, Write ones included, on Resource "*" (expected a list of actions and the ARNs they apply to)`,
+            );
         }
         for (const { value, entry } of known) {
-            const guarded = entry.actions.filter((a) => !a.wildcardOnly && GUARDED_LEVELS.some((l) => a.accessLevel.includes(l)));
+            const guarded = entry.actions.filter(
+                (a) => !a.wildcardOnly && GUARDED_LEVELS.some((l) => a.accessLevel.includes(l)),
+            );
             if (guarded.length === 0) continue;
             if (!entry.pattern) {
                 const a = guarded[0];
@@ -551,12 +602,21 @@ async function validateStatement(s: StatementJson, kind: PolicyKind, say: (m: st
     }
 }
 
-async function checkConditionKey(key: string, actions: readonly ActionInfo[], openEnded: boolean, say: (m: string) => void): Promise<void> {
+async function checkConditionKey(
+    key: string,
+    actions: readonly ActionInfo[],
+    openEnded: boolean,
+    say: (m: string) => void,
+): Promise<void> {
     if (isGlobalKey(key)) return;
     // An OIDC provider's keys are named after its host (`token.actions.githubusercontent.com:sub`),
     // so the catalog cannot list them; IAM honours `aud` and `sub` in a web identity trust (IAM
     // user guide, "Available keys for AWS web identity federation").
-    if (/^[a-z0-9-]+(\.[a-z0-9-]+)+(\/[\w./-]*)?:(aud|sub)$/.test(key) && actions.some((a) => a.full === "sts:AssumeRoleWithWebIdentity")) return;
+    if (
+        /^[a-z0-9-]+(\.[a-z0-9-]+)+(\/[\w./-]*)?:(aud|sub)$/.test(key) &&
+        actions.some((a) => a.full === "sts:AssumeRoleWithWebIdentity")
+    )
+        return;
     if (key.toLowerCase().startsWith("aws:")) {
         // Templates such as aws:ResourceTag/tag-key are compared with the key's own tag.
         const slash = key.indexOf("/");
@@ -576,7 +636,9 @@ async function checkConditionKey(key: string, actions: readonly ActionInfo[], op
         return;
     }
     if (actions.some((a) => a.conditionMatchers.some((re) => re.test(key)))) return;
-    const supported = [...new Set(actions.flatMap((a) => a.conditionKeys))].filter((k) => !k.toLowerCase().startsWith("aws:")).sort();
+    const supported = [...new Set(actions.flatMap((a) => a.conditionKeys))]
+        .filter((k) => !k.toLowerCase().startsWith("aws:"))
+        .sort();
     say(
         `condition key "${key}" is not valid for ${listOf(actions.map((a) => a.full))} ` +
             (supported.length

@@ -10,8 +10,15 @@ import { PolicyDocument, PolicyStatement } from "../iam/policy";
 export const PUBLISH_POLICY_NAME = "GrafanaAthenaPublishAlerts";
 
 /** `sns:Publish` on exactly `topicArns`. */
-export function publishAlertsPolicy(topicArns: readonly string[], name = PUBLISH_POLICY_NAME): PolicyDocument {
+export function publishAlertsPolicy(
+    topicArns: readonly string[],
+    name = PUBLISH_POLICY_NAME,
+): PolicyDocument {
     return new PolicyDocument(name, "inline", [
-        new PolicyStatement({ sid: "PublishAlertsToContactPointTopics", actions: ["sns:Publish"], resources: [...topicArns] }),
+        new PolicyStatement({
+            sid: "PublishAlertsToContactPointTopics",
+            actions: ["sns:Publish"],
+            resources: [...topicArns],
+        }),
     ]);
 }

@@ -52,7 +52,9 @@ export interface CiScope {
 // ---------------------------------------------------------------------------------------------
 
 const workgroupArns = (s: CiScope) =>
-    s.regions.flatMap((r) => s.workgroupNames.map((w) => `arn:${s.partition}:athena:${r}:${s.accountId}:workgroup/${w}`));
+    s.regions.flatMap((r) =>
+        s.workgroupNames.map((w) => `arn:${s.partition}:athena:${r}:${s.accountId}:workgroup/${w}`),
+    );
 const bucketArns = (s: CiScope) => s.resultsBucketNames.map((b) => `arn:${s.partition}:s3:::${b}`);
 const sourceRoleArn = (s: CiScope) => `arn:${s.partition}:iam::${s.accountId}:role/${s.sourceRoleName}`;
 /** The source role's access policies: `<role>-Athena`, and `<role>-Athena-2`, ... when packing splits it. */
@@ -92,15 +94,42 @@ const BUCKET_READ_ACTIONS = [
     "s3:GetReplicationConfiguration",
     "s3:ListBucket",
 ];
-const ROLE_READ_ACTIONS = ["iam:GetRole", "iam:ListAttachedRolePolicies", "iam:ListInstanceProfilesForRole", "iam:ListRolePolicies", "iam:ListRoleTags"];
-const POLICY_READ_ACTIONS = ["iam:GetPolicy", "iam:GetPolicyVersion", "iam:ListPolicyTags", "iam:ListPolicyVersions"];
+const ROLE_READ_ACTIONS = [
+    "iam:GetRole",
+    "iam:ListAttachedRolePolicies",
+    "iam:ListInstanceProfilesForRole",
+    "iam:ListRolePolicies",
+    "iam:ListRoleTags",
+];
+const POLICY_READ_ACTIONS = [
+    "iam:GetPolicy",
+    "iam:GetPolicyVersion",
+    "iam:ListPolicyTags",
+    "iam:ListPolicyVersions",
+];
 
 function readStatements(s: CiScope): PolicyStatement[] {
     return [
-        new PolicyStatement({ sid: "ReadWorkgroups", actions: WORKGROUP_READ_ACTIONS, resources: workgroupArns(s) }),
-        new PolicyStatement({ sid: "ReadResultsBuckets", actions: BUCKET_READ_ACTIONS, resources: bucketArns(s) }),
-        new PolicyStatement({ sid: "ReadSourceRole", actions: ROLE_READ_ACTIONS, resources: [sourceRoleArn(s)] }),
-        new PolicyStatement({ sid: "ReadSourcePolicies", actions: POLICY_READ_ACTIONS, resources: sourcePolicyArns(s) }),
+        new PolicyStatement({
+            sid: "ReadWorkgroups",
+            actions: WORKGROUP_READ_ACTIONS,
+            resources: workgroupArns(s),
+        }),
+        new PolicyStatement({
+            sid: "ReadResultsBuckets",
+            actions: BUCKET_READ_ACTIONS,
+            resources: bucketArns(s),
+        }),
+        new PolicyStatement({
+            sid: "ReadSourceRole",
+            actions: ROLE_READ_ACTIONS,
+            resources: [sourceRoleArn(s)],
+        }),
+        new PolicyStatement({
+            sid: "ReadSourcePolicies",
+            actions: POLICY_READ_ACTIONS,
+            resources: sourcePolicyArns(s),
+        }),
     ];
 }
 
@@ -112,7 +141,11 @@ function readStatements(s: CiScope): PolicyStatement[] {
  * Only GitHub's OIDC provider of the account, only with this audience, only for the listed job
  * subjects: no other repository, environment, workflow, ref or event.
  */
-export function ciTrustPolicy(roleName: string, subjects: RoleSubjects, oidcProviderArn: string): PolicyDocument {
+export function ciTrustPolicy(
+    roleName: string,
+    subjects: RoleSubjects,
+    oidcProviderArn: string,
+): PolicyDocument {
     const statement = (sid: string, operator: "StringEquals" | "StringLike", values: readonly string[]) =>
         new PolicyStatement({
             sid,
@@ -120,12 +153,22 @@ export function ciTrustPolicy(roleName: string, subjects: RoleSubjects, oidcProv
             actions: ["sts:AssumeRoleWithWebIdentity"],
             conditions:
                 operator === "StringEquals"
-                    ? { StringEquals: { [`${GITHUB_OIDC_HOST}:aud`]: GITHUB_OIDC_AUDIENCE, [`${GITHUB_OIDC_HOST}:sub`]: values } }
-                    : { StringEquals: { [`${GITHUB_OIDC_HOST}:aud`]: GITHUB_OIDC_AUDIENCE }, StringLike: { [`${GITHUB_OIDC_HOST}:sub`]: values } },
+                    ? {
+                          StringEquals: {
+                              [`${GITHUB_OIDC_HOST}:aud`]: GITHUB_OIDC_AUDIENCE,
+                              [`${GITHUB_OIDC_HOST}:sub`]: values,
+                          },
+                      }
+                    : {
+                          StringEquals: { [`${GITHUB_OIDC_HOST}:aud`]: GITHUB_OIDC_AUDIENCE },
+                          StringLike: { [`${GITHUB_OIDC_HOST}:sub`]: values },
+                      },
         });
     return new PolicyDocument(`${roleName}-trust`, "trust", [
         statement("GitHubJobs", "StringEquals", subjects.exact),
-        ...(subjects.like.length > 0 ? [statement("GitHubPullRequestJobs", "StringLike", subjects.like)] : []),
+        ...(subjects.like.length > 0
+            ? [statement("GitHubPullRequestJobs", "StringLike", subjects.like)]
+            : []),
     ]);
 }
 
@@ -181,7 +224,12 @@ export function deployRolePolicy(s: CiScope): PolicyDocument {
         }),
         new PolicyStatement({
             sid: "ManageOwnWorkgroups",
-            actions: ["athena:DeleteWorkGroup", "athena:TagResource", "athena:UntagResource", "athena:UpdateWorkGroup"],
+            actions: [
+                "athena:DeleteWorkGroup",
+                "athena:TagResource",
+                "athena:UntagResource",
+                "athena:UpdateWorkGroup",
+            ],
             resources: workgroups,
             conditions: { StringEquals: { [`aws:ResourceTag/${MANAGED_TAG_KEY}`]: MANAGED_TAG_VALUE } },
         }),
@@ -209,7 +257,14 @@ export function deployRolePolicy(s: CiScope): PolicyDocument {
         }),
         new PolicyStatement({
             sid: "ManageSourceRole",
-            actions: ["iam:DeleteRole", "iam:TagRole", "iam:UntagRole", "iam:UpdateAssumeRolePolicy", "iam:UpdateRole", "iam:UpdateRoleDescription"],
+            actions: [
+                "iam:DeleteRole",
+                "iam:TagRole",
+                "iam:UntagRole",
+                "iam:UpdateAssumeRolePolicy",
+                "iam:UpdateRole",
+                "iam:UpdateRoleDescription",
+            ],
             resources: [sourceRoleArn(s)],
         }),
         new PolicyStatement({
@@ -217,11 +272,21 @@ export function deployRolePolicy(s: CiScope): PolicyDocument {
             sid: "AttachSourcePolicies",
             actions: ["iam:AttachRolePolicy", "iam:DetachRolePolicy"],
             resources: [sourceRoleArn(s)],
-            conditions: { StringEquals: { "iam:PermissionsBoundary": boundary }, ArnLike: { "iam:PolicyARN": sourcePolicyArns(s) } },
+            conditions: {
+                StringEquals: { "iam:PermissionsBoundary": boundary },
+                ArnLike: { "iam:PolicyARN": sourcePolicyArns(s) },
+            },
         }),
         new PolicyStatement({
             sid: "ManageSourcePolicies",
-            actions: ["iam:CreatePolicy", "iam:CreatePolicyVersion", "iam:DeletePolicy", "iam:DeletePolicyVersion", "iam:TagPolicy", "iam:UntagPolicy"],
+            actions: [
+                "iam:CreatePolicy",
+                "iam:CreatePolicyVersion",
+                "iam:DeletePolicy",
+                "iam:DeletePolicyVersion",
+                "iam:TagPolicy",
+                "iam:UntagPolicy",
+            ],
             resources: sourcePolicyArns(s),
         }),
         // Explicit denies hold even when someone attaches a wider policy to the role by hand.
@@ -291,8 +356,16 @@ export function boundaryPolicy(s: CiScope): PolicyDocument {
                 `arn:${p}:glue:${r}:${s.accountId}:table/*/*`,
             ]),
         }),
-        new PolicyStatement({ sid: "S3DataBuckets", actions: ["s3:GetBucketLocation", "s3:ListBucket"], resources: [`arn:${p}:s3:::*`] }),
-        new PolicyStatement({ sid: "S3DataRead", actions: ["s3:GetObject"], resources: [`arn:${p}:s3:::*/*`] }),
+        new PolicyStatement({
+            sid: "S3DataBuckets",
+            actions: ["s3:GetBucketLocation", "s3:ListBucket"],
+            resources: [`arn:${p}:s3:::*`],
+        }),
+        new PolicyStatement({
+            sid: "S3DataRead",
+            actions: ["s3:GetObject"],
+            resources: [`arn:${p}:s3:::*/*`],
+        }),
         new PolicyStatement({
             sid: "S3ResultsWrite",
             actions: ["s3:AbortMultipartUpload", "s3:ListMultipartUploadParts", "s3:PutObject"],
@@ -302,8 +375,16 @@ export function boundaryPolicy(s: CiScope): PolicyDocument {
             sid: "KmsThroughS3AndGlue",
             actions: ["kms:Decrypt", "kms:GenerateDataKey"],
             resources: [`arn:${p}:kms:*:*:key/*`],
-            conditions: { StringEquals: { "kms:ViaService": s.regions.flatMap((r) => [viaService("s3", r), viaService("glue", r)]) } },
+            conditions: {
+                StringEquals: {
+                    "kms:ViaService": s.regions.flatMap((r) => [viaService("s3", r), viaService("glue", r)]),
+                },
+            },
         }),
-        new PolicyStatement({ sid: "LakeFormationDataAccess", actions: ["lakeformation:GetDataAccess"], resources: ["*"] }),
+        new PolicyStatement({
+            sid: "LakeFormationDataAccess",
+            actions: ["lakeformation:GetDataAccess"],
+            resources: ["*"],
+        }),
     ]);
 }

@@ -5,7 +5,11 @@
  */
 import { PolicyDocument, PolicyStatement } from "../iam/policy";
 
-export function resultsBucketPolicy(bucket: string, partition: string, name = `${bucket}-policy`): PolicyDocument {
+export function resultsBucketPolicy(
+    bucket: string,
+    partition: string,
+    name = `${bucket}-policy`,
+): PolicyDocument {
     const arn = `arn:${partition}:s3:::${bucket}`;
     return new PolicyDocument(name, "bucket", [
         new PolicyStatement({

@@ -111,7 +111,9 @@ export const GLUE_READ_ACTIONS = [
 ];
 
 /** The Glue read actions that apply to a table ARN (GetDatabase and GetDatabases have no table resource type). */
-export const GLUE_TABLE_ACTIONS = GLUE_READ_ACTIONS.filter((a) => a !== "glue:GetDatabase" && a !== "glue:GetDatabases");
+export const GLUE_TABLE_ACTIONS = GLUE_READ_ACTIONS.filter(
+    (a) => a !== "glue:GetDatabase" && a !== "glue:GetDatabases",
+);
 
 /** The statements of the source role's access policy, before they are packed into policies. */
 export function sourceAccessStatements(args: SourceAccessArgs & { accountId: string }): PolicyStatement[] {
@@ -147,13 +149,20 @@ export function sourceAccessStatements(args: SourceAccessArgs & { accountId: str
             resources: [
                 `${glue}:catalog`,
                 `${glue}:database/${args.database}`,
-                ...(allTables ? [`${glue}:table/${args.database}/*`] : args.tables.map((t) => `${glue}:table/${args.database}/${t}`)),
+                ...(allTables
+                    ? [`${glue}:table/${args.database}/*`]
+                    : args.tables.map((t) => `${glue}:table/${args.database}/${t}`)),
             ],
         }),
         ...resultsBucketStatements(args.results, args.dataLocations, bucketArn),
         new PolicyStatement({
             sid: "S3ResultsReadWrite",
-            actions: ["s3:AbortMultipartUpload", "s3:GetObject", "s3:ListMultipartUploadParts", "s3:PutObject"],
+            actions: [
+                "s3:AbortMultipartUpload",
+                "s3:GetObject",
+                "s3:ListMultipartUploadParts",
+                "s3:PutObject",
+            ],
             resources: [objectsArn(args.results)],
         }),
         new PolicyStatement({
@@ -227,16 +236,32 @@ export function viaService(service: string, region: string): string {
  * check of the output bucket be refused in that layout ("Unable to verify/create output bucket"),
  * the fix is a results bucket of its own (`results.create`, the default), never a wider grant.
  */
-function resultsBucketStatements(results: S3Location, data: readonly S3Location[], bucketArn: (b: string) => string): PolicyStatement[] {
+function resultsBucketStatements(
+    results: S3Location,
+    data: readonly S3Location[],
+    bucketArn: (b: string) => string,
+): PolicyStatement[] {
     const arn = bucketArn(results.bucket);
     if (!data.some((d) => d.bucket === results.bucket)) {
-        return [new PolicyStatement({ sid: "S3ResultsBucket", actions: ["s3:GetBucketLocation", "s3:ListBucket"], resources: [arn] })];
+        return [
+            new PolicyStatement({
+                sid: "S3ResultsBucket",
+                actions: ["s3:GetBucketLocation", "s3:ListBucket"],
+                resources: [arn],
+            }),
+        ];
     }
     if (results.prefix === "") {
-        throw new PolicyError(`the results are the whole of ${results.bucket}, which holds data locations: give them a prefix or a bucket of their own`);
+        throw new PolicyError(
+            `the results are the whole of ${results.bucket}, which holds data locations: give them a prefix or a bucket of their own`,
+        );
     }
     return [
-        new PolicyStatement({ sid: "S3ResultsBucketLocation", actions: ["s3:GetBucketLocation"], resources: [arn] }),
+        new PolicyStatement({
+            sid: "S3ResultsBucketLocation",
+            actions: ["s3:GetBucketLocation"],
+            resources: [arn],
+        }),
         new PolicyStatement({
             sid: "S3ResultsList",
             actions: ["s3:ListBucket"],
@@ -252,7 +277,10 @@ function resultsBucketStatements(results: S3Location, data: readonly S3Location[
  * the whole bucket. Each prefix in the forms `p/` and `p/*` only: a bare `p` would also list a
  * sibling such as `p_pii/`.
  */
-function dataListStatements(locations: readonly S3Location[], bucketArn: (b: string) => string): PolicyStatement[] {
+function dataListStatements(
+    locations: readonly S3Location[],
+    bucketArn: (b: string) => string,
+): PolicyStatement[] {
     const byBucket = new Map<string, Set<string>>();
     for (const l of locations) {
         const prefixes = byBucket.get(l.bucket) ?? new Set<string>();
@@ -266,7 +294,9 @@ function dataListStatements(locations: readonly S3Location[], bucketArn: (b: str
             sid: `S3DataList${i + 1}`,
             actions: ["s3:ListBucket"],
             resources: [bucketArn(bucket)],
-            conditions: whole ? undefined : { StringLike: { "s3:prefix": prefixes.flatMap((p) => [p, `${p}*`]) } },
+            conditions: whole
+                ? undefined
+                : { StringLike: { "s3:prefix": prefixes.flatMap((p) => [p, `${p}*`]) } },
         });
     });
 }
@@ -294,7 +324,9 @@ export function sourceAccessPolicies(args: SourceAccessArgs): PolicyDocument[] {
     const { output } = require("@pulumi/pulumi") as typeof import("@pulumi/pulumi");
     const account = output(args.accountId);
     return packed.map((doc) =>
-        mapResources(doc, (r) => (r.includes(ACCOUNT_PLACEHOLDER) ? account.apply((a) => r.split(ACCOUNT_PLACEHOLDER).join(a)) : r)),
+        mapResources(doc, (r) =>
+            r.includes(ACCOUNT_PLACEHOLDER) ? account.apply((a) => r.split(ACCOUNT_PLACEHOLDER).join(a)) : r,
+        ),
     );
 }
 
@@ -309,7 +341,11 @@ const ACCOUNT_PLACEHOLDER = "{ACCOUNT_ID}";
  */
 function splittableGlue(policyName: string, statements: PolicyStatement[]): PolicyStatement[] {
     return statements.flatMap((s) => {
-        if (s.sid !== "GlueCatalogRead" || policySize(new PolicyDocument(policyName, "managed", [s]).toJSON()) <= POLICY_QUOTAS.managed) return [s];
+        if (
+            s.sid !== "GlueCatalogRead" ||
+            policySize(new PolicyDocument(policyName, "managed", [s]).toJSON()) <= POLICY_QUOTAS.managed
+        )
+            return [s];
         const tables = s.resources.filter((r) => String(r).includes(":table/"));
         if (tables.length === 0) return [s];
         return [

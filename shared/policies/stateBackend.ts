@@ -45,22 +45,43 @@ const bucketArn = (partition: string, bucket: string) => `arn:${partition}:s3:::
  * provider, the plan role may only decrypt (a preview and a saved plan decrypt the stack's data
  * key; the secrets themselves are encrypted locally with it), the deploy role also encrypt.
  */
-export function stateAccessStatements(state: StateBackend, partition: string, role: "plan" | "deploy"): PolicyStatement[] {
+export function stateAccessStatements(
+    state: StateBackend,
+    partition: string,
+    role: "plan" | "deploy",
+): PolicyStatement[] {
     const bucket = bucketArn(partition, state.bucket);
     const statements = [
         // Unconditioned: the CLI checks the bucket with HeadBucket, which S3 authorises as
         // s3:ListBucket without a prefix; the listing shows stack names, never state.
-        new PolicyStatement({ sid: "StateBucketList", actions: ["s3:GetBucketLocation", "s3:ListBucket"], resources: [bucket] }),
-        new PolicyStatement({ sid: "StateRead", actions: ["s3:GetObject"], resources: [`${bucket}/${STATE_PREFIX}*`] }),
+        new PolicyStatement({
+            sid: "StateBucketList",
+            actions: ["s3:GetBucketLocation", "s3:ListBucket"],
+            resources: [bucket],
+        }),
+        new PolicyStatement({
+            sid: "StateRead",
+            actions: ["s3:GetObject"],
+            resources: [`${bucket}/${STATE_PREFIX}*`],
+        }),
         role === "plan"
-            ? new PolicyStatement({ sid: "StateLocks", actions: ["s3:DeleteObject", "s3:PutObject"], resources: [`${bucket}/${LOCKS_PREFIX}*`] })
-            : new PolicyStatement({ sid: "StateWrite", actions: ["s3:DeleteObject", "s3:PutObject"], resources: [`${bucket}/${STATE_PREFIX}*`] }),
+            ? new PolicyStatement({
+                  sid: "StateLocks",
+                  actions: ["s3:DeleteObject", "s3:PutObject"],
+                  resources: [`${bucket}/${LOCKS_PREFIX}*`],
+              })
+            : new PolicyStatement({
+                  sid: "StateWrite",
+                  actions: ["s3:DeleteObject", "s3:PutObject"],
+                  resources: [`${bucket}/${STATE_PREFIX}*`],
+              }),
     ];
     if (state.kmsKeyArn) {
         statements.push(
             new PolicyStatement({
                 sid: "StateSecretsKey",
-                actions: role === "plan" ? ["kms:Decrypt"] : ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"],
+                actions:
+                    role === "plan" ? ["kms:Decrypt"] : ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"],
                 resources: [state.kmsKeyArn],
             }),
         );
@@ -75,15 +96,34 @@ export function stateAccessStatements(state: StateBackend, partition: string, ro
  * grant is bound to the organisation (`aws:PrincipalOrgID`): a role of the same name in an
  * account outside it gets nothing.
  */
-export function stateBucketPolicy(state: StateBackend, partition: string, organizationId: string): PolicyDocument {
+export function stateBucketPolicy(
+    state: StateBackend,
+    partition: string,
+    organizationId: string,
+): PolicyDocument {
     const bucket = bucketArn(partition, state.bucket);
     const anyAccountRole = (name: string) => `arn:${partition}:iam::*:role/${name}`;
     const plan = anyAccountRole(CI_PLAN_ROLE_NAME);
     const deploy = anyAccountRole(CI_DEPLOY_ROLE_NAME);
-    const fromOrg = (roles: string[]) => ({ StringEquals: { "aws:PrincipalOrgID": organizationId }, ArnLike: { "aws:PrincipalArn": roles } });
+    const fromOrg = (roles: string[]) => ({
+        StringEquals: { "aws:PrincipalOrgID": organizationId },
+        ArnLike: { "aws:PrincipalArn": roles },
+    });
     return new PolicyDocument(`${state.bucket}-policy`, "bucket", [
-        new PolicyStatement({ sid: "CiRolesList", principals: { AWS: ["*"] }, actions: ["s3:GetBucketLocation", "s3:ListBucket"], resources: [bucket], conditions: fromOrg([plan, deploy]) }),
-        new PolicyStatement({ sid: "CiRolesReadState", principals: { AWS: ["*"] }, actions: ["s3:GetObject"], resources: [`${bucket}/${STATE_PREFIX}*`], conditions: fromOrg([plan, deploy]) }),
+        new PolicyStatement({
+            sid: "CiRolesList",
+            principals: { AWS: ["*"] },
+            actions: ["s3:GetBucketLocation", "s3:ListBucket"],
+            resources: [bucket],
+            conditions: fromOrg([plan, deploy]),
+        }),
+        new PolicyStatement({
+            sid: "CiRolesReadState",
+            principals: { AWS: ["*"] },
+            actions: ["s3:GetObject"],
+            resources: [`${bucket}/${STATE_PREFIX}*`],
+            conditions: fromOrg([plan, deploy]),
+        }),
         new PolicyStatement({
             sid: "PlanRolesTakeLocks",
             principals: { AWS: ["*"] },
@@ -110,7 +150,14 @@ export function stateBucketPolicy(state: StateBackend, partition: string, organi
             sid: "DenyPlanRolesChangingTheBucket",
             effect: "Deny",
             principals: { AWS: ["*"] },
-            actions: ["s3:DeleteBucket", "s3:DeleteBucketPolicy", "s3:PutBucketAcl", "s3:PutBucketPolicy", "s3:PutBucketVersioning", "s3:PutLifecycleConfiguration"],
+            actions: [
+                "s3:DeleteBucket",
+                "s3:DeleteBucketPolicy",
+                "s3:PutBucketAcl",
+                "s3:PutBucketPolicy",
+                "s3:PutBucketVersioning",
+                "s3:PutLifecycleConfiguration",
+            ],
             resources: [bucket],
             conditions: { ArnLike: { "aws:PrincipalArn": [plan] } },
         }),

@@ -27,9 +27,17 @@ export interface OrganizationAssumeMode {
 const TAGGED_ROLE = { StringEquals: { [`iam:ResourceTag/${GRAFANA_TAG_KEY}`]: GRAFANA_TAG_VALUE } };
 
 /** `sts:AssumeRole` on exactly the given source role ARNs, while they carry the tag; nothing else. */
-export function assumeSourceRolesPolicy(roleArns: readonly Value[], name = ASSUME_POLICY_NAME): PolicyDocument {
+export function assumeSourceRolesPolicy(
+    roleArns: readonly Value[],
+    name = ASSUME_POLICY_NAME,
+): PolicyDocument {
     return new PolicyDocument(name, "inline", [
-        new PolicyStatement({ sid: "AssumeAthenaSourceRoles", actions: ["sts:AssumeRole"], resources: roleArns, conditions: TAGGED_ROLE }),
+        new PolicyStatement({
+            sid: "AssumeAthenaSourceRoles",
+            actions: ["sts:AssumeRole"],
+            resources: roleArns,
+            conditions: TAGGED_ROLE,
+        }),
     ]);
 }
 
@@ -37,13 +45,20 @@ export function assumeSourceRolesPolicy(roleArns: readonly Value[], name = ASSUM
  * Organisation mode: `sts:AssumeRole` on the role named `roleName` in any account of the
  * organisation `organizationId`. The same size for any number of sources.
  */
-export function assumeOrganizationRolesPolicy(roleName: string, organizationId: string, name = ASSUME_POLICY_NAME, partition = "aws"): PolicyDocument {
+export function assumeOrganizationRolesPolicy(
+    roleName: string,
+    organizationId: string,
+    name = ASSUME_POLICY_NAME,
+    partition = "aws",
+): PolicyDocument {
     return new PolicyDocument(name, "inline", [
         new PolicyStatement({
             sid: "AssumeAthenaSourceRolesInOrganization",
             actions: ["sts:AssumeRole"],
             resources: [`arn:${partition}:iam::*:role/${roleName}`],
-            conditions: { StringEquals: { "aws:ResourceOrgID": organizationId, ...TAGGED_ROLE.StringEquals } },
+            conditions: {
+                StringEquals: { "aws:ResourceOrgID": organizationId, ...TAGGED_ROLE.StringEquals },
+            },
         }),
     ]);
 }
@@ -58,7 +73,11 @@ export function explicitModeCapacity(arnLength: number): number {
 }
 
 /** Checks the explicit assume policy against the inline quota, with the way out in the message. */
-export function checkAssumePolicySize(doc: PolicyDocument | string, sourceCount: number, arnLength: number): number {
+export function checkAssumePolicySize(
+    doc: PolicyDocument | string,
+    sourceCount: number,
+    arnLength: number,
+): number {
     const json = typeof doc === "string" ? doc : doc.toJSON();
     return checkPolicySize(
         typeof doc === "string" ? ASSUME_POLICY_NAME : doc.name,
@@ -70,7 +89,10 @@ export function checkAssumePolicySize(doc: PolicyDocument | string, sourceCount:
 }
 
 /** Organisation mode allows one role name: the sources whose role has another name cannot be assumed. */
-export function organizationRoleProblem(organization: OrganizationAssumeMode, roleArns: readonly string[]): string | undefined {
+export function organizationRoleProblem(
+    organization: OrganizationAssumeMode,
+    roleArns: readonly string[],
+): string | undefined {
     const wrong = roleArns.filter((a) => roleNameFromArn(a) !== organization.sourceRoleName);
     if (wrong.length === 0) return undefined;
     return (
@@ -84,11 +106,21 @@ export function organizationRoleProblem(organization: OrganizationAssumeMode, ro
  * is given (refused when a source's role has another name), else the explicit list (refused past
  * the inline quota, saying how many fit). `partition` is the workspace's. Throws with the reason.
  */
-export function workspaceAssumePolicy(roleArns: readonly string[], name: string, organization?: OrganizationAssumeMode, partition = "aws"): PolicyDocument {
+export function workspaceAssumePolicy(
+    roleArns: readonly string[],
+    name: string,
+    organization?: OrganizationAssumeMode,
+    partition = "aws",
+): PolicyDocument {
     if (organization) {
         const problem = organizationRoleProblem(organization, roleArns);
         if (problem) throw new PolicyError(problem);
-        return assumeOrganizationRolesPolicy(organization.sourceRoleName, organization.organizationId, name, partition);
+        return assumeOrganizationRolesPolicy(
+            organization.sourceRoleName,
+            organization.organizationId,
+            name,
+            partition,
+        );
     }
     const doc = assumeSourceRolesPolicy(roleArns, name);
     // Before the generic check, so that the refusal says how many sources fit.

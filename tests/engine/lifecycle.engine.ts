@@ -26,7 +26,13 @@ const SOURCE_REF = `organization/grafana-athena-source/${SOURCE_STACK}`;
 
 /** Every step that is not "same" or a read, `name: op`, for comparing and for messages. */
 const changes = (steps: Map<string, string[]>) =>
-    [...new Set([...steps].flatMap(([name, ops]) => ops.filter((op) => !["same", "read", "refresh"].includes(op)).map((op) => `${name}: ${op}`)))].sort();
+    [
+        ...new Set(
+            [...steps].flatMap(([name, ops]) =>
+                ops.filter((op) => !["same", "read", "refresh"].includes(op)).map((op) => `${name}: ${op}`),
+            ),
+        ),
+    ].sort();
 
 const WORKGROUP_TYPE = "aws:athena/workgroup:Workgroup";
 const TOKEN_TYPE = "aws:grafana/workspaceServiceAccountToken:WorkspaceServiceAccountToken";
@@ -40,33 +46,63 @@ const EXISTING = {
                 arn: `arn:aws:athena:${SOURCE_EXAMPLE.region}:${DATA_ACCOUNT}:workgroup/${SOURCE_EXAMPLE.workgroup}`,
                 description: "made by hand",
                 tags: { team: "analytics" },
-                configuration: { enforceWorkgroupConfiguration: true, resultConfiguration: { outputLocation: `s3://${SOURCE_EXAMPLE.resultsBucket}/${SOURCE_EXAMPLE.resultsPrefix}` } },
+                configuration: {
+                    enforceWorkgroupConfiguration: true,
+                    resultConfiguration: {
+                        outputLocation: `s3://${SOURCE_EXAMPLE.resultsBucket}/${SOURCE_EXAMPLE.resultsPrefix}`,
+                    },
+                },
                 __account: DATA_ACCOUNT,
                 __region: SOURCE_EXAMPLE.region,
             },
         },
         "aws:s3/bucket:Bucket": {
-            [SOURCE_EXAMPLE.resultsBucket]: { bucket: SOURCE_EXAMPLE.resultsBucket, __account: DATA_ACCOUNT, __region: SOURCE_EXAMPLE.region },
+            [SOURCE_EXAMPLE.resultsBucket]: {
+                bucket: SOURCE_EXAMPLE.resultsBucket,
+                __account: DATA_ACCOUNT,
+                __region: SOURCE_EXAMPLE.region,
+            },
         },
     },
 };
 
 /** The two stacks' config and each side's credentials: the example adopting existing resources, or a sandbox's files. */
-function pair(): { source: Record<string, unknown>; workspace: Record<string, unknown>; credentials: Record<Side, string> } {
+function pair(): {
+    source: Record<string, unknown>;
+    workspace: Record<string, unknown>;
+    credentials: Record<Side, string>;
+} {
     if (SANDBOX) {
-        const read = (variable: string) => (YAML.parse(fs.readFileSync(sandboxSetting(variable), "utf8")) as { config: Record<string, unknown> }).config;
+        const read = (variable: string) =>
+            (
+                YAML.parse(fs.readFileSync(sandboxSetting(variable), "utf8")) as {
+                    config: Record<string, unknown>;
+                }
+            ).config;
         return {
             source: read("GRAFANA_ATHENA_SANDBOX_SOURCE_STACK_FILE"),
-            workspace: { ...read("GRAFANA_ATHENA_SANDBOX_WORKSPACE_STACK_FILE"), "grafana-athena-workspace:sources": [{ stack: SOURCE_REF }] },
-            credentials: { source: sandboxSetting("GRAFANA_ATHENA_SANDBOX_SOURCE_PROFILE"), workspace: sandboxSetting("GRAFANA_ATHENA_SANDBOX_WORKSPACE_PROFILE") },
+            workspace: {
+                ...read("GRAFANA_ATHENA_SANDBOX_WORKSPACE_STACK_FILE"),
+                "grafana-athena-workspace:sources": [{ stack: SOURCE_REF }],
+            },
+            credentials: {
+                source: sandboxSetting("GRAFANA_ATHENA_SANDBOX_SOURCE_PROFILE"),
+                workspace: sandboxSetting("GRAFANA_ATHENA_SANDBOX_WORKSPACE_PROFILE"),
+            },
         };
     }
     return {
         source: exampleStackConfig(SOURCE, {
             "grafana-athena-source:workgroup": { name: SOURCE_EXAMPLE.workgroup, create: false },
-            "grafana-athena-source:results": { bucket: SOURCE_EXAMPLE.resultsBucket, prefix: SOURCE_EXAMPLE.resultsPrefix, create: false },
+            "grafana-athena-source:results": {
+                bucket: SOURCE_EXAMPLE.resultsBucket,
+                prefix: SOURCE_EXAMPLE.resultsPrefix,
+                create: false,
+            },
         }),
-        workspace: exampleStackConfig(WORKSPACE, { "grafana-athena-workspace:sources": [{ stack: SOURCE_REF }] }),
+        workspace: exampleStackConfig(WORKSPACE, {
+            "grafana-athena-workspace:sources": [{ stack: SOURCE_REF }],
+        }),
         credentials: { source: DATA_ACCOUNT, workspace: GRAFANA_ACCOUNT },
     };
 }
@@ -78,13 +114,24 @@ describe("the real Pulumi CLI: a source and a workspace stack, end to end", func
     let workspace: EngineStack;
     const config = pair();
     const secrets: string[] = [];
-    const adopts = (config.source["grafana-athena-source:workgroup"] as { create?: boolean } | undefined)?.create === false;
+    const adopts =
+        (config.source["grafana-athena-source:workgroup"] as { create?: boolean } | undefined)?.create ===
+        false;
     const dataAccount = String((config.source["aws:allowedAccountIds"] as string[])[0]);
 
     before(async () => {
         world = new EngineWorld(config.credentials);
         await world.start(
-            { workspaces: { [WORKSPACE_EXAMPLE.workspaceId]: { endpoint: "", roleArn: SOURCE_EXAMPLE.grafanaRoleArn, grafanaVersion: "10.4", accountId: GRAFANA_ACCOUNT } } },
+            {
+                workspaces: {
+                    [WORKSPACE_EXAMPLE.workspaceId]: {
+                        endpoint: "",
+                        roleArn: SOURCE_EXAMPLE.grafanaRoleArn,
+                        grafanaVersion: "10.4",
+                        accountId: GRAFANA_ACCOUNT,
+                    },
+                },
+            },
             EXISTING,
         );
         world.repo.writeStack(SOURCE, SOURCE_STACK, config.source);
@@ -98,10 +145,16 @@ describe("the real Pulumi CLI: a source and a workspace stack, end to end", func
 
     it("previews the source stack: the workgroup imported, the role and its policy created, nothing deleted", async () => {
         const planned = changes((await source.preview()).steps);
-        assert.ok(planned.includes(`grafana-athena-workgroup: ${adopts ? "import" : "create"}`), planned.join("\n"));
+        assert.ok(
+            planned.includes(`grafana-athena-workgroup: ${adopts ? "import" : "create"}`),
+            planned.join("\n"),
+        );
         assert.ok(planned.includes("grafana-athena-role: create"), planned.join("\n"));
         assert.ok(planned.includes("grafana-athena-access: create"), planned.join("\n"));
-        assert.deepEqual(planned.filter((c) => /delete|replace/.test(c)), []);
+        assert.deepEqual(
+            planned.filter((c) => /delete|replace/.test(c)),
+            [],
+        );
     });
 
     it("deploys the source stack: the existing workgroup gets the tag and keeps its own, the contract is exported", async () => {
@@ -128,8 +181,15 @@ describe("the real Pulumi CLI: a source and a workspace stack, end to end", func
         assert.equal(world.grafana.installed, "3.3.3");
         const [ds] = [...world.grafana.objects.dataSources.values()];
         assert.ok(ds, "no data source in Grafana");
-        assert.equal(JSON.stringify(ds.body.jsonData).includes(secrets[0]), true, "the data source carries the external ID");
-        assert.ok(world.grafana.log.some((l) => l.startsWith(`GET /api/datasources/uid/${ds.uid}/health token`)), world.grafana.log.join("\n"));
+        assert.equal(
+            JSON.stringify(ds.body.jsonData).includes(secrets[0]),
+            true,
+            "the data source carries the external ID",
+        );
+        assert.ok(
+            world.grafana.log.some((l) => l.startsWith(`GET /api/datasources/uid/${ds.uid}/health token`)),
+            world.grafana.log.join("\n"),
+        );
         assert.equal(world.grafana.objects.dashboards.size, 3);
         const tokens = Object.values(world.aws().resources[TOKEN_TYPE]);
         assert.equal(tokens.length, 1);
@@ -141,7 +201,10 @@ describe("the real Pulumi CLI: a source and a workspace stack, end to end", func
         // refresh right after the first up finds that read changed, and nothing else; the next
         // up reads it again.
         const refreshed = changes((await source.refresh()).steps);
-        assert.deepEqual(refreshed.filter((c) => c !== "grafana-athena-workgroup-existing: refresh changed"), []);
+        assert.deepEqual(
+            refreshed.filter((c) => c !== "grafana-athena-workgroup-existing: refresh changed"),
+            [],
+        );
         await source.refresh({ expectNoChanges: true });
         await workspace.refresh({ expectNoChanges: true });
     });
@@ -162,10 +225,19 @@ describe("the real Pulumi CLI: a source and a workspace stack, end to end", func
         await workspace.setConfig("grafana-athena-workspace:dashboard.resultReuseMinutes", "30");
         const planned2 = changes((await workspace.preview()).steps);
         // The stack reference reads the source's new `tables` output; everything else updates in place.
-        assert.deepEqual(planned2.filter((c) => !c.endsWith(": update") && !(c.startsWith("source-") && c.endsWith(": refresh changed"))), [], planned2.join("\n"));
+        assert.deepEqual(
+            planned2.filter(
+                (c) =>
+                    !c.endsWith(": update") && !(c.startsWith("source-") && c.endsWith(": refresh changed")),
+            ),
+            [],
+            planned2.join("\n"),
+        );
         assert.ok(planned2.includes("grafana-athena-dashboard-fleet: update"), planned2.join("\n"));
         if (!world.standIn) return void (await workspace.up());
-        const versions = new Map([...world.grafana.objects.dashboards].map(([uid, d]) => [uid, d.body.version]));
+        const versions = new Map(
+            [...world.grafana.objects.dashboards].map(([uid, d]) => [uid, d.body.version]),
+        );
         await workspace.up();
         for (const [uid, d] of world.grafana.objects.dashboards) {
             assert.equal(d.created, 1, `dashboard ${uid} was created again`);
@@ -186,14 +258,21 @@ describe("the real Pulumi CLI: a source and a workspace stack, end to end", func
             await workspace.up({ replace: [before.get("grafana-athena-token-rotation")!.urn] });
         }
         const after = (await workspace.exported()).resources;
-        const changed = [...after].filter(([name, r]) => r.id !== undefined && before.get(name)?.id !== r.id).map(([name]) => name).sort();
+        const changed = [...after]
+            .filter(([name, r]) => r.id !== undefined && before.get(name)?.id !== r.id)
+            .map(([name]) => name)
+            .sort();
         assert.deepEqual(changed, ["grafana-athena-token", "grafana-athena-token-rotation"]);
         if (!world.standIn) return;
         const tokens = Object.values(world.aws().resources[TOKEN_TYPE]);
         assert.equal(tokens.length, 1);
         assert.notEqual(tokens[0].key, oldToken);
         secrets.push(String(tokens[0].key));
-        for (const d of [...world.grafana.objects.dataSources.values(), ...world.grafana.objects.dashboards.values()]) assert.equal(d.created, 1);
+        for (const d of [
+            ...world.grafana.objects.dataSources.values(),
+            ...world.grafana.objects.dashboards.values(),
+        ])
+            assert.equal(d.created, 1);
     });
 
     it("never shows the external ID or a token in plain text: not in any output, not in either stack's state", async () => {
@@ -205,7 +284,11 @@ describe("the real Pulumi CLI: a source and a workspace stack, end to end", func
         for (const secret of secrets) {
             for (const text of texts) {
                 const at = text.indexOf(secret);
-                assert.equal(at, -1, `a secret in plain text in ${text.split("\n")[0]}: ...${text.slice(Math.max(0, at - 300), at).slice(-300)}<SECRET>`);
+                assert.equal(
+                    at,
+                    -1,
+                    `a secret in plain text in ${text.split("\n")[0]}: ...${text.slice(Math.max(0, at - 300), at).slice(-300)}<SECRET>`,
+                );
             }
         }
     });
@@ -221,6 +304,9 @@ describe("the real Pulumi CLI: a source and a workspace stack, end to end", func
         const left = world.aws().resources;
         assert.deepEqual(Object.keys(left["aws:iam/role:Role"] ?? {}), []);
         assert.ok(left[WORKGROUP_TYPE][SOURCE_EXAMPLE.workgroup], "the adopted workgroup was deleted");
-        assert.ok(left["aws:s3/bucket:Bucket"][SOURCE_EXAMPLE.resultsBucket], "the existing bucket was deleted");
+        assert.ok(
+            left["aws:s3/bucket:Bucket"][SOURCE_EXAMPLE.resultsBucket],
+            "the existing bucket was deleted",
+        );
     });
 });

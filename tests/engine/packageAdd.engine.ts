@@ -26,17 +26,33 @@ describe("the real Pulumi CLI: pulumi package add from the examples", function (
 
     before(async () => {
         world = new EngineWorld({ source: ACCOUNT, workspace: ACCOUNT });
-        await world.start({ workspaces: { [WORKSPACE_EXAMPLE.workspaceId]: { endpoint: "", roleArn: SOURCE_EXAMPLE.grafanaRoleArn, grafanaVersion: "10.4" } } }, { resources: {} });
+        await world.start(
+            {
+                workspaces: {
+                    [WORKSPACE_EXAMPLE.workspaceId]: {
+                        endpoint: "",
+                        roleArn: SOURCE_EXAMPLE.grafanaRoleArn,
+                        grafanaVersion: "10.4",
+                    },
+                },
+            },
+            { resources: {} },
+        );
         // The package as a user's clone of this repository would hold it (node_modules linked).
         pkg = copyRepository({ whole: true });
         for (const example of ["python", "yaml"]) {
-            fs.cpSync(path.join(REPO, "examples", example), path.join(world.repo.root, "examples", example), { recursive: true });
+            fs.cpSync(path.join(REPO, "examples", example), path.join(world.repo.root, "examples", example), {
+                recursive: true,
+            });
             const config = {
                 "aws:region": SOURCE_EXAMPLE.region,
                 [`grafana-athena-${example}-example:grafanaRoleArn`]: SOURCE_EXAMPLE.grafanaRoleArn,
                 [`grafana-athena-${example}-example:workspaceId`]: WORKSPACE_EXAMPLE.workspaceId,
             };
-            fs.writeFileSync(path.join(world.repo.root, "examples", example, "Pulumi.dev.yaml"), YAML.stringify({ config }));
+            fs.writeFileSync(
+                path.join(world.repo.root, "examples", example, "Pulumi.dev.yaml"),
+                YAML.stringify({ config }),
+            );
         }
     });
     after(async () => {
@@ -50,19 +66,40 @@ describe("the real Pulumi CLI: pulumi package add from the examples", function (
             const added = await world.run(folder, "source", ["package", "add", pkg.root]);
             const missing = (["nodejs", example] as const).filter((l) => !world.hasLanguageHost(l));
             if (missing.length > 0) {
-                const answer = `${added.stdout}\n${added.stderr}`.split("\n").filter((l) => /error/i.test(l)).slice(0, 3).join("\n");
-                console.log(`    ${added.command} (exit ${added.status}) in ${folder}, no ${missing.map((l) => `pulumi-language-${l}`).join(" or ")}:\n${answer}`);
+                const answer = `${added.stdout}\n${added.stderr}`
+                    .split("\n")
+                    .filter((l) => /error/i.test(l))
+                    .slice(0, 3)
+                    .join("\n");
+                console.log(
+                    `    ${added.command} (exit ${added.status}) in ${folder}, no ${missing.map((l) => `pulumi-language-${l}`).join(" or ")}:\n${answer}`,
+                );
                 return this.skip();
             }
             assert.equal(added.status, 0, transcript(added));
-            const project = YAML.parse(fs.readFileSync(path.join(world.repo.root, folder, "Pulumi.yaml"), "utf8"));
-            assert.match(JSON.stringify(project.packages["grafana-athena"]), new RegExp(path.basename(pkg.root)));
-            if (example === "python") assert.ok(fs.existsSync(path.join(world.repo.root, folder, "sdks", "grafana-athena")), "no Python SDK generated");
+            const project = YAML.parse(
+                fs.readFileSync(path.join(world.repo.root, folder, "Pulumi.yaml"), "utf8"),
+            );
+            assert.match(
+                JSON.stringify(project.packages["grafana-athena"]),
+                new RegExp(path.basename(pkg.root)),
+            );
+            if (example === "python")
+                assert.ok(
+                    fs.existsSync(path.join(world.repo.root, folder, "sdks", "grafana-athena")),
+                    "no Python SDK generated",
+                );
             await world.ok(folder, "source", ["stack", "init", "dev"]);
             const preview = await world.ok(folder, "source", ["preview", "--stack", "dev", "--json"]);
             const steps = (JSON.parse(preview.stdout).steps ?? []) as { op: string; urn: string }[];
-            const created = steps.filter((s) => s.op === "create").map((s) => s.urn.split("::")[2].split("$").pop());
-            for (const type of ["grafana-athena:index:AthenaSourceAccess", "grafana-athena:index:AthenaWorkspace", "aws:iam/role:Role"]) {
+            const created = steps
+                .filter((s) => s.op === "create")
+                .map((s) => s.urn.split("::")[2].split("$").pop());
+            for (const type of [
+                "grafana-athena:index:AthenaSourceAccess",
+                "grafana-athena:index:AthenaWorkspace",
+                "aws:iam/role:Role",
+            ]) {
                 assert.ok(created.includes(type), `${type} not in the preview:\n${created.join("\n")}`);
             }
         });

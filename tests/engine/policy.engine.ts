@@ -40,9 +40,15 @@ describe("the real Pulumi CLI: the policy pack in a preview", function () {
         world.repo.writeStack("infra-account-b", "sales", exampleStackConfig("infra-account-b"));
         const dir = path.join(world.repo.root, "broken-trust");
         fs.mkdirSync(dir);
-        fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: broken-trust\nruntime:\n  name: nodejs\n  options:\n    typescript: true\nmain: index.ts\n");
+        fs.writeFileSync(
+            path.join(dir, "Pulumi.yaml"),
+            "name: broken-trust\nruntime:\n  name: nodejs\n  options:\n    typescript: true\nmain: index.ts\n",
+        );
         fs.writeFileSync(path.join(dir, "index.ts"), BROKEN_TRUST);
-        fs.writeFileSync(path.join(dir, "Pulumi.dev.yaml"), `config:\n  aws:region: ${SOURCE_EXAMPLE.region}\n`);
+        fs.writeFileSync(
+            path.join(dir, "Pulumi.dev.yaml"),
+            `config:\n  aws:region: ${SOURCE_EXAMPLE.region}\n`,
+        );
         sales = await world.stack("infra-account-b", "source", "sales");
         broken = await world.stack("broken-trust", "source", "dev");
     });
@@ -55,9 +61,16 @@ describe("the real Pulumi CLI: the policy pack in a preview", function () {
         if (world.hasLanguageHost("nodejs")) return;
         const answer = await sales.preview({ policyPacks: [POLICY] }).then(
             () => "the preview passed",
-            (e: Error) => e.message.split("\n").filter((l) => /error/i.test(l)).slice(0, 3).join("\n"),
+            (e: Error) =>
+                e.message
+                    .split("\n")
+                    .filter((l) => /error/i.test(l))
+                    .slice(0, 3)
+                    .join("\n"),
         );
-        console.log(`    pulumi preview --policy-pack ${POLICY}: no pulumi-language-nodejs beside the CLI or on PATH; the CLI answered:\n${answer}`);
+        console.log(
+            `    pulumi preview --policy-pack ${POLICY}: no pulumi-language-nodejs beside the CLI or on PATH; the CLI answered:\n${answer}`,
+        );
         ctx.skip();
     }
 

@@ -34,7 +34,8 @@ const sourcePlan = async () => clone((await exampleRun()).plan);
 let rootRun: ReturnType<typeof plan> | undefined;
 const rootPlan = async () => clone((await (rootRun ??= plan(ROOT_DIR))).plan);
 
-const only = async (p: Plan, config = {}) => (await evaluatePlans([p], config)).map((v) => `${v.policy} ${v.resource} ${v.type}`);
+const only = async (p: Plan, config = {}) =>
+    (await evaluatePlans([p], config)).map((v) => `${v.policy} ${v.resource} ${v.type}`);
 
 describe("policy pack", function () {
     this.timeout(60_000);
@@ -56,8 +57,14 @@ describe("policy pack", function () {
         const root = await rootPlan();
         assert.deepEqual(await evaluatePlans([source, root]), []);
         const view = (p: Plan) => p.resources.map((r) => ({ type: r.type, name: r.name, props: r.inputs }));
-        assert.deepEqual(grafanaRoles(view(source), {}).map((r) => r.role.name), ["grafana-athena-role"]);
-        assert.deepEqual(grafanaRoles(view(root), {}).map((r) => r.role.name), ["source-role"]);
+        assert.deepEqual(
+            grafanaRoles(view(source), {}).map((r) => r.role.name),
+            ["grafana-athena-role"],
+        );
+        assert.deepEqual(
+            grafanaRoles(view(root), {}).map((r) => r.role.name),
+            ["source-role"],
+        );
     });
 
     it("refuses a trust policy without an external ID, and one that lets the whole Grafana account in", async () => {
@@ -79,7 +86,10 @@ describe("policy pack", function () {
             d.Statement[0].Condition.StringEquals["sts:ExternalId"] = "hunter2-short";
         });
         const v = await evaluatePlans([p]);
-        assert.deepEqual(v.map((x) => x.policy), ["grafana-trust-requires-external-id"]);
+        assert.deepEqual(
+            v.map((x) => x.policy),
+            ["grafana-trust-requires-external-id"],
+        );
         assert.doesNotMatch(JSON.stringify(v), /hunter2/);
     });
 
@@ -89,7 +99,10 @@ describe("policy pack", function () {
             d.Statement.push({ Sid: "Oops", Effect: "Allow", Action: "s3:PutObject", Resource: "*" });
         });
         const v = await evaluatePlans([p]);
-        assert.deepEqual(v.map((x) => `${x.policy} ${x.resource} ${x.type}`), ["grafana-role-no-write-on-wildcard grafana-athena-access aws:iam/policy:Policy"]);
+        assert.deepEqual(
+            v.map((x) => `${x.policy} ${x.resource} ${x.type}`),
+            ["grafana-role-no-write-on-wildcard grafana-athena-access aws:iam/policy:Policy"],
+        );
         assert.match(v[0].message, /s3:PutObject/);
         assert.match(v[0].fix, /ARNs/);
     });
@@ -118,7 +131,10 @@ describe("policy pack", function () {
             ],
         );
         assert.match(v[0].message, /athena:StartQueryExecution, athena:StopQueryExecution on "\*"/);
-        assert.match(v[1].message, /beyond named workgroups and without StringEquals aws:ResourceTag\/GrafanaDataSource/);
+        assert.match(
+            v[1].message,
+            /beyond named workgroups and without StringEquals aws:ResourceTag\/GrafanaDataSource/,
+        );
     });
 
     it("refuses an Athena results bucket without the TLS-only bucket policy", async () => {
@@ -126,9 +142,13 @@ describe("policy pack", function () {
         editPolicy(find(p, "aws:s3/bucketPolicy:BucketPolicy"), "policy", (d) => {
             d.Statement[0].Condition.Bool["aws:SecureTransport"] = "true";
         });
-        assert.deepEqual(await only(p), ["athena-results-bucket-tls-only grafana-athena-results aws:s3/bucket:Bucket"]);
+        assert.deepEqual(await only(p), [
+            "athena-results-bucket-tls-only grafana-athena-results aws:s3/bucket:Bucket",
+        ]);
         p.resources = p.resources.filter((r) => r.type !== "aws:s3/bucketPolicy:BucketPolicy");
-        assert.deepEqual(await only(p), ["athena-results-bucket-tls-only grafana-athena-results aws:s3/bucket:Bucket"]);
+        assert.deepEqual(await only(p), [
+            "athena-results-bucket-tls-only grafana-athena-results aws:s3/bucket:Bucket",
+        ]);
     });
 
     it("refuses an untagged role that trusts the AMG workspace role", async () => {
@@ -150,18 +170,45 @@ describe("policy pack", function () {
                     name: "grafana-reader",
                     parent: null,
                     provider: null,
-                    options: { protect: false, retainOnDelete: false, import: null, dependsOn: [], additionalSecretOutputs: [], deleteBeforeReplace: false, ignoreChanges: [] },
+                    options: {
+                        protect: false,
+                        retainOnDelete: false,
+                        import: null,
+                        dependsOn: [],
+                        additionalSecretOutputs: [],
+                        deleteBeforeReplace: false,
+                        ignoreChanges: [],
+                    },
                     inputs: {
                         name: "grafana-reader",
-                        assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: { Effect: "Allow", Action: "sts:AssumeRole", Principal: { AWS: "arn:aws:iam::999988887777:root" } } }),
-                        inlinePolicies: [{ name: "all", policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["athena:*", "s3:*"], Resource: "*" }] }) }],
+                        assumeRolePolicy: JSON.stringify({
+                            Version: "2012-10-17",
+                            Statement: {
+                                Effect: "Allow",
+                                Action: "sts:AssumeRole",
+                                Principal: { AWS: "arn:aws:iam::999988887777:root" },
+                            },
+                        }),
+                        inlinePolicies: [
+                            {
+                                name: "all",
+                                policy: JSON.stringify({
+                                    Version: "2012-10-17",
+                                    Statement: [
+                                        { Effect: "Allow", Action: ["athena:*", "s3:*"], Resource: "*" },
+                                    ],
+                                }),
+                            },
+                        ],
                     },
                 },
             ],
         };
         // Nothing says it is Grafana's: not judged (the pack does not police every role of every stack).
         assert.deepEqual(await only(handWritten), []);
-        const config = Object.fromEntries(RULES.map((r) => [r.name, { grafanaAccountIds: ["999988887777"] }]));
+        const config = Object.fromEntries(
+            RULES.map((r) => [r.name, { grafanaAccountIds: ["999988887777"] }]),
+        );
         assert.deepEqual((await evaluatePlans([handWritten], config)).map((v) => v.policy).sort(), [
             "grafana-athena-through-tagged-workgroup",
             // athena:* and s3:* on "*": one finding per statement and kind (reads, writes).
@@ -177,11 +224,20 @@ describe("policy pack", function () {
         const p = await sourcePlan();
         delete (find(p, ROLE).inputs.tags as Record<string, string>).GrafanaDataSource;
         assert.deepEqual(await only(p, { "grafana-roles-tagged": "disabled" }), []);
-        assert.deepEqual((await evaluatePlans([p], { "grafana-roles-tagged": "advisory" })).map((v) => v.level), ["advisory"]);
-        assert.deepEqual(packConfigProblems({ "grafana-role-tagged": "advisory", "grafana-roles-tagged": { enforcementLevel: "loud" } }), [
-            `grafana-role-tagged: is not a policy of this pack (${RULES.map((r) => r.name).join(", ")})`,
-            "grafana-roles-tagged.enforcementLevel: must be one of advisory, mandatory, disabled, remediate",
-        ]);
+        assert.deepEqual(
+            (await evaluatePlans([p], { "grafana-roles-tagged": "advisory" })).map((v) => v.level),
+            ["advisory"],
+        );
+        assert.deepEqual(
+            packConfigProblems({
+                "grafana-role-tagged": "advisory",
+                "grafana-roles-tagged": { enforcementLevel: "loud" },
+            }),
+            [
+                `grafana-role-tagged: is not a policy of this pack (${RULES.map((r) => r.name).join(", ")})`,
+                "grafana-roles-tagged.enforcementLevel: must be one of advisory, mandatory, disabled, remediate",
+            ],
+        );
     });
 
     describe("npm run policy", () => {
@@ -189,7 +245,11 @@ describe("policy pack", function () {
         const run = async (...argv: string[]) => {
             let out = "";
             let err = "";
-            const code = await policyCli(argv, (t) => (out += t), (t) => (err += t));
+            const code = await policyCli(
+                argv,
+                (t) => (out += t),
+                (t) => (err += t),
+            );
             return { code, out, err };
         };
 
@@ -198,7 +258,11 @@ describe("policy pack", function () {
             fs.writeFileSync(good, JSON.stringify((await exampleRun()).plan));
             assert.deepEqual(await run(good), { code: 0, out: "no violation in 1 plan\n", err: "" });
             const p = await sourcePlan();
-            editPolicy(find(p, ROLE), "assumeRolePolicy", (d) => delete d.Statement[0].Condition.StringEquals);
+            editPolicy(
+                find(p, ROLE),
+                "assumeRolePolicy",
+                (d) => delete d.Statement[0].Condition.StringEquals,
+            );
             const bad = path.join(dir, "bad.json");
             fs.writeFileSync(bad, JSON.stringify(p));
             const r = await run(good, bad);
@@ -209,7 +273,10 @@ describe("policy pack", function () {
             );
             const json = await run(bad, "--json");
             assert.equal(json.code, 1);
-            assert.deepEqual(JSON.parse(json.out).map((v: any) => [v.policy, v.resource, v.type, v.level]), [["grafana-trust-requires-external-id", "grafana-athena-role", ROLE, "mandatory"]]);
+            assert.deepEqual(
+                JSON.parse(json.out).map((v: any) => [v.policy, v.resource, v.type, v.level]),
+                [["grafana-trust-requires-external-id", "grafana-athena-role", ROLE, "mandatory"]],
+            );
             // A folder is its *.json plans.
             const folder = fs.mkdtempSync(path.join(dir, "plans-"));
             fs.copyFileSync(good, path.join(folder, "a.json"));
@@ -231,11 +298,17 @@ describe("policy pack", function () {
             assert.equal((await run(file, "--markdown", md)).code, 1);
             const text = fs.readFileSync(md, "utf8");
             assert.match(text, /^### Policy pack\n\n❌ 1 mandatory violation/);
-            assert.match(text, /\| mandatory \| `grafana-roles-tagged` \| `grafana-athena-source\/example` \| `@octocat <img src=x>` \(`aws:iam\/role:Role`\)/);
+            assert.match(
+                text,
+                /\| mandatory \| `grafana-roles-tagged` \| `grafana-athena-source\/example` \| `@octocat <img src=x>` \(`aws:iam\/role:Role`\)/,
+            );
             // Outside code spans nothing mentions or renders.
             const outside = text.replace(/`[^`]*`/g, "");
             assert.doesNotMatch(outside, /@(?!\u200b)|<img/);
-            assert.equal(policyMarkdown([], 3), "### Policy pack\n\n✅ No violation in 3 offline plans (`npm run policy`).\n");
+            assert.equal(
+                policyMarkdown([], 3),
+                "### Policy pack\n\n✅ No violation in 3 offline plans (`npm run policy`).\n",
+            );
         });
 
         it("answers --help, and refuses no plan or an unknown flag with exit 2, an unreadable plan or config with exit 1", async () => {
@@ -250,9 +323,21 @@ describe("policy pack", function () {
             // Only regular files of a bounded size are read: a FIFO would block, /dev/zero would fill the heap.
             const fifo = path.join(dir, "fifo.json");
             require("node:child_process").execFileSync("mkfifo", [fifo]);
-            assert.deepEqual(await run(fifo), { code: 1, out: "", err: `${fifo} is a named pipe (FIFO), not a regular file\n` });
-            assert.deepEqual(await run("/dev/zero"), { code: 1, out: "", err: "/dev/zero is a device, not a regular file\n" });
-            assert.deepEqual(await run(path.join(dir, "good.json"), "--config", fifo), { code: 1, out: "", err: `${fifo} is a named pipe (FIFO), not a regular file\n` });
+            assert.deepEqual(await run(fifo), {
+                code: 1,
+                out: "",
+                err: `${fifo} is a named pipe (FIFO), not a regular file\n`,
+            });
+            assert.deepEqual(await run("/dev/zero"), {
+                code: 1,
+                out: "",
+                err: "/dev/zero is a device, not a regular file\n",
+            });
+            assert.deepEqual(await run(path.join(dir, "good.json"), "--config", fifo), {
+                code: 1,
+                out: "",
+                err: `${fifo} is a named pipe (FIFO), not a regular file\n`,
+            });
             const config = path.join(dir, "bad-config.json");
             fs.writeFileSync(config, JSON.stringify({ "no-such-policy": "advisory" }));
             const bad = await run(path.join(dir, "good.json"), "--config", config);
@@ -268,32 +353,70 @@ describe("policy pack", function () {
             edit(p);
             const byName = new Map<string, PolicyResource>();
             const resources = p.resources.map((r) => {
-                const pr = { type: r.type, name: r.name, urn: `urn:pulumi:example::grafana-athena-source::${r.type}::${r.name}`, props: r.inputs, opts: { ignoreChanges: r.options.ignoreChanges }, dependencies: [], propertyDependencies: {} } as unknown as PolicyResource;
+                const pr = {
+                    type: r.type,
+                    name: r.name,
+                    urn: `urn:pulumi:example::grafana-athena-source::${r.type}::${r.name}`,
+                    props: r.inputs,
+                    opts: { ignoreChanges: r.options.ignoreChanges },
+                    dependencies: [],
+                    propertyDependencies: {},
+                } as unknown as PolicyResource;
                 byName.set(r.name, pr);
                 return pr;
             });
             // In a first preview the policy's ARN is unknown (absent): the attachment names its policy by dependency only.
-            const attachment = resources.find((r) => r.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment")!;
+            const attachment = resources.find(
+                (r) => r.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+            )!;
             delete (attachment.props as Record<string, unknown>).policyArn;
-            (attachment as { propertyDependencies: Record<string, PolicyResource[]> }).propertyDependencies = { policyArn: [byName.get("grafana-athena-access")!], role: [byName.get("grafana-athena-role")!] };
+            (attachment as { propertyDependencies: Record<string, PolicyResource[]> }).propertyDependencies =
+                {
+                    policyArn: [byName.get("grafana-athena-access")!],
+                    role: [byName.get("grafana-athena-role")!],
+                };
             return resources;
         }
 
-        async function report(resources: PolicyResource[], policy: string, config = {}): Promise<{ message: string; urn?: string }[]> {
+        async function report(
+            resources: PolicyResource[],
+            policy: string,
+            config = {},
+        ): Promise<{ message: string; urn?: string }[]> {
             const reported: { message: string; urn?: string }[] = [];
-            const args = { resources, stackTags: new Map(), getConfig: () => config, notApplicable: () => { throw new Error("not applicable"); } } as unknown as StackValidationArgs;
-            await POLICIES.find((p) => p.name === policy)!.validateStack(args, (message, urn) => reported.push({ message, urn }));
+            const args = {
+                resources,
+                stackTags: new Map(),
+                getConfig: () => config,
+                notApplicable: () => {
+                    throw new Error("not applicable");
+                },
+            } as unknown as StackValidationArgs;
+            await POLICIES.find((p) => p.name === policy)!.validateStack(args, (message, urn) =>
+                reported.push({ message, urn }),
+            );
             return reported;
         }
 
         it("report nothing on the example stack, and a wildcard write with the URN of the policy found through the engine's dependencies", async () => {
-            for (const p of POLICIES) assert.deepEqual(await report(await engineResources(() => undefined), p.name), [], p.name);
+            for (const p of POLICIES)
+                assert.deepEqual(await report(await engineResources(() => undefined), p.name), [], p.name);
             const resources = await engineResources((p) =>
-                editPolicy(find(p, "aws:iam/policy:Policy"), "policy", (d) => d.Statement.push({ Sid: "Oops", Effect: "Allow", Action: "glue:DeleteTable", Resource: "*" })),
+                editPolicy(find(p, "aws:iam/policy:Policy"), "policy", (d) =>
+                    d.Statement.push({
+                        Sid: "Oops",
+                        Effect: "Allow",
+                        Action: "glue:DeleteTable",
+                        Resource: "*",
+                    }),
+                ),
             );
             const reported = await report(resources, "grafana-role-no-write-on-wildcard");
             assert.equal(reported.length, 1);
-            assert.equal(reported[0].urn, "urn:pulumi:example::grafana-athena-source::aws:iam/policy:Policy::grafana-athena-access");
+            assert.equal(
+                reported[0].urn,
+                "urn:pulumi:example::grafana-athena-source::aws:iam/policy:Policy::grafana-athena-access",
+            );
             assert.match(reported[0].message, /glue:DeleteTable.*Fix: /);
         });
     });

@@ -53,7 +53,11 @@ describe("policy pack against hand-written stacks: reaching further", function (
         // One bucket's keys stay allowed.
         assert.deepEqual(
             await reported(
-                withStatement({ Effect: "Allow", Action: "s3:ListBucket", Resource: "arn:aws:s3:::sales-data" }),
+                withStatement({
+                    Effect: "Allow",
+                    Action: "s3:ListBucket",
+                    Resource: "arn:aws:s3:::sales-data",
+                }),
             ),
             [],
         );
@@ -64,7 +68,9 @@ describe("policy pack against hand-written stacks: reaching further", function (
             Effect: "Allow",
             Principal: { AWS: "arn:aws:iam::999988887777:root" },
             Action: "sts:AssumeRole",
-            Condition: { ArnLike: { "aws:PrincipalArn": "arn:aws:iam::999988887777:role/${aws:PrincipalTag/r}" } },
+            Condition: {
+                ArnLike: { "aws:PrincipalArn": "arn:aws:iam::999988887777:role/${aws:PrincipalTag/r}" },
+            },
         });
         const found = await reported(
             stack([ROLE, "r", { name: "r", assumeRolePolicy: trust, managedPolicyArns: [ADMIN] }]),

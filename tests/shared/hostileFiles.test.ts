@@ -21,13 +21,29 @@ let dir: string;
 const at = (f: string) => path.join(dir, f);
 
 /** A ten-level alias bomb: 10^9 strings when expanded. */
-const ALIAS_BOMB = ["config:", '  a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol","lol"]', ...Array.from({ length: 9 }, (_, i) => `  a${i + 1}: &a${i + 1} [${Array(10).fill(`*a${i}`).join(",")}]`)].join("\n");
+const ALIAS_BOMB = [
+    "config:",
+    '  a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
+    ...Array.from({ length: 9 }, (_, i) => `  a${i + 1}: &a${i + 1} [${Array(10).fill(`*a${i}`).join(",")}]`),
+].join("\n");
 
 const HOSTILE_YAML: [string, string, RegExp][] = [
-    ["duplicate.yaml", "config:\n  aws:region: eu-west-1\n  aws:region: us-east-1\n", /: not YAML \(Map keys must be unique, at line 3, column 3\)$/],
+    [
+        "duplicate.yaml",
+        "config:\n  aws:region: eu-west-1\n  aws:region: us-east-1\n",
+        /: not YAML \(Map keys must be unique, at line 3, column 3\)$/,
+    ],
     ["bomb.yaml", ALIAS_BOMB, /: not YAML \(too many aliases: a YAML alias bomb\)$/],
-    ["deep.yaml", `config:\n  x: ${"[".repeat(100_000)}${"]".repeat(100_000)}\n`, /: not YAML \(nested more than 1000 levels deep\)$/],
-    ["deep-map.yaml", `config:\n  x: ${"{a: ".repeat(100_000)}1${"}".repeat(100_000)}\n`, /: not YAML \(nested more than 1000 levels deep\)$/],
+    [
+        "deep.yaml",
+        `config:\n  x: ${"[".repeat(100_000)}${"]".repeat(100_000)}\n`,
+        /: not YAML \(nested more than 1000 levels deep\)$/,
+    ],
+    [
+        "deep-map.yaml",
+        `config:\n  x: ${"{a: ".repeat(100_000)}1${"}".repeat(100_000)}\n`,
+        /: not YAML \(nested more than 1000 levels deep\)$/,
+    ],
     ["string.yaml", "config: hello\n", /: config: must be a map of settings$/],
     ["list.yaml", "- config\n- x\n", /: a stack file holds a map with a config: key$/],
     ["config-list.yaml", "config:\n  - a\n  - b\n", /: config: must be a map of settings$/],
@@ -53,12 +69,22 @@ describe("hostile files", () => {
                 [at("zero.yaml"), `${at("zero.yaml")} is a device, not a regular file`],
                 [at("folder.yaml"), `${at("folder.yaml")} is a folder, not a file`],
                 [at("none.yaml"), `${at("none.yaml")} does not exist`],
-                [at("big.yaml"), `${at("big.yaml")} is larger than ${MAX_CONFIG_FILE_BYTES} bytes, the most this tool reads`],
+                [
+                    at("big.yaml"),
+                    `${at("big.yaml")} is larger than ${MAX_CONFIG_FILE_BYTES} bytes, the most this tool reads`,
+                ],
             ];
             for (const [file, message] of cases) {
-                assert.throws(() => readTextFile(file), (e: Error) => e instanceof UnreadableFile && e.message === message, file);
+                assert.throws(
+                    () => readTextFile(file),
+                    (e: Error) => e instanceof UnreadableFile && e.message === message,
+                    file,
+                );
             }
-            assert.throws(() => readTextFile(path.join(REPO, "package-lock.json"), 1000), /package-lock\.json is larger than 1000 bytes/);
+            assert.throws(
+                () => readTextFile(path.join(REPO, "package-lock.json"), 1000),
+                /package-lock\.json is larger than 1000 bytes/,
+            );
             assert.match(readTextFile(path.join(REPO, "package.json")), /"name"/);
         });
 
@@ -67,7 +93,10 @@ describe("hostile files", () => {
             for (const [name, , expected] of HOSTILE_YAML) {
                 assert.throws(
                     () => readStackConfig(project, at(name)),
-                    (e: Error) => e.message.startsWith(at(name)) && expected.test(e.message) && !e.message.includes("\n"),
+                    (e: Error) =>
+                        e.message.startsWith(at(name)) &&
+                        expected.test(e.message) &&
+                        !e.message.includes("\n"),
                     name,
                 );
             }
@@ -83,12 +112,27 @@ describe("hostile files", () => {
     describe("synth", () => {
         it("refuses a --config, a --ref plan or a --ref-dir that is not a regular file or folder, naming it", async () => {
             for (const bad of [at("fifo.yaml"), at("zero.yaml"), at("folder.yaml"), at("deep.yaml")]) {
-                await assert.rejects(synth({ projectDir: SOURCE_DIR, stack: "example", configFile: bad, refs: {} }), (e: Error) => e.message.startsWith(`--config ${bad}`) || e.message.startsWith(bad), bad);
+                await assert.rejects(
+                    synth({ projectDir: SOURCE_DIR, stack: "example", configFile: bad, refs: {} }),
+                    (e: Error) => e.message.startsWith(`--config ${bad}`) || e.message.startsWith(bad),
+                    bad,
+                );
             }
             for (const bad of [at("fifo.yaml"), "/dev/zero", at("folder.yaml")]) {
-                await assert.rejects(synth({ projectDir: WORKSPACE_DIR, stack: "example", refs: { "organization/grafana-athena-source/sales": bad } }), (e: Error) => e.message.startsWith(bad) && !e.message.includes("\n"), bad);
+                await assert.rejects(
+                    synth({
+                        projectDir: WORKSPACE_DIR,
+                        stack: "example",
+                        refs: { "organization/grafana-athena-source/sales": bad },
+                    }),
+                    (e: Error) => e.message.startsWith(bad) && !e.message.includes("\n"),
+                    bad,
+                );
             }
-            await assert.rejects(synth({ projectDir: WORKSPACE_DIR, stack: "example", refs: {}, refDir: at("big.yaml") }), /^Error: --ref-dir .*big\.yaml is not a folder$/);
+            await assert.rejects(
+                synth({ projectDir: WORKSPACE_DIR, stack: "example", refs: {}, refDir: at("big.yaml") }),
+                /^Error: --ref-dir .*big\.yaml is not a folder$/,
+            );
         });
 
         it("names the plan of --ref-dir that is not a regular file, and a source with no stack file, one line each, no serialization prefixes", async () => {
@@ -96,16 +140,30 @@ describe("hostile files", () => {
             fs.mkdirSync(refDir);
             execFileSync("mkfifo", [path.join(refDir, "sales.json")]);
             const config = path.join(WORKSPACE_DIR, "Pulumi.example.yaml");
-            const text = fs.readFileSync(config, "utf8").replace("organization/grafana-athena-source/sales\n", "organization/grafana-athena-source/sales\n    - stack: organization/grafana-athena-source/nosuch\n");
+            const text = fs
+                .readFileSync(config, "utf8")
+                .replace(
+                    "organization/grafana-athena-source/sales\n",
+                    "organization/grafana-athena-source/sales\n    - stack: organization/grafana-athena-source/nosuch\n",
+                );
             assert.notEqual(text, fs.readFileSync(config, "utf8"));
             fs.writeFileSync(at("two-sources.yaml"), text);
-            await assert.rejects(synth({ projectDir: WORKSPACE_DIR, stack: "example", configFile: at("two-sources.yaml"), refs: {}, refDir }), (e: Error) => {
-                assert.deepEqual(e.message.split("\n"), [
-                    `stack reference organization/grafana-athena-source/sales: ${path.join(refDir, "sales.json")} is a named pipe (FIFO), not a regular file`,
-                    "stack reference organization/grafana-athena-source/nosuch: no stack file infra-account-b/Pulumi.nosuch.yaml in this repository: add it (or correct the stack name), or pass --ref organization/grafana-athena-source/nosuch=PLANFILE",
-                ]);
-                return true;
-            });
+            await assert.rejects(
+                synth({
+                    projectDir: WORKSPACE_DIR,
+                    stack: "example",
+                    configFile: at("two-sources.yaml"),
+                    refs: {},
+                    refDir,
+                }),
+                (e: Error) => {
+                    assert.deepEqual(e.message.split("\n"), [
+                        `stack reference organization/grafana-athena-source/sales: ${path.join(refDir, "sales.json")} is a named pipe (FIFO), not a regular file`,
+                        "stack reference organization/grafana-athena-source/nosuch: no stack file infra-account-b/Pulumi.nosuch.yaml in this repository: add it (or correct the stack name), or pass --ref organization/grafana-athena-source/nosuch=PLANFILE",
+                    ]);
+                    return true;
+                },
+            );
         });
     });
 
@@ -127,14 +185,20 @@ describe("hostile files", () => {
                     missingStackRefLine("acme/grafana-athena-source/sales", root, "plans"),
                     "stack reference acme/grafana-athena-source/sales: no plan plans/sales.json (plan infra-account-b/Pulumi.sales.yaml into it with npm run synth -- infra-account-b --stack sales --out plans/sales.json)",
                 );
-                assert.match(missingStackRefLine("acme/other/x", root, "plans"), /^stack reference acme\/other\/x is not known offline: pass --ref acme\/other\/x=PLANFILE/);
+                assert.match(
+                    missingStackRefLine("acme/other/x", root, "plans"),
+                    /^stack reference acme\/other\/x is not known offline: pass --ref acme\/other\/x=PLANFILE/,
+                );
             } finally {
                 fs.rmSync(root, { recursive: true, force: true });
             }
         });
 
         it("refuses a --stack that is a path, not a name", () => {
-            assert.throws(() => parseArgs(["infra-account-b", "--stack", "../../tmp/x"]), /^Error: --stack takes a stack name \(letters, digits, -, _ and \.\), got "..\/..\/tmp\/x"$/);
+            assert.throws(
+                () => parseArgs(["infra-account-b", "--stack", "../../tmp/x"]),
+                /^Error: --stack takes a stack name \(letters, digits, -, _ and \.\), got "..\/..\/tmp\/x"$/,
+            );
         });
     });
 
@@ -143,21 +207,31 @@ describe("hostile files", () => {
         const run = async (argv: string[]) => {
             let out = "";
             let err = "";
-            const code = await fleet([...argv, "--root", root], { out: (t) => (out += t), err: (t) => (err += t), env: {} });
+            const code = await fleet([...argv, "--root", root], {
+                out: (t) => (out += t),
+                err: (t) => (err += t),
+                env: {},
+            });
             return { code, out, err };
         };
         beforeEach(() => {
             root = fs.mkdtempSync(path.join(os.tmpdir(), "hostile-fleet-"));
             for (const folder of ["infra-account-a", "infra-account-b"]) {
                 fs.mkdirSync(path.join(root, folder));
-                fs.copyFileSync(path.join(REPO, folder, "Pulumi.yaml"), path.join(root, folder, "Pulumi.yaml"));
+                fs.copyFileSync(
+                    path.join(REPO, folder, "Pulumi.yaml"),
+                    path.join(root, folder, "Pulumi.yaml"),
+                );
             }
         });
         afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
 
         it("check names a stack file that is a FIFO, a device or hostile YAML, and does not hang on it", async () => {
             execFileSync("mkfifo", [path.join(root, "infra-account-b", "Pulumi.pipe.yaml")]);
-            fs.symlinkSync(path.join(root, "infra-account-b", "Pulumi.pipe.yaml"), path.join(root, "infra-account-a", "Pulumi.link.yaml"));
+            fs.symlinkSync(
+                path.join(root, "infra-account-b", "Pulumi.pipe.yaml"),
+                path.join(root, "infra-account-a", "Pulumi.link.yaml"),
+            );
             fs.copyFileSync(at("bomb.yaml"), path.join(root, "infra-account-b", "Pulumi.bomb.yaml"));
             fs.copyFileSync(at("string.yaml"), path.join(root, "infra-account-a", "Pulumi.string.yaml"));
             const r = await run(["check"]);
@@ -192,7 +266,10 @@ describe("hostile files", () => {
         it("never follows a stack file or a project folder linked outside the repository", async () => {
             fs.symlinkSync("/dev/zero", path.join(root, "infra-account-a", "Pulumi.zero.yaml"));
             const zero = await run(["check"]);
-            assert.equal(zero.err, `fleet: infra-account-a/Pulumi.zero.yaml: a symbolic link that leads outside the repository (${root}); refused\n`);
+            assert.equal(
+                zero.err,
+                `fleet: infra-account-a/Pulumi.zero.yaml: a symbolic link that leads outside the repository (${root}); refused\n`,
+            );
             fs.rmSync(path.join(root, "infra-account-a", "Pulumi.zero.yaml"));
             const outside = path.join(dir, "outside.yaml");
             fs.writeFileSync(outside, "config:\n  secret-elsewhere: [\n");
@@ -200,20 +277,32 @@ describe("hostile files", () => {
             for (const argv of [["check"], ["list"]]) {
                 const r = await run(argv);
                 assert.equal(r.code, 1);
-                assert.equal(r.err, `fleet: infra-account-b/Pulumi.leak.yaml: a symbolic link that leads outside the repository (${root}); refused\n`);
+                assert.equal(
+                    r.err,
+                    `fleet: infra-account-b/Pulumi.leak.yaml: a symbolic link that leads outside the repository (${root}); refused\n`,
+                );
                 assert.doesNotMatch(r.err, /secret-elsewhere/);
             }
             fs.rmSync(path.join(root, "infra-account-b", "Pulumi.leak.yaml"));
             // A link inside the repository is fine.
-            fs.writeFileSync(path.join(root, "infra-account-b", "shared.yaml"), "config:\n  aws:region: eu-west-1\n");
-            fs.symlinkSync(path.join(root, "infra-account-b", "shared.yaml"), path.join(root, "infra-account-b", "Pulumi.inside.yaml"));
+            fs.writeFileSync(
+                path.join(root, "infra-account-b", "shared.yaml"),
+                "config:\n  aws:region: eu-west-1\n",
+            );
+            fs.symlinkSync(
+                path.join(root, "infra-account-b", "shared.yaml"),
+                path.join(root, "infra-account-b", "Pulumi.inside.yaml"),
+            );
             assert.equal((await run(["list", "--json"])).code, 0);
             // A project folder linked elsewhere.
             fs.rmSync(path.join(root, "infra-account-a"), { recursive: true });
             fs.symlinkSync(dir, path.join(root, "infra-account-a"));
             const r = await run(["list"]);
             assert.equal(r.code, 1);
-            assert.equal(r.err, `fleet: infra-account-a: a symbolic link that leads outside the repository (${root}); refused\n`);
+            assert.equal(
+                r.err,
+                `fleet: infra-account-a: a symbolic link that leads outside the repository (${root}); refused\n`,
+            );
         });
     });
 });

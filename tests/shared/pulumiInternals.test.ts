@@ -7,13 +7,25 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { CHECKED_SDK_VERSION, isConfigSecret, leakCandidates, projectCompilerOptions, sdkRequire, waitForRPCs } from "../../shared/pulumiInternals";
+import {
+    CHECKED_SDK_VERSION,
+    isConfigSecret,
+    leakCandidates,
+    projectCompilerOptions,
+    sdkRequire,
+    waitForRPCs,
+} from "../../shared/pulumiInternals";
 import { serialised } from "../../tools/plan/mock/lifecycle";
 
 describe("the Pulumi SDK's internals (shared/pulumiInternals.ts)", () => {
     it(`were checked against the installed SDK's line (${CHECKED_SDK_VERSION})`, () => {
-        const installed = JSON.parse(fs.readFileSync(require.resolve("@pulumi/pulumi/package.json"), "utf8")).version as string;
-        assert.equal(installed.split(".")[0], CHECKED_SDK_VERSION.split(".")[0], `@pulumi/pulumi ${installed}: a new major version; re-check every internal`);
+        const installed = JSON.parse(fs.readFileSync(require.resolve("@pulumi/pulumi/package.json"), "utf8"))
+            .version as string;
+        assert.equal(
+            installed.split(".")[0],
+            CHECKED_SDK_VERSION.split(".")[0],
+            `@pulumi/pulumi ${installed}: a new major version; re-check every internal`,
+        );
     });
 
     it("isConfigSecret tells the secret keys of the program's config from the others", () =>
@@ -40,7 +52,10 @@ describe("the Pulumi SDK's internals (shared/pulumiInternals.ts)", () => {
         const dir = fs.mkdtempSync(path.join(require("node:os").tmpdir(), "grafana-athena-tsconfig-"));
         try {
             const file = path.join(dir, "tsconfig.json");
-            fs.writeFileSync(file, JSON.stringify({ extends: "../x.json", compilerOptions: { strict: true, target: "ES2022" } }));
+            fs.writeFileSync(
+                file,
+                JSON.stringify({ extends: "../x.json", compilerOptions: { strict: true, target: "ES2022" } }),
+            );
             assert.deepEqual(projectCompilerOptions(file), { strict: true, target: "ES2022" });
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });

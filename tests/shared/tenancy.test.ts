@@ -45,18 +45,30 @@ describe("the workspace's teams", () => {
         for (const alike of FINANCE_ALIKES.map((a) => a.trim())) {
             const parsed = teamList.safeParse([{ name: "finance", existing: true }, { name: alike }]);
             assert.equal(parsed.success, false, alike);
-            assert.match(parsed.error!.issues[0].message, /^lists the teams "finance" and ".+", which look alike \(names are compared ignoring case/, alike);
+            assert.match(
+                parsed.error!.issues[0].message,
+                /^lists the teams "finance" and ".+", which look alike \(names are compared ignoring case/,
+                alike,
+            );
         }
         assert.equal(teamList.safeParse([{ name: "finance" }, { name: "sales" }]).success, true);
     });
 
     it("refuses more teams than a workspace stack manages", () => {
-        const parsed = teamList.safeParse(Array.from({ length: MAX_TEAMS + 1 }, (_, i) => ({ name: `team-${i}` })));
-        assert.equal(parsed.error!.issues[0].message, `lists ${MAX_TEAMS + 1} teams, more than the ${MAX_TEAMS} a workspace stack manages`);
+        const parsed = teamList.safeParse(
+            Array.from({ length: MAX_TEAMS + 1 }, (_, i) => ({ name: `team-${i}` })),
+        );
+        assert.equal(
+            parsed.error!.issues[0].message,
+            `lists ${MAX_TEAMS + 1} teams, more than the ${MAX_TEAMS} a workspace stack manages`,
+        );
     });
 
     it("says a source's team looks like the workspace's when it is not it", () => {
-        const problems = undefinedTeamProblems(["finance"], [{ key: "o/grafana-athena-source/hr", teams: ["f\u0456nance"] }]);
+        const problems = undefinedTeamProblems(
+            ["finance"],
+            [{ key: "o/grafana-athena-source/hr", teams: ["f\u0456nance"] }],
+        );
         assert.deepEqual(problems, [
             'source stack "o/grafana-athena-source/hr" names the team "f\u0456nance", which looks like the workspace\'s team "finance" but is not it: ' +
                 "name the team exactly as grafana-athena-workspace:teams does",
@@ -68,19 +80,36 @@ describe("the set of sources", () => {
     const titles = { folder: "Athena", teams: ["sales-analysts"] };
 
     it("refuses two sources of one account, or of one role", () => {
-        assert.deepEqual(sourceSetProblems([{ stack: "o/p/a", name: "A", outputs: outputs("222233334444") }, { stack: "o/p/b", name: "B", outputs: { ...outputs("222233334444"), workgroup: "other" } }]), [
-            'source stacks "o/p/a" and "o/p/b" both claim the account 222233334444 (output "accountId"): one data account is one source stack; list it once',
-        ]);
+        assert.deepEqual(
+            sourceSetProblems([
+                { stack: "o/p/a", name: "A", outputs: outputs("222233334444") },
+                { stack: "o/p/b", name: "B", outputs: { ...outputs("222233334444"), workgroup: "other" } },
+            ]),
+            [
+                'source stacks "o/p/a" and "o/p/b" both claim the account 222233334444 (output "accountId"): one data account is one source stack; list it once',
+            ],
+        );
         const role = outputs("222233334444").roleArn;
-        assert.deepEqual(sourceSetProblems([{ stack: "o/p/a", name: "A", outputs: outputs("222233334444") }, { stack: "o/p/b", name: "B", outputs: { ...outputs("333344445555"), roleArn: role } }]), [
-            `source stacks "o/p/a" and "o/p/b" both claim the role ${role} (output "roleArn"); list it once`,
-        ]);
+        assert.deepEqual(
+            sourceSetProblems([
+                { stack: "o/p/a", name: "A", outputs: outputs("222233334444") },
+                { stack: "o/p/b", name: "B", outputs: { ...outputs("333344445555"), roleArn: role } },
+            ]),
+            [
+                `source stacks "o/p/a" and "o/p/b" both claim the role ${role} (output "roleArn"); list it once`,
+            ],
+        );
     });
 
     it("refuses data source names that look alike", () => {
         for (const alike of ["SALES", "Ｓａｌｅｓ", "S\u0430les"]) {
-            const problems = sourceSetProblems([{ stack: "o/p/a", name: "Sales", outputs: outputs("222233334444") }, { stack: "o/p/b", name: alike, outputs: outputs("333344445555") }]);
-            assert.deepEqual(problems, [`source stacks "o/p/a" and "o/p/b" would be called "Sales" and "${alike}", which look alike, in Grafana; give one a name (sources[].name)`]);
+            const problems = sourceSetProblems([
+                { stack: "o/p/a", name: "Sales", outputs: outputs("222233334444") },
+                { stack: "o/p/b", name: alike, outputs: outputs("333344445555") },
+            ]);
+            assert.deepEqual(problems, [
+                `source stacks "o/p/a" and "o/p/b" would be called "Sales" and "${alike}", which look alike, in Grafana; give one a name (sources[].name)`,
+            ]);
         }
     });
 
@@ -94,15 +123,30 @@ describe("the set of sources", () => {
             ["Athena (sales-analysts)", "Athena (sales-analysts)"],
             ["\u0410thena fleet", "Athena fleet"],
         ]) {
-            const problems = sourceSetProblems([{ stack: "o/p/a", name: label, outputs: outputs("222233334444", label) }], titles);
+            const problems = sourceSetProblems(
+                [{ stack: "o/p/a", name: label, outputs: outputs("222233334444", label) }],
+                titles,
+            );
             assert.deepEqual(problems, [
                 `source stack "o/p/a": its output "label" is "${label}", which is or looks like "${title}", a title of this workspace stack's own ` +
                     "dashboards and folders; give the source another label (or a name in sources[].name)",
             ]);
         }
-        const named = sourceSetProblems([{ stack: "o/p/a", name: "Athena fleet", named: true, outputs: outputs("222233334444") }], titles);
-        assert.match(named[0], /^source stack "o\/p\/a": its name in sources\[\]\.name is "Athena fleet", .* give the source another name$/);
-        assert.deepEqual(sourceSetProblems([{ stack: "o/p/a", name: "Sales fleet", outputs: outputs("222233334444") }], titles), []);
+        const named = sourceSetProblems(
+            [{ stack: "o/p/a", name: "Athena fleet", named: true, outputs: outputs("222233334444") }],
+            titles,
+        );
+        assert.match(
+            named[0],
+            /^source stack "o\/p\/a": its name in sources\[\]\.name is "Athena fleet", .* give the source another name$/,
+        );
+        assert.deepEqual(
+            sourceSetProblems(
+                [{ stack: "o/p/a", name: "Sales fleet", outputs: outputs("222233334444") }],
+                titles,
+            ),
+            [],
+        );
     });
 });
 
@@ -113,21 +157,33 @@ describe("a source's outputs, bounded and secret", () => {
     it("refuses 200,000 teams in one line, before reading them", () => {
         const teams = Array.from({ length: 200_000 }, (_, i) => `team-${i}`);
         const message = refusalOf(() => checkSourceOutputs(stack, { ...good, teams }));
-        assert.equal(message, `source stack "${stack}": output "teams" lists 200000 items, more than the ${MAX_TEAMS} it may hold`);
+        assert.equal(
+            message,
+            `source stack "${stack}": output "teams" lists 200000 items, more than the ${MAX_TEAMS} it may hold`,
+        );
         // 200,000 malformed items are one line too, not 200,000 problems.
-        const bad = refusalOf(() => checkSourceOutputs(stack, { ...good, tables: Array.from({ length: 200_000 }, () => "A B") }));
+        const bad = refusalOf(() =>
+            checkSourceOutputs(stack, { ...good, tables: Array.from({ length: 200_000 }, () => "A B") }),
+        );
         assert.equal(bad.split("\n").length, 1);
         assert.ok(bad.length < 500, bad.slice(0, 200));
     });
 
     it("refuses a team twice, however it is written, and more than MAX_TEAMS", () => {
-        assert.match(refusalOf(() => checkSourceOutputs(stack, { ...good, teams: ["finance", "f\u0456nance"] })), /output "teams" lists a team twice \(names are compared ignoring case/);
+        assert.match(
+            refusalOf(() => checkSourceOutputs(stack, { ...good, teams: ["finance", "f\u0456nance"] })),
+            /output "teams" lists a team twice \(names are compared ignoring case/,
+        );
         const many = Array.from({ length: MAX_TEAMS }, (_, i) => `team-${i}`);
         assert.deepEqual(checkSourceOutputs(stack, { ...good, teams: many }).teams, many);
     });
 
     it("refuses more panel SQL than one source may bring to the workspace's plan", () => {
-        const panel = (i: number) => ({ type: "stat", title: `P${i}`, sql: `SELECT ${"1 + ".repeat(1_200)}1 FROM orders` });
+        const panel = (i: number) => ({
+            type: "stat",
+            title: `P${i}`,
+            sql: `SELECT ${"1 + ".repeat(1_200)}1 FROM orders`,
+        });
         const panels = Array.from({ length: 30 }, (_, i) => panel(i));
         const total = panels.reduce((n, p) => n + p.sql.length, 0);
         assert.ok(total > MAX_SOURCE_PANEL_SQL_CHARS);
@@ -140,9 +196,15 @@ describe("a source's outputs, bounded and secret", () => {
     it("refuses an external ID that arrives as a plain output, without showing it", () => {
         const { externalId, ...rest } = good;
         const message = refusalOf(() => checkPublicSourceOutputs(stack, rest, "valid", undefined, []));
-        assert.equal(message, `source stack "${stack}": output "externalId" is not a secret: a source stack of this program exports it as one (its value is not shown)`);
+        assert.equal(
+            message,
+            `source stack "${stack}": output "externalId" is not a secret: a source stack of this program exports it as one (its value is not shown)`,
+        );
         assert.ok(!message.includes(externalId));
-        assert.deepEqual(checkPublicSourceOutputs(stack, rest, "valid", undefined, ["externalId"]).accountId, "222233334444");
+        assert.deepEqual(
+            checkPublicSourceOutputs(stack, rest, "valid", undefined, ["externalId"]).accountId,
+            "222233334444",
+        );
         // A source component of the same program hands its secret over directly: nothing to ask of a stack.
         assert.deepEqual(checkPublicSourceOutputs(stack, rest, "valid").accountId, "222233334444");
     });

@@ -23,22 +23,44 @@ describe("the contract check", () => {
 
     it("accepts a complete contract and types it", () => {
         assert.deepEqual(checkSourceOutputs("o/grafana-athena-source/s", good), good);
-        assert.deepEqual(CONTRACT_OUTPUTS, Object.keys(good).sort((a, b) => CONTRACT_OUTPUTS.indexOf(a as never) - CONTRACT_OUTPUTS.indexOf(b as never)));
+        assert.deepEqual(
+            CONTRACT_OUTPUTS,
+            Object.keys(good).sort(
+                (a, b) => CONTRACT_OUTPUTS.indexOf(a as never) - CONTRACT_OUTPUTS.indexOf(b as never),
+            ),
+        );
     });
 
     it("names the stack and every missing or malformed output at once", () => {
-        const broken = { ...good, database: undefined, accountId: "12", roleArn: "arn:aws:iam::222233334444:user/x", outputLocation: "s3://b" };
+        const broken = {
+            ...good,
+            database: undefined,
+            accountId: "12",
+            roleArn: "arn:aws:iam::222233334444:user/x",
+            outputLocation: "s3://b",
+        };
         assert.throws(
             () => checkSourceOutputs("o/grafana-athena-source/s", broken),
             (e: Error) =>
                 e.message.startsWith('source stack "o/grafana-athena-source/s": ') &&
-                ['output "database" is missing', 'output "accountId" is not a 12-digit account ID', 'output "roleArn" is not an IAM role ARN', 'output "outputLocation" must look like'].every((p) => e.message.includes(p)),
+                [
+                    'output "database" is missing',
+                    'output "accountId" is not a 12-digit account ID',
+                    'output "roleArn" is not an IAM role ARN',
+                    'output "outputLocation" must look like',
+                ].every((p) => e.message.includes(p)),
         );
     });
 
     it("refuses an unknown contract version, and says what a missing one means", () => {
-        assert.throws(() => checkSourceOutputs("o/p/s", { ...good, contractVersion: 2 }), /output "contractVersion" is 2, but this workspace stack understands only version 1/);
-        assert.throws(() => checkSourceOutputs("o/p/s", { ...good, contractVersion: undefined }), /is "o\/p\/s" a grafana-athena-source stack/);
+        assert.throws(
+            () => checkSourceOutputs("o/p/s", { ...good, contractVersion: 2 }),
+            /output "contractVersion" is 2, but this workspace stack understands only version 1/,
+        );
+        assert.throws(
+            () => checkSourceOutputs("o/p/s", { ...good, contractVersion: undefined }),
+            /is "o\/p\/s" a grafana-athena-source stack/,
+        );
     });
 });
 
@@ -50,7 +72,8 @@ describe("the set of sources", () => {
             { stack: "o/p/c", name: "C", outputs: outputs("222233334444", "other") },
             { stack: "o/p/d", name: "D", outputs: outputs("333344445555") },
         ]);
-        const claim = (b: string) => `source stacks "o/p/a" and "${b}" both claim the account 222233334444 (output "accountId"): one data account is one source stack; list it once`;
+        const claim = (b: string) =>
+            `source stacks "o/p/a" and "${b}" both claim the account 222233334444 (output "accountId"): one data account is one source stack; list it once`;
         assert.deepEqual(problems, [claim("o/p/b"), claim("o/p/c")]);
     });
 
@@ -59,8 +82,13 @@ describe("the set of sources", () => {
             { stack: "o/p/a", name: "Sales", outputs: outputs("222233334444") },
             { stack: "o/p/b", name: "Sales", outputs: outputs("333344445555") },
         ]);
-        assert.deepEqual(problems, ['source stacks "o/p/a" and "o/p/b" would both be called "Sales" in Grafana; give one a name (sources[].name)']);
-        assert.deepEqual(sourceSetProblems([{ stack: "o/p/a", name: "Sales", outputs: outputs("222233334444") }]), []);
+        assert.deepEqual(problems, [
+            'source stacks "o/p/a" and "o/p/b" would both be called "Sales" in Grafana; give one a name (sources[].name)',
+        ]);
+        assert.deepEqual(
+            sourceSetProblems([{ stack: "o/p/a", name: "Sales", outputs: outputs("222233334444") }]),
+            [],
+        );
     });
 });
 
@@ -77,12 +105,23 @@ describe("the assume policy per mode", () => {
         const doc = workspaceAssumePolicy([arn("222233334444")], "P", organization).toJSON();
         assert.equal(doc.Statement[0].Resource, `arn:aws:iam::*:role/${DEFAULT_ROLE_NAME}`);
         const other = arn("333344445555", "Other");
-        assert.match(organizationRoleProblem(organization, [arn("222233334444"), other]) ?? "", new RegExp(`other roles: ${other}; set roleName`));
-        assert.throws(() => workspaceAssumePolicy([other], "P", organization), /organisation mode allows only roles named/);
+        assert.match(
+            organizationRoleProblem(organization, [arn("222233334444"), other]) ?? "",
+            new RegExp(`other roles: ${other}; set roleName`),
+        );
+        assert.throws(
+            () => workspaceAssumePolicy([other], "P", organization),
+            /organisation mode allows only roles named/,
+        );
     });
 
     it("names the role in the workspace's partition", () => {
-        const doc = workspaceAssumePolicy([arn("222233334444").replace("arn:aws:", "arn:aws-us-gov:")], "P", organization, "aws-us-gov").toJSON();
+        const doc = workspaceAssumePolicy(
+            [arn("222233334444").replace("arn:aws:", "arn:aws-us-gov:")],
+            "P",
+            organization,
+            "aws-us-gov",
+        ).toJSON();
         assert.equal(doc.Statement[0].Resource, `arn:aws-us-gov:iam::*:role/${DEFAULT_ROLE_NAME}`);
     });
 
@@ -111,6 +150,9 @@ describe("the Athena data source's settings", () => {
         const json = athenaJsonData(outputs("222233334444"), "id");
         assert.equal(dataSourceFingerprint("u", json), dataSourceFingerprint("u", json));
         assert.notEqual(dataSourceFingerprint("u", json), dataSourceFingerprint("v", json));
-        assert.notEqual(dataSourceFingerprint("u", json), dataSourceFingerprint("u", athenaJsonData(outputs("222233334444"), "id2")));
+        assert.notEqual(
+            dataSourceFingerprint("u", json),
+            dataSourceFingerprint("u", athenaJsonData(outputs("222233334444"), "id2")),
+        );
     });
 });

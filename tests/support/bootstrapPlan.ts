@@ -35,7 +35,8 @@ export function inAccount(value: any, account: string): any {
                 .replace(/\$\{!/g, "${");
         }
         if ("Fn::If" in value) return inAccount(value["Fn::If"][1], account);
-        if ("Ref" in value && value.Ref === "GitHubOidcProvider") return `arn:aws:iam::${account}:oidc-provider/token.actions.githubusercontent.com`;
+        if ("Ref" in value && value.Ref === "GitHubOidcProvider")
+            return `arn:aws:iam::${account}:oidc-provider/token.actions.githubusercontent.com`;
         return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, inAccount(v, account)]));
     }
     return value;

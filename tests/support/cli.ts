@@ -32,9 +32,18 @@ export async function runMain(main: Main, argv: string[]): Promise<CommandRun> {
 /** A tool as a process started in `cwd` (default: this checkout); its exit code (-1: killed) and output. */
 export function runProcess(script: string, args: string[], cwd = REPO): Promise<CommandRun> {
     return new Promise((resolve) => {
-        execFile(process.execPath, ["-r", path.join(REPO, "tools", "register.js"), path.join(REPO, "tools", script), ...args], { cwd, maxBuffer: 64 * 1024 * 1024 }, (e, stdout, stderr) => {
-            const code = e ? (typeof (e as { code?: unknown }).code === "number" ? ((e as { code: number }).code) : -1) : 0;
-            resolve({ code, stdout, stderr });
-        });
+        execFile(
+            process.execPath,
+            ["-r", path.join(REPO, "tools", "register.js"), path.join(REPO, "tools", script), ...args],
+            { cwd, maxBuffer: 64 * 1024 * 1024 },
+            (e, stdout, stderr) => {
+                const code = e
+                    ? typeof (e as { code?: unknown }).code === "number"
+                        ? (e as { code: number }).code
+                        : -1
+                    : 0;
+                resolve({ code, stdout, stderr });
+            },
+        );
     });
 }

@@ -8,7 +8,11 @@ import YAML from "yaml";
 import { REPO } from "./repo";
 
 function exampleConfig(dir: string): Record<string, any> {
-    return (YAML.parse(fs.readFileSync(path.join(REPO, dir, "Pulumi.example.yaml"), "utf8")) as { config: Record<string, any> }).config;
+    return (
+        YAML.parse(fs.readFileSync(path.join(REPO, dir, "Pulumi.example.yaml"), "utf8")) as {
+            config: Record<string, any>;
+        }
+    ).config;
 }
 
 const source = exampleConfig("infra-account-b");

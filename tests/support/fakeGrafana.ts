@@ -59,12 +59,25 @@ export interface FakeGrant {
 }
 
 /** The levels each resource kind accepts (the provider validates the same lists). */
-const LEVELS: Record<string, string[]> = { datasources: ["Query", "Edit", "Admin"], folders: ["View", "Edit", "Admin"], dashboards: ["View", "Edit", "Admin"] };
+const LEVELS: Record<string, string[]> = {
+    datasources: ["Query", "Edit", "Admin"],
+    folders: ["View", "Edit", "Admin"],
+    dashboards: ["View", "Edit", "Admin"],
+};
 
 /** Grafana's managed defaults for a resource nobody has set permissions on. */
 function defaults(kind: string): FakeGrant[] {
-    const grant = (builtInRole: string, permission: string): FakeGrant => ({ teamId: 0, userId: 0, builtInRole, permission, isManaged: true, isInherited: false });
-    return kind === "datasources" ? [grant("Viewer", "Query"), grant("Editor", "Query")] : [grant("Viewer", "View"), grant("Editor", "Edit")];
+    const grant = (builtInRole: string, permission: string): FakeGrant => ({
+        teamId: 0,
+        userId: 0,
+        builtInRole,
+        permission,
+        isManaged: true,
+        isInherited: false,
+    });
+    return kind === "datasources"
+        ? [grant("Viewer", "Query"), grant("Editor", "Query")]
+        : [grant("Viewer", "View"), grant("Editor", "Edit")];
 }
 
 export class FakeGrafana {
@@ -103,15 +116,20 @@ export class FakeGrafana {
             let body = "";
             req.on("data", (c) => (body += c));
             req.on("end", () => {
-                if (url === "/api/health" && req.method === "GET") return reply(200, { database: "ok", version: BUILD[this.version] });
+                if (url === "/api/health" && req.method === "GET")
+                    return reply(200, { database: "ok", version: BUILD[this.version] });
                 if (!authorized) return reply(401, { message: "invalid API key" });
                 const health = /^\/api\/datasources\/uid\/([^/]+)\/health$/.exec(url);
                 if (health && req.method === "GET") {
-                    if (this.options.keepsObjects && !this.objects.dataSources.has(health[1])) return reply(404, { message: "Data source not found" });
+                    if (this.options.keepsObjects && !this.objects.dataSources.has(health[1]))
+                        return reply(404, { message: "Data source not found" });
                     return reply(200, { status: "OK", message: "Data source is working" });
                 }
-                if (this.options.keepsObjects && this.objects.route(req.method ?? "", url, body, reply)) return;
-                const acl = /^\/api\/access-control\/(datasources|folders|dashboards)\/([^/?]+)(\?.*)?$/.exec(url);
+                if (this.options.keepsObjects && this.objects.route(req.method ?? "", url, body, reply))
+                    return;
+                const acl = /^\/api\/access-control\/(datasources|folders|dashboards)\/([^/?]+)(\?.*)?$/.exec(
+                    url,
+                );
                 if (acl) return this.accessControl(acl[1], acl[2], req.method ?? "", body, reply);
                 const m = /^\/api\/plugins\/([^/]+)\/(settings|install)$/.exec(url);
                 if (!m || m[1] !== ATHENA_PLUGIN_ID) return reply(404, { message: "Not found" });
@@ -122,16 +140,24 @@ export class FakeGrafana {
                     }
                     return this.installed === null
                         ? reply(404, { message: "Plugin not found, no installed plugin with that id" })
-                        : reply(200, { id: ATHENA_PLUGIN_ID, type: "datasource", info: { version: this.installed } });
+                        : reply(200, {
+                              id: ATHENA_PLUGIN_ID,
+                              type: "datasource",
+                              info: { version: this.installed },
+                          });
                 }
                 if (m[2] === "install" && req.method === "POST") {
                     // Plugin management off: the route does not exist.
                     if (this.options.managementOn === false) return reply(404, { message: "Not found" });
                     const planned = this.options.installAnswers?.shift();
-                    if (planned !== undefined && planned !== 200) return reply(planned, { message: planned === 409 ? "Plugin already installed" : "busy" });
+                    if (planned !== undefined && planned !== 200)
+                        return reply(planned, {
+                            message: planned === 409 ? "Plugin already installed" : "busy",
+                        });
                     const version = (JSON.parse(body || "{}") as { version?: string }).version ?? "latest";
                     this.log.push(`installed ${version}`);
-                    if (this.installed === version) return reply(409, { message: "Plugin already installed" });
+                    if (this.installed === version)
+                        return reply(409, { message: "Plugin already installed" });
                     this.installed = version;
                     this.pendingReads = this.options.notReportedFor ?? 0;
                     return reply(200, {});
@@ -139,7 +165,9 @@ export class FakeGrafana {
                 reply(404, { message: "Not found" });
             });
         };
-        this.server = this.options.tls ? https.createServer({ key: this.options.tls.key, cert: this.options.tls.cert }, handle) : http.createServer(handle);
+        this.server = this.options.tls
+            ? https.createServer({ key: this.options.tls.key, cert: this.options.tls.cert }, handle)
+            : http.createServer(handle);
         await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
         this.url = `${this.options.tls ? "https" : "http"}://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
         return this;
@@ -157,17 +185,32 @@ export class FakeGrafana {
      * `GET` lists the grants; `POST {permissions: [{teamId, userId, builtInRole, permission}]}` sets
      * each one named (an empty permission removes it) and leaves the others, as Grafana does.
      */
-    private accessControl(kind: string, uid: string, method: string, body: string, reply: (status: number, body: unknown) => void) {
+    private accessControl(
+        kind: string,
+        uid: string,
+        method: string,
+        body: string,
+        reply: (status: number, body: unknown) => void,
+    ) {
         const current = this.grantsOf(kind, uid);
-        if (method === "GET") return reply(200, current.map((g, i) => ({ id: i + 1, roleName: "managed", ...g })));
+        if (method === "GET")
+            return reply(
+                200,
+                current.map((g, i) => ({ id: i + 1, roleName: "managed", ...g })),
+            );
         if (method !== "POST") return reply(405, { message: "Method not allowed" });
         const { permissions } = JSON.parse(body || "{}") as { permissions?: Partial<FakeGrant>[] };
         for (const p of permissions ?? []) {
             const who = { teamId: p.teamId ?? 0, userId: p.userId ?? 0, builtInRole: p.builtInRole ?? "" };
-            if (p.permission && !LEVELS[kind].includes(p.permission)) return reply(400, { message: `invalid permission ${p.permission}` });
-            const at = current.findIndex((g) => g.teamId === who.teamId && g.userId === who.userId && g.builtInRole === who.builtInRole);
+            if (p.permission && !LEVELS[kind].includes(p.permission))
+                return reply(400, { message: `invalid permission ${p.permission}` });
+            const at = current.findIndex(
+                (g) =>
+                    g.teamId === who.teamId && g.userId === who.userId && g.builtInRole === who.builtInRole,
+            );
             if (at >= 0) current.splice(at, 1);
-            if (p.permission) current.push({ ...who, permission: p.permission, isManaged: true, isInherited: false });
+            if (p.permission)
+                current.push({ ...who, permission: p.permission, isManaged: true, isInherited: false });
         }
         reply(200, { message: "Permissions updated" });
     }

@@ -9,7 +9,14 @@
  */
 import assert from "node:assert/strict";
 import * as path from "path";
-import { MockWorld, PlanResource, ProgramError, RunResult, StackRefOutputs, runProgram } from "../../tools/plan/mock/runtime";
+import {
+    MockWorld,
+    PlanResource,
+    ProgramError,
+    RunResult,
+    StackRefOutputs,
+    runProgram,
+} from "../../tools/plan/mock/runtime";
 import { readProject, readStackConfig } from "../../tools/plan/stackConfig";
 import { WORKSPACE_EXAMPLE } from "./examples";
 import { REPO } from "./repo";

@@ -17,7 +17,8 @@ import { stackOfFile } from "../../shared/stackFiles";
 import { REPO } from "./repo";
 
 /** What a program copy holds: the programs and their project files, not the tests, tools or CI. */
-const PROGRAM_FILES = /^(index\.ts|config\.ts|Pulumi(\.[\w-]+)?\.yaml|package(-lock)?\.json|tsconfig\.json|(shared|components|infra-account-a|infra-account-b|bootstrap)\/.+)$/;
+const PROGRAM_FILES =
+    /^(index\.ts|config\.ts|Pulumi(\.[\w-]+)?\.yaml|package(-lock)?\.json|tsconfig\.json|(shared|components|infra-account-a|infra-account-b|bootstrap)\/.+)$/;
 /** Never copied: installed packages (linked instead), git, build and plan output. */
 const NEVER = new Set(["node_modules", ".git", "out", ".pulumi"]);
 
@@ -46,7 +47,10 @@ function filesUnder(dir: string, prefix = ""): string[] {
 /** A user's stack file: `Pulumi.<stack>.yaml` of a project folder, not the example. */
 export function isUserStackFile(rel: string): boolean {
     const dir = path.posix.dirname(rel);
-    return (dir === "." || dir === "infra-account-a" || dir === "infra-account-b" || dir === "bootstrap") && stackOfFile(path.posix.basename(rel)) !== undefined;
+    return (
+        (dir === "." || dir === "infra-account-a" || dir === "infra-account-b" || dir === "bootstrap") &&
+        stackOfFile(path.posix.basename(rel)) !== undefined
+    );
 }
 
 /**
@@ -84,15 +88,31 @@ let examples: RepositoryCopy | undefined;
 export function examplesOnlyRepository(): RepositoryCopy {
     if (!examples) {
         const copy = copyRepository();
-        examples = { ...copy, writeStack: () => { throw new Error("the examples-only copy is shared: copy the repository to write stacks"); } };
+        examples = {
+            ...copy,
+            writeStack: () => {
+                throw new Error("the examples-only copy is shared: copy the repository to write stacks");
+            },
+        };
         process.once("exit", () => copy.remove());
     }
     return examples;
 }
 
 /** A project's example stack file's config map, changed by `set`. */
-export function exampleStackConfig(folder: ProjectFolder, set: Record<string, unknown> = {}, unset: string[] = []): Record<string, unknown> {
-    const config = { ...(YAML.parse(fs.readFileSync(path.join(REPO, folder, "Pulumi.example.yaml"), "utf8")) as { config: Record<string, unknown> }).config, ...set };
+export function exampleStackConfig(
+    folder: ProjectFolder,
+    set: Record<string, unknown> = {},
+    unset: string[] = [],
+): Record<string, unknown> {
+    const config = {
+        ...(
+            YAML.parse(fs.readFileSync(path.join(REPO, folder, "Pulumi.example.yaml"), "utf8")) as {
+                config: Record<string, unknown>;
+            }
+        ).config,
+        ...set,
+    };
     for (const k of unset) delete config[k];
     return config;
 }

@@ -33,12 +33,18 @@ const TOOL_SCRIPT = /^ts-node --swc (tools\/[\w./-]+\.ts)$/;
 
 /** The tool file (relative to the package) that `npm run <name>` starts, from package.json's scripts. */
 export function scriptTool(packageDir: string, name: string): string {
-    const scripts = (JSON.parse(fs.readFileSync(path.join(packageDir, "package.json"), "utf8")) as { scripts?: Record<string, string> }).scripts ?? {};
+    const scripts =
+        (
+            JSON.parse(fs.readFileSync(path.join(packageDir, "package.json"), "utf8")) as {
+                scripts?: Record<string, string>;
+            }
+        ).scripts ?? {};
     const command = Object.prototype.hasOwnProperty.call(scripts, name) ? scripts[name] : undefined;
     if (command === undefined) throw new Error(`npm run ${name}: package.json has no such script`);
     const m = TOOL_SCRIPT.exec(command);
     if (!m) throw new Error(`npm run ${name}: "${command}" is not "ts-node --swc tools/<file>.ts"`);
-    if (!fs.existsSync(path.join(packageDir, m[1]))) throw new Error(`npm run ${name}: ${m[1]} does not exist`);
+    if (!fs.existsSync(path.join(packageDir, m[1])))
+        throw new Error(`npm run ${name}: ${m[1]} does not exist`);
     return m[1];
 }
 
@@ -64,7 +70,10 @@ function npmFunction(port: number): string {
  * Runs `script` in `cwd` with this process's environment less `unset`; the tools called in
  * process see the same environment and current folder while they run.
  */
-export async function runShell(script: string, options: { cwd: string; unset?: string[] }): Promise<ShellRun> {
+export async function runShell(
+    script: string,
+    options: { cwd: string; unset?: string[] },
+): Promise<ShellRun> {
     const streams = fs.mkdtempSync(path.join(os.tmpdir(), "shell-npm-"));
     let calls = 0;
     let queue: Promise<unknown> = Promise.resolve();
@@ -90,7 +99,11 @@ export async function runShell(script: string, options: { cwd: string; unset?: s
     for (const k of options.unset ?? []) delete env[k];
     try {
         return await new Promise<ShellRun>((resolve, reject) => {
-            const child = spawn("bash", ["-eo", "pipefail", "-c", `${npmFunction(port)}${script}`], { cwd: options.cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+            const child = spawn("bash", ["-eo", "pipefail", "-c", `${npmFunction(port)}${script}`], {
+                cwd: options.cwd,
+                env,
+                stdio: ["ignore", "pipe", "pipe"],
+            });
             let stdout = "";
             let stderr = "";
             child.stdout.setEncoding("utf8").on("data", (t: string) => (stdout += t));
@@ -106,7 +119,13 @@ export async function runShell(script: string, options: { cwd: string; unset?: s
 }
 
 /** One `npm run NAME ARGS` in `pwd`: the tool's main, its streams written to BASE.out and BASE.err; its exit code. */
-async function callTool(pwd: string, name: string, argv: string[], base: string, unset: string[]): Promise<number> {
+async function callTool(
+    pwd: string,
+    name: string,
+    argv: string[],
+    base: string,
+    unset: string[],
+): Promise<number> {
     let out = "";
     let err = "";
     const saved = Object.fromEntries(unset.map((k) => [k, process.env[k]]));
@@ -115,7 +134,8 @@ async function callTool(pwd: string, name: string, argv: string[], base: string,
     try {
         // npm runs a script in the folder of the package.json it finds from the current folder up.
         let dir = pwd;
-        while (!fs.existsSync(path.join(dir, "package.json")) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+        while (!fs.existsSync(path.join(dir, "package.json")) && path.dirname(dir) !== dir)
+            dir = path.dirname(dir);
         const tool = scriptTool(dir, name);
         // This checkout's module (the folder is a copy of it): one instance of the mock runtime per process.
         const { main } = require(path.join(REPO, tool)) as { main?: Main };

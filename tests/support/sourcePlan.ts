@@ -70,4 +70,5 @@ export function statementBySid(run: RunResult, sid: string): Statement | undefin
     return statements(run).find((s) => s.Sid === sid);
 }
 
-export const list = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+export const list = (v: string | string[] | undefined): string[] =>
+    v === undefined ? [] : Array.isArray(v) ? v : [v];

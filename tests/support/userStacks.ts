@@ -20,7 +20,14 @@ export const USER_WORKSPACE_ID = "g-7f3a9c2d1e";
 export const USER_GRAFANA_ROLE = `arn:aws:iam::${USER_GRAFANA_ACCOUNT}:role/service-role/AmazonGrafanaServiceRole-7f3a9c2d1`;
 
 /** A data account's source stack: `infra-account-b/Pulumi.<stack>.yaml`. */
-export function userSource(stack: string, account: string, region: string, database: string, tables: string[], label: string): UserStack {
+export function userSource(
+    stack: string,
+    account: string,
+    region: string,
+    database: string,
+    tables: string[],
+    label: string,
+): UserStack {
     return {
         folder: "infra-account-b",
         stack,
@@ -33,16 +40,33 @@ export function userSource(stack: string, account: string, region: string, datab
             "grafana-athena-source:tables": tables,
             "grafana-athena-source:dataLocations": [`s3://acme-${stack}-lake-${account}/${database}/`],
             "grafana-athena-source:workgroup": { name: `grafana-${stack}` },
-            "grafana-athena-source:results": { bucket: `grafana-athena-query-results-${account}`, prefix: "grafana/" },
+            "grafana-athena-source:results": {
+                bucket: `grafana-athena-query-results-${account}`,
+                prefix: "grafana/",
+            },
             "grafana-athena-source:label": label,
         },
     };
 }
 
-export const MARKETING = userSource("marketing", "333344445555", "us-east-1", "campaigns", ["clicks", "impressions"], "Marketing");
+export const MARKETING = userSource(
+    "marketing",
+    "333344445555",
+    "us-east-1",
+    "campaigns",
+    ["clicks", "impressions"],
+    "Marketing",
+);
 export const FINANCE = userSource("finance", "555566667777", "eu-central-1", "ledger", ["*"], "Finance");
 /** The account a pull request onboards, in tests that add one. */
-export const LOGISTICS = userSource("logistics", "777788889999", "us-east-1", "shipments", ["parcels"], "Logistics");
+export const LOGISTICS = userSource(
+    "logistics",
+    "777788889999",
+    "us-east-1",
+    "shipments",
+    ["parcels"],
+    "Logistics",
+);
 
 /** The user's workspace stack in inventory mode: `infra-account-a/Pulumi.grafana.yaml`, charting every source stack file. */
 export const GRAFANA_WORKSPACE: UserStack = {
@@ -65,7 +89,9 @@ export const BI_WORKSPACE: UserStack = {
         "aws:region": "eu-central-1",
         "aws:allowedAccountIds": [USER_GRAFANA_ACCOUNT],
         "grafana-athena-workspace:workspaceId": "g-0b1c2d3e4f",
-        "grafana-athena-workspace:sources": [{ stack: "organization/grafana-athena-source/finance", name: "Finance (BI)" }],
+        "grafana-athena-workspace:sources": [
+            { stack: "organization/grafana-athena-source/finance", name: "Finance (BI)" },
+        ],
         "grafana-athena-workspace:dashboard": { folder: "BI" },
     },
 };
@@ -101,9 +127,19 @@ export const DEV_ROOT: UserStack = {
             results: { bucket: "grafana-athena-query-results-666677778888" },
             label: "Dev analytics",
         },
-        "grafana-athena:workspace": { region: "us-east-1", accountId: "666677778888", workspaceId: "g-1a2b3c4d5e" },
+        "grafana-athena:workspace": {
+            region: "us-east-1",
+            accountId: "666677778888",
+            workspaceId: "g-1a2b3c4d5e",
+        },
     },
 };
 
 /** Two source stacks, two inventory-mode workspace stacks (one on the example's workspace) and a root stack, as a user's checkout holds them. */
-export const USER_STACKS: readonly UserStack[] = [MARKETING, FINANCE, GRAFANA_WORKSPACE, OPS_WORKSPACE, DEV_ROOT];
+export const USER_STACKS: readonly UserStack[] = [
+    MARKETING,
+    FINANCE,
+    GRAFANA_WORKSPACE,
+    OPS_WORKSPACE,
+    DEV_ROOT,
+];

@@ -17,20 +17,40 @@ export function violations(ci: Ci): string[] {
 
 export const ROOT = path.join(__dirname, "..", "..");
 export const GITHUB = path.join(ROOT, ".github");
-export const WORKFLOWS = fs.readdirSync(path.join(GITHUB, "workflows")).filter((f) => /\.ya?ml$/.test(f)).sort();
-export const ACTIONS = fs.existsSync(path.join(GITHUB, "actions")) ? fs.readdirSync(path.join(GITHUB, "actions")).sort() : [];
+export const WORKFLOWS = fs
+    .readdirSync(path.join(GITHUB, "workflows"))
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort();
+export const ACTIONS = fs.existsSync(path.join(GITHUB, "actions"))
+    ? fs.readdirSync(path.join(GITHUB, "actions")).sort()
+    : [];
 export const PINS = Object.fromEntries(
-    Object.entries(JSON.parse(fs.readFileSync(path.join(__dirname, "..", "fixtures", "action-pins.json"), "utf8")) as Record<string, unknown>).filter(([k]) => !k.startsWith("$")),
+    Object.entries(
+        JSON.parse(
+            fs.readFileSync(path.join(__dirname, "..", "fixtures", "action-pins.json"), "utf8"),
+        ) as Record<string, unknown>,
+    ).filter(([k]) => !k.startsWith("$")),
 ) as PinTable;
 
 /** The CI's files by their path under .github/. */
 export type Texts = Record<string, string | undefined>;
 export const TEXTS: Texts = {
-    ...Object.fromEntries(WORKFLOWS.map((f) => [`workflows/${f}`, fs.readFileSync(path.join(GITHUB, "workflows", f), "utf8")])),
-    ...Object.fromEntries(ACTIONS.map((a) => [`actions/${a}/action.yml`, fs.readFileSync(path.join(GITHUB, "actions", a, "action.yml"), "utf8")])),
-    CODEOWNERS: fs.existsSync(path.join(GITHUB, "CODEOWNERS")) ? fs.readFileSync(path.join(GITHUB, "CODEOWNERS"), "utf8") : undefined,
+    ...Object.fromEntries(
+        WORKFLOWS.map((f) => [`workflows/${f}`, fs.readFileSync(path.join(GITHUB, "workflows", f), "utf8")]),
+    ),
+    ...Object.fromEntries(
+        ACTIONS.map((a) => [
+            `actions/${a}/action.yml`,
+            fs.readFileSync(path.join(GITHUB, "actions", a, "action.yml"), "utf8"),
+        ]),
+    ),
+    CODEOWNERS: fs.existsSync(path.join(GITHUB, "CODEOWNERS"))
+        ? fs.readFileSync(path.join(GITHUB, "CODEOWNERS"), "utf8")
+        : undefined,
 };
-export const OTHER_CODEOWNERS = ["CODEOWNERS", "docs/CODEOWNERS"].filter((f) => fs.existsSync(path.join(ROOT, f)));
+export const OTHER_CODEOWNERS = ["CODEOWNERS", "docs/CODEOWNERS"].filter((f) =>
+    fs.existsSync(path.join(ROOT, f)),
+);
 
 /** Parsed files by their text: a breaking case changes one file, the others are parsed once. */
 const parsed = new Map<string, unknown>();
@@ -42,8 +62,16 @@ const once = <T>(key: string, parse: () => T): T => {
 export function build(texts: Texts = TEXTS, otherCodeowners = OTHER_CODEOWNERS): Ci {
     const entries = Object.entries(texts).filter((e): e is [string, string] => e[1] !== undefined);
     return {
-        workflows: entries.filter(([f]) => f.startsWith("workflows/")).map(([f, t]) => once(`${f}\0${t}`, () => parseWorkflow(f.slice("workflows/".length), t))),
-        actions: entries.filter(([f]) => f.startsWith("actions/")).map(([f, t]) => once(`${f}\0${t}`, () => parseAction(`./.github/${path.posix.dirname(f)}`, `.github/${f}`, t))),
+        workflows: entries
+            .filter(([f]) => f.startsWith("workflows/"))
+            .map(([f, t]) => once(`${f}\0${t}`, () => parseWorkflow(f.slice("workflows/".length), t))),
+        actions: entries
+            .filter(([f]) => f.startsWith("actions/"))
+            .map(([f, t]) =>
+                once(`${f}\0${t}`, () =>
+                    parseAction(`./.github/${path.posix.dirname(f)}`, `.github/${f}`, t),
+                ),
+            ),
         codeowners: texts.CODEOWNERS,
         otherCodeowners,
         pins: PINS,
@@ -69,19 +97,27 @@ export const job = (doc: YAML.Document, name: string) => {
     return j;
 };
 /** The first step of a job whose plain value passes `pick` (its uses, name, run...). */
-export function step(doc: YAML.Document, jobName: string, pick: (s: Record<string, unknown>) => boolean): YAML.YAMLMap {
+export function step(
+    doc: YAML.Document,
+    jobName: string,
+    pick: (s: Record<string, unknown>) => boolean,
+): YAML.YAMLMap {
     const steps = job(doc, jobName).get("steps");
     assert.ok(YAML.isSeq(steps), `job ${jobName} has no steps`);
     const found = steps.items.find((s) => YAML.isMap(s) && pick(s.toJSON() as Record<string, unknown>));
     assert.ok(YAML.isMap(found), `job ${jobName} has no such step`);
     return found;
 }
-export const uses = (prefix: string) => (s: Record<string, unknown>) => String(s.uses ?? "").startsWith(prefix);
+export const uses = (prefix: string) => (s: Record<string, unknown>) =>
+    String(s.uses ?? "").startsWith(prefix);
 export const runs = (re: RegExp) => (s: Record<string, unknown>) => re.test(String(s.run ?? ""));
 /** Replaces part of a scalar value (a condition, a script) in place; the part must be there. */
 export function rewrite(node: YAML.YAMLMap, key: string, find: string | RegExp, replace: string) {
     const value = String(node.get(key));
-    assert.ok(typeof find === "string" ? value.includes(find) : find.test(value), `${key} no longer contains ${find}`);
+    assert.ok(
+        typeof find === "string" ? value.includes(find) : find.test(value),
+        `${key} no longer contains ${find}`,
+    );
     node.set(key, value.replace(find, replace));
 }
 /** Adds a step (a plain object) to a job, at `index` (default: last). */
@@ -92,9 +128,13 @@ export function addStep(doc: YAML.Document, jobName: string, value: Record<strin
     return node;
 }
 /** Adds a job (a plain object) to a workflow. */
-export const addJob = (doc: YAML.Document, name: string, value: Record<string, unknown>) => (doc.get("jobs") as YAML.YAMLMap).set(name, doc.createNode(value));
+export const addJob = (doc: YAML.Document, name: string, value: Record<string, unknown>) =>
+    (doc.get("jobs") as YAML.YAMLMap).set(name, doc.createNode(value));
 
 export const caught = (ci: Ci, pattern: RegExp) => {
     const found = violations(ci);
-    assert.ok(found.some((v) => pattern.test(v)), `not caught: ${pattern}; found ${JSON.stringify(found)}`);
+    assert.ok(
+        found.some((v) => pattern.test(v)),
+        `not caught: ${pattern}; found ${JSON.stringify(found)}`,
+    );
 };

@@ -39,7 +39,9 @@ const timeoutOf = (job: Job) => (job as Record<string, unknown>)["timeout-minute
 export function timeouts(ci: Ci): string[] {
     return jobsOf(ci).flatMap(({ job, at }) => {
         const t = timeoutOf(job);
-        return typeof t === "number" && Number.isInteger(t) && t >= 1 && t <= MAX_TIMEOUT_MINUTES ? [] : [`${at} has no timeout-minutes of 1 to ${MAX_TIMEOUT_MINUTES} (got ${JSON.stringify(t)})`];
+        return typeof t === "number" && Number.isInteger(t) && t >= 1 && t <= MAX_TIMEOUT_MINUTES
+            ? []
+            : [`${at} has no timeout-minutes of 1 to ${MAX_TIMEOUT_MINUTES} (got ${JSON.stringify(t)})`];
     });
 }
 
@@ -48,7 +50,13 @@ export function nodeVersion(ci: Ci): string[] {
     return jobsOf(ci).flatMap(({ job, at }) =>
         expandedSteps(ci, job)
             .filter((s) => usesOf(s) === "actions/setup-node")
-            .flatMap((s) => (String(s.with?.["node-version"] ?? "") === NODE_MAJOR ? [] : [`${at} sets up Node.js ${JSON.stringify(s.with?.["node-version"])}, not ${NODE_MAJOR}`])),
+            .flatMap((s) =>
+                String(s.with?.["node-version"] ?? "") === NODE_MAJOR
+                    ? []
+                    : [
+                          `${at} sets up Node.js ${JSON.stringify(s.with?.["node-version"])}, not ${NODE_MAJOR}`,
+                      ],
+            ),
     );
 }
 
@@ -57,13 +65,26 @@ export function noPluginAcquisition(ci: Ci): string[] {
     const problems: string[] = [];
     const on = (v: unknown) => /^(true|1)$/i.test(String(v));
     for (const wf of ci.workflows) {
-        if (!on(wf.env?.[PLUGIN_ACQUISITION])) problems.push(`${wf.file}: the workflow's env does not set ${PLUGIN_ACQUISITION}: "true"`);
+        if (!on(wf.env?.[PLUGIN_ACQUISITION]))
+            problems.push(`${wf.file}: the workflow's env does not set ${PLUGIN_ACQUISITION}: "true"`);
         for (const [name, job] of Object.entries(wf.jobs)) {
             const envs = [job.env, ...expandedSteps(ci, job).map((s) => s.env)];
-            if (envs.some((e) => e !== undefined && Object.keys(e).some((k) => k.toUpperCase() === PLUGIN_ACQUISITION) && !on(e[PLUGIN_ACQUISITION])))
+            if (
+                envs.some(
+                    (e) =>
+                        e !== undefined &&
+                        Object.keys(e).some((k) => k.toUpperCase() === PLUGIN_ACQUISITION) &&
+                        !on(e[PLUGIN_ACQUISITION]),
+                )
+            )
                 problems.push(`${wf.file}: job ${name} turns ${PLUGIN_ACQUISITION} off`);
             for (const s of expandedSteps(ci, job)) {
-                for (const w of stepCommands(s)) if (/^unset$|^export$/.test(w[0] ?? "") && w.some((x) => x.startsWith(PLUGIN_ACQUISITION))) problems.push(`${wf.file}: job ${name} changes ${PLUGIN_ACQUISITION} in a script`);
+                for (const w of stepCommands(s))
+                    if (
+                        /^unset$|^export$/.test(w[0] ?? "") &&
+                        w.some((x) => x.startsWith(PLUGIN_ACQUISITION))
+                    )
+                        problems.push(`${wf.file}: job ${name} changes ${PLUGIN_ACQUISITION} in a script`);
             }
         }
     }
@@ -71,13 +92,31 @@ export function noPluginAcquisition(ci: Ci): string[] {
 }
 
 /** Pulumi commands that operate on a stack's state, some running a dynamic resource's code from it. */
-const STACK_COMMANDS = new Set(["preview", "pre", "up", "update", "refresh", "destroy", "down", "import", "state", "stack", "cancel", "watch", "config"]);
+const STACK_COMMANDS = new Set([
+    "preview",
+    "pre",
+    "up",
+    "update",
+    "refresh",
+    "destroy",
+    "down",
+    "import",
+    "state",
+    "stack",
+    "cancel",
+    "watch",
+    "config",
+]);
 /** A command that operates on a stack: fleet preview or up, or pulumi with one of STACK_COMMANDS (not version, plugin install...). */
-const runsOnStack = (words: string[]) => runsPulumi(words) && (program(words) !== "pulumi" || STACK_COMMANDS.has(words.slice(1).find((w) => !w.startsWith("-")) ?? ""));
+const runsOnStack = (words: string[]) =>
+    runsPulumi(words) &&
+    (program(words) !== "pulumi" || STACK_COMMANDS.has(words.slice(1).find((w) => !w.startsWith("-")) ?? ""));
 
 const guardArgs = (words: string[]): string[] | undefined => {
     const i = words.indexOf("state-guard");
-    return program(words) === "npm" && words.includes("run") && i > 0 && words[i - 1] !== "--" ? words.slice(words.indexOf("--", i) + 1 || words.length) : undefined;
+    return program(words) === "npm" && words.includes("run") && i > 0 && words[i - 1] !== "--"
+        ? words.slice(words.indexOf("--", i) + 1 || words.length)
+        : undefined;
 };
 
 /** The selection flags of a fleet or guard command: --shard V, --workspaces, --stacks V. */
@@ -109,14 +148,19 @@ export function stateGuardFirst(ci: Ci): string[] {
             continue;
         }
         const guard = steps[guardAt];
-        if (guard.if !== undefined || guard["continue-on-error"] !== undefined) problems.push(`${at}: the state guard's step has a condition or continues on error`);
+        if (guard.if !== undefined || guard["continue-on-error"] !== undefined)
+            problems.push(`${at}: the state guard's step has a condition or continues on error`);
         const credsAt = steps.findIndex((s) => usesOf(s) === "aws-actions/configure-aws-credentials");
-        if (credsAt > guardAt) problems.push(`${at}: the state guard runs before the credentials it reads the backend with`);
+        if (credsAt > guardAt)
+            problems.push(`${at}: the state guard runs before the credentials it reads the backend with`);
         const guarded = selectionOf(guardArgs(stepCommands(guard).find((w) => guardArgs(w) !== undefined)!)!);
         for (const s of steps.slice(pulumiAt)) {
             for (const w of stepCommands(s)) {
                 const f = fleetCommand(w);
-                if (f !== undefined && ["preview", "up"].includes(f[0]) && selectionOf(f) !== guarded) problems.push(`${at}: the state guard checks "${guarded}", fleet ${f[0]} runs "${selectionOf(f)}"`);
+                if (f !== undefined && ["preview", "up"].includes(f[0]) && selectionOf(f) !== guarded)
+                    problems.push(
+                        `${at}: the state guard checks "${guarded}", fleet ${f[0]} runs "${selectionOf(f)}"`,
+                    );
             }
         }
     }
@@ -139,19 +183,45 @@ export function approvalOfTheCommit(ci: Ci): string[] {
         const check = steps.findIndex(
             (s) =>
                 usesOf(s) === "actions/github-script" &&
-                String(s.env?.HEAD_SHA ?? "").replace(/\s/g, "") === "${{github.event.pull_request.head.sha}}" &&
+                String(s.env?.HEAD_SHA ?? "").replace(/\s/g, "") ===
+                    "${{github.event.pull_request.head.sha}}" &&
                 APPROVAL_CHECK.every((re) => re.test(String(s.with?.script ?? ""))),
         );
-        const first = steps.findIndex((s) => usesOf(s) === "aws-actions/configure-aws-credentials" || JSON.stringify(s.env ?? {}).includes("secrets.") || stepCommands(s).some(runsOnStack));
-        if (check < 0) problems.push(`${at} takes credentials without checking that a code owner approved the head commit`);
-        else if (first >= 0 && check > first) problems.push(`${at} takes credentials before checking the approval of the head commit`);
-        else if (steps[check].if !== undefined || steps[check]["continue-on-error"] !== undefined) problems.push(`${at}: the approval check has a condition or continues on error`);
+        const first = steps.findIndex(
+            (s) =>
+                usesOf(s) === "aws-actions/configure-aws-credentials" ||
+                JSON.stringify(s.env ?? {}).includes("secrets.") ||
+                stepCommands(s).some(runsOnStack),
+        );
+        if (check < 0)
+            problems.push(
+                `${at} takes credentials without checking that a code owner approved the head commit`,
+            );
+        else if (first >= 0 && check > first)
+            problems.push(`${at} takes credentials before checking the approval of the head commit`);
+        else if (steps[check].if !== undefined || steps[check]["continue-on-error"] !== undefined)
+            problems.push(`${at}: the approval check has a condition or continues on error`);
     }
     return problems;
 }
 
 /** npm commands that run a package's scripts or fetch and run a package, refused in privileged jobs whatever their flags. */
-const RUNS_PACKAGES = new Set(["rebuild", "rb", "exec", "x", "explore", "install-ci-test", "cit", "install-test", "it", "restart", "start", "stop", "test", "t"]);
+const RUNS_PACKAGES = new Set([
+    "rebuild",
+    "rb",
+    "exec",
+    "x",
+    "explore",
+    "install-ci-test",
+    "cit",
+    "install-test",
+    "it",
+    "restart",
+    "start",
+    "stop",
+    "test",
+    "t",
+]);
 
 /**
  * In privileged jobs (credentials, an environment, the workflow_run token): no `npx`, `npm exec`,
@@ -165,8 +235,16 @@ export function noPackageRunners(ci: Ci): string[] {
         for (const s of expandedSteps(ci, job)) {
             for (const w of stepCommands(s)) {
                 const p = program(w);
-                if (p === "npx" || p === "pnpx" || p === "bunx" || (p === "npm" && RUNS_PACKAGES.has(w.slice(1).find((x) => !x.startsWith("-")) ?? "")) || ((p === "yarn" || p === "pnpm") && ["dlx", "exec", "rebuild"].includes(w[1] ?? "")))
-                    problems.push(`${at} runs a package outside this repository's scripts (${w.slice(0, 3).join(" ")})`);
+                if (
+                    p === "npx" ||
+                    p === "pnpx" ||
+                    p === "bunx" ||
+                    (p === "npm" && RUNS_PACKAGES.has(w.slice(1).find((x) => !x.startsWith("-")) ?? "")) ||
+                    ((p === "yarn" || p === "pnpm") && ["dlx", "exec", "rebuild"].includes(w[1] ?? ""))
+                )
+                    problems.push(
+                        `${at} runs a package outside this repository's scripts (${w.slice(0, 3).join(" ")})`,
+                    );
             }
         }
     }
@@ -202,13 +280,19 @@ export function noCopiesIntoCheckout(ci: Ci): string[] {
                 const after = (flag: string) => (w.indexOf(flag) > 0 ? w[w.indexOf(flag) + 1] : undefined);
                 const dest =
                     p === "tar"
-                        ? (after("-C") ?? (w.slice(1).some((a) => /^-?[a-zA-Z]*x/.test(a) || a === "--extract") ? "." : undefined))
+                        ? (after("-C") ??
+                          (w.slice(1).some((a) => /^-?[a-zA-Z]*x/.test(a) || a === "--extract")
+                              ? "."
+                              : undefined))
                         : p === "unzip"
                           ? (after("-d") ?? ".")
                           : p === "tee" || p === "dd"
                             ? args.find((a) => !a.startsWith("if="))?.replace(/^of=/, "")
                             : args[args.length - 1];
-                if (dest !== undefined && !inTemp(dest, s)) problems.push(`${at} copies into ${JSON.stringify(dest)}, outside runner.temp (${w.slice(0, 4).join(" ")})`);
+                if (dest !== undefined && !inTemp(dest, s))
+                    problems.push(
+                        `${at} copies into ${JSON.stringify(dest)}, outside runner.temp (${w.slice(0, 4).join(" ")})`,
+                    );
             }
         }
     }
@@ -221,10 +305,22 @@ export function noHeadCheckout(ci: Ci): string[] {
     for (const { wf, job, at } of jobsOf(ci)) {
         if (!isWorkflowRun(wf)) continue;
         for (const s of stepsOf(job).filter((x) => usesOf(x) === "actions/checkout")) {
-            const refs = [s.with?.ref, s.with?.repository].flatMap((v) => (v === undefined ? [] : expressionsIn(String(v)).flatMap(refsOf)));
-            const literal = [s.with?.ref, s.with?.repository].some((v) => v !== undefined && !String(v).includes("${{"));
-            if (literal || refs.some((r) => /head|workflow_run|pull_request/.test(r) || !/^needs\.[\w-]+\.outputs\.base$/.test(r)))
-                problems.push(`${at} checks out ${JSON.stringify(s.with?.ref ?? s.with?.repository)}: only the default branch or the base commit the check job verified`);
+            const refs = [s.with?.ref, s.with?.repository].flatMap((v) =>
+                v === undefined ? [] : expressionsIn(String(v)).flatMap(refsOf),
+            );
+            const literal = [s.with?.ref, s.with?.repository].some(
+                (v) => v !== undefined && !String(v).includes("${{"),
+            );
+            if (
+                literal ||
+                refs.some(
+                    (r) =>
+                        /head|workflow_run|pull_request/.test(r) || !/^needs\.[\w-]+\.outputs\.base$/.test(r),
+                )
+            )
+                problems.push(
+                    `${at} checks out ${JSON.stringify(s.with?.ref ?? s.with?.repository)}: only the default branch or the base commit the check job verified`,
+                );
         }
     }
     return problems;
@@ -234,7 +330,9 @@ export function noHeadCheckout(ci: Ci): string[] {
 export function environmentsKnown(ci: Ci, documented: readonly string[]): string[] {
     return jobsOf(ci).flatMap(({ job, at }) => {
         const env = environmentOf(job);
-        return env === undefined || documented.includes(env) ? [] : [`${at} uses the environment ${env}, which docs/ci.md's checklist does not set up`];
+        return env === undefined || documented.includes(env)
+            ? []
+            : [`${at} uses the environment ${env}, which docs/ci.md's checklist does not set up`];
     });
 }
 

@@ -62,7 +62,10 @@ export async function planSource(spec: SourceSpec): Promise<PlannedSource> {
     if (spec.panels) set[srcKey("panels")] = spec.panels;
     if (spec.tables) set[srcKey("tables")] = spec.tables;
     if (spec.teams) set[srcKey("teams")] = spec.teams;
-    const unset = [...(spec.label === undefined ? [srcKey("label")] : []), ...(spec.panels === undefined ? [srcKey("panels")] : [])];
+    const unset = [
+        ...(spec.label === undefined ? [srcKey("label")] : []),
+        ...(spec.panels === undefined ? [srcKey("panels")] : []),
+    ];
     // The stack name seeds the mocked external ID: one per stack, as in real life.
     const run = await plan(SOURCE_DIR, { set, unset, stack: spec.stack.split("/")[2] });
     return { spec, run, ref: sourceRef(run), contract: run.rawOutputs as Record<string, any> };
@@ -77,7 +80,11 @@ export interface WorkspaceVariant extends Omit<Variant, "stackRefs"> {
 export function sourcesConfig(sources: readonly PlannedSource[], names: Record<string, string> = {}) {
     return {
         stackRefs: Object.fromEntries(sources.map((s) => [s.spec.stack, s.ref])),
-        sources: sources.map((s) => (names[s.spec.stack] ? { stack: s.spec.stack, name: names[s.spec.stack] } : { stack: s.spec.stack })),
+        sources: sources.map((s) =>
+            names[s.spec.stack]
+                ? { stack: s.spec.stack, name: names[s.spec.stack] }
+                : { stack: s.spec.stack },
+        ),
     };
 }
 
@@ -88,7 +95,10 @@ export function workspaceVariant(sources: readonly PlannedSource[], variant: Wor
 }
 
 /** Plans `infra-account-a` reading `sources`. */
-export function planWorkspace(sources: readonly PlannedSource[], variant: WorkspaceVariant = {}): Promise<RunResult> {
+export function planWorkspace(
+    sources: readonly PlannedSource[],
+    variant: WorkspaceVariant = {},
+): Promise<RunResult> {
     return plan(WORKSPACE_DIR, workspaceVariant(sources, variant));
 }
 
@@ -106,7 +116,8 @@ export function assumePolicy(run: RunResult): PolicyJson {
 
 /** The parsed dashboard JSON, from the plan (not the clear inputs: reviewers read the plan). */
 export function dashboardJson(d: PlanResource): Record<string, any> {
-    if (typeof d.inputs.configJson !== "string") throw new Error(`${d.name}: configJson is not a string in the plan`);
+    if (typeof d.inputs.configJson !== "string")
+        throw new Error(`${d.name}: configJson is not a string in the plan`);
     return JSON.parse(d.inputs.configJson);
 }
 

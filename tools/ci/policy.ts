@@ -6,9 +6,22 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { CommandHelp, OptionTable, OptionValues, UsageError, asksForHelp, helpText, parseOptions } from "../cli/options";
+import {
+    CommandHelp,
+    OptionTable,
+    OptionValues,
+    UsageError,
+    asksForHelp,
+    helpText,
+    parseOptions,
+} from "../cli/options";
 import { Plan, readPlanFile } from "../plan/format";
-import { MAX_CONFIG_FILE_BYTES, MAX_PLAN_FILE_BYTES, UnreadableFile, readRegularFile } from "../../shared/files";
+import {
+    MAX_CONFIG_FILE_BYTES,
+    MAX_PLAN_FILE_BYTES,
+    UnreadableFile,
+    readRegularFile,
+} from "../../shared/files";
 import { PackConfig, evaluatePlans, packConfigProblems, violationLine } from "../../policy/offline";
 import { policyMarkdown } from "../../policy/markdown";
 
@@ -20,16 +33,29 @@ export const POLICY_OPTIONS = {
         help: 'the pack\'s config, as for pulumi preview --policy-pack-config: {"<policy>": "advisory"|"disabled"|{enforcementLevel, workspaceRoleArns, grafanaAccountIds}}',
     },
     json: { type: "boolean", help: "print the violations as a JSON array instead of lines" },
-    markdown: { type: "string", value: "FILE", help: "write the violations as a Markdown section for a pull-request comment" },
+    markdown: {
+        type: "string",
+        value: "FILE",
+        help: "write the violations as a Markdown section for a pull-request comment",
+    },
 } as const satisfies OptionTable;
 
 export const POLICY_HELP: CommandHelp = {
     usage: "npm run policy -- PLAN.json|DIR...",
-    summary: "Evaluates the grafana-athena policy pack (policy/) on offline plans, as `pulumi preview --policy-pack policy` does on real stacks.",
-    positionals: [["PLAN.json|DIR", "plans written by npm run synth or npm run fleet -- synth (files, or folders of *.json plans)"]],
+    summary:
+        "Evaluates the grafana-athena policy pack (policy/) on offline plans, as `pulumi preview --policy-pack policy` does on real stacks.",
+    positionals: [
+        [
+            "PLAN.json|DIR",
+            "plans written by npm run synth or npm run fleet -- synth (files, or folders of *.json plans)",
+        ],
+    ],
     examples: [
         ["npm run synth && npm run policy -- out", "the example plans, judged by every policy of the pack"],
-        ["npm run policy -- plans --config pack.json --markdown policy.md", "a fleet's plans with the pack's config, and the pull request's section"],
+        [
+            "npm run policy -- plans --config pack.json --markdown policy.md",
+            "a fleet's plans with the pack's config, and the pull request's section",
+        ],
     ],
     exitCodes: [
         [0, "no mandatory violation (or --help)"],
@@ -38,7 +64,11 @@ export const POLICY_HELP: CommandHelp = {
     ],
 };
 
-export async function main(argv: string[], out: (t: string) => void = (t) => process.stdout.write(t), err: (t: string) => void = (t) => process.stderr.write(t)): Promise<number> {
+export async function main(
+    argv: string[],
+    out: (t: string) => void = (t) => process.stdout.write(t),
+    err: (t: string) => void = (t) => process.stderr.write(t),
+): Promise<number> {
     if (asksForHelp(argv)) {
         out(helpText(POLICY_HELP, POLICY_OPTIONS));
         return 0;
@@ -47,7 +77,8 @@ export async function main(argv: string[], out: (t: string) => void = (t) => pro
     let positionals: string[];
     try {
         ({ values, positionals } = parseOptions(argv, POLICY_OPTIONS));
-        if (positionals.length === 0) throw new UsageError("no plan given: name plan files or folders of plans");
+        if (positionals.length === 0)
+            throw new UsageError("no plan given: name plan files or folders of plans");
     } catch (e) {
         if (!(e instanceof UsageError)) throw e;
         err(`${e.message}\n${helpText(POLICY_HELP, POLICY_OPTIONS).split("\n")[0]}\n`);
@@ -70,7 +101,15 @@ export async function main(argv: string[], out: (t: string) => void = (t) => pro
     const plans: Plan[] = [];
     // A folder stands for its *.json plans (npm run fleet -- synth --out DIR): thousands of file
     // names would not fit the command line npm run hands to sh -c (128 KiB on Linux).
-    const files = positionals.flatMap((p) => (isDirectory(p) ? fs.readdirSync(p).filter((f) => f.endsWith(".json")).sort().map((f) => path.join(p, f)) : [p]));
+    const files = positionals.flatMap((p) =>
+        isDirectory(p)
+            ? fs
+                  .readdirSync(p)
+                  .filter((f) => f.endsWith(".json"))
+                  .sort()
+                  .map((f) => path.join(p, f))
+            : [p],
+    );
     for (const file of files) {
         try {
             // Regular files of a bounded size only: a FIFO or /dev/zero named as a plan would hang or exhaust the heap.
@@ -84,7 +123,8 @@ export async function main(argv: string[], out: (t: string) => void = (t) => pro
     const violations = await evaluatePlans(plans, config);
     if (values.markdown) fs.writeFileSync(values.markdown, policyMarkdown(violations, plans.length));
     if (values.json) out(`${JSON.stringify(violations, null, 2)}\n`);
-    else if (violations.length === 0) out(`no violation in ${plans.length} plan${plans.length === 1 ? "" : "s"}\n`);
+    else if (violations.length === 0)
+        out(`no violation in ${plans.length} plan${plans.length === 1 ? "" : "s"}\n`);
     else out(violations.map((v) => `${violationLine(v)}\n`).join(""));
     return violations.some((v) => v.level === "mandatory") ? 1 : 0;
 }

@@ -31,7 +31,11 @@ export type OptionTable = Record<string, OptionSpec>;
 
 /** The parsed values of a table: strings, string lists, booleans; absent when not given. */
 export type OptionValues<T extends OptionTable> = {
-    [K in keyof T]?: T[K]["type"] extends "boolean" ? boolean : T[K]["multiple"] extends true ? string[] : string;
+    [K in keyof T]?: T[K]["type"] extends "boolean"
+        ? boolean
+        : T[K]["multiple"] extends true
+          ? string[]
+          : string;
 };
 
 /** What a command's `--help` prints, besides its options. */
@@ -62,7 +66,10 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 /** Refuses a value (of option `name`) that could forge an output line or be read as an option. */
 export function plainText(name: string, value: string): string {
     const m = CONTROL.exec(value);
-    if (m) throw new UsageError(`${name} holds a control character (U+${m[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}): refused`);
+    if (m)
+        throw new UsageError(
+            `${name} holds a control character (U+${m[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}): refused`,
+        );
     return value;
 }
 
@@ -77,7 +84,10 @@ export function asksForHelp(argv: readonly string[]): boolean {
     return (end < 0 ? argv : argv.slice(0, end)).some((a) => a === "--help" || a === "-h");
 }
 
-export function parseOptions<T extends OptionTable>(argv: string[], table: T): { values: OptionValues<T>; positionals: string[]; help: boolean } {
+export function parseOptions<T extends OptionTable>(
+    argv: string[],
+    table: T,
+): { values: OptionValues<T>; positionals: string[]; help: boolean } {
     if (asksForHelp(argv)) return { values: {}, positionals: [], help: true };
     let parsed;
     try {
@@ -85,7 +95,12 @@ export function parseOptions<T extends OptionTable>(argv: string[], table: T): {
             args: argv,
             allowPositionals: true,
             strict: true,
-            options: Object.fromEntries(Object.entries(table).map(([name, o]) => [name, { type: o.type, multiple: o.multiple ?? false }])),
+            options: Object.fromEntries(
+                Object.entries(table).map(([name, o]) => [
+                    name,
+                    { type: o.type, multiple: o.multiple ?? false },
+                ]),
+            ),
         });
     } catch (e) {
         // Node's advice on positionals that start with "-" would mislead: none of these takes one.
@@ -122,14 +137,25 @@ export function helpText(help: CommandHelp, table: OptionTable): string {
         for (const [n, what] of help.positionals) lines.push(`  ${n.padEnd(width)}  ${what}`);
     }
     lines.push("", "options:");
-    const flags = Object.entries(all).map(([n, o]) => [o.type === "boolean" ? `--${n}` : `--${n} ${o.value ?? "VALUE"}`, o] as const);
+    const flags = Object.entries(all).map(
+        ([n, o]) => [o.type === "boolean" ? `--${n}` : `--${n} ${o.value ?? "VALUE"}`, o] as const,
+    );
     const width = Math.max(...flags.map(([f]) => f.length));
     for (const [flag, o] of flags) {
-        const extra = [o.required ? "required" : undefined, o.multiple ? "may be repeated" : undefined, o.default !== undefined ? `default: ${o.default}` : undefined].filter((x) => x);
+        const extra = [
+            o.required ? "required" : undefined,
+            o.multiple ? "may be repeated" : undefined,
+            o.default !== undefined ? `default: ${o.default}` : undefined,
+        ].filter((x) => x);
         lines.push(`  ${flag.padEnd(width)}  ${o.help}${extra.length ? ` (${extra.join("; ")})` : ""}`);
     }
     if (help.notes?.length) lines.push("", ...help.notes);
-    if (help.examples?.length) lines.push("", "examples:", ...help.examples.flatMap(([line, what]) => [`  ${line}`, `      ${what}`]));
+    if (help.examples?.length)
+        lines.push(
+            "",
+            "examples:",
+            ...help.examples.flatMap(([line, what]) => [`  ${line}`, `      ${what}`]),
+        );
     lines.push("", "exit codes:", ...help.exitCodes.map(([code, what]) => `  ${code}  ${what}`));
     return `${lines.join("\n")}\n`;
 }

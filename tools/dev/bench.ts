@@ -21,7 +21,13 @@ import { CommandHelp, OptionTable, UsageError, asksForHelp, helpText, parseOptio
 import type { PlanResource, RunRequest } from "../plan/mock/runtime";
 import { readProject, readStackConfig } from "../plan/stackConfig";
 import { benchCheck, benchFleet } from "./benchFleet";
-import { BENCH_ORGANIZATION_ID, BENCH_SOURCE_ROLE_NAME, REPO_ROOT, benchSourceRefs, benchSourceStack } from "./benchSources";
+import {
+    BENCH_ORGANIZATION_ID,
+    BENCH_SOURCE_ROLE_NAME,
+    REPO_ROOT,
+    benchSourceRefs,
+    benchSourceStack,
+} from "./benchSources";
 
 export type AssumeMode = "explicit" | "organization";
 
@@ -33,7 +39,14 @@ export const DEFAULT_SIZES = [500, 1000, 2000, 5000];
 export function floorRequest(n: number): RunRequest {
     const project = readProject(FLOOR_DIR);
     const sources = Array.from({ length: n }, (_, k) => benchSourceStack(k + 1));
-    return { projectDir: FLOOR_DIR, project: project.name, stack: "bench", config: { [`${project.name}:sources`]: JSON.stringify(sources) }, secretKeys: [], stackRefs: benchSourceRefs(n) };
+    return {
+        projectDir: FLOOR_DIR,
+        project: project.name,
+        stack: "bench",
+        config: { [`${project.name}:sources`]: JSON.stringify(sources) },
+        secretKeys: [],
+        stackRefs: benchSourceRefs(n),
+    };
 }
 
 /** The workspace stack's example config with N generated sources, in the given assume mode. */
@@ -41,14 +54,23 @@ export function benchRequest(n: number, mode: AssumeMode): RunRequest {
     const project = readProject(WORKSPACE_DIR);
     const { config, secretKeys } = readStackConfig(project, path.join(WORKSPACE_DIR, "Pulumi.example.yaml"));
     const ns = project.name;
-    config[`${ns}:sources`] = JSON.stringify(Array.from({ length: n }, (_, k) => ({ stack: benchSourceStack(k + 1) })));
+    config[`${ns}:sources`] = JSON.stringify(
+        Array.from({ length: n }, (_, k) => ({ stack: benchSourceStack(k + 1) })),
+    );
     delete config[`${ns}:sourceRoleName`];
     delete config[`${ns}:organizationId`];
     if (mode === "organization") {
         config[`${ns}:sourceRoleName`] = BENCH_SOURCE_ROLE_NAME;
         config[`${ns}:organizationId`] = BENCH_ORGANIZATION_ID;
     }
-    return { projectDir: WORKSPACE_DIR, project: project.name, stack: "bench", config, secretKeys, stackRefs: benchSourceRefs(n) };
+    return {
+        projectDir: WORKSPACE_DIR,
+        project: project.name,
+        stack: "bench",
+        config,
+        secretKeys,
+        stackRefs: benchSourceRefs(n),
+    };
 }
 
 /**
@@ -57,7 +79,11 @@ export function benchRequest(n: number, mode: AssumeMode): RunRequest {
  * resources are nodes; edges to names outside the list (reads, stack references) are ignored.
  * 0 for no resources. Throws on a cycle (a plan never has one).
  */
-export function longestChain(resources: readonly (Pick<PlanResource, "name" | "parent"> & { options: Pick<PlanResource["options"], "dependsOn"> })[]): number {
+export function longestChain(
+    resources: readonly (Pick<PlanResource, "name" | "parent"> & {
+        options: Pick<PlanResource["options"], "dependsOn">;
+    })[],
+): number {
     const names = new Set(resources.map((r) => r.name));
     const next = new Map<string, string[]>();
     const indegree = new Map<string, number>();
@@ -93,7 +119,9 @@ export function longestChain(resources: readonly (Pick<PlanResource, "name" | "p
         }
     }
     if (done !== names.size) {
-        throw new Error(`the dependency graph has a cycle among: ${[...names].filter((n) => indegree.get(n)! > 0).join(", ")}`);
+        throw new Error(
+            `the dependency graph has a cycle among: ${[...names].filter((n) => indegree.get(n)! > 0).join(", ")}`,
+        );
     }
     return best;
 }
@@ -117,10 +145,20 @@ export interface BenchResult {
 /** Runs one (program, N) in a fresh `node -r tools/register.js` process. */
 export function runWorker(program: BenchProgram, n: number): Promise<BenchResult> {
     return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, ["-r", path.join(REPO_ROOT, "tools", "register.js"), path.join(__dirname, "benchWorker.ts"), program, String(n)], {
-            cwd: REPO_ROOT,
-            stdio: ["ignore", "pipe", "pipe"],
-        });
+        const child = spawn(
+            process.execPath,
+            [
+                "-r",
+                path.join(REPO_ROOT, "tools", "register.js"),
+                path.join(__dirname, "benchWorker.ts"),
+                program,
+                String(n),
+            ],
+            {
+                cwd: REPO_ROOT,
+                stdio: ["ignore", "pipe", "pipe"],
+            },
+        );
         let out = "";
         let err = "";
         child.stdout.on("data", (d) => (out += d));
@@ -154,7 +192,8 @@ export function markdownTable(rows: readonly BenchRow[]): string {
     ];
     rows.forEach((r, i) => {
         const prev = rows[i - 1];
-        const growth = (now: number, before?: number) => (before === undefined ? "" : `${(now / before).toFixed(2)}x`);
+        const growth = (now: number, before?: number) =>
+            before === undefined ? "" : `${(now / before).toFixed(2)}x`;
         lines.push(
             `| ${num(r.n)} | ${num(Math.round(r.workspace.planMs))} | ${num(Math.round(r.floor.planMs))} | ${(r.workspace.planMs / r.floor.planMs).toFixed(2)}x | ` +
                 `${growth(r.workspace.planMs, prev?.workspace.planMs)} | ${growth(r.floor.planMs, prev?.floor.planMs)} | ${num(Math.round(r.workspace.peakMiB))} | ${num(Math.round(r.floor.peakMiB))} | ` +
@@ -166,19 +205,49 @@ export function markdownTable(rows: readonly BenchRow[]): string {
 
 /** bench's options: the parser and `--help` are both made from this table. */
 export const BENCH_OPTIONS = {
-    sizes: { type: "string", value: "N,N,...", default: DEFAULT_SIZES.join(","), help: "the numbers of generated source stacks to plan the workspace with (1 to 20000 each)" },
-    runs: { type: "string", value: "R", default: "1", help: "runs per size and program; the median is shown" },
-    fleet: { type: "string", value: "N,N,...", help: "instead: fleet synth of a generated repository of N source stacks each (tools/dev/benchFleet.ts)" },
-    separate: { type: "string", value: "N", default: "10", help: "with --fleet: also N separate npm run synth calls, the baseline" },
-    check: { type: "string", value: "N,N,...", help: "instead: fleet check of a generated repository of N source stacks each, beside fleet list of it (tools/benchFleet.ts)" },
+    sizes: {
+        type: "string",
+        value: "N,N,...",
+        default: DEFAULT_SIZES.join(","),
+        help: "the numbers of generated source stacks to plan the workspace with (1 to 20000 each)",
+    },
+    runs: {
+        type: "string",
+        value: "R",
+        default: "1",
+        help: "runs per size and program; the median is shown",
+    },
+    fleet: {
+        type: "string",
+        value: "N,N,...",
+        help: "instead: fleet synth of a generated repository of N source stacks each (tools/dev/benchFleet.ts)",
+    },
+    separate: {
+        type: "string",
+        value: "N",
+        default: "10",
+        help: "with --fleet: also N separate npm run synth calls, the baseline",
+    },
+    check: {
+        type: "string",
+        value: "N,N,...",
+        help: "instead: fleet check of a generated repository of N source stacks each, beside fleet list of it (tools/benchFleet.ts)",
+    },
 } as const satisfies OptionTable;
 
 export const BENCH_HELP: CommandHelp = {
     usage: "npm run bench --",
-    summary: "Plan-time benchmark: the workspace stack fed by N generated source stacks, beside its floor (the same stack references and resources, no logic), each run in a fresh process. Prints a Markdown table.",
+    summary:
+        "Plan-time benchmark: the workspace stack fed by N generated source stacks, beside its floor (the same stack references and resources, no logic), each run in a fresh process. Prints a Markdown table.",
     examples: [
-        ["npm run bench -- --sizes 500,2000 --runs 3", "the workspace with 500 and 2,000 sources, the median of three runs each"],
-        ["npm run bench -- --fleet 100,300", "fleet synth of generated repositories of 100 and 300 source stacks"],
+        [
+            "npm run bench -- --sizes 500,2000 --runs 3",
+            "the workspace with 500 and 2,000 sources, the median of three runs each",
+        ],
+        [
+            "npm run bench -- --fleet 100,300",
+            "fleet synth of generated repositories of 100 and 300 source stacks",
+        ],
     ],
     exitCodes: [
         [0, "measured (or --help)"],
@@ -187,17 +256,37 @@ export const BENCH_HELP: CommandHelp = {
     ],
 };
 
-export function parseCli(argv: string[]): { sizes: number[]; runs: number; fleet?: number[]; separate: number; check?: number[] } {
+export function parseCli(argv: string[]): {
+    sizes: number[];
+    runs: number;
+    fleet?: number[];
+    separate: number;
+    check?: number[];
+} {
     const { values, positionals } = parseOptions(argv, BENCH_OPTIONS);
-    if (positionals.length > 0) throw new UsageError(`bench takes no arguments, got ${JSON.stringify(positionals[0].slice(0, 100))} (see --help)`);
-    const fleet = values.fleet === undefined ? undefined : values.fleet.split(",").map((s) => Number(s.trim()));
-    if (fleet?.some((s) => !Number.isInteger(s) || s < 1 || s > 5000)) throw new UsageError("--fleet takes a comma-separated list of whole numbers of source stacks, from 1 to 5000");
-    const check = values.check === undefined ? undefined : values.check.split(",").map((s) => Number(s.trim()));
-    if (check?.some((s) => !Number.isInteger(s) || s < 1 || s > 5000)) throw new UsageError("--check takes a comma-separated list of whole numbers of source stacks, from 1 to 5000");
+    if (positionals.length > 0)
+        throw new UsageError(
+            `bench takes no arguments, got ${JSON.stringify(positionals[0].slice(0, 100))} (see --help)`,
+        );
+    const fleet =
+        values.fleet === undefined ? undefined : values.fleet.split(",").map((s) => Number(s.trim()));
+    if (fleet?.some((s) => !Number.isInteger(s) || s < 1 || s > 5000))
+        throw new UsageError(
+            "--fleet takes a comma-separated list of whole numbers of source stacks, from 1 to 5000",
+        );
+    const check =
+        values.check === undefined ? undefined : values.check.split(",").map((s) => Number(s.trim()));
+    if (check?.some((s) => !Number.isInteger(s) || s < 1 || s > 5000))
+        throw new UsageError(
+            "--check takes a comma-separated list of whole numbers of source stacks, from 1 to 5000",
+        );
     const separate = values.separate === undefined ? 10 : Number(values.separate);
-    if (!Number.isInteger(separate) || separate < 1) throw new UsageError("--separate takes a whole number of source stacks, at least 1");
-    const sizes = values.sizes === undefined ? DEFAULT_SIZES : values.sizes.split(",").map((s) => Number(s.trim()));
-    if (sizes.some((s) => !Number.isInteger(s) || s < 1 || s > 20000)) throw new UsageError("--sizes takes a comma-separated list of whole numbers from 1 to 20000");
+    if (!Number.isInteger(separate) || separate < 1)
+        throw new UsageError("--separate takes a whole number of source stacks, at least 1");
+    const sizes =
+        values.sizes === undefined ? DEFAULT_SIZES : values.sizes.split(",").map((s) => Number(s.trim()));
+    if (sizes.some((s) => !Number.isInteger(s) || s < 1 || s > 20000))
+        throw new UsageError("--sizes takes a comma-separated list of whole numbers from 1 to 20000");
     const runs = values.runs === undefined ? 1 : Number(values.runs);
     if (!Number.isInteger(runs) || runs < 1) throw new UsageError("--runs takes a whole number, at least 1");
     return { sizes, runs, fleet, separate, check };
@@ -227,18 +316,24 @@ async function main(argv: string[]): Promise<number> {
         return 2;
     }
     if (cli.check) {
-        process.stdout.write(`${benchCheck(cli.check, cli.runs, (line) => process.stderr.write(`${line}\n`))}\n`);
+        process.stdout.write(
+            `${benchCheck(cli.check, cli.runs, (line) => process.stderr.write(`${line}\n`))}\n`,
+        );
         return 0;
     }
     if (cli.fleet) {
-        process.stdout.write(`${benchFleet(cli.fleet, cli.separate, (line) => process.stderr.write(`${line}\n`))}\n`);
+        process.stdout.write(
+            `${benchFleet(cli.fleet, cli.separate, (line) => process.stderr.write(`${line}\n`))}\n`,
+        );
         return 0;
     }
     const rows: BenchRow[] = [];
     for (const n of cli.sizes) {
         const row = await measure(n, cli.runs);
         rows.push(row);
-        process.stderr.write(`N=${n}: workspace ${Math.round(row.workspace.planMs)} ms, floor ${Math.round(row.floor.planMs)} ms (${(row.workspace.planMs / row.floor.planMs).toFixed(2)}x)\n`);
+        process.stderr.write(
+            `N=${n}: workspace ${Math.round(row.workspace.planMs)} ms, floor ${Math.round(row.floor.planMs)} ms (${(row.workspace.planMs / row.floor.planMs).toFixed(2)}x)\n`,
+        );
     }
     process.stdout.write(`${markdownTable(rows)}\n`);
     return 0;

@@ -20,7 +20,8 @@ import YAML from "yaml";
 import { BENCH_ORGANIZATION_ID, BENCH_SOURCE_ROLE_NAME, REPO_ROOT, benchAccountId } from "./benchSources";
 
 /** What a generated repository holds: the programs and their project files, the example stack files only. */
-const PROGRAM_FILES = /^(index\.ts|config\.ts|Pulumi(\.example)?\.yaml|package(-lock)?\.json|tsconfig\.json|(shared|components|infra-account-a|infra-account-b)\/.+)$/;
+const PROGRAM_FILES =
+    /^(index\.ts|config\.ts|Pulumi(\.example)?\.yaml|package(-lock)?\.json|tsconfig\.json|(shared|components|infra-account-a|infra-account-b)\/.+)$/;
 const USER_STACK = /^(infra-account-a|infra-account-b)\/Pulumi\.(?!example\.)[\w.-]+\.yaml$/;
 
 function programFiles(dir: string, prefix = ""): string[] {
@@ -34,7 +35,11 @@ function programFiles(dir: string, prefix = ""): string[] {
 
 /** The example stack file's config map of a project folder. */
 function example(folder: string): Record<string, unknown> {
-    return (YAML.parse(fs.readFileSync(path.join(REPO_ROOT, folder, "Pulumi.example.yaml"), "utf8")) as { config: Record<string, unknown> }).config;
+    return (
+        YAML.parse(fs.readFileSync(path.join(REPO_ROOT, folder, "Pulumi.example.yaml"), "utf8")) as {
+            config: Record<string, unknown>;
+        }
+    ).config;
 }
 
 const pad = (i: number) => String(i).padStart(4, "0");
@@ -46,7 +51,11 @@ export function generateFleet(n: number): { root: string; stacks: { folder: stri
         fs.mkdirSync(path.dirname(path.join(root, f)), { recursive: true });
         fs.copyFileSync(path.join(REPO_ROOT, f), path.join(root, f));
     }
-    fs.symlinkSync(fs.realpathSync(path.join(REPO_ROOT, "node_modules")), path.join(root, "node_modules"), "dir");
+    fs.symlinkSync(
+        fs.realpathSync(path.join(REPO_ROOT, "node_modules")),
+        path.join(root, "node_modules"),
+        "dir",
+    );
     const source = example("infra-account-b");
     const stacks: { folder: string; stack: string }[] = [];
     for (let i = 1; i <= n; i++) {
@@ -56,17 +65,26 @@ export function generateFleet(n: number): { root: string; stacks: { folder: stri
             "aws:allowedAccountIds": [account],
             "grafana-athena-source:workgroup": { name: `grafana-${pad(i)}` },
             "grafana-athena-source:dataLocations": [`s3://data-${account}/warehouse/`],
-            "grafana-athena-source:results": { bucket: `grafana-athena-query-results-${account}`, prefix: "grafana/" },
+            "grafana-athena-source:results": {
+                bucket: `grafana-athena-query-results-${account}`,
+                prefix: "grafana/",
+            },
             "grafana-athena-source:label": `Source ${pad(i)}`,
         };
-        fs.writeFileSync(path.join(root, "infra-account-b", `Pulumi.src-${pad(i)}.yaml`), YAML.stringify({ config }));
+        fs.writeFileSync(
+            path.join(root, "infra-account-b", `Pulumi.src-${pad(i)}.yaml`),
+            YAML.stringify({ config }),
+        );
         stacks.push({ folder: "infra-account-b", stack: `src-${pad(i)}` });
     }
     const workspace = { ...example("infra-account-a") };
     delete workspace["grafana-athena-workspace:sources"];
     workspace["grafana-athena-workspace:sourceRoleName"] = BENCH_SOURCE_ROLE_NAME;
     workspace["grafana-athena-workspace:organizationId"] = BENCH_ORGANIZATION_ID;
-    fs.writeFileSync(path.join(root, "infra-account-a", "Pulumi.grafana.yaml"), YAML.stringify({ config: workspace }));
+    fs.writeFileSync(
+        path.join(root, "infra-account-a", "Pulumi.grafana.yaml"),
+        YAML.stringify({ config: workspace }),
+    );
     stacks.push({ folder: "infra-account-a", stack: "grafana" });
     return { root, stacks };
 }
@@ -80,7 +98,20 @@ export interface Measured {
 function timed(args: string[], cwd: string): Measured {
     const report = path.join(os.tmpdir(), `grafana-athena-bench-time-${process.pid}`);
     try {
-        execFileSync("/usr/bin/time", ["-o", report, "-f", "%e %M", process.execPath, "-r", path.join(__dirname, "..", "register.js"), ...args], { cwd, stdio: ["ignore", "ignore", "pipe"], maxBuffer: 64 * 1024 * 1024 });
+        execFileSync(
+            "/usr/bin/time",
+            [
+                "-o",
+                report,
+                "-f",
+                "%e %M",
+                process.execPath,
+                "-r",
+                path.join(__dirname, "..", "register.js"),
+                ...args,
+            ],
+            { cwd, stdio: ["ignore", "ignore", "pipe"], maxBuffer: 64 * 1024 * 1024 },
+        );
         const [wall, kib] = fs.readFileSync(report, "utf8").trim().split(/\s+/).slice(-2).map(Number);
         return { wallS: wall, peakMiB: kib / 1024 };
     } finally {
@@ -90,18 +121,44 @@ function timed(args: string[], cwd: string): Measured {
 
 /** One `fleet synth` process over the repository at `root`. */
 export function fleetSynthRun(root: string): Measured {
-    return timed([path.join(__dirname, "..", "ci", "fleet", "cli.ts"), "synth", "--out", path.join(root, "plans"), "--root", root, "--examples", "exclude"], root);
+    return timed(
+        [
+            path.join(__dirname, "..", "ci", "fleet", "cli.ts"),
+            "synth",
+            "--out",
+            path.join(root, "plans"),
+            "--root",
+            root,
+            "--examples",
+            "exclude",
+        ],
+        root,
+    );
 }
 
 /** One `npm run synth` process per stack, the workspace last (with --ref-dir of the source plans). */
-export function separateSynthRuns(root: string, stacks: readonly { folder: string; stack: string }[]): Measured {
+export function separateSynthRuns(
+    root: string,
+    stacks: readonly { folder: string; stack: string }[],
+): Measured {
     const refDir = path.join(root, "refs");
     fs.mkdirSync(refDir, { recursive: true });
     let wallS = 0;
     let peakMiB = 0;
     for (const s of stacks) {
-        const out = s.folder === "infra-account-b" ? path.join(refDir, `${s.stack}.json`) : path.join(root, "plans-separate", `${s.stack}.json`);
-        const args = [path.join(__dirname, "..", "plan", "synth.ts"), s.folder, "--stack", s.stack, "--out", out, ...(s.folder === "infra-account-a" ? ["--ref-dir", refDir] : [])];
+        const out =
+            s.folder === "infra-account-b"
+                ? path.join(refDir, `${s.stack}.json`)
+                : path.join(root, "plans-separate", `${s.stack}.json`);
+        const args = [
+            path.join(__dirname, "..", "plan", "synth.ts"),
+            s.folder,
+            "--stack",
+            s.stack,
+            "--out",
+            out,
+            ...(s.folder === "infra-account-a" ? ["--ref-dir", refDir] : []),
+        ];
         const m = timed(args, root);
         wallS += m.wallS;
         peakMiB = Math.max(peakMiB, m.peakMiB);
@@ -116,15 +173,24 @@ export interface FleetRow {
 }
 
 export function fleetTable(rows: readonly FleetRow[]): string {
-    const lines = ["| stacks | how | wall (s) | s per stack | peak memory (MiB) |", "| ---: | --- | ---: | ---: | ---: |"];
-    for (const r of rows) lines.push(`| ${r.stacks} | ${r.mode} | ${r.measured.wallS.toFixed(1)} | ${(r.measured.wallS / r.stacks).toFixed(3)} | ${Math.round(r.measured.peakMiB)} |`);
+    const lines = [
+        "| stacks | how | wall (s) | s per stack | peak memory (MiB) |",
+        "| ---: | --- | ---: | ---: | ---: |",
+    ];
+    for (const r of rows)
+        lines.push(
+            `| ${r.stacks} | ${r.mode} | ${r.measured.wallS.toFixed(1)} | ${(r.measured.wallS / r.stacks).toFixed(3)} | ${Math.round(r.measured.peakMiB)} |`,
+        );
     return lines.join("\n");
 }
 
 /** Runs the fleet benchmark at `sizes` (sources per repository) with the baseline at `separate` sources. */
 export function benchFleet(sizes: readonly number[], separate: number, log: (line: string) => void): string {
     const rows: FleetRow[] = [];
-    const withRepo = <T>(n: number, body: (root: string, stacks: { folder: string; stack: string }[]) => T): T => {
+    const withRepo = <T>(
+        n: number,
+        body: (root: string, stacks: { folder: string; stack: string }[]) => T,
+    ): T => {
         const { root, stacks } = generateFleet(n);
         try {
             return body(root, stacks);
@@ -138,13 +204,17 @@ export function benchFleet(sizes: readonly number[], separate: number, log: (lin
         log(`${stacks.length} stacks: fleet synth ${one.wallS.toFixed(1)} s`);
         const many = separateSynthRuns(root, stacks);
         rows.push({ stacks: stacks.length, mode: "npm run synth per stack", measured: many });
-        log(`${stacks.length} stacks: one synth process each ${many.wallS.toFixed(1)} s (${(many.wallS / one.wallS).toFixed(1)}x)`);
+        log(
+            `${stacks.length} stacks: one synth process each ${many.wallS.toFixed(1)} s (${(many.wallS / one.wallS).toFixed(1)}x)`,
+        );
     });
     for (const n of sizes) {
         withRepo(n, (root, stacks) => {
             const m = fleetSynthRun(root);
             rows.push({ stacks: stacks.length, mode: "fleet synth (one process)", measured: m });
-            log(`${stacks.length} stacks: fleet synth ${m.wallS.toFixed(1)} s, peak ${Math.round(m.peakMiB)} MiB`);
+            log(
+                `${stacks.length} stacks: fleet synth ${m.wallS.toFixed(1)} s, peak ${Math.round(m.peakMiB)} MiB`,
+            );
         });
     }
     return fleetTable(rows);

@@ -48,5 +48,7 @@ export function benchSourceRef(i: number, region = "eu-west-1"): StackRefOutputs
 
 /** Stack references of N generated sources, by stack name. */
 export function benchSourceRefs(n: number): Record<string, StackRefOutputs> {
-    return Object.fromEntries(Array.from({ length: n }, (_, k) => [benchSourceStack(k + 1), benchSourceRef(k + 1)]));
+    return Object.fromEntries(
+        Array.from({ length: n }, (_, k) => [benchSourceStack(k + 1), benchSourceRef(k + 1)]),
+    );
 }

@@ -66,7 +66,8 @@ export interface ProjectReference {
     keys: ConfigKey[];
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+const isObject = (v: unknown): v is Record<string, unknown> =>
+    typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** The CLI's type name: `array<...>` with the item type inside, the simple type otherwise. */
 function typeName(type: unknown, items: ItemsDeclaration | undefined): string | undefined {
@@ -85,7 +86,8 @@ export function readProjectReference(projectYaml: string, file = "Pulumi.yaml"):
     } catch (e) {
         throw new Error(`${file}: not YAML (${e instanceof Error ? e.message.split("\n")[0] : String(e)})`);
     }
-    if (!isObject(doc) || typeof doc.name !== "string" || doc.name === "") throw new Error(`${file}: no project name`);
+    if (!isObject(doc) || typeof doc.name !== "string" || doc.name === "")
+        throw new Error(`${file}: no project name`);
     const name = doc.name;
     const config = isObject(doc.config) ? doc.config : {};
     const keys: ConfigKey[] = [];
@@ -94,7 +96,14 @@ export function readProjectReference(projectYaml: string, file = "Pulumi.yaml"):
         const namespace = colon < 0 ? name : key.slice(0, colon);
         const fullKey = colon < 0 ? `${name}:${key}` : key;
         const ownNamespace = namespace === name;
-        let decl: { type?: unknown; items?: ItemsDeclaration; description?: unknown; secret?: unknown; default?: unknown; value?: unknown };
+        let decl: {
+            type?: unknown;
+            items?: ItemsDeclaration;
+            description?: unknown;
+            secret?: unknown;
+            default?: unknown;
+            value?: unknown;
+        };
         if (isObject(raw)) decl = raw;
         else if (raw === null || raw === undefined) decl = {};
         else decl = ownNamespace ? { default: raw } : { value: raw };
@@ -111,7 +120,11 @@ export function readProjectReference(projectYaml: string, file = "Pulumi.yaml"):
             required: ownNamespace && !present(decl.default) && !present(decl.value),
         });
     }
-    return { name, description: typeof doc.description === "string" ? doc.description.trim() : undefined, keys };
+    return {
+        name,
+        description: typeof doc.description === "string" ? doc.description.trim() : undefined,
+        keys,
+    };
 }
 
 /** A value as a code span (JSON for anything but a plain string), long enough a fence for any backticks in it. */
@@ -132,7 +145,10 @@ function defaultCell(k: ConfigKey): string {
 function descriptionCell(k: ConfigKey): string {
     const parts: string[] = [];
     if (k.description) parts.push(cell(k.description));
-    if (k.secret) parts.push("**Secret**: the CLI refuses a value that is not encrypted (`pulumi config set --secret`).");
+    if (k.secret)
+        parts.push(
+            "**Secret**: the CLI refuses a value that is not encrypted (`pulumi config set --secret`).",
+        );
     if (k.type === undefined) parts.push("Not type-checked by the CLI (no `type` declared).");
     return parts.join(" ");
 }
@@ -159,7 +175,9 @@ export function renderConfigReference(ref: ProjectReference, source: string): st
     }
     lines.push("| key | type | default | required | description |", "| --- | --- | --- | --- | --- |");
     for (const k of ref.keys) {
-        lines.push(`| \`${k.fullKey}\` | ${k.type ? code(k.type) : "(any)"} | ${defaultCell(k)} | ${k.required ? "yes" : "no"} | ${descriptionCell(k)} |`);
+        lines.push(
+            `| \`${k.fullKey}\` | ${k.type ? code(k.type) : "(any)"} | ${defaultCell(k)} | ${k.required ? "yes" : "no"} | ${descriptionCell(k)} |`,
+        );
     }
     lines.push("");
     return lines.join("\n");
@@ -173,13 +191,18 @@ const MAX_LINE = 110;
  * `projectYaml` with its `config:` section replaced by the declarations' (the rest of the file kept
  * byte for byte): what the Pulumi CLI checks a stack's config against.
  */
-export function withDeclaredConfig(projectYaml: string, keys: Parameters<typeof pulumiYamlConfig>[0], file = "Pulumi.yaml"): string {
+export function withDeclaredConfig(
+    projectYaml: string,
+    keys: Parameters<typeof pulumiYamlConfig>[0],
+    file = "Pulumi.yaml",
+): string {
     const doc = new YAML.Document({ config: pulumiYamlConfig(keys) });
     const config = doc.get("config") as YAML.YAMLMap;
     for (const pair of config.items) {
         const declaration = pair.value as YAML.YAMLMap;
         const description = declaration.get("description", true) as YAML.Scalar;
-        if (`    description: ${String(description.value)}`.length > MAX_LINE) description.type = "BLOCK_FOLDED";
+        if (`    description: ${String(description.value)}`.length > MAX_LINE)
+            description.type = "BLOCK_FOLDED";
         for (const item of declaration.items) {
             if (YAML.isCollection(item.value) && item.value.items.length === 0) item.value.flow = true;
         }
@@ -199,7 +222,14 @@ export function withDeclaredConfig(projectYaml: string, keys: Parameters<typeof 
 export function projectFiles(root: string): ConfigPage[] {
     return Object.entries(PROJECT_KEYS).map(([folder, keys]) => {
         const file = path.posix.join(folder, "Pulumi.yaml");
-        return { file, text: withDeclaredConfig(fs.readFileSync(path.join(root, folder, "Pulumi.yaml"), "utf8"), keys, file) };
+        return {
+            file,
+            text: withDeclaredConfig(
+                fs.readFileSync(path.join(root, folder, "Pulumi.yaml"), "utf8"),
+                keys,
+                file,
+            ),
+        };
     });
 }
 
@@ -214,8 +244,14 @@ export function configPages(root: string): ConfigPage[] {
     const declared = new Map(projectFiles(root).map((p) => [p.file, p.text]));
     return PROJECT_FOLDERS.map((folder) => {
         const source = path.posix.join(folder, "Pulumi.yaml");
-        const ref = readProjectReference(declared.get(source) ?? fs.readFileSync(path.join(root, folder, "Pulumi.yaml"), "utf8"), source);
-        return { file: path.posix.join("docs", "config", `${ref.name}.md`), text: renderConfigReference(ref, source) };
+        const ref = readProjectReference(
+            declared.get(source) ?? fs.readFileSync(path.join(root, folder, "Pulumi.yaml"), "utf8"),
+            source,
+        );
+        return {
+            file: path.posix.join("docs", "config", `${ref.name}.md`),
+            text: renderConfigReference(ref, source),
+        };
     });
 }
 
@@ -230,8 +266,12 @@ export function stalePages(root: string): string[] {
         .map((p) => {
             const file = path.join(root, p.file);
             if (!fs.existsSync(file)) return `${p.file} is missing: run ${CONFIG_DOCS_COMMAND}`;
-            const why = p.file.endsWith(".md") ? "its Pulumi.yaml changed" : "it differs from its keys' declarations in shared/config/";
-            return fs.readFileSync(file, "utf8") === p.text ? undefined : `${p.file} is stale (${why}): run ${CONFIG_DOCS_COMMAND}`;
+            const why = p.file.endsWith(".md")
+                ? "its Pulumi.yaml changed"
+                : "it differs from its keys' declarations in shared/config/";
+            return fs.readFileSync(file, "utf8") === p.text
+                ? undefined
+                : `${p.file} is stale (${why}): run ${CONFIG_DOCS_COMMAND}`;
         })
         .filter((line): line is string => line !== undefined);
 }
@@ -241,13 +281,18 @@ const USAGE = "usage: config-docs [--check] [--root DIR]";
 export function main(argv: string[], out: (t: string) => void, err: (t: string) => void): number {
     let values;
     try {
-        ({ values } = parseArgs({ args: argv, options: { check: { type: "boolean" }, root: { type: "string" }, help: { type: "boolean" } } }));
+        ({ values } = parseArgs({
+            args: argv,
+            options: { check: { type: "boolean" }, root: { type: "string" }, help: { type: "boolean" } },
+        }));
     } catch (e) {
         err(`config-docs: ${(e as Error).message}\n${USAGE}\n`);
         return 2;
     }
     if (values.help) {
-        out(`${USAGE}\nWrites each project's Pulumi.yaml config: from its keys' declarations (shared/config/), then docs/config/<project>.md from each Pulumi.yaml; --check only names the stale ones (exit 1).\n`);
+        out(
+            `${USAGE}\nWrites each project's Pulumi.yaml config: from its keys' declarations (shared/config/), then docs/config/<project>.md from each Pulumi.yaml; --check only names the stale ones (exit 1).\n`,
+        );
         return 0;
     }
     const root = path.resolve(values.root ?? process.cwd());
@@ -271,5 +316,9 @@ export function main(argv: string[], out: (t: string) => void, err: (t: string) 
 }
 
 if (require.main === module) {
-    process.exitCode = main(process.argv.slice(2), (t) => process.stdout.write(t), (t) => process.stderr.write(t));
+    process.exitCode = main(
+        process.argv.slice(2),
+        (t) => process.stdout.write(t),
+        (t) => process.stderr.write(t),
+    );
 }

@@ -10,16 +10,26 @@ import { packageSchema } from "../../provider/host";
 
 const USAGE = "usage: npm run schema -- [--out FILE]   (without --out the schema goes to stdout)";
 
-export async function main(argv: string[], out: (text: string) => void = (t) => process.stdout.write(t), err: (text: string) => void = (t) => process.stderr.write(t)): Promise<number> {
+export async function main(
+    argv: string[],
+    out: (text: string) => void = (t) => process.stdout.write(t),
+    err: (text: string) => void = (t) => process.stderr.write(t),
+): Promise<number> {
     let values: { out?: string; help?: boolean };
     try {
-        ({ values } = parseArgs({ args: argv, options: { out: { type: "string" }, help: { type: "boolean", short: "h" } }, allowPositionals: false }));
+        ({ values } = parseArgs({
+            args: argv,
+            options: { out: { type: "string" }, help: { type: "boolean", short: "h" } },
+            allowPositionals: false,
+        }));
     } catch (e) {
         err(`${(e as Error).message}\n${USAGE}\n`);
         return 2;
     }
     if (values.help) {
-        out(`${USAGE}\nWrites the Pulumi package schema of AthenaSourceAccess and AthenaWorkspace (what \`pulumi package add\` generates SDKs from).\n`);
+        out(
+            `${USAGE}\nWrites the Pulumi package schema of AthenaSourceAccess and AthenaWorkspace (what \`pulumi package add\` generates SDKs from).\n`,
+        );
         return 0;
     }
     let text: string;

@@ -63,7 +63,8 @@ function syncedGroups(plan: Plan): Map<string, string> {
     const out = new Map<string, string>();
     for (const t of plan.resources.filter((r) => r.type === TEAM)) {
         const groups = (t.inputs.teamSync as { groups?: unknown } | undefined)?.groups;
-        if (Array.isArray(groups) && groups.length > 0) out.set(str(t.inputs.name), groups.map(str).sort(byCodeUnits).join(", "));
+        if (Array.isArray(groups) && groups.length > 0)
+            out.set(str(t.inputs.name), groups.map(str).sort(byCodeUnits).join(", "));
     }
     return out;
 }
@@ -80,7 +81,10 @@ export function accessTable(plan: Plan): AccessRow[] | undefined {
     const synced = syncedGroups(plan);
     const teamNames = new Map<string, string>(
         teams && typeof teams === "object" && !Array.isArray(teams)
-            ? Object.entries(teams as Record<string, unknown>).map(([name, id]) => [str(id), synced.has(name) ? `${name} (groups ${synced.get(name)})` : name])
+            ? Object.entries(teams as Record<string, unknown>).map(([name, id]) => [
+                  str(id),
+                  synced.has(name) ? `${name} (groups ${synced.get(name)})` : name,
+              ])
             : [],
     );
     const dsGrants = byInput(plan, DATA_SOURCE_PERMISSION, "datasourceUid");
@@ -108,13 +112,28 @@ export function accessTable(plan: Plan): AccessRow[] | undefined {
         const folder = folderGrants.get(str(d.inputs.folder));
         const own = dashboardGrants.get(str(config.uid));
         const inherited = folder ? principalsOf(folder.inputs.permissions, teamNames) : [EVERYONE];
-        const who = [...new Set([...inherited, ...(own ? principalsOf(own.inputs.permissions, teamNames) : [])])];
+        const who = [
+            ...new Set([...inherited, ...(own ? principalsOf(own.inputs.permissions, teamNames) : [])]),
+        ];
         for (const p of who.length ? who : [ADMINS_ONLY]) row(p).dashboards.add(title);
     }
-    const rank = (p: string) => (p.startsWith("team ") ? 0 : p.startsWith("role ") ? 1 : p.startsWith("user or service account ") ? 2 : p === EVERYONE ? 3 : 4);
+    const rank = (p: string) =>
+        p.startsWith("team ")
+            ? 0
+            : p.startsWith("role ")
+              ? 1
+              : p.startsWith("user or service account ")
+                ? 2
+                : p === EVERYONE
+                  ? 3
+                  : 4;
     return [...rows]
         .sort(([a], [b]) => rank(a) - rank(b) || byCodeUnits(a, b))
-        .map(([principal, r]) => ({ principal, dataSources: [...r.dataSources].sort(byCodeUnits), dashboards: [...r.dashboards].sort(byCodeUnits) }));
+        .map(([principal, r]) => ({
+            principal,
+            dataSources: [...r.dataSources].sort(byCodeUnits),
+            dashboards: [...r.dashboards].sort(byCodeUnits),
+        }));
 }
 
 /** One line per grant, `<principal> may query "<data source>"` / `may view "<dashboard>"`: what the plan diff compares. */
@@ -128,7 +147,9 @@ export function accessGrants(rows: readonly AccessRow[] | undefined): string[] {
 /** The access table as `synth` prints it. */
 export function accessLines(rows: readonly AccessRow[] | undefined): string[] {
     if (!rows) return [];
-    const lines = ["-- Grafana access: who may query which data source and view which dashboard (Grafana admins may do everything)"];
+    const lines = [
+        "-- Grafana access: who may query which data source and view which dashboard (Grafana admins may do everything)",
+    ];
     for (const r of rows) {
         lines.push(`   ${r.principal}`);
         lines.push(`      query: ${r.dataSources.length ? r.dataSources.join(", ") : "(none)"}`);
@@ -141,7 +162,8 @@ export function accessLines(rows: readonly AccessRow[] | undefined): string[] {
 export function accessChanges(base: Plan | undefined, head: Plan | undefined): string[] {
     const before = new Set(accessGrants(base ? accessTable(base) : undefined));
     const after = new Set(accessGrants(head ? accessTable(head) : undefined));
-    return [...[...after].filter((g) => !before.has(g)).map((g) => `+ ${g}`), ...[...before].filter((g) => !after.has(g)).map((g) => `- ${g}`)].sort(
-        (a, b) => byCodeUnits(a.slice(2), b.slice(2)) || byCodeUnits(a, b),
-    );
+    return [
+        ...[...after].filter((g) => !before.has(g)).map((g) => `+ ${g}`),
+        ...[...before].filter((g) => !after.has(g)).map((g) => `- ${g}`),
+    ].sort((a, b) => byCodeUnits(a.slice(2), b.slice(2)) || byCodeUnits(a, b));
 }

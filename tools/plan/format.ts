@@ -64,17 +64,22 @@ export function readPlanFile(file: string, read: (f: string) => string): Plan {
     try {
         raw = JSON.parse(read(file));
     } catch (e) {
-        const why = (e as NodeJS.ErrnoException).code === "ENOENT" ? "does not exist" : `is not JSON (${e instanceof Error ? e.message : String(e)})`;
+        const why =
+            (e as NodeJS.ErrnoException).code === "ENOENT"
+                ? "does not exist"
+                : `is not JSON (${e instanceof Error ? e.message : String(e)})`;
         throw new Error(`${file} ${why}`);
     }
     const plan = normalizePlan(raw, file);
-    if (plan.refused !== undefined) throw new Error(`${file}: fleet synth refused the stack, so it has no outputs: ${plan.refused}`);
+    if (plan.refused !== undefined)
+        throw new Error(`${file}: fleet synth refused the stack, so it has no outputs: ${plan.refused}`);
     if (!isObject((raw as Record<string, unknown>).outputs)) {
-        throw new Error(`${file}: the plan has no outputs (expected {..., outputs: {...}}, as npm run synth writes)`);
+        throw new Error(
+            `${file}: the plan has no outputs (expected {..., outputs: {...}}, as npm run synth writes)`,
+        );
     }
     return plan;
 }
-
 
 /** Any value as a string; never `String(object)`, which an object without a prototype (the plan diff's parse) refuses. */
 const str = (v: unknown): string => (typeof v === "string" ? v : (JSON.stringify(v) ?? String(v)));
@@ -102,9 +107,13 @@ export function normalizePlan(raw: unknown, file = "plan"): Plan {
                 retainOnDelete: o.retainOnDelete === true,
                 import: typeof o.import === "string" && o.import !== "" ? o.import : null,
                 dependsOn: Array.isArray(o.dependsOn) ? o.dependsOn.map(str).sort(byCodeUnits) : [],
-                additionalSecretOutputs: Array.isArray(o.additionalSecretOutputs) ? o.additionalSecretOutputs.map(str).sort(byCodeUnits) : [],
+                additionalSecretOutputs: Array.isArray(o.additionalSecretOutputs)
+                    ? o.additionalSecretOutputs.map(str).sort(byCodeUnits)
+                    : [],
                 deleteBeforeReplace: o.deleteBeforeReplace === true,
-                ignoreChanges: Array.isArray(o.ignoreChanges) ? o.ignoreChanges.map(str).sort(byCodeUnits) : [],
+                ignoreChanges: Array.isArray(o.ignoreChanges)
+                    ? o.ignoreChanges.map(str).sort(byCodeUnits)
+                    : [],
             },
         };
     });

@@ -25,10 +25,18 @@ export interface StackConfig {
 export function readProject(projectDir: string): ProjectFile {
     const file = path.join(projectDir, "Pulumi.yaml");
     const project = readYamlFile(file) as ProjectFile | null;
-    if (!project || typeof project !== "object" || Array.isArray(project) || typeof project.name !== "string") {
+    if (
+        !project ||
+        typeof project !== "object" ||
+        Array.isArray(project) ||
+        typeof project.name !== "string"
+    ) {
         throw new Error(`${file}: no project name`);
     }
-    if (project.config !== undefined && (project.config === null || typeof project.config !== "object" || Array.isArray(project.config))) {
+    if (
+        project.config !== undefined &&
+        (project.config === null || typeof project.config !== "object" || Array.isArray(project.config))
+    ) {
         throw new Error(`${file}: config: must be a map of declarations`);
     }
     return project;

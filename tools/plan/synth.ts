@@ -35,28 +35,64 @@ const SOURCE_PROJECT = "grafana-athena-source";
 
 /** synth's options: the parser and `--help` are both made from this table. */
 export const SYNTH_OPTIONS = {
-    stack: { type: "string", value: "NAME", default: "example", help: "the stack to plan: its config is <project-dir>/Pulumi.<NAME>.yaml" },
-    config: { type: "string", value: "FILE", default: "<project-dir>/Pulumi.<stack>.yaml", help: "read the stack config from FILE instead (the same shape: a config: map)" },
-    ref: { type: "string", value: "STACK=PLANFILE", multiple: true, help: "the stack reference STACK resolves to the outputs of an earlier plan" },
-    "ref-dir": { type: "string", value: "DIR", help: "DIR/<stack>.json resolves the stack reference <any org>/grafana-athena-source/<stack>" },
-    out: { type: "string", value: "FILE", default: "the plan is printed on stdout", help: "write the plan to FILE" },
+    stack: {
+        type: "string",
+        value: "NAME",
+        default: "example",
+        help: "the stack to plan: its config is <project-dir>/Pulumi.<NAME>.yaml",
+    },
+    config: {
+        type: "string",
+        value: "FILE",
+        default: "<project-dir>/Pulumi.<stack>.yaml",
+        help: "read the stack config from FILE instead (the same shape: a config: map)",
+    },
+    ref: {
+        type: "string",
+        value: "STACK=PLANFILE",
+        multiple: true,
+        help: "the stack reference STACK resolves to the outputs of an earlier plan",
+    },
+    "ref-dir": {
+        type: "string",
+        value: "DIR",
+        help: "DIR/<stack>.json resolves the stack reference <any org>/grafana-athena-source/<stack>",
+    },
+    out: {
+        type: "string",
+        value: "FILE",
+        default: "the plan is printed on stdout",
+        help: "write the plan to FILE",
+    },
 } as const satisfies OptionTable;
 
 export const SYNTH_HELP: CommandHelp = {
     usage: "npm run synth -- <project-dir>",
-    summary: "The offline plan: runs a project's real program under the mock runtime and prints, as JSON, what the stack would create. No cloud access.",
-    positionals: [["<project-dir>", "infra-account-b (a source), infra-account-a (the workspace), . (the root project) or bootstrap (the CI roles of every account)"]],
+    summary:
+        "The offline plan: runs a project's real program under the mock runtime and prints, as JSON, what the stack would create. No cloud access.",
+    positionals: [
+        [
+            "<project-dir>",
+            "infra-account-b (a source), infra-account-a (the workspace), . (the root project) or bootstrap (the CI roles of every account)",
+        ],
+    ],
     notes: [
         "Without arguments (npm run synth), plans every example stack in order (the source, the workspace fed by it, the root project, the bootstrap) into out/ and prints a summary.",
         "Files read (stack files, --config, plans) must be regular files: a folder, pipe or device is refused, naming it.",
     ],
     examples: [
         ["npm run synth", "every example stack into out/, with a summary"],
-        ["npm run synth -- infra-account-a --stack grafana --ref-dir plans", "the workspace stack grafana, its sources read from earlier plans in plans/"],
+        [
+            "npm run synth -- infra-account-a --stack grafana --ref-dir plans",
+            "the workspace stack grafana, its sources read from earlier plans in plans/",
+        ],
     ],
     exitCodes: [
         [0, "planned (or --help)"],
-        [1, "the program refused (bad config, a refusal: one line per problem on stderr, nothing on stdout), or a file named is not readable"],
+        [
+            1,
+            "the program refused (bad config, a refusal: one line per problem on stderr, nothing on stdout), or a file named is not readable",
+        ],
         [2, "a bad command line (an unknown option, a missing value, a stack config that does not exist)"],
     ],
 };
@@ -65,16 +101,30 @@ export const SYNTH_HELP: CommandHelp = {
 export function parseArgs(argv: string[]): SynthArgs | undefined {
     if (argv.length === 0) return undefined;
     const { values, positionals } = parseOptions(argv, SYNTH_OPTIONS);
-    if (positionals.length !== 1) throw new UsageError("give one project folder: infra-account-b, infra-account-a, . or bootstrap (see --help)");
+    if (positionals.length !== 1)
+        throw new UsageError(
+            "give one project folder: infra-account-b, infra-account-a, . or bootstrap (see --help)",
+        );
     const refs: Record<string, string> = {};
     for (const v of values.ref ?? []) {
         const eq = v.indexOf("=");
-        if (eq <= 0) throw new UsageError(`--ref takes STACK=PLANFILE, got ${JSON.stringify(v.slice(0, 100))}`);
+        if (eq <= 0)
+            throw new UsageError(`--ref takes STACK=PLANFILE, got ${JSON.stringify(v.slice(0, 100))}`);
         refs[v.slice(0, eq)] = v.slice(eq + 1);
     }
     // The stack names a file beside the project: a name, never a path.
-    if (values.stack !== undefined && !/^[A-Za-z0-9_.-]+$/.test(values.stack)) throw new UsageError(`--stack takes a stack name (letters, digits, -, _ and .), got ${JSON.stringify(values.stack.slice(0, 100))}`);
-    return { projectDir: positionals[0], stack: values.stack ?? "example", configFile: values.config, refs, refDir: values["ref-dir"], out: values.out };
+    if (values.stack !== undefined && !/^[A-Za-z0-9_.-]+$/.test(values.stack))
+        throw new UsageError(
+            `--stack takes a stack name (letters, digits, -, _ and .), got ${JSON.stringify(values.stack.slice(0, 100))}`,
+        );
+    return {
+        projectDir: positionals[0],
+        stack: values.stack ?? "example",
+        configFile: values.config,
+        refs,
+        refDir: values["ref-dir"],
+        out: values.out,
+    };
 }
 
 /**
@@ -86,7 +136,11 @@ export function parseArgs(argv: string[]): SynthArgs | undefined {
 export function refFromPlan(plan: Plan): StackRefOutputs {
     const outputs = { ...plan.outputs };
     for (const k of plan.secretOutputs) {
-        if (outputs[k] === SECRET) outputs[k] = createHash("sha256").update(`${plan.project}/${plan.stack}/${k}`).digest("hex").slice(0, 48);
+        if (outputs[k] === SECRET)
+            outputs[k] = createHash("sha256")
+                .update(`${plan.project}/${plan.stack}/${k}`)
+                .digest("hex")
+                .slice(0, 48);
     }
     return { outputs, secretOutputs: plan.secretOutputs };
 }
@@ -101,7 +155,11 @@ function readRefPlan(file: string): StackRefOutputs {
  * What a stack reference that no plan resolves says: the file it was looked for in (`--ref-dir`),
  * or that the repository has no stack file for that source, or how to pass its plan.
  */
-export function missingStackRefLine(name: string, repositoryRoot: string, refDir: string | undefined): string {
+export function missingStackRefLine(
+    name: string,
+    repositoryRoot: string,
+    refDir: string | undefined,
+): string {
     const [, project, stack] = name.split("/");
     if (project !== SOURCE_PROJECT || stack === undefined) {
         return `stack reference ${name} is not known offline: pass --ref ${name}=PLANFILE (--ref-dir resolves ${SOURCE_PROJECT} stacks only)`;
@@ -119,13 +177,22 @@ export function missingStackRefLine(name: string, repositoryRoot: string, refDir
 export async function synth(args: SynthArgs): Promise<Plan> {
     const projectDir = path.resolve(args.projectDir);
     const project = readProject(projectDir);
-    const stackFile = args.configFile ? path.resolve(args.configFile) : path.join(projectDir, `Pulumi.${args.stack}.yaml`);
+    const stackFile = args.configFile
+        ? path.resolve(args.configFile)
+        : path.join(projectDir, `Pulumi.${args.stack}.yaml`);
     let stackConfig;
     try {
         stackConfig = readStackConfig(project, stackFile);
     } catch (e) {
-        if (!(e instanceof UnreadableFile) || fs.existsSync(stackFile)) throw args.configFile && e instanceof UnreadableFile ? new UnreadableFile(`--config ${e.message}`) : e;
-        throw new UsageError(args.configFile ? `--config ${args.configFile} does not exist` : `no stack config ${stackFile}: create it, or pass --config FILE`);
+        if (!(e instanceof UnreadableFile) || fs.existsSync(stackFile))
+            throw args.configFile && e instanceof UnreadableFile
+                ? new UnreadableFile(`--config ${e.message}`)
+                : e;
+        throw new UsageError(
+            args.configFile
+                ? `--config ${args.configFile} does not exist`
+                : `no stack config ${stackFile}: create it, or pass --config FILE`,
+        );
     }
     const { config, secretKeys } = stackConfig;
     const stackRefs: Record<string, StackRefOutputs> = {};
@@ -139,15 +206,27 @@ export async function synth(args: SynthArgs): Promise<Plan> {
     const resolveStackRef = refDir
         ? (name: string): StackRefOutputs | undefined => {
               const [, refProject, stack] = name.split("/");
-              if (refProject !== SOURCE_PROJECT || stack === undefined || !/^[A-Za-z0-9_.-]+$/.test(stack)) return undefined;
+              if (refProject !== SOURCE_PROJECT || stack === undefined || !/^[A-Za-z0-9_.-]+$/.test(stack))
+                  return undefined;
               const file = path.join(refDir, `${stack}.json`);
               return fs.existsSync(file) ? readRefPlan(file) : undefined;
           }
         : undefined;
     // The repository the project belongs to: where a source's stack file would be.
-    const repositoryRoot = fs.existsSync(path.join(projectDir, PROJECT_FOLDERS.source)) ? projectDir : path.dirname(projectDir);
+    const repositoryRoot = fs.existsSync(path.join(projectDir, PROJECT_FOLDERS.source))
+        ? projectDir
+        : path.dirname(projectDir);
     const missingStackRef = (name: string) => missingStackRefLine(name, repositoryRoot, refDir);
-    const { plan } = await runProgram({ projectDir, project: project.name, stack: args.stack, config, secretKeys, stackRefs, resolveStackRef, missingStackRef });
+    const { plan } = await runProgram({
+        projectDir,
+        project: project.name,
+        stack: args.stack,
+        config,
+        secretKeys,
+        stackRefs,
+        resolveStackRef,
+        missingStackRef,
+    });
     return plan;
 }
 
@@ -160,15 +239,25 @@ export function writePlan(plan: Plan, file: string) {
 export function summary(plans: Plan[]): string {
     const lines: string[] = [];
     for (const plan of plans) {
-        const custom = plan.resources.filter((r) => !r.type.startsWith("grafana-athena:") && !r.type.startsWith("pulumi:providers:"));
+        const custom = plan.resources.filter(
+            (r) => !r.type.startsWith("grafana-athena:") && !r.type.startsWith("pulumi:providers:"),
+        );
         lines.push(`\n== ${plan.project} (stack ${plan.stack}): ${custom.length} resources`);
         const counts = new Map<string, number>();
         for (const r of custom) counts.set(r.type, (counts.get(r.type) ?? 0) + 1);
         for (const [type, n] of [...counts].sort()) lines.push(`   ${String(n).padStart(3)}  ${type}`);
         for (const r of plan.resources) {
-            const doc = r.type === "aws:iam/role:Role" ? r.inputs.assumeRolePolicy : r.type === "aws:iam/policy:Policy" || r.type === "aws:iam/rolePolicy:RolePolicy" ? r.inputs.policy : undefined;
+            const doc =
+                r.type === "aws:iam/role:Role"
+                    ? r.inputs.assumeRolePolicy
+                    : r.type === "aws:iam/policy:Policy" || r.type === "aws:iam/rolePolicy:RolePolicy"
+                      ? r.inputs.policy
+                      : undefined;
             if (typeof doc !== "string") continue;
-            const what = r.type === "aws:iam/role:Role" ? `trust policy of role ${r.inputs.name}` : `policy ${r.inputs.name}`;
+            const what =
+                r.type === "aws:iam/role:Role"
+                    ? `trust policy of role ${r.inputs.name}`
+                    : `policy ${r.inputs.name}`;
             lines.push(`\n-- ${what}`);
             try {
                 lines.push(JSON.stringify(JSON.parse(doc), null, 2));
@@ -185,7 +274,8 @@ export function summary(plans: Plan[]): string {
         const outputs = Object.entries(plan.outputs);
         if (outputs.length) {
             lines.push(`\n-- outputs`);
-            for (const [k, v] of outputs) lines.push(`   ${k}: ${typeof v === "string" ? v : JSON.stringify(v)}`);
+            for (const [k, v] of outputs)
+                lines.push(`   ${k}: ${typeof v === "string" ? v : JSON.stringify(v)}`);
         }
     }
     return lines.join("\n");
@@ -225,7 +315,11 @@ function templatePolicyLines(templateBody: string): string[] {
 /** Plans the example stacks of the repository at `root` in order: the source, the workspace fed by it, the root project, the bootstrap. */
 export async function synthExamples(outDir: string, root = process.cwd()): Promise<Plan[]> {
     const sourcePlanFile = path.join(outDir, "infra-account-b.example.json");
-    const source = await synth({ projectDir: path.join(root, "infra-account-b"), stack: "example", refs: {} });
+    const source = await synth({
+        projectDir: path.join(root, "infra-account-b"),
+        stack: "example",
+        refs: {},
+    });
     writePlan(source, sourcePlanFile);
     const workspaceFile = path.join(root, PROJECT_FOLDERS.workspace, "Pulumi.example.yaml");
     const workspaceExample = stackFileConfig(readTextFile(workspaceFile), workspaceFile);
@@ -241,7 +335,11 @@ export async function synthExamples(outDir: string, root = process.cwd()): Promi
 }
 
 /** The command: what it prints on stdout (`out`) and stderr (`err`), and its exit code. */
-export async function main(argv: string[], out: (t: string) => void = (t) => process.stdout.write(t), err: (t: string) => void = (t) => process.stderr.write(t)): Promise<number> {
+export async function main(
+    argv: string[],
+    out: (t: string) => void = (t) => process.stdout.write(t),
+    err: (t: string) => void = (t) => process.stderr.write(t),
+): Promise<number> {
     let args: SynthArgs | undefined;
     try {
         if (asksForHelp(argv)) {
@@ -257,7 +355,9 @@ export async function main(argv: string[], out: (t: string) => void = (t) => pro
         const plan = await synth(args);
         if (args.out) {
             writePlan(plan, args.out);
-            out(`${plan.project} (${plan.stack}): ${plan.resources.length} resources planned, written to ${args.out}\n`);
+            out(
+                `${plan.project} (${plan.stack}): ${plan.resources.length} resources planned, written to ${args.out}\n`,
+            );
         } else {
             out(`${JSON.stringify(plan, null, 2)}\n`);
         }

@@ -48,9 +48,22 @@ export function configValue(config: Props, key: string): unknown {
 }
 
 /** Outputs a read does not take as inputs (what the provider computes). */
-const COMPUTED = new Set(["arn", "id", "uniqueId", "policyId", "serviceAccountId", "serviceAccountTokenId", "key", "createdAt", "expiresAt", "result", "region"]);
+const COMPUTED = new Set([
+    "arn",
+    "id",
+    "uniqueId",
+    "policyId",
+    "serviceAccountId",
+    "serviceAccountTokenId",
+    "key",
+    "createdAt",
+    "expiresAt",
+    "result",
+    "region",
+]);
 
-const inputsOf = (state: Props) => Object.fromEntries(Object.entries(state).filter(([k]) => !COMPUTED.has(k)));
+const inputsOf = (state: Props) =>
+    Object.fromEntries(Object.entries(state).filter(([k]) => !COMPUTED.has(k)));
 
 export class AwsStandIn implements StandIn {
     private region = "";
@@ -62,7 +75,8 @@ export class AwsStandIn implements StandIn {
         this.region = String(configValue(config, "region") ?? process.env.AWS_REGION ?? "");
         if (!this.region) throw new Error("stand-in aws: no region: set aws:region");
         const account = process.env[ACCOUNT_ENV];
-        if (!account) throw new Error(`stand-in aws: no credentials (${ACCOUNT_ENV} names the account they reach)`);
+        if (!account)
+            throw new Error(`stand-in aws: no credentials (${ACCOUNT_ENV} names the account they reach)`);
         // The real provider refuses credentials of any other account (its allowed_account_ids check).
         const allowed = configValue(config, "allowedAccountIds");
         if (Array.isArray(allowed) && allowed.length > 0 && !allowed.map(String).includes(account)) {
@@ -86,11 +100,15 @@ export class AwsStandIn implements StandIn {
 
     async create(type: string, name: string, inputs: Props): Promise<Answer> {
         const mock = RESOURCES[type];
-        if (!mock || !type.startsWith("aws:")) throw new Error(`stand-in aws: resource type "${type}" is not modelled`);
+        if (!mock || !type.startsWith("aws:"))
+            throw new Error(`stand-in aws: resource type "${type}" is not modelled`);
         const answer = mock({ type, name, inputs }, this.context(name));
         // A token's ID names it among the service account's tokens (`<workspace>,<account>,<token>`):
         // a replacement's new token has its own, as in Amazon Managed Grafana.
-        const id = type === TOKEN_TYPE ? `${inputs.workspaceId},${inputs.serviceAccountId},${randomBytes(4).toString("hex")}` : String(answer.id);
+        const id =
+            type === TOKEN_TYPE
+                ? `${inputs.workspaceId},${inputs.serviceAccountId},${randomBytes(4).toString("hex")}`
+                : String(answer.id);
         if (this.store.get(type, id)) throw new Error(`stand-in aws: ${type} "${id}" already exists`);
         const outs = { ...answer.state, ...this.randomised(type, name, inputs) };
         this.store.put(type, id, { ...outs, __account: this.account, __region: this.region });
@@ -129,9 +147,15 @@ export class AwsStandIn implements StandIn {
 
     async invoke(token: string, args: Props): Promise<Props> {
         const mock = CALLS[token];
-        if (!mock || !token.startsWith("aws:")) throw new Error(`stand-in aws: function "${token}" is not modelled`);
-        if (token === "aws:grafana/getWorkspace:getWorkspace" && !readSeed(this.store.dir).workspaces?.[String(args.workspaceId)]) {
-            throw new Error(`reading Grafana Workspace (${String(args.workspaceId)}): couldn't find resource`);
+        if (!mock || !token.startsWith("aws:"))
+            throw new Error(`stand-in aws: function "${token}" is not modelled`);
+        if (
+            token === "aws:grafana/getWorkspace:getWorkspace" &&
+            !readSeed(this.store.dir).workspaces?.[String(args.workspaceId)]
+        ) {
+            throw new Error(
+                `reading Grafana Workspace (${String(args.workspaceId)}): couldn't find resource`,
+            );
         }
         return mock(args, this.context(""));
     }
@@ -163,16 +187,33 @@ export class StateOnlyStandIn implements StandIn {
         if (this.provider === "time" && type === "time:index/rotating:Rotating") {
             const base = typeof inputs.rfc3339 === "string" ? new Date(inputs.rfc3339) : now(this.dir);
             const rfc3339 = rfc(base);
-            const rotation = rfc(new Date(Date.parse(rfc3339) + Number(inputs.rotationDays ?? 0) * 86_400_000));
-            return { id: rfc3339, outs: { ...inputs, rfc3339, unix: Math.floor(Date.parse(rfc3339) / 1000), rotationRfc3339: rotation } };
+            const rotation = rfc(
+                new Date(Date.parse(rfc3339) + Number(inputs.rotationDays ?? 0) * 86_400_000),
+            );
+            return {
+                id: rfc3339,
+                outs: {
+                    ...inputs,
+                    rfc3339,
+                    unix: Math.floor(Date.parse(rfc3339) / 1000),
+                    rotationRfc3339: rotation,
+                },
+            };
         }
         throw new Error(`stand-in ${this.provider}: resource type "${type}" is not modelled`);
     }
 
     async read(type: string, _id: string, state: Props) {
-        if (type === "time:index/rotating:Rotating" && now(this.dir).getTime() >= Date.parse(String(state.rotationRfc3339))) return undefined;
+        if (
+            type === "time:index/rotating:Rotating" &&
+            now(this.dir).getTime() >= Date.parse(String(state.rotationRfc3339))
+        )
+            return undefined;
         const computed = type === "time:index/rotating:Rotating" ? ["unix", "rotationRfc3339"] : ["result"];
-        return { outs: state, inputs: Object.fromEntries(Object.entries(state).filter(([k]) => !computed.includes(k))) };
+        return {
+            outs: state,
+            inputs: Object.fromEntries(Object.entries(state).filter(([k]) => !computed.includes(k))),
+        };
     }
 
     async update(type: string, id: string): Promise<Props> {

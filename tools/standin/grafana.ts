@@ -46,7 +46,8 @@ export class GrafanaStandIn implements StandIn {
 
     private async ok(method: string, path: string, body?: unknown): Promise<Props> {
         const reply = await this.call(method, path, body);
-        if (reply.status >= 300) throw new Error(`status: ${reply.status}, body: ${JSON.stringify(reply.body)}`);
+        if (reply.status >= 300)
+            throw new Error(`status: ${reply.status}, body: ${JSON.stringify(reply.body)}`);
         return reply.body;
     }
 
@@ -54,11 +55,20 @@ export class GrafanaStandIn implements StandIn {
         const uid = String(inputs.uid ?? "");
         switch (type) {
             case "grafana:oss/dataSource:DataSource":
-                await this.ok("POST", "/api/datasources", { name: inputs.name, type: inputs.type, uid, access: "proxy", jsonData: JSON.parse(String(inputs.jsonDataEncoded ?? "{}")) });
+                await this.ok("POST", "/api/datasources", {
+                    name: inputs.name,
+                    type: inputs.type,
+                    uid,
+                    access: "proxy",
+                    jsonData: JSON.parse(String(inputs.jsonDataEncoded ?? "{}")),
+                });
                 return { id: `${ORG}:${uid}`, outs: { ...inputs, uid, orgId: ORG } };
             case "grafana:oss/folder:Folder": {
                 await this.ok("POST", "/api/folders", { uid, title: inputs.title });
-                return { id: `${ORG}:${uid}`, outs: { ...inputs, uid, orgId: ORG, url: `${this.url}/dashboards/f/${uid}` } };
+                return {
+                    id: `${ORG}:${uid}`,
+                    outs: { ...inputs, uid, orgId: ORG, url: `${this.url}/dashboards/f/${uid}` },
+                };
             }
             case "grafana:oss/dashboard:Dashboard":
                 return this.saveDashboard(inputs);
@@ -69,9 +79,23 @@ export class GrafanaStandIn implements StandIn {
 
     private async saveDashboard(inputs: Props): Promise<Answer> {
         const model = JSON.parse(String(inputs.configJson ?? "{}")) as Props;
-        const saved = await this.ok("POST", "/api/dashboards/db", { dashboard: model, folderUid: inputs.folder, overwrite: true });
+        const saved = await this.ok("POST", "/api/dashboards/db", {
+            dashboard: model,
+            folderUid: inputs.folder,
+            overwrite: true,
+        });
         const uid = String(saved.uid);
-        return { id: `${ORG}:${uid}`, outs: { ...inputs, uid, orgId: ORG, dashboardId: saved.id, version: saved.version, url: `${this.url}${String(saved.url)}` } };
+        return {
+            id: `${ORG}:${uid}`,
+            outs: {
+                ...inputs,
+                uid,
+                orgId: ORG,
+                dashboardId: saved.id,
+                version: saved.version,
+                url: `${this.url}${String(saved.url)}`,
+            },
+        };
     }
 
     async read(type: string, id: string, state: Props): Promise<{ outs: Props; inputs: Props } | undefined> {
@@ -79,27 +103,41 @@ export class GrafanaStandIn implements StandIn {
         const reply = await this.call("GET", path);
         // The provider's CheckReadError: a 404 means the resource is gone.
         if (reply.status === 404) return undefined;
-        if (reply.status >= 300) throw new Error(`status: ${reply.status}, body: ${JSON.stringify(reply.body)}`);
+        if (reply.status >= 300)
+            throw new Error(`status: ${reply.status}, body: ${JSON.stringify(reply.body)}`);
         const outs = { ...state };
         if (type === "grafana:oss/dataSource:DataSource") {
             // The provider normalises the JSON and suppresses a difference of form (its DiffSuppressFunc).
             const json = reply.body.jsonData ?? {};
             const held = typeof state.jsonDataEncoded === "string" ? state.jsonDataEncoded : "{}";
-            Object.assign(outs, { name: reply.body.name, type: reply.body.type, jsonDataEncoded: same(JSON.parse(held), json) ? held : JSON.stringify(json) });
+            Object.assign(outs, {
+                name: reply.body.name,
+                type: reply.body.type,
+                jsonDataEncoded: same(JSON.parse(held), json) ? held : JSON.stringify(json),
+            });
         } else if (type === "grafana:oss/folder:Folder") {
             outs.title = reply.body.title;
         } else {
             Object.assign(outs, { version: (reply.body.dashboard as Props | undefined)?.version });
         }
         const computed = ["orgId", "url", "dashboardId", "version"];
-        return { outs, inputs: Object.fromEntries(Object.entries(outs).filter(([k]) => !computed.includes(k))) };
+        return {
+            outs,
+            inputs: Object.fromEntries(Object.entries(outs).filter(([k]) => !computed.includes(k))),
+        };
     }
 
     async update(type: string, id: string, _olds: Props, news: Props): Promise<Props> {
         const uid = id.split(":").slice(1).join(":");
         switch (type) {
             case "grafana:oss/dataSource:DataSource":
-                await this.ok("PUT", `/api/datasources/uid/${uid}`, { name: news.name, type: news.type, uid, access: "proxy", jsonData: JSON.parse(String(news.jsonDataEncoded ?? "{}")) });
+                await this.ok("PUT", `/api/datasources/uid/${uid}`, {
+                    name: news.name,
+                    type: news.type,
+                    uid,
+                    access: "proxy",
+                    jsonData: JSON.parse(String(news.jsonDataEncoded ?? "{}")),
+                });
                 return { ...news, uid, orgId: ORG };
             case "grafana:oss/folder:Folder":
                 await this.ok("PUT", `/api/folders/${uid}`, { title: news.title, overwrite: true });
@@ -114,7 +152,8 @@ export class GrafanaStandIn implements StandIn {
     async delete(type: string, id: string): Promise<void> {
         const path = objectPath(type, id);
         const reply = await this.call("DELETE", path);
-        if (reply.status >= 300 && reply.status !== 404) throw new Error(`status: ${reply.status}, body: ${JSON.stringify(reply.body)}`);
+        if (reply.status >= 300 && reply.status !== 404)
+            throw new Error(`status: ${reply.status}, body: ${JSON.stringify(reply.body)}`);
     }
 
     async invoke(token: string): Promise<Props> {

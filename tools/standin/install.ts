@@ -21,8 +21,13 @@ export interface PluginIdentity {
 /** The name and version of the plugin each package asks for. */
 export function pluginIdentities(repo: string): PluginIdentity[] {
     return PACKAGES.map((pkg) => {
-        const manifest = JSON.parse(fs.readFileSync(path.join(repo, "node_modules", pkg, "package.json"), "utf8"));
-        return { name: manifest.pulumi?.name ?? pkg.split("/")[1], version: String(manifest.pulumi?.version ?? manifest.version).replace(/^v/, "") };
+        const manifest = JSON.parse(
+            fs.readFileSync(path.join(repo, "node_modules", pkg, "package.json"), "utf8"),
+        );
+        return {
+            name: manifest.pulumi?.name ?? pkg.split("/")[1],
+            version: String(manifest.pulumi?.version ?? manifest.version).replace(/^v/, ""),
+        };
     });
 }
 
@@ -46,9 +51,18 @@ export function buildArchives(repo: string, dir: string): { plugin: PluginIdenti
 }
 
 /** Installs every stand-in with `pulumi` (in the environment `env`, whose PULUMI_HOME receives them). */
-export function installStandIns(repo: string, dir: string, pulumi: string, env: NodeJS.ProcessEnv): PluginIdentity[] {
+export function installStandIns(
+    repo: string,
+    dir: string,
+    pulumi: string,
+    env: NodeJS.ProcessEnv,
+): PluginIdentity[] {
     return buildArchives(repo, dir).map(({ plugin, archive }) => {
-        execFileSync(pulumi, ["plugin", "install", "resource", plugin.name, plugin.version, "--file", archive], { env, stdio: "pipe" });
+        execFileSync(
+            pulumi,
+            ["plugin", "install", "resource", plugin.name, plugin.version, "--file", archive],
+            { env, stdio: "pipe" },
+        );
         return plugin;
     });
 }

@@ -37,11 +37,20 @@ export const REPLACING: Record<string, readonly string[]> = {
     "aws:s3/bucket:Bucket": ["bucket", "bucketPrefix"],
     "aws:s3/bucketOwnershipControls:BucketOwnershipControls": ["bucket"],
     "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": ["bucket"],
-    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": ["bucket", "expectedBucketOwner"],
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": [
+        "bucket",
+        "expectedBucketOwner",
+    ],
     "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": ["bucket", "expectedBucketOwner"],
     "aws:s3/bucketPolicy:BucketPolicy": ["bucket"],
     "aws:cloudformation/stackSet:StackSet": ["name", "autoDeployment", "region"],
-    "aws:cloudformation/stackSetInstance:StackSetInstance": ["accountId", "deploymentTargets", "region", "stackSetInstanceRegion", "stackSetName"],
+    "aws:cloudformation/stackSetInstance:StackSetInstance": [
+        "accountId",
+        "deploymentTargets",
+        "region",
+        "stackSetInstanceRegion",
+        "stackSetName",
+    ],
     "aws:grafana/workspace:Workspace": ["authenticationProviders"],
     "aws:grafana/roleAssociation:RoleAssociation": ["workspaceId"],
     "aws:grafana/workspaceServiceAccount:WorkspaceServiceAccount": [ALL],
@@ -66,7 +75,10 @@ export interface InputDiff {
  */
 export function diffInputs(type: string, olds: Props, news: Props): InputDiff {
     const replacing = REPLACING[type];
-    if (!replacing) throw new Error(`stand-in provider: no replace rules for resource type "${type}"; add them to tools/standin/replaces.ts`);
+    if (!replacing)
+        throw new Error(
+            `stand-in provider: no replace rules for resource type "${type}"; add them to tools/standin/replaces.ts`,
+        );
     const diffs = changedKeys(olds, news);
     const replaces = diffs.filter((k) => replacing.includes(ALL) || replacing.includes(k));
     return { diffs, replaces };
@@ -75,5 +87,12 @@ export function diffInputs(type: string, olds: Props, news: Props): InputDiff {
 /** The properties that differ between two property maps (unknown counts as different). */
 export function changedKeys(olds: Props, news: Props): string[] {
     const keys = new Set([...Object.keys(olds), ...Object.keys(news)].filter((k) => !k.startsWith("__")));
-    return [...keys].filter((k) => news[k] === UNKNOWN || holdsUnknown(news[k]) || !same(plain(olds[k]) ?? null, plain(news[k]) ?? null)).sort();
+    return [...keys]
+        .filter(
+            (k) =>
+                news[k] === UNKNOWN ||
+                holdsUnknown(news[k]) ||
+                !same(plain(olds[k]) ?? null, plain(news[k]) ?? null),
+        )
+        .sort();
 }

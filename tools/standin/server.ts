@@ -57,7 +57,11 @@ export function serve(version: string, provider: StandIn): Promise<number> {
         diffConfig: handler(async (req) => {
             const diffs = changedKeys(toJs(req.getOlds()), toJs(req.getNews()));
             return new provproto.DiffResponse()
-                .setChanges(diffs.length > 0 ? provproto.DiffResponse.DiffChanges.DIFF_SOME : provproto.DiffResponse.DiffChanges.DIFF_NONE)
+                .setChanges(
+                    diffs.length > 0
+                        ? provproto.DiffResponse.DiffChanges.DIFF_SOME
+                        : provproto.DiffResponse.DiffChanges.DIFF_NONE,
+                )
                 .setDiffsList(diffs);
         }),
         configure: handler(async (req) => {
@@ -69,7 +73,11 @@ export function serve(version: string, provider: StandIn): Promise<number> {
             });
             const plainConfig = plain(config) as Props;
             if (!holdsUnknown(plainConfig)) provider.configure(plainConfig);
-            return new provproto.ConfigureResponse().setAcceptsecrets(true).setSupportspreview(true).setAcceptresources(true).setAcceptoutputs(false);
+            return new provproto.ConfigureResponse()
+                .setAcceptsecrets(true)
+                .setSupportspreview(true)
+                .setAcceptresources(true)
+                .setAcceptoutputs(false);
         }),
         check: handler(async (req) => new provproto.CheckResponse().setInputs(req.getNews())),
         diff: handler(async (req) => {
@@ -77,7 +85,11 @@ export function serve(version: string, provider: StandIn): Promise<number> {
             const olds = req.getOldInputs() ? toJs(req.getOldInputs()) : toJs(req.getOlds());
             const { diffs, replaces } = diffInputs(type, olds, toJs(req.getNews()));
             return new provproto.DiffResponse()
-                .setChanges(diffs.length > 0 ? provproto.DiffResponse.DiffChanges.DIFF_SOME : provproto.DiffResponse.DiffChanges.DIFF_NONE)
+                .setChanges(
+                    diffs.length > 0
+                        ? provproto.DiffResponse.DiffChanges.DIFF_SOME
+                        : provproto.DiffResponse.DiffChanges.DIFF_NONE,
+                )
                 .setDiffsList(diffs)
                 .setReplacesList(replaces);
         }),
@@ -85,7 +97,8 @@ export function serve(version: string, provider: StandIn): Promise<number> {
             const { type, name } = urnParts(req.getUrn());
             const inputs = toJs(req.getProperties());
             // A preview plans: the inputs, and what the provider computes unknown (a Terraform plan).
-            if (req.getPreview()) return new provproto.CreateResponse().setId("").setProperties(toStruct(inputs));
+            if (req.getPreview())
+                return new provproto.CreateResponse().setId("").setProperties(toStruct(inputs));
             const answer = await provider.create(type, name, plain(inputs) as Props);
             const outs = wrapSecrets(answer.outs, [...secretKeys(inputs), ...provider.secretOutputs(type)]);
             return new provproto.CreateResponse().setId(answer.id).setProperties(toStruct(outs));
@@ -97,23 +110,40 @@ export function serve(version: string, provider: StandIn): Promise<number> {
             const resp = new provproto.ReadResponse();
             if (!found) return resp.setId("");
             const oldInputs = toJs(req.getInputs());
-            const secretOnes = [...secretKeys(state), ...secretKeys(oldInputs), ...provider.secretOutputs(type)];
+            const secretOnes = [
+                ...secretKeys(state),
+                ...secretKeys(oldInputs),
+                ...provider.secretOutputs(type),
+            ];
             // A refresh keeps the inputs in state: the program's, or none for a resource read with
             // `get` (the engine keeps none for it, pkg/resource/deploy/step.go ReadStep, and compares
             // the inputs a refresh reports with them). Only an import (no state yet) takes the
             // inputs from what exists, as the bridge extracts them from the resource's state.
             const importing = Object.keys(state).length === 0;
             const inputs = importing ? wrapSecrets(found.inputs, secretOnes) : oldInputs;
-            return resp.setId(req.getId()).setProperties(toStruct(wrapSecrets(found.outs, secretOnes))).setInputs(toStruct(inputs));
+            return resp
+                .setId(req.getId())
+                .setProperties(toStruct(wrapSecrets(found.outs, secretOnes)))
+                .setInputs(toStruct(inputs));
         }),
         update: handler(async (req) => {
             const { type } = urnParts(req.getUrn());
             const news = toJs(req.getNews());
             // A preview plans an update in place: what the provider computed stays known (an ARN
             // does not change when a policy document does), so what depends on it is not replaced.
-            if (req.getPreview()) return new provproto.UpdateResponse().setProperties(toStruct({ ...toJs(req.getOlds()), ...news }));
-            const outs = await provider.update(type, req.getId(), plain(toJs(req.getOlds())) as Props, plain(news) as Props);
-            return new provproto.UpdateResponse().setProperties(toStruct(wrapSecrets(outs, [...secretKeys(news), ...provider.secretOutputs(type)])));
+            if (req.getPreview())
+                return new provproto.UpdateResponse().setProperties(
+                    toStruct({ ...toJs(req.getOlds()), ...news }),
+                );
+            const outs = await provider.update(
+                type,
+                req.getId(),
+                plain(toJs(req.getOlds())) as Props,
+                plain(news) as Props,
+            );
+            return new provproto.UpdateResponse().setProperties(
+                toStruct(wrapSecrets(outs, [...secretKeys(news), ...provider.secretOutputs(type)])),
+            );
         }),
         delete: handler(async (req) => {
             const { type } = urnParts(req.getUrn());
@@ -128,9 +158,13 @@ export function serve(version: string, provider: StandIn): Promise<number> {
     const server = new grpc.Server({ "grpc.max_receive_message_length": 400 * 1024 * 1024 });
     server.addService(provrpc.ResourceProviderService, service);
     return new Promise((resolve, reject) =>
-        server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err: Error | null, port: number) => {
-            if (err) return reject(err);
-            resolve(port);
-        }),
+        server.bindAsync(
+            "127.0.0.1:0",
+            grpc.ServerCredentials.createInsecure(),
+            (err: Error | null, port: number) => {
+                if (err) return reject(err);
+                resolve(port);
+            },
+        ),
     );
 }

@@ -13,7 +13,10 @@ export const WORLD_ENV = "GRAFANA_ATHENA_STANDIN_WORLD";
 /** Things that exist before any stack runs, seeded by the test (`seed.json`). */
 export interface Seed {
     /** The Grafana workspaces `aws.grafana.getWorkspace` answers, by ID. */
-    workspaces?: Record<string, { endpoint: string; roleArn?: string; grafanaVersion?: string; accountId?: string }>;
+    workspaces?: Record<
+        string,
+        { endpoint: string; roleArn?: string; grafanaVersion?: string; accountId?: string }
+    >;
 }
 
 /** A provider's resources: by type token, by ID, the state the provider last answered. */
@@ -23,7 +26,8 @@ export interface Holdings {
 
 export function worldDir(): string {
     const dir = process.env[WORLD_ENV];
-    if (!dir) throw new Error(`stand-in provider: ${WORLD_ENV} is not set (the folder of the fake cloud's state)`);
+    if (!dir)
+        throw new Error(`stand-in provider: ${WORLD_ENV} is not set (the folder of the fake cloud's state)`);
     return dir;
 }
 

@@ -20,7 +20,8 @@ export function isSecret(value: unknown): value is { value: unknown } {
 export function plain(value: unknown): unknown {
     if (isSecret(value)) return plain(value.value);
     if (Array.isArray(value)) return value.map(plain);
-    if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]));
+    if (value && typeof value === "object")
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]));
     return value;
 }
 

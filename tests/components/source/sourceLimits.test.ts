@@ -29,20 +29,38 @@ const GLUE = `arn:aws:glue:${REGION}:${ACCOUNT}`;
 const POLICY = "aws:iam/policy:Policy";
 const ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment";
 
-const SUBJECTS = ["orders", "returns", "shipments", "payments", "refunds", "invoices", "sessions", "pageviews", "inventory", "customers"];
+const SUBJECTS = [
+    "orders",
+    "returns",
+    "shipments",
+    "payments",
+    "refunds",
+    "invoices",
+    "sessions",
+    "pageviews",
+    "inventory",
+    "customers",
+];
 const KINDS = ["fact", "agg"];
 /** Warehouse-style table names, 20-30 characters: `fact_orders_daily_2024_q1`. */
 const CANDIDATE_TABLES = KINDS.flatMap((kind) =>
-    SUBJECTS.flatMap((subject) => [2024, 2025].flatMap((year) => [1, 2, 3, 4].map((q) => `${kind}_${subject}_daily_${year}_q${q}`))),
+    SUBJECTS.flatMap((subject) =>
+        [2024, 2025].flatMap((year) => [1, 2, 3, 4].map((q) => `${kind}_${subject}_daily_${year}_q${q}`)),
+    ),
 );
 const TABLES = CANDIDATE_TABLES.slice(0, 100);
 const UNLISTED_TABLE = CANDIDATE_TABLES[150];
 const BUCKETS = [`example-sales-data-${ACCOUNT}`, `example-ops-data-${ACCOUNT}`];
 /** 20 data locations over two buckets. */
-const LOCATIONS = KINDS.flatMap((kind, k) => SUBJECTS.map((subject) => `s3://${BUCKETS[k]}/warehouse/${kind}/${subject}/`));
+const LOCATIONS = KINDS.flatMap((kind, k) =>
+    SUBJECTS.map((subject) => `s3://${BUCKETS[k]}/warehouse/${kind}/${subject}/`),
+);
 
 // The example's own panels read its table orders, which these tables are not: no panels here.
-const manyTables: Variant = { set: { [`${NS}:tables`]: TABLES, [`${NS}:dataLocations`]: LOCATIONS }, unset: [`${NS}:panels`] };
+const manyTables: Variant = {
+    set: { [`${NS}:tables`]: TABLES, [`${NS}:dataLocations`]: LOCATIONS },
+    unset: [`${NS}:panels`],
+};
 
 /**
  * Every (effect, action, resource, condition) a set of policies grants. glue:GetDatabase and
@@ -65,10 +83,17 @@ function grants(policies: PolicyJson[]): string[] {
     return [...out].sort();
 }
 
-function splitPolicies(run: RunResult): { name: string; policyName: string; json: string; policy: PolicyJson }[] {
+function splitPolicies(
+    run: RunResult,
+): { name: string; policyName: string; json: string; policy: PolicyJson }[] {
     return byType(run, POLICY).map((p) => {
         const inputs = raw(run, p.name);
-        return { name: p.name, policyName: String(inputs.name), json: String(inputs.policy), policy: JSON.parse(String(inputs.policy)) as PolicyJson };
+        return {
+            name: p.name,
+            policyName: String(inputs.name),
+            json: String(inputs.policy),
+            policy: JSON.parse(String(inputs.policy)) as PolicyJson,
+        };
     });
 }
 
@@ -106,8 +131,15 @@ describe("source limits: 100 tables and 20 data locations", function () {
 
     it("splits the access policy into several managed policies, each within 6,144 characters", () => {
         const policies = splitPolicies(run);
-        assert.ok(policies.length >= 2 && policies.length <= MANAGED_POLICIES_PER_ROLE, `${policies.length} policies`);
-        for (const p of policies) assert.ok(policySize(p.json) <= POLICY_QUOTAS.managed, `${p.policyName}: ${policySize(p.json)} characters`);
+        assert.ok(
+            policies.length >= 2 && policies.length <= MANAGED_POLICIES_PER_ROLE,
+            `${policies.length} policies`,
+        );
+        for (const p of policies)
+            assert.ok(
+                policySize(p.json) <= POLICY_QUOTAS.managed,
+                `${p.policyName}: ${policySize(p.json)} characters`,
+            );
         assert.deepEqual(
             policies.map((p) => p.policyName),
             policies.map((_, i) => (i === 0 ? `${ROLE_NAME}-Athena` : `${ROLE_NAME}-Athena-${i + 1}`)),
@@ -117,7 +149,8 @@ describe("source limits: 100 tables and 20 data locations", function () {
     });
 
     it("gives every split policy only valid statements (IAM catalog)", async () => {
-        for (const p of splitPolicies(run)) assert.deepEqual(await validatePolicy(p.policy, "managed"), [], p.policyName);
+        for (const p of splitPolicies(run))
+            assert.deepEqual(await validatePolicy(p.policy, "managed"), [], p.policyName);
     });
 
     it("attaches every one of them to the role", () => {
@@ -148,9 +181,23 @@ describe("source limits: 100 tables and 20 data locations", function () {
             [true, "glue:GetTable", table(DATABASE, TABLES[99])],
             [true, "glue:GetDatabase", `${GLUE}:database/${DATABASE}`],
             [true, "s3:GetObject", `arn:aws:s3:::${BUCKETS[0]}/warehouse/fact/orders/part-00000.parquet`],
-            [true, "s3:GetObject", `arn:aws:s3:::${BUCKETS[1]}/warehouse/agg/customers/year=2025/part-00001.parquet`],
-            [true, "s3:ListBucket", `arn:aws:s3:::${BUCKETS[1]}`, { "s3:prefix": "warehouse/agg/inventory/" }],
-            [true, "athena:StartQueryExecution", `arn:aws:athena:${REGION}:${ACCOUNT}:workgroup/grafana`, tagged],
+            [
+                true,
+                "s3:GetObject",
+                `arn:aws:s3:::${BUCKETS[1]}/warehouse/agg/customers/year=2025/part-00001.parquet`,
+            ],
+            [
+                true,
+                "s3:ListBucket",
+                `arn:aws:s3:::${BUCKETS[1]}`,
+                { "s3:prefix": "warehouse/agg/inventory/" },
+            ],
+            [
+                true,
+                "athena:StartQueryExecution",
+                `arn:aws:athena:${REGION}:${ACCOUNT}:workgroup/grafana`,
+                tagged,
+            ],
             [true, "s3:PutObject", `arn:aws:s3:::${RESULTS_BUCKET}/grafana/query-1.csv`],
             [false, "glue:GetTable", table(DATABASE, UNLISTED_TABLE)],
             [false, "glue:GetTable", table("finance", TABLES[0])],
@@ -163,7 +210,11 @@ describe("source limits: 100 tables and 20 data locations", function () {
             for (const principal of [ROLE_ARN, SESSION]) {
                 const bySplit = await identityAllows(split, principal, action, resource, context);
                 assert.equal(bySplit, allowed, `${principal} ${action} ${resource}`);
-                assert.equal(await identityAllows(one, principal, action, resource, context), bySplit, `one policy differs: ${action} ${resource}`);
+                assert.equal(
+                    await identityAllows(one, principal, action, resource, context),
+                    bySplit,
+                    `one policy differs: ${action} ${resource}`,
+                );
             }
         }
     });
@@ -173,24 +224,36 @@ describe("source limits: 100 tables and 20 data locations", function () {
             assert.ok(!p.json.includes(`table/${DATABASE}/*`), `${p.policyName} grants table/${DATABASE}/*`);
             assert.ok(!/:table\/[^"]*\*/.test(p.json), `${p.policyName} has a wildcard table`);
         }
-        const listed = splitPolicies(run).flatMap((p) => grants([p.policy])).filter((g) => g.startsWith("Allow glue:GetTable ") && g.includes(":table/"));
+        const listed = splitPolicies(run)
+            .flatMap((p) => grants([p.policy]))
+            .filter((g) => g.startsWith("Allow glue:GetTable ") && g.includes(":table/"));
         assert.equal(listed.length, 100);
     });
 
     it("splits the same way on a second run", async () => {
         const again = await plan(SOURCE_DIR, manyTables);
-        const shape = (r: RunResult) => splitPolicies(r).map((p) => ({ name: p.name, policyName: p.policyName, json: p.json }));
+        const shape = (r: RunResult) =>
+            splitPolicies(r).map((p) => ({ name: p.name, policyName: p.policyName, json: p.json }));
         assert.deepEqual(shape(again), shape(run));
         assert.deepEqual(byType(again, ATTACHMENT), byType(run, ATTACHMENT));
     });
 
     it("refuses a table list that cannot fit the role's managed policies, with the numbers", async () => {
-        const tables = Array.from({ length: 2000 }, (_, i) => `fact_customer_lifetime_value_by_region_daily_${String(i).padStart(4, "0")}`);
-        const message = await refusal(SOURCE_DIR, { set: { [`${NS}:tables`]: tables, [`${NS}:dataLocations`]: LOCATIONS }, unset: [`${NS}:panels`] });
+        const tables = Array.from(
+            { length: 2000 },
+            (_, i) => `fact_customer_lifetime_value_by_region_daily_${String(i).padStart(4, "0")}`,
+        );
+        const message = await refusal(SOURCE_DIR, {
+            set: { [`${NS}:tables`]: tables, [`${NS}:dataLocations`]: LOCATIONS },
+            unset: [`${NS}:panels`],
+        });
         const needed = /needs (\d+) managed policies/.exec(message);
         assert.ok(needed, message);
         assert.ok(Number(needed[1]) > MANAGED_POLICIES_PER_ROLE, message);
-        assert.ok(message.includes(`more than the ${MANAGED_POLICIES_PER_ROLE} a role may have attached`), message);
+        assert.ok(
+            message.includes(`more than the ${MANAGED_POLICIES_PER_ROLE} a role may have attached`),
+            message,
+        );
         assert.ok(message.includes(`quota ${POLICY_QUOTAS.managed} characters each`), message);
         assert.match(message, /tables: \["\*"\]/, "names the way out");
     });

@@ -11,7 +11,15 @@ import type { RunResult } from "../../../tools/plan/mock/runtime";
 import { SECRET } from "../../../tools/plan/format";
 import { decide } from "../../support/simulate";
 import { WORKSPACE_DIR, byType, configProblems } from "../../support/program";
-import { GRAFANA_ACCOUNT, PlannedSource, ROLE_POLICY_TYPE, planSource, planWorkspace, workspaceVariant, wsKey } from "../../support/workspaceSources";
+import {
+    GRAFANA_ACCOUNT,
+    PlannedSource,
+    ROLE_POLICY_TYPE,
+    planSource,
+    planWorkspace,
+    workspaceVariant,
+    wsKey,
+} from "../../support/workspaceSources";
 
 const CONTACT_POINT = "grafana:alerting/contactPoint:ContactPoint";
 const NOTIFICATION_POLICY = "grafana:alerting/notificationPolicy:NotificationPolicy";
@@ -47,7 +55,10 @@ describe("contact points: the workspace role's right to publish", () => {
         const policy = publishAlertsPolicy([TOPIC]).toJSON();
         assert.equal(await publish(policy, TOPIC), "Allowed");
         assert.equal(await publish(policy, OTHER_TOPIC), "ImplicitlyDenied");
-        assert.equal(await publish(policy, "arn:aws:sns:eu-west-1:444455556666:sales-alerts"), "ImplicitlyDenied");
+        assert.equal(
+            await publish(policy, "arn:aws:sns:eu-west-1:444455556666:sales-alerts"),
+            "ImplicitlyDenied",
+        );
         assert.equal(await publish(policy, TOPIC, "sns:Subscribe"), "ImplicitlyDenied");
         assert.equal(await publish(policy, TOPIC, "sns:SetTopicAttributes"), "ImplicitlyDenied");
     });
@@ -58,33 +69,56 @@ describe("contact points: the workspace planned with them", () => {
     let hr: PlannedSource;
     let run: RunResult;
     const variant = (set: Record<string, unknown>) => ({
-        set: { [wsKey("contactPoints")]: CONTACT_POINTS, [wsKey("contactPointSecrets")]: SECRETS, [wsKey("teams")]: TEAMS, ...set },
+        set: {
+            [wsKey("contactPoints")]: CONTACT_POINTS,
+            [wsKey("contactPointSecrets")]: SECRETS,
+            [wsKey("teams")]: TEAMS,
+            ...set,
+        },
         secretKeys: [wsKey("contactPointSecrets")],
     });
 
     before(async () => {
-        sales = await planSource({ stack: "organization/grafana-athena-source/sales", account: "222233334444", label: "Sales", teams: ["sales-analysts"] });
-        hr = await planSource({ stack: "organization/grafana-athena-source/hr", account: "444455556666", label: "HR" });
+        sales = await planSource({
+            stack: "organization/grafana-athena-source/sales",
+            account: "222233334444",
+            label: "Sales",
+            teams: ["sales-analysts"],
+        });
+        hr = await planSource({
+            stack: "organization/grafana-athena-source/hr",
+            account: "444455556666",
+            label: "HR",
+        });
         run = await planWorkspace([sales], variant({}));
     });
 
     it("creates each contact point, SNS with the workspace role's credentials", () => {
         const cps = byType(run, CONTACT_POINT);
-        assert.deepEqual(cps.map((c) => c.inputs.name).sort(), ["finance-pager", "ops-slack", "sales-oncall"]);
+        assert.deepEqual(cps.map((c) => c.inputs.name).sort(), [
+            "finance-pager",
+            "ops-slack",
+            "sales-oncall",
+        ]);
         const sns = cps.find((c) => c.inputs.name === "sales-oncall")!;
         assert.deepEqual(sns.inputs.sns, [{ topic: TOPIC, authProvider: "default" }]);
     });
 
     it("keeps the Slack URL and the PagerDuty key secret: never in the plan in clear", () => {
         const text = JSON.stringify(run.plan);
-        assert.ok(!text.includes(SLACK_URL) && !text.includes(PD_KEY), "a contact point secret is in the plan in clear");
+        assert.ok(
+            !text.includes(SLACK_URL) && !text.includes(PD_KEY),
+            "a contact point secret is in the plan in clear",
+        );
         assert.ok(text.includes(SECRET));
         const raw = JSON.stringify(run.rawInputs);
         assert.ok(raw.includes(SLACK_URL) && raw.includes(PD_KEY), "the secrets reach the contact points");
     });
 
     it("allows the workspace role sns:Publish on exactly the SNS topics, in its own inline policy", async () => {
-        const policies = byType(run, ROLE_POLICY_TYPE).filter((p) => String(p.inputs.name).startsWith("GrafanaAthenaPublishAlerts"));
+        const policies = byType(run, ROLE_POLICY_TYPE).filter((p) =>
+            String(p.inputs.name).startsWith("GrafanaAthenaPublishAlerts"),
+        );
         assert.equal(policies.length, 1);
         const doc = JSON.parse(String(run.rawInputs[policies[0].name].policy)) as PolicyJson;
         assert.equal(await publish(doc, TOPIC), "Allowed");
@@ -95,7 +129,9 @@ describe("contact points: the workspace planned with them", () => {
         const [policy, ...more] = byType(run, NOTIFICATION_POLICY);
         assert.equal(more.length, 0);
         assert.equal(policy.inputs.contactPoint, "grafana-default-email");
-        const routes = (policy.inputs.policies as { contactPoint: string; matchers: unknown[] }[]).map((p) => [p.contactPoint, p.matchers]);
+        const routes = (policy.inputs.policies as { contactPoint: string; matchers: unknown[] }[]).map(
+            (p) => [p.contactPoint, p.matchers],
+        );
         assert.deepEqual(routes, [
             ["sales-oncall", [{ label: "team", match: "=", value: "sales-analysts" }]],
             ["ops-slack", [{ label: "team", match: "=", value: "ops" }]],
@@ -107,11 +143,16 @@ describe("contact points: the workspace planned with them", () => {
         const bare = await planWorkspace([hr], {});
         assert.equal(byType(bare, NOTIFICATION_POLICY).length, 0);
         assert.equal(byType(bare, CONTACT_POINT).length, 0);
-        assert.ok(!byType(bare, ROLE_POLICY_TYPE).some((p) => String(p.inputs.name).startsWith("GrafanaAthenaPublishAlerts")));
+        assert.ok(
+            !byType(bare, ROLE_POLICY_TYPE).some((p) =>
+                String(p.inputs.name).startsWith("GrafanaAthenaPublishAlerts"),
+            ),
+        );
     });
 
     it("refuses every bad setting in one line naming the key, never showing a secret", async () => {
-        const problems = (set: Record<string, unknown>) => configProblems(WORKSPACE_DIR, workspaceVariant([sales], variant(set)));
+        const problems = (set: Record<string, unknown>) =>
+            configProblems(WORKSPACE_DIR, workspaceVariant([sales], variant(set)));
         const one = async (set: Record<string, unknown>, key: string, pattern: RegExp) => {
             const ps = await problems(set);
             assert.equal(ps.length, 1, ps.join("\n"));
@@ -119,14 +160,50 @@ describe("contact points: the workspace planned with them", () => {
             assert.match(ps[0], pattern);
             assert.ok(!ps[0].includes(SLACK_URL) && !ps[0].includes(PD_KEY) && !ps[0].includes("\n"));
         };
-        await one({ [wsKey("teams")]: [{ name: "a", contactPoint: "nowhere" }] }, "teams", /contact point "nowhere"/);
-        await one({ [wsKey("contactPointSecrets")]: { "ops-slack": SLACK_URL } }, "contactPointSecrets", /no secret for the pagerduty contact point "finance-pager"/);
-        await one({ [wsKey("contactPointSecrets")]: { ...SECRETS, "sales-oncall": "x" } }, "contactPointSecrets", /"sales-oncall".*SNS/);
-        await one({ [wsKey("contactPointSecrets")]: { ...SECRETS, ghost: "x" } }, "contactPointSecrets", /"ghost".*no contact point/);
-        await one({ [wsKey("contactPoints")]: [...CONTACT_POINTS, { name: "t", type: "sns", topicArn: "arn:aws:sns:eu-west-1:111122223333:*" }] }, "contactPoints", /SNS topic ARN/);
-        await one({ [wsKey("contactPoints")]: [...CONTACT_POINTS, CONTACT_POINTS[0]] }, "contactPoints", /twice/);
-        await one({ [wsKey("contactPoints")]: [...CONTACT_POINTS, { name: "x", type: "email" }] }, "contactPoints", /sns\|slack\|pagerduty\|webhook/);
-        const plain = await configProblems(WORKSPACE_DIR, workspaceVariant([sales], { ...variant({}), secretKeys: [] }));
+        await one(
+            { [wsKey("teams")]: [{ name: "a", contactPoint: "nowhere" }] },
+            "teams",
+            /contact point "nowhere"/,
+        );
+        await one(
+            { [wsKey("contactPointSecrets")]: { "ops-slack": SLACK_URL } },
+            "contactPointSecrets",
+            /no secret for the pagerduty contact point "finance-pager"/,
+        );
+        await one(
+            { [wsKey("contactPointSecrets")]: { ...SECRETS, "sales-oncall": "x" } },
+            "contactPointSecrets",
+            /"sales-oncall".*SNS/,
+        );
+        await one(
+            { [wsKey("contactPointSecrets")]: { ...SECRETS, ghost: "x" } },
+            "contactPointSecrets",
+            /"ghost".*no contact point/,
+        );
+        await one(
+            {
+                [wsKey("contactPoints")]: [
+                    ...CONTACT_POINTS,
+                    { name: "t", type: "sns", topicArn: "arn:aws:sns:eu-west-1:111122223333:*" },
+                ],
+            },
+            "contactPoints",
+            /SNS topic ARN/,
+        );
+        await one(
+            { [wsKey("contactPoints")]: [...CONTACT_POINTS, CONTACT_POINTS[0]] },
+            "contactPoints",
+            /twice/,
+        );
+        await one(
+            { [wsKey("contactPoints")]: [...CONTACT_POINTS, { name: "x", type: "email" }] },
+            "contactPoints",
+            /sns\|slack\|pagerduty\|webhook/,
+        );
+        const plain = await configProblems(
+            WORKSPACE_DIR,
+            workspaceVariant([sales], { ...variant({}), secretKeys: [] }),
+        );
         assert.equal(plain.length, 1, plain.join("\n"));
         assert.match(plain[0], /contactPointSecrets: must be set as a secret/);
         assert.ok(!plain[0].includes(SLACK_URL));

@@ -5,7 +5,10 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import * as pulumi from "@pulumi/pulumi";
-import { DataSourceHealthCheck, HEALTH_CHECK_TYPE } from "../../../components/workspace/dataSourceHealthCheck";
+import {
+    DataSourceHealthCheck,
+    HEALTH_CHECK_TYPE,
+} from "../../../components/workspace/dataSourceHealthCheck";
 import { FAKE_GRAFANA_VERSIONS, FakeGrafana, withGrafana } from "../../support/fakeGrafana";
 
 const TOKEN = "glsa_mock_secret_token_9f8e7d";
@@ -48,7 +51,10 @@ describe("DataSourceHealthCheck (mocks)", () => {
         assert.equal(r.inputs.dataSourceVersion, "3");
         assert.equal(r.inputs.sourceStack, "org/infra-account-b/prod");
         // Under mocks a secret input arrives in its wire envelope: proof it was wrapped with pulumi.secret.
-        assert.deepEqual(r.inputs.token, { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value: TOKEN });
+        assert.deepEqual(r.inputs.token, {
+            "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270",
+            value: TOKEN,
+        });
         const text = r.inputs.__provider as string;
         assert.equal(typeof text, "string");
         assert.ok(text.includes("exports.handler"));
@@ -75,7 +81,9 @@ describe("DataSourceHealthCheck (mocks)", () => {
                             const bumped = await p.diff(created.id, created.outs, { ...news, dataSourceVersion: "4" });
                             process.stdout.write(JSON.stringify({ created, same, bumped }));
                         })().catch((e) => { console.error(e); process.exit(1); });`;
-                    const { stdout } = await promisify(execFile)(process.execPath, ["-e", script], { cwd: dir });
+                    const { stdout } = await promisify(execFile)(process.execPath, ["-e", script], {
+                        cwd: dir,
+                    });
                     const out = JSON.parse(stdout);
                     assert.equal(out.created.outs.message, "Data source is working");
                     assert.equal(out.created.outs.token, undefined);

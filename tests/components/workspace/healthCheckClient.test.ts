@@ -1,7 +1,12 @@
 import { strict as assert } from "node:assert";
 import * as http from "node:http";
 import { AddressInfo } from "node:net";
-import { checkDataSourceHealth, formatHealthFailure, hintFor, HealthCheckRequest } from "../../../components/workspace/healthCheckClient";
+import {
+    checkDataSourceHealth,
+    formatHealthFailure,
+    hintFor,
+    HealthCheckRequest,
+} from "../../../components/workspace/healthCheckClient";
 
 const TOKEN = "glsa_test_token_123";
 
@@ -52,10 +57,15 @@ describe("checkDataSourceHealth against a local fake Grafana", () => {
                     return reply(res, 404, { message: "Data source not found" });
                 case "echo":
                     // A proxy that repeats the request's headers in its error.
-                    return reply(res, 400, { status: "ERROR", message: `denied: authorization: ${req.headers.authorization}; token ${TOKEN}; other glsa_abcDEF012_9f` });
+                    return reply(res, 400, {
+                        status: "ERROR",
+                        message: `denied: authorization: ${req.headers.authorization}; token ${TOKEN}; other glsa_abcDEF012_9f`,
+                    });
                 case "echo-text": {
                     res.writeHead(500, { "Content-Type": "text/plain" });
-                    return res.end(`upstream failed for request with Authorization=${req.headers.authorization}`);
+                    return res.end(
+                        `upstream failed for request with Authorization=${req.headers.authorization}`,
+                    );
                 }
                 case "slow": {
                     const t = setTimeout(() => reply(res, 200, { status: "OK", message: "late" }), 400);
@@ -73,7 +83,10 @@ describe("checkDataSourceHealth against a local fake Grafana", () => {
                     const n = (flakyCount.get("denied-then-slow") ?? 0) + 1;
                     flakyCount.set("denied-then-slow", n);
                     if (n === 1) return reply(res, 400, { status: "ERROR", message: ASSUME_DENIED });
-                    const t = setTimeout(() => reply(res, 400, { status: "ERROR", message: ASSUME_DENIED }), 2000);
+                    const t = setTimeout(
+                        () => reply(res, 400, { status: "ERROR", message: ASSUME_DENIED }),
+                        2000,
+                    );
                     res.on("close", () => clearTimeout(t));
                     return;
                 }
@@ -140,7 +153,14 @@ describe("checkDataSourceHealth against a local fake Grafana", () => {
         assert.match(r.hint ?? "", /grafanaRoleArn/);
         assert.ok(r.attempts >= 1, "propagation-like denials are retried within the deadline");
         const text = formatHealthFailure(r, req("assume"));
-        for (const part of ["athena-assume", "uid assume", "org/infra-account-b/prod", "HTTP 400", ASSUME_DENIED, "external ID"]) {
+        for (const part of [
+            "athena-assume",
+            "uid assume",
+            "org/infra-account-b/prod",
+            "HTTP 400",
+            ASSUME_DENIED,
+            "external ID",
+        ]) {
             assert.ok(text.includes(part), `missing ${part} in: ${text}`);
         }
     });

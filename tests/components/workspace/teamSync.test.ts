@@ -7,7 +7,13 @@ import assert from "node:assert/strict";
 import { workspaceSettings } from "../../../shared/config/workspace";
 import { accessChanges, accessTable } from "../../../tools/plan/access";
 import { WORKSPACE_DIR, byType, configProblems } from "../../support/program";
-import { PlannedSource, planSource, planWorkspace, workspaceVariant, wsKey } from "../../support/workspaceSources";
+import {
+    PlannedSource,
+    planSource,
+    planWorkspace,
+    workspaceVariant,
+    wsKey,
+} from "../../support/workspaceSources";
 
 const TEAM = "grafana:oss/team:Team";
 const GROUP = "9a6731e4-1051-70a9-2f5b-5c3a1c1e0c11";
@@ -19,21 +25,55 @@ describe("teams from the identity provider: the groups key", () => {
     };
 
     it("takes Identity Center group IDs and SAML group names, with or without members", () => {
-        assert.deepEqual(problems([{ name: "a", groups: [GROUP, "CN=Sales Analysts,OU=Groups"] }, { name: "b", groups: [GROUP], members: ["x@example.com"] }]), []);
-        const parsed = workspaceSettings.parse({ workspaceId: "g-0123456789", sources: [], teams: [{ name: "a", groups: [GROUP] }] });
+        assert.deepEqual(
+            problems([
+                { name: "a", groups: [GROUP, "CN=Sales Analysts,OU=Groups"] },
+                { name: "b", groups: [GROUP], members: ["x@example.com"] },
+            ]),
+            [],
+        );
+        const parsed = workspaceSettings.parse({
+            workspaceId: "g-0123456789",
+            sources: [],
+            teams: [{ name: "a", groups: [GROUP] }],
+        });
         assert.deepEqual(parsed.teams[0].groups, [GROUP]);
     });
 
     it("refuses duplicates after folding, unbounded lists and lengths, and odd characters, naming the key", () => {
-        assert.deepEqual(problems([{ name: "a", groups: ["Sales", "sales"] }]), ["teams.0.groups: lists a group twice (compared without case)"]);
-        assert.deepEqual(problems([{ name: "a", groups: ["ｓales", "sales"] }]), ["teams.0.groups: lists a group twice (compared without case)"]);
-        assert.deepEqual(problems([{ name: "a", groups: Array.from({ length: 101 }, (_, i) => `g${i}`) }]), ["teams.0.groups: must list at most 100 groups"]);
-        assert.match(problems([{ name: "a", groups: ["x".repeat(191)] }])[0], /^teams\.0\.groups\.0: must be at most 190 characters/);
-        assert.match(problems([{ name: "a", groups: [""] }])[0], /^teams\.0\.groups\.0: must be an IAM Identity Center group ID or a SAML group name/);
-        assert.match(problems([{ name: "a", groups: ["a\nb"] }])[0], /^teams\.0\.groups\.0: must be one line/);
-        assert.match(problems([{ name: "a", groups: ["sa\u200bles"] }])[0], /^teams\.0\.groups\.0: must not hold invisible characters/);
-        assert.match(problems([{ name: "a", groups: [" sales"] }])[0], /^teams\.0\.groups\.0: must not start or end with a space/);
-        assert.match(problems([{ name: "a", groups: "sales" }])[0], /^teams\.0\.groups: must be a list of IAM Identity Center group IDs or SAML group names/);
+        assert.deepEqual(problems([{ name: "a", groups: ["Sales", "sales"] }]), [
+            "teams.0.groups: lists a group twice (compared without case)",
+        ]);
+        assert.deepEqual(problems([{ name: "a", groups: ["ｓales", "sales"] }]), [
+            "teams.0.groups: lists a group twice (compared without case)",
+        ]);
+        assert.deepEqual(problems([{ name: "a", groups: Array.from({ length: 101 }, (_, i) => `g${i}`) }]), [
+            "teams.0.groups: must list at most 100 groups",
+        ]);
+        assert.match(
+            problems([{ name: "a", groups: ["x".repeat(191)] }])[0],
+            /^teams\.0\.groups\.0: must be at most 190 characters/,
+        );
+        assert.match(
+            problems([{ name: "a", groups: [""] }])[0],
+            /^teams\.0\.groups\.0: must be an IAM Identity Center group ID or a SAML group name/,
+        );
+        assert.match(
+            problems([{ name: "a", groups: ["a\nb"] }])[0],
+            /^teams\.0\.groups\.0: must be one line/,
+        );
+        assert.match(
+            problems([{ name: "a", groups: ["sa\u200bles"] }])[0],
+            /^teams\.0\.groups\.0: must not hold invisible characters/,
+        );
+        assert.match(
+            problems([{ name: "a", groups: [" sales"] }])[0],
+            /^teams\.0\.groups\.0: must not start or end with a space/,
+        );
+        assert.match(
+            problems([{ name: "a", groups: "sales" }])[0],
+            /^teams\.0\.groups: must be a list of IAM Identity Center group IDs or SAML group names/,
+        );
         assert.match(problems([{ name: "a", groups: [7] }])[0], /^teams\.0\.groups\.0: /);
         assert.deepEqual(problems([{ name: "a", existing: true, groups: [GROUP] }]), [
             "teams.0.groups: must be left out for an existing team: its team sync is managed where the team is",
@@ -45,12 +85,19 @@ describe("teams from the identity provider: the workspace planned", function () 
     this.timeout(60_000);
     let ops: PlannedSource;
     before(async () => {
-        ops = await planSource({ stack: "organization/grafana-athena-source/ops", account: "333344445555", label: "Ops", teams: ["finance"] });
+        ops = await planSource({
+            stack: "organization/grafana-athena-source/ops",
+            account: "333344445555",
+            label: "Ops",
+            teams: ["finance"],
+        });
     });
     const withTeams = (teams: unknown) => planWorkspace([ops], { set: { [wsKey("teams")]: teams } });
 
     it("syncs the team from its groups through teamSync, sorted and whole; members by email stay possible", async () => {
-        const run = await withTeams([{ name: "finance", groups: ["ops", GROUP], members: ["ana@example.com"] }]);
+        const run = await withTeams([
+            { name: "finance", groups: ["ops", GROUP], members: ["ana@example.com"] },
+        ]);
         const [team] = byType(run, TEAM);
         assert.deepEqual(team.inputs.teamSync, { groups: [GROUP, "ops"] });
         assert.deepEqual(team.inputs.members, ["ana@example.com"]);
@@ -65,12 +112,20 @@ describe("teams from the identity provider: the workspace planned", function () 
         assert.equal(row.principal, `team finance (groups ${GROUP})`);
         assert.deepEqual(row.dataSources, ["Ops"]);
         const changes = accessChanges(before.plan, after.plan);
-        assert.ok(changes.includes(`+ team finance (groups ${GROUP}, ops) may query "Ops"`), changes.join("\n"));
+        assert.ok(
+            changes.includes(`+ team finance (groups ${GROUP}, ops) may query "Ops"`),
+            changes.join("\n"),
+        );
         assert.ok(changes.includes(`- team finance (groups ${GROUP}) may query "Ops"`), changes.join("\n"));
     });
 
     it("refuses a bad groups key before planning, naming it", async () => {
-        const problems = await configProblems(WORKSPACE_DIR, workspaceVariant([ops], { set: { [wsKey("teams")]: [{ name: "finance", groups: ["a", "A"] }] } }));
-        assert.deepEqual(problems, ["grafana-athena-workspace:teams[0].groups: lists a group twice (compared without case)"]);
+        const problems = await configProblems(
+            WORKSPACE_DIR,
+            workspaceVariant([ops], { set: { [wsKey("teams")]: [{ name: "finance", groups: ["a", "A"] }] } }),
+        );
+        assert.deepEqual(problems, [
+            "grafana-athena-workspace:teams[0].groups: lists a group twice (compared without case)",
+        ]);
     });
 });

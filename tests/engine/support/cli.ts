@@ -26,7 +26,9 @@ export function cliBin(): string {
         const found = spawnSync("bash", [script], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
         const folder = found.stdout.trim().split("\n").pop() ?? "";
         if (found.status !== 0 || !fs.existsSync(path.join(folder, "pulumi"))) {
-            throw new Error(`tools/dev/pulumi-cli.sh found no Pulumi CLI (exit ${found.status}); set PULUMI_CLI_BIN to the folder of yours`);
+            throw new Error(
+                `tools/dev/pulumi-cli.sh found no Pulumi CLI (exit ${found.status}); set PULUMI_CLI_BIN to the folder of yours`,
+            );
         }
         return folder;
     }
@@ -36,10 +38,21 @@ export function cliBin(): string {
 }
 
 /** Runs `pulumi args...` in `cwd` with `env`; resolves when it ends, or kills it at the deadline. */
-export function pulumi(bin: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, deadlineMs = 600_000): Promise<Run> {
+export function pulumi(
+    bin: string,
+    args: string[],
+    cwd: string,
+    env: NodeJS.ProcessEnv,
+    deadlineMs = 600_000,
+): Promise<Run> {
     const command = `pulumi ${args.join(" ")}`;
     return new Promise((resolve) => {
-        const child = spawn(path.join(bin, "pulumi"), args, { cwd, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+        const child = spawn(path.join(bin, "pulumi"), args, {
+            cwd,
+            env,
+            detached: true,
+            stdio: ["ignore", "pipe", "pipe"],
+        });
         let stdout = "";
         let stderr = "";
         child.stdout.on("data", (c) => (stdout += c));

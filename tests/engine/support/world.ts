@@ -39,10 +39,29 @@ const TOKEN_TYPE = "aws:grafana/workspaceServiceAccountToken:WorkspaceServiceAcc
 function certificate(dir: string): { key: string; cert: string; certFile: string } {
     const keyFile = path.join(dir, "grafana.key");
     const certFile = path.join(dir, "grafana.pem");
-    execFileSync("openssl", [
-        "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",
-        "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", keyFile, "-out", certFile,
-    ], { stdio: "pipe" });
+    execFileSync(
+        "openssl",
+        [
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+            "-keyout",
+            keyFile,
+            "-out",
+            certFile,
+        ],
+        { stdio: "pipe" },
+    );
     return { key: fs.readFileSync(keyFile, "utf8"), cert: fs.readFileSync(certFile, "utf8"), certFile };
 }
 
@@ -54,7 +73,10 @@ export const SANDBOX = process.env.GRAFANA_ATHENA_ENGINE_SANDBOX === "1";
 /** A sandbox setting, or a one-line refusal naming the variable. */
 export function sandboxSetting(name: string): string {
     const value = process.env[name];
-    if (!value) throw new Error(`GRAFANA_ATHENA_ENGINE_SANDBOX=1 needs ${name} (docs/deploying.md, "Engine tests against a sandbox")`);
+    if (!value)
+        throw new Error(
+            `GRAFANA_ATHENA_ENGINE_SANDBOX=1 needs ${name} (docs/deploying.md, "Engine tests against a sandbox")`,
+        );
     return value;
 }
 
@@ -76,9 +98,16 @@ export class EngineWorld {
         const tls = certificate(this.root);
         // The system's roots and this run's certificate: the programs' Node.js trusts both.
         const trusted = path.join(this.root, "trusted.pem");
-        const system = process.env.NODE_EXTRA_CA_CERTS && fs.existsSync(process.env.NODE_EXTRA_CA_CERTS) ? fs.readFileSync(process.env.NODE_EXTRA_CA_CERTS, "utf8") : "";
+        const system =
+            process.env.NODE_EXTRA_CA_CERTS && fs.existsSync(process.env.NODE_EXTRA_CA_CERTS)
+                ? fs.readFileSync(process.env.NODE_EXTRA_CA_CERTS, "utf8")
+                : "";
         fs.writeFileSync(trusted, `${system}\n${tls.cert}`);
-        this.grafana = new FakeGrafana(null, { tls, keepsObjects: true, token: (t) => this.validTokens().includes(t) });
+        this.grafana = new FakeGrafana(null, {
+            tls,
+            keepsObjects: true,
+            token: (t) => this.validTokens().includes(t),
+        });
         const home = path.join(this.root, "home");
         this.env = {
             PATH: `${this.bin}${path.delimiter}${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH ?? ""}`,
@@ -88,7 +117,9 @@ export class EngineWorld {
             // Python's installer (the Python example's virtual environment) and the machine's TLS roots.
             ...passThrough(/^(PIP_|PYENV_ROOT$|SSL_CERT_|REQUESTS_CA_BUNDLE$|npm_config_registry$)/),
             // A sandbox run uses the real plugins the user installed (or lets the CLI fetch them).
-            ...(SANDBOX ? passThrough(/^(AWS_|PULUMI_HOME$)/) : { PULUMI_HOME: home, PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true" }),
+            ...(SANDBOX
+                ? passThrough(/^(AWS_|PULUMI_HOME$)/)
+                : { PULUMI_HOME: home, PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true" }),
             PULUMI_BACKEND_URL: `file://${path.join(this.root, "backend")}`,
             PULUMI_CONFIG_PASSPHRASE: randomBytes(24).toString("hex"),
             PULUMI_SKIP_UPDATE_CHECK: "true",
@@ -105,19 +136,29 @@ export class EngineWorld {
         if (!this.standIn) return;
         await this.grafana.start();
         const port = new URL(this.grafana.url).port;
-        const workspaces = Object.fromEntries(Object.entries(seed.workspaces ?? {}).map(([id, w]) => [id, { ...w, endpoint: `127.0.0.1:${port}` }]));
+        const workspaces = Object.fromEntries(
+            Object.entries(seed.workspaces ?? {}).map(([id, w]) => [
+                id,
+                { ...w, endpoint: `127.0.0.1:${port}` },
+            ]),
+        );
         writeJson(path.join(this.worldDir, "seed.json"), { ...seed, workspaces });
         writeJson(path.join(this.worldDir, "aws.json"), holdings);
         installStandIns(REPO, path.join(this.root, "plugins"), path.join(this.bin, "pulumi"), this.env);
     }
 
     private credentialsOf(side: Side): NodeJS.ProcessEnv {
-        return this.standIn ? { [ACCOUNT_ENV]: this.credentials[side] } : { AWS_PROFILE: this.credentials[side] };
+        return this.standIn
+            ? { [ACCOUNT_ENV]: this.credentials[side] }
+            : { AWS_PROFILE: this.credentials[side] };
     }
 
     /** Runs `pulumi args...` as a process in a folder of the copy, with the credentials of `side`. */
     async run(folder: string, side: Side, args: string[]): Promise<Run> {
-        const r = await pulumi(this.bin, [...args, "--non-interactive"], path.join(this.repo.root, folder), { ...this.env, ...this.credentialsOf(side) });
+        const r = await pulumi(this.bin, [...args, "--non-interactive"], path.join(this.repo.root, folder), {
+            ...this.env,
+            ...this.credentialsOf(side),
+        });
         this.runs.push(r);
         return r;
     }
@@ -125,7 +166,9 @@ export class EngineWorld {
     /** Whether the CLI has a language host of its own for `language` (beside it, or on PATH). */
     hasLanguageHost(language: "nodejs" | "python" | "yaml"): boolean {
         const name = `pulumi-language-${language}`;
-        return [this.bin, ...(process.env.PATH ?? "").split(path.delimiter)].some((d) => d !== "" && fs.existsSync(path.join(d, name)));
+        return [this.bin, ...(process.env.PATH ?? "").split(path.delimiter)].some(
+            (d) => d !== "" && fs.existsSync(path.join(d, name)),
+        );
     }
 
     /**
@@ -135,7 +178,8 @@ export class EngineWorld {
     async stack(folder: string, side: Side, name: string): Promise<EngineStack> {
         const dir = path.join(this.repo.root, folder);
         const program = async () => {
-            for (const key of Object.keys(require.cache)) if (key.startsWith(this.repo.root + path.sep)) delete require.cache[key];
+            for (const key of Object.keys(require.cache))
+                if (key.startsWith(this.repo.root + path.sep)) delete require.cache[key];
             // eslint-disable-next-line @typescript-eslint/no-require-imports
             return require(path.join(dir, "index.ts"));
         };
@@ -150,9 +194,15 @@ export class EngineWorld {
             program,
             pulumiCommand,
             pulumiHome: this.env.PULUMI_HOME,
-            envVars: Object.fromEntries(Object.entries({ ...this.env, ...this.credentialsOf(side) }).filter(([, v]) => v !== undefined)) as Record<string, string>,
+            envVars: Object.fromEntries(
+                Object.entries({ ...this.env, ...this.credentialsOf(side) }).filter(
+                    ([, v]) => v !== undefined,
+                ),
+            ) as Record<string, string>,
         });
-        const stack = (await workspace.listStacks()).some((s) => s.name === name) ? await Stack.select(name, workspace) : await Stack.create(name, workspace);
+        const stack = (await workspace.listStacks()).some((s) => s.name === name)
+            ? await Stack.select(name, workspace)
+            : await Stack.create(name, workspace);
         return new EngineStack(stack, this.runs);
     }
 
@@ -174,7 +224,9 @@ export class EngineWorld {
     private validTokens(): string[] {
         let clock = Date.now();
         try {
-            clock = Date.parse(JSON.parse(fs.readFileSync(path.join(this.worldDir, "clock.json"), "utf8")).now);
+            clock = Date.parse(
+                JSON.parse(fs.readFileSync(path.join(this.worldDir, "clock.json"), "utf8")).now,
+            );
         } catch {
             // no clock set: real time
         }
@@ -201,7 +253,10 @@ export class EngineStack {
     ) {}
 
     /** Runs one operation; `steps` are its step operations by resource name, in order. */
-    private async op<T>(command: string, body: (onOutput: (s: string) => void, onEvent: (e: EngineEvent) => void) => Promise<T>): Promise<{ result: T; steps: Map<string, string[]> }> {
+    private async op<T>(
+        command: string,
+        body: (onOutput: (s: string) => void, onEvent: (e: EngineEvent) => void) => Promise<T>,
+    ): Promise<{ result: T; steps: Map<string, string[]> }> {
         let stdout = "";
         const steps = new Map<string, string[]>();
         const onEvent = (e: EngineEvent) => {
@@ -212,13 +267,17 @@ export class EngineStack {
             }
             // A refresh that found a resource's outputs changed says so when the step ends.
             const done = e.resOutputsEvent?.metadata;
-            if (done?.op === "refresh" && JSON.stringify(done.old?.outputs ?? {}) !== JSON.stringify(done.new?.outputs ?? {})) {
+            if (
+                done?.op === "refresh" &&
+                JSON.stringify(done.old?.outputs ?? {}) !== JSON.stringify(done.new?.outputs ?? {})
+            ) {
                 const name = done.urn.split("::").pop()!;
                 steps.set(name, [...(steps.get(name) ?? []), "refresh changed"]);
             }
             // What a user can see: every event but the SDK's debug diagnostics, which hold the
             // RegisterResource responses unmasked (docs/deploying.md, "Secrets").
-            if ((e.diagnosticEvent?.severity as string | undefined) !== "debug") stdout += `${JSON.stringify(e)}\n`;
+            if ((e.diagnosticEvent?.severity as string | undefined) !== "debug")
+                stdout += `${JSON.stringify(e)}\n`;
         };
         try {
             const result = await body((s) => (stdout += s), onEvent);
@@ -253,8 +312,14 @@ export class EngineStack {
      */
     async exported(): Promise<{ resources: Map<string, { type: string; id?: string; urn: string }> }> {
         const deployment = await this.stack.exportStack();
-        const list = ((deployment.deployment as { resources?: { urn: string; type: string; id?: string }[] }).resources ?? []);
-        return { resources: new Map(list.map((r) => [r.urn.split("::").pop()!, { type: r.type, id: r.id, urn: r.urn }])) };
+        const list =
+            (deployment.deployment as { resources?: { urn: string; type: string; id?: string }[] })
+                .resources ?? [];
+        return {
+            resources: new Map(
+                list.map((r) => [r.urn.split("::").pop()!, { type: r.type, id: r.id, urn: r.urn }]),
+            ),
+        };
     }
 
     async setConfig(key: string, value: string): Promise<void> {

@@ -5,7 +5,11 @@
 import assert from "node:assert/strict";
 import { MAX_DEPTH, jsonTextDepth, rawValueProblem, valueDepth } from "../../../shared/config/bounds";
 import { ConfigError, parseOrThrow } from "../../../shared/config/problems";
-import { ADMINISTRATOR_ROLE_PATTERNS, administratorRoleArnProblem, administratorRoleProblem } from "../../../shared/iam/administratorRoles";
+import {
+    ADMINISTRATOR_ROLE_PATTERNS,
+    administratorRoleArnProblem,
+    administratorRoleProblem,
+} from "../../../shared/iam/administratorRoles";
 import { INVISIBLE, sameName } from "../../../shared/naming";
 import { SUPPORTED_REGIONS, isKnownRegion } from "../../../shared/partition";
 import { keyPrefixProblem, parseS3Location } from "../../../shared/s3";
@@ -51,8 +55,14 @@ describe("config rules", () => {
             SOURCE_NAMESPACE,
         );
         assert.equal(found.length, 2, found.join("\n"));
-        assert.match(found.find((p) => p.startsWith("grafana-athena-source:lakeFormation:"))!, /true or false/);
-        assert.match(found.find((p) => p.startsWith("grafana-athena-source:grafanaRoleArn:"))!, /belongs to account 999988887777/);
+        assert.match(
+            found.find((p) => p.startsWith("grafana-athena-source:lakeFormation:"))!,
+            /true or false/,
+        );
+        assert.match(
+            found.find((p) => p.startsWith("grafana-athena-source:grafanaRoleArn:"))!,
+            /belongs to account 999988887777/,
+        );
     });
 
     it("reports grafanaUrl without grafanaAuth together with an unknown panel type", () => {
@@ -66,35 +76,73 @@ describe("config rules", () => {
             },
             WORKSPACE_NAMESPACE,
         );
-        assert.ok(found.some((p) => p.startsWith("grafana-athena-workspace:grafanaAuth: is required when grafanaUrl is set")), found.join("\n"));
-        assert.ok(found.some((p) => p.startsWith("grafana-athena-workspace:dashboard.panels[0].type: must be one of barchart, gauge, stat")), found.join("\n"));
+        assert.ok(
+            found.some((p) =>
+                p.startsWith("grafana-athena-workspace:grafanaAuth: is required when grafanaUrl is set"),
+            ),
+            found.join("\n"),
+        );
+        assert.ok(
+            found.some((p) =>
+                p.startsWith(
+                    "grafana-athena-workspace:dashboard.panels[0].type: must be one of barchart, gauge, stat",
+                ),
+            ),
+            found.join("\n"),
+        );
     });
 
     it("names the full path in the root project, for a cross-key mistake too", () => {
         const found = problems(
             rootSettings,
             {
-                source: { ...source, region: "eu-west-1", lakeFormation: "yes", grafanaRoleArn: "arn:aws:iam::999988887777:role/Other" },
+                source: {
+                    ...source,
+                    region: "eu-west-1",
+                    lakeFormation: "yes",
+                    grafanaRoleArn: "arn:aws:iam::999988887777:role/Other",
+                },
                 workspace: { region: "eu-west-1", workspaceId: "g-0123456789" },
             },
             "grafana-athena",
         );
-        assert.ok(found.some((p) => p.startsWith("grafana-athena:source.grafanaRoleArn: belongs to account")), found.join("\n"));
-        assert.ok(found.some((p) => p.startsWith("grafana-athena:source.lakeFormation:")), found.join("\n"));
+        assert.ok(
+            found.some((p) => p.startsWith("grafana-athena:source.grafanaRoleArn: belongs to account")),
+            found.join("\n"),
+        );
+        assert.ok(
+            found.some((p) => p.startsWith("grafana-athena:source.lakeFormation:")),
+            found.join("\n"),
+        );
     });
 
     it("refuses at once more sources than an explicit assume policy could ever hold, pointing to organisation mode", () => {
         const sources = Array.from({ length: 400 }, (_, i) => ({ stack: `org/grafana-athena-source/s${i}` }));
-        const found = problems(workspaceSettings, { workspaceId: "g-0123456789", sources }, WORKSPACE_NAMESPACE);
+        const found = problems(
+            workspaceSettings,
+            { workspaceId: "g-0123456789", sources },
+            WORKSPACE_NAMESPACE,
+        );
         assert.equal(found.length, 1, found.join("\n"));
-        assert.match(found[0], /^grafana-athena-workspace:sources: lists 400 sources, more than .* \(at most \d+, .* sourceRoleName and organizationId/);
-        const org = problems(workspaceSettings, { workspaceId: "g-0123456789", sources, sourceRoleName: "R", organizationId: "o-abcdefghij" }, WORKSPACE_NAMESPACE);
+        assert.match(
+            found[0],
+            /^grafana-athena-workspace:sources: lists 400 sources, more than .* \(at most \d+, .* sourceRoleName and organizationId/,
+        );
+        const org = problems(
+            workspaceSettings,
+            { workspaceId: "g-0123456789", sources, sourceRoleName: "R", organizationId: "o-abcdefghij" },
+            WORKSPACE_NAMESPACE,
+        );
         assert.deepEqual(org, []);
     });
 
     it("never puts a secret's value in a message", () => {
         const token = "glsa_notarealtoken_0123456789abcdef";
-        const found = problems(workspaceSettings, { workspaceId: "bad", sources: [], grafanaAuth: token }, WORKSPACE_NAMESPACE);
+        const found = problems(
+            workspaceSettings,
+            { workspaceId: "bad", sources: [], grafanaAuth: token },
+            WORKSPACE_NAMESPACE,
+        );
         assert.ok(found.length >= 2);
         assert.ok(!found.join("\n").includes(token));
     });
@@ -102,7 +150,8 @@ describe("config rules", () => {
 
 describe("the rules behind the hostile-value refusals (pure)", () => {
     it("an S3 key prefix: only what a policy reads as the reviewer does", () => {
-        for (const ok of ["", "grafana/", "grafana", "a.b/v1.2/", "teams/grafana-results_2026/", "données/"]) assert.equal(keyPrefixProblem(ok), undefined, ok);
+        for (const ok of ["", "grafana/", "grafana", "a.b/v1.2/", "teams/grafana-results_2026/", "données/"])
+            assert.equal(keyPrefixProblem(ok), undefined, ok);
         const refused: [string, RegExp][] = [
             ["${aws:username}/", /policy variables/],
             ["a/{b}/", /policy variables/],
@@ -122,33 +171,88 @@ describe("the rules behind the hostile-value refusals (pure)", () => {
             ["a\tb/", /control/],
             ["x".repeat(513), /longer than 512/],
         ];
-        for (const [prefix, why] of refused) assert.match(keyPrefixProblem(prefix) ?? "accepted", why, JSON.stringify(prefix));
+        for (const [prefix, why] of refused)
+            assert.match(keyPrefixProblem(prefix) ?? "accepted", why, JSON.stringify(prefix));
         assert.deepEqual(parseS3Location("s3://b"), { bucket: "b", prefix: "" });
         assert.deepEqual(parseS3Location("s3://b/"), { bucket: "b", prefix: "" });
         assert.deepEqual(parseS3Location("s3://b/p"), { bucket: "b", prefix: "p/" });
-        for (const bad of ["s3://b//", "s3://b///", "s3:///p/", "https://b/p/", "s3://b/p//"]) assert.equal(typeof parseS3Location(bad), "string", bad);
+        for (const bad of ["s3://b//", "s3://b///", "s3:///p/", "https://b/p/", "s3://b/p//"])
+            assert.equal(typeof parseS3Location(bad), "string", bad);
     });
 
     it("one list of administrator and service roles, each pattern with its reason, matched ignoring case, paths included", () => {
         for (const p of ADMINISTRATOR_ROLE_PATTERNS) assert.ok(p.reason.length > 20, p.name);
-        const refused = ["OrganizationAccountAccessRole", "ORGANIZATIONACCOUNTACCESSROLE", "AWSControlTowerExecution", "aws-controltower-ReadOnlyExecutionRole", "AWSAFTService", "AWSCloudFormationStackSetExecutionRole", "stacksets-exec-1a2b", "cdk-hnb659fds-cfn-exec-role-1-eu-west-1", "AWSReservedSSO_Admin_1", "AWSServiceRoleForSupport", "Admin", "sysadmin", "Administrator"];
+        const refused = [
+            "OrganizationAccountAccessRole",
+            "ORGANIZATIONACCOUNTACCESSROLE",
+            "AWSControlTowerExecution",
+            "aws-controltower-ReadOnlyExecutionRole",
+            "AWSAFTService",
+            "AWSCloudFormationStackSetExecutionRole",
+            "stacksets-exec-1a2b",
+            "cdk-hnb659fds-cfn-exec-role-1-eu-west-1",
+            "AWSReservedSSO_Admin_1",
+            "AWSServiceRoleForSupport",
+            "Admin",
+            "sysadmin",
+            "Administrator",
+        ];
         for (const name of refused) assert.ok(administratorRoleProblem(name), name);
-        for (const name of ["AmazonManagedGrafana-CrossAccountAthena", "GrafanaAthenaReader", "athena-readonly"]) assert.equal(administratorRoleProblem(name), undefined, name);
-        assert.match(administratorRoleArnProblem("arn:aws:iam::123456789012:role/aws-service-role/x.amazonaws.com/SomeRole") ?? "", /service-linked/);
-        assert.match(administratorRoleArnProblem("arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/R") ?? "", /Identity Center/);
-        assert.equal(administratorRoleArnProblem("arn:aws:iam::123456789012:role/service-role/AmazonGrafanaServiceRole-abc"), undefined);
+        for (const name of [
+            "AmazonManagedGrafana-CrossAccountAthena",
+            "GrafanaAthenaReader",
+            "athena-readonly",
+        ])
+            assert.equal(administratorRoleProblem(name), undefined, name);
+        assert.match(
+            administratorRoleArnProblem(
+                "arn:aws:iam::123456789012:role/aws-service-role/x.amazonaws.com/SomeRole",
+            ) ?? "",
+            /service-linked/,
+        );
+        assert.match(
+            administratorRoleArnProblem("arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/R") ??
+                "",
+            /Identity Center/,
+        );
+        assert.equal(
+            administratorRoleArnProblem(
+                "arn:aws:iam::123456789012:role/service-role/AmazonGrafanaServiceRole-abc",
+            ),
+            undefined,
+        );
     });
 
     it("names compared as a reader compares them; invisible characters found", () => {
-        assert.ok(sameName("Sales", "SALES") && sameName("Sales", "Ｓａｌｅｓ") && sameName("Straße", "STRASSE") && sameName("Oﬃce", "office"));
+        assert.ok(
+            sameName("Sales", "SALES") &&
+                sameName("Sales", "Ｓａｌｅｓ") &&
+                sameName("Straße", "STRASSE") &&
+                sameName("Oﬃce", "office"),
+        );
         assert.ok(sameName("Sales EU", " sales  eu"));
         assert.ok(!sameName("Sales", "Sales EU"));
-        for (const s of ["a\u200bb", "a\u202eb", "a\u2066b", "a\u3164", "a\ufe0f", "a\u00adb", "a\u00a0b", "a\u2028b", "\ue000"]) assert.ok(INVISIBLE.test(s), JSON.stringify(s));
+        for (const s of [
+            "a\u200bb",
+            "a\u202eb",
+            "a\u2066b",
+            "a\u3164",
+            "a\ufe0f",
+            "a\u00adb",
+            "a\u00a0b",
+            "a\u2028b",
+            "\ue000",
+        ])
+            assert.ok(INVISIBLE.test(s), JSON.stringify(s));
         for (const s of ["Sales (EU)", "Ventes équipe", "営業", "Продажи"]) assert.ok(!INVISIBLE.test(s), s);
     });
 
     it("regions: the AWS provider's list, in the supported partitions", () => {
-        assert.ok(SUPPORTED_REGIONS.includes("eu-west-1") && SUPPORTED_REGIONS.includes("cn-north-1") && SUPPORTED_REGIONS.includes("us-gov-west-1"));
+        assert.ok(
+            SUPPORTED_REGIONS.includes("eu-west-1") &&
+                SUPPORTED_REGIONS.includes("cn-north-1") &&
+                SUPPORTED_REGIONS.includes("us-gov-west-1"),
+        );
         assert.ok(!SUPPORTED_REGIONS.some((r) => /iso|eusc/.test(r)));
         for (const r of ["eu-west-9", "us-east-0", "xx-west-1"]) assert.equal(isKnownRegion(r), false, r);
     });

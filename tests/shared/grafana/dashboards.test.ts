@@ -1,5 +1,14 @@
 import assert from "node:assert/strict";
-import { DashboardSource, GRID_COLUMNS, GridCell, PanelSpec, defaultPanels, gridLayout, homeDashboard, sourceDashboard } from "../../../shared/grafana/dashboards";
+import {
+    DashboardSource,
+    GRID_COLUMNS,
+    GridCell,
+    PanelSpec,
+    defaultPanels,
+    gridLayout,
+    homeDashboard,
+    sourceDashboard,
+} from "../../../shared/grafana/dashboards";
 import { ATHENA_PLUGIN_ID } from "../../../shared/grafana/dataSource";
 import { dashboardUid, homeDashboardUid } from "../../../shared/grafana/uids";
 
@@ -19,7 +28,11 @@ const SEVEN_PANELS: PanelSpec[] = [
     { type: "gauge", title: "Refund rate", sql: "SELECT avg(refunded) FROM orders" },
     { type: "stat", title: "Orders", sql: "SELECT count(*) FROM orders" },
     { type: "stat", title: "Customers", sql: "SELECT count(DISTINCT customer) FROM orders" },
-    { type: "barchart", title: "Orders per region", sql: "SELECT region, count(*) FROM orders GROUP BY region" },
+    {
+        type: "barchart",
+        title: "Orders per region",
+        sql: "SELECT region, count(*) FROM orders GROUP BY region",
+    },
     { type: "gauge", title: "Fill", sql: "SELECT 0.5" },
     { type: "stat", title: "Revenue", sql: "SELECT sum(amount) FROM orders" },
 ];
@@ -39,20 +52,39 @@ function overlaps(a: GridCell, b: GridCell): boolean {
 
 function assertNoOverlap(cells: GridCell[]): void {
     for (const c of cells) {
-        assert.ok(Number.isInteger(c.x) && Number.isInteger(c.y) && Number.isInteger(c.w) && Number.isInteger(c.h));
+        assert.ok(
+            Number.isInteger(c.x) && Number.isInteger(c.y) && Number.isInteger(c.w) && Number.isInteger(c.h),
+        );
         assert.ok(c.x >= 0 && c.y >= 0 && c.w > 0 && c.h > 0, `cell ${JSON.stringify(c)} is positive`);
         assert.ok(c.x + c.w <= GRID_COLUMNS, `cell ${JSON.stringify(c)} fits in ${GRID_COLUMNS} columns`);
     }
     for (let i = 0; i < cells.length; i++) {
         for (let j = i + 1; j < cells.length; j++) {
-            assert.ok(!overlaps(cells[i], cells[j]), `cells ${i} ${JSON.stringify(cells[i])} and ${j} ${JSON.stringify(cells[j])} overlap`);
+            assert.ok(
+                !overlaps(cells[i], cells[j]),
+                `cells ${i} ${JSON.stringify(cells[i])} and ${j} ${JSON.stringify(cells[j])} overlap`,
+            );
         }
     }
 }
 
 // Words that may appear in the default SQL: SQL keywords and functions, information_schema's own
 // tables and columns. Aliases the query itself introduces (`AS x`) are allowed as well.
-const SQL_WORDS = new Set(["select", "from", "where", "group", "by", "order", "desc", "asc", "limit", "as", "and", "count", "distinct"]);
+const SQL_WORDS = new Set([
+    "select",
+    "from",
+    "where",
+    "group",
+    "by",
+    "order",
+    "desc",
+    "asc",
+    "limit",
+    "as",
+    "and",
+    "count",
+    "distinct",
+]);
 const INFORMATION_SCHEMA_WORDS = new Set([
     "information_schema",
     "columns",
@@ -100,7 +132,10 @@ describe("dashboard: layout", () => {
                 const cells = gridLayout(count, width, 4);
                 assert.equal(cells.length, count);
                 assertNoOverlap(cells);
-                assert.ok(cells.every((c) => c.h === 4 && c.w === width), "heights and widths are fixed");
+                assert.ok(
+                    cells.every((c) => c.h === 4 && c.w === width),
+                    "heights and widths are fixed",
+                );
             }
         }
     });
@@ -141,13 +176,18 @@ describe("dashboard: source dashboards", () => {
             panels.map((p) => [p.type, p.title, p.targets[0].rawSQL]),
             SEVEN_PANELS.map((p) => [p.type, p.title, p.sql]),
         );
-        assert.ok(!targetsOf(json).some((t) => /information_schema/.test(t.rawSQL)), "no default query remains");
+        assert.ok(
+            !targetsOf(json).some((t) => /information_schema/.test(t.rawSQL)),
+            "no default query remains",
+        );
     });
 
     it("every target is table format with result reuse on, the given max age and the source's connection", () => {
         for (const minutes of [1, 60, 10080]) {
             for (const panels of [undefined, SEVEN_PANELS]) {
-                const targets = targetsOf(sourceDashboard(SOURCE, { resultReuseMinutes: minutes, panels }).json);
+                const targets = targetsOf(
+                    sourceDashboard(SOURCE, { resultReuseMinutes: minutes, panels }).json,
+                );
                 assert.ok(targets.length > 0);
                 for (const t of targets) {
                     assert.equal(t.format, 1);
@@ -166,7 +206,9 @@ describe("dashboard: source dashboards", () => {
     });
 
     it("every panel uses the source's Athena data source", () => {
-        for (const panel of panelsOf(sourceDashboard(SOURCE, { resultReuseMinutes: 60, panels: SEVEN_PANELS }).json)) {
+        for (const panel of panelsOf(
+            sourceDashboard(SOURCE, { resultReuseMinutes: 60, panels: SEVEN_PANELS }).json,
+        )) {
             assert.deepEqual(panel.datasource, { type: ATHENA_PLUGIN_ID, uid: SOURCE.dataSourceUid });
             for (const t of panel.targets as Json[]) {
                 assert.deepEqual(t.datasource, { type: ATHENA_PLUGIN_ID, uid: SOURCE.dataSourceUid });
@@ -194,7 +236,10 @@ describe("dashboard: source dashboards", () => {
         assert.equal(built.json.editable, true);
         assert.deepEqual(built.json.time, { from: "now-7d", to: "now" });
         const links = built.json.links as Json[];
-        assert.ok(links.some((l) => l.url === `/d/${homeDashboardUid()}`), "links back to the home dashboard");
+        assert.ok(
+            links.some((l) => l.url === `/d/${homeDashboardUid()}`),
+            "links back to the home dashboard",
+        );
     });
 
     it("has the structure a Grafana 10.4 dashboard needs", () => {
@@ -214,13 +259,15 @@ describe("dashboard: source dashboards", () => {
                 assert.ok(Number.isInteger(p.id) && !ids.has(p.id), "panel ids are unique integers");
                 ids.add(p.id);
                 assert.equal(typeof p.title, "string");
-                for (const k of ["x", "y", "w", "h"]) assert.ok(Number.isInteger(p.gridPos[k]), `gridPos.${k}`);
+                for (const k of ["x", "y", "w", "h"])
+                    assert.ok(Number.isInteger(p.gridPos[k]), `gridPos.${k}`);
                 assert.equal(p.datasource.type, ATHENA_PLUGIN_ID);
                 assert.equal(typeof p.datasource.uid, "string");
                 assert.ok(Array.isArray(p.targets) && p.targets.length === 1);
                 assert.equal(typeof p.options, "object");
                 for (const t of p.targets as Json[]) {
-                    for (const k of ["refId", "rawSQL", "format", "connectionArgs"]) assert.ok(k in t, `target has ${k}`);
+                    for (const k of ["refId", "rawSQL", "format", "connectionArgs"])
+                        assert.ok(k in t, `target has ${k}`);
                     assert.ok(!("_implementsDataqueryVariant" in t));
                 }
             }
@@ -229,9 +276,17 @@ describe("dashboard: source dashboards", () => {
 
     it("produces byte-identical JSON for the same input", () => {
         const a = JSON.stringify(sourceDashboard(SOURCE, { resultReuseMinutes: 60, panels: SEVEN_PANELS }));
-        const b = JSON.stringify(sourceDashboard({ ...SOURCE }, { resultReuseMinutes: 60, panels: SEVEN_PANELS.map((p) => ({ ...p })) }));
+        const b = JSON.stringify(
+            sourceDashboard(
+                { ...SOURCE },
+                { resultReuseMinutes: 60, panels: SEVEN_PANELS.map((p) => ({ ...p })) },
+            ),
+        );
         assert.equal(a, b);
-        assert.equal(JSON.stringify(sourceDashboard(SOURCE, { resultReuseMinutes: 60 })), JSON.stringify(sourceDashboard(SOURCE, { resultReuseMinutes: 60 })));
+        assert.equal(
+            JSON.stringify(sourceDashboard(SOURCE, { resultReuseMinutes: 60 })),
+            JSON.stringify(sourceDashboard(SOURCE, { resultReuseMinutes: 60 })),
+        );
     });
 });
 
@@ -239,8 +294,13 @@ describe("dashboard: default panel SQL", () => {
     it("uses only information_schema's own names and filters on the source's database", () => {
         for (const spec of defaultPanels(SOURCE)) {
             assert.match(spec.sql, /\binformation_schema\.(columns|tables)\b/);
-            assert.ok(spec.sql.includes("WHERE table_schema = 'sales_db'"), `${spec.title} filters on the database`);
-            const aliases = new Set([...spec.sql.matchAll(/\bAS\s+([A-Za-z_][A-Za-z0-9_]*)/gi)].map((m) => m[1].toLowerCase()));
+            assert.ok(
+                spec.sql.includes("WHERE table_schema = 'sales_db'"),
+                `${spec.title} filters on the database`,
+            );
+            const aliases = new Set(
+                [...spec.sql.matchAll(/\bAS\s+([A-Za-z_][A-Za-z0-9_]*)/gi)].map((m) => m[1].toLowerCase()),
+            );
             for (const word of identifiersOutsideStrings(spec.sql)) {
                 assert.ok(
                     SQL_WORDS.has(word) || INFORMATION_SCHEMA_WORDS.has(word) || aliases.has(word),
@@ -305,7 +365,11 @@ describe("dashboard: home dashboard", () => {
         assert.equal(panels.length, 1);
         const content = panels[0].options.content as string;
         for (const s of sources) {
-            assert.equal(content.split(`](/d/${s.dashboardUid})`).length - 1, 1, `one link to ${s.dashboardUid}`);
+            assert.equal(
+                content.split(`](/d/${s.dashboardUid})`).length - 1,
+                1,
+                `one link to ${s.dashboardUid}`,
+            );
         }
         const linkOrder = [...content.matchAll(/\]\(\/d\/([A-Za-z0-9_-]+)\)/g)].map((m) => m[1]);
         const expected = [...sources].sort((a, b) => (a.label < b.label ? -1 : 1)).map((s) => s.dashboardUid);
@@ -351,22 +415,52 @@ describe("dashboard: input validation", () => {
 
     it("rejects result reuse outside 1..10080 minutes", () => {
         for (const minutes of [0, -1, 10081, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
-            assert.throws(() => sourceDashboard(SOURCE, { resultReuseMinutes: minutes }), /resultReuseMinutes/, String(minutes));
+            assert.throws(
+                () => sourceDashboard(SOURCE, { resultReuseMinutes: minutes }),
+                /resultReuseMinutes/,
+                String(minutes),
+            );
         }
         assert.doesNotThrow(() => sourceDashboard(SOURCE, { resultReuseMinutes: 1 }));
         assert.doesNotThrow(() => sourceDashboard(SOURCE, { resultReuseMinutes: 10080 }));
     });
 
     it("rejects empty titles, empty SQL, unknown panel types and an empty panel list", () => {
-        assert.throws(() => sourceDashboard(SOURCE, { ...ok, panels: [{ type: "stat", title: "", sql: "SELECT 1" }] }), /title/);
-        assert.throws(() => sourceDashboard(SOURCE, { ...ok, panels: [{ type: "stat", title: "  ", sql: "SELECT 1" }] }), /title/);
-        assert.throws(() => sourceDashboard(SOURCE, { ...ok, panels: [{ type: "stat", title: "T", sql: "" }] }), /sql/);
-        assert.throws(() => sourceDashboard(SOURCE, { ...ok, panels: [{ type: "stat", title: "T", sql: " \n" }] }), /sql/);
         assert.throws(
-            () => sourceDashboard(SOURCE, { ...ok, panels: [{ type: "piechart" as unknown as "stat", title: "T", sql: "SELECT 1" }] }),
+            () => sourceDashboard(SOURCE, { ...ok, panels: [{ type: "stat", title: "", sql: "SELECT 1" }] }),
+            /title/,
+        );
+        assert.throws(
+            () =>
+                sourceDashboard(SOURCE, { ...ok, panels: [{ type: "stat", title: "  ", sql: "SELECT 1" }] }),
+            /title/,
+        );
+        assert.throws(
+            () => sourceDashboard(SOURCE, { ...ok, panels: [{ type: "stat", title: "T", sql: "" }] }),
+            /sql/,
+        );
+        assert.throws(
+            () => sourceDashboard(SOURCE, { ...ok, panels: [{ type: "stat", title: "T", sql: " \n" }] }),
+            /sql/,
+        );
+        assert.throws(
+            () =>
+                sourceDashboard(SOURCE, {
+                    ...ok,
+                    panels: [{ type: "piechart" as unknown as "stat", title: "T", sql: "SELECT 1" }],
+                }),
             /type/,
         );
-        assert.throws(() => sourceDashboard(SOURCE, { ...ok, panels: [{ type: "stat", title: "T", sql: "SELECT 1", format: "logs" as unknown as "table" }] }), /format/);
+        assert.throws(
+            () =>
+                sourceDashboard(SOURCE, {
+                    ...ok,
+                    panels: [
+                        { type: "stat", title: "T", sql: "SELECT 1", format: "logs" as unknown as "table" },
+                    ],
+                }),
+            /format/,
+        );
         assert.throws(() => sourceDashboard(SOURCE, { ...ok, panels: [] }), /non-empty/);
     });
 

@@ -1,5 +1,11 @@
 import { strict as assert } from "node:assert";
-import { RECOMMENDED_GRAFANA_VERSION, TESTED_GRAFANA_VERSIONS, grafanaVersionNotes, grafanaVersionProblem, MIN_GRAFANA_VERSION } from "../../../shared/grafana/version";
+import {
+    RECOMMENDED_GRAFANA_VERSION,
+    TESTED_GRAFANA_VERSIONS,
+    grafanaVersionNotes,
+    grafanaVersionProblem,
+    MIN_GRAFANA_VERSION,
+} from "../../../shared/grafana/version";
 
 describe("grafanaVersionProblem", () => {
     it("refuses 9.4 and 8.4, naming the workspace, its version and the upgrade", () => {
@@ -17,7 +23,8 @@ describe("grafanaVersionProblem", () => {
 
     it("accepts every version AMG offers from 10.4 on: 10.4, 12.4 and 13", () => {
         assert.equal(RECOMMENDED_GRAFANA_VERSION, "12.4");
-        for (const v of [...TESTED_GRAFANA_VERSIONS, "12.4.1", "13.0"]) assert.equal(grafanaVersionProblem("g-abc123", v), undefined, v);
+        for (const v of [...TESTED_GRAFANA_VERSIONS, "12.4.1", "13.0"])
+            assert.equal(grafanaVersionProblem("g-abc123", v), undefined, v);
     });
 
     it("says which behaviours differ on 10.4, 12.4 and 13", () => {

@@ -21,54 +21,148 @@ const refused = (sql: string, grant = GRANT) => ungrantedReads(sql, grant);
 describe("the tables a panel's SQL reads", () => {
     it("finds tables after FROM and JOIN, in FROM lists, subqueries, set operations, parenthesised joins and TABLE", () => {
         assert.deepEqual(reads("SELECT * FROM orders"), ["orders"]);
-        assert.deepEqual(reads("SELECT * FROM orders o JOIN customers c ON o.c = c.id LEFT OUTER JOIN refunds r USING (id)"), ["orders", "customers", "refunds"]);
-        assert.deepEqual(reads("SELECT * FROM orders o, customers AS c, refunds"), ["orders", "customers", "refunds"]);
-        assert.deepEqual(reads("SELECT * FROM (SELECT a FROM t1 UNION ALL SELECT a FROM t2) x, t3 WHERE a IN (SELECT b FROM t4)"), ["t1", "t2", "t3", "t4"]);
+        assert.deepEqual(
+            reads(
+                "SELECT * FROM orders o JOIN customers c ON o.c = c.id LEFT OUTER JOIN refunds r USING (id)",
+            ),
+            ["orders", "customers", "refunds"],
+        );
+        assert.deepEqual(reads("SELECT * FROM orders o, customers AS c, refunds"), [
+            "orders",
+            "customers",
+            "refunds",
+        ]);
+        assert.deepEqual(
+            reads(
+                "SELECT * FROM (SELECT a FROM t1 UNION ALL SELECT a FROM t2) x, t3 WHERE a IN (SELECT b FROM t4)",
+            ),
+            ["t1", "t2", "t3", "t4"],
+        );
         assert.deepEqual(reads("SELECT * FROM (o1 JOIN o2 ON true) CROSS JOIN o3"), ["o1", "o2", "o3"]);
-        assert.deepEqual(reads("SELECT * FROM orders o LEFT JOIN LATERAL (SELECT * FROM items i WHERE i.o = o.id) ON true"), ["orders", "items"]);
-        assert.deepEqual(reads("SELECT (SELECT max(x) FROM t1), coalesce((SELECT 1 FROM t2), 0) FROM t3 WHERE EXISTS (SELECT 1 FROM t4)"), ["t1", "t2", "t3", "t4"]);
+        assert.deepEqual(
+            reads(
+                "SELECT * FROM orders o LEFT JOIN LATERAL (SELECT * FROM items i WHERE i.o = o.id) ON true",
+            ),
+            ["orders", "items"],
+        );
+        assert.deepEqual(
+            reads(
+                "SELECT (SELECT max(x) FROM t1), coalesce((SELECT 1 FROM t2), 0) FROM t3 WHERE EXISTS (SELECT 1 FROM t4)",
+            ),
+            ["t1", "t2", "t3", "t4"],
+        );
         assert.deepEqual(reads("TABLE orders UNION TABLE customers"), ["orders", "customers"]);
         // A table argument of a table function is a table; the function's name is not.
-        assert.deepEqual(reads("SELECT * FROM TABLE(exclude_columns(input => TABLE(sales.orders), columns => DESCRIPTOR(x))) CROSS JOIN TABLE(system.sequence(1, 3))"), ["sales.orders"]);
-        assert.deepEqual(reads("SELECT 1 FROM a EXCEPT SELECT 1 FROM b INTERSECT SELECT 1 FROM c"), ["a", "b", "c"]);
+        assert.deepEqual(
+            reads(
+                "SELECT * FROM TABLE(exclude_columns(input => TABLE(sales.orders), columns => DESCRIPTOR(x))) CROSS JOIN TABLE(system.sequence(1, 3))",
+            ),
+            ["sales.orders"],
+        );
+        assert.deepEqual(reads("SELECT 1 FROM a EXCEPT SELECT 1 FROM b INTERSECT SELECT 1 FROM c"), [
+            "a",
+            "b",
+            "c",
+        ]);
     });
 
     it("reads qualified, catalog-qualified and quoted names, with spaces and comments around the dots", () => {
-        assert.deepEqual(tablesReadBy('SELECT * FROM sales.orders, AwsDataCatalog.sales."Customers", "sales" . /* x */ "refunds"').map((r) => r.parts), [
-            ["sales", "orders"],
-            ["awsdatacatalog", "sales", "customers"],
-            ["sales", "refunds"],
-        ]);
-        assert.deepEqual(tablesReadBy('SELECT * FROM "we""ird"').map((r) => r.parts), [['we"ird']]);
+        assert.deepEqual(
+            tablesReadBy(
+                'SELECT * FROM sales.orders, AwsDataCatalog.sales."Customers", "sales" . /* x */ "refunds"',
+            ).map((r) => r.parts),
+            [
+                ["sales", "orders"],
+                ["awsdatacatalog", "sales", "customers"],
+                ["sales", "refunds"],
+            ],
+        );
+        assert.deepEqual(
+            tablesReadBy('SELECT * FROM "we""ird"').map((r) => r.parts),
+            [['we"ird']],
+        );
     });
 
     it("does not take strings, comments, quoted column names, function arguments or table functions for tables", () => {
-        assert.deepEqual(reads("SELECT 'FROM secret' AS s, 'it''s JOIN secret' FROM orders -- JOIN secret\n/* FROM secret */"), ["orders"]);
+        assert.deepEqual(
+            reads(
+                "SELECT 'FROM secret' AS s, 'it''s JOIN secret' FROM orders -- JOIN secret\n/* FROM secret */",
+            ),
+            ["orders"],
+        );
         assert.deepEqual(reads('SELECT "from", "join" FROM orders'), ["orders"]);
-        assert.deepEqual(reads("SELECT extract(year FROM ts), substring(s FROM 2 FOR 3), trim(BOTH 'x' FROM s) FROM orders"), ["orders"]);
-        assert.deepEqual(reads("SELECT a IS DISTINCT FROM b, a IS NOT DISTINCT FROM b FROM orders"), ["orders"]);
-        assert.deepEqual(reads("SELECT * FROM orders CROSS JOIN UNNEST(items) AS t(item), UNNEST(sequence(1, 3)) AS s(n)"), ["orders"]);
-        assert.deepEqual(reads("SELECT transform(arr, x -> x + 1), try_cast(a AS integer), ts AT TIME ZONE 'UTC', INTERVAL '1' DAY FROM orders GROUP BY 1, 2 ORDER BY 1, 2"), ["orders"]);
+        assert.deepEqual(
+            reads(
+                "SELECT extract(year FROM ts), substring(s FROM 2 FOR 3), trim(BOTH 'x' FROM s) FROM orders",
+            ),
+            ["orders"],
+        );
+        assert.deepEqual(reads("SELECT a IS DISTINCT FROM b, a IS NOT DISTINCT FROM b FROM orders"), [
+            "orders",
+        ]);
+        assert.deepEqual(
+            reads("SELECT * FROM orders CROSS JOIN UNNEST(items) AS t(item), UNNEST(sequence(1, 3)) AS s(n)"),
+            ["orders"],
+        );
+        assert.deepEqual(
+            reads(
+                "SELECT transform(arr, x -> x + 1), try_cast(a AS integer), ts AT TIME ZONE 'UTC', INTERVAL '1' DAY FROM orders GROUP BY 1, 2 ORDER BY 1, 2",
+            ),
+            ["orders"],
+        );
         assert.deepEqual(reads("SELECT * FROM (VALUES (1, 2), (3, 4)) AS v(a, b)"), []);
     });
 
     it("knows WITH names where they are visible, and only there", () => {
-        assert.deepEqual(reads("WITH recent (id) AS (SELECT id FROM orders), big AS (SELECT * FROM recent) SELECT * FROM big JOIN recent USING (id)"), ["orders"]);
+        assert.deepEqual(
+            reads(
+                "WITH recent (id) AS (SELECT id FROM orders), big AS (SELECT * FROM recent) SELECT * FROM big JOIN recent USING (id)",
+            ),
+            ["orders"],
+        );
         // A WITH name is not visible in its own body (nor outside the query that declares it): those are tables.
         assert.deepEqual(reads("WITH secret AS (SELECT * FROM secret) SELECT * FROM secret"), ["secret"]);
-        assert.deepEqual(reads("SELECT * FROM (WITH x AS (SELECT 1 FROM orders) SELECT * FROM x) JOIN x ON true"), ["orders", "x"]);
-        assert.deepEqual(reads("WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 3) SELECT * FROM r"), []);
+        assert.deepEqual(
+            reads("SELECT * FROM (WITH x AS (SELECT 1 FROM orders) SELECT * FROM x) JOIN x ON true"),
+            ["orders", "x"],
+        );
+        assert.deepEqual(
+            reads(
+                "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 3) SELECT * FROM r",
+            ),
+            [],
+        );
         // A qualified name is never a WITH name.
-        assert.deepEqual(reads("WITH orders AS (SELECT 1) SELECT * FROM sales.orders, orders"), ["sales.orders"]);
+        assert.deepEqual(reads("WITH orders AS (SELECT 1) SELECT * FROM sales.orders, orders"), [
+            "sales.orders",
+        ]);
     });
 
     it("expands the plugin's macros as the plugin does, and marks a table a variable stands for", () => {
-        assert.deepEqual(reads("SELECT $__timeGroup(ordered_at, '1h') AS time, count(*) FROM orders WHERE $__timeFilter(ordered_at) AND x > $__timeFrom() GROUP BY 1"), ["orders"]);
-        // Names no variable of the dashboard has stay as written (Grafana leaves them): text in a string.
-        assert.deepEqual(reads("SELECT $__timeGroup(f(a), '1d') FROM orders WHERE c = '$var' AND d IN ('$multi') AND e = '${v:csv}' AND g = '[[old]]'"), ["orders"]);
         assert.deepEqual(
-            tablesReadBy("SELECT * FROM ${__from}, ${db}.orders, [[tab]], sales.$t").map((r) => [r.written, r.templated]),
-            [["${__from}", true], ["${db}.orders", true], ["[[tab]]", true], ["sales.$t", true]],
+            reads(
+                "SELECT $__timeGroup(ordered_at, '1h') AS time, count(*) FROM orders WHERE $__timeFilter(ordered_at) AND x > $__timeFrom() GROUP BY 1",
+            ),
+            ["orders"],
+        );
+        // Names no variable of the dashboard has stay as written (Grafana leaves them): text in a string.
+        assert.deepEqual(
+            reads(
+                "SELECT $__timeGroup(f(a), '1d') FROM orders WHERE c = '$var' AND d IN ('$multi') AND e = '${v:csv}' AND g = '[[old]]'",
+            ),
+            ["orders"],
+        );
+        assert.deepEqual(
+            tablesReadBy("SELECT * FROM ${__from}, ${db}.orders, [[tab]], sales.$t").map((r) => [
+                r.written,
+                r.templated,
+            ]),
+            [
+                ["${__from}", true],
+                ["${db}.orders", true],
+                ["[[tab]]", true],
+                ["sales.$t", true],
+            ],
         );
     });
 
@@ -81,7 +175,11 @@ describe("the tables a panel's SQL reads", () => {
             ["SELECT 1) FROM secret", /a \) without its \(/],
             ["SELECT 1 WHERE $__timeFilter(x", /macro \$__timeFilter\( without its closing \)/],
         ] as const) {
-            assert.throws(() => tablesReadBy(sql), (e: Error) => e instanceof Refusal && problem.test(e.message), sql);
+            assert.throws(
+                () => tablesReadBy(sql),
+                (e: Error) => e instanceof Refusal && problem.test(e.message),
+                sql,
+            );
         }
     });
 });
@@ -105,9 +203,27 @@ describe("panel SQL against the tables a source grants", () => {
     });
 
     it("allows information_schema, so the sample panels of the source and fleet dashboards pass", () => {
-        assert.deepEqual(refused("SELECT * FROM information_schema.tables t JOIN AwsDataCatalog.information_schema.columns c ON true"), []);
-        const source = { key: "o/grafana-athena-source/s", label: "S", dataSourceUid: "u", region: "eu-west-1", catalog: "AwsDataCatalog", database: "sales" };
-        assert.deepEqual(panelGrantProblems([...defaultPanels(source), ...fleetDefaultPanels()], { ...GRANT, tables: ["orders"] }), []);
+        assert.deepEqual(
+            refused(
+                "SELECT * FROM information_schema.tables t JOIN AwsDataCatalog.information_schema.columns c ON true",
+            ),
+            [],
+        );
+        const source = {
+            key: "o/grafana-athena-source/s",
+            label: "S",
+            dataSourceUid: "u",
+            region: "eu-west-1",
+            catalog: "AwsDataCatalog",
+            database: "sales",
+        };
+        assert.deepEqual(
+            panelGrantProblems([...defaultPanels(source), ...fleetDefaultPanels()], {
+                ...GRANT,
+                tables: ["orders"],
+            }),
+            [],
+        );
     });
 
     it("refuses a table the source does not grant, wherever it stands", () => {
@@ -127,13 +243,21 @@ describe("panel SQL against the tables a source grants", () => {
         ]) {
             const problems = refused(sql);
             assert.equal(problems.length, 1, `${sql}: ${problems.join("; ")}`);
-            assert.match(problems[0], /^reads table \S*secret\S*, which the source does not grant \(its tables: orders, customers\)$/i, sql);
+            assert.match(
+                problems[0],
+                /^reads table \S*secret\S*, which the source does not grant \(its tables: orders, customers\)$/i,
+                sql,
+            );
         }
     });
 
     it("refuses another database or catalog, and every table grant stops at the database", () => {
-        assert.deepEqual(refused("SELECT * FROM hr.salaries"), ["reads table hr.salaries of the database hr, but the source grants only tables of its database sales"]);
-        assert.deepEqual(refused("SELECT * FROM other.sales.orders"), ["reads table other.sales.orders of the catalog other, but the source grants only its catalog AwsDataCatalog"]);
+        assert.deepEqual(refused("SELECT * FROM hr.salaries"), [
+            "reads table hr.salaries of the database hr, but the source grants only tables of its database sales",
+        ]);
+        assert.deepEqual(refused("SELECT * FROM other.sales.orders"), [
+            "reads table other.sales.orders of the catalog other, but the source grants only its catalog AwsDataCatalog",
+        ]);
         const all = { ...GRANT, tables: ["*"] };
         assert.deepEqual(refused("SELECT * FROM anything JOIN sales.more ON true", all), []);
         assert.equal(refused("SELECT * FROM hr.salaries", all).length, 1);
@@ -156,7 +280,10 @@ describe("panel SQL against the tables a source grants", () => {
             `panel "Broken" of dashboard.panels: its SQL has an unterminated string literal (' without its closing '), so the tables it reads cannot be checked`,
         ]);
         const many = { ...GRANT, tables: Array.from({ length: 12 }, (_, i) => `t${i}`) };
-        assert.match(panelGrantProblems([panels[0]], many)[0], /\(its tables: t0, t1, t2, t3, t4, t5, t6, t7, t8, t9, … \(12\)\)$/);
+        assert.match(
+            panelGrantProblems([panels[0]], many)[0],
+            /\(its tables: t0, t1, t2, t3, t4, t5, t6, t7, t8, t9, … \(12\)\)$/,
+        );
     });
 });
 
@@ -179,9 +306,15 @@ describe("panel SQL as Trino and the Athena plugin read it: what an attacker wri
             // The plugin pastes a macro's argument verbatim.
             ["SELECT * FROM orders WHERE $__timeFilter((SELECT max(paid_at) FROM hr.salaries))", SALARIES],
             // The plugin ignores quotes when it finds where a macro's arguments end.
-            ["SELECT 1 FROM orders WHERE $__timeFrom(''') > 0 UNION SELECT 1 FROM hr.salaries --''') > 0", SALARIES],
+            [
+                "SELECT 1 FROM orders WHERE $__timeFrom(''') > 0 UNION SELECT 1 FROM hr.salaries --''') > 0",
+                SALARIES,
+            ],
             ["WITH x AS (SELECT 1) TABLE hr.salaries", SALARIES],
-            ["SELECT * FROM orders CROSS JOIN UNNEST(items) WITH ORDINALITY AS t(a, n), hr.salaries", SALARIES],
+            [
+                "SELECT * FROM orders CROSS JOIN UNNEST(items) WITH ORDINALITY AS t(a, n), hr.salaries",
+                SALARIES,
+            ],
             ["EXPLAIN ANALYZE TABLE hr.salaries", /^is an EXPLAIN/],
             // The dashboard's title is the source's label: a label "hr.salaries" would make it a table.
             ["SELECT * FROM ${__dashboard}", /^uses the template variable \$\{__dashboard\}/],
@@ -191,7 +324,11 @@ describe("panel SQL as Trino and the Athena plugin read it: what an attacker wri
     });
 
     it("comments end where Trino ends them", () => {
-        for (const sql of ["SELECT * FROM orders --\r\nJOIN hr.salaries ON true", "SELECT * FROM orders --x\r, hr.salaries", "SELECT * FROM orders /* a */ -- b\rUNION TABLE hr.salaries"]) {
+        for (const sql of [
+            "SELECT * FROM orders --\r\nJOIN hr.salaries ON true",
+            "SELECT * FROM orders --x\r, hr.salaries",
+            "SELECT * FROM orders /* a */ -- b\rUNION TABLE hr.salaries",
+        ]) {
             assert.match(verdict(sql), SALARIES, JSON.stringify(sql));
         }
         // A comment that ends at the end of the text hides nothing.
@@ -212,11 +349,26 @@ describe("panel SQL as Trino and the Athena plugin read it: what an attacker wri
         // What the plugin drops (the arguments of $__timeFrom) never reaches Athena.
         assert.equal(verdict("SELECT * FROM orders WHERE ts > $__timeFrom((SELECT 1 FROM hr.salaries))"), "");
         for (const [sql, said] of [
-            ["SELECT * FROM orders WHERE $__timeFilter($__timeFrom())", /^uses a macro or variable inside the arguments of \$__timeFilter/],
-            ["SELECT * FROM orders WHERE $__timeFilter(ts", /^has the macro \$__timeFilter\( without its closing \)$/],
-            ["SELECT * FROM orders WHERE $__dateFilter(a, b)", /^uses the macro \$__dateFilter, which takes one argument$/],
-            ["SELECT * FROM $__table", /^uses the macro \$__table, which stands for the query editor's table/],
-            ["SELECT '$__rawTimeFrom(yyyy'')' FROM orders", /^uses the macro \$__rawTimeFrom, which takes a date format/],
+            [
+                "SELECT * FROM orders WHERE $__timeFilter($__timeFrom())",
+                /^uses a macro or variable inside the arguments of \$__timeFilter/,
+            ],
+            [
+                "SELECT * FROM orders WHERE $__timeFilter(ts",
+                /^has the macro \$__timeFilter\( without its closing \)$/,
+            ],
+            [
+                "SELECT * FROM orders WHERE $__dateFilter(a, b)",
+                /^uses the macro \$__dateFilter, which takes one argument$/,
+            ],
+            [
+                "SELECT * FROM $__table",
+                /^uses the macro \$__table, which stands for the query editor's table/,
+            ],
+            [
+                "SELECT '$__rawTimeFrom(yyyy'')' FROM orders",
+                /^uses the macro \$__rawTimeFrom, which takes a date format/,
+            ],
         ] as const) {
             assert.match(verdict(sql), said, sql);
         }
@@ -250,9 +402,16 @@ describe("panel SQL as Trino and the Athena plugin read it: what an attacker wri
             "SHOW CREATE TABLE hr.salaries",
             "PREPARE p FROM SELECT * FROM hr.salaries",
         ]) {
-            assert.match(verdict(sql), /^is not a query \(it begins with \w+\): a panel runs SELECT, WITH, VALUES or TABLE$/, sql);
+            assert.match(
+                verdict(sql),
+                /^is not a query \(it begins with \w+\): a panel runs SELECT, WITH, VALUES or TABLE$/,
+                sql,
+            );
         }
-        assert.equal(verdict("SELECT 1 FROM orders; SELECT * FROM hr.salaries"), "has more than one statement (text after a ;)");
+        assert.equal(
+            verdict("SELECT 1 FROM orders; SELECT * FROM hr.salaries"),
+            "has more than one statement (text after a ;)",
+        );
         assert.match(verdict("WITH FUNCTION f() RETURNS int RETURN 1 SELECT f()"), /^has WITH FUNCTION/);
         assert.match(verdict("WITH SESSION query_max_run_time = '1h' SELECT 1"), /^has WITH SESSION/);
         // A WITH name "function" is still a WITH list.
@@ -260,9 +419,20 @@ describe("panel SQL as Trino and the Athena plugin read it: what an attacker wri
     });
 
     it("table functions: only the built-in ones, whose table arguments are read; LATERAL is a name where no ( follows", () => {
-        assert.match(verdict("SELECT * FROM TABLE(system.query(query => 'SELECT * FROM hr.salaries'))"), /^calls the table function system\.query/);
-        assert.match(verdict("SELECT * FROM TABLE(exclude_columns(input => TABLE(hr.salaries), columns => DESCRIPTOR(x)))"), SALARIES);
-        assert.match(verdict("SELECT * FROM lateral.salaries"), /reads table lateral\.salaries of the database lateral/);
+        assert.match(
+            verdict("SELECT * FROM TABLE(system.query(query => 'SELECT * FROM hr.salaries'))"),
+            /^calls the table function system\.query/,
+        );
+        assert.match(
+            verdict(
+                "SELECT * FROM TABLE(exclude_columns(input => TABLE(hr.salaries), columns => DESCRIPTOR(x)))",
+            ),
+            SALARIES,
+        );
+        assert.match(
+            verdict("SELECT * FROM lateral.salaries"),
+            /reads table lateral\.salaries of the database lateral/,
+        );
     });
 
     it("a variable of the dashboard is refused wherever it stands; a time variable only where a table stands", () => {
@@ -278,8 +448,16 @@ describe("panel SQL as Trino and the Athena plugin read it: what an attacker wri
         ]) {
             assert.match(verdict(sql), /^uses the template variable /, sql);
         }
-        assert.match(verdict("SELECT * FROM ${__from}"), /^reads \$\{__from\}, a table named by a template variable/);
-        assert.equal(verdict("SELECT * FROM orders WHERE ts BETWEEN from_unixtime($__from / 1000) AND from_unixtime(${__to:raw} / 1000)"), "");
+        assert.match(
+            verdict("SELECT * FROM ${__from}"),
+            /^reads \$\{__from\}, a table named by a template variable/,
+        );
+        assert.equal(
+            verdict(
+                "SELECT * FROM orders WHERE ts BETWEEN from_unixtime($__from / 1000) AND from_unixtime(${__to:raw} / 1000)",
+            ),
+            "",
+        );
     });
 });
 
@@ -289,12 +467,24 @@ describe("which panels a source's dashboard shows", () => {
     const all: PanelSpec[] = [{ type: "stat", title: "every source", sql: "SELECT 3" }];
 
     it("the workspace's sources[].panels, then the source stack's, then dashboard.panels, then the samples", () => {
-        assert.deepEqual(sourceDashboardPanels({ workspaceSource: ws, sourceStack: src, dashboard: all }), { panels: ws, origin: "sources[].panels" });
-        assert.deepEqual(sourceDashboardPanels({ sourceStack: src, dashboard: all }), { panels: src, origin: "source stack panels" });
-        assert.deepEqual(sourceDashboardPanels({ dashboard: all }), { panels: all, origin: "dashboard.panels" });
+        assert.deepEqual(sourceDashboardPanels({ workspaceSource: ws, sourceStack: src, dashboard: all }), {
+            panels: ws,
+            origin: "sources[].panels",
+        });
+        assert.deepEqual(sourceDashboardPanels({ sourceStack: src, dashboard: all }), {
+            panels: src,
+            origin: "source stack panels",
+        });
+        assert.deepEqual(sourceDashboardPanels({ dashboard: all }), {
+            panels: all,
+            origin: "dashboard.panels",
+        });
         assert.deepEqual(sourceDashboardPanels({}), { origin: "sample panels" });
         // An empty list is no panels.
-        assert.deepEqual(sourceDashboardPanels({ workspaceSource: [], sourceStack: [], dashboard: all }), { panels: all, origin: "dashboard.panels" });
+        assert.deepEqual(sourceDashboardPanels({ workspaceSource: [], sourceStack: [], dashboard: all }), {
+            panels: all,
+            origin: "dashboard.panels",
+        });
     });
 });
 
@@ -332,7 +522,10 @@ describe("the contract's tables and panels outputs", () => {
     it("refuses panels without tables: they would switch the check of the panels off", () => {
         const panels = [{ type: "stat", title: "Pay", sql: "SELECT * FROM hr.salaries" }];
         for (const p of [panels, []]) {
-            assert.equal(refusal({ ...good, panels: p }), `source stack "${stack}": output "tables" is missing, but panels are exported: a source stack of this program exports both`);
+            assert.equal(
+                refusal({ ...good, panels: p }),
+                `source stack "${stack}": output "tables" is missing, but panels are exported: a source stack of this program exports both`,
+            );
         }
         assert.deepEqual(checkSourceOutputs(stack, { ...good, panels, tables: ["*"] }).panels, panels);
     });
@@ -344,7 +537,10 @@ describe("the contract's tables and panels outputs", () => {
             [["*", "orders"], 'output "tables" "*" means every table'],
             [["Orders; DROP"], 'output "tables[0]" must be a Glue table name'],
             [["orders", "orders"], 'output "tables" lists a table twice'],
-            [Array.from({ length: MAX_GRANTED_TABLES + 1 }, (_, i) => `t${i}`), `output "tables" lists ${MAX_GRANTED_TABLES + 1} items, more than the ${MAX_GRANTED_TABLES} it may hold`],
+            [
+                Array.from({ length: MAX_GRANTED_TABLES + 1 }, (_, i) => `t${i}`),
+                `output "tables" lists ${MAX_GRANTED_TABLES + 1} items, more than the ${MAX_GRANTED_TABLES} it may hold`,
+            ],
         ] as const) {
             const message = refusal({ ...good, tables });
             assert.ok(message.startsWith(`source stack "${stack}": ${problem}`), message);
@@ -356,12 +552,21 @@ describe("the contract's tables and panels outputs", () => {
         const panel = { type: "stat", title: "T", sql: "SELECT 1" };
         for (const [panels, problem] of [
             [{ type: "stat" }, 'output "panels" must be a list of {type, title, sql, format?}'],
-            [[{ ...panel, type: "piechart" }], 'output "panels[0].type" must be one of barchart, gauge, stat, timeseries, table, got "piechart"'],
+            [
+                [{ ...panel, type: "piechart" }],
+                'output "panels[0].type" must be one of barchart, gauge, stat, timeseries, table, got "piechart"',
+            ],
             [[{ ...panel, title: "a\nb" }], 'output "panels[0].title" must be one line of text'],
             [[{ ...panel, sql: " " }], 'output "panels[0].sql" must not be empty'],
-            [[{ ...panel, sql: "x".repeat(MAX_PANEL_SQL + 1) }], `output "panels[0].sql" must be at most ${MAX_PANEL_SQL} characters of SQL`],
+            [
+                [{ ...panel, sql: "x".repeat(MAX_PANEL_SQL + 1) }],
+                `output "panels[0].sql" must be at most ${MAX_PANEL_SQL} characters of SQL`,
+            ],
             [[{ ...panel, datasource: "other" }], 'output "panels[0].datasource" is not a known field'],
-            [Array.from({ length: MAX_PANELS + 1 }, () => panel), `output "panels" lists ${MAX_PANELS + 1} items, more than the ${MAX_PANELS} it may hold`],
+            [
+                Array.from({ length: MAX_PANELS + 1 }, () => panel),
+                `output "panels" lists ${MAX_PANELS + 1} items, more than the ${MAX_PANELS} it may hold`,
+            ],
         ] as const) {
             const message = refusal({ ...good, panels });
             assert.ok(message.startsWith(`source stack "${stack}": ${problem}`), message);
@@ -398,7 +603,10 @@ describe("a source stack's own panels in its config", () => {
     });
 
     it("refuses a panel that reads a table the stack does not grant, naming the key, the panel and the table", () => {
-        const panels = [...SOURCE_EXAMPLE.panels, { type: "table", title: "Salaries", sql: "SELECT * FROM orders JOIN hr_salaries ON true" }];
+        const panels = [
+            ...SOURCE_EXAMPLE.panels,
+            { type: "table", title: "Salaries", sql: "SELECT * FROM orders JOIN hr_salaries ON true" },
+        ];
         assert.deepEqual(problems({ ...example, panels }), [
             `${SOURCE_NAMESPACE}:panels[${SOURCE_EXAMPLE.panels.length}].sql: panel "Salaries" reads table hr_salaries, which the source does not grant (its tables: orders, customers)`,
         ]);
@@ -406,8 +614,11 @@ describe("a source stack's own panels in its config", () => {
     });
 
     it("refuses a panel the workspace would refuse, with the same rules", () => {
-        assert.deepEqual(problems({ ...example, panels: [{ type: "piechart", title: "T", sql: "SELECT 1" }] }), [
-            `${SOURCE_NAMESPACE}:panels[0].type: must be one of barchart, gauge, stat, timeseries, table, got "piechart"`,
-        ]);
+        assert.deepEqual(
+            problems({ ...example, panels: [{ type: "piechart", title: "T", sql: "SELECT 1" }] }),
+            [
+                `${SOURCE_NAMESPACE}:panels[0].type: must be one of barchart, gauge, stat, timeseries, table, got "piechart"`,
+            ],
+        );
     });
 });

@@ -1,11 +1,18 @@
 import { strict as assert } from "node:assert";
 import { ATHENA_PLUGIN_VERSION } from "../../../shared/grafana/dataSource";
-import { ATHENA_PLUGIN_MIN_VERSION, meetsPluginFloor, pluginVersionProblem } from "../../../shared/grafana/pluginVersion";
+import {
+    ATHENA_PLUGIN_MIN_VERSION,
+    meetsPluginFloor,
+    pluginVersionProblem,
+} from "../../../shared/grafana/pluginVersion";
 
 describe("the Athena plugin's version floor (the external ID of ec2_iam_role)", () => {
     it("is 3.1.6, and the pinned version meets it", () => {
         assert.equal(ATHENA_PLUGIN_MIN_VERSION, "3.1.6");
-        assert.equal(pluginVersionProblem("version", ATHENA_PLUGIN_VERSION, 3, ATHENA_PLUGIN_MIN_VERSION), undefined);
+        assert.equal(
+            pluginVersionProblem("version", ATHENA_PLUGIN_VERSION, 3, ATHENA_PLUGIN_MIN_VERSION),
+            undefined,
+        );
     });
 
     it("refuses 3.1.4, 3.1.5 and anything below the floor in one line naming the key", () => {
@@ -25,7 +32,10 @@ describe("the Athena plugin's version floor (the external ID of ec2_iam_role)", 
     });
 
     it("refuses another major and what is not a version, bounded", () => {
-        assert.match(pluginVersionProblem("version", "4.0.0", 3, "3.1.6") ?? "", /^version: 4\.0\.0 is not of the supported major version 3$/);
+        assert.match(
+            pluginVersionProblem("version", "4.0.0", 3, "3.1.6") ?? "",
+            /^version: 4\.0\.0 is not of the supported major version 3$/,
+        );
         for (const v of ["latest", "3.1", "", "3.1.6; rm -rf /", "9".repeat(10_000)]) {
             const problem = pluginVersionProblem("version", v, 3, "3.1.6") ?? "";
             assert.match(problem, /^version: ".*" is not a version such as 3\.1\.6$/);

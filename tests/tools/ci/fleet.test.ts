@@ -10,7 +10,14 @@ import * as path from "node:path";
 import { fleet, outputBlock } from "../../../tools/ci/fleet/cli";
 import { affectedStacks } from "../../../tools/ci/fleet/affected";
 import { Inventory, StackEntry } from "../../../tools/ci/fleet/fleetInventory";
-import { FleetCommand, RunFlags, RunOutcome, Runner, orchestrate, summaryTable } from "../../../tools/ci/fleet/orchestrate";
+import {
+    FleetCommand,
+    RunFlags,
+    RunOutcome,
+    Runner,
+    orchestrate,
+    summaryTable,
+} from "../../../tools/ci/fleet/orchestrate";
 import { shardStacks } from "../../../tools/ci/fleet/shards";
 import { benchSourceRef } from "../../../tools/dev/benchSources";
 import type { Plan } from "../../../tools/plan/mock/runtime";
@@ -18,8 +25,21 @@ import { readPlanDir } from "../../../tools/ci/planDiff/load";
 import { planDiffMarkdown } from "../../../tools/ci/planDiff/markdown";
 import { diffPlanSets } from "../../../tools/ci/planDiff/stacks";
 import { synth, synthExamples } from "../../../tools/plan/synth";
-import { RepositoryCopy, copyRepository, examplesOnlyRepository, exampleStackConfig } from "../../support/repository";
-import { BI_WORKSPACE, DEV_ROOT, FINANCE, GRAFANA_WORKSPACE, LOGISTICS, MARKETING, UserStack } from "../../support/userStacks";
+import {
+    RepositoryCopy,
+    copyRepository,
+    examplesOnlyRepository,
+    exampleStackConfig,
+} from "../../support/repository";
+import {
+    BI_WORKSPACE,
+    DEV_ROOT,
+    FINANCE,
+    GRAFANA_WORKSPACE,
+    LOGISTICS,
+    MARKETING,
+    UserStack,
+} from "../../support/userStacks";
 
 const SRC = (k: string) => `grafana-athena-source:${k}`;
 const WS = (k: string) => `grafana-athena-workspace:${k}`;
@@ -72,9 +92,15 @@ describe("fleet: preview and up over many stacks (an injected runner)", () => {
 
     it("runs every source before any workspace, at most C at a time", async () => {
         const r = scriptedRunner({});
-        const results = await orchestrate("preview", { sources, workspaces }, r.runner, { concurrency: 3, ...fast });
+        const results = await orchestrate("preview", { sources, workspaces }, r.runner, {
+            concurrency: 3,
+            ...fast,
+        });
         assert.equal(results.length, 13);
-        assert.ok(r.maxInFlight() <= 3 && r.maxInFlight() >= 2, `at most 3 at a time, got ${r.maxInFlight()}`);
+        assert.ok(
+            r.maxInFlight() <= 3 && r.maxInFlight() >= 2,
+            `at most 3 at a time, got ${r.maxInFlight()}`,
+        );
         const lastSource = Math.max(...r.log.filter((l) => l.name.includes("source")).map((l) => l.end));
         const workspaceStart = r.log.find((l) => l.name.includes("workspace"))!.start;
         assert.ok(workspaceStart > lastSource, "the workspace started before every source had finished");
@@ -83,24 +109,51 @@ describe("fleet: preview and up over many stacks (an injected runner)", () => {
 
     it("retries transient failures, not others, and reports the first line of each failure", async () => {
         const r = scriptedRunner({
-            s1: (attempt) => (attempt < 3 ? new Error("read tcp: connection reset by peer\nmore detail") : { changes: { same: 1, update: 2 } }),
+            s1: (attempt) =>
+                attempt < 3
+                    ? new Error("read tcp: connection reset by peer\nmore detail")
+                    : { changes: { same: 1, update: 2 } },
             s2: () => new Error("error: sts:AssumeRole denied\n  detail line"),
             s3: () => new Error("Rate exceeded"),
         });
-        const results = await orchestrate("preview", { sources: sources.slice(0, 4), workspaces }, r.runner, { concurrency: 2, retries: 2, ...fast });
+        const results = await orchestrate("preview", { sources: sources.slice(0, 4), workspaces }, r.runner, {
+            concurrency: 2,
+            retries: 2,
+            ...fast,
+        });
         const by = Object.fromEntries(results.map((x) => [x.name.split("/")[2], x]));
-        assert.deepEqual({ status: by.s1.status, attempts: by.s1.attempts, changes: by.s1.changes }, { status: "changed", attempts: 3, changes: { update: 2 } });
-        assert.deepEqual({ status: by.s2.status, attempts: by.s2.attempts, error: by.s2.error }, { status: "failed", attempts: 1, error: "error: sts:AssumeRole denied" });
-        assert.deepEqual({ status: by.s3.status, attempts: by.s3.attempts }, { status: "failed", attempts: 3 }, "retried, then given up");
-        assert.equal(by.grafana.status, "unchanged", "a preview of the workspace runs even after a failed source");
+        assert.deepEqual(
+            { status: by.s1.status, attempts: by.s1.attempts, changes: by.s1.changes },
+            { status: "changed", attempts: 3, changes: { update: 2 } },
+        );
+        assert.deepEqual(
+            { status: by.s2.status, attempts: by.s2.attempts, error: by.s2.error },
+            { status: "failed", attempts: 1, error: "error: sts:AssumeRole denied" },
+        );
+        assert.deepEqual(
+            { status: by.s3.status, attempts: by.s3.attempts },
+            { status: "failed", attempts: 3 },
+            "retried, then given up",
+        );
+        assert.equal(
+            by.grafana.status,
+            "unchanged",
+            "a preview of the workspace runs even after a failed source",
+        );
         const table = summaryTable("preview", results);
         assert.match(table, /^pulumi preview: 5 stacks: 1 changed, 2 unchanged, 2 failed/);
-        assert.match(table, /\| acme\/grafana-athena-source\/s2 \| failed \| no changes \| 1 \| error: sts:AssumeRole denied \|/);
+        assert.match(
+            table,
+            /\| acme\/grafana-athena-source\/s2 \| failed \| no changes \| 1 \| error: sts:AssumeRole denied \|/,
+        );
     });
 
     it("does not deploy the workspaces after a failed source, and the command exits non-zero", async () => {
         const r = scriptedRunner({ s0: () => new Error("error: boom") });
-        const results = await orchestrate("up", { sources: sources.slice(0, 2), workspaces }, r.runner, { concurrency: 2, ...fast });
+        const results = await orchestrate("up", { sources: sources.slice(0, 2), workspaces }, r.runner, {
+            concurrency: 2,
+            ...fast,
+        });
         assert.equal(results.find((x) => x.project === "grafana-athena-workspace")!.status, "skipped");
         assert.ok(!r.log.some((l) => l.name.includes("workspace")), "the workspace ran");
     });
@@ -110,17 +163,30 @@ describe("fleet: preview and up over many stacks (an injected runner)", () => {
         const runner: Runner = {
             async run(_c, stack, _o, flags): Promise<RunOutcome> {
                 seen.push(flags);
-                const changes: Record<string, number> = stack.stack === "s1" ? { same: 4, update: 1, replace: 2 } : { same: 5 };
+                const changes: Record<string, number> =
+                    stack.stack === "s1" ? { same: 4, update: 1, replace: 2 } : { same: 5 };
                 return { changes };
             },
         };
-        const results = await orchestrate("preview", { sources: sources.slice(0, 3), workspaces: [] }, runner, { concurrency: 2, ...fast, flags: { refresh: true, expectNoChanges: true } });
+        const results = await orchestrate(
+            "preview",
+            { sources: sources.slice(0, 3), workspaces: [] },
+            runner,
+            { concurrency: 2, ...fast, flags: { refresh: true, expectNoChanges: true } },
+        );
         assert.deepEqual(
             results.map((x) => [x.name.split("/")[2], x.status, x.error]),
-            [["s0", "unchanged", undefined], ["s1", "failed", "drift: changes where none were expected (replace 2, update 1)"], ["s2", "unchanged", undefined]],
+            [
+                ["s0", "unchanged", undefined],
+                ["s1", "failed", "drift: changes where none were expected (replace 2, update 1)"],
+                ["s2", "unchanged", undefined],
+            ],
         );
         assert.ok(seen.every((f) => f.refresh === true && f.expectNoChanges === true));
-        const plain = await orchestrate("preview", { sources: sources.slice(1, 2), workspaces: [] }, runner, { concurrency: 1, ...fast });
+        const plain = await orchestrate("preview", { sources: sources.slice(1, 2), workspaces: [] }, runner, {
+            concurrency: 1,
+            ...fast,
+        });
         assert.equal(plain[0].status, "changed", "without the flag, changes are not a failure");
     });
 
@@ -135,38 +201,67 @@ describe("fleet: preview and up over many stacks (an injected runner)", () => {
             },
         };
         let err = "";
-        const results = await orchestrate("preview", { sources: sources.slice(0, 2), workspaces: [] }, runner, {
-            concurrency: 2,
-            retries: 0,
-            ...fast,
-            output: (name, text) => (err += outputBlock(name, text, true)),
-        });
-        assert.deepEqual(results.map((r) => r.status), ["changed", "failed"]);
+        const results = await orchestrate(
+            "preview",
+            { sources: sources.slice(0, 2), workspaces: [] },
+            runner,
+            {
+                concurrency: 2,
+                retries: 0,
+                ...fast,
+                output: (name, text) => (err += outputBlock(name, text, true)),
+            },
+        );
+        assert.deepEqual(
+            results.map((r) => r.status),
+            ["changed", "failed"],
+        );
         for (const s of ["s0", "s1"]) {
-            const block = new RegExp(`::group::acme/grafana-athena-source/${s}\\nPreviewing ${s}\\n  ~ aws:iam/role:Role ${s} update \\[diff: ~tags\\]\\n::endgroup::\\n`);
+            const block = new RegExp(
+                `::group::acme/grafana-athena-source/${s}\\nPreviewing ${s}\\n  ~ aws:iam/role:Role ${s} update \\[diff: ~tags\\]\\n::endgroup::\\n`,
+            );
             assert.match(err, block, `no block of ${s} in ${err}`);
         }
-        assert.match(outputBlock("a/b/c", "text", false), /^──── a\/b\/c ────\ntext\n──── end of a\/b\/c ────\n$/);
+        assert.match(
+            outputBlock("a/b/c", "text", false),
+            /^──── a\/b\/c ────\ntext\n──── end of a\/b\/c ────\n$/,
+        );
     });
 });
 
 describe("fleet: shards", () => {
-    const names = (n: number) => Array.from({ length: n }, (_, i) => `organization/grafana-athena-source/account-${String(i).padStart(4, "0")}`);
+    const names = (n: number) =>
+        Array.from(
+            { length: n },
+            (_, i) => `organization/grafana-athena-source/account-${String(i).padStart(4, "0")}`,
+        );
 
     it("puts every stack in exactly one of at most N balanced shards", () => {
-        for (const [n, max] of [[300, 256], [300, 7], [5, 7], [1000, 16]]) {
+        for (const [n, max] of [
+            [300, 256],
+            [300, 7],
+            [5, 7],
+            [1000, 16],
+        ]) {
             const shards = shardStacks(names(n), max);
             assert.equal(shards.length, Math.min(n, max));
             assert.deepEqual(shards.flat().sort(), names(n));
             const sizes = shards.map((s) => s.length);
-            assert.ok(Math.max(...sizes) - Math.min(...sizes) <= 1, `${n} in ${max}: sizes ${Math.min(...sizes)}..${Math.max(...sizes)}`);
+            assert.ok(
+                Math.max(...sizes) - Math.min(...sizes) <= 1,
+                `${n} in ${max}: sizes ${Math.min(...sizes)}..${Math.max(...sizes)}`,
+            );
         }
     });
 
     it("is stable when a stack is added: fewer than K others change shard, whatever the file order", () => {
         const before = shardStacks(names(300), 7);
-        const after = shardStacks([...names(300), "organization/grafana-athena-source/new-account"].reverse(), 7);
-        const shardOf = (shards: string[][]) => new Map(shards.flatMap((s, i) => s.map((n) => [n, i] as const)));
+        const after = shardStacks(
+            [...names(300), "organization/grafana-athena-source/new-account"].reverse(),
+            7,
+        );
+        const shardOf = (shards: string[][]) =>
+            new Map(shards.flatMap((s, i) => s.map((n) => [n, i] as const)));
         const [b, a] = [shardOf(before), shardOf(after)];
         const moved = names(300).filter((n) => b.get(n) !== a.get(n));
         assert.ok(moved.length < 7, `${moved.length} stacks moved`);
@@ -175,34 +270,77 @@ describe("fleet: shards", () => {
 
 describe("fleet: what a change touches", () => {
     const inv: Inventory = {
-        sources: ["a", "b", "c"].map((s) => ({ ...entry("grafana-athena-source", s), file: `infra-account-b/Pulumi.${s}.yaml` })),
-        workspaces: ["ops", "bi"].map((s) => ({ ...entry("grafana-athena-workspace", s), file: `infra-account-a/Pulumi.${s}.yaml` })),
+        sources: ["a", "b", "c"].map((s) => ({
+            ...entry("grafana-athena-source", s),
+            file: `infra-account-b/Pulumi.${s}.yaml`,
+        })),
+        workspaces: ["ops", "bi"].map((s) => ({
+            ...entry("grafana-athena-workspace", s),
+            file: `infra-account-a/Pulumi.${s}.yaml`,
+        })),
     };
-    const names = (v: Inventory) => ({ sources: v.sources.map((s) => s.stack), workspaces: v.workspaces.map((s) => s.stack) });
+    const names = (v: Inventory) => ({
+        sources: v.sources.map((s) => s.stack),
+        workspaces: v.workspaces.map((s) => s.stack),
+    });
 
     it("a source's file: that source, and every workspace (they read the sources)", () => {
-        assert.deepEqual(names(affectedStacks(inv, ["infra-account-b/Pulumi.b.yaml"])), { sources: ["b"], workspaces: ["ops", "bi"] });
+        assert.deepEqual(names(affectedStacks(inv, ["infra-account-b/Pulumi.b.yaml"])), {
+            sources: ["b"],
+            workspaces: ["ops", "bi"],
+        });
     });
     it("a workspace's file: that workspace only", () => {
-        assert.deepEqual(names(affectedStacks(inv, ["infra-account-a/Pulumi.bi.yaml", "README.md"])), { sources: [], workspaces: ["bi"] });
+        assert.deepEqual(names(affectedStacks(inv, ["infra-account-a/Pulumi.bi.yaml", "README.md"])), {
+            sources: [],
+            workspaces: ["bi"],
+        });
     });
     it("a program, shared/, the lockfile or a Pulumi.yaml: every stack", () => {
-        for (const f of ["shared/contract.ts", "components/workspace/athenaWorkspace.ts", "infra-account-b/Pulumi.yaml", "package-lock.json", "index.ts", "Pulumi.yaml"]) {
+        for (const f of [
+            "shared/contract.ts",
+            "components/workspace/athenaWorkspace.ts",
+            "infra-account-b/Pulumi.yaml",
+            "package-lock.json",
+            "index.ts",
+            "Pulumi.yaml",
+        ]) {
             assert.deepEqual(names(affectedStacks(inv, [f])), names(inv), f);
         }
     });
     it("documentation, tests, tools and the examples: nothing", () => {
-        assert.deepEqual(names(affectedStacks(inv, ["README.md", "tests/tools/ci/fleet.test.ts", "tools/plan/synth.ts", "infra-account-b/Pulumi.example.yaml", ".github/workflows/deploy.yml"])), { sources: [], workspaces: [] });
+        assert.deepEqual(
+            names(
+                affectedStacks(inv, [
+                    "README.md",
+                    "tests/tools/ci/fleet.test.ts",
+                    "tools/plan/synth.ts",
+                    "infra-account-b/Pulumi.example.yaml",
+                    ".github/workflows/deploy.yml",
+                ]),
+            ),
+            { sources: [], workspaces: [] },
+        );
     });
     it("a source stack file removed: every workspace (its inventory changed)", () => {
-        assert.deepEqual(names(affectedStacks(inv, ["infra-account-b/Pulumi.gone.yaml"])), { sources: [], workspaces: ["ops", "bi"] });
+        assert.deepEqual(names(affectedStacks(inv, ["infra-account-b/Pulumi.gone.yaml"])), {
+            sources: [],
+            workspaces: ["ops", "bi"],
+        });
     });
 });
 
 describe("fleet: the command line", () => {
     it("refuses a bad command line with exit 2", async () => {
         const root = examplesOnlyRepository().root;
-        for (const argv of [["shards"], ["affected"], ["nope"], ["preview", "--shard", "3/2"], ["preview", "--concurrency", "0"], ["shards", "--max", "257"]]) {
+        for (const argv of [
+            ["shards"],
+            ["affected"],
+            ["nope"],
+            ["preview", "--shard", "3/2"],
+            ["preview", "--concurrency", "0"],
+            ["shards", "--max", "257"],
+        ]) {
             const r = await run([...argv, "--root", root]);
             assert.equal(r.code, 2, `${argv.join(" ")}: ${r.err}`);
             assert.match(r.err, /^fleet: /);
@@ -212,14 +350,21 @@ describe("fleet: the command line", () => {
     it("finds no stack in a checkout with only the examples, and calls that consistent", async () => {
         const r = await run(["check", "--root", examplesOnlyRepository().root]);
         assert.equal(r.code, 0, r.err);
-        assert.equal(r.out, "fleet: 0 source stacks, 0 workspace stacks: consistent, by every rule fleet synth applies to them\n");
+        assert.equal(
+            r.out,
+            "fleet: 0 source stacks, 0 workspace stacks: consistent, by every rule fleet synth applies to them\n",
+        );
     });
 });
 
 describe("fleet: a repository of 300 source stack files", function () {
     this.timeout(180_000);
     let repo: RepositoryCopy;
-    const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=fleet", "-c", "user.email=fleet@example.com", ...args], { cwd: repo.root, encoding: "utf8" });
+    const git = (...args: string[]) =>
+        execFileSync("git", ["-c", "user.name=fleet", "-c", "user.email=fleet@example.com", ...args], {
+            cwd: repo.root,
+            encoding: "utf8",
+        });
     const sourceConfig = (i: number) =>
         exampleStackConfig("infra-account-b", {
             "aws:allowedAccountIds": [String(benchSourceRef(i).outputs.accountId)],
@@ -229,12 +374,20 @@ describe("fleet: a repository of 300 source stack files", function () {
 
     before(() => {
         repo = copyRepository();
-        for (let i = 1; i <= 300; i++) repo.writeStack("infra-account-b", `account-${String(i).padStart(3, "0")}`, sourceConfig(i));
+        for (let i = 1; i <= 300; i++)
+            repo.writeStack("infra-account-b", `account-${String(i).padStart(3, "0")}`, sourceConfig(i));
         // One workspace stack, charting every source stack (no sources), in organisation mode.
         repo.writeStack(
             "infra-account-a",
             "grafana",
-            exampleStackConfig("infra-account-a", { [WS("sourceRoleName")]: "AmazonManagedGrafana-CrossAccountAthena", [WS("organizationId")]: "o-fleet00001" }, [WS("sources")]),
+            exampleStackConfig(
+                "infra-account-a",
+                {
+                    [WS("sourceRoleName")]: "AmazonManagedGrafana-CrossAccountAthena",
+                    [WS("organizationId")]: "o-fleet00001",
+                },
+                [WS("sources")],
+            ),
         );
         git("init", "-q", "-b", "main");
         git("add", "-A");
@@ -247,8 +400,22 @@ describe("fleet: a repository of 300 source stack files", function () {
         assert.equal(plain.sources.length, 300);
         assert.equal(plain.sources[0], "organization/grafana-athena-source/account-001");
         assert.deepEqual(plain.workspaces, ["organization/grafana-athena-workspace/grafana"]);
-        assert.equal(JSON.parse((await run(["list", "--json", "--root", repo.root], undefined, { PULUMI_ORG: "acme" })).out).sources[0], "acme/grafana-athena-source/account-001");
-        assert.equal(JSON.parse((await run(["list", "--json", "--root", repo.root, "--org", "corp"], undefined, { PULUMI_ORG: "acme" })).out).workspaces[0], "corp/grafana-athena-workspace/grafana");
+        assert.equal(
+            JSON.parse(
+                (await run(["list", "--json", "--root", repo.root], undefined, { PULUMI_ORG: "acme" })).out,
+            ).sources[0],
+            "acme/grafana-athena-source/account-001",
+        );
+        assert.equal(
+            JSON.parse(
+                (
+                    await run(["list", "--json", "--root", repo.root, "--org", "corp"], undefined, {
+                        PULUMI_ORG: "acme",
+                    })
+                ).out,
+            ).workspaces[0],
+            "corp/grafana-athena-workspace/grafana",
+        );
     });
 
     it("is consistent", async () => {
@@ -259,10 +426,14 @@ describe("fleet: a repository of 300 source stack files", function () {
 
     it("shards into 256 and into 7 balanced shards", async () => {
         for (const max of [256, 7]) {
-            const shards = JSON.parse((await run(["shards", "--max", String(max), "--json", "--root", repo.root])).out) as string[][];
+            const shards = JSON.parse(
+                (await run(["shards", "--max", String(max), "--json", "--root", repo.root])).out,
+            ) as string[][];
             assert.equal(shards.length, max);
             assert.equal(shards.flat().length, 300);
-            assert.ok(Math.max(...shards.map((s) => s.length)) - Math.min(...shards.map((s) => s.length)) <= 1);
+            assert.ok(
+                Math.max(...shards.map((s) => s.length)) - Math.min(...shards.map((s) => s.length)) <= 1,
+            );
         }
     });
 
@@ -270,33 +441,73 @@ describe("fleet: a repository of 300 source stack files", function () {
         fs.appendFileSync(path.join(repo.sourceDir, "Pulumi.account-007.yaml"), "\n# touched\n");
         fs.appendFileSync(path.join(repo.sourceDir, "Pulumi.account-250.yaml"), "\n# touched\n");
         try {
-            const affected = JSON.parse((await run(["affected", "--base", "main", "--json", "--root", repo.root])).out);
+            const affected = JSON.parse(
+                (await run(["affected", "--base", "main", "--json", "--root", repo.root])).out,
+            );
             assert.deepEqual(affected, {
-                sources: ["organization/grafana-athena-source/account-007", "organization/grafana-athena-source/account-250"],
+                sources: [
+                    "organization/grafana-athena-source/account-007",
+                    "organization/grafana-athena-source/account-250",
+                ],
                 workspaces: ["organization/grafana-athena-workspace/grafana"],
             });
-            const shards = JSON.parse((await run(["shards", "--max", "7", "--base", "main", "--json", "--root", repo.root])).out);
+            const shards = JSON.parse(
+                (await run(["shards", "--max", "7", "--base", "main", "--json", "--root", repo.root])).out,
+            );
             assert.equal(shards.flat().length, 2, "the affected sources only");
         } finally {
             git("checkout", "-q", "--", ".");
         }
-        const none = JSON.parse((await run(["affected", "--base", "main", "--json", "--root", repo.root])).out);
+        const none = JSON.parse(
+            (await run(["affected", "--base", "main", "--json", "--root", repo.root])).out,
+        );
         assert.deepEqual(none, { sources: [], workspaces: [] });
     });
 
     it("finds every inconsistency: a listed source without a file, an invalid file, two stacks of one workgroup", async () => {
         const bad = [
             repo.writeStack("infra-account-b", "copy-of-001", sourceConfig(1)),
-            repo.writeStack("infra-account-b", "broken", { ...sourceConfig(301), [SRC("database")]: "Sales-DB" }),
-            repo.writeStack("infra-account-a", "bi", exampleStackConfig("infra-account-a", { [WS("sources")]: [{ stack: "organization/grafana-athena-source/missing" }], [WS("dashboard")]: { folder: "BI" } })),
+            repo.writeStack("infra-account-b", "broken", {
+                ...sourceConfig(301),
+                [SRC("database")]: "Sales-DB",
+            }),
+            repo.writeStack(
+                "infra-account-a",
+                "bi",
+                exampleStackConfig("infra-account-a", {
+                    [WS("sources")]: [{ stack: "organization/grafana-athena-source/missing" }],
+                    [WS("dashboard")]: { folder: "BI" },
+                }),
+            ),
         ];
         try {
             const r = await run(["check", "--root", repo.root]);
             assert.equal(r.code, 1);
             const lines = r.err.trimEnd().split("\n");
-            assert.ok(lines.some((l) => /^infra-account-b\/Pulumi\.broken\.yaml: grafana-athena-source:database: must be a Glue database name/.test(l)), r.err);
-            assert.ok(lines.some((l) => /^infra-account-b\/Pulumi\.copy-of-001\.yaml: the same account and workgroup .* as infra-account-b\/Pulumi\.account-001\.yaml/.test(l)), r.err);
-            assert.ok(lines.some((l) => /^infra-account-a\/Pulumi\.bi\.yaml: lists the source organization\/grafana-athena-source\/missing, which has no stack file/.test(l)), r.err);
+            assert.ok(
+                lines.some((l) =>
+                    /^infra-account-b\/Pulumi\.broken\.yaml: grafana-athena-source:database: must be a Glue database name/.test(
+                        l,
+                    ),
+                ),
+                r.err,
+            );
+            assert.ok(
+                lines.some((l) =>
+                    /^infra-account-b\/Pulumi\.copy-of-001\.yaml: the same account and workgroup .* as infra-account-b\/Pulumi\.account-001\.yaml/.test(
+                        l,
+                    ),
+                ),
+                r.err,
+            );
+            assert.ok(
+                lines.some((l) =>
+                    /^infra-account-a\/Pulumi\.bi\.yaml: lists the source organization\/grafana-athena-source\/missing, which has no stack file/.test(
+                        l,
+                    ),
+                ),
+                r.err,
+            );
         } finally {
             for (const f of bad) fs.rmSync(f);
         }
@@ -305,16 +516,34 @@ describe("fleet: a repository of 300 source stack files", function () {
     it("runs a shard or named stacks with the runner, prints the summary, and exits 1 when one failed", async () => {
         const summary = path.join(repo.root, "summary.md");
         const ok = scriptedRunner({});
-        const shard = await run(["preview", "--shard", "2/7", "--root", repo.root, "--summary", summary], ok.runner);
+        const shard = await run(
+            ["preview", "--shard", "2/7", "--root", repo.root, "--summary", summary],
+            ok.runner,
+        );
         assert.equal(shard.code, 0, shard.err);
         assert.equal(ok.log.length, 43, "the second of 7 shards of 300 sources");
         assert.match(shard.out, /^pulumi preview: 43 stacks: 0 changed, 43 unchanged, 0 failed/);
-        assert.match(fs.readFileSync(summary, "utf8"), /\| organization\/grafana-athena-source\/account-\d{3} \| unchanged \|/);
+        assert.match(
+            fs.readFileSync(summary, "utf8"),
+            /\| organization\/grafana-athena-source\/account-\d{3} \| unchanged \|/,
+        );
         assert.match(shard.err, /^▶ organization\/grafana-athena-source\/account-\d{3}$/m);
         const failing = scriptedRunner({ "account-001": () => new Error("error: AccessDenied") });
-        const up = await run(["up", "--stacks", "account-001,organization/grafana-athena-workspace/grafana", "--root", repo.root], failing.runner);
+        const up = await run(
+            [
+                "up",
+                "--stacks",
+                "account-001,organization/grafana-athena-workspace/grafana",
+                "--root",
+                repo.root,
+            ],
+            failing.runner,
+        );
         assert.equal(up.code, 1);
-        assert.match(up.out, /\| organization\/grafana-athena-source\/account-001 \| failed \| no changes \| 1 \| error: AccessDenied \|/);
+        assert.match(
+            up.out,
+            /\| organization\/grafana-athena-source\/account-001 \| failed \| no changes \| 1 \| error: AccessDenied \|/,
+        );
         assert.match(up.out, /\| organization\/grafana-athena-workspace\/grafana \| skipped \|/);
         const unknown = await run(["up", "--stacks", "nope", "--root", repo.root], failing.runner);
         assert.equal(unknown.code, 2);
@@ -327,8 +556,10 @@ describe("fleet synth: every stack of a checkout planned offline", function () {
     let base: string;
     let baseRun: Awaited<ReturnType<typeof run>>;
     const write = (s: UserStack) => repo.writeStack(s.folder, s.stack, s.config);
-    const planIn = (dir: string, name: string): Plan => JSON.parse(fs.readFileSync(path.join(dir, name), "utf8"));
-    const dataSources = (p: Plan) => p.resources.filter((r) => r.type === "grafana:oss/dataSource:DataSource");
+    const planIn = (dir: string, name: string): Plan =>
+        JSON.parse(fs.readFileSync(path.join(dir, name), "utf8"));
+    const dataSources = (p: Plan) =>
+        p.resources.filter((r) => r.type === "grafana:oss/dataSource:DataSource");
     const jsonData = (r: Plan["resources"][number]) => JSON.parse(String(r.inputs.jsonDataEncoded));
 
     before(async () => {
@@ -352,39 +583,69 @@ describe("fleet synth: every stack of a checkout planned offline", function () {
             "infra-account-b.finance.json",
             "infra-account-b.marketing.json",
         ]);
-        const order = baseRun.out.trimEnd().split("\n").map((l) => l.split(":")[0]);
-        assert.deepEqual(order.slice(0, 3).map((f) => f.split(".")[0]), ["infra-account-b", "infra-account-b", "infra-account-b"]);
-        assert.deepEqual(order.slice(3, 6).map((f) => f.split(".")[0]), ["infra-account-a", "infra-account-a", "infra-account-a"]);
+        const order = baseRun.out
+            .trimEnd()
+            .split("\n")
+            .map((l) => l.split(":")[0]);
+        assert.deepEqual(
+            order.slice(0, 3).map((f) => f.split(".")[0]),
+            ["infra-account-b", "infra-account-b", "infra-account-b"],
+        );
+        assert.deepEqual(
+            order.slice(3, 6).map((f) => f.split(".")[0]),
+            ["infra-account-a", "infra-account-a", "infra-account-a"],
+        );
         assert.match(baseRun.out, /fleet synth: 8 of 8 stacks planned into /);
     });
 
     it("chains: the inventory-mode workspace has one data source per source stack file, assuming the role and region of that source's plan", () => {
         const grafana = planIn(base, "infra-account-a.grafana.json");
-        const bySource = Object.fromEntries(dataSources(grafana).map((d) => [jsonData(d).assumeRoleArn, jsonData(d)]));
+        const bySource = Object.fromEntries(
+            dataSources(grafana).map((d) => [jsonData(d).assumeRoleArn, jsonData(d)]),
+        );
         for (const s of ["marketing", "finance"]) {
             const source = planIn(base, `infra-account-b.${s}.json`);
             assert.ok(bySource[String(source.outputs.roleArn)], `no data source for ${s}`);
             assert.equal(bySource[String(source.outputs.roleArn)].defaultRegion, source.outputs.region);
             assert.equal(bySource[String(source.outputs.roleArn)].workgroup, source.outputs.workgroup);
         }
-        assert.equal(dataSources(grafana).length, 2, "the example source is never charted by a real workspace");
+        assert.equal(
+            dataSources(grafana).length,
+            2,
+            "the example source is never charted by a real workspace",
+        );
         const bi = planIn(base, "infra-account-a.bi.json");
-        assert.deepEqual(dataSources(bi).map((d) => d.inputs.name), ["Finance (BI)"]);
+        assert.deepEqual(
+            dataSources(bi).map((d) => d.inputs.name),
+            ["Finance (BI)"],
+        );
         // Secrets stay secret through the chain: the external ID is redacted in the source's and the workspace's plans.
         assert.equal(planIn(base, "infra-account-b.finance.json").outputs.externalId, "[secret]");
-        assert.doesNotMatch(fs.readFileSync(path.join(base, "infra-account-a.grafana.json"), "utf8"), /"externalId":\s*"(?!\[secret\])/);
+        assert.doesNotMatch(
+            fs.readFileSync(path.join(base, "infra-account-a.grafana.json"), "utf8"),
+            /"externalId":\s*"(?!\[secret\])/,
+        );
     });
 
     it("writes for each stack the plan npm run synth writes for it (the examples, and a workspace read through --ref-dir)", async () => {
         const refDir = path.join(repo.root, "refs");
         fs.mkdirSync(refDir, { recursive: true });
-        for (const s of ["marketing", "finance"]) fs.copyFileSync(path.join(base, `infra-account-b.${s}.json`), path.join(refDir, `${s}.json`));
+        for (const s of ["marketing", "finance"])
+            fs.copyFileSync(path.join(base, `infra-account-b.${s}.json`), path.join(refDir, `${s}.json`));
         const viaRefDir = await synth({ projectDir: repo.workspaceDir, stack: "grafana", refs: {}, refDir });
         assert.deepEqual(viaRefDir, planIn(base, "infra-account-a.grafana.json"));
         const examples = path.join(repo.root, "out");
         await synthExamples(examples, repo.root);
-        for (const f of ["infra-account-b.example.json", "infra-account-a.example.json", "grafana-athena.example.json"]) {
-            assert.equal(fs.readFileSync(path.join(base, f), "utf8"), fs.readFileSync(path.join(examples, f), "utf8"), f);
+        for (const f of [
+            "infra-account-b.example.json",
+            "infra-account-a.example.json",
+            "grafana-athena.example.json",
+        ]) {
+            assert.equal(
+                fs.readFileSync(path.join(base, f), "utf8"),
+                fs.readFileSync(path.join(examples, f), "utf8"),
+                f,
+            );
         }
     });
 
@@ -395,7 +656,11 @@ describe("fleet synth: every stack of a checkout planned offline", function () {
         // The marketing stack's outputs claim another account than its file's aws:allowedAccountIds.
         const marketing = planIn(base, "infra-account-b.marketing.json");
         const other = "999988887777";
-        const outputs = { ...marketing.outputs, accountId: other, roleArn: String(marketing.outputs.roleArn).replace("333344445555", other) };
+        const outputs = {
+            ...marketing.outputs,
+            accountId: other,
+            roleArn: String(marketing.outputs.roleArn).replace("333344445555", other),
+        };
         fs.writeFileSync(path.join(refDir, "marketing.json"), JSON.stringify({ ...marketing, outputs }));
         await assert.rejects(
             synth({ projectDir: repo.workspaceDir, stack: "grafana", refs: {}, refDir }),
@@ -422,44 +687,90 @@ describe("fleet synth: every stack of a checkout planned offline", function () {
         const added = diffs.find((d) => d.file === "infra-account-b.logistics.json")!;
         assert.equal(added.status, "added");
         const types = (d: (typeof diffs)[number]) => d.added.map((r) => r.type);
-        assert.ok(types(added).includes("aws:iam/role:Role") && types(added).includes("aws:iam/policy:Policy"), JSON.stringify(types(added)));
+        assert.ok(
+            types(added).includes("aws:iam/role:Role") && types(added).includes("aws:iam/policy:Policy"),
+            JSON.stringify(types(added)),
+        );
         const grafana = diffs.find((d) => d.file === "infra-account-a.grafana.json")!;
-        assert.ok(types(grafana).includes("grafana:oss/dataSource:DataSource"), JSON.stringify(types(grafana)));
+        assert.ok(
+            types(grafana).includes("grafana:oss/dataSource:DataSource"),
+            JSON.stringify(types(grafana)),
+        );
         assert.ok(types(grafana).includes("grafana:oss/dashboard:Dashboard"), JSON.stringify(types(grafana)));
-        assert.ok(added.policies.length >= 2, "the trust policy and the access policy are shown as documents");
+        assert.ok(
+            added.policies.length >= 2,
+            "the trust policy and the access policy are shown as documents",
+        );
         assert.ok(grafana.dashboards.length >= 1, "the new dashboard is shown");
         const unchanged = (f: string) => diffs.find((d) => d.file === f)!.status;
-        assert.equal(unchanged("infra-account-a.bi.json"), "unchanged", "a workspace that does not chart the new account");
+        assert.equal(
+            unchanged("infra-account-a.bi.json"),
+            "unchanged",
+            "a workspace that does not chart the new account",
+        );
         assert.equal(unchanged("infra-account-b.finance.json"), "unchanged");
         const comment = planDiffMarkdown(before, readPlanDir(head));
         assert.match(comment, /infra-account-b\.logistics\.json/);
         assert.match(comment, /AmazonManagedGrafana-CrossAccountAthena/);
         // Only what the new account needs counts as changed: the resources that only gained a dependency are apart.
         const changedNames = grafana.changed.map((c) => c.name);
-        for (const c of grafana.changed) assert.ok(c.inputKeys.length > 0 || c.parent || c.provider || c.optionChanges.some((o) => !/^(dependsOn|additionalSecretOutputs)\b/.test(o.path)), `${c.name} counted with only engine-only changes`);
+        for (const c of grafana.changed)
+            assert.ok(
+                c.inputKeys.length > 0 ||
+                    c.parent ||
+                    c.provider ||
+                    c.optionChanges.some((o) => !/^(dependsOn|additionalSecretOutputs)\b/.test(o.path)),
+                `${c.name} counted with only engine-only changes`,
+            );
         assert.ok(grafana.engineOnly.length > 0, "adding a source adds dependencies to shared resources");
         assert.ok(grafana.engineOnly.every((c) => !changedNames.includes(c.name)));
-        assert.match(comment, /\*\*Engine-only\*\* \(not counted: only the order or the state's bookkeeping changes, nothing in the cloud\): `/);
+        assert.match(
+            comment,
+            /\*\*Engine-only\*\* \(not counted: only the order or the state's bookkeeping changes, nothing in the cloud\): `/,
+        );
         // Each per-source Grafana resource carries its source stack and data source name beside its (unchanged) name.
-        assert.match(comment, /- ➕ `grafana-athena-datasource-organization-grafana-athena-so-[0-9a-f]{8}` \(`grafana:oss\/dataSource:DataSource`\) — for `organization\/grafana-athena-source\/logistics, "Logistics"`/);
+        assert.match(
+            comment,
+            /- ➕ `grafana-athena-datasource-organization-grafana-athena-so-[0-9a-f]{8}` \(`grafana:oss\/dataSource:DataSource`\) — for `organization\/grafana-athena-source\/logistics, "Logistics"`/,
+        );
     });
 
     it("names a broken stack file on one line, still plans the others, and exits 1", async () => {
-        const broken = repo.writeStack("infra-account-b", "broken", { ...MARKETING.config, "aws:allowedAccountIds": ["888899990000"], "grafana-athena-source:database": "Sales-DB" });
+        const broken = repo.writeStack("infra-account-b", "broken", {
+            ...MARKETING.config,
+            "aws:allowedAccountIds": ["888899990000"],
+            "grafana-athena-source:database": "Sales-DB",
+        });
         const out = path.join(repo.root, "plans-broken");
         try {
             const r = await run(["synth", "--out", out, "--root", repo.root, "--examples", "exclude"]);
             assert.equal(r.code, 1);
             const lines = r.err.trimEnd().split("\n");
             assert.equal(lines.length, 2, r.err);
-            assert.match(lines[0], /^infra-account-b\/Pulumi\.broken\.yaml: grafana-athena-source:database: must be a Glue database name/);
+            assert.match(
+                lines[0],
+                /^infra-account-b\/Pulumi\.broken\.yaml: grafana-athena-source:database: must be a Glue database name/,
+            );
             // The inventory-mode workspace reads the broken source: it cannot be planned, and says why.
-            assert.equal(lines[1], "infra-account-a/Pulumi.grafana.yaml: reads the source infra-account-b/Pulumi.broken.yaml, which was refused");
+            assert.equal(
+                lines[1],
+                "infra-account-a/Pulumi.grafana.yaml: reads the source infra-account-b/Pulumi.broken.yaml, which was refused",
+            );
             assert.doesNotMatch(r.err, /\n\s+at /);
             // A refused stack's file is a record of the refusal, no plan: the plan diff shows it as refused, not removed.
-            assert.deepEqual(fs.readdirSync(out).sort(), ["grafana-athena.dev.json", "infra-account-a.bi.json", "infra-account-a.grafana.json", "infra-account-b.broken.json", "infra-account-b.finance.json", "infra-account-b.marketing.json"]);
+            assert.deepEqual(fs.readdirSync(out).sort(), [
+                "grafana-athena.dev.json",
+                "infra-account-a.bi.json",
+                "infra-account-a.grafana.json",
+                "infra-account-b.broken.json",
+                "infra-account-b.finance.json",
+                "infra-account-b.marketing.json",
+            ]);
             const record = planIn(out, "infra-account-a.grafana.json");
-            assert.deepEqual([record.resources, record.refused], [[], "reads the source infra-account-b/Pulumi.broken.yaml, which was refused"]);
+            assert.deepEqual(
+                [record.resources, record.refused],
+                [[], "reads the source infra-account-b/Pulumi.broken.yaml, which was refused"],
+            );
             assert.match(r.out, /fleet synth: 4 of 6 stacks planned into .*, 2 refused/);
         } finally {
             fs.rmSync(broken);
@@ -468,20 +779,58 @@ describe("fleet synth: every stack of a checkout planned offline", function () {
 
     it("--stacks: the named stacks, and every workspace a named source feeds", async () => {
         const out = path.join(repo.root, "plans-some");
-        const r = await run(["synth", "--out", out, "--root", repo.root, "--stacks", "marketing,organization/grafana-athena/dev", "--examples", "exclude"]);
+        const r = await run([
+            "synth",
+            "--out",
+            out,
+            "--root",
+            repo.root,
+            "--stacks",
+            "marketing,organization/grafana-athena/dev",
+            "--examples",
+            "exclude",
+        ]);
         assert.equal(r.code, 0, r.err);
-        assert.deepEqual(fs.readdirSync(out).sort(), ["grafana-athena.dev.json", "infra-account-a.grafana.json", "infra-account-b.marketing.json"]);
-        assert.equal(dataSources(planIn(out, "infra-account-a.grafana.json")).length, 2, "the sources it reads but that were not named are planned for their outputs");
-        const only = await run(["synth", "--out", path.join(repo.root, "plans-examples"), "--root", repo.root, "--examples", "only", "--stacks", "example"]);
+        assert.deepEqual(fs.readdirSync(out).sort(), [
+            "grafana-athena.dev.json",
+            "infra-account-a.grafana.json",
+            "infra-account-b.marketing.json",
+        ]);
+        assert.equal(
+            dataSources(planIn(out, "infra-account-a.grafana.json")).length,
+            2,
+            "the sources it reads but that were not named are planned for their outputs",
+        );
+        const only = await run([
+            "synth",
+            "--out",
+            path.join(repo.root, "plans-examples"),
+            "--root",
+            repo.root,
+            "--examples",
+            "only",
+            "--stacks",
+            "example",
+        ]);
         assert.equal(only.code, 0, only.err);
-        assert.deepEqual(fs.readdirSync(path.join(repo.root, "plans-examples")).sort(), ["grafana-athena.example.json", "infra-account-a.example.json", "infra-account-b.example.json"]);
+        assert.deepEqual(fs.readdirSync(path.join(repo.root, "plans-examples")).sort(), [
+            "grafana-athena.example.json",
+            "infra-account-a.example.json",
+            "infra-account-b.example.json",
+        ]);
     });
 
     it("answers --help, and refuses a bad command line with exit 2 and one line", async () => {
         const help = await run(["synth", "--help"]);
         assert.equal(help.code, 0);
         assert.match(help.out, /^usage: npm run fleet -- synth --out DIR/);
-        for (const argv of [["synth"], ["synth", "--out", "x", "--examples", "all"], ["synth", "--out", "x", "--stacks", "nope"], ["synth", "--out", "x", "--bogus"], ["synth", "extra", "--out", "x"]]) {
+        for (const argv of [
+            ["synth"],
+            ["synth", "--out", "x", "--examples", "all"],
+            ["synth", "--out", "x", "--stacks", "nope"],
+            ["synth", "--out", "x", "--bogus"],
+            ["synth", "extra", "--out", "x"],
+        ]) {
             const r = await run([...argv, "--root", repo.root]);
             assert.equal(r.code, 2, `${argv.join(" ")}: ${r.err}`);
             assert.match(r.err, /^fleet synth: [^\n]+\n$/);

@@ -15,7 +15,11 @@ const BOOT = (k: string) => `grafana-athena-bootstrap:${k}`;
 async function check(root: string) {
     let out = "";
     let err = "";
-    const code = await fleet(["check", "--root", root], { out: (t) => (out += t), err: (t) => (err += t), env: {} });
+    const code = await fleet(["check", "--root", root], {
+        out: (t) => (out += t),
+        err: (t) => (err += t),
+        env: {},
+    });
     return { code, lines: (out + err).split("\n").filter((l) => l.includes(".yaml: ")) };
 }
 
@@ -24,12 +28,22 @@ describe("fleet check: source stacks within the reach of the bootstrap's CI role
     let repo: RepositoryCopy;
     beforeEach(() => {
         repo = copyRepository();
-        repo.writeStack("infra-account-b", "sales", exampleStackConfig("infra-account-b", { [SRC("permissionsBoundary")]: "grafana-athena-ci-boundary" }));
+        repo.writeStack(
+            "infra-account-b",
+            "sales",
+            exampleStackConfig("infra-account-b", {
+                [SRC("permissionsBoundary")]: "grafana-athena-ci-boundary",
+            }),
+        );
     });
     afterEach(() => repo.remove());
 
     it("changes nothing without a bootstrap stack file", async () => {
-        repo.writeStack("infra-account-b", "plain", exampleStackConfig("infra-account-b", { "aws:allowedAccountIds": ["555566667777"] }));
+        repo.writeStack(
+            "infra-account-b",
+            "plain",
+            exampleStackConfig("infra-account-b", { "aws:allowedAccountIds": ["555566667777"] }),
+        );
         assert.deepEqual((await check(repo.root)).lines, []);
     });
 
@@ -63,11 +77,21 @@ describe("fleet check: source stacks within the reach of the bootstrap's CI role
                 "infra-account-b/Pulumi.outside.yaml: grafana-athena-source:results.bucket:",
             ],
         );
-        assert.ok(lines.every((l) => l.includes("bootstrap/Pulumi.org.yaml")), lines.join("\n"));
+        assert.ok(
+            lines.every((l) => l.includes("bootstrap/Pulumi.org.yaml")),
+            lines.join("\n"),
+        );
     });
 
     it("an existing results bucket needs no pattern, and a wider bootstrap covers the stack", async () => {
-        repo.writeStack("bootstrap", "org", exampleStackConfig("bootstrap", { [BOOT("workgroupNames")]: ["grafana*", "analytics"], [BOOT("regions")]: ["eu-west-1", "us-east-1"] }));
+        repo.writeStack(
+            "bootstrap",
+            "org",
+            exampleStackConfig("bootstrap", {
+                [BOOT("workgroupNames")]: ["grafana*", "analytics"],
+                [BOOT("regions")]: ["eu-west-1", "us-east-1"],
+            }),
+        );
         repo.writeStack(
             "infra-account-b",
             "covered",
@@ -83,10 +107,16 @@ describe("fleet check: source stacks within the reach of the bootstrap's CI role
     });
 
     it("checks a bootstrap stack file by its own rules", async () => {
-        repo.writeStack("bootstrap", "bad", exampleStackConfig("bootstrap", { [BOOT("workgroupNames")]: ["*"] }));
+        repo.writeStack(
+            "bootstrap",
+            "bad",
+            exampleStackConfig("bootstrap", { [BOOT("workgroupNames")]: ["*"] }),
+        );
         const { code, lines } = await check(repo.root);
         assert.equal(code, 1);
-        assert.deepEqual(lines, [`bootstrap/Pulumi.bad.yaml: grafana-athena-bootstrap:workgroupNames[0]: must begin with at least 3 characters before any *: "*" would reach other workgroups of the account`]);
+        assert.deepEqual(lines, [
+            `bootstrap/Pulumi.bad.yaml: grafana-athena-bootstrap:workgroupNames[0]: must begin with at least 3 characters before any *: "*" would reach other workgroups of the account`,
+        ]);
     });
 });
 

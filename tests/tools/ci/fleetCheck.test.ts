@@ -31,13 +31,25 @@ const workspace = (stack: string, set: Record<string, unknown>, unset: string[] 
     for (const k of unset) delete config[k];
     return { folder: "infra-account-a", stack, config };
 };
-const source = (s: UserStack, set: Record<string, unknown>): UserStack => ({ ...s, config: { ...s.config, ...set } });
+const source = (s: UserStack, set: Record<string, unknown>): UserStack => ({
+    ...s,
+    config: { ...s.config, ...set },
+});
 
 /** Sets of stack files that fleet synth refuses, each with the line fleet check must print for it. */
 const REFUSED: { name: string; stacks: UserStack[]; line: RegExp }[] = [
     {
         name: "a workspace panel reading a table a source does not grant",
-        stacks: [MARKETING, FINANCE, workspace("grafana", { [WS("dashboard")]: { folder: "Athena", panels: [{ type: "stat", title: "Orders", sql: "SELECT count(*) FROM orders" }] } })],
+        stacks: [
+            MARKETING,
+            FINANCE,
+            workspace("grafana", {
+                [WS("dashboard")]: {
+                    folder: "Athena",
+                    panels: [{ type: "stat", title: "Orders", sql: "SELECT count(*) FROM orders" }],
+                },
+            }),
+        ],
         line: /^infra-account-a\/Pulumi\.grafana\.yaml: grafana-athena-workspace:dashboard\.panels: source stack "organization\/grafana-athena-source\/marketing": panel "Orders" of dashboard\.panels reads/m,
     },
     {
@@ -49,8 +61,17 @@ const REFUSED: { name: string; stacks: UserStack[]; line: RegExp }[] = [
         name: "two workspace stacks on one workspace creating the same team",
         stacks: [
             MARKETING,
-            workspace("grafana", { [WS("teams")]: [{ name: "analysts" }], [WS("sources")]: [{ stack: "organization/grafana-athena-source/marketing" }] }),
-            workspace("bi", { [WS("teams")]: [{ name: "analysts" }], [WS("dashboard")]: { folder: "BI" }, [WS("sources")]: [{ stack: "organization/grafana-athena-source/marketing", name: "Marketing (BI)" }] }),
+            workspace("grafana", {
+                [WS("teams")]: [{ name: "analysts" }],
+                [WS("sources")]: [{ stack: "organization/grafana-athena-source/marketing" }],
+            }),
+            workspace("bi", {
+                [WS("teams")]: [{ name: "analysts" }],
+                [WS("dashboard")]: { folder: "BI" },
+                [WS("sources")]: [
+                    { stack: "organization/grafana-athena-source/marketing", name: "Marketing (BI)" },
+                ],
+            }),
         ],
         line: /^infra-account-a\/Pulumi\.bi\.yaml: grafana-athena-workspace:teams: creates the team\(s\) "analysts", which workspace stack "grafana" on the same workspace g-7f3a9c2d1e creates too/m,
     },
@@ -58,20 +79,39 @@ const REFUSED: { name: string; stacks: UserStack[]; line: RegExp }[] = [
         name: "two workspace stacks on one workspace where a team's folder is the other's folder",
         stacks: [
             MARKETING,
-            workspace("grafana", { [WS("teams")]: [{ name: "bi" }], [WS("sources")]: [{ stack: "organization/grafana-athena-source/marketing" }] }),
-            workspace("bi", { [WS("dashboard")]: { folder: "Athena (bi)" }, [WS("sources")]: [{ stack: "organization/grafana-athena-source/marketing", name: "Marketing (BI)" }] }),
+            workspace("grafana", {
+                [WS("teams")]: [{ name: "bi" }],
+                [WS("sources")]: [{ stack: "organization/grafana-athena-source/marketing" }],
+            }),
+            workspace("bi", {
+                [WS("dashboard")]: { folder: "Athena (bi)" },
+                [WS("sources")]: [
+                    { stack: "organization/grafana-athena-source/marketing", name: "Marketing (BI)" },
+                ],
+            }),
         ],
         line: /^infra-account-a\/Pulumi\.bi\.yaml: grafana-athena-workspace:dashboard\.folder: is "Athena \(bi\)", the folder of workspace stack "grafana"/m,
     },
     {
         name: "organisation mode and a source role of another name",
-        stacks: [source(MARKETING, { [SRC("roleName")]: "GrafanaAthenaReader" }), FINANCE, workspace("grafana", { [WS("sourceRoleName")]: "AmazonManagedGrafana-CrossAccountAthena", [WS("organizationId")]: "o-a1b2c3d4e5" })],
+        stacks: [
+            source(MARKETING, { [SRC("roleName")]: "GrafanaAthenaReader" }),
+            FINANCE,
+            workspace("grafana", {
+                [WS("sourceRoleName")]: "AmazonManagedGrafana-CrossAccountAthena",
+                [WS("organizationId")]: "o-a1b2c3d4e5",
+            }),
+        ],
         line: /^infra-account-a\/Pulumi\.grafana\.yaml: grafana-athena-workspace:sourceRoleName: organisation mode allows only roles named "AmazonManagedGrafana-CrossAccountAthena", but these sources use other roles: arn:aws:iam::333344445555:role\/GrafanaAthenaReader/m,
     },
     {
         name: "a source trusting another Grafana account than the workspace stack's",
         stacks: [
-            source(MARKETING, { [SRC("grafanaAccountId")]: "999988887777", [SRC("grafanaRoleArn")]: "arn:aws:iam::999988887777:role/service-role/AmazonGrafanaServiceRole-1" }),
+            source(MARKETING, {
+                [SRC("grafanaAccountId")]: "999988887777",
+                [SRC("grafanaRoleArn")]:
+                    "arn:aws:iam::999988887777:role/service-role/AmazonGrafanaServiceRole-1",
+            }),
             FINANCE,
             GRAFANA_WORKSPACE,
         ],
@@ -96,8 +136,21 @@ describe("fleet check: every rule fleet synth applies", function () {
             const check = await run(["check", "--root", repo.root]);
             assert.equal(check.code, 1, check.out);
             assert.match(check.err, c.line);
-            for (const l of check.err.trimEnd().split("\n")) assert.match(l, /^infra-account-[ab]\/Pulumi\.[\w-]+\.yaml: (grafana-athena-(source|workspace)|aws):[\w.]+: /, "one line naming the file and the key");
-            const synth = await run(["synth", "--out", path.join(repo.root, "out"), "--root", repo.root, "--examples", "exclude"]);
+            for (const l of check.err.trimEnd().split("\n"))
+                assert.match(
+                    l,
+                    /^infra-account-[ab]\/Pulumi\.[\w-]+\.yaml: (grafana-athena-(source|workspace)|aws):[\w.]+: /,
+                    "one line naming the file and the key",
+                );
+            const synth = await run([
+                "synth",
+                "--out",
+                path.join(repo.root, "out"),
+                "--root",
+                repo.root,
+                "--examples",
+                "exclude",
+            ]);
             assert.equal(synth.code, 1, `fleet synth refuses it too:\n${synth.out}`);
             const workspaceFile = c.line.source.match(/Pulumi\\\.([\w-]+)\\\.yaml/)![1];
             assert.match(synth.err, new RegExp(`^infra-account-a/Pulumi\\.${workspaceFile}\\.yaml: `, "m"));
@@ -107,30 +160,68 @@ describe("fleet check: every rule fleet synth applies", function () {
     it("names a stack file that is not YAML once, with the line and column, in either command", async () => {
         write([MARKETING, FINANCE, GRAFANA_WORKSPACE]);
         const file = path.join(repo.sourceDir, "Pulumi.finance.yaml");
-        fs.writeFileSync(file, "config:\n  aws:region: eu-central-1\n  grafana-athena-source:tables: [ledger\n  grafana-athena-source:label: x\n");
+        fs.writeFileSync(
+            file,
+            "config:\n  aws:region: eu-central-1\n  grafana-athena-source:tables: [ledger\n  grafana-athena-source:label: x\n",
+        );
         const expected = /^infra-account-b\/Pulumi\.finance\.yaml: not YAML \(.*, at line 4, column 3\)$/m;
         const check = await run(["check", "--root", repo.root]);
         assert.match(check.err, expected);
-        const synth = await run(["synth", "--out", path.join(repo.root, "out"), "--root", repo.root, "--examples", "exclude"]);
+        const synth = await run([
+            "synth",
+            "--out",
+            path.join(repo.root, "out"),
+            "--root",
+            repo.root,
+            "--examples",
+            "exclude",
+        ]);
         assert.match(synth.err, expected);
-        for (const out of [check.err, synth.err]) assert.doesNotMatch(out, /Pulumi\.finance\.yaml: .*Pulumi\.finance\.yaml/);
+        for (const out of [check.err, synth.err])
+            assert.doesNotMatch(out, /Pulumi\.finance\.yaml: .*Pulumi\.finance\.yaml/);
     });
 
     it("passes the same files without the fault, in either command", async () => {
         write([MARKETING, FINANCE, GRAFANA_WORKSPACE]);
         const check = await run(["check", "--root", repo.root]);
         assert.equal(check.code, 0, check.err);
-        assert.match(check.out, /^fleet: 2 source stacks, 1 workspace stacks: consistent, by every rule fleet synth applies to them$/m);
-        const synth = await run(["synth", "--out", path.join(repo.root, "out"), "--root", repo.root, "--examples", "exclude"]);
+        assert.match(
+            check.out,
+            /^fleet: 2 source stacks, 1 workspace stacks: consistent, by every rule fleet synth applies to them$/m,
+        );
+        const synth = await run([
+            "synth",
+            "--out",
+            path.join(repo.root, "out"),
+            "--root",
+            repo.root,
+            "--examples",
+            "exclude",
+        ]);
         assert.equal(synth.code, 0, synth.err);
         // What check takes a source stack file to export is what its plan exports.
         for (const s of [MARKETING, FINANCE]) {
-            const plan = JSON.parse(fs.readFileSync(path.join(repo.root, "out", `infra-account-b.${s.stack}.json`), "utf8")) as Plan;
-            const { config, secretKeys } = readStackConfig(readProject(repo.sourceDir), path.join(repo.sourceDir, `Pulumi.${s.stack}.yaml`));
+            const plan = JSON.parse(
+                fs.readFileSync(path.join(repo.root, "out", `infra-account-b.${s.stack}.json`), "utf8"),
+            ) as Plan;
+            const { config, secretKeys } = readStackConfig(
+                readProject(repo.sourceDir),
+                path.join(repo.sourceDir, `Pulumi.${s.stack}.yaml`),
+            );
             const region = config["aws:region"];
-            const settings = readSettings(SOURCE_NAMESPACE, SOURCE_KEY_KINDS, sourceSettingsFor(region), [], { all: config, isSecret: (k) => secretKeys.includes(k) });
+            const settings = readSettings(SOURCE_NAMESPACE, SOURCE_KEY_KINDS, sourceSettingsFor(region), [], {
+                all: config,
+                isSecret: (k) => secretKeys.includes(k),
+            });
             const { externalId: _secret, ...exported } = plan.outputs as Record<string, unknown>;
-            assert.deepEqual(impliedSourceOutputs(settings, region, String(JSON.parse(config["aws:allowedAccountIds"])[0])), exported);
+            assert.deepEqual(
+                impliedSourceOutputs(
+                    settings,
+                    region,
+                    String(JSON.parse(config["aws:allowedAccountIds"])[0]),
+                ),
+                exported,
+            );
         }
     });
 
@@ -139,18 +230,32 @@ describe("fleet check: every rule fleet synth applies", function () {
         const roleName = `Grafana-${"x".repeat(56)}`;
         const many = Array.from({ length: 120 }, (_, i) => {
             const account = String(100000000000 + i);
-            return source(userSource(`account-${i}`, account, "us-east-1", "sales", ["orders"], `Account ${i}`), { [SRC("roleName")]: roleName });
+            return source(
+                userSource(`account-${i}`, account, "us-east-1", "sales", ["orders"], `Account ${i}`),
+                { [SRC("roleName")]: roleName },
+            );
         });
         write([...many, GRAFANA_WORKSPACE]);
         const started = process.hrtime.bigint();
         const check = await run(["check", "--root", repo.root]);
         const seconds = Number(process.hrtime.bigint() - started) / 1e9;
         assert.equal(check.code, 1);
-        assert.match(check.err, /^infra-account-a\/Pulumi\.grafana\.yaml: grafana-athena-workspace:sources: IAM policy .* It lists 120 source roles; about \d+ fit\. Set sourceRoleName and organizationId/m);
-        assert.ok(seconds < 30, `a bound against a hang, not a benchmark (npm run bench -- fleet-check measures): ${seconds} s`);
-        write([...many, workspace("grafana", { [WS("sourceRoleName")]: roleName, [WS("organizationId")]: "o-a1b2c3d4e5" })]);
+        assert.match(
+            check.err,
+            /^infra-account-a\/Pulumi\.grafana\.yaml: grafana-athena-workspace:sources: IAM policy .* It lists 120 source roles; about \d+ fit\. Set sourceRoleName and organizationId/m,
+        );
+        assert.ok(
+            seconds < 30,
+            `a bound against a hang, not a benchmark (npm run bench -- fleet-check measures): ${seconds} s`,
+        );
+        write([
+            ...many,
+            workspace("grafana", {
+                [WS("sourceRoleName")]: roleName,
+                [WS("organizationId")]: "o-a1b2c3d4e5",
+            }),
+        ]);
         const org = await run(["check", "--root", repo.root]);
         assert.equal(org.code, 0, org.err);
     });
 });
-

@@ -22,7 +22,8 @@ function recordingRunner(failing: string[] = []) {
     const runner: Runner = {
         async run(command: FleetCommand, stack: StackEntry): Promise<RunOutcome> {
             calls.push(`${command} ${stack.name}`);
-            if (failing.includes(stack.stack)) throw new Error("error: the stack's resources could not be deleted");
+            if (failing.includes(stack.stack))
+                throw new Error("error: the stack's resources could not be deleted");
             return { changes: { delete: 7 } };
         },
     };
@@ -32,18 +33,28 @@ function recordingRunner(failing: string[] = []) {
 describe("fleet destroy: the stacks of removed stack files", function () {
     this.timeout(60_000);
     let repo: RepositoryCopy;
-    const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=fleet", "-c", "user.email=fleet@example.com", ...args], { cwd: repo.root, encoding: "utf8" });
+    const git = (...args: string[]) =>
+        execFileSync("git", ["-c", "user.name=fleet", "-c", "user.email=fleet@example.com", ...args], {
+            cwd: repo.root,
+            encoding: "utf8",
+        });
     const fileOf = (s: UserStack) => path.join(repo.root, s.folder, `Pulumi.${s.stack}.yaml`);
     const run = async (argv: string[], runner?: Runner) => {
         let out = "";
         let err = "";
-        const code = await fleet([...argv, "--root", repo.root], { out: (t) => (out += t), err: (t) => (err += t), runner, env: {} });
+        const code = await fleet([...argv, "--root", repo.root], {
+            out: (t) => (out += t),
+            err: (t) => (err += t),
+            runner,
+            env: {},
+        });
         return { code, out, err };
     };
 
     before(() => {
         repo = copyRepository();
-        for (const s of [MARKETING, FINANCE, GRAFANA_WORKSPACE, BI_WORKSPACE]) repo.writeStack(s.folder, s.stack, s.config);
+        for (const s of [MARKETING, FINANCE, GRAFANA_WORKSPACE, BI_WORKSPACE])
+            repo.writeStack(s.folder, s.stack, s.config);
         git("init", "-q", "-b", "main");
         git("add", "-A");
         git("commit", "-q", "-m", "fleet");
@@ -53,20 +64,32 @@ describe("fleet destroy: the stacks of removed stack files", function () {
 
     it("does nothing, and says so, when no stack file was removed", async () => {
         const { runner, calls } = recordingRunner();
-        const r = await run(["destroy", "--base", "main", "--plan-dir", path.join(repo.root, "plans"), "--preview"], runner);
+        const r = await run(
+            ["destroy", "--base", "main", "--plan-dir", path.join(repo.root, "plans"), "--preview"],
+            runner,
+        );
         assert.equal(r.code, 0, r.err);
-        assert.equal(r.out, "fleet destroy --preview: no stack file was removed since main: nothing to destroy\n");
+        assert.equal(
+            r.out,
+            "fleet destroy --preview: no stack file was removed since main: nothing to destroy\n",
+        );
         assert.deepEqual(calls, []);
     });
 
     it("plans the destroy of a removed source stack only, with the file as the base held it", async () => {
         fs.rmSync(fileOf(MARKETING));
         const removed = removedStacks(repo.root, "main", "organization");
-        assert.deepEqual(removed.sources.map((r) => r.entry.name), ["organization/grafana-athena-source/marketing"]);
+        assert.deepEqual(
+            removed.sources.map((r) => r.entry.name),
+            ["organization/grafana-athena-source/marketing"],
+        );
         assert.deepEqual(removed.workspaces, []);
         assert.match(removed.sources[0].baseText, /grafana-athena-source:label: Marketing/);
         const { runner, calls } = recordingRunner();
-        const r = await run(["destroy", "--base", "main", "--plan-dir", path.join(repo.root, "plans"), "--preview"], runner);
+        const r = await run(
+            ["destroy", "--base", "main", "--plan-dir", path.join(repo.root, "plans"), "--preview"],
+            runner,
+        );
         assert.equal(r.code, 0, r.err);
         assert.deepEqual(calls, ["preview organization/grafana-athena-source/marketing"]);
         assert.match(r.out, /^fleet destroy --preview: 1 stacks: 1 changed, 0 unchanged, 0 failed$/m);
@@ -77,37 +100,74 @@ describe("fleet destroy: the stacks of removed stack files", function () {
         // finance is still listed by the bi workspace stack: held, and nothing is run for it.
         fs.rmSync(fileOf(FINANCE));
         const held = recordingRunner();
-        const r = await run(["destroy", "--base", "main", "--plan-dir", path.join(repo.root, "plans")], held.runner);
+        const r = await run(
+            ["destroy", "--base", "main", "--plan-dir", path.join(repo.root, "plans")],
+            held.runner,
+        );
         assert.equal(r.code, 1);
         assert.deepEqual(held.calls, []);
-        assert.match(r.out, /\| organization\/grafana-athena-source\/finance \| failed \| no changes \| 0 \| infra-account-a\/Pulumi\.bi\.yaml still lists it in sources: remove it there first \|/);
+        assert.match(
+            r.out,
+            /\| organization\/grafana-athena-source\/finance \| failed \| no changes \| 0 \| infra-account-a\/Pulumi\.bi\.yaml still lists it in sources: remove it there first \|/,
+        );
 
         // With the bi workspace stack removed too: bi first, then finance.
         fs.rmSync(fileOf(BI_WORKSPACE));
         const both = recordingRunner();
-        const ok = await run(["destroy", "--base", "main", "--plan-dir", path.join(repo.root, "plans")], both.runner);
+        const ok = await run(
+            ["destroy", "--base", "main", "--plan-dir", path.join(repo.root, "plans")],
+            both.runner,
+        );
         assert.equal(ok.code, 0, ok.err);
-        assert.deepEqual(both.calls, ["up organization/grafana-athena-workspace/bi", "up organization/grafana-athena-source/finance"]);
+        assert.deepEqual(both.calls, [
+            "up organization/grafana-athena-workspace/bi",
+            "up organization/grafana-athena-source/finance",
+        ]);
 
         // A workspace whose destroy fails keeps its sources.
         const failing = recordingRunner(["bi"]);
-        const bad = await run(["destroy", "--base", "main", "--plan-dir", path.join(repo.root, "plans")], failing.runner);
+        const bad = await run(
+            ["destroy", "--base", "main", "--plan-dir", path.join(repo.root, "plans")],
+            failing.runner,
+        );
         assert.equal(bad.code, 1);
         assert.deepEqual(failing.calls, ["up organization/grafana-athena-workspace/bi"]);
-        assert.match(bad.out, /\| organization\/grafana-athena-source\/finance \| skipped \| no changes \| 0 \| a workspace stack's run failed; a source goes only once no workspace charts it \|/);
+        assert.match(
+            bad.out,
+            /\| organization\/grafana-athena-source\/finance \| skipped \| no changes \| 0 \| a workspace stack's run failed; a source goes only once no workspace charts it \|/,
+        );
     });
 
     it("applies only a saved destroy plan, and only to a removed stack (the real runner, before it calls Pulumi)", async () => {
         fs.rmSync(fileOf(MARKETING));
         const removed = removedStacks(repo.root, "main", "organization");
-        const runner = destroyRunner(repo.root, new Map(removed.sources.map((r) => [r.entry.name, r])), path.join(repo.root, "no-plans"));
-        await assert.rejects(runner.run("up", removed.sources[0].entry, () => undefined, {}), /^Error: no reviewed destroy plan for organization\/grafana-athena-source\/marketing .*: run fleet destroy --preview first$/);
-        const kept: StackEntry = { ...removed.sources[0].entry, name: "organization/grafana-athena-source/finance", stack: "finance", file: fileOf(FINANCE) };
-        await assert.rejects(runner.run("preview", kept, () => undefined, {}), /has a stack file: only a removed stack is destroyed/);
+        const runner = destroyRunner(
+            repo.root,
+            new Map(removed.sources.map((r) => [r.entry.name, r])),
+            path.join(repo.root, "no-plans"),
+        );
+        await assert.rejects(
+            runner.run("up", removed.sources[0].entry, () => undefined, {}),
+            /^Error: no reviewed destroy plan for organization\/grafana-athena-source\/marketing .*: run fleet destroy --preview first$/,
+        );
+        const kept: StackEntry = {
+            ...removed.sources[0].entry,
+            name: "organization/grafana-athena-source/finance",
+            stack: "finance",
+            file: fileOf(FINANCE),
+        };
+        await assert.rejects(
+            runner.run("preview", kept, () => undefined, {}),
+            /has a stack file: only a removed stack is destroyed/,
+        );
     });
 
     it("refuses a bad command line with exit 2: no --base, a base that is no commit, no --plan-dir", async () => {
-        for (const argv of [["destroy", "--plan-dir", "x"], ["destroy", "--base", "no-such-ref", "--plan-dir", "x"], ["destroy", "--base", "main"]]) {
+        for (const argv of [
+            ["destroy", "--plan-dir", "x"],
+            ["destroy", "--base", "no-such-ref", "--plan-dir", "x"],
+            ["destroy", "--base", "main"],
+        ]) {
             const r = await run(argv);
             assert.equal(r.code, 2, `${argv.join(" ")}: ${r.err}`);
             assert.equal(r.err.trimEnd().split("\n").length, 1, r.err);

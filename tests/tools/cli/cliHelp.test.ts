@@ -28,7 +28,8 @@ function assertDocuments(help: string, table: OptionTable) {
         const flag = o.type === "boolean" ? `--${name}` : `--${name} ${o.value ?? "VALUE"}`;
         const line = help.split("\n").find((l) => l.startsWith(`  ${flag} `) || l === `  ${flag}`);
         assert.ok(line, `${flag} is listed:\n${help}`);
-        if (o.default !== undefined) assert.ok(line.includes(`default: ${o.default}`), `${flag} shows its default: ${line}`);
+        if (o.default !== undefined)
+            assert.ok(line.includes(`default: ${o.default}`), `${flag} shows its default: ${line}`);
         assert.ok(help.split("\n")[0].includes(flag), `the usage line shows ${flag}`);
     }
     assert.match(help, /^exit codes:\n(  \d  .+\n)+$/m);
@@ -43,8 +44,21 @@ describe("command lines: --help", () => {
             json: { type: "boolean", help: "JSON" },
             out: { type: "string", value: "FILE", default: "stdout", help: "where" },
         };
-        const help = helpText({ usage: "tool", summary: "Does it.", exitCodes: [[0, "done"], [2, "a bad command line"]] }, table);
-        assert.equal(help.split("\n")[0], "usage: tool --max N [--note TEXT]... [--json] [--out FILE] [--help]");
+        const help = helpText(
+            {
+                usage: "tool",
+                summary: "Does it.",
+                exitCodes: [
+                    [0, "done"],
+                    [2, "a bad command line"],
+                ],
+            },
+            table,
+        );
+        assert.equal(
+            help.split("\n")[0],
+            "usage: tool --max N [--note TEXT]... [--json] [--out FILE] [--help]",
+        );
         assertDocuments(help, table);
         assert.match(help, /--max N +the most \(required\)/);
         assert.match(help, /--note TEXT +a note \(may be repeated\)/);
@@ -53,7 +67,11 @@ describe("command lines: --help", () => {
     it("synth, plan-diff and bench print it on stdout and exit 0; a bad option is one line", async function () {
         // bench as a process (its entry point's one test), on a machine shared with other test runs: a generous limit, not a timing.
         this.timeout(90_000);
-        const [synthHelp, diffHelp, benchHelp] = await Promise.all([runMain(synthMain, ["--help"]), runMain(planDiffMain, ["--help"]), runProcess("dev/bench.ts", ["-h"])]);
+        const [synthHelp, diffHelp, benchHelp] = await Promise.all([
+            runMain(synthMain, ["--help"]),
+            runMain(planDiffMain, ["--help"]),
+            runProcess("dev/bench.ts", ["-h"]),
+        ]);
         for (const [r, table, usage] of [
             [synthHelp, SYNTH_OPTIONS, "usage: npm run synth -- <project-dir> "],
             [diffHelp, PLAN_DIFF_OPTIONS, "usage: npm run plan-diff -- <base-dir> <head-dir> "],
@@ -66,14 +84,22 @@ describe("command lines: --help", () => {
         }
         assert.match(synthHelp.stdout, /--stack NAME .*\(default: example\)/);
         // The same parsers in process (main prints the message after "<tool>: " and exits 2).
-        assert.throws(() => benchParseCli(["--sizes"]), (e: Error) => e instanceof UsageError && e.message === "Option '--sizes <value>' argument missing");
-        assert.throws(() => synthParseArgs(["infra-account-b", "--bogus"]), (e: Error) => e instanceof UsageError && e.message === "Unknown option '--bogus'");
+        assert.throws(
+            () => benchParseCli(["--sizes"]),
+            (e: Error) =>
+                e instanceof UsageError && e.message === "Option '--sizes <value>' argument missing",
+        );
+        assert.throws(
+            () => synthParseArgs(["infra-account-b", "--bogus"]),
+            (e: Error) => e instanceof UsageError && e.message === "Unknown option '--bogus'",
+        );
     });
 
     it("fleet: --help lists every command; <command> --help shows its options and the common ones", async () => {
         const top = await runFleet(["--help"]);
         assert.equal(top.code, 0);
-        for (const [name, spec] of Object.entries(FLEET_COMMANDS)) assert.match(top.out, new RegExp(`^  ${name} +${spec.summary.replace(/[()]/g, ".")}$`, "m"));
+        for (const [name, spec] of Object.entries(FLEET_COMMANDS))
+            assert.match(top.out, new RegExp(`^  ${name} +${spec.summary.replace(/[()]/g, ".")}$`, "m"));
         for (const [name, spec] of Object.entries(FLEET_COMMANDS)) {
             const r = await runFleet([name, "--help"]);
             assert.equal(r.code, 0, r.err);
@@ -89,7 +115,8 @@ describe("command lines: --help", () => {
             const r = await runFleet(argv);
             assert.equal(r.code, 2);
             assert.equal(r.out, "");
-            for (const name of Object.keys(FLEET_COMMANDS)) assert.match(r.err, new RegExp(`^  ${name} `, "m"));
+            for (const name of Object.keys(FLEET_COMMANDS))
+                assert.match(r.err, new RegExp(`^  ${name} `, "m"));
         }
         assert.match((await runFleet(["bogus"])).err, /^fleet: unknown command "bogus"\n/);
     });
@@ -97,26 +124,69 @@ describe("command lines: --help", () => {
 
 describe("command lines: mistakes, one line each @stack-files", () => {
     it("parseOptions refuses unknown options, missing values, a missing required option and control characters", () => {
-        const table = { org: { type: "string", value: "ORG", help: "o" }, max: { type: "string", value: "N", required: true, help: "m" }, note: { type: "string", freeText: true, help: "n" } } as const satisfies OptionTable;
-        assert.throws(() => parseOptions(["--max", "1", "--nope"], table), (e: Error) => e instanceof UsageError && e.message === "Unknown option '--nope'");
+        const table = {
+            org: { type: "string", value: "ORG", help: "o" },
+            max: { type: "string", value: "N", required: true, help: "m" },
+            note: { type: "string", freeText: true, help: "n" },
+        } as const satisfies OptionTable;
+        assert.throws(
+            () => parseOptions(["--max", "1", "--nope"], table),
+            (e: Error) => e instanceof UsageError && e.message === "Unknown option '--nope'",
+        );
         assert.throws(() => parseOptions([], table), /^Error: --max N is required$/);
         for (const bad of ["a\nb", "a\rb", "a\u2028b", "a\u0085b", "a\u001b[31mb", "a\u0000"]) {
-            assert.throws(() => parseOptions(["--max", "1", "--org", bad], table), /^Error: --org holds a control character \(U\+[0-9A-F]{4}\): refused$/, JSON.stringify(bad));
+            assert.throws(
+                () => parseOptions(["--max", "1", "--org", bad], table),
+                /^Error: --org holds a control character \(U\+[0-9A-F]{4}\): refused$/,
+                JSON.stringify(bad),
+            );
         }
-        assert.equal(parseOptions(["--max", "1", "--note", "two\nlines"], table).values.note, "two\nlines", "free text may hold line breaks");
-        assert.equal(parseOptions(["--help", "--nope"], table).help, true, "--help answers whatever else is there");
+        assert.equal(
+            parseOptions(["--max", "1", "--note", "two\nlines"], table).values.note,
+            "two\nlines",
+            "free text may hold line breaks",
+        );
+        assert.equal(
+            parseOptions(["--help", "--nope"], table).help,
+            true,
+            "--help answers whatever else is there",
+        );
     });
 
     it("fleet: --base starting with -, an unknown --base, a control character in --org or PULUMI_ORG, a missing --root: exit 2, one line", async () => {
         const cases: [string[], NodeJS.ProcessEnv, RegExp][] = [
-            [["affected", "--base=--octopus", "--root", REPO], {}, /^fleet: --base "--octopus" is not a commit, branch or tag \(a ref cannot start with "-"\)\n$/],
-            [["shards", "--max", "2", "--base=-p", "--root", REPO], {}, /^fleet: --base "-p" is not a commit/],
-            [["affected", "--base", "no-such-ref-anywhere", "--root", REPO], {}, /^fleet: --base "no-such-ref-anywhere" is not a commit, branch or tag of the repository at .+\n$/],
-            [["list", "--org", "acme\nfleet: 0 source stacks: consistent", "--root", REPO], {}, /^fleet: --org holds a control character \(U\+000A\): refused\n$/],
-            [["list", "--root", REPO], { PULUMI_ORG: "acme\r" }, /^fleet: PULUMI_ORG takes an organisation name .*, got "acme\\r"\n$/],
+            [
+                ["affected", "--base=--octopus", "--root", REPO],
+                {},
+                /^fleet: --base "--octopus" is not a commit, branch or tag \(a ref cannot start with "-"\)\n$/,
+            ],
+            [
+                ["shards", "--max", "2", "--base=-p", "--root", REPO],
+                {},
+                /^fleet: --base "-p" is not a commit/,
+            ],
+            [
+                ["affected", "--base", "no-such-ref-anywhere", "--root", REPO],
+                {},
+                /^fleet: --base "no-such-ref-anywhere" is not a commit, branch or tag of the repository at .+\n$/,
+            ],
+            [
+                ["list", "--org", "acme\nfleet: 0 source stacks: consistent", "--root", REPO],
+                {},
+                /^fleet: --org holds a control character \(U\+000A\): refused\n$/,
+            ],
+            [
+                ["list", "--root", REPO],
+                { PULUMI_ORG: "acme\r" },
+                /^fleet: PULUMI_ORG takes an organisation name .*, got "acme\\r"\n$/,
+            ],
             [["list", "--org", "a/b", "--root", REPO], {}, /^fleet: --org takes an organisation name/],
             [["check", "--root", "/nonexistent"], {}, /^fleet: --root \/nonexistent does not exist\n$/],
-            [["check", "--root", path.join(REPO, "package.json")], {}, /^fleet: --root .*package\.json is not a folder\n$/],
+            [
+                ["check", "--root", path.join(REPO, "package.json")],
+                {},
+                /^fleet: --root .*package\.json is not a folder\n$/,
+            ],
             [["affected", "--root", REPO], {}, /^fleet: --base REF is required\n$/],
             [["list", "--max", "3", "--root", REPO], {}, /^fleet: Unknown option '--max'/],
         ];
@@ -154,7 +224,10 @@ describe("every command's --help shows it at work", () => {
             const examples = /\nexamples:\n((?: {2}.*\n)+)/.exec(text)?.[1];
             assert.ok(examples, `${name} --help shows no example`);
             const lines = examples.split("\n").filter((l) => /^ {2}\S/.test(l));
-            assert.ok(lines.length >= 1 && lines.every((l) => l.trim().startsWith("npm run ")), `${name}: ${lines.join(" / ")}`);
+            assert.ok(
+                lines.length >= 1 && lines.every((l) => l.trim().startsWith("npm run ")),
+                `${name}: ${lines.join(" / ")}`,
+            );
         }
     });
 });

@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
 import { longestChain, markdownTable } from "../../../tools/dev/bench";
-import { benchAccountId, benchSourceRef, benchSourceRefs, benchSourceStack } from "../../../tools/dev/benchSources";
+import {
+    benchAccountId,
+    benchSourceRef,
+    benchSourceRefs,
+    benchSourceStack,
+} from "../../../tools/dev/benchSources";
 
 /** A plan resource with only what the chain looks at. */
 const r = (name: string, dependsOn: string[] = [], parent: string | null = null) => ({
@@ -21,19 +26,31 @@ describe("bench: longestChain", () => {
     });
 
     it("counts parent -> child edges, once when a child also depends on its parent", () => {
-        assert.equal(longestChain([r("component"), r("child", [], "component"), r("grandchild", [], "child")]), 3);
+        assert.equal(
+            longestChain([r("component"), r("child", [], "component"), r("grandchild", [], "child")]),
+            3,
+        );
         assert.equal(longestChain([r("component"), r("child", ["component"], "component")]), 2);
     });
 
     it("takes the longest of several paths (diamond, fan-out)", () => {
-        const diamond = [r("top"), r("left", ["top"]), r("right", ["top"]), r("mid", ["right"]), r("bottom", ["left", "mid"])];
+        const diamond = [
+            r("top"),
+            r("left", ["top"]),
+            r("right", ["top"]),
+            r("mid", ["right"]),
+            r("bottom", ["left", "mid"]),
+        ];
         assert.equal(longestChain(diamond), 4);
         const fan = [r("root"), ...Array.from({ length: 500 }, (_, i) => r(`leaf-${i}`, ["root"]))];
         assert.equal(longestChain(fan), 2);
     });
 
     it("ignores edges to names that are not resources of the plan (reads, stack references)", () => {
-        assert.equal(longestChain([r("a", ["stack-ref", "a"], "not-planned"), r("b", ["a", "stack-ref"])]), 2);
+        assert.equal(
+            longestChain([r("a", ["stack-ref", "a"], "not-planned"), r("b", ["a", "stack-ref"])]),
+            2,
+        );
     });
 
     it("does not depend on the order of the resources", () => {
@@ -60,10 +77,14 @@ describe("bench: generated sources", () => {
         assert.equal(stacks[0], "organization/grafana-athena-source/src-0001");
         assert.equal(benchSourceStack(500), "organization/grafana-athena-source/src-0500");
         const distinct = (k: string) => new Set(Object.values(refs).map((ref) => ref.outputs[k])).size;
-        for (const k of ["accountId", "workgroup", "roleArn", "externalId", "label"]) assert.equal(distinct(k), 500, k);
+        for (const k of ["accountId", "workgroup", "roleArn", "externalId", "label"])
+            assert.equal(distinct(k), 500, k);
         for (const ref of Object.values(refs)) {
             assert.match(String(ref.outputs.accountId), /^\d{12}$/);
-            assert.equal(ref.outputs.roleArn, `arn:aws:iam::${ref.outputs.accountId}:role/AmazonManagedGrafana-CrossAccountAthena`);
+            assert.equal(
+                ref.outputs.roleArn,
+                `arn:aws:iam::${ref.outputs.accountId}:role/AmazonManagedGrafana-CrossAccountAthena`,
+            );
             assert.equal(String(ref.outputs.externalId).length, 48);
             assert.deepEqual(ref.secretOutputs, ["externalId"]);
             assert.equal(ref.outputs.contractVersion, 1);
@@ -75,12 +96,32 @@ describe("bench: generated sources", () => {
     });
 
     it("prints each N beside its floor, with the ratio and the growth from the previous N", () => {
-        const result = (program: "workspace" | "floor", n: number, planMs: number) => ({ program, n, planMs, peakMiB: 100 + n / 10, resources: n * 3 });
+        const result = (program: "workspace" | "floor", n: number, planMs: number) => ({
+            program,
+            n,
+            planMs,
+            peakMiB: 100 + n / 10,
+            resources: n * 3,
+        });
         const table = markdownTable([
-            { n: 500, workspace: { ...result("workspace", 500, 3000), chain: 7 }, floor: result("floor", 500, 2500) },
-            { n: 1000, workspace: { ...result("workspace", 1000, 6300), chain: 7 }, floor: result("floor", 1000, 5000) },
+            {
+                n: 500,
+                workspace: { ...result("workspace", 500, 3000), chain: 7 },
+                floor: result("floor", 500, 2500),
+            },
+            {
+                n: 1000,
+                workspace: { ...result("workspace", 1000, 6300), chain: 7 },
+                floor: result("floor", 1000, 5000),
+            },
         ]);
-        assert.match(table, /\| 500 \| 3,000 \| 2,500 \| 1\.20x \|  \|  \| 150 \| 150 \| 1,500 \/ 1,500 \| 7 \|/);
-        assert.match(table, /\| 1,000 \| 6,300 \| 5,000 \| 1\.26x \| 2\.10x \| 2\.00x \| 200 \| 200 \| 3,000 \/ 3,000 \| 7 \|/);
+        assert.match(
+            table,
+            /\| 500 \| 3,000 \| 2,500 \| 1\.20x \|  \|  \| 150 \| 150 \| 1,500 \/ 1,500 \| 7 \|/,
+        );
+        assert.match(
+            table,
+            /\| 1,000 \| 6,300 \| 5,000 \| 1\.26x \| 2\.10x \| 2\.00x \| 200 \| 200 \| 3,000 \/ 3,000 \| 7 \|/,
+        );
     });
 });

@@ -71,8 +71,7 @@ describe("pulumi-cli: tools/dev/pulumi-cli.sh", function () {
         const recipe =
             ["go.mod", "go.sum", "yaml/go.mod", "yaml/go.sum"]
                 .map((f) => fs.readFileSync(path.join(MODULE, f), "utf8"))
-                .join("") +
-            script.slice(script.indexOf("\n# build recipe") + 1);
+                .join("") + script.slice(script.indexOf("\n# build recipe") + 1);
         // `$(...)` drops trailing newlines before the script hashes the recipe.
         const stamp = crypto.createHash("sha256").update(recipe.replace(/\n+$/, "")).digest("hex");
         fs.writeFileSync(path.join(bin, ".stamp"), `${stamp}\n`);

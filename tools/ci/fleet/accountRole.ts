@@ -34,16 +34,29 @@ export function stackAccount(root: string, entry: StackEntry): { accountId: stri
     } catch {
         accounts = undefined;
     }
-    if (!Array.isArray(accounts) || accounts.length !== 1 || typeof accounts[0] !== "string" || !/^\d{12}$/.test(accounts[0])) {
-        throw new Refusal(`${file}: aws:allowedAccountIds must name exactly one account (12 digits) for --account-role: the account whose role runs the stack`);
+    if (
+        !Array.isArray(accounts) ||
+        accounts.length !== 1 ||
+        typeof accounts[0] !== "string" ||
+        !/^\d{12}$/.test(accounts[0])
+    ) {
+        throw new Refusal(
+            `${file}: aws:allowedAccountIds must name exactly one account (12 digits) for --account-role: the account whose role runs the stack`,
+        );
     }
     const region = config["aws:region"] ?? "";
     const partition = partitionOf(region);
-    if (!partition) throw new Refusal(`${file}: aws:region must be a region of aws, aws-cn or aws-us-gov for --account-role, got ${JSON.stringify(region.slice(0, 40))}`);
+    if (!partition)
+        throw new Refusal(
+            `${file}: aws:region must be a region of aws, aws-cn or aws-us-gov for --account-role, got ${JSON.stringify(region.slice(0, 40))}`,
+        );
     return { accountId: accounts[0], partition };
 }
 
-export type Fetch = (url: string, init: { headers: Record<string, string>; signal: AbortSignal }) => Promise<{ ok: boolean; status: number; text(): Promise<string> }>;
+export type Fetch = (
+    url: string,
+    init: { headers: Record<string, string>; signal: AbortSignal },
+) => Promise<{ ok: boolean; status: number; text(): Promise<string> }>;
 
 /**
  * A fresh OIDC token of the job for AWS (GitHub's token endpoint, as `@actions/core`
@@ -53,7 +66,10 @@ export type Fetch = (url: string, init: { headers: Record<string, string>; signa
 export async function githubIdToken(env: NodeJS.ProcessEnv, fetchImpl: Fetch): Promise<string> {
     const base = env.ACTIONS_ID_TOKEN_REQUEST_URL;
     const bearer = env.ACTIONS_ID_TOKEN_REQUEST_TOKEN;
-    if (!base || !bearer) throw new Refusal("--account-role needs the job's OIDC token: run it in a GitHub Actions job with permissions id-token: write");
+    if (!base || !bearer)
+        throw new Refusal(
+            "--account-role needs the job's OIDC token: run it in a GitHub Actions job with permissions id-token: write",
+        );
     let url: URL;
     try {
         url = new URL(base);
@@ -64,9 +80,14 @@ export async function githubIdToken(env: NodeJS.ProcessEnv, fetchImpl: Fetch): P
     url.searchParams.set("audience", GITHUB_OIDC_AUDIENCE);
     let answer: { ok: boolean; status: number; text(): Promise<string> };
     try {
-        answer = await fetchImpl(url.toString(), { headers: { Authorization: `Bearer ${bearer}`, Accept: "application/json" }, signal: AbortSignal.timeout(TOKEN_TIMEOUT_MS) });
+        answer = await fetchImpl(url.toString(), {
+            headers: { Authorization: `Bearer ${bearer}`, Accept: "application/json" },
+            signal: AbortSignal.timeout(TOKEN_TIMEOUT_MS),
+        });
     } catch (e) {
-        throw new Refusal(`GitHub's OIDC token endpoint did not answer (${e instanceof Error ? e.name : "error"})`);
+        throw new Refusal(
+            `GitHub's OIDC token endpoint did not answer (${e instanceof Error ? e.name : "error"})`,
+        );
     }
     if (!answer.ok) throw new Refusal(`GitHub's OIDC token endpoint answered HTTP ${answer.status}`);
     const text = await answer.text();
@@ -76,7 +97,8 @@ export async function githubIdToken(env: NodeJS.ProcessEnv, fetchImpl: Fetch): P
     } catch {
         value = undefined;
     }
-    if (typeof value !== "string" || !/^[\w-]+\.[\w-]+\.[\w-]+$/.test(value)) throw new Refusal("GitHub's OIDC token endpoint answered without a token");
+    if (typeof value !== "string" || !/^[\w-]+\.[\w-]+\.[\w-]+$/.test(value))
+        throw new Refusal("GitHub's OIDC token endpoint answered without a token");
     return value;
 }
 

@@ -17,7 +17,12 @@ export function touchesEveryStack(file: string): boolean {
     if (/^(package(-lock)?\.json|tsconfig\.json|index\.ts|config\.ts|Pulumi\.yaml)$/.test(f)) return true;
     if (f.startsWith("shared/") || f.startsWith("components/")) return true;
     for (const folder of Object.values(PROJECT_FOLDERS)) {
-        if (f.startsWith(`${folder}/`) && path.posix.dirname(f) === folder && stackOfFile(path.posix.basename(f)) === undefined && !/^Pulumi\.example\.yaml$/.test(path.posix.basename(f))) {
+        if (
+            f.startsWith(`${folder}/`) &&
+            path.posix.dirname(f) === folder &&
+            stackOfFile(path.posix.basename(f)) === undefined &&
+            !/^Pulumi\.example\.yaml$/.test(path.posix.basename(f))
+        ) {
             return true;
         }
     }
@@ -28,14 +33,22 @@ export function touchesEveryStack(file: string): boolean {
 export function affectedStacks(inventory: Inventory, changed: readonly string[]): Inventory {
     const files = changed.map((f) => f.split(path.sep).join("/"));
     if (files.some(touchesEveryStack)) return inventory;
-    const changedIn = (folder: string) => new Set(files.filter((f) => path.posix.dirname(f) === folder).map((f) => stackOfFile(path.posix.basename(f))).filter((s): s is string => s !== undefined));
+    const changedIn = (folder: string) =>
+        new Set(
+            files
+                .filter((f) => path.posix.dirname(f) === folder)
+                .map((f) => stackOfFile(path.posix.basename(f)))
+                .filter((s): s is string => s !== undefined),
+        );
     const sourceFiles = changedIn(PROJECT_FOLDERS.source);
     const workspaceFiles = changedIn(PROJECT_FOLDERS.workspace);
     const sources = inventory.sources.filter((s) => sourceFiles.has(s.stack));
     // A source stack file that changed but is no longer in the inventory was removed.
     const sourceGone = [...sourceFiles].some((s) => !inventory.sources.some((x) => x.stack === s));
     const workspaces: StackEntry[] =
-        sources.length > 0 || sourceGone ? inventory.workspaces : inventory.workspaces.filter((w) => workspaceFiles.has(w.stack));
+        sources.length > 0 || sourceGone
+            ? inventory.workspaces
+            : inventory.workspaces.filter((w) => workspaceFiles.has(w.stack));
     return { sources, workspaces };
 }
 
@@ -46,7 +59,8 @@ export function affectedStacks(inventory: Inventory, changed: readonly string[])
  */
 export function resolveBase(root: string, base: string): string {
     const shown = JSON.stringify(base.slice(0, 100));
-    if (base === "" || base.startsWith("-")) throw new UsageError(`--base ${shown} is not a commit, branch or tag (a ref cannot start with "-")`);
+    if (base === "" || base.startsWith("-"))
+        throw new UsageError(`--base ${shown} is not a commit, branch or tag (a ref cannot start with "-")`);
     plainText("--base", base);
     try {
         // --end-of-options: whatever base holds, git reads it as a revision (git >= 2.30).
@@ -57,7 +71,12 @@ export function resolveBase(root: string, base: string): string {
 }
 
 function git(root: string, ...args: string[]): string {
-    return execFileSync("git", args, { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 * 1024 * 1024 });
+    return execFileSync("git", args, {
+        cwd: root,
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "pipe"],
+        maxBuffer: 64 * 1024 * 1024,
+    });
 }
 
 /** The files changed since `base` (from where the branch left it), committed or not, plus new untracked ones. */
@@ -66,5 +85,7 @@ export function changedFiles(root: string, base: string): string[] {
     const from = git(root, "merge-base", "--end-of-options", commit, "HEAD").trim();
     const diff = git(root, "diff", "--name-only", "--no-renames", from, "--");
     const untracked = git(root, "ls-files", "--others", "--exclude-standard");
-    return [...new Set([...diff.split("\n"), ...untracked.split("\n")].filter((l) => l.trim() !== ""))].sort();
+    return [
+        ...new Set([...diff.split("\n"), ...untracked.split("\n")].filter((l) => l.trim() !== "")),
+    ].sort();
 }

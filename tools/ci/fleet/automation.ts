@@ -17,10 +17,19 @@ import type { FleetCommand, RunFlags, RunOutcome, Runner } from "./orchestrate";
  */
 export function firstDiagnostic(message: string): string {
     const lines = message.split("\n").map((l) => l.trim());
-    return lines.find((l) => /^error:/i.test(l)) ?? lines.find((l) => l.startsWith("stderr:") && l.length > "stderr:".length)?.slice("stderr:".length).trim() ?? lines.find((l) => l !== "") ?? message;
+    return (
+        lines.find((l) => /^error:/i.test(l)) ??
+        lines
+            .find((l) => l.startsWith("stderr:") && l.length > "stderr:".length)
+            ?.slice("stderr:".length)
+            .trim() ??
+        lines.find((l) => l !== "") ??
+        message
+    );
 }
 
-const counts = (ops: OpMap | undefined): Record<string, number> => Object.fromEntries(Object.entries(ops ?? {}).map(([op, n]) => [op, Number(n ?? 0)]));
+const counts = (ops: OpMap | undefined): Record<string, number> =>
+    Object.fromEntries(Object.entries(ops ?? {}).map(([op, n]) => [op, Number(n ?? 0)]));
 
 /** Where the update plan of a stack is kept in `planDir`. */
 export function planFile(planDir: string, entry: StackEntry): string {
@@ -33,24 +42,43 @@ export function planFile(planDir: string, entry: StackEntry): string {
  * `stackEnv`, each stack's Pulumi CLI gets those variables on top of the job's (LocalWorkspace
  * `envVars`).
  */
-export function automationRunner(root: string, planDir?: string, stackEnv?: (entry: StackEntry) => Promise<Record<string, string> | undefined>): Runner {
+export function automationRunner(
+    root: string,
+    planDir?: string,
+    stackEnv?: (entry: StackEntry) => Promise<Record<string, string> | undefined>,
+): Runner {
     return {
-        async run(command: FleetCommand, entry: StackEntry, onOutput: (text: string) => void, flags: RunFlags): Promise<RunOutcome> {
+        async run(
+            command: FleetCommand,
+            entry: StackEntry,
+            onOutput: (text: string) => void,
+            flags: RunFlags,
+        ): Promise<RunOutcome> {
             const plan = planDir === undefined ? undefined : path.resolve(planFile(planDir, entry));
             if (plan !== undefined && command === "up" && !fs.existsSync(plan)) {
-                throw new Error(`no reviewed update plan for ${entry.name} (${plan}): run the plan job first`);
+                throw new Error(
+                    `no reviewed update plan for ${entry.name} (${plan}): run the plan job first`,
+                );
             }
             try {
                 // The stack's own environment (its account's role, accountRole.ts) on top of the job's.
                 const envVars = stackEnv ? await stackEnv(entry) : undefined;
-                const stack = await LocalWorkspace.selectStack({ stackName: entry.name, workDir: path.join(root, entry.folder) }, envVars ? { envVars } : undefined);
+                const stack = await LocalWorkspace.selectStack(
+                    { stackName: entry.name, workDir: path.join(root, entry.folder) },
+                    envVars ? { envVars } : undefined,
+                );
                 if (command === "preview") {
                     if (plan !== undefined) fs.mkdirSync(path.dirname(plan), { recursive: true });
                     // Not --expect-no-changes: the preview counts the changes, and orchestrate() reports them as drift.
                     const result = await stack.preview({ onOutput, plan, refresh: flags.refresh });
                     return { changes: counts(result.changeSummary) };
                 }
-                const result = await stack.up({ onOutput, plan, refresh: flags.refresh, expectNoChanges: flags.expectNoChanges });
+                const result = await stack.up({
+                    onOutput,
+                    plan,
+                    refresh: flags.refresh,
+                    expectNoChanges: flags.expectNoChanges,
+                });
                 return { changes: counts(result.summary.resourceChanges) };
             } catch (e) {
                 const message = e instanceof Error ? e.message : String(e);
@@ -69,18 +97,36 @@ export function automationRunner(root: string, planDir?: string, stackEnv?: (ent
  * stack without one: what a reviewer approved is what is deleted. `pulumi destroy` itself takes no
  * saved plan (@pulumi/pulumi automation `DestroyOptions`, 3.248.0, has none).
  */
-export function destroyRunner(root: string, removed: ReadonlyMap<string, RemovedStack>, planDir: string): Runner {
+export function destroyRunner(
+    root: string,
+    removed: ReadonlyMap<string, RemovedStack>,
+    planDir: string,
+): Runner {
     return {
-        async run(command: FleetCommand, entry: StackEntry, onOutput: (text: string) => void): Promise<RunOutcome> {
+        async run(
+            command: FleetCommand,
+            entry: StackEntry,
+            onOutput: (text: string) => void,
+        ): Promise<RunOutcome> {
             const plan = path.resolve(destroyPlanFile(planDir, entry));
             const was = removed.get(entry.name);
-            if (was === undefined) throw new Error(`${entry.name} has a stack file: only a removed stack is destroyed`);
-            if (command === "up" && !fs.existsSync(plan)) throw new Error(`no reviewed destroy plan for ${entry.name} (${plan}): run fleet destroy --preview first`);
+            if (was === undefined)
+                throw new Error(`${entry.name} has a stack file: only a removed stack is destroyed`);
+            if (command === "up" && !fs.existsSync(plan))
+                throw new Error(
+                    `no reviewed destroy plan for ${entry.name} (${plan}): run fleet destroy --preview first`,
+                );
             const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "grafana-athena-destroy-"));
             try {
-                fs.copyFileSync(path.join(root, entry.folder, "Pulumi.yaml"), path.join(workDir, "Pulumi.yaml"));
+                fs.copyFileSync(
+                    path.join(root, entry.folder, "Pulumi.yaml"),
+                    path.join(workDir, "Pulumi.yaml"),
+                );
                 fs.writeFileSync(path.join(workDir, `Pulumi.${entry.stack}.yaml`), was.baseText);
-                const stack = await LocalWorkspace.selectStack({ stackName: entry.name, projectName: entry.project, program: async () => ({}) }, { workDir });
+                const stack = await LocalWorkspace.selectStack(
+                    { stackName: entry.name, projectName: entry.project, program: async () => ({}) },
+                    { workDir },
+                );
                 if (command === "preview") {
                     fs.mkdirSync(path.dirname(plan), { recursive: true });
                     return { changes: counts((await stack.preview({ onOutput, plan })).changeSummary) };

@@ -14,7 +14,12 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { MAX_CONFIG_FILE_BYTES, readTextFile } from "../../../shared/files";
-import { PROJECT_FOLDERS, SOURCE_PROJECT, WORKSPACE_PROJECT, qualifiedStack } from "../../../shared/inventory";
+import {
+    PROJECT_FOLDERS,
+    SOURCE_PROJECT,
+    WORKSPACE_PROJECT,
+    qualifiedStack,
+} from "../../../shared/inventory";
 import { stackFileConfig, stackOfFile } from "../../../shared/stackFiles";
 import { resolveBase } from "./affected";
 import type { Inventory, StackEntry } from "./fleetInventory";
@@ -27,7 +32,12 @@ export interface RemovedStack {
 }
 
 function git(root: string, ...args: string[]): string {
-    return execFileSync("git", args, { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 * 1024 * 1024 });
+    return execFileSync("git", args, {
+        cwd: root,
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "pipe"],
+        maxBuffer: 64 * 1024 * 1024,
+    });
 }
 
 /**
@@ -35,7 +45,11 @@ function git(root: string, ...args: string[]): string {
  * and the checkout does not. Names come from git's tree and pass the stack file rule
  * (`Pulumi.<stack>.yaml`, the example never); each base file is read within the stack file bound.
  */
-export function removedStacks(root: string, base: string, org: string): { sources: RemovedStack[]; workspaces: RemovedStack[] } {
+export function removedStacks(
+    root: string,
+    base: string,
+    org: string,
+): { sources: RemovedStack[]; workspaces: RemovedStack[] } {
     const commit = resolveBase(root, base);
     const from = git(root, "merge-base", "--end-of-options", commit, "HEAD").trim();
     const removed = (project: StackEntry["project"], folder: string): RemovedStack[] =>
@@ -47,12 +61,23 @@ export function removedStacks(root: string, base: string, org: string): { source
                 const file = path.join(root, folder, name);
                 if (stack === undefined || fs.existsSync(file)) return [];
                 const size = Number(git(root, "cat-file", "-s", `${from}:${folder}/${name}`).trim());
-                if (size > MAX_CONFIG_FILE_BYTES) throw new Error(`${folder}/${name} at ${from.slice(0, 12)}: ${size} bytes, more than a stack file may hold`);
+                if (size > MAX_CONFIG_FILE_BYTES)
+                    throw new Error(
+                        `${folder}/${name} at ${from.slice(0, 12)}: ${size} bytes, more than a stack file may hold`,
+                    );
                 const baseText = git(root, "cat-file", "blob", `${from}:${folder}/${name}`);
-                return [{ entry: { name: qualifiedStack(org, project, stack), stack, project, folder, file }, baseText }];
+                return [
+                    {
+                        entry: { name: qualifiedStack(org, project, stack), stack, project, folder, file },
+                        baseText,
+                    },
+                ];
             })
             .sort((a, b) => (a.entry.stack < b.entry.stack ? -1 : a.entry.stack > b.entry.stack ? 1 : 0));
-    return { sources: removed(SOURCE_PROJECT, PROJECT_FOLDERS.source), workspaces: removed(WORKSPACE_PROJECT, PROJECT_FOLDERS.workspace) };
+    return {
+        sources: removed(SOURCE_PROJECT, PROJECT_FOLDERS.source),
+        workspaces: removed(WORKSPACE_PROJECT, PROJECT_FOLDERS.workspace),
+    };
 }
 
 /** Why a removed source is not destroyed in this run, by its fully qualified name. */
@@ -72,14 +97,17 @@ export function stillCharted(removed: readonly RemovedStack[], inventory: Invent
         try {
             listed = stackFileConfig(readTextFile(w.file), rel)[`${WORKSPACE_PROJECT}:sources`];
         } catch {
-            for (const r of removed) if (!held.has(r.entry.name)) held.set(r.entry.name, `${rel} cannot be read, and may chart it: fix that file first`);
+            for (const r of removed)
+                if (!held.has(r.entry.name))
+                    held.set(r.entry.name, `${rel} cannot be read, and may chart it: fix that file first`);
             continue;
         }
         for (const s of Array.isArray(listed) ? listed : []) {
             const parts = typeof s?.stack === "string" ? (s.stack as string).split("/") : [];
             if (parts.length === 3 && parts[1] === SOURCE_PROJECT && names.has(parts[2])) {
                 const entry = removed.find((r) => r.entry.stack === parts[2])!.entry;
-                if (!held.has(entry.name)) held.set(entry.name, `${rel} still lists it in sources: remove it there first`);
+                if (!held.has(entry.name))
+                    held.set(entry.name, `${rel} still lists it in sources: remove it there first`);
             }
         }
     }

@@ -7,13 +7,44 @@ import * as fs from "fs";
 import * as path from "path";
 import { stackFiles } from "../../../shared/stackFiles";
 import { ConfigError, awsRegion, readSettings } from "../../../shared/config/read";
-import { BOOTSTRAP_FOLDER, BOOTSTRAP_KEY_KINDS, BOOTSTRAP_NAMESPACE, bootstrapSettingsFor } from "../../../shared/config/bootstrap";
+import {
+    BOOTSTRAP_FOLDER,
+    BOOTSTRAP_KEY_KINDS,
+    BOOTSTRAP_NAMESPACE,
+    bootstrapSettingsFor,
+} from "../../../shared/config/bootstrap";
 import { BootstrapReach, sourceReachProblems } from "../../../shared/ci/coverage";
-import { ChartedSourceView, assumePolicyProblem, chartedSetProblems, grafanaAccountProblem, impliedSourceOutputs, panelReadProblems } from "../../../shared/chartRules";
+import {
+    ChartedSourceView,
+    assumePolicyProblem,
+    chartedSetProblems,
+    grafanaAccountProblem,
+    impliedSourceOutputs,
+    panelReadProblems,
+} from "../../../shared/chartRules";
 import type { ConfigProblem } from "../../../shared/config/problems";
-import { SOURCE_KEY_KINDS, SOURCE_NAMESPACE, SourceSettings, sourceSettingsFor } from "../../../shared/config/source";
-import { WORKSPACE_KEY_KINDS, WORKSPACE_NAMESPACE, WorkspaceSettings, organizationMode, workspaceSettings } from "../../../shared/config/workspace";
-import { PROJECT_FOLDERS, SOURCE_PROJECT, WORKSPACE_PROJECT, chartedSourceRefs, qualifiedStack, sharedWorkspaceProblems, workspaceSummary } from "../../../shared/inventory";
+import {
+    SOURCE_KEY_KINDS,
+    SOURCE_NAMESPACE,
+    SourceSettings,
+    sourceSettingsFor,
+} from "../../../shared/config/source";
+import {
+    WORKSPACE_KEY_KINDS,
+    WORKSPACE_NAMESPACE,
+    WorkspaceSettings,
+    organizationMode,
+    workspaceSettings,
+} from "../../../shared/config/workspace";
+import {
+    PROJECT_FOLDERS,
+    SOURCE_PROJECT,
+    WORKSPACE_PROJECT,
+    chartedSourceRefs,
+    qualifiedStack,
+    sharedWorkspaceProblems,
+    workspaceSummary,
+} from "../../../shared/inventory";
 import { shortHash } from "../../../shared/naming";
 import { partitionOf } from "../../../shared/partition";
 import { ASSUME_POLICY_NAME } from "../../../shared/policies/workspaceRole";
@@ -31,7 +62,9 @@ export function organization(flag: string | undefined, env: NodeJS.ProcessEnv = 
     const org = flag ?? env.PULUMI_ORG ?? "organization";
     if (!/^[A-Za-z0-9_.-]{1,100}$/.test(org)) {
         const from = flag !== undefined ? "--org" : "PULUMI_ORG";
-        throw new UsageError(`${from} takes an organisation name (letters, digits, -, _ and ., at most 100), got ${JSON.stringify(org.slice(0, 40))}${org.length > 40 ? "…" : ""}`);
+        throw new UsageError(
+            `${from} takes an organisation name (letters, digits, -, _ and ., at most 100), got ${JSON.stringify(org.slice(0, 40))}${org.length > 40 ? "…" : ""}`,
+        );
     }
     return org;
 }
@@ -70,7 +103,10 @@ export function readInventory(root: string, org: string): Inventory {
             // A dangling link: the reader reports it when the file is read.
             real = path.resolve(path.dirname(p), fs.readlinkSync(p));
         }
-        if (!inside(real)) throw new Refusal(`${path.relative(root, p)}: a symbolic link that leads outside the repository (${root}); refused`);
+        if (!inside(real))
+            throw new Refusal(
+                `${path.relative(root, p)}: a symbolic link that leads outside the repository (${root}); refused`,
+            );
     };
     const entries = (project: StackEntry["project"], folder: string) => {
         const dir = path.join(root, folder);
@@ -80,7 +116,10 @@ export function readInventory(root: string, org: string): Inventory {
             return { name: qualifiedStack(org, project, stack), stack, project, folder, file };
         });
     };
-    return { sources: entries(SOURCE_PROJECT, PROJECT_FOLDERS.source), workspaces: entries(WORKSPACE_PROJECT, PROJECT_FOLDERS.workspace) };
+    return {
+        sources: entries(SOURCE_PROJECT, PROJECT_FOLDERS.source),
+        workspaces: entries(WORKSPACE_PROJECT, PROJECT_FOLDERS.workspace),
+    };
 }
 
 type StackConfigOf = (entry: StackEntry) => ReturnType<typeof readStackConfig>;
@@ -105,12 +144,32 @@ function readFile(entry: StackEntry, configOf: StackConfigOf): FileReading {
         const region = awsRegion(config);
         const earlier = typeof region === "string" ? [] : [region];
         const accounts = parseJson(config["aws:allowedAccountIds"]);
-        const account = Array.isArray(accounts) && accounts.length === 1 && typeof accounts[0] === "string" ? accounts[0] : undefined;
+        const account =
+            Array.isArray(accounts) && accounts.length === 1 && typeof accounts[0] === "string"
+                ? accounts[0]
+                : undefined;
         if (entry.project === SOURCE_PROJECT) {
-            const settings = readSettings(SOURCE_NAMESPACE, SOURCE_KEY_KINDS, sourceSchema(typeof region === "string" ? region : undefined), earlier, view);
+            const settings = readSettings(
+                SOURCE_NAMESPACE,
+                SOURCE_KEY_KINDS,
+                sourceSchema(typeof region === "string" ? region : undefined),
+                earlier,
+                view,
+            );
             return { problems: [], source: { ...settings, region: region as string }, account };
         }
-        return { problems: [], workspace: readSettings(WORKSPACE_NAMESPACE, WORKSPACE_KEY_KINDS, workspaceSettings, earlier, view), region: region as string, account };
+        return {
+            problems: [],
+            workspace: readSettings(
+                WORKSPACE_NAMESPACE,
+                WORKSPACE_KEY_KINDS,
+                workspaceSettings,
+                earlier,
+                view,
+            ),
+            region: region as string,
+            account,
+        };
     } catch (e) {
         if (e instanceof ConfigError) return { problems: e.message.split("\n") };
         if (e instanceof Refusal || e instanceof Error) return { problems: [e.message.split("\n")[0]] };
@@ -127,8 +186,10 @@ export function checkInventory(root: string, org: string): string[] {
     const projects = new Map<string, ReturnType<typeof readProject>>();
     const configs = new Map<string, ReturnType<typeof readStackConfig>>();
     const configOf: StackConfigOf = (entry) => {
-        if (!projects.has(entry.folder)) projects.set(entry.folder, readProject(path.join(root, entry.folder)));
-        if (!configs.has(entry.file)) configs.set(entry.file, readStackConfig(projects.get(entry.folder)!, entry.file));
+        if (!projects.has(entry.folder))
+            projects.set(entry.folder, readProject(path.join(root, entry.folder)));
+        if (!configs.has(entry.file))
+            configs.set(entry.file, readStackConfig(projects.get(entry.folder)!, entry.file));
         return configs.get(entry.file)!;
     };
     /** A file that cannot be read as a stack file has its problem reported above, and no part in the checks below. */
@@ -142,14 +203,17 @@ export function checkInventory(root: string, org: string): string[] {
     const readings = new Map<StackEntry, FileReading>();
     for (const entry of [...inventory.sources, ...inventory.workspaces]) {
         // The line names the file once, relative to the root, even when the reader named it too.
-        const own = (p: string) => (p.startsWith(entry.file) ? p.slice(entry.file.length).replace(/^:? */, "") : p);
+        const own = (p: string) =>
+            p.startsWith(entry.file) ? p.slice(entry.file.length).replace(/^:? */, "") : p;
         const reading = readFile(entry, configOf);
         readings.set(entry, reading);
         for (const p of reading.problems) problems.push(`${rel(entry.file)}: ${own(p)}`);
     }
     for (const entry of inventory.sources) {
         const reading = readings.get(entry)!;
-        if (reading.source) for (const p of sourcePolicyProblems(entry, reading.source, reading.account)) problems.push(`${rel(entry.file)}: ${p}`);
+        if (reading.source)
+            for (const p of sourcePolicyProblems(entry, reading.source, reading.account))
+                problems.push(`${rel(entry.file)}: ${p}`);
     }
 
     // Where the bootstrap makes the data accounts' CI roles, every source stack must be within
@@ -169,12 +233,16 @@ export function checkInventory(root: string, org: string): string[] {
         const config = readable(entry)?.config;
         if (config === undefined) continue;
         const accounts = parseJson(config["aws:allowedAccountIds"]);
-        const workgroup = (parseJson(config[`${SOURCE_NAMESPACE}:workgroup`]) as { name?: unknown } | undefined)?.name;
+        const workgroup = (
+            parseJson(config[`${SOURCE_NAMESPACE}:workgroup`]) as { name?: unknown } | undefined
+        )?.name;
         if (!Array.isArray(accounts) || accounts.length !== 1 || typeof workgroup !== "string") continue;
         const key = `${accounts[0]}/${config["aws:region"]}/${workgroup}`;
         const first = seen.get(key);
         if (first) {
-            problems.push(`${rel(entry.file)}: the same account and workgroup (${accounts[0]}, ${config["aws:region"]}, ${workgroup}) as ${rel(first.file)}; keep one stack per workgroup`);
+            problems.push(
+                `${rel(entry.file)}: the same account and workgroup (${accounts[0]}, ${config["aws:region"]}, ${workgroup}) as ${rel(first.file)}; keep one stack per workgroup`,
+            );
         } else {
             seen.set(key, entry);
         }
@@ -193,11 +261,15 @@ export function checkInventory(root: string, org: string): string[] {
         for (const s of Array.isArray(listed) ? listed : []) {
             const stack = typeof s?.stack === "string" ? s.stack.split("/") : [];
             if (stack.length === 3 && stack[1] === SOURCE_PROJECT && !known.has(stack[2])) {
-                problems.push(`${rel(entry.file)}: lists the source ${s.stack}, which has no stack file ${PROJECT_FOLDERS.source}/Pulumi.${stack[2]}.yaml`);
+                problems.push(
+                    `${rel(entry.file)}: lists the source ${s.stack}, which has no stack file ${PROJECT_FOLDERS.source}/Pulumi.${stack[2]}.yaml`,
+                );
             }
         }
         const me = summaries.find((w) => w.stack === entry.stack);
-        if (me) for (const p of sharedWorkspaceProblems(me, summaries)) problems.push(`${rel(entry.file)}: ${p.key}: ${p.message}`);
+        if (me)
+            for (const p of sharedWorkspaceProblems(me, summaries))
+                problems.push(`${rel(entry.file)}: ${p.key}: ${p.message}`);
         const reading = readings.get(entry)!;
         if (reading.workspace) {
             const sourceOf = (stack: string) => {
@@ -205,8 +277,14 @@ export function checkInventory(root: string, org: string): string[] {
                 const r = e && readings.get(e);
                 return r?.source ? { settings: r.source, account: r.account } : undefined;
             };
-            const ws = { stack: entry.stack, settings: reading.workspace, region: reading.region, account: reading.account };
-            for (const p of chartProblems(ws, sourceNames, sourceOf)) problems.push(`${rel(entry.file)}: ${p.key}: ${p.message}`);
+            const ws = {
+                stack: entry.stack,
+                settings: reading.workspace,
+                region: reading.region,
+                account: reading.account,
+            };
+            for (const p of chartProblems(ws, sourceNames, sourceOf))
+                problems.push(`${rel(entry.file)}: ${p.key}: ${p.message}`);
         }
     }
     return problems;
@@ -230,12 +308,27 @@ function bootstrapReaches(root: string, problems: string[]): BootstrapReach[] {
             const region = awsRegion(config);
             const view = { all: config, isSecret: (k: string) => secretKeys.includes(k) };
             const earlier = typeof region === "string" ? [] : [region];
-            const s = readSettings(BOOTSTRAP_NAMESPACE, BOOTSTRAP_KEY_KINDS, bootstrapSettingsFor(typeof region === "string" ? region : undefined), earlier, view);
+            const s = readSettings(
+                BOOTSTRAP_NAMESPACE,
+                BOOTSTRAP_KEY_KINDS,
+                bootstrapSettingsFor(typeof region === "string" ? region : undefined),
+                earlier,
+                view,
+            );
             const regions = s.regions.length > 0 ? s.regions : [region as string];
-            return [{ file: rel, sourceRoleName: s.sourceRoleName, workgroupNames: s.workgroupNames, resultsBucketNames: s.resultsBucketNames, regions }];
+            return [
+                {
+                    file: rel,
+                    sourceRoleName: s.sourceRoleName,
+                    workgroupNames: s.workgroupNames,
+                    resultsBucketNames: s.resultsBucketNames,
+                    regions,
+                },
+            ];
         } catch (e) {
             if (e instanceof ConfigError) problems.push(...e.message.split("\n").map((l) => `${rel}: ${l}`));
-            else if (e instanceof Error) problems.push(`${rel}: ${e.message.split("\n")[0].replace(`${file}: `, "")}`);
+            else if (e instanceof Error)
+                problems.push(`${rel}: ${e.message.split("\n")[0].replace(`${file}: `, "")}`);
             else throw e;
             return [];
         }
@@ -250,7 +343,10 @@ function validSourceSettings(stackConfig: ReturnType<typeof readStackConfig> | u
     if (typeof region !== "string") return undefined;
     try {
         const view = { all: config, isSecret: (k: string) => secretKeys.includes(k) };
-        return { ...readSettings(SOURCE_NAMESPACE, SOURCE_KEY_KINDS, sourceSettingsFor(region), [], view), region };
+        return {
+            ...readSettings(SOURCE_NAMESPACE, SOURCE_KEY_KINDS, sourceSettingsFor(region), [], view),
+            region,
+        };
     } catch {
         return undefined;
     }
@@ -260,7 +356,11 @@ function validSourceSettings(stackConfig: ReturnType<typeof readStackConfig> | u
  * What the source program refuses beyond its keys: access policies that do not fit a role's
  * managed policies (shared/policies/sourceRole.ts, the function the program calls).
  */
-function sourcePolicyProblems(entry: StackEntry, settings: SourceSettings & { region: string }, account: string | undefined): string[] {
+function sourcePolicyProblems(
+    entry: StackEntry,
+    settings: SourceSettings & { region: string },
+    account: string | undefined,
+): string[] {
     try {
         sourceAccessPolicies({
             policyName: `${settings.roleName}-Athena`,
@@ -290,7 +390,10 @@ function sourcePolicyProblems(entry: StackEntry, settings: SourceSettings & { re
  * size is as it will be, and two unpinned stacks are not taken for one account.
  */
 function standInAccount(stack: string): string {
-    return BigInt(`0x${shortHash(stack, 12)}`).toString().padStart(12, "0").slice(-12);
+    return BigInt(`0x${shortHash(stack, 12)}`)
+        .toString()
+        .padStart(12, "0")
+        .slice(-12);
 }
 
 interface WorkspaceReading {
@@ -308,9 +411,17 @@ type SourceReading = { settings: SourceSettings & { region: string }; account?: 
  * account each source trusts against this stack's (`grafanaAccountRefusal`, as fleet synth applies
  * it). A source whose file has problems of its own is left out: those are reported on its file.
  */
-export function chartProblems(ws: WorkspaceReading, inventory: readonly string[], sourceOf: (stack: string) => SourceReading | undefined): ConfigProblem[] {
+export function chartProblems(
+    ws: WorkspaceReading,
+    inventory: readonly string[],
+    sourceOf: (stack: string) => SourceReading | undefined,
+): ConfigProblem[] {
     const key = (k: string) => `${WORKSPACE_NAMESPACE}:${k}`;
-    const refs = chartedSourceRefs(ws.settings.sources, inventory.map((stack) => ({ stack })), ws.settings.organizationId !== undefined);
+    const refs = chartedSourceRefs(
+        ws.settings.sources,
+        inventory.map((stack) => ({ stack })),
+        ws.settings.organizationId !== undefined,
+    );
     if (!Array.isArray(refs)) return [refs];
     const problems: ConfigProblem[] = [];
     const views: ChartedSourceView[] = [];
@@ -320,16 +431,45 @@ export function chartProblems(ws: WorkspaceReading, inventory: readonly string[]
         if (!source) continue;
         const account = source.account ?? standInAccount(stack);
         const listed = ref as { name?: string; panels?: ChartedSourceView["panels"] };
-        const view: ChartedSourceView = { key: ref.stack, name: listed.name, panels: listed.panels, outputs: impliedSourceOutputs(source.settings, source.settings.region, account) };
+        const view: ChartedSourceView = {
+            key: ref.stack,
+            name: listed.name,
+            panels: listed.panels,
+            outputs: impliedSourceOutputs(source.settings, source.settings.region, account),
+        };
         views.push(view);
-        for (const p of panelReadProblems(view, ws.settings.dashboard.panels)) problems.push({ key: key(/ of dashboard\.panels /.test(p) ? "dashboard.panels" : "sources"), message: p });
-        const trust = ws.account === undefined ? undefined : grafanaAccountProblem(ref.stack, source.settings, ws.account);
+        for (const p of panelReadProblems(view, ws.settings.dashboard.panels))
+            problems.push({
+                key: key(/ of dashboard\.panels /.test(p) ? "dashboard.panels" : "sources"),
+                message: p,
+            });
+        const trust =
+            ws.account === undefined
+                ? undefined
+                : grafanaAccountProblem(ref.stack, source.settings, ws.account);
         if (trust) problems.push({ key: key("sources"), message: trust });
     }
-    for (const p of chartedSetProblems(views, (ws.settings.teams ?? []).map((t) => t.name), ws.settings.dashboard.folder)) problems.push({ key: key("sources"), message: p });
+    for (const p of chartedSetProblems(
+        views,
+        (ws.settings.teams ?? []).map((t) => t.name),
+        ws.settings.dashboard.folder,
+    ))
+        problems.push({ key: key("sources"), message: p });
     const policyName = `${ASSUME_POLICY_NAME}-${shortHash(`${WORKSPACE_PROJECT}/${ws.stack}`, 8)}`;
-    const policy = views.length === 0 ? undefined : assumePolicyProblem(views.map((v) => v.outputs.roleArn), policyName, organizationMode(ws.settings), partitionOf(ws.region) ?? "aws");
-    if (policy) problems.push({ key: key(ws.settings.organizationId !== undefined ? "sourceRoleName" : "sources"), message: policy });
+    const policy =
+        views.length === 0
+            ? undefined
+            : assumePolicyProblem(
+                  views.map((v) => v.outputs.roleArn),
+                  policyName,
+                  organizationMode(ws.settings),
+                  partitionOf(ws.region) ?? "aws",
+              );
+    if (policy)
+        problems.push({
+            key: key(ws.settings.organizationId !== undefined ? "sourceRoleName" : "sources"),
+            message: policy,
+        });
     return problems;
 }
 
@@ -341,4 +481,3 @@ function parseJson(v: string | undefined): unknown {
         return v;
     }
 }
-

@@ -22,7 +22,12 @@ export interface RunFlags {
 }
 
 export interface Runner {
-    run(command: FleetCommand, stack: StackEntry, onOutput: (text: string) => void, flags: RunFlags): Promise<RunOutcome>;
+    run(
+        command: FleetCommand,
+        stack: StackEntry,
+        onOutput: (text: string) => void,
+        flags: RunFlags,
+    ): Promise<RunOutcome>;
 }
 
 export type StackStatus = "changed" | "unchanged" | "failed" | "skipped";
@@ -98,7 +103,8 @@ export async function orchestrate(
     runner: Runner,
     options: OrchestrateOptions,
 ): Promise<StackResult[]> {
-    if (!Number.isInteger(options.concurrency) || options.concurrency < 1) throw new Error(`--concurrency takes a whole number, at least 1, got ${options.concurrency}`);
+    if (!Number.isInteger(options.concurrency) || options.concurrency < 1)
+        throw new Error(`--concurrency takes a whole number, at least 1, got ${options.concurrency}`);
     const retries = options.retries ?? 2;
     const transient = options.isTransient ?? isTransientFailure;
     const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
@@ -110,10 +116,14 @@ export async function orchestrate(
             report({ kind: "start", name: stack.name, attempt });
             let text = "";
             try {
-                const outcome = await runner.run(command, stack, (t) => (text += t), options.flags ?? {}).finally(() => {
-                    if (text !== "") options.output?.(stack.name, text);
-                });
-                const changes = Object.fromEntries(Object.entries(outcome.changes).filter(([op, n]) => op !== "same" && n > 0));
+                const outcome = await runner
+                    .run(command, stack, (t) => (text += t), options.flags ?? {})
+                    .finally(() => {
+                        if (text !== "") options.output?.(stack.name, text);
+                    });
+                const changes = Object.fromEntries(
+                    Object.entries(outcome.changes).filter(([op, n]) => op !== "same" && n > 0),
+                );
                 const changed = Object.keys(changes).length > 0;
                 // --expect-no-changes: a change is drift, a failure that says what would change.
                 const drift = changed && options.flags?.expectNoChanges === true;
@@ -123,7 +133,9 @@ export async function orchestrate(
                     status: drift ? "failed" : changed ? "changed" : "unchanged",
                     changes,
                     attempts: attempt,
-                    ...(drift ? { error: `drift: changes where none were expected (${describeChanges(changes)})` } : {}),
+                    ...(drift
+                        ? { error: `drift: changes where none were expected (${describeChanges(changes)})` }
+                        : {}),
                 };
                 report({ kind: "done", result });
                 return result;
@@ -135,7 +147,14 @@ export async function orchestrate(
                     wait *= 2;
                     continue;
                 }
-                const result: StackResult = { name: stack.name, project: stack.project, status: "failed", changes: {}, attempts: attempt, error };
+                const result: StackResult = {
+                    name: stack.name,
+                    project: stack.project,
+                    status: "failed",
+                    changes: {},
+                    attempts: attempt,
+                    error,
+                };
                 report({ kind: "done", result });
                 return result;
             }
@@ -143,23 +162,42 @@ export async function orchestrate(
     };
 
     const end = (stack: StackEntry, status: StackStatus, error: string): StackResult => {
-        const result: StackResult = { name: stack.name, project: stack.project, status, changes: {}, attempts: 0, error };
+        const result: StackResult = {
+            name: stack.name,
+            project: stack.project,
+            status,
+            changes: {},
+            attempts: 0,
+            error,
+        };
         report({ kind: "done", result });
         return result;
     };
     const runGroup = (group: readonly StackEntry[], skip: string | undefined) =>
         skip !== undefined
             ? Promise.resolve(group.map((s) => end(s, "skipped", skip)))
-            : pool(group, options.concurrency, (s) => (options.held?.has(s.name) ? Promise.resolve(end(s, "failed", options.held.get(s.name)!)) : runOne(s)));
+            : pool(group, options.concurrency, (s) =>
+                  options.held?.has(s.name)
+                      ? Promise.resolve(end(s, "failed", options.held.get(s.name)!))
+                      : runOne(s),
+              );
     if (options.order === "workspaces-first") {
         const workspaces = await runGroup(stacks.workspaces, undefined);
         const failed = command === "up" && workspaces.some((r) => r.status === "failed");
-        const sources = await runGroup(stacks.sources, failed ? "a workspace stack's run failed; a source goes only once no workspace charts it" : undefined);
+        const sources = await runGroup(
+            stacks.sources,
+            failed
+                ? "a workspace stack's run failed; a source goes only once no workspace charts it"
+                : undefined,
+        );
         return [...workspaces, ...sources];
     }
     const sources = await runGroup(stacks.sources, undefined);
     const sourceFailed = sources.some((r) => r.status === "failed");
-    const workspaces = await runGroup(stacks.workspaces, command === "up" && sourceFailed ? "a source stack failed; not deployed against it" : undefined);
+    const workspaces = await runGroup(
+        stacks.workspaces,
+        command === "up" && sourceFailed ? "a source stack failed; not deployed against it" : undefined,
+    );
     return [...sources, ...workspaces];
 }
 
@@ -172,14 +210,21 @@ export function describeChanges(changes: Record<string, number>): string {
 }
 
 /** The summary as a Markdown table (a terminal shows it as it is; a job summary renders it), with the totals. */
-export function summaryTable(command: FleetCommand, results: readonly StackResult[], title = `pulumi ${command}`): string {
+export function summaryTable(
+    command: FleetCommand,
+    results: readonly StackResult[],
+    title = `pulumi ${command}`,
+): string {
     const count = (s: StackStatus) => results.filter((r) => r.status === s).length;
     const lines = [
         `${title}: ${results.length} stacks: ${count("changed")} changed, ${count("unchanged")} unchanged, ${count("failed")} failed${count("skipped") ? `, ${count("skipped")} skipped` : ""}`,
         "",
         "| stack | result | changes | attempts | first line of the failure |",
         "| --- | --- | --- | --- | --- |",
-        ...results.map((r) => `| ${cell(r.name)} | ${r.status} | ${cell(describeChanges(r.changes))} | ${r.attempts} | ${cell(r.error ?? "")} |`),
+        ...results.map(
+            (r) =>
+                `| ${cell(r.name)} | ${r.status} | ${cell(describeChanges(r.changes))} | ${r.attempts} | ${cell(r.error ?? "")} |`,
+        ),
     ];
     return lines.join("\n");
 }

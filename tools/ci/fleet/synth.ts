@@ -94,13 +94,20 @@ const OPTIONS = {
 /** Whether a fleet command line is the synth command (its first positional argument, wherever the options are). */
 export function isSynthCommand(argv: readonly string[]): boolean {
     try {
-        return parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: false }).positionals[0] === "synth";
+        return (
+            parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: false })
+                .positionals[0] === "synth"
+        );
     } catch {
         return false;
     }
 }
 
-const PLAN_PREFIX = { source: PROJECT_FOLDERS.source, workspace: PROJECT_FOLDERS.workspace, root: ROOT_PROJECT } as const;
+const PLAN_PREFIX = {
+    source: PROJECT_FOLDERS.source,
+    workspace: PROJECT_FOLDERS.workspace,
+    root: ROOT_PROJECT,
+} as const;
 
 function synthStack(kind: SynthStack["kind"], root: string, stack: string, file: string): SynthStack {
     const folder = kind === "root" ? "." : PLAN_PREFIX[kind];
@@ -148,45 +155,70 @@ export function selectStacks(
     options: { stacks?: string; base?: string; examples: ExamplesMode },
 ): SynthSelection {
     const all = readInventory(root, org);
-    const toSynth = (kind: "source" | "workspace", entries: StackEntry[]) => entries.map((e) => synthStack(kind, root, e.stack, e.file));
-    const real = options.examples === "only" ? { sources: [], workspaces: [], roots: [] } : {
-        sources: toSynth("source", all.sources),
-        workspaces: toSynth("workspace", all.workspaces),
-        roots: stackFiles(root).map(({ stack, file }) => synthStack("root", root, stack, file)),
-    };
-    const examples = options.examples === "exclude" ? { sources: [], workspaces: [], roots: [] } : {
-        sources: exampleOf("source", root),
-        workspaces: exampleOf("workspace", root),
-        roots: exampleOf("root", root),
-    };
+    const toSynth = (kind: "source" | "workspace", entries: StackEntry[]) =>
+        entries.map((e) => synthStack(kind, root, e.stack, e.file));
+    const real =
+        options.examples === "only"
+            ? { sources: [], workspaces: [], roots: [] }
+            : {
+                  sources: toSynth("source", all.sources),
+                  workspaces: toSynth("workspace", all.workspaces),
+                  roots: stackFiles(root).map(({ stack, file }) => synthStack("root", root, stack, file)),
+              };
+    const examples =
+        options.examples === "exclude"
+            ? { sources: [], workspaces: [], roots: [] }
+            : {
+                  sources: exampleOf("source", root),
+                  workspaces: exampleOf("workspace", root),
+                  roots: exampleOf("root", root),
+              };
     const candidates: SynthSelection = {
         sources: [...examples.sources, ...real.sources],
         workspaces: [...examples.workspaces, ...real.workspaces],
         roots: [...examples.roots, ...real.roots],
     };
-    const qualified = (s: SynthStack) => qualifiedStack(org, s.kind === "source" ? SOURCE_PROJECT : s.kind === "workspace" ? WORKSPACE_NAMESPACE : ROOT_PROJECT, s.stack);
+    const qualified = (s: SynthStack) =>
+        qualifiedStack(
+            org,
+            s.kind === "source"
+                ? SOURCE_PROJECT
+                : s.kind === "workspace"
+                  ? WORKSPACE_NAMESPACE
+                  : ROOT_PROJECT,
+            s.stack,
+        );
 
     let picked: (s: SynthStack) => boolean = () => true;
     if (options.stacks !== undefined) {
-        const wanted = options.stacks.split(",").map((s) => s.trim()).filter((s) => s !== "");
+        const wanted = options.stacks
+            .split(",")
+            .map((s) => s.trim())
+            .filter((s) => s !== "");
         const matches = (s: SynthStack) => wanted.includes(s.stack) || wanted.includes(qualified(s));
         const everything = [...candidates.sources, ...candidates.workspaces, ...candidates.roots];
         const unknown = wanted.filter((w) => !everything.some((s) => s.stack === w || qualified(s) === w));
-        if (unknown.length > 0) throw new SynthUsageError(`--stacks names stacks with no stack file: ${unknown.join(", ")}`);
+        if (unknown.length > 0)
+            throw new SynthUsageError(`--stacks names stacks with no stack file: ${unknown.join(", ")}`);
         picked = matches;
     } else if (options.base !== undefined) {
         let files: string[];
         try {
             files = changedFiles(root, options.base);
         } catch (e) {
-            throw new SynthUsageError(`--base ${options.base}: ${(e instanceof Error ? e.message : String(e)).trim().split("\n").pop()}`);
+            throw new SynthUsageError(
+                `--base ${options.base}: ${(e instanceof Error ? e.message : String(e)).trim().split("\n").pop()}`,
+            );
         }
         const touched: Inventory = affectedStacks(all, files);
         const names = new Set([...touched.sources, ...touched.workspaces].map((e) => e.file));
         const everything = files.some(touchesEveryStack);
         // Example and root stack files are not part of the inventory: each is touched by its own file or by what every stack is built from.
         const changed = new Set(files.map((f) => path.resolve(root, f)));
-        picked = (s) => everything || names.has(s.file) || ((s.stack === EXAMPLE_STACK || s.kind === "root") && changed.has(s.file));
+        picked = (s) =>
+            everything ||
+            names.has(s.file) ||
+            ((s.stack === EXAMPLE_STACK || s.kind === "root") && changed.has(s.file));
     }
 
     const sources = candidates.sources.filter(picked);
@@ -194,7 +226,9 @@ export function selectStacks(
     const feeds = (w: SynthStack) => {
         if (w.stack === EXAMPLE_STACK) return sources.some((s) => s.stack === EXAMPLE_STACK);
         const listed = listedSources(w.file);
-        return sources.some((s) => s.stack !== EXAMPLE_STACK && (listed === undefined || listed.includes(s.stack)));
+        return sources.some(
+            (s) => s.stack !== EXAMPLE_STACK && (listed === undefined || listed.includes(s.stack)),
+        );
     };
     const workspaces = candidates.workspaces.filter((w) => picked(w) || feeds(w));
     const roots = candidates.roots.filter(picked);
@@ -219,7 +253,12 @@ function refusalLine(e: unknown): string {
 }
 
 /** Plans one stack file under the mock runtime, its stack references resolved by `resolve`. */
-async function planStack(root: string, org: string, s: SynthStack, resolve: (name: string) => StackRefOutputs | undefined): Promise<Plan> {
+async function planStack(
+    root: string,
+    org: string,
+    s: SynthStack,
+    resolve: (name: string) => StackRefOutputs | undefined,
+): Promise<Plan> {
     const projectDir = path.join(root, s.folder);
     const project = readProject(projectDir);
     // A file that is not a stack file is refused naming it (readStackConfig alone would say less);
@@ -235,7 +274,16 @@ async function planStack(root: string, org: string, s: SynthStack, resolve: (nam
     stackFileConfig(text, path.relative(root, s.file));
     const { config, secretKeys } = readStackConfig(project, s.file);
     const world = s.kind === "root" ? rootWorld(config) : undefined;
-    const { plan } = await runProgram({ projectDir, project: project.name, stack: s.stack, organization: org, config, secretKeys, resolveStackRef: resolve, world });
+    const { plan } = await runProgram({
+        projectDir,
+        project: project.name,
+        stack: s.stack,
+        organization: org,
+        config,
+        secretKeys,
+        resolveStackRef: resolve,
+        world,
+    });
     return plan;
 }
 
@@ -255,7 +303,9 @@ function rootWorld(config: Record<string, string>): MockWorld | undefined {
     };
     const roleArn = parse(config[`${ROOT_PROJECT}:source`])?.grafanaRoleArn;
     const workspaceId = parse(config[`${ROOT_PROJECT}:workspace`])?.workspaceId;
-    return typeof roleArn === "string" && typeof workspaceId === "string" ? { workspaces: { [workspaceId]: { roleArn } } } : undefined;
+    return typeof roleArn === "string" && typeof workspaceId === "string"
+        ? { workspaces: { [workspaceId]: { roleArn } } }
+        : undefined;
 }
 
 /** Late rejections of a refused program's outputs arrive after its outcome is decided (tools/plan/synth.ts says why). */
@@ -265,7 +315,13 @@ let ignoringLateRejections = false;
  * Plans `selection` into `outDir`, one stack after another in this process (Pulumi's runtime is
  * global, and one process keeps the SDK and the programs' modules loaded between stacks).
  */
-export async function synthFleet(root: string, org: string, selection: SynthSelection, outDir: string, report: (o: SynthOutcome) => void = () => undefined): Promise<SynthOutcome[]> {
+export async function synthFleet(
+    root: string,
+    org: string,
+    selection: SynthSelection,
+    outDir: string,
+    report: (o: SynthOutcome) => void = () => undefined,
+): Promise<SynthOutcome[]> {
     if (!ignoringLateRejections) {
         process.on("unhandledRejection", () => undefined);
         ignoringLateRejections = true;
@@ -282,7 +338,10 @@ export async function synthFleet(root: string, org: string, selection: SynthSele
     const contracts = new Map<string, StackRefOutputs | { refused: string }>();
 
     /** Plans `s` and writes its plan; the plan, or undefined when it was refused (and reported). */
-    const plan = async (s: SynthStack, resolve: (name: string) => StackRefOutputs | undefined): Promise<Plan | { refused: string }> => {
+    const plan = async (
+        s: SynthStack,
+        resolve: (name: string) => StackRefOutputs | undefined,
+    ): Promise<Plan | { refused: string }> => {
         try {
             const p = await planStack(root, org, s, resolve);
             const file = path.join(outDir, s.planName);
@@ -301,8 +360,16 @@ export async function synthFleet(root: string, org: string, selection: SynthSele
      * then says it was refused, not that its stack file was removed.
      */
     const writeRefusal = (s: SynthStack, refused: string) => {
-        const project = s.kind === "source" ? SOURCE_PROJECT : s.kind === "workspace" ? WORKSPACE_NAMESPACE : ROOT_PROJECT;
-        writePlan({ project, stack: s.stack, resources: [], reads: [], outputs: {}, secretOutputs: [], refused }, path.join(outDir, s.planName));
+        const project =
+            s.kind === "source"
+                ? SOURCE_PROJECT
+                : s.kind === "workspace"
+                  ? WORKSPACE_NAMESPACE
+                  : ROOT_PROJECT;
+        writePlan(
+            { project, stack: s.stack, resources: [], reads: [], outputs: {}, secretOutputs: [], refused },
+            path.join(outDir, s.planName),
+        );
     };
     const contract = (p: Plan | { refused: string }) => ("refused" in p ? p : refFromPlan(p));
 
@@ -341,13 +408,20 @@ export async function synthFleet(root: string, org: string, selection: SynthSele
         let example: StackRefOutputs | undefined;
         if (isExample && exampleSource) {
             exampleContract ??= await unwritten(exampleSource);
-            if ("refused" in exampleContract) problems.push(`reads the source ${rel(exampleSource.file)}, which was refused`);
+            if ("refused" in exampleContract)
+                problems.push(`reads the source ${rel(exampleSource.file)}, which was refused`);
             else example = exampleContract;
         }
         for (const stack of wanted) {
             const c = await contractOf(stack);
-            if (c === undefined) problems.push(`lists the source ${stack}, which has no stack file ${PROJECT_FOLDERS.source}/Pulumi.${stack}.yaml`);
-            else if ("refused" in c) problems.push(`reads the source ${PROJECT_FOLDERS.source}/Pulumi.${stack}.yaml, which was refused`);
+            if (c === undefined)
+                problems.push(
+                    `lists the source ${stack}, which has no stack file ${PROJECT_FOLDERS.source}/Pulumi.${stack}.yaml`,
+                );
+            else if ("refused" in c)
+                problems.push(
+                    `reads the source ${PROJECT_FOLDERS.source}/Pulumi.${stack}.yaml, which was refused`,
+                );
             else resolved.set(stack, c);
         }
         if (problems.length > 0) {
@@ -380,24 +454,38 @@ export async function fleetSynth(argv: string[], io: SynthIo): Promise<number> {
             io.out(SYNTH_USAGE);
             return 0;
         }
-        if (positionals.length !== 1 || positionals[0] !== "synth") throw new SynthUsageError(`synth takes no other arguments, got "${positionals.slice(1).join(" ")}"`);
-        if (values.out === undefined || values.out === "") throw new SynthUsageError("synth needs --out DIR (the folder for the plans)");
+        if (positionals.length !== 1 || positionals[0] !== "synth")
+            throw new SynthUsageError(
+                `synth takes no other arguments, got "${positionals.slice(1).join(" ")}"`,
+            );
+        if (values.out === undefined || values.out === "")
+            throw new SynthUsageError("synth needs --out DIR (the folder for the plans)");
         const examples = (values.examples ?? "include") as ExamplesMode;
-        if (!EXAMPLES_MODES.includes(examples)) throw new SynthUsageError(`--examples takes include, exclude or only, got "${values.examples}"`);
-        if (values.stacks !== undefined && values.base !== undefined) throw new SynthUsageError("give --stacks or --base, not both");
+        if (!EXAMPLES_MODES.includes(examples))
+            throw new SynthUsageError(`--examples takes include, exclude or only, got "${values.examples}"`);
+        if (values.stacks !== undefined && values.base !== undefined)
+            throw new SynthUsageError("give --stacks or --base, not both");
         const root = path.resolve(values.root ?? process.cwd());
-        if (!fs.existsSync(path.join(root, PROJECT_FOLDERS.source, "Pulumi.yaml"))) throw new SynthUsageError(`--root ${root} is not this repository (no ${PROJECT_FOLDERS.source}/Pulumi.yaml)`);
+        if (!fs.existsSync(path.join(root, PROJECT_FOLDERS.source, "Pulumi.yaml")))
+            throw new SynthUsageError(
+                `--root ${root} is not this repository (no ${PROJECT_FOLDERS.source}/Pulumi.yaml)`,
+            );
         const org = organization(values.org, io.env ?? process.env);
         const selection = selectStacks(root, org, { stacks: values.stacks, base: values.base, examples });
         const outDir = path.resolve(values.out);
         const outcomes = await synthFleet(root, org, selection, outDir, (o) => {
             // The line names the file once, even when the refusal (a file that is not YAML) named it too.
             const file = path.relative(root, o.stack.file);
-            if (o.refused !== undefined) io.err(`${file}: ${o.refused.startsWith(`${file}: `) ? o.refused.slice(file.length + 2) : o.refused}\n`);
+            if (o.refused !== undefined)
+                io.err(
+                    `${file}: ${o.refused.startsWith(`${file}: `) ? o.refused.slice(file.length + 2) : o.refused}\n`,
+                );
             else io.out(`${o.stack.planName}: ${o.resources} resources\n`);
         });
         const refused = outcomes.filter((o) => o.refused !== undefined).length;
-        io.out(`fleet synth: ${outcomes.length - refused} of ${outcomes.length} stacks planned into ${values.out}${refused > 0 ? `, ${refused} refused` : ""}\n`);
+        io.out(
+            `fleet synth: ${outcomes.length - refused} of ${outcomes.length} stacks planned into ${values.out}${refused > 0 ? `, ${refused} refused` : ""}\n`,
+        );
         return refused > 0 ? 1 : 0;
     } catch (e) {
         io.err(`fleet synth: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}\n`);

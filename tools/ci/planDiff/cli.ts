@@ -34,12 +34,44 @@ interface CliArgs {
 
 /** plan-diff's options: the parser and `--help` are both made from this table. */
 export const PLAN_DIFF_OPTIONS = {
-    out: { type: "string", value: "FILE", default: "stdout", help: "write the comment (at most 65,000 characters) to FILE" },
-    full: { type: "string", value: "FILE", help: "also write the whole diff, uncapped, to FILE (for the job summary)" },
-    "base-label": { type: "string", value: "TEXT", freeText: true, default: "base", help: "the base side's name in the comment, e.g. a short commit SHA" },
-    "head-label": { type: "string", value: "TEXT", freeText: true, default: "head", help: "the head side's name in the comment" },
-    note: { type: "string", value: "TEXT", multiple: true, freeText: true, help: "a note under the comment's title" },
-    failed: { type: "string", value: "TEXT", freeText: true, help: "the head could not be planned: write a comment saying so with TEXT, and no diff" },
+    out: {
+        type: "string",
+        value: "FILE",
+        default: "stdout",
+        help: "write the comment (at most 65,000 characters) to FILE",
+    },
+    full: {
+        type: "string",
+        value: "FILE",
+        help: "also write the whole diff, uncapped, to FILE (for the job summary)",
+    },
+    "base-label": {
+        type: "string",
+        value: "TEXT",
+        freeText: true,
+        default: "base",
+        help: "the base side's name in the comment, e.g. a short commit SHA",
+    },
+    "head-label": {
+        type: "string",
+        value: "TEXT",
+        freeText: true,
+        default: "head",
+        help: "the head side's name in the comment",
+    },
+    note: {
+        type: "string",
+        value: "TEXT",
+        multiple: true,
+        freeText: true,
+        help: "a note under the comment's title",
+    },
+    failed: {
+        type: "string",
+        value: "TEXT",
+        freeText: true,
+        help: "the head could not be planned: write a comment saying so with TEXT, and no diff",
+    },
     "from-pull-request": {
         type: "boolean",
         help: `the head plans are a pull request's upload: only *.json files, at most ${UNTRUSTED_LIMITS.files}, ${UNTRUSTED_LIMITS.bytes} bytes each, ${UNTRUSTED_LIMITS.totalBytes} together`,
@@ -52,7 +84,8 @@ export const PLAN_DIFF_OPTIONS = {
 
 export const PLAN_DIFF_HELP: CommandHelp = {
     usage: "npm run plan-diff -- <base-dir> <head-dir>",
-    summary: "Compares two folders of offline plans (npm run synth output, matched by file name) and writes the pull-request comment: resources, options that decide deletions, IAM policies, dashboards.",
+    summary:
+        "Compares two folders of offline plans (npm run synth output, matched by file name) and writes the pull-request comment: resources, options that decide deletions, IAM policies, dashboards.",
     positionals: [
         ["<base-dir>", "the base side's plans (a missing folder: every head stack shows as new)"],
         ["<head-dir>", "the head side's plans"],
@@ -61,8 +94,14 @@ export const PLAN_DIFF_HELP: CommandHelp = {
         `Every plan is read as a regular file and bounded: JSON nested at most ${JSON_LIMITS.depth} levels, strings of at most ${JSON_LIMITS.stringLength} characters, lists of at most ${JSON_LIMITS.arrayLength} items; every text from a plan reaches the comment as inert text.`,
     ],
     examples: [
-        ["npm run plan-diff -- plans/before plans/after", "the comment on stdout: what the change does to every stack"],
-        ["npm run plan-diff -- base head --out comment.md --full summary.md --base-label abc1234", "the comment and the whole diff, as CI writes them"],
+        [
+            "npm run plan-diff -- plans/before plans/after",
+            "the comment on stdout: what the change does to every stack",
+        ],
+        [
+            "npm run plan-diff -- base head --out comment.md --full summary.md --base-label abc1234",
+            "the comment and the whole diff, as CI writes them",
+        ],
     ],
     exitCodes: [
         [0, "the comment was written (or --help)"],
@@ -73,7 +112,8 @@ export const PLAN_DIFF_HELP: CommandHelp = {
 
 function parseCli(argv: string[]): CliArgs {
     const { values, positionals } = parseOptions(argv, PLAN_DIFF_OPTIONS);
-    if (positionals.length !== 2) throw new UsageError("give two folders: <base-dir> <head-dir> (see --help)");
+    if (positionals.length !== 2)
+        throw new UsageError("give two folders: <base-dir> <head-dir> (see --help)");
     return {
         baseDir: positionals[0],
         headDir: positionals[1],
@@ -102,38 +142,64 @@ function write(file: string, text: string) {
  * plan diff without it needs nothing outside tools/ and shared/.
  */
 async function policyOutcome(head: Record<string, Plan>): Promise<PolicyOutcome> {
-    const { MAX_COMMENT_EVALUATION_COST, evaluatePlans, evaluationCost } = require("../../../policy/offline") as typeof import("../../../policy/offline");
+    const { MAX_COMMENT_EVALUATION_COST, evaluatePlans, evaluationCost } =
+        require("../../../policy/offline") as typeof import("../../../policy/offline");
     const cost = Object.values(head).reduce((n, p) => n + evaluationCost(p), 0);
     if (cost > MAX_COMMENT_EVALUATION_COST) {
-        return { ran: false, reason: `the plans pair too many roles with too much IAM policy to judge here (a cost of ${cost}, more than ${MAX_COMMENT_EVALUATION_COST}). Run \`npm run policy\` on them.` };
+        return {
+            ran: false,
+            reason: `the plans pair too many roles with too much IAM policy to judge here (a cost of ${cost}, more than ${MAX_COMMENT_EVALUATION_COST}). Run \`npm run policy\` on them.`,
+        };
     }
     try {
         const violations: PlanViolation[] = [];
-        for (const [file, plan] of Object.entries(head)) violations.push(...(await evaluatePlans([plan])).map((v) => ({ ...v, file })));
+        for (const [file, plan] of Object.entries(head))
+            violations.push(...(await evaluatePlans([plan])).map((v) => ({ ...v, file })));
         return { ran: true, violations, planCount: Object.keys(head).length };
     } catch (e) {
-        return { ran: false, reason: `it stopped on the plans (${code((e instanceof Error ? e.message : String(e)).split("\n")[0].slice(0, 200))}).` };
+        return {
+            ran: false,
+            reason: `it stopped on the plans (${code((e instanceof Error ? e.message : String(e)).split("\n")[0].slice(0, 200))}).`,
+        };
     }
 }
 
 /** The command: what it prints on stdout (`out`) and stderr (`err`), and its exit code. */
-export async function main(argv: string[], out: (t: string) => void = (t) => process.stdout.write(t), err: (t: string) => void = (t) => process.stderr.write(t)): Promise<number> {
+export async function main(
+    argv: string[],
+    out: (t: string) => void = (t) => process.stdout.write(t),
+    err: (t: string) => void = (t) => process.stderr.write(t),
+): Promise<number> {
     try {
         if (asksForHelp(argv)) {
             out(helpText(PLAN_DIFF_HELP, PLAN_DIFF_OPTIONS));
             return 0;
         }
         const args = parseCli(argv);
-        const policyMarkdown = args.policy ? (require("../../../policy/markdown") as typeof import("../../../policy/markdown")) : undefined;
-        const options: RenderOptions = { baseLabel: args.baseLabel, headLabel: args.headLabel, notes: [...args.notes] };
+        const policyMarkdown = args.policy
+            ? (require("../../../policy/markdown") as typeof import("../../../policy/markdown"))
+            : undefined;
+        const options: RenderOptions = {
+            baseLabel: args.baseLabel,
+            headLabel: args.headLabel,
+            notes: [...args.notes],
+        };
         let comment: string;
         let full: string;
         if (args.failed !== undefined) {
-            if (policyMarkdown) options.leadBlocks = policyMarkdown.policyCommentBlocks({ ran: false, reason: "the plans were not read (see above), so none was checked." });
+            if (policyMarkdown)
+                options.leadBlocks = policyMarkdown.policyCommentBlocks({
+                    ran: false,
+                    reason: "the plans were not read (see above), so none was checked.",
+                });
             comment = full = failureMarkdown(args.failed, options);
         } else {
-            if (!fs.existsSync(args.headDir)) throw new Error(`no head plans: ${args.headDir} does not exist (write plans with npm run fleet -- synth --out DIR)`);
-            if (!fs.existsSync(args.baseDir)) options.notes!.push("The base has no offline plans, so every stack shows as new.");
+            if (!fs.existsSync(args.headDir))
+                throw new Error(
+                    `no head plans: ${args.headDir} does not exist (write plans with npm run fleet -- synth --out DIR)`,
+                );
+            if (!fs.existsSync(args.baseDir))
+                options.notes!.push("The base has no offline plans, so every stack shows as new.");
             const base = readPlanDir(args.baseDir);
             const head = readPlanDir(args.headDir, UNTRUSTED_LIMITS, args.fromPullRequest);
             if (args.fromPullRequest) {
@@ -147,11 +213,22 @@ export async function main(argv: string[], out: (t: string) => void = (t) => pro
             let fullLead: string[] | undefined;
             if (policyMarkdown) {
                 const outcome = await policyOutcome(head);
-                commentLead = policyMarkdown.policyCommentBlocks(outcome, policyMarkdown.DEFAULT_MAX_VIOLATIONS);
+                commentLead = policyMarkdown.policyCommentBlocks(
+                    outcome,
+                    policyMarkdown.DEFAULT_MAX_VIOLATIONS,
+                );
                 fullLead = policyMarkdown.policyCommentBlocks(outcome, policyMarkdown.MAX_SUMMARY_VIOLATIONS);
             }
             comment = renderComment(diffs, { ...options, leadBlocks: commentLead });
-            full = fitBlocks(renderBlocks(diffs, { ...options, leadBlocks: fullLead, maxDiffLines: Infinity, maxSummaryRows: Infinity }), Infinity);
+            full = fitBlocks(
+                renderBlocks(diffs, {
+                    ...options,
+                    leadBlocks: fullLead,
+                    maxDiffLines: Infinity,
+                    maxSummaryRows: Infinity,
+                }),
+                Infinity,
+            );
         }
         if (args.out) write(args.out, comment);
         else out(comment);

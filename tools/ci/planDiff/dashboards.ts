@@ -5,7 +5,17 @@
 import type { PlanResource } from "../../plan/format";
 import { code } from "../../../shared/markdown";
 import { byCodeUnits } from "../../../shared/order";
-import { asText, changedJsonInputs, own, isObject, same, short, sortedKeys, unifiedDiff, visibleControls } from "./text";
+import {
+    asText,
+    changedJsonInputs,
+    own,
+    isObject,
+    same,
+    short,
+    sortedKeys,
+    unifiedDiff,
+    visibleControls,
+} from "./text";
 
 /** Inputs holding a Grafana dashboard model as a JSON string. */
 export const DASHBOARD_INPUTS = ["configJson"];
@@ -49,7 +59,10 @@ function panelsOf(dashboard: unknown): PanelInfo[] {
     const seen = new Map<string, number>();
     return flat.map((raw) => {
         const type = typeof raw.type === "string" ? raw.type : "(no type)";
-        const title = typeof raw.title === "string" && raw.title !== "" ? raw.title : `(untitled ${type}, id ${asText(raw.id)})`;
+        const title =
+            typeof raw.title === "string" && raw.title !== ""
+                ? raw.title
+                : `(untitled ${type}, id ${asText(raw.id)})`;
         const n = (seen.get(title) ?? 0) + 1;
         seen.set(title, n);
         return { key: n > 1 ? `${title} #${n}` : title, title: n > 1 ? `${title} #${n}` : title, type, raw };
@@ -93,7 +106,8 @@ function comparePanels(b: PanelInfo, a: PanelInfo): PanelChange | undefined {
             const sb = tb.get(refId) ? sqlOf(tb.get(refId)!) : undefined;
             const sa = ta.get(refId) ? sqlOf(ta.get(refId)!) : undefined;
             // Every control character shown: a lone CR that ends a comment must not read as a space.
-            if (sb !== sa) sql.push({ refId, diff: unifiedDiff(visibleControls(sb ?? ""), visibleControls(sa ?? "")) });
+            if (sb !== sa)
+                sql.push({ refId, diff: unifiedDiff(visibleControls(sb ?? ""), visibleControls(sa ?? "")) });
             if (!same(withoutSql(tb.get(refId)), withoutSql(ta.get(refId)))) otherTargetChange = true;
         }
         if (otherTargetChange) changedKeys.push("targets");
@@ -102,12 +116,18 @@ function comparePanels(b: PanelInfo, a: PanelInfo): PanelChange | undefined {
 }
 
 /** Panels added / removed / changed (by title), SQL diffs per query, dashboard-level notes. */
-export function dashboardChanges(beforeJson: unknown, afterJson: unknown): { notes: string[]; panels: PanelChange[] } {
+export function dashboardChanges(
+    beforeJson: unknown,
+    afterJson: unknown,
+): { notes: string[]; panels: PanelChange[] } {
     const notes: string[] = [];
     const b = isObject(beforeJson) ? beforeJson : {};
     const a = isObject(afterJson) ? afterJson : {};
     if (beforeJson !== undefined && afterJson !== undefined) {
-        if (b.uid !== a.uid) notes.push(`uid ${code(short(b.uid))} → ${code(short(a.uid))}: a new dashboard URL; links and bookmarks to the old one break`);
+        if (b.uid !== a.uid)
+            notes.push(
+                `uid ${code(short(b.uid))} → ${code(short(a.uid))}: a new dashboard URL; links and bookmarks to the old one break`,
+            );
         if (b.title !== a.title) notes.push(`title ${code(short(b.title))} → ${code(short(a.title))}`);
         const other = [...new Set([...Object.keys(a), ...Object.keys(b)])]
             .filter((k) => !["uid", "title", "panels"].includes(k) && !same(own(a, k), own(b, k)))
@@ -126,10 +146,20 @@ export function dashboardChanges(beforeJson: unknown, afterJson: unknown): { not
                 status: "added",
                 typeAfter: after.type,
                 changedKeys: [],
-                sql: [...targetsOf(after.raw)].flatMap(([refId, t]) => (sqlOf(t) !== undefined ? [{ refId, diff: unifiedDiff("", visibleControls(sqlOf(t)!)) }] : [])),
+                sql: [...targetsOf(after.raw)].flatMap(([refId, t]) =>
+                    sqlOf(t) !== undefined
+                        ? [{ refId, diff: unifiedDiff("", visibleControls(sqlOf(t)!)) }]
+                        : [],
+                ),
             });
         } else if (before && !after) {
-            panels.push({ title: before.title, status: "removed", typeBefore: before.type, changedKeys: [], sql: [] });
+            panels.push({
+                title: before.title,
+                status: "removed",
+                typeBefore: before.type,
+                changedKeys: [],
+                sql: [],
+            });
         } else if (before && after) {
             const c = comparePanels(before, after);
             if (c) panels.push(c);
@@ -138,16 +168,36 @@ export function dashboardChanges(beforeJson: unknown, afterJson: unknown): { not
     return { notes, panels };
 }
 
-export function dashboardDiffs(before: PlanResource | undefined, after: PlanResource | undefined): DashboardDiff[] {
+export function dashboardDiffs(
+    before: PlanResource | undefined,
+    after: PlanResource | undefined,
+): DashboardDiff[] {
     const r = (after ?? before)!;
     const out: DashboardDiff[] = [];
     for (const { b, a, pb, pa, status } of changedJsonInputs(before, after, DASHBOARD_INPUTS)) {
-        const title = [pa, pb].map((p) => (p.ok && isObject(p.value) && typeof p.value.title === "string" ? p.value.title : undefined)).find((t) => t) ?? r.name;
+        const title =
+            [pa, pb]
+                .map((p) =>
+                    p.ok && isObject(p.value) && typeof p.value.title === "string"
+                        ? p.value.title
+                        : undefined,
+                )
+                .find((t) => t) ?? r.name;
         if ((b !== undefined && !pb.ok) || (a !== undefined && !pa.ok)) {
-            out.push({ resource: r.name, type: r.type, status, title, notes: ["the dashboard JSON is not parseable on one side; shown as changed"], panels: [] });
+            out.push({
+                resource: r.name,
+                type: r.type,
+                status,
+                title,
+                notes: ["the dashboard JSON is not parseable on one side; shown as changed"],
+                panels: [],
+            });
             continue;
         }
-        const { notes, panels } = dashboardChanges(pb.ok ? pb.value : undefined, pa.ok ? pa.value : undefined);
+        const { notes, panels } = dashboardChanges(
+            pb.ok ? pb.value : undefined,
+            pa.ok ? pa.value : undefined,
+        );
         out.push({ resource: r.name, type: r.type, status, title, notes, panels });
     }
     return out;

@@ -4,7 +4,18 @@
  */
 import type { PlanResource } from "../../plan/format";
 import { byCodeUnits } from "../../../shared/order";
-import { asList, asText, own, canonicalJson, changedJsonInputs, isObject, pretty, same, short, unifiedDiff } from "./text";
+import {
+    asList,
+    asText,
+    own,
+    canonicalJson,
+    changedJsonInputs,
+    isObject,
+    pretty,
+    same,
+    short,
+    unifiedDiff,
+} from "./text";
 
 /** Inputs holding an IAM policy document as a JSON string. */
 export const POLICY_INPUTS = ["assumeRolePolicy", "policy"];
@@ -26,7 +37,11 @@ interface Statement {
 
 function statementsOf(doc: unknown): Statement[] {
     if (!isObject(doc)) return [];
-    const list = Array.isArray(doc.Statement) ? doc.Statement : doc.Statement === undefined ? [] : [doc.Statement];
+    const list = Array.isArray(doc.Statement)
+        ? doc.Statement
+        : doc.Statement === undefined
+          ? []
+          : [doc.Statement];
     const seen = new Map<string, number>();
     return list.filter(isObject).map((raw, i) => {
         const sid = typeof raw.Sid === "string" && raw.Sid !== "" ? raw.Sid : undefined;
@@ -56,7 +71,8 @@ function conditions(v: unknown): string[] {
             out.push(`${op} ${canonicalJson(keys)}`);
             continue;
         }
-        for (const k of Object.keys(keys).sort(byCodeUnits)) out.push(`${op} ${k} = ${asList(keys[k]).join(" | ")}`);
+        for (const k of Object.keys(keys).sort(byCodeUnits))
+            out.push(`${op} ${k} = ${asList(keys[k]).join(" | ")}`);
     }
     return out;
 }
@@ -104,25 +120,42 @@ export function policySummary(beforeDoc: unknown, afterDoc: unknown): string[] {
         else if (b && !a) out.push(`- ${describeStatement(b)}`);
         else if (a && b && !same(a.raw, b.raw)) {
             out.push(`! statement ${a.label}:`);
-            if (a.raw.Effect !== b.raw.Effect) out.push(`!     effect ${asText(b.raw.Effect)} → ${asText(a.raw.Effect)}`);
+            if (a.raw.Effect !== b.raw.Effect)
+                out.push(`!     effect ${asText(b.raw.Effect)} → ${asText(a.raw.Effect)}`);
             for (const { field, label, list } of STATEMENT_FIELDS) {
                 const l1 = list(own(b.raw, field));
                 const l2 = list(own(a.raw, field));
-                for (const item of l2.filter((x) => !l1.includes(x))) out.push(`+     ${label} ${item}${wildcard(label, item)}`);
+                for (const item of l2.filter((x) => !l1.includes(x)))
+                    out.push(`+     ${label} ${item}${wildcard(label, item)}`);
                 for (const item of l1.filter((x) => !l2.includes(x))) out.push(`-     ${label} ${item}`);
             }
             const known = new Set(["Sid", "Effect", ...STATEMENT_FIELDS.map((f) => f.field)]);
-            const other = [...new Set([...Object.keys(a.raw), ...Object.keys(b.raw)])].filter((k) => !known.has(k) && !same(own(a.raw, k), own(b.raw, k)));
+            const other = [...new Set([...Object.keys(a.raw), ...Object.keys(b.raw)])].filter(
+                (k) => !known.has(k) && !same(own(a.raw, k), own(b.raw, k)),
+            );
             for (const k of other.sort(byCodeUnits)) out.push(`!     ${k} changed`);
         }
     }
     if (!isObject(beforeDoc) || !isObject(afterDoc)) return out;
-    const docChanges = [...new Set([...Object.keys(isObject(beforeDoc) ? beforeDoc : {}), ...Object.keys(isObject(afterDoc) ? afterDoc : {})])]
+    const docChanges = [
+        ...new Set([
+            ...Object.keys(isObject(beforeDoc) ? beforeDoc : {}),
+            ...Object.keys(isObject(afterDoc) ? afterDoc : {}),
+        ]),
+    ]
         .filter((k) => k !== "Statement")
         .sort(byCodeUnits)
-        .filter((k) => !same(isObject(beforeDoc) ? own(beforeDoc, k) : undefined, isObject(afterDoc) ? own(afterDoc, k) : undefined));
+        .filter(
+            (k) =>
+                !same(
+                    isObject(beforeDoc) ? own(beforeDoc, k) : undefined,
+                    isObject(afterDoc) ? own(afterDoc, k) : undefined,
+                ),
+        );
     for (const k of docChanges) {
-        out.push(`! ${k}: ${short(isObject(beforeDoc) ? own(beforeDoc, k) : undefined)} → ${short(isObject(afterDoc) ? own(afterDoc, k) : undefined)}`);
+        out.push(
+            `! ${k}: ${short(isObject(beforeDoc) ? own(beforeDoc, k) : undefined)} → ${short(isObject(afterDoc) ? own(afterDoc, k) : undefined)}`,
+        );
     }
     return out;
 }

@@ -29,20 +29,28 @@ export class JsonLimitError extends Error {}
 /** A copy of a parsed value with prototype-free objects, checked against `limits`. */
 function bounded(v: unknown, limits: JsonLimits, depth: number): unknown {
     if (typeof v === "string") {
-        if (v.length > limits.stringLength) throw new JsonLimitError(`a string of ${v.length} characters, more than ${limits.stringLength}`);
+        if (v.length > limits.stringLength)
+            throw new JsonLimitError(`a string of ${v.length} characters, more than ${limits.stringLength}`);
         return v;
     }
     if (v === null || typeof v !== "object") return v;
     if (depth > limits.depth) throw new JsonLimitError(`nested more than ${limits.depth} levels deep`);
     if (Array.isArray(v)) {
-        if (v.length > limits.arrayLength) throw new JsonLimitError(`a list of ${v.length} items, more than ${limits.arrayLength}`);
+        if (v.length > limits.arrayLength)
+            throw new JsonLimitError(`a list of ${v.length} items, more than ${limits.arrayLength}`);
         return v.map((x) => bounded(x, limits, depth + 1));
     }
     const out = Object.create(null) as Record<string, unknown>;
     for (const k of Object.keys(v)) {
-        if (k.length > limits.stringLength) throw new JsonLimitError(`a key of ${k.length} characters, more than ${limits.stringLength}`);
+        if (k.length > limits.stringLength)
+            throw new JsonLimitError(`a key of ${k.length} characters, more than ${limits.stringLength}`);
         // defineProperty: even `__proto__` becomes an ordinary own key.
-        Object.defineProperty(out, k, { value: bounded((v as Record<string, unknown>)[k], limits, depth + 1), enumerable: true, writable: true, configurable: true });
+        Object.defineProperty(out, k, {
+            value: bounded((v as Record<string, unknown>)[k], limits, depth + 1),
+            enumerable: true,
+            writable: true,
+            configurable: true,
+        });
     }
     return out;
 }
@@ -53,6 +61,7 @@ function bounded(v: unknown, limits: JsonLimits, depth: number): unknown {
  * parsed, so no recursion ever goes deeper than `limits.depth`.
  */
 export function parseJson(text: string, limits: JsonLimits = JSON_LIMITS): unknown {
-    if (jsonTextDepth(text) > limits.depth) throw new JsonLimitError(`nested more than ${limits.depth} levels deep`);
+    if (jsonTextDepth(text) > limits.depth)
+        throw new JsonLimitError(`nested more than ${limits.depth} levels deep`);
     return bounded(JSON.parse(text), limits, 1);
 }

@@ -32,14 +32,23 @@ export interface PlanLimits {
  * source it charts: some 2,000 accounts with their workspace), so that two folders at the limit
  * parse in well under a runner's memory.
  */
-export const UNTRUSTED_LIMITS: PlanLimits = { files: 4096, bytes: MAX_PLAN_FILE_BYTES, totalBytes: 64 * 1024 * 1024, json: JSON_LIMITS };
+export const UNTRUSTED_LIMITS: PlanLimits = {
+    files: 4096,
+    bytes: MAX_PLAN_FILE_BYTES,
+    totalBytes: 64 * 1024 * 1024,
+    json: JSON_LIMITS,
+};
 
 /**
  * The plans in a folder, by file name (`*.json`); an absent folder has none. Each is read as every
  * tool reads a file (shared/files.ts: regular files only) and within `limits`. With `strict`
  * (a pull request's upload), nothing but `*.json` files may be there.
  */
-export function readPlanDir(dir: string, limits: PlanLimits = UNTRUSTED_LIMITS, strict = false): Record<string, Plan> {
+export function readPlanDir(
+    dir: string,
+    limits: PlanLimits = UNTRUSTED_LIMITS,
+    strict = false,
+): Record<string, Plan> {
     // Keys are file names ending in .json: never a name Object.prototype has.
     const plans: Record<string, Plan> = {};
     const st = fs.statSync(dir, { throwIfNoEntry: false });
@@ -47,15 +56,27 @@ export function readPlanDir(dir: string, limits: PlanLimits = UNTRUSTED_LIMITS, 
     if (!st.isDirectory()) throw new Error(`${dir} is not a folder of plans`);
     const entries = fs.readdirSync(dir).sort(byCodeUnits);
     if (strict) {
-        const strays = entries.filter((f) => !/^[\w.-]+\.json$/.test(f) || !fs.lstatSync(path.join(dir, f)).isFile());
-        if (strays.length > 0) throw new Error(`${dir}: not plans: ${strays.slice(0, 5).map((f) => JSON.stringify(f.slice(0, 60))).join(", ")} (only *.json files)`);
+        const strays = entries.filter(
+            (f) => !/^[\w.-]+\.json$/.test(f) || !fs.lstatSync(path.join(dir, f)).isFile(),
+        );
+        if (strays.length > 0)
+            throw new Error(
+                `${dir}: not plans: ${strays
+                    .slice(0, 5)
+                    .map((f) => JSON.stringify(f.slice(0, 60)))
+                    .join(", ")} (only *.json files)`,
+            );
     }
     const files = entries.filter((f) => f.endsWith(".json"));
-    if (files.length > limits.files) throw new Error(`${dir}: ${files.length} plans, more than ${limits.files}`);
+    if (files.length > limits.files)
+        throw new Error(`${dir}: ${files.length} plans, more than ${limits.files}`);
     // The whole budget before the first byte is read: a folder over it costs nothing to refuse.
     const sizes = files.map((f) => fs.statSync(path.join(dir, f), { throwIfNoEntry: false })?.size ?? 0);
     const declared = sizes.reduce((a, b) => a + b, 0);
-    if (declared > limits.totalBytes) throw new Error(`${dir}: its plans hold ${declared} bytes together, more than ${limits.totalBytes}, the most the plan diff reads`);
+    if (declared > limits.totalBytes)
+        throw new Error(
+            `${dir}: its plans hold ${declared} bytes together, more than ${limits.totalBytes}, the most the plan diff reads`,
+        );
     let total = 0;
     for (const f of files) {
         const file = path.join(dir, f);
@@ -65,7 +86,10 @@ export function readPlanDir(dir: string, limits: PlanLimits = UNTRUSTED_LIMITS, 
         try {
             raw = parseJson(text, limits.json);
         } catch (e) {
-            const why = e instanceof JsonLimitError ? `out of bounds: ${e.message}` : `not valid JSON (${e instanceof Error ? e.message.split("\n")[0].slice(0, 200) : String(e)})`;
+            const why =
+                e instanceof JsonLimitError
+                    ? `out of bounds: ${e.message}`
+                    : `not valid JSON (${e instanceof Error ? e.message.split("\n")[0].slice(0, 200) : String(e)})`;
             throw new Error(`${file}: ${why}`);
         }
         plans[f] = normalizePlan(raw, file);

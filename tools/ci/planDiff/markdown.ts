@@ -57,8 +57,13 @@ function countsCell(d: StackDiff): string {
 
 function header(options: RenderOptions): string[] {
     const lines = [MARKER, TITLE, ""];
-    const sides = options.baseLabel || options.headLabel ? ` Base ${code(options.baseLabel ?? "base")} → head ${code(options.headLabel ?? "head")}.` : "";
-    lines.push(`Offline plans of the stacks the change touches (\`npm run fleet -- synth\`, no cloud access).${sides}`);
+    const sides =
+        options.baseLabel || options.headLabel
+            ? ` Base ${code(options.baseLabel ?? "base")} → head ${code(options.headLabel ?? "head")}.`
+            : "";
+    lines.push(
+        `Offline plans of the stacks the change touches (\`npm run fleet -- synth\`, no cloud access).${sides}`,
+    );
     for (const n of options.notes ?? []) lines.push("", `> [!NOTE]\n> ${flat(n)}`);
     return lines;
 }
@@ -67,12 +72,21 @@ function header(options: RenderOptions): string[] {
 function totalsLine(diffs: StackDiff[], changed: StackDiff[]): string {
     const count = (status: StackDiff["status"]) => changed.filter((d) => d.status === status).length;
     const sum = (pick: (d: StackDiff) => number) => changed.reduce((n, d) => n + pick(d), 0);
-    const statuses = (["added", "removed", "refused", "changed"] as const).filter((st) => count(st) > 0).map((st) => `${thousands(count(st))} ${st}`);
+    const statuses = (["added", "removed", "refused", "changed"] as const)
+        .filter((st) => count(st) > 0)
+        .map((st) => `${thousands(count(st))} ${st}`);
     const flagged = sum((d) => d.flags.length);
     return (
         `**${thousands(changed.length)} of ${thousands(diffs.length)} ${diffs.length === 1 ? "plan" : "plans"}** differ (${statuses.join(", ")}): ` +
         `resources +${thousands(sum((d) => d.added.length))} −${thousands(sum((d) => d.removed.length))} ~${thousands(sum((d) => d.changed.length))}, ` +
-        `${plural(sum((d) => d.policies.length), "IAM policy", "IAM policies")}, ${plural(sum((d) => d.dashboards.length), "dashboard")}, ` +
+        `${plural(
+            sum((d) => d.policies.length),
+            "IAM policy",
+            "IAM policies",
+        )}, ${plural(
+            sum((d) => d.dashboards.length),
+            "dashboard",
+        )}, ` +
         `${flagged ? `⚠️ ${plural(flagged, "destroy-relevant change")}` : "nothing destroy-relevant"}.`
     );
 }
@@ -86,14 +100,21 @@ function summaryTable(changed: StackDiff[], maxRows: number): string {
         "| Stack | Plan file | Status | Resources (+ − ~) | IAM policies | Dashboards | Destroy-relevant |",
         "| --- | --- | --- | --- | --- | --- | --- |",
     ];
-    const ordered = [...changed.filter((d) => d.flags.length > 0), ...changed.filter((d) => d.flags.length === 0)];
+    const ordered = [
+        ...changed.filter((d) => d.flags.length > 0),
+        ...changed.filter((d) => d.flags.length === 0),
+    ];
     for (const d of ordered.slice(0, maxRows)) {
         rows.push(
             `| ${cell(code(stackName(d)))} | ${cell(code(d.file))} | ${d.status} | ${d.status === "unchanged" || d.status === "refused" ? "—" : countsCell(d)} | ` +
                 `${d.policies.length || "—"} | ${d.dashboards.length || "—"} | ${d.flags.length ? `⚠️ ${d.flags.length}` : "—"} |`,
         );
     }
-    if (ordered.length > maxRows) rows.push("", `… and ${plural(ordered.length - maxRows, "more plan that differs", "more plans that differ")}: the job summary of the run that posted this comment lists every one.`);
+    if (ordered.length > maxRows)
+        rows.push(
+            "",
+            `… and ${plural(ordered.length - maxRows, "more plan that differs", "more plans that differ")}: the job summary of the run that posted this comment lists every one.`,
+        );
     return rows.join("\n");
 }
 
@@ -104,17 +125,36 @@ function resourceLabel(r: { name: string; type: string }, d?: StackDiff): string
 
 /** A stack whose file was removed: what destroying it would delete and leave, as for any destroy. */
 function removedStackText(d: StackDiff): string {
-    const fates = { deletes: [] as PlanResource[], leaves: [] as PlanResource[], fails: [] as PlanResource[] };
+    const fates = {
+        deletes: [] as PlanResource[],
+        leaves: [] as PlanResource[],
+        fails: [] as PlanResource[],
+    };
     for (const r of d.removed) fates[destroyFate(r)].push(r);
-    const names = (rs: readonly { name: string; type: string }[]) => rs.slice(0, 10).map((r) => resourceLabel(r, d)).join(", ") + (rs.length > 10 ? `, … ${rs.length - 10} more` : "");
+    const names = (rs: readonly { name: string; type: string }[]) =>
+        rs
+            .slice(0, 10)
+            .map((r) => resourceLabel(r, d))
+            .join(", ") + (rs.length > 10 ? `, … ${rs.length - 10} more` : "");
     const lines = [
         "**Stack file removed:** its resources stay until it is destroyed. Nothing runs for a missing stack file; " +
             "`npm run fleet -- destroy --base REF` destroys the stack (the deploy runs it after approval, workspaces before sources).",
-        `A destroy deletes ${plural(fates.deletes.length, "resource")}` + (fates.deletes.length ? ` (listed below)` : "") + ".",
+        `A destroy deletes ${plural(fates.deletes.length, "resource")}` +
+            (fates.deletes.length ? ` (listed below)` : "") +
+            ".",
     ];
-    if (fates.leaves.length) lines.push(`A destroy leaves ${plural(fates.leaves.length, "resource")} in the cloud (\`retainOnDelete\`: adopted or kept on purpose): ${names(fates.leaves)}.`);
-    if (d.reads.removed.length) lines.push(`It only reads ${plural(d.reads.removed.length, "resource")}, which a destroy never touches: ${names(d.reads.removed)}.`);
-    if (fates.fails.length) lines.push(`A destroy fails on ${plural(fates.fails.length, "protected resource")} until unprotected: ${names(fates.fails)}.`);
+    if (fates.leaves.length)
+        lines.push(
+            `A destroy leaves ${plural(fates.leaves.length, "resource")} in the cloud (\`retainOnDelete\`: adopted or kept on purpose): ${names(fates.leaves)}.`,
+        );
+    if (d.reads.removed.length)
+        lines.push(
+            `It only reads ${plural(d.reads.removed.length, "resource")}, which a destroy never touches: ${names(d.reads.removed)}.`,
+        );
+    if (fates.fails.length)
+        lines.push(
+            `A destroy fails on ${plural(fates.fails.length, "protected resource")} until unprotected: ${names(fates.fails)}.`,
+        );
     return lines.join("\n");
 }
 
@@ -133,22 +173,33 @@ function engineOnlyLine(d: StackDiff): string {
 function renderStack(d: StackDiff, maxDiffLines: number): string[] {
     const blocks: string[] = [];
     const head = [`### ${code(stackName(d))} — ${code(d.file)}`];
-    if (d.status === "added") head.push("", `**New stack:** not in the base — ${plural(d.added.length, "resource")}, all new.`);
+    if (d.status === "added")
+        head.push("", `**New stack:** not in the base — ${plural(d.added.length, "resource")}, all new.`);
     if (d.status === "removed") head.push("", removedStackText(d));
     if (d.status === "refused") {
-        head.push("", `**Refused:** \`fleet synth\` refused this stack: ${code(d.refused ?? "")}. Nothing of it is planned, and nothing of it changes, until it plans.`);
+        head.push(
+            "",
+            `**Refused:** \`fleet synth\` refused this stack: ${code(d.refused ?? "")}. Nothing of it is planned, and nothing of it changes, until it plans.`,
+        );
     }
     blocks.push(head.join("\n"));
 
     if (d.flags.length) {
-        const lines = ["> [!WARNING]", "> **Resource options and deletions** — these decide what `pulumi up` / `pulumi destroy` deletes:"];
-        for (const f of d.flags) lines.push(`> - ${resourceLabel({ name: f.resource, type: f.type }, d)}: ${f.text}`);
+        const lines = [
+            "> [!WARNING]",
+            "> **Resource options and deletions** — these decide what `pulumi up` / `pulumi destroy` deletes:",
+        ];
+        for (const f of d.flags)
+            lines.push(`> - ${resourceLabel({ name: f.resource, type: f.type }, d)}: ${f.text}`);
         blocks.push(lines.join("\n"));
     }
 
     const res: string[] = [];
     if (d.added.length || d.removed.length || d.changed.length) {
-        res.push(`**Resources:** ${d.added.length} added, ${d.removed.length} removed, ${d.changed.length} changed`, "");
+        res.push(
+            `**Resources:** ${d.added.length} added, ${d.removed.length} removed, ${d.changed.length} changed`,
+            "",
+        );
         for (const r of d.added) res.push(`- ➕ ${resourceLabel(r, d)}`);
         for (const r of d.removed) res.push(`- ➖ ${resourceLabel(r, d)}`);
         for (const c of d.changed) {
@@ -159,10 +210,15 @@ function renderStack(d: StackDiff, maxDiffLines: number): string[] {
             if (c.parent) what.push("parent");
             if (c.provider) what.push("provider");
             res.push(`- ✏️ ${resourceLabel(c, d)}: ${what.join("; ")}`);
-            const details: ValueChange[] = [...c.inputChanges, ...c.optionChanges.map((o) => ({ ...o, path: `options.${o.path}` }))];
-            if (c.provider) details.push({ path: "provider", before: c.provider.before, after: c.provider.after });
+            const details: ValueChange[] = [
+                ...c.inputChanges,
+                ...c.optionChanges.map((o) => ({ ...o, path: `options.${o.path}` })),
+            ];
+            if (c.provider)
+                details.push({ path: "provider", before: c.provider.before, after: c.provider.after });
             const shown = details.slice(0, 12);
-            for (const v of shown) res.push(`  - ${code(v.path)}: ${code(short(v.before))} → ${code(short(v.after))}`);
+            for (const v of shown)
+                res.push(`  - ${code(v.path)}: ${code(short(v.before))} → ${code(short(v.after))}`);
             if (details.length > shown.length) res.push(`  - … ${details.length - shown.length} more`);
         }
     }
@@ -175,12 +231,14 @@ function renderStack(d: StackDiff, maxDiffLines: number): string[] {
         res.push("**Read (not managed) resources:**", "");
         for (const r of d.reads.added) res.push(`- ➕ read ${resourceLabel(r)} id ${code(r.id)}`);
         for (const r of d.reads.removed) res.push(`- ➖ read ${resourceLabel(r)} id ${code(r.id)}`);
-        for (const { before, after } of d.reads.changed) res.push(`- ✏️ read ${resourceLabel(after)}: id ${code(before.id)} → ${code(after.id)}`);
+        for (const { before, after } of d.reads.changed)
+            res.push(`- ✏️ read ${resourceLabel(after)}: id ${code(before.id)} → ${code(after.id)}`);
     }
     if (d.outputs.length && d.status === "changed") {
         if (res.length) res.push("");
         res.push("**Stack outputs** (what other stacks read):", "");
-        for (const o of d.outputs) res.push(`- ${code(o.path)}: ${code(short(o.before))} → ${code(short(o.after))}`);
+        for (const o of d.outputs)
+            res.push(`- ${code(o.path)}: ${code(short(o.before))} → ${code(short(o.after))}`);
     }
     if (res.length) blocks.push(res.join("\n"));
 
@@ -189,9 +247,14 @@ function renderStack(d: StackDiff, maxDiffLines: number): string[] {
         for (const p of d.policies) {
             const what = p.input === "assumeRolePolicy" ? "trust policy" : "policy";
             const icon = p.status === "added" ? "➕" : p.status === "removed" ? "➖" : "✏️";
-            const lines = [`##### ${icon} ${what} — ${resourceLabel({ name: p.resource, type: p.type }, d)}, input ${code(p.input)}`];
+            const lines = [
+                `##### ${icon} ${what} — ${resourceLabel({ name: p.resource, type: p.type }, d)}, input ${code(p.input)}`,
+            ];
             if (p.summary.length) lines.push("", fence(capLines(p.summary.join("\n"), maxDiffLines), "diff"));
-            lines.push("", p.diff ? fence(capLines(p.diff, maxDiffLines), "diff") : "_(no textual difference)_");
+            lines.push(
+                "",
+                p.diff ? fence(capLines(p.diff, maxDiffLines), "diff") : "_(no textual difference)_",
+            );
             blocks.push(lines.join("\n"));
         }
     }
@@ -200,27 +263,41 @@ function renderStack(d: StackDiff, maxDiffLines: number): string[] {
         blocks.push("#### Dashboards");
         for (const g of d.dashboards) {
             const icon = g.status === "added" ? "➕" : g.status === "removed" ? "➖" : "✏️";
-            const lines = [`##### ${icon} dashboard ${code(g.title)} — ${resourceLabel({ name: g.resource, type: g.type }, d)}`, ""];
+            const lines = [
+                `##### ${icon} dashboard ${code(g.title)} — ${resourceLabel({ name: g.resource, type: g.type }, d)}`,
+                "",
+            ];
             for (const n of g.notes) lines.push(`- ${n}`);
             const added = g.panels.filter((p) => p.status === "added");
             const removed = g.panels.filter((p) => p.status === "removed");
             const changed = g.panels.filter((p) => p.status === "changed");
-            if (g.status === "removed") lines.push(`- dashboard removed (${plural(removed.length, "panel")})`);
+            if (g.status === "removed")
+                lines.push(`- dashboard removed (${plural(removed.length, "panel")})`);
             for (const p of added) lines.push(`- ➕ panel ${code(p.title)} (${code(p.typeAfter ?? "?")})`);
-            if (g.status !== "removed") for (const p of removed) lines.push(`- ➖ panel ${code(p.title)} (${code(p.typeBefore ?? "?")})`);
+            if (g.status !== "removed")
+                for (const p of removed)
+                    lines.push(`- ➖ panel ${code(p.title)} (${code(p.typeBefore ?? "?")})`);
             for (const p of changed) {
                 const what: string[] = [];
-                if (p.typeBefore !== p.typeAfter) what.push(`type ${code(p.typeBefore ?? "?")} → ${code(p.typeAfter ?? "?")}`);
+                if (p.typeBefore !== p.typeAfter)
+                    what.push(`type ${code(p.typeBefore ?? "?")} → ${code(p.typeAfter ?? "?")}`);
                 if (p.sql.length) what.push("SQL");
                 if (p.changedKeys.length) what.push(p.changedKeys.map(code).join(", "));
                 lines.push(`- ✏️ panel ${code(p.title)} (${code(p.typeAfter ?? "?")}): ${what.join("; ")}`);
             }
             if (lines[lines.length - 1] === "") lines.pop();
             // SQL of new panels in a new dashboard is long and not a change to review line by line.
-            const sqlPanels = g.panels.filter((p) => p.sql.length && (p.status === "changed" || g.status !== "added"));
+            const sqlPanels = g.panels.filter(
+                (p) => p.sql.length && (p.status === "changed" || g.status !== "added"),
+            );
             for (const p of sqlPanels) {
                 for (const s of p.sql) {
-                    lines.push("", `SQL of panel ${code(p.title)}, query ${code(s.refId)}:`, "", fence(capLines(s.diff, maxDiffLines), "diff"));
+                    lines.push(
+                        "",
+                        `SQL of panel ${code(p.title)}, query ${code(s.refId)}:`,
+                        "",
+                        fence(capLines(s.diff, maxDiffLines), "diff"),
+                    );
                 }
             }
             blocks.push(lines.join("\n"));
@@ -228,14 +305,26 @@ function renderStack(d: StackDiff, maxDiffLines: number): string[] {
     }
 
     if (d.access.length) {
-        blocks.push(["#### Grafana access (who may query, who may view)", "", fence(capLines(d.access.join("\n"), maxDiffLines), "diff")].join("\n"));
+        blocks.push(
+            [
+                "#### Grafana access (who may query, who may view)",
+                "",
+                fence(capLines(d.access.join("\n"), maxDiffLines), "diff"),
+            ].join("\n"),
+        );
     }
 
     if (d.jsonDocs.length) {
         blocks.push("#### Data source settings");
         for (const j of d.jsonDocs) {
             const icon = j.status === "added" ? "➕" : j.status === "removed" ? "➖" : "✏️";
-            blocks.push([`##### ${icon} ${resourceLabel({ name: j.resource, type: j.type }, d)}, input ${code(j.input)}`, "", fence(capLines(j.diff, maxDiffLines), "diff")].join("\n"));
+            blocks.push(
+                [
+                    `##### ${icon} ${resourceLabel({ name: j.resource, type: j.type }, d)}, input ${code(j.input)}`,
+                    "",
+                    fence(capLines(j.diff, maxDiffLines), "diff"),
+                ].join("\n"),
+            );
         }
     }
     return blocks;
@@ -259,17 +348,29 @@ export function renderBlocks(diffs: StackDiff[], options: RenderOptions = {}): s
     const flagged = changed.filter((d) => d.flags.length);
     if (flagged.length) {
         blocks.push(
-            `> [!CAUTION]\n> ${plural(flagged.reduce((n, d) => n + d.flags.length, 0), "resource deletion or option change", "resource deletions or option changes")} ` +
+            `> [!CAUTION]\n> ${plural(
+                flagged.reduce((n, d) => n + d.flags.length, 0),
+                "resource deletion or option change",
+                "resource deletions or option changes",
+            )} ` +
                 `(protect / retainOnDelete / import / removals) in ${flagged.map((d) => code(stackName(d))).join(", ")}: see the warnings below.`,
         );
     }
     const unchanged = diffs.filter((d) => d.status === "unchanged");
     if (unchanged.length) {
-        const named = unchanged.slice(0, maxRows).map((d) => `${code(d.file)}${d.engineOnly.length ? ` (${plural(d.engineOnly.length, "engine-only option change")})` : ""}`);
-        blocks.push(`Unchanged: ${named.join(", ")}${unchanged.length > maxRows ? `, and ${thousands(unchanged.length - maxRows)} more` : ""}.`);
+        const named = unchanged
+            .slice(0, maxRows)
+            .map(
+                (d) =>
+                    `${code(d.file)}${d.engineOnly.length ? ` (${plural(d.engineOnly.length, "engine-only option change")})` : ""}`,
+            );
+        blocks.push(
+            `Unchanged: ${named.join(", ")}${unchanged.length > maxRows ? `, and ${thousands(unchanged.length - maxRows)} more` : ""}.`,
+        );
     }
     // Destroy-relevant stacks first: when the comment is cut to fit, theirs are the sections kept.
-    for (const d of [...flagged, ...changed.filter((d) => d.flags.length === 0)]) blocks.push(...renderStack(d, maxDiffLines));
+    for (const d of [...flagged, ...changed.filter((d) => d.flags.length === 0)])
+        blocks.push(...renderStack(d, maxDiffLines));
     return blocks;
 }
 
@@ -314,12 +415,20 @@ export function renderComment(diffs: StackDiff[], options: RenderOptions = {}): 
 }
 
 /** The pull-request comment for two sets of plans (by file name). */
-export function planDiffMarkdown(base: Record<string, Plan>, head: Record<string, Plan>, options: RenderOptions = {}): string {
+export function planDiffMarkdown(
+    base: Record<string, Plan>,
+    head: Record<string, Plan>,
+    options: RenderOptions = {},
+): string {
     return renderComment(diffPlanSets(base, head), options);
 }
 
 /** The comment when the head could not be planned: says so instead of a misleading diff. */
 export function failureMarkdown(message: string, options: RenderOptions = {}): string {
-    const blocks = [header(options).join("\n"), `> [!CAUTION]\n> **The offline plan failed**, so there is no diff: ${flat(message)}`, ...(options.leadBlocks ?? [])];
+    const blocks = [
+        header(options).join("\n"),
+        `> [!CAUTION]\n> **The offline plan failed**, so there is no diff: ${flat(message)}`,
+        ...(options.leadBlocks ?? []),
+    ];
     return fitBlocks(blocks, Math.min(options.maxLength ?? DEFAULT_MAX_LENGTH, GITHUB_COMMENT_LIMIT));
 }

@@ -22,17 +22,21 @@ function resourceKey(r: { type: string; name: string }): string {
 }
 
 /** Resources by type+name; a duplicate type+name (different parents) is told apart by parent. */
-function indexResources<T extends { type: string; name: string; parent: string | null }>(items: readonly T[]): Map<string, T> {
+function indexResources<T extends { type: string; name: string; parent: string | null }>(
+    items: readonly T[],
+): Map<string, T> {
     const counts = new Map<string, number>();
     for (const r of items) counts.set(resourceKey(r), (counts.get(resourceKey(r)) ?? 0) + 1);
     const out = new Map<string, T>();
     for (const r of items) {
-        const k = (counts.get(resourceKey(r)) ?? 0) > 1 ? `${resourceKey(r)}\u0000${r.parent ?? ""}` : resourceKey(r);
+        const k =
+            (counts.get(resourceKey(r)) ?? 0) > 1
+                ? `${resourceKey(r)}\u0000${r.parent ?? ""}`
+                : resourceKey(r);
         out.set(k, r);
     }
     return out;
 }
-
 
 export interface ValueChange {
     path: string;
@@ -132,7 +136,8 @@ export function sourceOfResources(plans: readonly (Plan | undefined)[]): Record<
             const suffix = `-${childSuffix(read.id)}`;
             const mine = plan.resources.filter((r) => r.name.endsWith(suffix));
             const label = mine.find((r) => r.type === "grafana:oss/dataSource:DataSource")?.inputs.name;
-            for (const r of mine) out[r.name] = typeof label === "string" ? `${read.id}, "${label}"` : read.id;
+            for (const r of mine)
+                out[r.name] = typeof label === "string" ? `${read.id}, "${label}"` : read.id;
         }
     }
     return out;
@@ -140,15 +145,23 @@ export function sourceOfResources(plans: readonly (Plan | undefined)[]): Record<
 
 function optionFlagsForAdded(r: PlanResource): string[] {
     const out: string[] = [];
-    if (r.options.import) out.push(`added with ${code(`import: ${r.options.import}`)}: adopts an existing cloud resource (and \`destroy\` will delete it unless retained)`);
+    if (r.options.import)
+        out.push(
+            `added with ${code(`import: ${r.options.import}`)}: adopts an existing cloud resource (and \`destroy\` will delete it unless retained)`,
+        );
     if (r.options.protect) out.push("added with `protect: true`: `destroy` fails until it is unprotected");
-    if (r.options.retainOnDelete) out.push("added with `retainOnDelete: true`: `destroy` leaves it in the cloud");
+    if (r.options.retainOnDelete)
+        out.push("added with `retainOnDelete: true`: `destroy` leaves it in the cloud");
     return out;
 }
 
 function optionFlagsForRemoved(r: PlanResource): string[] {
-    if (r.options.protect) return ["removed, but `protect: true` in the base: `pulumi up` fails until it is unprotected"];
-    if (r.options.retainOnDelete) return ["removed; `retainOnDelete: true` in the base: `pulumi up` drops it from the state and leaves it in the cloud"];
+    if (r.options.protect)
+        return ["removed, but `protect: true` in the base: `pulumi up` fails until it is unprotected"];
+    if (r.options.retainOnDelete)
+        return [
+            "removed; `retainOnDelete: true` in the base: `pulumi up` drops it from the state and leaves it in the cloud",
+        ];
     return ["removed: `pulumi up` deletes it from the cloud"];
 }
 
@@ -163,9 +176,13 @@ export function destroyFate(r: PlanResource): "deletes" | "leaves" | "fails" {
 function optionFlagsForRemovedStack(r: PlanResource): string[] {
     switch (destroyFate(r)) {
         case "fails":
-            return ["stack file removed; `protect: true`: `fleet destroy` fails on it until it is unprotected"];
+            return [
+                "stack file removed; `protect: true`: `fleet destroy` fails on it until it is unprotected",
+            ];
         case "leaves":
-            return ["stack file removed; `retainOnDelete: true`: `fleet destroy` leaves it in the cloud and drops it from the state"];
+            return [
+                "stack file removed; `retainOnDelete: true`: `fleet destroy` leaves it in the cloud and drops it from the state",
+            ];
         case "deletes":
             return ["stack file removed: `fleet destroy` deletes it from the cloud"];
     }
@@ -176,17 +193,24 @@ function optionFlagsForChanged(before: PlanResource, after: PlanResource): strin
     const o1 = before.options;
     const o2 = after.options;
     if (o1.protect !== o2.protect) {
-        out.push(`\`protect\`: \`${o1.protect}\` → \`${o2.protect}\`${o2.protect ? " (`destroy` will fail on it)" : " (`destroy` may now delete it)"}`);
+        out.push(
+            `\`protect\`: \`${o1.protect}\` → \`${o2.protect}\`${o2.protect ? " (`destroy` will fail on it)" : " (`destroy` may now delete it)"}`,
+        );
     }
     if (o1.retainOnDelete !== o2.retainOnDelete) {
         out.push(
             `\`retainOnDelete\`: \`${o1.retainOnDelete}\` → \`${o2.retainOnDelete}\`` +
-                (o2.retainOnDelete ? " (`destroy` will leave it in the cloud)" : " (`destroy` will now DELETE it from the cloud)"),
+                (o2.retainOnDelete
+                    ? " (`destroy` will leave it in the cloud)"
+                    : " (`destroy` will now DELETE it from the cloud)"),
         );
     }
-    if (o1.import !== o2.import) out.push(`\`import\`: ${code(String(o1.import))} → ${code(String(o2.import))}`);
+    if (o1.import !== o2.import)
+        out.push(`\`import\`: ${code(String(o1.import))} → ${code(String(o2.import))}`);
     if (before.parent !== after.parent) {
-        out.push(`parent: ${code(String(before.parent))} → ${code(String(after.parent))}: the URN changes; without an alias Pulumi deletes and recreates it`);
+        out.push(
+            `parent: ${code(String(before.parent))} → ${code(String(after.parent))}: the URN changes; without an alias Pulumi deletes and recreates it`,
+        );
     }
     return out;
 }
@@ -222,10 +246,14 @@ function workspaceFlags(before: PlanResource, after: PlanResource): string[] {
     // aws_grafana_workspace's authentication_providers is ForceNew (hashicorp/terraform-provider-aws
     // internal/service/grafana/workspace.go): a change makes a new workspace, at a new URL.
     if (!same(own(before.inputs, "authenticationProviders"), own(after.inputs, "authenticationProviders"))) {
-        out.push("`authenticationProviders` changes: the workspace is REPLACED, a new workspace at a new URL; the old one is deleted with its users' dashboards");
+        out.push(
+            "`authenticationProviders` changes: the workspace is REPLACED, a new workspace at a new URL; the old one is deleted with its users' dashboards",
+        );
     }
     if (!same(own(before.inputs, "configuration"), own(after.inputs, "configuration"))) {
-        out.push("`configuration` changes: the workspace's whole configuration is replaced by the new JSON (the workspace restarts)");
+        out.push(
+            "`configuration` changes: the workspace's whole configuration is replaced by the new JSON (the workspace restarts)",
+        );
     }
     return out;
 }
@@ -236,7 +264,14 @@ export function diffPlans(file: string, base: Plan | undefined, head: Plan | und
     // A refused base had no plan: the head's resources are new. A refused head changes nothing yet.
     if (base?.refused !== undefined) base = undefined;
     if (head?.refused !== undefined) {
-        const empty: Plan = { ...head, resources: [], reads: [], outputs: {}, secretOutputs: [], refused: undefined };
+        const empty: Plan = {
+            ...head,
+            resources: [],
+            reads: [],
+            outputs: {},
+            secretOutputs: [],
+            refused: undefined,
+        };
         return { ...diffPlans(file, empty, empty), status: "refused", refused: head.refused };
     }
     const rb = indexResources(base?.resources ?? []);
@@ -275,12 +310,24 @@ export function diffPlans(file: string, base: Plan | undefined, head: Plan | und
             const inputKeys = [...new Set([...Object.keys(b.inputs), ...Object.keys(h.inputs)])]
                 .filter((k) => !same(own(b.inputs, k), own(h.inputs, k)))
                 .sort(byCodeUnits);
-            const inputChanges = inputKeys.filter((k) => !DOCUMENT_INPUTS.has(k)).flatMap((k) => valueChanges(own(b.inputs, k), own(h.inputs, k), k));
+            const inputChanges = inputKeys
+                .filter((k) => !DOCUMENT_INPUTS.has(k))
+                .flatMap((k) => valueChanges(own(b.inputs, k), own(h.inputs, k), k));
             const optionChanges = valueChanges(b.options, h.options);
-            const change: ResourceChange = { type: h.type, name: h.name, inputKeys, inputChanges, optionChanges };
+            const change: ResourceChange = {
+                type: h.type,
+                name: h.name,
+                inputKeys,
+                inputChanges,
+                optionChanges,
+            };
             if (b.parent !== h.parent) change.parent = { before: b.parent, after: h.parent };
             if (b.provider !== h.provider) change.provider = { before: b.provider, after: h.provider };
-            const engineOnly = inputKeys.length === 0 && !change.parent && !change.provider && optionChanges.every((o) => ENGINE_ONLY_OPTIONS.includes(o.path.replace(/\[\d+\]$/, "")));
+            const engineOnly =
+                inputKeys.length === 0 &&
+                !change.parent &&
+                !change.provider &&
+                optionChanges.every((o) => ENGINE_ONLY_OPTIONS.includes(o.path.replace(/\[\d+\]$/, "")));
             if (engineOnly) {
                 d.engineOnly.push(change);
                 continue;
@@ -304,14 +351,27 @@ export function diffPlans(file: string, base: Plan | undefined, head: Plan | und
     }
     const secretB = new Set(base?.secretOutputs ?? []);
     const secretH = new Set(head?.secretOutputs ?? []);
-    const outKeys = [...new Set([...Object.keys(base?.outputs ?? {}), ...Object.keys(head?.outputs ?? {})])].sort(byCodeUnits);
+    const outKeys = [
+        ...new Set([...Object.keys(base?.outputs ?? {}), ...Object.keys(head?.outputs ?? {})]),
+    ].sort(byCodeUnits);
     for (const k of outKeys) {
         d.outputs.push(...valueChanges(own(base?.outputs, k), own(head?.outputs, k), k));
         if (base && head && k in base.outputs && k in head.outputs && secretB.has(k) !== secretH.has(k)) {
             d.outputs.push({ path: `${k} (secret)`, before: secretB.has(k), after: secretH.has(k) });
         }
     }
-    if (d.status === "unchanged" && (d.added.length || d.removed.length || d.changed.length || d.reads.added.length || d.reads.removed.length || d.reads.changed.length || d.outputs.length || base!.project !== head!.project || base!.stack !== head!.stack)) {
+    if (
+        d.status === "unchanged" &&
+        (d.added.length ||
+            d.removed.length ||
+            d.changed.length ||
+            d.reads.added.length ||
+            d.reads.removed.length ||
+            d.reads.changed.length ||
+            d.outputs.length ||
+            base!.project !== head!.project ||
+            base!.stack !== head!.stack)
+    ) {
         d.status = "changed";
     }
     return d;

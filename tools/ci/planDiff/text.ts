@@ -21,7 +21,9 @@ export function own(o: Record<string, unknown> | undefined, k: string): unknown 
 export function canonicalJson(v: unknown): string {
     if (Array.isArray(v)) return `[${v.map(canonicalJson).join(",")}]`;
     if (isObject(v)) {
-        const keys = Object.keys(v).filter((k) => v[k] !== undefined).sort(byCodeUnits);
+        const keys = Object.keys(v)
+            .filter((k) => v[k] !== undefined)
+            .sort(byCodeUnits);
         return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(v[k])}`).join(",")}}`;
     }
     return v === undefined ? "null" : JSON.stringify(v);
@@ -97,13 +99,18 @@ export function pretty(text: unknown): string {
 }
 
 /** The JSON-text inputs named `inputs` that differ between the two sides, parsed. */
-export function* changedJsonInputs(before: PlanResource | undefined, after: PlanResource | undefined, inputs: readonly string[]) {
+export function* changedJsonInputs(
+    before: PlanResource | undefined,
+    after: PlanResource | undefined,
+    inputs: readonly string[],
+) {
     for (const input of inputs) {
         const b = own(before?.inputs, input);
         const a = own(after?.inputs, input);
         if (typeof a !== "string" && typeof b !== "string") continue;
         if (same(a, b)) continue;
-        const status: "added" | "removed" | "changed" = b === undefined ? "added" : a === undefined ? "removed" : "changed";
+        const status: "added" | "removed" | "changed" =
+            b === undefined ? "added" : a === undefined ? "removed" : "changed";
         yield { input, b, a, pb: tryJson(b), pa: tryJson(a), status };
     }
 }
@@ -125,7 +132,11 @@ export function unifiedDiff(before: string, after: string, context = 3): string 
     if (a === b) return "";
     // Myers' diff costs O(N * D): past MAX_EDIT_LENGTH edits the texts are too different for a
     // line-by-line diff to help a reader, and it would cost seconds; the diff then replaces all.
-    const patch = createTwoFilesPatch("base", "head", a, b, undefined, undefined, { context, headerOptions: OMIT_HEADERS, maxEditLength: MAX_EDIT_LENGTH });
+    const patch = createTwoFilesPatch("base", "head", a, b, undefined, undefined, {
+        context,
+        headerOptions: OMIT_HEADERS,
+        maxEditLength: MAX_EDIT_LENGTH,
+    });
     return (patch ?? wholeReplacement(a, b)).replace(/\n+$/, "");
 }
 
@@ -137,12 +148,20 @@ function wholeReplacement(a: string, b: string): string {
     const lines = (t: string) => (t === "" ? [] : t.replace(/\n$/, "").split("\n"));
     const [old, now] = [lines(a), lines(b)];
     const range = (n: number) => (n === 0 ? "0,0" : n === 1 ? "1" : `1,${n}`);
-    return [`@@ -${range(old.length)} +${range(now.length)} @@`, ...old.map((l) => `-${l}`), ...now.map((l) => `+${l}`), ""].join("\n");
+    return [
+        `@@ -${range(old.length)} +${range(now.length)} @@`,
+        ...old.map((l) => `-${l}`),
+        ...now.map((l) => `+${l}`),
+        "",
+    ].join("\n");
 }
 
 /** Caps a block of lines, saying how many were left out. */
 export function capLines(text: string, maxLines: number): string {
     const lines = text.split("\n");
     if (lines.length <= maxLines) return text;
-    return [...lines.slice(0, maxLines), `… ${lines.length - maxLines} more lines not shown here (the full diff is in the job summary)`].join("\n");
+    return [
+        ...lines.slice(0, maxLines),
+        `… ${lines.length - maxLines} more lines not shown here (the full diff is in the job summary)`,
+    ].join("\n");
 }

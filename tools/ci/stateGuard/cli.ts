@@ -21,25 +21,57 @@ import { acceptedCode, currentProviders, readRecordFile } from "./providers";
 import { stateProblems } from "./state";
 
 export const STATE_GUARD_OPTIONS = {
-    shard: { type: "string", value: "i/K", help: "only shard i of K of the source stacks (as fleet shards --max K splits them)" },
+    shard: {
+        type: "string",
+        value: "i/K",
+        help: "only shard i of K of the source stacks (as fleet shards --max K splits them)",
+    },
     workspaces: { type: "boolean", help: "only the workspace stacks" },
-    stacks: { type: "string", value: "a,b", help: "only these stacks (names or fully qualified, comma-separated)" },
-    state: { type: "string", value: "FILE", multiple: true, help: "check this exported state (pulumi stack export) instead of the backend's" },
-    org: { type: "string", value: "ORG", default: "$PULUMI_ORG, else organization, the local backend's", help: "the organisation stack names are qualified in" },
-    root: { type: "string", value: "DIR", default: "the current folder", help: "the checkout whose code and stack files are checked against" },
+    stacks: {
+        type: "string",
+        value: "a,b",
+        help: "only these stacks (names or fully qualified, comma-separated)",
+    },
+    state: {
+        type: "string",
+        value: "FILE",
+        multiple: true,
+        help: "check this exported state (pulumi stack export) instead of the backend's",
+    },
+    org: {
+        type: "string",
+        value: "ORG",
+        default: "$PULUMI_ORG, else organization, the local backend's",
+        help: "the organisation stack names are qualified in",
+    },
+    root: {
+        type: "string",
+        value: "DIR",
+        default: "the current folder",
+        help: "the checkout whose code and stack files are checked against",
+    },
 } as const satisfies OptionTable;
 
 export const STATE_GUARD_HELP: CommandHelp = {
     usage: "npm run state-guard --",
-    summary: "Checks that every dynamic resource in the chosen stacks' state carries provider code this repository reviewed, before anything runs it.",
-    notes: ["Without --state, --shard, --workspaces or --stacks: every stack. Without --state it needs the Pulumi CLI and the backend's credentials (pulumi stack export)."],
+    summary:
+        "Checks that every dynamic resource in the chosen stacks' state carries provider code this repository reviewed, before anything runs it.",
+    notes: [
+        "Without --state, --shard, --workspaces or --stacks: every stack. Without --state it needs the Pulumi CLI and the backend's credentials (pulumi stack export).",
+    ],
     examples: [
-        ["npm run state-guard -- --shard 3/20", "the source stacks of the third of 20 shards, as the deploy job checks them"],
+        [
+            "npm run state-guard -- --shard 3/20",
+            "the source stacks of the third of 20 shards, as the deploy job checks them",
+        ],
         ["npm run state-guard -- --state sales.json", "a state exported by pulumi stack export"],
     ],
     exitCodes: [
         [0, "every dynamic resource carries reviewed code"],
-        [1, "a resource does not (one line each, naming the stack and the resource), or a state could not be read"],
+        [
+            1,
+            "a resource does not (one line each, naming the stack and the resource), or a state could not be read",
+        ],
         [2, "a bad command line"],
     ],
 };
@@ -52,10 +84,25 @@ const EXPORTS_AT_ONCE = 4;
 /** One stack's state as `pulumi stack export` prints it (secrets stay encrypted: no --show-secrets). */
 function exportState(root: string, folder: string, stack: string): Promise<string> {
     return new Promise((resolve, reject) => {
-        execFile("pulumi", ["stack", "export", "--stack", stack, "--non-interactive"], { cwd: path.join(root, folder), maxBuffer: MAX_STATE_BYTES, timeout: 600_000 }, (e, stdout, stderr) => {
-            if (e) return reject(new Error(`cannot export its state: ${(stderr || e.message).trim().split("\n").find((l) => l.trim() !== "") ?? "pulumi stack export failed"}`));
-            resolve(stdout);
-        });
+        execFile(
+            "pulumi",
+            ["stack", "export", "--stack", stack, "--non-interactive"],
+            { cwd: path.join(root, folder), maxBuffer: MAX_STATE_BYTES, timeout: 600_000 },
+            (e, stdout, stderr) => {
+                if (e)
+                    return reject(
+                        new Error(
+                            `cannot export its state: ${
+                                (stderr || e.message)
+                                    .trim()
+                                    .split("\n")
+                                    .find((l) => l.trim() !== "") ?? "pulumi stack export failed"
+                            }`,
+                        ),
+                    );
+                resolve(stdout);
+            },
+        );
     });
 }
 
@@ -67,7 +114,11 @@ function parseState(text: string): unknown {
     }
 }
 
-export async function main(argv: string[], out: (t: string) => void = (t) => process.stdout.write(t), err: (t: string) => void = (t) => process.stderr.write(t)): Promise<number> {
+export async function main(
+    argv: string[],
+    out: (t: string) => void = (t) => process.stdout.write(t),
+    err: (t: string) => void = (t) => process.stderr.write(t),
+): Promise<number> {
     let values;
     try {
         if (asksForHelp(argv)) {
@@ -75,9 +126,15 @@ export async function main(argv: string[], out: (t: string) => void = (t) => pro
             return 0;
         }
         const parsed = parseOptions(argv, STATE_GUARD_OPTIONS);
-        if (parsed.positionals.length > 0) throw new UsageError(`state-guard takes no arguments, got ${JSON.stringify(parsed.positionals[0].slice(0, 100))}`);
+        if (parsed.positionals.length > 0)
+            throw new UsageError(
+                `state-guard takes no arguments, got ${JSON.stringify(parsed.positionals[0].slice(0, 100))}`,
+            );
         values = parsed.values;
-        if (values.state && (values.shard || values.workspaces || values.stacks)) throw new UsageError("--state checks the given files: it takes no --shard, --workspaces or --stacks");
+        if (values.state && (values.shard || values.workspaces || values.stacks))
+            throw new UsageError(
+                "--state checks the given files: it takes no --shard, --workspaces or --stacks",
+            );
     } catch (e) {
         if (!(e instanceof UsageError)) throw e;
         err(`state-guard: ${e.message}\n`);
@@ -87,7 +144,9 @@ export async function main(argv: string[], out: (t: string) => void = (t) => pro
     const lines: string[] = [];
     let checked = 0;
     try {
-        const chosen = values.state ? undefined : selection(readInventory(root, organization(values.org)), values);
+        const chosen = values.state
+            ? undefined
+            : selection(readInventory(root, organization(values.org)), values);
         const accepted = acceptedCode(await currentProviders(root), readRecordFile(root));
         const check = (name: string, text: string) => {
             checked++;
@@ -117,9 +176,16 @@ export async function main(argv: string[], out: (t: string) => void = (t) => pro
         return e instanceof UsageError ? 2 : 1;
     }
     if (lines.length > 0) {
-        err(lines.slice(0, MAX_LINES).map((l) => `state-guard: ${l}\n`).join(""));
+        err(
+            lines
+                .slice(0, MAX_LINES)
+                .map((l) => `state-guard: ${l}\n`)
+                .join(""),
+        );
         if (lines.length > MAX_LINES) err(`state-guard: and ${lines.length - MAX_LINES} more\n`);
-        err("state-guard: stopped before any of this code could run: the state was written by something other than a reviewed deploy (docs/ci.md, \"The state guard\")\n");
+        err(
+            'state-guard: stopped before any of this code could run: the state was written by something other than a reviewed deploy (docs/ci.md, "The state guard")\n',
+        );
         return 1;
     }
     out(`state-guard: ${checked} stacks: every dynamic resource carries reviewed provider code\n`);

@@ -44,16 +44,40 @@ export function currentProviders(root: string): Promise<SerializedProvider[]> {
 }
 
 function serializeProviders(root: string): Promise<SerializedProvider[]> {
-    const table = DYNAMIC_RESOURCES.map((d) => ({ module: path.join(root, d.module), className: d.className }));
+    const table = DYNAMIC_RESOURCES.map((d) => ({
+        module: path.join(root, d.module),
+        className: d.className,
+    }));
     const script = path.join(root, "tools", "ci", "stateGuard", "serialize.js");
     return new Promise((resolve, reject) => {
-        execFile(process.execPath, [script, path.join(root, PROJECT_DIR), JSON.stringify(table)], { maxBuffer: 64 * 1024 * 1024, timeout: 300_000 }, (e, stdout, stderr) => {
-            if (e) return reject(new Error(`serializing the dynamic providers failed: ${(stderr || e.message).trim().split("\n")[0]}`));
-            const found = JSON.parse(stdout) as { type: string; code: unknown }[];
-            const bad = found.find((f) => typeof f.code !== "string");
-            if (bad) return reject(new Error(`serializing the dynamic providers failed: ${bad.type} has no __provider text`));
-            resolve(found.map((f) => ({ type: f.type, sha256: sha256(f.code as string), code: f.code as string })));
-        });
+        execFile(
+            process.execPath,
+            [script, path.join(root, PROJECT_DIR), JSON.stringify(table)],
+            { maxBuffer: 64 * 1024 * 1024, timeout: 300_000 },
+            (e, stdout, stderr) => {
+                if (e)
+                    return reject(
+                        new Error(
+                            `serializing the dynamic providers failed: ${(stderr || e.message).trim().split("\n")[0]}`,
+                        ),
+                    );
+                const found = JSON.parse(stdout) as { type: string; code: unknown }[];
+                const bad = found.find((f) => typeof f.code !== "string");
+                if (bad)
+                    return reject(
+                        new Error(
+                            `serializing the dynamic providers failed: ${bad.type} has no __provider text`,
+                        ),
+                    );
+                resolve(
+                    found.map((f) => ({
+                        type: f.type,
+                        sha256: sha256(f.code as string),
+                        code: f.code as string,
+                    })),
+                );
+            },
+        );
     });
 }
 
@@ -72,7 +96,10 @@ export function readRecord(text: string, file = RECORD_FILE): SerializedProvider
 }
 
 /** The accepted code by type: this checkout's and the record's. */
-export function acceptedCode(current: readonly SerializedProvider[], record: readonly SerializedProvider[]): AcceptedCode {
+export function acceptedCode(
+    current: readonly SerializedProvider[],
+    record: readonly SerializedProvider[],
+): AcceptedCode {
     const accepted = new Map<string, Set<string>>();
     for (const p of [...current, ...record]) {
         if (!accepted.has(p.type)) accepted.set(p.type, new Set());
@@ -81,4 +108,5 @@ export function acceptedCode(current: readonly SerializedProvider[], record: rea
     return accepted;
 }
 
-export const readRecordFile = (root: string) => readRecord(fs.readFileSync(path.join(root, RECORD_FILE), "utf8"));
+export const readRecordFile = (root: string) =>
+    readRecord(fs.readFileSync(path.join(root, RECORD_FILE), "utf8"));

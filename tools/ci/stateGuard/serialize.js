@@ -24,13 +24,21 @@ process.chdir(projectDir);
 const from = (id) => require.resolve(id, { paths: [projectDir] });
 const ts = require(from("typescript"));
 // As the SDK's tsutils.loadTypeScriptCompilerOptions: the file's own compilerOptions, raw (no `extends`).
-const raw = ts.parseConfigFileTextToJson("tsconfig.json", require("fs").readFileSync("tsconfig.json", "utf8")).config || {};
+const raw =
+    ts.parseConfigFileTextToJson("tsconfig.json", require("fs").readFileSync("tsconfig.json", "utf8"))
+        .config || {};
 require(from("ts-node")).register({
     compiler: from("typescript"),
     transpileOnly: true,
     project: "tsconfig.json",
     skipProject: false,
-    compilerOptions: { target: "ES2020", module: "nodenext", moduleResolution: "nodenext", sourceMap: "true", ...(raw.compilerOptions || {}) },
+    compilerOptions: {
+        target: "ES2020",
+        module: "nodenext",
+        moduleResolution: "nodenext",
+        sourceMap: "true",
+        ...(raw.compilerOptions || {}),
+    },
 });
 
 const pulumi = require(from("@pulumi/pulumi"));
@@ -57,6 +65,7 @@ for (const { module, className } of table) {
 }
 Promise.all(pending).then(() => {
     // The mocks register each resource after its inputs resolved: wait until every one was seen.
-    const wait = () => (found.length < table.length ? setTimeout(wait, 10) : process.stdout.write(JSON.stringify(found)));
+    const wait = () =>
+        found.length < table.length ? setTimeout(wait, 10) : process.stdout.write(JSON.stringify(found));
     wait();
 });

@@ -35,7 +35,8 @@ export type AcceptedCode = ReadonlyMap<string, ReadonlySet<string>>;
 
 export const sha256 = (text: string) => createHash("sha256").update(text, "utf8").digest("hex");
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+const isObject = (v: unknown): v is Record<string, unknown> =>
+    typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** The type of a URN (`urn:pulumi:<stack>::<project>::<parent types$>type::<name>`). */
 export function urnType(urn: string): string {
@@ -44,7 +45,8 @@ export function urnType(urn: string): string {
 }
 
 /** A provider reference is `<provider URN>::<id>`. */
-const providerRefType = (ref: unknown) => (typeof ref === "string" ? urnType(ref.slice(0, Math.max(0, ref.lastIndexOf("::")))) : "");
+const providerRefType = (ref: unknown) =>
+    typeof ref === "string" ? urnType(ref.slice(0, Math.max(0, ref.lastIndexOf("::")))) : "";
 
 const packageOf = (type: string) => type.split(":")[0];
 
@@ -55,29 +57,48 @@ function resourceProblems(r: unknown, accepted: AcceptedCode, where: string): st
     if (!isObject(r)) return [`${where}: a resource entry that is not an object`];
     const urn = typeof r.urn === "string" ? r.urn : "";
     const type = typeof r.type === "string" ? r.type : urnType(urn);
-    const bags = (["inputs", "outputs"] as const).filter((k) => isObject(r[k]) && PROVIDER_KEY in (r[k] as object));
-    const dynamic = packageOf(type) === DYNAMIC_PACKAGE || providerRefType(r.provider) === DYNAMIC_PROVIDER_TYPE || bags.length > 0;
-    if (!dynamic || type === DYNAMIC_PROVIDER_TYPE && bags.length === 0) return [];
+    const bags = (["inputs", "outputs"] as const).filter(
+        (k) => isObject(r[k]) && PROVIDER_KEY in (r[k] as object),
+    );
+    const dynamic =
+        packageOf(type) === DYNAMIC_PACKAGE ||
+        providerRefType(r.provider) === DYNAMIC_PROVIDER_TYPE ||
+        bags.length > 0;
+    if (!dynamic || (type === DYNAMIC_PROVIDER_TYPE && bags.length === 0)) return [];
     const allowed = accepted.get(type);
-    if (allowed === undefined) return [`${where}: ${named(urn)} is a dynamic resource of type ${named(type)}, which this program does not make`];
+    if (allowed === undefined)
+        return [
+            `${where}: ${named(urn)} is a dynamic resource of type ${named(type)}, which this program does not make`,
+        ];
     return bags.flatMap((k) => {
         const code = (r[k] as Record<string, unknown>)[PROVIDER_KEY];
-        if (typeof code !== "string") return [`${where}: ${named(urn)}: its ${k}.${PROVIDER_KEY} is not plain text (a secret or another value hides the code it runs)`];
+        if (typeof code !== "string")
+            return [
+                `${where}: ${named(urn)}: its ${k}.${PROVIDER_KEY} is not plain text (a secret or another value hides the code it runs)`,
+            ];
         const hash = sha256(code);
-        return allowed.has(hash) ? [] : [`${where}: ${named(urn)}: its ${k}.${PROVIDER_KEY} (SHA-256 ${hash.slice(0, 16)}…) is not the provider code this commit serializes for ${type}, nor one reviewed before`];
+        return allowed.has(hash)
+            ? []
+            : [
+                  `${where}: ${named(urn)}: its ${k}.${PROVIDER_KEY} (SHA-256 ${hash.slice(0, 16)}…) is not the provider code this commit serializes for ${type}, nor one reviewed before`,
+              ];
     });
 }
 
 /** Every problem of one stack's exported state, one line each naming the resource; none: the state may run. */
 export function stateProblems(exported: unknown, accepted: AcceptedCode, stack: string): string[] {
     const where = `${stack}`;
-    if (!isObject(exported) || !isObject(exported.deployment)) return [`${where}: not a Pulumi state export (no deployment)`];
+    if (!isObject(exported) || !isObject(exported.deployment))
+        return [`${where}: not a Pulumi state export (no deployment)`];
     const d = exported.deployment;
     const resources = d.resources ?? [];
     const pending = d.pending_operations ?? [];
-    if (!Array.isArray(resources) || !Array.isArray(pending)) return [`${where}: not a Pulumi state export (resources or pending_operations is not a list)`];
+    if (!Array.isArray(resources) || !Array.isArray(pending))
+        return [`${where}: not a Pulumi state export (resources or pending_operations is not a list)`];
     return [
         ...resources.flatMap((r) => resourceProblems(r, accepted, where)),
-        ...pending.flatMap((p) => resourceProblems(isObject(p) ? p.resource : p, accepted, `${where} (pending operation)`)),
+        ...pending.flatMap((p) =>
+            resourceProblems(isObject(p) ? p.resource : p, accepted, `${where} (pending operation)`),
+        ),
     ];
 }

@@ -9,14 +9,24 @@ import { Provider as GrafanaProvider } from "@pulumiverse/grafana/provider";
 import { DataSourceHealthCheck } from "../../../components/workspace/dataSourceHealthCheck";
 
 const sources = new pulumi.Config().requireObject<string[]>("sources");
-const provider = new GrafanaProvider("floor-grafana", { url: "https://grafana.invalid", auth: pulumi.secret("token") });
+const provider = new GrafanaProvider("floor-grafana", {
+    url: "https://grafana.invalid",
+    auth: pulumi.secret("token"),
+});
 
 export const uids = sources.map((stack, i) => {
     const ref = new pulumi.StackReference(`source-${i}`, { name: stack });
     const label = ref.getOutput("label") as pulumi.Output<string>;
     const dataSource = new oss.DataSource(
         `datasource-${i}`,
-        { type: "grafana-athena-datasource", name: label, uid: `ds-${i}`, jsonDataEncoded: pulumi.secret(pulumi.jsonStringify({ role: ref.getOutput("roleArn"), id: ref.getOutput("externalId") })) },
+        {
+            type: "grafana-athena-datasource",
+            name: label,
+            uid: `ds-${i}`,
+            jsonDataEncoded: pulumi.secret(
+                pulumi.jsonStringify({ role: ref.getOutput("roleArn"), id: ref.getOutput("externalId") }),
+            ),
+        },
         { provider },
     );
     new DataSourceHealthCheck(`health-${i}`, {
@@ -27,6 +37,10 @@ export const uids = sources.map((stack, i) => {
         sourceStack: stack,
         dataSourceVersion: "1",
     });
-    new oss.Dashboard(`dashboard-${i}`, { configJson: pulumi.jsonStringify({ uid: `d-${i}`, title: label, panels: [] }) }, { provider });
+    new oss.Dashboard(
+        `dashboard-${i}`,
+        { configJson: pulumi.jsonStringify({ uid: `d-${i}`, title: label, panels: [] }) },
+        { provider },
+    );
     return dataSource.uid;
 });

@@ -23,7 +23,10 @@ export interface StackRefOutputs {
 /** Things that exist before the program runs (answers to lookups and reads). */
 export interface MockWorld {
     /** `aws.grafana.getWorkspace` answers, by workspace ID. Default: Grafana 12.4 (what new workspaces should run), a service role. */
-    workspaces?: Record<string, Partial<{ endpoint: string; roleArn: string; grafanaVersion: string; accountId: string }>>;
+    workspaces?: Record<
+        string,
+        Partial<{ endpoint: string; roleArn: string; grafanaVersion: string; accountId: string }>
+    >;
     /** State of existing Athena workgroups read by `Workgroup.get`, by name. */
     workgroups?: Record<string, { tags?: Record<string, string>; configuration?: Record<string, unknown> }>;
 }
@@ -70,7 +73,11 @@ const arnPartition = (ctx: { region: string }) => partitionOf(ctx.region) ?? "aw
 export const hash = (s: string, n = 16) => createHash("sha256").update(s).digest("hex").slice(0, n);
 
 /** A deterministic stand-in for a random value. */
-export function generated(seed: string, length: number, alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"): string {
+export function generated(
+    seed: string,
+    length: number,
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789",
+): string {
     let out = "";
     let counter = 0;
     while (out.length < length) {
@@ -87,7 +94,10 @@ function addDays(iso: string, days: number): string {
 }
 
 /** A resource whose ID the provider makes up from its inputs, and whose state is its inputs. */
-const echo: ResourceMock = ({ name, inputs }) => ({ id: `${name}-${hash(JSON.stringify(inputs), 8)}`, state: { ...inputs } });
+const echo: ResourceMock = ({ name, inputs }) => ({
+    id: `${name}-${hash(JSON.stringify(inputs), 8)}`,
+    state: { ...inputs },
+});
 
 const random: ResourceMock = ({ name, inputs }, ctx) => {
     const result = generated(`${ctx.stack}/${name}`, Number(inputs.length ?? 32));
@@ -99,7 +109,10 @@ const random: ResourceMock = ({ name, inputs }, ctx) => {
 const dynamic: ResourceMock = ({ name, inputs }) => {
     const { __provider, ...rest } = inputs;
     void __provider;
-    return { id: `dynamic-${hash(name, 8)}`, state: { ...rest, message: "not run offline", attempts: 0, installedVersion: "not run offline" } };
+    return {
+        id: `dynamic-${hash(name, 8)}`,
+        state: { ...rest, message: "not run offline", attempts: 0, installedVersion: "not run offline" },
+    };
 };
 
 const grafanaUid: ResourceMock = ({ type, name, inputs }) => {
@@ -112,7 +125,10 @@ export const RESOURCES: Record<string, ResourceMock> = {
     "pulumi:pulumi:StackReference": ({ inputs }, ctx) => {
         const ref = ctx.stackRef(inputs.name);
         if (!ref) throw new Error(ctx.stackRefMissing(inputs.name));
-        return { id: inputs.name, state: { name: inputs.name, outputs: ref.outputs, secretOutputNames: ref.secretOutputs ?? [] } };
+        return {
+            id: inputs.name,
+            state: { name: inputs.name, outputs: ref.outputs, secretOutputNames: ref.secretOutputs ?? [] },
+        };
     },
     "random:index/randomPassword:RandomPassword": random,
     "random:index/randomString:RandomString": random,
@@ -120,13 +136,21 @@ export const RESOURCES: Record<string, ResourceMock> = {
         const roleName = inputs.name ?? name;
         return {
             id: roleName,
-            state: { ...inputs, name: roleName, arn: `arn:${arnPartition(ctx)}:iam::${ctx.account}:role${inputs.path ?? "/"}${roleName}`, uniqueId: `AROA${hash(roleName).toUpperCase()}` },
+            state: {
+                ...inputs,
+                name: roleName,
+                arn: `arn:${arnPartition(ctx)}:iam::${ctx.account}:role${inputs.path ?? "/"}${roleName}`,
+                uniqueId: `AROA${hash(roleName).toUpperCase()}`,
+            },
         };
     },
     "aws:iam/policy:Policy": ({ name, inputs }, ctx) => {
         const policyName = inputs.name ?? name;
         const arn = `arn:${arnPartition(ctx)}:iam::${ctx.account}:policy${inputs.path ?? "/"}${policyName}`;
-        return { id: arn, state: { ...inputs, name: policyName, arn, policyId: `ANPA${hash(arn).toUpperCase()}` } };
+        return {
+            id: arn,
+            state: { ...inputs, name: policyName, arn, policyId: `ANPA${hash(arn).toUpperCase()}` },
+        };
     },
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment": echo,
     "aws:iam/rolePolicy:RolePolicy": echo,
@@ -137,26 +161,64 @@ export const RESOURCES: Record<string, ResourceMock> = {
     "aws:s3/bucketPolicy:BucketPolicy": echo,
     "aws:s3/bucket:Bucket": ({ name, inputs }, ctx) => {
         const bucket = inputs.bucket ?? `${name}-${hash(name, 7)}`;
-        return { id: bucket, state: { ...inputs, bucket, arn: `arn:${arnPartition(ctx)}:s3:::${bucket}`, region: ctx.region } };
+        return {
+            id: bucket,
+            state: { ...inputs, bucket, arn: `arn:${arnPartition(ctx)}:s3:::${bucket}`, region: ctx.region },
+        };
     },
     "aws:cloudformation/stackSet:StackSet": ({ name, inputs }, ctx) => {
         const setName = inputs.name ?? name;
         const stackSetId = `${setName}:${hash(setName, 8)}-0000-0000-0000-000000000000`;
-        return { id: setName, state: { ...inputs, name: setName, stackSetId, arn: `arn:${arnPartition(ctx)}:cloudformation:${ctx.region}:${ctx.account}:stackset/${stackSetId}` } };
+        return {
+            id: setName,
+            state: {
+                ...inputs,
+                name: setName,
+                stackSetId,
+                arn: `arn:${arnPartition(ctx)}:cloudformation:${ctx.region}:${ctx.account}:stackset/${stackSetId}`,
+            },
+        };
     },
-    "aws:cloudformation/stackSetInstance:StackSetInstance": ({ name, inputs }) => ({ id: `${inputs.stackSetName},${hash(name, 8)}`, state: { ...inputs } }),
+    "aws:cloudformation/stackSetInstance:StackSetInstance": ({ name, inputs }) => ({
+        id: `${inputs.stackSetName},${hash(name, 8)}`,
+        state: { ...inputs },
+    }),
     "aws:athena/workgroup:Workgroup": ({ name, inputs, id }, ctx) => {
         const wgName = inputs.name ?? id ?? name;
-        const existing = id ? (ctx.world.workgroups?.[wgName] ?? { tags: {}, configuration: { enforceWorkgroupConfiguration: false } }) : {};
-        return { id: wgName, state: { ...existing, ...inputs, name: wgName, arn: `arn:${arnPartition(ctx)}:athena:${ctx.region}:${ctx.account}:workgroup/${wgName}` } };
+        const existing = id
+            ? (ctx.world.workgroups?.[wgName] ?? {
+                  tags: {},
+                  configuration: { enforceWorkgroupConfiguration: false },
+              })
+            : {};
+        return {
+            id: wgName,
+            state: {
+                ...existing,
+                ...inputs,
+                name: wgName,
+                arn: `arn:${arnPartition(ctx)}:athena:${ctx.region}:${ctx.account}:workgroup/${wgName}`,
+            },
+        };
     },
     // A created workspace (createWorkspace): its ID and endpoint as AMG makes them, at the version asked for.
     "aws:grafana/workspace:Workspace": ({ name, inputs }, ctx) => {
         const id = `g-${hash(`${ctx.stack}/${name}`, 10)}`;
         const endpoint = `${id}.grafana-workspace.${ctx.region}.amazonaws.com`;
-        return { id, state: { ...inputs, endpoint, arn: `arn:${arnPartition(ctx)}:grafana:${ctx.region}:${ctx.account}:/workspaces/${id}`, grafanaVersion: inputs.grafanaVersion ?? "10.4" } };
+        return {
+            id,
+            state: {
+                ...inputs,
+                endpoint,
+                arn: `arn:${arnPartition(ctx)}:grafana:${ctx.region}:${ctx.account}:/workspaces/${id}`,
+                grafanaVersion: inputs.grafanaVersion ?? "10.4",
+            },
+        };
     },
-    "aws:grafana/roleAssociation:RoleAssociation": ({ inputs }) => ({ id: `${inputs.workspaceId},${inputs.role}`, state: { ...inputs } }),
+    "aws:grafana/roleAssociation:RoleAssociation": ({ inputs }) => ({
+        id: `${inputs.workspaceId},${inputs.role}`,
+        state: { ...inputs },
+    }),
     "aws:grafana/workspaceServiceAccount:WorkspaceServiceAccount": ({ name, inputs }) => ({
         id: `${inputs.workspaceId},${hash(name, 4)}`,
         state: { ...inputs, serviceAccountId: String(parseInt(hash(name, 4), 16)) },
@@ -177,7 +239,15 @@ export const RESOURCES: Record<string, ResourceMock> = {
     },
     "time:index/rotating:Rotating": ({ inputs }) => {
         const base = (inputs.rfc3339 as string | undefined) ?? MOCK_NOW;
-        return { id: base, state: { ...inputs, rfc3339: base, unix: Date.parse(base) / 1000, rotationRfc3339: addDays(base, Number(inputs.rotationDays ?? 0)) } };
+        return {
+            id: base,
+            state: {
+                ...inputs,
+                rfc3339: base,
+                unix: Date.parse(base) / 1000,
+                rotationRfc3339: addDays(base, Number(inputs.rotationDays ?? 0)),
+            },
+        };
     },
     "grafana:oss/dataSource:DataSource": grafanaUid,
     "grafana:oss/folder:Folder": grafanaUid,
@@ -185,20 +255,50 @@ export const RESOURCES: Record<string, ResourceMock> = {
         const config = JSON.parse(String(inputs.configJson ?? "{}"));
         const uid = config.uid ?? hash(name, 14);
         const base = String(ctx.providerUrl ?? "https://grafana.invalid").replace(/\/+$/, "");
-        const slug = String(config.title ?? uid).toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
-        return { id: `1:${uid}`, state: { ...inputs, uid, dashboardId: parseInt(hash(uid, 5), 16), url: `${base}/d/${uid}/${slug}`, version: 1 } };
+        const slug = String(config.title ?? uid)
+            .toLowerCase()
+            .replace(/[^a-z0-9]+/g, "-")
+            .replace(/^-|-$/g, "");
+        return {
+            id: `1:${uid}`,
+            state: {
+                ...inputs,
+                uid,
+                dashboardId: parseInt(hash(uid, 5), 16),
+                url: `${base}/d/${uid}/${slug}`,
+                version: 1,
+            },
+        };
     },
     // Grafana's ids are "<org>:<id>" (the provider's MakeOrgResourceID); a team's number is made up from its name.
     "grafana:oss/team:Team": ({ inputs }) => {
         const teamId = mockTeamNumber(String(inputs.name));
-        return { id: `1:${teamId}`, state: { ...inputs, orgId: "1", teamId, teamUid: `team-${hash(String(inputs.name), 10)}` } };
+        return {
+            id: `1:${teamId}`,
+            state: { ...inputs, orgId: "1", teamId, teamUid: `team-${hash(String(inputs.name), 10)}` },
+        };
     },
-    "grafana:enterprise/dataSourcePermission:DataSourcePermission": ({ inputs }) => ({ id: `1:${inputs.datasourceUid}`, state: { ...inputs, orgId: "1" } }),
-    "grafana:oss/folderPermission:FolderPermission": ({ inputs }) => ({ id: `1:${inputs.folderUid}`, state: { ...inputs, orgId: "1" } }),
-    "grafana:oss/dashboardPermission:DashboardPermission": ({ inputs }) => ({ id: `1:${inputs.dashboardUid}`, state: { ...inputs, orgId: "1" } }),
-    "grafana:alerting/contactPoint:ContactPoint": ({ inputs }) => ({ id: `1:${inputs.name}`, state: { ...inputs, orgId: "1" } }),
+    "grafana:enterprise/dataSourcePermission:DataSourcePermission": ({ inputs }) => ({
+        id: `1:${inputs.datasourceUid}`,
+        state: { ...inputs, orgId: "1" },
+    }),
+    "grafana:oss/folderPermission:FolderPermission": ({ inputs }) => ({
+        id: `1:${inputs.folderUid}`,
+        state: { ...inputs, orgId: "1" },
+    }),
+    "grafana:oss/dashboardPermission:DashboardPermission": ({ inputs }) => ({
+        id: `1:${inputs.dashboardUid}`,
+        state: { ...inputs, orgId: "1" },
+    }),
+    "grafana:alerting/contactPoint:ContactPoint": ({ inputs }) => ({
+        id: `1:${inputs.name}`,
+        state: { ...inputs, orgId: "1" },
+    }),
     // One per organisation: the provider's id is the organisation's.
-    "grafana:alerting/notificationPolicy:NotificationPolicy": ({ inputs }) => ({ id: "1:policy", state: { ...inputs, orgId: "1" } }),
+    "grafana:alerting/notificationPolicy:NotificationPolicy": ({ inputs }) => ({
+        id: "1:policy",
+        state: { ...inputs, orgId: "1" },
+    }),
     "pulumi-nodejs:dynamic:Resource": dynamic,
     "pulumi-nodejs:dynamic/grafana-athena:AthenaPluginInstallation": dynamic,
 };
@@ -214,17 +314,39 @@ export const CALLS: Record<string, CallMock> = {
         userId: `AROA${hash(ctx.account)}:offline`,
         id: ctx.account,
     }),
-    "aws:index/getRegion:getRegion": (_inputs, { region }) => ({ name: region, region, id: region, endpoint: `${region}.amazonaws.com`, description: region }),
+    "aws:index/getRegion:getRegion": (_inputs, { region }) => ({
+        name: region,
+        region,
+        id: region,
+        endpoint: `${region}.amazonaws.com`,
+        description: region,
+    }),
     "aws:index/getPartition:getPartition": (_inputs, ctx) => {
         const partition = arnPartition(ctx);
         const china = partition === "aws-cn";
-        return { partition, id: partition, dnsSuffix: china ? "amazonaws.com.cn" : "amazonaws.com", reverseDnsPrefix: china ? "cn.com.amazonaws" : "com.amazonaws" };
+        return {
+            partition,
+            id: partition,
+            dnsSuffix: china ? "amazonaws.com.cn" : "amazonaws.com",
+            reverseDnsPrefix: china ? "cn.com.amazonaws" : "com.amazonaws",
+        };
     },
     // An existing team, looked up by name (`grafana.oss.getTeam`): every name answers, as a workspace
     // where the team was made by hand would.
     "grafana:oss/getTeam:getTeam": (inputs) => {
         const teamId = mockTeamNumber(String(inputs.name));
-        return { id: `1:${teamId}`, name: inputs.name, orgId: "1", teamId, teamUid: `team-${hash(String(inputs.name), 10)}`, email: "", members: [], admins: [], preferences: [], teamSyncs: [] };
+        return {
+            id: `1:${teamId}`,
+            name: inputs.name,
+            orgId: "1",
+            teamId,
+            teamUid: `team-${hash(String(inputs.name), 10)}`,
+            email: "",
+            members: [],
+            admins: [],
+            preferences: [],
+            teamSyncs: [],
+        };
     },
     "aws:grafana/getWorkspace:getWorkspace": (inputs, ctx) => {
         const { account, region, world } = ctx;
@@ -235,7 +357,9 @@ export const CALLS: Record<string, CallMock> = {
             id: wsId,
             workspaceId: wsId,
             endpoint: w.endpoint ?? `${wsId}.grafana-workspace.${region}.amazonaws.com`,
-            roleArn: w.roleArn ?? `arn:${arnPartition(ctx)}:iam::${wsAccount}:role/service-role/AmazonGrafanaServiceRole-${hash(wsId, 9)}`,
+            roleArn:
+                w.roleArn ??
+                `arn:${arnPartition(ctx)}:iam::${wsAccount}:role/service-role/AmazonGrafanaServiceRole-${hash(wsId, 9)}`,
             grafanaVersion: w.grafanaVersion ?? "12.4",
             accountAccessType: "CURRENT_ACCOUNT",
             authenticationProviders: ["AWS_SSO"],
@@ -253,7 +377,9 @@ export const CALLS: Record<string, CallMock> = {
 export function newResource(req: ResourceRequest, ctx: CloudContext): ResourceAnswer {
     const mock = RESOURCES[req.type];
     if (!mock) {
-        throw new Error(`mock runtime: no mock for resource type "${req.type}" (resource "${req.name}"); add one to tools/plan/mock/fakeCloud.ts`);
+        throw new Error(
+            `mock runtime: no mock for resource type "${req.type}" (resource "${req.name}"); add one to tools/plan/mock/fakeCloud.ts`,
+        );
     }
     return mock(req, ctx);
 }

@@ -12,7 +12,6 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { leakCandidates, waitForRPCs } from "../../../shared/pulumiInternals";
 
-
 export interface MockedRun {
     project: string;
     stack: string;

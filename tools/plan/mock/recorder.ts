@@ -67,7 +67,11 @@ export class ResourceRecorder {
                     this.byUrn.set(rec.urn!, rec);
                     if (rec.type.startsWith("pulumi:providers:")) {
                         const found = { paths: [] as string[], values: [] as string[] };
-                        this.providers.set(rec.urn!, { name: rec.name, type: rec.type, inputs: unwrapSecrets(rec.inputs, "", found) as Record<string, unknown> });
+                        this.providers.set(rec.urn!, {
+                            name: rec.name,
+                            type: rec.type,
+                            inputs: unwrapSecrets(rec.inputs, "", found) as Record<string, unknown>,
+                        });
                     }
                 }
                 cb(err, res);
@@ -81,7 +85,15 @@ export class ResourceRecorder {
                 parentUrn: r.getParent(),
                 providerRef: r.getProvider(),
                 inputs: {},
-                options: { protect: false, retainOnDelete: false, import: null, dependsOnUrns: [], additionalSecretOutputs: [], deleteBeforeReplace: false, ignoreChanges: [] },
+                options: {
+                    protect: false,
+                    retainOnDelete: false,
+                    import: null,
+                    dependsOnUrns: [],
+                    additionalSecretOutputs: [],
+                    deleteBeforeReplace: false,
+                    ignoreChanges: [],
+                },
                 read: { id: r.getId() },
             };
             this.recorded.push(rec);

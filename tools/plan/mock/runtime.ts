@@ -6,7 +6,15 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { Plan, PlanRead, PlanResource, SECRET } from "../format";
-import { CloudContext, DEFAULT_ACCOUNT_ID, DEFAULT_ORGANIZATION, MockWorld, StackRefOutputs, call, newResource } from "./fakeCloud";
+import {
+    CloudContext,
+    DEFAULT_ACCOUNT_ID,
+    DEFAULT_ORGANIZATION,
+    MockWorld,
+    StackRefOutputs,
+    call,
+    newResource,
+} from "./fakeCloud";
 import { drain, loadProgram, serialised, settle, startRun, watchFailures } from "./lifecycle";
 import { Recorded, ResourceRecorder } from "./recorder";
 import { SecretIndex, redact, unwrapSecrets } from "./secrets";
@@ -96,14 +104,21 @@ async function runProgramNow(req: RunRequest): Promise<RunResult> {
         return line;
     };
     const stackRefMissing = (name: string) =>
-        refProblem(req.missingStackRef?.(name) ?? `stack reference ${name} is not known offline: pass --ref ${name}=PLANFILE, or --ref-dir DIR holding ${name.split("/").pop()}.json`);
+        refProblem(
+            req.missingStackRef?.(name) ??
+                `stack reference ${name} is not known offline: pass --ref ${name}=PLANFILE, or --ref-dir DIR holding ${name.split("/").pop()}.json`,
+        );
     const stackRef = (name: string) => {
         let ref: StackRefOutputs | undefined;
         try {
             ref = req.stackRefs?.[name] ?? req.resolveStackRef?.(name);
         } catch (e) {
             // A plan that cannot be read (not a regular file, not a plan): named, once.
-            throw new Error(refProblem(`stack reference ${name}: ${(e instanceof Error ? e.message : String(e)).split("\n")[0]}`));
+            throw new Error(
+                refProblem(
+                    `stack reference ${name}: ${(e instanceof Error ? e.message : String(e)).split("\n")[0]}`,
+                ),
+            );
         }
         if (ref) rememberSecrets(ref);
         return ref;
@@ -134,7 +149,10 @@ async function runProgramNow(req: RunRequest): Promise<RunResult> {
             if (!args.custom) {
                 return { id: undefined, state: {} };
             }
-            return newResource({ type: args.type, name: args.name, inputs, id: args.id }, context(args.provider));
+            return newResource(
+                { type: args.type, name: args.name, inputs, id: args.id },
+                context(args.provider),
+            );
         },
         call(args) {
             return call(args.token, args.inputs, context(args.provider));
@@ -162,7 +180,10 @@ async function runProgramNow(req: RunRequest): Promise<RunResult> {
         const resolved = await Promise.race([
             Promise.all(
                 names.map(async (k) => {
-                    const o = pulumi.output(programExports[k]) as unknown as { promise(): Promise<unknown>; isSecret: Promise<boolean> };
+                    const o = pulumi.output(programExports[k]) as unknown as {
+                        promise(): Promise<unknown>;
+                        isSecret: Promise<boolean>;
+                    };
                     return [k, await o.promise(), await o.isSecret] as const;
                 }),
             ),
@@ -173,7 +194,10 @@ async function runProgramNow(req: RunRequest): Promise<RunResult> {
             throw asProgramError(watch.failures[0]);
         }
         const rawOutputs = Object.fromEntries(resolved.map(([k, v]) => [k, v]));
-        const secretOutputs = resolved.filter(([, , s]) => s).map(([k]) => k).sort();
+        const secretOutputs = resolved
+            .filter(([, , s]) => s)
+            .map(([k]) => k)
+            .sort();
         return buildPlan(req, recorder, rawOutputs, secretOutputs, secretValues);
     } catch (e) {
         const error = asProgramError(e);
@@ -192,12 +216,19 @@ function accountOf(provider: Record<string, unknown> | undefined, fallback: stri
     const ids = parseList(provider.allowedAccountIds);
     if (ids.length === 1) return ids[0];
     const assumeArn =
-        (provider.assumeRoles as { roleArn?: string }[] | undefined)?.[0]?.roleArn ?? (provider.assumeRole as { roleArn?: string } | undefined)?.roleArn;
+        (provider.assumeRoles as { roleArn?: string }[] | undefined)?.[0]?.roleArn ??
+        (provider.assumeRole as { roleArn?: string } | undefined)?.roleArn;
     const fromArn = typeof assumeArn === "string" ? assumeArn.split(":")[4] : undefined;
     return fromArn && /^\d{12}$/.test(fromArn) ? fromArn : fallback;
 }
 
-function buildPlan(r: RunRequest, recorder: ResourceRecorder, rawOutputs: Record<string, unknown>, secretOutputs: string[], secretValues: Set<string>): RunResult {
+function buildPlan(
+    r: RunRequest,
+    recorder: ResourceRecorder,
+    rawOutputs: Record<string, unknown>,
+    secretOutputs: string[],
+    secretValues: Set<string>,
+): RunResult {
     const secrets = new SecretIndex(secretValues);
     const nameOf = (urn: string) => (urn ? (recorder.byUrn.get(urn)?.name ?? urn) : null);
     const providerName = (ref: string) => (ref ? (recorder.providerOf(ref)?.name ?? ref) : null);
@@ -216,7 +247,9 @@ function buildPlan(r: RunRequest, recorder: ResourceRecorder, rawOutputs: Record
             continue;
         }
         if (seen.has(rec.name)) {
-            throw new Error(`two resources are named "${rec.name}": plans refer to resources by name, so names must be unique`);
+            throw new Error(
+                `two resources are named "${rec.name}": plans refer to resources by name, so names must be unique`,
+            );
         }
         seen.add(rec.name);
         resources.push(planResource(rec, nameOf, providerName, secrets, rawInputs, secretInputs));
@@ -226,9 +259,17 @@ function buildPlan(r: RunRequest, recorder: ResourceRecorder, rawOutputs: Record
     const outputs = Object.fromEntries(
         Object.keys(rawOutputs)
             .sort()
-            .map((k) => [k, secretOutputs.includes(k) ? SECRET : redact(rawOutputs[k], secrets, () => false)]),
+            .map((k) => [
+                k,
+                secretOutputs.includes(k) ? SECRET : redact(rawOutputs[k], secrets, () => false),
+            ]),
     );
-    return { plan: { project: r.project, stack: r.stack, resources, reads, outputs, secretOutputs }, rawInputs, secretInputs, rawOutputs };
+    return {
+        plan: { project: r.project, stack: r.stack, resources, reads, outputs, secretOutputs },
+        rawInputs,
+        secretInputs,
+        rawOutputs,
+    };
 }
 
 function planResource(
@@ -243,7 +284,10 @@ function planResource(
     const clear = unwrapSecrets(rec.inputs, "", found) as Record<string, unknown>;
     rawInputs[rec.name] = clear;
     // A dynamic provider's code is kilobytes of serialized JavaScript: the plan names it only.
-    const inputs = rec.type.startsWith("pulumi-nodejs:dynamic") && "__provider" in clear ? { ...clear, __provider: "[serialized dynamic provider]" } : clear;
+    const inputs =
+        rec.type.startsWith("pulumi-nodejs:dynamic") && "__provider" in clear
+            ? { ...clear, __provider: "[serialized dynamic provider]" }
+            : clear;
     secretInputs[rec.name] = found.paths;
     const secretPaths = new Set(found.paths);
     return {
@@ -279,7 +323,9 @@ function parseList(v: unknown): string[] {
 function asProgramError(e: unknown): ProgramError {
     if (e instanceof ProgramError) return e;
     const message = e instanceof Error ? e.message : String(e);
-    const refusal = pulumi.RunError.isInstance(e) || (pulumi.ResourceError.isInstance(e) && (e as pulumi.ResourceError).hideStack === true);
+    const refusal =
+        pulumi.RunError.isInstance(e) ||
+        (pulumi.ResourceError.isInstance(e) && (e as pulumi.ResourceError).hideStack === true);
     if (pulumi.RunError.isInstance(e) && message.startsWith("invalid configuration:")) {
         return new ProgramError(message, message.split("\n").slice(1), true);
     }

@@ -9,7 +9,11 @@ export const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
 export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 
 /** Recursively replaces secret-wrapped values; `found` collects their paths and clear values. */
-export function unwrapSecrets(value: unknown, at: string, found: { paths: string[]; values: string[] }): unknown {
+export function unwrapSecrets(
+    value: unknown,
+    at: string,
+    found: { paths: string[]; values: string[] },
+): unknown {
     if (Array.isArray(value)) return value.map((v, i) => unwrapSecrets(v, `${at}[${i}]`, found));
     if (value && typeof value === "object") {
         const o = value as Record<string, unknown>;
@@ -19,7 +23,9 @@ export function unwrapSecrets(value: unknown, at: string, found: { paths: string
             if (typeof inner === "string") found.values.push(inner);
             return inner;
         }
-        return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, unwrapSecrets(v, at ? `${at}.${k}` : k, found)]));
+        return Object.fromEntries(
+            Object.entries(o).map(([k, v]) => [k, unwrapSecrets(v, at ? `${at}.${k}` : k, found)]),
+        );
     }
     return value;
 }
@@ -52,7 +58,7 @@ export class SecretIndex {
         if (this.byPrefix.size === 0 || text.length < KEY) return text;
         let out = "";
         let from = 0;
-        for (let i = 0; i + KEY <= text.length; ) {
+        for (let i = 0; i + KEY <= text.length;) {
             const candidates = this.byPrefix.get(text.slice(i, i + KEY));
             const hit = candidates?.find((s) => text.startsWith(s, i));
             if (hit) {
@@ -72,7 +78,12 @@ export class SecretIndex {
  * are replaced wherever they occur, so a trust policy that carries the external ID stays
  * readable; a secret with nothing known inside is shown as `[secret]` whole.
  */
-export function redact(value: unknown, secrets: SecretIndex, isSecretPath: (p: string) => boolean, at = ""): unknown {
+export function redact(
+    value: unknown,
+    secrets: SecretIndex,
+    isSecretPath: (p: string) => boolean,
+    at = "",
+): unknown {
     if (typeof value === "string") {
         const out = secrets.replace(value, SECRET);
         // A secret whose secret part is known (and now hidden) stays readable; others are hidden whole.
@@ -82,7 +93,10 @@ export function redact(value: unknown, secrets: SecretIndex, isSecretPath: (p: s
     if (value && typeof value === "object") {
         if (isSecretPath(at)) return SECRET;
         return Object.fromEntries(
-            Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, redact(v, secrets, isSecretPath, at ? `${at}.${k}` : k)]),
+            Object.entries(value as Record<string, unknown>).map(([k, v]) => [
+                k,
+                redact(v, secrets, isSecretPath, at ? `${at}.${k}` : k),
+            ]),
         );
     }
     return isSecretPath(at) && value !== undefined ? SECRET : value;
