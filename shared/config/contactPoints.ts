@@ -7,6 +7,7 @@
  * soon as one field inside it is (`--path --secret`): SNS topics and names stay readable in plans.
  */
 import { z } from "zod";
+import { nameKey } from "../naming";
 import * as r from "./rules";
 
 /** Grafana's contact point integrations this program writes (`alerting.ContactPoint` blocks). */
@@ -64,8 +65,24 @@ export const contactPointList = z
     .array(contactPointSettings, {
         error: (i) => `must be a list of {name, type, ...}, got ${r.describe(i.input)}`,
     })
-    .refine((cs) => new Set(cs.map((c) => c.name)).size === cs.length, {
-        error: "lists a contact point twice",
+    .superRefine((cs, ctx) => {
+        // Compared as a reader compares them (as teams and data sources are): "Ops" and "ops", or
+        // "ops" with a Cyrillic о, are one name to whoever picks a contact point in Grafana.
+        const seen = new Map<string, string>();
+        for (const c of cs) {
+            const first = seen.get(nameKey(c.name));
+            if (first !== undefined) {
+                ctx.addIssue({
+                    code: "custom",
+                    message:
+                        first === c.name
+                            ? `lists the contact point "${c.name}" twice`
+                            : `lists the contact points "${first}" and "${c.name}", which look alike (names are compared ignoring case, Unicode compatibility forms and look-alike characters)`,
+                });
+                return;
+            }
+            seen.set(nameKey(c.name), c.name);
+        }
     });
 
 /**

@@ -193,8 +193,21 @@ describe("contact points: the workspace planned with them", () => {
         await one(
             { [wsKey("contactPoints")]: [...CONTACT_POINTS, CONTACT_POINTS[0]] },
             "contactPoints",
-            /twice/,
+            /"sales-oncall" twice/,
         );
+        // Look-alikes of one name: case, full-width letters, a Cyrillic о for a Latin o.
+        for (const lookAlike of ["Sales-Oncall", "ｓａｌｅｓ-oncall", "sales-\u043encall"]) {
+            await one(
+                {
+                    [wsKey("contactPoints")]: [
+                        ...CONTACT_POINTS,
+                        { name: lookAlike, type: "sns", topicArn: OTHER_TOPIC },
+                    ],
+                },
+                "contactPoints",
+                /contact points "sales-oncall" and ".*", which look alike/,
+            );
+        }
         await one(
             { [wsKey("contactPoints")]: [...CONTACT_POINTS, { name: "x", type: "email" }] },
             "contactPoints",
