@@ -7,7 +7,8 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { fleet, outputBlock } from "../../../tools/ci/fleet/cli";
+import { fleet } from "../../../tools/ci/fleet/cli";
+import { outputBlock } from "../../../tools/ci/fleet/runCommands";
 import { affectedStacks } from "../../../tools/ci/fleet/affected";
 import { Inventory, StackEntry } from "../../../tools/ci/fleet/fleetInventory";
 import {

@@ -9,7 +9,8 @@ import { BENCH_HELP, BENCH_OPTIONS, parseCli as benchParseCli } from "../../../t
 import { main as policyMain } from "../../../tools/ci/policy";
 import { STATE_GUARD_HELP, STATE_GUARD_OPTIONS } from "../../../tools/ci/stateGuard/cli";
 import { OptionTable, UsageError, helpText, parseOptions } from "../../../tools/cli/options";
-import { COMMON_OPTIONS, FLEET_COMMANDS, fleet } from "../../../tools/ci/fleet/cli";
+import { FLEET_COMMANDS, fleet } from "../../../tools/ci/fleet/cli";
+import { COMMON_OPTIONS } from "../../../tools/ci/fleet/command";
 import { PLAN_DIFF_OPTIONS, main as planDiffMain } from "../../../tools/ci/planDiff/cli";
 import { SYNTH_OPTIONS, main as synthMain, parseArgs as synthParseArgs } from "../../../tools/plan/synth";
 import { runMain, runProcess } from "../../support/cli";

@@ -15,7 +15,7 @@ import { execFile } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { CommandHelp, OptionTable, UsageError, asksForHelp, helpText, parseOptions } from "../../cli/options";
-import { selection } from "../fleet/cli";
+import { selection } from "../fleet/runCommands";
 import { organization, readInventory } from "../fleet/fleetInventory";
 import { acceptedCode, currentProviders, readRecordFile } from "./providers";
 import { stateProblems } from "./state";

@@ -1,0 +1,144 @@
+/**
+ * The rules of `fleet check` that the programs apply beyond each file's keys: a source's access
+ * policies, and a workspace stack's rules over the sources it charts (shared/chartRules.ts, the
+ * functions the programs call), on the outputs each source stack file implies.
+ */
+import {
+    ChartedSourceView,
+    assumePolicyProblem,
+    chartedSetProblems,
+    grafanaAccountProblem,
+    impliedSourceOutputs,
+    panelReadProblems,
+} from "../../../shared/chartRules";
+import type { ConfigProblem } from "../../../shared/config/problems";
+import { SOURCE_NAMESPACE, SourceSettings } from "../../../shared/config/source";
+import { WORKSPACE_NAMESPACE, WorkspaceSettings, organizationMode } from "../../../shared/config/workspace";
+import { SOURCE_PROJECT, WORKSPACE_PROJECT, chartedSourceRefs } from "../../../shared/inventory";
+import { shortHash } from "../../../shared/naming";
+import { partitionOf } from "../../../shared/partition";
+import { ASSUME_POLICY_NAME } from "../../../shared/policies/workspaceRole";
+import { sourceAccessPolicies } from "../../../shared/policies/sourceRole";
+import { Refusal } from "../../../shared/refusal";
+import type { StackEntry } from "./fleetInventory";
+
+/**
+ * What the source program refuses beyond its keys: access policies that do not fit a role's
+ * managed policies (shared/policies/sourceRole.ts, the function the program calls).
+ */
+export function sourcePolicyProblems(
+    entry: StackEntry,
+    settings: SourceSettings & { region: string },
+    account: string | undefined,
+): string[] {
+    try {
+        sourceAccessPolicies({
+            policyName: `${settings.roleName}-Athena`,
+            accountId: account ?? standInAccount(entry.stack),
+            region: settings.region,
+            catalog: settings.catalog,
+            database: settings.database,
+            workgroup: settings.workgroup.name,
+            tables: settings.tables,
+            dataLocations: settings.dataLocations,
+            results: { bucket: settings.results.bucket, prefix: settings.results.prefix },
+            kmsKeyArns: settings.kmsKeyArns,
+            catalogKmsKeyArn: settings.catalogKmsKeyArn,
+            lakeFormation: settings.lakeFormation,
+            partition: partitionOf(settings.region) ?? "aws",
+        });
+        return [];
+    } catch (e) {
+        if (e instanceof Refusal) return [`${SOURCE_NAMESPACE}:tables: ${e.message.split("\n")[0]}`];
+        throw e;
+    }
+}
+
+/**
+ * A 12-digit stand-in for the account of a stack file that pins none (no single
+ * `aws:allowedAccountIds`), its own for each stack: an account ID is always 12 digits, so every
+ * size is as it will be, and two unpinned stacks are not taken for one account.
+ */
+function standInAccount(stack: string): string {
+    return BigInt(`0x${shortHash(stack, 12)}`)
+        .toString()
+        .padStart(12, "0")
+        .slice(-12);
+}
+
+interface WorkspaceReading {
+    stack: string;
+    settings: WorkspaceSettings;
+    region: string;
+    account?: string;
+}
+
+type SourceReading = { settings: SourceSettings & { region: string }; account?: string };
+
+/**
+ * The rules the workspace program applies to the sources it charts (shared/chartRules.ts, the
+ * functions the program calls), on the outputs each source stack file implies; and the Grafana
+ * account each source trusts against this stack's (`grafanaAccountRefusal`, as fleet synth applies
+ * it). A source whose file has problems of its own is left out: those are reported on its file.
+ */
+export function chartProblems(
+    ws: WorkspaceReading,
+    inventory: readonly string[],
+    sourceOf: (stack: string) => SourceReading | undefined,
+): ConfigProblem[] {
+    const key = (k: string) => `${WORKSPACE_NAMESPACE}:${k}`;
+    const refs = chartedSourceRefs(
+        ws.settings.sources,
+        inventory.map((stack) => ({ stack })),
+        ws.settings.organizationId !== undefined,
+    );
+    if (!Array.isArray(refs)) return [refs];
+    const problems: ConfigProblem[] = [];
+    const views: ChartedSourceView[] = [];
+    for (const ref of refs) {
+        const [, project, stack] = ref.stack.split("/");
+        const source = project === SOURCE_PROJECT ? sourceOf(stack) : undefined;
+        if (!source) continue;
+        const account = source.account ?? standInAccount(stack);
+        const listed = ref as { name?: string; panels?: ChartedSourceView["panels"] };
+        const view: ChartedSourceView = {
+            key: ref.stack,
+            name: listed.name,
+            panels: listed.panels,
+            outputs: impliedSourceOutputs(source.settings, source.settings.region, account),
+        };
+        views.push(view);
+        for (const p of panelReadProblems(view, ws.settings.dashboard.panels))
+            problems.push({
+                key: key(/ of dashboard\.panels /.test(p) ? "dashboard.panels" : "sources"),
+                message: p,
+            });
+        const trust =
+            ws.account === undefined
+                ? undefined
+                : grafanaAccountProblem(ref.stack, source.settings, ws.account);
+        if (trust) problems.push({ key: key("sources"), message: trust });
+    }
+    for (const p of chartedSetProblems(
+        views,
+        (ws.settings.teams ?? []).map((t) => t.name),
+        ws.settings.dashboard.folder,
+    ))
+        problems.push({ key: key("sources"), message: p });
+    const policyName = `${ASSUME_POLICY_NAME}-${shortHash(`${WORKSPACE_PROJECT}/${ws.stack}`, 8)}`;
+    const policy =
+        views.length === 0
+            ? undefined
+            : assumePolicyProblem(
+                  views.map((v) => v.outputs.roleArn),
+                  policyName,
+                  organizationMode(ws.settings),
+                  partitionOf(ws.region) ?? "aws",
+              );
+    if (policy)
+        problems.push({
+            key: key(ws.settings.organizationId !== undefined ? "sourceRoleName" : "sources"),
+            message: policy,
+        });
+    return problems;
+}
