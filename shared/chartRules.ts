@@ -8,7 +8,7 @@
 import type { PublicSourceOutputs } from "./contract";
 import { CONTRACT_VERSION } from "./contract";
 import type { SourceSettings } from "./config/source";
-import type { PanelSpec } from "./grafana/dashboards";
+import type { PanelSpec } from "./grafana/panelSpec";
 import { panelGrantProblems, sourceDashboardPanels } from "./grafana/panels";
 import { undefinedTeamProblems } from "./grafana/permissions";
 import { accountOfArn, defaultSourceLabel } from "./naming";

@@ -5,7 +5,7 @@
  * Unicode compatibility forms and look-alike characters folded).
  */
 import type { PublicSourceOutputs } from "./contract";
-import { FLEET_DASHBOARD_TITLE, HOME_DASHBOARD_TITLE, teamFleetTitle } from "./grafana/dashboards";
+import { FLEET_DASHBOARD_TITLE, HOME_DASHBOARD_TITLE, teamFleetTitle } from "./grafana/dashboardTitles";
 import { teamFolderTitle } from "./grafana/permissions";
 import { nameKey } from "./naming";
 

@@ -1,7 +1,7 @@
 /** The workspace component's arguments: the data accounts it charts and the workspace's options. */
 import type { SourceContractInputs } from "../../shared/contract";
 import type { WorkspaceOptions } from "../../shared/config/workspace";
-import type { PanelSpec } from "../../shared/grafana/dashboards";
+import type { PanelSpec } from "../../shared/grafana/panelSpec";
 
 /** One data account as the workspace sees it. */
 export interface WorkspaceSource {

@@ -8,7 +8,9 @@ import { Provider as GrafanaProvider } from "@pulumiverse/grafana/provider";
 import * as time from "@pulumiverse/time";
 import { MAX_TOKEN_SECONDS, organizationMode } from "../../shared/config/workspace";
 import { PublicSourceOutputs } from "../../shared/contract";
-import { fleetDashboard, homeDashboard, sourceDashboard } from "../../shared/grafana/dashboards";
+import { fleetDashboard } from "../../shared/grafana/fleetDashboard";
+import { homeDashboard } from "../../shared/grafana/homeDashboard";
+import { sourceDashboard } from "../../shared/grafana/sourceDashboard";
 import {
     ATHENA_PLUGIN_ID,
     ATHENA_PLUGIN_MAJOR,

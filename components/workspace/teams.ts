@@ -9,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as enterprise from "@pulumiverse/grafana/enterprise";
 import * as oss from "@pulumiverse/grafana/oss";
 import type { PublicSourceOutputs } from "../../shared/contract";
-import { fleetDashboard } from "../../shared/grafana/dashboards";
+import { fleetDashboard } from "../../shared/grafana/fleetDashboard";
 import { ATHENA_PLUGIN_ID } from "../../shared/grafana/dataSource";
 import {
     TeamSpec,

@@ -8,7 +8,7 @@ import { getRegionOutput } from "@pulumi/aws/getRegion";
 import * as amg from "@pulumi/aws/grafana";
 import * as pulumi from "@pulumi/pulumi";
 import { PublicSourceOutputs, checkPublicSourceOutputs, externalIdState } from "../../shared/contract";
-import { PanelSpec } from "../../shared/grafana/dashboards";
+import { PanelSpec } from "../../shared/grafana/panelSpec";
 import { sourceDashboardPanels } from "../../shared/grafana/panels";
 import type { TeamSpec } from "../../shared/grafana/permissions";
 import { grafanaVersionProblem } from "../../shared/grafana/version";

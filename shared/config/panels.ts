@@ -5,7 +5,7 @@
  * source stack is another team's code: its panels meet the same rules as the workspace's own).
  */
 import { z } from "zod";
-import { PANEL_TYPES, PanelType, QUERY_FORMATS, QueryFormat } from "../grafana/dashboards";
+import { PANEL_TYPES, PanelType, QUERY_FORMATS, QueryFormat } from "../grafana/panelSpec";
 import * as r from "./rules";
 
 /**

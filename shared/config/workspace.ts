@@ -4,7 +4,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { RESULT_REUSE_MAX_MINUTES, RESULT_REUSE_MIN_MINUTES } from "../grafana/dashboards";
+import { RESULT_REUSE_MAX_MINUTES, RESULT_REUSE_MIN_MINUTES } from "../grafana/panelBuilder";
 import type { TeamSpec } from "../grafana/permissions";
 import { OrganizationAssumeMode, explicitModeCapacity } from "../policies/workspaceRole";
 import { nameKey } from "../naming";

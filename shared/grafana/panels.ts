@@ -4,7 +4,7 @@
  * call these; docs/panels.md explains the rules to users.
  */
 import { Refusal } from "../refusal";
-import type { PanelSpec } from "./dashboards";
+import type { PanelSpec } from "./panelSpec";
 import { TableGrant, ungrantedReads } from "./sqlTables";
 
 /** Where a source dashboard's panels come from, most specific first. */

@@ -24,7 +24,7 @@ import {
     sourceRef as sourceRefShape,
     workspaceCommonShape,
 } from "../../shared/config/workspace";
-import { PANEL_TYPES, QUERY_FORMATS } from "../../shared/grafana/dashboards";
+import { PANEL_TYPES, QUERY_FORMATS } from "../../shared/grafana/panelSpec";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../../shared/config/problems";
 import { workspaceArguments } from "../../provider/components";

@@ -9,14 +9,10 @@ import * as fs from "fs";
 import * as path from "path";
 import Ajv from "ajv";
 import { REPO } from "../../support/repo";
-import {
-    DashboardSource,
-    PANEL_TYPES,
-    QUERY_FORMATS,
-    fleetDashboard,
-    homeDashboard,
-    sourceDashboard,
-} from "../../../shared/grafana/dashboards";
+import { fleetDashboard } from "../../../shared/grafana/fleetDashboard";
+import { homeDashboard } from "../../../shared/grafana/homeDashboard";
+import { PANEL_TYPES, QUERY_FORMATS } from "../../../shared/grafana/panelSpec";
+import { DashboardSource, sourceDashboard } from "../../../shared/grafana/sourceDashboard";
 import type { RunResult } from "../../../tools/plan/mock/runtime";
 import {
     EXAMPLE_SOURCE_STACK,

@@ -1,14 +1,8 @@
 import assert from "node:assert/strict";
-import {
-    DashboardSource,
-    GRID_COLUMNS,
-    GridCell,
-    PanelSpec,
-    defaultPanels,
-    gridLayout,
-    homeDashboard,
-    sourceDashboard,
-} from "../../../shared/grafana/dashboards";
+import { GRID_COLUMNS, GridCell, gridLayout } from "../../../shared/grafana/layout";
+import type { PanelSpec } from "../../../shared/grafana/panelSpec";
+import { homeDashboard } from "../../../shared/grafana/homeDashboard";
+import { DashboardSource, defaultPanels, sourceDashboard } from "../../../shared/grafana/sourceDashboard";
 import { ATHENA_PLUGIN_ID } from "../../../shared/grafana/dataSource";
 import { dashboardUid, homeDashboardUid } from "../../../shared/grafana/uids";
 

@@ -1,0 +1,16 @@
+/**
+ * The names users find this program's dashboards by: titles and tags. Every dashboard links to
+ * the others by these, so they live apart from any one dashboard.
+ */
+
+export const SOURCE_DASHBOARD_TAGS: readonly string[] = ["athena", "grafana-athena"];
+export const HOME_DASHBOARD_TAGS: readonly string[] = ["athena", "grafana-athena-home"];
+export const HOME_DASHBOARD_TITLE = "Athena sources";
+
+export const FLEET_DASHBOARD_TAGS: readonly string[] = ["athena", "grafana-athena-fleet"];
+export const FLEET_DASHBOARD_TITLE = "Athena fleet";
+
+/** The title of a team's fleet dashboard. */
+export function teamFleetTitle(team: string): string {
+    return `${FLEET_DASHBOARD_TITLE}: ${team}`;
+}
