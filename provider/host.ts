@@ -9,11 +9,21 @@
 import * as fs from "fs";
 import * as path from "path";
 import { ComponentProvider } from "@pulumi/pulumi/provider/experimental";
+import { secretKeysOf } from "../shared/config/declare";
+import { SOURCE_KEYS } from "../shared/config/source";
+import { WORKSPACE_COMMON_KEYS } from "../shared/config/workspace";
 import { SECRET_CONTRACT_OUTPUTS } from "../shared/contract";
-import { AthenaSourceAccess, AthenaWorkspace, PACKAGE_NAME, SECRET_INPUTS } from "./components";
+import { AthenaSourceAccess, AthenaWorkspace } from "./components";
+import { PACKAGE_NAME } from "./packageName";
 
 /** The repository root: where package.json (name, version, `main`) and the tsconfig.json the analyzer reads are. */
 export const PACKAGE_DIR = path.resolve(__dirname, "..");
+
+/** Inputs the package marks secret in its schema, by component: the SDKs then wrap them as secrets. */
+export const SECRET_INPUTS: Readonly<Record<string, readonly string[]>> = {
+    AthenaSourceAccess: secretKeysOf(SOURCE_KEYS),
+    AthenaWorkspace: secretKeysOf(WORKSPACE_COMMON_KEYS),
+};
 
 /** Outputs the package marks secret, by component. */
 export const SECRET_OUTPUTS: Readonly<Record<string, readonly string[]>> = {

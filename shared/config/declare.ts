@@ -7,7 +7,8 @@
  * project's `Pulumi.yaml` (`pulumiYamlConfig`, written by `npm run config-docs` and compared by a
  * test), the pages of docs/config/ (from that `Pulumi.yaml`), and the components' argument types
  * (the shape's output; the key keeps its name from the stack file to the argument). The package's
- * argument docs (provider/components.ts) are held equal to `description` by a test.
+ * argument docs (provider/sourceArgs.ts, provider/workspaceArgs.ts) are held equal to
+ * `description` by a test.
  *
  * Adding a key: declare it in its project's `*_KEYS` (shared/config/<project>.ts) and use it in the
  * component; then `npm run config-docs` rewrites `Pulumi.yaml` and docs/config/.
@@ -122,9 +123,10 @@ export function secretKeysOf(keys: KeyDeclarations): string[] {
 }
 
 /**
- * A key's doc as a component argument (provider/components.ts, and so the package schema and every
- * generated SDK): its description and, for a scalar default, the default (a list's or an object's
- * is told by the description, which says what leaving it empty means).
+ * A key's doc as a component argument (provider/sourceArgs.ts, provider/workspaceArgs.ts, and so
+ * the package schema and every generated SDK): its description and, for a scalar default, the
+ * default (a list's or an object's is told by the description, which says what leaving it empty
+ * means).
  */
 export function argumentDoc(d: KeyDeclaration): string {
     const fallback: unknown = d.default;

@@ -27,7 +27,7 @@ import {
 import { PANEL_TYPES, QUERY_FORMATS } from "../../shared/grafana/panelSpec";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../../shared/config/problems";
-import { workspaceArguments } from "../../provider/components";
+import { workspaceArguments } from "../../provider/workspaceChecks";
 import { PackageSchema, SchemaProperty, packageSchema } from "../../provider/host";
 import { main as schemaCli } from "../../tools/dev/schema";
 import { ProgramError, runProgram } from "../../tools/plan/mock/runtime";
@@ -111,7 +111,7 @@ function assertCovers(
     assert.deepEqual(
         missing,
         [],
-        `${what} lacks settings the projects accept: ${missing.join(", ")} (add them to provider/components.ts)`,
+        `${what} lacks settings the projects accept: ${missing.join(", ")} (add them to provider/sourceArgs.ts or provider/workspaceArgs.ts)`,
     );
     for (const k of all.filter((x) => x in properties)) {
         assert.equal(
@@ -310,7 +310,7 @@ describe("component package", function () {
             assert.deepEqual(
                 differing,
                 [],
-                "provider/components.ts documents these arguments otherwise than shared/config/ declares them",
+                "provider/sourceArgs.ts and workspaceArgs.ts document these arguments otherwise than shared/config/ declares them",
             );
         });
 

@@ -1,0 +1,154 @@
+/**
+ * The arguments of the package's AthenaWorkspace, as the SDK's analyzer reads them into the
+ * schema: every field documented (the docs become the SDKs' docstrings), and each held equal to
+ * the key's declaration in shared/config/ by a test.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+
+/** A panel of the dashboards. */
+export interface Panel {
+    /** The panel type: one of barchart, gauge, stat, timeseries, table. */
+    type: string;
+    /** The panel's title (at most 200 characters). */
+    title: string;
+    /** The panel's Athena SQL; the plugin's macros (`$__timeFilter(col)`, ...) pass through. */
+    sql: string;
+    /** The query format: timeSeries or table. Default timeSeries for a timeseries panel, table for the others. */
+    format?: string;
+}
+
+/** The sample dashboards' settings. */
+export interface Dashboard {
+    /** The folder's title. Default `Athena`; a second stack on the same workspace needs a title of its own. */
+    folder?: string;
+    /** Minutes Athena may reuse a query's result (1-10080). Default 60. */
+    resultReuseMinutes?: number;
+    /** Panels that replace the sample panels on every source's dashboard and on the fleet dashboard. */
+    panels?: Panel[];
+}
+
+/** The stack-output contract of a source (what `AthenaSourceAccess` outputs), for a source in the same program. */
+export interface SourceContract {
+    /** The contract version (1). */
+    contractVersion: pulumi.Input<number>;
+    /** The data account (12 digits). */
+    accountId: pulumi.Input<string>;
+    /** The data account's Athena region. */
+    region: pulumi.Input<string>;
+    /** The role Grafana assumes. */
+    roleArn: pulumi.Input<string>;
+    /** The external ID the role's trust policy requires (kept secret). */
+    externalId: pulumi.Input<string>;
+    /** The Athena data catalog. */
+    catalog: pulumi.Input<string>;
+    /** The Glue/Athena database. */
+    database: pulumi.Input<string>;
+    /** The Athena workgroup. */
+    workgroup: pulumi.Input<string>;
+    /** Where Athena writes results, `s3://bucket/prefix/`. */
+    outputLocation: pulumi.Input<string>;
+    /** The source's human name. */
+    label: pulumi.Input<string>;
+    /** The tables the role may read, or `["*"]`. */
+    tables?: pulumi.Input<string[]>;
+    /** The source's own panels. */
+    panels?: pulumi.Input<Panel[]>;
+    /** The Grafana teams that may use this source. */
+    teams?: pulumi.Input<string[]>;
+}
+
+/** A Grafana team of the workspace. */
+export interface Team {
+    /** The team's name in Grafana, unique in the workspace. */
+    name: string;
+    /** The team exists already: looked up by name, never created, changed or deleted. Default false. */
+    existing?: boolean;
+    /** Email addresses of the team's members (created teams only), the whole set; each user must have signed in once. Default: members not managed. */
+    members?: string[];
+    /** IAM Identity Center group IDs or SAML group names the team is synced from (created teams only). Default: no team sync managed. */
+    groups?: string[];
+    /** The contact point (contactPoints) this team's alerts go to. */
+    contactPoint?: string;
+}
+
+/** Where alerts go: an SNS topic, a Slack channel, PagerDuty or a webhook. */
+export interface ContactPoint {
+    /** The contact point's name in Grafana, unique in the workspace. */
+    name: string;
+    /** sns, slack, pagerduty or webhook. */
+    type: string;
+    /** sns: the topic ARN. */
+    topicArn?: string;
+    /** slack: the channel. */
+    recipient?: string;
+    /** webhook: the https URL. */
+    url?: string;
+}
+
+/** One data account the workspace charts: a source stack, or a source of the same program. */
+export interface Source {
+    /** The source stack, `<org>/grafana-athena-source/<stack>`, read through a stack reference. Give this, or `key` and `contract`. */
+    stack?: string;
+    /** A stable name of a source given by `contract` (it names the data source's uid and the children); unique among the sources. */
+    key?: string;
+    /** The outputs of an `AthenaSourceAccess` in the same program. */
+    contract?: SourceContract;
+    /** The data source's name in Grafana. Default the source's label. */
+    name?: string;
+    /** This source's own panels on its dashboard, instead of `dashboard.panels`. */
+    panels?: Panel[];
+}
+
+/** Arguments of `AthenaWorkspace`: the keys of the `grafana-athena-workspace` project. */
+export interface AthenaWorkspaceArgs {
+    /** The Amazon Managed Grafana workspace ID, g- and 10 hex characters. */
+    workspaceId: string;
+    /** The data accounts to chart; at least one. */
+    sources: Source[];
+    /**
+     * Days between Grafana token rotations (1-29). Tokens live 30 days, so a stack may sit untouched up to 30
+     * days after its last rotation. Default `7`.
+     */
+    tokenRotationDays?: number;
+    /** Use this Grafana URL (https://...) and grafanaAuth instead of minting a token. Both or neither. */
+    grafanaUrl?: string;
+    /** A Grafana API token for grafanaUrl, a secret (in a stack: pulumi config set --secret grafanaAuth). */
+    grafanaAuth?: pulumi.Input<string>;
+    /**
+     * The dashboards: {folder (default "Athena"), resultReuseMinutes (default 60, 1-10080), panels ([{type:
+     * barchart|gauge|stat|timeseries|table, title, sql, format?: table|timeSeries}], replacing the sample
+     * panels on the fleet dashboard and on the dashboard of every source that has no panels of its own; each
+     * may read only tables every source grants)}.
+     */
+    dashboard?: Dashboard;
+    /**
+     * Check every data source like Grafana's "Save & test" during pulumi up (not during preview). Default
+     * `true`.
+     */
+    verifyDataSources?: boolean;
+    /** Organisation mode, with organizationId - the role name every source stack uses. */
+    sourceRoleName?: string;
+    /** Organisation mode, with sourceRoleName - the AWS Organizations ID (o-...) of the source accounts. */
+    organizationId?: string;
+    /**
+     * The workspace's Grafana teams, [{name, existing?: true to look up a team that exists already (never
+     * created or deleted, members not managed), members?: [email addresses of users who have signed in to the
+     * workspace at least once], groups?: [IAM Identity Center group IDs or SAML group names, per the
+     * workspace's authentication: Grafana's team sync adds their users as they sign in]}]. None (the
+     * default): Grafana's defaults, every user may query every data source. Given: each data source may be
+     * queried, and each dashboard viewed, by exactly the teams its source stacks name
+     * (grafana-athena-source:teams), and by no role.
+     */
+    teams?: Team[];
+    /**
+     * Where alerts go, [{name, type: sns, topicArn} | {name, type: slack, recipient?} | {name, type: pagerduty} | {name, type:
+     * webhook, url}]. SNS is published to with the workspace role (the stack allows it sns:Publish on exactly these topics); the
+     * others' secrets are in contactPointSecrets. A team's alerts go to its contactPoint (teams[].contactPoint).
+     */
+    contactPoints?: ContactPoint[];
+    /**
+     * The contact points' secrets by name, a secret: {"<name>": "<Slack webhook URL | PagerDuty integration key | webhook bearer
+     * token>"} (pulumi config set --path --secret 'contactPointSecrets["<name>"]' <value>).
+     */
+    contactPointSecrets?: pulumi.Input<Record<string, string>>;
+}
