@@ -1,8 +1,8 @@
 /**
  * The command lines of the tools (synth, fleet and each of its commands, plan-diff, policy,
- * state-guard, bench): each declares its options once, in a table, and both the parser
- * (`util.parseArgs`) and the `--help` text (with its examples) are made from that table, so the
- * help can never list an option the parser does not take, or miss one it does.
+ * state-guard, bench, config-docs, schema): each declares its options once, in a table, and both
+ * the parser (`util.parseArgs`) and the `--help` text (with its examples) are made from that
+ * table, so the help can never list an option the parser does not take, or miss one it does.
  */
 import { parseArgs } from "util";
 

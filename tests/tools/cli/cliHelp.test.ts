@@ -13,6 +13,8 @@ import { FLEET_COMMANDS, fleet } from "../../../tools/ci/fleet/cli";
 import { COMMON_OPTIONS } from "../../../tools/ci/fleet/command";
 import { PLAN_DIFF_OPTIONS, main as planDiffMain } from "../../../tools/ci/planDiff/cli";
 import { SYNTH_OPTIONS, main as synthMain, parseArgs as synthParseArgs } from "../../../tools/plan/synth";
+import { CONFIG_DOCS_OPTIONS, main as configDocsMain } from "../../../tools/dev/configDocs";
+import { SCHEMA_OPTIONS, main as schemaMain } from "../../../tools/dev/schema";
 import { runMain, runProcess } from "../../support/cli";
 import { REPO } from "../../support/program";
 
@@ -93,6 +95,36 @@ describe("command lines: --help", () => {
         assert.throws(
             () => synthParseArgs(["infra-account-b", "--bogus"]),
             (e: Error) => e instanceof UsageError && e.message === "Unknown option '--bogus'",
+        );
+    });
+
+    it("config-docs and schema answer it from their option tables, with examples; a bad option is one line", async () => {
+        const [docs, schema] = await Promise.all([
+            runMain(configDocsMain, ["--help"]),
+            runMain(schemaMain, ["-h"]),
+        ]);
+        for (const [r, table, usage] of [
+            [docs, CONFIG_DOCS_OPTIONS, "usage: npm run config-docs -- "],
+            [schema, SCHEMA_OPTIONS, "usage: npm run schema -- "],
+        ] as const) {
+            assert.equal(r.code, 0, r.stderr);
+            assert.equal(r.stderr, "");
+            assert.ok(r.stdout.startsWith(usage), r.stdout);
+            assertDocuments(r.stdout, table);
+            const examples = /\nexamples:\n((?: {2}.*\n)+)/.exec(r.stdout)?.[1] ?? "";
+            const lines = examples.split("\n").filter((l) => /^ {2}\S/.test(l));
+            assert.ok(lines.length >= 2 && lines.every((l) => l.trim().startsWith("npm run ")), r.stdout);
+        }
+        assert.match(schema.stdout, /--out FILE +write the schema to FILE \(default: stdout\)/);
+        const bad = await runMain(schemaMain, ["stray"]);
+        assert.deepEqual(
+            [bad.code, bad.stdout, bad.stderr],
+            [2, "", 'schema: takes no arguments, got "stray"\n'],
+        );
+        const missing = await runMain(configDocsMain, ["--root"]);
+        assert.deepEqual(
+            [missing.code, missing.stderr],
+            [2, "config-docs: Option '--root <value>' argument missing\n"],
         );
     });
 
