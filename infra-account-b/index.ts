@@ -19,4 +19,5 @@ export const outputLocation = source.contract.outputLocation;
 export const label = source.contract.label;
 export const tables = source.contract.tables;
 export const panels = source.contract.panels;
+export const variables = source.contract.variables;
 export const teams = source.contract.teams;

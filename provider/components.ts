@@ -32,6 +32,8 @@ export type {
     Source,
     SourceContract,
     Team,
+    ThresholdStep,
+    Variable,
 } from "./workspaceArgs";
 export { AthenaSourceAccess } from "./athenaSourceAccess";
 export { AthenaWorkspace } from "./athenaWorkspace";

@@ -3,7 +3,7 @@
  * schema: every field documented (the docs become the SDKs' docstrings), and each held equal to
  * the key's declaration in shared/config/ by a test.
  */
-import type { Panel } from "./workspaceArgs";
+import type { Panel, Variable } from "./workspaceArgs";
 
 /** The Athena workgroup Grafana queries through. */
 export interface Workgroup {
@@ -95,6 +95,14 @@ export interface AthenaSourceAccessArgs {
      * in tables (docs/panels.md). Empty (the default): the workspace's panels.
      */
     panels?: Panel[];
+    /**
+     * This source's own dashboard variables, [{name, type: query, sql} | {name, type: custom, values} |
+     * {name, type: interval, values?}] (each with label?; query and custom with multi? and includeAll?; at
+     * most 20): on this source's dashboard in every workspace stack that charts it, beside the workspace's
+     * dashboard.variables (this source's win on a name both give); its panels use them as $name. A query
+     * variable's SQL may read only the tables listed in tables (docs/panels.md).
+     */
+    variables?: Variable[];
     /** Tags for every resource the component creates. Default `ManagedBy=pulumi`, `Component=grafana-athena`. */
     tags?: Record<string, string>;
 }

@@ -15,6 +15,42 @@ export interface Panel {
     sql: string;
     /** The query format: timeSeries or table. Default timeSeries for a timeseries panel, table for the others. */
     format?: string;
+    /** The unit of its values: one of Grafana's unit ids (bytes, percent, short, currencyUSD, ...). */
+    unit?: string;
+    /** Decimals shown (0-10). */
+    decimals?: number;
+    /** The lowest value of the axis or gauge. */
+    min?: number;
+    /** The highest value of the axis or gauge. */
+    max?: number;
+    /** Threshold steps in ascending order; the first may leave out value (the colour below every threshold). */
+    thresholds?: ThresholdStep[];
+}
+
+/** A threshold of a panel: from `value` on, `color`. */
+export interface ThresholdStep {
+    /** Where the colour starts; left out on the first step only. */
+    value?: number;
+    /** A colour of Grafana's palette (green, semi-dark-red, ...), text, transparent or #rrggbb. */
+    color: string;
+}
+
+/** A dashboard variable (docs/panels.md). */
+export interface Variable {
+    /** The name panels use as $name. */
+    name: string;
+    /** query (Athena SQL's first column), custom (a list) or interval. */
+    type: string;
+    /** The label on the dashboard. */
+    label?: string;
+    /** A query variable's Athena SQL. */
+    sql?: string;
+    /** A custom variable's values, or an interval variable's intervals (default 1h, 6h, 1d, 7d). */
+    values?: string[];
+    /** Whether several values may be chosen at once (query and custom). */
+    multi?: boolean;
+    /** Whether the list offers All (query and custom). */
+    includeAll?: boolean;
 }
 
 /** The sample dashboards' settings. */
@@ -25,6 +61,8 @@ export interface Dashboard {
     resultReuseMinutes?: number;
     /** Panels that replace the sample panels on every source's dashboard and on the fleet dashboard. */
     panels?: Panel[];
+    /** Variables of every dashboard with panels. */
+    variables?: Variable[];
 }
 
 /** The stack-output contract of a source (what `AthenaSourceAccess` outputs), for a source in the same program. */
@@ -53,6 +91,8 @@ export interface SourceContract {
     tables?: pulumi.Input<string[]>;
     /** The source's own panels. */
     panels?: pulumi.Input<Panel[]>;
+    /** The source's own dashboard variables. */
+    variables?: pulumi.Input<Variable[]>;
     /** The Grafana teams that may use this source. */
     teams?: pulumi.Input<string[]>;
 }
@@ -115,10 +155,12 @@ export interface AthenaWorkspaceArgs {
     /** A Grafana API token for grafanaUrl, a secret (in a stack: pulumi config set --secret grafanaAuth). */
     grafanaAuth?: pulumi.Input<string>;
     /**
-     * The dashboards: {folder (default "Athena"), resultReuseMinutes (default 60, 1-10080), panels ([{type:
-     * barchart|gauge|stat|timeseries|table, title, sql, format?: table|timeSeries}], replacing the sample
-     * panels on the fleet dashboard and on the dashboard of every source that has no panels of its own; each
-     * may read only tables every source grants)}.
+     * The dashboards: {folder (default "Athena"), resultReuseMinutes (default 60, 1-10080), panels
+     * ([{type: barchart|gauge|stat|timeseries|table, title, sql, format?: table|timeSeries, unit?,
+     * decimals?, min?, max?, thresholds?: [{value, color}]}], replacing the sample panels on the fleet
+     * dashboard and on the dashboard of every source that has no panels of its own; each may read only
+     * tables every source grants), variables ([{name, type: query, sql} | {name, type: custom, values} |
+     * {name, type: interval, values?}], on every dashboard with panels, used as $name)}.
      */
     dashboard?: Dashboard;
     /**

@@ -9,7 +9,8 @@ import type { PublicSourceOutputs } from "./contract";
 import { CONTRACT_VERSION } from "./contract";
 import type { SourceSettings } from "./config/source";
 import type { PanelSpec } from "./grafana/panelSpec";
-import { panelGrantProblems, sourceDashboardPanels } from "./grafana/panels";
+import { panelGrantProblems, sourceDashboardPanels, variableGrantProblems } from "./grafana/panels";
+import { VariableSettings, sourceDashboardVariables, variableNames } from "./config/variables";
 import { undefinedTeamProblems } from "./grafana/permissions";
 import { accountOfArn, defaultSourceLabel } from "./naming";
 import { partitionOf } from "./partition";
@@ -52,19 +53,22 @@ export function impliedSourceOutputs(
         label: settings.label ?? defaultSourceLabel(accountId, settings.workgroup.name),
         tables: [...settings.tables],
         panels: settings.panels.map((p) => ({ ...p })),
+        variables: settings.variables.map((v) => ({ ...v })),
         teams: [...settings.teams],
     };
 }
 
 /**
- * Every panel that will query this source, its own dashboard's and the fleet dashboard's row of
- * it (`dashboard.panels`), reads only the tables the source grants: anything else would fail in
- * Grafana with Glue's access denied. One line per panel and table, naming the source stack and the
- * setting. A source without a `tables` output (an older release) is not checked.
+ * Every panel and query variable that will query this source, its own dashboard's and the fleet
+ * dashboard's row of it (`dashboard.panels`, `dashboard.variables`), reads only the tables the
+ * source grants: anything else would fail in Grafana with Glue's access denied. Each is read with
+ * the variables of the dashboard it is on. One line per query and table, naming the source stack
+ * and the setting. A source without a `tables` output (an older release) is not checked.
  */
 export function panelReadProblems(
     source: ChartedSourceView,
     fleetPanels: readonly PanelSpec[] | undefined,
+    fleetVariables?: readonly VariableSettings[],
 ): string[] {
     const { outputs } = source;
     if (outputs.tables === undefined) return [];
@@ -74,12 +78,23 @@ export function panelReadProblems(
         sourceStack: outputs.panels,
         dashboard: fleetPanels,
     });
+    const ownVariables = sourceDashboardVariables(outputs.variables, fleetVariables);
+    const ownNames = variableNames(ownVariables);
+    const fleetNames = variableNames(fleetVariables);
     const lines = new Set<string>();
-    for (const [panels, setting] of [
-        [own.panels, own.origin === "source stack panels" ? 'its output "panels"' : own.origin],
-        [fleetPanels, "dashboard.panels"],
+    for (const [panels, setting, names] of [
+        [own.panels, own.origin === "source stack panels" ? 'its output "panels"' : own.origin, ownNames],
+        [fleetPanels, "dashboard.panels", fleetNames],
     ] as const) {
-        for (const problem of panelGrantProblems(panels ?? [], grant, setting))
+        for (const problem of panelGrantProblems(panels ?? [], grant, setting, names))
+            lines.add(`source stack "${source.key}": ${problem}`);
+    }
+    for (const [variables, setting, names] of [
+        [outputs.variables ?? [], 'its output "variables"', ownNames],
+        [fleetVariables ?? [], "dashboard.variables", fleetNames],
+        [fleetVariables ?? [], "dashboard.variables", ownNames],
+    ] as const) {
+        for (const problem of variableGrantProblems(variables, grant, setting, names))
             lines.add(`source stack "${source.key}": ${problem}`);
     }
     return [...lines];

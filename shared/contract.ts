@@ -11,6 +11,7 @@ import { z } from "zod";
 import { MAX_DEPTH, MAX_SOURCE_PANEL_SQL_CHARS, MAX_TEAMS, valueDepth } from "./config/bounds";
 import { MAX_PANELS } from "./config/panels";
 import { sourcePanelList } from "./config/panels";
+import { MAX_VARIABLES, variableList } from "./config/variables";
 import * as rules from "./config/rules";
 import { tableGrant } from "./config/source";
 import { administratorRoleArnProblem } from "./iam/administratorRoles";
@@ -126,6 +127,11 @@ export const sourceContract = z
          */
         panels: sourcePanelList.optional(),
         /**
+         * The source's own dashboard variables (`variables` of its stack file), at most 20; `[]` when it
+         * has none. Optional: a source of an older release does not export it.
+         */
+        variables: variableList.optional(),
+        /**
          * The workspace's teams that may query this source and view its dashboards (where the workspace
          * defines teams; none: admins only). Added within version 1: a source stack deployed by an
          * older release has no such output, which reads as none.
@@ -138,14 +144,16 @@ export const sourceContract = z
     // A source's panels are checked against its tables: panels without tables would switch the
     // check off (a source of an older release exports neither).
     .superRefine((o, ctx) => {
-        if (o.panels !== undefined && o.tables === undefined) {
+        if ((o.panels !== undefined || o.variables !== undefined) && o.tables === undefined) {
             ctx.addIssue({
                 code: "custom",
                 path: ["tables"],
-                message: "is missing, but panels are exported: a source stack of this program exports both",
+                message: `is missing, but ${o.panels !== undefined ? "panels are" : "variables are"} exported: a source stack of this program exports both`,
             });
         }
-        const sql = (o.panels ?? []).reduce((n, p) => n + p.sql.length, 0);
+        const sql =
+            (o.panels ?? []).reduce((n, p) => n + p.sql.length, 0) +
+            (o.variables ?? []).reduce((n, v) => n + (v.type === "query" ? v.sql.length : 0), 0);
         if (sql > MAX_SOURCE_PANEL_SQL_CHARS) {
             ctx.addIssue({
                 code: "custom",
@@ -184,6 +192,7 @@ export const sourceContract = z
 const LIST_BOUNDS: Partial<Record<ContractOutputName, number>> = {
     tables: MAX_GRANTED_TABLES,
     panels: MAX_PANELS,
+    variables: MAX_VARIABLES,
     teams: MAX_TEAMS,
 };
 

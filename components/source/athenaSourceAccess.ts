@@ -102,6 +102,7 @@ export class AthenaSourceAccess extends pulumi.ComponentResource {
             // Pulumi CLI warn on every run ("Undefined value (panels) will not show as a stack
             // output", @pulumi/pulumi runtime/stack.js `massage`, checked with 3.276.0).
             panels: pulumi.output(args.panels.map((p) => ({ ...p }))),
+            variables: pulumi.output((args.variables ?? []).map((v) => ({ ...v }))),
             teams: pulumi.output([...args.teams]),
         };
         this.registerOutputs({ ...this.contract });

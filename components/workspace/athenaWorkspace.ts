@@ -11,6 +11,7 @@ import { PublicSourceOutputs } from "../../shared/contract";
 import { fleetDashboard } from "../../shared/grafana/fleetDashboard";
 import { homeDashboard } from "../../shared/grafana/homeDashboard";
 import { sourceDashboard } from "../../shared/grafana/sourceDashboard";
+import { sourceDashboardVariables } from "../../shared/config/variables";
 import {
     ATHENA_PLUGIN_ID,
     ATHENA_PLUGIN_MAJOR,
@@ -389,6 +390,10 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
                                 {
                                     resultReuseMinutes: args.dashboard.resultReuseMinutes,
                                     panels: panelsOf(source, o, args.dashboard.panels).panels,
+                                    variables: sourceDashboardVariables(
+                                        o.variables,
+                                        args.dashboard.variables,
+                                    ),
                                     scope,
                                 },
                             ).json,
@@ -410,6 +415,7 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
                             dataSourceNames: list,
                             resultReuseMinutes: args.dashboard.resultReuseMinutes,
                             panels: args.dashboard.panels,
+                            variables: args.dashboard.variables,
                             scope,
                         }).json,
                     ),

@@ -175,6 +175,7 @@ export function restrictDashboards(
                             dataSourceNames: m.names,
                             resultReuseMinutes: args.dashboard.resultReuseMinutes,
                             panels: args.dashboard.panels,
+                            variables: args.dashboard.variables,
                             scope: scope,
                             team,
                         }).json,

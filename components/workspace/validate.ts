@@ -11,6 +11,7 @@ import { PublicSourceOutputs, checkPublicSourceOutputs, externalIdState } from "
 import { PanelSpec } from "../../shared/grafana/panelSpec";
 import { sourceDashboardPanels } from "../../shared/grafana/panels";
 import type { TeamSpec } from "../../shared/grafana/permissions";
+import type { VariableSettings } from "../../shared/config/variables";
 import { grafanaVersionProblem } from "../../shared/grafana/version";
 import { Refusal } from "../../shared/refusal";
 import { ResourceRefusal, refusing } from "../../shared/resourceRefusal";
@@ -70,7 +71,7 @@ export function checkSources(
     parent: pulumi.ComponentResource,
     sources: readonly WorkspaceSource[],
     partition: pulumi.Output<string>,
-    dashboard: { folder: string; panels?: readonly PanelSpec[] },
+    dashboard: { folder: string; panels?: readonly PanelSpec[]; variables?: readonly VariableSettings[] },
     teams: readonly TeamSpec[] | undefined,
 ): { checked: CheckedSource[]; all: pulumi.Output<PublicSourceOutputs[]> } {
     const fleetPanels = dashboard.panels;
@@ -100,7 +101,11 @@ export function checkSources(
                                     `aws:allowedAccountIds ${allowed.join(", ")}: the stack does not deploy where its file says`,
                             );
                         }
-                        const problems = panelReadProblems({ ...source, outputs }, fleetPanels);
+                        const problems = panelReadProblems(
+                            { ...source, outputs },
+                            fleetPanels,
+                            dashboard.variables,
+                        );
                         if (problems.length > 0) throw new Refusal(problems.join("\n"));
                         return outputs;
                     }),

@@ -3,7 +3,8 @@
  * projects, under two objects, with the same rules; each side also names its AWS account access.
  */
 import { z } from "zod";
-import { panelGrantProblems } from "../grafana/panels";
+import { panelGrantProblems, variableGrantProblems } from "../grafana/panels";
+import { variableNames } from "./variables";
 import { accountOfArn } from "../naming";
 import { partitionOf } from "../partition";
 import { KeyDeclarations, declareKeys, kindsOf, secretKeysOf, shapeOf } from "./declare";
@@ -130,11 +131,21 @@ export const rootSettings = z
         // Both halves are known here: workspace.dashboard.panels run on the source (its fleet row,
         // and its dashboard when source.panels is empty), so they may read only what it grants.
         const grant = { catalog: s.source.catalog, database: s.source.database, tables: s.source.tables };
+        const variables = s.workspace.dashboard.variables ?? [];
+        const names = variableNames(variables, s.source.variables);
         (s.workspace.dashboard.panels ?? []).forEach((panel, i) => {
-            for (const problem of panelGrantProblems([panel], grant))
+            for (const problem of panelGrantProblems([panel], grant, undefined, names))
                 ctx.addIssue({
                     code: "custom",
                     path: ["workspace", "dashboard", "panels", i, "sql"],
+                    message: problem,
+                });
+        });
+        variables.forEach((variable, i) => {
+            for (const problem of variableGrantProblems([variable], grant, undefined, names))
+                ctx.addIssue({
+                    code: "custom",
+                    path: ["workspace", "dashboard", "variables", i, "sql"],
                     message: problem,
                 });
         });

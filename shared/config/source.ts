@@ -6,7 +6,9 @@ import { z } from "zod";
 import { accountOfArn } from "../naming";
 import { partitionOf, partitionOfArn } from "../partition";
 import { S3Location, overlaps, s3Url } from "../s3";
-import { panelGrantProblems } from "../grafana/panels";
+import { panelGrantProblems, variableGrantProblems } from "../grafana/panels";
+import { NO_VARIABLES } from "../grafana/sqlMacros";
+import { variableList, variableNames } from "./variables";
 import { sourcePanelList } from "./panels";
 import { declareKeys, kindsOf, shapeOf } from "./declare";
 import * as r from "./rules";
@@ -198,6 +200,17 @@ export const SOURCE_KEYS = declareKeys({
             "the workspace's panels.",
         rule: sourcePanelList,
     },
+    variables: {
+        type: "array",
+        items: "object",
+        default: [],
+        description:
+            "This source's own dashboard variables, [{name, type: query, sql} | {name, type: custom, values} | {name, type: interval, " +
+            "values?}] (each with label?; query and custom with multi? and includeAll?; at most 20): on this source's dashboard in " +
+            "every workspace stack that charts it, beside the workspace's dashboard.variables (this source's win on a name both " +
+            "give); its panels use them as $name. A query variable's SQL may read only the tables listed in tables (docs/panels.md).",
+        rule: variableList,
+    },
     teams: {
         type: "array",
         items: "string",
@@ -225,6 +238,7 @@ export function crossChecks(
         results?: unknown;
         dataLocations?: unknown;
         panels?: unknown;
+        variables?: unknown;
         tables?: unknown;
         database?: unknown;
         catalog?: unknown;
@@ -251,11 +265,12 @@ export function crossChecks(
  * both are known, naming the panel; the workspace checks again what it receives.
  */
 function panelChecks(
-    s: { panels?: unknown; tables?: unknown; database?: unknown; catalog?: unknown },
+    s: { panels?: unknown; variables?: unknown; tables?: unknown; database?: unknown; catalog?: unknown },
     ctx: z.RefinementCtx,
 ) {
     const tables = tableGrant.safeParse(s.tables);
     const panels = sourcePanelList.safeParse(s.panels);
+    const variables = variableList.safeParse(s.variables ?? []);
     if (
         !tables.success ||
         !panels.success ||
@@ -268,9 +283,16 @@ function panelChecks(
         database: s.database,
         tables: tables.data,
     };
+    // Its panels are on its dashboard with its own variables (and the workspace's, which are values too).
+    const names = variables.success ? variableNames(variables.data) : NO_VARIABLES;
     panels.data.forEach((panel, i) => {
-        for (const problem of panelGrantProblems([panel], grant))
+        for (const problem of panelGrantProblems([panel], grant, undefined, names))
             ctx.addIssue({ code: "custom", path: ["panels", i, "sql"], message: problem });
+    });
+    if (!variables.success) return;
+    variables.data.forEach((variable, i) => {
+        for (const problem of variableGrantProblems([variable], grant, undefined, names))
+            ctx.addIssue({ code: "custom", path: ["variables", i, "sql"], message: problem });
     });
 }
 

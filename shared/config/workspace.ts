@@ -12,6 +12,7 @@ import { MAX_TEAMS } from "./bounds";
 import { contactPointList, contactPointProblems, contactPointSecrets } from "./contactPoints";
 import { CreateWorkspaceSettings, createWorkspaceSettings } from "../grafana/workspaceResource";
 import { panelList, panelSettings } from "./panels";
+import { variableList } from "./variables";
 import { declareKeys, kindsOf, shapeOf } from "./declare";
 import * as r from "./rules";
 import { DEFAULT_ROLE_NAME } from "./source";
@@ -36,8 +37,9 @@ export const dashboardSettings = z
                 )
                 .default(DEFAULT_RESULT_REUSE_MINUTES),
             panels: panelList.optional(),
+            variables: variableList.optional(),
         },
-        { error: r.objectOf("{folder?, resultReuseMinutes?, panels?}") },
+        { error: r.objectOf("{folder?, resultReuseMinutes?, panels?, variables?}") },
     )
     .strict();
 
@@ -188,8 +190,10 @@ export const WORKSPACE_COMMON_KEYS = declareKeys({
         default: {},
         description:
             'The dashboards: {folder (default "Athena"), resultReuseMinutes (default 60, 1-10080), panels ([{type: ' +
-            "barchart|gauge|stat|timeseries|table, title, sql, format?: table|timeSeries}], replacing the sample panels on the fleet " +
-            "dashboard and on the dashboard of every source that has no panels of its own; each may read only tables every source grants)}.",
+            "barchart|gauge|stat|timeseries|table, title, sql, format?: table|timeSeries, unit?, decimals?, min?, max?, thresholds?: " +
+            "[{value, color}]}], replacing the sample panels on the fleet dashboard and on the dashboard of every source that has no " +
+            "panels of its own; each may read only tables every source grants), variables ([{name, type: query, sql} | {name, type: " +
+            "custom, values} | {name, type: interval, values?}], on every dashboard with panels, used as $name)}.",
         rule: dashboardSettings,
     },
     verifyDataSources: {

@@ -15,6 +15,7 @@ import {
 } from "./dashboardTitles";
 import { ATHENA_PLUGIN_ID } from "./dataSource";
 import { addPanels, checkResultReuse, DATA_SOURCE_DEFAULTS } from "./panelBuilder";
+import { VariableSpec, addVariables } from "./variables";
 import { checkPanels, nonEmpty, PanelSpec } from "./panelSpec";
 import { fleetDashboardUid, homeDashboardUid, teamFleetDashboardUid } from "./uids";
 
@@ -81,6 +82,8 @@ export interface FleetOptions {
      * stack's own fleet dashboard, every source.
      */
     team?: string;
+    /** `dashboard.variables`, after the data source variable: a query variable runs on the first source chosen. */
+    variables?: readonly VariableSpec[];
 }
 
 /**
@@ -137,6 +140,11 @@ export function fleetDashboard(options: FleetOptions): BuiltDashboard {
                 .collapsed(false),
         );
     const ref: dashboard.DataSourceRef = { type: ATHENA_PLUGIN_ID, uid: `\${${FLEET_VARIABLE}}` };
+    addVariables((v) => builder.withVariable(v), options.variables, {
+        ref,
+        ...DATA_SOURCE_DEFAULTS,
+        resultReuseMinutes: reuse,
+    });
     addPanels((p) => builder.withPanel(p), panels, DATA_SOURCE_DEFAULTS, reuse, ref, 2, 1);
     return finish(builder, uid, title);
 }

@@ -14,6 +14,7 @@ import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
 import { Refusal } from "../refusal";
 import { flowLayout, panelWidth } from "./layout";
 import { PanelSpec, queryFormat } from "./panelSpec";
+import { FieldDefaultsBuilder, applyFieldDisplay } from "./fieldConfig";
 
 /** Athena's limit for query result reuse (`ResultReuseByAgeConfiguration.MaxAgeInMinutes`). */
 export const RESULT_REUSE_MIN_MINUTES = 1;
@@ -79,13 +80,14 @@ function athenaTarget(
         );
 }
 
-function panelBuilder(spec: PanelSpec): PanelBuilder & {
-    id(id: number): unknown;
-    title(title: string): unknown;
-    datasource(ref: dashboard.DataSourceRef): unknown;
-    gridPos(pos: dashboard.GridPos): unknown;
-    withTarget(target: cog.Builder<cog.Dataquery>): unknown;
-} {
+function panelBuilder(spec: PanelSpec): PanelBuilder &
+    FieldDefaultsBuilder & {
+        id(id: number): unknown;
+        title(title: string): unknown;
+        datasource(ref: dashboard.DataSourceRef): unknown;
+        gridPos(pos: dashboard.GridPos): unknown;
+        withTarget(target: cog.Builder<cog.Dataquery>): unknown;
+    } {
     switch (spec.type) {
         case "barchart":
             // Setting the orientation materialises the SDK's complete default options.
@@ -139,6 +141,7 @@ export function addPanels(
         panel.datasource({ ...ref });
         panel.gridPos({ ...cells[i], y: cells[i].y + top });
         panel.withTarget(athenaTarget(connection, spec, reuse, { ...ref }));
+        applyFieldDisplay(panel, spec);
         add(panel);
     });
 }

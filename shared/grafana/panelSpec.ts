@@ -3,6 +3,7 @@
  * `panels`): its type, title, SQL and query format, and the checks a list of them passes. Pure.
  */
 import { Refusal } from "../refusal";
+import type { FieldDisplay } from "./fieldConfig";
 
 export type PanelType = "barchart" | "gauge" | "stat" | "timeseries" | "table";
 export const PANEL_TYPES: readonly PanelType[] = ["barchart", "gauge", "stat", "timeseries", "table"];
@@ -11,7 +12,8 @@ export const PANEL_TYPES: readonly PanelType[] = ["barchart", "gauge", "stat", "
 export type QueryFormat = "table" | "timeSeries";
 export const QUERY_FORMATS: readonly QueryFormat[] = ["table", "timeSeries"];
 
-export interface PanelSpec {
+/** A panel: its query, and how it shows its values (unit, decimals, thresholds, min, max: fieldConfig.ts). */
+export interface PanelSpec extends FieldDisplay {
     type: PanelType;
     title: string;
     /**

@@ -5,6 +5,7 @@
  */
 import { Refusal } from "../refusal";
 import type { PanelSpec } from "./panelSpec";
+import { NO_VARIABLES } from "./sqlMacros";
 import { TableGrant, ungrantedReads } from "./sqlTables";
 
 /** Where a source dashboard's panels come from, most specific first. */
@@ -43,12 +44,51 @@ export function sourceDashboardPanels(given: {
  * `panel "Orders" reads table secret, which the source does not grant (its tables: orders)`;
  * `of` names the setting the panel comes from (`panel "Orders" of dashboard.panels reads ...`).
  * SQL that cannot be read reliably (an unterminated string, unbalanced parentheses) is a line too.
+ * `variables`: the names of the dashboard's own variables, values where they stand.
  */
-export function panelGrantProblems(panels: readonly PanelSpec[], grant: TableGrant, of?: string): string[] {
-    return panels.flatMap((panel) => {
-        const name = `panel ${JSON.stringify(panel.title)}${of === undefined ? "" : ` of ${of}`}`;
+export function panelGrantProblems(
+    panels: readonly Pick<PanelSpec, "title" | "sql">[],
+    grant: TableGrant,
+    of?: string,
+    variables: ReadonlySet<string> = NO_VARIABLES,
+): string[] {
+    return queryGrantProblems(
+        panels.map((p) => ({ name: `panel ${JSON.stringify(p.title)}`, sql: p.sql })),
+        grant,
+        of,
+        variables,
+    );
+}
+
+/** `panelGrantProblems` for the query variables of a dashboard: `variable "$region" reads ...`. */
+export function variableGrantProblems(
+    variables: readonly { name: string; type: string; sql?: string }[],
+    grant: TableGrant,
+    of?: string,
+    declared: ReadonlySet<string> = NO_VARIABLES,
+): string[] {
+    return queryGrantProblems(
+        variables.flatMap((v) =>
+            v.type === "query" && v.sql !== undefined
+                ? [{ name: `variable ${JSON.stringify(`$${v.name}`)}`, sql: v.sql }]
+                : [],
+        ),
+        grant,
+        of,
+        declared,
+    );
+}
+
+function queryGrantProblems(
+    queries: readonly { name: string; sql: string }[],
+    grant: TableGrant,
+    of: string | undefined,
+    variables: ReadonlySet<string>,
+): string[] {
+    return queries.flatMap((query) => {
+        const name = `${query.name}${of === undefined ? "" : ` of ${of}`}`;
         try {
-            return ungrantedReads(panel.sql, grant).map((p) => `${name} ${p}`);
+            return ungrantedReads(query.sql, grant, variables).map((p) => `${name} ${p}`);
         } catch (e) {
             if (e instanceof Refusal)
                 return [`${name}: its SQL ${e.message}, so the tables it reads cannot be checked`];

@@ -10,6 +10,7 @@ import { athenaDashboard, BuiltDashboard, dashboardLink, finish } from "./dashbo
 import { HOME_DASHBOARD_TITLE, SOURCE_DASHBOARD_TAGS } from "./dashboardTitles";
 import { ATHENA_PLUGIN_ID } from "./dataSource";
 import { addPanels, checkResultReuse } from "./panelBuilder";
+import { VariableSpec, addVariables } from "./variables";
 import { checkPanels, nonEmpty, PanelSpec } from "./panelSpec";
 import { homeDashboardUid, sourceDashboardUid } from "./uids";
 
@@ -31,6 +32,8 @@ export interface DashboardOptions {
     panels?: readonly PanelSpec[];
     /** Which stack's home dashboard the source dashboard links back to (see `homeDashboardUid`). */
     scope?: string;
+    /** The dashboard's own variables (`sourceDashboardVariables`), which its panels may use. */
+    variables?: readonly VariableSpec[];
 }
 
 /** An Athena (Trino) SQL string literal: single quotes doubled. */
@@ -130,6 +133,13 @@ export function sourceDashboard(source: DashboardSource, options: DashboardOptio
         dashboardLink(HOME_DASHBOARD_TITLE, homeDashboardUid(options.scope), "All Athena source dashboards"),
     );
 
+    addVariables((v) => builder.withVariable(v), options.variables, {
+        ref,
+        region: source.region,
+        catalog: source.catalog,
+        database: source.database,
+        resultReuseMinutes: reuse,
+    });
     addPanels((p) => builder.withPanel(p), panels, source, reuse, ref, 1);
     return finish(builder, uid, title);
 }

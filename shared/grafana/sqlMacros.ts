@@ -5,13 +5,17 @@
  * 1. Grafana's frontend replaces template variables (`$name`, `${name}`, `${name:format}`,
  *    `[[name]]`) anywhere in the text, strings and comments included, pasting each value
  *    verbatim (grafana/athena-datasource src/datasource.ts, `applySQLTemplateVariables`), and
- *    leaves a name no variable has as written. The only variables on this program's dashboards
- *    are the fleet dashboard's data source variable and Grafana's built-ins (`__dashboard`,
- *    `__user`, `__org`, ...): a data source name, a dashboard title or a user's login is text that
- *    another team or a user chooses, so of these only the time variables, whose values are
- *    numbers and durations, may be used (`templateVariableProblem`). Any other `$name` stays
- *    text: Trino reads it in a string or a quoted name (`"orders$partitions"`), and fails on it
- *    elsewhere.
+ *    leaves a name no variable has as written. A data source name, a dashboard title or a user's
+ *    login is text that another team or a user chooses, so of Grafana's built-ins only the time
+ *    variables, whose values are numbers and durations, may be used, and the fleet dashboard's
+ *    data source variable not at all (`templateVariableProblem`). The dashboard's own variables
+ *    (`dashboard.variables`, docs/panels.md) are values: the reader takes each for one token, a
+ *    value where a value stands and refused where a table does (a name it completes, `orders_$env`
+ *    or `"orders$env"`, included). Their values are the viewer's to choose (a link's `?var-x=`),
+ *    pasted verbatim; that gives a viewer nothing the data source's query permission does not
+ *    already give (Grafana's /api/ds/query runs any SQL for whoever may query it): the role's
+ *    tables are the boundary. Any other `$name` stays text: Trino reads it in a string or a
+ *    quoted name (`"orders$partitions"`), and fails on it elsewhere.
  * 2. The plugin's backend expands its macros (athena-datasource v3.3.3 pkg/athena/macros.go,
  *    through grafana-aws-sdk v1.5.1 pkg/awsds/asyncDatasource.go, which calls
  *    grafana-plugin-sdk-go v0.296.3 data/sqlutil/macros.go `Interpolate`): macro names longest
@@ -170,7 +174,7 @@ function occurrences(sql: string, name: string): number[] {
  * message starts with "has" or "uses") where the plugin would fail the query or where what it
  * makes of the text is not certain (a macro inside a macro's arguments).
  */
-export function expandMacros(sql: string): string {
+export function expandMacros(sql: string, declared: ReadonlySet<string> = NO_VARIABLES): string {
     let out = sql;
     for (const name of MACRO_NAMES) {
         const matches: { full: string; args: string[] }[] = [];
@@ -180,7 +184,9 @@ export function expandMacros(sql: string): string {
             if (parsed === undefined) throw new Refusal(`has the macro $__${name}( without its closing )`);
             // Refused at once: the arguments of one macro then never overlap another's, and reading
             // them all costs one pass over the text.
-            if (parsed.args.some((a) => a.includes("$"))) {
+            // The dashboard's own variables are replaced in the browser before the plugin expands
+            // its macros (`$__timeGroup(t, $interval)`): only a macro or another variable is refused.
+            if (parsed.args.some((a) => withoutVariables(a, declared).includes("$"))) {
                 throw new Refusal(
                     `uses a macro or variable inside the arguments of $__${name}(...), which the plugin expands in no fixed order`,
                 );
@@ -197,8 +203,12 @@ export function expandMacros(sql: string): string {
     return out;
 }
 
-/** One variable as Grafana's syntax reads it: its name, field (`${name.field}`) and format. */
+/** No variables declared: the dashboards of this program before `dashboard.variables`. */
+export const NO_VARIABLES: ReadonlySet<string> = new Set();
+
+/** One variable as Grafana's syntax reads it: where it starts, its name, field (`${name.field}`) and format. */
 interface Variable {
+    at: number;
     text: string;
     name: string;
     field?: string;
@@ -224,18 +234,18 @@ function* variables(sql: string): Generator<Variable> {
             const body =
                 end < 0 ? undefined : /^(\w+)(?:\.([^:^]+))?(?::(.+))?$/s.exec(sql.slice(i + 2, end));
             if (body) {
-                yield { text: sql.slice(i, end + 1), name: body[1], field: body[2], format: body[3] };
+                yield { at: i, text: sql.slice(i, end + 1), name: body[1], field: body[2], format: body[3] };
                 i = end;
             }
         } else if (sql[i] === "$") {
             WORD_RUN.lastIndex = i + 1;
             const name = WORD_RUN.exec(sql)?.[0];
-            if (name) yield { text: `$${name}`, name };
+            if (name) yield { at: i, text: `$${name}`, name };
         } else if (sql[i] === "[" && sql[i + 1] === "[") {
             OLD_SYNTAX.lastIndex = i;
             const m = OLD_SYNTAX.exec(sql);
             if (m) {
-                yield { text: m[0], name: m[1], format: m[2] };
+                yield { at: i, text: m[0], name: m[1], format: m[2] };
                 i += m[0].length - 1;
             }
         }
@@ -268,4 +278,29 @@ export function templateVariableProblem(sql: string): string | undefined {
         );
     }
     return undefined;
+}
+
+/** `text` without the references to the dashboard's own variables (`declared`) it holds. */
+function withoutVariables(text: string, declared: ReadonlySet<string>): string {
+    if (declared.size === 0) return text;
+    let out = "";
+    let from = 0;
+    for (const v of variables(text)) {
+        if (!declared.has(v.name)) continue;
+        out += text.slice(from, v.at);
+        from = v.at + v.text.length;
+    }
+    return out + text.slice(from);
+}
+
+/**
+ * Whether Grafana replaces something in `text`: a variable of the dashboard (`declared`, or the
+ * fleet dashboard's data source variable) or a built-in one (`$__from`, ...), in any of its
+ * syntaxes. A quoted name holding one (`"orders_$env"`) is a name the viewer's value completes.
+ */
+export function mentionsVariable(text: string, declared: ReadonlySet<string>): boolean {
+    for (const v of variables(text)) {
+        if (declared.has(v.name) || v.name.startsWith("__") || v.name === FLEET_VARIABLE) return true;
+    }
+    return false;
 }

@@ -15,7 +15,7 @@
  * query could hide a table.
  */
 import { Refusal } from "../refusal";
-import { expandMacros, templateVariableProblem } from "./sqlMacros";
+import { NO_VARIABLES, expandMacros, templateVariableProblem } from "./sqlMacros";
 import { Token, tokenize } from "./sqlTokens";
 
 /** One table reference of a query, as written. */
@@ -90,11 +90,12 @@ const isName = (t: Token | undefined) =>
  * The tables `sql` reads, in the order written, each once. WITH names are not tables where
  * they are visible; `information_schema` reads are listed like any other (the caller decides).
  * Throws a Refusal (its message starts with "has") for text that cannot be read reliably.
+ * `variables` are the names of the dashboard's own variables: values, never a table's name.
  */
-export function tablesReadBy(sql: string): TableRead[] {
+export function tablesReadBy(sql: string, variables: ReadonlySet<string> = NO_VARIABLES): TableRead[] {
     const variable = templateVariableProblem(sql);
     if (variable !== undefined) throw new Refusal(variable);
-    const tokens = statementTokens(tokenize(expandMacros(sql)));
+    const tokens = statementTokens(tokenize(expandMacros(sql, variables), variables));
     const frames: Frame[] = [{ query: false, from: false, expect: false, id: 0 }];
     /** Where each frame ends (token index); the outermost never does. */
     const ends: number[] = [];
@@ -324,12 +325,14 @@ function readName(tokens: Token[], start: number, found: { read: TableRead; at: 
  */
 const readsCache = new Map<string, readonly TableRead[]>();
 const READS_CACHE_SIZE = 1000;
-function cachedReads(sql: string): readonly TableRead[] {
-    let reads = readsCache.get(sql);
+function cachedReads(sql: string, variables: ReadonlySet<string>): readonly TableRead[] {
+    // A variable's name is a word (`\w+`): the NUL never occurs in it.
+    const key = `${[...variables].sort().join(",")}\u0000${sql}`;
+    let reads = readsCache.get(key);
     if (reads === undefined) {
-        reads = tablesReadBy(sql);
+        reads = tablesReadBy(sql, variables);
         if (readsCache.size >= READS_CACHE_SIZE) readsCache.clear();
-        readsCache.set(sql, reads);
+        readsCache.set(key, reads);
     }
     return reads;
 }
@@ -363,11 +366,15 @@ const LISTED_TABLES = 10;
  * Unqualified names are of the grant's database (the query runs with the source's catalog and
  * database); `information_schema` reads are allowed (they show only what the role may read);
  * a metadata table such as `"orders$partitions"` is its table's; a name a template variable or
- * macro stands for is not checked. Throws a Refusal for SQL that cannot be read reliably.
+ * macro stands for, or completes, is refused (`variables`: the dashboard's own). Throws a Refusal for SQL that cannot be read reliably.
  */
-export function ungrantedReads(sql: string, grant: TableGrant): string[] {
+export function ungrantedReads(
+    sql: string,
+    grant: TableGrant,
+    variables: ReadonlySet<string> = NO_VARIABLES,
+): string[] {
     const problems: string[] = [];
-    for (const found of cachedReads(sql)) {
+    for (const found of cachedReads(sql, variables)) {
         if (found.templated) {
             problems.push(
                 `reads ${cut(found.written)}, a table named by a template variable: a panel names the tables it reads`,

@@ -18,7 +18,14 @@ describe("the contract check", () => {
         ...outputs("222233334444"),
         externalId: "x".repeat(48),
         tables: ["orders"],
-        panels: [{ type: "stat" as const, title: "Orders", sql: "SELECT count(*) FROM orders" }],
+        panels: [
+            {
+                type: "stat" as const,
+                title: "Orders",
+                sql: "SELECT count(*) FROM orders WHERE region = '$region'",
+            },
+        ],
+        variables: [{ name: "region", type: "query" as const, sql: "SELECT DISTINCT region FROM orders" }],
     };
 
     it("accepts a complete contract and types it", () => {

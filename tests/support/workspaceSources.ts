@@ -43,6 +43,8 @@ export interface SourceSpec {
     tables?: readonly string[];
     /** `teams` config: the workspace teams that may use the source. */
     teams?: string[];
+    /** `variables` config: the source's own dashboard variables. */
+    variables?: readonly Record<string, unknown>[];
 }
 
 export interface PlannedSource {
@@ -62,6 +64,7 @@ export async function planSource(spec: SourceSpec): Promise<PlannedSource> {
     if (spec.panels) set[srcKey("panels")] = spec.panels;
     if (spec.tables) set[srcKey("tables")] = spec.tables;
     if (spec.teams) set[srcKey("teams")] = spec.teams;
+    if (spec.variables) set[srcKey("variables")] = spec.variables;
     const unset = [
         ...(spec.label === undefined ? [srcKey("label")] : []),
         ...(spec.panels === undefined ? [srcKey("panels")] : []),

@@ -271,6 +271,7 @@ describe("source project (infra-account-b) under mocks", () => {
                 // What the workspace checks panels against, and the example's own panels.
                 tables: SOURCE_EXAMPLE.tables,
                 panels: SOURCE_EXAMPLE.panels,
+                variables: [],
                 teams: [],
             });
             assert.equal(typeof externalId, "string");

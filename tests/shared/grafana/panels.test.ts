@@ -553,7 +553,10 @@ describe("the contract's tables and panels outputs", () => {
     it("refuses malformed panels, naming the stack and the output, with the panels config's rules", () => {
         const panel = { type: "stat", title: "T", sql: "SELECT 1" };
         for (const [panels, problem] of [
-            [{ type: "stat" }, 'output "panels" must be a list of {type, title, sql, format?}'],
+            [
+                { type: "stat" },
+                'output "panels" must be a list of {type, title, sql, format?, unit?, decimals?, min?, max?, thresholds?}',
+            ],
             [
                 [{ ...panel, type: "piechart" }],
                 'output "panels[0].type" must be one of barchart, gauge, stat, timeseries, table, got "piechart"',
