@@ -67,16 +67,65 @@ const parseTime = (target: string, format: string) =>
 const timeGroupVar = (args: string[]) => (args.length === 3 ? parseTime(args[0], args[2]) : args[0]);
 
 /**
- * A `$__rawTimeFrom`/`$__rawTimeTo` format is turned into a date layout whose letters print as
- * digits and names (github.com/viant/toolbox `DateFormatToLayout`); the check takes a format of
- * letters, digits and `:./_ -` only, optionally quoted, and reads each letter as a digit.
+ * A `$__rawTimeFrom`/`$__rawTimeTo` format becomes a Go date layout (github.com/viant/toolbox
+ * `DateFormatToLayout`: each Java pattern below replaced once, the first occurrence only, in this
+ * order), and Go's `time.Format` prints every character of the layout that is not a layout element
+ * as written. So `E CROSS JOIN HR.SALARIES` prints `Tue CROSS JOIN HR.SALARIES`: the first `E` is
+ * a weekday and the rest is SQL. In quotes a format is a string literal whatever it prints (neither
+ * step makes a quote); without, every letter of the layout must be part of an element whose value
+ * is a name (a month, a weekday, the zone, AM/PM), never text the panel wrote.
  */
+const JAVA_TO_GO: readonly (readonly [string, string])[] = [
+    ["ddd", "_2"],
+    ["dd", "02"],
+    ["d", "2"],
+    ["HH", "15"],
+    ["hh", "03"],
+    ["h", "3"],
+    ["mm", "04"],
+    ["m", "4"],
+    ["ss", "05"],
+    ["s", "5"],
+    ["yyyy", "2006"],
+    ["yy", "06"],
+    ["y", "06"],
+    ["SSS", "000"],
+    ["a", "pm"],
+    ["aa", "PM"],
+    ["MMMM", "January"],
+    ["MMM", "Jan"],
+    ["MM", "01"],
+    ["M", "1"],
+    ["ZZ", "-0700"],
+    ["Z", "-07"],
+    ["zz:zz", "Z07:00"],
+    ["zzzz", "Z0700"],
+    ["z", "MST"],
+    ["EEEE", "Monday"],
+    ["E", "Mon"],
+];
+/**
+ * Go's layout elements that print letters (time/format.go `nextStdChunk`): `Jan` and `Mon` only
+ * where no lowercase letter follows (`Month` is text). Other letters of a layout print as written.
+ */
+const GO_NAMED_ELEMENTS = /January|Jan(?![a-z])|Monday|Mon(?![a-z])|MST|PM|pm/g;
+
 function rawTime(args: string[]): string | { wrongArguments: string } {
     const format = args.length === 1 && args[0] !== "" ? args[0] : "'yyyy-MM-dd HH:mm:ss'";
     if (!/^('?)[A-Za-z0-9:./_ -]*\1$/.test(format) || format.includes("--")) {
         return { wrongArguments: "takes a date format of letters, digits and :./_- (optionally in quotes)" };
     }
-    return format.replace(/[A-Za-z]/g, "0");
+    // Quoted: a string literal; its letters stand for digits as well as anything else would.
+    if (format.startsWith("'")) return format.replace(/[A-Za-z]/g, "0");
+    const layout = JAVA_TO_GO.reduce((text, [java, go]) => text.replace(java, go), format);
+    if (/[A-Za-z]/.test(layout.replace(GO_NAMED_ELEMENTS, ""))) {
+        return {
+            wrongArguments:
+                "takes a date format whose letters are date fields (yyyy MM dd HH mm ss ...), each once; " +
+                "other text prints into the SQL as written: quote the format",
+        };
+    }
+    return layout;
 }
 
 /** The Athena plugin 3.3.3's macros, and the library defaults it keeps (`interval`, `interval_ms`, ...). */

@@ -28,22 +28,13 @@ export interface TableRead {
     templated: boolean;
 }
 
-/** Keywords that end a FROM clause: after them a comma no longer separates tables. */
-const CLAUSE_ENDS = new Set([
-    "where",
-    "group",
-    "having",
-    "order",
-    "limit",
-    "offset",
-    "fetch",
-    "window",
-    "union",
-    "intersect",
-    "except",
-    "select",
-    "qualify",
-]);
+/**
+ * Reserved words that end a FROM clause: after them a comma no longer separates tables. Only
+ * reserved ones: LIMIT, OFFSET, FETCH and WINDOW are in Trino's `nonReserved` rule, so
+ * `FROM orders limit, hr.salaries` is `orders AS limit` and then another table (a comma cannot
+ * follow LIMIT, OFFSET or FETCH in their own clauses; WINDOW is read apart, `windowClauseAt`).
+ */
+const CLAUSE_ENDS = new Set(["where", "group", "having", "order", "union", "intersect", "except", "select"]);
 /**
  * How a panel's statement may begin: a query (Trino's `rootQuery`). Every other statement is
  * refused: `EXPLAIN ANALYZE` runs its statement, `SHOW STATS FOR (...)`, `DESCRIBE`, `EXECUTE
@@ -160,13 +151,13 @@ export function tablesReadBy(sql: string, variables: ReadonlySet<string> = NO_VA
 
         if (frame.expect) {
             frame.expect = false;
-            // A name stands where a table does, unless it opens a query (`(SELECT ...` inside the
-            // parenthesis) or is a table function or LATERAL (`UNNEST(...)`, `TABLE(...)`): those
-            // are read as usual below.
+            // A name stands where a table does, unless it opens a query (`(SELECT ...` or `(TABLE t`
+            // inside the parenthesis) or is a table function or LATERAL (`UNNEST(...)`, `TABLE(...)`):
+            // those are read as usual below.
             // LATERAL is not reserved: `FROM lateral` reads a table of that name.
             const opensQuery =
                 t.kind === "word" &&
-                (["select", "with", "values"].includes(t.value) ||
+                (["select", "with", "values", "table"].includes(t.value) ||
                     (t.value === "lateral" && tokens[i + 1]?.text === "("));
             if (isName(t) && !opensQuery && tokens[i + 1]?.text !== "(") {
                 i = readName(tokens, i, found);
@@ -185,11 +176,9 @@ export function tablesReadBy(sql: string, variables: ReadonlySet<string> = NO_VA
                 frame.from = false;
                 break;
             case "from":
-                // `a IS [NOT] DISTINCT FROM b` compares; `extract(year FROM t)` is no query.
-                if (
-                    frame.query &&
-                    !(prev?.value === "distinct" && ["is", "not"].includes(tokens[i - 2]?.value ?? ""))
-                ) {
+                // `a IS [NOT] DISTINCT FROM b` compares (reserved words, so unquoted: `"is" "distinct"
+                // FROM t` is a column, its alias and a FROM); `extract(year FROM t)` is no query.
+                if (frame.query && !distinctFrom(tokens, i)) {
                     frame.from = true;
                     frame.expect = true;
                 }
@@ -242,6 +231,9 @@ export function tablesReadBy(sql: string, variables: ReadonlySet<string> = NO_VA
                         );
                     }
                 }
+                break;
+            case "window":
+                if (windowClauseAt(tokens, i)) frame.from = false;
                 break;
             default:
                 if (CLAUSE_ENDS.has(t.value)) frame.from = false;
@@ -296,6 +288,17 @@ function statementTokens(tokens: Token[]): Token[] {
     }
     return statement;
 }
+
+const isWord = (t: Token | undefined, ...values: string[]) =>
+    t !== undefined && t.kind === "word" && values.includes(t.value);
+
+/** Whether the FROM at `i` is the end of `IS [NOT] DISTINCT FROM`, all three words unquoted. */
+const distinctFrom = (tokens: Token[], i: number) =>
+    isWord(tokens[i - 1], "distinct") && isWord(tokens[i - 2], "is", "not");
+
+/** Whether the WINDOW at `i` begins a WINDOW clause (`WINDOW w AS (`), not an alias named window. */
+const windowClauseAt = (tokens: Token[], i: number) =>
+    isName(tokens[i + 1]) && isWord(tokens[i + 2], "as") && tokens[i + 3]?.text === "(";
 
 /** The index of the last token of the dotted name that starts at `start`. */
 function nameEnd(tokens: Token[], start: number): number {
