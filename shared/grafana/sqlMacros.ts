@@ -128,7 +128,11 @@ function rawTime(args: string[]): string | { wrongArguments: string } {
     return layout;
 }
 
-/** The Athena plugin 3.3.3's macros, and the library defaults it keeps (`interval`, `interval_ms`, ...). */
+/**
+ * The Athena plugin 3.3.3's macros, and the library defaults it keeps (`table`, `column`). The
+ * library's `$__interval` and `$__interval_ms` are Grafana's variables of the same names, which the
+ * browser replaces first: they are read as variables (`TIME_VARIABLES`), a duration in the text.
+ */
 const MACROS: Record<string, Macro> = {
     dateFilter: (a) =>
         a.length !== 1
@@ -158,8 +162,6 @@ const MACROS: Record<string, Macro> = {
             : `FROM_UNIXTIME(FLOOR(${timeGroupVar(a)}/60)*60)`,
     rawTimeTo: rawTime,
     timeTo: () => `TIMESTAMP '${TO}'`,
-    interval: () => "1m",
-    interval_ms: () => "60000",
     // The table and column of the plugin's query editor, which this program's panels do not set:
     // the query would read from nothing.
     table: () => ({

@@ -84,4 +84,26 @@ describe("panel SQL: relations hidden from a reader that is not Trino's", () => 
             assert.equal(verdict(sql, SOME_TABLES), "", sql);
         }
     });
+
+    it("a time variable inside a name makes it another name: Grafana pastes its value there", () => {
+        // `orders${__range_s}` is `orders3600` once Grafana has replaced the variable: not `orders`.
+        for (const sql of [
+            "SELECT * FROM orders${__range_s}",
+            "SELECT * FROM orders[[__interval]]",
+            "SELECT * FROM orders$__interval_ms",
+            "SELECT * FROM sales$__interval.orders",
+        ]) {
+            assert.match(verdict(sql, SOME_TABLES), /a table named by a template variable/, sql);
+        }
+        for (const sql of ['SELECT * FROM "orders$__interval"', 'SELECT * FROM "orders${__to}"']) {
+            assert.match(verdict(sql, SOME_TABLES), /a table named by a template variable/, sql);
+        }
+        // Not a variable of the dashboard: Grafana leaves it, and Trino reads a metadata table of orders.
+        assert.equal(verdict('SELECT * FROM "orders$partitions"', SOME_TABLES), "");
+        // Beside a name, not in it.
+        assert.equal(
+            verdict("SELECT * FROM orders WHERE ts > $__from AND n < ${__interval_ms}", SOME_TABLES),
+            "",
+        );
+    });
 });
