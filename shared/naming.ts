@@ -37,10 +37,11 @@ export const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
  * Characters that do not show, or show as something else: format and bidi controls (U+200B
  * zero-width space, U+202E right-to-left override, ...), every default-ignorable code point (the
  * Hangul fillers, variation selectors, soft hyphen), line and paragraph separators, private-use and
- * unassigned code points, and every blank but the plain space (no-break, ideographic, ...). Two
+ * unassigned code points, every blank but the plain space (no-break, ideographic, ...) and the
+ * Braille blank U+2800 (a symbol that draws nothing, not a space to Unicode). Two
  * names that differ only by these look the same to a reader and are different to Grafana and IAM.
  */
-export const INVISIBLE = /[\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cn}\p{Default_Ignorable_Code_Point}]|[^\S ]/u;
+export const INVISIBLE = /[\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cn}\p{Default_Ignorable_Code_Point}\u2800]|[^\S ]/u;
 
 /**
  * Unicode's confusables data (UTS #39 `confusables.txt`, as the `unhomoglyph` package ships it):
@@ -60,17 +61,26 @@ export function skeleton(text: string): string {
 }
 
 /**
+ * Nonspacing marks (Mn): a mark can be drawn where the reader sees nothing new (U+0307, a dot
+ * above, on an i or a dotless ı is drawn as the i's own dot; UTS #39 section 5.4 lists such pairs
+ * as look-alikes that its skeleton does not fold). So names are compared without them: "café" and
+ * "cafe" are one name here, which refuses a pair of names a reader could tell apart, never the
+ * other way round.
+ */
+const NONSPACING_MARK = /\p{Mn}/gu;
+
+/**
  * The form in which two names people read are compared: NFKC (compatibility forms such as
  * full-width letters, ligatures and superscripts folded to their plain letters) and a full case
  * fold (upper then lower case, so that "ß" and "SS" meet), NFKC again after the fold, blanks
- * trimmed and collapsed, and then the confusable skeleton (UTS #39), so that look-alike letters of
- * other scripts meet too. "Sales", "SALES ", "Ｓａｌｅｓ" and "Sаles" (Cyrillic а) are one name to a
+ * trimmed and collapsed, then the confusable skeleton (UTS #39), so that look-alike letters of
+ * other scripts meet too, without nonspacing marks. "Sales", "SALES ", "Ｓａｌｅｓ" and "Sаles" (Cyrillic а) are one name to a
  * reader, so they are one name here: team names, data source names, labels and folder titles.
  */
 export function nameKey(name: string): string {
     return skeleton(
         name.normalize("NFKC").toUpperCase().toLowerCase().normalize("NFKC").trim().replace(/\s+/g, " "),
-    );
+    ).replace(NONSPACING_MARK, "");
 }
 
 /** Whether two names people read would be taken for the same name. */

@@ -15,8 +15,21 @@ import { nameKey, skeleton } from "../../shared/naming";
 import { Refusal } from "../../shared/refusal";
 import { sourceSetProblems } from "../../shared/sources";
 
-/** Look-alikes of "finance": upper case, full-width, a Cyrillic і, a ligature. */
-const FINANCE_ALIKES = ["Finance", "ｆｉｎａｎｃｅ", "f\u0456nance", "\ufb01nance", "FINANCE "];
+/**
+ * Look-alikes of "finance": upper case, full-width, a Cyrillic і, a ligature, a dotless ı with a
+ * combining dot above (drawn as i), an i with one (its dot drawn over the i's own), a Turkish İ.
+ */
+const FINANCE_ALIKES = [
+    "Finance",
+    "ｆｉｎａｎｃｅ",
+    "f\u0456nance",
+    "\ufb01nance",
+    "FINANCE ",
+    "f\u0131\u0307nance",
+    "fi\u0307nance",
+    "fi\u0307\u0307nance",
+    "F\u0130NANCE",
+];
 
 const outputs = (account: string, label = "Sales"): PublicSourceOutputs => sourceOutputs(account, { label });
 
@@ -52,6 +65,12 @@ describe("the workspace's teams", () => {
             );
         }
         assert.equal(teamList.safeParse([{ name: "finance" }, { name: "sales" }]).success, true);
+    });
+
+    it("refuses a team name with a blank that is no space (U+2800 draws nothing)", () => {
+        const parsed = teamList.safeParse([{ name: "finance team" }, { name: "finance\u2800team" }]);
+        assert.equal(parsed.success, false);
+        assert.match(parsed.error!.issues[0].message, /must not hold invisible characters/);
     });
 
     it("refuses more teams than a workspace stack manages", () => {
