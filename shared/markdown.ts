@@ -45,9 +45,13 @@ export function fence(content: string, lang = ""): string {
     return `${f}${lang}\n${content}\n${f}`;
 }
 
-/** Text for a table cell. */
+/**
+ * Text for a table cell: on one line, every `|` escaped. GitHub's table scanner (cmark-gfm
+ * `ext_scanners.re`, `table_cell`) reads `\\` as one escaped character, so a backslash before a `|`
+ * would unescape it (`a\|b` becomes `a\\|b`, a new cell): the backslashes before a `|` are doubled.
+ */
 export function cell(text: string): string {
-    return flat(text).replace(/\|/g, "\\|");
+    return flat(text).replace(/(\\*)\|/g, (_, slashes: string) => `${slashes}${slashes}\\|`);
 }
 
 /** The alert lines the comment itself writes (`> [!NOTE]`): the one place a `[` stays Markdown. */
@@ -123,6 +127,22 @@ export function neutralize(block: string): string {
             return out;
         })
         .join("\n");
+}
+
+/**
+ * Text from a run (a failure's first line: a refusal quotes what a stack file wrote) for one cell
+ * of a table a renderer shows, such as a job summary: inert as `neutralize` makes text (no HTML,
+ * comment, entity, link, image, autolink or mention), with no code span either (a cell has no
+ * fence, so each backtick is escaped), its `|` escaped after its backslashes are doubled.
+ */
+export function inertCell(text: string): string {
+    const s = flat(text);
+    let out = "";
+    for (let i = 0; i < s.length; i++) {
+        const c = s[i];
+        out += c === "`" ? "\\`" : c === "|" ? "\\|" : inertChar(c, s[i + 1] ?? "");
+    }
+    return out;
 }
 
 /**

@@ -90,7 +90,11 @@ export const destroyCommand: FleetCommandSpec = {
         );
         const table = summaryTable(values.preview ? "preview" : "up", results, title);
         ctx.io.out(`${table}\n`);
-        if (values.summary) fs.appendFileSync(values.summary, `${table}\n`);
+        if (values.summary)
+            fs.appendFileSync(
+                values.summary,
+                `${summaryTable(values.preview ? "preview" : "up", results, title, true)}\n`,
+            );
         return results.some((r) => r.status === "failed" || r.status === "skipped") ? 1 : 0;
     },
 };

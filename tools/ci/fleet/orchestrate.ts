@@ -6,7 +6,7 @@
  * its own.
  */
 import type { StackEntry } from "./fleetInventory";
-import { cell } from "../../../shared/markdown";
+import { cell, inertCell } from "../../../shared/markdown";
 
 export type FleetCommand = "preview" | "up";
 
@@ -209,12 +209,17 @@ export function describeChanges(changes: Record<string, number>): string {
     return parts.length > 0 ? parts.join(", ") : "no changes";
 }
 
-/** The summary as a Markdown table (a terminal shows it as it is; a job summary renders it), with the totals. */
+/**
+ * The summary as a Markdown table, with the totals: as it is for a terminal, or `rendered` for a
+ * job summary, where what a failure's line quotes must stay text (`inertCell`).
+ */
 export function summaryTable(
     command: FleetCommand,
     results: readonly StackResult[],
     title = `pulumi ${command}`,
+    rendered = false,
 ): string {
+    const text = rendered ? inertCell : cell;
     const count = (s: StackStatus) => results.filter((r) => r.status === s).length;
     const lines = [
         `${title}: ${results.length} stacks: ${count("changed")} changed, ${count("unchanged")} unchanged, ${count("failed")} failed${count("skipped") ? `, ${count("skipped")} skipped` : ""}`,
@@ -223,7 +228,7 @@ export function summaryTable(
         "| --- | --- | --- | --- | --- |",
         ...results.map(
             (r) =>
-                `| ${cell(r.name)} | ${r.status} | ${cell(describeChanges(r.changes))} | ${r.attempts} | ${cell(r.error ?? "")} |`,
+                `| ${text(r.name)} | ${r.status} | ${cell(describeChanges(r.changes))} | ${r.attempts} | ${text(r.error ?? "")} |`,
         ),
     ];
     return lines.join("\n");

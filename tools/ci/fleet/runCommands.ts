@@ -178,7 +178,8 @@ export function runCommand(command: FleetCommand): FleetCommandSpec {
             });
             const table = summaryTable(command, results);
             ctx.io.out(`${table}\n`);
-            if (values.summary) fs.appendFileSync(values.summary, `${table}\n`);
+            if (values.summary)
+                fs.appendFileSync(values.summary, `${summaryTable(command, results, undefined, true)}\n`);
             return results.some((r) => r.status === "failed" || r.status === "skipped") ? 1 : 0;
         },
     };
