@@ -12,10 +12,11 @@
  *   makes the CLI refuse the file. Here such a key is kept as it is (never given the project's
  *   namespace), so that the program refuses it by its name (config/read.ts) instead of letting it
  *   stand in for, or win over, the namespaced key;
- * - a value is first decoded into a Go string (`Value.unmarshalValue`). yaml decodes any plain
- *   scalar into a string as its text as written, so `database: 0x1F` reaches the program as
- *   "0x1F", `label: 1.50` as "1.50", `create: true` as "true" (a YAML 1.2 reader would give
- *   31, 1.5 and true); `~` or nothing decodes to "". Quoted and block scalars are their string;
+ * - a value is decoded into Go's `any` with yaml.v3 (`object.go` `UnmarshalYAML`); a number or a
+ *   boolean is then printed back as JSON, so `database: 0x1F` reaches a program as "31" and
+ *   `label: 1.50` as "1.5" (checked with the 3.276.0 CLI's `pulumi config --json`). Such values,
+ *   tags (`!!binary` is base64-decoded) and merge keys are refused here (`cliReadingProblem`), so
+ *   that what this module passes is what the CLI passes: text as written, `~` or nothing as "";
  * - a list or an object is decoded as data and passed as JSON (numbers inside it are numbers).
  */
 import * as fs from "fs";
@@ -53,6 +54,9 @@ export function stackFileConfig(text: string, file: string): Record<string, unkn
     if (config === undefined || config === null) return {};
     if (typeof config !== "object" || Array.isArray(config))
         throw new Refusal(`${file}: config: must be a map of settings`);
+    // Bounded by parseYaml above (depth, aliases): read again as nodes, for what the CLI reads otherwise.
+    const differently = cliConfigProblem(YAML.parseDocument(text));
+    if (differently) throw new Refusal(`${file}: ${differently}`);
     return config as Record<string, unknown>;
 }
 
@@ -70,6 +74,76 @@ function nodeDepth(node: unknown): number {
         for (const item of n.items) stack.push([YAML.isPair(item) ? item.value : item, d + 1]);
     }
     return deepest;
+}
+
+/**
+ * Why the Pulumi CLI would read a value of `config:` other than this module does, or undefined.
+ * The CLI (3.276.0, `sdk/go/common/resource/config/object.go` `UnmarshalYAML`) decodes each value
+ * into Go's `any` with yaml.v3 and prints a number or a boolean back as JSON: `0x1f` becomes "31",
+ * `017` "15", `1_000` and `1e3` "1000", `1.50` "1.5", `True` "true", `2024-01-01` a Go time's text;
+ * a `!!binary` value is base64-decoded (`!!binary aHI=` is "hr"), and a `<<` key merges another
+ * map. This module keeps the text as written (and the `yaml` package reads YAML 1.2), so such a
+ * value would plan and deploy differently: it is refused, naming the key, before either happens.
+ * What both read alike passes: text, a decimal number written as JSON would print it, `true`,
+ * `false`, `~`, `null`, empty.
+ */
+function cliReadingProblem(node: unknown, key: string): string | undefined {
+    const stack: unknown[] = [node];
+    while (stack.length > 0) {
+        const n = stack.pop();
+        if (YAML.isNode(n) && n.tag !== undefined && YAML.isAlias(n) === false)
+            return (
+                `${key}: uses the YAML tag ${n.tag.replace("tag:yaml.org,2002:", "!!")}, which the Pulumi CLI ` +
+                "reads its own way (it decodes !!binary from base64): write the value without a tag"
+            );
+        if (YAML.isScalar(n) && n.type === "PLAIN" && typeof n.source === "string") {
+            const problem = plainScalarProblem(n.source);
+            if (problem) return `${key}: ${problem}`;
+        }
+        if (YAML.isMap(n)) {
+            for (const pair of n.items) {
+                if (YAML.isScalar(pair.key) && pair.key.type === "PLAIN" && pair.key.source === "<<")
+                    return `${key}: uses a merge key (<<), which the Pulumi CLI merges and this tool does not: write the keys out`;
+                stack.push(pair.key, pair.value);
+            }
+        } else if (YAML.isSeq(n)) stack.push(...n.items);
+    }
+    return undefined;
+}
+
+/** Numbers both read alike: decimal, no sign but `-`, no leading zero, no exponent, at most 15 digits. */
+const CANONICAL_NUMBER = /^(0|-?[1-9][0-9]*)(\.[0-9]*[1-9])?$|^-?0\.[0-9]*[1-9]$/;
+/** What yaml.v3 takes for a number (`resolve.go`: underscores dropped, Go's base prefixes, a YAML float, .inf, .nan). */
+const V3_NUMBER =
+    /^[-+]?(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|[0-9]+|(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?)$|^[-+]?\.(inf|Inf|INF)$|^\.(nan|NaN|NAN)$/;
+/** A date or time yaml.v3 reads as a Go time (`parseTimestamp`: it begins with a date). */
+const V3_TIMESTAMP = /^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}/;
+
+function plainScalarProblem(text: string): string | undefined {
+    const shown = text.length > 40 ? `${text.slice(0, 40)}…` : text;
+    const fix = `quote it ("${shown}") so that the CLI and this tool read the same text`;
+    if (V3_TIMESTAMP.test(text))
+        return `${shown} is a date to the Pulumi CLI, which passes it as a Go time's text: ${fix}`;
+    if (
+        V3_NUMBER.test(text.replace(/_/g, "")) &&
+        !(CANONICAL_NUMBER.test(text) && text.replace(/[-.]/g, "").length <= 15)
+    )
+        return `${shown} is a number to the Pulumi CLI, which passes it rewritten (0x1f as 31, 1.50 as 1.5): ${fix}`;
+    if (/^(True|TRUE|False|FALSE)$/.test(text))
+        return `${shown} is a boolean to the Pulumi CLI, which passes it as ${text.toLowerCase()}: write ${text.toLowerCase()}`;
+    return undefined;
+}
+
+/** The first value of `config:` in `text` that the Pulumi CLI would read otherwise (see `cliReadingProblem`). */
+function cliConfigProblem(doc: YAML.Document): string | undefined {
+    const config = doc.get("config", true);
+    if (!YAML.isMap(config)) return undefined;
+    for (const pair of config.items) {
+        const key = YAML.isScalar(pair.key) ? String(pair.key.value) : "config";
+        const problem = cliReadingProblem(pair.key, key) ?? cliReadingProblem(pair.value, key);
+        if (problem) return problem;
+    }
+    return undefined;
 }
 
 /**
@@ -94,6 +168,8 @@ export function stackFileEntries(text: string): Record<string, unknown> {
         if (nodeDepth(pair.value) > MAX_DEPTH)
             throw new Error(`${YAML.isScalar(pair.key) ? String(pair.key.value) : "config"}: ${TOO_DEEP}`);
     }
+    const differently = cliConfigProblem(doc);
+    if (differently) throw new Error(differently);
     // Lists and objects as data (aliases resolved by the document), scalars from their node.
     const data = ((doc.toJS() as { config?: Record<string, unknown> }).config ?? {}) as Record<
         string,

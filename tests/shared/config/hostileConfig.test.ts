@@ -19,7 +19,7 @@ import {
     rootSettings,
 } from "../../../shared/config/root";
 import { SOURCE_KEY_KINDS, SOURCE_NAMESPACE, sourceSettingsFor } from "../../../shared/config/source";
-import { stackFileEntries } from "../../../shared/stackFiles";
+import { stackFileConfig, stackFileEntries } from "../../../shared/stackFiles";
 import {
     WORKSPACE_KEY_KINDS,
     WORKSPACE_NAMESPACE,
@@ -990,28 +990,66 @@ describe("hostile values, by class (the projects' readers)", () => {
 });
 
 describe("stack files read as the Pulumi CLI reads them", () => {
-    it("passes a scalar as written (0x1F stays 0x1F, not 31) and keeps keys without a namespace as they are", () => {
+    it("passes text, decimal numbers and booleans as written, and keeps keys without a namespace as they are", () => {
         const entries = stackFileEntries(
             [
                 "config:",
-                "  grafana-athena-source:database: 0x1F",
-                "  grafana-athena-source:label: 1.50",
+                "  grafana-athena-source:database: sales_01",
+                "  grafana-athena-source:label: '1.50'",
                 '  grafana-athena-source:catalog: "AwsDataCatalog"',
                 "  database: payroll",
                 "  grafana-athena-source:lakeFormation: true",
                 "  grafana-athena-source:catalogKmsKeyArn: ~",
-                "  grafana-athena-source:tables: [orders, 0x1F]",
+                "  grafana-athena-source:bytesScannedCutoff: 10737418240",
+                "  grafana-athena-source:tables: [orders, 31, '0x1F']",
             ].join("\n"),
         );
         assert.deepEqual(entries, {
-            "grafana-athena-source:database": "0x1F",
+            "grafana-athena-source:database": "sales_01",
             "grafana-athena-source:label": "1.50",
             "grafana-athena-source:catalog": "AwsDataCatalog",
             database: "payroll",
             "grafana-athena-source:lakeFormation": "true",
             "grafana-athena-source:catalogKmsKeyArn": "",
-            "grafana-athena-source:tables": ["orders", 31],
+            "grafana-athena-source:bytesScannedCutoff": "10737418240",
+            "grafana-athena-source:tables": ["orders", 31, "0x1F"],
         });
+    });
+
+    it("refuses what the Pulumi CLI reads otherwise than written: numbers it rewrites, dates, tags, merge keys", () => {
+        // What the 3.276.0 CLI's `pulumi config --json` printed for each: the plan would show one
+        // database and the deployment grant another (`!!binary aHI=` is "hr").
+        for (const [value, said] of [
+            [
+                "0x1f",
+                /^grafana-athena-source:database: 0x1f is a number to the Pulumi CLI, which passes it rewritten/,
+            ],
+            ["017", /017 is a number to the Pulumi CLI/],
+            ["1_000", /1_000 is a number to the Pulumi CLI/],
+            ["1e3", /1e3 is a number to the Pulumi CLI/],
+            ["1.50", /1\.50 is a number to the Pulumi CLI/],
+            ["-0", /-0 is a number to the Pulumi CLI/],
+            ["True", /True is a boolean to the Pulumi CLI, which passes it as true: write true$/],
+            ["2024-01-01", /2024-01-01 is a date to the Pulumi CLI/],
+            ["!!binary aHI=", /uses the YAML tag !!binary, which the Pulumi CLI reads its own way/],
+            ["[orders, !!binary aHI=]", /uses the YAML tag !!binary/],
+            ["[orders, 0x1F]", /0x1F is a number to the Pulumi CLI/],
+            [
+                "{a: 1, <<: {b: 2}}",
+                /uses a merge key \(<<\), which the Pulumi CLI merges and this tool does not/,
+            ],
+        ] as const) {
+            assert.throws(
+                () => stackFileEntries(`config:\n  grafana-athena-source:database: ${value}\n`),
+                (e: Error) => said.test(e.message) && e.message.split("\n").length === 1,
+                value,
+            );
+        }
+        // Every tool that reads a stack file (fleet check, the inventory) refuses it too, naming the file.
+        assert.throws(
+            () => stackFileConfig("config:\n  grafana-athena-source:database: 0x1f\n", "Pulumi.x.yaml"),
+            /^Refusal: Pulumi\.x\.yaml: grafana-athena-source:database: 0x1f is a number to the Pulumi CLI/,
+        );
     });
 
     it("refuses a value nested too deep before turning it into data, naming the key (or the line, when the YAML parser itself overflows)", () => {
@@ -1028,7 +1066,7 @@ describe("stack files read as the Pulumi CLI reads them", () => {
         assert.doesNotThrow(() => stackFileEntries(deep(16)));
     });
 
-    it("so that the offline plan refuses database: 0x1F and a bare key, as the CLI would, naming the key", () => {
+    it("so that the offline plan refuses database: 0x1F, naming the file and the key, and a bare key by its name", () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hostile-yaml-"));
         try {
             const example = fs.readFileSync(path.join(SOURCE_DIR, "Pulumi.example.yaml"), "utf8");
@@ -1037,20 +1075,27 @@ describe("stack files read as the Pulumi CLI reads them", () => {
                 file,
                 example.replace(
                     "grafana-athena-source:database: sales",
-                    "grafana-athena-source:database: 0x1F\n  label: Payroll",
+                    "grafana-athena-source:database: 0x1F",
                 ),
             );
-            // The reader synth and the tests use (tools/plan/stackConfig.ts), then the project's rules.
+            // The reader synth and the tests use (tools/plan/stackConfig.ts).
+            assert.throws(
+                () => readStackConfig(readProject(SOURCE_DIR), file),
+                (e: Error) =>
+                    e.message.startsWith(
+                        `${file}: grafana-athena-source:database: 0x1F is a number to the Pulumi CLI`,
+                    ),
+            );
+            fs.writeFileSync(
+                file,
+                example.replace(
+                    "grafana-athena-source:database: sales",
+                    "grafana-athena-source:database: sales\n  label: Payroll",
+                ),
+            );
             const { config, secretKeys } = readStackConfig(readProject(SOURCE_DIR), file);
-            assert.equal(config["grafana-athena-source:database"], "0x1F");
             assert.equal(config.label, "Payroll");
             const found = readerProblems(SOURCE_DIR, { set: { ...config }, secretKeys });
-            assert.ok(
-                found.some((p) =>
-                    /^grafana-athena-source:database: must be a Glue database name .*got "0x1F"$/.test(p),
-                ),
-                found.join("\n"),
-            );
             assert.ok(
                 found.some((p) => p.startsWith("grafana-athena-source:label: is set without a namespace")),
                 found.join("\n"),
