@@ -34,13 +34,18 @@ import {
     qualifiedStack,
     workspaceSummary,
 } from "./inventory";
+import { PULUMI_STACK_NAME } from "./config/rules";
 import { byCodeUnits } from "./order";
 import { Refusal } from "./refusal";
 
-/** The stack a file holds the config of (`Pulumi.<stack>.yaml`); undefined for the example and any other file. */
+/**
+ * The stack a file holds the config of (`Pulumi.<stack>.yaml`); undefined for the example and any
+ * other file. `<stack>` is a stack name as the Pulumi CLI takes one (`PULUMI_STACK_NAME`), and never
+ * `.` or `..`: the CLI would take those, and a path or URL built from them reads them as folders.
+ */
 export function stackOfFile(fileName: string): string | undefined {
     const m = /^Pulumi\.([A-Za-z0-9_.-]+)\.yaml$/.exec(fileName);
-    return m && m[1] !== EXAMPLE_STACK ? m[1] : undefined;
+    return m && PULUMI_STACK_NAME.test(m[1]) && m[1] !== EXAMPLE_STACK ? m[1] : undefined;
 }
 
 /** A stack file's `config:` map; a file that is not YAML, or whose `config` is not a map, is refused naming it. */

@@ -272,13 +272,31 @@ export const teamGroup = z
     })
     .refine((s) => s.trim() === s, { error: "must not start or end with a space" });
 
+/**
+ * A stack name as the Pulumi CLI takes one (pulumi/pulumi sdk/go/common/tokens/stack_name.go
+ * `ParseStackName`: letters, digits, `_`, `.`, `-`, at most 100 characters), but never `.` or `..`,
+ * which a path or a URL built from the name (a backend's state file, the service's API) reads as a
+ * folder.
+ */
+export const PULUMI_STACK_NAME = /^(?!\.{1,2}$)[A-Za-z0-9_.-]{1,100}$/;
+
 /** A Pulumi stack reference, fully qualified. */
 export const stackName = z
     .string({ error: need('a fully qualified stack name "org/project/stack"') })
     .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, {
         error: (i) =>
             `must be a fully qualified stack name "org/project/stack" (use "organization" as the org with a self-managed backend), got ${describe(i.input)}`,
-    });
+    })
+    .refine(
+        (s) =>
+            s.split("/").length !== 3 ||
+            (s.split("/").every((part) => !/^\.{1,2}$/.test(part)) &&
+                PULUMI_STACK_NAME.test(s.split("/")[2])),
+        {
+            error: (i) =>
+                `must be a fully qualified stack name "org/project/stack" without . or .. as a part, its stack name at most 100 characters (the Pulumi CLI's limit), got ${describe(i.input)}`,
+        },
+    );
 
 /** A source stack: a stack of the grafana-athena-source project, whose outputs are the contract. */
 export const sourceStackName = stackName.refine(
