@@ -1,23 +1,13 @@
 /**
  * grafana-athena-source: run once in every data account. Exports exactly the stack-output
- * contract the workspace stack reads (shared/contract.ts).
+ * contract the workspace stack reads (shared/contract.ts): its outputs, in the contract's order,
+ * with `outputLocation` for a results bucket or `resultsMode` for Athena's managed query results.
  */
 import { AthenaSourceAccess } from "../components/source/athenaSourceAccess";
 import { loadSourceConfig } from "../components/source/config";
 
 const source = new AthenaSourceAccess("grafana-athena", loadSourceConfig());
 
-export const contractVersion = source.contract.contractVersion;
-export const accountId = source.contract.accountId;
-export const region = source.contract.region;
-export const roleArn = source.contract.roleArn;
-export const externalId = source.contract.externalId;
-export const catalog = source.contract.catalog;
-export const database = source.contract.database;
-export const workgroup = source.contract.workgroup;
-export const outputLocation = source.contract.outputLocation;
-export const label = source.contract.label;
-export const tables = source.contract.tables;
-export const panels = source.contract.panels;
-export const variables = source.contract.variables;
-export const teams = source.contract.teams;
+// The module's value is the stack's outputs (@pulumi/pulumi runtime/stack.js): only the modal
+// output the results need is a property at all, so no undefined output is ever exported.
+export = source.contract;

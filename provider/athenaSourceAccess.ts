@@ -35,8 +35,10 @@ export class AthenaSourceAccess extends pulumi.ComponentResource {
     public readonly database!: pulumi.Output<string>;
     /** The Athena workgroup, tagged `GrafanaDataSource=true`. */
     public readonly workgroup!: pulumi.Output<string>;
-    /** Where Athena writes results, `s3://bucket/prefix/`. */
-    public readonly outputLocation!: pulumi.Output<string>;
+    /** Where Athena writes results, `s3://bucket/prefix/`; with managed query results, none. */
+    public readonly outputLocation?: pulumi.Output<string>;
+    /** `managed` with Athena's managed query results; absent with a results bucket. */
+    public readonly resultsMode?: pulumi.Output<string>;
     /** The source's human name in Grafana. */
     public readonly label!: pulumi.Output<string>;
     /** The tables of the database the role may read, or `["*"]` for every one. */

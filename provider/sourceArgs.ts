@@ -15,16 +15,24 @@ export interface Workgroup {
     bytesScannedCutoffPerQuery?: number;
 }
 
-/** Where Athena writes query results; the only place the role may write. */
+/**
+ * Where Athena writes query results, the only place the role may write: a bucket (`bucket`, with
+ * `prefix`, `create`, `expirationDays`), or Athena's managed query results (`managed: true`, with
+ * `kmsKeyArn`), never both.
+ */
 export interface ResultsLocation {
-    /** The results bucket's name. */
-    bucket: string;
+    /** The results bucket's name (required unless `managed`). */
+    bucket?: string;
     /** The key prefix of the results. Default `grafana/`; required in an existing bucket. */
     prefix?: string;
     /** Create a private, encrypted, TLS-only bucket (default true), or use an existing one (false). */
     create?: boolean;
     /** Days before query results expire (1-3650). Default 7. */
     expirationDays?: number;
+    /** Athena's managed query results: no results bucket, results kept 24 hours by Athena. */
+    managed?: boolean;
+    /** With `managed`: the KMS key (of this account and region) that encrypts them. Default an AWS owned key. */
+    kmsKeyArn?: string;
 }
 
 /** Arguments of `AthenaSourceAccess`: the keys of the `grafana-athena-source` project, and its region. */
@@ -53,7 +61,10 @@ export interface AthenaSourceAccessArgs {
     workgroup: Workgroup;
     /**
      * Where Athena writes query results: {bucket (required), prefix (default "grafana/"), create (default
-     * true: create a private, encrypted bucket; false: use an existing bucket), expirationDays (default 7)}.
+     * true: create a private, encrypted bucket; false: use an existing bucket), expirationDays (default
+     * 7)}, or {managed: true, kmsKeyArn (optional)}: Athena's managed query results, kept 24 hours by
+     * Athena, no results bucket and no S3 write for the role, encrypted with kmsKeyArn (a key of this
+     * account and region) if given, else with an AWS owned key.
      */
     results: ResultsLocation;
     /**

@@ -83,8 +83,10 @@ export interface SourceContract {
     database: pulumi.Input<string>;
     /** The Athena workgroup. */
     workgroup: pulumi.Input<string>;
-    /** Where Athena writes results, `s3://bucket/prefix/`. */
-    outputLocation: pulumi.Input<string>;
+    /** Where Athena writes results, `s3://bucket/prefix/`; none with managed query results. */
+    outputLocation?: pulumi.Input<string>;
+    /** `managed` with Athena's managed query results; absent (or `bucket`) with a results bucket. */
+    resultsMode?: pulumi.Input<string>;
     /** The source's human name. */
     label: pulumi.Input<string>;
     /** The tables the role may read, or `["*"]`. */

@@ -7,7 +7,7 @@
  */
 import type { PublicSourceOutputs } from "./contract";
 import { CONTRACT_VERSION } from "./contract";
-import type { SourceSettings } from "./config/source";
+import { type SourceSettings, isManagedResults } from "./config/source";
 import type { PanelSpec } from "./grafana/panelSpec";
 import { panelGrantProblems, sourceDashboardPanels, variableGrantProblems } from "./grafana/panels";
 import { VariableSettings, sourceDashboardVariables, variableNames } from "./config/variables";
@@ -49,7 +49,11 @@ export function impliedSourceOutputs(
         catalog: settings.catalog,
         database: settings.database,
         workgroup: settings.workgroup.name,
-        outputLocation: s3Url({ bucket: settings.results.bucket, prefix: settings.results.prefix }),
+        ...(isManagedResults(settings.results)
+            ? { resultsMode: "managed" as const }
+            : {
+                  outputLocation: s3Url({ bucket: settings.results.bucket, prefix: settings.results.prefix }),
+              }),
         label: settings.label ?? defaultSourceLabel(accountId, settings.workgroup.name),
         tables: [...settings.tables],
         panels: settings.panels.map((p) => ({ ...p })),

@@ -21,6 +21,10 @@ import { Refusal } from "./refusal";
 
 export const CONTRACT_VERSION = 1;
 
+/** Where a source's workgroup keeps query results: `resultsMode`. */
+export const RESULTS_MODES = ["bucket", "managed"] as const;
+export type ResultsMode = (typeof RESULTS_MODES)[number];
+
 /**
  * A string output that must meet `rule` (a config rule: what a source stack's own config had to
  * meet): a source stack is another team's code, and its outputs are refused unless they are what
@@ -103,14 +107,28 @@ export const sourceContract = z
         database: text(rules.databaseName),
         /** Athena workgroup tagged `GrafanaDataSource=true`. */
         workgroup: text(rules.workgroupName),
-        /** Where Athena writes results, `s3://bucket/prefix/`; the whole bucket (`s3://bucket/`) is valid too. */
+        /**
+         * Where Athena writes results, `s3://bucket/prefix/`; the whole bucket (`s3://bucket/`) is valid
+         * too. Exported with a results bucket only: with Athena's managed results there is none.
+         */
         outputLocation: text()
             .regex(/^s3:\/\/[^/]+\/(.*\/)?$/, { error: "must look like s3://bucket/ or s3://bucket/prefix/" })
             .superRefine((v, ctx) => {
                 const checked = rules.s3Location.safeParse(v);
                 if (!checked.success)
                     ctx.addIssue({ code: "custom", message: checked.error.issues[0].message });
-            }),
+            })
+            .optional(),
+        /**
+         * Where the workgroup keeps query results: `managed` (Athena's managed query results: no
+         * output location, no result reuse) or `bucket` (at `outputLocation`). Added within version 1
+         * and exported only when `managed`: a source without it (any older release) means `bucket`.
+         */
+        resultsMode: z
+            .enum(RESULTS_MODES, {
+                error: (i) => `is ${rules.describe(i.input)}, not one of ${RESULTS_MODES.join(", ")}`,
+            })
+            .optional(),
         /** A human name for the source, used for the data source and dashboard names. */
         label: text(rules.label),
         /**
@@ -140,6 +158,25 @@ export const sourceContract = z
             .teamNameList(text(rules.teamName), () => "is not a list of team names")
             .optional()
             .transform((ts) => ts ?? []),
+    })
+    // An output location exactly when the results are in a bucket: the data source passes it on
+    // every query, and Athena refuses one in a workgroup with managed query results.
+    .superRefine((o, ctx) => {
+        if (o.resultsMode === "managed" && o.outputLocation !== undefined) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["outputLocation"],
+                message:
+                    'is set, but resultsMode is "managed": Athena refuses an output location in a workgroup with managed query results; a source stack of this program exports none then',
+            });
+        } else if (o.resultsMode !== "managed" && o.outputLocation === undefined) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["outputLocation"],
+                message:
+                    'is missing: a source with a results bucket (resultsMode absent or "bucket") exports it',
+            });
+        }
     })
     // A source's panels are checked against its tables: panels without tables would switch the
     // check off (a source of an older release exports neither).
@@ -210,8 +247,19 @@ export const CONTRACT_OUTPUTS = Object.keys(sourceContract.shape) as readonly Co
 /** Outputs that are Pulumi secrets on both sides of the contract. */
 export const SECRET_CONTRACT_OUTPUTS: readonly ContractOutputName[] = ["externalId"];
 
-/** The producer's side: one Output per name, typed by the schema. */
-export type SourceContractOutputs = { [K in ContractOutputName]: pulumi.Output<SourceContract[K]> };
+/** The outputs a source exports only in one mode of its results: `outputLocation` or `resultsMode`. */
+export type ModalOutputName = "outputLocation" | "resultsMode";
+
+/**
+ * The producer's side: one Output per name, typed by the schema; of the modal outputs only the one
+ * its results need (an undefined stack output would make the Pulumi CLI warn on every run).
+ */
+export type SourceContractOutputs = {
+    [K in Exclude<ContractOutputName, ModalOutputName>]: pulumi.Output<SourceContract[K]>;
+} & { [K in ModalOutputName]?: pulumi.Output<NonNullable<SourceContract[K]>> };
+
+/** The results' mode of checked outputs: `bucket` when the source does not say (older releases). */
+export const resultsModeOf = (o: { resultsMode?: ResultsMode }): ResultsMode => o.resultsMode ?? "bucket";
 
 /** Every output but the secret one. */
 export type PublicOutputName = Exclude<ContractOutputName, "externalId">;

@@ -5,7 +5,13 @@ import * as iam from "@pulumi/aws/iam";
 import * as s3 from "@pulumi/aws/s3";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { SourceSettings } from "../../shared/config/source";
+import {
+    BucketResultsSettings,
+    SourceSettings,
+    isManagedResults,
+    policyResults,
+} from "../../shared/config/source";
+import { adoptedWorkgroupProblem } from "../../shared/adoptedWorkgroup";
 import { CONTRACT_VERSION, SourceContractInputs, SourceContractOutputs } from "../../shared/contract";
 import { checkedPolicyJson } from "../../shared/iam/checked";
 import { ResourceRefusal, refusing } from "../../shared/resourceRefusal";
@@ -52,7 +58,11 @@ export class AthenaSourceAccess extends pulumi.ComponentResource {
         const tags = args.tags ?? { ManagedBy: "pulumi", Component: "grafana-athena" };
         const partition = partitionOf(args.region) ?? "aws";
         const accountId = getCallerIdentityOutput({}, { parent: this }).accountId;
-        const results: S3Location = { bucket: args.results.bucket, prefix: args.results.prefix };
+        const bucketResults = isManagedResults(args.results) ? undefined : args.results;
+        const results: S3Location | undefined = bucketResults && {
+            bucket: bucketResults.bucket,
+            prefix: bucketResults.prefix,
+        };
 
         // 48 characters, over the 32 the contract requires of an external ID (shared/contract.ts): too
         // long to guess, the confused-deputy guard of the trust policy. The engine keeps RandomPassword's result secret in
@@ -64,15 +74,16 @@ export class AthenaSourceAccess extends pulumi.ComponentResource {
         );
         const externalId = pulumi.secret(externalIdResource.result);
 
-        const resultsReady = args.results.create
-            ? this.createResultsBucket(name, args, partition, tags)
+        // Managed query results: no bucket at all, created or adopted.
+        const resultsReady = bucketResults?.create
+            ? this.createResultsBucket(name, args, bucketResults, partition, tags)
             : undefined;
         this.resultsBucket = resultsReady?.bucket;
         this.workgroup = args.workgroup.create
-            ? this.createWorkgroup(name, args, s3Url(results), tags, resultsReady?.last)
+            ? this.createWorkgroup(name, args, results, tags, resultsReady?.last)
             : this.adoptWorkgroup(name, args.workgroup.name);
         this.role = this.createRole(name, args, partition, accountId, externalId, tags);
-        const attachments = this.attachAccessPolicies(name, args, partition, accountId, results, tags);
+        const attachments = this.attachAccessPolicies(name, args, partition, accountId, tags);
         this.policies = attachments.map((a) => a.policy);
 
         const workgroupName = this.workgroup.name;
@@ -89,9 +100,11 @@ export class AthenaSourceAccess extends pulumi.ComponentResource {
             catalog: pulumi.output(args.catalog),
             database: pulumi.output(args.database),
             workgroup: workgroupName,
-            outputLocation: args.workgroup.create
-                ? pulumi.output(s3Url(results))
-                : this.checkAdoptedOutputLocation(args.workgroup.name, s3Url(results)),
+            // One of the two, by the results' form: an output location with a results bucket;
+            // with Athena's managed results none (Athena refuses one then) and `resultsMode`.
+            ...(results
+                ? { outputLocation: this.checked(args, s3Url(results)) }
+                : { resultsMode: this.checked(args, "managed" as const) }),
             label:
                 args.label !== undefined
                     ? pulumi.output(args.label)
@@ -118,11 +131,12 @@ export class AthenaSourceAccess extends pulumi.ComponentResource {
     private createWorkgroup(
         name: string,
         args: AthenaSourceAccessArgs,
-        outputLocation: string,
+        results: S3Location | undefined,
         tags: Record<string, string>,
         resultsReady: pulumi.Resource | undefined,
     ): athena.Workgroup {
         const resultsKmsKey = args.kmsKeyArns[0];
+        const managedKey = isManagedResults(args.results) ? args.results.kmsKeyArn : undefined;
         return new athena.Workgroup(
             `${name}-workgroup`,
             {
@@ -134,12 +148,23 @@ export class AthenaSourceAccess extends pulumi.ComponentResource {
                     publishCloudwatchMetricsEnabled: true,
                     bytesScannedCutoffPerQuery: args.workgroup.bytesScannedCutoffPerQuery,
                     engineVersion: { selectedEngineVersion: ATHENA_ENGINE_VERSION },
-                    resultConfiguration: {
-                        outputLocation,
-                        encryptionConfiguration: resultsKmsKey
-                            ? { encryptionOption: "SSE_KMS", kmsKeyArn: resultsKmsKey }
-                            : { encryptionOption: "SSE_S3" },
-                    },
+                    // Exclusive: Athena refuses a workgroup with managed query results and an output
+                    // location (ManagedQueryResultsConfiguration, Athena API reference).
+                    ...(results
+                        ? {
+                              resultConfiguration: {
+                                  outputLocation: s3Url(results),
+                                  encryptionConfiguration: resultsKmsKey
+                                      ? { encryptionOption: "SSE_KMS", kmsKeyArn: resultsKmsKey }
+                                      : { encryptionOption: "SSE_S3" },
+                              },
+                          }
+                        : {
+                              managedQueryResultsConfiguration: {
+                                  enabled: true,
+                                  encryptionConfiguration: managedKey ? { kmsKey: managedKey } : undefined,
+                              },
+                          }),
                 },
                 tags: { ...tags, [GRAFANA_TAG_KEY]: GRAFANA_TAG_VALUE },
             },
@@ -193,7 +218,6 @@ export class AthenaSourceAccess extends pulumi.ComponentResource {
         args: AthenaSourceAccessArgs,
         partition: string,
         accountId: pulumi.Output<string>,
-        results: S3Location,
         tags: Record<string, string>,
     ): { policy: iam.Policy; attachment: iam.RolePolicyAttachment }[] {
         const documents = refusing(this, () =>
@@ -206,7 +230,7 @@ export class AthenaSourceAccess extends pulumi.ComponentResource {
                 workgroup: args.workgroup.name,
                 tables: args.tables,
                 dataLocations: args.dataLocations,
-                results,
+                results: policyResults(args.results),
                 kmsKeyArns: args.kmsKeyArns,
                 catalogKmsKeyArn: args.catalogKmsKeyArn,
                 lakeFormation: args.lakeFormation,
@@ -232,6 +256,13 @@ export class AthenaSourceAccess extends pulumi.ComponentResource {
             );
             return { policy, attachment };
         });
+    }
+
+    /** `value`, once an adopted workgroup is known to fit the stack's `results`. */
+    private checked<T extends string>(args: AthenaSourceAccessArgs, value: T): pulumi.Output<T> {
+        return args.workgroup.create
+            ? (pulumi.output(value) as pulumi.Output<T>)
+            : this.checkAdoptedWorkgroup(args, value);
     }
 
     /** The contract as a workspace in the same program reads it (the root project's). */
@@ -273,22 +304,18 @@ export class AthenaSourceAccess extends pulumi.ComponentResource {
     }
 
     /**
-     * A workgroup that enforces its own settings writes results where it says, not where the
-     * stack grants access: refuse a mismatch rather than deploy a data source that cannot query.
+     * The adopted workgroup's settings fit the stack's `results` (shared/adoptedWorkgroup.ts), or
+     * the run is refused rather than deploy a data source that cannot query.
      */
-    private checkAdoptedOutputLocation(workgroupName: string, expected: string): pulumi.Output<string> {
-        return this.existingWorkgroup!.configuration.apply((c) => {
-            const enforced = c?.enforceWorkgroupConfiguration ?? false;
-            const actual = c?.resultConfiguration?.outputLocation;
-            if (enforced && actual && actual.replace(/\/?$/, "/") !== expected) {
-                throw new ResourceRefusal(
-                    `workgroup "${workgroupName}" enforces its output location ${actual}, but results.bucket/results.prefix give ${expected}; ` +
-                        `set results to the workgroup's location (with results.create false if the bucket exists)`,
-                    this,
-                );
-            }
-            return expected;
-        });
+    private checkAdoptedWorkgroup<T extends string>(
+        args: AthenaSourceAccessArgs,
+        value: T,
+    ): pulumi.Output<T> {
+        return this.existingWorkgroup!.configuration.apply((c): string => {
+            const problem = adoptedWorkgroupProblem(args.workgroup.name, c, args.results);
+            if (problem) throw new ResourceRefusal(problem, this);
+            return value;
+        }) as pulumi.Output<T>;
     }
 
     /**
@@ -301,12 +328,13 @@ export class AthenaSourceAccess extends pulumi.ComponentResource {
     private createResultsBucket(
         name: string,
         args: AthenaSourceAccessArgs,
+        results: BucketResultsSettings,
         partition: string,
         tags: Record<string, string>,
     ): { bucket: s3.Bucket; last: pulumi.Resource } {
         const bucket = new s3.Bucket(
             `${name}-results`,
-            { bucket: args.results.bucket, forceDestroy: false, tags },
+            { bucket: results.bucket, forceDestroy: false, tags },
             { parent: this },
         );
         const after = (previous: pulumi.Resource): pulumi.CustomResourceOptions => ({
@@ -355,8 +383,8 @@ export class AthenaSourceAccess extends pulumi.ComponentResource {
                     {
                         id: "expire-grafana-query-results",
                         status: "Enabled",
-                        filter: { prefix: args.results.prefix },
-                        expiration: { days: args.results.expirationDays },
+                        filter: { prefix: results.prefix },
+                        expiration: { days: results.expirationDays },
                         abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
                     },
                 ],
@@ -368,7 +396,7 @@ export class AthenaSourceAccess extends pulumi.ComponentResource {
             {
                 bucket: bucket.id,
                 policy: checkedPolicyJson(
-                    resultsBucketPolicy(args.results.bucket, partition),
+                    resultsBucketPolicy(results.bucket, partition),
                     "The bucket policy has one statement.",
                     this,
                 ),

@@ -7,7 +7,7 @@ import * as oss from "@pulumiverse/grafana/oss";
 import { Provider as GrafanaProvider } from "@pulumiverse/grafana/provider";
 import * as time from "@pulumiverse/time";
 import { MAX_TOKEN_SECONDS, organizationMode } from "../../shared/config/workspace";
-import { PublicSourceOutputs } from "../../shared/contract";
+import { PublicSourceOutputs, resultsModeOf } from "../../shared/contract";
 import { fleetDashboard } from "../../shared/grafana/fleetDashboard";
 import { homeDashboard } from "../../shared/grafana/homeDashboard";
 import { sourceDashboard } from "../../shared/grafana/sourceDashboard";
@@ -386,6 +386,7 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
                                     region: o.region,
                                     catalog: o.catalog,
                                     database: o.database,
+                                    managedResults: resultsModeOf(o) === "managed",
                                 },
                                 {
                                     resultReuseMinutes: args.dashboard.resultReuseMinutes,
@@ -409,11 +410,12 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
         const fleet = new oss.Dashboard(
             `${name}-dashboard-fleet`,
             {
-                configJson: pulumi.all([all, names]).apply(([, list]) =>
+                configJson: pulumi.all([all, names]).apply(([sources, list]) =>
                     JSON.stringify(
                         fleetDashboard({
                             dataSourceNames: list,
                             resultReuseMinutes: args.dashboard.resultReuseMinutes,
+                            managedResults: sources.some((o) => resultsModeOf(o) === "managed"),
                             panels: args.dashboard.panels,
                             variables: args.dashboard.variables,
                             scope,

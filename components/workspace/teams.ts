@@ -8,7 +8,7 @@ import type * as iam from "@pulumi/aws/iam";
 import * as pulumi from "@pulumi/pulumi";
 import * as enterprise from "@pulumiverse/grafana/enterprise";
 import * as oss from "@pulumiverse/grafana/oss";
-import type { PublicSourceOutputs } from "../../shared/contract";
+import { type PublicSourceOutputs, resultsModeOf } from "../../shared/contract";
 import { fleetDashboard } from "../../shared/grafana/fleetDashboard";
 import { ATHENA_PLUGIN_ID } from "../../shared/grafana/dataSource";
 import {
@@ -164,6 +164,7 @@ export function restrictDashboards(
             return {
                 names: picked.map((p) => p.name),
                 readers: picked.length > 0 ? picked.map((p) => p.o.teams) : [[team]],
+                managedResults: picked.some((p) => resultsModeOf(p.o) === "managed"),
             };
         });
         const dashboard = new oss.Dashboard(
@@ -174,6 +175,7 @@ export function restrictDashboards(
                         fleetDashboard({
                             dataSourceNames: m.names,
                             resultReuseMinutes: args.dashboard.resultReuseMinutes,
+                            managedResults: m.managedResults,
                             panels: args.dashboard.panels,
                             variables: args.dashboard.variables,
                             scope: scope,

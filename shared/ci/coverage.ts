@@ -53,7 +53,8 @@ export interface SourceNeeds {
     roleName: string;
     permissionsBoundary?: string;
     workgroup: { name: string };
-    results: { bucket: string; create: boolean };
+    /** A results bucket, or Athena's managed query results (no bucket). */
+    results: { bucket: string; create: boolean } | { managed: true };
 }
 
 /**
@@ -91,13 +92,16 @@ export function sourceReachProblems(
             message: `${JSON.stringify(source.workgroup.name)} matches none of the workgroupNames of ${reach.file} (${reach.workgroupNames.join(", ")}): rename it or add a pattern there`,
         });
     }
+    // Managed query results: no bucket for the deploy role to create.
+    const results = source.results;
     if (
-        source.results.create &&
-        !reach.resultsBucketNames.some((p) => iamNameMatches(p, source.results.bucket))
+        !("managed" in results) &&
+        results.create &&
+        !reach.resultsBucketNames.some((p) => iamNameMatches(p, results.bucket))
     ) {
         problems.push({
             key: `${namespace}:results.bucket`,
-            message: `${JSON.stringify(source.results.bucket)} matches none of the resultsBucketNames of ${reach.file} (${reach.resultsBucketNames.join(", ")}): rename it or add a pattern there`,
+            message: `${JSON.stringify(results.bucket)} matches none of the resultsBucketNames of ${reach.file} (${reach.resultsBucketNames.join(", ")}): rename it or add a pattern there`,
         });
     }
     return problems;

@@ -6,6 +6,7 @@ import { z } from "zod";
 import { accountOfArn } from "../naming";
 import { partitionOf, partitionOfArn } from "../partition";
 import { S3Location, overlaps, s3Url } from "../s3";
+import type { SourceResults } from "../policies/sourceRole";
 import { panelGrantProblems, variableGrantProblems } from "../grafana/panels";
 import { NO_VARIABLES } from "../grafana/sqlMacros";
 import { variableList, variableNames } from "./variables";
@@ -21,6 +22,8 @@ export const DEFAULT_CATALOG = "AwsDataCatalog";
 export const DEFAULT_BYTES_SCANNED_CUTOFF = 10 * 1024 ** 3;
 /** Athena's minimum for `bytesScannedCutoffPerQuery`: 10 MiB. */
 export const MIN_BYTES_SCANNED_CUTOFF = 10 * 1024 ** 2;
+/** The two forms of `results`, as messages name them. */
+const RESULTS_SHAPES = "{bucket, prefix?, create?, expirationDays?} or {managed: true, kmsKeyArn?}";
 
 export const workgroupSettings = z
     .object(
@@ -50,7 +53,8 @@ export const workgroupSettings = z
         }
     }, r.onAnyObject);
 
-export const resultsSettings = z
+/** Query results in a bucket of the stack's (created, or an existing one under a prefix of its own). */
+export const bucketResultsSettings = z
     .object(
         {
             bucket: r.bucketName,
@@ -58,9 +62,55 @@ export const resultsSettings = z
             create: r.bool("create the results bucket, or use an existing one").default(true),
             expirationDays: r.integer("days before query results expire", 1, 3650).default(7),
         },
-        { error: r.objectOf("{bucket, prefix?, create?, expirationDays?}") },
+        { error: r.objectOf(RESULTS_SHAPES) },
     )
     .strict();
+
+/**
+ * Athena's managed query results: Athena keeps each result 24 hours in storage of its own, so the
+ * stack has no results bucket and the role no S3 write at all; `kmsKeyArn` encrypts them with a
+ * key of the account's instead of an AWS owned key (Athena user guide, "Managed query results").
+ */
+export const managedResultsSettings = z
+    .object(
+        {
+            managed: z.literal(true, {
+                error: (i) =>
+                    `must be true for Athena's managed query results, got ${r.describe(i.input)}; for a results bucket leave managed out and give bucket`,
+            }),
+            kmsKeyArn: r.kmsKeyArn.optional(),
+        },
+        { error: r.objectOf(RESULTS_SHAPES) },
+    )
+    .strict();
+
+export type BucketResultsSettings = z.output<typeof bucketResultsSettings>;
+export type ManagedResultsSettings = z.output<typeof managedResultsSettings>;
+export type ResultsSettings = BucketResultsSettings | ManagedResultsSettings;
+
+/** The results are Athena's managed query results. */
+export const isManagedResults = (results: ResultsSettings): results is ManagedResultsSettings =>
+    "managed" in results;
+
+/**
+ * Either form, told apart by the `managed` key: its problems are those of the form the value
+ * chose, each under its own key (`results.kmsKeyArn`), not a union's "invalid input".
+ */
+export const resultsSettings = z.unknown().transform((value, ctx): ResultsSettings => {
+    const managed =
+        typeof value === "object" && value !== null && !Array.isArray(value) && "managed" in value;
+    const parsed = (managed ? managedResultsSettings : bucketResultsSettings).safeParse(value);
+    if (parsed.success) return parsed.data;
+    for (const issue of parsed.error.issues) ctx.addIssue(issue as Parameters<typeof ctx.addIssue>[0]);
+    return z.NEVER;
+});
+
+/** What the source role's policy needs of the results: their S3 location, or Athena's managed results. */
+export function policyResults(results: ResultsSettings): SourceResults {
+    return isManagedResults(results)
+        ? { managed: true, kmsKeyArn: results.kmsKeyArn }
+        : { bucket: results.bucket, prefix: results.prefix };
+}
 
 /** The tables of the database Grafana may read: names, or `["*"]` for every one. */
 export const tableGrant = z
@@ -139,7 +189,9 @@ export const SOURCE_KEYS = declareKeys({
         type: "object",
         description:
             'Where Athena writes query results: {bucket (required), prefix (default "grafana/"), create (default true: create a private, ' +
-            "encrypted bucket; false: use an existing bucket), expirationDays (default 7)}.",
+            "encrypted bucket; false: use an existing bucket), expirationDays (default 7)}, or {managed: true, kmsKeyArn (optional)}: " +
+            "Athena's managed query results, kept 24 hours by Athena, no results bucket and no S3 write for the role, encrypted with " +
+            "kmsKeyArn (a key of this account and region) if given, else with an AWS owned key.",
         rule: resultsSettings,
     },
     kmsKeyArns: {
@@ -338,7 +390,7 @@ function resultsChecks(s: { results?: unknown; dataLocations?: unknown }, ctx: z
  */
 export function partitionChecks(region: unknown, regionKey: string) {
     return (
-        s: { grafanaRoleArn?: unknown; kmsKeyArns?: unknown; catalogKmsKeyArn?: unknown },
+        s: { grafanaRoleArn?: unknown; kmsKeyArns?: unknown; catalogKmsKeyArn?: unknown; results?: unknown },
         ctx: z.RefinementCtx,
     ) => {
         const partition =
@@ -359,6 +411,17 @@ export function partitionChecks(region: unknown, regionKey: string) {
         check(s.grafanaRoleArn, ["grafanaRoleArn"]);
         if (Array.isArray(s.kmsKeyArns)) s.kmsKeyArns.forEach((k, i) => check(k, ["kmsKeyArns", i]));
         check(s.catalogKmsKeyArn, ["catalogKmsKeyArn"]);
+        const managedKey = (s.results as { kmsKeyArn?: unknown } | undefined)?.kmsKeyArn;
+        check(managedKey, ["results", "kmsKeyArn"]);
+        // Athena encrypts managed results with a key of the workgroup's region (KMS keys are regional).
+        const keyRegion = typeof managedKey === "string" ? managedKey.split(":")[3] : undefined;
+        if (keyRegion && partitionOfArn(managedKey as string) === partition && keyRegion !== region) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["results", "kmsKeyArn"],
+                message: `is a key of ${keyRegion}, but ${regionKey} is ${region}: Athena encrypts the workgroup's results with a key of its own region`,
+            });
+        }
     };
 }
 

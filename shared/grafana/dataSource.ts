@@ -24,13 +24,19 @@ export interface AthenaConnection {
     catalog: string;
     database: string;
     workgroup: string;
-    outputLocation: string;
+    /** None with Athena's managed query results. */
+    outputLocation?: string;
 }
 
 /**
  * The data source's `jsonData`: AMG's "Workspace IAM Role" (`ec2_iam_role`) assuming the source's
  * role with its external ID, and the source's catalog, database, workgroup and results location as
  * defaults. The external ID makes the whole value a secret wherever it goes.
+ *
+ * Without an output location (managed query results) the key is left out: the plugin sets a
+ * query's `ResultConfiguration` only when its `OutputLocation` is not empty
+ * (grafana/athena-datasource pkg/athena/api/api.go, `Execute`), and Athena refuses one in a
+ * workgroup with managed query results.
  */
 export function athenaJsonData(connection: AthenaConnection, externalId: string): string {
     return JSON.stringify({
@@ -41,7 +47,7 @@ export function athenaJsonData(connection: AthenaConnection, externalId: string)
         catalog: connection.catalog,
         database: connection.database,
         workgroup: connection.workgroup,
-        outputLocation: connection.outputLocation,
+        ...(connection.outputLocation !== undefined ? { outputLocation: connection.outputLocation } : {}),
     });
 }
 

@@ -72,6 +72,11 @@ export interface FleetOptions {
     dataSourceNames: readonly string[];
     /** Athena result reuse max age, 1..10080 minutes. */
     resultReuseMinutes: number;
+    /**
+     * A source it may show keeps Athena's managed query results: no panel asks for result reuse (a
+     * panel's query is the same on every source's row). Default false.
+     */
+    managedResults?: boolean;
     /** The panels of each source's row; default `fleetDefaultPanels()`. */
     panels?: readonly PanelSpec[];
     /** The workspace stack (`project/stack`): names the dashboard's uid and its home link. */
@@ -140,11 +145,13 @@ export function fleetDashboard(options: FleetOptions): BuiltDashboard {
                 .collapsed(false),
         );
     const ref: dashboard.DataSourceRef = { type: ATHENA_PLUGIN_ID, uid: `\${${FLEET_VARIABLE}}` };
+    // Managed query results do not support result reuse: none on any row's queries then.
+    const queryReuse = options.managedResults ? undefined : reuse;
     addVariables((v) => builder.withVariable(v), options.variables, {
         ref,
         ...DATA_SOURCE_DEFAULTS,
-        resultReuseMinutes: reuse,
+        resultReuseMinutes: queryReuse,
     });
-    addPanels((p) => builder.withPanel(p), panels, DATA_SOURCE_DEFAULTS, reuse, ref, 2, 1);
+    addPanels((p) => builder.withPanel(p), panels, DATA_SOURCE_DEFAULTS, queryReuse, ref, 2, 1);
     return finish(builder, uid, title);
 }

@@ -55,10 +55,30 @@ export const DATA_SOURCE_DEFAULTS: Connection = {
     database: athena.defaultKey,
 };
 
+/**
+ * Where a query runs, and its result reuse: `resultReuseMinutes` undefined means none (the SDK's
+ * default connection arguments, `resultReuseEnabled: false`), for a workgroup with Athena's
+ * managed query results, which do not support it (Athena user guide, "Managed query results");
+ * the plugin passes the query's setting to StartQueryExecution (grafana/athena-datasource
+ * pkg/athena/api/api.go). One definition for panels and query variables.
+ */
+export function athenaConnectionArgs(
+    connection: Connection,
+    resultReuseMinutes: number | undefined,
+): athena.ConnectionArgsBuilder {
+    const args = new athena.ConnectionArgsBuilder()
+        .region(connection.region)
+        .catalog(connection.catalog)
+        .database(connection.database);
+    return resultReuseMinutes === undefined
+        ? args
+        : args.resultReuseEnabled(true).resultReuseMaxAgeInMinutes(resultReuseMinutes);
+}
+
 function athenaTarget(
     connection: Connection,
     spec: PanelSpec,
-    resultReuseMinutes: number,
+    resultReuseMinutes: number | undefined,
     ref: dashboard.DataSourceRef,
 ) {
     // Every field of the Athena query model (format, rawSQL, connectionArgs with result reuse)
@@ -70,14 +90,7 @@ function athenaTarget(
             queryFormat(spec) === "timeSeries" ? athena.FormatOptions.TimeSeries : athena.FormatOptions.Table,
         )
         .rawSQL(spec.sql)
-        .connectionArgs(
-            new athena.ConnectionArgsBuilder()
-                .region(connection.region)
-                .catalog(connection.catalog)
-                .database(connection.database)
-                .resultReuseEnabled(true)
-                .resultReuseMaxAgeInMinutes(resultReuseMinutes),
-        );
+        .connectionArgs(athenaConnectionArgs(connection, resultReuseMinutes));
 }
 
 function panelBuilder(spec: PanelSpec): PanelBuilder &
@@ -128,7 +141,8 @@ export function addPanels(
     add: (panel: PanelBuilder) => void,
     specs: readonly PanelSpec[],
     connection: Connection,
-    reuse: number,
+    /** Minutes of result reuse; undefined: none. */
+    reuse: number | undefined,
     ref: dashboard.DataSourceRef,
     firstId: number,
     top = 0,

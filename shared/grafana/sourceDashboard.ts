@@ -23,6 +23,8 @@ export interface DashboardSource {
     region: string;
     catalog: string;
     database: string;
+    /** The source's workgroup keeps Athena's managed query results: its panels ask for no result reuse. */
+    managedResults?: boolean;
 }
 
 export interface DashboardOptions {
@@ -110,7 +112,7 @@ export function defaultPanels(source: DashboardSource): PanelSpec[] {
     ];
 }
 
-/** One source's dashboard: its panels, each a table-format Athena query with result reuse on. */
+/** One source's dashboard: its panels, each an Athena query with result reuse on (off with managed results). */
 export function sourceDashboard(source: DashboardSource, options: DashboardOptions): BuiltDashboard {
     checkSource(source);
     if (options === null || typeof options !== "object") {
@@ -133,13 +135,15 @@ export function sourceDashboard(source: DashboardSource, options: DashboardOptio
         dashboardLink(HOME_DASHBOARD_TITLE, homeDashboardUid(options.scope), "All Athena source dashboards"),
     );
 
+    // Managed query results do not support result reuse: none on this source's queries then.
+    const queryReuse = source.managedResults ? undefined : reuse;
     addVariables((v) => builder.withVariable(v), options.variables, {
         ref,
         region: source.region,
         catalog: source.catalog,
         database: source.database,
-        resultReuseMinutes: reuse,
+        resultReuseMinutes: queryReuse,
     });
-    addPanels((p) => builder.withPanel(p), panels, source, reuse, ref, 1);
+    addPanels((p) => builder.withPanel(p), panels, source, queryReuse, ref, 1);
     return finish(builder, uid, title);
 }

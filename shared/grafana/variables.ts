@@ -11,6 +11,7 @@
 import * as athena from "@grafana/grafana-foundation-sdk/athena";
 import type * as cog from "@grafana/grafana-foundation-sdk/cog";
 import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
+import { athenaConnectionArgs } from "./panelBuilder";
 
 interface VariableBase {
     name: string;
@@ -28,7 +29,8 @@ export interface VariableConnection {
     region: string;
     catalog: string;
     database: string;
-    resultReuseMinutes: number;
+    /** Minutes of result reuse; undefined: none (Athena's managed query results). */
+    resultReuseMinutes: number | undefined;
 }
 
 const option = (value: string, selected: boolean): dashboard.VariableOption => ({
@@ -56,14 +58,7 @@ function variableBuilder(
                 .datasource({ ...connection.ref })
                 .format(athena.FormatOptions.Table)
                 .rawSQL(spec.sql)
-                .connectionArgs(
-                    new athena.ConnectionArgsBuilder()
-                        .region(connection.region)
-                        .catalog(connection.catalog)
-                        .database(connection.database)
-                        .resultReuseEnabled(true)
-                        .resultReuseMaxAgeInMinutes(connection.resultReuseMinutes),
-                )
+                .connectionArgs(athenaConnectionArgs(connection, connection.resultReuseMinutes))
                 .build();
             const builder = new dashboard.QueryVariableBuilder(spec.name)
                 .datasource({ ...connection.ref })

@@ -68,8 +68,8 @@ export interface SourceAccessArgs {
     tables: readonly string[];
     /** S3 locations the tables read (read-only). */
     dataLocations: readonly S3Location[];
-    /** Where Athena writes query results (read/write). */
-    results: S3Location;
+    /** Where Athena writes query results (read/write), or Athena's managed query results (no S3 at all). */
+    results: SourceResults;
     /** KMS keys that encrypt the data or the results: usable only through S3 in the region. */
     kmsKeyArns?: readonly string[];
     /** The KMS key that encrypts the Glue Data Catalog's metadata: usable only through Glue in the region. */
@@ -79,6 +79,26 @@ export interface SourceAccessArgs {
     /** AWS partition, default `aws`. */
     partition?: string;
 }
+
+/**
+ * Athena's managed query results: Athena stores them itself and `GetQueryResults` on the workgroup
+ * reads them (Athena user guide, "Managed query results"), so the role needs no S3 action for
+ * them; with `kmsKeyArn` Athena encrypts and decrypts them with that key on the caller's behalf.
+ */
+export interface ManagedResults {
+    managed: true;
+    kmsKeyArn?: string;
+}
+
+export type SourceResults = S3Location | ManagedResults;
+
+export const isManaged = (results: SourceResults): results is ManagedResults => "managed" in results;
+
+/**
+ * What Athena does with the key of managed query results on the caller's behalf, as the Athena
+ * user guide ("Encrypt managed query results") lists it: Decrypt, GenerateDataKey and DescribeKey.
+ */
+export const MANAGED_RESULTS_KMS_ACTIONS = ["kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey"];
 
 /** Athena metadata reads. Listing catalogs and workgroups accepts no resource ARN; the rest take the data catalog. */
 export const ATHENA_LIST_ACTIONS = ["athena:ListDataCatalogs", "athena:ListWorkGroups"];
@@ -154,17 +174,7 @@ export function sourceAccessStatements(args: SourceAccessArgs & { accountId: str
                     : args.tables.map((t) => `${glue}:table/${args.database}/${t}`)),
             ],
         }),
-        ...resultsBucketStatements(args.results, args.dataLocations, bucketArn),
-        new PolicyStatement({
-            sid: "S3ResultsReadWrite",
-            actions: [
-                "s3:AbortMultipartUpload",
-                "s3:GetObject",
-                "s3:ListMultipartUploadParts",
-                "s3:PutObject",
-            ],
-            resources: [objectsArn(args.results)],
-        }),
+        ...(isManaged(args.results) ? [] : resultsStatements(args.results, args.dataLocations, bucketArn)),
         new PolicyStatement({
             sid: "S3DataBucketLocation",
             actions: ["s3:GetBucketLocation"],
@@ -188,6 +198,18 @@ export function sourceAccessStatements(args: SourceAccessArgs & { accountId: str
                 actions: ["kms:Decrypt", "kms:GenerateDataKey"],
                 resources: args.kmsKeyArns,
                 conditions: { StringEquals: { "kms:ViaService": viaService("s3", args.region) } },
+            }),
+        );
+    }
+    if (isManaged(args.results) && args.results.kmsKeyArn) {
+        // Only through Athena in the region: the key is for results, and the role uses it only as
+        // Athena stores and returns them.
+        statements.push(
+            new PolicyStatement({
+                sid: "KmsManagedResultsThroughAthena",
+                actions: MANAGED_RESULTS_KMS_ACTIONS,
+                resources: [args.results.kmsKeyArn],
+                conditions: { StringEquals: { "kms:ViaService": viaService("athena", args.region) } },
             }),
         );
     }
@@ -217,6 +239,27 @@ export function sourceAccessStatements(args: SourceAccessArgs & { accountId: str
 /** The `kms:ViaService` value of an AWS service in a region. */
 export function viaService(service: string, region: string): string {
     return `${service}.${region}.amazonaws.com`;
+}
+
+/** The results bucket and the read/write of its prefix: where a results bucket holds Athena's results. */
+function resultsStatements(
+    results: S3Location,
+    data: readonly S3Location[],
+    bucketArn: (b: string) => string,
+): PolicyStatement[] {
+    return [
+        ...resultsBucketStatements(results, data, bucketArn),
+        new PolicyStatement({
+            sid: "S3ResultsReadWrite",
+            actions: [
+                "s3:AbortMultipartUpload",
+                "s3:GetObject",
+                "s3:ListMultipartUploadParts",
+                "s3:PutObject",
+            ],
+            resources: [`${bucketArn(results.bucket)}/${results.prefix}*`],
+        }),
+    ];
 }
 
 /**

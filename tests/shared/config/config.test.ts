@@ -42,7 +42,7 @@ describe("config rules", () => {
     it("accepts a complete source config and fills the defaults", () => {
         const s = sourceSettings.parse(source);
         assert.equal(s.catalog, "AwsDataCatalog");
-        assert.equal(s.results.prefix, "grafana/");
+        assert.equal((s.results as { prefix: string }).prefix, "grafana/");
         assert.equal(s.workgroup.bytesScannedCutoffPerQuery, 10 * 1024 ** 3);
         assert.equal(s.roleName, "AmazonManagedGrafana-CrossAccountAthena");
         assert.deepEqual(s.dataLocations, [{ bucket: "sales-data", prefix: "orders/" }]);

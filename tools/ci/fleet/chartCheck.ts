@@ -12,7 +12,7 @@ import {
     panelReadProblems,
 } from "../../../shared/chartRules";
 import type { ConfigProblem } from "../../../shared/config/problems";
-import { SOURCE_NAMESPACE, SourceSettings } from "../../../shared/config/source";
+import { SOURCE_NAMESPACE, SourceSettings, policyResults } from "../../../shared/config/source";
 import { WORKSPACE_NAMESPACE, WorkspaceSettings, organizationMode } from "../../../shared/config/workspace";
 import { SOURCE_PROJECT, WORKSPACE_PROJECT, chartedSourceRefs } from "../../../shared/inventory";
 import { shortHash } from "../../../shared/naming";
@@ -41,7 +41,7 @@ export function sourcePolicyProblems(
             workgroup: settings.workgroup.name,
             tables: settings.tables,
             dataLocations: settings.dataLocations,
-            results: { bucket: settings.results.bucket, prefix: settings.results.prefix },
+            results: policyResults(settings.results),
             kmsKeyArns: settings.kmsKeyArns,
             catalogKmsKeyArn: settings.catalogKmsKeyArn,
             lakeFormation: settings.lakeFormation,
