@@ -312,7 +312,13 @@ function templatePolicyLines(templateBody: string): string[] {
     return lines;
 }
 
-/** Plans the example stacks of the repository at `root` in order: the source, the workspace fed by it, the root project, the bootstrap. */
+/** The example source stack with Athena's managed query results: examples/<this>/Pulumi.<this>.yaml. */
+export const MANAGED_RESULTS_EXAMPLE = "managed-results";
+
+/**
+ * Plans the example stacks of the repository at `root` in order: the source, the source with
+ * managed query results, the workspace fed by the first, the root project, the bootstrap.
+ */
 export async function synthExamples(outDir: string, root = process.cwd()): Promise<Plan[]> {
     const sourcePlanFile = path.join(outDir, "infra-account-b.example.json");
     const source = await synth({
@@ -321,6 +327,19 @@ export async function synthExamples(outDir: string, root = process.cwd()): Promi
         refs: {},
     });
     writePlan(source, sourcePlanFile);
+    // A source with Athena's managed query results: no results bucket, no S3 write for the role.
+    const managed = await synth({
+        projectDir: path.join(root, "infra-account-b"),
+        stack: MANAGED_RESULTS_EXAMPLE,
+        configFile: path.join(
+            root,
+            "examples",
+            MANAGED_RESULTS_EXAMPLE,
+            `Pulumi.${MANAGED_RESULTS_EXAMPLE}.yaml`,
+        ),
+        refs: {},
+    });
+    writePlan(managed, path.join(outDir, `infra-account-b.${MANAGED_RESULTS_EXAMPLE}.json`));
     const workspaceFile = path.join(root, PROJECT_FOLDERS.workspace, "Pulumi.example.yaml");
     const workspaceExample = stackFileConfig(readTextFile(workspaceFile), workspaceFile);
     const sources = (workspaceExample["grafana-athena-workspace:sources"] ?? []) as { stack: string }[];
@@ -331,7 +350,7 @@ export async function synthExamples(outDir: string, root = process.cwd()): Promi
     writePlan(rootPlan, path.join(outDir, "grafana-athena.example.json"));
     const bootstrap = await synth({ projectDir: path.join(root, "bootstrap"), stack: "example", refs: {} });
     writePlan(bootstrap, path.join(outDir, "grafana-athena-bootstrap.example.json"));
-    return [source, workspace, rootPlan, bootstrap];
+    return [source, managed, workspace, rootPlan, bootstrap];
 }
 
 /** The command: what it prints on stdout (`out`) and stderr (`err`), and its exit code. */
