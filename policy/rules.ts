@@ -16,6 +16,7 @@ import { ATHENA_QUERY_ACTIONS, GRAFANA_TAG_KEY, GRAFANA_TAG_VALUE } from "../sha
 import { parseS3Url } from "../shared/s3";
 import { globMatch } from "./glob";
 import { GrantKind, judgeStatements } from "./grants";
+import { s3WriteFindings } from "./s3Writes";
 import {
     IAM_TYPES,
     RolePermissions,
@@ -227,6 +228,13 @@ export const RULES: readonly Rule[] = [
             }
             return findings;
         },
+    },
+    {
+        name: "grafana-role-s3-writes-only-to-results",
+        description:
+            "The policies of a role Grafana may assume allow S3 writes (Write, Permissions management or Tagging actions) only on objects under the output location of a workgroup of the stack tagged for Grafana, and none at all where those workgroups keep Athena's managed query results. Not judged while a tagged workgroup's configuration is not in the plan (adopted, or unknown in a preview).",
+        fix: "grant s3:PutObject, s3:AbortMultipartUpload only on arn:<partition>:s3:::<bucket>/<prefix>* of the workgroup's output location; with managed query results (results: {managed: true}) grant no S3 write",
+        check: async (resources, settings) => s3WriteFindings(resources, permissionsOf(resources, settings)),
     },
     {
         name: "athena-results-bucket-tls-only",

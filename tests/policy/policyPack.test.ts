@@ -45,7 +45,7 @@ describe("policy pack", function () {
             POLICIES.map((p) => p.name),
             RULES.map((r) => r.name),
         );
-        assert.equal(new Set(RULES.map((r) => r.name)).size, 10);
+        assert.equal(new Set(RULES.map((r) => r.name)).size, 11);
         for (const p of POLICIES) {
             assert.equal(p.enforcementLevel, "mandatory");
             assert.ok(p.remediationSteps && p.remediationSteps.length > 20);
