@@ -38,7 +38,7 @@ const write = (Resource: unknown, Action: unknown = "s3:PutObject"): Doc => ({
 describe("policy pack: a Grafana role's S3 writes", function () {
     this.timeout(120_000);
 
-    it("passes every example plan, the managed-results source among them", async () => {
+    it("passes every example plan, the managed-results source among them @stack-files", async () => {
         const out = fs.mkdtempSync(path.join(os.tmpdir(), "s3writes-"));
         try {
             const plans = await synthExamples(out, REPO);

@@ -16,9 +16,12 @@ import YAML from "yaml";
 import { stackOfFile } from "../../shared/stackFiles";
 import { REPO } from "./repo";
 
-/** What a program copy holds: the programs and their project files, not the tests, tools or CI. */
+/**
+ * What a program copy holds: the programs and their project files, and the example stack files of
+ * examples/ that npm run synth plans (examples/<name>/Pulumi.<stack>.yaml); not the tests, tools or CI.
+ */
 const PROGRAM_FILES =
-    /^(index\.ts|config\.ts|Pulumi(\.[\w-]+)?\.yaml|package(-lock)?\.json|tsconfig\.json|(shared|components|infra-account-a|infra-account-b|bootstrap)\/.+)$/;
+    /^(index\.ts|config\.ts|Pulumi(\.[\w-]+)?\.yaml|package(-lock)?\.json|tsconfig\.json|(shared|components|infra-account-a|infra-account-b|bootstrap)\/.+|examples\/[\w-]+\/Pulumi\.[\w-]+\.yaml)$/;
 /** Never copied: installed packages (linked instead), git, build and plan output. */
 const NEVER = new Set(["node_modules", ".git", "out", ".pulumi"]);
 
