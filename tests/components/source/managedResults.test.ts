@@ -107,7 +107,8 @@ describe("a source with Athena's managed query results", function () {
                 [],
             );
         }
-        const config = (run: RunResult) => oneOf(run, WORKGROUP_TYPE).inputs.configuration;
+        const config = (run: RunResult) =>
+            oneOf(run, WORKGROUP_TYPE).inputs.configuration as Record<string, unknown>;
         assert.deepEqual(config(managed).managedQueryResultsConfiguration, { enabled: true });
         assert.equal(config(managed).resultConfiguration, undefined);
         assert.equal(config(managed).enforceWorkgroupConfiguration, true);
@@ -348,7 +349,7 @@ describe("the workspace's data source and dashboards for a managed-results sourc
         const targets = byType(workspace, "grafana:oss/dashboard:Dashboard").flatMap((d) =>
             (
                 JSON.parse(d.inputs.configJson as string).panels as {
-                    targets?: { connectionArgs?: object }[];
+                    targets?: { connectionArgs?: { resultReuseEnabled?: boolean } }[];
                 }[]
             ).flatMap((p) => p.targets ?? []),
         );
