@@ -232,7 +232,7 @@ export const RULES: readonly Rule[] = [
     {
         name: "grafana-role-s3-writes-only-to-results",
         description:
-            "The policies of a role Grafana may assume allow S3 writes (Write, Permissions management or Tagging actions) only on objects under the output location of a workgroup of the stack tagged for Grafana, and none at all where those workgroups keep Athena's managed query results. Not judged while a tagged workgroup's configuration is not in the plan (adopted, or unknown in a preview).",
+            "The policies of a role Grafana may assume allow S3 writes (Write, Permissions management or Tagging actions) only on objects under the output location of a workgroup of the stack tagged for Grafana, and none at all where those workgroups keep Athena's managed query results. Judged on named ARNs (grafana-role-no-write-on-wildcard refuses the others); not judged while the plan does not hold the tagged workgroups' configuration (none in the stack, adopted, or unknown in a preview).",
         fix: "grant s3:PutObject, s3:AbortMultipartUpload only on arn:<partition>:s3:::<bucket>/<prefix>* of the workgroup's output location; with managed query results (results: {managed: true}) grant no S3 write",
         check: async (resources, settings) => s3WriteFindings(resources, permissionsOf(resources, settings)),
     },

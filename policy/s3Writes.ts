@@ -7,6 +7,7 @@ import { parseS3Url } from "../shared/s3";
 import { GRAFANA_TAG_KEY } from "../shared/policies/sourceRole";
 import { CatalogAction, expandAction, writes } from "./catalog";
 import { globMatch } from "./glob";
+import { isWildcardArn } from "./grants";
 import type { RolePermissions } from "./permissions";
 import { ResourceView, UNKNOWN, isRecord, list, show, statementId, tagOf } from "./values";
 
@@ -14,13 +15,17 @@ const WORKGROUP_TYPE = "aws:athena/workgroup:Workgroup";
 
 /**
  * The results locations (`bucket/prefix`) of the workgroups tagged for Grafana, or undefined when
- * the plan does not hold one of them: an adopted workgroup's settings are not the stack's
- * (`ignoreChanges` configuration), and a value unknown in a preview is judged when known.
+ * the plan does not hold them: no tagged workgroup in the stack (the role queries one of another
+ * stack), an adopted workgroup (its settings are not the stack's: `ignoreChanges` configuration),
+ * or a value unknown in a preview (judged when known).
  */
 export function grafanaResultsLocations(resources: readonly ResourceView[]): string[] | undefined {
     const out: string[] = [];
-    for (const wg of resources.filter((r) => r.type === WORKGROUP_TYPE)) {
-        if (!tagOf(wg.props, GRAFANA_TAG_KEY).present) continue;
+    const tagged = resources.filter(
+        (r) => r.type === WORKGROUP_TYPE && tagOf(r.props, GRAFANA_TAG_KEY).present,
+    );
+    if (tagged.length === 0) return undefined;
+    for (const wg of tagged) {
         if ((wg.ignoreChanges ?? []).includes("configuration")) return undefined;
         const c = wg.props.configuration;
         const rc = isRecord(c) ? c.resultConfiguration : undefined;
@@ -34,17 +39,23 @@ export function grafanaResultsLocations(resources: readonly ResourceView[]): str
 }
 
 /** The S3 write actions (Write, Permissions management, Tagging) a statement allows. */
-async function s3Writes(s: Record<string, unknown>): Promise<string[]> {
+async function s3Writes(s: Record<string, unknown>): Promise<CatalogAction[]> {
     const all = (await expandAction("s3:*")).filter(writes);
     if ("NotAction" in s) {
         const not = list(s.NotAction).filter((x): x is string => typeof x === "string");
-        return all.filter((a) => !not.some((p) => globMatch(p, a.full, true))).map((a) => a.full);
+        return all.filter((a) => !not.some((p) => globMatch(p, a.full, true)));
     }
-    const found: CatalogAction[] = [];
+    const found = new Map<string, CatalogAction>();
     for (const p of list(s.Action).filter((x): x is string => typeof x === "string"))
-        found.push(...(await expandAction(p)).filter((a) => a.full.startsWith("s3:") && writes(a)));
-    return [...new Set(found.map((a) => a.full))];
+        for (const a of await expandAction(p))
+            if (a.full.startsWith("s3:") && writes(a)) found.set(a.full, a);
+    return [...found.values()];
 }
+
+/** `*` or a wildcard ARN for one of the actions: rule P3 (grafana-role-no-write-on-wildcard) refuses it already. */
+const wildcard = (resource: unknown, actions: readonly CatalogAction[]) =>
+    typeof resource === "string" &&
+    ([...resource].every((c) => c === "*") || actions.some((a) => isWildcardArn(resource, a.formats)));
 
 /** An ARN within a results location: the object ARN of the bucket, under the prefix, in any partition. */
 function within(resource: unknown, locations: readonly string[]): boolean {
@@ -73,12 +84,12 @@ export async function s3WriteFindings(
                 const actions = await s3Writes(s);
                 if (actions.length === 0) continue;
                 const resources = "NotResource" in s ? ["*"] : list(s.Resource);
-                const outside = resources.filter((r) => !within(r, locations));
+                const outside = resources.filter((r) => !within(r, locations) && !wildcard(r, actions));
                 if (outside.length === 0) continue;
                 out.push({
                     resource: p.resource,
                     message:
-                        `statement "${statementId(s, i)}" of ${p.label} allows ${show(actions.join(", "), 120)} on ` +
+                        `statement "${statementId(s, i)}" of ${p.label} allows ${show(actions.map((a) => a.full).join(", "), 120)} on ` +
                         `${outside.map((r) => `"${show(r, 100)}"`).join(", ")}: S3 writes outside ${where}`,
                 });
             }

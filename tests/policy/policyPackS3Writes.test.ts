@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { evaluatePlans } from "../../policy/offline";
 import { synthExamples } from "../../tools/plan/synth";
 import { REPO } from "../support/program";
-import { Doc, READ, doc, messages, role, stack } from "../support/handWrittenStack";
+import { Doc, READ, doc, messages, reported, role, stack } from "../support/handWrittenStack";
 
 const RULE = "grafana-role-s3-writes-only-to-results";
 const WORKGROUP = "aws:athena/workgroup:Workgroup";
@@ -71,22 +71,34 @@ describe("policy pack: a Grafana role's S3 writes", function () {
             write("arn:aws:s3:::results-x/*"),
             write("arn:aws:s3:::results-x/gra*"),
             write("arn:aws:s3:::sales-data/warehouse/*"),
-            write("*", "s3:Put*"),
             write("arn:aws:s3:::results-x", "s3:PutBucketPolicy"),
             write("arn:aws:s3:::sales-data/warehouse/*", "S3:DELETEOBJECT"),
-            { Sid: "W", Effect: "Allow", NotAction: "s3:GetObject", Resource: "arn:aws:s3:::sales-data/*" },
-            {
-                Sid: "W",
-                Effect: "Allow",
-                Action: "s3:PutObject",
-                NotResource: "arn:aws:s3:::results-x/grafana/*",
-            },
         ];
         for (const s of bad) {
             assert.equal(
                 (await messages(stack(wg, withStatements(s)), RULE)).length,
                 1,
                 `not refused: ${JSON.stringify(s)}`,
+            );
+        }
+        // On * or a wildcard ARN, or with NotResource, the pack's rules P3 and P4 refuse it already.
+        for (const s of [
+            write("*", "s3:Put*"),
+            { Sid: "W", Effect: "Allow", NotAction: "s3:GetObject", Resource: "arn:aws:s3:::sales-data/*" },
+            // s3:Put* holds actions whose ARN formats leave this open: a wildcard ARN for P3.
+            write("arn:aws:s3:::sales-data/warehouse/*", "s3:Put*"),
+            write("arn:aws:s3:::*/grafana/*"),
+            {
+                Sid: "W",
+                Effect: "Allow",
+                Action: "s3:PutObject",
+                NotResource: "arn:aws:s3:::results-x/grafana/*",
+            },
+        ]) {
+            const found = await reported(stack(wg, withStatements(s)));
+            assert.ok(
+                found.some((f) => /^grafana-role-no-(write-on-wildcard|not-action) /.test(f)),
+                `${JSON.stringify(s)}: ${found.join("; ")}`,
             );
         }
         // A wildcard in a workgroup's output location opens nothing.
@@ -104,9 +116,13 @@ describe("policy pack: a Grafana role's S3 writes", function () {
         );
     });
 
-    it("does not judge while a tagged workgroup's settings are not the stack's (adopted)", async () => {
+    it("does not judge while the stack's tagged workgroups' settings are not in the plan (adopted, or none)", async () => {
         const plan = stack(managedWorkgroup, withStatements(write("arn:aws:s3:::results-x/grafana/*")));
         plan.resources[0].options.ignoreChanges = ["configuration"];
         assert.deepEqual(await messages(plan, RULE), []);
+        assert.deepEqual(
+            await messages(stack(withStatements(write("arn:aws:s3:::results-x/grafana/*"))), RULE),
+            [],
+        );
     });
 });
