@@ -58,11 +58,22 @@ export function adoptedWorkgroupProblem(
         );
     }
     const key = managed.encryptionConfiguration?.kmsKey || undefined;
-    if (key !== results.kmsKeyArn) {
+    if (!sameKey(key, results.kmsKeyArn)) {
         return (
             `${wg} encrypts managed query results with ${key ?? "an AWS owned key"}, but results.kmsKeyArn ` +
             `gives ${results.kmsKeyArn ?? "none"}; set results.kmsKeyArn to the workgroup's key`
         );
     }
     return undefined;
+}
+
+/**
+ * The workgroup's key (Athena accepts a key ARN, a key ID, an alias or an alias ARN) is the stack's
+ * key ARN: the same ARN, or its key ID. An alias cannot be resolved offline, so it does not match.
+ */
+function sameKey(workgroupKey: string | undefined, stackKeyArn: string | undefined): boolean {
+    if (workgroupKey === undefined || stackKeyArn === undefined) return workgroupKey === stackKeyArn;
+    return (
+        workgroupKey === stackKeyArn || workgroupKey === stackKeyArn.slice(stackKeyArn.lastIndexOf("/") + 1)
+    );
 }

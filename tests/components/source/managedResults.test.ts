@@ -243,6 +243,21 @@ describe("a source with Athena's managed query results", function () {
             );
         });
 
+        it("accepts one that names the same key by its key ID", async () => {
+            const run = await planSource(
+                adopt(
+                    {
+                        managedQueryResultsConfiguration: {
+                            enabled: true,
+                            encryptionConfiguration: { kmsKey: KMS_KEY.split("/")[1] },
+                        },
+                    },
+                    { managed: true, kmsKeyArn: KMS_KEY },
+                ),
+            );
+            assert.equal(run.rawOutputs.resultsMode, "managed");
+        });
+
         it("refuses one whose results another key encrypts, naming results.kmsKeyArn", async () => {
             const message = await refusal(
                 SOURCE_DIR,
