@@ -7,6 +7,8 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { checkSourceOutputs } from "../../../shared/contract";
+import { fleetDashboard } from "../../../shared/grafana/fleetDashboard";
+import { DashboardSource, sourceDashboard } from "../../../shared/grafana/sourceDashboard";
 import type { PolicyJson } from "../../../shared/iam/policy";
 import type { RunResult } from "../../../tools/plan/mock/runtime";
 import { readStackConfig, readProject } from "../../../tools/plan/stackConfig";
@@ -409,5 +411,42 @@ describe("the managed-results example (examples/managed-results)", function () {
             .flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]))
             .filter((a) => /^s3:(Put|Delete|Abort)/.test(String(a)));
         assert.deepEqual(writes, []);
+    });
+});
+
+describe("dashboards of a managed-results source: no result reuse in any query", () => {
+    const source: DashboardSource = {
+        key: "organization/grafana-athena-source/sales",
+        label: "Sales",
+        dataSourceUid: "athena-sales",
+        region: REGION,
+        catalog: "AwsDataCatalog",
+        database: "sales",
+    };
+    const variables = [{ name: "region", type: "query" as const, sql: "SELECT DISTINCT region FROM orders" }];
+    /** The connection arguments of every panel query and query variable of a dashboard. */
+    const queries = (json: any): { resultReuseEnabled: boolean }[] => [
+        ...(json.panels as any[]).flatMap((p) => (p.targets ?? []).map((t: any) => t.connectionArgs)),
+        ...(json.templating.list as any[])
+            .filter((v) => v.type === "query")
+            .map((v) => v.query.connectionArgs),
+    ];
+    const reuse = (json: unknown) => queries(json).map((q) => q.resultReuseEnabled);
+
+    it("a source's dashboard: off with managed results, on without", () => {
+        const options = { resultReuseMinutes: 60, variables };
+        const managed = reuse(sourceDashboard({ ...source, managedResults: true }, options).json);
+        assert.ok(managed.length >= 2);
+        assert.deepEqual([...new Set(managed)], [false]);
+        assert.deepEqual([...new Set(reuse(sourceDashboard(source, options).json))], [true]);
+    });
+
+    it("a fleet dashboard that may show a managed-results source: off on every row", () => {
+        const options = { dataSourceNames: ["Sales"], resultReuseMinutes: 60, variables };
+        assert.deepEqual(
+            [...new Set(reuse(fleetDashboard({ ...options, managedResults: true }).json))],
+            [false],
+        );
+        assert.deepEqual([...new Set(reuse(fleetDashboard(options).json))], [true]);
     });
 });
