@@ -13,6 +13,7 @@ import { contactPointList, contactPointProblems, contactPointSecrets } from "./c
 import { CreateWorkspaceSettings, createWorkspaceSettings } from "../grafana/workspaceResource";
 import { panelList, panelSettings } from "./panels";
 import { variableList } from "./variables";
+import { unescapedVariableUses } from "../grafana/sqlMacros";
 import { declareKeys, kindsOf, shapeOf } from "./declare";
 import * as r from "./rules";
 import { DEFAULT_ROLE_NAME } from "./source";
@@ -41,7 +42,40 @@ export const dashboardSettings = z
         },
         { error: r.objectOf("{folder?, resultReuseMinutes?, panels?, variables?}") },
     )
-    .strict();
+    .strict()
+    .superRefine(fleetQueryVariableUses);
+
+/**
+ * On a fleet dashboard a query variable's values come from the data of the first source chosen,
+ * and its panels and other variables run on every chosen source: a value pasted in as written
+ * (`x') UNION SELECT ...`) would be one team's SQL in another team's chart. So `dashboard.panels`
+ * and `dashboard.variables` use a query variable of `dashboard.variables` as `${name:sqlstring}`.
+ */
+function fleetQueryVariableUses(
+    d: {
+        panels?: readonly { sql: string }[];
+        variables?: readonly { name: string; type: string; sql?: string }[];
+    },
+    ctx: z.RefinementCtx,
+): void {
+    const query = new Set((d.variables ?? []).filter((v) => v.type === "query").map((v) => v.name));
+    if (query.size === 0) return;
+    const check = (sql: string | undefined, path: (string | number)[]) => {
+        for (const use of unescapedVariableUses(sql ?? "", query)) {
+            const name = /\w+/.exec(use.replace(/^\$\{?|^\[\[/, ""))?.[0] ?? use;
+            ctx.addIssue({
+                code: "custom",
+                path,
+                message:
+                    `uses the query variable ${use.length > 40 ? `${use.slice(0, 40)}…` : use} as written: on the fleet ` +
+                    "dashboards its values come from a source's data and go unescaped into SQL that runs on every chosen " +
+                    `source; write \${${name}:sqlstring}`,
+            });
+        }
+    };
+    (d.panels ?? []).forEach((p, i) => check(p.sql, ["panels", i, "sql"]));
+    (d.variables ?? []).forEach((v, i) => check(v.sql, ["variables", i, "sql"]));
+}
 
 export const sourceRef = z
     .object(

@@ -331,6 +331,22 @@ export function templateVariableProblem(sql: string): string | undefined {
     return undefined;
 }
 
+/**
+ * The references in `sql` to the variables `names` (compared without case) that Grafana pastes in
+ * other than as Trino strings: every format but `sqlstring`, which quotes each value and doubles
+ * its quotes (Grafana's `formatRegistry`; the Athena plugin's own, for a format not given, pastes a
+ * single value as written and quotes several without escaping them, grafana-aws-sdk-react
+ * `applySQLTemplateVariables`; `singlequote` escapes with a backslash, which Trino does not read).
+ */
+export function unescapedVariableUses(sql: string, names: ReadonlySet<string>): string[] {
+    const lower = new Set([...names].map((n) => n.toLowerCase()));
+    const found = new Set<string>();
+    for (const v of variables(sql)) {
+        if (lower.has(v.name.toLowerCase()) && v.format !== "sqlstring") found.add(v.text);
+    }
+    return [...found];
+}
+
 /** `text` without the references to the dashboard's own variables (`declared`) it holds. */
 function withoutVariables(text: string, declared: ReadonlySet<string>): string {
     if (declared.size === 0) return text;

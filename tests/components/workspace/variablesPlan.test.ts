@@ -23,7 +23,7 @@ const ENV = { name: "env", type: "custom", values: ["prod", "dev"] };
 const BY_REGION = {
     type: "stat",
     title: "Bytes by region",
-    sql: "SELECT sum(bytes) FROM orders WHERE region IN ($region)",
+    sql: "SELECT sum(bytes) FROM orders WHERE region IN (${region:sqlstring})",
     unit: "decbytes",
     decimals: 1,
     thresholds: [{ value: 1e9, color: "red" }],
