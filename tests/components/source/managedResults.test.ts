@@ -15,6 +15,7 @@ import { readStackConfig, readProject } from "../../../tools/plan/stackConfig";
 import {
     EXAMPLE_SOURCE_STACK,
     REPO,
+    ROOT_DIR,
     SOURCE_DIR,
     WORKSPACE_DIR,
     byType,
@@ -26,6 +27,7 @@ import {
     sourceRef,
 } from "../../support/program";
 import { Context, decide } from "../../support/simulate";
+import { ROOT_EXAMPLE } from "../../support/examples";
 import { sourceOutputs } from "../../support/sourceOutputs";
 import {
     DATA_ACCOUNT,
@@ -448,5 +450,24 @@ describe("dashboards of a managed-results source: no result reuse in any query",
             [false],
         );
         assert.deepEqual([...new Set(reuse(fleetDashboard(options).json))], [true]);
+    });
+});
+
+describe("the root project with a managed-results source (both halves in one stack)", function () {
+    this.timeout(120_000);
+
+    it("plans no results bucket, and its data source names no output location", async () => {
+        const run = await plan(ROOT_DIR, {
+            set: { "grafana-athena:source": { ...ROOT_EXAMPLE.source, results: { managed: true } } },
+        });
+        assert.deepEqual(
+            run.plan.resources.filter((r) => r.type.startsWith("aws:s3/")).map((r) => r.name),
+            [],
+        );
+        const ds = oneOf(run, "grafana:oss/dataSource:DataSource");
+        const json = JSON.parse(raw(run, ds.name).jsonDataEncoded);
+        assert.ok(!("outputLocation" in json), JSON.stringify(Object.keys(json)));
+        const configuration = oneOf(run, WORKGROUP_TYPE).inputs.configuration as Record<string, unknown>;
+        assert.deepEqual(configuration.managedQueryResultsConfiguration, { enabled: true });
     });
 });
