@@ -22,7 +22,7 @@ import { stateBucketPolicy } from "../shared/policies/stateBackend";
 import { Refusal } from "../shared/refusal";
 import { refusing } from "../shared/resourceRefusal";
 
-export interface CiRolesStackSetArgs extends BootstrapSettings {
+interface CiRolesStackSetArgs extends BootstrapSettings {
     /** The region of the StackSet and of its stack instances (IAM is global: one region suffices). */
     region: string;
 }

@@ -6,7 +6,7 @@ import {
     bootstrapSettingsFor,
 } from "../shared/config/bootstrap";
 
-export interface BootstrapStackConfig extends BootstrapSettings {
+interface BootstrapStackConfig extends BootstrapSettings {
     /** `aws:region`: where the StackSet and its instances live (IAM itself is global). */
     region: string;
 }

@@ -8,7 +8,7 @@ import { isManagedResults } from "./config/source";
 import { s3Url } from "./s3";
 
 /** The settings of a workgroup as the AWS provider reads them (`aws.athena.Workgroup`'s `configuration`). */
-export interface WorkgroupResultsConfiguration {
+interface WorkgroupResultsConfiguration {
     enforceWorkgroupConfiguration?: boolean;
     resultConfiguration?: { outputLocation?: string };
     managedQueryResultsConfiguration?: { enabled?: boolean; encryptionConfiguration?: { kmsKey?: string } };

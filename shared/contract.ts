@@ -22,8 +22,8 @@ import { Refusal } from "./refusal";
 export const CONTRACT_VERSION = 1;
 
 /** Where a source's workgroup keeps query results: `resultsMode`. */
-export const RESULTS_MODES = ["bucket", "managed"] as const;
-export type ResultsMode = (typeof RESULTS_MODES)[number];
+const RESULTS_MODES = ["bucket", "managed"] as const;
+type ResultsMode = (typeof RESULTS_MODES)[number];
 
 /**
  * A string output that must meet `rule` (a config rule: what a source stack's own config had to
@@ -58,7 +58,7 @@ export const MAX_GRANTED_TABLES = 2000;
 export const EXTERNAL_ID = /^[\w+=,.@:/-]{32,1224}$/;
 
 /** Every output a source stack exports, in a fixed order, with the rule its value must meet. */
-export const sourceContract = z
+const sourceContract = z
     .object({
         /** Always `CONTRACT_VERSION` for this code. */
         contractVersion: z.custom<number>().superRefine((version, ctx) => {
@@ -237,9 +237,9 @@ const LIST_BOUNDS: Partial<Record<ContractOutputName, number>> = {
 const MAX_LISTED_PROBLEMS = 20;
 
 /** What a source stack tells the workspace stack, checked. */
-export type SourceContract = z.output<typeof sourceContract>;
+type SourceContract = z.output<typeof sourceContract>;
 
-export type ContractOutputName = keyof SourceContract;
+type ContractOutputName = keyof SourceContract;
 
 /** Every output name, in the schema's order. */
 export const CONTRACT_OUTPUTS = Object.keys(sourceContract.shape) as readonly ContractOutputName[];
@@ -248,7 +248,7 @@ export const CONTRACT_OUTPUTS = Object.keys(sourceContract.shape) as readonly Co
 export const SECRET_CONTRACT_OUTPUTS: readonly ContractOutputName[] = ["externalId"];
 
 /** The outputs a source exports only in one mode of its results: `outputLocation` or `resultsMode`. */
-export type ModalOutputName = "outputLocation" | "resultsMode";
+type ModalOutputName = "outputLocation" | "resultsMode";
 
 /**
  * The producer's side: one Output per name, typed by the schema; of the modal outputs only the one
@@ -262,7 +262,7 @@ export type SourceContractOutputs = {
 export const resultsModeOf = (o: { resultsMode?: ResultsMode }): ResultsMode => o.resultsMode ?? "bucket";
 
 /** Every output but the secret one. */
-export type PublicOutputName = Exclude<ContractOutputName, "externalId">;
+type PublicOutputName = Exclude<ContractOutputName, "externalId">;
 export const PUBLIC_OUTPUTS = CONTRACT_OUTPUTS.filter(
     (n): n is PublicOutputName => !SECRET_CONTRACT_OUTPUTS.includes(n),
 );
@@ -351,7 +351,7 @@ export function checkSourceOutputs(
 }
 
 /** What the workspace may know of a source's secret external ID: whether it is there, and well formed. */
-export type ExternalIdState = "missing" | "malformed" | "valid";
+type ExternalIdState = "missing" | "malformed" | "valid";
 
 export function externalIdState(value: unknown): ExternalIdState {
     return value === undefined || value === null || value === ""

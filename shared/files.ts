@@ -136,7 +136,7 @@ export function parseYaml(text: string, file: string): unknown {
 }
 
 /** Deeper than any config: a stack file's deepest value (a panel's query options) is five levels. */
-export const MAX_YAML_DEPTH = 1000;
+const MAX_YAML_DEPTH = 1000;
 
 /** The deepest nesting of flow brackets, counted over the whole text (a bound, not a parse). */
 function flowDepth(text: string): number {

@@ -11,10 +11,10 @@
  */
 import { Region } from "@pulumi/aws/types/enums";
 
-export type Partition = "aws" | "aws-cn" | "aws-us-gov";
+type Partition = "aws" | "aws-cn" | "aws-us-gov";
 
 /** Every region the AWS provider knows, of any partition. */
-export const KNOWN_REGIONS: ReadonlySet<string> = new Set(Object.values(Region));
+const KNOWN_REGIONS: ReadonlySet<string> = new Set(Object.values(Region));
 
 /** Whether `region` is a region the AWS provider knows (any partition). */
 export function isKnownRegion(region: string): boolean {

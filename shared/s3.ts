@@ -26,10 +26,10 @@ export interface S3Location {
 }
 
 /** Longest prefix accepted (S3 keys are at most 1,024 bytes; a prefix leaves room for the key). */
-export const MAX_PREFIX_LENGTH = 512;
+const MAX_PREFIX_LENGTH = 512;
 
 /** Characters that are never part of a prefix this program grants (see above). */
-const FORBIDDEN = /[$\{\}*?\\%]/;
+const FORBIDDEN = /[${}*?\\%]/;
 
 /**
  * Why `prefix` (a key prefix, without the bucket, with or without its final "/") is not one this

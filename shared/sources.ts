@@ -9,7 +9,7 @@ import { FLEET_DASHBOARD_TITLE, HOME_DASHBOARD_TITLE, teamFleetTitle } from "./g
 import { teamFolderTitle } from "./grafana/permissions";
 import { nameKey } from "./naming";
 
-export interface ChartedSource {
+interface ChartedSource {
     /** The source stack's fully qualified name. */
     stack: string;
     /** The data source name it gets in Grafana (also its dashboard's title). */
@@ -20,7 +20,7 @@ export interface ChartedSource {
 }
 
 /** The titles this workspace stack gives its own dashboards and folders. */
-export interface ProgramTitles {
+interface ProgramTitles {
     /** The stack's folder (`dashboard.folder`). */
     folder: string;
     /** The workspace's teams: each has a fleet dashboard and a folder of its own. */

@@ -196,7 +196,7 @@ function scalarText(node: YAML.Scalar | null): string {
 }
 
 /** The repository this program runs from. */
-export const REPOSITORY = path.resolve(__dirname, "..");
+const REPOSITORY = path.resolve(__dirname, "..");
 
 /** The stack files of a project folder, sorted by stack. */
 export function stackFiles(projectFolder: string): { stack: string; file: string }[] {
@@ -211,7 +211,7 @@ export function stackFiles(projectFolder: string): { stack: string; file: string
 }
 
 /** Every source stack of the inventory, fully qualified in the organisation `org`. */
-export function sourceInventory(org: string, root = REPOSITORY): string[] {
+function sourceInventory(org: string, root = REPOSITORY): string[] {
     return stackFiles(path.join(root, PROJECT_FOLDERS.source)).map(({ stack }) =>
         qualifiedStack(org, SOURCE_PROJECT, stack),
     );
@@ -249,7 +249,7 @@ export function workspaceInventory(org: string, root = REPOSITORY): WorkspaceSta
     });
 }
 /** The Grafana account and workspace role a source stack's role trusts, as its stack file says. */
-export interface SourceTrust {
+interface SourceTrust {
     grafanaAccountId: string;
     grafanaRoleArn: string;
 }

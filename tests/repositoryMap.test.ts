@@ -47,7 +47,7 @@ function folders(files: readonly string[], depth: number): Set<string> {
  * ending in ","), resolved against the folders above it by indentation (two spaces a level), each
  * with the text that describes it (where a small folder may be named inline, as `name/`).
  */
-export function layoutEntries(guide: string): { path: string; text: string }[] {
+function layoutEntries(guide: string): { path: string; text: string }[] {
     const block = /## Layout[\s\S]*?\n```\n([\s\S]*?)\n```/.exec(guide)?.[1];
     assert.ok(block, `${GUIDE} has no layout block`);
     const entries: { path: string; text: string }[] = [];

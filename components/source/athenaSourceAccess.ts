@@ -26,7 +26,7 @@ import { partitionOf } from "../../shared/partition";
 import { resultsBucketPolicy } from "../../shared/policies/resultsBucket";
 import { S3Location, s3Url } from "../../shared/s3";
 
-export interface AthenaSourceAccessArgs extends SourceSettings {
+interface AthenaSourceAccessArgs extends SourceSettings {
     /** The data account's region (the AWS provider's region): where Athena runs and the role is used. */
     region: string;
     /** Tags for every resource the component creates. Default: `ManagedBy=pulumi`, `Component=grafana-athena`. */
@@ -34,7 +34,7 @@ export interface AthenaSourceAccessArgs extends SourceSettings {
 }
 
 /** Athena's engine version 3: query result reuse needs it. */
-export const ATHENA_ENGINE_VERSION = "Athena engine version 3";
+const ATHENA_ENGINE_VERSION = "Athena engine version 3";
 
 /**
  * Everything a data account needs so that one Grafana workspace in another account may query its

@@ -6,7 +6,7 @@ import {
     sourceSettingsFor,
 } from "../../shared/config/source";
 
-export interface SourceStackConfig extends SourceSettings {
+interface SourceStackConfig extends SourceSettings {
     /** `aws:region`: where the workgroup, bucket and Athena queries live. */
     region: string;
 }

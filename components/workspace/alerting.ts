@@ -15,16 +15,16 @@ import { publishAlertsPolicy } from "../../shared/policies/alertTopics";
 import type { GrafanaAccess } from "./parts";
 
 /** The label every alert rule of a team carries; the notification policy routes on it. */
-export const TEAM_LABEL = "team";
+const TEAM_LABEL = "team";
 
 /**
  * Grafana's own contact point, which every organisation starts with: alerts of no team go where
  * they went before this stack (grafana/grafana `pkg/services/ngalert/notifier/alertmanager_config.go`,
  * the default configuration's receiver).
  */
-export const DEFAULT_RECEIVER = "grafana-default-email";
+const DEFAULT_RECEIVER = "grafana-default-email";
 
-export interface Alerting {
+interface Alerting {
     contactPoints: alerting.ContactPoint[];
     /** Absent when no team names a contact point: the policy tree is left as it is. */
     notificationPolicy?: alerting.NotificationPolicy;

@@ -14,7 +14,7 @@ import { UNKNOWN, requiredStrings, plainToken } from "./dynamicInputs";
 import { PluginRequest, ensurePluginInstalled } from "./pluginClient";
 import { pluginVersionProblem } from "../../shared/grafana/pluginVersion";
 
-export interface AthenaPluginInstallationArgs {
+interface AthenaPluginInstallationArgs {
     grafanaUrl: pulumi.Input<string>;
     /** A Grafana token of a workspace administrator; stored as a secret. */
     token: pulumi.Input<string>;

@@ -35,7 +35,7 @@ import type { CheckedSource, GrafanaAccess, SourceDataSource, WorkspaceDashboard
 import { addTeams, restrictDashboards, restrictDataSources } from "./teams";
 import { checkSources, guardWorkspace, panelsOf } from "./validate";
 
-export type { AthenaWorkspaceArgs, WorkspaceSource } from "./args";
+export type { WorkspaceSource } from "./args";
 
 /**
  * The Grafana account's side: the workspace role may assume the sources' roles, and the

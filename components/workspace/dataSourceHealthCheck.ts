@@ -40,7 +40,7 @@ import { checkDataSourceHealth, formatHealthFailure } from "./healthCheckClient"
 /** The type token Pulumi gives an unnamed-module dynamic resource. */
 export const HEALTH_CHECK_TYPE = "pulumi-nodejs:dynamic:Resource";
 
-export interface DataSourceHealthCheckArgs {
+interface DataSourceHealthCheckArgs {
     grafanaUrl: pulumi.Input<string>;
     /** Grafana token; stored as a secret. */
     token: pulumi.Input<string>;

@@ -31,7 +31,7 @@ export function scrubCredentials(text: string, token: string): string {
     return out;
 }
 
-export function truncate(text: string): string {
+function truncate(text: string): string {
     const t = text.trim();
     return t.length > MAX_MESSAGE_CHARS ? `${t.slice(0, MAX_MESSAGE_CHARS)}… (truncated)` : t;
 }
@@ -53,7 +53,7 @@ function describeNetworkError(err: unknown): string {
 }
 
 /** One answer of Grafana's HTTP API, read whole; `failure` instead when there was none in time. */
-export interface Answer {
+interface Answer {
     status: number;
     text: string;
     /** The body, when it is a JSON object. */

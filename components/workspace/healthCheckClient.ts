@@ -52,7 +52,7 @@ export interface HealthCheckRequest {
     initialBackoffMs?: number;
 }
 
-export interface HealthCheckResult {
+interface HealthCheckResult {
     ok: boolean;
     /** HTTP status of the last attempt; absent for network errors and timeouts. */
     status?: number;

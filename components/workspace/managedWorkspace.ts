@@ -17,7 +17,7 @@ export interface WorkspaceFacts {
     grafanaVersion: string;
 }
 
-export interface ManagedWorkspaceArgs {
+interface ManagedWorkspaceArgs {
     settings: CreateWorkspaceSettings;
     account: pulumi.Input<string>;
     region: pulumi.Input<string>;

@@ -46,7 +46,7 @@ export interface PluginRequest {
     initialBackoffMs?: number;
 }
 
-export interface PluginResult {
+interface PluginResult {
     ok: boolean;
     /** What was done: nothing (a supported version was there), an install, or a change of version. */
     action?: "present" | "installed" | "replaced";
@@ -92,7 +92,7 @@ function usable(version: string, req: PluginRequest): boolean {
 }
 
 /** The exact fix when plugin management is off in the workspace. */
-export function pluginManagementHint(workspaceId: string, pluginId: string): string {
+function pluginManagementHint(workspaceId: string, pluginId: string): string {
     return (
         `Plugin management is off in workspace ${workspaceId}, so ${pluginId} cannot be installed through the API. ` +
         `Turn it on: aws grafana update-workspace-configuration --workspace-id ${workspaceId} --configuration '{"plugins":{"pluginAdminEnabled":true}}' ` +

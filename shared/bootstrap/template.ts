@@ -56,7 +56,7 @@ interface CiRoleDocuments {
     boundary: PolicyDocument;
 }
 
-export function oidcProviderArn(partition: string, accountId: string): string {
+function oidcProviderArn(partition: string, accountId: string): string {
     return `arn:${partition}:iam::${accountId}:oidc-provider/${GITHUB_OIDC_HOST}`;
 }
 

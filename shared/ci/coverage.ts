@@ -48,7 +48,7 @@ export interface BootstrapReach {
 }
 
 /** What a source stack makes that its account's CI roles must reach. */
-export interface SourceNeeds {
+interface SourceNeeds {
     region: string;
     roleName: string;
     permissionsBoundary?: string;

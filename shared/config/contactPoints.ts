@@ -11,8 +11,8 @@ import { nameKey } from "../naming";
 import * as r from "./rules";
 
 /** Grafana's contact point integrations this program writes (`alerting.ContactPoint` blocks). */
-export const CONTACT_POINT_TYPES = ["sns", "slack", "pagerduty", "webhook"] as const;
-export type ContactPointType = (typeof CONTACT_POINT_TYPES)[number];
+const CONTACT_POINT_TYPES = ["sns", "slack", "pagerduty", "webhook"] as const;
+type ContactPointType = (typeof CONTACT_POINT_TYPES)[number];
 
 /** The types whose contact point cannot work without a secret: the Slack webhook URL, the PagerDuty integration key. */
 const NEEDS_SECRET: ReadonlySet<ContactPointType> = new Set(["slack", "pagerduty"]);
@@ -26,7 +26,7 @@ const SECRET_OF: Record<ContactPointType, string> = {
 };
 
 /** `arn:<partition>:sns:<region>:<account>:<topic>`, a standard or FIFO topic name (1-256 of [A-Za-z0-9_-]). */
-export const snsTopicArn = z
+const snsTopicArn = z
     .string({ error: "must be an SNS topic ARN, arn:aws:sns:<region>:<account>:<topic>" })
     .regex(/^arn:aws(-[a-z]+)*:sns:[a-z]{2}(-[a-z]+)+-\d:\d{12}:[A-Za-z0-9_-]{1,251}(\.fifo)?$/, {
         error: "must be an SNS topic ARN, arn:aws:sns:<region>:<account>:<topic> (no wildcard)",
@@ -56,7 +56,7 @@ const webhook = z
     )
     .strict();
 
-export const contactPointSettings = z.discriminatedUnion("type", [sns, slack, pagerduty, webhook], {
+const contactPointSettings = z.discriminatedUnion("type", [sns, slack, pagerduty, webhook], {
     error: (i) => `must be {name, type: ${CONTACT_POINT_TYPES.join("|")}, ...}, got ${r.describe(i.input)}`,
 });
 export type ContactPointSettings = z.output<typeof contactPointSettings>;

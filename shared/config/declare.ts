@@ -16,13 +16,13 @@
 import { z } from "zod";
 
 /** The types a `Pulumi.yaml` declaration may name (pulumi/pulumi `sdk/go/common/workspace/project.go`). */
-export type YamlType = "string" | "integer" | "boolean" | "array" | "object";
+type YamlType = "string" | "integer" | "boolean" | "array" | "object";
 
 /**
  * How a stack file holds a value: a string as it is, anything else as JSON, a secret encrypted (a
  * secret list or object as encrypted JSON).
  */
-export type KeyKind = "string" | "json" | "secret" | "secretJson";
+type KeyKind = "string" | "json" | "secret" | "secretJson";
 
 interface DeclarationBase<R extends z.ZodType> {
     /** The type `Pulumi.yaml` declares: the CLI refuses a stack value of another. */
@@ -42,7 +42,7 @@ interface DeclarationBase<R extends z.ZodType> {
  * applies when the stack file leaves the key out (`Pulumi.yaml` declares the same default), or
  * `optional` (a string that may be left unset: `Pulumi.yaml` declares `""`, which means unset).
  */
-export type KeyDeclaration<R extends z.ZodType = z.ZodType> =
+type KeyDeclaration<R extends z.ZodType = z.ZodType> =
     | (DeclarationBase<R> & { default?: never; optional?: never })
     | (DeclarationBase<R> & { default: z.input<R>; optional?: never })
     | (DeclarationBase<R> & { optional: true; type: "string"; default?: never });
@@ -63,7 +63,7 @@ type FieldOf<D> = D extends { rule: infer R extends z.ZodType }
     : never;
 
 /** The zod shape of a project's keys. */
-export type ShapeOf<T extends KeyDeclarations> = { -readonly [K in keyof T]: FieldOf<T[K]> };
+type ShapeOf<T extends KeyDeclarations> = { -readonly [K in keyof T]: FieldOf<T[K]> };
 
 /**
  * The zod shape: each key's rule, optional or with its default. A default is parsed by the rule
@@ -91,7 +91,7 @@ export function kindsOf<T extends KeyDeclarations>(keys: T): { [K in keyof T]: K
 }
 
 /** A key's declaration as `Pulumi.yaml` writes it. */
-export interface PulumiYamlDeclaration {
+interface PulumiYamlDeclaration {
     type: YamlType;
     items?: { type: YamlType };
     default?: unknown;

@@ -137,5 +137,3 @@ export const panelList = panelArray.min(1, {
  * optional list); the workspace then falls back to its `dashboard.panels` or the samples.
  */
 export const sourcePanelList = panelArray;
-
-export type PanelSettings = z.output<typeof panelSettings>;

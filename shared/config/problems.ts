@@ -26,7 +26,7 @@ export function formatProblem(p: ConfigProblem): string {
 }
 
 /** `["workgroup", "name"]` under `grafana-athena-source` -> `grafana-athena-source:workgroup.name`. */
-export function keyOf(namespace: string, path: readonly PropertyKey[]): string {
+function keyOf(namespace: string, path: readonly PropertyKey[]): string {
     let out = "";
     for (const part of path) {
         if (typeof part === "number") out += `[${part}]`;
@@ -36,7 +36,7 @@ export function keyOf(namespace: string, path: readonly PropertyKey[]): string {
 }
 
 /** Zod issues as config problems. Unknown keys are reported one by one, as typos usually are. */
-export function problemsFromZod(
+function problemsFromZod(
     namespace: string,
     error: z.ZodError,
     prefix: readonly PropertyKey[] = [],

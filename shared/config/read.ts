@@ -13,7 +13,7 @@ import { SOURCE_NAMESPACE } from "./source";
 import { WORKSPACE_NAMESPACE } from "./workspace";
 import { isConfigSecret } from "../pulumiInternals";
 
-export type KeyKind = "string" | "json" | "secret" | "secretJson";
+type KeyKind = "string" | "json" | "secret" | "secretJson";
 
 /** The projects' config namespaces: a key of a sibling's in a stack file is a mistake. */
 const PROJECT_NAMESPACES = [SOURCE_NAMESPACE, WORKSPACE_NAMESPACE, ROOT_NAMESPACE, BOOTSTRAP_NAMESPACE];
@@ -25,7 +25,7 @@ const PROJECT_FOLDER: Record<string, string> = {
 };
 
 /** What the runtime knows of the stack's config: every value, and which keys are secrets. */
-export interface StackConfigView {
+interface StackConfigView {
     all: Record<string, string>;
     isSecret(key: string): boolean;
 }
@@ -54,7 +54,7 @@ function sdk(): typeof import("@pulumi/pulumi") {
  * project's namespace (a stack file copied from the wrong folder), and a `secret` key set in plain
  * text.
  */
-export function rawConfig(
+function rawConfig(
     namespace: string,
     kinds: Record<string, KeyKind>,
     view: StackConfigView = runtimeConfig(),
@@ -182,7 +182,7 @@ function splitKey(fullKey: string): [string, string] | undefined {
 const PLAIN_FOREIGN_KEYS = ["aws:region", "aws:allowedAccountIds"];
 
 /** A problem for each of `PLAIN_FOREIGN_KEYS` that was set as a secret. */
-export function foreignSecretProblems(view: StackConfigView): ConfigProblem[] {
+function foreignSecretProblems(view: StackConfigView): ConfigProblem[] {
     return PLAIN_FOREIGN_KEYS.filter((k) => view.all[k] !== undefined && view.isSecret(k)).map((k) => ({
         key: k,
         message: `is a secret, but it is not a secret setting: the plan and the provider show it in plain text; set it without --secret (the value is not shown)`,
@@ -220,7 +220,7 @@ function secretStrings(view: StackConfigView): Set<string> {
  * `aws:allowedAccountIds`, when set, is what stops a deploy into the wrong account (the AWS
  * provider refuses any other): a list of 12-digit account IDs, checked before anything is planned.
  */
-export function allowedAccountIdsProblem(all: Record<string, string>): ConfigProblem | undefined {
+function allowedAccountIdsProblem(all: Record<string, string>): ConfigProblem | undefined {
     const raw = all["aws:allowedAccountIds"];
     if (raw === undefined || raw === "") return undefined;
     let parsed: unknown;

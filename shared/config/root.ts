@@ -20,7 +20,7 @@ import { WORKSPACE_COMMON_KEYS, workspaceCommonShape, workspaceCrossChecks } fro
 export const ROOT_NAMESPACE = "grafana-athena";
 
 /** How the program reaches one account: its region, and optionally a role to assume there (the AWS provider's settings). */
-export const ACCOUNT_ACCESS_KEYS = declareKeys({
+const ACCOUNT_ACCESS_KEYS = declareKeys({
     region: {
         type: "string",
         description: "The account's AWS region (the AWS provider's region).",
@@ -42,7 +42,7 @@ export const ACCOUNT_ACCESS_KEYS = declareKeys({
 });
 
 /** The workspace side's own key. */
-export const ROOT_WORKSPACE_KEYS = declareKeys({
+const ROOT_WORKSPACE_KEYS = declareKeys({
     sourceName: {
         type: "string",
         optional: true,

@@ -186,7 +186,7 @@ export const catalogName = z
         error: (i) => `must be an Athena data catalog name such as AwsDataCatalog, got ${describe(i.input)}`,
     });
 
-export const iamRoleName = z.string({ error: need("an IAM role name") }).regex(/^[\w+=,.@-]{1,64}$/, {
+const iamRoleName = z.string({ error: need("an IAM role name") }).regex(/^[\w+=,.@-]{1,64}$/, {
     error: (i) => `must be an IAM role name (1-64 letters, digits and +=,.@_-), got ${describe(i.input)}`,
 });
 
@@ -281,7 +281,7 @@ export const teamGroup = z
 export const PULUMI_STACK_NAME = /^(?!\.{1,2}$)[A-Za-z0-9_.-]{1,100}$/;
 
 /** A Pulumi stack reference, fully qualified. */
-export const stackName = z
+const stackName = z
     .string({ error: need('a fully qualified stack name "org/project/stack"') })
     .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, {
         error: (i) =>

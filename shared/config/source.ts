@@ -17,11 +17,11 @@ import * as r from "./rules";
 export const SOURCE_NAMESPACE = "grafana-athena-source";
 
 export const DEFAULT_ROLE_NAME = "AmazonManagedGrafana-CrossAccountAthena";
-export const DEFAULT_CATALOG = "AwsDataCatalog";
+const DEFAULT_CATALOG = "AwsDataCatalog";
 /** 10 GiB: the default per-query cost guard. */
-export const DEFAULT_BYTES_SCANNED_CUTOFF = 10 * 1024 ** 3;
+const DEFAULT_BYTES_SCANNED_CUTOFF = 10 * 1024 ** 3;
 /** Athena's minimum for `bytesScannedCutoffPerQuery`: 10 MiB. */
-export const MIN_BYTES_SCANNED_CUTOFF = 10 * 1024 ** 2;
+const MIN_BYTES_SCANNED_CUTOFF = 10 * 1024 ** 2;
 /** The two forms of `results`, as messages name them. */
 const RESULTS_SHAPES = "{bucket, prefix?, create?, expirationDays?} or {managed: true, kmsKeyArn?}";
 
@@ -85,7 +85,7 @@ export const managedResultsSettings = z
     .strict();
 
 export type BucketResultsSettings = z.output<typeof bucketResultsSettings>;
-export type ManagedResultsSettings = z.output<typeof managedResultsSettings>;
+type ManagedResultsSettings = z.output<typeof managedResultsSettings>;
 export type ResultsSettings = BucketResultsSettings | ManagedResultsSettings;
 
 /** The results are Athena's managed query results. */
@@ -96,7 +96,7 @@ export const isManagedResults = (results: ResultsSettings): results is ManagedRe
  * Either form, told apart by the `managed` key: its problems are those of the form the value
  * chose, each under its own key (`results.kmsKeyArn`), not a union's "invalid input".
  */
-export const resultsSettings = z.unknown().transform((value, ctx): ResultsSettings => {
+const resultsSettings = z.unknown().transform((value, ctx): ResultsSettings => {
     const managed =
         typeof value === "object" && value !== null && !Array.isArray(value) && "managed" in value;
     const parsed = (managed ? managedResultsSettings : bucketResultsSettings).safeParse(value);

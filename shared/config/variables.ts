@@ -13,9 +13,9 @@ import * as r from "./rules";
 /** At most this many variables on one dashboard: each query variable is a query when it opens. */
 export const MAX_VARIABLES = 20;
 /** At most this many values in a custom or interval variable's list. */
-export const MAX_VARIABLE_VALUES = 100;
+const MAX_VARIABLE_VALUES = 100;
 /** The intervals an interval variable offers when it lists none. */
-export const DEFAULT_INTERVALS: readonly string[] = ["1h", "6h", "1d", "7d"];
+const DEFAULT_INTERVALS: readonly string[] = ["1h", "6h", "1d", "7d"];
 
 /**
  * A variable's name as Grafana's syntax finds it (`$name`, `${name}`: word characters), starting
@@ -70,7 +70,7 @@ const choice = {
     includeAll: r.bool('whether the list offers "All"').optional(),
 };
 
-export const queryVariable = z
+const queryVariable = z
     .object(
         {
             ...common,
@@ -88,14 +88,14 @@ export const queryVariable = z
     )
     .strict();
 
-export const customVariable = z
+const customVariable = z
     .object(
         { ...common, type: z.literal("custom"), values: listOf(customValue, "values"), ...choice },
         { error: r.objectOf("{name, type: custom, values, label?, multi?, includeAll?}") },
     )
     .strict();
 
-export const intervalVariable = z
+const intervalVariable = z
     .object(
         {
             ...common,
@@ -108,22 +108,17 @@ export const intervalVariable = z
 
 const TYPES = ["query", "custom", "interval"] as const;
 
-export const variableSettings = z.discriminatedUnion(
-    "type",
-    [queryVariable, customVariable, intervalVariable],
-    {
-        error: (i) => {
-            const v = i.input as { type?: unknown } | undefined;
-            if (v === null || typeof v !== "object" || Array.isArray(v))
-                return `must be an object {name, type: ${TYPES.join("|")}, ...}, got ${r.describe(v)}`;
-            // Reported at the discriminator's own key (`variables[0].type`).
-            return `must be one of ${TYPES.join(", ")}, got ${r.describe(v.type)}`;
-        },
+const variableSettings = z.discriminatedUnion("type", [queryVariable, customVariable, intervalVariable], {
+    error: (i) => {
+        const v = i.input as { type?: unknown } | undefined;
+        if (v === null || typeof v !== "object" || Array.isArray(v))
+            return `must be an object {name, type: ${TYPES.join("|")}, ...}, got ${r.describe(v)}`;
+        // Reported at the discriminator's own key (`variables[0].type`).
+        return `must be one of ${TYPES.join(", ")}, got ${r.describe(v.type)}`;
     },
-);
+});
 
 export type VariableSettings = z.output<typeof variableSettings>;
-export type QueryVariableSettings = z.output<typeof queryVariable>;
 
 /** A dashboard's variables: at most 20, no name twice (compared without case, as a reader would). */
 export const variableList = z

@@ -22,8 +22,8 @@ export const WORKSPACE_NAMESPACE = "grafana-athena-workspace";
 
 /** The longest a workspace service account token may live (30 days). */
 export const MAX_TOKEN_SECONDS = 2_592_000;
-export const DEFAULT_TOKEN_ROTATION_DAYS = 7;
-export const DEFAULT_RESULT_REUSE_MINUTES = 60;
+const DEFAULT_TOKEN_ROTATION_DAYS = 7;
+const DEFAULT_RESULT_REUSE_MINUTES = 60;
 export const DEFAULT_FOLDER = "Athena";
 
 export const dashboardSettings = z
@@ -90,12 +90,12 @@ export const sourceRef = z
     .strict();
 
 /** Groups one team may be synced from: a bound on the plan's size, far above what a team needs. */
-export const MAX_TEAM_GROUPS = 100;
+const MAX_TEAM_GROUPS = 100;
 
 /** A group as compared for duplicates: Unicode-normalised, without case. */
 const foldGroup = (g: string) => g.normalize("NFKC").toLowerCase();
 
-export const teamSettings = z
+const teamSettings = z
     .object(
         {
             name: r.teamName,
@@ -318,7 +318,7 @@ export function workspaceCrossChecks(
 }
 
 /** The settings every workspace shares, checked: the keys under their own names. */
-export type WorkspaceCommonSettings = z.output<z.ZodObject<typeof workspaceCommonShape>>;
+type WorkspaceCommonSettings = z.output<z.ZodObject<typeof workspaceCommonShape>>;
 
 /**
  * What the workspace component takes from config: every key but `sources`, under the names the
@@ -462,8 +462,6 @@ export type SourceRef = z.output<typeof sourceRef> & {
 export type WorkspaceSettings = Omit<z.output<typeof workspaceSettings>, "sources"> & {
     sources: SourceRef[];
 };
-export type DashboardSettings = z.output<typeof dashboardSettings>;
-export type { PanelSettings } from "./panels";
 export { panelSettings };
 
 /** How each key is stored in Pulumi config: plain text, JSON, or a secret. */

@@ -7,7 +7,7 @@ import type * as cog from "@grafana/grafana-foundation-sdk/cog";
 import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
 
 /** Dashboard JSON model version of Grafana 10.4. */
-export const SCHEMA_VERSION = 39;
+const SCHEMA_VERSION = 39;
 
 export interface BuiltDashboard {
     uid: string;

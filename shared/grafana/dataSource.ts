@@ -18,7 +18,7 @@ export const ATHENA_PLUGIN_MAJOR = 3;
 export const ATHENA_PLUGIN_VERSION = "3.3.3";
 
 /** What a data source needs from its source's contract. */
-export interface AthenaConnection {
+interface AthenaConnection {
     roleArn: string;
     region: string;
     catalog: string;

@@ -18,7 +18,7 @@ export const MAX_DECIMALS = 10;
 /** At most this many threshold steps on one panel. */
 export const MAX_THRESHOLDS = 20;
 /** The colour below the first threshold when the list does not start with a step without a value. */
-export const BASE_THRESHOLD_COLOR = "green";
+const BASE_THRESHOLD_COLOR = "green";
 
 /**
  * A colour Grafana's threshold editor writes: a named colour of its visualization palette (six
@@ -29,7 +29,7 @@ export const BASE_THRESHOLD_COLOR = "green";
 export const COLOR =
     /^(?:(?:(?:super-light|light|semi-dark|dark)-)?(?:red|orange|yellow|green|blue|purple)|text|transparent|#[0-9a-fA-F]{6}(?:[0-9a-fA-F]{2})?)$/;
 
-export interface ThresholdStep {
+interface ThresholdStep {
     /** Absent on the first step only: the colour below every threshold. */
     value?: number;
     color: string;
@@ -45,7 +45,7 @@ export interface FieldDisplay {
 }
 
 /** Grafana's steps: a base step (value null) first, then the thresholds in ascending order. */
-export function thresholdSteps(steps: readonly ThresholdStep[]): dashboard.Threshold[] {
+function thresholdSteps(steps: readonly ThresholdStep[]): dashboard.Threshold[] {
     const base = steps[0]?.value === undefined ? steps[0] : undefined;
     const rest = base === undefined ? steps : steps.slice(1);
     return [

@@ -67,7 +67,7 @@ export function fleetDefaultPanels(): PanelSpec[] {
     ];
 }
 
-export interface FleetOptions {
+interface FleetOptions {
     /** The names of this stack's data sources: the variable offers exactly these. */
     dataSourceNames: readonly string[];
     /** Athena result reuse max age, 1..10080 minutes. */

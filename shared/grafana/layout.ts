@@ -7,8 +7,8 @@ import type { PanelType } from "./panelSpec";
 /** Grafana's dashboard grid is 24 columns wide. */
 export const GRID_COLUMNS = 24;
 /** Source dashboard panels: three per row, fixed height. */
-export const PANEL_WIDTH = 8;
-export const PANEL_HEIGHT = 8;
+const PANEL_WIDTH = 8;
+const PANEL_HEIGHT = 8;
 
 export interface GridCell {
     x: number;

@@ -42,7 +42,7 @@ type PanelBuilder = cog.Builder<dashboard.Panel>;
  * Where a query runs: a source's region, catalog and database, or `__default` for the data source's
  * own settings.
  */
-export interface Connection {
+interface Connection {
     region: string;
     catalog: string;
     database: string;

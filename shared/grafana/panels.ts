@@ -9,9 +9,9 @@ import { NO_VARIABLES } from "./sqlMacros";
 import { TableGrant, ungrantedReads } from "./sqlTables";
 
 /** Where a source dashboard's panels come from, most specific first. */
-export type PanelOrigin = "sources[].panels" | "source stack panels" | "dashboard.panels" | "sample panels";
+type PanelOrigin = "sources[].panels" | "source stack panels" | "dashboard.panels" | "sample panels";
 
-export interface PanelChoice {
+interface PanelChoice {
     /** The panels; undefined: the sample panels (`defaultPanels`). */
     panels?: readonly PanelSpec[];
     origin: PanelOrigin;

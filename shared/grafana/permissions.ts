@@ -18,9 +18,9 @@ import { Refusal } from "../refusal";
 import { byCodeUnits } from "../order";
 
 /** The data source permission that lets a team query (the provider's `Query`, Grafana's level 1). */
-export const QUERY = "Query";
+const QUERY = "Query";
 /** The folder and dashboard permission that lets a team see a dashboard and its panels. */
-export const VIEW = "View";
+const VIEW = "View";
 
 /** A team of the workspace stack. */
 export interface TeamSpec {
@@ -48,7 +48,7 @@ export interface TeamSpec {
 }
 
 /** What the permission decisions need to know of a source. */
-export interface SourceTeams {
+interface SourceTeams {
     /** The source stack's fully qualified name. */
     key: string;
     /** The teams the source stack names (its `teams` output). */

@@ -22,13 +22,13 @@ export const ATHENA_PLUGIN_MIN_VERSION = "3.1.6";
 const MAX_VERSION_LENGTH = 64;
 
 /** A version read: `[major, minor, patch]`, and whether it is a pre-release (below its release). */
-export interface PluginVersion {
+interface PluginVersion {
     parts: [number, number, number];
     prerelease: boolean;
 }
 
 /** "3.1.6", "v3.1.6" or "3.1.6-beta.1" read; null for anything else. */
-export function parsePluginVersion(version: string): PluginVersion | null {
+function parsePluginVersion(version: string): PluginVersion | null {
     if (typeof version !== "string" || version.length > MAX_VERSION_LENGTH) return null;
     const m = /^v?(\d{1,6})\.(\d{1,6})\.(\d{1,6})(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/.exec(version.trim());
     if (!m) return null;

@@ -27,7 +27,7 @@ export interface DashboardSource {
     managedResults?: boolean;
 }
 
-export interface DashboardOptions {
+interface DashboardOptions {
     /** Athena result reuse max age, 1..10080 minutes. */
     resultReuseMinutes: number;
     /** Panels to show instead of `defaultPanels(source)`. */
@@ -39,7 +39,7 @@ export interface DashboardOptions {
 }
 
 /** An Athena (Trino) SQL string literal: single quotes doubled. */
-export function sqlStringLiteral(value: string): string {
+function sqlStringLiteral(value: string): string {
     return `'${value.replace(/'/g, "''")}'`;
 }
 

@@ -19,7 +19,7 @@ import { NO_VARIABLES, expandMacros, templateVariableProblem } from "./sqlMacros
 import { Token, tokenize } from "./sqlTokens";
 
 /** One table reference of a query, as written. */
-export interface TableRead {
+interface TableRead {
     /** The reference as written, e.g. `sales."Orders"`. */
     written: string;
     /** Its parts, unquoted and lowercased: `[table]`, `[database, table]` or `[catalog, database, table]`. */
@@ -348,10 +348,10 @@ export interface TableGrant {
 }
 
 /** Every table of the database: the `tables` grant `["*"]`. */
-export const ALL_TABLES = "*";
+const ALL_TABLES = "*";
 
 /** Athena's schema of metadata views, answered from the catalog with the role's own permissions. */
-export const INFORMATION_SCHEMA = "information_schema";
+const INFORMATION_SCHEMA = "information_schema";
 
 /** Glue keeps names lowercase and Athena matches them without regard to case, quoted or not. */
 const namesEqual = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();

@@ -10,7 +10,7 @@
 import { Refusal } from "../refusal";
 import { NO_VARIABLES, mentionsVariable } from "./sqlMacros";
 
-export type TokenKind = "word" | "quoted" | "string" | "number" | "punct" | "template";
+type TokenKind = "word" | "quoted" | "string" | "number" | "punct" | "template";
 
 export interface Token {
     kind: TokenKind;

@@ -7,7 +7,7 @@ import { shortHash } from "../naming";
 import { Refusal } from "../refusal";
 
 /** Grafana's limit for a uid. */
-export const UID_MAX_LENGTH = 40;
+const UID_MAX_LENGTH = 40;
 const UID_PATTERN = /^[A-Za-z0-9_-]+$/;
 /** Hex characters of the hash in a dashboard uid: 80 bits make collisions among thousands of sources negligible. */
 const DASHBOARD_HASH_LENGTH = 20;

@@ -24,7 +24,7 @@ export type VariableSpec =
     | (VariableBase & { type: "interval"; values: readonly string[] });
 
 /** Where a query variable's SQL runs: the data source, and the region, catalog and database of its queries. */
-export interface VariableConnection {
+interface VariableConnection {
     ref: dashboard.DataSourceRef;
     region: string;
     catalog: string;

@@ -24,10 +24,10 @@ import { PolicyDocument, PolicyStatement } from "../iam/policy";
 import * as r from "../config/rules";
 
 /** The versions a created workspace may run: 12.4 by default; 10.4, the oldest this program supports. */
-export const CREATABLE_VERSIONS = ["12.4", "10.4"] as const;
-export const DEFAULT_CREATED_VERSION = "12.4";
+const CREATABLE_VERSIONS = ["12.4", "10.4"] as const;
+const DEFAULT_CREATED_VERSION = "12.4";
 /** The created workspace role's name unless `roleName` says otherwise. */
-export const DEFAULT_WORKSPACE_ROLE_NAME = "GrafanaAthenaWorkspace";
+const DEFAULT_WORKSPACE_ROLE_NAME = "GrafanaAthenaWorkspace";
 
 /** An IAM Identity Center group ID (Identity Store: an optional 10-hex prefix, then a UUID). */
 const groupId = z

@@ -11,7 +11,7 @@
  * query a data source, an administrator's reach in that account.
  */
 
-export interface AdministratorRolePattern {
+interface AdministratorRolePattern {
     /** What a reader searches for: the name or the name pattern. */
     readonly name: string;
     /** Matches a role name (without its path), case-insensitively. */
@@ -92,7 +92,7 @@ export function administratorRoleProblem(name: string, path = "/"): string | und
 }
 
 /** A role ARN's path (`/` or `/a/b/`) and name, or undefined when it is no role ARN. */
-export function roleArnParts(arn: string): { path: string; name: string } | undefined {
+function roleArnParts(arn: string): { path: string; name: string } | undefined {
     const m = /^arn:[^:]+:iam::[^:]*:role(\/(?:[^/]+\/)*)([^/]+)$/.exec(arn);
     return m ? { path: m[1], name: m[2] } : undefined;
 }

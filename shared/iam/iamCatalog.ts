@@ -43,7 +43,7 @@ export interface ActionInfo {
     readonly conditionMatchers: readonly RegExp[];
 }
 
-export interface ServiceInfo {
+interface ServiceInfo {
     readonly key: string;
     /** By lower-case action name. */
     readonly actions: ReadonlyMap<string, ActionInfo>;
@@ -122,7 +122,7 @@ async function loadService(service: string): Promise<ServiceInfo | undefined> {
 const matchers = new Map<string, RegExp>();
 
 /** `aws:ResourceTag/${TagKey}` or `s3:ExistingObjectTag/<key>` as a case-insensitive regex. */
-export function keyTemplateMatcher(template: string): RegExp {
+function keyTemplateMatcher(template: string): RegExp {
     let re = matchers.get(template);
     if (!re) {
         const body = template

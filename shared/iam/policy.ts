@@ -9,13 +9,13 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { Refusal } from "../refusal";
 
-export type Effect = "Allow" | "Deny";
+type Effect = "Allow" | "Deny";
 
 /** A value that may not be known until deployment (an ARN from another resource or stack). */
 export type Value = pulumi.Input<string>;
 
 /** The condition operators this library lets a policy use. Anything else is a typo. */
-export const CONDITION_OPERATORS = [
+const CONDITION_OPERATORS = [
     "StringEquals",
     "StringNotEquals",
     "StringLike",
@@ -29,11 +29,11 @@ export const CONDITION_OPERATORS = [
     "ForAnyValue:StringEquals",
     "ForAllValues:StringEquals",
 ] as const;
-export type ConditionOperator = (typeof CONDITION_OPERATORS)[number];
+type ConditionOperator = (typeof CONDITION_OPERATORS)[number];
 
-export type Conditions = Partial<Record<ConditionOperator, Record<string, Value | readonly Value[]>>>;
+type Conditions = Partial<Record<ConditionOperator, Record<string, Value | readonly Value[]>>>;
 
-export interface Principals {
+interface Principals {
     /** Account roots, roles or users, as ARNs. */
     readonly AWS?: readonly Value[];
     /** Service principals such as `grafana.amazonaws.com`. */
@@ -81,7 +81,7 @@ const SID = /^[A-Za-z0-9]+$/;
  * `${?}` and `${$}` are the escapes of the literal characters, variables too for this purpose).
  * A lone `${` with no closing brace is reported as well: nothing legitimate here writes one.
  */
-export function policyVariablesIn(value: string): string[] {
+function policyVariablesIn(value: string): string[] {
     const found = value.match(/\$\{[^}]*\}?/g) ?? [];
     return [...new Set(found)];
 }
@@ -191,7 +191,7 @@ export class PolicyStatement {
 export type PolicyKind = "inline" | "managed" | "trust" | "bucket";
 
 /** Kinds whose statements name principals: the policies attached to a resource rather than to an identity. */
-export const RESOURCE_POLICY_KINDS: readonly PolicyKind[] = ["trust", "bucket"];
+const RESOURCE_POLICY_KINDS: readonly PolicyKind[] = ["trust", "bucket"];
 
 /** JSON shapes of a rendered policy. */
 export type JsonValue = string | string[];

@@ -19,14 +19,14 @@ const TRUST_ACTIONS = [
 ];
 
 /** What an Action / NotAction entry means. */
-export type ActionEntry =
+type ActionEntry =
     | { kind: "all" }
     | { kind: "actions"; pattern: boolean; actions: readonly ActionInfo[] }
     | { kind: "error"; message: string };
 
 const entries = new Map<string, Promise<ActionEntry>>();
 
-export function actionEntry(value: string): Promise<ActionEntry> {
+function actionEntry(value: string): Promise<ActionEntry> {
     let e = entries.get(value);
     if (!e) {
         e = resolveAction(value);

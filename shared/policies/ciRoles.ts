@@ -64,7 +64,7 @@ const sourcePolicyArns = (s: CiScope) => [
 ];
 
 /** The boundary's ARN in the member account. */
-export function boundaryArn(partition: string, accountId: string): string {
+function boundaryArn(partition: string, accountId: string): string {
     return `arn:${partition}:iam::${accountId}:policy/${CI_BOUNDARY_POLICY_NAME}`;
 }
 

@@ -16,7 +16,7 @@ export const GRAFANA_TAG_VALUE = "true";
 // Trust policy of the source role
 // ---------------------------------------------------------------------------------------------
 
-export interface SourceTrustArgs {
+interface SourceTrustArgs {
     /** The Grafana account (account A). */
     grafanaAccountId: string;
     /** The AMG workspace role; only this principal of account A may assume the source role. */
@@ -52,7 +52,7 @@ export function sourceTrustPolicy(args: SourceTrustArgs): PolicyDocument {
 // Access policy of the source role
 // ---------------------------------------------------------------------------------------------
 
-export interface SourceAccessArgs {
+interface SourceAccessArgs {
     /** Name of the policy (or the first of them, when the statements need several). */
     policyName: string;
     /** The data account (may be known only at deployment: an Output of the caller identity). */
@@ -85,20 +85,20 @@ export interface SourceAccessArgs {
  * reads them (Athena user guide, "Managed query results"), so the role needs no S3 action for
  * them; with `kmsKeyArn` Athena encrypts and decrypts them with that key on the caller's behalf.
  */
-export interface ManagedResults {
+interface ManagedResults {
     managed: true;
     kmsKeyArn?: string;
 }
 
 export type SourceResults = S3Location | ManagedResults;
 
-export const isManaged = (results: SourceResults): results is ManagedResults => "managed" in results;
+const isManaged = (results: SourceResults): results is ManagedResults => "managed" in results;
 
 /**
  * What Athena does with the key of managed query results on the caller's behalf, as the Athena
  * user guide ("Encrypt managed query results") lists it: Decrypt, GenerateDataKey and DescribeKey.
  */
-export const MANAGED_RESULTS_KMS_ACTIONS = ["kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey"];
+const MANAGED_RESULTS_KMS_ACTIONS = ["kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey"];
 
 /** Athena metadata reads. Listing catalogs and workgroups accepts no resource ARN; the rest take the data catalog. */
 export const ATHENA_LIST_ACTIONS = ["athena:ListDataCatalogs", "athena:ListWorkGroups"];
@@ -131,7 +131,7 @@ export const GLUE_READ_ACTIONS = [
 ];
 
 /** The Glue read actions that apply to a table ARN (GetDatabase and GetDatabases have no table resource type). */
-export const GLUE_TABLE_ACTIONS = GLUE_READ_ACTIONS.filter(
+const GLUE_TABLE_ACTIONS = GLUE_READ_ACTIONS.filter(
     (a) => a !== "glue:GetDatabase" && a !== "glue:GetDatabases",
 );
 

@@ -76,12 +76,14 @@ function untypedOrUndescribed(
         }
         if (!["string", "number", "integer", "boolean", "array", "object"].includes(String(p.type)))
             return void problems.push(`${at} has no type`);
-        if (p.type === "array")
-            p.items ? check(p.items, `${at}[]`, false) : problems.push(`${at} is a list of no type`);
-        if (p.type === "object")
-            p.additionalProperties
-                ? check(p.additionalProperties, `${at} values`, false)
-                : problems.push(`${at} is a map of no type`);
+        if (p.type === "array") {
+            if (p.items) check(p.items, `${at}[]`, false);
+            else problems.push(`${at} is a list of no type`);
+        }
+        if (p.type === "object") {
+            if (p.additionalProperties) check(p.additionalProperties, `${at} values`, false);
+            else problems.push(`${at} is a map of no type`);
+        }
     };
     for (const [name, p] of Object.entries(properties)) check(p, `${where}.${name}`, true);
     return problems;
@@ -382,7 +384,7 @@ describe("component package", function () {
             // A reference to another resource is an output; one to a (plain) config value is known when the program runs.
             const isOutput = (v: unknown) =>
                 typeof v === "string" &&
-                [...v.matchAll(/\$\{([^}.\[]+)[^}]*\}/g)].some((m) => m[1] in program.resources);
+                [...v.matchAll(/\$\{([^}.[]+)[^}]*\}/g)].some((m) => m[1] in program.resources);
             const problems = used.flatMap(([name, r]) => {
                 const res = s.resources[r.type];
                 return objectProblems(

@@ -25,7 +25,7 @@ export function templateOf(result: RunResult): any {
 }
 
 /** A template value as CloudFormation resolves it in `account` (partition aws, the OIDC provider created). */
-export function inAccount(value: any, account: string): any {
+function inAccount(value: any, account: string): any {
     if (Array.isArray(value)) return value.map((v) => inAccount(v, account));
     if (value && typeof value === "object") {
         if ("Fn::Sub" in value) {

@@ -24,7 +24,7 @@ import { AddressInfo } from "node:net";
 import { ATHENA_PLUGIN_ID } from "../../shared/grafana/dataSource";
 import { GrafanaObjects } from "./fakeGrafanaObjects";
 
-export type FakeGrafanaVersion = "10.4" | "12.4" | "13";
+type FakeGrafanaVersion = "10.4" | "12.4" | "13";
 export const FAKE_GRAFANA_VERSIONS: readonly FakeGrafanaVersion[] = ["10.4", "12.4", "13"];
 /** The build each version reports in `/api/health`. */
 const BUILD: Record<FakeGrafanaVersion, string> = { "10.4": "10.4.19", "12.4": "12.4.1", "13": "13.0.2" };

@@ -10,7 +10,7 @@
  *   `GET|DELETE /api/dashboards/uid/:uid`.
  * Each object counts how often it was created: a test tells an update from a replacement by it.
  */
-export interface GrafanaObject {
+interface GrafanaObject {
     uid: string;
     /** Times an object of this uid was created (a replacement creates it again). */
     created: number;

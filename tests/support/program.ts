@@ -81,7 +81,7 @@ export async function configProblems(projectDir: string, variant: Variant): Prom
 }
 
 /** The error a variant fails with (config problems or a program error). */
-export async function planError(projectDir: string, variant: Variant): Promise<ProgramError> {
+async function planError(projectDir: string, variant: Variant): Promise<ProgramError> {
     try {
         await plan(projectDir, variant);
     } catch (e) {

@@ -20,7 +20,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { REPO } from "./repo";
 
-export interface ShellRun {
+interface ShellRun {
     status: number | null;
     stdout: string;
     stderr: string;

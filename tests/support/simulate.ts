@@ -40,10 +40,10 @@ import {
 import { runSimulation, type Simulation, type SimulationErrors } from "@cloud-copilot/iam-simulate";
 import type { PolicyJson } from "../../shared/iam/policy";
 
-export type Decision = "Allowed" | "ExplicitlyDenied" | "ImplicitlyDenied";
+type Decision = "Allowed" | "ExplicitlyDenied" | "ImplicitlyDenied";
 export type Context = Record<string, string | string[]>;
 
-export interface DecideRequest {
+interface DecideRequest {
     /** Policies attached to the principal (each named `identity-<n>` in error messages). */
     identityPolicies?: PolicyJson[];
     /** The resource's policy: a bucket policy, a key policy, a role's trust policy. */

@@ -9,7 +9,7 @@ import type { RunResult } from "../../tools/plan/mock/runtime";
 import { SOURCE_EXAMPLE } from "./examples";
 import { SOURCE_DIR, Variant, byType, oneOf, plan, raw } from "./program";
 
-export const NS = "grafana-athena-source";
+const NS = "grafana-athena-source";
 /** Full config key of the source project. */
 export const key = (k: string) => `${NS}:${k}`;
 
@@ -59,7 +59,7 @@ export function trustPolicy(run: RunResult): PolicyJson {
     return JSON.parse(raw(run, oneOf(run, ROLE_TYPE).name).assumeRolePolicy as string) as PolicyJson;
 }
 
-export type Statement = PolicyJson["Statement"][number];
+type Statement = PolicyJson["Statement"][number];
 
 /** Every statement of the access policies. */
 export function statements(run: RunResult): Statement[] {

@@ -15,9 +15,9 @@ export interface UserStack {
 }
 
 /** The Grafana account and workspace of the user's fleet. */
-export const USER_GRAFANA_ACCOUNT = "444455556666";
-export const USER_WORKSPACE_ID = "g-7f3a9c2d1e";
-export const USER_GRAFANA_ROLE = `arn:aws:iam::${USER_GRAFANA_ACCOUNT}:role/service-role/AmazonGrafanaServiceRole-7f3a9c2d1`;
+const USER_GRAFANA_ACCOUNT = "444455556666";
+const USER_WORKSPACE_ID = "g-7f3a9c2d1e";
+const USER_GRAFANA_ROLE = `arn:aws:iam::${USER_GRAFANA_ACCOUNT}:role/service-role/AmazonGrafanaServiceRole-7f3a9c2d1`;
 
 /** A data account's source stack: `infra-account-b/Pulumi.<stack>.yaml`. */
 export function userSource(
@@ -100,7 +100,7 @@ export const BI_WORKSPACE: UserStack = {
  * A workspace stack on the example's workspace, as the README's "add an account" writes one: the
  * example's workspace ID, the default folder, every source stack file charted.
  */
-export const OPS_WORKSPACE: UserStack = {
+const OPS_WORKSPACE: UserStack = {
     folder: "infra-account-a",
     stack: "ops",
     config: {

@@ -11,7 +11,7 @@ import { Ci, PinTable, RULES, parseAction, parseWorkflow } from "./workflowRules
 import { TRUST_RULES } from "./workflowTrust";
 
 /** Every rule of the CI (the workflow rules and the trust rules) broken by `ci`. */
-export function violations(ci: Ci): string[] {
+function violations(ci: Ci): string[] {
     return [...Object.values(RULES), ...Object.values(TRUST_RULES)].flatMap((rule) => rule(ci));
 }
 
@@ -33,7 +33,7 @@ export const PINS = Object.fromEntries(
 ) as PinTable;
 
 /** The CI's files by their path under .github/. */
-export type Texts = Record<string, string | undefined>;
+type Texts = Record<string, string | undefined>;
 export const TEXTS: Texts = {
     ...Object.fromEntries(
         WORKFLOWS.map((f) => [`workflows/${f}`, fs.readFileSync(path.join(GITHUB, "workflows", f), "utf8")]),
@@ -48,9 +48,7 @@ export const TEXTS: Texts = {
         ? fs.readFileSync(path.join(GITHUB, "CODEOWNERS"), "utf8")
         : undefined,
 };
-export const OTHER_CODEOWNERS = ["CODEOWNERS", "docs/CODEOWNERS"].filter((f) =>
-    fs.existsSync(path.join(ROOT, f)),
-);
+const OTHER_CODEOWNERS = ["CODEOWNERS", "docs/CODEOWNERS"].filter((f) => fs.existsSync(path.join(ROOT, f)));
 
 /** Parsed files by their text: a breaking case changes one file, the others are parsed once. */
 const parsed = new Map<string, unknown>();

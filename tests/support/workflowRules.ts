@@ -38,7 +38,7 @@ export interface Job {
     with?: Record<string, unknown>;
 }
 
-export interface Workflow {
+interface Workflow {
     file: string;
     on: Record<string, unknown>;
     permissions?: Record<string, string> | string;
@@ -49,7 +49,7 @@ export interface Workflow {
 }
 
 /** A local composite action (`.github/actions/<name>/action.yml`). */
-export interface Action {
+interface Action {
     /** `./.github/actions/<name>`, as a step's `uses` names it. */
     ref: string;
     file: string;
@@ -118,7 +118,7 @@ export function parseAction(ref: string, file: string, text: string): Action {
 // Expressions
 // ---------------------------------------------------------------------------------------------
 
-export type Expr =
+type Expr =
     | { kind: "literal"; value: string | number | boolean | null }
     /** A context path, lower-cased, `*` for an index that is not a literal (`secrets[x]` is `secrets.*`). */
     | { kind: "ref"; path: string; inner: Expr[] }
@@ -267,7 +267,7 @@ export function expressionsIn(value: string): Expr[] {
  * An `if:` as GitHub evaluates it: a bare expression, or one `${{ }}`. A value with text around its
  * `${{ }}` is a non-empty string, which is always true.
  */
-export function parseCondition(condition: string | boolean | undefined): Expr {
+function parseCondition(condition: string | boolean | undefined): Expr {
     if (condition === undefined) return { kind: "literal", value: true };
     if (typeof condition === "boolean") return { kind: "literal", value: condition };
     const text = condition.trim();
@@ -575,15 +575,15 @@ const PREVIEW_ROLE = "vars.aws_preview_role_arn";
 const DEPLOY_ROLE = "vars.aws_role_arn";
 const ARN_LITERAL = /arn:aws[\w-]*:iam::/i;
 /** The local action that installs the verified Pulumi CLI. */
-export const PULUMI_CLI_ACTION = "./.github/actions/pulumi-cli";
+const PULUMI_CLI_ACTION = "./.github/actions/pulumi-cli";
 /** The oldest Pulumi CLI the programs support: it validates object-typed config values (pulumi/pulumi#20132). */
-export const OLDEST_PULUMI_CLI = [3, 187, 0];
+const OLDEST_PULUMI_CLI = [3, 187, 0];
 /** The Dependabot account, as GitHub names a pull request's author. */
 const DEPENDABOT = "dependabot[bot]";
 /** Triggers whose runs a pull request's author cannot start with code of their own and a write token. */
 const ALLOWED_TRIGGERS = new Set(["pull_request", "push", "schedule", "workflow_dispatch", "workflow_run"]);
 /** Files a pull request must not change without a code owner: the CI, what guards it, and what it installs. */
-export const CODE_OWNED = [
+const CODE_OWNED = [
     ".github/CODEOWNERS",
     ".github/workflows/pull-request.yml",
     ".github/actions/pulumi-cli/action.yml",
@@ -612,7 +612,7 @@ export const CODE_OWNED = [
     "docs/ci.md",
 ];
 
-export const environmentOf = (job: Job): string | undefined =>
+const environmentOf = (job: Job): string | undefined =>
     typeof job.environment === "string" ? job.environment : job.environment?.name;
 export const stepsOf = (job: Job): Step[] => job.steps ?? [];
 export const usesOf = (step: Step): string => (step.uses ?? "").split("@")[0].toLowerCase();
@@ -741,7 +741,7 @@ function planDiffRun(s: Step, args: string[]) {
 // ---------------------------------------------------------------------------------------------
 
 /** 1. Every action at a full commit SHA whose `# vX.Y.Z` comment is the tag the pin table verified for it; the same action at the same commit everywhere. */
-export function pinnedActions(ci: Ci): string[] {
+function pinnedActions(ci: Ci): string[] {
     const problems: string[] = [];
     const pins = new Map<string, string>();
     for (const unit of [...ci.workflows, ...ci.actions]) {
@@ -774,7 +774,7 @@ export function pinnedActions(ci: Ci): string[] {
 }
 
 /** 2. Only triggers whose runs carry no code the pull request's author wrote with a token of the repository: no pull_request_target, no comment or review events. */
-export function trustedTriggers(ci: Ci): string[] {
+function trustedTriggers(ci: Ci): string[] {
     return ci.workflows.flatMap((wf) =>
         triggers(wf)
             .filter((t) => !ALLOWED_TRIGGERS.has(t))
@@ -786,7 +786,7 @@ export function trustedTriggers(ci: Ci): string[] {
 }
 
 /** 3. Every job's token is set explicitly (no repository default), and writes only what it must: id-token in a job of an environment, pull-requests in the comment workflow. */
-export function tokenPermissions(ci: Ci): string[] {
+function tokenPermissions(ci: Ci): string[] {
     const problems: string[] = [];
     for (const { wf, job, at } of jobsOf(ci)) {
         const perms = effectivePermissions(wf, job);
@@ -810,7 +810,7 @@ export function tokenPermissions(ci: Ci): string[] {
 }
 
 /** 4. Pull request code gets credentials only in the approval-gated preview environment, never for forks or Dependabot's pull requests (by author), never the deploy role. */
-export function pullRequestCredentials(ci: Ci): string[] {
+function pullRequestCredentials(ci: Ci): string[] {
     const problems: string[] = [];
     for (const wf of ci.workflows.filter(isPullRequest)) {
         const all = stringsIn({ env: wf.env, jobs: wf.jobs });
@@ -870,7 +870,7 @@ export function pullRequestCredentials(ci: Ci): string[] {
 }
 
 /** 5. No job that holds credentials decides by `github.actor` or `github.triggering_actor` (who acted last, not whose change it is). */
-export function noActorConditions(ci: Ci): string[] {
+function noActorConditions(ci: Ci): string[] {
     const problems: string[] = [];
     for (const { wf, job, at } of jobsOf(ci)) {
         if (!hasCredentials(wf, job)) continue;
@@ -894,7 +894,7 @@ export function noActorConditions(ci: Ci): string[] {
  * limits; posts only on the PR whose head repository, branch and commit are the run's; the job
  * that may write comments runs no code at all.
  */
-export function commentFromData(ci: Ci): string[] {
+function commentFromData(ci: Ci): string[] {
     const problems: string[] = [];
     const UNTRUSTED =
         /^github\.event\.workflow_run\.(head_sha|head_branch|head_repository|head_commit|pull_requests)|^github\.event\.pull_request\.head|^github\.head_ref/;
@@ -1037,7 +1037,7 @@ function equatesOutput(t: Expr, context: string, output: string): boolean {
 }
 
 /** 7. Production and plan: only from main (the job's condition and a step before anything secret), only the right role, `up` only with a reviewed plan of the same run. */
-export function productionFromMain(ci: Ci): string[] {
+function productionFromMain(ci: Ci): string[] {
     const problems: string[] = [];
     for (const { wf, job, at } of jobsOf(ci)) {
         const env = environmentOf(job);
@@ -1145,7 +1145,7 @@ function isMainGuard(script: string): boolean {
 }
 
 /** 8. No cache in a job that holds credentials, an environment or the workflow_run token, nor in a job whose outputs such a job relies on: no `cache:`, `package-manager-cache: false` on setup-node, no actions/cache. */
-export function noCaches(ci: Ci): string[] {
+function noCaches(ci: Ci): string[] {
     const problems: string[] = [];
     for (const wf of ci.workflows) {
         const guarded = privilegedJobs(wf);
@@ -1169,7 +1169,7 @@ export function noCaches(ci: Ci): string[] {
 }
 
 /** 9. The Pulumi CLI: never pulumi/actions (its download is not verified); every job that runs Pulumi first installs it with the local action, which pins one version (3.187.0 or newer) and checks the release's SHA-256 before extracting it. */
-export function pulumiCliVerified(ci: Ci): string[] {
+function pulumiCliVerified(ci: Ci): string[] {
     const problems: string[] = [];
     for (const { job, at } of jobsOf(ci)) {
         const steps = stepsOf(job);
@@ -1260,7 +1260,7 @@ export function pinnedPulumiCli(ci: Ci): string[] {
 }
 
 /** 10. Matrices are over the fleet's shards, each job running its own shard of the same count; no list of stacks kept by hand. */
-export function shardedMatrices(ci: Ci): string[] {
+function shardedMatrices(ci: Ci): string[] {
     const problems: string[] = [];
     for (const wf of ci.workflows) {
         if (
@@ -1318,7 +1318,7 @@ export function shardedMatrices(ci: Ci): string[] {
 }
 
 /** 11. A weekly run updates the workspace stacks and reports drift of every stack in the job summary. */
-export function scheduledRun(ci: Ci): string[] {
+function scheduledRun(ci: Ci): string[] {
     const scheduled = ci.workflows.filter(
         (wf) =>
             Array.isArray(wf.on?.schedule) &&
@@ -1383,7 +1383,7 @@ export function scheduledRun(ci: Ci): string[] {
 }
 
 /** 12. Every checkout leaves no token behind for later steps. */
-export function noPersistedCredentials(ci: Ci): string[] {
+function noPersistedCredentials(ci: Ci): string[] {
     return jobsOf(ci).flatMap(({ job, at }) =>
         stepsOf(job)
             .filter(
@@ -1397,7 +1397,7 @@ export function noPersistedCredentials(ci: Ci): string[] {
 }
 
 /** 13. A job that runs after failures (`always()`) still requires each job it needs to have succeeded: "skipped" can hide a failure upstream. */
-export function noRunAfterFailure(ci: Ci): string[] {
+function noRunAfterFailure(ci: Ci): string[] {
     const problems: string[] = [];
     for (const { job, at } of jobsOf(ci)) {
         const e = parseCondition(job.if);
@@ -1440,7 +1440,7 @@ export function noRunAfterFailure(ci: Ci): string[] {
 }
 
 /** 14. No `${{ }}` inside a script (workflows and local actions): values reach commands only through the environment, never pasted into code. */
-export function noExpressionsInScripts(ci: Ci): string[] {
+function noExpressionsInScripts(ci: Ci): string[] {
     const units = [
         ...ci.workflows.flatMap((wf) =>
             Object.entries(wf.jobs).map(([name, job]) => ({
@@ -1458,7 +1458,7 @@ export function noExpressionsInScripts(ci: Ci): string[] {
 }
 
 /** 15. Artifacts: re-runnable (overwrite), the reviewed plans kept long enough to be approved, and nothing downloaded into a checkout (it could replace the code that runs next). */
-export function artifacts(ci: Ci): string[] {
+function artifacts(ci: Ci): string[] {
     const problems: string[] = [];
     for (const { job, at } of jobsOf(ci)) {
         const folders = checkoutFolders(job);
@@ -1486,7 +1486,7 @@ export function artifacts(ci: Ci): string[] {
 }
 
 /** 16. Every package install, in every job, with install scripts off (`--ignore-scripts`, not undone by a later flag or npm_config_ignore_scripts). */
-export function noInstallScripts(ci: Ci): string[] {
+function noInstallScripts(ci: Ci): string[] {
     const problems: string[] = [];
     for (const { wf, job, at } of jobsOf(ci)) {
         for (const s of expandedSteps(ci, job)) {
@@ -1525,7 +1525,7 @@ export function codeownersMatch(pattern: string, file: string): boolean {
 }
 
 /** 17. CODEOWNERS (in .github/, the one GitHub reads first) gives every file that guards the CI an owner (the last matching line wins), the same owners for all. */
-export function codeOwners(ci: Ci): string[] {
+function codeOwners(ci: Ci): string[] {
     if (ci.codeowners === undefined) return [".github/CODEOWNERS does not exist"];
     const problems = ci.otherCodeowners.map(
         (f) => `${f} exists beside .github/CODEOWNERS (GitHub reads only one)`,

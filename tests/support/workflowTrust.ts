@@ -8,10 +8,7 @@ import {
     Ci,
     Job,
     Step,
-    Workflow,
     checkoutFolders,
-    commandsOf,
-    environmentOf,
     expandedSteps,
     expressionsIn,
     fleetCommand,
@@ -29,14 +26,14 @@ import {
 } from "./workflowRules";
 
 /** The longest a job may run: GitHub's own limit is 360 minutes, which a hung step would use up. */
-export const MAX_TIMEOUT_MINUTES = 180;
-export const NODE_MAJOR = "24";
-export const PLUGIN_ACQUISITION = "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION";
+const MAX_TIMEOUT_MINUTES = 180;
+const NODE_MAJOR = "24";
+const PLUGIN_ACQUISITION = "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION";
 
 const timeoutOf = (job: Job) => (job as Record<string, unknown>)["timeout-minutes"];
 
 /** Every job has `timeout-minutes`, a number from 1 to MAX_TIMEOUT_MINUTES. */
-export function timeouts(ci: Ci): string[] {
+function timeouts(ci: Ci): string[] {
     return jobsOf(ci).flatMap(({ job, at }) => {
         const t = timeoutOf(job);
         return typeof t === "number" && Number.isInteger(t) && t >= 1 && t <= MAX_TIMEOUT_MINUTES
@@ -46,7 +43,7 @@ export function timeouts(ci: Ci): string[] {
 }
 
 /** Every setup-node sets Node.js 24 (20 is out of support since April 2026). */
-export function nodeVersion(ci: Ci): string[] {
+function nodeVersion(ci: Ci): string[] {
     return jobsOf(ci).flatMap(({ job, at }) =>
         expandedSteps(ci, job)
             .filter((s) => usesOf(s) === "actions/setup-node")
@@ -61,7 +58,7 @@ export function nodeVersion(ci: Ci): string[] {
 }
 
 /** Every workflow turns automatic plugin acquisition off for all its jobs, and nothing turns it back on. */
-export function noPluginAcquisition(ci: Ci): string[] {
+function noPluginAcquisition(ci: Ci): string[] {
     const problems: string[] = [];
     const on = (v: unknown) => /^(true|1)$/i.test(String(v));
     for (const wf of ci.workflows) {
@@ -135,7 +132,7 @@ function selectionOf(args: string[]): string {
  * reads the backend) and before the first step that runs Pulumi; the guard's step may not
  * continue on error.
  */
-export function stateGuardFirst(ci: Ci): string[] {
+function stateGuardFirst(ci: Ci): string[] {
     const problems: string[] = [];
     for (const { wf, job, at } of jobsOf(ci)) {
         if (isPullRequest(wf) || !hasCredentials(wf, job)) continue;
@@ -175,7 +172,7 @@ const APPROVAL_CHECK = [/listReviews/, /commit_id\s*===\s*head/, /HEAD\^2/, /COD
  * HEAD_SHA is the event's head, the script lists the reviews, compares each review's commit with
  * it and the checkout's second parent, and reads the code owners' list.
  */
-export function approvalOfTheCommit(ci: Ci): string[] {
+function approvalOfTheCommit(ci: Ci): string[] {
     const problems: string[] = [];
     for (const { wf, job, at } of jobsOf(ci)) {
         if (!isPullRequest(wf) || !hasCredentials(wf, job)) continue;
@@ -228,7 +225,7 @@ const RUNS_PACKAGES = new Set([
  * `npm rebuild` (it runs install scripts whatever --ignore-scripts said before), and none of npm's
  * script-running verbs; `npm run` of this repository's scripts is what they run.
  */
-export function noPackageRunners(ci: Ci): string[] {
+function noPackageRunners(ci: Ci): string[] {
     const problems: string[] = [];
     for (const { wf, job, at } of jobsOf(ci)) {
         if (!privileged(wf, job)) continue;
@@ -268,7 +265,7 @@ function inTemp(arg: string, s: Step): boolean {
  * rule); this keeps them there, so no file of the pull request's can replace code that runs next.
  * The destination of every copying command must be under runner.temp.
  */
-export function noCopiesIntoCheckout(ci: Ci): string[] {
+function noCopiesIntoCheckout(ci: Ci): string[] {
     const problems: string[] = [];
     for (const { wf, job, at } of jobsOf(ci)) {
         if (!isWorkflowRun(wf) || checkoutFolders(job).length === 0) continue;
@@ -300,7 +297,7 @@ export function noCopiesIntoCheckout(ci: Ci): string[] {
 }
 
 /** In workflow_run workflows: no checkout of anything that names the pull request's head (a "base" checkout of the head commit). */
-export function noHeadCheckout(ci: Ci): string[] {
+function noHeadCheckout(ci: Ci): string[] {
     const problems: string[] = [];
     for (const { wf, job, at } of jobsOf(ci)) {
         if (!isWorkflowRun(wf)) continue;
@@ -326,16 +323,6 @@ export function noHeadCheckout(ci: Ci): string[] {
     return problems;
 }
 
-/** A job of an environment names the same environment in every workflow (its reviewers and branch rules are set once). */
-export function environmentsKnown(ci: Ci, documented: readonly string[]): string[] {
-    return jobsOf(ci).flatMap(({ job, at }) => {
-        const env = environmentOf(job);
-        return env === undefined || documented.includes(env)
-            ? []
-            : [`${at} uses the environment ${env}, which docs/ci.md's checklist does not set up`];
-    });
-}
-
 export const TRUST_RULES: Record<string, (ci: Ci) => string[]> = {
     timeouts,
     nodeVersion,
@@ -346,6 +333,3 @@ export const TRUST_RULES: Record<string, (ci: Ci) => string[]> = {
     noCopiesIntoCheckout,
     noHeadCheckout,
 };
-
-export type { Workflow, Job, Step };
-export { commandsOf };

@@ -9,7 +9,7 @@ import type { PlanResource, RunResult, StackRefOutputs } from "../../tools/plan/
 import { WORKSPACE_EXAMPLE } from "./examples";
 import { SOURCE_DIR, Variant, WORKSPACE_DIR, byType, plan, raw, sourceRef } from "./program";
 
-export const WS = "grafana-athena-workspace";
+const WS = "grafana-athena-workspace";
 /** Full config key of the workspace project. */
 export const wsKey = (k: string) => `${WS}:${k}`;
 const srcKey = (k: string) => `grafana-athena-source:${k}`;
@@ -29,7 +29,7 @@ export const GRAFANA_PROVIDER_TYPE = "pulumi:providers:grafana";
 export const HEALTH_TYPE = "pulumi-nodejs:dynamic:Resource";
 
 /** One data account's source stack. */
-export interface SourceSpec {
+interface SourceSpec {
     /** Fully qualified stack name the workspace lists. */
     stack: string;
     account: string;
@@ -74,13 +74,13 @@ export async function planSource(spec: SourceSpec): Promise<PlannedSource> {
     return { spec, run, ref: sourceRef(run), contract: run.rawOutputs as Record<string, any> };
 }
 
-export interface WorkspaceVariant extends Omit<Variant, "stackRefs"> {
+interface WorkspaceVariant extends Omit<Variant, "stackRefs"> {
     /** Overrides `sources[].name`, by stack. */
     names?: Record<string, string>;
 }
 
 /** The stack references and `sources` config for a list of planned sources. */
-export function sourcesConfig(sources: readonly PlannedSource[], names: Record<string, string> = {}) {
+function sourcesConfig(sources: readonly PlannedSource[], names: Record<string, string> = {}) {
     return {
         stackRefs: Object.fromEntries(sources.map((s) => [s.spec.stack, s.ref])),
         sources: sources.map((s) =>
@@ -124,7 +124,7 @@ export function dashboardJson(d: PlanResource): Record<string, any> {
     return JSON.parse(d.inputs.configJson);
 }
 
-export const HOME_DASHBOARD_TAG = "grafana-athena-home";
+const HOME_DASHBOARD_TAG = "grafana-athena-home";
 
 export function isHome(d: PlanResource): boolean {
     return (dashboardJson(d).tags as string[]).includes(HOME_DASHBOARD_TAG);

@@ -26,7 +26,7 @@ import { PackConfig, evaluatePlans, packConfigProblems, violationLine } from "..
 import { policyMarkdown } from "../../policy/markdown";
 
 /** The command's options: the parser and `--help` are both made from this table. */
-export const POLICY_OPTIONS = {
+const POLICY_OPTIONS = {
     config: {
         type: "string",
         value: "FILE",
@@ -40,7 +40,7 @@ export const POLICY_OPTIONS = {
     },
 } as const satisfies OptionTable;
 
-export const POLICY_HELP: CommandHelp = {
+const POLICY_HELP: CommandHelp = {
     usage: "npm run policy -- PLAN.json|DIR...",
     summary:
         "Evaluates the grafana-athena policy pack (policy/) on offline plans, as `pulumi preview --policy-pack policy` does on real stacks.",

@@ -7,7 +7,7 @@
 import { parseArgs } from "util";
 
 /** One option of a command line. */
-export interface OptionSpec {
+interface OptionSpec {
     type: "string" | "boolean";
     /** The value's placeholder in the help, e.g. `FILE` (string options; default `VALUE`). */
     value?: string;
@@ -58,7 +58,7 @@ export interface CommandHelp {
 export class UsageError extends Error {}
 
 /** Every command takes --help (and -h). */
-export const HELP: OptionSpec = { type: "boolean", help: "print this help and exit" };
+const HELP: OptionSpec = { type: "boolean", help: "print this help and exit" };
 
 /** C0 and C1 control characters and the Unicode line and paragraph separators. */
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;

@@ -29,11 +29,11 @@ import {
     benchSourceStack,
 } from "./benchSources";
 
-export type AssumeMode = "explicit" | "organization";
+type AssumeMode = "explicit" | "organization";
 
-export const WORKSPACE_DIR = path.join(REPO_ROOT, "infra-account-a");
-export const FLOOR_DIR = path.join(__dirname, "benchFloor");
-export const DEFAULT_SIZES = [500, 1000, 2000, 5000];
+const WORKSPACE_DIR = path.join(REPO_ROOT, "infra-account-a");
+const FLOOR_DIR = path.join(__dirname, "benchFloor");
+const DEFAULT_SIZES = [500, 1000, 2000, 5000];
 
 /** The floor program with N generated sources. */
 export function floorRequest(n: number): RunRequest {
@@ -143,7 +143,7 @@ export interface BenchResult {
 }
 
 /** Runs one (program, N) in a fresh `node -r tools/register.js` process. */
-export function runWorker(program: BenchProgram, n: number): Promise<BenchResult> {
+function runWorker(program: BenchProgram, n: number): Promise<BenchResult> {
     return new Promise((resolve, reject) => {
         const child = spawn(
             process.execPath,
@@ -178,7 +178,7 @@ export function runWorker(program: BenchProgram, n: number): Promise<BenchResult
 const num = (v: number) => v.toLocaleString("en-US");
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-export interface BenchRow {
+interface BenchRow {
     n: number;
     workspace: BenchResult;
     floor: BenchResult;

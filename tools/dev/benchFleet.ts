@@ -45,7 +45,7 @@ function example(folder: string): Record<string, unknown> {
 const pad = (i: number) => String(i).padStart(4, "0");
 
 /** A throwaway repository with `n` source stacks (`src-0001`, ...) and the workspace stack `grafana` charting every one. */
-export function generateFleet(n: number): { root: string; stacks: { folder: string; stack: string }[] } {
+function generateFleet(n: number): { root: string; stacks: { folder: string; stack: string }[] } {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), "grafana-athena-fleet-bench-"));
     for (const f of programFiles(REPO_ROOT)) {
         fs.mkdirSync(path.dirname(path.join(root, f)), { recursive: true });
@@ -89,7 +89,7 @@ export function generateFleet(n: number): { root: string; stacks: { folder: stri
     return { root, stacks };
 }
 
-export interface Measured {
+interface Measured {
     wallS: number;
     peakMiB: number;
 }
@@ -120,7 +120,7 @@ function timed(args: string[], cwd: string): Measured {
 }
 
 /** One `fleet synth` process over the repository at `root`. */
-export function fleetSynthRun(root: string): Measured {
+function fleetSynthRun(root: string): Measured {
     return timed(
         [
             path.join(__dirname, "..", "ci", "fleet", "cli.ts"),
@@ -137,10 +137,7 @@ export function fleetSynthRun(root: string): Measured {
 }
 
 /** One `npm run synth` process per stack, the workspace last (with --ref-dir of the source plans). */
-export function separateSynthRuns(
-    root: string,
-    stacks: readonly { folder: string; stack: string }[],
-): Measured {
+function separateSynthRuns(root: string, stacks: readonly { folder: string; stack: string }[]): Measured {
     const refDir = path.join(root, "refs");
     fs.mkdirSync(refDir, { recursive: true });
     let wallS = 0;
@@ -166,13 +163,13 @@ export function separateSynthRuns(
     return { wallS, peakMiB };
 }
 
-export interface FleetRow {
+interface FleetRow {
     stacks: number;
     mode: "fleet synth (one process)" | "npm run synth per stack";
     measured: Measured;
 }
 
-export function fleetTable(rows: readonly FleetRow[]): string {
+function fleetTable(rows: readonly FleetRow[]): string {
     const lines = [
         "| stacks | how | wall (s) | s per stack | peak memory (MiB) |",
         "| ---: | --- | ---: | ---: | ---: |",

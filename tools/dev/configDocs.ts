@@ -19,7 +19,7 @@ export const CONFIG_DOCS_OPTIONS = {
     },
 } as const satisfies OptionTable;
 
-export const CONFIG_DOCS_HELP: CommandHelp = {
+const CONFIG_DOCS_HELP: CommandHelp = {
     usage: `${CONFIG_DOCS_COMMAND} --`,
     summary:
         "Writes each project's Pulumi.yaml config from its keys' declarations (shared/config/), " +

@@ -36,7 +36,7 @@ interface ItemsDeclaration {
 }
 
 /** One declared key, as the CLI reads it. */
-export interface ConfigKey {
+interface ConfigKey {
     /** The key as written in `Pulumi.yaml` (`tables`, `aws:region`). */
     key: string;
     /** The namespaced key a stack file uses (`grafana-athena-source:tables`). */
@@ -55,7 +55,7 @@ export interface ConfigKey {
     required: boolean;
 }
 
-export interface ProjectReference {
+interface ProjectReference {
     name: string;
     description?: string;
     keys: ConfigKey[];
@@ -186,7 +186,7 @@ const MAX_LINE = 110;
  * `projectYaml` with its `config:` section replaced by the declarations' (the rest of the file kept
  * byte for byte): what the Pulumi CLI checks a stack's config against.
  */
-export function withDeclaredConfig(
+function withDeclaredConfig(
     projectYaml: string,
     keys: Parameters<typeof pulumiYamlConfig>[0],
     file = "Pulumi.yaml",
@@ -214,7 +214,7 @@ export function withDeclaredConfig(
 }
 
 /** Each project's `Pulumi.yaml` as the declarations write it (the projects whose keys are declared). */
-export function projectFiles(root: string): ConfigPage[] {
+function projectFiles(root: string): ConfigPage[] {
     return Object.entries(PROJECT_KEYS).map(([folder, keys]) => {
         const file = path.posix.join(folder, "Pulumi.yaml");
         return {
@@ -228,7 +228,7 @@ export function projectFiles(root: string): ConfigPage[] {
     });
 }
 
-export interface ConfigPage {
+interface ConfigPage {
     /** Relative to the repository root, with `/` separators. */
     file: string;
     text: string;

@@ -12,7 +12,7 @@ export const SCHEMA_OPTIONS = {
     out: { type: "string", value: "FILE", default: "stdout", help: "write the schema to FILE" },
 } as const satisfies OptionTable;
 
-export const SCHEMA_HELP: CommandHelp = {
+const SCHEMA_HELP: CommandHelp = {
     usage: "npm run schema --",
     summary:
         "Writes the Pulumi package schema of AthenaSourceAccess and AthenaWorkspace " +

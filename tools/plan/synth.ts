@@ -287,8 +287,17 @@ export function summary(plans: Plan[]): string {
  */
 const STACK_SET_TYPE = "aws:cloudformation/stackSet:StackSet";
 
+/** The properties of the template's IAM resources that the summary shows. */
+interface TemplateProperties {
+    RoleName?: string;
+    AssumeRolePolicyDocument?: unknown;
+    Policies?: { PolicyName: string; PolicyDocument: unknown }[];
+    ManagedPolicyName?: string;
+    PolicyDocument?: unknown;
+}
+
 function templatePolicyLines(templateBody: string): string[] {
-    let resources: Record<string, { Type?: string; Properties?: Record<string, any> }>;
+    let resources: Record<string, { Type?: string; Properties?: TemplateProperties }>;
     try {
         resources = (JSON.parse(templateBody) as { Resources?: typeof resources }).Resources ?? {};
     } catch {
@@ -302,7 +311,7 @@ function templatePolicyLines(templateBody: string): string[] {
             const role = p.RoleName ?? id;
             const trust = p.AssumeRolePolicyDocument;
             show(`trust policy of role ${role} (in every account of the StackSet)`, trust);
-            for (const inline of (p.Policies ?? []) as { PolicyName: string; PolicyDocument: unknown }[]) {
+            for (const inline of p.Policies ?? []) {
                 show(`policy ${inline.PolicyName} of role ${role}`, inline.PolicyDocument);
             }
         } else if (res.Type === "AWS::IAM::ManagedPolicy") {

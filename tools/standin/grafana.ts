@@ -35,7 +35,7 @@ export class GrafanaStandIn implements StandIn {
             signal: AbortSignal.timeout(15_000),
         });
         const text = await response.text();
-        let parsed: Props = {};
+        let parsed: Props;
         try {
             parsed = text ? (JSON.parse(text) as Props) : {};
         } catch {

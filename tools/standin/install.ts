@@ -13,13 +13,13 @@ import * as path from "node:path";
 /** The npm packages whose plugins the programs load, and the stand-in for each. */
 const PACKAGES = ["@pulumi/aws", "@pulumiverse/grafana", "@pulumi/random", "@pulumiverse/time"] as const;
 
-export interface PluginIdentity {
+interface PluginIdentity {
     name: string;
     version: string;
 }
 
 /** The name and version of the plugin each package asks for. */
-export function pluginIdentities(repo: string): PluginIdentity[] {
+function pluginIdentities(repo: string): PluginIdentity[] {
     return PACKAGES.map((pkg) => {
         const manifest = JSON.parse(
             fs.readFileSync(path.join(repo, "node_modules", pkg, "package.json"), "utf8"),
@@ -32,7 +32,7 @@ export function pluginIdentities(repo: string): PluginIdentity[] {
 }
 
 /** Writes one archive per plugin into `dir`; returns their paths. */
-export function buildArchives(repo: string, dir: string): { plugin: PluginIdentity; archive: string }[] {
+function buildArchives(repo: string, dir: string): { plugin: PluginIdentity; archive: string }[] {
     return pluginIdentities(repo).map((plugin) => {
         const folder = path.join(dir, `${plugin.name}-${plugin.version}`);
         fs.mkdirSync(folder, { recursive: true });

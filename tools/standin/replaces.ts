@@ -62,7 +62,7 @@ export const REPLACING: Record<string, readonly string[]> = {
     "grafana:oss/dashboard:Dashboard": ["orgId"],
 };
 
-export interface InputDiff {
+interface InputDiff {
     /** The inputs that differ (unknown counts as different). */
     diffs: string[];
     /** Those of them that replace the resource. */

@@ -47,7 +47,7 @@ export function writeJson(file: string, value: unknown): void {
     fs.renameSync(tmp, file);
 }
 
-export const holdingsFile = (dir: string, provider: string) => path.join(dir, `${provider}.json`);
+const holdingsFile = (dir: string, provider: string) => path.join(dir, `${provider}.json`);
 
 export function readHoldings(dir: string, provider: string): Holdings {
     return readJson<Holdings>(holdingsFile(dir, provider), { resources: {} });

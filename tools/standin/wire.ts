@@ -12,7 +12,7 @@ export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 export type Props = Record<string, unknown>;
 
-export function isSecret(value: unknown): value is { value: unknown } {
+function isSecret(value: unknown): value is { value: unknown } {
     return !!value && typeof value === "object" && (value as Props)[SECRET_SIG_KEY] === SECRET_SIG;
 }
 
@@ -26,7 +26,7 @@ export function plain(value: unknown): unknown {
 }
 
 /** Whether `value` holds a secret anywhere. */
-export function holdsSecret(value: unknown): boolean {
+function holdsSecret(value: unknown): boolean {
     if (isSecret(value)) return true;
     if (Array.isArray(value)) return value.some(holdsSecret);
     if (value && typeof value === "object") return Object.values(value).some(holdsSecret);

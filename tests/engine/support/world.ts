@@ -180,7 +180,6 @@ export class EngineWorld {
         const program = async () => {
             for (const key of Object.keys(require.cache))
                 if (key.startsWith(this.repo.root + path.sep)) delete require.cache[key];
-            // eslint-disable-next-line @typescript-eslint/no-require-imports
             return require(path.join(dir, "index.ts"));
         };
         const root = path.join(this.root, "cli");

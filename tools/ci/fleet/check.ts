@@ -267,7 +267,7 @@ function validSourceSettings(stackConfig: ReturnType<typeof readStackConfig> | u
     }
 }
 
-export function parseJson(v: string | undefined): unknown {
+function parseJson(v: string | undefined): unknown {
     if (v === undefined) return undefined;
     try {
         return JSON.parse(v);

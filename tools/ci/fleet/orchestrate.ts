@@ -30,7 +30,7 @@ export interface Runner {
     ): Promise<RunOutcome>;
 }
 
-export type StackStatus = "changed" | "unchanged" | "failed" | "skipped";
+type StackStatus = "changed" | "unchanged" | "failed" | "skipped";
 
 export interface StackResult {
     name: string;
@@ -48,7 +48,7 @@ export type ProgressEvent =
     | { kind: "retry"; name: string; attempt: number; error: string; waitMs: number }
     | { kind: "done"; result: StackResult };
 
-export interface OrchestrateOptions {
+interface OrchestrateOptions {
     /** Stacks run at the same time, at least 1. */
     concurrency: number;
     /** Runs of a stack after a transient failure, default 2 (so 3 attempts). */
@@ -74,7 +74,7 @@ export interface OrchestrateOptions {
  * Failures that say nothing about the stack: the network, throttling, a service's short outage,
  * another update of the same stack still running. Worth another run.
  */
-export function isTransientFailure(error: string): boolean {
+function isTransientFailure(error: string): boolean {
     return /ECONNRESET|ETIMEDOUT|EAI_AGAIN|ENOTFOUND|socket hang up|connection reset|Throttling|Rate exceeded|TooManyRequests|RequestLimitExceeded|\b429\b|\b50[234]\b|Service Unavailable|another update is currently in progress|i\/o timeout/i.test(
         error,
     );

@@ -116,7 +116,7 @@ export const RUN_OPTIONS = {
  * without it. Workspace stacks keep the job's credentials: the Grafana account's roles are not the
  * bootstrap's.
  */
-export function accountRoleOption(root: string, roleName: string | undefined, env: NodeJS.ProcessEnv) {
+function accountRoleOption(root: string, roleName: string | undefined, env: NodeJS.ProcessEnv) {
     if (roleName === undefined) return undefined;
     const { ROLE_NAME, accountRoleEnv, tokenFolder } =
         require("./accountRole") as typeof import("./accountRole");

@@ -82,7 +82,7 @@ export const PLAN_DIFF_OPTIONS = {
     },
 } as const satisfies OptionTable;
 
-export const PLAN_DIFF_HELP: CommandHelp = {
+const PLAN_DIFF_HELP: CommandHelp = {
     usage: "npm run plan-diff -- <base-dir> <head-dir>",
     summary:
         "Compares two folders of offline plans (npm run synth output, matched by file name) and writes the pull-request comment: resources, options that decide deletions, IAM policies, dashboards.",

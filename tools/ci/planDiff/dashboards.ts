@@ -20,7 +20,7 @@ import {
 /** Inputs holding a Grafana dashboard model as a JSON string. */
 export const DASHBOARD_INPUTS = ["configJson"];
 
-export interface PanelChange {
+interface PanelChange {
     title: string;
     status: "added" | "removed" | "changed";
     typeBefore?: string;
@@ -116,7 +116,7 @@ function comparePanels(b: PanelInfo, a: PanelInfo): PanelChange | undefined {
 }
 
 /** Panels added / removed / changed (by title), SQL diffs per query, dashboard-level notes. */
-export function dashboardChanges(
+function dashboardChanges(
     beforeJson: unknown,
     afterJson: unknown,
 ): { notes: string[]; panels: PanelChange[] } {

@@ -15,7 +15,7 @@ import { byCodeUnits } from "../../../shared/order";
  * bytes on the heap, and every plan of a folder is held at once, so the folder has a total
  * budget, not only a per-file one; each file's JSON is bounded as json.ts says.
  */
-export interface PlanLimits {
+interface PlanLimits {
     /** Most plan files in the folder. */
     files: number;
     /** Largest plan file. */

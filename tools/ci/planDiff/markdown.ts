@@ -15,7 +15,7 @@ export const GITHUB_COMMENT_LIMIT = 65536;
 /** Default size of a rendered comment: under the limit, with room to spare. */
 export const DEFAULT_MAX_LENGTH = 65000;
 /** Default cap on the lines of one diff block (the job summary's rendering has none). */
-export const DEFAULT_MAX_DIFF_LINES = 300;
+const DEFAULT_MAX_DIFF_LINES = 300;
 /**
  * Default cap on the rows of the summary table and the names in the "Unchanged" line: a change to
  * shared/ in a fleet of thousands of stacks changes every plan, and one row per stack would leave

@@ -45,7 +45,7 @@ export interface ValueChange {
 }
 
 /** Leaf-level differences of two values ("a.b[2]" paths); arrays of different lengths are leaves. */
-export function valueChanges(before: unknown, after: unknown, at = ""): ValueChange[] {
+function valueChanges(before: unknown, after: unknown, at = ""): ValueChange[] {
     if (same(before, after)) return [];
     if (isObject(before) && isObject(after)) {
         const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort(byCodeUnits);
@@ -58,13 +58,13 @@ export function valueChanges(before: unknown, after: unknown, at = ""): ValueCha
 }
 
 /** One flag about what `pulumi up` / `destroy` will delete, adopt or keep. */
-export interface OptionFlag {
+interface OptionFlag {
     resource: string;
     type: string;
     text: string;
 }
 
-export interface ResourceChange {
+interface ResourceChange {
     type: string;
     name: string;
     inputKeys: string[];
@@ -74,7 +74,7 @@ export interface ResourceChange {
     provider?: { before: string | null; after: string | null };
 }
 
-export interface JsonDocDiff {
+interface JsonDocDiff {
     resource: string;
     type: string;
     input: string;
@@ -120,14 +120,14 @@ export interface StackDiff {
  * encrypts). `protect`, `retainOnDelete`, `import`, `ignoreChanges` and `deleteBeforeReplace` decide
  * what an update or destroy does, and stay changes.
  */
-export const ENGINE_ONLY_OPTIONS = ["dependsOn", "additionalSecretOutputs"];
+const ENGINE_ONLY_OPTIONS = ["dependsOn", "additionalSecretOutputs"];
 
 /**
  * For each resource the workspace program names after a source (`childName(prefix, source key)`,
  * shared/naming.ts), the source stack and its data source's name: the names hash the key, and the
  * plan's stack references are the keys. The names themselves never change (state identity).
  */
-export function sourceOfResources(plans: readonly (Plan | undefined)[]): Record<string, string> {
+function sourceOfResources(plans: readonly (Plan | undefined)[]): Record<string, string> {
     const out: Record<string, string> = {};
     for (const plan of plans) {
         if (!plan) continue;

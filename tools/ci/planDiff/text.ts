@@ -81,7 +81,7 @@ export function asList(v: unknown): string[] {
 }
 
 /** A JSON document inside a string input, parsed within the plan diff's bounds (json.ts); out of bounds reads as not JSON. */
-export function tryJson(text: unknown): { ok: true; value: unknown } | { ok: false } {
+function tryJson(text: unknown): { ok: true; value: unknown } | { ok: false } {
     if (typeof text !== "string") return { ok: false };
     try {
         return { ok: true, value: parseJson(text) };

@@ -23,7 +23,7 @@ export const DYNAMIC_RESOURCES = [
 ] as const;
 
 /** The project folder whose tsconfig.json the classes are compiled with, as `pulumi up` there would. */
-export const PROJECT_DIR = "infra-account-a";
+const PROJECT_DIR = "infra-account-a";
 
 export const RECORD_FILE = "tools/ci/stateGuard/reviewed.txt";
 

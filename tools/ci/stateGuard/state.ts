@@ -26,8 +26,8 @@
  */
 import { createHash } from "crypto";
 
-export const DYNAMIC_PACKAGE = "pulumi-nodejs";
-export const DYNAMIC_PROVIDER_TYPE = `pulumi:providers:${DYNAMIC_PACKAGE}`;
+const DYNAMIC_PACKAGE = "pulumi-nodejs";
+const DYNAMIC_PROVIDER_TYPE = `pulumi:providers:${DYNAMIC_PACKAGE}`;
 const PROVIDER_KEY = "__provider";
 
 /** The provider code a type may carry: the SHA-256 (hex) of each accepted `__provider` text. */
@@ -39,7 +39,7 @@ const isObject = (v: unknown): v is Record<string, unknown> =>
     typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** The type of a URN (`urn:pulumi:<stack>::<project>::<parent types$>type::<name>`). */
-export function urnType(urn: string): string {
+function urnType(urn: string): string {
     const parts = urn.split("::");
     return (parts[2] ?? "").split("$").pop() ?? "";
 }
