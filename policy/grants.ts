@@ -7,7 +7,7 @@
  */
 import { CatalogAction, expandAction, reads, writes } from "./catalog";
 import { hasWildcard, literalPrefix } from "./glob";
-import { Statement, list, show, statementId } from "./values";
+import { Statement, isRecord, list, show, statementId, valuesByKey } from "./values";
 
 /** Which policy of the pack a finding belongs to. */
 export type GrantKind = "write" | "read" | "not" | "bad" | "chain";
@@ -16,6 +16,24 @@ export interface GrantFinding {
     kind: GrantKind;
     /** What the statement does wrong, after `statement "<id>" of <policy>`. */
     message: string;
+    /** A chain finding that is only sts:AssumeRole on named roles: what a workspace role may do (rule S6). */
+    namedAssume?: boolean;
+}
+
+/**
+ * A role ARN without wildcard or policy variable, or organisation mode's
+ * `arn:<p>:iam::*:role/<name>` held to one organisation by StringEquals aws:ResourceOrgID
+ * (shared/policies/workspaceRole.ts builds both).
+ */
+function namedRole(r: unknown, s: Statement): boolean {
+    const m = typeof r === "string" ? /^arn:aws[a-z-]*:iam::(\d{12}|\*):role\/[\w+=,.@/-]+$/.exec(r) : null;
+    if (!m) return false;
+    if (m[1] !== "*") return true;
+    const org = valuesByKey(
+        isRecord(s.Condition) ? s.Condition.StringEquals : undefined,
+        "aws:ResourceOrgID",
+    );
+    return org.length > 0 && org.every((o) => typeof o === "string" && /^o-[a-z0-9]{10,32}$/.test(o));
 }
 
 const judged = new WeakMap<readonly Statement[], Promise<GrantFinding[]>>();
@@ -145,9 +163,17 @@ async function judge(statements: readonly Statement[]): Promise<GrantFinding[]> 
             write: { actions: new Set(), resources: new Set() },
             read: { actions: new Set(), resources: new Set() },
         };
+        const chained = [...new Set(actions.filter(chains).map((a) => a.full))];
+        // sts:AssumeRole on named roles only: the chain rule judges it (a workspace role may), not the write rule.
+        const namedAssume =
+            chained.every((a) => a.toLowerCase() === "sts:assumerole") &&
+            !("NotResource" in s) &&
+            resources.length > 0 &&
+            resources.every((r) => namedRole(r, s));
         for (const r of resources.filter((x): x is string => typeof x === "string")) {
             const star = allStars(r);
             for (const a of actions) {
+                if (namedAssume && a.full === "sts:AssumeRole") continue;
                 let kind: "write" | "read" | undefined;
                 if (writes(a)) kind = star || isWildcardArn(r, a.formats) ? "write" : undefined;
                 else if (star) kind = !a.wildcardOnly || reads(a) ? "read" : undefined;
@@ -160,13 +186,13 @@ async function judge(statements: readonly Statement[]): Promise<GrantFinding[]> 
                 }
             }
         }
-        const chained = [...new Set(actions.filter(chains).map((a) => a.full))];
         if (chained.length > 0)
             out.push({
                 kind: "chain",
                 message:
                     `${id} allows ${listed(chained)}: ` +
                     "the role may act as another role, whose permissions the pack does not judge",
+                namedAssume,
             });
         for (const kind of ["write", "read"] as const) {
             const h = hits[kind];

@@ -78,6 +78,24 @@ export function packConfigProblems(config: unknown): string[] {
     return problems;
 }
 
+/**
+ * The config with `accounts` as the Grafana accounts of every policy whose settings name none
+ * (neither grafanaAccountIds nor workspaceRoleArns); a level alone keeps its level. What a fleet
+ * knows (its workspace stacks' accounts) for a pack run without a config of its own.
+ */
+export function withGrafanaAccounts(config: PackConfig, accounts: readonly string[]): PackConfig {
+    if (accounts.length === 0) return config;
+    const out: PackConfig = { ...config };
+    for (const rule of RULES) {
+        const own = config[rule.name];
+        if (typeof own === "string")
+            out[rule.name] = { enforcementLevel: own, grafanaAccountIds: [...accounts] };
+        else if (own === undefined || (!own.grafanaAccountIds?.length && !own.workspaceRoleArns?.length))
+            out[rule.name] = { ...own, grafanaAccountIds: [...accounts] };
+    }
+    return out;
+}
+
 function settingsOf(
     config: PackConfig,
     policy: string,

@@ -94,6 +94,14 @@ function view(r: PolicyResource): ResourceView {
         urn: r.urn,
         props: inputsOf(r.props),
         ignoreChanges: r.opts?.ignoreChanges ?? [],
+        provider: r.provider
+            ? {
+                  type: r.provider.type,
+                  name: r.provider.name,
+                  urn: r.provider.urn,
+                  props: inputsOf(r.provider.props),
+              }
+            : undefined,
         propertyDependencies: Object.fromEntries(Object.keys(deps).map((k) => [k, (deps[k] ?? []).map(ref)])),
     };
 }

@@ -235,8 +235,12 @@ const ROLE_REFERENCES: Record<string, string> = {
  * case), as roles to judge: a policy attached here to the source stacks' role reaches Grafana
  * however that role's own stack is written. Each is a stand-in with the name only.
  */
-export function externalRoles(resources: readonly ResourceView[], names: readonly string[]): ResourceView[] {
-    const wanted = new Set(names.map((n) => n.toLowerCase()));
+export function externalRoles(
+    resources: readonly ResourceView[],
+    names: readonly string[] | ((name: string) => boolean),
+): ResourceView[] {
+    const set = new Set(typeof names === "function" ? [] : names.map((n) => n.toLowerCase()));
+    const wanted = { has: typeof names === "function" ? names : (n: string) => set.has(n) };
     const roles = resources.filter((r) => (ROLE_KINDS as readonly string[]).includes(r.type));
     const out = new Map<string, ResourceView>();
     for (const r of resources) {

@@ -17,6 +17,7 @@ import { parseS3Url } from "../shared/s3";
 import { globMatch } from "./glob";
 import { GrantKind, judgeStatements } from "./grants";
 import { s3WriteFindings } from "./s3Writes";
+import { workspaceRoles, workspaceTrustFindings } from "./workspaceRoles";
 import {
     IAM_TYPES,
     RolePermissions,
@@ -32,6 +33,7 @@ import {
     allows,
     externalIdProblem,
     grafanaRoles,
+    ownAccounts,
     trustProblem,
 } from "./trust";
 import {
@@ -84,17 +86,28 @@ function trustStatements(roles: readonly GrafanaRole[]): { role: ResourceView; s
     );
 }
 
-/** The permissions of each Grafana role of the stack, and of the source role of other stacks that the stack gives permissions to. */
+/**
+ * The permissions of each Grafana role of the stack (data source roles and workspace roles, each
+ * once), and of the source role of other stacks that the stack gives permissions to.
+ */
 function permissionsOf(
     resources: readonly ResourceView[],
     settings: PackSettings,
-): { role: ResourceView; perms: RolePermissions }[] {
+): { role: ResourceView; perms: RolePermissions; workspace: boolean }[] {
     const names = [DEFAULT_ROLE_NAME, ...strings(settings.grafanaRoleNames)];
-    const roles = [
+    const sources = [
         ...grafanaRoles(resources, settings).map(({ role }) => role),
         ...externalRoles(resources, names),
     ];
-    return roles.map((role) => ({ role, perms: rolePermissions(role, resources) }));
+    // AMG's service role of another stack (the workspace stack adds the assume policy to it) is a workspace role.
+    const workspaces = [
+        ...workspaceRoles(resources).map(({ role }) => role),
+        ...externalRoles(resources, (n) => /^amazongrafanaservicerole-/.test(n)),
+    ].filter((r) => !sources.includes(r));
+    return [
+        ...sources.map((role) => ({ role, workspace: false })),
+        ...workspaces.map((role) => ({ role, workspace: true })),
+    ].map((x) => ({ ...x, perms: rolePermissions(x.role, resources) }));
 }
 
 /** The findings of one kind in every readable policy of every Grafana role, naming the resource that gives the policy. */
@@ -104,11 +117,12 @@ async function grantFindings(
     kind: GrantKind,
 ): Promise<Finding[]> {
     const out: Finding[] = [];
-    for (const { perms } of permissionsOf(resources, settings)) {
+    for (const { perms, workspace } of permissionsOf(resources, settings)) {
         for (const p of perms.policies) {
             if (p.policy.kind !== "doc") continue;
             for (const f of await judgeStatements(p.policy.statements)) {
-                if (f.kind === kind)
+                // A workspace role reaches the data source roles by assuming them, by name (S6).
+                if (f.kind === kind && !(workspace && f.namedAssume))
                     out.push({
                         resource: p.resource,
                         message: `statement ${f.message.replace(/^("[^"]*")/, `$1 of ${p.label}`)}`,
@@ -138,7 +152,7 @@ export const RULES: readonly Rule[] = [
             "Only a Grafana workspace role may assume the role: every statement of its trust allows exactly sts:AssumeRole to the workspace role's ARN, or to its account root pinned by ArnEquals aws:PrincipalArn to a workspace role; no wildcard, NotPrincipal, NotAction, or other principal.",
         fix: 'allow only sts:AssumeRole to arn:<partition>:iam::<Grafana account>:root with Condition ArnEquals "aws:PrincipalArn" = the workspace role ARN (no wildcards), and remove every other statement',
         async check(resources, settings) {
-            const w = new Workspaces(settings);
+            const w = new Workspaces(settings, ownAccounts(resources));
             const roles = grafanaRoles(resources, settings);
             const findings: Finding[] = [];
             for (const { role, trust } of roles) {
@@ -159,6 +173,18 @@ export const RULES: readonly Rule[] = [
                     });
             }
             return findings;
+        },
+    },
+    {
+        name: "grafana-workspace-role-trust",
+        description:
+            "A role the Grafana service (grafana.amazonaws.com) may assume is a workspace role: every statement of its trust allows exactly sts:AssumeRole to exactly that service, with StringEquals aws:SourceAccount naming only Grafana accounts (the confused-deputy guard); its permissions are judged as a data source role's, but for sts:AssumeRole on the roles it names.",
+        fix: 'allow only sts:AssumeRole to Service "grafana.amazonaws.com" with Condition StringEquals "aws:SourceAccount" = the Grafana account (and ArnLike "aws:SourceArn" = its workspaces), as createWorkspace does; name that account in the pack\'s grafanaAccountIds',
+        async check(resources, settings) {
+            return workspaceTrustFindings(resources, settings).map(({ role, message }) => ({
+                resource: role,
+                message,
+            }));
         },
     },
     {

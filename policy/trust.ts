@@ -42,51 +42,111 @@ const TRUST_PROPERTY: Record<string, string> = {
     "aws-native:iam:Role": "assumeRolePolicyDocument",
 };
 
-/** What the pack knows of the Grafana workspaces, from its settings. */
+/** AMG's service-managed workspace role: `role/service-role/AmazonGrafanaServiceRole-<id>`. */
+const AMG_ROLE = /^role\/(service-role\/)?AmazonGrafanaServiceRole-[\w+=,.@-]+$/;
+/** A session of that role (`assumed-role/AmazonGrafanaServiceRole-<id>/<session>`). */
+const AMG_SESSION = /^assumed-role\/AmazonGrafanaServiceRole-/;
+
+/**
+ * What the pack knows of the Grafana workspaces: the config's workspace roles and Grafana
+ * accounts; when the config names no Grafana account, the accounts the stack's own AWS providers
+ * deploy into (`ownAccounts`) stand in for them, and no other account is known to be Grafana's.
+ */
 export class Workspaces {
     private readonly roles: Set<string>;
+    /** The Grafana accounts the config names (`grafanaAccountIds`, the accounts of `workspaceRoleArns`). */
     readonly accounts: Set<string>;
-    constructor(s: PackSettings) {
+    /** Accounts whose AMG service roles are workspace roles: the config's, else the stack's own. */
+    readonly trusted: Set<string>;
+    constructor(s: PackSettings, ownAccounts: Iterable<string> = []) {
         const strs = (v: unknown) => list(v).filter((x): x is string => typeof x === "string");
         this.roles = new Set(strs(s.workspaceRoleArns));
         this.accounts = new Set([
             ...strs(s.grafanaAccountIds),
             ...[...this.roles].map((a) => arnParts(a)?.account).filter((a): a is string => !!a),
         ]);
+        this.trusted = this.accounts.size > 0 ? this.accounts : new Set(ownAccounts);
+    }
+    /** Whether the config names the Grafana accounts (else any account may host a workspace). */
+    get configured(): boolean {
+        return this.accounts.size > 0;
+    }
+    /** A literal ARN of AMG's service-managed role, in any account. */
+    static isAmgRole(arn: string): boolean {
+        if (hasWildcard(arn) || arn.includes("${")) return false;
+        const parts = arnParts(arn);
+        return !!parts && parts.service === "iam" && AMG_ROLE.test(parts.resource);
     }
     /**
      * A literal role ARN that is a workspace role: one of the config, or AMG's service-managed
-     * role (`role/service-role/AmazonGrafanaServiceRole-<id>`) in a Grafana account of the config
-     * (in any account when the config names none).
+     * role in a Grafana account (`trusted`): the config's, else the stack's own.
      */
     isWorkspaceRole(arn: string): boolean {
         if (hasWildcard(arn) || arn.includes("${")) return false;
         if (this.roles.has(arn)) return true;
-        const parts = arnParts(arn);
-        if (
-            !parts ||
-            parts.service !== "iam" ||
-            !/^role\/(service-role\/)?AmazonGrafanaServiceRole-[\w+=,.@-]+$/.test(parts.resource)
-        )
-            return false;
-        return this.accounts.size === 0 || this.accounts.has(parts.account);
+        return Workspaces.isAmgRole(arn) && this.trusted.has(arnParts(arn)!.account);
     }
-    /** Whether a principal ARN, account or pattern may stand for a workspace role (or its session). */
+    /** Whether an account may host a Grafana workspace: one of the config's, or any when it names none. */
+    mayBeGrafanaAccount(account: string): boolean {
+        return !this.configured || this.accounts.has(account);
+    }
+    /**
+     * Whether a principal ARN, account or pattern may stand for a workspace role (or its session):
+     * a pattern; a value that is not an ARN; AMG's service role (or its session) in any account; an
+     * account (its ID or root) that may host Grafana, whose root lets in every role of the account;
+     * any IAM or STS principal of a Grafana account of the config.
+     */
     mayBeWorkspaceRole(value: string): boolean {
         if (hasWildcard(value) || value.includes("${")) return true;
-        if (/^\d{12}$/.test(value)) return this.accounts.has(value);
+        if (/^\d{12}$/.test(value)) return this.mayBeGrafanaAccount(value);
         const parts = arnParts(value);
         // Not an ARN (a unique ID such as AROA..., left when a trusted role is deleted): cannot tell.
         if (!parts) return true;
         if (this.isWorkspaceRole(value)) return true;
-        if (
-            parts.service === "sts" &&
-            /^assumed-role\/AmazonGrafanaServiceRole-/.test(parts.resource) &&
-            this.accounts.size === 0
-        )
-            return true;
-        return (parts.service === "iam" || parts.service === "sts") && this.accounts.has(parts.account);
+        if (parts.service !== "iam" && parts.service !== "sts") return false;
+        if (AMG_ROLE.test(parts.resource) || AMG_SESSION.test(parts.resource)) return true;
+        if (parts.service === "iam" && parts.resource === "root")
+            return this.mayBeGrafanaAccount(parts.account);
+        return this.accounts.has(parts.account);
     }
+    /** Why a literal principal that is not a workspace role is refused: AMG's role of an unknown account says what to configure. */
+    whyNot(value: string): string {
+        if (!Workspaces.isAmgRole(value))
+            return "which is not a workspace role of the pack's config or AMG's service role";
+        const account = arnParts(value)!.account;
+        return this.configured
+            ? `AMG's service role of account ${show(account, 20)}, which is not a Grafana account of the pack's config (grafanaAccountIds)`
+            : `AMG's service role of account ${show(account, 20)}, which the pack does not know as your Grafana account (only the stack's own accounts are, without config): name it in the pack's grafanaAccountIds`;
+    }
+}
+
+/**
+ * The accounts the stack's own AWS providers deploy into: each `pulumi:providers:aws` (or
+ * aws-native) of the stack, and under the engine each resource's provider, whose
+ * `allowedAccountIds` names exactly one account (a provider refuses credentials of any other:
+ * pulumi-aws `allowed_account_ids`). A provider that allows several, or none, names no account.
+ */
+export function ownAccounts(resources: readonly ResourceView[]): Set<string> {
+    const out = new Set<string>();
+    const add = (r: ResourceView | undefined) => {
+        if (!r || (r.type !== "pulumi:providers:aws" && r.type !== "pulumi:providers:aws-native")) return;
+        let ids = r.props.allowedAccountIds;
+        // Plans record a provider's inputs as JSON text, as the engine passes them.
+        if (typeof ids === "string" && ids.length < 1000) {
+            try {
+                ids = JSON.parse(ids);
+            } catch {
+                return;
+            }
+        }
+        const one = list(ids);
+        if (one.length === 1 && typeof one[0] === "string" && /^\d{12}$/.test(one[0])) out.add(one[0]);
+    };
+    for (const r of resources) {
+        add(r);
+        add(r.provider);
+    }
+    return out;
 }
 
 export function arnParts(
@@ -101,7 +161,7 @@ export function arnParts(
 export const allows = (s: Statement): boolean => s.Effect !== "Deny";
 
 /** Whether a statement's actions may include sts:AssumeRole (an unreadable action list may). */
-function mayAssume(s: Statement): boolean {
+export function mayAssume(s: Statement): boolean {
     if ("NotAction" in s)
         return !list(s.NotAction).some((a) => typeof a === "string" && globMatch(a, "sts:AssumeRole", true));
     if (!("Action" in s)) return true;
@@ -133,13 +193,7 @@ function mayAdmitWorkspaceRole(s: Statement, w: Workspaces): boolean {
     // A role named only through aws:PrincipalArn (any operator) that may be a workspace role brings the statement in.
     const c = isRecord(s.Condition) ? s.Condition : {};
     const named = Object.keys(c).flatMap((op) => valuesByKey(c[op], "aws:PrincipalArn"));
-    const mayName = (v: unknown) =>
-        typeof v !== "string" ||
-        hasWildcard(v) ||
-        v.includes("${") ||
-        w.isWorkspaceRole(v) ||
-        w.accounts.has(arnParts(v)?.account ?? "-");
-    if (named.some(mayName)) return true;
+    if (named.some((v) => typeof v !== "string" || w.mayBeWorkspaceRole(v))) return true;
     if (!admits) return false;
     // Exact conditions that exclude every workspace role take the statement out.
     for (const op of ["ArnEquals", "StringEquals"]) {
@@ -183,7 +237,7 @@ export const trustOf = (role: ResourceView): ParsedPolicy =>
  * "called after all resources have been processed, and all changes applied").
  */
 export function grafanaRoles(resources: readonly ResourceView[], settings: PackSettings): GrafanaRole[] {
-    const w = new Workspaces(settings);
+    const w = new Workspaces(settings, ownAccounts(resources));
     const out: GrafanaRole[] = [];
     for (const role of resources) {
         if (!(ROLE_TYPES as readonly string[]).includes(role.type) || !isRecord(role.props)) continue;
@@ -217,6 +271,9 @@ export function trustProblem(s: Statement, w: Workspaces): string | undefined {
     if (other) return `lets in a ${show(other, 20)} principal (${show(list(p[other])[0])})`;
     const principals = list(p.AWS);
     if (principals.length === 0) return "names no principal";
+    const pins = ["ArnEquals", "StringEquals"].flatMap(
+        (op) => plainCondition(s, op, "aws:PrincipalArn") ?? [],
+    );
     const pinned = ["ArnEquals", "StringEquals"].some((op) => {
         const arns = plainCondition(s, op, "aws:PrincipalArn");
         return arns !== undefined && arns.every((a) => typeof a === "string" && w.isWorkspaceRole(a));
@@ -226,9 +283,13 @@ export function trustProblem(s: Statement, w: Workspaces): string | undefined {
         const root =
             typeof a === "string" && (/^\d{12}$/.test(a) || /^arn:aws[a-z-]*:iam::\d{12}:root$/.test(a));
         if (root && pinned) continue;
-        if (root)
+        if (root) {
+            const amg = pins.find((x) => typeof x === "string" && Workspaces.isAmgRole(x));
+            if (amg !== undefined && !w.isWorkspaceRole(amg as string))
+                return `pins ${show(amg)}, ${w.whyNot(amg as string)}`;
             return `lets in ${show(a)} without ArnEquals aws:PrincipalArn pinned to a workspace role (literal ARNs, no IfExists)`;
-        return `lets in ${show(a)}, which is not a workspace role of the pack's config or AMG's service role`;
+        }
+        return `lets in ${show(a)}, ${typeof a === "string" ? w.whyNot(a) : "which is not a workspace role"}`;
     }
     return undefined;
 }

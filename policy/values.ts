@@ -22,6 +22,8 @@ export interface ResourceView {
     props: Record<string, unknown>;
     /** Inputs the stack leaves as they are in the cloud (an adopted workgroup's configuration). */
     ignoreChanges?: readonly string[];
+    /** The resource's provider, under the engine (offline, providers are resources of the plan). */
+    provider?: ResourceView;
     /** Resources a property's value came from, by property (the engine's; none offline). */
     propertyDependencies?: Record<string, readonly ResourceView[]>;
 }

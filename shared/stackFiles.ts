@@ -248,6 +248,23 @@ export function workspaceInventory(org: string, root = REPOSITORY): WorkspaceSta
         }
     });
 }
+/**
+ * The accounts the checkout's workspace stacks deploy into (each workspace stack file's
+ * `aws:allowedAccountIds`), sorted, each once: the fleet's Grafana accounts, which fleet check
+ * holds every source's trust to. An unreadable file adds none (fleet check names it).
+ */
+export function workspaceAccounts(root = REPOSITORY): string[] {
+    const out = new Set<string>();
+    for (const { file } of stackFiles(path.join(root, PROJECT_FOLDERS.workspace))) {
+        try {
+            for (const a of allowedAccountIdsOf(stackFileConfig(readTextFile(file), file)) ?? []) out.add(a);
+        } catch {
+            // That stack's problem, reported by npm run fleet -- check.
+        }
+    }
+    return [...out].sort();
+}
+
 /** The Grafana account and workspace role a source stack's role trusts, as its stack file says. */
 interface SourceTrust {
     grafanaAccountId: string;

@@ -12,11 +12,13 @@ import type { PolicyResource, StackValidationArgs } from "@pulumi/policy";
 import type { Plan, PlanResource } from "../../tools/plan/format";
 import { POLICIES } from "../../policy/pack";
 import { RULES, grafanaRoles } from "../../policy/rules";
-import { evaluatePlans, packConfigProblems } from "../../policy/offline";
+import { evaluatePlans, packConfigProblems, withGrafanaAccounts } from "../../policy/offline";
+import { workspaceAccounts } from "../../shared/stackFiles";
 import { policyMarkdown } from "../../policy/markdown";
 import { main as policyCli } from "../../tools/ci/policy";
 import { ROOT_DIR, plan } from "../support/program";
 import { exampleRun } from "../support/sourcePlan";
+import { PACK_CONFIG, withGrafana } from "../support/handWrittenStack";
 
 const ROLE = "aws:iam/role:Role";
 const clone = (p: Plan): Plan => JSON.parse(JSON.stringify(p));
@@ -35,7 +37,9 @@ let rootRun: ReturnType<typeof plan> | undefined;
 const rootPlan = async () => clone((await (rootRun ??= plan(ROOT_DIR))).plan);
 
 const only = async (p: Plan, config = {}) =>
-    (await evaluatePlans([p], config)).map((v) => `${v.policy} ${v.resource} ${v.type}`);
+    (await evaluatePlans([p], { ...PACK_CONFIG, ...config })).map(
+        (v) => `${v.policy} ${v.resource} ${v.type}`,
+    );
 
 describe("policy pack", function () {
     this.timeout(60_000);
@@ -55,7 +59,7 @@ describe("policy pack", function () {
     it("passes the example plans, and does judge their Grafana roles (not a vacuous pass)", async () => {
         const source = await sourcePlan();
         const root = await rootPlan();
-        assert.deepEqual(await evaluatePlans([source, root]), []);
+        assert.deepEqual(await evaluatePlans([source, root], PACK_CONFIG), []);
         const view = (p: Plan) => p.resources.map((r) => ({ type: r.type, name: r.name, props: r.inputs }));
         assert.deepEqual(
             grafanaRoles(view(source), {}).map((r) => r.role.name),
@@ -85,7 +89,7 @@ describe("policy pack", function () {
         editPolicy(find(p, ROLE), "assumeRolePolicy", (d) => {
             d.Statement[0].Condition.StringEquals["sts:ExternalId"] = "hunter2-short";
         });
-        const v = await evaluatePlans([p]);
+        const v = await evaluatePlans([p], PACK_CONFIG);
         assert.deepEqual(
             v.map((x) => x.policy),
             ["grafana-trust-requires-external-id"],
@@ -98,7 +102,7 @@ describe("policy pack", function () {
         editPolicy(find(p, "aws:iam/policy:Policy"), "policy", (d) => {
             d.Statement.push({ Sid: "Oops", Effect: "Allow", Action: "s3:PutObject", Resource: "*" });
         });
-        const v = await evaluatePlans([p]);
+        const v = await evaluatePlans([p], PACK_CONFIG);
         assert.deepEqual(
             v.map((x) => `${x.policy} ${x.resource} ${x.type}`),
             ["grafana-role-no-write-on-wildcard grafana-athena-access aws:iam/policy:Policy"],
@@ -117,7 +121,7 @@ describe("policy pack", function () {
         const wg = find(p, "aws:athena/workgroup:Workgroup");
         (wg.inputs.tags as Record<string, string>).GrafanaDataSource = "True";
         (wg.inputs.configuration as Record<string, unknown>).enforceWorkgroupConfiguration = false;
-        const v = await evaluatePlans([p]);
+        const v = await evaluatePlans([p], PACK_CONFIG);
         assert.deepEqual(
             v.map((x) => `${x.policy} ${x.resource}`),
             [
@@ -225,7 +229,9 @@ describe("policy pack", function () {
         delete (find(p, ROLE).inputs.tags as Record<string, string>).GrafanaDataSource;
         assert.deepEqual(await only(p, { "grafana-roles-tagged": "disabled" }), []);
         assert.deepEqual(
-            (await evaluatePlans([p], { "grafana-roles-tagged": "advisory" })).map((v) => v.level),
+            (await evaluatePlans([p], withGrafana({ "grafana-roles-tagged": "advisory" }))).map(
+                (v) => v.level,
+            ),
             ["advisory"],
         );
         assert.deepEqual(
@@ -242,6 +248,9 @@ describe("policy pack", function () {
 
     describe("npm run policy", () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "policy-"));
+        // The pack's config as an organisation writes it: its Grafana account.
+        const grafana = path.join(dir, "grafana.json");
+        fs.writeFileSync(grafana, JSON.stringify(PACK_CONFIG));
         const run = async (...argv: string[]) => {
             let out = "";
             let err = "";
@@ -256,7 +265,11 @@ describe("policy pack", function () {
         it("prints one line per violation with the policy, resource name and type and the fix, and exits 1 on a mandatory one", async () => {
             const good = path.join(dir, "good.json");
             fs.writeFileSync(good, JSON.stringify((await exampleRun()).plan));
-            assert.deepEqual(await run(good), { code: 0, out: "no violation in 1 plan\n", err: "" });
+            assert.deepEqual(await run(good, "--config", grafana), {
+                code: 0,
+                out: "no violation in 1 plan\n",
+                err: "",
+            });
             const p = await sourcePlan();
             editPolicy(
                 find(p, ROLE),
@@ -265,13 +278,13 @@ describe("policy pack", function () {
             );
             const bad = path.join(dir, "bad.json");
             fs.writeFileSync(bad, JSON.stringify(p));
-            const r = await run(good, bad);
+            const r = await run(good, bad, "--config", grafana);
             assert.equal(r.code, 1);
             assert.equal(
                 r.out,
                 `mandatory: grafana-trust-requires-external-id: grafana-athena-source/example: grafana-athena-role (${ROLE}): trust statement "GrafanaWorkspaceAssumeRole" lets a Grafana workspace role assume the role without an external ID. Fix: ${RULES[0].fix}\n`,
             );
-            const json = await run(bad, "--json");
+            const json = await run(bad, "--json", "--config", grafana);
             assert.equal(json.code, 1);
             assert.deepEqual(
                 JSON.parse(json.out).map((v: any) => [v.policy, v.resource, v.type, v.level]),
@@ -281,10 +294,55 @@ describe("policy pack", function () {
             const folder = fs.mkdtempSync(path.join(dir, "plans-"));
             fs.copyFileSync(good, path.join(folder, "a.json"));
             fs.copyFileSync(bad, path.join(folder, "b.json"));
-            assert.equal((await run(folder)).out, r.out);
+            assert.equal((await run(folder, "--config", grafana)).out, r.out);
             const config = path.join(dir, "advisory.json");
             fs.writeFileSync(config, JSON.stringify({ all: "advisory" }));
             assert.equal((await run(bad, "--config", config)).code, 0);
+        });
+
+        it("--fleet: the Grafana accounts are the workspace stack files', for each policy whose config names none", async () => {
+            const root = fs.mkdtempSync(path.join(dir, "checkout-"));
+            const folder = path.join(root, "infra-account-a");
+            fs.mkdirSync(folder);
+            const file = (name: string, accounts: string) =>
+                fs.writeFileSync(path.join(folder, name), `config:\n  aws:allowedAccountIds: ${accounts}\n`);
+            file("Pulumi.prod.yaml", '["111122223333"]');
+            file("Pulumi.eu.yaml", '["444455556666", "111122223333"]');
+            file("Pulumi.example.yaml", '["999988887777"]');
+            file("Pulumi.odd.yaml", '"not a list"');
+            fs.writeFileSync(path.join(folder, "Pulumi.broken.yaml"), "config: [");
+            assert.deepEqual(workspaceAccounts(root), ["111122223333", "444455556666"]);
+            const config = withGrafanaAccounts(
+                {
+                    "grafana-roles-tagged": "advisory",
+                    "grafana-trust-pins-workspace-role": { grafanaAccountIds: ["222233334444"] },
+                },
+                ["111122223333"],
+            );
+            assert.deepEqual(config["grafana-roles-tagged"], {
+                enforcementLevel: "advisory",
+                grafanaAccountIds: ["111122223333"],
+            });
+            assert.deepEqual(config["grafana-trust-pins-workspace-role"], {
+                grafanaAccountIds: ["222233334444"],
+            });
+            assert.deepEqual(config["grafana-trust-requires-external-id"], {
+                grafanaAccountIds: ["111122223333"],
+            });
+            // The example source's trust passes with them, and is refused without.
+            const good = path.join(dir, "fleet-good.json");
+            fs.writeFileSync(good, JSON.stringify((await exampleRun()).plan));
+            const plans = [JSON.parse(fs.readFileSync(good, "utf8")) as Plan];
+            assert.deepEqual(
+                await evaluatePlans(plans, withGrafanaAccounts({}, workspaceAccounts(root))),
+                [],
+            );
+            const none = await run(good);
+            assert.equal(none.code, 1);
+            assert.match(
+                none.out,
+                /grafana-trust-pins-workspace-role: .*name it in the pack's grafanaAccountIds/,
+            );
         });
 
         it("writes the violations as an inert Markdown section", async () => {
@@ -295,7 +353,7 @@ describe("policy pack", function () {
             const file = path.join(dir, "mention.json");
             fs.writeFileSync(file, JSON.stringify(p));
             const md = path.join(dir, "policy.md");
-            assert.equal((await run(file, "--markdown", md)).code, 1);
+            assert.equal((await run(file, "--markdown", md, "--config", grafana)).code, 1);
             const text = fs.readFileSync(md, "utf8");
             assert.match(text, /^### Policy pack\n\n❌ 1 mandatory violation/);
             assert.match(
@@ -381,7 +439,7 @@ describe("policy pack", function () {
         async function report(
             resources: PolicyResource[],
             policy: string,
-            config = {},
+            config: Record<string, unknown> = { grafanaAccountIds: ["111122223333"] },
         ): Promise<{ message: string; urn?: string }[]> {
             const reported: { message: string; urn?: string }[] = [];
             const args = {

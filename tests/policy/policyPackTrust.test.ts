@@ -4,12 +4,13 @@
  * engine's proxy: a violation or nothing, never an exception or a hang.
  */
 import assert from "node:assert/strict";
-import { evaluatePlans } from "../../policy/offline";
+import { PackConfig, evaluatePlans } from "../../policy/offline";
 import { POLICIES } from "../../policy/pack";
 import type { PolicyResource, StackValidationArgs } from "@pulumi/policy";
 import {
     Doc,
     EXTERNAL_ID,
+    PACK_CONFIG,
     R,
     ROLE,
     WORKSPACE_ROLE,
@@ -18,14 +19,18 @@ import {
     role,
     stack,
     trustStatement,
+    withGrafana,
 } from "../support/handWrittenStack";
 
 describe("policy pack against hand-written stacks: trust and any input", function () {
     this.timeout(60_000);
 
     describe("every way it may be assumed", () => {
-        const trusted = async (statements: Doc[], inputs: Record<string, unknown> = {}, config = {}) =>
-            reported(stack(role({ assumeRolePolicy: doc(...statements), ...inputs })), config);
+        const trusted = async (
+            statements: Doc[],
+            inputs: Record<string, unknown> = {},
+            config: PackConfig = PACK_CONFIG,
+        ) => reported(stack(role({ assumeRolePolicy: doc(...statements), ...inputs })), config);
         const untagged = { tags: { Team: "billing" } };
         const TRUST = [
             "grafana-trust-pins-workspace-role reader",
@@ -57,7 +62,16 @@ describe("policy pack against hand-written stacks: trust and any input", functio
                 Principal: { AWS: "111122223333" },
                 Action: "sts:AssumeRole",
             };
-            assert.deepEqual(await trusted([grafanaAccount], untagged, { all: "mandatory" }), []);
+            // An account root lets in every role of the account: without Grafana accounts in the
+            // config, any account may host a workspace; with them, another account's root is out.
+            assert.deepEqual(await trusted([grafanaAccount], untagged, { all: "mandatory" }), [
+                "grafana-roles-tagged reader",
+                ...TRUST,
+            ]);
+            const elsewhere = withGrafana({});
+            for (const k of Object.keys(elsewhere))
+                if (k !== "all") elsewhere[k] = { grafanaAccountIds: ["444455556666"] };
+            assert.deepEqual(await trusted([grafanaAccount], untagged, elsewhere), []);
             const config = Object.fromEntries(
                 [
                     "grafana-trust-pins-workspace-role",
@@ -129,7 +143,7 @@ describe("policy pack against hand-written stacks: trust and any input", functio
             const good = JSON.stringify(trustStatement().Condition);
             const text = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"sts:AssumeRole","Condition":{},"Cond\\u0069tion":${good}}]}`;
             assert.equal(JSON.parse(text).Statement[0].Condition.StringEquals["sts:ExternalId"], EXTERNAL_ID);
-            const v = await evaluatePlans([stack(role({ assumeRolePolicy: text }))]);
+            const v = await evaluatePlans([stack(role({ assumeRolePolicy: text }))], PACK_CONFIG);
             assert.deepEqual(
                 v.map((x) => x.policy),
                 ["grafana-trust-pins-workspace-role"],
@@ -157,7 +171,10 @@ describe("policy pack against hand-written stacks: trust and any input", functio
             };
             assert.deepEqual(await trusted([trustStatement(), github]), TRUST);
             const messages = (
-                await evaluatePlans([stack(role({ assumeRolePolicy: doc(trustStatement(), github) }))])
+                await evaluatePlans(
+                    [stack(role({ assumeRolePolicy: doc(trustStatement(), github) }))],
+                    PACK_CONFIG,
+                )
             ).map((v) => v.message);
             assert.ok(
                 messages.some((m) =>
@@ -271,7 +288,7 @@ describe("policy pack against hand-written stacks: trust and any input", functio
                         tags: { GrafanaDataSource: value },
                     },
                 ]);
-                const v = await evaluatePlans([stack(...resources)]);
+                const v = await evaluatePlans([stack(...resources)], PACK_CONFIG);
                 assert.ok(
                     v.every((x) => !/could not judge/.test(x.message)),
                     `${JSON.stringify(value)}: ${v.map((x) => x.message).join("\n")}`,
@@ -414,7 +431,7 @@ describe("policy pack against hand-written stacks: trust and any input", functio
                     { role: "reader", policyArn: proxy.unknownStringValue },
                 ],
             ]);
-            assert.deepEqual(await report(resources), [
+            assert.deepEqual(await report(resources, { grafanaAccountIds: ["111122223333"] }), [
                 'grafana-role-no-read-on-wildcard wide statement "#1" of policy wide of role reader allows s3:GetObject on "*": reads beyond named resources',
                 "grafana-role-policies-known mystery attaches a policy to role reader: it is not known and comes from no policy of this stack, so the pack cannot judge what it grants",
             ]);

@@ -4,9 +4,11 @@
  * plan a list of resources and list what the pack reports on it.
  */
 import type { Plan } from "../../tools/plan/format";
-import { evaluatePlans } from "../../policy/offline";
+import { PackConfig, evaluatePlans } from "../../policy/offline";
+import { RULES } from "../../policy/rules";
 
 export const ROLE = "aws:iam/role:Role";
+export const GRAFANA_ACCOUNT = "111122223333";
 export const WORKSPACE_ROLE =
     "arn:aws:iam::111122223333:role/service-role/AmazonGrafanaServiceRole-ba0ee73bc";
 export const EXTERNAL_ID = "f".repeat(40);
@@ -72,8 +74,27 @@ export function stack(...resources: R[]): Plan {
         })),
     };
 }
+/** The pack's config as an organisation gives it: every policy knows the Grafana account of WORKSPACE_ROLE. */
+export const PACK_CONFIG: PackConfig = Object.fromEntries(
+    RULES.map((r) => [r.name, { grafanaAccountIds: [GRAFANA_ACCOUNT] }]),
+);
+/** A config with the Grafana account added to each policy's settings (a level becomes {enforcementLevel}). */
+export const withGrafana = (config: PackConfig): PackConfig => ({
+    ...PACK_CONFIG,
+    ...Object.fromEntries(
+        Object.entries(config).map(([k, v]) => [
+            k,
+            k === "all"
+                ? v
+                : {
+                      grafanaAccountIds: [GRAFANA_ACCOUNT],
+                      ...(typeof v === "string" ? { enforcementLevel: v } : v),
+                  },
+        ]),
+    ),
+});
 /** `policy resource` per violation, sorted. */
-export const reported = async (p: Plan, config = {}) =>
+export const reported = async (p: Plan, config: PackConfig = PACK_CONFIG) =>
     (await evaluatePlans([p], config)).map((v) => `${v.policy} ${v.resource}`).sort();
-export const messages = async (p: Plan, policy: string) =>
-    (await evaluatePlans([p])).filter((v) => v.policy === policy).map((v) => v.message);
+export const messages = async (p: Plan, policy: string, config: PackConfig = PACK_CONFIG) =>
+    (await evaluatePlans([p], config)).filter((v) => v.policy === policy).map((v) => v.message);

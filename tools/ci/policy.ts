@@ -22,7 +22,14 @@ import {
     UnreadableFile,
     readRegularFile,
 } from "../../shared/files";
-import { PackConfig, evaluatePlans, packConfigProblems, violationLine } from "../../policy/offline";
+import {
+    PackConfig,
+    evaluatePlans,
+    packConfigProblems,
+    violationLine,
+    withGrafanaAccounts,
+} from "../../policy/offline";
+import { workspaceAccounts } from "../../shared/stackFiles";
 import { policyMarkdown } from "../../policy/markdown";
 
 /** The command's options: the parser and `--help` are both made from this table. */
@@ -31,6 +38,10 @@ const POLICY_OPTIONS = {
         type: "string",
         value: "FILE",
         help: 'the pack\'s config, as for pulumi preview --policy-pack-config: {"<policy>": "advisory"|"disabled"|{enforcementLevel, workspaceRoleArns, grafanaAccountIds}}',
+    },
+    fleet: {
+        type: "boolean",
+        help: "take the accounts of this checkout's workspace stacks (infra-account-a, aws:allowedAccountIds) as the Grafana accounts of every policy whose config names none, as fleet check does",
     },
     json: { type: "boolean", help: "print the violations as a JSON array instead of lines" },
     markdown: {
@@ -120,6 +131,7 @@ export async function main(
             return 1;
         }
     }
+    if (values.fleet) config = withGrafanaAccounts(config, workspaceAccounts());
     const violations = await evaluatePlans(plans, config);
     if (values.markdown) fs.writeFileSync(values.markdown, policyMarkdown(violations, plans.length));
     if (values.json) out(`${JSON.stringify(violations, null, 2)}\n`);

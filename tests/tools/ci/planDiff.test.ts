@@ -31,6 +31,7 @@ import {
 } from "../../../policy/markdown";
 import { MAX_COMMENT_EVALUATION_COST, evaluatePlans, evaluationCost } from "../../../policy/offline";
 import { exampleRun } from "../../support/sourcePlan";
+import { PACK_CONFIG } from "../../support/handWrittenStack";
 
 // ---------------------------------------------------------------------------------------------
 // Hand-made plans
@@ -1070,7 +1071,14 @@ describe("planDiff: the policy pack's violations in the comment (--policy)", fun
     it("lists a broken trust policy and a wildcard grant with the policy, the resource's name and type, the stack, the plan file and the fix, under the title", async () => {
         const base = folder({ "infra-account-b.example.json": await example() });
         const head = folder({ "infra-account-b.example.json": await broken() });
-        const r = await run(base, head, "--from-pull-request", "--policy");
+        const r = await run(
+            base,
+            head,
+            "--from-pull-request",
+            "--policy",
+            "--grafana-account",
+            "111122223333",
+        );
         assert.equal(r.code, 0, r.err);
         const md = r.comment;
         assert.equal(md.split("\n")[0], MARKER);
@@ -1098,7 +1106,14 @@ describe("planDiff: the policy pack's violations in the comment (--policy)", fun
         const p = await example();
         p.outputs = { ...p.outputs, changed: "yes" };
         const head = folder({ "infra-account-b.example.json": p });
-        const r = await run(base, head, "--from-pull-request", "--policy");
+        const r = await run(
+            base,
+            head,
+            "--from-pull-request",
+            "--policy",
+            "--grafana-account",
+            "111122223333",
+        );
         assert.equal(r.code, 0, r.err);
         assert.match(
             r.comment,
@@ -1107,8 +1122,23 @@ describe("planDiff: the policy pack's violations in the comment (--policy)", fun
         const without = await run(base, head, "--from-pull-request");
         assert.doesNotMatch(without.comment, /Policy pack/);
         // Identical plans still get the verdict (the "No changes" comment).
-        const same = await run(base, base, "--from-pull-request", "--policy");
+        const same = await run(
+            base,
+            base,
+            "--from-pull-request",
+            "--policy",
+            "--grafana-account",
+            "111122223333",
+        );
         assert.match(same.comment, /### Policy pack: no violations[\s\S]*\*\*No changes\*\*/);
+        // Without a Grafana account (no workspace stack file in this checkout), AMG's role of
+        // another account is not known to be yours: the pack says which key to set.
+        const unknown = await run(base, head, "--from-pull-request", "--policy");
+        assert.match(unknown.comment, /^### Policy pack: 1 violation \(1 mandatory\)$/m);
+        assert.match(unknown.comment, /grafanaAccountIds/);
+        const bad = await run(base, head, "--policy", "--grafana-account", "1111");
+        assert.equal(bad.code, 2);
+        assert.match(bad.err, /--grafana-account: "1111" is not 12 digits/);
     });
 
     it("with --failed (plans beyond the limits, not read) says the policy pack did not run", async () => {
@@ -1155,7 +1185,7 @@ describe("planDiff: the policy pack's violations in the comment (--policy)", fun
                 d.Statement[0].Sid = `sid ${evil}`;
                 delete d.Statement[0].Condition.StringEquals;
             });
-            const violations = await evaluatePlans([p]);
+            const violations = await evaluatePlans([p], PACK_CONFIG);
             assert.equal(violations.length, 1);
             const blocks = policyCommentBlocks({
                 ran: true,

@@ -14,6 +14,7 @@ import { UNTRUSTED_LIMITS, readPlanDir } from "./load";
 import { RenderOptions, failureMarkdown, fitBlocks, renderBlocks, renderComment } from "./markdown";
 import { diffPlanSets } from "./stacks";
 import { code } from "../../../shared/markdown";
+import { workspaceAccounts } from "../../../shared/stackFiles";
 import type { Plan } from "../../plan/format";
 import type { PlanViolation, PolicyOutcome } from "../../../policy/markdown";
 
@@ -30,6 +31,8 @@ interface CliArgs {
     fromPullRequest: boolean;
     /** Also evaluate the policy pack on the head plans and put its violations in the comment. */
     policy: boolean;
+    /** Grafana accounts for the pack beside the checkout's workspace stacks'. */
+    grafanaAccounts: string[];
 }
 
 /** plan-diff's options: the parser and `--help` are both made from this table. */
@@ -78,7 +81,13 @@ export const PLAN_DIFF_OPTIONS = {
     },
     policy: {
         type: "boolean",
-        help: "also evaluate the policy pack (policy/, as npm run policy does) on the head plans, as read for the diff, and list its violations under the comment's title (with --failed: say it did not run)",
+        help: "also evaluate the policy pack (policy/, as npm run policy does) on the head plans, as read for the diff, and list its violations under the comment's title (with --failed: say it did not run); its Grafana accounts are this checkout's workspace stacks' (infra-account-a, aws:allowedAccountIds)",
+    },
+    "grafana-account": {
+        type: "string",
+        value: "ACCOUNT",
+        multiple: true,
+        help: "with --policy: also a Grafana account of the pack (12 digits), beside the workspace stacks'",
     },
 } as const satisfies OptionTable;
 
@@ -125,6 +134,11 @@ function parseCli(argv: string[]): CliArgs {
         failed: values.failed,
         fromPullRequest: values["from-pull-request"] ?? false,
         policy: values.policy ?? false,
+        grafanaAccounts: (values["grafana-account"] ?? []).map((a) => {
+            if (!/^\d{12}$/.test(a))
+                throw new UsageError(`--grafana-account: "${a.slice(0, 40)}" is not 12 digits`);
+            return a;
+        }),
     };
 }
 
@@ -141,9 +155,14 @@ function write(file: string, text: string) {
  * required only with --policy: it would add about 0.4 s to the start of every plan diff, and a
  * plan diff without it needs nothing outside tools/ and shared/.
  */
-async function policyOutcome(head: Record<string, Plan>): Promise<PolicyOutcome> {
-    const { MAX_COMMENT_EVALUATION_COST, evaluatePlans, evaluationCost } =
+async function policyOutcome(
+    head: Record<string, Plan>,
+    accounts: readonly string[],
+): Promise<PolicyOutcome> {
+    const { MAX_COMMENT_EVALUATION_COST, evaluatePlans, evaluationCost, withGrafanaAccounts } =
         require("../../../policy/offline") as typeof import("../../../policy/offline");
+    // The Grafana accounts are the default branch's workspace stacks' (the checkout this runs from), as fleet check's.
+    const config = withGrafanaAccounts({}, [...new Set([...workspaceAccounts(), ...accounts])]);
     const cost = Object.values(head).reduce((n, p) => n + evaluationCost(p), 0);
     if (cost > MAX_COMMENT_EVALUATION_COST) {
         return {
@@ -154,7 +173,7 @@ async function policyOutcome(head: Record<string, Plan>): Promise<PolicyOutcome>
     try {
         const violations: PlanViolation[] = [];
         for (const [file, plan] of Object.entries(head))
-            violations.push(...(await evaluatePlans([plan])).map((v) => ({ ...v, file })));
+            violations.push(...(await evaluatePlans([plan], config)).map((v) => ({ ...v, file })));
         return { ran: true, violations, planCount: Object.keys(head).length };
     } catch (e) {
         return {
@@ -212,7 +231,7 @@ export async function main(
             let commentLead: string[] | undefined;
             let fullLead: string[] | undefined;
             if (policyMarkdown) {
-                const outcome = await policyOutcome(head);
+                const outcome = await policyOutcome(head, args.grafanaAccounts);
                 commentLead = policyMarkdown.policyCommentBlocks(
                     outcome,
                     policyMarkdown.DEFAULT_MAX_VIOLATIONS,
