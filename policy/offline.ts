@@ -6,6 +6,7 @@
 import type { Plan } from "../tools/plan/format";
 import { GrafanaDetection, RULES, ResourceView, TYPES } from "./rules";
 import { IAM_TYPES } from "./permissions";
+import { GRANT_TYPES } from "./resourceGrants";
 
 export type EnforcementLevel = "advisory" | "mandatory" | "disabled" | "remediate";
 
@@ -165,7 +166,8 @@ export async function evaluatePlans(plans: readonly Plan[], config: PackConfig =
  */
 export function evaluationCost(plan: Plan): number {
     const count = (type: string) => plan.resources.filter((r) => r.type === type).length;
-    const iam: readonly string[] = Object.values(IAM_TYPES);
+    // Resource policies and grants that may reach a role are read per role too (policy/resourceGrants.ts).
+    const iam: readonly string[] = [...Object.values(IAM_TYPES), ...Object.values(GRANT_TYPES)];
     const size = (v: unknown) => {
         try {
             return JSON.stringify(v)?.length ?? 0;

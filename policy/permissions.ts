@@ -98,7 +98,7 @@ export function mayName(
     return name.toLowerCase() === own.name.toLowerCase();
 }
 
-const ROLE_KINDS = [IAM_TYPES.role, IAM_TYPES.nativeRole];
+export const ROLE_KINDS = [IAM_TYPES.role, IAM_TYPES.nativeRole];
 const POLICY_KINDS = [IAM_TYPES.policy, IAM_TYPES.nativeManagedPolicy];
 
 /** A reference list property: absent is none; an unknown list may be anything. */

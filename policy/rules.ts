@@ -11,13 +11,14 @@
  * its type token, its name and its input properties, where a secret arrives as its value and a
  * value unknown in a preview is `UNKNOWN` (policy/pack.ts). What is unknown is judged when known.
  */
-import { resultsBucketPolicy } from "../shared/policies/resultsBucket";
 import { ATHENA_QUERY_ACTIONS, GRAFANA_TAG_KEY, GRAFANA_TAG_VALUE } from "../shared/policies/sourceRole";
 import { parseS3Url } from "../shared/s3";
 import { globMatch } from "./glob";
 import { GrantKind, judgeStatements } from "./grants";
 import { s3WriteFindings } from "./s3Writes";
 import { workspaceRoles, workspaceTrustFindings } from "./workspaceRoles";
+import { lakeFormationAndKmsFindings, resourcePolicyGrants } from "./resourceGrants";
+import { denialsOf, expectedDenial, sameStatement } from "./tlsOnly";
 import {
     IAM_TYPES,
     RolePermissions,
@@ -117,10 +118,22 @@ async function grantFindings(
     kind: GrantKind,
 ): Promise<Finding[]> {
     const out: Finding[] = [];
-    for (const { perms, workspace } of permissionsOf(resources, settings)) {
-        for (const p of perms.policies) {
-            if (p.policy.kind !== "doc") continue;
-            for (const f of await judgeStatements(p.policy.statements)) {
+    for (const { role, perms, workspace } of permissionsOf(resources, settings)) {
+        // The role's own policies, and the statements of resource policies that may grant it (R3).
+        const docs = [
+            ...perms.policies.flatMap((p) =>
+                p.policy.kind === "doc"
+                    ? [{ resource: p.resource, label: p.label, statements: p.policy.statements }]
+                    : [],
+            ),
+            ...resourcePolicyGrants(role, resources).map((g) => ({
+                resource: g.resource,
+                label: `${g.label} granting role ${roleName(role)}`,
+                statements: g.statements,
+            })),
+        ];
+        for (const p of docs) {
+            for (const f of await judgeStatements(p.statements)) {
                 // A workspace role reaches the data source roles by assuming them, by name (S6).
                 if (f.kind === kind && !(workspace && f.namedAssume))
                     out.push({
@@ -322,6 +335,18 @@ export const RULES: readonly Rule[] = [
         check: (resources, settings) => grantFindings(resources, settings, "read"),
     },
     {
+        name: "grafana-role-resource-grants",
+        description:
+            "What Lake Formation permissions and KMS key policies and grants give a role Grafana may assume is as narrow as its own policies must be: SELECT and DESCRIBE on named tables (or all tables of one named database), no grant option, no catalog-wide, tag-based or data-location grant; kms:Decrypt, Encrypt, GenerateDataKey* and DescribeKey only.",
+        fix: "grant the role SELECT on the named tables of its database only (aws.lakeformation.Permissions), and only kms:Decrypt, kms:GenerateDataKey and kms:DescribeKey on the keys of its data and results",
+        async check(resources, settings) {
+            const out: Finding[] = [];
+            for (const { role } of permissionsOf(resources, settings))
+                out.push(...(await lakeFormationAndKmsFindings(role, roleName(role), resources)));
+            return out;
+        },
+    },
+    {
         name: "grafana-role-no-role-chaining",
         description:
             "The policies of a role Grafana may assume allow no action that acts as another principal, on any resource: sts:AssumeRole (and its SAML, web identity and root forms), sts:GetFederationToken, iam:PassRole, iam:CreateAccessKey, iam:CreateLoginProfile, iam:UpdateLoginProfile, iam:UpdateAssumeRolePolicy.",
@@ -388,37 +413,4 @@ function isNamedWorkgroup(arn: string): boolean {
     if (!arn.startsWith("arn:") || at < 0) return false;
     const name = arn.slice(at + ":workgroup/".length);
     return name.length > 0 && !/[*?/]/.test(name) && !/[*?]/.test(arn);
-}
-
-const denialsOf = (statements: readonly Statement[]) => statements.filter((s) => s.Effect === "Deny");
-
-/** The TLS-only statement shared/policies/resultsBucket.ts builds, in the partition the policy's ARNs use. */
-function expectedDenial(bucket: string, statements: readonly Statement[]): Statement {
-    const partition =
-        /^arn:(aws[a-z-]*):s3:::/.exec(statements.flatMap((s) => strings(s.Resource))[0] ?? "")?.[1] ?? "aws";
-    return resultsBucketPolicy(bucket, partition).toJSON().Statement[0] as unknown as Statement;
-}
-
-/** The same statement, Sid aside, lists compared as sets (condition keys and values case-insensitively). */
-function sameStatement(a: Statement, b: Statement): boolean {
-    const entries = (v: unknown) => (isRecord(v) ? Object.entries(v) : []);
-    const sorted = (v: unknown, fold = false) =>
-        strings(v)
-            .map((x) => (fold ? x.toLowerCase() : x))
-            .sort();
-    const norm = (s: Statement) =>
-        JSON.stringify({
-            Effect: s.Effect,
-            Principal: entries(s.Principal === "*" ? { AWS: "*" } : s.Principal).map(([k, v]) => [
-                k,
-                sorted(v),
-            ]),
-            Action: sorted(s.Action),
-            Resource: sorted(s.Resource),
-            Condition: entries(s.Condition).map(([op, e]) => [
-                op,
-                entries(e).map(([k, v]) => [k.toLowerCase(), sorted(v, true)]),
-            ]),
-        });
-    return norm(a) === norm(b);
 }

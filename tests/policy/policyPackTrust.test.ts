@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { PackConfig, evaluatePlans } from "../../policy/offline";
 import { POLICIES } from "../../policy/pack";
+import { GRANT_TYPES } from "../../policy/resourceGrants";
 import type { PolicyResource, StackValidationArgs } from "@pulumi/policy";
 import {
     Doc,
@@ -249,6 +250,8 @@ describe("policy pack against hand-written stacks: trust and any input", functio
                 "aws:athena/workgroup:Workgroup",
                 "aws:s3/bucket:Bucket",
                 "aws:s3/bucketPolicy:BucketPolicy",
+                ...Object.values(GRANT_TYPES),
+                "pulumi:providers:aws",
             ];
             const keys = [
                 "name",
@@ -270,6 +273,18 @@ describe("policy pack against hand-written stacks: trust and any input", functio
                 "configuration",
                 "bucket",
                 "path",
+                "principal",
+                "permissions",
+                "permissionsWithGrantOptions",
+                "table",
+                "database",
+                "catalogResource",
+                "resource",
+                "dataLakePrincipal",
+                "granteePrincipal",
+                "operations",
+                "keyPolicy",
+                "allowedAccountIds",
             ];
             for (const value of weird) {
                 const resources: R[] = [role()];
