@@ -112,12 +112,20 @@ function settingsOf(
 export async function evaluatePlans(plans: readonly Plan[], config: PackConfig = {}): Promise<Violation[]> {
     const out: Violation[] = [];
     for (const plan of plans) {
-        const resources: ResourceView[] = plan.resources.map((r) => ({
-            type: r.type,
-            name: r.name,
-            props: r.inputs,
-            ignoreChanges: r.options.ignoreChanges,
-        }));
+        // A resource's provider, by the name the plan gives it (its provider's own resource in the plan).
+        const providers = new Map(
+            plan.resources.filter((r) => r.type.startsWith("pulumi:providers:")).map((r) => [r.name, r]),
+        );
+        const resources: ResourceView[] = plan.resources.map((r) => {
+            const p = r.provider === null ? undefined : providers.get(r.provider);
+            return {
+                type: r.type,
+                name: r.name,
+                props: r.inputs,
+                ignoreChanges: r.options.ignoreChanges,
+                provider: p && { type: p.type, name: p.name, props: p.inputs },
+            };
+        });
         for (const rule of RULES) {
             const { level, detection } = settingsOf(config, rule.name);
             if (level === "disabled") continue;

@@ -30,12 +30,11 @@ import { DEFAULT_ROLE_NAME } from "../shared/config/source";
 import {
     GrafanaRole,
     PackSettings,
-    Workspaces,
     allows,
     externalIdProblem,
     grafanaRoles,
-    ownAccounts,
     trustProblem,
+    workspacesFor,
 } from "./trust";
 import {
     ResourceView,
@@ -165,7 +164,6 @@ export const RULES: readonly Rule[] = [
             "Only a Grafana workspace role may assume the role: every statement of its trust allows exactly sts:AssumeRole to the workspace role's ARN, or to its account root pinned by ArnEquals aws:PrincipalArn to a workspace role; no wildcard, NotPrincipal, NotAction, or other principal.",
         fix: 'allow only sts:AssumeRole to arn:<partition>:iam::<Grafana account>:root with Condition ArnEquals "aws:PrincipalArn" = the workspace role ARN (no wildcards), and remove every other statement',
         async check(resources, settings) {
-            const w = new Workspaces(settings, ownAccounts(resources));
             const roles = grafanaRoles(resources, settings);
             const findings: Finding[] = [];
             for (const { role, trust } of roles) {
@@ -178,7 +176,7 @@ export const RULES: readonly Rule[] = [
                     findings.push({ resource: role, message: `role ${roleName(role)} has no trust policy` });
             }
             for (const { role, s, id } of trustStatements(roles)) {
-                const problem = trustProblem(s, w);
+                const problem = trustProblem(s, workspacesFor(role, settings));
                 if (problem)
                     findings.push({
                         resource: role,

@@ -43,9 +43,9 @@ const TRUST_PROPERTY: Record<string, string> = {
 };
 
 /** AMG's service-managed workspace role: `role/service-role/AmazonGrafanaServiceRole-<id>`. */
-const AMG_ROLE = /^role\/(service-role\/)?AmazonGrafanaServiceRole-[\w+=,.@-]+$/;
+const AMG_ROLE = /^role\/(service-role\/)?AmazonGrafanaServiceRole-[\w+=,.@-]+$/i;
 /** A session of that role (`assumed-role/AmazonGrafanaServiceRole-<id>/<session>`). */
-const AMG_SESSION = /^assumed-role\/AmazonGrafanaServiceRole-/;
+const AMG_SESSION = /^assumed-role\/AmazonGrafanaServiceRole-/i;
 
 /**
  * What the pack knows of the Grafana workspaces: the config's workspace roles and Grafana
@@ -121,10 +121,10 @@ export class Workspaces {
 }
 
 /**
- * The accounts the stack's own AWS providers deploy into: each `pulumi:providers:aws` (or
- * aws-native) of the stack, and under the engine each resource's provider, whose
- * `allowedAccountIds` names exactly one account (a provider refuses credentials of any other:
- * pulumi-aws `allowed_account_ids`). A provider that allows several, or none, names no account.
+ * The accounts these AWS providers (`pulumi:providers:aws` or aws-native, or the provider of a
+ * resource) deploy into: each one whose `allowedAccountIds` names exactly one account (a provider
+ * refuses credentials of any other: pulumi-aws `allowed_account_ids`). A provider that allows
+ * several, or none, names no account.
  */
 export function ownAccounts(resources: readonly ResourceView[]): Set<string> {
     const out = new Set<string>();
@@ -225,6 +225,15 @@ export interface GrafanaRole {
 }
 
 /** The role's trust policy property. */
+/**
+ * What the pack knows of the Grafana workspaces when it judges `role`: the config's; without
+ * Grafana accounts in the config, the role's own account (its provider's one allowed account) is
+ * the only one whose AMG role it trusts: a workspace in the role's own account. Another provider
+ * of the stack does not count: a stack may pin one to any account, with any credentials.
+ */
+export const workspacesFor = (role: ResourceView, settings: PackSettings): Workspaces =>
+    new Workspaces(settings, ownAccounts([role]));
+
 export const trustOf = (role: ResourceView): ParsedPolicy =>
     parsePolicy(role.props[TRUST_PROPERTY[role.type]]);
 
@@ -237,10 +246,10 @@ export const trustOf = (role: ResourceView): ParsedPolicy =>
  * "called after all resources have been processed, and all changes applied").
  */
 export function grafanaRoles(resources: readonly ResourceView[], settings: PackSettings): GrafanaRole[] {
-    const w = new Workspaces(settings, ownAccounts(resources));
     const out: GrafanaRole[] = [];
     for (const role of resources) {
         if (!(ROLE_TYPES as readonly string[]).includes(role.type) || !isRecord(role.props)) continue;
+        const w = workspacesFor(role, settings);
         const trust = trustOf(role);
         const tagged = tagOf(role.props, GRAFANA_TAG_KEY).present;
         const inScope =

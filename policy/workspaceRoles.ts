@@ -10,7 +10,7 @@
  * except that it may assume the roles it names (that is how it reaches the data source roles).
  */
 import { globMatch, hasWildcard } from "./glob";
-import { PackSettings, Workspaces, allows, mayAssume, ownAccounts, trustOf } from "./trust";
+import { PackSettings, Workspaces, allows, mayAssume, trustOf, workspacesFor } from "./trust";
 import {
     ParsedPolicy,
     ResourceView,
@@ -99,10 +99,10 @@ export function workspaceTrustFindings(
     resources: readonly ResourceView[],
     settings: PackSettings,
 ): { role: ResourceView; message: string }[] {
-    const w = new Workspaces(settings, ownAccounts(resources));
     const out: { role: ResourceView; message: string }[] = [];
     for (const { role, trust } of workspaceRoles(resources)) {
         if (trust.kind !== "doc") continue;
+        const w = workspacesFor(role, settings);
         const name = show(role.props.name ?? role.props.roleName ?? role.name, 64);
         trust.statements.forEach((s, i) => {
             if (!allows(s)) return;

@@ -84,13 +84,25 @@ describe("policy pack: who counts as Grafana", function () {
                 "grafana-roles-tagged reader",
                 "grafana-trust-pins-workspace-role reader",
             ]);
+            // IAM's role names ignore case: a lower-case spelling is AMG's role too.
+            const lower = trustStatement({
+                Principal: { AWS: ATTACKER_AMG.toLowerCase() },
+            });
+            assert.deepEqual(await reported(stack(role({ assumeRolePolicy: doc(lower), tags: {} })), {}), [
+                "grafana-roles-tagged reader",
+                "grafana-trust-pins-workspace-role reader",
+            ]);
             // With the config naming the Grafana account, the other account's AMG role is refused too.
             const v = await evaluatePlans([stack(role({ assumeRolePolicy: doc(direct) }))], PACK_CONFIG);
             assert.match(v[0].message, /not a Grafana account of the pack's config \(grafanaAccountIds\)/);
         });
 
-        it("passes AMG's role of the stack's own account: a provider pinned to exactly that one account", async () => {
-            const plan = (p: R) => stack(role({ assumeRolePolicy: doc(pinned) }), p);
+        it("passes AMG's role of the role's own account: its provider pinned to exactly that one account", async () => {
+            const plan = (p: R, use = true) => {
+                const planned = stack(role({ assumeRolePolicy: doc(pinned) }), p);
+                if (use) planned.resources[0].provider = p[1];
+                return planned;
+            };
             assert.deepEqual(await reported(plan(provider("own", JSON.stringify([ATTACKER]))), {}), []);
             assert.deepEqual(await reported(plan(provider("own", [ATTACKER])), {}), []);
             // A provider that allows several accounts, or something else, names none.
@@ -100,6 +112,10 @@ describe("policy pack: who counts as Grafana", function () {
                     ["grafana-trust-pins-workspace-role reader"],
                     JSON.stringify(ids).slice(0, 40),
                 );
+            // Another provider of the stack pinned to that account, not the role's: any stack may add one.
+            assert.deepEqual(await reported(plan(provider("own", [ATTACKER]), false), {}), [
+                "grafana-trust-pins-workspace-role reader",
+            ]);
             // Under the engine, the role's own provider says its account.
             const resource = (p: Record<string, unknown>) =>
                 ({
@@ -171,13 +187,17 @@ describe("policy pack: who counts as Grafana", function () {
             Object.assign(t.Statement[0], extra);
             return t;
         };
-        const problems = async (trust: unknown, config = PACK_CONFIG, ...more: R[]) =>
-            reported(stack(workspaceRole(trust, [assume]), ...more), config);
+        const problems = async (trust: unknown, config = PACK_CONFIG, ...more: R[]) => {
+            const planned = stack(workspaceRole(trust, [assume]), ...more);
+            // The workspace role is created with the stack's provider, when it has one.
+            if (more.length > 0) planned.resources[0].provider = more[0][1];
+            return reported(planned, config);
+        };
         const WS_TRUST = ["grafana-workspace-role-trust workspace"];
 
         it("passes the workspace role createWorkspace builds: the Grafana service of the Grafana account, assuming the source roles", async () => {
             assert.deepEqual(await reported(stack(workspaceRole(ours(), [assume, org, publish]))), []);
-            // Without config: the stack's provider pinned to the Grafana account makes it the stack's own.
+            // Without config: the role's provider pinned to the Grafana account makes it the role's own.
             assert.deepEqual(await problems(ours(), {}, provider("aws", [GRAFANA_ACCOUNT])), []);
             assert.deepEqual(await problems(ours(), {}), WS_TRUST);
         });
