@@ -49,7 +49,7 @@ describe("policy pack", function () {
             POLICIES.map((p) => p.name),
             RULES.map((r) => r.name),
         );
-        assert.equal(new Set(RULES.map((r) => r.name)).size, 12);
+        assert.equal(new Set(RULES.map((r) => r.name)).size, 13);
         for (const p of POLICIES) {
             assert.equal(p.enforcementLevel, "mandatory");
             assert.ok(p.remediationSteps && p.remediationSteps.length > 20);
