@@ -110,16 +110,15 @@ function permissionsOf(
     ].map((x) => ({ ...x, perms: rolePermissions(x.role, resources) }));
 }
 
-/** The findings of one kind in every readable policy of every Grafana role, naming the resource that gives the policy. */
-async function grantFindings(
-    resources: readonly ResourceView[],
-    settings: PackSettings,
-    kind: GrantKind,
-): Promise<Finding[]> {
-    const out: Finding[] = [];
-    for (const { role, perms, workspace } of permissionsOf(resources, settings)) {
-        // The role's own policies, and the statements of resource policies that may grant it (R3).
-        const docs = [
+/**
+ * Each Grafana role with its own readable policies and the statements of resource policies that
+ * may grant it (R3), each document with the resource that gives it: what P2-P6 judge.
+ */
+function grantedPolicies(resources: readonly ResourceView[], settings: PackSettings) {
+    return permissionsOf(resources, settings).map(({ role, perms, workspace }) => ({
+        role,
+        workspace,
+        docs: [
             ...perms.policies.flatMap((p) =>
                 p.policy.kind === "doc"
                     ? [{ resource: p.resource, label: p.label, statements: p.policy.statements }]
@@ -130,7 +129,18 @@ async function grantFindings(
                 label: `${g.label} granting role ${roleName(role)}`,
                 statements: g.statements,
             })),
-        ];
+        ],
+    }));
+}
+
+/** The findings of one kind in every readable policy of every Grafana role, naming the resource that gives the policy. */
+async function grantFindings(
+    resources: readonly ResourceView[],
+    settings: PackSettings,
+    kind: GrantKind,
+): Promise<Finding[]> {
+    const out: Finding[] = [];
+    for (const { docs, workspace } of grantedPolicies(resources, settings)) {
         for (const p of docs) {
             for (const f of await judgeStatements(p.statements)) {
                 // A workspace role reaches the data source roles by assuming them, by name (S6).
@@ -271,7 +281,19 @@ export const RULES: readonly Rule[] = [
         description:
             "The policies of a role Grafana may assume allow S3 writes (Write, Permissions management or Tagging actions) only on objects under the output location of a workgroup of the stack tagged for Grafana, and none at all where those workgroups keep Athena's managed query results. Judged on named ARNs (grafana-role-no-write-on-wildcard refuses the others); not judged while the plan does not hold the tagged workgroups' configuration (none in the stack, adopted, or unknown in a preview).",
         fix: "grant s3:PutObject, s3:AbortMultipartUpload only on arn:<partition>:s3:::<bucket>/<prefix>* of the workgroup's output location; with managed query results (results: {managed: true}) grant no S3 write",
-        check: async (resources, settings) => s3WriteFindings(resources, permissionsOf(resources, settings)),
+        check: async (resources, settings) =>
+            s3WriteFindings(
+                resources,
+                grantedPolicies(resources, settings).map(({ docs }) => ({
+                    perms: {
+                        unseen: [],
+                        policies: docs.map((d) => ({
+                            ...d,
+                            policy: { kind: "doc" as const, statements: d.statements },
+                        })),
+                    },
+                })),
+            ),
     },
     {
         name: "athena-results-bucket-tls-only",

@@ -306,6 +306,27 @@ describe("policy pack: what other resources grant a Grafana role", function () {
         assert.deepEqual(await reported(stack(role(), glue)), [
             "grafana-role-no-read-on-wildcard catalog-policy",
         ]);
+        // A write on the data bucket's objects through the bucket policy: outside the results location (P6).
+        const results: R = [
+            "aws:athena/workgroup:Workgroup",
+            "grafana",
+            {
+                name: "grafana",
+                tags: { GrafanaDataSource: "true" },
+                configuration: {
+                    enforceWorkgroupConfiguration: true,
+                    resultConfiguration: { outputLocation: "s3://query-results/grafana/" },
+                },
+            },
+        ];
+        const overwrite = bucketPolicy(toReader("s3:PutObject", "arn:aws:s3:::sales-data/*"));
+        assert.deepEqual(await reported(stack(role(), overwrite, results)), [
+            "grafana-role-s3-writes-only-to-results data-policy",
+        ]);
+        assert.match(
+            (await messages(stack(role(), overwrite, results), "grafana-role-s3-writes-only-to-results"))[0],
+            /of bucket policy of sales-data granting role reader allows s3:PutObject/,
+        );
         // Not a Grafana role: not judged.
         assert.deepEqual(
             await reported(
