@@ -31,6 +31,7 @@ export const GRANT_TYPES = {
     kmsKeyPolicy: "aws:kms/keyPolicy:KeyPolicy",
     nativeKmsKey: "aws-native:kms:Key",
     kmsGrant: "aws:kms/grant:Grant",
+    dataLakeSettings: "aws:lakeformation/dataLakeSettings:DataLakeSettings",
     bucketPolicy: "aws:s3/bucketPolicy:BucketPolicy",
     nativeBucketPolicy: "aws-native:s3:BucketPolicy",
     glueResourcePolicy: "aws:glue/resourcePolicy:ResourcePolicy",
@@ -210,6 +211,37 @@ async function kmsStatementProblem(s: Statement): Promise<string | undefined> {
         : undefined;
 }
 
+/**
+ * The Data Catalog's Lake Formation settings (`aws:lakeformation/dataLakeSettings`): a data lake
+ * administrator (or read-only administrator) reads every table of the catalog and a default
+ * permission applies to every database or table created later, so the role may be neither.
+ */
+function dataLakeSettingsFindings(
+    r: ResourceView,
+    role: ResourceView,
+    roleName: string,
+): { resource: ResourceView; message: string }[] {
+    const out: { resource: ResourceView; message: string }[] = [];
+    const deps = (prop: string) => r.propertyDependencies?.[prop];
+    for (const [key, what] of [
+        ["admins", "a data lake administrator"],
+        ["readOnlyAdmins", "a read-only data lake administrator"],
+    ] as const)
+        if (list(r.props[key]).some((v) => mayBeRole(v, deps(key), role)))
+            out.push({
+                resource: r,
+                message: `Lake Formation settings make role ${roleName} ${what} (${key}): every table of the catalog`,
+            });
+    for (const key of ["createDatabaseDefaultPermissions", "createTableDefaultPermissions"] as const)
+        for (const d of list(r.props[key]))
+            if (d === UNKNOWN || (isRecord(d) ? mayBeRole(d.principal, undefined, role) : true))
+                out.push({
+                    resource: r,
+                    message: `Lake Formation settings give role ${roleName} default permissions (${key}) on every ${key.startsWith("createDatabase") ? "database" : "table"} created later, not on named tables`,
+                });
+    return out;
+}
+
 /** The Lake Formation and KMS findings for `role` (rules R1, R2), each naming the granting resource. */
 export async function lakeFormationAndKmsFindings(
     role: ResourceView,
@@ -245,6 +277,7 @@ export async function lakeFormationAndKmsFindings(
                         .join(", ")}: more than decrypting and encrypting with the key`,
                 });
         }
+        if (r.type === GRANT_TYPES.dataLakeSettings) out.push(...dataLakeSettingsFindings(r, role, roleName));
         const prop = KEY_POLICIES[r.type];
         if (prop === undefined) continue;
         const doc: ParsedPolicy = parsePolicy(r.props[prop]);

@@ -163,6 +163,47 @@ describe("policy pack: what other resources grant a Grafana role", function () {
         );
     });
 
+    it("Lake Formation settings: the role is no data lake administrator and has no default permissions", async () => {
+        const settings = (inputs: Record<string, unknown>): R => [
+            "aws:lakeformation/dataLakeSettings:DataLakeSettings",
+            "settings",
+            { admins: ["arn:aws:iam::222233334444:role/lake-admin"], ...inputs },
+        ];
+        const IAM_ONLY = [{ principal: "IAM_ALLOWED_PRINCIPALS", permissions: ["ALL"] }];
+        assert.deepEqual(
+            await reported(
+                stack(
+                    role(),
+                    settings({
+                        createDatabaseDefaultPermissions: IAM_ONLY,
+                        createTableDefaultPermissions: IAM_ONLY,
+                    }),
+                ),
+            ),
+            [],
+        );
+        for (const [inputs, why] of [
+            [{ admins: [READER] }, /make role reader a data lake administrator \(admins\)/],
+            [
+                { readOnlyAdmins: ["arn:aws:sts::222233334444:assumed-role/reader/s"] },
+                /read-only data lake administrator/,
+            ],
+            [{ admins: ["arn:aws:iam::222233334444:role/*"] }, /data lake administrator/],
+            [
+                { createTableDefaultPermissions: [{ principal: READER, permissions: ["SELECT"] }] },
+                /every table created later/,
+            ],
+            [
+                { createDatabaseDefaultPermissions: [{ principal: "reader", permissions: ["ALL"] }] },
+                /every database created later/,
+            ],
+        ] as [Record<string, unknown>, RegExp][]) {
+            const plan = stack(role(), settings(inputs));
+            assert.deepEqual(await reported(plan), [`${GRANTS} settings`], JSON.stringify(inputs));
+            assert.match((await messages(plan, GRANTS))[0], why);
+        }
+    });
+
     it("KMS: a key policy statement or a grant may let the role decrypt, encrypt and describe, nothing more", async () => {
         const toReader = (Action: unknown, extra: Doc = {}) => ({
             Sid: "Reader",
