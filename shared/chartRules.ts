@@ -10,7 +10,13 @@ import { CONTRACT_VERSION } from "./contract";
 import { type SourceSettings, isManagedResults } from "./config/source";
 import type { PanelSpec } from "./grafana/panelSpec";
 import { panelGrantProblems, sourceDashboardPanels, variableGrantProblems } from "./grafana/panels";
-import { VariableSettings, sourceDashboardVariables, variableNames } from "./config/variables";
+import {
+    VariableSettings,
+    sourceDashboardVariables,
+    unsafeVariables,
+    variableNames,
+} from "./config/variables";
+import { unescapedVariableUses } from "./grafana/sqlMacros";
 import { undefinedTeamProblems } from "./grafana/permissions";
 import { accountOfArn, defaultSourceLabel } from "./naming";
 import { partitionOf } from "./partition";
@@ -92,6 +98,29 @@ export function panelReadProblems(
     ] as const) {
         for (const problem of panelGrantProblems(panels ?? [], grant, setting, names))
             lines.add(`source stack "${source.key}": ${problem}`);
+    }
+    // On the source's own dashboard its own variables win (shared/config/variables.ts): a value
+    // pasted as written must be a value there, whoever wrote the panel.
+    const unsafe = unsafeVariables(ownVariables);
+    const ownSetting = own.origin === "source stack panels" ? 'its output "panels"' : own.origin;
+    const ownQueries = [
+        ...(own.panels ?? []).map((p) => ({
+            what: `panel ${JSON.stringify(p.title)} of ${ownSetting}`,
+            sql: p.sql,
+        })),
+        ...ownVariables.flatMap((v) =>
+            v.type === "query" ? [{ what: `variable ${JSON.stringify(`$${v.name}`)}`, sql: v.sql }] : [],
+        ),
+    ];
+    for (const { what, sql } of unsafe.size === 0 ? [] : ownQueries) {
+        for (const use of unescapedVariableUses(sql, new Set(unsafe.keys()))) {
+            const name = /\w+/.exec(use.replace(/^\$\{?|^\[\[/, ""))?.[0] ?? use;
+            const why = [...unsafe].find(([n]) => n.toLowerCase() === name.toLowerCase())?.[1] ?? "";
+            lines.add(
+                `source stack "${source.key}": ${what} uses the variable ${use.length > 40 ? `${use.slice(0, 40)}…` : use} ` +
+                    `as written, ${why}: Grafana pastes them into the SQL unseen by the table check; write \${${name}:sqlstring}`,
+            );
+        }
     }
     for (const [variables, setting, names] of [
         [outputs.variables ?? [], 'its output "variables"', ownNames],

@@ -144,6 +144,26 @@ export const variableList = z
         });
     });
 
+/** A value Grafana may paste into SQL as written: one word of letters, digits and `_ . : @ + -` (no `--`). */
+const PLAIN_VALUE = /^(?!.*--)[A-Za-z0-9_.:@+-]+$/;
+
+/**
+ * Why each of these variables could put SQL where a panel pastes it as written (any format but
+ * `${name:sqlstring}`): a query variable's values are the source's data; a custom variable's are
+ * text, of which a value that is not one plain word (`(SELECT max(paid) FROM hr.salaries)`,
+ * `x UNION SELECT ...`) would be SQL the table check reads as one value. An interval variable's
+ * values are durations. By name.
+ */
+export function unsafeVariables(variables: readonly VariableSettings[]): ReadonlyMap<string, string> {
+    const unsafe = new Map<string, string>();
+    for (const v of variables) {
+        if (v.type === "query") unsafe.set(v.name, "whose values are the source's data");
+        else if (v.type === "custom" && !v.values.every((x) => PLAIN_VALUE.test(x)))
+            unsafe.set(v.name, "whose values are not one plain word each");
+    }
+    return unsafe;
+}
+
 /** The names a dashboard with these variables replaces in its SQL. */
 export function variableNames(...lists: (readonly { name: string }[] | undefined)[]): ReadonlySet<string> {
     return new Set(lists.flatMap((l) => (l ?? []).map((v) => v.name)));
