@@ -17,7 +17,6 @@ import {
     undefinedTeamProblems,
     viewItems,
 } from "../../../shared/grafana/permissions";
-import { mockTeamNumber } from "../../../tools/plan/mock/fakeCloud";
 import type { RunResult } from "../../../tools/plan/mock/runtime";
 import { ADMINS_ONLY, EVERYONE, accessChanges, accessTable } from "../../../tools/plan/access";
 import { renderComment } from "../../../tools/ci/planDiff/markdown";
@@ -180,7 +179,8 @@ describe("Grafana permissions: the workspace planned with teams", () => {
         run = await planWorkspace([sales, ops, untagged], { set: { [wsKey("teams")]: TEAMS } });
     });
 
-    const id = (team: string) => `1:${mockTeamNumber(team)}`;
+    /** The Grafana id of a team, as the stack outputs it: what every grant must name. */
+    const id = (team: string) => (run.plan.outputs.teams as Record<string, string>)[team];
 
     it("creates the teams it owns (with their members) and only looks up an existing one", () => {
         const teams = byType(run, TEAM);
@@ -189,11 +189,11 @@ describe("Grafana permissions: the workspace planned with teams", () => {
             "ana@example.com",
         ]);
         assert.equal(teams.find((t) => t.inputs.name === "nobody")!.inputs.members, undefined);
-        assert.deepEqual(run.plan.outputs.teams, {
-            analysts: id("analysts"),
-            finance: id("finance"),
-            nobody: id("nobody"),
-        });
+        // Every team of the config, the existing one too, by name; each id a team of its own.
+        const ids = run.plan.outputs.teams as Record<string, string>;
+        assert.deepEqual(Object.keys(ids).sort(), ["analysts", "finance", "nobody"]);
+        assert.equal(new Set(Object.values(ids)).size, 3);
+        assert.ok(Object.values(ids).every((v) => typeof v === "string" && v !== ""));
     });
 
     it("gives every data source exactly its source's teams and the service account, and no role", () => {
