@@ -10,18 +10,11 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import YAML from "yaml";
-import {
-    RULES,
-    changesStacks,
-    codeownersMatch,
-    commandsOf,
-    conjuncts,
-    fleetCommand,
-    parseExpression,
-    pinnedPulumiCli,
-    refsOf,
-    show,
-} from "./support/workflowRules";
+import { pinnedPulumiCli } from "./support/workflowCliRules";
+import { conjuncts, parseExpression, refsOf, show } from "./support/workflowExpressions";
+import { RULES } from "./support/workflowRules";
+import { changesStacks, commandsOf, fleetCommand } from "./support/workflowShell";
+import { codeownersMatch } from "./support/workflowStepRules";
 import { TRUST_RULES } from "./support/workflowTrust";
 import {
     ACTIONS,

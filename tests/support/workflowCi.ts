@@ -7,7 +7,8 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import YAML from "yaml";
-import { Ci, PinTable, RULES, parseAction, parseWorkflow } from "./workflowRules";
+import { Ci, PinTable, parseAction, parseWorkflow } from "./workflowModel";
+import { RULES } from "./workflowRules";
 import { TRUST_RULES } from "./workflowTrust";
 
 /** Every rule of the CI (the workflow rules and the trust rules) broken by `ci`. */

@@ -4,26 +4,21 @@
  * from the parsed CI to its violations, one line each, asserted and broken in
  * tests/workflows.test.ts like the rules of workflowRules.ts.
  */
+import { expressionsIn, refsOf } from "./workflowExpressions";
 import {
-    Ci,
-    Job,
-    Step,
     checkoutFolders,
     expandedSteps,
-    expressionsIn,
-    fleetCommand,
     hasCredentials,
     isPullRequest,
     isWorkflowRun,
     jobsOf,
     privileged,
-    program,
-    refsOf,
-    runsPulumi,
     stepCommands,
     stepsOf,
     usesOf,
-} from "./workflowRules";
+} from "./workflowJobs";
+import { Ci, Job, Step } from "./workflowModel";
+import { fleetCommand, program, runsPulumi } from "./workflowShell";
 
 /** The longest a job may run: GitHub's own limit is 360 minutes, which a hung step would use up. */
 const MAX_TIMEOUT_MINUTES = 180;
