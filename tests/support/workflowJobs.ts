@@ -44,6 +44,8 @@ export const CODE_OWNED = [
     ".github/actions/pulumi-cli/action.yml",
     ".github/dependabot.yml",
     "tests/workflows.test.ts",
+    "tests/workflowBreaksAccess.test.ts",
+    "tests/workflowBreaksDeploy.test.ts",
     "tests/support/workflowRules.ts",
     "tests/support/workflowModel.ts",
     "tests/support/workflowExpressions.ts",
