@@ -1,159 +1,21 @@
+/**
+ * A source's dashboard: its panels and their Athena queries, the default panels' SQL, its uid, and
+ * the refusal of bad input in one line.
+ */
 import assert from "node:assert/strict";
-import { GRID_COLUMNS, GridCell, gridLayout } from "../../../shared/grafana/layout";
-import type { PanelSpec } from "../../../shared/grafana/panelSpec";
-import { homeDashboard } from "../../../shared/grafana/homeDashboard";
-import { DashboardSource, defaultPanels, sourceDashboard } from "../../../shared/grafana/sourceDashboard";
+import { defaultPanels, sourceDashboard } from "../../../shared/grafana/sourceDashboard";
 import { ATHENA_PLUGIN_ID } from "../../../shared/grafana/dataSource";
 import { dashboardUid, homeDashboardUid } from "../../../shared/grafana/uids";
-
-type Json = Record<string, any>;
-
-const SOURCE: DashboardSource = {
-    key: "acme/grafana-athena-source/sales",
-    label: "Sales (111122223333)",
-    dataSourceUid: "athena-0123456789abcdef0123",
-    region: "eu-west-1",
-    catalog: "AwsDataCatalog",
-    database: "sales_db",
-};
-
-const SEVEN_PANELS: PanelSpec[] = [
-    { type: "barchart", title: "Orders per day", sql: "SELECT day, count(*) AS n FROM orders GROUP BY day" },
-    { type: "gauge", title: "Refund rate", sql: "SELECT avg(refunded) FROM orders" },
-    { type: "stat", title: "Orders", sql: "SELECT count(*) FROM orders" },
-    { type: "stat", title: "Customers", sql: "SELECT count(DISTINCT customer) FROM orders" },
-    {
-        type: "barchart",
-        title: "Orders per region",
-        sql: "SELECT region, count(*) FROM orders GROUP BY region",
-    },
-    { type: "gauge", title: "Fill", sql: "SELECT 0.5" },
-    { type: "stat", title: "Revenue", sql: "SELECT sum(amount) FROM orders" },
-];
-
-function panelsOf(json: Json): Json[] {
-    assert.ok(Array.isArray(json.panels), "dashboard has a panels array");
-    return json.panels as Json[];
-}
-
-function targetsOf(json: Json): Json[] {
-    return panelsOf(json).flatMap((p) => p.targets as Json[]);
-}
-
-function overlaps(a: GridCell, b: GridCell): boolean {
-    return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
-}
-
-function assertNoOverlap(cells: GridCell[]): void {
-    for (const c of cells) {
-        assert.ok(
-            Number.isInteger(c.x) && Number.isInteger(c.y) && Number.isInteger(c.w) && Number.isInteger(c.h),
-        );
-        assert.ok(c.x >= 0 && c.y >= 0 && c.w > 0 && c.h > 0, `cell ${JSON.stringify(c)} is positive`);
-        assert.ok(c.x + c.w <= GRID_COLUMNS, `cell ${JSON.stringify(c)} fits in ${GRID_COLUMNS} columns`);
-    }
-    for (let i = 0; i < cells.length; i++) {
-        for (let j = i + 1; j < cells.length; j++) {
-            assert.ok(
-                !overlaps(cells[i], cells[j]),
-                `cells ${i} ${JSON.stringify(cells[i])} and ${j} ${JSON.stringify(cells[j])} overlap`,
-            );
-        }
-    }
-}
-
-// Words that may appear in the default SQL: SQL keywords and functions, information_schema's own
-// tables and columns. Aliases the query itself introduces (`AS x`) are allowed as well.
-const SQL_WORDS = new Set([
-    "select",
-    "from",
-    "where",
-    "group",
-    "by",
-    "order",
-    "desc",
-    "asc",
-    "limit",
-    "as",
-    "and",
-    "count",
-    "distinct",
-]);
-const INFORMATION_SCHEMA_WORDS = new Set([
-    "information_schema",
-    "columns",
-    "tables",
-    "table_catalog",
-    "table_schema",
-    "table_name",
-    "table_type",
-    "column_name",
-    "ordinal_position",
-    "column_default",
-    "is_nullable",
-    "data_type",
-    "comment",
-    "extra_info",
-]);
-
-function identifiersOutsideStrings(sql: string): string[] {
-    const withoutStrings = sql.replace(/'(?:[^']|'')*'/g, " ");
-    return (withoutStrings.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []).map((w) => w.toLowerCase());
-}
-
-describe("dashboard: layout", () => {
-    it("lays panels out left to right, wrapping, without overlap", () => {
-        const three = gridLayout(3);
-        assert.deepEqual(
-            three.map((c) => [c.x, c.y]),
-            [
-                [0, 0],
-                [8, 0],
-                [16, 0],
-            ],
-        );
-        assertNoOverlap(three);
-        const seven = gridLayout(7);
-        assert.equal(seven.length, 7);
-        assert.deepEqual(seven[3], { x: 0, y: 8, w: 8, h: 8 });
-        assert.deepEqual(seven[6], { x: 0, y: 16, w: 8, h: 8 });
-        assertNoOverlap(seven);
-    });
-
-    it("never overlaps for any count and width", () => {
-        for (const width of [1, 5, 7, 8, 12, 13, 24]) {
-            for (let count = 0; count <= 30; count++) {
-                const cells = gridLayout(count, width, 4);
-                assert.equal(cells.length, count);
-                assertNoOverlap(cells);
-                assert.ok(
-                    cells.every((c) => c.h === 4 && c.w === width),
-                    "heights and widths are fixed",
-                );
-            }
-        }
-    });
-
-    it("rejects impossible sizes", () => {
-        assert.throws(() => gridLayout(3, 25), /width/);
-        assert.throws(() => gridLayout(3, 0), /width/);
-        assert.throws(() => gridLayout(3, 8, 0), /height/);
-        assert.throws(() => gridLayout(-1), /count/);
-    });
-
-    it("keeps the computed grid cells in the built dashboard (3 and 7 panels)", () => {
-        for (const panels of [undefined, SEVEN_PANELS]) {
-            const json = sourceDashboard(SOURCE, { resultReuseMinutes: 60, panels }).json;
-            const cells = panelsOf(json).map((p) => p.gridPos as GridCell);
-            assert.equal(cells.length, panels ? 7 : 3);
-            assert.deepEqual(
-                cells.map((c) => ({ x: c.x, y: c.y, w: c.w, h: c.h })),
-                gridLayout(cells.length),
-            );
-            assertNoOverlap(cells);
-        }
-    });
-});
+import {
+    Json,
+    SOURCE,
+    SEVEN_PANELS,
+    panelsOf,
+    targetsOf,
+    SQL_WORDS,
+    INFORMATION_SCHEMA_WORDS,
+    identifiersOutsideStrings,
+} from "../../support/dashboardJson";
 
 describe("dashboard: source dashboards", () => {
     it("default panels include a bar chart, a gauge and a stat", () => {
@@ -341,66 +203,6 @@ describe("dashboard: uids", () => {
         assert.throws(() => dashboardUid("has space", "k"), /prefix/);
         assert.throws(() => dashboardUid("p".repeat(20), "k"), /prefix/);
         assert.throws(() => dashboardUid("athena", ""), /key/);
-    });
-});
-
-describe("dashboard: home dashboard", () => {
-    const sources = Array.from({ length: 500 }, (_, i) => ({
-        label: `Source ${String(499 - i).padStart(3, "0")} | [x] (${100000000000 + i})`,
-        dashboardUid: dashboardUid("athena", `acme/grafana-athena-source/s${i}`),
-    }));
-
-    it("links every source dashboard once, sorted by label", () => {
-        const built = homeDashboard(sources);
-        assert.equal(built.uid, dashboardUid("athena-home", "home"));
-        assert.equal(built.json.uid, built.uid);
-        assert.equal(built.json.schemaVersion, 39);
-        const panels = panelsOf(built.json);
-        assert.equal(panels.length, 1);
-        const content = panels[0].options.content as string;
-        for (const s of sources) {
-            assert.equal(
-                content.split(`](/d/${s.dashboardUid})`).length - 1,
-                1,
-                `one link to ${s.dashboardUid}`,
-            );
-        }
-        const linkOrder = [...content.matchAll(/\]\(\/d\/([A-Za-z0-9_-]+)\)/g)].map((m) => m[1]);
-        const expected = [...sources].sort((a, b) => (a.label < b.label ? -1 : 1)).map((s) => s.dashboardUid);
-        assert.deepEqual(linkOrder, expected);
-        // Every table row keeps exactly two cells: the labels' "|" are escaped.
-        const rows = content.split("\n").filter((l) => l.startsWith("| ["));
-        assert.equal(rows.length, 500);
-        for (const row of rows) assert.equal(row.replace(/\\\|/g, "").split("|").length, 4, row);
-        assert.ok(panels[0].gridPos.w === 24 && panels[0].gridPos.h <= 40);
-    });
-
-    it("is deterministic and independent of input order", () => {
-        const a = JSON.stringify(homeDashboard(sources));
-        const b = JSON.stringify(homeDashboard([...sources].reverse()));
-        assert.equal(a, b);
-    });
-
-    it("works with no sources and with a custom title", () => {
-        const built = homeDashboard([], { title: "Data accounts" });
-        assert.equal(built.title, "Data accounts");
-        assert.equal(built.json.title, "Data accounts");
-        assert.match(panelsOf(built.json)[0].options.content, /No Athena sources/);
-    });
-
-    it("rejects broken input", () => {
-        assert.throws(() => homeDashboard([{ label: "", dashboardUid: "athena-1" }]), /label/);
-        assert.throws(() => homeDashboard([{ label: "A", dashboardUid: "bad uid" }]), /uid/);
-        assert.throws(() => homeDashboard([{ label: "A", dashboardUid: "x".repeat(41) }]), /uid/);
-        assert.throws(
-            () =>
-                homeDashboard([
-                    { label: "A", dashboardUid: "athena-1" },
-                    { label: "B", dashboardUid: "athena-1" },
-                ]),
-            /twice/,
-        );
-        assert.throws(() => homeDashboard([], { title: " " }), /title/);
     });
 });
 
