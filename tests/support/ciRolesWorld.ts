@@ -6,7 +6,7 @@ import { MEMBER, REGION } from "./bootstrapPlan";
 
 export const STATE_ACCOUNT = "100000000001";
 export const STATE_BUCKET = "acme-pulumi-state";
-export const ORG = "o-a1b2c3d4e5";
+const ORG = "o-a1b2c3d4e5";
 export const STATE_KEY = `arn:aws:kms:${REGION}:${STATE_ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
 export const SOURCE_ROLE = "AmazonManagedGrafana-CrossAccountAthena";
 export const PLAN = `arn:aws:sts::${MEMBER}:assumed-role/grafana-athena-ci-plan/GitHubActions`;
@@ -20,7 +20,7 @@ export const RESULTS = "grafana-athena-query-results-222233334444";
 export const IN_ORG: Context = { "aws:PrincipalOrgID": ORG };
 export const STACK = ".pulumi/stacks/organization/grafana-athena-workspace/prod.json";
 export const LOCK = ".pulumi/locks/organization/grafana-athena-workspace/prod/4c0b8f5e.json";
-export interface Case {
+interface Case {
     action: string;
     resource: string;
     context?: Context;

@@ -36,7 +36,7 @@ export function panelsOf(json: Json): Json[] {
 export function targetsOf(json: Json): Json[] {
     return panelsOf(json).flatMap((p) => p.targets as Json[]);
 }
-export function overlaps(a: GridCell, b: GridCell): boolean {
+function overlaps(a: GridCell, b: GridCell): boolean {
     return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
 }
 export function assertNoOverlap(cells: GridCell[]): void {

@@ -38,7 +38,7 @@ export interface Stmt {
     Resource: string | string[];
     Condition?: unknown;
 }
-export function accessPolicy(statements: Stmt[]): PlanResource {
+function accessPolicy(statements: Stmt[]): PlanResource {
     return resource("aws:iam/policy:Policy", "grafana-athena-access", {
         name: "grafana-athena-access",
         policy: JSON.stringify({ Version: "2012-10-17", Statement: statements }),
@@ -100,7 +100,7 @@ export interface PanelSpec {
     type: string;
     sql: string;
 }
-export function dashboardJson(panels: PanelSpec[]): string {
+function dashboardJson(panels: PanelSpec[]): string {
     return JSON.stringify({
         title: "Sales",
         uid: "athena-0123456789abcdef0123",

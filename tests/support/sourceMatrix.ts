@@ -8,7 +8,7 @@ import { Context, decide, identityAllows } from "./simulate";
 import { DATA_ACCOUNT, ROLE_NAME } from "./sourcePlan";
 
 /** A session of the source role, as Grafana holds it after sts:AssumeRole. */
-export const SESSION = `arn:aws:sts::${DATA_ACCOUNT}:assumed-role/${ROLE_NAME}/grafana-athena`;
+const SESSION = `arn:aws:sts::${DATA_ACCOUNT}:assumed-role/${ROLE_NAME}/grafana-athena`;
 export const TAGGED: Context = { "aws:ResourceTag/GrafanaDataSource": "true" };
 export const s3Object = (bucket: string, objectKey: string) => `arn:aws:s3:::${bucket}/${objectKey}`;
 /**
@@ -28,7 +28,7 @@ export const DEFAULT_KEY_POLICY: PolicyJson = {
     ],
 };
 /** A row of an allow/deny matrix. */
-export interface Case {
+interface Case {
     action: string;
     resource: string;
     context?: Context;

@@ -37,9 +37,9 @@ export const ORG_ID = "o-a1b2c3d4e5";
 export const TAGGED_ROLE = { "iam:ResourceTag/GrafanaDataSource": "true" };
 export const OTHER_ORG_ID = "o-zz9988776655";
 export const FOURTH_ACCOUNT = "999988887777";
-export const SALES = "organization/grafana-athena-source/sales";
-export const ANALYTICS = "acme/grafana-athena-source/analytics";
-export const FINANCE = "acme/grafana-athena-source/finance";
+const SALES = "organization/grafana-athena-source/sales";
+const ANALYTICS = "acme/grafana-athena-source/analytics";
+const FINANCE = "acme/grafana-athena-source/finance";
 /** Rectangles of the 24-column grid that share a cell. */
 export function overlaps(
     a: { x: number; y: number; w: number; h: number },
