@@ -1,4 +1,12 @@
-import { orRunError, readSettings, runtimeConfig, withSecretGrafanaAuth } from "../shared/config/read";
+import {
+    ConfigError,
+    orRunError,
+    readSettings,
+    runtimeConfig,
+    withSecretGrafanaAuth,
+} from "../shared/config/read";
+import { DashboardFileContent, readDashboardFiles } from "../shared/dashboardFiles";
+import { REPOSITORY } from "../shared/stackFiles";
 import {
     ROOT_KEY_KINDS,
     ROOT_NAMESPACE,
@@ -12,7 +20,9 @@ import {
  * same rules as the two projects and mapped to the components' arguments by the same functions;
  * problems name the full path (`grafana-athena:source.tables`).
  */
-export function loadRootConfig(): RootSettings {
+export function loadRootConfig(): RootSettings & {
+    workspace: { options: { dashboardFiles: DashboardFileContent[] } };
+} {
     return orRunError(() => {
         const settings = readSettings(
             ROOT_NAMESPACE,
@@ -22,9 +32,14 @@ export function loadRootConfig(): RootSettings {
             runtimeConfig(),
             ROOT_SECRET_FIELDS,
         );
-        return {
-            ...settings,
-            workspace: { ...settings.workspace, options: withSecretGrafanaAuth(settings.workspace.options) },
-        };
+        // Relative to the stack file's folder, the repository's root.
+        const files = readDashboardFiles(
+            REPOSITORY,
+            settings.workspace.options.dashboard.files ?? [],
+            `${ROOT_NAMESPACE}:workspace.dashboard.files`,
+        );
+        if (files.problems.length > 0) throw new ConfigError(files.problems);
+        const options = { ...settings.workspace.options, dashboardFiles: files.contents };
+        return { ...settings, workspace: { ...settings.workspace, options: withSecretGrafanaAuth(options) } };
     });
 }

@@ -63,6 +63,8 @@ export interface Dashboard {
     panels?: Panel[];
     /** Variables of every dashboard with panels. */
     variables?: Variable[];
+    /** Dashboard files: read by the programs only; the package refuses them. */
+    files?: string[];
 }
 
 /** The stack-output contract of a source (what `AthenaSourceAccess` outputs), for a source in the same program. */
@@ -162,7 +164,9 @@ export interface AthenaWorkspaceArgs {
      * decimals?, min?, max?, thresholds?: [{value, color}]}], replacing the sample panels on the fleet
      * dashboard and on the dashboard of every source that has no panels of its own; each may read only
      * tables every source grants), variables ([{name, type: query, sql} | {name, type: custom, values} |
-     * {name, type: interval, values?}], on every dashboard with panels, used as $name)}.
+     * {name, type: interval, values?}], on every dashboard with panels, used as $name), files ([paths of
+     * dashboards exported from Grafana for sharing externally, relative to the stack file's folder]: each
+     * bound to every source's data source, its queries checked like panels')}.
      */
     dashboard?: Dashboard;
     /**

@@ -1,6 +1,7 @@
 /** The workspace component's arguments: the data accounts it charts and the workspace's options. */
 import type { SourceContractInputs } from "../../shared/contract";
 import type { WorkspaceOptions } from "../../shared/config/workspace";
+import type { DashboardFileContent } from "../../shared/dashboardFiles";
 import type { PanelSpec } from "../../shared/grafana/panelSpec";
 
 /** One data account as the workspace sees it. */
@@ -31,4 +32,6 @@ export interface AthenaWorkspaceArgs extends WorkspaceOptions {
      * different role in the lookup is refused before anything is created, as every query would fail.
      */
     expectedWorkspaceRoleArn?: string;
+    /** The files of `dashboard.files`, read by the program from the stack file's folder (shared/dashboardFiles.ts). */
+    dashboardFiles?: readonly DashboardFileContent[];
 }

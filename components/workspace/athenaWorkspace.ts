@@ -10,8 +10,6 @@ import { MAX_TOKEN_SECONDS, organizationMode } from "../../shared/config/workspa
 import { PublicSourceOutputs, resultsModeOf } from "../../shared/contract";
 import { fleetDashboard } from "../../shared/grafana/fleetDashboard";
 import { homeDashboard } from "../../shared/grafana/homeDashboard";
-import { sourceDashboard } from "../../shared/grafana/sourceDashboard";
-import { sourceDashboardVariables } from "../../shared/config/variables";
 import {
     ATHENA_PLUGIN_ID,
     ATHENA_PLUGIN_MAJOR,
@@ -33,7 +31,8 @@ import type { WorkspaceFacts } from "./managedWorkspace";
 import { DataSourceHealthCheck } from "./dataSourceHealthCheck";
 import type { CheckedSource, GrafanaAccess, SourceDataSource, WorkspaceDashboards } from "./parts";
 import { addTeams, restrictDashboards, restrictDataSources } from "./teams";
-import { checkSources, guardWorkspace, panelsOf } from "./validate";
+import { checkSources, guardWorkspace } from "./validate";
+import { addFileDashboards, sourceDashboardJson } from "./sourceDashboards";
 
 export type { WorkspaceSource } from "./args";
 
@@ -119,14 +118,8 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
         const dataSources = checked.map((c) =>
             this.addDataSource(name, c, access, [assumePolicy, plugin], args.verifyDataSources ?? true),
         );
-        const { home, fleet, dashboards, folder } = this.addDashboards(
-            name,
-            args,
-            dataSources,
-            access,
-            assumePolicy,
-            all,
-        );
+        const built = this.addDashboards(name, args, dataSources, access, assumePolicy, all, workspace);
+        const { home, fleet, dashboards } = built;
         const teamFleets: { team: string; dashboard: oss.Dashboard }[] = [];
         if (teamIds) {
             restrictDataSources(this, name, dataSources, teamIds, access);
@@ -138,7 +131,7 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
                     args,
                     teams,
                     teamIds,
-                    { home, fleet, dashboards, folder },
+                    built,
                     dataSources,
                     access,
                     all,
@@ -357,6 +350,7 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
         access: GrafanaAccess,
         assumePolicy: iam.RolePolicy,
         all: pulumi.Output<PublicSourceOutputs[]>,
+        workspace: pulumi.Output<WorkspaceFacts>,
     ): WorkspaceDashboards {
         // No `overwrite`: the provider reads it on create only, where it lets Grafana take over a
         // dashboard of the same title in the folder (a hand-made one); updates overwrite anyway.
@@ -376,30 +370,7 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
             const dashboard = new oss.Dashboard(
                 childName(`${name}-dashboard`, source.key),
                 {
-                    configJson: outputs.apply((o) =>
-                        JSON.stringify(
-                            sourceDashboard(
-                                {
-                                    key: source.key,
-                                    label: source.name ?? o.label,
-                                    dataSourceUid: uid,
-                                    region: o.region,
-                                    catalog: o.catalog,
-                                    database: o.database,
-                                    managedResults: resultsModeOf(o) === "managed",
-                                },
-                                {
-                                    resultReuseMinutes: args.dashboard.resultReuseMinutes,
-                                    panels: panelsOf(source, o, args.dashboard.panels).panels,
-                                    variables: sourceDashboardVariables(
-                                        o.variables,
-                                        args.dashboard.variables,
-                                    ),
-                                    scope,
-                                },
-                            ).json,
-                        ),
-                    ),
+                    configJson: outputs.apply((o) => sourceDashboardJson(source, uid, o, args, scope)),
                     folder: folder.uid,
                 },
                 { ...inGrafana, dependsOn: [dataSource] },
@@ -447,6 +418,16 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
             },
             inGrafana,
         );
-        return { home, fleet, dashboards, folder };
+        const files = addFileDashboards(
+            this,
+            name,
+            args,
+            dataSources,
+            workspace,
+            folder,
+            access.provider,
+            scope,
+        );
+        return { home, fleet, dashboards, files, folder };
     }
 }

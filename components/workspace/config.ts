@@ -21,7 +21,10 @@ import {
 } from "../../shared/inventory";
 import { grafanaAccountProblem } from "../../shared/chartRules";
 import type { ConfigProblem } from "../../shared/config/problems";
-import { inventorySources, sourceTrusts, workspaceInventory } from "../../shared/stackFiles";
+import { REPOSITORY, inventorySources, sourceTrusts, workspaceInventory } from "../../shared/stackFiles";
+import { PROJECT_FOLDERS } from "../../shared/inventory";
+import { DashboardFileContent, readDashboardFiles } from "../../shared/dashboardFiles";
+import * as path from "path";
 
 /**
  * Every key of the `grafana-athena-workspace` project, read and validated once, as the
@@ -33,7 +36,7 @@ import { inventorySources, sourceTrusts, workspaceInventory } from "../../shared
  * with none, so a user's stack on the example's workspace ID does not refuse the example plan
  * (`npm run synth`). All problems are reported together, one line each.
  */
-export function loadWorkspaceConfig(): WorkspaceSettings {
+export function loadWorkspaceConfig(): WorkspaceSettings & { dashboardFiles: DashboardFileContent[] } {
     return orRunError(() => {
         const region = awsRegion();
         const settings = readSettings(
@@ -59,12 +62,20 @@ export function loadWorkspaceConfig(): WorkspaceSettings {
             },
             [],
         );
-        const problems =
-            pulumi.getStack() === EXAMPLE_STACK
+        // Relative to the stack file's folder: the project's, where every stack file of it is.
+        const files = readDashboardFiles(
+            path.join(REPOSITORY, PROJECT_FOLDERS.workspace),
+            settings.dashboard.files ?? [],
+            `${WORKSPACE_NAMESPACE}:dashboard.files`,
+        );
+        const problems = [
+            ...files.problems,
+            ...(pulumi.getStack() === EXAMPLE_STACK
                 ? []
-                : [...sharedWorkspaceProblems(me, workspaceInventory(org)), ...trustProblems(sources, org)];
+                : [...sharedWorkspaceProblems(me, workspaceInventory(org)), ...trustProblems(sources, org)]),
+        ];
         if (problems.length > 0) throw new ConfigError(problems);
-        return withSecretGrafanaAuth({ ...settings, sources });
+        return withSecretGrafanaAuth({ ...settings, sources, dashboardFiles: files.contents });
     });
 }
 

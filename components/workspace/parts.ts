@@ -34,9 +34,18 @@ export interface SourceDataSource {
     dataSource: oss.DataSource;
 }
 
+/** A dashboard file's dashboard for one source (sourceDashboards.ts). */
+export interface FileDashboard {
+    source: WorkspaceSource;
+    file: string;
+    dashboard: oss.Dashboard;
+}
+
 export interface WorkspaceDashboards {
     home: oss.Dashboard;
     fleet: oss.Dashboard;
     dashboards: { source: WorkspaceSource; dashboard: oss.Dashboard }[];
+    /** One per dashboard file per source (sourceDashboards.ts). */
+    files: FileDashboard[];
     folder: oss.Folder;
 }

@@ -22,7 +22,7 @@ import {
     viewItems,
 } from "../../shared/grafana/permissions";
 import { folderUid } from "../../shared/grafana/uids";
-import { childName } from "../../shared/naming";
+import { childName, shortHash } from "../../shared/naming";
 import { refusing } from "../../shared/resourceRefusal";
 import type { AthenaWorkspaceArgs } from "./args";
 import type { GrafanaAccess, SourceDataSource, TeamIds, WorkspaceDashboards } from "./parts";
@@ -127,6 +127,15 @@ export function restrictDashboards(
             { ...inGrafana, dependsOn: [dashboard] },
         );
     });
+    // A file's dashboard for a source reads what the source's own does: the same grants.
+    for (const { source, file, dashboard } of built.files) {
+        const i = dataSources.findIndex((d) => d.source.key === source.key);
+        new oss.DashboardPermission(
+            childName(`${name}-dashboard-file-permissions`, `${source.key}/${shortHash(file, 12)}`),
+            { dashboardUid: dashboard.uid, permissions: grant(dataSources[i].outputs.apply((o) => o.teams)) },
+            { ...inGrafana, dependsOn: [dashboard] },
+        );
+    }
     new oss.DashboardPermission(
         `${name}-dashboard-fleet-permissions`,
         { dashboardUid: built.fleet.uid, permissions: [] },

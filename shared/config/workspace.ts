@@ -14,6 +14,7 @@ import { CreateWorkspaceSettings, createWorkspaceSettings } from "../grafana/wor
 import { panelList, panelSettings } from "./panels";
 import { variableList } from "./variables";
 import { unescapedVariableUses } from "../grafana/sqlMacros";
+import { dashboardFileList } from "./dashboardFiles";
 import { declareKeys, kindsOf, shapeOf } from "./declare";
 import * as r from "./rules";
 import { DEFAULT_ROLE_NAME } from "./source";
@@ -39,8 +40,9 @@ export const dashboardSettings = z
                 .default(DEFAULT_RESULT_REUSE_MINUTES),
             panels: panelList.optional(),
             variables: variableList.optional(),
+            files: dashboardFileList.optional(),
         },
-        { error: r.objectOf("{folder?, resultReuseMinutes?, panels?, variables?}") },
+        { error: r.objectOf("{folder?, resultReuseMinutes?, panels?, variables?, files?}") },
     )
     .strict()
     .superRefine(fleetQueryVariableUses);
@@ -227,7 +229,9 @@ export const WORKSPACE_COMMON_KEYS = declareKeys({
             "barchart|gauge|stat|timeseries|table, title, sql, format?: table|timeSeries, unit?, decimals?, min?, max?, thresholds?: " +
             "[{value, color}]}], replacing the sample panels on the fleet dashboard and on the dashboard of every source that has no " +
             "panels of its own; each may read only tables every source grants), variables ([{name, type: query, sql} | {name, type: " +
-            "custom, values} | {name, type: interval, values?}], on every dashboard with panels, used as $name)}.",
+            "custom, values} | {name, type: interval, values?}], on every dashboard with panels, used as $name), files ([paths of " +
+            "dashboards exported from Grafana for sharing externally, relative to the stack file's folder]: each bound to every " +
+            "source's data source, its queries checked like panels')}.",
         rule: dashboardSettings,
     },
     verifyDataSources: {

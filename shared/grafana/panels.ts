@@ -79,7 +79,8 @@ export function variableGrantProblems(
     );
 }
 
-function queryGrantProblems(
+/** `panelGrantProblems` for queries named by the caller (`panel "Orders"`, `annotation "Deploys"`). */
+export function queryGrantProblems(
     queries: readonly { name: string; sql: string }[],
     grant: TableGrant,
     of: string | undefined,

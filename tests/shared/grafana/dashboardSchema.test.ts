@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
 import Ajv from "ajv";
+import { exportFixes } from "../../../shared/grafana/dashboardSchema";
 import { REPO } from "../../support/repo";
 import { fleetDashboard } from "../../../shared/grafana/fleetDashboard";
 import { homeDashboard } from "../../../shared/grafana/homeDashboard";
@@ -24,33 +25,6 @@ import {
     raw,
     sourceRef,
 } from "../../support/program";
-
-/**
- * Two places where the exported JSON Schema is narrower than the CUE schema it comes from, and than
- * the dashboards Grafana itself saves; exactly these are widened, and nothing else:
- * - `Threshold.value`: 10.4's export says `number` while its own description says "Nulls currently
- *   appear here when serializing -Infinity to JSON" (the base step, which Grafana's editor saves as
- *   null); 12.4's export says `number | null`.
- * - `VariableModel.query`: CUE's open struct `string | {...}` is exported as an object whose values
- *   are objects; a data source's query object (the Athena plugin's `CustomVariableSupport` saves an
- *   AthenaQuery: `rawSQL`, `format`, ...) holds strings and numbers. Its fields are checked against
- *   the Athena query schema instead.
- */
-function exportFixes(schema: any): any {
-    const defs = schema.definitions;
-    const threshold = defs.Threshold.properties.value;
-    if (threshold.type === "number")
-        defs.Threshold.properties.value = { anyOf: [{ type: "number" }, { type: "null" }] };
-    const query = defs.VariableModel.properties.query.oneOf;
-    const object = query.find((q: { type: string }) => q.type === "object");
-    assert.deepEqual(
-        object.additionalProperties,
-        { type: "object", additionalProperties: {} },
-        "the export changed",
-    );
-    object.additionalProperties = {};
-    return schema;
-}
 
 function schemaSet(version: string) {
     const dir = path.join(REPO, "tests", "fixtures", `grafana-${version}-jsonschema`);
@@ -178,6 +152,22 @@ for (const version of ["10.4", "12.4"]) {
     }
 
     describe(`dashboards against Grafana ${version}'s JSON Schemas`, () => {
+        it("the program checks dashboard files with the same schema as these tests", () => {
+            const fixture = fs.readFileSync(
+                path.join(
+                    REPO,
+                    "tests",
+                    "fixtures",
+                    `grafana-${version}-jsonschema`,
+                    "dashboard.jsonschema.json",
+                ),
+            );
+            const product = fs.readFileSync(
+                path.join(REPO, "shared", "grafana", "schemas", `dashboard-${version}.jsonschema.json`),
+            );
+            assert.ok(fixture.equals(product), "shared/grafana/schemas/ differs from tests/fixtures/");
+        });
+
         it("the sample dashboard of a source", () => {
             assertValid(sourceDashboard(source, { resultReuseMinutes: 60 }).json);
         });
