@@ -196,7 +196,7 @@ function scalarText(node: YAML.Scalar | null): string {
 }
 
 /** The repository this program runs from. */
-const REPOSITORY = path.resolve(__dirname, "..");
+export const REPOSITORY = path.resolve(__dirname, "..");
 
 /** The stack files of a project folder, sorted by stack. */
 export function stackFiles(projectFolder: string): { stack: string; file: string }[] {

@@ -4,7 +4,6 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { RESULT_REUSE_MAX_MINUTES, RESULT_REUSE_MIN_MINUTES } from "../grafana/panelBuilder";
 import type { TeamSpec } from "../grafana/permissions";
 import { OrganizationAssumeMode, explicitModeCapacity } from "../policies/workspaceRole";
 import { nameKey } from "../naming";
@@ -12,9 +11,7 @@ import { MAX_TEAMS } from "./bounds";
 import { contactPointList, contactPointProblems, contactPointSecrets } from "./contactPoints";
 import { CreateWorkspaceSettings, createWorkspaceSettings } from "../grafana/workspaceResource";
 import { panelList, panelSettings } from "./panels";
-import { variableList } from "./variables";
-import { unescapedVariableUses } from "../grafana/sqlMacros";
-import { dashboardFileList } from "./dashboardFiles";
+import { dashboardSettings } from "./dashboard";
 import { declareKeys, kindsOf, shapeOf } from "./declare";
 import * as r from "./rules";
 import { DEFAULT_ROLE_NAME } from "./source";
@@ -24,60 +21,7 @@ export const WORKSPACE_NAMESPACE = "grafana-athena-workspace";
 /** The longest a workspace service account token may live (30 days). */
 export const MAX_TOKEN_SECONDS = 2_592_000;
 const DEFAULT_TOKEN_ROTATION_DAYS = 7;
-const DEFAULT_RESULT_REUSE_MINUTES = 60;
-export const DEFAULT_FOLDER = "Athena";
-
-export const dashboardSettings = z
-    .object(
-        {
-            folder: r.displayName("a folder title").default(DEFAULT_FOLDER),
-            resultReuseMinutes: r
-                .integer(
-                    "minutes Athena may reuse a query's result",
-                    RESULT_REUSE_MIN_MINUTES,
-                    RESULT_REUSE_MAX_MINUTES,
-                )
-                .default(DEFAULT_RESULT_REUSE_MINUTES),
-            panels: panelList.optional(),
-            variables: variableList.optional(),
-            files: dashboardFileList.optional(),
-        },
-        { error: r.objectOf("{folder?, resultReuseMinutes?, panels?, variables?, files?}") },
-    )
-    .strict()
-    .superRefine(fleetQueryVariableUses);
-
-/**
- * On a fleet dashboard a query variable's values come from the data of the first source chosen,
- * and its panels and other variables run on every chosen source: a value pasted in as written
- * (`x') UNION SELECT ...`) would be one team's SQL in another team's chart. So `dashboard.panels`
- * and `dashboard.variables` use a query variable of `dashboard.variables` as `${name:sqlstring}`.
- */
-function fleetQueryVariableUses(
-    d: {
-        panels?: readonly { sql: string }[];
-        variables?: readonly { name: string; type: string; sql?: string }[];
-    },
-    ctx: z.RefinementCtx,
-): void {
-    const query = new Set((d.variables ?? []).filter((v) => v.type === "query").map((v) => v.name));
-    if (query.size === 0) return;
-    const check = (sql: string | undefined, path: (string | number)[]) => {
-        for (const use of unescapedVariableUses(sql ?? "", query)) {
-            const name = /\w+/.exec(use.replace(/^\$\{?|^\[\[/, ""))?.[0] ?? use;
-            ctx.addIssue({
-                code: "custom",
-                path,
-                message:
-                    `uses the query variable ${use.length > 40 ? `${use.slice(0, 40)}…` : use} as written: on the fleet ` +
-                    "dashboards its values come from a source's data and go unescaped into SQL that runs on every chosen " +
-                    `source; write \${${name}:sqlstring}`,
-            });
-        }
-    };
-    (d.panels ?? []).forEach((p, i) => check(p.sql, ["panels", i, "sql"]));
-    (d.variables ?? []).forEach((v, i) => check(v.sql, ["variables", i, "sql"]));
-}
+export { DEFAULT_FOLDER, dashboardSettings } from "./dashboard";
 
 export const sourceRef = z
     .object(
