@@ -39,7 +39,7 @@ export function dashboardPathProblem(file: string): string | undefined {
 }
 
 /** Reads each file of `files` under `folder`; a problem is a Refusal naming the file (the caller adds the key). */
-export function readDashboardFile(folder: string, file: string): DashboardFileContent {
+function readDashboardFile(folder: string, file: string): DashboardFileContent {
     const problem = dashboardPathProblem(file);
     if (problem !== undefined) throw new Refusal(problem);
     const resolved = path.resolve(folder, file);

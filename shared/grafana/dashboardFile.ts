@@ -51,12 +51,12 @@ export interface FileBinding {
 }
 
 /** The uid of file `file`'s dashboard for source `sourceKey` in the workspace stack `scope`. */
-export function fileDashboardUid(scope: string, sourceKey: string, file: string): string {
+function fileDashboardUid(scope: string, sourceKey: string, file: string): string {
     return dashboardUid("athena-file", `${scope}\n${sourceKey}\n${file}`);
 }
 
 /** The title of a file's dashboard for one source: the file's title and the source's name. */
-export function fileDashboardTitle(title: string, sourceLabel: string): string {
+function fileDashboardTitle(title: string, sourceLabel: string): string {
     return `${title} (${sourceLabel})`;
 }
 
@@ -69,7 +69,7 @@ const isObject = (v: unknown): v is Record<string, Json> =>
  * constant's value would be pasted where the check does not see it, and a data source of another
  * plugin cannot be bound to an Athena source.
  */
-export function athenaInputs(json: Record<string, unknown>): string[] {
+function athenaInputs(json: Record<string, unknown>): string[] {
     const inputs = json.__inputs;
     if (inputs === undefined) return [];
     if (!Array.isArray(inputs)) throw new Refusal("__inputs must be a list");

@@ -10,7 +10,7 @@ import schema104 from "./schemas/dashboard-10.4.jsonschema.json";
 import schema124 from "./schemas/dashboard-12.4.jsonschema.json";
 
 /** The schema versions there are, and the one a workspace of `grafanaVersion` is checked with. */
-export type DashboardSchemaVersion = "10.4" | "12.4";
+type DashboardSchemaVersion = "10.4" | "12.4";
 export function dashboardSchemaVersion(grafanaVersion: string): DashboardSchemaVersion {
     const major = Number(/^v?(\d+)/.exec(grafanaVersion.trim())?.[1] ?? "0");
     return major >= 12 ? "12.4" : "10.4";
