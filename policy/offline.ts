@@ -7,6 +7,7 @@ import type { Plan } from "../tools/plan/format";
 import { GrafanaDetection, RULES, ResourceView, TYPES } from "./rules";
 import { IAM_TYPES } from "./permissions";
 import { GRANT_TYPES } from "./resourceGrants";
+import { configuredLocations } from "./s3Writes";
 
 export type EnforcementLevel = "advisory" | "mandatory" | "disabled" | "remediate";
 
@@ -54,7 +55,7 @@ export function packConfigProblems(config: unknown): string[] {
         }
         if (!value || typeof value !== "object" || Array.isArray(value)) {
             problems.push(
-                `${policy}: must be a level or an object {enforcementLevel?, workspaceRoleArns?, grafanaAccountIds?, allowedPolicyArns?, grafanaRoleNames?}`,
+                `${policy}: must be a level or an object {enforcementLevel?, workspaceRoleArns?, grafanaAccountIds?, allowedPolicyArns?, grafanaRoleNames?, resultsLocations?}`,
             );
             continue;
         }
@@ -70,9 +71,12 @@ export function packConfigProblems(config: unknown): string[] {
             ) {
                 if (!Array.isArray(v) || v.some((x) => typeof x !== "string"))
                     problems.push(`${policy}.${k}: must be a list of strings`);
+            } else if (k === "resultsLocations") {
+                const locations = configuredLocations({ resultsLocations: v as string[] });
+                if (typeof locations === "string") problems.push(`${policy}.${k}${locations}`);
             } else
                 problems.push(
-                    `${policy}.${k.slice(0, 80)}: is not a setting of the policy (enforcementLevel, workspaceRoleArns, grafanaAccountIds, allowedPolicyArns, grafanaRoleNames)`,
+                    `${policy}.${k.slice(0, 80)}: is not a setting of the policy (enforcementLevel, workspaceRoleArns, grafanaAccountIds, allowedPolicyArns, grafanaRoleNames, resultsLocations)`,
                 );
         }
     }

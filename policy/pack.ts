@@ -2,7 +2,7 @@
  * The rules of policy/rules.ts as @pulumi/policy stack policies (1.21.0): each mandatory by
  * default, each switchable and configurable through the pack's config (`pulumi preview
  * --policy-pack policy --policy-pack-config FILE`: `{"<policy>": "advisory" | "disabled" |
- * {"enforcementLevel": ..., "workspaceRoleArns": [...], "grafanaAccountIds": [...]}}`).
+ * {"enforcementLevel": ..., "workspaceRoleArns": [...], "grafanaAccountIds": [...], ...}}`).
  * A stack policy sees every resource with its inputs (`PolicyResource.props`), which the rules
  * need to connect a role to its attachments and a bucket to its bucket policy.
  */
@@ -36,6 +36,12 @@ export const DETECTION_CONFIG_SCHEMA = {
             items: { type: "string" as const },
             description:
                 "Names of roles of other stacks Grafana may assume (the source stacks' default role name is one anyway): what this stack attaches to them is judged.",
+        },
+        resultsLocations: {
+            type: "array" as const,
+            items: { type: "string" as const, pattern: "^s3://" },
+            description:
+                "S3 locations s3://bucket/prefix/ where Athena writes Grafana's query results and the stack's plan does not show it (an adopted workgroup, or one of another stack): a Grafana role may write there.",
         },
     },
 };

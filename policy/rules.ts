@@ -279,8 +279,8 @@ export const RULES: readonly Rule[] = [
     {
         name: "grafana-role-s3-writes-only-to-results",
         description:
-            "The policies of a role Grafana may assume allow S3 writes (Write, Permissions management or Tagging actions) only on objects under the output location of a workgroup of the stack tagged for Grafana, and none at all where those workgroups keep Athena's managed query results. Judged on named ARNs (grafana-role-no-write-on-wildcard refuses the others); not judged while the plan does not hold the tagged workgroups' configuration (none in the stack, adopted, or unknown in a preview).",
-        fix: "grant s3:PutObject, s3:AbortMultipartUpload only on arn:<partition>:s3:::<bucket>/<prefix>* of the workgroup's output location; with managed query results (results: {managed: true}) grant no S3 write",
+            "The policies of a role Grafana may assume allow S3 writes (Write, Permissions management or Tagging actions) only on objects under the output location of a workgroup tagged for Grafana that the stack configures itself, or under a location of the policy's resultsLocations setting; none at all where those workgroups keep Athena's managed query results, or where the stack has no such workgroup (none, or only adopted ones) and the setting names none. Judged on named ARNs (grafana-role-no-write-on-wildcard refuses the others).",
+        fix: "grant s3:PutObject, s3:AbortMultipartUpload only on arn:<partition>:s3:::<bucket>/<prefix>* of the workgroup's output location; with managed query results (results: {managed: true}) grant no S3 write; for a workgroup the stack adopts or does not hold, list its output location in the policy's resultsLocations setting",
         check: async (resources, settings) =>
             s3WriteFindings(
                 resources,
@@ -293,6 +293,7 @@ export const RULES: readonly Rule[] = [
                         })),
                     },
                 })),
+                settings,
             ),
     },
     {

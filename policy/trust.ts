@@ -34,6 +34,8 @@ export interface PackSettings {
     allowedPolicyArns?: string[];
     /** Names of roles of other stacks Grafana may assume, beside the source stacks' default role name. */
     grafanaRoleNames?: string[];
+    /** S3 locations (`s3://bucket/prefix/`) where Athena writes Grafana's results that the plan cannot show (P6). */
+    resultsLocations?: string[];
 }
 
 export const ROLE_TYPES = ["aws:iam/role:Role", "aws-native:iam:Role"] as const;

@@ -7,10 +7,10 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { evaluatePlans } from "../../policy/offline";
-import { synthExamples } from "../../tools/plan/synth";
+import { evaluatePlans, packConfigProblems } from "../../policy/offline";
+import { synth, synthExamples } from "../../tools/plan/synth";
 import { REPO } from "../support/program";
-import { Doc, READ, doc, messages, reported, role, stack } from "../support/handWrittenStack";
+import { Doc, READ, doc, messages, reported, role, stack, withGrafana } from "../support/handWrittenStack";
 
 const RULE = "grafana-role-s3-writes-only-to-results";
 const WORKGROUP = "aws:athena/workgroup:Workgroup";
@@ -49,6 +49,42 @@ describe("policy pack: a Grafana role's S3 writes", function () {
             );
         } finally {
             fs.rmSync(out, { recursive: true, force: true });
+        }
+    });
+
+    it("this program's source stack adopting its workgroup passes with its results location in resultsLocations", async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "s3writes-adopt-"));
+        try {
+            const example = fs.readFileSync(
+                path.join(REPO, "infra-account-b", "Pulumi.example.yaml"),
+                "utf8",
+            );
+            const adopting = example.replace(
+                /(grafana-athena-source:workgroup:\n {4}name: grafana\n)/,
+                "$1    create: false\n",
+            );
+            assert.notEqual(adopting, example);
+            const configFile = path.join(dir, "Pulumi.adopt.yaml");
+            fs.writeFileSync(configFile, adopting);
+            const plan = await synth({
+                projectDir: path.join(REPO, "infra-account-b"),
+                stack: "adopt",
+                configFile,
+                refs: {},
+            });
+            assert.ok(plan.resources.some((r) => r.options.ignoreChanges.includes("configuration")));
+            const without = (await evaluatePlans([plan])).filter((v) => v.policy === RULE);
+            assert.equal(without.length, 1);
+            assert.match(without[0].message, /resultsLocations/);
+            const config = {
+                [RULE]: { resultsLocations: ["s3://grafana-athena-query-results-222233334444/grafana/"] },
+            };
+            assert.deepEqual(
+                (await evaluatePlans([plan], config)).filter((v) => v.policy === RULE),
+                [],
+            );
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
         }
     });
 
@@ -116,13 +152,111 @@ describe("policy pack: a Grafana role's S3 writes", function () {
         );
     });
 
-    it("does not judge while the stack's tagged workgroups' settings are not in the plan (adopted, or none)", async () => {
-        const plan = stack(managedWorkgroup, withStatements(write("arn:aws:s3:::results-x/grafana/*")));
-        plan.resources[0].options.ignoreChanges = ["configuration"];
-        assert.deepEqual(await messages(plan, RULE), []);
+    it("without a workgroup of the stack's own: refuses every S3 write, naming the resultsLocations setting", async () => {
+        const found = await messages(stack(withStatements(write("arn:aws:s3:::some-data-bucket/*"))), RULE);
+        assert.deepEqual(found, [
+            'statement "W" of inline policy "access" of role reader allows s3:PutObject on "arn:aws:s3:::some-data-bucket/*": ' +
+                "S3 writes outside no results location (the stack configures no workgroup tagged GrafanaDataSource of its own; " +
+                "an adopted one's settings are not in the plan); if Athena writes Grafana's results there, " +
+                "allow that location in the policy's resultsLocations setting",
+        ]);
+        // Reading and no write at all passes.
+        assert.deepEqual(await messages(stack(withStatements()), RULE), []);
+    });
+
+    it("a decoy adopted workgroup never widens what a role may write, whatever its inputs show", async () => {
+        const decoy = (ignoreChanges: string[], location = "s3://some-data-bucket/") => {
+            const r = bucketWorkgroup(location);
+            return { r: [r[0], "decoy", r[2]] as typeof r, ignoreChanges };
+        };
+        const data = write("arn:aws:s3:::some-data-bucket/*");
+        for (const ignore of [
+            ["configuration"],
+            ["configuration.resultConfiguration.outputLocation"],
+            ["configuration.resultConfiguration"],
+            ["*"],
+            ['["configuration"]'],
+        ]) {
+            const d = decoy(ignore);
+            // Alone, beside a managed-results workgroup and beside a results bucket's workgroup.
+            for (const others of [[], [managedWorkgroup], [bucketWorkgroup("s3://results-x/grafana/")]]) {
+                const plan = stack(d.r, ...others, withStatements(data));
+                plan.resources[0].options.ignoreChanges = d.ignoreChanges;
+                const found = await messages(plan, RULE);
+                assert.equal(
+                    found.length,
+                    1,
+                    `${JSON.stringify(ignore)} ${others.length}: ${found.join("; ")}`,
+                );
+                assert.match(found[0], /"arn:aws:s3:::some-data-bucket\/\*"/);
+            }
+        }
+    });
+
+    it("writes under a location of the resultsLocations setting pass; elsewhere they are refused", async () => {
+        const config = withGrafana({ [RULE]: { resultsLocations: ["s3://results-x/grafana/"] } });
+        const adoptedWorkgroup = () => {
+            const plan = stack(bucketWorkgroup("s3://some-data-bucket/"), withStatements(ok));
+            plan.resources[0].options.ignoreChanges = ["configuration"];
+            return plan;
+        };
+        const ok = write("arn:aws:s3:::results-x/grafana/*", ["s3:PutObject", "s3:AbortMultipartUpload"]);
+        assert.deepEqual(await messages(stack(withStatements(ok)), RULE, config), []);
+        assert.deepEqual(await messages(adoptedWorkgroup(), RULE, config), []);
+        // The setting adds to an own workgroup's location.
         assert.deepEqual(
-            await messages(stack(withStatements(write("arn:aws:s3:::results-x/grafana/*"))), RULE),
+            await messages(stack(bucketWorkgroup("s3://results-y/"), withStatements(ok)), RULE, config),
             [],
         );
+        // Without the setting, the same adopted stack is refused.
+        assert.equal((await messages(adoptedWorkgroup(), RULE)).length, 1);
+        for (const r of [
+            "arn:aws:s3:::results-x/grafanax/x",
+            "arn:aws:s3:::results-x/other/*",
+            "arn:aws:s3:::results-x",
+            "arn:aws:s3:::some-data-bucket/grafana/*",
+        ]) {
+            const found = await messages(stack(withStatements(write(r))), RULE, config);
+            assert.equal(found.length, 1, r);
+            assert.match(found[0], /outside the results locations s3:\/\/results-x\/grafana\/;/);
+        }
+        // A whole bucket, by the setting; a prefix without its "/" means the folder.
+        const folder = withGrafana({ [RULE]: { resultsLocations: ["s3://results-x/grafana"] } });
+        assert.equal(
+            (await messages(stack(withStatements(write("arn:aws:s3:::results-x/grafanax/x"))), RULE, folder))
+                .length,
+            1,
+        );
+    });
+
+    it("with managed query results, an adopted decoy and the setting elsewhere open nothing more", async () => {
+        const config = withGrafana({ [RULE]: { resultsLocations: ["s3://results-x/grafana/"] } });
+        const plan = stack(
+            managedWorkgroup,
+            bucketWorkgroup("s3://some-data-bucket/"),
+            withStatements(write("arn:aws:s3:::some-data-bucket/x")),
+        );
+        plan.resources[1].options.ignoreChanges = ["configuration"];
+        assert.equal((await messages(plan, RULE, config)).length, 1);
+        assert.deepEqual(await messages(stack(managedWorkgroup, withStatements()), RULE, config), []);
+    });
+
+    it("refuses a resultsLocations setting that is not a literal S3 location, in one line naming the key", () => {
+        const problems = (v: unknown) => packConfigProblems({ [RULE]: { resultsLocations: v } as never });
+        assert.deepEqual(problems(["s3://results-x/grafana/", "s3://results-y"]), []);
+        for (const [v, why] of [
+            ["s3://results-x/grafana/", /must be a list/],
+            [["s3://*/grafana/"], /\[0\] must be an S3 location .*invalid bucket name/],
+            [["s3://results-x/${aws:username}/"], /\[0\] must be an S3 location .*policy variables/],
+            [["s3://results-x/gra*"], /wildcards/],
+            [["arn:aws:s3:::results-x/*"], /not of the form/],
+            [[42], /not a string/],
+        ] as [unknown, RegExp][]) {
+            const found = problems(v);
+            assert.equal(found.length, 1, JSON.stringify(v));
+            assert.match(found[0], new RegExp(`^${RULE}\\.resultsLocations`));
+            assert.match(found[0], why);
+            assert.ok(!found[0].includes("\n"));
+        }
     });
 });
