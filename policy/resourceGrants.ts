@@ -29,24 +29,61 @@ export const GRANT_TYPES = {
     nativePrincipalPermissions: "aws-native:lakeformation:PrincipalPermissions",
     kmsKey: "aws:kms/key:Key",
     kmsKeyPolicy: "aws:kms/keyPolicy:KeyPolicy",
+    kmsExternalKey: "aws:kms/externalKey:ExternalKey",
+    kmsReplicaKey: "aws:kms/replicaKey:ReplicaKey",
+    kmsReplicaExternalKey: "aws:kms/replicaExternalKey:ReplicaExternalKey",
     nativeKmsKey: "aws-native:kms:Key",
+    nativeKmsReplicaKey: "aws-native:kms:ReplicaKey",
     kmsGrant: "aws:kms/grant:Grant",
     dataLakeSettings: "aws:lakeformation/dataLakeSettings:DataLakeSettings",
     bucketPolicy: "aws:s3/bucketPolicy:BucketPolicy",
     nativeBucketPolicy: "aws-native:s3:BucketPolicy",
+    accessPoint: "aws:s3/accessPoint:AccessPoint",
+    accessPointPolicy: "aws:s3control/accessPointPolicy:AccessPointPolicy",
+    outpostsBucketPolicy: "aws:s3control/bucketPolicy:BucketPolicy",
+    nativeAccessPoint: "aws-native:s3:AccessPoint",
+    nativeMultiRegionAccessPointPolicy: "aws-native:s3:MultiRegionAccessPointPolicy",
     glueResourcePolicy: "aws:glue/resourcePolicy:ResourcePolicy",
 } as const;
 
-/** The resource-based policies the pack judges by the identity rules (P2-P6), by type: the policy property. */
-const RESOURCE_POLICIES: Record<string, string> = {
-    [GRANT_TYPES.bucketPolicy]: "policy",
-    [GRANT_TYPES.nativeBucketPolicy]: "policyDocument",
-    [GRANT_TYPES.glueResourcePolicy]: "policy",
+/**
+ * The resource-based policies the pack judges by the identity rules (P2-P6), by type: the policy
+ * property, and the property that names the resource in messages. An S3 access point's policy
+ * grants as a bucket policy does (the bucket's policy delegating to access points lets through
+ * what the access point's allows: AWS S3 user guide, "Configuring IAM policies for using access
+ * points"); so does an S3 on Outposts bucket's (aws:s3control/bucketPolicy).
+ */
+const RESOURCE_POLICIES: Record<string, { policy: string; name: string; what: string }> = {
+    [GRANT_TYPES.bucketPolicy]: { policy: "policy", name: "bucket", what: "bucket policy" },
+    [GRANT_TYPES.nativeBucketPolicy]: { policy: "policyDocument", name: "bucket", what: "bucket policy" },
+    [GRANT_TYPES.outpostsBucketPolicy]: { policy: "policy", name: "bucket", what: "bucket policy" },
+    [GRANT_TYPES.accessPoint]: { policy: "policy", name: "name", what: "access point policy" },
+    [GRANT_TYPES.accessPointPolicy]: {
+        policy: "policy",
+        name: "accessPointArn",
+        what: "access point policy",
+    },
+    [GRANT_TYPES.nativeAccessPoint]: { policy: "policy", name: "name", what: "access point policy" },
+    [GRANT_TYPES.nativeMultiRegionAccessPointPolicy]: {
+        policy: "policy",
+        name: "mrapName",
+        what: "Multi-Region Access Point policy",
+    },
+    [GRANT_TYPES.glueResourcePolicy]: { policy: "policy", name: "", what: "Glue Data Catalog policy" },
 };
+/**
+ * Every key with a key policy: a replica or external (imported) key's policy is its own, set apart
+ * from its primary's (the aws provider's kms/replicaKey, kms/externalKey, kms/replicaExternalKey
+ * `policy`; aws-native kms:ReplicaKey `keyPolicy`).
+ */
 const KEY_POLICIES: Record<string, string> = {
     [GRANT_TYPES.kmsKey]: "policy",
     [GRANT_TYPES.kmsKeyPolicy]: "policy",
+    [GRANT_TYPES.kmsExternalKey]: "policy",
+    [GRANT_TYPES.kmsReplicaKey]: "policy",
+    [GRANT_TYPES.kmsReplicaExternalKey]: "policy",
     [GRANT_TYPES.nativeKmsKey]: "keyPolicy",
+    [GRANT_TYPES.nativeKmsReplicaKey]: "keyPolicy",
 };
 
 /** Lake Formation permissions a data source role may hold: it reads named tables, nothing else. */
@@ -106,18 +143,15 @@ export function resourcePolicyGrants(
 ): ResourceGrant[] {
     const out: ResourceGrant[] = [];
     for (const r of resources) {
-        const prop = RESOURCE_POLICIES[r.type];
-        if (prop === undefined) continue;
-        const doc = parsePolicy(r.props[prop]);
+        const kind = RESOURCE_POLICIES[r.type];
+        if (kind === undefined) continue;
+        const doc = parsePolicy(r.props[kind.policy]);
         if (doc.kind !== "doc") continue;
         const statements = doc.statements
             .map((s, i) => ({ ...s, Sid: statementId(s, i) }))
             .filter((s) => statementMayGrant(s, role));
         if (statements.length === 0) continue;
-        const what =
-            r.type === GRANT_TYPES.glueResourcePolicy
-                ? "Glue Data Catalog policy"
-                : `bucket policy of ${show(r.props.bucket, 63)}`;
+        const what = kind.name ? `${kind.what} of ${show(r.props[kind.name], 80)}` : kind.what;
         out.push({ resource: r, label: what, statements, s3: r.type !== GRANT_TYPES.glueResourcePolicy });
     }
     return out;

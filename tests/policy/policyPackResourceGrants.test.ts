@@ -246,6 +246,17 @@ describe("policy pack: what other resources grant a Grafana role", function () {
             for (const plan of [
                 stack(role(), keyPolicy(admin, statement)),
                 stack(role(), ["aws:kms/key:Key", "key-policy", { policy: doc(admin, statement) }]),
+                // A replica or an imported key has a key policy of its own.
+                ...[
+                    "aws:kms/replicaKey:ReplicaKey",
+                    "aws:kms/externalKey:ExternalKey",
+                    "aws:kms/replicaExternalKey:ReplicaExternalKey",
+                ].map((type) => stack(role(), [type, "key-policy", { policy: doc(admin, statement) }])),
+                stack(role(), [
+                    "aws-native:kms:ReplicaKey",
+                    "key-policy",
+                    { primaryKeyArn: "k", keyPolicy: JSON.parse(doc(admin, statement)) },
+                ]),
             ]) {
                 assert.deepEqual(await reported(plan), [`${GRANTS} key-policy`], JSON.stringify(statement));
                 assert.match((await messages(plan, GRANTS))[0], why);
@@ -368,6 +379,61 @@ describe("policy pack: what other resources grant a Grafana role", function () {
             (await messages(stack(role(), overwrite, results), "grafana-role-s3-writes-only-to-results"))[0],
             /of bucket policy of sales-data granting role reader allows s3:PutObject/,
         );
+        // An access point's policy grants as a bucket policy does (the bucket delegating to access
+        // points), and so does an S3 on Outposts bucket's.
+        const viaAccessPoint = toReader("s3:*", "arn:aws:s3:eu-west-1:222233334444:accesspoint/*");
+        for (const [r, label] of [
+            [
+                [
+                    "aws:s3/accessPoint:AccessPoint",
+                    "ap",
+                    { bucket: "sales-data", name: "sales", policy: doc(viaAccessPoint) },
+                ],
+                /access point policy of sales granting/,
+            ],
+            [
+                [
+                    "aws:s3control/accessPointPolicy:AccessPointPolicy",
+                    "ap",
+                    {
+                        accessPointArn: "arn:aws:s3:eu-west-1:222233334444:accesspoint/sales",
+                        policy: doc(viaAccessPoint),
+                    },
+                ],
+                /access point policy of arn:aws:s3:eu-west-1:222233334444:accesspoint\/sales granting/,
+            ],
+            [
+                [
+                    "aws-native:s3:AccessPoint",
+                    "ap",
+                    { bucket: "sales-data", name: "sales", policy: JSON.parse(doc(viaAccessPoint)) },
+                ],
+                /access point policy of sales granting/,
+            ],
+            [
+                [
+                    "aws-native:s3:MultiRegionAccessPointPolicy",
+                    "ap",
+                    { mrapName: "sales", policy: JSON.parse(doc(viaAccessPoint)) },
+                ],
+                /Multi-Region Access Point policy of sales granting/,
+            ],
+            [
+                [
+                    "aws:s3control/bucketPolicy:BucketPolicy",
+                    "ap",
+                    {
+                        bucket: "arn:aws:s3-outposts:eu-west-1:222233334444:outpost/op-1/bucket/sales",
+                        policy: doc(toReader("s3-outposts:*", "*")),
+                    },
+                ],
+                /bucket policy of arn:aws:s3-outposts:.* granting/,
+            ],
+        ] as [R, RegExp][]) {
+            const found = await reported(stack(role(), r));
+            assert.ok(found.includes("grafana-role-no-read-on-wildcard ap"), `${r[0]}: ${found.join(", ")}`);
+            assert.match((await messages(stack(role(), r), "grafana-role-no-read-on-wildcard"))[0], label);
+        }
         // Not a Grafana role: not judged.
         assert.deepEqual(
             await reported(
