@@ -199,7 +199,10 @@ function lakeFormationProblem(p: Record<string, unknown>): string | undefined {
     if (wider.length > 0) return `grants ${wider.slice(0, 4).join(", ")}: more than SELECT and DESCRIBE`;
     if (list(p.permissionsWithGrantOptions).length > 0)
         return "grants with the grant option: the role could pass the permissions on";
-    if (p.catalogResource === true || p.catalogResource === UNKNOWN)
+    // Any value but an absent or false one is a catalog-wide grant: a text "true" (or 1) is not
+    // the boolean the pack expects, and a provider may still read it as true.
+    const catalog = p.catalogResource;
+    if (catalog !== undefined && catalog !== null && catalog !== false && catalog !== "false")
         return "grants on the whole Data Catalog";
     for (const key of ["lfTag", "lfTagPolicy", "dataLocation"] as const)
         if (p[key] !== undefined && p[key] !== null)

@@ -76,6 +76,9 @@ describe("policy pack: what other resources grant a Grafana role", function () {
             ],
             [{ permissionsWithGrantOptions: ["SELECT"] }, /grant option/],
             [{ table: undefined, catalogResource: true, permissions: ["DESCRIBE"] }, /whole Data Catalog/],
+            // The provider reads a bool from its text ("true"), as it reads a stack file's value.
+            [{ table: undefined, catalogResource: "true", permissions: ["DESCRIBE"] }, /whole Data Catalog/],
+            [{ table: undefined, catalogResource: 1, permissions: ["DESCRIBE"] }, /whole Data Catalog/],
             [
                 {
                     table: undefined,
