@@ -146,6 +146,7 @@ export const variableList = z
 
 /** A value Grafana may paste into SQL as written: one word of letters, digits and `_ . : @ + -` (no `--`). */
 const PLAIN_VALUE = /^(?!.*--)[A-Za-z0-9_.:@+-]+$/;
+export const isPlainValue = (value: string): boolean => PLAIN_VALUE.test(value);
 
 /**
  * Why each of these variables could put SQL where a panel pastes it as written (any format but

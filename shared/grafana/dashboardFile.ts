@@ -20,7 +20,9 @@
 import { Refusal } from "../refusal";
 import { ATHENA_PLUGIN_ID } from "./dataSource";
 import { SOURCE_DASHBOARD_TAGS } from "./dashboardTitles";
+import { isPlainValue } from "../config/variables";
 import { queryGrantProblems } from "./panels";
+import { unescapedVariableUses } from "./sqlMacros";
 import type { TableGrant } from "./sqlTables";
 import { dashboardUid } from "./uids";
 
@@ -117,6 +119,8 @@ interface Found {
     /** `counted`: found as a `rawSQL` field (a query variable's may be its whole `query` text). */
     queries: { name: string; sql: string; counted: boolean }[];
     variables: string[];
+    /** The file's variables whose values could be SQL, by name, with why (as `unsafeVariables` says of the config's). */
+    unsafe: Map<string, string>;
 }
 
 function checkDatasource(
@@ -191,7 +195,14 @@ function walk(json: Record<string, Json>, binding: FileBinding, found: Found): v
         list.forEach((v, i) => {
             const at = `templating.list[${i}]`;
             if (!isObject(v)) return void found.problems.push(`${at} must be an object`);
-            if (typeof v.name === "string") found.variables.push(v.name);
+            if (typeof v.name === "string") {
+                found.variables.push(v.name);
+                const values = typeof v.query === "string" ? v.query.split(",").map((x) => x.trim()) : [];
+                if (v.type === "query") found.unsafe.set(v.name, "whose values are the source's data");
+                else if (v.type === "textbox") found.unsafe.set(v.name, "whose value the viewer types");
+                else if ((v.type === "custom" || v.type === "constant") && !values.every(isPlainValue))
+                    found.unsafe.set(v.name, "whose values are not one plain word each");
+            }
             if (v.type === "datasource" || v.type === "adhoc" || v.type === "groupby")
                 return void found.problems.push(
                     `${at} is a ${String(v.type)} variable: it would let a viewer choose another data source`,
@@ -284,7 +295,7 @@ export function bindDashboardFile(
     const bound = withoutEmptyCurrent(
         substitute(rest, inputs, binding.dataSourceUid, "the dashboard") as Record<string, Json>,
     );
-    const found: Found = { problems: [], queries: [], variables: [] };
+    const found: Found = { problems: [], queries: [], variables: [], unsafe: new Map() };
     walk(bound, binding, found);
     const unreached = countRawSql(bound) - found.queries.filter((q) => q.counted).length;
     if (unreached > 0)
@@ -292,6 +303,17 @@ export function bindDashboardFile(
             `holds ${unreached} Athena ${unreached === 1 ? "query" : "queries"} (rawSQL) outside a panel's targets, a query ` +
                 `variable or an annotation, where this check does not read`,
         );
+    // As on a source's own dashboard (shared/chartRules.ts): a value that could be SQL is pasted only as a string.
+    for (const query of found.unsafe.size === 0 ? [] : found.queries) {
+        for (const use of unescapedVariableUses(query.sql, new Set(found.unsafe.keys()))) {
+            const name = /\w+/.exec(use.replace(/^\$\{?|^\[\[/, ""))?.[0] ?? use;
+            const why = [...found.unsafe].find(([n]) => n.toLowerCase() === name.toLowerCase())?.[1] ?? "";
+            found.problems.push(
+                `${query.name} uses the variable ${use.slice(0, 40)} as written, ${why}: Grafana pastes it into the SQL ` +
+                    `unseen by the table check; write \${${name}:sqlstring}`,
+            );
+        }
+    }
     if (binding.grant !== undefined)
         found.problems.push(
             ...queryGrantProblems(found.queries, binding.grant, undefined, new Set(found.variables)),

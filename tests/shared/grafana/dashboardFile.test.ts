@@ -112,10 +112,10 @@ describe("a dashboard file bound to a source", () => {
         assert.equal(
             refusal((j) => {
                 j.panels[0].targets[0].rawSQL = "SELECT * FROM hr.salaries";
-                j.templating.list[0].query.rawSQL = "SELECT region FROM orders_$region";
+                j.templating.list[0].query.rawSQL = "SELECT region FROM orders_${region:sqlstring}";
             }),
             'panel "Orders" reads table hr.salaries of the database hr, but the source grants only tables of its database sales; ' +
-                'variable "$region" reads orders_$region, a table named by a template variable: a panel names the tables it reads',
+                'variable "$region" reads orders_${region:sqlstring}, a table named by a template variable: a panel names the tables it reads',
         );
         // Rows' panels too.
         assert.match(
@@ -132,6 +132,24 @@ describe("a dashboard file bound to a source", () => {
                 });
             }),
             /^panel "Revenue per day" reads table customers, which the source does not grant/,
+        );
+    });
+
+    it("refuses a query variable's value pasted as written: the source's data would be SQL the check reads as one value", () => {
+        assert.equal(
+            refusal(
+                (j) =>
+                    (j.panels[0].targets[0].rawSQL = "SELECT count(*) FROM orders WHERE region IN ($region)"),
+            ),
+            'panel "Orders" uses the variable $region as written, whose values are the source\'s data: Grafana pastes it ' +
+                "into the SQL unseen by the table check; write ${region:sqlstring}",
+        );
+        assert.match(
+            refusal((j) => {
+                j.templating.list.push({ name: "who", type: "custom", query: "a,b) OR (1=1" });
+                j.panels[0].targets[0].rawSQL = "SELECT count(*) FROM orders WHERE x IN ('$who')";
+            }),
+            /^panel "Orders" uses the variable \$who as written, whose values are not one plain word each/,
         );
     });
 
