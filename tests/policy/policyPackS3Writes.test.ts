@@ -7,7 +7,9 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import type { PolicyResource, StackValidationArgs } from "@pulumi/policy";
 import { evaluatePlans, packConfigProblems } from "../../policy/offline";
+import { POLICIES } from "../../policy/pack";
 import { synth, synthExamples } from "../../tools/plan/synth";
 import { REPO } from "../support/program";
 import { Doc, READ, doc, messages, reported, role, stack, withGrafana } from "../support/handWrittenStack";
@@ -258,5 +260,66 @@ describe("policy pack: a Grafana role's S3 writes", function () {
             assert.match(found[0], why);
             assert.ok(!found[0].includes("\n"));
         }
+    });
+
+    describe("under the engine (pulumi preview --policy-pack policy)", () => {
+        // @pulumi/policy 1.21.0 hands props behind this proxy, with unknown values as its sentinels (proxy.js).
+        const proxy = require("@pulumi/policy/proxy") as {
+            unknownCheckingProxy: (o: unknown) => Record<string, unknown>;
+            unknownStringValue: string;
+        };
+        const policy = POLICIES.find((p) => p.name === RULE)!;
+        async function report(resources: [string, string, Record<string, unknown>][], config = {}) {
+            const out: string[] = [];
+            const args = {
+                resources: resources.map(([type, name, inputs]) => ({
+                    type,
+                    name,
+                    urn: `urn:pulumi:prod::billing::${type}::${name}`,
+                    props: proxy.unknownCheckingProxy(inputs),
+                    opts: {},
+                    dependencies: [],
+                    propertyDependencies: {},
+                })) as unknown as PolicyResource[],
+                stackTags: new Map(),
+                getConfig: () => config,
+                notApplicable: () => undefined,
+            } as unknown as StackValidationArgs;
+            await policy.validateStack(args, (message) => out.push(message.split(". Fix: ")[0]));
+            return out;
+        }
+
+        it("an output location unknown in a preview proves nothing: a known write elsewhere is refused", async () => {
+            const wg = bucketWorkgroup(proxy.unknownStringValue);
+            const found = await report([wg, withStatements(write("arn:aws:s3:::some-data-bucket/*"))]);
+            assert.equal(found.length, 1);
+            assert.match(
+                found[0],
+                /"arn:aws:s3:::some-data-bucket\/\*": S3 writes outside no results location/,
+            );
+            // A policy text unknown in the preview is judged when known.
+            assert.deepEqual(
+                await report([
+                    wg,
+                    role({ inlinePolicies: [{ name: "access", policy: proxy.unknownStringValue }] }),
+                ]),
+                [],
+            );
+        });
+
+        it("reads resultsLocations from the pack's config, and fails the policy in one line on a bad one", async () => {
+            const stackWrites = [withStatements(write("arn:aws:s3:::results-x/grafana/*"))];
+            assert.equal((await report(stackWrites)).length, 1);
+            assert.deepEqual(
+                await report(stackWrites, { resultsLocations: ["s3://results-x/grafana/"] }),
+                [],
+            );
+            const bad = await report(stackWrites, { resultsLocations: ["s3://results-x/*"] });
+            assert.equal(bad.length, 1);
+            assert.match(
+                bad[0],
+                /^the policy could not judge the stack: resultsLocations\[0\] must be an S3 location/,
+            );
+        });
     });
 });
