@@ -11,7 +11,7 @@ import { AthenaSourceAccess as SourceAccessComponent } from "../components/sourc
 import { plainArgs, refuseInvalid } from "./arguments";
 import { PACKAGE_NAME } from "./packageName";
 import type { AthenaSourceAccessArgs } from "./sourceArgs";
-import type { Panel, Variable } from "./workspaceArgs";
+import type { Alert, Panel, Variable } from "./workspaceArgs";
 
 /**
  * The data account's side (steps 1-3 of the console walkthrough): the tagged workgroup, the
@@ -47,6 +47,8 @@ export class AthenaSourceAccess extends pulumi.ComponentResource {
     public readonly panels!: pulumi.Output<Panel[]>;
     /** The source's own dashboard variables. */
     public readonly variables!: pulumi.Output<Variable[]>;
+    /** The source's own alert rules. */
+    public readonly alerts!: pulumi.Output<Alert[]>;
     /** The Grafana teams that may use this source. */
     public readonly teams!: pulumi.Output<string[]>;
 

@@ -3,7 +3,7 @@
  * schema: every field documented (the docs become the SDKs' docstrings), and each held equal to
  * the key's declaration in shared/config/ by a test.
  */
-import type { Panel, Variable } from "./workspaceArgs";
+import type { Alert, Panel, Variable } from "./workspaceArgs";
 
 /** The Athena workgroup Grafana queries through. */
 export interface Workgroup {
@@ -114,6 +114,14 @@ export interface AthenaSourceAccessArgs {
      * variable's SQL may read only the tables listed in tables (docs/panels.md).
      */
     variables?: Variable[];
+    /**
+     * This source's own alert rules, [{name, kind: sql, sql, above?|below?|noData?: true, for?, range?, format?, labels?,
+     * team?, noDataState?, execErrState?} | {name, kind: freshness, table, column, maxAgeHours, for?, labels?, team?}] (at
+     * most 100): every workspace stack that charts this source creates them in the folder of the alert's team (one of
+     * teams; default the source's one team), routed to that team's contact point. Each SQL may read only the tables
+     * listed in tables (docs/alerting.md). Empty (the default): none.
+     */
+    alerts?: Alert[];
     /** Tags for every resource the component creates. Default `ManagedBy=pulumi`, `Component=grafana-athena`. */
     tags?: Record<string, string>;
 }

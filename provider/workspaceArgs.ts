@@ -53,6 +53,44 @@ export interface Variable {
     includeAll?: boolean;
 }
 
+/** An alert rule over a source's Athena data (docs/alerting.md). */
+export interface Alert {
+    /** The alert's name. */
+    name: string;
+    /** A workspace's alert: its source stack, or "*" for every source; a source's own alert has none. */
+    source?: string;
+    /** sql (your query and one condition) or freshness (the newest value of a column older than maxAgeHours). */
+    kind: string;
+    /** A sql alert's Athena SQL; the plugin's macros pass through, no variable. */
+    sql?: string;
+    /** A sql alert fires when the value is above this. */
+    above?: number;
+    /** A sql alert fires when the value is below this. */
+    below?: number;
+    /** A sql alert fires when the query returns no value. */
+    noData?: boolean;
+    /** A sql alert's query format: table (default) or timeSeries. */
+    format?: string;
+    /** The time range a sql alert's `$__timeFilter` covers, a Grafana duration. Default `1h`. */
+    range?: string;
+    /** A freshness alert's table. */
+    table?: string;
+    /** A freshness alert's time column. */
+    column?: string;
+    /** A freshness alert fires when the newest value of column is older than this many hours. */
+    maxAgeHours?: number;
+    /** How long the condition must hold before the alert fires, a Grafana duration. Default `0s`. */
+    for?: string;
+    /** Labels of the alert (not team, which routes it). */
+    labels?: Record<string, string>;
+    /** The team whose folder holds the rule; default the source's one team. */
+    team?: string;
+    /** The state when the query returns nothing: NoData, Alerting or OK. */
+    noDataState?: string;
+    /** The state when the query fails: Error, Alerting or OK. */
+    execErrState?: string;
+}
+
 /** The sample dashboards' settings. */
 export interface Dashboard {
     /** The folder's title. Default `Athena`; a second stack on the same workspace needs a title of its own. */
@@ -97,6 +135,8 @@ export interface SourceContract {
     panels?: pulumi.Input<Panel[]>;
     /** The source's own dashboard variables. */
     variables?: pulumi.Input<Variable[]>;
+    /** The source's own alert rules. */
+    alerts?: pulumi.Input<Alert[]>;
     /** The Grafana teams that may use this source. */
     teams?: pulumi.Input<string[]>;
 }
@@ -199,4 +239,19 @@ export interface AthenaWorkspaceArgs {
      * token>"} (pulumi config set --path --secret 'contactPointSecrets["<name>"]' <value>).
      */
     contactPointSecrets?: pulumi.Input<Record<string, string>>;
+    /**
+     * Alert rules over the sources' Athena data, [{name, source: "org/grafana-athena-source/<stack>" or "*" (every
+     * source this stack charts), kind: sql, sql, above?|below?|noData?: true, for?, range?, format?, labels?, team?,
+     * noDataState?, execErrState?} | {name, source, kind: freshness, table, column, maxAgeHours, ...}] (at most 100).
+     * One rule per alert and source, in the folder of its team (the alert's team, else the source's one team; it must
+     * be one that may query the source), labelled team=<team> so the team's contactPoint gets it. Each SQL may read
+     * only the tables its source grants. Source stacks add their own (grafana-athena-source:alerts). docs/alerting.md.
+     */
+    alerts?: Alert[];
+    /**
+     * The most alert rules this stack may plan (its alerts and its sources' together): Amazon Managed Grafana's quota
+     * of alert rules per workspace, 100 unless AWS raised it. Over it, the plan is refused naming the count. Default
+     * `100`.
+     */
+    alertRuleQuota?: number;
 }

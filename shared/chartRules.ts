@@ -25,6 +25,8 @@ import { workspaceAssumePolicy } from "./policies/workspaceRole";
 import { Refusal } from "./refusal";
 import { s3Url } from "./s3";
 import { sourceSetProblems } from "./sources";
+import type { WorkspaceAlert } from "./config/alerts";
+import { AlertProblem, planAlertRules } from "./grafana/alertPlan";
 
 /** One source as a workspace stack charts it. */
 export interface ChartedSourceView {
@@ -64,6 +66,7 @@ export function impliedSourceOutputs(
         tables: [...settings.tables],
         panels: settings.panels.map((p) => ({ ...p })),
         variables: settings.variables.map((v) => ({ ...v })),
+        alerts: settings.alerts.map((a) => ({ ...a })),
         teams: [...settings.teams],
     };
 }
@@ -197,4 +200,29 @@ export function grafanaAccountProblem(
         `source stack "${sourceKey}" trusts the Grafana ${named}, but this workspace stack is account ${workspaceAccount} (aws:allowedAccountIds): ` +
         `set grafanaAccountId and grafanaRoleArn of that source stack to this workspace's account and role`
     );
+}
+
+/**
+ * The alert rules' problems (shared/grafana/alertPlan.ts): each alert's source, SQL and team, and
+ * the quota, as the workspace program refuses them. Each with the workspace key it is reported on.
+ */
+export function alertRuleProblems(
+    sources: readonly ChartedSourceView[],
+    settings: {
+        alerts: readonly WorkspaceAlert[];
+        alertRuleQuota: number;
+        teams: readonly { name: string }[];
+    },
+): AlertProblem[] {
+    return planAlertRules({
+        scope: "",
+        alerts: settings.alerts,
+        sources: sources.map((s) => ({
+            key: s.key,
+            dataSourceName: s.name ?? s.outputs.label,
+            outputs: s.outputs,
+        })),
+        teams: settings.teams.map((t) => t.name),
+        quota: settings.alertRuleQuota,
+    }).problems;
 }

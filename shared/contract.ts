@@ -12,6 +12,7 @@ import { MAX_DEPTH, MAX_SOURCE_PANEL_SQL_CHARS, MAX_TEAMS, valueDepth } from "./
 import { MAX_PANELS } from "./config/panels";
 import { sourcePanelList } from "./config/panels";
 import { MAX_VARIABLES, variableList } from "./config/variables";
+import { MAX_ALERTS, sourceAlertList } from "./config/alerts";
 import * as rules from "./config/rules";
 import { tableGrant } from "./config/source";
 import { administratorRoleArnProblem } from "./iam/administratorRoles";
@@ -150,6 +151,11 @@ const sourceContract = z
          */
         variables: variableList.optional(),
         /**
+         * The source's own alert rules (`alerts` of its stack file), at most 100; `[]` when it has
+         * none. Optional: a source of an older release does not export it.
+         */
+        alerts: sourceAlertList.optional(),
+        /**
          * The workspace's teams that may query this source and view its dashboards (where the workspace
          * defines teams; none: admins only). Added within version 1: a source stack deployed by an
          * older release has no such output, which reads as none.
@@ -181,6 +187,13 @@ const sourceContract = z
     // A source's panels are checked against its tables: panels without tables would switch the
     // check off (a source of an older release exports neither).
     .superRefine((o, ctx) => {
+        if (o.alerts !== undefined && o.alerts.length > 0 && o.tables === undefined) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["tables"],
+                message: "is missing, but alerts are exported: a source stack of this program exports both",
+            });
+        }
         if ((o.panels !== undefined || o.variables !== undefined) && o.tables === undefined) {
             ctx.addIssue({
                 code: "custom",
@@ -230,6 +243,7 @@ const LIST_BOUNDS: Partial<Record<ContractOutputName, number>> = {
     tables: MAX_GRANTED_TABLES,
     panels: MAX_PANELS,
     variables: MAX_VARIABLES,
+    alerts: MAX_ALERTS,
     teams: MAX_TEAMS,
 };
 

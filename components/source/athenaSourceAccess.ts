@@ -116,6 +116,7 @@ export class AthenaSourceAccess extends pulumi.ComponentResource {
             // output", @pulumi/pulumi runtime/stack.js `massage`, checked with 3.276.0).
             panels: pulumi.output(args.panels.map((p) => ({ ...p }))),
             variables: pulumi.output((args.variables ?? []).map((v) => ({ ...v }))),
+            alerts: pulumi.output(args.alerts.map((a) => ({ ...a }))),
             teams: pulumi.output([...args.teams]),
         };
         this.registerOutputs({ ...this.contract });

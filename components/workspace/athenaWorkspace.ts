@@ -26,6 +26,7 @@ import { ASSUME_POLICY_NAME, workspaceAssumePolicy } from "../../shared/policies
 import { ResourceRefusal, refusing } from "../../shared/resourceRefusal";
 import type { AthenaWorkspaceArgs } from "./args";
 import { addAlerting } from "./alerting";
+import { addAlertRules } from "./alertRules";
 import { AthenaPluginInstallation } from "./athenaPluginInstallation";
 import type { WorkspaceFacts } from "./managedWorkspace";
 import { DataSourceHealthCheck } from "./dataSourceHealthCheck";
@@ -49,6 +50,7 @@ export type { WorkspaceSource } from "./args";
  * 7. `addDashboards`: the folder, one dashboard per source, the fleet dashboard, the home dashboard;
  * 8. `addAlerting`: the contact points, sns:Publish for the workspace role on their SNS topics, and
  *    the notification policy routing each team's alerts to its contact point (alerting.ts);
+ *    `addAlertRules`: the alert rules, a rule group per folder that holds some (alertRules.ts);
  * with `teams`, also `addTeams` (before the data sources), `restrictDataSources` (Query for exactly
  * each source's teams) and `restrictDashboards` (View for exactly the teams that may query what a
  * dashboard reads, a folder and a fleet dashboard per team), teams.ts.
@@ -84,7 +86,7 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
 
         const partition = getPartitionOutput({}, { parent: this }).partition;
         const workspace = guardWorkspace(this, name, args, partition);
-        const { checked, all } = checkSources(this, args.sources, partition, args.dashboard, args.teams);
+        const { checked, all, alertRules } = checkSources(this, args, partition, this.scope);
         const { policy: assumePolicy, json: assumeJson } = this.allowAssumingSources(
             name,
             args,
@@ -119,8 +121,8 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
             this.addDataSource(name, c, access, [assumePolicy, plugin], args.verifyDataSources ?? true),
         );
         const built = this.addDashboards(name, args, dataSources, access, assumePolicy, all, workspace);
-        const { home, fleet, dashboards } = built;
-        const teamFleets: { team: string; dashboard: oss.Dashboard }[] = [];
+        const { home, fleet, dashboards, folder } = built;
+        const teamFleets: { team: string; dashboard: oss.Dashboard; folder: oss.Folder }[] = [];
         if (teamIds) {
             restrictDataSources(this, name, dataSources, teamIds, access);
             teamFleets.push(
@@ -138,6 +140,8 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
                 ),
             );
         }
+        const byTeam = new Map(teamFleets.map((f) => [f.team, f.folder]));
+        addAlertRules(this, name, alertRules, all, dataSources, { shared: folder, byTeam }, access);
 
         this.tokenExpiresAt = access.expiresAt;
         this.dataSourceUids = pulumi.output(

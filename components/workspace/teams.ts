@@ -108,7 +108,7 @@ export function restrictDashboards(
     dataSources: readonly SourceDataSource[],
     access: GrafanaAccess,
     all: pulumi.Output<PublicSourceOutputs[]>,
-): { team: string; dashboard: oss.Dashboard }[] {
+): { team: string; dashboard: oss.Dashboard; folder: oss.Folder }[] {
     const inGrafana = { parent, provider: access.provider };
     const teamNames = teamSet(teams.map((t) => t.name));
     const grant = (teamsOf: pulumi.Input<readonly string[]>) =>
@@ -204,6 +204,6 @@ export function restrictDashboards(
             },
             { ...inGrafana, dependsOn: [dashboard] },
         );
-        return { team, dashboard };
+        return { team, dashboard, folder };
     });
 }

@@ -10,12 +10,13 @@ import * as pulumi from "@pulumi/pulumi";
 import { PublicSourceOutputs, checkPublicSourceOutputs, externalIdState } from "../../shared/contract";
 import { PanelSpec } from "../../shared/grafana/panelSpec";
 import { sourceDashboardPanels } from "../../shared/grafana/panels";
-import type { TeamSpec } from "../../shared/grafana/permissions";
-import type { VariableSettings } from "../../shared/config/variables";
 import { grafanaVersionProblem } from "../../shared/grafana/version";
 import { Refusal } from "../../shared/refusal";
 import { ResourceRefusal, refusing } from "../../shared/resourceRefusal";
 import { chartedSetProblems, panelReadProblems } from "../../shared/chartRules";
+import { DEFAULT_ALERT_RULE_QUOTA } from "../../shared/config/alerts";
+import { WORKSPACE_NAMESPACE } from "../../shared/config/workspace";
+import { PlannedRule, alertProblemLine, planAlertRules } from "../../shared/grafana/alertPlan";
 import type { AthenaWorkspaceArgs, WorkspaceSource } from "./args";
 import { ManagedWorkspace, WorkspaceFacts } from "./managedWorkspace";
 import type { CheckedSource } from "./parts";
@@ -69,11 +70,15 @@ export function guardWorkspace(
  */
 export function checkSources(
     parent: pulumi.ComponentResource,
-    sources: readonly WorkspaceSource[],
+    args: Pick<AthenaWorkspaceArgs, "sources" | "dashboard" | "teams" | "alerts" | "alertRuleQuota">,
     partition: pulumi.Output<string>,
-    dashboard: { folder: string; panels?: readonly PanelSpec[]; variables?: readonly VariableSettings[] },
-    teams: readonly TeamSpec[] | undefined,
-): { checked: CheckedSource[]; all: pulumi.Output<PublicSourceOutputs[]> } {
+    scope: string,
+): {
+    checked: CheckedSource[];
+    all: pulumi.Output<PublicSourceOutputs[]>;
+    alertRules: pulumi.Output<PlannedRule[]>;
+} {
+    const { sources, dashboard, teams } = args;
     const fleetPanels = dashboard.panels;
     const checked = sources.map((source): CheckedSource => {
         const secret = pulumi.secret(source.outputs.externalId) as pulumi.Output<unknown>;
@@ -112,17 +117,31 @@ export function checkSources(
                 ),
         };
     });
-    const all = pulumi.all(checked.map((c) => c.outputs)).apply((list) => {
+    const teamNames = (teams ?? []).map((t) => t.name);
+    const planned = pulumi.all(checked.map((c) => c.outputs)).apply((list) => {
         // The rules fleet check applies too (shared/chartRules.ts); a source may name only the workspace's teams.
         const problems = chartedSetProblems(
             list.map((outputs, i) => ({ ...sources[i], outputs })),
-            (teams ?? []).map((t) => t.name),
+            teamNames,
             dashboard.folder,
         );
+        // The alert rules (shared/grafana/alertPlan.ts): refused with the rest, before anything is created.
+        const alertPlan = planAlertRules({
+            scope,
+            alerts: args.alerts ?? [],
+            sources: list.map((outputs, i) => ({
+                key: sources[i].key,
+                dataSourceName: sources[i].name ?? outputs.label,
+                outputs,
+            })),
+            teams: teamNames,
+            quota: args.alertRuleQuota ?? DEFAULT_ALERT_RULE_QUOTA,
+        });
+        problems.push(...alertPlan.problems.map((p) => alertProblemLine(WORKSPACE_NAMESPACE, p)));
         if (problems.length > 0) throw new ResourceRefusal(problems.join("\n"), parent);
-        return list;
+        return { list, rules: alertPlan.rules };
     });
-    return { checked, all };
+    return { checked, all: planned.apply((p) => p.list), alertRules: planned.apply((p) => p.rules) };
 }
 
 /** The panels of a source's own dashboard (`sourceDashboardPanels`: the workspace's choice for it, the source's own, the workspace-wide ones). */

@@ -10,6 +10,8 @@ import type { SourceResults } from "../policies/sourceRole";
 import { panelGrantProblems, variableGrantProblems } from "../grafana/panels";
 import { NO_VARIABLES } from "../grafana/sqlMacros";
 import { variableList, variableNames } from "./variables";
+import { sourceAlertList } from "./alerts";
+import { alertSqlProblems } from "../grafana/alertPlan";
 import { sourcePanelList } from "./panels";
 import { declareKeys, kindsOf, shapeOf } from "./declare";
 import * as r from "./rules";
@@ -263,6 +265,18 @@ export const SOURCE_KEYS = declareKeys({
             "give); its panels use them as $name. A query variable's SQL may read only the tables listed in tables (docs/panels.md).",
         rule: variableList,
     },
+    alerts: {
+        type: "array",
+        items: "object",
+        default: [],
+        description:
+            "This source's own alert rules, [{name, kind: sql, sql, above?|below?|noData?: true, for?, range?, format?, labels?, team?, " +
+            "noDataState?, execErrState?} | {name, kind: freshness, table, column, maxAgeHours, for?, labels?, team?}] (at most 100): " +
+            "every workspace stack that charts this source creates them in the folder of the alert's team (one of teams; default the " +
+            "source's one team), routed to that team's contact point. Each SQL may read only the tables listed in tables " +
+            "(docs/alerting.md). Empty (the default): none.",
+        rule: sourceAlertList,
+    },
     teams: {
         type: "array",
         items: "string",
@@ -291,6 +305,7 @@ export function crossChecks(
         dataLocations?: unknown;
         panels?: unknown;
         variables?: unknown;
+        alerts?: unknown;
         tables?: unknown;
         database?: unknown;
         catalog?: unknown;
@@ -299,6 +314,7 @@ export function crossChecks(
 ) {
     resultsChecks(s, ctx);
     panelChecks(s, ctx);
+    alertChecks(s, ctx);
     if (typeof s.grafanaRoleArn !== "string" || typeof s.grafanaAccountId !== "string") return;
     const account = accountOfArn(s.grafanaRoleArn);
     // A malformed grafanaAccountId is reported on its own key; comparing with it would only repeat that.
@@ -345,6 +361,29 @@ function panelChecks(
     variables.data.forEach((variable, i) => {
         for (const problem of variableGrantProblems([variable], grant, undefined, names))
             ctx.addIssue({ code: "custom", path: ["variables", i, "sql"], message: problem });
+    });
+}
+
+/** A source's own alert reads only what the source grants, as its panels do (the workspace checks again). */
+function alertChecks(
+    s: { alerts?: unknown; tables?: unknown; database?: unknown; catalog?: unknown },
+    ctx: z.RefinementCtx,
+) {
+    const tables = tableGrant.safeParse(s.tables);
+    const alerts = sourceAlertList.safeParse(s.alerts);
+    if (!tables.success || !alerts.success || !r.databaseName.safeParse(s.database).success) return;
+    const grant = {
+        catalog: typeof s.catalog === "string" ? s.catalog : DEFAULT_CATALOG,
+        database: s.database as string,
+        tables: tables.data,
+    };
+    alerts.data.forEach((alert, i) => {
+        for (const problem of alertSqlProblems(alert, grant))
+            ctx.addIssue({
+                code: "custom",
+                path: ["alerts", i, alert.kind === "sql" ? "sql" : "table"],
+                message: problem,
+            });
     });
 }
 

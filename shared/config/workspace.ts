@@ -12,6 +12,7 @@ import { contactPointList, contactPointProblems, contactPointSecrets } from "./c
 import { CreateWorkspaceSettings, createWorkspaceSettings } from "../grafana/workspaceResource";
 import { panelList, panelSettings } from "./panels";
 import { dashboardSettings } from "./dashboard";
+import { DEFAULT_ALERT_RULE_QUOTA, alertRuleQuota, workspaceAlertList } from "./alerts";
 import { declareKeys, kindsOf, shapeOf } from "./declare";
 import * as r from "./rules";
 import { DEFAULT_ROLE_NAME } from "./source";
@@ -229,6 +230,27 @@ export const WORKSPACE_COMMON_KEYS = declareKeys({
             'The contact points\' secrets by name, a secret: {"<name>": "<Slack webhook URL | PagerDuty integration key | webhook ' +
             'bearer token>"} (pulumi config set --path --secret \'contactPointSecrets["<name>"]\' <value>).',
         rule: contactPointSecrets,
+    },
+    alerts: {
+        type: "array",
+        items: "object",
+        default: [],
+        description:
+            'Alert rules over the sources\' Athena data, [{name, source: "org/grafana-athena-source/<stack>" or "*" (every source ' +
+            "this stack charts), kind: sql, sql, above?|below?|noData?: true, for?, range?, format?, labels?, team?, noDataState?, " +
+            "execErrState?} | {name, source, kind: freshness, table, column, maxAgeHours, ...}] (at most 100). One rule per alert " +
+            "and source, in the folder of its team (the alert's team, else the source's one team; it must be one that may query " +
+            "the source), labelled team=<team> so the team's contactPoint gets it. Each SQL may read only the tables its source " +
+            "grants. Source stacks add their own (grafana-athena-source:alerts). docs/alerting.md.",
+        rule: workspaceAlertList,
+    },
+    alertRuleQuota: {
+        type: "integer",
+        default: DEFAULT_ALERT_RULE_QUOTA,
+        description:
+            "The most alert rules this stack may plan (its alerts and its sources' together): Amazon Managed Grafana's quota of " +
+            "alert rules per workspace, 100 unless AWS raised it. Over it, the plan is refused naming the count.",
+        rule: alertRuleQuota,
     },
 });
 

@@ -371,3 +371,24 @@ export function mentionsVariable(text: string, declared: ReadonlySet<string>): b
     }
     return false;
 }
+
+/**
+ * Why `sql` cannot be an alert rule's query, or undefined. Grafana evaluates alert rules on the
+ * server, without a dashboard: no template variable is replaced there (a dashboard's `$region`,
+ * `$__from`, `${__interval}` reach Athena as written), only the plugin's backend macros are
+ * expanded, with the rule's time range (grafana-plugin-sdk-go `data/sqlutil/macros.go`, run by the
+ * plugin's backend for every query, an alert's included). So dashboard variables, which panels
+ * may use, are refused here.
+ */
+export function alertVariableProblem(sql: string): string | undefined {
+    for (const v of variables(sql)) {
+        const bare = v.text.startsWith("$") && !v.text.startsWith("${");
+        if (bare && v.name.startsWith("__") && Object.hasOwn(MACROS, v.name.slice(2))) continue;
+        const shown = v.text.length > 40 ? `${v.text.slice(0, 40)}…` : v.text;
+        return (
+            `uses ${shown}, which Grafana does not replace in an alert rule (rules are evaluated without a dashboard); ` +
+            `only the plugin's macros ($__timeFilter, $__timeGroup, ...) may be used`
+        );
+    }
+    return undefined;
+}

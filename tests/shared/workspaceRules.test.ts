@@ -26,6 +26,15 @@ describe("the contract check", () => {
             },
         ],
         variables: [{ name: "region", type: "query" as const, sql: "SELECT DISTINCT region FROM orders" }],
+        alerts: [
+            {
+                name: "orders-fresh",
+                kind: "freshness" as const,
+                table: "orders",
+                column: "at",
+                maxAgeHours: 6,
+            },
+        ],
     };
 
     it("accepts a complete contract and types it", () => {

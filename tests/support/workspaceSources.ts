@@ -45,6 +45,8 @@ interface SourceSpec {
     teams?: string[];
     /** `variables` config: the source's own dashboard variables. */
     variables?: readonly Record<string, unknown>[];
+    /** `alerts` config: the source's own alert rules. */
+    alerts?: readonly Record<string, unknown>[];
 }
 
 export interface PlannedSource {
@@ -64,6 +66,7 @@ export async function planSource(spec: SourceSpec): Promise<PlannedSource> {
     if (spec.panels) set[srcKey("panels")] = spec.panels;
     if (spec.tables) set[srcKey("tables")] = spec.tables;
     if (spec.teams) set[srcKey("teams")] = spec.teams;
+    if (spec.alerts) set[srcKey("alerts")] = spec.alerts;
     if (spec.variables) set[srcKey("variables")] = spec.variables;
     const unset = [
         ...(spec.label === undefined ? [srcKey("label")] : []),

@@ -256,6 +256,7 @@ describe("source project (infra-account-b) under mocks", () => {
                 tables: SOURCE_EXAMPLE.tables,
                 panels: SOURCE_EXAMPLE.panels,
                 variables: [],
+                alerts: [],
                 teams: [],
             });
             assert.equal(typeof externalId, "string");

@@ -53,6 +53,25 @@ const REFUSED: { name: string; stacks: UserStack[]; line: RegExp }[] = [
         line: /^infra-account-a\/Pulumi\.grafana\.yaml: grafana-athena-workspace:dashboard\.panels: source stack "organization\/grafana-athena-source\/marketing": panel "Orders" of dashboard\.panels reads/m,
     },
     {
+        name: "a workspace alert reading a table its sources do not grant",
+        stacks: [
+            MARKETING,
+            FINANCE,
+            workspace("grafana", {
+                [WS("alerts")]: [
+                    {
+                        name: "payroll",
+                        source: "*",
+                        kind: "sql",
+                        sql: "SELECT count(*) FROM payroll",
+                        above: 1,
+                    },
+                ],
+            }),
+        ],
+        line: /^infra-account-a\/Pulumi\.grafana\.yaml: grafana-athena-workspace:alerts\[0\]: "payroll" on source stack "organization\/grafana-athena-source\/marketing" reads table payroll, which the source does not grant/m,
+    },
+    {
         name: "a source naming a team the workspace does not define",
         stacks: [source(MARKETING, { [SRC("teams")]: ["analysts"] }), FINANCE, GRAFANA_WORKSPACE],
         line: /^infra-account-a\/Pulumi\.grafana\.yaml: grafana-athena-workspace:sources: source stack "organization\/grafana-athena-source\/marketing" names the team "analysts", which the workspace stack does not define/m,
@@ -139,7 +158,7 @@ describe("fleet check: every rule fleet synth applies", function () {
             for (const l of check.err.trimEnd().split("\n"))
                 assert.match(
                     l,
-                    /^infra-account-[ab]\/Pulumi\.[\w-]+\.yaml: (grafana-athena-(source|workspace)|aws):[\w.]+: /,
+                    /^infra-account-[ab]\/Pulumi\.[\w-]+\.yaml: (grafana-athena-(source|workspace)|aws):[\w.[\]]+: /,
                     "one line naming the file and the key",
                 );
             const synth = await run([

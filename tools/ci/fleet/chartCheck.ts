@@ -5,6 +5,7 @@
  */
 import {
     ChartedSourceView,
+    alertRuleProblems,
     assumePolicyProblem,
     chartedSetProblems,
     grafanaAccountProblem,
@@ -125,6 +126,8 @@ export function chartProblems(
         ws.settings.dashboard.folder,
     ))
         problems.push({ key: key("sources"), message: p });
+    for (const p of alertRuleProblems(views, { ...ws.settings, teams: ws.settings.teams ?? [] }))
+        problems.push({ key: key(p.key), message: p.message });
     const policyName = `${ASSUME_POLICY_NAME}-${shortHash(`${WORKSPACE_PROJECT}/${ws.stack}`, 8)}`;
     const policy =
         views.length === 0
