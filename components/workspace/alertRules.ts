@@ -15,7 +15,7 @@ import { TEAM_LABEL } from "./alerting";
 import type { GrafanaAccess, SourceDataSource } from "./parts";
 
 /** The folders rules may go to: each team's, and the stack's own (for a workspace without teams). */
-export interface AlertFolders {
+interface AlertFolders {
     shared: oss.Folder;
     byTeam: ReadonlyMap<string, oss.Folder>;
 }

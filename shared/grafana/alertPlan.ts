@@ -21,7 +21,7 @@ import { alertVariableProblem } from "./sqlMacros";
 import { TableGrant, ungrantedReads } from "./sqlTables";
 
 /** A charted source, as its alerts need it. */
-export interface AlertSourceView {
+interface AlertSourceView {
     /** The source stack's fully qualified name. */
     key: string;
     /** Its data source's name in Grafana (unique in the stack: sources.ts). */
@@ -71,7 +71,7 @@ export function alertProblemLine(namespace: string, p: AlertProblem): string {
  * and read in the session's zone (UTC on Athena). Names are Glue names (lowercase, digits, `_`),
  * quoted all the same.
  */
-export function freshnessSql(table: string, column: string): string {
+function freshnessSql(table: string, column: string): string {
     return (
         `SELECT (to_unixtime(current_timestamp) - to_unixtime(CAST(max("${column}") AS timestamp))) / 3600e0 ` +
         `AS age_hours FROM "${table}"`
@@ -79,7 +79,7 @@ export function freshnessSql(table: string, column: string): string {
 }
 
 /** The query an alert runs. */
-export function alertSql(alert: SourceAlert): string {
+function alertSql(alert: SourceAlert): string {
     return alert.kind === "sql" ? alert.sql : freshnessSql(alert.table, alert.column);
 }
 
@@ -102,7 +102,7 @@ function sqlProblems(sql: string, grant: TableGrant | undefined): string[] {
 }
 
 /** The uid of a rule: `alert-` and 34 hex characters of the stack, source, origin and name. */
-export function alertRuleUid(scope: string, sourceKey: string, origin: "workspace" | "source", name: string) {
+function alertRuleUid(scope: string, sourceKey: string, origin: "workspace" | "source", name: string) {
     return `alert-${shortHash(`${scope}\n${sourceKey}\n${origin}\n${name}`, 34)}`;
 }
 

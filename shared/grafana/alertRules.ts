@@ -14,7 +14,7 @@ import type { PlannedRule } from "./alertPlan";
  * Grafana's server-side expressions are a data source of their own, uid `__expr__` (grafana/grafana
  * `pkg/expr/service.go` `DatasourceUID`; `-100` is its older spelling, which the provider's docs show).
  */
-export const EXPRESSION_UID = "__expr__";
+const EXPRESSION_UID = "__expr__";
 
 /**
  * How often every rule group is evaluated. Each evaluation is one Athena query per rule, billed by
@@ -26,10 +26,10 @@ export const ALERT_INTERVAL_SECONDS = 300;
 export const RULE_GROUP_NAME = "athena-alerts";
 
 /** The time range of a sql alert's query when it gives no `range`: the last hour. */
-export const DEFAULT_RANGE_SECONDS = 3600;
+const DEFAULT_RANGE_SECONDS = 3600;
 
 /** Where the rule's query runs: the source's data source and connection. */
-export interface RuleConnection {
+interface RuleConnection {
     dataSourceUid: string;
     region: string;
     catalog: string;
@@ -37,7 +37,7 @@ export interface RuleConnection {
 }
 
 /** One rule, as `alerting.RuleGroup` takes it (`datas[].model` is JSON text). */
-export interface GrafanaRule {
+interface GrafanaRule {
     uid: string;
     name: string;
     condition: string;
