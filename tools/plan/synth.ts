@@ -15,6 +15,7 @@ import { stackFileConfig } from "../../shared/stackFiles";
 import { CommandHelp, OptionTable, UsageError, asksForHelp, helpText, parseOptions } from "../cli/options";
 import { Plan, ProgramError, SECRET, StackRefOutputs, runProgram } from "./mock/runtime";
 import { accessLines, accessTable } from "./access";
+import { alertRuleLines } from "./alertRules";
 import { readPlanFile } from "./format";
 import { readProject, readStackConfig } from "./stackConfig";
 
@@ -271,6 +272,8 @@ export function summary(plans: Plan[]): string {
         }
         const access = accessLines(accessTable(plan));
         if (access.length) lines.push("", ...access);
+        const rules = alertRuleLines(plan);
+        if (rules.length) lines.push("", "-- Alert rules, per team", ...rules.map((l) => `   ${l}`));
         const outputs = Object.entries(plan.outputs);
         if (outputs.length) {
             lines.push(`\n-- outputs`);

@@ -8,6 +8,10 @@
  */
 import assert from "node:assert/strict";
 import type { RunResult } from "../../../tools/plan/mock/runtime";
+import { renderComment } from "../../../tools/ci/planDiff/markdown";
+import { diffPlanSets } from "../../../tools/ci/planDiff/stacks";
+import { alertRuleLines } from "../../../tools/plan/alertRules";
+import { summary } from "../../../tools/plan/synth";
 import { SOURCE_DIR, WORKSPACE_DIR, byType, configProblems, refusal } from "../../support/program";
 import {
     DATA_SOURCE_TYPE,
@@ -176,6 +180,40 @@ describe("alert rules: the workspace planned with them", () => {
         for (const u of uids) assert.match(u, /^alert-[0-9a-f]{34}$/);
     });
 
+    it("shows the rules per team in the pull request's comment: folder, data source, condition, contact point, SQL", async () => {
+        const before = await planWorkspace([sales, hr], set({ [wsKey("alerts")]: [FRESH] }));
+        const file = "infra-account-a.grafana.json";
+        const comment = renderComment(diffPlanSets({ [file]: before.plan }, { [file]: run.plan }));
+        assert.match(comment, /#### Alert rules \(per team/);
+        const added = comment.split("\n").filter((l) => l.startsWith("+ team"));
+        assert.deepEqual(
+            added.map((l) => l.slice(0, l.indexOf(" in folder"))),
+            ['+ team sales-analysts · "orders-spike (Sales)"'],
+            comment,
+        );
+        assert.match(
+            added[0],
+            /in folder "Athena \(sales-analysts\)" on "Sales": fires when \$B > 100000 for 15m \(no data: NoData, error: Error\) → contact point sales-oncall; SQL [0-9a-f]{8} "SELECT count\(\*\) AS n FROM orders/,
+        );
+        // The HR source's own rule, unchanged, is no line of the diff; in the plan it is routed to hr's contact point.
+        assert.ok(
+            alertRuleLines(run.plan).some(
+                (l) =>
+                    l.startsWith('team hr · "no-customers (HR)" in folder "Athena (hr)"') &&
+                    l.includes("→ contact point hr-oncall"),
+            ),
+        );
+        assert.ok(!comment.includes('+ team hr · "orders-fresh (HR)"'), "an unchanged rule is not a change");
+    });
+
+    it("prints the rules in synth's summary", () => {
+        const text = summary([run.plan]);
+        assert.match(
+            text,
+            /\n-- Alert rules, per team\n   team hr · "no-customers \(HR\)" in folder "Athena \(hr\)"/,
+        );
+    });
+
     it("puts the rules of a workspace without teams in its folder, without a team label", async () => {
         const bare = await planWorkspace([plain], { set: { [wsKey("alerts")]: [FRESH] } });
         const [group, ...more] = byType(bare, RULE_GROUP);
@@ -258,6 +296,7 @@ describe("alert rules: the workspace planned with them", () => {
         await one([{ ...SPIKE, below: 3 }], "alerts[0].below", /one condition/);
         await one([{ ...SPIKE, above: undefined }], "alerts[0]", /needs a condition/);
         await one([{ ...SPIKE, for: "15 minutes" }], "alerts[0].for", /Grafana duration/);
+        await one([{ ...SPIKE, for: "1m" }], "alerts[0].for", /at least 5m, the rules' evaluation interval/);
         await one([{ ...SPIKE, labels: { team: "hr" } }], "alerts[0].labels", /team routes the alert/);
         await one([SPIKE, SPIKE], "alerts[1].name", /twice/);
         await one([{ ...FRESH, maxAgeHours: 0 }], "alerts[0].maxAgeHours", /at least 1/);

@@ -304,15 +304,14 @@ function renderStack(d: StackDiff, maxDiffLines: number): string[] {
         }
     }
 
-    if (d.access.length) {
-        blocks.push(
-            [
-                "#### Grafana access (who may query, who may view)",
-                "",
-                fence(capLines(d.access.join("\n"), maxDiffLines), "diff"),
-            ].join("\n"),
-        );
-    }
+    for (const [lines, title] of [
+        [d.access, "Grafana access (who may query, who may view)"],
+        [d.alertRules, "Alert rules (per team: folder, data source, condition, where it is sent, SQL)"],
+    ] as const)
+        if (lines.length)
+            blocks.push(
+                [`#### ${title}`, "", fence(capLines(lines.join("\n"), maxDiffLines), "diff")].join("\n"),
+            );
 
     if (d.jsonDocs.length) {
         blocks.push("#### Data source settings");

@@ -4,6 +4,7 @@
  * outputs, and the IAM, dashboard and data source documents inside the inputs.
  */
 import { accessChanges } from "../../plan/access";
+import { alertRuleChanges } from "../../plan/alertRules";
 import type { Plan, PlanRead, PlanResource } from "../../plan/format";
 import { DASHBOARD_INPUTS, DashboardDiff, dashboardDiffs } from "./dashboards";
 import { POLICY_INPUTS, PolicyDiff, policyDiffs } from "./iam";
@@ -105,6 +106,8 @@ export interface StackDiff {
     jsonDocs: JsonDocDiff[];
     /** Grafana access granted (`+ ...`) and taken away (`- ...`): tools/plan/access.ts. */
     access: string[];
+    /** Alert rules added (`+ ...`) and removed (`- ...`), per team: tools/plan/alertRules.ts. */
+    alertRules: string[];
     /**
      * Resources whose only change is to options the engine alone uses (ENGINE_ONLY_OPTIONS): nothing
      * in the cloud changes, so they are shown apart and not counted as changed.
@@ -291,6 +294,7 @@ export function diffPlans(file: string, base: Plan | undefined, head: Plan | und
         dashboards: [],
         jsonDocs: [],
         access: accessChanges(base, head),
+        alertRules: alertRuleChanges(base, head),
         engineOnly: [],
         sourceOf: sourceOfResources([base, head]),
     };
