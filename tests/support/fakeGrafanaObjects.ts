@@ -7,7 +7,16 @@
  *   already taken, as Grafana's "data source with the same name already exists");
  * - `POST /api/folders`, `GET|PUT|DELETE /api/folders/:uid`;
  * - `POST /api/dashboards/db` (create or overwrite by uid; the version counts saves),
- *   `GET|DELETE /api/dashboards/uid/:uid`.
+ *   `GET|DELETE /api/dashboards/uid/:uid`;
+ * - the alerting provisioning API the provider's `alerting.RuleGroup` calls (terraform-provider-grafana
+ *   `resource_alerting_rule_group.go`; grafana/grafana `docs/sources/shared/alerts/alerting_provisioning.md`,
+ *   the same routes on 10.4, 12.4 and 13): `PUT|GET /api/v1/provisioning/folder/:folderUid/rule-groups/:group`
+ *   (a PUT replaces the group's rules: one it no longer lists is deleted), `GET|DELETE
+ *   /api/v1/provisioning/alert-rules/:uid`. A PUT is refused (400) as Grafana refuses it: a folder that
+ *   does not exist, an interval that is not a positive multiple of the 10 s base interval, a rule without
+ *   a title, with a uid Grafana would not take, whose condition names no stage of its data, or whose query
+ *   names a data source that does not exist (`__expr__` and `-100` are the expressions), or a title that
+ *   another rule of the folder has.
  * Each object counts how often it was created: a test tells an update from a replacement by it.
  */
 interface GrafanaObject {
@@ -23,6 +32,12 @@ export class GrafanaObjects {
     readonly dataSources = new Map<string, GrafanaObject>();
     readonly folders = new Map<string, GrafanaObject>();
     readonly dashboards = new Map<string, GrafanaObject>();
+    /** Rule groups by `<folder uid>;<group>`, and every rule by uid (with its folder and group). */
+    readonly ruleGroups = new Map<
+        string,
+        { title: string; folderUid: string; interval: number; uids: string[] }
+    >();
+    readonly alertRules = new Map<string, Record<string, unknown>>();
     private nextId = 1;
     private readonly createdCounts = new Map<string, number>();
 
@@ -80,6 +95,14 @@ export class GrafanaObjects {
         const folder = /^\/api\/folders\/([^/?]+)$/.exec(url);
         if (folder) return this.item(this.folders, "folder", folder[1], method, body, reply);
         if (url === "/api/dashboards/db" && method === "POST") return (this.saveDashboard(body, reply), true);
+        const group = /^\/api\/v1\/provisioning\/folder\/([^/?]+)\/rule-groups\/([^/?]+)$/.exec(url);
+        if (group) return (this.ruleGroup(method, group[1], decodeURIComponent(group[2]), body, reply), true);
+        const rule = /^\/api\/v1\/provisioning\/alert-rules\/([^/?]+)$/.exec(url);
+        if (rule && method === "GET") {
+            const r = this.alertRules.get(rule[1]);
+            return (r ? reply(200, r) : reply(404, { message: "rule not found" }), true);
+        }
+        if (rule && method === "DELETE") return (this.alertRules.delete(rule[1]), reply(204, {}), true);
         const dash = /^\/api\/dashboards\/uid\/([^/?]+)$/.exec(url);
         if (dash && method === "GET") {
             const d = this.dashboards.get(dash[1]);
@@ -98,6 +121,79 @@ export class GrafanaObjects {
             return (reply(200, { message: "Dashboard deleted" }), true);
         }
         return false;
+    }
+
+    private ruleGroup(
+        method: string,
+        folderUid: string,
+        title: string,
+        body: Record<string, unknown>,
+        reply: Reply,
+    ) {
+        const key = `${folderUid};${title}`;
+        const rulesOf = (uids: string[]) =>
+            uids.flatMap((u) => (this.alertRules.has(u) ? [this.alertRules.get(u)!] : []));
+        if (method === "GET") {
+            const g = this.ruleGroups.get(key);
+            const rules = g ? rulesOf(g.uids) : [];
+            if (!g || rules.length === 0) return reply(404, { message: "rule group not found" });
+            return reply(200, { title, folderUid, interval: g.interval, rules });
+        }
+        if (method !== "PUT") return reply(405, { message: "Method not allowed" });
+        const problem = this.ruleGroupProblem(folderUid, title, body);
+        if (problem) return reply(400, { message: `invalid rule group: ${problem}` });
+        const rules = (body.rules as Record<string, unknown>[]).map((r): Record<string, unknown> => ({
+            ...r,
+            folderUID: folderUid,
+            ruleGroup: title,
+            orgID: 1,
+            provenance: "api",
+        }));
+        for (const uid of this.ruleGroups.get(key)?.uids ?? []) this.alertRules.delete(uid);
+        for (const r of rules) this.alertRules.set(String(r.uid), r);
+        this.ruleGroups.set(key, {
+            title,
+            folderUid,
+            interval: Number(body.interval),
+            uids: rules.map((r) => String(r.uid)),
+        });
+        reply(200, { title, folderUid, interval: body.interval, rules });
+    }
+
+    private ruleGroupProblem(
+        folderUid: string,
+        title: string,
+        body: Record<string, unknown>,
+    ): string | undefined {
+        if (!this.folders.has(folderUid)) return `folder ${folderUid} does not exist`;
+        const interval = Number(body.interval);
+        if (!Number.isInteger(interval) || interval <= 0 || interval % 10 !== 0)
+            return `interval ${String(body.interval)} is not a positive multiple of the base interval 10s`;
+        if (!Array.isArray(body.rules)) return "rules must be a list";
+        const titles = new Set(
+            [...this.alertRules.values()]
+                .filter((r) => r.folderUID === folderUid && r.ruleGroup !== title)
+                .map((r) => String(r.title)),
+        );
+        for (const r of body.rules as Record<string, unknown>[]) {
+            const uid = String(r.uid ?? "");
+            if (!/^[A-Za-z0-9_-]{1,40}$/.test(uid))
+                return `rule uid ${JSON.stringify(uid)} is not a valid uid`;
+            if (typeof r.title !== "string" || r.title === "" || r.title.length > 190)
+                return `rule ${uid} has no title of 1 to 190 characters`;
+            if (titles.has(r.title))
+                return `a rule titled ${JSON.stringify(r.title)} exists in the folder already`;
+            titles.add(r.title);
+            const data = Array.isArray(r.data) ? (r.data as Record<string, unknown>[]) : [];
+            if (!data.some((d) => d.refId === r.condition))
+                return `rule ${uid}: condition ${String(r.condition)} is not a stage of its data`;
+            for (const d of data) {
+                const ds = String(d.datasourceUid ?? "");
+                if (ds !== "__expr__" && ds !== "-100" && !this.dataSources.has(ds))
+                    return `rule ${uid}: data source ${ds} not found`;
+            }
+        }
+        return undefined;
     }
 
     private item(

@@ -5,12 +5,15 @@
  * dashboards through `POST /api/dashboards/db`), with the URL and the token of the provider's
  * configuration. Against the fake Grafana of the tests (tests/support/fakeGrafana.ts), over HTTPS:
  * a rotated-out token is refused there as Grafana refuses it. Ids are `<org>:<uid>`
- * (the provider's `MakeOrgResourceID`).
+ * (the provider's `MakeOrgResourceID`); a rule group's is `<org>:<folder uid>;<group>`, and it is written
+ * with `PUT /api/v1/provisioning/folder/:folderUid/rule-groups/:group`, read with the group and each of
+ * its rules, and deleted rule by rule (`resource_alerting_rule_group.go`).
  */
 import { configValue, Answer, StandIn } from "./cloud";
 import { Props, same } from "./wire";
 
 const ORG = "1";
+const RULE_GROUP = "grafana:alerting/ruleGroup:RuleGroup";
 
 interface Reply {
     status: number;
@@ -72,9 +75,46 @@ export class GrafanaStandIn implements StandIn {
             }
             case "grafana:oss/dashboard:Dashboard":
                 return this.saveDashboard(inputs);
+            case RULE_GROUP:
+                return this.putRuleGroup(inputs);
             default:
                 throw new Error(`stand-in grafana: resource type "${type}" is not modelled`);
         }
+    }
+
+    /** The provider's rule and its `data` stages, as the provisioning API takes them (`unpackAlertRule`). */
+    private async putRuleGroup(inputs: Props): Promise<Answer> {
+        const folderUid = String(inputs.folderUid);
+        const group = String(inputs.name);
+        const rules = (Array.isArray(inputs.rules) ? (inputs.rules as Props[]) : []).map((r) => ({
+            uid: r.uid,
+            title: r.name,
+            condition: r.condition,
+            for: r.for ?? "0s",
+            noDataState: r.noDataState ?? "NoData",
+            execErrState: r.execErrState ?? "Alerting",
+            labels: r.labels ?? {},
+            annotations: r.annotations ?? {},
+            isPaused: r.isPaused ?? false,
+            data: (Array.isArray(r.datas) ? (r.datas as Props[]) : []).map((d) => ({
+                refId: d.refId,
+                datasourceUid: d.datasourceUid,
+                queryType: d.queryType ?? "",
+                relativeTimeRange: d.relativeTimeRange,
+                model: JSON.parse(String(d.model ?? "{}")) as unknown,
+            })),
+        }));
+        await this.ok(
+            "PUT",
+            `/api/v1/provisioning/folder/${folderUid}/rule-groups/${encodeURIComponent(group)}`,
+            {
+                title: group,
+                folderUid,
+                interval: inputs.intervalSeconds,
+                rules,
+            },
+        );
+        return { id: `${ORG}:${folderUid};${group}`, outs: { ...inputs, orgId: ORG } };
     }
 
     private async saveDashboard(inputs: Props): Promise<Answer> {
@@ -117,6 +157,8 @@ export class GrafanaStandIn implements StandIn {
             });
         } else if (type === "grafana:oss/folder:Folder") {
             outs.title = reply.body.title;
+        } else if (type === RULE_GROUP) {
+            outs.intervalSeconds = reply.body.interval;
         } else {
             Object.assign(outs, { version: (reply.body.dashboard as Props | undefined)?.version });
         }
@@ -144,12 +186,22 @@ export class GrafanaStandIn implements StandIn {
                 return { ...news, uid, orgId: ORG, url: `${this.url}/dashboards/f/${uid}` };
             case "grafana:oss/dashboard:Dashboard":
                 return (await this.saveDashboard(news)).outs;
+            case RULE_GROUP:
+                return (await this.putRuleGroup(news)).outs;
             default:
                 throw new Error(`stand-in grafana: resource type "${type}" is not modelled`);
         }
     }
 
     async delete(type: string, id: string): Promise<void> {
+        if (type === RULE_GROUP) {
+            // As the provider deletes a group: each of its rules.
+            const group = await this.call("GET", objectPath(type, id));
+            if (group.status === 404) return;
+            for (const r of (group.body.rules as Props[] | undefined) ?? [])
+                await this.ok("DELETE", `/api/v1/provisioning/alert-rules/${String(r.uid)}`);
+            return;
+        }
         const path = objectPath(type, id);
         const reply = await this.call("DELETE", path);
         if (reply.status >= 300 && reply.status !== 404)
@@ -168,6 +220,10 @@ export class GrafanaStandIn implements StandIn {
 /** The Grafana API path of the object a resource of `type` with the ID `<org>:<uid>` stands for. */
 function objectPath(type: string, id: string): string {
     const uid = id.split(":").slice(1).join(":");
+    if (type === RULE_GROUP) {
+        const [folderUid, ...group] = uid.split(";");
+        return `/api/v1/provisioning/folder/${folderUid}/rule-groups/${encodeURIComponent(group.join(";"))}`;
+    }
     const path = {
         "grafana:oss/dataSource:DataSource": `/api/datasources/uid/${uid}`,
         "grafana:oss/folder:Folder": `/api/folders/${uid}`,

@@ -58,6 +58,8 @@ export const REPLACING: Record<string, readonly string[]> = {
     "random:index/randomPassword:RandomPassword": [ALL],
     "time:index/rotating:Rotating": [ALL],
     "grafana:oss/dataSource:DataSource": ["uid", "orgId"],
+    // resource_alerting_rule_group.go: name and folder_uid are ForceNew.
+    "grafana:alerting/ruleGroup:RuleGroup": ["name", "folderUid", "orgId"],
     "grafana:oss/folder:Folder": ["uid", "orgId"],
     "grafana:oss/dashboard:Dashboard": ["orgId"],
 };
