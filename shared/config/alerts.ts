@@ -23,6 +23,12 @@ const MAX_LABEL_VALUE = 200;
 /** The longest `for` and `range`: a week. */
 const MAX_DURATION_SECONDS = 7 * 24 * 3600;
 
+/**
+ * How often every rule group is evaluated. Each evaluation is one Athena query per rule, billed by
+ * the bytes it scans (within the workgroup's per-query cutoff): five minutes, not Grafana's one.
+ */
+export const ALERT_INTERVAL_SECONDS = 300;
+
 /** Every source the workspace charts (`source: "*"`). */
 export const EVERY_SOURCE = "*";
 
@@ -113,7 +119,14 @@ const labels = z
 const common = {
     name: r.displayName("the alert's name"),
     team: r.teamName.optional(),
-    for: duration("how long the condition must hold before the alert fires").optional(),
+    for: duration("how long the condition must hold before the alert fires")
+        // Grafana's rule editor refuses a pending period shorter than the evaluation interval (other
+        // than none): the condition is only seen once per interval, so a shorter one reads as none.
+        .refine((d) => durationSeconds(d) === 0 || durationSeconds(d) >= ALERT_INTERVAL_SECONDS, {
+            error: (i) =>
+                `must be 0s or at least ${ALERT_INTERVAL_SECONDS / 60}m, the rules' evaluation interval, got ${r.describe(i.input)}`,
+        })
+        .optional(),
     labels: labels.optional(),
     noDataState: z
         .enum(NO_DATA_STATES, {

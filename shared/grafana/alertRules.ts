@@ -14,13 +14,7 @@ import type { PlannedRule } from "./alertPlan";
  * Grafana's server-side expressions are a data source of their own, uid `__expr__` (grafana/grafana
  * `pkg/expr/service.go` `DatasourceUID`; `-100` is its older spelling, which the provider's docs show).
  */
-const EXPRESSION_UID = "__expr__";
-
-/**
- * How often every rule group is evaluated. Each evaluation is one Athena query per rule, billed by
- * the bytes it scans (within the workgroup's per-query cutoff): five minutes, not Grafana's one.
- */
-export const ALERT_INTERVAL_SECONDS = 300;
+export const EXPRESSION_UID = "__expr__";
 
 /** The name of the one rule group in each folder. */
 export const RULE_GROUP_NAME = "athena-alerts";
@@ -122,7 +116,9 @@ export function grafanaRule(rule: PlannedRule, connection: RuleConnection, teamL
                 datasourceUid: connection.dataSourceUid,
                 queryType: "",
                 relativeTimeRange: { from: a.kind === "freshness" ? 600 : range, to: 0 },
-                model: JSON.stringify({ ...query, intervalMs: 1000, maxDataPoints: 43200 }),
+                // Exactly the Athena query model (its schema allows no other field); Grafana adds its
+                // defaults for intervalMs and maxDataPoints (pkg/services/ngalert/models/alert_query.go).
+                model: JSON.stringify(query),
             },
             // Last value per series; a table's numbers pass through. `dropNN` leaves NULLs out, so an
             // empty or all-NULL series is NaN, which the conditions above read as no value.
