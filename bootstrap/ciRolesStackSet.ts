@@ -121,7 +121,8 @@ export class CiRolesStackSet extends pulumi.ComponentResource {
                 const bytes = Buffer.byteLength(body);
                 if (bytes > MAX_TEMPLATE_BODY_BYTES) {
                     throw new Refusal(
-                        `the CI roles' template is ${bytes} bytes, over CloudFormation's ${MAX_TEMPLATE_BODY_BYTES}: ${wayOut}`,
+                        `the CI roles' template is ${bytes} bytes, over ` +
+                            `CloudFormation's ${MAX_TEMPLATE_BODY_BYTES}: ${wayOut}`,
                     );
                 }
                 return body;
@@ -131,7 +132,9 @@ export class CiRolesStackSet extends pulumi.ComponentResource {
             `${name}-stackset`,
             {
                 name: CI_ROLES_STACK_SET_NAME,
-                description: `GitHub Actions roles of grafana-athena (${settings.repository}): read-only plan role, deploy role, permissions boundary`,
+                description:
+                    `GitHub Actions roles of grafana-athena (${settings.repository}): ` +
+                    `read-only plan role, deploy role, permissions boundary`,
                 permissionModel: "SERVICE_MANAGED",
                 autoDeployment: { enabled: true, retainStacksOnAccountRemoval: false },
                 callAs,

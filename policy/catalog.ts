@@ -19,7 +19,10 @@ import { globMatch, hasWildcard } from "./glob";
 export interface CatalogAction {
     /** `service:Name`, the catalog's spelling. */
     full: string;
-    /** The catalog's access level: "List", "Read", "Write", "Permissions management, Write", "Tagging, Write", ... */
+    /**
+     * The catalog's access level: "List", "Read", "Write", "Permissions management, Write", "Tagging, Write",
+     * ...
+     */
     level: string;
     /** No resource-level permissions: IAM only honours `Resource: "*"` for it. */
     wildcardOnly: boolean;

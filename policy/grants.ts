@@ -119,7 +119,9 @@ function binding(known: string, format: string): "mismatch" | "bound" | "open" {
 
 const MAX_LISTED = 4;
 const listed = (items: readonly string[]) =>
-    `${items.slice(0, MAX_LISTED).join(", ")}${items.length > MAX_LISTED ? ` (and ${items.length - MAX_LISTED} more)` : ""}`;
+    `${items.slice(0, MAX_LISTED).join(", ")}${
+        items.length > MAX_LISTED ? ` (and ${items.length - MAX_LISTED} more)` : ""
+    }`;
 
 async function judge(statements: readonly Statement[]): Promise<GrantFinding[]> {
     const out: GrantFinding[] = [];
@@ -201,7 +203,9 @@ async function judge(statements: readonly Statement[]): Promise<GrantFinding[]> 
             const what = kind === "write" ? "writes" : "reads";
             out.push({
                 kind,
-                message: `${id} allows ${listed([...h.actions])} on ${listed(on)}: ${what} beyond named resources`,
+                message:
+                    `${id} allows ${listed([...h.actions])} on ` +
+                    `${listed(on)}: ${what} beyond named resources`,
             });
         }
     }

@@ -7,6 +7,7 @@ import { POLICIES } from "./pack";
 
 new PolicyPack("grafana-athena-security", {
     description:
-        "The grafana-athena security model on any stack: Grafana's roles, their policies, Athena workgroups and results buckets.",
+        "The grafana-athena security model on any stack: Grafana's roles, their " +
+        "policies, Athena workgroups and results buckets.",
     policies: POLICIES,
 });

@@ -20,7 +20,8 @@ export function policyMarkdown(violations: readonly Violation[], planCount: numb
     }
     lines.push(
         mandatory > 0
-            ? `❌ ${mandatory} mandatory violation${mandatory === 1 ? "" : "s"} (\`npm run policy\` fails), ${violations.length - mandatory} advisory.`
+            ? `❌ ${mandatory} mandatory violation${mandatory === 1 ? "" : "s"} (\`npm run ` +
+                  `policy\` fails), ${violations.length - mandatory} advisory.`
             : `⚠️ ${violations.length} advisory violation${violations.length === 1 ? "" : "s"}.`,
         "",
         "| Level | Policy | Stack | Resource | Problem | Fix |",
@@ -49,7 +50,10 @@ export type PolicyOutcome =
 export const DEFAULT_MAX_VIOLATIONS = 30;
 /** Most listed in the full diff (the render job's summary, which GitHub caps at 1 MiB). */
 export const MAX_SUMMARY_VIOLATIONS = 1000;
-/** Longest name or type from a plan, and longest message (which quotes the plan), in one violation line of the comment. */
+/**
+ * Longest name or type from a plan, and longest message (which quotes the plan), in one violation line of the
+ * comment.
+ */
 const MAX_NAME = 160;
 const MAX_MESSAGE = 400;
 
@@ -70,28 +74,34 @@ export function policyCommentBlocks(
 ): string[] {
     if (!outcome.ran) {
         return [
-            `### Policy pack: not run\n\n> [!WARNING]\n> **The policy pack did not run** on this pull request's plans: ${outcome.reason}`,
+            `### Policy pack: not run\n\n> [!WARNING]\n> **The policy pack did not ` +
+                `run** on this pull request's plans: ${outcome.reason}`,
         ];
     }
     const { violations, planCount } = outcome;
     if (violations.length === 0) {
         return [
-            `### Policy pack: no violations\n\n✅ The default branch's policy pack (\`policy/\`) found no violation in the pull request's ${count(planCount, "plan")}.`,
+            `### Policy pack: no violations\n\n✅ The default branch's policy pack (\`policy/\`) ` +
+                `found no violation in the pull request's ${count(planCount, "plan")}.`,
         ];
     }
     const mandatory = violations.filter((v) => v.level === "mandatory").length;
     const head = [
-        `### Policy pack: ${count(violations.length, "violation")}${mandatory ? ` (${mandatory} mandatory)` : ""}`,
+        `### Policy pack: ${count(violations.length, "violation")}${
+            mandatory ? ` (${mandatory} mandatory)` : ""
+        }`,
         "",
     ];
     if (mandatory) {
         head.push(
             "> [!CAUTION]",
-            `> **${count(mandatory, "mandatory violation")}** of the default branch's policy pack (\`policy/\`) in the pull request's plans: \`npm run policy\` fails on them.`,
+            `> **${count(mandatory, "mandatory violation")}** of the default branch's policy pack ` +
+                `(\`policy/\`) in the pull request's plans: \`npm run policy\` fails on them.`,
         );
     } else
         head.push(
-            `⚠️ ${count(violations.length, "advisory violation")} of the default branch's policy pack (\`policy/\`) in the pull request's plans.`,
+            `⚠️ ${count(violations.length, "advisory violation")} of the default branch's ` +
+                `policy pack (\`policy/\`) in the pull request's plans.`,
         );
     const order = (v: Violation) => (v.level === "mandatory" ? 0 : 1);
     const sorted = [...violations].sort((a, b) => order(a) - order(b));
@@ -99,7 +109,10 @@ export function policyCommentBlocks(
     const lines = shown.map((v) => {
         const icon = v.level === "mandatory" ? "❌" : "⚠️";
         const what = (t: string) => code(clip(t, MAX_NAME));
-        return `- ${icon} ${v.level} ${what(v.policy)}: ${what(v.resource)} (${what(v.type)}) in ${what(v.stack)}, ${what(v.file)}: ${code(clip(v.message, MAX_MESSAGE))}. **Fix:** ${v.fix}`;
+        return (
+            `- ${icon} ${v.level} ${what(v.policy)}: ${what(v.resource)} (${what(v.type)}) in ` +
+            `${what(v.stack)}, ${what(v.file)}: ${code(clip(v.message, MAX_MESSAGE))}. **Fix:** ${v.fix}`
+        );
     });
     if (sorted.length > shown.length) {
         const where =

@@ -34,7 +34,8 @@ const LEVELS: readonly EnforcementLevel[] = ["advisory", "mandatory", "disabled"
 export function packConfigProblems(config: unknown): string[] {
     if (!config || typeof config !== "object" || Array.isArray(config))
         return [
-            'the policy config must be an object {"<policy>": level or {enforcementLevel, workspaceRoleArns, grafanaAccountIds}}',
+            'the policy config must be an object {"<policy>": level or ' +
+                "{enforcementLevel, workspaceRoleArns, grafanaAccountIds}}",
         ];
     const names = RULES.map((r) => r.name);
     const problems: string[] = [];
@@ -55,7 +56,8 @@ export function packConfigProblems(config: unknown): string[] {
         }
         if (!value || typeof value !== "object" || Array.isArray(value)) {
             problems.push(
-                `${policy}: must be a level or an object {enforcementLevel?, workspaceRoleArns?, grafanaAccountIds?, allowedPolicyArns?, grafanaRoleNames?, resultsLocations?}`,
+                `${policy}: must be a level or an object {enforcementLevel?, workspaceRoleArns?, ` +
+                    `grafanaAccountIds?, allowedPolicyArns?, grafanaRoleNames?, resultsLocations?}`,
             );
             continue;
         }
@@ -76,7 +78,9 @@ export function packConfigProblems(config: unknown): string[] {
                 if (typeof locations === "string") problems.push(`${policy}.${k}${locations}`);
             } else
                 problems.push(
-                    `${policy}.${k.slice(0, 80)}: is not a setting of the policy (enforcementLevel, workspaceRoleArns, grafanaAccountIds, allowedPolicyArns, grafanaRoleNames, resultsLocations)`,
+                    `${policy}.${k.slice(0, 80)}: is not a setting of the policy (enforcementLevel, ` +
+                        `workspaceRoleArns, grafanaAccountIds, allowedPolicyArns, grafanaRoleNames, ` +
+                        `resultsLocations)`,
                 );
         }
     }

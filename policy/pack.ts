@@ -17,25 +17,29 @@ export const DETECTION_CONFIG_SCHEMA = {
             type: "array" as const,
             items: { type: "string" as const },
             description:
-                "Workspace role ARNs of your Grafana workspaces (AMG's AmazonGrafanaServiceRole-* are recognised anyway).",
+                "Workspace role ARNs of your Grafana workspaces (AMG's " +
+                "AmazonGrafanaServiceRole-* are recognised anyway).",
         },
         grafanaAccountIds: {
             type: "array" as const,
             items: { type: "string" as const },
             description:
-                "Accounts that host Grafana workspaces: a role trusting any of their principals counts as Grafana's.",
+                "Accounts that host Grafana workspaces: a role trusting any of " +
+                "their principals counts as Grafana's.",
         },
         allowedPolicyArns: {
             type: "array" as const,
             items: { type: "string" as const },
             description:
-                "Policies from outside the stack (AWS managed ones included) allowed on a role Grafana may assume, by exact ARN.",
+                "Policies from outside the stack (AWS managed ones included) allowed " +
+                "on a role Grafana may assume, by exact ARN.",
         },
         grafanaRoleNames: {
             type: "array" as const,
             items: { type: "string" as const },
             description:
-                "Names of roles of other stacks Grafana may assume (the source stacks' default role name is one anyway): what this stack attaches to them is judged.",
+                "Names of roles of other stacks Grafana may assume (the source stacks' default role " +
+                "name is one anyway): what this stack attaches to them is judged.",
         },
         resultsLocations: {
             type: "array" as const,
@@ -90,7 +94,10 @@ export function inputsOf(props: unknown): Record<string, unknown> {
     return isRecord(p) ? p : {};
 }
 
-/** A policy resource as the rules see it; the engine's dependencies by property connect an attachment to its role and policy when values are unknown. */
+/**
+ * A policy resource as the rules see it; the engine's dependencies by property connect an attachment to its
+ * role and policy when values are unknown.
+ */
 function view(r: PolicyResource): ResourceView {
     const ref = (x: PolicyResource): ResourceView => ({ type: x.type, name: x.name, urn: x.urn, props: {} });
     const deps = r.propertyDependencies ?? {};

@@ -37,11 +37,17 @@ export interface RolePolicy {
 
 export interface RolePermissions {
     policies: RolePolicy[];
-    /** Attached policies the pack cannot read: outside the stack (by ARN) or unknown, with the resource that attaches them. */
+    /**
+     * Attached policies the pack cannot read: outside the stack (by ARN) or unknown, with the resource that
+     * attaches them.
+     */
     unseen: { resource: ResourceView; arn?: string; why: string }[];
 }
 
-/** The name a resource gives itself (a role's or a policy's), and its path; unknown when the engine does not know it yet. */
+/**
+ * The name a resource gives itself (a role's or a policy's), and its path; unknown when the engine does not
+ * know it yet.
+ */
 function identity(r: ResourceView): { name?: string | typeof UNKNOWN; prefix?: string; path?: string } {
     const native = r.type.startsWith("aws-native:");
     const name =
@@ -91,7 +97,8 @@ export function mayName(
         if (arn.account === "aws") return false;
     }
     if (own.name === undefined || own.name === UNKNOWN) {
-        // Named by the provider (namePrefix, or auto-naming unknown in a preview): any name with its prefix may be it.
+        // Named by the provider (namePrefix, or auto-naming unknown in a preview): any name with its prefix
+        // may be it.
         return own.prefix === undefined || name.toLowerCase().startsWith(own.prefix.toLowerCase());
     }
     if (path !== undefined && own.path !== undefined && path !== own.path) return false;
@@ -173,7 +180,8 @@ export function rolePermissions(role: ResourceView, resources: readonly Resource
         const possible = managed.filter(
             (m) => mayName(value, d, m, POLICY_KINDS) && (known || (d ?? []).some((x) => sameResource(x, m))),
         );
-        // A policy named exactly is the one; a policy whose name the provider picks may be it only when none is.
+        // A policy named exactly is the one; a policy whose name the provider picks may be it only when none
+        // is.
         const exact = possible.filter((m) => typeof identity(m).name === "string");
         const matches = exact.length > 0 ? exact : possible;
         if (matches.length === 0) {
@@ -198,7 +206,10 @@ export function rolePermissions(role: ResourceView, resources: readonly Resource
     return { policies, unseen };
 }
 
-/** The inline policy names `RolePoliciesExclusive` resources keep on the role that no policy of the stack defines. */
+/**
+ * The inline policy names `RolePoliciesExclusive` resources keep on the role that no policy of the stack
+ * defines.
+ */
 export function undefinedExclusiveNames(
     role: ResourceView,
     resources: readonly ResourceView[],

@@ -99,7 +99,8 @@ function permissionsOf(
         ...grafanaRoles(resources, settings).map(({ role }) => role),
         ...externalRoles(resources, names),
     ];
-    // AMG's service role of another stack (the workspace stack adds the assume policy to it) is a workspace role.
+    // AMG's service role of another stack (the workspace stack adds the assume policy to it) is a workspace
+    // role.
     const workspaces = [
         ...workspaceRoles(resources).map(({ role }) => role),
         ...externalRoles(resources, (n) => /^amazongrafanaservicerole-/.test(n)),
@@ -133,7 +134,10 @@ function grantedPolicies(resources: readonly ResourceView[], settings: PackSetti
     }));
 }
 
-/** The findings of one kind in every readable policy of every Grafana role, naming the resource that gives the policy. */
+/**
+ * The findings of one kind in every readable policy of every Grafana role, naming the resource that gives the
+ * policy.
+ */
 async function grantFindings(
     resources: readonly ResourceView[],
     settings: PackSettings,
@@ -159,8 +163,12 @@ export const RULES: readonly Rule[] = [
     {
         name: "grafana-trust-requires-external-id",
         description:
-            "A role a Grafana workspace role may assume requires an external ID (sts:ExternalId, StringEquals, at least 32 characters) in every statement of its trust policy: the confused-deputy guard.",
-        fix: 'add Condition StringEquals "sts:ExternalId" = a random secret of 32 or more characters (as infra-account-b does), and give it to the data source only',
+            "A role a Grafana workspace role may assume requires an external ID (sts:ExternalId, " +
+            "StringEquals, at least 32 characters) in every statement of its trust policy: the " +
+            "confused-deputy guard.",
+        fix:
+            'add Condition StringEquals "sts:ExternalId" = a random secret of 32 or more characters ' +
+            "(as infra-account-b does), and give it to the data source only",
         async check(resources, settings) {
             return trustStatements(grafanaRoles(resources, settings)).flatMap(({ role, s, id }) => {
                 const problem = externalIdProblem(s);
@@ -171,8 +179,14 @@ export const RULES: readonly Rule[] = [
     {
         name: "grafana-trust-pins-workspace-role",
         description:
-            "Only a Grafana workspace role may assume the role: every statement of its trust allows exactly sts:AssumeRole to the workspace role's ARN, or to its account root pinned by ArnEquals aws:PrincipalArn to a workspace role; no wildcard, NotPrincipal, NotAction, or other principal.",
-        fix: 'allow only sts:AssumeRole to arn:<partition>:iam::<Grafana account>:root with Condition ArnEquals "aws:PrincipalArn" = the workspace role ARN (no wildcards), and remove every other statement',
+            "Only a Grafana workspace role may assume the role: every statement of its trust allows " +
+            "exactly sts:AssumeRole to the workspace role's ARN, or to its account root pinned by " +
+            "ArnEquals aws:PrincipalArn to a workspace role; no wildcard, NotPrincipal, NotAction, or " +
+            "other principal.",
+        fix:
+            "allow only sts:AssumeRole to arn:<partition>:iam::<Grafana account>:root " +
+            'with Condition ArnEquals "aws:PrincipalArn" = the workspace role ARN (no ' +
+            "wildcards), and remove every other statement",
         async check(resources, settings) {
             const roles = grafanaRoles(resources, settings);
             const findings: Finding[] = [];
@@ -199,8 +213,14 @@ export const RULES: readonly Rule[] = [
     {
         name: "grafana-workspace-role-trust",
         description:
-            "A role the Grafana service (grafana.amazonaws.com) may assume is a workspace role: every statement of its trust allows exactly sts:AssumeRole to exactly that service, with StringEquals aws:SourceAccount naming only Grafana accounts (the confused-deputy guard); its permissions are judged as a data source role's, but for sts:AssumeRole on the roles it names.",
-        fix: 'allow only sts:AssumeRole to Service "grafana.amazonaws.com" with Condition StringEquals "aws:SourceAccount" = the Grafana account (and ArnLike "aws:SourceArn" = its workspaces), as createWorkspace does; name that account in the pack\'s grafanaAccountIds',
+            "A role the Grafana service (grafana.amazonaws.com) may assume is a workspace role: every " +
+            "statement of its trust allows exactly sts:AssumeRole to exactly that service, with " +
+            "StringEquals aws:SourceAccount naming only Grafana accounts (the confused-deputy guard); its " +
+            "permissions are judged as a data source role's, but for sts:AssumeRole on the roles it names.",
+        fix:
+            'allow only sts:AssumeRole to Service "grafana.amazonaws.com" with Condition StringEquals ' +
+            '"aws:SourceAccount" = the Grafana account (and ArnLike "aws:SourceArn" = its workspaces), as ' +
+            "createWorkspace does; name that account in the pack's grafanaAccountIds",
         async check(resources, settings) {
             return workspaceTrustFindings(resources, settings).map(({ role, message }) => ({
                 resource: role,
@@ -211,14 +231,26 @@ export const RULES: readonly Rule[] = [
     {
         name: "grafana-role-no-write-on-wildcard",
         description:
-            'The policies of a role Grafana may assume allow no Write, Permissions management or Tagging action (IAM catalog) on Resource "*" or on a wildcard ARN (one whose wildcard stands for more than the last part of a named container, docs/policy-pack.md).',
-        fix: "name the ARNs each write action applies to (the results prefix, never *), as infra-account-b's access policy does",
+            "The policies of a role Grafana may assume allow no Write, Permissions management or Tagging " +
+            'action (IAM catalog) on Resource "*" or on a wildcard ARN (one whose wildcard stands for more ' +
+            "than the last part of a named container, docs/policy-pack.md).",
+        fix:
+            "name the ARNs each write action applies to (the results prefix, " +
+            "never *), as infra-account-b's access policy does",
         check: (resources, settings) => grantFindings(resources, settings, "write"),
     },
     {
         name: "grafana-athena-through-tagged-workgroup",
-        description: `A role Grafana may assume runs Athena queries only in named workgroups tagged ${GRAFANA_TAG_KEY}=${GRAFANA_TAG_VALUE} (StringEquals aws:ResourceTag), and a workgroup tagged for Grafana carries exactly "${GRAFANA_TAG_VALUE}" and enforces its settings.`,
-        fix: `grant the Athena query actions on arn:<partition>:athena:<region>:<account>:workgroup/<name> with Condition StringEquals "aws:ResourceTag/${GRAFANA_TAG_KEY}" = "${GRAFANA_TAG_VALUE}"; tag the workgroup ${GRAFANA_TAG_KEY}=${GRAFANA_TAG_VALUE} with enforceWorkgroupConfiguration true`,
+        description:
+            `A role Grafana may assume runs Athena queries only in named workgroups tagged ` +
+            `${GRAFANA_TAG_KEY}=${GRAFANA_TAG_VALUE} (StringEquals aws:ResourceTag), and a workgroup ` +
+            `tagged for Grafana carries exactly "${GRAFANA_TAG_VALUE}" and enforces its settings.`,
+        fix:
+            `grant the Athena query actions on ` +
+            `arn:<partition>:athena:<region>:<account>:workgroup/<name> with Condition ` +
+            `StringEquals "aws:ResourceTag/${GRAFANA_TAG_KEY}" = "${GRAFANA_TAG_VALUE}"; tag ` +
+            `the workgroup ${GRAFANA_TAG_KEY}=${GRAFANA_TAG_VALUE} with ` +
+            `enforceWorkgroupConfiguration true`,
         async check(resources, settings) {
             const findings: Finding[] = [];
             const tagKey = `aws:ResourceTag/${GRAFANA_TAG_KEY}`;
@@ -247,7 +279,9 @@ export const RULES: readonly Rule[] = [
                             .join(" and ");
                         findings.push({
                             resource: p.resource,
-                            message: `statement "${statementId(s, i)}" of ${p.label} allows ${query.join(", ")} ${why}`,
+                            message:
+                                `statement "${statementId(s, i)}" of ${p.label} ` +
+                                `allows ${query.join(", ")} ${why}`,
                         });
                     });
                 }
@@ -258,7 +292,10 @@ export const RULES: readonly Rule[] = [
                 if (tag.value !== GRAFANA_TAG_VALUE)
                     findings.push({
                         resource: wg,
-                        message: `workgroup tag ${GRAFANA_TAG_KEY} is ${JSON.stringify(show(tag.value, 40))}, not exactly "${GRAFANA_TAG_VALUE}"`,
+                        message:
+                            `workgroup tag ${GRAFANA_TAG_KEY} is ` +
+                            `${JSON.stringify(show(tag.value, 40))}, not exactly ` +
+                            `"${GRAFANA_TAG_VALUE}"`,
                     });
                 // An adopted workgroup's settings are not the stack's to change (ignoreChanges): not judged.
                 const adopted = (wg.ignoreChanges ?? []).includes("configuration");
@@ -270,7 +307,8 @@ export const RULES: readonly Rule[] = [
                     findings.push({
                         resource: wg,
                         message:
-                            "workgroup tagged for Grafana does not enforce its configuration: a query could send its results anywhere",
+                            "workgroup tagged for Grafana does not enforce its " +
+                            "configuration: a query could send its results anywhere",
                     });
             }
             return findings;
@@ -279,8 +317,17 @@ export const RULES: readonly Rule[] = [
     {
         name: "grafana-role-s3-writes-only-to-results",
         description:
-            "The policies of a role Grafana may assume allow S3 writes (Write, Permissions management or Tagging actions) only on objects under the output location of a workgroup tagged for Grafana that the stack configures itself, or under a location of the policy's resultsLocations setting; none at all where those workgroups keep Athena's managed query results, or where the stack has no such workgroup (none, or only adopted ones) and the setting names none. Judged on named ARNs (grafana-role-no-write-on-wildcard refuses the others).",
-        fix: "grant s3:PutObject, s3:AbortMultipartUpload only on arn:<partition>:s3:::<bucket>/<prefix>* of the workgroup's output location; with managed query results (results: {managed: true}) grant no S3 write; for a workgroup the stack adopts or does not hold, list its output location in the policy's resultsLocations setting",
+            "The policies of a role Grafana may assume allow S3 writes (Write, Permissions management or " +
+            "Tagging actions) only on objects under the output location of a workgroup tagged for Grafana " +
+            "that the stack configures itself, or under a location of the policy's resultsLocations " +
+            "setting; none at all where those workgroups keep Athena's managed query results, or where the " +
+            "stack has no such workgroup (none, or only adopted ones) and the setting names none. Judged " +
+            "on named ARNs (grafana-role-no-write-on-wildcard refuses the others).",
+        fix:
+            "grant s3:PutObject, s3:AbortMultipartUpload only on arn:<partition>:s3:::<bucket>/<prefix>* " +
+            "of the workgroup's output location; with managed query results (results: {managed: true}) " +
+            "grant no S3 write; for a workgroup the stack adopts or does not hold, list its output " +
+            "location in the policy's resultsLocations setting",
         check: async (resources, settings) =>
             s3WriteFindings(
                 resources,
@@ -299,8 +346,12 @@ export const RULES: readonly Rule[] = [
     {
         name: "athena-results-bucket-tls-only",
         description:
-            "A bucket the stack creates for Athena query results has a bucket policy that denies every request without TLS (Security Hub control S3.5), as shared/policies/resultsBucket.ts builds it.",
-        fix: 'add an aws.s3.BucketPolicy on the bucket with the statement Deny s3:* on the bucket and its objects to Principal AWS "*" when Bool aws:SecureTransport = "false"',
+            "A bucket the stack creates for Athena query results has a bucket policy that denies every " +
+            "request without TLS (Security Hub control S3.5), as shared/policies/resultsBucket.ts builds " +
+            "it.",
+        fix:
+            "add an aws.s3.BucketPolicy on the bucket with the statement Deny s3:* on the bucket and its " +
+            'objects to Principal AWS "*" when Bool aws:SecureTransport = "false"',
         async check(resources) {
             const findings: Finding[] = [];
             const resultBuckets = new Set<string>();
@@ -337,29 +388,44 @@ export const RULES: readonly Rule[] = [
     },
     {
         name: "grafana-roles-tagged",
-        description: `A role a Grafana workspace role may assume carries the tag ${GRAFANA_TAG_KEY}=${GRAFANA_TAG_VALUE}: the workspace's assume policy requires it, and reviews find such roles by it.`,
+        description:
+            `A role a Grafana workspace role may assume carries the tag ` +
+            `${GRAFANA_TAG_KEY}=${GRAFANA_TAG_VALUE}: the workspace's assume policy requires it, and ` +
+            `reviews find such roles by it.`,
         fix: `tag the role ${GRAFANA_TAG_KEY}=${GRAFANA_TAG_VALUE}`,
         async check(resources, settings) {
             return grafanaRoles(resources, settings)
                 .filter(({ role }) => tagOf(role.props, GRAFANA_TAG_KEY).value !== GRAFANA_TAG_VALUE)
                 .map(({ role }) => ({
                     resource: role,
-                    message: `role ${roleName(role)} lets a Grafana workspace role in but is not tagged ${GRAFANA_TAG_KEY}=${GRAFANA_TAG_VALUE}`,
+                    message:
+                        `role ${roleName(role)} lets a Grafana workspace role in but is not ` +
+                        `tagged ${GRAFANA_TAG_KEY}=${GRAFANA_TAG_VALUE}`,
                 }));
         },
     },
     {
         name: "grafana-role-no-read-on-wildcard",
         description:
-            'The policies of a role Grafana may assume allow Resource "*" only for List actions the IAM catalog says have no resource-level permissions, and no Read action on a wildcard ARN: a data source reads only what it names.',
-        fix: "name the ARNs each read action applies to (the data prefixes, the tables, the workgroup), as infra-account-b's access policy does",
+            'The policies of a role Grafana may assume allow Resource "*" only for List actions ' +
+            "the IAM catalog says have no resource-level permissions, and no Read action on a " +
+            "wildcard ARN: a data source reads only what it names.",
+        fix:
+            "name the ARNs each read action applies to (the data prefixes, the tables, " +
+            "the workgroup), as infra-account-b's access policy does",
         check: (resources, settings) => grantFindings(resources, settings, "read"),
     },
     {
         name: "grafana-role-resource-grants",
         description:
-            "What Lake Formation permissions and KMS key policies and grants give a role Grafana may assume is as narrow as its own policies must be: SELECT and DESCRIBE on named tables (or all tables of one named database), no grant option, no catalog-wide, tag-based or data-location grant; kms:Decrypt, Encrypt, GenerateDataKey* and DescribeKey only.",
-        fix: "grant the role SELECT on the named tables of its database only (aws.lakeformation.Permissions), and only kms:Decrypt, kms:GenerateDataKey and kms:DescribeKey on the keys of its data and results",
+            "What Lake Formation permissions and KMS key policies and grants give a role Grafana may " +
+            "assume is as narrow as its own policies must be: SELECT and DESCRIBE on named tables (or all " +
+            "tables of one named database), no grant option, no catalog-wide, tag-based or data-location " +
+            "grant; kms:Decrypt, Encrypt, GenerateDataKey* and DescribeKey only.",
+        fix:
+            "grant the role SELECT on the named tables of its database only " +
+            "(aws.lakeformation.Permissions), and only kms:Decrypt, kms:GenerateDataKey " +
+            "and kms:DescribeKey on the keys of its data and results",
         async check(resources, settings) {
             const out: Finding[] = [];
             for (const { role } of permissionsOf(resources, settings))
@@ -370,22 +436,38 @@ export const RULES: readonly Rule[] = [
     {
         name: "grafana-role-no-role-chaining",
         description:
-            "The policies of a role Grafana may assume allow no action that acts as another principal, on any resource: sts:AssumeRole (and its SAML, web identity and root forms), sts:GetFederationToken, iam:PassRole, iam:CreateAccessKey, iam:CreateLoginProfile, iam:UpdateLoginProfile, iam:UpdateAssumeRolePolicy.",
-        fix: "remove the action: Grafana assumes each data source role directly, and the pack judges only roles it can see",
+            "The policies of a role Grafana may assume allow no action that acts as another " +
+            "principal, on any resource: sts:AssumeRole (and its SAML, web identity and root forms), " +
+            "sts:GetFederationToken, iam:PassRole, iam:CreateAccessKey, iam:CreateLoginProfile, " +
+            "iam:UpdateLoginProfile, iam:UpdateAssumeRolePolicy.",
+        fix:
+            "remove the action: Grafana assumes each data source role " +
+            "directly, and the pack judges only roles it can see",
         check: (resources, settings) => grantFindings(resources, settings, "chain"),
     },
     {
         name: "grafana-role-no-not-action",
         description:
-            "The policies of a role Grafana may assume have no Allow statement with NotAction or NotResource: such a statement allows everything it does not list, including actions and resources AWS adds later.",
-        fix: "list the actions and resources the statement allows (Action and Resource), never NotAction or NotResource with Allow",
+            "The policies of a role Grafana may assume have no Allow statement with " +
+            "NotAction or NotResource: such a statement allows everything it does not " +
+            "list, including actions and resources AWS adds later.",
+        fix:
+            "list the actions and resources the statement allows (Action and " +
+            "Resource), never NotAction or NotResource with Allow",
         check: (resources, settings) => grantFindings(resources, settings, "not"),
     },
     {
         name: "grafana-role-policies-known",
         description:
-            "Every policy of a role Grafana may assume is in the stack, readable and in the IAM catalog: no AWS managed policy or policy from outside the stack unless its ARN is in the config's allowedPolicyArns; no attachment the pack cannot connect to a policy; no policy text IAM would refuse; no inline policy name kept by RolePoliciesExclusive that the stack does not define.",
-        fix: "define the role's permissions in the stack (aws.iam.Policy with a RolePolicyAttachment, or a RolePolicy) with named actions and resources; allow a policy from outside the stack by its ARN in allowedPolicyArns",
+            "Every policy of a role Grafana may assume is in the stack, readable and in the IAM catalog: " +
+            "no AWS managed policy or policy from outside the stack unless its ARN is in the config's " +
+            "allowedPolicyArns; no attachment the pack cannot connect to a policy; no policy text IAM " +
+            "would refuse; no inline policy name kept by RolePoliciesExclusive that the stack does not " +
+            "define.",
+        fix:
+            "define the role's permissions in the stack (aws.iam.Policy with a " +
+            "RolePolicyAttachment, or a RolePolicy) with named actions and resources; allow a " +
+            "policy from outside the stack by its ARN in allowedPolicyArns",
         async check(resources, settings) {
             const allowed = new Set(strings(settings.allowedPolicyArns));
             const findings: Finding[] = [];
@@ -400,7 +482,9 @@ export const RULES: readonly Rule[] = [
                               : `the policy ${show(u.arn, 120)}`;
                     findings.push({
                         resource: u.resource,
-                        message: `attaches ${what} to role ${roleName(role)}: it ${u.why}, so the pack cannot judge what it grants`,
+                        message:
+                            `attaches ${what} to role ${roleName(role)}: it ${u.why}, so ` +
+                            `the pack cannot judge what it grants`,
                     });
                 }
                 for (const p of perms.policies)
@@ -419,7 +503,9 @@ export const RULES: readonly Rule[] = [
                 for (const x of undefinedExclusiveNames(role, resources, perms.policies)) {
                     findings.push({
                         resource: x.resource,
-                        message: `keeps the inline policy "${x.name}" on role ${roleName(role)}, which no resource of the stack defines`,
+                        message:
+                            `keeps the inline policy "${x.name}" on role ${roleName(role)}, ` +
+                            `which no resource of the stack defines`,
                     });
                 }
             }

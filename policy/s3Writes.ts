@@ -105,7 +105,10 @@ async function s3Writes(s: Record<string, unknown>): Promise<CatalogAction[]> {
     return [...found.values()];
 }
 
-/** `*` or a wildcard ARN for one of the actions: rule P3 (grafana-role-no-write-on-wildcard) refuses it already. */
+/**
+ * `*` or a wildcard ARN for one of the actions: rule P3 (grafana-role-no-write-on-wildcard) refuses it
+ * already.
+ */
 const wildcard = (resource: unknown, actions: readonly CatalogAction[]) =>
     typeof resource === "string" &&
     ([...resource].every((c) => c === "*") || actions.some((a) => isWildcardArn(resource, a.formats)));
@@ -160,7 +163,8 @@ export async function s3WriteFindings(
                 out.push({
                     resource: p.resource,
                     message:
-                        `statement "${statementId(s, i)}" of ${p.label} allows ${show(actions.map((a) => a.full).join(", "), 120)} on ` +
+                        `statement "${statementId(s, i)}" of ${p.label} allows ` +
+                        `${show(actions.map((a) => a.full).join(", "), 120)} on ` +
                         `${outside.map((r) => `"${show(r, 100)}"`).join(", ")}: S3 writes outside ${where}${hint}`,
                 });
             }

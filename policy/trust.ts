@@ -26,11 +26,17 @@ import { GRAFANA_TAG_KEY } from "../shared/policies/sourceRole";
 
 /** The pack's settings (its config, per policy). */
 export interface PackSettings {
-    /** Workspace role ARNs of your Amazon Managed Grafana workspaces (AMG's own are `.../AmazonGrafanaServiceRole-*`). */
+    /**
+     * Workspace role ARNs of your Amazon Managed Grafana workspaces (AMG's own are
+     * `.../AmazonGrafanaServiceRole-*`).
+     */
     workspaceRoleArns?: string[];
     /** Accounts that host Grafana workspaces: any principal of theirs may be a workspace role. */
     grafanaAccountIds?: string[];
-    /** ARNs of policies defined outside the stack (AWS managed ones included) your organisation allows on such roles. */
+    /**
+     * ARNs of policies defined outside the stack (AWS managed ones included) your organisation allows on such
+     * roles.
+     */
     allowedPolicyArns?: string[];
     /** Names of roles of other stacks Grafana may assume, beside the source stacks' default role name. */
     grafanaRoleNames?: string[];
@@ -111,14 +117,20 @@ export class Workspaces {
             return this.mayBeGrafanaAccount(parts.account);
         return this.accounts.has(parts.account);
     }
-    /** Why a literal principal that is not a workspace role is refused: AMG's role of an unknown account says what to configure. */
+    /**
+     * Why a literal principal that is not a workspace role is refused: AMG's role of an unknown account says
+     * what to configure.
+     */
     whyNot(value: string): string {
         if (!Workspaces.isAmgRole(value))
             return "which is not a workspace role of the pack's config or AMG's service role";
         const account = arnParts(value)!.account;
         return this.configured
-            ? `AMG's service role of account ${show(account, 20)}, which is not a Grafana account of the pack's config (grafanaAccountIds)`
-            : `AMG's service role of account ${show(account, 20)}, which the pack does not know as your Grafana account (only the stack's own accounts are, without config): name it in the pack's grafanaAccountIds`;
+            ? `AMG's service role of account ${show(account, 20)}, which is not a ` +
+                  `Grafana account of the pack's config (grafanaAccountIds)`
+            : `AMG's service role of account ${show(account, 20)}, which the pack does not ` +
+                  `know as your Grafana account (only the stack's own accounts are, without ` +
+                  `config): name it in the pack's grafanaAccountIds`;
     }
 }
 
@@ -159,7 +171,10 @@ export function arnParts(
     return { partition: f[1], service: f[2], region: f[3], account: f[4], resource: f.slice(5).join(":") };
 }
 
-/** Whether a statement may allow something: IAM reads anything but an exact "Deny" as no denial, and refuses the unknown (the pack counts it). */
+/**
+ * Whether a statement may allow something: IAM reads anything but an exact "Deny" as no denial, and refuses
+ * the unknown (the pack counts it).
+ */
 export const allows = (s: Statement): boolean => s.Effect !== "Deny";
 
 /** Whether a statement's actions may include sts:AssumeRole (an unreadable action list may). */
@@ -192,7 +207,8 @@ function mayAdmitWorkspaceRole(s: Statement, w: Workspaces): boolean {
             return list(p[k]).some((v) => typeof v !== "string" || w.mayBeWorkspaceRole(v));
         });
     }
-    // A role named only through aws:PrincipalArn (any operator) that may be a workspace role brings the statement in.
+    // A role named only through aws:PrincipalArn (any operator) that may be a workspace role brings the
+    // statement in.
     const c = isRecord(s.Condition) ? s.Condition : {};
     const named = Object.keys(c).flatMap((op) => valuesByKey(c[op], "aws:PrincipalArn"));
     if (named.some((v) => typeof v !== "string" || w.mayBeWorkspaceRole(v))) return true;
@@ -273,7 +289,10 @@ export function trustProblem(s: Statement, w: Workspaces): string | undefined {
         actions.length === 0 ||
         actions.some((a) => typeof a !== "string" || a.toLowerCase() !== "sts:assumerole")
     ) {
-        return `allows ${actions.map((a) => show(a, 40)).join(", ") || "no action"}, not exactly sts:AssumeRole`;
+        return (
+            `allows ${actions.map((a) => show(a, 40)).join(", ") || "no action"}, ` +
+            `not exactly sts:AssumeRole`
+        );
     }
     if ("NotPrincipal" in s) return "uses NotPrincipal (it lets in everyone it does not list)";
     const p = s.Principal;
@@ -298,14 +317,20 @@ export function trustProblem(s: Statement, w: Workspaces): string | undefined {
             const amg = pins.find((x) => typeof x === "string" && Workspaces.isAmgRole(x));
             if (amg !== undefined && !w.isWorkspaceRole(amg as string))
                 return `pins ${show(amg)}, ${w.whyNot(amg as string)}`;
-            return `lets in ${show(a)} without ArnEquals aws:PrincipalArn pinned to a workspace role (literal ARNs, no IfExists)`;
+            return (
+                `lets in ${show(a)} without ArnEquals aws:PrincipalArn pinned to a ` +
+                `workspace role (literal ARNs, no IfExists)`
+            );
         }
         return `lets in ${show(a)}, ${typeof a === "string" ? w.whyNot(a) : "which is not a workspace role"}`;
     }
     return undefined;
 }
 
-/** Why the statement's external ID does not guard it, or undefined when it does (a value shown as [secret] offline counts as guarded). */
+/**
+ * Why the statement's external ID does not guard it, or undefined when it does (a value shown as [secret]
+ * offline counts as guarded).
+ */
 export function externalIdProblem(s: Statement): string | undefined {
     const ids = plainCondition(s, "StringEquals", "sts:ExternalId");
     if (!ids) return "lets a Grafana workspace role assume the role without an external ID";
@@ -316,7 +341,8 @@ export function externalIdProblem(s: Statement): string | undefined {
             !(typeof v === "string" && EXTERNAL_ID.test(v) && !v.includes("${")),
     );
     return weak
-        ? "has an external ID shorter than 32 characters or with characters STS refuses (its value is not shown)"
+        ? "has an external ID shorter than 32 characters or with " +
+              "characters STS refuses (its value is not shown)"
         : undefined;
 }
 

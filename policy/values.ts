@@ -118,7 +118,9 @@ function readPolicy(value: unknown): ParsedPolicy {
         if (duplicate !== undefined)
             return {
                 kind: "bad",
-                why: `has the key ${JSON.stringify(show(duplicate, 40))} twice in one object (JSON.parse keeps the last; another reader may keep the first)`,
+                why:
+                    `has the key ${JSON.stringify(show(duplicate, 40))} twice in one object ` +
+                    `(JSON.parse keeps the last; another reader may keep the first)`,
             };
     } else {
         const size = measure(value);
@@ -126,7 +128,9 @@ function readPolicy(value: unknown): ParsedPolicy {
         if (size === "too large")
             return {
                 kind: "bad",
-                why: `is larger than the ${MAX_POLICY_CHARS} characters IAM accepts, or nested deeper than a policy`,
+                why:
+                    `is larger than the ${MAX_POLICY_CHARS} characters IAM ` +
+                    `accepts, or nested deeper than a policy`,
             };
     }
     if (!isRecord(doc)) return { kind: "bad", why: "is not a JSON object" };
@@ -196,7 +200,10 @@ function measure(value: unknown): number | "unknown" | "too large" {
     return unknown ? "unknown" : total;
 }
 
-/** A tag of a resource: `tags` as a map (aws) or as a list of {key, value} (aws-native); the key compared case-insensitively, as IAM's tag keys are. */
+/**
+ * A tag of a resource: `tags` as a map (aws) or as a list of {key, value} (aws-native); the key compared
+ * case-insensitively, as IAM's tag keys are.
+ */
 export function tagOf(props: Record<string, unknown>, key: string): { present: boolean; value?: unknown } {
     const tags = props.tags;
     const want = key.toLowerCase();

@@ -34,7 +34,8 @@ export function plainArgs(
                 {
                     key: `${where(path)}`,
                     message:
-                        "must be a plain value known when the program runs, not the output of another resource",
+                        "must be a plain value known when the program runs, not " +
+                        "the output of another resource",
                 },
             ]);
         }

@@ -83,7 +83,8 @@ export class AthenaSourceAccess extends pulumi.ComponentResource {
             );
             return { ...parsed, region: reg as string, tags: tagsChecked.data };
         });
-        // A name of its own: plans (npm run synth, the plan diff, the policy pack offline) name resources uniquely.
+        // A name of its own: plans (npm run synth, the plan diff, the policy pack offline) name resources
+        // uniquely.
         const source = new SourceAccessComponent(
             `${name}-source`,
             { ...settings, region, tags },

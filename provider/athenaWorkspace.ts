@@ -20,7 +20,10 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
     public readonly dataSourceUids!: pulumi.Output<Record<string, string>>;
     /** Data source name by source key. */
     public readonly dataSourceNames!: pulumi.Output<Record<string, string>>;
-    /** Dashboard URL by source key, plus `home` (the dashboard that lists every source) and `fleet` (every source on one). */
+    /**
+     * Dashboard URL by source key, plus `home` (the dashboard that lists every source) and `fleet` (every
+     * source on one).
+     */
     public readonly dashboardUrls!: pulumi.Output<Record<string, string>>;
     /** When the current Grafana token expires (none when grafanaUrl and grafanaAuth are given). */
     public readonly tokenExpiresAt!: pulumi.Output<string | undefined>;

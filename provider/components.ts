@@ -1,9 +1,10 @@
 /**
  * The two components as a Pulumi component package (`pulumi package add`): thin, typed arguments
  * that the SDK's analyzer turns into the package schema, mapped onto the very components this
- * repository's programs build (components/source/athenaSourceAccess.ts, components/workspace/athenaWorkspace.ts),
- * through the same config rules (shared/config/*), so that a Python or YAML program gets the same
- * resources, the same refusals and the same messages as `cd infra-account-b && pulumi up`.
+ * repository's programs build (components/source/athenaSourceAccess.ts,
+ * components/workspace/athenaWorkspace.ts), through the same config rules (shared/config/*), so that a Python
+ * or YAML program gets the same resources, the same refusals and the same messages as `cd infra-account-b &&
+ * pulumi up`.
  *
  * Why a second, package-facing class per component: the SDK's analyzer (@pulumi/pulumi
  * `provider/experimental/analyzer.js`, 3.276.0) accepts only interfaces of strings, numbers,

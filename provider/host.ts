@@ -16,7 +16,10 @@ import { SECRET_CONTRACT_OUTPUTS } from "../shared/contract";
 import { AthenaSourceAccess, AthenaWorkspace } from "./components";
 import { PACKAGE_NAME } from "./packageName";
 
-/** The repository root: where package.json (name, version, `main`) and the tsconfig.json the analyzer reads are. */
+/**
+ * The repository root: where package.json (name, version, `main`) and the tsconfig.json the analyzer reads
+ * are.
+ */
 export const PACKAGE_DIR = path.resolve(__dirname, "..");
 
 /** Inputs the package marks secret in its schema, by component: the SDKs then wrap them as secrets. */
@@ -36,7 +39,10 @@ interface SchemaResource {
     properties?: Record<string, { secret?: boolean }>;
 }
 
-/** The schema with the secret inputs and outputs marked; a listed property the schema lacks is a bug, not a silent no-op. */
+/**
+ * The schema with the secret inputs and outputs marked; a listed property the schema lacks is a bug, not a
+ * silent no-op.
+ */
 export function markSecrets(schema: { name: string; resources: Record<string, SchemaResource> }): void {
     for (const [component, names] of Object.entries(SECRET_INPUTS))
         mark(schema, component, "inputProperties", names);
@@ -55,7 +61,8 @@ function mark(
         const property = resource?.[where]?.[n];
         if (!property)
             throw new Error(
-                `${component}.${n} is listed as a secret but the schema has no such ${where === "properties" ? "output" : "input"}`,
+                `${component}.${n} is listed as a secret but the schema has no such ` +
+                    `${where === "properties" ? "output" : "input"}`,
             );
         property.secret = true;
     }

@@ -11,7 +11,10 @@ export interface Workgroup {
     name: string;
     /** Create the workgroup (default true), or tag an existing one and never own it (false). */
     create?: boolean;
-    /** Bytes one query may scan before Athena cancels it. Default 10737418240 (10 GiB); at least 10485760 (10 MiB). */
+    /**
+     * Bytes one query may scan before Athena cancels it. Default 10737418240 (10 GiB); at least 10485760 (10
+     * MiB).
+     */
     bytesScannedCutoffPerQuery?: number;
 }
 
@@ -31,13 +34,18 @@ export interface ResultsLocation {
     expirationDays?: number;
     /** Athena's managed query results: no results bucket, results kept 24 hours by Athena. */
     managed?: boolean;
-    /** With `managed`: the KMS key (of this account and region) that encrypts them. Default an AWS owned key. */
+    /**
+     * With `managed`: the KMS key (of this account and region) that encrypts them. Default an AWS owned key.
+     */
     kmsKeyArn?: string;
 }
 
 /** Arguments of `AthenaSourceAccess`: the keys of the `grafana-athena-source` project, and its region. */
 export interface AthenaSourceAccessArgs {
-    /** The data account's region (the AWS provider's region): where the workgroup, the bucket and Athena's queries live. */
+    /**
+     * The data account's region (the AWS provider's region): where the workgroup, the bucket and Athena's
+     * queries live.
+     */
     region: string;
     /** The Grafana account (12 digits) that hosts the Amazon Managed Grafana workspace. */
     grafanaAccountId: string;
@@ -115,13 +123,16 @@ export interface AthenaSourceAccessArgs {
      */
     variables?: Variable[];
     /**
-     * This source's own alert rules, [{name, kind: sql, sql, above?|below?|noData?: true, for?, range?, format?, labels?,
-     * team?, noDataState?, execErrState?} | {name, kind: freshness, table, column, maxAgeHours, for?, labels?, team?}] (at
-     * most 100): every workspace stack that charts this source creates them in the folder of the alert's team (one of
-     * teams; default the source's one team), routed to that team's contact point. Each SQL may read only the tables
+     * This source's own alert rules, [{name, kind: sql, sql, above?|below?|noData?: true, for?, range?,
+     * format?, labels?, team?, noDataState?, execErrState?} | {name, kind: freshness, table, column,
+     * maxAgeHours, for?, labels?, team?}] (at most 100): every workspace stack that charts this source
+     * creates them in the folder of the alert's team (one of teams; default the source's one team), routed to
+     * that team's contact point. Each SQL may read only the tables
      * listed in tables (docs/alerting.md). Empty (the default): none.
      */
     alerts?: Alert[];
-    /** Tags for every resource the component creates. Default `ManagedBy=pulumi`, `Component=grafana-athena`. */
+    /**
+     * Tags for every resource the component creates. Default `ManagedBy=pulumi`, `Component=grafana-athena`.
+     */
     tags?: Record<string, string>;
 }

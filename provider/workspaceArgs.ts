@@ -13,7 +13,9 @@ export interface Panel {
     title: string;
     /** The panel's Athena SQL; the plugin's macros (`$__timeFilter(col)`, ...) pass through. */
     sql: string;
-    /** The query format: timeSeries or table. Default timeSeries for a timeseries panel, table for the others. */
+    /**
+     * The query format: timeSeries or table. Default timeSeries for a timeseries panel, table for the others.
+     */
     format?: string;
     /** The unit of its values: one of Grafana's unit ids (bytes, percent, short, currencyUSD, ...). */
     unit?: string;
@@ -23,7 +25,9 @@ export interface Panel {
     min?: number;
     /** The highest value of the axis or gauge. */
     max?: number;
-    /** Threshold steps in ascending order; the first may leave out value (the colour below every threshold). */
+    /**
+     * Threshold steps in ascending order; the first may leave out value (the colour below every threshold).
+     */
     thresholds?: ThresholdStep[];
 }
 
@@ -93,7 +97,9 @@ export interface Alert {
 
 /** The sample dashboards' settings. */
 export interface Dashboard {
-    /** The folder's title. Default `Athena`; a second stack on the same workspace needs a title of its own. */
+    /**
+     * The folder's title. Default `Athena`; a second stack on the same workspace needs a title of its own.
+     */
     folder?: string;
     /** Minutes Athena may reuse a query's result (1-10080). Default 60. */
     resultReuseMinutes?: number;
@@ -105,7 +111,10 @@ export interface Dashboard {
     files?: string[];
 }
 
-/** The stack-output contract of a source (what `AthenaSourceAccess` outputs), for a source in the same program. */
+/**
+ * The stack-output contract of a source (what `AthenaSourceAccess` outputs), for a source in the same
+ * program.
+ */
 export interface SourceContract {
     /** The contract version (1). */
     contractVersion: pulumi.Input<number>;
@@ -147,9 +156,15 @@ export interface Team {
     name: string;
     /** The team exists already: looked up by name, never created, changed or deleted. Default false. */
     existing?: boolean;
-    /** Email addresses of the team's members (created teams only), the whole set; each user must have signed in once. Default: members not managed. */
+    /**
+     * Email addresses of the team's members (created teams only), the whole set; each user must have signed
+     * in once. Default: members not managed.
+     */
     members?: string[];
-    /** IAM Identity Center group IDs or SAML group names the team is synced from (created teams only). Default: no team sync managed. */
+    /**
+     * IAM Identity Center group IDs or SAML group names the team is synced from (created teams only).
+     * Default: no team sync managed.
+     */
     groups?: string[];
     /** The contact point (contactPoints) this team's alerts go to. */
     contactPoint?: string;
@@ -171,9 +186,15 @@ export interface ContactPoint {
 
 /** One data account the workspace charts: a source stack, or a source of the same program. */
 export interface Source {
-    /** The source stack, `<org>/grafana-athena-source/<stack>`, read through a stack reference. Give this, or `key` and `contract`. */
+    /**
+     * The source stack, `<org>/grafana-athena-source/<stack>`, read through a stack reference. Give this, or
+     * `key` and `contract`.
+     */
     stack?: string;
-    /** A stable name of a source given by `contract` (it names the data source's uid and the children); unique among the sources. */
+    /**
+     * A stable name of a source given by `contract` (it names the data source's uid and the children); unique
+     * among the sources.
+     */
     key?: string;
     /** The outputs of an `AthenaSourceAccess` in the same program. */
     contract?: SourceContract;
@@ -229,14 +250,17 @@ export interface AthenaWorkspaceArgs {
      */
     teams?: Team[];
     /**
-     * Where alerts go, [{name, type: sns, topicArn} | {name, type: slack, recipient?} | {name, type: pagerduty} | {name, type:
-     * webhook, url}]. SNS is published to with the workspace role (the stack allows it sns:Publish on exactly these topics); the
-     * others' secrets are in contactPointSecrets. A team's alerts go to its contactPoint (teams[].contactPoint).
+     * Where alerts go, [{name, type: sns, topicArn} | {name, type: slack, recipient?} | {name, type:
+     * pagerduty} | {name, type:
+     * webhook, url}]. SNS is published to with the workspace role (the stack allows it sns:Publish on exactly
+     * these topics); the others' secrets are in contactPointSecrets. A team's alerts go to its contactPoint
+     * (teams[].contactPoint).
      */
     contactPoints?: ContactPoint[];
     /**
-     * The contact points' secrets by name, a secret: {"<name>": "<Slack webhook URL | PagerDuty integration key | webhook bearer
-     * token>"} (pulumi config set --path --secret 'contactPointSecrets["<name>"]' <value>).
+     * The contact points' secrets by name, a secret: {"<name>": "<Slack webhook URL | PagerDuty integration
+     * key | webhook bearer token>"} (pulumi config set --path --secret 'contactPointSecrets["<name>"]'
+     * <value>).
      */
     contactPointSecrets?: pulumi.Input<Record<string, string>>;
     /**

@@ -68,7 +68,8 @@ export function workspaceArguments(args: AthenaWorkspaceArgs): {
         problems.push({
             key: `${ns}:sources`,
             message:
-                "must list at least one source: {stack} for a source stack, or {key, contract} for a source of this program",
+                "must list at least one source: {stack} for a source stack, or " +
+                "{key, contract} for a source of this program",
         });
     }
     const resolved: ResolvedSource[] = [];
@@ -91,7 +92,8 @@ export function workspaceArguments(args: AthenaWorkspaceArgs): {
             problems.push({
                 key: `${ns}:sources[${i}].stack`,
                 message:
-                    "must not be given with contract: a source is a stack or a source of this program, not both",
+                    "must not be given with contract: a source is a stack or " +
+                    "a source of this program, not both",
             });
             return;
         }
@@ -120,7 +122,10 @@ export function workspaceArguments(args: AthenaWorkspaceArgs): {
     return { options, sources: resolved };
 }
 
-/** A contract given as Inputs, split as the component reads it: the public outputs in one value, the external ID apart and secret. */
+/**
+ * A contract given as Inputs, split as the component reads it: the public outputs in one value, the external
+ * ID apart and secret.
+ */
 function contractInputs(contract: SourceContract): SourceContractInputs {
     const all = pulumi.output(contract);
     return {

@@ -35,7 +35,10 @@ export function adoptedWorkgroupProblem(
     const wg = `workgroup "${workgroupName}"`;
     if (!isManagedResults(results)) {
         if (managed?.enabled) {
-            return `${wg} uses Athena's managed query results, but results gives a bucket; set results to {managed: true}`;
+            return (
+                `${wg} uses Athena's managed query results, but results gives a ` +
+                `bucket; set results to {managed: true}`
+            );
         }
         const expected = s3Url({ bucket: results.bucket, prefix: results.prefix });
         if (
@@ -44,7 +47,8 @@ export function adoptedWorkgroupProblem(
             location.replace(/\/?$/, "/") !== expected
         ) {
             return (
-                `${wg} enforces its output location ${location}, but results.bucket/results.prefix give ${expected}; ` +
+                `${wg} enforces its output location ${location}, but ` +
+                `results.bucket/results.prefix give ${expected}; ` +
                 `set results to the workgroup's location (with results.create false if the bucket exists)`
             );
         }

@@ -197,7 +197,8 @@ export function grafanaAccountProblem(
             ? `account ${trusted.grafanaAccountId}`
             : `account ${trusted.grafanaAccountId} (role of ${roleAccount})`;
     return (
-        `source stack "${sourceKey}" trusts the Grafana ${named}, but this workspace stack is account ${workspaceAccount} (aws:allowedAccountIds): ` +
+        `source stack "${sourceKey}" trusts the Grafana ${named}, but this workspace ` +
+        `stack is account ${workspaceAccount} (aws:allowedAccountIds): ` +
         `set grafanaAccountId and grafanaRoleArn of that source stack to this workspace's account and role`
     );
 }

@@ -70,13 +70,16 @@ const sourceContract = z
                 // exports (Number(true) === 1), so it is not one whatever it coerces to.
                 ctx.addIssue({
                     code: "custom",
-                    message: `is not a number but ${typeof version}: a source stack of this program exports the number ${CONTRACT_VERSION}`,
+                    message:
+                        `is not a number but ${typeof version}: a source stack of this ` +
+                        `program exports the number ${CONTRACT_VERSION}`,
                 });
             } else if (version !== CONTRACT_VERSION) {
                 ctx.addIssue({
                     code: "custom",
                     message:
-                        `is ${JSON.stringify(version)}, but this workspace stack understands only version ${CONTRACT_VERSION}; ` +
+                        `is ${JSON.stringify(version)}, but this workspace stack ` +
+                        `understands only version ${CONTRACT_VERSION}; ` +
                         `deploy both projects from the same release`,
                 });
             }
@@ -100,7 +103,9 @@ const sourceContract = z
             }),
         /** The external ID the role's trust policy requires (secret; never echoed). */
         externalId: text().regex(EXTERNAL_ID, {
-            error: "is not an external ID of 32 to 1224 letters, digits and +=,.@:/_- (its value is not shown)",
+            error:
+                "is not an external ID of 32 to 1224 letters, digits and " +
+                "+=,.@:/_- (its value is not shown)",
         }),
         /** Athena data catalog, e.g. `AwsDataCatalog`. */
         catalog: text(rules.catalogName),
@@ -173,7 +178,8 @@ const sourceContract = z
                 code: "custom",
                 path: ["outputLocation"],
                 message:
-                    'is set, but resultsMode is "managed": Athena refuses an output location in a workgroup with managed query results; a source stack of this program exports none then',
+                    'is set, but resultsMode is "managed": Athena refuses an output location in a ' +
+                    "workgroup with managed query results; a source stack of this program exports none then",
             });
         } else if (o.resultsMode !== "managed" && o.outputLocation === undefined) {
             ctx.addIssue({
@@ -198,7 +204,9 @@ const sourceContract = z
             ctx.addIssue({
                 code: "custom",
                 path: ["tables"],
-                message: `is missing, but ${o.panels !== undefined ? "panels are" : "variables are"} exported: a source stack of this program exports both`,
+                message:
+                    `is missing, but ${o.panels !== undefined ? "panels are" : "variables are"} ` +
+                    `exported: a source stack of this program exports both`,
             });
         }
         const sql =
@@ -208,7 +216,9 @@ const sourceContract = z
             ctx.addIssue({
                 code: "custom",
                 path: ["panels"],
-                message: `holds ${sql} characters of SQL, more than the ${MAX_SOURCE_PANEL_SQL_CHARS} one source may bring to the workspace's plan`,
+                message:
+                    `holds ${sql} characters of SQL, more than the ` +
+                    `${MAX_SOURCE_PANEL_SQL_CHARS} one source may bring to the workspace's plan`,
             });
         }
     })
@@ -310,7 +320,9 @@ export function checkSourceOutputs(
     const deep = Object.entries(values).filter(([, v]) => valueDepth(v) > MAX_DEPTH);
     if (deep.length > 0) {
         throw new Refusal(
-            `source stack "${stack}": ${deep.map(([n]) => `output "${n}" nests lists or objects more than ${MAX_DEPTH} levels deep`).join("; ")}`,
+            `source stack "${stack}": ${deep
+                .map(([n]) => `output "${n}" nests lists or objects more than ${MAX_DEPTH} levels deep`)
+                .join("; ")}`,
         );
     }
     // Lists bounded before the schema reads them item by item: 200,000 teams are one line, not
@@ -320,7 +332,13 @@ export function checkSourceOutputs(
     );
     if (long.length > 0) {
         throw new Refusal(
-            `source stack "${stack}": ${long.map(([n, max]) => `output "${n}" lists ${(values[n] as unknown[]).length} items, more than the ${max} it may hold`).join("; ")}`,
+            `source stack "${stack}": ${long
+                .map(
+                    ([n, max]) =>
+                        `output "${n}" lists ${(values[n] as unknown[]).length} ` +
+                        `items, more than the ${max} it may hold`,
+                )
+                .join("; ")}`,
         );
     }
     const result = sourceContract.safeParse(values);
@@ -332,7 +350,10 @@ export function checkSourceOutputs(
                   name === "contractVersion" &&
                   (issue as { params?: { versionMissing?: boolean } }).params?.versionMissing
               ) {
-                  return `output "contractVersion" is missing (is "${stack}" a grafana-athena-source stack, and has it been deployed?)`;
+                  return (
+                      `output "contractVersion" is missing (is "${stack}" a ` +
+                      `grafana-athena-source stack, and has it been deployed?)`
+                  );
               }
               // Where in a list output the problem is: `output "panels[0].sql"`.
               const where = issue.path
@@ -353,7 +374,8 @@ export function checkSourceOutputs(
         rolePartition !== workspacePartition
     ) {
         problems.push(
-            `output "roleArn" is in the ${rolePartition} partition, but the workspace is in ${workspacePartition}: a role of another partition cannot be assumed`,
+            `output "roleArn" is in the ${rolePartition} partition, but the workspace is in ` +
+                `${workspacePartition}: a role of another partition cannot be assumed`,
         );
     }
     if (problems.length > 0 || !result.success) {
@@ -394,7 +416,8 @@ export function checkPublicSourceOutputs(
     // stack's state and outputs in clear, for anyone who may read them.
     if (secretNames !== undefined && externalId !== "missing" && !secretNames.includes("externalId")) {
         problems.push(
-            `output "externalId" is not a secret: a source stack of this program exports it as one (its value is not shown)`,
+            `output "externalId" is not a secret: a source stack of this ` +
+                `program exports it as one (its value is not shown)`,
         );
     }
     if (problems.length > 0) throw new Refusal(`source stack "${stack}": ${problems.join("; ")}`);

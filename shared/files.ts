@@ -17,7 +17,10 @@ import { Refusal } from "./refusal";
 /** The largest stack file or project file read: a fleet's biggest stack file is a few hundred KB. */
 export const MAX_CONFIG_FILE_BYTES = 4 * 1024 * 1024;
 
-/** The largest plan file read (`--ref`, `--ref-dir`, a plan-diff folder): a plan of thousands of sources is a few MB. */
+/**
+ * The largest plan file read (`--ref`, `--ref-dir`, a plan-diff folder): a plan of thousands of sources is a
+ * few MB.
+ */
 export const MAX_PLAN_FILE_BYTES = 16 * 1024 * 1024;
 
 /** A file that is not there, not a regular file, too large or not readable; the message names it. */
@@ -157,7 +160,9 @@ function yamlProblem(e: unknown, text?: string): string {
     return `${message.slice(0, 200)}${text === undefined ? "" : where(e, text)}`;
 }
 
-/** `, at line L, column C` of a YAML error (the `yaml` package's YAMLError has `pos`: offsets into the text). */
+/**
+ * `, at line L, column C` of a YAML error (the `yaml` package's YAMLError has `pos`: offsets into the text).
+ */
 function where(e: unknown, text: string): string {
     const offset = (e as { pos?: unknown }).pos;
     if (!Array.isArray(offset) || typeof offset[0] !== "number" || offset[0] < 0 || offset[0] > text.length)

@@ -39,13 +39,17 @@ export function allowedAccountIdsOf(config: Record<string, unknown>): string[] |
         : undefined;
 }
 
-/** What a workspace stack creates that must be unique in a Grafana workspace, as far as its stack file says. */
+/**
+ * What a workspace stack creates that must be unique in a Grafana workspace, as far as its stack file says.
+ */
 export interface WorkspaceStackSummary {
     stack: string;
     workspaceId?: string;
     /** The folder title (the default when the file sets none). */
     folder: string;
-    /** The sources it charts, fully qualified, with the name it gives each (undefined: the source's label). */
+    /**
+     * The sources it charts, fully qualified, with the name it gives each (undefined: the source's label).
+     */
     sources: { stack: string; name?: string }[];
     /** The teams it creates (not those it looks up: `existing`), by name. */
     createdTeams: string[];
@@ -108,7 +112,9 @@ export function chartedSourceRefs<T extends { stack: string }, U extends { stack
     if (inventory.length === 0) {
         return {
             key,
-            message: `lists no source stack, and ${PROJECT_FOLDERS.source}/ has no stack file (Pulumi.<stack>.yaml): add one per data account, or list sources`,
+            message:
+                `lists no source stack, and ${PROJECT_FOLDERS.source}/ has no stack file ` +
+                `(Pulumi.<stack>.yaml): add one per data account, or list sources`,
         };
     }
     const capacity = explicitCapacityProblem(inventory.length, organizationMode);
@@ -143,7 +149,11 @@ export function sharedWorkspaceProblems(
             problems.push({
                 key: key("dashboard.folder"),
                 message:
-                    `is "${me.folder}", ${sameName(sharedFolder, me.folder) ? "" : `so this stack creates the folder "${sharedFolder}", `}the folder of ${where}; ` +
+                    `is "${me.folder}", ${
+                        sameName(sharedFolder, me.folder)
+                            ? ""
+                            : `so this stack creates the folder "${sharedFolder}", `
+                    }the folder of ${where}; ` +
                     `Grafana refuses a second folder of that title: give this stack a folder of its own`,
             });
         }
@@ -156,7 +166,8 @@ export function sharedWorkspaceProblems(
                         .slice(0, 3)
                         .map((t) => `"${t}"`)
                         .join(", ")}${sharedTeams.length > 3 ? ", ..." : ""}, which ${where} creates too; ` +
-                    `Grafana refuses a second team of one name: create it in one stack and set existing: true for it in this one`,
+                    `Grafana refuses a second team of one name: create it in one stack ` +
+                    `and set existing: true for it in this one`,
             });
         }
         const named = new Set(other.sources.flatMap((s) => (s.name === undefined ? [] : [nameKey(s.name)])));
@@ -171,8 +182,10 @@ export function sharedWorkspaceProblems(
             problems.push({
                 key: key("sources"),
                 message:
-                    `gives ${clashes.length} data source(s) the same name as ${where} does (${shown.join(", ")}${clashes.length > 3 ? ", ..." : ""}); ` +
-                    `data source names are unique in a Grafana workspace: give this stack's sources names of their own (sources[].name)`,
+                    `gives ${clashes.length} data source(s) the same name as ${where} does ` +
+                    `(${shown.join(", ")}${clashes.length > 3 ? ", ..." : ""}); ` +
+                    `data source names are unique in a Grafana workspace: give this ` +
+                    `stack's sources names of their own (sources[].name)`,
             });
         }
     }

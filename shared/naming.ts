@@ -74,8 +74,8 @@ const NONSPACING_MARK = /\p{Mn}/gu;
  * full-width letters, ligatures and superscripts folded to their plain letters) and a full case
  * fold (upper then lower case, so that "ß" and "SS" meet), NFKC again after the fold, blanks
  * trimmed and collapsed, then the confusable skeleton (UTS #39), so that look-alike letters of
- * other scripts meet too, without nonspacing marks. "Sales", "SALES ", "Ｓａｌｅｓ" and "Sаles" (Cyrillic а) are one name to a
- * reader, so they are one name here: team names, data source names, labels and folder titles.
+ * other scripts meet too, without nonspacing marks. "Sales", "SALES ", "Ｓａｌｅｓ" and "Sаles" (Cyrillic а) are
+ * one name to a reader, so they are one name here: team names, data source names, labels and folder titles.
  */
 export function nameKey(name: string): string {
     return skeleton(
@@ -93,7 +93,10 @@ export function childName(prefix: string, key: string): string {
     return `${prefix}-${childSuffix(key)}`;
 }
 
-/** The part of `childName`'s names that `key` decides: the plan diff tells by it which source a resource is for. */
+/**
+ * The part of `childName`'s names that `key` decides: the plan diff tells by it which source a resource is
+ * for.
+ */
 export function childSuffix(key: string): string {
     const readable = key
         .toLowerCase()

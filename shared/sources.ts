@@ -61,12 +61,14 @@ export function sourceSetProblems(sources: readonly ChartedSource[], titles?: Pr
         const firstRole = byRole.get(outputs.roleArn);
         if (first !== undefined) {
             problems.push(
-                `source stacks "${first}" and "${stack}" both claim the account ${outputs.accountId} (output "accountId"): ` +
+                `source stacks "${first}" and "${stack}" both claim the account ` +
+                    `${outputs.accountId} (output "accountId"): ` +
                     `one data account is one source stack; list it once`,
             );
         } else if (firstRole !== undefined) {
             problems.push(
-                `source stacks "${firstRole}" and "${stack}" both claim the role ${outputs.roleArn} (output "roleArn"); list it once`,
+                `source stacks "${firstRole}" and "${stack}" both claim the role ` +
+                    `${outputs.roleArn} (output "roleArn"); list it once`,
             );
         }
         byAccount.set(outputs.accountId, first ?? stack);
@@ -85,7 +87,8 @@ export function sourceSetProblems(sources: readonly ChartedSource[], titles?: Pr
                     ? `both be called "${name}"`
                     : `be called "${first.name}" and "${name}", which look alike,`;
             problems.push(
-                `source stacks "${first.stack}" and "${stack}" would ${alike} in Grafana; give one a name (sources[].name)`,
+                `source stacks "${first.stack}" and "${stack}" would ${alike} in ` +
+                    `Grafana; give one a name (sources[].name)`,
             );
         } else {
             byName.set(key, { stack, name });
@@ -93,8 +96,10 @@ export function sourceSetProblems(sources: readonly ChartedSource[], titles?: Pr
         const title = reserved?.exact.get(key) ?? reserved?.prefixes.find(([p]) => key.startsWith(p))?.[1];
         if (title !== undefined) {
             problems.push(
-                `source stack "${stack}": ${where} is "${name}", which is or looks like "${title}", a title of this workspace stack's own ` +
-                    `dashboards and folders; give the source another ${named ? "name" : "label (or a name in sources[].name)"}`,
+                `source stack "${stack}": ${where} is "${name}", which is or looks like ` +
+                    `"${title}", a title of this workspace stack's own ` +
+                    `dashboards and folders; give the source another ` +
+                    `${named ? "name" : "label (or a name in sources[].name)"}`,
             );
         }
     }

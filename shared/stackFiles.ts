@@ -48,7 +48,10 @@ export function stackOfFile(fileName: string): string | undefined {
     return m && PULUMI_STACK_NAME.test(m[1]) && m[1] !== EXAMPLE_STACK ? m[1] : undefined;
 }
 
-/** A stack file's `config:` map; a file that is not YAML, or whose `config` is not a map, is refused naming it. */
+/**
+ * A stack file's `config:` map; a file that is not YAML, or whose `config` is not a map, is refused naming
+ * it.
+ */
 export function stackFileConfig(text: string, file: string): Record<string, unknown> {
     // Duplicate keys, alias bombs and nesting too deep are refused there, naming the file.
     const doc = parseYaml(text, file);
@@ -65,7 +68,9 @@ export function stackFileConfig(text: string, file: string): Record<string, unkn
     return config as Record<string, unknown>;
 }
 
-const TOO_DEEP = `nests lists or objects more than ${MAX_DEPTH} levels deep, deeper than any setting of these projects`;
+const TOO_DEEP =
+    `nests lists or objects more than ${MAX_DEPTH} levels deep, ` +
+    `deeper than any setting of these projects`;
 
 /** How deeply a YAML node nests, iteratively (the document is only turned into data once it is bounded). */
 function nodeDepth(node: unknown): number {
@@ -98,7 +103,8 @@ function cliReadingProblem(node: unknown, key: string): string | undefined {
         const n = stack.pop();
         if (YAML.isNode(n) && n.tag !== undefined && YAML.isAlias(n) === false)
             return (
-                `${key}: uses the YAML tag ${n.tag.replace("tag:yaml.org,2002:", "!!")}, which the Pulumi CLI ` +
+                `${key}: uses the YAML tag ` +
+                `${n.tag.replace("tag:yaml.org,2002:", "!!")}, which the Pulumi CLI ` +
                 "reads its own way (it decodes !!binary from base64): write the value without a tag"
             );
         if (YAML.isScalar(n) && n.type === "PLAIN" && typeof n.source === "string") {
@@ -108,7 +114,10 @@ function cliReadingProblem(node: unknown, key: string): string | undefined {
         if (YAML.isMap(n)) {
             for (const pair of n.items) {
                 if (YAML.isScalar(pair.key) && pair.key.type === "PLAIN" && pair.key.source === "<<")
-                    return `${key}: uses a merge key (<<), which the Pulumi CLI merges and this tool does not: write the keys out`;
+                    return (
+                        `${key}: uses a merge key (<<), which the Pulumi CLI merges and ` +
+                        `this tool does not: write the keys out`
+                    );
                 stack.push(pair.key, pair.value);
             }
         } else if (YAML.isSeq(n)) stack.push(...n.items);
@@ -118,7 +127,10 @@ function cliReadingProblem(node: unknown, key: string): string | undefined {
 
 /** Numbers both read alike: decimal, no sign but `-`, no leading zero, no exponent, at most 15 digits. */
 const CANONICAL_NUMBER = /^(0|-?[1-9][0-9]*)(\.[0-9]*[1-9])?$|^-?0\.[0-9]*[1-9]$/;
-/** What yaml.v3 takes for a number (`resolve.go`: underscores dropped, Go's base prefixes, a YAML float, .inf, .nan). */
+/**
+ * What yaml.v3 takes for a number (`resolve.go`: underscores dropped, Go's base prefixes, a YAML float, .inf,
+ * .nan).
+ */
 const V3_NUMBER =
     /^[-+]?(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|[0-9]+|(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?)$|^[-+]?\.(inf|Inf|INF)$|^\.(nan|NaN|NAN)$/;
 /** A date or time yaml.v3 reads as a Go time (`parseTimestamp`: it begins with a date). */
@@ -133,13 +145,21 @@ function plainScalarProblem(text: string): string | undefined {
         V3_NUMBER.test(text.replace(/_/g, "")) &&
         !(CANONICAL_NUMBER.test(text) && text.replace(/[-.]/g, "").length <= 15)
     )
-        return `${shown} is a number to the Pulumi CLI, which passes it rewritten (0x1f as 31, 1.50 as 1.5): ${fix}`;
+        return (
+            `${shown} is a number to the Pulumi CLI, which passes it ` +
+            `rewritten (0x1f as 31, 1.50 as 1.5): ${fix}`
+        );
     if (/^(True|TRUE|False|FALSE)$/.test(text))
-        return `${shown} is a boolean to the Pulumi CLI, which passes it as ${text.toLowerCase()}: write ${text.toLowerCase()}`;
+        return (
+            `${shown} is a boolean to the Pulumi CLI, which passes it as ` +
+            `${text.toLowerCase()}: write ${text.toLowerCase()}`
+        );
     return undefined;
 }
 
-/** The first value of `config:` in `text` that the Pulumi CLI would read otherwise (see `cliReadingProblem`). */
+/**
+ * The first value of `config:` in `text` that the Pulumi CLI would read otherwise (see `cliReadingProblem`).
+ */
 function cliConfigProblem(doc: YAML.Document): string | undefined {
     const config = doc.get("config", true);
     if (!YAML.isMap(config)) return undefined;
@@ -240,7 +260,8 @@ export function workspaceInventory(org: string, root = REPOSITORY): WorkspaceSta
     const sources = sourceInventory(org, root);
     return stackFiles(path.join(root, PROJECT_FOLDERS.workspace)).flatMap(({ stack, file }) => {
         try {
-            // Read as every tool reads a stack file: a FIFO or device among the siblings cannot block or flood the run.
+            // Read as every tool reads a stack file: a FIFO or device among the siblings cannot block or
+            // flood the run.
             return [workspaceSummary(stack, stackFileConfig(readTextFile(file), file), sources)];
         } catch {
             // An unreadable sibling is that stack's problem (npm run fleet -- check names it).

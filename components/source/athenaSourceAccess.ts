@@ -1,4 +1,5 @@
-// One namespace module each, not the package index: a type-check then reads these services' declarations only.
+// One namespace module each, not the package index: a type-check then reads these services' declarations
+// only.
 import * as athena from "@pulumi/aws/athena";
 import { getCallerIdentityOutput } from "@pulumi/aws/getCallerIdentity";
 import * as iam from "@pulumi/aws/iam";
@@ -29,7 +30,9 @@ import { S3Location, s3Url } from "../../shared/s3";
 interface AthenaSourceAccessArgs extends SourceSettings {
     /** The data account's region (the AWS provider's region): where Athena runs and the role is used. */
     region: string;
-    /** Tags for every resource the component creates. Default: `ManagedBy=pulumi`, `Component=grafana-athena`. */
+    /**
+     * Tags for every resource the component creates. Default: `ManagedBy=pulumi`, `Component=grafana-athena`.
+     */
     tags?: Record<string, string>;
 }
 
@@ -65,8 +68,9 @@ export class AthenaSourceAccess extends pulumi.ComponentResource {
         };
 
         // 48 characters, over the 32 the contract requires of an external ID (shared/contract.ts): too
-        // long to guess, the confused-deputy guard of the trust policy. The engine keeps RandomPassword's result secret in
-        // state; wrapping it here also makes everything computed from it secret in the program.
+        // long to guess, the confused-deputy guard of the trust policy. The engine keeps RandomPassword's
+        // result secret in state; wrapping it here also makes everything computed from it secret in the
+        // program.
         const externalIdResource = new random.RandomPassword(
             `${name}-external-id`,
             { length: 48, special: false },
@@ -194,7 +198,9 @@ export class AthenaSourceAccess extends pulumi.ComponentResource {
             `${name}-role`,
             {
                 name: args.roleName,
-                description: `Assumed by the Amazon Managed Grafana workspace role ${args.grafanaRoleArn} to query Athena`,
+                description:
+                    `Assumed by the Amazon Managed Grafana workspace role ` +
+                    `${args.grafanaRoleArn} to query Athena`,
                 assumeRolePolicy: checkedPolicyJson(
                     trust,
                     "Shorten the workspace role ARN, or raise the trust policy quota.",
@@ -204,7 +210,9 @@ export class AthenaSourceAccess extends pulumi.ComponentResource {
                 // Set when the role is created: a deploy role made by the bootstrap may create it
                 // only with the boundary, and may never add or remove one later.
                 permissionsBoundary: args.permissionsBoundary
-                    ? pulumi.interpolate`arn:${partition}:iam::${accountId}:policy/${args.permissionsBoundary}`
+                    ? pulumi.interpolate`arn:${partition}:iam::${accountId}:policy/${
+                          args.permissionsBoundary
+                      }`
                     : undefined,
                 // The workspace may assume only roles that carry the tag (its assume policy's condition).
                 tags: { ...tags, [GRAFANA_TAG_KEY]: GRAFANA_TAG_VALUE },

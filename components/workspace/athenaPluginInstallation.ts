@@ -23,7 +23,9 @@ interface AthenaPluginInstallationArgs {
     pluginId: pulumi.Input<string>;
     /** Installed when the plugin is missing, of another major version or below `minimumVersion`. */
     version: pulumi.Input<string>;
-    /** The supported major version: an installed plugin of it, at or above `minimumVersion`, is left as it is. */
+    /**
+     * The supported major version: an installed plugin of it, at or above `minimumVersion`, is left as it is.
+     */
     major: pulumi.Input<number>;
     /** The floor within the major (shared/grafana/pluginVersion.ts); `version` below it is refused. */
     minimumVersion: pulumi.Input<string>;

@@ -1,4 +1,5 @@
-// One namespace module each, not the packages' indexes: a type-check then reads these services' declarations only.
+// One namespace module each, not the packages' indexes: a type-check then reads these services' declarations
+// only.
 import * as amg from "@pulumi/aws/grafana";
 import { getPartitionOutput } from "@pulumi/aws/getPartition";
 import * as iam from "@pulumi/aws/iam";
@@ -61,7 +62,10 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
     public readonly dataSourceUids: pulumi.Output<Record<string, string>>;
     /** Data source name by source key. */
     public readonly dataSourceNames: pulumi.Output<Record<string, string>>;
-    /** Dashboard URL by source key, plus `home` (the dashboard that lists every source) and `fleet` (every source on one). */
+    /**
+     * Dashboard URL by source key, plus `home` (the dashboard that lists every source) and `fleet` (every
+     * source on one).
+     */
     public readonly dashboardUrls: pulumi.Output<Record<string, string>>;
     /** When the current Grafana token expires (undefined when `grafana` was given). */
     public readonly tokenExpiresAt: pulumi.Output<string | undefined>;
@@ -182,7 +186,10 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
         return `${base}-${shortHash(this.scope, 8)}`;
     }
 
-    /** The workspace role may assume exactly the sources' roles (or, in organisation mode, the one role name in the organisation). */
+    /**
+     * The workspace role may assume exactly the sources' roles (or, in organisation mode, the one role name
+     * in the organisation).
+     */
     private allowAssumingSources(
         name: string,
         args: AthenaWorkspaceArgs,
@@ -215,7 +222,10 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
         return { policy, json };
     }
 
-    /** Grafana API access: the given endpoint and token, or a bounded-lifetime token rotated well inside its lifetime. */
+    /**
+     * Grafana API access: the given endpoint and token, or a bounded-lifetime token rotated well inside its
+     * lifetime.
+     */
     /**
      * `workspace` is the guarded lookup, `ready` the same once every refusal has had its say. The
      * URL comes from the lookup alone: every health check and the plugin installation take it, and
@@ -239,7 +249,8 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
             url = workspace.apply((w) => {
                 if (new URL(given).host !== w.endpoint) {
                     throw new ResourceRefusal(
-                        `grafanaUrl ${given} is not the endpoint of workspace ${w.workspaceId}: set it to https://${w.endpoint}`,
+                        `grafanaUrl ${given} is not the endpoint of workspace ` +
+                            `${w.workspaceId}: set it to https://${w.endpoint}`,
                         this,
                     );
                 }
@@ -406,7 +417,8 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
             {
                 configJson: pulumi.all([all, names]).apply(([, list]) =>
                     JSON.stringify(
-                        // With teams: links to each team's fleet dashboard, no source names (every team views it).
+                        // With teams: links to each team's fleet dashboard, no source names (every team views
+                        // it).
                         args.teams && args.teams.length > 0
                             ? homeDashboard([], { scope, teams: args.teams.map((t) => t.name) }).json
                             : homeDashboard(

@@ -27,7 +27,9 @@ export function plainToken(value: unknown): string {
     return typeof value === "string" ? value : "";
 }
 
-/** Shape checks of a dynamic provider's `check`: each named input a non-empty string, unknown values skipped. */
+/**
+ * Shape checks of a dynamic provider's `check`: each named input a non-empty string, unknown values skipped.
+ */
 export function requiredStrings(
     news: Record<string, unknown>,
     keys: readonly string[],

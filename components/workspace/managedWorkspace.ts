@@ -1,4 +1,5 @@
-// One namespace module each, not the packages' indexes: a type-check then reads these services' declarations only.
+// One namespace module each, not the packages' indexes: a type-check then reads these services' declarations
+// only.
 import * as amg from "@pulumi/aws/grafana";
 import * as iam from "@pulumi/aws/iam";
 import * as pulumi from "@pulumi/pulumi";
@@ -67,7 +68,8 @@ export class ManagedWorkspace extends pulumi.ComponentResource {
             {
                 name: args.roleName,
                 description:
-                    "Amazon Managed Grafana workspace role: may only assume the Athena source roles (inline policy)",
+                    "Amazon Managed Grafana workspace role: may only assume the " +
+                    "Athena source roles (inline policy)",
                 assumeRolePolicy: trust.apply((doc) => checkedPolicyJson(doc, "", this)),
             },
             { parent: this },

@@ -33,7 +33,10 @@ export interface PluginRequest {
     pluginId: string;
     /** The version to install when the plugin is missing or of another major version. */
     version: string;
-    /** The major version this program supports: one installed at it, at or above `minimumVersion`, is left as it is. */
+    /**
+     * The major version this program supports: one installed at it, at or above `minimumVersion`, is left as
+     * it is.
+     */
     major: number;
     /**
      * The floor within the major (shared/grafana/pluginVersion.ts says why): an installed version below

@@ -48,7 +48,8 @@ export function addTeams(
             {
                 name: team.name,
                 members: team.members === undefined ? undefined : teamSet(team.members),
-                // Grafana's team sync (AMG documents /api/teams/:id/groups, "External Group Synchronization API").
+                // Grafana's team sync (AMG documents /api/teams/:id/groups, "External Group Synchronization
+                // API").
                 teamSync: team.groups === undefined ? undefined : { groups: teamSet(team.groups) },
             },
             // After the guards: with a given grafanaUrl nothing else would hold it back.

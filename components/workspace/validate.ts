@@ -52,7 +52,8 @@ export function guardWorkspace(
         if (problem) throw new ResourceRefusal(problem, parent);
         if (args.expectedWorkspaceRoleArn && w.roleArn !== args.expectedWorkspaceRoleArn) {
             throw new ResourceRefusal(
-                `workspace ${workspaceId} uses the role ${w.roleArn}, but the source trusts ${args.expectedWorkspaceRoleArn}; ` +
+                `workspace ${workspaceId} uses the role ${w.roleArn}, but the ` +
+                    `source trusts ${args.expectedWorkspaceRoleArn}; ` +
                     `set grafanaRoleArn to the workspace's role`,
                 parent,
             );
@@ -63,9 +64,9 @@ export function guardWorkspace(
 
 /**
  * Every source's contract, checked on its own (`checked`), and the set of sources as a whole
- * (`all`: no account or role twice, no look-alike names, no name that passes for the program's own). Each source's resources use its own
- * checked outputs: taken from `all`, every source's resources would depend on every source's
- * stack reference (N^2 dependencies). The set check still comes first: the assume policy
+ * (`all`: no account or role twice, no look-alike names, no name that passes for the program's own). Each
+ * source's resources use its own checked outputs: taken from `all`, every source's resources would depend on
+ * every source's stack reference (N^2 dependencies). The set check still comes first: the assume policy
  * waits for it, and every data source, health check and dashboard waits for the assume policy.
  */
 export function checkSources(
@@ -102,8 +103,10 @@ export function checkSources(
                         const allowed = source.allowedAccountIds;
                         if (allowed !== undefined && !allowed.includes(outputs.accountId)) {
                             throw new Refusal(
-                                `source stack "${source.key}": output "accountId" is ${outputs.accountId}, but its stack file allows only ` +
-                                    `aws:allowedAccountIds ${allowed.join(", ")}: the stack does not deploy where its file says`,
+                                `source stack "${source.key}": output "accountId" is ` +
+                                    `${outputs.accountId}, but its stack file allows only ` +
+                                    `aws:allowedAccountIds ${allowed.join(", ")}: the stack ` +
+                                    `does not deploy where its file says`,
                             );
                         }
                         const problems = panelReadProblems(
@@ -119,7 +122,8 @@ export function checkSources(
     });
     const teamNames = (teams ?? []).map((t) => t.name);
     const planned = pulumi.all(checked.map((c) => c.outputs)).apply((list) => {
-        // The rules fleet check applies too (shared/chartRules.ts); a source may name only the workspace's teams.
+        // The rules fleet check applies too (shared/chartRules.ts); a source may name only the workspace's
+        // teams.
         const problems = chartedSetProblems(
             list.map((outputs, i) => ({ ...sources[i], outputs })),
             teamNames,
@@ -144,7 +148,10 @@ export function checkSources(
     return { checked, all: planned.apply((p) => p.list), alertRules: planned.apply((p) => p.rules) };
 }
 
-/** The panels of a source's own dashboard (`sourceDashboardPanels`: the workspace's choice for it, the source's own, the workspace-wide ones). */
+/**
+ * The panels of a source's own dashboard (`sourceDashboardPanels`: the workspace's choice for it, the
+ * source's own, the workspace-wide ones).
+ */
 export function panelsOf(
     source: WorkspaceSource,
     outputs: PublicSourceOutputs,

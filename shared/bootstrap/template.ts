@@ -146,13 +146,16 @@ export function ciRolesTemplate(settings: CiRolesSettings): string {
     });
     const template: Json = {
         AWSTemplateFormatVersion: "2010-09-09",
-        Description: `CI roles of grafana-athena for ${settings.repository}: GitHub's OIDC provider, a read-only plan role, a deploy role and its permissions boundary`,
+        Description:
+            `CI roles of grafana-athena for ${settings.repository}: GitHub's OIDC provider, a ` +
+            `read-only plan role, a deploy role and its permissions boundary`,
         Parameters: {
             [CREATE_OIDC_PROVIDER_PARAMETER]: {
                 Type: "String",
                 AllowedValues: ["true", "false"],
                 Description:
-                    "false where the account already has GitHub's OIDC provider (an account has at most one per URL)",
+                    "false where the account already has GitHub's OIDC provider " +
+                    "(an account has at most one per URL)",
             },
         },
         Conditions: {
@@ -181,7 +184,8 @@ export function ciRolesTemplate(settings: CiRolesSettings): string {
                 Properties: {
                     ManagedPolicyName: CI_BOUNDARY_POLICY_NAME,
                     Description:
-                        "The most a role created by the grafana-athena deploy role may do: the source role's rights",
+                        "The most a role created by the grafana-athena deploy " +
+                        "role may do: the source role's rights",
                     PolicyDocument: policy(docs.boundary),
                 },
             },
@@ -194,7 +198,8 @@ export function ciRolesTemplate(settings: CiRolesSettings): string {
             ),
             DeployRole: role(
                 CI_DEPLOY_ROLE_NAME,
-                "Applies reviewed plans of grafana-athena source stacks (GitHub Actions, production environment)",
+                "Applies reviewed plans of grafana-athena source stacks " +
+                    "(GitHub Actions, production environment)",
                 docs.deployTrust,
                 docs.deployPolicy,
                 ["PermissionsBoundary"],

@@ -71,25 +71,33 @@ export function sourceReachProblems(
     if (source.roleName !== reach.sourceRoleName) {
         problems.push({
             key: `${namespace}:roleName`,
-            message: `is ${JSON.stringify(source.roleName)}, but ${where} may create only ${JSON.stringify(reach.sourceRoleName)} (its sourceRoleName)`,
+            message:
+                `is ${JSON.stringify(source.roleName)}, but ${where} may create only ` +
+                `${JSON.stringify(reach.sourceRoleName)} (its sourceRoleName)`,
         });
     }
     if (source.permissionsBoundary !== CI_BOUNDARY_POLICY_NAME) {
         problems.push({
             key: `${namespace}:permissionsBoundary`,
-            message: `must be ${CI_BOUNDARY_POLICY_NAME}: ${where} create the role only with that permissions boundary`,
+            message:
+                `must be ${CI_BOUNDARY_POLICY_NAME}: ${where} create the ` +
+                `role only with that permissions boundary`,
         });
     }
     if (!reach.regions.includes(source.region)) {
         problems.push({
             key: "aws:region",
-            message: `is ${source.region}, which ${where} do not reach (its regions: ${reach.regions.join(", ")})`,
+            message:
+                `is ${source.region}, which ${where} do not reach (its ` +
+                `regions: ${reach.regions.join(", ")})`,
         });
     }
     if (!reach.workgroupNames.some((p) => iamNameMatches(p, source.workgroup.name))) {
         problems.push({
             key: `${namespace}:workgroup.name`,
-            message: `${JSON.stringify(source.workgroup.name)} matches none of the workgroupNames of ${reach.file} (${reach.workgroupNames.join(", ")}): rename it or add a pattern there`,
+            message:
+                `${JSON.stringify(source.workgroup.name)} matches none of the workgroupNames of ` +
+                `${reach.file} (${reach.workgroupNames.join(", ")}): rename it or add a pattern there`,
         });
     }
     // Managed query results: no bucket for the deploy role to create.
@@ -101,7 +109,9 @@ export function sourceReachProblems(
     ) {
         problems.push({
             key: `${namespace}:results.bucket`,
-            message: `${JSON.stringify(results.bucket)} matches none of the resultsBucketNames of ${reach.file} (${reach.resultsBucketNames.join(", ")}): rename it or add a pattern there`,
+            message:
+                `${JSON.stringify(results.bucket)} matches none of the resultsBucketNames of ` +
+                `${reach.file} (${reach.resultsBucketNames.join(", ")}): rename it or add a pattern there`,
         });
     }
     return problems;

@@ -20,7 +20,10 @@ export const CI_BOUNDARY_POLICY_NAME = "grafana-athena-ci-boundary";
 export const MANAGED_TAG_KEY = "Component";
 export const MANAGED_TAG_VALUE = "grafana-athena";
 
-/** `owner/repo` as GitHub spells it in subjects: owner 1-39 letters, digits, hyphens; repo 1-100 of [A-Za-z0-9._-]. */
+/**
+ * `owner/repo` as GitHub spells it in subjects: owner 1-39 letters, digits, hyphens; repo 1-100 of
+ * [A-Za-z0-9._-].
+ */
 export const REPOSITORY = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/;
 
 /** The workflows and events whose jobs may take each role. */
@@ -45,7 +48,10 @@ function jobSubject(
     ref: string,
     event: string,
 ): string {
-    return `repo:${repository}:environment:${environment}:job_workflow_ref:${repository}/${workflow}@${ref}:event_name:${event}`;
+    return (
+        `repo:${repository}:environment:${environment}:job_workflow_ref:` +
+        `${repository}/${workflow}@${ref}:event_name:${event}`
+    );
 }
 
 export interface RoleSubjects {

@@ -30,7 +30,8 @@ const repository = z
     })
     .regex(REPOSITORY, {
         error: (i) =>
-            `must be a GitHub repository owner/repo (owner: letters, digits, hyphens; repo: letters, digits, . _ -), got ${r.describe(i.input)}`,
+            `must be a GitHub repository owner/repo (owner: letters, digits, hyphens; ` +
+            `repo: letters, digits, . _ -), got ${r.describe(i.input)}`,
     })
     .refine((s) => !s.endsWith("/.") && !s.endsWith("/.."), {
         error: (i) => `must name a repository, got ${r.describe(i.input)}`,
@@ -44,7 +45,8 @@ const organizationalUnitId = z
     })
     .regex(/^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$/, {
         error: (i) =>
-            `must be an organisational unit ID (ou-<4-32>-<8-32> lowercase letters and digits) or the root (r-...), got ${r.describe(i.input)}`,
+            `must be an organisational unit ID (ou-<4-32>-<8-32> lowercase letters and ` +
+            `digits) or the root (r-...), got ${r.describe(i.input)}`,
     });
 
 /**
@@ -59,11 +61,13 @@ const namePattern = (what: string, chars: RegExp, example: string) =>
         })
         .regex(chars, {
             error: (i) =>
-                `must be a ${what} name or pattern such as ${example} (its name's characters, * for any), got ${r.describe(i.input)}`,
+                `must be a ${what} name or pattern such as ${example} (its name's ` +
+                `characters, * for any), got ${r.describe(i.input)}`,
         })
         .refine((p) => /^[^*]{3}/.test(p), {
             error: (i) =>
-                `must begin with at least 3 characters before any *: ${r.describe(i.input)} would reach other ${what}s of the account`,
+                `must begin with at least 3 characters before any *: ` +
+                `${r.describe(i.input)} would reach other ${what}s of the account`,
         });
 
 const patternList = (what: string, item: z.ZodType<string>) =>
@@ -83,24 +87,29 @@ export const BOOTSTRAP_KEYS = declareKeys({
     repository: {
         type: "string",
         description:
-            "The GitHub repository whose workflows the roles trust, owner/repo (its OIDC subjects must be customised to include job_workflow_ref and event_name: docs/ci.md).",
+            "The GitHub repository whose workflows the roles trust, owner/repo (its OIDC subjects must " +
+            "be customised to include job_workflow_ref and event_name: docs/ci.md).",
         rule: repository,
     },
     organizationalUnitIds: {
         type: "array",
         items: "string",
         description:
-            "The organisational units (ou-...) or the root (r-...) whose accounts get the CI roles; an account moved into one gets them automatically, one moved out loses them.",
+            "The organisational units (ou-...) or the root (r-...) whose accounts get the CI roles; an " +
+            "account moved into one gets them automatically, one moved out loses them.",
         rule: z
             .array(organizationalUnitId, {
                 error: (i) =>
                     i.input === undefined
-                        ? 'is required: the organisational units whose accounts get the CI roles, such as ["ou-ab12-cdef3456"]'
+                        ? "is required: the organisational units whose accounts get the " +
+                          'CI roles, such as ["ou-ab12-cdef3456"]'
                         : `must be a list of organisational unit IDs, got ${r.describe(i.input)}`,
             })
             .min(1, { error: "must list at least one organisational unit" })
             .max(100, {
-                error: "must list at most 100 organisational units (a StackSet instance each): list their parent instead",
+                error:
+                    "must list at most 100 organisational units (a StackSet " +
+                    "instance each): list their parent instead",
             })
             .refine((xs) => new Set(xs).size === xs.length, { error: "lists an organisational unit twice" }),
     },
@@ -108,14 +117,16 @@ export const BOOTSTRAP_KEYS = declareKeys({
         type: "boolean",
         default: false,
         description:
-            "The stack runs in a delegated administrator account of CloudFormation StackSets (CallAs DELEGATED_ADMIN), not in the management account.",
+            "The stack runs in a delegated administrator account of CloudFormation StackSets " +
+            "(CallAs DELEGATED_ADMIN), not in the management account.",
         rule: r.bool("the stack runs in a delegated administrator account, not the management account"),
     },
     createOidcProvider: {
         type: "boolean",
         default: true,
         description:
-            "Create GitHub's OIDC provider (token.actions.githubusercontent.com) in every account; false where the accounts already have it (an account has at most one per URL).",
+            "Create GitHub's OIDC provider (token.actions.githubusercontent.com) in every account; false " +
+            "where the accounts already have it (an account has at most one per URL).",
         rule: r.bool("create GitHub's OIDC provider in every account; false where the accounts have it"),
     },
     regions: {
@@ -123,7 +134,8 @@ export const BOOTSTRAP_KEYS = declareKeys({
         items: "string",
         default: [],
         description:
-            "The regions the source stacks deploy to (their aws:region); the roles reach workgroups only there. Empty (the default): this stack's aws:region.",
+            "The regions the source stacks deploy to (their aws:region); the roles reach " +
+            "workgroups only there. Empty (the default): this stack's aws:region.",
         rule: z
             .array(r.region, { error: (i) => `must be a list of AWS regions, got ${r.describe(i.input)}` })
             .max(MAX_PATTERNS, { error: `must list at most ${MAX_PATTERNS} regions` })
@@ -133,7 +145,8 @@ export const BOOTSTRAP_KEYS = declareKeys({
         type: "string",
         default: DEFAULT_ROLE_NAME,
         description:
-            "The role the source stacks create (grafana-athena-source:roleName): the only role the deploy role may create, always with the permissions boundary.",
+            "The role the source stacks create (grafana-athena-source:roleName): the only role the " +
+            "deploy role may create, always with the permissions boundary.",
         rule: r.assumableRoleName,
     },
     workgroupNames: {
@@ -141,7 +154,8 @@ export const BOOTSTRAP_KEYS = declareKeys({
         items: "string",
         default: DEFAULT_WORKGROUP_NAMES,
         description:
-            "The source stacks' workgroup names (grafana-athena-source:workgroup.name), as names or patterns with * after at least 3 characters; the roles reach no other workgroup.",
+            "The source stacks' workgroup names (grafana-athena-source:workgroup.name), as names or " +
+            "patterns with * after at least 3 characters; the roles reach no other workgroup.",
         rule: patternList("workgroup", namePattern("workgroup", /^[a-zA-Z0-9._*-]{1,128}$/, "grafana*")),
     },
     resultsBucketNames: {
@@ -149,28 +163,32 @@ export const BOOTSTRAP_KEYS = declareKeys({
         items: "string",
         default: DEFAULT_RESULTS_BUCKET_NAMES,
         description:
-            "The source stacks' results bucket names (grafana-athena-source:results.bucket), as names or patterns with * after at least 3 characters; the roles reach no other bucket.",
+            "The source stacks' results bucket names (grafana-athena-source:results.bucket), as names or " +
+            "patterns with * after at least 3 characters; the roles reach no other bucket.",
         rule: patternList("bucket", namePattern("bucket", /^[a-z0-9.*-]{1,63}$/, "grafana-athena-*")),
     },
     stateBucket: {
         type: "string",
         optional: true,
         description:
-            "The bucket of a self-managed S3 backend (pulumi login s3://<bucket>): the plan role may read state and take a stack's lock, only the deploy role may write state. Empty: Pulumi Cloud.",
+            "The bucket of a self-managed S3 backend (pulumi login s3://<bucket>): the plan role may read " +
+            "state and take a stack's lock, only the deploy role may write state. Empty: Pulumi Cloud.",
         rule: r.bucketName,
     },
     stateKmsKeyArn: {
         type: "string",
         optional: true,
         description:
-            "The KMS key of the stacks' secrets provider (awskms://...): the plan role may decrypt with it, the deploy role also encrypt.",
+            "The KMS key of the stacks' secrets provider (awskms://...): the plan role " +
+            "may decrypt with it, the deploy role also encrypt.",
         rule: r.kmsKeyArn,
     },
     organizationId: {
         type: "string",
         optional: true,
         description:
-            "The organisation's ID (o-...), required with stateBucket: the state bucket's policy (the stack output stateBucketPolicy) lets only the organisation's CI roles in.",
+            "The organisation's ID (o-...), required with stateBucket: the state bucket's policy (the " +
+            "stack output stateBucketPolicy) lets only the organisation's CI roles in.",
         rule: r.organizationId,
     },
 });
@@ -187,7 +205,8 @@ function crossChecks(region: string | undefined) {
                 code: "custom",
                 path: ["organizationId"],
                 message:
-                    "is required with stateBucket: the state bucket's policy lets only the organisation's CI roles in (aws:PrincipalOrgID), e.g. o-a1b2c3d4e5",
+                    "is required with stateBucket: the state bucket's policy lets only the " +
+                    "organisation's CI roles in (aws:PrincipalOrgID), e.g. o-a1b2c3d4e5",
             });
         }
         if (s.stateKmsKeyArn !== undefined && s.stateBucket === undefined) {
@@ -210,7 +229,9 @@ function crossChecks(region: string | undefined) {
                     ctx.addIssue({
                         code: "custom",
                         path: ["regions", i],
-                        message: `is in ${partitionOf(other)}, but aws:region ${region} is in ${partition}: one organisation is one partition`,
+                        message:
+                            `is in ${partitionOf(other)}, but aws:region ${region} is in ` +
+                            `${partition}: one organisation is one partition`,
                     });
                 }
             });
@@ -220,7 +241,9 @@ function crossChecks(region: string | undefined) {
             ctx.addIssue({
                 code: "custom",
                 path: ["stateKmsKeyArn"],
-                message: `is in the ${key} partition, but aws:region ${region} is in ${partition}: give a key of the ${partition} partition`,
+                message:
+                    `is in the ${key} partition, but aws:region ${region} is in ` +
+                    `${partition}: give a key of the ${partition} partition`,
             });
         }
     };

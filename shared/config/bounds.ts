@@ -73,9 +73,15 @@ export function valueDepth(value: unknown, limit = MAX_DEPTH): number {
 /** Why a raw config value is too big or too deep to read, or undefined when it is not. */
 export function rawValueProblem(raw: string): string | undefined {
     if (raw.length > MAX_VALUE_CHARS)
-        return `is ${raw.length} characters long, more than any setting of this project needs (at most ${MAX_VALUE_CHARS})`;
+        return (
+            `is ${raw.length} characters long, more than any setting of this ` +
+            `project needs (at most ${MAX_VALUE_CHARS})`
+        );
     const depth = jsonTextDepth(raw);
     if (depth > MAX_DEPTH)
-        return `nests lists or objects ${depth} levels deep, deeper than any setting of this project (at most ${MAX_DEPTH})`;
+        return (
+            `nests lists or objects ${depth} levels deep, deeper than any ` +
+            `setting of this project (at most ${MAX_DEPTH})`
+        );
     return undefined;
 }

@@ -14,7 +14,10 @@ import * as r from "./rules";
 const CONTACT_POINT_TYPES = ["sns", "slack", "pagerduty", "webhook"] as const;
 type ContactPointType = (typeof CONTACT_POINT_TYPES)[number];
 
-/** The types whose contact point cannot work without a secret: the Slack webhook URL, the PagerDuty integration key. */
+/**
+ * The types whose contact point cannot work without a secret: the Slack webhook URL, the PagerDuty
+ * integration key.
+ */
 const NEEDS_SECRET: ReadonlySet<ContactPointType> = new Set(["slack", "pagerduty"]);
 
 /** What the secret of each type is, for messages. */
@@ -25,7 +28,9 @@ const SECRET_OF: Record<ContactPointType, string> = {
     webhook: "the bearer token sent as Authorization",
 };
 
-/** `arn:<partition>:sns:<region>:<account>:<topic>`, a standard or FIFO topic name (1-256 of [A-Za-z0-9_-]). */
+/**
+ * `arn:<partition>:sns:<region>:<account>:<topic>`, a standard or FIFO topic name (1-256 of [A-Za-z0-9_-]).
+ */
 const snsTopicArn = z
     .string({ error: "must be an SNS topic ARN, arn:aws:sns:<region>:<account>:<topic>" })
     .regex(/^arn:aws(-[a-z]+)*:sns:[a-z]{2}(-[a-z]+)+-\d:\d{12}:[A-Za-z0-9_-]{1,251}(\.fifo)?$/, {
@@ -77,7 +82,9 @@ export const contactPointList = z
                     message:
                         first === c.name
                             ? `lists the contact point "${c.name}" twice`
-                            : `lists the contact points "${first}" and "${c.name}", which look alike (names are compared ignoring case, Unicode compatibility forms and look-alike characters)`,
+                            : `lists the contact points "${first}" and "${c.name}", which look ` +
+                              `alike (names are compared ignoring case, Unicode compatibility ` +
+                              `forms and look-alike characters)`,
                 });
                 return;
             }
@@ -115,7 +122,9 @@ export function contactPointProblems(s: {
         if (t.contactPoint !== undefined && !byName.has(t.contactPoint)) {
             problems.push({
                 path: ["teams", i, "contactPoint"],
-                message: `names the contact point "${t.contactPoint}", which grafana-athena-workspace:contactPoints does not define`,
+                message:
+                    `names the contact point "${t.contactPoint}", which ` +
+                    `grafana-athena-workspace:contactPoints does not define`,
             });
         }
     });
@@ -123,7 +132,9 @@ export function contactPointProblems(s: {
         if (NEEDS_SECRET.has(c.type) && !Object.hasOwn(s.contactPointSecrets, c.name)) {
             problems.push({
                 path: ["contactPointSecrets"],
-                message: `has no secret for the ${c.type} contact point "${c.name}" (${SECRET_OF[c.type]}): pulumi config set --path --secret 'contactPointSecrets["${c.name}"]' <value>`,
+                message:
+                    `has no secret for the ${c.type} contact point "${c.name}" (${SECRET_OF[c.type]}): ` +
+                    `pulumi config set --path --secret 'contactPointSecrets["${c.name}"]' <value>`,
             });
         }
     }
@@ -132,7 +143,14 @@ export function contactPointProblems(s: {
         if (c === undefined || c.type === "sns") {
             problems.push({
                 path: ["contactPointSecrets"],
-                message: `holds a secret for "${n}", which is ${c ? "an SNS contact point (the workspace role publishes; no secret)" : "no contact point of contactPoints"}: remove it`,
+                message:
+                    `holds a secret for "${n}", which is ` +
+                    `${
+                        c
+                            ? "an SNS contact point (the workspace role publishes; no secret)"
+                            : "no contact point of contactPoints"
+                    }:` +
+                    ` remove it`,
             });
         }
     }

@@ -33,7 +33,9 @@ interface DeclarationBase<R extends z.ZodType> {
     description: string;
     /** The rule every value must pass (without its default). */
     rule: R;
-    /** Set with `pulumi config set --secret`: the value never reaches a message, a plan or an output in clear. */
+    /**
+     * Set with `pulumi config set --secret`: the value never reaches a message, a plan or an output in clear.
+     */
     secret?: true;
 }
 

@@ -25,7 +25,8 @@ const thresholdStep = z
                 .string({ error: "is required: a colour such as green, semi-dark-red or #ff8800" })
                 .regex(COLOR, {
                     error: (i) =>
-                        `must be a colour of Grafana's palette (red, orange, yellow, green, blue, purple, each also light-, super-light-, ` +
+                        `must be a colour of Grafana's palette (red, orange, yellow, green, ` +
+                        `blue, purple, each also light-, super-light-, ` +
                         `semi-dark-, dark-), text, transparent or #rrggbb, got ${r.describe(i.input)}`,
                 }),
         },
@@ -48,14 +49,17 @@ const thresholdList = z
                     code: "custom",
                     path: [i, "value"],
                     message:
-                        "is required: only the first step may leave it out (the colour below every threshold)",
+                        "is required: only the first step may leave it out " +
+                        "(the colour below every threshold)",
                 });
             const before = steps[i - 1]?.value;
             if (s.value !== undefined && before !== undefined && s.value <= before)
                 ctx.addIssue({
                     code: "custom",
                     path: [i, "value"],
-                    message: `must be greater than the step before it (${before}): steps go in ascending order`,
+                    message:
+                        `must be greater than the step before it ` +
+                        `(${before}): steps go in ascending order`,
                 });
         });
     });
@@ -69,7 +73,8 @@ const displayFields = {
         })
         .refine((u) => UNIT_IDS.has(u), {
             error: (i) =>
-                `must be one of Grafana's unit ids (bytes, decbytes, percent, percentunit, short, s, ms, currencyUSD, ...), got ${r.describe(i.input)}`,
+                `must be one of Grafana's unit ids (bytes, decbytes, percent, percentunit, ` +
+                `short, s, ms, currencyUSD, ...), got ${r.describe(i.input)}`,
         })
         .optional(),
     decimals: r.integer("decimals shown", 0, MAX_DECIMALS).optional(),

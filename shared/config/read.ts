@@ -32,8 +32,8 @@ interface StackConfigView {
 
 /**
  * The running program's config. Which keys are secrets the engine passes in
- * `PULUMI_CONFIG_SECRET_KEYS`; the SDK reads it with an internal (shared/pulumiInternals.ts). A key set with `--path --secret` on a
- * nested field (`workspace.grafanaAuth`) makes its whole top-level key secret.
+ * `PULUMI_CONFIG_SECRET_KEYS`; the SDK reads it with an internal (shared/pulumiInternals.ts). A key set with
+ * `--path --secret` on a nested field (`workspace.grafanaAuth`) makes its whole top-level key secret.
  */
 export function runtimeConfig(): StackConfigView {
     return { all: sdk().runtime.allConfig(), isSecret: (k) => isConfigSecret(k) };
@@ -62,7 +62,9 @@ function rawConfig(
 ): { values: Record<string, unknown>; problems: ConfigProblem[]; unread: Set<string> } {
     const values: Record<string, unknown> = {};
     const problems: ConfigProblem[] = [];
-    /** Full keys whose value was not read at all (too big or too deep): the schema has nothing to say of them. */
+    /**
+     * Full keys whose value was not read at all (too big or too deep): the schema has nothing to say of them.
+     */
     const unread = new Set<string>();
     for (const [fullKey, raw] of Object.entries(view.all)) {
         const split = splitKey(fullKey);
@@ -74,7 +76,9 @@ function rawConfig(
             const plainName = /^[\w.-]{1,64}$/.test(fullKey);
             problems.push({
                 key: `${namespace}:${plainName ? fullKey : "config"}`,
-                message: `is set without a namespace (as ${describe(fullKey)}): write every key with its project's namespace, ${namespace}:<key>`,
+                message:
+                    `is set without a namespace (as ${describe(fullKey)}): write every key ` +
+                    `with its project's namespace, ${namespace}:<key>`,
             });
             continue;
         }
@@ -83,7 +87,10 @@ function rawConfig(
             if (PROJECT_NAMESPACES.includes(ns)) {
                 problems.push({
                     key: fullKey,
-                    message: `is a setting of the ${ns} project (${PROJECT_FOLDER[ns]}), not of this ${namespace} stack: move it to a stack file of that project, or write it as ${namespace}:${key}`,
+                    message:
+                        `is a setting of the ${ns} project (${PROJECT_FOLDER[ns]}), not of ` +
+                        `this ${namespace} stack: move it to a stack file of that project, ` +
+                        `or write it as ${namespace}:${key}`,
                 });
             }
             continue;
@@ -105,7 +112,9 @@ function rawConfig(
         if (secretKind && !secret) {
             problems.push({
                 key: fullKey,
-                message: `must be set as a secret, not in plain text (the value is not shown): pulumi config set --secret ${key} <value>`,
+                message:
+                    `must be set as a secret, not in plain text (the value is not ` +
+                    `shown): pulumi config set --secret ${key} <value>`,
             });
         }
         // Bounded before anything recurses into it (JSON.parse's result, zod, the secret scan).
@@ -139,7 +148,9 @@ function rawConfig(
             if (object && typeof object === "object" && field in object && !secret) {
                 problems.push({
                     key: `${fullKey}.${field}`,
-                    message: `must be set as a secret, not in plain text (the value is not shown): pulumi config set --path --secret ${key}.${field} <value>`,
+                    message:
+                        `must be set as a secret, not in plain text (the value is not shown): ` +
+                        `pulumi config set --path --secret ${key}.${field} <value>`,
                 });
             }
         }
@@ -164,12 +175,19 @@ function misplacedSecretProblem(
         return undefined;
     const fix =
         secretFields.length > 0
-            ? `only ${secretFields.map((f) => `${key}.${f}`).join(", ")} may be a secret: set every other field in plain text`
-            : `set it in plain text (pulumi config set ${key} <value>${value !== null && typeof value === "object" ? ", or --path without --secret" : ""})`;
-    return `is a secret, but it is not a secret setting: its value would be shown in plans and exported in plain text; ${fix} (the value is not shown)`;
+            ? `only ${secretFields.map((f) => `${key}.${f}`).join(", ")} may be a secret: ` +
+              "set every other field in plain text"
+            : `set it in plain text (pulumi config set ${key} ` +
+              `<value>${value !== null && typeof value === "object" ? ", or --path without --secret" : ""})`;
+    return (
+        `is a secret, but it is not a secret setting: its value would be shown in plans ` +
+        `and exported in plain text; ${fix} (the value is not shown)`
+    );
 }
 
-/** `namespace:key` split (the runtime's older `namespace:config:key` form too); undefined without a namespace. */
+/**
+ * `namespace:key` split (the runtime's older `namespace:config:key` form too); undefined without a namespace.
+ */
 function splitKey(fullKey: string): [string, string] | undefined {
     const i = fullKey.indexOf(":");
     if (i <= 0) return undefined;
@@ -185,7 +203,9 @@ const PLAIN_FOREIGN_KEYS = ["aws:region", "aws:allowedAccountIds"];
 function foreignSecretProblems(view: StackConfigView): ConfigProblem[] {
     return PLAIN_FOREIGN_KEYS.filter((k) => view.all[k] !== undefined && view.isSecret(k)).map((k) => ({
         key: k,
-        message: `is a secret, but it is not a secret setting: the plan and the provider show it in plain text; set it without --secret (the value is not shown)`,
+        message:
+            `is a secret, but it is not a secret setting: the plan and the provider show it in ` +
+            `plain text; set it without --secret (the value is not shown)`,
     }));
 }
 
@@ -241,7 +261,9 @@ function allowedAccountIdsProblem(all: Record<string, string>): ConfigProblem | 
           : `entry ${bad + 1} of ${parsed.length}: ${describe(parsed[bad])}`;
     return {
         key: "aws:allowedAccountIds",
-        message: `must be a list of 12-digit AWS account IDs as strings, such as ["111122223333"], got ${got}`,
+        message:
+            `must be a list of 12-digit AWS account IDs as strings, ` +
+            `such as ["111122223333"], got ${got}`,
     };
 }
 
@@ -286,7 +308,8 @@ export function awsRegion(all: Record<string, string> = runtimeConfig().all): st
         return {
             key: "aws:region",
             message:
-                "is required: the AWS region of this stack, e.g. eu-west-1 (pulumi config set aws:region eu-west-1)",
+                "is required: the AWS region of this stack, e.g. eu-west-1 " +
+                "(pulumi config set aws:region eu-west-1)",
         };
     }
     const parsed = regionRule.safeParse(region);

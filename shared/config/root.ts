@@ -19,7 +19,10 @@ import { WORKSPACE_COMMON_KEYS, workspaceCommonShape, workspaceCrossChecks } fro
 
 export const ROOT_NAMESPACE = "grafana-athena";
 
-/** How the program reaches one account: its region, and optionally a role to assume there (the AWS provider's settings). */
+/**
+ * How the program reaches one account: its region, and optionally a role to assume there (the AWS provider's
+ * settings).
+ */
 const ACCOUNT_ACCESS_KEYS = declareKeys({
     region: {
         type: "string",
@@ -92,14 +95,17 @@ export const ROOT_KEYS = declareKeys({
     source: {
         type: "object",
         description:
-            `The data account: ${fields(ACCOUNT_ACCESS_KEYS)} plus every key of the grafana-athena-source project ` +
-            `(${names("source", SOURCE_KEYS)}); source.panels replace workspace.dashboard.panels on the source's own dashboard.`,
+            `The data account: ${fields(ACCOUNT_ACCESS_KEYS)} plus every ` +
+            `key of the grafana-athena-source project ` +
+            `(${names("source", SOURCE_KEYS)}); source.panels replace ` +
+            `workspace.dashboard.panels on the source's own dashboard.`,
         rule: sourceObject,
     },
     workspace: {
         type: "object",
         description:
-            `The Grafana account: ${fields({ ...ACCOUNT_ACCESS_KEYS, ...ROOT_WORKSPACE_KEYS })} plus the keys of the ` +
+            `The Grafana account: ` +
+            `${fields({ ...ACCOUNT_ACCESS_KEYS, ...ROOT_WORKSPACE_KEYS })} plus the keys of the ` +
             `grafana-athena-workspace project except sources (${names("workspace", WORKSPACE_COMMON_KEYS)}).`,
         rule: workspaceObject,
     },
@@ -116,7 +122,9 @@ export const rootSettings = z
                 ctx.addIssue({
                     code: "custom",
                     path: [side, "assumeRoleArn"],
-                    message: `is a role of account ${account}, but ${side}.accountId is ${accountId}: the provider would refuse it`,
+                    message:
+                        `is a role of account ${account}, but ${side}.accountId is ` +
+                        `${accountId}: the provider would refuse it`,
                 });
             }
         }
@@ -125,7 +133,9 @@ export const rootSettings = z
             ctx.addIssue({
                 code: "custom",
                 path: ["workspace", "region"],
-                message: `is in the ${wp} partition, but source.region is in ${sp}: a role of one partition cannot be assumed from another`,
+                message:
+                    `is in the ${wp} partition, but source.region is in ${sp}: a role of ` +
+                    `one partition cannot be assumed from another`,
             });
         }
         // Both halves are known here: workspace.dashboard.panels run on the source (its fleet row,
@@ -153,7 +163,9 @@ export const rootSettings = z
             ctx.addIssue({
                 code: "custom",
                 path: ["source", "grafanaAccountId"],
-                message: `is ${s.source.grafanaAccountId}, but workspace.accountId is ${s.workspace.accountId}; the Grafana account is the workspace's account`,
+                message:
+                    `is ${s.source.grafanaAccountId}, but workspace.accountId is ` +
+                    `${s.workspace.accountId}; the Grafana account is the workspace's account`,
             });
         }
     })

@@ -70,13 +70,16 @@ export const region = z
     })
     .refine(isKnownRegion, {
         error: (i) =>
-            `is not an AWS region the AWS provider knows (such as eu-west-1, us-east-1, cn-north-1, us-gov-west-1), got ${describe(i.input)}`,
+            `is not an AWS region the AWS provider knows (such as eu-west-1, us-east-1, ` +
+            `cn-north-1, us-gov-west-1), got ${describe(i.input)}`,
     })
     .refine((r) => partitionOf(r) !== undefined, {
         error: (i) =>
             String(i.input).startsWith("eusc-")
-                ? `is in the European Sovereign Cloud (aws-eusc), which this program does not support: use a region of aws, aws-cn or aws-us-gov, got ${describe(i.input)}`
-                : `is in an isolated partition (aws-iso), which this program does not support: use a region of aws, aws-cn or aws-us-gov, got ${describe(i.input)}`,
+                ? `is in the European Sovereign Cloud (aws-eusc), which this program does not support: use ` +
+                  `a region of aws, aws-cn or aws-us-gov, got ${describe(i.input)}`
+                : `is in an isolated partition (aws-iso), which this program does not support: use a ` +
+                  `region of aws, aws-cn or aws-us-gov, got ${describe(i.input)}`,
     });
 
 /** An IAM role ARN (`arn:<partition>:iam::<account>:role/[path/]<name>`): its shape only. */
@@ -109,7 +112,8 @@ export const kmsKeyArn = z
         /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]{36}$|^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/mrk-[0-9a-f]{32}$/,
         {
             error: (i) =>
-                `must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<key-id>), got ${describe(i.input)}; an alias ARN cannot be used in IAM policies`,
+                `must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<key-id>), got ` +
+                `${describe(i.input)}; an alias ARN cannot be used in IAM policies`,
         },
     );
 
@@ -117,7 +121,8 @@ export const kmsKeyArn = z
 const glueName = (what: string) =>
     z.string({ error: need(`a ${what} name`) }).regex(/^[a-z0-9_]{1,255}$/, {
         error: (i) =>
-            `must be a ${what} name of lowercase letters, digits and underscores (at most 255), got ${describe(i.input)}`,
+            `must be a ${what} name of lowercase letters, digits and ` +
+            `underscores (at most 255), got ${describe(i.input)}`,
     });
 export const databaseName = glueName("Glue database");
 export const tableName = glueName("Glue table");
@@ -133,7 +138,8 @@ export const bucketName = z
             !b.startsWith("xn--"),
         {
             error: (i) =>
-                `must be an S3 bucket name (3-63 lowercase letters, digits, dots and hyphens), got ${describe(i.input)}`,
+                `must be an S3 bucket name (3-63 lowercase letters, digits, ` +
+                `dots and hyphens), got ${describe(i.input)}`,
         },
     );
 
@@ -168,7 +174,9 @@ export const s3Location = z
         if (problem)
             ctx.addIssue({
                 code: "custom",
-                message: `must be an S3 location s3://bucket[/prefix] with a valid bucket name, but it ${problem}, got ${describe(u)}`,
+                message:
+                    `must be an S3 location s3://bucket[/prefix] with a valid bucket ` +
+                    `name, but it ${problem}, got ${describe(u)}`,
             });
     })
     .transform((u) => parseS3Location(u) as { bucket: string; prefix: string });
@@ -203,7 +211,9 @@ export const assumableRoleName = iamRoleName.superRefine((n, ctx) => {
     if (problem)
         ctx.addIssue({
             code: "custom",
-            message: `must not be an administrator role: it ${problem}, got ${describe(n)}; use the role the source stacks create for Grafana`,
+            message:
+                `must not be an administrator role: it ${problem}, got ${describe(n)}; ` +
+                `use the role the source stacks create for Grafana`,
         });
 });
 
@@ -218,10 +228,14 @@ export const displayName = (what: string, max = 100) =>
             error: "must be one line of text, without control characters such as line breaks or tabs",
         })
         .refine((s) => CONTROL.test(s) || s.trim() === "" || (s.trim() === s && !/ {2}/.test(s)), {
-            error: "must not start or end with a space, nor hold two spaces in a row: names that look alike must be alike",
+            error:
+                "must not start or end with a space, nor hold two spaces in a " +
+                "row: names that look alike must be alike",
         })
         .refine((s) => CONTROL.test(s) || !INVISIBLE.test(s), {
-            error: "must not hold invisible characters (zero-width, bidi controls, fillers, blanks other than a plain space): names that look alike must be alike",
+            error:
+                "must not hold invisible characters (zero-width, bidi controls, fillers, blanks " +
+                "other than a plain space): names that look alike must be alike",
         });
 
 export const label = displayName("a short human name");
@@ -238,10 +252,13 @@ export const teamNameList = (item: z.ZodType<string>, notAList: (issue: { input?
         .array(item, { error: notAList })
         .max(MAX_TEAMS, {
             error: (i) =>
-                `lists ${(i.input as unknown[]).length} teams, more than the ${MAX_TEAMS} a workspace stack defines`,
+                `lists ${(i.input as unknown[]).length} teams, more than the ` +
+                `${MAX_TEAMS} a workspace stack defines`,
         })
         .refine((ts) => new Set(ts.map(nameKey)).size === ts.length, {
-            error: "lists a team twice (names are compared ignoring case, Unicode compatibility forms and look-alike characters)",
+            error:
+                "lists a team twice (names are compared ignoring case, Unicode " +
+                "compatibility forms and look-alike characters)",
         });
 
 /**
@@ -268,7 +285,9 @@ export const teamGroup = z
     .max(190, { error: "must be at most 190 characters (Grafana keeps a team's group in 190)" })
     .refine((s) => !CONTROL.test(s), { error: "must be one line without control characters" })
     .refine((s) => CONTROL.test(s) || !INVISIBLE.test(s), {
-        error: "must not hold invisible characters (zero-width, bidi controls, fillers): groups that look alike must be alike",
+        error:
+            "must not hold invisible characters (zero-width, bidi controls, " +
+            "fillers): groups that look alike must be alike",
     })
     .refine((s) => s.trim() === s, { error: "must not start or end with a space" });
 
@@ -285,7 +304,8 @@ const stackName = z
     .string({ error: need('a fully qualified stack name "org/project/stack"') })
     .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, {
         error: (i) =>
-            `must be a fully qualified stack name "org/project/stack" (use "organization" as the org with a self-managed backend), got ${describe(i.input)}`,
+            `must be a fully qualified stack name "org/project/stack" (use "organization" as ` +
+            `the org with a self-managed backend), got ${describe(i.input)}`,
     })
     .refine(
         (s) =>
@@ -294,7 +314,8 @@ const stackName = z
                 PULUMI_STACK_NAME.test(s.split("/")[2])),
         {
             error: (i) =>
-                `must be a fully qualified stack name "org/project/stack" without . or .. as a part, its stack name at most 100 characters (the Pulumi CLI's limit), got ${describe(i.input)}`,
+                `must be a fully qualified stack name "org/project/stack" without . or .. as a part, its ` +
+                `stack name at most 100 characters (the Pulumi CLI's limit), got ${describe(i.input)}`,
         },
     );
 
@@ -303,7 +324,8 @@ export const sourceStackName = stackName.refine(
     (s) => s.split("/").length !== 3 || s.split("/")[1] === "grafana-athena-source",
     {
         error: (i) =>
-            `must be a stack of the grafana-athena-source project ("org/grafana-athena-source/stack"), got ${describe(i.input)}`,
+            `must be a stack of the grafana-athena-source project ` +
+            `("org/grafana-athena-source/stack"), got ${describe(i.input)}`,
     },
 );
 
@@ -311,14 +333,16 @@ export const workspaceId = z
     .string({ error: need("an Amazon Managed Grafana workspace ID (g- and 10 hex characters)") })
     .regex(/^g-[0-9a-f]{10}$/, {
         error: (i) =>
-            `must be an Amazon Managed Grafana workspace ID (g- and 10 hex characters), got ${describe(i.input)}`,
+            `must be an Amazon Managed Grafana workspace ID (g- and 10 hex ` +
+            `characters), got ${describe(i.input)}`,
     });
 
 export const organizationId = z
     .string({ error: need("an AWS Organizations ID (o-...)") })
     .regex(/^o-[a-z0-9]{10,32}$/, {
         error: (i) =>
-            `must be an AWS Organizations ID (o- and 10-32 lowercase letters or digits), got ${describe(i.input)}`,
+            `must be an AWS Organizations ID (o- and 10-32 lowercase ` +
+            `letters or digits), got ${describe(i.input)}`,
     });
 
 /** The root of an https endpoint, `https://<host>`: no credentials, port, path, query or fragment. */
@@ -345,7 +369,8 @@ export const httpsEndpoint = z
         },
         {
             error: (i) =>
-                `must be https://<host> with nothing after the host (no credentials, port, path, query or fragment), got ${describe(i.input)}`,
+                `must be https://<host> with nothing after the host (no credentials, port, ` +
+                `path, query or fragment), got ${describe(i.input)}`,
         },
     )
     .transform((u) => new URL(u).origin);

@@ -50,7 +50,8 @@ export const workgroupSettings = z
                 code: "custom",
                 path: ["create"],
                 message:
-                    'must be false for the workgroup "primary", which exists in every account: adopt it (create: false) or name a workgroup of its own',
+                    'must be false for the workgroup "primary", which exists in every account: ' +
+                    "adopt it (create: false) or name a workgroup of its own",
             });
         }
     }, r.onAnyObject);
@@ -78,7 +79,8 @@ export const managedResultsSettings = z
         {
             managed: z.literal(true, {
                 error: (i) =>
-                    `must be true for Athena's managed query results, got ${r.describe(i.input)}; for a results bucket leave managed out and give bucket`,
+                    `must be true for Athena's managed query results, got ${r.describe(i.input)}; ` +
+                    `for a results bucket leave managed out and give bucket`,
             }),
             kmsKeyArn: r.kmsKeyArn.optional(),
         },
@@ -119,7 +121,8 @@ export const tableGrant = z
     .array(
         z.union([z.literal("*"), r.tableName], {
             error: (i) =>
-                `must be a Glue table name of lowercase letters, digits and underscores, or "*", got ${r.describe(i.input)}`,
+                `must be a Glue table name of lowercase letters, digits and ` +
+                `underscores, or "*", got ${r.describe(i.input)}`,
         }),
         {
             error: (i) =>
@@ -147,7 +150,8 @@ export const SOURCE_KEYS = declareKeys({
     grafanaRoleArn: {
         type: "string",
         description:
-            'The workspace\'s IAM role ARN (AMG console, workspace details, "IAM role"); must belong to grafanaAccountId. Only this role may assume the source role.',
+            'The workspace\'s IAM role ARN (AMG console, workspace details, "IAM role"); must belong ' +
+            "to grafanaAccountId. Only this role may assume the source role.",
         rule: r.grafanaRoleArn,
     },
     database: {
@@ -183,16 +187,20 @@ export const SOURCE_KEYS = declareKeys({
     workgroup: {
         type: "object",
         description:
-            "The Athena workgroup: {name (required), create (default true: create it; false: tag an existing one and never own it), " +
+            "The Athena workgroup: {name (required), create (default true: create " +
+            "it; false: tag an existing one and never own it), " +
             "bytesScannedCutoffPerQuery (default 10737418240 = 10 GiB, minimum 10485760 = 10 MiB)}.",
         rule: workgroupSettings,
     },
     results: {
         type: "object",
         description:
-            'Where Athena writes query results: {bucket (required), prefix (default "grafana/"), create (default true: create a private, ' +
-            "encrypted bucket; false: use an existing bucket), expirationDays (default 7)}, or {managed: true, kmsKeyArn (optional)}: " +
-            "Athena's managed query results, kept 24 hours by Athena, no results bucket and no S3 write for the role, encrypted with " +
+            "Where Athena writes query results: {bucket (required), prefix (default " +
+            '"grafana/"), create (default true: create a private, ' +
+            "encrypted bucket; false: use an existing bucket), expirationDays " +
+            "(default 7)}, or {managed: true, kmsKeyArn (optional)}: " +
+            "Athena's managed query results, kept 24 hours by Athena, no results " +
+            "bucket and no S3 write for the role, encrypted with " +
             "kmsKeyArn (a key of this account and region) if given, else with an AWS owned key.",
         rule: resultsSettings,
     },
@@ -201,8 +209,8 @@ export const SOURCE_KEYS = declareKeys({
         items: "string",
         default: [],
         description:
-            "KMS key ARNs that encrypt the data or the results; the role may Decrypt and GenerateDataKey with them, through S3 only. " +
-            "The first one also encrypts query results.",
+            "KMS key ARNs that encrypt the data or the results; the role may Decrypt " +
+            "and GenerateDataKey with them, through S3 only. The first one also encrypts query results.",
         rule: z.array(r.kmsKeyArn, {
             error: (i) => `must be a list of KMS key ARNs, got ${r.describe(i.input)}`,
         }),
@@ -211,7 +219,8 @@ export const SOURCE_KEYS = declareKeys({
         type: "string",
         optional: true,
         description:
-            "The KMS key that encrypts the Glue Data Catalog's metadata, when the catalog is encrypted; the role may decrypt with it through Glue only.",
+            "The KMS key that encrypts the Glue Data Catalog's metadata, when the catalog is " +
+            "encrypted; the role may decrypt with it through Glue only.",
         rule: r.kmsKeyArn,
     },
     lakeFormation: {
@@ -231,9 +240,10 @@ export const SOURCE_KEYS = declareKeys({
         type: "string",
         optional: true,
         description:
-            "The name of a customer-managed policy of this account that bounds the role (its permissions boundary), such as " +
-            "grafana-athena-ci-boundary where the bootstrap made the account's CI roles: their deploy role may create the role only " +
-            "with it. Empty (the default): none.",
+            "The name of a customer-managed policy of this account that bounds " +
+            "the role (its permissions boundary), such as " +
+            "grafana-athena-ci-boundary where the bootstrap made the account's CI " +
+            "roles: their deploy role may create the role only with it. Empty (the default): none.",
         rule: r.iamPolicyName,
     },
     label: {
@@ -247,11 +257,14 @@ export const SOURCE_KEYS = declareKeys({
         items: "object",
         default: [],
         description:
-            "This source's own panels, [{type, title, sql, format?}] (type barchart, gauge, stat, timeseries or table; format " +
-            "timeSeries or table; at most 50): every workspace stack that charts this source shows them on the source's dashboard, " +
-            "in place of its dashboard.panels or the sample panels, unless it lists this source with panels of its own " +
-            "(sources[].panels). Each panel's SQL may read only the tables listed in tables (docs/panels.md). Empty (the default): " +
-            "the workspace's panels.",
+            "This source's own panels, [{type, title, sql, format?}] (type " +
+            "barchart, gauge, stat, timeseries or table; format " +
+            "timeSeries or table; at most 50): every workspace stack that charts " +
+            "this source shows them on the source's dashboard, " +
+            "in place of its dashboard.panels or the sample panels, unless it " +
+            "lists this source with panels of its own " +
+            "(sources[].panels). Each panel's SQL may read only the tables listed " +
+            "in tables (docs/panels.md). Empty (the default): the workspace's panels.",
         rule: sourcePanelList,
     },
     variables: {
@@ -259,10 +272,14 @@ export const SOURCE_KEYS = declareKeys({
         items: "object",
         default: [],
         description:
-            "This source's own dashboard variables, [{name, type: query, sql} | {name, type: custom, values} | {name, type: interval, " +
-            "values?}] (each with label?; query and custom with multi? and includeAll?; at most 20): on this source's dashboard in " +
-            "every workspace stack that charts it, beside the workspace's dashboard.variables (this source's win on a name both " +
-            "give); its panels use them as $name. A query variable's SQL may read only the tables listed in tables (docs/panels.md).",
+            "This source's own dashboard variables, [{name, type: query, sql} | " +
+            "{name, type: custom, values} | {name, type: interval, " +
+            "values?}] (each with label?; query and custom with multi? and " +
+            "includeAll?; at most 20): on this source's dashboard in " +
+            "every workspace stack that charts it, beside the workspace's " +
+            "dashboard.variables (this source's win on a name both " +
+            "give); its panels use them as $name. A query variable's SQL may read " +
+            "only the tables listed in tables (docs/panels.md).",
         rule: variableList,
     },
     alerts: {
@@ -282,9 +299,10 @@ export const SOURCE_KEYS = declareKeys({
         items: "string",
         default: [],
         description:
-            "The Grafana teams that may query this source and view its dashboards, by name; each must be one the workspace stack " +
-            "defines (grafana-athena-workspace:teams). None (the default): on a workspace that defines teams, only Grafana admins " +
-            "may use this source.",
+            "The Grafana teams that may query this source and view its dashboards, " +
+            "by name; each must be one the workspace stack " +
+            "defines (grafana-athena-workspace:teams). None (the default): on a " +
+            "workspace that defines teams, only Grafana admins may use this source.",
         rule: r.teamNameList(
             r.teamName,
             (i) => `must be a list of Grafana team names, got ${r.describe(i.input)}`,
@@ -294,7 +312,9 @@ export const SOURCE_KEYS = declareKeys({
 
 export const sourceSettingsShape = shapeOf(SOURCE_KEYS);
 
-/** How each top-level key is stored in Pulumi config: plain text, or JSON (lists, objects, numbers, booleans). */
+/**
+ * How each top-level key is stored in Pulumi config: plain text, or JSON (lists, objects, numbers, booleans).
+ */
 export const SOURCE_KEY_KINDS = kindsOf(SOURCE_KEYS);
 
 export function crossChecks(
@@ -322,7 +342,9 @@ export function crossChecks(
         ctx.addIssue({
             code: "custom",
             path: ["grafanaRoleArn"],
-            message: `belongs to account ${account}, not to grafanaAccountId ${s.grafanaAccountId}; give the workspace role of the Grafana account`,
+            message:
+                `belongs to account ${account}, not to grafanaAccountId ` +
+                `${s.grafanaAccountId}; give the workspace role of the Grafana account`,
         });
     }
 }
@@ -405,7 +427,9 @@ function resultsChecks(s: { results?: unknown; dataLocations?: unknown }, ctx: z
         ctx.addIssue({
             code: "custom",
             path: ["results", "prefix"],
-            message: `must name a prefix of its own in an existing bucket (results.create false): "" would give Grafana write on all of ${results.bucket}; use a prefix such as grafana/`,
+            message:
+                `must name a prefix of its own in an existing bucket (results.create false): "" would ` +
+                `give Grafana write on all of ${results.bucket}; use a prefix such as grafana/`,
         });
     }
     if (!Array.isArray(s.dataLocations)) return;
@@ -415,7 +439,8 @@ function resultsChecks(s: { results?: unknown; dataLocations?: unknown }, ctx: z
                 code: "custom",
                 path: ["results"],
                 message:
-                    `${s3Url(results)} overlaps dataLocations[${i}] ${s3Url(d)}: Grafana would get write on table data, and results would land ` +
+                    `${s3Url(results)} overlaps dataLocations[${i}] ${s3Url(d)}: Grafana ` +
+                    `would get write on table data, and results would land ` +
                     `inside a table; give the results a bucket or prefix of their own`,
             });
         }
@@ -443,7 +468,9 @@ export function partitionChecks(region: unknown, regionKey: string) {
                 ctx.addIssue({
                     code: "custom",
                     path,
-                    message: `is in the ${other} partition, but ${regionKey} ${region} is in ${partition}: give an ARN of the ${partition} partition`,
+                    message:
+                        `is in the ${other} partition, but ${regionKey} ${region} is in ` +
+                        `${partition}: give an ARN of the ${partition} partition`,
                 });
             }
         };
@@ -458,7 +485,9 @@ export function partitionChecks(region: unknown, regionKey: string) {
             ctx.addIssue({
                 code: "custom",
                 path: ["results", "kmsKeyArn"],
-                message: `is a key of ${keyRegion}, but ${regionKey} is ${region}: Athena encrypts the workgroup's results with a key of its own region`,
+                message:
+                    `is a key of ${keyRegion}, but ${regionKey} is ${region}: Athena encrypts ` +
+                    `the workgroup's results with a key of its own region`,
             });
         }
     };

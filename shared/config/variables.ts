@@ -26,7 +26,8 @@ const variableName = z
     .string({ error: "is required: the variable's name, as panels write it after $" })
     .regex(/^[A-Za-z][A-Za-z0-9_]{0,49}$/, {
         error: (i) =>
-            `must be a letter then up to 49 letters, digits or _ (panels write it as $name), got ${r.describe(i.input)}`,
+            `must be a letter then up to 49 letters, digits or _ (panels ` +
+            `write it as $name), got ${r.describe(i.input)}`,
     })
     .refine((n) => n.toLowerCase() !== FLEET_VARIABLE, {
         error: `must not be "${FLEET_VARIABLE}": the fleet dashboard's data source variable has that name`,
@@ -43,7 +44,8 @@ const customValue = z
     .max(200, { error: "must be at most 200 characters" })
     .refine((v) => !/[\u0000-\u001f\u007f,]/.test(v) && !v.includes(" : ") && v.trim() === v, {
         error: (i) =>
-            `must be one line without commas or " : " and without blanks around it (Grafana reads the list as comma-separated text), got ${r.describe(i.input)}`,
+            `must be one line without commas or " : " and without blanks around it (Grafana reads ` +
+            `the list as comma-separated text), got ${r.describe(i.input)}`,
     });
 
 /** A duration Grafana's interval variable takes: a whole number and one of its units. */
@@ -51,7 +53,8 @@ const interval = z
     .string({ error: "must be an interval such as 1h" })
     .regex(/^[1-9]\d{0,4}(ms|s|m|h|d|w|M|y)$/, {
         error: (i) =>
-            `must be an interval such as 30m, 1h, 1d (a number and ms, s, m, h, d, w, M or y), got ${r.describe(i.input)}`,
+            `must be an interval such as 30m, 1h, 1d (a number and ms, s, m, ` +
+            `h, d, w, M or y), got ${r.describe(i.input)}`,
     });
 
 const listOf = <T extends z.ZodType>(item: T, what: string) =>
@@ -128,7 +131,8 @@ export const variableList = z
     })
     .max(MAX_VARIABLES, {
         error: (i) =>
-            `lists ${(i.input as unknown[]).length} variables, more than the ${MAX_VARIABLES} one dashboard takes`,
+            `lists ${(i.input as unknown[]).length} variables, more than ` +
+            `the ${MAX_VARIABLES} one dashboard takes`,
     })
     .superRefine((vs, ctx) => {
         const seen = new Map<string, string>();

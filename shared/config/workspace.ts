@@ -29,7 +29,10 @@ export const sourceRef = z
         {
             stack: r.sourceStackName,
             name: r.label.optional(),
-            /** This source's panels on its dashboard in this workspace, instead of the source stack's own and dashboard.panels (docs/panels.md). */
+            /**
+             * This source's panels on its dashboard in this workspace, instead of the source stack's own and
+             * dashboard.panels (docs/panels.md).
+             */
             panels: panelList.optional(),
         },
         { error: r.objectOf('{stack: "org/grafana-athena-source/<stack>", name?, panels?}') },
@@ -60,11 +63,12 @@ const teamSettings = z
             groups: z
                 .array(r.teamGroup, {
                     error: (i) =>
-                        `must be a list of IAM Identity Center group IDs or SAML group names, got ${r.describe(i.input)}`,
+                        `must be a list of IAM Identity Center group IDs or SAML ` +
+                        `group names, got ${r.describe(i.input)}`,
                 })
                 .max(MAX_TEAM_GROUPS, { error: `must list at most ${MAX_TEAM_GROUPS} groups` })
-                // Folded: Grafana's unique index on (org, team, group) may compare case-insensitively (MySQL's
-                // default collation), and two spellings of one group are one group to a reader.
+                // Folded: Grafana's unique index on (org, team, group) may compare case-insensitively
+                // (MySQL's default collation), and two spellings of one group are one group to a reader.
                 .refine((gs) => new Set(gs.map(foldGroup)).size === gs.length, {
                     error: "lists a group twice (compared without case)",
                 })
@@ -80,7 +84,8 @@ const teamSettings = z
                 code: "custom",
                 path: ["members"],
                 message:
-                    "must be left out for an existing team: its members are managed where the team is (by hand, or by team sync)",
+                    "must be left out for an existing team: its members are managed " +
+                    "where the team is (by hand, or by team sync)",
             });
         }
         if (t.existing === true && t.groups !== undefined) {
@@ -110,7 +115,8 @@ export const teamList = z
     })
     .max(MAX_TEAMS, {
         error: (i) =>
-            `lists ${(i.input as unknown[]).length} teams, more than the ${MAX_TEAMS} a workspace stack manages`,
+            `lists ${(i.input as unknown[]).length} teams, more than the ` +
+            `${MAX_TEAMS} a workspace stack manages`,
     })
     .superRefine((ts, ctx) => {
         // Compared as a reader compares them: "finance", "Finance" and "fіnance" (Cyrillic і) are one
@@ -124,7 +130,9 @@ export const teamList = z
                     message:
                         first === t.name
                             ? `lists the team "${t.name}" twice`
-                            : `lists the teams "${first}" and "${t.name}", which look alike (names are compared ignoring case, Unicode compatibility forms and look-alike characters)`,
+                            : `lists the teams "${first}" and "${t.name}", which look alike (names are ` +
+                              `compared ignoring case, Unicode compatibility forms and look-alike ` +
+                              `characters)`,
                 });
                 return;
             }
@@ -147,7 +155,8 @@ export const WORKSPACE_COMMON_KEYS = declareKeys({
         type: "integer",
         default: DEFAULT_TOKEN_ROTATION_DAYS,
         description:
-            "Days between Grafana token rotations (1-29). Tokens live 30 days, so a stack may sit untouched up to 30 days after its last rotation.",
+            "Days between Grafana token rotations (1-29). Tokens live 30 days, so a stack " +
+            "may sit untouched up to 30 days after its last rotation.",
         rule: r.integer("days between Grafana token rotations; below 30, the token's lifetime", 1, 29),
     },
     grafanaUrl: {
@@ -162,7 +171,8 @@ export const WORKSPACE_COMMON_KEYS = declareKeys({
         optional: true,
         secret: true,
         description:
-            "A Grafana API token for grafanaUrl, a secret (in a stack: pulumi config set --secret grafanaAuth).",
+            "A Grafana API token for grafanaUrl, a secret (in a stack: " +
+            "pulumi config set --secret grafanaAuth).",
         /** Only its presence is validated here; the value stays a secret and never reaches a message. */
         rule: z.string({ error: "must be a Grafana API token (set it with --secret)" }).min(1),
     },
@@ -170,12 +180,18 @@ export const WORKSPACE_COMMON_KEYS = declareKeys({
         type: "object",
         default: {},
         description:
-            'The dashboards: {folder (default "Athena"), resultReuseMinutes (default 60, 1-10080), panels ([{type: ' +
-            "barchart|gauge|stat|timeseries|table, title, sql, format?: table|timeSeries, unit?, decimals?, min?, max?, thresholds?: " +
-            "[{value, color}]}], replacing the sample panels on the fleet dashboard and on the dashboard of every source that has no " +
-            "panels of its own; each may read only tables every source grants), variables ([{name, type: query, sql} | {name, type: " +
-            "custom, values} | {name, type: interval, values?}], on every dashboard with panels, used as $name), files ([paths of " +
-            "dashboards exported from Grafana for sharing externally, relative to the stack file's folder]: each bound to every " +
+            'The dashboards: {folder (default "Athena"), resultReuseMinutes ' +
+            "(default 60, 1-10080), panels ([{type: " +
+            "barchart|gauge|stat|timeseries|table, title, sql, format?: " +
+            "table|timeSeries, unit?, decimals?, min?, max?, thresholds?: " +
+            "[{value, color}]}], replacing the sample panels on the fleet dashboard " +
+            "and on the dashboard of every source that has no " +
+            "panels of its own; each may read only tables every source grants), " +
+            "variables ([{name, type: query, sql} | {name, type: " +
+            "custom, values} | {name, type: interval, values?}], on every dashboard " +
+            "with panels, used as $name), files ([paths of " +
+            "dashboards exported from Grafana for sharing externally, relative to " +
+            "the stack file's folder]: each bound to every " +
             "source's data source, its queries checked like panels')}.",
         rule: dashboardSettings,
     },
@@ -196,7 +212,8 @@ export const WORKSPACE_COMMON_KEYS = declareKeys({
         type: "string",
         optional: true,
         description:
-            "Organisation mode, with sourceRoleName - the AWS Organizations ID (o-...) of the source accounts.",
+            "Organisation mode, with sourceRoleName - the AWS " +
+            "Organizations ID (o-...) of the source accounts.",
         rule: r.organizationId,
     },
     teams: {
@@ -204,12 +221,17 @@ export const WORKSPACE_COMMON_KEYS = declareKeys({
         items: "object",
         default: [],
         description:
-            "The workspace's Grafana teams, [{name, existing?: true to look up a team that exists already (never created or deleted, " +
-            "members not managed), members?: [email addresses of users who have signed in to the workspace at least once], groups?: " +
-            "[IAM Identity Center group IDs or SAML group names, per the workspace's authentication: Grafana's team sync adds " +
+            "The workspace's Grafana teams, [{name, existing?: true to look up a " +
+            "team that exists already (never created or deleted, " +
+            "members not managed), members?: [email addresses of users who have " +
+            "signed in to the workspace at least once], groups?: " +
+            "[IAM Identity Center group IDs or SAML group names, per the " +
+            "workspace's authentication: Grafana's team sync adds " +
             "their users as they sign in]}]. None " +
-            "(the default): Grafana's defaults, every user may query every data source. Given: each data source may be queried, and " +
-            "each dashboard viewed, by exactly the teams its source stacks name (grafana-athena-source:teams), and by no role.",
+            "(the default): Grafana's defaults, every user may query every data " +
+            "source. Given: each data source may be queried, and " +
+            "each dashboard viewed, by exactly the teams its source stacks name " +
+            "(grafana-athena-source:teams), and by no role.",
         rule: teamList,
     },
     contactPoints: {
@@ -217,9 +239,12 @@ export const WORKSPACE_COMMON_KEYS = declareKeys({
         items: "object",
         default: [],
         description:
-            "Where alerts go, [{name, type: sns, topicArn} | {name, type: slack, recipient?} | {name, type: pagerduty} | {name, type: " +
-            "webhook, url}]. SNS is published to with the workspace role (the stack allows it sns:Publish on exactly these topics); " +
-            "the others' secrets are in contactPointSecrets. A team's alerts go to its contactPoint (teams[].contactPoint).",
+            "Where alerts go, [{name, type: sns, topicArn} | {name, type: slack, " +
+            "recipient?} | {name, type: pagerduty} | {name, type: " +
+            "webhook, url}]. SNS is published to with the workspace role (the stack " +
+            "allows it sns:Publish on exactly these topics); " +
+            "the others' secrets are in contactPointSecrets. A team's alerts go " +
+            "to its contactPoint (teams[].contactPoint).",
         rule: contactPointList,
     },
     contactPointSecrets: {
@@ -227,7 +252,8 @@ export const WORKSPACE_COMMON_KEYS = declareKeys({
         default: {},
         secret: true,
         description:
-            'The contact points\' secrets by name, a secret: {"<name>": "<Slack webhook URL | PagerDuty integration key | webhook ' +
+            'The contact points\' secrets by name, a secret: {"<name>": "<Slack ' +
+            "webhook URL | PagerDuty integration key | webhook " +
             'bearer token>"} (pulumi config set --path --secret \'contactPointSecrets["<name>"]\' <value>).',
         rule: contactPointSecrets,
     },
@@ -273,8 +299,10 @@ export function workspaceCrossChecks(
             path: [s.grafanaUrl === undefined ? "grafanaUrl" : "grafanaAuth"],
             message:
                 s.grafanaUrl === undefined
-                    ? "is required when grafanaAuth is set: give both, or neither to let the stack mint its own token"
-                    : "is required when grafanaUrl is set: give a Grafana API token with --secret, or neither to let the stack mint its own token",
+                    ? "is required when grafanaAuth is set: give both, or neither " +
+                      "to let the stack mint its own token"
+                    : "is required when grafanaUrl is set: give a Grafana API token with " +
+                      "--secret, or neither to let the stack mint its own token",
         });
     }
     if ((s.sourceRoleName === undefined) !== (s.organizationId === undefined)) {
@@ -326,7 +354,9 @@ export function explicitCapacityProblem(count: number, organizationMode: boolean
     if (organizationMode || count <= most) return undefined;
     return (
         `${count} sources, more than the explicit assume policy can hold (at most ${most}, ` +
-        `about ${explicitModeCapacity(`arn:aws:iam::123456789012:role/${DEFAULT_ROLE_NAME}`.length)} with the default role name); ` +
+        `about ${explicitModeCapacity(
+            (`arn:aws:iam::123456789012:role/` + `${DEFAULT_ROLE_NAME}`).length,
+        )} with the default role name); ` +
         `set sourceRoleName and organizationId for organisation mode`
     );
 }
@@ -340,7 +370,9 @@ const createWorkspaceKey = z.preprocess(
     createWorkspaceSettings.optional(),
 );
 
-/** The source stacks to chart; none: every source stack of the inventory (the stack files of infra-account-b). */
+/**
+ * The source stacks to chart; none: every source stack of the inventory (the stack files of infra-account-b).
+ */
 const sourceRefList = z
     .array(sourceRef, {
         error: (i) =>
@@ -357,7 +389,9 @@ const sourceRefList = z
             return new Set(names).size === names.length;
         },
         {
-            error: "gives two sources the same name (names are compared ignoring case, Unicode compatibility forms and look-alike characters)",
+            error:
+                "gives two sources the same name (names are compared ignoring case, " +
+                "Unicode compatibility forms and look-alike characters)",
         },
     );
 
@@ -369,16 +403,21 @@ export const WORKSPACE_KEYS = declareKeys({
         ...workspaceId,
         optional: true,
         description:
-            "The Amazon Managed Grafana workspace ID, g- and 10 hex characters; or createWorkspace, not both.",
+            "The Amazon Managed Grafana workspace ID, g- and 10 hex " +
+            "characters; or createWorkspace, not both.",
     },
     createWorkspace: {
         type: "object",
         default: {},
         description:
-            'Create the workspace instead of naming one (exclusive with workspaceId): {name, grafanaVersion ("12.4", the default, or ' +
-            '"10.4"; an upgrade is in place and one way), authentication ([AWS_SSO] by default, SAML, or both; a change replaces the ' +
-            "workspace), roleName (default GrafanaAthenaWorkspace: the role the sources trust), admins and editors (IAM Identity " +
-            "Center group IDs), network ({prefixListIds, vpceIds})}. Plugin management and unified alerting are on; the workspace's " +
+            "Create the workspace instead of naming one (exclusive with " +
+            'workspaceId): {name, grafanaVersion ("12.4", the default, or ' +
+            '"10.4"; an upgrade is in place and one way), authentication ([AWS_SSO] ' +
+            "by default, SAML, or both; a change replaces the " +
+            "workspace), roleName (default GrafanaAthenaWorkspace: the role the " +
+            "sources trust), admins and editors (IAM Identity " +
+            "Center group IDs), network ({prefixListIds, vpceIds})}. Plugin " +
+            "management and unified alerting are on; the workspace's " +
             "role may only assume the source roles.",
         rule: createWorkspaceKey,
     },
@@ -387,9 +426,13 @@ export const WORKSPACE_KEYS = declareKeys({
         items: "object",
         default: [],
         description:
-            'The source stacks to chart, [{stack: "org/grafana-athena-source/<stack>", name?: "...", panels?: [...]}]; name overrides ' +
-            "the source's label as the data source name, panels replace the source stack's own panels and dashboard.panels on that " +
-            "source's own dashboard (each panel may read only the tables the source grants). Empty (the default): every source stack " +
+            "The source stacks to chart, [{stack: " +
+            '"org/grafana-athena-source/<stack>", name?: "...", panels?: [...]}]; ' +
+            "name overrides " +
+            "the source's label as the data source name, panels replace the source " +
+            "stack's own panels and dashboard.panels on that " +
+            "source's own dashboard (each panel may read only the tables the source " +
+            "grants). Empty (the default): every source stack " +
             "of the inventory, the files infra-account-b/Pulumi.<stack>.yaml, in this stack's organisation.",
         rule: sourceRefList,
     },
@@ -417,7 +460,8 @@ export const workspaceSettings = z
                 code: "custom",
                 path: ["workspaceId"],
                 message:
-                    "is required: the Amazon Managed Grafana workspace ID (g- and 10 hex characters), or createWorkspace to create one",
+                    "is required: the Amazon Managed Grafana workspace ID (g- and 10 hex " +
+                    "characters), or createWorkspace to create one",
             });
         }
     });

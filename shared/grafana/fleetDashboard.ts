@@ -87,7 +87,10 @@ interface FleetOptions {
      * stack's own fleet dashboard, every source.
      */
     team?: string;
-    /** `dashboard.variables`, after the data source variable: a query variable runs on the first source chosen. */
+    /**
+     * `dashboard.variables`, after the data source variable: a query variable runs on the first source
+     * chosen.
+     */
     variables?: readonly VariableSpec[];
 }
 

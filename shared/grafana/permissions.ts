@@ -82,13 +82,16 @@ export function undefinedTeamProblems(defined: readonly string[], sources: reado
             if (!known.has(team) && alike !== undefined) {
                 // "Finance", "ｆｉｎａｎｃｅ" or "fіnance" (Cyrillic і) for the workspace's "finance".
                 problems.push(
-                    `source stack "${source.key}" names the team "${team}", which looks like the workspace's team "${alike}" but is not it: ` +
+                    `source stack "${source.key}" names the team "${team}", which looks like ` +
+                        `the workspace's team "${alike}" but is not it: ` +
                         `name the team exactly as grafana-athena-workspace:teams does`,
                 );
             } else if (!known.has(team)) {
                 problems.push(
-                    `source stack "${source.key}" names the team "${team}", which the workspace stack does not define: ` +
-                        `add it to grafana-athena-workspace:teams, or remove it from that source's grafana-athena-source:teams`,
+                    `source stack "${source.key}" names the team "${team}", which ` +
+                        `the workspace stack does not define: ` +
+                        `add it to grafana-athena-workspace:teams, or remove it from ` +
+                        `that source's grafana-athena-source:teams`,
                 );
             }
         }
@@ -140,7 +143,9 @@ export function viewItems(teamIds: readonly string[]): PermissionItem[] {
     return teamSet(teamIds).map((teamId) => ({ teamId, permission: VIEW }));
 }
 
-/** The ids of `teams`, refused (naming the team) when one has no id: a grant must never be dropped silently. */
+/**
+ * The ids of `teams`, refused (naming the team) when one has no id: a grant must never be dropped silently.
+ */
 export function teamIdsOf(teams: readonly string[], ids: Readonly<Record<string, string>>): string[] {
     return teamSet(teams).map((team) => {
         const id = ids[team];

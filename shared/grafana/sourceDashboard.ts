@@ -112,7 +112,9 @@ export function defaultPanels(source: DashboardSource): PanelSpec[] {
     ];
 }
 
-/** One source's dashboard: its panels, each an Athena query with result reuse on (off with managed results). */
+/**
+ * One source's dashboard: its panels, each an Athena query with result reuse on (off with managed results).
+ */
 export function sourceDashboard(source: DashboardSource, options: DashboardOptions): BuiltDashboard {
     checkSource(source);
     if (options === null || typeof options !== "object") {

@@ -63,7 +63,9 @@ const parseTime = (target: string, format: string) =>
           ? `TIMESTAMP ${target}`
           : `parse_datetime(${target},${format})`;
 
-/** `$__timeGroup`, `$__unixEpochGroup`: the column (parsed by the third argument when there are exactly 3). */
+/**
+ * `$__timeGroup`, `$__unixEpochGroup`: the column (parsed by the third argument when there are exactly 3).
+ */
 const timeGroupVar = (args: string[]) => (args.length === 3 ? parseTime(args[0], args[2]) : args[0]);
 
 /**
@@ -149,7 +151,8 @@ const MACROS: Record<string, Macro> = {
     timeFilter: (a) =>
         a.length < 1
             ? { wrongArguments: "takes at least one argument" }
-            : `${parseTime(a[0], a.length > 1 ? a[1] : "")} BETWEEN TIMESTAMP '${FROM}' AND TIMESTAMP '${TO}'`,
+            : `${parseTime(a[0], a.length > 1 ? a[1] : "")} BETWEEN ` +
+              `TIMESTAMP '${FROM}' AND TIMESTAMP '${TO}'`,
     rawTimeFrom: rawTime,
     timeFrom: () => `TIMESTAMP '${FROM}'`,
     timeGroup: (a) =>
@@ -170,7 +173,8 @@ const MACROS: Record<string, Macro> = {
     }),
     column: () => ({
         wrongArguments:
-            "stands for the query editor's column, which a panel of this program does not set: name the column",
+            "stands for the query editor's column, which a panel of this " +
+            "program does not set: name the column",
     }),
 };
 
@@ -239,7 +243,8 @@ export function expandMacros(sql: string, declared: ReadonlySet<string> = NO_VAR
             // its macros (`$__timeGroup(t, $interval)`): only a macro or another variable is refused.
             if (parsed.args.some((a) => withoutVariables(a, declared).includes("$"))) {
                 throw new Refusal(
-                    `uses a macro or variable inside the arguments of $__${name}(...), which the plugin expands in no fixed order`,
+                    `uses a macro or variable inside the arguments of $__${name}(...), ` +
+                        `which the plugin expands in no fixed order`,
                 );
             }
             matches.push({ full: out.slice(start, end + parsed.length), args: parsed.args });
@@ -257,7 +262,9 @@ export function expandMacros(sql: string, declared: ReadonlySet<string> = NO_VAR
 /** No variables declared: the dashboards of this program before `dashboard.variables`. */
 export const NO_VARIABLES: ReadonlySet<string> = new Set();
 
-/** One variable as Grafana's syntax reads it: where it starts, its name, field (`${name.field}`) and format. */
+/**
+ * One variable as Grafana's syntax reads it: where it starts, its name, field (`${name.field}`) and format.
+ */
 interface Variable {
     at: number;
     text: string;
@@ -324,8 +331,10 @@ export function templateVariableProblem(sql: string): string | undefined {
         if (!name.startsWith("__") && name !== FLEET_VARIABLE) continue;
         const shown = v.text.length > 40 ? `${v.text.slice(0, 40)}…` : v.text;
         return (
-            `uses the template variable ${shown}, whose value Grafana pastes into the SQL unseen by this check; ` +
-            `only the plugin's macros and Grafana's time variables ($__from, $__to, $__interval, $__range, ...) may be used`
+            `uses the template variable ${shown}, whose value Grafana ` +
+            `pastes into the SQL unseen by this check; ` +
+            `only the plugin's macros and Grafana's time variables ($__from, ` +
+            `$__to, $__interval, $__range, ...) may be used`
         );
     }
     return undefined;

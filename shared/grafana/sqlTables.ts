@@ -24,7 +24,10 @@ interface TableRead {
     written: string;
     /** Its parts, unquoted and lowercased: `[table]`, `[database, table]` or `[catalog, database, table]`. */
     parts: string[];
-    /** A Grafana template variable or macro stands for a part (`$__table`, `$db.orders`): which table it is, the query does not say. */
+    /**
+     * A Grafana template variable or macro stands for a part (`$__table`, `$db.orders`): which table it is,
+     * the query does not say.
+     */
     templated: boolean;
 }
 
@@ -51,7 +54,10 @@ const TABLE_FUNCTIONS = new Set(["exclude_columns", "sequence"]);
 const TABLE_FUNCTION_SCHEMAS = ["", "system.", "system.builtin.", "builtin."];
 
 interface Frame {
-    /** A SELECT has been seen in this parenthesis: its FROM introduces tables (in `extract(year FROM t)` it does not). */
+    /**
+     * A SELECT has been seen in this parenthesis: its FROM introduces tables (in `extract(year FROM t)` it
+     * does not).
+     */
     query: boolean;
     /** In the FROM clause: a comma starts another table. */
     from: boolean;
@@ -70,7 +76,10 @@ interface CteName {
     from: number;
     /** Declared in a WITH RECURSIVE list: visible in its own body too. */
     recursive: boolean;
-    /** The frame of its body, when its name becomes visible (a non-recursive WITH name is not visible in its own body). */
+    /**
+     * The frame of its body, when its name becomes visible (a non-recursive WITH name is not visible in its
+     * own body).
+     */
     body?: number;
 }
 
@@ -199,7 +208,8 @@ export function tablesReadBy(sql: string, variables: ReadonlySet<string> = NO_VA
                         tokens[i + 2].value !== "as"
                     ) {
                         throw new Refusal(
-                            `has WITH ${next.value.toUpperCase()}: inline functions and session settings are not read by this check`,
+                            `has WITH ${next.value.toUpperCase()}: inline functions and ` +
+                                `session settings are not read by this check`,
                         );
                     }
                     frame.cte = { state: "name", recursive: false };
@@ -227,7 +237,8 @@ export function tablesReadBy(sql: string, variables: ReadonlySet<string> = NO_VA
                         )
                     ) {
                         throw new Refusal(
-                            `calls the table function ${cut(fn)}, which may read what this check cannot see (allowed: ${[...TABLE_FUNCTIONS].join(", ")})`,
+                            `calls the table function ${cut(fn)}, which may read what this check ` +
+                                `cannot see (allowed: ${[...TABLE_FUNCTIONS].join(", ")})`,
                         );
                     }
                 }
@@ -278,7 +289,8 @@ function statementTokens(tokens: Token[]): Token[] {
     if (first === undefined) throw new Refusal("has no statement");
     if (first.kind === "word" && first.value === "explain") {
         throw new Refusal(
-            "is an EXPLAIN: a panel charts a query (EXPLAIN ANALYZE runs it, and its forms read tables this check does not follow)",
+            "is an EXPLAIN: a panel charts a query (EXPLAIN ANALYZE runs it, and " +
+                "its forms read tables this check does not follow)",
         );
     }
     if (!QUERY_BEGINNINGS.has(first.kind === "word" || first.kind === "punct" ? first.value : "")) {
@@ -307,7 +319,10 @@ function nameEnd(tokens: Token[], start: number): number {
     return i;
 }
 
-/** Reads the dotted name at `start` (`t`, `db.t`, `catalog.db.t`, parts quoted or not) into `found`; returns the index of its last token. */
+/**
+ * Reads the dotted name at `start` (`t`, `db.t`, `catalog.db.t`, parts quoted or not) into `found`; returns
+ * the index of its last token.
+ */
 function readName(tokens: Token[], start: number, found: { read: TableRead; at: number }[]): number {
     const end = nameEnd(tokens, start);
     const parts = tokens.slice(start, end + 1).filter((_, k) => k % 2 === 0);
@@ -369,7 +384,8 @@ const LISTED_TABLES = 10;
  * Unqualified names are of the grant's database (the query runs with the source's catalog and
  * database); `information_schema` reads are allowed (they show only what the role may read);
  * a metadata table such as `"orders$partitions"` is its table's; a name a template variable or
- * macro stands for, or completes, is refused (`variables`: the dashboard's own). Throws a Refusal for SQL that cannot be read reliably.
+ * macro stands for, or completes, is refused (`variables`: the dashboard's own). Throws a Refusal for SQL
+ * that cannot be read reliably.
  */
 export function ungrantedReads(
     sql: string,
@@ -380,7 +396,8 @@ export function ungrantedReads(
     for (const found of cachedReads(sql, variables)) {
         if (found.templated) {
             problems.push(
-                `reads ${cut(found.written)}, a table named by a template variable: a panel names the tables it reads`,
+                `reads ${cut(found.written)}, a table named by a template ` +
+                    `variable: a panel names the tables it reads`,
             );
             continue;
         }
@@ -401,7 +418,8 @@ export function ungrantedReads(
                   : [undefined, undefined, parts[0]];
         if (catalog !== undefined && !namesEqual(catalog, grant.catalog)) {
             problems.push(
-                `reads table ${read.written} of the catalog ${cut(catalog)}, but the source grants only its catalog ${grant.catalog}`,
+                `reads table ${read.written} of the catalog ${cut(catalog)}, but the ` +
+                    `source grants only its catalog ${grant.catalog}`,
             );
             continue;
         }
@@ -409,7 +427,8 @@ export function ungrantedReads(
         if (namesEqual(db, INFORMATION_SCHEMA)) continue;
         if (!namesEqual(db, grant.database)) {
             problems.push(
-                `reads table ${read.written} of the database ${db}, but the source grants only tables of its database ${grant.database}`,
+                `reads table ${read.written} of the database ${db}, but the source ` +
+                    `grants only tables of its database ${grant.database}`,
             );
             continue;
         }

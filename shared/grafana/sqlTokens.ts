@@ -16,7 +16,10 @@ export interface Token {
     kind: TokenKind;
     /** The token as written. */
     text: string;
-    /** Words lowercased, quoted identifiers unquoted (Athena matches names without regard to case: see `namesEqual`). */
+    /**
+     * Words lowercased, quoted identifiers unquoted (Athena matches names without regard to case: see
+     * `namesEqual`).
+     */
     value: string;
 }
 
@@ -130,7 +133,8 @@ export function tokenize(sql: string, declared: ReadonlySet<string> = NO_VARIABL
 /**
  * A Grafana variable left in the text at `start` (a `$`): `$name`, `${name}` or `${name:format}`
  * (Grafana's time variables, the dashboard's own and names no variable has get here: sqlMacros.ts
- * refuses the other built-ins and expands the plugin's macros first). A lone `$` is punctuation. Returns the index after it.
+ * refuses the other built-ins and expands the plugin's macros first). A lone `$` is punctuation. Returns the
+ * index after it.
  */
 function templateToken(sql: string, start: number, push: (t: Token) => void): number {
     const rest = sql.slice(start, start + 200);

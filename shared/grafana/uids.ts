@@ -9,7 +9,10 @@ import { Refusal } from "../refusal";
 /** Grafana's limit for a uid. */
 const UID_MAX_LENGTH = 40;
 const UID_PATTERN = /^[A-Za-z0-9_-]+$/;
-/** Hex characters of the hash in a dashboard uid: 80 bits make collisions among thousands of sources negligible. */
+/**
+ * Hex characters of the hash in a dashboard uid: 80 bits make collisions among thousands of sources
+ * negligible.
+ */
 const DASHBOARD_HASH_LENGTH = 20;
 
 /** Whether `uid` is a uid Grafana accepts. */
@@ -38,13 +41,15 @@ export function folderUid(scope: string, title: string): string {
 export function dashboardUid(prefix: string, key: string): string {
     if (typeof prefix !== "string" || !UID_PATTERN.test(prefix)) {
         throw new Refusal(
-            `dashboard uid prefix ${JSON.stringify(prefix)} must be non-empty and use only letters, digits, "-" and "_"`,
+            `dashboard uid prefix ${JSON.stringify(prefix)} must be non-empty ` +
+                `and use only letters, digits, "-" and "_"`,
         );
     }
     const maxPrefix = UID_MAX_LENGTH - DASHBOARD_HASH_LENGTH - 1;
     if (prefix.length > maxPrefix) {
         throw new Refusal(
-            `dashboard uid prefix "${prefix}" is longer than ${maxPrefix} characters (uids are at most ${UID_MAX_LENGTH})`,
+            `dashboard uid prefix "${prefix}" is longer than ${maxPrefix} ` +
+                `characters (uids are at most ${UID_MAX_LENGTH})`,
         );
     }
     if (typeof key !== "string" || key.length === 0) {

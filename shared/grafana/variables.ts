@@ -23,7 +23,9 @@ export type VariableSpec =
     | (VariableBase & { type: "custom"; values: readonly string[]; multi?: boolean; includeAll?: boolean })
     | (VariableBase & { type: "interval"; values: readonly string[] });
 
-/** Where a query variable's SQL runs: the data source, and the region, catalog and database of its queries. */
+/**
+ * Where a query variable's SQL runs: the data source, and the region, catalog and database of its queries.
+ */
 interface VariableConnection {
     ref: dashboard.DataSourceRef;
     region: string;

@@ -42,7 +42,8 @@ export function grafanaVersionProblem(workspaceId: string, version: string | und
     const upgrade =
         `Upgrade it in the Amazon Managed Grafana console ("Update version"), or run ` +
         `\`aws grafana update-workspace-configuration --workspace-id ${workspaceId} ` +
-        `--grafana-version ${RECOMMENDED_GRAFANA_VERSION} --configuration '{}'\`; if the workspace is managed with Pulumi, ` +
+        `--grafana-version ${RECOMMENDED_GRAFANA_VERSION} --configuration ` +
+        `'{}'\`; if the workspace is managed with Pulumi, ` +
         `set \`grafanaVersion: "${RECOMMENDED_GRAFANA_VERSION}"\` on its aws.grafana.Workspace. ` +
         `Upgrades cannot be undone, and installed plugins keep their version.`;
 
@@ -56,14 +57,16 @@ export function grafanaVersionProblem(workspaceId: string, version: string | und
     const parsed = parseVersion(trimmed);
     if (!parsed) {
         return (
-            `Cannot verify the Grafana version of workspace ${workspaceId}: "${trimmed}" is not a version number. ` +
+            `Cannot verify the Grafana version of workspace ${workspaceId}: ` +
+            `"${trimmed}" is not a version number. ` +
             `This program needs Grafana >= ${MIN_GRAFANA_VERSION}. ${upgrade}`
         );
     }
     const minimum = parseVersion(MIN_GRAFANA_VERSION) as number[];
     if (compareVersions(parsed, minimum) >= 0) return undefined;
     return (
-        `Workspace ${workspaceId} runs Grafana ${trimmed}, but this program needs Grafana >= ${MIN_GRAFANA_VERSION} ` +
+        `Workspace ${workspaceId} runs Grafana ${trimmed}, but this ` +
+        `program needs Grafana >= ${MIN_GRAFANA_VERSION} ` +
         `(Athena plugin and data source health checks). ${upgrade}`
     );
 }
@@ -80,17 +83,21 @@ export function grafanaVersionNotes(version: string): string[] {
     const atLeast = (v: string) => compareVersions(parsed, parseVersion(v) as number[]) >= 0;
     if (!atLeast("12")) {
         notes.push(
-            `Grafana ${version}: API keys still work, but Amazon Managed Grafana 12 removes them; give grafanaAuth a service account token, or let the stack mint one.`,
+            `Grafana ${version}: API keys still work, but Amazon Managed Grafana 12 removes them; ` +
+                `give grafanaAuth a service account token, or let the stack mint one.`,
         );
     } else {
         notes.push(
-            `Grafana ${version}: no API keys (service account tokens only): grafanaAuth must be a service account token.`,
+            `Grafana ${version}: no API keys (service account tokens only): ` +
+                `grafanaAuth must be a service account token.`,
         );
     }
     if (atLeast("13")) {
         notes.push(
-            `Grafana ${version}: the dashboards stay on the classic model (schemaVersion 39, written through the legacy /api, which Grafana 13 deprecates but serves); ` +
-                `one saved from the new editor as schema v2 reads back different, and the next pulumi up writes it back.`,
+            `Grafana ${version}: the dashboards stay on the classic model (schemaVersion 39, written ` +
+                `through the legacy /api, which Grafana 13 deprecates but serves); ` +
+                `one saved from the new editor as schema v2 reads back ` +
+                `different, and the next pulumi up writes it back.`,
         );
     }
     return notes;

@@ -34,7 +34,8 @@ const groupId = z
     .string({ error: (i) => `must be an IAM Identity Center group ID, got ${r.describe(i.input)}` })
     .regex(/^([0-9a-f]{10}-)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, {
         error: (i) =>
-            `must be an IAM Identity Center group ID such as 9a6731e4-1051-70a9-2f5b-5c3a1c1e0c11, got ${r.describe(i.input)}`,
+            `must be an IAM Identity Center group ID such as ` +
+            `9a6731e4-1051-70a9-2f5b-5c3a1c1e0c11, got ${r.describe(i.input)}`,
     });
 
 const groupList = z
@@ -115,7 +116,8 @@ export const createWorkspaceSettings = z
                 code: "custom",
                 path: [w.admins.length > 0 ? "admins" : "editors"],
                 message:
-                    "needs AWS_SSO in authentication: groups are IAM Identity Center's (SAML users get their role from the assertion)",
+                    "needs AWS_SSO in authentication: groups are IAM Identity Center's " +
+                    "(SAML users get their role from the assertion)",
             });
         }
         if (w.network && w.network.prefixListIds.length === 0 && w.network.vpceIds.length === 0) {
@@ -165,6 +167,8 @@ export function versionChangeNote(before: string, after: string): string {
     const [b, a] = [before, after].map((v) => v.split(".").map(Number));
     const upgrade = a[0] > b[0] || (a[0] === b[0] && a[1] > b[1]);
     return upgrade
-        ? `Grafana ${before} → ${after}: upgraded in place, one way (no downgrade); the configuration (plugin management, unified alerting) is sent whole and kept`
-        : `Grafana ${before} → ${after}: a downgrade, which Amazon Managed Grafana refuses: this update will fail`;
+        ? `Grafana ${before} → ${after}: upgraded in place, one way (no downgrade); the ` +
+              `configuration (plugin management, unified alerting) is sent whole and kept`
+        : `Grafana ${before} → ${after}: a downgrade, which Amazon ` +
+              `Managed Grafana refuses: this update will fail`;
 }

@@ -24,7 +24,9 @@ export const ADMINISTRATOR_ROLE_PATTERNS: readonly AdministratorRolePattern[] = 
     {
         name: "OrganizationAccountAccessRole",
         test: /^OrganizationAccountAccessRole$/i,
-        reason: "AWS Organizations creates it in every new member account with AdministratorAccess, trusted by the management account",
+        reason:
+            "AWS Organizations creates it in every new member account with " +
+            "AdministratorAccess, trusted by the management account",
     },
     {
         name: "AWSControlTowerExecution",
@@ -34,12 +36,16 @@ export const ADMINISTRATOR_ROLE_PATTERNS: readonly AdministratorRolePattern[] = 
     {
         name: "aws-controltower-*",
         test: /^aws-controltower-/i,
-        reason: "Control Tower's roles in enrolled accounts (AdministratorExecutionRole has AdministratorAccess)",
+        reason:
+            "Control Tower's roles in enrolled accounts " +
+            "(AdministratorExecutionRole has AdministratorAccess)",
     },
     {
         name: "AWSAFT*",
         test: /^AWSAFT/i,
-        reason: "Account Factory for Terraform's roles (AWSAFTExecution has AdministratorAccess in every vended account)",
+        reason:
+            "Account Factory for Terraform's roles (AWSAFTExecution has " +
+            "AdministratorAccess in every vended account)",
     },
     {
         name: "AWSCloudFormationStackSetExecutionRole",
@@ -49,12 +55,16 @@ export const ADMINISTRATOR_ROLE_PATTERNS: readonly AdministratorRolePattern[] = 
     {
         name: "stacksets-exec-*",
         test: /^stacksets-exec-/i,
-        reason: "the execution role of service-managed StackSets in every member account, with AdministratorAccess",
+        reason:
+            "the execution role of service-managed StackSets in every " +
+            "member account, with AdministratorAccess",
     },
     {
         name: "cdk-*-cfn-exec-role-*",
         test: /^cdk-[a-z0-9]+-cfn-exec-role-/i,
-        reason: "the CDK bootstrap's CloudFormation execution role, with AdministratorAccess unless narrowed at bootstrap",
+        reason:
+            "the CDK bootstrap's CloudFormation execution role, with " +
+            "AdministratorAccess unless narrowed at bootstrap",
     },
     {
         name: "AWSReservedSSO_*",

@@ -28,7 +28,10 @@ export async function checkedPolicyText(
     return JSON.stringify(json);
 }
 
-/** The document as the JSON input of `resource`'s child: a problem refuses `resource`, naming the policy and `wayOut`. */
+/**
+ * The document as the JSON input of `resource`'s child: a problem refuses `resource`, naming the policy and
+ * `wayOut`.
+ */
 export function checkedPolicyJson(
     doc: PolicyDocument,
     wayOut: string,

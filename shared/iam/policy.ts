@@ -65,7 +65,9 @@ export interface StatementProps {
     readonly policyVariables?: readonly string[];
 }
 
-/** Thrown when a statement or document contradicts itself or breaks a quota; the message names the statement. */
+/**
+ * Thrown when a statement or document contradicts itself or breaks a quota; the message names the statement.
+ */
 export class PolicyError extends Refusal {
     constructor(message: string) {
         super(message);
@@ -104,7 +106,8 @@ export function unexpectedPolicyVariables(s: StatementJson, allowed: readonly st
     return unexpected.length === 0
         ? []
         : [
-              `statement "${s.Sid}": ${unexpected.map((v) => JSON.stringify(v.slice(0, 40))).join(", ")} in a Resource or Condition value would be an IAM policy variable, ` +
+              `statement "${s.Sid}": ${unexpected.map((v) => JSON.stringify(v.slice(0, 40))).join(", ")} ` +
+                  `in a Resource or Condition value would be an IAM policy variable, ` +
                   `expanded per request: a name or location holding "\${" is refused`,
           ];
 }
@@ -148,7 +151,9 @@ export class PolicyStatement {
             .filter((v) => !(props.policyVariables ?? []).includes(v));
         if (unexpected.length > 0) {
             throw new PolicyError(
-                `${where}: ${JSON.stringify(unexpected[0].slice(0, 40))} in a Resource or Condition value would be an IAM policy variable, expanded per request: a name or location holding "\${" is refused`,
+                `${where}: ${JSON.stringify(unexpected[0].slice(0, 40))} in a Resource or ` +
+                    `Condition value would be an IAM policy variable, expanded per request: a ` +
+                    `name or location holding "\${" is refused`,
             );
         }
         this.sid = props.sid;

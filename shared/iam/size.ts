@@ -126,7 +126,8 @@ export function packManagedPolicies(
         const total = pieces.reduce((n, p) => n + sized(baseName, [p]), 0);
         throw new PolicyError(
             `IAM policy "${baseName}" needs ${groups.length} managed policies (about ${total} characters), ` +
-                `more than the ${maxPolicies} a role may have attached (quota ${quota} characters each). ${wayOut}`,
+                `more than the ${maxPolicies} a role may have attached (quota ` +
+                `${quota} characters each). ${wayOut}`,
         );
     }
     return groups.map((g, i) => new PolicyDocument(nameFor(i), "managed", g));

@@ -100,7 +100,10 @@ const isManaged = (results: SourceResults): results is ManagedResults => "manage
  */
 const MANAGED_RESULTS_KMS_ACTIONS = ["kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey"];
 
-/** Athena metadata reads. Listing catalogs and workgroups accepts no resource ARN; the rest take the data catalog. */
+/**
+ * Athena metadata reads. Listing catalogs and workgroups accepts no resource ARN; the rest take the data
+ * catalog.
+ */
 export const ATHENA_LIST_ACTIONS = ["athena:ListDataCatalogs", "athena:ListWorkGroups"];
 export const ATHENA_METADATA_ACTIONS = [
     "athena:GetDataCatalog",
@@ -130,7 +133,9 @@ export const GLUE_READ_ACTIONS = [
     "glue:GetTables",
 ];
 
-/** The Glue read actions that apply to a table ARN (GetDatabase and GetDatabases have no table resource type). */
+/**
+ * The Glue read actions that apply to a table ARN (GetDatabase and GetDatabases have no table resource type).
+ */
 const GLUE_TABLE_ACTIONS = GLUE_READ_ACTIONS.filter(
     (a) => a !== "glue:GetDatabase" && a !== "glue:GetDatabases",
 );
@@ -296,7 +301,8 @@ function resultsBucketStatements(
     }
     if (results.prefix === "") {
         throw new PolicyError(
-            `the results are the whole of ${results.bucket}, which holds data locations: give them a prefix or a bucket of their own`,
+            `the results are the whole of ${results.bucket}, which holds data ` +
+                `locations: give them a prefix or a bucket of their own`,
         );
     }
     return [
@@ -357,13 +363,15 @@ export function sourceAccessPolicies(args: SourceAccessArgs): PolicyDocument[] {
         args.policyName,
         splittableGlue(args.policyName, statements),
         MANAGED_POLICIES_PER_ROLE,
-        `List fewer tables, use tables: ["*"] to grant every table of "${args.database}", or merge data locations under a common prefix.`,
+        `List fewer tables, use tables: ["*"] to grant every table of ` +
+            `"${args.database}", or merge data locations under a common prefix.`,
     );
     if (typeof args.accountId === "string") {
         const account = args.accountId;
         return packed.map((doc) => mapResources(doc, (r) => r.split(ACCOUNT_PLACEHOLDER).join(account)));
     }
-    // The SDK only for an account ID that is an Output: loaded here, not with the module (see shared/iam/policy.ts).
+    // The SDK only for an account ID that is an Output: loaded here, not with the module (see
+    // shared/iam/policy.ts).
     const { output } = require("@pulumi/pulumi") as typeof import("@pulumi/pulumi");
     const account = output(args.accountId);
     return packed.map((doc) =>

@@ -1,7 +1,7 @@
 /**
  * The policy of the Grafana account's side: which source roles the workspace role may assume
- * (docs/what-gets-created.md, "Source stacks are not trusted blindly, and organisation mode"). Either an explicit list of role ARNs, or organisation mode: one
- * statement for any number of sources.
+ * (docs/what-gets-created.md, "Source stacks are not trusted blindly, and organisation mode"). Either an
+ * explicit list of role ARNs, or organisation mode: one statement for any number of sources.
  */
 import { PolicyDocument, PolicyError, PolicyStatement, Value } from "../iam/policy";
 import { POLICY_QUOTAS, checkPolicySize, policySize } from "../iam/size";
@@ -84,7 +84,8 @@ export function checkAssumePolicySize(
         "inline",
         json,
         `It lists ${sourceCount} source roles; about ${explicitModeCapacity(arnLength)} fit. ` +
-            `Set sourceRoleName and organizationId to allow the source role in every account of the organisation with one statement.`,
+            `Set sourceRoleName and organizationId to allow the source role in every ` +
+            `account of the organisation with one statement.`,
     );
 }
 
@@ -96,7 +97,8 @@ export function organizationRoleProblem(
     const wrong = roleArns.filter((a) => roleNameFromArn(a) !== organization.sourceRoleName);
     if (wrong.length === 0) return undefined;
     return (
-        `organisation mode allows only roles named "${organization.sourceRoleName}", but these sources use other roles: ${wrong.join(", ")}; ` +
+        `organisation mode allows only roles named "${organization.sourceRoleName}", ` +
+        `but these sources use other roles: ${wrong.join(", ")}; ` +
         `set roleName in those source stacks, or sourceRoleName here`
     );
 }
