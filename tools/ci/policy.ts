@@ -37,7 +37,9 @@ const POLICY_OPTIONS = {
     config: {
         type: "string",
         value: "FILE",
-        help: 'the pack\'s config, as for pulumi preview --policy-pack-config: {"<policy>": "advisory"|"disabled"|{enforcementLevel, workspaceRoleArns, grafanaAccountIds}}',
+        help:
+            'the pack\'s config, as for pulumi preview --policy-pack-config: {"<policy>": ' +
+            '"advisory"|"disabled"|{enforcementLevel, workspaceRoleArns, grafanaAccountIds}}',
     },
     fleet: {
         type: "boolean",
@@ -54,7 +56,8 @@ const POLICY_OPTIONS = {
 const POLICY_HELP: CommandHelp = {
     usage: "npm run policy -- PLAN.json|DIR...",
     summary:
-        "Evaluates the grafana-athena policy pack (policy/) on offline plans, as `pulumi preview --policy-pack policy` does on real stacks.",
+        "Evaluates the grafana-athena policy pack (policy/) on offline plans, as " +
+        "`pulumi preview --policy-pack policy` does on real stacks.",
     positionals: [
         [
             "PLAN.json|DIR",
@@ -123,7 +126,8 @@ export async function main(
     );
     for (const file of files) {
         try {
-            // Regular files of a bounded size only: a FIFO or /dev/zero named as a plan would hang or exhaust the heap.
+            // Regular files of a bounded size only: a FIFO or /dev/zero named as a plan would hang or exhaust
+            // the heap.
             const text = readRegularFile(file, MAX_PLAN_FILE_BYTES).toString("utf8");
             plans.push(readPlanFile(file, () => text));
         } catch (e) {

@@ -68,7 +68,8 @@ export function plainText(name: string, value: string): string {
     const m = CONTROL.exec(value);
     if (m)
         throw new UsageError(
-            `${name} holds a control character (U+${m[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}): refused`,
+            `${name} holds a control character ` +
+                `(U+${m[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}): refused`,
         );
     return value;
 }
@@ -126,7 +127,9 @@ function synopsis(name: string, o: OptionSpec): string {
     return o.required ? flag : `[${flag}]${o.multiple ? "..." : ""}`;
 }
 
-/** The `--help` text of a command, from its option table: usage, every option with its default, exit codes. */
+/**
+ * The `--help` text of a command, from its option table: usage, every option with its default, exit codes.
+ */
 export function helpText(help: CommandHelp, table: OptionTable): string {
     const all: OptionTable = { ...table, help: HELP };
     const usage = [help.usage, ...Object.entries(all).map(([n, o]) => synopsis(n, o))].join(" ");

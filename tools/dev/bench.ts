@@ -8,8 +8,9 @@
  *   npm run bench                                   # N = 500, 1000, 2000, 5000, organisation mode
  *   npm run bench -- --sizes 50,100 --runs 3
  *   npm run bench -- --help                         # the options (BENCH_OPTIONS), defaults, exit codes
- *   npm run bench -- --fleet 100,300 [--separate 10]  # fleet synth of a generated repository (tools/dev/benchFleet.ts)
- *   npm run bench -- --check 100,1000 [--runs 3]   # fleet check of one, beside fleet list of it (tools/dev/benchFleet.ts)
+ * npm run bench -- --fleet 100,300 [--separate 10] # fleet synth of a generated repository
+ * (tools/dev/benchFleet.ts) npm run bench -- --check 100,1000 [--runs 3] # fleet check of one, beside fleet
+ * list of it (tools/dev/benchFleet.ts)
  *
  * Prints a Markdown table: the program run's time and the process's peak memory for both, the
  * ratio to the floor, and how much longer each doubling of N takes. Organisation mode, as the
@@ -120,7 +121,8 @@ export function longestChain(
     }
     if (done !== names.size) {
         throw new Error(
-            `the dependency graph has a cycle among: ${[...names].filter((n) => indegree.get(n)! > 0).join(", ")}`,
+            `the dependency graph has a cycle among: ` +
+                `${[...names].filter((n) => indegree.get(n)! > 0).join(", ")}`,
         );
     }
     return best;
@@ -187,7 +189,9 @@ interface BenchRow {
 /** The table: per N the program and its floor, their ratio, and the growth from the previous N. */
 export function markdownTable(rows: readonly BenchRow[]): string {
     const lines = [
-        "| N | workspace (ms) | floor (ms) | workspace / floor | workspace vs previous N | floor vs previous N | workspace peak (MiB) | floor peak (MiB) | resources (workspace / floor) | longest chain |",
+        "| N | workspace (ms) | floor (ms) | workspace / floor | workspace vs previous N | floor vs " +
+            "previous N | workspace peak (MiB) | floor peak (MiB) | " +
+            "resources (workspace / floor) | longest chain |",
         "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ];
     rows.forEach((r, i) => {
@@ -195,8 +199,12 @@ export function markdownTable(rows: readonly BenchRow[]): string {
         const growth = (now: number, before?: number) =>
             before === undefined ? "" : `${(now / before).toFixed(2)}x`;
         lines.push(
-            `| ${num(r.n)} | ${num(Math.round(r.workspace.planMs))} | ${num(Math.round(r.floor.planMs))} | ${(r.workspace.planMs / r.floor.planMs).toFixed(2)}x | ` +
-                `${growth(r.workspace.planMs, prev?.workspace.planMs)} | ${growth(r.floor.planMs, prev?.floor.planMs)} | ${num(Math.round(r.workspace.peakMiB))} | ${num(Math.round(r.floor.peakMiB))} | ` +
+            `| ${num(r.n)} | ${num(Math.round(r.workspace.planMs))} | ` +
+                `${num(Math.round(r.floor.planMs))} | ` +
+                `${(r.workspace.planMs / r.floor.planMs).toFixed(2)}x | ` +
+                `${growth(r.workspace.planMs, prev?.workspace.planMs)} | ` +
+                `${growth(r.floor.planMs, prev?.floor.planMs)} | ` +
+                `${num(Math.round(r.workspace.peakMiB))} | ${num(Math.round(r.floor.peakMiB))} | ` +
                 `${num(r.workspace.resources)} / ${num(r.floor.resources)} | ${r.workspace.chain ?? ""} |`,
         );
     });
@@ -220,7 +228,9 @@ export const BENCH_OPTIONS = {
     fleet: {
         type: "string",
         value: "N,N,...",
-        help: "instead: fleet synth of a generated repository of N source stacks each (tools/dev/benchFleet.ts)",
+        help:
+            "instead: fleet synth of a generated repository of N source " +
+            "stacks each (tools/dev/benchFleet.ts)",
     },
     separate: {
         type: "string",
@@ -231,14 +241,18 @@ export const BENCH_OPTIONS = {
     check: {
         type: "string",
         value: "N,N,...",
-        help: "instead: fleet check of a generated repository of N source stacks each, beside fleet list of it (tools/benchFleet.ts)",
+        help:
+            "instead: fleet check of a generated repository of N source stacks " +
+            "each, beside fleet list of it (tools/benchFleet.ts)",
     },
 } as const satisfies OptionTable;
 
 export const BENCH_HELP: CommandHelp = {
     usage: "npm run bench --",
     summary:
-        "Plan-time benchmark: the workspace stack fed by N generated source stacks, beside its floor (the same stack references and resources, no logic), each run in a fresh process. Prints a Markdown table.",
+        "Plan-time benchmark: the workspace stack fed by N generated source stacks, " +
+        "beside its floor (the same stack references and resources, no logic), each " +
+        "run in a fresh process. Prints a Markdown table.",
     examples: [
         [
             "npm run bench -- --sizes 500,2000 --runs 3",
@@ -332,7 +346,9 @@ async function main(argv: string[]): Promise<number> {
         const row = await measure(n, cli.runs);
         rows.push(row);
         process.stderr.write(
-            `N=${n}: workspace ${Math.round(row.workspace.planMs)} ms, floor ${Math.round(row.floor.planMs)} ms (${(row.workspace.planMs / row.floor.planMs).toFixed(2)}x)\n`,
+            `N=${n}: workspace ${Math.round(row.workspace.planMs)} ms, floor ` +
+                `${Math.round(row.floor.planMs)} ms ` +
+                `(${(row.workspace.planMs / row.floor.planMs).toFixed(2)}x)\n`,
         );
     }
     process.stdout.write(`${markdownTable(rows)}\n`);

@@ -44,7 +44,10 @@ function example(folder: string): Record<string, unknown> {
 
 const pad = (i: number) => String(i).padStart(4, "0");
 
-/** A throwaway repository with `n` source stacks (`src-0001`, ...) and the workspace stack `grafana` charting every one. */
+/**
+ * A throwaway repository with `n` source stacks (`src-0001`, ...) and the workspace stack `grafana` charting
+ * every one.
+ */
 function generateFleet(n: number): { root: string; stacks: { folder: string; stack: string }[] } {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), "grafana-athena-fleet-bench-"));
     for (const f of programFiles(REPO_ROOT)) {
@@ -176,7 +179,8 @@ function fleetTable(rows: readonly FleetRow[]): string {
     ];
     for (const r of rows)
         lines.push(
-            `| ${r.stacks} | ${r.mode} | ${r.measured.wallS.toFixed(1)} | ${(r.measured.wallS / r.stacks).toFixed(3)} | ${Math.round(r.measured.peakMiB)} |`,
+            `| ${r.stacks} | ${r.mode} | ${r.measured.wallS.toFixed(1)} | ` +
+                `${(r.measured.wallS / r.stacks).toFixed(3)} | ${Math.round(r.measured.peakMiB)} |`,
         );
     return lines.join("\n");
 }
@@ -202,7 +206,8 @@ export function benchFleet(sizes: readonly number[], separate: number, log: (lin
         const many = separateSynthRuns(root, stacks);
         rows.push({ stacks: stacks.length, mode: "npm run synth per stack", measured: many });
         log(
-            `${stacks.length} stacks: one synth process each ${many.wallS.toFixed(1)} s (${(many.wallS / one.wallS).toFixed(1)}x)`,
+            `${stacks.length} stacks: one synth process each ` +
+                `${many.wallS.toFixed(1)} s (${(many.wallS / one.wallS).toFixed(1)}x)`,
         );
     });
     for (const n of sizes) {
@@ -210,7 +215,8 @@ export function benchFleet(sizes: readonly number[], separate: number, log: (lin
             const m = fleetSynthRun(root);
             rows.push({ stacks: stacks.length, mode: "fleet synth (one process)", measured: m });
             log(
-                `${stacks.length} stacks: fleet synth ${m.wallS.toFixed(1)} s, peak ${Math.round(m.peakMiB)} MiB`,
+                `${stacks.length} stacks: fleet synth ${m.wallS.toFixed(1)} ` +
+                    `s, peak ${Math.round(m.peakMiB)} MiB`,
             );
         });
     }
@@ -232,7 +238,8 @@ const medianOf = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.f
  */
 export function benchCheck(sizes: readonly number[], runs: number, log: (line: string) => void): string {
     const lines = [
-        "| stacks | fleet check (s) | fleet list, the baseline (s) | ratio | the rules, per 100 stacks (s) | peak memory of check (MiB) |",
+        "| stacks | fleet check (s) | fleet list, the baseline (s) | ratio | the " +
+            "rules, per 100 stacks (s) | peak memory of check (MiB) |",
         "| ---: | ---: | ---: | ---: | ---: | ---: |",
     ];
     for (const n of sizes) {
@@ -249,7 +256,8 @@ export function benchCheck(sizes: readonly number[], runs: number, log: (line: s
             const perHundred = ((c - l) / stacks.length) * 100;
             log(`${stacks.length} stacks: fleet check ${c.toFixed(2)} s, fleet list ${l.toFixed(2)} s`);
             lines.push(
-                `| ${stacks.length} | ${c.toFixed(2)} | ${l.toFixed(2)} | ${(c / l).toFixed(2)}x | ${perHundred.toFixed(3)} | ${Math.round(Math.max(...check.map((m) => m.peakMiB)))} |`,
+                `| ${stacks.length} | ${c.toFixed(2)} | ${l.toFixed(2)} | ${(c / l).toFixed(2)}x | ` +
+                    `${perHundred.toFixed(3)} | ${Math.round(Math.max(...check.map((m) => m.peakMiB)))} |`,
             );
         } finally {
             fs.rmSync(root, { recursive: true, force: true });

@@ -14,7 +14,9 @@ export const BENCH_ORGANIZATION_ID = "o-benchorg0001";
 
 const pad = (i: number) => String(i).padStart(4, "0");
 
-/** The fully qualified name of generated source `i` (1-based): `organization/grafana-athena-source/src-0001`. */
+/**
+ * The fully qualified name of generated source `i` (1-based): `organization/grafana-athena-source/src-0001`.
+ */
 export function benchSourceStack(i: number): string {
     return `organization/grafana-athena-source/src-${pad(i)}`;
 }

@@ -38,7 +38,10 @@ const TEAM = "grafana:oss/team:Team";
 
 const str = (v: unknown) => (typeof v === "string" ? v : v === undefined || v === null ? "" : String(v));
 
-/** Who a whole set of grants names. Every level the provider accepts (Query, View, Edit, Admin) includes querying or viewing. */
+/**
+ * Who a whole set of grants names. Every level the provider accepts (Query, View, Edit, Admin) includes
+ * querying or viewing.
+ */
 function principalsOf(permissions: unknown, teamNames: ReadonlyMap<string, string>): string[] {
     if (!Array.isArray(permissions)) return [];
     const out: string[] = [];
@@ -136,7 +139,10 @@ export function accessTable(plan: Plan): AccessRow[] | undefined {
         }));
 }
 
-/** One line per grant, `<principal> may query "<data source>"` / `may view "<dashboard>"`: what the plan diff compares. */
+/**
+ * One line per grant, `<principal> may query "<data source>"` / `may view "<dashboard>"`: what the plan diff
+ * compares.
+ */
 export function accessGrants(rows: readonly AccessRow[] | undefined): string[] {
     return (rows ?? []).flatMap((r) => [
         ...r.dataSources.map((d) => `${r.principal} may query ${JSON.stringify(d)}`),
@@ -148,7 +154,8 @@ export function accessGrants(rows: readonly AccessRow[] | undefined): string[] {
 export function accessLines(rows: readonly AccessRow[] | undefined): string[] {
     if (!rows) return [];
     const lines = [
-        "-- Grafana access: who may query which data source and view which dashboard (Grafana admins may do everything)",
+        "-- Grafana access: who may query which data source and view which " +
+            "dashboard (Grafana admins may do everything)",
     ];
     for (const r of rows) {
         lines.push(`   ${r.principal}`);

@@ -81,12 +81,17 @@ export function readPlanFile(file: string, read: (f: string) => string): Plan {
     return plan;
 }
 
-/** Any value as a string; never `String(object)`, which an object without a prototype (the plan diff's parse) refuses. */
+/**
+ * Any value as a string; never `String(object)`, which an object without a prototype (the plan diff's parse)
+ * refuses.
+ */
 const str = (v: unknown): string => (typeof v === "string" ? v : (JSON.stringify(v) ?? String(v)));
 /** An empty map without a prototype: a missing `inputs` or `outputs` has no `constructor` key either. */
 const none = (): Record<string, unknown> => Object.create(null) as Record<string, unknown>;
 
-/** Checks the shape of a plan and fills fields an older synth may not have written; `file` names it in errors. */
+/**
+ * Checks the shape of a plan and fills fields an older synth may not have written; `file` names it in errors.
+ */
 export function normalizePlan(raw: unknown, file = "plan"): Plan {
     if (!isObject(raw) || !Array.isArray(raw.resources)) {
         throw new Error(`${file}: not a plan (expected {project, stack, resources: [...]})`);

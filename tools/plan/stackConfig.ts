@@ -49,7 +49,10 @@ function standInSecrets(value: unknown, found: { secret: boolean }): unknown {
         const o = value as Record<string, unknown>;
         if (Object.keys(o).length === 1 && "secure" in o) {
             found.secret = true;
-            return `offline-secret-${createHash("sha256").update(String(o.secure)).digest("hex").slice(0, 16)}`;
+            return (
+                `offline-secret-` +
+                `${createHash("sha256").update(String(o.secure)).digest("hex").slice(0, 16)}`
+            );
         }
         return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, standInSecrets(v, found)]));
     }

@@ -2,8 +2,8 @@
  * The offline plan: runs a project's real `index.ts` under the mock runtime and prints what the
  * stack would create, as JSON (docs/offline-plan.md).
  *
- *   npm run synth -- <project-dir> [--stack NAME] [--config FILE] [--ref STACK=PLANFILE]... [--ref-dir DIR] [--out FILE]
- *   npm run synth                  # every example stack, in order, into out/, with a summary
+ * npm run synth -- <project-dir> [--stack NAME] [--config FILE] [--ref STACK=PLANFILE]... [--ref-dir DIR]
+ * [--out FILE]   npm run synth                  # every example stack, in order, into out/, with a summary
  *   npm run synth -- --help        # the options (SYNTH_OPTIONS), their defaults and the exit codes
  */
 import * as fs from "fs";
@@ -70,16 +70,20 @@ export const SYNTH_OPTIONS = {
 export const SYNTH_HELP: CommandHelp = {
     usage: "npm run synth -- <project-dir>",
     summary:
-        "The offline plan: runs a project's real program under the mock runtime and prints, as JSON, what the stack would create. No cloud access.",
+        "The offline plan: runs a project's real program under the mock runtime and " +
+        "prints, as JSON, what the stack would create. No cloud access.",
     positionals: [
         [
             "<project-dir>",
-            "infra-account-b (a source), infra-account-a (the workspace), . (the root project) or bootstrap (the CI roles of every account)",
+            "infra-account-b (a source), infra-account-a (the workspace), . (the root " +
+                "project) or bootstrap (the CI roles of every account)",
         ],
     ],
     notes: [
-        "Without arguments (npm run synth), plans every example stack in order (the source, the workspace fed by it, the root project, the bootstrap) into out/ and prints a summary.",
-        "Files read (stack files, --config, plans) must be regular files: a folder, pipe or device is refused, naming it.",
+        "Without arguments (npm run synth), plans every example stack in order (the source, the workspace " +
+            "fed by it, the root project, the bootstrap) into out/ and prints a summary.",
+        "Files read (stack files, --config, plans) must be regular files: a " +
+            "folder, pipe or device is refused, naming it.",
     ],
     examples: [
         ["npm run synth", "every example stack into out/, with a summary"],
@@ -92,7 +96,8 @@ export const SYNTH_HELP: CommandHelp = {
         [0, "planned (or --help)"],
         [
             1,
-            "the program refused (bad config, a refusal: one line per problem on stderr, nothing on stdout), or a file named is not readable",
+            "the program refused (bad config, a refusal: one line per problem on stderr, " +
+                "nothing on stdout), or a file named is not readable",
         ],
         [2, "a bad command line (an unknown option, a missing value, a stack config that does not exist)"],
     ],
@@ -116,7 +121,8 @@ export function parseArgs(argv: string[]): SynthArgs | undefined {
     // The stack names a file beside the project: a name, never a path.
     if (values.stack !== undefined && !/^[A-Za-z0-9_.-]+$/.test(values.stack))
         throw new UsageError(
-            `--stack takes a stack name (letters, digits, -, _ and .), got ${JSON.stringify(values.stack.slice(0, 100))}`,
+            `--stack takes a stack name (letters, digits, -, _ and .), got ` +
+                `${JSON.stringify(values.stack.slice(0, 100))}`,
         );
     return {
         projectDir: positionals[0],
@@ -163,16 +169,29 @@ export function missingStackRefLine(
 ): string {
     const [, project, stack] = name.split("/");
     if (project !== SOURCE_PROJECT || stack === undefined) {
-        return `stack reference ${name} is not known offline: pass --ref ${name}=PLANFILE (--ref-dir resolves ${SOURCE_PROJECT} stacks only)`;
+        return (
+            `stack reference ${name} is not known offline: pass --ref ${name}=PLANFILE ` +
+            `(--ref-dir resolves ${SOURCE_PROJECT} stacks only)`
+        );
     }
     const stackFile = path.join(PROJECT_FOLDERS.source, `Pulumi.${stack}.yaml`);
     if (!fs.existsSync(path.join(repositoryRoot, stackFile))) {
-        return `stack reference ${name}: no stack file ${stackFile} in this repository: add it (or correct the stack name), or pass --ref ${name}=PLANFILE`;
+        return (
+            `stack reference ${name}: no stack file ${stackFile} in this repository: add it ` +
+            `(or correct the stack name), or pass --ref ${name}=PLANFILE`
+        );
     }
     if (refDir !== undefined) {
-        return `stack reference ${name}: no plan ${path.join(refDir, `${stack}.json`)} (plan ${stackFile} into it with npm run synth -- ${PROJECT_FOLDERS.source} --stack ${stack} --out ${path.join(refDir, `${stack}.json`)})`;
+        const plan = path.join(refDir, `${stack}.json`);
+        return (
+            `stack reference ${name}: no plan ${plan} (plan ${stackFile} into it with ` +
+            `npm run synth -- ${PROJECT_FOLDERS.source} --stack ${stack} --out ${plan})`
+        );
     }
-    return `stack reference ${name} is not known offline: plan ${stackFile} and pass --ref ${name}=PLANFILE, or --ref-dir DIR holding ${stack}.json`;
+    return (
+        `stack reference ${name} is not known offline: plan ${stackFile} and pass --ref ` +
+        `${name}=PLANFILE, or --ref-dir DIR holding ${stack}.json`
+    );
 }
 
 export async function synth(args: SynthArgs): Promise<Plan> {
@@ -387,7 +406,8 @@ export async function main(
         if (args.out) {
             writePlan(plan, args.out);
             out(
-                `${plan.project} (${plan.stack}): ${plan.resources.length} resources planned, written to ${args.out}\n`,
+                `${plan.project} (${plan.stack}): ${plan.resources.length} ` +
+                    `resources planned, written to ${args.out}\n`,
             );
         } else {
             out(`${JSON.stringify(plan, null, 2)}\n`);

@@ -118,7 +118,9 @@ export class AwsStandIn implements StandIn {
     /** A token's secret is fresh on every create, as Amazon Managed Grafana's is. */
     private randomised(type: string, name: string, inputs: Props): Props {
         if (type !== TOKEN_TYPE) return {};
-        const key = `glsa_${randomBytes(24).toString("base64url")}_${createHash("sha256").update(name).digest("hex").slice(0, 8)}`;
+        const key =
+            `glsa_${randomBytes(24).toString("base64url")}_` +
+            `${createHash("sha256").update(name).digest("hex").slice(0, 8)}`;
         const created = now(this.store.dir);
         const expires = new Date(created.getTime() + Number(inputs.secondsToLive) * 1000);
         return { key, createdAt: created.toISOString(), expiresAt: expires.toISOString() };

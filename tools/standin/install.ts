@@ -39,8 +39,11 @@ function buildArchives(repo: string, dir: string): { plugin: PluginIdentity; arc
         const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
         const script = [
             "#!/bin/sh",
-            `# Stand-in for the ${plugin.name} provider ${plugin.version}: answers from the fake cloud (tools/standin/).`,
-            `exec node -r ${quote(path.join(repo, "tools", "register.js"))} ${quote(path.join(repo, "tools", "standin", "plugin.ts"))} ${plugin.name} ${plugin.version} "$@"`,
+            `# Stand-in for the ${plugin.name} provider ${plugin.version}: ` +
+                `answers from the fake cloud (tools/standin/).`,
+            `exec node -r ${quote(path.join(repo, "tools", "register.js"))} ` +
+                `${quote(path.join(repo, "tools", "standin", "plugin.ts"))} ` +
+                `${plugin.name} ${plugin.version} "$@"`,
             "",
         ].join("\n");
         fs.writeFileSync(path.join(folder, `pulumi-resource-${plugin.name}`), script, { mode: 0o755 });

@@ -12,9 +12,10 @@
  *   `aws_grafana_workspace_service_account_token` every argument (Amazon Managed Grafana has no
  *   update call for either); `aws_grafana_workspace` authentication_providers (every other
  *   argument through UpdateWorkspace, the version and configuration through
- *   UpdateWorkspaceConfiguration); `aws_grafana_role_association` workspace_id; `aws_cloudformation_stack_set` name and auto_deployment;
- *   `aws_cloudformation_stack_set_instance` account_id, deployment_targets, stack_set_name and its
- *   region (every other argument of both is updated through UpdateStackSet/UpdateStackInstances).
+ * UpdateWorkspaceConfiguration); `aws_grafana_role_association` workspace_id; `aws_cloudformation_stack_set`
+ * name and auto_deployment; `aws_cloudformation_stack_set_instance` account_id, deployment_targets,
+ * stack_set_name and its region (every other argument of both is updated through
+ * UpdateStackSet/UpdateStackInstances).
  * - hashicorp/terraform-provider-random `random_password`: every argument.
  * - hashicorp/terraform-provider-time `time_rotating`: every argument (rfc3339, rotation_*,
  *   triggers).
@@ -79,7 +80,8 @@ export function diffInputs(type: string, olds: Props, news: Props): InputDiff {
     const replacing = REPLACING[type];
     if (!replacing)
         throw new Error(
-            `stand-in provider: no replace rules for resource type "${type}"; add them to tools/standin/replaces.ts`,
+            `stand-in provider: no replace rules for resource type ` +
+                `"${type}"; add them to tools/standin/replaces.ts`,
         );
     const diffs = changedKeys(olds, news);
     const replaces = diffs.filter((k) => replacing.includes(ALL) || replacing.includes(k));

@@ -48,7 +48,10 @@ export function secretKeys(inputs: Props): string[] {
     return Object.keys(inputs).filter((k) => holdsSecret(inputs[k]));
 }
 
-/** `outputs` with the named properties (those that came in secret, and the provider's own secret outputs) wrapped. */
+/**
+ * `outputs` with the named properties (those that came in secret, and the provider's own secret outputs)
+ * wrapped.
+ */
 export function wrapSecrets(outputs: Props, keys: Iterable<string>): Props {
     const out = { ...outputs };
     for (const k of keys) if (k in out && out[k] !== undefined && !isSecret(out[k])) out[k] = secret(out[k]);

@@ -24,7 +24,9 @@ export const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 const MAX_TOKEN_ANSWER = 64 * 1024;
 const TOKEN_TIMEOUT_MS = 10_000;
 
-/** The account and partition a source stack runs in, from its stack file; a Refusal naming the file otherwise. */
+/**
+ * The account and partition a source stack runs in, from its stack file; a Refusal naming the file otherwise.
+ */
 export function stackAccount(root: string, entry: StackEntry): { accountId: string; partition: string } {
     const { config } = readStackConfig(readProject(path.join(root, entry.folder)), entry.file);
     const file = path.relative(root, entry.file).split(path.sep).join("/");
@@ -41,14 +43,16 @@ export function stackAccount(root: string, entry: StackEntry): { accountId: stri
         !/^\d{12}$/.test(accounts[0])
     ) {
         throw new Refusal(
-            `${file}: aws:allowedAccountIds must name exactly one account (12 digits) for --account-role: the account whose role runs the stack`,
+            `${file}: aws:allowedAccountIds must name exactly one account (12 digits) for ` +
+                `--account-role: the account whose role runs the stack`,
         );
     }
     const region = config["aws:region"] ?? "";
     const partition = partitionOf(region);
     if (!partition)
         throw new Refusal(
-            `${file}: aws:region must be a region of aws, aws-cn or aws-us-gov for --account-role, got ${JSON.stringify(region.slice(0, 40))}`,
+            `${file}: aws:region must be a region of aws, aws-cn or aws-us-gov for ` +
+                `--account-role, got ${JSON.stringify(region.slice(0, 40))}`,
         );
     return { accountId: accounts[0], partition };
 }
@@ -68,7 +72,8 @@ export async function githubIdToken(env: NodeJS.ProcessEnv, fetchImpl: Fetch): P
     const bearer = env.ACTIONS_ID_TOKEN_REQUEST_TOKEN;
     if (!base || !bearer)
         throw new Refusal(
-            "--account-role needs the job's OIDC token: run it in a GitHub Actions job with permissions id-token: write",
+            "--account-role needs the job's OIDC token: run it in a GitHub " +
+                "Actions job with permissions id-token: write",
         );
     let url: URL;
     try {

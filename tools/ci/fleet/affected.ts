@@ -29,7 +29,10 @@ export function touchesEveryStack(file: string): boolean {
     return false;
 }
 
-/** The affected stacks of `inventory`, given the changed files (relative to the repository root, `/`-separated). */
+/**
+ * The affected stacks of `inventory`, given the changed files (relative to the repository root,
+ * `/`-separated).
+ */
 export function affectedStacks(inventory: Inventory, changed: readonly string[]): Inventory {
     const files = changed.map((f) => f.split(path.sep).join("/"));
     if (files.some(touchesEveryStack)) return inventory;
@@ -79,7 +82,9 @@ function git(root: string, ...args: string[]): string {
     });
 }
 
-/** The files changed since `base` (from where the branch left it), committed or not, plus new untracked ones. */
+/**
+ * The files changed since `base` (from where the branch left it), committed or not, plus new untracked ones.
+ */
 export function changedFiles(root: string, base: string): string[] {
     const commit = resolveBase(root, base);
     const from = git(root, "merge-base", "--end-of-options", commit, "HEAD").trim();

@@ -69,7 +69,8 @@ export function automationRunner(
                 );
                 if (command === "preview") {
                     if (plan !== undefined) fs.mkdirSync(path.dirname(plan), { recursive: true });
-                    // Not --expect-no-changes: the preview counts the changes, and orchestrate() reports them as drift.
+                    // Not --expect-no-changes: the preview counts the changes, and orchestrate() reports them
+                    // as drift.
                     const result = await stack.preview({ onOutput, plan, refresh: flags.refresh });
                     return { changes: counts(result.changeSummary) };
                 }

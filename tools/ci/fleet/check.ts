@@ -39,7 +39,9 @@ import { StackEntry, readInventory } from "./fleetInventory";
 
 type StackConfigOf = (entry: StackEntry) => ReturnType<typeof readStackConfig>;
 
-/** One stack file read under its project's rules: its settings, or its problems as `<key>: <message>` lines. */
+/**
+ * One stack file read under its project's rules: its settings, or its problems as `<key>: <message>` lines.
+ */
 type FileReading =
     | { problems: string[]; source?: undefined; workspace?: undefined }
     | { problems: []; source: SourceSettings & { region: string }; account?: string; workspace?: undefined }
@@ -107,7 +109,10 @@ export function checkInventory(root: string, org: string): string[] {
             configs.set(entry.file, readStackConfig(projects.get(entry.folder)!, entry.file));
         return configs.get(entry.file)!;
     };
-    /** A file that cannot be read as a stack file has its problem reported above, and no part in the checks below. */
+    /**
+     * A file that cannot be read as a stack file has its problem reported above, and no part in the checks
+     * below.
+     */
     const readable = (entry: StackEntry) => {
         try {
             return configOf(entry);
@@ -156,14 +161,17 @@ export function checkInventory(root: string, org: string): string[] {
         const first = seen.get(key);
         if (first) {
             problems.push(
-                `${rel(entry.file)}: the same account and workgroup (${accounts[0]}, ${config["aws:region"]}, ${workgroup}) as ${rel(first.file)}; keep one stack per workgroup`,
+                `${rel(entry.file)}: the same account and workgroup (${accounts[0]}, ` +
+                    `${config["aws:region"]}, ${workgroup}) as ` +
+                    `${rel(first.file)}; keep one stack per workgroup`,
             );
         } else {
             seen.set(key, entry);
         }
     }
 
-    // A workspace stack that lists a source with no stack file, and siblings that would collide in one workspace.
+    // A workspace stack that lists a source with no stack file, and siblings that would collide in one
+    // workspace.
     const known = new Set(inventory.sources.map((s) => s.stack));
     // Summarised from the files as read above (bounded, regular files only), not read again.
     const sourceNames = inventory.sources.map((s) => s.name);
@@ -177,7 +185,8 @@ export function checkInventory(root: string, org: string): string[] {
             const stack = typeof s?.stack === "string" ? s.stack.split("/") : [];
             if (stack.length === 3 && stack[1] === SOURCE_PROJECT && !known.has(stack[2])) {
                 problems.push(
-                    `${rel(entry.file)}: lists the source ${s.stack}, which has no stack file ${PROJECT_FOLDERS.source}/Pulumi.${stack[2]}.yaml`,
+                    `${rel(entry.file)}: lists the source ${s.stack}, which has no stack file ` +
+                        `${PROJECT_FOLDERS.source}/Pulumi.${stack[2]}.yaml`,
                 );
             }
         }

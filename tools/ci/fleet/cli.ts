@@ -6,7 +6,7 @@
  *   npm run fleet -- --help                              the commands
  *   npm run fleet -- <command> --help                    a command's options, defaults and exit codes
  *   npm run fleet -- list [--json]                       every source and workspace stack
- *   npm run fleet -- check                               every rule fleet synth applies to the stack files (exit 1)
+ *   npm run fleet -- check every rule fleet synth applies to the stack files (exit 1)
  *   npm run fleet -- shards --max N [--base REF] [--json] the source stacks in at most N balanced shards
  *   npm run fleet -- affected --base REF [--json]        the stacks a change since REF touches
  *   npm run fleet -- synth --out DIR [--stacks a,b] [--base REF] [--examples include|exclude|only]
@@ -15,7 +15,8 @@
  *                                [--concurrency C] [--retries R] [--summary FILE] [--plan-dir DIR]
  *                                [--refresh] [--expect-no-changes]
  *   npm run fleet -- destroy --base REF --plan-dir DIR [--preview]
- *                                                      the stacks whose files were removed since REF (destroy.ts)
+ *                                                      the stacks whose files were removed since REF
+                                                        (destroy.ts)
  *
  * With --plan-dir, preview saves each stack's update plan in DIR and up applies exactly those
  * plans (a stack without one fails): what a reviewer approved is what runs.
@@ -56,8 +57,10 @@ const print = (io: FleetIo, json: unknown, v: Inventory) =>
     json
         ? io.out(`${JSON.stringify({ sources: names(v.sources), workspaces: names(v.workspaces) })}\n`)
         : io.out(
-              `source stacks (${v.sources.length}):\n${v.sources.map((s) => `  ${s.name}\n`).join("")}workspace stacks (${v.workspaces.length}):\n${v.workspaces.map((s) => `  ${s.name}\n`).join("")}`,
+              `source stacks (${v.sources.length}):\n${listed(v.sources)}` +
+                  `workspace stacks (${v.workspaces.length}):\n${listed(v.workspaces)}`,
           );
+const listed = (stacks: readonly { name: string }[]) => stacks.map((s) => `  ${s.name}\n`).join("");
 /** The commands of `npm run fleet`, in the order the help lists them. */
 export const FLEET_COMMANDS: Record<string, FleetCommandSpec> = {
     list: {
@@ -75,7 +78,8 @@ export const FLEET_COMMANDS: Record<string, FleetCommandSpec> = {
     },
     check: {
         summary:
-            "every rule fleet synth applies to the stack files, one line each naming the file and the key (offline)",
+            "every rule fleet synth applies to the stack files, one line " +
+            "each naming the file and the key (offline)",
         options: {},
         examples: [
             [
@@ -90,7 +94,8 @@ export const FLEET_COMMANDS: Record<string, FleetCommandSpec> = {
             for (const p of problems) ctx.io.err(`${p}\n`);
             if (problems.length === 0)
                 ctx.io.out(
-                    `fleet: ${all.sources.length} source stacks, ${all.workspaces.length} workspace stacks: consistent, by every rule fleet synth applies to them\n`,
+                    `fleet: ${all.sources.length} source stacks, ${all.workspaces.length} workspace ` +
+                        `stacks: consistent, by every rule fleet synth applies to them\n`,
                 );
             return problems.length === 0 ? 0 : 1;
         },
@@ -119,7 +124,8 @@ export const FLEET_COMMANDS: Record<string, FleetCommandSpec> = {
             const max = whole("max", ctx.values.max as string, 1, 1);
             if (max > MAX_MATRIX)
                 throw new UsageError(
-                    `--max takes at most ${MAX_MATRIX} shards (GitHub runs at most ${MAX_MATRIX} jobs of a matrix), got ${max}`,
+                    `--max takes at most ${MAX_MATRIX} shards (GitHub runs at most ` +
+                        `${MAX_MATRIX} jobs of a matrix), got ${max}`,
                 );
             const shards = shardStacks(names(ctx.selected().sources), max);
             ctx.io.out(
@@ -153,11 +159,14 @@ function overview(): string {
     return [
         "usage: npm run fleet -- <command> [options]",
         "",
-        "Works on every stack file of the repository at once: infra-account-b/Pulumi.<stack>.yaml (sources), infra-account-a/Pulumi.<stack>.yaml (workspaces).",
+        "Works on every stack file of the repository at once: " +
+            "infra-account-b/Pulumi.<stack>.yaml (sources), infra-account-a/Pulumi.<stack>.yaml " +
+            "(workspaces).",
         "",
         "commands:",
         ...Object.entries(FLEET_COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
-        `  ${"synth".padEnd(width)}  the offline plan of every stack, one JSON plan per stack in --out DIR (tools/ci/fleet/synth.ts)`,
+        `  ${"synth".padEnd(width)}  the offline plan of every stack, one JSON ` +
+            `plan per stack in --out DIR (tools/ci/fleet/synth.ts)`,
         "",
         "npm run fleet -- <command> --help shows a command's options, their defaults and its exit codes.",
         "",
@@ -185,7 +194,8 @@ function repositoryRoot(flag: string | undefined): string {
 }
 
 export async function fleet(argv: string[], io: FleetIo): Promise<number> {
-    // synth (and the mock runtime, the Pulumi SDK) is loaded only for synth: the other commands start without it.
+    // synth (and the mock runtime, the Pulumi SDK) is loaded only for synth: the other commands start without
+    // it.
     if (argv.includes("synth")) {
         const synth = require("./synth") as typeof import("./synth");
         if (synth.isSynthCommand(argv)) return synth.fleetSynth(argv, io);
@@ -211,7 +221,8 @@ export async function fleet(argv: string[], io: FleetIo): Promise<number> {
         const { values, positionals } = parseOptions(rest, table);
         if (positionals.length > 0 && !spec.positionals)
             throw new UsageError(
-                `${command} takes no arguments, got ${JSON.stringify(positionals[0].slice(0, 100))} (see fleet ${command} --help)`,
+                `${command} takes no arguments, got ` +
+                    `${JSON.stringify(positionals[0].slice(0, 100))} (see fleet ${command} --help)`,
             );
         const root = repositoryRoot(values.root as string | undefined);
         const org = organization(values.org as string | undefined, io.env ?? process.env);

@@ -24,7 +24,10 @@ import { stackFileConfig, stackOfFile } from "../../../shared/stackFiles";
 import { resolveBase } from "./affected";
 import type { Inventory, StackEntry } from "./fleetInventory";
 
-/** A stack whose file was removed since the base: its entry (the file as it was) and that file's text at the base. */
+/**
+ * A stack whose file was removed since the base: its entry (the file as it was) and that file's text at the
+ * base.
+ */
 export interface RemovedStack {
     entry: StackEntry;
     /** The stack file as the base commit holds it: its secrets provider and salt are what the state needs. */
@@ -63,7 +66,8 @@ export function removedStacks(
                 const size = Number(git(root, "cat-file", "-s", `${from}:${folder}/${name}`).trim());
                 if (size > MAX_CONFIG_FILE_BYTES)
                     throw new Error(
-                        `${folder}/${name} at ${from.slice(0, 12)}: ${size} bytes, more than a stack file may hold`,
+                        `${folder}/${name} at ${from.slice(0, 12)}: ${size} ` +
+                            `bytes, more than a stack file may hold`,
                     );
                 const baseText = git(root, "cat-file", "blob", `${from}:${folder}/${name}`);
                 return [
@@ -114,7 +118,10 @@ export function stillCharted(removed: readonly RemovedStack[], inventory: Invent
     return held;
 }
 
-/** Where the saved destroy plan of a stack is kept in `planDir` (beside the update plans, never the same name). */
+/**
+ * Where the saved destroy plan of a stack is kept in `planDir` (beside the update plans, never the same
+ * name).
+ */
 export function destroyPlanFile(planDir: string, entry: StackEntry): string {
     return path.join(planDir, `${entry.project}.${entry.stack}.destroy-plan.json`);
 }

@@ -23,21 +23,29 @@ const DESTROY_OPTIONS = {
         type: "string",
         value: "DIR",
         required: true,
-        help: "where --preview saves each destroy plan, and where the destroy reads it (a stack without one fails)",
+        help:
+            "where --preview saves each destroy plan, and where the " +
+            "destroy reads it (a stack without one fails)",
     },
     concurrency: RUN_OPTIONS.concurrency,
     retries: RUN_OPTIONS.retries,
     summary: RUN_OPTIONS.summary,
 } as const satisfies OptionTable;
 
-/** `fleet destroy`: the stacks whose files were removed since --base (tools/fleet/destroy.ts), workspaces first. */
+/**
+ * `fleet destroy`: the stacks whose files were removed since --base (tools/fleet/destroy.ts), workspaces
+ * first.
+ */
 export const destroyCommand: FleetCommandSpec = {
     summary:
-        "plan (--preview) or apply the destroy of the stacks whose stack files were removed since REF, workspaces before sources",
+        "plan (--preview) or apply the destroy of the stacks whose stack files " +
+        "were removed since REF, workspaces before sources",
     options: DESTROY_OPTIONS,
     notes: [
-        "A source stack still listed in a workspace stack file's sources, or whose workspaces failed, is not destroyed. Needs the Pulumi CLI and cloud credentials.",
-        "The destroy applies exactly the plans --preview saved (pulumi up --plan of an empty program): nothing else is deleted, and retained resources stay.",
+        "A source stack still listed in a workspace stack file's sources, or whose workspaces " +
+            "failed, is not destroyed. Needs the Pulumi CLI and cloud credentials.",
+        "The destroy applies exactly the plans --preview saved (pulumi up --plan of an empty " +
+            "program): nothing else is deleted, and retained resources stay.",
     ],
     examples: [
         [

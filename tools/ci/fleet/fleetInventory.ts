@@ -25,7 +25,8 @@ export function organization(flag: string | undefined, env: NodeJS.ProcessEnv = 
     if (!/^[A-Za-z0-9_.-]{1,100}$/.test(org)) {
         const from = flag !== undefined ? "--org" : "PULUMI_ORG";
         throw new UsageError(
-            `${from} takes an organisation name (letters, digits, -, _ and ., at most 100), got ${JSON.stringify(org.slice(0, 40))}${org.length > 40 ? "…" : ""}`,
+            `${from} takes an organisation name (letters, digits, -, _ and ., at most 100), got ` +
+                `${JSON.stringify(org.slice(0, 40))}${org.length > 40 ? "…" : ""}`,
         );
     }
     return org;
@@ -67,7 +68,8 @@ export function readInventory(root: string, org: string): Inventory {
         }
         if (!inside(real))
             throw new Refusal(
-                `${path.relative(root, p)}: a symbolic link that leads outside the repository (${root}); refused`,
+                `${path.relative(root, p)}: a symbolic link that leads ` +
+                    `outside the repository (${root}); refused`,
             );
     };
     const entries = (project: StackEntry["project"], folder: string) => {

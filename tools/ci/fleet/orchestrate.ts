@@ -10,7 +10,9 @@ import { cell, inertCell } from "../../../shared/markdown";
 
 export type FleetCommand = "preview" | "up";
 
-/** What one run of one stack changed (Pulumi's operation counts: same, create, update, delete, replace, ...). */
+/**
+ * What one run of one stack changed (Pulumi's operation counts: same, create, update, delete, replace, ...).
+ */
 export interface RunOutcome {
     changes: Record<string, number>;
 }
@@ -57,7 +59,10 @@ interface OrchestrateOptions {
     backoffMs?: number;
     isTransient?: (error: string) => boolean;
     progress?: (event: ProgressEvent) => void;
-    /** A stack's whole output (Pulumi's diff), once per attempt, when that attempt ends: never interleaved with another stack's. */
+    /**
+     * A stack's whole output (Pulumi's diff), once per attempt, when that attempt ends: never interleaved
+     * with another stack's.
+     */
     output?: (name: string, text: string) => void;
     sleep?: (ms: number) => Promise<void>;
     flags?: RunFlags;
@@ -222,13 +227,16 @@ export function summaryTable(
     const text = rendered ? inertCell : cell;
     const count = (s: StackStatus) => results.filter((r) => r.status === s).length;
     const lines = [
-        `${title}: ${results.length} stacks: ${count("changed")} changed, ${count("unchanged")} unchanged, ${count("failed")} failed${count("skipped") ? `, ${count("skipped")} skipped` : ""}`,
+        `${title}: ${results.length} stacks: ${count("changed")} changed, ` +
+            `${count("unchanged")} unchanged, ${count("failed")} failed` +
+            (count("skipped") ? `, ${count("skipped")} skipped` : ""),
         "",
         "| stack | result | changes | attempts | first line of the failure |",
         "| --- | --- | --- | --- | --- |",
         ...results.map(
             (r) =>
-                `| ${text(r.name)} | ${r.status} | ${cell(describeChanges(r.changes))} | ${r.attempts} | ${text(r.error ?? "")} |`,
+                `| ${text(r.name)} | ${r.status} | ` +
+                `${cell(describeChanges(r.changes))} | ${r.attempts} | ${text(r.error ?? "")} |`,
         ),
     ];
     return lines.join("\n");

@@ -10,7 +10,10 @@ import type { Inventory, StackEntry } from "./fleetInventory";
 import { FleetCommand, ProgressEvent, describeChanges, orchestrate, summaryTable } from "./orchestrate";
 import { parseShard, shardStacks } from "./shards";
 
-/** Which stacks a preview or up runs: the named ones, a shard of the sources, the workspaces, or all (sources first). */
+/**
+ * Which stacks a preview or up runs: the named ones, a shard of the sources, the workspaces, or all (sources
+ * first).
+ */
 export function selection(
     inventory: Inventory,
     values: { stacks?: string; shard?: string; workspaces?: boolean },
@@ -58,7 +61,9 @@ export function progressLine(event: ProgressEvent): string {
             return `↻ ${event.name}: ${event.error}; again in ${Math.round(event.waitMs / 1000)} s`;
         case "done": {
             const r = event.result;
-            return `${r.status === "failed" ? "✖" : r.status === "skipped" ? "–" : "✔"} ${r.name}: ${r.status}${r.status === "changed" ? ` (${describeChanges(r.changes)})` : ""}${r.error ? `: ${r.error}` : ""}`;
+            const mark = r.status === "failed" ? "✖" : r.status === "skipped" ? "–" : "✔";
+            const changes = r.status === "changed" ? ` (${describeChanges(r.changes)})` : "";
+            return `${mark} ${r.name}: ${r.status}${changes}${r.error ? `: ${r.error}` : ""}`;
         }
     }
 }
@@ -107,7 +112,10 @@ export const RUN_OPTIONS = {
         type: "string",
         value: "NAME",
         default: "$FLEET_ACCOUNT_ROLE, else none",
-        help: "run each source stack with the role NAME of its own account (its aws:allowedAccountIds), by the job's GitHub OIDC token: the bootstrap's grafana-athena-ci-plan or grafana-athena-ci-deploy",
+        help:
+            "run each source stack with the role NAME of its own account (its " +
+            "aws:allowedAccountIds), by the job's GitHub OIDC token: the bootstrap's " +
+            "grafana-athena-ci-plan or grafana-athena-ci-deploy",
     },
 } as const satisfies OptionTable;
 
@@ -122,7 +130,8 @@ function accountRoleOption(root: string, roleName: string | undefined, env: Node
         require("./accountRole") as typeof import("./accountRole");
     if (!ROLE_NAME.test(roleName))
         throw new UsageError(
-            `--account-role takes an IAM role name (letters, digits and +=,.@_-, at most 64), got ${JSON.stringify(roleName.slice(0, 70))}`,
+            `--account-role takes an IAM role name (letters, digits and +=,.@_-, at ` +
+                `most 64), got ${JSON.stringify(roleName.slice(0, 70))}`,
         );
     let folder: string | undefined;
     return async (entry: StackEntry) =>
@@ -139,7 +148,8 @@ export function runCommand(command: FleetCommand): FleetCommandSpec {
                 : "pulumi up of the chosen stacks, sources first, in parallel",
         options: RUN_OPTIONS,
         notes: [
-            "Without --shard, --workspaces or --stacks: every stack (or every stack --base selects). Needs the Pulumi CLI and cloud credentials.",
+            "Without --shard, --workspaces or --stacks: every stack (or every stack --base " +
+                "selects). Needs the Pulumi CLI and cloud credentials.",
         ],
         examples: [
             [
@@ -155,7 +165,8 @@ export function runCommand(command: FleetCommand): FleetCommandSpec {
         run: async (ctx) => {
             const values = ctx.values as OptionValues<typeof RUN_OPTIONS>;
             const chosen = selection(ctx.selected(), values);
-            // The Automation API (the Pulumi SDK) only for preview and up: check, list, affected and shards start without it.
+            // The Automation API (the Pulumi SDK) only for preview and up: check, list, affected and shards
+            // start without it.
             const env = ctx.io.env ?? process.env;
             const stackEnv = accountRoleOption(
                 ctx.root,

@@ -43,7 +43,9 @@ import {
 
 const EXAMPLES_MODES: readonly ExamplesMode[] = ["include", "exclude", "only"];
 
-export const SYNTH_USAGE = `usage: npm run fleet -- synth --out DIR [--root DIR] [--org ORG] [--stacks LIST] [--base REF] [--examples include|exclude|only]
+export const SYNTH_USAGE =
+    "usage: npm run fleet -- synth --out DIR [--root DIR] [--org ORG] [--stacks LIST] [--base REF] " +
+    `[--examples include|exclude|only]
 
 Plans every stack file of the three projects offline (no cloud, no Pulumi CLI), sources first,
 then the workspaces resolved against those source plans, then the root stacks, and writes one plan
@@ -80,7 +82,10 @@ const OPTIONS = {
     help: { type: "boolean", short: "h" },
 } as const;
 
-/** Whether a fleet command line is the synth command (its first positional argument, wherever the options are). */
+/**
+ * Whether a fleet command line is the synth command (its first positional argument, wherever the options
+ * are).
+ */
 export function isSynthCommand(argv: readonly string[]): boolean {
     try {
         return (
@@ -165,7 +170,10 @@ function rootWorld(config: Record<string, string>): MockWorld | undefined {
         : undefined;
 }
 
-/** Late rejections of a refused program's outputs arrive after its outcome is decided (tools/plan/synth.ts says why). */
+/**
+ * Late rejections of a refused program's outputs arrive after its outcome is decided (tools/plan/synth.ts
+ * says why).
+ */
 let ignoringLateRejections = false;
 
 /**
@@ -257,7 +265,8 @@ export async function synthFleet(
 
     const exampleSource = exampleOf("source", root)[0];
     for (const w of selection.workspaces) {
-        // The example workspace charts the example source, whatever stack names it lists (as npm run synth plans it).
+        // The example workspace charts the example source, whatever stack names it lists (as npm run synth
+        // plans it).
         const isExample = w.stack === EXAMPLE_STACK;
         const wanted = isExample ? [] : (listedSources(w.file) ?? [...sourceFiles.keys()]);
         const problems: string[] = [];
@@ -273,7 +282,8 @@ export async function synthFleet(
             const c = await contractOf(stack);
             if (c === undefined)
                 problems.push(
-                    `lists the source ${stack}, which has no stack file ${PROJECT_FOLDERS.source}/Pulumi.${stack}.yaml`,
+                    `lists the source ${stack}, which has no stack file ` +
+                        `${PROJECT_FOLDERS.source}/Pulumi.${stack}.yaml`,
                 );
             else if ("refused" in c)
                 problems.push(
@@ -333,19 +343,22 @@ export async function fleetSynth(argv: string[], io: SynthIo): Promise<number> {
         const outcomes = await synthFleet(root, org, selection, outDir, (o) => {
             // The line names the file once, even when the refusal (a file that is not YAML) named it too.
             const file = path.relative(root, o.stack.file);
-            if (o.refused !== undefined)
-                io.err(
-                    `${file}: ${o.refused.startsWith(`${file}: `) ? o.refused.slice(file.length + 2) : o.refused}\n`,
-                );
+            if (o.refused !== undefined) io.err(`${file}: ${withoutPrefix(o.refused, `${file}: `)}\n`);
             else io.out(`${o.stack.planName}: ${o.resources} resources\n`);
         });
         const refused = outcomes.filter((o) => o.refused !== undefined).length;
         io.out(
-            `fleet synth: ${outcomes.length - refused} of ${outcomes.length} stacks planned into ${values.out}${refused > 0 ? `, ${refused} refused` : ""}\n`,
+            `fleet synth: ${outcomes.length - refused} of ${outcomes.length} stacks planned into ` +
+                `${values.out}${refused > 0 ? `, ${refused} refused` : ""}\n`,
         );
         return refused > 0 ? 1 : 0;
     } catch (e) {
         io.err(`fleet synth: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}\n`);
         return e instanceof SynthUsageError ? 2 : 1;
     }
+}
+
+/** A refusal that already names the file, without that name (the line names it once). */
+function withoutPrefix(text: string, prefix: string): string {
+    return text.startsWith(prefix) ? text.slice(prefix.length) : text;
 }

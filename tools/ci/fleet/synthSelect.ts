@@ -137,13 +137,15 @@ export function selectStacks(
             files = changedFiles(root, options.base);
         } catch (e) {
             throw new SynthUsageError(
-                `--base ${options.base}: ${(e instanceof Error ? e.message : String(e)).trim().split("\n").pop()}`,
+                `--base ${options.base}: ` +
+                    `${(e instanceof Error ? e.message : String(e)).trim().split("\n").pop()}`,
             );
         }
         const touched: Inventory = affectedStacks(all, files);
         const names = new Set([...touched.sources, ...touched.workspaces].map((e) => e.file));
         const everything = files.some(touchesEveryStack);
-        // Example and root stack files are not part of the inventory: each is touched by its own file or by what every stack is built from.
+        // Example and root stack files are not part of the inventory: each is touched by its own file or by
+        // what every stack is built from.
         const changed = new Set(files.map((f) => path.resolve(root, f)));
         picked = (s) =>
             everything ||

@@ -3,7 +3,8 @@
  * and writes the pull-request comment and, with --full, the whole diff for the job summary.
  *
  *   npm run plan-diff -- <base-dir> <head-dir> [--out FILE] [--full FILE]
- *       [--base-label TEXT] [--head-label TEXT] [--note TEXT]... [--failed TEXT] [--from-pull-request] [--policy]
+ *       [--base-label TEXT] [--head-label TEXT] [--note TEXT]... [--failed TEXT] [--from-pull-request]
+         [--policy]
  *   npm run plan-diff -- --help     the options (PLAN_DIFF_OPTIONS), their defaults and the exit codes
  */
 import * as fs from "fs";
@@ -77,11 +78,18 @@ export const PLAN_DIFF_OPTIONS = {
     },
     "from-pull-request": {
         type: "boolean",
-        help: `the head plans are a pull request's upload: only *.json files, at most ${UNTRUSTED_LIMITS.files}, ${UNTRUSTED_LIMITS.bytes} bytes each, ${UNTRUSTED_LIMITS.totalBytes} together`,
+        help:
+            `the head plans are a pull request's upload: only *.json files, at most ` +
+            `${UNTRUSTED_LIMITS.files}, ${UNTRUSTED_LIMITS.bytes} bytes each, ` +
+            `${UNTRUSTED_LIMITS.totalBytes} together`,
     },
     policy: {
         type: "boolean",
-        help: "also evaluate the policy pack (policy/, as npm run policy does) on the head plans, as read for the diff, and list its violations under the comment's title (with --failed: say it did not run); its Grafana accounts are this checkout's workspace stacks' (infra-account-a, aws:allowedAccountIds)",
+        help:
+            "also evaluate the policy pack (policy/, as npm run policy does) on the head plans, " +
+            "as read for the diff, and list its violations under the comment's title (with " +
+            "--failed: say it did not run); its Grafana accounts are this checkout's workspace " +
+            "stacks' (infra-account-a, aws:allowedAccountIds)",
     },
     "grafana-account": {
         type: "string",
@@ -94,13 +102,16 @@ export const PLAN_DIFF_OPTIONS = {
 const PLAN_DIFF_HELP: CommandHelp = {
     usage: "npm run plan-diff -- <base-dir> <head-dir>",
     summary:
-        "Compares two folders of offline plans (npm run synth output, matched by file name) and writes the pull-request comment: resources, options that decide deletions, IAM policies, dashboards.",
+        "Compares two folders of offline plans (npm run synth output, matched by file name) and writes the " +
+        "pull-request comment: resources, options that decide deletions, IAM policies, dashboards.",
     positionals: [
         ["<base-dir>", "the base side's plans (a missing folder: every head stack shows as new)"],
         ["<head-dir>", "the head side's plans"],
     ],
     notes: [
-        `Every plan is read as a regular file and bounded: JSON nested at most ${JSON_LIMITS.depth} levels, strings of at most ${JSON_LIMITS.stringLength} characters, lists of at most ${JSON_LIMITS.arrayLength} items; every text from a plan reaches the comment as inert text.`,
+        `Every plan is read as a regular file and bounded: JSON nested at most ${JSON_LIMITS.depth} ` +
+            `levels, strings of at most ${JSON_LIMITS.stringLength} characters, lists of at most ` +
+            `${JSON_LIMITS.arrayLength} items; every text from a plan reaches the comment as inert text.`,
     ],
     examples: [
         [
@@ -161,13 +172,16 @@ async function policyOutcome(
 ): Promise<PolicyOutcome> {
     const { MAX_COMMENT_EVALUATION_COST, evaluatePlans, evaluationCost, withGrafanaAccounts } =
         require("../../../policy/offline") as typeof import("../../../policy/offline");
-    // The Grafana accounts are the default branch's workspace stacks' (the checkout this runs from), as fleet check's.
+    // The Grafana accounts are the default branch's workspace stacks' (the checkout this runs from), as fleet
+    // check's.
     const config = withGrafanaAccounts({}, [...new Set([...workspaceAccounts(), ...accounts])]);
     const cost = Object.values(head).reduce((n, p) => n + evaluationCost(p), 0);
     if (cost > MAX_COMMENT_EVALUATION_COST) {
         return {
             ran: false,
-            reason: `the plans pair too many roles with too much IAM policy to judge here (a cost of ${cost}, more than ${MAX_COMMENT_EVALUATION_COST}). Run \`npm run policy\` on them.`,
+            reason:
+                `the plans pair too many roles with too much IAM policy to judge here (a cost of ` +
+                `${cost}, more than ${MAX_COMMENT_EVALUATION_COST}). Run \`npm run policy\` on them.`,
         };
     }
     try {
@@ -178,7 +192,9 @@ async function policyOutcome(
     } catch (e) {
         return {
             ran: false,
-            reason: `it stopped on the plans (${code((e instanceof Error ? e.message : String(e)).split("\n")[0].slice(0, 200))}).`,
+            reason:
+                `it stopped on the plans ` +
+                `(${code((e instanceof Error ? e.message : String(e)).split("\n")[0].slice(0, 200))}).`,
         };
     }
 }
@@ -215,7 +231,8 @@ export async function main(
         } else {
             if (!fs.existsSync(args.headDir))
                 throw new Error(
-                    `no head plans: ${args.headDir} does not exist (write plans with npm run fleet -- synth --out DIR)`,
+                    `no head plans: ${args.headDir} does not exist (write plans ` +
+                        `with npm run fleet -- synth --out DIR)`,
                 );
             if (!fs.existsSync(args.baseDir))
                 options.notes!.push("The base has no offline plans, so every stack shows as new.");
@@ -223,7 +240,8 @@ export async function main(
             const head = readPlanDir(args.headDir, UNTRUSTED_LIMITS, args.fromPullRequest);
             if (args.fromPullRequest) {
                 options.notes!.push(
-                    "Computed by the default branch's plan diff from the plans the pull request's run uploaded (checked as data; none of the pull request's code ran here).",
+                    "Computed by the default branch's plan diff from the plans the pull request's run " +
+                        "uploaded (checked as data; none of the pull request's code ran here).",
                 );
             }
             const diffs = diffPlanSets(base, head);

@@ -126,7 +126,8 @@ function dashboardChanges(
     if (beforeJson !== undefined && afterJson !== undefined) {
         if (b.uid !== a.uid)
             notes.push(
-                `uid ${code(short(b.uid))} → ${code(short(a.uid))}: a new dashboard URL; links and bookmarks to the old one break`,
+                `uid ${code(short(b.uid))} → ${code(short(a.uid))}: a new dashboard ` +
+                    `URL; links and bookmarks to the old one break`,
             );
         if (b.title !== a.title) notes.push(`title ${code(short(b.title))} → ${code(short(a.title))}`);
         const other = [...new Set([...Object.keys(a), ...Object.keys(b)])]

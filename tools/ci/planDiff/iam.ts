@@ -154,7 +154,8 @@ export function policySummary(beforeDoc: unknown, afterDoc: unknown): string[] {
         );
     for (const k of docChanges) {
         out.push(
-            `! ${k}: ${short(isObject(beforeDoc) ? own(beforeDoc, k) : undefined)} → ${short(isObject(afterDoc) ? own(afterDoc, k) : undefined)}`,
+            `! ${k}: ${short(isObject(beforeDoc) ? own(beforeDoc, k) : undefined)} → ` +
+                `${short(isObject(afterDoc) ? own(afterDoc, k) : undefined)}`,
         );
     }
     return out;

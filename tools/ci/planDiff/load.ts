@@ -75,7 +75,8 @@ export function readPlanDir(
     const declared = sizes.reduce((a, b) => a + b, 0);
     if (declared > limits.totalBytes)
         throw new Error(
-            `${dir}: its plans hold ${declared} bytes together, more than ${limits.totalBytes}, the most the plan diff reads`,
+            `${dir}: its plans hold ${declared} bytes together, more than ` +
+                `${limits.totalBytes}, the most the plan diff reads`,
         );
     let total = 0;
     for (const f of files) {
@@ -89,7 +90,8 @@ export function readPlanDir(
             const why =
                 e instanceof JsonLimitError
                     ? `out of bounds: ${e.message}`
-                    : `not valid JSON (${e instanceof Error ? e.message.split("\n")[0].slice(0, 200) : String(e)})`;
+                    : `not valid JSON ` +
+                      `(${e instanceof Error ? e.message.split("\n")[0].slice(0, 200) : String(e)})`;
             throw new Error(`${file}: ${why}`);
         }
         plans[f] = normalizePlan(raw, file);

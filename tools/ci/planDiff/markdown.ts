@@ -36,7 +36,10 @@ export interface RenderOptions {
     maxLength?: number;
     /** Longest diff block, in lines. Default DEFAULT_MAX_DIFF_LINES; Infinity for none. */
     maxDiffLines?: number;
-    /** Most rows of the summary table (and names of unchanged plans). Default DEFAULT_MAX_SUMMARY_ROWS; Infinity for none. */
+    /**
+     * Most rows of the summary table (and names of unchanged plans). Default DEFAULT_MAX_SUMMARY_ROWS;
+     * Infinity for none.
+     */
     maxSummaryRows?: number;
     /**
      * Sections right under the header, before the diff (the policy pack's verdict on the head
@@ -62,7 +65,8 @@ function header(options: RenderOptions): string[] {
             ? ` Base ${code(options.baseLabel ?? "base")} → head ${code(options.headLabel ?? "head")}.`
             : "";
     lines.push(
-        `Offline plans of the stacks the change touches (\`npm run fleet -- synth\`, no cloud access).${sides}`,
+        `Offline plans of the stacks the change touches (\`npm run ` +
+            `fleet -- synth\`, no cloud access).${sides}`,
     );
     for (const n of options.notes ?? []) lines.push("", `> [!NOTE]\n> ${flat(n)}`);
     return lines;
@@ -77,8 +81,10 @@ function totalsLine(diffs: StackDiff[], changed: StackDiff[]): string {
         .map((st) => `${thousands(count(st))} ${st}`);
     const flagged = sum((d) => d.flags.length);
     return (
-        `**${thousands(changed.length)} of ${thousands(diffs.length)} ${diffs.length === 1 ? "plan" : "plans"}** differ (${statuses.join(", ")}): ` +
-        `resources +${thousands(sum((d) => d.added.length))} −${thousands(sum((d) => d.removed.length))} ~${thousands(sum((d) => d.changed.length))}, ` +
+        `**${thousands(changed.length)} of ${thousands(diffs.length)} ` +
+        `${diffs.length === 1 ? "plan" : "plans"}** differ (${statuses.join(", ")}): ` +
+        `resources +${thousands(sum((d) => d.added.length))} ` +
+        `−${thousands(sum((d) => d.removed.length))} ~${thousands(sum((d) => d.changed.length))}, ` +
         `${plural(
             sum((d) => d.policies.length),
             "IAM policy",
@@ -106,14 +112,17 @@ function summaryTable(changed: StackDiff[], maxRows: number): string {
     ];
     for (const d of ordered.slice(0, maxRows)) {
         rows.push(
-            `| ${cell(code(stackName(d)))} | ${cell(code(d.file))} | ${d.status} | ${d.status === "unchanged" || d.status === "refused" ? "—" : countsCell(d)} | ` +
-                `${d.policies.length || "—"} | ${d.dashboards.length || "—"} | ${d.flags.length ? `⚠️ ${d.flags.length}` : "—"} |`,
+            `| ${cell(code(stackName(d)))} | ${cell(code(d.file))} | ${d.status} | ` +
+                `${d.status === "unchanged" || d.status === "refused" ? "—" : countsCell(d)} | ` +
+                `${d.policies.length || "—"} | ${d.dashboards.length || "—"} | ` +
+                `${d.flags.length ? `⚠️ ${d.flags.length}` : "—"} |`,
         );
     }
     if (ordered.length > maxRows)
         rows.push(
             "",
-            `… and ${plural(ordered.length - maxRows, "more plan that differs", "more plans that differ")}: the job summary of the run that posted this comment lists every one.`,
+            `… and ${plural(ordered.length - maxRows, "more plan that differs", "more plans that differ")}:` +
+                ` the job summary of the run that posted this comment lists every one.`,
         );
     return rows.join("\n");
 }
@@ -137,23 +146,28 @@ function removedStackText(d: StackDiff): string {
             .map((r) => resourceLabel(r, d))
             .join(", ") + (rs.length > 10 ? `, … ${rs.length - 10} more` : "");
     const lines = [
-        "**Stack file removed:** its resources stay until it is destroyed. Nothing runs for a missing stack file; " +
-            "`npm run fleet -- destroy --base REF` destroys the stack (the deploy runs it after approval, workspaces before sources).",
+        "**Stack file removed:** its resources stay until it is " +
+            "destroyed. Nothing runs for a missing stack file; " +
+            "`npm run fleet -- destroy --base REF` destroys the stack (the deploy " +
+            "runs it after approval, workspaces before sources).",
         `A destroy deletes ${plural(fates.deletes.length, "resource")}` +
             (fates.deletes.length ? ` (listed below)` : "") +
             ".",
     ];
     if (fates.leaves.length)
         lines.push(
-            `A destroy leaves ${plural(fates.leaves.length, "resource")} in the cloud (\`retainOnDelete\`: adopted or kept on purpose): ${names(fates.leaves)}.`,
+            `A destroy leaves ${plural(fates.leaves.length, "resource")} in the cloud ` +
+                `(\`retainOnDelete\`: adopted or kept on purpose): ${names(fates.leaves)}.`,
         );
     if (d.reads.removed.length)
         lines.push(
-            `It only reads ${plural(d.reads.removed.length, "resource")}, which a destroy never touches: ${names(d.reads.removed)}.`,
+            `It only reads ${plural(d.reads.removed.length, "resource")}, which a ` +
+                `destroy never touches: ${names(d.reads.removed)}.`,
         );
     if (fates.fails.length)
         lines.push(
-            `A destroy fails on ${plural(fates.fails.length, "protected resource")} until unprotected: ${names(fates.fails)}.`,
+            `A destroy fails on ${plural(fates.fails.length, "protected resource")} until ` +
+                `unprotected: ${names(fates.fails)}.`,
         );
     return lines.join("\n");
 }
@@ -165,7 +179,8 @@ function engineOnlyLine(d: StackDiff): string {
         return `${code(c.name)} (${opts.map(code).join(", ")})`;
     });
     return (
-        `**Engine-only** (not counted: only the order or the state's bookkeeping changes, nothing in the cloud): ` +
+        `**Engine-only** (not counted: only the order or the state's ` +
+        `bookkeeping changes, nothing in the cloud): ` +
         `${shown.join(", ")}${d.engineOnly.length > 10 ? `, … ${d.engineOnly.length - 10} more` : ""}.`
     );
 }
@@ -179,7 +194,8 @@ function renderStack(d: StackDiff, maxDiffLines: number): string[] {
     if (d.status === "refused") {
         head.push(
             "",
-            `**Refused:** \`fleet synth\` refused this stack: ${code(d.refused ?? "")}. Nothing of it is planned, and nothing of it changes, until it plans.`,
+            `**Refused:** \`fleet synth\` refused this stack: ${code(d.refused ?? "")}. Nothing ` +
+                `of it is planned, and nothing of it changes, until it plans.`,
         );
     }
     blocks.push(head.join("\n"));
@@ -187,7 +203,8 @@ function renderStack(d: StackDiff, maxDiffLines: number): string[] {
     if (d.flags.length) {
         const lines = [
             "> [!WARNING]",
-            "> **Resource options and deletions** — these decide what `pulumi up` / `pulumi destroy` deletes:",
+            "> **Resource options and deletions** — these decide what " +
+                "`pulumi up` / `pulumi destroy` deletes:",
         ];
         for (const f of d.flags)
             lines.push(`> - ${resourceLabel({ name: f.resource, type: f.type }, d)}: ${f.text}`);
@@ -197,7 +214,8 @@ function renderStack(d: StackDiff, maxDiffLines: number): string[] {
     const res: string[] = [];
     if (d.added.length || d.removed.length || d.changed.length) {
         res.push(
-            `**Resources:** ${d.added.length} added, ${d.removed.length} removed, ${d.changed.length} changed`,
+            `**Resources:** ${d.added.length} added, ${d.removed.length} ` +
+                `removed, ${d.changed.length} changed`,
             "",
         );
         for (const r of d.added) res.push(`- ➕ ${resourceLabel(r, d)}`);
@@ -248,7 +266,8 @@ function renderStack(d: StackDiff, maxDiffLines: number): string[] {
             const what = p.input === "assumeRolePolicy" ? "trust policy" : "policy";
             const icon = p.status === "added" ? "➕" : p.status === "removed" ? "➖" : "✏️";
             const lines = [
-                `##### ${icon} ${what} — ${resourceLabel({ name: p.resource, type: p.type }, d)}, input ${code(p.input)}`,
+                `##### ${icon} ${what} — ` +
+                    `${resourceLabel({ name: p.resource, type: p.type }, d)}, input ${code(p.input)}`,
             ];
             if (p.summary.length) lines.push("", fence(capLines(p.summary.join("\n"), maxDiffLines), "diff"));
             lines.push(
@@ -264,7 +283,8 @@ function renderStack(d: StackDiff, maxDiffLines: number): string[] {
         for (const g of d.dashboards) {
             const icon = g.status === "added" ? "➕" : g.status === "removed" ? "➖" : "✏️";
             const lines = [
-                `##### ${icon} dashboard ${code(g.title)} — ${resourceLabel({ name: g.resource, type: g.type }, d)}`,
+                `##### ${icon} dashboard ${code(g.title)} — ` +
+                    `${resourceLabel({ name: g.resource, type: g.type }, d)}`,
                 "",
             ];
             for (const n of g.notes) lines.push(`- ${n}`);
@@ -319,7 +339,8 @@ function renderStack(d: StackDiff, maxDiffLines: number): string[] {
             const icon = j.status === "added" ? "➕" : j.status === "removed" ? "➖" : "✏️";
             blocks.push(
                 [
-                    `##### ${icon} ${resourceLabel({ name: j.resource, type: j.type }, d)}, input ${code(j.input)}`,
+                    `##### ${icon} ` +
+                        `${resourceLabel({ name: j.resource, type: j.type }, d)}, input ${code(j.input)}`,
                     "",
                     fence(capLines(j.diff, maxDiffLines), "diff"),
                 ].join("\n"),
@@ -338,7 +359,9 @@ export function renderBlocks(diffs: StackDiff[], options: RenderOptions = {}): s
         blocks.push(
             diffs.length === 0
                 ? "**No changes**: there are no plans on either side."
-                : `**No changes**: the offline plans are identical (${plural(diffs.length, "plan file")} compared: ${diffs.map((d) => code(d.file)).join(", ")}).`,
+                : `**No changes**: the offline plans are identical ` +
+                      `(${plural(diffs.length, "plan file")} compared: ` +
+                      `${diffs.map((d) => code(d.file)).join(", ")}).`,
         );
         return blocks;
     }
@@ -352,7 +375,8 @@ export function renderBlocks(diffs: StackDiff[], options: RenderOptions = {}): s
                 "resource deletion or option change",
                 "resource deletions or option changes",
             )} ` +
-                `(protect / retainOnDelete / import / removals) in ${flagged.map((d) => code(stackName(d))).join(", ")}: see the warnings below.`,
+                `(protect / retainOnDelete / import / removals) in ` +
+                `${flagged.map((d) => code(stackName(d))).join(", ")}: see the warnings below.`,
         );
     }
     const unchanged = diffs.filter((d) => d.status === "unchanged");
@@ -361,10 +385,16 @@ export function renderBlocks(diffs: StackDiff[], options: RenderOptions = {}): s
             .slice(0, maxRows)
             .map(
                 (d) =>
-                    `${code(d.file)}${d.engineOnly.length ? ` (${plural(d.engineOnly.length, "engine-only option change")})` : ""}`,
+                    `${code(d.file)}${
+                        d.engineOnly.length
+                            ? ` (${plural(d.engineOnly.length, "engine-only option change")})`
+                            : ""
+                    }`,
             );
         blocks.push(
-            `Unchanged: ${named.join(", ")}${unchanged.length > maxRows ? `, and ${thousands(unchanged.length - maxRows)} more` : ""}.`,
+            `Unchanged: ${named.join(", ")}${
+                unchanged.length > maxRows ? `, and ${thousands(unchanged.length - maxRows)} more` : ""
+            }.`,
         );
     }
     // Destroy-relevant stacks first: when the comment is cut to fit, theirs are the sections kept.
@@ -384,7 +414,8 @@ export function fitBlocks(rendered: string[], maxLength = DEFAULT_MAX_LENGTH): s
     const full = `${blocks.join("\n\n")}\n`;
     if (full.length <= limit) return full;
     const note = (left: number) =>
-        `> [!IMPORTANT]\n> **Truncated** to fit a GitHub comment (${thousands(limit)} characters; the whole diff has ` +
+        `> [!IMPORTANT]\n> **Truncated** to fit a GitHub comment ` +
+        `(${thousands(limit)} characters; the whole diff has ` +
         `${thousands(full.length)}): ${plural(left, "more section")} not shown. ` +
         "The full diff is in the job summary of the run that posted this comment.";
     const kept: string[] = [];

@@ -113,7 +113,10 @@ export interface StackDiff {
      * in the cloud changes, so they are shown apart and not counted as changed.
      */
     engineOnly: ResourceChange[];
-    /** The source stack and data source name a per-source resource is for, by resource name (`sourceOfResources`). */
+    /**
+     * The source stack and data source name a per-source resource is for, by resource name
+     * (`sourceOfResources`).
+     */
     sourceOf: Record<string, string>;
 }
 
@@ -150,7 +153,8 @@ function optionFlagsForAdded(r: PlanResource): string[] {
     const out: string[] = [];
     if (r.options.import)
         out.push(
-            `added with ${code(`import: ${r.options.import}`)}: adopts an existing cloud resource (and \`destroy\` will delete it unless retained)`,
+            `added with ${code(`import: ${r.options.import}`)}: adopts an existing cloud resource ` +
+                "(and `destroy` will delete it unless retained)",
         );
     if (r.options.protect) out.push("added with `protect: true`: `destroy` fails until it is unprotected");
     if (r.options.retainOnDelete)
@@ -163,7 +167,8 @@ function optionFlagsForRemoved(r: PlanResource): string[] {
         return ["removed, but `protect: true` in the base: `pulumi up` fails until it is unprotected"];
     if (r.options.retainOnDelete)
         return [
-            "removed; `retainOnDelete: true` in the base: `pulumi up` drops it from the state and leaves it in the cloud",
+            "removed; `retainOnDelete: true` in the base: `pulumi up` drops it " +
+                "from the state and leaves it in the cloud",
         ];
     return ["removed: `pulumi up` deletes it from the cloud"];
 }
@@ -184,7 +189,8 @@ function optionFlagsForRemovedStack(r: PlanResource): string[] {
             ];
         case "leaves":
             return [
-                "stack file removed; `retainOnDelete: true`: `fleet destroy` leaves it in the cloud and drops it from the state",
+                "stack file removed; `retainOnDelete: true`: `fleet destroy` leaves " +
+                    "it in the cloud and drops it from the state",
             ];
         case "deletes":
             return ["stack file removed: `fleet destroy` deletes it from the cloud"];
@@ -197,7 +203,9 @@ function optionFlagsForChanged(before: PlanResource, after: PlanResource): strin
     const o2 = after.options;
     if (o1.protect !== o2.protect) {
         out.push(
-            `\`protect\`: \`${o1.protect}\` → \`${o2.protect}\`${o2.protect ? " (`destroy` will fail on it)" : " (`destroy` may now delete it)"}`,
+            `\`protect\`: \`${o1.protect}\` → \`${o2.protect}\`${
+                o2.protect ? " (`destroy` will fail on it)" : " (`destroy` may now delete it)"
+            }`,
         );
     }
     if (o1.retainOnDelete !== o2.retainOnDelete) {
@@ -212,7 +220,8 @@ function optionFlagsForChanged(before: PlanResource, after: PlanResource): strin
         out.push(`\`import\`: ${code(String(o1.import))} → ${code(String(o2.import))}`);
     if (before.parent !== after.parent) {
         out.push(
-            `parent: ${code(String(before.parent))} → ${code(String(after.parent))}: the URN changes; without an alias Pulumi deletes and recreates it`,
+            `parent: ${code(String(before.parent))} → ${code(String(after.parent))}: the URN ` +
+                `changes; without an alias Pulumi deletes and recreates it`,
         );
     }
     return out;
@@ -250,12 +259,14 @@ function workspaceFlags(before: PlanResource, after: PlanResource): string[] {
     // internal/service/grafana/workspace.go): a change makes a new workspace, at a new URL.
     if (!same(own(before.inputs, "authenticationProviders"), own(after.inputs, "authenticationProviders"))) {
         out.push(
-            "`authenticationProviders` changes: the workspace is REPLACED, a new workspace at a new URL; the old one is deleted with its users' dashboards",
+            "`authenticationProviders` changes: the workspace is REPLACED, a new workspace at a " +
+                "new URL; the old one is deleted with its users' dashboards",
         );
     }
     if (!same(own(before.inputs, "configuration"), own(after.inputs, "configuration"))) {
         out.push(
-            "`configuration` changes: the workspace's whole configuration is replaced by the new JSON (the workspace restarts)",
+            "`configuration` changes: the workspace's whole configuration is " +
+                "replaced by the new JSON (the workspace restarts)",
         );
     }
     return out;

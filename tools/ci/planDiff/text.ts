@@ -12,7 +12,10 @@ export function isObject(v: unknown): v is Record<string, unknown> {
     return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-/** `o[k]` if `o` has its own key `k`: a key named `constructor` or `toString` never finds `Object.prototype`'s. */
+/**
+ * `o[k]` if `o` has its own key `k`: a key named `constructor` or `toString` never finds
+ * `Object.prototype`'s.
+ */
 export function own(o: Record<string, unknown> | undefined, k: string): unknown {
     return o !== undefined && Object.prototype.hasOwnProperty.call(o, k) ? o[k] : undefined;
 }
@@ -70,7 +73,10 @@ export function plural(n: number, word: string, many = `${word}s`): string {
     return `${n} ${n === 1 ? word : many}`;
 }
 
-/** Any value as text: a string as it is, anything else as canonical JSON (never `String(object)`, which a prototype-free object refuses). */
+/**
+ * Any value as text: a string as it is, anything else as canonical JSON (never `String(object)`, which a
+ * prototype-free object refuses).
+ */
 export function asText(v: unknown): string {
     return typeof v === "string" ? v : canonicalJson(v);
 }
@@ -80,7 +86,10 @@ export function asList(v: unknown): string[] {
     return (Array.isArray(v) ? v : [v]).map((x) => (typeof x === "string" ? x : canonicalJson(x)));
 }
 
-/** A JSON document inside a string input, parsed within the plan diff's bounds (json.ts); out of bounds reads as not JSON. */
+/**
+ * A JSON document inside a string input, parsed within the plan diff's bounds (json.ts); out of bounds reads
+ * as not JSON.
+ */
 function tryJson(text: unknown): { ok: true; value: unknown } | { ok: false } {
     if (typeof text !== "string") return { ok: false };
     try {

@@ -55,9 +55,11 @@ export const STATE_GUARD_OPTIONS = {
 export const STATE_GUARD_HELP: CommandHelp = {
     usage: "npm run state-guard --",
     summary:
-        "Checks that every dynamic resource in the chosen stacks' state carries provider code this repository reviewed, before anything runs it.",
+        "Checks that every dynamic resource in the chosen stacks' state carries provider " +
+        "code this repository reviewed, before anything runs it.",
     notes: [
-        "Without --state, --shard, --workspaces or --stacks: every stack. Without --state it needs the Pulumi CLI and the backend's credentials (pulumi stack export).",
+        "Without --state, --shard, --workspaces or --stacks: every stack. Without --state it needs " +
+            "the Pulumi CLI and the backend's credentials (pulumi stack export).",
     ],
     examples: [
         [
@@ -70,7 +72,8 @@ export const STATE_GUARD_HELP: CommandHelp = {
         [0, "every dynamic resource carries reviewed code"],
         [
             1,
-            "a resource does not (one line each, naming the stack and the resource), or a state could not be read",
+            "a resource does not (one line each, naming the stack and the " +
+                "resource), or a state could not be read",
         ],
         [2, "a bad command line"],
     ],
@@ -184,7 +187,8 @@ export async function main(
         );
         if (lines.length > MAX_LINES) err(`state-guard: and ${lines.length - MAX_LINES} more\n`);
         err(
-            'state-guard: stopped before any of this code could run: the state was written by something other than a reviewed deploy (docs/ci.md, "The state guard")\n',
+            "state-guard: stopped before any of this code could run: the state was written by " +
+                'something other than a reviewed deploy (docs/ci.md, "The state guard")\n',
         );
         return 1;
     }

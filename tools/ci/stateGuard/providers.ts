@@ -16,7 +16,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { AcceptedCode, sha256 } from "./state";
 
-/** Every class of this repository that extends pulumi.dynamic.Resource (a test scans the sources for others). */
+/**
+ * Every class of this repository that extends pulumi.dynamic.Resource (a test scans the sources for others).
+ */
 export const DYNAMIC_RESOURCES = [
     { module: "components/workspace/dataSourceHealthCheck.ts", className: "DataSourceHealthCheck" },
     { module: "components/workspace/athenaPluginInstallation.ts", className: "AthenaPluginInstallation" },
@@ -36,7 +38,10 @@ export interface SerializedProvider {
 
 const serialized = new Map<string, Promise<SerializedProvider[]>>();
 
-/** What this checkout's dynamic resources put in `__provider`, by type; a child process (serialize.js says why), once per checkout. */
+/**
+ * What this checkout's dynamic resources put in `__provider`, by type; a child process (serialize.js says
+ * why), once per checkout.
+ */
 export function currentProviders(root: string): Promise<SerializedProvider[]> {
     const key = path.resolve(root);
     if (!serialized.has(key)) serialized.set(key, serializeProviders(key));
@@ -58,7 +63,8 @@ function serializeProviders(root: string): Promise<SerializedProvider[]> {
                 if (e)
                     return reject(
                         new Error(
-                            `serializing the dynamic providers failed: ${(stderr || e.message).trim().split("\n")[0]}`,
+                            `serializing the dynamic providers failed: ` +
+                                `${(stderr || e.message).trim().split("\n")[0]}`,
                         ),
                     );
                 const found = JSON.parse(stdout) as { type: string; code: unknown }[];
@@ -84,7 +90,10 @@ function serializeProviders(root: string): Promise<SerializedProvider[]> {
 /** One line of the record: `<sha256> <type>`. */
 export const recordLine = (p: SerializedProvider) => `${p.sha256} ${p.type}`;
 
-/** The reviewed versions: lines `<64 hex> <type>`, `#` comments and blank lines ignored; anything else refused. */
+/**
+ * The reviewed versions: lines `<64 hex> <type>`, `#` comments and blank lines ignored; anything else
+ * refused.
+ */
 export function readRecord(text: string, file = RECORD_FILE): SerializedProvider[] {
     return text.split("\n").flatMap((line, i) => {
         const l = line.replace(/#.*$/, "").trim();

@@ -68,24 +68,29 @@ function resourceProblems(r: unknown, accepted: AcceptedCode, where: string): st
     const allowed = accepted.get(type);
     if (allowed === undefined)
         return [
-            `${where}: ${named(urn)} is a dynamic resource of type ${named(type)}, which this program does not make`,
+            `${where}: ${named(urn)} is a dynamic resource of type ` +
+                `${named(type)}, which this program does not make`,
         ];
     return bags.flatMap((k) => {
         const code = (r[k] as Record<string, unknown>)[PROVIDER_KEY];
         if (typeof code !== "string")
             return [
-                `${where}: ${named(urn)}: its ${k}.${PROVIDER_KEY} is not plain text (a secret or another value hides the code it runs)`,
+                `${where}: ${named(urn)}: its ${k}.${PROVIDER_KEY} is not plain text (a ` +
+                    `secret or another value hides the code it runs)`,
             ];
         const hash = sha256(code);
         return allowed.has(hash)
             ? []
             : [
-                  `${where}: ${named(urn)}: its ${k}.${PROVIDER_KEY} (SHA-256 ${hash.slice(0, 16)}…) is not the provider code this commit serializes for ${type}, nor one reviewed before`,
+                  `${where}: ${named(urn)}: its ${k}.${PROVIDER_KEY} (SHA-256 ${hash.slice(0, 16)}…) is ` +
+                      `not the provider code this commit serializes for ${type}, nor one reviewed before`,
               ];
     });
 }
 
-/** Every problem of one stack's exported state, one line each naming the resource; none: the state may run. */
+/**
+ * Every problem of one stack's exported state, one line each naming the resource; none: the state may run.
+ */
 export function stateProblems(exported: unknown, accepted: AcceptedCode, stack: string): string[] {
     const where = `${stack}`;
     if (!isObject(exported) || !isObject(exported.deployment))

@@ -22,7 +22,10 @@ export interface StackRefOutputs {
 
 /** Things that exist before the program runs (answers to lookups and reads). */
 export interface MockWorld {
-    /** `aws.grafana.getWorkspace` answers, by workspace ID. Default: Grafana 12.4 (what new workspaces should run), a service role. */
+    /**
+     * `aws.grafana.getWorkspace` answers, by workspace ID. Default: Grafana 12.4 (what new workspaces should
+     * run), a service role.
+     */
     workspaces?: Record<
         string,
         Partial<{ endpoint: string; roleArn: string; grafanaVersion: string; accountId: string }>
@@ -175,7 +178,9 @@ export const RESOURCES: Record<string, ResourceMock> = {
                 ...inputs,
                 name: setName,
                 stackSetId,
-                arn: `arn:${arnPartition(ctx)}:cloudformation:${ctx.region}:${ctx.account}:stackset/${stackSetId}`,
+                arn:
+                    `arn:${arnPartition(ctx)}:cloudformation:${ctx.region}:` +
+                    `${ctx.account}:stackset/${stackSetId}`,
             },
         };
     },
@@ -270,7 +275,8 @@ export const RESOURCES: Record<string, ResourceMock> = {
             },
         };
     },
-    // Grafana's ids are "<org>:<id>" (the provider's MakeOrgResourceID); a team's number is made up from its name.
+    // Grafana's ids are "<org>:<id>" (the provider's MakeOrgResourceID); a team's number is made up from its
+    // name.
     "grafana:oss/team:Team": ({ inputs }) => {
         const teamId = mockTeamNumber(String(inputs.name));
         return {
@@ -308,7 +314,9 @@ export const RESOURCES: Record<string, ResourceMock> = {
     "pulumi-nodejs:dynamic/grafana-athena:AthenaPluginInstallation": dynamic,
 };
 
-/** The number Grafana gives the team `name` in the fake cloud (an existing team is looked up with the same). */
+/**
+ * The number Grafana gives the team `name` in the fake cloud (an existing team is looked up with the same).
+ */
 export const mockTeamNumber = (name: string) => 100 + (parseInt(hash(`team/${name}`, 6), 16) % 900_000);
 
 /** Lookups (`aws.getCallerIdentity` and the like), by function token. */
@@ -364,7 +372,8 @@ export const CALLS: Record<string, CallMock> = {
             endpoint: w.endpoint ?? `${wsId}.grafana-workspace.${region}.amazonaws.com`,
             roleArn:
                 w.roleArn ??
-                `arn:${arnPartition(ctx)}:iam::${wsAccount}:role/service-role/AmazonGrafanaServiceRole-${hash(wsId, 9)}`,
+                `arn:${arnPartition(ctx)}:iam::${wsAccount}:role/service-role/` +
+                    `AmazonGrafanaServiceRole-${hash(wsId, 9)}`,
             grafanaVersion: w.grafanaVersion ?? "12.4",
             accountAccessType: "CURRENT_ACCOUNT",
             authenticationProviders: ["AWS_SSO"],
@@ -383,7 +392,8 @@ export function newResource(req: ResourceRequest, ctx: CloudContext): ResourceAn
     const mock = RESOURCES[req.type];
     if (!mock) {
         throw new Error(
-            `mock runtime: no mock for resource type "${req.type}" (resource "${req.name}"); add one to tools/plan/mock/fakeCloud.ts`,
+            `mock runtime: no mock for resource type "${req.type}" (resource ` +
+                `"${req.name}"); add one to tools/plan/mock/fakeCloud.ts`,
         );
     }
     return mock(req, ctx);

@@ -106,7 +106,8 @@ async function runProgramNow(req: RunRequest): Promise<RunResult> {
     const stackRefMissing = (name: string) =>
         refProblem(
             req.missingStackRef?.(name) ??
-                `stack reference ${name} is not known offline: pass --ref ${name}=PLANFILE, or --ref-dir DIR holding ${name.split("/").pop()}.json`,
+                `stack reference ${name} is not known offline: pass --ref ${name}=PLANFILE, ` +
+                    `or --ref-dir DIR holding ${name.split("/").pop()}.json`,
         );
     const stackRef = (name: string) => {
         let ref: StackRefOutputs | undefined;
@@ -210,7 +211,9 @@ async function runProgramNow(req: RunRequest): Promise<RunResult> {
     }
 }
 
-/** The account an AWS provider deploys into: its one allowed account, else the account of the role it assumes. */
+/**
+ * The account an AWS provider deploys into: its one allowed account, else the account of the role it assumes.
+ */
 function accountOf(provider: Record<string, unknown> | undefined, fallback: string): string {
     if (!provider) return fallback;
     const ids = parseList(provider.allowedAccountIds);
@@ -248,7 +251,8 @@ function buildPlan(
         }
         if (seen.has(rec.name)) {
             throw new Error(
-                `two resources are named "${rec.name}": plans refer to resources by name, so names must be unique`,
+                `two resources are named "${rec.name}": plans refer to ` +
+                    `resources by name, so names must be unique`,
             );
         }
         seen.add(rec.name);
