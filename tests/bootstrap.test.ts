@@ -29,7 +29,9 @@ function stringLike(pattern: string, value: string): boolean {
     return new RegExp(`^${re}$`).test(value);
 }
 
-/** Whether a web identity token with `sub` (audience sts.amazonaws.com) passes the trust policy's conditions. */
+/**
+ * Whether a web identity token with `sub` (audience sts.amazonaws.com) passes the trust policy's conditions.
+ */
 function subjectTrusted(trust: PolicyJson, sub: string, aud = "sts.amazonaws.com"): boolean {
     const host = "token.actions.githubusercontent.com";
     return trust.Statement.some((s) => {
@@ -50,7 +52,8 @@ function subjectTrusted(trust: PolicyJson, sub: string, aud = "sts.amazonaws.com
 }
 
 const subject = (env: string, workflow: string, ref: string, event: string, repo = REPOSITORY) =>
-    `repo:${repo}:environment:${env}:job_workflow_ref:${repo}/.github/workflows/${workflow}@${ref}:event_name:${event}`;
+    `repo:${repo}:environment:${env}:job_workflow_ref:${repo}/.github/` +
+    `workflows/${workflow}@${ref}:event_name:${event}`;
 
 describe("bootstrap: the CI roles of every account as one StackSet", function () {
     this.timeout(60_000);

@@ -98,7 +98,8 @@ describe("Pulumi projects", () => {
                     assert.deepEqual(
                         p.config,
                         pulumiYamlConfig(keys),
-                        `${c.dir}/Pulumi.yaml's config: differs from its keys' declarations: run npm run config-docs`,
+                        `${c.dir}/Pulumi.yaml's config: differs from its keys' ` +
+                            `declarations: run npm run config-docs`,
                     );
                 });
 
@@ -119,7 +120,8 @@ describe("Pulumi projects", () => {
                     const applied = c.shape[key].parse(undefined);
                     // An empty string is how Pulumi.yaml declares "unset" for an optional string.
                     const declared = d.default === "" ? undefined : d.default;
-                    // And {} for an optional object without defaults of its own (createWorkspace): read as unset.
+                    // And {} for an optional object without defaults of its own (createWorkspace): read as
+                    // unset.
                     if (applied === undefined && d.type === "object") {
                         assert.equal(c.shape[key].parse(declared), undefined, key);
                         continue;
@@ -131,7 +133,8 @@ describe("Pulumi projects", () => {
                         assert.deepEqual(
                             declared,
                             applied,
-                            `${key}: Pulumi.yaml says ${JSON.stringify(d.default)}, the program applies ${JSON.stringify(applied)}`,
+                            `${key}: Pulumi.yaml says ${JSON.stringify(d.default)}, the ` +
+                                `program applies ${JSON.stringify(applied)}`,
                         );
                     }
                 }

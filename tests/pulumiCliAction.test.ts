@@ -41,7 +41,8 @@ function lockfilePlugins(): string[] {
         };
         if (!p.pulumi?.resource) return [];
         return [
-            `plugin ${p.pulumi.name} ${(p.pulumi.version ?? p.version).replace(/^v/, "")} ${p.pulumi.server ?? "-"}`,
+            `plugin ${p.pulumi.name} ` +
+                `${(p.pulumi.version ?? p.version).replace(/^v/, "")} ${p.pulumi.server ?? "-"}`,
         ];
     });
 }
@@ -64,7 +65,10 @@ describe("the Pulumi CLI action: the CLI and every plugin from checksums kept in
     });
     after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-    /** Runs the action's script; `served` is what curl returns by file name, `record` the repository's checksums.txt. */
+    /**
+     * Runs the action's script; `served` is what curl returns by file name, `record` the repository's
+     * checksums.txt.
+     */
     function run(record: string, served: Record<string, Buffer | string>) {
         const work = fs.mkdtempSync(path.join(dir, "run-"));
         for (const d of ["bin", "action", "temp", "www"]) fs.mkdirSync(path.join(work, d));
@@ -73,7 +77,9 @@ describe("the Pulumi CLI action: the CLI and every plugin from checksums kept in
         // curl -o FILE URL: the file named by the URL's last segment, or exit 22 (HTTP 404) as --fail does.
         fs.writeFileSync(
             path.join(work, "bin", "curl"),
-            `#!/usr/bin/env bash\nwhile [ $# -gt 0 ]; do case "$1" in -o) out="$2"; shift 2;; -*) shift;; *) url="$1"; shift;; esac; done\nf="${path.join(work, "www")}/\${url##*/}"\n[ -f "$f" ] || exit 22\ncp "$f" "$out"\n`,
+            `#!/usr/bin/env bash\nwhile [ $# -gt 0 ]; do case "$1" in -o) out="$2"; shift 2;; ` +
+                `-*) shift;; *) url="$1"; shift;; esac; ` +
+                `done\nf="${path.join(work, "www")}/\${url##*/}"\n[ -f "$f" ] || exit 22\ncp "$f" "$out"\n`,
             { mode: 0o755 },
         );
         fs.writeFileSync(path.join(work, "action", "checksums.txt"), record);
@@ -120,7 +126,8 @@ describe("the Pulumi CLI action: the CLI and every plugin from checksums kept in
             "version",
             ...plugins.map((l, i) => {
                 const [, name, version, server] = l.split(/\s+/);
-                return `plugin install resource ${name} ${version} --checksum ${PLUGIN_SUMS[i]}${server === "-" ? "" : ` --server ${server}`}`;
+                const from = server === "-" ? "" : ` --server ${server}`;
+                return `plugin install resource ${name} ${version} --checksum ${PLUGIN_SUMS[i]}${from}`;
             }),
         ]);
     });
@@ -132,7 +139,8 @@ describe("the Pulumi CLI action: the CLI and every plugin from checksums kept in
         assert.match(
             r.out,
             new RegExp(
-                `::error::${SUMS.replace(/\./g, "\\.")} lists ${sha(forged)} for ${ARCHIVE.replace(/\./g, "\\.")}, the repository records ${sha(archive)}`,
+                `::error::${SUMS.replace(/\./g, "\\.")} lists ${sha(forged)} for ` +
+                    `${ARCHIVE.replace(/\./g, "\\.")}, the repository records ${sha(archive)}`,
             ),
         );
         assert.deepEqual(r.calls, [], "nothing of the forged archive ran");
@@ -154,7 +162,8 @@ describe("the Pulumi CLI action: the CLI and every plugin from checksums kept in
         assert.match(
             noCli.out,
             new RegExp(
-                `checksums\\.txt records no SHA-256 for the Pulumi CLI ${VERSION.replace(/\./g, "\\.")}: run \\.github/actions/pulumi-cli/record-checksums`,
+                `checksums\\.txt records no SHA-256 for the Pulumi CLI ` +
+                    `${VERSION.replace(/\./g, "\\.")}: run \\.github/actions/pulumi-cli/record-checksums`,
             ),
         );
         const noPlugin = run(

@@ -97,7 +97,8 @@ const EXPECTED: Record<string, (run: Run, copy: RepositoryCopy) => void> = {
         assert.match(run.stdout, /- statement AssumeAthenaSourceRoles: .*arn:aws:iam::222233334444:role\//);
     },
     "remove-account": (run) => {
-        // Both stacks removed, neither refused nor said to be deleted by pulumi up; the workspace's destroy listed first.
+        // Both stacks removed, neither refused nor said to be deleted by pulumi up; the workspace's destroy
+        // listed first.
         assert.match(run.stdout, /\(2 removed\)/);
         const sections = [...run.stdout.matchAll(/^### `(grafana-athena-[a-z]+)\/[a-z]+`/gm)].map(
             (m) => m[1],

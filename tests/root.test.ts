@@ -289,7 +289,9 @@ describe("root project (grafana-athena): the workspace's role", function () {
     this.timeout(60_000);
 
     it("refuses a workspace whose role is not the one the source trusts, before anything is created", async () => {
-        const other = `arn:aws:iam::${String(ROOT_EXAMPLE.workspace.accountId)}:role/service-role/AmazonGrafanaServiceRole-other`;
+        const other =
+            `arn:aws:iam::${String(ROOT_EXAMPLE.workspace.accountId)}:role/` +
+            `service-role/AmazonGrafanaServiceRole-other`;
         const message = await refusal(
             ROOT_DIR,
             rootVariant((c) => (c.source.grafanaRoleArn = other)),
@@ -297,7 +299,8 @@ describe("root project (grafana-athena): the workspace's role", function () {
         assert.match(
             message,
             new RegExp(
-                `uses the role arn:aws:iam::\\d{12}:role/service-role/AmazonGrafanaServiceRole-\\w+, but the source trusts ${other.replace(/[/.]/g, "\\$&")}; set grafanaRoleArn`,
+                `uses the role arn:aws:iam::\\d{12}:role/service-role/AmazonGrafanaServiceRole-\\w+, but ` +
+                    `the source trusts ${other.replace(/[/.]/g, "\\$&")}; set grafanaRoleArn`,
             ),
         );
     });

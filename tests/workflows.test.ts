@@ -173,7 +173,8 @@ describe("workflows: the pull request comment plans the real stacks", () => {
                 encoding: "utf8",
             });
             assert.equal(run.status, 0, run.stderr);
-            // The new account is only on the pull request's side (it shows as added); the untouched stack is left out.
+            // The new account is only on the pull request's side (it shows as added); the untouched stack is
+            // left out.
             assert.deepEqual(fs.readdirSync(dirs.SELECTED).sort(), [
                 "infra-account-a.prod.json",
                 "infra-account-b.gone.json",

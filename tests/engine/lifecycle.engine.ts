@@ -43,7 +43,9 @@ const EXISTING = {
         [WORKGROUP_TYPE]: {
             [SOURCE_EXAMPLE.workgroup]: {
                 name: SOURCE_EXAMPLE.workgroup,
-                arn: `arn:aws:athena:${SOURCE_EXAMPLE.region}:${DATA_ACCOUNT}:workgroup/${SOURCE_EXAMPLE.workgroup}`,
+                arn:
+                    `arn:aws:athena:${SOURCE_EXAMPLE.region}:${DATA_ACCOUNT}:` +
+                    `workgroup/${SOURCE_EXAMPLE.workgroup}`,
                 description: "made by hand",
                 tags: { team: "analytics" },
                 configuration: {
@@ -66,7 +68,10 @@ const EXISTING = {
     },
 };
 
-/** The two stacks' config and each side's credentials: the example adopting existing resources, or a sandbox's files. */
+/**
+ * The two stacks' config and each side's credentials: the example adopting existing resources, or a sandbox's
+ * files.
+ */
 function pair(): {
     source: Record<string, unknown>;
     workspace: Record<string, unknown>;
@@ -287,7 +292,8 @@ describe("the real Pulumi CLI: a source and a workspace stack, end to end", func
                 assert.equal(
                     at,
                     -1,
-                    `a secret in plain text in ${text.split("\n")[0]}: ...${text.slice(Math.max(0, at - 300), at).slice(-300)}<SECRET>`,
+                    `a secret in plain text in ${text.split("\n")[0]}: ` +
+                        `...${text.slice(Math.max(0, at - 300), at).slice(-300)}<SECRET>`,
                 );
             }
         }

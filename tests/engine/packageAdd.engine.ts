@@ -72,7 +72,8 @@ describe("the real Pulumi CLI: pulumi package add from the examples", function (
                     .slice(0, 3)
                     .join("\n");
                 console.log(
-                    `    ${added.command} (exit ${added.status}) in ${folder}, no ${missing.map((l) => `pulumi-language-${l}`).join(" or ")}:\n${answer}`,
+                    `    ${added.command} (exit ${added.status}) in ${folder}, ` +
+                        `no ${missing.map((l) => `pulumi-language-${l}`).join(" or ")}:\n${answer}`,
                 );
                 return this.skip();
             }

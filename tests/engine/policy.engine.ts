@@ -16,13 +16,21 @@ import { EngineStack, EngineWorld } from "./support/world";
 const POLICY = path.join(REPO, "policy");
 const ACCOUNT = SOURCE_EXAMPLE.dataAccount;
 
-/** A program of another team: the role Grafana may assume, trusting the workspace role with no external ID. */
+/**
+ * A program of another team: the role Grafana may assume, trusting the workspace role with no external ID.
+ */
 const BROKEN_TRUST = `import * as iam from "@pulumi/aws/iam";
 new iam.Role("grafana-reader", {
     name: "grafana-reader",
     assumeRolePolicy: JSON.stringify({
         Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Principal: { AWS: "${SOURCE_EXAMPLE.grafanaRoleArn}" }, Action: "sts:AssumeRole" }],
+        Statement: [
+            {
+                Effect: "Allow",
+                Principal: { AWS: "${SOURCE_EXAMPLE.grafanaRoleArn}" },
+                Action: "sts:AssumeRole",
+            },
+        ],
     }),
     tags: { GrafanaDataSource: "true" },
 });
@@ -42,7 +50,8 @@ describe("the real Pulumi CLI: the policy pack in a preview", function () {
         fs.mkdirSync(dir);
         fs.writeFileSync(
             path.join(dir, "Pulumi.yaml"),
-            "name: broken-trust\nruntime:\n  name: nodejs\n  options:\n    typescript: true\nmain: index.ts\n",
+            "name: broken-trust\nruntime:\n  name: nodejs\n  " +
+                "options:\n    typescript: true\nmain: index.ts\n",
         );
         fs.writeFileSync(path.join(dir, "index.ts"), BROKEN_TRUST);
         fs.writeFileSync(
@@ -69,7 +78,8 @@ describe("the real Pulumi CLI: the policy pack in a preview", function () {
                     .join("\n"),
         );
         console.log(
-            `    pulumi preview --policy-pack ${POLICY}: no pulumi-language-nodejs beside the CLI or on PATH; the CLI answered:\n${answer}`,
+            `    pulumi preview --policy-pack ${POLICY}: no pulumi-language-nodejs ` +
+                `beside the CLI or on PATH; the CLI answered:\n${answer}`,
         );
         ctx.skip();
     }

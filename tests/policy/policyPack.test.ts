@@ -80,7 +80,8 @@ describe("policy pack", function () {
         editPolicy(find(p, ROLE), "assumeRolePolicy", (d) => {
             d.Statement[0].Condition = { StringEquals: { "sts:ExternalId": "[secret]" } };
         });
-        // No aws:PrincipalArn: any principal of the Grafana account could assume it. (The tag still marks it as Grafana's.)
+        // No aws:PrincipalArn: any principal of the Grafana account could assume it. (The tag still marks it
+        // as Grafana's.)
         assert.deepEqual(await only(p), [`grafana-trust-pins-workspace-role grafana-athena-role ${ROLE}`]);
     });
 
@@ -125,12 +126,14 @@ describe("policy pack", function () {
         assert.deepEqual(
             v.map((x) => `${x.policy} ${x.resource}`),
             [
-                // StartQueryExecution and StopQueryExecution are Write actions in the IAM catalog: on "*" they break that rule too.
+                // StartQueryExecution and StopQueryExecution are Write actions in the IAM catalog: on "*"
+                // they break that rule too.
                 "grafana-role-no-write-on-wildcard grafana-athena-access",
                 "grafana-athena-through-tagged-workgroup grafana-athena-access",
                 "grafana-athena-through-tagged-workgroup grafana-athena-workgroup",
                 "grafana-athena-through-tagged-workgroup grafana-athena-workgroup",
-                // GetQueryExecution, GetQueryResults and GetWorkGroup are Read actions with resource-level permissions.
+                // GetQueryExecution, GetQueryResults and GetWorkGroup are Read actions with resource-level
+                // permissions.
                 "grafana-role-no-read-on-wildcard grafana-athena-access",
             ],
         );
@@ -241,7 +244,8 @@ describe("policy pack", function () {
             }),
             [
                 `grafana-role-tagged: is not a policy of this pack (${RULES.map((r) => r.name).join(", ")})`,
-                "grafana-roles-tagged.enforcementLevel: must be one of advisory, mandatory, disabled, remediate",
+                "grafana-roles-tagged.enforcementLevel: must be one of " +
+                    "advisory, mandatory, disabled, remediate",
             ],
         );
     });
@@ -282,7 +286,9 @@ describe("policy pack", function () {
             assert.equal(r.code, 1);
             assert.equal(
                 r.out,
-                `mandatory: grafana-trust-requires-external-id: grafana-athena-source/example: grafana-athena-role (${ROLE}): trust statement "GrafanaWorkspaceAssumeRole" lets a Grafana workspace role assume the role without an external ID. Fix: ${RULES[0].fix}\n`,
+                `mandatory: grafana-trust-requires-external-id: grafana-athena-source/example: ` +
+                    `grafana-athena-role (${ROLE}): trust statement "GrafanaWorkspaceAssumeRole" lets a ` +
+                    `Grafana workspace role assume the role without an external ID. Fix: ${RULES[0].fix}\n`,
             );
             const json = await run(bad, "--json", "--config", grafana);
             assert.equal(json.code, 1);
@@ -378,7 +384,8 @@ describe("policy pack", function () {
             const missing = await run(path.join(dir, "nope.json"));
             assert.equal(missing.code, 1);
             assert.match(missing.err, /nope\.json does not exist/);
-            // Only regular files of a bounded size are read: a FIFO would block, /dev/zero would fill the heap.
+            // Only regular files of a bounded size are read: a FIFO would block, /dev/zero would fill the
+            // heap.
             const fifo = path.join(dir, "fifo.json");
             require("node:child_process").execFileSync("mkfifo", [fifo]);
             assert.deepEqual(await run(fifo), {
@@ -405,7 +412,9 @@ describe("policy pack", function () {
     });
 
     describe("as @pulumi/policy stack policies (pulumi preview --policy-pack policy)", () => {
-        /** A stack as the engine shows it to a pack: URNs, props, and the resources each property came from. */
+        /**
+         * A stack as the engine shows it to a pack: URNs, props, and the resources each property came from.
+         */
         async function engineResources(edit: (p: Plan) => void): Promise<PolicyResource[]> {
             const p = await sourcePlan();
             edit(p);
@@ -423,7 +432,8 @@ describe("policy pack", function () {
                 byName.set(r.name, pr);
                 return pr;
             });
-            // In a first preview the policy's ARN is unknown (absent): the attachment names its policy by dependency only.
+            // In a first preview the policy's ARN is unknown (absent): the attachment names its policy by
+            // dependency only.
             const attachment = resources.find(
                 (r) => r.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
             )!;

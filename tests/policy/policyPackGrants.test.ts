@@ -179,7 +179,8 @@ describe("policy pack against hand-written stacks", function () {
                 ),
                 ["grafana-role-policies-known admin"],
             );
-            // In an offline plan a role name the provider picks is absent: the attachment may be for any role.
+            // In an offline plan a role name the provider picks is absent: the attachment may be for any
+            // role.
             assert.deepEqual(
                 await reported(
                     stack(prefixed, [

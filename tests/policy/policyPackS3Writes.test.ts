@@ -97,7 +97,9 @@ describe("policy pack: a Grafana role's S3 writes", function () {
             RULE,
         );
         assert.deepEqual(found, [
-            'statement "W" of inline policy "access" of role reader allows s3:PutObject on "arn:aws:s3:::results-x/grafana/*": S3 writes outside no results location (the Grafana workgroups keep Athena\'s managed query results)',
+            'statement "W" of inline policy "access" of role reader allows s3:PutObject on ' +
+                '"arn:aws:s3:::results-x/grafana/*": S3 writes outside no results location (the ' +
+                "Grafana workgroups keep Athena's managed query results)",
         ]);
     });
 

@@ -39,7 +39,8 @@ describe("policy pack against hand-written stacks: trust and any input", functio
         ];
 
         it("takes in a role anyone or a Grafana account may assume, tagged or not", async () => {
-            // Principal * held only by aws:PrincipalAccount: every principal of that account, the workspace role included.
+            // Principal * held only by aws:PrincipalAccount: every principal of that account, the workspace
+            // role included.
             const anyone = {
                 Effect: "Allow",
                 Principal: "*",
@@ -142,7 +143,10 @@ describe("policy pack against hand-written stacks: trust and any input", functio
 
         it("refuses a policy text with a key twice in one object, however it is spelled (readers disagree on which wins)", async () => {
             const good = JSON.stringify(trustStatement().Condition);
-            const text = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"sts:AssumeRole","Condition":{},"Cond\\u0069tion":${good}}]}`;
+            const text =
+                `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":` +
+                `{"AWS":"arn:aws:iam::111122223333:root"},"Action":"sts:AssumeRole",` +
+                `"Condition":{},"Cond\\u0069tion":${good}}]}`;
             assert.equal(JSON.parse(text).Statement[0].Condition.StringEquals["sts:ExternalId"], EXTERNAL_ID);
             const v = await evaluatePlans([stack(role({ assumeRolePolicy: text }))], PACK_CONFIG);
             assert.deepEqual(
@@ -352,7 +356,8 @@ describe("policy pack against hand-written stacks: trust and any input", functio
     });
 
     describe("under the engine (pulumi preview --policy-pack policy)", () => {
-        // @pulumi/policy 1.21.0 hands props behind this proxy, with unknown values as these sentinels (proxy.js).
+        // @pulumi/policy 1.21.0 hands props behind this proxy, with unknown values as these sentinels
+        // (proxy.js).
         const proxy = require("@pulumi/policy/proxy") as {
             unknownCheckingProxy: (o: unknown) => Record<string, unknown>;
             unknownStringValue: string;
@@ -417,7 +422,8 @@ describe("policy pack against hand-written stacks: trust and any input", functio
                 { attach: { role: ["reader"], policyArn: ["wide"] } },
             );
             const names = (await report(resources)).map((l) => l.split(" ").slice(0, 2).join(" "));
-            // The trust is unknown (judged when known); the attached policy is judged through the engine's dependencies.
+            // The trust is unknown (judged when known); the attached policy is judged through the engine's
+            // dependencies.
             assert.deepEqual(names, [
                 "grafana-role-no-read-on-wildcard wide",
                 "grafana-role-no-write-on-wildcard wide",
@@ -447,8 +453,10 @@ describe("policy pack against hand-written stacks: trust and any input", functio
                 ],
             ]);
             assert.deepEqual(await report(resources, { grafanaAccountIds: ["111122223333"] }), [
-                'grafana-role-no-read-on-wildcard wide statement "#1" of policy wide of role reader allows s3:GetObject on "*": reads beyond named resources',
-                "grafana-role-policies-known mystery attaches a policy to role reader: it is not known and comes from no policy of this stack, so the pack cannot judge what it grants",
+                'grafana-role-no-read-on-wildcard wide statement "#1" of policy wide of role ' +
+                    'reader allows s3:GetObject on "*": reads beyond named resources',
+                "grafana-role-policies-known mystery attaches a policy to role reader: it is not known and " +
+                    "comes from no policy of this stack, so the pack cannot judge what it grants",
             ]);
         });
     });

@@ -51,7 +51,10 @@ const schema = () => (cached ??= packageSchema());
 
 const token = (name: string) => `${pkg.name}:index:${name}`;
 
-/** Every property of an object (a component's inputs or outputs, or a type), recursively: typed, described, never Any. */
+/**
+ * Every property of an object (a component's inputs or outputs, or a type), recursively: typed, described,
+ * never Any.
+ */
 function untypedOrUndescribed(
     s: PackageSchema,
     where: string,
@@ -101,7 +104,10 @@ function keysOf(shape: Record<string, z.ZodTypeAny>): { all: string[]; optional:
     return { all, optional: all.filter((k) => shape[k].safeParse(undefined).success) };
 }
 
-/** The schema object covers every setting of `shape` (extra properties allowed), and requires exactly the ones without a default. */
+/**
+ * The schema object covers every setting of `shape` (extra properties allowed), and requires exactly the ones
+ * without a default.
+ */
 function assertCovers(
     what: string,
     properties: Record<string, SchemaProperty>,
@@ -114,18 +120,23 @@ function assertCovers(
     assert.deepEqual(
         missing,
         [],
-        `${what} lacks settings the projects accept: ${missing.join(", ")} (add them to provider/sourceArgs.ts or provider/workspaceArgs.ts)`,
+        `${what} lacks settings the projects accept: ${missing.join(", ")} (add them ` +
+            `to provider/sourceArgs.ts or provider/workspaceArgs.ts)`,
     );
     for (const k of all.filter((x) => x in properties)) {
         assert.equal(
             required.includes(k),
             !optional.includes(k),
-            `${what}.${k}: required in the schema ${required.includes(k)}, in the projects ${!optional.includes(k)}`,
+            `${what}.${k}: required in the schema ${required.includes(k)}, ` +
+                `in the projects ${!optional.includes(k)}`,
         );
     }
 }
 
-/** Where a value breaks a schema property: unknown or missing keys, wrong types, an output where a plain value is needed. */
+/**
+ * Where a value breaks a schema property: unknown or missing keys, wrong types, an output where a plain value
+ * is needed.
+ */
 function valueProblems(
     s: PackageSchema,
     at: string,
@@ -187,7 +198,10 @@ function objectProblems(
     ];
 }
 
-/** `name(` calls of a Python source with their keyword names at the call's own depth (a small scanner: strings, brackets). */
+/**
+ * `name(` calls of a Python source with their keyword names at the call's own depth (a small scanner:
+ * strings, brackets).
+ */
 function pythonCalls(source: string, names: readonly string[]): { name: string; keywords: string[] }[] {
     const calls: { name: string; keywords: string[] }[] = [];
     const re = new RegExp(`\\bgrafana_athena\\.(${names.join("|")})\\(`, "g");
@@ -320,7 +334,8 @@ describe("component package", function () {
             assert.deepEqual(
                 differing,
                 [],
-                "provider/sourceArgs.ts and workspaceArgs.ts document these arguments otherwise than shared/config/ declares them",
+                "provider/sourceArgs.ts and workspaceArgs.ts document these " +
+                    "arguments otherwise than shared/config/ declares them",
             );
         });
 
@@ -381,7 +396,8 @@ describe("component package", function () {
                 Object.keys(s.resources).sort(),
                 "the example uses both components",
             );
-            // A reference to another resource is an output; one to a (plain) config value is known when the program runs.
+            // A reference to another resource is an output; one to a (plain) config value is known when the
+            // program runs.
             const isOutput = (v: unknown) =>
                 typeof v === "string" &&
                 [...v.matchAll(/\$\{([^}.[]+)[^}]*\}/g)].some((m) => m[1] in program.resources);
@@ -397,7 +413,8 @@ describe("component package", function () {
                 );
             });
             assert.deepEqual(problems, []);
-            // And the check can fail: a misspelt key, a missing required one, and an output where a plain value is needed.
+            // And the check can fail: a misspelt key, a missing required one, and an output where a plain
+            // value is needed.
             const res = s.resources[token("AthenaSourceAccess")];
             const bad = {
                 ...(used[0][1].properties as Record<string, unknown>),
@@ -421,7 +438,8 @@ describe("component package", function () {
                 fs.readFileSync(path.join(REPO, "examples/python/Pulumi.yaml"), "utf8"),
             );
             assert.match(program.packages[s.name], /@v\d+\.\d+\.\d+$/);
-            // The Python SDK names a component by its class and an input type `<Type>Args`, with snake_case keywords.
+            // The Python SDK names a component by its class and an input type `<Type>Args`, with snake_case
+            // keywords.
             const objects: Record<
                 string,
                 { properties: Record<string, SchemaProperty>; required: readonly string[] }
@@ -502,7 +520,8 @@ describe("component package", function () {
                 [],
             );
             assert.deepEqual(problems({ sources: [] }), [
-                "AthenaWorkspace:sources: must list at least one source: {stack} for a source stack, or {key, contract} for a source of this program",
+                "AthenaWorkspace:sources: must list at least one source: {stack} for a source " +
+                    "stack, or {key, contract} for a source of this program",
             ]);
             const all = problems({
                 tokenRotationDays: 40,
@@ -523,7 +542,8 @@ describe("component package", function () {
         it("checks the Grafana token's presence only, never its value, and refuses an output where a plain value is needed", () => {
             const token = pulumi.secret("glsa_TOKEN-VALUE-1234");
             assert.deepEqual(problems({ grafanaAuth: token, sources: [{ key: "local", contract }] }), [
-                "AthenaWorkspace:grafanaUrl: is required when grafanaAuth is set: give both, or neither to let the stack mint its own token",
+                "AthenaWorkspace:grafanaUrl: is required when grafanaAuth is set: give " +
+                    "both, or neither to let the stack mint its own token",
             ]);
             assert.deepEqual(
                 problems({
@@ -539,7 +559,8 @@ describe("component package", function () {
                     sources: [{ key: "local", contract }],
                 }),
                 [
-                    "dashboard.folder: must be a plain value known when the program runs, not the output of another resource",
+                    "dashboard.folder: must be a plain value known when the program " +
+                        "runs, not the output of another resource",
                 ],
             );
         });
@@ -567,7 +588,8 @@ describe("component package", function () {
                 inner && inner.parent !== null,
                 "the repository's component is the package component's child",
             );
-            // The repository's component is "<name>-source" under the package's "<name>": its children are named after it.
+            // The repository's component is "<name>-source" under the package's "<name>": its children are
+            // named after it.
             const renamed = (n: string | null) =>
                 n === null ? null : n.replace(/^grafana-athena/, "grafana-athena-source");
             const expected = project.resources.map((r) => ({
@@ -600,7 +622,8 @@ describe("component package", function () {
             ).plan;
             const wrapper = viaPackage.resources.filter((r) => r.type === token("AthenaWorkspace"));
             assert.equal(wrapper.length, 1);
-            // Resource names that carry the component's name; the stack reference's does not (the same in both).
+            // Resource names that carry the component's name; the stack reference's does not (the same in
+            // both).
             const renamed = (n: string | null) =>
                 n === null || n.startsWith("source-")
                     ? n
@@ -615,7 +638,8 @@ describe("component package", function () {
                 provider: renamed(r.provider),
                 options: { ...r.options, dependsOn: r.options.dependsOn.map((d) => renamed(d)) },
             });
-            // The fake cloud derives a service account's id from the resource's name: not an input the component chose.
+            // The fake cloud derives a service account's id from the resource's name: not an input the
+            // component chose.
             const canonical = (rs: unknown[]) =>
                 rs
                     .map((x) =>
@@ -626,7 +650,8 @@ describe("component package", function () {
                 canonical(viaPackage.resources.filter((r) => r !== wrapper[0])),
                 canonical(project.resources.map(mapped)),
             );
-            // The stack reference is the package component's child; the project's is top-level: the same read.
+            // The stack reference is the package component's child; the project's is top-level: the same
+            // read.
             assert.deepEqual(
                 viaPackage.reads.map((r) => [r.type, r.id]),
                 project.reads.map((r) => [r.type, r.id]),

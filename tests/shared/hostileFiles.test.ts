@@ -71,7 +71,8 @@ describe("hostile files", () => {
                 [at("none.yaml"), `${at("none.yaml")} does not exist`],
                 [
                     at("big.yaml"),
-                    `${at("big.yaml")} is larger than ${MAX_CONFIG_FILE_BYTES} bytes, the most this tool reads`,
+                    `${at("big.yaml")} is larger than ` +
+                        `${MAX_CONFIG_FILE_BYTES} bytes, the most this tool reads`,
                 ],
             ];
             for (const [file, message] of cases) {
@@ -144,7 +145,8 @@ describe("hostile files", () => {
                 .readFileSync(config, "utf8")
                 .replace(
                     "organization/grafana-athena-source/sales\n",
-                    "organization/grafana-athena-source/sales\n    - stack: organization/grafana-athena-source/nosuch\n",
+                    "organization/grafana-athena-source/sales\n    - stack: " +
+                        "organization/grafana-athena-source/nosuch\n",
                 );
             assert.notEqual(text, fs.readFileSync(config, "utf8"));
             fs.writeFileSync(at("two-sources.yaml"), text);
@@ -158,8 +160,11 @@ describe("hostile files", () => {
                 }),
                 (e: Error) => {
                     assert.deepEqual(e.message.split("\n"), [
-                        `stack reference organization/grafana-athena-source/sales: ${path.join(refDir, "sales.json")} is a named pipe (FIFO), not a regular file`,
-                        "stack reference organization/grafana-athena-source/nosuch: no stack file infra-account-b/Pulumi.nosuch.yaml in this repository: add it (or correct the stack name), or pass --ref organization/grafana-athena-source/nosuch=PLANFILE",
+                        `stack reference organization/grafana-athena-source/sales: ` +
+                            `${path.join(refDir, "sales.json")} is a named pipe (FIFO), not a regular file`,
+                        "stack reference organization/grafana-athena-source/nosuch: no stack file " +
+                            "infra-account-b/Pulumi.nosuch.yaml in this repository: add it (or correct the " +
+                            "stack name), or pass --ref organization/grafana-athena-source/nosuch=PLANFILE",
                     ]);
                     return true;
                 },
@@ -175,15 +180,21 @@ describe("hostile files", () => {
                 fs.writeFileSync(path.join(root, "infra-account-b", "Pulumi.sales.yaml"), "config: {}\n");
                 assert.equal(
                     missingStackRefLine("acme/grafana-athena-source/nosuch", root, undefined),
-                    "stack reference acme/grafana-athena-source/nosuch: no stack file infra-account-b/Pulumi.nosuch.yaml in this repository: add it (or correct the stack name), or pass --ref acme/grafana-athena-source/nosuch=PLANFILE",
+                    "stack reference acme/grafana-athena-source/nosuch: no stack file " +
+                        "infra-account-b/Pulumi.nosuch.yaml in this repository: add it (or correct the " +
+                        "stack name), or pass --ref acme/grafana-athena-source/nosuch=PLANFILE",
                 );
                 assert.equal(
                     missingStackRefLine("acme/grafana-athena-source/sales", root, undefined),
-                    "stack reference acme/grafana-athena-source/sales is not known offline: plan infra-account-b/Pulumi.sales.yaml and pass --ref acme/grafana-athena-source/sales=PLANFILE, or --ref-dir DIR holding sales.json",
+                    "stack reference acme/grafana-athena-source/sales is not known offline: plan " +
+                        "infra-account-b/Pulumi.sales.yaml and pass --ref " +
+                        "acme/grafana-athena-source/sales=PLANFILE, or --ref-dir DIR holding sales.json",
                 );
                 assert.equal(
                     missingStackRefLine("acme/grafana-athena-source/sales", root, "plans"),
-                    "stack reference acme/grafana-athena-source/sales: no plan plans/sales.json (plan infra-account-b/Pulumi.sales.yaml into it with npm run synth -- infra-account-b --stack sales --out plans/sales.json)",
+                    "stack reference acme/grafana-athena-source/sales: no plan plans/sales.json " +
+                        "(plan infra-account-b/Pulumi.sales.yaml into it with npm run synth -- " +
+                        "infra-account-b --stack sales --out plans/sales.json)",
                 );
                 assert.match(
                     missingStackRefLine("acme/other/x", root, "plans"),
@@ -255,9 +266,11 @@ describe("hostile files", () => {
             const r = await run(["synth", "--out", path.join(root, "out"), "--examples", "exclude"]);
             assert.equal(r.code, 1);
             assert.deepEqual(r.err.trim().split("\n"), [
-                `infra-account-b/Pulumi.big.yaml: is larger than ${MAX_CONFIG_FILE_BYTES} bytes, the most this tool reads`,
+                `infra-account-b/Pulumi.big.yaml: is larger than ` +
+                    `${MAX_CONFIG_FILE_BYTES} bytes, the most this tool reads`,
                 "infra-account-b/Pulumi.pipe.yaml: is a named pipe (FIFO), not a regular file",
-                "infra-account-a/Pulumi.pipe.yaml: reads the source infra-account-b/Pulumi.big.yaml, which was refused; " +
+                "infra-account-a/Pulumi.pipe.yaml: reads the source " +
+                    "infra-account-b/Pulumi.big.yaml, which was refused; " +
                     "reads the source infra-account-b/Pulumi.pipe.yaml, which was refused",
             ]);
             assert.match(r.out, /fleet synth: 0 of 3 stacks planned into .*, 3 refused/);
@@ -268,7 +281,8 @@ describe("hostile files", () => {
             const zero = await run(["check"]);
             assert.equal(
                 zero.err,
-                `fleet: infra-account-a/Pulumi.zero.yaml: a symbolic link that leads outside the repository (${root}); refused\n`,
+                `fleet: infra-account-a/Pulumi.zero.yaml: a symbolic link that leads ` +
+                    `outside the repository (${root}); refused\n`,
             );
             fs.rmSync(path.join(root, "infra-account-a", "Pulumi.zero.yaml"));
             const outside = path.join(dir, "outside.yaml");
@@ -279,7 +293,8 @@ describe("hostile files", () => {
                 assert.equal(r.code, 1);
                 assert.equal(
                     r.err,
-                    `fleet: infra-account-b/Pulumi.leak.yaml: a symbolic link that leads outside the repository (${root}); refused\n`,
+                    `fleet: infra-account-b/Pulumi.leak.yaml: a symbolic link that leads ` +
+                        `outside the repository (${root}); refused\n`,
                 );
                 assert.doesNotMatch(r.err, /secret-elsewhere/);
             }
@@ -301,7 +316,8 @@ describe("hostile files", () => {
             assert.equal(r.code, 1);
             assert.equal(
                 r.err,
-                `fleet: infra-account-a: a symbolic link that leads outside the repository (${root}); refused\n`,
+                `fleet: infra-account-a: a symbolic link that leads outside ` +
+                    `the repository (${root}); refused\n`,
             );
         });
     });

@@ -89,7 +89,8 @@ describe("the workspace's teams", () => {
             [{ key: "o/grafana-athena-source/hr", teams: ["f\u0456nance"] }],
         );
         assert.deepEqual(problems, [
-            'source stack "o/grafana-athena-source/hr" names the team "f\u0456nance", which looks like the workspace\'s team "finance" but is not it: ' +
+            'source stack "o/grafana-athena-source/hr" names the team "f\u0456nance", which ' +
+                'looks like the workspace\'s team "finance" but is not it: ' +
                 "name the team exactly as grafana-athena-workspace:teams does",
         ]);
     });
@@ -105,7 +106,8 @@ describe("the set of sources", () => {
                 { stack: "o/p/b", name: "B", outputs: { ...outputs("222233334444"), workgroup: "other" } },
             ]),
             [
-                'source stacks "o/p/a" and "o/p/b" both claim the account 222233334444 (output "accountId"): one data account is one source stack; list it once',
+                'source stacks "o/p/a" and "o/p/b" both claim the account 222233334444 (output ' +
+                    '"accountId"): one data account is one source stack; list it once',
             ],
         );
         const role = outputs("222233334444").roleArn;
@@ -115,7 +117,8 @@ describe("the set of sources", () => {
                 { stack: "o/p/b", name: "B", outputs: { ...outputs("333344445555"), roleArn: role } },
             ]),
             [
-                `source stacks "o/p/a" and "o/p/b" both claim the role ${role} (output "roleArn"); list it once`,
+                `source stacks "o/p/a" and "o/p/b" both claim the role ` +
+                    `${role} (output "roleArn"); list it once`,
             ],
         );
     });
@@ -127,7 +130,8 @@ describe("the set of sources", () => {
                 { stack: "o/p/b", name: alike, outputs: outputs("333344445555") },
             ]);
             assert.deepEqual(problems, [
-                `source stacks "o/p/a" and "o/p/b" would be called "Sales" and "${alike}", which look alike, in Grafana; give one a name (sources[].name)`,
+                `source stacks "o/p/a" and "o/p/b" would be called "Sales" and "${alike}", which ` +
+                    `look alike, in Grafana; give one a name (sources[].name)`,
             ]);
         }
     });
@@ -147,7 +151,8 @@ describe("the set of sources", () => {
                 titles,
             );
             assert.deepEqual(problems, [
-                `source stack "o/p/a": its output "label" is "${label}", which is or looks like "${title}", a title of this workspace stack's own ` +
+                `source stack "o/p/a": its output "label" is "${label}", which is or looks ` +
+                    `like "${title}", a title of this workspace stack's own ` +
                     "dashboards and folders; give the source another label (or a name in sources[].name)",
             ]);
         }
@@ -178,7 +183,8 @@ describe("a source's outputs, bounded and secret", () => {
         const message = refusalOf(() => checkSourceOutputs(stack, { ...good, teams }));
         assert.equal(
             message,
-            `source stack "${stack}": output "teams" lists 200000 items, more than the ${MAX_TEAMS} it may hold`,
+            `source stack "${stack}": output "teams" lists 200000 items, ` +
+                `more than the ${MAX_TEAMS} it may hold`,
         );
         // 200,000 malformed items are one line too, not 200,000 problems.
         const bad = refusalOf(() =>
@@ -208,7 +214,8 @@ describe("a source's outputs, bounded and secret", () => {
         assert.ok(total > MAX_SOURCE_PANEL_SQL_CHARS);
         assert.equal(
             refusalOf(() => checkSourceOutputs(stack, { ...good, panels })),
-            `source stack "${stack}": output "panels" holds ${total} characters of SQL, more than the ${MAX_SOURCE_PANEL_SQL_CHARS} one source may bring to the workspace's plan`,
+            `source stack "${stack}": output "panels" holds ${total} characters of SQL, more than the ` +
+                `${MAX_SOURCE_PANEL_SQL_CHARS} one source may bring to the workspace's plan`,
         );
     });
 
@@ -217,7 +224,8 @@ describe("a source's outputs, bounded and secret", () => {
         const message = refusalOf(() => checkPublicSourceOutputs(stack, rest, "valid", undefined, []));
         assert.equal(
             message,
-            `source stack "${stack}": output "externalId" is not a secret: a source stack of this program exports it as one (its value is not shown)`,
+            `source stack "${stack}": output "externalId" is not a secret: a source stack of ` +
+                `this program exports it as one (its value is not shown)`,
         );
         assert.ok(!message.includes(externalId));
         assert.deepEqual(

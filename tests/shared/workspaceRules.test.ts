@@ -90,7 +90,8 @@ describe("the set of sources", () => {
             { stack: "o/p/d", name: "D", outputs: outputs("333344445555") },
         ]);
         const claim = (b: string) =>
-            `source stacks "o/p/a" and "${b}" both claim the account 222233334444 (output "accountId"): one data account is one source stack; list it once`;
+            `source stacks "o/p/a" and "${b}" both claim the account 222233334444 (output ` +
+            `"accountId"): one data account is one source stack; list it once`;
         assert.deepEqual(problems, [claim("o/p/b"), claim("o/p/c")]);
     });
 
@@ -100,7 +101,8 @@ describe("the set of sources", () => {
             { stack: "o/p/b", name: "Sales", outputs: outputs("333344445555") },
         ]);
         assert.deepEqual(problems, [
-            'source stacks "o/p/a" and "o/p/b" would both be called "Sales" in Grafana; give one a name (sources[].name)',
+            'source stacks "o/p/a" and "o/p/b" would both be called "Sales" in ' +
+                "Grafana; give one a name (sources[].name)",
         ]);
         assert.deepEqual(
             sourceSetProblems([{ stack: "o/p/a", name: "Sales", outputs: outputs("222233334444") }]),

@@ -61,6 +61,8 @@ export function memberRoles(result: RunResult, account = MEMBER): MemberRoles {
         deployTrust: role("DeployRole").AssumeRolePolicyDocument,
         deployPolicy: role("DeployRole").Policies[0].PolicyDocument,
         boundary: resources.PermissionsBoundary.Properties.PolicyDocument,
-        boundaryArn: `arn:aws:iam::${account}:policy/${resources.PermissionsBoundary.Properties.ManagedPolicyName}`,
+        boundaryArn:
+            `arn:aws:iam::${account}:policy/` +
+            `${resources.PermissionsBoundary.Properties.ManagedPolicyName}`,
     };
 }

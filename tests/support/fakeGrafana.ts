@@ -169,7 +169,9 @@ export class FakeGrafana {
             ? https.createServer({ key: this.options.tls.key, cert: this.options.tls.cert }, handle)
             : http.createServer(handle);
         await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
-        this.url = `${this.options.tls ? "https" : "http"}://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+        this.url =
+            `${this.options.tls ? "https" : "http"}://127.0.0.1:` +
+            `${(this.server.address() as AddressInfo).port}`;
         return this;
     }
 

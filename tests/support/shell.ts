@@ -118,7 +118,10 @@ export async function runShell(
     }
 }
 
-/** One `npm run NAME ARGS` in `pwd`: the tool's main, its streams written to BASE.out and BASE.err; its exit code. */
+/**
+ * One `npm run NAME ARGS` in `pwd`: the tool's main, its streams written to BASE.out and BASE.err; its exit
+ * code.
+ */
 async function callTool(
     pwd: string,
     name: string,

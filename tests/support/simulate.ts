@@ -83,7 +83,8 @@ export async function decide(req: DecideRequest): Promise<Decision> {
     const principal = describePrincipal(req.principal);
     if (!principal) {
         throw new SimulationInputError(
-            `${where}: principal "${req.principal}" is neither an IAM/STS ARN nor a service principal (*.amazonaws.com)`,
+            `${where}: principal "${req.principal}" is neither an IAM/STS ARN ` +
+                `nor a service principal (*.amazonaws.com)`,
         );
     }
     const identityPolicies = (req.identityPolicies ?? []).map((policy, i) => ({
@@ -145,8 +146,8 @@ export async function decide(req: DecideRequest): Promise<Decision> {
     );
     if (ignored.length) {
         throw new SimulationInputError(
-            `${where}: context key(s) ${ignored.join(", ")} do not apply to ${req.action} on this resource, ` +
-                `the simulator would ignore them` +
+            `${where}: context key(s) ${ignored.join(", ")} do not apply ` +
+                `to ${req.action} on this resource, the simulator would ignore them` +
                 (ignored.some((k) => /^(aws:resourcetag|s3:buckettag)\//i.test(k))
                     ? " (S3 tag keys need s3BucketAbac: true)"
                     : ""),

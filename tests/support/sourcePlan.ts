@@ -1,6 +1,7 @@
 /**
  * The source project (`infra-account-b`) planned under the mocks, and the policies read back out
- * of that plan: what tests/components/source/source.test.ts and tests/components/source/sourcePolicy.test.ts check.
+ * of that plan: what tests/components/source/source.test.ts and tests/components/source/sourcePolicy.test.ts
+ * check.
  */
 import { DEFAULT_ROLE_NAME } from "../../shared/config/source";
 import type { PolicyJson } from "../../shared/iam/policy";

@@ -17,7 +17,8 @@ export interface UserStack {
 /** The Grafana account and workspace of the user's fleet. */
 const USER_GRAFANA_ACCOUNT = "444455556666";
 const USER_WORKSPACE_ID = "g-7f3a9c2d1e";
-const USER_GRAFANA_ROLE = `arn:aws:iam::${USER_GRAFANA_ACCOUNT}:role/service-role/AmazonGrafanaServiceRole-7f3a9c2d1`;
+const USER_GRAFANA_ROLE =
+    `arn:aws:iam::${USER_GRAFANA_ACCOUNT}:role/` + `service-role/AmazonGrafanaServiceRole-7f3a9c2d1`;
 
 /** A data account's source stack: `infra-account-b/Pulumi.<stack>.yaml`. */
 export function userSource(
@@ -68,7 +69,10 @@ export const LOGISTICS = userSource(
     "Logistics",
 );
 
-/** The user's workspace stack in inventory mode: `infra-account-a/Pulumi.grafana.yaml`, charting every source stack file. */
+/**
+ * The user's workspace stack in inventory mode: `infra-account-a/Pulumi.grafana.yaml`, charting every source
+ * stack file.
+ */
 export const GRAFANA_WORKSPACE: UserStack = {
     folder: "infra-account-a",
     stack: "grafana",
@@ -135,7 +139,10 @@ export const DEV_ROOT: UserStack = {
     },
 };
 
-/** Two source stacks, two inventory-mode workspace stacks (one on the example's workspace) and a root stack, as a user's checkout holds them. */
+/**
+ * Two source stacks, two inventory-mode workspace stacks (one on the example's workspace) and a root stack,
+ * as a user's checkout holds them.
+ */
 export const USER_STACKS: readonly UserStack[] = [
     MARKETING,
     FINANCE,

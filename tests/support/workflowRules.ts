@@ -51,7 +51,10 @@ import {
 // The rules
 // ---------------------------------------------------------------------------------------------
 
-/** 1. Every action at a full commit SHA whose `# vX.Y.Z` comment is the tag the pin table verified for it; the same action at the same commit everywhere. */
+/**
+ * 1. Every action at a full commit SHA whose `# vX.Y.Z` comment is the tag the pin table verified for it; the
+ * same action at the same commit everywhere.
+ */
 function pinnedActions(ci: Ci): string[] {
     const problems: string[] = [];
     const pins = new Map<string, string>();
@@ -69,7 +72,8 @@ function pinnedActions(ci: Ci): string[] {
             const verified = ci.pins[action.toLowerCase()]?.[ref];
             if (verified === undefined)
                 problems.push(
-                    `${unit.file}: ${action}@${ref} is not in the verified pin table (tests/fixtures/action-pins.json)`,
+                    `${unit.file}: ${action}@${ref} is not in the verified pin ` +
+                        `table (tests/fixtures/action-pins.json)`,
                 );
             else if (version !== undefined && version !== verified)
                 problems.push(
@@ -84,19 +88,28 @@ function pinnedActions(ci: Ci): string[] {
     return problems;
 }
 
-/** 2. Only triggers whose runs carry no code the pull request's author wrote with a token of the repository: no pull_request_target, no comment or review events. */
+/**
+ * 2. Only triggers whose runs carry no code the pull request's author wrote with a token of the repository:
+ * no pull_request_target, no comment or review events.
+ */
 function trustedTriggers(ci: Ci): string[] {
     return ci.workflows.flatMap((wf) =>
         triggers(wf)
             .filter((t) => !ALLOWED_TRIGGERS.has(t))
             .map(
                 (t) =>
-                    `${wf.file}: runs on ${t}${t === "pull_request_target" ? " (pull_request_target runs with the base repository's secrets)" : ""}; only ${[...ALLOWED_TRIGGERS].join(", ")} are allowed`,
+                    `${wf.file}: runs on ` +
+                    `${t}${t === "pull_request_target" ? " (pull_request_target runs with the base repository's secrets)" : ""};` +
+                    ` ` +
+                    `only ${[...ALLOWED_TRIGGERS].join(", ")} are allowed`,
             ),
     );
 }
 
-/** 3. Every job's token is set explicitly (no repository default), and writes only what it must: id-token in a job of an environment, pull-requests in the comment workflow. */
+/**
+ * 3. Every job's token is set explicitly (no repository default), and writes only what it must: id-token in a
+ * job of an environment, pull-requests in the comment workflow.
+ */
 function tokenPermissions(ci: Ci): string[] {
     const problems: string[] = [];
     for (const { wf, job, at } of jobsOf(ci)) {
@@ -120,7 +133,10 @@ function tokenPermissions(ci: Ci): string[] {
     return problems;
 }
 
-/** 4. Pull request code gets credentials only in the approval-gated preview environment, never for forks or Dependabot's pull requests (by author), never the deploy role. */
+/**
+ * 4. Pull request code gets credentials only in the approval-gated preview environment, never for forks or
+ * Dependabot's pull requests (by author), never the deploy role.
+ */
 function pullRequestCredentials(ci: Ci): string[] {
     const problems: string[] = [];
     for (const wf of ci.workflows.filter(isPullRequest)) {
@@ -180,7 +196,10 @@ function pullRequestCredentials(ci: Ci): string[] {
     return problems;
 }
 
-/** 5. No job that holds credentials decides by `github.actor` or `github.triggering_actor` (who acted last, not whose change it is). */
+/**
+ * 5. No job that holds credentials decides by `github.actor` or `github.triggering_actor` (who acted last,
+ * not whose change it is).
+ */
 function noActorConditions(ci: Ci): string[] {
     const problems: string[] = [];
     for (const { wf, job, at } of jobsOf(ci)) {

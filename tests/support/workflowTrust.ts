@@ -46,7 +46,8 @@ function nodeVersion(ci: Ci): string[] {
                 String(s.with?.["node-version"] ?? "") === NODE_MAJOR
                     ? []
                     : [
-                          `${at} sets up Node.js ${JSON.stringify(s.with?.["node-version"])}, not ${NODE_MAJOR}`,
+                          `${at} sets up Node.js ` +
+                              `${JSON.stringify(s.with?.["node-version"])}, not ${NODE_MAJOR}`,
                       ],
             ),
     );
@@ -99,7 +100,10 @@ const STACK_COMMANDS = new Set([
     "watch",
     "config",
 ]);
-/** A command that operates on a stack: fleet preview or up, or pulumi with one of STACK_COMMANDS (not version, plugin install...). */
+/**
+ * A command that operates on a stack: fleet preview or up, or pulumi with one of STACK_COMMANDS (not version,
+ * plugin install...).
+ */
 const runsOnStack = (words: string[]) =>
     runsPulumi(words) &&
     (program(words) !== "pulumi" || STACK_COMMANDS.has(words.slice(1).find((w) => !w.startsWith("-")) ?? ""));
@@ -197,7 +201,10 @@ function approvalOfTheCommit(ci: Ci): string[] {
     return problems;
 }
 
-/** npm commands that run a package's scripts or fetch and run a package, refused in privileged jobs whatever their flags. */
+/**
+ * npm commands that run a package's scripts or fetch and run a package, refused in privileged jobs whatever
+ * their flags.
+ */
 const RUNS_PACKAGES = new Set([
     "rebuild",
     "rb",
@@ -283,7 +290,8 @@ function noCopiesIntoCheckout(ci: Ci): string[] {
                             : args[args.length - 1];
                 if (dest !== undefined && !inTemp(dest, s))
                     problems.push(
-                        `${at} copies into ${JSON.stringify(dest)}, outside runner.temp (${w.slice(0, 4).join(" ")})`,
+                        `${at} copies into ${JSON.stringify(dest)}, outside ` +
+                            `runner.temp (${w.slice(0, 4).join(" ")})`,
                     );
             }
         }
@@ -291,7 +299,10 @@ function noCopiesIntoCheckout(ci: Ci): string[] {
     return problems;
 }
 
-/** In workflow_run workflows: no checkout of anything that names the pull request's head (a "base" checkout of the head commit). */
+/**
+ * In workflow_run workflows: no checkout of anything that names the pull request's head (a "base" checkout of
+ * the head commit).
+ */
 function noHeadCheckout(ci: Ci): string[] {
     const problems: string[] = [];
     for (const { wf, job, at } of jobsOf(ci)) {
@@ -311,7 +322,8 @@ function noHeadCheckout(ci: Ci): string[] {
                 )
             )
                 problems.push(
-                    `${at} checks out ${JSON.stringify(s.with?.ref ?? s.with?.repository)}: only the default branch or the base commit the check job verified`,
+                    `${at} checks out ${JSON.stringify(s.with?.ref ?? s.with?.repository)}: only the ` +
+                        `default branch or the base commit the check job verified`,
                 );
         }
     }

@@ -37,7 +37,10 @@ interface SourceSpec {
     /** `label` config; undefined leaves it unset (the default label). */
     label?: string;
     roleName?: string;
-    /** `panels` config (the source's own panels); undefined leaves them unset, and the workspace's panels apply. */
+    /**
+     * `panels` config (the source's own panels); undefined leaves them unset, and the workspace's panels
+     * apply.
+     */
     panels?: readonly Record<string, unknown>[];
     /** `tables` config; undefined keeps the example's. */
     tables?: readonly string[];

@@ -243,7 +243,9 @@ describe("a source with Athena's managed query results", function () {
             );
             assert.equal(
                 message,
-                'workgroup "grafana" does not use Athena\'s managed query results (it writes to s3://old/q/), but results is {managed: true}; turn them on in the workgroup, or give results a bucket',
+                'workgroup "grafana" does not use Athena\'s managed query results (it writes to ' +
+                    "s3://old/q/), but results is {managed: true}; turn them on in the workgroup, or give " +
+                    "results a bucket",
             );
         });
 
@@ -290,7 +292,8 @@ describe("a source with Athena's managed query results", function () {
             );
             assert.equal(
                 message,
-                'workgroup "grafana" uses Athena\'s managed query results, but results gives a bucket; set results to {managed: true}',
+                'workgroup "grafana" uses Athena\'s managed query results, but results ' +
+                    "gives a bucket; set results to {managed: true}",
             );
         });
     });
@@ -301,7 +304,8 @@ describe("a source with Athena's managed query results", function () {
                 set: { [key("results")]: results, ...(region ? { "aws:region": region } : {}) },
             });
         assert.deepEqual(await problems({ managed: false }), [
-            `${key("results.managed")}: must be true for Athena's managed query results, got boolean false; for a results bucket leave managed out and give bucket`,
+            `${key("results.managed")}: must be true for Athena's managed query results, got ` +
+                `boolean false; for a results bucket leave managed out and give bucket`,
         ]);
         assert.deepEqual(await problems({ managed: true, bucket: RESULTS_BUCKET }), [
             `${key("results.bucket")}: is not a known setting (check the spelling against Pulumi.yaml)`,
@@ -313,10 +317,12 @@ describe("a source with Athena's managed query results", function () {
         assert.equal(alias.length, 1);
         assert.match(alias[0], /^grafana-athena-source:results\.kmsKeyArn: must be a KMS key ARN/);
         assert.deepEqual(await problems({ managed: true, kmsKeyArn: KMS_KEY.replace(REGION, "us-east-1") }), [
-            `${key("results.kmsKeyArn")}: is a key of us-east-1, but aws:region is ${REGION}: Athena encrypts the workgroup's results with a key of its own region`,
+            `${key("results.kmsKeyArn")}: is a key of us-east-1, but aws:region is ${REGION}: ` +
+                `Athena encrypts the workgroup's results with a key of its own region`,
         ]);
         assert.deepEqual(await problems("managed"), [
-            `${key("results")}: must be an object {bucket, prefix?, create?, expirationDays?} or {managed: true, kmsKeyArn?}, got "managed"`,
+            `${key("results")}: must be an object {bucket, prefix?, create?, ` +
+                `expirationDays?} or {managed: true, kmsKeyArn?}, got "managed"`,
         ]);
     });
 });
@@ -334,7 +340,9 @@ describe("the contract's results mode", () => {
             () => checkSourceOutputs(stack, { ...base, resultsMode: "managed" }),
             (e: Error) =>
                 e.message ===
-                `source stack "${stack}": output "outputLocation" is set, but resultsMode is "managed": Athena refuses an output location in a workgroup with managed query results; a source stack of this program exports none then`,
+                `source stack "${stack}": output "outputLocation" is set, but resultsMode is ` +
+                    `"managed": Athena refuses an output location in a workgroup with managed query ` +
+                    `results; a source stack of this program exports none then`,
         );
         const { outputLocation, ...noLocation } = base;
         void outputLocation;

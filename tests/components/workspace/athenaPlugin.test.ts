@@ -146,7 +146,8 @@ for (const version of FAKE_GRAFANA_VERSIONS) {
                 assert.equal(r.ok, false);
                 assert.ok(
                     r.message.includes(
-                        `aws grafana update-workspace-configuration --workspace-id ${WORKSPACE} --configuration '{"plugins":{"pluginAdminEnabled":true}}'`,
+                        `aws grafana update-workspace-configuration --workspace-id ${WORKSPACE} ` +
+                            `--configuration '{"plugins":{"pluginAdminEnabled":true}}'`,
                     ),
                     r.message,
                 );
@@ -226,13 +227,19 @@ describe("the Athena plugin in the workspace plan", function () {
                     (async () => {
                         const checked = await p.check({}, news);
                         const belowFloor = await p.check({}, { ...news, version: "3.1.5" });
-                        const unknownVersion = await p.check({}, { ...news, version: "04da6b54-80e4-46f7-96ec-b56ff0331ba9" });
+                        const unknownVersion = await p.check(
+                            {},
+                            { ...news, version: "04da6b54-80e4-46f7-96ec-b56ff0331ba9" },
+                        );
                         const created = await p.create(news);
                         const stateBeforeFloor = { ...created.outs, minimumVersion: undefined };
                         const afterUpgrade = await p.diff(created.id, stateBeforeFloor, news);
                         const rotated = await p.diff(created.id, created.outs, { ...news, token: "rotated" });
                         await p.delete(created.id, created.outs);
-                        process.stdout.write(JSON.stringify({ checked, belowFloor, unknownVersion, created, rotated, afterUpgrade }));
+                        const outcome = {
+                            checked, belowFloor, unknownVersion, created, rotated, afterUpgrade,
+                        };
+                        process.stdout.write(JSON.stringify(outcome));
                     })().catch((e) => { console.error(e.message); process.exit(1); });`;
                 const { stdout } = await promisify(execFile)(process.execPath, ["-e", script], { cwd: dir });
                 const out = JSON.parse(stdout);

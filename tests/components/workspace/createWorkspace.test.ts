@@ -70,7 +70,8 @@ describe("createWorkspace: the workspace itself as code", function () {
             ["ADMIN", [ADMINS]],
             ["EDITOR", [EDITORS]],
         ]);
-        // The service account (the token of the data sources and the plugin installation) is the created workspace's.
+        // The service account (the token of the data sources and the plugin installation) is the created
+        // workspace's.
         const account = byType(run, "aws:grafana/workspaceServiceAccount:WorkspaceServiceAccount").map((r) =>
             raw(run, r.name),
         )[0];
@@ -110,7 +111,8 @@ describe("createWorkspace: the workspace itself as code", function () {
             false,
             "the account itself",
         );
-        // Its only permission: the inline assume policy, on exactly the source's role. No managed policy at all.
+        // Its only permission: the inline assume policy, on exactly the source's role. No managed policy at
+        // all.
         assert.deepEqual(byType(run, "aws:iam/rolePolicyAttachment:RolePolicyAttachment"), []);
         const [inline] = byType(run, ROLE_POLICY_TYPE);
         assert.equal(raw(run, inline.name).role, "GrafanaAthenaWorkspace");

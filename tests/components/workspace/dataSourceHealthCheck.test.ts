@@ -75,11 +75,21 @@ describe("DataSourceHealthCheck (mocks)", () => {
                     fs.writeFileSync(path.join(dir, "provider.js"), r.inputs.__provider as string);
                     const script = `
                         const p = require(${JSON.stringify(path.join(dir, "provider.js"))}).handler();
-                        const news = ${JSON.stringify({ ...r.inputs, __provider: undefined, grafanaUrl: g.url })};
+                        const news = ${JSON.stringify({
+                            ...r.inputs,
+                            __provider: undefined,
+                            grafanaUrl: g.url,
+                        })};
                         (async () => {
                             const created = await p.create(news);
-                            const same = await p.diff(created.id, created.outs, { ...news, token: "rotated" });
-                            const bumped = await p.diff(created.id, created.outs, { ...news, dataSourceVersion: "4" });
+                            const same = await p.diff(created.id, created.outs, {
+                                ...news,
+                                token: "rotated",
+                            });
+                            const bumped = await p.diff(created.id, created.outs, {
+                                ...news,
+                                dataSourceVersion: "4",
+                            });
                             process.stdout.write(JSON.stringify({ created, same, bumped }));
                         })().catch((e) => { console.error(e); process.exit(1); });`;
                     const { stdout } = await promisify(execFile)(process.execPath, ["-e", script], {

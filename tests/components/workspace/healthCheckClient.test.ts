@@ -16,7 +16,8 @@ const ASSUME_DENIED =
     "sts:AssumeRole on resource: arn:aws:iam::222222222222:role/grafana-athena-reader";
 const WORKGROUP_DENIED =
     "AccessDeniedException: User: arn:aws:sts::222222222222:assumed-role/grafana-athena-reader/x is not " +
-    "authorized to perform: athena:GetWorkGroup on resource: arn:aws:athena:eu-west-1:222222222222:workgroup/primary";
+    "authorized to perform: athena:GetWorkGroup on resource: " +
+    "arn:aws:athena:eu-west-1:222222222222:workgroup/primary";
 const S3_DENIED =
     "InvalidRequestException: Unable to verify/create output bucket athena-results-222222222222";
 
@@ -59,7 +60,9 @@ describe("checkDataSourceHealth against a local fake Grafana", () => {
                     // A proxy that repeats the request's headers in its error.
                     return reply(res, 400, {
                         status: "ERROR",
-                        message: `denied: authorization: ${req.headers.authorization}; token ${TOKEN}; other glsa_abcDEF012_9f`,
+                        message:
+                            `denied: authorization: ${req.headers.authorization}; ` +
+                            `token ${TOKEN}; other glsa_abcDEF012_9f`,
                     });
                 case "echo-text": {
                     res.writeHead(500, { "Content-Type": "text/plain" });

@@ -32,12 +32,16 @@ const SALES_PANELS = [
     {
         type: "timeseries",
         title: "Orders per hour",
-        sql: "SELECT $__timeGroup(ordered_at, '1h') AS time, count(*) AS orders FROM orders WHERE $__timeFilter(ordered_at) GROUP BY 1",
+        sql:
+            "SELECT $__timeGroup(ordered_at, '1h') AS time, count(*) AS orders FROM " +
+            "orders WHERE $__timeFilter(ordered_at) GROUP BY 1",
     },
     {
         type: "table",
         title: "Top customers",
-        sql: 'SELECT c.name, count(*) FROM sales.orders o JOIN "customers" c ON o.c = c.id GROUP BY 1 LIMIT 10',
+        sql:
+            "SELECT c.name, count(*) FROM sales.orders o JOIN " +
+            '"customers" c ON o.c = c.id GROUP BY 1 LIMIT 10',
     },
 ];
 /** Runs on every source: information_schema only. */
@@ -152,7 +156,8 @@ describe("panels in the plans", function () {
             });
             assert.equal(
                 message,
-                `source stack "${HR}": panel "Orders" of dashboard.panels reads table orders, which the source does not grant (its tables: salaries)`,
+                `source stack "${HR}": panel "Orders" of dashboard.panels reads table orders, ` +
+                    `which the source does not grant (its tables: salaries)`,
             );
         });
     });
@@ -177,7 +182,8 @@ describe("panels in the plans", function () {
             });
             assert.equal(
                 message,
-                `source stack "${SALES}": panel "Pay" of sources[].panels reads table hr.salaries of the database hr, but the source grants only tables of its database sales`,
+                `source stack "${SALES}": panel "Pay" of sources[].panels reads table hr.salaries of the ` +
+                    `database hr, but the source grants only tables of its database sales`,
             );
         });
 
@@ -189,8 +195,10 @@ describe("panels in the plans", function () {
             });
             assert.equal(
                 message,
-                `source stack "${SALES}": panel "Orders per hour" of its output "panels" reads table orders, which the source does not grant (its tables: customers)\n` +
-                    `source stack "${SALES}": panel "Top customers" of its output "panels" reads table sales.orders, which the source does not grant (its tables: customers)`,
+                `source stack "${SALES}": panel "Orders per hour" of its output "panels" reads table ` +
+                    `orders, which the source does not grant (its tables: customers)\n` +
+                    `source stack "${SALES}": panel "Top customers" of its output "panels" reads table ` +
+                    `sales.orders, which the source does not grant (its tables: customers)`,
             );
             const malformed = {
                 ...sales.ref,
@@ -216,7 +224,8 @@ describe("panels in the plans", function () {
             },
         });
         assert.deepEqual(problems, [
-            'grafana-athena-source:panels[0].sql: panel "Pay" reads table salaries, which the source does not grant (its tables: orders, customers)',
+            'grafana-athena-source:panels[0].sql: panel "Pay" reads table salaries, which ' +
+                "the source does not grant (its tables: orders, customers)",
         ]);
     });
 
@@ -240,7 +249,8 @@ describe("panels in the plans", function () {
                 },
             });
             assert.deepEqual(problems, [
-                'grafana-athena:source.panels[0].sql: panel "Pay" reads table salaries, which the source does not grant (its tables: orders, customers)',
+                'grafana-athena:source.panels[0].sql: panel "Pay" reads table salaries, which ' +
+                    "the source does not grant (its tables: orders, customers)",
             ]);
         });
 
@@ -253,7 +263,8 @@ describe("panels in the plans", function () {
                 set: { "grafana-athena:workspace": workspace },
             });
             assert.deepEqual(problems, [
-                'grafana-athena:workspace.dashboard.panels[0].sql: panel "Pay" reads table salaries, which the source does not grant (its tables: orders, customers)',
+                'grafana-athena:workspace.dashboard.panels[0].sql: panel "Pay" reads table salaries, ' +
+                    "which the source does not grant (its tables: orders, customers)",
             ]);
         });
     });

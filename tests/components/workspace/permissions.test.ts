@@ -75,7 +75,9 @@ describe("Grafana permissions: the rules", () => {
                 [{ key: "o/grafana-athena-source/sales", teams: ["analysts", "finance"] }],
             ),
             [
-                'source stack "o/grafana-athena-source/sales" names the team "finance", which the workspace stack does not define: add it to grafana-athena-workspace:teams, or remove it from that source\'s grafana-athena-source:teams',
+                'source stack "o/grafana-athena-source/sales" names the team "finance", which the ' +
+                    "workspace stack does not define: add it to grafana-athena-workspace:teams, or " +
+                    "remove it from that source's grafana-athena-source:teams",
             ],
         );
         assert.deepEqual(undefinedTeamProblems(["analysts"], [{ key: "s", teams: [] }]), []);
@@ -350,7 +352,9 @@ describe("Grafana permissions: the workspace planned with teams", () => {
         );
         assert.equal(
             message,
-            'source stack "organization/grafana-athena-source/sales" names the team "finance", which the workspace stack does not define: add it to grafana-athena-workspace:teams, or remove it from that source\'s grafana-athena-source:teams',
+            'source stack "organization/grafana-athena-source/sales" names the team "finance", which ' +
+                "the workspace stack does not define: add it to grafana-athena-workspace:teams, or " +
+                "remove it from that source's grafana-athena-source:teams",
         );
     });
 

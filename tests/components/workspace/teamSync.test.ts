@@ -76,7 +76,8 @@ describe("teams from the identity provider: the groups key", () => {
         );
         assert.match(problems([{ name: "a", groups: [7] }])[0], /^teams\.0\.groups\.0: /);
         assert.deepEqual(problems([{ name: "a", existing: true, groups: [GROUP] }]), [
-            "teams.0.groups: must be left out for an existing team: its team sync is managed where the team is",
+            "teams.0.groups: must be left out for an existing team: its " +
+                "team sync is managed where the team is",
         ]);
     });
 });

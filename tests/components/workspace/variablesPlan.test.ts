@@ -106,7 +106,8 @@ describe("variables in the plans", function () {
         });
         assert.equal(
             message,
-            `source stack "${SALES}": variable "$campaign" of dashboard.variables reads table clicks, which the source does not grant (its tables: orders, customers)`,
+            `source stack "${SALES}": variable "$campaign" of dashboard.variables reads table ` +
+                `clicks, which the source does not grant (its tables: orders, customers)`,
         );
     });
 
@@ -121,7 +122,8 @@ describe("variables in the plans", function () {
         });
         assert.equal(
             message,
-            `source stack "${SALES}": panel "Any" of dashboard.panels reads orders_$env, a table named by a template variable: a panel names the tables it reads`,
+            `source stack "${SALES}": panel "Any" of dashboard.panels reads orders_$env, a table ` +
+                `named by a template variable: a panel names the tables it reads`,
         );
     });
 });

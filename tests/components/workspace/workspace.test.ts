@@ -154,7 +154,8 @@ describe("workspace program (infra-account-a) fed by real source plans", functio
                 assert.equal(dashboards.filter(isHome).length, 1);
                 assert.equal(dashboards.filter(isFleet).length, 1);
                 for (const d of dashboards) assert.equal(d.inputs.folder, folder.inputs.uid);
-                // `overwrite` acts on create only, where it would take over a hand-made dashboard of the same title.
+                // `overwrite` acts on create only, where it would take over a hand-made dashboard of the same
+                // title.
                 for (const d of dashboards) assert.ok(!("overwrite" in d.inputs), `${d.name} sets overwrite`);
                 for (const r of [...dashboards, folder, ...byType(run, DATA_SOURCE_TYPE)]) {
                     assert.equal(

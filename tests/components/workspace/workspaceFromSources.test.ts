@@ -126,7 +126,8 @@ describe("two workspace stacks on one Grafana workspace: what only their stack f
         assert.match(
             problems[0],
             new RegExp(
-                `^${WS}:dashboard\\.folder: is "Athena", the folder of workspace stack "team-b" on the same workspace g-0123456789`,
+                `^${WS}:dashboard\\.folder: is "Athena", the folder of workspace ` +
+                    `stack "team-b" on the same workspace g-0123456789`,
             ),
         );
         assert.match(

@@ -174,7 +174,8 @@ describe("workspace program (infra-account-a): refusals and the offline plan", f
             );
             assert.equal(
                 message,
-                `source stack "${ANALYTICS}": output "teams" lists 200000 items, more than the 200 it may hold`,
+                `source stack "${ANALYTICS}": output "teams" lists 200000 ` +
+                    `items, more than the 200 it may hold`,
             );
         });
 
@@ -187,7 +188,8 @@ describe("workspace program (infra-account-a): refusals and the offline plan", f
                 assert.match(
                     message,
                     new RegExp(
-                        `^source stack "${ANALYTICS}": its output "label" is "${label}", which is or looks like`,
+                        `^source stack "${ANALYTICS}": its output "label" is ` +
+                            `"${label}", which is or looks like`,
                     ),
                     label,
                 );
@@ -205,7 +207,8 @@ describe("workspace program (infra-account-a): refusals and the offline plan", f
             const message = await refusal(WORKSPACE_DIR, workspaceVariant([sales, plain]));
             assert.equal(
                 message,
-                `source stack "${ANALYTICS}": output "externalId" is not a secret: a source stack of this program exports it as one (its value is not shown)`,
+                `source stack "${ANALYTICS}": output "externalId" is not a secret: a source stack ` +
+                    `of this program exports it as one (its value is not shown)`,
             );
         });
 
@@ -222,7 +225,9 @@ describe("workspace program (infra-account-a): refusals and the offline plan", f
                 }),
             );
             assert.deepEqual(problems, [
-                'grafana-athena-workspace:teams: lists the teams "finance" and "f\u0456nance", which look alike (names are compared ignoring case, Unicode compatibility forms and look-alike characters)',
+                'grafana-athena-workspace:teams: lists the teams "finance" and ' +
+                    '"f\u0456nance", which look alike (names are compared ignoring case, ' +
+                    "Unicode compatibility forms and look-alike characters)",
             ]);
         });
     });

@@ -27,7 +27,8 @@ export function cliBin(): string {
         const folder = found.stdout.trim().split("\n").pop() ?? "";
         if (found.status !== 0 || !fs.existsSync(path.join(folder, "pulumi"))) {
             throw new Error(
-                `tools/dev/pulumi-cli.sh found no Pulumi CLI (exit ${found.status}); set PULUMI_CLI_BIN to the folder of yours`,
+                `tools/dev/pulumi-cli.sh found no Pulumi CLI (exit ` +
+                    `${found.status}); set PULUMI_CLI_BIN to the folder of yours`,
             );
         }
         return folder;

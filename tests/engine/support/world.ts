@@ -75,7 +75,8 @@ export function sandboxSetting(name: string): string {
     const value = process.env[name];
     if (!value)
         throw new Error(
-            `GRAFANA_ATHENA_ENGINE_SANDBOX=1 needs ${name} (docs/deploying.md, "Engine tests against a sandbox")`,
+            `GRAFANA_ATHENA_ENGINE_SANDBOX=1 needs ${name} ` +
+                `(docs/deploying.md, "Engine tests against a sandbox")`,
         );
     return value;
 }
@@ -110,7 +111,7 @@ export class EngineWorld {
         });
         const home = path.join(this.root, "home");
         this.env = {
-            PATH: `${this.bin}${path.delimiter}${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH ?? ""}`,
+            PATH: [this.bin, path.dirname(process.execPath), process.env.PATH ?? ""].join(path.delimiter),
             HOME: process.env.HOME,
             TMPDIR: process.env.TMPDIR,
             LANG: process.env.LANG,

@@ -49,7 +49,10 @@ function schemaSet(version: string) {
             // 10.4's reference has no text panel schema; 12.4's has.
             ...(has("text") ? { text: check("text", "Options") } : {}),
         } as Record<string, ReturnType<typeof check>>,
-        /** Panel types whose custom field config has a schema this build can check (the table's cell options are a oneOf no value can meet). */
+        /**
+         * Panel types whose custom field config has a schema this build can check (the table's cell options
+         * are a oneOf no value can meet).
+         */
         validFieldConfig: { timeseries: check("timeseries", "FieldConfig") } as Record<
             string,
             ReturnType<typeof check>
@@ -124,7 +127,8 @@ for (const version of ["10.4", "12.4"]) {
         }[];
         assert.ok(panels.length > 0, "a dashboard without panels");
         for (const panel of panels) {
-            // A row is checked by the dashboard's schema; a text panel by its own where the reference has one.
+            // A row is checked by the dashboard's schema; a text panel by its own where the reference has
+            // one.
             if (panel.type === "row") continue;
             if (panel.type === "text") {
                 if (validOptions.text)
@@ -177,7 +181,9 @@ for (const version of ["10.4", "12.4"]) {
                 QUERY_FORMATS.map((format) => ({
                     type,
                     title: `Panel ${i} ${format}`,
-                    sql: "SELECT $__timeGroup(ts, '1h') AS time, count(*) AS n FROM t WHERE $__timeFilter(ts) GROUP BY 1",
+                    sql:
+                        "SELECT $__timeGroup(ts, '1h') AS time, count(*) AS n FROM " +
+                        "t WHERE $__timeFilter(ts) GROUP BY 1",
                     format,
                 })),
             );

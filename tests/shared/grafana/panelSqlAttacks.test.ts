@@ -24,7 +24,8 @@ const SALARIES = /reads table (hr\.salaries|HR\.SALARIES) of the database hr/;
 
 describe("panel SQL: relations hidden from a reader that is not Trino's", () => {
     it("a non-reserved word that names a clause (LIMIT, OFFSET, FETCH, WINDOW) is an alias in a FROM list", () => {
-        // Trino's nonReserved rule lists LIMIT, OFFSET, FETCH and WINDOW: `orders limit` is `orders AS limit`.
+        // Trino's nonReserved rule lists LIMIT, OFFSET, FETCH and WINDOW: `orders limit` is `orders AS
+        // limit`.
         for (const word of ["limit", "offset", "fetch", "window", "qualify"]) {
             const sql = `SELECT * FROM orders ${word}, hr.salaries`;
             assert.match(verdict(sql), SALARIES, sql);

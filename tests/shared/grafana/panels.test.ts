@@ -75,7 +75,8 @@ describe("the contract's tables and panels outputs", () => {
         for (const p of [panels, []]) {
             assert.equal(
                 refusal({ ...good, panels: p }),
-                `source stack "${stack}": output "tables" is missing, but panels are exported: a source stack of this program exports both`,
+                `source stack "${stack}": output "tables" is missing, but panels are ` +
+                    `exported: a source stack of this program exports both`,
             );
         }
         assert.deepEqual(checkSourceOutputs(stack, { ...good, panels, tables: ["*"] }).panels, panels);
@@ -90,7 +91,8 @@ describe("the contract's tables and panels outputs", () => {
             [["orders", "orders"], 'output "tables" lists a table twice'],
             [
                 Array.from({ length: MAX_GRANTED_TABLES + 1 }, (_, i) => `t${i}`),
-                `output "tables" lists ${MAX_GRANTED_TABLES + 1} items, more than the ${MAX_GRANTED_TABLES} it may hold`,
+                `output "tables" lists ${MAX_GRANTED_TABLES + 1} items, more ` +
+                    `than the ${MAX_GRANTED_TABLES} it may hold`,
             ],
         ] as const) {
             const message = refusal({ ...good, tables });
@@ -104,11 +106,13 @@ describe("the contract's tables and panels outputs", () => {
         for (const [panels, problem] of [
             [
                 { type: "stat" },
-                'output "panels" must be a list of {type, title, sql, format?, unit?, decimals?, min?, max?, thresholds?}',
+                'output "panels" must be a list of {type, title, sql, format?, ' +
+                    "unit?, decimals?, min?, max?, thresholds?}",
             ],
             [
                 [{ ...panel, type: "piechart" }],
-                'output "panels[0].type" must be one of barchart, gauge, stat, timeseries, table, got "piechart"',
+                'output "panels[0].type" must be one of barchart, gauge, ' +
+                    'stat, timeseries, table, got "piechart"',
             ],
             [[{ ...panel, title: "a\nb" }], 'output "panels[0].title" must be one line of text'],
             [[{ ...panel, sql: " " }], 'output "panels[0].sql" must not be empty'],
@@ -162,7 +166,8 @@ describe("a source stack's own panels in its config", () => {
             { type: "table", title: "Salaries", sql: "SELECT * FROM orders JOIN hr_salaries ON true" },
         ];
         assert.deepEqual(problems({ ...example, panels }), [
-            `${SOURCE_NAMESPACE}:panels[${SOURCE_EXAMPLE.panels.length}].sql: panel "Salaries" reads table hr_salaries, which the source does not grant (its tables: orders, customers)`,
+            `${SOURCE_NAMESPACE}:panels[${SOURCE_EXAMPLE.panels.length}].sql: panel "Salaries" reads table ` +
+                `hr_salaries, which the source does not grant (its tables: orders, customers)`,
         ]);
         assert.deepEqual(problems({ ...example, tables: ["*"], panels }), []);
     });
@@ -171,7 +176,8 @@ describe("a source stack's own panels in its config", () => {
         assert.deepEqual(
             problems({ ...example, panels: [{ type: "piechart", title: "T", sql: "SELECT 1" }] }),
             [
-                `${SOURCE_NAMESPACE}:panels[0].type: must be one of barchart, gauge, stat, timeseries, table, got "piechart"`,
+                `${SOURCE_NAMESPACE}:panels[0].type: must be one of barchart, ` +
+                    `gauge, stat, timeseries, table, got "piechart"`,
             ],
         );
     });

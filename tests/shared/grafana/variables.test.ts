@@ -26,8 +26,10 @@ describe("the SQL check and the dashboard's own variables", () => {
             "SELECT * FROM orders WHERE region IN ($region)",
             "SELECT * FROM orders WHERE region IN (${region:sqlstring}) AND env = '[[env]]'",
             "SELECT * FROM orders WHERE region = ${region} -- for $env",
-            "SELECT $__timeGroup(ordered_at, $step) AS time, count(*) FROM orders WHERE $__timeFilter(ordered_at) GROUP BY 1",
-            "SELECT $__timeGroup(ordered_at, '${step}') AS time FROM orders o JOIN customers c ON c.region = $region",
+            "SELECT $__timeGroup(ordered_at, $step) AS time, count(*) FROM " +
+                "orders WHERE $__timeFilter(ordered_at) GROUP BY 1",
+            "SELECT $__timeGroup(ordered_at, '${step}') AS time FROM orders " +
+                "o JOIN customers c ON c.region = $region",
         ]) {
             assert.deepEqual(verdict(sql), [], sql);
         }
@@ -56,7 +58,8 @@ describe("the SQL check and the dashboard's own variables", () => {
         assert.deepEqual(verdict('SELECT * FROM "orders$history"'), []);
         assert.deepEqual(verdict('SELECT * FROM "orders$partitions"', new Set()), []);
         assert.deepEqual(verdict('SELECT * FROM "orders$partitions"'), [
-            'reads "orders$partitions", a table named by a template variable: a panel names the tables it reads',
+            'reads "orders$partitions", a table named by a template ' +
+                "variable: a panel names the tables it reads",
         ]);
     });
 
@@ -96,7 +99,8 @@ describe("the SQL check and the dashboard's own variables", () => {
                 "dashboard.variables",
             ),
             [
-                'variable "$who" of dashboard.variables reads table hr.salaries of the database hr, but the source grants only tables of its database sales',
+                'variable "$who" of dashboard.variables reads table hr.salaries of the database ' +
+                    "hr, but the source grants only tables of its database sales",
             ],
         );
     });
@@ -190,7 +194,8 @@ describe("variables and display settings in config", () => {
                 ],
             }),
             [
-                `${ws("variables[1].name")}: names the variable "region" twice (with "Region"; compared without case)`,
+                `${ws("variables[1].name")}: names the variable "region" twice ` +
+                    `(with "Region"; compared without case)`,
             ],
         );
         const many = Array.from({ length: 21 }, (_, i) => ({ name: `v${i}`, type: "interval" }));
@@ -276,7 +281,8 @@ describe("variables and display settings in config", () => {
             problems = e.problems.map((p) => `${p.key}: ${p.message}`);
         }
         assert.deepEqual(problems, [
-            `${SOURCE_NAMESPACE}:variables[1].sql: variable "$who" reads table hr_users, which the source does not grant (its tables: orders, customers)`,
+            `${SOURCE_NAMESPACE}:variables[1].sql: variable "$who" reads table hr_users, which ` +
+                `the source does not grant (its tables: orders, customers)`,
         ]);
     });
 });

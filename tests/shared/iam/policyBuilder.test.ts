@@ -85,8 +85,10 @@ describe("PolicyStatement and PolicyDocument refuse contradictions", () => {
         ]);
         assert.equal(
             JSON.stringify(doc.toJSON()),
-            '{"Version":"2012-10-17","Statement":[{"Sid":"A","Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::b","Condition":{"StringLike":{"s3:prefix":["x/*","y/*"]}}},' +
-                '{"Sid":"B","Effect":"Allow","Action":["s3:GetObject","s3:PutObject"],"Resource":"arn:aws:s3:::b/*"}]}',
+            '{"Version":"2012-10-17","Statement":[{"Sid":"A","Effect":"Allow","Action":"s3:ListBucket",' +
+                '"Resource":"arn:aws:s3:::b","Condition":{"StringLike":{"s3:prefix":["x/*","y/*"]}}},' +
+                '{"Sid":"B","Effect":"Allow","Action":["s3:GetObject","s3:' +
+                'PutObject"],"Resource":"arn:aws:s3:::b/*"}]}',
         );
     });
     it("refuses toJSON() of a document holding an Output", () => {

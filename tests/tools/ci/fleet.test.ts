@@ -219,7 +219,8 @@ describe("fleet: preview and up over many stacks (an injected runner)", () => {
         );
         for (const s of ["s0", "s1"]) {
             const block = new RegExp(
-                `::group::acme/grafana-athena-source/${s}\\nPreviewing ${s}\\n  ~ aws:iam/role:Role ${s} update \\[diff: ~tags\\]\\n::endgroup::\\n`,
+                `::group::acme/grafana-athena-source/${s}\\nPreviewing ${s}\\n  ~ ` +
+                    `aws:iam/role:Role ${s} update \\[diff: ~tags\\]\\n::endgroup::\\n`,
             );
             assert.match(err, block, `no block of ${s} in ${err}`);
         }
@@ -353,7 +354,8 @@ describe("fleet: the command line", () => {
         assert.equal(r.code, 0, r.err);
         assert.equal(
             r.out,
-            "fleet: 0 source stacks, 0 workspace stacks: consistent, by every rule fleet synth applies to them\n",
+            "fleet: 0 source stacks, 0 workspace stacks: consistent, by " +
+                "every rule fleet synth applies to them\n",
         );
     });
 });
@@ -620,7 +622,8 @@ describe("fleet synth: every stack of a checkout planned offline", function () {
             dataSources(bi).map((d) => d.inputs.name),
             ["Finance (BI)"],
         );
-        // Secrets stay secret through the chain: the external ID is redacted in the source's and the workspace's plans.
+        // Secrets stay secret through the chain: the external ID is redacted in the source's and the
+        // workspace's plans.
         assert.equal(planIn(base, "infra-account-b.finance.json").outputs.externalId, "[secret]");
         assert.doesNotMatch(
             fs.readFileSync(path.join(base, "infra-account-a.grafana.json"), "utf8"),
@@ -667,7 +670,8 @@ describe("fleet synth: every stack of a checkout planned offline", function () {
             synth({ projectDir: repo.workspaceDir, stack: "grafana", refs: {}, refDir }),
             (e: Error) =>
                 e.message.includes(
-                    `source stack "organization/grafana-athena-source/marketing": output "accountId" is ${other}, but its stack file allows only ` +
+                    `source stack "organization/grafana-athena-source/marketing": output ` +
+                        `"accountId" is ${other}, but its stack file allows only ` +
                         "aws:allowedAccountIds 333344445555: the stack does not deploy where its file says",
                 ),
         );
@@ -713,7 +717,8 @@ describe("fleet synth: every stack of a checkout planned offline", function () {
         const comment = planDiffMarkdown(before, readPlanDir(head));
         assert.match(comment, /infra-account-b\.logistics\.json/);
         assert.match(comment, /AmazonManagedGrafana-CrossAccountAthena/);
-        // Only what the new account needs counts as changed: the resources that only gained a dependency are apart.
+        // Only what the new account needs counts as changed: the resources that only gained a dependency are
+        // apart.
         const changedNames = grafana.changed.map((c) => c.name);
         for (const c of grafana.changed)
             assert.ok(
@@ -729,7 +734,8 @@ describe("fleet synth: every stack of a checkout planned offline", function () {
             comment,
             /\*\*Engine-only\*\* \(not counted: only the order or the state's bookkeeping changes, nothing in the cloud\): `/,
         );
-        // Each per-source Grafana resource carries its source stack and data source name beside its (unchanged) name.
+        // Each per-source Grafana resource carries its source stack and data source name beside its
+        // (unchanged) name.
         assert.match(
             comment,
             /- ➕ `grafana-athena-datasource-organization-grafana-athena-so-[0-9a-f]{8}` \(`grafana:oss\/dataSource:DataSource`\) — for `organization\/grafana-athena-source\/logistics, "Logistics"`/,
@@ -755,10 +761,12 @@ describe("fleet synth: every stack of a checkout planned offline", function () {
             // The inventory-mode workspace reads the broken source: it cannot be planned, and says why.
             assert.equal(
                 lines[1],
-                "infra-account-a/Pulumi.grafana.yaml: reads the source infra-account-b/Pulumi.broken.yaml, which was refused",
+                "infra-account-a/Pulumi.grafana.yaml: reads the source " +
+                    "infra-account-b/Pulumi.broken.yaml, which was refused",
             );
             assert.doesNotMatch(r.err, /\n\s+at /);
-            // A refused stack's file is a record of the refusal, no plan: the plan diff shows it as refused, not removed.
+            // A refused stack's file is a record of the refusal, no plan: the plan diff shows it as refused,
+            // not removed.
             assert.deepEqual(fs.readdirSync(out).sort(), [
                 "grafana-athena.dev.json",
                 "infra-account-a.bi.json",

@@ -125,7 +125,8 @@ describe("fleet --account-role: each source stack with its own account's CI role
                 (e: Error) =>
                     e instanceof Refusal &&
                     e.message.startsWith(
-                        `infra-account-b/Pulumi.${stack}.yaml: aws:allowedAccountIds must name exactly one account`,
+                        `infra-account-b/Pulumi.${stack}.yaml: ` +
+                            `aws:allowedAccountIds must name exactly one account`,
                     ),
             );
         }

@@ -115,7 +115,8 @@ describe("fleet check: source stacks within the reach of the bootstrap's CI role
         const { code, lines } = await check(repo.root);
         assert.equal(code, 1);
         assert.deepEqual(lines, [
-            `bootstrap/Pulumi.bad.yaml: grafana-athena-bootstrap:workgroupNames[0]: must begin with at least 3 characters before any *: "*" would reach other workgroups of the account`,
+            `bootstrap/Pulumi.bad.yaml: grafana-athena-bootstrap:workgroupNames[0]: must begin with at ` +
+                `least 3 characters before any *: "*" would reach other workgroups of the account`,
         ]);
     });
 });

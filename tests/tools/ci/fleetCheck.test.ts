@@ -181,7 +181,8 @@ describe("fleet check: every rule fleet synth applies", function () {
         const file = path.join(repo.sourceDir, "Pulumi.finance.yaml");
         fs.writeFileSync(
             file,
-            "config:\n  aws:region: eu-central-1\n  grafana-athena-source:tables: [ledger\n  grafana-athena-source:label: x\n",
+            "config:\n  aws:region: eu-central-1\n  " +
+                "grafana-athena-source:tables: [ledger\n  grafana-athena-source:label: x\n",
         );
         const expected = /^infra-account-b\/Pulumi\.finance\.yaml: not YAML \(.*, at line 4, column 3\)$/m;
         const check = await run(["check", "--root", repo.root]);
@@ -245,7 +246,8 @@ describe("fleet check: every rule fleet synth applies", function () {
     });
 
     it("refuses an inventory that outgrows the explicit assume policy, as the program does, and passes it in organisation mode", async () => {
-        // Role names of 64 characters: about 100 role ARNs fit the inline policy, far below the shortest ARNs' bound.
+        // Role names of 64 characters: about 100 role ARNs fit the inline policy, far below the shortest
+        // ARNs' bound.
         const roleName = `Grafana-${"x".repeat(56)}`;
         const many = Array.from({ length: 120 }, (_, i) => {
             const account = String(100000000000 + i);

@@ -68,7 +68,8 @@ describe("command lines: --help", () => {
     });
 
     it("synth, plan-diff and bench print it on stdout and exit 0; a bad option is one line", async function () {
-        // bench as a process (its entry point's one test), on a machine shared with other test runs: a generous limit, not a timing.
+        // bench as a process (its entry point's one test), on a machine shared with other test runs: a
+        // generous limit, not a timing.
         this.timeout(90_000);
         const [synthHelp, diffHelp, benchHelp] = await Promise.all([
             runMain(synthMain, ["--help"]),

@@ -56,8 +56,10 @@ describe("config reference (npm run config-docs)", () => {
             );
             fs.rmSync(path.join(root, "docs", "config", "grafana-athena.md"));
             assert.deepEqual(stalePages(root), [
-                "infra-account-a/Pulumi.yaml is stale (it differs from its keys' declarations in shared/config/): run npm run config-docs",
-                "bootstrap/Pulumi.yaml is stale (it differs from its keys' declarations in shared/config/): run npm run config-docs",
+                "infra-account-a/Pulumi.yaml is stale (it differs from its keys' " +
+                    "declarations in shared/config/): run npm run config-docs",
+                "bootstrap/Pulumi.yaml is stale (it differs from its keys' " +
+                    "declarations in shared/config/): run npm run config-docs",
                 "docs/config/grafana-athena.md is missing: run npm run config-docs",
             ]);
             const out: string[] = [];

@@ -120,7 +120,8 @@ describe("stand-in providers: secrets and URNs", () => {
 
     it("reads the type of a child resource's URN", () => {
         const urn =
-            "urn:pulumi:sales::grafana-athena-source::grafana-athena:source:AthenaSourceAccess$aws:iam/role:Role::grafana-athena-role";
+            "urn:pulumi:sales::grafana-athena-source::grafana-athena:source:" +
+            "AthenaSourceAccess$aws:iam/role:Role::grafana-athena-role";
         assert.deepEqual(urnParts(urn), { type: "aws:iam/role:Role", name: "grafana-athena-role" });
     });
 });
