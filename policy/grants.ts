@@ -166,7 +166,8 @@ async function judge(statements: readonly Statement[]): Promise<GrantFinding[]> 
             read: { actions: new Set(), resources: new Set() },
         };
         const chained = [...new Set(actions.filter(chains).map((a) => a.full))];
-        // sts:AssumeRole on named roles only: the chain rule judges it (a workspace role may), not the write rule.
+        // sts:AssumeRole on named roles only: the chain rule judges it (a workspace role may), not the write
+        // rule.
         const namedAssume =
             chained.every((a) => a.toLowerCase() === "sts:assumerole") &&
             !("NotResource" in s) &&

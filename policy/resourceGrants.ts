@@ -88,7 +88,10 @@ const KEY_POLICIES: Record<string, string> = {
 
 /** Lake Formation permissions a data source role may hold: it reads named tables, nothing else. */
 const LF_READ = new Set(["SELECT", "DESCRIBE"]);
-/** KMS operations a data source role may be granted: decrypt what it reads, encrypt what it writes (data keys). */
+/**
+ * KMS operations a data source role may be granted: decrypt what it reads, encrypt what it writes (data
+ * keys).
+ */
 const KMS_USE = new Set([
     "decrypt",
     "encrypt",
@@ -99,7 +102,10 @@ const KMS_USE = new Set([
     "describekey",
 ]);
 
-/** Whether a principal value may be `role`: its ARN, name or URN, a session of it, a wildcard; an unknown value by the engine's dependencies. */
+/**
+ * Whether a principal value may be `role`: its ARN, name or URN, a session of it, a wildcard; an unknown
+ * value by the engine's dependencies.
+ */
 function mayBeRole(value: unknown, deps: readonly ResourceView[] | undefined, role: ResourceView): boolean {
     if (typeof value === "string") {
         // A pattern, or a role's unique ID (AROA...), which a policy keeps when the role it named is gone.
@@ -130,7 +136,9 @@ export interface ResourceGrant {
     resource: ResourceView;
     /** For messages: `bucket policy of b`. */
     label: string;
-    /** The statements that may grant the role something, each with its Sid or its place in the whole document. */
+    /**
+     * The statements that may grant the role something, each with its Sid or its place in the whole document.
+     */
     statements: Statement[];
     /** An S3 bucket policy: its writes are judged by P6 too. */
     s3: boolean;
@@ -206,14 +214,21 @@ function lakeFormationProblem(p: Record<string, unknown>): string | undefined {
         return "grants on the whole Data Catalog";
     for (const key of ["lfTag", "lfTagPolicy", "dataLocation"] as const)
         if (p[key] !== undefined && p[key] !== null)
-            return `grants by ${key} (${key === "dataLocation" ? "a storage location" : "tags, not table names"})`;
+            return (
+                `grants by ${key} ` +
+                `(${key === "dataLocation" ? "a storage location" : "tags, not table names"})`
+            );
     const literal = (v: unknown) =>
         typeof v === "string" && v.length > 0 && !hasWildcard(v) && !v.includes("${");
     for (const key of ["table", "tableWithColumns"] as const) {
         for (const t of list(p[key])) {
             if (t === UNKNOWN) continue;
             if (!isRecord(t) || !literal(t.databaseName))
-                return `grants on the tables of ${show(isRecord(t) ? t.databaseName : t)}, not a named database`;
+                return (
+                    `grants on the tables of ` +
+                    `${show(isRecord(t) ? t.databaseName : t)}, not a named ` +
+                    `database`
+                );
             if (t.wildcard !== true && !literal(t.name))
                 return `grants on the table ${show(t.name)}, not a named table`;
         }
@@ -224,7 +239,10 @@ function lakeFormationProblem(p: Record<string, unknown>): string | undefined {
     return undefined;
 }
 
-/** Why a KMS grant or key policy statement gives the role more than using the key for what it reads, or undefined. */
+/**
+ * Why a KMS grant or key policy statement gives the role more than using the key for what it reads, or
+ * undefined.
+ */
 async function kmsStatementProblem(s: Statement): Promise<string | undefined> {
     if ("NotAction" in s) return "allows with NotAction: every action it does not list";
     const actions: CatalogAction[] = [];
@@ -244,7 +262,9 @@ async function kmsStatementProblem(s: Statement): Promise<string | undefined> {
         ),
     ];
     return wider.length > 0
-        ? `allows ${wider.slice(0, 4).join(", ")}${wider.length > 4 ? ` (and ${wider.length - 4} more)` : ""}: more than decrypting and encrypting with the key`
+        ? `allows ${wider.slice(0, 4).join(", ")}${
+              wider.length > 4 ? ` (and ${wider.length - 4} ` + `more)` : ""
+          }: more than decrypting and encrypting with the key`
         : undefined;
 }
 
@@ -267,14 +287,20 @@ function dataLakeSettingsFindings(
         if (list(r.props[key]).some((v) => mayBeRole(v, deps(key), role)))
             out.push({
                 resource: r,
-                message: `Lake Formation settings make role ${roleName} ${what} (${key}): every table of the catalog`,
+                message:
+                    `Lake Formation settings make role ${roleName} ${what} ` +
+                    `(${key}): every table of the catalog`,
             });
     for (const key of ["createDatabaseDefaultPermissions", "createTableDefaultPermissions"] as const)
         for (const d of list(r.props[key]))
             if (d === UNKNOWN || (isRecord(d) ? mayBeRole(d.principal, undefined, role) : true))
                 out.push({
                     resource: r,
-                    message: `Lake Formation settings give role ${roleName} default permissions (${key}) on every ${key.startsWith("createDatabase") ? "database" : "table"} created later, not on named tables`,
+                    message:
+                        `Lake Formation settings give role ${roleName} default permissions ` +
+                        `(${key}) on every ` +
+                        `${key.startsWith("createDatabase") ? "database" : "table"} created ` +
+                        `later, not on named tables`,
                 });
     return out;
 }
@@ -325,7 +351,9 @@ export async function lakeFormationAndKmsFindings(
             if (problem)
                 out.push({
                     resource: r,
-                    message: `key policy statement "${statementId(s, i)}" may grant role ${roleName}: it ${problem}`,
+                    message:
+                        `key policy statement "${statementId(s, i)}" may grant ` +
+                        `role ${roleName}: it ${problem}`,
                 });
         }
     }

@@ -24,7 +24,10 @@ import {
 
 export const GRAFANA_SERVICE = "grafana.amazonaws.com";
 
-/** Whether a Service principal value may be the Grafana service (a pattern, or any spelling of it, any partition's suffix). */
+/**
+ * Whether a Service principal value may be the Grafana service (a pattern, or any spelling of it, any
+ * partition's suffix).
+ */
 function mayBeGrafanaService(v: unknown): boolean {
     if (typeof v !== "string") return true;
     const lower = v.toLowerCase();
@@ -73,24 +76,35 @@ export function serviceTrustProblem(s: Statement, w: Workspaces): string | undef
         actions.length === 0 ||
         actions.some((a) => typeof a !== "string" || a.toLowerCase() !== "sts:assumerole")
     )
-        return `allows ${actions.map((a) => show(a, 40)).join(", ") || "no action"}, not exactly sts:AssumeRole`;
+        return (
+            `allows ${actions.map((a) => show(a, 40)).join(", ") || "no action"}, ` +
+            `not exactly sts:AssumeRole`
+        );
     if ("NotPrincipal" in s) return "uses NotPrincipal (it lets in everyone it does not list)";
     const p = s.Principal;
     const services = isRecord(p) ? list(p.Service) : [];
     const other = isRecord(p) ? Object.keys(p).find((k) => k !== "Service") : undefined;
     if (!isRecord(p) || other !== undefined || services.length === 0)
-        return `lets in ${other ? `a ${show(other, 20)} principal` : `the principal ${show(p)}`} beside the Grafana service`;
+        return `lets in ${
+            other ? `a ${show(other, 20)} ` + `principal` : `the principal ` + `${show(p)}`
+        } beside the Grafana service`;
     const odd = services.find((v) => v !== GRAFANA_SERVICE);
     if (odd !== undefined) return `lets in the service ${show(odd)}, not exactly ${GRAFANA_SERVICE}`;
     const c = s.Condition;
     const accounts = isRecord(c) ? valuesByKey(c.StringEquals, "aws:SourceAccount") : [];
     if (accounts.length === 0)
-        return "lets the Grafana service assume the role for a workspace of any account: no StringEquals aws:SourceAccount";
+        return (
+            "lets the Grafana service assume the role for a workspace of any " +
+            "account: no StringEquals aws:SourceAccount"
+        );
     const foreign = accounts.find((a) => typeof a !== "string" || !w.trusted.has(a));
     if (foreign !== undefined)
         return w.configured
-            ? `lets in workspaces of account ${show(foreign, 20)}, which is not a Grafana account of the pack's config (grafanaAccountIds)`
-            : `lets in workspaces of account ${show(foreign, 20)}, which the pack does not know as your Grafana account (without config, only the accounts the stack's providers are pinned to are): name it in the pack's grafanaAccountIds`;
+            ? `lets in workspaces of account ${show(foreign, 20)}, which is not a ` +
+                  `Grafana account of the pack's config (grafanaAccountIds)`
+            : `lets in workspaces of account ${show(foreign, 20)}, which the pack does not know as ` +
+                  `your Grafana account (without config, only the accounts the stack's providers are ` +
+                  `pinned to are): name it in the pack's grafanaAccountIds`;
     return undefined;
 }
 

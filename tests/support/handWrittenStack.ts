@@ -74,7 +74,9 @@ export function stack(...resources: R[]): Plan {
         })),
     };
 }
-/** The pack's config as an organisation gives it: every policy knows the Grafana account of WORKSPACE_ROLE. */
+/**
+ * The pack's config as an organisation gives it: every policy knows the Grafana account of WORKSPACE_ROLE.
+ */
 export const PACK_CONFIG: PackConfig = Object.fromEntries(
     RULES.map((r) => [r.name, { grafanaAccountIds: [GRAFANA_ACCOUNT] }]),
 );

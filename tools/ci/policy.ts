@@ -43,7 +43,10 @@ const POLICY_OPTIONS = {
     },
     fleet: {
         type: "boolean",
-        help: "take the accounts of this checkout's workspace stacks (infra-account-a, aws:allowedAccountIds) as the Grafana accounts of every policy whose config names none, as fleet check does",
+        help:
+            "take the accounts of this checkout's workspace stacks (infra-account-a, " +
+            "aws:allowedAccountIds) as the Grafana accounts of every policy whose config names none, as " +
+            "fleet check does",
     },
     json: { type: "boolean", help: "print the violations as a JSON array instead of lines" },
     markdown: {
