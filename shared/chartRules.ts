@@ -120,8 +120,10 @@ export function panelReadProblems(
             const name = /\w+/.exec(use.replace(/^\$\{?|^\[\[/, ""))?.[0] ?? use;
             const why = [...unsafe].find(([n]) => n.toLowerCase() === name.toLowerCase())?.[1] ?? "";
             lines.add(
-                `source stack "${source.key}": ${what} uses the variable ${use.length > 40 ? `${use.slice(0, 40)}…` : use} ` +
-                    `as written, ${why}: Grafana pastes them into the SQL unseen by the table check; write \${${name}:sqlstring}`,
+                `source stack "${source.key}": ${what} uses the variable ` +
+                    `${use.length > 40 ? `${use.slice(0, 40)}…` : use} ` +
+                    `as written, ${why}: Grafana pastes them into the SQL unseen by ` +
+                    `the table check; write \${${name}:sqlstring}`,
             );
         }
     }

@@ -58,7 +58,8 @@ export async function matrix(principal: string, policy: PolicyJson, cases: Case[
         });
         if ((decision === "Allowed") !== c.allowed)
             wrong.push(
-                `${c.action} ${c.resource} ${JSON.stringify(c.context ?? {})}: ${decision}, expected ${c.allowed ? "allowed" : "denied"} (${c.why})`,
+                `${c.action} ${c.resource} ${JSON.stringify(c.context ?? {})}: ${decision}, ` +
+                    `expected ${c.allowed ? "allowed" : "denied"} (${c.why})`,
             );
     }
     assert.deepEqual(wrong, []);

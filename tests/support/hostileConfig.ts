@@ -29,8 +29,8 @@ export function rootSet(
 }
 /**
  * The projects' readers (shared/config/read.ts `readSettings` with each project's keys, schema and
- * secret fields, as the three components/rootConfig.ts files call it) on a project's example stack config changed
- * by `variant`: the same rules as a program run, without the mock runtime, so that every class of
+ * secret fields, as the three components/rootConfig.ts files call it) on a project's example stack config
+ * changed by `variant`: the same rules as a program run, without the mock runtime, so that every class of
  * hostile value can be tried in several forms and the suite stays fast. One program run per project
  * (the cases at the end) proves the wiring.
  */

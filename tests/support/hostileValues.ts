@@ -200,7 +200,8 @@ export const VALUE_CASES: Record<string, [string, string, Variant, string][]> = 
             {
                 set: {
                     [SRC("grafanaRoleArn")]:
-                        "arn:aws:iam::111122223333:role/aws-service-role/grafana.amazonaws.com/AWSServiceRoleForAmazonGrafana",
+                        "arn:aws:iam::111122223333:role/aws-service-role/" +
+                        "grafana.amazonaws.com/AWSServiceRoleForAmazonGrafana",
                 },
             },
             SRC("grafanaRoleArn"),
@@ -221,7 +222,8 @@ export const VALUE_CASES: Record<string, [string, string, Variant, string][]> = 
             {
                 set: {
                     [SRC("grafanaRoleArn")]:
-                        "arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_Viewer_0123",
+                        "arn:aws:iam::111122223333:role/aws-reserved/" +
+                        "sso.amazonaws.com/eu-west-1/AWSReservedSSO_Viewer_0123",
                 },
             },
             SRC("grafanaRoleArn"),
@@ -304,7 +306,8 @@ export const VALUE_CASES: Record<string, [string, string, Variant, string][]> = 
             {
                 set: {
                     [WS("sources")]:
-                        `[{"stack":"organization/grafana-athena-source/sales","panels":${"[".repeat(5_000)}${"]".repeat(5_000)}}]`,
+                        `[{"stack":"organization/grafana-athena-source/sales","panels":` +
+                        `${"[".repeat(5_000)}${"]".repeat(5_000)}}]`,
                 },
             },
             WS("sources"),

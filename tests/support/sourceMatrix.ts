@@ -53,7 +53,8 @@ export async function checkMatrix(policies: PolicyJson[], cases: Case[]) {
             : await identityAllows(policies, SESSION, c.action, c.resource, c.context);
         if (got !== c.allowed) {
             wrong.push(
-                `${c.action} on ${c.resource}${c.context ? ` ${JSON.stringify(c.context)}` : ""}: expected ${c.allowed ? "allowed" : "denied"} (${c.why})`,
+                `${c.action} on ${c.resource}${c.context ? ` ${JSON.stringify(c.context)}` : ""}: ` +
+                    `expected ${c.allowed ? "allowed" : "denied"} (${c.why})`,
             );
         }
     }

@@ -1,4 +1,6 @@
-/** The workflow rules on the Pulumi CLI (verified, pinned), the fleet's sharded matrices and the weekly run. */
+/**
+ * The workflow rules on the Pulumi CLI (verified, pinned), the fleet's sharded matrices and the weekly run.
+ */
 import { Step, Ci } from "./workflowModel";
 import { expressionsIn, conjuncts, isComparison, stringsIn, refValue } from "./workflowExpressions";
 import { fleetCommand, firstCommand, option } from "./workflowShell";
@@ -31,7 +33,10 @@ export function pinnedPulumiCli(ci: Ci): string[] {
     ];
 }
 
-/** 10. Matrices are over the fleet's shards, each job running its own shard of the same count; no list of stacks kept by hand. */
+/**
+ * 10. Matrices are over the fleet's shards, each job running its own shard of the same count; no list of
+ * stacks kept by hand.
+ */
 export function shardedMatrices(ci: Ci): string[] {
     const problems: string[] = [];
     for (const wf of ci.workflows) {
@@ -82,7 +87,8 @@ export function shardedMatrices(ci: Ci): string[] {
             );
             if (shardSteps.length === 0 || !shardSteps.every(own))
                 problems.push(
-                    `${wf.file}: job ${name} does not run its own shard (matrix.shard/needs.${source}.outputs.count)`,
+                    `${wf.file}: job ${name} does not run its own shard ` +
+                        `(matrix.shard/needs.${source}.outputs.count)`,
                 );
         }
     }

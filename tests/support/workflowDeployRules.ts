@@ -99,7 +99,8 @@ export function commentFromData(ci: Ci): string[] {
                         const sameRepo = cond.some((t) => equatesOutput(t, "github.repository", "base-repo"));
                         if (!onDefault || !sameRepo)
                             problems.push(
-                                `${wf.file}: job ${name} checks out a base without requiring the default branch of this repository`,
+                                `${wf.file}: job ${name} checks out a base without requiring ` +
+                                    `the default branch of this repository`,
                             );
                     }
                 }
@@ -153,7 +154,8 @@ export function commentFromData(ci: Ci): string[] {
             for (const r of runs.filter((r) => uploaded.some((u) => u.i > r.i && u.path === r.out))) {
                 if (!runs.some((c) => c.order < r.order && c.untrusted && c.head === r.base))
                     problems.push(
-                        `${wf.file}: job ${name} renders base plans (${r.base}) not held to the pull request's limits (plan-diff --from-pull-request)`,
+                        `${wf.file}: job ${name} renders base plans (${r.base}) not held to the ` +
+                            `pull request's limits (plan-diff --from-pull-request)`,
                     );
             }
             const other = steps.some((s) => usesOf(s) === "actions/checkout" && s.with?.ref !== undefined);
@@ -172,7 +174,8 @@ export function commentFromData(ci: Ci): string[] {
                 ]) {
                     if (!bind(field, run))
                         problems.push(
-                            `${wf.file}: job ${name} may post without the pull request's ${field} being the run's (${run})`,
+                            `${wf.file}: job ${name} may post without the pull ` +
+                                `request's ${field} being the run's (${run})`,
                         );
                 }
             }
@@ -196,7 +199,10 @@ function equatesOutput(t: Expr, context: string, output: string): boolean {
     );
 }
 
-/** 7. Production and plan: only from main (the job's condition and a step before anything secret), only the right role, `up` only with a reviewed plan of the same run. */
+/**
+ * 7. Production and plan: only from main (the job's condition and a step before anything secret), only the
+ * right role, `up` only with a reviewed plan of the same run.
+ */
 export function productionFromMain(ci: Ci): string[] {
     const problems: string[] = [];
     for (const { wf, job, at } of jobsOf(ci)) {
@@ -299,12 +305,18 @@ export function productionFromMain(ci: Ci): string[] {
     return problems;
 }
 
-/** The step that stops a job not running from main: `if [ "$GITHUB_REF" != "refs/heads/main" ]; then ...; exit 1; fi`, alone. */
+/**
+ * The step that stops a job not running from main: `if [ "$GITHUB_REF" != "refs/heads/main" ]; then ...; exit
+ * 1; fi`, alone.
+ */
 function isMainGuard(script: string): boolean {
     return /^\s*if \[ "\$GITHUB_REF" != "refs\/heads\/main" \]; then [^\n]*exit 1; fi\s*$/.test(script);
 }
 
-/** 8. No cache in a job that holds credentials, an environment or the workflow_run token, nor in a job whose outputs such a job relies on: no `cache:`, `package-manager-cache: false` on setup-node, no actions/cache. */
+/**
+ * 8. No cache in a job that holds credentials, an environment or the workflow_run token, nor in a job whose
+ * outputs such a job relies on: no `cache:`, `package-manager-cache: false` on setup-node, no actions/cache.
+ */
 export function noCaches(ci: Ci): string[] {
     const problems: string[] = [];
     for (const wf of ci.workflows) {
@@ -320,7 +332,8 @@ export function noCaches(ci: Ci): string[] {
                     );
                 if (uses === "actions/setup-node" && String(s.with?.["package-manager-cache"]) !== "false")
                     problems.push(
-                        `${wf.file}: job ${name} lets setup-node cache by package.json's packageManager (package-manager-cache is not false)`,
+                        `${wf.file}: job ${name} lets setup-node cache by package.json's ` +
+                            `packageManager (package-manager-cache is not false)`,
                     );
             }
         }
@@ -328,7 +341,11 @@ export function noCaches(ci: Ci): string[] {
     return problems;
 }
 
-/** 9. The Pulumi CLI: never pulumi/actions (its download is not verified); every job that runs Pulumi first installs it with the local action, which pins one version (3.187.0 or newer) and checks the release's SHA-256 before extracting it. */
+/**
+ * 9. The Pulumi CLI: never pulumi/actions (its download is not verified); every job that runs Pulumi first
+ * installs it with the local action, which pins one version (3.187.0 or newer) and checks the release's
+ * SHA-256 before extracting it.
+ */
 export function pulumiCliVerified(ci: Ci): string[] {
     const problems: string[] = [];
     for (const { job, at } of jobsOf(ci)) {
@@ -377,7 +394,8 @@ export function pulumiCliVerified(ci: Ci): string[] {
                 urls.some((u) => !u.startsWith("https://github.com/pulumi/pulumi/releases/download/"))
             ) {
                 problems.push(
-                    `${action.file}: downloads ${urls.join(" ") || "something"} other than from the pulumi/pulumi release over HTTPS with --fail`,
+                    `${action.file}: downloads ${urls.join(" ") || "something"} other than ` +
+                        `from the pulumi/pulumi release over HTTPS with --fail`,
                 );
             }
         }

@@ -167,7 +167,10 @@ export function parseCondition(condition: string | boolean | undefined): Expr {
     return parseExpression(text);
 }
 
-/** Every context path an expression reads, lower-cased; a whole context passed on (`toJSON(secrets)`) is its bare name. */
+/**
+ * Every context path an expression reads, lower-cased; a whole context passed on (`toJSON(secrets)`) is its
+ * bare name.
+ */
 export function refsOf(e: Expr): string[] {
     switch (e.kind) {
         case "literal":
@@ -187,7 +190,10 @@ export function refsOf(e: Expr): string[] {
 const conjunctsOf = (x: Expr): Expr[] =>
     x.kind === "binary" && x.op === "&&" ? [...conjunctsOf(x.left), ...conjunctsOf(x.right)] : [x];
 
-/** The terms of a condition joined by a top-level `&&`, or undefined when a top-level `||` makes every term optional. */
+/**
+ * The terms of a condition joined by a top-level `&&`, or undefined when a top-level `||` makes every term
+ * optional.
+ */
 export function conjuncts(condition: string | boolean | undefined): Expr[] | undefined {
     const e = parseCondition(condition);
     if (e.kind === "binary" && e.op === "||") return undefined;

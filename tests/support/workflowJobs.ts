@@ -22,7 +22,9 @@ export const ARN_LITERAL = /arn:aws[\w-]*:iam::/i;
 /** The local action that installs the verified Pulumi CLI. */
 export const PULUMI_CLI_ACTION = "./.github/actions/pulumi-cli";
 
-/** The oldest Pulumi CLI the programs support: it validates object-typed config values (pulumi/pulumi#20132). */
+/**
+ * The oldest Pulumi CLI the programs support: it validates object-typed config values (pulumi/pulumi#20132).
+ */
 export const OLDEST_PULUMI_CLI = [3, 187, 0];
 
 /** The Dependabot account, as GitHub names a pull request's author. */
@@ -37,7 +39,9 @@ export const ALLOWED_TRIGGERS = new Set([
     "workflow_run",
 ]);
 
-/** Files a pull request must not change without a code owner: the CI, what guards it, and what it installs. */
+/**
+ * Files a pull request must not change without a code owner: the CI, what guards it, and what it installs.
+ */
 export const CODE_OWNED = [
     ".github/CODEOWNERS",
     ".github/workflows/pull-request.yml",
@@ -144,7 +148,10 @@ export const writes = (perms: Record<string, string> | undefined) =>
 export const readsSecret = (value: unknown) =>
     refsIn(value).some((r) => (r === "secrets" || r.startsWith("secrets.")) && r !== "secrets.github_token");
 
-/** Whether a job gets cloud credentials or the backend's secrets: an OIDC token, an AWS role, a secret other than the run's own token (the workflow's env included). */
+/**
+ * Whether a job gets cloud credentials or the backend's secrets: an OIDC token, an AWS role, a secret other
+ * than the run's own token (the workflow's env included).
+ */
 export function hasCredentials(wf: Workflow, job: Job): boolean {
     const perms = effectivePermissions(wf, job);
     return (
@@ -162,11 +169,17 @@ export function hasCredentials(wf: Workflow, job: Job): boolean {
     );
 }
 
-/** Whether a job holds more than a pull request's author already has: credentials, an environment, or the workflow_run token. */
+/**
+ * Whether a job holds more than a pull request's author already has: credentials, an environment, or the
+ * workflow_run token.
+ */
 export const privileged = (wf: Workflow, job: Job) =>
     hasCredentials(wf, job) || environmentOf(job) !== undefined || isWorkflowRun(wf);
 
-/** The jobs of a workflow that hold a privilege, and every job whose outputs they rely on (what they need, transitively). */
+/**
+ * The jobs of a workflow that hold a privilege, and every job whose outputs they rely on (what they need,
+ * transitively).
+ */
 export function privilegedJobs(wf: Workflow): Set<string> {
     const found = new Set<string>();
     const add = (name: string) => {
@@ -202,7 +215,9 @@ export const normalDir = (d: string | undefined) =>
 /** The plan diff's options that take a value. */
 const PLAN_DIFF_VALUES = new Set(["--out", "--full", "--base-label", "--head-label", "--note", "--failed"]);
 
-/** A plan diff command line: its two folders (base, head), resolved through the step's env, and its options. */
+/**
+ * A plan diff command line: its two folders (base, head), resolved through the step's env, and its options.
+ */
 export function planDiffRun(s: Step, args: string[]) {
     const positionals = args.filter(
         (a, i) => !a.startsWith("-") && !(i > 0 && PLAN_DIFF_VALUES.has(args[i - 1])),

@@ -99,9 +99,12 @@ function trustedTriggers(ci: Ci): string[] {
             .map(
                 (t) =>
                     `${wf.file}: runs on ` +
-                    `${t}${t === "pull_request_target" ? " (pull_request_target runs with the base repository's secrets)" : ""};` +
-                    ` ` +
-                    `only ${[...ALLOWED_TRIGGERS].join(", ")} are allowed`,
+                    `${t}${
+                        t === "pull_request_target"
+                            ? " (pull_request_target runs with the " + "base repository's secrets)"
+                            : ""
+                    };` +
+                    ` only ${[...ALLOWED_TRIGGERS].join(", ")} are allowed`,
             ),
     );
 }

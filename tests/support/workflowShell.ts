@@ -99,7 +99,10 @@ function npmRun(words: string[]): { script: string; args: string[] } | undefined
     return { script: rest[name], args: args[0] === "--" ? args.slice(1) : args };
 }
 
-/** The fleet command a command runs (`npm run fleet -- up ...`, `ts-node tools/ci/fleet/cli.ts up ...`), with its arguments. */
+/**
+ * The fleet command a command runs (`npm run fleet -- up ...`, `ts-node tools/ci/fleet/cli.ts up ...`), with
+ * its arguments.
+ */
 export function fleetCommand(words: string[]): string[] | undefined {
     const run = npmRun(words);
     if (run?.script === "fleet") return run.args;
@@ -138,7 +141,10 @@ const pulumiArgs = (words: string[]): string[] | undefined => {
 /** The first word of the fleet's command line that is not an option: its command. */
 export const firstCommand = (args: string[]) => args.find((a) => !a.startsWith("-"));
 
-/** Whether a command changes a stack or its state: `fleet up`, or a Pulumi command that is not a read (flags before the command included). */
+/**
+ * Whether a command changes a stack or its state: `fleet up`, or a Pulumi command that is not a read (flags
+ * before the command included).
+ */
 export function changesStacks(words: string[]): boolean {
     const fleet = fleetCommand(words);
     if (fleet !== undefined) return firstCommand(fleet) === "up";

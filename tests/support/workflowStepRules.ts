@@ -19,7 +19,10 @@ import {
     normalDir,
 } from "./workflowJobs";
 
-/** 13. A job that runs after failures (`always()`) still requires each job it needs to have succeeded: "skipped" can hide a failure upstream. */
+/**
+ * 13. A job that runs after failures (`always()`) still requires each job it needs to have succeeded:
+ * "skipped" can hide a failure upstream.
+ */
 export function noRunAfterFailure(ci: Ci): string[] {
     const problems: string[] = [];
     for (const { job, at } of jobsOf(ci)) {
@@ -62,7 +65,10 @@ export function noRunAfterFailure(ci: Ci): string[] {
     return problems;
 }
 
-/** 14. No `${{ }}` inside a script (workflows and local actions): values reach commands only through the environment, never pasted into code. */
+/**
+ * 14. No `${{ }}` inside a script (workflows and local actions): values reach commands only through the
+ * environment, never pasted into code.
+ */
 export function noExpressionsInScripts(ci: Ci): string[] {
     const units = [
         ...ci.workflows.flatMap((wf) =>
@@ -80,7 +86,10 @@ export function noExpressionsInScripts(ci: Ci): string[] {
     );
 }
 
-/** 15. Artifacts: re-runnable (overwrite), the reviewed plans kept long enough to be approved, and nothing downloaded into a checkout (it could replace the code that runs next). */
+/**
+ * 15. Artifacts: re-runnable (overwrite), the reviewed plans kept long enough to be approved, and nothing
+ * downloaded into a checkout (it could replace the code that runs next).
+ */
 export function artifacts(ci: Ci): string[] {
     const problems: string[] = [];
     for (const { job, at } of jobsOf(ci)) {
@@ -100,7 +109,8 @@ export function artifacts(ci: Ci): string[] {
                     (folders.length > 0 && folders.some((f) => dir === f || dir.startsWith(`${f}/`)))
                 )
                     problems.push(
-                        `${at} downloads ${s.with?.name ?? "artifacts"} into ${dir || "the workspace"}, not a folder of its own under runner.temp`,
+                        `${at} downloads ${s.with?.name ?? "artifacts"} into ` +
+                            `${dir || "the workspace"}, not a folder of its own under runner.temp`,
                     );
             }
         }
@@ -108,7 +118,10 @@ export function artifacts(ci: Ci): string[] {
     return problems;
 }
 
-/** 16. Every package install, in every job, with install scripts off (`--ignore-scripts`, not undone by a later flag or npm_config_ignore_scripts). */
+/**
+ * 16. Every package install, in every job, with install scripts off (`--ignore-scripts`, not undone by a
+ * later flag or npm_config_ignore_scripts).
+ */
 export function noInstallScripts(ci: Ci): string[] {
     const problems: string[] = [];
     for (const { wf, job, at } of jobsOf(ci)) {
@@ -147,7 +160,10 @@ export function codeownersMatch(pattern: string, file: string): boolean {
     return new RegExp(anchored ? `^${body}$` : `(?:^|/)${body}$`).test(file);
 }
 
-/** 17. CODEOWNERS (in .github/, the one GitHub reads first) gives every file that guards the CI an owner (the last matching line wins), the same owners for all. */
+/**
+ * 17. CODEOWNERS (in .github/, the one GitHub reads first) gives every file that guards the CI an owner (the
+ * last matching line wins), the same owners for all.
+ */
 export function codeOwners(ci: Ci): string[] {
     if (ci.codeowners === undefined) return [".github/CODEOWNERS does not exist"];
     const problems = ci.otherCodeowners.map(

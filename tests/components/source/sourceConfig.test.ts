@@ -1,4 +1,7 @@
-/** How the source project refuses bad config, one line per problem naming its key, and the `synth` command around it. */
+/**
+ * How the source project refuses bad config, one line per problem naming its key, and the `synth` command
+ * around it.
+ */
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -24,7 +27,9 @@ describe("source project (infra-account-b) under mocks", () => {
                 },
             });
             assert.deepEqual(existing, [
-                `${key("results.prefix")}: must name a prefix of its own in an existing bucket (results.create false): "" would give Grafana write on all of shared-bucket-222233334444; use a prefix such as grafana/`,
+                `${key("results.prefix")}: must name a prefix of its own in an existing bucket ` +
+                    `(results.create false): "" would give Grafana write on all of ` +
+                    `shared-bucket-222233334444; use a prefix such as grafana/`,
             ]);
             const inside = await configProblems(SOURCE_DIR, {
                 set: {
@@ -39,7 +44,10 @@ describe("source project (infra-account-b) under mocks", () => {
             assert.match(
                 inside[0],
                 new RegExp(
-                    `^${key("results")}: s3://${DATA_BUCKET}/warehouse/orders/results/ overlaps dataLocations\\[0\\] s3://${DATA_BUCKET}/warehouse/orders/: Grafana would get write on table data`,
+                    `^${key("results")}: s3://${DATA_BUCKET}/warehouse/orders/results/ overlaps ` +
+                        `dataLocations\\[0\\] ` +
+                        `s3://${DATA_BUCKET}/warehouse/orders/: Grafana would ` +
+                        `get write on table data`,
                 ),
             );
             const around = await configProblems(SOURCE_DIR, {
@@ -182,7 +190,8 @@ describe("source project (infra-account-b) under mocks", () => {
 
     describe("npm run synth -- infra-account-b", function () {
         this.timeout(120_000);
-        // The entry point's own test: synth as a process, its exit codes and streams (other tests call its main).
+        // The entry point's own test: synth as a process, its exit codes and streams (other tests call its
+        // main).
         const synth = (args: string[]) => runProcess("plan/synth.ts", args);
 
         let tmp: string;

@@ -275,7 +275,8 @@ describe("source project (infra-account-b) under mocks", () => {
         it("refuses a region of an isolated partition, naming aws:region", async () => {
             const problems = await configProblems(SOURCE_DIR, { set: { "aws:region": "us-iso-east-1" } });
             assert.deepEqual(problems, [
-                'aws:region: is in an isolated partition (aws-iso), which this program does not support: use a region of aws, aws-cn or aws-us-gov, got "us-iso-east-1"',
+                "aws:region: is in an isolated partition (aws-iso), which this program does not " +
+                    'support: use a region of aws, aws-cn or aws-us-gov, got "us-iso-east-1"',
             ]);
         });
 

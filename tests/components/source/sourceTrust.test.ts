@@ -1,4 +1,7 @@
-/** Who may assume the source role: the workspace role (and its sessions) with the external ID, and no one else. */
+/**
+ * Who may assume the source role: the workspace role (and its sessions) with the external ID, and no one
+ * else.
+ */
 import assert from "node:assert/strict";
 import { PolicyJson } from "../../../shared/iam/policy";
 import type { RunResult } from "../../../tools/plan/mock/runtime";
@@ -36,7 +39,9 @@ describe("source role policies (planned by infra-account-b), evaluated", functio
 
         it("lets a session of the workspace role (how AMG calls) assume it with the external ID", async () => {
             // AWS sets aws:PrincipalArn of a role session to the role's ARN, path included.
-            const session = `arn:aws:sts::${GRAFANA_ACCOUNT}:assumed-role/AmazonGrafanaServiceRole-ba0ee73bc/grafana`;
+            const session =
+                `arn:aws:sts::${GRAFANA_ACCOUNT}:assumed-role/` +
+                `AmazonGrafanaServiceRole-ba0ee73bc/grafana`;
             assert.equal(
                 await trustAllows(trust, ROLE_ARN, session, {
                     "sts:ExternalId": externalId,
@@ -65,7 +70,8 @@ describe("source role policies (planned by infra-account-b), evaluated", functio
         it("refuses any other principal of the Grafana account, even with the external ID", async () => {
             for (const other of [
                 `arn:aws:iam::${GRAFANA_ACCOUNT}:role/SomeOtherRole`,
-                `arn:aws:iam::${GRAFANA_ACCOUNT}:role/AmazonGrafanaServiceRole-ba0ee73bc`, // same name, no path: another role
+                // same name, no path: another role
+                `arn:aws:iam::${GRAFANA_ACCOUNT}:role/AmazonGrafanaServiceRole-ba0ee73bc`,
                 `arn:aws:iam::${GRAFANA_ACCOUNT}:user/alice`,
                 `arn:aws:iam::${GRAFANA_ACCOUNT}:root`,
             ]) {

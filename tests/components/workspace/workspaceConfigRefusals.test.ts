@@ -112,7 +112,8 @@ describe("workspace program (infra-account-a): refusals and the offline plan", f
         });
 
         it("no sources, and no source stack file to chart", async () => {
-            // A copy whose infra-account-b/ holds only the example, which is no stack (a user's checkout has stacks).
+            // A copy whose infra-account-b/ holds only the example, which is no stack (a user's checkout has
+            // stacks).
             const problems = await configProblems(examplesOnlyRepository().workspaceDir, {
                 set: { [wsKey("sources")]: [] },
             });
@@ -199,7 +200,8 @@ describe("workspace program (infra-account-a): refusals and the offline plan", f
             assert.equal(stdout, "");
             assert.equal(
                 stderr,
-                `source stack "${EXAMPLE_SOURCE_STACK}": output "contractVersion" is 2, but this workspace stack understands only version 1; deploy both projects from the same release\n`,
+                `source stack "${EXAMPLE_SOURCE_STACK}": output "contractVersion" is 2, but this workspace ` +
+                    `stack understands only version 1; deploy both projects from the same release\n`,
             );
         });
 

@@ -1,4 +1,6 @@
-/** The workspace plan is deterministic (sources reordered), and each of its switches changes what it should. */
+/**
+ * The workspace plan is deterministic (sources reordered), and each of its switches changes what it should.
+ */
 import assert from "node:assert/strict";
 import { WORKSPACE_DIR, byType, configProblems, oneOf, refusal, raw } from "../../support/program";
 import {
@@ -93,7 +95,8 @@ describe("workspace program (infra-account-a) fed by real source plans", functio
                 }),
             );
             assert.deepEqual(plain, [
-                `${wsKey("grafanaAuth")}: must be set as a secret, not in plain text (the value is not shown): pulumi config set --secret grafanaAuth <value>`,
+                `${wsKey("grafanaAuth")}: must be set as a secret, not in plain text (the value is ` +
+                    `not shown): pulumi config set --secret grafanaAuth <value>`,
             ]);
             const secret = { [wsKey("grafanaAuth")]: token };
             const elsewhere = await refusal(
@@ -106,7 +109,8 @@ describe("workspace program (infra-account-a) fed by real source plans", functio
             );
             assert.equal(
                 elsewhere,
-                `grafanaUrl https://grafana.example.com is not the endpoint of workspace ${WORKSPACE_ID}: set it to https://${ENDPOINT}`,
+                `grafanaUrl https://grafana.example.com is not the endpoint of ` +
+                    `workspace ${WORKSPACE_ID}: set it to https://${ENDPOINT}`,
             );
             for (const bad of [
                 `https://user:pw@${ENDPOINT}`,
@@ -182,13 +186,17 @@ describe("workspace program (infra-account-a) fed by real source plans", functio
                 {
                     type: "timeseries",
                     title: "Orders per hour",
-                    sql: "SELECT $__timeGroup(ordered_at, '1h') AS time, count(*) AS orders FROM orders WHERE $__timeFilter(ordered_at) GROUP BY 1",
+                    sql:
+                        "SELECT $__timeGroup(ordered_at, '1h') AS time, count(*) AS orders FROM " +
+                        "orders WHERE $__timeFilter(ordered_at) GROUP BY 1",
                 },
                 { type: "table", title: "Orders", sql: "SELECT * FROM orders LIMIT 10", format: "table" },
                 {
                     type: "barchart",
                     title: "Orders over time",
-                    sql: "SELECT $__timeGroup(ordered_at, '1d') AS time, count(*) AS orders FROM orders GROUP BY 1",
+                    sql:
+                        "SELECT $__timeGroup(ordered_at, '1d') AS time, count(*) " +
+                        "AS orders FROM orders GROUP BY 1",
                     format: "timeSeries",
                 },
             ];

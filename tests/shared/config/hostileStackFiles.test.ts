@@ -73,7 +73,8 @@ describe("stack files read as the Pulumi CLI reads them", () => {
 
     it("refuses a value nested too deep before turning it into data, naming the key (or the line, when the YAML parser itself overflows)", () => {
         const deep = (n: number) =>
-            `config:\n  grafana-athena-source:label: ok\n  grafana-athena-source:tables: ${"[".repeat(n)}${"]".repeat(n)}\n`;
+            `config:\n  grafana-athena-source:label: ok\n  ` +
+            `grafana-athena-source:tables: ${"[".repeat(n)}${"]".repeat(n)}\n`;
         assert.throws(
             () => stackFileEntries(deep(20)),
             /^Error: grafana-athena-source:tables: nests lists or objects more than 16 levels deep/,

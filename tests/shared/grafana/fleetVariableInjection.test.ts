@@ -105,7 +105,8 @@ describe("a source's own variables in the SQL of its dashboard, as the workspace
         assert.deepEqual(
             uses(
                 [env, city, step],
-                "SELECT $__timeGroup(t, $step), count(*) FROM orders WHERE env = '$env' AND city = ${city:sqlstring}",
+                "SELECT $__timeGroup(t, $step), count(*) FROM orders WHERE env " +
+                    "= '$env' AND city = ${city:sqlstring}",
             ),
             [],
         );

@@ -160,7 +160,8 @@ describe("panel SQL as Trino and the Athena plugin read it: what an attacker wri
             "SELECT ${__from:date:[1 FROM hr.salaries --]} FROM orders",
             "SELECT * FROM orders -- ${__org.name}",
             `SELECT * FROM orders WHERE x = '[[__dashboard:${"x".repeat(600)}]]'`,
-            `SELECT * FROM orders WHERE x = '$__user${"_".repeat(600)}' OR y = '\${__org:${"a:".repeat(500)}}'`,
+            `SELECT * FROM orders WHERE x = '$__user${"_".repeat(600)}' ` +
+                `OR y = '\${__org:${"a:".repeat(500)}}'`,
         ]) {
             assert.match(verdict(sql), /^uses the template variable /, sql);
         }
@@ -170,7 +171,8 @@ describe("panel SQL as Trino and the Athena plugin read it: what an attacker wri
         );
         assert.equal(
             verdict(
-                "SELECT * FROM orders WHERE ts BETWEEN from_unixtime($__from / 1000) AND from_unixtime(${__to:raw} / 1000)",
+                "SELECT * FROM orders WHERE ts BETWEEN from_unixtime($__from / " +
+                    "1000) AND from_unixtime(${__to:raw} / 1000)",
             ),
             "",
         );

@@ -1,4 +1,7 @@
-/** Which tables a panel's SQL reads (and what is not a table), and the check against what a source grants. Pure. */
+/**
+ * Which tables a panel's SQL reads (and what is not a table), and the check against what a source grants.
+ * Pure.
+ */
 import assert from "node:assert/strict";
 import { fleetDefaultPanels } from "../../../shared/grafana/fleetDashboard";
 import type { PanelSpec } from "../../../shared/grafana/panelSpec";
@@ -24,7 +27,8 @@ describe("the tables a panel's SQL reads", () => {
         ]);
         assert.deepEqual(
             reads(
-                "SELECT * FROM (SELECT a FROM t1 UNION ALL SELECT a FROM t2) x, t3 WHERE a IN (SELECT b FROM t4)",
+                "SELECT * FROM (SELECT a FROM t1 UNION ALL SELECT a FROM t2) " +
+                    "x, t3 WHERE a IN (SELECT b FROM t4)",
             ),
             ["t1", "t2", "t3", "t4"],
         );
@@ -37,7 +41,8 @@ describe("the tables a panel's SQL reads", () => {
         );
         assert.deepEqual(
             reads(
-                "SELECT (SELECT max(x) FROM t1), coalesce((SELECT 1 FROM t2), 0) FROM t3 WHERE EXISTS (SELECT 1 FROM t4)",
+                "SELECT (SELECT max(x) FROM t1), coalesce((SELECT 1 FROM t2), 0) " +
+                    "FROM t3 WHERE EXISTS (SELECT 1 FROM t4)",
             ),
             ["t1", "t2", "t3", "t4"],
         );
@@ -45,7 +50,8 @@ describe("the tables a panel's SQL reads", () => {
         // A table argument of a table function is a table; the function's name is not.
         assert.deepEqual(
             reads(
-                "SELECT * FROM TABLE(exclude_columns(input => TABLE(sales.orders), columns => DESCRIPTOR(x))) CROSS JOIN TABLE(system.sequence(1, 3))",
+                "SELECT * FROM TABLE(exclude_columns(input => TABLE(sales.orders), columns => " +
+                    "DESCRIPTOR(x))) CROSS JOIN TABLE(system.sequence(1, 3))",
             ),
             ["sales.orders"],
         );
@@ -76,7 +82,8 @@ describe("the tables a panel's SQL reads", () => {
     it("does not take strings, comments, quoted column names, function arguments or table functions for tables", () => {
         assert.deepEqual(
             reads(
-                "SELECT 'FROM secret' AS s, 'it''s JOIN secret' FROM orders -- JOIN secret\n/* FROM secret */",
+                "SELECT 'FROM secret' AS s, 'it''s JOIN secret' FROM " +
+                    "orders -- JOIN secret\n/* FROM secret */",
             ),
             ["orders"],
         );
@@ -96,7 +103,8 @@ describe("the tables a panel's SQL reads", () => {
         );
         assert.deepEqual(
             reads(
-                "SELECT transform(arr, x -> x + 1), try_cast(a AS integer), ts AT TIME ZONE 'UTC', INTERVAL '1' DAY FROM orders GROUP BY 1, 2 ORDER BY 1, 2",
+                "SELECT transform(arr, x -> x + 1), try_cast(a AS integer), ts AT TIME ZONE " +
+                    "'UTC', INTERVAL '1' DAY FROM orders GROUP BY 1, 2 ORDER BY 1, 2",
             ),
             ["orders"],
         );
@@ -106,11 +114,13 @@ describe("the tables a panel's SQL reads", () => {
     it("knows WITH names where they are visible, and only there", () => {
         assert.deepEqual(
             reads(
-                "WITH recent (id) AS (SELECT id FROM orders), big AS (SELECT * FROM recent) SELECT * FROM big JOIN recent USING (id)",
+                "WITH recent (id) AS (SELECT id FROM orders), big AS (SELECT * FROM " +
+                    "recent) SELECT * FROM big JOIN recent USING (id)",
             ),
             ["orders"],
         );
-        // A WITH name is not visible in its own body (nor outside the query that declares it): those are tables.
+        // A WITH name is not visible in its own body (nor outside the query that declares it): those are
+        // tables.
         assert.deepEqual(reads("WITH secret AS (SELECT * FROM secret) SELECT * FROM secret"), ["secret"]);
         assert.deepEqual(
             reads("SELECT * FROM (WITH x AS (SELECT 1 FROM orders) SELECT * FROM x) JOIN x ON true"),
@@ -131,14 +141,16 @@ describe("the tables a panel's SQL reads", () => {
     it("expands the plugin's macros as the plugin does, and marks a table a variable stands for", () => {
         assert.deepEqual(
             reads(
-                "SELECT $__timeGroup(ordered_at, '1h') AS time, count(*) FROM orders WHERE $__timeFilter(ordered_at) AND x > $__timeFrom() GROUP BY 1",
+                "SELECT $__timeGroup(ordered_at, '1h') AS time, count(*) FROM orders WHERE " +
+                    "$__timeFilter(ordered_at) AND x > $__timeFrom() GROUP BY 1",
             ),
             ["orders"],
         );
         // Names no variable of the dashboard has stay as written (Grafana leaves them): text in a string.
         assert.deepEqual(
             reads(
-                "SELECT $__timeGroup(f(a), '1d') FROM orders WHERE c = '$var' AND d IN ('$multi') AND e = '${v:csv}' AND g = '[[old]]'",
+                "SELECT $__timeGroup(f(a), '1d') FROM orders WHERE c = '$var' AND d IN " +
+                    "('$multi') AND e = '${v:csv}' AND g = '[[old]]'",
             ),
             ["orders"],
         );
@@ -178,14 +190,20 @@ describe("panel SQL against the tables a source grants", () => {
     it("allows the granted tables however they are written", () => {
         for (const sql of [
             "SELECT * FROM orders JOIN customers ON true",
-            'SELECT * FROM "ORDERS", Sales.Customers, awsdatacatalog.sales.orders, "AwsDataCatalog"."sales"."orders"',
+            'SELECT * FROM "ORDERS", Sales.Customers, ' +
+                'awsdatacatalog.sales.orders, "AwsDataCatalog"."sales"."orders"',
             'SELECT * FROM "sales"."orders$partitions"',
             "WITH secret AS (SELECT * FROM orders) SELECT * FROM secret",
-            "SELECT * FROM orders WHERE $__timeFilter(ts) AND $__dateFilter(d) AND $__unixEpochFilter(e) AND ts > $__timeFrom() AND ts < $__timeTo()",
-            "SELECT $__timeGroup(ts, '1h', 'yyyy-MM-dd'), $__unixEpochGroup(e, 5m), $__parseTime(s, 'yyyy-MM-dd') FROM orders",
-            "SELECT '$__rawTimeFrom()' AS since, $__interval_ms AS ms, '$__interval' AS i FROM orders WHERE ts > ${__from:date:iso}",
-            "WITH x AS (SELECT * FROM orders CROSS JOIN UNNEST(items) WITH ORDINALITY AS t(item, n)) SELECT * FROM x",
-            "SELECT CAST(ts AS timestamp(3) WITH TIME ZONE) FROM orders ORDER BY 1 FETCH FIRST 5 ROWS WITH TIES",
+            "SELECT * FROM orders WHERE $__timeFilter(ts) AND $__dateFilter(d) AND " +
+                "$__unixEpochFilter(e) AND ts > $__timeFrom() AND ts < $__timeTo()",
+            "SELECT $__timeGroup(ts, '1h', 'yyyy-MM-dd'), $__unixEpochGroup(e, " +
+                "5m), $__parseTime(s, 'yyyy-MM-dd') FROM orders",
+            "SELECT '$__rawTimeFrom()' AS since, $__interval_ms AS ms, " +
+                "'$__interval' AS i FROM orders WHERE ts > ${__from:date:iso}",
+            "WITH x AS (SELECT * FROM orders CROSS JOIN UNNEST(items) WITH " +
+                "ORDINALITY AS t(item, n)) SELECT * FROM x",
+            "SELECT CAST(ts AS timestamp(3) WITH TIME ZONE) FROM orders " +
+                "ORDER BY 1 FETCH FIRST 5 ROWS WITH TIES",
             "(TABLE orders) UNION ALL TABLE customers;",
         ]) {
             assert.deepEqual(refused(sql), [], sql);
@@ -195,7 +213,8 @@ describe("panel SQL against the tables a source grants", () => {
     it("allows information_schema, so the sample panels of the source and fleet dashboards pass", () => {
         assert.deepEqual(
             refused(
-                "SELECT * FROM information_schema.tables t JOIN AwsDataCatalog.information_schema.columns c ON true",
+                "SELECT * FROM information_schema.tables t JOIN " +
+                    "AwsDataCatalog.information_schema.columns c ON true",
             ),
             [],
         );
@@ -243,10 +262,12 @@ describe("panel SQL against the tables a source grants", () => {
 
     it("refuses another database or catalog, and every table grant stops at the database", () => {
         assert.deepEqual(refused("SELECT * FROM hr.salaries"), [
-            "reads table hr.salaries of the database hr, but the source grants only tables of its database sales",
+            "reads table hr.salaries of the database hr, but the source " +
+                "grants only tables of its database sales",
         ]);
         assert.deepEqual(refused("SELECT * FROM other.sales.orders"), [
-            "reads table other.sales.orders of the catalog other, but the source grants only its catalog AwsDataCatalog",
+            "reads table other.sales.orders of the catalog other, but the " +
+                "source grants only its catalog AwsDataCatalog",
         ]);
         const all = { ...GRANT, tables: ["*"] };
         assert.deepEqual(refused("SELECT * FROM anything JOIN sales.more ON true", all), []);
@@ -265,9 +286,12 @@ describe("panel SQL against the tables a source grants", () => {
             { type: "stat", title: "Broken", sql: "SELECT 'x" },
         ];
         assert.deepEqual(panelGrantProblems(panels, GRANT, "dashboard.panels"), [
-            'panel "Pay" of dashboard.panels reads table salaries, which the source does not grant (its tables: orders, customers)',
-            'panel "Pay" of dashboard.panels reads table bonuses, which the source does not grant (its tables: orders, customers)',
-            `panel "Broken" of dashboard.panels: its SQL has an unterminated string literal (' without its closing '), so the tables it reads cannot be checked`,
+            'panel "Pay" of dashboard.panels reads table salaries, which the source ' +
+                "does not grant (its tables: orders, customers)",
+            'panel "Pay" of dashboard.panels reads table bonuses, which the source ' +
+                "does not grant (its tables: orders, customers)",
+            `panel "Broken" of dashboard.panels: its SQL has an unterminated string literal (' ` +
+                `without its closing '), so the tables it reads cannot be checked`,
         ]);
         const many = { ...GRANT, tables: Array.from({ length: 12 }, (_, i) => `t${i}`) };
         assert.match(

@@ -1,4 +1,6 @@
-/** What the workspace role may assume (shared/policies/workspaceRole.ts), evaluated by a real IAM evaluator. */
+/**
+ * What the workspace role may assume (shared/policies/workspaceRole.ts), evaluated by a real IAM evaluator.
+ */
 import assert from "node:assert/strict";
 import { POLICY_QUOTAS, PolicyQuotaError } from "../../../shared/iam/size";
 import { validatePolicy } from "../../../shared/iam/validate";

@@ -11,8 +11,8 @@ import { byCodeUnits } from "../../../shared/order";
 
 /**
  * Bounds on a folder of plans, chosen so that the diff of two folders at the limits runs in bounded
- * memory and time (tests/tools/ci/planDiff/hostilePlans.test.ts measures it): a parsed plan takes several times its
- * bytes on the heap, and every plan of a folder is held at once, so the folder has a total
+ * memory and time (tests/tools/ci/planDiff/hostilePlans.test.ts measures it): a parsed plan takes several
+ * times its bytes on the heap, and every plan of a folder is held at once, so the folder has a total
  * budget, not only a per-file one; each file's JSON is bounded as json.ts says.
  */
 interface PlanLimits {

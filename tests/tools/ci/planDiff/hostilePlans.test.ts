@@ -22,9 +22,17 @@ describe("planDiff: hostile plans, within bounds", () => {
     it("treats keys named constructor, toString, __proto__ and hasOwnProperty as keys, in inputs, outputs and documents", () => {
         const keys = ["constructor", "toString", "__proto__", "hasOwnProperty", "valueOf"];
         const inputs = (v: string) =>
-            `{${keys.map((k) => `${JSON.stringify(k)}: ${JSON.stringify(v)}`).join(", ")}, "policy": ${JSON.stringify(`{"Statement": [{"Sid": "A", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "constructor": "${v}"}], "toString": "${v}"}`)}}`;
+            `{${keys
+                .map((k) => `${JSON.stringify(k)}: ${JSON.stringify(v)}`)
+                .join(", ")}, "policy": ${JSON.stringify(
+                `{"Statement": [{"Sid": "A", "Effect": "Allow", "Action": "s3:GetObject", ` +
+                    `"Resource": "*", "constructor": "${v}"}], "toString": "${v}"}`,
+            )}}`;
         const planText = (v: string, withKeys: boolean) =>
-            `{"project": "p", "stack": "s", "resources": [{"type": "aws:iam/policy:Policy", "name": "r", "inputs": ${withKeys ? inputs(v) : "{}"}}], "outputs": ${withKeys ? `{"__proto__": "${v}", "constructor": "${v}"}` : "{}"}}`;
+            `{"project": "p", "stack": "s", ` +
+            `"resources": [{"type": "aws:iam/policy:Policy", "name": "r", ` +
+            `"inputs": ${withKeys ? inputs(v) : "{}"}}], ` +
+            `"outputs": ${withKeys ? `{"__proto__": "${v}", "constructor": "${v}"}` : "{}"}}`;
         write("base", "a.json", planText("old", false));
         write("head", "a.json", planText("new", true));
         write("base", "b.json", planText("old", true));
@@ -67,7 +75,8 @@ describe("planDiff: hostile plans, within bounds", () => {
         write(
             "head",
             "deep.json",
-            `{"project": "p", "stack": "s", "resources": [{"type": "t", "name": "n", "inputs": {"x": ${"[".repeat(1_000_000)}${"]".repeat(1_000_000)}}}]}`,
+            `{"project": "p", "stack": "s", "resources": [{"type": "t", "name": "n", "inputs": ` +
+                `{"x": ${"[".repeat(1_000_000)}${"]".repeat(1_000_000)}}}]}`,
         );
         assert.throws(
             () => readPlanDir(path.join(dir, "head"), undefined, true),
@@ -137,7 +146,8 @@ describe("planDiff: hostile plans, within bounds", () => {
             () => readPlanDir(path.join(dir, "head"), UNTRUSTED_LIMITS, true),
             (e: Error) =>
                 e.message ===
-                `${path.join(dir, "head")}: its plans hold 838860800 bytes together, more than ${UNTRUSTED_LIMITS.totalBytes}, the most the plan diff reads`,
+                `${path.join(dir, "head")}: its plans hold 838860800 bytes together, more than ` +
+                    `${UNTRUSTED_LIMITS.totalBytes}, the most the plan diff reads`,
         );
         fs.rmSync(path.join(dir, "head"), { recursive: true });
         fs.mkdirSync(path.join(dir, "head"));

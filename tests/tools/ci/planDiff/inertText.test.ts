@@ -20,7 +20,10 @@ describe("planDiff: text from plans is inert in the comment", () => {
         "\\`@octocat`",
     ];
 
-    /** The comment as a renderer splits it into lines (CommonMark's line endings, and the others a browser may honour). */
+    /**
+     * The comment as a renderer splits it into lines (CommonMark's line endings, and the others a browser may
+     * honour).
+     */
     const renderedLines = (md: string) => md.split(/\r\n|[\n\r\u000b\u000c\u0085\u2028\u2029]/);
 
     /** What a line renders outside code spans and fences, by CommonMark's rules for backtick runs. */

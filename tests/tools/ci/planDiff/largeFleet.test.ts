@@ -16,7 +16,10 @@ import { diffPlanSets } from "../../../../tools/ci/planDiff/stacks";
 import { BASE_STATEMENTS, sourcePlan } from "../../../support/planDiffPlans";
 
 describe("planDiff: a change to every stack of a large fleet", () => {
-    /** 300 source stacks (three times the summary's rows), each with its policy changed; in three, a resource is removed. */
+    /**
+     * 300 source stacks (three times the summary's rows), each with its policy changed; in three, a resource
+     * is removed.
+     */
     const fleet = (side: "base" | "head"): Record<string, Plan> =>
         Object.fromEntries(
             Array.from({ length: 300 }, (_, k) => {

@@ -202,7 +202,8 @@ describe("planDiff: the policy pack's violations in the comment (--policy)", fun
             const md = renderComment([], { leadBlocks: blocks });
             const line = md.split("\n").find((l) => l.startsWith("- ❌"))!;
             assert.ok(line, md);
-            // Every plan text is inside a code span; what is left outside mentions, links and renders nothing.
+            // Every plan text is inside a code span; what is left outside mentions, links and renders
+            // nothing.
             const outside = line.replace(/(?<!`)(`+)(?!`)[\s\S]*?(?<!`)\1(?!`)/g, "");
             assert.doesNotMatch(outside, /@[a-z]|<[a-z]|&#|\]\(|https?:\/\/|Heading/i, `${evil}: ${line}`);
             assert.match(line, /\*\*Fix:\*\* add Condition/);
