@@ -165,7 +165,8 @@ export async function s3WriteFindings(
                     message:
                         `statement "${statementId(s, i)}" of ${p.label} allows ` +
                         `${show(actions.map((a) => a.full).join(", "), 120)} on ` +
-                        `${outside.map((r) => `"${show(r, 100)}"`).join(", ")}: S3 writes outside ${where}${hint}`,
+                        `${outside.map((r) => `"${show(r, 100)}"`).join(", ")}: ` +
+                        `S3 writes outside ${where}${hint}`,
                 });
             }
         }

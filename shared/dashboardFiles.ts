@@ -38,7 +38,10 @@ export function dashboardPathProblem(file: string): string | undefined {
     return undefined;
 }
 
-/** Reads each file of `files` under `folder`; a problem is a Refusal naming the file (the caller adds the key). */
+/**
+ * Reads each file of `files` under `folder`; a problem is a Refusal naming the file (the caller adds the
+ * key).
+ */
 function readDashboardFile(folder: string, file: string): DashboardFileContent {
     const problem = dashboardPathProblem(file);
     if (problem !== undefined) throw new Refusal(problem);
@@ -67,9 +70,9 @@ function readDashboardFile(folder: string, file: string): DashboardFileContent {
 }
 
 /**
- * Every file of `files`, read from `folder`; the problems name `key` (`grafana-athena-workspace:dashboard.files`)
- * and the index, one line each. Two files whose titles look alike (`nameKey`) are refused: each
- * source's dashboards of them would look alike in its folder.
+ * Every file of `files`, read from `folder`; the problems name `key`
+ * (`grafana-athena-workspace:dashboard.files`) and the index, one line each. Two files whose titles look
+ * alike (`nameKey`) are refused: each source's dashboards of them would look alike in its folder.
  */
 export function readDashboardFiles(
     folder: string,

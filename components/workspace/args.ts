@@ -32,6 +32,9 @@ export interface AthenaWorkspaceArgs extends WorkspaceOptions {
      * different role in the lookup is refused before anything is created, as every query would fail.
      */
     expectedWorkspaceRoleArn?: string;
-    /** The files of `dashboard.files`, read by the program from the stack file's folder (shared/dashboardFiles.ts). */
+    /**
+     * The files of `dashboard.files`, read by the program from the stack file's folder
+     * (shared/dashboardFiles.ts).
+     */
     dashboardFiles?: readonly DashboardFileContent[];
 }

@@ -115,7 +115,8 @@ export function addFileDashboards(
                             const problems = dashboardSchemaProblems(built.json, schema);
                             if (problems.length > 0)
                                 throw new Refusal(
-                                    `${where}: not a dashboard Grafana ${schema}'s schema accepts: ${problems.join("; ")}`,
+                                    `${where}: not a dashboard Grafana ${schema}'s schema ` +
+                                        `accepts: ${problems.join("; ")}`,
                                 );
                             return JSON.stringify(built.json);
                         }),

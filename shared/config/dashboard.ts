@@ -55,8 +55,10 @@ function fleetQueryVariableUses(
                 code: "custom",
                 path,
                 message:
-                    `uses the query variable ${use.length > 40 ? `${use.slice(0, 40)}…` : use} as written: on the fleet ` +
-                    "dashboards its values come from a source's data and go unescaped into SQL that runs on every chosen " +
+                    `uses the query variable ${use.length > 40 ? `${use.slice(0, 40)}…` : use} ` +
+                    "as written: on the fleet " +
+                    "dashboards its values come from a source's data and go " +
+                    "unescaped into SQL that runs on every chosen " +
                     `source; write \${${name}:sqlstring}`,
             });
         }

@@ -21,6 +21,7 @@ export const dashboardFileList = z
     })
     .max(MAX_DASHBOARD_FILES, {
         error: (i) =>
-            `lists ${(i.input as unknown[]).length} files, more than the ${MAX_DASHBOARD_FILES} a stack's dashboards take`,
+            `lists ${(i.input as unknown[]).length} files, more than the ` +
+            `${MAX_DASHBOARD_FILES} a stack's dashboards take`,
     })
     .refine((fs) => new Set(fs).size === fs.length, { error: "lists a file twice" });

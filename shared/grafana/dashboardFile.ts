@@ -30,7 +30,9 @@ import { dashboardUid } from "./uids";
 export const MAX_DASHBOARD_FILES = 10;
 /** The largest dashboard file read: an export of 100 panels is about 300 KB. */
 export const MAX_DASHBOARD_FILE_BYTES = 1024 * 1024;
-/** The deepest nesting a dashboard's JSON may have (a row's panel's field override's property's value is 9). */
+/**
+ * The deepest nesting a dashboard's JSON may have (a row's panel's field override's property's value is 9).
+ */
 const MAX_DEPTH = 40;
 /** Grafana's own annotation data source, which the export keeps as it is. */
 const GRAFANA_ANNOTATIONS = { type: "grafana", uid: "-- Grafana --" };
@@ -82,7 +84,8 @@ function athenaInputs(json: Record<string, unknown>): string[] {
             );
         if (input.type !== "datasource" || input.pluginId !== ATHENA_PLUGIN_ID)
             throw new Refusal(
-                `__inputs[${i}] (${input.name}) is not the Athena data source (type datasource, pluginId ${ATHENA_PLUGIN_ID}): ` +
+                `__inputs[${i}] (${input.name}) is not the Athena data source (type ` +
+                    `datasource, pluginId ${ATHENA_PLUGIN_ID}): ` +
                     `only the Athena data source is bound to each source`,
             );
         return input.name;
@@ -98,7 +101,8 @@ function substitute(value: Json, inputs: ReadonlySet<string>, uid: string, where
         for (const name of inputs)
             if (value.includes(`\${${name}}`) || value.includes(`$${name}`))
                 throw new Refusal(
-                    `${where} uses the input ${name} inside a text: only a whole value "\${${name}}" is bound`,
+                    `${where} uses the input ${name} inside a text: only a ` +
+                        `whole value "\${${name}}" is bound`,
                 );
         return value;
     }
@@ -140,7 +144,8 @@ function checkDatasource(
         return;
     const shown = JSON.stringify(ref ?? null).slice(0, 80);
     found.problems.push(
-        `${where}.datasource is ${shown}: every query of the file runs on its Athena data source input ("\${DS_...}")`,
+        `${where}.datasource is ${shown}: every query of the file runs on ` +
+            `its Athena data source input ("\${DS_...}")`,
     );
 }
 
@@ -183,7 +188,9 @@ function walk(json: Record<string, Json>, binding: FileBinding, found: Found): v
             const v = args[field];
             if (v !== undefined && v !== ANY_DEFAULT && v !== binding[field])
                 found.problems.push(
-                    `${at}.connectionArgs.${field} is ${JSON.stringify(v).slice(0, 80)}: a query runs in the source's ${field} ` +
+                    `${at}.connectionArgs.${field} is ` +
+                        `${JSON.stringify(v).slice(0, 80)}: a query runs in the source's ` +
+                        `${field} ` +
                         `${binding[field]} (or "${ANY_DEFAULT}")`,
                 );
         }
@@ -256,7 +263,10 @@ function withoutResultReuse(value: Json, depth = 0): void {
     for (const v of Object.values(value)) withoutResultReuse(v, depth + 1);
 }
 
-/** Every `rawSQL` in the JSON, wherever it stands: a query the walk above did not reach is refused, not ignored. */
+/**
+ * Every `rawSQL` in the JSON, wherever it stands: a query the walk above did not reach is refused, not
+ * ignored.
+ */
 function countRawSql(value: Json, depth = 0): number {
     if (depth > MAX_DEPTH) return 0;
     if (Array.isArray(value)) return value.reduce<number>((n, v) => n + countRawSql(v, depth + 1), 0);
@@ -287,7 +297,8 @@ export function bindDashboardFile(
             : isObject(json.__elements) && Object.keys(json.__elements).length > 0
     )
         throw new Refusal(
-            "holds library panels (__elements): their queries are not the file's; unlink them before exporting",
+            "holds library panels (__elements): their queries are not the " +
+                "file's; unlink them before exporting",
         );
     const inputs = new Set(athenaInputs(json));
     const { __inputs, __requires, __elements, id, version, ...rest } = json;
@@ -300,7 +311,8 @@ export function bindDashboardFile(
     const unreached = countRawSql(bound) - found.queries.filter((q) => q.counted).length;
     if (unreached > 0)
         found.problems.push(
-            `holds ${unreached} Athena ${unreached === 1 ? "query" : "queries"} (rawSQL) outside a panel's targets, a query ` +
+            `holds ${unreached} Athena ${unreached === 1 ? "query" : "queries"} ` +
+                `(rawSQL) outside a panel's targets, a query ` +
                 `variable or an annotation, where this check does not read`,
         );
     // As on a source's own dashboard (shared/chartRules.ts): a value that could be SQL is pasted only as a string.

@@ -71,7 +71,8 @@ export function dashboardSchemaProblems(json: unknown, version: DashboardSchemaV
     const seen = new Set<string>();
     const phrases: string[] = [];
     for (const e of [...errors].sort((a, b) => b.instancePath.length - a.instancePath.length)) {
-        const phrase = `${e.instancePath === "" ? "the dashboard" : e.instancePath} ${e.message ?? "is invalid"}`;
+        const phrase =
+            `${e.instancePath === "" ? "the dashboard" : e.instancePath} ` + `${e.message ?? "is invalid"}`;
         if (seen.has(phrase)) continue;
         seen.add(phrase);
         phrases.push(phrase);

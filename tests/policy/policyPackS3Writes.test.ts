@@ -159,8 +159,10 @@ describe("policy pack: a Grafana role's S3 writes", function () {
     it("without a workgroup of the stack's own: refuses every S3 write, naming the resultsLocations setting", async () => {
         const found = await messages(stack(withStatements(write("arn:aws:s3:::some-data-bucket/*"))), RULE);
         assert.deepEqual(found, [
-            'statement "W" of inline policy "access" of role reader allows s3:PutObject on "arn:aws:s3:::some-data-bucket/*": ' +
-                "S3 writes outside no results location (the stack configures no workgroup tagged GrafanaDataSource of its own; " +
+            'statement "W" of inline policy "access" of role reader allows ' +
+                's3:PutObject on "arn:aws:s3:::some-data-bucket/*": ' +
+                "S3 writes outside no results location (the stack configures no " +
+                "workgroup tagged GrafanaDataSource of its own; " +
                 "an adopted one's settings are not in the plan); if Athena writes Grafana's results there, " +
                 "allow that location in the policy's resultsLocations setting",
         ]);

@@ -99,7 +99,8 @@ describe("dashboard files in the plans", function () {
             problems.map((p) => p.replace(/ in \/.*$/, "").replace(/^(.*?: \S+ is a folder).*$/, "$1")),
             [
                 `${key}[0]: must not climb out of the stack file's folder (..), got "../Pulumi.yaml.json"`,
-                `${key}[1]: must be relative to the stack file's folder, not absolute, got "/etc/passwd.json"`,
+                `${key}[1]: must be relative to the stack file's folder, ` +
+                    `not absolute, got "/etc/passwd.json"`,
             ],
         );
         const read = await configProblems(
@@ -139,9 +140,12 @@ describe("dashboard files in the plans", function () {
         assert.equal(
             message,
             `dashboard.files[0] (${FILE}) for source stack "organization/grafana-athena-source/hr": ` +
-                `panel "Orders" reads table orders, which the source does not grant (its tables: salaries); ` +
-                `panel "Revenue per day" reads table orders, which the source does not grant (its tables: salaries); ` +
-                `variable "$region" reads table orders, which the source does not grant (its tables: salaries)`,
+                `panel "Orders" reads table orders, which the source does ` +
+                `not grant (its tables: salaries); ` +
+                `panel "Revenue per day" reads table orders, which the source ` +
+                `does not grant (its tables: salaries); ` +
+                `variable "$region" reads table orders, which the source ` +
+                `does not grant (its tables: salaries)`,
         );
     });
 
@@ -154,8 +158,10 @@ describe("dashboard files in the plans", function () {
         write("dashboards/other.json", other);
         assert.equal(
             await refusal(repo.workspaceDir, variant(["dashboards/other.json"], [{ stack: SALES }])),
-            `dashboard.files[0] (dashboards/other.json) for source stack "${SALES}": panels[1].targets[0].datasource is ` +
-                `{"type":"grafana-athena-datasource","uid":"athena-of-another-team"}: every query of the file runs on its ` +
+            `dashboard.files[0] (dashboards/other.json) for source stack ` +
+                `"${SALES}": panels[1].targets[0].datasource is ` +
+                `{"type":"grafana-athena-datasource","uid":` +
+                `"athena-of-another-team"}: every query of the file runs on its ` +
                 `Athena data source input ("\${DS_...}")`,
         );
         const invalid = structuredClone(EXAMPLE);

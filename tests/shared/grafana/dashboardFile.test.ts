@@ -114,8 +114,10 @@ describe("a dashboard file bound to a source", () => {
                 j.panels[0].targets[0].rawSQL = "SELECT * FROM hr.salaries";
                 j.templating.list[0].query.rawSQL = "SELECT region FROM orders_${region:sqlstring}";
             }),
-            'panel "Orders" reads table hr.salaries of the database hr, but the source grants only tables of its database sales; ' +
-                'variable "$region" reads orders_${region:sqlstring}, a table named by a template variable: a panel names the tables it reads',
+            'panel "Orders" reads table hr.salaries of the database hr, but the ' +
+                "source grants only tables of its database sales; " +
+                'variable "$region" reads orders_${region:sqlstring}, a table named by a ' +
+                "template variable: a panel names the tables it reads",
         );
         // Rows' panels too.
         assert.match(
@@ -141,7 +143,8 @@ describe("a dashboard file bound to a source", () => {
                 (j) =>
                     (j.panels[0].targets[0].rawSQL = "SELECT count(*) FROM orders WHERE region IN ($region)"),
             ),
-            'panel "Orders" uses the variable $region as written, whose values are the source\'s data: Grafana pastes it ' +
+            'panel "Orders" uses the variable $region as written, whose values ' +
+                "are the source's data: Grafana pastes it " +
                 "into the SQL unseen by the table check; write ${region:sqlstring}",
         );
         assert.match(
