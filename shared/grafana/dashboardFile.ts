@@ -123,7 +123,10 @@ interface Found {
     /** `counted`: found as a `rawSQL` field (a query variable's may be its whole `query` text). */
     queries: { name: string; sql: string; counted: boolean }[];
     variables: string[];
-    /** The file's variables whose values could be SQL, by name, with why (as `unsafeVariables` says of the config's). */
+    /**
+     * The file's variables whose values could be SQL, by name, with why (as `unsafeVariables` says of the
+     * config's).
+     */
     unsafe: Map<string, string>;
 }
 
@@ -315,13 +318,15 @@ export function bindDashboardFile(
                 `(rawSQL) outside a panel's targets, a query ` +
                 `variable or an annotation, where this check does not read`,
         );
-    // As on a source's own dashboard (shared/chartRules.ts): a value that could be SQL is pasted only as a string.
+    // As on a source's own dashboard (shared/chartRules.ts): a value that could be SQL is pasted only as a
+    // string.
     for (const query of found.unsafe.size === 0 ? [] : found.queries) {
         for (const use of unescapedVariableUses(query.sql, new Set(found.unsafe.keys()))) {
             const name = /\w+/.exec(use.replace(/^\$\{?|^\[\[/, ""))?.[0] ?? use;
             const why = [...found.unsafe].find(([n]) => n.toLowerCase() === name.toLowerCase())?.[1] ?? "";
             found.problems.push(
-                `${query.name} uses the variable ${use.slice(0, 40)} as written, ${why}: Grafana pastes it into the SQL ` +
+                `${query.name} uses the variable ${use.slice(0, 40)} as written, ` +
+                    `${why}: Grafana pastes it into the SQL ` +
                     `unseen by the table check; write \${${name}:sqlstring}`,
             );
         }
