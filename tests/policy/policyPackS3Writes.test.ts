@@ -267,7 +267,8 @@ describe("policy pack: a Grafana role's S3 writes", function () {
     });
 
     describe("under the engine (pulumi preview --policy-pack policy)", () => {
-        // @pulumi/policy 1.21.0 hands props behind this proxy, with unknown values as its sentinels (proxy.js).
+        // @pulumi/policy 1.21.0 hands props behind this proxy, with unknown values as its sentinels
+        // (proxy.js).
         const proxy = require("@pulumi/policy/proxy") as {
             unknownCheckingProxy: (o: unknown) => Record<string, unknown>;
             unknownStringValue: string;
