@@ -63,7 +63,9 @@ export interface Alert {
     name: string;
     /** A workspace's alert: its source stack, or "*" for every source; a source's own alert has none. */
     source?: string;
-    /** sql (your query and one condition) or freshness (the newest value of a column older than maxAgeHours). */
+    /**
+     * sql (your query and one condition) or freshness (the newest value of a column older than maxAgeHours).
+     */
     kind: string;
     /** A sql alert's Athena SQL; the plugin's macros pass through, no variable. */
     sql?: string;
@@ -264,17 +266,19 @@ export interface AthenaWorkspaceArgs {
      */
     contactPointSecrets?: pulumi.Input<Record<string, string>>;
     /**
-     * Alert rules over the sources' Athena data, [{name, source: "org/grafana-athena-source/<stack>" or "*" (every
-     * source this stack charts), kind: sql, sql, above?|below?|noData?: true, for?, range?, format?, labels?, team?,
-     * noDataState?, execErrState?} | {name, source, kind: freshness, table, column, maxAgeHours, ...}] (at most 100).
-     * One rule per alert and source, in the folder of its team (the alert's team, else the source's one team; it must
-     * be one that may query the source), labelled team=<team> so the team's contactPoint gets it. Each SQL may read
-     * only the tables its source grants. Source stacks add their own (grafana-athena-source:alerts). docs/alerting.md.
+     * Alert rules over the sources' Athena data, [{name, source: "org/grafana-athena-source/<stack>" or "*"
+     * (every source this stack charts), kind: sql, sql, above?|below?|noData?: true, for?, range?, format?,
+     * labels?, team?, noDataState?, execErrState?} | {name, source, kind: freshness, table, column,
+     * maxAgeHours, ...}] (at most 100). One rule per alert and source, in the folder of its team (the alert's
+     * team, else the source's one team; it must be one that may query the source), labelled team=<team> so
+     * the team's contactPoint gets it. Each SQL may read only the tables its source grants. Source stacks add
+     * their own (grafana-athena-source:alerts). docs/alerting.md.
      */
     alerts?: Alert[];
     /**
-     * The most alert rules this stack may plan (its alerts and its sources' together): Amazon Managed Grafana's quota
-     * of alert rules per workspace, 100 unless AWS raised it. Over it, the plan is refused naming the count. Default
+     * The most alert rules this stack may plan (its alerts and its sources' together): Amazon Managed
+     * Grafana's quota of alert rules per workspace, 100 unless AWS raised it. Over it, the plan is refused
+     * naming the count. Default
      * `100`.
      */
     alertRuleQuota?: number;

@@ -47,11 +47,15 @@ const ALERT_KINDS = ["sql", "freshness"] as const;
  * read one workgroup's bytes may read every metric of the data account.
  */
 const COST_REFUSAL =
-    "cost alerts are not offered: bytes scanned is CloudWatch's AWS/Athena ProcessedBytes, which the Athena data source " +
-    "cannot read, and reading it would let Grafana read every metric of the data account; use a sql alert over your Cost " +
+    "cost alerts are not offered: bytes scanned is CloudWatch's AWS/Athena " +
+    "ProcessedBytes, which the Athena data source " +
+    "cannot read, and reading it would let Grafana read every metric of " +
+    "the data account; use a sql alert over your Cost " +
     "and Usage Report table, or a CloudWatch alarm in the data account (docs/alerting.md)";
 
-/** Grafana's states for no data and for an error, as this program offers them on Grafana 10.4, 12.4 and 13. */
+/**
+ * Grafana's states for no data and for an error, as this program offers them on Grafana 10.4, 12.4 and 13.
+ */
 const NO_DATA_STATES = ["NoData", "Alerting", "OK"] as const;
 const EXEC_ERR_STATES = ["Error", "Alerting", "OK"] as const;
 
@@ -89,7 +93,8 @@ const labels = z
     .record(
         z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,99}$/, {
             error: (i) =>
-                `must be label names of letters, digits and _ (not first a digit), got ${r.describe(i.input)}`,
+                `must be label names of letters, digits and _ (not first a ` +
+                `digit), got ${r.describe(i.input)}`,
         }),
         z
             .string({ error: (i) => `must be text values, got ${r.describe(i.input)}` })
@@ -110,7 +115,9 @@ const labels = z
             if (n.startsWith("__") || RESERVED_LABELS.has(n))
                 ctx.addIssue({
                     code: "custom",
-                    message: `names the label ${n}, which Grafana or this program sets (team routes the alert: give team instead)`,
+                    message:
+                        `names the label ${n}, which Grafana or this program sets ` +
+                        `(team routes the alert: give team instead)`,
                 });
         }
     });
@@ -124,7 +131,8 @@ const common = {
         // than none): the condition is only seen once per interval, so a shorter one reads as none.
         .refine((d) => durationSeconds(d) === 0 || durationSeconds(d) >= ALERT_INTERVAL_SECONDS, {
             error: (i) =>
-                `must be 0s or at least ${ALERT_INTERVAL_SECONDS / 60}m, the rules' evaluation interval, got ${r.describe(i.input)}`,
+                `must be 0s or at least ${ALERT_INTERVAL_SECONDS / 60}m, the rules' ` +
+                `evaluation interval, got ${r.describe(i.input)}`,
         })
         .optional(),
     labels: labels.optional(),
@@ -173,7 +181,8 @@ const freshnessFields = {
         .string({ error: "is required: the column holding each row's time" })
         .regex(/^[a-z0-9_]{1,255}$/, {
             error: (i) =>
-                `must be a column name of lowercase letters, digits and underscores (at most 255), got ${r.describe(i.input)}`,
+                `must be a column name of lowercase letters, digits and ` +
+                `underscores (at most 255), got ${r.describe(i.input)}`,
         }),
     maxAgeHours: r.integer("hours the newest row may be old", 1, 24 * 365),
 };
@@ -201,7 +210,8 @@ function alertSchema(withSource: boolean) {
         ? {
               source: z.union([z.literal(EVERY_SOURCE), r.sourceStackName], {
                   error: (i) =>
-                      `must be "org/grafana-athena-source/<stack>" or "*" (every source), got ${r.describe(i.input)}`,
+                      `must be "org/grafana-athena-source/<stack>" or "*" (every ` +
+                      `source), got ${r.describe(i.input)}`,
               }),
           }
         : {};
@@ -322,7 +332,9 @@ export const sourceAlertList = list(alertSchema(false) as unknown as z.ZodType<S
         if (chars > MAX_SOURCE_ALERT_SQL_CHARS)
             ctx.addIssue({
                 code: "custom",
-                message: `holds ${chars} characters of SQL, more than the ${MAX_SOURCE_ALERT_SQL_CHARS} one source may bring`,
+                message:
+                    `holds ${chars} characters of SQL, more than the ` +
+                    `${MAX_SOURCE_ALERT_SQL_CHARS} one source may bring`,
             });
     });
 

@@ -287,10 +287,14 @@ export const SOURCE_KEYS = declareKeys({
         items: "object",
         default: [],
         description:
-            "This source's own alert rules, [{name, kind: sql, sql, above?|below?|noData?: true, for?, range?, format?, labels?, team?, " +
-            "noDataState?, execErrState?} | {name, kind: freshness, table, column, maxAgeHours, for?, labels?, team?}] (at most 100): " +
-            "every workspace stack that charts this source creates them in the folder of the alert's team (one of teams; default the " +
-            "source's one team), routed to that team's contact point. Each SQL may read only the tables listed in tables " +
+            "This source's own alert rules, [{name, kind: sql, sql, " +
+            "above?|below?|noData?: true, for?, range?, format?, labels?, team?, " +
+            "noDataState?, execErrState?} | {name, kind: freshness, table, column, " +
+            "maxAgeHours, for?, labels?, team?}] (at most 100): " +
+            "every workspace stack that charts this source creates them in the " +
+            "folder of the alert's team (one of teams; default the " +
+            "source's one team), routed to that team's contact point. Each SQL " +
+            "may read only the tables listed in tables " +
             "(docs/alerting.md). Empty (the default): none.",
         rule: sourceAlertList,
     },

@@ -262,11 +262,16 @@ export const WORKSPACE_COMMON_KEYS = declareKeys({
         items: "object",
         default: [],
         description:
-            'Alert rules over the sources\' Athena data, [{name, source: "org/grafana-athena-source/<stack>" or "*" (every source ' +
-            "this stack charts), kind: sql, sql, above?|below?|noData?: true, for?, range?, format?, labels?, team?, noDataState?, " +
-            "execErrState?} | {name, source, kind: freshness, table, column, maxAgeHours, ...}] (at most 100). One rule per alert " +
-            "and source, in the folder of its team (the alert's team, else the source's one team; it must be one that may query " +
-            "the source), labelled team=<team> so the team's contactPoint gets it. Each SQL may read only the tables its source " +
+            "Alert rules over the sources' Athena data, [{name, source: " +
+            '"org/grafana-athena-source/<stack>" or "*" (every source ' +
+            "this stack charts), kind: sql, sql, above?|below?|noData?: true, for?, " +
+            "range?, format?, labels?, team?, noDataState?, " +
+            "execErrState?} | {name, source, kind: freshness, table, column, " +
+            "maxAgeHours, ...}] (at most 100). One rule per alert " +
+            "and source, in the folder of its team (the alert's team, else the " +
+            "source's one team; it must be one that may query " +
+            "the source), labelled team=<team> so the team's contactPoint gets it. " +
+            "Each SQL may read only the tables its source " +
             "grants. Source stacks add their own (grafana-athena-source:alerts). docs/alerting.md.",
         rule: workspaceAlertList,
     },
@@ -274,8 +279,10 @@ export const WORKSPACE_COMMON_KEYS = declareKeys({
         type: "integer",
         default: DEFAULT_ALERT_RULE_QUOTA,
         description:
-            "The most alert rules this stack may plan (its alerts and its sources' together): Amazon Managed Grafana's quota of " +
-            "alert rules per workspace, 100 unless AWS raised it. Over it, the plan is refused naming the count.",
+            "The most alert rules this stack may plan (its alerts and its sources' " +
+            "together): Amazon Managed Grafana's quota of " +
+            "alert rules per workspace, 100 unless AWS raised it. Over it, " +
+            "the plan is refused naming the count.",
         rule: alertRuleQuota,
     },
 });

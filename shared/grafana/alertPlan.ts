@@ -73,7 +73,8 @@ export function alertProblemLine(namespace: string, p: AlertProblem): string {
  */
 function freshnessSql(table: string, column: string): string {
     return (
-        `SELECT (to_unixtime(current_timestamp) - to_unixtime(CAST(max("${column}") AS timestamp))) / 3600e0 ` +
+        `SELECT (to_unixtime(current_timestamp) - ` +
+        `to_unixtime(CAST(max("${column}") AS timestamp))) / 3600e0 ` +
         `AS age_hours FROM "${table}"`
     );
 }
@@ -162,7 +163,9 @@ export function planAlertRules(input: {
         } else {
             problems.push({
                 key: `alerts[${i}]`,
-                message: `"${alert.name}" names the source stack "${alert.source}", which this workspace stack does not chart`,
+                message:
+                    `"${alert.name}" names the source stack "${alert.source}", ` +
+                    `which this workspace stack does not chart`,
             });
         }
         for (const [phrase, keys] of found)
@@ -181,8 +184,10 @@ export function planAlertRules(input: {
         problems.push({
             key: "alertRuleQuota",
             message:
-                `the stack plans ${rules.length} alert rules, more than alertRuleQuota ${input.quota} (Amazon Managed Grafana's ` +
-                `quota of alert rules per workspace is 100 unless AWS raised it): remove alerts, or raise the quota and then alertRuleQuota`,
+                `the stack plans ${rules.length} alert rules, more than ` +
+                `alertRuleQuota ${input.quota} (Amazon Managed Grafana's ` +
+                `quota of alert rules per workspace is 100 unless AWS raised it): remove ` +
+                `alerts, or raise the quota and then alertRuleQuota`,
         });
     return { rules, problems: bounded(problems) };
 }
@@ -224,7 +229,8 @@ function teamOf(
         if (teams.includes(alert.team)) return alert.team;
         return {
             problem:
-                `names the team "${alert.team}", which may not query the source (its teams: ${teams.join(", ") || "none"})` +
+                `names the team "${alert.team}", which may not query the source ` +
+                `(its teams: ${teams.join(", ") || "none"})` +
                 (from === "source" ? "" : ": an alert's team sees its data"),
         };
     }
@@ -232,7 +238,8 @@ function teamOf(
     return {
         problem:
             teams.length === 0
-                ? "has no team: no team may query the source (its stack's teams), so no team's folder may hold the alert"
+                ? "has no team: no team may query the source (its stack's teams), " +
+                  "so no team's folder may hold the alert"
                 : `has no team, and the source has several (${teams.join(", ")}): name the alert's team`,
     };
 }

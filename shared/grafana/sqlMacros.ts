@@ -395,7 +395,8 @@ export function alertVariableProblem(sql: string): string | undefined {
         if (bare && v.name.startsWith("__") && Object.hasOwn(MACROS, v.name.slice(2))) continue;
         const shown = v.text.length > 40 ? `${v.text.slice(0, 40)}…` : v.text;
         return (
-            `uses ${shown}, which Grafana does not replace in an alert rule (rules are evaluated without a dashboard); ` +
+            `uses ${shown}, which Grafana does not replace in an alert rule ` +
+            `(rules are evaluated without a dashboard); ` +
             `only the plugin's macros ($__timeFilter, $__timeGroup, ...) may be used`
         );
     }

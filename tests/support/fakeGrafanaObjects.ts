@@ -10,7 +10,8 @@
  *   `GET|DELETE /api/dashboards/uid/:uid`;
  * - the alerting provisioning API the provider's `alerting.RuleGroup` calls (terraform-provider-grafana
  *   `resource_alerting_rule_group.go`; grafana/grafana `docs/sources/shared/alerts/alerting_provisioning.md`,
- *   the same routes on 10.4, 12.4 and 13): `PUT|GET /api/v1/provisioning/folder/:folderUid/rule-groups/:group`
+ *   the same routes on 10.4, 12.4 and 13): `PUT|GET
+     /api/v1/provisioning/folder/:folderUid/rule-groups/:group`
  *   (a PUT replaces the group's rules: one it no longer lists is deleted), `GET|DELETE
  *   /api/v1/provisioning/alert-rules/:uid`. A PUT is refused (400) as Grafana refuses it: a folder that
  *   does not exist, an interval that is not a positive multiple of the 10 s base interval, a rule without

@@ -71,18 +71,24 @@ export function alertRuleLines(plan: Plan | undefined): string[] {
                 str(parse(byRef.get(str(rule.condition))?.model).expression) || "(see the rule)";
             const team = labels.team === undefined ? "no team" : `team ${str(labels.team)}`;
             const shown = sql.length > SQL_SHOWN ? `${sql.slice(0, SQL_SHOWN)}…` : sql;
+            const dataSourceName = dataSources.get(str(query?.datasourceUid)) ?? str(query?.datasourceUid);
             lines.push(
                 `${team} · ${JSON.stringify(str(rule.name))} in folder ${JSON.stringify(folder)} on ` +
-                    `${JSON.stringify(dataSources.get(str(query?.datasourceUid)) ?? str(query?.datasourceUid))}: ` +
-                    `fires when ${condition} for ${str(rule.for) || "0s"} (no data: ${str(rule.noDataState)}, error: ` +
-                    `${str(rule.execErrState)}) → ${routeOf(policy, labels)}; SQL ${shortHash(sql, 8)} ${JSON.stringify(shown)}`,
+                    `${JSON.stringify(dataSourceName)}: ` +
+                    `fires when ${condition} for ${str(rule.for) || "0s"} (no ` +
+                    `data: ${str(rule.noDataState)}, error: ` +
+                    `${str(rule.execErrState)}) → ${routeOf(policy, labels)}; SQL ` +
+                    `${shortHash(sql, 8)} ${JSON.stringify(shown)}`,
             );
         }
     }
     return lines.sort(byCodeUnits);
 }
 
-/** The rules the head plan adds (`+ ...`) and removes (`- ...`) against the base, sorted; a changed rule is both. */
+/**
+ * The rules the head plan adds (`+ ...`) and removes (`- ...`) against the base, sorted; a changed rule is
+ * both.
+ */
 export function alertRuleChanges(base: Plan | undefined, head: Plan | undefined): string[] {
     const before = new Set(alertRuleLines(base));
     const after = new Set(alertRuleLines(head));

@@ -195,7 +195,8 @@ describe("alert rules: the workspace planned with them", () => {
             added[0],
             /in folder "Athena \(sales-analysts\)" on "Sales": fires when \$B > 100000 for 15m \(no data: NoData, error: Error\) → contact point sales-oncall; SQL [0-9a-f]{8} "SELECT count\(\*\) AS n FROM orders/,
         );
-        // The HR source's own rule, unchanged, is no line of the diff; in the plan it is routed to hr's contact point.
+        // The HR source's own rule, unchanged, is no line of the diff; in the plan it is routed to hr's
+        // contact point.
         assert.ok(
             alertRuleLines(run.plan).some(
                 (l) =>

@@ -31,7 +31,9 @@ const ALERTS: WorkspaceAlert[] = [
         kind: "sql",
         format: "timeSeries",
         range: "6h",
-        sql: "SELECT $__timeGroup(ordered_at, '1h') AS time, count(*) FROM orders WHERE $__timeFilter(ordered_at) GROUP BY 1",
+        sql:
+            "SELECT $__timeGroup(ordered_at, '1h') AS time, count(*) FROM " +
+            "orders WHERE $__timeFilter(ordered_at) GROUP BY 1",
         below: 5,
     },
     { name: "empty", source: SOURCE, kind: "sql", sql: "SELECT max(amount) FROM orders", noData: true },

@@ -305,7 +305,8 @@ export const RESOURCES: Record<string, ResourceMock> = {
         id: "1:policy",
         state: { ...inputs, orgId: "1" },
     }),
-    // The provider's id is "<org>:<folder uid>;<group name>" (terraform-provider-grafana resource_alerting_rule_group.go).
+    // The provider's id is "<org>:<folder uid>;<group name>" (terraform-provider-grafana
+    // resource_alerting_rule_group.go).
     "grafana:alerting/ruleGroup:RuleGroup": ({ inputs }) => ({
         id: `1:${inputs.folderUid};${inputs.name}`,
         state: { ...inputs, orgId: "1" },
