@@ -111,6 +111,20 @@ export function readTextFile(file: string, maxBytes = MAX_CONFIG_FILE_BYTES): st
  * are refused, one line naming the file, as is a file with more than one document.
  */
 export function parseYaml(text: string, file: string): unknown {
+    const doc = parseYamlDocument(text, file);
+    if (doc === null) return null;
+    try {
+        return doc.toJS({ maxAliasCount: 100 });
+    } catch (e) {
+        throw new UnreadableFile(`${file}: not YAML (${yamlProblem(e)})`);
+    }
+}
+
+/**
+ * The one YAML document of `text`, parsed with `parseYaml`'s guards (null for an empty file):
+ * for a reader that needs the document's nodes as well as its data, without parsing it twice.
+ */
+export function parseYamlDocument(text: string, file: string): YAML.Document.Parsed | null {
     // The parser recurses per level: 100,000 nested brackets cost it a second before it fails.
     if (flowDepth(text) > MAX_YAML_DEPTH)
         throw new UnreadableFile(`${file}: not YAML (nested more than ${MAX_YAML_DEPTH} levels deep)`);
@@ -131,11 +145,7 @@ export function parseYaml(text: string, file: string): unknown {
     }
     const error = doc.errors[0];
     if (error) throw new UnreadableFile(`${file}: not YAML (${yamlProblem(error, text)})`);
-    try {
-        return doc.toJS({ maxAliasCount: 100 });
-    } catch (e) {
-        throw new UnreadableFile(`${file}: not YAML (${yamlProblem(e)})`);
-    }
+    return doc;
 }
 
 /** Deeper than any config: a stack file's deepest value (a panel's query options) is five levels. */

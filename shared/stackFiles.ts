@@ -23,7 +23,7 @@ import * as fs from "fs";
 import * as path from "path";
 import YAML from "yaml";
 import { MAX_DEPTH } from "./config/bounds";
-import { parseYaml, readTextFile } from "./files";
+import { parseYaml, parseYamlDocument, readTextFile } from "./files";
 import type { SourceRef } from "./config/workspace";
 import {
     EXAMPLE_STACK,
@@ -54,7 +54,34 @@ export function stackOfFile(fileName: string): string | undefined {
  */
 export function stackFileConfig(text: string, file: string): Record<string, unknown> {
     // Duplicate keys, alias bombs and nesting too deep are refused there, naming the file.
-    const doc = parseYaml(text, file);
+    return configOfData(parseYaml(text, file), file);
+}
+
+/**
+ * A stack file's `config:` map (as `stackFileConfig`) and its entries as the CLI hands them over
+ * (as `stackFileEntries`), from one parse of the file: a fleet of stack files is read once each.
+ */
+export function stackFileRead(
+    text: string,
+    file: string,
+): { settings: Record<string, unknown>; entries: Record<string, unknown> } {
+    const doc = parseYamlDocument(text, file);
+    let data: unknown;
+    try {
+        data = doc === null ? null : doc.toJS({ maxAliasCount: 100 });
+    } catch {
+        // The message parseYaml gives, naming the file.
+        data = parseYaml(text, file);
+    }
+    const settings = configOfData(data, file);
+    try {
+        return { settings, entries: doc === null ? {} : entriesOf(doc, settings) };
+    } catch (e) {
+        throw new Refusal(`${file}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+}
+
+function configOfData(doc: unknown, file: string): Record<string, unknown> {
     if (doc === null || doc === undefined) return {};
     if (typeof doc !== "object" || Array.isArray(doc))
         throw new Refusal(`${file}: a stack file holds a map with a config: key`);
@@ -185,6 +212,11 @@ export function stackFileEntries(text: string): Record<string, unknown> {
             throw new Error(`line ${e.linePos?.[0].line ?? "?"}: ${TOO_DEEP}`);
         throw e;
     }
+    return entriesOf(doc);
+}
+
+/** The entries of a parsed stack file; `settings`, its `config:` as data when the caller has it. */
+function entriesOf(doc: YAML.Document, settings?: Record<string, unknown>): Record<string, unknown> {
     const config = doc.get("config", true);
     if (config === undefined || config === null || (YAML.isScalar(config) && config.value === null))
         return {};
@@ -196,10 +228,9 @@ export function stackFileEntries(text: string): Record<string, unknown> {
     const differently = cliConfigProblem(doc);
     if (differently) throw new Error(differently);
     // Lists and objects as data (aliases resolved by the document), scalars from their node.
-    const data = ((doc.toJS() as { config?: Record<string, unknown> }).config ?? {}) as Record<
-        string,
-        unknown
-    >;
+    const data =
+        settings ??
+        (((doc.toJS() as { config?: Record<string, unknown> }).config ?? {}) as Record<string, unknown>);
     const entries: Record<string, unknown> = {};
     for (const pair of config.items) {
         const key = YAML.isScalar(pair.key) ? String(pair.key.value) : String(pair.key);

@@ -3,7 +3,7 @@
  * reuse, and what the dashboards show (panels, variables, dashboard files).
  */
 import { z } from "zod";
-import { RESULT_REUSE_MAX_MINUTES, RESULT_REUSE_MIN_MINUTES } from "../grafana/panelBuilder";
+import { RESULT_REUSE_MAX_MINUTES, RESULT_REUSE_MIN_MINUTES } from "../grafana/panelSpec";
 import { unescapedVariableUses } from "../grafana/sqlMacros";
 import { dashboardFileList } from "./dashboardFiles";
 import { panelList } from "./panels";

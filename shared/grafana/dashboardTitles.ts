@@ -1,6 +1,8 @@
 /**
- * The names users find this program's dashboards by: titles and tags. Every dashboard links to
- * the others by these, so they live apart from any one dashboard.
+ * The names users find this program's dashboards by: titles and tags, and the fleet dashboard's
+ * variable that panel SQL may use. Every dashboard links to the others by these, and the config
+ * rules read them without building a dashboard (no Grafana Foundation SDK loaded to check a stack
+ * file), so they live apart from any one dashboard.
  */
 
 export const SOURCE_DASHBOARD_TAGS: readonly string[] = ["athena", "grafana-athena"];
@@ -14,3 +16,6 @@ export const FLEET_DASHBOARD_TITLE = "Athena fleet";
 export function teamFleetTitle(team: string): string {
     return `${FLEET_DASHBOARD_TITLE}: ${team}`;
 }
+
+/** The fleet dashboard's data source variable: one row per selected source. */
+export const FLEET_VARIABLE = "source";

@@ -12,15 +12,13 @@ import {
     FLEET_DASHBOARD_TITLE,
     HOME_DASHBOARD_TITLE,
     teamFleetTitle,
+    FLEET_VARIABLE,
 } from "./dashboardTitles";
 import { ATHENA_PLUGIN_ID } from "./dataSource";
 import { addPanels, checkResultReuse, DATA_SOURCE_DEFAULTS } from "./panelBuilder";
 import { VariableSpec, addVariables } from "./variables";
 import { checkPanels, nonEmpty, PanelSpec } from "./panelSpec";
 import { fleetDashboardUid, homeDashboardUid, teamFleetDashboardUid } from "./uids";
-
-/** The fleet dashboard's data source variable: one row per selected source. */
-export const FLEET_VARIABLE = "source";
 
 /**
  * `value` as a JavaScript regular expression that matches exactly it (a `$` written so that

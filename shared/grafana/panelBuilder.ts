@@ -13,12 +13,8 @@ import * as table from "@grafana/grafana-foundation-sdk/table";
 import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
 import { Refusal } from "../refusal";
 import { flowLayout, panelWidth } from "./layout";
-import { PanelSpec, queryFormat } from "./panelSpec";
+import { PanelSpec, RESULT_REUSE_MAX_MINUTES, RESULT_REUSE_MIN_MINUTES, queryFormat } from "./panelSpec";
 import { FieldDefaultsBuilder, applyFieldDisplay } from "./fieldConfig";
-
-/** Athena's limit for query result reuse (`ResultReuseByAgeConfiguration.MaxAgeInMinutes`). */
-export const RESULT_REUSE_MIN_MINUTES = 1;
-export const RESULT_REUSE_MAX_MINUTES = 10080;
 
 export function checkResultReuse(minutes: unknown): number {
     if (

@@ -66,3 +66,7 @@ export function checkPanels(panels: readonly PanelSpec[]): void {
         }
     });
 }
+
+/** Athena's limit for query result reuse (`ResultReuseByAgeConfiguration.MaxAgeInMinutes`). */
+export const RESULT_REUSE_MIN_MINUTES = 1;
+export const RESULT_REUSE_MAX_MINUTES = 10080;

@@ -29,7 +29,7 @@
  *    macro becomes is not either.
  */
 import { Refusal } from "../refusal";
-import { FLEET_VARIABLE } from "./fleetDashboard";
+import { FLEET_VARIABLE } from "./dashboardTitles";
 
 /** Grafana's built-in variables whose values are numbers or durations of the time range (never SQL). */
 const TIME_VARIABLES = new Set([

@@ -1,7 +1,7 @@
 /**
  * A shell script run as a user pastes it (`bash -eo pipefail`, in a folder), where each
  * `npm run <script> [--] ARGS` calls, in this process, the `main(argv, out, err)` of the tool that
- * package.json's script starts (`ts-node --swc tools/<file>.ts`): what the tool's entry point
+ * package.json's script starts (`node -r ./tools/register.js tools/<file>.ts`): what the tool's entry point
  * calls, with the script's folder as the current folder. Everything else the script runs is the
  * real command. A tool started as a process costs more than a second of CPU before it does
  * anything (ts-node, the Pulumi SDK), most of what a README block costs; that npm starts a
@@ -29,7 +29,7 @@ interface ShellRun {
 type Main = (argv: string[], out: (t: string) => void, err: (t: string) => void) => number | Promise<number>;
 
 /** The only form of npm script this runs in process. */
-const TOOL_SCRIPT = /^ts-node --swc (tools\/[\w./-]+\.ts)$/;
+const TOOL_SCRIPT = /^node -r \.\/tools\/register\.js (tools\/[\w./-]+\.ts)$/;
 
 /** The tool file (relative to the package) that `npm run <name>` starts, from package.json's scripts. */
 export function scriptTool(packageDir: string, name: string): string {
@@ -42,7 +42,8 @@ export function scriptTool(packageDir: string, name: string): string {
     const command = Object.prototype.hasOwnProperty.call(scripts, name) ? scripts[name] : undefined;
     if (command === undefined) throw new Error(`npm run ${name}: package.json has no such script`);
     const m = TOOL_SCRIPT.exec(command);
-    if (!m) throw new Error(`npm run ${name}: "${command}" is not "ts-node --swc tools/<file>.ts"`);
+    if (!m)
+        throw new Error(`npm run ${name}: "${command}" is not "node -r ./tools/register.js tools/<file>.ts"`);
     if (!fs.existsSync(path.join(packageDir, m[1])))
         throw new Error(`npm run ${name}: ${m[1]} does not exist`);
     return m[1];

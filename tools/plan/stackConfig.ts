@@ -6,8 +6,7 @@
 import { createHash } from "crypto";
 import * as path from "path";
 import { readTextFile, readYamlFile } from "../../shared/files";
-import { stackFileConfig, stackFileEntries } from "../../shared/stackFiles";
-import { Refusal } from "../../shared/refusal";
+import { stackFileRead } from "../../shared/stackFiles";
 
 export interface ProjectFile {
     name: string;
@@ -65,19 +64,17 @@ const asConfigString = (v: unknown) => (typeof v === "string" ? v : JSON.stringi
  * Stack config from a `Pulumi.<stack>.yaml`-shaped file plus the project's defaults. The file is
  * read as every tool reads one (shared/files.ts: a regular file, bounded) and its shape checked
  * by the rule the programs use (shared/inventory.ts): a file that is not YAML, or whose `config:`
- * is not a map, is refused naming the file.
+ * is not a map, is refused naming the file. `text`, when given, is the file's text (a stack file as a
+ * commit held it: `fleet destroy`'s removed stacks).
  */
-export function readStackConfig(project: ProjectFile, stackFile: string): StackConfig {
-    const text = readTextFile(stackFile);
+export function readStackConfig(
+    project: ProjectFile,
+    stackFile: string,
+    text: string = readTextFile(stackFile),
+): StackConfig {
     // The shape and the YAML's bounds checked as every tool checks them (naming the file), then the
     // entries as the CLI passes them: scalars as written, keys as written (shared/stackFiles.ts).
-    const settings = stackFileConfig(text, stackFile);
-    let entries: Record<string, unknown>;
-    try {
-        entries = stackFileEntries(text);
-    } catch (e) {
-        throw new Refusal(`${stackFile}: ${e instanceof Error ? e.message : String(e)}`);
-    }
+    const { settings, entries } = stackFileRead(text, stackFile);
     const config: Record<string, string> = {};
     const secretKeys: string[] = [];
     for (const [key, value] of Object.entries(entries)) {

@@ -89,13 +89,20 @@ export const FLEET_COMMANDS: Record<string, FleetCommandSpec> = {
         ],
         exitCodes: [[0, "consistent"], [1, "an inconsistency (listed on stderr)"], ...USAGE_EXITS],
         run: (ctx) => {
+            const started = performance.now();
             const all = ctx.all();
             const problems = checkInventory(ctx.root, ctx.org);
             for (const p of problems) ctx.io.err(`${p}\n`);
+            // What the check took (reading every stack file and applying every rule), per hundred
+            // stacks too.
+            const seconds = (performance.now() - started) / 1000;
+            const stacks = all.sources.length + all.workspaces.length;
+            const per100 = stacks > 0 ? `, ${((seconds / stacks) * 100).toFixed(2)} s per 100 stacks` : "";
+            const took = `checked in ${seconds.toFixed(2)} s${per100}`;
             if (problems.length === 0)
                 ctx.io.out(
                     `fleet: ${all.sources.length} source stacks, ${all.workspaces.length} workspace ` +
-                        `stacks: consistent, by every rule fleet synth applies to them\n`,
+                        `stacks: consistent, by every rule fleet synth applies to them (${took})\n`,
                 );
             return problems.length === 0 ? 0 : 1;
         },
