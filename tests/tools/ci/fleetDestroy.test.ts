@@ -162,11 +162,92 @@ describe("fleet destroy: the stacks of removed stack files", function () {
         );
     });
 
-    it("refuses a bad command line with exit 2: no --base, a base that is no commit, no --plan-dir", async () => {
+    it("--list: the removed stacks in the order they are destroyed, offline, as text or as fleet list's JSON", async () => {
+        const none = await run(["destroy", "--base", "main", "--list", "--json"]);
+        assert.equal(none.code, 0, none.err);
+        assert.equal(none.out, '{"sources":[],"workspaces":[]}\n');
+        // The last workspace stack and its source removed together: both listed, the workspace first.
+        fs.rmSync(fileOf(BI_WORKSPACE));
+        fs.rmSync(fileOf(FINANCE));
+        const json = await run(["destroy", "--base", "main", "--list", "--json"]);
+        assert.equal(json.code, 0, json.err);
+        assert.deepEqual(JSON.parse(json.out), {
+            sources: ["organization/grafana-athena-source/finance"],
+            workspaces: ["organization/grafana-athena-workspace/bi"],
+        });
+        const text = await run(["destroy", "--base", "main", "--list"]);
+        assert.equal(
+            text.out,
+            "removed since main, destroyed in this order: organization/grafana-athena-workspace/bi organization/grafana-athena-source/finance\n",
+        );
+    });
+
+    it("--account-role: each removed source stack with its own account's role, from its file as the base held it; workspaces with the job's", async () => {
+        fs.rmSync(fileOf(BI_WORKSPACE));
+        fs.rmSync(fileOf(FINANCE));
+        const tokens = fs.mkdtempSync(path.join(repo.root, "runner-temp-"));
+        const jwt = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJyZXBvOmFjbWUveCJ9.c2lnbmF0dXJl";
+        const seen: [string, Record<string, string> | undefined][] = [];
+        for (const argv of [["--account-role", "grafana-athena-ci-deploy"], []]) {
+            seen.length = 0;
+            let out = "";
+            let err = "";
+            const code = await fleet(
+                [
+                    "destroy",
+                    "--base",
+                    "main",
+                    "--plan-dir",
+                    path.join(repo.root, "plans"),
+                    "--root",
+                    repo.root,
+                    ...argv,
+                ],
+                {
+                    out: (t) => (out += t),
+                    err: (t) => (err += t),
+                    stackRunner: (stackEnv) => ({
+                        async run(_command, entry) {
+                            seen.push([entry.stack, await stackEnv?.(entry)]);
+                            return { changes: { delete: 1 } };
+                        },
+                    }),
+                    fetch: async () => ({
+                        ok: true,
+                        status: 200,
+                        text: async () => JSON.stringify({ value: jwt }),
+                    }),
+                    env: {
+                        ACTIONS_ID_TOKEN_REQUEST_URL: "https://token.actions.example/idtoken?api-version=2.0",
+                        ACTIONS_ID_TOKEN_REQUEST_TOKEN: "bearer-0123456789",
+                        RUNNER_TEMP: tokens,
+                        // The option wins over the variable; without the option, the variable is used.
+                        FLEET_ACCOUNT_ROLE:
+                            argv.length > 0 ? "grafana-athena-ci-plan" : "grafana-athena-ci-deploy",
+                    },
+                },
+            );
+            assert.equal(code, 0, err);
+            assert.doesNotMatch(out + err, new RegExp(jwt));
+            assert.deepEqual(
+                seen.map(([stack]) => stack),
+                ["bi", "finance"],
+            );
+            // The workspace keeps the job's credentials; finance's file is gone, its account (555566667777) read from the base.
+            assert.equal(seen[0][1], undefined);
+            assert.equal(seen[1][1]?.AWS_ROLE_ARN, "arn:aws:iam::555566667777:role/grafana-athena-ci-deploy");
+            assert.equal(fs.readFileSync(seen[1][1]!.AWS_WEB_IDENTITY_TOKEN_FILE, "utf8"), jwt);
+        }
+    });
+
+    it("refuses a bad command line with exit 2: no --base, a base that is no commit, no --plan-dir, a bad --account-role, --json without --list", async () => {
         for (const argv of [
             ["destroy", "--plan-dir", "x"],
             ["destroy", "--base", "no-such-ref", "--plan-dir", "x"],
             ["destroy", "--base", "main"],
+            ["destroy", "--base", "main", "--plan-dir", "x", "--account-role", "grafana athena\nINJECTED"],
+            ["destroy", "--base", "main", "--plan-dir", "x", "--json"],
+            ["destroy", "--base", "main", "--list", "--preview"],
         ]) {
             const r = await run(argv);
             assert.equal(r.code, 2, `${argv.join(" ")}: ${r.err}`);

@@ -25,10 +25,15 @@ const MAX_TOKEN_ANSWER = 64 * 1024;
 const TOKEN_TIMEOUT_MS = 10_000;
 
 /**
- * The account and partition a source stack runs in, from its stack file; a Refusal naming the file otherwise.
+ * The account and partition a source stack runs in, from its stack file (or `text`, the file as the
+ * base commit held it, for a stack whose file was removed); a Refusal naming the file otherwise.
  */
-export function stackAccount(root: string, entry: StackEntry): { accountId: string; partition: string } {
-    const { config } = readStackConfig(readProject(path.join(root, entry.folder)), entry.file);
+export function stackAccount(
+    root: string,
+    entry: StackEntry,
+    text?: string,
+): { accountId: string; partition: string } {
+    const { config } = readStackConfig(readProject(path.join(root, entry.folder)), entry.file, text);
     const file = path.relative(root, entry.file).split(path.sep).join("/");
     let accounts: unknown;
     try {
@@ -107,7 +112,10 @@ export async function githubIdToken(env: NodeJS.ProcessEnv, fetchImpl: Fetch): P
     return value;
 }
 
-/** The environment of one source stack's Pulumi CLI: its account's role, by web identity. */
+/**
+ * The environment of one source stack's Pulumi CLI: its account's role, by web identity. `text`:
+ * the stack file as the base commit held it, for a stack whose file was removed (`fleet destroy`).
+ */
 export async function accountRoleEnv(
     root: string,
     entry: StackEntry,
@@ -115,8 +123,9 @@ export async function accountRoleEnv(
     tokenDir: string,
     env: NodeJS.ProcessEnv = process.env,
     fetchImpl: Fetch = fetch as unknown as Fetch,
+    text?: string,
 ): Promise<Record<string, string>> {
-    const { accountId, partition } = stackAccount(root, entry);
+    const { accountId, partition } = stackAccount(root, entry, text);
     const token = await githubIdToken(env, fetchImpl);
     const file = path.join(tokenDir, `${entry.project}.${entry.stack}.jwt`);
     fs.writeFileSync(file, token, { mode: 0o600 });

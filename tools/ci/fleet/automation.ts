@@ -95,13 +95,15 @@ export function automationRunner(
  * provider and salt: the state needs them). A preview saves that update's plan
  * (`pulumi preview --save-plan`: every resource of the stack deleted, or dropped from the state
  * when it is retained), and the destroy applies exactly that plan (`pulumi up --plan`), refusing a
- * stack without one: what a reviewer approved is what is deleted. `pulumi destroy` itself takes no
+ * stack without one: what a reviewer approved is what is deleted. With `stackEnv`, a source stack's
+ * CLI runs with its account's role (`--account-role`), as automationRunner's. `pulumi destroy` itself takes no
  * saved plan (@pulumi/pulumi automation `DestroyOptions`, 3.248.0, has none).
  */
 export function destroyRunner(
     root: string,
     removed: ReadonlyMap<string, RemovedStack>,
     planDir: string,
+    stackEnv?: (entry: StackEntry) => Promise<Record<string, string> | undefined>,
 ): Runner {
     return {
         async run(
@@ -124,9 +126,11 @@ export function destroyRunner(
                     path.join(workDir, "Pulumi.yaml"),
                 );
                 fs.writeFileSync(path.join(workDir, `Pulumi.${entry.stack}.yaml`), was.baseText);
+                // The stack's own environment (its account's role, accountRole.ts) on top of the job's.
+                const envVars = stackEnv ? await stackEnv(entry) : undefined;
                 const stack = await LocalWorkspace.selectStack(
                     { stackName: entry.name, projectName: entry.project, program: async () => ({}) },
-                    { workDir },
+                    envVars ? { workDir, envVars } : { workDir },
                 );
                 if (command === "preview") {
                     fs.mkdirSync(path.dirname(plan), { recursive: true });

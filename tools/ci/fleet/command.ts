@@ -5,15 +5,26 @@
 import type { OptionTable } from "../../cli/options";
 import { UsageError } from "../../cli/options";
 import type { Inventory, StackEntry } from "./fleetInventory";
+import type { Fetch } from "./accountRole";
 import type { Runner } from "./orchestrate";
 
 export interface FleetIo {
     out(text: string): void;
     err(text: string): void;
-    /** The runner for preview and up (default: the Automation API). */
+    /** The runner for preview, up and destroy (default: the Automation API). */
     runner?: Runner;
+    /**
+     * Instead of `runner`: the runner made from each source stack's environment under
+     * `--account-role` (undefined without it), as the Automation API's runner is made.
+     */
+    stackRunner?: (stackEnv: StackEnvOf | undefined) => Runner;
+    /** How the job's OIDC token is fetched under `--account-role` (default: fetch). */
+    fetch?: Fetch;
     env?: NodeJS.ProcessEnv;
 }
+
+/** The environment a stack's Pulumi CLI gets on top of the job's (its account's role), if any. */
+export type StackEnvOf = (entry: StackEntry) => Promise<Record<string, string> | undefined>;
 
 /** Options every command takes. */
 export const COMMON_OPTIONS = {

@@ -3,10 +3,11 @@
  * removed since --base (destroy.ts says which, and in which order).
  */
 import * as fs from "fs";
-import { OptionTable, OptionValues } from "../../cli/options";
+import { OptionTable, OptionValues, UsageError } from "../../cli/options";
+import type { RemovedStack } from "./destroy";
 import { FleetCommandSpec, USAGE_EXITS, whole } from "./command";
 import { orchestrate, summaryTable } from "./orchestrate";
-import { RUN_OPTIONS, outputBlock, progressLine } from "./runCommands";
+import { RUN_OPTIONS, accountRoleOption, outputBlock, progressLine } from "./runCommands";
 
 const DESTROY_OPTIONS = {
     base: {
@@ -22,14 +23,24 @@ const DESTROY_OPTIONS = {
     "plan-dir": {
         type: "string",
         value: "DIR",
-        required: true,
-        help:
-            "where --preview saves each destroy plan, and where the " +
-            "destroy reads it (a stack without one fails)",
+        default: "required, but with --list",
+        help: "where --preview saves each destroy plan, and where the destroy reads it (a stack without one fails)",
+    },
+    list: {
+        type: "boolean",
+        help: "only list the removed stacks, in the order they would be destroyed (offline: no Pulumi CLI, no credentials)",
+    },
+    json: {
+        type: "boolean",
+        help: "with --list: print JSON, {sources, workspaces}, as fleet list --json does",
     },
     concurrency: RUN_OPTIONS.concurrency,
     retries: RUN_OPTIONS.retries,
     summary: RUN_OPTIONS.summary,
+    "account-role": {
+        ...RUN_OPTIONS["account-role"],
+        help: "destroy each source stack with the role NAME of its own account (the aws:allowedAccountIds of its stack file as the base held it), by the job's GitHub OIDC token, as fleet up does",
+    },
 } as const satisfies OptionTable;
 
 /**
@@ -56,6 +67,14 @@ export const destroyCommand: FleetCommandSpec = {
             "npm run fleet -- destroy --base main~1 --plan-dir plans/destroy",
             "apply exactly those plans: workspaces first, then sources",
         ],
+        [
+            "npm run fleet -- destroy --base main~1 --list --json",
+            "which stacks those are, as JSON, without the Pulumi CLI (CI decides with it whether to plan a destroy)",
+        ],
+        [
+            "npm run fleet -- destroy --base main~1 --plan-dir plans/destroy --account-role grafana-athena-ci-deploy",
+            "each source stack destroyed with the bootstrap's deploy role of its own account",
+        ],
     ],
     exitCodes: [
         [0, "every removed stack planned or destroyed, or none was removed"],
@@ -65,8 +84,33 @@ export const destroyCommand: FleetCommandSpec = {
     run: async (ctx) => {
         const values = ctx.values as OptionValues<typeof DESTROY_OPTIONS>;
         const { removedStacks, stillCharted } = require("./destroy") as typeof import("./destroy");
+        if (values.json && !values.list) throw new UsageError("--json goes with --list");
+        if (values.list && values.preview) throw new UsageError("give --list or --preview, not both");
+        if (!values.list && values["plan-dir"] === undefined)
+            throw new UsageError("--plan-dir DIR is required (but with --list)");
+        const env = ctx.io.env ?? process.env;
+        // Checked before git is read: a bad role name is a bad command line.
+        const roleName = values["account-role"] ?? (env.FLEET_ACCOUNT_ROLE || undefined);
+        let byName = new Map<string, RemovedStack>();
+        const stackEnv = accountRoleOption(
+            ctx.root,
+            values.list ? undefined : roleName,
+            env,
+            (entry) => byName.get(entry.name)?.baseText,
+            ctx.io.fetch,
+        );
         const removed = removedStacks(ctx.root, values.base!, ctx.org);
         const all = [...removed.workspaces, ...removed.sources];
+        byName = new Map(all.map((r) => [r.entry.name, r]));
+        if (values.list) {
+            const names = (rs: readonly RemovedStack[]) => rs.map((r) => r.entry.name);
+            ctx.io.out(
+                values.json
+                    ? `${JSON.stringify({ sources: names(removed.sources), workspaces: names(removed.workspaces) })}\n`
+                    : `removed since ${values.base}, destroyed in this order: ${all.length === 0 ? "none" : names(all).join(" ")}\n`,
+            );
+            return 0;
+        }
         const title = values.preview ? "fleet destroy --preview" : "fleet destroy";
         if (all.length === 0) {
             ctx.io.out(`${title}: no stack file was removed since ${values.base}: nothing to destroy\n`);
@@ -74,12 +118,13 @@ export const destroyCommand: FleetCommandSpec = {
         }
         const runner =
             ctx.io.runner ??
+            ctx.io.stackRunner?.(stackEnv) ??
             (require("./automation") as typeof import("./automation")).destroyRunner(
                 ctx.root,
-                new Map(all.map((r) => [r.entry.name, r])),
+                byName,
                 values["plan-dir"]!,
+                stackEnv,
             );
-        const env = ctx.io.env ?? process.env;
         const results = await orchestrate(
             values.preview ? "preview" : "up",
             {

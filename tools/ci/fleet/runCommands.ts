@@ -5,7 +5,8 @@
 import * as fs from "fs";
 import { OptionTable, OptionValues, UsageError } from "../../cli/options";
 import { SOURCE_PROJECT } from "../../../shared/inventory";
-import { BASE_OPTION, FleetCommandSpec, USAGE_EXITS, names, whole } from "./command";
+import type { Fetch } from "./accountRole";
+import { BASE_OPTION, FleetCommandSpec, StackEnvOf, USAGE_EXITS, names, whole } from "./command";
 import type { Inventory, StackEntry } from "./fleetInventory";
 import { FleetCommand, ProgressEvent, describeChanges, orchestrate, summaryTable } from "./orchestrate";
 import { parseShard, shardStacks } from "./shards";
@@ -122,9 +123,15 @@ export const RUN_OPTIONS = {
 /**
  * The environment of each source stack under `--account-role NAME` (accountRole.ts), or undefined
  * without it. Workspace stacks keep the job's credentials: the Grafana account's roles are not the
- * bootstrap's.
+ * bootstrap's. `baseText` gives the stack file of a stack whose file was removed, as the base held it.
  */
-function accountRoleOption(root: string, roleName: string | undefined, env: NodeJS.ProcessEnv) {
+export function accountRoleOption(
+    root: string,
+    roleName: string | undefined,
+    env: NodeJS.ProcessEnv,
+    baseText: (entry: StackEntry) => string | undefined = () => undefined,
+    fetchImpl?: Fetch,
+): StackEnvOf | undefined {
     if (roleName === undefined) return undefined;
     const { ROLE_NAME, accountRoleEnv, tokenFolder } =
         require("./accountRole") as typeof import("./accountRole");
@@ -136,7 +143,15 @@ function accountRoleOption(root: string, roleName: string | undefined, env: Node
     let folder: string | undefined;
     return async (entry: StackEntry) =>
         entry.project === SOURCE_PROJECT
-            ? accountRoleEnv(root, entry, roleName, (folder ??= tokenFolder(env)), env)
+            ? accountRoleEnv(
+                  root,
+                  entry,
+                  roleName,
+                  (folder ??= tokenFolder(env)),
+                  env,
+                  fetchImpl,
+                  baseText(entry),
+              )
             : undefined;
 }
 
@@ -172,9 +187,12 @@ export function runCommand(command: FleetCommand): FleetCommandSpec {
                 ctx.root,
                 values["account-role"] ?? (env.FLEET_ACCOUNT_ROLE || undefined),
                 env,
+                undefined,
+                ctx.io.fetch,
             );
             const runner =
                 ctx.io.runner ??
+                ctx.io.stackRunner?.(stackEnv) ??
                 (require("./automation") as typeof import("./automation")).automationRunner(
                     ctx.root,
                     values["plan-dir"],
