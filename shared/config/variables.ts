@@ -6,7 +6,7 @@
  * time intervals (`interval`). docs/panels.md says how panels use them.
  */
 import { z } from "zod";
-import { FLEET_VARIABLE } from "../grafana/fleetDashboard";
+import { FLEET_VARIABLE } from "../grafana/dashboardTitles";
 import { MAX_PANEL_SQL } from "./panels";
 import * as r from "./rules";
 
