@@ -4,6 +4,7 @@
  * the credentialed job naming the resource; the state a deploy of this commit writes passes.
  */
 import { strict as assert } from "node:assert";
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -346,6 +347,67 @@ describe("state guard", function () {
                 missing.stderr,
                 /^state-guard: acme\/grafana-athena-source\/sales: cannot export its state: error: no stack named 'acme\/grafana-athena-source\/sales' found$/m,
             );
+        });
+
+        it("--removed-since REF: the stacks fleet destroy --base REF destroys, before it runs their code", async () => {
+            const git = (...args: string[]) =>
+                execFileSync("git", ["-c", "user.name=ci", "-c", "user.email=ci@example.com", ...args], {
+                    cwd: copy.root,
+                    encoding: "utf8",
+                });
+            const file = path.join(copy.sourceDir, "Pulumi.sales.yaml");
+            const text = fs.readFileSync(file, "utf8");
+            git("init", "-q", "-b", "main");
+            git("add", "infra-account-a", "infra-account-b");
+            git("commit", "-q", "-m", "stacks");
+            fs.rmSync(file);
+            try {
+                // The removed source stack only (its file is gone, its project folder is there).
+                const poisoned = clone(deployedState(current));
+                healthCheck(poisoned).outputs.__provider = EVIL;
+                states(poisoned, empty);
+                const r = await runMain(main, [
+                    "--root",
+                    copy.root,
+                    "--removed-since",
+                    "main",
+                    "--org",
+                    "acme",
+                ]);
+                assert.equal(r.code, 1);
+                assert.deepEqual(fs.readFileSync(path.join(bin, "calls"), "utf8").trim().split("\n"), [
+                    `${fs.realpathSync(copy.sourceDir)} stack export --stack acme/grafana-athena-source/sales --non-interactive`,
+                ]);
+                assert.match(
+                    r.stderr,
+                    /^state-guard: acme\/grafana-athena-source\/sales: ".*::health-sales": its outputs\.__provider/m,
+                );
+                states(deployedState(current), empty);
+                const ok = await runMain(main, [
+                    "--root",
+                    copy.root,
+                    "--removed-since",
+                    "main",
+                    "--org",
+                    "acme",
+                ]);
+                assert.equal(ok.code, 0, ok.stderr);
+                assert.match(
+                    ok.stdout,
+                    /^state-guard: 1 stacks: every dynamic resource carries reviewed provider code$/m,
+                );
+                for (const argv of [
+                    ["--removed-since", "main", "--workspaces"],
+                    ["--removed-since", "no-such-ref"],
+                ]) {
+                    const bad = await runMain(main, ["--root", copy.root, ...argv]);
+                    assert.equal(bad.code, 2, bad.stderr);
+                    assert.equal(bad.stderr.trim().split("\n").length, 1, bad.stderr);
+                }
+            } finally {
+                fs.writeFileSync(file, text);
+                fs.rmSync(path.join(copy.root, ".git"), { recursive: true, force: true });
+            }
         });
     });
 });

@@ -87,6 +87,24 @@ describe("workflows: each property catches a workflow that breaks it", () => {
             ),
             /plan-workspaces deploys outside production/,
         );
+        // fleet destroy deletes stacks: only in production, and only from the plans its preview saved.
+        caught(
+            edit(DEPLOY, (d) =>
+                rewrite(step(d, "plan-workspaces", runs(/fleet -- destroy/)), "run", " --preview", ""),
+            ),
+            /plan-workspaces deploys outside production/,
+        );
+        caught(
+            edit(DEPLOY, (d) =>
+                rewrite(
+                    step(d, "apply-workspaces", runs(/fleet -- destroy/)),
+                    "run",
+                    ' --plan-dir "$PLAN_DIR"',
+                    "",
+                ),
+            ),
+            /apply-workspaces changes stacks other than by applying a reviewed plan/,
+        );
         caught(
             edit(DEPLOY, (d) =>
                 step(d, "apply-workspaces", uses("actions/download-artifact@")).setIn(

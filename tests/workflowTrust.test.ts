@@ -86,6 +86,32 @@ describe("workflows: the trust rules zizmor and actionlint do not check each cat
             ),
             /job apply-workspaces: the state guard checks "--shard 1\/2", fleet up runs "--workspaces"/,
         );
+        // fleet destroy runs the code in the removed stacks' states: the guard checks those first.
+        for (const jobName of ["plan-workspaces", "apply-workspaces"])
+            caught(
+                edit(DEPLOY, (d) =>
+                    rewrite(
+                        step(d, jobName, runs(/fleet -- destroy/)),
+                        "run",
+                        /npm run --silent state-guard -- --removed-since "\$BEFORE"\n/,
+                        "",
+                    ),
+                ),
+                new RegExp(
+                    `job ${jobName}: fleet destroy --base \\$BEFORE runs without the state guard of the removed stacks`,
+                ),
+            );
+        caught(
+            edit(DEPLOY, (d) =>
+                rewrite(
+                    step(d, "apply-workspaces", runs(/fleet -- destroy/)),
+                    "run",
+                    '--removed-since "$BEFORE"',
+                    "--removed-since HEAD",
+                ),
+            ),
+            /job apply-workspaces: fleet destroy --base \$BEFORE runs without the state guard/,
+        );
         caught(
             edit(DEPLOY, (d) => {
                 const steps = job(d, "plan-sources").get("steps") as YAML.YAMLSeq;

@@ -261,7 +261,11 @@ export function productionFromMain(ci: Ci): string[] {
             const commands = stepCommands(s).filter(changesStacks);
             const ups = commands
                 .map(fleetCommand)
-                .filter((a): a is string[] => a !== undefined && firstCommand(a) === "up");
+                // fleet destroy (not --preview) applies the destroy plans its --preview saved, as up does.
+                .filter(
+                    (a): a is string[] =>
+                        a !== undefined && (firstCommand(a) === "up" || firstCommand(a) === "destroy"),
+                );
             if (commands.length !== 1 || ups.length !== 1 || option(ups[0], "--plan-dir") === undefined) {
                 problems.push(
                     `${at} changes stacks other than by applying a reviewed plan (fleet up --plan-dir)`,

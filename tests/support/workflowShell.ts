@@ -142,20 +142,26 @@ const pulumiArgs = (words: string[]): string[] | undefined => {
 export const firstCommand = (args: string[]) => args.find((a) => !a.startsWith("-"));
 
 /**
- * Whether a command changes a stack or its state: `fleet up`, or a Pulumi command that is not a read (flags
- * before the command included).
+ * Whether a command changes a stack or its state: `fleet up`, `fleet destroy` (but its --preview and
+ * --list), or a Pulumi command that is not a read (flags before the command included).
  */
 export function changesStacks(words: string[]): boolean {
     const fleet = fleetCommand(words);
-    if (fleet !== undefined) return firstCommand(fleet) === "up";
+    if (fleet !== undefined)
+        return (
+            firstCommand(fleet) === "up" ||
+            (firstCommand(fleet) === "destroy" && !fleet.includes("--preview") && !fleet.includes("--list"))
+        );
     const pulumi = pulumiArgs(words);
     return pulumi !== undefined && pulumi.some((a) => PULUMI_CHANGES.has(a));
 }
 
-/** Whether a command needs the Pulumi CLI: Pulumi itself, or a fleet preview or up. */
+/** Whether a command needs the Pulumi CLI: Pulumi itself, or a fleet preview, up or destroy (not its offline --list). */
 export const runsPulumi = (words: string[]) =>
     pulumiArgs(words) !== undefined ||
-    ["preview", "up"].includes(firstCommand(fleetCommand(words) ?? []) ?? "");
+    ["preview", "up"].includes(firstCommand(fleetCommand(words) ?? []) ?? "") ||
+    (firstCommand(fleetCommand(words) ?? []) === "destroy" &&
+        !(fleetCommand(words) ?? []).includes("--list"));
 
 /** The value of `--flag V` or `--flag=V` in a command's arguments. */
 export function option(args: string[], flag: string): string | undefined {

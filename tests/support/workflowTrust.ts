@@ -149,6 +149,27 @@ function stateGuardFirst(ci: Ci): string[] {
         const credsAt = steps.findIndex((s) => usesOf(s) === "aws-actions/configure-aws-credentials");
         if (credsAt > guardAt)
             problems.push(`${at}: the state guard runs before the credentials it reads the backend with`);
+        // fleet destroy runs the code in the removed stacks' states: the guard checks those first,
+        // earlier in the job or the same step (--removed-since, the same base as destroy's --base).
+        const commands = steps.flatMap((s) => stepCommands(s));
+        commands.forEach((w, i) => {
+            const f = fleetCommand(w);
+            if (f === undefined || f.find((a) => !a.startsWith("-")) !== "destroy" || f.includes("--list"))
+                return;
+            const base = f[f.indexOf("--base") + 1];
+            const guarded = commands.slice(0, i).some((g) => {
+                const a = guardArgs(g);
+                return (
+                    a !== undefined &&
+                    a.includes("--removed-since") &&
+                    a[a.indexOf("--removed-since") + 1] === base
+                );
+            });
+            if (!guarded)
+                problems.push(
+                    `${at}: fleet destroy --base ${base} runs without the state guard of the removed stacks (state-guard --removed-since ${base}) before it`,
+                );
+        });
         const guarded = selectionOf(guardArgs(stepCommands(guard).find((w) => guardArgs(w) !== undefined)!)!);
         for (const s of steps.slice(pulumiAt)) {
             for (const w of stepCommands(s)) {

@@ -6,6 +6,7 @@
  *
  *   npm run state-guard -- [--shard i/K | --workspaces | --stacks a,b] [--org ORG] [--root DIR]
  *   npm run state-guard -- --state FILE...      (states exported with `pulumi stack export`)
+ *   npm run state-guard -- --removed-since REF  (the stacks fleet destroy --base REF destroys)
  *
  * It reads states with `pulumi stack export` (which runs no provider code), so it needs the
  * Pulumi CLI and the backend's credentials, and only the stacks the same options select for
@@ -16,7 +17,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { CommandHelp, OptionTable, UsageError, asksForHelp, helpText, parseOptions } from "../../cli/options";
 import { selection } from "../fleet/runCommands";
-import { organization, readInventory } from "../fleet/fleetInventory";
+import { Inventory, organization, readInventory } from "../fleet/fleetInventory";
 import { acceptedCode, currentProviders, readRecordFile } from "./providers";
 import { stateProblems } from "./state";
 
@@ -31,6 +32,11 @@ export const STATE_GUARD_OPTIONS = {
         type: "string",
         value: "a,b",
         help: "only these stacks (names or fully qualified, comma-separated)",
+    },
+    "removed-since": {
+        type: "string",
+        value: "REF",
+        help: "only the stacks whose stack files were removed since REF, before fleet destroy --base REF runs their code",
     },
     state: {
         type: "string",
@@ -67,6 +73,10 @@ export const STATE_GUARD_HELP: CommandHelp = {
             "the source stacks of the third of 20 shards, as the deploy job checks them",
         ],
         ["npm run state-guard -- --state sales.json", "a state exported by pulumi stack export"],
+        [
+            "npm run state-guard -- --removed-since main~1",
+            "the stacks whose files the last commit removed, before their destroy",
+        ],
     ],
     exitCodes: [
         [0, "every dynamic resource carries reviewed code"],
@@ -109,6 +119,24 @@ function exportState(root: string, folder: string, stack: string): Promise<strin
     });
 }
 
+/**
+ * The stacks `fleet destroy --base REF` destroys (fleet/destroy.ts): their project folders are still
+ * there, so each state is exported as any other stack's is.
+ */
+function removedEntries(root: string, base: string, org: string): Inventory {
+    const { removedStacks } = require("../fleet/destroy") as typeof import("../fleet/destroy");
+    let removed;
+    try {
+        removed = removedStacks(root, base, org);
+    } catch (e) {
+        throw new UsageError(`--removed-since ${base}: ${(e as Error).message.trim().split("\n").pop()}`);
+    }
+    return {
+        sources: removed.sources.map((r) => r.entry),
+        workspaces: removed.workspaces.map((r) => r.entry),
+    };
+}
+
 function parseState(text: string): unknown {
     try {
         return JSON.parse(text);
@@ -138,6 +166,13 @@ export async function main(
             throw new UsageError(
                 "--state checks the given files: it takes no --shard, --workspaces or --stacks",
             );
+        if (
+            values["removed-since"] !== undefined &&
+            (values.state || values.shard || values.workspaces || values.stacks)
+        )
+            throw new UsageError(
+                "--removed-since checks the removed stacks: it takes no --state, --shard, --workspaces or --stacks",
+            );
     } catch (e) {
         if (!(e instanceof UsageError)) throw e;
         err(`state-guard: ${e.message}\n`);
@@ -147,9 +182,12 @@ export async function main(
     const lines: string[] = [];
     let checked = 0;
     try {
+        const org = organization(values.org);
         const chosen = values.state
             ? undefined
-            : selection(readInventory(root, organization(values.org)), values);
+            : values["removed-since"] !== undefined
+              ? removedEntries(root, values["removed-since"], org)
+              : selection(readInventory(root, org), values);
         const accepted = acceptedCode(await currentProviders(root), readRecordFile(root));
         const check = (name: string, text: string) => {
             checked++;
