@@ -54,7 +54,7 @@ export function stackOfFile(fileName: string): string | undefined {
  */
 export function stackFileConfig(text: string, file: string): Record<string, unknown> {
     // Duplicate keys, alias bombs and nesting too deep are refused there, naming the file.
-    return configOfData(parseYaml(text, file), file);
+    return configOfData(parseYaml(text, file), file, () => YAML.parseDocument(text));
 }
 
 /**
@@ -73,7 +73,7 @@ export function stackFileRead(
         // The message parseYaml gives, naming the file.
         data = parseYaml(text, file);
     }
-    const settings = configOfData(data, file);
+    const settings = configOfData(data, file, () => doc!);
     try {
         return { settings, entries: doc === null ? {} : entriesOf(doc, settings) };
     } catch (e) {
@@ -81,7 +81,8 @@ export function stackFileRead(
     }
 }
 
-function configOfData(doc: unknown, file: string): Record<string, unknown> {
+/** `config:` of a stack file's data, checked; `nodes`, the same file as a YAML document. */
+function configOfData(doc: unknown, file: string, nodes: () => YAML.Document): Record<string, unknown> {
     if (doc === null || doc === undefined) return {};
     if (typeof doc !== "object" || Array.isArray(doc))
         throw new Refusal(`${file}: a stack file holds a map with a config: key`);
@@ -90,7 +91,7 @@ function configOfData(doc: unknown, file: string): Record<string, unknown> {
     if (typeof config !== "object" || Array.isArray(config))
         throw new Refusal(`${file}: config: must be a map of settings`);
     // Bounded by parseYaml above (depth, aliases): read again as nodes, for what the CLI reads otherwise.
-    const differently = cliConfigProblem(YAML.parseDocument(text));
+    const differently = cliConfigProblem(nodes());
     if (differently) throw new Refusal(`${file}: ${differently}`);
     return config as Record<string, unknown>;
 }
