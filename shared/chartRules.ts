@@ -229,3 +229,26 @@ export function alertRuleProblems(
         quota: settings.alertRuleQuota,
     }).problems;
 }
+
+/** The ARN of the role a workspace stack creates its workspace with (`createWorkspace.roleName`, path `/`). */
+export function createdWorkspaceRoleArn(partition: string, account: string, roleName: string): string {
+    return `arn:${partition}:iam::${account}:role/${roleName}`;
+}
+
+/**
+ * A workspace stack that creates its workspace makes its role (`createWorkspace.roleName`) in its
+ * own account, a name known before any source is deployed: each source it charts must trust exactly
+ * that role (`grafanaRoleArn`). Another role could never assume the source's role, which would show
+ * only at the health check during `pulumi up`. Undefined when they agree.
+ */
+export function createdRoleProblem(
+    sourceKey: string,
+    trusted: { grafanaRoleArn: string },
+    createdRoleArn: string,
+): string | undefined {
+    if (trusted.grafanaRoleArn === createdRoleArn) return undefined;
+    return (
+        `source stack "${sourceKey}" trusts the role ${trusted.grafanaRoleArn} (its grafanaRoleArn), but this workspace stack ` +
+        `creates its workspace with the role ${createdRoleArn} (createWorkspace.roleName): set that source stack's grafanaRoleArn to it`
+    );
+}

@@ -19,7 +19,8 @@ import {
     sharedWorkspaceProblems,
     workspaceSummary,
 } from "../../shared/inventory";
-import { grafanaAccountProblem } from "../../shared/chartRules";
+import { createdRoleProblem, createdWorkspaceRoleArn, grafanaAccountProblem } from "../../shared/chartRules";
+import { partitionOf } from "../../shared/partition";
 import type { ConfigProblem } from "../../shared/config/problems";
 import { REPOSITORY, inventorySources, sourceTrusts, workspaceInventory } from "../../shared/stackFiles";
 import { PROJECT_FOLDERS } from "../../shared/inventory";
@@ -72,7 +73,10 @@ export function loadWorkspaceConfig(): WorkspaceSettings & { dashboardFiles: Das
             ...files.problems,
             ...(pulumi.getStack() === EXAMPLE_STACK
                 ? []
-                : [...sharedWorkspaceProblems(me, workspaceInventory(org)), ...trustProblems(sources, org)]),
+                : [
+                      ...sharedWorkspaceProblems(me, workspaceInventory(org)),
+                      ...trustProblems(sources, org, settings.createWorkspace?.roleName),
+                  ]),
         ];
         if (problems.length > 0) throw new ConfigError(problems);
         return withSecretGrafanaAuth({ ...settings, sources, dashboardFiles: files.contents });
@@ -82,9 +86,14 @@ export function loadWorkspaceConfig(): WorkspaceSettings & { dashboardFiles: Das
 /**
  * Each charted source whose stack file is in this checkout must trust this stack's account (its
  * one `aws:allowedAccountIds`): a role trusting another Grafana account could never be assumed,
- * and that would show only at the health check during `pulumi up`. Unpinned: not checked.
+ * and that would show only at the health check during `pulumi up`. When this stack creates its
+ * workspace (`createdRole`, its role's name), each must trust that role exactly. Unpinned: not checked.
  */
-function trustProblems(sources: readonly { stack: string }[], org: string): ConfigProblem[] {
+function trustProblems(
+    sources: readonly { stack: string }[],
+    org: string,
+    createdRole: string | undefined,
+): ConfigProblem[] {
     let accounts: unknown;
     try {
         accounts = JSON.parse(runtimeConfig().all["aws:allowedAccountIds"] ?? "null");
@@ -100,6 +109,19 @@ function trustProblems(sources: readonly { stack: string }[], org: string): Conf
         ),
     ].flatMap(([stack, trust]) => {
         const message = grafanaAccountProblem(stack, trust, account);
-        return message === undefined ? [] : [{ key: `${WORKSPACE_NAMESPACE}:sources`, message }];
+        if (message !== undefined) return [{ key: `${WORKSPACE_NAMESPACE}:sources`, message }];
+        const role =
+            createdRole === undefined
+                ? undefined
+                : createdRoleProblem(
+                      stack,
+                      trust,
+                      createdWorkspaceRoleArn(
+                          partitionOf(runtimeConfig().all["aws:region"] ?? "") ?? "aws",
+                          account,
+                          createdRole,
+                      ),
+                  );
+        return role === undefined ? [] : [{ key: `${WORKSPACE_NAMESPACE}:createWorkspace`, message: role }];
     });
 }

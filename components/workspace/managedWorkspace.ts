@@ -35,7 +35,8 @@ interface ManagedWorkspaceArgs {
  * 2. `createWorkspace`: the workspace (customer-managed permissions, the version given, plugin
  *    management and unified alerting on in its `configuration`, the network access control);
  * 3. `associateRoles`: the IAM Identity Center groups that are Admins and Editors.
- * An existing workspace is adopted by importing it (docs/deploying.md): nothing is replaced.
+ * An existing workspace is adopted (`createWorkspace.adopt`: imported, updated in place, retained on
+ * destroy; docs/deploying.md): nothing is replaced.
  * shared/grafana/workspaceResource.ts holds the decisions and the facts they rest on.
  */
 export class ManagedWorkspace extends pulumi.ComponentResource {
@@ -93,7 +94,11 @@ export class ManagedWorkspace extends pulumi.ComponentResource {
                     ? { prefixListIds: [...s.network.prefixListIds], vpceIds: [...s.network.vpceIds] }
                     : undefined,
             },
-            { parent: this },
+            // An adopted workspace is imported, not created, and never deleted by this stack
+            // (shared/grafana/workspaceResource.ts says what the import relies on).
+            s.adopt === undefined
+                ? { parent: this }
+                : { parent: this, import: s.adopt, retainOnDelete: true },
         );
     }
 

@@ -14,6 +14,14 @@
  *   the version is always given.
  * - `configuration` holds `plugins.pluginAdminEnabled` (this program installs the Athena plugin)
  *   and `unifiedAlerting.enabled` (AMG user guide, "Configure a workspace").
+ * - Adopting (`adopt`): the `import` resource option with the workspace ID, the import ID the
+ *   provider takes (terraform-provider-aws `website/docs/r/grafana_workspace.html.markdown`,
+ *   "Import": `terraform import aws_grafana_workspace.example g-2054c75a02`; the Pulumi docs'
+ *   `import` option: the resource is read from the cloud instead of created, and it is only used
+ *   while the resource is not yet in the state). The Pulumi CLI then updates it to the program's
+ *   inputs in the same run (pulumi/pulumi#19339, v3.174.0): name, version, configuration, role and
+ *   network in place; a different `authentication` would replace it, so the user sets the
+ *   workspace's own. `retainOnDelete`: a destroy leaves the adopted workspace standing.
  * - `permissionType: CUSTOMER_MANAGED` with a role of this stack: AMG creates no role and attaches
  *   no AWS managed policy; the role's only permission is the inline assume policy
  *   (shared/policies/workspaceRole.ts), which is all the Athena data sources need (each assumes its
@@ -78,6 +86,21 @@ export const createWorkspaceSettings = z
             admins: groupList,
             /** IAM Identity Center groups whose users are Grafana Editors. */
             editors: groupList,
+            /**
+             * An existing workspace (its ID) this stack takes over instead of creating one: imported
+             * (Pulumi's `import` resource option), then updated in place to these settings, and left
+             * standing when the stack is destroyed (`retainOnDelete`).
+             */
+            adopt: z
+                .string({
+                    error: (i) =>
+                        `must be a workspace ID (g- and 10 hex characters), got ${r.describe(i.input)}`,
+                })
+                .regex(/^g-[0-9a-f]{10}$/, {
+                    error: (i) =>
+                        `must be a workspace ID (g- and 10 hex characters), got ${r.describe(i.input)}`,
+                })
+                .optional(),
             network: z
                 .object(
                     {
@@ -105,7 +128,7 @@ export const createWorkspaceSettings = z
         },
         {
             error: r.objectOf(
-                "{name, grafanaVersion?, authentication?, roleName?, admins?, editors?, network?}",
+                "{name, grafanaVersion?, authentication?, roleName?, admins?, editors?, adopt?, network?}",
             ),
         },
     )

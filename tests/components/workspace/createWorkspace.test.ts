@@ -49,6 +49,40 @@ describe("createWorkspace: the workspace itself as code", function () {
             unset: [wsKey("workspaceId")],
         });
 
+    it("adopts an existing workspace (createWorkspace.adopt): imported by its ID, not created, retained on destroy", async () => {
+        const adopted = await planCreated({ ...CREATE, adopt: "g-0123456789" });
+        const [ws] = byType(adopted, WORKSPACE_TYPE);
+        assert.equal(ws.options.import, "g-0123456789", "the plan shows an import of the workspace");
+        assert.equal(ws.options.retainOnDelete, true, "a destroy leaves the adopted workspace standing");
+        // The same settings as a created one: version, configuration, the stack's own role.
+        const inputs = raw(adopted, ws.name);
+        assert.equal(inputs.grafanaVersion, "12.4");
+        assert.equal(inputs.permissionType, "CUSTOMER_MANAGED");
+        assert.deepEqual(JSON.parse(inputs.configuration), {
+            plugins: { pluginAdminEnabled: true },
+            unifiedAlerting: { enabled: true },
+        });
+        // Without adopt: created, and deleted with its stack as anything the stack created.
+        const [created] = byType(await planCreated(), WORKSPACE_TYPE);
+        assert.equal(created.options.import, null);
+        assert.equal(created.options.retainOnDelete, false);
+        // The same resource name either way: adopting later does not change the workspace's URN.
+        assert.equal(created.name, ws.name);
+        for (const bad of ["g-12345", "0123456789", "g-0123456789\nINJECTED", 42]) {
+            const problems = await configProblems(WORKSPACE_DIR, {
+                set: { [wsKey("createWorkspace")]: { ...CREATE, adopt: bad } },
+                unset: [wsKey("workspaceId")],
+            });
+            assert.ok(
+                problems.some((p) =>
+                    /^grafana-athena-workspace:createWorkspace.*adopt.*must be a workspace ID/.test(p),
+                ),
+                `${JSON.stringify(bad)}: ${problems.join("; ")}`,
+            );
+            assert.equal(problems.length, 1, problems.join("; "));
+        }
+    });
+
     it("creates a 12.4 workspace with plugin management and unified alerting on, customer-managed, with its own role", async () => {
         const run = await planCreated();
         const [ws] = byType(run, WORKSPACE_TYPE);

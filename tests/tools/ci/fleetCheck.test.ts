@@ -39,6 +39,18 @@ const source = (s: UserStack, set: Record<string, unknown>): UserStack => ({
 /** Sets of stack files that fleet synth refuses, each with the line fleet check must print for it. */
 const REFUSED: { name: string; stacks: UserStack[]; line: RegExp }[] = [
     {
+        name: "a source trusting another role than the one the workspace stack creates its workspace with",
+        stacks: [
+            MARKETING,
+            workspace(
+                "grafana",
+                { [WS("createWorkspace")]: { name: "observability", roleName: "GrafanaAthenaWorkspace" } },
+                [WS("workspaceId")],
+            ),
+        ],
+        line: /^infra-account-a\/Pulumi\.grafana\.yaml: grafana-athena-workspace:createWorkspace: source stack "organization\/grafana-athena-source\/marketing" trusts the role arn:aws:iam::444455556666:role\/service-role\/AmazonGrafanaServiceRole-7f3a9c2d1 \(its grafanaRoleArn\), but this workspace stack creates its workspace with the role arn:aws:iam::444455556666:role\/GrafanaAthenaWorkspace \(createWorkspace\.roleName\)/m,
+    },
+    {
         name: "a workspace panel reading a table a source does not grant",
         stacks: [
             MARKETING,
@@ -199,6 +211,27 @@ describe("fleet check: every rule fleet synth applies", function () {
         assert.match(synth.err, expected);
         for (const out of [check.err, synth.err])
             assert.doesNotMatch(out, /Pulumi\.finance\.yaml: .*Pulumi\.finance\.yaml/);
+    });
+
+    it("passes a source trusting the role the workspace stack creates its workspace with, in either command", async () => {
+        write([
+            source(MARKETING, {
+                [SRC("grafanaRoleArn")]: "arn:aws:iam::444455556666:role/GrafanaAthenaWorkspace",
+            }),
+            workspace("grafana", { [WS("createWorkspace")]: { name: "observability" } }, [WS("workspaceId")]),
+        ]);
+        const check = await run(["check", "--root", repo.root]);
+        assert.equal(check.code, 0, check.err);
+        const synth = await run([
+            "synth",
+            "--out",
+            path.join(repo.root, "out"),
+            "--root",
+            repo.root,
+            "--examples",
+            "exclude",
+        ]);
+        assert.equal(synth.code, 0, synth.err);
     });
 
     it("passes the same files without the fault, in either command", async () => {

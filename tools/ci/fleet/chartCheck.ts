@@ -8,6 +8,8 @@ import {
     alertRuleProblems,
     assumePolicyProblem,
     chartedSetProblems,
+    createdRoleProblem,
+    createdWorkspaceRoleArn,
     grafanaAccountProblem,
     impliedSourceOutputs,
     panelReadProblems,
@@ -119,6 +121,17 @@ export function chartProblems(
                 ? undefined
                 : grafanaAccountProblem(ref.stack, source.settings, ws.account);
         if (trust) problems.push({ key: key("sources"), message: trust });
+        // A created workspace's role is known by name: each source must trust exactly it.
+        const created = ws.settings.createWorkspace;
+        const role =
+            trust !== undefined || ws.account === undefined || created === undefined
+                ? undefined
+                : createdRoleProblem(
+                      ref.stack,
+                      source.settings,
+                      createdWorkspaceRoleArn(partitionOf(ws.region) ?? "aws", ws.account, created.roleName),
+                  );
+        if (role) problems.push({ key: key("createWorkspace"), message: role });
     }
     for (const p of chartedSetProblems(
         views,
