@@ -42,6 +42,7 @@ function evaluate(e: Expr, context: Record<string, string>): unknown {
             throw new Error(`operator ${e.op} is not evaluated here`);
         }
     }
+    throw new Error("an expression of an unknown kind");
 }
 
 describe("deploy: a push that removes the last workspace stack with its sources destroys them", function () {
