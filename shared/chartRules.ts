@@ -230,7 +230,10 @@ export function alertRuleProblems(
     }).problems;
 }
 
-/** The ARN of the role a workspace stack creates its workspace with (`createWorkspace.roleName`, path `/`). */
+/**
+ * The ARN of the role a workspace stack creates its workspace with (`createWorkspace.roleName`,
+ * path `/`).
+ */
 export function createdWorkspaceRoleArn(partition: string, account: string, roleName: string): string {
     return `arn:${partition}:iam::${account}:role/${roleName}`;
 }
@@ -248,7 +251,9 @@ export function createdRoleProblem(
 ): string | undefined {
     if (trusted.grafanaRoleArn === createdRoleArn) return undefined;
     return (
-        `source stack "${sourceKey}" trusts the role ${trusted.grafanaRoleArn} (its grafanaRoleArn), but this workspace stack ` +
-        `creates its workspace with the role ${createdRoleArn} (createWorkspace.roleName): set that source stack's grafanaRoleArn to it`
+        `source stack "${sourceKey}" trusts the role ${trusted.grafanaRoleArn} ` +
+        `(its grafanaRoleArn), but this workspace stack ` +
+        `creates its workspace with the role ${createdRoleArn} (createWorkspace.roleName): ` +
+        `set that source stack's grafanaRoleArn to it`
     );
 }

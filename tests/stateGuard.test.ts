@@ -376,7 +376,8 @@ describe("state guard", function () {
                 ]);
                 assert.equal(r.code, 1);
                 assert.deepEqual(fs.readFileSync(path.join(bin, "calls"), "utf8").trim().split("\n"), [
-                    `${fs.realpathSync(copy.sourceDir)} stack export --stack acme/grafana-athena-source/sales --non-interactive`,
+                    `${fs.realpathSync(copy.sourceDir)} stack export --stack ` +
+                        `acme/grafana-athena-source/sales --non-interactive`,
                 ]);
                 assert.match(
                     r.stderr,

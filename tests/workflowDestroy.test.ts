@@ -16,7 +16,10 @@ import { commandsOf, fleetCommand } from "./support/workflowShell";
 import { RepositoryCopy, copyRepository } from "./support/repository";
 import { BI_WORKSPACE, FINANCE } from "./support/userStacks";
 
-/** An expression's value under `context` (paths lower-case), for the operators and functions `if:` uses here. */
+/**
+ * An expression's value under `context` (paths lower-case), for the operators and functions `if:`
+ * uses here.
+ */
 function evaluate(e: Expr, context: Record<string, string>): unknown {
     switch (e.kind) {
         case "literal":
@@ -72,7 +75,9 @@ describe("deploy: a push that removes the last workspace stack with its sources 
         const cli = path.join(__dirname, "..", "tools", "ci", "fleet", "cli.ts");
         fs.writeFileSync(
             path.join(bin, "npm"),
-            `#!/usr/bin/env bash\nwhile [ "$1" != "--" ]; do shift; done; shift\nexec "${process.execPath}" -r "${register}" "${cli}" "$@"\n`,
+            `#!/usr/bin/env bash\nwhile [ "$1" != "--" ]; do shift; ` +
+                `done; shift\nexec "${process.execPath}" -r "${register}" ` +
+                `"${cli}" "$@"\n`,
             { mode: 0o755 },
         );
     });

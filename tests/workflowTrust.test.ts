@@ -98,7 +98,8 @@ describe("workflows: the trust rules zizmor and actionlint do not check each cat
                     ),
                 ),
                 new RegExp(
-                    `job ${jobName}: fleet destroy --base \\$BEFORE runs without the state guard of the removed stacks`,
+                    `job ${jobName}: fleet destroy --base \\$BEFORE runs without ` +
+                        `the state guard of the removed stacks`,
                 ),
             );
         caught(

@@ -156,7 +156,10 @@ export function changesStacks(words: string[]): boolean {
     return pulumi !== undefined && pulumi.some((a) => PULUMI_CHANGES.has(a));
 }
 
-/** Whether a command needs the Pulumi CLI: Pulumi itself, or a fleet preview, up or destroy (not its offline --list). */
+/**
+ * Whether a command needs the Pulumi CLI: Pulumi itself, or a fleet preview, up or destroy (not its
+ * offline --list).
+ */
 export const runsPulumi = (words: string[]) =>
     pulumiArgs(words) !== undefined ||
     ["preview", "up"].includes(firstCommand(fleetCommand(words) ?? []) ?? "") ||

@@ -167,7 +167,9 @@ function stateGuardFirst(ci: Ci): string[] {
             });
             if (!guarded)
                 problems.push(
-                    `${at}: fleet destroy --base ${base} runs without the state guard of the removed stacks (state-guard --removed-since ${base}) before it`,
+                    `${at}: fleet destroy --base ${base} runs without the state ` +
+                        `guard of the removed stacks (state-guard --removed-since ` +
+                        `${base}) before it`,
                 );
         });
         const guarded = selectionOf(guardArgs(stepCommands(guard).find((w) => guardArgs(w) !== undefined)!)!);

@@ -178,7 +178,8 @@ describe("fleet destroy: the stacks of removed stack files", function () {
         const text = await run(["destroy", "--base", "main", "--list"]);
         assert.equal(
             text.out,
-            "removed since main, destroyed in this order: organization/grafana-athena-workspace/bi organization/grafana-athena-source/finance\n",
+            "removed since main, destroyed in this order: organization/grafana-athena-workspace/bi " +
+                "organization/grafana-athena-source/finance\n",
         );
     });
 
@@ -233,7 +234,8 @@ describe("fleet destroy: the stacks of removed stack files", function () {
                 seen.map(([stack]) => stack),
                 ["bi", "finance"],
             );
-            // The workspace keeps the job's credentials; finance's file is gone, its account (555566667777) read from the base.
+            // The workspace keeps the job's credentials; finance's file is gone, its account
+            // (555566667777) read from the base.
             assert.equal(seen[0][1], undefined);
             assert.equal(seen[1][1]?.AWS_ROLE_ARN, "arn:aws:iam::555566667777:role/grafana-athena-ci-deploy");
             assert.equal(fs.readFileSync(seen[1][1]!.AWS_WEB_IDENTITY_TOKEN_FILE, "utf8"), jwt);

@@ -95,9 +95,10 @@ export function automationRunner(
  * provider and salt: the state needs them). A preview saves that update's plan
  * (`pulumi preview --save-plan`: every resource of the stack deleted, or dropped from the state
  * when it is retained), and the destroy applies exactly that plan (`pulumi up --plan`), refusing a
- * stack without one: what a reviewer approved is what is deleted. With `stackEnv`, a source stack's
- * CLI runs with its account's role (`--account-role`), as automationRunner's. `pulumi destroy` itself takes no
- * saved plan (@pulumi/pulumi automation `DestroyOptions`, 3.248.0, has none).
+ * stack without one: what a reviewer approved is what is deleted. With `stackEnv`, a source
+ * stack's CLI runs with its account's role (`--account-role`), as automationRunner's. `pulumi
+ * destroy` itself takes no saved plan (@pulumi/pulumi automation `DestroyOptions`, 3.248.0, has
+ * none).
  */
 export function destroyRunner(
     root: string,

@@ -24,11 +24,15 @@ const DESTROY_OPTIONS = {
         type: "string",
         value: "DIR",
         default: "required, but with --list",
-        help: "where --preview saves each destroy plan, and where the destroy reads it (a stack without one fails)",
+        help:
+            "where --preview saves each destroy plan, and where the " +
+            "destroy reads it (a stack without one fails)",
     },
     list: {
         type: "boolean",
-        help: "only list the removed stacks, in the order they would be destroyed (offline: no Pulumi CLI, no credentials)",
+        help:
+            "only list the removed stacks, in the order they would be " +
+            "destroyed (offline: no Pulumi CLI, no credentials)",
     },
     json: {
         type: "boolean",
@@ -39,7 +43,10 @@ const DESTROY_OPTIONS = {
     summary: RUN_OPTIONS.summary,
     "account-role": {
         ...RUN_OPTIONS["account-role"],
-        help: "destroy each source stack with the role NAME of its own account (the aws:allowedAccountIds of its stack file as the base held it), by the job's GitHub OIDC token, as fleet up does",
+        help:
+            "destroy each source stack with the role NAME of its own " +
+            "account (the aws:allowedAccountIds of its stack file as " +
+            "the base held it), by the job's GitHub OIDC token, as fleet up does",
     },
 } as const satisfies OptionTable;
 
@@ -69,10 +76,12 @@ export const destroyCommand: FleetCommandSpec = {
         ],
         [
             "npm run fleet -- destroy --base main~1 --list --json",
-            "which stacks those are, as JSON, without the Pulumi CLI (CI decides with it whether to plan a destroy)",
+            "which stacks those are, as JSON, without the Pulumi CLI " +
+                "(CI decides with it whether to plan a destroy)",
         ],
         [
-            "npm run fleet -- destroy --base main~1 --plan-dir plans/destroy --account-role grafana-athena-ci-deploy",
+            "npm run fleet -- destroy --base main~1 --plan-dir plans/destroy " +
+                "--account-role grafana-athena-ci-deploy",
             "each source stack destroyed with the bootstrap's deploy role of its own account",
         ],
     ],
@@ -106,8 +115,12 @@ export const destroyCommand: FleetCommandSpec = {
             const names = (rs: readonly RemovedStack[]) => rs.map((r) => r.entry.name);
             ctx.io.out(
                 values.json
-                    ? `${JSON.stringify({ sources: names(removed.sources), workspaces: names(removed.workspaces) })}\n`
-                    : `removed since ${values.base}, destroyed in this order: ${all.length === 0 ? "none" : names(all).join(" ")}\n`,
+                    ? `${JSON.stringify({
+                          sources: names(removed.sources),
+                          workspaces: names(removed.workspaces),
+                      })}\n`
+                    : `removed since ${values.base}, destroyed in this order: ` +
+                          `${all.length === 0 ? "none" : names(all).join(" ")}\n`,
             );
             return 0;
         }

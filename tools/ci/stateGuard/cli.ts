@@ -36,7 +36,9 @@ export const STATE_GUARD_OPTIONS = {
     "removed-since": {
         type: "string",
         value: "REF",
-        help: "only the stacks whose stack files were removed since REF, before fleet destroy --base REF runs their code",
+        help:
+            "only the stacks whose stack files were removed since REF, " +
+            "before fleet destroy --base REF runs their code",
     },
     state: {
         type: "string",
@@ -171,7 +173,8 @@ export async function main(
             (values.state || values.shard || values.workspaces || values.stacks)
         )
             throw new UsageError(
-                "--removed-since checks the removed stacks: it takes no --state, --shard, --workspaces or --stacks",
+                "--removed-since checks the removed stacks: it takes no " +
+                    "--state, --shard, --workspaces or --stacks",
             );
     } catch (e) {
         if (!(e instanceof UsageError)) throw e;
