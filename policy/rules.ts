@@ -3,7 +3,8 @@
  * `pulumi preview --policy-pack policy` runs (policy/index.ts) and what `npm run policy` runs on
  * offline plans (tools/ci/policy.ts). docs/policy-pack.md states them as rules a reviewer can check.
  * Which roles are judged and their trust: policy/trust.ts; where their permissions come from:
- * policy/permissions.ts; what those permissions may grant: policy/grants.ts. The rules reuse
+ * policy/permissions.ts; what those permissions may grant: policy/grants.ts; what the rules read of
+ * each role: policy/roleGrants.ts. The rules reuse
  * shared/ (the external ID rule, the Athena query actions and tag, the TLS-only bucket policy),
  * so this pack and the programs cannot drift.
  *
@@ -14,31 +15,24 @@
 import { ATHENA_QUERY_ACTIONS, GRAFANA_TAG_KEY, GRAFANA_TAG_VALUE } from "../shared/policies/sourceRole";
 import { parseS3Url } from "../shared/s3";
 import { globMatch } from "./glob";
-import { GrantKind, judgeStatements } from "./grants";
+import { judgeStatements } from "./grants";
 import { s3WriteFindings } from "./s3Writes";
-import { workspaceRoles, workspaceTrustFindings } from "./workspaceRoles";
-import { lakeFormationAndKmsFindings, resourcePolicyGrants } from "./resourceGrants";
+import {
+    Finding,
+    grantFindings,
+    grantedPolicies,
+    isNamedWorkgroup,
+    permissionsOf,
+    roleName,
+    trustStatements,
+} from "./roleGrants";
+import { workspaceTrustFindings } from "./workspaceRoles";
+import { lakeFormationAndKmsFindings } from "./resourceGrants";
 import { denialsOf, expectedDenial, sameStatement } from "./tlsOnly";
-import {
-    IAM_TYPES,
-    RolePermissions,
-    externalRoles,
-    rolePermissions,
-    undefinedExclusiveNames,
-} from "./permissions";
-import { DEFAULT_ROLE_NAME } from "../shared/config/source";
-import {
-    GrafanaRole,
-    PackSettings,
-    allows,
-    externalIdProblem,
-    grafanaRoles,
-    trustProblem,
-    workspacesFor,
-} from "./trust";
+import { IAM_TYPES, undefinedExclusiveNames } from "./permissions";
+import { PackSettings, externalIdProblem, grafanaRoles, trustProblem, workspacesFor } from "./trust";
 import {
     ResourceView,
-    Statement,
     isRecord,
     list,
     parsePolicy,
@@ -54,10 +48,7 @@ export type { ResourceView } from "./values";
 /** The settings every policy accepts (the pack's config). */
 export type GrafanaDetection = PackSettings;
 
-export interface Finding {
-    resource: ResourceView;
-    message: string;
-}
+export type { Finding } from "./roleGrants";
 
 export interface Rule {
     /** The policy's name, as `pulumi preview` and `npm run policy` print it. */
@@ -74,90 +65,6 @@ export const TYPES = {
     buckets: ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"],
     bucketPolicy: "aws:s3/bucketPolicy:BucketPolicy",
 } as const;
-
-const roleName = (role: ResourceView) => show(role.props.name ?? role.props.roleName ?? role.name, 64);
-
-/** Each trust statement of each Grafana role that may allow something, with its id. */
-function trustStatements(roles: readonly GrafanaRole[]): { role: ResourceView; s: Statement; id: string }[] {
-    return roles.flatMap(({ role, trust }) =>
-        trust.kind === "doc"
-            ? trust.statements.map((s, i) => ({ role, s, id: statementId(s, i) })).filter((x) => allows(x.s))
-            : [],
-    );
-}
-
-/**
- * The permissions of each Grafana role of the stack (data source roles and workspace roles, each
- * once), and of the source role of other stacks that the stack gives permissions to.
- */
-function permissionsOf(
-    resources: readonly ResourceView[],
-    settings: PackSettings,
-): { role: ResourceView; perms: RolePermissions; workspace: boolean }[] {
-    const names = [DEFAULT_ROLE_NAME, ...strings(settings.grafanaRoleNames)];
-    const sources = [
-        ...grafanaRoles(resources, settings).map(({ role }) => role),
-        ...externalRoles(resources, names),
-    ];
-    // AMG's service role of another stack (the workspace stack adds the assume policy to it) is a workspace
-    // role.
-    const workspaces = [
-        ...workspaceRoles(resources).map(({ role }) => role),
-        ...externalRoles(resources, (n) => /^amazongrafanaservicerole-/.test(n)),
-    ].filter((r) => !sources.includes(r));
-    return [
-        ...sources.map((role) => ({ role, workspace: false })),
-        ...workspaces.map((role) => ({ role, workspace: true })),
-    ].map((x) => ({ ...x, perms: rolePermissions(x.role, resources) }));
-}
-
-/**
- * Each Grafana role with its own readable policies and the statements of resource policies that
- * may grant it (R3), each document with the resource that gives it: what P2-P6 judge.
- */
-function grantedPolicies(resources: readonly ResourceView[], settings: PackSettings) {
-    return permissionsOf(resources, settings).map(({ role, perms, workspace }) => ({
-        role,
-        workspace,
-        docs: [
-            ...perms.policies.flatMap((p) =>
-                p.policy.kind === "doc"
-                    ? [{ resource: p.resource, label: p.label, statements: p.policy.statements }]
-                    : [],
-            ),
-            ...resourcePolicyGrants(role, resources).map((g) => ({
-                resource: g.resource,
-                label: `${g.label} granting role ${roleName(role)}`,
-                statements: g.statements,
-            })),
-        ],
-    }));
-}
-
-/**
- * The findings of one kind in every readable policy of every Grafana role, naming the resource that gives the
- * policy.
- */
-async function grantFindings(
-    resources: readonly ResourceView[],
-    settings: PackSettings,
-    kind: GrantKind,
-): Promise<Finding[]> {
-    const out: Finding[] = [];
-    for (const { docs, workspace } of grantedPolicies(resources, settings)) {
-        for (const p of docs) {
-            for (const f of await judgeStatements(p.statements)) {
-                // A workspace role reaches the data source roles by assuming them, by name (S6).
-                if (f.kind === kind && !(workspace && f.namedAssume))
-                    out.push({
-                        resource: p.resource,
-                        message: `statement ${f.message.replace(/^("[^"]*")/, `$1 of ${p.label}`)}`,
-                    });
-            }
-        }
-    }
-    return out;
-}
 
 export const RULES: readonly Rule[] = [
     {
@@ -513,11 +420,3 @@ export const RULES: readonly Rule[] = [
         },
     },
 ];
-
-/** A workgroup ARN with a literal name (no wildcard): `arn:<p>:athena:<r>:<a>:workgroup/<name>`. */
-function isNamedWorkgroup(arn: string): boolean {
-    const at = arn.indexOf(":workgroup/");
-    if (!arn.startsWith("arn:") || at < 0) return false;
-    const name = arn.slice(at + ":workgroup/".length);
-    return name.length > 0 && !/[*?/]/.test(name) && !/[*?]/.test(arn);
-}
