@@ -5,10 +5,11 @@
  * comment limit: diff blocks are capped, and trailing sections dropped with a note pointing to the
  * full diff in the job summary.
  */
-import type { Plan, PlanResource } from "../../plan/format";
-import { StackDiff, ValueChange, destroyFate, diffPlanSets } from "./stacks";
+import type { Plan } from "../../plan/format";
+import { StackDiff, ValueChange, diffPlanSets } from "./stacks";
 import { MARKER, cell, code, fence, flat, neutralize } from "../../../shared/markdown";
 import { capLines, plural, short, thousands } from "./text";
+import { engineOnlyLine, removedStackText, resourceLabel } from "./stackNotes";
 
 /** GitHub rejects issue/PR comment bodies longer than this. */
 export const GITHUB_COMMENT_LIMIT = 65536;
@@ -125,64 +126,6 @@ function summaryTable(changed: StackDiff[], maxRows: number): string {
                 ` the job summary of the run that posted this comment lists every one.`,
         );
     return rows.join("\n");
-}
-
-function resourceLabel(r: { name: string; type: string }, d?: StackDiff): string {
-    const source = d?.sourceOf[r.name];
-    return `${code(r.name)} (${code(r.type)})${source === undefined ? "" : ` — for ${code(source)}`}`;
-}
-
-/** A stack whose file was removed: what destroying it would delete and leave, as for any destroy. */
-function removedStackText(d: StackDiff): string {
-    const fates = {
-        deletes: [] as PlanResource[],
-        leaves: [] as PlanResource[],
-        fails: [] as PlanResource[],
-    };
-    for (const r of d.removed) fates[destroyFate(r)].push(r);
-    const names = (rs: readonly { name: string; type: string }[]) =>
-        rs
-            .slice(0, 10)
-            .map((r) => resourceLabel(r, d))
-            .join(", ") + (rs.length > 10 ? `, … ${rs.length - 10} more` : "");
-    const lines = [
-        "**Stack file removed:** its resources stay until it is " +
-            "destroyed. Nothing runs for a missing stack file; " +
-            "`npm run fleet -- destroy --base REF` destroys the stack (the deploy " +
-            "runs it after approval, workspaces before sources).",
-        `A destroy deletes ${plural(fates.deletes.length, "resource")}` +
-            (fates.deletes.length ? ` (listed below)` : "") +
-            ".",
-    ];
-    if (fates.leaves.length)
-        lines.push(
-            `A destroy leaves ${plural(fates.leaves.length, "resource")} in the cloud ` +
-                `(\`retainOnDelete\`: adopted or kept on purpose): ${names(fates.leaves)}.`,
-        );
-    if (d.reads.removed.length)
-        lines.push(
-            `It only reads ${plural(d.reads.removed.length, "resource")}, which a ` +
-                `destroy never touches: ${names(d.reads.removed)}.`,
-        );
-    if (fates.fails.length)
-        lines.push(
-            `A destroy fails on ${plural(fates.fails.length, "protected resource")} until ` +
-                `unprotected: ${names(fates.fails)}.`,
-        );
-    return lines.join("\n");
-}
-
-/** Resources whose only change is an engine-only option (ENGINE_ONLY_OPTIONS): apart, and not counted. */
-function engineOnlyLine(d: StackDiff): string {
-    const shown = d.engineOnly.slice(0, 10).map((c) => {
-        const opts = [...new Set(c.optionChanges.map((o) => o.path.replace(/\[\d+\]$/, "")))];
-        return `${code(c.name)} (${opts.map(code).join(", ")})`;
-    });
-    return (
-        `**Engine-only** (not counted: only the order or the state's ` +
-        `bookkeeping changes, nothing in the cloud): ` +
-        `${shown.join(", ")}${d.engineOnly.length > 10 ? `, … ${d.engineOnly.length - 10} more` : ""}.`
-    );
 }
 
 function renderStack(d: StackDiff, maxDiffLines: number): string[] {

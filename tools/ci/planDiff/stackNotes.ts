@@ -1,0 +1,67 @@
+/**
+ * The plan diff's notes on one stack beside its table of changes: a resource's label (with the
+ * source stack it is for), what destroying a stack whose file was removed would delete and leave,
+ * and the resources whose only change is an engine-only option.
+ */
+import type { PlanResource } from "../../plan/format";
+import { StackDiff, destroyFate } from "./stacks";
+import { code } from "../../../shared/markdown";
+import { plural } from "./text";
+
+export function resourceLabel(r: { name: string; type: string }, d?: StackDiff): string {
+    const source = d?.sourceOf[r.name];
+    return `${code(r.name)} (${code(r.type)})${source === undefined ? "" : ` — for ${code(source)}`}`;
+}
+
+/** A stack whose file was removed: what destroying it would delete and leave, as for any destroy. */
+export function removedStackText(d: StackDiff): string {
+    const fates = {
+        deletes: [] as PlanResource[],
+        leaves: [] as PlanResource[],
+        fails: [] as PlanResource[],
+    };
+    for (const r of d.removed) fates[destroyFate(r)].push(r);
+    const names = (rs: readonly { name: string; type: string }[]) =>
+        rs
+            .slice(0, 10)
+            .map((r) => resourceLabel(r, d))
+            .join(", ") + (rs.length > 10 ? `, … ${rs.length - 10} more` : "");
+    const lines = [
+        "**Stack file removed:** its resources stay until it is " +
+            "destroyed. Nothing runs for a missing stack file; " +
+            "`npm run fleet -- destroy --base REF` destroys the stack (the deploy " +
+            "runs it after approval, workspaces before sources).",
+        `A destroy deletes ${plural(fates.deletes.length, "resource")}` +
+            (fates.deletes.length ? ` (listed below)` : "") +
+            ".",
+    ];
+    if (fates.leaves.length)
+        lines.push(
+            `A destroy leaves ${plural(fates.leaves.length, "resource")} in the cloud ` +
+                `(\`retainOnDelete\`: adopted or kept on purpose): ${names(fates.leaves)}.`,
+        );
+    if (d.reads.removed.length)
+        lines.push(
+            `It only reads ${plural(d.reads.removed.length, "resource")}, which a ` +
+                `destroy never touches: ${names(d.reads.removed)}.`,
+        );
+    if (fates.fails.length)
+        lines.push(
+            `A destroy fails on ${plural(fates.fails.length, "protected resource")} until ` +
+                `unprotected: ${names(fates.fails)}.`,
+        );
+    return lines.join("\n");
+}
+
+/** Resources whose only change is an engine-only option (ENGINE_ONLY_OPTIONS): apart, and not counted. */
+export function engineOnlyLine(d: StackDiff): string {
+    const shown = d.engineOnly.slice(0, 10).map((c) => {
+        const opts = [...new Set(c.optionChanges.map((o) => o.path.replace(/\[\d+\]$/, "")))];
+        return `${code(c.name)} (${opts.map(code).join(", ")})`;
+    });
+    return (
+        `**Engine-only** (not counted: only the order or the state's ` +
+        `bookkeeping changes, nothing in the cloud): ` +
+        `${shown.join(", ")}${d.engineOnly.length > 10 ? `, … ${d.engineOnly.length - 10} more` : ""}.`
+    );
+}
