@@ -4,10 +4,8 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import type { TeamSpec } from "../grafana/permissions";
 import { OrganizationAssumeMode, explicitModeCapacity } from "../policies/workspaceRole";
 import { nameKey } from "../naming";
-import { MAX_TEAMS } from "./bounds";
 import { contactPointList, contactPointProblems, contactPointSecrets } from "./contactPoints";
 import { CreateWorkspaceSettings, createWorkspaceSettings } from "../grafana/workspaceResource";
 import { panelList, panelSettings } from "./panels";
@@ -16,6 +14,9 @@ import { DEFAULT_ALERT_RULE_QUOTA, alertRuleQuota, workspaceAlertList } from "./
 import { declareKeys, kindsOf, shapeOf } from "./declare";
 import * as r from "./rules";
 import { DEFAULT_ROLE_NAME } from "./source";
+import { teamList } from "./teams";
+
+export { teamList } from "./teams";
 
 export const WORKSPACE_NAMESPACE = "grafana-athena-workspace";
 
@@ -38,107 +39,6 @@ export const sourceRef = z
         { error: r.objectOf('{stack: "org/grafana-athena-source/<stack>", name?, panels?}') },
     )
     .strict();
-
-/** Groups one team may be synced from: a bound on the plan's size, far above what a team needs. */
-const MAX_TEAM_GROUPS = 100;
-
-/** A group as compared for duplicates: Unicode-normalised, without case. */
-const foldGroup = (g: string) => g.normalize("NFKC").toLowerCase();
-
-const teamSettings = z
-    .object(
-        {
-            name: r.teamName,
-            existing: r
-                .bool("the team exists already: look it up by name, never create or delete it")
-                .default(false),
-            members: z
-                .array(r.memberEmail, {
-                    error: (i) => `must be a list of email addresses, got ${r.describe(i.input)}`,
-                })
-                .refine((ms) => new Set(ms.map((m) => m.toLowerCase())).size === ms.length, {
-                    error: "lists a member twice",
-                })
-                .optional(),
-            groups: z
-                .array(r.teamGroup, {
-                    error: (i) =>
-                        `must be a list of IAM Identity Center group IDs or SAML ` +
-                        `group names, got ${r.describe(i.input)}`,
-                })
-                .max(MAX_TEAM_GROUPS, { error: `must list at most ${MAX_TEAM_GROUPS} groups` })
-                // Folded: Grafana's unique index on (org, team, group) may compare case-insensitively
-                // (MySQL's default collation), and two spellings of one group are one group to a reader.
-                .refine((gs) => new Set(gs.map(foldGroup)).size === gs.length, {
-                    error: "lists a group twice (compared without case)",
-                })
-                .optional(),
-            contactPoint: r.displayName("a contact point name").optional(),
-        },
-        { error: r.objectOf("{name, existing?, members?, groups?, contactPoint?}") },
-    )
-    .strict()
-    .superRefine((t, ctx) => {
-        if (t.existing === true && t.members !== undefined) {
-            ctx.addIssue({
-                code: "custom",
-                path: ["members"],
-                message:
-                    "must be left out for an existing team: its members are managed " +
-                    "where the team is (by hand, or by team sync)",
-            });
-        }
-        if (t.existing === true && t.groups !== undefined) {
-            ctx.addIssue({
-                code: "custom",
-                path: ["groups"],
-                message: "must be left out for an existing team: its team sync is managed where the team is",
-            });
-        }
-    }, r.onAnyObject)
-    .transform((t): TeamSpec => ({
-        name: t.name,
-        existing: t.existing,
-        members: t.members,
-        groups: t.groups,
-        contactPoint: t.contactPoint,
-    }));
-
-/**
- * The workspace's teams. None (the default): Grafana's defaults (every user may query every data
- * source and view every dashboard). Some: every data source, folder and dashboard of the stack gets
- * exactly the grants its sources' teams call for, and no role-wide grant.
- */
-export const teamList = z
-    .array(teamSettings, {
-        error: (i) => `must be a list of {name, existing?, members?, groups?}, got ${r.describe(i.input)}`,
-    })
-    .max(MAX_TEAMS, {
-        error: (i) =>
-            `lists ${(i.input as unknown[]).length} teams, more than the ` +
-            `${MAX_TEAMS} a workspace stack manages`,
-    })
-    .superRefine((ts, ctx) => {
-        // Compared as a reader compares them: "finance", "Finance" and "fіnance" (Cyrillic і) are one
-        // name to a reader, and a source naming one would grant its data to whoever fills the other.
-        const seen = new Map<string, string>();
-        for (const t of ts) {
-            const first = seen.get(nameKey(t.name));
-            if (first !== undefined) {
-                ctx.addIssue({
-                    code: "custom",
-                    message:
-                        first === t.name
-                            ? `lists the team "${t.name}" twice`
-                            : `lists the teams "${first}" and "${t.name}", which look alike (names are ` +
-                              `compared ignoring case, Unicode compatibility forms and look-alike ` +
-                              `characters)`,
-                });
-                return;
-            }
-            seen.set(nameKey(t.name), t.name);
-        }
-    });
 
 /**
  * The keys the workspace project shares with the root project's `workspace` object and the
