@@ -280,8 +280,11 @@ export function grafanaRoles(resources: readonly ResourceView[], settings: PackS
     return out;
 }
 
-/** Why a statement of a Grafana role's trust is not the one shape allowed, or undefined when it is. */
-export function trustProblem(s: Statement, w: Workspaces): string | undefined {
+/**
+ * What every trust statement of a role Grafana may assume must be, whoever it lets in: Effect
+ * Allow, exactly sts:AssumeRole (no NotAction), and no NotPrincipal; why not, or undefined.
+ */
+export function assumeRoleShapeProblem(s: Statement): string | undefined {
     if (s.Effect !== "Allow") return `has Effect ${show(s.Effect)}, not "Allow"`;
     if ("NotAction" in s) return "uses NotAction (it allows every action it does not list)";
     const actions = list(s.Action);
@@ -295,6 +298,13 @@ export function trustProblem(s: Statement, w: Workspaces): string | undefined {
         );
     }
     if ("NotPrincipal" in s) return "uses NotPrincipal (it lets in everyone it does not list)";
+    return undefined;
+}
+
+/** Why a statement of a Grafana role's trust is not the one shape allowed, or undefined when it is. */
+export function trustProblem(s: Statement, w: Workspaces): string | undefined {
+    const shape = assumeRoleShapeProblem(s);
+    if (shape !== undefined) return shape;
     const p = s.Principal;
     if (!isRecord(p)) return `lets in ${p === "*" ? "everyone (Principal *)" : `the principal ${show(p)}`}`;
     const other = Object.keys(p).find((k) => k !== "AWS");

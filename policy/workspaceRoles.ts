@@ -10,7 +10,15 @@
  * except that it may assume the roles it names (that is how it reaches the data source roles).
  */
 import { globMatch, hasWildcard } from "./glob";
-import { PackSettings, Workspaces, allows, mayAssume, trustOf, workspacesFor } from "./trust";
+import {
+    PackSettings,
+    Workspaces,
+    allows,
+    assumeRoleShapeProblem,
+    mayAssume,
+    trustOf,
+    workspacesFor,
+} from "./trust";
 import {
     ParsedPolicy,
     ResourceView,
@@ -69,18 +77,8 @@ export function workspaceRoles(resources: readonly ResourceView[]): WorkspaceRol
  * Other conditions (aws:SourceArn) are ANDed and only narrow.
  */
 export function serviceTrustProblem(s: Statement, w: Workspaces): string | undefined {
-    if (s.Effect !== "Allow") return `has Effect ${show(s.Effect)}, not "Allow"`;
-    if ("NotAction" in s) return "uses NotAction (it allows every action it does not list)";
-    const actions = list(s.Action);
-    if (
-        actions.length === 0 ||
-        actions.some((a) => typeof a !== "string" || a.toLowerCase() !== "sts:assumerole")
-    )
-        return (
-            `allows ${actions.map((a) => show(a, 40)).join(", ") || "no action"}, ` +
-            `not exactly sts:AssumeRole`
-        );
-    if ("NotPrincipal" in s) return "uses NotPrincipal (it lets in everyone it does not list)";
+    const shape = assumeRoleShapeProblem(s);
+    if (shape !== undefined) return shape;
     const p = s.Principal;
     const services = isRecord(p) ? list(p.Service) : [];
     const other = isRecord(p) ? Object.keys(p).find((k) => k !== "Service") : undefined;
