@@ -3,28 +3,13 @@
  * the preview/up orchestration with an injected runner).
  */
 import assert from "node:assert/strict";
-import { fleet } from "../../../tools/ci/fleet/cli";
 import { outputBlock } from "../../../tools/ci/fleet/runCommands";
 import { affectedStacks } from "../../../tools/ci/fleet/affected";
 import { Inventory, StackEntry } from "../../../tools/ci/fleet/fleetInventory";
-import {
-    FleetCommand,
-    RunFlags,
-    RunOutcome,
-    Runner,
-    orchestrate,
-    summaryTable,
-} from "../../../tools/ci/fleet/orchestrate";
+import { RunFlags, RunOutcome, Runner, orchestrate, summaryTable } from "../../../tools/ci/fleet/orchestrate";
 import { shardStacks } from "../../../tools/ci/fleet/shards";
 import { examplesOnlyRepository } from "../../support/repository";
-
-/** Runs the fleet command and returns what it printed and its exit code. */
-async function run(argv: string[], runner?: Runner, env: NodeJS.ProcessEnv = {}) {
-    let out = "";
-    let err = "";
-    const code = await fleet(argv, { out: (t) => (out += t), err: (t) => (err += t), runner, env });
-    return { code, out, err };
-}
+import { run, scriptedRunner } from "../../support/fleetRun";
 
 const entry = (project: "grafana-athena-source" | "grafana-athena-workspace", stack: string): StackEntry => ({
     name: `acme/${project}/${stack}`,
@@ -33,31 +18,6 @@ const entry = (project: "grafana-athena-source" | "grafana-athena-workspace", st
     folder: project === "grafana-athena-source" ? "infra-account-b" : "infra-account-a",
     file: `${stack}.yaml`,
 });
-
-/** A runner that records what ran when, and answers from a script. */
-function scriptedRunner(answers: Record<string, (attempt: number) => RunOutcome | Error>, delayMs = 5) {
-    const log: { name: string; start: number; end: number }[] = [];
-    const attempts = new Map<string, number>();
-    let inFlight = 0;
-    let maxInFlight = 0;
-    let clock = 0;
-    const runner: Runner = {
-        async run(_command: FleetCommand, stack: StackEntry) {
-            const attempt = (attempts.get(stack.name) ?? 0) + 1;
-            attempts.set(stack.name, attempt);
-            inFlight += 1;
-            maxInFlight = Math.max(maxInFlight, inFlight);
-            const start = clock++;
-            await new Promise((r) => setTimeout(r, delayMs));
-            inFlight -= 1;
-            log.push({ name: stack.name, start, end: clock++ });
-            const answer = (answers[stack.stack] ?? (() => ({ changes: { same: 3 } })))(attempt);
-            if (answer instanceof Error) throw answer;
-            return answer;
-        },
-    };
-    return { runner, log, attempts, maxInFlight: () => maxInFlight };
-}
 
 describe("fleet: preview and up over many stacks (an injected runner)", () => {
     const sources = Array.from({ length: 12 }, (_, i) => entry("grafana-athena-source", `s${i}`));

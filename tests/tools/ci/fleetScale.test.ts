@@ -6,47 +6,12 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { fleet } from "../../../tools/ci/fleet/cli";
-import { StackEntry } from "../../../tools/ci/fleet/fleetInventory";
-import { FleetCommand, RunOutcome, Runner } from "../../../tools/ci/fleet/orchestrate";
 import { benchSourceRef } from "../../../tools/dev/benchSources";
 import { RepositoryCopy, copyRepository, exampleStackConfig } from "../../support/repository";
+import { run, scriptedRunner } from "../../support/fleetRun";
 
 const SRC = (k: string) => `grafana-athena-source:${k}`;
 const WS = (k: string) => `grafana-athena-workspace:${k}`;
-
-/** Runs the fleet command and returns what it printed and its exit code. */
-async function run(argv: string[], runner?: Runner, env: NodeJS.ProcessEnv = {}) {
-    let out = "";
-    let err = "";
-    const code = await fleet(argv, { out: (t) => (out += t), err: (t) => (err += t), runner, env });
-    return { code, out, err };
-}
-
-/** A runner that records what ran when, and answers from a script. */
-function scriptedRunner(answers: Record<string, (attempt: number) => RunOutcome | Error>, delayMs = 5) {
-    const log: { name: string; start: number; end: number }[] = [];
-    const attempts = new Map<string, number>();
-    let inFlight = 0;
-    let maxInFlight = 0;
-    let clock = 0;
-    const runner: Runner = {
-        async run(_command: FleetCommand, stack: StackEntry) {
-            const attempt = (attempts.get(stack.name) ?? 0) + 1;
-            attempts.set(stack.name, attempt);
-            inFlight += 1;
-            maxInFlight = Math.max(maxInFlight, inFlight);
-            const start = clock++;
-            await new Promise((r) => setTimeout(r, delayMs));
-            inFlight -= 1;
-            log.push({ name: stack.name, start, end: clock++ });
-            const answer = (answers[stack.stack] ?? (() => ({ changes: { same: 3 } })))(attempt);
-            if (answer instanceof Error) throw answer;
-            return answer;
-        },
-    };
-    return { runner, log, attempts, maxInFlight: () => maxInFlight };
-}
 
 describe("fleet: a repository of 300 source stack files", function () {
     this.timeout(180_000);

@@ -4,8 +4,6 @@
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { fleet } from "../../../tools/ci/fleet/cli";
-import type { Runner } from "../../../tools/ci/fleet/orchestrate";
 import type { Plan } from "../../../tools/plan/mock/runtime";
 import { readPlanDir } from "../../../tools/ci/planDiff/load";
 import { planDiffMarkdown } from "../../../tools/ci/planDiff/markdown";
@@ -21,14 +19,7 @@ import {
     MARKETING,
     UserStack,
 } from "../../support/userStacks";
-
-/** Runs the fleet command and returns what it printed and its exit code. */
-async function run(argv: string[], runner?: Runner, env: NodeJS.ProcessEnv = {}) {
-    let out = "";
-    let err = "";
-    const code = await fleet(argv, { out: (t) => (out += t), err: (t) => (err += t), runner, env });
-    return { code, out, err };
-}
+import { run } from "../../support/fleetRun";
 
 describe("fleet synth: every stack of a checkout planned offline", function () {
     this.timeout(120_000);
