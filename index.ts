@@ -21,6 +21,14 @@ const awsProvider = (name: string, access: { region: string; assumeRoleArn?: str
             : undefined,
     });
 
+// With workspace.createWorkspace, the source trusts the role this stack creates for the workspace: its ARN
+// is known from config (shared/config/root.ts), so the source needs nothing of the workspace side, and the
+// workspace side checks that the role it creates is that one before creating it (guardWorkspace). No
+// cycle and no ordering: the trust pins the role with the `aws:PrincipalArn` condition, a string IAM
+// does not resolve when the policy is saved (unlike a role Principal, which must exist then and is
+// stored as the role's unique ID: IAM user guide, "Role trust policy examples"; the same pattern for a
+// role not yet created in DataDog/terraform-module-datadog-agentless-scanner#43), and only the data
+// sources, which wait for the source's outputs, use it.
 const source = new AthenaSourceAccess("source", config.source.args, {
     providers: { aws: awsProvider("source-aws", config.source.access) },
 });

@@ -206,10 +206,54 @@ export interface Source {
     panels?: Panel[];
 }
 
+/** Who may reach a created workspace: managed prefix lists and VPC endpoints (at most 5 each). */
+export interface NetworkAccess {
+    /** Managed prefix list IDs (pl-...) whose addresses may reach the workspace. */
+    prefixListIds?: string[];
+    /** VPC endpoint IDs (vpce-...) through which the workspace may be reached. */
+    vpceIds?: string[];
+}
+
+/** The Amazon Managed Grafana workspace the component creates, instead of naming one by workspaceId. */
+export interface CreateWorkspace {
+    /** The workspace's name: 1 to 255 letters, digits and -._~. */
+    name: string;
+    /** The Grafana version: "12.4" (the default) or "10.4". An upgrade is in place and one way. */
+    grafanaVersion?: string;
+    /** How users sign in: AWS_SSO (the default), SAML, or both. A change replaces the workspace. */
+    authentication?: string[];
+    /**
+     * The name of the workspace's role, created with it (default GrafanaAthenaWorkspace): the role every source
+     * trusts, arn:aws:iam::<this account>:role/<roleName>.
+     */
+    roleName?: string;
+    /** IAM Identity Center group IDs whose users are the workspace's Grafana Admins. */
+    admins?: string[];
+    /** IAM Identity Center group IDs whose users are the workspace's Grafana Editors. */
+    editors?: string[];
+    /** Network access control; left out, the workspace may be reached from anywhere. */
+    network?: NetworkAccess;
+    /**
+     * The ID of an existing workspace (g- and 10 hex characters) to take over instead of creating one: imported,
+     * updated in place to these settings, left standing on destroy.
+     */
+    adopt?: string;
+}
+
 /** Arguments of `AthenaWorkspace`: the keys of the `grafana-athena-workspace` project. */
 export interface AthenaWorkspaceArgs {
-    /** The Amazon Managed Grafana workspace ID, g- and 10 hex characters. */
-    workspaceId: string;
+    /** The Amazon Managed Grafana workspace ID, g- and 10 hex characters; or createWorkspace, not both. */
+    workspaceId?: string;
+    /**
+     * Create the workspace instead of naming one (exclusive with workspaceId): {name, grafanaVersion ("12.4",
+     * the default, or "10.4"; an upgrade is in place and one way), authentication ([AWS_SSO] by default, SAML,
+     * or both; a change replaces the workspace), roleName (default GrafanaAthenaWorkspace: the role the
+     * sources trust), admins and editors (IAM Identity Center group IDs), network ({prefixListIds, vpceIds}),
+     * adopt (the ID of an existing workspace to take over instead: imported, updated in place, left standing
+     * on destroy)}. Plugin management and unified alerting are on; the workspace's role may only assume the
+     * source roles.
+     */
+    createWorkspace?: CreateWorkspace;
     /** The data accounts to chart; at least one. */
     sources: Source[];
     /**

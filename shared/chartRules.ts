@@ -231,14 +231,6 @@ export function alertRuleProblems(
 }
 
 /**
- * The ARN of the role a workspace stack creates its workspace with (`createWorkspace.roleName`,
- * path `/`).
- */
-export function createdWorkspaceRoleArn(partition: string, account: string, roleName: string): string {
-    return `arn:${partition}:iam::${account}:role/${roleName}`;
-}
-
-/**
  * A workspace stack that creates its workspace makes its role (`createWorkspace.roleName`) in its
  * own account, a name known before any source is deployed: each source it charts must trust exactly
  * that role (`grafanaRoleArn`). Another role could never assume the source's role, which would show

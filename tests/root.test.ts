@@ -9,11 +9,9 @@ import {
     EXAMPLE_SOURCE_STACK,
     ROOT_DIR,
     SOURCE_DIR,
-    Variant,
     WORKSPACE_DIR,
     byType,
     configProblems,
-    exampleConfig,
     oneOf,
     plan,
     raw,
@@ -21,6 +19,7 @@ import {
     sourceRef,
 } from "./support/program";
 import { ROOT_EXAMPLE } from "./support/examples";
+import { rootVariant } from "./support/rootVariant";
 
 const SOURCE_COMPONENT = "grafana-athena:source:AthenaSourceAccess";
 const WORKSPACE_COMPONENT = "grafana-athena:workspace:AthenaWorkspace";
@@ -61,19 +60,6 @@ function awsProviderFor(run: RunResult, account: string): PlanResource {
 /** The policy JSON of the one resource of `type`, from the clear inputs. */
 function policyText(run: RunResult, type: string, input: string): string {
     return String(raw(run, oneOf(run, type).name)[input]);
-}
-
-/** The root example config's two objects, changed by `change`. */
-function rootVariant(
-    change: (cfg: { source: Record<string, any>; workspace: Record<string, any> }) => void,
-): Variant {
-    const { config } = exampleConfig(ROOT_DIR);
-    const cfg = {
-        source: JSON.parse(config["grafana-athena:source"]),
-        workspace: JSON.parse(config["grafana-athena:workspace"]),
-    };
-    change(cfg);
-    return { set: { "grafana-athena:source": cfg.source, "grafana-athena:workspace": cfg.workspace } };
 }
 
 /** `namespace:path: message` -> [key, message]. */

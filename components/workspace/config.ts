@@ -19,7 +19,8 @@ import {
     sharedWorkspaceProblems,
     workspaceSummary,
 } from "../../shared/inventory";
-import { createdRoleProblem, createdWorkspaceRoleArn, grafanaAccountProblem } from "../../shared/chartRules";
+import { createdRoleProblem, grafanaAccountProblem } from "../../shared/chartRules";
+import { createdWorkspaceRoleArn } from "../../shared/grafana/workspaceResource";
 import { partitionOf } from "../../shared/partition";
 import type { ConfigProblem } from "../../shared/config/problems";
 import { REPOSITORY, inventorySources, sourceTrusts, workspaceInventory } from "../../shared/stackFiles";

@@ -11,6 +11,7 @@ import { PublicSourceOutputs, checkPublicSourceOutputs, externalIdState } from "
 import { PanelSpec } from "../../shared/grafana/panelSpec";
 import { sourceDashboardPanels } from "../../shared/grafana/panels";
 import { grafanaVersionProblem } from "../../shared/grafana/version";
+import { createdWorkspaceRoleArn } from "../../shared/grafana/workspaceResource";
 import { Refusal } from "../../shared/refusal";
 import { ResourceRefusal, refusing } from "../../shared/resourceRefusal";
 import { chartedSetProblems, panelReadProblems } from "../../shared/chartRules";
@@ -33,14 +34,32 @@ export function guardWorkspace(
     partition: pulumi.Output<string>,
 ): pulumi.Output<WorkspaceFacts> {
     if (args.createWorkspace) {
+        const { roleName } = args.createWorkspace;
+        const expected = args.expectedWorkspaceRoleArn;
+        // The role's ARN follows from the account the stack deploys to: checked against the role the
+        // sources trust before the role (and so the workspace) is declared with it.
+        const account = pulumi
+            .all([getCallerIdentityOutput({}, { parent }).accountId, partition])
+            .apply(([accountId, p]) => {
+                const created = createdWorkspaceRoleArn(p, accountId, roleName);
+                if (expected !== undefined && created !== expected) {
+                    throw new ResourceRefusal(
+                        `the workspace this stack creates gets the role ${created} (createWorkspace.roleName ` +
+                            `in account ${accountId}, where the stack deploys it), but the source trusts ` +
+                            `${expected}; deploy the workspace into the source's grafanaAccountId`,
+                        parent,
+                    );
+                }
+                return accountId;
+            });
         const managed = new ManagedWorkspace(
             `${name}-managed`,
             {
                 settings: args.createWorkspace,
-                account: getCallerIdentityOutput({}, { parent }).accountId,
+                account,
                 region: getRegionOutput({}, { parent }).region,
                 partition,
-                roleName: args.createWorkspace.roleName,
+                roleName,
             },
             { parent },
         );

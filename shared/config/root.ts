@@ -7,6 +7,7 @@ import { panelGrantProblems, variableGrantProblems } from "../grafana/panels";
 import { variableNames } from "./variables";
 import { accountOfArn } from "../naming";
 import { partitionOf } from "../partition";
+import { createdWorkspaceRoleArn } from "../grafana/workspaceResource";
 import { KeyDeclarations, declareKeys, kindsOf, secretKeysOf, shapeOf } from "./declare";
 import * as r from "./rules";
 import {
@@ -58,7 +59,13 @@ const accountAccessShape = shapeOf(ACCOUNT_ACCESS_KEYS);
 
 const sourceObject = z
     .object(
-        { ...sourceSettingsShape, ...accountAccessShape },
+        // grafanaRoleArn may be left out when the workspace side creates the workspace: it is then
+        // that workspace's role (`createdRoleChecks`).
+        {
+            ...sourceSettingsShape,
+            grafanaRoleArn: sourceSettingsShape.grafanaRoleArn.optional(),
+            ...accountAccessShape,
+        },
         {
             error: (i) =>
                 i.input === undefined ? "is required: the data account's settings" : "must be an object",
@@ -98,7 +105,9 @@ export const ROOT_KEYS = declareKeys({
             `The data account: ${fields(ACCOUNT_ACCESS_KEYS)} plus every ` +
             `key of the grafana-athena-source project ` +
             `(${names("source", SOURCE_KEYS)}); source.panels replace ` +
-            `workspace.dashboard.panels on the source's own dashboard.`,
+            `workspace.dashboard.panels on the source's own dashboard. When ` +
+            `workspace.createWorkspace creates the workspace, grafanaRoleArn is its role: leave it out ` +
+            `(or give exactly that role).`,
         rule: sourceObject,
     },
     workspace: {
@@ -159,6 +168,7 @@ export const rootSettings = z
                     message: problem,
                 });
         });
+        createdRoleChecks(s, ctx);
         if (s.workspace.accountId && s.workspace.accountId !== s.source.grafanaAccountId) {
             ctx.addIssue({
                 code: "custom",
@@ -173,10 +183,18 @@ export const rootSettings = z
     // access (region, role, account) apart, for its provider.
     .transform(
         ({
-            source: { region, assumeRoleArn, accountId, ...settings },
+            source: { region, assumeRoleArn, accountId, grafanaRoleArn, ...settings },
             workspace: { region: wRegion, assumeRoleArn: wRole, accountId: wAccount, sourceName, ...options },
         }) => ({
-            source: { args: { ...settings, region }, access: { region, assumeRoleArn, accountId } },
+            source: {
+                // Given, or else the created workspace's role (createdRoleChecks refused any other case).
+                args: {
+                    ...settings,
+                    grafanaRoleArn: grafanaRoleArn ?? createdRoleArn(wRegion, settings, options)!,
+                    region,
+                },
+                access: { region, assumeRoleArn, accountId },
+            },
             workspace: {
                 options,
                 access: { region: wRegion, assumeRoleArn: wRole, accountId: wAccount },
@@ -184,6 +202,62 @@ export const rootSettings = z
             },
         }),
     );
+
+/**
+ * The role the workspace side creates its workspace with (`workspace.createWorkspace.roleName`, in
+ * the Grafana account `source.grafanaAccountId`); undefined when it names an existing workspace.
+ */
+function createdRoleArn(
+    workspaceRegion: string,
+    source: { grafanaAccountId: string },
+    workspace: { createWorkspace?: { roleName: string } },
+): string | undefined {
+    const created = workspace.createWorkspace;
+    if (created === undefined) return undefined;
+    return createdWorkspaceRoleArn(
+        partitionOf(workspaceRegion) ?? "aws",
+        source.grafanaAccountId,
+        created.roleName,
+    );
+}
+
+/**
+ * In one stack the source trusts the role of the workspace the stack uses: with
+ * `workspace.createWorkspace` that role is the one the stack creates, a name known from config, so
+ * `source.grafanaRoleArn` may be left out (and any other role is refused: no query could ever assume
+ * the source's role). Naming an existing workspace, the source must be told its role.
+ */
+function createdRoleChecks(
+    s: {
+        source: { grafanaAccountId: string; grafanaRoleArn?: string };
+        workspace: { region: string; createWorkspace?: { roleName: string } };
+    },
+    ctx: z.RefinementCtx,
+) {
+    const created = createdRoleArn(s.workspace.region, s.source, s.workspace);
+    if (created === undefined && s.source.grafanaRoleArn === undefined) {
+        ctx.addIssue({
+            code: "custom",
+            path: ["source", "grafanaRoleArn"],
+            message:
+                "is required: the workspace's IAM role ARN (AMG console, workspace details), " +
+                "unless workspace.createWorkspace creates the workspace and its role",
+        });
+    } else if (
+        created !== undefined &&
+        s.source.grafanaRoleArn !== undefined &&
+        s.source.grafanaRoleArn !== created
+    ) {
+        ctx.addIssue({
+            code: "custom",
+            path: ["source", "grafanaRoleArn"],
+            message:
+                `is ${s.source.grafanaRoleArn}, but this stack creates its workspace with the role ` +
+                `${created} (workspace.createWorkspace.roleName in source.grafanaAccountId): ` +
+                `leave grafanaRoleArn out, or give that role`,
+        });
+    }
+}
 
 export type RootSettings = z.output<typeof rootSettings>;
 

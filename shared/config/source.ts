@@ -270,7 +270,7 @@ export const SOURCE_KEY_KINDS = kindsOf(SOURCE_KEYS);
 export function crossChecks(
     s: {
         grafanaAccountId: unknown;
-        grafanaRoleArn: unknown;
+        grafanaRoleArn?: unknown;
         results?: unknown;
         dataLocations?: unknown;
         panels?: unknown;

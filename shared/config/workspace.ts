@@ -40,6 +40,15 @@ export const sourceRef = z
     )
     .strict();
 
+/** `createWorkspace` as the stack file gives it; `{}` (Pulumi.yaml's default) is unset. */
+const createWorkspaceKey = z.preprocess(
+    (v) =>
+        v !== null && typeof v === "object" && !Array.isArray(v) && Object.keys(v).length === 0
+            ? undefined
+            : v,
+    createWorkspaceSettings.optional(),
+);
+
 /**
  * The keys the workspace project shares with the root project's `workspace` object and the
  * package's `AthenaWorkspace`, declared once (shared/config/declare.ts); `WORKSPACE_KEYS` adds
@@ -48,8 +57,28 @@ export const sourceRef = z
 export const WORKSPACE_COMMON_KEYS = declareKeys({
     workspaceId: {
         type: "string",
-        description: "The Amazon Managed Grafana workspace ID, g- and 10 hex characters.",
+        optional: true,
+        description:
+            "The Amazon Managed Grafana workspace ID, g- and 10 hex " +
+            "characters; or createWorkspace, not both.",
         rule: r.workspaceId,
+    },
+    createWorkspace: {
+        type: "object",
+        default: {},
+        description:
+            "Create the workspace instead of naming one (exclusive with " +
+            'workspaceId): {name, grafanaVersion ("12.4", the default, or ' +
+            '"10.4"; an upgrade is in place and one way), authentication ' +
+            "([AWS_SSO] by default, SAML, or both; a change replaces the " +
+            "workspace), roleName (default GrafanaAthenaWorkspace: the " +
+            "role the sources trust), admins and editors (IAM Identity " +
+            "Center group IDs), network ({prefixListIds, vpceIds}), " +
+            "adopt (the ID of an existing workspace to take over instead: " +
+            "imported, updated in place, left standing on destroy)}. " +
+            "Plugin management and unified alerting are on; the workspace's " +
+            "role may only assume the source roles.",
+        rule: createWorkspaceKey,
     },
     tokenRotationDays: {
         type: "integer",
@@ -196,10 +225,28 @@ export function workspaceCrossChecks(
         grafanaAuth?: string;
         sourceRoleName?: string;
         organizationId?: string;
+        workspaceId?: unknown;
+        createWorkspace?: unknown;
     } & Parameters<typeof contactPointProblems>[0],
     ctx: z.RefinementCtx,
 ) {
     for (const p of contactPointProblems(s)) ctx.addIssue({ code: "custom", ...p });
+    // The workspace is named or created: exactly one of the two (a malformed one is reported on its own key).
+    if (s.workspaceId !== undefined && s.createWorkspace !== undefined) {
+        ctx.addIssue({
+            code: "custom",
+            path: ["createWorkspace"],
+            message: "is exclusive with workspaceId: name an existing workspace, or create one, not both",
+        });
+    } else if (s.workspaceId === undefined && s.createWorkspace === undefined) {
+        ctx.addIssue({
+            code: "custom",
+            path: ["workspaceId"],
+            message:
+                "is required: the Amazon Managed Grafana workspace ID (g- and 10 hex " +
+                "characters), or createWorkspace to create one",
+        });
+    }
     if ((s.grafanaUrl === undefined) !== (s.grafanaAuth === undefined)) {
         ctx.addIssue({
             code: "custom",
@@ -231,7 +278,7 @@ type WorkspaceCommonSettings = z.output<z.ZodObject<typeof workspaceCommonShape>
  */
 export type WorkspaceOptions = Omit<
     WorkspaceCommonSettings,
-    "grafanaAuth" | "contactPointSecrets" | "workspaceId"
+    "grafanaAuth" | "contactPointSecrets" | "workspaceId" | "createWorkspace"
 > & {
     grafanaAuth?: pulumi.Input<string>;
     contactPointSecrets?: pulumi.Input<Record<string, string>>;
@@ -268,15 +315,6 @@ export function explicitCapacityProblem(count: number, organizationMode: boolean
     );
 }
 
-/** `createWorkspace` as the stack file gives it; `{}` (Pulumi.yaml's default) is unset. */
-const createWorkspaceKey = z.preprocess(
-    (v) =>
-        v !== null && typeof v === "object" && !Array.isArray(v) && Object.keys(v).length === 0
-            ? undefined
-            : v,
-    createWorkspaceSettings.optional(),
-);
-
 /**
  * The source stacks to chart; none: every source stack of the inventory (the stack files of infra-account-b).
  */
@@ -302,34 +340,12 @@ const sourceRefList = z
         },
     );
 
-const { workspaceId, ...afterWorkspaceId } = WORKSPACE_COMMON_KEYS;
+const { workspaceId, createWorkspace, ...afterCreateWorkspace } = WORKSPACE_COMMON_KEYS;
 
 /** Every key of the workspace project. */
 export const WORKSPACE_KEYS = declareKeys({
-    workspaceId: {
-        ...workspaceId,
-        optional: true,
-        description:
-            "The Amazon Managed Grafana workspace ID, g- and 10 hex " +
-            "characters; or createWorkspace, not both.",
-    },
-    createWorkspace: {
-        type: "object",
-        default: {},
-        description:
-            "Create the workspace instead of naming one (exclusive with " +
-            'workspaceId): {name, grafanaVersion ("12.4", the default, or ' +
-            '"10.4"; an upgrade is in place and one way), authentication ' +
-            "([AWS_SSO] by default, SAML, or both; a change replaces the " +
-            "workspace), roleName (default GrafanaAthenaWorkspace: the " +
-            "role the sources trust), admins and editors (IAM Identity " +
-            "Center group IDs), network ({prefixListIds, vpceIds}), " +
-            "adopt (the ID of an existing workspace to take over instead: " +
-            "imported, updated in place, left standing on destroy)}. " +
-            "Plugin management and unified alerting are on; the workspace's " +
-            "role may only assume the source roles.",
-        rule: createWorkspaceKey,
-    },
+    workspaceId,
+    createWorkspace,
     sources: {
         type: "array",
         items: "object",
@@ -345,7 +361,7 @@ export const WORKSPACE_KEYS = declareKeys({
             "of the inventory, the files infra-account-b/Pulumi.<stack>.yaml, in this stack's organisation.",
         rule: sourceRefList,
     },
-    ...afterWorkspaceId,
+    ...afterCreateWorkspace,
 });
 
 /** Every key of the workspace project. */
@@ -358,21 +374,6 @@ export const workspaceSettings = z
     .superRefine((s, ctx) => {
         const problem = explicitCapacityProblem(s.sources.length, s.organizationId !== undefined);
         if (problem) ctx.addIssue({ code: "custom", path: ["sources"], message: `lists ${problem}` });
-        if (s.workspaceId !== undefined && s.createWorkspace !== undefined) {
-            ctx.addIssue({
-                code: "custom",
-                path: ["createWorkspace"],
-                message: "is exclusive with workspaceId: name an existing workspace, or create one, not both",
-            });
-        } else if (s.workspaceId === undefined && s.createWorkspace === undefined) {
-            ctx.addIssue({
-                code: "custom",
-                path: ["workspaceId"],
-                message:
-                    "is required: the Amazon Managed Grafana workspace ID (g- and 10 hex " +
-                    "characters), or createWorkspace to create one",
-            });
-        }
     });
 
 export type SourceRef = z.output<typeof sourceRef> & {

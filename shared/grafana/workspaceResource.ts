@@ -155,6 +155,14 @@ export const createWorkspaceSettings = z
 export type CreateWorkspaceSettings = z.output<typeof createWorkspaceSettings>;
 
 /**
+ * The ARN of the role a stack creates its workspace with (`createWorkspace.roleName`, path `/`): known
+ * before anything is deployed, so the sources can trust it first.
+ */
+export function createdWorkspaceRoleArn(partition: string, account: string, roleName: string): string {
+    return `arn:${partition}:iam::${account}:role/${roleName}`;
+}
+
+/**
  * The workspace's `configuration`, whole and in one order: plugin management on (the Athena plugin
  * is installed by this program) and unified alerting on. Never `{}`: the API replaces the whole
  * configuration with what it is sent.

@@ -29,7 +29,8 @@ import { PANEL_TYPES, QUERY_FORMATS } from "../../shared/grafana/panelSpec";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../../shared/config/problems";
 import { workspaceArguments } from "../../provider/workspaceChecks";
-import { PackageSchema, SchemaProperty, packageSchema } from "../../provider/host";
+import type { PackageSchema, SchemaProperty } from "../../provider/host";
+import { schema } from "../support/packageSchema";
 import { main as schemaCli } from "../../tools/dev/schema";
 import { ProgramError, runProgram } from "../../tools/plan/mock/runtime";
 import {
@@ -44,10 +45,6 @@ import {
 import { exampleRun } from "../support/sourcePlan";
 
 const pkg = JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "utf8"));
-
-// The analyzer builds a TypeScript program of the whole repository (several seconds): once per run.
-let cached: Promise<PackageSchema> | undefined;
-const schema = () => (cached ??= packageSchema());
 
 const token = (name: string) => `${pkg.name}:index:${name}`;
 

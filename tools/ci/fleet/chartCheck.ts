@@ -9,12 +9,12 @@ import {
     assumePolicyProblem,
     chartedSetProblems,
     createdRoleProblem,
-    createdWorkspaceRoleArn,
     grafanaAccountProblem,
     impliedSourceOutputs,
     panelReadProblems,
 } from "../../../shared/chartRules";
 import type { ConfigProblem } from "../../../shared/config/problems";
+import { createdWorkspaceRoleArn } from "../../../shared/grafana/workspaceResource";
 import { SOURCE_NAMESPACE, SourceSettings, policyResults } from "../../../shared/config/source";
 import { WORKSPACE_NAMESPACE, WorkspaceSettings, organizationMode } from "../../../shared/config/workspace";
 import { SOURCE_PROJECT, WORKSPACE_PROJECT, chartedSourceRefs } from "../../../shared/inventory";

@@ -1,0 +1,173 @@
+/**
+ * The component package's AthenaWorkspace creating its workspace (`createWorkspace`): the schema a
+ * consumer generates an SDK from offers it, typed and documented, with `workspaceId` no longer
+ * required; a program using the package plans the same created workspace as the workspace project;
+ * and the package refuses what the project refuses, with the same messages, naming the argument.
+ */
+import assert from "node:assert/strict";
+import * as path from "node:path";
+import { ConfigError } from "../../shared/config/problems";
+import { createWorkspaceSettings } from "../../shared/grafana/workspaceResource";
+import type { PackageSchema, SchemaProperty } from "../../provider/host";
+import { schema } from "../support/packageSchema";
+import { workspaceArguments } from "../../provider/workspaceChecks";
+import type { PlanResource } from "../../tools/plan/mock/runtime";
+import { runProgram } from "../../tools/plan/mock/runtime";
+import {
+    EXAMPLE_SOURCE_STACK,
+    REPO,
+    WORKSPACE_DIR,
+    configProblems,
+    exampleConfig,
+    plan,
+    sourceRef,
+} from "../support/program";
+import { exampleRun } from "../support/sourcePlan";
+
+const PACKAGE = "grafana-athena";
+const ADMINS = "9a6731e4-1051-70a9-2f5b-5c3a1c1e0c11";
+const CREATE = { name: "observability", admins: [ADMINS] };
+const WORKSPACE_TYPE = "aws:grafana/workspace:Workspace";
+const CREATED = {
+    set: { "grafana-athena-workspace:createWorkspace": CREATE },
+    unset: ["grafana-athena-workspace:workspaceId"],
+};
+
+/** A type of the schema by its name, with its properties. */
+function typeOf(s: PackageSchema, ref: string | undefined) {
+    const t = s.types[String(ref).replace("#/types/", "")];
+    assert.ok(t?.properties, `the schema has no type ${ref}`);
+    return t as { properties: Record<string, SchemaProperty>; required?: string[] };
+}
+
+/** The package's argument problems, one line each. */
+function problems(args: Record<string, unknown>): string[] {
+    try {
+        workspaceArguments({
+            sources: [{ stack: "organization/grafana-athena-source/sales" }],
+            ...args,
+        } as never);
+    } catch (e) {
+        assert.ok(e instanceof ConfigError, String(e));
+        return e.problems.map((p) => `${p.key}: ${p.message}`);
+    }
+    return [];
+}
+
+/** Type and the inputs a user chooses, of every managed AWS resource: what both paths must agree on. */
+const awsResources = (rs: readonly PlanResource[]) =>
+    rs
+        .filter((r) => r.type.startsWith("aws:"))
+        .map((r) => JSON.stringify([r.type, r.inputs]))
+        .sort();
+
+describe("component package: AthenaWorkspace.createWorkspace", function () {
+    this.timeout(120_000);
+
+    it("the schema offers createWorkspace with every setting the projects take, and workspaceId is optional", async () => {
+        const s = await schema();
+        const ws = s.resources[`${PACKAGE}:index:AthenaWorkspace`];
+        assert.ok(!ws.requiredInputs.includes("workspaceId"), "workspaceId is not required");
+        assert.ok(!ws.requiredInputs.includes("createWorkspace"));
+        assert.match(String(ws.inputProperties.createWorkspace.description), /exclusive with workspaceId/);
+        const create = typeOf(s, ws.inputProperties.createWorkspace.$ref);
+        assert.deepEqual(
+            Object.keys(create.properties).sort(),
+            Object.keys(createWorkspaceSettings.shape).sort(),
+            "provider/workspaceArgs.ts's CreateWorkspace has exactly the settings of createWorkspace",
+        );
+        assert.deepEqual(create.required, ["name"]);
+        assert.equal(create.properties.admins.type, "array");
+        assert.equal(create.properties.admins.items?.type, "string");
+        const network = typeOf(s, create.properties.network.$ref);
+        assert.deepEqual(Object.keys(network.properties).sort(), ["prefixListIds", "vpceIds"]);
+    });
+
+    it("a program using the package gets the created workspace: the same AWS resources and inputs as the workspace project", async () => {
+        const stackRefs = { [EXAMPLE_SOURCE_STACK]: sourceRef(await exampleRun()) };
+        const project = (await plan(WORKSPACE_DIR, { ...CREATED, stackRefs })).plan;
+        const { config, secretKeys } = exampleConfig(WORKSPACE_DIR, CREATED);
+        const viaPackage = (
+            await runProgram({
+                projectDir: path.join(REPO, "tests/fixtures/package-workspace"),
+                project: "grafana-athena-workspace",
+                stack: "example",
+                config,
+                secretKeys,
+                stackRefs,
+            })
+        ).plan;
+        const created = viaPackage.resources.filter((r) => r.type === WORKSPACE_TYPE);
+        assert.equal(created.length, 1, "the package creates the workspace");
+        assert.equal(created[0].inputs.grafanaVersion, "12.4");
+        assert.equal(created[0].inputs.permissionType, "CUSTOMER_MANAGED");
+        const admins = viaPackage.resources.filter(
+            (r) => r.type === "aws:grafana/roleAssociation:RoleAssociation",
+        );
+        assert.deepEqual(
+            admins.map((a) => [a.inputs.role, a.inputs.groupIds]),
+            [["ADMIN", [ADMINS]]],
+        );
+        // Everything in the package component's tree.
+        const wrapper = viaPackage.resources.find((r) => r.type === `${PACKAGE}:index:AthenaWorkspace`);
+        assert.ok(wrapper);
+        const byName = new Map(viaPackage.resources.map((r) => [r.name, r]));
+        const root = (r: PlanResource): PlanResource => (r.parent ? root(byName.get(r.parent)!) : r);
+        assert.equal(root(created[0]).name, wrapper.name);
+        // The token and the associations are the created workspace's (one ID, not the example's named one).
+        const ids = new Set(
+            viaPackage.resources
+                .filter((r) => r.type.startsWith("aws:grafana/"))
+                .map((r) => r.inputs.workspaceId),
+        );
+        ids.delete(undefined);
+        assert.equal(ids.size, 1, [...ids].join(", "));
+        assert.match(String([...ids][0]), /^g-[0-9a-f]{10}$/);
+        assert.notEqual([...ids][0], "g-0123456789");
+        // The same AWS resources with the same inputs as the project plans (the fake cloud derives the
+        // workspace's and the service account's IDs from the resources' names, which the package prefixes).
+        const canonical = (rs: readonly PlanResource[]) =>
+            awsResources(rs).map((x) =>
+                x
+                    .replace(/"serviceAccountId":"\d+"/, '"serviceAccountId":"<id>"')
+                    .replace(/"workspaceId":"g-[0-9a-f]{10}"/, '"workspaceId":"<created>"'),
+            );
+        assert.deepEqual(canonical(viaPackage.resources), canonical(project.resources));
+    });
+
+    it("refuses what the workspace project refuses, with its messages, naming AthenaWorkspace:<argument>", async () => {
+        assert.deepEqual(problems({ createWorkspace: CREATE }), []);
+        const cases: [Record<string, unknown>, Record<string, unknown>, string[], string][] = [
+            [
+                { workspaceId: "g-0123456789", createWorkspace: CREATE },
+                { "grafana-athena-workspace:createWorkspace": CREATE },
+                [],
+                "createWorkspace",
+            ],
+            [{}, {}, ["grafana-athena-workspace:workspaceId"], "workspaceId"],
+            [
+                { createWorkspace: { ...CREATE, grafanaVersion: "9.4" } },
+                { "grafana-athena-workspace:createWorkspace": { ...CREATE, grafanaVersion: "9.4" } },
+                ["grafana-athena-workspace:workspaceId"],
+                "createWorkspace.grafanaVersion",
+            ],
+            [
+                { createWorkspace: { ...CREATE, network: {} } },
+                { "grafana-athena-workspace:createWorkspace": { ...CREATE, network: {} } },
+                ["grafana-athena-workspace:workspaceId"],
+                "createWorkspace.network",
+            ],
+        ];
+        for (const [args, set, unset, key] of cases) {
+            const projectProblems = (await configProblems(WORKSPACE_DIR, { set, unset })).filter((p) =>
+                p.startsWith(`grafana-athena-workspace:${key}: `),
+            );
+            assert.equal(projectProblems.length, 1, key);
+            assert.deepEqual(
+                problems(args),
+                [projectProblems[0].replace("grafana-athena-workspace:", "AthenaWorkspace:")],
+                key,
+            );
+        }
+    });
+});
