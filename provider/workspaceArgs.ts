@@ -223,8 +223,8 @@ export interface CreateWorkspace {
     /** How users sign in: AWS_SSO (the default), SAML, or both. A change replaces the workspace. */
     authentication?: string[];
     /**
-     * The name of the workspace's role, created with it (default GrafanaAthenaWorkspace): the role every source
-     * trusts, arn:aws:iam::<this account>:role/<roleName>.
+     * The name of the workspace's role, created with it (default GrafanaAthenaWorkspace): the role
+     * every source trusts, arn:aws:iam::<this account>:role/<roleName>.
      */
     roleName?: string;
     /** IAM Identity Center group IDs whose users are the workspace's Grafana Admins. */
@@ -234,24 +234,28 @@ export interface CreateWorkspace {
     /** Network access control; left out, the workspace may be reached from anywhere. */
     network?: NetworkAccess;
     /**
-     * The ID of an existing workspace (g- and 10 hex characters) to take over instead of creating one: imported,
-     * updated in place to these settings, left standing on destroy.
+     * The ID of an existing workspace (g- and 10 hex characters) to take over instead of creating
+     * one: imported, updated in place to these settings, left standing on destroy.
      */
     adopt?: string;
 }
 
 /** Arguments of `AthenaWorkspace`: the keys of the `grafana-athena-workspace` project. */
 export interface AthenaWorkspaceArgs {
-    /** The Amazon Managed Grafana workspace ID, g- and 10 hex characters; or createWorkspace, not both. */
+    /**
+     * The Amazon Managed Grafana workspace ID, g- and 10 hex characters; or createWorkspace, not
+     * both.
+     */
     workspaceId?: string;
     /**
-     * Create the workspace instead of naming one (exclusive with workspaceId): {name, grafanaVersion ("12.4",
-     * the default, or "10.4"; an upgrade is in place and one way), authentication ([AWS_SSO] by default, SAML,
-     * or both; a change replaces the workspace), roleName (default GrafanaAthenaWorkspace: the role the
-     * sources trust), admins and editors (IAM Identity Center group IDs), network ({prefixListIds, vpceIds}),
-     * adopt (the ID of an existing workspace to take over instead: imported, updated in place, left standing
-     * on destroy)}. Plugin management and unified alerting are on; the workspace's role may only assume the
-     * source roles.
+     * Create the workspace instead of naming one (exclusive with workspaceId): {name,
+     * grafanaVersion ("12.4", the default, or "10.4"; an upgrade is in place and one way),
+     * authentication ([AWS_SSO] by default, SAML, or both; a change replaces the workspace),
+     * roleName (default GrafanaAthenaWorkspace: the role the sources trust), admins and editors
+     * (IAM Identity Center group IDs), network ({prefixListIds, vpceIds}), adopt (the ID of an
+     * existing workspace to take over instead: imported, updated in place, left standing on
+     * destroy)}. Plugin management and unified alerting are on; the workspace's role may only
+     * assume the source roles.
      */
     createWorkspace?: CreateWorkspace;
     /** The data accounts to chart; at least one. */

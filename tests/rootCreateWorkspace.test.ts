@@ -200,7 +200,8 @@ describe("root project (grafana-athena): workspace.createWorkspace", function ()
         );
         assert.deepEqual(missing, [
             "grafana-athena:source.grafanaRoleArn: is required: the workspace's IAM role ARN " +
-                "(AMG console, workspace details), unless workspace.createWorkspace creates the workspace and its role",
+                "(AMG console, workspace details), unless workspace.createWorkspace " +
+                "creates the workspace and its role",
         ]);
     });
 
@@ -263,7 +264,8 @@ describe("root project (grafana-athena): workspace.createWorkspace", function ()
     });
 
     it("refuses, before the role is declared, a workspace side that deploys into another account than the source trusts", async () => {
-        // Without workspace.accountId, the credentials decide the account: here the mocked cloud's default one.
+        // Without workspace.accountId, the credentials decide the account: here the mocked cloud's
+        // default one.
         const elsewhere = await refusal(
             ROOT_DIR,
             rootVariant((c) => {
@@ -275,8 +277,9 @@ describe("root project (grafana-athena): workspace.createWorkspace", function ()
         );
         assert.equal(
             elsewhere,
-            `the workspace this stack creates gets the role arn:aws:iam::${ELSEWHERE}:role/GrafanaAthenaWorkspace ` +
-                `(createWorkspace.roleName in account ${ELSEWHERE}, where the stack deploys it), but the source ` +
+            `the workspace this stack creates gets the role ` +
+                `arn:aws:iam::${ELSEWHERE}:role/GrafanaAthenaWorkspace (createWorkspace.roleName ` +
+                `in account ${ELSEWHERE}, where the stack deploys it), but the source ` +
                 `trusts ${CREATED_ROLE}; deploy the workspace into the source's grafanaAccountId`,
         );
     });

@@ -44,8 +44,9 @@ export function guardWorkspace(
                 const created = createdWorkspaceRoleArn(p, accountId, roleName);
                 if (expected !== undefined && created !== expected) {
                     throw new ResourceRefusal(
-                        `the workspace this stack creates gets the role ${created} (createWorkspace.roleName ` +
-                            `in account ${accountId}, where the stack deploys it), but the source trusts ` +
+                        `the workspace this stack creates gets the role ${created} ` +
+                            `(createWorkspace.roleName in account ${accountId}, where the stack deploys ` +
+                            `it), but the source trusts ` +
                             `${expected}; deploy the workspace into the source's grafanaAccountId`,
                         parent,
                     );
