@@ -21,6 +21,9 @@ import {
 import { ROOT_EXAMPLE } from "./support/examples";
 import { rootVariant } from "./support/rootVariant";
 import { identityAllows, trustAllows } from "./support/simulate";
+import { PACK_CONFIG } from "./support/handWrittenStack";
+import { evaluatePlans } from "../policy/offline";
+import { RULES } from "../policy/rules";
 
 const DATA_ACCOUNT = String(ROOT_EXAMPLE.source.accountId);
 const GRAFANA_ACCOUNT = String(ROOT_EXAMPLE.workspace.accountId);
@@ -166,6 +169,23 @@ describe("root project (grafana-athena): workspace.createWorkspace", function ()
                 false,
                 action,
             );
+    });
+
+    it("passes the policy pack configured with the created role; unconfigured, the source's trust is named", async () => {
+        const config = Object.fromEntries(
+            RULES.map((r) => [
+                r.name,
+                { grafanaAccountIds: [GRAFANA_ACCOUNT], workspaceRoleArns: [CREATED_ROLE] },
+            ]),
+        );
+        assert.deepEqual(await evaluatePlans([run.plan], config), []);
+        // Knowing only the Grafana account, the pack cannot tell the created role from any other role of
+        // it (docs/policy-pack.md): the source's trust is flagged until the config names the role.
+        const unknown = await evaluatePlans([run.plan], PACK_CONFIG);
+        assert.deepEqual(
+            unknown.map((v) => [v.policy, v.resource]),
+            [["grafana-trust-pins-workspace-role", "source-role"]],
+        );
     });
 
     it("takes grafanaRoleArn when it is the created role (also with roleName), and refuses another in one line", async () => {
