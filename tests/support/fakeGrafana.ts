@@ -15,8 +15,10 @@
  * same plugin, data source and permission APIs); 13 deprecates the legacy `/api` routes without
  * disabling them, so it answers them too. Only `/api/health` tells the versions apart.
  * For the engine tests it also serves HTTPS (`tls`), accepts whichever tokens the fake cloud holds
- * (`token` as a predicate), and keeps data sources, folders and dashboards (`keepsObjects`,
- * fakeGrafanaObjects.ts).
+ * (`token` as a predicate), and keeps data sources, folders, dashboards (each checked against the
+ * version's dashboard schema), rule groups, teams and their synced groups, contact points and the
+ * notification policy (`keepsObjects`: fakeGrafanaObjects.ts, fakeGrafanaTeams.ts,
+ * fakeGrafanaAlerting.ts); then a permission of a resource or for a team it does not hold is refused.
  */
 import * as http from "node:http";
 import * as https from "node:https";
@@ -24,7 +26,7 @@ import { AddressInfo } from "node:net";
 import { ATHENA_PLUGIN_ID } from "../../shared/grafana/dataSource";
 import { GrafanaObjects } from "./fakeGrafanaObjects";
 
-type FakeGrafanaVersion = "10.4" | "12.4" | "13";
+export type FakeGrafanaVersion = "10.4" | "12.4" | "13";
 export const FAKE_GRAFANA_VERSIONS: readonly FakeGrafanaVersion[] = ["10.4", "12.4", "13"];
 /** The build each version reports in `/api/health`. */
 const BUILD: Record<FakeGrafanaVersion, string> = { "10.4": "10.4.19", "12.4": "12.4.1", "13": "13.0.2" };
@@ -88,7 +90,7 @@ export class FakeGrafana {
     server!: http.Server;
     url = "";
     /** What a `keepsObjects` Grafana holds. */
-    readonly objects = new GrafanaObjects();
+    readonly objects: GrafanaObjects;
     private pendingReads = 0;
 
     constructor(
@@ -96,6 +98,7 @@ export class FakeGrafana {
         readonly options: FakeGrafanaOptions = {},
     ) {
         this.version = options.version ?? "10.4";
+        this.objects = new GrafanaObjects(this.version);
     }
 
     private grantsOf(kind: string, uid: string): FakeGrant[] {
@@ -194,6 +197,18 @@ export class FakeGrafana {
         body: string,
         reply: (status: number, body: unknown) => void,
     ) {
+        // A Grafana that keeps objects knows which exist: permissions of a resource or for a team
+        // it does not have are refused as its resource permission API refuses a failed set (400,
+        // grafana/grafana `pkg/services/accesscontrol/resourcepermissions/api.go`).
+        if (this.options.keepsObjects) {
+            const held = {
+                datasources: "dataSources",
+                folders: "folders",
+                dashboards: "dashboards",
+            } as const;
+            if (!this.objects[held[kind as keyof typeof held]].has(uid))
+                return reply(method === "GET" ? 404 : 400, { message: `${kind} ${uid} not found` });
+        }
         const current = this.grantsOf(kind, uid);
         if (method === "GET")
             return reply(
@@ -202,17 +217,30 @@ export class FakeGrafana {
             );
         if (method !== "POST") return reply(405, { message: "Method not allowed" });
         const { permissions } = JSON.parse(body || "{}") as { permissions?: Partial<FakeGrant>[] };
-        for (const p of permissions ?? []) {
-            const who = { teamId: p.teamId ?? 0, userId: p.userId ?? 0, builtInRole: p.builtInRole ?? "" };
-            if (p.permission && !LEVELS[kind].includes(p.permission))
-                return reply(400, { message: `invalid permission ${p.permission}` });
+        // Every item is checked before any is set: Grafana sets them in one transaction.
+        const items = (permissions ?? []).map((p) => ({
+            who: { teamId: p.teamId ?? 0, userId: p.userId ?? 0, builtInRole: p.builtInRole ?? "" },
+            permission: p.permission ?? "",
+        }));
+        for (const { who, permission } of items) {
+            if (permission && !LEVELS[kind].includes(permission))
+                return reply(400, { message: `invalid permission ${permission}` });
+            if (
+                this.options.keepsObjects &&
+                who.teamId !== 0 &&
+                !this.objects.teams.byId.has(Number(who.teamId))
+            )
+                return reply(400, { message: "failed to set permissions: team not found" });
+            if (!["", "Viewer", "Editor", "Admin"].includes(who.builtInRole))
+                return reply(400, { message: `failed to set permissions: invalid role ${who.builtInRole}` });
+        }
+        for (const { who, permission } of items) {
             const at = current.findIndex(
                 (g) =>
                     g.teamId === who.teamId && g.userId === who.userId && g.builtInRole === who.builtInRole,
             );
             if (at >= 0) current.splice(at, 1);
-            if (p.permission)
-                current.push({ ...who, permission: p.permission, isManaged: true, isInherited: false });
+            if (permission) current.push({ ...who, permission, isManaged: true, isInherited: false });
         }
         reply(200, { message: "Permissions updated" });
     }

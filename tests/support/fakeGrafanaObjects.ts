@@ -20,6 +20,10 @@
  *   another rule of the folder has.
  * Each object counts how often it was created: a test tells an update from a replacement by it.
  */
+import { GrafanaAlerting } from "./fakeGrafanaAlerting";
+import { GrafanaTeams } from "./fakeGrafanaTeams";
+import { dashboardModelProblems } from "./grafanaSchemas";
+
 interface GrafanaObject {
     uid: string;
     /** Times an object of this uid was created (a replacement creates it again). */
@@ -39,7 +43,13 @@ export class GrafanaObjects {
         { title: string; folderUid: string; interval: number; uids: string[] }
     >();
     readonly alertRules = new Map<string, Record<string, unknown>>();
+    /** Teams and their synced groups (fakeGrafanaTeams.ts). */
+    readonly teams = new GrafanaTeams();
+    /** Contact points and the notification policy tree (fakeGrafanaAlerting.ts). */
+    readonly alerting = new GrafanaAlerting();
     private nextId = 1;
+    /** The Grafana version whose dashboard schema a saved dashboard must meet. */
+    constructor(private readonly version = "10.4") {}
     private readonly createdCounts = new Map<string, number>();
 
     private put(
@@ -94,6 +104,12 @@ export class GrafanaObjects {
             return (reply(200, { uid, title: body.title }), true);
         }
         const folder = /^\/api\/folders\/([^/?]+)$/.exec(url);
+        if (
+            folder &&
+            method === "DELETE" &&
+            [...this.alertRules.values()].some((r) => r.folderUID === folder[1])
+        )
+            return (reply(400, { message: "folder cannot be deleted: folder contains alert rules" }), true);
         if (folder) return this.item(this.folders, "folder", folder[1], method, body, reply);
         if (url === "/api/dashboards/db" && method === "POST") return (this.saveDashboard(body, reply), true);
         const group = /^\/api\/v1\/provisioning\/folder\/([^/?]+)\/rule-groups\/([^/?]+)$/.exec(url);
@@ -121,7 +137,7 @@ export class GrafanaObjects {
                 return (reply(404, { message: "Dashboard not found" }), true);
             return (reply(200, { message: "Dashboard deleted" }), true);
         }
-        return false;
+        return this.teams.route(method, url, body, reply) || this.alerting.route(method, url, body, reply);
     }
 
     private ruleGroup(
@@ -230,6 +246,18 @@ export class GrafanaObjects {
             });
         const folderUid = body.folderUid === undefined ? "" : String(body.folderUid);
         if (folderUid && !this.folders.has(folderUid)) return reply(400, { message: "folder not found" });
+        if (typeof model.title !== "string" || model.title.trim() === "")
+            return reply(400, { status: "empty-name", message: "Dashboard title cannot be empty" });
+        // Grafana's /api/dashboards/db stores the model without checking it against the dashboard
+        // schema (its schema check, `POST /api/dashboards/validate`, only warns in the save
+        // drawer). The fake refuses what the version's schema refuses, so a test learns of a
+        // dashboard a schema-checking Grafana, or a later version's panel migration, would not take.
+        const problems = dashboardModelProblems(model, this.version);
+        if (problems.length > 0)
+            return reply(400, {
+                status: "invalid-dashboard",
+                message: `invalid dashboard: ${problems.join("; ")}`,
+            });
         const id = (current?.body.id as number | undefined) ?? this.nextId++;
         const version = ((current?.body.version as number | undefined) ?? 0) + 1;
         const slug = String(model.title ?? uid)

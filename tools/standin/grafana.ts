@@ -7,9 +7,12 @@
  * a rotated-out token is refused there as Grafana refuses it. Ids are `<org>:<uid>`
  * (the provider's `MakeOrgResourceID`); a rule group's is `<org>:<folder uid>;<group>`, and it is written
  * with `PUT /api/v1/provisioning/folder/:folderUid/rule-groups/:group`, read with the group and each of
- * its rules, and deleted rule by rule (`resource_alerting_rule_group.go`).
+ * its rules, and deleted rule by rule (`resource_alerting_rule_group.go`). Teams and permissions are
+ * grafanaAccess.ts; contact points and the notification policy grafanaAlerting.ts.
  */
 import { configValue, Answer, StandIn } from "./cloud";
+import * as access from "./grafanaAccess";
+import * as alerting from "./grafanaAlerting";
 import { Props, same } from "./wire";
 
 const ORG = "1";
@@ -23,6 +26,10 @@ interface Reply {
 export class GrafanaStandIn implements StandIn {
     private url = "";
     private auth = "";
+    private readonly api: access.GrafanaApi = {
+        call: (method, path, body) => this.call(method, path, body),
+        ok: (method, path, body) => this.ok(method, path, body),
+    };
 
     configure(config: Props): void {
         this.url = String(configValue(config, "url") ?? "").replace(/\/+$/, "");
@@ -56,7 +63,14 @@ export class GrafanaStandIn implements StandIn {
 
     async create(type: string, _name: string, inputs: Props): Promise<Answer> {
         const uid = String(inputs.uid ?? "");
+        if (type in access.PERMISSIONS) return access.putPermissions(this.api, type, inputs);
         switch (type) {
+            case access.TEAM:
+                return access.createTeam(this.api, inputs);
+            case alerting.CONTACT_POINT:
+                return alerting.createContactPoint(this.api, inputs);
+            case alerting.NOTIFICATION_POLICY:
+                return alerting.putNotificationPolicy(this.api, inputs);
             case "grafana:oss/dataSource:DataSource":
                 await this.ok("POST", "/api/datasources", {
                     name: inputs.name,
@@ -139,6 +153,10 @@ export class GrafanaStandIn implements StandIn {
     }
 
     async read(type: string, id: string, state: Props): Promise<{ outs: Props; inputs: Props } | undefined> {
+        if (type in access.PERMISSIONS) return access.readPermissions(this.api, type, id, state);
+        if (type === access.TEAM) return access.readTeam(this.api, id, state);
+        if (type === alerting.CONTACT_POINT) return alerting.readContactPoint(this.api, id, state);
+        if (type === alerting.NOTIFICATION_POLICY) return alerting.readNotificationPolicy(this.api, state);
         const path = objectPath(type, id);
         const reply = await this.call("GET", path);
         // The provider's CheckReadError: a 404 means the resource is gone.
@@ -169,9 +187,16 @@ export class GrafanaStandIn implements StandIn {
         };
     }
 
-    async update(type: string, id: string, _olds: Props, news: Props): Promise<Props> {
+    async update(type: string, id: string, olds: Props, news: Props): Promise<Props> {
         const uid = id.split(":").slice(1).join(":");
+        if (type in access.PERMISSIONS) return (await access.putPermissions(this.api, type, news)).outs;
         switch (type) {
+            case access.TEAM:
+                return access.updateTeam(this.api, id, olds, news);
+            case alerting.CONTACT_POINT:
+                return alerting.updateContactPoint(this.api, id, news);
+            case alerting.NOTIFICATION_POLICY:
+                return (await alerting.putNotificationPolicy(this.api, news)).outs;
             case "grafana:oss/dataSource:DataSource":
                 await this.ok("PUT", `/api/datasources/uid/${uid}`, {
                     name: news.name,
@@ -194,6 +219,10 @@ export class GrafanaStandIn implements StandIn {
     }
 
     async delete(type: string, id: string): Promise<void> {
+        if (type in access.PERMISSIONS) return access.deletePermissions(this.api, type, id);
+        if (type === access.TEAM) return access.deleteTeam(this.api, id);
+        if (type === alerting.CONTACT_POINT) return alerting.deleteContactPoint(this.api, id);
+        if (type === alerting.NOTIFICATION_POLICY) return alerting.deleteNotificationPolicy(this.api);
         if (type === RULE_GROUP) {
             // As the provider deletes a group: each of its rules.
             const group = await this.call("GET", objectPath(type, id));

@@ -63,6 +63,14 @@ export const REPLACING: Record<string, readonly string[]> = {
     "grafana:alerting/ruleGroup:RuleGroup": ["name", "folderUid", "orgId"],
     "grafana:oss/folder:Folder": ["uid", "orgId"],
     "grafana:oss/dashboard:Dashboard": ["orgId"],
+    // resource_team.go: name, email, members and team_sync update in place.
+    "grafana:oss/team:Team": ["orgId"],
+    // common_resource_permission.go: the uid a permission resource manages is RequiresReplace.
+    "grafana:enterprise/dataSourcePermission:DataSourcePermission": ["datasourceUid", "orgId"],
+    "grafana:oss/folderPermission:FolderPermission": ["folderUid", "orgId"],
+    "grafana:oss/dashboardPermission:DashboardPermission": ["dashboardUid", "orgId"],
+    "grafana:alerting/contactPoint:ContactPoint": ["orgId"],
+    "grafana:alerting/notificationPolicy:NotificationPolicy": ["orgId"],
 };
 
 interface InputDiff {
