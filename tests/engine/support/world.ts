@@ -28,7 +28,7 @@ import * as path from "node:path";
 import { installStandIns } from "../../../tools/standin/install";
 import { ACCOUNT_ENV } from "../../../tools/standin/cloud";
 import { Holdings, WORLD_ENV, Seed, readHoldings, writeJson } from "../../../tools/standin/store";
-import { FakeGrafana } from "../../support/fakeGrafana";
+import { FakeGrafana, FakeGrafanaVersion } from "../../support/fakeGrafana";
 import { REPO } from "../../support/repo";
 import { RepositoryCopy, copyRepository } from "../../support/repository";
 import { Run, cliBin, pulumi, succeeded } from "./cli";
@@ -89,6 +89,9 @@ export class EngineWorld {
     readonly bin = cliBin();
     readonly repo: RepositoryCopy = copyRepository();
     readonly grafana: FakeGrafana;
+    /** A Grafana of its own per workspace `start` gave a version (`grafanaOf`). */
+    private readonly grafanas = new Map<string, FakeGrafana>();
+    private readonly tls: { key: string; cert: string };
     /** Every command run so far, with its whole output: searched for secrets. */
     readonly runs: Run[] = [];
     private readonly env: NodeJS.ProcessEnv;
@@ -97,6 +100,7 @@ export class EngineWorld {
     constructor(private readonly credentials: Record<Side, string>) {
         fs.mkdirSync(this.worldDir);
         const tls = certificate(this.root);
+        this.tls = tls;
         // The system's roots and this run's certificate: the programs' Node.js trusts both.
         const trusted = path.join(this.root, "trusted.pem");
         const system =
@@ -133,14 +137,31 @@ export class EngineWorld {
         fs.mkdirSync(path.join(this.root, "backend"));
     }
 
-    async start(seed: Seed, holdings: Holdings): Promise<void> {
+    /**
+     * Seeds the fake cloud and starts the fake Grafana every workspace of `seed` answers at, or, for
+     * a workspace `versions` names, a Grafana of its own playing that version.
+     */
+    async start(
+        seed: Seed,
+        holdings: Holdings,
+        versions: Record<string, FakeGrafanaVersion> = {},
+    ): Promise<void> {
         if (!this.standIn) return;
         await this.grafana.start();
-        const port = new URL(this.grafana.url).port;
+        for (const [id, version] of Object.entries(versions)) {
+            const own = new FakeGrafana(null, {
+                tls: this.tls,
+                keepsObjects: true,
+                version,
+                token: (t) => this.validTokens().includes(t),
+            });
+            await own.start();
+            this.grafanas.set(id, own);
+        }
         const workspaces = Object.fromEntries(
             Object.entries(seed.workspaces ?? {}).map(([id, w]) => [
                 id,
-                { ...w, endpoint: `127.0.0.1:${port}` },
+                { ...w, endpoint: `127.0.0.1:${new URL(this.grafanaOf(id).url).port}` },
             ]),
         );
         writeJson(path.join(this.worldDir, "seed.json"), { ...seed, workspaces });
@@ -148,9 +169,14 @@ export class EngineWorld {
         installStandIns(REPO, path.join(this.root, "plugins"), path.join(this.bin, "pulumi"), this.env);
     }
 
-    private credentialsOf(side: Side): NodeJS.ProcessEnv {
+    /** The Grafana a workspace of the seed answers at. */
+    grafanaOf(workspaceId: string): FakeGrafana {
+        return this.grafanas.get(workspaceId) ?? this.grafana;
+    }
+
+    private credentialsOf(side: Side, account?: string): NodeJS.ProcessEnv {
         return this.standIn
-            ? { [ACCOUNT_ENV]: this.credentials[side] }
+            ? { [ACCOUNT_ENV]: account ?? this.credentials[side] }
             : { AWS_PROFILE: this.credentials[side] };
     }
 
@@ -174,9 +200,10 @@ export class EngineWorld {
 
     /**
      * The stack `name` of the project in `folder` of the copy, created on first use, its program
-     * the folder's index.ts run in this process (loaded afresh for every operation).
+     * the folder's index.ts run in this process (loaded afresh for every operation), with the
+     * credentials of `side`, or of the fake cloud's `account` (a source stack of another data account).
      */
-    async stack(folder: string, side: Side, name: string): Promise<EngineStack> {
+    async stack(folder: string, side: Side, name: string, account?: string): Promise<EngineStack> {
         const dir = path.join(this.repo.root, folder);
         const program = async () => {
             for (const key of Object.keys(require.cache))
@@ -195,7 +222,7 @@ export class EngineWorld {
             pulumiCommand,
             pulumiHome: this.env.PULUMI_HOME,
             envVars: Object.fromEntries(
-                Object.entries({ ...this.env, ...this.credentialsOf(side) }).filter(
+                Object.entries({ ...this.env, ...this.credentialsOf(side, account) }).filter(
                     ([, v]) => v !== undefined,
                 ),
             ) as Record<string, string>,
@@ -236,7 +263,7 @@ export class EngineWorld {
     }
 
     async close(): Promise<void> {
-        if (this.standIn) await this.grafana.stop();
+        if (this.standIn) for (const g of [this.grafana, ...this.grafanas.values()]) await g.stop();
         this.repo.remove();
         fs.rmSync(this.root, { recursive: true, force: true });
     }
