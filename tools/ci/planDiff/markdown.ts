@@ -270,6 +270,8 @@ function renderStack(d: StackDiff, maxDiffLines: number): string[] {
     for (const [lines, title] of [
         [d.access, "Grafana access (who may query, who may view)"],
         [d.alertRules, "Alert rules (per team: folder, data source, condition, where it is sent, SQL)"],
+        [d.alerting, "Where alerts go (contact points and the notification policy's routes)"],
+        [d.variables, "Dashboard variables (what each offers; a query's SQL runs when the dashboard opens)"],
     ] as const)
         if (lines.length)
             blocks.push(

@@ -5,6 +5,8 @@
  */
 import { accessChanges } from "../../plan/access";
 import { alertRuleChanges } from "../../plan/alertRules";
+import { alertingChanges } from "../../plan/contactPoints";
+import { variableChanges } from "../../plan/dashboardVariables";
 import type { Plan, PlanRead, PlanResource } from "../../plan/format";
 import { DASHBOARD_INPUTS, DashboardDiff, dashboardDiffs } from "./dashboards";
 import { POLICY_INPUTS, PolicyDiff, policyDiffs } from "./iam";
@@ -108,6 +110,10 @@ export interface StackDiff {
     access: string[];
     /** Alert rules added (`+ ...`) and removed (`- ...`), per team: tools/plan/alertRules.ts. */
     alertRules: string[];
+    /** Contact points and routes added and removed: tools/plan/contactPoints.ts. */
+    alerting: string[];
+    /** Dashboard variables added and removed: tools/plan/dashboardVariables.ts. */
+    variables: string[];
     /**
      * Resources whose only change is to options the engine alone uses (ENGINE_ONLY_OPTIONS): nothing
      * in the cloud changes, so they are shown apart and not counted as changed.
@@ -306,6 +312,8 @@ export function diffPlans(file: string, base: Plan | undefined, head: Plan | und
         jsonDocs: [],
         access: accessChanges(base, head),
         alertRules: alertRuleChanges(base, head),
+        alerting: alertingChanges(base, head),
+        variables: variableChanges(base, head),
         engineOnly: [],
         sourceOf: sourceOfResources([base, head]),
     };
