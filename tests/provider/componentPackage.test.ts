@@ -26,11 +26,11 @@ import {
     workspaceCommonShape,
 } from "../../shared/config/workspace";
 import { PANEL_TYPES, QUERY_FORMATS } from "../../shared/grafana/panelSpec";
+import { createWorkspaceSettings } from "../../shared/grafana/workspaceResource";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../../shared/config/problems";
 import { workspaceArguments } from "../../provider/workspaceChecks";
-import type { PackageSchema, SchemaProperty } from "../../provider/host";
-import { schema } from "../support/packageSchema";
+import { PackageSchema, SchemaProperty, packageSchema } from "../../provider/host";
 import { main as schemaCli } from "../../tools/dev/schema";
 import { ProgramError, runProgram } from "../../tools/plan/mock/runtime";
 import {
@@ -45,6 +45,10 @@ import {
 import { exampleRun } from "../support/sourcePlan";
 
 const pkg = JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "utf8"));
+
+// The analyzer builds a TypeScript program of the whole repository (several seconds): once per run.
+let cached: Promise<PackageSchema> | undefined;
+const schema = () => (cached ??= packageSchema());
 
 const token = (name: string) => `${pkg.name}:index:${name}`;
 
@@ -292,6 +296,17 @@ describe("component package", function () {
             assertCovers("Source", source.properties, [...source.required, "stack"], sourceRefShape.shape);
             const dashboard = typeOf(s, "Dashboard");
             assertCovers("Dashboard", dashboard.properties, dashboard.required, dashboardSettings.shape);
+            // createWorkspace: every setting of the workspace it creates, name alone required.
+            const create = typeOf(s, "CreateWorkspace");
+            const createShape = createWorkspaceSettings.shape;
+            assertCovers("CreateWorkspace", create.properties, create.required, createShape);
+            const net = typeOf(s, "NetworkAccess");
+            assertCovers(
+                "NetworkAccess",
+                net.properties,
+                net.required ?? [],
+                createShape.network.unwrap().shape,
+            );
             const panel = typeOf(s, "Panel");
             assertCovers("Panel", panel.properties, panel.required, panelSettings.shape);
             for (const t of PANEL_TYPES)

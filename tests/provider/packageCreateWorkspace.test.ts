@@ -1,15 +1,12 @@
 /**
- * The component package's AthenaWorkspace creating its workspace (`createWorkspace`): the schema a
- * consumer generates an SDK from offers it, typed and documented, with `workspaceId` no longer
- * required; a program using the package plans the same created workspace as the workspace project;
- * and the package refuses what the project refuses, with the same messages, naming the argument.
+ * The component package's AthenaWorkspace creating its workspace (`createWorkspace`): a program
+ * using the package plans the same created workspace as the workspace project, and the package
+ * refuses what the project refuses, with the same messages, naming the argument. The schema's
+ * CreateWorkspace type is held to the settings in componentPackage.test.ts (one schema build).
  */
 import assert from "node:assert/strict";
 import * as path from "node:path";
 import { ConfigError } from "../../shared/config/problems";
-import { createWorkspaceSettings } from "../../shared/grafana/workspaceResource";
-import type { PackageSchema, SchemaProperty } from "../../provider/host";
-import { schema } from "../support/packageSchema";
 import { workspaceArguments } from "../../provider/workspaceChecks";
 import type { PlanResource } from "../../tools/plan/mock/runtime";
 import { runProgram } from "../../tools/plan/mock/runtime";
@@ -32,13 +29,6 @@ const CREATED = {
     set: { "grafana-athena-workspace:createWorkspace": CREATE },
     unset: ["grafana-athena-workspace:workspaceId"],
 };
-
-/** A type of the schema by its name, with its properties. */
-function typeOf(s: PackageSchema, ref: string | undefined) {
-    const t = s.types[String(ref).replace("#/types/", "")];
-    assert.ok(t?.properties, `the schema has no type ${ref}`);
-    return t as { properties: Record<string, SchemaProperty>; required?: string[] };
-}
 
 /** The package's argument problems, one line each. */
 function problems(args: Record<string, unknown>): string[] {
@@ -63,25 +53,6 @@ const awsResources = (rs: readonly PlanResource[]) =>
 
 describe("component package: AthenaWorkspace.createWorkspace", function () {
     this.timeout(120_000);
-
-    it("the schema offers createWorkspace with every setting the projects take, and workspaceId is optional", async () => {
-        const s = await schema();
-        const ws = s.resources[`${PACKAGE}:index:AthenaWorkspace`];
-        assert.ok(!ws.requiredInputs.includes("workspaceId"), "workspaceId is not required");
-        assert.ok(!ws.requiredInputs.includes("createWorkspace"));
-        assert.match(String(ws.inputProperties.createWorkspace.description), /exclusive with workspaceId/);
-        const create = typeOf(s, ws.inputProperties.createWorkspace.$ref);
-        assert.deepEqual(
-            Object.keys(create.properties).sort(),
-            Object.keys(createWorkspaceSettings.shape).sort(),
-            "provider/workspaceArgs.ts's CreateWorkspace has exactly the settings of createWorkspace",
-        );
-        assert.deepEqual(create.required, ["name"]);
-        assert.equal(create.properties.admins.type, "array");
-        assert.equal(create.properties.admins.items?.type, "string");
-        const network = typeOf(s, create.properties.network.$ref);
-        assert.deepEqual(Object.keys(network.properties).sort(), ["prefixListIds", "vpceIds"]);
-    });
 
     it("a program using the package gets the created workspace: the same AWS resources and inputs as the workspace project", async () => {
         const stackRefs = { [EXAMPLE_SOURCE_STACK]: sourceRef(await exampleRun()) };
