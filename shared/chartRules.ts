@@ -13,10 +13,11 @@ import { panelGrantProblems, sourceDashboardPanels, variableGrantProblems } from
 import {
     VariableSettings,
     sourceDashboardVariables,
+    listVariables,
     unsafeVariables,
     variableNames,
 } from "./config/variables";
-import { unescapedVariableUses } from "./grafana/sqlMacros";
+import { unescapedVariableUses, variableUseProblem } from "./grafana/variableUses";
 import { undefinedTeamProblems } from "./grafana/permissions";
 import { accountOfArn, defaultSourceLabel } from "./naming";
 import { partitionOf } from "./partition";
@@ -115,17 +116,12 @@ export function panelReadProblems(
             v.type === "query" ? [{ what: `variable ${JSON.stringify(`$${v.name}`)}`, sql: v.sql }] : [],
         ),
     ];
-    for (const { what, sql } of unsafe.size === 0 ? [] : ownQueries) {
-        for (const use of unescapedVariableUses(sql, new Set(unsafe.keys()))) {
-            const name = /\w+/.exec(use.replace(/^\$\{?|^\[\[/, ""))?.[0] ?? use;
-            const why = [...unsafe].find(([n]) => n.toLowerCase() === name.toLowerCase())?.[1] ?? "";
+    const lists = listVariables(ownVariables);
+    for (const { what, sql } of unsafe.size === 0 && lists.size === 0 ? [] : ownQueries) {
+        for (const use of unescapedVariableUses(sql, new Set(unsafe.keys()), lists))
             lines.add(
-                `source stack "${source.key}": ${what} uses the variable ` +
-                    `${use.length > 40 ? `${use.slice(0, 40)}…` : use} ` +
-                    `as written, ${why}: Grafana pastes them into the SQL unseen by ` +
-                    `the table check; write \${${name}:sqlstring}`,
+                `source stack "${source.key}": ${what} ${variableUseProblem(use, unsafe.get(use.name))}`,
             );
-        }
     }
     for (const [variables, setting, names] of [
         [outputs.variables ?? [], 'its output "variables"', ownNames],

@@ -148,9 +148,34 @@ export const variableList = z
         });
     });
 
-/** A value Grafana may paste into SQL as written: one word of letters, digits and `_ . : @ + -` (no `--`). */
-const PLAIN_VALUE = /^(?!.*--)[A-Za-z0-9_.:@+-]+$/;
-export const isPlainValue = (value: string): boolean => PLAIN_VALUE.test(value);
+/**
+ * A value Grafana may paste into SQL as written: one word of letters, digits and `_ . : @ + -`
+ * that begins and ends with a letter, digit or `_`, without `--`, and without a reserved word of
+ * Trino in it. Pasted, anything else is grammar, not a value, and the table check (which takes a
+ * variable for one value) would read other SQL than Athena: `a-` before a `-` of the panel starts a
+ * comment (`$v-'...` hides the rest of the line from Trino, not from the check), `.salaries` after
+ * `FROM hr ` names a table of another database, and `FROM`, `JOIN`, `TABLE`, `UNION` or `1.FROM`
+ * make a table of what the check reads as a value (`FROM orders $v hr.salaries`).
+ */
+const PLAIN_VALUE = /^[A-Za-z0-9_](?:[A-Za-z0-9_.:@+-]*[A-Za-z0-9_])?$/;
+/**
+ * Trino's reserved words: the keywords of its grammar that its `nonReserved` rule does not list
+ * (trinodb/trino core/trino-grammar SqlBase.g4), but the literals TRUE, FALSE and NULL. Found where
+ * Trino's lexer would start a word there (not after a letter or `_`; `1.5e3FROM` is a number, then
+ * FROM) and end it (not before a letter, digit or `_`).
+ */
+const RESERVED_WORDS = (
+    "alter and as between by case cast constraint create cross cube current_catalog " +
+    "current_date current_path current_role current_schema current_time current_timestamp " +
+    "current_user deallocate delete describe distinct drop else end escape except execute " +
+    "exists extract for from full group grouping having in inner insert intersect into is join " +
+    "json_array json_exists json_object json_query json_table json_value left like listagg " +
+    "localtime localtimestamp natural normalize not on or order outer prepare recursive right " +
+    "rollup select table then trim uescape union unnest using values when where with"
+).split(" ");
+const RESERVED_WORD = new RegExp(`(?<![A-Za-z_])(?:${RESERVED_WORDS.join("|")})(?![A-Za-z0-9_])`, "i");
+export const isPlainValue = (value: string): boolean =>
+    PLAIN_VALUE.test(value) && !value.includes("--") && !RESERVED_WORD.test(value);
 
 /**
  * Why each of these variables could put SQL where a panel pastes it as written (any format but
@@ -163,10 +188,22 @@ export function unsafeVariables(variables: readonly VariableSettings[]): Readonl
     const unsafe = new Map<string, string>();
     for (const v of variables) {
         if (v.type === "query") unsafe.set(v.name, "whose values are the source's data");
-        else if (v.type === "custom" && !v.values.every((x) => PLAIN_VALUE.test(x)))
+        else if (v.type === "custom" && !v.values.every(isPlainValue))
             unsafe.set(v.name, "whose values are not one plain word each");
     }
     return unsafe;
+}
+
+/**
+ * The variables of which several values may be chosen (`multi`, `includeAll`). Grafana joins
+ * several values with commas, unquoted, in most formats (`${v:csv}`, `${v:raw}`: `x,hr.salaries`
+ * after `FROM orders` is a second table); only the plugin's own (no format) and `sqlstring` or
+ * `singlequote` quote each value (`unescapedVariableUses`).
+ */
+export function listVariables(variables: readonly VariableSettings[]): ReadonlySet<string> {
+    return new Set(
+        variables.filter((v) => v.type !== "interval" && (v.multi || v.includeAll)).map((v) => v.name),
+    );
 }
 
 /** The names a dashboard with these variables replaces in its SQL. */

@@ -22,7 +22,7 @@ import { ATHENA_PLUGIN_ID } from "./dataSource";
 import { SOURCE_DASHBOARD_TAGS } from "./dashboardTitles";
 import { isPlainValue } from "../config/variables";
 import { queryGrantProblems } from "./panels";
-import { unescapedVariableUses } from "./sqlMacros";
+import { unescapedVariableUses, variableUseProblem } from "./variableUses";
 import type { TableGrant } from "./sqlTables";
 import { dashboardUid } from "./uids";
 
@@ -110,8 +110,14 @@ function substitute(value: Json, inputs: ReadonlySet<string>, uid: string, where
         return value.map((v, i) => substitute(v, inputs, uid, `${where}[${i}]`, depth + 1));
     if (isObject(value)) {
         const out: Record<string, Json> = {};
-        for (const [k, v] of Object.entries(value))
+        for (const [k, v] of Object.entries(value)) {
+            // JSON.parse keeps "__proto__" as a key; assigned, it would become the object's prototype:
+            // `{"__proto__": {"uid": ...}}` read as the bound data source by the checks, sent as `{}`
+            // (Grafana's default data source).
+            if (k === "__proto__")
+                throw new Refusal(`${where} has the key __proto__, which is no Grafana field`);
             out[k] = substitute(v, inputs, uid, `${where}.${k}`, depth + 1);
+        }
         return out;
     }
     return value;
@@ -128,6 +134,8 @@ interface Found {
      * config's).
      */
     unsafe: Map<string, string>;
+    /** The file's variables of which several values may be chosen (`multi`, `includeAll`). */
+    lists: Set<string>;
 }
 
 function checkDatasource(
@@ -150,6 +158,48 @@ function checkDatasource(
         `${where}.datasource is ${shown}: every query of the file runs on ` +
             `its Athena data source input ("\${DS_...}")`,
     );
+}
+
+/** The variable types a file may have (a data source, ad hoc or group-by variable is refused by name). */
+const VARIABLE_TYPES = new Set(["query", "custom", "constant", "textbox", "interval"]);
+
+/**
+ * One variable of `templating.list`: its name, and whether its values could be SQL where a query
+ * pastes it. A name is Grafana's (`\w+`) and not one of Grafana's own (`__`): a variable named
+ * `__timeFrom` is replaced in the browser before the plugin sees its macro, and so is any text
+ * Grafana finds as `$name`. The values Grafana takes: a custom variable's `query` split at commas,
+ * a constant's whole `query`, an interval's words; a text box's are the viewer's. `allValue` is
+ * pasted as written whatever the format (grafana/scenes `CustomAllValue`), so it must be a plain word.
+ */
+function variable(v: Record<string, Json>, at: string, found: Found): void {
+    if (typeof v.name !== "string" || !/^\w{1,50}$/.test(v.name) || v.name.startsWith("__"))
+        return void found.problems.push(
+            `${at}.name is ${JSON.stringify(v.name ?? null).slice(0, 60)}: a variable's name is up to 50 ` +
+                `letters, digits and _, not starting with __ (Grafana's own variables and the plugin's macros)`,
+        );
+    found.variables.push(v.name);
+    const query = typeof v.query === "string" ? v.query : undefined;
+    const values =
+        query === undefined
+            ? undefined
+            : v.type === "constant"
+              ? [query]
+              : query.split(",").map((x) => x.trim());
+    if (v.type === "query") found.unsafe.set(v.name, "whose values are the source's data");
+    else if (v.type === "textbox") found.unsafe.set(v.name, "whose value the viewer types");
+    else if (values === undefined || !values.every(isPlainValue))
+        found.unsafe.set(v.name, "whose values are not one plain word each");
+    if (v.multi === true || v.includeAll === true) found.lists.add(v.name);
+    if (
+        v.allValue !== undefined &&
+        v.allValue !== null &&
+        v.allValue !== "" &&
+        !(typeof v.allValue === "string" && isPlainValue(v.allValue))
+    )
+        found.problems.push(
+            `${at}.allValue is ${JSON.stringify(v.allValue).slice(0, 60)}: Grafana pastes it into the SQL as ` +
+                `written whatever the format; leave it out or make it one plain word`,
+        );
 }
 
 /** Reads what runs queries: panels (rows' too), their targets, variables and annotations. */
@@ -205,17 +255,15 @@ function walk(json: Record<string, Json>, binding: FileBinding, found: Found): v
         list.forEach((v, i) => {
             const at = `templating.list[${i}]`;
             if (!isObject(v)) return void found.problems.push(`${at} must be an object`);
-            if (typeof v.name === "string") {
-                found.variables.push(v.name);
-                const values = typeof v.query === "string" ? v.query.split(",").map((x) => x.trim()) : [];
-                if (v.type === "query") found.unsafe.set(v.name, "whose values are the source's data");
-                else if (v.type === "textbox") found.unsafe.set(v.name, "whose value the viewer types");
-                else if ((v.type === "custom" || v.type === "constant") && !values.every(isPlainValue))
-                    found.unsafe.set(v.name, "whose values are not one plain word each");
-            }
+            variable(v, at, found);
             if (v.type === "datasource" || v.type === "adhoc" || v.type === "groupby")
                 return void found.problems.push(
                     `${at} is a ${String(v.type)} variable: it would let a viewer choose another data source`,
+                );
+            if (!VARIABLE_TYPES.has(String(v.type)))
+                return void found.problems.push(
+                    `${at} is of type ${JSON.stringify(v.type ?? null).slice(0, 40)}: a file's variables are ` +
+                        `of the types ${[...VARIABLE_TYPES].join(", ")}`,
                 );
             if (v.type !== "query") return;
             checkDatasource(v.datasource, at, binding, found);
@@ -309,7 +357,7 @@ export function bindDashboardFile(
     const bound = withoutEmptyCurrent(
         substitute(rest, inputs, binding.dataSourceUid, "the dashboard") as Record<string, Json>,
     );
-    const found: Found = { problems: [], queries: [], variables: [], unsafe: new Map() };
+    const found: Found = { problems: [], queries: [], variables: [], unsafe: new Map(), lists: new Set() };
     walk(bound, binding, found);
     const unreached = countRawSql(bound) - found.queries.filter((q) => q.counted).length;
     if (unreached > 0)
@@ -320,15 +368,10 @@ export function bindDashboardFile(
         );
     // As on a source's own dashboard (shared/chartRules.ts): a value that could be SQL is pasted only as a
     // string.
-    for (const query of found.unsafe.size === 0 ? [] : found.queries) {
-        for (const use of unescapedVariableUses(query.sql, new Set(found.unsafe.keys()))) {
-            const name = /\w+/.exec(use.replace(/^\$\{?|^\[\[/, ""))?.[0] ?? use;
-            const why = [...found.unsafe].find(([n]) => n.toLowerCase() === name.toLowerCase())?.[1] ?? "";
-            found.problems.push(
-                `${query.name} uses the variable ${use.slice(0, 40)} as written, ` +
-                    `${why}: Grafana pastes it into the SQL ` +
-                    `unseen by the table check; write \${${name}:sqlstring}`,
-            );
+    for (const query of found.unsafe.size === 0 && found.lists.size === 0 ? [] : found.queries) {
+        for (const use of unescapedVariableUses(query.sql, new Set(found.unsafe.keys()), found.lists)) {
+            const why = [...found.unsafe].find(([n]) => n.toLowerCase() === use.name.toLowerCase())?.[1];
+            found.problems.push(`${query.name} ${variableUseProblem(use, why)}`);
         }
     }
     if (binding.grant !== undefined)

@@ -265,7 +265,7 @@ export const NO_VARIABLES: ReadonlySet<string> = new Set();
 /**
  * One variable as Grafana's syntax reads it: where it starts, its name, field (`${name.field}`) and format.
  */
-interface Variable {
+export interface Variable {
     at: number;
     text: string;
     name: string;
@@ -283,7 +283,7 @@ const OLD_SYNTAX = /\[\[(\w+?)(?::(\w+))?\]\]/y;
  * `${name:format}`), read by a scan rather than that expression, whose backtracking over
  * `${a:${a:...` costs quadratic time. Each `}` is found through one precomputed table.
  */
-function* variables(sql: string): Generator<Variable> {
+export function* variables(sql: string): Generator<Variable> {
     const nextBrace = new Int32Array(sql.length + 1).fill(-1);
     for (let i = sql.length - 1; i >= 0; i--) nextBrace[i] = sql[i] === "}" ? i : nextBrace[i + 1];
     for (let i = 0; i < sql.length; i++) {
@@ -338,22 +338,6 @@ export function templateVariableProblem(sql: string): string | undefined {
         );
     }
     return undefined;
-}
-
-/**
- * The references in `sql` to the variables `names` (compared without case) that Grafana pastes in
- * other than as Trino strings: every format but `sqlstring`, which quotes each value and doubles
- * its quotes (Grafana's `formatRegistry`; the Athena plugin's own, for a format not given, pastes a
- * single value as written and quotes several without escaping them, grafana-aws-sdk-react
- * `applySQLTemplateVariables`; `singlequote` escapes with a backslash, which Trino does not read).
- */
-export function unescapedVariableUses(sql: string, names: ReadonlySet<string>): string[] {
-    const lower = new Set([...names].map((n) => n.toLowerCase()));
-    const found = new Set<string>();
-    for (const v of variables(sql)) {
-        if (lower.has(v.name.toLowerCase()) && v.format !== "sqlstring") found.add(v.text);
-    }
-    return [...found];
 }
 
 /** `text` without the references to the dashboard's own variables (`declared`) it holds. */
