@@ -175,7 +175,8 @@ function variable(v: Record<string, Json>, at: string, found: Found): void {
     if (typeof v.name !== "string" || !/^\w{1,50}$/.test(v.name) || v.name.startsWith("__"))
         return void found.problems.push(
             `${at}.name is ${JSON.stringify(v.name ?? null).slice(0, 60)}: a variable's name is up to 50 ` +
-                `letters, digits and _, not starting with __ (Grafana's own variables and the plugin's macros)`,
+                `letters, digits and _, not starting with __ (Grafana's own variables and the ` +
+                `plugin's macros)`,
         );
     found.variables.push(v.name);
     const query = typeof v.query === "string" ? v.query : undefined;
@@ -197,7 +198,8 @@ function variable(v: Record<string, Json>, at: string, found: Found): void {
         !(typeof v.allValue === "string" && isPlainValue(v.allValue))
     )
         found.problems.push(
-            `${at}.allValue is ${JSON.stringify(v.allValue).slice(0, 60)}: Grafana pastes it into the SQL as ` +
+            `${at}.allValue is ${JSON.stringify(v.allValue).slice(0, 60)}: ` +
+                `Grafana pastes it into the SQL as ` +
                 `written whatever the format; leave it out or make it one plain word`,
         );
 }
@@ -262,7 +264,8 @@ function walk(json: Record<string, Json>, binding: FileBinding, found: Found): v
                 );
             if (!VARIABLE_TYPES.has(String(v.type)))
                 return void found.problems.push(
-                    `${at} is of type ${JSON.stringify(v.type ?? null).slice(0, 40)}: a file's variables are ` +
+                    `${at} is of type ${JSON.stringify(v.type ?? null).slice(0, 40)}: ` +
+                        `a file's variables are ` +
                         `of the types ${[...VARIABLE_TYPES].join(", ")}`,
                 );
             if (v.type !== "query") return;

@@ -265,7 +265,7 @@ export const NO_VARIABLES: ReadonlySet<string> = new Set();
 /**
  * One variable as Grafana's syntax reads it: where it starts, its name, field (`${name.field}`) and format.
  */
-export interface Variable {
+interface Variable {
     at: number;
     text: string;
     name: string;

@@ -8,7 +8,7 @@ import { NO_VARIABLES, variables } from "./sqlMacros";
 const QUOTING_FORMATS = new Set(["sqlstring", "singlequote"]);
 
 /** A use of a variable that Grafana pastes where its value can be SQL. */
-export interface VariableUse {
+interface VariableUse {
     /** As written, at most 40 characters. */
     text: string;
     name: string;
