@@ -8,7 +8,9 @@ import {
     workspaceConfiguration,
     workspaceRoleTrust,
 } from "../../shared/grafana/workspaceResource";
+import { adoptedProviders, workspaceLifecycle } from "../../shared/grafana/workspaceLifecycle";
 import { checkedPolicyJson } from "../../shared/iam/checked";
+import { refusing } from "../../shared/resourceRefusal";
 
 /** What the rest of the workspace component needs of the workspace, looked up or created. */
 export interface WorkspaceFacts {
@@ -36,7 +38,8 @@ interface ManagedWorkspaceArgs {
  *    management and unified alerting on in its `configuration`, the network access control);
  * 3. `associateRoles`: the IAM Identity Center groups that are Admins and Editors.
  * An existing workspace is adopted (`createWorkspace.adopt`: imported, updated in place, retained on
- * destroy; docs/deploying.md): nothing is replaced.
+ * destroy; docs/deploying.md): nothing is replaced. Either way the workspace is protected: no
+ * `pulumi up` replaces it and no destroy deletes it by surprise (shared/grafana/workspaceLifecycle.ts).
  * shared/grafana/workspaceResource.ts holds the decisions and the facts they rest on.
  */
 export class ManagedWorkspace extends pulumi.ComponentResource {
@@ -79,12 +82,26 @@ export class ManagedWorkspace extends pulumi.ComponentResource {
 
     private createWorkspace(name: string, args: ManagedWorkspaceArgs): amg.Workspace {
         const s = args.settings;
+        // An adopted workspace is read first: a sign-in that differs would replace it, a lower version
+        // fail mid-update, and either is refused here in one line, before anything is planned.
+        const adopt = s.adopt;
+        const providers =
+            adopt === undefined
+                ? [...s.authentication]
+                : amg.getWorkspaceOutput({ workspaceId: adopt }, { parent: this }).apply((w) =>
+                      refusing(this, () =>
+                          adoptedProviders(s, adopt, {
+                              authenticationProviders: w.authenticationProviders,
+                              grafanaVersion: w.grafanaVersion,
+                          }),
+                      ),
+                  );
         return new amg.Workspace(
             `${name}-workspace`,
             {
                 name: s.name,
                 accountAccessType: "CURRENT_ACCOUNT",
-                authenticationProviders: [...s.authentication],
+                authenticationProviders: providers,
                 permissionType: "CUSTOMER_MANAGED",
                 roleArn: this.role.arn,
                 dataSources: ["ATHENA"],
@@ -94,11 +111,9 @@ export class ManagedWorkspace extends pulumi.ComponentResource {
                     ? { prefixListIds: [...s.network.prefixListIds], vpceIds: [...s.network.vpceIds] }
                     : undefined,
             },
-            // An adopted workspace is imported, not created, and never deleted by this stack
-            // (shared/grafana/workspaceResource.ts says what the import relies on).
-            s.adopt === undefined
-                ? { parent: this }
-                : { parent: this, import: s.adopt, retainOnDelete: true },
+            // Protected; an adopted one imported, not created, and retained: never deleted by this
+            // stack (shared/grafana/workspaceLifecycle.ts says what each option does, and why).
+            { parent: this, ...workspaceLifecycle(adopt) },
         );
     }
 

@@ -23,6 +23,15 @@ function parseVersion(version: string): number[] | undefined {
     return m[1].split(".").map((part) => Number(part));
 }
 
+/**
+ * `from` -> `to` is a downgrade (both dotted numbers, `to` the lower): Amazon Managed Grafana
+ * refuses it. False when either is not a version number.
+ */
+export function isDowngrade(from: string, to: string): boolean {
+    const [f, t] = [parseVersion(from), parseVersion(to)];
+    return f !== undefined && t !== undefined && compareVersions(t, f) < 0;
+}
+
 /** Numeric comparison, missing parts count as 0: compare("10.4.1", "10.4") > 0. */
 function compareVersions(a: number[], b: number[]): number {
     const length = Math.max(a.length, b.length);

@@ -20,8 +20,8 @@
  *   `import` option: the resource is read from the cloud instead of created, and it is only used
  *   while the resource is not yet in the state). The Pulumi CLI then updates it to the program's
  *   inputs in the same run (pulumi/pulumi#19339, v3.174.0): name, version, configuration, role and
- *   network in place; a different `authentication` would replace it, so the user sets the
- *   workspace's own. `retainOnDelete`: a destroy leaves the adopted workspace standing.
+ *   network in place; a different `authentication` would replace it, which the program refuses
+ *   (shared/grafana/workspaceLifecycle.ts: that and the other options that keep the workspace).
  * - `permissionType: CUSTOMER_MANAGED` with a role of this stack: AMG creates no role and attaches
  *   no AWS managed policy; the role's only permission is the inline assume policy
  *   (shared/policies/workspaceRole.ts), which is all the Athena data sources need (each assumes its
@@ -88,8 +88,8 @@ export const createWorkspaceSettings = z
             editors: groupList,
             /**
              * An existing workspace (its ID) this stack takes over instead of creating one: imported
-             * (Pulumi's `import` resource option), then updated in place to these settings, and left
-             * standing when the stack is destroyed (`retainOnDelete`).
+             * (Pulumi's `import` resource option), then updated in place to these settings, never
+             * replaced, and left standing when the stack is destroyed (`retainOnDelete`).
              */
             adopt: z
                 .string({

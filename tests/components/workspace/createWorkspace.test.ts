@@ -54,6 +54,7 @@ describe("createWorkspace: the workspace itself as code", function () {
         const [ws] = byType(adopted, WORKSPACE_TYPE);
         assert.equal(ws.options.import, "g-0123456789", "the plan shows an import of the workspace");
         assert.equal(ws.options.retainOnDelete, true, "a destroy leaves the adopted workspace standing");
+        assert.equal(ws.options.protect, true, "no update replaces it");
         // The same settings as a created one: version, configuration, the stack's own role.
         const inputs = raw(adopted, ws.name);
         assert.equal(inputs.grafanaVersion, "12.4");
@@ -248,7 +249,7 @@ describe("createWorkspace: the workspace itself as code", function () {
         );
         assert.match(
             replaced,
-            /`authenticationProviders` changes: the workspace is REPLACED, a new workspace at a new URL/,
+            /`authenticationProviders` changes: that REPLACES a workspace \(a new one at a new URL/,
         );
     });
 });

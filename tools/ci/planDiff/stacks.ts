@@ -261,12 +261,16 @@ function workspaceFlags(before: PlanResource, after: PlanResource): string[] {
     const out: string[] = [];
     const [vb, va] = [own(before.inputs, "grafanaVersion"), own(after.inputs, "grafanaVersion")];
     if (typeof vb === "string" && typeof va === "string" && vb !== va) out.push(versionChangeNote(vb, va));
-    // aws_grafana_workspace's authentication_providers is ForceNew (hashicorp/terraform-provider-aws
-    // internal/service/grafana/workspace.go): a change makes a new workspace, at a new URL.
+    // A change of the sign-in replaces the workspace, which the engine refuses while it is protected in
+    // the state and the program (shared/grafana/workspaceLifecycle.ts).
     if (!same(own(before.inputs, "authenticationProviders"), own(after.inputs, "authenticationProviders"))) {
         out.push(
-            "`authenticationProviders` changes: the workspace is REPLACED, a new workspace at a " +
-                "new URL; the old one is deleted with its users' dashboards",
+            before.options.protect && after.options.protect
+                ? "`authenticationProviders` changes: that REPLACES a workspace (a new one at a new URL, " +
+                      "the old one deleted with its users' dashboards), so `pulumi up` will refuse it: " +
+                      "the workspace is protected; change the sign-in in place first (docs/deploying.md)"
+                : "`authenticationProviders` changes: the workspace is REPLACED, a new workspace at a " +
+                      "new URL; the old one is deleted with its users' dashboards",
         );
     }
     if (!same(own(before.inputs, "configuration"), own(after.inputs, "configuration"))) {

@@ -28,7 +28,13 @@ export interface MockWorld {
      */
     workspaces?: Record<
         string,
-        Partial<{ endpoint: string; roleArn: string; grafanaVersion: string; accountId: string }>
+        Partial<{
+            endpoint: string;
+            roleArn: string;
+            grafanaVersion: string;
+            accountId: string;
+            authenticationProviders: string[];
+        }>
     >;
     /** State of existing Athena workgroups read by `Workgroup.get`, by name. */
     workgroups?: Record<string, { tags?: Record<string, string>; configuration?: Record<string, unknown> }>;
@@ -377,7 +383,7 @@ export const CALLS: Record<string, CallMock> = {
                     `AmazonGrafanaServiceRole-${hash(wsId, 9)}`,
             grafanaVersion: w.grafanaVersion ?? "12.4",
             accountAccessType: "CURRENT_ACCOUNT",
-            authenticationProviders: ["AWS_SSO"],
+            authenticationProviders: w.authenticationProviders ?? ["AWS_SSO"],
             permissionType: "SERVICE_MANAGED",
             status: "ACTIVE",
             name: `workspace-${wsId}`,

@@ -6,6 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { Plan, PlanRead, PlanResource, SECRET } from "../format";
+import { withAdoptedWorkspace } from "./adoptedWorld";
 import {
     CloudContext,
     DEFAULT_ACCOUNT_ID,
@@ -125,6 +126,7 @@ async function runProgramNow(req: RunRequest): Promise<RunResult> {
         return ref;
     };
 
+    const world = withAdoptedWorkspace(req.world ?? {}, all);
     let recorder!: ResourceRecorder;
     // The account and region of an AWS provider: what it is pinned to, else the stack's defaults.
     const context = (providerRef: string | undefined): CloudContext => {
@@ -134,7 +136,7 @@ async function runProgramNow(req: RunRequest): Promise<RunResult> {
             account: accountOf(p, defaultAccount),
             region: (p?.region as string | undefined) ?? defaultRegion,
             providerUrl: p?.url as string | undefined,
-            world: req.world ?? {},
+            world,
             stackRef,
             stackRefMissing,
             addSecret: (v) => secretValues.add(v),
