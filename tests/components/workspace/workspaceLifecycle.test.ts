@@ -8,7 +8,8 @@
 import assert from "node:assert/strict";
 import type { MockWorld, Plan } from "../../../tools/plan/mock/runtime";
 import { planDiffMarkdown } from "../../../tools/ci/planDiff/markdown";
-import { WORKSPACE_DIR, byType, raw, refusal } from "../../support/program";
+import { ROOT_DIR, WORKSPACE_DIR, byType, plan, raw, refusal } from "../../support/program";
+import { rootVariant } from "../../support/rootVariant";
 import {
     PlannedSource,
     planSource,
@@ -118,6 +119,32 @@ describe("createWorkspace: the workspace is never replaced or deleted by surpris
         });
         const inputs = raw(run, byType(run, WORKSPACE_TYPE)[0].name);
         assert.deepEqual([inputs.grafanaVersion, inputs.authenticationProviders], ["10.4", ["SAML"]]);
+    });
+
+    it("guards the root project's workspace.createWorkspace the same way: protected, an adoption checked, planned offline as its stack file says", async () => {
+        const rootAdopting = (create: Record<string, unknown>, world?: MockWorld) => ({
+            ...rootVariant((c) => {
+                delete c.workspace.workspaceId;
+                c.workspace.createWorkspace = create;
+                delete c.source.grafanaRoleArn;
+            }),
+            world,
+        });
+        const run = await plan(
+            ROOT_DIR,
+            rootAdopting({ ...CREATE, authentication: ["SAML"], adopt: ADOPTED }),
+        );
+        const [ws] = byType(run, WORKSPACE_TYPE);
+        assert.deepEqual([ws.options.protect, ws.options.retainOnDelete], [true, true]);
+        assert.deepEqual(raw(run, ws.name).authenticationProviders, ["SAML"]);
+        const message = await refusal(
+            ROOT_DIR,
+            rootAdopting({ ...CREATE, adopt: ADOPTED }, existing({ authenticationProviders: ["SAML"] })),
+        );
+        assert.match(
+            message,
+            /^createWorkspace\.authentication: \[AWS_SSO\] is not the sign-in of the adopted workspace/,
+        );
     });
 
     it("says in the plan diff that a sign-in change of the protected workspace will be refused, and that one of an unprotected workspace replaces it", async () => {
