@@ -250,12 +250,13 @@ export interface AthenaWorkspaceArgs {
     /**
      * Create the workspace instead of naming one (exclusive with workspaceId): {name,
      * grafanaVersion ("12.4", the default, or "10.4"; an upgrade is in place and one way),
-     * authentication ([AWS_SSO] by default, SAML, or both; a change replaces the workspace),
-     * roleName (default GrafanaAthenaWorkspace: the role the sources trust), admins and editors
-     * (IAM Identity Center group IDs), network ({prefixListIds, vpceIds}), adopt (the ID of an
-     * existing workspace to take over instead: imported, updated in place, left standing on
-     * destroy)}. Plugin management and unified alerting are on; the workspace's role may only
-     * assume the source roles.
+     * authentication ([AWS_SSO] by default, SAML, or both; a change would replace the workspace:
+     * see docs/deploying.md), roleName (default GrafanaAthenaWorkspace: the role the sources
+     * trust), admins and editors (IAM Identity Center group IDs), network ({prefixListIds,
+     * vpceIds}), adopt (the ID of an existing workspace to take over instead: imported, updated in
+     * place, never replaced, left standing on destroy)}. Plugin management and unified alerting
+     * are on; the workspace's role may only assume the source roles. The workspace is protected:
+     * no update replaces it and no destroy deletes it until it is unprotected on purpose.
      */
     createWorkspace?: CreateWorkspace;
     /** The data accounts to chart; at least one. */
