@@ -6,6 +6,7 @@ import {
     withSecretGrafanaAuth,
 } from "../shared/config/read";
 import { DashboardFileContent, readDashboardFiles } from "../shared/dashboardFiles";
+import { SourceDashboardFile, readSourceDashboardFiles } from "../shared/sourceDashboardFiles";
 import { REPOSITORY } from "../shared/stackFiles";
 import {
     ROOT_KEY_KINDS,
@@ -21,6 +22,7 @@ import {
  * problems name the full path (`grafana-athena:source.tables`).
  */
 export function loadRootConfig(): RootSettings & {
+    source: { args: { dashboardFileContents: SourceDashboardFile[] } };
     workspace: { options: { dashboardFiles: DashboardFileContent[] } };
 } {
     return orRunError(() => {
@@ -38,8 +40,23 @@ export function loadRootConfig(): RootSettings & {
             settings.workspace.options.dashboard.files ?? [],
             `${ROOT_NAMESPACE}:workspace.dashboard.files`,
         );
-        if (files.problems.length > 0) throw new ConfigError(files.problems);
+        const source = settings.source.args;
+        const sourceFiles = readSourceDashboardFiles(
+            REPOSITORY,
+            source.dashboardFiles,
+            `${ROOT_NAMESPACE}:source.dashboardFiles`,
+            {
+                grant: { catalog: source.catalog, database: source.database, tables: source.tables },
+                region: source.region,
+            },
+        );
+        if (files.problems.length > 0 || sourceFiles.problems.length > 0)
+            throw new ConfigError([...sourceFiles.problems, ...files.problems]);
         const options = { ...settings.workspace.options, dashboardFiles: files.contents };
-        return { ...settings, workspace: { ...settings.workspace, options: withSecretGrafanaAuth(options) } };
+        return {
+            ...settings,
+            source: { ...settings.source, args: { ...source, dashboardFileContents: sourceFiles.files } },
+            workspace: { ...settings.workspace, options: withSecretGrafanaAuth(options) },
+        };
     });
 }

@@ -11,7 +11,7 @@ import { AthenaSourceAccess as SourceAccessComponent } from "../components/sourc
 import { plainArgs, refuseInvalid } from "./arguments";
 import { PACKAGE_NAME } from "./packageName";
 import type { AthenaSourceAccessArgs } from "./sourceArgs";
-import type { Alert, Panel, Variable } from "./workspaceArgs";
+import type { Alert, Panel, SourceDashboardFile, Variable } from "./workspaceArgs";
 
 /**
  * The data account's side (steps 1-3 of the console walkthrough): the tagged workgroup, the
@@ -49,6 +49,8 @@ export class AthenaSourceAccess extends pulumi.ComponentResource {
     public readonly variables!: pulumi.Output<Variable[]>;
     /** The source's own alert rules. */
     public readonly alerts!: pulumi.Output<Alert[]>;
+    /** The source's own dashboard files; absent without files (the package reads none). */
+    public readonly dashboardFiles?: pulumi.Output<SourceDashboardFile[]>;
     /** The Grafana teams that may use this source. */
     public readonly teams!: pulumi.Output<string[]>;
 

@@ -132,6 +132,14 @@ export interface AthenaSourceAccessArgs {
      */
     alerts?: Alert[];
     /**
+     * This source's own dashboards exported from Grafana ("Export for sharing externally"), by path relative
+     * to the stack file's folder (at most 10, each a .json file of at most 1 MiB, 2 MiB in all): every
+     * workspace stack that charts this source shows each, bound to this source's data source only, beside
+     * the source's dashboard and with its grants. Every query may read only the tables listed in tables
+     * (docs/panels.md). Empty (the default): none.
+     */
+    dashboardFiles?: string[];
+    /**
      * Tags for every resource the component creates. Default `ManagedBy=pulumi`, `Component=grafana-athena`.
      */
     tags?: Record<string, string>;

@@ -148,8 +148,18 @@ export interface SourceContract {
     variables?: pulumi.Input<Variable[]>;
     /** The source's own alert rules. */
     alerts?: pulumi.Input<Alert[]>;
+    /** The source's own dashboard files, `{file, json}` with the JSON as text. */
+    dashboardFiles?: pulumi.Input<SourceDashboardFile[]>;
     /** The Grafana teams that may use this source. */
     teams?: pulumi.Input<string[]>;
+}
+
+/** A dashboard file of a source stack, as its `dashboardFiles` output carries it. */
+export interface SourceDashboardFile {
+    /** The file's path, relative to the source stack file's folder. */
+    file: string;
+    /** The dashboard's JSON, as text. */
+    json: string;
 }
 
 /** A Grafana team of the workspace. */

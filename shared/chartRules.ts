@@ -28,6 +28,8 @@ import { s3Url } from "./s3";
 import { sourceSetProblems } from "./sources";
 import type { WorkspaceAlert } from "./config/alerts";
 import { AlertProblem, planAlertRules } from "./grafana/alertPlan";
+import { FLEET_DASHBOARD_TITLE, HOME_DASHBOARD_TITLE } from "./grafana/dashboardTitles";
+import { SourceDashboardFile, sourceFileTitleProblems } from "./sourceDashboardFiles";
 
 /** One source as a workspace stack charts it. */
 export interface ChartedSourceView {
@@ -43,12 +45,14 @@ export interface ChartedSourceView {
 /**
  * What a source stack of this program exports, from its stack file's settings: the values its
  * program computes (infra-account-b/athenaSourceAccess.ts), for the account the stack is pinned to
- * (`aws:allowedAccountIds`). A test holds the two equal for every user stack of the examples.
+ * (`aws:allowedAccountIds`), with its dashboard files as its program reads them. A test holds
+ * the two equal for every user stack of the examples.
  */
 export function impliedSourceOutputs(
     settings: SourceSettings,
     region: string,
     accountId: string,
+    dashboardFiles: readonly SourceDashboardFile[] = [],
 ): PublicSourceOutputs {
     return {
         contractVersion: CONTRACT_VERSION,
@@ -68,6 +72,7 @@ export function impliedSourceOutputs(
         panels: settings.panels.map((p) => ({ ...p })),
         variables: settings.variables.map((v) => ({ ...v })),
         alerts: settings.alerts.map((a) => ({ ...a })),
+        ...(dashboardFiles.length > 0 ? { dashboardFiles: dashboardFiles.map((f) => ({ ...f })) } : {}),
         teams: [...settings.teams],
     };
 }
@@ -136,13 +141,16 @@ export function panelReadProblems(
 
 /**
  * The set of sources as a whole (shared/sources.ts: no account or role twice, no look-alike data
- * source names, no name that looks like one of the program's own titles in `folder`), and no team
- * a source names that the workspace stack does not define.
+ * source names, no name that looks like one of the program's own titles in `folder`), no team
+ * a source names that the workspace stack does not define, and no dashboard of a source's own file
+ * whose title looks like another's of the folder (`workspaceFileTitles`: the titles of the
+ * workspace's `dashboard.files`, where known).
  */
 export function chartedSetProblems(
     sources: readonly ChartedSourceView[],
     teams: readonly string[],
     folder: string,
+    workspaceFileTitles: readonly string[] = [],
 ): string[] {
     const named = sources.map((s) => ({
         stack: s.key,
@@ -155,6 +163,11 @@ export function chartedSetProblems(
         ...undefinedTeamProblems(
             teams,
             sources.map((s) => ({ key: s.key, teams: s.outputs.teams })),
+        ),
+        ...sourceFileTitleProblems(
+            named.map((s) => ({ key: s.stack, name: s.name, outputs: s.outputs })),
+            [FLEET_DASHBOARD_TITLE, HOME_DASHBOARD_TITLE],
+            workspaceFileTitles,
         ),
     ];
 }

@@ -19,6 +19,8 @@ import { administratorRoleArnProblem } from "./iam/administratorRoles";
 import { accountOfArn } from "./naming";
 import { partitionOf, partitionOfArn } from "./partition";
 import { Refusal } from "./refusal";
+import { MAX_SOURCE_DASHBOARD_BYTES, sourceDashboardFileList } from "./sourceDashboardFiles";
+import { MAX_DASHBOARD_FILES } from "./grafana/dashboardFile";
 
 export const CONTRACT_VERSION = 1;
 
@@ -161,6 +163,13 @@ const sourceContract = z
          */
         alerts: sourceAlertList.optional(),
         /**
+         * The source's own dashboards exported from Grafana (`dashboardFiles` of its stack file), each
+         * `{file, json}` with the JSON as text, at most 10 and 2 MiB in all. Added within version 1 and
+         * exported only when the stack file names files: a source without it has none. The workspace
+         * binds and checks each again (shared/sourceDashboardFiles.ts).
+         */
+        dashboardFiles: sourceDashboardFileList.optional(),
+        /**
          * The workspace's teams that may query this source and view its dashboards (where the workspace
          * defines teams; none: admins only). Added within version 1: a source stack deployed by an
          * older release has no such output, which reads as none.
@@ -198,6 +207,14 @@ const sourceContract = z
                 code: "custom",
                 path: ["tables"],
                 message: "is missing, but alerts are exported: a source stack of this program exports both",
+            });
+        }
+        if (o.dashboardFiles !== undefined && o.tables === undefined) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["tables"],
+                message:
+                    "is missing, but dashboardFiles are exported: a source stack of this program exports both",
             });
         }
         if ((o.panels !== undefined || o.variables !== undefined) && o.tables === undefined) {
@@ -255,6 +272,7 @@ const LIST_BOUNDS: Partial<Record<ContractOutputName, number>> = {
     variables: MAX_VARIABLES,
     alerts: MAX_ALERTS,
     teams: MAX_TEAMS,
+    dashboardFiles: MAX_DASHBOARD_FILES,
 };
 
 /** How many problems of one source a refusal lists (a hostile source can have thousands). */
@@ -271,8 +289,11 @@ export const CONTRACT_OUTPUTS = Object.keys(sourceContract.shape) as readonly Co
 /** Outputs that are Pulumi secrets on both sides of the contract. */
 export const SECRET_CONTRACT_OUTPUTS: readonly ContractOutputName[] = ["externalId"];
 
-/** The outputs a source exports only in one mode of its results: `outputLocation` or `resultsMode`. */
-type ModalOutputName = "outputLocation" | "resultsMode";
+/**
+ * The outputs a source exports only when it has them: `outputLocation` or `resultsMode` by its
+ * results, `dashboardFiles` when its stack file names files.
+ */
+type ModalOutputName = "outputLocation" | "resultsMode" | "dashboardFiles";
 
 /**
  * The producer's side: one Output per name, typed by the schema; of the modal outputs only the one
@@ -341,6 +362,19 @@ export function checkSourceOutputs(
                 .join("; ")}`,
         );
     }
+    // The dashboards' text counted before any of it is parsed.
+    const files = values.dashboardFiles;
+    const bytes = Array.isArray(files)
+        ? files.reduce<number>(
+              (n, f) => n + (typeof f?.json === "string" ? Buffer.byteLength(f.json, "utf8") : 0),
+              0,
+          )
+        : 0;
+    if (bytes > MAX_SOURCE_DASHBOARD_BYTES)
+        throw new Refusal(
+            `source stack "${stack}": output "dashboardFiles" holds ${bytes} bytes of JSON, more than ` +
+                `the ${MAX_SOURCE_DASHBOARD_BYTES} one source may bring to the workspace's plan`,
+        );
     const result = sourceContract.safeParse(values);
     const problems = result.success
         ? []

@@ -58,15 +58,38 @@ function readDashboardFile(folder: string, file: string): DashboardFileContent {
     if (relative === "" || relative.startsWith("..") || path.isAbsolute(relative))
         throw new Refusal(`${file} leads out of the stack file's folder (through a symbolic link)`);
     const text = readTextFile(real, MAX_DASHBOARD_FILE_BYTES);
-    if (jsonTextDepth(text) > MAX_JSON_DEPTH)
-        throw new Refusal(`${file} nests deeper than ${MAX_JSON_DEPTH} levels`);
     try {
-        return { file, json: JSON.parse(text) };
+        return { file, json: parseDashboardText(text) };
     } catch (e) {
-        throw new Refusal(
-            `${file} is not JSON (${e instanceof Error ? e.message.slice(0, 120) : String(e)})`,
-        );
+        if (e instanceof Refusal) throw new Refusal(`${file} ${e.message}`);
+        throw e;
     }
+}
+
+/**
+ * A dashboard's JSON text parsed, within the bounds a file read has: at most 1 MiB (UTF-8) and 64
+ * levels deep, both measured before it is parsed. A Refusal saying what the text is otherwise
+ * (`holds 2000000 bytes, ...`: the caller names the file). The workspace parses a source stack's
+ * `dashboardFiles` output with it too (shared/sourceDashboardFiles.ts).
+ */
+export function parseDashboardText(text: string): unknown {
+    const bytes = Buffer.byteLength(text, "utf8");
+    if (bytes > MAX_DASHBOARD_FILE_BYTES)
+        throw new Refusal(`holds ${bytes} bytes, more than the ${MAX_DASHBOARD_FILE_BYTES} a dashboard may`);
+    if (jsonTextDepth(text) > MAX_JSON_DEPTH) throw new Refusal(`nests deeper than ${MAX_JSON_DEPTH} levels`);
+    try {
+        return JSON.parse(text);
+    } catch (e) {
+        throw new Refusal(`is not JSON (${e instanceof Error ? e.message.slice(0, 120) : String(e)})`);
+    }
+}
+
+/** The title of a dashboard's JSON, checked as a title; a Refusal (`its title ...`) otherwise. */
+export function dashboardTitleOf(json: unknown): string {
+    const title = (json as { title?: unknown } | null)?.title;
+    const checked = displayName("the dashboard's title", 150).safeParse(title);
+    if (!checked.success) throw new Refusal(`its title ${checked.error.issues[0].message}`);
+    return checked.data;
 }
 
 /**
@@ -86,16 +109,17 @@ export function readDashboardFiles(
         const at = `${key}[${i}]`;
         try {
             const content = readDashboardFile(folder, file);
-            const title = (content.json as { title?: unknown } | null)?.title;
-            const checked = displayName("the dashboard's title", 150).safeParse(title);
-            if (!checked.success) {
-                problems.push({ key: at, message: `${file}: its title ${checked.error.issues[0].message}` });
-                return;
+            let title: string;
+            try {
+                title = dashboardTitleOf(content.json);
+            } catch (e) {
+                if (e instanceof Refusal) throw new Refusal(`${file}: ${e.message}`);
+                throw e;
             }
-            const first = titles.get(nameKey(checked.data));
+            const first = titles.get(nameKey(title));
             if (first !== undefined)
                 problems.push({ key: at, message: `${file}: its title looks like the title of ${first}` });
-            titles.set(nameKey(checked.data), file);
+            titles.set(nameKey(title), file);
             contents.push(content);
         } catch (e) {
             if (!(e instanceof Refusal)) throw e;

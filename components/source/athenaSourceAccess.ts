@@ -26,10 +26,16 @@ import {
 import { partitionOf } from "../../shared/partition";
 import { resultsBucketPolicy } from "../../shared/policies/resultsBucket";
 import { S3Location, s3Url } from "../../shared/s3";
+import type { SourceDashboardFile } from "../../shared/sourceDashboardFiles";
 
 interface AthenaSourceAccessArgs extends SourceSettings {
     /** The data account's region (the AWS provider's region): where Athena runs and the role is used. */
     region: string;
+    /**
+     * The files of `dashboardFiles`, read and checked by the source and root programs
+     * (shared/sourceDashboardFiles.ts); the component package reads no files, and refuses `dashboardFiles`.
+     */
+    dashboardFileContents?: readonly SourceDashboardFile[];
     /**
      * Tags for every resource the component creates. Default: `ManagedBy=pulumi`, `Component=grafana-athena`.
      */
@@ -121,6 +127,8 @@ export class AthenaSourceAccess extends pulumi.ComponentResource {
             panels: pulumi.output(args.panels.map((p) => ({ ...p }))),
             variables: pulumi.output((args.variables ?? []).map((v) => ({ ...v }))),
             alerts: pulumi.output(args.alerts.map((a) => ({ ...a }))),
+            // Only when there are files: the example plans and every source without files keep their outputs.
+            ...(args.dashboardFiles.length > 0 ? { dashboardFiles: this.dashboardFiles(args) } : {}),
             teams: pulumi.output([...args.teams]),
         };
         this.registerOutputs({ ...this.contract });
@@ -281,6 +289,18 @@ export class AthenaSourceAccess extends pulumi.ComponentResource {
     }
 
     private existingWorkgroup?: athena.Workgroup;
+
+    /** The files of `dashboardFiles` as the programs read them; refused where nothing read them. */
+    private dashboardFiles(args: AthenaSourceAccessArgs): pulumi.Output<SourceDashboardFile[]> {
+        const files = args.dashboardFileContents;
+        if (files === undefined || files.length !== args.dashboardFiles.length)
+            throw new ResourceRefusal(
+                "dashboardFiles: the source and root programs read the files from the stack file's " +
+                    "folder; the component package takes no files",
+                this,
+            );
+        return pulumi.output(files.map((f) => ({ ...f })));
+    }
 
     /**
      * An existing workgroup gets the tag, and nothing else: it is imported (so the tag can be

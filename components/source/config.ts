@@ -1,4 +1,8 @@
-import { awsRegion, orRunError, readSettings } from "../../shared/config/read";
+import * as path from "path";
+import { ConfigError, awsRegion, orRunError, readSettings } from "../../shared/config/read";
+import { PROJECT_FOLDERS } from "../../shared/inventory";
+import { SourceDashboardFile, readSourceDashboardFiles } from "../../shared/sourceDashboardFiles";
+import { REPOSITORY } from "../../shared/stackFiles";
 import {
     SOURCE_KEY_KINDS,
     SOURCE_NAMESPACE,
@@ -9,6 +13,8 @@ import {
 interface SourceStackConfig extends SourceSettings {
     /** `aws:region`: where the workgroup, bucket and Athena queries live. */
     region: string;
+    /** The files of `dashboardFiles`, read and checked. */
+    dashboardFileContents: SourceDashboardFile[];
 }
 
 /**
@@ -24,6 +30,17 @@ export function loadSourceConfig(): SourceStackConfig {
             sourceSettingsFor(typeof region === "string" ? region : undefined),
             typeof region === "string" ? [] : [region],
         );
-        return { ...settings, region: region as string };
+        // Relative to the stack file's folder: the project's, where every stack file of it is.
+        const files = readSourceDashboardFiles(
+            path.join(REPOSITORY, PROJECT_FOLDERS.source),
+            settings.dashboardFiles,
+            `${SOURCE_NAMESPACE}:dashboardFiles`,
+            {
+                grant: { catalog: settings.catalog, database: settings.database, tables: settings.tables },
+                region: region as string,
+            },
+        );
+        if (files.problems.length > 0) throw new ConfigError(files.problems);
+        return { ...settings, region: region as string, dashboardFileContents: files.files };
     });
 }

@@ -444,6 +444,6 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
             access.provider,
             scope,
         );
-        return { home, fleet, dashboards, files, folder };
+        return { home, fleet, dashboards, ...files, folder };
     }
 }

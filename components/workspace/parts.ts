@@ -47,5 +47,7 @@ export interface WorkspaceDashboards {
     dashboards: { source: WorkspaceSource; dashboard: oss.Dashboard }[];
     /** One per dashboard file per source (sourceDashboards.ts). */
     files: FileDashboard[];
+    /** One per file of each source's own `dashboardFiles`, known once the sources' outputs are. */
+    sourceFiles: pulumi.Output<FileDashboard[]>;
     folder: oss.Folder;
 }

@@ -1,8 +1,9 @@
 /**
- * Each source's dashboards: the generated one (its panels and variables), and one per dashboard
- * file (`dashboard.files`), bound to the source's data source, its queries checked against the
- * source's tables and the whole checked against Grafana's dashboard schema of the workspace's
- * version. Both are in the stack's folder and get the same View grants (teams.ts).
+ * Each source's dashboards: the generated one (its panels and variables), one per dashboard file
+ * of the workspace (`dashboard.files`) and one per file of the source's own (its `dashboardFiles`
+ * output), each bound to the source's data source, its queries checked against the source's
+ * tables and the whole checked against Grafana's dashboard schema of the workspace's version. All
+ * are in the stack's folder and get the same View grants (teams.ts).
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as oss from "@pulumiverse/grafana/oss";
@@ -14,6 +15,7 @@ import { dashboardSchemaProblems, dashboardSchemaVersion } from "../../shared/gr
 import { sourceDashboard } from "../../shared/grafana/sourceDashboard";
 import { childName, shortHash } from "../../shared/naming";
 import { Refusal } from "../../shared/refusal";
+import { bindSourceDashboardFiles } from "../../shared/sourceDashboardFiles";
 import { refusing } from "../../shared/resourceRefusal";
 import type { AthenaWorkspaceArgs, WorkspaceSource } from "./args";
 import type { WorkspaceFacts } from "./managedWorkspace";
@@ -62,9 +64,9 @@ export function addFileDashboards(
     folder: oss.Folder,
     provider: pulumi.ProviderResource,
     scope: string,
-): FileDashboard[] {
-    const files = args.dashboard.files ?? [];
-    if (files.length > 0 && args.dashboardFiles === undefined)
+): { files: FileDashboard[]; sourceFiles: pulumi.Output<FileDashboard[]> } {
+    const paths = args.dashboard.files ?? [];
+    if (paths.length > 0 && args.dashboardFiles === undefined)
         throw new Refusal(
             "dashboard.files: the workspace and root programs read the files from the stack file's folder; " +
                 "the component package takes no files",
@@ -74,7 +76,8 @@ export function addFileDashboards(
     const version = args.createWorkspace?.grafanaVersion
         ? pulumi.output(args.createWorkspace.grafanaVersion)
         : workspace.apply((w) => w.grafanaVersion);
-    return dataSources.flatMap(({ source, uid, outputs, dataSource }) =>
+    const sourceFiles = addSourceFileDashboards(parent, name, dataSources, version, folder, provider, scope);
+    const files = dataSources.flatMap(({ source, uid, outputs, dataSource }) =>
         contents.map((content: DashboardFileContent, i): FileDashboard => {
             const key = `dashboard.files[${i}]`;
             const dashboard = new oss.Dashboard(
@@ -111,14 +114,7 @@ export function addFileDashboards(
                                 if (e instanceof Refusal) throw new Refusal(`${where}: ${e.message}`);
                                 throw e;
                             }
-                            const schema = dashboardSchemaVersion(v);
-                            const problems = dashboardSchemaProblems(built.json, schema);
-                            if (problems.length > 0)
-                                throw new Refusal(
-                                    `${where}: not a dashboard Grafana ${schema}'s schema ` +
-                                        `accepts: ${problems.join("; ")}`,
-                                );
-                            return JSON.stringify(built.json);
+                            return checkSchema(built.json, v, where);
                         }),
                     ),
                     folder: folder.uid,
@@ -128,4 +124,61 @@ export function addFileDashboards(
             return { source, file: content.file, dashboard };
         }),
     );
+    return { files, sourceFiles };
+}
+
+/** Why a dashboard's JSON is not one Grafana's schema of `version` accepts, as a Refusal naming `where`. */
+function checkSchema(json: Record<string, unknown>, version: string, where: string): string {
+    const schema = dashboardSchemaVersion(version);
+    const problems = dashboardSchemaProblems(json, schema);
+    if (problems.length > 0)
+        throw new Refusal(
+            `${where}: not a dashboard Grafana ${schema}'s schema accepts: ${problems.join("; ")}`,
+        );
+    return JSON.stringify(json);
+}
+
+/**
+ * One dashboard per file of each source's own (its `dashboardFiles` output), judged as the input of
+ * another team (shared/sourceDashboardFiles.ts): bound to that source's data source only, checked
+ * against that source's tables and the workspace's schema, under a uid of the program's. How many
+ * files a source has is known once its outputs are, so they are declared then: in a preview and
+ * in the offline plan that is before anything is created, as the outputs are read from its stack.
+ */
+function addSourceFileDashboards(
+    parent: pulumi.Resource,
+    name: string,
+    dataSources: readonly SourceDataSource[],
+    version: pulumi.Output<string>,
+    folder: oss.Folder,
+    provider: pulumi.ProviderResource,
+    scope: string,
+): pulumi.Output<FileDashboard[]> {
+    const perSource = dataSources.map(({ source, uid, outputs, dataSource }) =>
+        outputs.apply((o) => {
+            const bound = refusing(parent, () =>
+                bindSourceDashboardFiles(
+                    { key: source.key, name: source.name ?? o.label, outputs: o },
+                    uid,
+                    scope,
+                    resultsModeOf(o) === "managed",
+                ),
+            );
+            return bound.map((b, i): FileDashboard => {
+                const where = `source stack "${source.key}": output "dashboardFiles[${i}]" (${b.file})`;
+                const dashboard = new oss.Dashboard(
+                    childName(`${name}-dashboard-source-file`, `${source.key}/${shortHash(b.file, 12)}`),
+                    {
+                        configJson: version.apply((v) =>
+                            refusing(parent, () => checkSchema(b.json, v, where)),
+                        ),
+                        folder: folder.uid,
+                    },
+                    { parent, provider, dependsOn: [dataSource] },
+                );
+                return { source, file: b.file, dashboard };
+            });
+        }),
+    );
+    return pulumi.all(perSource).apply((lists) => lists.flat());
 }

@@ -137,6 +137,23 @@ export function restrictDashboards(
             { ...inGrafana, dependsOn: [dashboard] },
         );
     }
+    // And so does a dashboard of a source's own file: declared once the source's outputs are known.
+    built.sourceFiles.apply((files) =>
+        files.forEach(({ source, file, dashboard }) => {
+            const i = dataSources.findIndex((d) => d.source.key === source.key);
+            new oss.DashboardPermission(
+                childName(
+                    `${name}-dashboard-source-file-permissions`,
+                    `${source.key}/${shortHash(file, 12)}`,
+                ),
+                {
+                    dashboardUid: dashboard.uid,
+                    permissions: grant(dataSources[i].outputs.apply((o) => o.teams)),
+                },
+                { ...inGrafana, dependsOn: [dashboard] },
+            );
+        }),
+    );
     new oss.DashboardPermission(
         `${name}-dashboard-fleet-permissions`,
         { dashboardUid: built.fleet.uid, permissions: [] },

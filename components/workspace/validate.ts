@@ -91,7 +91,10 @@ export function guardWorkspace(
  */
 export function checkSources(
     parent: pulumi.ComponentResource,
-    args: Pick<AthenaWorkspaceArgs, "sources" | "dashboard" | "teams" | "alerts" | "alertRuleQuota">,
+    args: Pick<
+        AthenaWorkspaceArgs,
+        "sources" | "dashboard" | "teams" | "alerts" | "alertRuleQuota" | "dashboardFiles"
+    >,
     partition: pulumi.Output<string>,
     scope: string,
 ): {
@@ -148,6 +151,7 @@ export function checkSources(
             list.map((outputs, i) => ({ ...sources[i], outputs })),
             teamNames,
             dashboard.folder,
+            (args.dashboardFiles ?? []).map((f) => String((f.json as { title?: unknown }).title)),
         );
         // The alert rules (shared/grafana/alertPlan.ts): refused with the rest, before anything is created.
         const alertPlan = planAlertRules({

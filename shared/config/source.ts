@@ -11,6 +11,7 @@ import { variableList, variableNames } from "./variables";
 import { sourceAlertList } from "./alerts";
 import { alertSqlProblems } from "../grafana/alertPlan";
 import { sourcePanelList } from "./panels";
+import { dashboardFileList } from "./dashboardFiles";
 import { declareKeys, kindsOf, shapeOf } from "./declare";
 import * as r from "./rules";
 import { resultsChecks, resultsSettings } from "./results";
@@ -227,6 +228,19 @@ export const SOURCE_KEYS = declareKeys({
             "give); its panels use them as $name. A query variable's SQL may read " +
             "only the tables listed in tables (docs/panels.md).",
         rule: variableList,
+    },
+    dashboardFiles: {
+        type: "array",
+        items: "string",
+        default: [],
+        description:
+            "This source's own dashboards exported from Grafana (\"Export for sharing " +
+            "externally\"), by path relative to the stack file's folder (at most 10, each a " +
+            ".json file of at most 1 MiB, 2 MiB in all): every workspace stack that charts this " +
+            "source shows each, bound to this source's data source only, beside the source's " +
+            "dashboard and with its grants. Every query may read only the tables listed in " +
+            "tables (docs/panels.md). Empty (the default): none.",
+        rule: dashboardFileList,
     },
     alerts: {
         type: "array",

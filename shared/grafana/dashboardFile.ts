@@ -52,15 +52,23 @@ export interface FileBinding {
     managedResults?: boolean;
     /** What the source's role may read; undefined for a source of an older release (no `tables` output). */
     grant?: TableGrant;
+    /**
+     * The file is the source stack's own (its `dashboardFiles` output), not the workspace's: its uid
+     * is of another namespace, so that neither can take the other's dashboard by a path both name.
+     */
+    fromSource?: boolean;
 }
 
-/** The uid of file `file`'s dashboard for source `sourceKey` in the workspace stack `scope`. */
-function fileDashboardUid(scope: string, sourceKey: string, file: string): string {
-    return dashboardUid("athena-file", `${scope}\n${sourceKey}\n${file}`);
+/**
+ * The uid of file `file`'s dashboard for source `sourceKey` in the workspace stack `scope`: the
+ * program's, never the file's own `uid` (a file naming another dashboard's uid would overwrite it).
+ */
+function fileDashboardUid(scope: string, sourceKey: string, file: string, fromSource?: boolean): string {
+    return dashboardUid(fromSource ? "athena-source-file" : "athena-file", `${scope}\n${sourceKey}\n${file}`);
 }
 
 /** The title of a file's dashboard for one source: the file's title and the source's name. */
-function fileDashboardTitle(title: string, sourceLabel: string): string {
+export function fileDashboardTitle(title: string, sourceLabel: string): string {
     return `${title} (${sourceLabel})`;
 }
 
@@ -387,7 +395,7 @@ export function bindDashboardFile(
         throw new Refusal(listed.join("; ") + (more > 0 ? `; and ${more} more` : ""));
     }
     if (binding.managedResults) withoutResultReuse(bound);
-    const uid = fileDashboardUid(scope, binding.key, file);
+    const uid = fileDashboardUid(scope, binding.key, file, binding.fromSource);
     const title = fileDashboardTitle(json.title, binding.label);
     const tags = Array.isArray(bound.tags) ? bound.tags.filter((t) => typeof t === "string") : [];
     return {

@@ -23,6 +23,7 @@ import { partitionOf } from "../../../shared/partition";
 import { ASSUME_POLICY_NAME } from "../../../shared/policies/workspaceRole";
 import { sourceAccessPolicies } from "../../../shared/policies/sourceRole";
 import { Refusal } from "../../../shared/refusal";
+import type { SourceDashboardFile } from "../../../shared/sourceDashboardFiles";
 import type { StackEntry } from "./fleetInventory";
 
 /**
@@ -72,11 +73,18 @@ function standInAccount(stack: string): string {
 interface WorkspaceReading {
     stack: string;
     settings: WorkspaceSettings;
+    /** The titles of its `dashboard.files`, as its program reads them. */
+    fileTitles?: readonly string[];
     region: string;
     account?: string;
 }
 
-type SourceReading = { settings: SourceSettings & { region: string }; account?: string };
+type SourceReading = {
+    settings: SourceSettings & { region: string };
+    account?: string;
+    /** Its `dashboardFiles`, read and checked as its program reads them. */
+    dashboardFiles?: readonly SourceDashboardFile[];
+};
 
 /**
  * The rules the workspace program applies to the sources it charts (shared/chartRules.ts, the
@@ -108,7 +116,12 @@ export function chartProblems(
             key: ref.stack,
             name: listed.name,
             panels: listed.panels,
-            outputs: impliedSourceOutputs(source.settings, source.settings.region, account),
+            outputs: impliedSourceOutputs(
+                source.settings,
+                source.settings.region,
+                account,
+                source.dashboardFiles,
+            ),
         };
         views.push(view);
         for (const p of panelReadProblems(view, ws.settings.dashboard.panels))
@@ -137,6 +150,7 @@ export function chartProblems(
         views,
         (ws.settings.teams ?? []).map((t) => t.name),
         ws.settings.dashboard.folder,
+        ws.fileTitles,
     ))
         problems.push({ key: key("sources"), message: p });
     for (const p of alertRuleProblems(views, { ...ws.settings, teams: ws.settings.teams ?? [] }))

@@ -33,6 +33,8 @@ import {
     workspaceSummary,
 } from "../../../shared/inventory";
 import { Refusal } from "../../../shared/refusal";
+import { readDashboardFiles } from "../../../shared/dashboardFiles";
+import { SourceDashboardFile, readSourceDashboardFiles } from "../../../shared/sourceDashboardFiles";
 import { readProject, readStackConfig } from "../../plan/stackConfig";
 import { chartProblems, sourcePolicyProblems } from "./chartCheck";
 import { StackEntry, readInventory } from "./fleetInventory";
@@ -44,8 +46,21 @@ type StackConfigOf = (entry: StackEntry) => ReturnType<typeof readStackConfig>;
  */
 type FileReading =
     | { problems: string[]; source?: undefined; workspace?: undefined }
-    | { problems: []; source: SourceSettings & { region: string }; account?: string; workspace?: undefined }
-    | { problems: []; workspace: WorkspaceSettings; region: string; account?: string; source?: undefined };
+    | {
+          problems: [];
+          source: SourceSettings & { region: string };
+          account?: string;
+          dashboardFiles: SourceDashboardFile[];
+          workspace?: undefined;
+      }
+    | {
+          problems: [];
+          workspace: WorkspaceSettings;
+          region: string;
+          account?: string;
+          fileTitles: string[];
+          source?: undefined;
+      };
 
 /** One source schema per region, made once: a fleet's thousand files are mostly of a few regions. */
 const sourceSchemas = new Map<string | undefined, ReturnType<typeof sourceSettingsFor>>();
@@ -73,20 +88,40 @@ function readFile(entry: StackEntry, configOf: StackConfigOf): FileReading {
                 earlier,
                 view,
             );
-            return { problems: [], source: { ...settings, region: region as string }, account };
+            // Its dashboard files, as its program reads them: from the stack file's folder, checked
+            // against its tables (shared/sourceDashboardFiles.ts).
+            const files = readSourceDashboardFiles(
+                path.dirname(entry.file),
+                settings.dashboardFiles,
+                `${SOURCE_NAMESPACE}:dashboardFiles`,
+                {
+                    grant: {
+                        catalog: settings.catalog,
+                        database: settings.database,
+                        tables: settings.tables,
+                    },
+                    region: region as string,
+                },
+            );
+            if (files.problems.length > 0) throw new ConfigError(files.problems);
+            const source = { ...settings, region: region as string };
+            return { problems: [], source, account, dashboardFiles: files.files };
         }
-        return {
-            problems: [],
-            workspace: readSettings(
-                WORKSPACE_NAMESPACE,
-                WORKSPACE_KEY_KINDS,
-                workspaceSettings,
-                earlier,
-                view,
-            ),
-            region: region as string,
-            account,
-        };
+        const workspace = readSettings(
+            WORKSPACE_NAMESPACE,
+            WORKSPACE_KEY_KINDS,
+            workspaceSettings,
+            earlier,
+            view,
+        );
+        const files = readDashboardFiles(
+            path.dirname(entry.file),
+            workspace.dashboard.files ?? [],
+            `${WORKSPACE_NAMESPACE}:dashboard.files`,
+        );
+        if (files.problems.length > 0) throw new ConfigError(files.problems);
+        const fileTitles = files.contents.map((c) => String((c.json as { title?: unknown }).title));
+        return { problems: [], workspace, region: region as string, account, fileTitles };
     } catch (e) {
         if (e instanceof ConfigError) return { problems: e.message.split("\n") };
         if (e instanceof Refusal || e instanceof Error) return { problems: [e.message.split("\n")[0]] };
@@ -199,13 +234,16 @@ export function checkInventory(root: string, org: string): string[] {
             const sourceOf = (stack: string) => {
                 const e = inventory.sources.find((s) => s.stack === stack);
                 const r = e && readings.get(e);
-                return r?.source ? { settings: r.source, account: r.account } : undefined;
+                return r?.source
+                    ? { settings: r.source, account: r.account, dashboardFiles: r.dashboardFiles }
+                    : undefined;
             };
             const ws = {
                 stack: entry.stack,
                 settings: reading.workspace,
                 region: reading.region,
                 account: reading.account,
+                fileTitles: reading.fileTitles,
             };
             for (const p of chartProblems(ws, sourceNames, sourceOf))
                 problems.push(`${rel(entry.file)}: ${p.key}: ${p.message}`);
