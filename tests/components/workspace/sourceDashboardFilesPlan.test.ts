@@ -13,6 +13,7 @@ import { REPO } from "../../support/repo";
 import { byType, configProblems, plan, refusal, sourceRef } from "../../support/program";
 import { RepositoryCopy, copyRepository } from "../../support/repository";
 import { withOutputs } from "../../support/sourceRefs";
+import { planDiffMarkdown } from "../../../tools/ci/planDiff/markdown";
 import { DASHBOARD_TYPE, PlannedSource, dashboardJson, wsKey } from "../../support/workspaceSources";
 
 const SALES = "organization/grafana-athena-source/sales";
@@ -150,6 +151,36 @@ describe("a source stack's own dashboard files in the plans", function () {
             grantOf(byTitle["Sales overview (Sales)"]),
             grantOf(byTitle["Sales overview (Shop)"]),
         );
+    });
+
+    it("the plan diff shows each source's file dashboard added, its panels and who may view it", async () => {
+        const bare = async (s: PlannedSource, extra: Record<string, unknown>) => {
+            const run = await plan(repo.sourceDir, {
+                set: { ...sourceSet(s.spec.account, s.spec.label!, extra), [KEY]: [] },
+                stack: s.spec.stack.split("/")[2],
+            });
+            return { ...s, run, ref: sourceRef(run), contract: run.rawOutputs as Record<string, any> };
+        };
+        const base = [
+            await bare(sales, { "grafana-athena-source:teams": ["sales-analysts"] }),
+            await bare(shop, {
+                "grafana-athena-source:workgroup": { name: "shop" },
+                "grafana-athena-source:teams": ["shop-analysts"],
+            }),
+        ];
+        const plans = async (sources: PlannedSource[]) => ({
+            "infra-account-b.sales.json": sources[0].run.plan,
+            "infra-account-b.shop.json": sources[1].run.plan,
+            "infra-account-a.grafana.json": (await plan(repo.workspaceDir, workspace(sources))).plan,
+        });
+        const md = planDiffMarkdown(await plans(base), await plans([sales, shop]), { maxLength: 1_000_000 });
+        for (const label of ["Sales", "Shop"]) {
+            assert.match(md, new RegExp(`##### ➕ dashboard \`Sales overview \\(${label}\\)\` — `));
+        }
+        assert.match(md, /- ➕ panel `Orders` \(`stat`\)/);
+        assert.match(md, /^\+ team sales-analysts may view "Sales overview \(Sales\)"$/m);
+        assert.match(md, /^\+ team shop-analysts may view "Sales overview \(Shop\)"$/m);
+        assert.doesNotMatch(md, /team shop-analysts may view "Sales overview \(Sales\)"/);
     });
 
     it("takes no uid from the file: a file naming another source's dashboard's uid gets one of its own", async () => {
