@@ -214,7 +214,8 @@ const sourceContract = z
                 code: "custom",
                 path: ["tables"],
                 message:
-                    "is missing, but dashboardFiles are exported: a source stack of this program exports both",
+                    "is missing, but dashboardFiles are exported: " +
+                    "a source stack of this program exports both",
             });
         }
         if ((o.panels !== undefined || o.variables !== undefined) && o.tables === undefined) {

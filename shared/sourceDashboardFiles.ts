@@ -158,7 +158,7 @@ interface FileSource {
 }
 
 /** A file's dashboard for its source, as the workspace provisions it. */
-export interface BoundSourceFile {
+interface BoundSourceFile {
     file: string;
     uid: string;
     title: string;

@@ -234,9 +234,9 @@ describe("a source stack's own dashboard files in the plans", function () {
         });
         assert.equal(
             other,
-            `source stack "${SALES}": output "dashboardFiles[0]" (${FILE}): panels[1].targets[0].datasource ` +
-                `is ${JSON.stringify(shopDs)}: every query of the file runs on its Athena data source input ` +
-                `("\${DS_...}")`,
+            `source stack "${SALES}": output "dashboardFiles[0]" (${FILE}): ` +
+                `panels[1].targets[0].datasource is ${JSON.stringify(shopDs)}: ` +
+                `every query of the file runs on its Athena data source input ("\${DS_...}")`,
         );
         const table = await refusedWith((o) => {
             const json = fileOf(o);
@@ -262,8 +262,9 @@ describe("a source stack's own dashboard files in the plans", function () {
         assert.equal(
             twice,
             `source stack "${SALES}": output "dashboardFiles[0]" (${FILE}): its dashboard's title ` +
-                `"Sales overview (Sales)" looks like the title of a dashboard of dashboard.files for "${SALES}" ` +
-                `in the stack's folder, whose place it would take in Grafana; retitle the file`,
+                `"Sales overview (Sales)" looks like the title of a dashboard of dashboard.files ` +
+                `for "${SALES}" in the stack's folder, whose place it would take in Grafana; ` +
+                `retitle the file`,
         );
         // A path both name, under other titles: two dashboards, neither taking the other's uid.
         write(repo.workspaceDir, FILE, { ...EXAMPLE, title: "Sales at a glance" });
