@@ -13,5 +13,8 @@ export function assertNothingProtected(run: RunResult) {
         assert.equal(r.options.protect, false, `${r.name} must not be protected: destroy would stop on it`);
     }
 }
-/** The outputs of a source with a results bucket: every contract output but resultsMode. */
-export const BUCKET_OUTPUTS = CONTRACT_OUTPUTS.filter((n) => n !== "resultsMode");
+/**
+ * The outputs of a source with a results bucket and no dashboard files: every contract output but
+ * resultsMode and dashboardFiles.
+ */
+export const BUCKET_OUTPUTS = CONTRACT_OUTPUTS.filter((n) => n !== "resultsMode" && n !== "dashboardFiles");
