@@ -53,7 +53,7 @@ function sourceConfig(s: (typeof PLATFORM_SOURCES)[number]): Record<string, unkn
         {
             "aws:allowedAccountIds": [s.account],
             "grafana-athena-source:workgroup": { name: s.workgroup },
-            "grafana-athena-source:results": { bucket: `grafana-athena-query-results-${s.account}` },
+            "grafana-athena-source:results": s.results,
             "grafana-athena-source:dataLocations": [`s3://${s.workgroup}-data-${s.account}/warehouse/`],
             "grafana-athena-source:roleName": s.roleName,
             "grafana-athena-source:label": s.label,
@@ -91,10 +91,12 @@ function assertDeployed(g: FakeGrafana): void {
     const ds = (label: string) => [...o.dataSources.values()].find((d) => d.body.name === label)!;
     for (const s of PLATFORM_SOURCES) {
         assert.ok(ds(s.label), `no data source ${s.label}`);
-        assert.match(
-            JSON.stringify(ds(s.label).body.jsonData),
-            new RegExp(`arn:aws:iam::${s.account}:role/`),
-        );
+        const jsonData = ds(s.label).body.jsonData as Record<string, unknown>;
+        assert.match(String(jsonData.assumeRoleArn), new RegExp(`^arn:aws:iam::${s.account}:role/`));
+        // Managed query results: the data source names no output location (Athena refuses one).
+        const bucket = "bucket" in s.results ? `s3://${s.results.bucket}/` : undefined;
+        const output = typeof jsonData.outputLocation === "string" ? jsonData.outputLocation : undefined;
+        assert.equal(output?.slice(0, bucket?.length), bucket, `${s.label}: output location`);
         const grants = g.grants.get(`datasources/${ds(s.label).uid}`)!;
         assert.deepEqual(
             grants.filter((x) => x.userId === 0).map((x) => [x.teamId, x.builtInRole, x.permission]),
@@ -222,8 +224,21 @@ function assertEmpty(g: FakeGrafana): void {
             await world?.close();
         });
 
-        it("deploys both source stacks, each in its own data account", async () => {
+        it("deploys both source stacks, each in its own data account; the one with managed query results has no results bucket", async () => {
             for (const s of sources) await s.up();
+            const held = world.aws().resources;
+            const bucketsOf = (account: string) =>
+                Object.values(held["aws:s3/bucket:Bucket"] ?? {}).filter((b) => b.__account === account);
+            for (const s of PLATFORM_SOURCES) {
+                const managed = "managed" in s.results;
+                assert.equal(bucketsOf(s.account).length, managed ? 0 : 1, `results buckets in ${s.account}`);
+                const workgroup = held["aws:athena/workgroup:Workgroup"][s.workgroup] as {
+                    configuration: Record<string, { enabled?: boolean; outputLocation?: string } | undefined>;
+                };
+                const config = workgroup.configuration;
+                assert.equal(config.managedQueryResultsConfiguration?.enabled === true, managed);
+                assert.equal(config.resultConfiguration?.outputLocation === undefined, managed);
+            }
         });
 
         for (const [version, workspaceId] of VERSIONS) {

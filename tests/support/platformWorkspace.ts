@@ -3,8 +3,8 @@
  * it: two source stacks, each owned by one team synced from an IAM Identity Center group; a
  * freshness alert on every source and an SQL alert on one, each routed to its team's contact point
  * (SNS for one team, Slack with its webhook as a secret for the other); a `region` query variable
- * the workspace's panel uses; and the exported dashboard of examples/dashboards bound to each
- * source. One definition, so what is deployed is what is reviewed.
+ * the workspace's panel uses; the exported dashboard of examples/dashboards bound to each source;
+ * one source with a results bucket, the other with Athena's managed query results. One definition, so what is deployed is what is reviewed.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -14,9 +14,10 @@ const SALES = "organization/grafana-athena-source/sales";
 const SHOP = "organization/grafana-athena-source/shop";
 
 /**
- * Each source stack: its data account, workgroup, role, label and owning team. The roles' names
- * differ because the stand-in cloud names a role by its name alone (one IAM namespace for every
- * account); in AWS each account has its own.
+ * Each source stack: its data account, workgroup, role, query results, label and owning team. The
+ * shop's workgroup keeps its results in Athena's managed query results: no results bucket. The
+ * roles' names differ because the stand-in cloud names a role by its name alone (one IAM namespace
+ * for every account); in AWS each account has its own.
  */
 export const PLATFORM_SOURCES = [
     {
@@ -24,6 +25,7 @@ export const PLATFORM_SOURCES = [
         account: "222233334444",
         workgroup: "grafana",
         roleName: "GrafanaAthenaSales",
+        results: { bucket: "grafana-athena-query-results-222233334444" },
         label: "Sales",
         team: "sales-analysts",
     },
@@ -32,6 +34,7 @@ export const PLATFORM_SOURCES = [
         account: "333344445555",
         workgroup: "shop",
         roleName: "GrafanaAthenaShop",
+        results: { managed: true },
         label: "Shop",
         team: "shop-analysts",
     },

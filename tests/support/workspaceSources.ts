@@ -50,6 +50,8 @@ interface SourceSpec {
     variables?: readonly Record<string, unknown>[];
     /** `alerts` config: the source's own alert rules. */
     alerts?: readonly Record<string, unknown>[];
+    /** `results` config; undefined keeps the example's results bucket. */
+    results?: Record<string, unknown>;
 }
 
 export interface PlannedSource {
@@ -71,6 +73,7 @@ export async function planSource(spec: SourceSpec): Promise<PlannedSource> {
     if (spec.teams) set[srcKey("teams")] = spec.teams;
     if (spec.alerts) set[srcKey("alerts")] = spec.alerts;
     if (spec.variables) set[srcKey("variables")] = spec.variables;
+    if (spec.results) set[srcKey("results")] = spec.results;
     const unset = [
         ...(spec.label === undefined ? [srcKey("label")] : []),
         ...(spec.panels === undefined ? [srcKey("panels")] : []),

@@ -15,6 +15,7 @@
  */
 import type { Plan, PlanResource } from "./format";
 import { byCodeUnits } from "../../shared/order";
+import { lineChanges } from "./lineChanges";
 
 /** Who a grant names, as a reviewer reads it. */
 export const EVERYONE = "every user (Grafana's defaults)";
@@ -167,10 +168,8 @@ export function accessLines(rows: readonly AccessRow[] | undefined): string[] {
 
 /** The grants the head plan adds (`+ ...`) and removes (`- ...`) against the base, sorted. */
 export function accessChanges(base: Plan | undefined, head: Plan | undefined): string[] {
-    const before = new Set(accessGrants(base ? accessTable(base) : undefined));
-    const after = new Set(accessGrants(head ? accessTable(head) : undefined));
-    return [
-        ...[...after].filter((g) => !before.has(g)).map((g) => `+ ${g}`),
-        ...[...before].filter((g) => !after.has(g)).map((g) => `- ${g}`),
-    ].sort((a, b) => byCodeUnits(a.slice(2), b.slice(2)) || byCodeUnits(a, b));
+    return lineChanges(
+        accessGrants(base ? accessTable(base) : undefined),
+        accessGrants(head ? accessTable(head) : undefined),
+    );
 }

@@ -7,6 +7,7 @@
 import type { Plan, PlanResource } from "./format";
 import { shortHash } from "../../shared/naming";
 import { byCodeUnits } from "../../shared/order";
+import { lineChanges } from "./lineChanges";
 
 const RULE_GROUP = "grafana:alerting/ruleGroup:RuleGroup";
 const FOLDER = "grafana:oss/folder:Folder";
@@ -90,10 +91,5 @@ export function alertRuleLines(plan: Plan | undefined): string[] {
  * both.
  */
 export function alertRuleChanges(base: Plan | undefined, head: Plan | undefined): string[] {
-    const before = new Set(alertRuleLines(base));
-    const after = new Set(alertRuleLines(head));
-    return [
-        ...[...after].filter((l) => !before.has(l)).map((l) => `+ ${l}`),
-        ...[...before].filter((l) => !after.has(l)).map((l) => `- ${l}`),
-    ].sort((a, b) => byCodeUnits(a.slice(2), b.slice(2)) || byCodeUnits(a, b));
+    return lineChanges(alertRuleLines(base), alertRuleLines(head));
 }

@@ -54,6 +54,7 @@ describe("planDiff: the comment over a platform team's workspace", function () {
                     account: s.account,
                     workgroup: s.workgroup,
                     roleName: s.roleName,
+                    results: s.results,
                     label: change.labels?.[s.label] ?? s.label,
                     teams: [s.team],
                 }),
@@ -136,6 +137,36 @@ describe("planDiff: the comment over a platform team's workspace", function () {
         assert.deepEqual(of("Athena fleet", "source"), [
             '(datasource) data sources of "grafana-athena-datasource" matching "/^(?:Sales|Shop)$/"',
         ]);
+    });
+
+    it("plans the source with managed query results without a results bucket or an output location", () => {
+        for (const [file, s] of [
+            ["infra-account-b.sales.json", PLATFORM_SOURCES[0]],
+            ["infra-account-b.shop.json", PLATFORM_SOURCES[1]],
+        ] as const) {
+            const managed = "managed" in s.results;
+            const buckets = head[file].resources.filter((r) => r.type === "aws:s3/bucket:Bucket");
+            assert.equal(buckets.length, managed ? 0 : 1, file);
+            const [workgroup] = head[file].resources.filter(
+                (r) => r.type === "aws:athena/workgroup:Workgroup",
+            );
+            const config = workgroup.inputs.configuration as Record<string, unknown>;
+            assert.equal("managedQueryResultsConfiguration" in config, managed, file);
+            assert.equal("resultConfiguration" in config, !managed, file);
+        }
+        const jsonData = (name: string) =>
+            JSON.parse(
+                String(
+                    head["infra-account-a.grafana.json"].resources.find(
+                        (r) => r.type === "grafana:oss/dataSource:DataSource" && r.inputs.name === name,
+                    )!.inputs.jsonDataEncoded,
+                ),
+            ) as Record<string, unknown>;
+        assert.match(
+            String(jsonData("Sales").outputLocation),
+            /^s3:\/\/grafana-athena-query-results-222233334444\//,
+        );
+        assert.equal(jsonData("Shop").outputLocation, undefined);
     });
 
     it("shows the exported dashboard once per source, and each team with its Identity Center group", () => {
