@@ -4,7 +4,8 @@
  * freshness alert on every source and an SQL alert on one, each routed to its team's contact point
  * (SNS for one team, Slack with its webhook as a secret for the other); a `region` query variable
  * the workspace's panel uses; the exported dashboard of examples/dashboards bound to each source;
- * one source with a results bucket, the other with Athena's managed query results. One definition, so what is deployed is what is reviewed.
+ * one source with a results bucket, the other with Athena's managed query results. One
+ * definition, so what is deployed is what is reviewed.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
