@@ -10,10 +10,20 @@ import assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
 import { REPO } from "../../support/repo";
-import { byType, configProblems, plan, refusal, sourceRef } from "../../support/program";
+import {
+    SOURCE_DIR,
+    byType,
+    configProblems,
+    exampleConfig,
+    plan,
+    refusal,
+    sourceRef,
+} from "../../support/program";
 import { RepositoryCopy, copyRepository } from "../../support/repository";
 import { withOutputs } from "../../support/sourceRefs";
 import { planDiffMarkdown } from "../../../tools/ci/planDiff/markdown";
+import { rootVariant } from "../../support/rootVariant";
+import { ProgramError, runProgram } from "../../../tools/plan/mock/runtime";
 import { DASHBOARD_TYPE, PlannedSource, dashboardJson, wsKey } from "../../support/workspaceSources";
 
 const SALES = "organization/grafana-athena-source/sales";
@@ -150,6 +160,55 @@ describe("a source stack's own dashboard files in the plans", function () {
         assert.notDeepEqual(
             grantOf(byTitle["Sales overview (Sales)"]),
             grantOf(byTitle["Sales overview (Shop)"]),
+        );
+    });
+
+    it("the root project reads its source's files from the repository's root, checks them and plans their dashboards", async () => {
+        write(repo.root, FILE, EXAMPLE);
+        const run = await plan(
+            repo.root,
+            rootVariant((c) => (c.source.dashboardFiles = [FILE])),
+        );
+        const files = byType(run, DASHBOARD_TYPE).filter((d) => d.name.includes("-dashboard-source-file-"));
+        assert.deepEqual(
+            files.map((d) => String(dashboardJson(d).title).replace(/\(.*\)$/, "(…)")),
+            ["Sales overview (…)"],
+        );
+        const problems = await configProblems(
+            repo.root,
+            rootVariant((c) => {
+                c.source.dashboardFiles = [FILE];
+                // Only the file reads a table the source no longer grants.
+                c.source.tables = ["customers"];
+                c.source.panels = [];
+                delete c.workspace.dashboard.panels;
+            }),
+        );
+        assert.equal(problems.length, 1, problems.join("\n"));
+        assert.match(
+            problems[0],
+            /^grafana-athena:source\.dashboardFiles\[0\]: dashboards\/sales-overview\.json: panel "Orders" reads table orders/,
+        );
+    });
+
+    it("the component package reads no files: its dashboardFiles is refused in one line", async () => {
+        const { config, secretKeys } = exampleConfig(SOURCE_DIR, { set: { [KEY]: [FILE] } });
+        const error = await runProgram({
+            projectDir: path.join(REPO, "tests/fixtures/package-program"),
+            project: "grafana-athena-source",
+            stack: "example",
+            config,
+            secretKeys,
+        }).then(
+            () => assert.fail("the package took dashboardFiles"),
+            (e: unknown) => e,
+        );
+        assert.ok(error instanceof ProgramError, String(error));
+        assert.equal(error.refusal, true, error.message);
+        assert.equal(
+            error.message,
+            "dashboardFiles: the source and root programs read the files from the stack file's folder; " +
+                "the component package takes no files",
         );
     });
 
