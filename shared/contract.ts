@@ -19,7 +19,7 @@ import { administratorRoleArnProblem } from "./iam/administratorRoles";
 import { accountOfArn } from "./naming";
 import { partitionOf, partitionOfArn } from "./partition";
 import { Refusal } from "./refusal";
-import { MAX_SOURCE_DASHBOARD_BYTES, sourceDashboardFileList } from "./sourceDashboardFiles";
+import { outputBytesProblem, sourceDashboardFileList } from "./sourceDashboardFiles";
 import { MAX_DASHBOARD_FILES } from "./grafana/dashboardFile";
 
 export const CONTRACT_VERSION = 1;
@@ -209,24 +209,10 @@ const sourceContract = z
                 message: "is missing, but alerts are exported: a source stack of this program exports both",
             });
         }
-        if (o.dashboardFiles !== undefined && o.tables === undefined) {
-            ctx.addIssue({
-                code: "custom",
-                path: ["tables"],
-                message:
-                    "is missing, but dashboardFiles are exported: " +
-                    "a source stack of this program exports both",
-            });
-        }
-        if ((o.panels !== undefined || o.variables !== undefined) && o.tables === undefined) {
-            ctx.addIssue({
-                code: "custom",
-                path: ["tables"],
-                message:
-                    `is missing, but ${o.panels !== undefined ? "panels are" : "variables are"} ` +
-                    `exported: a source stack of this program exports both`,
-            });
-        }
+        const unchecked = (["dashboardFiles", "panels", "variables"] as const).find((n) => o[n]);
+        const message =
+            `is missing, but ${unchecked} are exported: ` + "a source stack of this program exports both";
+        if (unchecked && o.tables === undefined) ctx.addIssue({ code: "custom", path: ["tables"], message });
         const sql =
             (o.panels ?? []).reduce((n, p) => n + p.sql.length, 0) +
             (o.variables ?? []).reduce((n, v) => n + (v.type === "query" ? v.sql.length : 0), 0);
@@ -364,18 +350,8 @@ export function checkSourceOutputs(
         );
     }
     // The dashboards' text counted before any of it is parsed.
-    const files = values.dashboardFiles;
-    const bytes = Array.isArray(files)
-        ? files.reduce<number>(
-              (n, f) => n + (typeof f?.json === "string" ? Buffer.byteLength(f.json, "utf8") : 0),
-              0,
-          )
-        : 0;
-    if (bytes > MAX_SOURCE_DASHBOARD_BYTES)
-        throw new Refusal(
-            `source stack "${stack}": output "dashboardFiles" holds ${bytes} bytes of JSON, more than ` +
-                `the ${MAX_SOURCE_DASHBOARD_BYTES} one source may bring to the workspace's plan`,
-        );
+    const bytes = outputBytesProblem(values.dashboardFiles);
+    if (bytes) throw new Refusal(`source stack "${stack}": output "dashboardFiles" ${bytes}`);
     const result = sourceContract.safeParse(values);
     const problems = result.success
         ? []

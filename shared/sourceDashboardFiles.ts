@@ -28,7 +28,7 @@ import { nameKey } from "./naming";
 import { Refusal } from "./refusal";
 
 /** The most bytes (UTF-8) of dashboard JSON one source brings to the workspace's plan. */
-export const MAX_SOURCE_DASHBOARD_BYTES = 2 * 1024 * 1024;
+const MAX_SOURCE_DASHBOARD_BYTES = 2 * 1024 * 1024;
 
 /** One file of the `dashboardFiles` output: its path in the source's stack file, its JSON as text. */
 export interface SourceDashboardFile {
@@ -104,6 +104,20 @@ export function readSourceDashboardFiles(
                 `${MAX_SOURCE_DASHBOARD_BYTES} one source may bring to a workspace's plan`,
         });
     return { files: problems.length > 0 ? [] : out, problems };
+}
+
+/**
+ * Why the `dashboardFiles` output holds too much text, counted before any of it is parsed (before the
+ * schema reads the list), or undefined.
+ */
+export function outputBytesProblem(files: unknown): string | undefined {
+    if (!Array.isArray(files)) return undefined;
+    const bytes = bytesOf(files.map((f) => ({ json: typeof f?.json === "string" ? f.json : "" })));
+    if (bytes <= MAX_SOURCE_DASHBOARD_BYTES) return undefined;
+    return (
+        `holds ${bytes} bytes of JSON, more than the ${MAX_SOURCE_DASHBOARD_BYTES} ` +
+        `one source may bring to the workspace's plan`
+    );
 }
 
 /** One item of the output: a path as the key takes it, and text that parses to a titled dashboard. */
