@@ -15,7 +15,13 @@ export interface Seed {
     /** The Grafana workspaces `aws.grafana.getWorkspace` answers, by ID. */
     workspaces?: Record<
         string,
-        { endpoint: string; roleArn?: string; grafanaVersion?: string; accountId?: string }
+        {
+            endpoint: string;
+            roleArn?: string;
+            grafanaVersion?: string;
+            accountId?: string;
+            authenticationProviders?: string[];
+        }
     >;
 }
 
