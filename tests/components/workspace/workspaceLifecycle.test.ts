@@ -166,6 +166,12 @@ describe("createWorkspace: the workspace is never replaced or deleted by surpris
                 r.type === WORKSPACE_TYPE ? { ...r, options: { ...r.options, protect: false } } : r,
             ),
         };
+        // The workspace stack's file removed: its destroy would fail on the workspace, said before.
+        const removed = planDiffMarkdown({ "infra-account-a.grafana.json": now }, {});
+        assert.match(
+            removed,
+            /A destroy fails on 1 protected resource until unprotected: `grafana-athena-managed-workspace`/,
+        );
         const replaced = diff(unprotected, saml);
         assert.match(
             replaced,
