@@ -6,7 +6,9 @@
  * set of stack files synth refuses. Pure: no resources, no files.
  */
 import type { PublicSourceOutputs } from "./contract";
-import { CONTRACT_VERSION } from "./contract";
+import { CONTRACT_VERSION, resultsModeOf } from "./contract";
+import type { DashboardFileContent } from "./dashboardFiles";
+import { bindDashboardFile } from "./grafana/dashboardFile";
 import { type SourceSettings, isManagedResults } from "./config/source";
 import type { PanelSpec } from "./grafana/panelSpec";
 import { panelGrantProblems, sourceDashboardPanels, variableGrantProblems } from "./grafana/panels";
@@ -257,4 +259,70 @@ export function createdRoleProblem(
         `creates its workspace with the role ${createdRoleArn} (createWorkspace.roleName): ` +
         `set that source stack's grafanaRoleArn to it`
     );
+}
+
+/**
+ * The workspace's dashboard file `content` (`dashboard.files[index]`) bound to one source's data
+ * source (shared/grafana/dashboardFile.ts): its queries checked against the tables the source grants,
+ * as the workspace program binds it. A Refusal names the key, the file and the source stack.
+ */
+export function bindWorkspaceFile(
+    content: DashboardFileContent,
+    index: number,
+    source: { key: string; name?: string; outputs: PublicSourceOutputs },
+    dataSourceUid: string,
+    scope: string,
+): ReturnType<typeof bindDashboardFile> {
+    const o = source.outputs;
+    try {
+        return bindDashboardFile(
+            content.json,
+            {
+                key: source.key,
+                label: source.name ?? o.label,
+                dataSourceUid,
+                region: o.region,
+                catalog: o.catalog,
+                database: o.database,
+                managedResults: resultsModeOf(o) === "managed",
+                grant:
+                    o.tables === undefined
+                        ? undefined
+                        : { catalog: o.catalog, database: o.database, tables: o.tables },
+            },
+            scope,
+            content.file,
+        );
+    } catch (e) {
+        if (e instanceof Refusal)
+            throw new Refusal(
+                `dashboard.files[${index}] (${content.file}) for source stack "${source.key}": ${e.message}`,
+            );
+        throw e;
+    }
+}
+
+/**
+ * Why the workspace's dashboard files cannot be bound to this source (`bindWorkspaceFile`), one
+ * problem per file, keyed `dashboard.files[i]`; the workspace's Grafana version, which the schema
+ * check needs, is the cloud's to say.
+ */
+export function workspaceFileProblems(
+    source: ChartedSourceView,
+    contents: readonly DashboardFileContent[],
+    scope: string,
+): { key: string; message: string }[] {
+    return contents.flatMap((content, i) => {
+        try {
+            bindWorkspaceFile(content, i, source, "fleet-check", scope);
+            return [];
+        } catch (e) {
+            if (!(e instanceof Refusal)) throw e;
+            const key = `dashboard.files[${i}]`;
+            const message = e.message.split("\n").join("; ");
+            return [
+                { key, message: message.startsWith(`${key} `) ? message.slice(key.length + 1) : message },
+            ];
+        }
+    });
 }

@@ -10,7 +10,7 @@ import * as oss from "@pulumiverse/grafana/oss";
 import { PublicSourceOutputs, resultsModeOf } from "../../shared/contract";
 import { sourceDashboardVariables } from "../../shared/config/variables";
 import type { DashboardFileContent } from "../../shared/dashboardFiles";
-import { bindDashboardFile } from "../../shared/grafana/dashboardFile";
+import { bindWorkspaceFile } from "../../shared/chartRules";
 import { dashboardSchemaProblems, dashboardSchemaVersion } from "../../shared/grafana/dashboardSchema";
 import { sourceDashboard } from "../../shared/grafana/sourceDashboard";
 import { childName, shortHash } from "../../shared/naming";
@@ -86,34 +86,14 @@ export function addFileDashboards(
                     configJson: pulumi.all([outputs, version]).apply(([o, v]) =>
                         refusing(parent, () => {
                             const where = `${key} (${content.file}) for source stack "${source.key}"`;
-                            let built;
-                            try {
-                                built = bindDashboardFile(
-                                    content.json,
-                                    {
-                                        key: source.key,
-                                        label: source.name ?? o.label,
-                                        dataSourceUid: uid,
-                                        region: o.region,
-                                        catalog: o.catalog,
-                                        database: o.database,
-                                        managedResults: resultsModeOf(o) === "managed",
-                                        grant:
-                                            o.tables === undefined
-                                                ? undefined
-                                                : {
-                                                      catalog: o.catalog,
-                                                      database: o.database,
-                                                      tables: o.tables,
-                                                  },
-                                    },
-                                    scope,
-                                    content.file,
-                                );
-                            } catch (e) {
-                                if (e instanceof Refusal) throw new Refusal(`${where}: ${e.message}`);
-                                throw e;
-                            }
+                            // The rule fleet check applies too (shared/chartRules.ts).
+                            const built = bindWorkspaceFile(
+                                content,
+                                i,
+                                { key: source.key, name: source.name, outputs: o },
+                                uid,
+                                scope,
+                            );
                             return checkSchema(built.json, v, where);
                         }),
                     ),

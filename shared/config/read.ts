@@ -25,7 +25,7 @@ const PROJECT_FOLDER: Record<string, string> = {
 };
 
 /** What the runtime knows of the stack's config: every value, and which keys are secrets. */
-interface StackConfigView {
+export interface StackConfigView {
     all: Record<string, string>;
     isSecret(key: string): boolean;
 }

@@ -154,7 +154,7 @@ describe("fleet: a repository of 300 source stack files", function () {
             );
             assert.ok(
                 lines.some((l) =>
-                    /^infra-account-b\/Pulumi\.copy-of-001\.yaml: the same account and workgroup .* as infra-account-b\/Pulumi\.account-001\.yaml/.test(
+                    /^infra-account-b\/Pulumi\.copy-of-001\.yaml: grafana-athena-source:workgroup: the same account and workgroup .* as infra-account-b\/Pulumi\.account-001\.yaml/.test(
                         l,
                     ),
                 ),
@@ -162,7 +162,7 @@ describe("fleet: a repository of 300 source stack files", function () {
             );
             assert.ok(
                 lines.some((l) =>
-                    /^infra-account-a\/Pulumi\.bi\.yaml: lists the source organization\/grafana-athena-source\/missing, which has no stack file/.test(
+                    /^infra-account-a\/Pulumi\.bi\.yaml: grafana-athena-workspace:sources: lists the source organization\/grafana-athena-source\/missing, which has no stack file/.test(
                         l,
                     ),
                 ),

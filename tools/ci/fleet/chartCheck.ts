@@ -12,7 +12,9 @@ import {
     grafanaAccountProblem,
     impliedSourceOutputs,
     panelReadProblems,
+    workspaceFileProblems,
 } from "../../../shared/chartRules";
+import type { DashboardFileContent } from "../../../shared/dashboardFiles";
 import type { ConfigProblem } from "../../../shared/config/problems";
 import { createdWorkspaceRoleArn } from "../../../shared/grafana/workspaceResource";
 import { SOURCE_NAMESPACE, SourceSettings, policyResults } from "../../../shared/config/source";
@@ -23,6 +25,8 @@ import { partitionOf } from "../../../shared/partition";
 import { ASSUME_POLICY_NAME } from "../../../shared/policies/workspaceRole";
 import { sourceAccessPolicies } from "../../../shared/policies/sourceRole";
 import { Refusal } from "../../../shared/refusal";
+import { ROOT_NAMESPACE } from "../../../shared/config/root";
+import type { RootStackConfig } from "../../../shared/rootStack";
 import type { SourceDashboardFile } from "../../../shared/sourceDashboardFiles";
 import type { StackEntry } from "./fleetInventory";
 
@@ -73,8 +77,8 @@ function standInAccount(stack: string): string {
 interface WorkspaceReading {
     stack: string;
     settings: WorkspaceSettings;
-    /** The titles of its `dashboard.files`, as its program reads them. */
-    fileTitles?: readonly string[];
+    /** Its `dashboard.files`, as its program reads them. */
+    files?: readonly DashboardFileContent[];
     region: string;
     account?: string;
 }
@@ -124,11 +128,11 @@ export function chartProblems(
             ),
         };
         views.push(view);
-        for (const p of panelReadProblems(view, ws.settings.dashboard.panels))
-            problems.push({
-                key: key(/ of dashboard\.panels /.test(p) ? "dashboard.panels" : "sources"),
-                message: p,
-            });
+        const { panels, variables } = ws.settings.dashboard;
+        for (const p of panelReadProblems(view, panels, variables))
+            problems.push({ key: key(panelReadKey(p)), message: p });
+        for (const p of workspaceFileProblems(view, ws.files ?? [], `${WORKSPACE_PROJECT}/${ws.stack}`))
+            problems.push({ key: key(p.key), message: p.message });
         const trust =
             ws.account === undefined
                 ? undefined
@@ -150,7 +154,7 @@ export function chartProblems(
         views,
         (ws.settings.teams ?? []).map((t) => t.name),
         ws.settings.dashboard.folder,
-        ws.fileTitles,
+        (ws.files ?? []).map((f) => String((f.json as { title?: unknown }).title)),
     ))
         problems.push({ key: key("sources"), message: p });
     for (const p of alertRuleProblems(views, { ...ws.settings, teams: ws.settings.teams ?? [] }))
@@ -170,5 +174,50 @@ export function chartProblems(
             key: key(ws.settings.organizationId !== undefined ? "sourceRoleName" : "sources"),
             message: policy,
         });
+    return problems;
+}
+
+/** The workspace key a problem of `panelReadProblems` is reported on: the setting it names. */
+function panelReadKey(problem: string): string {
+    if (/ of dashboard\.panels /.test(problem)) return "dashboard.panels";
+    if (/ of dashboard\.variables /.test(problem)) return "dashboard.variables";
+    return "sources";
+}
+
+/**
+ * The rules the root program applies beyond its keys, to its one source (as the workspace program
+ * applies them to the sources it charts): the source's access policies, its panels, variables and
+ * the workspace's dashboard files against its tables, its teams, names and the alert rules. Each
+ * problem `<key>: <message>`, the key under the root's objects (`grafana-athena:workspace.alerts[0]`).
+ */
+export function rootProblems(stack: string, root: RootStackConfig): string[] {
+    const source = root.source.args;
+    const options = root.workspace.options;
+    const account = root.source.access.accountId ?? standInAccount(stack);
+    const key = `${ROOT_NAMESPACE}/${stack}`;
+    const entry = { stack, name: key, project: SOURCE_PROJECT, folder: ".", file: "" } as const;
+    const problems = sourcePolicyProblems(entry, source, account).map((p) =>
+        p.replace(`${SOURCE_NAMESPACE}:`, `${ROOT_NAMESPACE}:source.`),
+    );
+    const view: ChartedSourceView = {
+        key,
+        name: root.workspace.sourceName,
+        outputs: impliedSourceOutputs(source, source.region, account, source.dashboardFileContents),
+    };
+    const ws = (k: string) => `${ROOT_NAMESPACE}:workspace.${k}`;
+    for (const p of panelReadProblems(view, options.dashboard.panels, options.dashboard.variables))
+        problems.push(`${ws(panelReadKey(p))}: ${p}`);
+    for (const p of workspaceFileProblems(view, options.dashboardFiles, key))
+        problems.push(`${ws(p.key)}: ${p.message}`);
+    const teams = options.teams ?? [];
+    for (const p of chartedSetProblems(
+        [view],
+        teams.map((t) => t.name),
+        options.dashboard.folder,
+        options.dashboardFiles.map((f) => String((f.json as { title?: unknown }).title)),
+    ))
+        problems.push(`${ROOT_NAMESPACE}:source: ${p}`);
+    for (const p of alertRuleProblems([view], { ...options, teams }))
+        problems.push(`${p.key === "sources" ? `${ROOT_NAMESPACE}:source` : ws(p.key)}: ${p.message}`);
     return problems;
 }

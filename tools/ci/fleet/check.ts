@@ -33,10 +33,11 @@ import {
     workspaceSummary,
 } from "../../../shared/inventory";
 import { Refusal } from "../../../shared/refusal";
-import { readDashboardFiles } from "../../../shared/dashboardFiles";
+import { DashboardFileContent, readDashboardFiles } from "../../../shared/dashboardFiles";
 import { SourceDashboardFile, readSourceDashboardFiles } from "../../../shared/sourceDashboardFiles";
 import { readProject, readStackConfig } from "../../plan/stackConfig";
-import { chartProblems, sourcePolicyProblems } from "./chartCheck";
+import { chartProblems, rootProblems, sourcePolicyProblems } from "./chartCheck";
+import { readRootStackConfig } from "../../../shared/rootStack";
 import { StackEntry, readInventory } from "./fleetInventory";
 
 type StackConfigOf = (entry: StackEntry) => ReturnType<typeof readStackConfig>;
@@ -58,7 +59,7 @@ type FileReading =
           workspace: WorkspaceSettings;
           region: string;
           account?: string;
-          fileTitles: string[];
+          files: DashboardFileContent[];
           source?: undefined;
       };
 
@@ -120,8 +121,7 @@ function readFile(entry: StackEntry, configOf: StackConfigOf): FileReading {
             `${WORKSPACE_NAMESPACE}:dashboard.files`,
         );
         if (files.problems.length > 0) throw new ConfigError(files.problems);
-        const fileTitles = files.contents.map((c) => String((c.json as { title?: unknown }).title));
-        return { problems: [], workspace, region: region as string, account, fileTitles };
+        return { problems: [], workspace, region: region as string, account, files: files.contents };
     } catch (e) {
         if (e instanceof ConfigError) return { problems: e.message.split("\n") };
         if (e instanceof Refusal || e instanceof Error) return { problems: [e.message.split("\n")[0]] };
@@ -196,7 +196,7 @@ export function checkInventory(root: string, org: string): string[] {
         const first = seen.get(key);
         if (first) {
             problems.push(
-                `${rel(entry.file)}: the same account and workgroup (${accounts[0]}, ` +
+                `${rel(entry.file)}: ${SOURCE_NAMESPACE}:workgroup: the same account and workgroup (${accounts[0]}, ` +
                     `${config["aws:region"]}, ${workgroup}) as ` +
                     `${rel(first.file)}; keep one stack per workgroup`,
             );
@@ -220,7 +220,8 @@ export function checkInventory(root: string, org: string): string[] {
             const stack = typeof s?.stack === "string" ? s.stack.split("/") : [];
             if (stack.length === 3 && stack[1] === SOURCE_PROJECT && !known.has(stack[2])) {
                 problems.push(
-                    `${rel(entry.file)}: lists the source ${s.stack}, which has no stack file ` +
+                    `${rel(entry.file)}: ${WORKSPACE_NAMESPACE}:sources: lists the source ${s.stack}, ` +
+                        `which has no stack file ` +
                         `${PROJECT_FOLDERS.source}/Pulumi.${stack[2]}.yaml`,
                 );
             }
@@ -243,13 +244,40 @@ export function checkInventory(root: string, org: string): string[] {
                 settings: reading.workspace,
                 region: reading.region,
                 account: reading.account,
-                fileTitles: reading.fileTitles,
+                files: reading.files,
             };
             for (const p of chartProblems(ws, sourceNames, sourceOf))
                 problems.push(`${rel(entry.file)}: ${p.key}: ${p.message}`);
         }
     }
+    problems.push(...rootStackProblems(root));
     return problems;
+}
+
+/**
+ * Every problem of the root stack files (the one-stack project `grafana-athena`), as its program
+ * refuses them: its keys and dashboard files (shared/rootStack.ts, the function the program calls),
+ * then the rules over its one source (chartCheck.ts), one line each naming the file and the key.
+ */
+function rootStackProblems(root: string): string[] {
+    if (!fs.existsSync(path.join(root, "Pulumi.yaml"))) return [];
+    const realRoot = fs.realpathSync(root);
+    return stackFiles(root).flatMap(({ stack, file }) => {
+        const rel = path.relative(root, file);
+        const own = (p: string) => (p.startsWith(file) ? p.slice(file.length).replace(/^:? */, "") : p);
+        try {
+            if (path.relative(realRoot, fs.realpathSync(file)).startsWith("..")) {
+                throw new Refusal(`a symbolic link that leads outside the repository (${root}); refused`);
+            }
+            const { config, secretKeys } = readStackConfig(readProject(root), file);
+            const view = { all: config, isSecret: (k: string) => secretKeys.includes(k) };
+            return rootProblems(stack, readRootStackConfig(root, view)).map((p) => `${rel}: ${p}`);
+        } catch (e) {
+            if (e instanceof ConfigError) return e.message.split("\n").map((l) => `${rel}: ${own(l)}`);
+            if (e instanceof Error) return [`${rel}: ${own(e.message.split("\n")[0])}`];
+            throw e;
+        }
+    });
 }
 
 /**

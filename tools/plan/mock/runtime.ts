@@ -86,7 +86,9 @@ export function runProgram(req: RunRequest): Promise<RunResult> {
 async function runProgramNow(req: RunRequest): Promise<RunResult> {
     const all = req.config;
     const allowed = parseList(all["aws:allowedAccountIds"]);
-    const defaultAccount = allowed.length === 1 ? allowed[0] : DEFAULT_ACCOUNT_ID;
+    // A stack pinned to several accounts deploys into one of them, never elsewhere: the first stands
+    // for it (outside them the workspace would refuse the source for deploying where its file says not).
+    const defaultAccount = allowed.length >= 1 ? allowed[0] : DEFAULT_ACCOUNT_ID;
     const defaultRegion = all["aws:region"] ?? "us-east-1";
     const secretValues = new Set<string>();
     for (const k of req.secretKeys ?? []) {

@@ -1,0 +1,349 @@
+/**
+ * Small fleets made from the example stack files, each with mistakes or attacks a user or a pull
+ * request could make, from a seed (the same fleet every run): what tests/tools/ci/fleetCheckParity.test.ts
+ * gives to `fleet check` and `fleet synth`. A fleet is two or three source stacks (the example source
+ * in accounts of their own), one workspace stack charting every source stack file (the example
+ * workspace's account and workspace), and sometimes a root stack (the example root stack).
+ */
+import type { ProjectFolder } from "./repository";
+import type { UserStack } from "./userStacks";
+
+const SRC = (k: string) => `grafana-athena-source:${k}`;
+const WS = (k: string) => `grafana-athena-workspace:${k}`;
+const ROOT = (k: string) => `grafana-athena:${k}`;
+
+type Config = Record<string, unknown>;
+export interface Fleet {
+    sources: Config[];
+    workspace: Config;
+    /** A second workspace stack, when a mutation adds one. */
+    sibling?: Config;
+    root?: Config;
+    /** The example root stack, for a mutation of the root stack where the fleet has none. */
+    rootExample: Config;
+    mutations: string[];
+}
+
+/** A mutation: one plausible mistake or attack, on the fleet in place. */
+interface Mutation {
+    name: string;
+    apply(fleet: Fleet, pick: <T>(items: readonly T[]) => T): void;
+}
+
+/** mulberry32: a small, seeded, well-spread generator. */
+function random(seed: number): () => number {
+    let a = seed >>> 0;
+    return () => {
+        a = (a + 0x6d2b79f5) >>> 0;
+        let t = a;
+        t = Math.imul(t ^ (t >>> 15), t | 1);
+        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+}
+
+const obj = (v: unknown): Config => ({ ...(v as Config) });
+const GRAFANA_ACCOUNT = "111122223333";
+const OTHER_ACCOUNT = "999988887777";
+
+/** Source mutations: each on one source stack file. */
+const onSource = (name: string, change: (s: Config, fleet: Fleet) => void): Mutation => ({
+    name: `source: ${name}`,
+    apply: (fleet, pick) => change(pick(fleet.sources), fleet),
+});
+const onWorkspace = (name: string, change: (w: Config, fleet: Fleet) => void): Mutation => ({
+    name: `workspace: ${name}`,
+    apply: (fleet) => change(fleet.workspace, fleet),
+});
+const onRoot = (name: string, change: (r: Config) => void): Mutation => ({
+    name: `root: ${name}`,
+    apply: (fleet) => {
+        fleet.root ??= { ...fleet.rootExample };
+        change(fleet.root);
+    },
+});
+const panel = (title: string, sql: string) => ({ type: "stat", title, sql });
+const sqlAlert = (name: string, sql: string, extra: Config = {}) => ({
+    name,
+    kind: "sql",
+    sql,
+    above: 1,
+    ...extra,
+});
+
+export const FLEETS: readonly Mutation[] = [
+    // Harmless: both pass.
+    onSource("a label of its own", (s) => (s[SRC("label")] = "Sales (renamed)")),
+    onSource("every table granted", (s) => (s[SRC("tables")] = ["*"])),
+    onWorkspace("panels on granted tables", (w) => {
+        w[WS("dashboard")] = {
+            ...obj(w[WS("dashboard")]),
+            panels: [panel("Count", "SELECT count(*) FROM orders")],
+        };
+    }),
+    // A source's own keys.
+    onSource("a table name that is no Glue name", (s) => (s[SRC("tables")] = ["Orders-2024"])),
+    onSource("a role name past 64 characters", (s) => (s[SRC("roleName")] = `R${"x".repeat(64)}`)),
+    onSource("a panel reading a table it does not grant", (s) => {
+        s[SRC("panels")] = [panel("Payroll", "SELECT sum(amount) FROM payroll")];
+    }),
+    onSource("a query variable reading a table it does not grant", (s) => {
+        s[SRC("variables")] = [{ name: "who", type: "query", sql: "SELECT name FROM payroll" }];
+    }),
+    onSource("a custom variable pasted unquoted into its SQL", (s) => {
+        s[SRC("variables")] = [{ name: "region", type: "custom", values: ["eu", "us"] }];
+        s[SRC("panels")] = [panel("By region", "SELECT count(*) FROM orders WHERE region = $region")];
+    }),
+    onSource("an alert reading a table it does not grant", (s) => {
+        s[SRC("alerts")] = [sqlAlert("payroll", "SELECT count(*) FROM payroll")];
+    }),
+    onSource("an alert for a team of no workspace", (s) => {
+        s[SRC("alerts")] = [sqlAlert("orders", "SELECT count(*) FROM orders", { team: "ghosts" })];
+    }),
+    onSource("a team the workspace does not define", (s) => (s[SRC("teams")] = ["analysts"])),
+    onSource("the label of another source", (s, fleet) => {
+        s[SRC("label")] = fleet.sources.find((o) => o !== s)![SRC("label")];
+    }),
+    onSource("a label passing for the fleet dashboard", (s) => (s[SRC("label")] = "Athena fleet")),
+    onSource("the account and workgroup of another source", (s, fleet) => {
+        const other = fleet.sources.find((o) => o !== s)!;
+        s["aws:allowedAccountIds"] = other["aws:allowedAccountIds"];
+        s["aws:region"] = other["aws:region"];
+    }),
+    onSource("trusting another Grafana account", (s) => {
+        s[SRC("grafanaAccountId")] = OTHER_ACCOUNT;
+        s[SRC("grafanaRoleArn")] =
+            `arn:aws:iam::${OTHER_ACCOUNT}:role/service-role/AmazonGrafanaServiceRole-1`;
+    }),
+    onSource("a Grafana role of another account than grafanaAccountId", (s) => {
+        s[SRC("grafanaRoleArn")] =
+            `arn:aws:iam::${OTHER_ACCOUNT}:role/service-role/AmazonGrafanaServiceRole-1`;
+    }),
+    onSource(
+        "pinned to two accounts",
+        (s) => (s["aws:allowedAccountIds"] = ["222233334444", "222233334445"]),
+    ),
+    onSource("no account pinned", (s) => delete s["aws:allowedAccountIds"]),
+    onSource("a dashboard file reading a table it does not grant", (s) => {
+        s[SRC("tables")] = ["customers"];
+        s[SRC("panels")] = [panel("Customers", "SELECT count(*) FROM customers")];
+        s[SRC("dashboardFiles")] = ["dashboards/sales-overview.json"];
+    }),
+    onSource(
+        "a dashboard file that does not exist",
+        (s) => (s[SRC("dashboardFiles")] = ["dashboards/none.json"]),
+    ),
+    onSource("a dashboard file outside its folder", (s) => (s[SRC("dashboardFiles")] = ["../package.json"])),
+    onSource(
+        "a dashboard file of its own",
+        (s) => (s[SRC("dashboardFiles")] = ["dashboards/sales-overview.json"]),
+    ),
+    onSource("managed query results", (s) => (s[SRC("results")] = { managed: true })),
+    onSource("only customers granted (the workspace's panels read orders)", (s) => {
+        s[SRC("tables")] = ["customers"];
+        s[SRC("panels")] = [panel("Customers", "SELECT count(*) FROM customers")];
+    }),
+    onSource("hundreds of tables", (s) => {
+        s[SRC("tables")] = Array.from({ length: 400 }, (_, i) => `table_with_a_long_name_number_${i}`);
+        delete s[SRC("panels")];
+    }),
+    // The workspace's keys and its rules over the sources.
+    onWorkspace("a panel reading a table no source grants", (w) => {
+        w[WS("dashboard")] = {
+            ...obj(w[WS("dashboard")]),
+            panels: [panel("Payroll", "SELECT 1 FROM payroll")],
+        };
+    }),
+    onWorkspace("a query variable reading a table no source grants", (w) => {
+        const variables = [{ name: "who", type: "query", sql: "SELECT name FROM payroll" }];
+        w[WS("dashboard")] = { ...obj(w[WS("dashboard")]), variables };
+    }),
+    onWorkspace("a custom variable pasted unquoted into a panel", (w) => {
+        w[WS("dashboard")] = {
+            ...obj(w[WS("dashboard")]),
+            variables: [{ name: "region", type: "custom", values: ["eu", "us"] }],
+            panels: [panel("By region", "SELECT count(*) FROM orders WHERE region = $region")],
+        };
+    }),
+    onWorkspace("a dashboard file reading orders (one source grants only customers)", (w, fleet) => {
+        fleet.sources[0][SRC("tables")] = ["customers"];
+        fleet.sources[0][SRC("panels")] = [panel("Customers", "SELECT count(*) FROM customers")];
+        w[WS("dashboard")] = { ...obj(w[WS("dashboard")]), files: ["dashboards/sales-overview.json"] };
+    }),
+    onWorkspace("a dashboard file of its own", (w) => {
+        w[WS("dashboard")] = { ...obj(w[WS("dashboard")]), files: ["dashboards/sales-overview.json"] };
+    }),
+    onWorkspace("listing a source with no stack file", (w) => {
+        w[WS("sources")] = [{ stack: "organization/grafana-athena-source/nowhere" }];
+    }),
+    onWorkspace("listing one source twice under two names", (w, fleet) => {
+        const stack = `organization/grafana-athena-source/${String(fleet.sources[0].stack)}`;
+        w[WS("sources")] = [
+            { stack, name: "One" },
+            { stack, name: "Two" },
+        ];
+    }),
+    onWorkspace("two sources under one name", (w, fleet) => {
+        w[WS("sources")] = fleet.sources.map((s) => ({
+            stack: `organization/grafana-athena-source/${String(s.stack)}`,
+            name: "Sales",
+        }));
+    }),
+    onWorkspace("a source's own panels reading a table it does not grant", (w, fleet) => {
+        w[WS("sources")] = fleet.sources.map((s, i) => ({
+            stack: `organization/grafana-athena-source/${String(s.stack)}`,
+            ...(i === 0 ? { panels: [panel("Payroll", "SELECT 1 FROM payroll")] } : {}),
+        }));
+    }),
+    onWorkspace("an alert on a source it does not chart", (w) => {
+        w[WS("alerts")] = [
+            sqlAlert("orders", "SELECT count(*) FROM orders", {
+                source: "organization/grafana-athena-source/nowhere",
+            }),
+        ];
+    }),
+    onWorkspace("an alert reading a table no source grants", (w) => {
+        w[WS("alerts")] = [sqlAlert("payroll", "SELECT count(*) FROM payroll", { source: "*" })];
+    }),
+    onWorkspace("more alert rules than its quota", (w) => {
+        w[WS("alerts")] = [sqlAlert("orders", "SELECT count(*) FROM orders", { source: "*" })];
+        w[WS("alertRuleQuota")] = 1;
+    }),
+    onWorkspace("an alert for a team it does not define", (w) => {
+        w[WS("alerts")] = [
+            sqlAlert("orders", "SELECT count(*) FROM orders", { source: "*", team: "ghosts" }),
+        ];
+    }),
+    onWorkspace("a team whose sources name none", (w, fleet) => {
+        w[WS("teams")] = [{ name: "analysts" }];
+        fleet.sources[0][SRC("teams")] = ["analysts"];
+    }),
+    onWorkspace("a slack contact point without its secret", (w) => {
+        w[WS("contactPoints")] = [{ name: "oncall", type: "slack" }];
+    }),
+    onWorkspace("a workspace account its sources do not trust", (w) => {
+        w["aws:allowedAccountIds"] = [OTHER_ACCOUNT];
+    }),
+    onWorkspace("creating its workspace with a role the sources do not trust", (w) => {
+        delete w[WS("workspaceId")];
+        w[WS("createWorkspace")] = { name: "observability" };
+    }),
+    onWorkspace("creating its workspace with the role the sources trust", (w, fleet) => {
+        delete w[WS("workspaceId")];
+        w[WS("createWorkspace")] = { name: "observability", roleName: "GrafanaAthena" };
+        for (const s of fleet.sources)
+            s[SRC("grafanaRoleArn")] = `arn:aws:iam::${GRAFANA_ACCOUNT}:role/GrafanaAthena`;
+    }),
+    onWorkspace("creating its workspace and naming one", (w) => {
+        w[WS("createWorkspace")] = { name: "observability" };
+    }),
+    onWorkspace("adopting a workspace", (w, fleet) => {
+        delete w[WS("workspaceId")];
+        w[WS("createWorkspace")] = { name: "observability", adopt: "g-0123456789" };
+        for (const s of fleet.sources)
+            s[SRC("grafanaRoleArn")] = `arn:aws:iam::${GRAFANA_ACCOUNT}:role/GrafanaAthenaWorkspace`;
+    }),
+    onWorkspace("organisation mode, a source role of another name", (w, fleet) => {
+        w[WS("organizationId")] = "o-a1b2c3d4e5";
+        w[WS("sourceRoleName")] = "AmazonManagedGrafana-CrossAccountAthena";
+        fleet.sources[0][SRC("roleName")] = "GrafanaAthenaReader";
+    }),
+    onWorkspace("a sibling on the same workspace with the same folder", (w, fleet) => {
+        fleet.sibling = {
+            ...w,
+            [WS("sources")]: [
+                {
+                    stack: `organization/grafana-athena-source/${String(fleet.sources[0].stack)}`,
+                    name: "Sibling",
+                },
+            ],
+        };
+    }),
+    onWorkspace("a sibling on the same workspace creating the same team", (w, fleet) => {
+        const stack = `organization/grafana-athena-source/${String(fleet.sources[0].stack)}`;
+        w[WS("teams")] = [{ name: "analysts" }];
+        fleet.sibling = {
+            ...w,
+            [WS("dashboard")]: { folder: "BI" },
+            [WS("sources")]: [{ stack, name: "Sibling" }],
+        };
+    }),
+    // The root stack: both halves in one.
+    onRoot("a table name that is no Glue name", (r) => {
+        r[ROOT("source")] = { ...obj(r[ROOT("source")]), tables: ["Orders-2024"] };
+    }),
+    onRoot("a workspace panel reading a table the source does not grant", (r) => {
+        const workspace = obj(r[ROOT("workspace")]);
+        workspace.dashboard = { folder: "Athena", panels: [panel("Payroll", "SELECT 1 FROM payroll")] };
+        r[ROOT("workspace")] = workspace;
+    }),
+    onRoot("a source team the workspace does not define", (r) => {
+        r[ROOT("source")] = { ...obj(r[ROOT("source")]), teams: ["analysts"] };
+    }),
+    onRoot("an alert reading a table the source does not grant", (r) => {
+        r[ROOT("workspace")] = {
+            ...obj(r[ROOT("workspace")]),
+            alerts: [sqlAlert("payroll", "SELECT count(*) FROM payroll", { source: "*" })],
+        };
+    }),
+];
+
+/**
+ * The fleet of `seed` (0: the examples as they are, unmutated): two or three sources, the workspace,
+ * a root stack where a mutation changes one, and one mutation of `mutations` (two for every third
+ * seed): seed i begins with the i-th mutation, so each is made at least once.
+ */
+export function makeFleet(
+    seed: number,
+    example: (folder: ProjectFolder) => Config,
+    mutations: readonly Mutation[],
+): Fleet {
+    const next = random(seed * 2654435761);
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)];
+    const count = 2 + Math.floor(next() * 2);
+    const base = example("infra-account-b");
+    const sources = Array.from({ length: count }, (_, i) => {
+        const account = `22223333${String(4444 + i)}`;
+        return {
+            ...base,
+            stack: `sales-${i}`,
+            "aws:allowedAccountIds": [account],
+            [SRC("dataLocations")]: [`s3://example-sales-data-${account}/warehouse/`],
+            [SRC("results")]: {
+                ...obj(base[SRC("results")]),
+                bucket: `grafana-athena-query-results-${account}`,
+            },
+            [SRC("label")]: `Sales ${i}`,
+        } as Config;
+    });
+    const workspace = example("infra-account-a");
+    delete workspace[WS("sources")];
+    const fleet: Fleet = {
+        sources,
+        workspace,
+        root: seed === 0 ? example(".") : undefined,
+        rootExample: example("."),
+        mutations: [],
+    };
+    const times = mutations.length === 0 ? 0 : seed % 3 === 0 ? 2 : 1;
+    for (let i = 0; i < times; i++) {
+        const m = seed <= mutations.length && i === 0 ? mutations[seed - 1] : pick(mutations);
+        m.apply(fleet, pick);
+        fleet.mutations.push(m.name);
+    }
+    return fleet;
+}
+
+/** The fleet's stack files: `sales-<i>` sources, the `grafana` workspace (and `bi`), the `dev` root. */
+export function fleetFiles(fleet: Fleet): UserStack[] {
+    const stack = (folder: ProjectFolder, name: string, config: Config): UserStack => {
+        const { stack: _name, ...rest } = config;
+        return { folder, stack: name, config: rest };
+    };
+    return [
+        ...fleet.sources.map((s) => stack("infra-account-b", String(s.stack), s)),
+        stack("infra-account-a", "grafana", fleet.workspace),
+        ...(fleet.sibling ? [stack("infra-account-a", "bi", fleet.sibling)] : []),
+        ...(fleet.root ? [stack(".", "dev", fleet.root)] : []),
+    ];
+}
