@@ -196,8 +196,8 @@ export function checkInventory(root: string, org: string): string[] {
         const first = seen.get(key);
         if (first) {
             problems.push(
-                `${rel(entry.file)}: ${SOURCE_NAMESPACE}:workgroup: the same account and workgroup (${accounts[0]}, ` +
-                    `${config["aws:region"]}, ${workgroup}) as ` +
+                `${rel(entry.file)}: ${SOURCE_NAMESPACE}:workgroup: the same account and workgroup ` +
+                    `(${accounts[0]}, ${config["aws:region"]}, ${workgroup}) as ` +
                     `${rel(first.file)}; keep one stack per workgroup`,
             );
         } else {
