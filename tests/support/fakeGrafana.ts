@@ -128,8 +128,12 @@ export class FakeGrafana {
                         return reply(404, { message: "Data source not found" });
                     return reply(200, { status: "OK", message: "Data source is working" });
                 }
-                if (this.options.keepsObjects && this.objects.route(req.method ?? "", url, body, reply))
+                if (this.options.keepsObjects && this.objects.route(req.method ?? "", url, body, reply)) {
+                    // A deleted resource's permissions go with it (a new one of the uid starts afresh).
+                    const gone = /^\/api\/(datasources|folders|dashboards)\/(?:uid\/)?([^/?]+)$/.exec(url);
+                    if (gone && req.method === "DELETE") this.grants.delete(`${gone[1]}/${gone[2]}`);
                     return;
+                }
                 const acl = /^\/api\/access-control\/(datasources|folders|dashboards)\/([^/?]+)(\?.*)?$/.exec(
                     url,
                 );

@@ -246,6 +246,22 @@ export class GrafanaObjects {
             });
         const folderUid = body.folderUid === undefined ? "" : String(body.folderUid);
         if (folderUid && !this.folders.has(folderUid)) return reply(400, { message: "folder not found" });
+        // Another dashboard of this title in the folder: refused, or with `overwrite` taken over (the
+        // saved model gets its uid), as grafana/grafana `pkg/services/dashboards/database`
+        // (`getExistingDashboardByTitleAndFolder`) does on 10.x; the fake does so on every version.
+        const namesake = [...this.dashboards.values()].find(
+            (d) =>
+                d.uid !== uid &&
+                d.body.folderUid === folderUid &&
+                (d.body.dashboard as { title?: unknown }).title === model.title,
+        );
+        if (namesake && body.overwrite !== true)
+            return reply(412, {
+                status: "name-exists",
+                message: "A dashboard with the same name in the folder already exists",
+            });
+        if (namesake)
+            return this.saveDashboard({ ...body, dashboard: { ...model, uid: namesake.uid } }, reply);
         if (typeof model.title !== "string" || model.title.trim() === "")
             return reply(400, { status: "empty-name", message: "Dashboard title cannot be empty" });
         // Grafana's /api/dashboards/db stores the model without checking it against the dashboard

@@ -131,12 +131,17 @@ export class GrafanaStandIn implements StandIn {
         return { id: `${ORG}:${folderUid};${group}`, outs: { ...inputs, orgId: ORG } };
     }
 
-    private async saveDashboard(inputs: Props): Promise<Answer> {
+    /**
+     * As the provider saves a dashboard (`resource_dashboard.go`): on create with the program's
+     * `overwrite` (unset: false, so Grafana refuses a dashboard of the same uid or title in the
+     * folder), on update always overwriting.
+     */
+    private async saveDashboard(inputs: Props, updating = false): Promise<Answer> {
         const model = JSON.parse(String(inputs.configJson ?? "{}")) as Props;
         const saved = await this.ok("POST", "/api/dashboards/db", {
             dashboard: model,
             folderUid: inputs.folder,
-            overwrite: true,
+            overwrite: updating || inputs.overwrite === true,
         });
         const uid = String(saved.uid);
         return {
@@ -210,7 +215,7 @@ export class GrafanaStandIn implements StandIn {
                 await this.ok("PUT", `/api/folders/${uid}`, { title: news.title, overwrite: true });
                 return { ...news, uid, orgId: ORG, url: `${this.url}/dashboards/f/${uid}` };
             case "grafana:oss/dashboard:Dashboard":
-                return (await this.saveDashboard(news)).outs;
+                return (await this.saveDashboard(news, true)).outs;
             case RULE_GROUP:
                 return (await this.putRuleGroup(news)).outs;
             default:

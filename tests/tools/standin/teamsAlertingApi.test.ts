@@ -112,6 +112,21 @@ describe("teams, permissions and alerting through the stand-in Grafana provider 
                 assert.deepEqual(grantsOf(g, "datasources/ds1"), []);
                 assert.equal(g.objects.teams.byId.size, 0);
                 assert.equal(await p.read(TEAM, team.id, {}), undefined, "a deleted team reads as gone");
+                // A data source deleted and made again starts with Grafana's defaults.
+                await p.create(DS_PERMISSION, "dsp", { datasourceUid: "ds1", permissions: [] });
+                await p.delete(DATA_SOURCE, "1:ds1");
+                await p.create(DATA_SOURCE, "ds", {
+                    name: "Sales",
+                    type: "grafana-athena-datasource",
+                    uid: "ds1",
+                });
+                await fetch(`${g.url}/api/access-control/datasources/ds1`, {
+                    headers: { Authorization: `Bearer ${TOKEN}` },
+                });
+                assert.deepEqual(grantsOf(g, "datasources/ds1"), [
+                    [0, 0, "Viewer", "Query"],
+                    [0, 0, "Editor", "Query"],
+                ]);
             });
         });
     }
@@ -217,6 +232,7 @@ describe("teams, permissions and alerting through the stand-in Grafana provider 
                 const bad = {
                     ...valid,
                     uid: "d2",
+                    title: "Bad grid",
                     panels: [{ type: "stat", gridPos: { x: "left", y: 0, w: 6, h: 4 } }],
                 };
                 await assert.rejects(
@@ -226,6 +242,7 @@ describe("teams, permissions and alerting through the stand-in Grafana provider 
                 const badOptions = {
                     ...valid,
                     uid: "d3",
+                    title: "Bad options",
                     panels: [
                         {
                             type: "stat",
@@ -246,6 +263,20 @@ describe("teams, permissions and alerting through the stand-in Grafana provider 
                     }),
                     /400.*Dashboard title cannot be empty/,
                 );
+                // A second dashboard of the title in the folder: refused on create (the provider's
+                // overwrite is false unless set), taken over with overwrite set.
+                const namesake = { ...valid, uid: "d5" };
+                await assert.rejects(
+                    p.create(DASHBOARD, "d5", { configJson: JSON.stringify(namesake), folder: "f1" }),
+                    /412.*same name in the folder already exists/,
+                );
+                const took = await p.create(DASHBOARD, "d5", {
+                    configJson: JSON.stringify(namesake),
+                    folder: "f1",
+                    overwrite: true,
+                });
+                assert.equal(took.id, "1:d1");
+                assert.deepEqual([...g.objects.dashboards.keys()], ["d1"]);
                 g.objects.alertRules.set("r1", { uid: "r1", folderUID: "f1", title: "fresh" });
                 await assert.rejects(p.delete(FOLDER, "1:f1"), /400.*folder contains alert rules/);
                 g.objects.alertRules.delete("r1");
