@@ -7,6 +7,7 @@ import { Provider as AwsProvider } from "@pulumi/aws/provider";
 import { Region } from "@pulumi/aws/types/enums";
 import * as pulumi from "@pulumi/pulumi";
 import { loadRootConfig } from "./components/rootConfig";
+import { ROOT_NAMESPACE } from "./shared/config/root";
 import { AthenaWorkspace } from "./components/workspace/athenaWorkspace";
 import { AthenaSourceAccess } from "./components/source/athenaSourceAccess";
 
@@ -45,6 +46,7 @@ const workspace = new AthenaWorkspace(
             },
         ],
         expectedWorkspaceRoleArn: config.source.args.grafanaRoleArn,
+        configKeyPrefix: `${ROOT_NAMESPACE}:workspace.`,
     },
     { providers: { aws: awsProvider("workspace-aws", config.workspace.access) } },
 );

@@ -291,3 +291,29 @@ describe("root project (grafana-athena): the workspace's role", function () {
         );
     });
 });
+
+describe("root project (grafana-athena): alert rules", function () {
+    this.timeout(60_000);
+
+    it("refuses an alert reading a table the source does not grant, naming the root's key", async () => {
+        const message = await refusal(
+            ROOT_DIR,
+            rootVariant(
+                (c) =>
+                    (c.workspace.alerts = [
+                        {
+                            name: "payroll",
+                            source: "*",
+                            kind: "sql",
+                            sql: "SELECT count(*) FROM payroll",
+                            above: 1,
+                        },
+                    ]),
+            ),
+        );
+        assert.match(
+            message,
+            /^grafana-athena:workspace\.alerts\[0\]: "payroll" on source stack "grafana-athena\/example" reads table payroll, which the source does not grant/m,
+        );
+    });
+});

@@ -33,6 +33,11 @@ export interface AthenaWorkspaceArgs extends WorkspaceOptions {
      */
     expectedWorkspaceRoleArn?: string;
     /**
+     * What the keys its refusals name begin with: `grafana-athena-workspace:` (the default, the
+     * workspace project's), or the root project's `grafana-athena:workspace.`.
+     */
+    configKeyPrefix?: string;
+    /**
      * The files of `dashboard.files`, read by the program from the stack file's folder
      * (shared/dashboardFiles.ts).
      */

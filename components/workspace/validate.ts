@@ -93,7 +93,7 @@ export function checkSources(
     parent: pulumi.ComponentResource,
     args: Pick<
         AthenaWorkspaceArgs,
-        "sources" | "dashboard" | "teams" | "alerts" | "alertRuleQuota" | "dashboardFiles"
+        "sources" | "dashboard" | "teams" | "alerts" | "alertRuleQuota" | "dashboardFiles" | "configKeyPrefix"
     >,
     partition: pulumi.Output<string>,
     scope: string,
@@ -144,6 +144,7 @@ export function checkSources(
         };
     });
     const teamNames = (teams ?? []).map((t) => t.name);
+    const prefix = args.configKeyPrefix ?? `${WORKSPACE_NAMESPACE}:`;
     const planned = pulumi.all(checked.map((c) => c.outputs)).apply((list) => {
         // The rules fleet check applies too (shared/chartRules.ts); a source may name only the workspace's
         // teams.
@@ -165,7 +166,7 @@ export function checkSources(
             teams: teamNames,
             quota: args.alertRuleQuota ?? DEFAULT_ALERT_RULE_QUOTA,
         });
-        problems.push(...alertPlan.problems.map((p) => alertProblemLine(WORKSPACE_NAMESPACE, p)));
+        problems.push(...alertPlan.problems.map((p) => alertProblemLine(prefix, p)));
         if (problems.length > 0) throw new ResourceRefusal(problems.join("\n"), parent);
         return { list, rules: alertPlan.rules };
     });

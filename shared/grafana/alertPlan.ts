@@ -60,9 +60,12 @@ export interface AlertProblem {
     message: string;
 }
 
-/** A problem as the program reports it: one line, naming the key (`namespace:alerts[2]: ...`). */
-export function alertProblemLine(namespace: string, p: AlertProblem): string {
-    return p.key === "sources" ? p.message : `${namespace}:${p.key}: ${p.message}`;
+/**
+ * A problem as the program reports it: one line, naming the key (`<prefix>alerts[2]: ...`; the
+ * prefix `grafana-athena-workspace:`, or the root project's `grafana-athena:workspace.`).
+ */
+export function alertProblemLine(prefix: string, p: AlertProblem): string {
+    return p.key === "sources" ? p.message : `${prefix}${p.key}: ${p.message}`;
 }
 
 /**
