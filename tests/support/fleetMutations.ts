@@ -120,8 +120,9 @@ export const FLEETS: readonly Mutation[] = [
             `arn:aws:iam::${OTHER_ACCOUNT}:role/service-role/AmazonGrafanaServiceRole-1`;
     }),
     onSource(
+        // Its own and one no other stack names: which of them it deploys into only the cloud says.
         "pinned to two accounts",
-        (s) => (s["aws:allowedAccountIds"] = ["222233334444", "222233334445"]),
+        (s) => (s["aws:allowedAccountIds"] = [...(s["aws:allowedAccountIds"] as string[]), "222233339999"]),
     ),
     onSource("no account pinned", (s) => delete s["aws:allowedAccountIds"]),
     onSource("a dashboard file reading a table it does not grant", (s) => {
@@ -268,6 +269,92 @@ export const FLEETS: readonly Mutation[] = [
             [WS("sources")]: [{ stack, name: "Sibling" }],
         };
     }),
+    onWorkspace("a team's contact point that is not defined", (w, fleet) => {
+        w[WS("teams")] = [{ name: "analysts", contactPoint: "nowhere" }];
+        fleet.sources[0][SRC("teams")] = ["analysts"];
+    }),
+    onWorkspace("an alert for a team that may not query the source", (w, fleet) => {
+        w[WS("teams")] = [{ name: "analysts" }, { name: "finance" }];
+        for (const s of fleet.sources) s[SRC("teams")] = ["analysts"];
+        w[WS("alerts")] = [
+            sqlAlert("orders", "SELECT count(*) FROM orders", { source: "*", team: "finance" }),
+        ];
+    }),
+    onWorkspace("the sources' own alerts past the default quota", (w, fleet) => {
+        for (const s of fleet.sources)
+            s[SRC("alerts")] = Array.from({ length: 60 }, (_, i) =>
+                sqlAlert(`orders-${i}`, "SELECT count(*) FROM orders"),
+            );
+    }),
+    onWorkspace("a data source name that is another source's label", (w, fleet) => {
+        w[WS("sources")] = fleet.sources.map((s, i) => ({
+            stack: `organization/grafana-athena-source/${String(s.stack)}`,
+            ...(i === 0 ? { name: fleet.sources[1][SRC("label")] } : {}),
+        }));
+    }),
+    onWorkspace("a sibling on the same workspace giving a source the same data source name", (w, fleet) => {
+        const stack = `organization/grafana-athena-source/${String(fleet.sources[0].stack)}`;
+        fleet.sibling = { ...w, [WS("dashboard")]: { folder: "BI" }, [WS("sources")]: [{ stack }] };
+    }),
+    onWorkspace("creating a 10.4 workspace with a dashboard file", (w, fleet) => {
+        delete w[WS("workspaceId")];
+        w[WS("createWorkspace")] = {
+            name: "observability",
+            grafanaVersion: "10.4",
+            roleName: "GrafanaAthena",
+        };
+        w[WS("dashboard")] = { ...obj(w[WS("dashboard")]), files: ["dashboards/sales-overview.json"] };
+        for (const s of fleet.sources)
+            s[SRC("grafanaRoleArn")] = `arn:aws:iam::${GRAFANA_ACCOUNT}:role/GrafanaAthena`;
+    }),
+    onWorkspace("a dashboard file and a source whose label is its title", (w, fleet) => {
+        w[WS("dashboard")] = { ...obj(w[WS("dashboard")]), files: ["dashboards/sales-overview.json"] };
+        fleet.sources[0][SRC("label")] = "Sales overview";
+    }),
+    onWorkspace("organisation mode listing its sources", (w, fleet) => {
+        w[WS("organizationId")] = "o-a1b2c3d4e5";
+        w[WS("sourceRoleName")] = "AmazonManagedGrafana-CrossAccountAthena";
+        w[WS("sources")] = fleet.sources.map((s) => ({
+            stack: `organization/grafana-athena-source/${String(s.stack)}`,
+        }));
+    }),
+    onSource("a dashboard file whose title is a workspace dashboard's", (s) => {
+        s[SRC("dashboardFiles")] = ["dashboards/sales-overview.json"];
+        s[SRC("label")] = "Sales overview";
+    }),
+    onSource("a look-alike of another source's label", (s, fleet) => {
+        const other = String(fleet.sources.find((o) => o !== s)![SRC("label")]);
+        s[SRC("label")] = other.replace("a", "\u0430");
+    }),
+    onSource("a KMS key of another partition", (s) => {
+        s[SRC("kmsKeyArns")] = [
+            "arn:aws-cn:kms:cn-north-1:222233334444:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+        ];
+    }),
+    onSource("an alert for a team it may not query with", (s, fleet) => {
+        fleet.workspace[WS("teams")] = [{ name: "analysts" }, { name: "finance" }];
+        s[SRC("teams")] = ["analysts"];
+        s[SRC("alerts")] = [sqlAlert("orders", "SELECT count(*) FROM orders", { team: "finance" })];
+    }),
+    onRoot("a workspace dashboard file reading a table the source does not grant", (r) => {
+        r[ROOT("source")] = { ...obj(r[ROOT("source")]), tables: ["customers"] };
+        r[ROOT("workspace")] = {
+            ...obj(r[ROOT("workspace")]),
+            dashboard: { folder: "Athena", files: ["dashboards/sales-overview.json"] },
+        };
+    }),
+    onRoot("a source label passing for the home dashboard", (r) => {
+        r[ROOT("source")] = { ...obj(r[ROOT("source")]), label: "Athena" };
+    }),
+    onRoot("a source dashboard file of its own", (r) => {
+        r[ROOT("source")] = { ...obj(r[ROOT("source")]), dashboardFiles: ["dashboards/sales-overview.json"] };
+    }),
+    onRoot("creating its workspace", (r) => {
+        const { workspaceId: _id, ...workspace } = obj(r[ROOT("workspace")]);
+        const { grafanaRoleArn: _role, ...source } = obj(r[ROOT("source")]);
+        r[ROOT("workspace")] = { ...workspace, createWorkspace: { name: "observability" } };
+        r[ROOT("source")] = source;
+    }),
     // The root stack: both halves in one.
     onRoot("a table name that is no Glue name", (r) => {
         r[ROOT("source")] = { ...obj(r[ROOT("source")]), tables: ["Orders-2024"] };
@@ -300,7 +387,7 @@ export function makeFleet(
 ): Fleet {
     const next = random(seed * 2654435761);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)];
-    const count = 2 + Math.floor(next() * 2);
+    const count = next() < 0.25 ? 3 : 2;
     const base = example("infra-account-b");
     const sources = Array.from({ length: count }, (_, i) => {
         const account = `22223333${String(4444 + i)}`;

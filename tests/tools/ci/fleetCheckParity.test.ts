@@ -18,7 +18,7 @@ import { RepositoryCopy, copyRepository, exampleStackConfig } from "../../suppor
 import { FLEETS, Fleet, fleetFiles, makeFleet } from "../../support/fleetMutations";
 
 /** How many fleets each run checks (the seeds 1..FLEET_COUNT): each mutation first once, then mixed. */
-const FLEET_COUNT = FLEETS.length + 8;
+const FLEET_COUNT = FLEETS.length + 4;
 
 describe("fleet check and fleet synth, differentially: every set synth refuses, check refuses", function () {
     this.timeout(120_000);
