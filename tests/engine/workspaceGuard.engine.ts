@@ -26,15 +26,18 @@ const PROGRAM = `import * as pulumi from "@pulumi/pulumi";
 import { ManagedWorkspace } from "../components/workspace/managedWorkspace";
 import { createWorkspaceSettings } from "../shared/grafana/workspaceResource";
 
-const settings = createWorkspaceSettings.parse(new pulumi.Config().requireObject("createWorkspace"));
-const managed = new ManagedWorkspace("grafana-athena-managed", {
-    settings,
-    account: "${ACCOUNT}",
-    region: "${REGION}",
-    partition: "aws",
-    roleName: settings.roleName,
-});
-export const workspaceId = managed.workspace.id;
+// Without createWorkspace the program makes nothing: a stack file that takes the workspace out.
+const given = new pulumi.Config().getObject("createWorkspace");
+if (given !== undefined) {
+    const settings = createWorkspaceSettings.parse(given);
+    new ManagedWorkspace("grafana-athena-managed", {
+        settings,
+        account: "${ACCOUNT}",
+        region: "${REGION}",
+        partition: "aws",
+        roleName: settings.roleName,
+    });
+}
 `;
 
 /** The workspace made by hand before the stack adopts it, as the cloud holds it. */
@@ -82,8 +85,11 @@ describe("the real Pulumi CLI: a created or adopted workspace is never replaced 
     });
 
     /** The stack `name` with `createWorkspace` set to `create` (its stack file rewritten). */
-    async function stackWith(name: string, create: Record<string, unknown>): Promise<EngineStack> {
-        const config = { "aws:region": REGION, [`${FOLDER}:createWorkspace`]: create };
+    async function stackWith(name: string, create?: Record<string, unknown>): Promise<EngineStack> {
+        const config = {
+            "aws:region": REGION,
+            ...(create ? { [`${FOLDER}:createWorkspace`]: create } : {}),
+        };
         fs.writeFileSync(
             path.join(world.repo.root, FOLDER, `Pulumi.${name}.yaml`),
             YAML.stringify({ config }),
@@ -98,7 +104,7 @@ describe("the real Pulumi CLI: a created or adopted workspace is never replaced 
         await world.ok(FOLDER, "workspace", ["state", "unprotect", urn, "--yes", "--stack", name]);
     }
 
-    it("refuses to replace or destroy a created workspace until it is unprotected on purpose; then destroy deletes it", async () => {
+    it("refuses to replace, remove or destroy a created workspace until it is unprotected on purpose; then destroy deletes it", async () => {
         let stack = await stackWith("created", CREATE);
         await stack.up();
         const before = Object.keys(workspaces()).filter((id) => id !== ADOPTED);
@@ -112,8 +118,12 @@ describe("the real Pulumi CLI: a created or adopted workspace is never replaced 
         assert.deepEqual(workspaces()[id].authenticationProviders, ["AWS_SSO"], "the workspace is untouched");
         assert.equal(Object.keys(workspaces()).length, 2, "no second workspace");
 
+        // Taken out of the program (createWorkspace removed), or destroyed: refused, the workspace kept.
+        const protectedDelete = /cannot be deleted\s+because it is protected/;
+        stack = await stackWith("created");
+        await assert.rejects(stack.up(), protectedDelete);
         stack = await stackWith("created", CREATE);
-        await assert.rejects(stack.destroy(), /cannot be deleted\s+because it is protected/);
+        await assert.rejects(stack.destroy(), protectedDelete);
         assert.ok(workspaces()[id], "destroy left the protected workspace");
 
         await unprotect(stack, "created");
