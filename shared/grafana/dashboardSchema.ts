@@ -71,8 +71,12 @@ export function dashboardSchemaProblems(json: unknown, version: DashboardSchemaV
     const seen = new Set<string>();
     const phrases: string[] = [];
     for (const e of [...errors].sort((a, b) => b.instancePath.length - a.instancePath.length)) {
+        // A key the schema does not know is named (Ajv's `params.additionalProperty`).
+        const extra = (e.params as { additionalProperty?: unknown }).additionalProperty;
         const phrase =
-            `${e.instancePath === "" ? "the dashboard" : e.instancePath} ` + `${e.message ?? "is invalid"}`;
+            `${e.instancePath === "" ? "the dashboard" : e.instancePath} ` +
+            `${e.message ?? "is invalid"}` +
+            (typeof extra === "string" ? ` (${JSON.stringify(extra.slice(0, 60))})` : "");
         if (seen.has(phrase)) continue;
         seen.add(phrase);
         phrases.push(phrase);

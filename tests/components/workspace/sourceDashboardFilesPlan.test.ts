@@ -281,7 +281,7 @@ describe("a source stack's own dashboard files in the plans", function () {
         assert.match(many, /output "dashboardFiles" lists 11 items, more than the 10 it may hold/);
     });
 
-    it("refuses a query on another data source, or on a table the source does not grant", async () => {
+    it("refuses a query on another data source, on a table the source does not grant, or what the schema refuses", async () => {
         const run = await plan(repo.workspaceDir, workspace([sales, shop]));
         const shopDs = dashboardJson(
             byType(run, DASHBOARD_TYPE).find((d) => dashboardJson(d).title === "Shop")!,
@@ -306,6 +306,15 @@ describe("a source stack's own dashboard files in the plans", function () {
             table,
             `source stack "${SALES}": output "dashboardFiles[0]" (${FILE}): panel "Orders" reads table ` +
                 `secrets, which the source does not grant (its tables: orders, customers)`,
+        );
+        // A key Grafana's schema does not know (here one that would name another folder) is refused.
+        const placed = await refusedWith((o) => setFile(o, { ...fileOf(o), folderUid: "other-team" }));
+        assert.match(
+            placed,
+            new RegExp(
+                `^source stack "${SALES}": output "dashboardFiles\\[0\\]" \\(${FILE}\\): ` +
+                    `not a dashboard Grafana 1[02]\\.4's schema accepts: .*folderUid`,
+            ),
         );
         const untabled = await refusedWith((o) => delete o.tables);
         assert.match(untabled, /output "tables" is missing, but dashboardFiles are exported/);
