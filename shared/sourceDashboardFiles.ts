@@ -228,10 +228,12 @@ export function bindSourceDashboardFiles(
 }
 
 /**
- * Grafana keeps one title once per folder, and a dashboard saved with the title of another in its
- * folder takes that one's place (grafana/grafana pkg/services/dashboards/database, the title check
- * of a save with `overwrite`, which the provider sets): a source's file whose dashboard's title
- * looks like (`nameKey`) another of the stack's folder is refused. The others: each source's
+ * Grafana keeps a title once per folder (grafana/grafana pkg/services/dashboards/database, the
+ * title check of a save): a new dashboard under a title its folder holds is refused ("A dashboard
+ * with the same name in the folder already exists"), failing the deploy midway, and one saved with
+ * `overwrite` (as the provider saves an update, athenaWorkspace.ts) takes the other's id and uid,
+ * its place. So a source's file whose dashboard's title looks like (`nameKey`) another of the
+ * stack's folder is refused before anything is created. The others: each source's
  * dashboard (its name), the program's own (`reserved`), every dashboard of the workspace's
  * `dashboard.files` (`workspaceFileTitles`, for each source) and every other source's files.
  */

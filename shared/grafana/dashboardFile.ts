@@ -61,7 +61,7 @@ export interface FileBinding {
 
 /**
  * The uid of file `file`'s dashboard for source `sourceKey` in the workspace stack `scope`: the
- * program's, never the file's own `uid` (a file naming another dashboard's uid would overwrite it).
+ * program's, never the file's own `uid` (a file naming another dashboard's uid would be saved over it).
  */
 function fileDashboardUid(scope: string, sourceKey: string, file: string, fromSource?: boolean): string {
     return dashboardUid(fromSource ? "athena-source-file" : "athena-file", `${scope}\n${sourceKey}\n${file}`);
