@@ -11,7 +11,11 @@ import type { TeamSpec } from "../../shared/grafana/permissions";
 import { checkedPolicyJson } from "../../shared/iam/checked";
 import { ResourceRefusal } from "../../shared/resourceRefusal";
 import { childName, roleNameFromArn } from "../../shared/naming";
-import { publishAlertsPolicy } from "../../shared/policies/alertTopics";
+import {
+    PUBLISH_POLICY_WAY_OUT,
+    publishAlertsPolicy,
+    publishPolicyProblem,
+} from "../../shared/policies/alertTopics";
 import type { GrafanaAccess } from "./parts";
 
 /** The label every alert rule of a team carries; the notification policy routes on it. */
@@ -52,10 +56,13 @@ export function addAlerting(
     const inGrafana = { parent, provider: access.provider, dependsOn: after };
     const topics = snsTopics(args.contactPoints);
     let publishPolicy: iam.RolePolicy | undefined;
+    // The rule fleet check applies too, before the policy is rendered.
+    const tooLarge = publishPolicyProblem(topics, policyName);
+    if (tooLarge) throw new ResourceRefusal(tooLarge, parent);
     if (topics.length > 0) {
         const json = checkedPolicyJson(
             publishAlertsPolicy(topics, policyName),
-            "List fewer SNS topics in contactPoints.",
+            PUBLISH_POLICY_WAY_OUT,
             parent,
         );
         publishPolicy = new iam.RolePolicy(

@@ -5,9 +5,13 @@
  * nothing else. A topic encrypted with a customer managed KMS key also needs the key's policy to
  * let the role use it (kms:GenerateDataKey*, kms:Decrypt): that is the key owner's to grant.
  */
-import { PolicyDocument, PolicyStatement } from "../iam/policy";
+import { PolicyDocument, PolicyError, PolicyStatement } from "../iam/policy";
+import { checkPolicySize } from "../iam/size";
 
 export const PUBLISH_POLICY_NAME = "GrafanaAthenaPublishAlerts";
+
+/** What a publish policy past its quota says to do. */
+export const PUBLISH_POLICY_WAY_OUT = "List fewer SNS topics in contactPoints.";
 
 /** `sns:Publish` on exactly `topicArns`. */
 export function publishAlertsPolicy(
@@ -21,4 +25,25 @@ export function publishAlertsPolicy(
             resources: [...topicArns],
         }),
     ]);
+}
+
+/**
+ * Why the publish policy for `topicArns` (snsTopics of the contact points) does not fit a role's
+ * inline quota, one line, or undefined: the rule the workspace program refuses with before it
+ * renders the policy, and fleet check applies to the stack file.
+ */
+export function publishPolicyProblem(topicArns: readonly string[], name: string): string | undefined {
+    if (topicArns.length === 0) return undefined;
+    try {
+        checkPolicySize(
+            name,
+            "inline",
+            publishAlertsPolicy(topicArns, name).toJSON(),
+            PUBLISH_POLICY_WAY_OUT,
+        );
+        return undefined;
+    } catch (e) {
+        if (e instanceof PolicyError) return e.message.split("\n")[0];
+        throw e;
+    }
 }

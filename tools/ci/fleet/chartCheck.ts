@@ -23,6 +23,8 @@ import { SOURCE_PROJECT, WORKSPACE_PROJECT, chartedSourceRefs } from "../../../s
 import { shortHash } from "../../../shared/naming";
 import { partitionOf } from "../../../shared/partition";
 import { ASSUME_POLICY_NAME } from "../../../shared/policies/workspaceRole";
+import { PUBLISH_POLICY_NAME, publishPolicyProblem } from "../../../shared/policies/alertTopics";
+import { snsTopics } from "../../../shared/config/contactPoints";
 import { sourceAccessPolicies } from "../../../shared/policies/sourceRole";
 import { Refusal } from "../../../shared/refusal";
 import { ROOT_NAMESPACE } from "../../../shared/config/root";
@@ -159,7 +161,13 @@ export function chartProblems(
         problems.push({ key: key("sources"), message: p });
     for (const p of alertRuleProblems(views, { ...ws.settings, teams: ws.settings.teams ?? [] }))
         problems.push({ key: key(p.key), message: p.message });
-    const policyName = `${ASSUME_POLICY_NAME}-${shortHash(`${WORKSPACE_PROJECT}/${ws.stack}`, 8)}`;
+    const scope = `${WORKSPACE_PROJECT}/${ws.stack}`;
+    const publish = publishPolicyProblem(
+        snsTopics(ws.settings.contactPoints),
+        `${PUBLISH_POLICY_NAME}-${shortHash(scope, 8)}`,
+    );
+    if (publish) problems.push({ key: key("contactPoints"), message: publish });
+    const policyName = `${ASSUME_POLICY_NAME}-${shortHash(scope, 8)}`;
     const policy =
         views.length === 0
             ? undefined
@@ -217,6 +225,11 @@ export function rootProblems(stack: string, root: RootStackConfig): string[] {
         options.dashboardFiles.map((f) => String((f.json as { title?: unknown }).title)),
     ))
         problems.push(`${ROOT_NAMESPACE}:source: ${p}`);
+    const publish = publishPolicyProblem(
+        snsTopics(options.contactPoints),
+        `${PUBLISH_POLICY_NAME}-${shortHash(key, 8)}`,
+    );
+    if (publish) problems.push(`${ws("contactPoints")}: ${publish}`);
     for (const p of alertRuleProblems([view], { ...options, teams }))
         problems.push(`${p.key === "sources" ? `${ROOT_NAMESPACE}:source` : ws(p.key)}: ${p.message}`);
     return problems;
