@@ -93,14 +93,18 @@ export const contactPointList = z
     });
 
 /**
- * The secrets by contact point name. Its messages never show a value: the key is encrypted, and a
- * message lands in CI logs.
+ * The secrets by contact point name. Its messages never show a value, nor a key that names no
+ * contact point: the whole key is encrypted (a key too), a message lands in CI logs and the pull
+ * request's checks, and a secret set the wrong way round (`{"https://hooks.slack.com/...": "ops"}`)
+ * is a key. So the keys and values are only checked to be text here; which key is wrong is said
+ * by its position (`contactPointProblems`).
  */
-export const contactPointSecrets = z.record(
-    name,
-    z.string({ error: "must be a string (the value is not shown)" }).min(1, { error: "must not be empty" }),
-    { error: 'must be an object {"<contact point name>": "<secret>"} (the value is not shown)' },
-);
+export const contactPointSecrets = z
+    .record(z.string(), z.unknown(), {
+        error: 'must be an object {"<contact point name>": "<secret>"} (the value is not shown)',
+    })
+    // Each value is checked to be a non-empty string by `contactPointProblems`, which refuses the config.
+    .transform((v) => v as Record<string, string>);
 
 /** The cross-key problems of contact points, each with the path of the key it names. */
 export function contactPointProblems(s: {
@@ -138,22 +142,31 @@ export function contactPointProblems(s: {
             });
         }
     }
-    for (const n of Object.keys(s.contactPointSecrets)) {
+    const keys = Object.keys(s.contactPointSecrets);
+    keys.forEach((n, i) => {
         const c = byName.get(n);
+        const value = (s.contactPointSecrets as Record<string, unknown>)[n];
+        // A key is shown only when it is the name of a contact point (plain text in contactPoints).
+        const which = c ? `"${n}"` : `key ${i + 1} of ${keys.length}`;
         if (c === undefined || c.type === "sns") {
             problems.push({
                 path: ["contactPointSecrets"],
                 message:
-                    `holds a secret for "${n}", which is ` +
-                    `${
-                        c
-                            ? "an SNS contact point (the workspace role publishes; no secret)"
-                            : "no contact point of contactPoints"
-                    }:` +
-                    ` remove it`,
+                    `holds a secret for ${which}, which is ` +
+                    (c
+                        ? "an SNS contact point (the workspace role publishes; no secret): remove it"
+                        : "no contact point of contactPoints (keys that name none are not shown: one may " +
+                          "be a secret set the wrong way round): remove it"),
+            });
+        } else if (typeof value !== "string" || value === "") {
+            problems.push({
+                path: ["contactPointSecrets"],
+                message:
+                    `holds for ${which} ${typeof value === "string" ? "an empty text" : "no text"}: ` +
+                    "a secret is a non-empty string (the value is not shown)",
             });
         }
-    }
+    });
     return problems;
 }
 

@@ -107,4 +107,30 @@ export const teamList = z
             }
             seen.set(nameKey(t.name), t.name);
         }
+        // A group is who gets a team's grants. Two spellings that a reader cannot tell apart
+        // (`finance-analysts` and `finance-analуsts` with a Cyrillic у, `Finance` and `finance`)
+        // in one stack are one group to the reviewer and two to the identity provider: a pull
+        // request adding the look-alike to a team would pass for a no-op. The same group in
+        // several teams is what it says, and allowed.
+        const groups = new Map<string, { group: string; team: string }>();
+        for (const [i, t] of ts.entries()) {
+            for (const group of t.groups ?? []) {
+                const first = groups.get(nameKey(group));
+                // Case and width variants in one team: refused by the team's own rule, once.
+                const own = first?.team === t.name && foldGroup(first.group) === foldGroup(group);
+                if (first !== undefined && first.group !== group && !own) {
+                    ctx.addIssue({
+                        code: "custom",
+                        path: [i, "groups"],
+                        message:
+                            `lists the groups ${JSON.stringify(first.group)} (team "${first.team}") and ` +
+                            `${JSON.stringify(group)} (team "${t.name}"), which look alike (compared ` +
+                            `ignoring case, Unicode compatibility forms and look-alike characters): ` +
+                            `write each group as the identity provider spells it, once`,
+                    });
+                    return;
+                }
+                groups.set(nameKey(group), { group, team: t.name });
+            }
+        }
     });

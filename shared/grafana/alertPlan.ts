@@ -141,7 +141,15 @@ export function planAlertRules(input: {
                       tables: source.outputs.tables,
                   };
         const sql = alertSql(alert);
-        for (const p of sqlProblems(sql, grant)) report(source.key, p);
+        // A source of an older release exports no `tables`: its alerts' SQL could read anything
+        // (the check has nothing to check against), and an alert runs unattended every 5 minutes.
+        if (grant === undefined)
+            report(
+                source.key,
+                "cannot be checked: the source stack exports no tables (an older release), so the " +
+                    "tables its SQL reads are unknown; update the source stack",
+            );
+        else for (const p of sqlProblems(sql, grant)) report(source.key, p);
         const team = teamOf(alert, source, withTeams, from);
         if (typeof team === "object") return report(source.key, team.problem);
         rules.push({

@@ -178,7 +178,25 @@ describe("contact points: the workspace planned with them", () => {
         await one(
             { [wsKey("contactPointSecrets")]: { ...SECRETS, ghost: "x" } },
             "contactPointSecrets",
-            /"ghost".*no contact point/,
+            /holds a secret for key 3 of 3, which is no contact point of contactPoints/,
+        );
+        // A secret set the wrong way round is a key: never shown, in any message.
+        for (const swapped of [
+            { "finance-pager": PD_KEY, [SLACK_URL]: "ops-slack" },
+            { "finance-pager": PD_KEY, "ops-slack": SLACK_URL, [`${SLACK_URL}\u0000`]: 1 },
+            { "finance-pager": PD_KEY, "ops-slack": SLACK_URL, [SLACK_URL.repeat(40)]: "x" },
+        ]) {
+            const ps = await problems({ [wsKey("contactPointSecrets")]: swapped });
+            assert.ok(
+                ps.length > 0 && ps.some((p) => /key \d of \d, which is no contact point/.test(p)),
+                ps.join(),
+            );
+            assert.ok(!ps.join("\n").includes("hooks.slack.com"), ps.join("\n"));
+        }
+        await one(
+            { [wsKey("contactPointSecrets")]: { ...SECRETS, "ops-slack": 42 } },
+            "contactPointSecrets",
+            /holds for "ops-slack" no text: a secret is a non-empty string/,
         );
         await one(
             {

@@ -82,6 +82,47 @@ describe("teams from the identity provider: the groups key", () => {
     });
 });
 
+describe("teams from the identity provider: groups that look alike", () => {
+    const problems = (teams: unknown) => {
+        const r = workspaceSettings.safeParse({ workspaceId: "g-0123456789", sources: [], teams });
+        return r.success ? [] : r.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+    };
+
+    it("refuses two spellings a reader cannot tell apart, in one team or two, naming both", () => {
+        // A pull request adding the look-alike (a Cyrillic у, а) passes for a no-op to the reviewer.
+        for (const [a, b] of [
+            ["finance-analysts", "finance-anal\u0443sts"],
+            ["Finance", "finance"],
+            [GROUP, GROUP.replace("a", "\u0430")],
+        ]) {
+            assert.deepEqual(
+                problems([
+                    { name: "a", groups: [a] },
+                    { name: "b", groups: [b] },
+                ]).map((p) => p.split(", which")[0]),
+                [
+                    `teams.1.groups: lists the groups ${JSON.stringify(a)} (team "a") ` +
+                        `and ${JSON.stringify(b)} (team "b")`,
+                ],
+            );
+        }
+        assert.match(
+            problems([{ name: "a", groups: ["finance-analysts", "finance-anal\u0443sts"] }]).join("\n"),
+            /^teams\.0\.groups: lists the groups "finance-analysts" \(team "a"\) and .* which look alike/,
+        );
+    });
+
+    it("allows one group in several teams: what it says", () => {
+        assert.deepEqual(
+            problems([
+                { name: "a", groups: [GROUP] },
+                { name: "b", groups: [GROUP, "sales"] },
+            ]),
+            [],
+        );
+    });
+});
+
 describe("teams from the identity provider: the workspace planned", function () {
     this.timeout(60_000);
     let ops: PlannedSource;
