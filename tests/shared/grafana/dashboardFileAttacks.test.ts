@@ -135,4 +135,27 @@ describe("a dashboard file's hostile JSON", () => {
                 type,
             );
     });
+
+    it("refuses a query longer than a panel's SQL before reading it: a 1 MiB query of macros costs minutes", () => {
+        // Each distinct macro is expanded over the whole text (as the plugin does): quadratic in its length.
+        const macros = Array.from({ length: 700 }, (_, i) => `$__timeFilter(c${i}) AND `).join("");
+        assert.equal(
+            verdict(
+                withVariable(
+                    { name: "c", type: "custom", query: "a" },
+                    `SELECT 1 FROM orders WHERE ${macros} true`,
+                ),
+            ),
+            "",
+        );
+        assert.match(
+            verdict(
+                withVariable(
+                    { name: "c", type: "custom", query: "a" },
+                    `SELECT 1 FROM orders WHERE ${macros.repeat(2)} true`,
+                ),
+            ),
+            /^panel "Orders"'s SQL is \d+ characters, more than 20000$/,
+        );
+    });
 });
