@@ -158,4 +158,15 @@ describe("a dashboard file's hostile JSON", () => {
             /^panel "Orders"'s SQL is \d+ characters, more than 20000$/,
         );
     });
+
+    it("leaves out a query's queryID: the plugin would return that Athena execution's results, not run the SQL", () => {
+        const json = withVariable(
+            { name: "c", type: "custom", query: "a" },
+            "SELECT count(*) FROM orders",
+        ) as any;
+        json.panels[0].targets[0].queryID = "0f6c1a6e-8d4b-4a3e-9a55-3c1d2b0e9f11";
+        json.templating.list[0].query.queryID = "0f6c1a6e-8d4b-4a3e-9a55-3c1d2b0e9f12";
+        const text = JSON.stringify(bind(json).json);
+        assert.ok(!text.includes("queryID") && !text.includes("0f6c1a6e"), text.slice(0, 200));
+    });
 });
