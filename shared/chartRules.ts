@@ -30,7 +30,7 @@ import { s3Url } from "./s3";
 import { sourceSetProblems } from "./sources";
 import type { WorkspaceAlert } from "./config/alerts";
 import { AlertProblem, planAlertRules } from "./grafana/alertPlan";
-import { FLEET_DASHBOARD_TITLE, HOME_DASHBOARD_TITLE } from "./grafana/dashboardTitles";
+import { FLEET_DASHBOARD_TITLE, HOME_DASHBOARD_TITLE, teamFleetTitle } from "./grafana/dashboardTitles";
 import { SourceDashboardFile, sourceFileTitleProblems } from "./sourceDashboardFiles";
 
 /** One source as a workspace stack charts it. */
@@ -170,6 +170,7 @@ export function chartedSetProblems(
             named.map((s) => ({ key: s.stack, name: s.name, outputs: s.outputs })),
             [FLEET_DASHBOARD_TITLE, HOME_DASHBOARD_TITLE],
             workspaceFileTitles,
+            [teamFleetTitle("")],
         ),
     ];
 }

@@ -241,18 +241,37 @@ export function sourceFileTitleProblems(
     sources: readonly FileSource[],
     reserved: readonly string[],
     workspaceFileTitles: readonly string[],
+    reservedPrefixes: readonly string[] = [],
 ): string[] {
     const taken = new Map<string, string>();
     const take = (title: string, what: string) => {
         if (!taken.has(nameKey(title))) taken.set(nameKey(title), what);
     };
     for (const t of reserved) take(t, `the program's dashboard "${t}"`);
+    const problems: string[] = [];
+    // A source's name is its dashboard's title, in the same folder as the workspace's file dashboards
+    // of the other sources: `Sales overview (Sales)` as a label takes the place of that file's
+    // dashboard for the source named Sales (or it takes the label's).
+    const fileTitles = new Map<string, { key: string; title: string }>();
+    for (const s of sources)
+        for (const t of workspaceFileTitles) {
+            const title = fileDashboardTitle(t, s.name);
+            if (!fileTitles.has(nameKey(title))) fileTitles.set(nameKey(title), { key: s.key, title });
+        }
+    for (const s of sources) {
+        const file = fileTitles.get(nameKey(s.name));
+        if (file !== undefined && file.key !== s.key)
+            problems.push(
+                `source stack "${s.key}": its name "${s.name}" looks like "${file.title}", the title of a ` +
+                    `dashboard of dashboard.files for "${file.key}" in the stack's folder, whose place ` +
+                    `it would take in Grafana; give the source another label (or a name in sources[].name)`,
+            );
+    }
     for (const s of sources) {
         take(s.name, `the dashboard of source stack "${s.key}"`);
         for (const t of workspaceFileTitles)
             take(fileDashboardTitle(t, s.name), `a dashboard of dashboard.files for "${s.key}"`);
     }
-    const problems: string[] = [];
     for (const s of sources) {
         (s.outputs.dashboardFiles ?? []).forEach((f, i) => {
             let title: string;
@@ -262,6 +281,15 @@ export function sourceFileTitleProblems(
                 return; // refused with its contract
             }
             const what = `output "dashboardFiles[${i}]" of source stack "${s.key}"`;
+            // A title that reads as one of the program's own (`Athena fleet: finance (Sales)`), as a
+            // source's label may not (shared/sources.ts): it would pass for that team's fleet dashboard.
+            const prefix = reservedPrefixes.find((p) => nameKey(title).startsWith(nameKey(p)));
+            if (prefix !== undefined)
+                return void problems.push(
+                    `source stack "${s.key}": output "dashboardFiles[${i}]" (${f.file.slice(0, 255)}): its ` +
+                        `dashboard's title "${title}" starts like "${prefix}", the titles of this ` +
+                        `workspace stack's own dashboards; retitle the file`,
+                );
             const first = taken.get(nameKey(title));
             if (first === undefined) return void taken.set(nameKey(title), what);
             problems.push(
