@@ -7,6 +7,7 @@
 import type { Plan, PlanResource } from "./format";
 import { shortHash } from "../../shared/naming";
 import { byCodeUnits } from "../../shared/order";
+import { visibleControls } from "../ci/planDiff/text";
 import { lineChanges } from "./lineChanges";
 
 const RULE_GROUP = "grafana:alerting/ruleGroup:RuleGroup";
@@ -46,6 +47,9 @@ function routeOf(policy: PlanResource | undefined, labels: Record<string, unknow
 /**
  * One line per rule: `team <team> · "<rule>" in folder "<folder>" on "<data source>": fires when
  * <condition> for <for> (no data: <state>, error: <state>) → <contact point>; SQL <hash> "<sql>"`.
+ * The SQL as JSON text (control characters escaped) with the invisible ones JSON leaves as they are
+ * (a right-to-left override, a zero-width space, U+2028) shown as `⟨U+XXXX⟩`: the reviewer reads
+ * the SQL Athena runs, as for panels.
  */
 export function alertRuleLines(plan: Plan | undefined): string[] {
     if (plan === undefined) return [];
@@ -79,7 +83,7 @@ export function alertRuleLines(plan: Plan | undefined): string[] {
                     `fires when ${condition} for ${str(rule.for) || "0s"} (no ` +
                     `data: ${str(rule.noDataState)}, error: ` +
                     `${str(rule.execErrState)}) → ${routeOf(policy, labels)}; SQL ` +
-                    `${shortHash(sql, 8)} ${JSON.stringify(shown)}`,
+                    `${shortHash(sql, 8)} ${visibleControls(JSON.stringify(shown))}`,
             );
         }
     }
