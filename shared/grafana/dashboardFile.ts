@@ -169,6 +169,9 @@ function checkDatasource(
     );
 }
 
+/** Grafana's value for "All" of a variable that offers it. */
+const ALL_VALUE = "$__all";
+
 /** The variable types a file may have (a data source, ad hoc or group-by variable is refused by name). */
 const VARIABLE_TYPES = new Set(["query", "custom", "constant", "textbox", "interval"]);
 
@@ -195,9 +198,17 @@ function variable(v: Record<string, Json>, at: string, found: Found): void {
             : v.type === "constant"
               ? [query]
               : query.split(",").map((x) => x.trim());
+    // The saved selection too: Grafana starts from `current` (and a variable whose options it does not
+    // recompute, from `options`), which the file may set to any text.
+    const saved = [v.current, ...(Array.isArray(v.options) ? v.options : [])].flatMap((o) =>
+        isObject(o)
+            ? [o.value, o.text].flatMap((x) => (Array.isArray(x) ? x : x === undefined ? [] : [x]))
+            : [],
+    );
+    const plainSaved = saved.every((x) => typeof x === "string" && (x === ALL_VALUE || isPlainValue(x)));
     if (v.type === "query") found.unsafe.set(v.name, "whose values are the source's data");
     else if (v.type === "textbox") found.unsafe.set(v.name, "whose value the viewer types");
-    else if (values === undefined || !values.every(isPlainValue))
+    else if (values === undefined || !values.every(isPlainValue) || !plainSaved)
         found.unsafe.set(v.name, "whose values are not one plain word each");
     if (v.multi === true || v.includeAll === true) found.lists.add(v.name);
     if (

@@ -169,4 +169,37 @@ describe("a dashboard file's hostile JSON", () => {
         const text = JSON.stringify(bind(json).json);
         assert.ok(!text.includes("queryID") && !text.includes("0f6c1a6e"), text.slice(0, 200));
     });
+
+    it("judges a custom variable's saved selection (current, options) as its values", () => {
+        const sql = "SELECT * FROM orders o $c hr.salaries ON true";
+        for (const saved of [
+            { current: { text: "a", value: "JOIN" } },
+            { current: { text: ["a"], value: ["a", "JOIN"] } },
+            {
+                options: [
+                    { text: "a", value: "a" },
+                    { text: "JOIN", value: "JOIN" },
+                ],
+            },
+            { current: { text: "a", value: 7 } },
+        ])
+            assert.match(
+                verdict(withVariable({ name: "c", type: "custom", query: "a,b", ...saved }, sql)),
+                /^panel "Orders" uses the variable \$c as written, whose values are not one plain word each/,
+                JSON.stringify(saved),
+            );
+        const exported = {
+            current: { selected: true, text: ["All"], value: ["$__all"] },
+            options: [{ selected: false, text: "a", value: "a" }],
+        };
+        assert.equal(
+            verdict(
+                withVariable(
+                    { name: "c", type: "custom", query: "a,b", includeAll: true, ...exported },
+                    "SELECT 1 FROM orders WHERE x IN ($c)",
+                ),
+            ),
+            "",
+        );
+    });
 });
