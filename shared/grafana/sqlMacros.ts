@@ -315,9 +315,19 @@ export function* variables(sql: string): Generator<Variable> {
  * plugin look like variables and are left to `expandMacros`; Grafana's time variables are numbers
  * and durations; the value of any other variable of the dashboard is text the SQL does not show.
  */
-export function templateVariableProblem(sql: string): string | undefined {
+export function templateVariableProblem(
+    sql: string,
+    declared: ReadonlySet<string> = NO_VARIABLES,
+): string | undefined {
     for (const v of variables(sql)) {
         const { name, format } = v;
+        // `${env.x}`: a field of a value that has none. What Grafana pastes for it (nothing, or the
+        // whole value) is not the check's to guess, and nothing between `-` and `-` is a comment.
+        if (declared.has(name) && v.field !== undefined)
+            return (
+                `uses ${v.text.length > 40 ? `${v.text.slice(0, 40)}…` : v.text}, a field of the ` +
+                `variable ${name}, whose value has no fields; write $${name}`
+            );
         const bare = v.text.startsWith("$") && !v.text.startsWith("${");
         if (bare && name.startsWith("__") && Object.hasOwn(MACROS, name.slice(2))) continue;
         // A custom date format prints any text it quotes (`${__from:date:[FROM x]}`): only the fixed ones.

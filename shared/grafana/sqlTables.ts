@@ -93,7 +93,7 @@ const isName = (t: Token | undefined) =>
  * `variables` are the names of the dashboard's own variables: values, never a table's name.
  */
 export function tablesReadBy(sql: string, variables: ReadonlySet<string> = NO_VARIABLES): TableRead[] {
-    const variable = templateVariableProblem(sql);
+    const variable = templateVariableProblem(sql, variables);
     if (variable !== undefined) throw new Refusal(variable);
     const tokens = statementTokens(tokenize(expandMacros(sql, variables), variables));
     const frames: Frame[] = [{ query: false, from: false, expect: false, id: 0 }];

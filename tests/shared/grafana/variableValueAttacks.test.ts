@@ -174,3 +174,17 @@ describe("${name:sqlstring} inside a string, a quoted name or a comment", () => 
         );
     });
 });
+
+describe("a field of a variable: ${env.x}", () => {
+    it("is refused: what Grafana pastes for it is not certain, and nothing between - and - is a comment", () => {
+        const env = { name: "env", type: "custom", values: ["prod"] };
+        const sql = "SELECT a FROM orders WHERE k = 1 -${env.x}- '\nUNION ALL SELECT a FROM hr.salaries --'";
+        assert.match(
+            ownDashboard([env], sql),
+            /panel "Orders" of its output "panels": its SQL uses \$\{env\.x\}, a field of the variable env, whose value has no fields/,
+        );
+        // Pasted as nothing, Trino reads the UNION.
+        assert.match(ungrantedReads(sql.replace("${env.x}", ""), EVERY).join(), /hr\.salaries/);
+        assert.equal(ownDashboard([env], "SELECT a FROM orders WHERE k = '${env}'"), "");
+    });
+});
