@@ -8,6 +8,7 @@
  */
 import { z } from "zod";
 import { nameKey } from "../naming";
+import { MAX_TEAMS } from "./bounds";
 import * as r from "./rules";
 
 /** Grafana's contact point integrations this program writes (`alerting.ContactPoint` blocks). */
@@ -69,6 +70,13 @@ export type ContactPointSettings = z.output<typeof contactPointSettings>;
 export const contactPointList = z
     .array(contactPointSettings, {
         error: (i) => `must be a list of {name, type, ...}, got ${r.describe(i.input)}`,
+    })
+    // One per team at most is of use (a team routes to one); the bound keeps the plan reviewable and
+    // the look-alike comparison below short, counted before any item is read.
+    .max(MAX_TEAMS, {
+        error: (i) =>
+            `lists ${(i.input as unknown[]).length} contact points, more than the ${MAX_TEAMS} ` +
+            `a workspace stack's teams can route to`,
     })
     .superRefine((cs, ctx) => {
         // Compared as a reader compares them (as teams and data sources are): "Ops" and "ops", or

@@ -227,6 +227,17 @@ describe("contact points: the workspace planned with them", () => {
             );
         }
         await one(
+            {
+                [wsKey("contactPoints")]: Array.from({ length: 201 }, (_, i) => ({
+                    name: `t${i}`,
+                    type: "sns",
+                    topicArn: `${TOPIC}-${i}`,
+                })),
+            },
+            "contactPoints",
+            /lists 201 contact points, more than the 200 a workspace stack's teams can route to/,
+        );
+        await one(
             { [wsKey("contactPoints")]: [...CONTACT_POINTS, { name: "x", type: "email" }] },
             "contactPoints",
             /sns\|slack\|pagerduty\|webhook/,
