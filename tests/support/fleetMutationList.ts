@@ -345,4 +345,15 @@ export const FLEETS: readonly Mutation[] = [
             })),
         };
     }),
+    onSource("panels whose SQL together is past what a source may bring", (s) => {
+        const sql = `SELECT count(*) FROM orders WHERE ${Array(240).fill("1 = 1").join(" AND ")}`;
+        s[SRC("panels")] = Array.from({ length: 50 }, (_, i) => panel(`Orders ${i}`, sql));
+    }),
+    onRoot("source panels whose SQL together is past what a source may bring", (r) => {
+        const sql = `SELECT count(*) FROM orders WHERE ${Array(240).fill("1 = 1").join(" AND ")}`;
+        r[ROOT("source")] = {
+            ...obj(r[ROOT("source")]),
+            panels: Array.from({ length: 50 }, (_, i) => panel(`Orders ${i}`, sql)),
+        };
+    }),
 ];

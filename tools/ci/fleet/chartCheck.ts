@@ -16,6 +16,7 @@ import {
 } from "../../../shared/chartRules";
 import type { DashboardFileContent } from "../../../shared/dashboardFiles";
 import type { ConfigProblem } from "../../../shared/config/problems";
+import { checkPublicSourceOutputs } from "../../../shared/contract";
 import { createdWorkspaceRoleArn } from "../../../shared/grafana/workspaceResource";
 import { SOURCE_NAMESPACE, SourceSettings, policyResults } from "../../../shared/config/source";
 import { WORKSPACE_NAMESPACE, WorkspaceSettings, organizationMode } from "../../../shared/config/workspace";
@@ -129,6 +130,11 @@ export function chartProblems(
                 source.dashboardFiles,
             ),
         };
+        const contract = contractProblem(view, ws.region);
+        if (contract) {
+            problems.push({ key: key("sources"), message: contract });
+            continue;
+        }
         views.push(view);
         const { panels, variables } = ws.settings.dashboard;
         for (const p of panelReadProblems(view, panels, variables))
@@ -213,6 +219,8 @@ export function rootProblems(stack: string, root: RootStackConfig): string[] {
         outputs: impliedSourceOutputs(source, source.region, account, source.dashboardFileContents),
     };
     const ws = (k: string) => `${ROOT_NAMESPACE}:workspace.${k}`;
+    const contract = contractProblem(view, root.workspace.access.region);
+    if (contract) return [...problems, `${ROOT_NAMESPACE}:source: ${contract}`];
     for (const p of panelReadProblems(view, options.dashboard.panels, options.dashboard.variables))
         problems.push(`${ws(panelReadKey(p))}: ${p}`);
     for (const p of workspaceFileProblems(view, options.dashboardFiles, key))
@@ -233,4 +241,24 @@ export function rootProblems(stack: string, root: RootStackConfig): string[] {
     for (const p of alertRuleProblems([view], { ...options, teams }))
         problems.push(`${p.key === "sources" ? `${ROOT_NAMESPACE}:source` : ws(p.key)}: ${p.message}`);
     return problems;
+}
+
+/**
+ * Why the workspace program would refuse the outputs a source stack file implies by the contract
+ * (shared/contract.ts, the function the program checks every source's outputs with: its bounds,
+ * such as the SQL one source may bring, and the partition), or undefined.
+ */
+function contractProblem(view: ChartedSourceView, workspaceRegion: string): string | undefined {
+    try {
+        checkPublicSourceOutputs(
+            view.key,
+            view.outputs as unknown as Record<string, unknown>,
+            "valid",
+            partitionOf(workspaceRegion) ?? "aws",
+        );
+        return undefined;
+    } catch (e) {
+        if (e instanceof Refusal) return e.message.split("\n").join("; ");
+        throw e;
+    }
 }
