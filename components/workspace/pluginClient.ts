@@ -24,6 +24,7 @@ import {
 } from "./grafanaHttp";
 import { hintFor } from "./healthCheckClient";
 import { meetsPluginFloor, pluginVersionProblem } from "../../shared/grafana/pluginVersion";
+import { currentConfiguration } from "../../shared/grafana/version";
 
 export interface PluginRequest {
     grafanaUrl: string;
@@ -98,8 +99,10 @@ function usable(version: string, req: PluginRequest): boolean {
 function pluginManagementHint(workspaceId: string, pluginId: string): string {
     return (
         `Plugin management is off in workspace ${workspaceId}, so ${pluginId} cannot be installed through the API. ` +
-        `Turn it on: aws grafana update-workspace-configuration --workspace-id ${workspaceId} --configuration '{"plugins":{"pluginAdminEnabled":true}}' ` +
-        `(this restarts the workspace, and replaces its whole configuration: keep its other settings, such as unifiedAlerting, in that JSON), ` +
+        `Turn it on, keeping the workspace's other settings: aws grafana update-workspace-configuration ` +
+        `--workspace-id ${workspaceId} --configuration ` +
+        `"$(${currentConfiguration(workspaceId)} | jq -c '.plugins.pluginAdminEnabled = true')" ` +
+        `(this restarts the workspace; the configuration sent replaces the whole one), ` +
         `then run pulumi up again; or install the plugin in the workspace's plugin catalog by hand.`
     );
 }

@@ -43,6 +43,16 @@ function compareVersions(a: number[], b: number[]): number {
 }
 
 /**
+ * The AWS CLI command that prints a workspace's current configuration JSON. UpdateWorkspaceConfiguration
+ * requires `configuration` and replaces the whole of it (an upgrade sent with `'{}'` turns plugin
+ * management and unified alerting off); DescribeWorkspaceConfiguration returns it as the string
+ * `configuration` (Amazon Managed Grafana API reference, both actions).
+ */
+export const currentConfiguration = (workspaceId: string): string =>
+    `aws grafana describe-workspace-configuration --workspace-id ${workspaceId} ` +
+    `--query configuration --output text`;
+
+/**
  * Undefined when `version` is >= MIN_GRAFANA_VERSION; otherwise a message
  * naming the workspace, its version and how to upgrade. An unknown or empty
  * version is a problem too: it cannot be verified.
@@ -52,7 +62,8 @@ export function grafanaVersionProblem(workspaceId: string, version: string | und
         `Upgrade it in the Amazon Managed Grafana console ("Update version"), or run ` +
         `\`aws grafana update-workspace-configuration --workspace-id ${workspaceId} ` +
         `--grafana-version ${RECOMMENDED_GRAFANA_VERSION} --configuration ` +
-        `'{}'\`; if the workspace is managed with Pulumi, ` +
+        `"$(${currentConfiguration(workspaceId)})"\` (the configuration sent replaces the whole one, ` +
+        `so send the current one); if the workspace is managed with Pulumi, ` +
         `set \`grafanaVersion: "${RECOMMENDED_GRAFANA_VERSION}"\` on its aws.grafana.Workspace. ` +
         `Upgrades cannot be undone, and installed plugins keep their version.`;
 

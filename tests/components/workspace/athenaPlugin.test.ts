@@ -147,7 +147,9 @@ for (const version of FAKE_GRAFANA_VERSIONS) {
                 assert.ok(
                     r.message.includes(
                         `aws grafana update-workspace-configuration --workspace-id ${WORKSPACE} ` +
-                            `--configuration '{"plugins":{"pluginAdminEnabled":true}}'`,
+                            `--configuration "$(aws grafana describe-workspace-configuration ` +
+                            `--workspace-id ${WORKSPACE} --query configuration --output text ` +
+                            `| jq -c '.plugins.pluginAdminEnabled = true')"`,
                     ),
                     r.message,
                 );

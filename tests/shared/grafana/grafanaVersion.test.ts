@@ -16,6 +16,16 @@ describe("grafanaVersionProblem", () => {
             assert.ok(p.includes(`Grafana ${v}`), p);
             // New and upgraded workspaces: 12.4, the newest AMG offers.
             assert.ok(p.includes("--workspace-id g-abc123 --grafana-version 12.4"), p);
+            // The upgrade sends the workspace's current configuration, never '{}', which would turn
+            // plugin management and unified alerting off.
+            assert.ok(
+                p.includes(
+                    '--configuration "$(aws grafana describe-workspace-configuration ' +
+                        '--workspace-id g-abc123 --query configuration --output text)"',
+                ),
+                p,
+            );
+            assert.doesNotMatch(p, /'\{\}'/);
             assert.match(p, /grafanaVersion: "12\.4"/);
             assert.match(p, /cannot be undone, and installed plugins keep their version/);
         }
