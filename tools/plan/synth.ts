@@ -16,6 +16,8 @@ import { CommandHelp, OptionTable, UsageError, asksForHelp, helpText, parseOptio
 import { Plan, ProgramError, SECRET, StackRefOutputs, runProgram } from "./mock/runtime";
 import { accessLines, accessTable } from "./access";
 import { alertRuleLines } from "./alertRules";
+import { alertingLines } from "./contactPoints";
+import { variableLines } from "./dashboardVariables";
 import { readPlanFile } from "./format";
 import { readProject, readStackConfig } from "./stackConfig";
 
@@ -291,8 +293,12 @@ export function summary(plans: Plan[]): string {
         }
         const access = accessLines(accessTable(plan));
         if (access.length) lines.push("", ...access);
-        const rules = alertRuleLines(plan);
-        if (rules.length) lines.push("", "-- Alert rules, per team", ...rules.map((l) => `   ${l}`));
+        for (const [title, facts] of [
+            ["-- Alert rules, per team", alertRuleLines(plan)],
+            ["-- Where alerts go", alertingLines(plan)],
+            ["-- Dashboard variables", variableLines(plan)],
+        ] as const)
+            if (facts.length) lines.push("", title, ...facts.map((l) => `   ${l}`));
         const outputs = Object.entries(plan.outputs);
         if (outputs.length) {
             lines.push(`\n-- outputs`);

@@ -13,6 +13,7 @@ import * as path from "node:path";
 import type { Plan } from "../../../../tools/plan/format";
 import { renderComment } from "../../../../tools/ci/planDiff/markdown";
 import { diffPlanSets } from "../../../../tools/ci/planDiff/stacks";
+import { summary } from "../../../../tools/plan/synth";
 import { assertInert } from "../../../support/inertMarkdown";
 import {
     DASHBOARD_EXPORT,
@@ -167,6 +168,20 @@ describe("planDiff: the comment over a platform team's workspace", function () {
             /^s3:\/\/grafana-athena-query-results-222233334444\//,
         );
         assert.equal(jsonData("Shop").outputLocation, undefined);
+    });
+
+    it("prints the same facts in npm run synth's summary of the workspace plan", () => {
+        const text = summary([head["infra-account-a.grafana.json"]]);
+        assert.match(
+            text,
+            /\n-- Where alerts go\n {3}alerts matching no route → contact point "grafana-default-email"\n/,
+        );
+        assert.match(text, /\n {3}contact point "shop-slack" → Slack "#shop-alerts" through "\[secret\]"\n/);
+        assert.match(
+            text,
+            /\n-- Dashboard variables\n {3}"Athena fleet": \$region \(query\) on "\$\{source\}": SQL /,
+        );
+        assert.ok(!text.includes(SHOP_WEBHOOK));
     });
 
     it("shows the exported dashboard once per source, and each team with its Identity Center group", () => {
