@@ -31,7 +31,12 @@ import { sourceSetProblems } from "./sources";
 import type { WorkspaceAlert } from "./config/alerts";
 import { AlertProblem, planAlertRules } from "./grafana/alertPlan";
 import { FLEET_DASHBOARD_TITLE, HOME_DASHBOARD_TITLE, teamFleetTitle } from "./grafana/dashboardTitles";
-import { SourceDashboardFile, sourceFileTitleProblems } from "./sourceDashboardFiles";
+import {
+    SourceDashboardFile,
+    bindSourceDashboardFiles,
+    sourceFileTitleProblems,
+} from "./sourceDashboardFiles";
+import { schemaProblem } from "./grafana/dashboardSchema";
 
 /** One source as a workspace stack charts it. */
 export interface ChartedSourceView {
@@ -305,25 +310,58 @@ export function bindWorkspaceFile(
 
 /**
  * Why the workspace's dashboard files cannot be bound to this source (`bindWorkspaceFile`), one
- * problem per file, keyed `dashboard.files[i]`; the workspace's Grafana version, which the schema
- * check needs, is the cloud's to say.
+ * problem per file, keyed `dashboard.files[i]`; with `grafanaVersions` (the created workspace's, or
+ * every supported one when only the cloud knows it: schemaProblem), also Grafana's schema of them.
  */
 export function workspaceFileProblems(
     source: ChartedSourceView,
     contents: readonly DashboardFileContent[],
     scope: string,
+    grafanaVersions: readonly string[] = [],
 ): { key: string; message: string }[] {
     return contents.flatMap((content, i) => {
+        const key = `dashboard.files[${i}]`;
+        const keyed = (message: string) => [
+            { key, message: message.startsWith(`${key} `) ? message.slice(key.length + 1) : message },
+        ];
         try {
-            bindWorkspaceFile(content, i, source, "fleet-check", scope);
-            return [];
+            const built = bindWorkspaceFile(content, i, source, "fleet-check", scope);
+            const where = `${key} (${content.file}) for source stack "${source.key}"`;
+            const schema =
+                grafanaVersions.length > 0 ? schemaProblem(built.json, grafanaVersions, where) : undefined;
+            return schema === undefined ? [] : keyed(schema);
         } catch (e) {
             if (!(e instanceof Refusal)) throw e;
-            const key = `dashboard.files[${i}]`;
-            const message = e.message.split("\n").join("; ");
-            return [
-                { key, message: message.startsWith(`${key} `) ? message.slice(key.length + 1) : message },
-            ];
+            return keyed(e.message.split("\n").join("; "));
         }
     });
+}
+
+/**
+ * Why the workspace would refuse this source's own dashboard files (its `dashboardFiles` output):
+ * bound as the program binds them (shared/sourceDashboardFiles.ts) and checked against Grafana's
+ * schema of `grafanaVersions` (schemaProblem). One line per problem.
+ */
+export function sourceFileProblems(
+    source: ChartedSourceView,
+    scope: string,
+    grafanaVersions: readonly string[],
+): string[] {
+    const o = source.outputs;
+    try {
+        const bound = bindSourceDashboardFiles(
+            { key: source.key, name: source.name ?? o.label, outputs: o },
+            "fleet-check",
+            scope,
+            resultsModeOf(o) === "managed",
+        );
+        return bound.flatMap((b, i) => {
+            const where = `source stack "${source.key}": output "dashboardFiles[${i}]" (${b.file})`;
+            const problem = schemaProblem(b.json, grafanaVersions, where);
+            return problem === undefined ? [] : [problem];
+        });
+    } catch (e) {
+        if (!(e instanceof Refusal)) throw e;
+        return e.message.split("\n");
+    }
 }

@@ -11,7 +11,7 @@ import { PublicSourceOutputs, resultsModeOf } from "../../shared/contract";
 import { sourceDashboardVariables } from "../../shared/config/variables";
 import type { DashboardFileContent } from "../../shared/dashboardFiles";
 import { bindWorkspaceFile } from "../../shared/chartRules";
-import { dashboardSchemaProblems, dashboardSchemaVersion } from "../../shared/grafana/dashboardSchema";
+import { schemaCheckedJson } from "../../shared/grafana/dashboardSchema";
 import { sourceDashboard } from "../../shared/grafana/sourceDashboard";
 import { childName, shortHash } from "../../shared/naming";
 import { Refusal } from "../../shared/refusal";
@@ -94,7 +94,7 @@ export function addFileDashboards(
                                 uid,
                                 scope,
                             );
-                            return checkSchema(built.json, v, where);
+                            return schemaCheckedJson(built.json, v, where);
                         }),
                     ),
                     folder: folder.uid,
@@ -105,17 +105,6 @@ export function addFileDashboards(
         }),
     );
     return { files, sourceFiles };
-}
-
-/** Why a dashboard's JSON is not one Grafana's schema of `version` accepts, as a Refusal naming `where`. */
-function checkSchema(json: Record<string, unknown>, version: string, where: string): string {
-    const schema = dashboardSchemaVersion(version);
-    const problems = dashboardSchemaProblems(json, schema);
-    if (problems.length > 0)
-        throw new Refusal(
-            `${where}: not a dashboard Grafana ${schema}'s schema accepts: ${problems.join("; ")}`,
-        );
-    return JSON.stringify(json);
 }
 
 /**
@@ -150,7 +139,7 @@ function addSourceFileDashboards(
                     childName(`${name}-dashboard-source-file`, `${source.key}/${shortHash(b.file, 12)}`),
                     {
                         configJson: version.apply((v) =>
-                            refusing(parent, () => checkSchema(b.json, v, where)),
+                            refusing(parent, () => schemaCheckedJson(b.json, v, where)),
                         ),
                         folder: folder.uid,
                     },

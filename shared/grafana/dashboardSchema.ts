@@ -6,12 +6,13 @@
  * are read once, with the module.
  */
 import Ajv, { ValidateFunction } from "ajv";
+import { Refusal } from "../refusal";
 import schema104 from "./schemas/dashboard-10.4.jsonschema.json";
 import schema124 from "./schemas/dashboard-12.4.jsonschema.json";
 
 /** The schema versions there are, and the one a workspace of `grafanaVersion` is checked with. */
 type DashboardSchemaVersion = "10.4" | "12.4";
-export function dashboardSchemaVersion(grafanaVersion: string): DashboardSchemaVersion {
+function dashboardSchemaVersion(grafanaVersion: string): DashboardSchemaVersion {
     const major = Number(/^v?(\d+)/.exec(grafanaVersion.trim())?.[1] ?? "0");
     return major >= 12 ? "12.4" : "10.4";
 }
@@ -83,4 +84,44 @@ export function dashboardSchemaProblems(json: unknown, version: DashboardSchemaV
     }
     const listed = phrases.slice(0, LISTED);
     return phrases.length > LISTED ? [...listed, `and ${phrases.length - LISTED} more`] : listed;
+}
+
+/**
+ * The dashboard's JSON text once Grafana `grafanaVersion`'s schema accepts it; else a Refusal
+ * naming `where`: the check the workspace program applies to every dashboard file it saves.
+ */
+export function schemaCheckedJson(
+    json: Record<string, unknown>,
+    grafanaVersion: string,
+    where: string,
+): string {
+    const schema = dashboardSchemaVersion(grafanaVersion);
+    const problems = dashboardSchemaProblems(json, schema);
+    if (problems.length > 0)
+        throw new Refusal(
+            `${where}: not a dashboard Grafana ${schema}'s schema accepts: ${problems.join("; ")}`,
+        );
+    return JSON.stringify(json);
+}
+
+/**
+ * Why the workspace program would refuse `json` on a workspace of one of `grafanaVersions` (the
+ * version it creates, or, when only the cloud knows it, every version this program supports: then
+ * only a dashboard no schema accepts is refused), or undefined.
+ */
+export function schemaProblem(
+    json: Record<string, unknown>,
+    grafanaVersions: readonly string[],
+    where: string,
+): string | undefined {
+    const refusals = grafanaVersions.flatMap((v) => {
+        try {
+            schemaCheckedJson(json, v, where);
+            return [];
+        } catch (e) {
+            if (e instanceof Refusal) return [e.message];
+            throw e;
+        }
+    });
+    return refusals.length === grafanaVersions.length ? refusals[0] : undefined;
 }

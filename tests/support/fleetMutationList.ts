@@ -356,4 +356,19 @@ export const FLEETS: readonly Mutation[] = [
             panels: Array.from({ length: 50 }, (_, i) => panel(`Orders ${i}`, sql)),
         };
     }),
+    onWorkspace("a dashboard file no Grafana schema accepts", (w) => {
+        w[WS("dashboard")] = { ...obj(w[WS("dashboard")]), files: ["dashboards/hand-edited.json"] };
+    }),
+    onSource("a dashboard file no Grafana schema accepts", (s) => {
+        s[SRC("dashboardFiles")] = ["dashboards/hand-edited.json"];
+    }),
+    onRoot("a workspace dashboard file no Grafana schema accepts", (r) => {
+        r[ROOT("workspace")] = {
+            ...obj(r[ROOT("workspace")]),
+            dashboard: { folder: "Athena", files: ["dashboards/hand-edited.json"] },
+        };
+    }),
+    onRoot("a source dashboard file no Grafana schema accepts", (r) => {
+        r[ROOT("source")] = { ...obj(r[ROOT("source")]), dashboardFiles: ["dashboards/hand-edited.json"] };
+    }),
 ];

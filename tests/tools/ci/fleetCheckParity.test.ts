@@ -31,10 +31,17 @@ describe("fleet check and fleet synth, differentially: every set synth refuses, 
     };
     before(() => {
         repo = copyRepository();
-        const dashboard = fs.readFileSync(path.join(REPO, "examples", "dashboards", "sales-overview.json"));
+        const dashboard = fs.readFileSync(
+            path.join(REPO, "examples", "dashboards", "sales-overview.json"),
+            "utf8",
+        );
+        // The same export edited by hand: a panel's height is no number, which no Grafana schema accepts.
+        const edited = JSON.parse(dashboard) as { panels: { gridPos: Record<string, unknown> }[] };
+        edited.panels[0].gridPos.h = "eight";
         for (const dir of [repo.root, repo.sourceDir, repo.workspaceDir]) {
             fs.mkdirSync(path.join(dir, "dashboards"), { recursive: true });
             fs.writeFileSync(path.join(dir, "dashboards", "sales-overview.json"), dashboard);
+            fs.writeFileSync(path.join(dir, "dashboards", "hand-edited.json"), JSON.stringify(edited));
         }
     });
     after(() => repo.remove());

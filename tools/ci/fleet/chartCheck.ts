@@ -12,8 +12,10 @@ import {
     grafanaAccountProblem,
     impliedSourceOutputs,
     panelReadProblems,
+    sourceFileProblems,
     workspaceFileProblems,
 } from "../../../shared/chartRules";
+import { TESTED_GRAFANA_VERSIONS } from "../../../shared/grafana/version";
 import type { DashboardFileContent } from "../../../shared/dashboardFiles";
 import type { ConfigProblem } from "../../../shared/config/problems";
 import { checkPublicSourceOutputs } from "../../../shared/contract";
@@ -113,6 +115,8 @@ export function chartProblems(
     if (!Array.isArray(refs)) return [refs];
     const problems: ConfigProblem[] = [];
     const views: ChartedSourceView[] = [];
+    const scope = `${WORKSPACE_PROJECT}/${ws.stack}`;
+    const versions = grafanaVersions(ws.settings.createWorkspace);
     for (const ref of refs) {
         const [, project, stack] = ref.stack.split("/");
         const source = project === SOURCE_PROJECT ? sourceOf(stack) : undefined;
@@ -139,8 +143,12 @@ export function chartProblems(
         const { panels, variables } = ws.settings.dashboard;
         for (const p of panelReadProblems(view, panels, variables))
             problems.push({ key: key(panelReadKey(p)), message: p });
-        for (const p of workspaceFileProblems(view, ws.files ?? [], `${WORKSPACE_PROJECT}/${ws.stack}`))
+        // Grafana's schema of the files, once (the bound files differ per source only in names).
+        const once = views.length === 1 ? versions : [];
+        for (const p of workspaceFileProblems(view, ws.files ?? [], scope, once))
             problems.push({ key: key(p.key), message: p.message });
+        for (const p of sourceFileProblems(view, scope, versions))
+            problems.push({ key: key("sources"), message: p });
         const trust =
             ws.account === undefined
                 ? undefined
@@ -167,7 +175,6 @@ export function chartProblems(
         problems.push({ key: key("sources"), message: p });
     for (const p of alertRuleProblems(views, { ...ws.settings, teams: ws.settings.teams ?? [] }))
         problems.push({ key: key(p.key), message: p.message });
-    const scope = `${WORKSPACE_PROJECT}/${ws.stack}`;
     const publish = publishPolicyProblem(
         snsTopics(ws.settings.contactPoints),
         `${PUBLISH_POLICY_NAME}-${shortHash(scope, 8)}`,
@@ -223,8 +230,10 @@ export function rootProblems(stack: string, root: RootStackConfig): string[] {
     if (contract) return [...problems, `${ROOT_NAMESPACE}:source: ${contract}`];
     for (const p of panelReadProblems(view, options.dashboard.panels, options.dashboard.variables))
         problems.push(`${ws(panelReadKey(p))}: ${p}`);
-    for (const p of workspaceFileProblems(view, options.dashboardFiles, key))
+    const versions = grafanaVersions(options.createWorkspace);
+    for (const p of workspaceFileProblems(view, options.dashboardFiles, key, versions))
         problems.push(`${ws(p.key)}: ${p.message}`);
+    for (const p of sourceFileProblems(view, key, versions)) problems.push(`${ROOT_NAMESPACE}:source: ${p}`);
     const teams = options.teams ?? [];
     for (const p of chartedSetProblems(
         [view],
@@ -261,4 +270,12 @@ function contractProblem(view: ChartedSourceView, workspaceRegion: string): stri
         if (e instanceof Refusal) return e.message.split("\n").join("; ");
         throw e;
     }
+}
+
+/**
+ * The Grafana versions a workspace's dashboards are checked for: the one it creates, or, when only
+ * the cloud knows it, every version this program supports.
+ */
+function grafanaVersions(created: { grafanaVersion?: string } | undefined): readonly string[] {
+    return created?.grafanaVersion !== undefined ? [created.grafanaVersion] : TESTED_GRAFANA_VERSIONS;
 }
