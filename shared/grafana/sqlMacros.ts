@@ -225,6 +225,23 @@ function occurrences(sql: string, name: string): number[] {
 }
 
 /**
+ * Where the arguments of the plugin's macros stand in `sql` as written (`[from, to)` of each
+ * parenthesis after a macro's name): the plugin splits them at every comma of depth one, quotes or
+ * not, and pastes only those it takes, so a value pasted there with a comma in its quotes
+ * (`${v:sqlstring}` of `a,b,c`) unbalances the quotes of the query (`variableUses.ts`).
+ */
+export function macroArgumentSpans(sql: string): [number, number][] {
+    const spans: [number, number][] = [];
+    for (const name of MACRO_NAMES)
+        for (const start of occurrences(sql, name)) {
+            const at = start + name.length + 3;
+            const parsed = parseArgs(sql, at);
+            spans.push([at, parsed === undefined ? sql.length : at + parsed.length]);
+        }
+    return spans;
+}
+
+/**
  * `sql` with the plugin's macros expanded as the plugin expands them. Throws a Refusal (its
  * message starts with "has" or "uses") where the plugin would fail the query or where what it
  * makes of the text is not certain (a macro inside a macro's arguments).

@@ -2,7 +2,7 @@
  * Where a dashboard's variable is pasted so that its value could be SQL rather than a value: the
  * rule behind "write `${name:sqlstring}`" (docs/panels.md, Variables). Pure.
  */
-import { NO_VARIABLES, variables } from "./sqlMacros";
+import { NO_VARIABLES, macroArgumentSpans, variables } from "./sqlMacros";
 
 /** The formats that quote each of several values as a Trino string (Grafana's `formatRegistry`). */
 const QUOTING_FORMATS = new Set(["sqlstring", "singlequote"]);
@@ -37,6 +37,7 @@ export function unescapedVariableUses(
     const listed = new Set([...lists].map((n) => n.toLowerCase()));
     const found = new Map<string, VariableUse>();
     let quoted: ((at: number) => boolean) | undefined;
+    let inMacro: [number, number][] | undefined;
     for (const v of variables(sql)) {
         const name = v.name.toLowerCase();
         const text = v.text.length > 40 ? `${v.text.slice(0, 40)}…` : v.text;
@@ -44,6 +45,13 @@ export function unescapedVariableUses(
         if (lower.has(name) && v.format !== "sqlstring") how = "as written";
         else if (lower.has(name) && (quoted ??= quotedAt(sql))(v.at))
             how = "inside a string, quoted name or comment, where its quotes end the text around it";
+        else if (
+            lower.has(name) &&
+            (inMacro ??= macroArgumentSpans(sql)).some(([a, b]) => v.at >= a && v.at < b)
+        )
+            how =
+                "inside a macro's arguments, which the plugin splits at every comma, in quotes or not " +
+                "(a value with commas unbalances the query's quotes)";
         else if (listed.has(name) && v.format !== undefined && !QUOTING_FORMATS.has(v.format))
             how = `with the format ${v.format.slice(0, 20)}, which joins several values unquoted`;
         if (how !== undefined && !found.has(v.text)) found.set(v.text, { text, name: v.name, how });

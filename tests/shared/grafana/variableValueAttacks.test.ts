@@ -188,3 +188,18 @@ describe("a field of a variable: ${env.x}", () => {
         assert.equal(ownDashboard([env], "SELECT a FROM orders WHERE k = '${env}'"), "");
     });
 });
+
+describe("${name:sqlstring} inside a macro's arguments", () => {
+    it("is refused: the plugin splits the arguments at a comma inside the value's quotes", () => {
+        const region = { name: "region", type: "query", sql: "SELECT DISTINCT region FROM orders" };
+        const sql = "SELECT count(*) FROM orders WHERE $__timeFilter(${region:sqlstring}, 'yyyy')";
+        assert.match(
+            fleet({ panels: [panel(sql)], variables: [region] }),
+            /uses the query variable \$\{region:sqlstring\} inside a macro's arguments/,
+        );
+        assert.match(ownDashboard([region], sql), /inside a macro's arguments, which the plugin splits/);
+        // Plain words and durations there stay as they were.
+        const step = { name: "step", type: "interval", values: ["1h"] };
+        assert.equal(ownDashboard([step], "SELECT $__timeGroup(t, $step), count(*) FROM orders"), "");
+    });
+});
