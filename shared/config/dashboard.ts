@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { RESULT_REUSE_MAX_MINUTES, RESULT_REUSE_MIN_MINUTES } from "../grafana/panelSpec";
-import { unescapedVariableUses, variableUseProblem } from "../grafana/variableUses";
+import { unescapedVariableUses, variableUseAdvice, variableUseProblem } from "../grafana/variableUses";
 import { dashboardFileList } from "./dashboardFiles";
 import { panelList } from "./panels";
 import * as r from "./rules";
@@ -55,7 +55,7 @@ function fleetQueryVariableUses(
             const message = query.has(use.name.toLowerCase())
                 ? `uses the query variable ${use.text} ${use.how}: on the fleet dashboards its values come ` +
                   "from a source's data and go unescaped into SQL that runs on every chosen " +
-                  `source; write \${${use.name}:sqlstring}`
+                  `source; ${variableUseAdvice(use)}`
                 : variableUseProblem(use, unsafe.get(use.name));
             ctx.addIssue({ code: "custom", path, message });
         }

@@ -109,6 +109,13 @@ function quotedAt(sql: string): (at: number) => boolean {
 export function variableUseProblem(use: VariableUse, why: string | undefined): string {
     return (
         `uses the variable ${use.text} ${use.how}, ${why ?? "of which several values may be chosen"}: ` +
-        `Grafana pastes it into the SQL unseen by the table check; write \${${use.name}:sqlstring}`
+        `Grafana pastes it into the SQL unseen by the table check; ${variableUseAdvice(use)}`
     );
+}
+
+/** What to write instead: `${name:sqlstring}`, where a value stands when it already is. */
+export function variableUseAdvice(use: VariableUse): string {
+    return use.text.includes(":sqlstring")
+        ? `write \${${use.name}:sqlstring} where a value stands, outside quotes, comments and macro arguments`
+        : `write \${${use.name}:sqlstring}`;
 }
