@@ -7,8 +7,10 @@
  * team's contact point, a `region` query variable the panels use, and the exported dashboard bound
  * to each source. After `up`, Grafana holds each team's rules in that team's folder, one route per
  * team to its contact point, each dashboard reading its own source's data source, and each team's
- * groups; the fake refuses what Grafana refuses (a dashboard its version's schema refuses, a
- * permission for a team it does not have, a route to a contact point it does not have, ...). A
+ * groups, and the first source's own dashboard file (`dashboardFiles`) bound to that source alone
+ * and viewable by its team alone; the fake refuses what Grafana refuses (a dashboard its version's
+ * schema refuses, a permission for a team it does not have, a route to a contact point it does not
+ * have, ...). A
  * second `up` changes nothing; `destroy` leaves Grafana as it was. The Slack webhook never shows.
  */
 import * as assert from "node:assert/strict";
@@ -43,6 +45,9 @@ const VERSIONS: [FakeGrafanaVersion, string][] = [
 ];
 const ATHENA = "grafana-athena-datasource";
 
+/** The first source's own dashboard file: the example export under a title of its own. */
+const SOURCE_FILE_TITLE = "Sales orders";
+
 /**
  * Each source stack's file: the example, in its own account, workgroup and results bucket, without
  * panels of its own (the workspace's, which use the region variable, apply).
@@ -58,6 +63,9 @@ function sourceConfig(s: (typeof PLATFORM_SOURCES)[number]): Record<string, unkn
             "grafana-athena-source:roleName": s.roleName,
             "grafana-athena-source:label": s.label,
             "grafana-athena-source:teams": [s.team],
+            ...(s === PLATFORM_SOURCES[0]
+                ? { "grafana-athena-source:dashboardFiles": [DASHBOARD_FILE] }
+                : {}),
         },
         ["grafana-athena-source:panels"],
     );
@@ -162,6 +170,22 @@ function assertDeployed(g: FakeGrafana): void {
         );
         assert.deepEqual(athenaRefs(model), [uid], s.label);
     }
+    // The first source's own file: one dashboard, on its data source alone, viewable by its team alone.
+    const [first] = PLATFORM_SOURCES;
+    const own = [...o.dashboards.values()].filter((d) =>
+        (d.body.dashboard as { title: string }).title.startsWith(`${SOURCE_FILE_TITLE} (`),
+    );
+    assert.deepEqual(
+        own.map((d) => (d.body.dashboard as { title: string }).title),
+        [`${SOURCE_FILE_TITLE} (${first.label})`],
+    );
+    assert.deepEqual(athenaRefs(own[0].body.dashboard), [ds(first.label).uid]);
+    const ownUid = (own[0].body.dashboard as { uid: string }).uid;
+    assert.deepEqual(
+        g.grants.get(`dashboards/${ownUid}`)!.map((x) => [x.teamId, x.builtInRole, x.permission]),
+        [[teamId(first.team), "", "View"]],
+        "who may view the source's own dashboard",
+    );
 }
 
 function assertEmpty(g: FakeGrafana): void {
@@ -214,6 +238,13 @@ function assertEmpty(g: FakeGrafana): void {
             const dashboards = path.join(world.repo.root, WORKSPACE, path.dirname(DASHBOARD_FILE));
             fs.mkdirSync(dashboards, { recursive: true });
             fs.writeFileSync(path.join(world.repo.root, WORKSPACE, DASHBOARD_FILE), DASHBOARD_EXPORT);
+            fs.mkdirSync(path.join(world.repo.root, SOURCE, path.dirname(DASHBOARD_FILE)), {
+                recursive: true,
+            });
+            fs.writeFileSync(
+                path.join(world.repo.root, SOURCE, DASHBOARD_FILE),
+                JSON.stringify({ ...JSON.parse(DASHBOARD_EXPORT), title: SOURCE_FILE_TITLE }),
+            );
             for (const s of PLATFORM_SOURCES) {
                 const name = s.stack.split("/")[2];
                 world.repo.writeStack(SOURCE, name, sourceConfig(s));
