@@ -24,20 +24,16 @@ import { identityAllows, trustAllows } from "./support/simulate";
 import { PACK_CONFIG } from "./support/handWrittenStack";
 import { evaluatePlans } from "../policy/offline";
 import { RULES } from "../policy/rules";
+import {
+    ADMINS_GROUP as ADMINS,
+    CREATE_WORKSPACE as CREATE,
+    EDITORS_GROUP as EDITORS,
+    WORKSPACE_TYPE,
+} from "./support/createdWorkspace";
 
 const DATA_ACCOUNT = String(ROOT_EXAMPLE.source.accountId);
 const GRAFANA_ACCOUNT = String(ROOT_EXAMPLE.workspace.accountId);
-const ADMINS = "9a6731e4-1051-70a9-2f5b-5c3a1c1e0c11";
-const EDITORS = "2c1d9e8f-3041-7012-aa21-0b9c8d7e6f50";
-const CREATE = {
-    name: "observability",
-    grafanaVersion: "12.4",
-    authentication: ["AWS_SSO"],
-    admins: [ADMINS],
-    editors: [EDITORS],
-};
 const CREATED_ROLE = `arn:aws:iam::${GRAFANA_ACCOUNT}:role/GrafanaAthenaWorkspace`;
-const WORKSPACE_TYPE = "aws:grafana/workspace:Workspace";
 const ROLE_TYPE = "aws:iam/role:Role";
 const AWS_PROVIDER = "pulumi:providers:aws";
 const ELSEWHERE = DEFAULT_ACCOUNT_ID;

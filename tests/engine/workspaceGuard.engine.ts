@@ -11,13 +11,13 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import YAML from "yaml";
+import { WORKSPACE_TYPE } from "../support/createdWorkspace";
 import { SOURCE_EXAMPLE } from "../support/examples";
 import { EngineStack, EngineWorld } from "./support/world";
 
 const ACCOUNT = SOURCE_EXAMPLE.dataAccount;
 const REGION = SOURCE_EXAMPLE.region;
 const FOLDER = "workspace-guard";
-const WORKSPACE_TYPE = "aws:grafana/workspace:Workspace";
 const ADOPTED = "g-0123456789";
 const CREATE = { name: "observability", grafanaVersion: "12.4", authentication: ["AWS_SSO"] };
 

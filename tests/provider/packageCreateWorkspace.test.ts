@@ -20,11 +20,10 @@ import {
     sourceRef,
 } from "../support/program";
 import { exampleRun } from "../support/sourcePlan";
+import { ADMINS_GROUP as ADMINS, WORKSPACE_TYPE } from "../support/createdWorkspace";
 
 const PACKAGE = "grafana-athena";
-const ADMINS = "9a6731e4-1051-70a9-2f5b-5c3a1c1e0c11";
 const CREATE = { name: "observability", admins: [ADMINS] };
-const WORKSPACE_TYPE = "aws:grafana/workspace:Workspace";
 const CREATED = {
     set: { "grafana-athena-workspace:createWorkspace": CREATE },
     unset: ["grafana-athena-workspace:workspaceId"],

@@ -20,17 +20,13 @@ import {
     planWorkspace,
     wsKey,
 } from "../../support/workspaceSources";
+import {
+    ADMINS_GROUP as ADMINS,
+    CREATE_WORKSPACE as CREATE,
+    EDITORS_GROUP as EDITORS,
+    WORKSPACE_TYPE,
+} from "../../support/createdWorkspace";
 
-const ADMINS = "9a6731e4-1051-70a9-2f5b-5c3a1c1e0c11";
-const EDITORS = "2c1d9e8f-3041-7012-aa21-0b9c8d7e6f50";
-const CREATE = {
-    name: "observability",
-    grafanaVersion: "12.4",
-    authentication: ["AWS_SSO"],
-    admins: [ADMINS],
-    editors: [EDITORS],
-};
-const WORKSPACE_TYPE = "aws:grafana/workspace:Workspace";
 const ROLE = `arn:aws:iam::${GRAFANA_ACCOUNT}:role/GrafanaAthenaWorkspace`;
 
 describe("createWorkspace: the workspace itself as code", function () {

@@ -17,8 +17,8 @@ import {
     workspaceVariant,
     wsKey,
 } from "../../support/workspaceSources";
+import { WORKSPACE_TYPE } from "../../support/createdWorkspace";
 
-const WORKSPACE_TYPE = "aws:grafana/workspace:Workspace";
 const ADOPTED = "g-0123456789";
 const CREATE = { name: "observability", grafanaVersion: "12.4", authentication: ["AWS_SSO"] };
 
