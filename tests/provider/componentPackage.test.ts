@@ -28,11 +28,10 @@ import {
 import { PANEL_TYPES, QUERY_FORMATS } from "../../shared/grafana/panelSpec";
 import { createWorkspaceSettings } from "../../shared/grafana/workspaceResource";
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError } from "../../shared/config/problems";
-import { workspaceArguments } from "../../provider/workspaceChecks";
 import { PackageSchema, SchemaProperty, packageSchema } from "../../provider/host";
 import { main as schemaCli } from "../../tools/dev/schema";
 import { ProgramError, runProgram } from "../../tools/plan/mock/runtime";
+import { argumentProblems, planViaPackage } from "../support/packageWorkspace";
 import {
     EXAMPLE_SOURCE_STACK,
     REPO,
@@ -499,15 +498,8 @@ describe("component package", function () {
     });
 
     describe("AthenaWorkspace arguments", () => {
-        const problems = (args: Record<string, unknown>): string[] => {
-            try {
-                workspaceArguments({ workspaceId: "g-0123456789", ...args } as never);
-            } catch (e) {
-                assert.ok(e instanceof ConfigError, String(e));
-                return e.problems.map((p) => `${p.key}: ${p.message}`);
-            }
-            return [];
-        };
+        const problems = (args: Record<string, unknown>) =>
+            argumentProblems({ workspaceId: "g-0123456789", ...args });
         const contract = {
             contractVersion: 1,
             accountId: "222233334444",
@@ -621,17 +613,7 @@ describe("component package", function () {
         it("AthenaWorkspace from the package plans exactly the workspace project's resources, under one package component", async () => {
             const stackRefs = { [EXAMPLE_SOURCE_STACK]: sourceRef(await exampleRun()) };
             const project = (await plan(WORKSPACE_DIR, { stackRefs })).plan;
-            const { config, secretKeys } = exampleConfig(WORKSPACE_DIR);
-            const viaPackage = (
-                await runProgram({
-                    projectDir: path.join(REPO, "tests/fixtures/package-workspace"),
-                    project: "grafana-athena-workspace",
-                    stack: "example",
-                    config,
-                    secretKeys,
-                    stackRefs,
-                })
-            ).plan;
+            const viaPackage = (await planViaPackage({ stackRefs })).plan;
             const wrapper = viaPackage.resources.filter((r) => r.type === token("AthenaWorkspace"));
             assert.equal(wrapper.length, 1);
             // Resource names that carry the component's name; the stack reference's does not (the same in

@@ -5,22 +5,11 @@
  * CreateWorkspace type is held to the settings in componentPackage.test.ts (one schema build).
  */
 import assert from "node:assert/strict";
-import * as path from "node:path";
-import { ConfigError } from "../../shared/config/problems";
-import { workspaceArguments } from "../../provider/workspaceChecks";
 import type { PlanResource } from "../../tools/plan/mock/runtime";
-import { runProgram } from "../../tools/plan/mock/runtime";
-import {
-    EXAMPLE_SOURCE_STACK,
-    REPO,
-    WORKSPACE_DIR,
-    configProblems,
-    exampleConfig,
-    plan,
-    sourceRef,
-} from "../support/program";
+import { EXAMPLE_SOURCE_STACK, WORKSPACE_DIR, configProblems, plan, sourceRef } from "../support/program";
 import { exampleRun } from "../support/sourcePlan";
 import { ADMINS_GROUP as ADMINS, WORKSPACE_TYPE } from "../support/createdWorkspace";
+import { argumentProblems, planViaPackage } from "../support/packageWorkspace";
 
 const PACKAGE = "grafana-athena";
 const CREATE = { name: "observability", admins: [ADMINS] };
@@ -29,19 +18,9 @@ const CREATED = {
     unset: ["grafana-athena-workspace:workspaceId"],
 };
 
-/** The package's argument problems, one line each. */
-function problems(args: Record<string, unknown>): string[] {
-    try {
-        workspaceArguments({
-            sources: [{ stack: "organization/grafana-athena-source/sales" }],
-            ...args,
-        } as never);
-    } catch (e) {
-        assert.ok(e instanceof ConfigError, String(e));
-        return e.problems.map((p) => `${p.key}: ${p.message}`);
-    }
-    return [];
-}
+/** The package's argument problems, one line each, for a workspace charting the sales source. */
+const problems = (args: Record<string, unknown>) =>
+    argumentProblems({ sources: [{ stack: "organization/grafana-athena-source/sales" }], ...args });
 
 /** Type and the inputs a user chooses, of every managed AWS resource: what both paths must agree on. */
 const awsResources = (rs: readonly PlanResource[]) =>
@@ -56,17 +35,7 @@ describe("component package: AthenaWorkspace.createWorkspace", function () {
     it("a program using the package gets the created workspace: the same AWS resources and inputs as the workspace project", async () => {
         const stackRefs = { [EXAMPLE_SOURCE_STACK]: sourceRef(await exampleRun()) };
         const project = (await plan(WORKSPACE_DIR, { ...CREATED, stackRefs })).plan;
-        const { config, secretKeys } = exampleConfig(WORKSPACE_DIR, CREATED);
-        const viaPackage = (
-            await runProgram({
-                projectDir: path.join(REPO, "tests/fixtures/package-workspace"),
-                project: "grafana-athena-workspace",
-                stack: "example",
-                config,
-                secretKeys,
-                stackRefs,
-            })
-        ).plan;
+        const viaPackage = (await planViaPackage({ ...CREATED, stackRefs })).plan;
         const created = viaPackage.resources.filter((r) => r.type === WORKSPACE_TYPE);
         assert.equal(created.length, 1, "the package creates the workspace");
         assert.equal(created[0].inputs.grafanaVersion, "12.4");
