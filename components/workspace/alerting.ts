@@ -6,7 +6,11 @@
 import * as iam from "@pulumi/aws/iam";
 import * as pulumi from "@pulumi/pulumi";
 import * as alerting from "@pulumiverse/grafana/alerting";
-import { type ContactPointSettings, snsTopics } from "../../shared/config/contactPoints";
+import {
+    type ContactPointSettings,
+    contactPointSecretProblem,
+    snsTopics,
+} from "../../shared/config/contactPoints";
 import type { TeamSpec } from "../../shared/grafana/permissions";
 import { checkedPolicyJson } from "../../shared/iam/checked";
 import { ResourceRefusal } from "../../shared/resourceRefusal";
@@ -74,13 +78,16 @@ export function addAlerting(
     // The secrets may be an Output (the component package receives a secret as one): their names
     // are checked here too, once known, with the config's message.
     const secrets = pulumi.secret(pulumi.output(args.contactPointSecrets));
-    const secret = (n: string, type: string) =>
+    const secret = (n: string, type: ContactPointSettings["type"]) =>
         secrets.apply((m) => {
             if (!Object.hasOwn(m, n))
                 throw new ResourceRefusal(
                     `contactPointSecrets has no secret for the ${type} contact point "${n}"`,
                     parent,
                 );
+            // The config's rule, for secrets that arrive as an Output (the component package).
+            const problem = contactPointSecretProblem(type, m[n]);
+            if (problem) throw new ResourceRefusal(`contactPointSecrets holds for "${n}" ${problem}`, parent);
             return m[n];
         });
     const contactPoints = args.contactPoints.map(

@@ -6,6 +6,7 @@
  * The secrets live in a key of their own because the engine makes a whole top-level key secret as
  * soon as one field inside it is (`--path --secret`): SNS topics and names stay readable in plans.
  */
+import { BlockList, isIP } from "node:net";
 import { z } from "zod";
 import { nameKey } from "../naming";
 import { MAX_TEAMS } from "./bounds";
@@ -28,6 +29,78 @@ const SECRET_OF: Record<ContactPointType, string> = {
     pagerduty: "the PagerDuty integration key",
     webhook: "the bearer token sent as Authorization",
 };
+
+/**
+ * Addresses a contact point may not send to: the Grafana server would post each alert (its labels,
+ * values and the team's data in them) inside its own network, to itself or to a cloud's instance
+ * metadata (169.254.169.254), instead of to a service on the internet. IPv4: this network,
+ * private (RFC 1918), shared (RFC 6598), loopback, link-local, IETF protocol assignments,
+ * benchmarking, multicast and reserved; IPv6: unspecified and loopback (and IPv4-compatible),
+ * IPv4-mapped and NAT64 (which reach any IPv4 address), unique local, link-local, multicast.
+ */
+// One list per family: Node's BlockList matches an IPv4 address against IPv4-mapped IPv6 rules too.
+const INTERNAL_IPV4 = new BlockList();
+const INTERNAL_IPV6 = new BlockList();
+for (const [net, prefix] of [
+    ["0.0.0.0", 8],
+    ["10.0.0.0", 8],
+    ["100.64.0.0", 10],
+    ["127.0.0.0", 8],
+    ["169.254.0.0", 16],
+    ["172.16.0.0", 12],
+    ["192.0.0.0", 24],
+    ["192.168.0.0", 16],
+    ["198.18.0.0", 15],
+    ["224.0.0.0", 3],
+] as const)
+    INTERNAL_IPV4.addSubnet(net, prefix, "ipv4");
+for (const [net, prefix] of [
+    ["::", 96],
+    ["::ffff:0:0", 96],
+    ["64:ff9b::", 96],
+    ["64:ff9b:1::", 48],
+    ["fc00::", 7],
+    ["fe80::", 10],
+    ["ff00::", 8],
+] as const)
+    INTERNAL_IPV6.addSubnet(net, prefix, "ipv6");
+
+/** Names only a private network resolves (RFC 6761 localhost, 6762 local, 8375 home.arpa, ICANN's internal). */
+const INTERNAL_SUFFIXES = ["localhost", "local", "localdomain", "internal", "home.arpa"];
+
+/**
+ * Why a contact point may not send to `url` (a Slack webhook URL, a webhook's endpoint), as a
+ * phrase that never repeats the URL (it may be a secret), or undefined. An https:// URL to a host
+ * of the internet: not a private, loopback or link-local address (as the URL parser reads it:
+ * `https://0x7f000001` is 127.0.0.1), not `localhost` or a name of a private network, not a
+ * single-label name (resolved through the server's own search domains). A name that resolves to
+ * a private address cannot be told offline.
+ */
+export function contactPointUrlProblem(url: string): string | undefined {
+    let parsed: URL;
+    try {
+        parsed = new URL(url);
+    } catch {
+        return "is not a URL";
+    }
+    if (parsed.protocol !== "https:") return "is not an https:// URL";
+    if (parsed.username !== "" || parsed.password !== "") return "holds credentials before its host";
+    const host = parsed.hostname.replace(/^\[|\]$/g, "").replace(/\.$/, "");
+    const family = isIP(host);
+    if (family !== 0) {
+        return (family === 4 ? INTERNAL_IPV4 : INTERNAL_IPV6).check(host, family === 4 ? "ipv4" : "ipv6")
+            ? "names a private, loopback, link-local or reserved address: the Grafana server would " +
+                  "send alerts inside its own network"
+            : undefined;
+    }
+    if (!host.includes(".") || INTERNAL_SUFFIXES.some((s) => host === s || host.endsWith(`.${s}`)))
+        return (
+            "names a host of a private network (localhost, a single-label name, or one under " +
+            `${INTERNAL_SUFFIXES.filter((s) => s !== "localhost").join(", ")}): the Grafana ` +
+            "server would send alerts inside its own network"
+        );
+    return undefined;
+}
 
 /**
  * `arn:<partition>:sns:<region>:<account>:<topic>`, a standard or FIFO topic name (1-256 of [A-Za-z0-9_-]).
@@ -57,7 +130,14 @@ const pagerduty = z
     .strict();
 const webhook = z
     .object(
-        { name, type: z.literal("webhook"), url: r.httpsEndpoint },
+        {
+            name,
+            type: z.literal("webhook"),
+            url: r.httpsEndpoint.superRefine((u, ctx) => {
+                const problem = contactPointUrlProblem(u);
+                if (problem) ctx.addIssue({ code: "custom", message: `${problem}, got ${r.describe(u)}` });
+            }),
+        },
         { error: r.objectOf('{name, type: "webhook", url}') },
     )
     .strict();
@@ -166,16 +246,32 @@ export function contactPointProblems(s: {
                         : "no contact point of contactPoints (keys that name none are not shown: one may " +
                           "be a secret set the wrong way round): remove it"),
             });
-        } else if (typeof value !== "string" || value === "") {
-            problems.push({
-                path: ["contactPointSecrets"],
-                message:
-                    `holds for ${which} ${typeof value === "string" ? "an empty text" : "no text"}: ` +
-                    "a secret is a non-empty string (the value is not shown)",
-            });
+        } else {
+            const problem = contactPointSecretProblem(c.type, value);
+            if (problem)
+                problems.push({ path: ["contactPointSecrets"], message: `holds for ${which} ${problem}` });
         }
     });
     return problems;
+}
+
+/**
+ * What is wrong with the secret `value` of a contact point of `type`, as a phrase after "holds
+ * for <name>" that never shows the value, or undefined: a non-empty string, and a Slack webhook
+ * URL one a contact point may send to (`contactPointUrlProblem`). The rule the config check and
+ * the workspace component (whose secrets may arrive as an Output) both apply.
+ */
+export function contactPointSecretProblem(type: ContactPointType, value: unknown): string | undefined {
+    if (typeof value !== "string" || value === "")
+        return (
+            `${typeof value === "string" ? "an empty text" : "no text"}: ` +
+            "a secret is a non-empty string (the value is not shown)"
+        );
+    const problem = type === "slack" ? contactPointUrlProblem(value) : undefined;
+    return problem
+        ? `a Slack webhook URL that ${problem} (the value is not shown): give the https:// ` +
+              "incoming-webhook URL Slack gave you"
+        : undefined;
 }
 
 /** The SNS topics the workspace role must be allowed to publish to, sorted, each once. */

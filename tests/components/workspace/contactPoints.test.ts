@@ -250,4 +250,70 @@ describe("contact points: the workspace planned with them", () => {
         assert.match(plain[0], /contactPointSecrets: must be set as a secret/);
         assert.ok(!plain[0].includes(SLACK_URL));
     });
+
+    it("refuses a webhook or Slack URL inside the Grafana server's network, never showing a Slack URL", async () => {
+        const problems = (set: Record<string, unknown>) =>
+            configProblems(WORKSPACE_DIR, workspaceVariant([sales], variant(set)));
+        // The URL parser's reading counts: 0x7f000001, 2130706433 and 127.1 are 127.0.0.1.
+        for (const url of [
+            "https://169.254.169.254",
+            "https://169.254.170.2",
+            "https://localhost",
+            "https://grafana.localhost",
+            "https://127.1",
+            "https://0x7f000001",
+            "https://2130706433",
+            "https://10.0.0.5",
+            "https://172.31.255.1",
+            "https://192.168.1.1",
+            "https://100.64.0.1",
+            "https://0.0.0.0",
+            "https://[::1]",
+            "https://[::ffff:169.254.169.254]",
+            "https://[fd00::1]",
+            "https://[fe80::1]",
+            "https://[64:ff9b::a9fe:a9fe]",
+            "https://metadata",
+            "https://ip-10-0-0-1.eu-west-1.compute.internal",
+            "https://printer.local",
+        ]) {
+            const ps = await problems({
+                [wsKey("contactPoints")]: [...CONTACT_POINTS, { name: "hook", type: "webhook", url }],
+            });
+            assert.equal(ps.length, 1, `${url}: ${ps.join("\n")}`);
+            assert.match(
+                ps[0],
+                /grafana-athena-workspace:contactPoints.*(private, loopback, link-local or reserved address|host of a private network)/,
+            );
+        }
+        const open = ["https://hooks.example.com", "https://8.8.8.8", "https://[2001:4860::8888]"];
+        const planned = await planWorkspace(
+            [sales],
+            variant({
+                [wsKey("contactPoints")]: [
+                    ...CONTACT_POINTS,
+                    ...open.map((url, i) => ({ name: `hook${i}`, type: "webhook", url })),
+                ],
+            }),
+        );
+        assert.deepEqual(
+            byType(planned, CONTACT_POINT).flatMap((c) =>
+                ((c.inputs.webhooks ?? []) as { url: string }[]).map((w) => w.url),
+            ),
+            open,
+        );
+        // A Slack URL is a secret: refused by the same rule, never shown.
+        for (const url of [
+            "http://hooks.slack.com/services/T000/B000/XXXXXXXXXXXXXXXXXXXXXXXX",
+            "https://169.254.169.254/latest/meta-data/iam/security-credentials/",
+            "https://localhost:3000/api/admin/users",
+            "https://user:pass@hooks.slack.com/services/T000",
+            "xoxb-0000-not-a-url",
+        ]) {
+            const ps = await problems({ [wsKey("contactPointSecrets")]: { ...SECRETS, "ops-slack": url } });
+            assert.equal(ps.length, 1, `${url}: ${ps.join("\n")}`);
+            assert.match(ps[0], /contactPointSecrets.*holds for "ops-slack" a Slack webhook URL that/);
+            assert.ok(!ps[0].includes(url) && !ps[0].includes("169.254") && !ps[0].includes("xoxb"), ps[0]);
+        }
+    });
 });
