@@ -65,7 +65,7 @@ for (const [net, prefix] of [
 ] as const)
     INTERNAL_IPV6.addSubnet(net, prefix, "ipv6");
 
-/** Names only a private network resolves (RFC 6761 localhost, 6762 local, 8375 home.arpa, ICANN's internal). */
+/** Names only a private network resolves (RFC 6761 localhost, 6762 local, 8375 home.arpa; internal). */
 const INTERNAL_SUFFIXES = ["localhost", "local", "localdomain", "internal", "home.arpa"];
 
 /**
@@ -76,7 +76,7 @@ const INTERNAL_SUFFIXES = ["localhost", "local", "localdomain", "internal", "hom
  * single-label name (resolved through the server's own search domains). A name that resolves to
  * a private address cannot be told offline.
  */
-export function contactPointUrlProblem(url: string): string | undefined {
+function contactPointUrlProblem(url: string): string | undefined {
     let parsed: URL;
     try {
         parsed = new URL(url);
