@@ -255,15 +255,28 @@ function teamOf(
     };
 }
 
-/** No two rules of one source share a name (a workspace alert and the source's own, say). */
+/**
+ * No two rules of one source share a name (a workspace alert and the source's own, say), and no
+ * two rules of one folder a title: Grafana refuses a rule group whose title another rule of the
+ * folder has ("rule title under the same organisation and folder should be unique",
+ * `ErrAlertRuleUniqueConstraintViolation`), which would fail the whole `pulumi up`. Titles are
+ * `<name> (<data source>)`, so rules of two sources can share one when a name or a label holds
+ * ` (`: `errors (5xx)` on `Sales` and `errors` on a source labelled `5xx) (Sales`. Compared as
+ * names are (a database may compare titles without case).
+ */
 function duplicateProblems(rules: readonly PlannedRule[]): AlertProblem[] {
     const seen = new Map<string, PlannedRule>();
+    const titles = new Map<string, PlannedRule>();
     const problems: AlertProblem[] = [];
     for (const rule of rules) {
         const k = `${rule.sourceKey}\n${nameKey(rule.alert.name)}`;
         const first = seen.get(k);
         if (first === undefined) {
             seen.set(k, rule);
+            const t = `${rule.team ?? ""}\n${nameKey(rule.title)}`;
+            const same = titles.get(t);
+            if (same === undefined) titles.set(t, rule);
+            else problems.push(titleProblem(rule, same));
             continue;
         }
         // Reported on the workspace's alert when one of the two is (a workspace stack can rename it).
@@ -279,6 +292,21 @@ function duplicateProblems(rules: readonly PlannedRule[]): AlertProblem[] {
         );
     }
     return problems;
+}
+
+/** Two rules of one folder whose titles are one to Grafana, on the workspace's side when one is its. */
+function titleProblem(rule: PlannedRule, first: PlannedRule): AlertProblem {
+    const workspaceSide = [rule, first].find((r) => r.origin.startsWith("alerts["));
+    const other = workspaceSide === first ? rule : first;
+    const self = workspaceSide ?? rule;
+    const message =
+        `"${self.alert.name}" on source stack "${self.sourceKey}" makes the rule "${self.title}", ` +
+        `the title of the rule of ${other.origin} on source stack "${other.sourceKey}" ` +
+        `("${other.title}") in the same folder, which Grafana refuses (titles are compared ` +
+        `ignoring case and look-alike characters): rename one`;
+    return workspaceSide
+        ? { key: workspaceSide.origin, message }
+        : { key: "sources", message: `${self.origin} ${message}` };
 }
 
 /** The rules by the team whose folder holds them (`undefined`: the stack's own folder), in order. */
