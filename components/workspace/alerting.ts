@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as alerting from "@pulumiverse/grafana/alerting";
 import {
     type ContactPointSettings,
+    DEFAULT_RECEIVER,
     contactPointSecretProblem,
     snsTopics,
 } from "../../shared/config/contactPoints";
@@ -24,13 +25,6 @@ import type { GrafanaAccess } from "./parts";
 
 /** The label every alert rule of a team carries; the notification policy routes on it. */
 export const TEAM_LABEL = "team";
-
-/**
- * Grafana's own contact point, which every organisation starts with: alerts of no team go where
- * they went before this stack (grafana/grafana `pkg/services/ngalert/notifier/alertmanager_config.go`,
- * the default configuration's receiver).
- */
-const DEFAULT_RECEIVER = "grafana-default-email";
 
 interface Alerting {
     contactPoints: alerting.ContactPoint[];

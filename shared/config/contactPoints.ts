@@ -12,6 +12,13 @@ import { nameKey } from "../naming";
 import { MAX_TEAMS } from "./bounds";
 import * as r from "./rules";
 
+/**
+ * Grafana's own contact point, which every organisation starts with and where the stack's
+ * notification policy sends alerts of no routed team (grafana/grafana
+ * `pkg/services/ngalert/notifier/alertmanager_config.go`, the default configuration's receiver).
+ */
+export const DEFAULT_RECEIVER = "grafana-default-email";
+
 /** Grafana's contact point integrations this program writes (`alerting.ContactPoint` blocks). */
 const CONTACT_POINT_TYPES = ["sns", "slack", "pagerduty", "webhook"] as const;
 type ContactPointType = (typeof CONTACT_POINT_TYPES)[number];
@@ -162,6 +169,18 @@ export const contactPointList = z
         // Compared as a reader compares them (as teams and data sources are): "Ops" and "ops", or
         // "ops" with a Cyrillic о, are one name to whoever picks a contact point in Grafana.
         const seen = new Map<string, string>();
+        // Grafana makes the integrations of one name one contact point: one named as the default
+        // would join it, and receive every alert the notification policy routes to no team (other
+        // teams' alerts, and rules made by hand).
+        const taken = cs.find((c) => nameKey(c.name) === nameKey(DEFAULT_RECEIVER));
+        if (taken)
+            ctx.addIssue({
+                code: "custom",
+                message:
+                    `names a contact point "${taken.name}", which is (or looks like) Grafana's default ` +
+                    `contact point ${DEFAULT_RECEIVER}: Grafana would add it to that one, which gets ` +
+                    `every alert routed to no team; choose another name`,
+            });
         for (const c of cs) {
             const first = seen.get(nameKey(c.name));
             if (first !== undefined) {

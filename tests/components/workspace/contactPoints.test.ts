@@ -226,6 +226,19 @@ describe("contact points: the workspace planned with them", () => {
                 /contact points "sales-oncall" and ".*", which look alike/,
             );
         }
+        // Grafana's default contact point, which gets every alert routed to no team: never joined.
+        for (const taken of ["grafana-default-email", "Grafana-Default-Email", "grafana-default-emaіl"]) {
+            await one(
+                {
+                    [wsKey("contactPoints")]: [
+                        ...CONTACT_POINTS,
+                        { name: taken, type: "webhook", url: "https://hooks.example.com" },
+                    ],
+                },
+                "contactPoints",
+                /names a contact point ".*", which is \(or looks like\) Grafana's default contact point grafana-default-email/,
+            );
+        }
         await one(
             {
                 [wsKey("contactPoints")]: Array.from({ length: 201 }, (_, i) => ({
