@@ -3,8 +3,8 @@
  * Pulumi CLI against the stand-in providers and a fake Grafana over HTTPS playing each of 10.4,
  * 12.4 and 13: two source stacks of two data accounts, each owned by a team synced from an IAM
  * Identity Center group; then, per Grafana version, one workspace stack (its own workspace and
- * Grafana) with a freshness alert on every source and an SQL alert on one, each routed to its
- * team's contact point, a `region` query variable the panels use, and the exported dashboard bound
+ * Grafana) with a freshness alert and a cost alert on every source and an SQL alert on one, each
+ * routed to its team's contact point, a `region` query variable the panels use, and the exported dashboard bound
  * to each source. After `up`, Grafana holds each team's rules in that team's folder, one route per
  * team to its contact point, each dashboard reading its own source's data source, and each team's
  * groups, and the first source's own dashboard file (`dashboardFiles`) bound to that source alone
@@ -58,6 +58,7 @@ function sourceConfig(s: (typeof PLATFORM_SOURCES)[number]): Record<string, unkn
         {
             "aws:allowedAccountIds": [s.account],
             "grafana-athena-source:workgroup": { name: s.workgroup },
+            "grafana-athena-source:tables": s.tables,
             "grafana-athena-source:results": s.results,
             "grafana-athena-source:dataLocations": [`s3://${s.workgroup}-data-${s.account}/warehouse/`],
             "grafana-athena-source:roleName": s.roleName,

@@ -1,7 +1,9 @@
 /**
  * The workspace a platform team runs, as the engine test deploys it and the plan diff test reviews
  * it: two source stacks, each owned by one team synced from an IAM Identity Center group; a
- * freshness alert on every source and an SQL alert on one, each routed to its team's contact point
+ * freshness alert and a cost alert on every source (the cost alert an SQL alert over the data
+ * account's own Cost and Usage Report 2.0 export, docs/alerting.md) and an SQL alert on one, each
+ * routed to its team's contact point
  * (SNS for one team, Slack with its webhook as a secret for the other); a `region` query variable
  * the workspace's panel uses; the exported dashboard of examples/dashboards bound to each source;
  * one source with a results bucket, the other with Athena's managed query results. One
@@ -12,6 +14,14 @@ import * as path from "node:path";
 import { REPO } from "./repo";
 
 const SALES = "organization/grafana-athena-source/sales";
+/**
+ * The table of each data account's own Cost and Usage Report 2.0 export (Data Exports' table
+ * `COST_AND_USAGE_REPORT`, which a member account may export for its own costs), granted beside
+ * the account's data.
+ */
+export const COST_TABLE = "cost_and_usage_report";
+/** The tables each source grants. */
+const TABLES = ["orders", "customers", COST_TABLE];
 const SHOP = "organization/grafana-athena-source/shop";
 
 /**
@@ -29,6 +39,7 @@ export const PLATFORM_SOURCES = [
         results: { bucket: "grafana-athena-query-results-222233334444" },
         label: "Sales",
         team: "sales-analysts",
+        tables: TABLES,
     },
     {
         stack: SHOP,
@@ -38,6 +49,7 @@ export const PLATFORM_SOURCES = [
         results: { managed: true },
         label: "Shop",
         team: "shop-analysts",
+        tables: TABLES,
     },
 ] as const;
 
@@ -76,6 +88,17 @@ export const PLATFORM_WORKSPACE = {
             maxAgeHours: 6,
         },
         {
+            // What Athena cost the data account in the last day, from its own CUR 2.0 export.
+            name: "athena-spend",
+            source: "*",
+            kind: "sql",
+            range: "24h",
+            sql:
+                `SELECT sum(line_item_unblended_cost) AS usd FROM ${COST_TABLE} ` +
+                "WHERE line_item_product_code = 'AmazonAthena' AND $__timeFilter(line_item_usage_start_date)",
+            above: 50,
+        },
+        {
             name: "orders-spike",
             source: SALES,
             kind: "sql",
@@ -107,6 +130,6 @@ export const PLATFORM_SECRETS = { contactPointSecrets: { "shop-slack": SHOP_WEBH
 
 /** The rule titles Grafana holds, by team folder title. */
 export const PLATFORM_RULES: Record<string, string[]> = {
-    "Athena (sales-analysts)": ["orders-fresh (Sales)", "orders-spike (Sales)"],
-    "Athena (shop-analysts)": ["orders-fresh (Shop)"],
+    "Athena (sales-analysts)": ["athena-spend (Sales)", "orders-fresh (Sales)", "orders-spike (Sales)"],
+    "Athena (shop-analysts)": ["athena-spend (Shop)", "orders-fresh (Shop)"],
 };

@@ -16,6 +16,7 @@ import { diffPlanSets } from "../../../../tools/ci/planDiff/stacks";
 import { summary } from "../../../../tools/plan/synth";
 import { assertInert } from "../../../support/inertMarkdown";
 import {
+    COST_TABLE,
     DASHBOARD_EXPORT,
     DASHBOARD_FILE,
     PLATFORM_SECRETS,
@@ -58,6 +59,7 @@ describe("planDiff: the comment over a platform team's workspace", function () {
                     results: s.results,
                     label: change.labels?.[s.label] ?? s.label,
                     teams: [s.team],
+                    tables: s.tables,
                 }),
             ),
         );
@@ -86,20 +88,33 @@ describe("planDiff: the comment over a platform team's workspace", function () {
     });
     after(() => repo.remove());
 
-    it("shows each alert rule with its team, folder, data source and contact point", () => {
+    it("shows each alert rule with its team, folder, data source and contact point: a freshness and a cost alert per source", () => {
         const rules = section(md, "Alert rules");
         const heads = rules.map((l) => l.slice(0, l.indexOf(": fires when")));
         assert.deepEqual(heads, [
+            '+ team sales-analysts · "athena-spend (Sales)" in folder "Athena (sales-analysts)" on "Sales"',
             '+ team sales-analysts · "orders-fresh (Sales)" in folder "Athena (sales-analysts)" on "Sales"',
             '+ team sales-analysts · "orders-spike (Sales)" in folder "Athena (sales-analysts)" on "Sales"',
+            '+ team shop-analysts · "athena-spend (Shop)" in folder "Athena (shop-analysts)" on "Shop"',
             '+ team shop-analysts · "orders-fresh (Shop)" in folder "Athena (shop-analysts)" on "Shop"',
         ]);
-        assert.match(rules[0], /→ contact point sales-oncall; /);
+        for (const [i, contactPoint] of [
+            [0, "sales-oncall"],
+            [3, "shop-slack"],
+        ] as const) {
+            assert.match(
+                rules[i],
+                new RegExp(
+                    `\\$B > 50 .*→ contact point ${contactPoint}; SQL [0-9a-f]{8} "SELECT sum\\(line_item_unblended_cost\\) AS usd FROM ${COST_TABLE} `,
+                ),
+            );
+        }
+        assert.match(rules[1], /→ contact point sales-oncall; /);
         assert.match(
-            rules[1],
+            rules[2],
             /\$B > 100000 for 15m .*→ contact point sales-oncall; SQL [0-9a-f]{8} "SELECT count/,
         );
-        assert.match(rules[2], /→ contact point shop-slack; /);
+        assert.match(rules[4], /→ contact point shop-slack; /);
     });
 
     it("shows where each contact point sends, the Slack webhook as [secret], and each team's route", () => {
