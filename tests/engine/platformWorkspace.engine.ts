@@ -4,14 +4,14 @@
  * 12.4 and 13: two source stacks of two data accounts, each owned by a team synced from an IAM
  * Identity Center group; then, per Grafana version, one workspace stack (its own workspace and
  * Grafana) with a freshness alert and a cost alert on every source and an SQL alert on one, each
- * routed to its team's contact point, a `region` query variable the panels use, and the exported dashboard bound
- * to each source. After `up`, Grafana holds each team's rules in that team's folder, one route per
- * team to its contact point, each dashboard reading its own source's data source, and each team's
- * groups, and the first source's own dashboard file (`dashboardFiles`) bound to that source alone
- * and viewable by its team alone; the fake refuses what Grafana refuses (a dashboard its version's
- * schema refuses, a permission for a team it does not have, a route to a contact point it does not
- * have, ...). A
- * second `up` changes nothing; `destroy` leaves Grafana as it was. The Slack webhook never shows.
+ * routed to its team's contact point, a `region` query variable the panels use, and the exported
+ * dashboard bound to each source. After `up`, Grafana holds each team's rules in that team's
+ * folder, one route per team to its contact point, each dashboard reading its own source's data
+ * source, and each team's groups, and the first source's own dashboard file (`dashboardFiles`)
+ * bound to that source alone and viewable by its team alone; the fake refuses what Grafana refuses
+ * (a dashboard its version's schema refuses, a permission for a team it does not have, a route to a
+ * contact point it does not have, ...). A second `up` changes nothing; `destroy` leaves Grafana as
+ * it was. The Slack webhook never shows.
  */
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";

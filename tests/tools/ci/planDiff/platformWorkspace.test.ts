@@ -105,7 +105,8 @@ describe("planDiff: the comment over a platform team's workspace", function () {
             assert.match(
                 rules[i],
                 new RegExp(
-                    `\\$B > 50 .*→ contact point ${contactPoint}; SQL [0-9a-f]{8} "SELECT sum\\(line_item_unblended_cost\\) AS usd FROM ${COST_TABLE} `,
+                    `\\$B > 50 .*→ contact point ${contactPoint}; SQL [0-9a-f]{8} ` +
+                        `"SELECT sum\\(line_item_unblended_cost\\) AS usd FROM ${COST_TABLE} `,
                 ),
             );
         }
