@@ -242,6 +242,44 @@ describe("fleet destroy: the stacks of removed stack files", function () {
         }
     });
 
+    it("destroys only a stack with nothing left at its file's path: a link in its place, dangling or not, keeps it", async () => {
+        for (const target of ["Pulumi.nowhere.yaml", `Pulumi.${MARKETING.stack}.yaml`]) {
+            fs.rmSync(fileOf(FINANCE));
+            fs.symlinkSync(target, fileOf(FINANCE));
+            try {
+                const list = await run(["destroy", "--base", "main", "--list", "--json"]);
+                assert.equal(list.code, 0, list.err);
+                assert.deepEqual(JSON.parse(list.out), { sources: [], workspaces: [] });
+            } finally {
+                fs.rmSync(fileOf(FINANCE));
+                git("checkout", "-q", "--", ".");
+            }
+        }
+    });
+
+    it("holds a removed stack that a file of the checkout names ignoring case (one stack to Pulumi Cloud)", async () => {
+        // Pulumi.marketing.yaml renamed Pulumi.Marketing.yaml: one Cloud stack, updated, never destroyed.
+        const renamed = path.join(repo.root, MARKETING.folder, "Pulumi.Marketing.yaml");
+        fs.renameSync(fileOf(MARKETING), renamed);
+        try {
+            const list = await run(["destroy", "--base", "main", "--list", "--json"]);
+            assert.deepEqual(JSON.parse(list.out).sources, ["organization/grafana-athena-source/marketing"]);
+            const { runner, calls } = recordingRunner();
+            const r = await run(
+                ["destroy", "--base", "main", "--plan-dir", path.join(repo.root, "plans"), "--preview"],
+                runner,
+            );
+            assert.equal(r.code, 1);
+            assert.deepEqual(calls, []);
+            assert.match(
+                r.out,
+                /\| organization\/grafana-athena-source\/marketing \| failed \| no changes \| 0 \| infra-account-b\/Pulumi\.Marketing\.yaml is the same stack to Pulumi Cloud, whose stack names ignore case: not destroyed/,
+            );
+        } finally {
+            fs.rmSync(renamed);
+        }
+    });
+
     it("refuses a bad command line with exit 2: no --base, a base that is no commit, no --plan-dir, a bad --account-role, --json without --list", async () => {
         for (const argv of [
             ["destroy", "--plan-dir", "x"],

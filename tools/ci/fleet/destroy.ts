@@ -44,9 +44,24 @@ function git(root: string, ...args: string[]): string {
 }
 
 /**
+ * Whether anything is at `file` in the checkout: a regular file, a folder, or a symbolic link,
+ * dangling or not (never followed). Only a path with nothing at it was removed; a stack file that a
+ * link replaced is still there, and fleet check judges what it leads to.
+ */
+function present(file: string): boolean {
+    try {
+        fs.lstatSync(file);
+        return true;
+    } catch {
+        return false;
+    }
+}
+
+/**
  * The source and workspace stacks whose stack file the base (where the branch left `base`) holds
- * and the checkout does not. Names come from git's tree and pass the stack file rule
- * (`Pulumi.<stack>.yaml`, the example never); each base file is read within the stack file bound.
+ * and the checkout does not: nothing is at its path any more (see `present`). Names come from
+ * git's tree and pass the stack file rule (`Pulumi.<stack>.yaml`, the example never); each base
+ * file is read within the stack file bound.
  */
 export function removedStacks(
     root: string,
@@ -62,7 +77,7 @@ export function removedStacks(
             .flatMap((name) => {
                 const stack = stackOfFile(name);
                 const file = path.join(root, folder, name);
-                if (stack === undefined || fs.existsSync(file)) return [];
+                if (stack === undefined || present(file)) return [];
                 const size = Number(git(root, "cat-file", "-s", `${from}:${folder}/${name}`).trim());
                 if (size > MAX_CONFIG_FILE_BYTES)
                     throw new Error(
@@ -90,11 +105,12 @@ export type Held = Map<string, string>;
 /**
  * The removed sources that a workspace stack file of the checkout still lists in `sources`, with
  * the file that lists each: destroying them would leave that workspace's data source assuming a
- * deleted role. An unreadable workspace file holds every removed source (it might list any).
+ * deleted role. An unreadable workspace file holds every removed source (it might list any). Names
+ * are compared ignoring case, as Pulumi Cloud resolves a stack reference.
  */
 export function stillCharted(removed: readonly RemovedStack[], inventory: Inventory, root: string): Held {
     const held: Held = new Map();
-    const names = new Set(removed.map((r) => r.entry.stack));
+    const names = new Set(removed.map((r) => r.entry.stack.toLowerCase()));
     for (const w of inventory.workspaces) {
         const rel = path.relative(root, w.file);
         let listed: unknown;
@@ -107,13 +123,41 @@ export function stillCharted(removed: readonly RemovedStack[], inventory: Invent
             continue;
         }
         for (const s of Array.isArray(listed) ? listed : []) {
-            const parts = typeof s?.stack === "string" ? (s.stack as string).split("/") : [];
+            const parts = typeof s?.stack === "string" ? (s.stack as string).toLowerCase().split("/") : [];
             if (parts.length === 3 && parts[1] === SOURCE_PROJECT && names.has(parts[2])) {
-                const entry = removed.find((r) => r.entry.stack === parts[2])!.entry;
+                const entry = removed.find((r) => r.entry.stack.toLowerCase() === parts[2])!.entry;
                 if (!held.has(entry.name))
                     held.set(entry.name, `${rel} still lists it in sources: remove it there first`);
             }
         }
+    }
+    return held;
+}
+
+/**
+ * The removed stacks that a stack file of the checkout, in the same project folder, names the
+ * same stack ignoring case (`Pulumi.Sales.yaml` renamed `Pulumi.sales.yaml`): Pulumi Cloud reads
+ * stack names without case, so destroying the removed one would destroy the stack that file
+ * deploys. Held, naming the file; a backend that tells them apart destroys it by hand.
+ */
+export function sameStackIgnoringCase(
+    removed: readonly RemovedStack[],
+    inventory: Inventory,
+    root: string,
+): Held {
+    const held: Held = new Map();
+    const kept = [...inventory.sources, ...inventory.workspaces];
+    for (const r of removed) {
+        const other = kept.find(
+            (k) => k.project === r.entry.project && k.stack.toLowerCase() === r.entry.stack.toLowerCase(),
+        );
+        if (other !== undefined)
+            held.set(
+                r.entry.name,
+                `${path.relative(root, other.file)} is the same stack to Pulumi Cloud, whose stack ` +
+                    "names ignore case: not destroyed (on a backend that tells them apart, " +
+                    "destroy it by hand)",
+            );
     }
     return held;
 }

@@ -92,7 +92,8 @@ export const destroyCommand: FleetCommandSpec = {
     ],
     run: async (ctx) => {
         const values = ctx.values as OptionValues<typeof DESTROY_OPTIONS>;
-        const { removedStacks, stillCharted } = require("./destroy") as typeof import("./destroy");
+        const { removedStacks, sameStackIgnoringCase, stillCharted } =
+            require("./destroy") as typeof import("./destroy");
         if (values.json && !values.list) throw new UsageError("--json goes with --list");
         if (values.list && values.preview) throw new UsageError("give --list or --preview, not both");
         if (!values.list && values["plan-dir"] === undefined)
@@ -151,7 +152,11 @@ export const destroyCommand: FleetCommandSpec = {
                 progress: (e) => ctx.io.err(`${progressLine(e)}\n`),
                 output: (name, text) => ctx.io.err(outputBlock(name, text, env.GITHUB_ACTIONS === "true")),
                 order: "workspaces-first",
-                held: stillCharted(removed.sources, ctx.all(), ctx.root),
+                // A stack that a file of the checkout names ignoring case first: that file deploys it.
+                held: new Map([
+                    ...stillCharted(removed.sources, ctx.all(), ctx.root),
+                    ...sameStackIgnoringCase(all, ctx.all(), ctx.root),
+                ]),
             },
         );
         const table = summaryTable(values.preview ? "preview" : "up", results, title);
