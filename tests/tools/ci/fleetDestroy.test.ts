@@ -280,6 +280,37 @@ describe("fleet destroy: the stacks of removed stack files", function () {
         }
     });
 
+    it("--tip: holds a removed stack whose file the branch's tip holds again (a re-run after it was added back)", async () => {
+        git("checkout", "-q", "-b", "removal");
+        try {
+            fs.rmSync(fileOf(MARKETING));
+            git("commit", "-q", "-am", "marketing removed");
+            // main (the tip) still, or again, holds Pulumi.marketing.yaml.
+            const { runner, calls } = recordingRunner();
+            const r = await run(
+                ["destroy", "--base", "main", "--tip", "main", "--plan-dir", path.join(repo.root, "plans")],
+                runner,
+            );
+            assert.equal(r.code, 1);
+            assert.deepEqual(calls, []);
+            assert.match(
+                r.out,
+                /\| organization\/grafana-athena-source\/marketing \| failed \| no changes \| 0 \| main \([0-9a-f]{12}\) holds its stack file again: not destroyed \|/,
+            );
+            // The tip is the removal itself: destroyed.
+            const ok = recordingRunner();
+            const applied = await run(
+                ["destroy", "--base", "main", "--tip", "HEAD", "--plan-dir", path.join(repo.root, "plans")],
+                ok.runner,
+            );
+            assert.equal(applied.code, 0, applied.err);
+            assert.deepEqual(ok.calls, ["up organization/grafana-athena-source/marketing"]);
+        } finally {
+            git("checkout", "-q", "main");
+            git("branch", "-q", "-D", "removal");
+        }
+    });
+
     it("refuses a bad command line with exit 2: no --base, a base that is no commit, no --plan-dir, a bad --account-role, --json without --list", async () => {
         for (const argv of [
             ["destroy", "--plan-dir", "x"],
@@ -288,6 +319,8 @@ describe("fleet destroy: the stacks of removed stack files", function () {
             ["destroy", "--base", "main", "--plan-dir", "x", "--account-role", "grafana athena\nINJECTED"],
             ["destroy", "--base", "main", "--plan-dir", "x", "--json"],
             ["destroy", "--base", "main", "--list", "--preview"],
+            ["destroy", "--base", "main", "--list", "--tip", "no-such-ref"],
+            ["destroy", "--base", "main", "--list", "--tip", "--output=x"],
         ]) {
             const r = await run(argv);
             assert.equal(r.code, 2, `${argv.join(" ")}: ${r.err}`);

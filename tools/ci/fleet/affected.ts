@@ -58,18 +58,22 @@ export function affectedStacks(inventory: Inventory, changed: readonly string[])
 /**
  * The commit `base` names in the checkout at `root`, checked before git sees it as anything but a
  * revision: a value starting with `-` would be read as an option (`--base=--output=FILE`), so it is
- * refused, as is one git cannot resolve to a commit (exit 2, one line naming it).
+ * refused, as is one git cannot resolve to a commit (exit 2, one line naming it, as `option`).
  */
-export function resolveBase(root: string, base: string): string {
+export function resolveBase(root: string, base: string, option = "--base"): string {
     const shown = JSON.stringify(base.slice(0, 100));
     if (base === "" || base.startsWith("-"))
-        throw new UsageError(`--base ${shown} is not a commit, branch or tag (a ref cannot start with "-")`);
-    plainText("--base", base);
+        throw new UsageError(
+            `${option} ${shown} is not a commit, branch or tag (a ref cannot start with "-")`,
+        );
+    plainText(option, base);
     try {
         // --end-of-options: whatever base holds, git reads it as a revision (git >= 2.30).
         return git(root, "rev-parse", "--verify", "--quiet", "--end-of-options", `${base}^{commit}`).trim();
     } catch {
-        throw new UsageError(`--base ${shown} is not a commit, branch or tag of the repository at ${root}`);
+        throw new UsageError(
+            `${option} ${shown} is not a commit, branch or tag of the repository at ${root}`,
+        );
     }
 }
 

@@ -163,6 +163,36 @@ export function sameStackIgnoringCase(
 }
 
 /**
+ * The removed stacks whose stack file `tip` (the branch's current tip, such as `origin/main`) holds
+ * again, ignoring case: a file removed and then added back. A deploy run again after the branch
+ * moved on (a re-run of its failed job) still has its old destroy plans; applying one would
+ * destroy the stack the file added back deploys. Held, naming the commit.
+ */
+export function backAtTip(removed: readonly RemovedStack[], root: string, tip: string): Held {
+    const commit = resolveBase(root, tip, "--tip");
+    const held: Held = new Map();
+    const names = new Map<string, Set<string>>();
+    for (const r of removed) {
+        if (!names.has(r.entry.folder))
+            names.set(
+                r.entry.folder,
+                new Set(
+                    git(root, "ls-tree", "--name-only", "--end-of-options", commit, `${r.entry.folder}/`)
+                        .split("\n")
+                        .map((f) => stackOfFile(path.posix.basename(f))?.toLowerCase())
+                        .filter((s): s is string => s !== undefined),
+                ),
+            );
+        if (names.get(r.entry.folder)!.has(r.entry.stack.toLowerCase()))
+            held.set(
+                r.entry.name,
+                `${tip} (${commit.slice(0, 12)}) holds its stack file again: not destroyed`,
+            );
+    }
+    return held;
+}
+
+/**
  * Where the saved destroy plan of a stack is kept in `planDir` (beside the update plans, never the same
  * name).
  */

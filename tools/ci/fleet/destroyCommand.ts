@@ -16,6 +16,13 @@ const DESTROY_OPTIONS = {
         required: true,
         help: "the commit (branch, tag) whose stack files were removed since: their stacks are destroyed",
     },
+    tip: {
+        type: "string",
+        value: "REF",
+        help:
+            "the branch's current tip (origin/main): a removed stack whose file it holds again " +
+            "(removed, then added back) is not destroyed",
+    },
     preview: {
         type: "boolean",
         help: "only plan: save each removed stack's destroy plan in --plan-dir (the reviewed plan)",
@@ -75,6 +82,10 @@ export const destroyCommand: FleetCommandSpec = {
             "apply exactly those plans: workspaces first, then sources",
         ],
         [
+            "npm run fleet -- destroy --base main~1 --plan-dir plans/destroy --tip origin/main",
+            "apply them, but not to a stack whose file origin/main holds again (a later re-run)",
+        ],
+        [
             "npm run fleet -- destroy --base main~1 --list --json",
             "which stacks those are, as JSON, without the Pulumi CLI " +
                 "(CI decides with it whether to plan a destroy)",
@@ -92,7 +103,7 @@ export const destroyCommand: FleetCommandSpec = {
     ],
     run: async (ctx) => {
         const values = ctx.values as OptionValues<typeof DESTROY_OPTIONS>;
-        const { removedStacks, sameStackIgnoringCase, stillCharted } =
+        const { backAtTip, removedStacks, sameStackIgnoringCase, stillCharted } =
             require("./destroy") as typeof import("./destroy");
         if (values.json && !values.list) throw new UsageError("--json goes with --list");
         if (values.list && values.preview) throw new UsageError("give --list or --preview, not both");
@@ -112,6 +123,8 @@ export const destroyCommand: FleetCommandSpec = {
         const removed = removedStacks(ctx.root, values.base!, ctx.org);
         const all = [...removed.workspaces, ...removed.sources];
         byName = new Map(all.map((r) => [r.entry.name, r]));
+        // Checked before anything runs: a --tip that is no commit is a bad command line.
+        const backAgain = values.tip === undefined ? [] : backAtTip(all, ctx.root, values.tip);
         if (values.list) {
             const names = (rs: readonly RemovedStack[]) => rs.map((r) => r.entry.name);
             ctx.io.out(
@@ -156,6 +169,7 @@ export const destroyCommand: FleetCommandSpec = {
                 held: new Map([
                     ...stillCharted(removed.sources, ctx.all(), ctx.root),
                     ...sameStackIgnoringCase(all, ctx.all(), ctx.root),
+                    ...backAgain,
                 ]),
             },
         );
