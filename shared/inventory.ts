@@ -19,6 +19,11 @@ export const EXAMPLE_STACK = "example";
 /** The project whose stacks are the sources. */
 export const SOURCE_PROJECT = SOURCE_NAMESPACE;
 export const WORKSPACE_PROJECT = WORKSPACE_NAMESPACE;
+/**
+ * The one-stack project of the repository root: its plans are `grafana-athena.<stack>.json`. The
+ * fleet deploys and destroys no stack of it (`fleet up` and `fleet destroy` run the two projects above).
+ */
+export const ROOT_PROJECT = "grafana-athena";
 
 /** A fully qualified stack name, as stack references and the CLI use it. */
 export function qualifiedStack(org: string, project: string, stack: string): string {

@@ -7,13 +7,19 @@ import * as fs from "fs";
 import * as path from "path";
 import { WORKSPACE_NAMESPACE } from "../../../shared/config/workspace";
 import { readTextFile } from "../../../shared/files";
-import { EXAMPLE_STACK, PROJECT_FOLDERS, SOURCE_PROJECT, qualifiedStack } from "../../../shared/inventory";
+import {
+    EXAMPLE_STACK,
+    PROJECT_FOLDERS,
+    ROOT_PROJECT,
+    SOURCE_PROJECT,
+    qualifiedStack,
+} from "../../../shared/inventory";
 import { stackFileConfig, stackFiles } from "../../../shared/stackFiles";
 import { affectedStacks, changedFiles, touchesEveryStack } from "./affected";
 import { Inventory, StackEntry, readInventory } from "./fleetInventory";
 
 /** The root project's name: its plans are `grafana-athena.<stack>.json`, as in `npm run synth`'s out/. */
-export const ROOT_PROJECT = "grafana-athena";
+export { ROOT_PROJECT };
 
 /** Which of the projects' example stack files are planned besides the real stacks. */
 export type ExamplesMode = "include" | "exclude" | "only";

@@ -5,6 +5,7 @@
  */
 import type { PlanResource } from "../../plan/format";
 import { StackDiff, destroyFate } from "./stacks";
+import { ROOT_PROJECT } from "../../../shared/inventory";
 import { code } from "../../../shared/markdown";
 import { plural } from "./text";
 
@@ -27,10 +28,16 @@ export function removedStackText(d: StackDiff): string {
             .map((r) => resourceLabel(r, d))
             .join(", ") + (rs.length > 10 ? `, … ${rs.length - 10} more` : "");
     const lines = [
-        "**Stack file removed:** its resources stay until it is " +
-            "destroyed. Nothing runs for a missing stack file; " +
-            "`npm run fleet -- destroy --base REF` destroys the stack (the deploy " +
-            "runs it after approval, workspaces before sources).",
+        d.project === ROOT_PROJECT
+            ? "**Stack file removed:** its resources stay until it is " +
+              "destroyed. Nothing runs for a missing stack file, and neither the deploy nor " +
+              "`fleet destroy` runs a stack of the root project: destroy it by hand " +
+              `(${code(`pulumi destroy --stack ${d.stack}`)} in the repository root, with the ` +
+              "stack file as the base had it)."
+            : "**Stack file removed:** its resources stay until it is " +
+              "destroyed. Nothing runs for a missing stack file; " +
+              "`npm run fleet -- destroy --base REF` destroys the stack (the deploy " +
+              "runs it after approval, workspaces before sources).",
         `A destroy deletes ${plural(fates.deletes.length, "resource")}` +
             (fates.deletes.length ? ` (listed below)` : "") +
             ".",

@@ -13,6 +13,7 @@ import { POLICY_INPUTS, PolicyDiff, policyDiffs } from "./iam";
 import { versionChangeNote } from "../../../shared/grafana/workspaceResource";
 import { code } from "../../../shared/markdown";
 import { childSuffix } from "../../../shared/naming";
+import { ROOT_PROJECT } from "../../../shared/inventory";
 import { byCodeUnits } from "../../../shared/order";
 import { isObject, own, pretty, same, sortedKeys, unifiedDiff } from "./text";
 
@@ -187,19 +188,19 @@ export function destroyFate(r: PlanResource): "deletes" | "leaves" | "fails" {
     return r.options.protect ? "fails" : r.options.retainOnDelete ? "leaves" : "deletes";
 }
 
-function optionFlagsForRemovedStack(r: PlanResource): string[] {
+function optionFlagsForRemovedStack(r: PlanResource, project: string): string[] {
+    // The root project's stacks are destroyed by hand (`pulumi destroy`), never by fleet destroy.
+    const destroy = project === ROOT_PROJECT ? "`pulumi destroy`" : "`fleet destroy`";
     switch (destroyFate(r)) {
         case "fails":
-            return [
-                "stack file removed; `protect: true`: `fleet destroy` fails on it until it is unprotected",
-            ];
+            return [`stack file removed; \`protect: true\`: ${destroy} fails on it until it is unprotected`];
         case "leaves":
             return [
-                "stack file removed; `retainOnDelete: true`: `fleet destroy` leaves " +
+                `stack file removed; \`retainOnDelete: true\`: ${destroy} leaves ` +
                     "it in the cloud and drops it from the state",
             ];
         case "deletes":
-            return ["stack file removed: `fleet destroy` deletes it from the cloud"];
+            return [`stack file removed: ${destroy} deletes it from the cloud`];
     }
 }
 
@@ -331,7 +332,7 @@ export function diffPlans(file: string, base: Plan | undefined, head: Plan | und
             optionFlagsForAdded(h).forEach(flag);
         } else if (b && !h) {
             d.removed.push(b);
-            (head ? optionFlagsForRemoved(b) : optionFlagsForRemovedStack(b)).forEach(flag);
+            (head ? optionFlagsForRemoved(b) : optionFlagsForRemovedStack(b, base!.project)).forEach(flag);
         } else if (b && h) {
             if (same(b, h)) continue;
             const inputKeys = [...new Set([...Object.keys(b.inputs), ...Object.keys(h.inputs)])]

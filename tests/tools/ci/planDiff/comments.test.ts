@@ -276,6 +276,17 @@ describe("planDiff: comments", () => {
         assert.doesNotMatch(removed, /`pulumi up` deletes/);
     });
 
+    it("says that a removed root stack is destroyed by hand: neither the deploy nor fleet destroy runs one", () => {
+        const root = { ...sourcePlan(), project: "grafana-athena", stack: "dev" };
+        const md = planDiffMarkdown({ "grafana-athena.dev.json": root }, {});
+        assert.match(
+            md,
+            /\*\*Stack file removed:\*\* its resources stay until it is destroyed\. Nothing runs for a missing stack file, and neither the deploy nor `fleet destroy` runs a stack of the root project: destroy it by hand \(`pulumi destroy --stack dev` in the repository root/,
+        );
+        assert.match(md, /stack file removed: `pulumi destroy` deletes it from the cloud/);
+        assert.doesNotMatch(md, /fleet -- destroy --base|`fleet destroy` deletes|the deploy runs it/);
+    });
+
     it("says what destroying a removed source stack leaves (retainOnDelete) and where it fails (protect)", () => {
         const source = sourcePlan();
         source.resources.find((r) => r.name === "grafana-athena-role")!.options.protect = true;
