@@ -272,6 +272,10 @@ export const memberEmail = z
         error: (i) => `must be the email address of a Grafana user, got ${describe(i.input)}`,
     });
 
+/** An IAM Identity Center group ID (Identity Store `GroupId`: an optional 10-hex prefix, then a UUID). */
+export const IDENTITY_CENTER_GROUP_ID =
+    /^([0-9a-f]{10}-)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 /**
  * A group a team is synced from: an IAM Identity Center group ID, or a SAML group name as the
  * workspace's assertion carries it. At most 190 characters: Grafana keeps it in the `group_id`

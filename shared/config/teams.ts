@@ -134,3 +134,33 @@ export const teamList = z
             }
         }
     });
+
+/**
+ * The groups that can never match on a workspace the stack creates with IAM Identity Center as
+ * its only sign-in (`createWorkspace.authentication` `[AWS_SSO]`): Grafana syncs a team from the
+ * group IDs Identity Center gives, so a SAML group name (`finance-analysts`) would leave the team
+ * empty while the plan and the access table say its group may query. Each with the path of the
+ * group. With SAML, any value may be what the assertion carries.
+ */
+export function teamGroupProblems(
+    teams: unknown,
+    createWorkspace: unknown,
+): { path: (string | number)[]; message: string }[] {
+    const authentication = (createWorkspace as { authentication?: unknown } | undefined)?.authentication;
+    if (!Array.isArray(teams) || !Array.isArray(authentication) || authentication.includes("SAML")) return [];
+    const problems: { path: (string | number)[]; message: string }[] = [];
+    teams.forEach((t: { groups?: unknown }, i) => {
+        if (!Array.isArray(t?.groups)) return;
+        t.groups.forEach((g: unknown, j) => {
+            if (typeof g === "string" && !r.IDENTITY_CENTER_GROUP_ID.test(g))
+                problems.push({
+                    path: ["teams", i, "groups", j],
+                    message:
+                        `is ${r.describe(g)}, not an IAM Identity Center group ID, and the workspace ` +
+                        `signs in with IAM Identity Center only (createWorkspace.authentication): no ` +
+                        `user would join the team; give the group's ID (Identity Store GroupId)`,
+                });
+        });
+    });
+    return problems;
+}

@@ -14,7 +14,7 @@ import { DEFAULT_ALERT_RULE_QUOTA, alertRuleQuota, workspaceAlertList } from "./
 import { declareKeys, kindsOf, shapeOf } from "./declare";
 import * as r from "./rules";
 import { DEFAULT_ROLE_NAME } from "./source";
-import { teamList } from "./teams";
+import { teamGroupProblems, teamList } from "./teams";
 
 export { teamList } from "./teams";
 
@@ -233,6 +233,7 @@ export function workspaceCrossChecks(
     ctx: z.RefinementCtx,
 ) {
     for (const p of contactPointProblems(s)) ctx.addIssue({ code: "custom", ...p });
+    for (const p of teamGroupProblems(s.teams, s.createWorkspace)) ctx.addIssue({ code: "custom", ...p });
     // The workspace is named or created: exactly one of the two (a malformed one is reported on its own key).
     if (s.workspaceId !== undefined && s.createWorkspace !== undefined) {
         ctx.addIssue({

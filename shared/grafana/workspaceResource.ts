@@ -37,10 +37,10 @@ const DEFAULT_CREATED_VERSION = "12.4";
 /** The created workspace role's name unless `roleName` says otherwise. */
 const DEFAULT_WORKSPACE_ROLE_NAME = "GrafanaAthenaWorkspace";
 
-/** An IAM Identity Center group ID (Identity Store: an optional 10-hex prefix, then a UUID). */
+/** An IAM Identity Center group ID. */
 const groupId = z
     .string({ error: (i) => `must be an IAM Identity Center group ID, got ${r.describe(i.input)}` })
-    .regex(/^([0-9a-f]{10}-)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, {
+    .regex(r.IDENTITY_CENTER_GROUP_ID, {
         error: (i) =>
             `must be an IAM Identity Center group ID such as ` +
             `9a6731e4-1051-70a9-2f5b-5c3a1c1e0c11, got ${r.describe(i.input)}`,

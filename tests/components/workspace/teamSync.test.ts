@@ -40,6 +40,27 @@ describe("teams from the identity provider: the groups key", () => {
         assert.deepEqual(parsed.teams[0].groups, [GROUP]);
     });
 
+    it("refuses a SAML group name on a created workspace that signs in with Identity Center only: no user would join", () => {
+        const created = (authentication: string[] | undefined, groups: string[]) => {
+            const r = workspaceSettings.safeParse({
+                createWorkspace: { name: "observability", ...(authentication ? { authentication } : {}) },
+                sources: [],
+                teams: [{ name: "a", groups }],
+            });
+            return r.success ? [] : r.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+        };
+        for (const sso of [undefined, ["AWS_SSO"]])
+            assert.deepEqual(created(sso, [GROUP, "finance-analysts"]), [
+                'teams.0.groups.1: is "finance-analysts", not an IAM Identity Center group ID, and the ' +
+                    "workspace signs in with IAM Identity Center only (createWorkspace.authentication): no " +
+                    "user would join the team; give the group's ID (Identity Store GroupId)",
+            ]);
+        // With SAML any value may be what the assertion carries; an existing workspace's sign-in is not known.
+        assert.deepEqual(created(["AWS_SSO", "SAML"], [GROUP, "finance-analysts"]), []);
+        assert.deepEqual(created(["SAML"], ["finance-analysts"]), []);
+        assert.deepEqual(problems([{ name: "a", groups: ["finance-analysts"] }]), []);
+    });
+
     it("refuses duplicates after folding, unbounded lists and lengths, and odd characters, naming the key", () => {
         assert.deepEqual(problems([{ name: "a", groups: ["Sales", "sales"] }]), [
             "teams.0.groups: lists a group twice (compared without case)",
