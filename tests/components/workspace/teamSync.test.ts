@@ -55,7 +55,7 @@ describe("teams from the identity provider: the groups key", () => {
                     "workspace signs in with IAM Identity Center only (createWorkspace.authentication): no " +
                     "user would join the team; give the group's ID (Identity Store GroupId)",
             ]);
-        // With SAML any value may be what the assertion carries; an existing workspace's sign-in is not known.
+        // With SAML any value may be what the assertion carries; an existing workspace's sign-in is unknown.
         assert.deepEqual(created(["AWS_SSO", "SAML"], [GROUP, "finance-analysts"]), []);
         assert.deepEqual(created(["SAML"], ["finance-analysts"]), []);
         assert.deepEqual(problems([{ name: "a", groups: ["finance-analysts"] }]), []);
