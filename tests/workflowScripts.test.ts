@@ -5,6 +5,7 @@
  */
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import YAML from "yaml";
 import { REPO } from "./support/repo";
@@ -58,6 +59,7 @@ async function runScript(
         "issues.listComments",
         "issues.updateComment",
         "issues.createComment",
+        "pulls.listFiles",
     ]) {
         const [ns, fn] = name.split(".");
         (rest[ns] ??= {})[fn] = endpoint(name);
@@ -77,6 +79,8 @@ async function runScript(
     };
     const context = { repo: { owner: "acme", repo: "grafana-athena" }, payload };
     const fakeRequire = (id: string) => {
+        // The plans' check reads the uploaded pull-request.json.
+        if (id === "fs" || id === "path") return id === "fs" ? fs : path;
         assert.equal(id, "child_process");
         return {
             execFileSync: (cmd: string, args: string[]) => (
@@ -234,5 +238,56 @@ describe("a failed pull request run marks the plan diff comment out of date", ()
             { workflow_run: run },
         );
         assert.ok(!moved.calls.some((c) => c.name === "issues.updateComment"));
+    });
+});
+
+describe("the comment's check of the plans: the stack files the pull request removes", () => {
+    const script = scriptOf("plan-comment.yml", "check", (s) => s.id === "pr");
+    const run = {
+        head_sha: HEAD,
+        head_branch: "feature",
+        head_repository: { full_name: "fork/grafana-athena" },
+    };
+    const upload = fs.mkdtempSync(path.join(os.tmpdir(), "plans-check-"));
+    after(() => fs.rmSync(upload, { recursive: true, force: true }));
+    const check = (listed: { filename: string; status: string }[], changed: number) => {
+        fs.writeFileSync(
+            path.join(upload, "pull-request.json"),
+            JSON.stringify({ number: 7, headSha: HEAD }),
+        );
+        return runScript(
+            script,
+            { UPLOAD: upload },
+            {
+                "pulls.get": () => ({
+                    head: { sha: HEAD, ref: "feature", repo: { full_name: "fork/grafana-athena" } },
+                    base: { sha: OLD, ref: "main", repo: { full_name: "acme/grafana-athena" } },
+                    changed_files: changed,
+                }),
+                "pulls.listFiles": () => listed,
+            },
+            { workflow_run: run, repository: { default_branch: "main" } },
+        );
+    };
+
+    it("says whether GitHub listed every file: past its limit a removed stack file may be left out", async () => {
+        const files = [
+            { filename: "infra-account-b/Pulumi.finance.yaml", status: "removed" },
+            { filename: "docs/fleet.md", status: "modified" },
+        ];
+        const all = await check(files, 2);
+        assert.equal(all.failed, undefined);
+        assert.equal(all.outputs.removed, JSON.stringify(["infra-account-b.finance.json"]));
+        assert.equal(all.outputs["listed-all"], "true");
+        // 3,002 files changed, GitHub listed 3,000: another removal may hide among the two left out.
+        const short = await check(files, 3002);
+        assert.equal(short.outputs["listed-all"], "false");
+        const render = workflow("plan-comment.yml").jobs.render.steps.find((st) =>
+            st.name?.startsWith("Render"),
+        );
+        assert.match(
+            String((render as { run?: string }).run),
+            /if \[ "\$LISTED_ALL" != true \]; then\n\s+notes\+=\(--note "This pull request changes more files than GitHub lists/,
+        );
     });
 });
