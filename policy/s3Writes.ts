@@ -54,6 +54,11 @@ export function grafanaResultsLocations(resources: readonly ResourceView[]): {
         if (wg.type !== WORKGROUP_TYPE || !tagOf(wg.props, GRAFANA_TAG_KEY).present || adopted(wg)) continue;
         own = true;
         const c = wg.props.configuration;
+        // A workgroup with managed query results (enabled, or not known to be off) writes none to
+        // an output location (Athena refuses one beside them): its location proves nothing.
+        const managed = isRecord(c) ? c.managedQueryResultsConfiguration : undefined;
+        const enabled = isRecord(managed) ? managed.enabled : managed;
+        if (enabled !== undefined && enabled !== false) continue;
         const rc = isRecord(c) ? c.resultConfiguration : undefined;
         const location = isRecord(rc) ? rc.outputLocation : undefined;
         if (c === UNKNOWN || rc === UNKNOWN || location === UNKNOWN) pending = true;

@@ -247,6 +247,37 @@ describe("policy pack: a Grafana role's S3 writes", function () {
         assert.deepEqual(await messages(stack(managedWorkgroup, withStatements()), RULE, config), []);
     });
 
+    it("counts no output location of a workgroup with managed query results: Athena writes none there", async () => {
+        const both = (enabled: unknown) =>
+            [
+                WORKGROUP,
+                "wg",
+                {
+                    name: "grafana",
+                    tags: TAGS,
+                    configuration: {
+                        managedQueryResultsConfiguration: { enabled },
+                        resultConfiguration: { outputLocation: "s3://some-data-bucket/" },
+                    },
+                },
+            ] as [string, string, Record<string, unknown>];
+        for (const enabled of [true, "true", 1]) {
+            const found = await messages(
+                stack(both(enabled), withStatements(write("arn:aws:s3:::some-data-bucket/x"))),
+                RULE,
+            );
+            assert.equal(found.length, 1, `${String(enabled)}: ${found.join("\n")}`);
+            assert.match(found[0], /S3 writes outside no results location \(the Grafana workgroups keep/);
+        }
+        assert.deepEqual(
+            await messages(
+                stack(both(false), withStatements(write("arn:aws:s3:::some-data-bucket/x"))),
+                RULE,
+            ),
+            [],
+        );
+    });
+
     it("refuses a resultsLocations setting that is not a literal S3 location, in one line naming the key", () => {
         const problems = (v: unknown) => packConfigProblems({ [RULE]: { resultsLocations: v } as never });
         assert.deepEqual(problems(["s3://results-x/grafana/", "s3://results-y"]), []);
