@@ -4,6 +4,7 @@
  * The naming rules, and what a workspace stack can tell from its siblings' files. Pure: callers
  * read the files (shared/stackFiles.ts).
  */
+import * as path from "path";
 import type { ConfigProblem } from "./config/problems";
 import { SOURCE_NAMESPACE } from "./config/source";
 import { DEFAULT_FOLDER, WORKSPACE_NAMESPACE, explicitCapacityProblem } from "./config/workspace";
@@ -122,9 +123,37 @@ export function chartedSourceRefs<T extends { stack: string }, U extends { stack
                 `(Pulumi.<stack>.yaml): add one per data account, or list sources`,
         };
     }
+    const twins = caseTwinProblems(
+        inventory.map((s) => s.stack.split("/").pop()!),
+        PROJECT_FOLDERS.source,
+    );
+    if (twins.length > 0) return { key, message: `is empty, so every source stack is charted: ${twins[0]}` };
     const capacity = explicitCapacityProblem(inventory.length, organizationMode);
     if (capacity) return { key, message: `is empty, so every source stack is charted: ${capacity}` };
     return [...inventory];
+}
+
+/**
+ * Stack files of one project folder whose stack names differ only in case (`Pulumi.Sales.yaml`
+ * and `Pulumi.sales.yaml`): Pulumi Cloud reads stack names without case, so both are one stack,
+ * which each file's deploy would turn into its own (deleting the other's resources), and a
+ * workspace would chart it twice. One line per pair, naming both files (`folder`-relative names).
+ */
+export function caseTwinProblems(stacks: readonly string[], folder: string): string[] {
+    const seen = new Map<string, string>();
+    const problems: string[] = [];
+    for (const stack of stacks) {
+        const key = stack.toLowerCase();
+        const first = seen.get(key);
+        if (first === undefined) seen.set(key, stack);
+        else
+            problems.push(
+                `${path.posix.join(folder, `Pulumi.${first}.yaml`)} and ` +
+                    `${path.posix.join(folder, `Pulumi.${stack}.yaml`)}: stack names that differ only in ` +
+                    "case are one stack to Pulumi Cloud; rename or remove one",
+            );
+    }
+    return problems;
 }
 
 /**

@@ -326,7 +326,10 @@ const sourceRefList = z
         error: (i) =>
             `must be a list of {stack: "org/grafana-athena-source/stack", name?}, got ${r.describe(i.input)}`,
     })
-    .refine((ss) => new Set(ss.map((s) => s.stack)).size === ss.length, { error: "lists a stack twice" })
+    // Compared ignoring case, as Pulumi Cloud reads stack names: "Sales" and "sales" are one stack.
+    .refine((ss) => new Set(ss.map((s) => s.stack.toLowerCase())).size === ss.length, {
+        error: "lists a stack twice (stack names are compared ignoring case, as Pulumi Cloud reads them)",
+    })
     .refine(
         (ss) => {
             // Compared as a reader compares them: "Sales" and "ＳＡＬＥＳ" are one name.

@@ -10,6 +10,7 @@ import {
     PROJECT_FOLDERS,
     SOURCE_PROJECT,
     WORKSPACE_PROJECT,
+    caseTwinProblems,
     qualifiedStack,
 } from "../../../shared/inventory";
 import { Refusal } from "../../../shared/refusal";
@@ -80,8 +81,25 @@ export function readInventory(root: string, org: string): Inventory {
             return { name: qualifiedStack(org, project, stack), stack, project, folder, file };
         });
     };
-    return {
+    const inventory = {
         sources: entries(SOURCE_PROJECT, PROJECT_FOLDERS.source),
         workspaces: entries(WORKSPACE_PROJECT, PROJECT_FOLDERS.workspace),
     };
+    // One stack to Pulumi Cloud, two files: every fleet command refuses the checkout, naming both.
+    const twins = [
+        ...caseTwinProblems(
+            inventory.sources.map((e) => e.stack),
+            PROJECT_FOLDERS.source,
+        ),
+        ...caseTwinProblems(
+            inventory.workspaces.map((e) => e.stack),
+            PROJECT_FOLDERS.workspace,
+        ),
+        ...caseTwinProblems(
+            stackFiles(root).map((e) => e.stack),
+            "",
+        ),
+    ];
+    if (twins.length > 0) throw new Refusal(twins.join("; "));
+    return inventory;
 }
