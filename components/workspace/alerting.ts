@@ -47,6 +47,7 @@ export function addAlerting(
         teams: readonly TeamSpec[];
     },
     workspace: pulumi.Output<{ roleArn: string }>,
+    partition: pulumi.Output<string>,
     policyName: string,
     access: GrafanaAccess,
     after: pulumi.Resource[],
@@ -63,9 +64,15 @@ export function addAlerting(
             PUBLISH_POLICY_WAY_OUT,
             parent,
         );
+        // Topics of another partition: refused once the workspace role's partition is known.
+        const policy = partition.apply((p) => {
+            const foreign = publishPolicyProblem(topics, policyName, p);
+            if (foreign) throw new ResourceRefusal(`contactPoints ${foreign}`, parent);
+            return json;
+        });
         publishPolicy = new iam.RolePolicy(
             `${name}-publish-alerts`,
-            { role: workspace.roleArn.apply(roleNameFromArn), name: policyName, policy: json },
+            { role: workspace.roleArn.apply(roleNameFromArn), name: policyName, policy },
             { parent, dependsOn: after },
         );
     }

@@ -117,6 +117,7 @@ export class AthenaWorkspace extends pulumi.ComponentResource {
             name,
             { contactPoints, contactPointSecrets, teams },
             workspace,
+            partition,
             this.scoped(PUBLISH_POLICY_NAME),
             access,
             [assumePolicy],

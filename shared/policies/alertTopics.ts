@@ -28,12 +28,25 @@ export function publishAlertsPolicy(
 }
 
 /**
- * Why the publish policy for `topicArns` (snsTopics of the contact points) does not fit a role's
- * inline quota, one line, or undefined: the rule the workspace program refuses with before it
+ * Why the publish policy for `topicArns` (snsTopics of the contact points) cannot be the workspace
+ * role's, one line, or undefined: a topic of another partition than the role's (`partition`, when
+ * known: IAM refuses a policy naming it, and no role of one partition reaches another), or a
+ * policy past the role's inline quota. The rule the workspace program refuses with before it
  * renders the policy, and fleet check applies to the stack file.
  */
-export function publishPolicyProblem(topicArns: readonly string[], name: string): string | undefined {
+export function publishPolicyProblem(
+    topicArns: readonly string[],
+    name: string,
+    partition?: string,
+): string | undefined {
     if (topicArns.length === 0) return undefined;
+    const foreign = partition === undefined ? [] : topicArns.filter((t) => t.split(":")[1] !== partition);
+    if (foreign.length > 0)
+        return (
+            `names the SNS topic ${foreign[0]}${foreign.length > 1 ? ` (and ${foreign.length - 1} more)` : ""}` +
+            ` of the ${foreign[0].split(":")[1]} partition, but the workspace role is in ${partition}: ` +
+            `IAM refuses a policy naming it, and the role could not publish there`
+        );
     try {
         checkPolicySize(
             name,

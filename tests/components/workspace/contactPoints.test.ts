@@ -10,7 +10,7 @@ import type { PolicyJson } from "../../../shared/iam/policy";
 import type { RunResult } from "../../../tools/plan/mock/runtime";
 import { SECRET } from "../../../tools/plan/format";
 import { decide } from "../../support/simulate";
-import { WORKSPACE_DIR, byType, configProblems } from "../../support/program";
+import { WORKSPACE_DIR, byType, configProblems, refusal } from "../../support/program";
 import {
     GRAFANA_ACCOUNT,
     PlannedSource,
@@ -262,6 +262,27 @@ describe("contact points: the workspace planned with them", () => {
         assert.equal(plain.length, 1, plain.join("\n"));
         assert.match(plain[0], /contactPointSecrets: must be set as a secret/);
         assert.ok(!plain[0].includes(SLACK_URL));
+    });
+
+    it("refuses an SNS topic of another partition than the workspace role's, while planning", async () => {
+        const topic = "arn:aws-cn:sns:cn-north-1:999999999999:sales-alerts";
+        const message = await refusal(
+            WORKSPACE_DIR,
+            workspaceVariant(
+                [sales],
+                variant({
+                    [wsKey("contactPoints")]: [
+                        ...CONTACT_POINTS,
+                        { name: "cn", type: "sns", topicArn: topic },
+                    ],
+                }),
+            ),
+        );
+        assert.equal(
+            message,
+            `contactPoints names the SNS topic ${topic} of the aws-cn partition, but the workspace role ` +
+                "is in aws: IAM refuses a policy naming it, and the role could not publish there",
+        );
     });
 
     it("refuses a webhook or Slack URL inside the Grafana server's network, never showing a Slack URL", async () => {

@@ -178,6 +178,7 @@ export function chartProblems(
     const publish = publishPolicyProblem(
         snsTopics(ws.settings.contactPoints),
         `${PUBLISH_POLICY_NAME}-${shortHash(scope, 8)}`,
+        partitionOf(ws.region),
     );
     if (publish) problems.push({ key: key("contactPoints"), message: publish });
     const policyName = `${ASSUME_POLICY_NAME}-${shortHash(scope, 8)}`;
