@@ -41,9 +41,10 @@ export function publishPolicyProblem(
 ): string | undefined {
     if (topicArns.length === 0) return undefined;
     const foreign = partition === undefined ? [] : topicArns.filter((t) => t.split(":")[1] !== partition);
+    const more = foreign.length > 1 ? ` (and ${foreign.length - 1} more)` : "";
     if (foreign.length > 0)
         return (
-            `names the SNS topic ${foreign[0]}${foreign.length > 1 ? ` (and ${foreign.length - 1} more)` : ""}` +
+            `names the SNS topic ${foreign[0]}${more}` +
             ` of the ${foreign[0].split(":")[1]} partition, but the workspace role is in ${partition}: ` +
             `IAM refuses a policy naming it, and the role could not publish there`
         );
