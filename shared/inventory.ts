@@ -59,6 +59,8 @@ export interface WorkspaceStackSummary {
     sources: { stack: string; name?: string }[];
     /** The teams it creates (not those it looks up: `existing`), by name. */
     createdTeams: string[];
+    /** The teams it routes alerts of (`teams[].contactPoint`): then it owns the notification policy tree. */
+    routedTeams: string[];
 }
 
 /**
@@ -94,12 +96,22 @@ export function workspaceSummary(
             ? [team.name]
             : [];
     });
+    const routedTeams = teams.flatMap((t) => {
+        const team = t as { name?: unknown; contactPoint?: unknown } | null;
+        return team &&
+            typeof team === "object" &&
+            typeof team.name === "string" &&
+            team.contactPoint !== undefined
+            ? [team.name]
+            : [];
+    });
     return {
         stack,
         workspaceId,
         folder,
         sources: sources.length > 0 ? sources : inventory.map((s) => ({ stack: s })),
         createdTeams,
+        routedTeams,
     };
 }
 
@@ -202,6 +214,19 @@ export function sharedWorkspaceProblems(
                         .join(", ")}${sharedTeams.length > 3 ? ", ..." : ""}, which ${where} creates too; ` +
                     `Grafana refuses a second team of one name: create it in one stack ` +
                     `and set existing: true for it in this one`,
+            });
+        }
+        // Grafana keeps one notification policy tree per organisation and each stack's replaces the
+        // whole of it: the last `pulumi up` would send the other stack's teams' alerts (team names
+        // are one per organisation) where its own tree says, or to the default contact point.
+        if (me.routedTeams.length > 0 && other.routedTeams.length > 0) {
+            problems.push({
+                key: key("teams"),
+                message:
+                    `routes alerts (teams[].contactPoint of "${me.routedTeams[0]}"), and so does ${where} ` +
+                    `("${other.routedTeams[0]}"): Grafana keeps one notification policy tree per ` +
+                    `organisation, and each stack's would replace the other's, sending the other's ` +
+                    `teams' alerts elsewhere; route every team's alerts from one of the two stacks`,
             });
         }
         const named = new Set(other.sources.flatMap((s) => (s.name === undefined ? [] : [nameKey(s.name)])));

@@ -14,6 +14,7 @@ import { undefinedTeamProblems } from "../../shared/grafana/permissions";
 import { nameKey, skeleton } from "../../shared/naming";
 import { Refusal } from "../../shared/refusal";
 import { sourceSetProblems } from "../../shared/sources";
+import { sharedWorkspaceProblems, workspaceSummary } from "../../shared/inventory";
 
 /**
  * Look-alikes of "finance": upper case, full-width, a Cyrillic і, a ligature, a dotless ı with a
@@ -234,5 +235,50 @@ describe("a source's outputs, bounded and secret", () => {
         );
         // A source component of the same program hands its secret over directly: nothing to ask of a stack.
         assert.deepEqual(checkPublicSourceOutputs(stack, rest, "valid").accountId, "222233334444");
+    });
+});
+
+describe("two workspace stacks on one workspace, routing alerts", () => {
+    const WS_NS = "grafana-athena-workspace";
+    const summary = (stack: string, teams: unknown[], workspaceId = "g-0123456789") =>
+        workspaceSummary(
+            stack,
+            {
+                [`${WS_NS}:workspaceId`]: workspaceId,
+                [`${WS_NS}:dashboard`]: { folder: `Athena ${stack}` },
+                [`${WS_NS}:teams`]: teams,
+                [`${WS_NS}:sources`]: [{ stack: `organization/grafana-athena-source/${stack}`, name: stack }],
+            },
+            [],
+        );
+    const routes = (name: string) => [{ name, existing: true, contactPoint: "pager" }];
+
+    it("are refused: each stack's notification policy tree would replace the other's", () => {
+        const problems = sharedWorkspaceProblems(summary("a", routes("finance")), [
+            summary("b", routes("finance")),
+        ]);
+        assert.deepEqual(
+            problems.map((p) => `${p.key}: ${p.message}`),
+            [
+                `${WS_NS}:teams: routes alerts (teams[].contactPoint of "finance"), and so does workspace ` +
+                    `stack "b" on the same workspace g-0123456789 ("finance"): Grafana keeps one ` +
+                    `notification policy tree per organisation, and each stack's would replace the ` +
+                    `other's, sending the other's teams' alerts elsewhere; route every team's alerts ` +
+                    `from one of the two stacks`,
+            ],
+        );
+    });
+
+    it("are allowed when one of the two routes, or on two workspaces", () => {
+        assert.deepEqual(
+            sharedWorkspaceProblems(summary("a", routes("finance")), [summary("b", [{ name: "ops" }])]),
+            [],
+        );
+        assert.deepEqual(
+            sharedWorkspaceProblems(summary("a", routes("finance")), [
+                summary("b", routes("ops"), "g-9999999999"),
+            ]),
+            [],
+        );
     });
 });
