@@ -50,7 +50,10 @@ export function allowedAccountIdsOf(config: Record<string, unknown>): string[] |
  */
 export interface WorkspaceStackSummary {
     stack: string;
+    /** The workspace it deploys into: `workspaceId`, or the workspace `createWorkspace.adopt` takes over. */
     workspaceId?: string;
+    /** Whether it manages that workspace (`createWorkspace.adopt`): its role and settings are the stack's. */
+    adopts?: boolean;
     /** The folder title (the default when the file sets none). */
     folder: string;
     /**
@@ -74,7 +77,13 @@ export function workspaceSummary(
     inventory: readonly string[],
 ): WorkspaceStackSummary {
     const key = (k: string) => config[`${WORKSPACE_NAMESPACE}:${k}`];
-    const workspaceId = typeof key("workspaceId") === "string" ? (key("workspaceId") as string) : undefined;
+    const created = key("createWorkspace") as { adopt?: unknown } | null | undefined;
+    const adopt =
+        created && typeof created === "object" && typeof created.adopt === "string"
+            ? created.adopt
+            : undefined;
+    const named = typeof key("workspaceId") === "string" ? (key("workspaceId") as string) : undefined;
+    const workspaceId = named ?? adopt;
     const dashboard = key("dashboard");
     const folder =
         dashboard &&
@@ -108,6 +117,7 @@ export function workspaceSummary(
     return {
         stack,
         workspaceId,
+        ...(named === undefined && adopt !== undefined ? { adopts: true } : {}),
         folder,
         sources: sources.length > 0 ? sources : inventory.map((s) => ({ stack: s })),
         createdTeams,
@@ -169,8 +179,9 @@ export function caseTwinProblems(stacks: readonly string[], folder: string): str
 }
 
 /**
- * What Grafana would refuse when `me` and another workspace stack deploy into one workspace: a
- * second folder of the same title, a second data source of the same name. Detectable from the
+ * What Grafana would refuse when `me` and another workspace stack deploy into one workspace (its
+ * `workspaceId`, or the one its `createWorkspace.adopt` takes over): a second folder of the same
+ * title, a second data source of the same name; and two stacks adopting it. Detectable from the
  * stack files: the same folder title, the same explicit data source name, or the same source
  * stack charted by both under its label. Each problem names the key of `me` to change.
  */
@@ -184,6 +195,15 @@ export function sharedWorkspaceProblems(
         if (other.stack === me.stack || me.workspaceId === undefined || other.workspaceId !== me.workspaceId)
             continue;
         const where = `workspace stack "${other.stack}" on the same workspace ${me.workspaceId}`;
+        // Each would set the workspace's role, name, version and network to its own: one manages it.
+        if (me.adopts && other.adopts)
+            problems.push({
+                key: key("createWorkspace.adopt"),
+                message:
+                    `adopts the workspace ${me.workspaceId}, which workspace stack "${other.stack}" adopts ` +
+                    `too; each would make its role and settings the workspace's: let one stack adopt it, ` +
+                    `and name it by workspaceId in the others`,
+            });
         // The folders each creates: its own, and one per team it defines (teamFolderTitle).
         const folders = (w: WorkspaceStackSummary) => [
             w.folder,

@@ -58,6 +58,7 @@ export function loadWorkspaceConfig(): WorkspaceSettings & { dashboardFiles: Das
             pulumi.getStack(),
             {
                 [`${WORKSPACE_NAMESPACE}:workspaceId`]: settings.workspaceId,
+                [`${WORKSPACE_NAMESPACE}:createWorkspace`]: settings.createWorkspace,
                 [`${WORKSPACE_NAMESPACE}:dashboard`]: settings.dashboard,
                 [`${WORKSPACE_NAMESPACE}:teams`]: settings.teams,
                 [`${WORKSPACE_NAMESPACE}:sources`]: sources,
