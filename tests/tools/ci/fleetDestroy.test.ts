@@ -312,6 +312,20 @@ describe("fleet destroy: the stacks of removed stack files", function () {
     });
 
     it("refuses a bad command line with exit 2: no --base, a base that is no commit, no --plan-dir, a bad --account-role, --json without --list", async () => {
+        // A commit of another history (the empty tree's): no merge base with HEAD.
+        const orphan = git(
+            "commit-tree",
+            "-m",
+            "another history",
+            "4b825dc642cb6eb9a060e54bf8d69288fbee4904",
+        ).trim();
+        const unrelated = await run(["destroy", "--base", orphan, "--list"]);
+        assert.equal(unrelated.code, 2, unrelated.err);
+        assert.equal(
+            unrelated.err,
+            `fleet: --base "${orphan}" shares no history with HEAD (no merge base): ` +
+                "give a commit of this branch's history\n",
+        );
         for (const argv of [
             ["destroy", "--plan-dir", "x"],
             ["destroy", "--base", "no-such-ref", "--plan-dir", "x"],

@@ -77,6 +77,22 @@ export function resolveBase(root: string, base: string, option = "--base"): stri
     }
 }
 
+/**
+ * Where the branch at `root` left `base`: the merge base of the commit `base` names and HEAD. A base
+ * that shares no history with HEAD has none, and is refused as a bad command line naming it.
+ */
+export function forkPoint(root: string, base: string, option = "--base"): string {
+    const commit = resolveBase(root, base, option);
+    try {
+        return git(root, "merge-base", "--end-of-options", commit, "HEAD").trim();
+    } catch {
+        throw new UsageError(
+            `${option} ${JSON.stringify(base.slice(0, 100))} shares no history with HEAD ` +
+                "(no merge base): give a commit of this branch's history",
+        );
+    }
+}
+
 function git(root: string, ...args: string[]): string {
     return execFileSync("git", args, {
         cwd: root,
@@ -90,8 +106,7 @@ function git(root: string, ...args: string[]): string {
  * The files changed since `base` (from where the branch left it), committed or not, plus new untracked ones.
  */
 export function changedFiles(root: string, base: string): string[] {
-    const commit = resolveBase(root, base);
-    const from = git(root, "merge-base", "--end-of-options", commit, "HEAD").trim();
+    const from = forkPoint(root, base);
     const diff = git(root, "diff", "--name-only", "--no-renames", from, "--");
     const untracked = git(root, "ls-files", "--others", "--exclude-standard");
     return [

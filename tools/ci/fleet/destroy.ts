@@ -21,7 +21,7 @@ import {
     qualifiedStack,
 } from "../../../shared/inventory";
 import { stackFileConfig, stackOfFile } from "../../../shared/stackFiles";
-import { resolveBase } from "./affected";
+import { forkPoint, resolveBase } from "./affected";
 import type { Inventory, StackEntry } from "./fleetInventory";
 
 /**
@@ -68,8 +68,7 @@ export function removedStacks(
     base: string,
     org: string,
 ): { sources: RemovedStack[]; workspaces: RemovedStack[] } {
-    const commit = resolveBase(root, base);
-    const from = git(root, "merge-base", "--end-of-options", commit, "HEAD").trim();
+    const from = forkPoint(root, base);
     const removed = (project: StackEntry["project"], folder: string): RemovedStack[] =>
         git(root, "ls-tree", "--name-only", "--end-of-options", from, `${folder}/`)
             .split("\n")
