@@ -91,6 +91,35 @@ export function addAlerting(
             if (problem) throw new ResourceRefusal(`contactPointSecrets holds for "${n}" ${problem}`, parent);
             return m[n];
         });
+    const given = args.contactPointSecrets;
+    const known =
+        given !== null &&
+        typeof given === "object" &&
+        !pulumi.Output.isInstance(given) &&
+        !(given instanceof Promise)
+            ? (given as Record<string, string>)
+            : undefined;
+    const webhook = (n: string, url: string) => {
+        // Secrets from config are a plain record: a webhook without a token has no token fields.
+        if (known !== undefined)
+            return [
+                Object.hasOwn(known, n)
+                    ? { url, authorizationScheme: "Bearer", authorizationCredentials: secret(n, "webhook") }
+                    : { url },
+            ];
+        // From the component package, an Output: a token field that may be undefined (left out).
+        return [
+            {
+                url,
+                authorizationScheme: pulumi
+                    .unsecret(secrets.apply((m) => Object.hasOwn(m, n)))
+                    .apply((has) => (has ? "Bearer" : undefined)) as pulumi.Output<string>,
+                authorizationCredentials: secrets.apply((m) =>
+                    Object.hasOwn(m, n) ? m[n] : undefined,
+                ) as pulumi.Output<string>,
+            },
+        ];
+    };
     const contactPoints = args.contactPoints.map(
         (c) =>
             new alerting.ContactPoint(
@@ -105,19 +134,9 @@ export function addAlerting(
                     ...(c.type === "pagerduty"
                         ? { pagerduties: [{ integrationKey: secret(c.name, c.type) }] }
                         : {}),
-                    ...(c.type === "webhook"
-                        ? {
-                              webhooks: secrets.apply((m) => [
-                                  Object.hasOwn(m, c.name)
-                                      ? {
-                                            url: c.url,
-                                            authorizationScheme: "Bearer",
-                                            authorizationCredentials: m[c.name],
-                                        }
-                                      : { url: c.url },
-                              ]),
-                          }
-                        : {}),
+                    // Only the token is secret: the URL stays readable in plans and the pull request's
+                    // comment (whether a token is given is not: the keys are contact point names).
+                    ...(c.type === "webhook" ? { webhooks: webhook(c.name, c.url) } : {}),
                 },
                 // SNS: not before the role may publish.
                 { ...inGrafana, dependsOn: publishPolicy ? [...after, publishPolicy] : after },

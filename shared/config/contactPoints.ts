@@ -9,6 +9,7 @@
 import { BlockList, isIP } from "node:net";
 import { z } from "zod";
 import { nameKey } from "../naming";
+import { isOfflineSecretStandIn } from "../offlineSecret";
 import { MAX_TEAMS } from "./bounds";
 import * as r from "./rules";
 
@@ -286,7 +287,9 @@ export function contactPointSecretProblem(type: ContactPointType, value: unknown
             `${typeof value === "string" ? "an empty text" : "no text"}: ` +
             "a secret is a non-empty string (the value is not shown)"
         );
-    const problem = type === "slack" ? contactPointUrlProblem(value) : undefined;
+    // Offline, a secret is a stand-in (shared/offlineSecret.ts): its URL is judged by `pulumi up`.
+    const problem =
+        type === "slack" && !isOfflineSecretStandIn(value) ? contactPointUrlProblem(value) : undefined;
     return problem
         ? `a Slack webhook URL that ${problem} (the value is not shown): give the https:// ` +
               "incoming-webhook URL Slack gave you"

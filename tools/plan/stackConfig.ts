@@ -3,7 +3,7 @@
  * program: `namespace:key` -> string (lists and objects as JSON), with the project's declared
  * defaults applied. Secure values cannot be decrypted offline: they get a stand-in and stay secret.
  */
-import { createHash } from "crypto";
+import { offlineSecretStandIn } from "../../shared/offlineSecret";
 import * as path from "path";
 import { readTextFile, readYamlFile } from "../../shared/files";
 import { stackFileRead } from "../../shared/stackFiles";
@@ -48,10 +48,7 @@ function standInSecrets(value: unknown, found: { secret: boolean }): unknown {
         const o = value as Record<string, unknown>;
         if (Object.keys(o).length === 1 && "secure" in o) {
             found.secret = true;
-            return (
-                `offline-secret-` +
-                `${createHash("sha256").update(String(o.secure)).digest("hex").slice(0, 16)}`
-            );
+            return offlineSecretStandIn(String(o.secure));
         }
         return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, standInSecrets(v, found)]));
     }

@@ -6,6 +6,8 @@
  */
 import assert from "node:assert/strict";
 import { publishAlertsPolicy } from "../../../shared/policies/alertTopics";
+import { contactPointSecretProblem } from "../../../shared/config/contactPoints";
+import { offlineSecretStandIn } from "../../../shared/offlineSecret";
 import type { PolicyJson } from "../../../shared/iam/policy";
 import type { RunResult } from "../../../tools/plan/mock/runtime";
 import { SECRET } from "../../../tools/plan/format";
@@ -61,6 +63,15 @@ describe("contact points: the workspace role's right to publish", () => {
         );
         assert.equal(await publish(policy, TOPIC, "sns:Subscribe"), "ImplicitlyDenied");
         assert.equal(await publish(policy, TOPIC, "sns:SetTopicAttributes"), "ImplicitlyDenied");
+    });
+});
+
+describe("contact points: a Slack URL the offline plan cannot read", () => {
+    it("lets the offline tools' stand-in for a secure value pass (pulumi up judges the real one)", () => {
+        const standIn = offlineSecretStandIn("v1:AAAABBBBCCCC");
+        assert.equal(contactPointSecretProblem("slack", standIn), undefined);
+        assert.match(contactPointSecretProblem("slack", "offline-secret-x") ?? "", /is not a URL/);
+        assert.match(contactPointSecretProblem("slack", `https://127.0.0.1/${standIn}`) ?? "", /private/);
     });
 });
 
@@ -262,6 +273,38 @@ describe("contact points: the workspace planned with them", () => {
         assert.equal(plain.length, 1, plain.join("\n"));
         assert.match(plain[0], /contactPointSecrets: must be set as a secret/);
         assert.ok(!plain[0].includes(SLACK_URL));
+    });
+
+    it("keeps a webhook's bearer token secret and its URL readable; no token fields without one", async () => {
+        const token = "webhook-bearer-token-0123456789";
+        const hooks = await planWorkspace(
+            [sales],
+            variant({
+                [wsKey("contactPoints")]: [
+                    ...CONTACT_POINTS,
+                    { name: "hook", type: "webhook", url: "https://hooks.example.com" },
+                    { name: "open-hook", type: "webhook", url: "https://open.example.com" },
+                ],
+                [wsKey("contactPointSecrets")]: { ...SECRETS, hook: token },
+            }),
+        );
+        assert.ok(!JSON.stringify(hooks.plan).includes(token), "the bearer token is in the plan in clear");
+        const webhooks = Object.fromEntries(
+            byType(hooks, CONTACT_POINT).map((c) => [c.inputs.name, c.inputs.webhooks]),
+        );
+        assert.deepEqual(webhooks["hook"], [
+            {
+                url: "https://hooks.example.com",
+                authorizationScheme: "Bearer",
+                authorizationCredentials: SECRET,
+            },
+        ]);
+        assert.deepEqual(webhooks["open-hook"], [{ url: "https://open.example.com" }]);
+        const raw = Object.values(hooks.rawInputs).find((i) => i.name === "hook")!;
+        assert.equal(
+            (raw.webhooks as { authorizationCredentials: string }[])[0].authorizationCredentials,
+            token,
+        );
     });
 
     it("refuses an SNS topic of another partition than the workspace role's, while planning", async () => {

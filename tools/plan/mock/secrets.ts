@@ -89,9 +89,10 @@ export function redact(
         // A secret whose secret part is known (and now hidden) stays readable; others are hidden whole.
         return isSecretPath(at) && out === value && !value.includes(SECRET) ? SECRET : out;
     }
+    // A secret list or object is hidden whole, as a secret string with nothing known inside is.
+    if (value && typeof value === "object" && isSecretPath(at)) return SECRET;
     if (Array.isArray(value)) return value.map((v, i) => redact(v, secrets, isSecretPath, `${at}[${i}]`));
     if (value && typeof value === "object") {
-        if (isSecretPath(at)) return SECRET;
         return Object.fromEntries(
             Object.entries(value as Record<string, unknown>).map(([k, v]) => [
                 k,
