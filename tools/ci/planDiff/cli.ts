@@ -15,7 +15,7 @@ import { UNTRUSTED_LIMITS, readPlanDir } from "./load";
 import { RenderOptions, failureMarkdown, fitBlocks, renderBlocks, renderComment } from "./markdown";
 import { diffPlanSets } from "./stacks";
 import { code } from "../../../shared/markdown";
-import { workspaceAccounts } from "../../../shared/stackFiles";
+import { REPOSITORY, workspaceAccounts } from "../../../shared/stackFiles";
 import type { Plan } from "../../plan/format";
 import type { PlanViolation, PolicyOutcome } from "../../../policy/markdown";
 
@@ -169,12 +169,13 @@ function write(file: string, text: string) {
 async function policyOutcome(
     head: Record<string, Plan>,
     accounts: readonly string[],
+    root: string,
 ): Promise<PolicyOutcome> {
     const { MAX_COMMENT_EVALUATION_COST, evaluatePlans, evaluationCost, withGrafanaAccounts } =
         require("../../../policy/offline") as typeof import("../../../policy/offline");
     // The Grafana accounts are the default branch's workspace stacks' (the checkout this runs from), as fleet
     // check's.
-    const config = withGrafanaAccounts({}, [...new Set([...workspaceAccounts(), ...accounts])]);
+    const config = withGrafanaAccounts({}, [...new Set([...workspaceAccounts(root), ...accounts])]);
     const cost = Object.values(head).reduce((n, p) => n + evaluationCost(p), 0);
     if (cost > MAX_COMMENT_EVALUATION_COST) {
         return {
@@ -199,11 +200,16 @@ async function policyOutcome(
     }
 }
 
-/** The command: what it prints on stdout (`out`) and stderr (`err`), and its exit code. */
+/**
+ * The command: what it prints on stdout (`out`) and stderr (`err`), and its exit code. `root` is
+ * the checkout whose workspace stack files name the Grafana accounts `--policy` trusts: this one,
+ * or a copy a test made without the stack files its user added.
+ */
 export async function main(
     argv: string[],
     out: (t: string) => void = (t) => process.stdout.write(t),
     err: (t: string) => void = (t) => process.stderr.write(t),
+    root: string = REPOSITORY,
 ): Promise<number> {
     try {
         if (asksForHelp(argv)) {
@@ -249,7 +255,7 @@ export async function main(
             let commentLead: string[] | undefined;
             let fullLead: string[] | undefined;
             if (policyMarkdown) {
-                const outcome = await policyOutcome(head, args.grafanaAccounts);
+                const outcome = await policyOutcome(head, args.grafanaAccounts, root);
                 commentLead = policyMarkdown.policyCommentBlocks(
                     outcome,
                     policyMarkdown.DEFAULT_MAX_VIOLATIONS,

@@ -16,6 +16,7 @@ import {
 import { MAX_COMMENT_EVALUATION_COST, evaluatePlans, evaluationCost } from "../../../../policy/offline";
 import { exampleRun } from "../../../support/sourcePlan";
 import { PACK_CONFIG } from "../../../support/handWrittenStack";
+import { examplesOnlyRepository } from "../../../support/repository";
 
 // ---------------------------------------------------------------------------------------------
 // The policy pack's section (--policy): the default branch's pack on the head plans, as data
@@ -60,10 +61,13 @@ describe("planDiff: the policy pack's violations in the comment (--policy)", fun
         const out = path.join(dir, `comment-${n}.md`);
         const full = path.join(dir, `full-${n++}.md`);
         let err = "";
+        // In a copy holding the example stack files only: a workspace stack file a user adds names
+        // its Grafana account, which the pack then trusts.
         const code = await planDiffCli(
             [...argv, "--out", out, "--full", full],
             () => undefined,
             (t) => (err += t),
+            examplesOnlyRepository().root,
         );
         return {
             code,
