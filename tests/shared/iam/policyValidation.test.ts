@@ -427,6 +427,6 @@ describe("validatePolicy", function () {
         const problems = await validatePolicy(doc, "managed");
         const ms = Number(process.hrtime.bigint() - started) / 1e6;
         assert.deepEqual(problems, []);
-        assert.ok(ms < 250, `took ${ms.toFixed(1)} ms`);
+        assert.ok(ms < 1000, `took ${ms.toFixed(1)} ms`);
     });
 });
