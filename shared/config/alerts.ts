@@ -84,6 +84,20 @@ const duration = (what: string) =>
         });
 
 /**
+ * Grafana expands a rule's labels and annotations as Go templates (`{{ ... }}`) at every evaluation,
+ * and this program offers none: text with a template action would run on the shared Grafana server
+ * every five minutes (`{{ range 1000000000 }}` loops a billion times on Grafana 12.4 and 13, whose Go
+ * ranges over integers), and could rewrite what a reviewer read. So an alert's name (in its rule's
+ * summary annotation) and its label values hold no `{{`.
+ */
+const NO_TEMPLATE = {
+    error:
+        "must not hold {{: Grafana expands a rule's labels and annotations as templates at every " +
+        "evaluation, and alerts here take plain text",
+};
+const noTemplate = (s: string) => !s.includes("{{");
+
+/**
  * Label names Grafana or this program sets: `team` routes the alert to its team's contact point
  * (components/workspace/alerting.ts), and an alert may not claim another team's route.
  */
@@ -101,7 +115,8 @@ const labels = z
             .max(MAX_LABEL_VALUE, { error: `must be values of at most ${MAX_LABEL_VALUE} characters` })
             .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), {
                 error: "must be values of one line, without control characters",
-            }),
+            })
+            .refine(noTemplate, NO_TEMPLATE),
         { error: (i) => `must be an object of label names to values, got ${r.describe(i.input)}` },
     )
     .superRefine((ls, ctx) => {
@@ -124,7 +139,7 @@ const labels = z
 
 /** What every kind has. */
 const common = {
-    name: r.displayName("the alert's name"),
+    name: r.displayName("the alert's name").refine(noTemplate, NO_TEMPLATE),
     team: r.teamName.optional(),
     for: duration("how long the condition must hold before the alert fires")
         // Grafana's rule editor refuses a pending period shorter than the evaluation interval (other

@@ -12,6 +12,8 @@ import { renderComment } from "../../../tools/ci/planDiff/markdown";
 import { diffPlanSets } from "../../../tools/ci/planDiff/stacks";
 import { alertRuleLines } from "../../../tools/plan/alertRules";
 import { summary } from "../../../tools/plan/synth";
+import { checkPublicSourceOutputs } from "../../../shared/contract";
+import { sourceOutputs } from "../../support/sourceOutputs";
 import { SOURCE_DIR, WORKSPACE_DIR, byType, configProblems, refusal } from "../../support/program";
 import {
     DATA_SOURCE_TYPE,
@@ -303,6 +305,39 @@ describe("alert rules: the workspace planned with them", () => {
         await one([{ ...FRESH, maxAgeHours: 0 }], "alerts[0].maxAgeHours", /at least 1/);
         await one([{ ...FRESH, column: "Ordered At" }], "alerts[0].column", /column name/);
         await one([{ ...SPIKE, kind: "sql2" }], "alerts[0].kind", /must be sql\|freshness/);
+        // Grafana runs a rule's labels and annotations as templates at every evaluation.
+        const loop = "{{ range 1000000000 }}{{ range 1000000000 }}x{{ end }}{{ end }}";
+        await one(
+            [{ ...SPIKE, labels: { severity: loop } }],
+            "alerts[0].labels.severity",
+            /must not hold \{\{/,
+        );
+        await one([{ ...FRESH, name: `fresh ${loop}` }], "alerts[0].name", /must not hold \{\{/);
+    });
+
+    it("refuses a template in a source stack's alert, in its stack file and in its outputs", async () => {
+        const ps = await configProblems(SOURCE_DIR, {
+            set: {
+                "aws:allowedAccountIds": ["222233334444"],
+                "grafana-athena-source:alerts": [{ ...HR_OWN, labels: { owner: "{{ $labels.team }}" } }],
+            },
+        });
+        assert.deepEqual(
+            ps.map((p) => p.split(": must")[0]),
+            ["grafana-athena-source:alerts[0].labels.owner"],
+        );
+        assert.throws(
+            () =>
+                checkPublicSourceOutputs(
+                    "organization/grafana-athena-source/hr",
+                    {
+                        ...sourceOutputs("444455556666", { tables: ["customers"] }),
+                        alerts: [{ ...HR_OWN, name: "x {{ range 9 }}{{ end }}" }],
+                    },
+                    "valid",
+                ),
+            /output "alerts\[0\]\.name" must not hold \{\{/,
+        );
     });
 
     it("refuses a source stack's alert reading a table it does not grant, naming its key", async () => {
