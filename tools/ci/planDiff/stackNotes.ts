@@ -38,9 +38,12 @@ export function removedStackText(d: StackDiff): string {
               "destroyed. Nothing runs for a missing stack file; " +
               "`npm run fleet -- destroy --base REF` destroys the stack (the deploy " +
               "runs it after approval, workspaces before sources).",
-        `A destroy deletes ${plural(fates.deletes.length, "resource")}` +
-            (fates.deletes.length ? ` (listed below)` : "") +
-            ".",
+        d.baseRefused !== undefined
+            ? `The base's offline plan refused this stack (${code(d.baseRefused)}), so what a destroy ` +
+              "deletes is not known here: every resource its state holds (its destroy preview lists them)."
+            : `A destroy deletes ${plural(fates.deletes.length, "resource")}` +
+              (fates.deletes.length ? ` (listed below)` : "") +
+              ".",
     ];
     if (fates.leaves.length)
         lines.push(

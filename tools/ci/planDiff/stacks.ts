@@ -98,6 +98,11 @@ export interface StackDiff {
     status: "added" | "removed" | "refused" | "changed" | "unchanged";
     /** Why fleet synth refused the head (status `refused`). */
     refused?: string;
+    /**
+     * Status `removed` of a stack whose base plan fleet synth refused: why. Its resources are not
+     * known here, yet `fleet destroy` deletes what its state holds.
+     */
+    baseRefused?: string;
     added: PlanResource[];
     removed: PlanResource[];
     changed: ResourceChange[];
@@ -287,6 +292,28 @@ function workspaceFlags(before: PlanResource, after: PlanResource): string[] {
 export function diffPlans(file: string, base: Plan | undefined, head: Plan | undefined): StackDiff {
     const any = (head ?? base)!;
     // A refused base had no plan: the head's resources are new. A refused head changes nothing yet.
+    // A refused base without a head is a removed stack file all the same: fleet destroy destroys it.
+    if (base?.refused !== undefined && head === undefined) {
+        const empty: Plan = {
+            ...base,
+            resources: [],
+            reads: [],
+            outputs: {},
+            secretOutputs: [],
+            refused: undefined,
+        };
+        const d = diffPlans(file, empty, undefined);
+        d.baseRefused = base.refused;
+        d.flags.push({
+            resource: base.stack,
+            type: "stack",
+            text:
+                "stack file removed; the base's offline plan refused it, so this diff cannot list " +
+                `its resources: ${base.project === ROOT_PROJECT ? "`pulumi destroy`" : "`fleet destroy`"} ` +
+                "deletes every resource its state holds (its destroy preview lists them)",
+        });
+        return d;
+    }
     if (base?.refused !== undefined) base = undefined;
     if (head?.refused !== undefined) {
         const empty: Plan = {

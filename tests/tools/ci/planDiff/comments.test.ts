@@ -287,6 +287,30 @@ describe("planDiff: comments", () => {
         assert.doesNotMatch(md, /fleet -- destroy --base|`fleet destroy` deletes|the deploy runs it/);
     });
 
+    it("shows a removed stack whose base plan was refused as removed and destroy-relevant, never as new", () => {
+        const md = planDiffMarkdown(
+            {
+                "infra-account-b.finance.json": {
+                    ...sourcePlan(),
+                    stack: "finance",
+                    resources: [],
+                    refused: "infra-account-b/Pulumi.finance.yaml: grafana-athena-source:database: bad",
+                },
+            },
+            {},
+        );
+        assert.match(
+            md,
+            /\| `grafana-athena-source\/finance` \| `infra-account-b\.finance\.json` \| removed \| \+0 −0 ~0 \| — \| — \| ⚠️ 1 \|/,
+        );
+        assert.match(md, /^\*\*Stack file removed:\*\*/m);
+        assert.match(
+            md,
+            /^The base's offline plan refused this stack \(`infra-account-b\/Pulumi\.finance\.yaml: grafana-athena-source:database: bad`\), so what a destroy deletes is not known here: every resource its state holds/m,
+        );
+        assert.doesNotMatch(md, /New stack|nothing destroy-relevant/);
+    });
+
     it("says what destroying a removed source stack leaves (retainOnDelete) and where it fails (protect)", () => {
         const source = sourcePlan();
         source.resources.find((r) => r.name === "grafana-athena-role")!.options.protect = true;
