@@ -43,7 +43,8 @@ export function removedStackText(d: StackDiff): string {
               "deletes is not known here: every resource its state holds (its destroy preview lists them)."
             : `A destroy deletes ${plural(fates.deletes.length, "resource")}` +
               (fates.deletes.length ? ` (listed below)` : "") +
-              ".",
+              ", as the offline plan knows the stack; anything else its state holds goes too " +
+              "(the deploy's destroy preview lists every resource in its job's log, before the approval).",
     ];
     if (fates.leaves.length)
         lines.push(

@@ -267,7 +267,10 @@ describe("planDiff: comments", () => {
             removed,
             /\*\*Stack file removed:\*\* its resources stay until it is destroyed\. Nothing runs for a missing stack file; `npm run fleet -- destroy --base REF` destroys the stack/,
         );
-        assert.match(removed, /^A destroy deletes 2 resources \(listed below\)\.$/m);
+        assert.match(
+            removed,
+            /^A destroy deletes 2 resources \(listed below\), as the offline plan knows the stack; anything else its state holds goes too \(the deploy's destroy preview lists every resource in its job's log, before the approval\)\.$/m,
+        );
         assert.match(removed, /It only reads 1 resource, which a destroy never touches: `source-sales`/);
         assert.match(
             removed,
