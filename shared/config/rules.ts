@@ -240,8 +240,16 @@ export const displayName = (what: string, max = 100) =>
 
 export const label = displayName("a short human name");
 
-/** A Grafana team's name: one line, as Grafana shows it (and as source stacks name it). */
-export const teamName = displayName("a Grafana team name");
+/**
+ * A Grafana team's name: one line, as Grafana shows it (and as source stacks name it), without
+ * `{{`: it is the value of the `team` label of the team's alert rules, which Grafana expands as a
+ * template at every evaluation (a name that expands to another team's would route there).
+ */
+export const teamName = displayName("a Grafana team name").refine((s) => !s.includes("{{"), {
+    error:
+        "must not hold {{: a team's name is the team label of its alert rules, which Grafana " +
+        "expands as a template",
+});
 
 /**
  * The teams a source names (its config's `teams`, the contract's `teams` output): at most

@@ -68,6 +68,17 @@ describe("the workspace's teams", () => {
         assert.equal(teamList.safeParse([{ name: "finance" }, { name: "sales" }]).success, true);
     });
 
+    it("refuses a team name holding {{, which Grafana would expand in its rules' team label", () => {
+        const parsed = teamList.safeParse([{ name: '{{ "finance" }}' }]);
+        assert.equal(parsed.success, false);
+        assert.match(parsed.error!.issues[0].message, /^must not hold \{\{: a team's name is the team label/);
+        const source = checkPublicSourceOutputs.bind(undefined, "organization/grafana-athena-source/s");
+        assert.throws(
+            () => source({ ...outputs("222233334444"), teams: ['{{ "finance" }}'] }, "valid"),
+            /output "teams\[0\]" must not hold \{\{/,
+        );
+    });
+
     it("refuses a team name with a blank that is no space (U+2800 draws nothing)", () => {
         const parsed = teamList.safeParse([{ name: "finance team" }, { name: "finance\u2800team" }]);
         assert.equal(parsed.success, false);
