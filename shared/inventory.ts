@@ -9,7 +9,7 @@ import type { ConfigProblem } from "./config/problems";
 import { SOURCE_NAMESPACE } from "./config/source";
 import { DEFAULT_FOLDER, WORKSPACE_NAMESPACE, explicitCapacityProblem } from "./config/workspace";
 import { teamFolderTitle } from "./grafana/permissions";
-import { nameKey, sameName } from "./naming";
+import { defaultSourceLabel, nameKey, sameName } from "./naming";
 
 /** Each project's folder, relative to the repository root. */
 export const PROJECT_FOLDERS = { source: "infra-account-b", workspace: "infra-account-a" } as const;
@@ -64,6 +64,42 @@ export interface WorkspaceStackSummary {
     createdTeams: string[];
     /** The teams it routes alerts of (`teams[].contactPoint`): then it owns the notification policy tree. */
     routedTeams: string[];
+    /** A stack of the root project (its `workspace` object), not of infra-account-a. */
+    root?: true;
+}
+
+/**
+ * A root stack's workspace (`grafana-athena:workspace`, charting its one `grafana-athena:source`),
+ * summarised as a workspace stack's, so that workspace stacks on the same workspace are held to the
+ * same rules against it. Its data source's name: `workspace.sourceName`, else the source's label,
+ * else the default label. Values the root program would refuse are left out.
+ */
+export function rootWorkspaceSummary(stack: string, config: Record<string, unknown>): WorkspaceStackSummary {
+    const object = (k: string) => {
+        const v = config[`${ROOT_PROJECT}:${k}`];
+        return v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+    };
+    const [workspace, source] = [object("workspace"), object("source")];
+    const summary = workspaceSummary(
+        `${ROOT_PROJECT}/${stack}`,
+        Object.fromEntries(
+            ["workspaceId", "createWorkspace", "dashboard", "teams"].map((k) => [
+                `${WORKSPACE_NAMESPACE}:${k}`,
+                workspace[k],
+            ]),
+        ),
+        [],
+    );
+    const workgroup = source.workgroup as { name?: unknown } | undefined;
+    const name =
+        typeof workspace.sourceName === "string"
+            ? workspace.sourceName
+            : typeof source.label === "string"
+              ? source.label
+              : typeof source.accountId === "string" && typeof workgroup?.name === "string"
+                ? defaultSourceLabel(source.accountId, workgroup.name)
+                : undefined;
+    return { ...summary, sources: [{ stack: summary.stack, name }], root: true };
 }
 
 /**
@@ -194,7 +230,10 @@ export function sharedWorkspaceProblems(
     for (const other of others) {
         if (other.stack === me.stack || me.workspaceId === undefined || other.workspaceId !== me.workspaceId)
             continue;
-        const where = `workspace stack "${other.stack}" on the same workspace ${me.workspaceId}`;
+        const whose = other.root
+            ? `root stack "${other.stack.split("/")[1]}"`
+            : `workspace stack "${other.stack}"`;
+        const where = `${whose} on the same workspace ${me.workspaceId}`;
         // Each would set the workspace's role, name, version and network to its own: one manages it.
         if (me.adopts && other.adopts)
             problems.push({

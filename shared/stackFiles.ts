@@ -32,6 +32,7 @@ import {
     WorkspaceStackSummary,
     allowedAccountIdsOf,
     qualifiedStack,
+    rootWorkspaceSummary,
     workspaceSummary,
 } from "./inventory";
 import { PULUMI_STACK_NAME } from "./config/rules";
@@ -287,16 +288,32 @@ export function inventorySources(org: string, root = REPOSITORY): SourceRef[] {
     });
 }
 
-/** The workspace stacks of the inventory whose files can be read, summarised. */
+/**
+ * The workspace stacks of the inventory whose files can be read, summarised, and the root
+ * project's stacks' workspaces (`rootWorkspaceSummary`): a root stack may deploy into the same workspace.
+ */
 export function workspaceInventory(org: string, root = REPOSITORY): WorkspaceStackSummary[] {
     const sources = sourceInventory(org, root);
-    return stackFiles(path.join(root, PROJECT_FOLDERS.workspace)).flatMap(({ stack, file }) => {
+    const workspaces = stackFiles(path.join(root, PROJECT_FOLDERS.workspace)).flatMap(({ stack, file }) => {
         try {
             // Read as every tool reads a stack file: a FIFO or device among the siblings cannot block or
             // flood the run.
             return [workspaceSummary(stack, stackFileConfig(readTextFile(file), file), sources)];
         } catch {
             // An unreadable sibling is that stack's problem (npm run fleet -- check names it).
+            return [];
+        }
+    });
+    return [...workspaces, ...rootWorkspaces(root)];
+}
+
+/** The root project's stacks whose files can be read, their workspaces summarised. */
+export function rootWorkspaces(root = REPOSITORY): WorkspaceStackSummary[] {
+    return stackFiles(root).flatMap(({ stack, file }) => {
+        try {
+            return [rootWorkspaceSummary(stack, stackFileConfig(readTextFile(file), file))];
+        } catch {
+            // That root stack's problem (npm run fleet -- check names it).
             return [];
         }
     });

@@ -101,11 +101,17 @@ export function makeFleet(
     });
     const workspace = example("infra-account-a");
     delete workspace[WS("sources")];
+    // The root stack on a workspace of its own: on the workspace stack's, its folder would be that stack's.
+    const rootExample = (): Config => {
+        const root = example(".");
+        const key = "grafana-athena:workspace";
+        return { ...root, [key]: { ...obj(root[key]), workspaceId: "g-0a1b2c3d4e" } };
+    };
     const fleet: Fleet = {
         sources,
         workspace,
-        root: seed === 0 ? example(".") : undefined,
-        rootExample: example("."),
+        root: seed === 0 ? rootExample() : undefined,
+        rootExample: rootExample(),
         mutations: [],
     };
     const times = mutations.length === 0 ? 0 : seed <= mutations.length ? 1 : 2;

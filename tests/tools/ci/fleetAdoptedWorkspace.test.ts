@@ -12,7 +12,7 @@ import { checkInventory } from "../../../tools/ci/fleet/check";
 import { synthFleet } from "../../../tools/ci/fleet/synth";
 import { selectStacks } from "../../../tools/ci/fleet/synthSelect";
 import { RepositoryCopy, copyRepository } from "../../support/repository";
-import { FINANCE, GRAFANA_WORKSPACE, MARKETING } from "../../support/userStacks";
+import { DEV_ROOT, FINANCE, GRAFANA_WORKSPACE, MARKETING } from "../../support/userStacks";
 
 const WORKSPACE = "g-7f3a9c2d1e";
 const ROLE = (name: string) => `arn:aws:iam::444455556666:role/${name}`;
@@ -107,5 +107,36 @@ describe("fleet: workspace stacks that adopt a workspace another stack names or 
             synth.some((r) => r.includes(line)),
             synth.join("\n"),
         );
+    });
+
+    it("holds a root stack on the same workspace to the same rules: its folder refused in the workspace stack", async () => {
+        stacks(
+            { "grafana-athena-workspace:workspaceId": WORKSPACE },
+            {
+                "grafana-athena-workspace:workspaceId": "g-0b1c2d3e4f",
+                "grafana-athena-workspace:dashboard": { folder: "Two" },
+            },
+        );
+        const root = DEV_ROOT.config["grafana-athena:workspace"] as Record<string, unknown>;
+        const file = repo.writeStack(".", "dev", {
+            ...DEV_ROOT.config,
+            "grafana-athena:workspace": { ...root, workspaceId: WORKSPACE },
+        });
+        try {
+            const { check, synth } = await refusals();
+            const line =
+                'grafana-athena-workspace:dashboard.folder: is "Athena", the folder of root stack "dev" ' +
+                `on the same workspace ${WORKSPACE}`;
+            assert.ok(
+                check.some((l) => l.startsWith(`infra-account-a/Pulumi.grafana.yaml: ${line}`)),
+                check.join("\n"),
+            );
+            assert.ok(
+                synth.some((r) => r.includes(line)),
+                synth.join("\n"),
+            );
+        } finally {
+            fs.rmSync(file);
+        }
     });
 });

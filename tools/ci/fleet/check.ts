@@ -5,7 +5,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { stackFiles } from "../../../shared/stackFiles";
+import { rootWorkspaces, stackFiles } from "../../../shared/stackFiles";
 import { ConfigError, awsRegion, readSettings } from "../../../shared/config/read";
 import {
     BOOTSTRAP_FOLDER,
@@ -210,10 +210,14 @@ export function checkInventory(root: string, org: string): string[] {
     const known = new Set(inventory.sources.map((s) => s.stack));
     // Summarised from the files as read above (bounded, regular files only), not read again.
     const sourceNames = inventory.sources.map((s) => s.name);
-    const summaries = inventory.workspaces.flatMap((entry) => {
-        const config = readable(entry);
-        return config ? [workspaceSummary(entry.stack, config.settings, sourceNames)] : [];
-    });
+    const summaries = [
+        ...inventory.workspaces.flatMap((entry) => {
+            const config = readable(entry);
+            return config ? [workspaceSummary(entry.stack, config.settings, sourceNames)] : [];
+        }),
+        // Root stacks may deploy into the same workspace: held to the same rules (as the program holds them).
+        ...rootWorkspaces(root),
+    ];
     for (const entry of inventory.workspaces) {
         const listed = parseJson(readable(entry)?.config[`${WORKSPACE_NAMESPACE}:sources`]);
         for (const s of Array.isArray(listed) ? listed : []) {
