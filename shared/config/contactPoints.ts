@@ -136,15 +136,56 @@ const slack = z
 const pagerduty = z
     .object({ name, type: z.literal("pagerduty") }, { error: r.objectOf('{name, type: "pagerduty"}') })
     .strict();
+/** The longest webhook URL taken: enough for any real endpoint, short enough to read in a plan. */
+const MAX_WEBHOOK_URL = 2048;
+
+/**
+ * Why a webhook's `url` (plain config, shown in plans and the PR comment) is refused, or
+ * undefined: an https:// URL, a path or none, written as the URL parser writes it back (so what a
+ * reviewer reads is where Grafana sends: no `..` segments, backslashes or upper-case host), with no
+ * credentials, port, query or fragment (a token belongs in `contactPointSecrets`, sent as the
+ * bearer token, never in a URL every plan shows), to a host of the internet
+ * (`contactPointUrlProblem`).
+ */
+function webhookUrlProblem(u: string): string | undefined {
+    let parsed: URL;
+    try {
+        parsed = new URL(u);
+    } catch {
+        return "is not a URL";
+    }
+    if (parsed.protocol !== "https:") return "is not an https:// URL";
+    if (parsed.search !== "" || u.includes("?"))
+        return (
+            "has a query: a token there would show in every plan; give it as the bearer token in " +
+            "contactPointSecrets"
+        );
+    if (parsed.hash !== "" || u.includes("#")) return "has a fragment, which is never sent";
+    if (parsed.port !== "") return "names a port: give the https:// URL on the default port";
+    const problem = contactPointUrlProblem(u);
+    if (problem) return problem;
+    if (u !== parsed.href && `${u}/` !== parsed.href)
+        return `is not written as the URL it reaches (${r.describe(parsed.href)}): write that`;
+    return undefined;
+}
+
+const webhookUrl = z
+    .string({ error: "must be the https:// URL Grafana posts alerts to" })
+    .max(MAX_WEBHOOK_URL, { error: `must be at most ${MAX_WEBHOOK_URL} characters` })
+    .superRefine((u, ctx) => {
+        if (u.length > MAX_WEBHOOK_URL) return; // said once, by max
+        const problem = webhookUrlProblem(u);
+        // Credentials are not repeated, not even from plain config.
+        const shown = /^[^/?#]*\/\/[^/?#]*@/.test(u) ? "" : `, got ${r.describe(u)}`;
+        if (problem) ctx.addIssue({ code: "custom", message: `${problem}${shown}` });
+    });
+
 const webhook = z
     .object(
         {
             name,
             type: z.literal("webhook"),
-            url: r.httpsEndpoint.superRefine((u, ctx) => {
-                const problem = contactPointUrlProblem(u);
-                if (problem) ctx.addIssue({ code: "custom", message: `${problem}, got ${r.describe(u)}` });
-            }),
+            url: webhookUrl,
         },
         { error: r.objectOf('{name, type: "webhook", url}') },
     )

@@ -328,6 +328,56 @@ describe("contact points: the workspace planned with them", () => {
         );
     });
 
+    it("takes a webhook URL with a path, as the URL parser writes it; refuses a query, fragment, port or credentials, naming the key", async () => {
+        const problems = (url: string) =>
+            configProblems(
+                WORKSPACE_DIR,
+                workspaceVariant(
+                    [sales],
+                    variant({
+                        [wsKey("contactPoints")]: [...CONTACT_POINTS, { name: "hook", type: "webhook", url }],
+                    }),
+                ),
+            );
+        const url = "https://alerts.example.com/hooks/grafana/v1";
+        const planned = await planWorkspace(
+            [sales],
+            variant({
+                [wsKey("contactPoints")]: [...CONTACT_POINTS, { name: "hook", type: "webhook", url }],
+            }),
+        );
+        assert.deepEqual(
+            byType(planned, CONTACT_POINT).flatMap((c) =>
+                ((c.inputs.webhooks ?? []) as { url: string }[]).map((w) => w.url),
+            ),
+            [url],
+        );
+        for (const [bad, why] of [
+            [
+                "https://alerts.example.com/hooks?token=abc",
+                /has a query: a token there would show in every plan/,
+            ],
+            ["https://alerts.example.com/hooks#x", /has a fragment/],
+            ["https://alerts.example.com:8443/hooks", /names a port/],
+            [
+                "https://alerts.example.com/a/../hooks",
+                /is not written as the URL it reaches \("https:\/\/alerts\.example\.com\/hooks"\)/,
+            ],
+            ["https://Alerts.example.com/hooks", /is not written as the URL it reaches/],
+            ["https://alerts.example.com\\hooks", /is not written as the URL it reaches/],
+            ["https://169.254.169.254/latest/meta-data", /private, loopback, link-local or reserved address/],
+            ["http://alerts.example.com/hooks", /is not an https:\/\/ URL/],
+        ] as const) {
+            const ps = await problems(bad);
+            assert.equal(ps.length, 1, `${bad}: ${ps.join("\n")}`);
+            assert.match(ps[0], /^grafana-athena-workspace:contactPoints\[\d+\]\.url: /, ps[0]);
+            assert.match(ps[0], why, ps[0]);
+        }
+        const [withCredentials] = await problems("https://user:s3cr3t@alerts.example.com/hooks");
+        assert.match(withCredentials, /holds credentials before its host$/);
+        assert.ok(!withCredentials.includes("s3cr3t"), withCredentials);
+    });
+
     it("refuses a webhook or Slack URL inside the Grafana server's network, never showing a Slack URL", async () => {
         const problems = (set: Record<string, unknown>) =>
             configProblems(WORKSPACE_DIR, workspaceVariant([sales], variant(set)));
