@@ -312,10 +312,9 @@ export interface AthenaWorkspaceArgs {
     teams?: Team[];
     /**
      * Where alerts go, [{name, type: sns, topicArn} | {name, type: slack, recipient?} | {name, type:
-     * pagerduty} | {name, type:
-     * webhook, url}]. SNS is published to with the workspace role (the stack allows it sns:Publish on exactly
-     * these topics); the others' secrets are in contactPointSecrets. A team's alerts go to its contactPoint
-     * (teams[].contactPoint).
+     * pagerduty} | {name, type: webhook, url (https://, a path or none, no query)}]. SNS is published to
+     * with the workspace role (the stack allows it sns:Publish on exactly these topics); the others'
+     * secrets are in contactPointSecrets. A team's alerts go to its contactPoint (teams[].contactPoint).
      */
     contactPoints?: ContactPoint[];
     /**
