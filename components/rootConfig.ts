@@ -1,3 +1,4 @@
+import * as pulumi from "@pulumi/pulumi";
 import { orRunError, runtimeConfig, withSecretGrafanaAuth } from "../shared/config/read";
 import { RootStackConfig, readRootStackConfig } from "../shared/rootStack";
 import { REPOSITORY } from "../shared/stackFiles";
@@ -11,7 +12,7 @@ import { REPOSITORY } from "../shared/stackFiles";
  */
 export function loadRootConfig(): RootStackConfig {
     return orRunError(() => {
-        const settings = readRootStackConfig(REPOSITORY, runtimeConfig());
+        const settings = readRootStackConfig(REPOSITORY, runtimeConfig(), pulumi.getStack());
         return {
             ...settings,
             workspace: { ...settings.workspace, options: withSecretGrafanaAuth(settings.workspace.options) },

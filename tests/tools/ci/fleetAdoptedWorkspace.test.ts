@@ -109,7 +109,7 @@ describe("fleet: workspace stacks that adopt a workspace another stack names or 
         );
     });
 
-    it("holds a root stack on the same workspace to the same rules: its folder refused in the workspace stack", async () => {
+    it("holds a root stack and a workspace stack on one workspace to the sibling rules: one folder refused in both", async () => {
         stacks(
             { "grafana-athena-workspace:workspaceId": WORKSPACE },
             {
@@ -133,6 +133,18 @@ describe("fleet: workspace stacks that adopt a workspace another stack names or 
             );
             assert.ok(
                 synth.some((r) => r.includes(line)),
+                synth.join("\n"),
+            );
+            // And the root stack by its own program, under its own key.
+            const rootLine =
+                'grafana-athena:workspace.dashboard.folder: is "Athena", the folder of workspace stack ' +
+                `"grafana" on the same workspace ${WORKSPACE}`;
+            assert.ok(
+                check.some((l) => l.startsWith(`Pulumi.dev.yaml: ${rootLine}`)),
+                check.join("\n"),
+            );
+            assert.ok(
+                synth.some((r) => r.includes(rootLine)),
                 synth.join("\n"),
             );
         } finally {

@@ -275,7 +275,7 @@ function rootStackProblems(root: string): string[] {
             }
             const { config, secretKeys } = readStackConfig(readProject(root), file);
             const view = { all: config, isSecret: (k: string) => secretKeys.includes(k) };
-            return rootProblems(stack, readRootStackConfig(root, view)).map((p) => `${rel}: ${p}`);
+            return rootProblems(stack, readRootStackConfig(root, view, stack)).map((p) => `${rel}: ${p}`);
         } catch (e) {
             if (e instanceof ConfigError) return e.message.split("\n").map((l) => `${rel}: ${own(l)}`);
             if (e instanceof Error) return [`${rel}: ${own(e.message.split("\n")[0])}`];
