@@ -73,6 +73,10 @@ export const createWorkspaceSettings = z
                     z.enum(["AWS_SSO", "SAML"], {
                         error: (i) => `must list AWS_SSO and/or SAML, got ${r.describe(i.input)}`,
                     }),
+                    {
+                        error: (i) =>
+                            `must be a list of AWS_SSO and/or SAML ([AWS_SSO]), got ${r.describe(i.input)}`,
+                    },
                 )
                 .min(1, { error: "must list AWS_SSO, SAML or both" })
                 .refine((a) => new Set(a).size === a.length, { error: "lists a provider twice" })

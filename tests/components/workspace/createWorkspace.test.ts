@@ -210,6 +210,12 @@ describe("createWorkspace: the workspace itself as code", function () {
             [wsKey("workspaceId")],
             /^grafana-athena-workspace:createWorkspace\.admins: needs AWS_SSO in authentication/,
         );
+        // One provider written as a word, not a list: the key and the shape it takes.
+        await refused(
+            { [wsKey("createWorkspace")]: { ...CREATE, authentication: "AWS_SSO" } },
+            [wsKey("workspaceId")],
+            /^grafana-athena-workspace:createWorkspace\.authentication: must be a list of AWS_SSO and\/or SAML \(\[AWS_SSO\]\), got "AWS_SSO"/,
+        );
         await refused(
             { [wsKey("createWorkspace")]: { ...CREATE, admins: ["not-a-group"] } },
             [wsKey("workspaceId")],
