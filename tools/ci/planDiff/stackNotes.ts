@@ -46,6 +46,12 @@ export function removedStackText(d: StackDiff): string {
               ", as the offline plan knows the stack; anything else its state holds goes too " +
               "(the deploy's destroy preview lists every resource in its job's log, before the approval).",
     ];
+    if (d.sameStackAs !== undefined)
+        lines.push(
+            `Its name differs from ${code(d.sameStackAs)}, still planned, only in case: one stack to ` +
+                "Pulumi Cloud, which reads stack names without case, so `fleet destroy` holds it (and " +
+                "fails naming that file) rather than destroy the stack that file deploys.",
+        );
     if (fates.leaves.length)
         lines.push(
             `A destroy leaves ${plural(fates.leaves.length, "resource")} in the cloud ` +

@@ -103,6 +103,11 @@ export interface StackDiff {
      * known here, yet `fleet destroy` deletes what its state holds.
      */
     baseRefused?: string;
+    /**
+     * Status `removed`: the head's stack of the same project whose name is this one's ignoring case,
+     * one stack to Pulumi Cloud: `fleet destroy` holds it (tools/ci/fleet/destroy.ts).
+     */
+    sameStackAs?: string;
     added: PlanResource[];
     removed: PlanResource[];
     changed: ResourceChange[];
@@ -432,8 +437,23 @@ export function diffPlans(file: string, base: Plan | undefined, head: Plan | und
     return d;
 }
 
-/** Diffs of every plan file in either set, by file name. */
+/**
+ * Diffs of every plan file in either set, by file name. A removed stack whose name a head plan of
+ * the same project holds ignoring case (`Finance` renamed `finance`) is marked `sameStackAs` it: one
+ * stack to Pulumi Cloud, which `fleet destroy` holds rather than destroys.
+ */
 export function diffPlanSets(base: Record<string, Plan>, head: Record<string, Plan>): StackDiff[] {
     const files = [...new Set([...Object.keys(base), ...Object.keys(head)])].sort(byCodeUnits);
-    return files.map((f) => diffPlans(f, base[f], head[f]));
+    const diffs = files.map((f) => diffPlans(f, base[f], head[f]));
+    for (const d of diffs) {
+        if (d.status !== "removed") continue;
+        const twin = Object.values(head).find(
+            (h) =>
+                h.project === d.project &&
+                h.stack !== d.stack &&
+                h.stack.toLowerCase() === d.stack.toLowerCase(),
+        );
+        if (twin !== undefined) d.sameStackAs = twin.stack;
+    }
+    return diffs;
 }

@@ -314,6 +314,22 @@ describe("planDiff: comments", () => {
         assert.doesNotMatch(md, /New stack|nothing destroy-relevant/);
     });
 
+    it("says that a stack file renamed only in case is one stack to Pulumi Cloud, held rather than destroyed", () => {
+        const md = planDiffMarkdown(
+            { "infra-account-b.Finance.json": { ...sourcePlan(), stack: "Finance" } },
+            { "infra-account-b.finance.json": { ...sourcePlan(), stack: "finance" } },
+        );
+        assert.match(
+            md,
+            /^Its name differs from `finance`, still planned, only in case: one stack to Pulumi Cloud, which reads stack names without case, so `fleet destroy` holds it/m,
+        );
+        const renamed = planDiffMarkdown(
+            { "infra-account-b.finance.json": { ...sourcePlan(), stack: "finance" } },
+            { "infra-account-b.ledger.json": { ...sourcePlan(), stack: "ledger" } },
+        );
+        assert.doesNotMatch(renamed, /only in case/);
+    });
+
     it("says what destroying a removed source stack leaves (retainOnDelete) and where it fails (protect)", () => {
         const source = sourcePlan();
         source.resources.find((r) => r.name === "grafana-athena-role")!.options.protect = true;
