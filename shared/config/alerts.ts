@@ -262,12 +262,14 @@ function alertSchema(withSource: boolean) {
         }
         const parsed = schema.safeParse(v);
         if (!parsed.success) {
-            for (const issue of parsed.error.issues)
-                ctx.addIssue({
-                    code: "custom",
-                    path: issue.path as PropertyKey[] as (string | number)[],
-                    message: issue.message,
-                });
+            for (const issue of parsed.error.issues) {
+                const at = issue.path as PropertyKey[] as (string | number)[];
+                // A misspelt field is named, as the config check names one anywhere else.
+                const keys = issue.code === "unrecognized_keys" ? issue.keys : [];
+                for (const k of keys)
+                    ctx.addIssue({ code: "custom", path: [...at, k], message: r.UNKNOWN_SETTING });
+                if (keys.length === 0) ctx.addIssue({ code: "custom", path: at, message: issue.message });
+            }
             return z.NEVER;
         }
         return parsed.data as SourceAlert;

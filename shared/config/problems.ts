@@ -2,6 +2,7 @@
  * Config problems: collected all at once, reported one line each, naming the full key.
  */
 import { z } from "zod";
+import { UNKNOWN_SETTING } from "./rules";
 
 export interface ConfigProblem {
     /** Full key: `namespace:path.to.key`, e.g. `grafana-athena-source:workgroup.name`. */
@@ -48,7 +49,7 @@ function problemsFromZod(
             for (const k of issue.keys) {
                 problems.push({
                     key: keyOf(namespace, [...path, k]),
-                    message: "is not a known setting (check the spelling against Pulumi.yaml)",
+                    message: UNKNOWN_SETTING,
                 });
             }
         } else {

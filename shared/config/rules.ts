@@ -13,6 +13,9 @@ import { keyPrefixProblem, normalisedPrefix, parseS3Location } from "../s3";
 const need = (what: string) => (issue: { input?: unknown }) =>
     issue.input === undefined ? `is required: ${what}` : `must be ${what}, got ${describe(issue.input)}`;
 
+/** The message for a field no setting has (a typo, as a rule). */
+export const UNKNOWN_SETTING = "is not a known setting (check the spelling against Pulumi.yaml)";
+
 /** The message for a value that is not the object a setting is. */
 export const objectOf = (shape: string) => (issue: { input?: unknown }) =>
     issue.input === undefined

@@ -305,6 +305,22 @@ describe("alert rules: the workspace planned with them", () => {
         await one([{ ...FRESH, maxAgeHours: 0 }], "alerts[0].maxAgeHours", /at least 1/);
         await one([{ ...FRESH, column: "Ordered At" }], "alerts[0].column", /column name/);
         await one([{ ...SPIKE, kind: "sql2" }], "alerts[0].kind", /must be sql\|freshness/);
+        // A misspelt field is named, as everywhere else in the stack file.
+        await one([{ ...SPIKE, colour: "red" }], "alerts[0].colour", /^[^,]*: is not a known setting/);
+        const fresh = { ...FRESH, maxAgeHour: 6 } as Record<string, unknown>;
+        delete fresh.maxAgeHours;
+        const ps = await configProblems(
+            WORKSPACE_DIR,
+            workspaceVariant([sales], set({ [wsKey("alerts")]: [fresh] })),
+        );
+        assert.deepEqual(
+            ps.map((p) => p.split(": ").slice(0, 2).join(": ")),
+            [
+                "grafana-athena-workspace:alerts[0].maxAgeHours: is required",
+                "grafana-athena-workspace:alerts[0].maxAgeHour: is not a known setting " +
+                    "(check the spelling against Pulumi.yaml)",
+            ],
+        );
         // Grafana runs a rule's labels and annotations as templates at every evaluation.
         const loop = "{{ range 1000000000 }}{{ range 1000000000 }}x{{ end }}{{ end }}";
         await one(
