@@ -213,6 +213,33 @@ describe("fleet check: every rule fleet synth applies", function () {
             assert.doesNotMatch(out, /Pulumi\.finance\.yaml: .*Pulumi\.finance\.yaml/);
     });
 
+    it("names a refused source once: a workspace alert on it is not said to be on a source not charted", async () => {
+        write([
+            source(MARKETING, { [SRC("database")]: "Campaigns-DB" }),
+            workspace("grafana", {
+                [WS("alerts")]: [
+                    {
+                        name: "clicks-fresh",
+                        source: "organization/grafana-athena-source/marketing",
+                        kind: "freshness",
+                        table: "clicks",
+                        column: "at",
+                        maxAgeHours: 6,
+                    },
+                ],
+            }),
+        ]);
+        const check = await run(["check", "--root", repo.root]);
+        assert.equal(check.code, 1);
+        assert.deepEqual(
+            check.err
+                .trimEnd()
+                .split("\n")
+                .map((l) => l.split(": must")[0]),
+            ["infra-account-b/Pulumi.marketing.yaml: grafana-athena-source:database"],
+        );
+    });
+
     it("passes a source trusting the role the workspace stack creates its workspace with, in either command", async () => {
         write([
             source(MARKETING, {

@@ -115,12 +115,17 @@ export function chartProblems(
     if (!Array.isArray(refs)) return [refs];
     const problems: ConfigProblem[] = [];
     const views: ChartedSourceView[] = [];
+    /** Sources charted but left out (refused on their own file, or by the contract). */
+    const leftOut = new Set<string>();
     const scope = `${WORKSPACE_PROJECT}/${ws.stack}`;
     const versions = grafanaVersions(ws.settings.createWorkspace);
     for (const ref of refs) {
         const [, project, stack] = ref.stack.split("/");
         const source = project === SOURCE_PROJECT ? sourceOf(stack) : undefined;
-        if (!source) continue;
+        if (!source) {
+            leftOut.add(ref.stack);
+            continue;
+        }
         const account = source.account ?? standInAccount(stack);
         const listed = ref as { name?: string; panels?: ChartedSourceView["panels"] };
         const view: ChartedSourceView = {
@@ -137,6 +142,7 @@ export function chartProblems(
         const contract = contractProblem(view, ws.region);
         if (contract) {
             problems.push({ key: key("sources"), message: contract });
+            leftOut.add(ref.stack);
             continue;
         }
         views.push(view);
@@ -173,7 +179,9 @@ export function chartProblems(
         (ws.files ?? []).map((f) => String((f.json as { title?: unknown }).title)),
     ))
         problems.push({ key: key("sources"), message: p });
-    for (const p of alertRuleProblems(views, { ...ws.settings, teams: ws.settings.teams ?? [] }))
+    // An alert on a source left out is judged once the source is: it is charted, not missing.
+    const alerts = ws.settings.alerts.filter((a) => !leftOut.has(a.source));
+    for (const p of alertRuleProblems(views, { ...ws.settings, alerts, teams: ws.settings.teams ?? [] }))
         problems.push({ key: key(p.key), message: p.message });
     const publish = publishPolicyProblem(
         snsTopics(ws.settings.contactPoints),
