@@ -43,8 +43,14 @@ function problemsFromZod(
     prefix: readonly PropertyKey[] = [],
 ): ConfigProblem[] {
     const problems: ConfigProblem[] = [];
+    // A value of the wrong type is said once: zod still runs a list's length check on a text
+    // (`dashboardFiles: x.json` would also be "lists 6 files").
+    const wrongType = new Set<string>();
     for (const issue of error.issues) {
         const path = [...prefix, ...issue.path];
+        const at = JSON.stringify(path.map(String));
+        if (wrongType.has(at)) continue;
+        if (issue.code === "invalid_type") wrongType.add(at);
         if (issue.code === "unrecognized_keys") {
             for (const k of issue.keys) {
                 problems.push({

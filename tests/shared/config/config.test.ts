@@ -65,6 +65,22 @@ describe("config rules", () => {
         );
     });
 
+    it("says once that a list is not one: a text where a list goes is not also counted as too many items", () => {
+        const path = "dashboards/sales-overview.json";
+        const notList = `must be a list of paths of dashboard JSON files, got "${path}"`;
+        assert.deepEqual(problems(sourceSettings, { ...source, dashboardFiles: path }, SOURCE_NAMESPACE), [
+            `grafana-athena-source:dashboardFiles: ${notList}`,
+        ]);
+        assert.deepEqual(
+            problems(
+                workspaceSettings,
+                { workspaceId: "g-0123456789", dashboard: { files: path } },
+                WORKSPACE_NAMESPACE,
+            ),
+            [`grafana-athena-workspace:dashboard.files: ${notList}`],
+        );
+    });
+
     it("reports grafanaUrl without grafanaAuth together with an unknown panel type", () => {
         const found = problems(
             workspaceSettings,
