@@ -14,7 +14,14 @@ import { fleet } from "../../../tools/ci/fleet/cli";
 import type { Plan } from "../../../tools/plan/mock/runtime";
 import { readProject, readStackConfig } from "../../../tools/plan/stackConfig";
 import { RepositoryCopy, copyRepository } from "../../support/repository";
-import { FINANCE, GRAFANA_WORKSPACE, MARKETING, UserStack, userSource } from "../../support/userStacks";
+import {
+    DEV_ROOT,
+    FINANCE,
+    GRAFANA_WORKSPACE,
+    MARKETING,
+    UserStack,
+    userSource,
+} from "../../support/userStacks";
 
 const WS = (k: string) => `grafana-athena-workspace:${k}`;
 const SRC = (k: string) => `grafana-athena-source:${k}`;
@@ -303,6 +310,13 @@ describe("fleet check: every rule fleet synth applies", function () {
                 exported,
             );
         }
+    });
+
+    it("counts the root stacks it checked in the line that says the fleet is consistent", async () => {
+        write([MARKETING, GRAFANA_WORKSPACE, DEV_ROOT]);
+        const check = await run(["check", "--root", repo.root]);
+        assert.equal(check.code, 0, check.err);
+        assert.match(check.out, /^fleet: 1 source stacks, 1 workspace stacks, 1 root stacks: consistent, /m);
     });
 
     it("refuses an inventory that outgrows the explicit assume policy, as the program does, and passes it in organisation mode", async () => {

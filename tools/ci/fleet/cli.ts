@@ -45,6 +45,7 @@ import { checkInventory } from "./check";
 import { Inventory, organization, readInventory } from "./fleetInventory";
 import { runCommand } from "./runCommands";
 import { shardStacks } from "./shards";
+import { stackFiles } from "../../../shared/stackFiles";
 
 /** GitHub runs at most 256 jobs of one matrix. */
 const MAX_MATRIX = 256;
@@ -96,13 +97,15 @@ export const FLEET_COMMANDS: Record<string, FleetCommandSpec> = {
             // What the check took (reading every stack file and applying every rule), per hundred
             // stacks too.
             const seconds = (performance.now() - started) / 1000;
-            const stacks = all.sources.length + all.workspaces.length;
+            const roots = stackFiles(ctx.root).length;
+            const stacks = all.sources.length + all.workspaces.length + roots;
             const per100 = stacks > 0 ? `, ${((seconds / stacks) * 100).toFixed(2)} s per 100 stacks` : "";
             const took = `checked in ${seconds.toFixed(2)} s${per100}`;
             if (problems.length === 0)
                 ctx.io.out(
                     `fleet: ${all.sources.length} source stacks, ${all.workspaces.length} workspace ` +
-                        `stacks: consistent, by every rule fleet synth applies to them (${took})\n`,
+                        `stacks${roots > 0 ? `, ${roots} root stacks` : ""}: consistent, by every rule ` +
+                        `fleet synth applies to them (${took})\n`,
                 );
             return problems.length === 0 ? 0 : 1;
         },
