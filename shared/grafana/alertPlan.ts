@@ -111,6 +111,19 @@ function alertRuleUid(scope: string, sourceKey: string, origin: "workspace" | "s
 }
 
 /**
+ * What a workspace charts, for a message about an alert naming a source it does not. The root
+ * project's one source is no stack of its own: `"*"` names it.
+ */
+function chartedList(sources: readonly { key: string }[]): string {
+    const stacks = sources.filter((s) => s.key.split("/").length === 3);
+    if (sources.length === 0) return "it charts no source";
+    if (stacks.length === 0) return 'its one source is named "*"';
+    const shown = stacks.slice(0, 3).map((s) => `"${s.key}"`);
+    const more = stacks.length > 3 ? ` and ${stacks.length - 3} more` : "";
+    return `it charts ${shown.join(", ")}${more}; "*" names every source it charts`;
+}
+
+/**
  * Every rule of the stack, and every problem. `teams` are the workspace's teams (none: Grafana's
  * defaults). Problems of one alert are reported once per source it is refused for.
  */
@@ -176,7 +189,7 @@ export function planAlertRules(input: {
                 key: `alerts[${i}]`,
                 message:
                     `"${alert.name}" names the source stack "${alert.source}", ` +
-                    `which this workspace stack does not chart`,
+                    `which this workspace stack does not chart (${chartedList(input.sources)})`,
             });
         }
         for (const [phrase, keys] of found)

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { ROOT_EXAMPLE } from "../../support/examples";
-import { ROOT_DIR, byType, plan } from "../../support/program";
+import { ROOT_DIR, byType, plan, refusal } from "../../support/program";
 
 const RULE_GROUP = "grafana:alerting/ruleGroup:RuleGroup";
 
@@ -44,5 +44,31 @@ describe("alert rules in the root project", () => {
         assert.equal(names.length, 2);
         assert.match(names[0], /^no-customers \(/);
         assert.match(names[1], /^orders-fresh \(/);
+    });
+
+    it('refuses an alert naming a source stack, saying that its one source is named "*"', async () => {
+        const message = await refusal(ROOT_DIR, {
+            set: {
+                "grafana-athena:source": ROOT_EXAMPLE.source,
+                "grafana-athena:workspace": {
+                    ...ROOT_EXAMPLE.workspace,
+                    alerts: [
+                        {
+                            name: "orders-spike",
+                            source: "organization/grafana-athena-source/sales",
+                            kind: "sql",
+                            sql: "SELECT count(*) FROM orders",
+                            above: 1,
+                        },
+                    ],
+                },
+            },
+        });
+        assert.equal(
+            message,
+            'grafana-athena:workspace.alerts[0]: "orders-spike" names the source stack ' +
+                '"organization/grafana-athena-source/sales", which this workspace stack does not chart ' +
+                '(its one source is named "*")',
+        );
     });
 });
