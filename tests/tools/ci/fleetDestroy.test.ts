@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { destroyRunner } from "../../../tools/ci/fleet/automation";
+import { destroyRunner, firstDiagnostic } from "../../../tools/ci/fleet/automation";
 import { fleet } from "../../../tools/ci/fleet/cli";
 import { removedStacks } from "../../../tools/ci/fleet/destroy";
 import type { StackEntry } from "../../../tools/ci/fleet/fleetInventory";
@@ -29,6 +29,22 @@ function recordingRunner(failing: string[] = []) {
     };
     return { runner, calls };
 }
+
+describe("a fleet run's failure line", () => {
+    it("says the Pulumi CLI is not on PATH, where the Automation API says only that a spawn failed", () => {
+        // LocalWorkspace's error with no pulumi on PATH (@pulumi/pulumi 3.276.0).
+        const enoent = "Command failed with ENOENT: pulumi version\nspawn pulumi ENOENT\n";
+        const spawnFailed = `code: -2\n stdout: \n stderr: ${enoent} err?: Error: ${enoent}`;
+        assert.match(
+            firstDiagnostic(spawnFailed),
+            /^the Pulumi CLI \(pulumi\) is not on PATH: install v3\.187\.0/,
+        );
+        assert.equal(
+            firstDiagnostic("code: 255\n stderr: error: no stack named 'x' found\n"),
+            "error: no stack named 'x' found",
+        );
+    });
+});
 
 describe("fleet destroy: the stacks of removed stack files", function () {
     this.timeout(60_000);

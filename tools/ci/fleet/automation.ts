@@ -17,6 +17,12 @@ import type { FleetCommand, RunFlags, RunOutcome, Runner } from "./orchestrate";
  */
 export function firstDiagnostic(message: string): string {
     const lines = message.split("\n").map((l) => l.trim());
+    // The Automation API spawns `pulumi`; without it on PATH its message is the spawn's ENOENT.
+    if (/Command failed with ENOENT: pulumi\b/.test(message))
+        return (
+            "the Pulumi CLI (pulumi) is not on PATH: install v3.187.0 or newer (docs/deploying.md), " +
+            "or add the folder bash tools/dev/pulumi-cli.sh prints to PATH"
+        );
     return (
         lines.find((l) => /^error:/i.test(l)) ??
         lines
