@@ -127,29 +127,36 @@ function nodeDepth(node: unknown): number {
  * `false`, `~`, `null`, empty.
  */
 function cliReadingProblem(node: unknown, key: string): string | undefined {
-    const stack: unknown[] = [node];
+    // Each node with the key path of its value (`createWorkspace.adopt`, `alerts[0].for`).
+    const stack: [unknown, string][] = [[node, key]];
     while (stack.length > 0) {
-        const n = stack.pop();
+        const [n, at] = stack.pop()!;
         if (YAML.isNode(n) && n.tag !== undefined && YAML.isAlias(n) === false)
             return (
-                `${key}: uses the YAML tag ` +
+                `${at}: uses the YAML tag ` +
                 `${n.tag.replace("tag:yaml.org,2002:", "!!")}, which the Pulumi CLI ` +
                 "reads its own way (it decodes !!binary from base64): write the value without a tag"
             );
         if (YAML.isScalar(n) && n.type === "PLAIN" && typeof n.source === "string") {
             const problem = plainScalarProblem(n.source);
-            if (problem) return `${key}: ${problem}`;
+            if (problem) return `${at}: ${problem}`;
         }
         if (YAML.isMap(n)) {
             for (const pair of n.items) {
                 if (YAML.isScalar(pair.key) && pair.key.type === "PLAIN" && pair.key.source === "<<")
                     return (
-                        `${key}: uses a merge key (<<), which the Pulumi CLI merges and ` +
+                        `${at}: uses a merge key (<<), which the Pulumi CLI merges and ` +
                         `this tool does not: write the keys out`
                     );
-                stack.push(pair.key, pair.value);
+                // A setting's field by its name; never a key of the secrets (one may be a secret
+                // set the wrong way round), nor one that is no identifier.
+                const name = YAML.isScalar(pair.key) ? String(pair.key.value) : "";
+                const shown =
+                    !/:contactPointSecrets$/.test(key) && /^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(name);
+                const inner = shown ? `${at}.${name}` : at;
+                stack.push([pair.key, at], [pair.value, inner]);
             }
-        } else if (YAML.isSeq(n)) stack.push(...n.items);
+        } else if (YAML.isSeq(n)) n.items.forEach((item, i) => stack.push([item, `${at}[${i}]`]));
     }
     return undefined;
 }

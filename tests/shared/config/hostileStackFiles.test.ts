@@ -52,7 +52,13 @@ describe("stack files read as the Pulumi CLI reads them", () => {
             ["2024-01-01", /2024-01-01 is a date to the Pulumi CLI/],
             ["!!binary aHI=", /uses the YAML tag !!binary, which the Pulumi CLI reads its own way/],
             ["[orders, !!binary aHI=]", /uses the YAML tag !!binary/],
-            ["[orders, 0x1F]", /0x1F is a number to the Pulumi CLI/],
+            // Named by the key path of the value, not only its top-level key.
+            ["[orders, 0x1F]", /^grafana-athena-source:database\[1\]: 0x1F is a number to the Pulumi CLI/],
+            [
+                "{name: o, adopt: 0123456789}",
+                /^grafana-athena-source:database\.adopt: 0123456789 is a number to the Pulumi CLI/,
+            ],
+            ["[{a: [x, True]}]", /^grafana-athena-source:database\[0\]\.a\[1\]: True is a boolean/],
             [
                 "{a: 1, <<: {b: 2}}",
                 /uses a merge key \(<<\), which the Pulumi CLI merges and this tool does not/,
@@ -64,6 +70,16 @@ describe("stack files read as the Pulumi CLI reads them", () => {
                 value,
             );
         }
+        // A key of the secrets is never shown: it may be a secret set the wrong way round.
+        assert.throws(
+            () =>
+                stackFileEntries(
+                    "config:\n  grafana-athena-workspace:contactPointSecrets:\n    hooks_T0B0xyz: 0x1f\n",
+                ),
+            (e: Error) =>
+                /^grafana-athena-workspace:contactPointSecrets: 0x1f is a number/.test(e.message) &&
+                !e.message.includes("hooks_T0B0xyz"),
+        );
         // Every tool that reads a stack file (fleet check, the inventory) refuses it too, naming the file.
         assert.throws(
             () => stackFileConfig("config:\n  grafana-athena-source:database: 0x1f\n", "Pulumi.x.yaml"),
