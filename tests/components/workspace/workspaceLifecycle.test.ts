@@ -172,6 +172,18 @@ describe("createWorkspace: the workspace is never replaced or deleted by surpris
             removed,
             /A destroy fails on 1 protected resource until unprotected: `grafana-athena-managed-workspace`/,
         );
+        assert.doesNotMatch(removed, /Once unprotected/);
+        // An adopted workspace is retained too: once unprotected, a destroy leaves it standing.
+        const adopted = (await planned({ ...CREATE, adopt: ADOPTED })).plan;
+        const removedAdopted = planDiffMarkdown({ "infra-account-a.grafana.json": adopted }, {});
+        assert.match(
+            removedAdopted,
+            /A destroy fails on 1 protected resource until unprotected: `grafana-athena-managed-workspace` \(`aws:grafana\/workspace:Workspace`\)\. Once unprotected, a destroy still leaves in the cloud \(`retainOnDelete`: adopted or kept on purpose\): `grafana-athena-managed-workspace`/,
+        );
+        assert.match(
+            removedAdopted,
+            /`grafana-athena-managed-workspace` \(`aws:grafana\/workspace:Workspace`\): stack file removed; `protect: true`: `fleet destroy` fails on it until it is unprotected; `retainOnDelete: true`: then it leaves it in the cloud/,
+        );
         const replaced = diff(unprotected, saml);
         assert.match(
             replaced,

@@ -62,11 +62,17 @@ export function removedStackText(d: StackDiff): string {
             `It only reads ${plural(d.reads.removed.length, "resource")}, which a ` +
                 `destroy never touches: ${names(d.reads.removed)}.`,
         );
-    if (fates.fails.length)
+    if (fates.fails.length) {
+        const kept = fates.fails.filter((r) => r.options.retainOnDelete);
         lines.push(
             `A destroy fails on ${plural(fates.fails.length, "protected resource")} until ` +
-                `unprotected: ${names(fates.fails)}.`,
+                `unprotected: ${names(fates.fails)}.` +
+                (kept.length
+                    ? " Once unprotected, a destroy still leaves in the cloud (`retainOnDelete`: adopted " +
+                      `or kept on purpose): ${names(kept)}.`
+                    : ""),
         );
+    }
     return lines.join("\n");
 }
 

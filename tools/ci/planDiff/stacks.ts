@@ -203,7 +203,13 @@ function optionFlagsForRemovedStack(r: PlanResource, project: string): string[] 
     const destroy = project === ROOT_PROJECT ? "`pulumi destroy`" : "`fleet destroy`";
     switch (destroyFate(r)) {
         case "fails":
-            return [`stack file removed; \`protect: true\`: ${destroy} fails on it until it is unprotected`];
+            return [
+                `stack file removed; \`protect: true\`: ${destroy} fails on it until it is unprotected` +
+                    (r.options.retainOnDelete
+                        ? "; `retainOnDelete: true`: then it leaves it in the cloud and drops it " +
+                          "from the state"
+                        : ""),
+            ];
         case "leaves":
             return [
                 `stack file removed; \`retainOnDelete: true\`: ${destroy} leaves ` +
