@@ -192,7 +192,18 @@ const webhook = z
     .strict();
 
 const contactPointSettings = z.discriminatedUnion("type", [sns, slack, pagerduty, webhook], {
-    error: (i) => `must be {name, type: ${CONTACT_POINT_TYPES.join("|")}, ...}, got ${r.describe(i.input)}`,
+    error: (i) => {
+        const v = i.input;
+        // An object of no known type is reported on its `type`, naming the type given.
+        if (v !== null && typeof v === "object" && !Array.isArray(v)) {
+            const t = (v as { type?: unknown }).type;
+            const kinds = CONTACT_POINT_TYPES.join(", ");
+            return t === undefined
+                ? `is required: one of ${kinds}`
+                : `must be one of ${kinds}, got ${r.describe(t)}`;
+        }
+        return `must be {name, type: ${CONTACT_POINT_TYPES.join("|")}, ...}, got ${r.describe(v)}`;
+    },
 });
 export type ContactPointSettings = z.output<typeof contactPointSettings>;
 

@@ -191,6 +191,22 @@ describe("contact points: the workspace planned with them", () => {
             "contactPointSecrets",
             /holds a secret for key 3 of 3, which is no contact point of contactPoints/,
         );
+        // A misspelt type is named as such, on the type.
+        await one(
+            {
+                [wsKey("contactPoints")]: [
+                    ...CONTACT_POINTS,
+                    { name: "ops", type: "slak", recipient: "#ops" },
+                ],
+            },
+            "contactPoints[3].type",
+            /: must be one of sns, slack, pagerduty, webhook, got "slak"$/,
+        );
+        await one(
+            { [wsKey("contactPoints")]: [...CONTACT_POINTS, { name: "ops", recipient: "#ops" }] },
+            "contactPoints[3].type",
+            /: is required: one of sns, slack, pagerduty, webhook$/,
+        );
         // A secret set the wrong way round is a key: never shown, in any message.
         for (const swapped of [
             { "finance-pager": PD_KEY, [SLACK_URL]: "ops-slack" },
@@ -264,7 +280,7 @@ describe("contact points: the workspace planned with them", () => {
         await one(
             { [wsKey("contactPoints")]: [...CONTACT_POINTS, { name: "x", type: "email" }] },
             "contactPoints",
-            /sns\|slack\|pagerduty\|webhook/,
+            /must be one of sns, slack, pagerduty, webhook, got "email"/,
         );
         const plain = await configProblems(
             WORKSPACE_DIR,
