@@ -175,8 +175,11 @@ const webhookUrl = z
     .superRefine((u, ctx) => {
         if (u.length > MAX_WEBHOOK_URL) return; // said once, by max
         const problem = webhookUrlProblem(u);
-        // Credentials are not repeated, not even from plain config.
-        const shown = /^[^/?#]*\/\/[^/?#]*@/.test(u) ? "" : `, got ${r.describe(u)}`;
+        // Credentials, a query or a fragment (where tokens are) are not repeated, not even from
+        // plain config: a CI log keeps what the refusal says.
+        const shown = /^[^/?#]*\/\/[^/?#]*@/.test(u)
+            ? ""
+            : `, got ${r.describe(u.replace(/([?#])[\s\S]*$/, "$1…"))}`;
         if (problem) ctx.addIssue({ code: "custom", message: `${problem}${shown}` });
     });
 

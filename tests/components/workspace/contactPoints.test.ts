@@ -389,6 +389,9 @@ describe("contact points: the workspace planned with them", () => {
             assert.match(ps[0], /^grafana-athena-workspace:contactPoints\[\d+\]\.url: /, ps[0]);
             assert.match(ps[0], why, ps[0]);
         }
+        const [withToken] = await problems("https://alerts.example.com/hooks?token=t0k3n#s3cr3t");
+        assert.match(withToken, /got "https:\/\/alerts\.example\.com\/hooks\?…"$/);
+        assert.ok(!withToken.includes("t0k3n") && !withToken.includes("s3cr3t"), withToken);
         const [withCredentials] = await problems("https://user:s3cr3t@alerts.example.com/hooks");
         assert.match(withCredentials, /holds credentials before its host$/);
         assert.ok(!withCredentials.includes("s3cr3t"), withCredentials);
