@@ -126,6 +126,9 @@ function nodeDepth(node: unknown): number {
  * What both read alike passes: text, a decimal number written as JSON would print it, `true`,
  * `false`, `~`, `null`, empty.
  */
+/** The config key whose keys and values are secrets (one may be set the wrong way round, in clear). */
+const SECRETS_KEY = /:contactPointSecrets$/;
+
 function cliReadingProblem(node: unknown, key: string): string | undefined {
     // Each node with the key path of its value (`createWorkspace.adopt`, `alerts[0].for`).
     const stack: [unknown, string][] = [[node, key]];
@@ -138,7 +141,7 @@ function cliReadingProblem(node: unknown, key: string): string | undefined {
                 "reads its own way (it decodes !!binary from base64): write the value without a tag"
             );
         if (YAML.isScalar(n) && n.type === "PLAIN" && typeof n.source === "string") {
-            const problem = plainScalarProblem(n.source);
+            const problem = plainScalarProblem(n.source, !SECRETS_KEY.test(key));
             if (problem) return `${at}: ${problem}`;
         }
         if (YAML.isMap(n)) {
@@ -151,8 +154,7 @@ function cliReadingProblem(node: unknown, key: string): string | undefined {
                 // A setting's field by its name; never a key of the secrets (one may be a secret
                 // set the wrong way round), nor one that is no identifier.
                 const name = YAML.isScalar(pair.key) ? String(pair.key.value) : "";
-                const shown =
-                    !/:contactPointSecrets$/.test(key) && /^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(name);
+                const shown = !SECRETS_KEY.test(key) && /^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(name);
                 const inner = shown ? `${at}.${name}` : at;
                 stack.push([pair.key, at], [pair.value, inner]);
             }
@@ -172,9 +174,12 @@ const V3_NUMBER =
 /** A date or time yaml.v3 reads as a Go time (`parseTimestamp`: it begins with a date). */
 const V3_TIMESTAMP = /^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}/;
 
-function plainScalarProblem(text: string): string | undefined {
-    const shown = text.length > 40 ? `${text.slice(0, 40)}…` : text;
-    const fix = `quote it ("${shown}") so that the CLI and this tool read the same text`;
+/** `showValue` false: a secret's value, named only as "the value" (it may have been written in clear). */
+function plainScalarProblem(text: string, showValue = true): string | undefined {
+    const shown = !showValue ? "the value" : text.length > 40 ? `${text.slice(0, 40)}…` : text;
+    const fix = showValue
+        ? `quote it ("${shown}") so that the CLI and this tool read the same text`
+        : "quote it so that the CLI and this tool read the same text (better: set it with --secret)";
     if (V3_TIMESTAMP.test(text))
         return `${shown} is a date to the Pulumi CLI, which passes it as a Go time's text: ${fix}`;
     if (
@@ -187,8 +192,8 @@ function plainScalarProblem(text: string): string | undefined {
         );
     if (/^(True|TRUE|False|FALSE)$/.test(text))
         return (
-            `${shown} is a boolean to the Pulumi CLI, which passes it as ` +
-            `${text.toLowerCase()}: write ${text.toLowerCase()}`
+            `${shown} is a boolean to the Pulumi CLI, which passes it in lower case: ` +
+            (showValue ? `write ${text.toLowerCase()}` : fix)
         );
     return undefined;
 }

@@ -48,7 +48,7 @@ describe("stack files read as the Pulumi CLI reads them", () => {
             ["1e3", /1e3 is a number to the Pulumi CLI/],
             ["1.50", /1\.50 is a number to the Pulumi CLI/],
             ["-0", /-0 is a number to the Pulumi CLI/],
-            ["True", /True is a boolean to the Pulumi CLI, which passes it as true: write true$/],
+            ["True", /True is a boolean to the Pulumi CLI, which passes it in lower case: write true$/],
             ["2024-01-01", /2024-01-01 is a date to the Pulumi CLI/],
             ["!!binary aHI=", /uses the YAML tag !!binary, which the Pulumi CLI reads its own way/],
             ["[orders, !!binary aHI=]", /uses the YAML tag !!binary/],
@@ -70,16 +70,27 @@ describe("stack files read as the Pulumi CLI reads them", () => {
                 value,
             );
         }
-        // A key of the secrets is never shown: it may be a secret set the wrong way round.
-        assert.throws(
-            () =>
-                stackFileEntries(
-                    "config:\n  grafana-athena-workspace:contactPointSecrets:\n    hooks_T0B0xyz: 0x1f\n",
-                ),
-            (e: Error) =>
-                /^grafana-athena-workspace:contactPointSecrets: 0x1f is a number/.test(e.message) &&
-                !e.message.includes("hooks_T0B0xyz"),
-        );
+        // Neither a key nor a value of the secrets is shown: either may be a secret written in clear.
+        for (const [entry, secret] of [
+            ["hooks_T0B0xyz: 0x1f", "hooks_T0B0xyz"],
+            ["ops-pager: 0x5eC12e7", "5eC12e7"],
+            ["ops-pager: 2024-01-01T00:00:00Z", "2024-01-01"],
+            ["ops-pager: TRUE", "true"],
+        ] as const) {
+            assert.throws(
+                () =>
+                    stackFileEntries(
+                        `config:\n  grafana-athena-workspace:contactPointSecrets:\n    ${entry}\n`,
+                    ),
+                (e: Error) =>
+                    /^grafana-athena-workspace:contactPointSecrets: the value is a (number|date|boolean) to the Pulumi CLI.*: quote it .*--secret/.test(
+                        e.message,
+                    ) &&
+                    !e.message.toLowerCase().includes(secret.toLowerCase()) &&
+                    e.message.split("\n").length === 1,
+                entry,
+            );
+        }
         // Every tool that reads a stack file (fleet check, the inventory) refuses it too, naming the file.
         assert.throws(
             () => stackFileConfig("config:\n  grafana-athena-source:database: 0x1f\n", "Pulumi.x.yaml"),
