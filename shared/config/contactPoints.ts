@@ -145,16 +145,12 @@ const MAX_WEBHOOK_URL = 2048;
  * reviewer reads is where Grafana sends: no `..` segments, backslashes or upper-case host), with no
  * credentials, port, query or fragment (a token belongs in `contactPointSecrets`, sent as the
  * bearer token, never in a URL every plan shows), to a host of the internet
- * (`contactPointUrlProblem`).
+ * (`contactPointUrlProblem`, which judges it first).
  */
 function webhookUrlProblem(u: string): string | undefined {
-    let parsed: URL;
-    try {
-        parsed = new URL(u);
-    } catch {
-        return "is not a URL";
-    }
-    if (parsed.protocol !== "https:") return "is not an https:// URL";
+    const problem = contactPointUrlProblem(u);
+    if (problem) return problem;
+    const parsed = new URL(u); // contactPointUrlProblem took it for a URL
     if (parsed.search !== "" || u.includes("?"))
         return (
             "has a query: a token there would show in every plan; give it as the bearer token in " +
@@ -162,8 +158,6 @@ function webhookUrlProblem(u: string): string | undefined {
         );
     if (parsed.hash !== "" || u.includes("#")) return "has a fragment, which is never sent";
     if (parsed.port !== "") return "names a port: give the https:// URL on the default port";
-    const problem = contactPointUrlProblem(u);
-    if (problem) return problem;
     if (u !== parsed.href && `${u}/` !== parsed.href)
         return `is not written as the URL it reaches (${r.describe(parsed.href)}): write that`;
     return undefined;
