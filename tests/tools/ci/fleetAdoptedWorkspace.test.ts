@@ -38,6 +38,17 @@ describe("fleet: workspace stacks that adopt a workspace another stack names or 
         );
         return { check, synth: synth.flatMap((o) => (o.refused === undefined ? [] : [o.refused])) };
     };
+    /** `check` names `file` with `line`, and `fleet synth` refuses with the same line. */
+    const refusedByBoth = (r: { check: string[]; synth: string[] }, file: string, line: string) => {
+        assert.ok(
+            r.check.some((l) => l.startsWith(`${file}: ${line}`)),
+            r.check.join("\n"),
+        );
+        assert.ok(
+            r.synth.some((x) => x.includes(line)),
+            r.synth.join("\n"),
+        );
+    };
     before(() => {
         repo = copyRepository();
         // finance trusts the role the first stack creates, marketing the second's.
@@ -99,14 +110,7 @@ describe("fleet: workspace stacks that adopt a workspace another stack names or 
         const line =
             'grafana-athena-workspace:dashboard.folder: is "Athena", the folder of workspace stack ' +
             `"grafana" on the same workspace ${WORKSPACE}`;
-        assert.ok(
-            check.some((l) => l.startsWith(`infra-account-a/Pulumi.two.yaml: ${line}`)),
-            check.join("\n"),
-        );
-        assert.ok(
-            synth.some((r) => r.includes(line)),
-            synth.join("\n"),
-        );
+        refusedByBoth({ check, synth }, "infra-account-a/Pulumi.two.yaml", line);
     });
 
     it("holds a root stack and a workspace stack on one workspace to the sibling rules: one folder refused in both", async () => {
@@ -127,26 +131,12 @@ describe("fleet: workspace stacks that adopt a workspace another stack names or 
             const line =
                 'grafana-athena-workspace:dashboard.folder: is "Athena", the folder of root stack "dev" ' +
                 `on the same workspace ${WORKSPACE}`;
-            assert.ok(
-                check.some((l) => l.startsWith(`infra-account-a/Pulumi.grafana.yaml: ${line}`)),
-                check.join("\n"),
-            );
-            assert.ok(
-                synth.some((r) => r.includes(line)),
-                synth.join("\n"),
-            );
+            refusedByBoth({ check, synth }, "infra-account-a/Pulumi.grafana.yaml", line);
             // And the root stack by its own program, under its own key.
             const rootLine =
                 'grafana-athena:workspace.dashboard.folder: is "Athena", the folder of workspace stack ' +
                 `"grafana" on the same workspace ${WORKSPACE}`;
-            assert.ok(
-                check.some((l) => l.startsWith(`Pulumi.dev.yaml: ${rootLine}`)),
-                check.join("\n"),
-            );
-            assert.ok(
-                synth.some((r) => r.includes(rootLine)),
-                synth.join("\n"),
-            );
+            refusedByBoth({ check, synth }, "Pulumi.dev.yaml", rootLine);
         } finally {
             fs.rmSync(file);
         }
